@@ -1,0 +1,53 @@
+"""Start-up checks that make production fail closed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
+
+
+@register(Tags.security)
+def production_settings_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    if getattr(settings, "CLOSELOOP_ENV", "production") != "production":
+        return []
+    errors: list[Error] = []
+    try:
+        secret = settings.SECRET_KEY
+    except ImproperlyConfigured:
+        secret = ""
+    if not secret:
+        errors.append(
+            Error(
+                "SECRET_KEY is not set.",
+                hint="Set the SECRET_KEY environment variable to a long random value "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))').",
+                id="closeloop.E001",
+            )
+        )
+    if settings.DEBUG:
+        errors.append(
+            Error(
+                "DEBUG is on in production.",
+                hint="Unset DEBUG (or set DEBUG=false); DEBUG pages leak patient data.",
+                id="closeloop.E002",
+            )
+        )
+    if not settings.ALLOWED_HOSTS:
+        errors.append(
+            Error(
+                "ALLOWED_HOSTS is empty.",
+                hint="Set ALLOWED_HOSTS to the comma-separated host names Closeloop serves.",
+                id="closeloop.E003",
+            )
+        )
+    return errors
+
+
+def assert_safe_to_serve() -> None:
+    """Raise if production settings are unsafe; WSGI servers do not run system checks."""
+    errors = production_settings_check()
+    if errors:
+        raise ImproperlyConfigured("; ".join(f"{e.id}: {e.msg} {e.hint}" for e in errors))

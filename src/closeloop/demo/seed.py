@@ -1,0 +1,398 @@
+"""The demo organization: two practices, six staff logins, synthetic patients and history.
+
+Every item is produced through the lifecycle services with the clock moved back to when each
+step happened, so timelines, first-response times and broken promises are real. Data is
+synthetic (Faker) and phone numbers use the 555-01XX range reserved for fiction.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import time_machine
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from closeloop.demo.content import CHECKING, NEXT_STEP, OUTCOMES, SUMMARIES
+from closeloop.lib.business_hours import BusinessCalendar
+from closeloop.patients.models import Patient
+from closeloop.patients.services import patient_create
+from closeloop.practices.choices import Role, Skill, Team
+from closeloop.practices.models import Category, Holiday, Organization, Practice
+from closeloop.practices.services import practice_create, staff_create
+from closeloop.queue import lifecycle
+from closeloop.queue.models import Channel, ContactOutcome, Direction, SupportItem, WaitingOn
+
+DEMO_PASSWORD = "closeloop-demo"  # noqa: S105  (published on purpose: demo data only)
+ORG_SLUG = "demo"
+
+# Channels through which each category usually arrives, most common first.
+CHANNELS: dict[str, list[str]] = {
+    "scheduling": [Channel.PHONE, Channel.VOICEMAIL, Channel.PORTAL, Channel.SMS, Channel.WEB_FORM],
+    "new_patient_intake": [Channel.WEB_FORM, Channel.PHONE, Channel.EMAIL, Channel.PORTAL],
+    "insurance_info": [Channel.PHONE, Channel.PORTAL, Channel.EMAIL, Channel.IN_PERSON],
+    "referral_document_status": [
+        Channel.PHONE,
+        Channel.VOICEMAIL,
+        Channel.PORTAL,
+        Channel.INTERNAL,
+    ],
+    "telehealth_access": [Channel.PHONE, Channel.SMS, Channel.EMAIL],
+    "clinical_message": [Channel.PORTAL, Channel.VOICEMAIL, Channel.PHONE],
+    "complaint_review": [Channel.PHONE, Channel.EMAIL, Channel.IN_PERSON, Channel.WEB_FORM],
+    "language_access": [Channel.PHONE, Channel.IN_PERSON, Channel.VOICEMAIL],
+    "billing": [Channel.PHONE, Channel.PORTAL, Channel.EMAIL],
+}
+CATEGORY_WEIGHTS: dict[str, int] = {
+    "scheduling": 28,
+    "new_patient_intake": 9,
+    "insurance_info": 10,
+    "referral_document_status": 14,
+    "telehealth_access": 8,
+    "clinical_message": 13,
+    "complaint_review": 4,
+    "language_access": 5,
+    "billing": 9,
+}
+US_HOLIDAYS = [
+    (date(2026, 9, 7), "Labor Day"),
+    (date(2026, 11, 26), "Thanksgiving"),
+    (date(2026, 12, 25), "Christmas Day"),
+    (date(2027, 1, 1), "New Year's Day"),
+    (date(2027, 1, 18), "Martin Luther King Jr. Day"),
+    (date(2027, 5, 31), "Memorial Day"),
+    (date(2027, 7, 5), "Independence Day (observed)"),
+]
+AREA_CODES = {"riverside": ["312", "773", "630", "847", "708"], "lakeside": ["212", "646", "718"]}
+
+
+_CALLER_NAMES = Faker("en_US")
+_CALLER_NAMES.seed_instance(7)
+
+
+@dataclass
+class DemoWorld:
+    organization: Organization
+    practices: list[Practice]
+    staff: dict[str, Any]
+
+
+def demo_exists() -> bool:
+    return Organization.objects.filter(slug=ORG_SLUG).exists()
+
+
+def create_world() -> DemoWorld:
+    with transaction.atomic():
+        org = Organization.objects.create(name="Demo Support Co.", slug=ORG_SLUG, is_demo=True)
+        riverside = practice_create(
+            organization=org,
+            name="Riverside Family Medicine",
+            slug="riverside",
+            timezone="America/Chicago",
+            business_hours={d: [["08:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
+            phone="+13125550100",
+            review_link="https://example.com/review/riverside",
+        )
+        lakeside = practice_create(
+            organization=org,
+            name="Lakeside Dental",
+            slug="lakeside",
+            timezone="America/New_York",
+            business_hours={
+                **{
+                    d: [["08:00", "12:00"], ["13:00", "17:00"]]
+                    for d in ("mon", "tue", "wed", "thu")
+                },
+                "fri": [["08:00", "14:00"]],
+            },
+            phone="+12125550100",
+            review_link="https://example.com/review/lakeside",
+        )
+        for practice in (riverside, lakeside):
+            Holiday.objects.bulk_create(
+                Holiday(practice=practice, date=day, name=name) for day, name in US_HOLIDAYS
+            )
+        both = [riverside, lakeside]
+        people = [
+            (
+                "admin",
+                "Alex",
+                "Admin",
+                [Role.ORG_ADMIN, Role.PRACTICE_ADMIN, Role.SUPERVISOR],
+                [],
+                ["en"],
+                both,
+            ),
+            (
+                "supervisor",
+                "Sam",
+                "Supervisor",
+                [Role.SUPERVISOR],
+                [Skill.COMPLAINTS],
+                ["en"],
+                both,
+            ),
+            (
+                "frontdesk",
+                "Fran",
+                "Desk",
+                [Role.FRONT_DESK, Role.SUPPORT],
+                [Skill.SCHEDULING, Skill.INSURANCE],
+                ["en"],
+                [riverside],
+            ),
+            (
+                "maria",
+                "María",
+                "García",
+                [Role.SUPPORT],
+                [
+                    Skill.SCHEDULING,
+                    Skill.INTAKE,
+                    Skill.INSURANCE,
+                    Skill.REFERRALS,
+                    Skill.TELEHEALTH,
+                ],
+                ["en", "es"],
+                both,
+            ),
+            ("nurse", "Nora", "Nurse", [Role.CLINICAL], [Skill.TRIAGE], ["en"], both),
+            (
+                "billing",
+                "Bill",
+                "Ing",
+                [Role.SUPPORT],
+                [Skill.BILLING, Skill.INSURANCE],
+                ["en"],
+                [lakeside],
+            ),
+        ]
+        staff = {
+            username: staff_create(
+                organization=org,
+                username=username,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@example.com",
+                roles=roles,
+                skills=skills,
+                languages=languages,
+                practices=served,
+            )
+            for username, first, last, roles, skills, languages, served in people
+        }
+    return DemoWorld(organization=org, practices=both, staff=staff)
+
+
+def _phone(rng: random.Random, practice: Practice, used: set[str]) -> str:
+    while True:
+        number = f"+1{rng.choice(AREA_CODES[practice.slug])}5550{rng.randint(100, 199)}"
+        if number not in used:
+            used.add(number)
+            return number
+
+
+def create_patients(world: DemoWorld, count: int, rng: random.Random) -> list[Patient]:
+    fakers = {"en": Faker("en_US"), "es": Faker("es_MX")}
+    for fake in fakers.values():
+        fake.seed_instance(rng.randint(0, 2**31))
+    used: set[str] = set()
+    patients = []
+    with transaction.atomic():
+        for n in range(count):
+            practice = world.practices[n % len(world.practices)]
+            language = "es" if rng.random() < 0.3 else "en"
+            fake = fakers[language]
+            patients.append(
+                patient_create(
+                    practice=practice,
+                    first_name=fake.first_name(),
+                    last_name=fake.last_name(),
+                    date_of_birth=fake.date_of_birth(minimum_age=1, maximum_age=92),
+                    phone=_phone(rng, practice, used) if len(used) < 700 else "",
+                    email=fake.email(),
+                    preferred_language=language if rng.random() < 0.85 else "en",
+                    mrn=f"{practice.slug[:2].upper()}{100000 + n}",
+                )
+            )
+    return patients
+
+
+class _Timeline:
+    """Moves the clock through an item's history; stops at the present."""
+
+    def __init__(
+        self, start: datetime, now: datetime, calendar: BusinessCalendar, rng: random.Random
+    ):
+        self.at = start
+        self.now = now
+        self.calendar = calendar
+        self.rng = rng
+
+    def after(self, low_minutes: int, high_minutes: int) -> bool:
+        """Advance by business minutes; False when that step would be in the future."""
+        minutes = self.rng.randint(low_minutes, high_minutes)
+        self.at = self.calendar.add(self.at, timedelta(minutes=minutes))
+        return self.at < self.now
+
+    def run(self, step: Callable[[], SupportItem]) -> SupportItem:
+        with time_machine.travel(self.at, tick=False):
+            return step()
+
+
+def _owner_for(
+    world: DemoWorld, category: Category, practice: Practice, language: str, rng: random.Random
+) -> Any:
+    staff = world.staff
+    if category.default_team == Team.CLINICAL:
+        return staff["nurse"]
+    if category.default_team == Team.SUPERVISOR:
+        return staff["supervisor"]
+    if language == "es" or category.code == "language_access":
+        return staff["maria"]
+    if category.code == "billing" and practice.slug == "lakeside":
+        return staff["billing"]
+    choices = (
+        [staff["maria"], staff["frontdesk"]]
+        if practice.slug == "riverside"
+        else [staff["maria"], staff["billing"]]
+    )
+    return rng.choice(choices)
+
+
+def _contact_time(rng: random.Random, now: datetime, weeks: int, tz: Any) -> datetime:
+    """A plausible first-contact moment: mostly office hours, some evenings (voicemail)."""
+    day = (now - timedelta(days=rng.uniform(0, weeks * 7))).astimezone(tz)
+    if day.weekday() >= 5 and rng.random() < 0.8:
+        day -= timedelta(days=day.weekday() - 4)
+    hour = rng.choice([7, 8, 9, 9, 10, 10, 11, 11, 12, 13, 14, 14, 15, 15, 16, 16, 17, 18, 19, 21])
+    moment = day.replace(hour=hour, minute=rng.randint(0, 59), second=0, microsecond=0)
+    return min(moment, now - timedelta(minutes=rng.randint(1, 90)))
+
+
+def create_item_history(
+    world: DemoWorld,
+    patients: list[Patient],
+    rng: random.Random,
+    *,
+    now: datetime,
+    weeks: int,
+) -> SupportItem:
+    """One item, walked through the lifecycle as far as its age allows."""
+    staff = world.staff
+    patient = rng.choice(patients) if rng.random() < 0.93 else None
+    practice = patient.practice if patient else rng.choice(world.practices)
+    code = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0]
+    category = Category.objects.get(practice=practice, code=code)
+    channel = rng.choice(CHANNELS[code])
+    language = patient.preferred_language if patient else ("es" if rng.random() < 0.2 else "en")
+    summary = rng.choice(SUMMARIES[code][language if language in SUMMARIES[code] else "en"])
+    calendar = practice.calendar()
+    clock = _Timeline(_contact_time(rng, now, weeks, calendar.tz), now, calendar, rng)
+    live = channel in (Channel.PHONE, Channel.IN_PERSON)
+    logger = (
+        staff["frontdesk"]
+        if practice.slug == "riverside" and rng.random() < 0.5
+        else staff["maria"]
+    )
+    item = clock.run(
+        lambda: lifecycle.item_create(
+            practice=practice,
+            category=category,
+            channel=channel,
+            actor=logger if live else None,
+            summary=summary,
+            patient=patient,
+            caller_name="" if patient else _CALLER_NAMES.name(),
+            callback_number="" if patient else _phone(rng, practice, set()),
+            language=language,
+            contact_at=clock.at,
+        )
+    )
+    owner = _owner_for(world, category, practice, language, rng)
+    if not live:
+        if not clock.after(5, 240):
+            return item
+        item = clock.run(lambda: lifecycle.item_acknowledge(item=item, actor=owner))
+    if not clock.after(1, 30):
+        return item
+    item = clock.run(
+        lambda: lifecycle.item_assign(
+            item=item, actor=owner, owner=owner, team=category.default_team
+        )
+    )
+    if rng.random() < 0.05:
+        item = clock.run(
+            lambda: lifecycle.item_escalate(
+                item=item, actor=owner, reason="Patient asked for a supervisor"
+            )
+        )
+    broken = rng.random() < 0.08
+    promise = calendar.suggest_update_time(clock.at, category.update_interval)
+    item = clock.run(
+        lambda: lifecycle.item_set_update_window(
+            item=item,
+            actor=owner,
+            checking=CHECKING[code],
+            next_step=NEXT_STEP[code],
+            update_at=promise,
+        )
+    )
+    if code == "referral_document_status" or rng.random() < 0.15:
+        who = (
+            WaitingOn.OTHER_OFFICE
+            if code == "referral_document_status"
+            else rng.choice(WaitingOn.values)
+        )
+        item = clock.run(lambda: lifecycle.item_wait(item=item, actor=owner, waiting_on=who))
+    else:
+        item = clock.run(lambda: lifecycle.item_start(item=item, actor=owner))
+    if broken:
+        return item  # the promise will pass with nobody calling: a broken promise to recover
+    if not clock.after(20, max(30, category.update_interval_minutes - 10)):
+        return item
+    item = clock.run(
+        lambda: lifecycle.item_log_contact(
+            item=item,
+            actor=owner,
+            direction=Direction.OUTBOUND,
+            channel=Channel.PHONE,
+            outcome=ContactOutcome.REACHED,
+            note="Explained the next step; patient agreed.",
+            gave_next_step=True,
+        )
+    )
+    if not clock.after(1, 20):
+        return item
+    item = clock.run(lambda: lifecycle.item_resolve(item=item, actor=owner, outcome=OUTCOMES[code]))
+    if rng.random() < 0.6 and clock.after(60, 960):
+        item = clock.run(lambda: lifecycle.item_close(item=item, actor=owner))
+    return item
+
+
+def seed(
+    *,
+    patients: int = 300,
+    items: int = 2000,
+    weeks: int = 8,
+    seed_value: int = 20261127,
+    progress: Callable[[int], None] | None = None,
+) -> DemoWorld:
+    rng = random.Random(seed_value)
+    world = create_world()
+    people = create_patients(world, patients, rng)
+    now = timezone.now()
+    batch = 50
+    for start in range(0, items, batch):
+        with transaction.atomic():
+            for _ in range(min(batch, items - start)):
+                create_item_history(world, people, rng, now=now, weeks=weeks)
+        if progress:
+            progress(min(batch, items - start))
+    return world

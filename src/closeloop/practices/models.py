@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.deconstruct import deconstructible
+
+from closeloop.lib.business_hours import (
+    BusinessCalendar,
+    CalendarError,
+    load_timezone,
+    parse_weekly_hours,
+)
+from closeloop.lib.phones import PhoneError, display_phone, normalize_phone
+from closeloop.practices.choices import DEFAULT_WEEKLY_HOURS, Role, Skill, Team, Urgency
+from closeloop.practices.tenancy import TenantQuerySet
+
+LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}$")
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        load_timezone(value)
+    except CalendarError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def validate_weekly_hours(value: Any) -> None:
+    if not isinstance(value, dict):
+        raise ValidationError('business hours must be an object like {"mon": [["09:00", "17:00"]]}')
+    try:
+        parsed = parse_weekly_hours(value)
+    except (CalendarError, TypeError) as exc:
+        raise ValidationError(f"business hours: {exc}") from None
+    if not any(parsed.values()):
+        raise ValidationError("business hours: the practice must be open on at least one day")
+
+
+def validate_phone(value: str) -> None:
+    if value:
+        try:
+            if normalize_phone(value) != value:
+                raise ValidationError("phone numbers are stored in E.164 form, e.g. +13125550142")
+        except PhoneError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+@deconstructible
+class CodeListValidator:
+    """A JSON list whose entries are all codes of one vocabulary."""
+
+    def __init__(self, allowed: list[str]) -> None:
+        self.allowed = list(allowed)
+
+    def __call__(self, value: Any) -> None:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValidationError("must be a list of codes")
+        unknown = sorted(set(value) - set(self.allowed))
+        if unknown:
+            raise ValidationError(f"unknown code(s): {', '.join(unknown)}")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CodeListValidator) and other.allowed == self.allowed
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.allowed))
+
+
+def validate_languages(value: Any) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and LANGUAGE_CODE_RE.match(v) for v in value
+    ):
+        raise ValidationError("languages are ISO 639 codes such as en, es")
+
+
+class Organization(models.Model):
+    """A support organization: the people who serve one or many practices."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PracticeQuerySet(TenantQuerySet["Practice"]):
+    tenant_field = "id"
+
+
+class Practice(models.Model):
+    """A medical or dental practice: the tenant every patient and item belongs to."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="practices"
+    )
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    timezone = models.CharField(max_length=64, validators=[validate_timezone])
+    business_hours = models.JSONField(
+        default=dict, validators=[validate_weekly_hours], help_text='{"mon": [["08:00", "17:00"]]}'
+    )
+    phone = models.CharField(max_length=20, blank=True, validators=[validate_phone])
+    review_link = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def phone_display(self) -> str:
+        return display_phone(self.phone)
+
+    def calendar(self) -> BusinessCalendar:
+        """The practice's business calendar (one query for the holidays)."""
+        return BusinessCalendar.from_config(
+            timezone=self.timezone,
+            weekly_hours=self.business_hours or DEFAULT_WEEKLY_HOURS,
+            holidays=self.holidays.values_list("date", flat=True),
+        )
+
+
+class Holiday(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField()
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["practice", "date"], name="holiday_once_per_day")
+        ]
+        ordering: ClassVar = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class StaffProfile(models.Model):
+    """What a login may do and for whom: roles, skills, languages and the practices served."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff"
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="staff")
+    roles = models.JSONField(default=list, validators=[CodeListValidator(Role.values)])
+    skills = models.JSONField(
+        default=list, blank=True, validators=[CodeListValidator(Skill.values)]
+    )
+    languages = models.JSONField(default=list, validators=[validate_languages])
+    practices = models.ManyToManyField(Practice, related_name="staff", blank=True)
+
+    def __str__(self) -> str:
+        return self.user.get_username()
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    def on_team(self, team: str) -> bool:
+        return team in self.roles
+
+    def has_skill(self, skill: str) -> bool:
+        return skill in self.skills
+
+
+class CategoryQuerySet(TenantQuerySet["Category"]):
+    def active(self) -> CategoryQuerySet:
+        return self.filter(active=True)
+
+
+class Category(models.Model):
+    """A kind of patient need, per practice, with its team, urgency and targets.
+
+    Targets are business minutes on the practice's calendar.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="categories")
+    code = models.SlugField(max_length=50)
+    name = models.CharField(max_length=100)
+    default_team = models.CharField(max_length=20, choices=Team.choices, default=Team.SUPPORT)
+    default_skill = models.CharField(max_length=30, choices=Skill.choices, blank=True)
+    default_urgency = models.CharField(
+        max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
+    )
+    first_response_minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    update_interval_minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    resolution_minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    checklist = models.JSONField(default=list, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["practice", "code"], name="category_code_per_practice")
+        ]
+        ordering: ClassVar = ["practice", "position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.default_team == Team.CLINICAL
+
+    @property
+    def first_response_target(self) -> timedelta:
+        return timedelta(minutes=self.first_response_minutes)
+
+    @property
+    def update_interval(self) -> timedelta:
+        return timedelta(minutes=self.update_interval_minutes)
+
+    @property
+    def resolution_target(self) -> timedelta:
+        return timedelta(minutes=self.resolution_minutes)

@@ -1,0 +1,80 @@
+"""Writes for practices, staff and categories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from closeloop.practices.choices import DEFAULT_WEEKLY_HOURS
+from closeloop.practices.defaults import DEFAULT_CATEGORIES
+from closeloop.practices.models import Category, Organization, Practice, StaffProfile
+
+
+@transaction.atomic
+def practice_create(
+    *,
+    organization: Organization,
+    name: str,
+    slug: str,
+    timezone: str,
+    business_hours: dict[str, list[list[str]]] | None = None,
+    phone: str = "",
+    review_link: str = "",
+) -> Practice:
+    """Create a practice with the default categories; validates every field first."""
+    practice = Practice(
+        organization=organization,
+        name=name,
+        slug=slug,
+        timezone=timezone,
+        business_hours=business_hours if business_hours is not None else DEFAULT_WEEKLY_HOURS,
+        phone=phone,
+        review_link=review_link,
+    )
+    practice.full_clean()
+    practice.save()
+    categories = [
+        Category(practice=practice, position=position, **spec)
+        for position, spec in enumerate(DEFAULT_CATEGORIES)
+    ]
+    Category.objects.bulk_create(categories)
+    return practice
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    organization: Organization,
+    username: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    roles: Sequence[str],
+    skills: Sequence[str] = (),
+    languages: Sequence[str] = ("en",),
+    practices: Iterable[Practice] = (),
+) -> Any:
+    """Create a login with its staff profile (validated) and the practices it serves."""
+    user_model = get_user_model()
+    user = user_model(username=username, first_name=first_name, last_name=last_name, email=email)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.full_clean()
+    user.save()
+    profile = StaffProfile(
+        user=user,
+        organization=organization,
+        roles=list(roles),
+        skills=list(skills),
+        languages=list(languages),
+    )
+    profile.full_clean()
+    profile.save()
+    profile.practices.set(list(practices))
+    return user

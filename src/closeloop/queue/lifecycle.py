@@ -1,0 +1,503 @@
+"""The support-item lifecycle: the only code that changes an item.
+
+Every service here is keyword-only, runs in one transaction with the item row locked, refuses a
+change the loop-closing rules forbid (``LifecycleError`` naming what is missing) and writes one
+timeline event with the acting user (``None`` = the system) and old/new values as codes.
+
+The allowed status changes are the one table ``TRANSITIONS``; the loop-closing checks are
+``_require_ready_to_work`` and ``_require_resolvable``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from closeloop.lib.phones import PhoneError, normalize_phone
+from closeloop.patients.models import Patient
+from closeloop.practices.choices import Role, Team
+from closeloop.practices.models import Category, Practice
+from closeloop.practices.selectors import staff_profile, user_serves
+from closeloop.queue.models import (
+    LIVE_CHANNELS,
+    OPEN_STATUSES,
+    Channel,
+    ContactOutcome,
+    Direction,
+    EventCode,
+    Status,
+    SupportItem,
+    TimelineEvent,
+    WaitingOn,
+)
+
+# Contacts later than this are refused as clock errors rather than stored.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset(
+        {Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED}
+    ),
+    Status.ACKNOWLEDGED: frozenset({Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED}),
+    Status.IN_PROGRESS: frozenset({Status.WAITING, Status.RESOLVED}),
+    Status.WAITING: frozenset({Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED}),
+    Status.RESOLVED: frozenset({Status.CLOSED, Status.ACKNOWLEDGED}),
+    Status.CLOSED: frozenset({Status.ACKNOWLEDGED}),
+}
+
+
+class LifecycleError(Exception):
+    """A refused change. ``code`` is stable; ``message`` is for the person who tried."""
+
+    def __init__(self, code: str, message: str, *, missing: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.missing = list(missing)
+
+
+def can_transition(old: str, new: str) -> bool:
+    return new in TRANSITIONS.get(old, frozenset())
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Model):
+        return value.pk
+    return value
+
+
+class _Change:
+    """Collects field changes on one item for the save and the timeline event."""
+
+    def __init__(self, item: SupportItem) -> None:
+        self.item = item
+        self.values: dict[str, dict[str, Any]] = {}
+
+    def set(self, field: str, value: Any) -> None:
+        attname = f"{field}_id" if field in ("owner", "patient", "category") else field
+        old = getattr(self.item, attname)
+        new = value.pk if isinstance(value, Model) else value
+        if old == new:
+            return
+        self.values[field] = {"old": _jsonable(old), "new": _jsonable(new)}
+        setattr(self.item, field, value)
+
+    def status(self, new: str) -> None:
+        if not can_transition(self.item.status, new):
+            raise LifecycleError(
+                "transition_not_allowed",
+                f"An item that is {Status(self.item.status).label.lower()} cannot become "
+                f"{Status(new).label.lower()}.",
+            )
+        self.set("status", new)
+
+    def save(self, *, code: str, actor: Any, now: datetime, text: str = "") -> SupportItem:
+        self.item.updated_at = now
+        self.item.save()
+        _record(self.item, code=code, actor=actor, now=now, changes=self.values, text=text)
+        return self.item
+
+
+def _record(
+    item: SupportItem,
+    *,
+    code: str,
+    actor: Any,
+    now: datetime,
+    changes: dict[str, Any] | None = None,
+    text: str = "",
+) -> TimelineEvent:
+    return TimelineEvent.objects.create(
+        item=item,
+        practice_id=item.practice_id,
+        at=now,
+        code=code,
+        actor=actor,
+        changes=changes or {},
+        text=text,
+    )
+
+
+def _locked(item: SupportItem, actor: Any) -> SupportItem:
+    """The current row, locked for this transaction, if the actor may touch it.
+
+    The tenant filter is part of the locking query itself: one round trip, and no window in
+    which the item could be read for an actor who does not serve its practice.
+    """
+    items = SupportItem.objects.all() if actor is None else SupportItem.objects.for_user(actor)
+    try:
+        return (
+            items.select_for_update(of=("self",))
+            .select_related("category", "practice")
+            .get(pk=item.pk)
+        )
+    except SupportItem.DoesNotExist:
+        raise LifecycleError("not_permitted", "You do not serve this item's practice.") from None
+
+
+def _require_text(value: str, what: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise LifecycleError("missing_field", f"Write {what}.", missing=[what])
+    return text
+
+
+def _require_open(item: SupportItem) -> None:
+    if item.status not in OPEN_STATUSES:
+        raise LifecycleError(
+            "item_not_open", f"The item is {Status(item.status).label.lower()}; reopen it first."
+        )
+
+
+def _check_member(user: Any, item: SupportItem, team: str, *, skill: str = "") -> None:
+    """``user`` serves the item's practice, is active and is on ``team`` (with ``skill``)."""
+    profile = staff_profile(user)
+    name = user.get_username() if user is not None else "nobody"
+    if profile is None or not user.is_active or not user_serves(user, item.practice_id):
+        raise LifecycleError("owner_not_eligible", f"{name} does not serve this practice.")
+    if not profile.on_team(team):
+        raise LifecycleError(
+            "owner_not_eligible", f"{name} is not on the {Team(team).label.lower()} team."
+        )
+    if skill and not profile.has_skill(skill):
+        raise LifecycleError("owner_not_eligible", f"{name} does not have the {skill} skill.")
+
+
+def _require_ready_to_work(item: SupportItem, now: datetime) -> None:
+    """In progress or waiting: an owner, what we are checking, and a promise still ahead."""
+    missing = []
+    if item.owner_id is None:
+        missing.append("owner")
+    if not item.checking.strip():
+        missing.append("what we are checking")
+    if item.promised_update_at is None or item.promised_update_at <= now:
+        missing.append("a promised update time in the future")
+    if missing:
+        raise LifecycleError(
+            "not_ready",
+            "Before working this item, set: " + ", ".join(missing) + ".",
+            missing=missing,
+        )
+
+
+def _require_resolvable(item: SupportItem, actor: Any, outcome: str, handed_off_to: Any) -> None:
+    """Resolve only when the patient has the next step or a named owner on the right team has it."""
+    if item.category.is_clinical:
+        profile = staff_profile(actor)
+        if profile is None or not profile.has_role(Role.CLINICAL):
+            raise LifecycleError(
+                "clinical_only",
+                "Only clinical staff can resolve a clinical item.",
+                missing=["clinical staff"],
+            )
+    missing = []
+    if not outcome.strip():
+        missing.append("outcome")
+    patient_has_next_step = bool(
+        item.next_step.strip()
+        and item.next_step_given_at
+        and item.next_step_changed_at
+        and item.next_step_given_at >= item.next_step_changed_at
+    )
+    if handed_off_to is None and not patient_has_next_step:
+        missing.append(
+            "a logged contact giving the patient the next step, or a handoff to a named owner"
+        )
+    if missing:
+        raise LifecycleError(
+            "not_resolvable",
+            "Cannot resolve yet. Missing: " + "; ".join(missing) + ".",
+            missing=missing,
+        )
+    if handed_off_to is not None:
+        _check_member(
+            handed_off_to, item, item.category.default_team, skill=item.category.default_skill
+        )
+
+
+# --- services ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_create(
+    *,
+    practice: Practice,
+    category: Category,
+    channel: str,
+    actor: Any,
+    summary: str,
+    details: str = "",
+    patient: Patient | None = None,
+    caller_name: str = "",
+    callback_number: str = "",
+    urgency: str | None = None,
+    language: str | None = None,
+    contact_at: datetime | None = None,
+) -> SupportItem:
+    """File a new item. A live call or visit counts as the first response at contact time."""
+    now = timezone.now()
+    if actor is not None and not user_serves(actor, practice.pk):
+        raise LifecycleError("not_permitted", "You do not serve this practice.")
+    if category.practice_id != practice.pk or not category.active:
+        raise LifecycleError("bad_category", "Choose an active category of this practice.")
+    if patient is not None and patient.practice_id != practice.pk:
+        raise LifecycleError("bad_patient", "The patient belongs to another practice.")
+    if channel not in Channel.values:
+        raise LifecycleError("bad_channel", f"Unknown channel {channel!r}.")
+    if patient is None and not callback_number and channel != Channel.INTERNAL:
+        raise LifecycleError(
+            "missing_field", "Choose the patient or record a callback number.", missing=["patient"]
+        )
+    if callback_number:
+        try:
+            callback_number = normalize_phone(callback_number)
+        except PhoneError as exc:
+            raise LifecycleError("bad_callback_number", f"Callback number: {exc}.") from None
+    contact_at = contact_at or now
+    if contact_at > now + MAX_CLOCK_SKEW:
+        raise LifecycleError("contact_in_future", "The contact time is in the future.")
+    calendar = practice.calendar()
+    live = channel in LIVE_CHANNELS and actor is not None
+    item = SupportItem.objects.create(
+        practice=practice,
+        patient=patient,
+        caller_name=caller_name.strip(),
+        callback_number=callback_number,
+        channel=channel,
+        category=category,
+        urgency=urgency or category.default_urgency,
+        language=language or (patient.preferred_language if patient else "en"),
+        status=Status.ACKNOWLEDGED if live else Status.NEW,
+        team=category.default_team,
+        summary=_require_text(summary, "what the patient needs"),
+        details=details.strip(),
+        first_contact_at=contact_at,
+        first_response_due_at=calendar.add(contact_at, category.first_response_target),
+        first_response_at=contact_at if live else None,
+        last_patient_contact_at=contact_at,
+        resolution_due_at=calendar.add(contact_at, category.resolution_target),
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    _record(
+        item,
+        code=EventCode.CREATED,
+        actor=actor,
+        now=now,
+        changes={
+            "status": {"old": None, "new": item.status},
+            "channel": {"old": None, "new": channel},
+            "category": {"old": None, "new": category.code},
+            "urgency": {"old": None, "new": item.urgency},
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def item_acknowledge(*, item: SupportItem, actor: Any) -> SupportItem:
+    """Confirm to the patient that the request was received (the first response)."""
+    now = timezone.now()
+    item = _locked(item, actor)
+    change = _Change(item)
+    change.status(Status.ACKNOWLEDGED)
+    if item.first_response_at is None:
+        change.set("first_response_at", now)
+    return change.save(code=EventCode.ACKNOWLEDGED, actor=actor, now=now)
+
+
+@transaction.atomic
+def item_add_note(*, item: SupportItem, actor: Any, text: str) -> SupportItem:
+    now = timezone.now()
+    item = _locked(item, actor)
+    note = _require_text(text, "the note")
+    return _Change(item).save(code=EventCode.NOTE, actor=actor, now=now, text=note)
+
+
+@transaction.atomic
+def item_log_contact(
+    *,
+    item: SupportItem,
+    actor: Any,
+    direction: str,
+    channel: str,
+    outcome: str,
+    note: str = "",
+    gave_next_step: bool = False,
+) -> SupportItem:
+    """Record a call, message or visit with the patient and what came of it."""
+    now = timezone.now()
+    item = _locked(item, actor)
+    if direction not in Direction.values or channel not in Channel.values:
+        raise LifecycleError("bad_contact", "Choose the direction and channel of the contact.")
+    if outcome not in ContactOutcome.values:
+        raise LifecycleError("bad_contact", "Choose what came of the contact.")
+    change = _Change(item)
+    if gave_next_step:
+        if outcome != ContactOutcome.REACHED:
+            raise LifecycleError(
+                "next_step_not_given",
+                "The next step can only be given when the patient was reached.",
+            )
+        if not item.next_step.strip():
+            raise LifecycleError(
+                "missing_field",
+                "Write the next step before recording that it was given.",
+                missing=["next step"],
+            )
+        change.set("next_step_given_at", now)
+    if outcome in (ContactOutcome.REACHED, ContactOutcome.VOICEMAIL_LEFT):
+        change.set("last_patient_contact_at", now)
+        if item.first_response_at is None and (
+            direction == Direction.OUTBOUND or outcome == ContactOutcome.REACHED
+        ):
+            change.set("first_response_at", now)
+    change.values["contact"] = {
+        "old": None,
+        "new": {
+            "direction": direction,
+            "channel": channel,
+            "outcome": outcome,
+            "gave_next_step": gave_next_step,
+        },
+    }
+    return change.save(code=EventCode.CONTACT, actor=actor, now=now, text=note.strip())
+
+
+@transaction.atomic
+def item_set_update_window(
+    *, item: SupportItem, actor: Any, checking: str, next_step: str, update_at: datetime
+) -> SupportItem:
+    """Tell the patient what we are checking, the next step, and when they will hear from us."""
+    now = timezone.now()
+    item = _locked(item, actor)
+    _require_open(item)
+    checking = _require_text(checking, "what we are checking")
+    next_step = _require_text(next_step, "the next step")
+    if update_at <= now:
+        raise LifecycleError(
+            "promise_in_past",
+            "The promised update time must be in the future.",
+            missing=["a promised update time in the future"],
+        )
+    change = _Change(item)
+    change.set("checking", checking)
+    if next_step != item.next_step:
+        change.set("next_step", next_step)
+        change.set("next_step_changed_at", now)
+    change.set("promised_update_at", update_at)
+    return change.save(code=EventCode.UPDATE_WINDOW, actor=actor, now=now)
+
+
+@transaction.atomic
+def item_assign(*, item: SupportItem, actor: Any, owner: Any, team: str) -> SupportItem:
+    """Route to a team, and to a named person on it (``owner=None`` leaves it unassigned)."""
+    now = timezone.now()
+    item = _locked(item, actor)
+    _require_open(item)
+    if team not in Team.values:
+        raise LifecycleError("bad_team", f"Unknown team {team!r}.")
+    if item.category.is_clinical and team != Team.CLINICAL:
+        raise LifecycleError("clinical_only", "Clinical items stay with the clinical team.")
+    if owner is not None:
+        _check_member(owner, item, team)
+    change = _Change(item)
+    change.set("team", team)
+    change.set("owner", owner)
+    return change.save(code=EventCode.ASSIGNED, actor=actor, now=now)
+
+
+@transaction.atomic
+def item_start(*, item: SupportItem, actor: Any) -> SupportItem:
+    now = timezone.now()
+    item = _locked(item, actor)
+    change = _Change(item)
+    change.status(Status.IN_PROGRESS)
+    _require_ready_to_work(item, now)
+    change.set("waiting_on", "")
+    return change.save(code=EventCode.STARTED, actor=actor, now=now)
+
+
+@transaction.atomic
+def item_wait(*, item: SupportItem, actor: Any, waiting_on: str) -> SupportItem:
+    """Wait on the patient, another office, an insurer or a provider; the promise still holds."""
+    now = timezone.now()
+    item = _locked(item, actor)
+    if waiting_on not in WaitingOn.values:
+        raise LifecycleError(
+            "bad_waiting_on", "Choose who we are waiting on.", missing=["waiting on"]
+        )
+    change = _Change(item)
+    change.status(Status.WAITING)
+    _require_ready_to_work(item, now)
+    change.set("waiting_on", waiting_on)
+    return change.save(code=EventCode.WAITING, actor=actor, now=now)
+
+
+@transaction.atomic
+def item_escalate(*, item: SupportItem, actor: Any, reason: str) -> SupportItem:
+    now = timezone.now()
+    item = _locked(item, actor)
+    if item.status == Status.CLOSED:
+        raise LifecycleError("item_not_open", "The item is closed; reopen it first.")
+    if item.escalated:
+        raise LifecycleError("already_escalated", "The item is already escalated.")
+    change = _Change(item)
+    change.set("escalated", True)
+    change.set("escalated_at", now)
+    change.set("escalation_reason", _require_text(reason, "the reason for escalating"))
+    return change.save(code=EventCode.ESCALATED, actor=actor, now=now)
+
+
+@transaction.atomic
+def item_resolve(
+    *, item: SupportItem, actor: Any, outcome: str, handed_off_to: Any = None
+) -> SupportItem:
+    """Resolve: the patient has the next step, or a named owner on the right team has the item."""
+    now = timezone.now()
+    item = _locked(item, actor)
+    change = _Change(item)
+    change.status(Status.RESOLVED)
+    _require_resolvable(item, actor, outcome, handed_off_to)
+    if handed_off_to is not None:
+        change.set("team", item.category.default_team)
+        change.set("owner", handed_off_to)
+    change.set("outcome", outcome.strip())
+    change.set("waiting_on", "")
+    change.set("resolved_at", now)
+    return change.save(code=EventCode.RESOLVED, actor=actor, now=now)
+
+
+@transaction.atomic
+def item_close(*, item: SupportItem, actor: Any) -> SupportItem:
+    now = timezone.now()
+    item = _locked(item, actor)
+    change = _Change(item)
+    change.status(Status.CLOSED)
+    change.set("closed_at", now)
+    return change.save(code=EventCode.CLOSED, actor=actor, now=now)
+
+
+@transaction.atomic
+def item_reopen(*, item: SupportItem, actor: Any, reason: str) -> SupportItem:
+    """Back to work (e.g. the patient called again); a new promise must be made."""
+    now = timezone.now()
+    item = _locked(item, actor)
+    reason = _require_text(reason, "why the item is reopened")
+    change = _Change(item)
+    change.status(Status.ACKNOWLEDGED)
+    for field in ("resolved_at", "closed_at", "promised_update_at"):
+        change.set(field, None)
+    change.set("outcome", "")
+    return change.save(code=EventCode.REOPENED, actor=actor, now=now, text=reason)

@@ -1,0 +1,233 @@
+"""Support items and their append-only timeline.
+
+Status changes only through ``closeloop.queue.lifecycle``; nothing else assigns ``status``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from closeloop.patients.models import Patient
+from closeloop.practices.choices import Team, Urgency
+from closeloop.practices.models import Category, Practice, validate_phone
+from closeloop.practices.tenancy import TenantQuerySet
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    VOICEMAIL = "voicemail", "Voicemail"
+    PORTAL = "portal", "Portal message"
+    WEB_FORM = "web_form", "Web form"
+    EMAIL = "email", "Email"
+    SMS = "sms", "SMS"
+    IN_PERSON = "in_person", "In person"
+    INTERNAL = "internal", "Internal"
+
+
+#: Channels where a person answered the patient live: the first response happened at contact.
+LIVE_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    IN_PROGRESS = "in_progress", "In progress"
+    WAITING = "waiting", "Waiting"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_STATUSES: tuple[str, ...] = (
+    Status.NEW,
+    Status.ACKNOWLEDGED,
+    Status.IN_PROGRESS,
+    Status.WAITING,
+)
+
+
+class WaitingOn(models.TextChoices):
+    PATIENT = "patient", "Patient"
+    OTHER_OFFICE = "other_office", "Another office"
+    INSURER = "insurer", "Insurer"
+    PROVIDER = "provider", "Provider"
+
+
+class ContactOutcome(models.TextChoices):
+    REACHED = "reached", "Reached the patient"
+    VOICEMAIL_LEFT = "voicemail_left", "Left a voicemail"
+    NO_ANSWER = "no_answer", "No answer"
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", "Patient contacted us"
+    OUTBOUND = "outbound", "We contacted the patient"
+
+
+class EventCode(models.TextChoices):
+    """Stable timeline codes. Labels may be translated; codes never change."""
+
+    CREATED = "item.created", "Item created"
+    ACKNOWLEDGED = "item.acknowledged", "Receipt confirmed"
+    NOTE = "item.note", "Note"
+    CONTACT = "item.contact", "Contact"
+    UPDATE_WINDOW = "item.update_window", "Plan and update time set"
+    ASSIGNED = "item.assigned", "Routed"
+    STARTED = "item.started", "Work started"
+    WAITING = "item.waiting", "Waiting"
+    ESCALATED = "item.escalated", "Escalated"
+    RESOLVED = "item.resolved", "Resolved"
+    CLOSED = "item.closed", "Closed"
+    REOPENED = "item.reopened", "Reopened"
+
+
+_open = models.Q(status__in=OPEN_STATUSES)
+
+
+class SupportItemQuerySet(TenantQuerySet["SupportItem"]):
+    def open(self) -> SupportItemQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class SupportItem(models.Model):
+    """One patient need, from first contact until the loop is closed."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="items")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="items"
+    )
+    caller_name = models.CharField(max_length=200, blank=True)
+    callback_number = models.CharField(max_length=20, blank=True, validators=[validate_phone])
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="items")
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    language = models.CharField(max_length=3, default="en")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_items",
+    )
+    team = models.CharField(max_length=20, choices=Team.choices)
+
+    summary = models.CharField("what the patient needs", max_length=300)
+    details = models.TextField(blank=True)
+    checking = models.TextField("what we are checking", blank=True)
+    next_step = models.TextField(blank=True)
+    next_step_changed_at = models.DateTimeField(null=True, blank=True)
+    #: When a logged contact told the patient the current next step.
+    next_step_given_at = models.DateTimeField(null=True, blank=True)
+    waiting_on = models.CharField(max_length=20, choices=WaitingOn.choices, blank=True)
+
+    promised_update_at = models.DateTimeField(null=True, blank=True)
+    first_contact_at = models.DateTimeField()
+    first_response_due_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField()
+    last_patient_contact_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+
+    escalated = models.BooleanField(default=False)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalation_reason = models.TextField(blank=True)
+    repeat_contact_count = models.PositiveIntegerField(default=0)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = SupportItemQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+        indexes: ClassVar = [
+            models.Index(fields=["practice", "status"], name="item_practice_status_idx"),
+            models.Index(fields=["owner", "status"], name="item_owner_status_idx"),
+            models.Index(fields=["patient", "status"], name="item_patient_status_idx"),
+            models.Index(fields=["practice", "created_at"], name="item_practice_created_idx"),
+            # Partial indexes on open items: the deadline sweep is a range scan over these only.
+            models.Index(
+                fields=["promised_update_at"], condition=_open, name="item_open_promise_idx"
+            ),
+            models.Index(
+                fields=["first_response_due_at"],
+                condition=_open & models.Q(first_response_at__isnull=True),
+                name="item_open_first_resp_idx",
+            ),
+            models.Index(
+                fields=["resolution_due_at"], condition=_open, name="item_open_resolution_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.summary}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def promise_broken(self, now: Any = None) -> bool:
+        """The promised update time passed while the item was open."""
+        now = now or timezone.now()
+        return bool(self.is_open and self.promised_update_at and self.promised_update_at <= now)
+
+
+class AppendOnlyError(RuntimeError):
+    """Timeline rows are never changed or deleted."""
+
+
+class TimelineQuerySet(TenantQuerySet["TimelineEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("timeline events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("timeline events are append-only")
+
+
+class TimelineEvent(models.Model):
+    """Everything that happened to an item, in order. Values are codes, never labels."""
+
+    item = models.ForeignKey(SupportItem, on_delete=models.PROTECT, related_name="events")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    code = models.CharField(max_length=40, choices=EventCode.choices)
+    #: None means the system (the worker), never "unknown".
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changes = models.JSONField(default=dict, blank=True)
+    text = models.TextField(blank=True)
+
+    objects = TimelineQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["at", "id"]
+        indexes: ClassVar = [
+            models.Index(fields=["item", "at"], name="timeline_item_at_idx"),
+            models.Index(fields=["practice", "code", "at"], name="timeline_practice_code_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} on #{self.item_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("timeline events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("timeline events are append-only")

@@ -1,0 +1,109 @@
+"""Named people and practices for every test.
+
+Riverside (Chicago) is served by ``assistant`` (support), ``nurse`` (clinical) and
+``supervisor``; Lakeside (New York) by ``outsider`` only. ``billing`` serves Riverside with the
+billing skill.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import time_machine
+
+from closeloop.patients.services import patient_create
+from closeloop.practices.choices import Role, Skill
+from closeloop.practices.models import Category, Organization, Practice
+from closeloop.practices.services import practice_create, staff_create
+from closeloop.queue import lifecycle
+from closeloop.queue.models import Channel, SupportItem
+
+# A Tuesday, 10:00 in Chicago (16:00 UTC): the office is open.
+TUESDAY_10AM_CHICAGO = datetime(2026, 11, 17, 16, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> Any:
+    with time_machine.travel(TUESDAY_10AM_CHICAGO, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def org(db: Any) -> Organization:
+    return Organization.objects.create(name="Test Support Org", slug="test-org")
+
+
+@pytest.fixture
+def riverside(org: Organization) -> Practice:
+    return practice_create(
+        organization=org, name="Riverside", slug="riverside", timezone="America/Chicago"
+    )
+
+
+@pytest.fixture
+def lakeside(org: Organization) -> Practice:
+    return practice_create(
+        organization=org, name="Lakeside", slug="lakeside", timezone="America/New_York"
+    )
+
+
+def _person(
+    org: Organization, username: str, roles: list[str], practices: list[Practice], **kw: Any
+) -> Any:
+    return staff_create(
+        organization=org, username=username, password="pw", roles=roles, practices=practices, **kw
+    )
+
+
+@pytest.fixture
+def assistant(org: Organization, riverside: Practice) -> Any:
+    return _person(org, "assistant", [Role.SUPPORT], [riverside], languages=["en", "es"])
+
+
+@pytest.fixture
+def nurse(org: Organization, riverside: Practice) -> Any:
+    return _person(org, "nurse", [Role.CLINICAL], [riverside], skills=[Skill.TRIAGE])
+
+
+@pytest.fixture
+def supervisor(org: Organization, riverside: Practice) -> Any:
+    return _person(org, "supervisor", [Role.SUPERVISOR], [riverside])
+
+
+@pytest.fixture
+def billing(org: Organization, riverside: Practice) -> Any:
+    return _person(org, "billing", [Role.SUPPORT], [riverside], skills=[Skill.BILLING])
+
+
+@pytest.fixture
+def outsider(org: Organization, lakeside: Practice) -> Any:
+    return _person(org, "outsider", [Role.SUPPORT, Role.CLINICAL], [lakeside])
+
+
+@pytest.fixture
+def patient(riverside: Practice) -> Any:
+    return patient_create(
+        practice=riverside, first_name="Ana", last_name="Lopez", phone="(312) 555-0142"
+    )
+
+
+def category(practice: Practice, code: str) -> Category:
+    return Category.objects.get(practice=practice, code=code)
+
+
+@pytest.fixture
+def make_item(riverside: Practice, patient: Any, assistant: Any) -> Any:
+    def make(code: str = "scheduling", channel: str = Channel.VOICEMAIL, **kw: Any) -> SupportItem:
+        return lifecycle.item_create(
+            practice=riverside,
+            category=category(riverside, code),
+            channel=channel,
+            actor=kw.pop("actor", assistant),
+            summary=kw.pop("summary", "Needs to move an appointment"),
+            patient=kw.pop("patient", patient),
+            **kw,
+        )
+
+    return make

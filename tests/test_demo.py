@@ -1,0 +1,133 @@
+"""The demo: its data is made through the services, and the command serves it end to end."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+from django.db.models import Count
+
+from closeloop.demo.seed import DEMO_PASSWORD, seed
+from closeloop.practices.models import Category
+from closeloop.queue.models import EventCode, Status, SupportItem, TimelineEvent
+
+
+@pytest.mark.django_db
+def test_demo_world_has_two_practices_six_logins_and_real_timelines() -> None:
+    seed(patients=40, items=120)
+    for username in ("admin", "supervisor", "frontdesk", "maria", "nurse", "billing"):
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+    frontdesk = authenticate(username="frontdesk", password=DEMO_PASSWORD)
+    billing = authenticate(username="billing", password=DEMO_PASSWORD)
+    assert set(
+        SupportItem.objects.for_user(frontdesk).values_list("practice__slug", flat=True)
+    ) == {"riverside"}
+    assert set(SupportItem.objects.for_user(billing).values_list("practice__slug", flat=True)) == {
+        "lakeside"
+    }
+    assert Category.objects.filter(practice__slug="riverside").count() == 9
+    statuses = dict(SupportItem.objects.values_list("status").annotate(n=Count("id")))
+    assert statuses.get(Status.RESOLVED, 0) + statuses.get(Status.CLOSED, 0) > 60
+    assert SupportItem.objects.count() == 120
+    # Every item has a creation event, and the history is spread over weeks, not one instant.
+    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 120
+    created = SupportItem.objects.order_by("first_contact_at").values_list(
+        "first_contact_at", flat=True
+    )
+    assert (created.last() - created.first()).days >= 20
+    # Clinical items were resolved by clinical staff only (the lifecycle enforces it).
+    clinical_resolutions = TimelineEvent.objects.filter(
+        code=EventCode.RESOLVED, item__category__code="clinical_message"
+    )
+    assert {e.actor.username for e in clinical_resolutions.select_related("actor")} <= {"nurse"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"demo exited early with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer in {seconds}s")
+
+
+def _login(base: str, username: str) -> str:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(base + "/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert token, "login form has a CSRF token"
+    data = urllib.parse.urlencode(
+        {"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token.group(1)}
+    ).encode()
+    request = urllib.request.Request(
+        base + "/login/", data=data, headers={"Referer": base + "/login/"}
+    )
+    return opener.open(request).read().decode()
+
+
+def test_demo_command_serves_login_and_each_user_sees_their_practices(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "CLOSELOOP_ENV", "DATABASE_URL")
+    }
+    data_dir = tmp_path / "demo"
+    command = [
+        sys.executable,
+        "-m",
+        "closeloop",
+        "demo",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+        "--patients",
+        "30",
+        "--items",
+        "60",
+    ]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # noqa: S603
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(base + "/login/", process)
+        frontdesk_page = _login(base, "frontdesk")
+        assert "Riverside Family Medicine" in frontdesk_page
+        assert "Lakeside Dental" not in frontdesk_page
+        billing_page = _login(base, "billing")
+        assert "Lakeside Dental" in billing_page
+        assert "Riverside Family Medicine" not in billing_page
+        with urllib.request.urlopen(base + "/static/closeloop/app.css") as css:  # noqa: S310
+            assert css.status == 200
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0].decode()
+    assert "closeloop-demo" in output and "frontdesk" in output
+    assert (data_dir / "closeloop.sqlite3").exists() and (data_dir / "secret_key").exists()
+    # A second run reuses the data instead of seeding again.
+    again = subprocess.run(
+        [*command, "--no-serve"], env=env, capture_output=True, text=True, timeout=120
+    )  # noqa: S603
+    assert again.returncode == 0, again.stderr
+    assert "Reusing the demo data" in again.stderr

@@ -1,0 +1,181 @@
+"""Settings: strict environment parsing, fail-closed production."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from closeloop.lib.envvars import (
+    EnvError,
+    env_bool,
+    env_choice,
+    env_database,
+    env_int,
+    env_list,
+)
+
+DEFAULT = Path("/tmp/default.sqlite3")
+
+
+@pytest.mark.parametrize("value", ["yes", "no", "on", "True!", "2"])
+def test_malformed_boolean_is_rejected_naming_the_variable(value: str) -> None:
+    with pytest.raises(EnvError, match="DEBUG") as error:
+        env_bool("DEBUG", False, environ={"DEBUG": value})
+    assert error.value.name == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("true", True), ("0", False), ("FALSE", False), ("", True)]
+)
+def test_booleans(value: str, expected: bool) -> None:
+    assert env_bool("DEBUG", True, environ={"DEBUG": value}) is expected
+
+
+def test_malformed_integer_and_bounds_are_rejected() -> None:
+    with pytest.raises(EnvError, match="SESSION_COOKIE_AGE.*whole number"):
+        env_int("SESSION_COOKIE_AGE", 1, environ={"SESSION_COOKIE_AGE": "8h"})
+    with pytest.raises(EnvError, match="at least 300"):
+        env_int("SESSION_COOKIE_AGE", 1, minimum=300, environ={"SESSION_COOKIE_AGE": "5"})
+    assert env_int("X", 7, environ={}) == 7
+
+
+def test_lists_and_choices() -> None:
+    assert env_list("ALLOWED_HOSTS", [], environ={"ALLOWED_HOSTS": "a.org, b.org"}) == [
+        "a.org",
+        "b.org",
+    ]
+    with pytest.raises(EnvError, match="ALLOWED_HOSTS.*empty entry"):
+        env_list("ALLOWED_HOSTS", [], environ={"ALLOWED_HOSTS": "a.org,,b.org"})
+    with pytest.raises(EnvError, match="CLOSELOOP_ENV.*production"):
+        env_choice(
+            "CLOSELOOP_ENV", "production", ["production", "demo"], environ={"CLOSELOOP_ENV": "prod"}
+        )
+
+
+def test_database_urls() -> None:
+    sqlite = env_database("DATABASE_URL", default_sqlite_path=DEFAULT, environ={})
+    assert sqlite["NAME"] == str(DEFAULT)
+    assert sqlite["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in sqlite["OPTIONS"]["init_command"]
+    pg = env_database(
+        "DATABASE_URL",
+        default_sqlite_path=DEFAULT,
+        environ={"DATABASE_URL": "postgres://cl:p%40ss@db.internal:5433/closeloop?sslmode=require"},
+    )
+    assert (pg["ENGINE"], pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"]) == (
+        "django.db.backends.postgresql",
+        "closeloop",
+        "cl",
+        "p@ss",
+        "db.internal",
+        "5433",
+    )
+    assert pg["OPTIONS"] == {"sslmode": "require"}
+    absolute = env_database(
+        "DATABASE_URL",
+        default_sqlite_path=DEFAULT,
+        environ={"DATABASE_URL": "sqlite:////var/cl/db.sqlite3"},
+    )
+    assert absolute["NAME"] == "/var/cl/db.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("mysql://localhost/x", "unsupported scheme"),
+        ("postgres://localhost", "database name"),
+        ("postgres://localhost:port/x", "not a valid URL"),
+        ("sqlite://", "sqlite:///path"),
+    ],
+)
+def test_malformed_database_url_is_rejected(url: str, problem: str) -> None:
+    with pytest.raises(EnvError, match="DATABASE_URL") as error:
+        env_database("DATABASE_URL", default_sqlite_path=DEFAULT, environ={"DATABASE_URL": url})
+    assert problem in str(error.value)
+
+
+def run_closeloop(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "DJANGO_SETTINGS_MODULE",
+            "CLOSELOOP_ENV",
+            "DATABASE_URL",
+            "SECRET_KEY",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+        )
+    }
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "closeloop", *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
+    result = run_closeloop("check", CLOSELOOP_DATA_DIR=str(tmp_path), ALLOWED_HOSTS="cl.example")
+    assert result.returncode != 0
+    assert "closeloop.E001" in result.stderr
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_with_debug_on(tmp_path: Path) -> None:
+    result = run_closeloop(
+        "check",
+        CLOSELOOP_DATA_DIR=str(tmp_path),
+        SECRET_KEY="s" * 60,
+        DEBUG="true",
+        ALLOWED_HOSTS="cl.example",
+    )
+    assert result.returncode != 0
+    assert "closeloop.E002" in result.stderr
+
+
+def test_malformed_setting_stops_the_command_naming_the_variable(tmp_path: Path) -> None:
+    result = run_closeloop("check", CLOSELOOP_DATA_DIR=str(tmp_path), DEBUG="yes")
+    assert result.returncode == 2
+    assert "environment variable DEBUG" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_deploy_check_is_clean_in_production(tmp_path: Path) -> None:
+    result = run_closeloop(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        CLOSELOOP_DATA_DIR=str(tmp_path),
+        SECRET_KEY="a-long-random-production-secret-" + "q7Zp" * 10,
+        ALLOWED_HOSTS="closeloop.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_wsgi_application_refuses_unsafe_production_settings(tmp_path: Path) -> None:
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import closeloop.wsgi"],
+        env={
+            k: v
+            for k, v in {
+                **os.environ,
+                "CLOSELOOP_DATA_DIR": str(tmp_path),
+                "ALLOWED_HOSTS": "x.org",
+            }.items()
+            if k not in ("DJANGO_SETTINGS_MODULE", "CLOSELOOP_ENV", "SECRET_KEY", "DEBUG")
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "closeloop.E001" in result.stderr

@@ -1,0 +1,98 @@
+"""Pages: login, the queue (tenant-filtered, constant queries), health."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from closeloop.patients.services import patient_create
+from closeloop.queue import lifecycle
+from closeloop.queue.models import Channel
+from tests.conftest import category
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_renders(client) -> None:
+    response = client.get("/login/")
+    assert response.status_code == 200
+    assert b'name="username"' in response.content
+
+
+def test_queue_requires_login(client) -> None:
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_staff_log_in_and_see_only_their_practices_items(
+    client, clock, make_item, assistant, lakeside, outsider
+) -> None:
+    make_item(summary="Riverside reschedule")
+    other = patient_create(practice=lakeside, first_name="Bo", last_name="Kim")
+    lifecycle.item_create(
+        practice=lakeside,
+        category=category(lakeside, "billing"),
+        channel=Channel.PORTAL,
+        actor=outsider,
+        summary="Lakeside statement question",
+        patient=other,
+    )
+    response = client.post("/login/", {"username": "assistant", "password": "pw"})
+    assert response.status_code == 302 and response["Location"] == reverse("queue")
+    page = client.get("/").content.decode()
+    assert "Riverside reschedule" in page
+    assert "Lakeside statement question" not in page
+    assert "Bo Kim" not in page
+
+
+def test_wrong_password_shows_an_error(client, assistant) -> None:
+    response = client.post("/login/", {"username": "assistant", "password": "nope"})
+    assert response.status_code == 200
+    assert b"do not match" in response.content
+
+
+def test_queue_filters_by_practice_and_status(client, clock, make_item, assistant) -> None:
+    make_item(summary="Still open")
+    client.force_login(assistant)
+    assert "Still open" in client.get("/?status=open&practice=riverside").content.decode()
+    assert "Still open" not in client.get("/?status=resolved").content.decode()
+    assert "Still open" in client.get("/?status=bogus").content.decode()
+
+
+def test_queue_page_queries_do_not_grow_with_items(client, clock, make_item, assistant) -> None:
+    client.force_login(assistant)
+    make_item()
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/").status_code == 200
+    for n in range(15):
+        make_item(summary=f"item {n}", patient=None, callback_number="312-555-0177")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/").status_code == 200
+    assert len(many) == len(few)
+
+
+def test_staff_without_practices_are_told_so(client, org) -> None:
+    from closeloop.practices.services import staff_create
+
+    staff_create(organization=org, username="newbie", password="pw", roles=["support"])
+    client.force_login(
+        __import__("django.contrib.auth", fromlist=["get_user_model"])
+        .get_user_model()
+        .objects.get(username="newbie")
+    )
+    assert b"do not serve any practice" in client.get("/").content
+
+
+def test_logout_is_a_post(client, assistant) -> None:
+    client.force_login(assistant)
+    assert client.get("/logout/").status_code == 405
+    assert client.post("/logout/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_healthz(client) -> None:
+    response = client.get("/healthz/")
+    assert response.status_code == 200 and response.content == b"ok"
