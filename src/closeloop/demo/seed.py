@@ -353,9 +353,13 @@ def create_item_history(
         item = clock.run(lambda: lifecycle.item_wait(item=item, actor=owner, waiting_on=who))
     else:
         item = clock.run(lambda: lifecycle.item_start(item=item, actor=owner))
-    if broken:
-        return item  # the promise will pass with nobody calling: a broken promise to recover
-    if not clock.after(20, max(30, category.update_interval_minutes - 10)):
+    interval = category.update_interval_minutes
+    # Most follow-ups come before the promised time; some promises pass with nobody calling
+    # (broken promises), and the owner catches up late.
+    if broken and now - clock.at < timedelta(days=7):
+        return item  # a recent broken promise, still waiting to be recovered
+    low, high = (interval + 30, interval + 600) if broken else (20, max(30, interval - 10))
+    if not clock.after(low, high):
         return item
     item = clock.run(
         lambda: lifecycle.item_log_contact(
