@@ -71,10 +71,10 @@ def test_after_hours_voicemail_first_response_clock_starts_at_opening(clock, mak
     assert item.first_response_due_at == datetime(2026, 11, 16, 15, 0, tzinfo=UTC)
 
 
-def test_live_call_is_acknowledged_at_contact(clock, make_item) -> None:
+def test_a_live_call_still_needs_an_explicit_acknowledgement(clock, make_item) -> None:
     item = make_item(channel=Channel.PHONE)
-    assert item.status == Status.ACKNOWLEDGED
-    assert item.first_response_at == TUESDAY_10AM_CHICAGO
+    assert item.status == Status.NEW
+    assert item.first_response_at is None
 
 
 def test_unknown_caller_needs_a_callback_number(clock, make_item) -> None:

@@ -42,7 +42,7 @@ def test_staff_log_in_and_see_only_their_practices_items(
     )
     response = client.post("/login/", {"username": "assistant", "password": "pw"})
     assert response.status_code == 302 and response["Location"] == reverse("queue")
-    page = client.get("/").content.decode()
+    page = client.get("/?tab=open").content.decode()
     assert "Riverside reschedule" in page
     assert "Lakeside statement question" not in page
     assert "Bo Kim" not in page
@@ -57,9 +57,9 @@ def test_wrong_password_shows_an_error(client, assistant) -> None:
 def test_queue_filters_by_practice_and_status(client, clock, make_item, assistant) -> None:
     make_item(summary="Still open")
     client.force_login(assistant)
-    assert "Still open" in client.get("/?status=open&practice=riverside").content.decode()
-    assert "Still open" not in client.get("/?status=resolved").content.decode()
-    assert "Still open" in client.get("/?status=bogus").content.decode()
+    assert "Still open" in client.get("/?tab=open&status=new&practice=riverside").content.decode()
+    assert "Still open" not in client.get("/?tab=open&status=resolved").content.decode()
+    assert "Still open" in client.get("/?tab=open&status=bogus").content.decode()
 
 
 def test_queue_page_queries_do_not_grow_with_items(client, clock, make_item, assistant) -> None:

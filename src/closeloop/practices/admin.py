@@ -1,10 +1,101 @@
+"""Configuration in the admin site: superusers see everything; practice and organization admins
+see and change only the practices they serve (the same tenant filter as every other read)."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
+from django.db import models
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
-from closeloop.practices.models import Category, Holiday, Organization, Practice, StaffProfile
+from closeloop.practices.choices import CONFIG_ADMIN_ROLES, Role
+from closeloop.practices.models import (
+    Category,
+    CategoryScript,
+    Holiday,
+    Organization,
+    Practice,
+    StaffProfile,
+)
+from closeloop.practices.selectors import staff_profile
 
 
-class HolidayInline(admin.TabularInline):
+def is_config_admin(user: Any) -> bool:
+    if user.is_superuser:
+        return True
+    profile = staff_profile(user)
+    return bool(user.is_active and profile and CONFIG_ADMIN_ROLES & set(profile.roles))
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Rows limited to the admin's practices; choices of practices and categories likewise."""
+
+    #: Lookup from this model to its practice's primary key.
+    practice_lookup = "practice_id"
+
+    def scoped(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if request.user.is_superuser:
+            return queryset
+        served = Practice.objects.for_user(request.user).values("pk")
+        return queryset.filter(**{f"{self.practice_lookup}__in": served}).distinct()
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return self.scoped(request, super().get_queryset(request))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_config_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_config_admin(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_config_admin(request.user)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_config_admin(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_config_admin(request.user)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if not request.user.is_superuser:
+            if db_field.related_model is Practice:
+                kwargs["queryset"] = Practice.objects.for_user(request.user)
+            elif db_field.related_model is Category:
+                kwargs["queryset"] = Category.objects.for_user(request.user)
+            elif db_field.related_model is Organization:
+                profile = staff_profile(request.user)
+                organizations = Organization.objects.all()
+                kwargs["queryset"] = (
+                    organizations.filter(pk=profile.organization_id)
+                    if profile
+                    else organizations.none()
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.related_model is Practice and not request.user.is_superuser:
+            kwargs["queryset"] = Practice.objects.for_user(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedInline(admin.TabularInline):
+    extra = 0
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_config_admin(request.user)
+
+    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
+
+
+class HolidayInline(ScopedInline):
     model = Holiday
+
+
+class CategoryScriptInline(ScopedInline):
+    model = CategoryScript
     extra = 0
 
 
@@ -15,19 +106,57 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(ScopedAdmin):
+    practice_lookup = "pk"
     list_display = ("name", "slug", "organization", "timezone")
-    list_filter = ("organization",)
     inlines = (HolidayInline,)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # New practices come from the organization (they need default categories and staff).
+        return request.user.is_superuser
 
-@admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "organization", "roles", "languages")
-    filter_horizontal = ("practices",)
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return request.user.is_superuser
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ScopedAdmin):
     list_display = ("name", "code", "practice", "default_team", "default_urgency", "active")
-    list_filter = ("practice", "active")
+    list_filter = ("active",)
+    inlines = (CategoryScriptInline,)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # Categories with items are retired (active = off), never deleted.
+        return request.user.is_superuser
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(ScopedAdmin):
+    practice_lookup = "practices"
+    list_display = ("user", "organization", "roles", "languages")
+    filter_horizontal = ("practices",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        # Only organization admins (and superusers) grant roles or create profiles for logins.
+        profile = staff_profile(request.user)
+        if request.user.is_superuser or (profile and profile.has_role(Role.ORG_ADMIN)):
+            return ()
+        return ("user", "organization", "roles")
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        profile = staff_profile(request.user)
+        return bool(request.user.is_superuser or (profile and profile.has_role(Role.ORG_ADMIN)))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return request.user.is_superuser
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The form only lists the admin's own practices; keep the ones they cannot see.
+        hidden: list[Practice] = []
+        if change and not request.user.is_superuser:
+            visible = Practice.objects.for_user(request.user)
+            hidden = list(form.instance.practices.exclude(pk__in=visible.values("pk")))
+        super().save_related(request, form, formsets, change)
+        if hidden:
+            form.instance.practices.add(*hidden)

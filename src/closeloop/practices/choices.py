@@ -12,6 +12,10 @@ class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", "Organization admin"
 
 
+#: Roles that configure practices in the admin site.
+CONFIG_ADMIN_ROLES = frozenset({Role.PRACTICE_ADMIN, Role.ORG_ADMIN})
+
+
 class Team(models.TextChoices):
     """Who works an item. A person is on a team when they hold the role of the same code."""
 

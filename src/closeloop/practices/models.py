@@ -71,6 +71,11 @@ class CodeListValidator:
         return hash(tuple(self.allowed))
 
 
+def validate_languages_code(value: str) -> None:
+    if not LANGUAGE_CODE_RE.match(value):
+        raise ValidationError("use an ISO 639 code such as en or es")
+
+
 def validate_languages(value: Any) -> None:
     if not isinstance(value, list) or not all(
         isinstance(v, str) and LANGUAGE_CODE_RE.match(v) for v in value
@@ -226,3 +231,40 @@ class Category(models.Model):
     @property
     def resolution_target(self) -> timedelta:
         return timedelta(minutes=self.resolution_minutes)
+
+
+class ScriptPart(models.TextChoices):
+    ACKNOWLEDGE = "acknowledge", "Acknowledge"
+    CLARIFY = "clarify", "Clarify"
+    OWN = "own", "Own"
+    CLOSE = "close", "Close"
+
+
+class _KeepUnknown(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class CategoryScript(models.Model):
+    """What staff say for one category in one language: acknowledge, clarify, own, close."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="scripts")
+    language = models.CharField(max_length=3, validators=[validate_languages_code])
+    acknowledge = models.TextField()
+    clarify = models.TextField()
+    own = models.TextField()
+    close = models.TextField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["category", "language"], name="script_per_language")
+        ]
+        ordering: ClassVar = ["category", "language"]
+
+    def __str__(self) -> str:
+        return f"{self.category} ({self.language})"
+
+    def render(self, **facts: str) -> list[tuple[str, str]]:
+        """The four parts with the item's facts filled in; unknown placeholders stay visible."""
+        values = _KeepUnknown(facts)
+        return [(part.label, getattr(self, part.value).format_map(values)) for part in ScriptPart]

@@ -8,9 +8,16 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from closeloop.practices.choices import DEFAULT_WEEKLY_HOURS
+from closeloop.practices.choices import CONFIG_ADMIN_ROLES, DEFAULT_WEEKLY_HOURS
 from closeloop.practices.defaults import DEFAULT_CATEGORIES
-from closeloop.practices.models import Category, Organization, Practice, StaffProfile
+from closeloop.practices.models import (
+    Category,
+    CategoryScript,
+    Organization,
+    Practice,
+    StaffProfile,
+)
+from closeloop.practices.scripts import DEFAULT_SCRIPTS
 
 
 @transaction.atomic
@@ -41,6 +48,11 @@ def practice_create(
         for position, spec in enumerate(DEFAULT_CATEGORIES)
     ]
     Category.objects.bulk_create(categories)
+    CategoryScript.objects.bulk_create(
+        CategoryScript(category=category, language=language, **script._asdict())
+        for category in practice.categories.all()
+        for language, script in DEFAULT_SCRIPTS.get(category.code, {}).items()
+    )
     return practice
 
 
@@ -60,7 +72,14 @@ def staff_create(
 ) -> Any:
     """Create a login with its staff profile (validated) and the practices it serves."""
     user_model = get_user_model()
-    user = user_model(username=username, first_name=first_name, last_name=last_name, email=email)
+    user = user_model(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        # Admins configure their practices in the admin site, which requires is_staff.
+        is_staff=bool(CONFIG_ADMIN_ROLES & set(roles)),
+    )
     if password is None:
         user.set_unusable_password()
     else:

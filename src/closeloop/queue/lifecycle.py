@@ -24,7 +24,6 @@ from closeloop.practices.choices import Role, Team
 from closeloop.practices.models import Category, Practice
 from closeloop.practices.selectors import staff_profile, user_serves
 from closeloop.queue.models import (
-    LIVE_CHANNELS,
     OPEN_STATUSES,
     Channel,
     ContactOutcome,
@@ -63,6 +62,33 @@ class LifecycleError(Exception):
 
 def can_transition(old: str, new: str) -> bool:
     return new in TRANSITIONS.get(old, frozenset())
+
+
+def available_actions(item: SupportItem) -> set[str]:
+    """The actions worth offering for an item in its current state.
+
+    Offering is not permitting: the services still check every rule when an action is taken.
+    """
+    status = item.status
+    actions = {"note", "contact"}
+    if status in OPEN_STATUSES:
+        actions |= {"update_window", "assign"}
+    if status == Status.NEW:
+        actions.add("acknowledge")
+    targets = {
+        "start": Status.IN_PROGRESS,
+        "wait": Status.WAITING,
+        "resolve": Status.RESOLVED,
+        "close": Status.CLOSED,
+    }
+    actions |= {name for name, target in targets.items() if can_transition(status, target)}
+    if status in (Status.RESOLVED, Status.CLOSED):
+        actions.add("reopen")
+    if status != Status.CLOSED and not item.escalated:
+        actions.add("escalate")
+    if status == Status.IN_PROGRESS:
+        actions.discard("start")
+    return actions
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -244,7 +270,7 @@ def item_create(
     language: str | None = None,
     contact_at: datetime | None = None,
 ) -> SupportItem:
-    """File a new item. A live call or visit counts as the first response at contact time."""
+    """File a new item. The first response is recorded when staff acknowledge it."""
     now = timezone.now()
     if actor is not None and not user_serves(actor, practice.pk):
         raise LifecycleError("not_permitted", "You do not serve this practice.")
@@ -267,7 +293,6 @@ def item_create(
     if contact_at > now + MAX_CLOCK_SKEW:
         raise LifecycleError("contact_in_future", "The contact time is in the future.")
     calendar = practice.calendar()
-    live = channel in LIVE_CHANNELS and actor is not None
     item = SupportItem.objects.create(
         practice=practice,
         patient=patient,
@@ -277,13 +302,12 @@ def item_create(
         category=category,
         urgency=urgency or category.default_urgency,
         language=language or (patient.preferred_language if patient else "en"),
-        status=Status.ACKNOWLEDGED if live else Status.NEW,
+        status=Status.NEW,
         team=category.default_team,
         summary=_require_text(summary, "what the patient needs"),
         details=details.strip(),
         first_contact_at=contact_at,
         first_response_due_at=calendar.add(contact_at, category.first_response_target),
-        first_response_at=contact_at if live else None,
         last_patient_contact_at=contact_at,
         resolution_due_at=calendar.add(contact_at, category.resolution_target),
         created_by=actor,

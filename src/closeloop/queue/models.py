@@ -28,10 +28,6 @@ class Channel(models.TextChoices):
     INTERNAL = "internal", "Internal"
 
 
-#: Channels where a person answered the patient live: the first response happened at contact.
-LIVE_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
-
-
 class Status(models.TextChoices):
     NEW = "new", "New"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
@@ -135,6 +131,8 @@ class SupportItem(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)
 
+    #: Urgent symptoms were recognised at intake (set by triage); shown on every list.
+    red_flag = models.BooleanField(default=False)
     escalated = models.BooleanField(default=False)
     escalated_at = models.DateTimeField(null=True, blank=True)
     escalation_reason = models.TextField(blank=True)

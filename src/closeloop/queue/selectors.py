@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from closeloop.queue.models import SupportItem, TimelineEvent
+from closeloop.practices.choices import Team
+from closeloop.practices.selectors import staff_profile
+from closeloop.queue.models import OPEN_STATUSES, Status, SupportItem, TimelineEvent
 
 
 def queue_for_user(user: Any, *, practice_id: int | None = None) -> QuerySet[SupportItem]:
@@ -47,3 +49,55 @@ def suggest_update_time(item: SupportItem, now: datetime | None = None) -> datet
     return item.practice.calendar().suggest_update_time(
         now or timezone.now(), item.category.update_interval
     )
+
+
+# --- the queue's tabs ---------------------------------------------------------------------------
+
+#: How far ahead "due soon" looks.
+DUE_SOON = timedelta(hours=2)
+
+QUEUE_TABS: list[tuple[str, str]] = [
+    ("mine", "My items"),
+    ("team", "Team"),
+    ("unassigned", "Unassigned"),
+    ("due_soon", "Due soon"),
+    ("broken", "Broken promises"),
+    ("clinical", "Clinical"),
+    ("waiting", "Waiting"),
+    ("escalated", "Escalated"),
+    ("resolved_today", "Resolved today"),
+    ("open", "All open"),
+]
+
+
+def queue_tab_conditions(user: Any, *, now: datetime, today_start: datetime) -> dict[str, Q]:
+    """One condition per tab; the same conditions give the rows and the counts."""
+    profile = staff_profile(user)
+    teams = [role for role in (profile.roles if profile else []) if role in Team.values]
+    is_open = Q(status__in=OPEN_STATUSES)
+    soon = now + DUE_SOON
+    return {
+        "mine": is_open & Q(owner=user),
+        "team": is_open & Q(team__in=teams),
+        "unassigned": is_open & Q(owner__isnull=True),
+        "due_soon": is_open
+        & (
+            Q(promised_update_at__gt=now, promised_update_at__lte=soon)
+            | Q(first_response_at__isnull=True, first_response_due_at__lte=soon)
+        ),
+        "broken": is_open & Q(promised_update_at__lte=now),
+        "clinical": is_open & Q(team=Team.CLINICAL),
+        "waiting": Q(status=Status.WAITING),
+        "escalated": is_open & Q(escalated=True),
+        "resolved_today": Q(resolved_at__gte=today_start),
+        "open": is_open,
+    }
+
+
+def queue_tab_counts(items: QuerySet[SupportItem], conditions: dict[str, Q]) -> dict[str, int]:
+    """Every tab's count in one aggregate query."""
+    # Prefixed aliases: an aggregate named like a field ("team") would shadow that field.
+    counts = items.aggregate(
+        **{f"tab_{name}": Count("id", filter=condition) for name, condition in conditions.items()}
+    )
+    return {name: counts[f"tab_{name}"] for name in conditions}

@@ -1,10 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from closeloop.web import views
+from closeloop.web import intake_views, item_views, patient_views, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("queue.csv", views.queue_csv, name="queue_csv"),
+    path("log/", intake_views.log_contact, name="log_contact"),
+    path("patients/lookup/", intake_views.patient_lookup, name="patient_lookup"),
+    path("patients/<int:pk>/", patient_views.patient_detail, name="patient"),
+    path("items/<int:pk>/", item_views.item_detail, name="item"),
+    path("items/<int:pk>/<slug:action>/", item_views.item_action, name="item_action"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

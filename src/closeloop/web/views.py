@@ -1,53 +1,190 @@
+"""The queue page, its CSV export, and the health check."""
+
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from closeloop.practices.models import Practice
-from closeloop.queue.models import OPEN_STATUSES, Status
-from closeloop.queue.selectors import queue_for_user
+from closeloop.practices.choices import Language
+from closeloop.practices.models import Category, Practice
+from closeloop.queue.models import Channel, Status, SupportItem
+from closeloop.queue.selectors import (
+    QUEUE_TABS,
+    queue_for_user,
+    queue_tab_conditions,
+    queue_tab_counts,
+)
+from closeloop.web.http import HtmxHttpRequest
 
 PAGE_SIZE = 50
+DEFAULT_TAB = "mine"
+
+
+@dataclass
+class QueueQuery:
+    """The queue as the user filtered it: the same query feeds the page, counts and CSV."""
+
+    practices: list[Practice]
+    practice: Practice | None
+    tab: str
+    items: QuerySet[SupportItem]
+    tab_items: QuerySet[SupportItem]
+    conditions: dict[str, Any]
+    now: datetime
+
+
+def _queue_query(request: HtmxHttpRequest) -> QueueQuery:
+    user = request.user
+    params = request.GET
+    practices = list(Practice.objects.for_user(user).order_by("name"))
+    practice = next((p for p in practices if p.slug == params.get("practice")), None)
+    tab = params.get("tab", DEFAULT_TAB)
+    if tab not in dict(QUEUE_TABS):
+        tab = DEFAULT_TAB
+    now = timezone.now()
+    zone = ZoneInfo((practice or practices[0]).timezone) if practices else UTC
+    today_start = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    conditions = queue_tab_conditions(user, now=now, today_start=today_start)
+
+    items = queue_for_user(user, practice_id=practice.pk if practice else None)
+    if code := params.get("category"):
+        items = items.filter(category__code=code)
+    if (status := params.get("status")) in Status.values:
+        items = items.filter(status=status)
+    if (channel := params.get("channel")) in Channel.values:
+        items = items.filter(channel=channel)
+    if language := params.get("language"):
+        items = items.filter(language=language)
+    owner = params.get("owner", "")
+    if owner == "none":
+        items = items.filter(owner__isnull=True)
+    elif owner.isdigit():
+        items = items.filter(owner_id=int(owner))
+    return QueueQuery(
+        practices=practices,
+        practice=practice,
+        tab=tab,
+        items=items,
+        tab_items=items.filter(conditions[tab]),
+        conditions=conditions,
+        now=now,
+    )
+
+
+def _filter_options(query: QueueQuery) -> dict[str, Any]:
+    categories: dict[str, str] = {}
+    for code, name in (
+        Category.objects.filter(practice__in=query.practices)
+        .order_by("position", "name")
+        .values_list("code", "name")
+    ):
+        categories.setdefault(code, name)
+    owners = (
+        get_user_model()
+        .objects.filter(staff__practices__in=query.practices, is_active=True)
+        .distinct()
+        .order_by("first_name", "username")
+    )
+    return {
+        "category_options": list(categories.items()),
+        "owner_options": owners,
+        "status_options": Status.choices,
+        "channel_options": Channel.choices,
+        "language_options": Language.choices,
+    }
 
 
 @login_required
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
-    practices = list(Practice.objects.for_user(request.user).order_by("name"))
-    items = queue_for_user(request.user)
-    practice_slug = request.GET.get("practice", "")
-    selected = next((p for p in practices if p.slug == practice_slug), None)
-    if selected is not None:
-        items = items.filter(practice=selected)
-    status = request.GET.get("status", "open")
-    if status == "open":
-        items = items.filter(status__in=OPEN_STATUSES)
-    elif status in Status.values:
-        items = items.filter(status=status)
-    else:
-        status = "all"
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "web/queue.html",
-        {
-            "page": page,
-            "practices": practices,
-            "selected_practice": selected,
-            "status": status,
-            "statuses": Status.choices,
-            "now": timezone.now(),
-        },
+def queue(request: HtmxHttpRequest) -> HttpResponse:
+    query = _queue_query(request)
+    counts = queue_tab_counts(query.items, query.conditions)
+    page = Paginator(query.tab_items, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "query": query,
+        "page": page,
+        "tabs": [(name, label, counts[name]) for name, label in QUEUE_TABS],
+        "now": query.now,
+        **_filter_options(query),
+    }
+    template = "web/queue.html"
+    if request.htmx and request.htmx.target == "queue-results":
+        template = "web/queue.html#queue-results"
+    return render(request, template, context)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_rows(items: QuerySet[SupportItem]) -> Iterator[list[str]]:
+    yield [
+        "id", "practice", "patient", "callback_number", "category", "channel", "status",
+        "urgency", "language", "owner", "team", "first_contact_at", "promised_update_at",
+        "repeat_contacts", "red_flag", "escalated", "summary",
+    ]  # fmt: skip
+    for item in items.iterator(chunk_size=500):
+        yield [
+            str(item.pk),
+            item.practice.name,
+            item.patient.full_name if item.patient else item.caller_name,
+            item.callback_number,
+            item.category.name,
+            item.channel,
+            item.status,
+            item.urgency,
+            item.language,
+            item.owner.get_username() if item.owner else "",
+            item.team,
+            item.first_contact_at.isoformat(),
+            item.promised_update_at.isoformat() if item.promised_update_at else "",
+            str(item.repeat_contact_count),
+            "yes" if item.red_flag else "no",
+            "yes" if item.escalated else "no",
+            item.summary,
+        ]
+
+
+@login_required
+@require_GET
+def queue_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
+    """The current filter and tab as CSV (all pages)."""
+    query = _queue_query(request)
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow([_cell(v) for v in row]) for row in _csv_rows(query.tab_items)),
+        content_type="text/csv",
     )
+    stamp = query.now.strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="closeloop-queue-{stamp}.csv"'
+    return response
 
 
 @require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
+def healthz(request: HtmxHttpRequest) -> HttpResponse:
     """Liveness for load balancers: the database answers."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

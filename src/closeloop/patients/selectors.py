@@ -1,0 +1,60 @@
+"""Finding patients, always within the practices the user serves."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from closeloop.lib.phones import PhoneError, normalize_phone
+from closeloop.patients.models import Patient
+
+LOOKUP_LIMIT = 10
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%d.%m.%Y")
+
+
+def _as_date(text: str) -> date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007  (a calendar date)
+        except ValueError:
+            continue
+    return None
+
+
+def patient_search(user: Any, query: str, *, practice_id: int | None = None) -> QuerySet[Patient]:
+    """Patients matching a phone number, a date of birth, an MRN or name words.
+
+    Phone: the full number in any format, or at least four trailing digits. Names: every word
+    must match the start of the first or last name.
+    """
+    patients = Patient.objects.for_user(user).select_related("practice")
+    if practice_id is not None:
+        patients = patients.filter(practice_id=practice_id)
+    text = query.strip()
+    if not text:
+        return patients.none()
+    birth_date = _as_date(text)
+    digits = re.sub(r"\D", "", text)
+    if birth_date is not None:
+        condition = Q(date_of_birth=birth_date)
+    elif digits and len(digits) >= 4 and len(digits) >= len(re.sub(r"[\s()+.-]", "", text)):
+        try:
+            full = normalize_phone(text)
+            condition = Q(phone=full) | Q(alt_phone=full)
+        except PhoneError:
+            condition = Q(phone__endswith=digits) | Q(alt_phone__endswith=digits)
+    else:
+        condition = Q(mrn__iexact=text)
+        words = Q()
+        for word in text.split()[:3]:
+            words &= Q(first_name__istartswith=word) | Q(last_name__istartswith=word)
+        condition |= words
+    return patients.filter(condition).order_by("last_name", "first_name", "id")[:LOOKUP_LIMIT]
+
+
+def get_patient_for_user(user: Any, pk: int) -> Patient:
+    """The patient, or ``Patient.DoesNotExist`` when missing *or* of another practice."""
+    return Patient.objects.for_user(user).select_related("practice").get(pk=pk)

@@ -1,0 +1,154 @@
+"""Forms for the staff workspace. They validate input; the lifecycle services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from closeloop.practices.choices import Language, Team
+from closeloop.practices.models import Category, Practice
+from closeloop.practices.selectors import staff_for_practice
+from closeloop.queue.models import Channel, ContactOutcome, Direction, SupportItem, WaitingOn
+
+LANGUAGE_CHOICES = Language.choices
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+# --- logging a contact --------------------------------------------------------------------------
+
+
+class CallerMode:
+    EXISTING = "existing"
+    NEW = "new"
+    UNKNOWN = "unknown"
+    CHOICES = [
+        (EXISTING, "Existing patient"),
+        (NEW, "New patient"),
+        (UNKNOWN, "Unknown caller"),
+    ]
+
+
+class LogContactForm(forms.Form):
+    practice = forms.ModelChoiceField(queryset=Practice.objects.none(), empty_label=None)
+    caller = forms.ChoiceField(
+        choices=CallerMode.CHOICES, initial=CallerMode.EXISTING, widget=forms.RadioSelect
+    )
+    patient = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    first_name = forms.CharField(required=False, max_length=100)
+    last_name = forms.CharField(required=False, max_length=100)
+    date_of_birth = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    phone = forms.CharField(required=False, max_length=40, label="Phone")
+    caller_name = forms.CharField(required=False, max_length=200, label="Caller's name")
+    callback_number = forms.CharField(required=False, max_length=40, label="Callback number")
+    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
+    category = forms.ModelChoiceField(queryset=Category.objects.none())
+    summary = forms.CharField(max_length=300, label="What the patient needs")
+    details = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    language = forms.ChoiceField(choices=LANGUAGE_CHOICES, initial=Language.ENGLISH)
+
+    def __init__(self, *args: Any, user: Any, practice: Practice | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["practice"].queryset = Practice.objects.for_user(user)  # type: ignore[attr-defined]
+        categories = Category.objects.for_user(user).active().order_by("position", "name")
+        if practice is not None:
+            categories = categories.filter(practice=practice)
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        practice, category = data.get("practice"), data.get("category")
+        if practice and category and category.practice_id != practice.pk:
+            self.add_error("category", "Choose a category of the selected practice.")
+        mode = data.get("caller")
+        if mode == CallerMode.EXISTING and not data.get("patient"):
+            self.add_error("patient", "Find and choose the patient, or pick New or Unknown caller.")
+        if mode == CallerMode.NEW:
+            for field in ("first_name", "last_name"):
+                if not data.get(field):
+                    self.add_error(field, "Required for a new patient.")
+        if mode == CallerMode.UNKNOWN and not data.get("callback_number"):
+            self.add_error("callback_number", "Record a number to call back.")
+        return data
+
+
+# --- item actions ---------------------------------------------------------------------------------
+
+
+class ItemForm(forms.Form):
+    """A form about one item; ``item`` scopes choices (staff of the item's practice)."""
+
+    def __init__(self, *args: Any, item: SupportItem, **kwargs: Any) -> None:
+        self.item = item
+        super().__init__(*args, **kwargs)
+
+
+class EmptyForm(ItemForm):
+    pass
+
+
+class NoteForm(ItemForm):
+    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ContactForm(ItemForm):
+    direction = forms.ChoiceField(choices=Direction.choices, initial=Direction.OUTBOUND)
+    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
+    outcome = forms.ChoiceField(choices=ContactOutcome.choices, initial=ContactOutcome.REACHED)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    gave_next_step = forms.BooleanField(required=False, label="I gave the patient the next step")
+
+
+class UpdateWindowForm(ItemForm):
+    checking = forms.CharField(
+        label="What we are checking", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    next_step = forms.CharField(label="Next step", widget=forms.Textarea(attrs={"rows": 2}))
+    update_at = forms.DateTimeField(
+        label="Patient hears from us by",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class AssignForm(ItemForm):
+    team = forms.ChoiceField(choices=Team.choices)
+    owner = StaffChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="Unassigned (team queue)",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff_for_practice(self.item.practice)  # type: ignore[attr-defined]
+
+
+class WaitForm(ItemForm):
+    waiting_on = forms.ChoiceField(choices=WaitingOn.choices, label="Waiting on")
+
+
+class ReasonForm(ItemForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveForm(ItemForm):
+    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    told_patient = forms.BooleanField(
+        required=False, label="The patient has been told the next step (logs the contact)"
+    )
+    handed_off_to = StaffChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        label="Or hand off to",
+        empty_label="— no handoff —",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handed_off_to"].queryset = staff_for_practice(self.item.practice)  # type: ignore[attr-defined]

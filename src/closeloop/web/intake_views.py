@@ -1,0 +1,145 @@
+"""Logging a contact in under 30 seconds: find the caller, say what they need, save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from closeloop.patients.models import Patient
+from closeloop.patients.selectors import patient_search
+from closeloop.patients.services import patient_create
+from closeloop.practices.models import Practice
+from closeloop.queue import lifecycle
+from closeloop.queue.lifecycle import LifecycleError
+from closeloop.queue.models import SupportItem
+from closeloop.web.forms import CallerMode, LogContactForm
+
+LOG_TEMPLATE = "web/log.html"
+
+
+class _Refused(Exception):
+    pass
+
+
+def _practice_from(request: HttpRequest, practices: list[Practice]) -> Practice | None:
+    wanted = request.GET.get("practice") or request.POST.get("practice")
+    for practice in practices:
+        if str(practice.pk) == wanted or practice.slug == wanted:
+            return practice
+    return practices[0] if practices else None
+
+
+def _patient(form: LogContactForm, user: Any) -> Patient | None:
+    data = form.cleaned_data
+    practice: Practice = data["practice"]
+    mode = data["caller"]
+    if mode == CallerMode.EXISTING:
+        found = Patient.objects.for_user(user).filter(pk=data["patient"], practice=practice).first()
+        if found is None:
+            form.add_error("patient", "That patient is not a patient of the selected practice.")
+            raise _Refused
+        return found
+    if mode == CallerMode.NEW:
+        try:
+            return patient_create(
+                practice=practice,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                date_of_birth=data["date_of_birth"],
+                phone=data["phone"],
+                preferred_language=data["language"],
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+            raise _Refused from None
+    return None
+
+
+def _create_item(form: LogContactForm, user: Any) -> SupportItem:
+    """Patient (if new), item and, when the logger is on the category's team, ownership."""
+    data = form.cleaned_data
+    patient = _patient(form, user)
+    try:
+        item = lifecycle.item_create(
+            practice=data["practice"],
+            category=data["category"],
+            channel=data["channel"],
+            actor=user,
+            summary=data["summary"],
+            details=data["details"],
+            patient=patient,
+            caller_name=data["caller_name"] if patient is None else "",
+            callback_number=data["callback_number"] if patient is None else "",
+            language=data["language"],
+        )
+    except LifecycleError as refused:
+        form.add_error(None, refused.message)
+        raise _Refused from None
+    try:
+        return lifecycle.item_assign(item=item, actor=user, owner=user, team=item.team)
+    except LifecycleError:
+        return item  # not on the category's team: the item waits in that team's queue
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_contact(request: HttpRequest) -> HttpResponse:
+    practices = list(Practice.objects.for_user(request.user).order_by("name"))
+    practice = _practice_from(request, practices)
+    if request.method == "POST":
+        form = LogContactForm(request.POST, user=request.user, practice=practice)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    item = _create_item(form, request.user)
+            except _Refused:
+                pass
+            else:
+                return redirect("item", pk=item.pk)
+        status = 422
+    else:
+        form = LogContactForm(
+            user=request.user,
+            practice=practice,
+            initial={"practice": practice.pk if practice else None},
+        )
+        status = 200
+    query = request.GET.get("q", "")
+    selected = form["patient"].value()
+    context = {
+        "form": form,
+        "practices": practices,
+        "practice": practice,
+        "q": query,
+        "results": patient_search(
+            request.user, query, practice_id=practice.pk if practice else None
+        )
+        if query
+        else [],
+        "selected_patient": Patient.objects.for_user(request.user).filter(pk=selected).first()
+        if selected and str(selected).isdigit()
+        else None,
+    }
+    return render(request, LOG_TEMPLATE, context, status=status)
+
+
+@login_required
+@require_GET
+def patient_lookup(request: HttpRequest) -> HttpResponse:
+    """Type-ahead results for the log form (an htmx fragment)."""
+    practice_id = request.GET.get("practice", "")
+    results = patient_search(
+        request.user,
+        request.GET.get("q", ""),
+        practice_id=int(practice_id) if practice_id.isdigit() else None,
+    )
+    return render(
+        request, LOG_TEMPLATE + "#lookup-results", {"results": results, "q": request.GET.get("q")}
+    )

@@ -1,0 +1,133 @@
+"""The item page and its actions."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.views.decorators.http import require_GET, require_POST
+
+from closeloop.practices.models import CategoryScript
+from closeloop.queue.lifecycle import LifecycleError, available_actions
+from closeloop.queue.models import SupportItem
+from closeloop.queue.selectors import suggest_update_time, timeline_for_item
+from closeloop.web import timeline
+from closeloop.web.access import get_item_or_404
+from closeloop.web.forms import ItemForm
+from closeloop.web.http import HtmxHttpRequest
+from closeloop.web.item_actions import ACTIONS
+
+ITEM_TEMPLATE = "web/item.html"
+
+
+def _scripts(item: SupportItem, user: Any, update_at: Any) -> list[tuple[str, str]]:
+    scripts = {s.language: s for s in CategoryScript.objects.filter(category=item.category)}
+    script = scripts.get(item.language) or scripts.get("en")
+    if script is None:
+        return []
+    owner = item.owner or user
+    first_name = item.patient.first_name if item.patient else (item.caller_name or "")
+    return script.render(
+        first_name=first_name.split(" ")[0],
+        practice=item.practice.name,
+        update_time=date_format(update_at, "l g:i A"),
+        owner=owner.get_full_name() or owner.get_username(),
+    )
+
+
+def _initial(item: SupportItem, suggested: Any) -> dict[str, dict[str, Any]]:
+    keep_promise = item.promised_update_at and item.promised_update_at > timezone.now()
+    return {
+        "update_window": {
+            "checking": item.checking,
+            "next_step": item.next_step,
+            "update_at": item.promised_update_at if keep_promise else suggested,
+        },
+        "assign": {"team": item.team, "owner": item.owner_id},
+        "contact": {"channel": item.channel},
+    }
+
+
+def _context(
+    request: HtmxHttpRequest,
+    item: SupportItem,
+    *,
+    failed: str = "",
+    bound: ItemForm | None = None,
+    error: str = "",
+) -> dict[str, Any]:
+    zone = ZoneInfo(item.practice.timezone)
+    suggested = suggest_update_time(item).astimezone(zone)
+    initial = _initial(item, suggested)
+    offered = available_actions(item)
+    forms = {
+        name: bound if name == failed and bound is not None
+        else action.form(item=item, initial=initial.get(name), prefix=name)
+        for name, action in ACTIONS.items()
+        if name in offered or name == failed
+    }  # fmt: skip
+    return {
+        "item": item,
+        "zone": zone,
+        "entries": timeline.describe(
+            timeline_for_item(item),
+            zone,
+            categories=dict(item.practice.categories.values_list("code", "name")),
+        ),
+        # The script promises the current update time while it is still ahead, else a new one.
+        "scripts": _scripts(item, request.user, initial["update_window"]["update_at"]),
+        "suggested_update_at": suggested,
+        "forms": forms,
+        "actions": ACTIONS,
+        "failed": failed,
+        "error": error,
+        "now": timezone.now(),
+    }
+
+
+def _render(request: HtmxHttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    template = ITEM_TEMPLATE + "#item-body" if request.htmx else ITEM_TEMPLATE
+    with timezone.override(context["zone"]):
+        return render(request, template, context, status=status)
+
+
+@login_required
+@require_GET
+def item_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    item = get_item_or_404(request, pk)
+    return _render(request, _context(request, item))
+
+
+@login_required
+@require_POST
+def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
+    """Run one action. A refusal re-renders the page with the message and what was typed."""
+    if action not in ACTIONS:
+        raise Http404("No such action")
+    item = get_item_or_404(request, pk)
+    spec = ACTIONS[action]
+    with timezone.override(ZoneInfo(item.practice.timezone)):
+        form = spec.form(request.POST, item=item, prefix=action)
+        valid = form.is_valid()
+    error = ""
+    if valid:
+        try:
+            with transaction.atomic():
+                item = spec.perform(item, request.user, form.cleaned_data)
+        except LifecycleError as refused:
+            error = refused.message
+    else:
+        error = "Check the highlighted fields."
+    if error:
+        item.refresh_from_db()
+        context = _context(request, item, failed=action, bound=form, error=error)
+        return _render(request, context, status=422)
+    if request.htmx:
+        return _render(request, _context(request, item))
+    return redirect("item", pk=item.pk)

@@ -1,0 +1,11 @@
+// Small progressive enhancements; every page works without this file.
+document.addEventListener("change", (event) => {
+  const target = event.target;
+  // Choosing a patient in the log form sets the item's language to the patient's preference.
+  if (target.matches('input[name="patient"][data-language]')) {
+    const language = document.querySelector('select[name="language"]');
+    if (language && [...language.options].some((o) => o.value === target.dataset.language)) {
+      language.value = target.dataset.language;
+    }
+  }
+});

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.timesince import timesince, timeuntil
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with ``changes`` applied (None removes a key); starts with ?."""
+    params: QueryDict = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def age(moment: datetime | None) -> str:
+    """'3 hours' — one unit, for narrow columns."""
+    if moment is None:
+        return ""
+    return timesince(moment, timezone.now(), depth=1)
+
+
+@register.filter
+def countdown(moment: datetime | None) -> str:
+    """'in 2 hours, 5 minutes' or 'overdue by 20 minutes'."""
+    if moment is None:
+        return ""
+    now = timezone.now()
+    if moment <= now:
+        return f"overdue by {timesince(moment, now, depth=2)}"
+    return f"in {timeuntil(moment, now, depth=2)}"
+
+
+@register.filter
+def get_action_label(actions: dict[str, Any], name: str) -> str:
+    action = actions.get(name)
+    return action.label if action else name
+
+
+@register.filter
+def has_fields(forms: dict[str, Any], name: str) -> bool:
+    form = forms.get(name)
+    return bool(form and form.visible_fields())

@@ -1,0 +1,130 @@
+"""Readable timeline entries from stored codes and old/new values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db.models import TextChoices
+from django.utils.dateformat import format as date_format
+
+from closeloop.practices.choices import Team, Urgency
+from closeloop.queue.models import (
+    Channel,
+    ContactOutcome,
+    Direction,
+    EventCode,
+    Status,
+    TimelineEvent,
+    WaitingOn,
+)
+
+FIELD_LABELS = {
+    "status": "Status",
+    "owner": "Owner",
+    "team": "Team",
+    "checking": "What we are checking",
+    "next_step": "Next step",
+    "promised_update_at": "Update promised by",
+    "waiting_on": "Waiting on",
+    "outcome": "Outcome",
+    "escalation_reason": "Reason",
+    "channel": "Channel",
+    "urgency": "Urgency",
+    "category": "Category",
+}
+CHOICES: dict[str, type[TextChoices]] = {
+    "status": Status,
+    "team": Team,
+    "waiting_on": WaitingOn,
+    "channel": Channel,
+    "urgency": Urgency,
+}
+
+
+@dataclass
+class Entry:
+    at: datetime
+    who: str
+    what: str
+    lines: list[str]
+    text: str
+    code: str
+
+
+def _label(choices: type[TextChoices], value: Any) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _value(field: str, value: Any, names: dict[Any, str], tz: ZoneInfo) -> str:
+    if value in (None, ""):
+        return "—"
+    if field == "category":
+        return names.get(value, str(value))
+    if field in CHOICES:
+        return _label(CHOICES[field], value)
+    if field == "owner":
+        return names.get(value, f"user {value}")
+    if field == "promised_update_at":
+        return date_format(datetime.fromisoformat(value).astimezone(tz), "D M j, g:i A T")
+    return str(value)
+
+
+def _contact_line(contact: dict[str, Any]) -> str:
+    parts = [
+        _label(Direction, contact.get("direction")),
+        _label(Channel, contact.get("channel")).lower(),
+        _label(ContactOutcome, contact.get("outcome")).lower(),
+    ]
+    line = " · ".join(parts)
+    return line + (" · next step given" if contact.get("gave_next_step") else "")
+
+
+def describe(
+    events: Iterable[TimelineEvent], tz: ZoneInfo, *, categories: dict[str, str] | None = None
+) -> list[Entry]:
+    """Entries for display; ``categories`` maps category codes to the practice's names."""
+    events = list(events)
+    owner_ids = {
+        value
+        for event in events
+        for side in ("old", "new")
+        if (value := event.changes.get("owner", {}).get(side)) is not None
+    }
+    names: dict[Any, str] = {
+        user.pk: user.get_full_name() or user.get_username()
+        for user in get_user_model().objects.filter(pk__in=owner_ids)
+    }
+    names.update(categories or {})
+    entries = []
+    for event in events:
+        lines = []
+        for field, change in event.changes.items():
+            if field == "contact":
+                lines.append(_contact_line(change["new"]))
+            elif field in FIELD_LABELS:
+                old = _value(field, change.get("old"), names, tz)
+                new = _value(field, change.get("new"), names, tz)
+                if event.code == EventCode.CREATED:
+                    lines.append(f"{FIELD_LABELS[field]}: {new}")
+                else:
+                    lines.append(f"{FIELD_LABELS[field]}: {old} → {new}")
+        actor = event.actor
+        entries.append(
+            Entry(
+                at=event.at,
+                who=(actor.get_full_name() or actor.get_username()) if actor else "System",
+                what=_label(EventCode, event.code),
+                lines=lines,
+                text=event.text,
+                code=event.code,
+            )
+        )
+    return entries

@@ -1,0 +1,111 @@
+"""Configuration in the admin site, scoped to the practices an admin serves."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from closeloop.practices.choices import Role
+from closeloop.practices.models import Category, StaffProfile
+from closeloop.practices.services import staff_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def practice_admin(org, riverside):
+    return staff_create(
+        organization=org,
+        username="padmin",
+        password="pw",
+        roles=[Role.PRACTICE_ADMIN],
+        practices=[riverside],
+    )
+
+
+@pytest.fixture
+def admin_client(client, practice_admin):
+    client.force_login(practice_admin)
+    return client
+
+
+def test_practice_admins_are_staff_and_support_staff_are_not(practice_admin, assistant) -> None:
+    assert practice_admin.is_staff and not assistant.is_staff
+
+
+def test_support_staff_cannot_open_configuration(client, assistant) -> None:
+    client.force_login(assistant)
+    assert client.get("/admin/practices/category/").status_code == 302
+
+
+def test_practice_admin_sees_only_their_practices_categories(
+    admin_client, riverside, lakeside
+) -> None:
+    listed = admin_client.get("/admin/practices/category/").context["cl"].queryset
+    assert {c.practice_id for c in listed} == {riverside.pk}
+    other = Category.objects.filter(practice=lakeside).first()
+    response = admin_client.get(f"/admin/practices/category/{other.pk}/change/")
+    assert response.status_code == 302  # "does not exist", never the form
+    response = admin_client.post(
+        f"/admin/practices/category/{other.pk}/change/", {"name": "Hacked"}
+    )
+    other.refresh_from_db()
+    assert other.name != "Hacked"
+
+
+def test_practice_admin_edits_business_hours_and_bad_hours_are_refused(
+    admin_client, riverside
+) -> None:
+    url = f"/admin/practices/practice/{riverside.pk}/change/"
+    form = {
+        "organization": riverside.organization_id,
+        "name": riverside.name,
+        "slug": riverside.slug,
+        "timezone": riverside.timezone,
+        "phone": "",
+        "review_link": "",
+        "holidays-TOTAL_FORMS": "1",
+        "holidays-INITIAL_FORMS": "0",
+        "holidays-0-date": "2026-12-24",
+        "holidays-0-name": "Christmas Eve",
+    }
+    bad = admin_client.post(
+        url, {**form, "business_hours": json.dumps({"mon": [["17:00", "09:00"]]})}
+    )
+    assert bad.status_code == 200 and "closes before it opens" in bad.content.decode()
+    good = admin_client.post(
+        url, {**form, "business_hours": json.dumps({"mon": [["07:00", "15:00"]]})}
+    )
+    assert good.status_code == 302
+    riverside.refresh_from_db()
+    assert riverside.business_hours == {"mon": [["07:00", "15:00"]]}
+    assert riverside.holidays.get().name == "Christmas Eve"
+
+
+def test_practice_admin_cannot_grant_roles_and_keeps_practices_they_cannot_see(
+    admin_client, assistant, riverside, lakeside
+) -> None:
+    assistant.staff.practices.add(lakeside)
+    profile = assistant.staff
+    url = f"/admin/practices/staffprofile/{profile.pk}/change/"
+    response = admin_client.post(
+        url,
+        {
+            "roles": json.dumps([Role.ORG_ADMIN]),
+            "skills": json.dumps(["billing"]),
+            "languages": json.dumps(["en"]),
+            "practices": [riverside.pk],
+        },
+    )
+    assert response.status_code == 302
+    profile = StaffProfile.objects.get(pk=profile.pk)
+    assert profile.roles == [Role.SUPPORT]  # read-only for practice admins
+    assert profile.skills == ["billing"]
+    assert set(profile.practices.values_list("slug", flat=True)) == {"riverside", "lakeside"}
+
+
+def test_scripts_are_edited_with_their_category(admin_client, riverside) -> None:
+    category = Category.objects.get(practice=riverside, code="scheduling")
+    page = admin_client.get(f"/admin/practices/category/{category.pk}/change/").content.decode()
+    assert "Gracias por llamar a {practice}" in page
