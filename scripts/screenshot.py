@@ -1,12 +1,13 @@
-"""Refresh the README screenshot: log in to a running demo as maria and capture the queue.
+"""Refresh the README screenshots from a running demo (Playwright + Debian's Chromium).
 
 uv run closeloop demo --port 8765 &
-uv run python scripts/screenshot.py http://127.0.0.1:8765 docs/screenshot-queue.png
+uv run python scripts/screenshot.py http://127.0.0.1:8765 docs/screenshots
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
@@ -20,7 +21,8 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def main(base: str, out: str) -> None:
+def main(base: str, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -29,9 +31,13 @@ def main(base: str, out: str) -> None:
         page.fill("#id_password", "closeloop-demo")
         page.click("button[type=submit]")
         page.wait_for_url(base + "/")
-        page.screenshot(path=out)
+        page.goto(base + "/?tab=team")
+        page.screenshot(path=str(out / "queue.png"))
+        page.locator("table.queue tbody tr a").first.click()
+        page.wait_for_load_state()
+        page.screenshot(path=str(out / "item.png"), full_page=True)
         browser.close()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], Path(sys.argv[2]))

@@ -53,6 +53,7 @@ class LogContactForm(forms.Form):
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, initial=Language.ENGLISH)
 
     def __init__(self, *args: Any, user: Any, practice: Practice | None, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["practice"].queryset = Practice.objects.for_user(user)  # type: ignore[attr-defined]
         categories = Category.objects.for_user(user).active().order_by("position", "name")
@@ -85,6 +86,7 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args: Any, item: SupportItem, **kwargs: Any) -> None:
         self.item = item
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
 
@@ -99,7 +101,9 @@ class NoteForm(ItemForm):
 class ContactForm(ItemForm):
     direction = forms.ChoiceField(choices=Direction.choices, initial=Direction.OUTBOUND)
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
-    outcome = forms.ChoiceField(choices=ContactOutcome.choices, initial=ContactOutcome.REACHED)
+    outcome = forms.ChoiceField(
+        choices=ContactOutcome.choices, initial=ContactOutcome.REACHED, label="Result"
+    )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     gave_next_step = forms.BooleanField(required=False, label="I gave the patient the next step")
 

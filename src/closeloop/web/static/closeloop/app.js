@@ -9,3 +9,16 @@ document.addEventListener("change", (event) => {
     }
   }
 });
+
+document.addEventListener("keydown", (event) => {
+  // Enter in the patient lookup searches (htmx already did) instead of saving the form.
+  if (event.key === "Enter" && event.target.id === "lookup") {
+    event.preventDefault();
+    const first = document.querySelector('#lookup-results input[name="patient"]');
+    if (first) {
+      first.checked = true;
+      first.dispatchEvent(new Event("change", { bubbles: true }));
+      first.focus();
+    }
+  }
+});

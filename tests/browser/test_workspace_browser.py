@@ -1,0 +1,149 @@
+"""The workspace in a real browser: a front-desk call from lookup to resolution, and isolation."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from closeloop.demo.seed import DEMO_PASSWORD, create_world
+from closeloop.patients.services import patient_create
+from closeloop.practices.models import Category
+from closeloop.queue import lifecycle
+from closeloop.queue.models import Channel, Status, SupportItem
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    demo = create_world()
+    riverside, lakeside = demo.practices
+    ana = patient_create(
+        practice=riverside, first_name="Ana", last_name="Lopez", phone="312-555-0142"
+    )
+    kim = patient_create(practice=lakeside, first_name="Bo", last_name="Kim", phone="212-555-0111")
+    items = {}
+    for practice, patient, who in ((riverside, ana, "frontdesk"), (lakeside, kim, "billing")):
+        items[practice.slug] = lifecycle.item_create(
+            practice=practice,
+            category=Category.objects.get(practice=practice, code="billing"),
+            channel=Channel.PORTAL,
+            actor=demo.staff[who],
+            summary=f"Statement question at {practice.name}",
+            patient=patient,
+        )
+    return {"staff": demo.staff, "items": items, "ana": ana}
+
+
+def open_action(page: Any, label: str) -> None:
+    """Expand an action's form (it may already be open)."""
+    details = page.locator("details.action", has=page.locator("summary", has_text=label))
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+
+
+def login(page: Any, base: str, username: str) -> None:
+    page.goto(base + "/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(base + "/")
+
+
+def test_front_desk_logs_a_call_and_closes_the_loop(
+    live_server, world, new_page, screenshot_dir
+) -> None:
+    base = live_server.url
+    page = new_page()
+    login(page, base, "frontdesk")
+    page.get_by_role("link", name="Log a contact").click()
+
+    page.get_by_label("Find patient by phone").fill("312-555-0142")
+    page.locator("#lookup-results").get_by_text("Ana Lopez").wait_for()
+    assert page.locator('#lookup-results input[name="patient"]').is_checked()
+    page.get_by_label("Category").select_option(label="Scheduling help")
+    page.get_by_label("What the patient needs").fill("Needs to move Thursday's appointment")
+    page.get_by_role("button", name="Save and show scripts").click()
+
+    page.wait_for_url(re.compile(r"/items/\d+/$"))
+    item_url = page.url
+    scripts = page.locator("section.scripts")
+    assert "Thanks for calling Riverside Family Medicine, Ana." in scripts.inner_text()
+
+    page.get_by_role("button", name="Confirm receipt").click()
+    page.locator(".facts").get_by_text("Acknowledged").wait_for()
+
+    open_action(page, "Resolve")
+    page.locator("#form-resolve").get_by_label("Outcome").fill("Moved to next Tuesday")
+    page.locator("#form-resolve").get_by_label("The patient has been told").check()
+    page.locator("#form-resolve").get_by_role("button", name="Resolve").click()
+    refusal = page.locator("details.failed .error")
+    refusal.wait_for()
+    assert "Write the next step before recording that it was given." in refusal.inner_text()
+    assert (
+        page.locator("#form-resolve").get_by_label("Outcome").input_value()
+        == "Moved to next Tuesday"
+    )
+
+    open_action(page, "Save plan and update time")
+    plan = page.locator("#form-update_window")
+    plan.get_by_label("What we are checking").fill("Tuesday slots with Dr. Reyes")
+    plan.get_by_label("Next step", exact=True).fill("Booked Tuesday 9:30; confirmation text sent")
+    assert plan.get_by_label("Patient hears from us by").input_value()  # suggested window
+    page.locator("#form-update_window").get_by_role("button").click()
+    page.locator(".plan").get_by_text("Tuesday slots with Dr. Reyes").wait_for()
+    page.screenshot(path=str(screenshot_dir / "item.png"), full_page=True)
+
+    open_action(page, "Resolve")
+    page.locator("#form-resolve").get_by_label("Outcome").fill("Moved to next Tuesday")
+    page.locator("#form-resolve").get_by_label("The patient has been told").check()
+    page.locator("#form-resolve").get_by_role("button", name="Resolve").click()
+    page.locator(".facts").get_by_text("Resolved").wait_for()
+
+    item = SupportItem.objects.get(pk=int(item_url.rstrip("/").rsplit("/", 1)[1]))
+    assert item.status == Status.RESOLVED
+    assert item.owner.username == "frontdesk"
+
+    page.goto(base + "/?tab=resolved_today")
+    page.get_by_text("Needs to move Thursday's appointment").wait_for()
+
+
+def test_maria_switches_practices_and_other_practices_items_are_unreachable(
+    live_server, world, new_page, screenshot_dir
+) -> None:
+    base = live_server.url
+    page = new_page()
+    login(page, base, "maria")
+    page.goto(base + "/?tab=open")
+    rows = page.locator("table.queue tbody")
+    assert "Statement question at Riverside" in rows.inner_text()
+    assert "Statement question at Lakeside" in rows.inner_text()
+    page.screenshot(path=str(screenshot_dir / "queue.png"))
+
+    page.get_by_label("Practice").select_option(label="Lakeside Dental")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url(re.compile(r"practice=lakeside"))
+    assert "Statement question at Lakeside" in rows.inner_text()
+    assert "Statement question at Riverside" not in rows.inner_text()
+
+    other = new_page()
+    login(other, base, "frontdesk")
+    response = other.goto(f"{base}/items/{world['items']['lakeside'].pk}/")
+    assert response.status == 404
+    assert "Statement question" not in other.content()
+
+
+def test_a_refused_action_works_without_javascript(live_server, world, new_page) -> None:
+    base = live_server.url
+    page = new_page(javascript=False)
+    login(page, base, "frontdesk")
+    page.goto(f"{base}/items/{world['items']['riverside'].pk}/")
+    open_action(page, "Resolve")
+    page.locator("#form-resolve").get_by_label("Outcome").fill("Explained the bill")
+    page.locator("#form-resolve").get_by_role("button", name="Resolve").click()
+    assert "Cannot resolve yet" in page.locator("details.failed .error").inner_text()
+    assert (
+        page.locator("#form-resolve").get_by_label("Outcome").input_value() == "Explained the bill"
+    )
