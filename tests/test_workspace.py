@@ -274,7 +274,7 @@ def test_cannot_log_against_another_practices_patient_or_category(
 def test_log_page_offers_only_the_selected_practices_categories(signed_in, riverside) -> None:
     page = signed_in.get("/log/")
     categories = list(page.context["form"].fields["category"].queryset)
-    assert {c.practice_id for c in categories} == {riverside.pk} and len(categories) == 9
+    assert {c.practice_id for c in categories} == {riverside.pk} and len(categories) == 10
 
 
 # --- item page --------------------------------------------------------------------------------

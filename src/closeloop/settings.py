@@ -61,13 +61,19 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
     "template_partials",
     "closeloop.core",
     "closeloop.practices",
     "closeloop.patients",
     "closeloop.queue",
+    "closeloop.intake",
+    "closeloop.webhooks",
+    "closeloop.api",
     "closeloop.web",
     "closeloop.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +120,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if CLOSELOOP_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Background work: tasks are rows in the same database, enqueued in the same transaction as the
+# change that caused them, and run by `closeloop db_worker` processes.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Plain-http webhook endpoints on loopback, for tests and local development only.
+WEBHOOKS_ALLOW_HTTP_LOOPBACK = env_bool("WEBHOOKS_ALLOW_HTTP_LOOPBACK", not PRODUCTION)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "queue"

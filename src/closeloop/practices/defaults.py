@@ -144,4 +144,18 @@ DEFAULT_CATEGORIES: list[dict[str, Any]] = [
             "Tell the patient who will call and by when",
         ],
     },
+    {
+        "code": "other",
+        "name": "Other (needs sorting)",
+        "default_team": Team.SUPPORT,
+        "default_skill": "",
+        "default_urgency": Urgency.ROUTINE,
+        "first_response_minutes": 120,
+        "update_interval_minutes": 480,
+        "resolution_minutes": 1440,
+        "checklist": [
+            "Read or listen to the message and choose the right category",
+            "Route it to the team that owns that category",
+        ],
+    },
 ]

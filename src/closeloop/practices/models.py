@@ -113,6 +113,10 @@ class Practice(models.Model):
     )
     phone = models.CharField(max_length=20, blank=True, validators=[validate_phone])
     review_link = models.URLField(blank=True)
+    #: Validates X-Twilio-Signature on this practice's telephony webhooks (Twilio's auth token).
+    twilio_auth_token = models.CharField(max_length=100, blank=True)
+    #: Shared secret that mail forwarders send with raw messages to the email hook.
+    inbound_email_secret = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PracticeQuerySet.as_manager()

@@ -15,14 +15,25 @@ _QS = TypeVar("_QS", bound="TenantQuerySet[Any]")
 _M = TypeVar("_M", bound=models.Model)
 
 
+#: Set on a user object by API token authentication when the token is limited to some practices.
+PRACTICE_LIMIT_ATTR = "closeloop_practice_limit"
+
+
 def served_practices_subquery(user: Any) -> models.QuerySet[Any]:
-    """The ids of the practices ``user`` serves, as a subquery (no extra round trip)."""
+    """The ids of the practices ``user`` serves, as a subquery (no extra round trip).
+
+    An API token limited to some practices narrows this further, never widens it.
+    """
     from closeloop.practices.models import StaffProfile
 
     through = StaffProfile.practices.through
-    return through.objects.filter(
+    served = through.objects.filter(
         staffprofile__user_id=user.pk, staffprofile__user__is_active=True
-    ).values("practice_id")
+    )
+    limit = getattr(user, PRACTICE_LIMIT_ATTR, None)
+    if limit is not None:
+        served = served.filter(practice_id__in=limit)
+    return served.values("practice_id")
 
 
 class TenantQuerySet(models.QuerySet[_M]):

@@ -25,15 +25,18 @@ from closeloop.practices.models import Category, Practice
 from closeloop.practices.selectors import staff_profile, user_serves
 from closeloop.queue.models import (
     OPEN_STATUSES,
+    AlertKind,
     Channel,
     ContactOutcome,
     Direction,
     EventCode,
+    StaffAlert,
     Status,
     SupportItem,
     TimelineEvent,
     WaitingOn,
 )
+from closeloop.webhooks import outbox
 
 # Contacts later than this are refused as clock errors rather than stored.
 MAX_CLOCK_SKEW = timedelta(minutes=5)
@@ -143,7 +146,7 @@ def _record(
     changes: dict[str, Any] | None = None,
     text: str = "",
 ) -> TimelineEvent:
-    return TimelineEvent.objects.create(
+    event = TimelineEvent.objects.create(
         item=item,
         practice_id=item.practice_id,
         at=now,
@@ -152,6 +155,9 @@ def _record(
         changes=changes or {},
         text=text,
     )
+    # Outbound webhooks are queued in this same transaction: no event without its delivery.
+    outbox.event_recorded(event)
+    return event
 
 
 def _locked(item: SupportItem, actor: Any) -> SupportItem:
@@ -266,11 +272,19 @@ def item_create(
     patient: Patient | None = None,
     caller_name: str = "",
     callback_number: str = "",
+    contact_email: str = "",
     urgency: str | None = None,
     language: str | None = None,
     contact_at: datetime | None = None,
+    patient_candidates: Sequence[int] = (),
+    inbound_id: int | None = None,
 ) -> SupportItem:
-    """File a new item. The first response is recorded when staff acknowledge it."""
+    """File a new item. The first response is recorded when staff acknowledge it.
+
+    ``patient_candidates``: patients an inbound number matched when it matched several (staff
+    pick one with ``item_link_patient``). ``inbound_id``: the raw inbound record, referenced
+    from the timeline.
+    """
     now = timezone.now()
     if actor is not None and not user_serves(actor, practice.pk):
         raise LifecycleError("not_permitted", "You do not serve this practice.")
@@ -280,7 +294,7 @@ def item_create(
         raise LifecycleError("bad_patient", "The patient belongs to another practice.")
     if channel not in Channel.values:
         raise LifecycleError("bad_channel", f"Unknown channel {channel!r}.")
-    if patient is None and not callback_number and channel != Channel.INTERNAL:
+    if patient is None and not (callback_number or contact_email) and channel != Channel.INTERNAL:
         raise LifecycleError(
             "missing_field", "Choose the patient or record a callback number.", missing=["patient"]
         )
@@ -298,10 +312,12 @@ def item_create(
         patient=patient,
         caller_name=caller_name.strip(),
         callback_number=callback_number,
+        contact_email=contact_email.strip(),
         channel=channel,
         category=category,
         urgency=urgency or category.default_urgency,
         language=language or (patient.preferred_language if patient else "en"),
+        patient_candidates=list(patient_candidates),
         status=Status.NEW,
         team=category.default_team,
         summary=_require_text(summary, "what the patient needs"),
@@ -314,18 +330,15 @@ def item_create(
         created_at=now,
         updated_at=now,
     )
-    _record(
-        item,
-        code=EventCode.CREATED,
-        actor=actor,
-        now=now,
-        changes={
-            "status": {"old": None, "new": item.status},
-            "channel": {"old": None, "new": channel},
-            "category": {"old": None, "new": category.code},
-            "urgency": {"old": None, "new": item.urgency},
-        },
-    )
+    changes: dict[str, Any] = {
+        "status": {"old": None, "new": item.status},
+        "channel": {"old": None, "new": channel},
+        "category": {"old": None, "new": category.code},
+        "urgency": {"old": None, "new": item.urgency},
+    }
+    if inbound_id is not None:
+        changes["inbound"] = {"old": None, "new": inbound_id}
+    _record(item, code=EventCode.CREATED, actor=actor, now=now, changes=changes)
     return item
 
 
@@ -525,3 +538,43 @@ def item_reopen(*, item: SupportItem, actor: Any, reason: str) -> SupportItem:
         change.set(field, None)
     change.set("outcome", "")
     return change.save(code=EventCode.REOPENED, actor=actor, now=now, text=reason)
+
+
+@transaction.atomic
+def item_record_repeat_contact(
+    *, item: SupportItem, actor: Any, channel: str, text: str = "", inbound_id: int | None = None
+) -> SupportItem:
+    """The patient contacted us again about this open item: count it and alert the owner."""
+    now = timezone.now()
+    item = _locked(item, actor)
+    _require_open(item)
+    if channel not in Channel.values:
+        raise LifecycleError("bad_channel", f"Unknown channel {channel!r}.")
+    change = _Change(item)
+    change.set("repeat_contact_count", item.repeat_contact_count + 1)
+    change.set("last_patient_contact_at", now)
+    change.values["contact"] = {
+        "old": None,
+        "new": {"direction": Direction.INBOUND, "channel": channel, "outcome": "received"},
+    }
+    if inbound_id is not None:
+        change.values["inbound"] = {"old": None, "new": inbound_id}
+    item = change.save(code=EventCode.REPEAT_CONTACT, actor=actor, now=now, text=text.strip())
+    if item.owner_id is not None:
+        StaffAlert.objects.create(
+            user_id=item.owner_id, item=item, kind=AlertKind.REPEAT_CONTACT, created_at=now
+        )
+    return item
+
+
+@transaction.atomic
+def item_link_patient(*, item: SupportItem, actor: Any, patient: Patient) -> SupportItem:
+    """Say which patient an inbound contact came from (after an ambiguous match)."""
+    now = timezone.now()
+    item = _locked(item, actor)
+    if patient.practice_id != item.practice_id:
+        raise LifecycleError("bad_patient", "The patient belongs to another practice.")
+    change = _Change(item)
+    change.set("patient", patient)
+    change.set("patient_candidates", [])
+    return change.save(code=EventCode.PATIENT_LINKED, actor=actor, now=now)

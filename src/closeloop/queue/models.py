@@ -78,6 +78,8 @@ class EventCode(models.TextChoices):
     RESOLVED = "item.resolved", "Resolved"
     CLOSED = "item.closed", "Closed"
     REOPENED = "item.reopened", "Reopened"
+    REPEAT_CONTACT = "item.repeat_contact", "Patient contacted us again"
+    PATIENT_LINKED = "item.patient_linked", "Patient identified"
 
 
 _open = models.Q(status__in=OPEN_STATUSES)
@@ -95,8 +97,12 @@ class SupportItem(models.Model):
     patient = models.ForeignKey(
         Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="items"
     )
+    #: Patients an inbound number or address matched when it matched more than one: staff pick.
+    patient_candidates = models.JSONField(default=list, blank=True)
     caller_name = models.CharField(max_length=200, blank=True)
     callback_number = models.CharField(max_length=20, blank=True, validators=[validate_phone])
+    #: Reply address of a sender who is not (yet) a known patient.
+    contact_email = models.EmailField(blank=True)
     channel = models.CharField(max_length=20, choices=Channel.choices)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="items")
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
@@ -229,3 +235,31 @@ class TimelineEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("timeline events are append-only")
+
+
+class AlertKind(models.TextChoices):
+    REPEAT_CONTACT = "repeat_contact", "Patient contacted us again"
+
+
+class StaffAlert(models.Model):
+    """Something a person must look at on an item they own."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
+    )
+    item = models.ForeignKey(SupportItem, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=30, choices=AlertKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(
+                fields=["user", "created_at"],
+                condition=models.Q(read_at__isnull=True),
+                name="alert_unread_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on #{self.item_id}"

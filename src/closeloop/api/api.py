@@ -1,0 +1,452 @@
+"""The REST API at /api/v1/: the same selectors and lifecycle services as the pages."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Query, Router, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from closeloop.api import schemas as s
+from closeloop.api.auth import TokenAuth
+from closeloop.api.models import IdempotencyRecord
+from closeloop.patients.models import Patient
+from closeloop.patients.selectors import patient_search
+from closeloop.patients.services import patient_create
+from closeloop.practices.models import Category, Practice
+from closeloop.queue import lifecycle
+from closeloop.queue.lifecycle import LifecycleError
+from closeloop.queue.models import SupportItem
+from closeloop.queue.selectors import get_item_for_user, queue_for_user, timeline_for_item
+
+api = NinjaAPI(
+    title="Closeloop API",
+    version="1",
+    description="Patient support items, their lifecycle and timeline. Bearer tokens: "
+    "`closeloop token create --user USERNAME`.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+ERRORS: dict[int, Any] = {
+    400: s.ErrorOut,
+    401: s.ErrorOut,
+    404: s.ErrorOut,
+    409: s.ErrorOut,
+    422: s.ErrorOut,
+}
+MAX_PAGE = 200
+
+#: Lifecycle refusals that are malformed input rather than a conflict with the item's state.
+_INPUT_CODES = {
+    "missing_field",
+    "bad_category",
+    "bad_patient",
+    "bad_channel",
+    "bad_team",
+    "bad_waiting_on",
+    "bad_contact",
+    "bad_callback_number",
+    "promise_in_past",
+    "contact_in_future",
+}
+
+
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, **extra: Any
+) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, **extra}}, status=status
+    )
+
+
+@api.exception_handler(LifecycleError)
+def _lifecycle(request: HttpRequest, exc: LifecycleError) -> HttpResponse:
+    if exc.code == "not_permitted":
+        return _error(request, 404, "not_found", "Not found.")
+    status = 422 if exc.code in _INPUT_CODES else 409
+    return _error(request, status, exc.code, exc.message, missing=exc.missing)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for problem in exc.errors:
+        location = [
+            str(part)
+            for part in problem.get("loc", ())
+            if part not in ("body", "query", "path", "payload")
+        ]
+        fields.setdefault(".".join(location) or "request", []).append(
+            str(problem.get("msg", "invalid"))
+        )
+    return _error(request, 422, "invalid_input", "The request has invalid fields.", fields=fields)
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"request": exc.messages}
+    return _error(request, 422, "invalid_input", "The request has invalid fields.", fields=fields)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(
+        request, 401, "unauthorized", "Send a valid token: Authorization: Bearer <token>."
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {400: "bad_request", 409: "conflict"}.get(exc.status_code, "error")
+    return _error(request, exc.status_code, code, str(exc))
+
+
+# --- serialisation ----------------------------------------------------------------------------
+
+
+def item_out(item: SupportItem) -> dict[str, Any]:
+    data = {field: getattr(item, field) for field in s.ItemOut.model_fields if hasattr(item, field)}
+    data["practice"] = item.practice.slug
+    data["category"] = item.category.code
+    return data
+
+
+def patient_out(patient: Patient) -> dict[str, Any]:
+    data = {
+        field: getattr(patient, field) for field in s.PatientOut.model_fields if field != "practice"
+    }
+    data["practice"] = patient.practice.slug
+    return data
+
+
+def _practice(request: HttpRequest, slug: str) -> Practice:
+    practice = Practice.objects.for_user(request.user).filter(slug=slug).first()
+    if practice is None:
+        raise Http404
+    return practice
+
+
+def _item(request: HttpRequest, item_id: int) -> SupportItem:
+    try:
+        return get_item_for_user(request.user, item_id)
+    except SupportItem.DoesNotExist:
+        raise Http404 from None
+
+
+def _staff(request: HttpRequest, user_id: int | None) -> Any:
+    """A staff member by id, or 404 when they do not share a practice with the caller."""
+    if user_id is None:
+        return None
+    served = Practice.objects.for_user(request.user).values("pk")
+    user = get_user_model().objects.filter(pk=user_id, staff__practices__in=served).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+# --- practices, categories, patients ----------------------------------------------------------
+
+
+@api.get("/practices", response={200: list[s.PracticeOut], 401: s.ErrorOut}, tags=["practices"])
+def list_practices(request: HttpRequest) -> Any:
+    return list(Practice.objects.for_user(request.user).order_by("name"))
+
+
+@api.get("/categories", response={200: list[s.CategoryOut], **ERRORS}, tags=["practices"])
+def list_categories(request: HttpRequest, practice: str | None = None) -> Any:
+    categories = Category.objects.for_user(request.user).select_related("practice")
+    if practice:
+        categories = categories.filter(practice__slug=practice)
+    return [
+        {
+            **{f: getattr(c, f) for f in s.CategoryOut.model_fields if f != "practice"},
+            "practice": c.practice.slug,
+        }
+        for c in categories.order_by("practice__slug", "position", "name")
+    ]
+
+
+@api.get("/patients", response={200: list[s.PatientOut], **ERRORS}, tags=["patients"])
+def search_patients(request: HttpRequest, q: str, practice: str | None = None) -> Any:
+    """Search by phone (whole or last 4 digits), name words, date of birth or MRN."""
+    practice_id = _practice(request, practice).pk if practice else None
+    return [patient_out(p) for p in patient_search(request.user, q[:200], practice_id=practice_id)]
+
+
+@api.post("/patients", response={201: s.PatientOut, **ERRORS}, tags=["patients"])
+def create_patient(request: HttpRequest, payload: s.PatientIn) -> Any:
+    data = payload.dict()
+    practice = _practice(request, data.pop("practice"))
+    return 201, patient_out(patient_create(practice=practice, **data))
+
+
+@api.get("/patients/{patient_id}", response={200: s.PatientOut, **ERRORS}, tags=["patients"])
+def read_patient(request: HttpRequest, patient_id: int) -> Any:
+    patient = (
+        Patient.objects.for_user(request.user)
+        .select_related("practice")
+        .filter(pk=patient_id)
+        .first()
+    )
+    if patient is None:
+        raise Http404
+    return patient_out(patient)
+
+
+# --- items ------------------------------------------------------------------------------------
+
+
+class ItemFilters(Schema):
+    practice: str | None = None
+    status: s.StatusCode | None = None
+    category: str | None = None
+    owner_id: int | None = None
+    due_before: datetime | None = None
+    updated_since: datetime | None = None
+    cursor: str | None = None
+    limit: int = 50
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        value = int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise HttpError(400, "The cursor is not one this API returned.") from None
+    if value < 0:
+        raise HttpError(400, "The cursor is not one this API returned.")
+    return value
+
+
+def _encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(str(last_id).encode()).decode().rstrip("=")
+
+
+@api.get("/items", response={200: s.ItemPage, **ERRORS}, tags=["items"])
+def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> Any:
+    """Items the caller may see, oldest id first; follow ``next_cursor`` for the next page."""
+    if not 1 <= filters.limit <= MAX_PAGE:
+        raise HttpError(400, f"limit must be between 1 and {MAX_PAGE}.")
+    items = queue_for_user(request.user).order_by("id")
+    if filters.practice:
+        items = items.filter(practice__slug=filters.practice)
+    if filters.status:
+        items = items.filter(status=filters.status)
+    if filters.category:
+        items = items.filter(category__code=filters.category)
+    if filters.owner_id is not None:
+        items = items.filter(owner_id=filters.owner_id)
+    if filters.due_before:
+        items = items.filter(promised_update_at__lt=filters.due_before)
+    if filters.updated_since:
+        items = items.filter(updated_at__gte=filters.updated_since)
+    if filters.cursor:
+        items = items.filter(id__gt=_decode_cursor(filters.cursor))
+    page = list(items[: filters.limit + 1])
+    more = len(page) > filters.limit
+    page = page[: filters.limit]
+    return {
+        "items": [item_out(i) for i in page],
+        "next_cursor": _encode_cursor(page[-1].pk) if more else None,
+    }
+
+
+def _request_digest(payload: s.ItemIn) -> str:
+    canonical = json.dumps(payload.dict(), sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _create_item(request: HttpRequest, payload: s.ItemIn) -> SupportItem:
+    practice = _practice(request, payload.practice)
+    category = Category.objects.for_practice(practice).filter(code=payload.category).first()
+    if category is None:
+        raise LifecycleError("bad_category", f"No category {payload.category!r} at this practice.")
+    patient = None
+    if payload.patient_id is not None:
+        patient = Patient.objects.for_practice(practice).filter(pk=payload.patient_id).first()
+        if patient is None:
+            raise LifecycleError("bad_patient", "No such patient at this practice.")
+    return lifecycle.item_create(
+        practice=practice,
+        category=category,
+        channel=payload.channel,
+        actor=request.user,
+        summary=payload.summary,
+        details=payload.details,
+        patient=patient,
+        caller_name=payload.caller_name,
+        callback_number=payload.callback_number,
+        contact_email=payload.contact_email,
+        urgency=payload.urgency,
+        language=payload.language,
+        contact_at=payload.contact_at,
+    )
+
+
+@api.post("/items", response={200: s.ItemOut, 201: s.ItemOut, **ERRORS}, tags=["items"])
+def create_item(request: HttpRequest, payload: s.ItemIn) -> Any:
+    """File an item. With an ``Idempotency-Key`` header, a retry returns the same item (200);
+    the same key with a different body is a 409."""
+    user: Any = request.user
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 200:
+        raise HttpError(400, "Idempotency-Key is longer than 200 characters.")
+    if not key:
+        with transaction.atomic():
+            return 201, item_out(_create_item(request, payload))
+    digest = _request_digest(payload)
+    previous = IdempotencyRecord.objects.filter(user=user, key=key).select_related("item").first()
+    if previous is None:
+        try:
+            with transaction.atomic():
+                item = _create_item(request, payload)
+                IdempotencyRecord.objects.create(
+                    user=user, key=key, request_digest=digest, item=item
+                )
+            return 201, item_out(_item(request, item.pk))
+        except IntegrityError:
+            # The same key raced us and won: answer as for a retry.
+            previous = IdempotencyRecord.objects.select_related("item").get(user=user, key=key)
+    if previous.request_digest != digest:
+        raise HttpError(409, "This Idempotency-Key was used with a different request body.")
+    return 200, item_out(_item(request, previous.item_id))
+
+
+@api.get("/items/{item_id}", response={200: s.ItemOut, **ERRORS}, tags=["items"])
+def read_item(request: HttpRequest, item_id: int) -> Any:
+    return item_out(_item(request, item_id))
+
+
+@api.get(
+    "/items/{item_id}/timeline", response={200: list[s.TimelineEventOut], **ERRORS}, tags=["items"]
+)
+def item_timeline(request: HttpRequest, item_id: int) -> Any:
+    return list(timeline_for_item(_item(request, item_id)))
+
+
+# --- lifecycle actions ------------------------------------------------------------------------
+
+actions = Router(tags=["item actions"])
+
+
+def _act(request: HttpRequest, item_id: int, perform: Any) -> dict[str, Any]:
+    item = _item(request, item_id)
+    with transaction.atomic():
+        item = perform(item)
+    return item_out(_item(request, item.pk))
+
+
+RESPONSES: dict[int, Any] = {200: s.ItemOut, **ERRORS}
+
+
+@actions.post("/{item_id}/acknowledge", response=RESPONSES)
+def acknowledge(request: HttpRequest, item_id: int) -> Any:
+    return _act(
+        request, item_id, lambda item: lifecycle.item_acknowledge(item=item, actor=request.user)
+    )
+
+
+@actions.post("/{item_id}/note", response=RESPONSES)
+def note(request: HttpRequest, item_id: int, payload: s.NoteIn) -> Any:
+    return _act(
+        request,
+        item_id,
+        lambda item: lifecycle.item_add_note(item=item, actor=request.user, text=payload.text),
+    )
+
+
+@actions.post("/{item_id}/contact", response=RESPONSES)
+def contact(request: HttpRequest, item_id: int, payload: s.ContactIn) -> Any:
+    return _act(
+        request,
+        item_id,
+        lambda item: lifecycle.item_log_contact(item=item, actor=request.user, **payload.dict()),
+    )
+
+
+@actions.post("/{item_id}/update-window", response=RESPONSES)
+def update_window(request: HttpRequest, item_id: int, payload: s.UpdateWindowIn) -> Any:
+    return _act(
+        request,
+        item_id,
+        lambda item: lifecycle.item_set_update_window(
+            item=item, actor=request.user, **payload.dict()
+        ),
+    )
+
+
+@actions.post("/{item_id}/assign", response=RESPONSES)
+def assign(request: HttpRequest, item_id: int, payload: s.AssignIn) -> Any:
+    owner = _staff(request, payload.owner_id)
+    return _act(
+        request,
+        item_id,
+        lambda item: lifecycle.item_assign(
+            item=item, actor=request.user, owner=owner, team=payload.team
+        ),
+    )
+
+
+@actions.post("/{item_id}/wait", response=RESPONSES)
+def wait(request: HttpRequest, item_id: int, payload: s.WaitIn) -> Any:
+    return _act(
+        request,
+        item_id,
+        lambda item: lifecycle.item_wait(
+            item=item, actor=request.user, waiting_on=payload.waiting_on
+        ),
+    )
+
+
+@actions.post("/{item_id}/escalate", response=RESPONSES)
+def escalate(request: HttpRequest, item_id: int, payload: s.ReasonIn) -> Any:
+    return _act(
+        request,
+        item_id,
+        lambda item: lifecycle.item_escalate(item=item, actor=request.user, reason=payload.reason),
+    )
+
+
+@actions.post("/{item_id}/resolve", response=RESPONSES)
+def resolve(request: HttpRequest, item_id: int, payload: s.ResolveIn) -> Any:
+    handoff = _staff(request, payload.handed_off_to_id)
+    return _act(
+        request,
+        item_id,
+        lambda item: lifecycle.item_resolve(
+            item=item, actor=request.user, outcome=payload.outcome, handed_off_to=handoff
+        ),
+    )
+
+
+@actions.post("/{item_id}/reopen", response=RESPONSES)
+def reopen(request: HttpRequest, item_id: int, payload: s.ReasonIn) -> Any:
+    return _act(
+        request,
+        item_id,
+        lambda item: lifecycle.item_reopen(item=item, actor=request.user, reason=payload.reason),
+    )
+
+
+@actions.post("/{item_id}/close", response=RESPONSES)
+def close(request: HttpRequest, item_id: int) -> Any:
+    return _act(request, item_id, lambda item: lifecycle.item_close(item=item, actor=request.user))
+
+
+api.add_router("/items", actions)

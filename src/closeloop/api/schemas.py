@@ -1,0 +1,181 @@
+"""Request and response shapes of the REST API (codes, never translated labels)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+from pydantic import AwareDatetime
+
+from closeloop.practices.choices import Team, Urgency
+from closeloop.queue.models import Channel, ContactOutcome, Direction, Status, WaitingOn
+
+ChannelCode = Channel
+TeamCode = Team
+UrgencyCode = Urgency
+StatusCode = Status
+WaitingCode = WaitingOn
+DirectionCode = Direction
+OutcomeCode = ContactOutcome
+LanguageCode = str
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+    missing: list[str] = []
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+class PracticeOut(Schema):
+    id: int
+    slug: str
+    name: str
+    timezone: str
+    phone: str
+
+
+class CategoryOut(Schema):
+    id: int
+    practice: str
+    code: str
+    name: str
+    default_team: str
+    default_skill: str
+    default_urgency: str
+    first_response_minutes: int
+    update_interval_minutes: int
+    resolution_minutes: int
+    active: bool
+
+
+class PatientIn(Schema):
+    practice: str = Field(description="Practice slug", min_length=1, max_length=50)
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    date_of_birth: date | None = None
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+    preferred_language: str = Field("en", pattern=r"^[a-z]{2,3}$")
+    mrn: str = Field("", max_length=64)
+
+
+class PatientOut(Schema):
+    id: int
+    practice: str
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    phone: str
+    alt_phone: str
+    email: str
+    preferred_language: str
+    mrn: str
+
+
+class ItemIn(Schema):
+    practice: str = Field(description="Practice slug", min_length=1, max_length=50)
+    category: str = Field(description="Category code of that practice", min_length=1, max_length=50)
+    channel: ChannelCode
+    summary: str = Field(min_length=1, max_length=300)
+    details: str = Field("", max_length=20000)
+    patient_id: int | None = Field(None, ge=1, le=2**62)
+    caller_name: str = Field("", max_length=200)
+    callback_number: str = Field("", max_length=40)
+    contact_email: str = Field("", max_length=254)
+    urgency: UrgencyCode | None = None
+    language: str | None = Field(None, pattern=r"^[a-z]{2,3}$")
+    contact_at: AwareDatetime | None = None
+
+
+class ItemOut(Schema):
+    id: int
+    practice: str
+    patient_id: int | None
+    patient_candidates: list[int]
+    caller_name: str
+    callback_number: str
+    contact_email: str
+    channel: str
+    category: str
+    urgency: str
+    language: str
+    status: str
+    owner_id: int | None
+    team: str
+    summary: str
+    details: str
+    checking: str
+    next_step: str
+    waiting_on: str
+    promised_update_at: datetime | None
+    first_contact_at: datetime
+    first_response_due_at: datetime
+    first_response_at: datetime | None
+    resolution_due_at: datetime
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    outcome: str
+    escalated: bool
+    escalation_reason: str
+    repeat_contact_count: int
+    red_flag: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ItemPage(Schema):
+    items: list[ItemOut]
+    next_cursor: str | None
+
+
+class TimelineEventOut(Schema):
+    id: int
+    at: datetime
+    code: str
+    actor_id: int | None
+    changes: dict[str, dict[str, object]]
+    text: str
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+class NoteIn(Schema):
+    text: str = Field(min_length=1, max_length=20000)
+
+
+class ContactIn(Schema):
+    direction: DirectionCode
+    channel: ChannelCode
+    outcome: OutcomeCode
+    note: str = Field("", max_length=20000)
+    gave_next_step: bool = False
+
+
+class UpdateWindowIn(Schema):
+    checking: str = Field(min_length=1, max_length=20000)
+    next_step: str = Field(min_length=1, max_length=20000)
+    update_at: AwareDatetime
+
+
+class AssignIn(Schema):
+    team: TeamCode
+    owner_id: int | None = Field(None, ge=1, le=2**62)
+
+
+class WaitIn(Schema):
+    waiting_on: WaitingCode
+
+
+class ReasonIn(Schema):
+    reason: str = Field(min_length=1, max_length=20000)
+
+
+class ResolveIn(Schema):
+    outcome: str = Field(min_length=1, max_length=20000)
+    handed_off_to_id: int | None = Field(None, ge=1, le=2**62)

@@ -1,0 +1,189 @@
+"""Inbound webhooks: Twilio voicemail and SMS, forwarded email.
+
+Nothing is stored unless the request proves where it came from: Twilio's X-Twilio-Signature
+(validated with the ``twilio`` package) or the practice's email secret. Bad input is a 4xx
+with a reason, never a 500, and never patient data in the logs.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import hmac
+import logging
+import re
+from email.message import EmailMessage
+from email.utils import parseaddr
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from twilio.request_validator import RequestValidator
+
+from closeloop.intake.models import InboundKind
+from closeloop.intake.services import clean_phone, intake_receive, record_inbound, summary_from
+from closeloop.practices.models import Practice
+from closeloop.queue import lifecycle
+from closeloop.queue.models import Channel, SupportItem
+
+logger = logging.getLogger(__name__)
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+MAX_EMAIL_BYTES = 2 * 1024 * 1024
+#: Message-IDs Closeloop puts on its own notifications: <item-123.abc@closeloop>.
+ITEM_THREAD_RE = re.compile(r"<item-(\d+)\.[^@>]*@closeloop[^>]*>")
+SUBJECT_TAG_RE = re.compile(r"\[#(\d+)\]")
+
+
+def _error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+
+
+def _twiml() -> HttpResponse:
+    return HttpResponse(EMPTY_TWIML, content_type="text/xml")
+
+
+def _twilio_practice(request: HttpRequest, slug: str) -> Practice | JsonResponse:
+    practice = get_object_or_404(Practice, slug=slug)
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not practice.twilio_auth_token or not signature:
+        return _error(403, "signature_missing", "X-Twilio-Signature is missing or not configured.")
+    validator = RequestValidator(practice.twilio_auth_token)
+    if not validator.validate(request.build_absolute_uri(), request.POST.dict(), signature):
+        logger.warning("rejected Twilio webhook with a bad signature for practice %s", slug)
+        return _error(403, "signature_invalid", "X-Twilio-Signature does not match.")
+    return practice
+
+
+@csrf_exempt
+@require_POST
+def twilio_voicemail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Recording and transcription callbacks; either may arrive first, each may be retried."""
+    practice = _twilio_practice(request, slug)
+    if isinstance(practice, HttpResponse):
+        return practice
+    data = request.POST
+    recording_sid = data.get("RecordingSid", "").strip()
+    if not recording_sid:
+        return _error(400, "missing_field", "RecordingSid is required.")
+    transcript = data.get("TranscriptionText", "").strip() if data.get("TranscriptionSid") else ""
+    phone = clean_phone(data.get("From", ""))
+    details = (
+        f"Recording: {data.get('RecordingUrl', '(no URL)')} "
+        f"({data.get('RecordingDuration', '?')} s)"
+    )
+    result = intake_receive(
+        practice=practice,
+        kind=InboundKind.TWILIO_RECORDING,
+        external_id=recording_sid,
+        channel=Channel.VOICEMAIL,
+        payload=data.dict(),
+        summary=summary_from(transcript, "Voicemail: listen to the recording"),
+        text=details,
+        phone=phone,
+    )
+    if transcript:
+        _add_transcript(
+            practice, data.get("TranscriptionSid", ""), result.item, transcript, data.dict()
+        )
+    return _twiml()
+
+
+def _add_transcript(
+    practice: Practice, sid: str, item: SupportItem, transcript: str, payload: dict[str, str]
+) -> None:
+    inbound, created = record_inbound(practice, InboundKind.TWILIO_TRANSCRIPTION, sid, payload)
+    if created:
+        lifecycle.item_add_note(item=item, actor=None, text=f"Voicemail transcript: {transcript}")
+        inbound.item = item
+        inbound.save(update_fields=["item"])
+
+
+@csrf_exempt
+@require_POST
+def twilio_sms(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = _twilio_practice(request, slug)
+    if isinstance(practice, HttpResponse):
+        return practice
+    data = request.POST
+    sid = data.get("MessageSid", "").strip()
+    body = data.get("Body", "").strip()
+    if not sid:
+        return _error(400, "missing_field", "MessageSid is required.")
+    intake_receive(
+        practice=practice,
+        kind=InboundKind.TWILIO_SMS,
+        external_id=sid,
+        channel=Channel.SMS,
+        payload=data.dict(),
+        summary=summary_from(body, "Text message"),
+        text=body,
+        phone=clean_phone(data.get("From", "")),
+    )
+    return _twiml()
+
+
+def _email_text(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    try:
+        content = part.get_content()
+    except (LookupError, UnicodeError):
+        return ""
+    if part.get_content_subtype() == "html":
+        content = re.sub(r"<[^>]+>", " ", content)
+    return content.strip()
+
+
+def _thread_item(practice: Practice, message: EmailMessage) -> SupportItem | None:
+    references = f"{message.get('In-Reply-To', '')} {message.get('References', '')}"
+    match = ITEM_THREAD_RE.search(references) or SUBJECT_TAG_RE.search(message.get("Subject", ""))
+    if not match:
+        return None
+    return SupportItem.objects.for_practice(practice).filter(pk=int(match.group(1))).first()
+
+
+@csrf_exempt
+@require_POST
+def email_hook(request: HttpRequest, slug: str) -> HttpResponse:
+    """A raw RFC 822 message, as mail providers forward them, behind the practice's secret."""
+    practice = get_object_or_404(Practice, slug=slug)
+    secret = request.headers.get("X-Closeloop-Secret", "")
+    if not practice.inbound_email_secret or not hmac.compare_digest(
+        secret.encode(), practice.inbound_email_secret.encode()
+    ):
+        return _error(403, "secret_invalid", "X-Closeloop-Secret is missing or wrong.")
+    raw = request.body
+    if not raw.strip():
+        return _error(400, "empty_message", "The request body must be a raw email message.")
+    if len(raw) > MAX_EMAIL_BYTES:
+        return _error(413, "message_too_large", "Messages over 2 MB are not accepted.")
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    if not isinstance(message, EmailMessage) or message.defects and not message.get("From"):
+        return _error(400, "malformed_message", "The body is not an RFC 822 message.")
+    name, address = parseaddr(str(message.get("From", "")))
+    if "@" not in address:
+        return _error(400, "missing_sender", "The message has no usable From address.")
+    subject = str(message.get("Subject", "")).strip()
+    text = _email_text(message)
+    message_id = str(message.get("Message-ID", "")).strip() or hashlib.sha256(raw).hexdigest()
+    result = intake_receive(
+        practice=practice,
+        kind=InboundKind.EMAIL,
+        external_id=message_id[:255],
+        channel=Channel.EMAIL,
+        payload={
+            "from": address,
+            "subject": subject,
+            "raw": raw[:65536].decode("utf-8", "replace"),
+        },
+        summary=summary_from(subject or text, "Email"),
+        text=text,
+        email=address.lower(),
+        caller_name=name,
+        reply_to=_thread_item(practice, message),
+    )
+    status = 200 if result.duplicate else 201
+    return JsonResponse({"item": result.item.pk, "repeat": result.repeat}, status=status)

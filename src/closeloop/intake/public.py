@@ -1,0 +1,161 @@
+"""The public contact form: a patient writes to the practice from a phone, in English or Spanish."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.dateformat import format as date_format
+from django.views.decorators.http import require_http_methods
+
+from closeloop.intake.models import InboundKind
+from closeloop.intake.services import clean_phone, intake_receive, summary_from
+from closeloop.lib.phones import PhoneError, normalize_phone
+from closeloop.practices.models import Practice
+from closeloop.queue.models import Channel
+
+RATE_LIMIT = 5  # submissions
+RATE_WINDOW = 600  # seconds, per client and practice
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Contact {practice}",
+        "intro": "Send us a message and we will get back to you. For an emergency, call 911.",
+        "name": "Your name",
+        "date_of_birth": "Date of birth",
+        "phone": "Phone number",
+        "email": "Email (optional)",
+        "reason": "What is this about?",
+        "message": "Your message",
+        "send": "Send",
+        "general": "A question or request",
+        "new_patient": "I would like to become a patient",
+        "thanks": "Thank you. We received your message.",
+        "next": "Someone from {practice} will contact you by {when}.",
+        "limit": "Too many messages from this device. Please call us instead.",
+        "other_language": "Español",
+        "need_contact": "Give a phone number or an email address so we can reply.",
+    },
+    "es": {
+        "title": "Contactar a {practice}",
+        "intro": "Envíenos un mensaje y le responderemos. En una emergencia, llame al 911.",
+        "name": "Su nombre",
+        "date_of_birth": "Fecha de nacimiento",
+        "phone": "Número de teléfono",
+        "email": "Correo electrónico (opcional)",
+        "reason": "¿Sobre qué es?",
+        "message": "Su mensaje",
+        "send": "Enviar",
+        "general": "Una pregunta o solicitud",
+        "new_patient": "Quiero ser paciente nuevo",
+        "thanks": "Gracias. Recibimos su mensaje.",
+        "next": "Alguien de {practice} se comunicará con usted a más tardar {when}.",
+        "limit": "Demasiados mensajes desde este dispositivo. Por favor llámenos.",
+        "other_language": "English",
+        "need_contact": "Escriba un teléfono o un correo para poder responderle.",
+    },
+}
+
+
+class ContactForm(forms.Form):
+    submission = forms.CharField(widget=forms.HiddenInput)
+    name = forms.CharField(max_length=200)
+    date_of_birth = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    phone = forms.CharField(max_length=40, required=False)
+    email = forms.EmailField(required=False)
+    reason = forms.ChoiceField(choices=[("general", "general"), ("new_patient", "new_patient")])
+    message = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    #: Hidden from people; bots fill it in.
+    website = forms.CharField(required=False)
+
+    def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        text = TEXT[language]
+        for name in ("name", "date_of_birth", "phone", "email", "reason", "message"):
+            self.fields[name].label = text[name]
+        self.fields["reason"].choices = [  # type: ignore[attr-defined]
+            ("general", text["general"]),
+            ("new_patient", text["new_patient"]),
+        ]
+        self.language = language
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data.get("phone", "")
+        if not raw:
+            return ""
+        try:
+            return normalize_phone(raw)
+        except PhoneError as exc:
+            raise forms.ValidationError(str(exc).capitalize() + ".") from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("phone") and not data.get("email") and not self.errors:
+            raise forms.ValidationError(TEXT[self.language]["need_contact"])
+        return data
+
+
+def _client_key(request: HttpRequest, practice: Practice) -> str:
+    # REMOTE_ADDR is the proxy's address behind a load balancer; deployments that terminate
+    # there should pass the client address through (see README).
+    return f"contact-form:{practice.pk}:{request.META.get('REMOTE_ADDR', '?')}"
+
+
+def _over_limit(request: HttpRequest, practice: Practice) -> bool:
+    key = _client_key(request, practice)
+    cache.add(key, 0, RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, RATE_WINDOW)
+        count = 1
+    return count > RATE_LIMIT
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = get_object_or_404(Practice, slug=slug)
+    language = "es" if request.GET.get("lang") == "es" or request.POST.get("lang") == "es" else "en"
+    text = {k: v.format(practice=practice.name, when="{when}") for k, v in TEXT[language].items()}
+    context: dict[str, Any] = {"practice": practice, "t": text, "language": language}
+    if request.method == "GET":
+        context["form"] = ContactForm(language=language, initial={"submission": uuid.uuid4().hex})
+        return render(request, "intake/contact.html", context)
+    form = ContactForm(request.POST, language=language)
+    context["form"] = form
+    if _over_limit(request, practice):
+        context["limited"] = True
+        return render(request, "intake/contact.html", context, status=429)
+    if not form.is_valid():
+        return render(request, "intake/contact.html", context, status=422)
+    data = form.cleaned_data
+    if data["website"]:
+        # A bot: answer as if all went well, store nothing.
+        return render(request, "intake/contact_done.html", {**context, "next": ""})
+    is_new = data["reason"] == "new_patient"
+    details = data["message"]
+    if data["date_of_birth"]:
+        details += f"\n\nDate of birth given: {data['date_of_birth']:%Y-%m-%d}"
+    result = intake_receive(
+        practice=practice,
+        kind=InboundKind.WEB_FORM,
+        external_id=data["submission"][:64],
+        channel=Channel.WEB_FORM,
+        payload={"reason": data["reason"], "language": language},
+        summary=summary_from(data["message"], "Web form message"),
+        text=details,
+        phone=clean_phone(data["phone"]),
+        email=data["email"].lower(),
+        caller_name=data["name"],
+        category_code="new_patient_intake" if is_new else None,
+        language=language,
+    )
+    due = result.item.first_response_due_at.astimezone(practice.calendar().tz)
+    when = date_format(due, "l, F j, g:i A") if language == "en" else due.strftime("%d/%m/%Y %H:%M")
+    promise = TEXT[language]["next"].format(practice=practice.name, when=when)
+    return render(request, "intake/contact_done.html", {**context, "next": promise})

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from closeloop.intake import hooks, public
+
+urlpatterns = [
+    path("hooks/twilio/<slug:slug>/voicemail/", hooks.twilio_voicemail, name="hook_voicemail"),
+    path("hooks/twilio/<slug:slug>/sms/", hooks.twilio_sms, name="hook_sms"),
+    path("hooks/email/<slug:slug>/", hooks.email_hook, name="hook_email"),
+    path("p/<slug:slug>/contact/", public.contact, name="public_contact"),
+]

@@ -1,0 +1,165 @@
+"""Sending webhook deliveries: signed, claimed by one worker at a time, retried with backoff.
+
+Signature: ``X-Closeloop-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">``
+with the endpoint's secret. ``X-Closeloop-Delivery`` is the idempotency key; a receiver that has
+seen it already must ignore the request (a worker killed after sending but before recording
+will send again).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import logging
+import socket
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from closeloop.webhooks.models import DeliveryState, WebhookAttempt, WebhookDelivery
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+TIMEOUT_SECONDS = 10
+#: A claim older than this belongs to a worker that died; another may take the delivery over.
+CLAIM_LEASE = timedelta(minutes=2)
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... capped at 6 hours."""
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), timedelta(hours=6))
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def _loopback_allowed() -> bool:
+    return bool(getattr(settings, "WEBHOOKS_ALLOW_HTTP_LOOPBACK", False))
+
+
+def url_problem(url: str) -> str:
+    """Why ``url`` may not receive webhooks, or "" when it may."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme == "https" and host:
+        return ""
+    if parts.scheme == "http" and _loopback_allowed() and host in ("127.0.0.1", "localhost", "::1"):
+        return ""
+    return "webhook URLs must use https://"
+
+
+def _address_problem(url: str) -> str:
+    """Refuse private and loopback destinations (SSRF), unless loopback is allowed for tests."""
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError as exc:
+        return f"cannot resolve {host}: {exc.strerror or exc}"
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if address.is_loopback and _loopback_allowed():
+            continue
+        if (
+            address.is_private
+            or address.is_loopback
+            or address.is_link_local
+            or address.is_reserved
+        ):
+            return f"{host} resolves to a non-public address"
+    return ""
+
+
+def _claim(delivery_id: int, now: datetime) -> bool:
+    """Conditional update: exactly one worker wins a due delivery (or a stale claim)."""
+    due = Q(state=DeliveryState.PENDING, next_attempt_at__lte=now) | Q(
+        state=DeliveryState.SENDING, claimed_at__lt=now - CLAIM_LEASE
+    )
+    claimed = WebhookDelivery.objects.filter(due, pk=delivery_id).update(
+        state=DeliveryState.SENDING, claimed_at=now
+    )
+    return claimed == 1
+
+
+def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
+    request = urllib.request.Request(  # noqa: S310  (scheme checked by url_problem)
+        delivery.endpoint.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Closeloop-Webhooks/1",
+            "X-Closeloop-Event": delivery.event,
+            "X-Closeloop-Delivery": delivery.idempotency_key,
+            "X-Closeloop-Signature": sign(delivery.endpoint.secret, int(time.time()), body),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            return response.status, ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return None, str(reason)[:300]
+
+
+def attempt_delivery(delivery_id: int) -> str:
+    """Try one delivery now if it is due and unclaimed; returns its resulting state."""
+    now = timezone.now()
+    if not _claim(delivery_id, now):
+        return "not-due"
+    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    started = time.monotonic()
+    problem = url_problem(delivery.endpoint.url) or _address_problem(delivery.endpoint.url)
+    status, error = (None, problem) if problem else _post(delivery)
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        at=now,
+        status_code=status,
+        error=error,
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )
+    delivery.attempts += 1
+    if status is not None and 200 <= status < 300:
+        delivery.state, delivery.delivered_at = DeliveryState.DELIVERED, timezone.now()
+    elif delivery.attempts >= MAX_ATTEMPTS or not delivery.endpoint.active:
+        delivery.state = DeliveryState.FAILED
+    else:
+        delivery.state = DeliveryState.PENDING
+        delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
+    delivery.claimed_at = None
+    delivery.save(
+        update_fields=["state", "attempts", "next_attempt_at", "claimed_at", "delivered_at"]
+    )
+    if delivery.state == DeliveryState.PENDING:
+        deliver_webhook.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+    logger.info("webhook delivery %s: %s", delivery.pk, delivery.state)
+    return str(delivery.state)
+
+
+def redrive_deliveries(now: datetime | None = None, *, limit: int = 500) -> int:
+    """Attempt every due delivery (the minute tick calls this; tasks may have been lost)."""
+    now = now or timezone.now()
+    due = WebhookDelivery.objects.filter(
+        Q(state=DeliveryState.PENDING, next_attempt_at__lte=now)
+        | Q(state=DeliveryState.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    ).values_list("pk", flat=True)[:limit]
+    return sum(attempt_delivery(pk) != "not-due" for pk in list(due))
+
+
+@task()
+def deliver_webhook(delivery_id: int) -> str:
+    return attempt_delivery(delivery_id)

@@ -1,0 +1,76 @@
+"""Turning timeline events into outbound webhook deliveries, inside the same transaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from closeloop.queue.models import TimelineEvent
+
+
+def _webhook_events(event: TimelineEvent) -> list[str]:
+    from closeloop.queue.models import EventCode
+    from closeloop.webhooks.models import WebhookEvent
+
+    if event.code == EventCode.CREATED:
+        return [WebhookEvent.CREATED]
+    events: list[str] = []
+    if "status" in event.changes:
+        events.append(WebhookEvent.STATUS_CHANGED)
+    if event.code == EventCode.ESCALATED:
+        events.append(WebhookEvent.ESCALATED)
+    if event.code == EventCode.RESOLVED:
+        events.append(WebhookEvent.RESOLVED)
+    return events
+
+
+def payload_for(event: TimelineEvent, webhook_event: str) -> dict[str, Any]:
+    """Ids and codes only: never a patient's name, number or message text."""
+    item = event.item
+    return {
+        "event": webhook_event,
+        "occurred_at": event.at.isoformat(),
+        "timeline_event_id": event.pk,
+        "practice": {"id": item.practice_id, "slug": item.practice.slug},
+        "item": {
+            "id": item.pk,
+            "status": item.status,
+            "category": item.category.code,
+            "channel": item.channel,
+            "urgency": item.urgency,
+            "team": item.team,
+            "owner_id": item.owner_id,
+            "patient_id": item.patient_id,
+            "escalated": item.escalated,
+            "promised_update_at": item.promised_update_at.isoformat()
+            if item.promised_update_at
+            else None,
+        },
+        "changes": {
+            field: change
+            for field, change in event.changes.items()
+            if field in ("status", "owner", "team", "escalated", "category", "urgency")
+        },
+    }
+
+
+def event_recorded(event: TimelineEvent) -> None:
+    from closeloop.webhooks.delivery import deliver_webhook
+    from closeloop.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+    wanted = _webhook_events(event)
+    if not wanted:
+        return
+    for endpoint in WebhookEndpoint.objects.filter(practice_id=event.practice_id, active=True):
+        for webhook_event in wanted:
+            if webhook_event not in endpoint.events:
+                continue
+            delivery = WebhookDelivery.objects.create(
+                endpoint=endpoint,
+                idempotency_key=f"evt{event.pk}-ep{endpoint.pk}-{webhook_event}",
+                event=webhook_event,
+                payload=payload_for(event, webhook_event),
+                next_attempt_at=event.at,
+            )
+            # The task row is written in this transaction too (database task backend).
+            deliver_webhook.enqueue(delivery.pk)
