@@ -50,7 +50,7 @@ def next_step_given(item: SupportItem, actor: Any) -> SupportItem:
     )
 
 
-# --- creating -----------------------------------------------------------------------------------
+# --- creating ---------------------------------------------------------------------------------
 
 
 def test_voicemail_item_starts_new_with_business_time_targets(clock, make_item) -> None:
@@ -126,7 +126,7 @@ def test_contact_time_in_the_future_is_refused(clock, make_item) -> None:
         make_item(contact_at=TUESDAY_10AM_CHICAGO + timedelta(hours=1))
 
 
-# --- acknowledging and working ------------------------------------------------------------------
+# --- acknowledging and working ----------------------------------------------------------------
 
 
 def test_acknowledge_records_first_response_and_timeline(clock, make_item, assistant) -> None:
@@ -222,7 +222,7 @@ def test_waiting_needs_to_say_on_whom(clock, make_item, assistant) -> None:
         lifecycle.item_wait(item=item, actor=assistant, waiting_on="the moon")
 
 
-# --- routing --------------------------------------------------------------------------------------
+# --- routing ----------------------------------------------------------------------------------
 
 
 def test_owner_must_serve_the_practice(clock, make_item, assistant, outsider) -> None:
@@ -248,7 +248,7 @@ def test_clinical_items_stay_with_the_clinical_team(clock, make_item, assistant,
     assert event.actor == assistant
 
 
-# --- resolving ------------------------------------------------------------------------------------
+# --- resolving --------------------------------------------------------------------------------
 
 
 def test_resolve_is_refused_without_outcome_or_next_step(clock, make_item, assistant) -> None:
@@ -372,7 +372,7 @@ def test_clinical_items_can_only_be_resolved_by_clinical_staff(
     assert item.status == Status.RESOLVED
 
 
-# --- closing, reopening, escalating -------------------------------------------------------------
+# --- closing, reopening, escalating -----------------------------------------------------------
 
 
 def resolved(make_item: Any, assistant: Any) -> SupportItem:
@@ -436,7 +436,7 @@ def test_every_allowed_transition_is_in_one_table() -> None:
     assert Status.RESOLVED not in TRANSITIONS[Status.CLOSED]
 
 
-# --- attribution and the timeline ---------------------------------------------------------------
+# --- attribution and the timeline -------------------------------------------------------------
 
 
 def test_actions_by_someone_outside_the_practice_are_refused(clock, make_item, outsider) -> None:

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query, Router, Schema
+from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -194,7 +194,7 @@ def search_patients(request: HttpRequest, q: str, practice: str | None = None) -
 def create_patient(request: HttpRequest, payload: s.PatientIn) -> Any:
     data = payload.dict()
     practice = _practice(request, data.pop("practice"))
-    return 201, patient_out(patient_create(practice=practice, **data))
+    return Status(201, patient_out(patient_create(practice=practice, **data)))
 
 
 @api.get("/patients/{patient_id}", response={200: s.PatientOut, **ERRORS}, tags=["patients"])
@@ -309,7 +309,7 @@ def create_item(request: HttpRequest, payload: s.ItemIn) -> Any:
         raise HttpError(400, "Idempotency-Key is longer than 200 characters.")
     if not key:
         with transaction.atomic():
-            return 201, item_out(_create_item(request, payload))
+            return Status(201, item_out(_create_item(request, payload)))
     digest = _request_digest(payload)
     previous = IdempotencyRecord.objects.filter(user=user, key=key).select_related("item").first()
     if previous is None:
@@ -319,13 +319,13 @@ def create_item(request: HttpRequest, payload: s.ItemIn) -> Any:
                 IdempotencyRecord.objects.create(
                     user=user, key=key, request_digest=digest, item=item
                 )
-            return 201, item_out(_item(request, item.pk))
+            return Status(201, item_out(_item(request, item.pk)))
         except IntegrityError:
             # The same key raced us and won: answer as for a retry.
             previous = IdempotencyRecord.objects.select_related("item").get(user=user, key=key)
     if previous.request_digest != digest:
         raise HttpError(409, "This Idempotency-Key was used with a different request body.")
-    return 200, item_out(_item(request, previous.item_id))
+    return Status(200, item_out(_item(request, previous.item_id)))
 
 
 @api.get("/items/{item_id}", response={200: s.ItemOut, **ERRORS}, tags=["items"])

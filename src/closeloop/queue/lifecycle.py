@@ -89,6 +89,8 @@ def available_actions(item: SupportItem) -> set[str]:
         actions.add("reopen")
     if status != Status.CLOSED and not item.escalated:
         actions.add("escalate")
+    if item.patient_candidates:
+        actions.add("link_patient")
     if status == Status.IN_PROGRESS:
         actions.discard("start")
     return actions

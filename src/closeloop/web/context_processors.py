@@ -3,6 +3,14 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from closeloop.queue.models import StaffAlert
+
 
 def closeloop(request: HttpRequest) -> dict[str, Any]:
-    return {"closeloop_env": settings.CLOSELOOP_ENV}
+    context: dict[str, Any] = {"closeloop_env": settings.CLOSELOOP_ENV}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and not request.path.startswith("/admin/"):
+        context["unread_alerts"] = StaffAlert.objects.filter(
+            user=user, read_at__isnull=True
+        ).count()
+    return context

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
+from closeloop.patients.models import Patient
 from closeloop.practices.choices import Language, Team
 from closeloop.practices.models import Category, Practice
 from closeloop.practices.selectors import staff_for_practice
@@ -156,3 +157,18 @@ class ResolveForm(ItemForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["handed_off_to"].queryset = staff_for_practice(self.item.practice)  # type: ignore[attr-defined]
+
+
+class LinkPatientForm(ItemForm):
+    patient = forms.ModelChoiceField(
+        queryset=Patient.objects.none(), widget=forms.RadioSelect, label="Which patient is this?"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["patient"].queryset = Patient.objects.for_practice(self.item.practice).filter(  # type: ignore[attr-defined]
+            pk__in=self.item.patient_candidates
+        )
+        self.fields["patient"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda p: f"{p.full_name} · {p.date_of_birth or 'no DOB'} · MRN {p.mrn or '—'}"
+        )

@@ -110,6 +110,14 @@ ACTIONS: dict[str, Action] = {
             lambda item, user, data: lifecycle.item_close(item=item, actor=user),
         ),
         Action(
+            "link_patient",
+            "This is the patient",
+            forms.LinkPatientForm,
+            lambda item, user, data: lifecycle.item_link_patient(
+                item=item, actor=user, patient=data["patient"]
+            ),
+        ),
+        Action(
             "reopen",
             "Reopen",
             forms.ReasonForm,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from closeloop.practices.models import CategoryScript
 from closeloop.queue.lifecycle import LifecycleError, available_actions
-from closeloop.queue.models import SupportItem
+from closeloop.queue.models import StaffAlert, SupportItem
 from closeloop.queue.selectors import suggest_update_time, timeline_for_item
 from closeloop.web import timeline
 from closeloop.web.access import get_item_or_404
@@ -101,6 +101,10 @@ def _render(request: HtmxHttpRequest, context: dict[str, Any], status: int = 200
 @require_GET
 def item_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = get_item_or_404(request, pk)
+    user: Any = request.user
+    StaffAlert.objects.filter(user=user, item=item, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
     return _render(request, _context(request, item))
 
 

@@ -6,6 +6,7 @@ from closeloop.web import intake_views, item_views, patient_views, views
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("queue.csv", views.queue_csv, name="queue_csv"),
+    path("alerts/", views.alerts, name="alerts"),
     path("log/", intake_views.log_contact, name="log_contact"),
     path("patients/lookup/", intake_views.patient_lookup, name="patient_lookup"),
     path("patients/<int:pk>/", patient_views.patient_detail, name="patient"),

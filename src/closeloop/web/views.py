@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from closeloop.practices.choices import Language
 from closeloop.practices.models import Category, Practice
-from closeloop.queue.models import Channel, Status, SupportItem
+from closeloop.queue.models import Channel, StaffAlert, Status, SupportItem
 from closeloop.queue.selectors import (
     QUEUE_TABS,
     queue_for_user,
@@ -189,3 +189,16 @@ def healthz(request: HtmxHttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+@require_GET
+def alerts(request: HtmxHttpRequest) -> HttpResponse:
+    """The signed-in person's alerts, newest first (opening the item marks them read)."""
+    user: Any = request.user
+    rows = (
+        StaffAlert.objects.filter(user=user, item__in=SupportItem.objects.for_user(user))
+        .select_related("item", "item__patient", "item__practice")
+        .order_by("-created_at")[:100]
+    )
+    return render(request, "web/alerts.html", {"alerts": rows})

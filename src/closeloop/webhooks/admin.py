@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from closeloop.practices.admin import ScopedAdmin, ScopedInline
+from closeloop.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+
+class DeliveryInline(ScopedInline):
+    model = WebhookDelivery
+    fields = ("event", "state", "attempts", "next_attempt_at", "delivered_at")
+    readonly_fields = fields
+    ordering = ("-id",)
+    max_num = 0
+    can_delete = False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ScopedAdmin):
+    list_display = ("url", "practice", "events", "active")
+    readonly_fields = ("secret",)
+    inlines = (DeliveryInline,)

@@ -1,0 +1,292 @@
+"""The REST API: tokens, tenant scope, items, actions, idempotency, errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from closeloop.api.models import ApiToken
+from closeloop.patients.services import patient_create
+from closeloop.queue import lifecycle
+from closeloop.queue.models import Channel, EventCode, Status, SupportItem
+from tests.conftest import category
+
+pytestmark = pytest.mark.django_db
+
+
+class Api:
+    def __init__(self, client: Any, token: str) -> None:
+        self.client, self.headers = client, {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get("/api/v1" + path, params, **self.headers)
+
+    def post(self, path: str, body: Any = None, **headers: str) -> Any:
+        return self.client.post(
+            "/api/v1" + path,
+            json.dumps(body) if body is not None else "",
+            content_type="application/json",
+            **self.headers,
+            **headers,
+        )
+
+
+@pytest.fixture
+def api(client, assistant) -> Api:
+    return Api(client, ApiToken.issue(user=assistant)[1])
+
+
+@pytest.fixture
+def lakeside_item(clock, lakeside, outsider):
+    other = patient_create(
+        practice=lakeside, first_name="Bo", last_name="Kim", phone="212-555-0111"
+    )
+    return lifecycle.item_create(
+        practice=lakeside,
+        category=category(lakeside, "billing"),
+        channel=Channel.PORTAL,
+        actor=outsider,
+        summary="Lakeside statement",
+        patient=other,
+    )
+
+
+def new_item(**overrides: Any) -> dict[str, Any]:
+    return {
+        "practice": "riverside",
+        "category": "scheduling",
+        "channel": "phone",
+        "summary": "Move Thursday's visit",
+        "callback_number": "312-555-0190",
+        **overrides,
+    }
+
+
+def test_requests_without_a_valid_token_are_401(client, assistant) -> None:
+    assert client.get("/api/v1/items").status_code == 401
+    bad = client.get("/api/v1/items", HTTP_AUTHORIZATION="Bearer cl_nope")
+    assert bad.status_code == 401
+    assert bad.json()["error"]["code"] == "unauthorized"
+
+
+def test_revoked_tokens_stop_working(client, assistant) -> None:
+    token, raw = ApiToken.issue(user=assistant)
+    api = Api(client, raw)
+    assert api.get("/practices").status_code == 200
+    token.revoked_at = timezone.now()
+    token.save()
+    assert api.get("/practices").status_code == 401
+
+
+def test_tokens_are_stored_hashed(assistant) -> None:
+    token, raw = ApiToken.issue(user=assistant)
+    assert raw.startswith("cl_") and raw not in (token.digest, token.prefix)
+    assert len(raw) > 40
+
+
+def test_token_command_prints_a_token_once_and_revokes(assistant, capsys) -> None:
+    call_command("token", "create", "--user", "assistant", "--practice", "riverside")
+    raw = capsys.readouterr().out.strip()
+    token = ApiToken.objects.get()
+    assert raw.startswith("cl_") and list(token.practices.values_list("slug", flat=True)) == [
+        "riverside"
+    ]
+    call_command("token", "revoke", str(token.pk))
+    assert ApiToken.objects.live().count() == 0
+
+
+def test_token_limited_to_one_practice_sees_only_it(
+    client, clock, assistant, riverside, lakeside, lakeside_item, make_item
+) -> None:
+    assistant.staff.practices.add(lakeside)
+    mine = make_item()
+    everything = Api(client, ApiToken.issue(user=assistant)[1])
+    assert {i["id"] for i in everything.get("/items").json()["items"]} == {
+        mine.pk,
+        lakeside_item.pk,
+    }
+    limited = Api(client, ApiToken.issue(user=assistant, practices=[riverside])[1])
+    assert [i["id"] for i in limited.get("/items").json()["items"]] == [mine.pk]
+    assert limited.get(f"/items/{lakeside_item.pk}").status_code == 404
+    response = limited.post(f"/items/{lakeside_item.pk}/note", {"text": "x"})
+    assert response.status_code == 404
+
+
+def test_other_practices_objects_are_404(api, lakeside_item) -> None:
+    assert api.get(f"/items/{lakeside_item.pk}").status_code == 404
+    assert api.get(f"/items/{lakeside_item.pk}/timeline").status_code == 404
+    assert api.post(f"/items/{lakeside_item.pk}/acknowledge").status_code == 404
+    assert api.get(f"/patients/{lakeside_item.patient_id}").status_code == 404
+    assert api.post("/items", new_item(practice="lakeside")).status_code == 404
+    assert api.get("/categories", practice="lakeside").json() == []
+    assert [p["slug"] for p in api.get("/practices").json()] == ["riverside"]
+
+
+def test_create_read_and_act_on_an_item(api, clock, assistant) -> None:
+    created = api.post("/items", new_item())
+    assert created.status_code == 201, created.content
+    item = created.json()
+    assert (item["status"], item["category"], item["callback_number"]) == (
+        "new",
+        "scheduling",
+        "+13125550190",
+    )
+    item_id = item["id"]
+    assert api.post(f"/items/{item_id}/acknowledge").json()["status"] == "acknowledged"
+    assert (
+        api.post(f"/items/{item_id}/assign", {"team": "support", "owner_id": assistant.pk}).json()[
+            "owner_id"
+        ]
+        == assistant.pk
+    )
+    later = (timezone.now() + timedelta(hours=2)).isoformat()
+    planned = api.post(
+        f"/items/{item_id}/update-window",
+        {"checking": "Slots", "next_step": "Book Thu", "update_at": later},
+    )
+    assert planned.status_code == 200 and planned.json()["next_step"] == "Book Thu"
+    assert (
+        api.post(f"/items/{item_id}/wait", {"waiting_on": "patient"}).json()["status"] == "waiting"
+    )
+    contact = {
+        "direction": "outbound",
+        "channel": "phone",
+        "outcome": "reached",
+        "gave_next_step": True,
+    }
+    assert api.post(f"/items/{item_id}/contact", contact).status_code == 200
+    assert (
+        api.post(f"/items/{item_id}/escalate", {"reason": "Third call"}).json()["escalated"] is True
+    )
+    assert (
+        api.post(f"/items/{item_id}/resolve", {"outcome": "Booked"}).json()["status"] == "resolved"
+    )
+    assert (
+        api.post(f"/items/{item_id}/reopen", {"reason": "Called again"}).json()["status"]
+        == "acknowledged"
+    )
+    assert api.post(f"/items/{item_id}/note", {"text": "Left a message"}).status_code == 200
+    timeline = api.get(f"/items/{item_id}/timeline").json()
+    assert [e["code"] for e in timeline][:3] == [
+        EventCode.CREATED,
+        EventCode.ACKNOWLEDGED,
+        EventCode.ASSIGNED,
+    ]
+    assert timeline[0]["actor_id"] == assistant.pk
+
+
+def test_lifecycle_refusals_are_409_with_what_is_missing(api, clock, make_item) -> None:
+    item = make_item()
+    response = api.post(f"/items/{item.pk}/resolve", {"outcome": "Done"})
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "not_resolvable" and "next step" in error["missing"][0]
+    assert api.post(f"/items/{item.pk}/close").json()["error"]["code"] == "transition_not_allowed"
+
+
+def test_bad_input_is_422_with_field_messages(api, clock, make_item) -> None:
+    response = api.post("/items", new_item(channel="pigeon", summary=""))
+    assert response.status_code == 422
+    fields = response.json()["error"]["fields"]
+    assert "channel" in fields and "summary" in fields
+    naive = api.post(
+        f"/items/{make_item().pk}/update-window",
+        {"checking": "a", "next_step": "b", "update_at": "2030-01-01T10:00:00"},
+    )
+    assert naive.status_code == 422 and "update_at" in naive.json()["error"]["fields"]
+    assert api.post("/items", new_item(category="nope")).json()["error"]["code"] == "bad_category"
+    assert api.post("/items", new_item(callback_number="12")).status_code == 422
+    malformed = api.client.post(
+        "/api/v1/items", "{not json", content_type="application/json", **api.headers
+    )
+    assert malformed.status_code in (400, 422)
+    assert api.get("/items", cursor="!!!").status_code == 400
+    assert api.get("/items", limit=0).status_code == 400
+
+
+def test_idempotency_key_returns_the_same_item_and_refuses_a_different_body(api, clock) -> None:
+    first = api.post("/items", new_item(), HTTP_IDEMPOTENCY_KEY="call-123")
+    again = api.post("/items", new_item(), HTTP_IDEMPOTENCY_KEY="call-123")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert SupportItem.objects.count() == 1
+    different = api.post(
+        "/items", new_item(summary="Something else"), HTTP_IDEMPOTENCY_KEY="call-123"
+    )
+    assert different.status_code == 409
+    assert SupportItem.objects.count() == 1
+    assert api.post("/items", new_item(), HTTP_IDEMPOTENCY_KEY="call-124").status_code == 201
+
+
+def test_list_filters_and_cursor_pagination(api, clock, make_item, assistant) -> None:
+    items = [make_item(summary=f"n{n}") for n in range(5)]
+    lifecycle.item_acknowledge(item=items[0], actor=assistant)
+    page = api.get("/items", limit=2).json()
+    assert [i["summary"] for i in page["items"]] == ["n0", "n1"]
+    rest = api.get("/items", limit=2, cursor=page["next_cursor"]).json()
+    assert [i["summary"] for i in rest["items"]] == ["n2", "n3"]
+    last = api.get("/items", limit=2, cursor=rest["next_cursor"]).json()
+    assert [i["summary"] for i in last["items"]] == ["n4"] and last["next_cursor"] is None
+    assert [i["id"] for i in api.get("/items", status="acknowledged").json()["items"]] == [
+        items[0].pk
+    ]
+    assert len(api.get("/items", category="billing").json()["items"]) == 0
+    future = (timezone.now() + timedelta(minutes=1)).isoformat()
+    assert api.get("/items", updated_since=future).json()["items"] == []
+
+
+def test_patients_search_create_read(api, riverside) -> None:
+    created = api.post(
+        "/patients",
+        {
+            "practice": "riverside",
+            "first_name": "Lia",
+            "last_name": "Chen",
+            "phone": "(312) 555-0123",
+        },
+    )
+    assert created.status_code == 201 and created.json()["phone"] == "+13125550123"
+    found = api.get("/patients", q="0123").json()
+    assert [p["id"] for p in found] == [created.json()["id"]]
+    assert api.get(f"/patients/{created.json()['id']}").json()["last_name"] == "Chen"
+    bad = api.post(
+        "/patients", {"practice": "riverside", "first_name": "A", "last_name": "B", "phone": "12"}
+    )
+    assert bad.status_code == 422 and "phone" in bad.json()["error"]["fields"]
+
+
+def test_categories_and_practices(api) -> None:
+    categories = api.get("/categories").json()
+    assert len(categories) == 10 and {c["practice"] for c in categories} == {"riverside"}
+
+
+def test_openapi_schema_and_docs_are_served(client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    paths = schema["paths"]
+    for action in (
+        "acknowledge",
+        "note",
+        "contact",
+        "update-window",
+        "assign",
+        "wait",
+        "escalate",
+        "resolve",
+        "reopen",
+        "close",
+    ):
+        assert f"/api/v1/items/{{item_id}}/{action}" in paths, action
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+    assert b"cdn.jsdelivr" not in docs.content  # vendored, no CDN
+
+
+def test_status_codes_stay_codes(api, clock, make_item) -> None:
+    item = make_item()
+    assert api.get(f"/items/{item.pk}").json()["status"] == Status.NEW.value

@@ -1,0 +1,74 @@
+"""Schemathesis against the API's own OpenAPI schema: no 5xx, and every response matches it.
+
+Bounded: a fixed number of generated examples per operation (CLOSELOOP_FUZZ_EXAMPLES, default
+25), so the run stays short on both databases.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from closeloop.api.models import ApiToken
+from closeloop.queue import lifecycle
+from closeloop.queue.models import Channel
+from tests.conftest import category
+
+EXAMPLES = int(os.environ.get("CLOSELOOP_FUZZ_EXAMPLES", "25"))
+
+
+@pytest.fixture
+def token(riverside: Any, patient: Any, assistant: Any) -> str:
+    for n in range(3):
+        lifecycle.item_create(
+            practice=riverside,
+            category=category(riverside, "scheduling"),
+            channel=Channel.PHONE,
+            actor=assistant,
+            summary=f"Fuzz target {n}",
+            patient=patient,
+        )
+    return ApiToken.issue(user=assistant)[1]
+
+
+# Loaded once at collection, in-process (no server): the schema as the app serves it.
+SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+OPERATIONS = {result.ok().label: result.ok() for result in SCHEMA.get_all_operations()}
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+
+
+def test_every_api_operation_is_fuzzed() -> None:
+    documented = {
+        f"{method.upper()} {path}"
+        for path, methods in SCHEMA.raw_schema["paths"].items()
+        for method in methods
+    }
+    assert documented == set(OPERATIONS)
+    assert "POST /api/v1/items/{item_id}/update-window" in OPERATIONS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+@pytest.mark.parametrize("label", sorted(OPERATIONS))
+def test_api_never_fails_and_always_matches_its_schema(label: str, mode: Any, token: str) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+
+    @given(case=OPERATIONS[label].as_strategy(mode))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case: Any) -> None:
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    run()
