@@ -96,3 +96,20 @@ def test_logout_is_a_post(client, assistant) -> None:
 def test_healthz(client) -> None:
     response = client.get("/healthz/")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data", "content_type"),
+    [
+        ("get", "/patients/lookup/?q=a%00b", None, None),
+        ("post", "/api/v1/items", '{"summary": "a\\u0000b"}', "application/json"),
+        ("post", "/p/riverside/contact/", "name=a%00b", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_nul_characters_are_refused_everywhere(
+    client, riverside, method, path, data, content_type
+) -> None:
+    kwargs = {"content_type": content_type} if content_type else {}
+    response = getattr(client, method)(path, data, **kwargs) if data else client.get(path)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "nul_character"

@@ -6,7 +6,6 @@ import base64
 import binascii
 import hashlib
 import json
-from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -218,8 +217,8 @@ class ItemFilters(Schema):
     status: s.StatusCode | None = None
     category: str | None = None
     owner_id: int | None = None
-    due_before: datetime | None = None
-    updated_since: datetime | None = None
+    due_before: s.Instant | None = None
+    updated_since: s.Instant | None = None
     cursor: str | None = None
     limit: int = 50
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
+from pydantic import AfterValidator, AwareDatetime
 
 from closeloop.practices.choices import Team, Urgency
 from closeloop.queue.models import Channel, ContactOutcome, Direction, Status, WaitingOn
@@ -18,6 +19,22 @@ WaitingCode = WaitingOn
 DirectionCode = Direction
 OutcomeCode = ContactOutcome
 LanguageCode = str
+
+# Real UTC offsets lie within -12:00..+14:00; PostgreSQL refuses some beyond that, and far-off
+# years overflow when converted. Anything outside is a typo or an attack: a 422, not a 500.
+_MAX_OFFSET_SECONDS = 14 * 3600
+
+
+def _reasonable_instant(value: datetime) -> datetime:
+    offset = value.utcoffset()
+    if offset is None or abs(offset.total_seconds()) > _MAX_OFFSET_SECONDS:
+        raise ValueError("timezone offset must be between -14:00 and +14:00")
+    if not 1900 <= value.year <= 2999:
+        raise ValueError("year must be between 1900 and 2999")
+    return value
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_reasonable_instant)]
 
 
 class ErrorDetail(Schema):
@@ -89,7 +106,7 @@ class ItemIn(Schema):
     contact_email: str = Field("", max_length=254)
     urgency: UrgencyCode | None = None
     language: str | None = Field(None, pattern=r"^[a-z]{2,3}$")
-    contact_at: AwareDatetime | None = None
+    contact_at: Instant | None = None
 
 
 class ItemOut(Schema):
@@ -160,7 +177,7 @@ class ContactIn(Schema):
 class UpdateWindowIn(Schema):
     checking: str = Field(min_length=1, max_length=20000)
     next_step: str = Field(min_length=1, max_length=20000)
-    update_at: AwareDatetime
+    update_at: Instant
 
 
 class AssignIn(Schema):
