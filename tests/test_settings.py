@@ -179,3 +179,23 @@ def test_wsgi_application_refuses_unsafe_production_settings(tmp_path: Path) -> 
     )
     assert result.returncode != 0
     assert "closeloop.E001" in result.stderr
+
+
+def test_redis_url_must_be_a_redis_url(tmp_path: Path) -> None:
+    result = run_closeloop(
+        "check", CLOSELOOP_DATA_DIR=str(tmp_path), CLOSELOOP_ENV="development", REDIS_URL="http://x"
+    )
+    assert result.returncode == 2 and "REDIS_URL" in result.stderr
+
+
+def test_redis_cache_is_used_when_configured(tmp_path: Path) -> None:
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = run_closeloop(
+        "shell",
+        "-c",
+        code,
+        CLOSELOOP_DATA_DIR=str(tmp_path),
+        CLOSELOOP_ENV="development",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"

@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 from closeloop.lib.envvars import (
+    EnvError,
     env_bool,
     env_choice,
     env_database,
@@ -121,6 +122,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if CLOSELOOP_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Shared state for rate limits: per process by default; Redis when several web servers must
+# agree (REDIS_URL=redis://127.0.0.1:6379/0).
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise EnvError("REDIS_URL", "expected a redis://, rediss:// or unix:// URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # Background work: tasks are rows in the same database, enqueued in the same transaction as the
 # change that caused them, and run by `closeloop db_worker` processes.
