@@ -69,6 +69,10 @@ def test_practice_admin_edits_business_hours_and_bad_hours_are_refused(
         "holidays-INITIAL_FORMS": "0",
         "holidays-0-date": "2026-12-24",
         "holidays-0-name": "Christmas Eve",
+        "channel_routes-TOTAL_FORMS": "0",
+        "channel_routes-INITIAL_FORMS": "0",
+        "emergency_script": riverside.emergency_script,
+        "emergency_script_es": riverside.emergency_script_es,
     }
     bad = admin_client.post(
         url, {**form, "business_hours": json.dumps({"mon": [["17:00", "09:00"]]})}
@@ -96,6 +100,9 @@ def test_practice_admin_cannot_grant_roles_and_keeps_practices_they_cannot_see(
             "skills": json.dumps(["billing"]),
             "languages": json.dumps(["en"]),
             "practices": [riverside.pk],
+            "available": "on",
+            "max_open_items": "25",
+            "max_open_complaints": "5",
         },
     )
     assert response.status_code == 302

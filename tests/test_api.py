@@ -174,9 +174,10 @@ def test_create_read_and_act_on_an_item(api, clock, assistant) -> None:
     timeline = api.get(f"/items/{item_id}/timeline").json()
     assert [e["code"] for e in timeline][:3] == [
         EventCode.CREATED,
+        EventCode.ASSIGNED,  # automatic routing at intake
         EventCode.ACKNOWLEDGED,
-        EventCode.ASSIGNED,
     ]
+    assert timeline[1]["text"].startswith("routed to support: category scheduling")
     assert timeline[0]["actor_id"] == assistant.pk
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "closeloop.practices",
     "closeloop.patients",
     "closeloop.queue",
+    "closeloop.triage",
     "closeloop.intake",
     "closeloop.webhooks",
     "closeloop.api",
@@ -139,6 +140,23 @@ CACHES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Plain-http webhook endpoints on loopback, for tests and local development only.
 WEBHOOKS_ALLOW_HTTP_LOOPBACK = env_bool("WEBHOOKS_ALLOW_HTTP_LOOPBACK", not PRODUCTION)
+
+# Where staff reach Closeloop; used in links inside emails.
+CLOSELOOP_BASE_URL = env_str("CLOSELOOP_BASE_URL", "http://127.0.0.1:8000")
+
+# Email: printed to the console outside production; SMTP in production.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Closeloop <closeloop@localhost>")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "queue"

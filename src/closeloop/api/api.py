@@ -27,6 +27,7 @@ from closeloop.queue import lifecycle
 from closeloop.queue.lifecycle import LifecycleError
 from closeloop.queue.models import SupportItem
 from closeloop.queue.selectors import get_item_for_user, queue_for_user, timeline_for_item
+from closeloop.triage import services as triage
 
 api = NinjaAPI(
     title="Closeloop API",
@@ -272,16 +273,26 @@ def _request_digest(payload: s.ItemIn) -> str:
 
 
 def _create_item(request: HttpRequest, payload: s.ItemIn) -> SupportItem:
+    """File through the same triage as every other channel: suggestion, red flag, routing."""
     practice = _practice(request, payload.practice)
-    category = Category.objects.for_practice(practice).filter(code=payload.category).first()
-    if category is None:
-        raise LifecycleError("bad_category", f"No category {payload.category!r} at this practice.")
+    suggestion = triage.suggest(payload.summary, payload.details, language=payload.language)
+    category: Category | None
+    if payload.category is None:
+        category = triage.suggested_category(practice, suggestion)
+    else:
+        category = (
+            Category.objects.for_practice(practice).active().filter(code=payload.category).first()
+        )
+        if category is None:
+            raise LifecycleError(
+                "bad_category", f"No category {payload.category!r} at this practice."
+            )
     patient = None
     if payload.patient_id is not None:
         patient = Patient.objects.for_practice(practice).filter(pk=payload.patient_id).first()
         if patient is None:
             raise LifecycleError("bad_patient", "No such patient at this practice.")
-    return lifecycle.item_create(
+    item = lifecycle.item_create(
         practice=practice,
         category=category,
         channel=payload.channel,
@@ -292,10 +303,13 @@ def _create_item(request: HttpRequest, payload: s.ItemIn) -> SupportItem:
         caller_name=payload.caller_name,
         callback_number=payload.callback_number,
         contact_email=payload.contact_email,
-        urgency=payload.urgency,
-        language=payload.language,
+        urgency="emergency" if suggestion.red_flag else payload.urgency,
+        language=payload.language or suggestion.language,
         contact_at=payload.contact_at,
+        red_flag=suggestion.red_flag,
+        suggestion=suggestion.as_dict(),
     )
+    return triage.after_intake(item, actor=request.user)
 
 
 @api.post("/items", response={200: s.ItemOut, 201: s.ItemOut, **ERRORS}, tags=["items"])

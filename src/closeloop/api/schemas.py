@@ -96,7 +96,12 @@ class PatientOut(Schema):
 
 class ItemIn(Schema):
     practice: str = Field(description="Practice slug", min_length=1, max_length=50)
-    category: str = Field(description="Category code of that practice", min_length=1, max_length=50)
+    category: str | None = Field(
+        None,
+        description="Category code of that practice; omit to let triage suggest it",
+        min_length=1,
+        max_length=50,
+    )
     channel: ChannelCode
     summary: str = Field(min_length=1, max_length=300)
     details: str = Field("", max_length=20000)

@@ -27,6 +27,7 @@ from closeloop.intake.services import clean_phone, intake_receive, record_inboun
 from closeloop.practices.models import Practice
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, SupportItem
+from closeloop.triage import services as triage
 
 logger = logging.getLogger(__name__)
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -94,10 +95,28 @@ def _add_transcript(
     practice: Practice, sid: str, item: SupportItem, transcript: str, payload: dict[str, str]
 ) -> None:
     inbound, created = record_inbound(practice, InboundKind.TWILIO_TRANSCRIPTION, sid, payload)
-    if created:
-        lifecycle.item_add_note(item=item, actor=None, text=f"Voicemail transcript: {transcript}")
-        inbound.item = item
-        inbound.save(update_fields=["item"])
+    if not created:
+        return
+    item = lifecycle.item_add_note(
+        item=item, actor=None, text=f"Voicemail transcript: {transcript}"
+    )
+    inbound.item = item
+    inbound.save(update_fields=["item"])
+    # The recording arrived first with nothing to triage; the words decide now.
+    suggestion = triage.suggest(transcript)
+    if suggestion.red_flag:
+        triage.flag_repeat_contact(item, suggestion)
+    elif item.category.code == "other" and suggestion.category != "other" and item.is_open:
+        category = triage.suggested_category(practice, suggestion)
+        item = lifecycle.item_categorize(
+            item=item,
+            actor=None,
+            category=category,
+            urgency=suggestion.urgency,
+            language=suggestion.language,
+        )
+        if item.owner_id is None:
+            triage.after_intake(item)
 
 
 @csrf_exempt

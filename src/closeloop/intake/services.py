@@ -22,10 +22,9 @@ from closeloop.patients.models import Patient
 from closeloop.practices.models import Category, Practice
 from closeloop.queue import lifecycle
 from closeloop.queue.models import SupportItem
+from closeloop.triage import services as triage
 
 REPEAT_WINDOW = timedelta(days=14)
-#: The category an inbound contact gets until someone (or triage) sorts it.
-UNSORTED_CATEGORY = "other"
 
 
 @dataclass(frozen=True)
@@ -119,6 +118,7 @@ def intake_receive(
         return IntakeResult(item=inbound.item, created=False, repeat=False, duplicate=True)  # type: ignore[arg-type]
     patients = match_patients(practice, phone=phone, email=email)
     patient = patients[0] if len(patients) == 1 else None
+    suggestion = triage.suggest(summary, text, language=language)
     category = None
     if category_code:
         category = (
@@ -134,12 +134,12 @@ def intake_receive(
         item = lifecycle.item_record_repeat_contact(
             item=item, actor=None, channel=channel, text=text, inbound_id=inbound.pk
         )
+        item = triage.flag_repeat_contact(item, suggestion)
         repeat, filed = True, False
     else:
         item = lifecycle.item_create(
             practice=practice,
-            category=category
-            or Category.objects.for_practice(practice).get(code=UNSORTED_CATEGORY),
+            category=category or triage.suggested_category(practice, suggestion),
             channel=channel,
             actor=None,
             summary=summary[:300],
@@ -148,10 +148,14 @@ def intake_receive(
             caller_name=caller_name if patient is None else "",
             callback_number=phone if patient is None else "",
             contact_email=email if patient is None else "",
-            language=language,
+            language=language or suggestion.language,
+            urgency=suggestion.urgency if suggestion.red_flag or category is None else None,
             patient_candidates=[p.pk for p in patients] if len(patients) > 1 else [],
             inbound_id=inbound.pk,
+            red_flag=suggestion.red_flag,
+            suggestion=suggestion.as_dict(),
         )
+        item = triage.after_intake(item)
         repeat, filed = False, True
     inbound.item = item
     inbound.save(update_fields=["item"])

@@ -14,6 +14,7 @@ from closeloop.practices.choices import CONFIG_ADMIN_ROLES, Role
 from closeloop.practices.models import (
     Category,
     CategoryScript,
+    ChannelRoute,
     Holiday,
     Organization,
     Practice,
@@ -94,6 +95,16 @@ class HolidayInline(ScopedInline):
     model = Holiday
 
 
+class ChannelRouteInline(ScopedInline):
+    model = ChannelRoute
+    verbose_name = "routing override by channel"
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.related_model is Category and not request.user.is_superuser:
+            kwargs["queryset"] = Category.objects.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class CategoryScriptInline(ScopedInline):
     model = CategoryScript
     extra = 0
@@ -109,7 +120,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 class PracticeAdmin(ScopedAdmin):
     practice_lookup = "pk"
     list_display = ("name", "slug", "organization", "timezone")
-    inlines = (HolidayInline,)
+    inlines = (HolidayInline, ChannelRouteInline)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
@@ -134,7 +145,7 @@ class CategoryAdmin(ScopedAdmin):
 @admin.register(StaffProfile)
 class StaffProfileAdmin(ScopedAdmin):
     practice_lookup = "practices"
-    list_display = ("user", "organization", "roles", "languages")
+    list_display = ("user", "organization", "roles", "languages", "available")
     filter_horizontal = ("practices",)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:

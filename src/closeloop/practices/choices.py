@@ -37,6 +37,17 @@ class Skill(models.TextChoices):
     TRIAGE = "triage", "Telephone triage"
 
 
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    VOICEMAIL = "voicemail", "Voicemail"
+    PORTAL = "portal", "Portal message"
+    WEB_FORM = "web_form", "Web form"
+    EMAIL = "email", "Email"
+    SMS = "sms", "SMS"
+    IN_PERSON = "in_person", "In person"
+    INTERNAL = "internal", "Internal"
+
+
 class Urgency(models.TextChoices):
     EMERGENCY = "emergency", "Emergency"
     URGENT = "urgent", "Urgent"

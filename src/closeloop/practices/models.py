@@ -17,10 +17,27 @@ from closeloop.lib.business_hours import (
     parse_weekly_hours,
 )
 from closeloop.lib.phones import PhoneError, display_phone, normalize_phone
-from closeloop.practices.choices import DEFAULT_WEEKLY_HOURS, Role, Skill, Team, Urgency
+from closeloop.practices.choices import (
+    DEFAULT_WEEKLY_HOURS,
+    Channel,
+    Role,
+    Skill,
+    Team,
+    Urgency,
+)
 from closeloop.practices.tenancy import TenantQuerySet
 
 LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}$")
+DEFAULT_EMERGENCY_SCRIPT = (
+    "If you are having chest pain, trouble breathing, signs of a stroke, severe bleeding or "
+    "thoughts of harming yourself, hang up and call 911 now (or 988 for the Suicide & Crisis "
+    "Lifeline). I am alerting our clinical team right away."
+)
+DEFAULT_EMERGENCY_SCRIPT_ES = (
+    "Si tiene dolor de pecho, dificultad para respirar, señales de un derrame, sangrado fuerte "
+    "o pensamientos de hacerse daño, cuelgue y llame al 911 ahora (o al 988, Línea de Prevención "
+    "del Suicidio y Crisis). Estoy avisando a nuestro equipo clínico de inmediato."
+)
 
 
 def validate_timezone(value: str) -> None:
@@ -117,6 +134,11 @@ class Practice(models.Model):
     twilio_auth_token = models.CharField(max_length=100, blank=True)
     #: Shared secret that mail forwarders send with raw messages to the email hook.
     inbound_email_secret = models.CharField(max_length=100, blank=True)
+    #: Shown to whoever handles a red-flag contact, in the patient's language.
+    emergency_script = models.TextField(default=DEFAULT_EMERGENCY_SCRIPT)
+    emergency_script_es = models.TextField(
+        "emergency script (Spanish)", default=DEFAULT_EMERGENCY_SCRIPT_ES
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PracticeQuerySet.as_manager()
@@ -130,6 +152,9 @@ class Practice(models.Model):
     @property
     def phone_display(self) -> str:
         return display_phone(self.phone)
+
+    def emergency_script_for(self, language: str) -> str:
+        return self.emergency_script_es if language == "es" else self.emergency_script
 
     def calendar(self) -> BusinessCalendar:
         """The practice's business calendar (one query for the holidays)."""
@@ -168,9 +193,19 @@ class StaffProfile(models.Model):
     )
     languages = models.JSONField(default=list, validators=[validate_languages])
     practices = models.ManyToManyField(Practice, related_name="staff", blank=True)
+    #: On shift and taking new work; automatic assignment skips people who are not.
+    available = models.BooleanField("on duty", default=True)
+    #: Burnout protection: automatic assignment stops at these numbers of open items.
+    max_open_items = models.PositiveSmallIntegerField(default=25)
+    max_open_complaints = models.PositiveSmallIntegerField(default=5)
+    #: Round robin among people with equal load: the one assigned longest ago goes first.
+    last_assigned_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.user.get_username()
+
+    def speaks(self, language: str) -> bool:
+        return language in self.languages
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
@@ -272,3 +307,30 @@ class CategoryScript(models.Model):
         """The four parts with the item's facts filled in; unknown placeholders stay visible."""
         values = _KeepUnknown(facts)
         return [(part.label, getattr(self, part.value).format_map(values)) for part in ScriptPart]
+
+
+class ChannelRoute(models.Model):
+    """A practice's override: contacts on this channel (optionally of one category) go to a
+    different team or skill than the category's default."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="channel_routes")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text="Empty: every category.",
+    )
+    team = models.CharField(max_length=20, choices=Team.choices)
+    skill = models.CharField(max_length=30, choices=Skill.choices, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["practice", "channel", "category"], name="one_route_per_channel_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.team}"

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.patients.models import Patient
-from closeloop.practices.choices import Role, Team
-from closeloop.practices.models import Category, Practice
+from closeloop.practices.choices import Role, Team, Urgency
+from closeloop.practices.models import LANGUAGE_CODE_RE, Category, Practice
 from closeloop.practices.selectors import staff_profile, user_serves
 from closeloop.queue.models import (
     OPEN_STATUSES,
@@ -75,7 +75,7 @@ def available_actions(item: SupportItem) -> set[str]:
     status = item.status
     actions = {"note", "contact"}
     if status in OPEN_STATUSES:
-        actions |= {"update_window", "assign"}
+        actions |= {"update_window", "assign", "categorize"}
     if status == Status.NEW:
         actions.add("acknowledge")
     targets = {
@@ -115,7 +115,14 @@ class _Change:
         self.values: dict[str, dict[str, Any]] = {}
 
     def set(self, field: str, value: Any) -> None:
-        attname = f"{field}_id" if field in ("owner", "patient", "category") else field
+        if field == "category":
+            # Categories are recorded by their code, like every other value on the timeline.
+            old_code, new_code = self.item.category.code, value.code
+            if old_code != new_code:
+                self.values[field] = {"old": old_code, "new": new_code}
+                self.item.category = value
+            return
+        attname = f"{field}_id" if field in ("owner", "patient") else field
         old = getattr(self.item, attname)
         new = value.pk if isinstance(value, Model) else value
         if old == new:
@@ -280,12 +287,15 @@ def item_create(
     contact_at: datetime | None = None,
     patient_candidates: Sequence[int] = (),
     inbound_id: int | None = None,
+    red_flag: bool = False,
+    suggestion: dict[str, Any] | None = None,
 ) -> SupportItem:
     """File a new item. The first response is recorded when staff acknowledge it.
 
     ``patient_candidates``: patients an inbound number matched when it matched several (staff
     pick one with ``item_link_patient``). ``inbound_id``: the raw inbound record, referenced
-    from the timeline.
+    from the timeline. ``suggestion``: what triage suggested, kept beside what was chosen so the
+    rules can be improved from the differences.
     """
     now = timezone.now()
     if actor is not None and not user_serves(actor, practice.pk):
@@ -321,7 +331,8 @@ def item_create(
         language=language or (patient.preferred_language if patient else "en"),
         patient_candidates=list(patient_candidates),
         status=Status.NEW,
-        team=category.default_team,
+        red_flag=red_flag,
+        team=Team.CLINICAL if red_flag else category.default_team,
         summary=_require_text(summary, "what the patient needs"),
         details=details.strip(),
         first_contact_at=contact_at,
@@ -340,6 +351,10 @@ def item_create(
     }
     if inbound_id is not None:
         changes["inbound"] = {"old": None, "new": inbound_id}
+    if red_flag:
+        changes["red_flag"] = {"old": None, "new": True}
+    if suggestion is not None:
+        changes["suggestion"] = {"old": None, "new": suggestion}
     _record(item, code=EventCode.CREATED, actor=actor, now=now, changes=changes)
     return item
 
@@ -440,21 +455,26 @@ def item_set_update_window(
 
 
 @transaction.atomic
-def item_assign(*, item: SupportItem, actor: Any, owner: Any, team: str) -> SupportItem:
-    """Route to a team, and to a named person on it (``owner=None`` leaves it unassigned)."""
+def item_assign(
+    *, item: SupportItem, actor: Any, owner: Any, team: str, reason: str = ""
+) -> SupportItem:
+    """Route to a team, and to a named person on it (``owner=None`` leaves it unassigned).
+
+    ``reason`` explains an automatic decision on the timeline.
+    """
     now = timezone.now()
     item = _locked(item, actor)
     _require_open(item)
     if team not in Team.values:
         raise LifecycleError("bad_team", f"Unknown team {team!r}.")
-    if item.category.is_clinical and team != Team.CLINICAL:
+    if (item.category.is_clinical or item.red_flag) and team != Team.CLINICAL:
         raise LifecycleError("clinical_only", "Clinical items stay with the clinical team.")
     if owner is not None:
         _check_member(owner, item, team)
     change = _Change(item)
     change.set("team", team)
     change.set("owner", owner)
-    return change.save(code=EventCode.ASSIGNED, actor=actor, now=now)
+    return change.save(code=EventCode.ASSIGNED, actor=actor, now=now, text=reason)
 
 
 @transaction.atomic
@@ -580,3 +600,44 @@ def item_link_patient(*, item: SupportItem, actor: Any, patient: Patient) -> Sup
     change.set("patient", patient)
     change.set("patient_candidates", [])
     return change.save(code=EventCode.PATIENT_LINKED, actor=actor, now=now)
+
+
+@transaction.atomic
+def item_flag_red(*, item: SupportItem, actor: Any, groups: Sequence[str]) -> SupportItem:
+    """Urgent symptoms reported on an existing item: emergency, and the clinical team's now."""
+    now = timezone.now()
+    item = _locked(item, actor)
+    change = _Change(item)
+    change.set("red_flag", True)
+    change.set("urgency", Urgency.EMERGENCY)
+    if item.team != Team.CLINICAL:
+        change.set("team", Team.CLINICAL)
+        change.set("owner", None)
+    change.values["groups"] = {"old": None, "new": list(groups)}
+    return change.save(code=EventCode.RED_FLAG, actor=actor, now=now)
+
+
+@transaction.atomic
+def item_categorize(
+    *, item: SupportItem, actor: Any, category: Category, urgency: str, language: str
+) -> SupportItem:
+    """Change what the item is about (e.g. correcting a suggestion); the team follows the
+    category unless a red flag keeps it clinical."""
+    now = timezone.now()
+    item = _locked(item, actor)
+    _require_open(item)
+    if category.practice_id != item.practice_id or not category.active:
+        raise LifecycleError("bad_category", "Choose an active category of this practice.")
+    if urgency not in Urgency.values:
+        raise LifecycleError("bad_urgency", f"Unknown urgency {urgency!r}.")
+    if not LANGUAGE_CODE_RE.match(language):
+        raise LifecycleError("bad_language", "Use an ISO 639 code such as en or es.")
+    change = _Change(item)
+    change.set("category", category)
+    change.set("urgency", urgency)
+    change.set("language", language)
+    team = Team.CLINICAL if item.red_flag else category.default_team
+    if team != item.team:
+        change.set("team", team)
+        change.set("owner", None)
+    return change.save(code=EventCode.CATEGORIZED, actor=actor, now=now)

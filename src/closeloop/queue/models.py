@@ -12,20 +12,9 @@ from django.db import models
 from django.utils import timezone
 
 from closeloop.patients.models import Patient
-from closeloop.practices.choices import Team, Urgency
+from closeloop.practices.choices import Channel, Team, Urgency
 from closeloop.practices.models import Category, Practice, validate_phone
 from closeloop.practices.tenancy import TenantQuerySet
-
-
-class Channel(models.TextChoices):
-    PHONE = "phone", "Phone call"
-    VOICEMAIL = "voicemail", "Voicemail"
-    PORTAL = "portal", "Portal message"
-    WEB_FORM = "web_form", "Web form"
-    EMAIL = "email", "Email"
-    SMS = "sms", "SMS"
-    IN_PERSON = "in_person", "In person"
-    INTERNAL = "internal", "Internal"
 
 
 class Status(models.TextChoices):
@@ -80,6 +69,8 @@ class EventCode(models.TextChoices):
     REOPENED = "item.reopened", "Reopened"
     REPEAT_CONTACT = "item.repeat_contact", "Patient contacted us again"
     PATIENT_LINKED = "item.patient_linked", "Patient identified"
+    RED_FLAG = "item.red_flag", "Urgent symptoms reported"
+    CATEGORIZED = "item.categorized", "Category changed"
 
 
 _open = models.Q(status__in=OPEN_STATUSES)
@@ -239,6 +230,7 @@ class TimelineEvent(models.Model):
 
 class AlertKind(models.TextChoices):
     REPEAT_CONTACT = "repeat_contact", "Patient contacted us again"
+    RED_FLAG = "red_flag", "Urgent symptoms reported"
 
 
 class StaffAlert(models.Model):
@@ -251,6 +243,8 @@ class StaffAlert(models.Model):
     kind = models.CharField(max_length=30, choices=AlertKind.choices)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    #: Set when the alert's email went out (claimed by one worker; never sent twice).
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes: ClassVar = [

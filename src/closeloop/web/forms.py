@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from closeloop.patients.models import Patient
-from closeloop.practices.choices import Language, Team
+from closeloop.practices.choices import Language, Team, Urgency
 from closeloop.practices.models import Category, Practice
 from closeloop.practices.selectors import staff_for_practice
 from closeloop.queue.models import Channel, ContactOutcome, Direction, SupportItem, WaitingOn
@@ -48,7 +48,11 @@ class LogContactForm(forms.Form):
     caller_name = forms.CharField(required=False, max_length=200, label="Caller's name")
     callback_number = forms.CharField(required=False, max_length=40, label="Callback number")
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
-    category = forms.ModelChoiceField(queryset=Category.objects.none())
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="Suggest from what the patient needs",
+    )
     summary = forms.CharField(max_length=300, label="What the patient needs")
     details = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, initial=Language.ENGLISH)
@@ -172,3 +176,15 @@ class LinkPatientForm(ItemForm):
         self.fields["patient"].label_from_instance = (  # type: ignore[attr-defined]
             lambda p: f"{p.full_name} · {p.date_of_birth or 'no DOB'} · MRN {p.mrn or '—'}"
         )
+
+
+class CategorizeForm(ItemForm):
+    category = forms.ModelChoiceField(queryset=Category.objects.none(), empty_label=None)
+    urgency = forms.ChoiceField(choices=Urgency.choices)
+    language = forms.ChoiceField(choices=LANGUAGE_CHOICES)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.for_practice(  # type: ignore[attr-defined]
+            self.item.practice
+        ).active()

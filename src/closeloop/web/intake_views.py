@@ -18,6 +18,7 @@ from closeloop.practices.models import Practice
 from closeloop.queue import lifecycle
 from closeloop.queue.lifecycle import LifecycleError
 from closeloop.queue.models import SupportItem
+from closeloop.triage import services as triage
 from closeloop.web.forms import CallerMode, LogContactForm
 
 LOG_TEMPLATE = "web/log.html"
@@ -63,13 +64,16 @@ def _patient(form: LogContactForm, user: Any) -> Patient | None:
 
 
 def _create_item(form: LogContactForm, user: Any) -> SupportItem:
-    """Patient (if new), item and, when the logger is on the category's team, ownership."""
+    """Patient (if new), item, then ownership: the logger when on the category's team,
+    otherwise automatic routing. A red flag always goes to the clinical team."""
     data = form.cleaned_data
     patient = _patient(form, user)
+    suggestion = triage.suggest(data["summary"], data["details"])
+    category = data["category"] or triage.suggested_category(data["practice"], suggestion)
     try:
         item = lifecycle.item_create(
             practice=data["practice"],
-            category=data["category"],
+            category=category,
             channel=data["channel"],
             actor=user,
             summary=data["summary"],
@@ -78,14 +82,38 @@ def _create_item(form: LogContactForm, user: Any) -> SupportItem:
             caller_name=data["caller_name"] if patient is None else "",
             callback_number=data["callback_number"] if patient is None else "",
             language=data["language"],
+            urgency=suggestion.urgency if suggestion.red_flag or not data["category"] else None,
+            red_flag=suggestion.red_flag,
+            suggestion=suggestion.as_dict(),
         )
     except LifecycleError as refused:
         form.add_error(None, refused.message)
         raise _Refused from None
-    try:
-        return lifecycle.item_assign(item=item, actor=user, owner=user, team=item.team)
-    except LifecycleError:
-        return item  # not on the category's team: the item waits in that team's queue
+    if not item.red_flag:
+        try:
+            return lifecycle.item_assign(
+                item=item, actor=user, owner=user, team=item.team, reason="logged the contact"
+            )
+        except LifecycleError:
+            pass  # not on the category's team: routed like any other intake
+    return triage.after_intake(item, actor=user)
+
+
+@login_required
+@require_GET
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Live triage while the call is logged: suggestion, red-flag script, pre-selected category."""
+    practices = list(Practice.objects.for_user(request.user))
+    practice = _practice_from(request, practices)
+    suggestion = triage.suggest(request.GET.get("summary", ""), request.GET.get("details", ""))
+    context: dict[str, Any] = {"suggestion": suggestion, "practice": practice}
+    if practice is not None and not request.GET.get("category"):
+        category = triage.suggested_category(practice, suggestion)
+        form = LogContactForm(
+            user=request.user, practice=practice, initial={"category": category.pk}
+        )
+        context["category_field"] = form["category"]
+    return render(request, LOG_TEMPLATE + "#suggestion", context)
 
 
 @login_required

@@ -110,6 +110,12 @@ ACTIONS: dict[str, Action] = {
             lambda item, user, data: lifecycle.item_close(item=item, actor=user),
         ),
         Action(
+            "categorize",
+            "Change category",
+            forms.CategorizeForm,
+            lambda item, user, data: lifecycle.item_categorize(item=item, actor=user, **data),
+        ),
+        Action(
             "link_patient",
             "This is the patient",
             forms.LinkPatientForm,

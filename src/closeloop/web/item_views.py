@@ -50,6 +50,11 @@ def _initial(item: SupportItem, suggested: Any) -> dict[str, dict[str, Any]]:
             "update_at": item.promised_update_at if keep_promise else suggested,
         },
         "assign": {"team": item.team, "owner": item.owner_id},
+        "categorize": {
+            "category": item.category_id,
+            "urgency": item.urgency,
+            "language": item.language,
+        },
         "contact": {"channel": item.channel},
     }
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("queue.csv", views.queue_csv, name="queue_csv"),
     path("alerts/", views.alerts, name="alerts"),
     path("log/", intake_views.log_contact, name="log_contact"),
+    path("log/suggest/", intake_views.suggest, name="log_suggest"),
     path("patients/lookup/", intake_views.patient_lookup, name="patient_lookup"),
     path("patients/<int:pk>/", patient_views.patient_detail, name="patient"),
     path("items/<int:pk>/", item_views.item_detail, name="item"),

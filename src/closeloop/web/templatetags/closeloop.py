@@ -53,3 +53,8 @@ def get_action_label(actions: dict[str, Any], name: str) -> str:
 def has_fields(forms: dict[str, Any], name: str) -> bool:
     form = forms.get(name)
     return bool(form and form.visible_fields())
+
+
+@register.filter
+def emergency_script(practice: Any, language: str) -> str:
+    return str(practice.emergency_script_for(language))

@@ -1,0 +1,374 @@
+"""Category, urgency and language suggestions for patient messages. Pure Python, offline.
+
+Explainable by construction: every suggestion lists the phrases that decided it. Rules are
+weighted phrase patterns per category, in English and Spanish, matched on normalised text
+(lower case, no accents or punctuation), so messy speech-to-text transcripts match as well as
+typed messages. A red flag always wins: the message is clinical and an emergency.
+
+Measured on the labelled set in ``closeloop/triage/data`` by ``python -m
+closeloop.triage.evaluate`` (figures in the README).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from closeloop.lib.redflags import find_red_flags
+from closeloop.lib.textnorm import normalize
+
+CATEGORIES = (
+    "scheduling",
+    "new_patient_intake",
+    "insurance_info",
+    "referral_document_status",
+    "telehealth_access",
+    "clinical_message",
+    "complaint_review",
+    "language_access",
+    "billing",
+    "other",
+)
+#: A category needs at least this score to be suggested; below it the message is "other".
+MIN_SCORE = 2
+
+# (pattern, weight). Weight 3: decisive on its own; 2: clear; 1: supporting.
+RULES: dict[str, list[tuple[str, int]]] = {
+    "scheduling": [
+        (r"\b(?:re ?schedule|reschedual|resched|rebook|re book)\b", 4),
+        (r"\bappo?i?ntme?nts?\b|\bappt\b|\bapointment\b", 2),
+        (
+            r"\b(?:book|schedule|set up|make|get) (?:an? |me |in |my |for |the )?(?:appointment|appt|visit|cleaning|physical|checkup|check up|follow up|flu shot)",
+            3,
+        ),
+        (
+            r"\b(?:cancel|move|push|change|confirm)\b.{0,30}\b(?:appointment|appt|visit|cleaning|date)",
+            3,
+        ),
+        (
+            r"\b(?:first available|earlier|opening|openings|slot|come in (?:sooner|next)|booking|book me|getting in)\b",
+            2,
+        ),
+        (
+            r"\b(?:six month|annual|well child) (?:check ?up|cleaning|visit|exam)|\bcheck ?up\b|\bcleaning\b|\bflu shot\b|\bphysical\b|\bfollow up\b",
+            2,
+        ),
+        (r"\b(?:cant make it|can not make it|running late|missed my appointment)\b", 3),
+        (r"\bcita\b|\bsita\b", 3),
+        (r"\b(?:cambiar|cancelar|reprogramar|agendar|confirmar|mover|programar)\b", 2),
+        (r"\b(?:chequeo|limpieza|consulta de seguimiento)\b", 1),
+        (r"\bdisponible\b", 1),
+    ],
+    "new_patient_intake": [
+        (r"\bnew (?:patient|patients)\b|\bpacientes? nuevos?\b", 5),
+        (r"\b(?:become|becoming) (?:a )?patients?\b|\bser pacientes?\b", 4),
+        (r"\b(?:intake|registration|register|welcome packet|patient forms|health history)\b", 3),
+        (r"\bfirst (?:visit|appointment|time patient)\b|\bprimera (?:visita|cita|vez)\b", 2),
+        (r"\b(?:accepting|taking) (?:new )?(?:patients|anybody)\b|\baceptan pacientes\b", 4),
+        (
+            r"\b(?:family doctor|new dentist|new to the area|transfer care|get established|moved here)\b",
+            3,
+        ),
+        (
+            r"\b(?:registrarme|inscribo|paquete de registro|formularios?|somos nuevos|nos mudamos|dentista nuevo)\b",
+            2,
+        ),
+    ],
+    "insurance_info": [
+        (r"\binsurance\b|\binsurer\b|\bseguros?\b|\baseguranza\b", 3),
+        (
+            r"\b(?:member (?:id|number)|group number|policy number|numero de (?:miembro|grupo)|tarjeta del seguro)\b",
+            3,
+        ),
+        (
+            r"\b(?:in network|coverage|covered|covers|eligibility|preauthorization|cobertura|cubre)\b",
+            2,
+        ),
+        (r"\b(?:medicaid|medicare|tricare|aetna|cigna|blue cross|united|humana|ppo|hmo|plan)\b", 2),
+        (r"\b(?:do you|do yall|y all) (?:take|accept)\b|\baceptan (?:el|mi)\b", 2),
+    ],
+    "referral_document_status": [
+        (r"\b(?:referral|refferal|referal|referred|referido|referencia)\b", 4),
+        (
+            r"\b(?:records?|chart notes|expediente|radiografias|xrays|x rays|imaging|estudios|registro de vacunas|immunization)\b",
+            3,
+        ),
+        (
+            r"\b(?:form|forms|paperwork|letter|note|papeles|carta|constancia|forma)\b.{0,40}\b(?:sign|signed|work|school|employer|filled|disability|fmla|firma|trabajo|escuela|incapacidad)\b",
+            3,
+        ),
+        (
+            r"\b(?:fmla|disability|handicap parking|sports physical|proof of (?:my )?(?:last )?visit)\b",
+            3,
+        ),
+        (
+            r"\b(?:specialist|especialista|cardiologist|dermatologist|orthopedi\w*|neurologist|oral surgeon|ent|gi doctor|heart doctor)\b",
+            2,
+        ),
+        (r"\b(?:send|sent|fax|faxed|resend|mandar|mandaron|enviaron|enviar)\b", 1),
+    ],
+    "telehealth_access": [
+        (
+            r"\b(?:video|vidio|virtual|telehealth|telemedicine|tele visit|telemedicina|videollamada|zoom)\b",
+            3,
+        ),
+        (r"\b(?:link|links|enlace|liga)\b", 2),
+        (
+            r"\b(?:camera|microphone|mic|camara|virtual waiting room|sala de espera virtual|connection error|app)\b",
+            2,
+        ),
+        (r"\b(?:join|entrar|online|en linea|por video)\b", 1),
+    ],
+    "clinical_message": [
+        (r"\b(?:refill|refilled|prescription|prescribe|receta|surtan)\b", 4),
+        (
+            r"\b(?:medication|medicine|meds|pills?|antibiotic|inhaler|dose|metformin|lisinopril|ibuprofen|medicamento|medicina|antibiotico|inhalador|dosis|pastillas)\b",
+            3,
+        ),
+        (
+            r"\b(?:lab|labs|test|blood test|x ?ray) results?\b|\bresults? (?:back|from)\b|\bresultados\b|\bblood (?:test|work)\b",
+            4,
+        ),
+        (r"\b(?:side effects?|efecto secundario|me cae mal)\b", 3),
+        (
+            r"\b(?:fever|cough|rash|sore throat|infection|swelling|swollen|dizzy|aching|aches|pain|hurts?|sore|bleeding|stitches|sugar readings|blood pressure (?:numbers|readings))\b",
+            2,
+        ),
+        (
+            r"\b(?:fiebre|tos|salpullido|infeccion|hinchazon|mareo|duele|dolor|azucar|garganta|diabetes|presion)\b",
+            2,
+        ),
+        (
+            r"\b(?:nurse|enfermera|should i (?:come in|be seen)|is (?:it|that) normal|es normal)\b",
+            2,
+        ),
+        (r"\b(?:pharmacy|farmacia)\b", 2),
+    ],
+    "complaint_review": [
+        (r"\b(?:complaint|complain|queja)\b", 5),
+        (
+            r"\b(?:rude|grosera?o?|hung up|unacceptable|inaceptable|ridiculous|terrible|horrible|worst|pesimo|falta de respeto)\b",
+            3,
+        ),
+        (
+            r"\b(?:upset|angry|frustrated|disappointed|not happy|molest[ao]|decepcionad[ao]|no me gusto)\b",
+            3,
+        ),
+        (
+            r"\b(?:on hold|en la linea|nobody (?:ever )?(?:calls?|called|returns|helps)|nadie (?:me )?(?:contesta|atiende|regreso))\b",
+            3,
+        ),
+        (r"\b(?:review|feedback|resena|yelp)\b", 3),
+        (r"\b(?:manager|supervisor|gerente)\b", 2),
+        (r"\b(?:waited|espere|esperando)\b.{0,40}\b(?:hour|minutes|hora|minutos|rato)\b", 2),
+        (r"\b(?:switching practices|how i was treated|como me trataron)\b", 3),
+        (r"\b(?:treated|trataron|trato|service|servicio)\b", 1),
+    ],
+    "language_access": [
+        (r"\b(?:interpreters?|translators?|interprete|traductor|traduzca)\b", 5),
+        (
+            r"\b(?:speak|speaks|speaking|hable|habla|hablo) (?:spanish|espanol|vietnamese|arabic|portuguese|mandarin|russian|korean|somali|mixteco|only)\b|\b(?:spanish|vietnamese|arabic|portuguese|mandarin|russian|korean) speaking\b",
+            4,
+        ),
+        (r"\b(?:sign language|asl|lenguaje de senas)\b", 4),
+        (r"\bin (?:spanish|espanol|haitian creole|russian)\b|\ben espanol\b|\btranslated\b", 3),
+        (
+            r"\b(?:doesnt|does not|dont|no) (?:speak|hablo|entiende) (?:english|ingles)\b|\bno (?:hablo|entiende) ingles\b",
+            4,
+        ),
+    ],
+    "billing": [
+        (r"\b(?:bill|bills|billed|billing|bil|statement|invoice|factura|estado de cuenta)\b", 4),
+        (r"\b(?:charge|charged|charges|cobro|cobraron|cobranza|collections)\b", 3),
+        (
+            r"\b(?:balance|owe|cuanto debo|saldo|payment plan|plan de pagos|installments|refund|reembolso|overpayment|pague de mas)\b",
+            3,
+        ),
+        (
+            r"\b(?:pay|paid|pagar|pago|credit card|tarjeta|copay|dollars|dollers|financial assistance)\b",
+            2,
+        ),
+    ],
+}
+
+URGENT_CUES = r"\b(?:today|right now|asap|urgent|urgently|worse|getting worse|in \d+ minutes|this afternoon|hoy|urgente|ahorita|empeorando)\b"
+SPANISH_MARKERS = frozenset(
+    [
+        "hola",
+        "el",
+        "la",
+        "los",
+        "las",
+        "de",
+        "del",
+        "que",
+        "por",
+        "para",
+        "mi",
+        "mis",
+        "tengo",
+        "necesito",
+        "quiero",
+        "una",
+        "un",
+        "cita",
+        "ayuda",
+        "gracias",
+        "usted",
+        "ustedes",
+        "no",
+        "puedo",
+        "esta",
+        "estoy",
+        "me",
+        "se",
+        "le",
+        "pero",
+        "con",
+        "como",
+        "donde",
+        "cuando",
+        "hablo",
+        "buenos",
+        "buenas",
+        "dias",
+        "tardes",
+        "seguro",
+        "cuenta",
+        "bebe",
+        "hijo",
+        "hija",
+        "esposo",
+        "esposa",
+        "mama",
+        "papa",
+        "muy",
+        "tiene",
+        "duele",
+        "llego",
+        "llame",
+        "favor",
+    ]
+)
+ENGLISH_MARKERS = frozenset(
+    [
+        "the",
+        "my",
+        "i",
+        "to",
+        "and",
+        "is",
+        "are",
+        "need",
+        "want",
+        "can",
+        "you",
+        "have",
+        "this",
+        "that",
+        "for",
+        "with",
+        "appointment",
+        "please",
+        "hi",
+        "hello",
+        "calling",
+        "call",
+        "about",
+        "get",
+        "it",
+        "me",
+        "what",
+        "do",
+        "does",
+        "not",
+        "was",
+    ]
+)
+_COMPILED = {
+    category: [(re.compile(pattern), weight) for pattern, weight in rules]
+    for category, rules in RULES.items()
+}
+_URGENT = re.compile(URGENT_CUES)
+# Among equal scores, the more consequential category wins.
+_PRIORITY = (
+    "clinical_message",
+    "complaint_review",
+    "telehealth_access",
+    "language_access",
+    "billing",
+    "referral_document_status",
+    "insurance_info",
+    "new_patient_intake",
+    "scheduling",
+)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    category: str
+    red_flag: bool
+    urgency: str
+    language: str
+    reasons: list[str] = field(default_factory=list)
+    red_flag_groups: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "category": self.category,
+            "red_flag": self.red_flag,
+            "urgency": self.urgency,
+            "language": self.language,
+            "reasons": self.reasons,
+        }
+
+
+def detect_language(normalised: str, hint: str | None = None) -> str:
+    words = normalised.split()
+    spanish = sum(word in SPANISH_MARKERS for word in words)
+    english = sum(word in ENGLISH_MARKERS for word in words)
+    if spanish > english:
+        return "es"
+    if english > spanish:
+        return "en"
+    return hint if hint in ("en", "es") else "en"
+
+
+def score_categories(normalised: str) -> dict[str, tuple[int, list[str]]]:
+    scores: dict[str, tuple[int, list[str]]] = {}
+    for category, rules in _COMPILED.items():
+        total, matched = 0, []
+        for pattern, weight in rules:
+            found = pattern.search(normalised)
+            if found:
+                total += weight
+                matched.append(found.group(0).strip())
+        if total:
+            scores[category] = (total, matched)
+    return scores
+
+
+def classify(text: str, *, language: str | None = None) -> Suggestion:
+    """Suggest category, urgency and language for one message, with the reasons."""
+    normalised = normalize(text)
+    lang = detect_language(normalised, language)
+    flags = find_red_flags(text)
+    if flags:
+        groups = [flag.group for flag in flags]
+        reasons = [f"red flag {flag.group}: '{flag.matched}'" for flag in flags]
+        return Suggestion("clinical_message", True, "emergency", lang, reasons, groups)
+    scores = score_categories(normalised)
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], _PRIORITY.index(kv[0])))
+    if not ranked or ranked[0][1][0] < MIN_SCORE:
+        return Suggestion("other", False, "routine", lang, ["no category rule matched strongly"])
+    category, (score, matched) = ranked[0]
+    reasons = [f"{category} ({score}): " + ", ".join(f"'{m}'" for m in matched)]
+    urgent_cue = _URGENT.search(normalised)
+    urgency = "routine"
+    if urgent_cue and category in ("clinical_message", "telehealth_access", "complaint_review"):
+        urgency = "urgent"
+        reasons.append(f"urgent: '{urgent_cue.group(0)}'")
+    elif category == "clinical_message":
+        urgency = "urgent"
+        reasons.append("urgent: clinical messages are answered the same day")
+    return Suggestion(category, False, urgency, lang, reasons)

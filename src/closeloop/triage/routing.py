@@ -1,0 +1,138 @@
+"""Routing and automatic assignment.
+
+Route: a red flag or a clinical category goes to the clinical team; otherwise a practice's
+channel override, else the category's own team and skill (complaints: supervisors).
+Assign: among staff who serve the practice, are on that team, have the skill, speak the item's
+language and are on duty, the one with the fewest open items (round robin among ties: whoever
+was assigned longest ago), never above their cap on open items or open complaints. Nobody
+eligible: the item waits, unassigned, in the team's queue (supervisors see it).
+
+Concurrent assignments are serialised per practice by locking its staff profiles, so two
+workers or web requests can never push a person past a cap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from closeloop.practices.choices import Team
+from closeloop.practices.models import ChannelRoute, StaffProfile
+from closeloop.queue import lifecycle
+from closeloop.queue.models import OPEN_STATUSES, SupportItem
+
+COMPLAINT_CATEGORY = "complaint_review"
+
+
+@dataclass(frozen=True)
+class Route:
+    team: str
+    skill: str
+    why: str
+
+
+def route_for(item: SupportItem) -> Route:
+    category = item.category
+    if item.red_flag:
+        return Route(Team.CLINICAL, "", "red flag: urgent symptoms go to the clinical team")
+    if category.is_clinical:
+        return Route(Team.CLINICAL, category.default_skill, f"category {category.code} is clinical")
+    override = (
+        ChannelRoute.objects.filter(practice_id=item.practice_id, channel=item.channel)
+        .filter(Q(category=category) | Q(category__isnull=True))
+        # A category-specific route wins over a channel-wide one.
+        .order_by(F("category_id").asc(nulls_last=True))
+        .first()
+    )
+    if override is not None:
+        return Route(
+            override.team, override.skill, f"channel {item.channel} is routed to {override.team}"
+        )
+    return Route(category.default_team, category.default_skill, f"category {category.code}")
+
+
+def _loads(profiles: list[StaffProfile]) -> dict[int, tuple[int, int]]:
+    """Open items and open complaints per user, in one query."""
+    rows = (
+        SupportItem.objects.filter(
+            owner_id__in=[p.user_id for p in profiles], status__in=OPEN_STATUSES
+        )
+        .values("owner_id")
+        .annotate(
+            items=Count("id"),
+            complaints=Count("id", filter=Q(category__code=COMPLAINT_CATEGORY)),
+        )
+    )
+    return {row["owner_id"]: (row["items"], row["complaints"]) for row in rows}
+
+
+def choose_owner(item: SupportItem, route: Route, profiles: list[StaffProfile]) -> tuple[Any, str]:
+    """The person to assign, or None, and why (for the timeline)."""
+    eligible = [
+        p
+        for p in profiles
+        if p.user.is_active
+        and p.available
+        and p.on_team(route.team)
+        and (not route.skill or p.has_skill(route.skill))
+        and p.speaks(item.language)
+    ]
+    if not eligible:
+        return None, (
+            f"nobody on duty on the {route.team} team"
+            + (f" with the {route.skill} skill" if route.skill else "")
+            + f" speaks {item.language}; left in the team queue"
+        )
+    loads = _loads(eligible)
+    is_complaint = item.category.code == COMPLAINT_CATEGORY
+    under_cap = [
+        p
+        for p in eligible
+        if loads.get(p.user_id, (0, 0))[0] < p.max_open_items
+        and (not is_complaint or loads.get(p.user_id, (0, 0))[1] < p.max_open_complaints)
+    ]
+    if not under_cap:
+        return (
+            None,
+            f"everyone eligible on the {route.team} team is at their cap; left in the team queue",
+        )
+    epoch = timezone.now().replace(year=1970, month=1, day=1)
+    chosen = min(
+        under_cap,
+        key=lambda p: (loads.get(p.user_id, (0, 0))[0], p.last_assigned_at or epoch, p.pk),
+    )
+    open_items = loads.get(chosen.user_id, (0, 0))[0]
+    language = f"speaks {item.language}, " if item.language != "en" else ""
+    return (
+        chosen.user,
+        f"assigned to {chosen.user.get_username()}: {language}{open_items} open items",
+    )
+
+
+@transaction.atomic
+def auto_assign(*, item: SupportItem, actor: Any = None) -> SupportItem:
+    """Route the item and give it to the least-loaded eligible person (or the team queue)."""
+    route = route_for(item)
+    # Lock the practice's staff profiles (in id order, so concurrent callers never deadlock):
+    # loads are counted and the choice made while no other assignment can slip in.
+    profiles = list(
+        StaffProfile.objects.select_for_update()
+        .filter(practices=item.practice_id)
+        .select_related("user")
+        .order_by("pk")
+    )
+    owner, why = choose_owner(item, route, profiles)
+    item = lifecycle.item_assign(
+        item=item,
+        actor=actor,
+        owner=owner,
+        team=route.team,
+        reason=f"routed to {route.team}: {route.why}; {why}",
+    )
+    if owner is not None:
+        StaffProfile.objects.filter(user=owner).update(last_assigned_at=timezone.now())
+    return item

@@ -1,0 +1,47 @@
+"""Triage at intake: suggest, file, alert on red flags, route and assign — for every channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from closeloop.lib.classify import Suggestion, classify
+from closeloop.practices.models import Category, Practice
+from closeloop.queue import lifecycle
+from closeloop.queue.models import SupportItem
+from closeloop.triage.alerts import alert_clinical_team
+from closeloop.triage.routing import auto_assign
+
+UNSORTED_CATEGORY = "other"
+
+
+def suggest(*texts: str, language: str | None = None) -> Suggestion:
+    return classify("\n".join(t for t in texts if t), language=language)
+
+
+def suggested_category(practice: Practice, suggestion: Suggestion) -> Category:
+    """The practice's active category for the suggested code, else "Other (needs sorting)"."""
+    categories = Category.objects.for_practice(practice).active()
+    return (
+        categories.filter(code=suggestion.category).first()
+        or categories.filter(code=UNSORTED_CATEGORY).first()
+        or Category.objects.for_practice(practice).get(code=UNSORTED_CATEGORY)
+    )
+
+
+def after_intake(item: SupportItem, *, actor: Any = None) -> SupportItem:
+    """A new item's first minute: clinical alert for a red flag, then routing and assignment."""
+    if item.red_flag:
+        alert_clinical_team(item)
+    if item.owner_id is None:
+        item = auto_assign(item=item, actor=actor)
+    return item
+
+
+def flag_repeat_contact(
+    item: SupportItem, suggestion: Suggestion, *, actor: Any = None
+) -> SupportItem:
+    """A repeat contact that reports urgent symptoms turns the item into a clinical emergency."""
+    if not suggestion.red_flag or item.red_flag:
+        return item
+    item = lifecycle.item_flag_red(item=item, actor=actor, groups=suggestion.red_flag_groups)
+    return after_intake(item, actor=actor)
