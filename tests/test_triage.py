@@ -135,7 +135,7 @@ def test_classify_command_reads_and_writes_json_lines() -> None:
         capture_output=True,
         text=True,
         timeout=120,
-        env={"CLOSELOOP_ENV": "development", "PATH": "/usr/bin:/bin"},
+        env={"PATH": "/usr/bin:/bin"},  # production defaults, no SECRET_KEY: still works
     )
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert out[0] == {
