@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "closeloop.patients",
     "closeloop.queue",
     "closeloop.triage",
+    "closeloop.followup",
     "closeloop.intake",
     "closeloop.webhooks",
     "closeloop.api",
@@ -113,6 +114,9 @@ TEMPLATES = [
 DATABASES = {
     "default": env_database("DATABASE_URL", default_sqlite_path=DATA_DIR / "closeloop.sqlite3")
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The one-machine install: the database's folder is created on first use.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -80,6 +80,10 @@ class BusinessCalendar:
 
     # --- intervals -------------------------------------------------------------------------
 
+    def day_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
+        """The opening intervals (UTC) of one local calendar day; empty when closed."""
+        return list(self._day_intervals(day))
+
     def _day_intervals(self, day: date) -> Iterator[tuple[datetime, datetime]]:
         if day in self.holidays:
             return

@@ -134,6 +134,8 @@ class Practice(models.Model):
     twilio_auth_token = models.CharField(max_length=100, blank=True)
     #: Shared secret that mail forwarders send with raw messages to the email hook.
     inbound_email_secret = models.CharField(max_length=100, blank=True)
+    #: A promise this many business minutes overdue goes to a supervisor.
+    promise_grace_minutes = models.PositiveIntegerField(default=60)
     #: Shown to whoever handles a red-flag contact, in the patient's language.
     emergency_script = models.TextField(default=DEFAULT_EMERGENCY_SCRIPT)
     emergency_script_es = models.TextField(
@@ -198,6 +200,8 @@ class StaffProfile(models.Model):
     #: Burnout protection: automatic assignment stops at these numbers of open items.
     max_open_items = models.PositiveSmallIntegerField(default=25)
     max_open_complaints = models.PositiveSmallIntegerField(default=5)
+    #: One email a day (at closing) instead of one per alert.
+    email_digest = models.BooleanField(default=False)
     #: Round robin among people with equal load: the one assigned longest ago goes first.
     last_assigned_at = models.DateTimeField(null=True, blank=True)
 

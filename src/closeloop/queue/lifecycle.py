@@ -130,6 +130,10 @@ class _Change:
         self.values[field] = {"old": _jsonable(old), "new": _jsonable(new)}
         setattr(self.item, field, value)
 
+    def quiet(self, field: str, value: Any) -> None:
+        """Bookkeeping (deadline claims, derived columns): saved, not shown on the timeline."""
+        setattr(self.item, field, value)
+
     def status(self, new: str) -> None:
         if not can_transition(self.item.status, new):
             raise LifecycleError(
@@ -184,6 +188,35 @@ def _locked(item: SupportItem, actor: Any) -> SupportItem:
         )
     except SupportItem.DoesNotExist:
         raise LifecycleError("not_permitted", "You do not serve this item's practice.") from None
+
+
+def _set_promise(change: _Change, item: SupportItem, update_at: datetime | None) -> None:
+    """A new promise (or none): the deadline work of the old one no longer applies."""
+    change.set("promised_update_at", update_at)
+    escalate_at = None
+    if update_at is not None:
+        grace = timedelta(minutes=item.practice.promise_grace_minutes)
+        escalate_at = item.practice.calendar().add(update_at, grace)
+    change.quiet("promise_escalate_at", escalate_at)
+    change.quiet("promise_reminded_at", None)
+    change.quiet("promise_escalated_at", None)
+
+
+def _pauses_resolution(status: str, waiting_on: str) -> bool:
+    return status == Status.WAITING and waiting_on not in ("", WaitingOn.PATIENT)
+
+
+def _update_resolution_clock(change: _Change, item: SupportItem, now: datetime) -> None:
+    """Waiting on someone other than the patient stops the resolution clock; resuming
+    moves the resolution target by the business time spent waiting."""
+    paused = _pauses_resolution(item.status, item.waiting_on)
+    if paused and item.resolution_paused_at is None:
+        change.quiet("resolution_paused_at", now)
+    elif not paused and item.resolution_paused_at is not None:
+        waited = item.practice.calendar().between(item.resolution_paused_at, now)
+        change.set("resolution_due_at", item.resolution_due_at + waited)
+        change.quiet("resolution_paused_at", None)
+        change.quiet("resolution_alerted_at", None)
 
 
 def _require_text(value: str, what: str) -> str:
@@ -413,6 +446,10 @@ def item_log_contact(
         change.set("next_step_given_at", now)
     if outcome in (ContactOutcome.REACHED, ContactOutcome.VOICEMAIL_LEFT):
         change.set("last_patient_contact_at", now)
+        if item.promised_update_at is not None:
+            # The patient heard from us: the promise is kept (late or not). The next one is
+            # made with the next update window.
+            _set_promise(change, item, None)
         if item.first_response_at is None and (
             direction == Direction.OUTBOUND or outcome == ContactOutcome.REACHED
         ):
@@ -450,7 +487,7 @@ def item_set_update_window(
     if next_step != item.next_step:
         change.set("next_step", next_step)
         change.set("next_step_changed_at", now)
-    change.set("promised_update_at", update_at)
+    _set_promise(change, item, update_at)
     return change.save(code=EventCode.UPDATE_WINDOW, actor=actor, now=now)
 
 
@@ -485,6 +522,7 @@ def item_start(*, item: SupportItem, actor: Any) -> SupportItem:
     change.status(Status.IN_PROGRESS)
     _require_ready_to_work(item, now)
     change.set("waiting_on", "")
+    _update_resolution_clock(change, item, now)
     return change.save(code=EventCode.STARTED, actor=actor, now=now)
 
 
@@ -501,6 +539,7 @@ def item_wait(*, item: SupportItem, actor: Any, waiting_on: str) -> SupportItem:
     change.status(Status.WAITING)
     _require_ready_to_work(item, now)
     change.set("waiting_on", waiting_on)
+    _update_resolution_clock(change, item, now)
     return change.save(code=EventCode.WAITING, actor=actor, now=now)
 
 
@@ -534,6 +573,7 @@ def item_resolve(
         change.set("owner", handed_off_to)
     change.set("outcome", outcome.strip())
     change.set("waiting_on", "")
+    _update_resolution_clock(change, item, now)
     change.set("resolved_at", now)
     return change.save(code=EventCode.RESOLVED, actor=actor, now=now)
 
@@ -556,8 +596,9 @@ def item_reopen(*, item: SupportItem, actor: Any, reason: str) -> SupportItem:
     reason = _require_text(reason, "why the item is reopened")
     change = _Change(item)
     change.status(Status.ACKNOWLEDGED)
-    for field in ("resolved_at", "closed_at", "promised_update_at"):
+    for field in ("resolved_at", "closed_at"):
         change.set(field, None)
+    _set_promise(change, item, None)
     change.set("outcome", "")
     return change.save(code=EventCode.REOPENED, actor=actor, now=now, text=reason)
 
@@ -641,3 +682,63 @@ def item_categorize(
         change.set("team", team)
         change.set("owner", None)
     return change.save(code=EventCode.CATEGORIZED, actor=actor, now=now)
+
+
+# --- deadline work (the follow-up sweep) --------------------------------------------------------
+
+#: What each deadline claims, where its due time lives, and what the timeline says.
+DEADLINES: dict[str, tuple[str, str, str]] = {
+    "promise_due": ("promise_reminded_at", "promised_update_at", EventCode.PROMISE_BROKEN),
+    "promise_escalation": (
+        "promise_escalated_at",
+        "promise_escalate_at",
+        EventCode.PROMISE_ESCALATED,
+    ),
+    "first_response": (
+        "first_response_alerted_at",
+        "first_response_due_at",
+        EventCode.FIRST_RESPONSE_LATE,
+    ),
+    "resolution": ("resolution_alerted_at", "resolution_due_at", EventCode.RESOLUTION_LATE),
+}
+
+
+def deadline_conditions(kind: str, now: datetime) -> dict[str, Any]:
+    """The filter for items whose ``kind`` deadline passed and was not yet handled."""
+    claimed, due, _ = DEADLINES[kind]
+    conditions: dict[str, Any] = {
+        "status__in": OPEN_STATUSES,
+        f"{claimed}__isnull": True,
+        f"{due}__lte": now,
+    }
+    if kind == "first_response":
+        conditions["first_response_at__isnull"] = True
+    if kind == "resolution":
+        conditions["resolution_paused_at__isnull"] = True
+    return conditions
+
+
+@transaction.atomic
+def item_claim_deadline(*, item_id: int, kind: str, now: datetime) -> SupportItem | None:
+    """Record that a deadline passed, exactly once however many workers race for it.
+
+    The conditional update is the claim: only the worker whose update changes the row goes on
+    to write the timeline event (and, in the caller, to alert people) in this transaction.
+    """
+    claimed_field, due_field, code = DEADLINES[kind]
+    won = SupportItem.objects.filter(pk=item_id, **deadline_conditions(kind, now)).update(
+        **{claimed_field: now}
+    )
+    if not won:
+        return None
+    item = SupportItem.objects.select_related("practice", "category").get(pk=item_id)
+    due = getattr(item, due_field)
+    changes = {"due": {"old": None, "new": _jsonable(due)}}
+    if kind == "promise_escalation" and not item.escalated:
+        changes["escalated"] = {"old": False, "new": True}
+        item.escalated = True
+        item.escalated_at = now
+        item.escalation_reason = "The promised update time passed without contact."
+        item.save(update_fields=["escalated", "escalated_at", "escalation_reason"])
+    _record(item, code=code, actor=None, now=now, changes=changes)
+    return item

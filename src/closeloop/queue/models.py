@@ -71,9 +71,10 @@ class EventCode(models.TextChoices):
     PATIENT_LINKED = "item.patient_linked", "Patient identified"
     RED_FLAG = "item.red_flag", "Urgent symptoms reported"
     CATEGORIZED = "item.categorized", "Category changed"
-
-
-_open = models.Q(status__in=OPEN_STATUSES)
+    PROMISE_BROKEN = "item.promise_broken", "Promised update time passed without contact"
+    PROMISE_ESCALATED = "item.promise_escalated", "Broken promise escalated"
+    FIRST_RESPONSE_LATE = "item.first_response_late", "First response target passed"
+    RESOLUTION_LATE = "item.resolution_late", "Resolution target passed"
 
 
 class SupportItemQuerySet(TenantQuerySet["SupportItem"]):
@@ -119,6 +120,17 @@ class SupportItem(models.Model):
     waiting_on = models.CharField(max_length=20, choices=WaitingOn.choices, blank=True)
 
     promised_update_at = models.DateTimeField(null=True, blank=True)
+    #: When a broken promise goes to a supervisor: the promise plus the practice's grace period
+    #: in business time, computed when the promise is made so the sweep is a range scan.
+    promise_escalate_at = models.DateTimeField(null=True, blank=True)
+    # Deadline work already done for the current promise / targets (the sweep's claims).
+    promise_reminded_at = models.DateTimeField(null=True, blank=True)
+    promise_escalated_at = models.DateTimeField(null=True, blank=True)
+    first_response_alerted_at = models.DateTimeField(null=True, blank=True)
+    resolution_alerted_at = models.DateTimeField(null=True, blank=True)
+    #: Waiting on another office, an insurer or a provider stops the resolution clock (not the
+    #: patient's update clock) from this moment.
+    resolution_paused_at = models.DateTimeField(null=True, blank=True)
     first_contact_at = models.DateTimeField()
     first_response_due_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)
@@ -154,17 +166,35 @@ class SupportItem(models.Model):
             models.Index(fields=["owner", "status"], name="item_owner_status_idx"),
             models.Index(fields=["patient", "status"], name="item_patient_status_idx"),
             models.Index(fields=["practice", "created_at"], name="item_practice_created_idx"),
-            # Partial indexes on open items: the deadline sweep is a range scan over these only.
+            # The deadline sweep's range scans: "not yet handled" (IS NULL) and the open
+            # statuses lead, the deadline is the range. Composite rather than partial indexes:
+            # SQLite cannot match a partial index's WHERE against bound parameters, so a
+            # partial index would be ignored there; these serve SQLite and PostgreSQL alike.
             models.Index(
-                fields=["promised_update_at"], condition=_open, name="item_open_promise_idx"
+                fields=["promise_reminded_at", "status", "promised_update_at"],
+                name="item_promise_due_idx",
             ),
             models.Index(
-                fields=["first_response_due_at"],
-                condition=_open & models.Q(first_response_at__isnull=True),
-                name="item_open_first_resp_idx",
+                fields=["promise_escalated_at", "status", "promise_escalate_at"],
+                name="item_promise_escalate_idx",
             ),
             models.Index(
-                fields=["resolution_due_at"], condition=_open, name="item_open_resolution_idx"
+                fields=[
+                    "first_response_alerted_at",
+                    "first_response_at",
+                    "status",
+                    "first_response_due_at",
+                ],
+                name="item_first_response_due_idx",
+            ),
+            models.Index(
+                fields=[
+                    "resolution_alerted_at",
+                    "resolution_paused_at",
+                    "status",
+                    "resolution_due_at",
+                ],
+                name="item_resolution_due_idx",
             ),
         ]
 
@@ -231,6 +261,10 @@ class TimelineEvent(models.Model):
 class AlertKind(models.TextChoices):
     REPEAT_CONTACT = "repeat_contact", "Patient contacted us again"
     RED_FLAG = "red_flag", "Urgent symptoms reported"
+    PROMISE_DUE = "promise_due", "Promised update time passed"
+    PROMISE_ESCALATED = "promise_escalated", "Broken promise escalated to supervisors"
+    FIRST_RESPONSE_LATE = "first_response_late", "First response is late"
+    RESOLUTION_LATE = "resolution_late", "Resolution target passed"
 
 
 class StaffAlert(models.Model):

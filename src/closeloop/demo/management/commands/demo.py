@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -81,10 +85,31 @@ class Command(BaseCommand):
 
         from closeloop.wsgi import application
 
-        console.print("Press Ctrl-C to stop.")
+        # The background worker (tasks and the minute tick) runs beside the web server, on the
+        # same data directory, and stops with it.
+        worker = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "closeloop", "worker"],
+            env={
+                **os.environ,
+                "CLOSELOOP_ENV": "demo",
+                "CLOSELOOP_DATA_DIR": str(settings.DATA_DIR),
+            },
+        )
+        console.print("Background worker started. Press Ctrl-C to stop.")
+
+        def stop(signum: int, frame: Any) -> None:
+            raise KeyboardInterrupt  # SIGTERM stops the demo like Ctrl-C: worker included
+
+        signal.signal(signal.SIGTERM, stop)
         try:
             serve(application, host=host, port=port, threads=8, ident="closeloop")
         except KeyboardInterrupt:
             console.print("Stopped.")
         except OSError as exc:
             raise CommandError(f"cannot listen on {host}:{port}: {exc}") from None
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()

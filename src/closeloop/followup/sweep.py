@@ -1,0 +1,179 @@
+"""The follow-up sweep: every deadline that came due, handled exactly once.
+
+Run every minute by each worker (``closeloop worker``) and on demand (``closeloop sweep``).
+Safe to run anywhere, any number of times at once: candidates come from range scans on the
+partial indexes over open items, and each one is claimed with a conditional update before
+anything is written or sent. Tasks only trigger work; this sweep re-drives whatever a killed
+worker left behind (webhook deliveries, alert emails).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from closeloop.followup.models import DailySnapshot, WeeklyReview
+from closeloop.followup.notify import (
+    notify,
+    pending_alert_emails,
+    send_alert_emails,
+    send_digests,
+    supervisors_of,
+)
+from closeloop.followup.reports import email_snapshot, email_weekly_review, weekly_summary
+from closeloop.practices.models import Practice
+from closeloop.practices.selectors import staff_for_practice
+from closeloop.queue.lifecycle import deadline_conditions, item_claim_deadline
+from closeloop.queue.models import OPEN_STATUSES, AlertKind, SupportItem
+from closeloop.webhooks.delivery import redrive_deliveries
+
+logger = logging.getLogger(__name__)
+BATCH = 1000
+
+ALERT_FOR = {
+    "promise_due": AlertKind.PROMISE_DUE,
+    "promise_escalation": AlertKind.PROMISE_ESCALATED,
+    "first_response": AlertKind.FIRST_RESPONSE_LATE,
+    "resolution": AlertKind.RESOLUTION_LATE,
+}
+
+
+@dataclass
+class SweepReport:
+    handled: Counter[str] = field(default_factory=Counter)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{k} {v}" for k, v in sorted(self.handled.items())) or "nothing due"
+
+
+def _recipients(item: SupportItem, kind: str) -> list[Any]:
+    owner = item.owner if item.owner_id else None
+    if kind == "promise_escalation":
+        return [*supervisors_of(item.practice), owner]
+    if owner is not None:
+        return [owner]
+    # Nobody owns it: the team's supervisors hear about it.
+    return supervisors_of(item.practice)
+
+
+def handle_deadlines(kind: str, now: datetime) -> int:
+    due_ids = list(
+        SupportItem.objects.filter(**deadline_conditions(kind, now))
+        .order_by()
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    handled = 0
+    for item_id in due_ids:
+        with transaction.atomic():
+            item = item_claim_deadline(item_id=item_id, kind=kind, now=now)
+            if item is None:
+                continue  # another worker got there first, or a contact cleared it
+            notify(_recipients(item, kind), item, ALERT_FOR[kind])
+            handled += 1
+    return handled
+
+
+def _closing_today(practice: Practice, now: datetime) -> tuple[date, datetime] | None:
+    calendar = practice.calendar()
+    today = now.astimezone(calendar.tz).date()
+    intervals = calendar.day_intervals(today)
+    return (today, intervals[-1][1]) if intervals else None
+
+
+def _opening_this_week(practice: Practice, now: datetime) -> tuple[date, datetime] | None:
+    calendar = practice.calendar()
+    local = now.astimezone(calendar.tz)
+    monday = local.date() - timedelta(days=local.weekday())
+    start = datetime.combine(monday, datetime.min.time(), tzinfo=calendar.tz)
+    opening = calendar.next_opening(start)
+    return (monday, opening) if opening.date() - monday < timedelta(days=7) else None
+
+
+def take_snapshot(practice: Practice, day: date, now: datetime) -> DailySnapshot | None:
+    items = SupportItem.objects.for_practice(practice).filter(status__in=OPEN_STATUSES)
+    by_category = dict(items.values_list("category__code").annotate(n=Count("id")).order_by())
+    by_owner = {
+        (username or "unassigned"): n
+        for username, n in items.values_list("owner__username").annotate(n=Count("id")).order_by()
+    }
+    ages: Counter[str] = Counter()
+    for first_contact in items.values_list("first_contact_at", flat=True):
+        days = (now - first_contact).days
+        ages["0-1 days" if days < 2 else "2-6 days" if days < 7 else "7+ days"] += 1
+    try:
+        with transaction.atomic():
+            return DailySnapshot.objects.create(
+                practice=practice,
+                date=day,
+                taken_at=now,
+                open_items=items.count(),
+                broken_promises=items.filter(promised_update_at__lte=now).count(),
+                by_category=by_category,
+                by_owner=by_owner,
+                by_age=dict(ages),
+            )
+    except IntegrityError:
+        return None  # another worker took today's snapshot
+
+
+def end_of_day(now: datetime) -> int:
+    taken = 0
+    for practice in Practice.objects.all():
+        closing = _closing_today(practice, now)
+        if closing is None or now < closing[1]:
+            continue
+        if DailySnapshot.objects.filter(practice=practice, date=closing[0]).exists():
+            continue
+        snapshot = take_snapshot(practice, closing[0], now)
+        if snapshot is not None:
+            taken += 1
+            email_snapshot.enqueue(snapshot.pk)
+            send_digests(u for u in staff_for_practice(practice) if u.staff.email_digest)
+    return taken
+
+
+def weekly(now: datetime) -> int:
+    created = 0
+    for practice in Practice.objects.all():
+        opening = _opening_this_week(practice, now)
+        if opening is None or now < opening[1]:
+            continue
+        if WeeklyReview.objects.filter(practice=practice, week_start=opening[0]).exists():
+            continue
+        try:
+            with transaction.atomic():
+                review = WeeklyReview.objects.create(
+                    practice=practice,
+                    week_start=opening[0],
+                    summary=weekly_summary(practice, opening[0]),
+                )
+                email_weekly_review.enqueue(review.pk)
+                created += 1
+        except IntegrityError:
+            continue
+    return created
+
+
+def sweep(now: datetime | None = None) -> SweepReport:
+    """One pass of all deadline and periodic work."""
+    now = now or timezone.now()
+    report = SweepReport()
+    for kind in ("promise_due", "promise_escalation", "first_response", "resolution"):
+        report.handled[kind] += handle_deadlines(kind, now)
+    report.handled["snapshots"] += end_of_day(now)
+    report.handled["weekly_reviews"] += weekly(now)
+    report.handled["webhooks"] += redrive_deliveries(now)
+    lost = list(pending_alert_emails().values_list("pk", flat=True)[:BATCH])
+    if lost:
+        report.handled["alert_emails"] += send_alert_emails.call(lost)
+    report.handled = Counter({k: v for k, v in report.handled.items() if v})
+    if report.handled:
+        logger.info("sweep: %s", report)
+    return report
