@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from closeloop.followup.models import DailySnapshot, WeeklyReview
@@ -103,21 +103,29 @@ def take_snapshot(practice: Practice, day: date, now: datetime) -> DailySnapshot
         (username or "unassigned"): n
         for username, n in items.values_list("owner__username").annotate(n=Count("id")).order_by()
     }
-    ages: Counter[str] = Counter()
-    for first_contact in items.values_list("first_contact_at", flat=True):
-        days = (now - first_contact).days
-        ages["0-1 days" if days < 2 else "2-6 days" if days < 7 else "7+ days"] += 1
+    two_days, week = now - timedelta(days=2), now - timedelta(days=7)
+    counts = items.aggregate(
+        total=Count("id"),
+        broken=Count("id", filter=Q(promised_update_at__lte=now)),
+        recent=Count("id", filter=Q(first_contact_at__gt=two_days)),
+        this_week=Count("id", filter=Q(first_contact_at__lte=two_days, first_contact_at__gt=week)),
+        older=Count("id", filter=Q(first_contact_at__lte=week)),
+    )
     try:
         with transaction.atomic():
             return DailySnapshot.objects.create(
                 practice=practice,
                 date=day,
                 taken_at=now,
-                open_items=items.count(),
-                broken_promises=items.filter(promised_update_at__lte=now).count(),
+                open_items=counts["total"],
+                broken_promises=counts["broken"],
                 by_category=by_category,
                 by_owner=by_owner,
-                by_age=dict(ages),
+                by_age={
+                    "0-1 days": counts["recent"],
+                    "2-6 days": counts["this_week"],
+                    "7+ days": counts["older"],
+                },
             )
     except IntegrityError:
         return None  # another worker took today's snapshot
