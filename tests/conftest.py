@@ -107,3 +107,19 @@ def make_item(riverside: Practice, patient: Any, assistant: Any) -> Any:
         )
 
     return make
+
+
+@pytest.fixture
+def lakeside_item(clock: Any, lakeside: Practice, outsider: Any) -> SupportItem:
+    """An item of the other practice: what isolation tests must never reveal."""
+    other = patient_create(
+        practice=lakeside, first_name="Bo", last_name="Kim", phone="212-555-0111"
+    )
+    return lifecycle.item_create(
+        practice=lakeside,
+        category=category(lakeside, "billing"),
+        channel=Channel.PORTAL,
+        actor=outsider,
+        summary="Lakeside statement question",
+        patient=other,
+    )

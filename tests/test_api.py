@@ -11,10 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from closeloop.api.models import ApiToken
-from closeloop.patients.services import patient_create
 from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, EventCode, Status, SupportItem
-from tests.conftest import category
+from closeloop.queue.models import EventCode, Status, SupportItem
 
 pytestmark = pytest.mark.django_db
 
@@ -39,21 +37,6 @@ class Api:
 @pytest.fixture
 def api(client, assistant) -> Api:
     return Api(client, ApiToken.issue(user=assistant)[1])
-
-
-@pytest.fixture
-def lakeside_item(clock, lakeside, outsider):
-    other = patient_create(
-        practice=lakeside, first_name="Bo", last_name="Kim", phone="212-555-0111"
-    )
-    return lifecycle.item_create(
-        practice=lakeside,
-        category=category(lakeside, "billing"),
-        channel=Channel.PORTAL,
-        actor=outsider,
-        summary="Lakeside statement",
-        patient=other,
-    )
 
 
 def new_item(**overrides: Any) -> dict[str, Any]:

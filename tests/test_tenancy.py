@@ -6,27 +6,12 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from closeloop.patients.models import Patient
-from closeloop.patients.services import patient_create
 from closeloop.practices.models import Category, Practice
 from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, SupportItem, TimelineEvent
+from closeloop.queue.models import SupportItem, TimelineEvent
 from closeloop.queue.selectors import get_item_for_user, queue_for_user
-from tests.conftest import category
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lakeside_item(clock, lakeside, outsider):
-    patient = patient_create(practice=lakeside, first_name="Bo", last_name="Kim")
-    return lifecycle.item_create(
-        practice=lakeside,
-        category=category(lakeside, "billing"),
-        channel=Channel.PORTAL,
-        actor=outsider,
-        summary="Charge on statement",
-        patient=patient,
-    )
 
 
 def test_user_of_practice_a_gets_nothing_of_practice_b(

@@ -7,11 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from closeloop.patients.services import patient_create
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel
-from tests.conftest import category
-
 pytestmark = pytest.mark.django_db
 
 
@@ -28,18 +23,9 @@ def test_queue_requires_login(client) -> None:
 
 
 def test_staff_log_in_and_see_only_their_practices_items(
-    client, clock, make_item, assistant, lakeside, outsider
+    client, clock, make_item, assistant, lakeside_item
 ) -> None:
     make_item(summary="Riverside reschedule")
-    other = patient_create(practice=lakeside, first_name="Bo", last_name="Kim")
-    lifecycle.item_create(
-        practice=lakeside,
-        category=category(lakeside, "billing"),
-        channel=Channel.PORTAL,
-        actor=outsider,
-        summary="Lakeside statement question",
-        patient=other,
-    )
     response = client.post("/login/", {"username": "assistant", "password": "pw"})
     assert response.status_code == 302 and response["Location"] == reverse("queue")
     page = client.get("/?tab=open").content.decode()

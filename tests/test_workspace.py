@@ -29,21 +29,6 @@ def signed_in(client, assistant):
     return client
 
 
-@pytest.fixture
-def lakeside_item(clock, lakeside, outsider):
-    other = patient_create(
-        practice=lakeside, first_name="Bo", last_name="Kim", phone="212-555-0111"
-    )
-    return lifecycle.item_create(
-        practice=lakeside,
-        category=category(lakeside, "billing"),
-        channel=Channel.PORTAL,
-        actor=outsider,
-        summary="Lakeside statement question",
-        patient=other,
-    )
-
-
 def owned(make_item: Any, who: Any, **kw: Any) -> SupportItem:
     item = make_item(**kw)
     return lifecycle.item_assign(item=item, actor=who, owner=who, team=item.team)
