@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import timedelta
 from typing import Any
@@ -274,3 +275,13 @@ def test_openapi_schema_and_docs_are_served(client) -> None:
 def test_status_codes_stay_codes(api, clock, make_item) -> None:
     item = make_item()
     assert api.get(f"/items/{item.pk}").json()["status"] == Status.NEW.value
+
+
+def test_ids_beyond_64_bits_are_404_not_500(api) -> None:
+    huge = 2**70
+    assert api.get(f"/items/{huge}").status_code == 404
+    assert api.get(f"/patients/{huge}").status_code == 404
+    assert api.post(f"/items/{huge}/acknowledge").status_code == 404
+    assert api.get("/items", owner_id=huge).status_code == 422
+    cursor = base64.urlsafe_b64encode(str(huge).encode()).decode().rstrip("=")
+    assert api.get("/items", cursor=cursor).status_code == 400

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query, Router, Schema, Status
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -143,7 +143,13 @@ def _practice(request: HttpRequest, slug: str) -> Practice:
     return practice
 
 
+#: Database ids are 64-bit; anything outside cannot exist (and would overflow SQLite).
+MAX_ID = 2**63 - 1
+
+
 def _item(request: HttpRequest, item_id: int) -> SupportItem:
+    if not 0 < item_id <= MAX_ID:
+        raise Http404
     try:
         return get_item_for_user(request.user, item_id)
     except SupportItem.DoesNotExist:
@@ -199,6 +205,8 @@ def create_patient(request: HttpRequest, payload: s.PatientIn) -> Any:
 
 @api.get("/patients/{patient_id}", response={200: s.PatientOut, **ERRORS}, tags=["patients"])
 def read_patient(request: HttpRequest, patient_id: int) -> Any:
+    if not 0 < patient_id <= MAX_ID:
+        raise Http404
     patient = (
         Patient.objects.for_user(request.user)
         .select_related("practice")
@@ -217,7 +225,7 @@ class ItemFilters(Schema):
     practice: str | None = None
     status: s.StatusCode | None = None
     category: str | None = None
-    owner_id: int | None = None
+    owner_id: int | None = Field(None, ge=1, le=2**62)
     due_before: s.Instant | None = None
     updated_since: s.Instant | None = None
     cursor: str | None = None
@@ -229,7 +237,7 @@ def _decode_cursor(cursor: str) -> int:
         value = int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise HttpError(400, "The cursor is not one this API returned.") from None
-    if value < 0:
+    if not 0 <= value <= MAX_ID:
         raise HttpError(400, "The cursor is not one this API returned.")
     return value
 

@@ -150,13 +150,13 @@ def attempt_delivery(delivery_id: int) -> str:
     return str(delivery.state)
 
 
-def redrive_deliveries(now: datetime | None = None, *, limit: int = 500) -> int:
+def redrive_deliveries(now: datetime | None = None) -> int:
     """Attempt every due delivery (the minute tick calls this; tasks may have been lost)."""
     now = now or timezone.now()
     due = WebhookDelivery.objects.filter(
         Q(state=DeliveryState.PENDING, next_attempt_at__lte=now)
         | Q(state=DeliveryState.SENDING, claimed_at__lt=now - CLAIM_LEASE)
-    ).values_list("pk", flat=True)[:limit]
+    ).values_list("pk", flat=True)
     return sum(attempt_delivery(pk) != "not-due" for pk in list(due))
 
 
