@@ -36,7 +36,10 @@ FIELD_LABELS = {
     "channel": "Channel",
     "urgency": "Urgency",
     "category": "Category",
+    "due": "Was due",
+    "resolution_due_at": "Resolution due",
 }
+DATETIME_FIELDS = {"promised_update_at", "due", "resolution_due_at"}
 CHOICES: dict[str, type[TextChoices]] = {
     "status": Status,
     "team": Team,
@@ -72,7 +75,7 @@ def _value(field: str, value: Any, names: dict[Any, str], tz: ZoneInfo) -> str:
         return _label(CHOICES[field], value)
     if field == "owner":
         return names.get(value, f"user {value}")
-    if field == "promised_update_at":
+    if field in DATETIME_FIELDS:
         return date_format(datetime.fromisoformat(value).astimezone(tz), "D M j, g:i A T")
     return str(value)
 
@@ -112,7 +115,7 @@ def describe(
             elif field in FIELD_LABELS:
                 old = _value(field, change.get("old"), names, tz)
                 new = _value(field, change.get("new"), names, tz)
-                if event.code == EventCode.CREATED:
+                if event.code == EventCode.CREATED or field == "due":
                     lines.append(f"{FIELD_LABELS[field]}: {new}")
                 else:
                     lines.append(f"{FIELD_LABELS[field]}: {old} → {new}")
