@@ -389,3 +389,16 @@ def test_patient_page_lists_open_and_past_items_and_contacts(
     assert [i.pk for i in page.context["past_items"]] == [done.pk]
     assert len(page.context["contacts"]) == 1
     assert "next step given" in page.content.decode()
+
+
+def test_numbers_beyond_64_bits_are_404_or_ignored_never_500(signed_in, riverside) -> None:
+    huge = str(2**70)
+    assert signed_in.get(f"/items/{huge}/").status_code == 404
+    assert signed_in.get(f"/patients/{huge}/").status_code == 404
+    assert signed_in.post(f"/items/{huge}/note/", {"note-text": "x"}).status_code == 404
+    assert signed_in.get(f"/?tab=open&owner={huge}").status_code == 200
+    assert signed_in.get("/patients/lookup/", {"q": "Ana", "practice": huge}).status_code == 200
+    response = signed_in.post(
+        "/log/", {"practice": riverside.pk, "caller": "existing", "patient": huge}
+    )
+    assert response.status_code == 422

@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from closeloop.api import schemas as s
 from closeloop.api.auth import TokenAuth
 from closeloop.api.models import IdempotencyRecord
+from closeloop.lib.ids import MAX_ID, parse_id
 from closeloop.patients.models import Patient
 from closeloop.patients.selectors import patient_search
 from closeloop.patients.services import patient_create
@@ -143,12 +144,8 @@ def _practice(request: HttpRequest, slug: str) -> Practice:
     return practice
 
 
-#: Database ids are 64-bit; anything outside cannot exist (and would overflow SQLite).
-MAX_ID = 2**63 - 1
-
-
 def _item(request: HttpRequest, item_id: int) -> SupportItem:
-    if not 0 < item_id <= MAX_ID:
+    if parse_id(item_id) is None:
         raise Http404
     try:
         return get_item_for_user(request.user, item_id)
@@ -205,7 +202,7 @@ def create_patient(request: HttpRequest, payload: s.PatientIn) -> Any:
 
 @api.get("/patients/{patient_id}", response={200: s.PatientOut, **ERRORS}, tags=["patients"])
 def read_patient(request: HttpRequest, patient_id: int) -> Any:
-    if not 0 < patient_id <= MAX_ID:
+    if parse_id(patient_id) is None:
         raise Http404
     patient = (
         Patient.objects.for_user(request.user)

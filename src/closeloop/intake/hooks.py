@@ -24,6 +24,7 @@ from twilio.request_validator import RequestValidator
 
 from closeloop.intake.models import InboundKind
 from closeloop.intake.services import clean_phone, intake_receive, record_inbound, summary_from
+from closeloop.lib.ids import parse_id
 from closeloop.practices.models import Practice
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, SupportItem
@@ -161,7 +162,10 @@ def _thread_item(practice: Practice, message: EmailMessage) -> SupportItem | Non
     match = ITEM_THREAD_RE.search(references) or SUBJECT_TAG_RE.search(message.get("Subject", ""))
     if not match:
         return None
-    return SupportItem.objects.for_practice(practice).filter(pk=int(match.group(1))).first()
+    item_id = parse_id(match.group(1))
+    if item_id is None:
+        return None
+    return SupportItem.objects.for_practice(practice).filter(pk=item_id).first()
 
 
 @csrf_exempt

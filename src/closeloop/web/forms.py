@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
+from closeloop.lib.ids import MAX_ID
 from closeloop.patients.models import Patient
 from closeloop.practices.choices import Language, Team, Urgency
 from closeloop.practices.models import Category, Practice
@@ -40,7 +41,9 @@ class LogContactForm(forms.Form):
     caller = forms.ChoiceField(
         choices=CallerMode.CHOICES, initial=CallerMode.EXISTING, widget=forms.RadioSelect
     )
-    patient = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    patient = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=MAX_ID
+    )
     first_name = forms.CharField(required=False, max_length=100)
     last_name = forms.CharField(required=False, max_length=100)
     date_of_birth = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

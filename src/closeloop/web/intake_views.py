@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from closeloop.lib.ids import parse_id
 from closeloop.patients.models import Patient
 from closeloop.patients.selectors import patient_search
 from closeloop.patients.services import patient_create
@@ -162,11 +163,10 @@ def log_contact(request: HttpRequest) -> HttpResponse:
 @require_GET
 def patient_lookup(request: HttpRequest) -> HttpResponse:
     """Type-ahead results for the log form (an htmx fragment)."""
-    practice_id = request.GET.get("practice", "")
     results = patient_search(
         request.user,
         request.GET.get("q", ""),
-        practice_id=int(practice_id) if practice_id.isdigit() else None,
+        practice_id=parse_id(request.GET.get("practice", "")),
     )
     return render(
         request, LOG_TEMPLATE + "#lookup-results", {"results": results, "q": request.GET.get("q")}

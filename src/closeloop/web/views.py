@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from closeloop.lib.ids import parse_id
 from closeloop.practices.choices import Language
 from closeloop.practices.models import Category, Practice
 from closeloop.queue.models import Channel, StaffAlert, Status, SupportItem
@@ -72,8 +73,8 @@ def _queue_query(request: HtmxHttpRequest) -> QueueQuery:
     owner = params.get("owner", "")
     if owner == "none":
         items = items.filter(owner__isnull=True)
-    elif owner.isdigit():
-        items = items.filter(owner_id=int(owner))
+    elif (owner_id := parse_id(owner)) is not None:
+        items = items.filter(owner_id=owner_id)
     return QueueQuery(
         practices=practices,
         practice=practice,
