@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "closeloop.queue",
     "closeloop.triage",
     "closeloop.followup",
+    "closeloop.messaging",
     "closeloop.intake",
     "closeloop.webhooks",
     "closeloop.api",

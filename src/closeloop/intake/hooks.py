@@ -16,6 +16,7 @@ import re
 from email.message import EmailMessage
 from email.utils import parseaddr
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
@@ -23,8 +24,16 @@ from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
 from closeloop.intake.models import InboundKind
-from closeloop.intake.services import clean_phone, intake_receive, record_inbound, summary_from
+from closeloop.intake.services import (
+    clean_phone,
+    intake_receive,
+    open_item_for_repeat,
+    record_inbound,
+    summary_from,
+)
 from closeloop.lib.ids import parse_id
+from closeloop.messaging.consent import consent_record, keyword
+from closeloop.messaging.models import ConsentChannel
 from closeloop.practices.models import Practice
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, SupportItem
@@ -131,6 +140,11 @@ def twilio_sms(request: HttpRequest, slug: str) -> HttpResponse:
     body = data.get("Body", "").strip()
     if not sid:
         return _error(400, "missing_field", "MessageSid is required.")
+    phone = clean_phone(data.get("From", ""))
+    opted_in = keyword(body)
+    if opted_in is not None and phone:
+        _record_sms_consent(practice, sid, phone, opted_in, data.dict())
+        return _twiml()
     intake_receive(
         practice=practice,
         kind=InboundKind.TWILIO_SMS,
@@ -139,9 +153,34 @@ def twilio_sms(request: HttpRequest, slug: str) -> HttpResponse:
         payload=data.dict(),
         summary=summary_from(body, "Text message"),
         text=body,
-        phone=clean_phone(data.get("From", "")),
+        phone=phone,
     )
     return _twiml()
+
+
+def _record_sms_consent(
+    practice: Practice, sid: str, phone: str, opted_in: bool, payload: dict[str, str]
+) -> None:
+    """STOP / PARAR / START: change consent (once per message), note it on any open item."""
+    with transaction.atomic():
+        inbound, created = record_inbound(practice, InboundKind.TWILIO_SMS, sid, payload)
+        if not created:
+            return
+        consent_record(
+            practice=practice,
+            channel=ConsentChannel.SMS,
+            address=phone,
+            opted_in=opted_in,
+            source="inbound_sms",
+        )
+        item = open_item_for_repeat(practice, patient=None, phone=phone)
+        if item is not None:
+            what = "opted back in to" if opted_in else "opted out of"
+            item = lifecycle.item_add_note(
+                item=item, actor=None, text=f"The patient {what} text messages from this number."
+            )
+            inbound.item = item
+            inbound.save(update_fields=["item"])
 
 
 def _email_text(message: EmailMessage) -> str:
