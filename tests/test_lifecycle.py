@@ -493,3 +493,26 @@ def test_a_refused_change_writes_nothing(clock, make_item, assistant) -> None:
     item.refresh_from_db()
     assert item.status == Status.NEW
     assert codes(item) == [EventCode.CREATED]
+
+
+def test_complaints_can_only_be_resolved_by_a_supervisor(
+    clock, make_item, assistant, supervisor
+) -> None:
+    item = make_item("complaint_review")
+    assert item.team == Team.SUPERVISOR
+    item = lifecycle.item_assign(item=item, actor=assistant, owner=supervisor, team=Team.SUPERVISOR)
+    item = lifecycle.item_set_update_window(
+        item=item,
+        actor=supervisor,
+        checking="What happened",
+        next_step="Apology and new slot",
+        update_at=LATER,
+    )
+    item = next_step_given(item, supervisor)
+    with pytest.raises(LifecycleError) as refused:
+        lifecycle.item_resolve(item=item, actor=assistant, outcome="Sorted")
+    assert refused.value.code == "supervisor_only"
+    item = lifecycle.item_resolve(
+        item=item, actor=supervisor, outcome="Called back; apology; new slot"
+    )
+    assert item.status == Status.RESOLVED

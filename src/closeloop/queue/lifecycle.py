@@ -53,6 +53,24 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+#: Categories whose team decides the outcome: clinical questions are closed by clinical staff,
+#: complaints by supervisors (after their callback and documented recovery action).
+RESOLVED_ONLY_BY: dict[str, tuple[str, str, str, str]] = {
+    Team.CLINICAL: (
+        Role.CLINICAL,
+        "clinical_only",
+        "Only clinical staff can resolve a clinical item.",
+        "clinical staff",
+    ),
+    Team.SUPERVISOR: (
+        Role.SUPERVISOR,
+        "supervisor_only",
+        "Only a supervisor can resolve a complaint, after calling the patient back.",
+        "a supervisor",
+    ),
+}
+
+
 class LifecycleError(Exception):
     """A refused change. ``code`` is stable; ``message`` is for the person who tried."""
 
@@ -266,14 +284,11 @@ def _require_ready_to_work(item: SupportItem, now: datetime) -> None:
 
 def _require_resolvable(item: SupportItem, actor: Any, outcome: str, handed_off_to: Any) -> None:
     """Resolve only when the patient has the next step or a named owner on the right team has it."""
-    if item.category.is_clinical:
+    required = RESOLVED_ONLY_BY.get(item.category.default_team)
+    if required is not None:
         profile = staff_profile(actor)
-        if profile is None or not profile.has_role(Role.CLINICAL):
-            raise LifecycleError(
-                "clinical_only",
-                "Only clinical staff can resolve a clinical item.",
-                missing=["clinical staff"],
-            )
+        if profile is None or not profile.has_role(required[0]):
+            raise LifecycleError(required[1], required[2], missing=[required[3]])
     missing = []
     if not outcome.strip():
         missing.append("outcome")
