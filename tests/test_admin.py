@@ -73,6 +73,8 @@ def test_practice_admin_edits_business_hours_and_bad_hours_are_refused(
         "channel_routes-INITIAL_FORMS": "0",
         "emergency_script": riverside.emergency_script,
         "promise_grace_minutes": "60",
+        "sms_quiet_start": "20:00",
+        "sms_quiet_end": "08:00",
         "emergency_script_es": riverside.emergency_script_es,
     }
     bad = admin_client.post(

@@ -149,6 +149,13 @@ WEBHOOKS_ALLOW_HTTP_LOOPBACK = env_bool("WEBHOOKS_ALLOW_HTTP_LOOPBACK", not PROD
 # Where staff reach Closeloop; used in links inside emails.
 CLOSELOOP_BASE_URL = env_str("CLOSELOOP_BASE_URL", "http://127.0.0.1:8000")
 
+# Texts to patients: "console" logs them (demo, development); "twilio" sends through the
+# practice's Twilio account. The API base URL is configurable so tests can use a local server.
+SMS_BACKEND = env_choice(
+    "SMS_BACKEND", "twilio" if PRODUCTION else "console", ("console", "twilio")
+)
+TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL", "https://api.twilio.com")
+
 # Email: printed to the console outside production; SMTP in production.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -28,6 +28,7 @@ from closeloop.followup.notify import (
     supervisors_of,
 )
 from closeloop.followup.reports import email_snapshot, email_weekly_review, weekly_summary
+from closeloop.messaging.services import release_due
 from closeloop.practices.models import Practice
 from closeloop.practices.selectors import staff_for_practice
 from closeloop.queue.lifecycle import deadline_conditions, item_claim_deadline
@@ -188,6 +189,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
     report.handled["snapshots"] += end_of_day(now)
     report.handled["weekly_reviews"] += weekly(now)
     report.handled["webhooks"] += redrive_deliveries(now)
+    report.handled["messages"] += release_due(now)
     lost = list(pending_alert_emails().values_list("pk", flat=True)[:BATCH])
     if lost:
         report.handled["alert_emails"] += send_alert_emails.call(lost)

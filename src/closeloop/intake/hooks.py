@@ -34,6 +34,7 @@ from closeloop.intake.services import (
 from closeloop.lib.ids import parse_id
 from closeloop.messaging.consent import consent_record, keyword
 from closeloop.messaging.models import ConsentChannel
+from closeloop.messaging.services import record_status
 from closeloop.practices.models import Practice
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, SupportItem
@@ -249,3 +250,18 @@ def email_hook(request: HttpRequest, slug: str) -> HttpResponse:
     )
     status = 200 if result.duplicate else 201
     return JsonResponse({"item": result.item.pk, "repeat": result.repeat}, status=status)
+
+
+@csrf_exempt
+@require_POST
+def twilio_status(request: HttpRequest, slug: str) -> HttpResponse:
+    """Delivery status callbacks for texts we sent: the message row records the outcome."""
+    practice = _twilio_practice(request, slug)
+    if isinstance(practice, HttpResponse):
+        return practice
+    sid = request.POST.get("MessageSid", "").strip()
+    status = request.POST.get("MessageStatus", "").strip()
+    if not sid or not status:
+        return _error(400, "missing_field", "MessageSid and MessageStatus are required.")
+    record_status(sid, status, request.POST.get("ErrorCode", ""))
+    return HttpResponse(status=204)

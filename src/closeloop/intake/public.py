@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,6 +16,9 @@ from django.views.decorators.http import require_http_methods
 from closeloop.intake.models import InboundKind
 from closeloop.intake.services import clean_phone, intake_receive, summary_from
 from closeloop.lib.phones import PhoneError, normalize_phone
+from closeloop.messaging.consent import consent_record
+from closeloop.messaging.models import ConsentChannel
+from closeloop.messaging.services import UNSUBSCRIBE_SALT
 from closeloop.practices.models import Practice
 from closeloop.queue.models import Channel
 
@@ -159,3 +163,25 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
     when = date_format(due, "l, F j, g:i A") if language == "en" else due.strftime("%d/%m/%Y %H:%M")
     promise = TEXT[language]["next"].format(practice=practice.name, when=when)
     return render(request, "intake/contact_done.html", {**context, "next": promise})
+
+
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every email: confirm, then stop emails from that practice to that address."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        practice = Practice.objects.get(pk=data["p"])
+        address = str(data["a"])
+    except (signing.BadSignature, KeyError, TypeError, Practice.DoesNotExist):
+        return render(request, "intake/unsubscribe.html", {"invalid": True}, status=404)
+    done = False
+    if request.method == "POST":
+        consent_record(
+            practice=practice,
+            channel=ConsentChannel.EMAIL,
+            address=address,
+            opted_in=False,
+            source="unsubscribe_link",
+        )
+        done = True
+    return render(request, "intake/unsubscribe.html", {"practice": practice, "done": done})

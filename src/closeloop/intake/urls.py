@@ -5,6 +5,8 @@ from closeloop.intake import hooks, public
 urlpatterns = [
     path("hooks/twilio/<slug:slug>/voicemail/", hooks.twilio_voicemail, name="hook_voicemail"),
     path("hooks/twilio/<slug:slug>/sms/", hooks.twilio_sms, name="hook_sms"),
+    path("hooks/twilio/<slug:slug>/status/", hooks.twilio_status, name="hook_sms_status"),
     path("hooks/email/<slug:slug>/", hooks.email_hook, name="hook_email"),
+    path("u/<str:token>/", public.unsubscribe, name="unsubscribe"),
     path("p/<slug:slug>/contact/", public.contact, name="public_contact"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -34,3 +35,103 @@ class ConsentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {'in' if self.opted_in else 'out'} at {self.at:%Y-%m-%d}"
+
+
+class MessagePurpose(models.TextChoices):
+    RECEIVED = "received", "We received your message"
+    CHECKING = "checking", "What we are checking"
+    PENDING_UPDATE = "pending_update", "Pending update"
+    CLOSURE = "closure", "Next step / closure"
+    REVIEW_REQUEST = "review_request", "Review request"
+    FREE = "free", "Written by staff"
+
+
+#: The facts a template may use. Anything else (the patient's words, what we check, the
+#: outcome) could be clinical, so templates naming it are refused.
+TEMPLATE_FIELDS = frozenset(
+    {"first_name", "practice", "update_time", "callback_number", "review_link"}
+)
+
+
+def validate_template_fields(body: str) -> None:
+    import string
+
+    from django.core.exceptions import ValidationError
+
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(body) if name is not None}
+    except ValueError as exc:
+        raise ValidationError(f"template is malformed: {exc}") from None
+    unknown = sorted(names - TEMPLATE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            f"templates may only use {', '.join(sorted(TEMPLATE_FIELDS))}; "
+            f"not {', '.join(unknown)} (it could carry clinical details)"
+        )
+
+
+class MessageTemplate(models.Model):
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="message_templates"
+    )
+    #: Empty: used for every category that has no template of its own.
+    category = models.ForeignKey(
+        "practices.Category", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    purpose = models.CharField(max_length=20, choices=MessagePurpose.choices)
+    language = models.CharField(max_length=3)
+    subject = models.CharField(max_length=200, validators=[validate_template_fields])
+    body = models.TextField(validators=[validate_template_fields])
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["practice", "category", "purpose", "language"], name="one_template_per_use"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} ({self.language})"
+
+
+class MessageState(models.TextChoices):
+    HELD = "held", "Held for quiet hours"
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+
+
+class OutboundMessage(models.Model):
+    """One message to a patient. The row is the truth; the task only triggers the send."""
+
+    item = models.ForeignKey(
+        "support_queue.SupportItem", on_delete=models.PROTECT, related_name="messages"
+    )
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10, choices=ConsentChannel.choices)
+    to = models.CharField(max_length=254)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    purpose = models.CharField(max_length=20, choices=MessagePurpose.choices)
+    state = models.CharField(
+        max_length=12, choices=MessageState.choices, default=MessageState.QUEUED
+    )
+    send_after = models.DateTimeField(default=timezone.now)
+    #: The provider's id (Twilio MessageSid, or the email Message-ID) for status callbacks.
+    provider_id = models.CharField(max_length=255, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["state", "send_after"], name="message_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to item #{self.item_id} ({self.state})"

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -132,6 +132,12 @@ class Practice(models.Model):
     review_link = models.URLField(blank=True)
     #: Validates X-Twilio-Signature on this practice's telephony webhooks (Twilio's auth token).
     twilio_auth_token = models.CharField(max_length=100, blank=True)
+    twilio_account_sid = models.CharField(max_length=64, blank=True)
+    #: The number texts to patients come from (E.164).
+    sms_from_number = models.CharField(max_length=20, blank=True, validators=[validate_phone])
+    #: No texts between these local times; non-urgent ones wait for the end of the window.
+    sms_quiet_start = models.TimeField(default=time(20, 0))
+    sms_quiet_end = models.TimeField(default=time(8, 0))
     #: Shared secret that mail forwarders send with raw messages to the email hook.
     inbound_email_secret = models.CharField(max_length=100, blank=True)
     #: A promise this many business minutes overdue goes to a supervisor.

@@ -91,7 +91,7 @@ def available_actions(item: SupportItem) -> set[str]:
     Offering is not permitting: the services still check every rule when an action is taken.
     """
     status = item.status
-    actions = {"note", "contact"}
+    actions = {"note", "contact", "message"}
     if status in OPEN_STATUSES:
         actions |= {"update_window", "assign", "categorize"}
     if status == Status.NEW:
@@ -757,3 +757,26 @@ def item_claim_deadline(*, item_id: int, kind: str, now: datetime) -> SupportIte
         item.save(update_fields=["escalated", "escalated_at", "escalation_reason"])
     _record(item, code=code, actor=None, now=now, changes=changes)
     return item
+
+
+@transaction.atomic
+def item_record_message(
+    *, item: SupportItem, actor: Any, channel: str, purpose: str, message_id: int, text: str
+) -> SupportItem:
+    """A message to the patient: it is on the timeline and counts as a patient contact (it
+    keeps the promise; a closure message gives the current next step)."""
+    now = timezone.now()
+    item = _locked(item, actor)
+    change = _Change(item)
+    change.set("last_patient_contact_at", now)
+    if item.first_response_at is None:
+        change.set("first_response_at", now)
+    if item.promised_update_at is not None:
+        _set_promise(change, item, None)
+    if purpose == "closure" and item.next_step.strip():
+        change.set("next_step_given_at", now)
+    change.values["message"] = {
+        "old": None,
+        "new": {"id": message_id, "channel": channel, "purpose": purpose},
+    }
+    return change.save(code=EventCode.MESSAGE_SENT, actor=actor, now=now, text=text)

@@ -71,6 +71,7 @@ class EventCode(models.TextChoices):
     PATIENT_LINKED = "item.patient_linked", "Patient identified"
     RED_FLAG = "item.red_flag", "Urgent symptoms reported"
     CATEGORIZED = "item.categorized", "Category changed"
+    MESSAGE_SENT = "item.message", "Message to the patient"
     PROMISE_BROKEN = "item.promise_broken", "Promised update time passed without contact"
     PROMISE_ESCALATED = "item.promise_escalated", "Broken promise escalated"
     FIRST_RESPONSE_LATE = "item.first_response_late", "First response target passed"

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from closeloop.lib.ids import MAX_ID
+from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.patients.models import Patient
 from closeloop.practices.choices import Language, Team, Urgency
 from closeloop.practices.models import Category, Practice
@@ -191,3 +192,18 @@ class CategorizeForm(ItemForm):
         self.fields["category"].queryset = Category.objects.for_practice(  # type: ignore[attr-defined]
             self.item.practice
         ).active()
+
+
+class MessageForm(ItemForm):
+    channel = forms.ChoiceField(choices=ConsentChannel.choices, initial=ConsentChannel.SMS)
+    purpose = forms.ChoiceField(
+        choices=MessagePurpose.choices, initial=MessagePurpose.PENDING_UPDATE
+    )
+    subject = forms.CharField(
+        required=False, max_length=200, help_text="Email only; empty: the template's."
+    )
+    body = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Leave empty to send the template for this purpose in the patient's language.",
+    )

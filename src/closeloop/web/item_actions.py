@@ -37,6 +37,14 @@ def _resolve(item: SupportItem, user: Any, data: dict[str, Any]) -> SupportItem:
     )
 
 
+def _message(item: SupportItem, user: Any, data: dict[str, Any]) -> SupportItem:
+    from closeloop.messaging.services import message_send
+
+    message_send(item=item, actor=user, **data)
+    item.refresh_from_db()
+    return item
+
+
 @dataclass(frozen=True)
 class Action:
     name: str
@@ -108,6 +116,12 @@ ACTIONS: dict[str, Action] = {
             "Close",
             forms.EmptyForm,
             lambda item, user, data: lifecycle.item_close(item=item, actor=user),
+        ),
+        Action(
+            "message",
+            "Send a message",
+            forms.MessageForm,
+            lambda item, user, data: _message(item, user, data),
         ),
         Action(
             "categorize",

@@ -1,0 +1,290 @@
+"""Messages to patients: rendered from templates or written by staff, checked (consent,
+minimum necessary), held for quiet hours, sent by the worker exactly once, logged on the item."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django_tasks import task
+
+from closeloop.lib.classify import score_categories
+from closeloop.lib.phones import display_phone
+from closeloop.lib.redflags import find_red_flags
+from closeloop.lib.textnorm import normalize
+from closeloop.messaging.consent import may_contact
+from closeloop.messaging.models import (
+    ConsentChannel,
+    MessagePurpose,
+    MessageState,
+    MessageTemplate,
+    OutboundMessage,
+)
+from closeloop.messaging.templates_default import DEFAULT_TEMPLATES
+from closeloop.practices.models import Practice
+from closeloop.queue import lifecycle
+from closeloop.queue.models import SupportItem, Urgency
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+CLAIM_LEASE = timedelta(minutes=2)
+UNSUBSCRIBE_SALT = "closeloop.unsubscribe"
+
+
+class MessageRefused(lifecycle.LifecycleError):
+    """The message may not be sent; the message says why, for the person who tried."""
+
+
+def seed_templates(practice: Practice) -> None:
+    MessageTemplate.objects.bulk_create(
+        MessageTemplate(
+            practice=practice, purpose=purpose, language=lang, subject=subject, body=body
+        )
+        for purpose, languages in DEFAULT_TEMPLATES.items()
+        for lang, (subject, body) in languages.items()
+    )
+
+
+def template_for(item: SupportItem, purpose: str) -> MessageTemplate | None:
+    """The category's own template in the item's language, else the practice's generic one,
+    else English."""
+    templates = MessageTemplate.objects.filter(practice_id=item.practice_id, purpose=purpose)
+    for language in (item.language, "en"):
+        found = (
+            templates.filter(language=language)
+            .filter(Q(category=item.category) | Q(category__isnull=True))
+            .order_by("category_id")
+            .first()
+        )
+        if found is not None:
+            return found
+    return None
+
+
+def facts(item: SupportItem, update_time: datetime | None = None) -> dict[str, str]:
+    zone = item.practice.calendar().tz
+    when = update_time or item.promised_update_at
+    first = (
+        item.patient.first_name
+        if item.patient
+        else (item.caller_name.split(" ")[0] if item.caller_name else "")
+    )
+    return {
+        "first_name": first,
+        "practice": item.practice.name,
+        "update_time": date_format(when.astimezone(zone), "l g:i A") if when else "",
+        "callback_number": display_phone(item.practice.phone) or item.practice.phone,
+        "review_link": item.practice.review_link,
+    }
+
+
+def render(item: SupportItem, purpose: str) -> tuple[str, str]:
+    template = template_for(item, purpose)
+    if template is None:
+        raise MessageRefused("no_template", f"No {purpose} template for this practice.")
+    values = facts(item)
+    return template.subject.format_map(values), template.body.format_map(values)
+
+
+def address_for(item: SupportItem, channel: str) -> str:
+    if channel == ConsentChannel.SMS:
+        return item.patient.phone if item.patient and item.patient.phone else item.callback_number
+    return item.patient.email if item.patient and item.patient.email else item.contact_email
+
+
+def clinical_content(text: str) -> str:
+    """Why ``text`` looks clinical (symptoms, medication, results), or "" when it does not."""
+    if find_red_flags(text):
+        return "it mentions urgent symptoms"
+    score, words = score_categories(normalize(text)).get("clinical_message", (0, []))
+    return f"it mentions {', '.join(words)}" if score >= 3 else ""
+
+
+def quiet_until(practice: Practice, now: datetime) -> datetime | None:
+    """The end of the practice's quiet window when ``now`` is inside it, else None."""
+    zone = practice.calendar().tz
+    local = now.astimezone(zone)
+    start, end = practice.sms_quiet_start, practice.sms_quiet_end
+    clock = local.time()
+    inside = (start <= clock or clock < end) if start > end else (start <= clock < end)
+    if not inside:
+        return None
+    release = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if release <= local:
+        release += timedelta(days=1)
+    return release
+
+
+@transaction.atomic
+def message_send(
+    *,
+    item: SupportItem,
+    actor: Any,
+    channel: str,
+    purpose: str,
+    body: str = "",
+    subject: str = "",
+) -> OutboundMessage:
+    """Queue a message (rendered from the template when ``body`` is empty) and log it."""
+    if channel not in ConsentChannel.values:
+        raise MessageRefused("bad_channel", f"Unknown channel {channel!r}.")
+    if purpose not in MessagePurpose.values:
+        raise MessageRefused("bad_purpose", f"Unknown purpose {purpose!r}.")
+    to = address_for(item, channel)
+    if not to:
+        what = "mobile number" if channel == ConsentChannel.SMS else "email address"
+        raise MessageRefused("no_address", f"There is no {what} for this patient.")
+    if not may_contact(item.practice, channel, to):
+        raise MessageRefused(
+            "opted_out", f"The patient opted out of {ConsentChannel(channel).label.lower()}."
+        )
+    if not body.strip():
+        subject, body = render(item, purpose)
+    if channel == ConsentChannel.SMS and (why := clinical_content(body)):
+        raise MessageRefused(
+            "clinical_content", f"Text messages must not carry clinical details, and {why}."
+        )
+    now = timezone.now()
+    held_until = None
+    if channel == ConsentChannel.SMS and item.urgency != Urgency.EMERGENCY:
+        held_until = quiet_until(item.practice, now)
+    message = OutboundMessage.objects.create(
+        item=item,
+        practice=item.practice,
+        channel=channel,
+        to=to,
+        subject=subject.strip()[:200] or f"About your request at {item.practice.name}",
+        body=body.strip(),
+        purpose=purpose,
+        state=MessageState.HELD if held_until else MessageState.QUEUED,
+        send_after=held_until or now,
+        created_by=actor,
+    )
+    lifecycle.item_record_message(
+        item=item,
+        actor=actor,
+        channel=channel,
+        purpose=purpose,
+        message_id=message.pk,
+        text=message.body,
+    )
+    if held_until is None:
+        deliver_message.enqueue(message.pk)
+    return message
+
+
+# --- sending ------------------------------------------------------------------------------------
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    due = Q(state=MessageState.QUEUED, send_after__lte=now) | Q(
+        state=MessageState.SENDING, claimed_at__lt=now - CLAIM_LEASE
+    )
+    return bool(
+        OutboundMessage.objects.filter(due, pk=message_id).update(
+            state=MessageState.SENDING, claimed_at=now
+        )
+    )
+
+
+def _send_sms(message: OutboundMessage) -> str:
+    practice = message.practice
+    if settings.SMS_BACKEND == "console":
+        logger.info(
+            "SMS (console backend) for item %s: %d characters", message.item_id, len(message.body)
+        )
+        return f"console-{secrets.token_hex(8)}"
+    from twilio.rest import Client
+
+    client = Client(practice.twilio_account_sid, practice.twilio_auth_token)
+    client.api.base_url = settings.TWILIO_API_BASE_URL
+    callback = f"{settings.CLOSELOOP_BASE_URL.rstrip('/')}/hooks/twilio/{practice.slug}/status/"
+    sent = client.messages.create(
+        to=message.to, from_=practice.sms_from_number, body=message.body, status_callback=callback
+    )
+    return str(sent.sid)
+
+
+def unsubscribe_url(practice: Practice, address: str) -> str:
+    token = signing.dumps({"p": practice.pk, "a": address.lower()}, salt=UNSUBSCRIBE_SALT)
+    return f"{settings.CLOSELOOP_BASE_URL.rstrip('/')}/u/{token}/"
+
+
+def _send_email(message: OutboundMessage) -> str:
+    # Replies carry this Message-ID in In-Reply-To, which threads them onto the item.
+    message_id = f"<item-{message.item_id}.{secrets.token_hex(6)}@closeloop>"
+    unsubscribe = unsubscribe_url(message.practice, message.to)
+    email = EmailMessage(
+        subject=message.subject,
+        body=f"{message.body}\n\n--\nTo stop emails from {message.practice.name}: {unsubscribe}\n",
+        to=[message.to],
+        headers={"Message-ID": message_id, "List-Unsubscribe": f"<{unsubscribe}>"},
+    )
+    email.send()
+    return message_id
+
+
+def deliver(message_id: int) -> str:
+    now = timezone.now()
+    if not _claim(message_id, now):
+        return "not-due"
+    message = OutboundMessage.objects.select_related("practice").get(pk=message_id)
+    message.attempts += 1
+    try:
+        sender = _send_sms if message.channel == ConsentChannel.SMS else _send_email
+        message.provider_id = sender(message)
+        message.state, message.sent_at, message.last_error = MessageState.SENT, timezone.now(), ""
+    except Exception as exc:  # noqa: BLE001  (any provider failure is recorded and retried)
+        message.last_error = f"{type(exc).__name__}: {exc}"[:300]
+        message.state = (
+            MessageState.FAILED if message.attempts >= MAX_ATTEMPTS else MessageState.QUEUED
+        )
+        message.send_after = timezone.now() + timedelta(minutes=2**message.attempts)
+    message.claimed_at = None
+    message.save()
+    if message.state == MessageState.QUEUED:
+        deliver_message.using(run_after=message.send_after).enqueue(message.pk)
+    return str(message.state)
+
+
+@task()
+def deliver_message(message_id: int) -> str:
+    return deliver(message_id)
+
+
+def release_due(now: datetime) -> int:
+    """Held messages whose quiet hours ended, and queued ones a lost task left behind."""
+    OutboundMessage.objects.filter(state=MessageState.HELD, send_after__lte=now).update(
+        state=MessageState.QUEUED
+    )
+    due = OutboundMessage.objects.filter(
+        Q(state=MessageState.QUEUED, send_after__lte=now)
+        | Q(state=MessageState.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    ).values_list("pk", flat=True)
+    return sum(deliver(pk) != "not-due" for pk in list(due))
+
+
+STATUS_MAP = {
+    "delivered": MessageState.DELIVERED,
+    "failed": MessageState.FAILED,
+    "undelivered": MessageState.FAILED,
+}
+
+
+def record_status(provider_id: str, status: str, error: str = "") -> bool:
+    state = STATUS_MAP.get(status)
+    if state is None:
+        return False
+    updated = OutboundMessage.objects.filter(provider_id=provider_id).update(
+        state=state, last_error=error[:300] if error else ""
+    )
+    return bool(updated)

@@ -1,0 +1,61 @@
+"""Message templates every practice starts with (generic across categories), EN and ES.
+
+Placeholders: {first_name}, {practice}, {update_time}, {callback_number}, {review_link}.
+Nothing clinical: texts and emails say that something is being handled, never what.
+"""
+
+from __future__ import annotations
+
+DEFAULT_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
+    # purpose: language: (email subject, body)
+    "received": {
+        "en": (
+            "We received your message",
+            "Hi {first_name}, this is {practice}. We received your message and will update you by {update_time}. Questions: {callback_number}.",
+        ),
+        "es": (
+            "Recibimos su mensaje",
+            "Hola {first_name}, le escribe {practice}. Recibimos su mensaje y le daremos una respuesta a más tardar {update_time}. Preguntas: {callback_number}.",
+        ),
+    },
+    "checking": {
+        "en": (
+            "We are looking into your request",
+            "Hi {first_name}, {practice} is looking into your request. We will update you by {update_time}.",
+        ),
+        "es": (
+            "Estamos revisando su solicitud",
+            "Hola {first_name}, {practice} está revisando su solicitud. Le avisaremos a más tardar {update_time}.",
+        ),
+    },
+    "pending_update": {
+        "en": (
+            "An update on your request",
+            "Hi {first_name}, an update from {practice}: we are still working on your request and will contact you again by {update_time}. Call {callback_number} with questions.",
+        ),
+        "es": (
+            "Una actualización de su solicitud",
+            "Hola {first_name}, una actualización de {practice}: seguimos trabajando en su solicitud y le contactaremos a más tardar {update_time}. Llame al {callback_number} si tiene preguntas.",
+        ),
+    },
+    "closure": {
+        "en": (
+            "Your request is complete",
+            "Hi {first_name}, {practice} has completed your request. Please call {callback_number} if anything is still unclear.",
+        ),
+        "es": (
+            "Su solicitud está completa",
+            "Hola {first_name}, {practice} completó su solicitud. Llame al {callback_number} si algo no está claro.",
+        ),
+    },
+    "review_request": {
+        "en": (
+            "How did we do?",
+            "Hi {first_name}, thank you for choosing {practice}. If you have a minute, we would value your review: {review_link}",
+        ),
+        "es": (
+            "¿Cómo lo hicimos?",
+            "Hola {first_name}, gracias por elegir {practice}. Si tiene un minuto, nos ayudaría mucho su opinión: {review_link}",
+        ),
+    },
+}
