@@ -75,6 +75,7 @@ def test_practice_admin_edits_business_hours_and_bad_hours_are_refused(
         "promise_grace_minutes": "60",
         "sms_quiet_start": "20:00",
         "sms_quiet_end": "08:00",
+        "review_interval_days": "90",
         "emergency_script_es": riverside.emergency_script_es,
     }
     bad = admin_client.post(

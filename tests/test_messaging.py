@@ -255,3 +255,15 @@ def test_staff_send_from_the_item_page(client, clock, make_item, assistant) -> N
 
 def test_default_templates_are_seeded_per_practice(riverside) -> None:
     assert MessageTemplate.objects.filter(practice=riverside).count() == 10
+
+
+def test_the_practice_name_is_not_mistaken_for_clinical_content(
+    clock, make_item, assistant, riverside
+) -> None:
+    riverside.name = "Riverside Family Medicine"
+    riverside.save()
+    item = planned(make_item, assistant)
+    assert (
+        message_send(item=item, actor=assistant, channel="sms", purpose="closure").state
+        == MessageState.QUEUED
+    )

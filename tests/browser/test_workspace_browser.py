@@ -76,14 +76,14 @@ def test_front_desk_logs_a_call_and_closes_the_loop(
     page.locator(".facts").get_by_text("Acknowledged").wait_for()
 
     open_action(page, "Resolve")
-    page.locator("#form-resolve").get_by_label("Outcome").fill("Moved to next Tuesday")
+    page.locator("#form-resolve").get_by_label("Outcome", exact=True).fill("Moved to next Tuesday")
     page.locator("#form-resolve").get_by_label("The patient has been told").check()
     page.locator("#form-resolve").get_by_role("button", name="Resolve").click()
     refusal = page.locator("details.failed .error")
     refusal.wait_for()
     assert "Write the next step before recording that it was given." in refusal.inner_text()
     assert (
-        page.locator("#form-resolve").get_by_label("Outcome").input_value()
+        page.locator("#form-resolve").get_by_label("Outcome", exact=True).input_value()
         == "Moved to next Tuesday"
     )
 
@@ -97,7 +97,7 @@ def test_front_desk_logs_a_call_and_closes_the_loop(
     page.screenshot(path=str(screenshot_dir / "item.png"), full_page=True)
 
     open_action(page, "Resolve")
-    page.locator("#form-resolve").get_by_label("Outcome").fill("Moved to next Tuesday")
+    page.locator("#form-resolve").get_by_label("Outcome", exact=True).fill("Moved to next Tuesday")
     page.locator("#form-resolve").get_by_label("The patient has been told").check()
     page.locator("#form-resolve").get_by_role("button", name="Resolve").click()
     page.locator(".facts").get_by_text("Resolved").wait_for()
@@ -141,9 +141,10 @@ def test_a_refused_action_works_without_javascript(live_server, world, new_page)
     login(page, base, "frontdesk")
     page.goto(f"{base}/items/{world['items']['riverside'].pk}/")
     open_action(page, "Resolve")
-    page.locator("#form-resolve").get_by_label("Outcome").fill("Explained the bill")
+    page.locator("#form-resolve").get_by_label("Outcome", exact=True).fill("Explained the bill")
     page.locator("#form-resolve").get_by_role("button", name="Resolve").click()
     assert "Cannot resolve yet" in page.locator("details.failed .error").inner_text()
     assert (
-        page.locator("#form-resolve").get_by_label("Outcome").input_value() == "Explained the bill"
+        page.locator("#form-resolve").get_by_label("Outcome", exact=True).input_value()
+        == "Explained the bill"
     )

@@ -20,6 +20,7 @@ from closeloop.api import schemas as s
 from closeloop.api.auth import TokenAuth
 from closeloop.api.models import IdempotencyRecord
 from closeloop.lib.ids import MAX_ID, parse_id
+from closeloop.messaging import reviews
 from closeloop.patients.models import Patient
 from closeloop.patients.selectors import patient_search
 from closeloop.patients.services import patient_create
@@ -444,13 +445,19 @@ def escalate(request: HttpRequest, item_id: int, payload: s.ReasonIn) -> Any:
 @actions.post("/{item_id}/resolve", response=RESPONSES)
 def resolve(request: HttpRequest, item_id: int, payload: s.ResolveIn) -> Any:
     handoff = _staff(request, payload.handed_off_to_id)
-    return _act(
-        request,
-        item_id,
-        lambda item: lifecycle.item_resolve(
-            item=item, actor=request.user, outcome=payload.outcome, handed_off_to=handoff
-        ),
-    )
+
+    def perform(item: SupportItem) -> SupportItem:
+        item = lifecycle.item_resolve(
+            item=item,
+            actor=request.user,
+            outcome=payload.outcome,
+            handed_off_to=handoff,
+            patient_confirmed=payload.patient_confirmed,
+        )
+        reviews.after_resolution(item, actor=request.user)
+        return item
+
+    return _act(request, item_id, perform)
 
 
 @actions.post("/{item_id}/reopen", response=RESPONSES)

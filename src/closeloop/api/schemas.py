@@ -200,4 +200,5 @@ class ReasonIn(Schema):
 
 class ResolveIn(Schema):
     outcome: str = Field(min_length=1, max_length=20000)
+    patient_confirmed: bool = False
     handed_off_to_id: int | None = Field(None, ge=1, le=2**62)

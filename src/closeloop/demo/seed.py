@@ -20,6 +20,7 @@ from faker import Faker
 
 from closeloop.demo.content import CHECKING, NEXT_STEP, OUTCOMES, SUMMARIES
 from closeloop.lib.business_hours import BusinessCalendar
+from closeloop.messaging.services import deliver, message_send
 from closeloop.patients.models import Patient
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role, Skill, Team
@@ -276,6 +277,13 @@ def _contact_time(rng: random.Random, now: datetime, weeks: int, tz: Any) -> dat
     return min(moment, now - timedelta(minutes=rng.randint(1, 90)))
 
 
+def _text_closure(item: SupportItem, owner: Any) -> SupportItem:
+    message = message_send(item=item, actor=owner, channel="sms", purpose="closure")
+    deliver(message.pk)
+    item.refresh_from_db()
+    return item
+
+
 def create_item_history(
     world: DemoWorld,
     patients: list[Patient],
@@ -363,17 +371,21 @@ def create_item_history(
     low, high = (interval + 30, interval + 600) if broken else (20, max(30, interval - 10))
     if not clock.after(low, high):
         return item
-    item = clock.run(
-        lambda: lifecycle.item_log_contact(
-            item=item,
-            actor=owner,
-            direction=Direction.OUTBOUND,
-            channel=Channel.PHONE,
-            outcome=ContactOutcome.REACHED,
-            note="Explained the next step; patient agreed.",
-            gave_next_step=True,
+    if patient is not None and patient.phone and rng.random() < 0.3:
+        # Some loops close by text: the closure template, sent (console backend) at that time.
+        item = clock.run(lambda: _text_closure(item, owner))
+    else:
+        item = clock.run(
+            lambda: lifecycle.item_log_contact(
+                item=item,
+                actor=owner,
+                direction=Direction.OUTBOUND,
+                channel=Channel.PHONE,
+                outcome=ContactOutcome.REACHED,
+                note="Explained the next step; patient agreed.",
+                gave_next_step=True,
+            )
         )
-    )
     if not clock.after(1, 20):
         return item
     item = clock.run(lambda: lifecycle.item_resolve(item=item, actor=owner, outcome=OUTCOMES[code]))

@@ -135,3 +135,43 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to item #{self.item_id} ({self.state})"
+
+
+class ReviewDecision(models.TextChoices):
+    SENT = "sent", "Sent"
+    NOT_CONFIRMED = "not_confirmed", "The patient did not confirm the outcome"
+    NO_REVIEW_LINK = "no_review_link", "The practice has no review link"
+    CLINICAL_ITEM = "clinical_item", "Clinical items are never followed by a review request"
+    OPEN_COMPLAINT = "open_complaint", "The patient has an open complaint"
+    TOO_SOON = "too_soon", "A review request was sent to this patient recently"
+    OPTED_OUT = "opted_out", "The patient opted out of every channel we have"
+    NO_PATIENT = "no_patient", "The caller is not a known patient"
+
+
+class ReviewRequest(models.Model):
+    """Every decision about asking for a review, sent or withheld, with its reason."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(
+        "support_queue.SupportItem", on_delete=models.CASCADE, related_name="review_requests"
+    )
+    patient = models.ForeignKey(
+        "patients.Patient",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="review_requests",
+    )
+    decision = models.CharField(max_length=20, choices=ReviewDecision.choices)
+    message = models.ForeignKey(
+        OutboundMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["patient", "decision", "created_at"], name="review_patient_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"review request for item #{self.item_id}: {self.decision}"

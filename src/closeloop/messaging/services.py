@@ -149,7 +149,9 @@ def message_send(
         )
     if not body.strip():
         subject, body = render(item, purpose)
-    if channel == ConsentChannel.SMS and (why := clinical_content(body)):
+    # The practice's own name ("… Family Medicine") is not a clinical detail.
+    checked = body.replace(item.practice.name, "")
+    if channel == ConsentChannel.SMS and (why := clinical_content(checked)):
         raise MessageRefused(
             "clinical_content", f"Text messages must not carry clinical details, and {why}."
         )

@@ -130,6 +130,10 @@ class Practice(models.Model):
     )
     phone = models.CharField(max_length=20, blank=True, validators=[validate_phone])
     review_link = models.URLField(blank=True)
+    #: Ask for a review automatically after a resolution the patient confirmed.
+    auto_review_requests = models.BooleanField(default=False)
+    #: At most one review request per patient in this many days.
+    review_interval_days = models.PositiveSmallIntegerField(default=90)
     #: Validates X-Twilio-Signature on this practice's telephony webhooks (Twilio's auth token).
     twilio_auth_token = models.CharField(max_length=100, blank=True)
     twilio_account_sid = models.CharField(max_length=64, blank=True)

@@ -105,6 +105,8 @@ def available_actions(item: SupportItem) -> set[str]:
     actions |= {name for name, target in targets.items() if can_transition(status, target)}
     if status in (Status.RESOLVED, Status.CLOSED):
         actions.add("reopen")
+        if item.outcome_confirmed_at is not None and item.patient_id is not None:
+            actions.add("review")
     if status != Status.CLOSED and not item.escalated:
         actions.add("escalate")
     if item.patient_candidates:
@@ -575,7 +577,12 @@ def item_escalate(*, item: SupportItem, actor: Any, reason: str) -> SupportItem:
 
 @transaction.atomic
 def item_resolve(
-    *, item: SupportItem, actor: Any, outcome: str, handed_off_to: Any = None
+    *,
+    item: SupportItem,
+    actor: Any,
+    outcome: str,
+    handed_off_to: Any = None,
+    patient_confirmed: bool = False,
 ) -> SupportItem:
     """Resolve: the patient has the next step, or a named owner on the right team has the item."""
     now = timezone.now()
@@ -590,6 +597,7 @@ def item_resolve(
     change.set("waiting_on", "")
     _update_resolution_clock(change, item, now)
     change.set("resolved_at", now)
+    change.set("outcome_confirmed_at", now if patient_confirmed else None)
     return change.save(code=EventCode.RESOLVED, actor=actor, now=now)
 
 
@@ -611,7 +619,7 @@ def item_reopen(*, item: SupportItem, actor: Any, reason: str) -> SupportItem:
     reason = _require_text(reason, "why the item is reopened")
     change = _Change(item)
     change.status(Status.ACKNOWLEDGED)
-    for field in ("resolved_at", "closed_at"):
+    for field in ("resolved_at", "closed_at", "outcome_confirmed_at"):
         change.set(field, None)
     _set_promise(change, item, None)
     change.set("outcome", "")

@@ -140,6 +140,8 @@ class SupportItem(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)
+    #: Staff recorded that the patient confirmed the outcome (reviews may then be requested).
+    outcome_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     #: Urgent symptoms were recognised at intake (set by triage); shown on every list.
     red_flag = models.BooleanField(default=False)

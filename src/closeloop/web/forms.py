@@ -161,6 +161,9 @@ class ResolveForm(ItemForm):
         label="Or hand off to",
         empty_label="— no handoff —",
     )
+    patient_confirmed = forms.BooleanField(
+        required=False, label="The patient confirmed the outcome"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from closeloop.messaging import reviews
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, ContactOutcome, Direction, SupportItem
 from closeloop.web import forms
@@ -32,9 +33,21 @@ def _resolve(item: SupportItem, user: Any, data: dict[str, Any]) -> SupportItem:
             outcome=ContactOutcome.REACHED,
             gave_next_step=True,
         )
-    return lifecycle.item_resolve(
-        item=item, actor=user, outcome=data["outcome"], handed_off_to=data["handed_off_to"]
+    item = lifecycle.item_resolve(
+        item=item,
+        actor=user,
+        outcome=data["outcome"],
+        handed_off_to=data["handed_off_to"],
+        patient_confirmed=data["patient_confirmed"],
     )
+    reviews.after_resolution(item, actor=user)
+    return item
+
+
+def _review(item: SupportItem, user: Any, data: dict[str, Any]) -> SupportItem:
+    reviews.review_request(item=item, actor=user)
+    item.refresh_from_db()
+    return item
 
 
 def _message(item: SupportItem, user: Any, data: dict[str, Any]) -> SupportItem:
@@ -123,6 +136,7 @@ ACTIONS: dict[str, Action] = {
             forms.MessageForm,
             lambda item, user, data: _message(item, user, data),
         ),
+        Action("review", "Ask for a review", forms.EmptyForm, _review),
         Action(
             "categorize",
             "Change category",

@@ -1,0 +1,161 @@
+"""Review requests: sent only when every guardrail allows, every decision recorded."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from closeloop.messaging.consent import consent_record
+from closeloop.messaging.models import OutboundMessage, ReviewDecision, ReviewRequest
+from closeloop.messaging.reviews import after_resolution, review_request
+from closeloop.practices.choices import Team
+from closeloop.queue import lifecycle
+from tests.conftest import category
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _review_link(riverside) -> None:
+    riverside.review_link = "https://reviews.example.com/riverside"
+    riverside.save()
+
+
+def resolved(
+    make_item: Any, who: Any, *, confirmed: bool = True, code: str = "scheduling", **kw: Any
+) -> Any:
+    item = make_item(code, **kw)
+    team = item.team
+    item = lifecycle.item_assign(item=item, actor=who, owner=who, team=team)
+    item = lifecycle.item_set_update_window(
+        item=item,
+        actor=who,
+        checking="x",
+        next_step="Booked",
+        update_at=timezone.now() + timedelta(hours=1),
+    )
+    item = lifecycle.item_log_contact(
+        item=item,
+        actor=who,
+        direction="outbound",
+        channel="phone",
+        outcome="reached",
+        gave_next_step=True,
+    )
+    return lifecycle.item_resolve(
+        item=item, actor=who, outcome="Booked", patient_confirmed=confirmed
+    )
+
+
+def decision(item: Any, who: Any) -> str:
+    return review_request(item=item, actor=who).decision
+
+
+def test_a_confirmed_resolution_gets_a_review_request_with_no_health_information(
+    clock, make_item, assistant
+) -> None:
+    item = resolved(make_item, assistant, summary="Knee pain follow-up")
+    assert decision(item, assistant) == ReviewDecision.SENT
+    message = OutboundMessage.objects.get()
+    assert message.purpose == "review_request" and "reviews.example.com/riverside" in message.body
+    assert "Knee" not in message.body and "pain" not in message.body
+
+
+def test_each_guardrail_withholds_and_says_why(
+    clock, make_item, assistant, nurse, supervisor, riverside, patient
+) -> None:
+    assert (
+        decision(resolved(make_item, assistant, confirmed=False), assistant)
+        == ReviewDecision.NOT_CONFIRMED
+    )
+    clinical = make_item("clinical_message")
+    clinical = lifecycle.item_assign(
+        item=clinical, actor=assistant, owner=nurse, team=Team.CLINICAL
+    )
+    clinical = lifecycle.item_set_update_window(
+        item=clinical,
+        actor=nurse,
+        checking="x",
+        next_step="y",
+        update_at=timezone.now() + timedelta(hours=1),
+    )
+    clinical = lifecycle.item_log_contact(
+        item=clinical,
+        actor=nurse,
+        direction="outbound",
+        channel="phone",
+        outcome="reached",
+        gave_next_step=True,
+    )
+    clinical = lifecycle.item_resolve(
+        item=clinical, actor=nurse, outcome="Refilled", patient_confirmed=True
+    )
+    assert decision(clinical, nurse) == ReviewDecision.CLINICAL_ITEM
+    complaint = make_item("complaint_review")
+    ok = resolved(make_item, assistant)
+    assert decision(ok, assistant) == ReviewDecision.OPEN_COMPLAINT
+    lifecycle.item_assign(item=complaint, actor=supervisor, owner=supervisor, team=Team.SUPERVISOR)
+    complaint.refresh_from_db()
+    complaint = resolved(lambda code, **kw: complaint, supervisor, code="complaint_review")
+    assert decision(ok, assistant) == ReviewDecision.SENT
+    assert decision(resolved(make_item, assistant), assistant) == ReviewDecision.TOO_SOON
+    consent_record(
+        practice=riverside, channel="sms", address=patient.phone, opted_in=False, source="staff"
+    )
+    clock.shift(timedelta(days=91))
+    assert (
+        decision(resolved(make_item, assistant), assistant) == ReviewDecision.OPTED_OUT
+    )  # no email on file
+    riverside.review_link = ""
+    riverside.save()
+    assert decision(resolved(make_item, assistant), assistant) == ReviewDecision.NO_REVIEW_LINK
+    assert (
+        decision(
+            resolved(make_item, assistant, patient=None, callback_number="312-555-0100"), assistant
+        )
+        == ReviewDecision.NO_PATIENT
+    )
+    assert ReviewRequest.objects.filter(decision=ReviewDecision.SENT).count() == 1
+    assert ReviewRequest.objects.count() == 8
+
+
+def test_automatic_requests_only_when_the_practice_enables_them(
+    clock, make_item, assistant, riverside
+) -> None:
+    item = resolved(make_item, assistant)
+    assert after_resolution(item, actor=assistant) is None
+    riverside.auto_review_requests = True
+    riverside.save()
+    item = resolved(make_item, assistant)
+    assert after_resolution(item, actor=assistant).decision == ReviewDecision.SENT
+
+
+def test_resolving_on_the_page_with_confirmation_asks_automatically(
+    client, clock, make_item, assistant, riverside
+) -> None:
+    riverside.auto_review_requests = True
+    riverside.save()
+    item = make_item()
+    item = lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=Team.SUPPORT)
+    lifecycle.item_set_update_window(
+        item=item,
+        actor=assistant,
+        checking="x",
+        next_step="Booked",
+        update_at=timezone.now() + timedelta(hours=1),
+    )
+    client.force_login(assistant)
+    client.post(
+        f"/items/{item.pk}/resolve/",
+        {
+            "resolve-outcome": "Booked",
+            "resolve-told_patient": "on",
+            "resolve-patient_confirmed": "on",
+        },
+    )
+    assert ReviewRequest.objects.get(item=item).decision == ReviewDecision.SENT
+    assert "Review request" in client.get(f"/items/{item.pk}/").content.decode()
+    assert category(riverside, "scheduling").pk == item.category_id
