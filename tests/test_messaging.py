@@ -267,3 +267,17 @@ def test_the_practice_name_is_not_mistaken_for_clinical_content(
         message_send(item=item, actor=assistant, channel="sms", purpose="closure").state
         == MessageState.QUEUED
     )
+
+
+def test_staff_can_fill_in_a_template_to_edit_it(client, clock, make_item, assistant) -> None:
+    item = planned(make_item, assistant)
+    client.force_login(assistant)
+    response = client.get(
+        f"/items/{item.pk}/message/preview/", {"message-purpose": "pending_update"}
+    )
+    assert response.status_code == 200
+    assert "Hi Ana, an update from Riverside" in response.content.decode()
+    assert (
+        client.get(f"/items/{item.pk}/message/preview/", {"message-purpose": "nope"}).status_code
+        == 422
+    )

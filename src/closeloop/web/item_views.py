@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_GET, require_POST
 
+from closeloop.messaging.services import render as render_template
 from closeloop.practices.models import CategoryScript
 from closeloop.queue.lifecycle import LifecycleError, available_actions
 from closeloop.queue.models import StaffAlert, SupportItem
@@ -140,3 +141,24 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     if request.htmx:
         return _render(request, _context(request, item))
     return redirect("item", pk=item.pk)
+
+
+@login_required
+@require_GET
+def message_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The template for a purpose, rendered for this item, to edit before sending."""
+    item = get_item_or_404(request, pk)
+    purpose = request.GET.get("message-purpose", "")
+    try:
+        _, body = render_template(item, purpose)
+    except LifecycleError as refused:
+        body = ""
+        error = refused.message
+    else:
+        error = ""
+    return render(
+        request,
+        "web/_message_body.html",
+        {"body": body, "error": error},
+        status=200 if body else 422,
+    )

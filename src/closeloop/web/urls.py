@@ -12,6 +12,7 @@ urlpatterns = [
     path("patients/lookup/", intake_views.patient_lookup, name="patient_lookup"),
     path("patients/<int:pk>/", patient_views.patient_detail, name="patient"),
     path("items/<int:pk>/", item_views.item_detail, name="item"),
+    path("items/<int:pk>/message/preview/", item_views.message_preview, name="message_preview"),
     path("items/<int:pk>/<slug:action>/", item_views.item_action, name="item_action"),
     path(
         "login/",
