@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django_tasks import task
 
+from closeloop.core import claims
 from closeloop.lib.classify import score_categories
 from closeloop.lib.phones import display_phone
 from closeloop.lib.redflags import find_red_flags
@@ -36,7 +37,6 @@ from closeloop.queue.models import SupportItem, Urgency
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
-CLAIM_LEASE = timedelta(minutes=2)
 UNSUBSCRIBE_SALT = "closeloop.unsubscribe"
 
 
@@ -188,13 +188,8 @@ def message_send(
 
 
 def _claim(message_id: int, now: datetime) -> bool:
-    due = Q(state=MessageState.QUEUED, send_after__lte=now) | Q(
-        state=MessageState.SENDING, claimed_at__lt=now - CLAIM_LEASE
-    )
-    return bool(
-        OutboundMessage.objects.filter(due, pk=message_id).update(
-            state=MessageState.SENDING, claimed_at=now
-        )
+    return claims.claim(
+        OutboundMessage, message_id, pending=MessageState.QUEUED, time_field="send_after", now=now
     )
 
 
@@ -269,8 +264,7 @@ def release_due(now: datetime) -> int:
         state=MessageState.QUEUED
     )
     due = OutboundMessage.objects.filter(
-        Q(state=MessageState.QUEUED, send_after__lte=now)
-        | Q(state=MessageState.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+        claims.due(pending=MessageState.QUEUED, time_field="send_after", now=now)
     ).values_list("pk", flat=True)
     return sum(deliver(pk) != "not-due" for pk in list(due))
 

@@ -21,18 +21,16 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from closeloop.core import claims
 from closeloop.webhooks.models import DeliveryState, WebhookAttempt, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 TIMEOUT_SECONDS = 10
-#: A claim older than this belongs to a worker that died; another may take the delivery over.
-CLAIM_LEASE = timedelta(minutes=2)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -82,14 +80,13 @@ def _address_problem(url: str) -> str:
 
 
 def _claim(delivery_id: int, now: datetime) -> bool:
-    """Conditional update: exactly one worker wins a due delivery (or a stale claim)."""
-    due = Q(state=DeliveryState.PENDING, next_attempt_at__lte=now) | Q(
-        state=DeliveryState.SENDING, claimed_at__lt=now - CLAIM_LEASE
+    return claims.claim(
+        WebhookDelivery,
+        delivery_id,
+        pending=DeliveryState.PENDING,
+        time_field="next_attempt_at",
+        now=now,
     )
-    claimed = WebhookDelivery.objects.filter(due, pk=delivery_id).update(
-        state=DeliveryState.SENDING, claimed_at=now
-    )
-    return claimed == 1
 
 
 def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
@@ -154,8 +151,7 @@ def redrive_deliveries(now: datetime | None = None) -> int:
     """Attempt every due delivery (the minute tick calls this; tasks may have been lost)."""
     now = now or timezone.now()
     due = WebhookDelivery.objects.filter(
-        Q(state=DeliveryState.PENDING, next_attempt_at__lte=now)
-        | Q(state=DeliveryState.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+        claims.due(pending=DeliveryState.PENDING, time_field="next_attempt_at", now=now)
     ).values_list("pk", flat=True)
     return sum(attempt_delivery(pk) != "not-due" for pk in list(due))
 
