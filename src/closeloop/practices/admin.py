@@ -171,15 +171,3 @@ class StaffProfileAdmin(ScopedAdmin):
         super().save_related(request, form, formsets, change)
         if hidden:
             form.instance.practices.add(*hidden)
-
-
-def _register_message_templates() -> None:
-    from closeloop.messaging.models import MessageTemplate
-
-    @admin.register(MessageTemplate)
-    class MessageTemplateAdmin(ScopedAdmin):
-        list_display = ("purpose", "language", "category", "practice")
-        list_filter = ("purpose", "language")
-
-
-_register_message_templates()

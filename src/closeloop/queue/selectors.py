@@ -39,11 +39,6 @@ def timeline_for_item(item: SupportItem) -> QuerySet[TimelineEvent]:
     return item.events.select_related("actor").order_by("at", "id")
 
 
-def items_due_before(moment: datetime | None = None) -> QuerySet[SupportItem]:
-    """Open items whose promised update time has passed (uses the partial index on open items)."""
-    return SupportItem.objects.open().filter(promised_update_at__lte=moment or timezone.now())
-
-
 def suggest_update_time(item: SupportItem, now: datetime | None = None) -> datetime:
     """The update time to offer the patient, from the category's interval and the calendar."""
     return item.practice.calendar().suggest_update_time(
