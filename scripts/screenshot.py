@@ -36,6 +36,8 @@ def main(base: str, out: Path) -> None:
         page.locator("table.queue tbody tr a").first.click()
         page.wait_for_load_state()
         page.screenshot(path=str(out / "item.png"), full_page=True)
+        page.goto(base + "/appointments/")
+        page.screenshot(path=str(out / "appointments.png"))
         browser.close()
 
 

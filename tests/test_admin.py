@@ -77,6 +77,9 @@ def test_practice_admin_edits_business_hours_and_bad_hours_are_refused(
         "sms_quiet_end": "08:00",
         "review_interval_days": "90",
         "emergency_script_es": riverside.emergency_script_es,
+        "telehealth_margin_minutes": "30",
+        "telehealth_check_hours": "24",
+        "risk_window_days": "7",
     }
     bad = admin_client.post(
         url, {**form, "business_hours": json.dumps({"mon": [["17:00", "09:00"]]})}

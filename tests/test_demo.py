@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate
 from django.db.models import Count
+from django.utils import timezone
 
+from closeloop.appointments.models import Appointment, Match, Mode
+from closeloop.appointments.rules import at_risk_upcoming, risky_items
 from closeloop.demo.seed import DEMO_PASSWORD, seed
 from closeloop.practices.models import Category
 from closeloop.queue.models import EventCode, Status, SupportItem, TimelineEvent
@@ -50,6 +53,20 @@ def test_demo_world_has_two_practices_six_logins_and_real_timelines() -> None:
         code=EventCode.RESOLVED, item__category__code="clinical_message"
     )
     assert {e.actor.username for e in clinical_resolutions.select_related("actor")} <= {"nurse"}
+    # Appointments came in through the FHIR importer: matched, new and doubtful patients,
+    # past outcomes, upcoming video visits, and at-risk visits for the risk page.
+    now = timezone.now()
+    appointments = Appointment.objects.all()
+    matches = set(appointments.values_list("match", flat=True))
+    assert {Match.MATCHED, Match.CREATED, Match.DOUBTFUL} <= matches
+    assert appointments.filter(status="noshow").exists()
+    assert appointments.filter(mode=Mode.TELEHEALTH, start__gt=now).exists()
+    # Every patient with a risky open item has an upcoming visit, and it is listed at risk.
+    risky_patients = set(
+        SupportItem.objects.filter(risky_items(now)).values_list("patient_id", flat=True)
+    ) - {None}
+    listed = set(at_risk_upcoming(appointments, now, 10).values_list("patient_id", flat=True))
+    assert listed == risky_patients
 
 
 def _free_port() -> int:

@@ -20,6 +20,9 @@ def _prepare_demo(argv: list[str]) -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "closeloop"
+    if len(argv) > 1 and not argv[1].startswith("-"):
+        # ``closeloop import-fhir`` runs the ``import_fhir`` command (modules use underscores).
+        argv[1] = argv[1].replace("-", "_")
     if len(argv) > 1 and argv[1] == "demo":
         _prepare_demo(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "closeloop.settings")

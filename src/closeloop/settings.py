@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "closeloop.core",
     "closeloop.practices",
     "closeloop.patients",
+    "closeloop.appointments",
     "closeloop.queue",
     "closeloop.triage",
     "closeloop.followup",

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from closeloop.demo.appointments import seed_appointments
 from closeloop.demo.content import CHECKING, NEXT_STEP, OUTCOMES, SUMMARIES
 from closeloop.lib.business_hours import BusinessCalendar
 from closeloop.messaging.services import deliver, message_send
@@ -413,4 +414,5 @@ def seed(
                 create_item_history(world, people, rng, now=now, weeks=weeks)
         if progress:
             progress(min(batch, items - start))
+    seed_appointments(rng)
     return world

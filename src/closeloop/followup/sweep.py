@@ -19,6 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from closeloop.appointments.services import visit_checks_due
+from closeloop.appointments.sync import fhir_syncs_due
 from closeloop.followup.models import DailySnapshot, WeeklyReview
 from closeloop.followup.notify import (
     notify,
@@ -31,7 +33,12 @@ from closeloop.followup.reports import email_snapshot, email_weekly_review, week
 from closeloop.messaging.services import release_due
 from closeloop.practices.models import Practice
 from closeloop.practices.selectors import staff_for_practice
-from closeloop.queue.lifecycle import deadline_conditions, item_claim_deadline
+from closeloop.queue.lifecycle import (
+    DEADLINES,
+    ESCALATING_DEADLINES,
+    deadline_conditions,
+    item_claim_deadline,
+)
 from closeloop.queue.models import OPEN_STATUSES, AlertKind, SupportItem
 from closeloop.webhooks.delivery import redrive_deliveries
 
@@ -43,6 +50,7 @@ ALERT_FOR = {
     "promise_escalation": AlertKind.PROMISE_ESCALATED,
     "first_response": AlertKind.FIRST_RESPONSE_LATE,
     "resolution": AlertKind.RESOLUTION_LATE,
+    "before_appointment": AlertKind.BEFORE_APPOINTMENT,
 }
 
 
@@ -56,7 +64,7 @@ class SweepReport:
 
 def _recipients(item: SupportItem, kind: str) -> list[Any]:
     owner = item.owner if item.owner_id else None
-    if kind == "promise_escalation":
+    if kind in ESCALATING_DEADLINES:
         return [*supervisors_of(item.practice), owner]
     if owner is not None:
         return [owner]
@@ -184,8 +192,10 @@ def sweep(now: datetime | None = None) -> SweepReport:
     """One pass of all deadline and periodic work."""
     now = now or timezone.now()
     report = SweepReport()
-    for kind in ("promise_due", "promise_escalation", "first_response", "resolution"):
+    for kind in DEADLINES:
         report.handled[kind] += handle_deadlines(kind, now)
+    report.handled["visit_checks"] += visit_checks_due(now)
+    report.handled["fhir_syncs"] += fhir_syncs_due(now)
     report.handled["snapshots"] += end_of_day(now)
     report.handled["weekly_reviews"] += weekly(now)
     report.handled["webhooks"] += redrive_deliveries(now)

@@ -26,6 +26,8 @@ class Patient(models.Model):
     preferred_language = models.CharField(max_length=3, default="en")
     mrn = models.CharField("MRN", max_length=64, blank=True)
     external_ids = models.JSONField(default=dict, blank=True)
+    #: The EHR's id for this patient (FHIR ``Patient.id``): imports match on it first.
+    ehr_id = models.CharField("EHR patient id", max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PatientQuerySet.as_manager()
@@ -37,7 +39,12 @@ class Patient(models.Model):
                 fields=["practice", "mrn"],
                 condition=~models.Q(mrn=""),
                 name="patient_mrn_unique_per_practice",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["practice", "ehr_id"],
+                condition=~models.Q(ehr_id=""),
+                name="patient_ehr_id_unique_per_practice",
+            ),
         ]
         indexes: ClassVar = [
             models.Index(fields=["practice", "phone"], name="patient_phone_idx"),

@@ -15,7 +15,8 @@ LOOKUP_LIMIT = 10
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%d.%m.%Y")
 
 
-def _as_date(text: str) -> date | None:
+def as_date(text: str) -> date | None:
+    """A calendar date typed the ways staff and spreadsheets write them, or None."""
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()  # noqa: DTZ007  (a calendar date)
@@ -36,7 +37,7 @@ def patient_search(user: Any, query: str, *, practice_id: int | None = None) -> 
     text = query.strip()
     if not text:
         return patients.none()
-    birth_date = _as_date(text)
+    birth_date = as_date(text)
     digits = re.sub(r"\D", "", text)
     if birth_date is not None:
         condition = Q(date_of_birth=birth_date)

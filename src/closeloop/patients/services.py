@@ -34,6 +34,7 @@ def patient_create(
     preferred_language: str = "en",
     mrn: str = "",
     external_ids: dict[str, str] | None = None,
+    ehr_id: str = "",
 ) -> Patient:
     """Create a patient; phone numbers are normalised to E.164 or refused with the reason."""
     if not LANGUAGE_CODE_RE.match(preferred_language):
@@ -49,6 +50,7 @@ def patient_create(
         preferred_language=preferred_language,
         mrn=mrn.strip(),
         external_ids=external_ids or {},
+        ehr_id=ehr_id,
     )
     patient.full_clean()
     patient.save()

@@ -9,6 +9,13 @@ from typing import Any
 
 from closeloop.practices.choices import Skill, Team, Urgency
 
+#: Category codes other modules rely on (the seeded categories; practices keep the codes).
+TELEHEALTH_CATEGORY = "telehealth_access"
+INTAKE_CATEGORY = "new_patient_intake"
+INSURANCE_CATEGORY = "insurance_info"
+REFERRAL_CATEGORY = "referral_document_status"
+COMPLAINT_CATEGORY = "complaint_review"
+
 DEFAULT_CATEGORIES: list[dict[str, Any]] = [
     {
         "code": "scheduling",

@@ -151,6 +151,17 @@ class Practice(models.Model):
     emergency_script_es = models.TextField(
         "emergency script (Spanish)", default=DEFAULT_EMERGENCY_SCRIPT_ES
     )
+    #: The EHR's FHIR R4 endpoint; when set, the worker pulls appointments periodically.
+    fhir_base_url = models.URLField("FHIR base URL", blank=True)
+    fhir_token = models.CharField("FHIR bearer token", max_length=500, blank=True)
+    #: When the last periodic FHIR sync was claimed (the sweep's claim column).
+    fhir_sync_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: A telehealth-access item linked to an appointment is due this long before the visit.
+    telehealth_margin_minutes = models.PositiveIntegerField(default=30)
+    #: The pre-visit telehealth check comes due this many hours before the visit.
+    telehealth_check_hours = models.PositiveIntegerField(default=24)
+    #: Appointments this many days ahead are checked for missed-appointment risk.
+    risk_window_days = models.PositiveSmallIntegerField(default=7)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PracticeQuerySet.as_manager()

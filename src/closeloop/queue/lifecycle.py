@@ -21,6 +21,7 @@ from django.utils import timezone
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.patients.models import Patient
 from closeloop.practices.choices import Role, Team, Urgency
+from closeloop.practices.defaults import TELEHEALTH_CATEGORY
 from closeloop.practices.models import LANGUAGE_CODE_RE, Category, Practice
 from closeloop.practices.selectors import staff_profile, user_serves
 from closeloop.queue.models import (
@@ -111,6 +112,8 @@ def available_actions(item: SupportItem) -> set[str]:
         actions.add("escalate")
     if item.patient_candidates:
         actions.add("link_patient")
+    if status in OPEN_STATUSES and item.patient_id is not None:
+        actions.add("link_appointment")
     if status == Status.IN_PROGRESS:
         actions.discard("start")
     return actions
@@ -142,7 +145,7 @@ class _Change:
                 self.values[field] = {"old": old_code, "new": new_code}
                 self.item.category = value
             return
-        attname = f"{field}_id" if field in ("owner", "patient") else field
+        attname = f"{field}_id" if field in ("owner", "patient", "appointment") else field
         old = getattr(self.item, attname)
         new = value.pk if isinstance(value, Model) else value
         if old == new:
@@ -704,7 +707,61 @@ def item_categorize(
     if team != item.team:
         change.set("team", team)
         change.set("owner", None)
+    _set_appointment_due(change, item)
     return change.save(code=EventCode.CATEGORIZED, actor=actor, now=now)
+
+
+# --- appointments ------------------------------------------------------------------------------
+
+
+def appointment_due(item: SupportItem) -> datetime | None:
+    """When a telehealth-access item must be done: the practice's margin before its linked,
+    still-booked appointment. Other items (and past or cancelled visits) have no such time."""
+    appointment = item.appointment
+    if appointment is None or item.category.code != TELEHEALTH_CATEGORY:
+        return None
+    if not appointment.is_active:
+        return None
+    return appointment.start - timedelta(minutes=item.practice.telehealth_margin_minutes)
+
+
+def _set_appointment_due(change: _Change, item: SupportItem) -> None:
+    due = appointment_due(item)
+    if due != item.appointment_due_at:
+        change.set("appointment_due_at", due)
+        change.quiet("appointment_alerted_at", None)
+
+
+@transaction.atomic
+def item_link_appointment(*, item: SupportItem, actor: Any, appointment: Any) -> SupportItem:
+    """Say which visit the item is about; a telehealth item becomes due before it."""
+    now = timezone.now()
+    item = _locked(item, actor)
+    _require_open(item)
+    if appointment.practice_id != item.practice_id:
+        raise LifecycleError("bad_appointment", "The appointment belongs to another practice.")
+    if item.patient_id is not None and appointment.patient_id != item.patient_id:
+        raise LifecycleError("bad_appointment", "That appointment is another patient's.")
+    change = _Change(item)
+    change.set("appointment", appointment)
+    _set_appointment_due(change, item)
+    return change.save(code=EventCode.APPOINTMENT_LINKED, actor=actor, now=now)
+
+
+def items_follow_appointment(appointment: Any) -> int:
+    """The EHR moved or cancelled a visit: open items linked to it get their new due time."""
+    now = timezone.now()
+    moved = 0
+    linked = SupportItem.objects.filter(appointment=appointment, status__in=OPEN_STATUSES)
+    for item in linked.select_for_update(of=("self",)).select_related("category", "practice"):
+        item.appointment = appointment
+        change = _Change(item)
+        _set_appointment_due(change, item)
+        if change.values:
+            change.values["appointment_status"] = {"old": None, "new": appointment.status}
+            change.save(code=EventCode.APPOINTMENT_CHANGED, actor=None, now=now)
+            moved += 1
+    return moved
 
 
 # --- deadline work (the follow-up sweep) --------------------------------------------------------
@@ -723,6 +780,17 @@ DEADLINES: dict[str, tuple[str, str, str]] = {
         EventCode.FIRST_RESPONSE_LATE,
     ),
     "resolution": ("resolution_alerted_at", "resolution_due_at", EventCode.RESOLUTION_LATE),
+    "before_appointment": (
+        "appointment_alerted_at",
+        "appointment_due_at",
+        EventCode.BEFORE_APPOINTMENT,
+    ),
+}
+
+#: Deadlines that escalate the item to supervisors when they pass.
+ESCALATING_DEADLINES: dict[str, str] = {
+    "promise_escalation": "The promised update time passed without contact.",
+    "before_appointment": "Still open shortly before the patient's appointment.",
 }
 
 
@@ -757,11 +825,11 @@ def item_claim_deadline(*, item_id: int, kind: str, now: datetime) -> SupportIte
     item = SupportItem.objects.select_related("practice", "category").get(pk=item_id)
     due = getattr(item, due_field)
     changes = {"due": {"old": None, "new": _jsonable(due)}}
-    if kind == "promise_escalation" and not item.escalated:
+    if kind in ESCALATING_DEADLINES and not item.escalated:
         changes["escalated"] = {"old": False, "new": True}
         item.escalated = True
         item.escalated_at = now
-        item.escalation_reason = "The promised update time passed without contact."
+        item.escalation_reason = ESCALATING_DEADLINES[kind]
         item.save(update_fields=["escalated", "escalated_at", "escalation_reason"])
     _record(item, code=code, actor=None, now=now, changes=changes)
     return item

@@ -76,6 +76,9 @@ class EventCode(models.TextChoices):
     PROMISE_ESCALATED = "item.promise_escalated", "Broken promise escalated"
     FIRST_RESPONSE_LATE = "item.first_response_late", "First response target passed"
     RESOLUTION_LATE = "item.resolution_late", "Resolution target passed"
+    APPOINTMENT_LINKED = "item.appointment_linked", "Linked to an appointment"
+    APPOINTMENT_CHANGED = "item.appointment_changed", "The appointment changed"
+    BEFORE_APPOINTMENT = "item.before_appointment", "Still open shortly before the appointment"
 
 
 class SupportItemQuerySet(TenantQuerySet["SupportItem"]):
@@ -150,6 +153,19 @@ class SupportItem(models.Model):
     escalation_reason = models.TextField(blank=True)
     repeat_contact_count = models.PositiveIntegerField(default=0)
 
+    #: The visit this item is about (e.g. a telehealth link that must work before it).
+    appointment = models.ForeignKey(
+        "appointments.Appointment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+    )
+    #: A telehealth-access item linked to an upcoming appointment is due this long before the
+    #: visit (the practice's margin); the sweep escalates it if still open then.
+    appointment_due_at = models.DateTimeField(null=True, blank=True)
+    appointment_alerted_at = models.DateTimeField(null=True, blank=True)
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -198,6 +214,10 @@ class SupportItem(models.Model):
                     "resolution_due_at",
                 ],
                 name="item_resolution_due_idx",
+            ),
+            models.Index(
+                fields=["appointment_alerted_at", "status", "appointment_due_at"],
+                name="item_appointment_due_idx",
             ),
         ]
 
@@ -268,6 +288,7 @@ class AlertKind(models.TextChoices):
     PROMISE_ESCALATED = "promise_escalated", "Broken promise escalated to supervisors"
     FIRST_RESPONSE_LATE = "first_response_late", "First response is late"
     RESOLUTION_LATE = "resolution_late", "Resolution target passed"
+    BEFORE_APPOINTMENT = "before_appointment", "Still open shortly before the appointment"
 
 
 class StaffAlert(models.Model):

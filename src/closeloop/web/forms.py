@@ -6,7 +6,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from closeloop.appointments.models import Appointment
+from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.lib.ids import MAX_ID
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.patients.models import Patient
@@ -182,6 +185,25 @@ class LinkPatientForm(ItemForm):
         )
         self.fields["patient"].label_from_instance = (  # type: ignore[attr-defined]
             lambda p: f"{p.full_name} · {p.date_of_birth or 'no DOB'} · MRN {p.mrn or '—'}"
+        )
+
+
+class LinkAppointmentForm(ItemForm):
+    appointment = forms.ModelChoiceField(
+        queryset=Appointment.objects.none(), label="Which visit is this about?"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["appointment"]
+        field.queryset = upcoming_for_patient(  # type: ignore[attr-defined]
+            self.item.patient_id, timezone.now()
+        )
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            lambda a: (
+                f"{timezone.localtime(a.start):%a %b %-d, %-I:%M %p} · "
+                f"{a.kind or 'Appointment'} · {a.get_mode_display()}"
+            )
         )
 
 

@@ -152,6 +152,14 @@ ACTIONS: dict[str, Action] = {
             ),
         ),
         Action(
+            "link_appointment",
+            "Link to the visit",
+            forms.LinkAppointmentForm,
+            lambda item, user, data: lifecycle.item_link_appointment(
+                item=item, actor=user, appointment=data["appointment"]
+            ),
+        ),
+        Action(
             "reopen",
             "Reopen",
             forms.ReasonForm,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_GET, require_POST
 
+from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.messaging.services import render as render_template
 from closeloop.practices.models import CategoryScript
 from closeloop.queue.lifecycle import LifecycleError, available_actions
@@ -25,6 +26,7 @@ from closeloop.web.http import HtmxHttpRequest
 from closeloop.web.item_actions import ACTIONS
 
 ITEM_TEMPLATE = "web/item.html"
+APPOINTMENTS_SHOWN = 5
 
 
 def _scripts(item: SupportItem, user: Any, update_at: Any) -> list[tuple[str, str]]:
@@ -72,6 +74,14 @@ def _context(
     suggested = suggest_update_time(item).astimezone(zone)
     initial = _initial(item, suggested)
     offered = available_actions(item)
+    now = timezone.now()
+    appointments = (
+        list(upcoming_for_patient(item.patient_id, now)[:APPOINTMENTS_SHOWN])
+        if item.patient_id
+        else []
+    )
+    if not appointments:
+        offered.discard("link_appointment")
     forms = {
         name: bound if name == failed and bound is not None
         else action.form(item=item, initial=initial.get(name), prefix=name)
@@ -93,7 +103,8 @@ def _context(
         "actions": ACTIONS,
         "failed": failed,
         "error": error,
-        "now": timezone.now(),
+        "now": now,
+        "appointments": appointments,
     }
 
 

@@ -8,11 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.queue.models import OPEN_STATUSES, EventCode, SupportItem, TimelineEvent
 from closeloop.web import timeline
 from closeloop.web.access import get_patient_or_404
+
+APPOINTMENTS_SHOWN = 10
 
 
 @login_required
@@ -32,6 +36,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-at")[:50]
     )
     zone = ZoneInfo(patient.practice.timezone)
+    appointments = upcoming_for_patient(patient.pk, timezone.now())[:APPOINTMENTS_SHOWN]
     return render(
         request,
         "web/patient.html",
@@ -42,5 +47,6 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "repeat_contacts": items.aggregate(n=Sum("repeat_contact_count"))["n"] or 0,
             "contacts": list(zip(contacts, timeline.describe(contacts, zone), strict=True)),
             "zone": zone,
+            "appointments": list(appointments),
         },
     )

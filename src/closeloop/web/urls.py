@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from closeloop.web import intake_views, item_views, patient_views, views
+from closeloop.web import appointment_views, intake_views, item_views, patient_views, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
@@ -11,6 +11,17 @@ urlpatterns = [
     path("log/suggest/", intake_views.suggest, name="log_suggest"),
     path("patients/lookup/", intake_views.patient_lookup, name="patient_lookup"),
     path("patients/<int:pk>/", patient_views.patient_detail, name="patient"),
+    path("appointments/", appointment_views.appointments, name="appointments"),
+    path(
+        "appointments/<int:pk>/check/<slug:step>/",
+        appointment_views.check_step,
+        name="appointment_check",
+    ),
+    path(
+        "appointments/<int:pk>/patient/",
+        appointment_views.confirm_patient,
+        name="appointment_patient",
+    ),
     path("items/<int:pk>/", item_views.item_detail, name="item"),
     path("items/<int:pk>/message/preview/", item_views.message_preview, name="message_preview"),
     path("items/<int:pk>/<slug:action>/", item_views.item_action, name="item_action"),

@@ -1,0 +1,172 @@
+"""Reading appointments from a FHIR R4 server, and from FHIR JSON files.
+
+Search: ``GET {base}/Appointment?date=ge{from}&date=lt{to}&_include=Appointment:patient``,
+following the Bundle's ``next`` links (same origin only: the bearer token never leaves the
+EHR). Patients the server did not include are read one by one (``GET {base}/Patient/{id}``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import requests
+
+from closeloop.appointments.fhir import Batch, appointment_record
+from closeloop.appointments.importer import ImportSummary, import_records
+from closeloop.appointments.models import Source
+from closeloop.practices.models import Practice
+
+TIMEOUT = 30
+PAGE_SIZE = 100
+MAX_PAGES = 10_000
+
+
+class FhirFetchError(RuntimeError):
+    """The server could not be read; the message says which request and why."""
+
+
+class FhirClient:
+    def __init__(self, base_url: str, token: str = "", session: Any = None) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise FhirFetchError(f"not an http(s) URL: {base_url!r}")
+        self.base_url = base_url.rstrip("/")
+        self.origin = (parts.scheme, parts.netloc)
+        self.session = session or requests.Session()
+        self.session.headers["Accept"] = "application/fhir+json, application/json"
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+        self._patients: dict[str, dict[str, Any] | None] = {}
+
+    def get(self, url: str) -> dict[str, Any]:
+        parts = urlsplit(url)
+        if (parts.scheme, parts.netloc) != self.origin:
+            raise FhirFetchError(f"refusing to follow a link to another server: {url}")
+        try:
+            response = self.session.get(url, timeout=TIMEOUT)
+        except requests.RequestException as exc:
+            raise FhirFetchError(f"GET {url}: {exc.__class__.__name__}") from None
+        if response.status_code != 200:
+            raise FhirFetchError(f"GET {url}: HTTP {response.status_code}")
+        try:
+            data = response.json()
+        except ValueError:
+            raise FhirFetchError(f"GET {url}: the response is not JSON") from None
+        if not isinstance(data, dict):
+            raise FhirFetchError(f"GET {url}: the response is not a FHIR resource")
+        return data
+
+    def search_appointments(self, start: date, end: date) -> Iterator[dict[str, Any]]:
+        """Bundles of the search, page by page."""
+        query = urlencode(
+            [
+                ("date", f"ge{start.isoformat()}"),
+                ("date", f"lt{end.isoformat()}"),
+                ("_include", "Appointment:patient"),
+                ("_count", str(PAGE_SIZE)),
+            ]
+        )
+        url: str | None = f"{self.base_url}/Appointment?{query}"
+        seen: set[str] = set()
+        while url and len(seen) < MAX_PAGES:
+            if url in seen:
+                raise FhirFetchError(f"the server's next link loops back to {url}")
+            seen.add(url)
+            bundle = self.get(url)
+            if bundle.get("resourceType") != "Bundle":
+                raise FhirFetchError(f"GET {url}: expected a Bundle")
+            yield bundle
+            url = next(
+                (
+                    link.get("url")
+                    for link in bundle.get("link", [])
+                    if isinstance(link, dict) and link.get("relation") == "next"
+                ),
+                None,
+            )
+
+    def remember(self, patients: dict[str, dict[str, Any]]) -> None:
+        self._patients.update(patients)
+
+    def patient(self, patient_id: str) -> dict[str, Any] | None:
+        if patient_id not in self._patients:
+            try:
+                self._patients[patient_id] = self.get(f"{self.base_url}/Patient/{patient_id}")
+            except FhirFetchError:
+                self._patients[patient_id] = None  # matched from the reference alone
+        return self._patients[patient_id]
+
+
+Progress = Callable[[int], None]
+
+
+def import_batch(
+    practice: Practice,
+    batch: Batch,
+    summary: ImportSummary,
+    *,
+    fetch_patient: Callable[[str], dict[str, Any] | None] | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    summary.rejected.extend(batch.rejected)
+    for kind, n in batch.skipped.items():
+        summary.skipped[kind] = summary.skipped.get(kind, 0) + n
+
+    def patients(patient_id: str) -> dict[str, Any] | None:
+        if patient_id in batch.patients:
+            return batch.patients[patient_id]
+        return fetch_patient(patient_id) if fetch_patient else None
+
+    def builder(data: dict[str, Any]) -> Callable[[], Any]:
+        return lambda: appointment_record(data, patients, batch.full_urls)
+
+    records = ((where, builder(data)) for where, data in batch.appointments)
+    return import_records(practice, records, Source.FHIR, summary, progress)
+
+
+def read_files(paths: list[Path]) -> Batch:
+    batch = Batch()
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            batch.rejected.append((str(path), f"cannot read the file ({exc.strerror})"))
+            continue
+        except UnicodeDecodeError:
+            batch.rejected.append((str(path), "not UTF-8 text"))
+            continue
+        except json.JSONDecodeError as exc:
+            batch.rejected.append(
+                (str(path), f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+            )
+            continue
+        batch.add(data, path.name)
+    return batch
+
+
+def import_files(
+    practice: Practice, paths: list[Path], progress: Progress | None = None
+) -> ImportSummary:
+    return import_batch(practice, read_files(paths), ImportSummary(), progress=progress)
+
+
+def import_from_server(
+    practice: Practice,
+    client: FhirClient,
+    start: date,
+    end: date,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    summary = ImportSummary()
+    for page, bundle in enumerate(client.search_appointments(start, end), start=1):
+        batch = Batch()
+        batch.add(bundle, f"page {page}")
+        # Patients included on one page are referenced from later pages too.
+        client.remember(batch.patients)
+        import_batch(practice, batch, summary, fetch_patient=client.patient, progress=progress)
+    return summary

@@ -1,0 +1,127 @@
+"""Missed-appointment risk and telehealth-before-the-visit: the rules, in one place.
+
+An appointment is **at risk** at a moment T when its patient has, at T, an item that is
+
+* open (contact made before T, not resolved by T) in the new-patient intake, insurance,
+  referral/document or telehealth-access categories, or
+* a message nobody answered yet (a voicemail, text, email, portal or web-form contact with no
+  first response by T).
+
+Upcoming appointments are judged now; past ones at their start time, so the metric can tell
+how many at-risk appointments were actually missed (EHR status ``noshow``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+
+from closeloop.appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
+from closeloop.practices.choices import Channel
+from closeloop.practices.defaults import (
+    INSURANCE_CATEGORY,
+    INTAKE_CATEGORY,
+    REFERRAL_CATEGORY,
+    TELEHEALTH_CATEGORY,
+)
+from closeloop.queue.models import SupportItem
+
+RISK_CATEGORIES = (INTAKE_CATEGORY, INSURANCE_CATEGORY, REFERRAL_CATEGORY, TELEHEALTH_CATEGORY)
+MESSAGE_CHANNELS = (Channel.VOICEMAIL, Channel.SMS, Channel.EMAIL, Channel.PORTAL, Channel.WEB_FORM)
+
+
+def risky_items(as_of: Any) -> Q:
+    """Items that put an appointment at risk at ``as_of`` (a datetime or ``F("start")`` of the
+    appointment being judged, through ``OuterRef``)."""
+    open_then = Q(first_contact_at__lte=as_of) & (
+        Q(resolved_at__isnull=True) | Q(resolved_at__gt=as_of)
+    )
+    unanswered = Q(channel__in=MESSAGE_CHANNELS) & (
+        Q(first_response_at__isnull=True) | Q(first_response_at__gt=as_of)
+    )
+    return open_then & (Q(category__code__in=RISK_CATEGORIES) | unanswered)
+
+
+def at_risk_condition(as_of: Any) -> Exists:
+    return Exists(SupportItem.objects.filter(risky_items(as_of), patient_id=OuterRef("patient_id")))
+
+
+def upcoming(
+    appointments: QuerySet[Appointment], now: datetime, days: int
+) -> QuerySet[Appointment]:
+    return appointments.filter(
+        status__in=ACTIVE_STATUSES, start__gt=now, start__lte=now + timedelta(days=days)
+    )
+
+
+def at_risk_upcoming(
+    appointments: QuerySet[Appointment], now: datetime, days: int
+) -> QuerySet[Appointment]:
+    """Upcoming appointments (next ``days``) at risk now, soonest first."""
+    return (
+        upcoming(appointments, now, days)
+        .filter(at_risk_condition(now))
+        .select_related("patient", "practice")
+        .order_by("start", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Reason:
+    item_id: int
+    text: str
+
+
+def reasons_for(appointments: list[Appointment], now: datetime) -> dict[int, list[Reason]]:
+    """Why each appointment is at risk: its patient's risky items, in one query."""
+    patient_ids = {a.patient_id for a in appointments if a.patient_id}
+    items = (
+        SupportItem.objects.filter(risky_items(now), patient_id__in=patient_ids)
+        .select_related("category")
+        .order_by("first_contact_at")
+    )
+    by_patient: dict[int, list[Reason]] = {}
+    for item in items:
+        unanswered = item.channel in MESSAGE_CHANNELS and item.first_response_at is None
+        if item.category.code in RISK_CATEGORIES:
+            text = f"Open {item.category.name.lower()} item"
+        else:
+            text = "Unanswered message"
+        if unanswered and item.category.code in RISK_CATEGORIES:
+            text += ", not yet answered"
+        by_patient.setdefault(item.patient_id or 0, []).append(Reason(item.pk, text))
+    return {a.pk: by_patient.get(a.patient_id or 0, []) for a in appointments}
+
+
+def risk_counts(
+    appointments: QuerySet[Appointment], start: datetime, end: datetime
+) -> dict[str, int]:
+    """Appointments in [start, end) that were at risk at their start time, and how many of
+    those the EHR marked as no-shows (one aggregate query)."""
+    judged = appointments.filter(start__gte=start, start__lt=end).exclude(
+        status__in=(AppointmentStatus.CANCELLED, AppointmentStatus.ENTERED_IN_ERROR)
+    )
+    flagged = judged.annotate(risky=at_risk_condition(OuterRef("start"))).filter(risky=True)
+    counts = flagged.aggregate(
+        at_risk=Count("pk"),
+        missed=Count("pk", filter=Q(status=AppointmentStatus.NOSHOW)),
+    )
+    counts["appointments"] = judged.count()
+    counts["missed_total"] = judged.filter(status=AppointmentStatus.NOSHOW).count()
+    return counts
+
+
+def telehealth_before_visit(items: QuerySet[SupportItem]) -> dict[str, int]:
+    """Telehealth-access items linked to an appointment: how many were resolved before the
+    visit started (count and of how many). One aggregate query."""
+    linked = items.filter(category__code=TELEHEALTH_CATEGORY, appointment__isnull=False)
+    return linked.aggregate(
+        linked=Count("pk"),
+        resolved_before=Count(
+            "pk",
+            filter=Q(resolved_at__isnull=False, resolved_at__lte=F("appointment__start")),
+        ),
+    )

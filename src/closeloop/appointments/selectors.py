@@ -1,0 +1,51 @@
+"""Reading appointments, always within the practices the user serves."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+
+from closeloop.appointments.models import ACTIVE_STATUSES, Appointment, Match, Mode
+from closeloop.lib.ids import parse_id
+
+#: How far back "upcoming" reaches: a visit that started an hour ago is still today's concern.
+RECENT = timedelta(hours=2)
+
+
+def appointments_for_user(user: Any) -> QuerySet[Appointment]:
+    return Appointment.objects.for_user(user).select_related("practice", "patient")
+
+
+def get_appointment_for_user(user: Any, pk: Any) -> Appointment:
+    """The appointment, or ``Appointment.DoesNotExist`` when missing *or* another practice's."""
+    if parse_id(pk) is None:
+        raise Appointment.DoesNotExist
+    return appointments_for_user(user).get(pk=pk)
+
+
+def upcoming_for_patient(patient_id: int | None, now: datetime) -> QuerySet[Appointment]:
+    """The patient's visits still to come (or just begun), soonest first."""
+    if patient_id is None:
+        return Appointment.objects.none()
+    return Appointment.objects.filter(
+        patient_id=patient_id, status__in=ACTIVE_STATUSES, start__gte=now - RECENT
+    ).order_by("start", "pk")
+
+
+def telehealth_upcoming(
+    appointments: QuerySet[Appointment], now: datetime, days: int
+) -> QuerySet[Appointment]:
+    return appointments.filter(
+        mode=Mode.TELEHEALTH,
+        status__in=ACTIVE_STATUSES,
+        start__gte=now - RECENT,
+        start__lte=now + timedelta(days=days),
+    ).order_by("start", "pk")
+
+
+def needing_match(appointments: QuerySet[Appointment], now: datetime) -> QuerySet[Appointment]:
+    return appointments.filter(
+        match=Match.DOUBTFUL, patient__isnull=True, start__gte=now - RECENT
+    ).order_by("start", "pk")

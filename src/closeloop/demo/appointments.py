@@ -1,0 +1,203 @@
+"""Demo appointments: FHIR R4 Bundles generated from the demo's patients and imported through
+the same code as a real EHR's (``closeloop.appointments.client.import_batch``).
+
+Most patients are matched by MRN; some carry only name, birth date and phone; a few are new
+to Closeloop; one shares a name and birth date with a demo patient but not the phone, so the
+"patient to confirm" list has an entry. Past visits are attended, missed or cancelled; upcoming
+ones are booked, about a quarter by video. Open telehealth items are linked to their patient's
+next video visit, so telehealth deadlines and the risk page show real data.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+from faker import Faker
+
+from closeloop.appointments.client import import_batch
+from closeloop.appointments.fhir import Batch
+from closeloop.appointments.importer import ImportSummary
+from closeloop.appointments.models import Appointment, Mode
+from closeloop.appointments.rules import risky_items
+from closeloop.appointments.selectors import upcoming_for_patient
+from closeloop.patients.models import Patient
+from closeloop.practices.defaults import TELEHEALTH_CATEGORY
+from closeloop.practices.models import Practice
+from closeloop.queue import lifecycle
+from closeloop.queue.models import OPEN_STATUSES, SupportItem
+
+MR = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}]}
+VISIT_TYPES = [
+    ("FOLLOWUP", "Follow-up visit"),
+    ("ROUTINE", "Annual check-up"),
+    ("CHECKUP", "Cleaning and exam"),
+    ("ROUTINE", "New patient visit"),
+]
+
+
+def fhir_patient(patient: Patient, *, ehr_id: str, with_mrn: bool = True) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resourceType": "Patient",
+        "id": ehr_id,
+        "name": [{"use": "official", "family": patient.last_name, "given": [patient.first_name]}],
+        "communication": [
+            {"language": {"coding": [{"code": patient.preferred_language}]}, "preferred": True}
+        ],
+    }
+    if with_mrn and patient.mrn:
+        resource["identifier"] = [{"type": MR, "value": patient.mrn}]
+    if patient.date_of_birth:
+        resource["birthDate"] = patient.date_of_birth.isoformat()
+    if patient.phone:
+        resource["telecom"] = [{"system": "phone", "value": patient.phone, "use": "mobile"}]
+    return resource
+
+
+def fhir_appointment(
+    ehr_id: str,
+    patient_ref: str,
+    start: datetime,
+    status: str,
+    telehealth: bool,
+    rng: random.Random,
+) -> dict[str, Any]:
+    code, display = rng.choice(VISIT_TYPES)
+    service = (
+        {"coding": [{"code": "telehealth", "display": "Telehealth video visit"}]}
+        if telehealth
+        else {"coding": [{"code": code.lower(), "display": display}]}
+    )
+    return {
+        "resourceType": "Appointment",
+        "id": ehr_id,
+        "status": status,
+        "serviceType": [service],
+        "appointmentType": {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0276", "code": code}]
+        },
+        "start": start.isoformat(),
+        "end": (start + timedelta(minutes=30)).isoformat(),
+        "participant": [{"actor": {"reference": patient_ref}, "status": "accepted"}],
+    }
+
+
+def _slot(rng: random.Random, practice: Practice, day_offset: int, now: datetime) -> datetime:
+    calendar = practice.calendar()
+    local_day = (now.astimezone(calendar.tz) + timedelta(days=day_offset)).date()
+    intervals = calendar.day_intervals(local_day)
+    if not intervals:
+        return _slot(rng, practice, day_offset + 1, now)
+    opens, closes = intervals[0][0], intervals[-1][1]
+    slots = int((closes - opens).total_seconds() // 1800) - 1
+    return opens + timedelta(minutes=30 * rng.randint(0, max(0, slots)))
+
+
+def practice_bundle(
+    practice: Practice, patients: list[Patient], rng: random.Random, now: datetime
+) -> dict[str, Any]:
+    """A collection Bundle for one practice: patients and ~8 weeks back, 2 weeks ahead."""
+    fake = Faker("en_US")
+    fake.seed_instance(rng.randint(0, 2**31))
+    open_telehealth = set(
+        SupportItem.objects.filter(
+            practice=practice, status__in=OPEN_STATUSES, category__code=TELEHEALTH_CATEGORY
+        ).values_list("patient_id", flat=True)
+    )
+    # Patients with something open are the ones whose visits the risk page is about.
+    with_open_items = set(
+        SupportItem.objects.filter(
+            risky_items(now), practice=practice, status__in=OPEN_STATUSES
+        ).values_list("patient_id", flat=True)
+    )
+    resources: list[dict[str, Any]] = []
+    refs: dict[int, str] = {}
+    for n, patient in enumerate(patients):
+        ehr_id = f"{practice.slug}-pt-{patient.pk}"
+        # One in five without an MRN: matched on name, birth date and phone instead.
+        resources.append(fhir_patient(patient, ehr_id=ehr_id, with_mrn=n % 5 != 0))
+        refs[patient.pk] = f"Patient/{ehr_id}"
+    newcomers = []
+    for n in range(4):
+        newcomer = {
+            "resourceType": "Patient",
+            "id": f"{practice.slug}-new-{n}",
+            "name": [{"family": fake.last_name(), "given": [fake.first_name()]}],
+            "birthDate": fake.date_of_birth(minimum_age=18, maximum_age=80).isoformat(),
+            "telecom": [{"system": "phone", "value": f"+1312555{rng.randint(2000, 2999)}"}],
+        }
+        resources.append(newcomer)
+        newcomers.append(f"Patient/{newcomer['id']}")
+    # Same name and birth date as a demo patient, another phone: staff must confirm.
+    twin = next(p for p in patients if p.date_of_birth)
+    lookalike = fhir_patient(twin, ehr_id=f"{practice.slug}-lookalike", with_mrn=False)
+    lookalike["telecom"] = [{"system": "phone", "value": "+13125553999", "use": "mobile"}]
+    resources.append(lookalike)
+
+    count = 0
+
+    def add(ref: str, day: int, telehealth: bool | None = None, booked: bool = False) -> None:
+        nonlocal count
+        count += 1
+        start = _slot(rng, practice, day, now)
+        video = rng.random() < 0.25 if telehealth is None else telehealth
+        if start < now:
+            status = rng.choices(["fulfilled", "noshow", "cancelled"], weights=[85, 9, 6])[0]
+        else:
+            status = "cancelled" if rng.random() < 0.04 and not booked else "booked"
+        resources.append(
+            fhir_appointment(f"{practice.slug}-ap-{count}", ref, start, status, video, rng)
+        )
+
+    for patient in patients:
+        if rng.random() < 0.5:
+            add(refs[patient.pk], rng.randint(-56, -1))
+        if patient.pk in open_telehealth:
+            add(refs[patient.pk], rng.randint(1, 5), telehealth=True, booked=True)
+        elif patient.pk in with_open_items:
+            add(refs[patient.pk], rng.randint(1, 7), booked=True)
+        elif rng.random() < 0.2:
+            add(refs[patient.pk], rng.randint(1, 14))
+    for ref in newcomers:
+        add(ref, rng.randint(1, 10))
+    add(f"Patient/{lookalike['id']}", 3)
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": f"urn:uuid:{r['resourceType']}-{r['id']}", "resource": r} for r in resources
+        ],
+    }
+
+
+def seed_appointments(rng: random.Random) -> ImportSummary:
+    now = timezone.now()
+    summary = ImportSummary()
+    for practice in Practice.objects.order_by("pk"):
+        patients = list(Patient.objects.filter(practice=practice).order_by("pk"))
+        if not patients:
+            continue
+        batch = Batch()
+        batch.add(practice_bundle(practice, patients, rng, now), f"demo-{practice.slug}.json")
+        import_batch(practice, batch, summary)
+    _link_telehealth_items(now, rng)
+    return summary
+
+
+def _link_telehealth_items(now: datetime, rng: random.Random) -> None:
+    items = SupportItem.objects.filter(
+        status__in=OPEN_STATUSES, category__code=TELEHEALTH_CATEGORY, patient__isnull=False
+    ).select_related("practice", "category")
+    for item in items:
+        visit = (
+            upcoming_for_patient(item.patient_id, now)
+            .filter(mode=Mode.TELEHEALTH, start__gt=now)
+            .first()
+        )
+        if visit is None:
+            continue
+        lifecycle.item_link_appointment(item=item, actor=None, appointment=visit)
+        if rng.random() < 0.5:
+            Appointment.objects.filter(pk=visit.pk).update(link_sent_at=now)

@@ -1,0 +1,135 @@
+"""The appointments page: visits at risk, pre-visit telehealth checks, patients to confirm."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from closeloop.appointments import rules, selectors
+from closeloop.appointments.models import Appointment
+from closeloop.appointments.services import (
+    CHECK_LABELS,
+    AppointmentError,
+    appointment_check_step,
+    appointment_confirm_patient,
+)
+from closeloop.lib.ids import parse_id
+from closeloop.patients.models import Patient
+from closeloop.practices.models import Practice
+from closeloop.web.http import HtmxHttpRequest
+
+TABS = (
+    ("risk", "At risk"),
+    ("telehealth", "Telehealth checks"),
+    ("match", "Patient to confirm"),
+)
+LIST_LIMIT = 200
+
+
+def _get_appointment_or_404(request: HtmxHttpRequest, pk: Any) -> Appointment:
+    try:
+        return selectors.get_appointment_for_user(request.user, pk)
+    except Appointment.DoesNotExist:
+        raise Http404("No such appointment") from None
+
+
+@login_required
+@require_GET
+def appointments(request: HtmxHttpRequest) -> HttpResponse:
+    practices = list(Practice.objects.for_user(request.user).order_by("name"))
+    practice = next((p for p in practices if p.slug == request.GET.get("practice")), None)
+    tab = request.GET.get("tab", "risk")
+    if tab not in dict(TABS):
+        tab = "risk"
+    now = timezone.now()
+    scope = selectors.appointments_for_user(request.user)
+    if practice is not None:
+        scope = scope.filter(practice=practice)
+    # One look-ahead for the page: the selected practice's, else the longest of the user's.
+    days = (
+        practice.risk_window_days
+        if practice
+        else max((p.risk_window_days for p in practices), default=7)
+    )
+    context: dict[str, Any] = {
+        "practices": practices,
+        "practice": practice,
+        "tab": tab,
+        "tabs": TABS,
+        "days": days,
+        "now": now,
+        "check_labels": CHECK_LABELS,
+    }
+    if tab == "risk":
+        rows = list(rules.at_risk_upcoming(scope, now, days)[:LIST_LIMIT])
+        reasons = rules.reasons_for(rows, now)
+        context["rows"] = [(a, reasons[a.pk]) for a in rows]
+        last_30 = rules.risk_counts(scope, now - timedelta(days=30), now)
+        context["history"] = last_30
+    elif tab == "telehealth":
+        context["rows"] = list(selectors.telehealth_upcoming(scope, now, days)[:LIST_LIMIT])
+    else:
+        rows = list(selectors.needing_match(scope, now)[:LIST_LIMIT])
+        ids = {pk for a in rows for pk in a.patient_candidates}
+        candidates = Patient.objects.for_user(request.user).in_bulk(ids)
+        context["rows"] = [
+            (a, [candidates[pk] for pk in a.patient_candidates if pk in candidates]) for a in rows
+        ]
+    zone = (
+        ZoneInfo(practice.timezone)
+        if practice
+        else (ZoneInfo(practices[0].timezone) if practices else UTC)
+    )
+    with timezone.override(zone):
+        return render(request, "web/appointments.html", context)
+
+
+def _back(request: HtmxHttpRequest, tab: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(f"/appointments/?tab={tab}")
+
+
+@login_required
+@require_POST
+def check_step(request: HtmxHttpRequest, pk: int, step: str) -> HttpResponse:
+    appointment = _get_appointment_or_404(request, pk)
+    if step not in CHECK_LABELS:
+        raise Http404("No such checklist step")
+    try:
+        appointment_check_step(appointment=appointment, actor=request.user, step=step)
+    except AppointmentError as exc:
+        return HttpResponse(exc.message, status=422, content_type="text/plain")
+    return _back(request, "telehealth")
+
+
+@login_required
+@require_POST
+def confirm_patient(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    appointment = _get_appointment_or_404(request, pk)
+    choice = request.POST.get("patient", "")
+    patient = None
+    if choice != "new":
+        patient_id = parse_id(choice)
+        if patient_id is None or patient_id not in appointment.patient_candidates:
+            return HttpResponse(
+                "Choose one of the listed patients or “new patient”.",
+                status=422,
+                content_type="text/plain",
+            )
+        patient = Patient.objects.for_user(request.user).filter(pk=patient_id).first()
+        if patient is None:
+            raise Http404("No such patient")
+    try:
+        appointment_confirm_patient(appointment=appointment, actor=request.user, patient=patient)
+    except AppointmentError as exc:
+        return HttpResponse(exc.message, status=422, content_type="text/plain")
+    return _back(request, "match")
