@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "closeloop.queue",
     "closeloop.triage",
     "closeloop.followup",
+    "closeloop.metrics",
     "closeloop.messaging",
     "closeloop.intake",
     "closeloop.webhooks",

@@ -21,6 +21,8 @@ from closeloop.api.auth import TokenAuth
 from closeloop.api.models import IdempotencyRecord
 from closeloop.lib.ids import MAX_ID, parse_id
 from closeloop.messaging import reviews
+from closeloop.metrics.definitions import report
+from closeloop.metrics.scope import ScopeError, scope_from
 from closeloop.patients.models import Patient
 from closeloop.patients.selectors import patient_search
 from closeloop.patients.services import patient_create
@@ -475,3 +477,26 @@ def close(request: HttpRequest, item_id: int) -> Any:
 
 
 api.add_router("/items", actions)
+
+
+# --- metrics ----------------------------------------------------------------------------------
+
+
+@api.get(
+    "/metrics",
+    response={200: s.MetricsOut, **ERRORS},
+    tags=["metrics"],
+    summary="All recovery metrics for a practice (or all yours) and a date range",
+    description="Each metric's exact definition is the docstring of its function in "
+    "`closeloop/metrics/definitions.py` (also in the README). Supervisors and admins only; "
+    "others get 404. The previous equal period is included for comparison.",
+)
+def metrics(request: HttpRequest, filters: Query[s.MetricsQuery]) -> Any:
+    params = {key: ("" if value is None else str(value)) for key, value in filters.dict().items()}
+    try:
+        chosen = scope_from(request.user, params)
+    except Practice.DoesNotExist:
+        raise Http404 from None
+    except ScopeError as exc:
+        raise HttpError(400, str(exc)) from None
+    return report(chosen.scope)

@@ -23,6 +23,7 @@ LanguageCode = str
 # Real UTC offsets lie within -12:00..+14:00; PostgreSQL refuses some beyond that, and far-off
 # years overflow when converted. Anything outside is a typo or an attack: a 422, not a 500.
 _MAX_OFFSET_SECONDS = 14 * 3600
+MAX_OWNER_ID = 2**63 - 1
 
 
 def _reasonable_instant(value: datetime) -> datetime:
@@ -202,3 +203,141 @@ class ResolveIn(Schema):
     outcome: str = Field(min_length=1, max_length=20000)
     patient_confirmed: bool = False
     handed_off_to_id: int | None = Field(None, ge=1, le=2**62)
+
+
+# --- metrics (definitions: closeloop/metrics/definitions.py) -----------------------------------
+
+
+class DistributionOut(Schema):
+    """Business minutes: count, average, nearest-rank median and 90th percentile."""
+
+    count: int
+    average: float | None
+    median: int | None
+    p90: int | None
+
+
+class FirstResponseOut(DistributionOut):
+    unanswered: int
+
+
+class OpenDayOut(Schema):
+    date: date
+    open: int
+    source: str = Field(description="snapshot (end-of-day row) or timeline (rebuilt)")
+
+
+class RepeatItemOut(Schema):
+    item: int
+    repeats: int
+
+
+class RepeatPatientOut(Schema):
+    patient: int
+    repeats: int
+
+
+class RepeatContactsOut(Schema):
+    count: int
+    items: int
+    rate_per_item: float | None
+    top_items: list[RepeatItemOut]
+    top_patients: list[RepeatPatientOut]
+
+
+class TelehealthOut(Schema):
+    linked: int
+    resolved_before: int
+    share: float | None
+
+
+class ComplaintsOut(Schema):
+    total: int
+    escalated: int
+    share: float | None
+
+
+class ReviewRequestsOut(Schema):
+    sent: int
+    withheld: int
+    withheld_by_reason: dict[str, int]
+
+
+class RiskOut(Schema):
+    appointments: int
+    at_risk: int
+    missed: int
+    missed_total: int
+    missed_share: float | None
+
+
+class BrokenPromisesOut(Schema):
+    count: int
+    by_owner: dict[str, int]
+    by_category: dict[str, int]
+
+
+class LanguageAccessOut(Schema):
+    english: DistributionOut
+    other: DistributionOut
+    gap_median: int | None
+
+
+class PersonLoadOut(Schema):
+    user_id: int
+    username: str
+    name: str
+    open: int
+    resolved: int
+    complaints_handled: int
+    open_complaints: int
+
+
+class MetricSetOut(Schema):
+    first_response: FirstResponseOut
+    open_per_day: list[OpenDayOut]
+    repeat_contacts: RepeatContactsOut
+    referral_turnaround: DistributionOut
+    telehealth_before_appointment: TelehealthOut
+    complaint_escalations: ComplaintsOut
+    review_requests: ReviewRequestsOut
+    missed_appointment_risk: RiskOut
+    broken_promises: BrokenPromisesOut
+    language_access: LanguageAccessOut
+    load_per_person: list[PersonLoadOut]
+
+
+class HeadlineOut(Schema):
+    key: str
+    label: str
+    unit: str = Field(description="minutes (business), count, rate or share (0..1)")
+    value: float | None
+    previous: float | None
+    change: float | None
+    better: bool | None
+
+
+class MetricScopeOut(Schema):
+    practices: list[str]
+    start: date
+    end: date
+    previous_start: date
+    previous_end: date
+
+
+class MetricsOut(Schema):
+    scope: MetricScopeOut
+    metrics: MetricSetOut
+    previous: MetricSetOut = Field(description="the same metrics for the equal period before")
+    headlines: list[HeadlineOut]
+
+
+class MetricsQuery(Schema):
+    practice: str | None = Field(None, description="practice slug; all your practices if left out")
+    start: date | None = Field(None, description="first day (default: 30 days before end)")
+    end: date | None = Field(None, description="last day, inclusive (default: yesterday)")
+    team: TeamCode | None = None
+    owner: int | None = Field(None, ge=1, le=MAX_OWNER_ID, description="staff user id")
+    category: str | None = Field(None, max_length=40, description="category code")
+    channel: ChannelCode | None = None
+    language: str | None = Field(None, max_length=3)

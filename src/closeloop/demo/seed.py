@@ -369,9 +369,24 @@ def create_item_history(
     # (broken promises), and the owner catches up late.
     if broken and now - clock.at < timedelta(days=7):
         return item  # a recent broken promise, still waiting to be recovered
+    if rng.random() < 0.07:
+        # The patient calls again before hearing back: a repeat contact on the open item.
+        if not clock.after(30, max(60, interval - 20)):
+            return item
+        item = clock.run(
+            lambda: lifecycle.item_record_repeat_contact(
+                item=item, actor=logger, channel=Channel.PHONE, text="Called again for news."
+            )
+        )
     low, high = (interval + 30, interval + 600) if broken else (20, max(30, interval - 10))
     if not clock.after(low, high):
         return item
+    if broken and item.promised_update_at and item.promised_update_at < clock.at:
+        # What the worker's sweep recorded back then: the promise passed without contact.
+        passed = item.promised_update_at + timedelta(minutes=1)
+        with time_machine.travel(passed, tick=False):
+            lifecycle.item_claim_deadline(item_id=item.pk, kind="promise_due", now=passed)
+        item.refresh_from_db()
     if patient is not None and patient.phone and rng.random() < 0.3:
         # Some loops close by text: the closure template, sent (console backend) at that time.
         item = clock.run(lambda: _text_closure(item, owner))

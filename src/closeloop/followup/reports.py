@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from django.core.mail import send_mail
-from django.db.models import Count, Q
+from django.conf import settings
+from django.core.mail import EmailMessage, send_mail
 from django.utils import timezone
 from django_tasks import task
 
 from closeloop.followup.models import DailySnapshot, WeeklyReview
 from closeloop.followup.notify import supervisors_of
+from closeloop.metrics.definitions import humanize
+from closeloop.metrics.pdf import weekly_review_pdf
+from closeloop.metrics.weekly import weekly_review
 from closeloop.practices.models import Practice
-from closeloop.queue.models import OPEN_STATUSES, EventCode, SupportItem, TimelineEvent
 
 
 def _send_to_supervisors(practice: Practice, subject: str, body: str) -> int:
@@ -56,52 +58,65 @@ def email_snapshot(snapshot_id: int) -> int:
         raise
 
 
-def weekly_summary(practice: Practice, week_start: date) -> dict[str, int]:
-    """Last week's recovery in numbers (the metrics dashboard goes deeper)."""
-    zone = practice.calendar().tz
-    end = datetime.combine(week_start, datetime.min.time(), tzinfo=zone)
-    start = end - timedelta(days=7)
-    items = SupportItem.objects.for_practice(practice)
-    created = items.filter(created_at__gte=start, created_at__lt=end)
-    events = TimelineEvent.objects.for_practice(practice).filter(at__gte=start, at__lt=end)
-    counts = events.aggregate(
-        broken=Count("id", filter=Q(code=EventCode.PROMISE_BROKEN)),
-        escalated=Count(
-            "id", filter=Q(code__in=[EventCode.ESCALATED, EventCode.PROMISE_ESCALATED])
+def weekly_summary(review: dict[str, Any]) -> dict[str, Any]:
+    """The headline figures kept on the WeeklyReview row (the full review is rebuilt from the
+    same definitions whenever it is viewed)."""
+    summary: dict[str, Any] = {h["key"]: h["value"] for h in review["changes"]}
+    summary["open_now"] = review["open_issues"]["count"]
+    summary["suggestions"] = [s["rule"] for s in review["suggestions"]]
+    return summary
+
+
+def weekly_email_body(review: dict[str, Any]) -> str:
+    """The review in plain text: figures, categories, staff and item numbers; no patient
+    details (the PDF attached says the same)."""
+    lines = [
+        f"Weekly review for {review['practice']}: {review['week_start']:%a %b %d} to "
+        f"{review['week_end']:%a %b %d}",
+        "",
+        "What to try next:",
+        *([f"  - {s['text']}" for s in review["suggestions"]] or ["  Nothing stands out."]),
+        "",
+        "What changed since last week:",
+        *(
+            f"  {h['label']}: {humanize(h['value'], h['unit'])} "
+            f"(last week {humanize(h['previous'], h['unit'])})"
+            for h in review["changes"]
         ),
-        repeats=Count("id", filter=Q(code=EventCode.REPEAT_CONTACT)),
-        resolved=Count("id", filter=Q(code=EventCode.RESOLVED)),
-    )
-    return {
-        "new_items": created.count(),
-        "resolved": counts["resolved"],
-        "open_now": items.filter(status__in=OPEN_STATUSES).count(),
-        "broken_promises": counts["broken"],
-        "escalations": counts["escalated"],
-        "repeat_contacts": counts["repeats"],
-    }
+        "",
+        f"Open now: {review['open_issues']['count']} "
+        f"({review['open_issues']['broken_now']} past their promised update time)",
+        f"Broken promises this week: {review['broken_promises']['count']}",
+        "",
+        f"Details: {settings.CLOSELOOP_BASE_URL.rstrip('/')}/metrics/weekly/",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 @task()
 def email_weekly_review(review_id: int) -> int:
+    """The review of the week before ``week_start``, with the PDF, to the supervisors."""
     if not _claim(WeeklyReview, review_id):
         return 0
-    review = WeeklyReview.objects.select_related("practice").get(pk=review_id)
-    labels = {
-        "new_items": "New items",
-        "resolved": "Resolved",
-        "open_now": "Open now",
-        "broken_promises": "Broken promises",
-        "escalations": "Escalations",
-        "repeat_contacts": "Repeat contacts",
-    }
-    body = "\n".join(f"{labels[k]}: {v}" for k, v in review.summary.items() if k in labels)
+    row = WeeklyReview.objects.select_related("practice").get(pk=review_id)
+    practice = row.practice
     try:
-        return _send_to_supervisors(
-            review.practice,
-            f"[Closeloop] Weekly review to {review.week_start:%b %d} at {review.practice.name}",
-            body + "\n",
-        )
+        review = weekly_review(practice, row.week_start - timedelta(days=7), timezone.now())
+        WeeklyReview.objects.filter(pk=review_id).update(summary=weekly_summary(review))
+        recipients = [u.email for u in supervisors_of(practice) if u.email]
+        if recipients:
+            message = EmailMessage(
+                subject=f"[Closeloop] Weekly review to {row.week_start:%b %d} at {practice.name}",
+                body=weekly_email_body(review),
+                to=recipients,
+            )
+            message.attach(
+                f"weekly-review-{practice.slug}-{review['week_start']}.pdf",
+                weekly_review_pdf(review),
+                "application/pdf",
+            )
+            message.send()
+        return len(recipients)
     except Exception:
         WeeklyReview.objects.filter(pk=review_id).update(emailed_at=None)
         raise

@@ -29,7 +29,7 @@ from closeloop.followup.notify import (
     send_digests,
     supervisors_of,
 )
-from closeloop.followup.reports import email_snapshot, email_weekly_review, weekly_summary
+from closeloop.followup.reports import email_snapshot, email_weekly_review
 from closeloop.messaging.services import release_due
 from closeloop.practices.models import Practice
 from closeloop.practices.selectors import staff_for_practice
@@ -176,11 +176,8 @@ def weekly(now: datetime) -> int:
             continue
         try:
             with transaction.atomic():
-                review = WeeklyReview.objects.create(
-                    practice=practice,
-                    week_start=opening[0],
-                    summary=weekly_summary(practice, opening[0]),
-                )
+                # The figures are computed by the email task, off the minute tick.
+                review = WeeklyReview.objects.create(practice=practice, week_start=opening[0])
                 email_weekly_review.enqueue(review.pk)
                 created += 1
         except IntegrityError:

@@ -225,6 +225,19 @@ def _set_promise(change: _Change, item: SupportItem, update_at: datetime | None)
     change.quiet("promise_escalated_at", None)
 
 
+def _business_minutes(practice: Practice, start: datetime, end: datetime) -> int:
+    return int(practice.calendar().between(start, end).total_seconds() // 60)
+
+
+def _first_response(change: _Change, item: SupportItem, now: datetime) -> None:
+    """The first response, and how long it took in the practice's business time (stored so
+    the metrics aggregate a column instead of replaying calendars)."""
+    change.set("first_response_at", now)
+    change.quiet(
+        "first_response_minutes", _business_minutes(item.practice, item.first_contact_at, now)
+    )
+
+
 def _pauses_resolution(status: str, waiting_on: str) -> bool:
     return status == Status.WAITING and waiting_on not in ("", WaitingOn.PATIENT)
 
@@ -420,7 +433,7 @@ def item_acknowledge(*, item: SupportItem, actor: Any) -> SupportItem:
     change = _Change(item)
     change.status(Status.ACKNOWLEDGED)
     if item.first_response_at is None:
-        change.set("first_response_at", now)
+        _first_response(change, item, now)
     return change.save(code=EventCode.ACKNOWLEDGED, actor=actor, now=now)
 
 
@@ -473,7 +486,7 @@ def item_log_contact(
         if item.first_response_at is None and (
             direction == Direction.OUTBOUND or outcome == ContactOutcome.REACHED
         ):
-            change.set("first_response_at", now)
+            _first_response(change, item, now)
     change.values["contact"] = {
         "old": None,
         "new": {
@@ -600,6 +613,7 @@ def item_resolve(
     change.set("waiting_on", "")
     _update_resolution_clock(change, item, now)
     change.set("resolved_at", now)
+    change.quiet("resolution_minutes", _business_minutes(item.practice, item.first_contact_at, now))
     change.set("outcome_confirmed_at", now if patient_confirmed else None)
     return change.save(code=EventCode.RESOLVED, actor=actor, now=now)
 
@@ -624,6 +638,7 @@ def item_reopen(*, item: SupportItem, actor: Any, reason: str) -> SupportItem:
     change.status(Status.ACKNOWLEDGED)
     for field in ("resolved_at", "closed_at", "outcome_confirmed_at"):
         change.set(field, None)
+    change.quiet("resolution_minutes", None)
     _set_promise(change, item, None)
     change.set("outcome", "")
     return change.save(code=EventCode.REOPENED, actor=actor, now=now, text=reason)
@@ -846,7 +861,7 @@ def item_record_message(
     change = _Change(item)
     change.set("last_patient_contact_at", now)
     if item.first_response_at is None:
-        change.set("first_response_at", now)
+        _first_response(change, item, now)
     if item.promised_update_at is not None:
         _set_promise(change, item, None)
     if purpose == "closure" and item.next_step.strip():

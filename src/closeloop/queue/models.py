@@ -138,9 +138,13 @@ class SupportItem(models.Model):
     first_contact_at = models.DateTimeField()
     first_response_due_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)
+    #: Business minutes from first contact to first response (set with ``first_response_at``).
+    first_response_minutes = models.PositiveIntegerField(null=True, blank=True)
     resolution_due_at = models.DateTimeField()
     last_patient_contact_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    #: Business minutes from first contact to resolution (set with ``resolved_at``).
+    resolution_minutes = models.PositiveIntegerField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)
     #: Staff recorded that the patient confirmed the outcome (reviews may then be requested).
@@ -185,6 +189,9 @@ class SupportItem(models.Model):
             models.Index(fields=["owner", "status"], name="item_owner_status_idx"),
             models.Index(fields=["patient", "status"], name="item_patient_status_idx"),
             models.Index(fields=["practice", "created_at"], name="item_practice_created_idx"),
+            # The metrics: items first contacted, or resolved, in a date range.
+            models.Index(fields=["practice", "first_contact_at"], name="item_practice_contact_idx"),
+            models.Index(fields=["practice", "resolved_at"], name="item_practice_resolved_idx"),
             # The deadline sweep's range scans: "not yet handled" (IS NULL) and the open
             # statuses lead, the deadline is the range. Composite rather than partial indexes:
             # SQLite cannot match a partial index's WHERE against bound parameters, so a

@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from closeloop.metrics.scope import can_view_reports
 from closeloop.queue.models import StaffAlert
 
 
@@ -13,4 +14,5 @@ def closeloop(request: HttpRequest) -> dict[str, Any]:
         context["unread_alerts"] = StaffAlert.objects.filter(
             user=user, read_at__isnull=True
         ).count()
+        context["shows_reports"] = lambda: can_view_reports(user)
     return context

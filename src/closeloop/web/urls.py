@@ -1,7 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from closeloop.web import appointment_views, intake_views, item_views, patient_views, views
+from closeloop.web import (
+    appointment_views,
+    intake_views,
+    item_views,
+    metrics_views,
+    patient_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.queue, name="queue"),
@@ -11,6 +18,11 @@ urlpatterns = [
     path("log/suggest/", intake_views.suggest, name="log_suggest"),
     path("patients/lookup/", intake_views.patient_lookup, name="patient_lookup"),
     path("patients/<int:pk>/", patient_views.patient_detail, name="patient"),
+    path("metrics/", metrics_views.dashboard, name="dashboard"),
+    path("metrics/charts/<slug:name>.csv", metrics_views.chart_csv, name="chart_csv"),
+    path("metrics/weekly/", metrics_views.weekly, name="weekly_review"),
+    path("metrics/weekly.csv", metrics_views.weekly_csv, name="weekly_review_csv"),
+    path("metrics/weekly.pdf", metrics_views.weekly_pdf, name="weekly_review_pdf"),
     path("appointments/", appointment_views.appointments, name="appointments"),
     path(
         "appointments/<int:pk>/check/<slug:step>/",

@@ -29,6 +29,7 @@ from closeloop.queue.selectors import (
     queue_tab_conditions,
     queue_tab_counts,
 )
+from closeloop.web.csvutil import csv_cell
 from closeloop.web.http import HtmxHttpRequest
 
 PAGE_SIZE = 50
@@ -128,14 +129,6 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -176,7 +169,7 @@ def queue_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
     query = _queue_query(request)
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow([_cell(v) for v in row]) for row in _csv_rows(query.tab_items)),
+        (writer.writerow([csv_cell(v) for v in row]) for row in _csv_rows(query.tab_items)),
         content_type="text/csv",
     )
     stamp = query.now.strftime("%Y%m%d-%H%M")

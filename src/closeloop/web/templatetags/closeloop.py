@@ -58,3 +58,25 @@ def has_fields(forms: dict[str, Any], name: str) -> bool:
 @register.filter
 def emergency_script(practice: Any, language: str) -> str:
     return str(practice.emergency_script_for(language))
+
+
+@register.filter
+def minutes(value: Any) -> str:
+    """Business minutes for people: '1 h 5 min', '—' when there is no figure."""
+    from closeloop.metrics.definitions import humanize
+
+    return humanize(value, "minutes")
+
+
+@register.filter
+def share(value: Any) -> str:
+    from closeloop.metrics.definitions import humanize
+
+    return humanize(value, "share")
+
+
+@register.filter
+def review_reason(code: str) -> str:
+    from closeloop.messaging.models import ReviewDecision
+
+    return str(dict(ReviewDecision.choices).get(code, code))

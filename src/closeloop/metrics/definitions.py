@@ -1,0 +1,578 @@
+"""Recovery metrics: every figure Closeloop reports, defined once, computed in the database.
+
+Conventions for every metric:
+
+* A **scope** is a set of practices (already limited to those the viewer serves), a date range
+  ``start``..``end`` (both inclusive, whole days in the scope's time zone) and optional filters
+  (team, owner, category, channel, language) that apply to items.
+* **Business time** is the practice's business calendar (hours, holidays, DST). It is stored in
+  whole minutes on the item when the moment happens (``first_response_minutes``,
+  ``resolution_minutes``), so the metrics aggregate columns and never replay calendars.
+* **Percentiles** are nearest-rank: the p-th percentile of n sorted values is value number
+  ceil(p * n) (the median is value ceil(n / 2)); each is one ``ORDER BY … LIMIT 1 OFFSET k``.
+* Nothing here loops over items in Python: every figure is an aggregate, a GROUP BY, or a
+  single indexed row.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+
+from closeloop.appointments.models import Appointment
+from closeloop.appointments.rules import risk_counts, telehealth_before_visit
+from closeloop.followup.models import DailySnapshot
+from closeloop.messaging.models import ReviewDecision, ReviewRequest
+from closeloop.practices.defaults import COMPLAINT_CATEGORY, REFERRAL_CATEGORY
+from closeloop.practices.models import Practice
+from closeloop.queue.models import OPEN_STATUSES, EventCode, SupportItem, TimelineEvent
+
+TOP = 5
+#: Timeline codes that open and close an item, for the open-at-end-of-day backfill.
+OPENS = (EventCode.CREATED, EventCode.REOPENED)
+CLOSES = (EventCode.RESOLVED,)
+ESCALATION_CODES = (
+    EventCode.ESCALATED,
+    EventCode.PROMISE_ESCALATED,
+    EventCode.BEFORE_APPOINTMENT,
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    practices: tuple[Practice, ...]
+    start: date
+    end: date
+    team: str = ""
+    owner_id: int | None = None
+    category: str = ""
+    channel: str = ""
+    language: str = ""
+    #: Day boundaries; with several practices, the first one's zone.
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+
+    @classmethod
+    def of(cls, practices: list[Practice], start: date, end: date, **filters: Any) -> Scope:
+        zone = ZoneInfo(practices[0].timezone) if practices else ZoneInfo("UTC")
+        return cls(tuple(practices), start, end, zone=zone, **filters)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=self.zone)
+
+    @property
+    def end_at(self) -> datetime:
+        """The moment after the last day (exclusive bound)."""
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=self.zone)
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.team or self.owner_id or self.category or self.channel or self.language)
+
+    def previous(self) -> Scope:
+        """The equal period just before, for comparison."""
+        length = timedelta(days=self.days)
+        return replace(self, start=self.start - length, end=self.end - length)
+
+    def item_filter(self, prefix: str = "") -> Q:
+        q = Q(**{f"{prefix}practice__in": [p.pk for p in self.practices]})
+        if self.team:
+            q &= Q(**{f"{prefix}team": self.team})
+        if self.owner_id:
+            q &= Q(**{f"{prefix}owner_id": self.owner_id})
+        if self.category:
+            q &= Q(**{f"{prefix}category__code": self.category})
+        if self.channel:
+            q &= Q(**{f"{prefix}channel": self.channel})
+        if self.language:
+            q &= Q(**{f"{prefix}language": self.language})
+        return q
+
+    def items(self) -> QuerySet[SupportItem]:
+        return SupportItem.objects.filter(self.item_filter())
+
+    def events(self, *codes: str) -> QuerySet[TimelineEvent]:
+        """Timeline events of the scope's items in the date range."""
+        events = TimelineEvent.objects.filter(
+            self.item_filter("item__"),
+            practice__in=[p.pk for p in self.practices],
+            at__gte=self.start_at,
+            at__lt=self.end_at,
+        )
+        return events.filter(code__in=codes) if codes else events
+
+
+def distribution(values: QuerySet[Any], column: str) -> dict[str, Any]:
+    """Count, average, median and 90th percentile of a column (nulls left out)."""
+    present = values.filter(**{f"{column}__isnull": False})
+    stats = present.aggregate(n=Count("pk"), average=Avg(column))
+    n = stats["n"]
+    if not n:
+        return {"count": 0, "average": None, "median": None, "p90": None}
+    ordered = present.order_by(column).values_list(column, flat=True)
+    return {
+        "count": n,
+        "average": round(float(stats["average"]), 1),
+        "median": ordered[math.ceil(0.5 * n) - 1],
+        "p90": ordered[math.ceil(0.9 * n) - 1],
+    }
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+# --- the eleven metrics --------------------------------------------------------------------------
+
+
+def first_response(scope: Scope) -> dict[str, Any]:
+    """**1. Time to first response.** Items first contacted in the range that have been
+    answered: business minutes from first contact to the first response (receipt confirmed,
+    an outbound contact, a reached patient or a message sent), as count, average, median and
+    p90. ``unanswered``: items first contacted in the range with no response yet."""
+    contacted = scope.items().filter(
+        first_contact_at__gte=scope.start_at, first_contact_at__lt=scope.end_at
+    )
+    result = distribution(contacted, "first_response_minutes")
+    result["unanswered"] = contacted.filter(first_response_at__isnull=True).count()
+    return result
+
+
+def _days(scope: Scope) -> list[date]:
+    return [scope.start + timedelta(days=n) for n in range(scope.days)]
+
+
+def open_per_day(scope: Scope) -> list[dict[str, Any]]:
+    """**2. Open items at the end of each day.** From the end-of-day snapshots where one
+    exists for every practice in the scope and no item filter is set (the snapshot is the
+    count at closing). Other days (before snapshots existed, or filtered) are backfilled from
+    the timeline: items created or reopened minus items resolved, up to the end of the day.
+    The backfill filters by the item's current team, owner, category, channel and language."""
+    start = scope.start_at
+    before = (
+        TimelineEvent.objects.filter(
+            scope.item_filter("item__"),
+            practice__in=[p.pk for p in scope.practices],
+            at__lt=start,
+        )
+        .order_by()
+        .aggregate(
+            opened=Count("pk", filter=Q(code__in=OPENS)),
+            closed=Count("pk", filter=Q(code__in=CLOSES)),
+        )
+    )
+    per_day = (
+        scope.events(*OPENS, *CLOSES)
+        .annotate(day=TruncDate("at", tzinfo=scope.zone))
+        .values("day")
+        .annotate(
+            opened=Count("pk", filter=Q(code__in=OPENS)),
+            closed=Count("pk", filter=Q(code__in=CLOSES)),
+        )
+        .order_by()
+    )
+    change = {row["day"]: row["opened"] - row["closed"] for row in per_day}
+    snapshots: dict[date, int] = {}
+    if not scope.filtered:
+        rows = (
+            DailySnapshot.objects.filter(
+                practice__in=[p.pk for p in scope.practices],
+                date__gte=scope.start,
+                date__lte=scope.end,
+            )
+            .values("date")
+            .annotate(n=Count("pk"), total=Sum("open_items"))
+            .order_by()
+        )
+        snapshots = {r["date"]: r["total"] for r in rows if r["n"] == len(scope.practices)}
+    running = before["opened"] - before["closed"]
+    days = []
+    for day in _days(scope):
+        running += change.get(day, 0)
+        source = "snapshot" if day in snapshots else "timeline"
+        days.append({"date": day, "open": snapshots.get(day, running), "source": source})
+    return days
+
+
+def repeat_contacts(scope: Scope) -> dict[str, Any]:
+    """**3. Repeat contacts about the same issue.** Repeat-contact events in the range (a
+    patient contacting us again about an open item); the rate per item is that count divided
+    by the items first contacted in the range; the top items and patients by repeat contacts
+    in the range."""
+    repeats = scope.events(EventCode.REPEAT_CONTACT)
+    count = repeats.count()
+    items = (
+        scope.items()
+        .filter(first_contact_at__gte=scope.start_at, first_contact_at__lt=scope.end_at)
+        .count()
+    )
+    top_items = repeats.values("item_id").annotate(n=Count("pk")).order_by("-n", "item_id")[:TOP]
+    top_patients = (
+        repeats.filter(item__patient__isnull=False)
+        .values("item__patient_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "item__patient_id")[:TOP]
+    )
+    return {
+        "count": count,
+        "items": items,
+        "rate_per_item": _ratio(count, items),
+        "top_items": [{"item": r["item_id"], "repeats": r["n"]} for r in top_items],
+        "top_patients": [
+            {"patient": r["item__patient_id"], "repeats": r["n"]} for r in top_patients
+        ],
+    }
+
+
+def referral_turnaround(scope: Scope) -> dict[str, Any]:
+    """**4. Referral and document follow-up turnaround.** Referral/document items resolved in
+    the range: business minutes from first contact to resolution (waiting time included: it
+    is the patient's wait), as count, average, median and p90."""
+    resolved = scope.items().filter(
+        category__code=REFERRAL_CATEGORY,
+        resolved_at__gte=scope.start_at,
+        resolved_at__lt=scope.end_at,
+    )
+    return distribution(resolved, "resolution_minutes")
+
+
+def telehealth_before_appointment(scope: Scope) -> dict[str, Any]:
+    """**5. Telehealth issues resolved before appointment time.** Telehealth-access items
+    linked to an appointment that started in the range: how many were resolved before the
+    appointment's start, of how many, and the share."""
+    counts = telehealth_before_visit(
+        scope.items().filter(
+            appointment__start__gte=scope.start_at, appointment__start__lt=scope.end_at
+        )
+    )
+    return {**counts, "share": _ratio(counts["resolved_before"], counts["linked"])}
+
+
+def complaint_escalations(scope: Scope) -> dict[str, Any]:
+    """**6. Complaints requiring supervisor escalation.** Complaint/review items first
+    contacted in the range, and how many of them were escalated (by staff or by a broken
+    promise), with the share."""
+    complaints = scope.items().filter(
+        category__code=COMPLAINT_CATEGORY,
+        first_contact_at__gte=scope.start_at,
+        first_contact_at__lt=scope.end_at,
+    )
+    counts = complaints.aggregate(
+        total=Count("pk"), escalated=Count("pk", filter=Q(escalated=True))
+    )
+    return {**counts, "share": _ratio(counts["escalated"], counts["total"])}
+
+
+def review_requests(scope: Scope) -> dict[str, Any]:
+    """**7. Review requests after successful resolution.** Review-request decisions recorded
+    in the range for the scope's items: how many were sent, how many withheld, and the
+    withheld ones by reason (the guardrail that stopped them)."""
+    decisions = dict(
+        ReviewRequest.objects.filter(
+            scope.item_filter("item__"),
+            created_at__gte=scope.start_at,
+            created_at__lt=scope.end_at,
+        )
+        .values_list("decision")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    withheld = {k: v for k, v in decisions.items() if k != ReviewDecision.SENT}
+    return {
+        "sent": decisions.get(ReviewDecision.SENT, 0),
+        "withheld": sum(withheld.values()),
+        "withheld_by_reason": dict(sorted(withheld.items())),
+    }
+
+
+def missed_appointment_risk(scope: Scope) -> dict[str, Any]:
+    """**8. Missed-appointment risk tied to incomplete communication.** Appointments that
+    started in the range (cancelled ones left out) whose patient had, at the start, an open
+    intake, insurance, referral/document or telehealth item or an unanswered message (the rule
+    in ``closeloop.appointments.rules``); how many of those the EHR marked as no-shows, and all
+    no-shows for comparison. Item filters do not apply (appointments have no team or owner)."""
+    appointments = Appointment.objects.filter(practice__in=[p.pk for p in scope.practices])
+    counts = risk_counts(appointments, scope.start_at, scope.end_at)
+    return {**counts, "missed_share": _ratio(counts["missed"], counts["at_risk"])}
+
+
+def broken_promises(scope: Scope) -> dict[str, Any]:
+    """**9. Broken promises.** Promised update times that passed without a patient contact
+    (the sweep's ``promise_broken`` timeline events) in the range, in all, by the item's
+    owner and by category."""
+    broken = scope.events(EventCode.PROMISE_BROKEN)
+    by_owner = (
+        broken.values("item__owner__username")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "item__owner__username")
+    )
+    by_category = broken.values("item__category__name").annotate(n=Count("pk")).order_by("-n")
+    return {
+        "count": broken.count(),
+        "by_owner": {(r["item__owner__username"] or "unassigned"): r["n"] for r in by_owner},
+        "by_category": {r["item__category__name"]: r["n"] for r in by_category},
+    }
+
+
+def language_access(scope: Scope) -> dict[str, Any]:
+    """**10. Language-access wait.** Time to first response (as in metric 1) for items in
+    English and for items in any other language, side by side; ``gap_median`` is the
+    non-English median minus the English one (positive: non-English requests wait longer)."""
+    contacted = scope.items().filter(
+        first_contact_at__gte=scope.start_at, first_contact_at__lt=scope.end_at
+    )
+    english = distribution(contacted.filter(language="en"), "first_response_minutes")
+    other = distribution(contacted.exclude(language="en"), "first_response_minutes")
+    gap = (
+        other["median"] - english["median"]
+        if other["median"] is not None and english["median"] is not None
+        else None
+    )
+    return {"english": english, "other": other, "gap_median": gap}
+
+
+def load_per_person(scope: Scope) -> list[dict[str, Any]]:
+    """**11. Load per person.** For each owner: items open now, items resolved in the range,
+    and complaints among them (the burnout signal: who absorbs the hard calls)."""
+    in_range = Q(resolved_at__gte=scope.start_at, resolved_at__lt=scope.end_at)
+    rows = (
+        scope.items()
+        .filter(owner__isnull=False)
+        .filter(Q(status__in=OPEN_STATUSES) | in_range)
+        .values("owner_id", "owner__username", "owner__first_name", "owner__last_name")
+        .annotate(
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            resolved=Count("pk", filter=in_range),
+            complaints=Count("pk", filter=in_range & Q(category__code=COMPLAINT_CATEGORY)),
+            open_complaints=Count(
+                "pk", filter=Q(status__in=OPEN_STATUSES, category__code=COMPLAINT_CATEGORY)
+            ),
+        )
+        .order_by("-open", "owner__username")
+    )
+    return [
+        {
+            "user_id": r["owner_id"],
+            "username": r["owner__username"],
+            "name": f"{r['owner__first_name']} {r['owner__last_name']}".strip()
+            or r["owner__username"],
+            "open": r["open"],
+            "resolved": r["resolved"],
+            "complaints_handled": r["complaints"],
+            "open_complaints": r["open_complaints"],
+        }
+        for r in rows
+    ]
+
+
+# --- trends and breakdowns (the dashboard's charts) ---------------------------------------------
+
+
+def daily_flow(scope: Scope) -> list[dict[str, Any]]:
+    """New items (first contact) and resolutions per day in the range."""
+    new = dict(
+        scope.items()
+        .filter(first_contact_at__gte=scope.start_at, first_contact_at__lt=scope.end_at)
+        .annotate(day=TruncDate("first_contact_at", tzinfo=scope.zone))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    resolved = dict(
+        scope.items()
+        .filter(resolved_at__gte=scope.start_at, resolved_at__lt=scope.end_at)
+        .annotate(day=TruncDate("resolved_at", tzinfo=scope.zone))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        {"date": day, "new": new.get(day, 0), "resolved": resolved.get(day, 0)}
+        for day in _days(scope)
+    ]
+
+
+def by_category(scope: Scope) -> list[dict[str, Any]]:
+    """Per category: items first contacted, repeat contacts and broken promises in the range,
+    and the average first response (business minutes)."""
+    contacted = scope.items().filter(
+        first_contact_at__gte=scope.start_at, first_contact_at__lt=scope.end_at
+    )
+    items = {
+        r["category__name"]: r
+        for r in contacted.values("category__name")
+        .annotate(
+            n=Count("pk"),
+            avg_first=Avg("first_response_minutes"),
+            avg_resolution=Avg("resolution_minutes"),
+        )
+        .order_by()
+    }
+    events = {
+        r["item__category__name"]: r
+        for r in scope.events(EventCode.REPEAT_CONTACT, EventCode.PROMISE_BROKEN)
+        .values("item__category__name")
+        .annotate(
+            repeats=Count("pk", filter=Q(code=EventCode.REPEAT_CONTACT)),
+            broken=Count("pk", filter=Q(code=EventCode.PROMISE_BROKEN)),
+        )
+        .order_by()
+    }
+    names = sorted(set(items) | set(events))
+    empty: dict[str, Any] = {}
+    return [
+        {
+            "category": name,
+            "items": items.get(name, empty).get("n", 0),
+            "repeat_contacts": events.get(name, empty).get("repeats", 0),
+            "broken_promises": events.get(name, empty).get("broken", 0),
+            "avg_first_response": _round(items.get(name, empty).get("avg_first")),
+            "avg_resolution": _round(items.get(name, empty).get("avg_resolution")),
+        }
+        for name in names
+    ]
+
+
+def _round(value: Any) -> float | None:
+    return round(float(value), 1) if value is not None else None
+
+
+def weekly_first_response(scope: Scope) -> list[dict[str, Any]]:
+    """Average and count of first responses (business minutes) per week (weeks start on
+    Monday), for items first contacted in the range."""
+    contacted = scope.items().filter(
+        first_contact_at__gte=scope.start_at,
+        first_contact_at__lt=scope.end_at,
+        first_response_minutes__isnull=False,
+    )
+    per_day = {
+        r["day"]: r
+        for r in contacted.annotate(day=TruncDate("first_contact_at", tzinfo=scope.zone))
+        .values("day")
+        .annotate(n=Count("pk"), total=Sum("first_response_minutes"))
+        .order_by()
+    }
+    weeks: dict[date, list[int]] = {}
+    for day in _days(scope):
+        monday = day - timedelta(days=day.weekday())
+        row = per_day.get(day)
+        total = weeks.setdefault(monday, [0, 0])
+        if row:
+            total[0] += row["n"]
+            total[1] += row["total"]
+    return [
+        {"week": monday, "count": n, "average": round(total / n, 1) if n else None}
+        for monday, (n, total) in sorted(weeks.items())
+    ]
+
+
+# --- everything -----------------------------------------------------------------------------------
+
+METRICS = {
+    "first_response": first_response,
+    "open_per_day": open_per_day,
+    "repeat_contacts": repeat_contacts,
+    "referral_turnaround": referral_turnaround,
+    "telehealth_before_appointment": telehealth_before_appointment,
+    "complaint_escalations": complaint_escalations,
+    "review_requests": review_requests,
+    "missed_appointment_risk": missed_appointment_risk,
+    "broken_promises": broken_promises,
+    "language_access": language_access,
+    "load_per_person": load_per_person,
+}
+
+
+def compute(scope: Scope) -> dict[str, Any]:
+    return {name: metric(scope) for name, metric in METRICS.items()}
+
+
+#: The headline numbers: (key, label, unit, how to read it from ``compute``, lower is better).
+HEADLINES: list[tuple[str, str, str, Any, bool]] = [
+    ("first_response_median", "Median first response", "minutes",
+     lambda m: m["first_response"]["median"], True),
+    ("first_response_p90", "90th percentile first response", "minutes",
+     lambda m: m["first_response"]["p90"], True),
+    ("open_at_end", "Open items at end of period", "count",
+     lambda m: m["open_per_day"][-1]["open"] if m["open_per_day"] else None, True),
+    ("repeat_rate", "Repeat contacts per item", "rate",
+     lambda m: m["repeat_contacts"]["rate_per_item"], True),
+    ("referral_median", "Median referral turnaround", "minutes",
+     lambda m: m["referral_turnaround"]["median"], True),
+    ("telehealth_share", "Telehealth issues fixed before the visit", "share",
+     lambda m: m["telehealth_before_appointment"]["share"], False),
+    ("complaints_escalated", "Complaints escalated", "count",
+     lambda m: m["complaint_escalations"]["escalated"], True),
+    ("reviews_sent", "Review requests sent", "count",
+     lambda m: m["review_requests"]["sent"], False),
+    ("at_risk", "Appointments at risk", "count",
+     lambda m: m["missed_appointment_risk"]["at_risk"], True),
+    ("broken_promises", "Broken promises", "count",
+     lambda m: m["broken_promises"]["count"], True),
+    ("language_gap", "Non-English wait beyond English (median)", "minutes",
+     lambda m: m["language_access"]["gap_median"], True),
+]  # fmt: skip
+
+
+def headlines(current: dict[str, Any], previous: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each headline now, in the previous equal period, the change, and whether it improved."""
+    rows = []
+    for key, label, unit, read, lower_is_better in HEADLINES:
+        now, before = read(current), read(previous)
+        change = round(now - before, 3) if now is not None and before is not None else None
+        better = None if not change else (change < 0) == lower_is_better
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "unit": unit,
+                "value": now,
+                "previous": before,
+                "change": change,
+                "better": better,
+            }
+        )
+    return rows
+
+
+def report(scope: Scope) -> dict[str, Any]:
+    """All metrics for the scope and the previous equal period, with the headline changes."""
+    current = compute(scope)
+    previous = compute(scope.previous())
+    return {
+        "scope": {
+            "practices": [p.slug for p in scope.practices],
+            "start": scope.start,
+            "end": scope.end,
+            "previous_start": scope.previous().start,
+            "previous_end": scope.previous().end,
+        },
+        "metrics": current,
+        "previous": previous,
+        "headlines": headlines(current, previous),
+    }
+
+
+def humanize(value: Any, unit: str = "count") -> str:
+    """A figure for people: shares as percentages, business minutes as hours and minutes,
+    None as a dash."""
+    if value is None:
+        return "—"
+    if unit == "share":
+        return f"{value:.0%}"
+    if unit == "minutes":
+        minutes = round(value)
+        sign = "-" if minutes < 0 else ""
+        hours, rest = divmod(abs(minutes), 60)
+        return f"{sign}{hours} h {rest} min" if hours else f"{sign}{rest} min"
+    return f"{value:g}" if isinstance(value, float) else str(value)

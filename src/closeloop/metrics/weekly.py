@@ -1,0 +1,283 @@
+"""The weekly review: open issues, broken promises, friction points, what changed, and what
+to try next. One practice, Monday to Sunday. Counts, categories, staff and item numbers only:
+no patient details (it is emailed and printed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, Q
+
+from closeloop.metrics.definitions import (
+    ESCALATION_CODES,
+    Scope,
+    compute,
+    daily_flow,
+    headlines,
+)
+from closeloop.practices.defaults import REFERRAL_CATEGORY
+from closeloop.practices.models import Practice
+from closeloop.queue.models import OPEN_STATUSES, EventCode
+
+OLDEST_SHOWN = 10
+
+# Thresholds for the suggestions (documented in the README's weekly review section).
+REPEAT_RATE_HIGH = 0.15
+REFERRAL_OPEN_HIGH = 10
+TELEHEALTH_SHARE_LOW = 0.8
+LANGUAGE_GAP_MINUTES = 15
+BROKEN_PROMISES_HIGH = 5
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    rule: str
+    text: str
+
+
+def week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def friction(scope: Scope) -> dict[str, list[dict[str, Any]]]:
+    """Where patients had to push: repeat contacts, slow categories, escalations."""
+    repeats = (
+        scope.events(EventCode.REPEAT_CONTACT)
+        .values("item__category__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:5]
+    )
+    slowest = (
+        scope.items()
+        .filter(resolved_at__gte=scope.start_at, resolved_at__lt=scope.end_at)
+        .values("category__name")
+        .annotate(n=Count("pk"), average=Avg("resolution_minutes"))
+        .order_by("-average")[:5]
+    )
+    escalations = (
+        scope.events(*ESCALATION_CODES)
+        .values("item__category__name")
+        .annotate(
+            n=Count("pk"),
+            broken_promise=Count("pk", filter=Q(code=EventCode.PROMISE_ESCALATED)),
+            before_visit=Count("pk", filter=Q(code=EventCode.BEFORE_APPOINTMENT)),
+        )
+        .order_by("-n")[:5]
+    )
+    return {
+        "repeat_contacts": [
+            {"category": r["item__category__name"], "count": r["n"]} for r in repeats
+        ],
+        "slowest_turnaround": [
+            {
+                "category": r["category__name"],
+                "resolved": r["n"],
+                "average_minutes": round(float(r["average"] or 0), 1),
+            }
+            for r in slowest
+        ],
+        "escalations": [
+            {
+                "category": r["item__category__name"],
+                "count": r["n"],
+                "broken_promise": r["broken_promise"],
+                "before_visit": r["before_visit"],
+            }
+            for r in escalations
+        ],
+    }
+
+
+def open_issues(scope: Scope, now: datetime) -> dict[str, Any]:
+    open_items = scope.items().filter(status__in=OPEN_STATUSES)
+    oldest = (
+        open_items.select_related("category", "owner")
+        .order_by("first_contact_at")
+        .values("pk", "category__name", "owner__username", "first_contact_at", "status")[
+            :OLDEST_SHOWN
+        ]
+    )
+    by_category = dict(open_items.values_list("category__name").annotate(n=Count("pk")).order_by())
+    return {
+        "count": open_items.count(),
+        "broken_now": open_items.filter(promised_update_at__lte=now).count(),
+        "referral_open": open_items.filter(category__code=REFERRAL_CATEGORY).count(),
+        "by_category": dict(sorted(by_category.items(), key=lambda kv: -kv[1])),
+        "oldest": [
+            {
+                "item": r["pk"],
+                "category": r["category__name"],
+                "owner": r["owner__username"] or "unassigned",
+                "status": r["status"],
+                "days_open": (now - r["first_contact_at"]).days,
+            }
+            for r in oldest
+        ],
+    }
+
+
+def suggestions(
+    current: dict[str, Any],
+    previous: dict[str, Any],
+    issues: dict[str, Any],
+    points: dict[str, list[dict[str, Any]]],
+) -> list[Suggestion]:
+    """What to try next, from the seed's rules; each names the figure that triggered it."""
+    found: list[Suggestion] = []
+    rate = current["repeat_contacts"]["rate_per_item"]
+    before = previous["repeat_contacts"]["rate_per_item"]
+    if rate is not None and (
+        rate >= REPEAT_RATE_HIGH or (before is not None and rate > before * 1.5 and rate > 0.05)
+    ):
+        found.append(
+            Suggestion(
+                "first_call_documentation",
+                f"Repeat calls are high ({rate:.2f} per item): write the next step and the "
+                "update time on the first call, so the patient does not have to call back to "
+                "find out.",
+            )
+        )
+    referral_now = issues["referral_open"]
+    turnaround = current["referral_turnaround"]["median"]
+    turnaround_before = previous["referral_turnaround"]["median"]
+    if referral_now >= REFERRAL_OPEN_HIGH or (
+        turnaround is not None
+        and turnaround_before is not None
+        and turnaround > turnaround_before * 1.25
+    ):
+        found.append(
+            Suggestion(
+                "referral_owner",
+                f"Referral questions are piling up ({referral_now} open"
+                + (f", median turnaround {turnaround} business minutes" if turnaround else "")
+                + "): name one dedicated referral owner who checks the other offices daily.",
+            )
+        )
+    telehealth = current["telehealth_before_appointment"]
+    late_escalations = sum(row["before_visit"] for row in points["escalations"])
+    if (
+        telehealth["share"] is not None and telehealth["share"] < TELEHEALTH_SHARE_LOW
+    ) or late_escalations:
+        share = f"{telehealth['share']:.0%}" if telehealth["share"] is not None else "—"
+        found.append(
+            Suggestion(
+                "earlier_reminders",
+                f"Telehealth problems are being fixed right before visits ({share} fixed in "
+                "time): send links and offer the connection test earlier (raise the practice's "
+                "telehealth check hours).",
+            )
+        )
+    gap = current["language_access"]["gap_median"]
+    if gap is not None and gap >= LANGUAGE_GAP_MINUTES:
+        found.append(
+            Suggestion(
+                "language_coverage",
+                f"Requests in other languages wait {gap} business minutes longer (median) "
+                "than English ones: put bilingual staff on duty at the busy hours, or route "
+                "more of those requests to them.",
+            )
+        )
+    broken = current["broken_promises"]["count"]
+    if broken >= BROKEN_PROMISES_HIGH:
+        found.append(
+            Suggestion(
+                "realistic_promises",
+                f"{broken} promised update times passed without contact: promise times staff "
+                "can keep (use the suggested update time) and call even when the answer is "
+                "still pending.",
+            )
+        )
+    load = current["load_per_person"]
+    if len(load) > 1:
+        top = max(load, key=lambda r: r["complaints_handled"] + r["open_complaints"])
+        total = sum(r["complaints_handled"] + r["open_complaints"] for r in load)
+        mine = top["complaints_handled"] + top["open_complaints"]
+        if total >= 4 and mine / total > 0.6:
+            found.append(
+                Suggestion(
+                    "spread_complaints",
+                    f"{top['name']} handled {mine} of {total} complaints: lower their complaint "
+                    "cap so the hard calls are shared.",
+                )
+            )
+    return found
+
+
+def weekly_review(practice: Practice, week_start: date, now: datetime) -> dict[str, Any]:
+    """The review of the week starting ``week_start`` (a Monday) for one practice."""
+    scope = Scope.of([practice], week_start, week_start + timedelta(days=6))
+    current, previous = compute(scope), compute(scope.previous())
+    issues = open_issues(scope, now)
+    points = friction(scope)
+    found = suggestions(current, previous, issues, points)
+    current["daily_flow"] = daily_flow(scope)
+    return {
+        "practice": practice.name,
+        "week_start": week_start,
+        "week_end": week_start + timedelta(days=6),
+        "open_issues": issues,
+        "broken_promises": current["broken_promises"],
+        "friction": points,
+        "changes": headlines(current, previous),
+        "suggestions": [{"rule": s.rule, "text": s.text} for s in found],
+        "metrics": current,
+    }
+
+
+def csv_rows(review: dict[str, Any]) -> list[list[Any]]:
+    """The review as rows for a spreadsheet: section, what, value, previous week, change."""
+    rows: list[list[Any]] = [["section", "what", "value", "previous week", "change"]]
+    rows.append(["week", f"{review['practice']}", str(review["week_start"]), "", ""])
+    for h in review["changes"]:
+        rows.append(
+            [
+                "what changed",
+                h["label"],
+                _cell(h["value"]),
+                _cell(h["previous"]),
+                _cell(h["change"]),
+            ]
+        )
+    issues = review["open_issues"]
+    rows.append(["open issues", "open now", issues["count"], "", ""])
+    rows.append(["open issues", "promised update time passed", issues["broken_now"], "", ""])
+    for name, n in issues["by_category"].items():
+        rows.append(["open issues", name, n, "", ""])
+    for r in issues["oldest"]:
+        rows.append(
+            [
+                "oldest open",
+                f"#{r['item']} {r['category']} ({r['owner']})",
+                f"{r['days_open']} days",
+                "",
+                "",
+            ]
+        )
+    rows.append(["broken promises", "total", review["broken_promises"]["count"], "", ""])
+    for who, n in review["broken_promises"]["by_owner"].items():
+        rows.append(["broken promises by person", who, n, "", ""])
+    for name, n in review["broken_promises"]["by_category"].items():
+        rows.append(["broken promises by category", name, n, "", ""])
+    for r in review["friction"]["repeat_contacts"]:
+        rows.append(["friction: repeat contacts", r["category"], r["count"], "", ""])
+    for r in review["friction"]["slowest_turnaround"]:
+        rows.append(
+            [
+                "friction: slowest turnaround (avg business min)",
+                r["category"],
+                r["average_minutes"],
+                "",
+                "",
+            ]
+        )
+    for r in review["friction"]["escalations"]:
+        rows.append(["friction: escalations", r["category"], r["count"], "", ""])
+    for s in review["suggestions"]:
+        rows.append(["suggestion", s["rule"], s["text"], "", ""])
+    return rows
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value

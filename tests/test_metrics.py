@@ -1,0 +1,451 @@
+"""Recovery metrics on small hand-built data with known answers; the dashboard, the weekly
+review (page, CSV, PDF, email) and the API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from closeloop.api.models import ApiToken
+from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
+from closeloop.followup.models import DailySnapshot, WeeklyReview
+from closeloop.followup.reports import email_weekly_review
+from closeloop.followup.sweep import sweep
+from closeloop.messaging.models import ReviewDecision, ReviewRequest
+from closeloop.metrics import definitions as m
+from closeloop.metrics.scope import ScopeError, scope_from
+from closeloop.metrics.weekly import csv_rows, weekly_review
+from closeloop.practices.models import Holiday, Practice
+from closeloop.queue import lifecycle
+from closeloop.queue.models import Channel, ContactOutcome, Direction, SupportItem
+from tests.conftest import category
+
+pytestmark = pytest.mark.django_db
+CHICAGO = ZoneInfo("America/Chicago")
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """November 2026 in Chicago (Mon 16, Tue 17, ... Thanksgiving Thu 26)."""
+    return datetime(2026, 11, day, hour, minute, tzinfo=CHICAGO)
+
+
+def scope(practice: Practice, first: int, last: int, **filters: Any) -> m.Scope:
+    return m.Scope.of([practice], date(2026, 11, first), date(2026, 11, last), **filters)
+
+
+@pytest.fixture
+def make(clock, riverside, patient, assistant):
+    """An item first contacted at ``when`` (the clock moves there)."""
+
+    def create(when: datetime, code: str = "scheduling", **kw: Any) -> SupportItem:
+        clock.move_to(when)
+        return lifecycle.item_create(
+            practice=riverside,
+            category=category(riverside, code),
+            channel=kw.pop("channel", Channel.VOICEMAIL),
+            actor=None,
+            summary="Needs help",
+            patient=kw.pop("patient", patient),
+            **kw,
+        )
+
+    return create
+
+
+def acknowledge(clock: Any, item: SupportItem, when: datetime, who: Any) -> SupportItem:
+    clock.move_to(when)
+    return lifecycle.item_acknowledge(item=item, actor=who)
+
+
+def resolve(clock: Any, item: SupportItem, when: datetime, who: Any) -> SupportItem:
+    """Owner, promise, a contact with the next step, then resolution at ``when``."""
+    clock.move_to(when - timedelta(minutes=2))
+    item = lifecycle.item_assign(item=item, actor=who, owner=who, team=item.team)
+    if item.first_response_at is None:
+        item = lifecycle.item_acknowledge(item=item, actor=who)
+    item = lifecycle.item_set_update_window(
+        item=item,
+        actor=who,
+        checking="it",
+        next_step="call back",
+        update_at=when + timedelta(hours=1),
+    )
+    item = lifecycle.item_log_contact(
+        item=item,
+        actor=who,
+        direction=Direction.OUTBOUND,
+        channel=Channel.PHONE,
+        outcome=ContactOutcome.REACHED,
+        gave_next_step=True,
+    )
+    clock.move_to(when)
+    return lifecycle.item_resolve(item=item, actor=who, outcome="Done")
+
+
+# --- 1 and 10: first response and language access --------------------------------------------
+
+
+def test_first_response_in_business_time_with_percentiles(
+    clock, make, assistant, riverside
+) -> None:
+    friday = make(at(13, 16, 50))  # Fri 16:50 -> Mon 08:10: 10 + 10 business minutes
+    acknowledge(clock, friday, at(16, 8, 10), assistant)
+    evening = make(at(16, 16, 30))  # Mon 16:30 -> Tue 08:30: 30 + 30
+    acknowledge(clock, evening, at(17, 8, 30), assistant)
+    morning = make(at(17, 10, 0))  # Tue 10:00 -> 10:45
+    acknowledge(clock, morning, at(17, 10, 45), assistant)
+    make(at(17, 11, 0))  # not answered yet
+    result = m.first_response(scope(riverside, 13, 17))
+    assert result == {"count": 3, "average": 41.7, "median": 45, "p90": 60, "unanswered": 1}
+    assert m.first_response(scope(riverside, 16, 17))["count"] == 2  # Friday's is outside
+
+
+def test_a_holiday_is_not_business_time(clock, make, assistant, riverside) -> None:
+    Holiday.objects.create(practice=riverside, date=date(2026, 11, 26), name="Thanksgiving")
+    item = make(at(25, 16, 0))  # Wed 16:00 -> (Thanksgiving) -> Fri 09:00: 60 + 60
+    acknowledge(clock, item, at(27, 9, 0), assistant)
+    assert m.first_response(scope(riverside, 25, 27))["median"] == 120
+
+
+def test_language_access_compares_other_languages_with_english(
+    clock, make, assistant, riverside
+) -> None:
+    english = make(at(17, 9, 0))
+    acknowledge(clock, english, at(17, 9, 20), assistant)
+    spanish = make(at(17, 9, 0), language="es")
+    acknowledge(clock, spanish, at(17, 10, 0), assistant)
+    result = m.language_access(scope(riverside, 17, 17))
+    assert (result["english"]["median"], result["other"]["median"], result["gap_median"]) == (
+        20,
+        60,
+        40,
+    )
+
+
+# --- 2: open items per day --------------------------------------------------------------------
+
+
+def test_open_at_end_of_day_from_the_timeline_and_snapshots(
+    clock, make, assistant, riverside
+) -> None:
+    make(at(12, 9))  # Thursday, before the range: open throughout
+    second = make(at(16, 9))
+    make(at(16, 10), code="billing")
+    resolve(clock, second, at(17, 9), assistant)
+    days = m.open_per_day(scope(riverside, 15, 17))
+    assert [(d["date"].day, d["open"], d["source"]) for d in days] == [
+        (15, 1, "timeline"),
+        (16, 3, "timeline"),
+        (17, 2, "timeline"),
+    ]
+    DailySnapshot.objects.create(
+        practice=riverside, date=date(2026, 11, 16), open_items=7, broken_promises=0
+    )
+    days = m.open_per_day(scope(riverside, 15, 17))
+    assert [(d["open"], d["source"]) for d in days][1] == (7, "snapshot")
+    # Filtered views are rebuilt from the timeline (snapshots are practice-wide).
+    filtered = m.open_per_day(scope(riverside, 15, 17, category="billing"))
+    assert [d["open"] for d in filtered] == [0, 1, 1]
+
+
+# --- 3: repeat contacts -----------------------------------------------------------------------
+
+
+def test_repeat_contacts_count_rate_and_top(clock, make, riverside, patient) -> None:
+    first, second = make(at(17, 9)), make(at(17, 9, 5), code="billing")
+    for item, times in ((first, 2), (second, 1)):
+        for _ in range(times):
+            clock.shift(timedelta(minutes=10))
+            lifecycle.item_record_repeat_contact(item=item, actor=None, channel=Channel.PHONE)
+    result = m.repeat_contacts(scope(riverside, 17, 17))
+    assert (result["count"], result["items"], result["rate_per_item"]) == (3, 2, 1.5)
+    assert result["top_items"] == [
+        {"item": first.pk, "repeats": 2},
+        {"item": second.pk, "repeats": 1},
+    ]
+    assert result["top_patients"] == [{"patient": patient.pk, "repeats": 3}]
+
+
+# --- 4: referral turnaround -------------------------------------------------------------------
+
+
+def test_referral_turnaround_in_business_minutes(clock, make, assistant, riverside) -> None:
+    referral = make(at(17, 10), code="referral_document_status")
+    resolve(clock, referral, at(18, 10), assistant)  # Tue 10-17 (420) + Wed 8-10 (120)
+    scheduling = make(at(17, 10))
+    resolve(clock, scheduling, at(17, 11), assistant)  # another category: not counted
+    result = m.referral_turnaround(scope(riverside, 18, 18))
+    assert (result["count"], result["median"], result["p90"]) == (1, 540, 540)
+    assert m.referral_turnaround(scope(riverside, 17, 17))["count"] == 0  # resolved Wed
+
+
+# --- 5, 6, 7, 8: telehealth, complaints, reviews, risk ---------------------------------------
+
+
+def test_telehealth_complaints_reviews_and_risk(
+    clock, make, assistant, supervisor, riverside, patient
+) -> None:
+    visit = Appointment.objects.create(
+        practice=riverside, source="csv", external_id="1", patient=patient, match=Match.MATCHED,
+        start=at(18, 10), status=AppointmentStatus.NOSHOW, mode=Mode.TELEHEALTH,
+        fingerprint="x", imported_at=at(16, 9), updated_at=at(16, 9),
+    )  # fmt: skip
+    telehealth = make(at(17, 9), code="telehealth_access", channel=Channel.PHONE)
+    clock.move_to(at(17, 9, 5))
+    lifecycle.item_link_appointment(item=telehealth, actor=assistant, appointment=visit)
+    complaint = make(at(17, 9), code="complaint_review", channel=Channel.PHONE)
+    make(at(17, 9, 30), code="complaint_review", channel=Channel.PHONE)
+    clock.move_to(at(17, 10))
+    lifecycle.item_escalate(item=complaint, actor=supervisor, reason="Angry")
+    for decision in (ReviewDecision.SENT, ReviewDecision.SENT, ReviewDecision.TOO_SOON):
+        ReviewRequest.objects.create(
+            practice=riverside,
+            item=complaint,
+            patient=patient,
+            decision=decision,
+            created_at=at(17, 11),
+        )
+    window = scope(riverside, 16, 18)
+    clock.move_to(at(19, 9))
+    assert m.telehealth_before_appointment(window) == {
+        "linked": 1,
+        "resolved_before": 0,
+        "share": 0.0,
+    }
+    assert m.complaint_escalations(window) == {"total": 2, "escalated": 1, "share": 0.5}
+    assert m.review_requests(window) == {
+        "sent": 2,
+        "withheld": 1,
+        "withheld_by_reason": {"too_soon": 1},
+    }
+    assert m.missed_appointment_risk(window) == {
+        "appointments": 1,
+        "at_risk": 1,
+        "missed": 1,
+        "missed_total": 1,
+        "missed_share": 1.0,
+    }
+
+
+# --- 9 and 11: broken promises and load -------------------------------------------------------
+
+
+def test_broken_promises_by_owner_and_category_and_load(
+    clock, make, assistant, supervisor, riverside
+) -> None:
+    item = make(at(17, 9), code="billing")
+    clock.move_to(at(17, 9, 5))
+    item = lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=item.team)
+    lifecycle.item_acknowledge(item=item, actor=assistant)
+    lifecycle.item_set_update_window(
+        item=item, actor=assistant, checking="bill", next_step="call", update_at=at(17, 11)
+    )
+    clock.move_to(at(17, 11, 1))
+    sweep()
+    result = m.broken_promises(scope(riverside, 17, 17))
+    assert result == {
+        "count": 1,
+        "by_owner": {"assistant": 1},
+        "by_category": {"Billing handoff": 1},
+    }
+    complaint = make(at(17, 12), code="complaint_review", channel=Channel.PHONE)
+    resolve(clock, complaint, at(17, 13), supervisor)
+    load = {r["username"]: r for r in m.load_per_person(scope(riverside, 17, 17))}
+    assert (load["assistant"]["open"], load["assistant"]["resolved"]) == (1, 0)
+    assert (load["supervisor"]["complaints_handled"], load["supervisor"]["open"]) == (1, 0)
+
+
+# --- comparison, filters, isolation -----------------------------------------------------------
+
+
+def test_previous_period_comparison_and_headlines(clock, make, assistant, riverside) -> None:
+    before = make(at(16, 9))  # previous period (Mon) for the scope Tue..Tue
+    acknowledge(clock, before, at(16, 10), assistant)  # 60
+    now = make(at(17, 9))
+    acknowledge(clock, now, at(17, 9, 30), assistant)  # 30
+    result = m.report(scope(riverside, 17, 17))
+    assert result["scope"]["previous_start"] == date(2026, 11, 16)
+    headline = next(h for h in result["headlines"] if h["key"] == "first_response_median")
+    assert (headline["value"], headline["previous"], headline["change"], headline["better"]) == (
+        30,
+        60,
+        -30,
+        True,
+    )
+
+
+def test_filters_narrow_every_metric(clock, make, assistant, riverside) -> None:
+    make(at(17, 9), code="billing")
+    make(at(17, 9), code="scheduling", language="es")
+    assert m.first_response(scope(riverside, 17, 17, category="billing"))["unanswered"] == 1
+    assert m.first_response(scope(riverside, 17, 17, language="es"))["unanswered"] == 1
+    assert m.first_response(scope(riverside, 17, 17, channel=Channel.SMS))["unanswered"] == 0
+
+
+def test_no_other_practices_data_in_any_figure(
+    clock, make, lakeside_item, riverside, lakeside, outsider, supervisor
+) -> None:
+    lifecycle.item_record_repeat_contact(item=lakeside_item, actor=None, channel=Channel.PHONE)
+    window = scope(riverside, 10, 20)
+    assert m.compute(window) == m.compute(window)  # deterministic
+    data = m.compute(window)
+    assert data["first_response"]["unanswered"] == 0 and data["repeat_contacts"]["count"] == 0
+    assert all(d["open"] == 0 for d in data["open_per_day"])
+    with pytest.raises(Practice.DoesNotExist):
+        scope_from(supervisor, {"practice": "lakeside"})
+    outsiders = scope_from(_make_supervisor(outsider), {"start": "2026-11-10", "end": "2026-11-20"})
+    assert [p.slug for p in outsiders.scope.practices] == ["lakeside"]
+
+
+def _make_supervisor(user: Any) -> Any:
+    user.staff.roles = [*user.staff.roles, "supervisor"]
+    user.staff.save()
+    return user
+
+
+def test_scope_parameters_are_checked(supervisor, assistant, riverside) -> None:
+    for params, message in (
+        ({"start": "2026-13-01"}, "start: use a date"),
+        ({"start": "2026-11-20", "end": "2026-11-10"}, "must not be after"),
+        ({"start": "2024-01-01", "end": "2026-01-01"}, "at most 366 days"),
+        ({"team": "janitors"}, "team: one of"),
+        ({"category": "nope"}, "category: no category"),
+        ({"owner": "99999999"}, "owner: not a staff member"),
+    ):
+        with pytest.raises(ScopeError, match=message):
+            scope_from(supervisor, params)
+    with pytest.raises(Practice.DoesNotExist):
+        scope_from(assistant, {})  # support staff see no reports
+
+
+# --- screens, downloads, email, API -----------------------------------------------------------
+
+
+def test_dashboard_and_chart_csv(client, clock, make, assistant, supervisor) -> None:
+    item = make(at(17, 9))
+    acknowledge(clock, item, at(17, 9, 30), assistant)
+    client.force_login(supervisor)
+    page = client.get(reverse("dashboard"), {"start": "2026-11-10", "end": "2026-11-17"})
+    assert page.status_code == 200
+    content = page.content.decode()
+    for heading in (
+        "Median first response",
+        "New and resolved items per day",
+        "Load per person",
+        "Table view",
+    ):
+        assert heading in content
+    assert 'id="flow" type="application/json"' in content
+    csv_text = client.get(
+        reverse("chart_csv", args=["flow"]), {"start": "2026-11-10", "end": "2026-11-17"}
+    ).content.decode()
+    assert csv_text.splitlines()[0] == "day,new,resolved"
+    assert "2026-11-17,1,0" in csv_text
+    assert client.get(reverse("chart_csv", args=["nope"])).status_code == 404
+    assert client.get(reverse("dashboard"), {"start": "yesterday"}).status_code == 400
+    assert client.get(reverse("chart_csv", args=["flow"]), {"end": "x"}).status_code == 400
+    client.force_login(assistant)
+    assert client.get(reverse("dashboard")).status_code == 404
+    assert client.get(reverse("weekly_review")).status_code == 404
+
+
+def test_weekly_review_page_csv_and_pdf(
+    client, clock, make, assistant, supervisor, riverside, monkeypatch
+) -> None:
+    item = make(at(17, 9), code="referral_document_status")
+    lifecycle.item_record_repeat_contact(item=item, actor=None, channel=Channel.PHONE)
+    client.force_login(supervisor)
+    params = {"practice": "riverside", "week": "2026-11-18"}  # any day: its Monday's week
+    page = client.get(reverse("weekly_review"), params).content.decode()
+    for heading in (
+        "What to try next",
+        "What changed since last week",
+        "Open issues",
+        "Broken promises",
+        "Common friction points",
+    ):
+        assert heading in page
+    assert "Nov 16" in page
+    csv_text = client.get(reverse("weekly_review_csv"), params).content.decode()
+    assert csv_text.splitlines()[0] == "section,what,value,previous week,change"
+    assert "friction: repeat contacts,Referral or document status,1" in csv_text
+    assert "suggestion,first_call_documentation" in csv_text
+    from reportlab import rl_config
+
+    monkeypatch.setattr(rl_config, "pageCompression", 0)
+    pdf = client.get(reverse("weekly_review_pdf"), params)
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    for heading in (
+        b"Weekly review",
+        b"What changed since last week",
+        b"Open issues",
+        b"Common friction points",
+        b"Items per day",
+    ):
+        assert heading in pdf.content
+    assert client.get(reverse("weekly_review_pdf"), {"week": "soon"}).status_code == 400
+
+
+def test_suggestions_follow_the_rules(clock, make, assistant, riverside) -> None:
+    english = make(at(17, 9))
+    acknowledge(clock, english, at(17, 9, 10), assistant)
+    spanish = make(at(17, 9), language="es")
+    acknowledge(clock, spanish, at(17, 10, 0), assistant)
+    lifecycle.item_record_repeat_contact(item=english, actor=None, channel=Channel.PHONE)
+    review = weekly_review(riverside, date(2026, 11, 16), at(19, 9))
+    rules = {s["rule"] for s in review["suggestions"]}
+    assert {"first_call_documentation", "language_coverage"} <= rules
+    assert "referral_owner" not in rules
+    assert csv_rows(review)[0][0] == "section"
+
+
+def test_monday_email_carries_the_review_and_its_pdf(clock, make, riverside, supervisor) -> None:
+    supervisor.email = "supervisor@example.com"
+    supervisor.save()
+    make(at(17, 9))
+    clock.move_to(datetime(2026, 11, 23, 8, 1, tzinfo=CHICAGO))  # Monday after opening
+    sweep()
+    review = WeeklyReview.objects.get()
+    assert email_weekly_review.call(review.pk) == 1
+    review.refresh_from_db()
+    assert review.summary["open_now"] == 1 and "first_response_median" in review.summary
+    (message,) = mail.outbox
+    assert "What to try next" in message.body and "Open now: 1" in message.body
+    (name, content, kind) = message.attachments[0]
+    assert name == "weekly-review-riverside-2026-11-16.pdf" and kind == "application/pdf"
+    assert content.startswith(b"%PDF")
+    assert "Lopez" not in message.body  # no patient details in email
+
+
+def test_metrics_api(client, clock, make, assistant, supervisor) -> None:
+    item = make(at(17, 9))
+    acknowledge(clock, item, at(17, 9, 30), assistant)
+    token = ApiToken.issue(user=supervisor)[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    response = client.get(
+        "/api/v1/metrics",
+        {"practice": "riverside", "start": "2026-11-17", "end": "2026-11-17"},
+        **headers,
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["metrics"]["first_response"]["median"] == 30
+    assert body["scope"] == {
+        "practices": ["riverside"],
+        "start": "2026-11-17",
+        "end": "2026-11-17",
+        "previous_start": "2026-11-16",
+        "previous_end": "2026-11-16",
+    }
+    bad = client.get("/api/v1/metrics", {"start": "2026-11-18", "end": "2026-11-17"}, **headers)
+    assert bad.status_code == 400 and "start" in bad.json()["error"]["message"]
+    assert client.get("/api/v1/metrics", {"practice": "lakeside"}, **headers).status_code == 404
+    support = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=assistant)[1]}"}
+    assert client.get("/api/v1/metrics", **support).status_code == 404
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/metrics" in schema["paths"]
