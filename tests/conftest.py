@@ -32,7 +32,9 @@ def clock() -> Any:
 
 @pytest.fixture
 def org(db: Any) -> Organization:
-    return Organization.objects.create(name="Test Support Org", slug="test-org")
+    # Two-factor sign-in is on by default for real organizations; the tests of other behaviour
+    # sign in without it (test_security.py covers the second step with require_mfa on).
+    return Organization.objects.create(name="Test Support Org", slug="test-org", require_mfa=False)
 
 
 @pytest.fixture

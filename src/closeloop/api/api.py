@@ -31,6 +31,13 @@ from closeloop.queue import lifecycle
 from closeloop.queue.lifecycle import LifecycleError
 from closeloop.queue.models import SupportItem
 from closeloop.queue.selectors import get_item_for_user, queue_for_user, timeline_for_item
+from closeloop.security import audit
+from closeloop.security.models import Action
+from closeloop.security.permissions import (
+    CLINICAL_TEXT_FIELDS,
+    sees_clinical_details,
+    visible_text,
+)
 from closeloop.triage import services as triage
 
 api = NinjaAPI(
@@ -125,8 +132,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 # --- serialisation ----------------------------------------------------------------------------
 
 
-def item_out(item: SupportItem) -> dict[str, Any]:
+def item_out(item: SupportItem, user: Any) -> dict[str, Any]:
     data = {field: getattr(item, field) for field in s.ItemOut.model_fields if hasattr(item, field)}
+    if not sees_clinical_details(user, item):
+        data.update({f: visible_text(user, item, f) for f in CLINICAL_TEXT_FIELDS if f in data})
     data["practice"] = item.practice.slug
     data["category"] = item.category.code
     return data
@@ -193,7 +202,9 @@ def list_categories(request: HttpRequest, practice: str | None = None) -> Any:
 def search_patients(request: HttpRequest, q: str, practice: str | None = None) -> Any:
     """Search by phone (whole or last 4 digits), name words, date of birth or MRN."""
     practice_id = _practice(request, practice).pk if practice else None
-    return [patient_out(p) for p in patient_search(request.user, q[:200], practice_id=practice_id)]
+    found = list(patient_search(request.user, q[:200], practice_id=practice_id))
+    audit.record(Action.LIST, object_type="patients.patient", detail={"ids": [p.pk for p in found]})
+    return [patient_out(p) for p in found]
 
 
 @api.post("/patients", response={201: s.PatientOut, **ERRORS}, tags=["patients"])
@@ -215,6 +226,7 @@ def read_patient(request: HttpRequest, patient_id: int) -> Any:
     )
     if patient is None:
         raise Http404
+    audit.record_view(patient, fields=list(s.PatientOut.model_fields))
     return patient_out(patient)
 
 
@@ -269,8 +281,11 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> Any:
     page = list(items[: filters.limit + 1])
     more = len(page) > filters.limit
     page = page[: filters.limit]
+    audit.record(
+        Action.LIST, object_type="support_queue.supportitem", detail={"ids": [i.pk for i in page]}
+    )
     return {
-        "items": [item_out(i) for i in page],
+        "items": [item_out(i, request.user) for i in page],
         "next_cursor": _encode_cursor(page[-1].pk) if more else None,
     }
 
@@ -330,7 +345,7 @@ def create_item(request: HttpRequest, payload: s.ItemIn) -> Any:
         raise HttpError(400, "Idempotency-Key is longer than 200 characters.")
     if not key:
         with transaction.atomic():
-            return Status(201, item_out(_create_item(request, payload)))
+            return Status(201, item_out(_create_item(request, payload), request.user))
     digest = _request_digest(payload)
     previous = IdempotencyRecord.objects.filter(user=user, key=key).select_related("item").first()
     if previous is None:
@@ -340,25 +355,33 @@ def create_item(request: HttpRequest, payload: s.ItemIn) -> Any:
                 IdempotencyRecord.objects.create(
                     user=user, key=key, request_digest=digest, item=item
                 )
-            return Status(201, item_out(_item(request, item.pk)))
+            return Status(201, item_out(_item(request, item.pk), request.user))
         except IntegrityError:
             # The same key raced us and won: answer as for a retry.
             previous = IdempotencyRecord.objects.select_related("item").get(user=user, key=key)
     if previous.request_digest != digest:
         raise HttpError(409, "This Idempotency-Key was used with a different request body.")
-    return Status(200, item_out(_item(request, previous.item_id)))
+    return Status(200, item_out(_item(request, previous.item_id), request.user))
 
 
 @api.get("/items/{item_id}", response={200: s.ItemOut, **ERRORS}, tags=["items"])
 def read_item(request: HttpRequest, item_id: int) -> Any:
-    return item_out(_item(request, item_id))
+    item = _item(request, item_id)
+    audit.record_view(item, fields=list(s.ItemOut.model_fields))
+    return item_out(item, request.user)
 
 
 @api.get(
     "/items/{item_id}/timeline", response={200: list[s.TimelineEventOut], **ERRORS}, tags=["items"]
 )
 def item_timeline(request: HttpRequest, item_id: int) -> Any:
-    return list(timeline_for_item(_item(request, item_id)))
+    item = _item(request, item_id)
+    audit.record_view(item, fields=["timeline"])
+    events = list(timeline_for_item(item))
+    if not sees_clinical_details(request.user, item):
+        for event in events:  # codes and times stay; what was said is for clinical staff
+            event.text, event.changes = "", {}
+    return events
 
 
 # --- lifecycle actions ------------------------------------------------------------------------
@@ -370,7 +393,7 @@ def _act(request: HttpRequest, item_id: int, perform: Any) -> dict[str, Any]:
     item = _item(request, item_id)
     with transaction.atomic():
         item = perform(item)
-    return item_out(_item(request, item.pk))
+    return item_out(_item(request, item.pk), request.user)
 
 
 RESPONSES: dict[int, Any] = {200: s.ItemOut, **ERRORS}

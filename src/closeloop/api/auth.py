@@ -10,6 +10,7 @@ from ninja.security import HttpBearer
 
 from closeloop.api.models import ApiToken, hash_token
 from closeloop.practices.tenancy import PRACTICE_LIMIT_ATTR
+from closeloop.security import audit
 
 #: last_used_at is written at most this often per token (not on every request).
 TOUCH_SECONDS = 60
@@ -29,6 +30,7 @@ class TokenAuth(HttpBearer):
         if limit:
             setattr(user, PRACTICE_LIMIT_ATTR, limit)
         request.user = user
+        audit.set_user(user)
         now = timezone.now()
         if found.last_used_at is None or (now - found.last_used_at).total_seconds() > TOUCH_SECONDS:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -20,9 +21,18 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+DEFAULT_TOKEN_DAYS = 90
+
+
+def default_expiry() -> datetime:
+    return timezone.now() + timedelta(days=DEFAULT_TOKEN_DAYS)
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def live(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
+        return self.filter(
+            revoked_at__isnull=True, user__is_active=True, expires_at__gt=timezone.now()
+        )
 
 
 class ApiToken(models.Model):
@@ -39,6 +49,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    #: Tokens end by themselves; a new one is issued before this (``closeloop token create``).
+    expires_at = models.DateTimeField(default=default_expiry)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -47,11 +59,22 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(
-        cls, *, user: Any, name: str = "", practices: list[Practice] | None = None
+        cls,
+        *,
+        user: Any,
+        name: str = "",
+        practices: list[Practice] | None = None,
+        days: int = DEFAULT_TOKEN_DAYS,
     ) -> tuple[ApiToken, str]:
         """A new token; the raw value is returned once and never stored."""
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=raw[:10], digest=hash_token(raw))
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            prefix=raw[:10],
+            digest=hash_token(raw),
+            expires_at=timezone.now() + timedelta(days=days),
+        )
         if practices:
             token.practices.set(practices)
         return token, raw

@@ -16,6 +16,8 @@ from closeloop.practices.defaults import TELEHEALTH_CATEGORY
 from closeloop.practices.models import Category
 from closeloop.queue import lifecycle
 from closeloop.queue.models import OPEN_STATUSES, Channel, SupportItem
+from closeloop.security import audit
+from closeloop.security.models import Action
 
 #: The pre-visit telehealth checklist: step -> (when, by whom) columns.
 CHECK_STEPS: dict[str, tuple[str, str]] = {
@@ -42,10 +44,12 @@ def appointment_check_step(*, appointment: Appointment, actor: Any, step: str) -
     if appointment.mode != Mode.TELEHEALTH:
         raise AppointmentError("Only telehealth visits have a pre-visit check.")
     at_field, by_field = CHECK_STEPS[step]
-    Appointment.objects.filter(pk=appointment.pk, **{f"{at_field}__isnull": True}).update(
+    ticked = Appointment.objects.filter(pk=appointment.pk, **{f"{at_field}__isnull": True}).update(
         **{at_field: timezone.now(), by_field: actor}
     )
     appointment.refresh_from_db()
+    if ticked:  # a conditional UPDATE sends no model signal: the audit row is written here
+        audit.record(Action.UPDATE, appointment, fields=[at_field, f"{by_field}_id"])
     return appointment
 
 

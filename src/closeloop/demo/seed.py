@@ -90,7 +90,10 @@ def demo_exists() -> bool:
 
 def create_world() -> DemoWorld:
     with transaction.atomic():
-        org = Organization.objects.create(name="Demo Support Co.", slug=ORG_SLUG, is_demo=True)
+        # Two-factor sign-in off so a newcomer gets straight in; the login page says so.
+        org = Organization.objects.create(
+            name="Demo Support Co.", slug=ORG_SLUG, is_demo=True, require_mfa=False
+        )
         riverside = practice_create(
             organization=org,
             name="Riverside Family Medicine",

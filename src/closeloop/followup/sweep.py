@@ -40,6 +40,7 @@ from closeloop.queue.lifecycle import (
     item_claim_deadline,
 )
 from closeloop.queue.models import OPEN_STATUSES, AlertKind, SupportItem
+from closeloop.security.retention import purge_expired
 from closeloop.webhooks.delivery import redrive_deliveries
 
 logger = logging.getLogger(__name__)
@@ -197,6 +198,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
     report.handled["weekly_reviews"] += weekly(now)
     report.handled["webhooks"] += redrive_deliveries(now)
     report.handled["messages"] += release_due(now)
+    report.handled["purged"] += purge_expired(now)
     lost = list(pending_alert_emails().values_list("pk", flat=True)[:BATCH])
     if lost:
         report.handled["alert_emails"] += send_alert_emails.call(lost)

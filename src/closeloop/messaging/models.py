@@ -170,7 +170,8 @@ class ReviewRequest(models.Model):
 
     class Meta:
         indexes: ClassVar = [
-            models.Index(fields=["patient", "decision", "created_at"], name="review_patient_idx")
+            models.Index(fields=["patient", "decision", "created_at"], name="review_patient_idx"),
+            models.Index(fields=["practice", "created_at"], name="review_practice_idx"),
         ]
 
     def __str__(self) -> str:

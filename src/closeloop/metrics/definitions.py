@@ -34,6 +34,7 @@ from closeloop.practices.models import Practice
 from closeloop.queue.models import OPEN_STATUSES, EventCode, SupportItem, TimelineEvent
 
 TOP = 5
+VISIT_IDS_INLINE = 5000
 #: Timeline codes that open and close an item, for the open-at-end-of-day backfill.
 OPENS = (EventCode.CREATED, EventCode.REOPENED)
 CLOSES = (EventCode.RESOLVED,)
@@ -104,11 +105,12 @@ class Scope:
     def events(self, *codes: str) -> QuerySet[TimelineEvent]:
         """Timeline events of the scope's items in the date range."""
         events = TimelineEvent.objects.filter(
-            self.item_filter("item__"),
             practice__in=[p.pk for p in self.practices],
             at__gte=self.start_at,
             at__lt=self.end_at,
         )
+        if self.filtered:  # the event carries its practice; join the item only to filter it
+            events = events.filter(self.item_filter("item__"))
         return events.filter(code__in=codes) if codes else events
 
 
@@ -144,7 +146,7 @@ def first_response(scope: Scope) -> dict[str, Any]:
         first_contact_at__gte=scope.start_at, first_contact_at__lt=scope.end_at
     )
     result = distribution(contacted, "first_response_minutes")
-    result["unanswered"] = contacted.filter(first_response_at__isnull=True).count()
+    result["unanswered"] = contacted.count() - result["count"]
     return result
 
 
@@ -155,21 +157,23 @@ def _days(scope: Scope) -> list[date]:
 def open_per_day(scope: Scope) -> list[dict[str, Any]]:
     """**2. Open items at the end of each day.** From the end-of-day snapshots where one
     exists for every practice in the scope and no item filter is set (the snapshot is the
-    count at closing). Other days (before snapshots existed, or filtered) are backfilled from
-    the timeline: items created or reopened minus items resolved, up to the end of the day.
-    The backfill filters by the item's current team, owner, category, channel and language."""
-    start = scope.start_at
-    before = (
-        TimelineEvent.objects.filter(
-            scope.item_filter("item__"),
-            practice__in=[p.pk for p in scope.practices],
-            at__lt=start,
-        )
-        .order_by()
-        .aggregate(
-            opened=Count("pk", filter=Q(code__in=OPENS)),
-            closed=Count("pk", filter=Q(code__in=CLOSES)),
-        )
+    count at closing). Other days (before snapshots existed, or filtered) are rebuilt from the
+    timeline: the items open now, minus those created or reopened after the end of that day,
+    plus those resolved after it. The rebuild filters by the item's current team, owner,
+    category, channel and language."""
+    # Open at the start = open now, minus what opened since, plus what closed since: three
+    # index range scans over recent rows instead of counting the whole history.
+    open_now = scope.items().filter(status__in=OPEN_STATUSES).count()
+    since_start = TimelineEvent.objects.filter(
+        practice__in=[p.pk for p in scope.practices],
+        at__gte=scope.start_at,
+        code__in=(*OPENS, *CLOSES),
+    )
+    if scope.filtered:
+        since_start = since_start.filter(scope.item_filter("item__"))
+    since = since_start.order_by().aggregate(
+        opened=Count("pk", filter=Q(code__in=OPENS)),
+        closed=Count("pk", filter=Q(code__in=CLOSES)),
     )
     per_day = (
         scope.events(*OPENS, *CLOSES)
@@ -195,7 +199,7 @@ def open_per_day(scope: Scope) -> list[dict[str, Any]]:
             .order_by()
         )
         snapshots = {r["date"]: r["total"] for r in rows if r["n"] == len(scope.practices)}
-    running = before["opened"] - before["closed"]
+    running = open_now - since["opened"] + since["closed"]
     days = []
     for day in _days(scope):
         running += change.get(day, 0)
@@ -250,11 +254,21 @@ def telehealth_before_appointment(scope: Scope) -> dict[str, Any]:
     """**5. Telehealth issues resolved before appointment time.** Telehealth-access items
     linked to an appointment that started in the range: how many were resolved before the
     appointment's start, of how many, and the share."""
-    counts = telehealth_before_visit(
-        scope.items().filter(
-            appointment__start__gte=scope.start_at, appointment__start__lt=scope.end_at
-        )
-    )
+    visits: Any = Appointment.objects.filter(
+        practice__in=[p.pk for p in scope.practices],
+        start__gte=scope.start_at,
+        start__lt=scope.end_at,
+    ).values_list("pk", flat=True)
+    # Linked items belong to the visit's practice (the lifecycle refuses anything else), so
+    # the visits choose the items (by the appointment index); item filters apply on top.
+    # A short list of ids steers the planner to that index; a long one stays a subquery.
+    ids = list(visits[: VISIT_IDS_INLINE + 1])
+    if len(ids) <= VISIT_IDS_INLINE:
+        visits = ids
+    linked = SupportItem.objects.filter(appointment_id__in=visits)
+    if scope.filtered:
+        linked = linked.filter(scope.item_filter())
+    counts = telehealth_before_visit(linked)
     return {**counts, "share": _ratio(counts["resolved_before"], counts["linked"])}
 
 
@@ -277,16 +291,14 @@ def review_requests(scope: Scope) -> dict[str, Any]:
     """**7. Review requests after successful resolution.** Review-request decisions recorded
     in the range for the scope's items: how many were sent, how many withheld, and the
     withheld ones by reason (the guardrail that stopped them)."""
-    decisions = dict(
-        ReviewRequest.objects.filter(
-            scope.item_filter("item__"),
-            created_at__gte=scope.start_at,
-            created_at__lt=scope.end_at,
-        )
-        .values_list("decision")
-        .annotate(n=Count("pk"))
-        .order_by()
+    requests = ReviewRequest.objects.filter(
+        practice__in=[p.pk for p in scope.practices],
+        created_at__gte=scope.start_at,
+        created_at__lt=scope.end_at,
     )
+    if scope.filtered:
+        requests = requests.filter(scope.item_filter("item__"))
+    decisions = dict(requests.values_list("decision").annotate(n=Count("pk")).order_by())
     withheld = {k: v for k, v in decisions.items() if k != ReviewDecision.SENT}
     return {
         "sent": decisions.get(ReviewDecision.SENT, 0),
@@ -344,35 +356,40 @@ def language_access(scope: Scope) -> dict[str, Any]:
 def load_per_person(scope: Scope) -> list[dict[str, Any]]:
     """**11. Load per person.** For each owner: items open now, items resolved in the range,
     and complaints among them (the burnout signal: who absorbs the hard calls)."""
-    in_range = Q(resolved_at__gte=scope.start_at, resolved_at__lt=scope.end_at)
-    rows = (
-        scope.items()
-        .filter(owner__isnull=False)
-        .filter(Q(status__in=OPEN_STATUSES) | in_range)
-        .values("owner_id", "owner__username", "owner__first_name", "owner__last_name")
-        .annotate(
-            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-            resolved=Count("pk", filter=in_range),
-            complaints=Count("pk", filter=in_range & Q(category__code=COMPLAINT_CATEGORY)),
-            open_complaints=Count(
-                "pk", filter=Q(status__in=OPEN_STATUSES, category__code=COMPLAINT_CATEGORY)
-            ),
-        )
-        .order_by("-open", "owner__username")
+    owned = scope.items().filter(owner__isnull=False)
+    complaint = Q(category__code=COMPLAINT_CATEGORY)
+    people = ("owner_id", "owner__username", "owner__first_name", "owner__last_name")
+    open_rows = (
+        owned.filter(status__in=OPEN_STATUSES)
+        .values(*people)
+        .annotate(n=Count("pk"), complaints=Count("pk", filter=complaint))
+        .order_by()
     )
-    return [
-        {
-            "user_id": r["owner_id"],
-            "username": r["owner__username"],
-            "name": f"{r['owner__first_name']} {r['owner__last_name']}".strip()
-            or r["owner__username"],
-            "open": r["open"],
-            "resolved": r["resolved"],
-            "complaints_handled": r["complaints"],
-            "open_complaints": r["open_complaints"],
-        }
-        for r in rows
-    ]
+    resolved_rows = (
+        owned.filter(resolved_at__gte=scope.start_at, resolved_at__lt=scope.end_at)
+        .values(*people)
+        .annotate(n=Count("pk"), complaints=Count("pk", filter=complaint))
+        .order_by()
+    )
+    load: dict[int, dict[str, Any]] = {}
+    for rows, key in ((open_rows, "open"), (resolved_rows, "resolved")):
+        for r in rows:
+            person = load.setdefault(
+                r["owner_id"],
+                {
+                    "user_id": r["owner_id"],
+                    "username": r["owner__username"],
+                    "name": f"{r['owner__first_name']} {r['owner__last_name']}".strip()
+                    or r["owner__username"],
+                    "open": 0,
+                    "resolved": 0,
+                    "complaints_handled": 0,
+                    "open_complaints": 0,
+                },
+            )
+            person[key] = r["n"]
+            person["open_complaints" if key == "open" else "complaints_handled"] = r["complaints"]
+    return sorted(load.values(), key=lambda r: (-r["open"], r["username"]))
 
 
 # --- trends and breakdowns (the dashboard's charts) ---------------------------------------------

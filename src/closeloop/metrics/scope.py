@@ -12,12 +12,10 @@ from django.utils import timezone
 
 from closeloop.lib.ids import parse_id
 from closeloop.metrics.definitions import Scope
-from closeloop.practices.choices import Channel, Role, Team
+from closeloop.practices.choices import Channel, Team
 from closeloop.practices.models import Category, Practice
-from closeloop.practices.selectors import staff_profile
+from closeloop.security.permissions import Perm, has_perm
 
-#: Roles that see reports (PRODUCT.md: supervisors run the weekly review; admins configure).
-REPORT_ROLES = frozenset({Role.SUPERVISOR, Role.PRACTICE_ADMIN, Role.ORG_ADMIN})
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
 
@@ -27,8 +25,7 @@ class ScopeError(ValueError):
 
 
 def can_view_reports(user: Any) -> bool:
-    profile = staff_profile(user)
-    return bool(user.is_active and profile and REPORT_ROLES & set(profile.roles))
+    return has_perm(user, Perm.REPORTS)
 
 
 def report_practices(user: Any) -> list[Practice]:

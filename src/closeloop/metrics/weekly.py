@@ -19,7 +19,7 @@ from closeloop.metrics.definitions import (
 )
 from closeloop.practices.defaults import REFERRAL_CATEGORY
 from closeloop.practices.models import Practice
-from closeloop.queue.models import OPEN_STATUSES, EventCode
+from closeloop.queue.models import OPEN_STATUSES, EventCode, Status
 
 OLDEST_SHOWN = 10
 
@@ -110,7 +110,7 @@ def open_issues(scope: Scope, now: datetime) -> dict[str, Any]:
                 "item": r["pk"],
                 "category": r["category__name"],
                 "owner": r["owner__username"] or "unassigned",
-                "status": r["status"],
+                "status": Status(r["status"]).label,
                 "days_open": (now - r["first_contact_at"]).days,
             }
             for r in oldest

@@ -106,6 +106,12 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     is_demo = models.BooleanField(default=False)
+    #: Two-factor sign-in (TOTP) for every staff member. Off only in the demo, where the
+    #: banner says so.
+    require_mfa = models.BooleanField("require two-factor sign-in", default=True)
+    #: Closed items' free text (summaries, notes, messages) is purged this many days after
+    #: closing; empty keeps it. Counts, dates and the audit log stay.
+    retention_days = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

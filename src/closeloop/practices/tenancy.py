@@ -36,6 +36,22 @@ def served_practices_subquery(user: Any) -> models.QuerySet[Any]:
     return served.values("practice_id")
 
 
+def emergency_practices_subquery(user: Any) -> models.QuerySet[Any]:
+    """Practices opened to ``user`` for now by a supervisor's emergency ("break glass")
+    grant; they end by themselves (see ``closeloop.security.breakglass``)."""
+    from django.utils import timezone
+
+    from closeloop.security.models import EmergencyAccess
+
+    grants = EmergencyAccess.objects.active(timezone.now()).filter(
+        user_id=user.pk, user__is_active=True
+    )
+    limit = getattr(user, PRACTICE_LIMIT_ATTR, None)
+    if limit is not None:
+        grants = grants.filter(practice_id__in=limit)
+    return grants.values("practice_id")
+
+
 class TenantQuerySet(models.QuerySet[_M]):
     #: The lookup path from this model to its practice's id.
     tenant_field: ClassVar[str] = "practice_id"
@@ -43,7 +59,11 @@ class TenantQuerySet(models.QuerySet[_M]):
     def for_user(self: _QS, user: Any) -> _QS:
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        return self.filter(**{f"{self.tenant_field}__in": served_practices_subquery(user)})
+        field = f"{self.tenant_field}__in"
+        return self.filter(
+            models.Q(**{field: served_practices_subquery(user)})
+            | models.Q(**{field: emergency_practices_subquery(user)})
+        )
 
     def for_practice(self: _QS, practice: Any) -> _QS:
         return self.filter(**{self.tenant_field: practice.pk})

@@ -149,6 +149,8 @@ class SupportItem(models.Model):
     outcome = models.TextField(blank=True)
     #: Staff recorded that the patient confirmed the outcome (reviews may then be requested).
     outcome_confirmed_at = models.DateTimeField(null=True, blank=True)
+    #: Free text removed after the organization's retention period (closeloop.security).
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     #: Urgent symptoms were recognised at intake (set by triage); shown on every list.
     red_flag = models.BooleanField(default=False)
@@ -226,6 +228,7 @@ class SupportItem(models.Model):
                 fields=["appointment_alerted_at", "status", "appointment_due_at"],
                 name="item_appointment_due_idx",
             ),
+            models.Index(fields=["purged_at", "status", "closed_at"], name="item_retention_idx"),
         ]
 
     def __str__(self) -> str:

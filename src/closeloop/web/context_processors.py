@@ -15,4 +15,5 @@ def closeloop(request: HttpRequest) -> dict[str, Any]:
             user=user, read_at__isnull=True
         ).count()
         context["shows_reports"] = lambda: can_view_reports(user)
+        context["idle_seconds"] = settings.IDLE_LOGOFF_MINUTES * 60
     return context

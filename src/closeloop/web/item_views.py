@@ -19,6 +19,8 @@ from closeloop.practices.models import CategoryScript
 from closeloop.queue.lifecycle import LifecycleError, available_actions
 from closeloop.queue.models import StaffAlert, SupportItem
 from closeloop.queue.selectors import suggest_update_time, timeline_for_item
+from closeloop.security import audit
+from closeloop.security.permissions import sees_clinical_details
 from closeloop.web import timeline
 from closeloop.web.access import get_item_or_404
 from closeloop.web.forms import ItemForm
@@ -122,6 +124,11 @@ def item_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     StaffAlert.objects.filter(user=user, item=item, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if not sees_clinical_details(user, item):
+        audit.record_view(item, fields=["status", "owner", "team"])
+        with timezone.override(ZoneInfo(item.practice.timezone)):
+            return render(request, "web/item_restricted.html", {"item": item})
+    audit.record_view(item, fields=["summary", "details", "timeline", "patient"])
     return _render(request, _context(request, item))
 
 
@@ -132,6 +139,8 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404("No such action")
     item = get_item_or_404(request, pk)
+    if not sees_clinical_details(request.user, item):
+        raise Http404("Routed to clinical staff")
     spec = ACTIONS[action]
     with timezone.override(ZoneInfo(item.practice.timezone)):
         form = spec.form(request.POST, item=item, prefix=action)
@@ -159,6 +168,8 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
 def message_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The template for a purpose, rendered for this item, to edit before sending."""
     item = get_item_or_404(request, pk)
+    if not sees_clinical_details(request.user, item):
+        raise Http404("Routed to clinical staff")
     purpose = request.GET.get("message-purpose", "")
     try:
         _, body = render_template(item, purpose)

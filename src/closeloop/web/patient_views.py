@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.queue.models import OPEN_STATUSES, EventCode, SupportItem, TimelineEvent
+from closeloop.security import audit
 from closeloop.web import timeline
 from closeloop.web.access import get_patient_or_404
 
@@ -36,6 +37,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-at")[:50]
     )
     zone = ZoneInfo(patient.practice.timezone)
+    audit.record_view(patient, fields=["demographics", "items", "contacts", "appointments"])
     appointments = upcoming_for_patient(patient.pk, timezone.now())[:APPOINTMENTS_SHOWN]
     return render(
         request,

@@ -29,6 +29,9 @@ from closeloop.queue.selectors import (
     queue_tab_conditions,
     queue_tab_counts,
 )
+from closeloop.security import audit
+from closeloop.security.models import Action
+from closeloop.security.permissions import visible_text
 from closeloop.web.csvutil import csv_cell
 from closeloop.web.http import HtmxHttpRequest
 
@@ -116,6 +119,11 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     query = _queue_query(request)
     counts = queue_tab_counts(query.items, query.conditions)
     page = Paginator(query.tab_items, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(
+        Action.LIST,
+        object_type="support_queue.supportitem",
+        detail={"ids": [item.pk for item in page], "tab": query.tab},
+    )
     context = {
         "query": query,
         "page": page,
@@ -134,7 +142,7 @@ class _Echo:
         return value
 
 
-def _csv_rows(items: QuerySet[SupportItem]) -> Iterator[list[str]]:
+def _csv_rows(items: QuerySet[SupportItem], user: Any) -> Iterator[list[str]]:
     yield [
         "id", "practice", "patient", "callback_number", "category", "channel", "status",
         "urgency", "language", "owner", "team", "first_contact_at", "promised_update_at",
@@ -158,7 +166,7 @@ def _csv_rows(items: QuerySet[SupportItem]) -> Iterator[list[str]]:
             str(item.repeat_contact_count),
             "yes" if item.red_flag else "no",
             "yes" if item.escalated else "no",
-            item.summary,
+            visible_text(user, item, "summary"),
         ]
 
 
@@ -167,9 +175,15 @@ def _csv_rows(items: QuerySet[SupportItem]) -> Iterator[list[str]]:
 def queue_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
     """The current filter and tab as CSV (all pages)."""
     query = _queue_query(request)
+    audit.record(
+        Action.EXPORT,
+        object_type="support_queue.supportitem",
+        detail={"export": "queue_csv", "tab": query.tab, "rows": query.tab_items.count()},
+    )
     writer = csv.writer(_Echo())
+    rows = _csv_rows(query.tab_items, request.user)
     response = StreamingHttpResponse(
-        (writer.writerow([csv_cell(v) for v in row]) for row in _csv_rows(query.tab_items)),
+        (writer.writerow([csv_cell(v) for v in row]) for row in rows),
         content_type="text/csv",
     )
     stamp = query.now.strftime("%Y%m%d-%H%M")

@@ -80,3 +80,26 @@ def review_reason(code: str) -> str:
     from closeloop.messaging.models import ReviewDecision
 
     return str(dict(ReviewDecision.choices).get(code, code))
+
+
+@register.simple_tag(takes_context=True)
+def shown(context: dict[str, Any], item: Any, field: str = "summary") -> str:
+    """An item's free text as the signed-in person may see it (clinical items' text is for
+    clinical staff)."""
+    from closeloop.security.permissions import visible_text
+
+    return visible_text(context["request"].user, item, field)
+
+
+@register.simple_tag(takes_context=True)
+def can(context: dict[str, Any], perm: str) -> bool:
+    from closeloop.security.permissions import Perm, has_perm
+
+    return has_perm(context["request"].user, Perm(perm))
+
+
+@register.simple_tag(takes_context=True)
+def sees_details(context: dict[str, Any], item: Any) -> bool:
+    from closeloop.security.permissions import sees_clinical_details
+
+    return sees_clinical_details(context["request"].user, item)

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from closeloop.api.models import ApiToken
+from closeloop.api.models import DEFAULT_TOKEN_DAYS, ApiToken
 from closeloop.practices.models import Practice
 
 
@@ -25,6 +25,12 @@ class Command(BaseCommand):
             action="append",
             default=[],
             help="Limit to this practice slug (repeatable).",
+        )
+        create.add_argument(
+            "--days",
+            type=int,
+            default=DEFAULT_TOKEN_DAYS,
+            help=f"Days until the token expires (1-366, default {DEFAULT_TOKEN_DAYS}).",
         )
         listing = sub.add_parser("list", help="Tokens of a user (prefixes only).")
         listing.add_argument("--user", required=True)
@@ -48,13 +54,26 @@ class Command(BaseCommand):
             if practice is None:
                 raise CommandError(f"{user.username} does not serve a practice {slug!r}")
             practices.append(practice)
-        token, raw = ApiToken.issue(user=user, name=options["name"], practices=practices)
+        if not 1 <= options["days"] <= 366:
+            raise CommandError("--days: between 1 and 366")
+        token, raw = ApiToken.issue(
+            user=user, name=options["name"], practices=practices, days=options["days"]
+        )
         self.stdout.write(raw)
-        self.stderr.write(f"Token {token.pk} for {user.username}; it is shown only this once.")
+        self.stderr.write(
+            f"Token {token.pk} for {user.username}, expires {token.expires_at:%Y-%m-%d}; "
+            "it is shown only this once."
+        )
 
     def _list(self, options: dict[str, Any]) -> None:
         for token in ApiToken.objects.filter(user=self._user(options["user"])).order_by("id"):
-            state = "revoked" if token.revoked_at else "active"
+            state = (
+                "revoked"
+                if token.revoked_at
+                else "expired"
+                if token.expires_at <= timezone.now()
+                else f"active until {token.expires_at:%Y-%m-%d}"
+            )
             used = token.last_used_at.isoformat() if token.last_used_at else "never"
             self.stdout.write(
                 f"{token.pk}\t{token.prefix}…\t{state}\tlast used {used}\t{token.name}"

@@ -22,3 +22,30 @@ document.addEventListener("keydown", (event) => {
     }
   }
 });
+
+// Idle logoff warning: the server ends the session after data-idle-seconds without activity
+// (background refreshes do not count). Two minutes before, say so and offer to stay.
+(() => {
+  const seconds = Number(document.body.dataset.idleSeconds || 0);
+  const banner = document.getElementById("idle-warning");
+  if (!seconds || !banner) return;
+  const warnAfter = Math.max(seconds - 120, seconds / 2) * 1000;
+  let warnTimer;
+  let endTimer;
+  const arm = () => {
+    clearTimeout(warnTimer);
+    clearTimeout(endTimer);
+    banner.hidden = true;
+    warnTimer = setTimeout(() => { banner.hidden = false; }, warnAfter);
+    endTimer = setTimeout(() => { window.location.assign("/login/?idle=1"); }, seconds * 1000 + 2000);
+  };
+  document.getElementById("idle-stay").addEventListener("click", () => {
+    // Any page request counts as activity; the account page is small.
+    fetch("/account/", { credentials: "same-origin" }).then(arm);
+  });
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const headers = event.detail.requestConfig && event.detail.requestConfig.headers;
+    if (!headers || !headers["X-Closeloop-Background"]) arm();
+  });
+  arm();
+})();

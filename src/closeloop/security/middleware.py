@@ -1,0 +1,110 @@
+"""Request-level safeguards: the audit context, idle logoff, and required two-factor sign-in."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from closeloop.security import audit
+from closeloop.security.models import Channel
+
+#: Requests made by the page on its own (htmx polling) carry this header: they do not count
+#: as activity for the idle logoff.
+BACKGROUND_HEADER = "HTTP_X_CLOSELOOP_BACKGROUND"
+LAST_ACTIVITY = "closeloop_last_activity"
+#: Paths that work before two-factor sign-in is complete.
+MFA_EXEMPT_PREFIXES = (
+    "/mfa/",
+    "/logout/",
+    "/login/",
+    "/static/",
+    "/healthz/",
+    "/api/",  # tokens, not sessions
+    "/hooks/",
+    "/p/",  # the public contact form
+    "/u/",  # unsubscribe links
+)
+
+
+class AuditMiddleware:
+    """Sets who is asking, from where and through which channel for everything recorded
+    while the request runs (the API overrides the user once its token is checked)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        channel = Channel.API if request.path.startswith("/api/") else Channel.PAGE
+        if request.path.startswith("/hooks/"):
+            channel = Channel.WEBHOOK
+        context = audit.context_for_request(request, channel)
+        token = audit.bind(context)
+        try:
+            return self.get_response(request)
+        finally:
+            audit.unbind(token)
+
+
+class IdleLogoffMiddleware:
+    """Ends a session after ``IDLE_LOGOFF_MINUTES`` without the person doing anything."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = time.time()
+            last = request.session.get(LAST_ACTIVITY, now)
+            if now - last > settings.IDLE_LOGOFF_MINUTES * 60:
+                logout(request)
+                if request.headers.get("HX-Request"):
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = f"{reverse('login')}?idle=1"
+                    return response
+                return redirect(f"{reverse('login')}?idle=1")
+            if not request.META.get(BACKGROUND_HEADER):
+                request.session[LAST_ACTIVITY] = now
+        return self.get_response(request)
+
+
+def mfa_required(user: Any) -> bool:
+    profile = getattr(user, "staff", None) if user.is_authenticated else None
+    organization = getattr(profile, "organization", None)
+    if organization is None:
+        return bool(user.is_authenticated and user.is_superuser)
+    return bool(organization.require_mfa)
+
+
+class RequireTwoFactorMiddleware:
+    """Staff of an organization that requires two-factor sign-in (the default) use the app
+    only after a TOTP code or a recovery code; first-timers are sent to enrol."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user: Any = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and not user.is_verified()
+            and mfa_required(user)
+        ):
+            from django_otp import user_has_device
+
+            target = "mfa_verify" if user_has_device(user) else "mfa_setup"
+            if request.headers.get("HX-Request"):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = redirect(target).url
+                return response
+            return redirect(target)
+        return self.get_response(request)

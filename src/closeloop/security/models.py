@@ -1,0 +1,137 @@
+"""The audit log (append-only) and emergency ("break glass") access grants."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from closeloop.practices.models import Practice
+
+
+class AuditAppendOnlyError(RuntimeError):
+    """Audit events are never changed or deleted."""
+
+
+class Channel(models.TextChoices):
+    PAGE = "page", "Web page"
+    API = "api", "API"
+    WORKER = "worker", "Background worker"
+    CLI = "cli", "Command line"
+    WEBHOOK = "webhook", "Inbound webhook"
+
+
+class Action(models.TextChoices):
+    VIEW = "view", "Viewed"
+    LIST = "list", "Listed"
+    EXPORT = "export", "Exported"
+    CREATE = "create", "Created"
+    UPDATE = "update", "Changed"
+    DELETE = "delete", "Deleted"
+    LOGIN = "login", "Logged in"
+    LOGIN_FAILED = "login_failed", "Login failed"
+    LOGOUT = "logout", "Logged out"
+    MFA = "mfa", "Two-factor event"
+    BREAK_GLASS = "break_glass", "Emergency access"
+    PURGE = "purge", "Free text purged (retention)"
+    BACKUP = "backup", "Backup"
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditAppendOnlyError("the audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditAppendOnlyError("the audit log is append-only")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when, from where, through which channel.
+
+    Values are never stored: ``fields`` names what was read or changed, so the log itself
+    holds no patient details. Append-only: the model, its queryset and a database trigger
+    (SQLite and PostgreSQL) refuse UPDATE and DELETE.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    # No database constraint: the log outlives the rows it mentions.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(max_length=150, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    practice_id = models.BigIntegerField(null=True, blank=True)
+    patient_id = models.BigIntegerField(null=True, blank=True)
+    fields = models.JSONField(default=list, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["patient_id", "at"], name="audit_patient_idx"),
+            models.Index(fields=["practice_id", "at"], name="audit_practice_idx"),
+            models.Index(fields=["user", "at"], name="audit_user_idx"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["at"], name="audit_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.username or 'system'} {self.action} {self.object_type}"
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditAppendOnlyError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditAppendOnlyError("the audit log is append-only")
+
+
+class EmergencyAccessQuerySet(models.QuerySet["EmergencyAccess"]):
+    def active(self, now: Any = None) -> EmergencyAccessQuerySet:
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, starts_at__lte=now, expires_at__gt=now)
+
+
+class EmergencyAccess(models.Model):
+    """Temporary access to a practice a person does not serve, granted by a supervisor with a
+    reason. It ends by itself at ``expires_at``; granting, using and revoking are audited."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="emergency_access"
+    )
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    starts_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EmergencyAccessQuerySet.as_manager()
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["user", "expires_at"], name="emergency_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.practice} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,84 @@
+"""Who may do what: the one permission table (documented in the README and SECURITY.md).
+
+Which *practices* a person sees is the tenant filter's job (``TenantQuerySet.for_user``);
+this table says what they may do inside the practices they serve.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from closeloop.practices.choices import Role, Team
+from closeloop.practices.selectors import staff_profile
+
+
+class Perm(StrEnum):
+    WORK_QUEUE = "work_queue"  # see the queue, log contacts, work non-clinical items
+    CLINICAL_DETAILS = "clinical_details"  # read and work items routed to clinical staff
+    COMPLAINTS = "complaints"  # complaint callbacks, take escalations
+    REPORTS = "reports"  # metrics dashboard, weekly review, metrics API
+    AUDIT = "audit"  # audit search, "who has seen this patient"
+    BREAK_GLASS = "break_glass"  # grant temporary access to another practice
+    EXPORT_PATIENT = "export_patient"  # a patient's data as JSON (access requests)
+    CONFIGURE = "configure"  # practice settings, categories, scripts, templates (admin site)
+    MANAGE_STAFF = "manage_staff"  # staff accounts, roles, practice assignment
+
+
+PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.SUPPORT: frozenset({Perm.WORK_QUEUE}),
+    Role.FRONT_DESK: frozenset({Perm.WORK_QUEUE}),
+    Role.CLINICAL: frozenset({Perm.WORK_QUEUE, Perm.CLINICAL_DETAILS}),
+    Role.SUPERVISOR: frozenset(
+        {Perm.WORK_QUEUE, Perm.COMPLAINTS, Perm.REPORTS, Perm.AUDIT, Perm.BREAK_GLASS,
+         Perm.EXPORT_PATIENT}
+    ),
+    Role.PRACTICE_ADMIN: frozenset(
+        {Perm.WORK_QUEUE, Perm.REPORTS, Perm.AUDIT, Perm.EXPORT_PATIENT, Perm.CONFIGURE}
+    ),
+    Role.ORG_ADMIN: frozenset(
+        {Perm.WORK_QUEUE, Perm.REPORTS, Perm.AUDIT, Perm.EXPORT_PATIENT, Perm.CONFIGURE,
+         Perm.MANAGE_STAFF}
+    ),
+}  # fmt: skip
+
+
+def permissions_of(user: Any) -> frozenset[Perm]:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    profile = staff_profile(user)
+    if profile is None:
+        return frozenset()
+    return frozenset().union(*(PERMISSIONS.get(role, frozenset()) for role in profile.roles))
+
+
+def has_perm(user: Any, perm: Perm) -> bool:
+    return perm in permissions_of(user)
+
+
+def is_clinical(item: Any) -> bool:
+    """Items whose details are for clinical staff: routed to the clinical team or flagged."""
+    return bool(item.team == Team.CLINICAL or item.red_flag)
+
+
+def sees_clinical_details(user: Any, item: Any) -> bool:
+    return not is_clinical(item) or has_perm(user, Perm.CLINICAL_DETAILS)
+
+
+#: What a person without clinical access sees in place of a clinical item's text.
+REDACTED = "Routed to clinical staff"
+CLINICAL_TEXT_FIELDS = (
+    "summary",
+    "details",
+    "checking",
+    "next_step",
+    "outcome",
+    "escalation_reason",
+)
+
+
+def visible_text(user: Any, item: Any, field: str) -> str:
+    """An item's free text as ``user`` may see it."""
+    if field in CLINICAL_TEXT_FIELDS and not sees_clinical_details(user, item):
+        return REDACTED if field == "summary" else ""
+    return str(getattr(item, field) or "")

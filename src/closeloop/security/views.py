@@ -1,0 +1,288 @@
+"""Two-factor enrolment and sign-in, the account page, emergency access, the audit search,
+"who has seen this patient", and a patient's data export."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import segno
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+
+from closeloop.lib.ids import parse_id
+from closeloop.practices.models import Practice
+from closeloop.practices.selectors import staff_profile
+from closeloop.security import audit, breakglass, mfa
+from closeloop.security.export import patient_export
+from closeloop.security.models import Action, AuditEvent, EmergencyAccess
+from closeloop.security.permissions import Perm, has_perm
+from closeloop.web.access import get_patient_or_404
+from closeloop.web.csvutil import csv_response
+
+AUDIT_PAGE = 100
+
+
+def _require(request: HttpRequest, perm: Perm) -> None:
+    if not has_perm(request.user, perm):
+        raise Http404("Not available to your role")
+
+
+# --- two-factor sign-in --------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if mfa.confirmed_totp(user) is not None and not user.is_verified():
+        # Replacing an authenticator needs a verified session (from the account page).
+        return redirect("mfa_verify")
+    device = mfa.pending_totp(user)
+    error = ""
+    if request.method == "POST":
+        confirmed = mfa.confirm_totp(user, request.POST.get("token", ""))
+        if confirmed is None:
+            error = "That code did not match. Check the phone's clock and try the current code."
+        else:
+            totp, codes = confirmed
+            otp_login(request, totp)
+            audit.record(Action.MFA, user, detail={"event": "enrolled"})
+            return render(request, "security/recovery_codes.html", {"codes": codes})
+    qr = segno.make(device.config_url, error="m")
+    context = {
+        "qr": qr.svg_data_uri(scale=5, border=2),
+        "secret": _base32(device),
+        "error": error,
+    }
+    return render(request, "security/mfa_setup.html", context, status=422 if error else 200)
+
+
+def _base32(device: Any) -> str:
+    import base64
+
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not user_has_device(user):
+        return redirect("mfa_setup")
+    error = ""
+    if request.method == "POST":
+        device = mfa.verify(user, request.POST.get("token", ""))
+        if device is None:
+            error = "That code did not work. Use the current code from the app, or a recovery code."
+            audit.record(Action.MFA, user, detail={"event": "failed"})
+        else:
+            otp_login(request, device)
+            audit.record(Action.MFA, user, detail={"event": "verified", "device": device.name})
+            target = request.GET.get("next", "")
+            if target.startswith("/") and not target.startswith("//"):
+                return redirect(target)
+            return redirect("queue")
+    return render(
+        request, "security/mfa_verify.html", {"error": error}, status=422 if error else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    codes: list[str] = []
+    if request.method == "POST" and request.POST.get("action") == "recovery_codes":
+        if mfa.confirmed_totp(user) is None:
+            return redirect("mfa_setup")
+        codes = mfa.new_recovery_codes(user)
+        audit.record(Action.MFA, user, detail={"event": "recovery_codes_replaced"})
+    profile = staff_profile(user)
+    return render(
+        request,
+        "security/account.html",
+        {
+            "has_totp": mfa.confirmed_totp(user) is not None,
+            "codes": codes,
+            "organization": profile.organization if profile else None,
+            "grants": EmergencyAccess.objects.active().filter(user=user).select_related("practice"),
+        },
+    )
+
+
+# --- emergency access --------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def emergency_access(request: HttpRequest) -> HttpResponse:
+    _require(request, Perm.BREAK_GLASS)
+    profile = staff_profile(request.user)
+    if profile is None:  # has_perm already needs one
+        raise Http404("No staff profile")
+    practices = Practice.objects.filter(organization_id=profile.organization_id).order_by("name")
+    people = (
+        get_user_model()
+        .objects.filter(staff__organization_id=profile.organization_id, is_active=True)
+        .order_by("first_name", "username")
+    )
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("revoke"):
+                access = EmergencyAccess.objects.filter(
+                    pk=parse_id(request.POST["revoke"]) or 0,
+                    practice__organization_id=profile.organization_id,
+                ).first()
+                if access is None:
+                    raise Http404("No such grant")
+                breakglass.revoke(by=request.user, access=access)
+            else:
+                hours = request.POST.get("hours") or ""
+                breakglass.grant(
+                    by=request.user,
+                    user=people.get(pk=parse_id(request.POST.get("user")) or 0),
+                    practice=practices.get(pk=parse_id(request.POST.get("practice")) or 0),
+                    reason=request.POST.get("reason", ""),
+                    hours=int(hours) if hours.isdigit() and len(hours) < 4 else 0,
+                )
+            return redirect("emergency_access")
+        except (get_user_model().DoesNotExist, Practice.DoesNotExist):
+            error = "Choose a colleague and a practice from the lists."
+        except breakglass.BreakGlassError as exc:
+            error = exc.message
+    grants = (
+        EmergencyAccess.objects.filter(practice__organization_id=profile.organization_id)
+        .select_related("user", "practice", "granted_by")
+        .order_by("-starts_at")[:50]
+    )
+    return render(
+        request,
+        "security/emergency_access.html",
+        {
+            "practices": practices,
+            "people": people,
+            "grants": grants,
+            "now": timezone.now(),
+            "error": error,
+            "max_hours": breakglass.MAX_HOURS,
+            "posted": request.POST,
+        },
+        status=422 if error else 200,
+    )
+
+
+# --- the audit log -------------------------------------------------------------------------------
+
+
+def _audit_scope(request: HttpRequest) -> QuerySet[AuditEvent]:
+    """Audit rows about the practices the admin serves, and their own staff's sign-ins."""
+    served = list(Practice.objects.for_user(request.user).values_list("pk", flat=True))
+    return AuditEvent.objects.filter(practice_id__in=served)
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def audit_search(request: HttpRequest) -> HttpResponse:
+    _require(request, Perm.AUDIT)
+    events = _audit_scope(request)
+    params = {
+        k: (request.GET.get(k) or "").strip()
+        for k in ("user", "action", "object", "patient", "start", "end")
+    }
+    if params["user"]:
+        events = events.filter(username__iexact=params["user"])
+    if params["action"] in Action.values:
+        events = events.filter(action=params["action"])
+    if params["object"]:
+        kind, _, pk = params["object"].partition(":")
+        events = events.filter(object_type=kind, **({"object_id": pk} if pk else {}))
+    patient_id = parse_id(params["patient"])
+    if patient_id:
+        events = events.filter(patient_id=patient_id)
+    zone = timezone.get_current_timezone()
+    start, end = _day(params["start"]), _day(params["end"])
+    if start:
+        events = events.filter(at__gte=datetime.combine(start, time.min, tzinfo=zone))
+    if end:
+        events = events.filter(
+            at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+        )
+    if request.GET.get("format") == "csv":
+        audit.record(Action.EXPORT, object_type="security.auditevent", detail={"filters": params})
+        return csv_response("closeloop-audit.csv", _audit_rows(events[:50_000]))
+    page = Paginator(events, AUDIT_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "security/audit.html",
+        {"page": page, "params": params, "actions": Action.choices},
+    )
+
+
+def _audit_rows(events: Any) -> Any:
+    yield [
+        "at",
+        "user",
+        "channel",
+        "action",
+        "object",
+        "practice",
+        "patient",
+        "fields",
+        "ip",
+        "user agent",
+        "path",
+    ]
+    for e in events.iterator(chunk_size=1000):
+        yield [
+            e.at.isoformat(), e.username or "system", e.channel, e.action,
+            f"{e.object_type}:{e.object_id}", e.practice_id or "", e.patient_id or "",
+            " ".join(e.fields), e.ip or "", e.user_agent, e.path,
+        ]  # fmt: skip
+
+
+@login_required
+@require_GET
+def patient_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who has seen (or changed) this patient's data, newest first."""
+    _require(request, Perm.AUDIT)
+    patient = get_patient_or_404(request, pk)
+    events = AuditEvent.objects.filter(patient_id=patient.pk, practice_id=patient.practice_id)
+    if request.GET.get("format") == "csv":
+        audit.record(Action.EXPORT, patient, detail={"report": "who_has_seen"})
+        return csv_response(f"closeloop-patient-{patient.pk}-access.csv", _audit_rows(events))
+    audit.record_view(patient, fields=["access_report"])
+    page = Paginator(events, AUDIT_PAGE).get_page(request.GET.get("page"))
+    return render(request, "security/patient_audit.html", {"patient": patient, "page": page})
+
+
+@login_required
+@require_POST
+def patient_data_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The patient's data as JSON (an access request). POST: it is a disclosure, audited."""
+    _require(request, Perm.EXPORT_PATIENT)
+    patient = get_patient_or_404(request, pk)
+    audit.record(Action.EXPORT, patient, detail={"report": "patient_data_json"})
+    body = json.dumps(patient_export(patient), cls=DjangoJSONEncoder, indent=2)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="patient-{patient.pk}.json"'
+    return response

@@ -1,0 +1,260 @@
+"""Tenant isolation on every endpoint, found by discovery rather than listed by hand.
+
+Every URL pattern (from the URL resolver, the admin site included) and every API operation
+(from the OpenAPI schema) is requested, by GET and by POST, as each role of Riverside, against
+Lakeside's objects. Lakeside's data carries a marker word; it must never appear in a response,
+object URLs must answer 403/404/405 (or the admin's redirect), and Lakeside's rows must be
+unchanged afterwards. A positive control shows the same requests do reveal Riverside's own
+data, so the test can fail. A new endpoint is covered without editing this file; a new URL
+parameter name makes it fail until a value is given below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.forms.models import model_to_dict
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from closeloop.api.models import ApiToken
+from closeloop.appointments.models import Appointment, Match, Mode
+from closeloop.patients.services import patient_create
+from closeloop.practices.choices import Role
+from closeloop.practices.models import Practice
+from closeloop.practices.services import staff_create
+from closeloop.queue import lifecycle
+from closeloop.queue.models import Channel, SupportItem
+from closeloop.web.item_actions import ACTIONS
+from closeloop.webhooks.models import WebhookEndpoint
+from tests.conftest import category
+
+pytestmark = pytest.mark.django_db
+
+MARKER = "Zebrafish"
+OWN_MARKER = "Kingfisher"
+ROLES = [
+    Role.SUPPORT,
+    Role.FRONT_DESK,
+    Role.CLINICAL,
+    Role.SUPERVISOR,
+    Role.PRACTICE_ADMIN,
+    Role.ORG_ADMIN,
+]
+#: Object URLs answer one of these to an outsider (the admin redirects to its index).
+REFUSED = {403, 404, 405}
+
+
+def world_of(practice: Practice, marker: str, by: Any) -> dict[str, Any]:
+    patient = patient_create(
+        practice=practice, first_name=marker, last_name=marker, phone="312-555-0177", mrn=marker
+    )
+    item = lifecycle.item_create(
+        practice=practice,
+        category=category(practice, "billing"),
+        channel=Channel.PORTAL,
+        actor=by,
+        summary=f"{marker} statement question",
+        details=f"{marker} details",
+        patient=patient,
+    )
+    lifecycle.item_add_note(item=item, actor=by, text=f"{marker} note")
+    appointment = Appointment.objects.create(
+        practice=practice, source="csv", external_id=marker, patient=patient, match=Match.MATCHED,
+        start=timezone.now() + timedelta(days=1), status="booked", mode=Mode.TELEHEALTH,
+        kind=f"{marker} visit", fingerprint="x", imported_at=timezone.now(),
+        updated_at=timezone.now(),
+    )  # fmt: skip
+    webhook = WebhookEndpoint.objects.create(practice=practice, url="https://example.com/hook")
+    return {"patient": patient, "item": item, "appointment": appointment, "webhook": webhook}
+
+
+@pytest.fixture
+def setup(org, riverside, lakeside, outsider, assistant) -> dict[str, Any]:
+    users = {
+        role: staff_create(
+            organization=org,
+            username=f"r-{role}",
+            password="correct horse battery",
+            roles=[role],
+            practices=[riverside],
+        )
+        for role in ROLES
+    }
+    return {
+        "users": users,
+        "theirs": world_of(lakeside, MARKER, outsider),
+        "ours": world_of(riverside, OWN_MARKER, assistant),
+        "outsider": outsider,
+        "lakeside": lakeside,
+    }
+
+
+def walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, list[str]]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names = list(getattr(pattern.pattern, "converters", {})) or list(
+                pattern.pattern.regex.groupindex
+            )
+            yield f"{namespace}{pattern.name}", names
+
+
+def admin_model(name: str) -> Any:
+    """``admin:practices_category_change`` -> Category."""
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+        if name.startswith(prefix):
+            return model
+    return None
+
+
+def instance_of(model: Any, world: dict[str, Any], practice: Practice, user: Any) -> Any:
+    label = model._meta.label_lower
+    if label == "practices.practice":
+        return practice
+    if label in ("auth.user", "otp_totp.totpdevice", "otp_static.staticdevice"):
+        return user if label == "auth.user" else None
+    if label == "practices.staffprofile":
+        return user.staff
+    if label == "support_queue.timelineevent":
+        return world["item"].events.first()
+    field_names = {f.name for f in model._meta.fields}
+    if "practice" in field_names:
+        return model.objects.filter(practice=practice).first()
+    return None
+
+
+def kwargs_for(
+    name: str, params: list[str], world: dict[str, Any], practice: Practice, user: Any
+) -> list[dict[str, Any]]:
+    """Every combination of values for a URL's parameters (one per action name)."""
+    base: dict[str, Any] = {}
+    variants: list[dict[str, Any]] = [{}]
+    for param in params:
+        if param in ("pk", "object_id", "id"):
+            if name.startswith("admin:"):
+                model = admin_model(name)
+                obj = instance_of(model, world, practice, user) if model else None
+                if obj is None:
+                    return []  # nothing of that kind belongs to a practice
+                base[param] = obj.pk
+            elif "patient" in name:
+                base[param] = world["patient"].pk
+            elif "appointment" in name:
+                base[param] = world["appointment"].pk
+            elif "item" in name or "message" in name:
+                base[param] = world["item"].pk
+            else:
+                pytest.fail(f"URL {name}: say which object its {param} names")
+        elif param == "action":
+            variants = [{"action": a} for a in ACTIONS]
+        elif param == "step":
+            base[param] = "link_sent"
+        elif param == "name":
+            base[param] = "flow"
+        elif param == "slug":
+            base[param] = practice.slug
+        elif param == "token":
+            base[param] = "t" * 24
+        elif param == "app_label":
+            base[param] = "practices"
+        elif param == "content_type_id":
+            base[param] = ContentType.objects.get_for_model(SupportItem).pk
+        elif param in ("item_id", "patient_id"):
+            base[param] = world["item" if param == "item_id" else "patient"].pk
+        else:
+            pytest.fail(f"URL {name}: add a value for its parameter {param!r} to this test")
+    return [{**base, **v} for v in variants]
+
+
+def snapshot(world: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for obj in world.values():
+        obj.refresh_from_db()
+        rows.append(model_to_dict(obj))
+    rows.append({"events": world["item"].events.count()})
+    return rows
+
+
+def test_no_page_or_admin_url_reveals_another_practice(client, setup) -> None:
+    theirs = setup["theirs"]
+    before = snapshot(theirs)
+    routes = [(name, params) for name, params in walk(get_resolver().url_patterns)]
+    routes = [r for r in routes if not r[0].startswith("api:")]
+    assert len(routes) > 50  # the admin site and every page were found
+    checked = 0
+    for role, user in setup["users"].items():
+        client.force_login(user)
+        for name, params in routes:
+            for kwargs in kwargs_for(name, params, theirs, setup["lakeside"], setup["outsider"]):
+                url = reverse(name, kwargs=kwargs)
+                for method in ("get", "post"):
+                    response = getattr(client, method)(url)
+                    body = b"".join(response) if response.streaming else response.content
+                    where = f"{method.upper()} {url} as {role}: {response.status_code}"
+                    assert MARKER.encode() not in body, where
+                    if params and any(
+                        p in ("pk", "object_id", "id", "item_id", "patient_id") for p in params
+                    ):
+                        redirect_ok = response.status_code == 302 and (
+                            response["Location"].startswith(("/admin/", "/login/"))
+                        )
+                        assert response.status_code in REFUSED or redirect_ok, where
+                    checked += 1
+        client.logout()
+    assert checked > 1000
+    assert snapshot(theirs) == before
+
+
+def test_no_api_operation_reveals_another_practice(client, setup) -> None:
+    theirs = setup["theirs"]
+    before = snapshot(theirs)
+    schema = client.get("/api/v1/openapi.json").json()
+    operations = [
+        (path, method)
+        for path, methods in schema["paths"].items()
+        for method in methods
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+    assert len(operations) >= 20
+    for role, user in setup["users"].items():
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=user)[1]}"}
+        for path, method in operations:
+            url = path.replace("{item_id}", str(theirs["item"].pk)).replace(
+                "{patient_id}", str(theirs["patient"].pk)
+            )
+            assert "{" not in url, f"{path}: add a value for its path parameter to this test"
+            query = {"practice": setup["lakeside"].slug, "q": MARKER}
+            if method == "get":
+                response = client.get(url, query, **headers)
+            else:
+                response = client.generic(
+                    method.upper(), url, "{}", content_type="application/json", **headers
+                )
+            where = f"{method.upper()} {url} as {role}: {response.status_code}"
+            assert MARKER.encode() not in response.content, where
+            if "{" in path:
+                assert response.status_code in {404, 422}, where
+    assert snapshot(theirs) == before
+
+
+def test_the_matrix_would_see_a_leak(client, setup) -> None:
+    """Positive control: the same requests show Riverside's own data to Riverside's staff."""
+    ours = setup["ours"]
+    supervisor = setup["users"][Role.SUPERVISOR]
+    client.force_login(supervisor)
+    assert OWN_MARKER.encode() in client.get(reverse("item", args=[ours["item"].pk])).content
+    assert OWN_MARKER.encode() in client.get(reverse("patient", args=[ours["patient"].pk])).content
+    token = ApiToken.issue(user=supervisor)[1]
+    response = client.get(f"/api/v1/items/{ours['item'].pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200 and OWN_MARKER.encode() in response.content
+    assert apps.get_model("practices", "Practice").objects.count() == 2
