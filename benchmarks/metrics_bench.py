@@ -18,7 +18,6 @@ again on the data of a previous run (same N, same CLOSELOOP_DATA_DIR or DATABASE
 from __future__ import annotations
 
 import os
-import random
 import sys
 import tempfile
 import time
@@ -36,11 +35,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries, transaction  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rich.console import Console  # noqa: E402
-from rich.progress import Progress  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from closeloop.followup.models import DailySnapshot  # noqa: E402
@@ -48,105 +45,21 @@ from closeloop.messaging.models import ReviewRequest  # noqa: E402
 from closeloop.metrics import charts  # noqa: E402
 from closeloop.metrics.definitions import Scope, report  # noqa: E402
 from closeloop.metrics.weekly import week_of, weekly_review  # noqa: E402
-from closeloop.patients.models import Patient  # noqa: E402
-from closeloop.practices.models import Organization, Practice  # noqa: E402
-from closeloop.practices.services import practice_create, staff_create  # noqa: E402
+from closeloop.practices.models import Practice  # noqa: E402
 from closeloop.queue.models import EventCode, Status, SupportItem, TimelineEvent  # noqa: E402
 
-BATCH = 5_000
-YEAR_MINUTES = 525_600
+sys.path.insert(0, os.path.dirname(__file__))
+import data  # noqa: E402
 
 
 def build() -> None:
-    if "DATABASE_URL" in os.environ:
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    org = Organization.objects.create(name="Bench", slug="bench")
-    practices = [
-        practice_create(
-            organization=org, name=f"Practice {n}", slug=f"p{n}", timezone="America/Chicago"
-        )
-        for n in range(PRACTICES)
-    ]
-    owners = [
-        staff_create(
-            organization=org,
-            username=f"owner{n}",
-            password=None,
-            roles=["support", "supervisor"] if n == 0 else ["support"],
-            practices=practices,
-        )
-        for n in range(8)
-    ]
-    patients = {
-        p.pk: Patient.objects.bulk_create(
-            Patient(practice=p, first_name="Pat", last_name=f"Bench{k}", phone="")
-            for k in range(200)
-        )
-        for p in practices
-    }
-    categories = {p.pk: list(p.categories.all()) for p in practices}
-    now = timezone.now()
-    rng = random.Random(11)
-    item_id = 0
-    with Progress() as progress:
-        task = progress.add_task(f"inserting {N:,} items and their timeline", total=N)
-        for start in range(0, N, BATCH):
-            items, events = [], []
-            for n in range(start, min(N, start + BATCH)):
-                practice = practices[n % PRACTICES]
-                category = categories[practice.pk][n % 10]
-                contact = now - timedelta(minutes=rng.randint(10, YEAR_MINUTES))
-                is_open = rng.random() < 0.1
-                responded = rng.random() < 0.97
-                resolved = None if is_open else contact + timedelta(minutes=rng.randint(30, 7200))
-                item_id += 1
-                items.append(
-                    SupportItem(
-                        id=item_id,
-                        practice=practice,
-                        patient=rng.choice(patients[practice.pk]),
-                        category=category,
-                        channel=rng.choice(["phone", "voicemail", "sms", "portal"]),
-                        language="es" if rng.random() < 0.25 else "en",
-                        status=Status.IN_PROGRESS if is_open else Status.CLOSED,
-                        owner=rng.choice(owners),
-                        team=category.default_team,
-                        summary="bench",
-                        first_contact_at=contact,
-                        first_response_due_at=contact + timedelta(hours=1),
-                        first_response_at=contact + timedelta(minutes=5) if responded else None,
-                        first_response_minutes=rng.randint(1, 480) if responded else None,
-                        resolution_due_at=contact + timedelta(days=2),
-                        resolved_at=resolved,
-                        resolution_minutes=rng.randint(30, 3000) if resolved else None,
-                        escalated=rng.random() < 0.03,
-                        promised_update_at=now + timedelta(days=3) if is_open else None,
-                        created_at=contact,
-                        updated_at=contact,
-                    )
-                )
-                codes = [(EventCode.CREATED, contact)]
-                if resolved:
-                    codes.append((EventCode.RESOLVED, resolved))
-                if rng.random() < 0.06:
-                    codes.append((EventCode.REPEAT_CONTACT, contact + timedelta(hours=5)))
-                if rng.random() < 0.05:
-                    codes.append((EventCode.PROMISE_BROKEN, contact + timedelta(hours=8)))
-                events += [
-                    TimelineEvent(item_id=item_id, practice=practice, code=code, at=at)
-                    for code, at in codes
-                ]
-            with transaction.atomic():
-                SupportItem.objects.bulk_create(items)
-                TimelineEvent.objects.bulk_create(events)
-            progress.advance(task, len(items))
+    made = data.build(N, practices=PRACTICES)
     today = timezone.localdate()
     DailySnapshot.objects.bulk_create(
         DailySnapshot(
             practice=p, date=today - timedelta(days=d), open_items=5000, broken_promises=0
         )
-        for p in practices
+        for p in made["practices"]
         for d in range(1, 31)
     )
     sample = SupportItem.objects.filter(status=Status.CLOSED).values_list(

@@ -225,6 +225,22 @@ def test_list_filters_and_cursor_pagination(api, clock, make_item, assistant) ->
     assert api.get("/items", updated_since=future).json()["items"] == []
 
 
+def test_list_pages_in_id_windows_skip_other_practices_rows(
+    api, clock, make_item, lakeside_item, monkeypatch
+) -> None:
+    """Pages are read in doubling id windows (so SQLite walks the primary key): tiny windows
+    and another practice's rows in between change nothing in what a page holds."""
+    import closeloop.api.api as api_module
+
+    monkeypatch.setattr(api_module, "ID_WINDOW", 1)
+    ours = [make_item(summary=f"w{n}") for n in range(3)]
+    page = api.get("/items", limit=2).json()
+    assert [i["id"] for i in page["items"]] == [ours[0].pk, ours[1].pk]
+    rest = api.get("/items", limit=2, cursor=page["next_cursor"]).json()
+    assert [i["id"] for i in rest["items"]] == [ours[2].pk] and rest["next_cursor"] is None
+    assert lakeside_item.pk not in {i["id"] for i in page["items"] + rest["items"]}
+
+
 def test_patients_search_create_read(api, riverside) -> None:
     created = api.post(
         "/patients",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -79,9 +83,19 @@ def test_logout_is_a_post(client, assistant) -> None:
     assert client.get("/").status_code == 302
 
 
-def test_healthz(client) -> None:
+def test_healthz_reports_database_and_worker_lag(client) -> None:
+    from closeloop.followup.models import WorkerHeartbeat
+
     response = client.get("/healthz/")
-    assert response.status_code == 200 and response.content == b"ok"
+    assert response.status_code == 200 and response.json()["database"] == "ok"
+    assert response.json()["worker"]["ok"] is False  # no worker has ticked yet
+    assert client.get("/healthz/", {"check": "worker"}).status_code == 503
+    WorkerHeartbeat.objects.create(worker_id="w1", last_tick_at=timezone.now())
+    ok = client.get("/healthz/", {"check": "worker"})
+    assert ok.status_code == 200 and ok.json()["worker"]["last_tick_seconds_ago"] == 0
+    with time_machine.travel(timezone.now() + timedelta(minutes=4)):
+        late = client.get("/healthz/", {"check": "worker"})
+    assert late.status_code == 503 and late.json()["worker"]["last_tick_seconds_ago"] == 240
 
 
 @pytest.mark.parametrize(

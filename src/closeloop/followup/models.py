@@ -47,3 +47,13 @@ class WeeklyReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice} week of {self.week_start}"
+
+
+class WorkerHeartbeat(models.Model):
+    """Each worker's last minute tick, for the health check's worker-lag figure."""
+
+    worker_id = models.CharField(max_length=200, unique=True)
+    last_tick_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} at {self.last_tick_at:%H:%M:%S}"

@@ -31,7 +31,7 @@ from closeloop.followup.notify import (
 )
 from closeloop.followup.reports import email_snapshot, email_weekly_review
 from closeloop.messaging.services import release_due
-from closeloop.practices.models import Practice
+from closeloop.practices.models import Category, Practice
 from closeloop.practices.selectors import staff_for_practice
 from closeloop.queue.lifecycle import (
     DEADLINES,
@@ -118,7 +118,13 @@ def _opening_this_week(practice: Practice, now: datetime) -> tuple[date, datetim
 
 def take_snapshot(practice: Practice, day: date, now: datetime) -> DailySnapshot | None:
     items = SupportItem.objects.for_practice(practice).filter(status__in=OPEN_STATUSES)
-    by_category = dict(items.values_list("category__code").annotate(n=Count("id")).order_by())
+    # Grouped by the category id (the practice's few categories are named afterwards): a join
+    # to the category table made SQLite walk every category's items across all practices.
+    codes = dict(Category.objects.filter(practice=practice).values_list("pk", "code"))
+    by_category = {
+        codes[category_id]: n
+        for category_id, n in items.values_list("category_id").annotate(n=Count("id")).order_by()
+    }
     by_owner = {
         (username or "unassigned"): n
         for username, n in items.values_list("owner__username").annotate(n=Count("id")).order_by()

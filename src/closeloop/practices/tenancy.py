@@ -1,12 +1,16 @@
 """The tenant filter. Every read of practice data goes through ``for_user``.
 
-A user sees a practice only when their staff profile says they serve it. No profile, an inactive
+A user sees a practice only when their staff profile says they serve it (or a supervisor's
+emergency grant opened it for a few hours). No profile, an inactive
 account or an anonymous user sees nothing: the filter fails closed, superusers included (they
 administer the installation through the admin site, not the queue).
 """
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, ClassVar, TypeVar
 
 from django.db import models
@@ -52,6 +56,40 @@ def emergency_practices_subquery(user: Any) -> models.QuerySet[Any]:
     return grants.values("practice_id")
 
 
+#: Within one web request the answer is remembered (``request_scope``); elsewhere (worker,
+#: commands, tests) every call asks the database.
+_per_request: contextvars.ContextVar[dict[Any, list[int]] | None] = contextvars.ContextVar(
+    "closeloop_tenancy", default=None
+)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    token = _per_request.set({})
+    try:
+        yield
+    finally:
+        _per_request.reset(token)
+
+
+def practice_ids(user: Any) -> list[int]:
+    """The practices ``user`` may see now (served, or opened by an emergency grant), as a
+    list of ids: one small query. The filter then compares ``practice_id`` with literal
+    values, which both planners match to the (practice, …) indexes; with the same condition
+    as a subquery (it joins the staff tables) SQLite estimated it badly and scanned all items.
+    """
+    limit = getattr(user, PRACTICE_LIMIT_ATTR, None)
+    key = (user.pk, tuple(limit) if limit is not None else None)
+    cache = _per_request.get()
+    if cache is not None and key in cache:
+        return cache[key]
+    served = served_practices_subquery(user).union(emergency_practices_subquery(user))
+    ids = sorted({row["practice_id"] for row in served})
+    if cache is not None:
+        cache[key] = ids
+    return ids
+
+
 class TenantQuerySet(models.QuerySet[_M]):
     #: The lookup path from this model to its practice's id.
     tenant_field: ClassVar[str] = "practice_id"
@@ -59,11 +97,7 @@ class TenantQuerySet(models.QuerySet[_M]):
     def for_user(self: _QS, user: Any) -> _QS:
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        field = f"{self.tenant_field}__in"
-        return self.filter(
-            models.Q(**{field: served_practices_subquery(user)})
-            | models.Q(**{field: emergency_practices_subquery(user)})
-        )
+        return self.filter(**{f"{self.tenant_field}__in": practice_ids(user)})
 
     def for_practice(self: _QS, practice: Any) -> _QS:
         return self.filter(**{self.tenant_field: practice.pk})

@@ -89,10 +89,27 @@ def queue_tab_conditions(user: Any, *, now: datetime, today_start: datetime) -> 
     }
 
 
+#: Tabs outside the open items (counted over today's resolutions only).
+CLOSED_TABS = frozenset({"resolved_today"})
+
+
 def queue_tab_counts(items: QuerySet[SupportItem], conditions: dict[str, Q]) -> dict[str, int]:
-    """Every tab's count in one aggregate query."""
+    """Every tab's count in two aggregate queries: one over the open items (every tab but
+    "resolved today" is a subset of them; the status index narrows the scan to them instead of
+    a year of closed items) and one over today's resolutions."""
     # Prefixed aliases: an aggregate named like a field ("team") would shadow that field.
-    counts = items.aggregate(
-        **{f"tab_{name}": Count("id", filter=condition) for name, condition in conditions.items()}
+    open_counts = (
+        items.filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .aggregate(
+            **{
+                f"tab_{name}": Count("id", filter=condition)
+                for name, condition in conditions.items()
+                if name not in CLOSED_TABS
+            }
+        )
     )
+    resolved = conditions["resolved_today"]
+    closed_counts = items.filter(resolved).order_by().aggregate(tab_resolved_today=Count("id"))
+    counts = {**open_counts, **closed_counts}
     return {name: counts[f"tab_{name}"] for name in conditions}

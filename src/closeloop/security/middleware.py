@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from closeloop.practices import tenancy
 from closeloop.security import audit
 from closeloop.security.models import Channel
 
@@ -35,7 +36,8 @@ MFA_EXEMPT_PREFIXES = (
 
 class AuditMiddleware:
     """Sets who is asking, from where and through which channel for everything recorded
-    while the request runs (the API overrides the user once its token is checked)."""
+    while the request runs (the API overrides the user once its token is checked), and opens
+    the request's scope for remembered tenant lookups."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -47,7 +49,8 @@ class AuditMiddleware:
         context = audit.context_for_request(request, channel)
         token = audit.bind(context)
         try:
-            return self.get_response(request)
+            with tenancy.request_scope():
+                return self.get_response(request)
         finally:
             audit.unbind(token)
 

@@ -5,20 +5,22 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.db import DatabaseError, connection
+from django.db.models import Max, QuerySet
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django_tasks_db.models import DBTaskResult
 
+from closeloop.followup.models import WorkerHeartbeat
 from closeloop.lib.ids import parse_id
 from closeloop.practices.choices import Language
 from closeloop.practices.models import Category, Practice
@@ -118,7 +120,10 @@ def _filter_options(query: QueueQuery) -> dict[str, Any]:
 def queue(request: HtmxHttpRequest) -> HttpResponse:
     query = _queue_query(request)
     counts = queue_tab_counts(query.items, query.conditions)
-    page = Paginator(query.tab_items, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(query.tab_items, PAGE_SIZE)
+    # The tab count is already known (counted with the other tabs): no second COUNT query.
+    paginator.count = counts[query.tab]
+    page = paginator.get_page(request.GET.get("page"))
     audit.record(
         Action.LIST,
         object_type="support_queue.supportitem",
@@ -191,12 +196,43 @@ def queue_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
     return response
 
 
+#: The worker is late when its last tick, or the oldest task waiting to run, is older than this.
+WORKER_LAG_LIMIT = timedelta(minutes=3)
+
+
 @require_GET
 def healthz(request: HtmxHttpRequest) -> HttpResponse:
-    """Liveness for load balancers: the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
+    """For load balancers and monitoring. 200 while the database answers; the body reports
+    the worker lag (seconds since the last minute tick of any worker, and the age of the oldest
+    task waiting to run). ``?check=worker`` also answers 503 when the worker is late."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"database": "unavailable"}, status=503)
+    now = timezone.now()
+    last_tick = WorkerHeartbeat.objects.aggregate(last=Max("last_tick_at"))["last"]
+    oldest = (
+        DBTaskResult.objects.filter(status="READY", run_after__lte=now)
+        .order_by("enqueued_at")
+        .values_list("enqueued_at", flat=True)
+        .first()
+    )
+    tick_lag = (now - last_tick) if last_tick else None
+    task_lag = (now - oldest) if oldest else timedelta(0)
+    worker_ok = (
+        tick_lag is not None and tick_lag <= WORKER_LAG_LIMIT and task_lag <= WORKER_LAG_LIMIT
+    )
+    body = {
+        "database": "ok",
+        "worker": {
+            "ok": worker_ok,
+            "last_tick_seconds_ago": round(tick_lag.total_seconds()) if tick_lag else None,
+            "oldest_waiting_task_seconds": round(task_lag.total_seconds()),
+        },
+    }
+    status = 503 if request.GET.get("check") == "worker" and not worker_ok else 200
+    return JsonResponse(body, status=status)
 
 
 @login_required

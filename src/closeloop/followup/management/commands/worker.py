@@ -16,21 +16,27 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
+from django.utils import timezone
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands.db_worker import Worker
 
+from closeloop.followup.models import WorkerHeartbeat
 from closeloop.followup.sweep import sweep
 
 logger = logging.getLogger(__name__)
 
 
-def tick_forever(stop: threading.Event, interval: float) -> None:
+def tick_forever(stop: threading.Event, interval: float, worker_id: str = "") -> None:
     """Sweep at the start of every interval until ``stop`` is set."""
     while not stop.is_set():
         started = time.monotonic()
         try:
             close_old_connections()
             sweep()
+            if worker_id:
+                WorkerHeartbeat.objects.update_or_create(
+                    worker_id=worker_id, defaults={"last_tick_at": timezone.now()}
+                )
         except Exception:
             logger.exception("sweep failed; retrying at the next tick")
         finally:
@@ -67,7 +73,7 @@ class Command(BaseCommand):
         if not options["no_tick"]:
             ticker = threading.Thread(
                 target=tick_forever,
-                args=(stop, options["tick"]),
+                args=(stop, options["tick"], worker_id),
                 name="closeloop-tick",
                 daemon=True,
             )
