@@ -206,7 +206,7 @@ def count_queries(client: Client, path: str, **headers: str) -> int:
     with connection.execute_wrapper(wrapper):
         response = client.get(path, **headers)
     if response.status_code != 200:
-        raise SystemExit(f"{path} answered {response.status_code}")
+        raise SystemExit(f"{path} answered {response.status_code} {response.get('Location', '')}")
     return counted[0]
 
 
@@ -289,6 +289,7 @@ def main() -> None:
         server.wait(timeout=30)
 
     client = Client()
+    user.refresh_from_db()  # logging in over HTTP re-hashed the password (session hash)
     client.force_login(user)
     results["queries"] = {
         "queue page": count_queries(client, "/?tab=team"),

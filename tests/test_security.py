@@ -179,7 +179,15 @@ def test_passwords_need_twelve_characters_and_production_hashes_with_argon2() ->
         text=True,
         check=True,
     )
-    assert out.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert out.stdout.strip() == "closeloop.security.hashers.OwaspArgon2PasswordHasher"
+    from django.contrib.auth.hashers import make_password
+    from django.test import override_settings
+
+    with override_settings(
+        PASSWORD_HASHERS=["closeloop.security.hashers.OwaspArgon2PasswordHasher"]
+    ):
+        encoded = make_password("a long passphrase of words")
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
 
 
 def test_idle_sessions_end_and_background_polling_does_not_count(client, assistant) -> None:

@@ -181,8 +181,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Argon2id for new and changed passwords; older hashes are upgraded at the next login.
+# Argon2id (OWASP parameters, see closeloop/security/hashers.py) for new and changed
+# passwords; other hashes are upgraded at the next login.
 PASSWORD_HASHERS = [
+    "closeloop.security.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]

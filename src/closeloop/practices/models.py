@@ -190,7 +190,9 @@ class Practice(models.Model):
         return BusinessCalendar.from_config(
             timezone=self.timezone,
             weekly_hours=self.business_hours or DEFAULT_WEEKLY_HOURS,
-            holidays=self.holidays.values_list("date", flat=True),
+            # .all() uses a prefetch when the caller made one (the sweep does, for every
+            # practice at once); otherwise it is the one query for the holidays.
+            holidays=[holiday.date for holiday in self.holidays.all()],
         )
 
 

@@ -837,7 +837,10 @@ def item_claim_deadline(*, item_id: int, kind: str, now: datetime) -> SupportIte
     )
     if not won:
         return None
-    item = SupportItem.objects.select_related("practice", "category").get(pk=item_id)
+    # The owner and their profile come along: the sweep alerts them next.
+    item = SupportItem.objects.select_related("practice", "category", "owner", "owner__staff").get(
+        pk=item_id
+    )
     due = getattr(item, due_field)
     changes = {"due": {"old": None, "new": _jsonable(due)}}
     if kind in ESCALATING_DEADLINES and not item.escalated:
