@@ -10,6 +10,7 @@ worker left behind (webhook deliveries, alert emails).
 from __future__ import annotations
 
 import logging
+import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -94,6 +95,8 @@ CLAIM_BATCH = 50
 
 def handle_deadlines(kind: str, now: datetime) -> int:
     due_ids = list(due_items(kind, now))
+    # Each worker walks the due items in its own order, so several workers spread over them.
+    random.shuffle(due_ids)
     handled = 0
     for start in range(0, len(due_ids), CLAIM_BATCH):
         with transaction.atomic():

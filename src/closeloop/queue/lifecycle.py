@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -832,9 +832,13 @@ def item_claim_deadline(*, item_id: int, kind: str, now: datetime) -> SupportIte
     to write the timeline event (and, in the caller, to alert people) in this transaction.
     """
     claimed_field, due_field, code = DEADLINES[kind]
-    won = SupportItem.objects.filter(pk=item_id, **deadline_conditions(kind, now)).update(
-        **{claimed_field: now}
-    )
+    due = SupportItem.objects.filter(pk=item_id, **deadline_conditions(kind, now))
+    # Another worker's batch holds this row: leave it to them rather than queue behind them
+    # (PostgreSQL). If their batch rolls back, the next sweep finds it due again.
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    if skip_locked and not due.select_for_update(skip_locked=True).values_list("pk"):
+        return None
+    won = due.update(**{claimed_field: now})
     if not won:
         return None
     # The owner and their profile come along: the sweep alerts them next.
