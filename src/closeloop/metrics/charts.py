@@ -6,7 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from closeloop.metrics.definitions import Scope, by_category, daily_flow, weekly_first_response
+from closeloop.metrics.definitions import (
+    Scope,
+    by_category,
+    daily_flow,
+    load_per_person,
+    open_per_day,
+    weekly_first_response,
+)
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,11 @@ class Chart:
         }
 
 
-def build(scope: Scope, metrics: dict[str, Any]) -> list[Chart]:
+def build(scope: Scope, metrics: dict[str, Any] | None = None) -> list[Chart]:
+    """The charts for ``scope``; ``metrics`` (from ``compute``) saves recomputing the open
+    items per day and the load per person when the caller has them already."""
+    if metrics is None:
+        metrics = {"open_per_day": open_per_day(scope), "load_per_person": load_per_person(scope)}
     flow = daily_flow(scope)
     opened = metrics["open_per_day"]
     weekly = weekly_first_response(scope)

@@ -86,7 +86,7 @@ class Scope:
         return replace(self, start=self.start - length, end=self.end - length)
 
     def item_filter(self, prefix: str = "") -> Q:
-        q = Q(**{f"{prefix}practice__in": [p.pk for p in self.practices]})
+        q = Q(**{f"{prefix}practice__in": self.practice_ids})
         if self.team:
             q &= Q(**{f"{prefix}team": self.team})
         if self.owner_id:
@@ -99,13 +99,27 @@ class Scope:
             q &= Q(**{f"{prefix}language": self.language})
         return q
 
+    @property
+    def practice_ids(self) -> list[int]:
+        return [p.pk for p in self.practices]
+
     def items(self) -> QuerySet[SupportItem]:
         return SupportItem.objects.filter(self.item_filter())
+
+    def contacted(self) -> QuerySet[SupportItem]:
+        """The scope's items first contacted in the range."""
+        return self.items().filter(
+            first_contact_at__gte=self.start_at, first_contact_at__lt=self.end_at
+        )
+
+    def resolved(self) -> QuerySet[SupportItem]:
+        """The scope's items resolved in the range."""
+        return self.items().filter(resolved_at__gte=self.start_at, resolved_at__lt=self.end_at)
 
     def events(self, *codes: str) -> QuerySet[TimelineEvent]:
         """Timeline events of the scope's items in the date range."""
         events = TimelineEvent.objects.filter(
-            practice__in=[p.pk for p in self.practices],
+            practice__in=self.practice_ids,
             at__gte=self.start_at,
             at__lt=self.end_at,
         )
@@ -142,9 +156,7 @@ def first_response(scope: Scope) -> dict[str, Any]:
     answered: business minutes from first contact to the first response (receipt confirmed,
     an outbound contact, a reached patient or a message sent), as count, average, median and
     p90. ``unanswered``: items first contacted in the range with no response yet."""
-    contacted = scope.items().filter(
-        first_contact_at__gte=scope.start_at, first_contact_at__lt=scope.end_at
-    )
+    contacted = scope.contacted()
     result = distribution(contacted, "first_response_minutes")
     result["unanswered"] = contacted.count() - result["count"]
     return result
@@ -165,7 +177,7 @@ def open_per_day(scope: Scope) -> list[dict[str, Any]]:
     # index range scans over recent rows instead of counting the whole history.
     open_now = scope.items().filter(status__in=OPEN_STATUSES).count()
     since_start = TimelineEvent.objects.filter(
-        practice__in=[p.pk for p in scope.practices],
+        practice__in=scope.practice_ids,
         at__gte=scope.start_at,
         code__in=(*OPENS, *CLOSES),
     )
@@ -190,7 +202,7 @@ def open_per_day(scope: Scope) -> list[dict[str, Any]]:
     if not scope.filtered:
         rows = (
             DailySnapshot.objects.filter(
-                practice__in=[p.pk for p in scope.practices],
+                practice__in=scope.practice_ids,
                 date__gte=scope.start,
                 date__lte=scope.end,
             )
@@ -215,11 +227,7 @@ def repeat_contacts(scope: Scope) -> dict[str, Any]:
     in the range."""
     repeats = scope.events(EventCode.REPEAT_CONTACT)
     count = repeats.count()
-    items = (
-        scope.items()
-        .filter(first_contact_at__gte=scope.start_at, first_contact_at__lt=scope.end_at)
-        .count()
-    )
+    items = scope.contacted().count()
     top_items = repeats.values("item_id").annotate(n=Count("pk")).order_by("-n", "item_id")[:TOP]
     top_patients = (
         repeats.filter(item__patient__isnull=False)
@@ -242,11 +250,7 @@ def referral_turnaround(scope: Scope) -> dict[str, Any]:
     """**4. Referral and document follow-up turnaround.** Referral/document items resolved in
     the range: business minutes from first contact to resolution (waiting time included: it
     is the patient's wait), as count, average, median and p90."""
-    resolved = scope.items().filter(
-        category__code=REFERRAL_CATEGORY,
-        resolved_at__gte=scope.start_at,
-        resolved_at__lt=scope.end_at,
-    )
+    resolved = scope.resolved().filter(category__code=REFERRAL_CATEGORY)
     return distribution(resolved, "resolution_minutes")
 
 
@@ -255,7 +259,7 @@ def telehealth_before_appointment(scope: Scope) -> dict[str, Any]:
     linked to an appointment that started in the range: how many were resolved before the
     appointment's start, of how many, and the share."""
     visits: Any = Appointment.objects.filter(
-        practice__in=[p.pk for p in scope.practices],
+        practice__in=scope.practice_ids,
         start__gte=scope.start_at,
         start__lt=scope.end_at,
     ).values_list("pk", flat=True)
@@ -276,11 +280,7 @@ def complaint_escalations(scope: Scope) -> dict[str, Any]:
     """**6. Complaints requiring supervisor escalation.** Complaint/review items first
     contacted in the range, and how many of them were escalated (by staff or by a broken
     promise), with the share."""
-    complaints = scope.items().filter(
-        category__code=COMPLAINT_CATEGORY,
-        first_contact_at__gte=scope.start_at,
-        first_contact_at__lt=scope.end_at,
-    )
+    complaints = scope.contacted().filter(category__code=COMPLAINT_CATEGORY)
     counts = complaints.aggregate(
         total=Count("pk"), escalated=Count("pk", filter=Q(escalated=True))
     )
@@ -292,7 +292,7 @@ def review_requests(scope: Scope) -> dict[str, Any]:
     in the range for the scope's items: how many were sent, how many withheld, and the
     withheld ones by reason (the guardrail that stopped them)."""
     requests = ReviewRequest.objects.filter(
-        practice__in=[p.pk for p in scope.practices],
+        practice__in=scope.practice_ids,
         created_at__gte=scope.start_at,
         created_at__lt=scope.end_at,
     )
@@ -313,7 +313,7 @@ def missed_appointment_risk(scope: Scope) -> dict[str, Any]:
     intake, insurance, referral/document or telehealth item or an unanswered message (the rule
     in ``closeloop.appointments.rules``); how many of those the EHR marked as no-shows, and all
     no-shows for comparison. Item filters do not apply (appointments have no team or owner)."""
-    appointments = Appointment.objects.filter(practice__in=[p.pk for p in scope.practices])
+    appointments = Appointment.objects.filter(practice__in=scope.practice_ids)
     counts = risk_counts(appointments, scope.start_at, scope.end_at)
     return {**counts, "missed_share": _ratio(counts["missed"], counts["at_risk"])}
 
@@ -340,9 +340,7 @@ def language_access(scope: Scope) -> dict[str, Any]:
     """**10. Language-access wait.** Time to first response (as in metric 1) for items in
     English and for items in any other language, side by side; ``gap_median`` is the
     non-English median minus the English one (positive: non-English requests wait longer)."""
-    contacted = scope.items().filter(
-        first_contact_at__gte=scope.start_at, first_contact_at__lt=scope.end_at
-    )
+    contacted = scope.contacted()
     english = distribution(contacted.filter(language="en"), "first_response_minutes")
     other = distribution(contacted.exclude(language="en"), "first_response_minutes")
     gap = (
@@ -366,7 +364,8 @@ def load_per_person(scope: Scope) -> list[dict[str, Any]]:
         .order_by()
     )
     resolved_rows = (
-        owned.filter(resolved_at__gte=scope.start_at, resolved_at__lt=scope.end_at)
+        scope.resolved()
+        .filter(owner__isnull=False)
         .values(*people)
         .annotate(n=Count("pk"), complaints=Count("pk", filter=complaint))
         .order_by()
@@ -398,16 +397,14 @@ def load_per_person(scope: Scope) -> list[dict[str, Any]]:
 def daily_flow(scope: Scope) -> list[dict[str, Any]]:
     """New items (first contact) and resolutions per day in the range."""
     new = dict(
-        scope.items()
-        .filter(first_contact_at__gte=scope.start_at, first_contact_at__lt=scope.end_at)
+        scope.contacted()
         .annotate(day=TruncDate("first_contact_at", tzinfo=scope.zone))
         .values_list("day")
         .annotate(n=Count("pk"))
         .order_by()
     )
     resolved = dict(
-        scope.items()
-        .filter(resolved_at__gte=scope.start_at, resolved_at__lt=scope.end_at)
+        scope.resolved()
         .annotate(day=TruncDate("resolved_at", tzinfo=scope.zone))
         .values_list("day")
         .annotate(n=Count("pk"))
@@ -422,9 +419,7 @@ def daily_flow(scope: Scope) -> list[dict[str, Any]]:
 def by_category(scope: Scope) -> list[dict[str, Any]]:
     """Per category: items first contacted, repeat contacts and broken promises in the range,
     and the average first response (business minutes)."""
-    contacted = scope.items().filter(
-        first_contact_at__gte=scope.start_at, first_contact_at__lt=scope.end_at
-    )
+    contacted = scope.contacted()
     items = {
         r["category__name"]: r
         for r in contacted.values("category__name")
@@ -467,11 +462,7 @@ def _round(value: Any) -> float | None:
 def weekly_first_response(scope: Scope) -> list[dict[str, Any]]:
     """Average and count of first responses (business minutes) per week (weeks start on
     Monday), for items first contacted in the range."""
-    contacted = scope.items().filter(
-        first_contact_at__gte=scope.start_at,
-        first_contact_at__lt=scope.end_at,
-        first_response_minutes__isnull=False,
-    )
+    contacted = scope.contacted().filter(first_response_minutes__isnull=False)
     per_day = {
         r["day"]: r
         for r in contacted.annotate(day=TruncDate("first_contact_at", tzinfo=scope.zone))

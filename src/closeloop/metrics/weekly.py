@@ -50,8 +50,7 @@ def friction(scope: Scope) -> dict[str, list[dict[str, Any]]]:
         .order_by("-n")[:5]
     )
     slowest = (
-        scope.items()
-        .filter(resolved_at__gte=scope.start_at, resolved_at__lt=scope.end_at)
+        scope.resolved()
         .values("category__name")
         .annotate(n=Count("pk"), average=Avg("resolution_minutes"))
         .order_by("-average")[:5]

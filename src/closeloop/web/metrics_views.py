@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from closeloop.metrics import charts
-from closeloop.metrics.definitions import compute, humanize, report
+from closeloop.metrics.definitions import humanize, report
 from closeloop.metrics.pdf import weekly_review_pdf
 from closeloop.metrics.scope import ScopeError, ScopeRequest, report_practices, scope_from
 from closeloop.metrics.weekly import csv_rows, week_of, weekly_review
@@ -111,7 +111,7 @@ def chart_csv(request: HttpRequest, name: str) -> HttpResponse:
         scope = _chosen(request).scope
     except ScopeError as exc:
         return _bad_request(exc)
-    found = {c.name: c for c in charts.build(scope, compute(scope))}
+    found = {c.name: c for c in charts.build(scope)}  # only what the charts need
     if name not in found:
         raise Http404("No such chart")
     return csv_response(f"closeloop-{name}-{scope.start}-{scope.end}.csv", found[name].rows())
