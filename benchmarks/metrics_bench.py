@@ -40,10 +40,10 @@ from django.utils import timezone  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from closeloop.followup.models import DailySnapshot  # noqa: E402
 from closeloop.messaging.models import ReviewRequest  # noqa: E402
 from closeloop.metrics import charts  # noqa: E402
 from closeloop.metrics.definitions import Scope, report  # noqa: E402
+from closeloop.metrics.models import DailySnapshot  # noqa: E402
 from closeloop.metrics.weekly import week_of, weekly_review  # noqa: E402
 from closeloop.practices.models import Practice  # noqa: E402
 from closeloop.queue.models import EventCode, Status, SupportItem, TimelineEvent  # noqa: E402

@@ -65,9 +65,9 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from closeloop.api.models import ApiToken  # noqa: E402
-from closeloop.followup.sweep import sweep  # noqa: E402
 from closeloop.metrics.definitions import Scope, report  # noqa: E402
 from closeloop.patients.models import Patient  # noqa: E402
+from closeloop.periodic.sweep import sweep  # noqa: E402
 from closeloop.practices.models import Practice  # noqa: E402
 from closeloop.queue.models import OPEN_STATUSES, SupportItem  # noqa: E402
 

@@ -33,8 +33,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rich.progress import Progress  # noqa: E402
 
-from closeloop.followup.models import DailySnapshot, WeeklyReview  # noqa: E402
-from closeloop.followup.sweep import due_items, sweep  # noqa: E402
+from closeloop.metrics.models import DailySnapshot, WeeklyReview  # noqa: E402
+from closeloop.periodic.sweep import due_items, sweep  # noqa: E402
 from closeloop.practices.models import Organization  # noqa: E402
 from closeloop.practices.services import practice_create, staff_create  # noqa: E402
 from closeloop.queue.models import Status, SupportItem  # noqa: E402

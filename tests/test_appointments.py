@@ -26,9 +26,9 @@ from closeloop.appointments.rules import (
 )
 from closeloop.appointments.sync import sync_practice
 from closeloop.cli import main as cli_main
-from closeloop.followup.sweep import sweep
 from closeloop.patients.models import Patient
 from closeloop.patients.services import patient_create
+from closeloop.periodic.sweep import sweep
 from closeloop.queue import lifecycle
 from closeloop.queue.models import AlertKind, EventCode, StaffAlert, SupportItem
 from tests.conftest import TUESDAY_10AM_CHICAGO

@@ -17,14 +17,14 @@ from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
 
-from closeloop.followup.models import DailySnapshot, WeeklyReview
-from closeloop.followup.notify import send_alert_emails
-from closeloop.followup.reports import email_snapshot, email_weekly_review
-from closeloop.followup.sweep import handle_deadlines, sweep
+from closeloop.metrics.models import DailySnapshot, WeeklyReview
+from closeloop.periodic.reports import email_snapshot, email_weekly_review
+from closeloop.periodic.sweep import handle_deadlines, sweep
 from closeloop.practices.choices import Role, Team
 from closeloop.practices.models import StaffProfile
 from closeloop.practices.services import staff_create
 from closeloop.queue import lifecycle
+from closeloop.queue.alerts import send_alert_emails
 from closeloop.queue.models import (
     AlertKind,
     Channel,

@@ -16,7 +16,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from closeloop.followup.sweep import sweep
 from closeloop.messaging.consent import consent_record, may_contact
 from closeloop.messaging.models import (
     MessageState,
@@ -25,6 +24,7 @@ from closeloop.messaging.models import (
     validate_template_fields,
 )
 from closeloop.messaging.services import MessageRefused, deliver, message_send, render
+from closeloop.periodic.sweep import sweep
 from closeloop.queue import lifecycle
 from closeloop.queue.models import EventCode
 from tests.test_intake import TWILIO_TOKEN, twilio_post
@@ -253,8 +253,17 @@ def test_staff_send_from_the_item_page(client, clock, make_item, assistant) -> N
     assert refused.status_code == 422 and "clinical details" in refused.content.decode()
 
 
-def test_default_templates_are_seeded_per_practice(riverside) -> None:
-    assert MessageTemplate.objects.filter(practice=riverside).count() == 10
+def test_a_practice_uses_the_shipped_templates_until_it_writes_its_own(
+    clock, make_item, assistant, riverside
+) -> None:
+    item = planned(make_item, assistant)
+    assert not MessageTemplate.objects.filter(practice=riverside).exists()
+    assert render(item, "pending_update")[1].startswith("Hi Ana, an update from Riverside")
+    MessageTemplate.objects.create(
+        practice=riverside, purpose="pending_update", language="en", subject="S",
+        body="Hello {first_name}, news from {practice}.",
+    )  # fmt: skip
+    assert render(item, "pending_update")[1] == "Hello Ana, news from Riverside."
 
 
 def test_the_practice_name_is_not_mistaken_for_clinical_content(

@@ -13,13 +13,13 @@ from django.urls import reverse
 
 from closeloop.api.models import ApiToken
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
-from closeloop.followup.models import DailySnapshot, WeeklyReview
-from closeloop.followup.reports import email_weekly_review
-from closeloop.followup.sweep import sweep
 from closeloop.messaging.models import ReviewDecision, ReviewRequest
 from closeloop.metrics import definitions as m
+from closeloop.metrics.models import DailySnapshot, WeeklyReview
 from closeloop.metrics.scope import ScopeError, scope_from
 from closeloop.metrics.weekly import csv_rows, weekly_review
+from closeloop.periodic.reports import email_weekly_review
+from closeloop.periodic.sweep import sweep
 from closeloop.practices.models import Holiday, Practice
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, ContactOutcome, Direction, SupportItem

@@ -11,11 +11,11 @@ from django.core import mail
 from django.db import connection, connections
 
 from closeloop.api.models import ApiToken
-from closeloop.followup.notify import send_alert_emails
 from closeloop.practices.choices import Role, Skill, Team
 from closeloop.practices.models import ChannelRoute, StaffProfile
 from closeloop.practices.services import staff_create
 from closeloop.queue import lifecycle
+from closeloop.queue.alerts import send_alert_emails
 from closeloop.queue.models import AlertKind, Channel, EventCode, StaffAlert, SupportItem
 from closeloop.triage.routing import auto_assign, route_for
 from tests.conftest import category

@@ -26,7 +26,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closeloop.api.models import ApiToken
-from closeloop.followup.sweep import sweep
+from closeloop.periodic.retention import PURGED
+from closeloop.periodic.sweep import sweep
 from closeloop.practices.choices import Role
 from closeloop.practices.services import staff_create
 from closeloop.queue import lifecycle
@@ -34,7 +35,6 @@ from closeloop.queue.models import Channel, EventCode, Status, SupportItem
 from closeloop.security import breakglass
 from closeloop.security.models import Action, AuditAppendOnlyError, AuditEvent
 from closeloop.security.permissions import PERMISSIONS, REDACTED, Perm
-from closeloop.security.retention import PURGED
 from tests.conftest import category
 
 pytestmark = pytest.mark.django_db

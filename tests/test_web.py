@@ -84,7 +84,7 @@ def test_logout_is_a_post(client, assistant) -> None:
 
 
 def test_healthz_reports_database_and_worker_lag(client) -> None:
-    from closeloop.followup.models import WorkerHeartbeat
+    from closeloop.periodic.models import WorkerHeartbeat
 
     response = client.get("/healthz/")
     assert response.status_code == 200 and response.json()["database"] == "ok"

@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "closeloop.appointments",
     "closeloop.queue",
     "closeloop.triage",
-    "closeloop.followup",
+    "closeloop.periodic",
     "closeloop.metrics",
     "closeloop.messaging",
     "closeloop.intake",

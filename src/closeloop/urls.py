@@ -7,6 +7,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("closeloop.intake.urls")),
-    path("", include("closeloop.security.urls")),
     path("", include("closeloop.web.urls")),
 ]

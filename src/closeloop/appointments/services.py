@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from closeloop.appointments.importer import create_patient, remember_ehr_id
-from closeloop.appointments.models import ACTIVE_STATUSES, Appointment, Match, Mode
+from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.appointments.records import PatientRecord
 from closeloop.patients.models import Patient
-from closeloop.practices.defaults import TELEHEALTH_CATEGORY
-from closeloop.practices.models import Category
-from closeloop.queue import lifecycle
-from closeloop.queue.models import OPEN_STATUSES, Channel, SupportItem
 from closeloop.security import audit
 from closeloop.security.models import Action
 
@@ -74,64 +69,3 @@ def appointment_confirm_patient(
     appointment.patient_details = {}
     appointment.save(update_fields=["patient", "match", "patient_candidates", "patient_details"])
     return appointment
-
-
-def _check_summary(appointment: Appointment) -> str:
-    missing = [
-        CHECK_LABELS[step].lower()
-        for step, (at_field, _) in CHECK_STEPS.items()
-        if getattr(appointment, at_field) is None
-    ]
-    return f"Pre-visit telehealth check: {' and '.join(missing)} still to do"
-
-
-def visit_checks_due(now: datetime) -> int:
-    """Telehealth visits whose pre-visit check came due unfinished become telehealth items,
-    linked to the visit (so they are due before it and escalate if still open). Claimed with
-    a conditional update: one item per visit, however many workers run this."""
-    due = Appointment.objects.filter(
-        check_reminded_at__isnull=True,
-        mode=Mode.TELEHEALTH,
-        check_due_at__lte=now,
-        start__gt=now,
-        status__in=ACTIVE_STATUSES,
-    ).values_list("pk", flat=True)
-    created = 0
-    for appointment_id in list(due):
-        with transaction.atomic():
-            won = Appointment.objects.filter(
-                pk=appointment_id, check_reminded_at__isnull=True
-            ).update(check_reminded_at=now)
-            if not won:
-                continue
-            appointment = Appointment.objects.select_related("practice", "patient").get(
-                pk=appointment_id
-            )
-            if appointment.check_complete or appointment.patient is None:
-                continue
-            already = SupportItem.objects.filter(
-                appointment=appointment,
-                status__in=OPEN_STATUSES,
-                category__code=TELEHEALTH_CATEGORY,
-            ).exists()
-            if already:
-                continue
-            _open_check_item(appointment)
-            created += 1
-    return created
-
-
-def _open_check_item(appointment: Appointment) -> SupportItem:
-    from closeloop.triage.services import after_intake
-
-    category = Category.objects.get(practice=appointment.practice, code=TELEHEALTH_CATEGORY)
-    item = lifecycle.item_create(
-        practice=appointment.practice,
-        category=category,
-        channel=Channel.INTERNAL,
-        actor=None,
-        summary=_check_summary(appointment),
-        patient=appointment.patient,
-    )
-    item = lifecycle.item_link_appointment(item=item, actor=None, appointment=appointment)
-    return after_intake(item)

@@ -44,19 +44,21 @@ class MessageRefused(lifecycle.LifecycleError):
     """The message may not be sent; the message says why, for the person who tried."""
 
 
-def seed_templates(practice: Practice) -> None:
-    MessageTemplate.objects.bulk_create(
-        MessageTemplate(
-            practice=practice, purpose=purpose, language=lang, subject=subject, body=body
-        )
-        for purpose, languages in DEFAULT_TEMPLATES.items()
-        for lang, (subject, body) in languages.items()
+def shipped_template(practice_id: int, purpose: str, language: str) -> MessageTemplate | None:
+    """The template Closeloop ships for a purpose and language (unsaved): what a practice uses
+    until it writes its own."""
+    shipped = DEFAULT_TEMPLATES.get(purpose, {}).get(language)
+    if shipped is None:
+        return None
+    subject, body = shipped
+    return MessageTemplate(
+        practice_id=practice_id, purpose=purpose, language=language, subject=subject, body=body
     )
 
 
 def template_for(item: SupportItem, purpose: str) -> MessageTemplate | None:
-    """The category's own template in the item's language, else the practice's generic one,
-    else English."""
+    """In the item's language (else English): the practice's template for the item's category,
+    else its generic one, else the shipped one."""
     templates = MessageTemplate.objects.filter(practice_id=item.practice_id, purpose=purpose)
     for language in (item.language, "en"):
         found = (
@@ -64,7 +66,7 @@ def template_for(item: SupportItem, purpose: str) -> MessageTemplate | None:
             .filter(Q(category=item.category) | Q(category__isnull=True))
             .order_by("category_id")
             .first()
-        )
+        ) or shipped_template(item.practice_id, purpose, language)
         if found is not None:
             return found
     return None

@@ -27,8 +27,8 @@ from django.db.models.functions import TruncDate
 
 from closeloop.appointments.models import Appointment
 from closeloop.appointments.rules import risk_counts, telehealth_before_visit
-from closeloop.followup.models import DailySnapshot
 from closeloop.messaging.models import ReviewDecision, ReviewRequest
+from closeloop.metrics.models import DailySnapshot
 from closeloop.practices.defaults import COMPLAINT_CATEGORY, REFERRAL_CATEGORY
 from closeloop.practices.models import Practice
 from closeloop.queue.models import OPEN_STATUSES, EventCode, SupportItem, TimelineEvent

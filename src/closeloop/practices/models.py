@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from closeloop.lib.business_hours import (
@@ -367,3 +368,41 @@ class ChannelRoute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.team}"
+
+
+class EmergencyAccessQuerySet(models.QuerySet["EmergencyAccess"]):
+    def active(self, now: Any = None) -> EmergencyAccessQuerySet:
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, starts_at__lte=now, expires_at__gt=now)
+
+
+class EmergencyAccess(models.Model):
+    """Temporary access to a practice a person does not serve, granted with a reason. It ends
+    by itself at ``expires_at``; granting, using and revoking are audited.
+
+    It lives with the practices because the tenant filter reads it (the table keeps its first
+    app's name, ``security_emergencyaccess``).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="emergency_access"
+    )
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    starts_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EmergencyAccessQuerySet.as_manager()
+
+    class Meta:
+        db_table = "security_emergencyaccess"
+        indexes: ClassVar = [
+            models.Index(fields=["user", "expires_at"], name="emergency_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.practice} until {self.expires_at:%Y-%m-%d %H:%M}"

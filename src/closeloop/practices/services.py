@@ -48,9 +48,6 @@ def practice_create(
         for position, spec in enumerate(DEFAULT_CATEGORIES)
     ]
     Category.objects.bulk_create(categories)
-    from closeloop.messaging.services import seed_templates
-
-    seed_templates(practice)
     CategoryScript.objects.bulk_create(
         CategoryScript(category=category, language=language, **script._asdict())
         for category in practice.categories.all()

@@ -13,10 +13,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar, TypeVar
 
+from django.apps import apps
 from django.db import models
+from django.utils import timezone
 
 _QS = TypeVar("_QS", bound="TenantQuerySet[Any]")
 _M = TypeVar("_M", bound=models.Model)
+
+
+def _model(name: str) -> Any:
+    """A model of this app by name: ``models.py`` imports this module for ``TenantQuerySet``,
+    so the filter finds the staff and grant tables through the app registry at query time."""
+    return apps.get_model("practices", name)
 
 
 #: Set on a user object by API token authentication when the token is limited to some practices.
@@ -28,9 +36,7 @@ def served_practices_subquery(user: Any) -> models.QuerySet[Any]:
 
     An API token limited to some practices narrows this further, never widens it.
     """
-    from closeloop.practices.models import StaffProfile
-
-    through = StaffProfile.practices.through
+    through = _model("StaffProfile").practices.through
     served = through.objects.filter(
         staffprofile__user_id=user.pk, staffprofile__user__is_active=True
     )
@@ -42,13 +48,11 @@ def served_practices_subquery(user: Any) -> models.QuerySet[Any]:
 
 def emergency_practices_subquery(user: Any) -> models.QuerySet[Any]:
     """Practices opened to ``user`` for now by a supervisor's emergency ("break glass")
-    grant; they end by themselves (see ``closeloop.security.breakglass``)."""
-    from django.utils import timezone
-
-    from closeloop.security.models import EmergencyAccess
-
-    grants = EmergencyAccess.objects.active(timezone.now()).filter(
-        user_id=user.pk, user__is_active=True
+    grant; they end by themselves (granted in ``closeloop.security.breakglass``)."""
+    grants = (
+        _model("EmergencyAccess")
+        .objects.active(timezone.now())
+        .filter(user_id=user.pk, user__is_active=True)
     )
     limit = getattr(user, PRACTICE_LIMIT_ATTR, None)
     if limit is not None:

@@ -24,6 +24,7 @@ from closeloop.practices.choices import Role, Team, Urgency
 from closeloop.practices.defaults import TELEHEALTH_CATEGORY
 from closeloop.practices.models import LANGUAGE_CODE_RE, Category, Practice
 from closeloop.practices.selectors import staff_profile, user_serves
+from closeloop.queue import outbox
 from closeloop.queue.models import (
     OPEN_STATUSES,
     AlertKind,
@@ -37,7 +38,6 @@ from closeloop.queue.models import (
     TimelineEvent,
     WaitingOn,
 )
-from closeloop.webhooks import outbox
 
 # Contacts later than this are refused as clock errors rather than stored.
 MAX_CLOCK_SKEW = timedelta(minutes=5)

@@ -10,10 +10,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from closeloop.practices.models import Practice
+from closeloop.practices.models import EmergencyAccess, Practice
 from closeloop.practices.selectors import staff_profile
 from closeloop.security import audit
-from closeloop.security.models import Action, EmergencyAccess
+from closeloop.security.models import Action
 from closeloop.security.permissions import Perm, has_perm
 
 MAX_HOURS = 12

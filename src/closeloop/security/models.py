@@ -1,4 +1,4 @@
-"""The audit log (append-only) and emergency ("break glass") access grants."""
+"""The audit log (append-only)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-
-from closeloop.practices.models import Practice
 
 
 class AuditAppendOnlyError(RuntimeError):
@@ -102,36 +100,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditAppendOnlyError("the audit log is append-only")
-
-
-class EmergencyAccessQuerySet(models.QuerySet["EmergencyAccess"]):
-    def active(self, now: Any = None) -> EmergencyAccessQuerySet:
-        now = now or timezone.now()
-        return self.filter(revoked_at__isnull=True, starts_at__lte=now, expires_at__gt=now)
-
-
-class EmergencyAccess(models.Model):
-    """Temporary access to a practice a person does not serve, granted by a supervisor with a
-    reason. It ends by itself at ``expires_at``; granting, using and revoking are audited."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="emergency_access"
-    )
-    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    reason = models.TextField()
-    starts_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = EmergencyAccessQuerySet.as_manager()
-
-    class Meta:
-        indexes: ClassVar = [
-            models.Index(fields=["user", "expires_at"], name="emergency_user_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} → {self.practice} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from closeloop.followup.notify import notify
 from closeloop.practices.choices import Role
 from closeloop.practices.selectors import staff_for_practice
+from closeloop.queue.alerts import notify
 from closeloop.queue.models import AlertKind, SupportItem
 
 

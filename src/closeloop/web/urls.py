@@ -7,6 +7,7 @@ from closeloop.web import (
     item_views,
     metrics_views,
     patient_views,
+    security_views,
     views,
 )
 
@@ -44,4 +45,20 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz/", views.healthz, name="healthz"),
+    path("mfa/setup/", security_views.mfa_setup, name="mfa_setup"),
+    path("mfa/verify/", security_views.mfa_verify, name="mfa_verify"),
+    path("account/", security_views.account, name="account"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="security/password_change.html", success_url="/account/?changed=1"
+        ),
+        name="password_change",
+    ),
+    path("emergency-access/", security_views.emergency_access, name="emergency_access"),
+    path("audit/", security_views.audit_search, name="audit"),
+    path("patients/<int:pk>/access/", security_views.patient_audit, name="patient_audit"),
+    path(
+        "patients/<int:pk>/export.json", security_views.patient_data_export, name="patient_export"
+    ),
 ]

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_tasks_db.models import DBTaskResult
 
-from closeloop.followup.models import WorkerHeartbeat
 from closeloop.lib.ids import parse_id
+from closeloop.periodic.models import WorkerHeartbeat
 from closeloop.practices.choices import Language
 from closeloop.practices.models import Category, Practice
 from closeloop.queue.models import Channel, StaffAlert, Status, SupportItem

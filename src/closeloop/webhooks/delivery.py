@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import json
 import logging
-import socket
 import time
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
 from closeloop.core import claims
+from closeloop.lib import netpolicy
 from closeloop.webhooks.models import DeliveryState, WebhookAttempt, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -48,35 +46,13 @@ def _loopback_allowed() -> bool:
 
 
 def url_problem(url: str) -> str:
-    """Why ``url`` may not receive webhooks, or "" when it may."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.scheme == "https" and host:
-        return ""
-    if parts.scheme == "http" and _loopback_allowed() and host in ("127.0.0.1", "localhost", "::1"):
-        return ""
-    return "webhook URLs must use https://"
+    """Why ``url`` may not receive webhooks (on its text), or "" when it may."""
+    return netpolicy.url_problem(url, allow_loopback_http=_loopback_allowed())
 
 
 def _address_problem(url: str) -> str:
     """Refuse private and loopback destinations (SSRF), unless loopback is allowed for tests."""
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError as exc:
-        return f"cannot resolve {host}: {exc.strerror or exc}"
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if address.is_loopback and _loopback_allowed():
-            continue
-        if (
-            address.is_private
-            or address.is_loopback
-            or address.is_link_local
-            or address.is_reserved
-        ):
-            return f"{host} resolves to a non-public address"
-    return ""
+    return netpolicy.address_problem(url, allow_loopback=_loopback_allowed())
 
 
 def _claim(delivery_id: int, now: datetime) -> bool:

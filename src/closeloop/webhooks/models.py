@@ -5,10 +5,12 @@ from __future__ import annotations
 import secrets
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from closeloop.lib import netpolicy
 from closeloop.practices.models import Practice
 
 
@@ -40,9 +42,8 @@ class WebhookEndpoint(models.Model):
         return self.url
 
     def clean(self) -> None:
-        from closeloop.webhooks.delivery import url_problem
-
-        if problem := url_problem(self.url):
+        allow = bool(getattr(settings, "WEBHOOKS_ALLOW_HTTP_LOOPBACK", False))
+        if problem := netpolicy.url_problem(self.url, allow_loopback_http=allow):
             raise ValidationError({"url": problem})
 
 

@@ -8,6 +8,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 
+from closeloop.messaging.models import ReviewDecision
+from closeloop.metrics.definitions import humanize
+from closeloop.security.permissions import Perm, has_perm, sees_clinical_details, visible_text
+
 register = template.Library()
 
 
@@ -63,22 +67,16 @@ def emergency_script(practice: Any, language: str) -> str:
 @register.filter
 def minutes(value: Any) -> str:
     """Business minutes for people: '1 h 5 min', '—' when there is no figure."""
-    from closeloop.metrics.definitions import humanize
-
     return humanize(value, "minutes")
 
 
 @register.filter
 def share(value: Any) -> str:
-    from closeloop.metrics.definitions import humanize
-
     return humanize(value, "share")
 
 
 @register.filter
 def review_reason(code: str) -> str:
-    from closeloop.messaging.models import ReviewDecision
-
     return str(dict(ReviewDecision.choices).get(code, code))
 
 
@@ -86,20 +84,14 @@ def review_reason(code: str) -> str:
 def shown(context: dict[str, Any], item: Any, field: str = "summary") -> str:
     """An item's free text as the signed-in person may see it (clinical items' text is for
     clinical staff)."""
-    from closeloop.security.permissions import visible_text
-
     return visible_text(context["request"].user, item, field)
 
 
 @register.simple_tag(takes_context=True)
 def can(context: dict[str, Any], perm: str) -> bool:
-    from closeloop.security.permissions import Perm, has_perm
-
     return has_perm(context["request"].user, Perm(perm))
 
 
 @register.simple_tag(takes_context=True)
 def sees_details(context: dict[str, Any], item: Any) -> bool:
-    from closeloop.security.permissions import sees_clinical_details
-
     return sees_clinical_details(context["request"].user, item)

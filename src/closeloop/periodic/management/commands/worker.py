@@ -20,8 +20,8 @@ from django.utils import timezone
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands.db_worker import Worker
 
-from closeloop.followup.models import WorkerHeartbeat
-from closeloop.followup.sweep import sweep
+from closeloop.periodic.models import WorkerHeartbeat
+from closeloop.periodic.sweep import sweep
 
 logger = logging.getLogger(__name__)
 

@@ -1,17 +1,20 @@
-"""Turning timeline events into outbound webhook deliveries, inside the same transaction."""
+"""Turning timeline events into outbound webhook deliveries, inside the same transaction.
+
+The lifecycle calls ``event_recorded`` for every event it writes; this module decides which
+events practices hear about and what the payload says. Sending (signing, retries, attempts)
+is the webhooks app's job, which knows nothing of items.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from closeloop.queue.models import TimelineEvent
+from closeloop.queue.models import EventCode, TimelineEvent
+from closeloop.webhooks.delivery import deliver_webhook
+from closeloop.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
 def _webhook_events(event: TimelineEvent) -> list[str]:
-    from closeloop.queue.models import EventCode
-    from closeloop.webhooks.models import WebhookEvent
-
     if event.code == EventCode.CREATED:
         return [WebhookEvent.CREATED]
     events: list[str] = []
@@ -55,9 +58,6 @@ def payload_for(event: TimelineEvent, webhook_event: str) -> dict[str, Any]:
 
 
 def event_recorded(event: TimelineEvent) -> None:
-    from closeloop.webhooks.delivery import deliver_webhook
-    from closeloop.webhooks.models import WebhookDelivery, WebhookEndpoint
-
     wanted = _webhook_events(event)
     if not wanted:
         return

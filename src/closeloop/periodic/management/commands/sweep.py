@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from closeloop.followup.sweep import sweep
+from closeloop.periodic.sweep import sweep
 
 
 class Command(BaseCommand):

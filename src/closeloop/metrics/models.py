@@ -1,4 +1,8 @@
-"""End-of-day snapshots and weekly reviews: one row per practice and day (or week), ever."""
+"""End-of-day snapshots and weekly reviews: one row per practice and day (or week), ever.
+
+Taken by the periodic work, read by the metrics. The tables keep the names of the app that
+first held them (``followup_…``).
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ class DailySnapshot(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "followup_dailysnapshot"
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["practice", "date"], name="one_snapshot_per_day")
         ]
@@ -41,19 +46,10 @@ class WeeklyReview(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "followup_weeklyreview"
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["practice", "week_start"], name="one_review_per_week")
         ]
 
     def __str__(self) -> str:
         return f"{self.practice} week of {self.week_start}"
-
-
-class WorkerHeartbeat(models.Model):
-    """Each worker's last minute tick, for the health check's worker-lag figure."""
-
-    worker_id = models.CharField(max_length=200, unique=True)
-    last_tick_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"{self.worker_id} at {self.last_tick_at:%H:%M:%S}"

@@ -20,20 +20,21 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from closeloop.appointments.services import visit_checks_due
 from closeloop.appointments.sync import fhir_syncs_due
-from closeloop.followup.models import DailySnapshot, WeeklyReview
-from closeloop.followup.notify import (
+from closeloop.messaging.services import release_due
+from closeloop.metrics.models import DailySnapshot, WeeklyReview
+from closeloop.periodic.reports import email_snapshot, email_weekly_review
+from closeloop.periodic.retention import purge_expired
+from closeloop.periodic.visit_checks import visit_checks_due
+from closeloop.practices.models import Category, Practice
+from closeloop.practices.selectors import staff_for_practice
+from closeloop.queue.alerts import (
     notify,
     pending_alert_emails,
     send_alert_emails,
     send_digests,
     supervisors_of,
 )
-from closeloop.followup.reports import email_snapshot, email_weekly_review
-from closeloop.messaging.services import release_due
-from closeloop.practices.models import Category, Practice
-from closeloop.practices.selectors import staff_for_practice
 from closeloop.queue.lifecycle import (
     DEADLINES,
     ESCALATING_DEADLINES,
@@ -41,7 +42,6 @@ from closeloop.queue.lifecycle import (
     item_claim_deadline,
 )
 from closeloop.queue.models import OPEN_STATUSES, AlertKind, SupportItem
-from closeloop.security.retention import purge_expired
 from closeloop.webhooks.delivery import redrive_deliveries
 
 logger = logging.getLogger(__name__)

@@ -10,12 +10,12 @@ from django.core.mail import EmailMessage, send_mail
 from django.utils import timezone
 from django_tasks import task
 
-from closeloop.followup.models import DailySnapshot, WeeklyReview
-from closeloop.followup.notify import supervisors_of
 from closeloop.metrics.definitions import humanize
+from closeloop.metrics.models import DailySnapshot, WeeklyReview
 from closeloop.metrics.pdf import weekly_review_pdf
 from closeloop.metrics.weekly import weekly_review
 from closeloop.practices.models import Practice
+from closeloop.queue.alerts import supervisors_of
 
 
 def _send_to_supervisors(practice: Practice, subject: str, body: str) -> int:

@@ -21,14 +21,14 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from closeloop.lib.ids import parse_id
-from closeloop.practices.models import Practice
+from closeloop.practices.models import EmergencyAccess, Practice
 from closeloop.practices.selectors import staff_profile
 from closeloop.security import audit, breakglass, mfa
-from closeloop.security.export import patient_export
-from closeloop.security.models import Action, AuditEvent, EmergencyAccess
+from closeloop.security.models import Action, AuditEvent
 from closeloop.security.permissions import Perm, has_perm
 from closeloop.web.access import get_patient_or_404
 from closeloop.web.csvutil import csv_response
+from closeloop.web.patient_export import patient_export
 
 AUDIT_PAGE = 100
 

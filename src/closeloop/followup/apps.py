@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class FollowupConfig(AppConfig):
-    name = "closeloop.followup"
-    label = "followup"
-    verbose_name = "Follow-up"
