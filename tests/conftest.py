@@ -7,18 +7,19 @@ billing skill.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role, Skill
 from closeloop.practices.models import Category, Organization, Practice
 from closeloop.practices.services import practice_create, staff_create
 from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, SupportItem
+from closeloop.queue.models import Channel, ContactOutcome, Direction, SupportItem
 
 # A Tuesday, 10:00 in Chicago (16:00 UTC): the office is open.
 TUESDAY_10AM_CHICAGO = datetime(2026, 11, 17, 16, 0, tzinfo=UTC)
@@ -124,4 +125,53 @@ def lakeside_item(clock: Any, lakeside: Practice, outsider: Any) -> SupportItem:
         actor=outsider,
         summary="Lakeside statement question",
         patient=other,
+    )
+
+
+# --- builders: items in the states tests start from -------------------------------------------
+
+
+def planned(
+    item: SupportItem,
+    actor: Any,
+    *,
+    owner: Any = None,
+    after: timedelta = timedelta(hours=2),
+    acknowledge: bool = False,
+    checking: str = "Open slots",
+    next_step: str = "Book Thursday",
+) -> SupportItem:
+    """Owned by ``owner`` (default: ``actor``) on its team, with what we are checking, a next
+    step and an update promised ``after`` from now (optionally acknowledged first)."""
+    item = lifecycle.item_assign(item=item, actor=actor, owner=owner or actor, team=item.team)
+    if acknowledge:
+        item = lifecycle.item_acknowledge(item=item, actor=actor)
+    return lifecycle.item_set_update_window(
+        item=item,
+        actor=actor,
+        checking=checking,
+        next_step=next_step,
+        update_at=timezone.now() + after,
+    )
+
+
+def told(item: SupportItem, actor: Any) -> SupportItem:
+    """A call in which the patient was given the current next step."""
+    return lifecycle.item_log_contact(
+        item=item,
+        actor=actor,
+        direction=Direction.OUTBOUND,
+        channel=Channel.PHONE,
+        outcome=ContactOutcome.REACHED,
+        gave_next_step=True,
+    )
+
+
+def resolved(
+    item: SupportItem, actor: Any, *, confirmed: bool = False, outcome: str = "Done"
+) -> SupportItem:
+    """Planned by ``actor``, the next step given, and resolved."""
+    item = told(planned(item, actor), actor)
+    return lifecycle.item_resolve(
+        item=item, actor=actor, outcome=outcome, patient_confirmed=confirmed
     )

@@ -23,6 +23,7 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from closeloop.actions.registry import ACTIONS
 from closeloop.api.models import ApiToken
 from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.patients.services import patient_create
@@ -31,7 +32,6 @@ from closeloop.practices.models import Practice
 from closeloop.practices.services import staff_create
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, SupportItem
-from closeloop.web.item_actions import ACTIONS
 from closeloop.webhooks.models import WebhookEndpoint
 from tests.conftest import category
 

@@ -247,7 +247,7 @@ def test_categorize_records_old_and_new_codes(client, clock, make_item, assistan
     response = client.post(
         f"/items/{item.pk}/categorize/",
         {
-            "categorize-category": category(item.practice, "billing").pk,
+            "categorize-category": "billing",
             "categorize-urgency": "routine",
             "categorize-language": "es",
         },

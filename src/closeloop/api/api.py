@@ -8,19 +8,21 @@ import hashlib
 import json
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from closeloop.actions import access
+from closeloop.actions.inputs import InputError
 from closeloop.api import schemas as s
+from closeloop.api.actions import build_router
 from closeloop.api.auth import TokenAuth
 from closeloop.api.models import IdempotencyRecord
+from closeloop.api.serialize import item_or_404, item_out, patient_out, practice_or_404
 from closeloop.lib.ids import MAX_ID, parse_id
-from closeloop.messaging import reviews
 from closeloop.metrics.definitions import report
 from closeloop.metrics.scope import ScopeError, scope_from
 from closeloop.patients.models import Patient
@@ -30,13 +32,11 @@ from closeloop.practices.models import Category, Practice
 from closeloop.queue import lifecycle
 from closeloop.queue.lifecycle import LifecycleError
 from closeloop.queue.models import SupportItem
-from closeloop.queue.selectors import get_item_for_user, queue_for_user, timeline_for_item
+from closeloop.queue.selectors import queue_for_user, timeline_for_item
 from closeloop.security import audit
 from closeloop.security.models import Action
 from closeloop.security.permissions import (
-    CLINICAL_TEXT_FIELDS,
     sees_clinical_details,
-    visible_text,
 )
 from closeloop.triage import services as triage
 
@@ -53,6 +53,7 @@ api = NinjaAPI(
 ERRORS: dict[int, Any] = {
     400: s.ErrorOut,
     401: s.ErrorOut,
+    403: s.ErrorOut,
     404: s.ErrorOut,
     409: s.ErrorOut,
     422: s.ErrorOut,
@@ -88,6 +89,27 @@ def _lifecycle(request: HttpRequest, exc: LifecycleError) -> HttpResponse:
         return _error(request, 404, "not_found", "Not found.")
     status = 422 if exc.code in _INPUT_CODES else 409
     return _error(request, status, exc.code, exc.message, missing=exc.missing)
+
+
+@api.exception_handler(access.ItemNotFound)
+def _no_item(request: HttpRequest, exc: access.ItemNotFound) -> HttpResponse:
+    return _error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(access.ActionForbidden)
+def _forbidden(request: HttpRequest, exc: access.ActionForbidden) -> HttpResponse:
+    return _error(request, 403, "forbidden", exc.message)
+
+
+@api.exception_handler(InputError)
+def _bad_reference(request: HttpRequest, exc: InputError) -> HttpResponse:
+    return _error(
+        request,
+        422,
+        "invalid_input",
+        "The request has invalid fields.",
+        fields={exc.field: [exc.message]},
+    )
 
 
 @api.exception_handler(NinjaValidationError)
@@ -129,53 +151,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, code, str(exc))
 
 
-# --- serialisation ----------------------------------------------------------------------------
-
-
-def item_out(item: SupportItem, user: Any) -> dict[str, Any]:
-    data = {field: getattr(item, field) for field in s.ItemOut.model_fields if hasattr(item, field)}
-    if not sees_clinical_details(user, item):
-        data.update({f: visible_text(user, item, f) for f in CLINICAL_TEXT_FIELDS if f in data})
-    data["practice"] = item.practice.slug
-    data["category"] = item.category.code
-    return data
-
-
-def patient_out(patient: Patient) -> dict[str, Any]:
-    data = {
-        field: getattr(patient, field) for field in s.PatientOut.model_fields if field != "practice"
-    }
-    data["practice"] = patient.practice.slug
-    return data
-
-
-def _practice(request: HttpRequest, slug: str) -> Practice:
-    practice = Practice.objects.for_user(request.user).filter(slug=slug).first()
-    if practice is None:
-        raise Http404
-    return practice
-
-
-def _item(request: HttpRequest, item_id: int) -> SupportItem:
-    if parse_id(item_id) is None:
-        raise Http404
-    try:
-        return get_item_for_user(request.user, item_id)
-    except SupportItem.DoesNotExist:
-        raise Http404 from None
-
-
-def _staff(request: HttpRequest, user_id: int | None) -> Any:
-    """A staff member by id, or 404 when they do not share a practice with the caller."""
-    if user_id is None:
-        return None
-    served = Practice.objects.for_user(request.user).values("pk")
-    user = get_user_model().objects.filter(pk=user_id, staff__practices__in=served).first()
-    if user is None:
-        raise Http404
-    return user
-
-
 # --- practices, categories, patients ----------------------------------------------------------
 
 
@@ -201,7 +176,7 @@ def list_categories(request: HttpRequest, practice: str | None = None) -> Any:
 @api.get("/patients", response={200: list[s.PatientOut], **ERRORS}, tags=["patients"])
 def search_patients(request: HttpRequest, q: str, practice: str | None = None) -> Any:
     """Search by phone (whole or last 4 digits), name words, date of birth or MRN."""
-    practice_id = _practice(request, practice).pk if practice else None
+    practice_id = practice_or_404(request, practice).pk if practice else None
     found = list(patient_search(request.user, q[:200], practice_id=practice_id))
     audit.record(Action.LIST, object_type="patients.patient", detail={"ids": [p.pk for p in found]})
     return [patient_out(p) for p in found]
@@ -210,7 +185,7 @@ def search_patients(request: HttpRequest, q: str, practice: str | None = None) -
 @api.post("/patients", response={201: s.PatientOut, **ERRORS}, tags=["patients"])
 def create_patient(request: HttpRequest, payload: s.PatientIn) -> Any:
     data = payload.dict()
-    practice = _practice(request, data.pop("practice"))
+    practice = practice_or_404(request, data.pop("practice"))
     return Status(201, patient_out(patient_create(practice=practice, **data)))
 
 
@@ -317,7 +292,7 @@ def _request_digest(payload: s.ItemIn) -> str:
 
 def _create_item(request: HttpRequest, payload: s.ItemIn) -> SupportItem:
     """File through the same triage as every other channel: suggestion, red flag, routing."""
-    practice = _practice(request, payload.practice)
+    practice = practice_or_404(request, payload.practice)
     suggestion = triage.suggest(payload.summary, payload.details, language=payload.language)
     category: Category | None
     if payload.category is None:
@@ -375,18 +350,18 @@ def create_item(request: HttpRequest, payload: s.ItemIn) -> Any:
                 IdempotencyRecord.objects.create(
                     user=user, key=key, request_digest=digest, item=item
                 )
-            return Status(201, item_out(_item(request, item.pk), request.user))
+            return Status(201, item_out(item_or_404(request, item.pk), request.user))
         except IntegrityError:
             # The same key raced us and won: answer as for a retry.
             previous = IdempotencyRecord.objects.select_related("item").get(user=user, key=key)
     if previous.request_digest != digest:
         raise HttpError(409, "This Idempotency-Key was used with a different request body.")
-    return Status(200, item_out(_item(request, previous.item_id), request.user))
+    return Status(200, item_out(item_or_404(request, previous.item_id), request.user))
 
 
 @api.get("/items/{item_id}", response={200: s.ItemOut, **ERRORS}, tags=["items"])
 def read_item(request: HttpRequest, item_id: int) -> Any:
-    item = _item(request, item_id)
+    item = item_or_404(request, item_id)
     audit.record_view(item, fields=list(s.ItemOut.model_fields))
     return item_out(item, request.user)
 
@@ -395,7 +370,7 @@ def read_item(request: HttpRequest, item_id: int) -> Any:
     "/items/{item_id}/timeline", response={200: list[s.TimelineEventOut], **ERRORS}, tags=["items"]
 )
 def item_timeline(request: HttpRequest, item_id: int) -> Any:
-    item = _item(request, item_id)
+    item = item_or_404(request, item_id)
     audit.record_view(item, fields=["timeline"])
     events = list(timeline_for_item(item))
     if not sees_clinical_details(request.user, item):
@@ -404,122 +379,9 @@ def item_timeline(request: HttpRequest, item_id: int) -> Any:
     return events
 
 
-# --- lifecycle actions ------------------------------------------------------------------------
+# --- lifecycle actions: generated from the action registry ----------------------------------
 
-actions = Router(tags=["item actions"])
-
-
-def _act(request: HttpRequest, item_id: int, perform: Any) -> dict[str, Any]:
-    item = _item(request, item_id)
-    with transaction.atomic():
-        item = perform(item)
-    return item_out(_item(request, item.pk), request.user)
-
-
-RESPONSES: dict[int, Any] = {200: s.ItemOut, **ERRORS}
-
-
-@actions.post("/{item_id}/acknowledge", response=RESPONSES)
-def acknowledge(request: HttpRequest, item_id: int) -> Any:
-    return _act(
-        request, item_id, lambda item: lifecycle.item_acknowledge(item=item, actor=request.user)
-    )
-
-
-@actions.post("/{item_id}/note", response=RESPONSES)
-def note(request: HttpRequest, item_id: int, payload: s.NoteIn) -> Any:
-    return _act(
-        request,
-        item_id,
-        lambda item: lifecycle.item_add_note(item=item, actor=request.user, text=payload.text),
-    )
-
-
-@actions.post("/{item_id}/contact", response=RESPONSES)
-def contact(request: HttpRequest, item_id: int, payload: s.ContactIn) -> Any:
-    return _act(
-        request,
-        item_id,
-        lambda item: lifecycle.item_log_contact(item=item, actor=request.user, **payload.dict()),
-    )
-
-
-@actions.post("/{item_id}/update-window", response=RESPONSES)
-def update_window(request: HttpRequest, item_id: int, payload: s.UpdateWindowIn) -> Any:
-    return _act(
-        request,
-        item_id,
-        lambda item: lifecycle.item_set_update_window(
-            item=item, actor=request.user, **payload.dict()
-        ),
-    )
-
-
-@actions.post("/{item_id}/assign", response=RESPONSES)
-def assign(request: HttpRequest, item_id: int, payload: s.AssignIn) -> Any:
-    owner = _staff(request, payload.owner_id)
-    return _act(
-        request,
-        item_id,
-        lambda item: lifecycle.item_assign(
-            item=item, actor=request.user, owner=owner, team=payload.team
-        ),
-    )
-
-
-@actions.post("/{item_id}/wait", response=RESPONSES)
-def wait(request: HttpRequest, item_id: int, payload: s.WaitIn) -> Any:
-    return _act(
-        request,
-        item_id,
-        lambda item: lifecycle.item_wait(
-            item=item, actor=request.user, waiting_on=payload.waiting_on
-        ),
-    )
-
-
-@actions.post("/{item_id}/escalate", response=RESPONSES)
-def escalate(request: HttpRequest, item_id: int, payload: s.ReasonIn) -> Any:
-    return _act(
-        request,
-        item_id,
-        lambda item: lifecycle.item_escalate(item=item, actor=request.user, reason=payload.reason),
-    )
-
-
-@actions.post("/{item_id}/resolve", response=RESPONSES)
-def resolve(request: HttpRequest, item_id: int, payload: s.ResolveIn) -> Any:
-    handoff = _staff(request, payload.handed_off_to_id)
-
-    def perform(item: SupportItem) -> SupportItem:
-        item = lifecycle.item_resolve(
-            item=item,
-            actor=request.user,
-            outcome=payload.outcome,
-            handed_off_to=handoff,
-            patient_confirmed=payload.patient_confirmed,
-        )
-        reviews.after_resolution(item, actor=request.user)
-        return item
-
-    return _act(request, item_id, perform)
-
-
-@actions.post("/{item_id}/reopen", response=RESPONSES)
-def reopen(request: HttpRequest, item_id: int, payload: s.ReasonIn) -> Any:
-    return _act(
-        request,
-        item_id,
-        lambda item: lifecycle.item_reopen(item=item, actor=request.user, reason=payload.reason),
-    )
-
-
-@actions.post("/{item_id}/close", response=RESPONSES)
-def close(request: HttpRequest, item_id: int) -> Any:
-    return _act(request, item_id, lambda item: lifecycle.item_close(item=item, actor=request.user))
-
-
-api.add_router("/items", actions)
+api.add_router("/items", build_router())
 
 
 # --- metrics ----------------------------------------------------------------------------------

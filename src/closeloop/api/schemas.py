@@ -165,44 +165,14 @@ class TimelineEventOut(Schema):
     text: str
 
 
-# --- actions ---------------------------------------------------------------------------------
+# --- actions (request bodies: generated from the action registry in closeloop.api.actions) ---
 
 
-class NoteIn(Schema):
-    text: str = Field(min_length=1, max_length=20000)
+class ActionOut(ItemOut):
+    """The item after the action, and what else the action reports (e.g. ``review_request``:
+    sent or why it was withheld; ``message_id``; ``merged`` and ``into``)."""
 
-
-class ContactIn(Schema):
-    direction: DirectionCode
-    channel: ChannelCode
-    outcome: OutcomeCode
-    note: str = Field("", max_length=20000)
-    gave_next_step: bool = False
-
-
-class UpdateWindowIn(Schema):
-    checking: str = Field(min_length=1, max_length=20000)
-    next_step: str = Field(min_length=1, max_length=20000)
-    update_at: Instant
-
-
-class AssignIn(Schema):
-    team: TeamCode
-    owner_id: int | None = Field(None, ge=1, le=2**62)
-
-
-class WaitIn(Schema):
-    waiting_on: WaitingCode
-
-
-class ReasonIn(Schema):
-    reason: str = Field(min_length=1, max_length=20000)
-
-
-class ResolveIn(Schema):
-    outcome: str = Field(min_length=1, max_length=20000)
-    patient_confirmed: bool = False
-    handed_off_to_id: int | None = Field(None, ge=1, le=2**62)
+    result: dict[str, str | int] = {}
 
 
 # --- metrics (definitions: closeloop/metrics/definitions.py) -----------------------------------

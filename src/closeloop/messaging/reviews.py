@@ -13,9 +13,7 @@ from django.utils import timezone
 from closeloop.messaging.consent import may_contact
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, ReviewDecision, ReviewRequest
 from closeloop.messaging.services import address_for, message_send
-from closeloop.queue.models import OPEN_STATUSES, Status, SupportItem
-
-COMPLAINT = "complaint_review"
+from closeloop.queue.models import Status, SupportItem
 
 
 def _decide(item: SupportItem) -> tuple[str, str]:
@@ -26,10 +24,10 @@ def _decide(item: SupportItem) -> tuple[str, str]:
         return ReviewDecision.NOT_CONFIRMED, ""
     if not item.practice.review_link:
         return ReviewDecision.NO_REVIEW_LINK, ""
-    if item.category.is_clinical or item.red_flag:
+    if item.is_clinical:
         return ReviewDecision.CLINICAL_ITEM, ""
     patient_items = SupportItem.objects.filter(patient_id=item.patient_id)
-    if patient_items.filter(status__in=OPEN_STATUSES, category__code=COMPLAINT).exists():
+    if patient_items.open().complaints().exists():
         return ReviewDecision.OPEN_COMPLAINT, ""
     since = timezone.now() - timedelta(days=item.practice.review_interval_days)
     if ReviewRequest.objects.filter(

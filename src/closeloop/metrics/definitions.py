@@ -29,9 +29,9 @@ from closeloop.appointments.models import Appointment
 from closeloop.appointments.rules import risk_counts, telehealth_before_visit
 from closeloop.messaging.models import ReviewDecision, ReviewRequest
 from closeloop.metrics.models import DailySnapshot
-from closeloop.practices.defaults import COMPLAINT_CATEGORY, REFERRAL_CATEGORY
+from closeloop.practices.defaults import REFERRAL_CATEGORY
 from closeloop.practices.models import Practice
-from closeloop.queue.models import OPEN_STATUSES, EventCode, SupportItem, TimelineEvent
+from closeloop.queue.models import COMPLAINT, OPEN_STATUSES, EventCode, SupportItem, TimelineEvent
 
 TOP = 5
 VISIT_IDS_INLINE = 5000
@@ -280,7 +280,7 @@ def complaint_escalations(scope: Scope) -> dict[str, Any]:
     """**6. Complaints requiring supervisor escalation.** Complaint/review items first
     contacted in the range, and how many of them were escalated (by staff or by a broken
     promise), with the share."""
-    complaints = scope.contacted().filter(category__code=COMPLAINT_CATEGORY)
+    complaints = scope.contacted().filter(COMPLAINT)
     counts = complaints.aggregate(
         total=Count("pk"), escalated=Count("pk", filter=Q(escalated=True))
     )
@@ -355,7 +355,7 @@ def load_per_person(scope: Scope) -> list[dict[str, Any]]:
     """**11. Load per person.** For each owner: items open now, items resolved in the range,
     and complaints among them (the burnout signal: who absorbs the hard calls)."""
     owned = scope.items().filter(owner__isnull=False)
-    complaint = Q(category__code=COMPLAINT_CATEGORY)
+    complaint = COMPLAINT
     people = ("owner_id", "owner__username", "owner__first_name", "owner__last_name")
     open_rows = (
         owned.filter(status__in=OPEN_STATUSES)

@@ -26,6 +26,7 @@ from closeloop.practices.choices import (
     Team,
     Urgency,
 )
+from closeloop.practices.defaults import COMPLAINT_CATEGORY
 from closeloop.practices.tenancy import TenantQuerySet
 
 LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}$")
@@ -291,7 +292,12 @@ class Category(models.Model):
 
     @property
     def is_clinical(self) -> bool:
+        """The category's work belongs to clinical staff (items: ``SupportItem.is_clinical``)."""
         return self.default_team == Team.CLINICAL
+
+    @property
+    def is_complaint(self) -> bool:
+        return self.code == COMPLAINT_CATEGORY
 
     @property
     def first_response_target(self) -> timedelta:

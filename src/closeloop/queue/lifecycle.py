@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.patients.models import Patient
-from closeloop.practices.choices import Role, Team, Urgency
+from closeloop.practices.choices import Team, Urgency
 from closeloop.practices.defaults import TELEHEALTH_CATEGORY
 from closeloop.practices.models import LANGUAGE_CODE_RE, Category, Practice
 from closeloop.practices.selectors import staff_profile, user_serves
@@ -38,6 +38,10 @@ from closeloop.queue.models import (
     TimelineEvent,
     WaitingOn,
 )
+from closeloop.security.permissions import may_not_decide
+
+#: Channels where the patient is with us (on the line, at the desk) while staff work the item.
+LIVE_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
 
 # Contacts later than this are refused as clock errors rather than stored.
 MAX_CLOCK_SKEW = timedelta(minutes=5)
@@ -51,24 +55,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.WAITING: frozenset({Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED}),
     Status.RESOLVED: frozenset({Status.CLOSED, Status.ACKNOWLEDGED}),
     Status.CLOSED: frozenset({Status.ACKNOWLEDGED}),
-}
-
-
-#: Categories whose team decides the outcome: clinical questions are closed by clinical staff,
-#: complaints by supervisors (after their callback and documented recovery action).
-RESOLVED_ONLY_BY: dict[str, tuple[str, str, str, str]] = {
-    Team.CLINICAL: (
-        Role.CLINICAL,
-        "clinical_only",
-        "Only clinical staff can resolve a clinical item.",
-        "clinical staff",
-    ),
-    Team.SUPERVISOR: (
-        Role.SUPERVISOR,
-        "supervisor_only",
-        "Only a supervisor can resolve a complaint, after calling the patient back.",
-        "a supervisor",
-    ),
 }
 
 
@@ -113,7 +99,7 @@ def available_actions(item: SupportItem) -> set[str]:
     if item.patient_candidates:
         actions.add("link_patient")
     if status in OPEN_STATUSES and item.patient_id is not None:
-        actions.add("link_appointment")
+        actions |= {"link_appointment", "merge"}
     if status == Status.IN_PROGRESS:
         actions.discard("start")
     return actions
@@ -302,11 +288,8 @@ def _require_ready_to_work(item: SupportItem, now: datetime) -> None:
 
 def _require_resolvable(item: SupportItem, actor: Any, outcome: str, handed_off_to: Any) -> None:
     """Resolve only when the patient has the next step or a named owner on the right team has it."""
-    required = RESOLVED_ONLY_BY.get(item.category.default_team)
-    if required is not None:
-        profile = staff_profile(actor)
-        if profile is None or not profile.has_role(required[0]):
-            raise LifecycleError(required[1], required[2], missing=[required[3]])
+    if refused := may_not_decide(actor, item):
+        raise LifecycleError(*refused)
     missing = []
     if not outcome.strip():
         missing.append("outcome")
@@ -537,8 +520,12 @@ def item_assign(
     _require_open(item)
     if team not in Team.values:
         raise LifecycleError("bad_team", f"Unknown team {team!r}.")
-    if (item.category.is_clinical or item.red_flag) and team != Team.CLINICAL:
-        raise LifecycleError("clinical_only", "Clinical items stay with the clinical team.")
+    if item.is_clinical and team != Team.CLINICAL:
+        raise LifecycleError(
+            "clinical_only",
+            "Clinical items stay with the clinical team; if it was filed under the wrong "
+            "category, change the category.",
+        )
     if owner is not None:
         _check_member(owner, item, team)
     change = _Change(item)
@@ -597,12 +584,27 @@ def item_resolve(
     item: SupportItem,
     actor: Any,
     outcome: str,
+    told_patient: bool = False,
     handed_off_to: Any = None,
     patient_confirmed: bool = False,
 ) -> SupportItem:
-    """Resolve: the patient has the next step, or a named owner on the right team has the item."""
+    """Resolve: the patient has the next step, or a named owner on the right team has the item.
+
+    ``told_patient``: staff resolve while still talking to the patient, so the contact in which
+    the next step was given is logged first, in the same transaction as the resolution.
+    """
     now = timezone.now()
     item = _locked(item, actor)
+    if told_patient:
+        live = item.channel in LIVE_CHANNELS
+        item = item_log_contact(
+            item=item,
+            actor=actor,
+            direction=Direction.INBOUND if live else Direction.OUTBOUND,
+            channel=item.channel if live else Channel.PHONE,
+            outcome=ContactOutcome.REACHED,
+            gave_next_step=True,
+        )
     change = _Change(item)
     change.status(Status.RESOLVED)
     _require_resolvable(item, actor, outcome, handed_off_to)
@@ -642,6 +644,42 @@ def item_reopen(*, item: SupportItem, actor: Any, reason: str) -> SupportItem:
     _set_promise(change, item, None)
     change.set("outcome", "")
     return change.save(code=EventCode.REOPENED, actor=actor, now=now, text=reason)
+
+
+@transaction.atomic
+def item_merge(*, item: SupportItem, actor: Any, into: SupportItem) -> SupportItem:
+    """The same need filed twice: ``item`` joins ``into`` and is closed as merged.
+
+    Both rows stay (timelines are append-only): ``into``'s timeline shows the merged item's
+    events beside its own, counts the duplicate as a repeat contact, and both timelines say
+    what happened. Returns ``into``.
+    """
+    now = timezone.now()
+    if item.pk == into.pk:
+        raise LifecycleError("bad_merge", "An item cannot be merged into itself.")
+    # Both rows locked, in id order, so two opposite merges cannot deadlock.
+    first, second = sorted((item, into), key=lambda i: i.pk)
+    locked = {i.pk: i for i in (_locked(first, actor), _locked(second, actor))}
+    item, into = locked[item.pk], locked[into.pk]
+    _require_open(item)
+    _require_open(into)
+    if item.patient_id is None or item.patient_id != into.patient_id:
+        raise LifecycleError("bad_merge", "Only two items of the same patient can be merged.")
+    change = _Change(item)
+    # Closed from any open status: the one way an open item closes without being resolved.
+    change.set("status", Status.CLOSED)
+    change.set("closed_at", now)
+    change.set("merged_into", into)
+    change.set("outcome", f"Merged into #{into.pk}")
+    change.save(code=EventCode.MERGED, actor=actor, now=now)
+    target = _Change(into)
+    target.set("repeat_contact_count", into.repeat_contact_count + item.repeat_contact_count + 1)
+    latest = max(
+        filter(None, [into.last_patient_contact_at, item.last_patient_contact_at]), default=None
+    )
+    target.set("last_patient_contact_at", latest)
+    target.values["merged"] = {"old": None, "new": item.pk}
+    return target.save(code=EventCode.MERGED, actor=actor, now=now)
 
 
 @transaction.atomic

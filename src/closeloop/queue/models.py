@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from closeloop.patients.models import Patient
 from closeloop.practices.choices import Channel, Team, Urgency
+from closeloop.practices.defaults import COMPLAINT_CATEGORY
 from closeloop.practices.models import Category, Practice, validate_phone
 from closeloop.practices.tenancy import TenantQuerySet
 
@@ -67,6 +68,7 @@ class EventCode(models.TextChoices):
     RESOLVED = "item.resolved", "Resolved"
     CLOSED = "item.closed", "Closed"
     REOPENED = "item.reopened", "Reopened"
+    MERGED = "item.merged", "Merged"
     REPEAT_CONTACT = "item.repeat_contact", "Patient contacted us again"
     PATIENT_LINKED = "item.patient_linked", "Patient identified"
     RED_FLAG = "item.red_flag", "Urgent symptoms reported"
@@ -81,9 +83,27 @@ class EventCode(models.TextChoices):
     BEFORE_APPOINTMENT = "item.before_appointment", "Still open shortly before the appointment"
 
 
+#: Items whose details and work belong to clinical staff: urgent symptoms, the clinical team,
+#: or a clinical category. The one definition, as a query (``SupportItem.is_clinical`` below
+#: is the same rule on one row).
+CLINICAL = (
+    models.Q(red_flag=True)
+    | models.Q(team=Team.CLINICAL)
+    | models.Q(category__default_team=Team.CLINICAL)
+)
+#: Complaints: the category practices keep under the complaint code.
+COMPLAINT = models.Q(category__code=COMPLAINT_CATEGORY)
+
+
 class SupportItemQuerySet(TenantQuerySet["SupportItem"]):
     def open(self) -> SupportItemQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
+
+    def clinical(self) -> SupportItemQuerySet:
+        return self.filter(CLINICAL)
+
+    def complaints(self) -> SupportItemQuerySet:
+        return self.filter(COMPLAINT)
 
 
 class SupportItem(models.Model):
@@ -158,6 +178,10 @@ class SupportItem(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True)
     escalation_reason = models.TextField(blank=True)
     repeat_contact_count = models.PositiveIntegerField(default=0)
+    #: The item this one was merged into (the same need filed twice); this one is closed.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_items"
+    )
 
     #: The visit this item is about (e.g. a telehealth link that must work before it).
     appointment = models.ForeignKey(
@@ -252,6 +276,16 @@ class SupportItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_clinical(self) -> bool:
+        """Clinical staff's item: urgent symptoms, the clinical team or a clinical category
+        (the same rule as ``CLINICAL``). Only they see its details and act on it."""
+        return bool(self.red_flag or self.team == Team.CLINICAL or self.category.is_clinical)
+
+    @property
+    def is_complaint(self) -> bool:
+        return self.category.is_complaint
 
     def promise_broken(self, now: Any = None) -> bool:
         """The promised update time passed while the item was open."""

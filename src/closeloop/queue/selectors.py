@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from closeloop.practices.choices import Team
 from closeloop.practices.selectors import staff_profile
-from closeloop.queue.models import OPEN_STATUSES, Status, SupportItem, TimelineEvent
+from closeloop.queue.models import CLINICAL, OPEN_STATUSES, Status, SupportItem, TimelineEvent
 
 
 def queue_for_user(user: Any, *, practice_id: int | None = None) -> QuerySet[SupportItem]:
@@ -35,8 +35,24 @@ def get_item_for_user(user: Any, pk: int) -> SupportItem:
     )
 
 
+def merged_into(item: SupportItem) -> list[int]:
+    """The item and every item merged into it (directly or through another merge)."""
+    ids, frontier = [item.pk], [item.pk]
+    while frontier:
+        frontier = list(
+            SupportItem.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True)
+        )
+        ids += frontier
+    return ids
+
+
 def timeline_for_item(item: SupportItem) -> QuerySet[TimelineEvent]:
-    return item.events.select_related("actor").order_by("at", "id")
+    """The item's timeline, with the events of items merged into it."""
+    return (
+        TimelineEvent.objects.filter(item_id__in=merged_into(item))
+        .select_related("actor")
+        .order_by("at", "id")
+    )
 
 
 def suggest_update_time(item: SupportItem, now: datetime | None = None) -> datetime:
@@ -81,7 +97,7 @@ def queue_tab_conditions(user: Any, *, now: datetime, today_start: datetime) -> 
             | Q(first_response_at__isnull=True, first_response_due_at__lte=soon)
         ),
         "broken": is_open & Q(promised_update_at__lte=now),
-        "clinical": is_open & Q(team=Team.CLINICAL),
+        "clinical": is_open & CLINICAL,
         "waiting": Q(status=Status.WAITING),
         "escalated": is_open & Q(escalated=True),
         "resolved_today": Q(resolved_at__gte=today_start),

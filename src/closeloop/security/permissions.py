@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from closeloop.practices.choices import Role, Team
+from closeloop.practices.choices import Role
 from closeloop.practices.selectors import staff_profile
 
 
@@ -56,13 +56,23 @@ def has_perm(user: Any, perm: Perm) -> bool:
     return perm in permissions_of(user)
 
 
-def is_clinical(item: Any) -> bool:
-    """Items whose details are for clinical staff: routed to the clinical team or flagged."""
-    return bool(item.team == Team.CLINICAL or item.red_flag)
-
-
 def sees_clinical_details(user: Any, item: Any) -> bool:
-    return not is_clinical(item) or has_perm(user, Perm.CLINICAL_DETAILS)
+    """A clinical item's details (``SupportItem.is_clinical``) are for clinical staff only."""
+    return not item.is_clinical or has_perm(user, Perm.CLINICAL_DETAILS)
+
+
+def may_not_decide(user: Any, item: Any) -> tuple[str, str] | None:
+    """Why ``user`` may not decide the outcome of ``item`` (resolve it), as (code, message),
+    or None when they may: clinical items are resolved by clinical staff, complaints by
+    supervisors after their callback; the system (``None``) resolves neither."""
+    if item.is_clinical and not has_perm(user, Perm.CLINICAL_DETAILS):
+        return "clinical_only", "Only clinical staff can resolve a clinical item."
+    if item.is_complaint and not has_perm(user, Perm.COMPLAINTS):
+        return (
+            "supervisor_only",
+            "Only a supervisor can resolve a complaint, after calling the patient back.",
+        )
+    return None
 
 
 #: What a person without clinical access sees in place of a clinical item's text.

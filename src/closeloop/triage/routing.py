@@ -23,9 +23,7 @@ from django.utils import timezone
 from closeloop.practices.choices import Team
 from closeloop.practices.models import ChannelRoute, StaffProfile
 from closeloop.queue import lifecycle
-from closeloop.queue.models import OPEN_STATUSES, SupportItem
-
-COMPLAINT_CATEGORY = "complaint_review"
+from closeloop.queue.models import COMPLAINT, OPEN_STATUSES, SupportItem
 
 
 @dataclass(frozen=True)
@@ -39,8 +37,9 @@ def route_for(item: SupportItem) -> Route:
     category = item.category
     if item.red_flag:
         return Route(Team.CLINICAL, "", "red flag: urgent symptoms go to the clinical team")
-    if category.is_clinical:
-        return Route(Team.CLINICAL, category.default_skill, f"category {category.code} is clinical")
+    if item.is_clinical:
+        skill = category.default_skill if category.is_clinical else ""
+        return Route(Team.CLINICAL, skill, f"category {category.code} is clinical")
     override = (
         ChannelRoute.objects.filter(practice_id=item.practice_id, channel=item.channel)
         .filter(Q(category=category) | Q(category__isnull=True))
@@ -64,7 +63,7 @@ def _loads(profiles: list[StaffProfile]) -> dict[int, tuple[int, int]]:
         .values("owner_id")
         .annotate(
             items=Count("id"),
-            complaints=Count("id", filter=Q(category__code=COMPLAINT_CATEGORY)),
+            complaints=Count("id", filter=COMPLAINT),
         )
     )
     return {row["owner_id"]: (row["items"], row["complaints"]) for row in rows}
@@ -88,7 +87,7 @@ def choose_owner(item: SupportItem, route: Route, profiles: list[StaffProfile]) 
             + f" speaks {item.language}; left in the team queue"
         )
     loads = _loads(eligible)
-    is_complaint = item.category.code == COMPLAINT_CATEGORY
+    is_complaint = item.is_complaint
     under_cap = [
         p
         for p in eligible

@@ -1,4 +1,4 @@
-"""The item page and its actions."""
+"""The item page and its actions (generated from the action registry)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_GET, require_POST
 
+from closeloop.actions import access
+from closeloop.actions.registry import ACTIONS, VIEW_DETAILS, run
 from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.messaging.services import render as render_template
 from closeloop.practices.models import CategoryScript
@@ -20,12 +21,10 @@ from closeloop.queue.lifecycle import LifecycleError, available_actions
 from closeloop.queue.models import StaffAlert, SupportItem
 from closeloop.queue.selectors import suggest_update_time, timeline_for_item
 from closeloop.security import audit
-from closeloop.security.permissions import sees_clinical_details
 from closeloop.web import timeline
-from closeloop.web.access import get_item_or_404
-from closeloop.web.forms import ItemForm
+from closeloop.web.access import item_for_action_or_404, item_or_404
+from closeloop.web.action_forms import ActionForm
 from closeloop.web.http import HtmxHttpRequest
-from closeloop.web.item_actions import ACTIONS
 
 ITEM_TEMPLATE = "web/item.html"
 APPOINTMENTS_SHOWN = 5
@@ -56,7 +55,7 @@ def _initial(item: SupportItem, suggested: Any) -> dict[str, dict[str, Any]]:
         },
         "assign": {"team": item.team, "owner": item.owner_id},
         "categorize": {
-            "category": item.category_id,
+            "category": item.category.code,
             "urgency": item.urgency,
             "language": item.language,
         },
@@ -64,32 +63,42 @@ def _initial(item: SupportItem, suggested: Any) -> dict[str, dict[str, Any]]:
     }
 
 
+def _forms(
+    request: HtmxHttpRequest, item: SupportItem, initial: dict[str, Any], failed: str, bound: Any
+) -> dict[str, ActionForm]:
+    """The forms of the actions this person may take on the item in its current state."""
+    offered = available_actions(item) | ({failed} if failed else set())
+    forms = {}
+    for name, action in ACTIONS.items():
+        if name not in offered or not access.may(request.user, item, name):
+            continue
+        if name == failed and bound is not None:
+            forms[name] = bound
+            continue
+        form = ActionForm(item=item, action=action, initial=initial.get(name), prefix=name)
+        if form.has_choices():
+            forms[name] = form
+    return forms
+
+
 def _context(
     request: HtmxHttpRequest,
     item: SupportItem,
     *,
     failed: str = "",
-    bound: ItemForm | None = None,
+    bound: ActionForm | None = None,
     error: str = "",
+    notice: str = "",
 ) -> dict[str, Any]:
     zone = ZoneInfo(item.practice.timezone)
     suggested = suggest_update_time(item).astimezone(zone)
     initial = _initial(item, suggested)
-    offered = available_actions(item)
     now = timezone.now()
     appointments = (
         list(upcoming_for_patient(item.patient_id, now)[:APPOINTMENTS_SHOWN])
         if item.patient_id
         else []
     )
-    if not appointments:
-        offered.discard("link_appointment")
-    forms = {
-        name: bound if name == failed and bound is not None
-        else action.form(item=item, initial=initial.get(name), prefix=name)
-        for name, action in ACTIONS.items()
-        if name in offered or name == failed
-    }  # fmt: skip
     return {
         "item": item,
         "zone": zone,
@@ -101,10 +110,11 @@ def _context(
         # The script promises the current update time while it is still ahead, else a new one.
         "scripts": _scripts(item, request.user, initial["update_window"]["update_at"]),
         "suggested_update_at": suggested,
-        "forms": forms,
+        "forms": _forms(request, item, initial, failed, bound),
         "actions": ACTIONS,
         "failed": failed,
         "error": error,
+        "notice": notice,
         "now": now,
         "appointments": appointments,
     }
@@ -119,17 +129,32 @@ def _render(request: HtmxHttpRequest, context: dict[str, Any], status: int = 200
 @login_required
 @require_GET
 def item_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    item = get_item_or_404(request, pk)
+    item = item_or_404(request, pk)
     user: Any = request.user
     StaffAlert.objects.filter(user=user, item=item, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-    if not sees_clinical_details(user, item):
+    if not access.may(user, item, VIEW_DETAILS):
         audit.record_view(item, fields=["status", "owner", "team"])
         with timezone.override(ZoneInfo(item.practice.timezone)):
             return render(request, "web/item_restricted.html", {"item": item})
     audit.record_view(item, fields=["summary", "details", "timeline", "patient"])
     return _render(request, _context(request, item))
+
+
+#: What the page says after an action whose result is not visible on the item itself.
+NOTICES = {
+    "review_request": "Review request: {}.",
+    "message_state": "Message {}.",
+}
+
+
+def _notice(detail: dict[str, Any]) -> str:
+    return " ".join(
+        NOTICES[key].format(str(value).replace("_", " "))
+        for key, value in detail.items()
+        if key in NOTICES
+    )
 
 
 @login_required
@@ -138,18 +163,15 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action. A refusal re-renders the page with the message and what was typed."""
     if action not in ACTIONS:
         raise Http404("No such action")
-    item = get_item_or_404(request, pk)
-    if not sees_clinical_details(request.user, item):
-        raise Http404("Routed to clinical staff")
+    item = item_for_action_or_404(request, pk, action)
     spec = ACTIONS[action]
     with timezone.override(ZoneInfo(item.practice.timezone)):
-        form = spec.form(request.POST, item=item, prefix=action)
+        form = ActionForm(request.POST, item=item, action=spec, prefix=action)
         valid = form.is_valid()
     error = ""
     if valid:
         try:
-            with transaction.atomic():
-                item = spec.perform(item, request.user, form.cleaned_data)
+            outcome = run(spec, item=item, actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
         except LifecycleError as refused:
             error = refused.message
     else:
@@ -159,17 +181,15 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
         context = _context(request, item, failed=action, bound=form, error=error)
         return _render(request, context, status=422)
     if request.htmx:
-        return _render(request, _context(request, item))
-    return redirect("item", pk=item.pk)
+        return _render(request, _context(request, outcome.item, notice=_notice(outcome.detail)))
+    return redirect("item", pk=outcome.item.pk)
 
 
 @login_required
 @require_GET
 def message_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The template for a purpose, rendered for this item, to edit before sending."""
-    item = get_item_or_404(request, pk)
-    if not sees_clinical_details(request.user, item):
-        raise Http404("Routed to clinical staff")
+    item = item_for_action_or_404(request, pk, "message")
     purpose = request.GET.get("message-purpose", "")
     try:
         _, body = render_template(item, purpose)

@@ -1,0 +1,47 @@
+"""What the API answers: items and patients as the caller may see them, and the lookups every
+operation shares (another practice's object is a 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+
+from closeloop.actions import access
+from closeloop.api import schemas as s
+from closeloop.patients.models import Patient
+from closeloop.practices.models import Practice
+from closeloop.queue.models import SupportItem
+from closeloop.security.permissions import CLINICAL_TEXT_FIELDS, sees_clinical_details, visible_text
+
+
+def item_out(item: SupportItem, user: Any) -> dict[str, Any]:
+    data = {field: getattr(item, field) for field in s.ItemOut.model_fields if hasattr(item, field)}
+    if not sees_clinical_details(user, item):
+        data.update({f: visible_text(user, item, f) for f in CLINICAL_TEXT_FIELDS if f in data})
+    data["practice"] = item.practice.slug
+    data["category"] = item.category.code
+    return data
+
+
+def patient_out(patient: Patient) -> dict[str, Any]:
+    data = {
+        field: getattr(patient, field) for field in s.PatientOut.model_fields if field != "practice"
+    }
+    data["practice"] = patient.practice.slug
+    return data
+
+
+def practice_or_404(request: HttpRequest, slug: str) -> Practice:
+    practice = Practice.objects.for_user(request.user).filter(slug=slug).first()
+    if practice is None:
+        raise Http404
+    return practice
+
+
+def item_or_404(request: HttpRequest, item_id: int) -> SupportItem:
+    """An item the caller may see (in full or as its routing summary)."""
+    try:
+        return access.item_to_read(request.user, item_id)
+    except access.ItemNotFound:
+        raise Http404 from None

@@ -1,0 +1,108 @@
+"""The item page's action forms, generated from the action registry's inputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from closeloop.actions.inputs import Input, Kind, options
+from closeloop.actions.registry import Action
+from closeloop.practices.choices import Language
+from closeloop.queue.models import SupportItem
+
+
+class LabelledChoiceField(forms.ModelChoiceField):
+    """A choice of objects, each shown by ``labeller``."""
+
+    def __init__(self, *args: Any, labeller: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.labeller = labeller
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(self.labeller(obj))
+
+
+def _staff_label(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+def _patient_label(patient: Any) -> str:
+    return f"{patient.full_name} · {patient.date_of_birth or 'no DOB'} · MRN {patient.mrn or '—'}"
+
+
+def _appointment_label(appointment: Any) -> str:
+    start = timezone.localtime(appointment.start)
+    return (
+        f"{start:%a %b %-d, %-I:%M %p} · {appointment.kind or 'Appointment'} · "
+        f"{appointment.get_mode_display()}"
+    )
+
+
+def _item_label(other: Any) -> str:
+    return f"#{other.pk} · {other.category.name} · {other.summary[:60]}"
+
+
+def form_field(spec: Input, item: SupportItem) -> forms.Field:
+    """The page's field for one input (references offer only what the item allows)."""
+    common: dict[str, Any] = {"label": spec.label, "required": spec.required}
+    if spec.help:
+        common["help_text"] = spec.help
+    if spec.kind == Kind.TEXT:
+        widget = forms.Textarea(attrs={"rows": spec.rows}) if spec.rows else forms.TextInput()
+        return forms.CharField(max_length=spec.max_length, widget=widget, **common)
+    if spec.kind == Kind.CHOICE and spec.choices is not None:
+        choices = [c for c in spec.choices.choices if c[0] not in spec.hidden_values]
+        return forms.ChoiceField(choices=choices, initial=spec.initial, **common)
+    if spec.kind == Kind.FLAG:
+        return forms.BooleanField(label=spec.label, required=False)
+    if spec.kind == Kind.INSTANT:
+        return forms.DateTimeField(
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+            **common,
+        )
+    if spec.kind == Kind.LANGUAGE:
+        return forms.ChoiceField(choices=Language.choices, **common)
+    queryset = options(spec, item)
+    if spec.kind == Kind.CATEGORY:
+        return forms.ModelChoiceField(
+            queryset=queryset, empty_label=None, to_field_name="code", **common
+        )
+    if spec.kind == Kind.PATIENT:
+        common["widget"] = forms.RadioSelect
+    labeller = {
+        Kind.STAFF: _staff_label,
+        Kind.PATIENT: _patient_label,
+        Kind.APPOINTMENT: _appointment_label,
+        Kind.ITEM: _item_label,
+    }[spec.kind]
+    return LabelledChoiceField(
+        queryset=queryset, empty_label=spec.empty_label or None, labeller=labeller, **common
+    )
+
+
+class ActionForm(forms.Form):
+    """The form of one action on one item."""
+
+    def __init__(self, *args: Any, item: SupportItem, action: Action, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.action = action
+        for spec in action.inputs:
+            self.fields[spec.name] = form_field(spec, item)
+
+    def has_choices(self) -> bool:
+        """False when a required reference has nothing to choose from (e.g. no upcoming visit):
+        the page then does not offer the action."""
+        for spec in self.action.inputs:
+            field = self.fields[spec.name]
+            if (
+                spec.required
+                and isinstance(field, forms.ModelChoiceField)
+                and not field.queryset.exists()  # type: ignore[union-attr]
+            ):
+                return False
+        return True

@@ -1,0 +1,70 @@
+"""Parity: every action of the registry is on the item page and in the API, and nothing else
+is on either."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from closeloop.actions.registry import ACTIONS
+from closeloop.appointments.models import Appointment, Match, Mode
+from closeloop.patients.services import patient_create
+from closeloop.practices.choices import Role, Skill
+from closeloop.practices.services import staff_create
+from tests.conftest import planned, resolved
+
+pytestmark = pytest.mark.django_db
+
+API_ACTION = re.compile(r"^/api/v1/items/\{item_id\}/([a-z-]+)$")
+PAGE_FORM = re.compile(r'id="form-([a-z_]+)"')
+
+
+def test_the_api_has_exactly_the_registrys_actions(client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    offered = {
+        match.group(1).replace("-", "_")
+        for path, methods in schema["paths"].items()
+        if (match := API_ACTION.match(path)) and "post" in methods
+    }
+    assert offered == set(ACTIONS)
+
+
+def test_the_item_page_offers_exactly_the_registrys_actions(
+    client, clock, org, riverside, make_item, patient
+) -> None:
+    """Across the states an item goes through, the page shows a form for every action."""
+    supervisor = staff_create(
+        organization=org, username="lead", password="pw", practices=[riverside],
+        roles=[Role.SUPPORT, Role.SUPERVISOR], skills=[Skill.SCHEDULING],
+    )  # fmt: skip
+    Appointment.objects.create(
+        practice=riverside, source="csv", external_id="v1", patient=patient, match=Match.MATCHED,
+        start=timezone.now() + timedelta(days=1), status="booked", mode=Mode.TELEHEALTH,
+        kind="Follow-up", fingerprint="x", imported_at=timezone.now(), updated_at=timezone.now(),
+    )  # fmt: skip
+    riverside.review_link = "https://example.com/review"
+    riverside.save()
+    fresh = make_item(actor=supervisor)
+    make_item(actor=supervisor, summary="The same need, filed again")
+    other = patient_create(
+        practice=riverside, first_name="Al", last_name="Lopez", phone="3125550142"
+    )
+    shared = make_item(actor=supervisor, patient=None, callback_number="3125550142")
+    shared.patient_candidates = [patient.pk, other.pk]
+    shared.save()
+    items = [
+        fresh,
+        planned(make_item(actor=supervisor), supervisor, acknowledge=True),
+        resolved(make_item(actor=supervisor), supervisor, confirmed=True),
+        shared,
+    ]
+    client.force_login(supervisor)
+    shown: set[str] = set()
+    for item in items:
+        page = client.get(reverse("item", args=[item.pk])).content.decode()
+        shown |= set(PAGE_FORM.findall(page))
+    assert shown == set(ACTIONS)
