@@ -10,7 +10,6 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core import mail
@@ -35,7 +34,7 @@ from closeloop.queue.models import (
     SupportItem,
     WaitingOn,
 )
-from tests.conftest import TUESDAY_10AM_CHICAGO
+from tests.conftest import TUESDAY_10AM_CHICAGO, planned
 
 pytestmark = pytest.mark.django_db
 HOUR = timedelta(hours=1)
@@ -48,15 +47,6 @@ def _emails(assistant, supervisor):
         user.save()
 
 
-def promised(make_item: Any, who: Any, *, after: timedelta = HOUR, **kw: Any) -> SupportItem:
-    item = make_item(**kw)
-    item = lifecycle.item_assign(item=item, actor=who, owner=who, team=item.team)
-    item = lifecycle.item_acknowledge(item=item, actor=who)
-    return lifecycle.item_set_update_window(
-        item=item, actor=who, checking="Slots", next_step="Book", update_at=timezone.now() + after
-    )
-
-
 def alerts(kind: str) -> list[str]:
     return sorted(StaffAlert.objects.filter(kind=kind).values_list("user__username", flat=True))
 
@@ -64,7 +54,7 @@ def alerts(kind: str) -> list[str]:
 def test_promise_reminder_then_supervisor_escalation(
     clock, make_item, assistant, supervisor
 ) -> None:
-    item = promised(make_item, assistant)
+    item = planned(make_item(), assistant, acknowledge=True, after=HOUR)
     clock.shift(HOUR - timedelta(minutes=1))
     assert sweep().handled["promise_due"] == 0
     clock.shift(timedelta(minutes=2))
@@ -83,7 +73,7 @@ def test_promise_reminder_then_supervisor_escalation(
 
 
 def test_a_logged_contact_clears_the_broken_promise(clock, make_item, assistant) -> None:
-    item = promised(make_item, assistant)
+    item = planned(make_item(), assistant, acknowledge=True, after=HOUR)
     clock.shift(HOUR + timedelta(minutes=1))
     sweep()
     lifecycle.item_log_contact(
@@ -98,7 +88,7 @@ def test_a_logged_contact_clears_the_broken_promise(clock, make_item, assistant)
 
 
 def test_a_new_promise_starts_over(clock, make_item, assistant) -> None:
-    item = promised(make_item, assistant)
+    item = planned(make_item(), assistant, acknowledge=True, after=HOUR)
     clock.shift(HOUR + timedelta(minutes=1))
     sweep()
     lifecycle.item_set_update_window(
@@ -116,9 +106,8 @@ def test_a_new_promise_starts_over(clock, make_item, assistant) -> None:
 def test_waiting_on_an_insurer_pauses_resolution_but_not_the_patient_update(
     clock, make_item, assistant
 ) -> None:
-    item = promised(
-        make_item, assistant, after=2 * HOUR
-    )  # scheduling: resolution in 8 business hours
+    # scheduling: resolution in 8 business hours
+    item = planned(make_item(), assistant, acknowledge=True, after=2 * HOUR)
     item = lifecycle.item_wait(item=item, actor=assistant, waiting_on=WaitingOn.INSURER)
     due = item.resolution_due_at
     clock.shift(2 * HOUR + timedelta(minutes=1))
@@ -135,7 +124,7 @@ def test_waiting_on_an_insurer_pauses_resolution_but_not_the_patient_update(
 
 
 def test_waiting_on_the_patient_does_not_pause_resolution(clock, make_item, assistant) -> None:
-    item = promised(make_item, assistant, after=20 * HOUR)
+    item = planned(make_item(), assistant, acknowledge=True, after=20 * HOUR)
     item = lifecycle.item_wait(item=item, actor=assistant, waiting_on=WaitingOn.PATIENT)
     clock.move_to(item.resolution_due_at + timedelta(minutes=1))
     assert sweep().handled["resolution"] == 1
@@ -159,7 +148,9 @@ def test_escalation_deadline_crosses_a_dst_weekend_in_business_time(
     clock, make_item, assistant, supervisor
 ) -> None:
     clock.move_to(datetime(2026, 10, 30, 21, 0, tzinfo=UTC))  # Friday 16:00 CDT
-    item = promised(make_item, assistant, after=timedelta(minutes=30))  # 16:30 CDT
+    item = planned(
+        make_item(), assistant, acknowledge=True, after=timedelta(minutes=30)
+    )  # 16:30 CDT
     # 60 business minutes of grace: 30 on Friday, 30 after Monday's 08:00 CST opening.
     assert item.promise_escalate_at == datetime(2026, 11, 2, 14, 30, tzinfo=UTC)
     clock.move_to(datetime(2026, 11, 2, 14, 29, tzinfo=UTC))
@@ -170,7 +161,7 @@ def test_escalation_deadline_crosses_a_dst_weekend_in_business_time(
 
 
 def test_a_lost_email_task_is_redriven_and_sends_once(clock, make_item, assistant) -> None:
-    promised(make_item, assistant)
+    planned(make_item(), assistant, acknowledge=True, after=HOUR)
     clock.shift(HOUR + timedelta(minutes=1))
     sweep()  # queues the email task; pretend its worker was killed before running it
     assert mail.outbox == []
@@ -186,8 +177,8 @@ def test_a_lost_email_task_is_redriven_and_sends_once(clock, make_item, assistan
 
 def test_digest_users_get_one_email_at_closing(clock, make_item, assistant, supervisor) -> None:
     StaffProfile.objects.filter(user=assistant).update(email_digest=True)
-    promised(make_item, assistant)
-    promised(make_item, assistant, summary="second")
+    planned(make_item(), assistant, acknowledge=True, after=HOUR)
+    planned(make_item(summary="second"), assistant, acknowledge=True, after=HOUR)
     clock.shift(HOUR + timedelta(minutes=1))
     sweep()
     clock.shift(timedelta(minutes=5))
@@ -203,7 +194,7 @@ def test_digest_users_get_one_email_at_closing(clock, make_item, assistant, supe
 def test_end_of_day_snapshot_once_and_emailed_to_supervisors(
     clock, make_item, assistant, supervisor
 ) -> None:
-    promised(make_item, assistant)
+    planned(make_item(), assistant, acknowledge=True, after=HOUR)
     make_item(summary="unassigned")
     clock.move_to(datetime(2026, 11, 17, 22, 59, tzinfo=UTC))  # 16:59 Chicago
     sweep()
@@ -301,7 +292,7 @@ def test_supervisor_role_is_required_for_escalation_recipients(
         roles=[Role.SUPPORT],
         practices=[riverside],
     )
-    promised(make_item, assistant)
+    planned(make_item(), assistant, acknowledge=True, after=HOUR)
     clock.shift(3 * HOUR)
     sweep()
     assert "lead" not in alerts(AlertKind.PROMISE_ESCALATED)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -21,7 +20,7 @@ from closeloop.queue.models import (
     TimelineEvent,
     WaitingOn,
 )
-from tests.conftest import TUESDAY_10AM_CHICAGO, category
+from tests.conftest import TUESDAY_10AM_CHICAGO, category, planned, resolved, told
 
 pytestmark = pytest.mark.django_db
 LATER = TUESDAY_10AM_CHICAGO + timedelta(hours=2)
@@ -29,25 +28,6 @@ LATER = TUESDAY_10AM_CHICAGO + timedelta(hours=2)
 
 def codes(item: SupportItem) -> list[str]:
     return list(item.events.order_by("at", "id").values_list("code", flat=True))
-
-
-def planned(item: SupportItem, actor: Any, *, owner: Any = None) -> SupportItem:
-    """Assigned to ``owner`` (default ``actor``) with what we check, a next step and a promise."""
-    item = lifecycle.item_assign(item=item, actor=actor, owner=owner or actor, team=item.team)
-    return lifecycle.item_set_update_window(
-        item=item, actor=actor, checking="Open slots", next_step="Book Thursday", update_at=LATER
-    )
-
-
-def next_step_given(item: SupportItem, actor: Any) -> SupportItem:
-    return lifecycle.item_log_contact(
-        item=item,
-        actor=actor,
-        direction=Direction.OUTBOUND,
-        channel=Channel.PHONE,
-        outcome=ContactOutcome.REACHED,
-        gave_next_step=True,
-    )
 
 
 # --- creating ---------------------------------------------------------------------------------
@@ -278,7 +258,7 @@ def test_resolve_is_refused_when_the_patient_was_not_told_the_next_step(
 def test_resolve_is_refused_when_the_next_step_changed_after_the_patient_heard_it(
     clock, make_item, assistant
 ) -> None:
-    item = next_step_given(planned(make_item(), assistant), assistant)
+    item = told(planned(make_item(), assistant), assistant)
     clock.shift(timedelta(minutes=5))
     item = lifecycle.item_set_update_window(
         item=item,
@@ -292,7 +272,7 @@ def test_resolve_is_refused_when_the_next_step_changed_after_the_patient_heard_i
 
 
 def test_resolve_after_the_patient_heard_the_next_step(clock, make_item, assistant) -> None:
-    item = next_step_given(planned(make_item(), assistant), assistant)
+    item = told(planned(make_item(), assistant), assistant)
     clock.shift(timedelta(minutes=3))
     item = lifecycle.item_resolve(item=item, actor=assistant, outcome="Booked for Thursday")
     assert item.status == Status.RESOLVED
@@ -319,7 +299,7 @@ def test_next_step_can_only_be_given_when_the_patient_was_reached(
 
 def test_next_step_must_be_written_before_it_is_given(clock, make_item, assistant) -> None:
     with pytest.raises(LifecycleError, match="next step"):
-        next_step_given(make_item(), assistant)
+        told(make_item(), assistant)
 
 
 def test_resolve_by_handoff_to_a_named_owner_on_the_right_team(
@@ -362,7 +342,7 @@ def test_clinical_items_can_only_be_resolved_by_clinical_staff(
     item = lifecycle.item_set_update_window(
         item=item, actor=nurse, checking="Refill", next_step="Refill sent", update_at=LATER
     )
-    item = next_step_given(item, nurse)
+    item = told(item, nurse)
     with pytest.raises(LifecycleError) as refused:
         lifecycle.item_resolve(item=item, actor=assistant, outcome="Refilled")
     assert refused.value.code == "clinical_only"
@@ -375,21 +355,16 @@ def test_clinical_items_can_only_be_resolved_by_clinical_staff(
 # --- closing, reopening, escalating -----------------------------------------------------------
 
 
-def resolved(make_item: Any, assistant: Any) -> SupportItem:
-    item = next_step_given(planned(make_item(), assistant), assistant)
-    return lifecycle.item_resolve(item=item, actor=assistant, outcome="Done")
-
-
 def test_close_only_after_resolve(clock, make_item, assistant) -> None:
     with pytest.raises(LifecycleError, match="cannot become closed"):
         lifecycle.item_close(item=make_item(), actor=assistant)
-    item = lifecycle.item_close(item=resolved(make_item, assistant), actor=assistant)
+    item = lifecycle.item_close(item=resolved(make_item(), assistant), actor=assistant)
     assert (item.status, item.closed_at) == (Status.CLOSED, TUESDAY_10AM_CHICAGO)
 
 
 @pytest.mark.parametrize("close_first", [False, True])
 def test_reopen_needs_a_reason_and_a_new_promise(clock, make_item, assistant, close_first) -> None:
-    item = resolved(make_item, assistant)
+    item = resolved(make_item(), assistant)
     if close_first:
         item = lifecycle.item_close(item=item, actor=assistant)
     with pytest.raises(LifecycleError, match="why"):
@@ -419,7 +394,7 @@ def test_escalate_at_any_open_point_with_a_reason(clock, make_item, assistant, s
 
 
 def test_closed_items_cannot_be_escalated_or_replanned(clock, make_item, assistant) -> None:
-    item = lifecycle.item_close(item=resolved(make_item, assistant), actor=assistant)
+    item = lifecycle.item_close(item=resolved(make_item(), assistant), actor=assistant)
     with pytest.raises(LifecycleError, match="closed"):
         lifecycle.item_escalate(item=item, actor=assistant, reason="late")
     with pytest.raises(LifecycleError, match="reopen"):
@@ -508,7 +483,7 @@ def test_complaints_can_only_be_resolved_by_a_supervisor(
         next_step="Apology and new slot",
         update_at=LATER,
     )
-    item = next_step_given(item, supervisor)
+    item = told(item, supervisor)
     with pytest.raises(LifecycleError) as refused:
         lifecycle.item_resolve(item=item, actor=assistant, outcome="Sorted")
     assert refused.value.code == "supervisor_only"

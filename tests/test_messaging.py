@@ -7,7 +7,7 @@ import re
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
@@ -27,29 +27,20 @@ from closeloop.messaging.services import MessageRefused, deliver, message_send, 
 from closeloop.periodic.sweep import sweep
 from closeloop.queue import lifecycle
 from closeloop.queue.models import EventCode
+from tests.conftest import planned
 from tests.test_intake import TWILIO_TOKEN, twilio_post
 
 pytestmark = pytest.mark.django_db
-
-
-def planned(make_item: Any, who: Any, **kw: Any) -> Any:
-    item = lifecycle.item_assign(item=make_item(**kw), actor=who, owner=who, team="support")
-    return lifecycle.item_set_update_window(
-        item=item,
-        actor=who,
-        checking="Slots",
-        next_step="Booked Thursday 9:30",
-        update_at=timezone.now() + timedelta(hours=2),
-    )
+NEXT = "Booked Thursday 9:30"
 
 
 def test_templates_render_in_the_patients_language(clock, make_item, patient) -> None:
-    item = planned(make_item, None)
+    item = planned(make_item(), None, next_step=NEXT)
     subject, body = render(item, "pending_update")
     assert body.startswith("Hi Ana, an update from Riverside") and "Tuesday 12:00 PM" in body
     patient.preferred_language = "es"
     patient.save()
-    spanish = planned(make_item, None, language="es")
+    spanish = planned(make_item(language="es"), None, next_step=NEXT)
     _, body = render(spanish, "pending_update")
     assert body.startswith("Hola Ana, una actualización de Riverside")
 
@@ -63,7 +54,7 @@ def test_templates_may_not_name_clinical_fields() -> None:
 def test_a_sent_message_is_logged_and_keeps_the_promise(
     clock, make_item, assistant, patient
 ) -> None:
-    item = planned(make_item, assistant)
+    item = planned(make_item(), assistant, next_step=NEXT)
     message = message_send(item=item, actor=assistant, channel="sms", purpose="pending_update")
     assert (message.to, message.state) == (patient.phone, MessageState.QUEUED)
     item.refresh_from_db()
@@ -81,14 +72,14 @@ def test_a_sent_message_is_logged_and_keeps_the_promise(
 def test_a_closure_message_gives_the_next_step_so_the_item_can_be_resolved(
     clock, make_item, assistant
 ) -> None:
-    item = planned(make_item, assistant)
+    item = planned(make_item(), assistant, next_step=NEXT)
     message_send(item=item, actor=assistant, channel="sms", purpose="closure")
     item = lifecycle.item_resolve(item=item, actor=assistant, outcome="Booked")
     assert item.status == "resolved"
 
 
 def test_clinical_details_are_refused_in_texts(clock, make_item, assistant) -> None:
-    item = planned(make_item, assistant)
+    item = planned(make_item(), assistant, next_step=NEXT)
     with pytest.raises(MessageRefused) as refused:
         message_send(
             item=item,
@@ -107,13 +98,16 @@ def test_opted_out_channels_are_refused(clock, make_item, assistant, riverside, 
     )
     with pytest.raises(MessageRefused, match="opted out of text messages"):
         message_send(
-            item=planned(make_item, assistant), actor=assistant, channel="sms", purpose="checking"
+            item=planned(make_item(), assistant, next_step=NEXT),
+            actor=assistant,
+            channel="sms",
+            purpose="checking",
         )
 
 
 def test_quiet_hours_hold_then_release(clock, make_item, assistant) -> None:
     clock.move_to(datetime(2026, 11, 18, 3, 0, tzinfo=UTC))  # Tuesday 21:00 Chicago
-    item = planned(make_item, assistant)
+    item = planned(make_item(), assistant, next_step=NEXT)
     message = message_send(item=item, actor=assistant, channel="sms", purpose="checking")
     assert message.state == MessageState.HELD
     assert message.send_after == datetime(2026, 11, 18, 14, 0, tzinfo=UTC)  # Wednesday 08:00
@@ -129,7 +123,7 @@ def test_quiet_hours_hold_then_release(clock, make_item, assistant) -> None:
 
 def test_emergencies_are_not_held(clock, make_item, assistant) -> None:
     clock.move_to(datetime(2026, 11, 18, 3, 0, tzinfo=UTC))
-    item = planned(make_item, assistant, urgency="emergency")
+    item = planned(make_item(urgency="emergency"), assistant, next_step=NEXT)
     assert (
         message_send(item=item, actor=assistant, channel="sms", purpose="checking").state
         == MessageState.QUEUED
@@ -172,7 +166,10 @@ def test_sms_goes_through_the_twilio_client_and_status_callbacks_update_it(
     riverside.sms_from_number = "+13125550100"
     riverside.save()
     message = message_send(
-        item=planned(make_item, assistant), actor=assistant, channel="sms", purpose="checking"
+        item=planned(make_item(), assistant, next_step=NEXT),
+        actor=assistant,
+        channel="sms",
+        purpose="checking",
     )
     assert deliver(message.pk) == MessageState.SENT
     (request,) = received
@@ -217,7 +214,7 @@ def test_email_through_a_real_smtp_server_with_thread_id_and_unsubscribe(
         settings.EMAIL_USE_TLS = False
         patient.email = "ana@example.com"
         patient.save()
-        item = planned(make_item, assistant)
+        item = planned(make_item(), assistant, next_step=NEXT)
         message = message_send(
             item=item, actor=assistant, channel="email", purpose="pending_update"
         )
@@ -235,7 +232,7 @@ def test_email_through_a_real_smtp_server_with_thread_id_and_unsubscribe(
 
 
 def test_staff_send_from_the_item_page(client, clock, make_item, assistant) -> None:
-    item = planned(make_item, assistant)
+    item = planned(make_item(), assistant, next_step=NEXT)
     client.force_login(assistant)
     response = client.post(
         f"/items/{item.pk}/message/", {"message-channel": "sms", "message-purpose": "checking"}
@@ -256,7 +253,7 @@ def test_staff_send_from_the_item_page(client, clock, make_item, assistant) -> N
 def test_a_practice_uses_the_shipped_templates_until_it_writes_its_own(
     clock, make_item, assistant, riverside
 ) -> None:
-    item = planned(make_item, assistant)
+    item = planned(make_item(), assistant, next_step=NEXT)
     assert not MessageTemplate.objects.filter(practice=riverside).exists()
     assert render(item, "pending_update")[1].startswith("Hi Ana, an update from Riverside")
     MessageTemplate.objects.create(
@@ -271,7 +268,7 @@ def test_the_practice_name_is_not_mistaken_for_clinical_content(
 ) -> None:
     riverside.name = "Riverside Family Medicine"
     riverside.save()
-    item = planned(make_item, assistant)
+    item = planned(make_item(), assistant, next_step=NEXT)
     assert (
         message_send(item=item, actor=assistant, channel="sms", purpose="closure").state
         == MessageState.QUEUED
@@ -279,7 +276,7 @@ def test_the_practice_name_is_not_mistaken_for_clinical_content(
 
 
 def test_staff_can_fill_in_a_template_to_edit_it(client, clock, make_item, assistant) -> None:
-    item = planned(make_item, assistant)
+    item = planned(make_item(), assistant, next_step=NEXT)
     client.force_login(assistant)
     response = client.get(
         f"/items/{item.pk}/message/preview/", {"message-purpose": "pending_update"}

@@ -13,7 +13,7 @@ from closeloop.messaging.models import OutboundMessage, ReviewDecision, ReviewRe
 from closeloop.messaging.reviews import after_resolution, review_request
 from closeloop.practices.choices import Team
 from closeloop.queue import lifecycle
-from tests.conftest import category
+from tests.conftest import category, resolved
 
 pytestmark = pytest.mark.django_db
 
@@ -24,32 +24,6 @@ def _review_link(riverside) -> None:
     riverside.save()
 
 
-def resolved(
-    make_item: Any, who: Any, *, confirmed: bool = True, code: str = "scheduling", **kw: Any
-) -> Any:
-    item = make_item(code, **kw)
-    team = item.team
-    item = lifecycle.item_assign(item=item, actor=who, owner=who, team=team)
-    item = lifecycle.item_set_update_window(
-        item=item,
-        actor=who,
-        checking="x",
-        next_step="Booked",
-        update_at=timezone.now() + timedelta(hours=1),
-    )
-    item = lifecycle.item_log_contact(
-        item=item,
-        actor=who,
-        direction="outbound",
-        channel="phone",
-        outcome="reached",
-        gave_next_step=True,
-    )
-    return lifecycle.item_resolve(
-        item=item, actor=who, outcome="Booked", patient_confirmed=confirmed
-    )
-
-
 def decision(item: Any, who: Any) -> str:
     return review_request(item=item, actor=who).decision
 
@@ -57,7 +31,7 @@ def decision(item: Any, who: Any) -> str:
 def test_a_confirmed_resolution_gets_a_review_request_with_no_health_information(
     clock, make_item, assistant
 ) -> None:
-    item = resolved(make_item, assistant, summary="Knee pain follow-up")
+    item = resolved(make_item(summary="Knee pain follow-up"), assistant, confirmed=True)
     assert decision(item, assistant) == ReviewDecision.SENT
     message = OutboundMessage.objects.get()
     assert message.purpose == "review_request" and "reviews.example.com/riverside" in message.body
@@ -67,10 +41,7 @@ def test_a_confirmed_resolution_gets_a_review_request_with_no_health_information
 def test_each_guardrail_withholds_and_says_why(
     clock, make_item, assistant, nurse, supervisor, riverside, patient
 ) -> None:
-    assert (
-        decision(resolved(make_item, assistant, confirmed=False), assistant)
-        == ReviewDecision.NOT_CONFIRMED
-    )
+    assert decision(resolved(make_item(), assistant), assistant) == ReviewDecision.NOT_CONFIRMED
     clinical = make_item("clinical_message")
     clinical = lifecycle.item_assign(
         item=clinical, actor=assistant, owner=nurse, team=Team.CLINICAL
@@ -95,26 +66,36 @@ def test_each_guardrail_withholds_and_says_why(
     )
     assert decision(clinical, nurse) == ReviewDecision.CLINICAL_ITEM
     complaint = make_item("complaint_review")
-    ok = resolved(make_item, assistant)
+    ok = resolved(make_item(), assistant, confirmed=True)
     assert decision(ok, assistant) == ReviewDecision.OPEN_COMPLAINT
     lifecycle.item_assign(item=complaint, actor=supervisor, owner=supervisor, team=Team.SUPERVISOR)
     complaint.refresh_from_db()
-    complaint = resolved(lambda code, **kw: complaint, supervisor, code="complaint_review")
+    complaint = resolved(complaint, supervisor, confirmed=True)
     assert decision(ok, assistant) == ReviewDecision.SENT
-    assert decision(resolved(make_item, assistant), assistant) == ReviewDecision.TOO_SOON
+    assert (
+        decision(resolved(make_item(), assistant, confirmed=True), assistant)
+        == ReviewDecision.TOO_SOON
+    )
     consent_record(
         practice=riverside, channel="sms", address=patient.phone, opted_in=False, source="staff"
     )
     clock.shift(timedelta(days=91))
     assert (
-        decision(resolved(make_item, assistant), assistant) == ReviewDecision.OPTED_OUT
+        decision(resolved(make_item(), assistant, confirmed=True), assistant)
+        == ReviewDecision.OPTED_OUT
     )  # no email on file
     riverside.review_link = ""
     riverside.save()
-    assert decision(resolved(make_item, assistant), assistant) == ReviewDecision.NO_REVIEW_LINK
+    assert (
+        decision(resolved(make_item(), assistant, confirmed=True), assistant)
+        == ReviewDecision.NO_REVIEW_LINK
+    )
     assert (
         decision(
-            resolved(make_item, assistant, patient=None, callback_number="312-555-0100"), assistant
+            resolved(
+                make_item(patient=None, callback_number="312-555-0100"), assistant, confirmed=True
+            ),
+            assistant,
         )
         == ReviewDecision.NO_PATIENT
     )
@@ -125,11 +106,11 @@ def test_each_guardrail_withholds_and_says_why(
 def test_automatic_requests_only_when_the_practice_enables_them(
     clock, make_item, assistant, riverside
 ) -> None:
-    item = resolved(make_item, assistant)
+    item = resolved(make_item(), assistant, confirmed=True)
     assert after_resolution(item, actor=assistant) is None
     riverside.auto_review_requests = True
     riverside.save()
-    item = resolved(make_item, assistant)
+    item = resolved(make_item(), assistant, confirmed=True)
     assert after_resolution(item, actor=assistant).decision == ReviewDecision.SENT
 
 

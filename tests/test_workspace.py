@@ -11,13 +11,12 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Team
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, EventCode, Status, SupportItem, WaitingOn
-from tests.conftest import TUESDAY_10AM_CHICAGO, category
+from tests.conftest import TUESDAY_10AM_CHICAGO, category, planned
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -34,35 +33,25 @@ def owned(make_item: Any, who: Any, **kw: Any) -> SupportItem:
     return lifecycle.item_assign(item=item, actor=who, owner=who, team=item.team)
 
 
-def acknowledged(item: SupportItem) -> SupportItem:
-    return lifecycle.item_acknowledge(item=item, actor=item.owner)
-
-
-def promised(item: SupportItem, who: Any, minutes: int) -> SupportItem:
-    return lifecycle.item_set_update_window(
-        item=item,
-        actor=who,
-        checking="Slots",
-        next_step="Book",
-        update_at=timezone.now() + timedelta(minutes=minutes),
-    )
-
-
 # --- queue ------------------------------------------------------------------------------------
 
 
 def test_queue_tabs_count_and_list_the_right_items(
     signed_in, clock, make_item, assistant, nurse
 ) -> None:
-    mine = promised(owned(make_item, assistant, summary="mine"), assistant, 60)
+    mine = planned(make_item(summary="mine"), assistant, after=timedelta(minutes=60))
     unassigned = make_item(summary="nobody's")
     clinical = make_item("clinical_message", summary="clinical")
     waiting = lifecycle.item_wait(
-        item=promised(acknowledged(owned(make_item, assistant, summary="waiting")), assistant, 600),
+        item=planned(
+            make_item(summary="waiting"), assistant, acknowledge=True, after=timedelta(minutes=600)
+        ),
         actor=assistant,
         waiting_on=WaitingOn.INSURER,
     )
-    broken = promised(acknowledged(owned(make_item, assistant, summary="broken")), assistant, 5)
+    broken = planned(
+        make_item(summary="broken"), assistant, acknowledge=True, after=timedelta(minutes=5)
+    )
     lifecycle.item_escalate(item=unassigned, actor=assistant, reason="Angry")
     clock.shift(timedelta(minutes=10))
 
@@ -380,7 +369,7 @@ def test_patient_page_lists_open_and_past_items_and_contacts(
     signed_in, clock, make_item, assistant, patient
 ) -> None:
     open_item = make_item(summary="still open")
-    done = promised(owned(make_item, assistant, summary="done"), assistant, 60)
+    done = planned(make_item(summary="done"), assistant, after=timedelta(minutes=60))
     signed_in.post(
         f"/items/{done.pk}/resolve/", {"resolve-outcome": "Booked", "resolve-told_patient": "on"}
     )

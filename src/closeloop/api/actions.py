@@ -19,7 +19,7 @@ from closeloop.actions import access
 from closeloop.actions.inputs import REFERENCES, Input, Kind, resolve
 from closeloop.actions.registry import ACTIONS, Action, run
 from closeloop.api import schemas as s
-from closeloop.api.serialize import item_out
+from closeloop.api.serialize import api_user, item_out
 from closeloop.lib.ids import MAX_ID
 
 RESPONSES: dict[int, Any] = {
@@ -82,7 +82,7 @@ def _endpoint(action: Action) -> Any:
     def endpoint(request: HttpRequest, item_id: int, payload: Any = None) -> Any:
         item = access.item_for_action(request.user, item_id, action.name)
         values = payload.dict() if payload is not None else {}
-        outcome = run(action, item=item, actor=request.user, data=_data(action, item, values))  # type: ignore[arg-type]
+        outcome = run(action, item=item, actor=api_user(request), data=_data(action, item, values))
         shown = access.item_to_read(request.user, outcome.item.pk)
         return {**item_out(shown, request.user), "result": outcome.detail}
 

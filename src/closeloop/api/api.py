@@ -21,7 +21,8 @@ from closeloop.api import schemas as s
 from closeloop.api.actions import build_router
 from closeloop.api.auth import TokenAuth
 from closeloop.api.models import IdempotencyRecord
-from closeloop.api.serialize import item_or_404, item_out, patient_out, practice_or_404
+from closeloop.api.serialize import api_user, item_or_404, item_out, patient_out, practice_or_404
+from closeloop.intake.services import file_item
 from closeloop.lib.ids import MAX_ID, parse_id
 from closeloop.metrics.definitions import report
 from closeloop.metrics.scope import ScopeError, scope_from
@@ -29,7 +30,6 @@ from closeloop.patients.models import Patient
 from closeloop.patients.selectors import patient_search
 from closeloop.patients.services import patient_create
 from closeloop.practices.models import Category, Practice
-from closeloop.queue import lifecycle
 from closeloop.queue.lifecycle import LifecycleError
 from closeloop.queue.models import SupportItem
 from closeloop.queue.selectors import queue_for_user, timeline_for_item
@@ -38,7 +38,6 @@ from closeloop.security.models import Action
 from closeloop.security.permissions import (
     sees_clinical_details,
 )
-from closeloop.triage import services as triage
 
 api = NinjaAPI(
     title="Closeloop API",
@@ -291,13 +290,10 @@ def _request_digest(payload: s.ItemIn) -> str:
 
 
 def _create_item(request: HttpRequest, payload: s.ItemIn) -> SupportItem:
-    """File through the same triage as every other channel: suggestion, red flag, routing."""
+    """File through the one intake service, as every other door does."""
     practice = practice_or_404(request, payload.practice)
-    suggestion = triage.suggest(payload.summary, payload.details, language=payload.language)
-    category: Category | None
-    if payload.category is None:
-        category = triage.suggested_category(practice, suggestion)
-    else:
+    category = None
+    if payload.category is not None:
         category = (
             Category.objects.for_practice(practice).active().filter(code=payload.category).first()
         )
@@ -310,24 +306,22 @@ def _create_item(request: HttpRequest, payload: s.ItemIn) -> SupportItem:
         patient = Patient.objects.for_practice(practice).filter(pk=payload.patient_id).first()
         if patient is None:
             raise LifecycleError("bad_patient", "No such patient at this practice.")
-    item = lifecycle.item_create(
+    filed = file_item(
         practice=practice,
-        category=category,
+        actor=api_user(request),
         channel=payload.channel,
-        actor=request.user,
         summary=payload.summary,
         details=payload.details,
         patient=patient,
         caller_name=payload.caller_name,
         callback_number=payload.callback_number,
         contact_email=payload.contact_email,
-        urgency="emergency" if suggestion.red_flag else payload.urgency,
-        language=payload.language or suggestion.language,
+        category=category,
+        urgency=payload.urgency,
+        language=payload.language,
         contact_at=payload.contact_at,
-        red_flag=suggestion.red_flag,
-        suggestion=suggestion.as_dict(),
     )
-    return triage.after_intake(item, actor=request.user)
+    return filed.item
 
 
 @api.post("/items", response={200: s.ItemOut, 201: s.ItemOut, **ERRORS}, tags=["items"])

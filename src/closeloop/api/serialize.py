@@ -9,10 +9,19 @@ from django.http import Http404, HttpRequest
 
 from closeloop.actions import access
 from closeloop.api import schemas as s
+from closeloop.core.types import User
 from closeloop.patients.models import Patient
 from closeloop.practices.models import Practice
 from closeloop.queue.models import SupportItem
 from closeloop.security.permissions import CLINICAL_TEXT_FIELDS, sees_clinical_details, visible_text
+
+
+def api_user(request: HttpRequest) -> User:
+    """The token's user (``TokenAuth`` put it on the request)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    return user
 
 
 def item_out(item: SupportItem, user: Any) -> dict[str, Any]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
 from closeloop.appointments.importer import create_patient, remember_ehr_id
 from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.appointments.records import PatientRecord
+from closeloop.core.types import Actor
 from closeloop.patients.models import Patient
 from closeloop.security import audit
 from closeloop.security.models import Action
@@ -32,7 +31,7 @@ class AppointmentError(ValueError):
 
 
 @transaction.atomic
-def appointment_check_step(*, appointment: Appointment, actor: Any, step: str) -> Appointment:
+def appointment_check_step(*, appointment: Appointment, actor: Actor, step: str) -> Appointment:
     """Tick one step of the pre-visit telehealth check (once; the first tick is kept)."""
     if step not in CHECK_STEPS:
         raise AppointmentError(f"Unknown checklist step {step!r}.")
@@ -50,7 +49,7 @@ def appointment_check_step(*, appointment: Appointment, actor: Any, step: str) -
 
 @transaction.atomic
 def appointment_confirm_patient(
-    *, appointment: Appointment, actor: Any, patient: Patient | None
+    *, appointment: Appointment, actor: Actor, patient: Patient | None
 ) -> Appointment:
     """Staff decide a doubtful match: one of the candidates, or a new patient from the EHR's
     details. The decision is kept by later imports."""

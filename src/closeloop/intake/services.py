@@ -8,6 +8,7 @@ a number or address that matches several patients is not guessed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,10 +17,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from closeloop.appointments.models import Appointment
+from closeloop.core.types import Actor
 from closeloop.intake.models import InboundMessage
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.patients.models import Patient
 from closeloop.practices.models import Category, Practice
+from closeloop.practices.selectors import staff_profile
 from closeloop.queue import lifecycle
 from closeloop.queue.models import SupportItem
 from closeloop.triage import services as triage
@@ -95,6 +99,113 @@ def record_inbound(
         ), False
 
 
+@dataclass(frozen=True)
+class Filed:
+    """What became of a contact: a new item, or an existing one it joined."""
+
+    item: SupportItem
+    created: bool
+    repeat: bool
+    reopened: bool = False
+
+
+@transaction.atomic
+def file_item(
+    *,
+    practice: Practice,
+    actor: Actor,
+    channel: str,
+    summary: str,
+    details: str = "",
+    patient: Patient | None = None,
+    patient_candidates: Sequence[int] = (),
+    caller_name: str = "",
+    callback_number: str = "",
+    contact_email: str = "",
+    category: Category | None = None,
+    urgency: str | None = None,
+    language: str | None = None,
+    contact_at: datetime | None = None,
+    inbound_id: int | None = None,
+    join: SupportItem | None = None,
+    find_repeat: bool = False,
+    take_ownership: bool = False,
+    appointment: Appointment | None = None,
+) -> Filed:
+    """Every door's way in: a contact becomes a new item, or joins the one it belongs to.
+
+    Suggest (category, urgency, language, red flag) → the category (chosen, else suggested) →
+    the item it joins (``join``, else with ``find_repeat`` the patient's open item) or a new
+    item → the visit it is about → ownership (``take_ownership``: the person logging it, when
+    they are on its team) and routing → the clinical team's alert for a red flag. One urgency
+    rule (``triage.urgency_for``) for every door.
+    """
+    suggestion = triage.suggest(summary, details, language=language)
+    target = join
+    if target is None and find_repeat:
+        target = open_item_for_repeat(
+            practice,
+            patient=patient,
+            phone=callback_number,
+            email=contact_email,
+            category=category,
+        )
+    if target is not None:
+        return _join(target, actor=actor, channel=channel, text=details, inbound_id=inbound_id,
+                     suggestion=suggestion)  # fmt: skip
+    chosen = category or triage.suggested_category(practice, suggestion)
+    item = lifecycle.item_create(
+        practice=practice,
+        category=chosen,
+        channel=channel,
+        actor=actor,
+        summary=summary[:300],
+        details=details,
+        patient=patient,
+        caller_name=caller_name if patient is None else "",
+        callback_number=callback_number if patient is None else "",
+        contact_email=contact_email if patient is None else "",
+        urgency=triage.urgency_for(suggestion, chosen=urgency, category_given=category is not None),
+        language=language or suggestion.language,
+        contact_at=contact_at,
+        patient_candidates=patient_candidates,
+        inbound_id=inbound_id,
+        red_flag=suggestion.red_flag,
+        suggestion=suggestion.as_dict(),
+    )
+    if appointment is not None:
+        item = lifecycle.item_link_appointment(item=item, actor=actor, appointment=appointment)
+    profile = staff_profile(actor)
+    if take_ownership and profile is not None and profile.on_team(item.team):
+        # Otherwise (not on its team, or a red flag for the clinical team) it is routed.
+        item = lifecycle.item_assign(
+            item=item, actor=actor, owner=actor, team=item.team, reason="logged the contact"
+        )
+    return Filed(item=triage.after_intake(item, actor=actor), created=True, repeat=False)
+
+
+def _join(
+    item: SupportItem,
+    *,
+    actor: Actor,
+    channel: str,
+    text: str,
+    inbound_id: int | None,
+    suggestion: Any,
+) -> Filed:
+    """A contact about an item we already have: counted as a repeat, reopening it if it was
+    resolved; urgent symptoms make it the clinical team's emergency."""
+    reopened = not item.is_open
+    if reopened:
+        # The loop was not closed after all.
+        item = lifecycle.item_reopen(item=item, actor=actor, reason="The patient wrote again.")
+    item = lifecycle.item_record_repeat_contact(
+        item=item, actor=actor, channel=channel, text=text, inbound_id=inbound_id
+    )
+    item = triage.flag_repeat_contact(item, suggestion, actor=actor)
+    return Filed(item=item, created=False, repeat=True, reopened=reopened)
+
+
 @transaction.atomic
 def intake_receive(
     *,
@@ -112,54 +223,39 @@ def intake_receive(
     language: str | None = None,
     reply_to: SupportItem | None = None,
 ) -> IntakeResult:
-    """File an inbound contact once. ``text`` is what the patient said or wrote."""
+    """File an inbound contact (a hook: voicemail, text, email, the web form) once: a
+    provider's retry changes nothing. ``text`` is what the patient said or wrote."""
     inbound, created = record_inbound(practice, kind, external_id, payload)
     if not created and inbound.item_id is not None:
         return IntakeResult(item=inbound.item, created=False, repeat=False, duplicate=True)  # type: ignore[arg-type]
     patients = match_patients(practice, phone=phone, email=email)
-    patient = patients[0] if len(patients) == 1 else None
-    suggestion = triage.suggest(summary, text, language=language)
     category = None
     if category_code:
         category = (
             Category.objects.for_practice(practice).active().filter(code=category_code).first()
         )
-    item = reply_to or open_item_for_repeat(
-        practice, patient=patient, phone=phone, email=email, category=category
+    filed = file_item(
+        practice=practice,
+        actor=None,
+        channel=channel,
+        summary=summary,
+        details=text,
+        patient=patients[0] if len(patients) == 1 else None,
+        patient_candidates=[p.pk for p in patients] if len(patients) > 1 else [],
+        caller_name=caller_name,
+        callback_number=phone,
+        contact_email=email,
+        category=category,
+        language=language,
+        inbound_id=inbound.pk,
+        join=reply_to,
+        find_repeat=True,
     )
-    if item is not None and not item.is_open:
-        # A reply on a resolved item's thread: the loop was not closed after all.
-        item = lifecycle.item_reopen(item=item, actor=None, reason="The patient wrote again.")
-    if item is not None:
-        item = lifecycle.item_record_repeat_contact(
-            item=item, actor=None, channel=channel, text=text, inbound_id=inbound.pk
-        )
-        item = triage.flag_repeat_contact(item, suggestion)
-        repeat, filed = True, False
-    else:
-        item = lifecycle.item_create(
-            practice=practice,
-            category=category or triage.suggested_category(practice, suggestion),
-            channel=channel,
-            actor=None,
-            summary=summary[:300],
-            details=text,
-            patient=patient,
-            caller_name=caller_name if patient is None else "",
-            callback_number=phone if patient is None else "",
-            contact_email=email if patient is None else "",
-            language=language or suggestion.language,
-            urgency=suggestion.urgency if suggestion.red_flag or category is None else None,
-            patient_candidates=[p.pk for p in patients] if len(patients) > 1 else [],
-            inbound_id=inbound.pk,
-            red_flag=suggestion.red_flag,
-            suggestion=suggestion.as_dict(),
-        )
-        item = triage.after_intake(item)
-        repeat, filed = False, True
-    inbound.item = item
+    inbound.item = filed.item
     inbound.save(update_fields=["item"])
-    return IntakeResult(item=item, created=filed, repeat=repeat, duplicate=False)
+    return IntakeResult(
+        item=filed.item, created=filed.created, repeat=filed.repeat, duplicate=False
+    )
 
 
 def summary_from(text: str, fallback: str, *, limit: int = 120) -> str:

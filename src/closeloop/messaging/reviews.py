@@ -5,11 +5,11 @@ opted-out channel, and with no health information (the template names the practi
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from closeloop.core.types import Actor
 from closeloop.messaging.consent import may_contact
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, ReviewDecision, ReviewRequest
 from closeloop.messaging.services import address_for, message_send
@@ -41,7 +41,7 @@ def _decide(item: SupportItem) -> tuple[str, str]:
 
 
 @transaction.atomic
-def review_request(*, item: SupportItem, actor: Any) -> ReviewRequest:
+def review_request(*, item: SupportItem, actor: Actor) -> ReviewRequest:
     """Send a review request if every guardrail allows it; record the decision either way."""
     item = SupportItem.objects.select_related("practice", "category").get(pk=item.pk)
     decision, channel = _decide(item)
@@ -55,7 +55,7 @@ def review_request(*, item: SupportItem, actor: Any) -> ReviewRequest:
     )
 
 
-def after_resolution(item: SupportItem, *, actor: Any) -> ReviewRequest | None:
+def after_resolution(item: SupportItem, *, actor: Actor) -> ReviewRequest | None:
     """The automatic path: practices that enable it ask after each confirmed resolution."""
     if not item.practice.auto_review_requests or item.outcome_confirmed_at is None:
         return None

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -18,6 +17,7 @@ from django.utils.dateformat import format as date_format
 from django_tasks import task
 
 from closeloop.core import claims
+from closeloop.core.types import Actor
 from closeloop.lib.classify import score_categories
 from closeloop.lib.phones import display_phone
 from closeloop.lib.redflags import find_red_flags
@@ -130,7 +130,7 @@ def quiet_until(practice: Practice, now: datetime) -> datetime | None:
 def message_send(
     *,
     item: SupportItem,
-    actor: Any,
+    actor: Actor,
     channel: str,
     purpose: str,
     body: str = "",

@@ -29,6 +29,20 @@ from closeloop.appointments.models import Appointment
 from closeloop.appointments.rules import risk_counts, telehealth_before_visit
 from closeloop.messaging.models import ReviewDecision, ReviewRequest
 from closeloop.metrics.models import DailySnapshot
+from closeloop.metrics.results import (
+    BrokenPromises,
+    Complaints,
+    DayFlow,
+    Distribution,
+    FirstResponse,
+    LanguageAccess,
+    OpenDay,
+    PersonLoad,
+    RepeatContacts,
+    ReviewRequests,
+    Risk,
+    Telehealth,
+)
 from closeloop.practices.defaults import REFERRAL_CATEGORY
 from closeloop.practices.models import Practice
 from closeloop.queue.models import COMPLAINT, OPEN_STATUSES, EventCode, SupportItem, TimelineEvent
@@ -128,7 +142,7 @@ class Scope:
         return events.filter(code__in=codes) if codes else events
 
 
-def distribution(values: QuerySet[Any], column: str) -> dict[str, Any]:
+def distribution(values: QuerySet[Any], column: str) -> Distribution:
     """Count, average, median and 90th percentile of a column (nulls left out)."""
     present = values.filter(**{f"{column}__isnull": False})
     stats = present.aggregate(n=Count("pk"), average=Avg(column))
@@ -151,22 +165,21 @@ def _ratio(part: int, whole: int) -> float | None:
 # --- the eleven metrics --------------------------------------------------------------------------
 
 
-def first_response(scope: Scope) -> dict[str, Any]:
+def first_response(scope: Scope) -> FirstResponse:
     """**1. Time to first response.** Items first contacted in the range that have been
     answered: business minutes from first contact to the first response (receipt confirmed,
     an outbound contact, a reached patient or a message sent), as count, average, median and
     p90. ``unanswered``: items first contacted in the range with no response yet."""
     contacted = scope.contacted()
     result = distribution(contacted, "first_response_minutes")
-    result["unanswered"] = contacted.count() - result["count"]
-    return result
+    return {**result, "unanswered": contacted.count() - result["count"]}
 
 
 def _days(scope: Scope) -> list[date]:
     return [scope.start + timedelta(days=n) for n in range(scope.days)]
 
 
-def open_per_day(scope: Scope) -> list[dict[str, Any]]:
+def open_per_day(scope: Scope) -> list[OpenDay]:
     """**2. Open items at the end of each day.** From the end-of-day snapshots where one
     exists for every practice in the scope and no item filter is set (the snapshot is the
     count at closing). Other days (before snapshots existed, or filtered) are rebuilt from the
@@ -212,7 +225,7 @@ def open_per_day(scope: Scope) -> list[dict[str, Any]]:
         )
         snapshots = {r["date"]: r["total"] for r in rows if r["n"] == len(scope.practices)}
     running = open_now - since["opened"] + since["closed"]
-    days = []
+    days: list[OpenDay] = []
     for day in _days(scope):
         running += change.get(day, 0)
         source = "snapshot" if day in snapshots else "timeline"
@@ -220,7 +233,7 @@ def open_per_day(scope: Scope) -> list[dict[str, Any]]:
     return days
 
 
-def repeat_contacts(scope: Scope) -> dict[str, Any]:
+def repeat_contacts(scope: Scope) -> RepeatContacts:
     """**3. Repeat contacts about the same issue.** Repeat-contact events in the range (a
     patient contacting us again about an open item); the rate per item is that count divided
     by the items first contacted in the range; the top items and patients by repeat contacts
@@ -246,7 +259,7 @@ def repeat_contacts(scope: Scope) -> dict[str, Any]:
     }
 
 
-def referral_turnaround(scope: Scope) -> dict[str, Any]:
+def referral_turnaround(scope: Scope) -> Distribution:
     """**4. Referral and document follow-up turnaround.** Referral/document items resolved in
     the range: business minutes from first contact to resolution (waiting time included: it
     is the patient's wait), as count, average, median and p90."""
@@ -254,7 +267,7 @@ def referral_turnaround(scope: Scope) -> dict[str, Any]:
     return distribution(resolved, "resolution_minutes")
 
 
-def telehealth_before_appointment(scope: Scope) -> dict[str, Any]:
+def telehealth_before_appointment(scope: Scope) -> Telehealth:
     """**5. Telehealth issues resolved before appointment time.** Telehealth-access items
     linked to an appointment that started in the range: how many were resolved before the
     appointment's start, of how many, and the share."""
@@ -273,10 +286,14 @@ def telehealth_before_appointment(scope: Scope) -> dict[str, Any]:
     if scope.filtered:
         linked = linked.filter(scope.item_filter())
     counts = telehealth_before_visit(linked)
-    return {**counts, "share": _ratio(counts["resolved_before"], counts["linked"])}
+    return {
+        "linked": counts["linked"],
+        "resolved_before": counts["resolved_before"],
+        "share": _ratio(counts["resolved_before"], counts["linked"]),
+    }
 
 
-def complaint_escalations(scope: Scope) -> dict[str, Any]:
+def complaint_escalations(scope: Scope) -> Complaints:
     """**6. Complaints requiring supervisor escalation.** Complaint/review items first
     contacted in the range, and how many of them were escalated (by staff or by a broken
     promise), with the share."""
@@ -284,10 +301,14 @@ def complaint_escalations(scope: Scope) -> dict[str, Any]:
     counts = complaints.aggregate(
         total=Count("pk"), escalated=Count("pk", filter=Q(escalated=True))
     )
-    return {**counts, "share": _ratio(counts["escalated"], counts["total"])}
+    return {
+        "total": counts["total"],
+        "escalated": counts["escalated"],
+        "share": _ratio(counts["escalated"], counts["total"]),
+    }
 
 
-def review_requests(scope: Scope) -> dict[str, Any]:
+def review_requests(scope: Scope) -> ReviewRequests:
     """**7. Review requests after successful resolution.** Review-request decisions recorded
     in the range for the scope's items: how many were sent, how many withheld, and the
     withheld ones by reason (the guardrail that stopped them)."""
@@ -307,7 +328,7 @@ def review_requests(scope: Scope) -> dict[str, Any]:
     }
 
 
-def missed_appointment_risk(scope: Scope) -> dict[str, Any]:
+def missed_appointment_risk(scope: Scope) -> Risk:
     """**8. Missed-appointment risk tied to incomplete communication.** Appointments that
     started in the range (cancelled ones left out) whose patient had, at the start, an open
     intake, insurance, referral/document or telehealth item or an unanswered message (the rule
@@ -315,10 +336,16 @@ def missed_appointment_risk(scope: Scope) -> dict[str, Any]:
     no-shows for comparison. Item filters do not apply (appointments have no team or owner)."""
     appointments = Appointment.objects.filter(practice__in=scope.practice_ids)
     counts = risk_counts(appointments, scope.start_at, scope.end_at)
-    return {**counts, "missed_share": _ratio(counts["missed"], counts["at_risk"])}
+    return {
+        "appointments": counts["appointments"],
+        "at_risk": counts["at_risk"],
+        "missed": counts["missed"],
+        "missed_total": counts["missed_total"],
+        "missed_share": _ratio(counts["missed"], counts["at_risk"]),
+    }
 
 
-def broken_promises(scope: Scope) -> dict[str, Any]:
+def broken_promises(scope: Scope) -> BrokenPromises:
     """**9. Broken promises.** Promised update times that passed without a patient contact
     (the sweep's ``promise_broken`` timeline events) in the range, in all, by the item's
     owner and by category."""
@@ -336,7 +363,7 @@ def broken_promises(scope: Scope) -> dict[str, Any]:
     }
 
 
-def language_access(scope: Scope) -> dict[str, Any]:
+def language_access(scope: Scope) -> LanguageAccess:
     """**10. Language-access wait.** Time to first response (as in metric 1) for items in
     English and for items in any other language, side by side; ``gap_median`` is the
     non-English median minus the English one (positive: non-English requests wait longer)."""
@@ -351,7 +378,7 @@ def language_access(scope: Scope) -> dict[str, Any]:
     return {"english": english, "other": other, "gap_median": gap}
 
 
-def load_per_person(scope: Scope) -> list[dict[str, Any]]:
+def load_per_person(scope: Scope) -> list[PersonLoad]:
     """**11. Load per person.** For each owner: items open now, items resolved in the range,
     and complaints among them (the burnout signal: who absorbs the hard calls)."""
     owned = scope.items().filter(owner__isnull=False)
@@ -370,8 +397,8 @@ def load_per_person(scope: Scope) -> list[dict[str, Any]]:
         .annotate(n=Count("pk"), complaints=Count("pk", filter=complaint))
         .order_by()
     )
-    load: dict[int, dict[str, Any]] = {}
-    for rows, key in ((open_rows, "open"), (resolved_rows, "resolved")):
+    load: dict[int, PersonLoad] = {}
+    for rows, is_open in ((open_rows, True), (resolved_rows, False)):
         for r in rows:
             person = load.setdefault(
                 r["owner_id"],
@@ -386,15 +413,17 @@ def load_per_person(scope: Scope) -> list[dict[str, Any]]:
                     "open_complaints": 0,
                 },
             )
-            person[key] = r["n"]
-            person["open_complaints" if key == "open" else "complaints_handled"] = r["complaints"]
+            if is_open:
+                person["open"], person["open_complaints"] = r["n"], r["complaints"]
+            else:
+                person["resolved"], person["complaints_handled"] = r["n"], r["complaints"]
     return sorted(load.values(), key=lambda r: (-r["open"], r["username"]))
 
 
 # --- trends and breakdowns (the dashboard's charts) ---------------------------------------------
 
 
-def daily_flow(scope: Scope) -> list[dict[str, Any]]:
+def daily_flow(scope: Scope) -> list[DayFlow]:
     """New items (first contact) and resolutions per day in the range."""
     new = dict(
         scope.contacted()

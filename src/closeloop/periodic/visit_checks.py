@@ -9,11 +9,10 @@ from django.db import transaction
 
 from closeloop.appointments.models import ACTIVE_STATUSES, Appointment, Mode
 from closeloop.appointments.services import CHECK_LABELS, CHECK_STEPS
+from closeloop.intake.services import file_item
 from closeloop.practices.defaults import TELEHEALTH_CATEGORY
 from closeloop.practices.models import Category
-from closeloop.queue import lifecycle
 from closeloop.queue.models import OPEN_STATUSES, Channel, SupportItem
-from closeloop.triage.services import after_intake
 
 
 def _check_summary(appointment: Appointment) -> str:
@@ -63,13 +62,13 @@ def visit_checks_due(now: datetime) -> int:
 
 def _open_check_item(appointment: Appointment) -> SupportItem:
     category = Category.objects.get(practice=appointment.practice, code=TELEHEALTH_CATEGORY)
-    item = lifecycle.item_create(
+    filed = file_item(
         practice=appointment.practice,
-        category=category,
-        channel=Channel.INTERNAL,
         actor=None,
+        channel=Channel.INTERNAL,
         summary=_check_summary(appointment),
         patient=appointment.patient,
+        category=category,
+        appointment=appointment,
     )
-    item = lifecycle.item_link_appointment(item=item, actor=None, appointment=appointment)
-    return after_intake(item)
+    return filed.item

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from closeloop.core.types import Actor, User
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.patients.models import Patient
 from closeloop.practices.choices import Team, Urgency
@@ -152,7 +153,7 @@ class _Change:
             )
         self.set("status", new)
 
-    def save(self, *, code: str, actor: Any, now: datetime, text: str = "") -> SupportItem:
+    def save(self, *, code: str, actor: Actor, now: datetime, text: str = "") -> SupportItem:
         self.item.updated_at = now
         self.item.save()
         _record(self.item, code=code, actor=actor, now=now, changes=self.values, text=text)
@@ -163,7 +164,7 @@ def _record(
     item: SupportItem,
     *,
     code: str,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     changes: dict[str, Any] | None = None,
     text: str = "",
@@ -182,7 +183,7 @@ def _record(
     return event
 
 
-def _locked(item: SupportItem, actor: Any) -> SupportItem:
+def _locked(item: SupportItem, actor: Actor) -> SupportItem:
     """The current row, locked for this transaction, if the actor may touch it.
 
     The tenant filter is part of the locking query itself: one round trip, and no window in
@@ -286,7 +287,7 @@ def _require_ready_to_work(item: SupportItem, now: datetime) -> None:
         )
 
 
-def _require_resolvable(item: SupportItem, actor: Any, outcome: str, handed_off_to: Any) -> None:
+def _require_resolvable(item: SupportItem, actor: Actor, outcome: str, handed_off_to: Any) -> None:
     """Resolve only when the patient has the next step or a named owner on the right team has it."""
     if refused := may_not_decide(actor, item):
         raise LifecycleError(*refused)
@@ -324,7 +325,7 @@ def item_create(
     practice: Practice,
     category: Category,
     channel: str,
-    actor: Any,
+    actor: Actor,
     summary: str,
     details: str = "",
     patient: Patient | None = None,
@@ -409,7 +410,7 @@ def item_create(
 
 
 @transaction.atomic
-def item_acknowledge(*, item: SupportItem, actor: Any) -> SupportItem:
+def item_acknowledge(*, item: SupportItem, actor: Actor) -> SupportItem:
     """Confirm to the patient that the request was received (the first response)."""
     now = timezone.now()
     item = _locked(item, actor)
@@ -421,7 +422,7 @@ def item_acknowledge(*, item: SupportItem, actor: Any) -> SupportItem:
 
 
 @transaction.atomic
-def item_add_note(*, item: SupportItem, actor: Any, text: str) -> SupportItem:
+def item_add_note(*, item: SupportItem, actor: Actor, text: str) -> SupportItem:
     now = timezone.now()
     item = _locked(item, actor)
     note = _require_text(text, "the note")
@@ -432,7 +433,7 @@ def item_add_note(*, item: SupportItem, actor: Any, text: str) -> SupportItem:
 def item_log_contact(
     *,
     item: SupportItem,
-    actor: Any,
+    actor: Actor,
     direction: str,
     channel: str,
     outcome: str,
@@ -484,7 +485,7 @@ def item_log_contact(
 
 @transaction.atomic
 def item_set_update_window(
-    *, item: SupportItem, actor: Any, checking: str, next_step: str, update_at: datetime
+    *, item: SupportItem, actor: Actor, checking: str, next_step: str, update_at: datetime
 ) -> SupportItem:
     """Tell the patient what we are checking, the next step, and when they will hear from us."""
     now = timezone.now()
@@ -509,7 +510,7 @@ def item_set_update_window(
 
 @transaction.atomic
 def item_assign(
-    *, item: SupportItem, actor: Any, owner: Any, team: str, reason: str = ""
+    *, item: SupportItem, actor: Actor, owner: User | None, team: str, reason: str = ""
 ) -> SupportItem:
     """Route to a team, and to a named person on it (``owner=None`` leaves it unassigned).
 
@@ -535,7 +536,7 @@ def item_assign(
 
 
 @transaction.atomic
-def item_start(*, item: SupportItem, actor: Any) -> SupportItem:
+def item_start(*, item: SupportItem, actor: Actor) -> SupportItem:
     now = timezone.now()
     item = _locked(item, actor)
     change = _Change(item)
@@ -547,7 +548,7 @@ def item_start(*, item: SupportItem, actor: Any) -> SupportItem:
 
 
 @transaction.atomic
-def item_wait(*, item: SupportItem, actor: Any, waiting_on: str) -> SupportItem:
+def item_wait(*, item: SupportItem, actor: Actor, waiting_on: str) -> SupportItem:
     """Wait on the patient, another office, an insurer or a provider; the promise still holds."""
     now = timezone.now()
     item = _locked(item, actor)
@@ -564,7 +565,7 @@ def item_wait(*, item: SupportItem, actor: Any, waiting_on: str) -> SupportItem:
 
 
 @transaction.atomic
-def item_escalate(*, item: SupportItem, actor: Any, reason: str) -> SupportItem:
+def item_escalate(*, item: SupportItem, actor: Actor, reason: str) -> SupportItem:
     now = timezone.now()
     item = _locked(item, actor)
     if item.status == Status.CLOSED:
@@ -582,10 +583,10 @@ def item_escalate(*, item: SupportItem, actor: Any, reason: str) -> SupportItem:
 def item_resolve(
     *,
     item: SupportItem,
-    actor: Any,
+    actor: Actor,
     outcome: str,
     told_patient: bool = False,
-    handed_off_to: Any = None,
+    handed_off_to: User | None = None,
     patient_confirmed: bool = False,
 ) -> SupportItem:
     """Resolve: the patient has the next step, or a named owner on the right team has the item.
@@ -621,7 +622,7 @@ def item_resolve(
 
 
 @transaction.atomic
-def item_close(*, item: SupportItem, actor: Any) -> SupportItem:
+def item_close(*, item: SupportItem, actor: Actor) -> SupportItem:
     now = timezone.now()
     item = _locked(item, actor)
     change = _Change(item)
@@ -631,7 +632,7 @@ def item_close(*, item: SupportItem, actor: Any) -> SupportItem:
 
 
 @transaction.atomic
-def item_reopen(*, item: SupportItem, actor: Any, reason: str) -> SupportItem:
+def item_reopen(*, item: SupportItem, actor: Actor, reason: str) -> SupportItem:
     """Back to work (e.g. the patient called again); a new promise must be made."""
     now = timezone.now()
     item = _locked(item, actor)
@@ -647,7 +648,7 @@ def item_reopen(*, item: SupportItem, actor: Any, reason: str) -> SupportItem:
 
 
 @transaction.atomic
-def item_merge(*, item: SupportItem, actor: Any, into: SupportItem) -> SupportItem:
+def item_merge(*, item: SupportItem, actor: Actor, into: SupportItem) -> SupportItem:
     """The same need filed twice: ``item`` joins ``into`` and is closed as merged.
 
     Both rows stay (timelines are append-only): ``into``'s timeline shows the merged item's
@@ -684,7 +685,7 @@ def item_merge(*, item: SupportItem, actor: Any, into: SupportItem) -> SupportIt
 
 @transaction.atomic
 def item_record_repeat_contact(
-    *, item: SupportItem, actor: Any, channel: str, text: str = "", inbound_id: int | None = None
+    *, item: SupportItem, actor: Actor, channel: str, text: str = "", inbound_id: int | None = None
 ) -> SupportItem:
     """The patient contacted us again about this open item: count it and alert the owner."""
     now = timezone.now()
@@ -710,7 +711,7 @@ def item_record_repeat_contact(
 
 
 @transaction.atomic
-def item_link_patient(*, item: SupportItem, actor: Any, patient: Patient) -> SupportItem:
+def item_link_patient(*, item: SupportItem, actor: Actor, patient: Patient) -> SupportItem:
     """Say which patient an inbound contact came from (after an ambiguous match)."""
     now = timezone.now()
     item = _locked(item, actor)
@@ -723,7 +724,7 @@ def item_link_patient(*, item: SupportItem, actor: Any, patient: Patient) -> Sup
 
 
 @transaction.atomic
-def item_flag_red(*, item: SupportItem, actor: Any, groups: Sequence[str]) -> SupportItem:
+def item_flag_red(*, item: SupportItem, actor: Actor, groups: Sequence[str]) -> SupportItem:
     """Urgent symptoms reported on an existing item: emergency, and the clinical team's now."""
     now = timezone.now()
     item = _locked(item, actor)
@@ -739,7 +740,7 @@ def item_flag_red(*, item: SupportItem, actor: Any, groups: Sequence[str]) -> Su
 
 @transaction.atomic
 def item_categorize(
-    *, item: SupportItem, actor: Any, category: Category, urgency: str, language: str
+    *, item: SupportItem, actor: Actor, category: Category, urgency: str, language: str
 ) -> SupportItem:
     """Change what the item is about (e.g. correcting a suggestion); the team follows the
     category unless a red flag keeps it clinical."""
@@ -786,7 +787,7 @@ def _set_appointment_due(change: _Change, item: SupportItem) -> None:
 
 
 @transaction.atomic
-def item_link_appointment(*, item: SupportItem, actor: Any, appointment: Any) -> SupportItem:
+def item_link_appointment(*, item: SupportItem, actor: Actor, appointment: Any) -> SupportItem:
     """Say which visit the item is about; a telehealth item becomes due before it."""
     now = timezone.now()
     item = _locked(item, actor)
@@ -897,7 +898,7 @@ def item_claim_deadline(*, item_id: int, kind: str, now: datetime) -> SupportIte
 
 @transaction.atomic
 def item_record_message(
-    *, item: SupportItem, actor: Any, channel: str, purpose: str, message_id: int, text: str
+    *, item: SupportItem, actor: Actor, channel: str, purpose: str, message_id: int, text: str
 ) -> SupportItem:
     """A message to the patient: it is on the timeline and counts as a patient contact (it
     keeps the promise; a closure message gives the current next step)."""

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from closeloop.core.types import User
 from closeloop.practices.models import EmergencyAccess, Practice
 from closeloop.practices.selectors import staff_profile
 from closeloop.security import audit
@@ -26,7 +27,7 @@ class BreakGlassError(ValueError):
 
 
 @transaction.atomic
-def grant(*, by: Any, user: Any, practice: Practice, reason: str, hours: int) -> EmergencyAccess:
+def grant(*, by: User, user: Any, practice: Practice, reason: str, hours: int) -> EmergencyAccess:
     if not has_perm(by, Perm.BREAK_GLASS):
         raise BreakGlassError("Only supervisors grant emergency access.")
     mine, theirs = staff_profile(by), staff_profile(user)
@@ -57,7 +58,7 @@ def grant(*, by: Any, user: Any, practice: Practice, reason: str, hours: int) ->
 
 
 @transaction.atomic
-def revoke(*, by: Any, access: EmergencyAccess) -> None:
+def revoke(*, by: User, access: EmergencyAccess) -> None:
     if not has_perm(by, Perm.BREAK_GLASS):
         raise BreakGlassError("Only supervisors revoke emergency access.")
     updated = EmergencyAccess.objects.filter(pk=access.pk, revoked_at__isnull=True).update(

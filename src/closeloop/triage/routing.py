@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from closeloop.core.types import Actor
 from closeloop.practices.choices import Team
 from closeloop.practices.models import ChannelRoute, StaffProfile
 from closeloop.queue import lifecycle
@@ -113,7 +114,7 @@ def choose_owner(item: SupportItem, route: Route, profiles: list[StaffProfile]) 
 
 
 @transaction.atomic
-def auto_assign(*, item: SupportItem, actor: Any = None) -> SupportItem:
+def auto_assign(*, item: SupportItem, actor: Actor = None) -> SupportItem:
     """Route the item and give it to the least-loaded eligible person (or the team queue)."""
     route = route_for(item)
     # Lock the practice's staff profiles (in id order, so concurrent callers never deadlock):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from closeloop.core.types import Actor
 from closeloop.lib.classify import Suggestion, classify
+from closeloop.practices.choices import Urgency
 from closeloop.practices.models import Category, Practice
 from closeloop.queue import lifecycle
 from closeloop.queue.models import SupportItem
@@ -18,6 +18,17 @@ def suggest(*texts: str, language: str | None = None) -> Suggestion:
     return classify("\n".join(t for t in texts if t), language=language)
 
 
+def urgency_for(suggestion: Suggestion, *, chosen: str | None, category_given: bool) -> str | None:
+    """The one urgency rule for every door. Urgent symptoms make an emergency, whatever was
+    chosen; otherwise what staff (or an API client) chose stands; a category triage picked
+    brings triage's urgency; a category somebody chose brings its own default (``None``)."""
+    if suggestion.red_flag:
+        return Urgency.EMERGENCY
+    if chosen:
+        return chosen
+    return None if category_given else suggestion.urgency
+
+
 def suggested_category(practice: Practice, suggestion: Suggestion) -> Category:
     """The practice's active category for the suggested code, else "Other (needs sorting)"."""
     categories = Category.objects.for_practice(practice).active()
@@ -28,7 +39,7 @@ def suggested_category(practice: Practice, suggestion: Suggestion) -> Category:
     )
 
 
-def after_intake(item: SupportItem, *, actor: Any = None) -> SupportItem:
+def after_intake(item: SupportItem, *, actor: Actor = None) -> SupportItem:
     """A new item's first minute: clinical alert for a red flag, then routing and assignment."""
     if item.red_flag:
         alert_clinical_team(item)
@@ -38,7 +49,7 @@ def after_intake(item: SupportItem, *, actor: Any = None) -> SupportItem:
 
 
 def flag_repeat_contact(
-    item: SupportItem, suggestion: Suggestion, *, actor: Any = None
+    item: SupportItem, suggestion: Suggestion, *, actor: Actor = None
 ) -> SupportItem:
     """A repeat contact that reports urgent symptoms turns the item into a clinical emergency."""
     if not suggestion.red_flag or item.red_flag:

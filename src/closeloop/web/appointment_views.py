@@ -23,7 +23,7 @@ from closeloop.appointments.services import (
 from closeloop.lib.ids import parse_id
 from closeloop.patients.models import Patient
 from closeloop.practices.models import Practice
-from closeloop.web.http import HtmxHttpRequest
+from closeloop.web.http import HtmxHttpRequest, acting_user
 
 TABS = (
     ("risk", "At risk"),
@@ -105,7 +105,7 @@ def check_step(request: HtmxHttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in CHECK_LABELS:
         raise Http404("No such checklist step")
     try:
-        appointment_check_step(appointment=appointment, actor=request.user, step=step)
+        appointment_check_step(appointment=appointment, actor=acting_user(request), step=step)
     except AppointmentError as exc:
         return HttpResponse(exc.message, status=422, content_type="text/plain")
     return _back(request, "telehealth")
@@ -129,7 +129,9 @@ def confirm_patient(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if patient is None:
             raise Http404("No such patient")
     try:
-        appointment_confirm_patient(appointment=appointment, actor=request.user, patient=patient)
+        appointment_confirm_patient(
+            appointment=appointment, actor=acting_user(request), patient=patient
+        )
     except AppointmentError as exc:
         return HttpResponse(exc.message, status=422, content_type="text/plain")
     return _back(request, "match")

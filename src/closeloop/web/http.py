@@ -1,8 +1,19 @@
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
+
+from closeloop.core.types import User
 
 
 class HtmxHttpRequest(HttpRequest):
     """A request after django-htmx's middleware (for type checking)."""
 
     htmx: HtmxDetails
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in person taking an action (views that change things require a login)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied("Sign in first.")
+    return user

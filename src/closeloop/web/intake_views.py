@@ -11,12 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from closeloop.intake.services import file_item
 from closeloop.lib.ids import parse_id
 from closeloop.patients.models import Patient
 from closeloop.patients.selectors import patient_search
 from closeloop.patients.services import patient_create
 from closeloop.practices.models import Practice
-from closeloop.queue import lifecycle
 from closeloop.queue.lifecycle import LifecycleError
 from closeloop.queue.models import SupportItem
 from closeloop.triage import services as triage
@@ -65,39 +65,28 @@ def _patient(form: LogContactForm, user: Any) -> Patient | None:
 
 
 def _create_item(form: LogContactForm, user: Any) -> SupportItem:
-    """Patient (if new), item, then ownership: the logger when on the category's team,
-    otherwise automatic routing. A red flag always goes to the clinical team."""
+    """Patient (if new), then the one intake service: the item is the logger's when they are
+    on its team, otherwise routed. A red flag always goes to the clinical team."""
     data = form.cleaned_data
     patient = _patient(form, user)
-    suggestion = triage.suggest(data["summary"], data["details"])
-    category = data["category"] or triage.suggested_category(data["practice"], suggestion)
     try:
-        item = lifecycle.item_create(
+        filed = file_item(
             practice=data["practice"],
-            category=category,
-            channel=data["channel"],
             actor=user,
+            channel=data["channel"],
             summary=data["summary"],
             details=data["details"],
             patient=patient,
-            caller_name=data["caller_name"] if patient is None else "",
-            callback_number=data["callback_number"] if patient is None else "",
+            caller_name=data["caller_name"],
+            callback_number=data["callback_number"],
+            category=data["category"],
             language=data["language"],
-            urgency=suggestion.urgency if suggestion.red_flag or not data["category"] else None,
-            red_flag=suggestion.red_flag,
-            suggestion=suggestion.as_dict(),
+            take_ownership=True,
         )
     except LifecycleError as refused:
         form.add_error(None, refused.message)
         raise _Refused from None
-    if not item.red_flag:
-        try:
-            return lifecycle.item_assign(
-                item=item, actor=user, owner=user, team=item.team, reason="logged the contact"
-            )
-        except LifecycleError:
-            pass  # not on the category's team: routed like any other intake
-    return triage.after_intake(item, actor=user)
+    return filed.item
 
 
 @login_required

@@ -24,7 +24,7 @@ from closeloop.security import audit
 from closeloop.web import timeline
 from closeloop.web.access import item_for_action_or_404, item_or_404
 from closeloop.web.action_forms import ActionForm
-from closeloop.web.http import HtmxHttpRequest
+from closeloop.web.http import HtmxHttpRequest, acting_user
 
 ITEM_TEMPLATE = "web/item.html"
 APPOINTMENTS_SHOWN = 5
@@ -171,7 +171,7 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     error = ""
     if valid:
         try:
-            outcome = run(spec, item=item, actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+            outcome = run(spec, item=item, actor=acting_user(request), data=form.cleaned_data)
         except LifecycleError as refused:
             error = refused.message
     else:

@@ -28,6 +28,7 @@ from closeloop.security.models import Action, AuditEvent
 from closeloop.security.permissions import Perm, has_perm
 from closeloop.web.access import get_patient_or_404
 from closeloop.web.csvutil import csv_response
+from closeloop.web.http import acting_user
 from closeloop.web.patient_export import patient_export
 
 AUDIT_PAGE = 100
@@ -148,11 +149,11 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
                 ).first()
                 if access is None:
                     raise Http404("No such grant")
-                breakglass.revoke(by=request.user, access=access)
+                breakglass.revoke(by=acting_user(request), access=access)
             else:
                 hours = request.POST.get("hours") or ""
                 breakglass.grant(
-                    by=request.user,
+                    by=acting_user(request),
                     user=people.get(pk=parse_id(request.POST.get("user")) or 0),
                     practice=practices.get(pk=parse_id(request.POST.get("practice")) or 0),
                     reason=request.POST.get("reason", ""),

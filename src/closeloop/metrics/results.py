@@ -1,0 +1,97 @@
+"""The shapes of the metrics' results (the API's ``MetricsOut`` mirrors them)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TypedDict
+
+
+class Distribution(TypedDict):
+    """Business minutes: count, average, nearest-rank median and 90th percentile."""
+
+    count: int
+    average: float | None
+    median: int | None
+    p90: int | None
+
+
+class FirstResponse(Distribution):
+    unanswered: int
+
+
+class OpenDay(TypedDict):
+    date: date
+    open: int
+    source: str
+
+
+class RepeatItem(TypedDict):
+    item: int
+    repeats: int
+
+
+class RepeatPatient(TypedDict):
+    patient: int
+    repeats: int
+
+
+class RepeatContacts(TypedDict):
+    count: int
+    items: int
+    rate_per_item: float | None
+    top_items: list[RepeatItem]
+    top_patients: list[RepeatPatient]
+
+
+class Telehealth(TypedDict):
+    linked: int
+    resolved_before: int
+    share: float | None
+
+
+class Complaints(TypedDict):
+    total: int
+    escalated: int
+    share: float | None
+
+
+class ReviewRequests(TypedDict):
+    sent: int
+    withheld: int
+    withheld_by_reason: dict[str, int]
+
+
+class Risk(TypedDict):
+    appointments: int
+    at_risk: int
+    missed: int
+    missed_total: int
+    missed_share: float | None
+
+
+class BrokenPromises(TypedDict):
+    count: int
+    by_owner: dict[str, int]
+    by_category: dict[str, int]
+
+
+class LanguageAccess(TypedDict):
+    english: Distribution
+    other: Distribution
+    gap_median: int | None
+
+
+class PersonLoad(TypedDict):
+    user_id: int
+    username: str
+    name: str
+    open: int
+    resolved: int
+    complaints_handled: int
+    open_complaints: int
+
+
+class DayFlow(TypedDict):
+    date: date
+    new: int
+    resolved: int

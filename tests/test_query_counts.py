@@ -1,0 +1,50 @@
+"""The main lifecycle services' query counts, pinned: a new query per call shows up here.
+
+Each service: a savepoint, the tenant lookup (the practices the actor serves), the item row
+locked with its practice and category, the calendar's holidays when a deadline is computed,
+the item's update, its audit row, its timeline row, the practice's webhook endpoints (the
+outbox) and the release of the savepoint.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from closeloop.queue import lifecycle
+from closeloop.queue.models import Channel
+from tests.conftest import category, told
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_lifecycle_services_query_counts_are_pinned(
+    clock, riverside, patient, assistant, django_assert_num_queries
+) -> None:
+    with django_assert_num_queries(10):
+        item = lifecycle.item_create(
+            practice=riverside,
+            category=category(riverside, "scheduling"),
+            channel=Channel.PHONE,
+            actor=assistant,
+            summary="Move Thursday's visit",
+            patient=patient,
+        )
+    with django_assert_num_queries(9):
+        item = lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=item.team)
+    with django_assert_num_queries(9):
+        item = lifecycle.item_acknowledge(item=item, actor=assistant)
+    with django_assert_num_queries(8):
+        item = lifecycle.item_set_update_window(
+            item=item,
+            actor=assistant,
+            checking="Open slots",
+            next_step="Tuesday 9:00",
+            update_at=timezone.now() + timedelta(hours=2),
+        )
+    with django_assert_num_queries(7):
+        item = told(item, assistant)
+    with django_assert_num_queries(9):
+        lifecycle.item_resolve(item=item, actor=assistant, outcome="Booked Tuesday 9:00")
