@@ -19,7 +19,7 @@ from closeloop.practices.choices import Role, Skill
 from closeloop.practices.models import Category, Organization, Practice
 from closeloop.practices.services import practice_create, staff_create
 from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, ContactOutcome, Direction, SupportItem
+from closeloop.queue.models import Channel, ContactOutcome, Direction, ReceiptHow, SupportItem
 
 # A Tuesday, 10:00 in Chicago (16:00 UTC): the office is open.
 TUESDAY_10AM_CHICAGO = datetime(2026, 11, 17, 16, 0, tzinfo=UTC)
@@ -41,14 +41,22 @@ def org(db: Any) -> Organization:
 @pytest.fixture
 def riverside(org: Organization) -> Practice:
     return practice_create(
-        organization=org, name="Riverside", slug="riverside", timezone="America/Chicago"
+        organization=org,
+        name="Riverside",
+        slug="riverside",
+        timezone="America/Chicago",
+        phone="+13125550100",
     )
 
 
 @pytest.fixture
 def lakeside(org: Organization) -> Practice:
     return practice_create(
-        organization=org, name="Lakeside", slug="lakeside", timezone="America/New_York"
+        organization=org,
+        name="Lakeside",
+        slug="lakeside",
+        timezone="America/New_York",
+        phone="+12125550100",
     )
 
 
@@ -145,7 +153,9 @@ def planned(
     step and an update promised ``after`` from now (optionally acknowledged first)."""
     item = lifecycle.item_assign(item=item, actor=actor, owner=owner or actor, team=item.team)
     if acknowledge:
-        item = lifecycle.item_acknowledge(item=item, actor=actor)
+        item = lifecycle.item_acknowledge(
+            item=item, actor=actor, how=ReceiptHow.CALL, next_update_at=timezone.now() + after
+        )
     return lifecycle.item_set_update_window(
         item=item,
         actor=actor,
@@ -155,8 +165,18 @@ def planned(
     )
 
 
-def told(item: SupportItem, actor: Any) -> SupportItem:
-    """A call in which the patient was given the current next step."""
+def acknowledged(
+    item: SupportItem, actor: Any, *, after: timedelta = timedelta(hours=2)
+) -> SupportItem:
+    """Receipt confirmed by phone, with an update promised ``after`` from now."""
+    return lifecycle.item_acknowledge(
+        item=item, actor=actor, how=ReceiptHow.CALL, next_update_at=timezone.now() + after
+    )
+
+
+def told(item: SupportItem, actor: Any, *, next_update_at: Any = None) -> SupportItem:
+    """A call in which the patient was given the current next step: as the last call before
+    resolving (no new promise), or with ``next_update_at`` renewing the promise."""
     return lifecycle.item_log_contact(
         item=item,
         actor=actor,
@@ -164,14 +184,21 @@ def told(item: SupportItem, actor: Any) -> SupportItem:
         channel=Channel.PHONE,
         outcome=ContactOutcome.REACHED,
         gave_next_step=True,
+        next_update_at=next_update_at,
+        resolving=next_update_at is None,
     )
 
 
 def resolved(
     item: SupportItem, actor: Any, *, confirmed: bool = False, outcome: str = "Done"
 ) -> SupportItem:
-    """Planned by ``actor``, the next step given, and resolved."""
+    """Planned by ``actor``, the next step given, and resolved (a complaint with its recovery
+    action: ``actor`` must then be a supervisor, whose call is the callback)."""
     item = told(planned(item, actor), actor)
     return lifecycle.item_resolve(
-        item=item, actor=actor, outcome=outcome, patient_confirmed=confirmed
+        item=item,
+        actor=actor,
+        outcome=outcome,
+        patient_confirmed=confirmed,
+        recovery_action="Apologised and rebooked" if item.is_complaint else "",
     )

@@ -46,6 +46,8 @@ MAY_ACT: dict[str, frozenset[str] | None] = {
 #: Stricter rules for some actions on some kinds: deciding a complaint is a supervisor's.
 STRICTER: dict[tuple[str, str], frozenset[str]] = {
     ("resolve", "complaint"): frozenset({Role.SUPERVISOR}),
+    # Accepting a handoff is for the person it was handed to: none of these items has one.
+    **{("accept", kind): frozenset() for kind in MAY_ACT},
 }
 ALLOWED = "allowed"  # passes the access check; the lifecycle may still refuse (409/422)
 
@@ -103,14 +105,18 @@ def people(org, riverside) -> dict[str, Any]:
 def api_body(action: str, item: SupportItem) -> dict[str, Any] | None:
     """A well-formed body for each action (the API validates the body's shape first), chosen
     so that taking it never turns the item into another kind."""
+    later = "2026-11-18T16:00:00+00:00"
     bodies: dict[str, dict[str, Any]] = {
+        "acknowledge": {"how": "call", "next_update_at": later},
+        "attempt": {"channel": "phone", "outcome": "no_answer"},
         "note": {"text": "x"},
-        "contact": {"direction": "outbound", "channel": "phone", "outcome": "reached"},
-        "update_window": {
-            "checking": "c",
-            "next_step": "n",
-            "update_at": "2026-11-18T16:00:00+00:00",
+        "contact": {
+            "direction": "outbound",
+            "channel": "phone",
+            "outcome": "reached",
+            "next_update_at": later,
         },
+        "update_window": {"checking": "c", "next_step": "n", "update_at": later},
         "assign": {"team": item.team, "owner_id": None},
         "wait": {"waiting_on": "patient"},
         "escalate": {"reason": "r"},

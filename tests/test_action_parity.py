@@ -15,6 +15,7 @@ from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role, Skill
 from closeloop.practices.services import staff_create
+from closeloop.queue import lifecycle
 from tests.conftest import planned, resolved
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def test_the_api_has_exactly_the_registrys_actions(client) -> None:
 
 
 def test_the_item_page_offers_exactly_the_registrys_actions(
-    client, clock, org, riverside, make_item, patient
+    client, clock, org, riverside, make_item, patient, assistant
 ) -> None:
     """Across the states an item goes through, the page shows a form for every action."""
     supervisor = staff_create(
@@ -56,8 +57,12 @@ def test_the_item_page_offers_exactly_the_registrys_actions(
     shared = make_item(actor=supervisor, patient=None, callback_number="3125550142")
     shared.patient_candidates = [patient.pk, other.pk]
     shared.save()
+    handed = lifecycle.item_assign(
+        item=make_item(actor=assistant), actor=assistant, owner=supervisor, team="support"
+    )
     items = [
         fresh,
+        handed,
         planned(make_item(actor=supervisor), supervisor, acknowledge=True),
         resolved(make_item(actor=supervisor), supervisor, confirmed=True),
         shared,

@@ -80,6 +80,10 @@ def test_practice_admin_edits_business_hours_and_bad_hours_are_refused(
         "telehealth_margin_minutes": "30",
         "telehealth_check_hours": "24",
         "risk_window_days": "7",
+        "reopen_days": "14",
+        "callback_attempts": "3",
+        "callback_interval_minutes": "360",
+        "auto_acknowledge": "on",
     }
     bad = admin_client.post(
         url, {**form, "business_hours": json.dumps({"mon": [["17:00", "09:00"]]})}

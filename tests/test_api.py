@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from closeloop.api.models import ApiToken
-from closeloop.queue import lifecycle
 from closeloop.queue.models import EventCode, Status, SupportItem
+from tests.conftest import acknowledged
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,7 @@ def test_token_limited_to_one_practice_sees_only_it(
 def test_other_practices_objects_are_404(api, lakeside_item) -> None:
     assert api.get(f"/items/{lakeside_item.pk}").status_code == 404
     assert api.get(f"/items/{lakeside_item.pk}/timeline").status_code == 404
-    assert api.post(f"/items/{lakeside_item.pk}/acknowledge").status_code == 404
+    assert api.post(f"/items/{lakeside_item.pk}/note", {"text": "x"}).status_code == 404
     assert api.get(f"/patients/{lakeside_item.patient_id}").status_code == 404
     assert api.post("/items", new_item(practice="lakeside")).status_code == 404
     assert api.get("/categories", practice="lakeside").json() == []
@@ -121,7 +121,11 @@ def test_create_read_and_act_on_an_item(api, clock, assistant) -> None:
         "+13125550190",
     )
     item_id = item["id"]
-    assert api.post(f"/items/{item_id}/acknowledge").json()["status"] == "acknowledged"
+    soon = (timezone.now() + timedelta(hours=1)).isoformat()
+    acknowledged = api.post(
+        f"/items/{item_id}/acknowledge", {"how": "call", "next_update_at": soon}
+    )
+    assert acknowledged.json()["status"] == "acknowledged"
     assert (
         api.post(f"/items/{item_id}/assign", {"team": "support", "owner_id": assistant.pk}).json()[
             "owner_id"
@@ -143,7 +147,12 @@ def test_create_read_and_act_on_an_item(api, clock, assistant) -> None:
         "outcome": "reached",
         "gave_next_step": True,
     }
-    assert api.post(f"/items/{item_id}/contact", contact).status_code == 200
+    # A contact on an open item renews the promise: the API asks for it like the page.
+    refused = api.post(f"/items/{item_id}/contact", contact)
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["error"]["code"] == "next_update_required"
+    renewed = api.post(f"/items/{item_id}/contact", {**contact, "next_update_at": later})
+    assert renewed.status_code == 200
     assert (
         api.post(f"/items/{item_id}/escalate", {"reason": "Third call"}).json()["escalated"] is True
     )
@@ -210,7 +219,7 @@ def test_idempotency_key_returns_the_same_item_and_refuses_a_different_body(api,
 
 def test_list_filters_and_cursor_pagination(api, clock, make_item, assistant) -> None:
     items = [make_item(summary=f"n{n}") for n in range(5)]
-    lifecycle.item_acknowledge(item=items[0], actor=assistant)
+    acknowledged(items[0], assistant)
     page = api.get("/items", limit=2).json()
     assert [i["summary"] for i in page["items"]] == ["n0", "n1"]
     rest = api.get("/items", limit=2, cursor=page["next_cursor"]).json()
@@ -297,7 +306,7 @@ def test_ids_beyond_64_bits_are_404_not_500(api) -> None:
     huge = 2**70
     assert api.get(f"/items/{huge}").status_code == 404
     assert api.get(f"/patients/{huge}").status_code == 404
-    assert api.post(f"/items/{huge}/acknowledge").status_code == 404
+    assert api.post(f"/items/{huge}/note", {"text": "x"}).status_code == 404
     assert api.get("/items", owner_id=huge).status_code == 422
     cursor = base64.urlsafe_b64encode(str(huge).encode()).decode().rstrip("=")
     assert api.get("/items", cursor=cursor).status_code == 400

@@ -31,7 +31,7 @@ from closeloop.patients.services import patient_create
 from closeloop.periodic.sweep import sweep
 from closeloop.queue import lifecycle
 from closeloop.queue.models import AlertKind, EventCode, StaffAlert, SupportItem
-from tests.conftest import TUESDAY_10AM_CHICAGO
+from tests.conftest import TUESDAY_10AM_CHICAGO, acknowledged
 from tests.fhir_server import fhir_server
 
 pytestmark = pytest.mark.django_db
@@ -649,7 +649,7 @@ def test_resolved_before_the_visit_is_measured(clock, make_item, assistant, visi
     )
     for item in (early, late):
         lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=item.team)
-        lifecycle.item_acknowledge(item=item, actor=assistant)
+        acknowledged(item, assistant)
         lifecycle.item_set_update_window(
             item=item,
             actor=assistant,
@@ -664,6 +664,7 @@ def test_resolved_before_the_visit_is_measured(clock, make_item, assistant, visi
             channel="phone",
             outcome="reached",
             gave_next_step=True,
+            resolving=True,
         )
     lifecycle.item_resolve(item=early, actor=assistant, outcome="Link works")
     clock.move_to(TOMORROW_10AM + timedelta(minutes=5))
@@ -741,7 +742,7 @@ def test_risk_rules(clock, make_item, assistant, riverside, patient) -> None:
     }
     for item in (referral, voicemail):
         lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=item.team)
-        lifecycle.item_acknowledge(item=item, actor=assistant)
+        acknowledged(item, assistant)
     lifecycle.item_escalate(item=referral, actor=assistant, reason="x")  # still open: still at risk
     assert list(at_risk_upcoming(scope, now, 7)) == [soon]
     assert scheduling.pk not in {r.item_id for r in reasons_for([soon], now)[soon.pk]}

@@ -72,16 +72,17 @@ def test_promise_reminder_then_supervisor_escalation(
     assert item.events.filter(code=EventCode.PROMISE_ESCALATED).count() == 1
 
 
-def test_a_logged_contact_clears_the_broken_promise(clock, make_item, assistant) -> None:
+def test_a_logged_contact_renews_the_broken_promise(clock, make_item, assistant) -> None:
     item = planned(make_item(), assistant, acknowledge=True, after=HOUR)
     clock.shift(HOUR + timedelta(minutes=1))
     sweep()
+    renewed = timezone.now() + 4 * HOUR
     lifecycle.item_log_contact(
         item=item, actor=assistant, direction=Direction.OUTBOUND, channel=Channel.PHONE,
-        outcome=ContactOutcome.VOICEMAIL_LEFT,
+        outcome=ContactOutcome.VOICEMAIL_LEFT, next_update_at=renewed,
     )  # fmt: skip
     item.refresh_from_db()
-    assert item.promised_update_at is None and not item.promise_broken()
+    assert item.promised_update_at == renewed and not item.promise_broken()
     clock.shift(3 * HOUR)
     assert sweep().handled["promise_escalation"] == 0
     assert alerts(AlertKind.PROMISE_ESCALATED) == []

@@ -86,7 +86,7 @@ def test_signature_made_with_another_token_is_refused(client) -> None:
     assert response.status_code == 403 and not SupportItem.objects.exists()
 
 
-def test_retried_webhooks_create_one_item(client) -> None:
+def test_retried_webhooks_create_one_item(client, clock) -> None:
     params = sms("SM9", "+17735550181", "Can I move my appointment?")
     for _ in range(3):
         assert twilio_post(client, SMS, params).status_code == 200
@@ -268,6 +268,7 @@ def test_reply_on_an_items_thread_attaches_and_reopens(client, clock, make_item,
         channel="phone",
         outcome="reached",
         gave_next_step=True,
+        resolving=True,
     )
     lifecycle.item_resolve(item=item, actor=assistant, outcome="Done")
     reply = raw_email(
@@ -316,7 +317,7 @@ def test_public_form_files_an_item_and_says_when_we_will_answer(client, clock) -
     )
     # Received Tuesday 10:00 Chicago; triage says scheduling, answered within 1 business hour.
     assert item.category.code == "scheduling"
-    assert "Tuesday, November 17, 11:00 AM" in response.content.decode()
+    assert "Tuesday, November 17 at 11:00 AM" in response.content.decode()
     again = client.post("/p/riverside/contact/", contact_form())  # double submit
     assert again.status_code == 200 and SupportItem.objects.count() == 1
 

@@ -28,6 +28,7 @@ def by_log_page(client: Any, user: Any, text: str, category: str = "") -> None:
             and str(user.staff.practices.get().categories.get(code=category).pk),
             "summary": text,
             "language": "en",
+            "next_update_at": "2026-11-17T14:00",
         },
     )
     assert response.status_code == 302, response.content.decode()[:500]

@@ -8,13 +8,17 @@ import pytest
 
 from closeloop.practices.choices import Team
 from closeloop.queue import lifecycle
-from closeloop.queue.lifecycle import TRANSITIONS, LifecycleError
+from closeloop.queue.changes import TRANSITIONS
+from closeloop.queue.lifecycle import LifecycleError
 from closeloop.queue.models import (
+    AlertKind,
     AppendOnlyError,
     Channel,
     ContactOutcome,
     Direction,
     EventCode,
+    ReceiptHow,
+    StaffAlert,
     Status,
     SupportItem,
     TimelineEvent,
@@ -109,21 +113,40 @@ def test_contact_time_in_the_future_is_refused(clock, make_item) -> None:
 # --- acknowledging and working ----------------------------------------------------------------
 
 
-def test_acknowledge_records_first_response_and_timeline(clock, make_item, assistant) -> None:
+def test_acknowledge_records_how_the_first_response_and_the_promise(
+    clock, make_item, assistant
+) -> None:
     item = make_item()
     clock.shift(timedelta(minutes=12))
-    item = lifecycle.item_acknowledge(item=item, actor=assistant)
+    item = lifecycle.item_acknowledge(
+        item=item, actor=assistant, how=ReceiptHow.TEXT, next_update_at=LATER
+    )
     assert item.status == Status.ACKNOWLEDGED
     assert item.first_response_at == TUESDAY_10AM_CHICAGO + timedelta(minutes=12)
+    assert (item.acknowledged_how, item.promised_update_at) == (ReceiptHow.TEXT, LATER)
+    assert (item.first_response_minutes, item.first_response_wall_minutes) == (12, 12)
     event = item.events.get(code=EventCode.ACKNOWLEDGED)
     assert event.actor == assistant
     assert event.changes["status"] == {"old": "new", "new": "acknowledged"}
+    assert event.changes["acknowledged_how"] == {"old": "", "new": "text"}
+
+
+def test_confirming_receipt_needs_a_promise(clock, make_item, assistant) -> None:
+    with pytest.raises(LifecycleError) as refused:
+        lifecycle.item_acknowledge(
+            item=make_item(), actor=assistant, how=ReceiptHow.CALL, next_update_at=None
+        )
+    assert refused.value.code == "missing_field"
 
 
 def test_acknowledge_twice_is_refused(clock, make_item, assistant) -> None:
-    item = lifecycle.item_acknowledge(item=make_item(), actor=assistant)
+    item = lifecycle.item_acknowledge(
+        item=make_item(), actor=assistant, how=ReceiptHow.CALL, next_update_at=LATER
+    )
     with pytest.raises(LifecycleError) as refused:
-        lifecycle.item_acknowledge(item=item, actor=assistant)
+        lifecycle.item_acknowledge(
+            item=item, actor=assistant, how=ReceiptHow.CALL, next_update_at=LATER
+        )
     assert refused.value.code == "transition_not_allowed"
 
 
@@ -179,7 +202,7 @@ def test_update_window_needs_checking_and_next_step(clock, make_item, assistant)
 
 
 def test_in_progress_and_waiting_alternate(clock, make_item, assistant) -> None:
-    item = planned(lifecycle.item_acknowledge(item=make_item(), actor=assistant), assistant)
+    item = planned(make_item(), assistant, acknowledge=True)
     item = lifecycle.item_start(item=item, actor=assistant)
     assert item.status == Status.IN_PROGRESS
     item = lifecycle.item_wait(item=item, actor=assistant, waiting_on=WaitingOn.OTHER_OFFICE)
@@ -223,8 +246,8 @@ def test_clinical_items_stay_with_the_clinical_team(clock, make_item, assistant,
         lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=Team.SUPPORT)
     assert refused.value.code == "clinical_only"
     item = lifecycle.item_assign(item=item, actor=assistant, owner=nurse, team=Team.CLINICAL)
-    event = item.events.get(code=EventCode.ASSIGNED)
-    assert event.changes == {"owner": {"old": None, "new": nurse.pk}}
+    event = item.events.get(code=EventCode.HANDED_OFF)
+    assert event.changes["owner"] == {"old": None, "new": nurse.pk}
     assert event.actor == assistant
 
 
@@ -244,12 +267,8 @@ def test_resolve_is_refused_when_the_patient_was_not_told_the_next_step(
     clock, make_item, assistant
 ) -> None:
     item = planned(make_item(), assistant)
-    item = lifecycle.item_log_contact(
-        item=item,
-        actor=assistant,
-        direction=Direction.OUTBOUND,
-        channel=Channel.PHONE,
-        outcome=ContactOutcome.NO_ANSWER,
+    item = lifecycle.item_log_attempt(
+        item=item, actor=assistant, channel=Channel.PHONE, outcome=ContactOutcome.NO_ANSWER
     )
     with pytest.raises(LifecycleError, match="next step"):
         lifecycle.item_resolve(item=item, actor=assistant, outcome="Booked")
@@ -277,8 +296,14 @@ def test_resolve_after_the_patient_heard_the_next_step(clock, make_item, assista
     item = lifecycle.item_resolve(item=item, actor=assistant, outcome="Booked for Thursday")
     assert item.status == Status.RESOLVED
     assert item.resolved_at == TUESDAY_10AM_CHICAGO + timedelta(minutes=3)
+    # Every deadline of the open item ends with it.
+    assert (item.promised_update_at, item.handoff_due_at, item.next_attempt_due_at) == (
+        None,
+        None,
+        None,
+    )
     event = item.events.get(code=EventCode.RESOLVED)
-    assert event.changes["status"] == {"old": "new", "new": "resolved"}
+    assert event.changes["status"] == {"old": "acknowledged", "new": "resolved"}
     assert event.changes["outcome"]["new"] == "Booked for Thursday"
 
 
@@ -302,28 +327,34 @@ def test_next_step_must_be_written_before_it_is_given(clock, make_item, assistan
         told(make_item(), assistant)
 
 
-def test_resolve_by_handoff_to_a_named_owner_on_the_right_team(
+def test_a_handoff_moves_the_item_and_its_promise_and_it_stays_open(
     clock, make_item, assistant, billing
 ) -> None:
     item = planned(make_item("billing"), assistant)
-    item = lifecycle.item_resolve(
-        item=item, actor=assistant, outcome="Billing will call back", handed_off_to=billing
+    promise = item.promised_update_at
+    item = lifecycle.item_assign(
+        item=item, actor=assistant, owner=billing, team=Team.SUPPORT, reason="Billing question"
     )
-    assert (item.status, item.owner) == (Status.RESOLVED, billing)
-    assert item.events.get(code=EventCode.RESOLVED).changes["owner"] == {
-        "old": assistant.pk,
-        "new": billing.pk,
-    }
+    assert (item.status, item.owner, item.promised_update_at) == (
+        Status.ACKNOWLEDGED if item.first_response_at else Status.NEW,
+        billing,
+        promise,
+    )
+    assert item.handed_off_by == assistant and item.handoff_due_at is not None
+    assert StaffAlert.objects.filter(user=billing, item=item, kind=AlertKind.HANDOFF).exists()
+    item = lifecycle.item_accept(item=item, actor=billing)
+    assert item.handoff_due_at is None
+    assert codes(item)[-2:] == [EventCode.HANDED_OFF, EventCode.HANDOFF_ACCEPTED]
 
 
-def test_handoff_to_someone_without_the_category_skill_is_refused(
-    clock, make_item, assistant
-) -> None:
-    item = planned(make_item("billing"), assistant)
-    with pytest.raises(LifecycleError, match="billing skill"):
-        lifecycle.item_resolve(
-            item=item, actor=assistant, outcome="Handed off", handed_off_to=assistant
-        )
+def test_only_the_new_owner_accepts_a_handoff(clock, make_item, assistant, billing) -> None:
+    item = lifecycle.item_assign(
+        item=planned(make_item("billing"), assistant), actor=assistant, owner=billing,
+        team=Team.SUPPORT,
+    )  # fmt: skip
+    with pytest.raises(LifecycleError) as refused:
+        lifecycle.item_accept(item=item, actor=assistant)
+    assert refused.value.code == "not_the_owner"
 
 
 def test_handoff_to_another_practices_staff_is_refused(
@@ -331,7 +362,7 @@ def test_handoff_to_another_practices_staff_is_refused(
 ) -> None:
     item = planned(make_item(), assistant)
     with pytest.raises(LifecycleError, match="does not serve"):
-        lifecycle.item_resolve(item=item, actor=assistant, outcome="x", handed_off_to=outsider)
+        lifecycle.item_assign(item=item, actor=assistant, owner=outsider, team=Team.SUPPORT)
 
 
 def test_clinical_items_can_only_be_resolved_by_clinical_staff(
@@ -363,7 +394,9 @@ def test_close_only_after_resolve(clock, make_item, assistant) -> None:
 
 
 @pytest.mark.parametrize("close_first", [False, True])
-def test_reopen_needs_a_reason_and_a_new_promise(clock, make_item, assistant, close_first) -> None:
+def test_reopen_needs_a_reason_and_owes_the_patient_an_answer(
+    clock, make_item, assistant, close_first
+) -> None:
     item = resolved(make_item(), assistant)
     if close_first:
         item = lifecycle.item_close(item=item, actor=assistant)
@@ -371,14 +404,9 @@ def test_reopen_needs_a_reason_and_a_new_promise(clock, make_item, assistant, cl
         lifecycle.item_reopen(item=item, actor=assistant, reason="")
     item = lifecycle.item_reopen(item=item, actor=assistant, reason="Patient called again")
     assert item.status == Status.ACKNOWLEDGED
-    assert (item.resolved_at, item.closed_at, item.promised_update_at, item.outcome) == (
-        None,
-        None,
-        None,
-        "",
-    )
-    with pytest.raises(LifecycleError, match="promised update time"):
-        lifecycle.item_start(item=item, actor=assistant)
+    assert (item.resolved_at, item.closed_at, item.outcome) == (None, None, "")
+    # Within the category's first-response target (scheduling: an hour of business time).
+    assert item.promised_update_at == TUESDAY_10AM_CHICAGO + timedelta(hours=1)
     assert item.events.get(code=EventCode.REOPENED).text == "Patient called again"
 
 
@@ -428,7 +456,7 @@ def test_system_actions_are_recorded_without_a_user(clock, make_item) -> None:
     assert list(item.events.values_list("actor", flat=True)) == [None, None]
 
 
-def test_contact_is_recorded_with_codes(clock, make_item, assistant) -> None:
+def test_contact_is_recorded_with_codes_and_renews_the_promise(clock, make_item, assistant) -> None:
     item = lifecycle.item_log_contact(
         item=make_item(),
         actor=assistant,
@@ -436,6 +464,7 @@ def test_contact_is_recorded_with_codes(clock, make_item, assistant) -> None:
         channel=Channel.SMS,
         outcome=ContactOutcome.VOICEMAIL_LEFT,
         note="Left a message",
+        next_update_at=LATER,
     )
     event = item.events.get(code=EventCode.CONTACT)
     assert event.changes["contact"]["new"] == {
@@ -446,6 +475,16 @@ def test_contact_is_recorded_with_codes(clock, make_item, assistant) -> None:
     }
     assert item.first_response_at == TUESDAY_10AM_CHICAGO
     assert item.last_patient_contact_at == TUESDAY_10AM_CHICAGO
+    assert (item.status, item.promised_update_at) == (Status.ACKNOWLEDGED, LATER)
+
+
+def test_a_contact_without_a_next_update_time_is_refused(clock, make_item, assistant) -> None:
+    with pytest.raises(LifecycleError) as refused:
+        lifecycle.item_log_contact(
+            item=planned(make_item(), assistant), actor=assistant, direction=Direction.OUTBOUND,
+            channel=Channel.PHONE, outcome=ContactOutcome.REACHED,
+        )  # fmt: skip
+    assert refused.value.code == "next_update_required"
 
 
 def test_timeline_rows_cannot_be_changed_or_deleted(clock, make_item) -> None:
@@ -487,7 +526,13 @@ def test_complaints_can_only_be_resolved_by_a_supervisor(
     with pytest.raises(LifecycleError) as refused:
         lifecycle.item_resolve(item=item, actor=assistant, outcome="Sorted")
     assert refused.value.code == "supervisor_only"
+    with pytest.raises(LifecycleError, match="recovery action"):
+        lifecycle.item_resolve(item=item, actor=supervisor, outcome="Called back")
     item = lifecycle.item_resolve(
-        item=item, actor=supervisor, outcome="Called back; apology; new slot"
+        item=item,
+        actor=supervisor,
+        outcome="Called back; apology; new slot",
+        recovery_action="Apologised and booked the first slot of the week",
     )
     assert item.status == Status.RESOLVED
+    assert item.recovery_action.startswith("Apologised")

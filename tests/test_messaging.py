@@ -7,7 +7,7 @@ import re
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
@@ -34,15 +34,22 @@ pytestmark = pytest.mark.django_db
 NEXT = "Booked Thursday 9:30"
 
 
+def soon() -> Any:
+    """An update time to promise: three hours from now."""
+    return timezone.now() + timedelta(hours=3)
+
+
 def test_templates_render_in_the_patients_language(clock, make_item, patient) -> None:
     item = planned(make_item(), None, next_step=NEXT)
     subject, body = render(item, "pending_update")
-    assert body.startswith("Hi Ana, an update from Riverside") and "Tuesday 12:00 PM" in body
+    assert body.startswith("Hi Ana, an update from Riverside")
+    assert "by Tuesday, November 17 at 12:00 PM" in body  # the promise, on Chicago's clock
     patient.preferred_language = "es"
     patient.save()
     spanish = planned(make_item(language="es"), None, next_step=NEXT)
     _, body = render(spanish, "pending_update")
     assert body.startswith("Hola Ana, una actualización de Riverside")
+    assert "a más tardar el martes 17 de noviembre a las 12:00" in body
 
 
 def test_templates_may_not_name_clinical_fields() -> None:
@@ -51,14 +58,19 @@ def test_templates_may_not_name_clinical_fields() -> None:
     validate_template_fields("Hi {first_name}, call {callback_number}")
 
 
-def test_a_sent_message_is_logged_and_keeps_the_promise(
+def test_a_sent_message_is_logged_and_its_quoted_time_is_the_promise(
     clock, make_item, assistant, patient
 ) -> None:
     item = planned(make_item(), assistant, next_step=NEXT)
-    message = message_send(item=item, actor=assistant, channel="sms", purpose="pending_update")
+    promise = soon()
+    message = message_send(
+        item=item, actor=assistant, channel="sms", purpose="pending_update", next_update_at=promise
+    )
     assert (message.to, message.state) == (patient.phone, MessageState.QUEUED)
     item.refresh_from_db()
-    assert item.promised_update_at is None and item.last_patient_contact_at == timezone.now()
+    # The time the text quotes is the new promise.
+    assert item.promised_update_at == promise and item.last_patient_contact_at == timezone.now()
+    assert "Tuesday, November 17 at 1:00 PM" in message.body
     event = item.events.get(code=EventCode.MESSAGE_SENT)
     assert event.changes["message"]["new"] == {
         "id": message.pk,
@@ -102,13 +114,16 @@ def test_opted_out_channels_are_refused(clock, make_item, assistant, riverside, 
             actor=assistant,
             channel="sms",
             purpose="checking",
+            next_update_at=soon(),
         )
 
 
 def test_quiet_hours_hold_then_release(clock, make_item, assistant) -> None:
     clock.move_to(datetime(2026, 11, 18, 3, 0, tzinfo=UTC))  # Tuesday 21:00 Chicago
     item = planned(make_item(), assistant, next_step=NEXT)
-    message = message_send(item=item, actor=assistant, channel="sms", purpose="checking")
+    message = message_send(
+        item=item, actor=assistant, channel="sms", purpose="checking", next_update_at=soon()
+    )
     assert message.state == MessageState.HELD
     assert message.send_after == datetime(2026, 11, 18, 14, 0, tzinfo=UTC)  # Wednesday 08:00
     clock.move_to(datetime(2026, 11, 18, 13, 59, tzinfo=UTC))
@@ -125,7 +140,9 @@ def test_emergencies_are_not_held(clock, make_item, assistant) -> None:
     clock.move_to(datetime(2026, 11, 18, 3, 0, tzinfo=UTC))
     item = planned(make_item(urgency="emergency"), assistant, next_step=NEXT)
     assert (
-        message_send(item=item, actor=assistant, channel="sms", purpose="checking").state
+        message_send(
+            item=item, actor=assistant, channel="sms", purpose="checking", next_update_at=soon()
+        ).state
         == MessageState.QUEUED
     )
 
@@ -170,6 +187,7 @@ def test_sms_goes_through_the_twilio_client_and_status_callbacks_update_it(
         actor=assistant,
         channel="sms",
         purpose="checking",
+        next_update_at=soon(),
     )
     assert deliver(message.pk) == MessageState.SENT
     (request,) = received
@@ -216,8 +234,9 @@ def test_email_through_a_real_smtp_server_with_thread_id_and_unsubscribe(
         patient.save()
         item = planned(make_item(), assistant, next_step=NEXT)
         message = message_send(
-            item=item, actor=assistant, channel="email", purpose="pending_update"
-        )
+            item=item, actor=assistant, channel="email", purpose="pending_update",
+            next_update_at=soon(),
+        )  # fmt: skip
         assert deliver(message.pk) == MessageState.SENT
     finally:
         controller.stop()
@@ -235,9 +254,16 @@ def test_staff_send_from_the_item_page(client, clock, make_item, assistant) -> N
     item = planned(make_item(), assistant, next_step=NEXT)
     client.force_login(assistant)
     response = client.post(
-        f"/items/{item.pk}/message/", {"message-channel": "sms", "message-purpose": "checking"}
+        f"/items/{item.pk}/message/",
+        {
+            "message-channel": "sms",
+            "message-purpose": "checking",
+            "message-next_update_at": "2026-11-17T14:30",  # Chicago time, as the page shows it
+        },
     )
     assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.promised_update_at == datetime(2026, 11, 17, 20, 30, tzinfo=UTC)
     assert "Message to the patient" in client.get(f"/items/{item.pk}/").content.decode()
     refused = client.post(
         f"/items/{item.pk}/message/",

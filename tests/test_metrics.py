@@ -23,7 +23,7 @@ from closeloop.periodic.sweep import sweep
 from closeloop.practices.models import Holiday, Practice
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, ContactOutcome, Direction, SupportItem
-from tests.conftest import category
+from tests.conftest import acknowledged, category
 
 pytestmark = pytest.mark.django_db
 CHICAGO = ZoneInfo("America/Chicago")
@@ -59,7 +59,7 @@ def make(clock, riverside, patient, assistant):
 
 def acknowledge(clock: Any, item: SupportItem, when: datetime, who: Any) -> SupportItem:
     clock.move_to(when)
-    return lifecycle.item_acknowledge(item=item, actor=who)
+    return acknowledged(item, who)
 
 
 def resolve(clock: Any, item: SupportItem, when: datetime, who: Any) -> SupportItem:
@@ -67,7 +67,7 @@ def resolve(clock: Any, item: SupportItem, when: datetime, who: Any) -> SupportI
     clock.move_to(when - timedelta(minutes=2))
     item = lifecycle.item_assign(item=item, actor=who, owner=who, team=item.team)
     if item.first_response_at is None:
-        item = lifecycle.item_acknowledge(item=item, actor=who)
+        item = acknowledged(item, who)
     item = lifecycle.item_set_update_window(
         item=item,
         actor=who,
@@ -82,9 +82,11 @@ def resolve(clock: Any, item: SupportItem, when: datetime, who: Any) -> SupportI
         channel=Channel.PHONE,
         outcome=ContactOutcome.REACHED,
         gave_next_step=True,
+        resolving=True,
     )
     clock.move_to(when)
-    return lifecycle.item_resolve(item=item, actor=who, outcome="Done")
+    recovery = "Apologised and rebooked" if item.is_complaint else ""
+    return lifecycle.item_resolve(item=item, actor=who, outcome="Done", recovery_action=recovery)
 
 
 # --- 1 and 10: first response and language access --------------------------------------------
@@ -241,7 +243,7 @@ def test_broken_promises_by_owner_and_category_and_load(
     item = make(at(17, 9), code="billing")
     clock.move_to(at(17, 9, 5))
     item = lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=item.team)
-    lifecycle.item_acknowledge(item=item, actor=assistant)
+    acknowledged(item, assistant)
     lifecycle.item_set_update_window(
         item=item, actor=assistant, checking="bill", next_step="call", update_at=at(17, 11)
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel
-from tests.conftest import category, told
+from tests.conftest import acknowledged, category, told
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_the_lifecycle_services_query_counts_are_pinned(
     with django_assert_num_queries(9):
         item = lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=item.team)
     with django_assert_num_queries(9):
-        item = lifecycle.item_acknowledge(item=item, actor=assistant)
+        item = acknowledged(item, assistant)
     with django_assert_num_queries(8):
         item = lifecycle.item_set_update_window(
             item=item,

@@ -60,6 +60,7 @@ def test_each_guardrail_withholds_and_says_why(
         channel="phone",
         outcome="reached",
         gave_next_step=True,
+        resolving=True,
     )
     clinical = lifecycle.item_resolve(
         item=clinical, actor=nurse, outcome="Refilled", patient_confirmed=True

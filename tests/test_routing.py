@@ -234,7 +234,7 @@ def test_suggested_category_prefills_and_a_change_is_recorded(
     client.post("/log/", {
         "practice": riverside.pk, "caller": "existing", "patient": patient.pk, "channel": "phone",
         "category": category(riverside, "insurance_info").pk, "language": "en",
-        "summary": "question about a charge on my bill",
+        "summary": "question about a charge on my bill", "next_update_at": "2026-11-17T14:00",
     })  # fmt: skip
     created = SupportItem.objects.get().events.get(code=EventCode.CREATED)
     assert created.changes["category"]["new"] == "insurance_info"

@@ -35,7 +35,7 @@ from closeloop.queue.models import Channel, EventCode, Status, SupportItem
 from closeloop.security import breakglass
 from closeloop.security.models import Action, AuditAppendOnlyError, AuditEvent
 from closeloop.security.permissions import PERMISSIONS, REDACTED, Perm
-from tests.conftest import category
+from tests.conftest import acknowledged, category
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -277,7 +277,10 @@ def test_reads_and_writes_are_recorded_with_who_where_and_channel(
         "Firefox/130",
         patient.pk,
     )
-    client.post(reverse("item_action", args=[item.pk, "acknowledge"]))
+    client.post(
+        reverse("item_action", args=[item.pk, "acknowledge"]),
+        {"acknowledge-how": "call", "acknowledge-next_update_at": "2026-11-17T15:00"},
+    )
     change = AuditEvent.objects.filter(action=Action.UPDATE, object_id=str(item.pk)).latest("id")
     assert change.username == "assistant" and "status" in change.fields
     assert "Needs to move" not in json.dumps(change.detail)  # names of fields, never values
@@ -370,7 +373,7 @@ def test_break_glass_grants_expire_and_are_audited(
 def closed(make_item: Any, who: Any) -> SupportItem:
     item = make_item(summary="Wants the lab results explained")
     item = lifecycle.item_assign(item=item, actor=who, owner=who, team=item.team)
-    item = lifecycle.item_acknowledge(item=item, actor=who)
+    item = acknowledged(item, who)
     item = lifecycle.item_set_update_window(
         item=item,
         actor=who,
@@ -386,6 +389,7 @@ def closed(make_item: Any, who: Any) -> SupportItem:
         outcome="reached",
         note="Explained",
         gave_next_step=True,
+        resolving=True,
     )
     item = lifecycle.item_resolve(item=item, actor=who, outcome="Explained")
     return lifecycle.item_close(item=item, actor=who)

@@ -21,6 +21,7 @@ from closeloop.practices.choices import Team
 from closeloop.queue import lifecycle
 from closeloop.webhooks.delivery import MAX_ATTEMPTS, attempt_delivery, redrive_deliveries
 from closeloop.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
+from tests.conftest import acknowledged
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,7 @@ def test_status_changes_and_resolution_emit_their_events(
     clock, endpoint, make_item, assistant
 ) -> None:
     item = make_item()
-    lifecycle.item_acknowledge(item=item, actor=assistant)
+    acknowledged(item, assistant)
     lifecycle.item_add_note(item=item, actor=assistant, text="no event for notes")
     assert list(WebhookDelivery.objects.order_by("id").values_list("event", flat=True)) == [
         "item.created",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -138,6 +138,7 @@ def log(client: Any, practice: Any, **fields: Any) -> Any:
         "category": category(practice, "scheduling").pk,
         "summary": "Wants to move Thursday's visit",
         "language": "en",
+        "next_update_at": "2026-11-17T14:00",  # what the caller is told, on Chicago's clock
         **fields,
     }
     return client.post("/log/", data)
@@ -180,14 +181,18 @@ def test_logging_a_call_for_an_existing_patient_makes_an_owned_item(
     response = log(signed_in, riverside, patient=patient.pk)
     item = SupportItem.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/items/{item.pk}/"
+    # A live call is acknowledged at the time of the call, with what the caller was told.
     assert (item.patient, item.owner, item.status, item.channel) == (
         patient,
         assistant,
-        Status.NEW,
+        Status.ACKNOWLEDGED,
         "phone",
     )
+    assert (item.acknowledged_how, item.first_response_at) == ("call", item.first_contact_at)
+    assert item.promised_update_at == datetime(2026, 11, 17, 20, 0, tzinfo=UTC)  # 14:00 CST
     assert list(item.events.values_list("code", flat=True)) == [
         EventCode.CREATED,
+        EventCode.ACKNOWLEDGED,
         EventCode.ASSIGNED,
     ]
 
@@ -274,12 +279,19 @@ def test_actions_are_posts_and_unknown_actions_404(signed_in, clock, make_item) 
     assert signed_in.post(f"/items/{item.pk}/teleport/").status_code == 404
 
 
-def test_acknowledge_from_the_page(signed_in, clock, make_item) -> None:
+def test_acknowledge_from_the_page_says_how_and_when_next(signed_in, clock, make_item) -> None:
     item = make_item()
-    response = signed_in.post(f"/items/{item.pk}/acknowledge/")
+    empty = signed_in.post(f"/items/{item.pk}/acknowledge/")
+    assert empty.status_code == 422  # "confirm receipt" is not an empty form any more
+    response = signed_in.post(
+        f"/items/{item.pk}/acknowledge/",
+        {"acknowledge-how": "text", "acknowledge-next_update_at": "2026-11-17T15:00"},
+    )
     assert response.status_code == 302
     item.refresh_from_db()
-    assert item.status == Status.ACKNOWLEDGED
+    assert (item.status, item.acknowledged_how) == (Status.ACKNOWLEDGED, "text")
+    # Typed on the practice's clock: 15:00 in Chicago.
+    assert item.promised_update_at == datetime(2026, 11, 17, 21, 0, tzinfo=UTC)
 
 
 def test_refused_resolve_shows_the_lifecycle_message_and_keeps_the_input(

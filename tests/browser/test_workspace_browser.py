@@ -72,12 +72,12 @@ def test_front_desk_logs_a_call_and_closes_the_loop(
     scripts = page.locator("section.scripts")
     assert "Thanks for calling Riverside Family Medicine, Ana." in scripts.inner_text()
 
-    page.get_by_role("button", name="Confirm receipt").click()
+    # A live call is acknowledged as it is logged, with the time the caller was told.
     page.locator(".facts").get_by_text("Acknowledged").wait_for()
 
     open_action(page, "Resolve")
     page.locator("#form-resolve").get_by_label("Outcome", exact=True).fill("Moved to next Tuesday")
-    page.locator("#form-resolve").get_by_label("The patient has been told").check()
+    page.locator("#form-resolve").get_by_label("I am telling the patient the next step now").check()
     page.locator("#form-resolve").get_by_role("button", name="Resolve").click()
     refusal = page.locator("details.failed .error")
     refusal.wait_for()
@@ -98,7 +98,7 @@ def test_front_desk_logs_a_call_and_closes_the_loop(
 
     open_action(page, "Resolve")
     page.locator("#form-resolve").get_by_label("Outcome", exact=True).fill("Moved to next Tuesday")
-    page.locator("#form-resolve").get_by_label("The patient has been told").check()
+    page.locator("#form-resolve").get_by_label("I am telling the patient the next step now").check()
     page.locator("#form-resolve").get_by_role("button", name="Resolve").click()
     page.locator(".facts").get_by_text("Resolved").wait_for()
 

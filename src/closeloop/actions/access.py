@@ -9,7 +9,8 @@ on is ``ActionForbidden`` (a 403 that says why). The rules:
 * a clinical item (``SupportItem.is_clinical``) is clinical staff's: others see its routing
   summary and the emergency script, and take no action on it;
 * deciding the outcome (resolving) follows ``permissions.may_not_decide``: clinical items by
-  clinical staff, complaints by supervisors.
+  clinical staff, complaints by supervisors;
+* accepting a handoff is for the person it was handed to.
 """
 
 from __future__ import annotations
@@ -46,10 +47,13 @@ def refusal(user: Any, item: SupportItem, action: str) -> str:
         return "Your role does not work the queue."
     if not sees_clinical_details(user, item):
         return "Routed to clinical staff: only clinical staff see and work this item."
-    if action != VIEW_DETAILS and ACTIONS[action].decides:
-        refused = may_not_decide(user, item)
-        if refused:
-            return refused[1]
+    if action == VIEW_DETAILS:
+        return ""
+    spec = ACTIONS[action]
+    if spec.decides and (refused := may_not_decide(user, item)):
+        return refused[1]
+    if spec.owner_only and item.owner_id != getattr(user, "pk", None):
+        return "Only the person this item was handed to can do that."
     return ""
 
 

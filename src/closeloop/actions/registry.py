@@ -18,11 +18,19 @@ from django.db import transaction
 from closeloop.actions.inputs import Input, Kind
 from closeloop.core.types import User
 from closeloop.messaging import reviews
-from closeloop.messaging.models import ConsentChannel, MessagePurpose
+from closeloop.messaging.models import ConsentChannel, MessagePurpose, StaffPurpose
 from closeloop.messaging.services import message_send
 from closeloop.practices.choices import Team, Urgency
 from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, ContactOutcome, Direction, SupportItem, WaitingOn
+from closeloop.queue.models import (
+    AttemptResult,
+    Channel,
+    ContactResult,
+    Direction,
+    ReceiptHow,
+    SupportItem,
+    WaitingOn,
+)
 
 #: Not an action: reading a clinical item's details needs the same access as working it.
 VIEW_DETAILS = "view_details"
@@ -48,6 +56,8 @@ class Action:
     inputs: tuple[Input, ...] = ()
     #: Decides the item's outcome: clinical items by clinical staff, complaints by supervisors.
     decides: bool = False
+    #: Only the item's owner may take it (accepting a handoff made to them).
+    owner_only: bool = False
     help: str = ""
 
     @property
@@ -80,6 +90,9 @@ def _resolve(item: SupportItem, actor: User, data: dict[str, Any]) -> Outcome:
 
 
 def _message(item: SupportItem, actor: User, data: dict[str, Any]) -> Outcome:
+    if data["purpose"] == MessagePurpose.REVIEW_REQUEST:
+        # The same guardrails as "Ask for a review", and the decision recorded either way.
+        return _review(item, actor, {})
     message = message_send(item=item, actor=actor, **data)
     item.refresh_from_db()
     return Outcome(item, {"message_id": message.pk, "message_state": message.state})
@@ -98,11 +111,33 @@ def _merge(item: SupportItem, actor: User, data: dict[str, Any]) -> Outcome:
 
 TEXT = Kind.TEXT
 _REASON = Input("reason", TEXT, "Reason")
+#: The promise a contact renews: asked whenever the patient hears from us and the item stays
+#: open (suggested on the page from the category's update interval and business hours).
+_NEXT_UPDATE = Input(
+    "next_update_at",
+    Kind.INSTANT,
+    "Patient hears from us next by",
+    required=False,
+    help="Required while the item stays open: the contact renews the promise.",
+)
+
+
+def _choice(name: str, label: str, choices: Any, initial: Any = None) -> Input:
+    return Input(name, Kind.CHOICE, label, choices=choices, initial=initial)
+
 
 ACTIONS: dict[str, Action] = {
     action.name: action
     for action in [
-        Action("acknowledge", "Confirm receipt", _plain(lifecycle.item_acknowledge)),
+        Action(
+            "acknowledge",
+            "Confirm receipt",
+            _plain(lifecycle.item_acknowledge),
+            inputs=(
+                _choice("how", "How the patient was told", ReceiptHow, ReceiptHow.CALL),
+                Input("next_update_at", Kind.INSTANT, "Patient hears from us next by"),
+            ),
+        ),
         Action(
             "note",
             "Add note",
@@ -114,25 +149,27 @@ ACTIONS: dict[str, Action] = {
             "Log contact",
             _plain(lifecycle.item_log_contact),
             inputs=(
-                Input(
-                    "direction",
-                    Kind.CHOICE,
-                    "Direction",
-                    choices=Direction,
-                    initial=Direction.OUTBOUND,
-                ),
-                Input("channel", Kind.CHOICE, "Channel", choices=Channel, initial=Channel.PHONE),
-                Input(
-                    "outcome",
-                    Kind.CHOICE,
-                    "Result",
-                    choices=ContactOutcome,
-                    initial=ContactOutcome.REACHED,
-                ),
+                _choice("direction", "Direction", Direction, Direction.OUTBOUND),
+                _choice("channel", "Channel", Channel, Channel.PHONE),
+                _choice("outcome", "Result", ContactResult, ContactResult.REACHED),
                 Input("note", TEXT, "Note", required=False),
                 Input("gave_next_step", Kind.FLAG, "I gave the patient the next step"),
+                _NEXT_UPDATE,
             ),
-        ),  # fmt: skip
+            help="A call, visit or voicemail in which the patient heard from us.",
+        ),
+        Action(
+            "attempt",
+            "Log a call attempt",
+            _plain(lifecycle.item_log_attempt),
+            inputs=(
+                _choice("channel", "Channel", Channel, Channel.PHONE),
+                _choice("outcome", "Result", AttemptResult, AttemptResult.NO_ANSWER),
+                Input("note", TEXT, "Note", required=False),
+            ),
+            help="A call that did not reach the patient: the promise stands, and the "
+            "practice's callback policy sets when the next attempt is due.",
+        ),
         Action(
             "update_window",
             "Save plan and update time",
@@ -145,10 +182,10 @@ ACTIONS: dict[str, Action] = {
         ),
         Action(
             "assign",
-            "Route",
+            "Route or hand off",
             _plain(lifecycle.item_assign),
             inputs=(
-                Input("team", Kind.CHOICE, "Team", choices=Team),
+                _choice("team", "Team", Team),
                 Input(
                     "owner",
                     Kind.STAFF,
@@ -156,14 +193,19 @@ ACTIONS: dict[str, Action] = {
                     required=False,
                     empty_label="Unassigned (team queue)",
                 ),
+                Input("reason", TEXT, "Handoff note", required=False),
             ),
-        ),
+            help="Handing it to a colleague moves it to them with the patient's promise; they "
+            "accept it within the category's target or it escalates. It stays open until they "
+            "give the patient the next step.",
+        ),  # fmt: skip
+        Action("accept", "Accept the handoff", _plain(lifecycle.item_accept), owner_only=True),
         Action("start", "Start work", _plain(lifecycle.item_start)),
         Action(
             "wait",
             "Mark waiting",
             _plain(lifecycle.item_wait),
-            inputs=(Input("waiting_on", Kind.CHOICE, "Waiting on", choices=WaitingOn),),
+            inputs=(_choice("waiting_on", "Waiting on", WaitingOn),),
         ),
         Action("escalate", "Escalate", _plain(lifecycle.item_escalate), inputs=(_REASON,)),
         Action(
@@ -176,38 +218,27 @@ ACTIONS: dict[str, Action] = {
                 Input(
                     "told_patient",
                     Kind.FLAG,
-                    "The patient has been told the next step (logs the contact)",
-                ),
-                Input(
-                    "handed_off_to",
-                    Kind.STAFF,
-                    "Or hand off to",
-                    required=False,
-                    empty_label="— no handoff —",
+                    "I am telling the patient the next step now (logs the contact)",
                 ),
                 Input("patient_confirmed", Kind.FLAG, "The patient confirmed the outcome"),
+                Input(
+                    "recovery_action",
+                    TEXT,
+                    "Recovery action (complaints)",
+                    required=False,
+                    help="What we did to make it right: a complaint needs it, and a "
+                    "supervisor's logged callback.",
+                ),
             ),
-        ),
+        ),  # fmt: skip
         Action("close", "Close", _plain(lifecycle.item_close)),
         Action(
             "message",
             "Send a message",
             _message,
             inputs=(
-                Input(
-                    "channel",
-                    Kind.CHOICE,
-                    "Channel",
-                    choices=ConsentChannel,
-                    initial=ConsentChannel.SMS,
-                ),
-                Input(
-                    "purpose",
-                    Kind.CHOICE,
-                    "Purpose",
-                    choices=MessagePurpose,
-                    initial=MessagePurpose.PENDING_UPDATE,
-                ),
+                _choice("channel", "Channel", ConsentChannel, ConsentChannel.SMS),
+                _choice("purpose", "Purpose", StaffPurpose, StaffPurpose.PENDING_UPDATE),
                 Input(
                     "subject",
                     TEXT,
@@ -223,9 +254,10 @@ ACTIONS: dict[str, Action] = {
                     "Body",
                     required=False,
                     rows=3,
-                    help="Leave empty to send the template for this purpose in the "
-                    "patient's language.",
+                    help="Leave empty to send the template for this purpose in the patient's "
+                    "language.",
                 ),
+                _NEXT_UPDATE,
             ),
         ),  # fmt: skip
         Action("review", "Ask for a review", _review),
@@ -235,7 +267,7 @@ ACTIONS: dict[str, Action] = {
             _plain(lifecycle.item_categorize),
             inputs=(
                 Input("category", Kind.CATEGORY, "Category"),
-                Input("urgency", Kind.CHOICE, "Urgency", choices=Urgency),
+                _choice("urgency", "Urgency", Urgency),
                 Input("language", Kind.LANGUAGE, "Language"),
             ),
         ),
@@ -258,6 +290,20 @@ ACTIONS: dict[str, Action] = {
             inputs=(Input("into", Kind.ITEM, "The same need as"),),
             help="This item closes as merged; its timeline joins the other item's.",
         ),
-        Action("reopen", "Reopen", _plain(lifecycle.item_reopen), inputs=(_REASON,)),
+        Action(
+            "reopen",
+            "Reopen",
+            _plain(lifecycle.item_reopen),
+            inputs=(
+                _REASON,
+                Input(
+                    "next_update_at",
+                    Kind.INSTANT,
+                    "Patient hears from us by",
+                    required=False,
+                    help="Empty: within the category's first-response target.",
+                ),
+            ),
+        ),  # fmt: skip
     ]
 }

@@ -45,7 +45,9 @@ def _field(spec: Input) -> tuple[Any, Any]:
     if spec.kind == Kind.CHOICE:
         return spec.choices, Field(..., description=about)
     if spec.kind == Kind.INSTANT:
-        return s.Instant, Field(..., description=about)
+        if spec.required:
+            return s.Instant, Field(..., description=about)
+        return s.Instant | None, Field(None, description=about)
     if spec.kind == Kind.LANGUAGE:
         return str, Field(..., pattern=r"^[a-z]{2,3}$", description=about)
     if spec.kind == Kind.CATEGORY:

@@ -22,7 +22,7 @@ from closeloop.api.actions import build_router
 from closeloop.api.auth import TokenAuth
 from closeloop.api.models import IdempotencyRecord
 from closeloop.api.serialize import api_user, item_or_404, item_out, patient_out, practice_or_404
-from closeloop.intake.services import file_item
+from closeloop.intake.services import Filed, file_item
 from closeloop.lib.ids import MAX_ID, parse_id
 from closeloop.metrics.definitions import report
 from closeloop.metrics.scope import ScopeError, scope_from
@@ -289,8 +289,10 @@ def _request_digest(payload: s.ItemIn) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _create_item(request: HttpRequest, payload: s.ItemIn) -> SupportItem:
-    """File through the one intake service, as every other door does."""
+def _create_item(request: HttpRequest, payload: s.ItemIn) -> Filed:
+    """File through the one intake service, as every other door does: with a patient, a
+    contact about their open item (same category, else any updated lately) joins it unless
+    ``new_item``; a live call with ``next_update_at`` is acknowledged at the time of the call."""
     practice = practice_or_404(request, payload.practice)
     category = None
     if payload.category is not None:
@@ -306,7 +308,7 @@ def _create_item(request: HttpRequest, payload: s.ItemIn) -> SupportItem:
         patient = Patient.objects.for_practice(practice).filter(pk=payload.patient_id).first()
         if patient is None:
             raise LifecycleError("bad_patient", "No such patient at this practice.")
-    filed = file_item(
+    return file_item(
         practice=practice,
         actor=api_user(request),
         channel=payload.channel,
@@ -320,37 +322,52 @@ def _create_item(request: HttpRequest, payload: s.ItemIn) -> SupportItem:
         urgency=payload.urgency,
         language=payload.language,
         contact_at=payload.contact_at,
+        find_repeat=not payload.new_item,
+        next_update_at=payload.next_update_at,
     )
-    return filed.item
 
 
-@api.post("/items", response={200: s.ItemOut, 201: s.ItemOut, **ERRORS}, tags=["items"])
+def _filed_out(request: HttpRequest, item_id: int, joined: bool) -> dict[str, Any]:
+    return {
+        **item_out(item_or_404(request, item_id), request.user),
+        "repeat_of": item_id if joined else None,
+    }
+
+
+@api.post("/items", response={200: s.FiledOut, 201: s.FiledOut, **ERRORS}, tags=["items"])
 def create_item(request: HttpRequest, payload: s.ItemIn) -> Any:
-    """File an item. With an ``Idempotency-Key`` header, a retry returns the same item (200);
-    the same key with a different body is a 409."""
+    """File an item — or, for a patient with an open item about the same thing, add the contact
+    to it (200, ``repeat_of`` names it; send ``"new_item": true`` to file a new one anyway).
+    With an ``Idempotency-Key`` header, a retry returns the same answer; the same key with a
+    different body is a 409."""
     user: Any = request.user
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 200:
         raise HttpError(400, "Idempotency-Key is longer than 200 characters.")
     if not key:
         with transaction.atomic():
-            return Status(201, item_out(_create_item(request, payload), request.user))
+            filed = _create_item(request, payload)
+        return Status(
+            201 if filed.created else 200, _filed_out(request, filed.item.pk, filed.repeat)
+        )
     digest = _request_digest(payload)
     previous = IdempotencyRecord.objects.filter(user=user, key=key).select_related("item").first()
     if previous is None:
         try:
             with transaction.atomic():
-                item = _create_item(request, payload)
+                filed = _create_item(request, payload)
                 IdempotencyRecord.objects.create(
-                    user=user, key=key, request_digest=digest, item=item
-                )
-            return Status(201, item_out(item_or_404(request, item.pk), request.user))
+                    user=user, key=key, request_digest=digest, item=filed.item,
+                    joined=filed.repeat,
+                )  # fmt: skip
+            status = 201 if filed.created else 200
+            return Status(status, _filed_out(request, filed.item.pk, filed.repeat))
         except IntegrityError:
             # The same key raced us and won: answer as for a retry.
             previous = IdempotencyRecord.objects.select_related("item").get(user=user, key=key)
     if previous.request_digest != digest:
         raise HttpError(409, "This Idempotency-Key was used with a different request body.")
-    return Status(200, item_out(item_or_404(request, previous.item_id), request.user))
+    return Status(200, _filed_out(request, previous.item_id, previous.joined))
 
 
 @api.get("/items/{item_id}", response={200: s.ItemOut, **ERRORS}, tags=["items"])

@@ -89,6 +89,8 @@ class IdempotencyRecord(models.Model):
     item = models.ForeignKey(
         "support_queue.SupportItem", on_delete=models.PROTECT, related_name="+"
     )
+    #: The request joined an existing item (a repeat contact) rather than filing one.
+    joined = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

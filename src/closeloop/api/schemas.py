@@ -113,6 +113,16 @@ class ItemIn(Schema):
     urgency: UrgencyCode | None = None
     language: str | None = Field(None, pattern=r"^[a-z]{2,3}$")
     contact_at: Instant | None = None
+    new_item: bool = Field(
+        False,
+        description="File a new item even when the patient has an open item about the same "
+        "thing (otherwise the contact joins it as a repeat contact)",
+    )
+    next_update_at: Instant | None = Field(
+        None,
+        description="A live call (phone, in person): when the caller was told they hear from us "
+        "next; the item is then acknowledged at the time of the call",
+    )
 
 
 class ItemOut(Schema):
@@ -147,8 +157,19 @@ class ItemOut(Schema):
     escalation_reason: str
     repeat_contact_count: int
     red_flag: bool
+    acknowledged_how: str
+    callback_attempts: int
+    next_attempt_due_at: datetime | None
+    handoff_due_at: datetime | None
+    merged_into_id: int | None
     created_at: datetime
     updated_at: datetime
+
+
+class FiledOut(ItemOut):
+    """A new item (201), or the item the contact joined (200, ``repeat_of``)."""
+
+    repeat_of: int | None = None
 
 
 class ItemPage(Schema):

@@ -28,7 +28,16 @@ from closeloop.practices.choices import Role, Skill, Team
 from closeloop.practices.models import Category, Holiday, Organization, Practice
 from closeloop.practices.services import practice_create, staff_create
 from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, ContactOutcome, Direction, SupportItem, WaitingOn
+from closeloop.queue.deadlines import item_claim_deadline
+from closeloop.queue.models import (
+    Channel,
+    ContactOutcome,
+    Direction,
+    ReceiptHow,
+    Status,
+    SupportItem,
+    WaitingOn,
+)
 
 DEMO_PASSWORD = "closeloop-demo"  # noqa: S105  (published on purpose: demo data only)
 ORG_SLUG = "demo"
@@ -282,10 +291,47 @@ def _contact_time(rng: random.Random, now: datetime, weeks: int, tz: Any) -> dat
 
 
 def _text_closure(item: SupportItem, owner: Any) -> SupportItem:
+    """The loop closed by text: the closure template states the next step staff recorded."""
     message = message_send(item=item, actor=owner, channel="sms", purpose="closure")
     deliver(message.pk)
     item.refresh_from_db()
     return item
+
+
+def _call(item: SupportItem, who: Any, **kw: Any) -> SupportItem:
+    return lifecycle.item_log_contact(
+        item=item, actor=who, direction=Direction.OUTBOUND, channel=Channel.PHONE, **kw
+    )
+
+
+class _History:
+    """One item walked through the lifecycle as far as its age allows, each step at the time
+    it happened (the clock stops at the present: the rest of the story has not happened)."""
+
+    def __init__(self, world: DemoWorld, item: SupportItem, clock: _Timeline, rng: random.Random):
+        self.world, self.item, self.clock, self.rng = world, item, clock, rng
+        self.calendar = clock.calendar
+        self.interval = item.category.update_interval
+
+    def step(self, low: int, high: int, action: Callable[[], SupportItem]) -> bool:
+        if not self.clock.after(low, high):
+            return False
+        self.item = self.clock.run(action)
+        return True
+
+    def promise(self, multiple: float = 1.0) -> datetime:
+        """The update time a person would promise now: the category's interval, in business
+        time from this moment (what the page suggests)."""
+        return self.calendar.suggest_update_time(self.clock.at, self.interval * multiple)
+
+    def sweep_until(self, moment: datetime) -> None:
+        """What the worker's sweep recorded before ``moment``: a promise that passed."""
+        item = self.item
+        if item.promised_update_at and item.promised_update_at < moment:
+            passed = item.promised_update_at + timedelta(minutes=1)
+            with time_machine.travel(passed, tick=False):
+                item_claim_deadline(item_id=item.pk, kind="promise_due", now=passed)
+            item.refresh_from_db()
 
 
 def create_item_history(
@@ -296,7 +342,10 @@ def create_item_history(
     now: datetime,
     weeks: int,
 ) -> SupportItem:
-    """One item, walked through the lifecycle as far as its age allows."""
+    """One item: received, acknowledged (on the call, or later with a promise), owned (taken,
+    or handed off and accepted), planned, worked with renewed promises, attempts that did not
+    reach the patient, repeat calls and broken promises, then closed with the next step given
+    — and now and then reopened when the patient called back about the same thing."""
     staff = world.staff
     patient = rng.choice(patients) if rng.random() < 0.93 else None
     practice = patient.practice if patient else rng.choice(world.practices)
@@ -327,90 +376,140 @@ def create_item_history(
             contact_at=clock.at,
         )
     )
+    story = _History(world, item, clock, rng)
     owner = _owner_for(world, category, practice, language, rng)
-    # On a live call the person who answered confirms receipt within a minute or two;
-    # messages and voicemails wait for the owner.
+    how = ReceiptHow.CALL if live else rng.choice([ReceiptHow.CALL, ReceiptHow.TEXT])
     acknowledger = logger if live else owner
-    if not (clock.after(0, 2) if live else clock.after(5, 240)):
-        return item
-    item = clock.run(lambda: lifecycle.item_acknowledge(item=item, actor=acknowledger))
-    if not clock.after(1, 30):
-        return item
-    item = clock.run(
-        lambda: lifecycle.item_assign(
-            item=item, actor=owner, owner=owner, team=category.default_team
-        )
-    )
-    if rng.random() < 0.05:
-        item = clock.run(
-            lambda: lifecycle.item_escalate(
-                item=item, actor=owner, reason="Patient asked for a supervisor"
-            )
-        )
-    broken = rng.random() < 0.08
-    promise = calendar.suggest_update_time(clock.at, category.update_interval)
-    item = clock.run(
-        lambda: lifecycle.item_set_update_window(
-            item=item,
-            actor=owner,
-            checking=CHECKING[code],
-            next_step=NEXT_STEP[code],
-            update_at=promise,
-        )
-    )
-    if code == "referral_document_status" or rng.random() < 0.15:
-        who = (
+    # On a live call the person who answered confirms receipt at once and says when the
+    # patient hears back; messages and voicemails wait for the owner.
+    if not story.step(
+        0 if live else 5,
+        2 if live else 240,
+        lambda: lifecycle.item_acknowledge(
+            item=story.item, actor=acknowledger, how=how, next_update_at=story.promise()
+        ),
+    ):
+        return story.item
+    handoff = live and acknowledger != owner and rng.random() < 0.6
+    if handoff:
+        # The front desk routes it to the colleague who owns this kind of work; they accept.
+        team = lifecycle.route_team(story.item)
+        if not story.step(0, 2, lambda: lifecycle.item_assign(
+            item=story.item, actor=acknowledger, owner=owner, team=team,
+            reason="Handed to the right colleague with the patient's question.",
+        )):  # fmt: skip
+            return story.item
+        if not story.step(5, 50, lambda: lifecycle.item_accept(item=story.item, actor=owner)):
+            return story.item
+    elif not story.step(1, 30, lambda: lifecycle.item_assign(
+        item=story.item, actor=owner, owner=owner, team=lifecycle.route_team(story.item)
+    )):  # fmt: skip
+        return story.item
+    if rng.random() < 0.05 and not story.step(
+        0, 5, lambda: lifecycle.item_escalate(
+            item=story.item, actor=owner, reason="Patient asked for a supervisor"
+        ),
+    ):  # fmt: skip
+        return story.item
+    if not story.step(0, 10, lambda: lifecycle.item_set_update_window(
+        item=story.item, actor=owner, checking=CHECKING[code], next_step=NEXT_STEP[code],
+        update_at=story.promise(),
+    )):  # fmt: skip
+        return story.item
+    waits = code == "referral_document_status" or rng.random() < 0.15
+    if waits:
+        on = (
             WaitingOn.OTHER_OFFICE
             if code == "referral_document_status"
             else rng.choice(WaitingOn.values)
         )
-        item = clock.run(lambda: lifecycle.item_wait(item=item, actor=owner, waiting_on=who))
+        work = lambda: lifecycle.item_wait(item=story.item, actor=owner, waiting_on=on)  # noqa: E731
     else:
-        item = clock.run(lambda: lifecycle.item_start(item=item, actor=owner))
-    interval = category.update_interval_minutes
-    # Most follow-ups come before the promised time; some promises pass with nobody calling
-    # (broken promises), and the owner catches up late.
-    if broken and now - clock.at < timedelta(days=7):
-        return item  # a recent broken promise, still waiting to be recovered
-    if rng.random() < 0.07:
-        # The patient calls again before hearing back: a repeat contact on the open item.
-        if not clock.after(30, max(60, interval - 20)):
-            return item
-        item = clock.run(
-            lambda: lifecycle.item_record_repeat_contact(
-                item=item, actor=logger, channel=Channel.PHONE, text="Called again for news."
-            )
+        work = lambda: lifecycle.item_start(item=story.item, actor=owner)  # noqa: E731
+    if not story.step(0, 5, work):
+        return story.item
+    if not _follow_up(story, owner, now, patient):
+        return story.item
+    return _close_loop(story, owner, code, patient)
+
+
+def _follow_up(story: _History, owner: Any, now: datetime, patient: Patient | None) -> bool:
+    """The middle of the story: pending updates that renew the promise (a referral waits on
+    another office for weeks), calls that do not reach the patient, a repeat call, and now and
+    then a promise that passes with nobody calling. False when the story reaches the present."""
+    rng, interval = story.rng, int(story.interval.total_seconds() // 60)
+    broken = rng.random() < 0.08
+    if broken and now - story.clock.at < timedelta(days=7):
+        return False  # a recent broken promise, still waiting to be recovered
+    renewals = rng.randint(1, 3) if story.item.status == Status.WAITING else int(rng.random() < 0.2)
+    for _ in range(renewals):
+        if not story.step(max(20, interval // 2), max(30, interval - 10), lambda: _call(
+            story.item, owner, outcome=ContactOutcome.REACHED,
+            note="Still waiting; told the patient when we call next.",
+            next_update_at=story.promise(),
+        )):  # fmt: skip
+            return False
+    if rng.random() < 0.12:
+        for _ in range(rng.randint(1, 3)):
+            if not story.step(10, 90, lambda: lifecycle.item_log_attempt(
+                item=story.item, actor=owner, channel=Channel.PHONE,
+                outcome=rng.choice([ContactOutcome.NO_ANSWER, ContactOutcome.VOICEMAIL_NO_DETAILS]),
+            )):  # fmt: skip
+                return False
+    if rng.random() < 0.07 and not story.step(30, max(60, interval - 20), lambda: (
+        lifecycle.item_record_repeat_contact(
+            item=story.item, actor=story.world.staff["maria"], channel=Channel.PHONE,
+            text="Called again for news.",
         )
+    )):  # fmt: skip
+        return False
     low, high = (interval + 30, interval + 600) if broken else (20, max(30, interval - 10))
-    if not clock.after(low, high):
-        return item
-    if broken and item.promised_update_at and item.promised_update_at < clock.at:
-        # What the worker's sweep recorded back then: the promise passed without contact.
-        passed = item.promised_update_at + timedelta(minutes=1)
-        with time_machine.travel(passed, tick=False):
-            lifecycle.item_claim_deadline(item_id=item.pk, kind="promise_due", now=passed)
-        item.refresh_from_db()
-    if patient is not None and patient.phone and rng.random() < 0.3:
-        # Some loops close by text: the closure template, sent (console backend) at that time.
-        item = clock.run(lambda: _text_closure(item, owner))
+    if not story.clock.after(low, high):
+        return False
+    if broken:
+        story.sweep_until(story.clock.at)
+    return True
+
+
+def _close_loop(story: _History, owner: Any, code: str, patient: Patient | None) -> SupportItem:
+    """The patient gets the next step (by phone, or the closure text), then it is resolved —
+    a complaint with the supervisor's callback and recovery action — and later closed or,
+    now and then, reopened by the patient calling back about the same thing."""
+    rng = story.rng
+    if patient is not None and patient.phone and rng.random() < 0.3 and code != "complaint_review":
+        story.item = story.clock.run(lambda: _text_closure(story.item, owner))
     else:
-        item = clock.run(
-            lambda: lifecycle.item_log_contact(
-                item=item,
-                actor=owner,
-                direction=Direction.OUTBOUND,
-                channel=Channel.PHONE,
-                outcome=ContactOutcome.REACHED,
-                note="Explained the next step; patient agreed.",
-                gave_next_step=True,
-            )
-        )
-    if not clock.after(1, 20):
-        return item
-    item = clock.run(lambda: lifecycle.item_resolve(item=item, actor=owner, outcome=OUTCOMES[code]))
-    if rng.random() < 0.6 and clock.after(60, 960):
-        item = clock.run(lambda: lifecycle.item_close(item=item, actor=owner))
-    return item
+        story.item = story.clock.run(lambda: _call(
+            story.item, owner, outcome=ContactOutcome.REACHED, gave_next_step=True,
+            note="Explained the next step; patient agreed.", resolving=True,
+        ))  # fmt: skip
+    recovery = "Apologised, explained what went wrong, rebooked at a time that suits them."
+    if not story.step(1, 20, lambda: lifecycle.item_resolve(
+        item=story.item, actor=owner, outcome=OUTCOMES[code],
+        patient_confirmed=rng.random() < 0.5,
+        recovery_action=recovery if code == "complaint_review" else "",
+    )):  # fmt: skip
+        return story.item
+    if rng.random() < 0.04:
+        # The patient calls back about the same thing: the loop was not closed after all.
+        if not story.step(120, 2400, lambda: lifecycle.item_reopen(
+            item=story.item, actor=story.world.staff["maria"],
+            reason="The patient called again about the same request.",
+        )):  # fmt: skip
+            return story.item
+        if not story.step(10, 120, lambda: _call(
+            story.item, owner, outcome=ContactOutcome.REACHED, gave_next_step=True,
+            note="Sorted it out on the phone.", resolving=True,
+        )):  # fmt: skip
+            return story.item
+        if not story.step(1, 10, lambda: lifecycle.item_resolve(
+            item=story.item, actor=owner, outcome=OUTCOMES[code],
+            recovery_action=recovery if code == "complaint_review" else "",
+        )):  # fmt: skip
+            return story.item
+    if rng.random() < 0.6:
+        story.step(60, 960, lambda: lifecycle.item_close(item=story.item, actor=owner))
+    return story.item
 
 
 def seed(

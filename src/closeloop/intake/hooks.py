@@ -26,8 +26,9 @@ from twilio.request_validator import RequestValidator
 from closeloop.intake.models import InboundKind
 from closeloop.intake.services import (
     clean_phone,
+    identify,
     intake_receive,
-    open_item_for_repeat,
+    item_to_join,
     record_inbound,
     summary_from,
 )
@@ -174,7 +175,8 @@ def _record_sms_consent(
             opted_in=opted_in,
             source="inbound_sms",
         )
-        item = open_item_for_repeat(practice, patient=None, phone=phone)
+        patient, _ = identify(practice, phone=phone)
+        item = item_to_join(practice, patient=patient, phone=phone)
         if item is not None:
             what = "opted back in to" if opted_in else "opted out of"
             item = lifecycle.item_add_note(
@@ -263,5 +265,5 @@ def twilio_status(request: HttpRequest, slug: str) -> HttpResponse:
     status = request.POST.get("MessageStatus", "").strip()
     if not sid or not status:
         return _error(400, "missing_field", "MessageSid and MessageStatus are required.")
-    record_status(sid, status, request.POST.get("ErrorCode", ""))
+    record_status(practice, sid, status, request.POST.get("ErrorCode", ""))
     return HttpResponse(status=204)

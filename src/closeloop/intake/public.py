@@ -10,7 +10,6 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_http_methods
 
 from closeloop.intake.models import InboundKind
@@ -19,6 +18,7 @@ from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.messaging.consent import consent_record
 from closeloop.messaging.models import ConsentChannel
 from closeloop.messaging.services import UNSUBSCRIBE_SALT
+from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Practice
 from closeloop.queue.models import Channel
 
@@ -156,11 +156,14 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
         phone=clean_phone(data["phone"]),
         email=data["email"].lower(),
         caller_name=data["name"],
+        birth_date=data["date_of_birth"],
         category_code="new_patient_intake" if is_new else None,
         language=language,
     )
-    due = result.item.first_response_due_at.astimezone(practice.calendar().tz)
-    when = date_format(due, "l, F j, g:i A") if language == "en" else due.strftime("%d/%m/%Y %H:%M")
+    # The page states the item's tracked deadline, in the practice's time and the form's
+    # language: the promise if one stands, else when the first response is due.
+    due = result.item.next_due_at or result.item.first_response_due_at
+    when = for_patient(practice, due, language)
     promise = TEXT[language]["next"].format(practice=practice.name, when=when)
     return render(request, "intake/contact_done.html", {**context, "next": promise})
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -21,11 +21,15 @@ from closeloop.appointments.models import Appointment
 from closeloop.core.types import Actor
 from closeloop.intake.models import InboundMessage
 from closeloop.lib.phones import PhoneError, normalize_phone
+from closeloop.lib.textnorm import normalize
+from closeloop.messaging.models import ConsentChannel, MessagePurpose
+from closeloop.messaging.services import MessageRefused, message_send
 from closeloop.patients.models import Patient
 from closeloop.practices.models import Category, Practice
 from closeloop.practices.selectors import staff_profile
 from closeloop.queue import lifecycle
-from closeloop.queue.models import SupportItem
+from closeloop.queue.changes import receipt_how
+from closeloop.queue.models import OPEN_STATUSES, Channel, SupportItem
 from closeloop.triage import services as triage
 
 REPEAT_WINDOW = timedelta(days=14)
@@ -58,30 +62,91 @@ def match_patients(practice: Practice, *, phone: str = "", email: str = "") -> l
     return list(Patient.objects.for_practice(practice).filter(who).order_by("id")[:10])
 
 
-def open_item_for_repeat(
+def name_matches(patient: Patient, given: str) -> bool:
+    """Whether the name a sender gave is this patient's. A phone number or an address is a
+    household's, not a person's: "Ramón Torres" writing from Ana Lopez's number is not Ana.
+    One word must be the first name; more must include the last name and the first name (or
+    its initial)."""
+    words = normalize(given).split()
+    if not words:
+        return True  # nothing to compare (a text or a voicemail gives no name)
+    first, last = normalize(patient.first_name).split(), normalize(patient.last_name).split()
+    if len(words) == 1:
+        return words[0] in first
+    initials = {word[0] for word in first}
+    return bool(set(words) & set(last)) and (
+        bool(set(words) & set(first)) or any(len(w) == 1 and w in initials for w in words)
+    )
+
+
+def identify(
+    practice: Practice,
+    *,
+    phone: str = "",
+    email: str = "",
+    name: str = "",
+    birth_date: date | None = None,
+) -> tuple[Patient | None, list[int]]:
+    """The patient a contact comes from, or None with the candidates staff must choose from
+    (several patients share the number, or the one who does has another name or birth date)."""
+    patients = match_patients(practice, phone=phone, email=email)
+    named = [
+        p
+        for p in patients
+        if name_matches(p, name)
+        and (birth_date is None or p.date_of_birth is None or p.date_of_birth == birth_date)
+    ]
+    if len(named) == 1:
+        return named[0], []
+    return None, [p.pk for p in patients]
+
+
+def item_to_join(
     practice: Practice,
     *,
     patient: Patient | None,
     phone: str = "",
     email: str = "",
     category: Category | None = None,
+    reopen_category: Category | None = None,
     now: datetime | None = None,
 ) -> SupportItem | None:
-    """The open item a new contact from this person belongs to, if there is one."""
+    """The item a new contact from this person belongs to: their open item (in the same
+    category when it is known; else any open item updated in the last 14 days), else one
+    resolved within the practice's reopen window in the same category (it reopens).
+
+    A known patient's items are theirs; a caller who is not identified joins only items of the
+    same unknown caller (never a patient's who happens to share the number)."""
+    now = now or timezone.now()
     if patient is not None:
         who = Q(patient=patient)
-    elif phone:
-        who = Q(callback_number=phone) | Q(patient__phone=phone) | Q(patient__alt_phone=phone)
-    elif email:
-        who = Q(patient__email__iexact=email) | Q(contact_email__iexact=email)
+    elif phone or email:
+        who = Q(patient__isnull=True) & (
+            (Q(callback_number=phone) if phone else Q(pk__in=[]))
+            | (Q(contact_email__iexact=email) if email else Q(pk__in=[]))
+        )
     else:
         return None
-    items = SupportItem.objects.for_practice(practice).open().filter(who)
+    items = SupportItem.objects.for_practice(practice).filter(who)
+    open_items = items.open()
     if category is not None:
-        items = items.filter(category=category)
+        open_items = open_items.filter(category=category)
     else:
-        items = items.filter(updated_at__gte=(now or timezone.now()) - REPEAT_WINDOW)
-    return items.order_by("-updated_at", "-id").first()
+        open_items = open_items.filter(updated_at__gte=now - REPEAT_WINDOW)
+    found = open_items.order_by("-updated_at", "-id").first()
+    reopen_in = category or reopen_category
+    if found is not None or reopen_in is None:
+        return found
+    return (
+        items.filter(
+            category=reopen_in,
+            resolved_at__gte=now - timedelta(days=practice.reopen_days),
+            merged_into__isnull=True,
+        )
+        .exclude(status__in=OPEN_STATUSES)
+        .order_by("-resolved_at", "-id")
+        .first()
+    )
 
 
 def record_inbound(
@@ -131,32 +196,38 @@ def file_item(
     find_repeat: bool = False,
     take_ownership: bool = False,
     appointment: Appointment | None = None,
+    next_update_at: datetime | None = None,
+    auto_acknowledge: bool = False,
 ) -> Filed:
     """Every door's way in: a contact becomes a new item, or joins the one it belongs to.
 
     Suggest (category, urgency, language, red flag) → the category (chosen, else suggested) →
-    the item it joins (``join``, else with ``find_repeat`` the patient's open item) or a new
-    item → the visit it is about → ownership (``take_ownership``: the person logging it, when
-    they are on its team) and routing → the clinical team's alert for a red flag. One urgency
-    rule (``triage.urgency_for``) for every door.
+    the item it joins (``join``; else with ``find_repeat`` the person's open item, or one
+    resolved within the reopen window in the same category, which reopens) or a new item →
+    the visit it is about → a live call (``next_update_at``: the patient on the line was told
+    when they hear from us next) acknowledged at the time of the call → ownership
+    (``take_ownership``: the person logging it, when they are on its team) and routing → the
+    clinical team's alert for a red flag → after hours (``auto_acknowledge``) the practice's
+    automatic acknowledgement. One urgency rule (``triage.urgency_for``) for every door.
     """
     suggestion = triage.suggest(summary, details, language=language)
+    suggested = triage.suggested_category(practice, suggestion)
     target = join
     if target is None and find_repeat:
-        target = open_item_for_repeat(
+        target = item_to_join(
             practice,
             patient=patient,
             phone=callback_number,
             email=contact_email,
             category=category,
+            reopen_category=None if suggested.code == triage.UNSORTED_CATEGORY else suggested,
         )
     if target is not None:
         return _join(target, actor=actor, channel=channel, text=details, inbound_id=inbound_id,
                      suggestion=suggestion)  # fmt: skip
-    chosen = category or triage.suggested_category(practice, suggestion)
     item = lifecycle.item_create(
         practice=practice,
-        category=chosen,
+        category=category or suggested,
         channel=channel,
         actor=actor,
         summary=summary[:300],
@@ -175,13 +246,62 @@ def file_item(
     )
     if appointment is not None:
         item = lifecycle.item_link_appointment(item=item, actor=actor, appointment=appointment)
+    if next_update_at is not None and channel in lifecycle.LIVE_CHANNELS:
+        item = lifecycle.item_acknowledge(
+            item=item,
+            actor=actor,
+            how=receipt_how(channel),
+            next_update_at=next_update_at,
+            at=item.first_contact_at,
+        )
     profile = staff_profile(actor)
     if take_ownership and profile is not None and profile.on_team(item.team):
         # Otherwise (not on its team, or a red flag for the clinical team) it is routed.
         item = lifecycle.item_assign(
             item=item, actor=actor, owner=actor, team=item.team, reason="logged the contact"
         )
-    return Filed(item=triage.after_intake(item, actor=actor), created=True, repeat=False)
+    item = triage.after_intake(item, actor=actor)
+    if auto_acknowledge:
+        item = acknowledge_after_hours(item)
+    return Filed(item=item, created=True, repeat=False)
+
+
+#: The channels whose senders get the automatic acknowledgement after hours, and how.
+AUTO_REPLY_CHANNEL: dict[str, str] = {
+    Channel.VOICEMAIL: ConsentChannel.SMS,
+    Channel.SMS: ConsentChannel.SMS,
+    Channel.EMAIL: ConsentChannel.EMAIL,
+}
+
+
+def acknowledge_after_hours(item: SupportItem) -> SupportItem:
+    """A voicemail, text or email received while the office is closed gets the practice's
+    "received" message in the patient's language (consent and quiet hours respected): it
+    confirms receipt and promises the first response, counted from the next opening."""
+    practice = item.practice
+    reply_by = AUTO_REPLY_CHANNEL.get(item.channel)
+    if (
+        reply_by is None
+        or item.red_flag
+        or not practice.auto_acknowledge
+        or practice.calendar().is_open(item.first_contact_at)
+    ):
+        return item
+    promise = item.first_response_due_at
+    if promise <= timezone.now():
+        return item
+    try:
+        message_send(
+            item=item,
+            actor=None,
+            channel=reply_by,
+            purpose=MessagePurpose.RECEIVED,
+            next_update_at=promise,
+        )
+    except MessageRefused:
+        return item  # no number or address, opted out, or no template: staff answer in hours
+    item.refresh_from_db()
+    return item
 
 
 def _join(
@@ -219,6 +339,7 @@ def intake_receive(
     phone: str = "",
     email: str = "",
     caller_name: str = "",
+    birth_date: date | None = None,
     category_code: str | None = None,
     language: str | None = None,
     reply_to: SupportItem | None = None,
@@ -228,7 +349,9 @@ def intake_receive(
     inbound, created = record_inbound(practice, kind, external_id, payload)
     if not created and inbound.item_id is not None:
         return IntakeResult(item=inbound.item, created=False, repeat=False, duplicate=True)  # type: ignore[arg-type]
-    patients = match_patients(practice, phone=phone, email=email)
+    patient, candidates = identify(
+        practice, phone=phone, email=email, name=caller_name, birth_date=birth_date
+    )
     category = None
     if category_code:
         category = (
@@ -240,8 +363,8 @@ def intake_receive(
         channel=channel,
         summary=summary,
         details=text,
-        patient=patients[0] if len(patients) == 1 else None,
-        patient_candidates=[p.pk for p in patients] if len(patients) > 1 else [],
+        patient=patient,
+        patient_candidates=candidates,
         caller_name=caller_name,
         callback_number=phone,
         contact_email=email,
@@ -250,6 +373,7 @@ def intake_receive(
         inbound_id=inbound.pk,
         join=reply_to,
         find_repeat=True,
+        auto_acknowledge=True,
     )
     inbound.item = filed.item
     inbound.save(update_fields=["item"])

@@ -4,9 +4,11 @@ numbers included); each change is kept, newest last."""
 
 from __future__ import annotations
 
+import string
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -43,21 +45,38 @@ class MessagePurpose(models.TextChoices):
     PENDING_UPDATE = "pending_update", "Pending update"
     CLOSURE = "closure", "Next step / closure"
     REVIEW_REQUEST = "review_request", "Review request"
+    CALLBACK_MISSED = "callback_missed", "We tried to reach you"
     FREE = "free", "Written by staff"
+
+
+class StaffPurpose(models.TextChoices):
+    """The purposes staff send by hand ("we tried to reach you" goes out by itself)."""
+
+    RECEIVED = MessagePurpose.RECEIVED.value, MessagePurpose.RECEIVED.label
+    CHECKING = MessagePurpose.CHECKING.value, MessagePurpose.CHECKING.label
+    PENDING_UPDATE = MessagePurpose.PENDING_UPDATE.value, MessagePurpose.PENDING_UPDATE.label
+    CLOSURE = MessagePurpose.CLOSURE.value, MessagePurpose.CLOSURE.label
+    REVIEW_REQUEST = MessagePurpose.REVIEW_REQUEST.value, MessagePurpose.REVIEW_REQUEST.label
+    FREE = MessagePurpose.FREE.value, MessagePurpose.FREE.label
 
 
 #: The facts a template may use. Anything else (the patient's words, what we check, the
 #: outcome) could be clinical, so templates naming it are refused.
 TEMPLATE_FIELDS = frozenset(
-    {"first_name", "practice", "update_time", "callback_number", "review_link"}
+    {"first_name", "practice", "update_time", "next_step", "callback_number", "review_link"}
 )
+#: Purposes whose text must carry a field: a closure states the next step; the others that
+#: promise an update state its time (the tracked promise).
+REQUIRED_FIELDS: dict[str, str] = {
+    "closure": "next_step",
+    "received": "update_time",
+    "checking": "update_time",
+    "pending_update": "update_time",
+    "review_request": "review_link",
+}
 
 
 def validate_template_fields(body: str) -> None:
-    import string
-
-    from django.core.exceptions import ValidationError
-
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(body) if name is not None}
     except ValueError as exc:
@@ -92,6 +111,12 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} ({self.language})"
+
+    def clean(self) -> None:
+        required = REQUIRED_FIELDS.get(self.purpose)
+        if required and "{" + required + "}" not in self.body:
+            what = self.get_purpose_display().lower()
+            raise ValidationError({"body": f"A {what} message must state {{{required}}}."})
 
 
 class MessageState(models.TextChoices):
@@ -129,6 +154,14 @@ class OutboundMessage(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    #: The update time the message quoted (it became the item's promise), and the promise it
+    #: replaced: a message that is not delivered keeps no promise.
+    promised_update_at = models.DateTimeField(null=True, blank=True)
+    promise_before = models.DateTimeField(null=True, blank=True)
+    #: The message was the item's first response (an undelivered one is not).
+    first_response = models.BooleanField(default=False)
+    #: When the failure was recorded on the item (once).
+    failure_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["state", "send_after"], name="message_due_idx")]

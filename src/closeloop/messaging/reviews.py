@@ -1,6 +1,8 @@
-"""Review requests with guardrails: only after a resolution the patient confirmed, never with a
-complaint open or after a clinical item, at most once per patient per interval, never to an
-opted-out channel, and with no health information (the template names the practice and link)."""
+"""Review requests with guardrails: the one function that decides every review request,
+whichever screen or API asks (``message_send`` refuses the purpose otherwise). Only after a
+resolution the patient confirmed, never with a complaint open or after a clinical item, at
+most once per patient per interval, never to an opted-out channel, and with no health
+information (the template names the practice and link)."""
 
 from __future__ import annotations
 
@@ -48,7 +50,11 @@ def review_request(*, item: SupportItem, actor: Actor) -> ReviewRequest:
     message = None
     if decision == ReviewDecision.SENT:
         message = message_send(
-            item=item, actor=actor, channel=channel, purpose=MessagePurpose.REVIEW_REQUEST
+            item=item,
+            actor=actor,
+            channel=channel,
+            purpose=MessagePurpose.REVIEW_REQUEST,
+            review_decided=True,
         )
     return ReviewRequest.objects.create(
         practice=item.practice, item=item, patient=item.patient, decision=decision, message=message

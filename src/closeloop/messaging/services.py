@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import string
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -13,7 +14,6 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django_tasks import task
 
 from closeloop.core import claims
@@ -31,6 +31,7 @@ from closeloop.messaging.models import (
     OutboundMessage,
 )
 from closeloop.messaging.templates_default import DEFAULT_TEMPLATES
+from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Practice
 from closeloop.queue import lifecycle
 from closeloop.queue.models import SupportItem, Urgency
@@ -73,7 +74,8 @@ def template_for(item: SupportItem, purpose: str) -> MessageTemplate | None:
 
 
 def facts(item: SupportItem, update_time: datetime | None = None) -> dict[str, str]:
-    zone = item.practice.calendar().tz
+    """What a template may say about an item. Every time is the tracked promise (or the time
+    being promised), in the practice's time zone and the patient's language."""
     when = update_time or item.promised_update_at
     first = (
         item.patient.first_name
@@ -83,18 +85,44 @@ def facts(item: SupportItem, update_time: datetime | None = None) -> dict[str, s
     return {
         "first_name": first,
         "practice": item.practice.name,
-        "update_time": date_format(when.astimezone(zone), "l g:i A") if when else "",
+        "update_time": for_patient(item.practice, when, item.language) if when else "",
+        "next_step": item.next_step.strip().rstrip("."),
         "callback_number": display_phone(item.practice.phone) or item.practice.phone,
         "review_link": item.practice.review_link,
     }
 
 
-def render(item: SupportItem, purpose: str) -> tuple[str, str]:
+#: What staff must give before a template that states a fact can be sent ("" : may be blank).
+MISSING_FACT = {
+    "update_time": "when the patient hears from us next",
+    "next_step": "the next step (save the plan first)",
+    "callback_number": "the practice's phone number (Configuration)",
+    "review_link": "the practice's review link (Configuration)",
+    "practice": "the practice's name",
+    "first_name": "",
+}
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def render(item: SupportItem, purpose: str, update_time: datetime | None = None) -> tuple[str, str]:
+    """The practice's template for ``purpose``, filled in. Refused when a fact it states is
+    missing, so no "will update you by ." ever goes out."""
     template = template_for(item, purpose)
     if template is None:
         raise MessageRefused("no_template", f"No {purpose} template for this practice.")
-    values = facts(item)
-    return template.subject.format_map(values), template.body.format_map(values)
+    values = facts(item, update_time)
+    for name in sorted(_fields(template.subject) | _fields(template.body)):
+        if not values.get(name) and MISSING_FACT.get(name, name):
+            raise MessageRefused(
+                "missing_fact", f"This message needs {MISSING_FACT.get(name, name)}."
+            )
+    subject = template.subject.format_map(values)
+    # A greeting without a first name ("Hi , …") reads "Hi, …".
+    body = template.body.format_map(values).replace(" ,", ",")
+    return subject, body
 
 
 def address_for(item: SupportItem, channel: str) -> str:
@@ -126,6 +154,14 @@ def quiet_until(practice: Practice, now: datetime) -> datetime | None:
     return release
 
 
+#: Purposes whose text states the update time: the time is the item's new promise.
+QUOTES_UPDATE_TIME = frozenset(
+    {MessagePurpose.RECEIVED, MessagePurpose.CHECKING, MessagePurpose.PENDING_UPDATE}
+)
+#: Purposes that are not a contact with the patient ("please call us" keeps no promise).
+NOT_A_CONTACT = frozenset({MessagePurpose.CALLBACK_MISSED})
+
+
 @transaction.atomic
 def message_send(
     *,
@@ -135,12 +171,25 @@ def message_send(
     purpose: str,
     body: str = "",
     subject: str = "",
+    next_update_at: datetime | None = None,
+    review_decided: bool = False,
 ) -> OutboundMessage:
-    """Queue a message (rendered from the template when ``body`` is empty) and log it."""
+    """Queue a message (rendered from the template when ``body`` is empty) and log it.
+
+    The promise: a message that states an update time states ``next_update_at``, which becomes
+    the item's promise (chosen first, then rendered into the text — a text staff edited must
+    still state it). Review requests go only through ``reviews.review_request``, whose
+    guardrails decide and record every one (``review_decided``).
+    """
     if channel not in ConsentChannel.values:
         raise MessageRefused("bad_channel", f"Unknown channel {channel!r}.")
     if purpose not in MessagePurpose.values:
         raise MessageRefused("bad_purpose", f"Unknown purpose {purpose!r}.")
+    if purpose == MessagePurpose.REVIEW_REQUEST and not review_decided:
+        raise MessageRefused(
+            "review_guardrails",
+            "Ask for a review with “Ask for a review”: its guardrails decide every request.",
+        )
     to = address_for(item, channel)
     if not to:
         what = "mobile number" if channel == ConsentChannel.SMS else "email address"
@@ -149,8 +198,21 @@ def message_send(
         raise MessageRefused(
             "opted_out", f"The patient opted out of {ConsentChannel(channel).label.lower()}."
         )
+    if purpose in QUOTES_UPDATE_TIME and item.is_open and next_update_at is None:
+        raise MessageRefused(
+            "next_update_required",
+            "Say when the patient hears from us next: the message states it.",
+            missing=["when the patient hears from us next"],
+        )
     if not body.strip():
-        subject, body = render(item, purpose)
+        subject, body = render(item, purpose, next_update_at)
+    elif next_update_at is not None and purpose in QUOTES_UPDATE_TIME:
+        stated = facts(item, next_update_at)["update_time"]
+        if stated not in body:
+            raise MessageRefused(
+                "promise_not_stated",
+                f"The message must state the update time being promised: “{stated}”.",
+            )
     # The practice's own name ("… Family Medicine") is not a clinical detail.
     checked = body.replace(item.practice.name, "")
     if channel == ConsentChannel.SMS and (why := clinical_content(checked)):
@@ -173,14 +235,22 @@ def message_send(
         send_after=held_until or now,
         created_by=actor,
     )
-    lifecycle.item_record_message(
+    next_step = item.next_step.strip().rstrip(".")
+    recorded = lifecycle.item_record_message(
         item=item,
         actor=actor,
         channel=channel,
         purpose=purpose,
         message_id=message.pk,
         text=message.body,
+        next_update_at=next_update_at,
+        gives_next_step=bool(next_step) and next_step in message.body,
+        contact=purpose not in NOT_A_CONTACT,
     )
+    message.promised_update_at = recorded.promised
+    message.promise_before = recorded.promise_before
+    message.first_response = recorded.first_response
+    message.save(update_fields=["promised_update_at", "promise_before", "first_response"])
     if held_until is None:
         deliver_message.enqueue(message.pk)
     return message
@@ -252,7 +322,31 @@ def deliver(message_id: int) -> str:
     message.save()
     if message.state == MessageState.QUEUED:
         deliver_message.using(run_after=message.send_after).enqueue(message.pk)
+    if message.state == MessageState.FAILED:
+        record_failure(message.pk)
     return str(message.state)
+
+
+@transaction.atomic
+def record_failure(message_id: int) -> bool:
+    """A message that finally failed (or was undelivered) kept no promise: the item learns so,
+    once (claimed by a conditional update)."""
+    now = timezone.now()
+    won = OutboundMessage.objects.filter(
+        pk=message_id, state=MessageState.FAILED, failure_recorded_at__isnull=True
+    ).update(failure_recorded_at=now)
+    if not won:
+        return False
+    message = OutboundMessage.objects.get(pk=message_id)
+    lifecycle.item_message_failed(
+        item_id=message.item_id,
+        message_id=message.pk,
+        channel=message.channel,
+        promised=message.promised_update_at,
+        promise_before=message.promise_before,
+        reason=message.last_error or "not delivered",
+    )
+    return True
 
 
 @task()
@@ -278,11 +372,14 @@ STATUS_MAP = {
 }
 
 
-def record_status(provider_id: str, status: str, error: str = "") -> bool:
+def record_status(practice: Practice, provider_id: str, status: str, error: str = "") -> bool:
+    """A delivery status callback for one of ``practice``'s messages (never another's)."""
     state = STATUS_MAP.get(status)
     if state is None:
         return False
-    updated = OutboundMessage.objects.filter(provider_id=provider_id).update(
-        state=state, last_error=error[:300] if error else ""
-    )
+    messages = OutboundMessage.objects.filter(practice=practice, provider_id=provider_id)
+    updated = messages.update(state=state, last_error=f"carrier status {status} {error}".strip())
+    if state == MessageState.FAILED:
+        for message_id in messages.values_list("pk", flat=True):
+            record_failure(message_id)
     return bool(updated)

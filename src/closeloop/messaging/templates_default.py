@@ -1,7 +1,9 @@
 """Message templates every practice starts with (generic across categories), EN and ES.
 
-Placeholders: {first_name}, {practice}, {update_time}, {callback_number}, {review_link}.
-Nothing clinical: texts and emails say that something is being handled, never what.
+Placeholders: {first_name}, {practice}, {update_time}, {next_step}, {callback_number},
+{review_link}. Nothing clinical: texts and emails say that something is being handled, never
+what; the closure template states the next step staff recorded (checked for clinical words
+before a text leaves). Every time a template states is the item's tracked promise.
 """
 
 from __future__ import annotations
@@ -40,12 +42,22 @@ DEFAULT_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "closure": {
         "en": (
-            "Your request is complete",
-            "Hi {first_name}, {practice} has completed your request. Please call {callback_number} if anything is still unclear.",
+            "What happens next",
+            "Hi {first_name}, this is {practice}. What happens next: {next_step}. Please call {callback_number} if anything is unclear.",
         ),
         "es": (
-            "Su solicitud está completa",
-            "Hola {first_name}, {practice} completó su solicitud. Llame al {callback_number} si algo no está claro.",
+            "Lo que sigue",
+            "Hola {first_name}, le escribe {practice}. Lo que sigue: {next_step}. Llame al {callback_number} si algo no está claro.",
+        ),
+    },
+    "callback_missed": {
+        "en": (
+            "We tried to reach you",
+            "Hi {first_name}, this is {practice}. We tried to call you about your request. Please call us at {callback_number}.",
+        ),
+        "es": (
+            "Intentamos comunicarnos con usted",
+            "Hola {first_name}, le escribe {practice}. Intentamos llamarle por su solicitud. Por favor llámenos al {callback_number}.",
         ),
     },
     "review_request": {

@@ -21,7 +21,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from closeloop.appointments.sync import fhir_syncs_due
-from closeloop.messaging.services import release_due
+from closeloop.messaging.models import ConsentChannel, MessagePurpose
+from closeloop.messaging.services import MessageRefused, message_send, release_due
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
 from closeloop.periodic.reports import email_snapshot, email_weekly_review
 from closeloop.periodic.retention import purge_expired
@@ -35,12 +36,16 @@ from closeloop.queue.alerts import (
     send_digests,
     supervisors_of,
 )
-from closeloop.queue.lifecycle import (
+from closeloop.queue.deadlines import (
     DEADLINES,
     ESCALATING_DEADLINES,
+    attempt_stage,
     deadline_conditions,
+    item_attempts_next,
     item_claim_deadline,
+    item_repair_loop,
 )
+from closeloop.queue.loops import NO_DEADLINE
 from closeloop.queue.models import OPEN_STATUSES, AlertKind, SupportItem
 from closeloop.webhooks.delivery import redrive_deliveries
 
@@ -53,6 +58,8 @@ ALERT_FOR = {
     "first_response": AlertKind.FIRST_RESPONSE_LATE,
     "resolution": AlertKind.RESOLUTION_LATE,
     "before_appointment": AlertKind.BEFORE_APPOINTMENT,
+    "handoff": AlertKind.HANDOFF_LATE,
+    "callback_attempt": AlertKind.ATTEMPT_DUE,
 }
 
 
@@ -104,9 +111,54 @@ def handle_deadlines(kind: str, now: datetime) -> int:
                 item = item_claim_deadline(item_id=item_id, kind=kind, now=now)
                 if item is None:
                     continue  # another worker got there first, or a contact cleared it
-                notify(_recipients(item, kind), item, ALERT_FOR[kind])
+                if kind == "callback_attempt":
+                    _callback_policy(item, now)
+                else:
+                    notify(_recipients(item, kind), item, ALERT_FOR[kind])
                 handled += 1
     return handled
+
+
+def _callback_policy(item: SupportItem, now: datetime) -> None:
+    """A patient we could not reach: remind the owner of the next attempt; after the last one
+    text them "we tried to reach you" (or ask the owner for a letter when no text may go);
+    when that too goes unanswered, the supervisors take it."""
+    stage = attempt_stage(item)
+    owner = [item.owner] if item.owner_id else supervisors_of(item.practice)
+    if stage == "attempt":
+        notify(owner, item, AlertKind.ATTEMPT_DUE)
+        return
+    if stage == "supervisor":
+        item = item_attempts_next(item_id=item.pk, now=now, texted=False, escalate=True)
+        notify([*supervisors_of(item.practice), *owner], item, AlertKind.ATTEMPTS_EXHAUSTED)
+        return
+    try:
+        with transaction.atomic():
+            message_send(
+                item=item,
+                actor=None,
+                channel=ConsentChannel.SMS,
+                purpose=MessagePurpose.CALLBACK_MISSED,
+            )
+        texted = True
+    except MessageRefused:
+        texted = False  # no mobile number, or opted out: the owner sends a letter
+    item = item_attempts_next(item_id=item.pk, now=now, texted=texted)
+    notify(owner, item, AlertKind.ATTEMPTS_EXHAUSTED)
+
+
+def repair_loops(now: datetime) -> int:
+    """The promise invariant's safety net (see ``closeloop.queue.loops``)."""
+    repaired = 0
+    for item_id in list(SupportItem.objects.filter(NO_DEADLINE).values_list("pk", flat=True)):
+        with transaction.atomic():
+            item = item_repair_loop(item_id=item_id, now=now)
+            if item is not None:
+                notify(supervisors_of(item.practice), item, AlertKind.LOOP_OPEN)
+                repaired += 1
+    if repaired:
+        logger.warning("sweep: %s open item(s) had no next deadline; now due", repaired)
+    return repaired
 
 
 def _closing_today(practice: Practice, now: datetime) -> tuple[date, datetime] | None:
@@ -218,6 +270,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
     """One pass of all deadline and periodic work."""
     now = now or timezone.now()
     report = SweepReport()
+    report.handled["loops_repaired"] += repair_loops(now)
     for kind in DEADLINES:
         report.handled[kind] += handle_deadlines(kind, now)
     report.handled["visit_checks"] += visit_checks_due(now)

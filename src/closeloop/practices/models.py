@@ -164,6 +164,19 @@ class Practice(models.Model):
     fhir_token = models.CharField("FHIR bearer token", max_length=500, blank=True)
     #: When the last periodic FHIR sync was claimed (the sweep's claim column).
     fhir_sync_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: A contact within this many days of a resolution, about the same category, reopens it.
+    reopen_days = models.PositiveSmallIntegerField(default=14)
+    #: Calling back: this many attempts that do not reach the patient, this many business
+    #: minutes apart; then a "we tried to reach you" text (or a letter), then the supervisors.
+    callback_attempts = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1)]
+    )
+    callback_interval_minutes = models.PositiveIntegerField(
+        default=360, validators=[MinValueValidator(15)]
+    )
+    #: Voicemail, texts and emails received while the office is closed get an automatic
+    #: acknowledgement (the "received" template) that promises the next business morning.
+    auto_acknowledge = models.BooleanField(default=True)
     #: A telehealth-access item linked to an appointment is due this long before the visit.
     telehealth_margin_minutes = models.PositiveIntegerField(default=30)
     #: The pre-visit telehealth check comes due this many hours before the visit.
@@ -188,7 +201,14 @@ class Practice(models.Model):
         return self.emergency_script_es if language == "es" else self.emergency_script
 
     def calendar(self) -> BusinessCalendar:
-        """The practice's business calendar (one query for the holidays)."""
+        """The practice's business calendar (one query for the holidays), built once per
+        loaded row: a change to an item computes several deadlines from it."""
+        cached: BusinessCalendar | None = self.__dict__.get("_calendar")
+        if cached is None:
+            cached = self.__dict__["_calendar"] = self._build_calendar()
+        return cached
+
+    def _build_calendar(self) -> BusinessCalendar:
         return BusinessCalendar.from_config(
             timezone=self.timezone,
             weekly_hours=self.business_hours or DEFAULT_WEEKLY_HOURS,
@@ -274,6 +294,10 @@ class Category(models.Model):
     first_response_minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     update_interval_minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     resolution_minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    #: A handoff to a named owner must be accepted within this many business minutes.
+    handoff_accept_minutes = models.PositiveIntegerField(
+        default=60, validators=[MinValueValidator(1)]
+    )
     checklist = models.JSONField(default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
@@ -310,6 +334,10 @@ class Category(models.Model):
     @property
     def resolution_target(self) -> timedelta:
         return timedelta(minutes=self.resolution_minutes)
+
+    @property
+    def handoff_accept_target(self) -> timedelta:
+        return timedelta(minutes=self.handoff_accept_minutes)
 
 
 class ScriptPart(models.TextChoices):

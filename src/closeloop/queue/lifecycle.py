@@ -1,21 +1,31 @@
-"""The support-item lifecycle: the only code that changes an item.
+"""The support-item lifecycle: the only code that changes an item (the sweep's deadline work
+is in ``deadlines``, built on the same ``changes``).
 
 Every service here is keyword-only, runs in one transaction with the item row locked, refuses a
 change the loop-closing rules forbid (``LifecycleError`` naming what is missing) and writes one
 timeline event with the acting user (``None`` = the system) and old/new values as codes.
 
-The allowed status changes are the one table ``TRANSITIONS``; the loop-closing checks are
-``_require_ready_to_work`` and ``_require_resolvable``.
+The loop holds because of four rules kept here, whichever door a change comes through:
+
+* **The promise.** Every open item has a next deadline someone owns: a first response still
+  due (new), else a promised update time. A contact that reaches the patient renews the
+  promise (``next_update_at``); nothing erases one while the item is open. ``loops`` checks it.
+* **A handoff is a transfer.** Routing to a named colleague moves the item to them with an
+  acceptance deadline and an alert; the promise carries over and the item stays open.
+* **Complete means complete.** Resolving needs a logged contact that gave the patient the
+  current next step; complaints also a supervisor's callback and the recovery action.
+* **Attempts are not contacts.** A call that does not reach the patient keeps nothing: the
+  promise stands and the practice's callback policy sets the next attempt.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Model
+from django.db import transaction
 from django.utils import timezone
 
 from closeloop.core.types import Actor, User
@@ -25,52 +35,49 @@ from closeloop.practices.choices import Team, Urgency
 from closeloop.practices.defaults import TELEHEALTH_CATEGORY
 from closeloop.practices.models import LANGUAGE_CODE_RE, Category, Practice
 from closeloop.practices.selectors import staff_profile, user_serves
-from closeloop.queue import outbox
+from closeloop.queue.alerts import notify, supervisors_of
+from closeloop.queue.changes import (
+    Change,
+    LifecycleError,
+    business_minutes,
+    can_transition,
+    first_response,
+    locked,
+    receipt_how,
+    record_event,
+    require_future,
+    require_open,
+    require_text,
+    set_promise,
+    update_resolution_clock,
+    wall_minutes,
+)
 from closeloop.queue.models import (
+    ATTEMPT_OUTCOMES,
+    CONTACT_OUTCOMES,
     OPEN_STATUSES,
     AlertKind,
     Channel,
     ContactOutcome,
     Direction,
     EventCode,
+    ReceiptHow,
     StaffAlert,
     Status,
     SupportItem,
-    TimelineEvent,
     WaitingOn,
 )
-from closeloop.security.permissions import may_not_decide
+from closeloop.security.permissions import Perm, has_perm, may_not_decide
+
+__all__ = ["LifecycleError", "can_transition"]
 
 #: Channels where the patient is with us (on the line, at the desk) while staff work the item.
 LIVE_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
+#: What the renewed promise is called in messages to staff.
+NEXT_UPDATE = "when the patient hears from us next"
 
 # Contacts later than this are refused as clock errors rather than stored.
 MAX_CLOCK_SKEW = timedelta(minutes=5)
-
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.NEW: frozenset(
-        {Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED}
-    ),
-    Status.ACKNOWLEDGED: frozenset({Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED}),
-    Status.IN_PROGRESS: frozenset({Status.WAITING, Status.RESOLVED}),
-    Status.WAITING: frozenset({Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED}),
-    Status.RESOLVED: frozenset({Status.CLOSED, Status.ACKNOWLEDGED}),
-    Status.CLOSED: frozenset({Status.ACKNOWLEDGED}),
-}
-
-
-class LifecycleError(Exception):
-    """A refused change. ``code`` is stable; ``message`` is for the person who tried."""
-
-    def __init__(self, code: str, message: str, *, missing: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.missing = list(missing)
-
-
-def can_transition(old: str, new: str) -> bool:
-    return new in TRANSITIONS.get(old, frozenset())
 
 
 def available_actions(item: SupportItem) -> set[str]:
@@ -81,7 +88,7 @@ def available_actions(item: SupportItem) -> set[str]:
     status = item.status
     actions = {"note", "contact", "message"}
     if status in OPEN_STATUSES:
-        actions |= {"update_window", "assign", "categorize"}
+        actions |= {"update_window", "assign", "categorize", "attempt"}
     if status == Status.NEW:
         actions.add("acknowledge")
     targets = {
@@ -101,159 +108,14 @@ def available_actions(item: SupportItem) -> set[str]:
         actions.add("link_patient")
     if status in OPEN_STATUSES and item.patient_id is not None:
         actions |= {"link_appointment", "merge"}
+    if item.handoff_due_at is not None and status in OPEN_STATUSES:
+        actions.add("accept")
     if status == Status.IN_PROGRESS:
         actions.discard("start")
     return actions
 
 
-# --- helpers -----------------------------------------------------------------------------------
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Model):
-        return value.pk
-    return value
-
-
-class _Change:
-    """Collects field changes on one item for the save and the timeline event."""
-
-    def __init__(self, item: SupportItem) -> None:
-        self.item = item
-        self.values: dict[str, dict[str, Any]] = {}
-
-    def set(self, field: str, value: Any) -> None:
-        if field == "category":
-            # Categories are recorded by their code, like every other value on the timeline.
-            old_code, new_code = self.item.category.code, value.code
-            if old_code != new_code:
-                self.values[field] = {"old": old_code, "new": new_code}
-                self.item.category = value
-            return
-        attname = f"{field}_id" if field in ("owner", "patient", "appointment") else field
-        old = getattr(self.item, attname)
-        new = value.pk if isinstance(value, Model) else value
-        if old == new:
-            return
-        self.values[field] = {"old": _jsonable(old), "new": _jsonable(new)}
-        setattr(self.item, field, value)
-
-    def quiet(self, field: str, value: Any) -> None:
-        """Bookkeeping (deadline claims, derived columns): saved, not shown on the timeline."""
-        setattr(self.item, field, value)
-
-    def status(self, new: str) -> None:
-        if not can_transition(self.item.status, new):
-            raise LifecycleError(
-                "transition_not_allowed",
-                f"An item that is {Status(self.item.status).label.lower()} cannot become "
-                f"{Status(new).label.lower()}.",
-            )
-        self.set("status", new)
-
-    def save(self, *, code: str, actor: Actor, now: datetime, text: str = "") -> SupportItem:
-        self.item.updated_at = now
-        self.item.save()
-        _record(self.item, code=code, actor=actor, now=now, changes=self.values, text=text)
-        return self.item
-
-
-def _record(
-    item: SupportItem,
-    *,
-    code: str,
-    actor: Actor,
-    now: datetime,
-    changes: dict[str, Any] | None = None,
-    text: str = "",
-) -> TimelineEvent:
-    event = TimelineEvent.objects.create(
-        item=item,
-        practice_id=item.practice_id,
-        at=now,
-        code=code,
-        actor=actor,
-        changes=changes or {},
-        text=text,
-    )
-    # Outbound webhooks are queued in this same transaction: no event without its delivery.
-    outbox.event_recorded(event)
-    return event
-
-
-def _locked(item: SupportItem, actor: Actor) -> SupportItem:
-    """The current row, locked for this transaction, if the actor may touch it.
-
-    The tenant filter is part of the locking query itself: one round trip, and no window in
-    which the item could be read for an actor who does not serve its practice.
-    """
-    items = SupportItem.objects.all() if actor is None else SupportItem.objects.for_user(actor)
-    try:
-        return (
-            items.select_for_update(of=("self",))
-            .select_related("category", "practice")
-            .get(pk=item.pk)
-        )
-    except SupportItem.DoesNotExist:
-        raise LifecycleError("not_permitted", "You do not serve this item's practice.") from None
-
-
-def _set_promise(change: _Change, item: SupportItem, update_at: datetime | None) -> None:
-    """A new promise (or none): the deadline work of the old one no longer applies."""
-    change.set("promised_update_at", update_at)
-    escalate_at = None
-    if update_at is not None:
-        grace = timedelta(minutes=item.practice.promise_grace_minutes)
-        escalate_at = item.practice.calendar().add(update_at, grace)
-    change.quiet("promise_escalate_at", escalate_at)
-    change.quiet("promise_reminded_at", None)
-    change.quiet("promise_escalated_at", None)
-
-
-def _business_minutes(practice: Practice, start: datetime, end: datetime) -> int:
-    return int(practice.calendar().between(start, end).total_seconds() // 60)
-
-
-def _first_response(change: _Change, item: SupportItem, now: datetime) -> None:
-    """The first response, and how long it took in the practice's business time (stored so
-    the metrics aggregate a column instead of replaying calendars)."""
-    change.set("first_response_at", now)
-    change.quiet(
-        "first_response_minutes", _business_minutes(item.practice, item.first_contact_at, now)
-    )
-
-
-def _pauses_resolution(status: str, waiting_on: str) -> bool:
-    return status == Status.WAITING and waiting_on not in ("", WaitingOn.PATIENT)
-
-
-def _update_resolution_clock(change: _Change, item: SupportItem, now: datetime) -> None:
-    """Waiting on someone other than the patient stops the resolution clock; resuming
-    moves the resolution target by the business time spent waiting."""
-    paused = _pauses_resolution(item.status, item.waiting_on)
-    if paused and item.resolution_paused_at is None:
-        change.quiet("resolution_paused_at", now)
-    elif not paused and item.resolution_paused_at is not None:
-        waited = item.practice.calendar().between(item.resolution_paused_at, now)
-        change.set("resolution_due_at", item.resolution_due_at + waited)
-        change.quiet("resolution_paused_at", None)
-        change.quiet("resolution_alerted_at", None)
-
-
-def _require_text(value: str, what: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise LifecycleError("missing_field", f"Write {what}.", missing=[what])
-    return text
-
-
-def _require_open(item: SupportItem) -> None:
-    if item.status not in OPEN_STATUSES:
-        raise LifecycleError(
-            "item_not_open", f"The item is {Status(item.status).label.lower()}; reopen it first."
-        )
+# --- the rules ---------------------------------------------------------------------------------
 
 
 def _check_member(user: Any, item: SupportItem, team: str, *, skill: str = "") -> None:
@@ -287,33 +149,76 @@ def _require_ready_to_work(item: SupportItem, now: datetime) -> None:
         )
 
 
-def _require_resolvable(item: SupportItem, actor: Actor, outcome: str, handed_off_to: Any) -> None:
-    """Resolve only when the patient has the next step or a named owner on the right team has it."""
-    if refused := may_not_decide(actor, item):
-        raise LifecycleError(*refused)
-    missing = []
-    if not outcome.strip():
-        missing.append("outcome")
-    patient_has_next_step = bool(
+def patient_has_next_step(item: SupportItem) -> bool:
+    """A logged contact gave the patient the current next step (after it last changed)."""
+    return bool(
         item.next_step.strip()
         and item.next_step_given_at
         and item.next_step_changed_at
         and item.next_step_given_at >= item.next_step_changed_at
     )
-    if handed_off_to is None and not patient_has_next_step:
-        missing.append(
-            "a logged contact giving the patient the next step, or a handoff to a named owner"
-        )
+
+
+def _require_resolvable(item: SupportItem, actor: Actor, outcome: str, recovery: str) -> None:
+    """Resolve only when the patient has the next step; a complaint only after a supervisor's
+    callback, with the recovery action written down."""
+    if refused := may_not_decide(actor, item):
+        raise LifecycleError(*refused)
+    missing = []
+    if not outcome.strip():
+        missing.append("outcome")
+    if not patient_has_next_step(item):
+        missing.append("a logged contact giving the patient the next step")
+    if item.is_complaint:
+        if item.supervisor_callback_at is None:
+            missing.append("a supervisor's logged callback to the patient")
+        if not recovery.strip():
+            missing.append("the recovery action (what we did to make it right)")
     if missing:
         raise LifecycleError(
             "not_resolvable",
             "Cannot resolve yet. Missing: " + "; ".join(missing) + ".",
             missing=missing,
         )
-    if handed_off_to is not None:
-        _check_member(
-            handed_off_to, item, item.category.default_team, skill=item.category.default_skill
+
+
+def _accept_if_owner(change: Change, item: SupportItem, actor: Actor, now: datetime) -> None:
+    """The new owner taking the item up (a contact, a plan, starting work) accepts a handoff."""
+    if item.handoff_due_at is not None and actor is not None and actor.pk == item.owner_id:
+        change.set("handoff_due_at", None)
+        change.note("handoff_accepted", True)
+
+
+def _contact_renews(
+    change: Change,
+    item: SupportItem,
+    *,
+    now: datetime,
+    how: str,
+    next_update_at: datetime | None,
+    required: bool,
+) -> None:
+    """The patient heard from us: the first response if there was none, and the promise
+    renewed (never erased). ``required``: the caller must say when the patient hears from us
+    next (a new item has no promise to keep)."""
+    if next_update_at is not None:
+        set_promise(change, item, require_future(next_update_at, now, NEXT_UPDATE))
+    elif required or item.promised_update_at is None:
+        raise LifecycleError(
+            "next_update_required",
+            f"Say {NEXT_UPDATE} (the promise this contact renews).",
+            missing=[NEXT_UPDATE],
         )
+    change.set("last_patient_contact_at", now)
+    if item.first_response_at is None:
+        first_response(change, item, now, how)
+    if item.status == Status.NEW:
+        change.status(Status.ACKNOWLEDGED)
+    if item.callback_attempts or item.next_attempt_due_at:
+        change.set("callback_attempts", 0)
+        change.set("next_attempt_due_at", None)
+        change.quiet("attempt_text_sent_at", None)
+        change.quiet("attempt_handled_at", None)
 
 
 # --- services ----------------------------------------------------------------------------------
@@ -383,7 +288,7 @@ def item_create(
         status=Status.NEW,
         red_flag=red_flag,
         team=Team.CLINICAL if red_flag else category.default_team,
-        summary=_require_text(summary, "what the patient needs"),
+        summary=require_text(summary, "what the patient needs"),
         details=details.strip(),
         first_contact_at=contact_at,
         first_response_due_at=calendar.add(contact_at, category.first_response_target),
@@ -405,28 +310,44 @@ def item_create(
         changes["red_flag"] = {"old": None, "new": True}
     if suggestion is not None:
         changes["suggestion"] = {"old": None, "new": suggestion}
-    _record(item, code=EventCode.CREATED, actor=actor, now=now, changes=changes)
+    record_event(item, code=EventCode.CREATED, actor=actor, now=now, changes=changes)
     return item
 
 
 @transaction.atomic
-def item_acknowledge(*, item: SupportItem, actor: Actor) -> SupportItem:
-    """Confirm to the patient that the request was received (the first response)."""
+def item_acknowledge(
+    *,
+    item: SupportItem,
+    actor: Actor,
+    how: str,
+    next_update_at: datetime,
+    at: datetime | None = None,
+) -> SupportItem:
+    """Confirm to the patient that the request was received — how (a call, a text, an
+    automatic reply…) — and when they will hear from us next. ``at``: when it happened (a live
+    call logged as it is taken is acknowledged at the time of the call)."""
     now = timezone.now()
-    item = _locked(item, actor)
-    change = _Change(item)
+    item = locked(item, actor)
+    if how not in ReceiptHow.values:
+        raise LifecycleError("bad_how", "Say how receipt was confirmed.", missing=["how"])
+    at = min(at or now, now)
+    change = Change(item)
     change.status(Status.ACKNOWLEDGED)
+    set_promise(change, item, require_future(next_update_at, now, NEXT_UPDATE))
     if item.first_response_at is None:
-        _first_response(change, item, now)
+        first_response(change, item, max(at, item.first_contact_at), how)
+    if how != ReceiptHow.AUTOMATIC:
+        change.set("last_patient_contact_at", at)
+    _accept_if_owner(change, item, actor, now)
     return change.save(code=EventCode.ACKNOWLEDGED, actor=actor, now=now)
 
 
 @transaction.atomic
 def item_add_note(*, item: SupportItem, actor: Actor, text: str) -> SupportItem:
     now = timezone.now()
-    item = _locked(item, actor)
-    note = _require_text(text, "the note")
-    return _Change(item).save(code=EventCode.NOTE, actor=actor, now=now, text=note)
+    item = locked(item, actor)
+    note = require_text(text, "the note")
+    return Change(item).save(code=EventCode.NOTE, actor=actor, now=now, text=note)
 
 
 @transaction.atomic
@@ -439,15 +360,26 @@ def item_log_contact(
     outcome: str,
     note: str = "",
     gave_next_step: bool = False,
+    next_update_at: datetime | None = None,
+    resolving: bool = False,
 ) -> SupportItem:
-    """Record a call, message or visit with the patient and what came of it."""
+    """A call, message or visit in which the patient heard from us, and what came of it.
+
+    On an open item it renews the promise: ``next_update_at`` is required unless the same
+    action resolves the item (``resolving``). A supervisor reaching a complainant is the
+    callback a complaint's resolution needs.
+    """
     now = timezone.now()
-    item = _locked(item, actor)
+    item = locked(item, actor)
     if direction not in Direction.values or channel not in Channel.values:
         raise LifecycleError("bad_contact", "Choose the direction and channel of the contact.")
-    if outcome not in ContactOutcome.values:
-        raise LifecycleError("bad_contact", "Choose what came of the contact.")
-    change = _Change(item)
+    if outcome not in CONTACT_OUTCOMES:
+        raise LifecycleError(
+            "bad_contact",
+            "A contact reached the patient (or left a voicemail with the update); log a call "
+            "that did not as an attempt.",
+        )
+    change = Change(item)
     if gave_next_step:
         if outcome != ContactOutcome.REACHED:
             raise LifecycleError(
@@ -461,26 +393,60 @@ def item_log_contact(
                 missing=["next step"],
             )
         change.set("next_step_given_at", now)
-    if outcome in (ContactOutcome.REACHED, ContactOutcome.VOICEMAIL_LEFT):
+    if item.is_open:
+        _contact_renews(
+            change,
+            item,
+            now=now,
+            how=receipt_how(channel),
+            next_update_at=next_update_at,
+            required=not resolving,
+        )
+        _accept_if_owner(change, item, actor, now)
+    else:
         change.set("last_patient_contact_at", now)
-        if item.promised_update_at is not None:
-            # The patient heard from us: the promise is kept (late or not). The next one is
-            # made with the next update window.
-            _set_promise(change, item, None)
-        if item.first_response_at is None and (
-            direction == Direction.OUTBOUND or outcome == ContactOutcome.REACHED
-        ):
-            _first_response(change, item, now)
-    change.values["contact"] = {
-        "old": None,
-        "new": {
+    if (
+        item.is_complaint
+        and outcome == ContactOutcome.REACHED
+        and actor is not None
+        and has_perm(actor, Perm.COMPLAINTS)
+    ):
+        change.set("supervisor_callback_at", now)
+    change.note(
+        "contact",
+        {
             "direction": direction,
             "channel": channel,
             "outcome": outcome,
             "gave_next_step": gave_next_step,
         },
-    }
+    )
     return change.save(code=EventCode.CONTACT, actor=actor, now=now, text=note.strip())
+
+
+@transaction.atomic
+def item_log_attempt(
+    *, item: SupportItem, actor: Actor, channel: str, outcome: str, note: str = ""
+) -> SupportItem:
+    """A call that did not reach the patient: counted, and the practice's callback policy sets
+    when the next attempt is due (after the last one the sweep sends a "we tried to reach you"
+    text, then tells the supervisors). The promise stands: an attempt keeps nothing."""
+    now = timezone.now()
+    item = locked(item, actor)
+    require_open(item)
+    if outcome not in ATTEMPT_OUTCOMES or channel not in Channel.values:
+        raise LifecycleError("bad_attempt", "Choose what came of the call attempt.")
+    practice = item.practice
+    attempts = item.callback_attempts + 1
+    change = Change(item)
+    change.set("callback_attempts", attempts)
+    interval = timedelta(minutes=practice.callback_interval_minutes)
+    # After the last attempt the next step (a text or a letter) is due at once.
+    due = practice.calendar().add(now, interval) if attempts < practice.callback_attempts else now
+    change.set("next_attempt_due_at", due)
+    change.quiet("attempt_handled_at", None)
+    change.note("attempt", {"channel": channel, "outcome": outcome, "number": attempts})
+    return change.save(code=EventCode.ATTEMPT, actor=actor, now=now, text=note.strip())
 
 
 @transaction.atomic
@@ -489,36 +455,40 @@ def item_set_update_window(
 ) -> SupportItem:
     """Tell the patient what we are checking, the next step, and when they will hear from us."""
     now = timezone.now()
-    item = _locked(item, actor)
-    _require_open(item)
-    checking = _require_text(checking, "what we are checking")
-    next_step = _require_text(next_step, "the next step")
-    if update_at <= now:
-        raise LifecycleError(
-            "promise_in_past",
-            "The promised update time must be in the future.",
-            missing=["a promised update time in the future"],
-        )
-    change = _Change(item)
+    item = locked(item, actor)
+    require_open(item)
+    checking = require_text(checking, "what we are checking")
+    next_step = require_text(next_step, "the next step")
+    change = Change(item)
     change.set("checking", checking)
     if next_step != item.next_step:
         change.set("next_step", next_step)
         change.set("next_step_changed_at", now)
-    _set_promise(change, item, update_at)
+    set_promise(change, item, require_future(update_at, now, "the promised update time"))
+    _accept_if_owner(change, item, actor, now)
     return change.save(code=EventCode.UPDATE_WINDOW, actor=actor, now=now)
+
+
+def route_team(item: SupportItem) -> str:
+    """The team an item belongs with: clinical staff's when it is clinical, else its category's."""
+    return Team.CLINICAL if item.is_clinical else item.category.default_team
 
 
 @transaction.atomic
 def item_assign(
     *, item: SupportItem, actor: Actor, owner: User | None, team: str, reason: str = ""
 ) -> SupportItem:
-    """Route to a team, and to a named person on it (``owner=None`` leaves it unassigned).
+    """Route to a team, and to a named person on it (``owner=None``: the team's queue).
 
-    ``reason`` explains an automatic decision on the timeline.
+    Routing to a colleague is a handoff: they own it now, must accept it within the category's
+    acceptance target (else it escalates like a broken promise), and are alerted; the patient's
+    promise carries over and the item stays open until its owner gives the patient the next
+    step. Taking an item yourself, and the system's automatic assignment, are not handoffs.
+    ``reason`` explains an automatic decision (or the handoff) on the timeline.
     """
     now = timezone.now()
-    item = _locked(item, actor)
-    _require_open(item)
+    item = locked(item, actor)
+    require_open(item)
     if team not in Team.values:
         raise LifecycleError("bad_team", f"Unknown team {team!r}.")
     if item.is_clinical and team != Team.CLINICAL:
@@ -529,21 +499,55 @@ def item_assign(
         )
     if owner is not None:
         _check_member(owner, item, team)
-    change = _Change(item)
+    change = Change(item)
     change.set("team", team)
     change.set("owner", owner)
-    return change.save(code=EventCode.ASSIGNED, actor=actor, now=now, text=reason)
+    handed_to = owner if actor is not None and owner is not None and owner != actor else None
+    if handed_to is not None:
+        target = item.category.handoff_accept_target
+        change.set("handed_off_at", now)
+        change.set("handed_off_by", actor)
+        change.set("handoff_due_at", item.practice.calendar().add(now, target))
+        change.quiet("handoff_escalated_at", None)
+    elif item.handoff_due_at is not None:
+        # Taken back, or sent to the team queue: nobody has a handoff to accept.
+        change.set("handoff_due_at", None)
+    item = change.save(
+        code=EventCode.HANDED_OFF if handed_to is not None else EventCode.ASSIGNED,
+        actor=actor,
+        now=now,
+        text=reason.strip(),
+    )
+    if handed_to is not None:
+        notify([handed_to], item, AlertKind.HANDOFF)
+    return item
+
+
+@transaction.atomic
+def item_accept(*, item: SupportItem, actor: Actor) -> SupportItem:
+    """The new owner accepts a handoff: the item is theirs to close the loop on."""
+    now = timezone.now()
+    item = locked(item, actor)
+    require_open(item)
+    if item.handoff_due_at is None:
+        raise LifecycleError("no_handoff", "There is no handoff to accept on this item.")
+    if actor is None or actor.pk != item.owner_id:
+        raise LifecycleError("not_the_owner", "Only the person it was handed to can accept it.")
+    change = Change(item)
+    change.set("handoff_due_at", None)
+    return change.save(code=EventCode.HANDOFF_ACCEPTED, actor=actor, now=now)
 
 
 @transaction.atomic
 def item_start(*, item: SupportItem, actor: Actor) -> SupportItem:
     now = timezone.now()
-    item = _locked(item, actor)
-    change = _Change(item)
+    item = locked(item, actor)
+    change = Change(item)
     change.status(Status.IN_PROGRESS)
     _require_ready_to_work(item, now)
     change.set("waiting_on", "")
-    _update_resolution_clock(change, item, now)
+    update_resolution_clock(change, item, now)
+    _accept_if_owner(change, item, actor, now)
     return change.save(code=EventCode.STARTED, actor=actor, now=now)
 
 
@@ -551,31 +555,32 @@ def item_start(*, item: SupportItem, actor: Actor) -> SupportItem:
 def item_wait(*, item: SupportItem, actor: Actor, waiting_on: str) -> SupportItem:
     """Wait on the patient, another office, an insurer or a provider; the promise still holds."""
     now = timezone.now()
-    item = _locked(item, actor)
+    item = locked(item, actor)
     if waiting_on not in WaitingOn.values:
         raise LifecycleError(
             "bad_waiting_on", "Choose who we are waiting on.", missing=["waiting on"]
         )
-    change = _Change(item)
+    change = Change(item)
     change.status(Status.WAITING)
     _require_ready_to_work(item, now)
     change.set("waiting_on", waiting_on)
-    _update_resolution_clock(change, item, now)
+    update_resolution_clock(change, item, now)
+    _accept_if_owner(change, item, actor, now)
     return change.save(code=EventCode.WAITING, actor=actor, now=now)
 
 
 @transaction.atomic
 def item_escalate(*, item: SupportItem, actor: Actor, reason: str) -> SupportItem:
     now = timezone.now()
-    item = _locked(item, actor)
+    item = locked(item, actor)
     if item.status == Status.CLOSED:
         raise LifecycleError("item_not_open", "The item is closed; reopen it first.")
     if item.escalated:
         raise LifecycleError("already_escalated", "The item is already escalated.")
-    change = _Change(item)
+    change = Change(item)
     change.set("escalated", True)
     change.set("escalated_at", now)
-    change.set("escalation_reason", _require_text(reason, "the reason for escalating"))
+    change.set("escalation_reason", require_text(reason, "the reason for escalating"))
     return change.save(code=EventCode.ESCALATED, actor=actor, now=now)
 
 
@@ -586,16 +591,17 @@ def item_resolve(
     actor: Actor,
     outcome: str,
     told_patient: bool = False,
-    handed_off_to: User | None = None,
     patient_confirmed: bool = False,
+    recovery_action: str = "",
 ) -> SupportItem:
-    """Resolve: the patient has the next step, or a named owner on the right team has the item.
+    """Resolve: the patient has the next step (a complaint: after a supervisor's callback,
+    with the recovery action). Every deadline of the open item ends here.
 
     ``told_patient``: staff resolve while still talking to the patient, so the contact in which
     the next step was given is logged first, in the same transaction as the resolution.
     """
     now = timezone.now()
-    item = _locked(item, actor)
+    item = locked(item, actor)
     if told_patient:
         live = item.channel in LIVE_CHANNELS
         item = item_log_contact(
@@ -605,44 +611,54 @@ def item_resolve(
             channel=item.channel if live else Channel.PHONE,
             outcome=ContactOutcome.REACHED,
             gave_next_step=True,
+            resolving=True,
         )
-    change = _Change(item)
+    change = Change(item)
     change.status(Status.RESOLVED)
-    _require_resolvable(item, actor, outcome, handed_off_to)
-    if handed_off_to is not None:
-        change.set("team", item.category.default_team)
-        change.set("owner", handed_off_to)
+    _require_resolvable(item, actor, outcome, recovery_action)
     change.set("outcome", outcome.strip())
+    if recovery_action.strip():
+        change.set("recovery_action", recovery_action.strip())
     change.set("waiting_on", "")
-    _update_resolution_clock(change, item, now)
+    update_resolution_clock(change, item, now)
     change.set("resolved_at", now)
-    change.quiet("resolution_minutes", _business_minutes(item.practice, item.first_contact_at, now))
+    change.quiet("resolution_minutes", business_minutes(item.practice, item.first_contact_at, now))
+    change.quiet("resolution_wall_minutes", wall_minutes(item.first_contact_at, now))
     change.set("outcome_confirmed_at", now if patient_confirmed else None)
+    set_promise(change, item, None)
+    change.set("handoff_due_at", None)
+    change.set("next_attempt_due_at", None)
     return change.save(code=EventCode.RESOLVED, actor=actor, now=now)
 
 
 @transaction.atomic
 def item_close(*, item: SupportItem, actor: Actor) -> SupportItem:
     now = timezone.now()
-    item = _locked(item, actor)
-    change = _Change(item)
+    item = locked(item, actor)
+    change = Change(item)
     change.status(Status.CLOSED)
     change.set("closed_at", now)
     return change.save(code=EventCode.CLOSED, actor=actor, now=now)
 
 
 @transaction.atomic
-def item_reopen(*, item: SupportItem, actor: Actor, reason: str) -> SupportItem:
-    """Back to work (e.g. the patient called again); a new promise must be made."""
+def item_reopen(
+    *, item: SupportItem, actor: Actor, reason: str, next_update_at: datetime | None = None
+) -> SupportItem:
+    """Back to work (e.g. the patient called again). The patient is owed an answer: by
+    ``next_update_at`` when staff say so, else within the category's first-response target."""
     now = timezone.now()
-    item = _locked(item, actor)
-    reason = _require_text(reason, "why the item is reopened")
-    change = _Change(item)
+    item = locked(item, actor)
+    reason = require_text(reason, "why the item is reopened")
+    change = Change(item)
     change.status(Status.ACKNOWLEDGED)
     for field in ("resolved_at", "closed_at", "outcome_confirmed_at"):
         change.set(field, None)
     change.quiet("resolution_minutes", None)
-    _set_promise(change, item, None)
+    change.quiet("resolution_wall_minutes", None)
+    if next_update_at is None:
+        next_update_at = item.practice.calendar().add(now, item.category.first_response_target)
+    set_promise(change, item, require_future(next_update_at, now, NEXT_UPDATE))
     change.set("outcome", "")
     return change.save(code=EventCode.REOPENED, actor=actor, now=now, text=reason)
 
@@ -660,26 +676,29 @@ def item_merge(*, item: SupportItem, actor: Actor, into: SupportItem) -> Support
         raise LifecycleError("bad_merge", "An item cannot be merged into itself.")
     # Both rows locked, in id order, so two opposite merges cannot deadlock.
     first, second = sorted((item, into), key=lambda i: i.pk)
-    locked = {i.pk: i for i in (_locked(first, actor), _locked(second, actor))}
-    item, into = locked[item.pk], locked[into.pk]
-    _require_open(item)
-    _require_open(into)
+    rows = {i.pk: i for i in (locked(first, actor), locked(second, actor))}
+    item, into = rows[item.pk], rows[into.pk]
+    require_open(item)
+    require_open(into)
     if item.patient_id is None or item.patient_id != into.patient_id:
         raise LifecycleError("bad_merge", "Only two items of the same patient can be merged.")
-    change = _Change(item)
+    change = Change(item)
     # Closed from any open status: the one way an open item closes without being resolved.
     change.set("status", Status.CLOSED)
     change.set("closed_at", now)
     change.set("merged_into", into)
     change.set("outcome", f"Merged into #{into.pk}")
+    set_promise(change, item, None)
+    change.set("handoff_due_at", None)
+    change.set("next_attempt_due_at", None)
     change.save(code=EventCode.MERGED, actor=actor, now=now)
-    target = _Change(into)
+    target = Change(into)
     target.set("repeat_contact_count", into.repeat_contact_count + item.repeat_contact_count + 1)
     latest = max(
         filter(None, [into.last_patient_contact_at, item.last_patient_contact_at]), default=None
     )
     target.set("last_patient_contact_at", latest)
-    target.values["merged"] = {"old": None, "new": item.pk}
+    target.note("merged", item.pk)
     return target.save(code=EventCode.MERGED, actor=actor, now=now)
 
 
@@ -689,21 +708,20 @@ def item_record_repeat_contact(
 ) -> SupportItem:
     """The patient contacted us again about this open item: count it and alert the owner."""
     now = timezone.now()
-    item = _locked(item, actor)
-    _require_open(item)
+    item = locked(item, actor)
+    require_open(item)
     if channel not in Channel.values:
         raise LifecycleError("bad_channel", f"Unknown channel {channel!r}.")
-    change = _Change(item)
+    change = Change(item)
     change.set("repeat_contact_count", item.repeat_contact_count + 1)
     change.set("last_patient_contact_at", now)
-    change.values["contact"] = {
-        "old": None,
-        "new": {"direction": Direction.INBOUND, "channel": channel, "outcome": "received"},
-    }
+    change.note(
+        "contact", {"direction": Direction.INBOUND, "channel": channel, "outcome": "received"}
+    )
     if inbound_id is not None:
-        change.values["inbound"] = {"old": None, "new": inbound_id}
+        change.note("inbound", inbound_id)
     item = change.save(code=EventCode.REPEAT_CONTACT, actor=actor, now=now, text=text.strip())
-    if item.owner_id is not None:
+    if item.owner_id is not None and item.owner_id != getattr(actor, "pk", None):
         StaffAlert.objects.create(
             user_id=item.owner_id, item=item, kind=AlertKind.REPEAT_CONTACT, created_at=now
         )
@@ -714,10 +732,10 @@ def item_record_repeat_contact(
 def item_link_patient(*, item: SupportItem, actor: Actor, patient: Patient) -> SupportItem:
     """Say which patient an inbound contact came from (after an ambiguous match)."""
     now = timezone.now()
-    item = _locked(item, actor)
+    item = locked(item, actor)
     if patient.practice_id != item.practice_id:
         raise LifecycleError("bad_patient", "The patient belongs to another practice.")
-    change = _Change(item)
+    change = Change(item)
     change.set("patient", patient)
     change.set("patient_candidates", [])
     return change.save(code=EventCode.PATIENT_LINKED, actor=actor, now=now)
@@ -727,8 +745,8 @@ def item_link_patient(*, item: SupportItem, actor: Actor, patient: Patient) -> S
 def item_flag_red(*, item: SupportItem, actor: Actor, groups: Sequence[str]) -> SupportItem:
     """Urgent symptoms reported on an existing item: emergency, and the clinical team's now."""
     now = timezone.now()
-    item = _locked(item, actor)
-    change = _Change(item)
+    item = locked(item, actor)
+    change = Change(item)
     change.set("red_flag", True)
     change.set("urgency", Urgency.EMERGENCY)
     if item.team != Team.CLINICAL:
@@ -745,15 +763,15 @@ def item_categorize(
     """Change what the item is about (e.g. correcting a suggestion); the team follows the
     category unless a red flag keeps it clinical."""
     now = timezone.now()
-    item = _locked(item, actor)
-    _require_open(item)
+    item = locked(item, actor)
+    require_open(item)
     if category.practice_id != item.practice_id or not category.active:
         raise LifecycleError("bad_category", "Choose an active category of this practice.")
     if urgency not in Urgency.values:
         raise LifecycleError("bad_urgency", f"Unknown urgency {urgency!r}.")
     if not LANGUAGE_CODE_RE.match(language):
         raise LifecycleError("bad_language", "Use an ISO 639 code such as en or es.")
-    change = _Change(item)
+    change = Change(item)
     change.set("category", category)
     change.set("urgency", urgency)
     change.set("language", language)
@@ -779,7 +797,7 @@ def appointment_due(item: SupportItem) -> datetime | None:
     return appointment.start - timedelta(minutes=item.practice.telehealth_margin_minutes)
 
 
-def _set_appointment_due(change: _Change, item: SupportItem) -> None:
+def _set_appointment_due(change: Change, item: SupportItem) -> None:
     due = appointment_due(item)
     if due != item.appointment_due_at:
         change.set("appointment_due_at", due)
@@ -790,13 +808,13 @@ def _set_appointment_due(change: _Change, item: SupportItem) -> None:
 def item_link_appointment(*, item: SupportItem, actor: Actor, appointment: Any) -> SupportItem:
     """Say which visit the item is about; a telehealth item becomes due before it."""
     now = timezone.now()
-    item = _locked(item, actor)
-    _require_open(item)
+    item = locked(item, actor)
+    require_open(item)
     if appointment.practice_id != item.practice_id:
         raise LifecycleError("bad_appointment", "The appointment belongs to another practice.")
     if item.patient_id is not None and appointment.patient_id != item.patient_id:
         raise LifecycleError("bad_appointment", "That appointment is another patient's.")
-    change = _Change(item)
+    change = Change(item)
     change.set("appointment", appointment)
     _set_appointment_due(change, item)
     return change.save(code=EventCode.APPOINTMENT_LINKED, actor=actor, now=now)
@@ -809,7 +827,7 @@ def items_follow_appointment(appointment: Any) -> int:
     linked = SupportItem.objects.filter(appointment=appointment, status__in=OPEN_STATUSES)
     for item in linked.select_for_update(of=("self",)).select_related("category", "practice"):
         item.appointment = appointment
-        change = _Change(item)
+        change = Change(item)
         _set_appointment_due(change, item)
         if change.values:
             change.values["appointment_status"] = {"old": None, "new": appointment.status}
@@ -818,102 +836,82 @@ def items_follow_appointment(appointment: Any) -> int:
     return moved
 
 
-# --- deadline work (the follow-up sweep) --------------------------------------------------------
-
-#: What each deadline claims, where its due time lives, and what the timeline says.
-DEADLINES: dict[str, tuple[str, str, str]] = {
-    "promise_due": ("promise_reminded_at", "promised_update_at", EventCode.PROMISE_BROKEN),
-    "promise_escalation": (
-        "promise_escalated_at",
-        "promise_escalate_at",
-        EventCode.PROMISE_ESCALATED,
-    ),
-    "first_response": (
-        "first_response_alerted_at",
-        "first_response_due_at",
-        EventCode.FIRST_RESPONSE_LATE,
-    ),
-    "resolution": ("resolution_alerted_at", "resolution_due_at", EventCode.RESOLUTION_LATE),
-    "before_appointment": (
-        "appointment_alerted_at",
-        "appointment_due_at",
-        EventCode.BEFORE_APPOINTMENT,
-    ),
-}
-
-#: Deadlines that escalate the item to supervisors when they pass.
-ESCALATING_DEADLINES: dict[str, str] = {
-    "promise_escalation": "The promised update time passed without contact.",
-    "before_appointment": "Still open shortly before the patient's appointment.",
-}
+# --- messages to the patient -------------------------------------------------------------------
 
 
-def deadline_conditions(kind: str, now: datetime) -> dict[str, Any]:
-    """The filter for items whose ``kind`` deadline passed and was not yet handled."""
-    claimed, due, _ = DEADLINES[kind]
-    conditions: dict[str, Any] = {
-        "status__in": OPEN_STATUSES,
-        f"{claimed}__isnull": True,
-        f"{due}__lte": now,
-    }
-    if kind == "first_response":
-        conditions["first_response_at__isnull"] = True
-    if kind == "resolution":
-        conditions["resolution_paused_at__isnull"] = True
-    return conditions
+@dataclass(frozen=True)
+class MessageRecorded:
+    """What a message did to the item, kept on the message so a failure can undo it."""
 
-
-@transaction.atomic
-def item_claim_deadline(*, item_id: int, kind: str, now: datetime) -> SupportItem | None:
-    """Record that a deadline passed, exactly once however many workers race for it.
-
-    The conditional update is the claim: only the worker whose update changes the row goes on
-    to write the timeline event (and, in the caller, to alert people) in this transaction.
-    """
-    claimed_field, due_field, code = DEADLINES[kind]
-    due = SupportItem.objects.filter(pk=item_id, **deadline_conditions(kind, now))
-    # Another worker's batch holds this row: leave it to them rather than queue behind them
-    # (PostgreSQL). If their batch rolls back, the next sweep finds it due again.
-    skip_locked = connection.features.has_select_for_update_skip_locked
-    if skip_locked and not due.select_for_update(skip_locked=True).values_list("pk"):
-        return None
-    won = due.update(**{claimed_field: now})
-    if not won:
-        return None
-    # The owner and their profile come along: the sweep alerts them next.
-    item = SupportItem.objects.select_related("practice", "category", "owner", "owner__staff").get(
-        pk=item_id
-    )
-    due = getattr(item, due_field)
-    changes = {"due": {"old": None, "new": _jsonable(due)}}
-    if kind in ESCALATING_DEADLINES and not item.escalated:
-        changes["escalated"] = {"old": False, "new": True}
-        item.escalated = True
-        item.escalated_at = now
-        item.escalation_reason = ESCALATING_DEADLINES[kind]
-        item.save(update_fields=["escalated", "escalated_at", "escalation_reason"])
-    _record(item, code=code, actor=None, now=now, changes=changes)
-    return item
+    item: SupportItem
+    promise_before: datetime | None
+    promised: datetime | None
+    first_response: bool
 
 
 @transaction.atomic
 def item_record_message(
-    *, item: SupportItem, actor: Actor, channel: str, purpose: str, message_id: int, text: str
-) -> SupportItem:
-    """A message to the patient: it is on the timeline and counts as a patient contact (it
-    keeps the promise; a closure message gives the current next step)."""
+    *,
+    item: SupportItem,
+    actor: Actor,
+    channel: str,
+    purpose: str,
+    message_id: int,
+    text: str,
+    next_update_at: datetime | None = None,
+    gives_next_step: bool = False,
+    contact: bool = True,
+) -> MessageRecorded:
+    """A message to the patient: on the timeline, and a contact with the patient. On an open
+    item it renews the promise with the time it quotes (``next_update_at``: chosen first, then
+    rendered into the text); a closure message may leave a standing promise as it is.
+    ``gives_next_step``: the text states the item's current next step. ``contact=False``: a
+    one-way "please call us", which renews nothing."""
     now = timezone.now()
-    item = _locked(item, actor)
-    change = _Change(item)
-    change.set("last_patient_contact_at", now)
-    if item.first_response_at is None:
-        _first_response(change, item, now)
-    if item.promised_update_at is not None:
-        _set_promise(change, item, None)
-    if purpose == "closure" and item.next_step.strip():
+    item = locked(item, actor)
+    before, responded = item.promised_update_at, item.first_response_at is None
+    change = Change(item)
+    if item.is_open and contact:
+        how = ReceiptHow.AUTOMATIC if actor is None else receipt_how(channel)
+        _contact_renews(
+            change, item, now=now, how=how, next_update_at=next_update_at, required=False
+        )
+        _accept_if_owner(change, item, actor, now)
+    elif contact:
+        change.set("last_patient_contact_at", now)
+    if gives_next_step and item.next_step.strip():
         change.set("next_step_given_at", now)
-    change.values["message"] = {
-        "old": None,
-        "new": {"id": message_id, "channel": channel, "purpose": purpose},
-    }
-    return change.save(code=EventCode.MESSAGE_SENT, actor=actor, now=now, text=text)
+    change.note("message", {"id": message_id, "channel": channel, "purpose": purpose})
+    item = change.save(code=EventCode.MESSAGE_SENT, actor=actor, now=now, text=text)
+    return MessageRecorded(
+        item=item,
+        promise_before=before,
+        promised=item.promised_update_at if next_update_at is not None else None,
+        first_response=responded and item.first_response_at is not None,
+    )
+
+
+@transaction.atomic
+def item_message_failed(
+    *,
+    item_id: int,
+    message_id: int,
+    channel: str,
+    promised: datetime | None,
+    promise_before: datetime | None,
+    reason: str,
+) -> SupportItem:
+    """A message was not delivered: it kept no promise. If it set the current promise, the
+    promise it replaced comes back (due now if that time has passed), so the loop is open and
+    overdue rather than silently kept; the owner (else the supervisors) is alerted."""
+    now = timezone.now()
+    item = locked(item_id, None)
+    change = Change(item)
+    if item.is_open and promised is not None and item.promised_update_at == promised:
+        restored = promise_before if promise_before is not None and promise_before > now else now
+        set_promise(change, item, restored)
+    change.note("message", {"id": message_id, "channel": channel, "error": reason[:200]})
+    item = change.save(code=EventCode.MESSAGE_FAILED, actor=None, now=now)
+    owner = item.owner if item.owner_id else None
+    notify([owner] if owner else supervisors_of(item.practice), item, AlertKind.MESSAGE_FAILED)
+    return item

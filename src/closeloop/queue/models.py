@@ -43,9 +43,47 @@ class WaitingOn(models.TextChoices):
 
 
 class ContactOutcome(models.TextChoices):
+    """What came of a call. The first two reach the patient (a contact); the rest are
+    attempts, which keep nothing: the promise stands and the next attempt comes due."""
+
     REACHED = "reached", "Reached the patient"
-    VOICEMAIL_LEFT = "voicemail_left", "Left a voicemail"
+    VOICEMAIL_LEFT = "voicemail_left", "Left a voicemail with the update"
     NO_ANSWER = "no_answer", "No answer"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+    VOICEMAIL_NO_DETAILS = "voicemail_no_details", "Left a voicemail asking to call back"
+
+
+class ContactResult(models.TextChoices):
+    """The outcomes of a contact (the patient heard from us): a subset of ``ContactOutcome``."""
+
+    REACHED = ContactOutcome.REACHED.value, ContactOutcome.REACHED.label
+    VOICEMAIL_LEFT = ContactOutcome.VOICEMAIL_LEFT.value, ContactOutcome.VOICEMAIL_LEFT.label
+
+
+class AttemptResult(models.TextChoices):
+    """The outcomes of a call attempt (not reached): the rest of ``ContactOutcome``."""
+
+    NO_ANSWER = ContactOutcome.NO_ANSWER.value, ContactOutcome.NO_ANSWER.label
+    WRONG_NUMBER = ContactOutcome.WRONG_NUMBER.value, ContactOutcome.WRONG_NUMBER.label
+    VOICEMAIL_NO_DETAILS = (
+        ContactOutcome.VOICEMAIL_NO_DETAILS.value,
+        ContactOutcome.VOICEMAIL_NO_DETAILS.label,
+    )
+
+
+CONTACT_OUTCOMES = frozenset(ContactResult.values)
+ATTEMPT_OUTCOMES = frozenset(AttemptResult.values)
+
+
+class ReceiptHow(models.TextChoices):
+    """How the patient learned that their request was received (the first response)."""
+
+    CALL = "call", "Phone call"
+    IN_PERSON = "in_person", "In person"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+    VOICEMAIL = "voicemail", "Voicemail left"
+    AUTOMATIC = "automatic", "Automatic reply"
 
 
 class Direction(models.TextChoices):
@@ -69,6 +107,14 @@ class EventCode(models.TextChoices):
     CLOSED = "item.closed", "Closed"
     REOPENED = "item.reopened", "Reopened"
     MERGED = "item.merged", "Merged"
+    HANDED_OFF = "item.handed_off", "Handed off"
+    HANDOFF_ACCEPTED = "item.handoff_accepted", "Handoff accepted"
+    HANDOFF_LATE = "item.handoff_late", "Handoff not accepted in time"
+    ATTEMPT = "item.attempt", "Call attempt"
+    ATTEMPT_DUE = "item.attempt_due", "Next call attempt due"
+    ATTEMPTS_EXHAUSTED = "item.attempts_exhausted", "Call attempts used up"
+    MESSAGE_FAILED = "item.message_failed", "Message not delivered"
+    LOOP_REPAIRED = "item.loop_repaired", "No next deadline: due now"
     REPEAT_CONTACT = "item.repeat_contact", "Patient contacted us again"
     PATIENT_LINKED = "item.patient_linked", "Patient identified"
     RED_FLAG = "item.red_flag", "Urgent symptoms reported"
@@ -155,18 +201,40 @@ class SupportItem(models.Model):
     #: Waiting on another office, an insurer or a provider stops the resolution clock (not the
     #: patient's update clock) from this moment.
     resolution_paused_at = models.DateTimeField(null=True, blank=True)
+    #: How receipt was confirmed (the first response), e.g. a call or an automatic reply.
+    acknowledged_how = models.CharField(max_length=12, choices=ReceiptHow.choices, blank=True)
+    # A handoff to a named owner: accepted by them, or escalated when the deadline passes.
+    handed_off_at = models.DateTimeField(null=True, blank=True)
+    handed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handoff_due_at = models.DateTimeField(null=True, blank=True)
+    handoff_escalated_at = models.DateTimeField(null=True, blank=True)
+    # Call attempts that did not reach the patient since the last contact, and the next one.
+    callback_attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_due_at = models.DateTimeField(null=True, blank=True)
+    attempt_handled_at = models.DateTimeField(null=True, blank=True)
+    #: The "we tried to reach you" text went out after the attempts were used up.
+    attempt_text_sent_at = models.DateTimeField(null=True, blank=True)
     first_contact_at = models.DateTimeField()
     first_response_due_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)
     #: Business minutes from first contact to first response (set with ``first_response_at``).
     first_response_minutes = models.PositiveIntegerField(null=True, blank=True)
+    #: The same wait on the clock the patient lives by (nights and weekends included).
+    first_response_wall_minutes = models.PositiveIntegerField(null=True, blank=True)
     resolution_due_at = models.DateTimeField()
     last_patient_contact_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     #: Business minutes from first contact to resolution (set with ``resolved_at``).
     resolution_minutes = models.PositiveIntegerField(null=True, blank=True)
+    resolution_wall_minutes = models.PositiveIntegerField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)
+    #: Complaints: what we did to make it right (required to resolve one).
+    recovery_action = models.TextField(blank=True)
+    #: Complaints: when a supervisor reached the patient (the callback resolution requires).
+    supervisor_callback_at = models.DateTimeField(null=True, blank=True)
     #: Staff recorded that the patient confirmed the outcome (reviews may then be requested).
     outcome_confirmed_at = models.DateTimeField(null=True, blank=True)
     #: Free text removed after the organization's retention period (closeloop.security).
@@ -268,6 +336,14 @@ class SupportItem(models.Model):
                 name="item_appointment_due_idx",
             ),
             models.Index(fields=["purged_at", "status", "closed_at"], name="item_retention_idx"),
+            models.Index(
+                fields=["handoff_escalated_at", "status", "handoff_due_at"],
+                name="item_handoff_due_idx",
+            ),
+            models.Index(
+                fields=["attempt_handled_at", "status", "next_attempt_due_at"],
+                name="item_attempt_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -276,6 +352,16 @@ class SupportItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def next_due_at(self) -> Any:
+        """The open item's next deadline someone owns: the promised update time, else (a new
+        item) when the first response is due. None when resolved or closed."""
+        if not self.is_open:
+            return None
+        if self.promised_update_at is not None:
+            return self.promised_update_at
+        return self.first_response_due_at if self.first_response_at is None else None
 
     @property
     def is_clinical(self) -> bool:
@@ -348,6 +434,12 @@ class AlertKind(models.TextChoices):
     FIRST_RESPONSE_LATE = "first_response_late", "First response is late"
     RESOLUTION_LATE = "resolution_late", "Resolution target passed"
     BEFORE_APPOINTMENT = "before_appointment", "Still open shortly before the appointment"
+    HANDOFF = "handoff", "An item was handed to you"
+    HANDOFF_LATE = "handoff_late", "A handoff was not accepted in time"
+    MESSAGE_FAILED = "message_failed", "A message to the patient was not delivered"
+    ATTEMPT_DUE = "attempt_due", "Next call attempt due"
+    ATTEMPTS_EXHAUSTED = "attempts_exhausted", "Call attempts used up"
+    LOOP_OPEN = "loop_open", "An open item had no next deadline"
 
 
 class StaffAlert(models.Model):

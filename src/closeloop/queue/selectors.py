@@ -46,6 +46,26 @@ def merged_into(item: SupportItem) -> list[int]:
     return ids
 
 
+def items_to_join(user: Any, patient_id: int, *, now: datetime | None = None) -> list[SupportItem]:
+    """A patient's items a new contact could be about: the open ones, then those resolved
+    within the practice's reopen window (adding to one of those reopens it)."""
+    now = now or timezone.now()
+    items = (
+        SupportItem.objects.for_user(user)
+        .filter(patient_id=patient_id, merged_into__isnull=True)
+        .select_related("category", "owner", "practice")
+    )
+    open_items = list(items.filter(status__in=OPEN_STATUSES).order_by("-updated_at")[:10])
+    recent = [
+        item
+        for item in items.exclude(status__in=OPEN_STATUSES)
+        .filter(resolved_at__gte=now - timedelta(days=60))
+        .order_by("-resolved_at")[:10]
+        if item.resolved_at and item.resolved_at >= now - timedelta(days=item.practice.reopen_days)
+    ]
+    return open_items + recent
+
+
 def timeline_for_item(item: SupportItem) -> QuerySet[TimelineEvent]:
     """The item's timeline, with the events of items merged into it."""
     return (

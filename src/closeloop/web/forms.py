@@ -11,6 +11,7 @@ from closeloop.lib.ids import MAX_ID
 from closeloop.practices.choices import Language
 from closeloop.practices.models import Category, Practice
 from closeloop.queue.models import Channel
+from closeloop.triage.services import suggest
 
 LANGUAGE_CHOICES = Language.choices
 
@@ -27,6 +28,12 @@ class CallerMode:
         (NEW, "New patient"),
         (UNKNOWN, "Unknown caller"),
     ]
+
+
+ATTACH_AUTO = "auto"
+ATTACH_NEW = "new"
+#: Channels where the caller is with us while we log it.
+LIVE = {Channel.PHONE, Channel.IN_PERSON}
 
 
 class LogContactForm(forms.Form):
@@ -52,6 +59,17 @@ class LogContactForm(forms.Form):
     summary = forms.CharField(max_length=300, label="What the patient needs")
     details = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, initial=Language.ENGLISH)
+    #: On a live call the patient is told when they hear from us next (the promise).
+    next_update_at = forms.DateTimeField(
+        required=False,
+        label="Patient hears from us by",
+        help_text="On a live call: what you tell the caller. Suggested from business hours.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    #: Which of the patient's items this contact is about: "auto" adds it to their open item of
+    #: the same category (if any), "new" files a new one, an id adds it to that item.
+    attach = forms.CharField(required=False, initial=ATTACH_AUTO)
 
     def __init__(self, *args: Any, user: Any, practice: Practice | None, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -76,4 +94,24 @@ class LogContactForm(forms.Form):
                     self.add_error(field, "Required for a new patient.")
         if mode == CallerMode.UNKNOWN and not data.get("callback_number"):
             self.add_error("callback_number", "Record a number to call back.")
+        urgent = suggest(data.get("summary", ""), data.get("details", "")).red_flag
+        # A red flag is answered by the clinical team now (the emergency script), not by a
+        # promised update time.
+        if (
+            data.get("channel") in LIVE
+            and not data.get("next_update_at")
+            and not self.joins()
+            and not urgent
+        ):
+            self.add_error(
+                "next_update_at", "On a live call, tell the caller when they hear from us next."
+            )
+        attach = data.get("attach") or ATTACH_AUTO
+        if attach not in (ATTACH_AUTO, ATTACH_NEW) and not attach.isdigit():
+            self.add_error(None, "Choose which request this contact is about.")
         return data
+
+    def joins(self) -> bool:
+        """The contact is added to an existing item (which keeps its own promise)."""
+        attach = (self.cleaned_data.get("attach") or "") if hasattr(self, "cleaned_data") else ""
+        return attach.isdigit()

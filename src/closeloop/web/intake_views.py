@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from closeloop.intake.services import file_item
@@ -16,11 +18,13 @@ from closeloop.lib.ids import parse_id
 from closeloop.patients.models import Patient
 from closeloop.patients.selectors import patient_search
 from closeloop.patients.services import patient_create
+from closeloop.practices.local_time import zone
 from closeloop.practices.models import Practice
 from closeloop.queue.lifecycle import LifecycleError
 from closeloop.queue.models import SupportItem
+from closeloop.queue.selectors import items_to_join
 from closeloop.triage import services as triage
-from closeloop.web.forms import CallerMode, LogContactForm
+from closeloop.web.forms import ATTACH_AUTO, CallerMode, LogContactForm
 
 LOG_TEMPLATE = "web/log.html"
 
@@ -69,6 +73,13 @@ def _create_item(form: LogContactForm, user: Any) -> SupportItem:
     on its team, otherwise routed. A red flag always goes to the clinical team."""
     data = form.cleaned_data
     patient = _patient(form, user)
+    attach = data["attach"] or ATTACH_AUTO
+    join = None
+    if attach.isdigit():
+        join = SupportItem.objects.for_user(user).filter(pk=int(attach), patient=patient).first()
+        if join is None:
+            form.add_error(None, "That request is not this patient's; choose again.")
+            raise _Refused
     try:
         filed = file_item(
             practice=data["practice"],
@@ -82,6 +93,9 @@ def _create_item(form: LogContactForm, user: Any) -> SupportItem:
             category=data["category"],
             language=data["language"],
             take_ownership=True,
+            join=join,
+            find_repeat=attach == ATTACH_AUTO,
+            next_update_at=data["next_update_at"],
         )
     except LifecycleError as refused:
         form.add_error(None, refused.message)
@@ -111,6 +125,14 @@ def suggest(request: HttpRequest) -> HttpResponse:
 def log_contact(request: HttpRequest) -> HttpResponse:
     practices = list(Practice.objects.for_user(request.user).order_by("name"))
     practice = _practice_from(request, practices)
+    # Times typed and shown on this page are on the practice's clock.
+    with timezone.override(zone(practice.timezone) if practice else None):
+        return _log_contact(request, practices, practice)
+
+
+def _log_contact(
+    request: HttpRequest, practices: list[Practice], practice: Practice | None
+) -> HttpResponse:
     if request.method == "POST":
         form = LogContactForm(request.POST, user=request.user, practice=practice)
         if form.is_valid():
@@ -126,11 +148,19 @@ def log_contact(request: HttpRequest) -> HttpResponse:
         form = LogContactForm(
             user=request.user,
             practice=practice,
-            initial={"practice": practice.pk if practice else None},
+            initial={
+                "practice": practice.pk if practice else None,
+                "next_update_at": _suggested_callback(practice),
+            },
         )
         status = 200
     query = request.GET.get("q", "")
     selected = form["patient"].value()
+    selected_patient = (
+        Patient.objects.for_user(request.user).filter(pk=selected).first()
+        if selected and str(selected).isdigit()
+        else None
+    )
     context = {
         "form": form,
         "practices": practices,
@@ -141,11 +171,31 @@ def log_contact(request: HttpRequest) -> HttpResponse:
         )
         if query
         else [],
-        "selected_patient": Patient.objects.for_user(request.user).filter(pk=selected).first()
-        if selected and str(selected).isdigit()
-        else None,
+        "selected_patient": selected_patient,
+        "joinable": items_to_join(request.user, selected_patient.pk) if selected_patient else [],
+        "attach": form["attach"].value() or ATTACH_AUTO,
     }
     return render(request, LOG_TEMPLATE, context, status=status)
+
+
+def _suggested_callback(practice: Practice | None) -> Any:
+    """What to tell a caller by default: a modest four business hours from now, on the
+    practice's clock (the field shows the practice's local time)."""
+    if practice is None:
+        return None
+    calendar = practice.calendar()
+    return calendar.suggest_update_time(timezone.now(), timedelta(hours=4)).astimezone(calendar.tz)
+
+
+@login_required
+@require_GET
+def patient_items(request: HttpRequest) -> HttpResponse:
+    """The chosen patient's open (and recently resolved) requests: add the contact to one."""
+    patient_id = parse_id(request.GET.get("patient", ""))
+    items = items_to_join(request.user, patient_id) if patient_id else []
+    return render(
+        request, LOG_TEMPLATE + "#patient-items", {"joinable": items, "attach": ATTACH_AUTO}
+    )
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -9,16 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_GET, require_POST
 
 from closeloop.actions import access
 from closeloop.actions.registry import ACTIONS, VIEW_DETAILS, run
 from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.messaging.services import render as render_template
+from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import CategoryScript
+from closeloop.queue.changes import receipt_how
 from closeloop.queue.lifecycle import LifecycleError, available_actions
-from closeloop.queue.models import StaffAlert, SupportItem
+from closeloop.queue.models import Channel, StaffAlert, SupportItem
 from closeloop.queue.selectors import suggest_update_time, timeline_for_item
 from closeloop.security import audit
 from closeloop.web import timeline
@@ -30,28 +32,48 @@ ITEM_TEMPLATE = "web/item.html"
 APPOINTMENTS_SHOWN = 5
 
 
-def _scripts(item: SupportItem, user: Any, update_at: Any) -> list[tuple[str, str]]:
+#: What the Own line says in place of a time when no promise stands yet.
+NO_PROMISE_YET = "[set the update time first: this line then states the promise]"
+
+
+def _scripts(item: SupportItem) -> list[tuple[str, str]]:
+    """The acknowledge / clarify / own / close scripts in the patient's language, stating the
+    tracked promise (in the practice's time zone) and the real owner (else their team)."""
     scripts = {s.language: s for s in CategoryScript.objects.filter(category=item.category)}
     script = scripts.get(item.language) or scripts.get("en")
     if script is None:
         return []
-    owner = item.owner or user
+    promise = item.promised_update_at
+    update_time = (
+        for_patient(item.practice, promise, script.language)
+        if promise is not None and promise > timezone.now()
+        else NO_PROMISE_YET
+    )
+    owner = (
+        (item.owner.get_full_name() or item.owner.get_username())
+        if item.owner
+        else f"our {item.get_team_display().lower()} team"
+    )
     first_name = item.patient.first_name if item.patient else (item.caller_name or "")
     return script.render(
         first_name=first_name.split(" ")[0],
         practice=item.practice.name,
-        update_time=date_format(update_at, "l g:i A"),
-        owner=owner.get_full_name() or owner.get_username(),
+        update_time=update_time,
+        owner=owner,
     )
 
 
 def _initial(item: SupportItem, suggested: Any) -> dict[str, dict[str, Any]]:
+    """What the forms start with: the current values, and for every "hears from us next" the
+    standing promise while it is ahead, else the suggested time."""
     keep_promise = item.promised_update_at and item.promised_update_at > timezone.now()
+    next_update = item.promised_update_at if keep_promise else suggested
     return {
+        "acknowledge": {"how": receipt_how(item.channel), "next_update_at": suggested},
         "update_window": {
             "checking": item.checking,
             "next_step": item.next_step,
-            "update_at": item.promised_update_at if keep_promise else suggested,
+            "update_at": next_update,
         },
         "assign": {"team": item.team, "owner": item.owner_id},
         "categorize": {
@@ -59,7 +81,9 @@ def _initial(item: SupportItem, suggested: Any) -> dict[str, dict[str, Any]]:
             "urgency": item.urgency,
             "language": item.language,
         },
-        "contact": {"channel": item.channel},
+        "contact": {"channel": item.channel, "next_update_at": suggested},
+        "attempt": {"channel": Channel.PHONE},
+        "message": {"next_update_at": next_update},
     }
 
 
@@ -107,8 +131,7 @@ def _context(
             zone,
             categories=dict(item.practice.categories.values_list("code", "name")),
         ),
-        # The script promises the current update time while it is still ahead, else a new one.
-        "scripts": _scripts(item, request.user, initial["update_window"]["update_at"]),
+        "scripts": _scripts(item),
         "suggested_update_at": suggested,
         "forms": _forms(request, item, initial, failed, bound),
         "actions": ACTIONS,
@@ -185,14 +208,25 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("item", pk=outcome.item.pk)
 
 
+def _local_input(item: SupportItem, text: str) -> Any:
+    """A datetime-local field's value, read on the practice's clock (None when empty or bad)."""
+    try:
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M").replace(
+            tzinfo=ZoneInfo(item.practice.timezone)
+        )
+    except ValueError:
+        return None
+
+
 @login_required
 @require_GET
 def message_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The template for a purpose, rendered for this item, to edit before sending."""
     item = item_for_action_or_404(request, pk, "message")
     purpose = request.GET.get("message-purpose", "")
+    when = _local_input(item, request.GET.get("message-next_update_at", ""))
     try:
-        _, body = render_template(item, purpose)
+        _, body = render_template(item, purpose, when)
     except LifecycleError as refused:
         body = ""
         error = refused.message

@@ -18,6 +18,7 @@ urlpatterns = [
     path("log/", intake_views.log_contact, name="log_contact"),
     path("log/suggest/", intake_views.suggest, name="log_suggest"),
     path("patients/lookup/", intake_views.patient_lookup, name="patient_lookup"),
+    path("log/patient-items/", intake_views.patient_items, name="log_patient_items"),
     path("patients/<int:pk>/", patient_views.patient_detail, name="patient"),
     path("metrics/", metrics_views.dashboard, name="dashboard"),
     path("metrics/charts/<slug:name>.csv", metrics_views.chart_csv, name="chart_csv"),

@@ -11,6 +11,15 @@ document.addEventListener("change", (event) => {
 });
 
 document.addEventListener("keydown", (event) => {
+  // In "This contact is about", keys 1-9 choose the patient's request with that number.
+  if (/^[1-9]$/.test(event.key) && event.target.closest && event.target.closest("#patient-items")) {
+    const choice = document.querySelector(`#patient-items input[data-key="${event.key}"]`);
+    if (choice) {
+      event.preventDefault();
+      choice.checked = true;
+      choice.focus();
+    }
+  }
   // Enter in the patient lookup searches (htmx already did) instead of saving the form.
   if (event.key === "Enter" && event.target.id === "lookup") {
     event.preventDefault();

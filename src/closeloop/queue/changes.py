@@ -1,0 +1,229 @@
+"""The machinery every item change shares: the locked row, the collected change, the timeline
+event (with its outbound webhooks), the promise and the clocks. Used by ``lifecycle`` (staff
+and intake) and ``deadlines`` (the sweep); nothing else writes items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Model
+
+from closeloop.core.types import Actor
+from closeloop.practices.models import Practice
+from closeloop.queue import outbox
+from closeloop.queue.models import (
+    OPEN_STATUSES,
+    ReceiptHow,
+    Status,
+    SupportItem,
+    TimelineEvent,
+    WaitingOn,
+)
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset(
+        {Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED}
+    ),
+    Status.ACKNOWLEDGED: frozenset({Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED}),
+    Status.IN_PROGRESS: frozenset({Status.WAITING, Status.RESOLVED}),
+    Status.WAITING: frozenset({Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED}),
+    Status.RESOLVED: frozenset({Status.CLOSED, Status.ACKNOWLEDGED}),
+    Status.CLOSED: frozenset({Status.ACKNOWLEDGED}),
+}
+
+
+class LifecycleError(Exception):
+    """A refused change. ``code`` is stable; ``message`` is for the person who tried."""
+
+    def __init__(self, code: str, message: str, *, missing: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.missing = list(missing)
+
+
+def can_transition(old: str, new: str) -> bool:
+    return new in TRANSITIONS.get(old, frozenset())
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Model):
+        return value.pk
+    return value
+
+
+class Change:
+    """Collects field changes on one item for the save and the timeline event."""
+
+    def __init__(self, item: SupportItem) -> None:
+        self.item = item
+        self.values: dict[str, dict[str, Any]] = {}
+
+    def set(self, field: str, value: Any) -> None:
+        if field == "category":
+            # Categories are recorded by their code, like every other value on the timeline.
+            old_code, new_code = self.item.category.code, value.code
+            if old_code != new_code:
+                self.values[field] = {"old": old_code, "new": new_code}
+                self.item.category = value
+            return
+        related = ("owner", "patient", "appointment", "merged_into", "handed_off_by")
+        attname = f"{field}_id" if field in related else field
+        old = getattr(self.item, attname)
+        new = value.pk if isinstance(value, Model) else value
+        if old == new:
+            return
+        self.values[field] = {"old": jsonable(old), "new": jsonable(new)}
+        setattr(self.item, field, value)
+
+    def quiet(self, field: str, value: Any) -> None:
+        """Bookkeeping (deadline claims, derived columns): saved, not shown on the timeline."""
+        setattr(self.item, field, value)
+
+    def note(self, key: str, value: Any) -> None:
+        """A fact about the event that is not a column (a contact's details, a message id)."""
+        self.values[key] = {"old": None, "new": value}
+
+    def status(self, new: str) -> None:
+        if not can_transition(self.item.status, new):
+            raise LifecycleError(
+                "transition_not_allowed",
+                f"An item that is {Status(self.item.status).label.lower()} cannot become "
+                f"{Status(new).label.lower()}.",
+            )
+        self.set("status", new)
+
+    def save(self, *, code: str, actor: Actor, now: datetime, text: str = "") -> SupportItem:
+        self.item.updated_at = now
+        self.item.save()
+        record_event(self.item, code=code, actor=actor, now=now, changes=self.values, text=text)
+        return self.item
+
+
+def record_event(
+    item: SupportItem,
+    *,
+    code: str,
+    actor: Actor,
+    now: datetime,
+    changes: dict[str, Any] | None = None,
+    text: str = "",
+) -> TimelineEvent:
+    event = TimelineEvent.objects.create(
+        item=item,
+        practice_id=item.practice_id,
+        at=now,
+        code=code,
+        actor=actor,
+        changes=changes or {},
+        text=text,
+    )
+    # Outbound webhooks are queued in this same transaction: no event without its delivery.
+    outbox.event_recorded(event)
+    return event
+
+
+def locked(item: SupportItem | int, actor: Actor) -> SupportItem:
+    """The current row, locked for this transaction, if the actor may touch it.
+
+    The tenant filter is part of the locking query itself: one round trip, and no window in
+    which the item could be read for an actor who does not serve its practice.
+    """
+    pk = item if isinstance(item, int) else item.pk
+    items = SupportItem.objects.all() if actor is None else SupportItem.objects.for_user(actor)
+    try:
+        return (
+            items.select_for_update(of=("self",)).select_related("category", "practice").get(pk=pk)
+        )
+    except SupportItem.DoesNotExist:
+        raise LifecycleError("not_permitted", "You do not serve this item's practice.") from None
+
+
+def set_promise(change: Change, item: SupportItem, update_at: datetime | None) -> None:
+    """A new promise (or none): the deadline work of the old one no longer applies."""
+    change.set("promised_update_at", update_at)
+    escalate_at = None
+    if update_at is not None:
+        grace = timedelta(minutes=item.practice.promise_grace_minutes)
+        escalate_at = item.practice.calendar().add(update_at, grace)
+    change.quiet("promise_escalate_at", escalate_at)
+    change.quiet("promise_reminded_at", None)
+    change.quiet("promise_escalated_at", None)
+
+
+def business_minutes(practice: Practice, start: datetime, end: datetime) -> int:
+    return int(practice.calendar().between(start, end).total_seconds() // 60)
+
+
+def wall_minutes(start: datetime, end: datetime) -> int:
+    return max(0, int((end - start).total_seconds() // 60))
+
+
+def first_response(change: Change, item: SupportItem, now: datetime, how: str) -> None:
+    """The first response, how it was made, and how long it took in the practice's business
+    time and on the wall clock (stored so the metrics aggregate columns instead of replaying
+    calendars)."""
+    change.set("first_response_at", now)
+    change.set("acknowledged_how", how)
+    change.quiet(
+        "first_response_minutes", business_minutes(item.practice, item.first_contact_at, now)
+    )
+    change.quiet("first_response_wall_minutes", wall_minutes(item.first_contact_at, now))
+
+
+def receipt_how(channel: str) -> str:
+    """How a contact on ``channel`` confirms receipt."""
+    return {
+        "phone": ReceiptHow.CALL,
+        "in_person": ReceiptHow.IN_PERSON,
+        "sms": ReceiptHow.TEXT,
+        "email": ReceiptHow.EMAIL,
+        "voicemail": ReceiptHow.VOICEMAIL,
+    }.get(channel, ReceiptHow.CALL)
+
+
+def pauses_resolution(status: str, waiting_on: str) -> bool:
+    return status == Status.WAITING and waiting_on not in ("", WaitingOn.PATIENT)
+
+
+def update_resolution_clock(change: Change, item: SupportItem, now: datetime) -> None:
+    """Waiting on someone other than the patient stops the resolution clock; resuming
+    moves the resolution target by the business time spent waiting."""
+    paused = pauses_resolution(item.status, item.waiting_on)
+    if paused and item.resolution_paused_at is None:
+        change.quiet("resolution_paused_at", now)
+    elif not paused and item.resolution_paused_at is not None:
+        waited = item.practice.calendar().between(item.resolution_paused_at, now)
+        change.set("resolution_due_at", item.resolution_due_at + waited)
+        change.quiet("resolution_paused_at", None)
+        change.quiet("resolution_alerted_at", None)
+
+
+def require_text(value: str, what: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise LifecycleError("missing_field", f"Write {what}.", missing=[what])
+    return text
+
+
+def require_open(item: SupportItem) -> None:
+    if item.status not in OPEN_STATUSES:
+        raise LifecycleError(
+            "item_not_open", f"The item is {Status(item.status).label.lower()}; reopen it first."
+        )
+
+
+def require_future(when: datetime | None, now: datetime, what: str) -> datetime:
+    if when is None:
+        raise LifecycleError("missing_field", f"Choose {what}.", missing=[what])
+    if when <= now:
+        raise LifecycleError(
+            "promise_in_past", f"{what[0].upper()}{what[1:]} must be in the future.",
+            missing=[what],
+        )  # fmt: skip
+    return when
