@@ -24,6 +24,7 @@ from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.appointments.rules import at_risk_upcoming, risky_items
 from closeloop.demo.seed import DEMO_PASSWORD, seed
 from closeloop.practices.models import Category
+from closeloop.queue.loops import loop_breaks
 from closeloop.queue.models import EventCode, Status, SupportItem, TimelineEvent
 
 
@@ -74,6 +75,15 @@ def test_demo_world_has_two_practices_six_logins_and_real_timelines() -> None:
     ) - {None}
     listed = set(at_risk_upcoming(appointments, now, 10).values_list("patient_id", flat=True))
     assert listed == risky_patients
+    # The history obeys the loop: no open item without a next deadline someone owns, and it
+    # shows renewed promises, handoffs accepted, attempts and reopened items.
+    assert list(loop_breaks(SupportItem.objects.all())) == []
+    codes = set(TimelineEvent.objects.values_list("code", flat=True))
+    assert {EventCode.HANDED_OFF, EventCode.HANDOFF_ACCEPTED, EventCode.ATTEMPT} <= codes
+    renewals = TimelineEvent.objects.filter(
+        code=EventCode.CONTACT, changes__has_key="promised_update_at"
+    )
+    assert renewals.count() > 10
 
 
 def _free_port() -> int:

@@ -48,7 +48,7 @@ def make(clock, riverside, patient, assistant):
             practice=riverside,
             category=category(riverside, code),
             channel=kw.pop("channel", Channel.VOICEMAIL),
-            actor=None,
+            actor=kw.pop("actor", None),
             summary="Needs help",
             patient=kw.pop("patient", patient),
             **kw,
@@ -103,7 +103,10 @@ def test_first_response_in_business_time_with_percentiles(
     acknowledge(clock, morning, at(17, 10, 45), assistant)
     make(at(17, 11, 0))  # not answered yet
     result = m.first_response(scope(riverside, 13, 17))
+    wall = result.pop("wall_clock")
     assert result == {"count": 3, "average": 41.7, "median": 45, "p90": 60, "unanswered": 1}
+    # Beside it, the wait on the clock: Friday 16:50 to Monday 08:10 is 63 h 20 min.
+    assert wall == {"count": 3, "average": 1601.7, "median": 960, "p90": 3800}
     assert m.first_response(scope(riverside, 16, 17))["count"] == 2  # Friday's is outside
 
 
@@ -451,3 +454,19 @@ def test_metrics_api(client, clock, make, assistant, supervisor) -> None:
     assert client.get("/api/v1/metrics", **support).status_code == 404
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/metrics" in schema["paths"]
+
+
+def test_routing_at_first_contact_and_reopened_items_are_counted(
+    clock, make, assistant, billing, riverside
+) -> None:
+    routed = make(at(17, 9, 0), code="billing", actor=assistant)  # the front desk took it
+    lifecycle.item_assign(item=routed, actor=assistant, owner=billing, team="support")
+    kept = make(at(17, 9, 30))
+    lifecycle.item_assign(item=kept, actor=assistant, owner=assistant, team="support")
+    done = resolve(clock, make(at(17, 10, 0)), at(17, 11, 0), assistant)
+    clock.move_to(at(17, 12, 0))
+    lifecycle.item_reopen(item=done, actor=assistant, reason="Called again")
+    chosen = scope(riverside, 17, 17)
+    assert m.first_contact_routing(chosen) == {"items": 3, "routed": 1, "share": 0.333}
+    assert m.repeat_contacts(chosen)["reopened"] == 1
+    assert m.resolution_time(chosen)["wall_clock"]["count"] == 0  # reopened: no longer resolved

@@ -210,6 +210,18 @@ class DistributionOut(Schema):
 
 class FirstResponseOut(DistributionOut):
     unanswered: int
+    wall_clock: DistributionOut = Field(description="clock minutes, nights and weekends included")
+
+
+class ResolutionTimeOut(Schema):
+    business: DistributionOut
+    wall_clock: DistributionOut
+
+
+class RoutingOut(Schema):
+    items: int
+    routed: int
+    share: float | None
 
 
 class OpenDayOut(Schema):
@@ -230,6 +242,7 @@ class RepeatPatientOut(Schema):
 
 class RepeatContactsOut(Schema):
     count: int
+    reopened: int
     items: int
     rate_per_item: float | None
     top_items: list[RepeatItemOut]
@@ -296,6 +309,8 @@ class MetricSetOut(Schema):
     broken_promises: BrokenPromisesOut
     language_access: LanguageAccessOut
     load_per_person: list[PersonLoadOut]
+    resolution_time: ResolutionTimeOut
+    first_contact_routing: RoutingOut
 
 
 class HeadlineOut(Schema):

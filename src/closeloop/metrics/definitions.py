@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from closeloop.appointments.models import Appointment
@@ -39,8 +39,10 @@ from closeloop.metrics.results import (
     OpenDay,
     PersonLoad,
     RepeatContacts,
+    ResolutionTime,
     ReviewRequests,
     Risk,
+    Routing,
     Telehealth,
 )
 from closeloop.practices.defaults import REFERRAL_CATEGORY
@@ -169,10 +171,16 @@ def first_response(scope: Scope) -> FirstResponse:
     """**1. Time to first response.** Items first contacted in the range that have been
     answered: business minutes from first contact to the first response (receipt confirmed,
     an outbound contact, a reached patient or a message sent), as count, average, median and
-    p90. ``unanswered``: items first contacted in the range with no response yet."""
+    p90. ``unanswered``: items first contacted in the range with no response yet.
+    ``wall_clock``: the same waits in clock minutes, nights and weekends included (a Friday
+    19:00 voicemail answered Monday 08:30 is 30 business minutes and 61.5 hours)."""
     contacted = scope.contacted()
     result = distribution(contacted, "first_response_minutes")
-    return {**result, "unanswered": contacted.count() - result["count"]}
+    return {
+        **result,
+        "unanswered": contacted.count() - result["count"],
+        "wall_clock": distribution(contacted, "first_response_wall_minutes"),
+    }
 
 
 def _days(scope: Scope) -> list[date]:
@@ -240,6 +248,7 @@ def repeat_contacts(scope: Scope) -> RepeatContacts:
     in the range."""
     repeats = scope.events(EventCode.REPEAT_CONTACT)
     count = repeats.count()
+    reopened = scope.events(EventCode.REOPENED).count()
     items = scope.contacted().count()
     top_items = repeats.values("item_id").annotate(n=Count("pk")).order_by("-n", "item_id")[:TOP]
     top_patients = (
@@ -250,6 +259,7 @@ def repeat_contacts(scope: Scope) -> RepeatContacts:
     )
     return {
         "count": count,
+        "reopened": reopened,
         "items": items,
         "rate_per_item": _ratio(count, items),
         "top_items": [{"item": r["item_id"], "repeats": r["n"]} for r in top_items],
@@ -420,6 +430,33 @@ def load_per_person(scope: Scope) -> list[PersonLoad]:
     return sorted(load.values(), key=lambda r: (-r["open"], r["username"]))
 
 
+def resolution_time(scope: Scope) -> ResolutionTime:
+    """**12. Time to resolution.** Items resolved in the range: business minutes from first
+    contact to resolution, and the same in clock minutes (what the patient waited)."""
+    resolved = scope.resolved()
+    return {
+        "business": distribution(resolved, "resolution_minutes"),
+        "wall_clock": distribution(resolved, "resolution_wall_minutes"),
+    }
+
+
+def first_contact_routing(scope: Scope) -> Routing:
+    """**13. Routed at first contact.** Items first contacted in the range that the person
+    who logged them handed to a named colleague on the right team (the front desk's part of
+    the loop, done), out of all items first contacted in the range. Taking an item oneself
+    is not routing."""
+    contacted = scope.contacted()
+    items = contacted.count()
+    routed = (
+        scope.events(EventCode.HANDED_OFF)
+        .filter(actor_id=F("item__created_by_id"), item__in=contacted.values("pk"))
+        .values("item_id")
+        .distinct()
+        .count()
+    )
+    return {"items": items, "routed": routed, "share": _ratio(routed, items)}
+
+
 # --- trends and breakdowns (the dashboard's charts) ---------------------------------------------
 
 
@@ -527,6 +564,8 @@ METRICS = {
     "broken_promises": broken_promises,
     "language_access": language_access,
     "load_per_person": load_per_person,
+    "resolution_time": resolution_time,
+    "first_contact_routing": first_contact_routing,
 }
 
 
@@ -540,6 +579,8 @@ HEADLINES: list[tuple[str, str, str, Any, bool]] = [
      lambda m: m["first_response"]["median"], True),
     ("first_response_p90", "90th percentile first response", "minutes",
      lambda m: m["first_response"]["p90"], True),
+    ("first_response_wall_median", "Median first response, clock time", "minutes",
+     lambda m: m["first_response"]["wall_clock"]["median"], True),
     ("open_at_end", "Open items at end of period", "count",
      lambda m: m["open_per_day"][-1]["open"] if m["open_per_day"] else None, True),
     ("repeat_rate", "Repeat contacts per item", "rate",
@@ -558,6 +599,10 @@ HEADLINES: list[tuple[str, str, str, Any, bool]] = [
      lambda m: m["broken_promises"]["count"], True),
     ("language_gap", "Non-English wait beyond English (median)", "minutes",
      lambda m: m["language_access"]["gap_median"], True),
+    ("resolution_wall_median", "Median time to resolution, clock time", "minutes",
+     lambda m: m["resolution_time"]["wall_clock"]["median"], True),
+    ("routed_share", "Routed to the right colleague at first contact", "share",
+     lambda m: m["first_contact_routing"]["share"], False),
 ]  # fmt: skip
 
 

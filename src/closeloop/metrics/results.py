@@ -17,6 +17,19 @@ class Distribution(TypedDict):
 
 class FirstResponse(Distribution):
     unanswered: int
+    #: The same waits on the clock the patient lives by (nights and weekends included).
+    wall_clock: Distribution
+
+
+class ResolutionTime(TypedDict):
+    business: Distribution
+    wall_clock: Distribution
+
+
+class Routing(TypedDict):
+    items: int
+    routed: int
+    share: float | None
 
 
 class OpenDay(TypedDict):
@@ -37,6 +50,7 @@ class RepeatPatient(TypedDict):
 
 class RepeatContacts(TypedDict):
     count: int
+    reopened: int
     items: int
     rate_per_item: float | None
     top_items: list[RepeatItem]

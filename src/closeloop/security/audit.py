@@ -195,7 +195,11 @@ def _audited(sender: type[Model]) -> bool:
 
 
 def _snapshot(instance: Model) -> dict[str, Any]:
-    return {f.attname: getattr(instance, f.attname, None) for f in instance._meta.concrete_fields}
+    """The loaded values (a deferred field is not loaded here: reading it would query)."""
+    loaded = instance.__dict__
+    return {
+        f.attname: loaded[f.attname] for f in instance._meta.concrete_fields if f.attname in loaded
+    }
 
 
 def _on_init(sender: type[Model], instance: Model, **kwargs: Any) -> None:
