@@ -58,6 +58,8 @@ class Input:
     empty_label: str = ""
     #: A choice's values the page does not offer (the API still accepts them).
     hidden_values: frozenset[str] = field(default_factory=frozenset)
+    #: Asked only about complaints (the page leaves it out elsewhere).
+    complaints_only: bool = False
 
     @property
     def api_name(self) -> str:

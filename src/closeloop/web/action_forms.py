@@ -92,13 +92,15 @@ class ActionForm(forms.Form):
         self.item = item
         self.action = action
         for spec in action.inputs:
+            if spec.complaints_only and not item.is_complaint:
+                continue
             self.fields[spec.name] = form_field(spec, item)
 
     def has_choices(self) -> bool:
         """False when a required reference has nothing to choose from (e.g. no upcoming visit):
         the page then does not offer the action."""
         for spec in self.action.inputs:
-            field = self.fields[spec.name]
+            field = self.fields.get(spec.name)
             if (
                 spec.required
                 and isinstance(field, forms.ModelChoiceField)

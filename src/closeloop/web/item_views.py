@@ -32,8 +32,9 @@ ITEM_TEMPLATE = "web/item.html"
 APPOINTMENTS_SHOWN = 5
 
 
-#: What the Own line says in place of a time when no promise stands yet.
-NO_PROMISE_YET = "[set the update time first: this line then states the promise]"
+#: What the Own line says in place of a time while no promise is ahead (staff then save the
+#: plan and update time, and the line states it).
+NO_PROMISE_YET = {"en": "[the new update time]", "es": "[la nueva hora]"}
 
 
 def _scripts(item: SupportItem) -> list[tuple[str, str]]:
@@ -47,7 +48,7 @@ def _scripts(item: SupportItem) -> list[tuple[str, str]]:
     update_time = (
         for_patient(item.practice, promise, script.language)
         if promise is not None and promise > timezone.now()
-        else NO_PROMISE_YET
+        else NO_PROMISE_YET.get(script.language, NO_PROMISE_YET["en"])
     )
     owner = (
         (item.owner.get_full_name() or item.owner.get_username())
