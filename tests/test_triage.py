@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from closeloop.lib.classify import classify, detect_language
-from closeloop.lib.redflags import RED_FLAGS, find_red_flags
+from closeloop.lib.redflags import RULES, find_red_flags
 from closeloop.lib.textnorm import normalize
 from closeloop.triage.evaluate import evaluate
 
@@ -24,11 +24,16 @@ EXAMPLES = {
     "severe_pain": ("Worst headache of my life", "Tengo un dolor insoportable"),
     "pregnancy": ("I'm pregnant and bleeding", "Estoy embarazada y estoy sangrando"),
     "infant_fever": ("My 3 week old baby has a fever", "Mi bebé recién nacido tiene fiebre"),
+    "overdose": ("I took too many pills", "Me tomé todas las pastillas"),
+    "dental_emergency": (
+        "My son knocked out his front tooth",
+        "La hinchazón de la muela ya me llega al ojo",
+    ),
 }
 
 
 def test_every_red_flag_group_has_examples_in_both_languages() -> None:
-    assert set(EXAMPLES) == set(RED_FLAGS)
+    assert set(EXAMPLES) == {rule.group for rule in RULES}
 
 
 @pytest.mark.parametrize(("group", "language"), [(g, lang) for g in EXAMPLES for lang in (0, 1)])
@@ -102,7 +107,9 @@ def test_category_suggestions(text: str, category: str) -> None:
 def test_suggestions_explain_themselves() -> None:
     suggestion = classify("I got a bill for a charge my insurance should have paid")
     assert suggestion.category == "billing"
-    assert "'bill'" in suggestion.reasons[0] and "'charge'" in suggestion.reasons[0]
+    # The learned model's confidence, and the words the rules saw.
+    assert suggestion.reasons[0].startswith("billing: learned model")
+    assert any("'bill'" in r and "'charge'" in r for r in suggestion.reasons)
 
 
 def test_urgency_and_language() -> None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from closeloop.lib.redflags import find_red_flags
+from closeloop.lib.redflags import RedFlag, find_red_flags, read_red_flags
+from closeloop.lib.textmodel import Prediction, default_model
 from closeloop.lib.textnorm import normalize
 
 CATEGORIES = (
@@ -348,27 +349,111 @@ def score_categories(normalised: str) -> dict[str, tuple[int, list[str]]]:
     return scores
 
 
-def classify(text: str, *, language: str | None = None) -> Suggestion:
-    """Suggest category, urgency and language for one message, with the reasons."""
+def _urgency(category: str, normalised: str, reasons: list[str]) -> str:
+    urgent_cue = _URGENT.search(normalised)
+    if urgent_cue and category in ("clinical_message", "telehealth_access", "complaint_review"):
+        reasons.append(f"urgent: '{urgent_cue.group(0)}'")
+        return "urgent"
+    if category == "clinical_message":
+        reasons.append("urgent: clinical messages are answered the same day")
+        return "urgent"
+    return "routine"
+
+
+def _ranked(normalised: str) -> list[tuple[str, tuple[int, list[str]]]]:
+    scores = score_categories(normalised)
+    return sorted(scores.items(), key=lambda kv: (-kv[1][0], _PRIORITY.index(kv[0])))
+
+
+def _red(text: str, lang: str, flags: list[RedFlag] | None = None) -> Suggestion | None:
+    flags = find_red_flags(text) if flags is None else flags
+    if not flags:
+        return None
+    groups = [flag.group for flag in flags]
+    reasons = [f"red flag {flag.group}: '{flag.matched}'" for flag in flags]
+    return Suggestion("clinical_message", True, "emergency", lang, reasons, groups)
+
+
+def classify_rules(text: str, *, language: str | None = None) -> Suggestion:
+    """The rules alone (the baseline the learned model is measured against)."""
     normalised = normalize(text)
     lang = detect_language(normalised, language)
-    flags = find_red_flags(text)
-    if flags:
-        groups = [flag.group for flag in flags]
-        reasons = [f"red flag {flag.group}: '{flag.matched}'" for flag in flags]
-        return Suggestion("clinical_message", True, "emergency", lang, reasons, groups)
-    scores = score_categories(normalised)
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], _PRIORITY.index(kv[0])))
+    if red := _red(text, lang):
+        return red
+    ranked = _ranked(normalised)
     if not ranked or ranked[0][1][0] < MIN_SCORE:
         return Suggestion("other", False, "routine", lang, ["no category rule matched strongly"])
     category, (score, matched) = ranked[0]
     reasons = [f"{category} ({score}): " + ", ".join(f"'{m}'" for m in matched)]
-    urgent_cue = _URGENT.search(normalised)
-    urgency = "routine"
-    if urgent_cue and category in ("clinical_message", "telehealth_access", "complaint_review"):
-        urgency = "urgent"
-        reasons.append(f"urgent: '{urgent_cue.group(0)}'")
-    elif category == "clinical_message":
-        urgency = "urgent"
-        reasons.append("urgent: clinical messages are answered the same day")
-    return Suggestion(category, False, urgency, lang, reasons)
+    return Suggestion(category, False, _urgency(category, normalised, reasons), lang, reasons)
+
+
+#: The model's category is taken when it is at least this sure; below, the rules decide.
+MODEL_CONFIDENT = 0.5
+#: Any clinical signal this strong keeps a message out of "other" (non-clinical staff never
+#: triage symptoms).
+CLINICAL_FLOOR = 0.4
+
+
+def combine(
+    text: str,
+    prediction: Prediction | None,
+    clinical_threshold: float,
+    red_flag_threshold: float,
+    *,
+    language: str | None = None,
+) -> Suggestion:
+    """Rules and the learned model together. A red flag is the rules' concepts OR the model
+    above its recall threshold; any clinical signal (the model's, or clinical words the rules
+    know) makes the message a clinical message, never "other"."""
+    if prediction is None:
+        return classify_rules(text, language=language)
+    normalised = normalize(text)
+    lang = detect_language(normalised, language)
+    now, not_now = read_red_flags(text)
+    if red := _red(text, lang, now):
+        return red
+    # The rules read negation and history ("ya no está sangrando"); the model does not, so
+    # its alarm stands only when the rules saw no urgent words merely negated or past.
+    if prediction.red_flag >= red_flag_threshold and not not_now:
+        reasons = [f"red flag: urgent symptoms (learned model, {prediction.red_flag:.0%})"]
+        return Suggestion("clinical_message", True, "emergency", lang, reasons, ["model"])
+    ranked = _ranked(normalised)
+    rule_category = ranked[0][0] if ranked and ranked[0][1][0] >= MIN_SCORE else "other"
+    clinical_words = dict(ranked).get("clinical_message", (0, []))
+    model_category, confidence = prediction.categories[0]
+    reasons = []
+    if prediction.clinical >= clinical_threshold or clinical_words[0] >= 3:
+        category = "clinical_message"
+        reasons.append(
+            f"clinical: symptom, medication or clinical question ({prediction.clinical:.0%})"
+        )
+    elif confidence >= MODEL_CONFIDENT:
+        category = model_category
+        reasons.append(f"{category}: learned model ({confidence:.0%})")
+    elif rule_category != "other":
+        category = rule_category
+    else:
+        category = model_category
+        reasons.append(f"{category}: learned model ({confidence:.0%})")
+    if category == "other" and (prediction.clinical >= CLINICAL_FLOOR or clinical_words[0] >= 2):
+        category = "clinical_message"
+        reasons.append("clinical: a clinical signal keeps it with clinical staff")
+    if ranked and dict(ranked).get(category):
+        score, matched = dict(ranked)[category]
+        reasons.append(f"{category} ({score}): " + ", ".join(f"'{m}'" for m in matched))
+    return Suggestion(category, False, _urgency(category, normalised, reasons), lang, reasons)
+
+
+def classify(text: str, *, language: str | None = None) -> Suggestion:
+    """Suggest category, urgency and language for one message, with the reasons: the rules
+    and the shipped learned model (``closeloop/triage/data/model.npz``) together."""
+    model = default_model()
+    prediction = model.predict(text) if model is not None else None
+    return combine(
+        text,
+        prediction,
+        model.clinical_threshold if model else 0.5,
+        model.red_flag_threshold if model else 1.0,
+        language=language,
+    )

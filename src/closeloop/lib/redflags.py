@@ -1,177 +1,416 @@
 """Red flags: urgent symptoms in English and Spanish, caught at intake. Pure Python.
 
 Recall matters more than precision: a false alarm costs a nurse a minute, a miss can cost a life.
-Patterns cover everyday wording and common misspellings, as typed or as heard by speech-to-text.
-A match is ignored only when a negation sits just before it ("no chest pain", "sin dolor de
-pecho", "denies chest pain", "ya no está sangrando").
+Patients rarely say "chest pain": they say their heart hurts, something squeezes their chest,
+they can hardly get air in. So flags are **concepts**, not phrases: a body site near a
+sensation ("my heart is on fire", "a weight on my chest", "squeezing my lungs"), a function
+that is lost ("can't take a breath", "won't wake up", "can't swallow"), severity and onset
+("worst headache of my life", "bleeding that won't stop"), in either order and a few words apart.
+Words are matched after normalising (lower case, no accents) and correcting near-misses of the
+concept words (one letter off: "cheast", "breth", "sangrando"), as typed or as heard by
+speech-to-text.
+
+Context is read the way ConText/NegEx reads clinical notes (Chapman et al., 2001 and 2009):
+within the clause of the match, a negation a few words before it ("no chest pain", "sin dolor
+de pecho", "denies"), a history cue ("history of", "last year", "my father had a heart
+attack"), or a hypothetical ("what should I do if", "qué hago si", "signs of") means the
+flag is not an emergency now. Clauses end at sentence punctuation and at "but" / "pero".
+
+Each flag says which words decided it.
 
 Sources for the warning signs (public lists):
-- ACEP (American College of Emergency Physicians), "Warning signs of a medical emergency":
-  chest or upper-abdominal pain or pressure, fainting, sudden dizziness or weakness, difficulty
-  breathing, sudden severe pain, bleeding that will not stop, coughing or vomiting blood,
-  suicidal or homicidal feelings, changes in vision or speech.
-- CDC, "Heart attack symptoms": chest pain or discomfort, shortness of breath, pain in arms,
-  back, neck or jaw, feeling weak, light-headed or faint.
-- AHA/ASA stroke signs, BE FAST: balance, eyes, face drooping, arm weakness, speech difficulty,
-  time to call 911.
-- NIMH and the 988 Suicide & Crisis Lifeline: talking about wanting to die or to kill oneself,
-  self-harm.
-- ACOG urgent maternal warning signs: vaginal bleeding in pregnancy, leaking fluid, decreased
-  fetal movement, severe headache.
-- AAP: fever (100.4 °F / 38 °C or higher) in an infant younger than 3 months needs urgent care.
-- Anaphylaxis (ACAAI): throat tightness or swelling of lips, tongue or throat, trouble breathing.
+- ACEP, "Warning signs of a medical emergency": chest or upper-abdominal pain or pressure,
+  fainting, sudden dizziness or weakness, difficulty breathing, sudden severe pain, bleeding
+  that will not stop, coughing or vomiting blood, suicidal or homicidal feelings, changes in
+  vision or speech, unusual abdominal pain.
+- CDC, "Heart attack symptoms"; AHA/ASA stroke signs (BE FAST).
+- NIMH and the 988 Suicide & Crisis Lifeline, "warning signs of suicide": talking about wanting
+  to die, being a burden to others, having no reason to live, ending it all.
+- Poison Control / SAMHSA: taking too much of a medicine (overdose) is an emergency.
+- ACOG urgent maternal warning signs; AAP fever in an infant under 3 months.
+- Anaphylaxis (ACAAI): throat tightness, swelling of lips, tongue or throat, trouble breathing.
+- American Association of Endodontists and ADA dental emergencies: a knocked-out permanent
+  tooth (minutes matter), swelling of the face, eye, neck or floor of the mouth with a tooth
+  infection, trouble swallowing or breathing, bleeding after an extraction that will not stop.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from closeloop.lib.textnorm import normalize
 
-_BABY = r"(?:baby|babys|infant|newborn|new born|\d+ (?:day|days|week|weeks|wk|wks|month|months|mo) old|bebe|bebito|bebita|recien nacid[oa]|nin[oa] de (?:un|dos|\d+) (?:mes|meses|semanas?))"
-_FEVER = r"(?:fever|feaver|temp(?:erature)?|burning up|very hot|fiebre|calentura|temperatura)"
 
-#: group -> patterns on normalised text (lower case, no accents, no punctuation).
-RED_FLAGS: dict[str, list[str]] = {
-    "chest_pain": [
-        r"chest (?:pain|pian|pains|hurts?|hurting|pressure|tightness|discomfort)",
-        r"(?:pain|pressure|tightness|squeezing|heaviness) (?:in|on) (?:my |his |her |the )?chest",
-        r"chest (?:feels|is|felt) (?:tight|heavy|crushed|like)",
-        r"(?:sitting|weight) on (?:my |his |her )?chest",
-        r"heart attack",
-        r"chest has been hurting",
-        r"dolor (?:de|en el) pecho",
-        r"duele (?:mucho )?el pecho",
-        r"presion (?:en el|de) pecho",
-        r"opresion (?:en el|de) pecho",
-        r"infarto",
-    ],
-    "breathing": [
-        r"(?:cant|cannot|can not|unable to) (?:breathe|breath|catch (?:my|his|her) breath|get air)",
-        r"short(?:ness)? of breath",
-        r"(?:trouble|difficulty|hard time|struggling|problems?) (?:breathing|to breathe|breathing)",
-        r"\bgasping\b",
-        r"(?:not|isnt|stopped|quit) breathing",
-        r"no (?:esta )?respira(?:ndo)?\b",
-        r"dejo de respirar",
-        r"lips (?:are |is )?(?:turning |going )?(?:blue|purple)",
-        r"(?:no puedo|no puede|no podemos) respirar",
-        r"(?:me|le) falta el aire",
-        r"falta de aire",
-        r"dificultad para respirar",
-        r"(?:me|se) (?:ahoga|ahogo)",
-        r"labios morados",
-    ],
-    "stroke": [
-        r"face (?:is |looks )?(?:drooping|droopy|dropping|drooped)",
-        r"droop(?:ing|y)? (?:face|mouth|smile)",
-        r"face looks droopy",
-        r"slurr(?:ed|ing) (?:his |her |my )?(?:speech|words)",
-        r"talking funny",
-        r"(?:cant|cannot) (?:lift|raise|move) (?:his|her|my) (?:right |left )?arm",
-        r"sudden (?:numbness|weakness)",
-        r"numb(?:ness)? on (?:one|the left|the right|left|right) side",
+def _words(*alternatives: str) -> str:
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+# fmt: off
+# --- concept vocabularies (normalised: lower case, no accents) ---------------------------------
+
+HEART_SITE = _words(
+    r"chest", r"chests", r"heart", r"hearts", r"breastbone", r"sternum", r"pecho", r"corazon",
+    r"torax",
+)
+SENSATION = _words(
+    r"pains?", r"painful", r"hurts?", r"hurting", r"hurted", r"aches?", r"aching", r"achy",
+    r"pressure", r"pressing", r"squeez\w*", r"tight\w*", r"burn\w*", r"fire", r"crush\w*",
+    r"heavy", r"heaviness", r"weight", r"stab\w*", r"sharp", r"claw\w*", r"grip\w*", r"vise",
+    r"vice", r"elephant", r"sitting on", r"killing me", r"explod\w*", r"ripping", r"tearing",
+    r"dolor", r"dolores", r"duele", r"duelen", r"doliendo", r"doler", r"presion", r"apret\w*",
+    r"aprieta", r"ardor", r"arde", r"quema", r"quemando", r"pesad\w*", r"peso", r"punzada\w*",
+    r"opresion", r"oprime", r"estruja\w*", r"explota", r"estallar", r"estalla", r"reventar",
+)
+BREATH = _words(
+    r"breathe?", r"breathing", r"breaths", r"respirar", r"respiro", r"respira", r"respirando",
+)
+LUNGS = _words(r"lungs?", r"pulmon", r"pulmones")
+CANNOT = _words(
+    r"cant", r"cannot", r"can not", r"couldnt", r"could not", r"unable to", r"not able to",
+    r"hardly", r"barely", r"struggl\w*", r"trouble", r"difficult\w*", r"hard time", r"hard to",
+    r"hard", r"problems?", r"short(?:ness)? of", r"no (?:air|oxygen) (?:gets?|getting|coming)",
+    r"wont", r"will not", r"doesnt", r"does not", r"no puedo", r"no puede", r"no podia",
+    r"no pudo", r"no podemos", r"casi no", r"apenas", r"me cuesta", r"le cuesta", r"cuesta",
+    r"dificultad(?:es)? para", r"falta(?: de)?", r"no (?:me |le )?entra", r"no (?:esta|estan)",
+)
+FACE = _words(r"face", r"mouth", r"smile", r"cara", r"boca", r"rostro")
+DROOP = _words(
+    r"droop\w*", r"drop\w*", r"sag\w*", r"crooked", r"lopsided", r"caid[ao]", r"cayo",
+    r"chuec[ao]", r"torcid[ao]", r"paralizad[ao]",
+)
+SPEECH = _words(
+    r"speech", r"talk\w*", r"speak\w*", r"words", r"hablar", r"habla", r"hablando", r"palabras",
+)
+SPEECH_WRONG = _words(
+    r"slurr\w*", r"garbled", r"gibberish", r"arrastrad[ao]", r"enredad[ao]", r"trabad[ao]",
+    r"no se le entiende",
+)
+ONE_SIDE = _words(
+    r"one side", r"left side", r"right side", r"half (?:of )?(?:my |his |her )?(?:face|body)",
+    r"un lado", r"lado (?:izquierdo|derecho)", r"la mitad",
+)
+LIMB = _words(r"arms?", r"legs?", r"hand", r"side", r"brazo", r"pierna", r"mano", r"lado")
+WEAK = _words(
+    r"weak\w*", r"numb\w*", r"dead", r"limp", r"cant (?:lift|move|raise|feel)",
+    r"cannot (?:lift|move|raise|feel)", r"debil", r"adormecid[ao]", r"dormid[ao]",
+    r"no (?:puede|puedo) mover", r"no (?:siente|siento)",
+)
+SUDDEN = _words(
+    r"sudden\w*", r"all of a sudden", r"out of nowhere", r"just now", r"de repente", r"derrepente",
+    r"de golpe", r"repentin[ao]",
+)
+BLEED = _words(
+    r"bleed\w*", r"blood", r"bloody", r"hemorrhag\w*", r"sangr\w*", r"sangre", r"hemorragia",
+)
+UNSTOPPABLE = _words(
+    r"wont stop", r"will not stop", r"doesnt stop", r"does not stop", r"dont stop",
+    r"isnt stopping", r"not stopping", r"cant stop", r"cannot stop", r"cant get it to stop",
+    r"keeps? (?:on )?(?:coming|going|bleeding)", r"a lot", r"so much", r"lots of", r"heavy",
+    r"heavily", r"badly", r"everywhere", r"pouring", r"gushing", r"soak\w*", r"all over",
+    r"for hours", r"no (?:para|paraba|deja|se detiene|se quita|se para)", r"mucha", r"mucho",
+    r"demasiad[ao]", r"chorros", r"por horas",
+)
+COUGH_UP = _words(
+    r"throw\w* up", r"vomit\w*", r"cough\w* up", r"coughing", r"spit\w* up", r"puk\w*",
+    r"vomitando", r"vomito", r"tosiendo", r"escupiendo",
+)
+SWELL = _words(
+    r"swell\w*", r"swollen", r"puff\w*", r"hinch\w*", r"inflamad[ao]", r"inflamacion",
+)
+SPREAD_SITE = _words(
+    r"eyes?", r"neck", r"throat", r"under (?:my |his |her |the )?tongue",
+    r"floor of (?:my |the )?mouth", r"jaw", r"ojos?", r"cuello", r"garganta",
+    r"debajo de la lengua", r"mandibula", r"quijada",
+)
+TOOTH = _words(
+    r"tooth", r"teeth", r"molar", r"wisdom", r"abscess\w*", r"dental", r"dentist", r"gums?",
+    r"extraction", r"pulled", r"diente", r"dientes", r"muela", r"muelas", r"absceso", r"encia",
+    r"extraccion", r"sacaron",
+)
+SWALLOW = _words(r"swallow\w*", r"tragar", r"trago", r"pasar (?:saliva|la saliva|comida)")
+PILLS = _words(
+    r"pills?", r"tablets?", r"meds", r"medicine", r"medications?", r"bottle", r"capsules?",
+    r"tylenol", r"advil", r"ibuprofen", r"acetaminophen", r"opioids?", r"oxy\w*", r"pastillas?",
+    r"tabletas?", r"medicinas?", r"medicamentos?", r"frasco", r"pildoras",
+)
+TOO_MANY = _words(
+    r"too many", r"too much", r"a bunch of", r"a handful of", r"the whole",
+    r"all (?:of )?(?:my|the|his|her)", r"a lot of", r"extra", r"double", r"demasiad[ao]s?",
+    r"muchas?", r"todas? (?:las|sus|mis)", r"todo el", r"un punado de",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    group: str
+    pattern: re.Pattern[str]
+    #: Also required somewhere in the message (e.g. a tooth, for swelling near the eye).
+    also: re.Pattern[str] | None = None
+    #: Not a flag when the message says this (e.g. a child's baby tooth falling out).
+    unless: re.Pattern[str] | None = None
+    #: Cheap checks first: each must occur in the clause before the pattern is tried.
+    needs: tuple[re.Pattern[str], ...] = ()
+
+
+#: For each "near" pattern, its two parts (both must occur before it can match).
+_PARTS: dict[str, tuple[str, str]] = {}
+
+
+def _near(a: str, b: str, words: int = 5) -> str:
+    """``a`` and ``b`` within ``words`` words of each other, in either order."""
+    gap = rf"(?:\s+\S+){{0,{words}}}?\s+"
+    pattern = rf"(?:\b{a}\b{gap}\b{b}\b|\b{b}\b{gap}\b{a}\b)"
+    _PARTS[pattern] = (a, b)
+    return pattern
+
+
+def _rule(group: str, *patterns: str, also: str = "", unless: str = "") -> Iterator[Rule]:
+    for pattern in patterns:
+        needs = tuple(re.compile(rf"\b{part}\b") for part in _PARTS.get(pattern, ()))
+        yield Rule(
+            group,
+            re.compile(pattern),
+            re.compile(also) if also else None,
+            re.compile(unless) if unless else None,
+            needs,
+        )
+
+
+_BABY = _words(
+    r"baby", r"babys", r"infant", r"newborn", r"new born",
+    r"\d+ (?:day|days|week|weeks|wk|wks|month|months|mo) old", r"bebe", r"bebito", r"bebita",
+    r"recien nacid[oa]", r"nin[oa] de (?:un|dos|\d+) (?:mes|meses|semanas?)",
+)
+_FEVER = _words(
+    r"fever", r"feaver", r"temp", r"temperature", r"burning up", r"very hot", r"fiebre",
+    r"calentura", r"temperatura",
+)
+
+RULES: list[Rule] = [
+    *_rule(
+        "chest_pain",
+        _near(HEART_SITE, SENSATION, 6),
+        r"\bheart attack\b",
+        r"\binfarto\b",
+        r"\bataque (?:al|del) corazon\b",
+        rf"\b{SENSATION}\b(?:\s+\S+){{0,4}}?\s+(?:where|near|around|over) (?:my |the )?heart\b",
+        r"\b(?:elephant|weight|something heavy|someone) (?:is )?(?:sitting|standing|pressing) on (?:my |his |her )?chest\b",
+        r"\bpain (?:going |spreading |shooting )?(?:down|into|up) (?:my |his |her )?(?:left )?(?:arm|jaw)\b",
+    ),
+    *_rule(
+        "breathing",
+        _near(CANNOT, BREATH, 3),
+        r"\b(?:cant|cannot|hardly|barely|not|no|cant get|cannot get) (?:get |getting |enough |any )?(?:air|oxygen)(?: in| into)?\b",
+        r"\bno air (?:gets?|getting|comes?|coming|going)\b|\bgasping for air\b|\bhungry for air\b",
+        r"\b(?:not|isnt|stopped|quit|stops) breathing\b|\bno (?:me |le )?entra (?:el )?aire\b",
+        _near(LUNGS, SENSATION, 5),
+        r"\b(?:gasp\w*|chok\w*|suffocat\w*|wheez\w* (?:badly|bad|a lot)|turning blue|lips (?:are |is )?(?:turning |going )?(?:blue|purple|gray|grey))\b",
+        r"\b(?:short of breath|out of breath|sob)\b",
+        r"\b(?:me|se|le) (?:ahog\w*|asfixi\w*)\b|\bahog(?:o|a|ando)\b|\basfixi\w*\b|\blabios morados\b",
+        r"\b(?:me|le) falta el aire\b|\bfalta de aire\b|\bsin aire\b",
+        r"\bcant catch (?:my|his|her) breath\b",
+    ),
+    *_rule(
+        "stroke",
+        _near(FACE, DROOP, 3),
+        _near(SPEECH, SPEECH_WRONG, 3),
+        r"\b(?:talking|speaking|speech|words) (?:is |are |sounds? )?(?:funny|weird|strange|all wrong|jumbled)\b",
+        r"\bhabla (?:raro|rara|chistoso)\b",
+        _near(
+            SUDDEN,
+            r"(?:numb\w*|weak\w*|confus\w*|cant see|blind|dizz\w*|cant talk|cant speak|adormecid\w*|debil\w*|confundid\w*|no (?:puede|puedo) (?:hablar|ver))",
+            4,
+        ),
+        _near(ONE_SIDE, WEAK, 5),
+        _near(
+            LIMB,
+            r"(?:cant (?:lift|move|raise)|cannot (?:lift|move|raise)|no (?:puede|puedo) (?:levantar|mover))",
+            4,
+        ),
+        r"\b(?:cant|cannot|couldnt|can not) (?:talk|speak|get (?:the |his |her |my )?words out)\b",
         r"\bstroke\b",
-        r"se (?:le|me) (?:cayo|callo) la cara",
-        r"cara (?:caida|chueca|torcida)",
-        r"boca (?:chueca|torcida)",
-        r"no puede hablar bien",
-        r"habla (?:arrastrada|raro|rara)",
-        r"derrame cerebral",
+        r"\bderrame (?:cerebral)?\b",
         r"\bembolia\b",
-    ],
-    "bleeding": [
-        r"bleed(?:ing)? (?:wont|will not|doesnt|does not|dont|isnt|is not|not) stop",
-        r"(?:cant|cannot) stop (?:the )?bleeding",
-        r"bleeding (?:a lot|heavily|badly|so much|everywhere)",
-        r"(?:heavy|severe|uncontrolled) bleeding",
-        r"soaking (?:through )?(?:a )?pad",
-        r"(?:throwing up|vomiting|coughing up|spitting up) blood",
-        r"no (?:para|deja) de sangrar",
-        r"sangrado que no (?:para|se detiene)",
-        r"sangra (?:mucho|demasiado)",
-        r"mucha sangre",
-        r"(?:vomitando|tosiendo|escupiendo) sangre",
-    ],
-    "unconscious": [
-        r"passed out",
-        r"\bfaint(?:ed|ing)?\b",
-        r"pass out",
-        r"unconscious",
-        r"(?:wont|will not|doesnt) wake up",
-        r"unresponsive",
-        r"blacked out",
-        r"\bcollapsed\b",
-        r"se (?:desmayo|desmayaba|desmaya)",
-        r"desmayo",
-        r"perdio el conocimiento",
-        r"\binconsciente\b",
-        r"no despierta",
-    ],
-    "allergic_reaction": [
-        r"throat (?:is )?(?:closing|swelling|swollen|tight)",
-        r"(?:tongue|lips?|face) (?:and (?:tongue|lips?|face) )?(?:is |are )?(?:swelling|swollen)",
-        r"anaphyla",
-        r"(?:severe|bad|serious) allergic reaction",
-        r"allergic reaction.{0,40}(?:swallow|breath|swell|hives)",
-        r"\bepi ?pen\b",
-        r"se (?:me|le) (?:esta )?cerrando la garganta",
-        r"garganta cerrada",
-        r"se (?:me|le) hincho (?:la lengua|la cara|la garganta|los labios)",
-        r"reaccion alergica (?:fuerte|grave|severa)",
-    ],
-    "suicidal": [
-        r"kill(?:ing)? (?:my ?self|himself|herself)",
-        r"end (?:my|his|her) (?:own )?life",
-        r"suicid",
-        r"want(?:s)? to die",
-        r"(?:dont|do not|dont) want to (?:live|be alive)",
-        r"hurt(?:ing)? (?:my ?self|himself|herself)",
-        r"self ?harm",
-        r"cutting (?:my ?self|himself|herself)",
-        r"quitar(?:me|se|le) la vida",
-        r"suicidar",
-        r"matarme",
-        r"no quiero (?:vivir|seguir viviendo)",
-        r"hacerme dano",
-        r"me quiero morir",
-    ],
-    "severe_pain": [
-        r"worst (?:headache|pain) (?:of|in) (?:my|his|her) life",
-        r"sudden (?:and )?(?:severe|terrible|intense|extreme) (?:pain|headache)",
-        r"(?:pain|headache) (?:is )?(?:unbearable|excruciating)",
-        r"(?:unbearable|excruciating) pain",
-        r"pain\b.{0,30}\b(?:is |so )?(?:unbearable|excruciating)",
-        r"severe (?:abdominal|stomach|belly) pain",
-        r"dolor (?:insoportable|terrible de repente)",
-        r"el peor dolor de cabeza",
-        r"peor de mi vida",
-    ],
-    "pregnancy": [
-        r"pregnant.{0,40}(?:bleed|blood|not moving|isnt moving|stopped moving|contractions|water broke|leaking)",
-        r"(?:bleed|blood|baby (?:isnt|is not|not|stopped) moving).{0,40}pregnant",
-        r"water broke",
-        r"embarazada.{0,40}(?:sangr|no se mueve|contracciones|se me rompio la fuente)",
-        r"se (?:me )?rompio la fuente",
-        r"bebe no se mueve",
-    ],
-    "infant_fever": [
-        _BABY + r".{0,40}" + _FEVER,
-        _FEVER + r".{0,40}" + _BABY,
-    ],
-}
+        r"\bataque cerebral\b",
+        r"\b(?:no (?:puede|puedo) hablar|no le salen las palabras)\b",
+    ),
+    *_rule(
+        "bleeding",
+        _near(BLEED, UNSTOPPABLE, 5),
+        _near(COUGH_UP, BLEED, 3),
+        r"\b(?:heavy|severe|uncontrolled|profuse) bleeding\b|\bhemorragia\b",
+        unless=r"\bwhen (?:i |he |she |they )?(?:brush|floss)\w*\b|\bal (?:cepillar|lavar)",
+    ),
+    *_rule(
+        "unconscious",
+        r"\b(?:passed out|pass out|passing out|faint\w*|unconscious|unresponsive|blacked out|black out|collapsed|collapse|keeled over)\b",
+        r"\b(?:wont|will not|doesnt|cant|cannot|couldnt) (?:wake (?:up|him|her|them)|stay awake|keep (?:his|her|my) eyes open)\b",
+        r"\b(?:se (?:desmay\w*)|desmay\w*|perdio el (?:conocimiento|sentido)|inconsciente|no (?:despierta|reacciona|responde))\b",
+        r"\b(?:seizure|seizing|convuls\w*|convulsion\w*|ataque epileptico)\b",
+    ),
+    *_rule(
+        "allergic_reaction",
+        _near(
+            r"(?:throat|garganta)",
+            r"(?:clos\w*|swell\w*|swollen|tight\w*|cerrando|cerrada|hinch\w*)",
+            3,
+        ),
+        _near(r"(?:tongue|lips?|face|lengua|labios?|cara)", SWELL, 3),
+        r"\banaphyla\w*\b|\bepi ?pen\b|\banafila\w*\b",
+        r"\b(?:severe|bad|serious|major) allergic reaction\b|\breaccion alergica (?:fuerte|grave|severa)\b",
+        _near(
+            r"(?:allergic|alergic\w*|hives|ronchas|alergia)",
+            r"(?:swell\w*|swollen|breath\w*|swallow\w*|respir\w*|hinch\w*|tragar)",
+            8,
+        ),
+    ),
+    *_rule(
+        "overdose",
+        _near(TOO_MANY, PILLS, 3),
+        r"\b(?:overdos\w*|od d|odd on|o d d|sobredosis)\b",
+        _near(
+            r"(?:swallowed|ate|got into|took|se tomo|se trago|me tome|tomo|se comio)",
+            r"(?:bottle|frasco|pills|pastillas|medicine|medicina|my meds|his meds|her meds)",
+            4,
+        ),
+        r"\bpoison control\b|\bswallowed (?:a |some )?(?:bleach|cleaner|detergent|pod|button battery|battery|antifreeze)\b",
+        r"\b(?:drank|drink|bebio|se tomo) (?:some )?(?:bleach|cloro|antifreeze|cleaner|limpiador)\b",
+    ),
+    *_rule(
+        "suicidal",
+        r"\bkill(?:ing)? (?:my ?self|himself|herself|themselves)\b",
+        r"\bend(?:ing)? (?:my|his|her) (?:own )?life\b",
+        r"\bsuicid\w*\b",
+        r"\bwant(?:s)? to die\b|\bwish (?:i|he|she) (?:was|were) dead\b|\bbetter off dead\b",
+        r"\b(?:dont|do not|doesnt) want to (?:live|be alive|be here|wake up)(?: anymore)?\b",
+        r"\bhurt(?:ing)? (?:my ?self|himself|herself)\b|\bself ?harm\w*\b|\bcutting (?:my ?self|himself|herself)\b",
+        r"\bend(?:ing)? it all\b|\bend it\b|\bfinish it all\b",
+        r"\b(?:everyone|everybody|they|my family|my kids|you all) (?:would be|are|is|will be|d be) better off without me\b",
+        r"\bbetter off without me\b",
+        r"\bno (?:reason|point) (?:to|in) (?:live|living|go on|going on|keep going)\b",
+        r"\bcant go on\b",
+        r"\b(?:a burden to everyone|burden to my family)\b",
+        r"\bquitar(?:me|se|le) la vida\b|\bsuicidar\w*\b|\bmatarme\b|\bmatarse\b",
+        r"\bno quiero (?:vivir|seguir viviendo|estar aqui|seguir)\b",
+        r"\bhacerme dano\b|\bme quiero morir\b|\bquiero morir\w*\b",
+        r"\bacabar con todo\b|\bterminar con todo\b|\bacabar con mi vida\b",
+        r"\b(?:estarian|estaran|estaria) mejor sin mi\b",
+        r"\bno (?:vale|tiene) (?:la pena|sentido) (?:vivir|seguir)\b",
+        r"\bya no (?:aguanto|puedo mas)\b",
+    ),
+    *_rule(
+        "severe_pain",
+        r"\bworst (?:headache|head ache|pain)\b",
+        _near(
+            SUDDEN,
+            r"(?:severe|terrible|intense|extreme|excruciating|horrible|unbearable|splitting) (?:pain|headache|head ache|stomach|belly)",
+            3,
+        ),
+        r"\b(?:pain|headache|head ache) (?:is )?(?:unbearable|excruciating)\b|\b(?:unbearable|excruciating) pain\b",
+        r"\bpain\b.{0,30}\b(?:is |so )?(?:unbearable|excruciating)\b",
+        r"\bsevere (?:abdominal|stomach|belly) pain\b",
+        r"\bdolor (?:insoportable|terrible de repente|horrible de repente)\b|\bel peor dolor\b|\bpeor de mi vida\b",
+        r"\b(?:la |una )?cabeza (?:me |le )?(?:va a explotar|explota)\b",
+    ),
+    *_rule(
+        "pregnancy",
+        r"\bpregnant\b.{0,40}\b(?:bleed\w*|blood|not moving|isnt moving|stopped moving|contractions|water broke|leaking|severe headache|vision)\b",
+        r"\b(?:bleed\w*|blood|baby (?:isnt|is not|not|stopped) moving)\b.{0,40}\bpregnant\b",
+        r"\bwater broke\b|\bbroke my water\b",
+        r"\bembarazada\b.{0,40}\b(?:sangr\w*|no se mueve|contracciones|se me rompio la fuente|dolor de cabeza fuerte)\b",
+        r"\bse (?:me |le )?rompio la fuente\b|\bbebe no se mueve\b",
+    ),
+    *_rule(
+        "infant_fever",
+        rf"\b{_BABY}\b.{{0,40}}\b{_FEVER}\b",
+        rf"\b{_FEVER}\b.{{0,40}}\b{_BABY}\b",
+    ),
+    *_rule(
+        "dental_emergency",
+        _near(SWELL, SPREAD_SITE, 9),
+        also=rf"\b{TOOTH}\b|\b(?:spread\w*|going (?:up|down)|moving|all the way|up to|down to|hasta|se (?:esta )?(?:extendiendo|pasando))\b",
+    ),
+    *_rule(
+        "dental_emergency",
+        _near(
+            r"(?:knocked|knock|fell|came|popped|se (?:le|me) (?:cayo|salio)|tumbo)",
+            r"(?:out|tooth|teeth|diente|dientes)",
+            3,
+        ),
+        r"\b(?:knocked|knock) (?:out )?(?:his |her |my |a |the )?(?:front |permanent |adult )?(?:tooth|teeth)\b",
+        also=rf"\b{TOOTH}\b",
+        unless=r"\b(?:baby tooth|baby teeth|loose tooth|lost (?:a|his|her|their) (?:first )?tooth|tooth fairy|dientes? de leche|primer diente)\b",
+    ),
+    *_rule(
+        "dental_emergency",
+        _near(
+            r"(?:extraction|pulled|removed|sacaron|extraccion|cirugia)",
+            r"(?:bleed\w*|blood|sangr\w*)",
+            8,
+        ),
+        _near(TOOTH, r"(?:cant|cannot|hard to|trouble|no puedo|no puede) (?:swallow|tragar)", 8),
+        _near(
+            r"(?:abscess\w*|infected|infection|absceso|infeccion)",
+            r"(?:cant|cannot|no puedo|no puede|hard to|trouble) (?:swallow|breathe|open|tragar|respirar|abrir)",
+            8,
+        ),
+    ),
+]
 
+# fmt: on
+
+#: Words after which a finding is negated (a few words before it, in the same clause).
 NEGATIONS = frozenset(
     {
-        "no", "not", "denies", "denied", "without", "never", "isnt", "wasnt", "dont",
-        "doesnt", "didnt", "sin", "niega", "nunca", "ni",
+        "no", "not", "denies", "denied", "deny", "without", "never", "isnt", "wasnt", "dont",
+        "doesnt", "didnt", "arent", "hasnt", "havent", "none", "negative", "sin", "niega",
+        "nunca", "ni", "tampoco",
     }
 )  # fmt: skip
-#: "ya no esta sangrando", "no longer bleeding", "not bleeding anymore" (a negation a few
-#: words before the match).
-NEGATION_WINDOW = 3
-_COMPILED = {group: [re.compile(p) for p in patterns] for group, patterns in RED_FLAGS.items()}
+NEGATION_WINDOW = 4
+#: Phrases before a finding (same clause) that make it past, someone else's past, or
+#: hypothetical: not an emergency now.
+CONTEXT_CUES = re.compile(
+    r"\b(?:history of|hx of|h o|past|previous|prior|used to|years ago|months ago|last (?:year|month|summer|winter|spring|fall)|in (?:19|20)\d\d|"
+    r"what (?:should|do) (?:i|we) do if|what if|if (?:i|he|she|you|my \w+) (?:ever|were|was|had|has|have|start|get|gets)|in case|just in case|"
+    r"signs of|symptoms of|how (?:do|would|can) (?:i|you|we) (?:know|tell)|should i worry if|"
+    r"(?:father|mother|dad|mom|grandma|grandpa|grandmother|grandfather|uncle|aunt|brother|sister|family) (?:had|has had|died|passed)|family history|runs in (?:my|the) family|"
+    r"antecedentes|historial de|hace (?:anos|meses)|el ano pasado|que hago si|que debo hacer si|en caso de|si alguna vez|sintomas de|senales de|como (?:se|sabe|saber) si|"
+    r"(?:papa|mama|abuel[oa]|tio|tia|herman[oa]|padre|madre) (?:tuvo|murio|fallecio)|"
+    r"no longer|anymore|ya no)\b"
+)
+#: Negation after the finding: "chest pain is gone", "no longer bleeding" said after.
+AFTER_NEGATION = re.compile(
+    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone|went away|stopped|resolved|better now|all better|free|ya (?:se )?(?:paso|quito|fue))\b"
+)
+#: A finding followed, in its clause, by when it was (long ago) or that it went away.
+PAST_AFTER = re.compile(
+    r"\b(?:last (?:year|month|summer|winter|spring|fall)|years ago|months ago|in (?:19|20)\d\d|went away|"
+    r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito)\b"
+)
+#: Everyday phrases that contain a concept word but are not about it ("blood pressure" is not
+#: bleeding, "heart rate" is not chest pain): rewritten before matching.
+PHRASES = [
+    (re.compile(r"\bblood (?:pressure|pressures)\b|\bpresion (?:arterial|alta|baja)\b"), "bp"),
+    (re.compile(r"\bblood (?:sugars?|glucose)\b|\bazucar en la sangre\b"), "glucose"),
+    (
+        re.compile(
+            r"\b(?:blood (?:tests?|work|draws?|drawn|results?|counts?|type|panel|labs?)|bloodwork|(?:analisis|examen|examenes|prueba|pruebas) de sangre)\b"
+        ),
+        "labs",
+    ),
+    (
+        re.compile(r"\bheart (?:rate|doctor|specialist|medicine|meds|pills|monitor|checkup)\b"),
+        "cardio",
+    ),
+    (re.compile(r"\bheart ?burn\b"), "reflux"),
+]
+_CLAUSE_SPLIT = re.compile(
+    r"[.!?;\n]+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -180,23 +419,203 @@ class RedFlag:
     matched: str
 
 
-def _negated(normalised: str, start: int) -> bool:
-    before = normalised[:start].split()[-NEGATION_WINDOW:]
-    # "I don't have chest pain" / "no tengo dolor de pecho": the negation may be 1-3 words back.
-    return any(word in NEGATIONS for word in before)
+# --- spelling: near-misses of the concept words --------------------------------------------------
+
+#: Concept words a misspelling is corrected to (one letter off, same first letter, five letters
+#: or more). Real words that are one letter from one of these are left alone.
+CONCEPT_WORDS = frozenset(
+    [
+        "chest",
+        "heart",
+        "breathe",
+        "breathing",
+        "breath",
+        "lungs",
+        "pressure",
+        "squeezing",
+        "tightness",
+        "burning",
+        "crushing",
+        "bleeding",
+        "blood",
+        "unconscious",
+        "fainted",
+        "passed",
+        "swollen",
+        "swelling",
+        "swallow",
+        "throat",
+        "tongue",
+        "stroke",
+        "slurred",
+        "drooping",
+        "numbness",
+        "weakness",
+        "suicide",
+        "overdose",
+        "poison",
+        "seizure",
+        "pregnant",
+        "contractions",
+        "extraction",
+        "abscess",
+        "infected",
+        "tooth",
+        "knocked",
+        "vomiting",
+        "coughing",
+        "unbearable",
+        "excruciating",
+        "worst",
+        "sudden",
+        "suddenly",
+        "pecho",
+        "corazon",
+        "respirar",
+        "respiro",
+        "sangre",
+        "sangrando",
+        "desmayo",
+        "hinchado",
+        "hinchazon",
+        "garganta",
+        "lengua",
+        "tragar",
+        "pastillas",
+        "sobredosis",
+        "embarazada",
+        "infarto",
+        "derrame",
+        "dolor",
+        "duele",
+    ]
+)
+NOT_TYPOS = frozenset(
+    {"breast", "hearth", "heard", "hearts", "cheat", "chess", "there", "three", "threat",
+     "blond", "bloom", "tough", "touch", "sweeling", "dollar", "dolar", "stoke", "stork",
+     "strike", "stroll", "worse", "worst", "sweet", "swallows"}
+)  # fmt: skip
+#: Misspellings too short or too far for the rule above, seen in messages and transcripts.
+MISSPELLINGS = {
+    "hart": "heart", "chst": "chest", "ches": "chest", "brethe": "breathe", "breth": "breath",
+    "brething": "breathing", "breating": "breathing", "breahting": "breathing",
+    "beathing": "breathing", "cant breath": "cant breathe", "bleding": "bleeding",
+    "bleading": "bleeding", "bledding": "bleeding", "presure": "pressure", "preasure": "pressure",
+    "unconcious": "unconscious", "faintd": "fainted", "swolen": "swollen", "swalow": "swallow",
+    "sucide": "suicide", "suiside": "suicide", "overdoes": "overdose", "pecho": "pecho",
+    "respitar": "respirar", "corazn": "corazon", "sangrado": "sangrado", "dolo": "dolor",
+    "duelee": "duele", "ataque": "ataque", "pian": "pain", "pane": "pain", "hert": "hurt",
+    "hurst": "hurts", "chesr": "chest", "breathin": "breathing", "breahte": "breathe",
+}  # fmt: skip
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+@lru_cache(maxsize=1)
+def _delete_index() -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for word in CONCEPT_WORDS:
+        for key in {word} | _deletes(word):
+            index.setdefault(key, set()).add(word)
+    return index
+
+
+def _one_off(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance at most one."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) <= 1 or (
+            len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )  # fmt: skip
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+@lru_cache(maxsize=20000)
+def correct(word: str) -> str:
+    """The concept word ``word`` is a near-miss of, else ``word``."""
+    if word in MISSPELLINGS:
+        return MISSPELLINGS[word]
+    if len(word) < 5 or word in CONCEPT_WORDS or word in NOT_TYPOS or not word.isalpha():
+        return word
+    index = _delete_index()
+    candidates = set()
+    for key in {word} | _deletes(word):
+        candidates |= index.get(key, set())
+    matches = sorted(c for c in candidates if c[0] == word[0] and _one_off(word, c))
+    return matches[0] if matches else word
+
+
+def _clauses(text: str) -> list[str]:
+    clauses = []
+    for part in _CLAUSE_SPLIT.split(text):
+        clause = " ".join(correct(w) for w in normalize(part).split())
+        for pattern, replacement in PHRASES:
+            clause = pattern.sub(replacement, clause)
+        if clause:
+            clauses.append(clause)
+    return clauses
+
+
+def _in_context(clause: str, start: int, end: int) -> bool:
+    """The finding is negated, past or hypothetical (ConText-style, within its clause)."""
+    before = clause[:start].split()
+    if any(word in NEGATIONS for word in before[-NEGATION_WINDOW:]):
+        return True
+    if CONTEXT_CUES.search(clause[:start]):
+        return True
+    after = clause[end:]
+    return bool(AFTER_NEGATION.search(after) or PAST_AFTER.search(after))
+
+
+#: Bare mentions of urgent things (bleeding, breathing, fainting…): not flags by themselves,
+#: but when every mention is negated or past ("ya no está sangrando"), nothing urgent is said.
+MENTIONS = re.compile(
+    rf"\b(?:{BLEED}|{BREATH}|{HEART_SITE}|{SWELL}|passed out|faint\w*|seizure\w*|"
+    r"desmay\w*|convuls\w*|dolor de pecho|chest pain)\b"
+)
+
+
+def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
+    """(flags happening now, flags mentioned only as negated, past or hypothetical), each with
+    the words that decided it."""
+    found: dict[str, RedFlag] = {}
+    not_now: dict[str, RedFlag] = {}
+    clauses = _clauses(text)
+    whole = " ".join(clauses)
+    for clause in clauses:
+        for rule in RULES:
+            if rule.group in found:
+                continue
+            if rule.also is not None and not rule.also.search(whole):
+                continue
+            if rule.unless is not None and rule.unless.search(whole):
+                continue
+            if not all(need.search(clause) for need in rule.needs):
+                continue
+            for match in rule.pattern.finditer(clause):
+                flag = RedFlag(rule.group, match.group(0).strip())
+                if _in_context(clause, match.start(), match.end()):
+                    not_now.setdefault(rule.group, flag)
+                else:
+                    found[rule.group] = flag
+                    break
+    mentions = [
+        (_in_context(clause, m.start(), m.end()), m.group(0))
+        for clause in clauses
+        for m in MENTIONS.finditer(clause)
+    ]
+    if mentions and all(negated for negated, _ in mentions):
+        not_now.setdefault("mention", RedFlag("mention", mentions[0][1]))
+    return list(found.values()), [f for g, f in not_now.items() if g not in found]
 
 
 def find_red_flags(text: str) -> list[RedFlag]:
-    """Every red-flag group the text mentions without negating it."""
-    normalised = normalize(text)
-    found = []
-    for group, patterns in _COMPILED.items():
-        for pattern in patterns:
-            match = next(
-                (m for m in pattern.finditer(normalised) if not _negated(normalised, m.start())),
-                None,
-            )
-            if match:
-                found.append(RedFlag(group=group, matched=match.group(0)))
-                break
-    return found
+    """Every red-flag group the text mentions as happening now (not negated, past or
+    hypothetical), with the words that decided it."""
+    return read_red_flags(text)[0]

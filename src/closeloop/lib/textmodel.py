@@ -1,0 +1,138 @@
+"""The learned triage model at run time: hashed word and character n-grams, a linear layer,
+no network and no machine-learning library (numpy only). Pure Python otherwise.
+
+Features: the normalised text's words and word pairs, and character 2–4-grams inside each
+word (with its boundaries), each hashed (CRC-32) into ``DIMENSIONS`` buckets; a message is the
+L2-normalised bag of its buckets. Character n-grams make misspellings and speech-to-text slips
+("reschedual", "vidio") land near the right word. Training (``closeloop train-triage``, with
+scikit-learn) writes the weights; this module only reads them, once per process.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from closeloop.lib.textnorm import normalize
+
+DIMENSIONS = 2**16
+CHAR_SIZES = (2, 3, 4)
+MODEL_PATH = Path(__file__).resolve().parent.parent / "triage" / "data" / "model.npz"
+
+
+def _bucket(token: str) -> int:
+    return zlib.crc32(token.encode()) & (DIMENSIONS - 1)
+
+
+@lru_cache(maxsize=50000)
+def _word_buckets(word: str) -> tuple[int, ...]:
+    """A word's own bucket and its character n-grams' (words repeat: computed once)."""
+    padded = f"<{word}>"
+    grams = [
+        padded[start : start + size]
+        for size in CHAR_SIZES
+        for start in range(len(padded) - size + 1)
+    ]
+    return (_bucket("w:" + word), *(_bucket("c:" + gram) for gram in grams))
+
+
+def features(text: str) -> dict[int, float]:
+    """The message as {bucket: weight}, L2-normalised."""
+    words = normalize(text).split()
+    counts: dict[int, float] = {}
+    for i, word in enumerate(words):
+        buckets = _word_buckets(word)
+        if i:
+            buckets = (*buckets, _bucket("b:" + words[i - 1] + " " + word))
+        for index in buckets:
+            counts[index] = counts.get(index, 0.0) + 1.0
+    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
+    return {index: value / norm for index, value in counts.items()}
+
+
+@dataclass(frozen=True)
+class Prediction:
+    #: Category codes and their probabilities, most likely first.
+    categories: list[tuple[str, float]]
+    #: Probability that the message mentions a symptom, a medication or a clinical question.
+    clinical: float
+    #: Probability that the message describes urgent symptoms.
+    red_flag: float
+
+    @property
+    def category(self) -> str:
+        return self.categories[0][0]
+
+
+class TextModel:
+    """Weights (buckets × outputs): the category softmax, then the clinical and red-flag
+    logistic outputs; with their thresholds, chosen for recall by cross-validation."""
+
+    def __init__(
+        self,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        labels: list[str],
+        clinical_threshold: float,
+        red_flag_threshold: float,
+    ) -> None:
+        self.weights = weights.astype(np.float32)
+        self.bias = bias.astype(np.float32)
+        self.labels = labels
+        self.clinical_threshold = clinical_threshold
+        self.red_flag_threshold = red_flag_threshold
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> TextModel:
+        with np.load(path, allow_pickle=False) as data:
+            return cls(
+                data["weights"],
+                data["bias"],
+                [str(label) for label in data["labels"]],
+                float(data["clinical_threshold"]),
+                float(data["red_flag_threshold"]),
+            )
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path,
+            weights=self.weights.astype(np.float16),
+            bias=self.bias,
+            labels=np.array(self.labels),
+            clinical_threshold=np.array(self.clinical_threshold),
+            red_flag_threshold=np.array(self.red_flag_threshold),
+        )
+
+    def scores(self, text: str) -> np.ndarray:
+        bag = features(text)
+        if not bag:
+            return self.bias.copy()
+        index = np.fromiter(bag.keys(), dtype=np.int64, count=len(bag))
+        value = np.fromiter(bag.values(), dtype=np.float32, count=len(bag))
+        return value @ self.weights[index] + self.bias
+
+    def predict(self, text: str) -> Prediction:
+        raw = self.scores(text)
+        n = len(self.labels)
+        logits = raw[:n] - raw[:n].max()
+        probs = np.exp(logits)
+        probs /= probs.sum()
+        order = np.argsort(-probs)
+        return Prediction(
+            categories=[(self.labels[i], float(probs[i])) for i in order],
+            clinical=float(1 / (1 + math.exp(-raw[n]))),
+            red_flag=float(1 / (1 + math.exp(-raw[n + 1]))),
+        )
+
+
+@lru_cache(maxsize=1)
+def default_model() -> TextModel | None:
+    """The shipped model, loaded once per process (None when the file is missing)."""
+    if not MODEL_PATH.exists():
+        return None
+    return TextModel.load(MODEL_PATH)
