@@ -23,8 +23,9 @@ from closeloop.practices.choices import Role, Team
 from closeloop.practices.models import StaffProfile
 from closeloop.practices.services import staff_create
 from closeloop.queue import lifecycle
-from closeloop.queue.alerts import send_alert_emails
+from closeloop.queue.alerts import send_alert_deliveries
 from closeloop.queue.models import (
+    AlertDelivery,
     AlertKind,
     Channel,
     ContactOutcome,
@@ -167,12 +168,12 @@ def test_a_lost_email_task_is_redriven_and_sends_once(clock, make_item, assistan
     sweep()  # queues the email task; pretend its worker was killed before running it
     assert mail.outbox == []
     clock.shift(timedelta(minutes=3))
-    assert sweep().handled["alert_emails"] == 1
+    assert sweep().handled["alert_deliveries"] == 1
     (message,) = mail.outbox
     assert message.to == ["assistant@example.com"]
     assert "Ana" not in message.subject + message.body  # no patient details
-    alert_ids = list(StaffAlert.objects.values_list("pk", flat=True))
-    assert send_alert_emails.call(alert_ids) == 0  # the original task, run late: nothing
+    delivery_ids = list(AlertDelivery.objects.values_list("pk", flat=True))
+    assert send_alert_deliveries.call(delivery_ids) == 0  # the original task, run late: nothing
     assert len(mail.outbox) == 1
 
 

@@ -21,6 +21,8 @@ ALLOWED_LOCAL_IMPORTS = {
     ("cli.py", "main"),
     # Loading the WSGI application configures Django; only the serving demo needs it.
     ("demo/management/commands/demo.py", "_serve"),
+    # Training needs scikit-learn, a development dependency: loaded only when training.
+    ("triage/management/commands/train_triage.py", "handle"),
 }
 
 

@@ -15,8 +15,15 @@ from closeloop.practices.choices import Role, Skill, Team
 from closeloop.practices.models import ChannelRoute, StaffProfile
 from closeloop.practices.services import staff_create
 from closeloop.queue import lifecycle
-from closeloop.queue.alerts import send_alert_emails
-from closeloop.queue.models import AlertKind, Channel, EventCode, StaffAlert, SupportItem
+from closeloop.queue.alerts import send_alert_deliveries
+from closeloop.queue.models import (
+    AlertDelivery,
+    AlertKind,
+    Channel,
+    EventCode,
+    StaffAlert,
+    SupportItem,
+)
 from closeloop.triage.routing import auto_assign, route_for
 from tests.conftest import category
 
@@ -168,9 +175,9 @@ def test_red_flag_text_message_goes_to_clinical_staff_at_once(
     suggestion = item.events.get(code=EventCode.CREATED).changes["suggestion"]["new"]
     assert suggestion["red_flag"] is True and "chest_pain" in suggestion["reasons"][0]
 
-    alert_ids = [alert.pk for alert in alerts]
-    assert send_alert_emails.call(alert_ids) == 1
-    assert send_alert_emails.call(alert_ids) == 0  # a retried task never emails twice
+    delivery_ids = list(AlertDelivery.objects.filter(alert__in=alerts).values_list("pk", flat=True))
+    assert send_alert_deliveries.call(delivery_ids) == 1
+    assert send_alert_deliveries.call(delivery_ids) == 0  # a retried task never emails twice
     (message,) = mail.outbox
     assert message.to == ["oncall@example.com"] and f"#{item.pk}" in message.subject
     assert "chest" not in message.body.lower() and "7735550188" not in message.body

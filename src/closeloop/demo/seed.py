@@ -25,7 +25,14 @@ from closeloop.messaging.services import deliver, message_send
 from closeloop.patients.models import Patient
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role, Skill, Team
-from closeloop.practices.models import Category, Holiday, Organization, Practice
+from closeloop.practices.models import (
+    Category,
+    Holiday,
+    OnCallShift,
+    Organization,
+    Practice,
+    StaffProfile,
+)
 from closeloop.practices.services import practice_create, staff_create
 from closeloop.queue import lifecycle
 from closeloop.queue.deadlines import item_claim_deadline
@@ -176,6 +183,7 @@ def create_world() -> DemoWorld:
                 both,
             ),
             ("nurse", "Nora", "Nurse", [Role.CLINICAL], [Skill.TRIAGE], ["en"], both),
+            ("drreyes", "Omar", "Reyes", [Role.CLINICAL], [Skill.TRIAGE], ["en", "es"], both),
             (
                 "billing",
                 "Bill",
@@ -201,7 +209,36 @@ def create_world() -> DemoWorld:
             )
             for username, first, last, roles, skills, languages, served in people
         }
+        # Fictional (555-01xx) mobiles for on-call pages.
+        for username, mobile in (("nurse", "+13125550181"), ("drreyes", "+13125550182")):
+            StaffProfile.objects.filter(user=staff[username]).update(mobile=mobile)
     return DemoWorld(organization=org, practices=both, staff=staff)
+
+
+def create_on_call_rota(world: DemoWorld, start: datetime, end: datetime) -> int:
+    """Nights, weekends and holidays covered: each closing to the next opening, the nurse and
+    Dr. Reyes taking alternate weeks."""
+    clinicians = [world.staff["nurse"], world.staff["drreyes"]]
+    shifts = []
+    for practice in world.practices:
+        calendar = practice.calendar()
+        closing = calendar.next_opening(start)
+        while closing < end:
+            intervals = calendar.day_intervals(closing.astimezone(calendar.tz).date())
+            closing = intervals[-1][1] if intervals else closing
+            opening = calendar.next_opening(closing)
+            week = closing.isocalendar().week
+            shifts.append(
+                OnCallShift(
+                    practice=practice,
+                    clinician=clinicians[week % 2],
+                    starts_at=closing,
+                    ends_at=opening,
+                )
+            )
+            closing = opening
+    OnCallShift.objects.bulk_create(shifts)
+    return len(shifts)
 
 
 def _phone(rng: random.Random, practice: Practice, used: set[str]) -> str:
@@ -524,6 +561,7 @@ def seed(
     world = create_world()
     people = create_patients(world, patients, rng)
     now = timezone.now()
+    create_on_call_rota(world, now - timedelta(weeks=weeks + 1), now + timedelta(weeks=4))
     batch = 50
     for start in range(0, items, batch):
         with transaction.atomic():

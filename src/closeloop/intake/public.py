@@ -16,8 +16,9 @@ from closeloop.intake.models import InboundKind
 from closeloop.intake.services import clean_phone, intake_receive, summary_from
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.messaging.consent import consent_record
-from closeloop.messaging.models import ConsentChannel
-from closeloop.messaging.services import UNSUBSCRIBE_SALT
+from closeloop.messaging.models import ConsentChannel, MessagePurpose
+from closeloop.messaging.services import UNSUBSCRIBE_SALT, MessageRefused
+from closeloop.messaging.services import render as render_message
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Practice
 from closeloop.queue.models import Channel
@@ -43,6 +44,7 @@ TEXT: dict[str, dict[str, str]] = {
         "limit": "Too many messages from this device. Please call us instead.",
         "other_language": "Español",
         "need_contact": "Give a phone number or an email address so we can reply.",
+        "urgent": "Your message describes symptoms that may need urgent care.",
     },
     "es": {
         "title": "Contactar a {practice}",
@@ -61,6 +63,7 @@ TEXT: dict[str, dict[str, str]] = {
         "limit": "Demasiados mensajes desde este dispositivo. Por favor llámenos.",
         "other_language": "English",
         "need_contact": "Escriba un teléfono o un correo para poder responderle.",
+        "urgent": "Su mensaje describe síntomas que pueden necesitar atención urgente.",
     },
 }
 
@@ -160,6 +163,13 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
         category_code="new_patient_intake" if is_new else None,
         language=language,
     )
+    if result.item.red_flag:
+        # Urgent symptoms: what to do now (the practice's emergency notice), not a promise.
+        try:
+            _, notice = render_message(result.item, MessagePurpose.EMERGENCY)
+        except MessageRefused:
+            notice = practice.emergency_script_for(language)
+        return render(request, "intake/contact_done.html", {**context, "urgent": notice})
     # The page states the item's tracked deadline, in the practice's time and the form's
     # language: the promise if one stands, else when the first response is due.
     due = result.item.next_due_at or result.item.first_response_due_at

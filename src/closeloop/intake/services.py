@@ -22,7 +22,7 @@ from closeloop.core.types import Actor
 from closeloop.intake.models import InboundMessage
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.lib.textnorm import normalize
-from closeloop.messaging.models import ConsentChannel, MessagePurpose
+from closeloop.messaging.models import ConsentChannel, MessagePurpose, OutboundMessage
 from closeloop.messaging.services import MessageRefused, message_send
 from closeloop.patients.models import Patient
 from closeloop.practices.models import Category, Practice
@@ -223,8 +223,11 @@ def file_item(
             reopen_category=None if suggested.code == triage.UNSORTED_CATEGORY else suggested,
         )
     if target is not None:
-        return _join(target, actor=actor, channel=channel, text=details, inbound_id=inbound_id,
-                     suggestion=suggestion)  # fmt: skip
+        filed = _join(target, actor=actor, channel=channel, text=details, inbound_id=inbound_id,
+                      suggestion=suggestion)  # fmt: skip
+        if auto_acknowledge and suggestion.red_flag:
+            send_emergency_notice(filed.item)
+        return filed
     item = lifecycle.item_create(
         practice=practice,
         category=category or suggested,
@@ -261,9 +264,35 @@ def file_item(
             item=item, actor=actor, owner=actor, team=item.team, reason="logged the contact"
         )
     item = triage.after_intake(item, actor=actor)
-    if auto_acknowledge:
+    if auto_acknowledge and item.red_flag:
+        send_emergency_notice(item)
+    elif auto_acknowledge:
         item = acknowledge_after_hours(item)
     return Filed(item=item, created=True, repeat=False)
+
+
+#: How a patient who wrote or left a message about urgent symptoms gets the emergency notice:
+#: by text first (they may not be reading email), else by email.
+EMERGENCY_NOTICE_BY: dict[str, tuple[str, ...]] = {
+    Channel.VOICEMAIL: (ConsentChannel.SMS,),
+    Channel.SMS: (ConsentChannel.SMS,),
+    Channel.WEB_FORM: (ConsentChannel.SMS, ConsentChannel.EMAIL),
+    Channel.EMAIL: (ConsentChannel.SMS, ConsentChannel.EMAIL),
+}
+
+
+def send_emergency_notice(item: SupportItem) -> OutboundMessage | None:
+    """Urgent symptoms in a message (not a call, where staff read the script): the patient is
+    sent the practice's emergency notice at once, at any hour — call 911 (or 988), the clinical
+    team has been alerted — by text where their consent allows, else by email."""
+    for channel in EMERGENCY_NOTICE_BY.get(item.channel, ()):
+        try:
+            return message_send(
+                item=item, actor=None, channel=channel, purpose=MessagePurpose.EMERGENCY
+            )
+        except MessageRefused:
+            continue  # no number or address, or opted out of this channel
+    return None
 
 
 #: The channels whose senders get the automatic acknowledgement after hours, and how.

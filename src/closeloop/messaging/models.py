@@ -46,6 +46,7 @@ class MessagePurpose(models.TextChoices):
     CLOSURE = "closure", "Next step / closure"
     REVIEW_REQUEST = "review_request", "Review request"
     CALLBACK_MISSED = "callback_missed", "We tried to reach you"
+    EMERGENCY = "emergency", "If this is an emergency (urgent symptoms reported)"
     FREE = "free", "Written by staff"
 
 

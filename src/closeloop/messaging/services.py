@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from closeloop.core import claims
+from closeloop.core.sms import send_sms
 from closeloop.core.types import Actor
 from closeloop.lib.classify import score_categories
 from closeloop.lib.phones import display_phone
@@ -32,7 +33,7 @@ from closeloop.messaging.models import (
 )
 from closeloop.messaging.templates_default import DEFAULT_TEMPLATES
 from closeloop.practices.local_time import for_patient
-from closeloop.practices.models import Practice
+from closeloop.practices.models import Practice, sms_account
 from closeloop.queue import lifecycle
 from closeloop.queue.models import SupportItem, Urgency
 
@@ -158,8 +159,9 @@ def quiet_until(practice: Practice, now: datetime) -> datetime | None:
 QUOTES_UPDATE_TIME = frozenset(
     {MessagePurpose.RECEIVED, MessagePurpose.CHECKING, MessagePurpose.PENDING_UPDATE}
 )
-#: Purposes that are not a contact with the patient ("please call us" keeps no promise).
-NOT_A_CONTACT = frozenset({MessagePurpose.CALLBACK_MISSED})
+#: Purposes that are not a contact with the patient ("please call us" keeps no promise; the
+#: emergency notice is not the clinician's answer).
+NOT_A_CONTACT = frozenset({MessagePurpose.CALLBACK_MISSED, MessagePurpose.EMERGENCY})
 
 
 @transaction.atomic
@@ -204,6 +206,8 @@ def message_send(
             "Say when the patient hears from us next: the message states it.",
             missing=["when the patient hears from us next"],
         )
+    # The emergency notice is the practice's own fixed wording, the same for every patient.
+    checks_content = purpose != MessagePurpose.EMERGENCY or bool(body.strip())
     if not body.strip():
         subject, body = render(item, purpose, next_update_at)
     elif next_update_at is not None and purpose in QUOTES_UPDATE_TIME:
@@ -215,7 +219,7 @@ def message_send(
             )
     # The practice's own name ("… Family Medicine") is not a clinical detail.
     checked = body.replace(item.practice.name, "")
-    if channel == ConsentChannel.SMS and (why := clinical_content(checked)):
+    if channel == ConsentChannel.SMS and checks_content and (why := clinical_content(checked)):
         raise MessageRefused(
             "clinical_content", f"Text messages must not carry clinical details, and {why}."
         )
@@ -267,20 +271,11 @@ def _claim(message_id: int, now: datetime) -> bool:
 
 def _send_sms(message: OutboundMessage) -> str:
     practice = message.practice
-    if settings.SMS_BACKEND == "console":
-        logger.info(
-            "SMS (console backend) for item %s: %d characters", message.item_id, len(message.body)
-        )
-        return f"console-{secrets.token_hex(8)}"
-    from twilio.rest import Client
-
-    client = Client(practice.twilio_account_sid, practice.twilio_auth_token)
-    client.api.base_url = settings.TWILIO_API_BASE_URL
     callback = f"{settings.CLOSELOOP_BASE_URL.rstrip('/')}/hooks/twilio/{practice.slug}/status/"
-    sent = client.messages.create(
-        to=message.to, from_=practice.sms_from_number, body=message.body, status_callback=callback
-    )
-    return str(sent.sid)
+    return send_sms(
+        sms_account(practice, callback), to=message.to, body=message.body,
+        what=f"item {message.item_id}",
+    )  # fmt: skip
 
 
 def unsubscribe_url(practice: Practice, address: str) -> str:

@@ -60,6 +60,18 @@ DEFAULT_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "Hola {first_name}, le escribe {practice}. Intentamos llamarle por su solicitud. Por favor llámenos al {callback_number}.",
         ),
     },
+    # Sent by itself when a text, voicemail, email or web-form message reports urgent
+    # symptoms: the same words for everyone, naming no symptom.
+    "emergency": {
+        "en": (
+            "If this is an emergency",
+            "This is {practice}. We received your message. If this is a medical emergency, call 911 now (or 988, the Suicide & Crisis Lifeline). Our clinical team has been alerted and will call you as soon as possible.",
+        ),
+        "es": (
+            "Si es una emergencia",
+            "Le escribe {practice}. Recibimos su mensaje. Si es una emergencia médica, llame al 911 ahora (o al 988, Línea de Prevención del Suicidio y Crisis). Nuestro equipo clínico ya fue avisado y le llamará lo antes posible.",
+        ),
+    },
     "review_request": {
         "en": (
             "How did we do?",

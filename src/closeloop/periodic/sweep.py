@@ -30,17 +30,19 @@ from closeloop.periodic.visit_checks import visit_checks_due
 from closeloop.practices.models import Category, Practice
 from closeloop.practices.selectors import staff_for_practice
 from closeloop.queue.alerts import (
+    deliver,
+    lost_deliveries,
     notify,
-    pending_alert_emails,
-    send_alert_emails,
+    send_digest,
     send_digests,
+    stale_digests,
     supervisors_of,
 )
 from closeloop.queue.deadlines import (
     DEADLINES,
-    ESCALATING_DEADLINES,
     attempt_stage,
     deadline_conditions,
+    escalation_reason,
     item_attempts_next,
     item_claim_deadline,
     item_repair_loop,
@@ -73,7 +75,7 @@ class SweepReport:
 
 def _recipients(item: SupportItem, kind: str) -> list[Any]:
     owner = item.owner if item.owner_id else None
-    if kind in ESCALATING_DEADLINES:
+    if escalation_reason(kind, item):
         return [*supervisors_of(item.practice), owner]
     if owner is not None:
         return [owner]
@@ -159,6 +161,14 @@ def repair_loops(now: datetime) -> int:
     if repaired:
         logger.warning("sweep: %s open item(s) had no next deadline; now due", repaired)
     return repaired
+
+
+def redrive_alerts(now: datetime) -> int:
+    """Alert emails and texts whose task was lost or whose sender died mid-send."""
+    lost = list(lost_deliveries(now).values_list("pk", flat=True)[:BATCH])
+    sent = deliver(lost) if lost else 0
+    users = {d.alert.user for d in stale_digests(now).select_related("alert__user")[:BATCH]}
+    return sent + sum(send_digest(user) for user in users)
 
 
 def _closing_today(practice: Practice, now: datetime) -> tuple[date, datetime] | None:
@@ -281,9 +291,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
     report.handled["webhooks"] += redrive_deliveries(now)
     report.handled["messages"] += release_due(now)
     report.handled["purged"] += purge_expired(now)
-    lost = list(pending_alert_emails().values_list("pk", flat=True)[:BATCH])
-    if lost:
-        report.handled["alert_emails"] += send_alert_emails.call(lost)
+    report.handled["alert_deliveries"] += redrive_alerts(now)
     report.handled = Counter({k: v for k, v in report.handled.items() if v})
     if report.handled:
         logger.info("sweep: %s", report)

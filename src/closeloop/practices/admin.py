@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -16,6 +17,7 @@ from closeloop.practices.models import (
     CategoryScript,
     ChannelRoute,
     Holiday,
+    OnCallShift,
     Organization,
     Practice,
     StaffProfile,
@@ -105,6 +107,27 @@ class ChannelRouteInline(ScopedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class OnCallShiftInline(ScopedInline):
+    """The on-call rota: who is paged for urgent symptoms while the practice is closed."""
+
+    model = OnCallShift
+    verbose_name = "on-call shift"
+    fields = ("clinician", "starts_at", "ends_at", "note")
+    ordering = ("-starts_at",)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "clinician":
+            # Clinicians who serve one of the admin's practices (the model checks the practice).
+            practices = Practice.objects.all()
+            if not request.user.is_superuser:
+                practices = Practice.objects.for_user(request.user)
+            staff = StaffProfile.objects.filter(practices__in=practices, user__is_active=True)
+            clinicians = {p.user_id for p in staff.distinct() if p.has_role(Role.CLINICAL)}
+            users = get_user_model().objects.filter(pk__in=clinicians)
+            kwargs["queryset"] = users.order_by("first_name", "username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class CategoryScriptInline(ScopedInline):
     model = CategoryScript
     extra = 0
@@ -120,7 +143,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 class PracticeAdmin(ScopedAdmin):
     practice_lookup = "pk"
     list_display = ("name", "slug", "organization", "timezone")
-    inlines = (HolidayInline, ChannelRouteInline)
+    inlines = (HolidayInline, ChannelRouteInline, OnCallShiftInline)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:

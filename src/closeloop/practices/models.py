@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
+from closeloop.core.sms import Account
 from closeloop.lib.business_hours import (
     BusinessCalendar,
     CalendarError,
@@ -174,6 +175,10 @@ class Practice(models.Model):
     callback_interval_minutes = models.PositiveIntegerField(
         default=360, validators=[MinValueValidator(15)]
     )
+    #: Urgent symptoms are answered within this many minutes, at any hour (clock time).
+    red_flag_response_minutes = models.PositiveSmallIntegerField(
+        default=15, validators=[MinValueValidator(1)]
+    )
     #: Voicemail, texts and emails received while the office is closed get an automatic
     #: acknowledgement (the "received" template) that promises the next business morning.
     auto_acknowledge = models.BooleanField(default=True)
@@ -218,6 +223,16 @@ class Practice(models.Model):
         )
 
 
+def sms_account(practice: Practice, status_callback: str = "") -> Account:
+    """The account texts from ``practice`` go out through."""
+    return Account(
+        practice.twilio_account_sid,
+        practice.twilio_auth_token,
+        practice.sms_from_number,
+        status_callback,
+    )
+
+
 class Holiday(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="holidays")
     date = models.DateField()
@@ -253,6 +268,8 @@ class StaffProfile(models.Model):
     max_open_complaints = models.PositiveSmallIntegerField(default=5)
     #: One email a day (at closing) instead of one per alert.
     email_digest = models.BooleanField(default=False)
+    #: Where on-call pages are texted (E.164); never shown to patients.
+    mobile = models.CharField(max_length=20, blank=True, validators=[validate_phone])
     #: Round robin among people with equal load: the one assigned longest ago goes first.
     last_assigned_at = models.DateTimeField(null=True, blank=True)
 
@@ -440,3 +457,42 @@ class EmergencyAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.practice} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class OnCallShiftQuerySet(models.QuerySet["OnCallShift"]):
+    def covering(self, at: Any) -> OnCallShiftQuerySet:
+        return self.filter(starts_at__lte=at, ends_at__gt=at)
+
+
+class OnCallShift(models.Model):
+    """Who takes urgent calls for a practice while it is closed (nights, weekends, holidays):
+    red flags arriving then page this clinician by text and email, and the item goes to them."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="on_call")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="on_call_shifts"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    note = models.CharField(max_length=200, blank=True)
+
+    objects = OnCallShiftQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["starts_at"]
+        indexes: ClassVar = [
+            models.Index(fields=["practice", "ends_at", "starts_at"], name="oncall_when_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinician} on call for {self.practice}"
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The shift must end after it starts."})
+        if self.clinician_id and self.practice_id:
+            profile = StaffProfile.objects.filter(user_id=self.clinician_id).first()
+            if profile is None or not profile.has_role(Role.CLINICAL):
+                raise ValidationError({"clinician": "Choose someone on the clinical team."})
+            if not profile.practices.filter(pk=self.practice_id).exists():
+                raise ValidationError({"clinician": "Choose a clinician who serves this practice."})

@@ -1,43 +1,77 @@
-"""Staff notifications: in-app alerts (the bell) and email, each sent exactly once.
+"""Staff notifications: in-app alerts (the bell), and their emails and texts.
 
-Emails never carry patient details: the subject and body name the item number and practice
-only. People who chose a daily digest get one email at closing instead of one per alert.
+Each email or text is an ``AlertDelivery`` row written in the transaction that raised the
+alert; a task sends it, and the sweep re-drives any whose task was lost or whose sender died
+mid-send (see ``AlertDelivery``). Nothing carries patient details: emails and texts name the
+practice and the item number only. People who chose a daily digest get one email at closing
+instead of one per alert — except for urgent symptoms, which never wait.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
+from closeloop.core.sms import send_sms
 from closeloop.practices.choices import Role
-from closeloop.practices.models import Practice
+from closeloop.practices.models import Practice, sms_account
 from closeloop.practices.selectors import staff_for_practice
-from closeloop.queue.models import AlertKind, StaffAlert, SupportItem
+from closeloop.queue.models import (
+    URGENT_ALERTS,
+    AlertDelivery,
+    AlertKind,
+    DeliveryChannel,
+    StaffAlert,
+    SupportItem,
+)
 
 logger = logging.getLogger(__name__)
+
+#: A claim older than this belongs to a sender that died: the sweep sends it again.
+LEASE = timedelta(minutes=5)
+#: A delivery whose task never ran is re-driven after this long.
+LOST_AFTER = timedelta(minutes=2)
+#: Failed sends are retried (one a minute, by the sweep) this many times, then given up on.
+MAX_ATTEMPTS = 5
 
 
 def supervisors_of(practice: Practice) -> list[Any]:
     return [u for u in staff_for_practice(practice) if u.staff.has_role(Role.SUPERVISOR)]
 
 
-def notify(users: Iterable[Any], item: SupportItem, kind: str) -> list[StaffAlert]:
-    """Alert each person once (in the bell) and queue their email in this transaction."""
+def notify(
+    users: Iterable[Any], item: SupportItem, kind: str, *, text: bool = False
+) -> list[StaffAlert]:
+    """Alert each person once (in the bell) and queue their email — and with ``text`` a text
+    to their mobile — in this transaction."""
     unique = {user.pk: user for user in users if user is not None}
     alerts = StaffAlert.objects.bulk_create(
         StaffAlert(user=user, item=item, kind=kind) for user in unique.values()
     )
-    immediate = [a.pk for a in alerts if not _wants_digest(unique[a.user_id])]
+    deliveries = []
+    for alert in alerts:
+        user = unique[alert.user_id]
+        if user.email:
+            held = kind not in URGENT_ALERTS and _wants_digest(user)
+            deliveries.append(
+                AlertDelivery(alert=alert, channel=DeliveryChannel.EMAIL, to=user.email, held=held)
+            )
+        mobile = getattr(getattr(user, "staff", None), "mobile", "")
+        if text and mobile:
+            deliveries.append(AlertDelivery(alert=alert, channel=DeliveryChannel.SMS, to=mobile))
+    created = AlertDelivery.objects.bulk_create(deliveries)
+    immediate = [d.pk for d in created if not d.held]
     if immediate:
-        send_alert_emails.enqueue(immediate)
+        send_alert_deliveries.enqueue(immediate)
     return alerts
 
 
@@ -50,74 +84,146 @@ def item_url(item_id: int) -> str:
     return f"{settings.CLOSELOOP_BASE_URL.rstrip('/')}/items/{item_id}/"
 
 
-def _claim(alert_ids: Iterable[int]) -> list[StaffAlert]:
-    claimed = []
-    for alert_id in alert_ids:
-        # Conditional update: a retried task or a second worker never emails twice.
-        if StaffAlert.objects.filter(pk=alert_id, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        ):
-            claimed.append(
-                StaffAlert.objects.select_related("user", "item__practice").get(pk=alert_id)
-            )
-    return claimed
+PENDING = Q(sent_at__isnull=True, failed_at__isnull=True)
 
 
-def _send(alert: StaffAlert) -> bool:
-    if not alert.user.email:
-        return False
-    label = AlertKind(alert.kind).label
-    try:
-        send_mail(
-            subject=f"[Closeloop] {label}: item #{alert.item_id} at {alert.item.practice.name}",
-            message=f"{label}.\n\nOpen item #{alert.item_id}: {item_url(alert.item_id)}\n",
-            from_email=None,
-            recipient_list=[alert.user.email],
+def _claimable(now: datetime) -> Q:
+    return PENDING & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - LEASE))
+
+
+def _claim(ids: Iterable[int], now: datetime) -> list[AlertDelivery]:
+    """Take the lease on the deliveries not sent, not given up on and not leased by a live
+    sender; returns the ones taken (with their alert, person and practice)."""
+    lease = secrets.token_hex(16)
+    AlertDelivery.objects.filter(_claimable(now), pk__in=list(ids)).update(
+        claimed_at=now, lease=lease, attempts=F("attempts") + 1
+    )
+    return list(
+        AlertDelivery.objects.filter(lease=lease, sent_at__isnull=True)
+        .select_related("alert__user", "alert__item__practice")
+        .order_by("pk")
+    )
+
+
+def _sent(deliveries: Iterable[AlertDelivery]) -> None:
+    AlertDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
+        sent_at=timezone.now(), error=""
+    )
+
+
+def _failed(deliveries: Iterable[AlertDelivery], exc: Exception) -> None:
+    """Give the lease back for the sweep's retry, or give up after ``MAX_ATTEMPTS``."""
+    now = timezone.now()
+    for delivery in deliveries:
+        gave_up = delivery.attempts >= MAX_ATTEMPTS
+        AlertDelivery.objects.filter(pk=delivery.pk).update(
+            claimed_at=None,
+            lease="",
+            error=type(exc).__name__[:200],
+            failed_at=now if gave_up else None,
         )
-    except Exception:
-        # Give the claim back so the retry sends it.
-        StaffAlert.objects.filter(pk=alert.pk).update(emailed_at=None)
-        raise
-    return True
+        logger.warning(
+            "alert %s %s to user %s failed (attempt %s%s): %s",
+            delivery.alert_id,
+            delivery.channel,
+            delivery.alert.user_id,
+            delivery.attempts,
+            ", given up" if gave_up else "",
+            type(exc).__name__,
+        )
 
 
-@task()
-def send_alert_emails(alert_ids: list[int]) -> int:
-    sent = sum(_send(alert) for alert in _claim(alert_ids))
-    logger.info("alert emails: %s sent", sent)
+def _label(alert: StaffAlert) -> str:
+    return str(AlertKind(alert.kind).label)
+
+
+def _send_one(delivery: AlertDelivery) -> None:
+    alert = delivery.alert
+    practice = alert.item.practice
+    if delivery.channel == DeliveryChannel.SMS:
+        send_sms(
+            sms_account(practice),
+            to=delivery.to,
+            body=f"Closeloop, {practice.name}: {_label(alert)}. Item #{alert.item_id}: "
+            f"{item_url(alert.item_id)}",
+            what=f"alert {alert.pk}",
+        )
+        return
+    send_mail(
+        subject=f"[Closeloop] {_label(alert)}: item #{alert.item_id} at {practice.name}",
+        message=f"{_label(alert)}.\n\nOpen item #{alert.item_id}: {item_url(alert.item_id)}\n",
+        from_email=None,
+        recipient_list=[delivery.to],
+    )
+
+
+def deliver(ids: Iterable[int]) -> int:
+    """Send each delivery not already sent or leased; each is marked sent as soon as it was
+    accepted, so a sender killed part-way loses none of the rest."""
+    sent = 0
+    for delivery in _claim(ids, timezone.now()):
+        if delivery.held:
+            continue  # a digest's: sent with the digest
+        try:
+            _send_one(delivery)
+        except Exception as exc:
+            _failed([delivery], exc)
+            continue
+        _sent([delivery])
+        sent += 1
     return sent
 
 
-def pending_alert_emails(older_than_seconds: int = 120) -> QuerySet[StaffAlert]:
-    """Immediate alerts whose email task was lost (a killed worker): the sweep re-drives them."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    return StaffAlert.objects.filter(
-        emailed_at__isnull=True, created_at__lte=cutoff, user__staff__email_digest=False
-    ).exclude(user__email="")
+@task()
+def send_alert_deliveries(delivery_ids: list[int]) -> int:
+    sent = deliver(delivery_ids)
+    logger.info("alert deliveries: %s sent", sent)
+    return sent
 
 
-def send_digests(users: Iterable[Any]) -> int:
-    """One email per digest user listing their alerts not yet emailed."""
-    sent = 0
-    for user in users:
-        pending = list(
-            StaffAlert.objects.filter(user=user, emailed_at__isnull=True).values_list(
-                "pk", flat=True
-            )
-        )
-        claimed = _claim(pending)
-        if not claimed or not user.email:
-            continue
-        lines = [
-            f"- {AlertKind(a.kind).label}: item #{a.item_id} at {a.item.practice.name} "
-            f"{item_url(a.item_id)}"
-            for a in claimed
-        ]
+def lost_deliveries(now: datetime | None = None) -> QuerySet[AlertDelivery]:
+    """Deliveries to send now that no live sender holds: never tried (their task was lost),
+    retried after a failure, or leased by a sender that died; and a digest's, when the person
+    stopped taking digests."""
+    now = now or timezone.now()
+    immediate = Q(held=False) | Q(alert__user__staff__email_digest=False)
+    return AlertDelivery.objects.filter(
+        _claimable(now), immediate, created_at__lte=now - LOST_AFTER
+    ).order_by("pk")
+
+
+def stale_digests(now: datetime | None = None) -> QuerySet[AlertDelivery]:
+    """Digest rows whose digest's sender died mid-send: their people get it again."""
+    now = now or timezone.now()
+    return AlertDelivery.objects.filter(PENDING, held=True, claimed_at__lt=now - LEASE)
+
+
+def send_digest(user: Any) -> bool:
+    """One email listing ``user``'s held alerts; True when it went out."""
+    pending = AlertDelivery.objects.filter(
+        PENDING, held=True, alert__user=user, channel=DeliveryChannel.EMAIL
+    ).values_list("pk", flat=True)
+    claimed = _claim(pending, timezone.now())
+    if not claimed:
+        return False
+    lines = [
+        f"- {_label(d.alert)}: item #{d.alert.item_id} at {d.alert.item.practice.name} "
+        f"{item_url(d.alert.item_id)}"
+        for d in claimed
+    ]
+    try:
         send_mail(
             subject=f"[Closeloop] Your daily digest: {len(claimed)} alert(s)",
             message="\n".join(lines) + "\n",
             from_email=None,
-            recipient_list=[user.email],
+            recipient_list=[claimed[-1].to],
         )
-        sent += 1
-    return sent
+    except Exception as exc:
+        _failed(claimed, exc)
+        return False
+    _sent(claimed)
+    return True
+
+
+def send_digests(users: Iterable[Any]) -> int:
+    return sum(send_digest(user) for user in users)

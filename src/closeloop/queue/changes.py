@@ -150,7 +150,10 @@ def set_promise(change: Change, item: SupportItem, update_at: datetime | None) -
     escalate_at = None
     if update_at is not None:
         grace = timedelta(minutes=item.practice.promise_grace_minutes)
-        escalate_at = item.practice.calendar().add(update_at, grace)
+        # Urgent symptoms run on the clock at any hour; everything else on business time.
+        escalate_at = (
+            update_at + grace if item.red_flag else item.practice.calendar().add(update_at, grace)
+        )
     change.quiet("promise_escalate_at", escalate_at)
     change.quiet("promise_reminded_at", None)
     change.quiet("promise_escalated_at", None)

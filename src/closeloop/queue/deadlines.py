@@ -44,6 +44,18 @@ ESCALATING_DEADLINES: dict[str, str] = {
 }
 
 
+#: Why a red flag's first response passing escalates it (it runs on the clock, in minutes).
+RED_FLAG_LATE = "Urgent symptoms were not answered in time."
+
+
+def escalation_reason(kind: str, item: SupportItem) -> str:
+    """Why the ``kind`` deadline passing escalates ``item`` to supervisors, or "" if it
+    does not."""
+    if kind == "first_response" and item.red_flag:
+        return RED_FLAG_LATE
+    return ESCALATING_DEADLINES.get(kind, "")
+
+
 def deadline_conditions(kind: str, now: datetime) -> dict[str, Any]:
     """The filter for items whose ``kind`` deadline passed and was not yet handled."""
     claimed, due, _ = DEADLINES[kind]
@@ -95,11 +107,12 @@ def item_claim_deadline(*, item_id: int, kind: str, now: datetime) -> SupportIte
         changes["stage"] = {"old": None, "new": stage}
         if stage != "attempt":
             code = EventCode.ATTEMPTS_EXHAUSTED
-    if kind in ESCALATING_DEADLINES and not item.escalated:
+    reason = escalation_reason(kind, item)
+    if reason and not item.escalated:
         changes["escalated"] = {"old": False, "new": True}
         item.escalated = True
         item.escalated_at = now
-        item.escalation_reason = ESCALATING_DEADLINES[kind]
+        item.escalation_reason = reason
         item.save(update_fields=["escalated", "escalated_at", "escalation_reason"])
     record_event(item, code=code, actor=None, now=now, changes=changes)
     return item

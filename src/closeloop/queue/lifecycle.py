@@ -291,7 +291,11 @@ def item_create(
         summary=require_text(summary, "what the patient needs"),
         details=details.strip(),
         first_contact_at=contact_at,
-        first_response_due_at=calendar.add(contact_at, category.first_response_target),
+        first_response_due_at=(
+            red_flag_due(practice, contact_at)
+            if red_flag
+            else calendar.add(contact_at, category.first_response_target)
+        ),
         last_patient_contact_at=contact_at,
         resolution_due_at=calendar.add(contact_at, category.resolution_target),
         created_by=actor,
@@ -741,9 +745,16 @@ def item_link_patient(*, item: SupportItem, actor: Actor, patient: Patient) -> S
     return change.save(code=EventCode.PATIENT_LINKED, actor=actor, now=now)
 
 
+def red_flag_due(practice: Practice, reported_at: datetime) -> datetime:
+    """Urgent symptoms are answered within the practice's minutes, on the clock, at any hour."""
+    return reported_at + timedelta(minutes=practice.red_flag_response_minutes)
+
+
 @transaction.atomic
 def item_flag_red(*, item: SupportItem, actor: Actor, groups: Sequence[str]) -> SupportItem:
-    """Urgent symptoms reported on an existing item: emergency, and the clinical team's now."""
+    """Urgent symptoms reported on an existing item: an emergency, the clinical team's now,
+    answered within the practice's red-flag minutes (the first response if none was made yet,
+    else the next update)."""
     now = timezone.now()
     item = locked(item, actor)
     change = Change(item)
@@ -752,8 +763,30 @@ def item_flag_red(*, item: SupportItem, actor: Actor, groups: Sequence[str]) -> 
     if item.team != Team.CLINICAL:
         change.set("team", Team.CLINICAL)
         change.set("owner", None)
-    change.values["groups"] = {"old": None, "new": list(groups)}
+    due = red_flag_due(item.practice, now)
+    if item.first_response_at is None:
+        if due < item.first_response_due_at:
+            change.set("first_response_due_at", due)
+            change.quiet("first_response_alerted_at", None)
+    elif item.promised_update_at is None or due < item.promised_update_at:
+        set_promise(change, item, due)
+    change.note("groups", list(groups))
     return change.save(code=EventCode.RED_FLAG, actor=actor, now=now)
+
+
+@transaction.atomic
+def item_record_alerted(
+    *, item: SupportItem, users: Sequence[User], how: str, why: str
+) -> SupportItem:
+    """Who was alerted about urgent symptoms, how and why (on call, on duty): on the timeline."""
+    now = timezone.now()
+    item = locked(item, None)
+    names = ", ".join(u.get_full_name() or u.get_username() for u in users) or "nobody"
+    change = Change(item)
+    change.note("alerted", [u.pk for u in users])
+    return change.save(
+        code=EventCode.STAFF_ALERTED, actor=None, now=now, text=f"{why}: {names}, {how}."
+    )
 
 
 @transaction.atomic

@@ -118,6 +118,7 @@ class EventCode(models.TextChoices):
     REPEAT_CONTACT = "item.repeat_contact", "Patient contacted us again"
     PATIENT_LINKED = "item.patient_linked", "Patient identified"
     RED_FLAG = "item.red_flag", "Urgent symptoms reported"
+    STAFF_ALERTED = "item.staff_alerted", "Clinicians alerted"
     CATEGORIZED = "item.categorized", "Category changed"
     MESSAGE_SENT = "item.message", "Message to the patient"
     PROMISE_BROKEN = "item.promise_broken", "Promised update time passed without contact"
@@ -440,6 +441,11 @@ class AlertKind(models.TextChoices):
     ATTEMPT_DUE = "attempt_due", "Next call attempt due"
     ATTEMPTS_EXHAUSTED = "attempts_exhausted", "Call attempts used up"
     LOOP_OPEN = "loop_open", "An open item had no next deadline"
+    ON_CALL = "on_call", "You are on call: urgent symptoms reported"
+
+
+#: Alerts that never wait for a daily digest.
+URGENT_ALERTS = frozenset({AlertKind.RED_FLAG, AlertKind.ON_CALL})
 
 
 class StaffAlert(models.Model):
@@ -452,8 +458,6 @@ class StaffAlert(models.Model):
     kind = models.CharField(max_length=30, choices=AlertKind.choices)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
-    #: Set when the alert's email went out (claimed by one worker; never sent twice).
-    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes: ClassVar = [
@@ -466,3 +470,47 @@ class StaffAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on #{self.item_id}"
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+
+
+class AlertDelivery(models.Model):
+    """One email or text about an alert: the record of whether it went out.
+
+    A sender claims it with a lease (``claimed_at`` + ``lease``; ``attempts`` counts claims) and
+    marks it ``sent_at`` only after the mail server or SMS provider accepted it, so a worker
+    killed mid-send loses nothing: the sweep re-drives a claim that went stale. Delivery is at
+    least once: a worker killed between the provider's acceptance and the mark sends it again.
+    ``held``: waits for the person's daily digest.
+    """
+
+    alert = models.ForeignKey(StaffAlert, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=10, choices=DeliveryChannel.choices)
+    to = models.CharField(max_length=254)
+    held = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    lease = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    #: Set when it was given up on (too many failed attempts); ``error`` says why.
+    failed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["alert", "channel"], name="alert_delivery_once")
+        ]
+        indexes: ClassVar = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="alert_delivery_pending_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} for alert {self.alert_id}"

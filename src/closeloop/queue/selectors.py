@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -13,16 +13,24 @@ from closeloop.practices.choices import Team
 from closeloop.practices.selectors import staff_profile
 from closeloop.queue.models import CLINICAL, OPEN_STATUSES, Status, SupportItem, TimelineEvent
 
+#: Open items reporting urgent symptoms: first in every list they appear in.
+URGENT_FIRST = Case(
+    When(Q(red_flag=True, status__in=OPEN_STATUSES), then=Value(0)),
+    default=Value(1),
+    output_field=IntegerField(),
+)
+
 
 def queue_for_user(user: Any, *, practice_id: int | None = None) -> QuerySet[SupportItem]:
-    """The items ``user`` may see, soonest deadline first (promise, else first-response target)."""
+    """The items ``user`` may see: open urgent symptoms first, then the soonest deadline
+    (promise, else first-response target)."""
     items = SupportItem.objects.for_user(user)
     if practice_id is not None:
         items = items.filter(practice_id=practice_id)
     return (
         items.select_related("practice", "patient", "category", "owner")
         .annotate(due_at=Coalesce("promised_update_at", "first_response_due_at"))
-        .order_by(F("due_at").asc(nulls_last=True), "id")
+        .order_by(URGENT_FIRST, F("due_at").asc(nulls_last=True), "id")
     )
 
 
@@ -55,7 +63,9 @@ def items_to_join(user: Any, patient_id: int, *, now: datetime | None = None) ->
         .filter(patient_id=patient_id, merged_into__isnull=True)
         .select_related("category", "owner", "practice")
     )
-    open_items = list(items.filter(status__in=OPEN_STATUSES).order_by("-updated_at")[:10])
+    open_items = list(
+        items.filter(status__in=OPEN_STATUSES).order_by("-red_flag", "-updated_at")[:10]
+    )
     recent = [
         item
         for item in items.exclude(status__in=OPEN_STATUSES)

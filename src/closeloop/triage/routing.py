@@ -2,6 +2,7 @@
 
 Route: a red flag or a clinical category goes to the clinical team; otherwise a practice's
 channel override, else the category's own team and skill (complaints: supervisors).
+Urgent symptoms go to whoever answers them now (``emergency``), never to the team queue.
 Assign: among staff who serve the practice, are on that team, have the skill, speak the item's
 language and are on duty, the one with the fewest open items (round robin among ties: whoever
 was assigned longest ago), never above their cap on open items or open complaints. Nobody
@@ -25,6 +26,7 @@ from closeloop.practices.choices import Team
 from closeloop.practices.models import ChannelRoute, StaffProfile
 from closeloop.queue import lifecycle
 from closeloop.queue.models import COMPLAINT, OPEN_STATUSES, SupportItem
+from closeloop.triage.emergency import responders
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,36 @@ def _loads(profiles: list[StaffProfile]) -> dict[int, tuple[int, int]]:
     return {row["owner_id"]: (row["items"], row["complaints"]) for row in rows}
 
 
+def emergency_owner(item: SupportItem, profiles: list[StaffProfile]) -> tuple[Any, str]:
+    """Urgent symptoms: one of the people who answer them now (``emergency.responders``),
+    whatever their load or language — one who speaks the patient's language if there is one,
+    else the least loaded, and the item notes that an interpreter is needed."""
+    found = responders(item.practice)
+    ids = {u.pk for u in found.users}
+    candidates = [p for p in profiles if p.user_id in ids and p.user.is_active]
+    if not candidates:
+        return None, "nobody at this practice can answer urgent symptoms; left in the team queue"
+    loads = _loads(candidates)
+    epoch = timezone.now().replace(year=1970, month=1, day=1)
+    chosen = min(
+        candidates,
+        key=lambda p: (
+            not p.speaks(item.language),
+            loads.get(p.user_id, (0, 0))[0],
+            p.last_assigned_at or epoch,
+            p.pk,
+        ),
+    )
+    why = f"urgent symptoms, {found.why.lower()}: assigned to {chosen.user.get_username()}"
+    if not chosen.speaks(item.language):
+        why += f"; interpreter needed: {item.language}"
+    return chosen.user, why
+
+
 def choose_owner(item: SupportItem, route: Route, profiles: list[StaffProfile]) -> tuple[Any, str]:
     """The person to assign, or None, and why (for the timeline)."""
+    if item.red_flag:
+        return emergency_owner(item, profiles)
     eligible = [
         p
         for p in profiles

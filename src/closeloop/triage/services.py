@@ -8,7 +8,7 @@ from closeloop.practices.choices import Urgency
 from closeloop.practices.models import Category, Practice
 from closeloop.queue import lifecycle
 from closeloop.queue.models import SupportItem
-from closeloop.triage.alerts import alert_clinical_team
+from closeloop.triage.emergency import alert_responders
 from closeloop.triage.routing import auto_assign
 
 UNSORTED_CATEGORY = "other"
@@ -40,9 +40,16 @@ def suggested_category(practice: Practice, suggestion: Suggestion) -> Category:
 
 
 def after_intake(item: SupportItem, *, actor: Actor = None) -> SupportItem:
-    """A new item's first minute: clinical alert for a red flag, then routing and assignment."""
+    """A new item's first minute: whoever answers urgent symptoms now is alerted (a red flag),
+    then routing and assignment."""
     if item.red_flag:
-        alert_clinical_team(item)
+        found = alert_responders(item)
+        # Whoever logged it and took it (a clinician on the line) keeps it; otherwise one of
+        # the people answering urgent symptoms now owns it, not someone off duty.
+        answering = {u.pk for u in found.users} | ({actor.pk} if actor is not None else set())
+        if item.owner_id not in answering:
+            item = auto_assign(item=item, actor=actor)
+        return item
     if item.owner_id is None:
         item = auto_assign(item=item, actor=actor)
     return item

@@ -18,6 +18,7 @@ from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.messaging.services import render as render_template
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import CategoryScript
+from closeloop.practices.selectors import staff_profile
 from closeloop.queue.changes import receipt_how
 from closeloop.queue.lifecycle import LifecycleError, available_actions
 from closeloop.queue.models import Channel, StaffAlert, SupportItem
@@ -124,9 +125,13 @@ def _context(
         if item.patient_id
         else []
     )
+    owner_profile = staff_profile(item.owner) if item.owner_id else None
     return {
         "item": item,
         "zone": zone,
+        # The owner does not speak the patient's language (urgent symptoms are assigned all
+        # the same): the page says so where the owner is shown.
+        "interpreter_needed": bool(owner_profile and not owner_profile.speaks(item.language)),
         "entries": timeline.describe(
             timeline_for_item(item),
             zone,

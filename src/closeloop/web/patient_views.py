@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.queue.models import OPEN_STATUSES, EventCode, SupportItem, TimelineEvent
+from closeloop.queue.selectors import URGENT_FIRST
 from closeloop.security import audit
 from closeloop.web import timeline
 from closeloop.web.access import get_patient_or_404
@@ -28,7 +29,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         SupportItem.objects.for_user(request.user)
         .filter(patient=patient)
         .select_related("category", "owner")
-        .order_by("-first_contact_at")
+        .order_by(URGENT_FIRST, "-first_contact_at")
     )
     contacts = (
         TimelineEvent.objects.for_user(request.user)

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Max, QuerySet
+from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -24,7 +24,7 @@ from closeloop.lib.ids import parse_id
 from closeloop.periodic.models import WorkerHeartbeat
 from closeloop.practices.choices import Language
 from closeloop.practices.models import Category, Practice
-from closeloop.queue.models import Channel, StaffAlert, Status, SupportItem
+from closeloop.queue.models import URGENT_ALERTS, Channel, StaffAlert, Status, SupportItem
 from closeloop.queue.selectors import (
     QUEUE_TABS,
     queue_for_user,
@@ -247,11 +247,17 @@ def healthz(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def alerts(request: HtmxHttpRequest) -> HttpResponse:
-    """The signed-in person's alerts, newest first (opening the item marks them read)."""
+    """The signed-in person's alerts: unread urgent symptoms first, then newest first (opening
+    the item marks them read)."""
     user: Any = request.user
+    urgent_unread = Case(
+        When(Q(kind__in=URGENT_ALERTS, read_at__isnull=True), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
     rows = (
         StaffAlert.objects.filter(user=user, item__in=SupportItem.objects.for_user(user))
         .select_related("item", "item__patient", "item__practice")
-        .order_by("-created_at")[:100]
+        .order_by(urgent_unread, "-created_at")[:100]
     )
     return render(request, "web/alerts.html", {"alerts": rows})

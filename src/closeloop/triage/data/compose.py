@@ -207,6 +207,12 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "the {specialist} office needs the chart notes",
             "I need proof of my last visit for work",
             "is the prior authorization for the {specialist} done",
+            "the {doc} still has not arrived",
+            "the {specialist} still hasn't received my referral",
+            "it's been two weeks and the referral still isn't there",
+            "my {doc} never came in the mail",
+            "did the {specialist} ever get my records",
+            "the referral still says pending in the portal",
         ],
         "es": [
             "¿ya mandaron mi referencia al {specialist}?",
@@ -220,6 +226,9 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "la escuela pide la cartilla de vacunas de {who}",
             "¿cuándo va a estar lista mi {doc}?",
             "sigo esperando los papeles que iban a mandar",
+            "la referencia todavía no ha llegado",
+            "el {specialist} todavía no recibe mis papeles",
+            "mi {doc} nunca llegó",
         ],
     },
     "telehealth_access": {
@@ -550,12 +559,24 @@ COMPLAINTS = {
            "debilidad", "mareos"],
 }  # fmt: skip
 COMPLAINT_FRAMES = {
-    "en": ["I have {complaint}", "I've had {complaint} since {when}", "{who} has {complaint}",
-           "I think I have {complaint}", "I keep getting {complaint}", "I woke up with {complaint}",
-           "{complaint} for {duration} now", "what can I do for {complaint}"],
-    "es": ["tengo {complaint}", "tengo {complaint} desde {when}", "{who} tiene {complaint}",
-           "creo que tengo {complaint}", "¿qué puedo hacer para {complaint}?",
-           "me levanté con {complaint}"],
+    "en": [
+        "I have {complaint}",
+        "I've had {complaint} since {when}",
+        "{who} has {complaint}",
+        "I think I have {complaint}",
+        "I keep getting {complaint}",
+        "I woke up with {complaint}",
+        "{complaint} for {duration} now",
+        "what can I do for {complaint}",
+    ],
+    "es": [
+        "tengo {complaint}",
+        "tengo {complaint} desde {when}",
+        "{who} tiene {complaint}",
+        "creo que tengo {complaint}",
+        "¿qué puedo hacer para {complaint}?",
+        "me levanté con {complaint}",
+    ],
 }
 ACTIVITY = {
     "en": ["climb stairs", "bend down", "walk", "run", "lift my arm", "sit too long", "chew",
@@ -649,6 +670,29 @@ UNRELATED = {
         "¿qué significa la palabra efímero?", "número equivocado, perdón", "prueba prueba",
         "me equivoqué de número", "¿cómo renuevo mi licencia?", "mi perro no deja de ladrar",
         "¿cómo planto tomates?", "¿cuándo es la próxima luna llena?", "¿cómo te llamas?",
+    ],
+}  # fmt: skip
+#: Messages that say nothing yet about what is needed (a greeting, "a question", "call me"):
+#: "other" — staff sort them by reading them; nothing in them is clinical.
+CONTENTLESS = {
+    "en": [
+        "hello", "hi", "hey there", "hello?", "good morning", "good afternoon", "question",
+        "I have a question", "quick question", "I have a quick question for you", "ok thanks",
+        "thanks", "thank you", "ok", "okay sounds good", "yes", "no", "got it", "see you then",
+        "call me back", "please call me back", "can someone call me", "calling again",
+        "it's me again", "are you there", "following up", "any update", "just checking in",
+        "did you get my message", "I called earlier", "returning your call", "you called me",
+        "I missed a call from this number", "who is this", "this is Maria",
+        "I left a voicemail", "I'll call back later", "never mind", "sorry wrong chat",
+        "can you text me back", "I need to talk to someone", "is anyone there",
+    ],
+    "es": [
+        "hola", "buenos días", "buenas tardes", "una pregunta", "tengo una pregunta",
+        "gracias", "ok gracias", "sí", "no", "está bien", "llámenme por favor",
+        "¿me pueden llamar?", "soy yo otra vez", "¿hay alguna novedad?",
+        "¿recibieron mi mensaje?", "me llamaron de este número", "devolviendo la llamada",
+        "les dejé un mensaje de voz", "¿quién habla?", "necesito hablar con alguien",
+        "¿hay alguien ahí?", "olvídelo", "llamo más tarde",
     ],
 }  # fmt: skip
 #: More ways of asking for a visit and asking clinical questions, phrased freely.
@@ -761,6 +805,10 @@ def compose(seed: int = SEED) -> list[dict[str, object]]:
     for language, sentences in UNRELATED.items():
         for sentence in sentences:
             for text in _variants(sentence, language, rng, 3):
+                add(text, "other", language)
+    for language, sentences in CONTENTLESS.items():
+        for sentence in sentences:
+            for text in _variants(sentence, language, rng, 4):
                 add(text, "other", language)
     for category, languages in MORE.items():
         for language, templates in languages.items():

@@ -1,0 +1,105 @@
+"""Alert emails and texts: claimed with a lease, marked sent one by one after the server
+accepted them, re-driven when a sender died, retried after a failure, given up after five."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from closeloop.periodic.sweep import sweep
+from closeloop.practices.models import StaffProfile
+from closeloop.queue import alerts
+from closeloop.queue.alerts import LEASE, MAX_ATTEMPTS, deliver, notify
+from closeloop.queue.models import AlertDelivery, AlertKind
+
+MINUTE = timedelta(minutes=1)
+
+
+@pytest.fixture
+def people(org: Any, riverside: Any) -> list[Any]:
+    from closeloop.practices.services import staff_create
+
+    return [
+        staff_create(
+            organization=org,
+            username=f"staff{n}",
+            password="pw",
+            roles=["support"],
+            practices=[riverside],
+            email=f"staff{n}@example.com",
+        )  # fmt: skip
+        for n in range(3)
+    ]
+
+
+def test_each_email_is_marked_sent_as_it_goes_so_a_failure_loses_none(
+    clock, make_item, people, monkeypatch
+) -> None:
+    item = make_item()
+    notify(people, item, AlertKind.HANDOFF)
+    real_send = alerts.send_mail
+
+    def flaky(*args: Any, recipient_list: list[str], **kw: Any) -> int:
+        if recipient_list == ["staff1@example.com"]:
+            raise ConnectionError("SMTP went away")
+        return real_send(*args, recipient_list=recipient_list, **kw)
+
+    monkeypatch.setattr(alerts, "send_mail", flaky)
+    assert deliver(AlertDelivery.objects.values_list("pk", flat=True)) == 2
+    failed = AlertDelivery.objects.get(to="staff1@example.com")
+    assert (failed.sent_at, failed.claimed_at, failed.error) == (None, None, "ConnectionError")
+    assert AlertDelivery.objects.filter(sent_at__isnull=False).count() == 2
+    # The sweep retries it once the server is back; nothing is sent twice.
+    monkeypatch.setattr(alerts, "send_mail", real_send)
+    clock.shift(3 * MINUTE)
+    assert sweep().handled["alert_deliveries"] == 1
+    assert sorted(m.to[0] for m in mail.outbox) == [p.email for p in people]
+
+
+def test_a_sender_killed_mid_send_leaves_a_lease_the_sweep_takes_over(
+    clock, make_item, people
+) -> None:
+    item = make_item()
+    notify(people[:1], item, AlertKind.HANDOFF)
+    # A worker claimed it and died before the SMTP server answered.
+    delivery = AlertDelivery.objects.get()
+    alerts._claim([delivery.pk], delivery.created_at)
+    clock.shift(3 * MINUTE)
+    assert "alert_deliveries" not in sweep().handled  # the lease is still live
+    assert mail.outbox == []
+    clock.shift(LEASE)
+    assert sweep().handled["alert_deliveries"] == 1
+    assert [m.to for m in mail.outbox] == [["staff0@example.com"]]
+    delivery.refresh_from_db()
+    assert delivery.attempts == 2 and delivery.sent_at is not None
+    assert "alert_deliveries" not in sweep().handled
+
+
+def test_a_delivery_that_keeps_failing_is_given_up_after_five_attempts(
+    clock, make_item, people, monkeypatch
+) -> None:
+    def down(*args: Any, **kw: Any) -> int:
+        raise ConnectionError("SMTP down")
+
+    monkeypatch.setattr(alerts, "send_mail", down)
+    notify(people[:1], make_item(), AlertKind.HANDOFF)
+    deliver(AlertDelivery.objects.values_list("pk", flat=True))
+    for _ in range(MAX_ATTEMPTS):
+        clock.shift(3 * MINUTE)
+        sweep()
+    delivery = AlertDelivery.objects.get()
+    assert delivery.attempts == MAX_ATTEMPTS and delivery.failed_at is not None
+    assert delivery.sent_at is None and delivery.error == "ConnectionError"
+
+
+def test_urgent_symptoms_never_wait_for_a_digest(clock, make_item, people) -> None:
+    StaffProfile.objects.filter(user=people[0]).update(email_digest=True)
+    people[0].staff.refresh_from_db()
+    item = make_item()
+    notify(people[:1], item, AlertKind.HANDOFF)
+    notify(people[:1], item, AlertKind.RED_FLAG)
+    held = dict(AlertDelivery.objects.values_list("alert__kind", "held"))
+    assert held == {AlertKind.HANDOFF: True, AlertKind.RED_FLAG: False}
