@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from closeloop.practices.choices import Role
-from closeloop.practices.models import Category, StaffProfile
+from closeloop.practices.models import Category, OnCallShift, StaffProfile
 from closeloop.practices.services import staff_create
 
 pytestmark = pytest.mark.django_db
@@ -54,11 +56,9 @@ def test_practice_admin_sees_only_their_practices_categories(
     assert other.name != "Hacked"
 
 
-def test_practice_admin_edits_business_hours_and_bad_hours_are_refused(
-    admin_client, riverside
-) -> None:
-    url = f"/admin/practices/practice/{riverside.pk}/change/"
-    form = {
+def practice_form(riverside: Any) -> dict[str, Any]:
+    """The practice's change form as the admin site posts it, unchanged."""
+    return {
         "organization": riverside.organization_id,
         "name": riverside.name,
         "slug": riverside.slug,
@@ -87,7 +87,15 @@ def test_practice_admin_edits_business_hours_and_bad_hours_are_refused(
         "callback_attempts": "3",
         "callback_interval_minutes": "360",
         "auto_acknowledge": "on",
+        "business_hours": json.dumps(riverside.business_hours),
     }
+
+
+def test_practice_admin_edits_business_hours_and_bad_hours_are_refused(
+    admin_client, riverside
+) -> None:
+    url = f"/admin/practices/practice/{riverside.pk}/change/"
+    form = practice_form(riverside)
     bad = admin_client.post(
         url, {**form, "business_hours": json.dumps({"mon": [["17:00", "09:00"]]})}
     )
@@ -130,3 +138,27 @@ def test_scripts_are_edited_with_their_category(admin_client, riverside) -> None
     category = Category.objects.get(practice=riverside, code="scheduling")
     page = admin_client.get(f"/admin/practices/category/{category.pk}/change/").content.decode()
     assert "Gracias por llamar a {practice}" in page
+
+
+def test_practice_admin_keeps_the_on_call_rota_in_the_practice_time(
+    admin_client, riverside, nurse
+) -> None:
+    url = f"/admin/practices/practice/{riverside.pk}/change/"
+    shift = {
+        "on_call-TOTAL_FORMS": "1",
+        "on_call-0-clinician": nurse.pk,
+        "on_call-0-starts_at_0": "2026-11-20",
+        "on_call-0-starts_at_1": "17:00",
+        "on_call-0-ends_at_0": "2026-11-23",
+        "on_call-0-ends_at_1": "08:00",
+        "on_call-0-note": "Weekend",
+    }
+    response = admin_client.post(url, {**practice_form(riverside), **shift})
+    assert response.status_code == 302
+    saved = OnCallShift.objects.get()
+    # Friday 17:00 to Monday 08:00 in Chicago (CST, UTC-6).
+    assert saved.starts_at == datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
+    assert saved.ends_at == datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+    backwards = {**shift, "on_call-0-ends_at_0": "2026-11-19"}
+    response = admin_client.post(url, {**practice_form(riverside), **backwards})
+    assert response.status_code == 200 and "must end after it starts" in response.content.decode()

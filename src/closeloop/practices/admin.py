@@ -3,13 +3,16 @@ see and change only the practices they serve (the same tenant filter as every ot
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from closeloop.practices.choices import CONFIG_ADMIN_ROLES, Role
 from closeloop.practices.models import (
@@ -112,8 +115,15 @@ class OnCallShiftInline(ScopedInline):
 
     model = OnCallShift
     verbose_name = "on-call shift"
+    verbose_name_plural = "on-call shifts (times in the practice's time zone)"
     fields = ("clinician", "starts_at", "ends_at", "note")
-    ordering = ("-starts_at",)
+    ordering = ("starts_at",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # The rota from yesterday on: past shifts stay stored (the timeline names who was
+        # paged), not listed.
+        since = timezone.now() - timedelta(days=1)
+        return super().get_queryset(request).filter(ends_at__gte=since)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "clinician":
@@ -149,6 +159,22 @@ class PracticeAdmin(ScopedAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # New practices come from the organization (they need default categories and staff).
         return request.user.is_superuser
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        # Times on this page (the on-call rota) are read and written in the practice's zone.
+        practice = self.get_object(request, object_id)
+        zone = practice.timezone if practice is not None else None
+        with timezone.override(ZoneInfo(zone) if zone else None):
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+        return response
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_superuser
