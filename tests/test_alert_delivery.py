@@ -11,6 +11,7 @@ from django.core import mail
 
 from closeloop.periodic.sweep import sweep
 from closeloop.practices.models import StaffProfile
+from closeloop.practices.services import staff_create
 from closeloop.queue import alerts
 from closeloop.queue.alerts import LEASE, MAX_ATTEMPTS, deliver, notify
 from closeloop.queue.models import AlertDelivery, AlertKind
@@ -20,8 +21,6 @@ MINUTE = timedelta(minutes=1)
 
 @pytest.fixture
 def people(org: Any, riverside: Any) -> list[Any]:
-    from closeloop.practices.services import staff_create
-
     return [
         staff_create(
             organization=org,

@@ -17,6 +17,7 @@ from closeloop.practices.choices import Role, Skill
 from closeloop.practices.models import OnCallShift, StaffProfile
 from closeloop.practices.services import staff_create
 from closeloop.queue import alerts as alerts_module
+from closeloop.queue import lifecycle
 from closeloop.queue.alerts import deliver
 from closeloop.queue.models import (
     AlertDelivery,
@@ -202,8 +203,6 @@ def test_red_flags_come_first_on_the_patient_page_and_in_the_alerts(
     lifecycle_alert = StaffAlert.objects.create(user=nurse, item=older, kind=AlertKind.HANDOFF)
     clock.shift(timedelta(minutes=1))
     urgent = make_item(summary="Chest pain")
-    from closeloop.queue import lifecycle
-
     lifecycle.item_flag_red(item=urgent, actor=None, groups=["chest_pain"])
     StaffAlert.objects.create(user=nurse, item=urgent, kind=AlertKind.RED_FLAG)
     clock.shift(timedelta(minutes=1))

@@ -31,6 +31,8 @@ from closeloop.queue.models import (
     SupportItem,
     WaitingOn,
 )
+from closeloop.queue.selectors import timeline_for_item
+from closeloop.security.models import AuditEvent
 from tests.conftest import TUESDAY_10AM_CHICAGO, category, planned, resolved, told
 from tests.test_intake import SMS, VOICEMAIL, _configured, sms, twilio_post  # noqa: F401
 
@@ -423,3 +425,40 @@ def test_check_loops_reports_an_open_item_without_a_deadline(clock, make_item, a
     assert item.promised_update_at == timezone.now()
     assert item.events.filter(code=EventCode.LOOP_REPAIRED).exists()
     call_command("check_loops")  # and the invariant holds again (no exit)
+
+
+def test_a_live_call_logged_during_the_call_is_acknowledged_at_the_time_of_the_call(
+    client, clock, riverside, patient, assistant
+) -> None:
+    client.force_login(assistant)
+    assert log_call(client, riverside, patient).status_code == 302
+    item = SupportItem.objects.get()
+    assert item.status == Status.ACKNOWLEDGED and item.acknowledged_how == "call"
+    assert item.first_response_at == item.first_contact_at == TUESDAY_10AM_CHICAGO
+    # The caller was told 15:00 Chicago: that is the promise, and nothing is late.
+    assert item.promised_update_at == datetime(2026, 11, 17, 21, 0, tzinfo=UTC)
+    clock.shift(2 * HOUR)
+    assert "first_response" not in sweep().handled
+    assert no_loop_open() == []
+
+
+def test_two_items_of_one_patient_merge_with_their_timelines_and_an_audit_trail(
+    client, clock, make_item, assistant
+) -> None:
+    keep = planned(make_item(summary="Referral to cardiology"), assistant)
+    duplicate = planned(make_item(summary="Cardiology referral again"), assistant)
+    client.force_login(assistant)
+    response = client.post(f"/items/{duplicate.pk}/merge/", {"merge-into": keep.pk})
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    keep.refresh_from_db()
+    assert (duplicate.status, duplicate.merged_into_id) == (Status.CLOSED, keep.pk)
+    assert duplicate.promised_update_at is None and keep.is_open
+    assert keep.repeat_contact_count == 1
+    combined = {event.item_id for event in timeline_for_item(keep)}
+    assert combined == {keep.pk, duplicate.pk}
+    changed = AuditEvent.objects.filter(
+        object_type="support_queue.supportitem", object_id=str(duplicate.pk), user=assistant
+    )
+    assert changed.filter(action="update").exists()
+    assert no_loop_open() == []
