@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.appointments.rules import at_risk_upcoming, risky_items
 from closeloop.demo.seed import DEMO_PASSWORD, seed
-from closeloop.practices.models import Category
+from closeloop.practices.models import Category, OnCallShift, Practice
 from closeloop.queue.loops import loop_breaks
 from closeloop.queue.models import EventCode, Status, SupportItem, TimelineEvent
 
@@ -34,9 +35,9 @@ def login(username: str) -> Any:
 
 
 @pytest.mark.django_db
-def test_demo_world_has_two_practices_six_logins_and_real_timelines() -> None:
+def test_demo_world_has_two_practices_seven_logins_and_real_timelines() -> None:
     seed(patients=40, items=120)
-    for username in ("admin", "supervisor", "frontdesk", "maria", "nurse", "billing"):
+    for username in ("admin", "supervisor", "frontdesk", "maria", "nurse", "drreyes", "billing"):
         assert login(username) is not None, username
     frontdesk = login("frontdesk")
     billing = login("billing")
@@ -60,7 +61,15 @@ def test_demo_world_has_two_practices_six_logins_and_real_timelines() -> None:
     clinical_resolutions = TimelineEvent.objects.filter(
         code=EventCode.RESOLVED, item__category__code="clinical_message"
     )
-    assert {e.actor.username for e in clinical_resolutions.select_related("actor")} <= {"nurse"}
+    resolvers = {e.actor.username for e in clinical_resolutions.select_related("actor")}
+    assert resolvers <= {"nurse", "drreyes"}
+    # Nights and weekends are covered by an on-call clinician at both practices.
+    for practice in Practice.objects.all():
+        assert (
+            OnCallShift.objects.filter(practice=practice)
+            .covering(practice.calendar().next_opening(timezone.now()) - timedelta(minutes=1))
+            .exists()
+        )
     # Appointments came in through the FHIR importer: matched, new and doubtful patients,
     # past outcomes, upcoming video visits, and at-risk visits for the risk page.
     now = timezone.now()
