@@ -65,11 +65,10 @@ def test_demo_world_has_two_practices_seven_logins_and_real_timelines() -> None:
     assert resolvers <= {"nurse", "drreyes"}
     # Nights and weekends are covered by an on-call clinician at both practices.
     for practice in Practice.objects.all():
-        assert (
-            OnCallShift.objects.filter(practice=practice)
-            .covering(practice.calendar().next_opening(timezone.now()) - timedelta(minutes=1))
-            .exists()
-        )
+        local = timezone.now().astimezone(practice.calendar().tz)
+        sunday_noon = (local + timedelta(days=6 - local.weekday())).replace(hour=12, minute=0)
+        assert not practice.calendar().is_open(sunday_noon)
+        assert OnCallShift.objects.filter(practice=practice).covering(sunday_noon).exists()
     # Appointments came in through the FHIR importer: matched, new and doubtful patients,
     # past outcomes, upcoming video visits, and at-risk visits for the risk page.
     now = timezone.now()
