@@ -310,3 +310,32 @@ def test_ids_beyond_64_bits_are_404_not_500(api) -> None:
     assert api.get("/items", owner_id=huge).status_code == 422
     cursor = base64.urlsafe_b64encode(str(huge).encode()).decode().rstrip("=")
     assert api.get("/items", cursor=cursor).status_code == 400
+
+
+def test_every_api_error_is_json_and_too_large_is_413(api, settings) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    big = api.post("/items", new_item(summary="x" * 20_000))
+    assert big.status_code == 413
+    assert big.json()["error"]["code"] == "too_large"
+    missing = api.get("/no-such-thing")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "http_404"
+    wrong = api.client.delete("/api/v1/practices", **api.headers)
+    assert wrong.status_code == 405 and "error" in wrong.json()
+
+
+def test_odd_values_are_refused_with_a_clear_422(api, clock) -> None:
+    half = api.get("/items", updated_since="0.5")
+    assert half.status_code == 422, half.content
+    for born in ("0001-01-01", "9999-12-31"):
+        created = api.post(
+            "/patients",
+            {"practice": "riverside", "first_name": "Ana", "last_name": "Ruiz",
+             "date_of_birth": born},
+        )  # fmt: skip
+        assert created.status_code == 422, (born, created.content)
+        assert "date_of_birth" in created.content.decode()
+    as_text = api.client.post(
+        "/api/v1/items", json.dumps(new_item()), content_type="text/plain", **api.headers
+    )
+    assert as_text.status_code == 415
+    assert as_text.json()["error"]["code"] == "unsupported_media_type"

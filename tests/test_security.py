@@ -200,6 +200,14 @@ def test_idle_sessions_end_and_background_polling_does_not_count(client, assista
         assert client.get(reverse("queue"))["Location"].startswith("/login/")
 
 
+def test_the_idle_timer_starts_at_sign_in(client, assistant) -> None:
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.force_login(assistant)
+        clock.shift(timedelta(minutes=16))  # signed in, then walked away
+        response = client.get(reverse("queue"))
+        assert response.status_code == 302 and response["Location"] == "/login/?idle=1"
+
+
 def test_changing_the_password_ends_other_sessions(client, assistant) -> None:
     assistant.set_password(PASSWORD)
     assistant.save()
@@ -532,3 +540,44 @@ def test_logs_never_contain_patient_details(caplog, settings) -> None:
                 assert value not in text, f"a log line contains {value!r}"
     for summary in SupportItem.objects.values_list("summary", flat=True):
         assert summary not in text
+
+
+def test_nothing_behind_a_login_or_token_may_be_cached(client, clock, make_item, supervisor):
+    item = make_item()
+    patient = item.patient
+    client.force_login(supervisor)
+    pages = [
+        f"/items/{item.pk}/", f"/patients/{patient.pk}/", f"/patients/{patient.pk}/access/",
+        "/queue.csv", "/metrics/weekly.pdf", "/alerts/",
+    ]  # fmt: skip
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+    export = client.post(f"/patients/{patient.pk}/export.json", {"reason": "Patient request"})
+    assert export.status_code == 200 and "no-store" in export["Cache-Control"]
+    token = ApiToken.issue(user=supervisor)[1]
+    api = Client().get(f"/api/v1/items/{item.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.status_code == 200 and "no-store" in api["Cache-Control"]
+
+
+def test_databases_backups_and_the_data_directory_are_private(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {**os.environ, "CLOSELOOP_ENV": "demo", "CLOSELOOP_DATA_DIR": str(data)}
+    env.pop("DATABASE_URL", None)
+    run = [sys.executable, "-m", "closeloop"]
+    subprocess.run([*run, "migrate", "-v0"], env=env, check=True, timeout=300)
+    assert data.stat().st_mode & 0o777 == 0o700
+    assert (data / "closeloop.sqlite3").stat().st_mode & 0o777 == 0o600
+    backup = tmp_path / "backup.sqlite3"
+    subprocess.run([*run, "backup", str(backup)], env=env, check=True, timeout=120)
+    assert backup.stat().st_mode & 0o777 == 0o600
+    subprocess.run([*run, "restore", str(backup), "--yes"], env=env, check=True, timeout=120)
+    assert (data / "closeloop.sqlite3").stat().st_mode & 0o777 == 0o600
+    # Without --yes and without a terminal: a clear refusal, not a traceback.
+    refused = subprocess.run(
+        [*run, "restore", str(backup)], env=env, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "add --yes" in refused.stderr

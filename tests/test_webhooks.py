@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from closeloop.periodic.sweep import sweep
 from closeloop.practices.choices import Team
 from closeloop.queue import lifecycle
 from closeloop.webhooks.delivery import MAX_ATTEMPTS, attempt_delivery, redrive_deliveries
@@ -178,3 +179,22 @@ def test_routing_emits_no_webhook(clock, endpoint, make_item, assistant) -> None
     item = make_item()
     lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=Team.SUPPORT)
     assert WebhookDelivery.objects.count() == 1
+
+
+def test_escalations_made_by_the_sweep_send_the_escalated_webhook(
+    clock, riverside, receiver, make_item, assistant
+) -> None:
+    WebhookEndpoint.objects.create(practice=riverside, url=receiver[1], events=["item.escalated"])
+    item = acknowledged(make_item(), assistant, after=timedelta(hours=1))
+    clock.shift(timedelta(hours=3))  # the promise passed, then its grace: escalated
+    assert sweep().handled["promise_escalation"] == 1
+    (delivery,) = WebhookDelivery.objects.filter(event="item.escalated")
+    assert delivery.payload["item"]["id"] == item.pk and delivery.payload["item"]["escalated"]
+    assert delivery.payload["changes"]["escalated"] == {"old": False, "new": True}
+    # A deadline that does not escalate sends nothing of the kind.
+    other = acknowledged(make_item(summary="second"), assistant, after=timedelta(minutes=30))
+    clock.shift(timedelta(minutes=31))
+    sweep()
+    assert not WebhookDelivery.objects.filter(
+        event="item.escalated", payload__item__id=other.pk
+    ).exists()

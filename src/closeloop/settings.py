@@ -33,7 +33,7 @@ DATA_DIR = Path(env_str("CLOSELOOP_DATA_DIR", "closeloop-data")).resolve()
 
 def _demo_secret(data_dir: Path) -> str:
     """The demo's own secret, generated once and kept beside its database."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = data_dir / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -92,6 +92,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "closeloop.core.middleware.NoStoreMiddleware",
+    "closeloop.core.middleware.ApiJsonMiddleware",
     "closeloop.core.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -169,7 +171,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The one-machine install: the database's folder is created on first use.
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Created for the owner only: it holds patient data.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
 from ninja import Field, Schema
-from pydantic import AfterValidator, AwareDatetime
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
+from closeloop.patients.models import validate_birth_date
 from closeloop.practices.choices import Team, Urgency
 from closeloop.queue.models import Channel, ContactOutcome, Direction, Status, WaitingOn
 
@@ -35,7 +38,28 @@ def _reasonable_instant(value: datetime) -> datetime:
     return value
 
 
-Instant = Annotated[AwareDatetime, AfterValidator(_reasonable_instant)]
+def _iso_text(value: object) -> object:
+    """A date and time is written out (ISO 8601): a bare number ("0.5", 1700000000) is not
+    read as seconds since 1970."""
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and re.fullmatch(r"\s*[-+]?[\d.eE+-]*\s*", value)
+    ):
+        raise ValueError(
+            "give a date and time in ISO 8601 with its offset, e.g. 2026-11-17T10:00:00-06:00"
+        )
+    return value
+
+
+def _birth_date(value: date) -> date:
+    try:
+        validate_birth_date(value)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
+    return value
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_reasonable_instant)]
+BirthDate = Annotated[date, AfterValidator(_birth_date)]
 
 
 class ErrorDetail(Schema):
@@ -75,7 +99,7 @@ class PatientIn(Schema):
     practice: str = Field(description="Practice slug", min_length=1, max_length=50)
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
-    date_of_birth: date | None = None
+    date_of_birth: BirthDate | None = None
     phone: str = Field("", max_length=40)
     email: str = Field("", max_length=254)
     preferred_language: str = Field("en", pattern=r"^[a-z]{2,3}$")

@@ -19,6 +19,7 @@ from closeloop.messaging.consent import consent_record
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.messaging.services import UNSUBSCRIBE_SALT, MessageRefused
 from closeloop.messaging.services import render as render_message
+from closeloop.patients.models import validate_birth_date
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Practice
 from closeloop.queue.models import Channel
@@ -71,7 +72,11 @@ TEXT: dict[str, dict[str, str]] = {
 class ContactForm(forms.Form):
     submission = forms.CharField(widget=forms.HiddenInput)
     name = forms.CharField(max_length=200)
-    date_of_birth = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_of_birth = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_birth_date],
+    )
     phone = forms.CharField(max_length=40, required=False)
     email = forms.EmailField(required=False)
     reason = forms.ChoiceField(choices=[("general", "general"), ("new_patient", "new_patient")])

@@ -1,12 +1,28 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from closeloop.lib.phones import display_phone
 from closeloop.practices.models import Practice, validate_phone
 from closeloop.practices.tenancy import TenantQuerySet
+
+#: The oldest birth date taken as real; anything earlier (0001-01-01) is a typo.
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
+def validate_birth_date(value: date | None) -> None:
+    """A birth date between 1900 and today (a day's grace for time zones)."""
+    if value is None:
+        return
+    if value < EARLIEST_BIRTH_DATE or value > timezone.now().date() + timedelta(days=1):
+        raise ValidationError(
+            "Enter a date of birth between 1900-01-01 and today.", code="birth_date_range"
+        )
 
 
 class PatientQuerySet(TenantQuerySet["Patient"]):
@@ -19,7 +35,7 @@ class Patient(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="patients")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True, validators=[validate_birth_date])
     phone = models.CharField(max_length=20, blank=True, validators=[validate_phone])
     alt_phone = models.CharField(max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField(blank=True)

@@ -20,7 +20,8 @@ def _webhook_events(event: TimelineEvent) -> list[str]:
     events: list[str] = []
     if "status" in event.changes:
         events.append(WebhookEvent.STATUS_CHANGED)
-    if event.code == EventCode.ESCALATED:
+    # Escalated by staff, or by the sweep when a deadline passed (its event says so).
+    if event.code == EventCode.ESCALATED or event.changes.get("escalated", {}).get("new") is True:
         events.append(WebhookEvent.ESCALATED)
     if event.code == EventCode.RESOLVED:
         events.append(WebhookEvent.RESOLVED)

@@ -6,14 +6,34 @@ PostgreSQL installations use pg_dump / pg_restore (README, "Backups").
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from django.db import connection
 
 
 class BackupError(RuntimeError):
     """The backup or restore cannot go ahead; the message says why and what to do."""
+
+
+#: Databases, their journals and backups: the owner may read and write, nobody else.
+PRIVATE_FILE = 0o600
+
+
+def make_private(path: Path) -> None:
+    """``path`` and its SQLite journal files (if any) readable by the owner only."""
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        if candidate.exists():
+            candidate.chmod(PRIVATE_FILE)
+
+
+def private_sqlite(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """On each new SQLite connection (``connection_created``): the database file is private."""
+    name = str(connection.settings_dict.get("NAME") or "")
+    if connection.vendor == "sqlite" and name and not name.startswith(("file:", ":memory:")):
+        make_private(Path(name))
 
 
 def _require_sqlite() -> None:
@@ -66,11 +86,14 @@ def backup(path: Path) -> dict[str, int]:
         raise BackupError(f"{path} exists; choose a new file name")
     connection.ensure_connection()
     live = connection.connection
+    # Created readable by the owner only, before any data goes in.
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE))
     target = sqlite3.connect(path)
     try:
         live.backup(target)
     finally:
         target.close()
+    make_private(path)
     copied = check(path)
     expected = counts(live)
     differ = {t for t in expected if copied.get(t) != expected[t]}

@@ -55,6 +55,12 @@ class AuditMiddleware:
             audit.unbind(token)
 
 
+def start_idle_clock(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """The idle timer starts when the person signs in, not at their next request."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_ACTIVITY] = time.time()
+
+
 class IdleLogoffMiddleware:
     """Ends a session after ``IDLE_LOGOFF_MINUTES`` without the person doing anything."""
 
@@ -65,7 +71,8 @@ class IdleLogoffMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             now = time.time()
-            last = request.session.get(LAST_ACTIVITY, now)
+            # Set at sign-in (``start_idle_clock``); a session without it is treated as idle.
+            last = request.session.get(LAST_ACTIVITY, 0)
             if now - last > settings.IDLE_LOGOFF_MINUTES * 60:
                 logout(request)
                 if request.headers.get("HX-Request"):

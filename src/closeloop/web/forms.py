@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from closeloop.lib.ids import MAX_ID
+from closeloop.patients.models import validate_birth_date
 from closeloop.practices.choices import Language
 from closeloop.practices.models import Category, Practice
 from closeloop.queue.models import Channel
@@ -46,7 +47,11 @@ class LogContactForm(forms.Form):
     )
     first_name = forms.CharField(required=False, max_length=100)
     last_name = forms.CharField(required=False, max_length=100)
-    date_of_birth = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_of_birth = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_birth_date],
+    )
     phone = forms.CharField(required=False, max_length=40, label="Phone")
     caller_name = forms.CharField(required=False, max_length=200, label="Caller's name")
     callback_number = forms.CharField(required=False, max_length=40, label="Callback number")

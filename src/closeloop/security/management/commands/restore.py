@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,15 @@ class Command(BaseCommand):
         try:
             tables = check(path)
             if not options["yes"]:
-                answer = input(f"Replace the current database with {path}? Type 'restore': ")
+                if not sys.stdin.isatty():
+                    raise CommandError(
+                        "not restored: confirm in a terminal, or add --yes to restore without "
+                        "asking"
+                    )
+                try:
+                    answer = input(f"Replace the current database with {path}? Type 'restore': ")
+                except EOFError:
+                    answer = ""
                 if answer.strip() != "restore":
                     raise CommandError("not restored")
             tables = restore(path)
