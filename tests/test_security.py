@@ -29,6 +29,7 @@ from closeloop.api.models import ApiToken
 from closeloop.periodic.retention import PURGED
 from closeloop.periodic.sweep import sweep
 from closeloop.practices.choices import Role
+from closeloop.practices.models import EmergencyAccess
 from closeloop.practices.services import staff_create
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, EventCode, Status, SupportItem
@@ -347,6 +348,7 @@ def test_break_glass_grants_expire_and_are_audited(
     url = reverse("item", args=[lakeside_item.pk])
     assert client.get(url).status_code == 404
     assert client.get(reverse("emergency_access")).status_code == 404  # support staff cannot grant
+    supervisor.staff.practices.add(lakeside)  # Lakeside's supervisor lets the assistant help
     client.force_login(supervisor)
     refused = client.post(
         reverse("emergency_access"),
@@ -373,6 +375,49 @@ def test_break_glass_grants_expire_and_are_audited(
     assert client.get(url).status_code == 404
     with pytest.raises(breakglass.BreakGlassError, match="Only supervisors"):
         breakglass.grant(by=assistant, user=assistant, practice=lakeside, reason="x" * 20, hours=1)
+
+
+def test_break_glass_is_granted_by_someone_responsible_for_the_practice_never_to_oneself(
+    client, org, riverside, lakeside, supervisor, assistant, lakeside_item
+) -> None:
+    reason = "Covering Lakeside's queue while their VA is out sick"
+    # The supervisor serves Riverside only: they cannot let themselves, or anyone, into Lakeside.
+    for who in (supervisor, assistant):
+        with pytest.raises(breakglass.BreakGlassError, match="serves Lakeside|never to yourself"):
+            breakglass.grant(by=supervisor, user=who, practice=lakeside, reason=reason, hours=2)
+    client.force_login(supervisor)
+    refused = client.post(
+        reverse("emergency_access"),
+        {"user": supervisor.pk, "practice": lakeside.pk, "hours": "2", "reason": reason},
+    )
+    assert refused.status_code == 422 and not EmergencyAccess.objects.exists()
+    assert client.get(reverse("item", args=[lakeside_item.pk])).status_code == 404
+    # Lakeside's own supervisor, or an organization admin, can open it to a colleague.
+    lakeside_lead = staff_create(
+        organization=org, username="lakelead", password="pw", roles=[Role.SUPERVISOR],
+        practices=[lakeside],
+    )  # fmt: skip
+    breakglass.grant(by=lakeside_lead, user=assistant, practice=lakeside, reason=reason, hours=2)
+    with pytest.raises(breakglass.BreakGlassError, match="never to yourself"):
+        breakglass.grant(
+            by=lakeside_lead, user=lakeside_lead, practice=riverside, reason=reason, hours=2
+        )
+    director = staff_create(
+        organization=org, username="director", password="pw", roles=[Role.ORG_ADMIN],
+        practices=[riverside],
+    )  # fmt: skip
+    breakglass.grant(by=director, user=supervisor, practice=lakeside, reason=reason, hours=1)
+    # Lakeside's practice admin sees who was let in, by whom and why.
+    lake_admin = staff_create(
+        organization=org, username="lakeadmin", password="pw", roles=[Role.PRACTICE_ADMIN],
+        practices=[lakeside],
+    )  # fmt: skip
+    client.force_login(lake_admin)
+    page = client.get(reverse("emergency_access"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert body.count("Covering Lakeside") == 2 and "lakelead" in body and "director" in body
+    assert "Grant access" not in body  # a practice admin sees grants, does not make them
 
 
 # --- retention, export, backups ------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from closeloop.lib.ids import parse_id
+from closeloop.practices.choices import Role
 from closeloop.practices.models import EmergencyAccess, Practice
 from closeloop.practices.selectors import staff_profile
 from closeloop.security import audit, breakglass, mfa
@@ -129,21 +130,36 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def emergency_access(request: HttpRequest) -> HttpResponse:
-    _require(request, Perm.BREAK_GLASS)
+    """Grants on the practices the person serves (their admins see who was let in, by whom
+    and why) and, for those who may, the form to open one of them to a colleague."""
+    _require(request, Perm.AUDIT)
     profile = staff_profile(request.user)
     if profile is None:  # has_perm already needs one
         raise Http404("No staff profile")
-    practices = Practice.objects.filter(organization_id=profile.organization_id).order_by("name")
+    practices = breakglass.grantable_practices(request.user).order_by("name")
     people = (
         get_user_model()
         .objects.filter(staff__organization_id=profile.organization_id, is_active=True)
+        .exclude(pk=acting_user(request).pk)
         .order_by("first_name", "username")
+    )
+    visible = (
+        Practice.objects.filter(organization_id=profile.organization_id)
+        if profile.has_role(Role.ORG_ADMIN)
+        else profile.practices.all()
+    )
+    grants = (
+        EmergencyAccess.objects.filter(
+            Q(practice__in=visible) | Q(granted_by=request.user) | Q(user=request.user)
+        )
+        .select_related("user", "practice", "granted_by")
+        .order_by("-starts_at")[:50]
     )
     error = ""
     if request.method == "POST":
         try:
             if request.POST.get("revoke"):
-                access = EmergencyAccess.objects.filter(
+                access = grants.model.objects.filter(
                     pk=parse_id(request.POST["revoke"]) or 0,
                     practice__organization_id=profile.organization_id,
                 ).first()
@@ -154,8 +170,14 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
                 hours = request.POST.get("hours") or ""
                 breakglass.grant(
                     by=acting_user(request),
-                    user=people.get(pk=parse_id(request.POST.get("user")) or 0),
-                    practice=practices.get(pk=parse_id(request.POST.get("practice")) or 0),
+                    user=get_user_model().objects.get(
+                        pk=parse_id(request.POST.get("user")) or 0,
+                        staff__organization_id=profile.organization_id,
+                    ),
+                    practice=Practice.objects.get(
+                        pk=parse_id(request.POST.get("practice")) or 0,
+                        organization_id=profile.organization_id,
+                    ),
                     reason=request.POST.get("reason", ""),
                     hours=int(hours) if hours.isdigit() and len(hours) < 4 else 0,
                 )
@@ -164,11 +186,6 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
             error = "Choose a colleague and a practice from the lists."
         except breakglass.BreakGlassError as exc:
             error = exc.message
-    grants = (
-        EmergencyAccess.objects.filter(practice__organization_id=profile.organization_id)
-        .select_related("user", "practice", "granted_by")
-        .order_by("-starts_at")[:50]
-    )
     return render(
         request,
         "security/emergency_access.html",
