@@ -271,16 +271,34 @@ def test_reply_on_an_items_thread_attaches_and_reopens(client, clock, make_item,
         resolving=True,
     )
     lifecycle.item_resolve(item=item, actor=assistant, outcome="Done")
+    # A stranger who writes the item's tag (or its thread id) gets a new item of their own.
+    for n, header in enumerate(
+        (
+            {"Subject": f"Re: [#{item.pk}] hello"},
+            {"In-Reply-To": f"<item-{item.pk}.a1b2@closeloop>"},
+        )
+    ):
+        stranger = raw_email(
+            **{"Message-ID": f"<s{n}@example.com>", "From": "someone@else.example", **header}
+        )
+        assert email_post(client, stranger).status_code == 201
+        item.refresh_from_db()
+        assert item.status == Status.RESOLVED and item.repeat_contact_count == 0
+    # (their second message joins their own new item)
+    assert SupportItem.objects.count() == 2
+    # The patient's own reply on the thread attaches and reopens.
+    item.patient.email = "ana.lopez@example.com"
+    item.patient.save()
     reply = raw_email(
         **{
             "Message-ID": "<r1@example.com>",
             "In-Reply-To": f"<item-{item.pk}.a1b2@closeloop>",
-            "From": "someone@else.example",
+            "From": "Ana <Ana.Lopez@example.com>",
         }
     )
     assert email_post(client, reply).status_code == 201
     item.refresh_from_db()
-    assert SupportItem.objects.count() == 1
+    assert SupportItem.objects.count() == 2
     assert item.status == Status.ACKNOWLEDGED and item.repeat_contact_count == 1
 
 

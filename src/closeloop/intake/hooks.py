@@ -34,7 +34,7 @@ from closeloop.intake.services import (
 )
 from closeloop.lib.ids import parse_id
 from closeloop.messaging.consent import consent_record, keyword
-from closeloop.messaging.models import ConsentChannel
+from closeloop.messaging.models import ConsentChannel, OutboundMessage
 from closeloop.messaging.services import record_status
 from closeloop.practices.models import Practice
 from closeloop.queue import lifecycle
@@ -199,7 +199,24 @@ def _email_text(message: EmailMessage) -> str:
     return content.strip()
 
 
-def _thread_item(practice: Practice, message: EmailMessage) -> SupportItem | None:
+def known_addresses(item: SupportItem) -> set[str]:
+    """The email addresses that speak for an item's patient: the patient's, the one the
+    contact came from, and any we wrote to about it."""
+    addresses = {item.contact_email}
+    if item.patient is not None:
+        addresses.add(item.patient.email)
+    addresses.update(
+        OutboundMessage.objects.filter(item=item, channel=ConsentChannel.EMAIL).values_list(
+            "to", flat=True
+        )
+    )
+    return {a.strip().lower() for a in addresses if a}
+
+
+def _thread_item(practice: Practice, message: EmailMessage, sender: str) -> SupportItem | None:
+    """The item a reply belongs to (its thread headers or a ``[#id]`` subject tag) — only when
+    the sender speaks for that item's patient. Anyone else writing "[#5]" files a new item:
+    a tag is not a key to another patient's request."""
     references = f"{message.get('In-Reply-To', '')} {message.get('References', '')}"
     match = ITEM_THREAD_RE.search(references) or SUBJECT_TAG_RE.search(message.get("Subject", ""))
     if not match:
@@ -207,7 +224,15 @@ def _thread_item(practice: Practice, message: EmailMessage) -> SupportItem | Non
     item_id = parse_id(match.group(1))
     if item_id is None:
         return None
-    return SupportItem.objects.for_practice(practice).filter(pk=item_id).first()
+    item = (
+        SupportItem.objects.for_practice(practice)
+        .select_related("patient")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None or sender.strip().lower() not in known_addresses(item):
+        return None
+    return item
 
 
 @csrf_exempt
@@ -248,7 +273,7 @@ def email_hook(request: HttpRequest, slug: str) -> HttpResponse:
         text=text,
         email=address.lower(),
         caller_name=name,
-        reply_to=_thread_item(practice, message),
+        reply_to=_thread_item(practice, message, address),
     )
     status = 200 if result.duplicate else 201
     return JsonResponse({"item": result.item.pk, "repeat": result.repeat}, status=status)
