@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -803,3 +806,38 @@ def test_another_practices_appointments_are_invisible(client, clock, visit, outs
         assert client.post(url, {"patient": "new"}).status_code == 404
     visit.refresh_from_db()
     assert visit.link_sent_at is None
+
+
+def test_the_fhir_base_url_obeys_the_outbound_url_policy(riverside, settings) -> None:
+    settings.OUTBOUND_ALLOW_HTTP_LOOPBACK = False
+    for url in ("http://127.0.0.1:8744/internal-only", "http://fhir.example.com/r4"):
+        riverside.fhir_base_url = url
+        with pytest.raises(ValidationError, match="https"):
+            riverside.full_clean()
+        with pytest.raises(FhirFetchError, match="https"):
+            FhirClient(url, "tok")
+    # https to a private or loopback address: refused before the token leaves, every request.
+    for url in ("https://127.0.0.1/fhir", "https://10.0.0.5/fhir", "https://169.254.169.254/x"):
+        client = FhirClient(url, "tok")
+        with pytest.raises(FhirFetchError, match="non-public address"):
+            client.get(f"{url}/Appointment")
+
+
+def test_the_fhir_client_never_follows_a_redirect(riverside) -> None:
+    class Redirect(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(302)
+            self.send_header("Location", "http://127.0.0.1:1/secret")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = FhirClient(f"http://127.0.0.1:{server.server_address[1]}/fhir", "tok")
+        with pytest.raises(FhirFetchError, match="redirect"):
+            client.get(f"{client.base_url}/Appointment")
+    finally:
+        server.shutdown()

@@ -165,7 +165,7 @@ def test_endpoints_of_other_practices_hear_nothing(clock, lakeside, receiver, ma
 
 
 def test_private_network_destinations_are_refused(clock, riverside, make_item, settings) -> None:
-    settings.WEBHOOKS_ALLOW_HTTP_LOOPBACK = False
+    settings.OUTBOUND_ALLOW_HTTP_LOOPBACK = False
     WebhookEndpoint.objects.create(
         practice=riverside, url="https://127.0.0.1/hook", events=["item.created"]
     )

@@ -209,7 +209,11 @@ CACHES = {
 # change that caused them, and run by `closeloop db_worker` processes.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Plain-http webhook endpoints on loopback, for tests and local development only.
-WEBHOOKS_ALLOW_HTTP_LOOPBACK = env_bool("WEBHOOKS_ALLOW_HTTP_LOOPBACK", not PRODUCTION)
+# Outbound calls to URLs practice admins configure (webhooks, the FHIR server) may go to plain
+# http on 127.0.0.1 for development and tests; never in production by default.
+OUTBOUND_ALLOW_HTTP_LOOPBACK = env_bool(
+    "OUTBOUND_ALLOW_HTTP_LOOPBACK", env_bool("WEBHOOKS_ALLOW_HTTP_LOOPBACK", not PRODUCTION)
+)
 
 # Where staff reach Closeloop; used in links inside emails.
 CLOSELOOP_BASE_URL = env_str("CLOSELOOP_BASE_URL", "http://127.0.0.1:8000")

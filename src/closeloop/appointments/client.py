@@ -19,6 +19,7 @@ import requests
 from closeloop.appointments.fhir import Batch, appointment_record
 from closeloop.appointments.importer import ImportSummary, import_records
 from closeloop.appointments.models import Source
+from closeloop.core import outbound
 from closeloop.practices.models import Practice
 
 TIMEOUT = 30
@@ -35,6 +36,10 @@ class FhirClient:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise FhirFetchError(f"not an http(s) URL: {base_url!r}")
+        # The outbound-URL policy (SSRF): the practice's token never goes to the server's own
+        # network. Checked here and again before each request (DNS answers change).
+        if why := outbound.url_problem(base_url):
+            raise FhirFetchError(f"{base_url}: {why}")
         self.base_url = base_url.rstrip("/")
         self.origin = (parts.scheme, parts.netloc)
         self.session = session or requests.Session()
@@ -47,10 +52,14 @@ class FhirClient:
         parts = urlsplit(url)
         if (parts.scheme, parts.netloc) != self.origin:
             raise FhirFetchError(f"refusing to follow a link to another server: {url}")
+        if why := outbound.address_problem(url):
+            raise FhirFetchError(f"GET {url}: {why}")
         try:
-            response = self.session.get(url, timeout=TIMEOUT)
+            response = self.session.get(url, timeout=TIMEOUT, allow_redirects=False)
         except requests.RequestException as exc:
             raise FhirFetchError(f"GET {url}: {exc.__class__.__name__}") from None
+        if response.is_redirect:
+            raise FhirFetchError(f"GET {url}: the server redirected; redirects are not followed")
         if response.status_code != 200:
             raise FhirFetchError(f"GET {url}: HTTP {response.status_code}")
         try:

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
+from closeloop.core.outbound import validate_outbound_url
 from closeloop.core.sms import Account
 from closeloop.lib.business_hours import (
     BusinessCalendar,
@@ -161,7 +162,7 @@ class Practice(models.Model):
         "emergency script (Spanish)", default=DEFAULT_EMERGENCY_SCRIPT_ES
     )
     #: The EHR's FHIR R4 endpoint; when set, the worker pulls appointments periodically.
-    fhir_base_url = models.URLField("FHIR base URL", blank=True)
+    fhir_base_url = models.URLField("FHIR base URL", blank=True, validators=[validate_outbound_url])
     fhir_token = models.CharField("FHIR bearer token", max_length=500, blank=True)
     #: When the last periodic FHIR sync was claimed (the sweep's claim column).
     fhir_sync_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -17,12 +17,10 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from closeloop.core import claims
-from closeloop.lib import netpolicy
+from closeloop.core import claims, outbound
 from closeloop.webhooks.models import DeliveryState, WebhookAttempt, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -41,18 +39,9 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
-def _loopback_allowed() -> bool:
-    return bool(getattr(settings, "WEBHOOKS_ALLOW_HTTP_LOOPBACK", False))
-
-
 def url_problem(url: str) -> str:
     """Why ``url`` may not receive webhooks (on its text), or "" when it may."""
-    return netpolicy.url_problem(url, allow_loopback_http=_loopback_allowed())
-
-
-def _address_problem(url: str) -> str:
-    """Refuse private and loopback destinations (SSRF), unless loopback is allowed for tests."""
-    return netpolicy.address_problem(url, allow_loopback=_loopback_allowed())
+    return outbound.url_problem(url)
 
 
 def _claim(delivery_id: int, now: datetime) -> bool:
@@ -80,7 +69,7 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        with outbound.NO_REDIRECTS.open(request, timeout=TIMEOUT_SECONDS) as response:
             return response.status, ""
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code}"
@@ -96,7 +85,7 @@ def attempt_delivery(delivery_id: int) -> str:
         return "not-due"
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     started = time.monotonic()
-    problem = url_problem(delivery.endpoint.url) or _address_problem(delivery.endpoint.url)
+    problem = outbound.problem(delivery.endpoint.url)
     status, error = (None, problem) if problem else _post(delivery)
     WebhookAttempt.objects.create(
         delivery=delivery,

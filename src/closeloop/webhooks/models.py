@@ -5,12 +5,11 @@ from __future__ import annotations
 import secrets
 from typing import ClassVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from closeloop.lib import netpolicy
+from closeloop.core import outbound
 from closeloop.practices.models import Practice
 
 
@@ -42,8 +41,7 @@ class WebhookEndpoint(models.Model):
         return self.url
 
     def clean(self) -> None:
-        allow = bool(getattr(settings, "WEBHOOKS_ALLOW_HTTP_LOOPBACK", False))
-        if problem := netpolicy.url_problem(self.url, allow_loopback_http=allow):
+        if problem := outbound.url_problem(self.url):
             raise ValidationError({"url": problem})
 
 
