@@ -841,3 +841,66 @@ def test_the_fhir_client_never_follows_a_redirect(riverside) -> None:
             client.get(f"{client.base_url}/Appointment")
     finally:
         server.shutdown()
+
+
+# --- hostile files (issue 18 #5) ----------------------------------------------------------------
+
+
+def test_csv_rows_with_far_dates_or_huge_values_are_rejected_and_the_rest_imported(
+    riverside, tmp_path
+) -> None:
+    huge = "x" * (200 * 1024)
+    path = write(
+        tmp_path,
+        "export.csv",
+        "appointment_id,start,first_name,last_name\n"
+        "200,2026-12-01 09:00,Ana,Lopez\n"
+        "201,9999-12-31 23:00,Bo,Kim\n"
+        f'202,2026-12-01 10:00,"{huge}",Kim\n'
+        "203,0001-01-01 00:00,Cy,Ng\n"
+        "204,2026-12-01 11:00,Di,Ng\n",
+    )
+    summary = import_csv(riverside, path)
+    reasons = dict(summary.rejected)
+    assert set(reasons) == {"line 3", "line 4", "line 5"}
+    assert "out of range" in reasons["line 3"] and "out of range" in reasons["line 5"]
+    assert "longer than" in reasons["line 4"]
+    assert summary.created == 2
+    assert "rejected 3" in " ".join(summary.lines())
+
+
+def test_a_csv_that_cannot_be_parsed_is_refused_whole_and_nothing_written(
+    riverside, tmp_path
+) -> None:
+    path = tmp_path / "monster.csv"
+    monster = "y" * (2 << 20)
+    path.write_text(f"appointment_id,start\n300,2026-12-01 09:00\n301,{monster}\n")
+    with pytest.raises(CsvFileError, match="line 3: field larger than field limit"):
+        import_csv(riverside, path)
+    assert not Appointment.objects.exists()
+    nul = write(tmp_path, "nul.csv", "appointment_id,start\n300,2026-12-01 09:00\n30\x001,x\n")
+    summary = import_csv(riverside, nul)
+    assert dict(summary.rejected) == {"line 3": "appointment_id contains a NUL character"}
+    assert summary.created == 1
+
+
+def test_fhir_files_nested_too_deep_or_dated_too_far_are_rejected_alone(
+    riverside, tmp_path
+) -> None:
+    deep = write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
+    far = fhir_appointment("a9", "p1", datetime(9999, 12, 31, 12, 0, tzinfo=UTC))
+    far["end"] = "9999-12-31T23:59:00+00:00"
+    good = write(
+        tmp_path,
+        "good.json",
+        bundle(
+            fhir_patient("p1", "Ana", "Lopez", dob="1980-02-03"),
+            fhir_appointment("a1", "p1", TOMORROW_10AM),
+            far,
+        ),
+    )
+    summary = import_files(riverside, [deep, good])
+    reasons = dict(summary.rejected)
+    assert reasons[str(deep)] == "not valid JSON: nested too deeply"
+    assert any("out of range" in reason for reason in reasons.values())
+    assert summary.created == 1

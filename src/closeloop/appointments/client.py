@@ -66,6 +66,8 @@ class FhirClient:
             data = response.json()
         except ValueError:
             raise FhirFetchError(f"GET {url}: the response is not JSON") from None
+        except RecursionError:
+            raise FhirFetchError(f"GET {url}: the response is nested too deeply") from None
         if not isinstance(data, dict):
             raise FhirFetchError(f"GET {url}: the response is not a FHIR resource")
         return data
@@ -153,6 +155,9 @@ def read_files(paths: list[Path]) -> Batch:
             batch.rejected.append(
                 (str(path), f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
             )
+            continue
+        except RecursionError:
+            batch.rejected.append((str(path), "not valid JSON: nested too deeply"))
             continue
         batch.add(data, path.name)
     return batch

@@ -75,6 +75,13 @@ YES = {"yes", "y", "true", "1", "x", "telehealth", "video", "virtual"}
 NO = {"", "no", "n", "false", "0", "in person", "in-person", "office"}
 
 
+#: The longest value a row may carry (longer: that row is rejected).
+MAX_VALUE = 1_000
+#: The longest field the parser reads at all (longer: the file is not a sane export).
+MAX_FIELD = 1 << 20
+csv.field_size_limit(MAX_FIELD)
+
+
 class CsvFileError(ValueError):
     """The file as a whole cannot be read (missing columns, not text)."""
 
@@ -184,14 +191,35 @@ def read_rows(
                 f"column {wanted!r} (for {field}) not found; the file has: {have}. "
                 f"Use --map {field}=<column>."
             )
-    for row in reader:
-        line = f"line {reader.line_num}"
+    # The whole file is parsed before anything is imported: one that cannot be parsed is
+    # refused whole, with nothing written.
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise CsvFileError(
+            # (the line being read when the parser gave up)
+            f"line {reader.line_num + 1}: {exc}; the file was not imported (save it again as CSV)"
+        ) from None
+    for number, row in rows:
+        line = f"line {number}"
         if None in row:
             extra = row[None]
             yield line, _refuse(f"{len(extra)} more value(s) than there are columns")
             continue
         fields = {field: row.get(header) or "" for field, header in columns.items()}
+        if problem := _value_problem(fields):
+            yield line, _refuse(problem)
+            continue
         yield line, _builder(fields, zone)
+
+
+def _value_problem(fields: dict[str, str]) -> str:
+    for field, value in fields.items():
+        if len(value) > MAX_VALUE:
+            return f"{field} is longer than {MAX_VALUE:,} characters"
+        if "\x00" in value:
+            return f"{field} contains a NUL character"
+    return ""
 
 
 def _refuse(reason: str) -> Callable[[], AppointmentRecord]:

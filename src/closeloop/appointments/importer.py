@@ -142,6 +142,11 @@ def remember_ehr_id(patient: Patient, ehr_id: str) -> None:
             patient.save(update_fields=["ehr_id"])
 
 
+#: Appointment dates outside these years are typos (or hostile): far dates overflow when
+#: converted between time zones.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 def _check(record: AppointmentRecord) -> None:
     if not record.external_id or len(record.external_id) > 64:
         raise RecordError("an appointment id of 1 to 64 characters is required")
@@ -151,6 +156,11 @@ def _check(record: AppointmentRecord) -> None:
         raise RecordError(f"unknown appointment mode {record.mode!r}")
     if timezone.is_naive(record.start) or (record.end and timezone.is_naive(record.end)):
         raise RecordError("appointment times need a time zone")
+    for moment in (record.start, record.end):
+        if moment is not None and not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise RecordError(
+                f"the date {moment:%Y-%m-%d} is out of range ({FIRST_YEAR} to {LAST_YEAR})"
+            )
     if record.end is not None and record.end < record.start:
         raise RecordError("the appointment ends before it starts")
 
