@@ -107,6 +107,11 @@ def test_practice_admin_edits_business_hours_and_bad_hours_are_refused(
     riverside.refresh_from_db()
     assert riverside.business_hours == {"mon": [["07:00", "15:00"]]}
     assert riverside.holidays.get().name == "Christmas Eve"
+    # The same holiday again is a form error, not a crash.
+    again = admin_client.post(
+        url, {**form, "business_hours": json.dumps({"mon": [["07:00", "15:00"]]})}
+    )
+    assert again.status_code == 200 and "already a holiday" in again.content.decode()
 
 
 def test_practice_admin_cannot_grant_roles_and_keeps_practices_they_cannot_see(
@@ -162,3 +167,58 @@ def test_practice_admin_keeps_the_on_call_rota_in_the_practice_time(
     backwards = {**shift, "on_call-0-ends_at_0": "2026-11-19"}
     response = admin_client.post(url, {**practice_form(riverside), **backwards})
     assert response.status_code == 200 and "must end after it starts" in response.content.decode()
+
+
+def test_integration_secrets_are_encrypted_at_rest_and_never_shown_back(
+    admin_client, riverside
+) -> None:
+    from django.db import connection
+
+    url = f"/admin/practices/practice/{riverside.pk}/change/"
+    no_holiday = {"holidays-TOTAL_FORMS": "0"}
+    secrets = {
+        "twilio_auth_token": "tw-secret-0123456789abcdef",
+        "inbound_email_secret": "mail-secret-0123456789",
+        "fhir_token": "fhir-secret-0123456789",
+    }
+    response = admin_client.post(url, {**practice_form(riverside), **no_holiday, **secrets})
+    assert response.status_code == 302
+    riverside.refresh_from_db()
+    assert riverside.twilio_auth_token == secrets["twilio_auth_token"]  # plain in Python
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT twilio_auth_token, inbound_email_secret, fhir_token FROM practices_practice "
+            "WHERE id = %s",
+            [riverside.pk],
+        )
+        stored = cursor.fetchone()
+    for value, secret in zip(stored, secrets.values(), strict=True):
+        assert value.startswith("sealed:") and secret not in value
+    page = admin_client.get(url).content.decode()
+    assert all(secret not in page for secret in secrets.values())
+    assert "ending in …cdef" in page
+    # Saving the page without typing them keeps them; the remove box clears one.
+    assert admin_client.post(url, {**practice_form(riverside), **no_holiday}).status_code == 302
+    riverside.refresh_from_db()
+    assert riverside.fhir_token == secrets["fhir_token"]
+    cleared = {**practice_form(riverside), **no_holiday, "clear_fhir_token": "on"}
+    assert admin_client.post(url, cleared).status_code == 302
+    riverside.refresh_from_db()
+    assert (
+        riverside.fhir_token == "" and riverside.twilio_auth_token == secrets["twilio_auth_token"]
+    )
+
+
+def test_rotating_the_secrets_key_keeps_every_secret(riverside, settings) -> None:
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.SECRETS_KEYS = [old]
+    riverside.fhir_token = "fhir-secret-0123456789"
+    riverside.save()
+    settings.SECRETS_KEYS = [new, old]
+    call_command("rotate_secrets")
+    settings.SECRETS_KEYS = [new]  # the old key removed
+    riverside.refresh_from_db()
+    assert riverside.fhir_token == "fhir-secret-0123456789"

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from closeloop.lib.envvars import (
     EnvError,
@@ -110,6 +111,7 @@ def run_closeloop(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
             "SECRET_KEY",
             "DEBUG",
             "ALLOWED_HOSTS",
+            "SECRETS_KEYS",
         )
     }
     return subprocess.run(  # noqa: S603
@@ -156,9 +158,22 @@ def test_deploy_check_is_clean_in_production(tmp_path: Path) -> None:
         CLOSELOOP_DATA_DIR=str(tmp_path),
         SECRET_KEY="a-long-random-production-secret-" + "q7Zp" * 10,
         ALLOWED_HOSTS="closeloop.example.org",
+        SECRETS_KEYS=Fernet.generate_key().decode(),
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_key_for_secrets_at_rest(tmp_path: Path) -> None:
+    base = {
+        "CLOSELOOP_DATA_DIR": str(tmp_path),
+        "SECRET_KEY": "a-long-random-production-secret-" + "q7Zp" * 10,
+        "ALLOWED_HOSTS": "closeloop.example.org",
+    }
+    missing = run_closeloop("check", **base)
+    assert missing.returncode != 0 and "closeloop.E005" in missing.stderr
+    bad = run_closeloop("check", **base, SECRETS_KEYS="not-a-key")
+    assert bad.returncode != 0 and "closeloop.E006" in bad.stderr
 
 
 def test_wsgi_application_refuses_unsafe_production_settings(tmp_path: Path) -> None:

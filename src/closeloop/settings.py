@@ -54,6 +54,9 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Fernet keys for integration secrets at rest, newest first (closeloop/core/sealed.py);
+# required in production.
+SECRETS_KEYS = env_list("SECRETS_KEYS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",

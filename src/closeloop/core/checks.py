@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
@@ -43,6 +44,29 @@ def production_settings_check(app_configs: Any = None, **kwargs: Any) -> list[Er
                 id="closeloop.E003",
             )
         )
+    keys = [key for key in getattr(settings, "SECRETS_KEYS", []) if key.strip()]
+    if not keys:
+        errors.append(
+            Error(
+                "SECRETS_KEYS is not set.",
+                hint="Integration secrets (Twilio, email, FHIR tokens) are encrypted at rest: "
+                "set SECRETS_KEYS to a Fernet key (closeloop new-secrets-key prints one).",
+                id="closeloop.E005",
+            )
+        )
+    for key in keys:
+        try:
+            Fernet(key.strip().encode())
+        except ValueError:
+            errors.append(
+                Error(
+                    "SECRETS_KEYS holds a value that is not a Fernet key.",
+                    hint="Each key is 32 url-safe base64-encoded bytes (closeloop "
+                    "new-secrets-key prints one); separate several with commas, newest first.",
+                    id="closeloop.E006",
+                )
+            )
+            break
     return errors
 
 

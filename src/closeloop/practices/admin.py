@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -14,6 +15,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from closeloop.core.sealed import hint
 from closeloop.practices.choices import CONFIG_ADMIN_ROLES, Role
 from closeloop.practices.models import (
     Category,
@@ -96,8 +98,39 @@ class ScopedInline(admin.TabularInline):
     has_change_permission = has_add_permission = has_delete_permission = has_view_permission
 
 
+class HolidayFormSet(forms.BaseInlineFormSet):
+    """One holiday per date and practice, said as a form error (the database constraint
+    would otherwise end the request in an IntegrityError)."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
+        ]
+        edited = {form.instance.pk for form in kept if form.instance.pk}
+        taken = (
+            set(
+                Holiday.objects.filter(practice=self.instance)
+                .exclude(pk__in=edited)
+                .values_list("date", flat=True)
+            )
+            if self.instance.pk
+            else set()
+        )
+        for form in kept:
+            day = form.cleaned_data.get("date")
+            if day is None:
+                continue
+            if day in taken:
+                form.add_error("date", f"{day:%Y-%m-%d} is already a holiday of this practice.")
+            taken.add(day)
+
+
 class HolidayInline(ScopedInline):
     model = Holiday
+    formset = HolidayFormSet
 
 
 class ChannelRouteInline(ScopedInline):
@@ -149,8 +182,70 @@ class OrganizationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+#: Integration secrets: never shown back (only "set, ending in …abcd"); blank keeps them.
+SECRET_FIELDS = {
+    "twilio_auth_token": "Twilio auth token",
+    "inbound_email_secret": "inbound email secret",
+    "fhir_token": "FHIR bearer token",
+}
+
+
+def _secret_field() -> forms.CharField:
+    return forms.CharField(
+        required=False, max_length=500, widget=forms.PasswordInput(render_value=False)
+    )
+
+
+def _https_urls(field: models.Field[Any, Any], **kwargs: Any) -> Any:
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+class PracticeForm(forms.ModelForm):
+    twilio_auth_token = _secret_field()
+    inbound_email_secret = _secret_field()
+    fhir_token = _secret_field()
+    clear_twilio_auth_token = forms.BooleanField(required=False, label="Remove the Twilio token")
+    clear_inbound_email_secret = forms.BooleanField(
+        required=False, label="Remove the inbound email secret"
+    )
+    clear_fhir_token = forms.BooleanField(required=False, label="Remove the FHIR token")
+
+    class Meta:
+        model = Practice
+        formfield_callback = _https_urls
+        # Every editable field (the admin site lists them).
+        fields = tuple(
+            f.name
+            for f in Practice._meta.get_fields()
+            if f.concrete and not f.auto_created and getattr(f, "editable", False)
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in SECRET_FIELDS.items():
+            current = getattr(self.instance, name, "") if self.instance.pk else ""
+            self.fields[name].label = label[0].upper() + label[1:]
+            self.fields[name].help_text = (
+                f"Saved ({hint(current)}). Leave blank to keep it; type a new one to replace it."
+                if current
+                else "Not set."
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in SECRET_FIELDS:
+            if data.get(f"clear_{name}"):
+                data[name] = ""
+            elif not data.get(name):
+                data[name] = getattr(self.instance, name, "") if self.instance.pk else ""
+        return data
+
+
 @admin.register(Practice)
 class PracticeAdmin(ScopedAdmin):
+    form = PracticeForm
     practice_lookup = "pk"
     list_display = ("name", "slug", "organization", "timezone")
     inlines = (HolidayInline, ChannelRouteInline, OnCallShiftInline)

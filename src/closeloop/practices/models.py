@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from closeloop.core.outbound import validate_outbound_url
+from closeloop.core.sealed import SealedTextField
 from closeloop.core.sms import Account
 from closeloop.lib.business_hours import (
     BusinessCalendar,
@@ -145,7 +146,8 @@ class Practice(models.Model):
     #: At most one review request per patient in this many days.
     review_interval_days = models.PositiveSmallIntegerField(default=90)
     #: Validates X-Twilio-Signature on this practice's telephony webhooks (Twilio's auth token).
-    twilio_auth_token = models.CharField(max_length=100, blank=True)
+    #: This and the other integration secrets are encrypted at rest (``core.sealed``).
+    twilio_auth_token = SealedTextField(max_length=100, blank=True)
     twilio_account_sid = models.CharField(max_length=64, blank=True)
     #: The number texts to patients come from (E.164).
     sms_from_number = models.CharField(max_length=20, blank=True, validators=[validate_phone])
@@ -153,7 +155,7 @@ class Practice(models.Model):
     sms_quiet_start = models.TimeField(default=time(20, 0))
     sms_quiet_end = models.TimeField(default=time(8, 0))
     #: Shared secret that mail forwarders send with raw messages to the email hook.
-    inbound_email_secret = models.CharField(max_length=100, blank=True)
+    inbound_email_secret = SealedTextField(max_length=100, blank=True)
     #: A promise this many business minutes overdue goes to a supervisor.
     promise_grace_minutes = models.PositiveIntegerField(default=60)
     #: Shown to whoever handles a red-flag contact, in the patient's language.
@@ -163,7 +165,7 @@ class Practice(models.Model):
     )
     #: The EHR's FHIR R4 endpoint; when set, the worker pulls appointments periodically.
     fhir_base_url = models.URLField("FHIR base URL", blank=True, validators=[validate_outbound_url])
-    fhir_token = models.CharField("FHIR bearer token", max_length=500, blank=True)
+    fhir_token = SealedTextField("FHIR bearer token", max_length=500, blank=True)
     #: When the last periodic FHIR sync was claimed (the sweep's claim column).
     fhir_sync_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     #: A contact within this many days of a resolution, about the same category, reopens it.
