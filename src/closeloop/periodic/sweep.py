@@ -49,6 +49,7 @@ from closeloop.queue.deadlines import (
 )
 from closeloop.queue.loops import NO_DEADLINE
 from closeloop.queue.models import OPEN_STATUSES, AlertKind, SupportItem
+from closeloop.security import chain
 from closeloop.webhooks.delivery import redrive_deliveries
 
 logger = logging.getLogger(__name__)
@@ -291,6 +292,8 @@ def sweep(now: datetime | None = None) -> SweepReport:
     report.handled["webhooks"] += redrive_deliveries(now)
     report.handled["messages"] += release_due(now)
     report.handled["purged"] += purge_expired(now)
+    report.handled["audit_sealed"] += chain.seal()
+    report.handled["audit_checked"] += chain.daily_check(now) is not None
     report.handled["alert_deliveries"] += redrive_alerts(now)
     report.handled = Counter({k: v for k, v in report.handled.items() if v})
     if report.handled:

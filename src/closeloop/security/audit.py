@@ -280,10 +280,13 @@ def audit_unlocked() -> int:
 
 
 @contextmanager
-def maintenance() -> Iterator[None]:
+def maintenance(reason: str = "flush") -> Iterator[None]:
     """Emptying every table (``closeloop flush``, the test suite's resets) is the only time
-    the audit table's rows may go: the triggers let this connection through, nothing else."""
+    the audit table's rows may go: the triggers let this connection through, nothing else.
+    It is itself audited first (and the hash chain, ``chain``, restarts visibly after it)."""
     global _maintenance
+    with audit_channel(Channel.CLI):
+        record(Action.MAINTENANCE, object_type="security.auditevent", detail={"event": reason})
     _maintenance = True
     try:
         if connection.vendor == "postgresql":

@@ -35,6 +35,7 @@ class Action(models.TextChoices):
     BREAK_GLASS = "break_glass", "Emergency access"
     PURGE = "purge", "Free text purged (retention)"
     BACKUP = "backup", "Backup"
+    MAINTENANCE = "maintenance", "Audit maintenance"
 
 
 class AuditQuerySet(models.QuerySet["AuditEvent"]):
@@ -92,6 +93,80 @@ class AuditEvent(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.username or 'system'} {self.action} {self.object_type}"
         )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditAppendOnlyError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditAppendOnlyError("the audit log is append-only")
+
+
+class AuditLinkQuerySet(models.QuerySet["AuditChainLink"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditAppendOnlyError("the audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditAppendOnlyError("the audit log is append-only")
+
+
+class AuditChainLink(models.Model):
+    """One link of the audit log's hash chain: the event it seals, the previous link's hash
+    and its own — an HMAC (keyed from ``SECRET_KEY``, which the database does not hold) of the
+    previous hash and the event's content. ``seq`` runs 1, 2, 3… without gaps, so a deleted,
+    changed or inserted event, or a removed link, breaks the chain where it happened
+    (``closeloop audit verify``). Append-only like the events (model and triggers)."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    event = models.OneToOneField(
+        AuditEvent, on_delete=models.DO_NOTHING, db_constraint=False, related_name="link"
+    )
+    sealed_at = models.DateTimeField(default=timezone.now)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["seq"]
+
+    def __str__(self) -> str:
+        return f"link {self.seq} → event {self.event_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditAppendOnlyError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditAppendOnlyError("the audit log is append-only")
+
+
+class AuditCheckQuerySet(models.QuerySet["AuditCheck"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditAppendOnlyError("the audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditAppendOnlyError("the audit log is append-only")
+
+
+class AuditCheck(models.Model):
+    """The sweep's daily verification of the chain: one row a day, its result and the chain's
+    head at the time — an anchor (also logged) that the next verification compares with, so
+    a chain cut short or rebuilt shows. Append-only like the log."""
+
+    date = models.DateField(unique=True)
+    checked_at = models.DateTimeField(default=timezone.now)
+    ok = models.BooleanField(default=False)
+    links = models.BigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
+    problem = models.TextField(blank=True)
+
+    objects = AuditCheckQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"audit check {self.date}: {'ok' if self.ok else 'BROKEN'}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
