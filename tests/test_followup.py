@@ -15,10 +15,12 @@ import pytest
 from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
 from closeloop.periodic.reports import email_snapshot, email_weekly_review
-from closeloop.periodic.sweep import handle_deadlines, sweep
+from closeloop.periodic.sweep import REAP_AFTER, handle_deadlines, sweep
 from closeloop.practices.choices import Role, Team
 from closeloop.practices.models import StaffProfile
 from closeloop.practices.services import staff_create
@@ -298,3 +300,22 @@ def test_supervisor_role_is_required_for_escalation_recipients(
     clock.shift(3 * HOUR)
     sweep()
     assert "lead" not in alerts(AlertKind.PROMISE_ESCALATED)
+
+
+def test_tasks_left_running_by_a_killed_worker_are_reaped(clock, make_item, assistant) -> None:
+    task = DBTaskResult.objects.create(
+        task_path="closeloop.queue.alerts.send_alert_deliveries",
+        args_kwargs={"args": [[1]], "kwargs": {}},
+        backend_name="default",
+        queue_name="default",
+        run_after=timezone.now(),
+        status=TaskResultStatus.RUNNING,
+        started_at=timezone.now(),
+        worker_ids=["killed-worker"],
+    )
+    clock.shift(REAP_AFTER - timedelta(minutes=1))
+    assert "tasks_reaped" not in sweep().handled  # it may still be running
+    clock.shift(timedelta(minutes=2))
+    assert sweep().handled["tasks_reaped"] == 1
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.FAILED and "WorkerLost" in task.exception_class_path

@@ -19,6 +19,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from closeloop.appointments.sync import fhir_syncs_due
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
@@ -164,6 +166,28 @@ def repair_loops(now: datetime) -> int:
     return repaired
 
 
+#: A task still RUNNING this long after it started lost its worker (kill -9, a crash, a
+#: reboot): django-tasks never retries it, so the sweep marks it failed. Nothing is lost — the
+#: work it stood for is re-driven from Closeloop's own rows (deliveries, deadlines, claims).
+REAP_AFTER = timedelta(minutes=30)
+
+
+class WorkerLost(RuntimeError):
+    """The worker running a task stopped before finishing it."""
+
+
+def reap_lost_tasks(now: datetime) -> int:
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=now - REAP_AFTER
+    ).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=now,
+        exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+        traceback="The worker running this task stopped before it finished (killed or "
+        "crashed). Its work is re-driven from Closeloop's own rows by the sweep.",
+    )
+
+
 def redrive_alerts(now: datetime) -> int:
     """Alert emails and texts whose task was lost or whose sender died mid-send."""
     lost = list(lost_deliveries(now).values_list("pk", flat=True)[:BATCH])
@@ -295,6 +319,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
     report.handled["audit_sealed"] += chain.seal()
     report.handled["audit_checked"] += chain.daily_check(now) is not None
     report.handled["alert_deliveries"] += redrive_alerts(now)
+    report.handled["tasks_reaped"] += reap_lost_tasks(now)
     report.handled = Counter({k: v for k, v in report.handled.items() if v})
     if report.handled:
         logger.info("sweep: %s", report)
