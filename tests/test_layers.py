@@ -21,6 +21,7 @@ ALLOWED_LOCAL_IMPORTS = {
     ("cli.py", "main"),
     # Loading the WSGI application configures Django; only the serving demo needs it.
     ("demo/management/commands/demo.py", "_serve"),
+    ("web/management/commands/serve.py", "handle"),
     # Training needs scikit-learn, a development dependency: loaded only when training.
     ("triage/management/commands/train_triage.py", "handle"),
 }

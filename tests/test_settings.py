@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -99,21 +102,20 @@ def test_malformed_database_url_is_rejected(url: str, problem: str) -> None:
     assert problem in str(error.value)
 
 
+#: The test run's own settings, never passed on to a Closeloop started as production.
+CLEARED = (
+    "DJANGO_SETTINGS_MODULE",
+    "CLOSELOOP_ENV",
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "SECRETS_KEYS",
+)
+
+
 def run_closeloop(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in (
-            "DJANGO_SETTINGS_MODULE",
-            "CLOSELOOP_ENV",
-            "DATABASE_URL",
-            "SECRET_KEY",
-            "DEBUG",
-            "ALLOWED_HOSTS",
-            "SECRETS_KEYS",
-        )
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in CLEARED}
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "closeloop", *args],
         env={**clean, **env},
@@ -214,3 +216,52 @@ def test_redis_cache_is_used_when_configured(tmp_path: Path) -> None:
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_behind_a_tls_proxy_does_not_loop_on_redirects(tmp_path: Path) -> None:
+    env = {
+        "CLOSELOOP_DATA_DIR": str(tmp_path),
+        "SECRET_KEY": "a-long-random-production-secret-" + "q7Zp" * 10,
+        "ALLOWED_HOSTS": "support.example.org,127.0.0.1",
+        "SECRETS_KEYS": Fernet.generate_key().decode(),
+    }
+    assert run_closeloop("migrate", "-v0", **env).returncode == 0
+    port = _free_port()
+    clean = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "closeloop", "serve", "--port", str(port)],
+        env={**clean, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+
+        def get(**headers: str) -> http.client.HTTPResponse:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/login/", headers={"Host": "support.example.org", **headers})
+            return conn.getresponse()
+
+        # The proxy says the client came over https: served, not redirected again.
+        through_proxy = get(**{"X-Forwarded-Proto": "https"})
+        assert through_proxy.status == 200
+        assert "Strict-Transport-Security" in dict(through_proxy.getheaders())
+        # Plain http (no proxy header): one redirect to https, as it should be.
+        plain = get()
+        assert plain.status == 301
+        assert plain.getheader("Location") == "https://support.example.org/login/"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
