@@ -25,7 +25,10 @@ class DailySnapshot(models.Model):
     by_category = models.JSONField(default=dict)
     by_owner = models.JSONField(default=dict)
     by_age = models.JSONField(default=dict)
+    #: Set once the mail server accepted the email (``periodic.reports``).
     emailed_at = models.DateTimeField(null=True, blank=True)
+    #: The sending worker's lease; a stale one (the worker died) is taken over by the sweep.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "followup_dailysnapshot"
@@ -44,6 +47,7 @@ class WeeklyReview(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     summary = models.JSONField(default=dict)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "followup_weeklyreview"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -25,10 +26,47 @@ def _send_to_supervisors(practice: Practice, subject: str, body: str) -> int:
     return len(recipients)
 
 
-def _claim(model: Any, pk: int) -> bool:
-    return bool(
-        model.objects.filter(pk=pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
+#: A report email claimed longer ago than this lost its worker: the sweep sends it.
+LEASE = timedelta(minutes=5)
+#: Reports older than this are not re-driven (after an outage, nobody wants last month's).
+REDRIVE_WITHIN = timedelta(days=3)
+
+
+def _unsent(now: datetime) -> Q:
+    return Q(emailed_at__isnull=True) & (
+        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - LEASE)
     )
+
+
+def _claim(model: Any, pk: int) -> bool:
+    """The sending lease; ``emailed_at`` is set only once the mail server accepted it."""
+    now = timezone.now()
+    return bool(model.objects.filter(_unsent(now), pk=pk).update(email_claimed_at=now))
+
+
+def _sent(model: Any, pk: int) -> None:
+    model.objects.filter(pk=pk).update(emailed_at=timezone.now())
+
+
+def _release(model: Any, pk: int) -> None:
+    model.objects.filter(pk=pk).update(email_claimed_at=None)
+
+
+def redrive_reports(now: datetime) -> int:
+    """Snapshots and reviews whose email task was lost or whose sender died mid-send."""
+    since, settled = now - REDRIVE_WITHIN, now - timedelta(minutes=2)
+    sent = 0
+    snapshots = DailySnapshot.objects.filter(
+        _unsent(now), taken_at__gte=since, taken_at__lt=settled
+    )
+    for pk in list(snapshots.values_list("pk", flat=True)):
+        sent += bool(email_snapshot.call(pk))
+    reviews = WeeklyReview.objects.filter(
+        _unsent(now), created_at__gte=since, created_at__lt=settled
+    )
+    for pk in list(reviews.values_list("pk", flat=True)):
+        sent += bool(email_weekly_review.call(pk))
+    return sent
 
 
 @task()
@@ -48,14 +86,16 @@ def email_snapshot(snapshot_id: int) -> int:
         *(f"  {age}: {n}" for age, n in sorted(snapshot.by_age.items())),
     ]
     try:
-        return _send_to_supervisors(
+        sent = _send_to_supervisors(
             snapshot.practice,
             f"[Closeloop] End of day {snapshot.date:%a %b %d} at {snapshot.practice.name}",
             "\n".join(lines) + "\n",
         )
     except Exception:
-        DailySnapshot.objects.filter(pk=snapshot_id).update(emailed_at=None)
+        _release(DailySnapshot, snapshot_id)
         raise
+    _sent(DailySnapshot, snapshot_id)
+    return sent
 
 
 def weekly_summary(review: dict[str, Any]) -> dict[str, Any]:
@@ -116,7 +156,8 @@ def email_weekly_review(review_id: int) -> int:
                 "application/pdf",
             )
             message.send()
-        return len(recipients)
     except Exception:
-        WeeklyReview.objects.filter(pk=review_id).update(emailed_at=None)
+        _release(WeeklyReview, review_id)
         raise
+    _sent(WeeklyReview, review_id)
+    return len(recipients)

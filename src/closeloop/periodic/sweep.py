@@ -26,7 +26,7 @@ from closeloop.appointments.sync import fhir_syncs_due
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.messaging.services import MessageRefused, message_send, release_due
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
-from closeloop.periodic.reports import email_snapshot, email_weekly_review
+from closeloop.periodic.reports import email_snapshot, email_weekly_review, redrive_reports
 from closeloop.periodic.retention import purge_expired
 from closeloop.periodic.visit_checks import visit_checks_due
 from closeloop.practices.models import Category, Practice
@@ -320,6 +320,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
     report.handled["audit_checked"] += chain.daily_check(now) is not None
     report.handled["alert_deliveries"] += redrive_alerts(now)
     report.handled["tasks_reaped"] += reap_lost_tasks(now)
+    report.handled["report_emails"] += redrive_reports(now)
     report.handled = Counter({k: v for k, v in report.handled.items() if v})
     if report.handled:
         logger.info("sweep: %s", report)
