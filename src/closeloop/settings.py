@@ -236,6 +236,13 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+# Every SMTP conversation ends within this, well inside the outbound lease below.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+# Outbound work (alert and report emails, texts, webhooks) claimed longer ago than this
+# belongs to a worker that died and is sent again; work never claimed this long after it was
+# queued lost its task and is sent by the sweep.
+OUTBOUND_LEASE_SECONDS = env_int("OUTBOUND_LEASE_SECONDS", 120, minimum=5)
+OUTBOUND_REDRIVE_AFTER_SECONDS = env_int("OUTBOUND_REDRIVE_AFTER_SECONDS", 120, minimum=1)
 EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")

@@ -1,4 +1,5 @@
-"""Claiming rows of outbound work (webhook deliveries, messages) so exactly one worker acts.
+"""Claiming rows of outbound work (webhook deliveries, messages; alert and report emails use
+the same lease) so exactly one worker acts.
 
 A row is *due* when it waits in its pending state and its time has come, or when a worker
 claimed it (state "sending") longer ago than the lease and so must have died. Claiming is a
@@ -10,16 +11,27 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Model, Q
 
-#: A claim older than this belongs to a dead worker; another may take the row over.
-CLAIM_LEASE = timedelta(minutes=2)
 SENDING = "sending"
+
+
+def lease() -> timedelta:
+    """A claim older than this belongs to a dead worker; another may take the row over
+    (``OUTBOUND_LEASE_SECONDS``; every send times out well before it)."""
+    return timedelta(seconds=getattr(settings, "OUTBOUND_LEASE_SECONDS", 120))
+
+
+def redrive_after() -> timedelta:
+    """Work never claimed this long after it was queued lost its task: the sweep sends it
+    (``OUTBOUND_REDRIVE_AFTER_SECONDS``)."""
+    return timedelta(seconds=getattr(settings, "OUTBOUND_REDRIVE_AFTER_SECONDS", 120))
 
 
 def due(*, pending: str, time_field: str, now: datetime) -> Q:
     return Q(state=pending, **{f"{time_field}__lte": now}) | Q(
-        state=SENDING, claimed_at__lt=now - CLAIM_LEASE
+        state=SENDING, claimed_at__lt=now - lease()
     )
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from closeloop.core import claims
 from closeloop.metrics.definitions import humanize
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
 from closeloop.metrics.pdf import weekly_review_pdf
@@ -26,15 +27,13 @@ def _send_to_supervisors(practice: Practice, subject: str, body: str) -> int:
     return len(recipients)
 
 
-#: A report email claimed longer ago than this lost its worker: the sweep sends it.
-LEASE = timedelta(minutes=5)
 #: Reports older than this are not re-driven (after an outage, nobody wants last month's).
 REDRIVE_WITHIN = timedelta(days=3)
 
 
 def _unsent(now: datetime) -> Q:
     return Q(emailed_at__isnull=True) & (
-        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - LEASE)
+        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - claims.lease())
     )
 
 
@@ -54,7 +53,7 @@ def _release(model: Any, pk: int) -> None:
 
 def redrive_reports(now: datetime) -> int:
     """Snapshots and reviews whose email task was lost or whose sender died mid-send."""
-    since, settled = now - REDRIVE_WITHIN, now - timedelta(minutes=2)
+    since, settled = now - REDRIVE_WITHIN, now - claims.redrive_after()
     sent = 0
     snapshots = DailySnapshot.objects.filter(
         _unsent(now), taken_at__gte=since, taken_at__lt=settled

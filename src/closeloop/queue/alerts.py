@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +21,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
+from closeloop.core import claims
 from closeloop.core.sms import send_sms
 from closeloop.practices.choices import Role
 from closeloop.practices.models import Practice, sms_account
@@ -36,10 +37,6 @@ from closeloop.queue.models import (
 
 logger = logging.getLogger(__name__)
 
-#: A claim older than this belongs to a sender that died: the sweep sends it again.
-LEASE = timedelta(minutes=5)
-#: A delivery whose task never ran is re-driven after this long.
-LOST_AFTER = timedelta(minutes=2)
 #: Failed sends are retried (one a minute, by the sweep) this many times, then given up on.
 MAX_ATTEMPTS = 5
 
@@ -88,7 +85,7 @@ PENDING = Q(sent_at__isnull=True, failed_at__isnull=True)
 
 
 def _claimable(now: datetime) -> Q:
-    return PENDING & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - LEASE))
+    return PENDING & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claims.lease()))
 
 
 def _claim(ids: Iterable[int], now: datetime) -> list[AlertDelivery]:
@@ -188,14 +185,14 @@ def lost_deliveries(now: datetime | None = None) -> QuerySet[AlertDelivery]:
     now = now or timezone.now()
     immediate = Q(held=False) | Q(alert__user__staff__email_digest=False)
     return AlertDelivery.objects.filter(
-        _claimable(now), immediate, created_at__lte=now - LOST_AFTER
+        _claimable(now), immediate, created_at__lte=now - claims.redrive_after()
     ).order_by("pk")
 
 
 def stale_digests(now: datetime | None = None) -> QuerySet[AlertDelivery]:
     """Digest rows whose digest's sender died mid-send: their people get it again."""
     now = now or timezone.now()
-    return AlertDelivery.objects.filter(PENDING, held=True, claimed_at__lt=now - LEASE)
+    return AlertDelivery.objects.filter(PENDING, held=True, claimed_at__lt=now - claims.lease())
 
 
 def send_digest(user: Any) -> bool:

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('metrics', '0001_initial'),
+        ("metrics", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dailysnapshot',
-            name='email_claimed_at',
+            model_name="dailysnapshot",
+            name="email_claimed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='weeklyreview',
-            name='email_claimed_at',
+            model_name="weeklyreview",
+            name="email_claimed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
