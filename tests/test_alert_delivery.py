@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 
 from closeloop.core.claims import lease
 from closeloop.periodic.sweep import sweep
@@ -35,28 +36,39 @@ def people(org: Any, riverside: Any) -> list[Any]:
     ]
 
 
+class FlakySmtp:
+    """The mail server, refusing the addresses in ``down`` (all of them when it is True)."""
+
+    def __init__(self, monkeypatch: Any, down: Any) -> None:
+        self.down = down
+        real_send = EmailMessage.send
+
+        def send(message: EmailMessage, fail_silently: bool = False) -> int:
+            if self.down is True or set(message.to) & set(self.down or ()):
+                raise ConnectionError("SMTP went away")
+            return real_send(message, fail_silently)
+
+        monkeypatch.setattr(EmailMessage, "send", send)
+
+
 def test_each_email_is_marked_sent_as_it_goes_so_a_failure_loses_none(
     clock, make_item, people, monkeypatch
 ) -> None:
     item = make_item()
     notify(people, item, AlertKind.HANDOFF)
-    real_send = alerts.send_mail
-
-    def flaky(*args: Any, recipient_list: list[str], **kw: Any) -> int:
-        if recipient_list == ["staff1@example.com"]:
-            raise ConnectionError("SMTP went away")
-        return real_send(*args, recipient_list=recipient_list, **kw)
-
-    monkeypatch.setattr(alerts, "send_mail", flaky)
+    smtp = FlakySmtp(monkeypatch, down={"staff1@example.com"})
     assert deliver(AlertDelivery.objects.values_list("pk", flat=True)) == 2
     failed = AlertDelivery.objects.get(to="staff1@example.com")
     assert (failed.sent_at, failed.claimed_at, failed.error) == (None, None, "ConnectionError")
     assert AlertDelivery.objects.filter(sent_at__isnull=False).count() == 2
     # The sweep retries it once the server is back; nothing is sent twice.
-    monkeypatch.setattr(alerts, "send_mail", real_send)
+    smtp.down = None
     clock.shift(3 * MINUTE)
     assert sweep().handled["alert_deliveries"] == 1
     assert sorted(m.to[0] for m in mail.outbox) == [p.email for p in people]
+    # Each carries its stable delivery id (for receivers of an at-least-once stream).
+    ids = {m.extra_headers["X-Closeloop-Delivery"] for m in mail.outbox}
+    assert ids == {f"alert-{pk}" for pk in AlertDelivery.objects.values_list("pk", flat=True)}
 
 
 def test_a_sender_killed_mid_send_leaves_a_lease_the_sweep_takes_over(
@@ -81,10 +93,7 @@ def test_a_sender_killed_mid_send_leaves_a_lease_the_sweep_takes_over(
 def test_a_delivery_that_keeps_failing_is_given_up_after_five_attempts(
     clock, make_item, people, monkeypatch
 ) -> None:
-    def down(*args: Any, **kw: Any) -> int:
-        raise ConnectionError("SMTP down")
-
-    monkeypatch.setattr(alerts, "send_mail", down)
+    FlakySmtp(monkeypatch, down=True)
     notify(people[:1], make_item(), AlertKind.HANDOFF)
     deliver(AlertDelivery.objects.values_list("pk", flat=True))
     for _ in range(MAX_ATTEMPTS):

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
@@ -146,12 +146,13 @@ def _send_one(delivery: AlertDelivery) -> None:
             what=f"alert {alert.pk}",
         )
         return
-    send_mail(
+    EmailMessage(
         subject=f"[Closeloop] {_label(alert)}: item #{alert.item_id} at {practice.name}",
-        message=f"{_label(alert)}.\n\nOpen item #{alert.item_id}: {item_url(alert.item_id)}\n",
-        from_email=None,
-        recipient_list=[delivery.to],
-    )
+        body=f"{_label(alert)}.\n\nOpen item #{alert.item_id}: {item_url(alert.item_id)}\n",
+        to=[delivery.to],
+        # Stable across retries: delivery is at least once, and this says which one it is.
+        headers={"X-Closeloop-Delivery": f"alert-{delivery.pk}"},
+    ).send()
 
 
 def deliver(ids: Iterable[int]) -> int:
