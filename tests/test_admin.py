@@ -142,7 +142,7 @@ def test_practice_admin_cannot_grant_roles_and_keeps_practices_they_cannot_see(
 def test_scripts_are_edited_with_their_category(admin_client, riverside) -> None:
     category = Category.objects.get(practice=riverside, code="scheduling")
     page = admin_client.get(f"/admin/practices/category/{category.pk}/change/").content.decode()
-    assert "Gracias por llamar a {practice}" in page
+    assert "{thanks}, {first_name}. Sé que acomodar una cita" in page
 
 
 def test_practice_admin_keeps_the_on_call_rota_in_the_practice_time(

@@ -33,6 +33,7 @@ def test_killed_workers_lose_no_email_webhook_or_timeline_event() -> None:
     emails, hooks, timeline = result["emails"], result["webhooks"], result["timeline"]
     assert emails["expected"] == 3 * 40 and hooks["expected"] == 40
     assert (emails["lost"], hooks["lost"], timeline["lost"]) == (0, 0, 0), result
+    assert (emails["unfinished"], hooks["unfinished"]) == (0, 0), result
     assert timeline["twice"] == 0  # deadline work: exactly once
     # Emails and webhooks: at least once; a repeat only where a kill landed mid-send.
     assert emails["twice"] <= result["kills"] and hooks["twice"] <= result["kills"]

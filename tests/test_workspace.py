@@ -16,7 +16,8 @@ from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Team
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, EventCode, Status, SupportItem, WaitingOn
-from tests.conftest import TUESDAY_10AM_CHICAGO, category, planned
+from tests.conftest import TUESDAY_10AM_CHICAGO, category, planned, resolved
+from tests.test_intake import contact_form
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -260,9 +261,9 @@ def test_log_page_offers_only_the_selected_practices_categories(signed_in, river
 
 
 def test_item_page_shows_scripts_in_the_patients_language(signed_in, clock, make_item) -> None:
-    item = make_item(language="es")
+    item = make_item(language="es", channel="phone")
     page = signed_in.get(f"/items/{item.pk}/").content.decode()
-    assert "Gracias por llamar a Riverside, Ana." in page
+    assert "Gracias por llamar, Ana. Sé que acomodar una cita" in page
     assert "What to say" in page and "Timeline" in page
 
 
@@ -403,3 +404,24 @@ def test_numbers_beyond_64_bits_are_404_or_ignored_never_500(signed_in, riversid
         "/log/", {"practice": riverside.pk, "caller": "existing", "patient": huge}
     )
     assert response.status_code == 422
+
+
+def test_a_resolved_item_shows_what_was_resolved_and_what_the_patient_was_told(
+    signed_in, clock, make_item, assistant
+) -> None:
+    item = resolved(make_item(), assistant, outcome="Moved to Thursday 9:30")
+    page = signed_in.get(f"/items/{item.pk}/").content.decode()
+    assert "Moved to Thursday 9:30" in page and "Patient was told" in page
+    assert "Book Thursday" in page  # the next step given on the last call
+    assert "not yet — suggested" not in page and "What to say" not in page
+
+
+def test_a_web_form_message_shows_once_and_its_number_as_people_write_it(
+    signed_in, clock, riverside
+) -> None:
+    message = "Hello, I need to reschedule my cleaning because I will be out of town next week."
+    signed_in.post("/p/riverside/contact/", contact_form(message=message, phone="312-555-0144"))
+    item = SupportItem.objects.get(channel=Channel.WEB_FORM)
+    page = signed_in.get(f"/items/{item.pk}/").content.decode()
+    assert page.count("I will be out of town next week") == 1
+    assert "(312) 555-0144" in page and "+13125550144" not in page

@@ -16,8 +16,6 @@ from closeloop.actions import access
 from closeloop.actions.registry import ACTIONS, VIEW_DETAILS, run
 from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.messaging.services import render as render_template
-from closeloop.practices.local_time import for_patient
-from closeloop.practices.models import CategoryScript
 from closeloop.practices.selectors import staff_profile
 from closeloop.queue.changes import receipt_how
 from closeloop.queue.lifecycle import LifecycleError, available_actions
@@ -28,6 +26,7 @@ from closeloop.web import timeline
 from closeloop.web.access import item_for_action_or_404, item_or_404
 from closeloop.web.action_forms import ActionForm
 from closeloop.web.http import HtmxHttpRequest, acting_user
+from closeloop.web.scripts import item_scripts
 
 ITEM_TEMPLATE = "web/item.html"
 APPOINTMENTS_SHOWN = 5
@@ -35,36 +34,6 @@ APPOINTMENTS_SHOWN = 5
 
 #: What the Own line says in place of a time while no promise is ahead (staff then save the
 #: plan and update time, and the line states it).
-NO_PROMISE_YET = {"en": "[the new update time]", "es": "[la nueva hora]"}
-
-
-def _scripts(item: SupportItem) -> list[tuple[str, str]]:
-    """The acknowledge / clarify / own / close scripts in the patient's language, stating the
-    tracked promise (in the practice's time zone) and the real owner (else their team)."""
-    scripts = {s.language: s for s in CategoryScript.objects.filter(category=item.category)}
-    script = scripts.get(item.language) or scripts.get("en")
-    if script is None:
-        return []
-    promise = item.promised_update_at
-    update_time = (
-        for_patient(item.practice, promise, script.language)
-        if promise is not None and promise > timezone.now()
-        else NO_PROMISE_YET.get(script.language, NO_PROMISE_YET["en"])
-    )
-    owner = (
-        (item.owner.get_full_name() or item.owner.get_username())
-        if item.owner
-        else f"our {item.get_team_display().lower()} team"
-    )
-    first_name = item.patient.first_name if item.patient else (item.caller_name or "")
-    return script.render(
-        first_name=first_name.split(" ")[0],
-        practice=item.practice.name,
-        update_time=update_time,
-        owner=owner,
-    )
-
-
 def _initial(item: SupportItem, suggested: Any) -> dict[str, dict[str, Any]]:
     """What the forms start with: the current values, and for every "hears from us next" the
     standing promise while it is ahead, else the suggested time."""
@@ -132,12 +101,15 @@ def _context(
         # The owner does not speak the patient's language (urgent symptoms are assigned all
         # the same): the page says so where the owner is shown.
         "interpreter_needed": bool(owner_profile and not owner_profile.speaks(item.language)),
+        # A message filed whole (the web form, a text) repeats its summary: shown once.
+        "details_repeat_summary": bool(item.details)
+        and " ".join(item.details.split()).startswith(item.summary.rstrip("…").strip()),
         "entries": timeline.describe(
             timeline_for_item(item),
             zone,
             categories=dict(item.practice.categories.values_list("code", "name")),
         ),
-        "scripts": _scripts(item),
+        "scripts": item_scripts(item),
         "suggested_update_at": suggested,
         "forms": _forms(request, item, initial, failed, bound),
         "actions": ACTIONS,

@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 
+from closeloop.lib.phones import display_phone
 from closeloop.messaging.models import ReviewDecision
 from closeloop.metrics.definitions import humanize
 from closeloop.security.permissions import Perm, has_perm, sees_clinical_details, visible_text
@@ -57,6 +58,12 @@ def get_action_label(actions: dict[str, Any], name: str) -> str:
 def has_fields(forms: dict[str, Any], name: str) -> bool:
     form = forms.get(name)
     return bool(form and form.visible_fields())
+
+
+@register.filter
+def phone(number: str) -> str:
+    """A stored E.164 number as people write it: +13125550144 → (312) 555-0144."""
+    return display_phone(number) or number if number else ""
 
 
 @register.filter
