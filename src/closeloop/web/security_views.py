@@ -22,6 +22,7 @@ from django_otp import user_has_device
 
 from closeloop.lib.ids import parse_id
 from closeloop.practices.choices import Role
+from closeloop.practices.local_time import zone
 from closeloop.practices.models import EmergencyAccess, Practice
 from closeloop.practices.selectors import staff_profile
 from closeloop.security import audit, breakglass, mfa
@@ -249,11 +250,21 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         audit.record(Action.EXPORT, object_type="security.auditevent", detail={"filters": params})
         return csv_response("closeloop-audit.csv", _audit_rows(events[:50_000]))
     page = Paginator(events, AUDIT_PAGE).get_page(request.GET.get("page"))
+    _with_practices(page.object_list)
     return render(
         request,
         "security/audit.html",
         {"page": page, "params": params, "actions": Action.choices},
     )
+
+
+def _with_practices(events: Any) -> list[Any]:
+    """Each audit row with its practice (``e.practice``, or None), for its local time."""
+    rows = list(events)
+    practices = Practice.objects.in_bulk({e.practice_id for e in rows if e.practice_id})
+    for e in rows:
+        e.practice = practices.get(e.practice_id)
+    return rows
 
 
 def _audit_rows(events: Any) -> Any:
@@ -270,9 +281,13 @@ def _audit_rows(events: Any) -> Any:
         "user agent",
         "path",
     ]
+    zones = dict(Practice.objects.values_list("pk", "timezone"))
     for e in events.iterator(chunk_size=1000):
+        # On the clock of the practice the row belongs to, with its offset (else UTC).
+        tz = zones.get(e.practice_id)
+        when = e.at.astimezone(zone(tz)) if tz else e.at
         yield [
-            e.at.isoformat(), e.username or "system", e.channel, e.action,
+            when.isoformat(), e.username or "system", e.channel, e.action,
             f"{e.object_type}:{e.object_id}", e.practice_id or "", e.patient_id or "",
             " ".join(e.fields), e.ip or "", e.user_agent, e.path,
         ]  # fmt: skip
@@ -290,6 +305,7 @@ def patient_audit(request: HttpRequest, pk: int) -> HttpResponse:
         return csv_response(f"closeloop-patient-{patient.pk}-access.csv", _audit_rows(events))
     audit.record_view(patient, fields=["access_report"])
     page = Paginator(events, AUDIT_PAGE).get_page(request.GET.get("page"))
+    _with_practices(page.object_list)
     return render(request, "security/patient_audit.html", {"patient": patient, "page": page})
 
 

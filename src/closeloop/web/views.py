@@ -23,6 +23,7 @@ from django_tasks_db.models import DBTaskResult
 from closeloop.lib.ids import parse_id
 from closeloop.periodic.models import WorkerHeartbeat
 from closeloop.practices.choices import Language
+from closeloop.practices.local_time import local
 from closeloop.practices.models import Category, Practice
 from closeloop.queue.models import URGENT_ALERTS, Channel, StaffAlert, Status, SupportItem
 from closeloop.queue.selectors import (
@@ -175,8 +176,11 @@ def _csv_rows(items: QuerySet[SupportItem], user: Any) -> Iterator[list[str]]:
             item.language,
             item.owner.get_username() if item.owner else "",
             item.team,
-            item.first_contact_at.isoformat(),
-            item.promised_update_at.isoformat() if item.promised_update_at else "",
+            # Times on the practice's clock, with its UTC offset.
+            local(item.practice, item.first_contact_at).isoformat(),
+            local(item.practice, item.promised_update_at).isoformat()
+            if item.promised_update_at
+            else "",
             str(item.repeat_contact_count),
             "yes" if item.red_flag else "no",
             "yes" if item.escalated else "no",

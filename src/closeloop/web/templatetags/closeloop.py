@@ -1,16 +1,18 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django import template
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.timesince import timesince, timeuntil
 
 from closeloop.lib.phones import display_phone
 from closeloop.messaging.models import ReviewDecision
 from closeloop.metrics.definitions import humanize
+from closeloop.practices.local_time import for_staff
 from closeloop.security.permissions import Perm, has_perm, sees_clinical_details, visible_text
 
 register = template.Library()
@@ -58,6 +60,17 @@ def get_action_label(actions: dict[str, Any], name: str) -> str:
 def has_fields(forms: dict[str, Any], name: str) -> bool:
     form = forms.get(name)
     return bool(form and form.visible_fields())
+
+
+@register.filter
+def at(when: datetime | None, practice: Any) -> str:
+    """A time on the clock of the practice it belongs to, labelled: "Mon Nov 30, 12:00 PM CST".
+    Without a practice (a sign-in), UTC, labelled so."""
+    if when is None:
+        return ""
+    if practice is None:
+        return date_format(when.astimezone(UTC), "D M j, g:i A") + " UTC"
+    return for_staff(practice, when)
 
 
 @register.filter
