@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from closeloop.api.models import ApiToken
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
@@ -23,7 +24,7 @@ from closeloop.periodic.sweep import sweep
 from closeloop.practices.models import Holiday, Practice
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, ContactOutcome, Direction, SupportItem
-from tests.conftest import acknowledged, category
+from tests.conftest import acknowledged, category, resolved
 
 pytestmark = pytest.mark.django_db
 CHICAGO = ZoneInfo("America/Chicago")
@@ -370,7 +371,7 @@ def test_weekly_review_page_csv_and_pdf(
     for heading in (
         "What to try next",
         "What changed since last week",
-        "Open issues",
+        "Open at the end of the week",
         "Broken promises",
         "Common friction points",
     ):
@@ -420,7 +421,8 @@ def test_monday_email_carries_the_review_and_its_pdf(clock, make, riverside, sup
     review.refresh_from_db()
     assert review.summary["open_now"] == 1 and "first_response_median" in review.summary
     (message,) = mail.outbox
-    assert "What to try next" in message.body and "Open now: 1" in message.body
+    assert "What to try next" in message.body
+    assert "Open at the end of the week: 1" in message.body
     (name, content, kind) = message.attachments[0]
     assert name == "weekly-review-riverside-2026-11-16.pdf" and kind == "application/pdf"
     assert content.startswith(b"%PDF")
@@ -470,3 +472,41 @@ def test_routing_at_first_contact_and_reopened_items_are_counted(
     assert m.first_contact_routing(chosen) == {"items": 3, "routed": 1, "share": 0.333}
     assert m.repeat_contacts(chosen)["reopened"] == 1
     assert m.resolution_time(chosen)["wall_clock"]["count"] == 0  # reopened: no longer resolved
+
+
+def test_the_weekly_review_counts_what_was_open_at_the_end_of_that_week(
+    clock, make, riverside, assistant
+) -> None:
+    still_open_then = make(at(17, 9))
+    make(at(17, 10))  # open then and now
+    resolved(make(at(18, 9)), assistant)  # resolved during the week: not open at its end
+    clock.move_to(datetime(2026, 11, 24, 10, 0, tzinfo=CHICAGO))  # the next Tuesday
+    resolved(still_open_then, assistant)  # resolved after the week: it was open at its end
+    make(datetime(2026, 11, 24, 10, 5, tzinfo=CHICAGO))  # the next week's: not counted
+    review = weekly_review(riverside, date(2026, 11, 16), timezone.now())
+    assert review["open_issues"]["count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("key", "unit", "change", "sentence"),
+    [
+        ("first_response_median", "minutes", -13, "13 min faster than the week before"),
+        ("first_response_median", "minutes", 90, "1 h 30 min slower than the week before"),
+        ("broken_promises", "count", -2, "2 fewer than the week before"),
+        ("routed_share", "share", 0.05, "5 percentage points higher than the week before"),
+        ("language_gap", "minutes", -4, "4 min narrower than the week before"),
+        ("broken_promises", "count", 0, "the same as the week before"),
+    ],
+)
+def test_changes_read_as_sentences(key: str, unit: str, change: Any, sentence: str) -> None:
+    headline = {"key": key, "unit": unit, "change": change}
+    assert m.change_sentence(headline, "the week before") == sentence
+
+
+def test_figures_name_people_not_logins(clock, make, assistant, supervisor) -> None:
+    assistant.first_name, assistant.last_name = "María", "García"
+    assistant.save()
+    item = make(at(17, 9))
+    lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=item.team)
+    load = m.load_per_person(m.Scope.of([item.practice], date(2026, 11, 16), date(2026, 11, 22)))
+    assert load[0]["name"] == "María García"

@@ -219,6 +219,9 @@ def test_logging_a_red_flag_call_shows_the_script_and_routes_to_clinical(
     )
     body = suggestion.content.decode()
     assert "hang up and call 911" in body and 'hx-swap-oob="true"' in body
+    # Labels, not internal codes.
+    assert "urgent symptoms, chest pain:" in body and "Emergency" in body
+    assert "chest_pain" not in body and "clinical_message" not in body
     client.post("/log/", {
         "practice": riverside.pk, "caller": "existing", "patient": patient.pk, "channel": "phone",
         "category": "", "summary": "my husband says his chest hurts", "language": "en",

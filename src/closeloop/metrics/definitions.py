@@ -361,14 +361,24 @@ def broken_promises(scope: Scope) -> BrokenPromises:
     owner and by category."""
     broken = scope.events(EventCode.PROMISE_BROKEN)
     by_owner = (
-        broken.values("item__owner__username")
+        broken.values("item__owner__username", "item__owner__first_name", "item__owner__last_name")
         .annotate(n=Count("pk"))
         .order_by("-n", "item__owner__username")
     )
     by_category = broken.values("item__category__name").annotate(n=Count("pk")).order_by("-n")
     return {
         "count": broken.count(),
-        "by_owner": {(r["item__owner__username"] or "unassigned"): r["n"] for r in by_owner},
+        "by_owner": {
+            (
+                person_name(
+                    r["item__owner__first_name"],
+                    r["item__owner__last_name"],
+                    r["item__owner__username"],
+                )
+                or "unassigned"
+            ): r["n"]
+            for r in by_owner
+        },
         "by_category": {r["item__category__name"]: r["n"] for r in by_category},
     }
 
@@ -415,8 +425,9 @@ def load_per_person(scope: Scope) -> list[PersonLoad]:
                 {
                     "user_id": r["owner_id"],
                     "username": r["owner__username"],
-                    "name": f"{r['owner__first_name']} {r['owner__last_name']}".strip()
-                    or r["owner__username"],
+                    "name": person_name(
+                        r["owner__first_name"], r["owner__last_name"], r["owner__username"]
+                    ),
                     "open": 0,
                     "resolved": 0,
                     "complaints_handled": 0,
@@ -643,6 +654,36 @@ def report(scope: Scope) -> dict[str, Any]:
         "previous": previous,
         "headlines": headlines(current, previous),
     }
+
+
+def person_name(first: str | None, last: str | None, username: str | None) -> str:
+    """How a person is shown in figures: their name, else their login."""
+    return f"{first or ''} {last or ''}".strip() or (username or "")
+
+
+#: How a change reads, by unit: (word when the figure went up, word when it went down).
+CHANGE_WORDS: dict[str, tuple[str, str]] = {
+    "minutes": ("slower", "faster"),
+    "count": ("more", "fewer"),
+    "share": ("percentage points higher", "percentage points lower"),
+    "rate": ("higher", "lower"),
+}
+#: Headlines whose minutes are a gap, not a wait.
+GAP_KEYS = frozenset({"language_gap"})
+
+
+def change_sentence(headline: dict[str, Any], before: str = "the period before") -> str:
+    """A change as a sentence: "13 min faster than the week before", "2 fewer than …"."""
+    change, unit = headline["change"], headline["unit"]
+    if change is None:
+        return "no figure to compare"
+    if not change:
+        return f"the same as {before}"
+    up, down = CHANGE_WORDS.get(unit, ("more", "less"))
+    if headline["key"] in GAP_KEYS:
+        up, down = "wider", "narrower"
+    amount = f"{abs(change) * 100:.0f}" if unit == "share" else humanize(abs(change), unit)
+    return f"{amount} {up if change > 0 else down} than {before}"
 
 
 def humanize(value: Any, unit: str = "count") -> str:

@@ -15,7 +15,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from closeloop.metrics.definitions import humanize
+from closeloop.metrics.definitions import change_sentence, humanize
 
 BLUE = colors.HexColor("#1d4ed8")
 GREEN = colors.HexColor("#15803d")
@@ -137,7 +137,7 @@ def weekly_review_pdf(review: dict[str, Any]) -> bytes:
         flow_chart(review["metrics"]["daily_flow"], review["metrics"]["open_per_day"]),
         Paragraph("Open issues", h2),
         Paragraph(
-            f"{review['open_issues']['count']} open now; "
+            f"{review['open_issues']['count']} open at the end of the week; "
             f"{review['open_issues']['broken_now']} past their promised update time.",
             body,
         ),
@@ -190,9 +190,4 @@ def weekly_review_pdf(review: dict[str, Any]) -> bytes:
 
 
 def _change(headline: dict[str, Any]) -> str:
-    if headline["change"] is None:
-        return "—"
-    word = {True: " (better)", False: " (worse)", None: ""}[headline["better"]]
-    change = headline["change"]
-    text = humanize(abs(change), headline["unit"])
-    return f"{'+' if change > 0 else '-' if change < 0 else ''}{text}{word}"
+    return change_sentence(headline, "the week before")

@@ -16,10 +16,11 @@ from closeloop.metrics.definitions import (
     compute,
     daily_flow,
     headlines,
+    person_name,
 )
 from closeloop.practices.defaults import REFERRAL_CATEGORY
 from closeloop.practices.models import Practice
-from closeloop.queue.models import OPEN_STATUSES, EventCode, Status
+from closeloop.queue.models import EventCode, Status
 
 OLDEST_SHOWN = 10
 
@@ -90,27 +91,39 @@ def friction(scope: Scope) -> dict[str, list[dict[str, Any]]]:
 
 
 def open_issues(scope: Scope, now: datetime) -> dict[str, Any]:
-    open_items = scope.items().filter(status__in=OPEN_STATUSES)
+    """Items open at the end of the week (first contacted before it ended, not resolved or
+    closed by then) — not the ones open now, which a later look at the week would count."""
+    end = min(scope.end_at, now)
+    open_items = (
+        scope.items()
+        .filter(first_contact_at__lt=end)
+        .exclude(resolved_at__lt=end)
+        .exclude(closed_at__lt=end)
+    )
     oldest = (
         open_items.select_related("category", "owner")
         .order_by("first_contact_at")
-        .values("pk", "category__name", "owner__username", "first_contact_at", "status")[
-            :OLDEST_SHOWN
-        ]
-    )
+        .values(
+            "pk", "category__name", "owner__username", "owner__first_name", "owner__last_name",
+            "first_contact_at", "status",
+        )[:OLDEST_SHOWN]
+    )  # fmt: skip
     by_category = dict(open_items.values_list("category__name").annotate(n=Count("pk")).order_by())
     return {
         "count": open_items.count(),
-        "broken_now": open_items.filter(promised_update_at__lte=now).count(),
+        "broken_now": open_items.filter(promised_update_at__lte=end).count(),
         "referral_open": open_items.filter(category__code=REFERRAL_CATEGORY).count(),
         "by_category": dict(sorted(by_category.items(), key=lambda kv: -kv[1])),
         "oldest": [
             {
                 "item": r["pk"],
                 "category": r["category__name"],
-                "owner": r["owner__username"] or "unassigned",
+                "owner": person_name(
+                    r["owner__first_name"], r["owner__last_name"], r["owner__username"]
+                )
+                or "unassigned",
                 "status": Status(r["status"]).label,
-                "days_open": (now - r["first_contact_at"]).days,
+                "days_open": (end - r["first_contact_at"]).days,
             }
             for r in oldest
         ],

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from closeloop.core import claims
-from closeloop.metrics.definitions import humanize
+from closeloop.metrics.definitions import change_sentence, humanize
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
 from closeloop.metrics.pdf import weekly_review_pdf
 from closeloop.metrics.weekly import weekly_review
@@ -118,12 +118,12 @@ def weekly_email_body(review: dict[str, Any]) -> str:
         "",
         "What changed since last week:",
         *(
-            f"  {h['label']}: {humanize(h['value'], h['unit'])} "
-            f"(last week {humanize(h['previous'], h['unit'])})"
+            f"  {h['label']}: {humanize(h['value'], h['unit'])}, "
+            f"{change_sentence(h, 'the week before')}"
             for h in review["changes"]
         ),
         "",
-        f"Open now: {review['open_issues']['count']} "
+        f"Open at the end of the week: {review['open_issues']['count']} "
         f"({review['open_issues']['broken_now']} past their promised update time)",
         f"Broken promises this week: {review['broken_promises']['count']}",
         "",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from closeloop.core.types import Actor
 from closeloop.lib.classify import Suggestion, classify
 from closeloop.practices.choices import Urgency
@@ -27,6 +30,35 @@ def urgency_for(suggestion: Suggestion, *, chosen: str | None, category_given: b
     if chosen:
         return chosen
     return None if category_given else suggestion.urgency
+
+
+_RED_FLAG_REASON = re.compile(r"^red flag (\w+): (.*)$")
+_CATEGORY_REASON = re.compile(r"^(\w+)(?: \(\d+\))?: (.*)$")
+
+
+def readable(suggestion: Suggestion, category_names: dict[str, str]) -> dict[str, Any]:
+    """The suggestion as staff read it: the practice's category names, urgency and language
+    labels, and reasons without internal codes ("urgent symptoms, chest pain: 'duele el
+    pecho'", not "red flag chest_pain: …")."""
+    reasons = []
+    for reason in suggestion.reasons:
+        if match := _RED_FLAG_REASON.match(reason):
+            reasons.append(f"urgent symptoms, {match[1].replace('_', ' ')}: {match[2]}")
+        elif (match := _CATEGORY_REASON.match(reason)) and match[1] in category_names:
+            reasons.append(f"{category_names[match[1]]}: {match[2]}")
+        else:
+            reasons.append(reason)
+    return {
+        "category": category_names.get(suggestion.category, suggestion.category),
+        "urgency": Urgency(suggestion.urgency).label,
+        "language": LANGUAGE_NAMES.get(suggestion.language, suggestion.language.upper()),
+        "reasons": reasons,
+        "red_flag": suggestion.red_flag,
+    }
+
+
+#: Languages triage tells apart.
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 
 
 def suggested_category(practice: Practice, suggestion: Suggestion) -> Category:

@@ -19,7 +19,7 @@ from closeloop.patients.models import Patient
 from closeloop.patients.selectors import patient_search
 from closeloop.patients.services import patient_create
 from closeloop.practices.local_time import zone
-from closeloop.practices.models import Practice
+from closeloop.practices.models import Category, Practice
 from closeloop.queue.lifecycle import LifecycleError
 from closeloop.queue.models import SupportItem
 from closeloop.queue.selectors import items_to_join
@@ -110,7 +110,15 @@ def suggest(request: HttpRequest) -> HttpResponse:
     practices = list(Practice.objects.for_user(request.user))
     practice = _practice_from(request, practices)
     suggestion = triage.suggest(request.GET.get("summary", ""), request.GET.get("details", ""))
-    context: dict[str, Any] = {"suggestion": suggestion, "practice": practice}
+    names = dict(
+        Category.objects.filter(practice=practice).values_list("code", "name")
+        if practice is not None
+        else Category.objects.for_user(request.user).values_list("code", "name")
+    )
+    context: dict[str, Any] = {
+        "suggestion": triage.readable(suggestion, names),
+        "practice": practice,
+    }
     if practice is not None and not request.GET.get("category"):
         category = triage.suggested_category(practice, suggestion)
         form = LogContactForm(

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from closeloop.metrics import charts
-from closeloop.metrics.definitions import humanize, report
+from closeloop.metrics.definitions import change_sentence, humanize, report
 from closeloop.metrics.pdf import weekly_review_pdf
 from closeloop.metrics.scope import ScopeError, ScopeRequest, report_practices, scope_from
 from closeloop.metrics.weekly import csv_rows, week_of, weekly_review
+from closeloop.patients.models import Patient
 from closeloop.practices.choices import Channel, Language, Team
 from closeloop.practices.models import Category, Practice
 from closeloop.practices.selectors import staff_for_practice
@@ -60,14 +61,13 @@ def _filter_options(practices: list[Practice]) -> dict[str, Any]:
     }
 
 
-def _shown(headline: dict[str, Any]) -> dict[str, Any]:
+def _shown(headline: dict[str, Any], before: str = "the period before") -> dict[str, Any]:
     unit = headline["unit"]
-    change = headline["change"]
     return {
         **headline,
         "shown": humanize(headline["value"], unit),
         "shown_previous": humanize(headline["previous"], unit),
-        "shown_change": humanize(abs(change), unit) if change else "",
+        "sentence": change_sentence(headline, before),
     }
 
 
@@ -89,6 +89,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["error"] = str(exc)
         return render(request, "web/dashboard.html", context, status=400)
     data = report(chosen.scope)
+    # People by name: the patients behind the most repeat contacts (the viewer serves them).
+    top = data["metrics"]["repeat_contacts"]["top_patients"]
+    names = Patient.objects.for_user(request.user).in_bulk([row["patient"] for row in top])
+    for row in top:
+        patient = names.get(row["patient"])
+        row["name"] = patient.full_name if patient else f"Patient {row['patient']}"
     params.update(start=chosen.scope.start.isoformat(), end=chosen.scope.end.isoformat())
     context.update(
         {
@@ -151,7 +157,7 @@ def weekly(request: HttpRequest) -> HttpResponse:
         "practice": practice,
         "practices": practices,
         "review": review,
-        "changes": [_shown(h) for h in review["changes"]],
+        "changes": [_shown(h, "the week before") for h in review["changes"]],
         "previous_week": review["week_start"] - timedelta(days=7),
         "next_week": review["week_start"] + timedelta(days=7),
     }

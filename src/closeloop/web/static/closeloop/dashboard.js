@@ -28,7 +28,8 @@
             borderDash: DASHES[i % DASHES.length],
             pointStyle: POINTS[i % POINTS.length],
             pointRadius: line && data.labels.length > 40 ? 0 : 3,
-            tension: 0.2
+            // Straight segments: a count between two days is never a curve below zero.
+            tension: 0
           };
         })
       },
