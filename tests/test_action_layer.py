@@ -46,6 +46,7 @@ MAY_ACT: dict[str, frozenset[str] | None] = {
 #: Stricter rules for some actions on some kinds: deciding a complaint is a supervisor's.
 STRICTER: dict[tuple[str, str], frozenset[str]] = {
     ("resolve", "complaint"): frozenset({Role.SUPERVISOR}),
+    ("answer", "complaint"): frozenset({Role.SUPERVISOR}),
     # Accepting a handoff is for the person it was handed to: none of these items has one.
     **{("accept", kind): frozenset() for kind in MAY_ACT},
 }
@@ -127,6 +128,7 @@ def api_body(action: str, item: SupportItem) -> dict[str, Any] | None:
         "link_appointment": {"appointment_id": 999_999},
         "merge": {"into_id": 999_999},
         "reopen": {"reason": "r"},
+        "answer": {"answer": "Our fax number is 312-555-0100"},
     }
     if not ACTIONS[action].inputs:
         return None

@@ -62,6 +62,7 @@ def test_the_item_page_offers_exactly_the_registrys_actions(
     )
     items = [
         fresh,
+        make_item(actor=supervisor, channel="phone", summary="What is your fax number?"),
         handed,
         planned(make_item(actor=supervisor), supervisor, acknowledge=True),
         resolved(make_item(actor=supervisor), supervisor, confirmed=True),

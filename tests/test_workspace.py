@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Team
+from closeloop.practices.services import staff_create
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, EventCode, Status, SupportItem, WaitingOn
 from tests.conftest import TUESDAY_10AM_CHICAGO, category, planned, resolved
@@ -425,3 +426,49 @@ def test_a_web_form_message_shows_once_and_its_number_as_people_write_it(
     page = signed_in.get(f"/items/{item.pk}/").content.decode()
     assert page.count("I will be out of town next week") == 1
     assert "(312) 555-0144" in page and "+13125550144" not in page
+
+
+def test_a_question_answered_during_the_call_is_resolved_in_one_action(
+    signed_in, clock, riverside, patient
+) -> None:
+    response = log(
+        signed_in, riverside, patient=patient.pk, summary="What is your fax number?",
+        category=category(riverside, "other").pk, next_update_at="",
+        answer="Our fax number is (312) 555-0109.",
+    )  # fmt: skip
+    assert response.status_code == 302
+    item = SupportItem.objects.get()
+    assert item.status == Status.RESOLVED
+    assert item.next_step == item.outcome == "Our fax number is (312) 555-0109."
+    assert item.first_response_at is not None and item.next_step_given_at is not None
+    assert item.promised_update_at is None
+
+
+def test_a_clinical_question_is_not_answered_on_the_spot_by_the_front_desk(
+    signed_in, clock, riverside, patient
+) -> None:
+    response = log(
+        signed_in, riverside, patient=patient.pk, summary="Can I take ibuprofen with my pills?",
+        category=category(riverside, "clinical_message").pk, answer="Yes, that's fine.",
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert not SupportItem.objects.filter(status=Status.RESOLVED).exists()
+
+
+def test_the_log_form_finds_patients_of_every_practice_and_files_under_theirs(
+    client, clock, org, riverside, lakeside
+) -> None:
+    both = staff_create(
+        organization=org, username="maria", password="pw", roles=["support"],
+        practices=[riverside, lakeside], skills=["scheduling"], languages=["en", "es"],
+    )  # fmt: skip
+    bo = patient_create(practice=lakeside, first_name="Bo", last_name="Kim", phone="212-555-0111")
+    client.force_login(both)
+    found = client.get("/patients/lookup/", {"q": "Kim", "practice": riverside.pk})
+    assert f'value="{bo.pk}"' in found.content.decode() and "Lakeside" in found.content.decode()
+    # The page was on Riverside; the caller is Lakeside's patient: filed under Lakeside.
+    response = log(client, riverside, patient=bo.pk, next_update_at="2026-11-17T15:00")
+    assert response.status_code == 302, response.content.decode()[:400]
+    item = SupportItem.objects.get()
+    assert item.practice == lakeside and item.category.practice == lakeside
+    assert item.category.code == "scheduling"

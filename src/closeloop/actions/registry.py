@@ -231,6 +231,21 @@ ACTIONS: dict[str, Action] = {
                 ),
             ),
         ),  # fmt: skip
+        Action(
+            "answer",
+            "Answered on the spot",
+            _plain(lifecycle.item_answer),
+            decides=True,
+            inputs=(
+                Input(
+                    "answer",
+                    TEXT,
+                    "What you told the patient",
+                    help="A question answered during the call or at the desk: the answer is "
+                    "the next step given, and the item is resolved.",
+                ),
+            ),
+        ),
         Action("close", "Close", _plain(lifecycle.item_close)),
         Action(
             "message",

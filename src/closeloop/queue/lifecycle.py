@@ -91,6 +91,8 @@ def available_actions(item: SupportItem) -> set[str]:
         actions |= {"update_window", "assign", "categorize", "attempt"}
     if status == Status.NEW:
         actions.add("acknowledge")
+    if status in (Status.NEW, Status.ACKNOWLEDGED) and item.channel in LIVE_CHANNELS:
+        actions.add("answer")
     targets = {
         "start": Status.IN_PROGRESS,
         "wait": Status.WAITING,
@@ -197,13 +199,15 @@ def _contact_renews(
     how: str,
     next_update_at: datetime | None,
     required: bool,
+    resolving: bool = False,
 ) -> None:
     """The patient heard from us: the first response if there was none, and the promise
     renewed (never erased). ``required``: the caller must say when the patient hears from us
-    next (a new item has no promise to keep)."""
+    next (a new item has no promise to keep) — unless this contact is the one that resolves
+    it (``resolving``: the item closes in the same transaction)."""
     if next_update_at is not None:
         set_promise(change, item, require_future(next_update_at, now, NEXT_UPDATE))
-    elif required or item.promised_update_at is None:
+    elif required or (item.promised_update_at is None and not resolving):
         raise LifecycleError(
             "next_update_required",
             f"Say {NEXT_UPDATE} (the promise this contact renews).",
@@ -405,6 +409,7 @@ def item_log_contact(
             how=receipt_how(channel),
             next_update_at=next_update_at,
             required=not resolving,
+            resolving=resolving,
         )
         _accept_if_owner(change, item, actor, now)
     else:
@@ -633,6 +638,36 @@ def item_resolve(
     change.set("handoff_due_at", None)
     change.set("next_attempt_due_at", None)
     return change.save(code=EventCode.RESOLVED, actor=actor, now=now)
+
+
+@transaction.atomic
+def item_answer(*, item: SupportItem, actor: Actor, answer: str) -> SupportItem:
+    """A question answered there and then, on the call or at the desk ("what is your fax
+    number?"): the answer is the next step the patient was given, the contact is logged, and
+    the item is resolved, in one action. Only what staff may decide (not a clinical question
+    for non-clinical staff), and never a complaint (it needs a supervisor's callback)."""
+    now = timezone.now()
+    answer = require_text(answer, "the answer you gave")
+    item = locked(item, actor)
+    require_open(item)
+    if item.channel not in LIVE_CHANNELS:
+        raise LifecycleError(
+            "not_live",
+            "Only a question asked on a call or at the desk is answered on the spot; reply to "
+            "this one with a message or a call.",
+        )
+    if refused := may_not_decide(actor, item):
+        raise LifecycleError(*refused)
+    if item.is_complaint:
+        raise LifecycleError(
+            "complaint_needs_callback",
+            "A complaint is resolved after a supervisor's callback and a recovery action.",
+        )
+    change = Change(item)
+    change.set("next_step", answer)
+    change.quiet("next_step_changed_at", now)
+    item = change.save(code=EventCode.UPDATE_WINDOW, actor=actor, now=now)
+    return item_resolve(item=item, actor=actor, outcome=answer, told_patient=True)
 
 
 @transaction.atomic

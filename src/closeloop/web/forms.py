@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from closeloop.lib.ids import MAX_ID
-from closeloop.patients.models import validate_birth_date
+from closeloop.patients.models import Patient, validate_birth_date
 from closeloop.practices.choices import Language
 from closeloop.practices.models import Category, Practice
 from closeloop.queue.models import Channel
@@ -72,6 +72,15 @@ class LogContactForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
+    #: A question answered there and then: the item is filed resolved, the answer its next step.
+    answer = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Answered during the call",
+        help_text="What you told the caller, when you answered on the spot (no follow-up "
+        "needed): the item is resolved with it.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     #: Which of the patient's items this contact is about: "auto" adds it to their open item of
     #: the same category (if any), "new" files a new one, an id adds it to that item.
     attach = forms.CharField(required=False, initial=ATTACH_AUTO)
@@ -79,17 +88,36 @@ class LogContactForm(forms.Form):
     def __init__(self, *args: Any, user: Any, practice: Practice | None, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["practice"].queryset = Practice.objects.for_user(user)  # type: ignore[attr-defined]
         categories = Category.objects.for_user(user).active().order_by("position", "name")
+        # Any served practice's category is accepted (``clean`` maps it to the patient's
+        # practice); the list shows the chosen practice's.
+        field: Any = self.fields["category"]
+        field.queryset = categories
         if practice is not None:
-            categories = categories.filter(practice=practice)
-        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+            shown = categories.filter(practice=practice)
+            field.choices = [("", field.empty_label), *((c.pk, c.name) for c in shown)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("caller") == CallerMode.EXISTING and data.get("patient"):
+            # The caller's practice is their patient record's, whichever was shown.
+            found = (
+                Patient.objects.for_user(self.user)
+                .filter(pk=data["patient"])
+                .select_related("practice")
+                .first()
+            )
+            if found is not None:
+                data["practice"] = found.practice
         practice, category = data.get("practice"), data.get("category")
         if practice and category and category.practice_id != practice.pk:
-            self.add_error("category", "Choose a category of the selected practice.")
+            # The patient chosen belongs to another practice: the same category there.
+            same = Category.objects.filter(practice=practice, code=category.code).first()
+            if same is None:
+                self.add_error("category", "Choose a category of the selected practice.")
+            data["category"] = same
         mode = data.get("caller")
         if mode == CallerMode.EXISTING and not data.get("patient"):
             self.add_error("patient", "Find and choose the patient, or pick New or Unknown caller.")
@@ -105,6 +133,7 @@ class LogContactForm(forms.Form):
         if (
             data.get("channel") in LIVE
             and not data.get("next_update_at")
+            and not data.get("answer")
             and not self.joins()
             and not urgent
         ):

@@ -20,6 +20,7 @@ from closeloop.patients.selectors import patient_search
 from closeloop.patients.services import patient_create
 from closeloop.practices.local_time import zone
 from closeloop.practices.models import Category, Practice
+from closeloop.queue import lifecycle
 from closeloop.queue.lifecycle import LifecycleError
 from closeloop.queue.models import SupportItem
 from closeloop.queue.selectors import items_to_join
@@ -34,6 +35,16 @@ class _Refused(Exception):
 
 
 def _practice_from(request: HttpRequest, practices: list[Practice]) -> Practice | None:
+    """The practice the contact is for: a chosen patient's own, else the one picked."""
+    patient_id = parse_id(request.POST.get("patient") or request.GET.get("patient") or "")
+    if patient_id is not None and (request.POST.get("caller", "existing") == "existing"):
+        owner = (
+            Patient.objects.for_user(request.user).filter(pk=patient_id).values("practice_id")
+        ).first()
+        if owner is not None:
+            for practice in practices:
+                if practice.pk == owner["practice_id"]:
+                    return practice
     wanted = request.GET.get("practice") or request.POST.get("practice")
     for practice in practices:
         if str(practice.pk) == wanted or practice.slug == wanted:
@@ -97,10 +108,14 @@ def _create_item(form: LogContactForm, user: Any) -> SupportItem:
             find_repeat=attach == ATTACH_AUTO,
             next_update_at=data["next_update_at"],
         )
+        item = filed.item
+        if data["answer"]:
+            # Answered during the call: the answer is the next step given; resolved now.
+            item = lifecycle.item_answer(item=item, actor=user, answer=data["answer"])
     except LifecycleError as refused:
         form.add_error(None, refused.message)
         raise _Refused from None
-    return filed.item
+    return item
 
 
 @login_required
@@ -153,12 +168,20 @@ def _log_contact(
                 return redirect("item", pk=item.pk)
         status = 422
     else:
+        # A patient chosen from another practice reloads the form for that practice,
+        # keeping what was already typed.
+        carried = {
+            key: request.GET[key]
+            for key in ("patient", "summary", "details", "channel", "language", "caller")
+            if request.GET.get(key)
+        }
         form = LogContactForm(
             user=request.user,
             practice=practice,
             initial={
                 "practice": practice.pk if practice else None,
                 "next_update_at": _suggested_callback(practice),
+                **carried,
             },
         )
         status = 200
@@ -174,11 +197,8 @@ def _log_contact(
         "practices": practices,
         "practice": practice,
         "q": query,
-        "results": patient_search(
-            request.user, query, practice_id=practice.pk if practice else None
-        )
-        if query
-        else [],
+        "results": patient_search(request.user, query) if query else [],
+        "several_practices": len(practices) > 1,
         "selected_patient": selected_patient,
         "joinable": items_to_join(request.user, selected_patient.pk) if selected_patient else [],
         "attach": form["attach"].value() or ATTACH_AUTO,
@@ -210,11 +230,11 @@ def patient_items(request: HttpRequest) -> HttpResponse:
 @require_GET
 def patient_lookup(request: HttpRequest) -> HttpResponse:
     """Type-ahead results for the log form (an htmx fragment)."""
-    results = patient_search(
-        request.user,
-        request.GET.get("q", ""),
-        practice_id=parse_id(request.GET.get("practice", "")),
-    )
+    # Every practice the person serves: the caller's practice comes from the patient found.
+    results = patient_search(request.user, request.GET.get("q", ""))
+    practices = Practice.objects.for_user(request.user).count()
     return render(
-        request, LOG_TEMPLATE + "#lookup-results", {"results": results, "q": request.GET.get("q")}
+        request,
+        LOG_TEMPLATE + "#lookup-results",
+        {"results": results, "q": request.GET.get("q"), "several_practices": practices > 1},
     )

@@ -8,6 +8,19 @@ document.addEventListener("change", (event) => {
       language.value = target.dataset.language;
     }
   }
+  // A patient of another practice: the form reloads for that practice (its categories, its
+  // clock), keeping what was typed.
+  const practice = document.querySelector('#log-form [name="practice"]');
+  if (target.matches('input[name="patient"][data-practice]') && practice &&
+      practice.value !== target.dataset.practice) {
+    const form = document.getElementById("log-form");
+    const params = new URLSearchParams({ practice: target.dataset.practice, patient: target.value });
+    for (const name of ["summary", "details", "channel", "language"]) {
+      const field = form.querySelector(`[name="${name}"]`);
+      if (field && field.value) params.set(name, field.value);
+    }
+    window.location.assign(`${form.getAttribute("action") || window.location.pathname}?${params}`);
+  }
 });
 
 document.addEventListener("keydown", (event) => {
