@@ -113,3 +113,25 @@ def test_nul_characters_are_refused_everywhere(
     response = getattr(client, method)(path, data, **kwargs) if data else client.get(path)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "nul_character"
+
+
+def test_alerts_are_one_row_per_item_with_mark_all_read(
+    client, clock, make_item, assistant
+) -> None:
+    from closeloop.queue.models import AlertKind, StaffAlert
+
+    item = make_item()
+    for kind in (AlertKind.PROMISE_DUE, AlertKind.PROMISE_ESCALATED, AlertKind.REPEAT_CONTACT):
+        StaffAlert.objects.create(user=assistant, item=item, kind=kind)
+    other = make_item(summary="Another")
+    StaffAlert.objects.create(user=assistant, item=other, kind=AlertKind.HANDOFF)
+    client.force_login(assistant)
+    page = client.get("/alerts/")
+    assert page.context["unread_alerts"] == 2  # two items, not four alerts
+    body = page.content.decode()
+    assert body.count(f'href="/items/{item.pk}/"') == 1
+    assert "Promised update time passed" in body and "Patient contacted us again" in body
+    assert "Ana Lopez" in body  # the patient's name, as the queue shows it
+    client.post("/alerts/read/")
+    assert client.get("/alerts/").context["unread_alerts"] == 0
+    assert not StaffAlert.objects.filter(read_at__isnull=True).exists()

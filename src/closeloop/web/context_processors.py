@@ -11,9 +11,13 @@ def closeloop(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"closeloop_env": settings.CLOSELOOP_ENV}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and not request.path.startswith("/admin/"):
-        context["unread_alerts"] = StaffAlert.objects.filter(
-            user=user, read_at__isnull=True
-        ).count()
+        # Items with something new (several alerts about one item count once).
+        context["unread_alerts"] = (
+            StaffAlert.objects.filter(user=user, read_at__isnull=True)
+            .values("item_id")
+            .distinct()
+            .count()
+        )
         context["shows_reports"] = lambda: can_view_reports(user)
         context["idle_seconds"] = settings.IDLE_LOGOFF_MINUTES * 60
     return context

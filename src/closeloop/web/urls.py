@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("queue.csv", views.queue_csv, name="queue_csv"),
     path("alerts/", views.alerts, name="alerts"),
+    path("alerts/read/", views.alerts_read, name="alerts_read"),
     path("log/", intake_views.log_contact, name="log_contact"),
     path("log/suggest/", intake_views.suggest, name="log_suggest"),
     path("patients/lookup/", intake_views.patient_lookup, name="patient_lookup"),

@@ -13,11 +13,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Max, QuerySet
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django_tasks_db.models import DBTaskResult
 
 from closeloop.lib.ids import parse_id
@@ -248,20 +248,46 @@ def healthz(request: HtmxHttpRequest) -> HttpResponse:
     return JsonResponse(body, status=status)
 
 
+#: Alerts read per page view (grouped by item, so a handful of rows).
+ALERTS_READ = 500
+
+
 @login_required
 @require_GET
 def alerts(request: HtmxHttpRequest) -> HttpResponse:
-    """The signed-in person's alerts: unread urgent symptoms first, then newest first (opening
-    the item marks them read)."""
+    """The signed-in person's alerts, one row per item (what happened, newest first): items
+    with unread urgent symptoms first, then the newest. Opening the item marks its alerts
+    read; "Mark all as read" marks them all."""
     user: Any = request.user
-    urgent_unread = Case(
-        When(Q(kind__in=URGENT_ALERTS, read_at__isnull=True), then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
     rows = (
         StaffAlert.objects.filter(user=user, item__in=SupportItem.objects.for_user(user))
-        .select_related("item", "item__patient", "item__practice")
-        .order_by(urgent_unread, "-created_at")[:100]
+        .select_related("item", "item__patient", "item__practice", "item__category")
+        .order_by("-created_at", "-pk")[:ALERTS_READ]
     )
-    return render(request, "web/alerts.html", {"alerts": rows})
+    groups: dict[int, dict[str, Any]] = {}
+    for alert in rows:
+        group = groups.setdefault(
+            alert.item_id,
+            {"item": alert.item, "latest": alert.created_at, "kinds": [], "unread": False,
+             "urgent": False},
+        )  # fmt: skip
+        label = str(alert.get_kind_display())
+        if label not in group["kinds"]:
+            group["kinds"].append(label)
+        if alert.read_at is None:
+            group["unread"] = True
+            group["urgent"] = group["urgent"] or alert.kind in URGENT_ALERTS
+    ordered = sorted(
+        groups.values(),
+        key=lambda g: (not (g["urgent"] and g["unread"]), -g["latest"].timestamp()),
+    )
+    return render(request, "web/alerts.html", {"groups": ordered})
+
+
+@login_required
+@require_POST
+def alerts_read(request: HtmxHttpRequest) -> HttpResponse:
+    """Mark every alert of the signed-in person as read."""
+    user: Any = request.user
+    StaffAlert.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("alerts")
