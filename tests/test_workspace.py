@@ -472,3 +472,31 @@ def test_the_log_form_finds_patients_of_every_practice_and_files_under_theirs(
     item = SupportItem.objects.get()
     assert item.practice == lakeside and item.category.practice == lakeside
     assert item.category.code == "scheduling"
+
+
+def test_each_role_lands_where_its_work_is(client, clock, make_item, assistant, nurse, supervisor):
+    make_item("clinical_message", summary="Refill question")
+    client.force_login(nurse)
+    assert client.get("/").context["query"].tab == "clinical"
+    client.force_login(supervisor)
+    assert client.get("/").context["query"].tab in ("unassigned", "open")
+    mine = make_item(summary="Mine")
+    lifecycle.item_assign(item=mine, actor=assistant, owner=assistant, team=mine.team)
+    client.force_login(assistant)
+    assert client.get("/").context["query"].tab == "mine"
+    assert client.get("/?tab=open").context["query"].tab == "open"  # a chosen tab stands
+
+
+def test_pages_offer_a_skip_to_the_queue_and_say_how_to_find_the_shortcuts(signed_in) -> None:
+    page = signed_in.get("/").content.decode()
+    assert 'href="#queue-results"' in page and "Skip to the queue" in page
+    assert "<kbd>?</kbd>" in page and 'id="shortcuts"' in page and "<kbd>L</kbd>" in page
+    log_page = signed_in.get("/log/").content.decode()
+    assert 'type="tel"' in log_page and 'name="callback_number"' in log_page
+
+
+def test_not_found_is_a_page_with_the_way_back(signed_in) -> None:
+    page = signed_in.get("/items/999999/")
+    assert page.status_code == 404
+    body = page.content.decode()
+    assert "Not found" in body and "Back to the queue" in body and 'class="topbar"' in body

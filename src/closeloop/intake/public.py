@@ -71,14 +71,20 @@ TEXT: dict[str, dict[str, str]] = {
 
 class ContactForm(forms.Form):
     submission = forms.CharField(widget=forms.HiddenInput)
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     date_of_birth = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
         validators=[validate_birth_date],
     )
-    phone = forms.CharField(max_length=40, required=False)
-    email = forms.EmailField(required=False)
+    phone = forms.CharField(
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     reason = forms.ChoiceField(choices=[("general", "general"), ("new_patient", "new_patient")])
     message = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
     #: Hidden from people; bots fill it in.

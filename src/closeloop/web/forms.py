@@ -37,6 +37,10 @@ ATTACH_NEW = "new"
 LIVE = {Channel.PHONE, Channel.IN_PERSON}
 
 
+TEL = forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"})
+NO_AUTOFILL = forms.TextInput(attrs={"autocomplete": "off"})
+
+
 class LogContactForm(forms.Form):
     practice = forms.ModelChoiceField(queryset=Practice.objects.none(), empty_label=None)
     caller = forms.ChoiceField(
@@ -45,16 +49,22 @@ class LogContactForm(forms.Form):
     patient = forms.IntegerField(
         required=False, widget=forms.HiddenInput, min_value=1, max_value=MAX_ID
     )
-    first_name = forms.CharField(required=False, max_length=100)
-    last_name = forms.CharField(required=False, max_length=100)
+    first_name = forms.CharField(required=False, max_length=100, widget=NO_AUTOFILL)
+    last_name = forms.CharField(required=False, max_length=100, widget=NO_AUTOFILL)
     date_of_birth = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[validate_birth_date],
     )
-    phone = forms.CharField(required=False, max_length=40, label="Phone")
-    caller_name = forms.CharField(required=False, max_length=200, label="Caller's name")
-    callback_number = forms.CharField(required=False, max_length=40, label="Callback number")
+    # The caller's details, typed by staff: phone keyboards, and never the staff member's own
+    # details filled in by the browser.
+    phone = forms.CharField(required=False, max_length=40, label="Phone", widget=TEL)
+    caller_name = forms.CharField(
+        required=False, max_length=200, label="Caller's name", widget=NO_AUTOFILL
+    )
+    callback_number = forms.CharField(
+        required=False, max_length=40, label="Callback number", widget=TEL
+    )
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
     category = forms.ModelChoiceField(
         queryset=Category.objects.none(),

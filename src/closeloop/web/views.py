@@ -22,9 +22,10 @@ from django_tasks_db.models import DBTaskResult
 
 from closeloop.lib.ids import parse_id
 from closeloop.periodic.models import WorkerHeartbeat
-from closeloop.practices.choices import Language
+from closeloop.practices.choices import Language, Role
 from closeloop.practices.local_time import local
 from closeloop.practices.models import Category, Practice
+from closeloop.practices.selectors import staff_profile
 from closeloop.queue.models import URGENT_ALERTS, Channel, StaffAlert, Status, SupportItem
 from closeloop.queue.selectors import (
     QUEUE_TABS,
@@ -93,6 +94,30 @@ def _queue_query(request: HtmxHttpRequest) -> QueueQuery:
     )
 
 
+#: Where each role's work is, in order: the first tab with something in it is where the
+#: person lands (their own items first, for everyone).
+LANDING: dict[str, tuple[str, ...]] = {
+    Role.CLINICAL: ("mine", "clinical", "team"),
+    Role.SUPERVISOR: ("mine", "escalated", "broken", "unassigned", "open"),
+    Role.ORG_ADMIN: ("mine", "escalated", "broken", "unassigned", "open"),
+    Role.PRACTICE_ADMIN: ("mine", "escalated", "broken", "unassigned", "open"),
+    Role.FRONT_DESK: ("mine", "due_soon", "team", "unassigned"),
+    Role.SUPPORT: ("mine", "due_soon", "team", "unassigned"),
+}
+
+
+def landing_tab(user: Any, counts: dict[str, int]) -> str:
+    """The tab a person lands on: the first of their role's tabs with items in it."""
+    profile = staff_profile(user)
+    roles = profile.roles if profile else []
+    order: list[str] = []
+    for role in (Role.CLINICAL, Role.SUPERVISOR, Role.ORG_ADMIN, Role.PRACTICE_ADMIN,
+                 Role.FRONT_DESK, Role.SUPPORT):  # fmt: skip
+        if role in roles:
+            order += [t for t in LANDING[role] if t not in order]
+    return next((tab for tab in order if counts.get(tab)), DEFAULT_TAB)
+
+
 def _filter_options(query: QueueQuery) -> dict[str, Any]:
     categories: dict[str, str] = {}
     for code, name in (
@@ -129,6 +154,9 @@ def page_rows(items: QuerySet[SupportItem], offset: int, size: int) -> list[Supp
 def queue(request: HtmxHttpRequest) -> HttpResponse:
     query = _queue_query(request)
     counts = queue_tab_counts(query.items, query.conditions)
+    if "tab" not in request.GET:
+        tab = landing_tab(request.user, counts)
+        query.tab, query.tab_items = tab, query.items.filter(query.conditions[tab])
     paginator = Paginator(query.tab_items, PAGE_SIZE)
     # The tab count is already known (counted with the other tabs): no second COUNT query.
     paginator.count = counts[query.tab]

@@ -71,3 +71,57 @@ document.addEventListener("keydown", (event) => {
   });
   arm();
 })();
+
+// Keyboard shortcuts (the list: "?"). Never while typing in a field.
+(() => {
+  const typing = (el) =>
+    el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+  const rows = () => [...document.querySelectorAll("table.queue tbody tr")].filter((r) => r.querySelector("a"));
+  let pendingG = false;
+
+  function select(row) {
+    rows().forEach((r) => r.classList.remove("selected"));
+    if (!row) return;
+    row.classList.add("selected");
+    row.querySelector("a").focus();
+    row.scrollIntoView({ block: "nearest" });
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typing(event.target)) return;
+    const dialog = document.getElementById("shortcuts");
+    const key = event.key;
+    if (pendingG) {
+      pendingG = false;
+      if (key === "q" || key === "Q") { window.location.assign("/"); event.preventDefault(); return; }
+      if (key === "a" || key === "A") { window.location.assign("/alerts/"); event.preventDefault(); return; }
+    }
+    if (key === "?" && dialog) {
+      event.preventDefault();
+      if (dialog.open) dialog.close(); else dialog.showModal();
+      return;
+    }
+    if (dialog && dialog.open) return;
+    if (key === "g" || key === "G") { pendingG = true; return; }
+    if (key === "l" || key === "L") {
+      const log = document.querySelector('a[aria-keyshortcuts="l"]');
+      if (log) { event.preventDefault(); window.location.assign(log.href); }
+      return;
+    }
+    if (key === "/") {
+      const search = document.getElementById("lookup") || document.querySelector(".filters select, .filters input");
+      if (search) { event.preventDefault(); search.focus(); }
+      return;
+    }
+    if (key === "j" || key === "k" || key === "J" || key === "K") {
+      const list = rows();
+      if (!list.length) return;
+      event.preventDefault();
+      const current = list.findIndex((r) => r.classList.contains("selected") || r.contains(document.activeElement));
+      const step = key.toLowerCase() === "j" ? 1 : -1;
+      const next = current < 0 ? 0 : Math.min(list.length - 1, Math.max(0, current + step));
+      select(list[next]);
+    }
+  });
+})();
