@@ -24,6 +24,7 @@ from django.utils import timezone
 from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.appointments.rules import at_risk_upcoming, risky_items
 from closeloop.demo.seed import DEMO_PASSWORD, seed
+from closeloop.messaging.models import ReviewRequest
 from closeloop.practices.models import Category, OnCallShift, Practice
 from closeloop.queue.loops import loop_breaks
 from closeloop.queue.models import EventCode, Status, SupportItem, TimelineEvent
@@ -63,6 +64,19 @@ def test_demo_world_has_two_practices_seven_logins_and_real_timelines() -> None:
     )
     resolvers = {e.actor.username for e in clinical_resolutions.select_related("actor")}
     assert resolvers <= {"nurse", "drreyes"}
+    # Each practice's history fits its kind.
+    dental = SupportItem.objects.filter(practice__slug="lakeside")
+    medical = SupportItem.objects.filter(practice__slug="riverside")
+    for word in ("physical", "prescription"):
+        assert not dental.filter(summary__icontains=word).exists(), word
+    assert not medical.filter(summary__icontains="cleaning").exists()
+    assert not Appointment.objects.filter(practice__slug="riverside", kind__icontains="cleaning")
+    assert not Appointment.objects.filter(practice__slug="lakeside", kind__icontains="physical")
+    # The history exercises review requests and telehealth problems fixed before the visit.
+    assert ReviewRequest.objects.exists()
+    assert SupportItem.objects.filter(
+        category__code="telehealth_access", appointment__isnull=False, resolved_at__isnull=False
+    ).exists()
     # Nights and weekends are covered by an on-call clinician at both practices.
     for practice in Practice.objects.all():
         local = timezone.now().astimezone(practice.calendar().tz)

@@ -23,6 +23,7 @@ from closeloop.appointments.importer import ImportSummary
 from closeloop.appointments.models import Appointment, Mode
 from closeloop.appointments.rules import risky_items
 from closeloop.appointments.selectors import upcoming_for_patient
+from closeloop.demo.content import kind_of
 from closeloop.patients.models import Patient
 from closeloop.practices.defaults import TELEHEALTH_CATEGORY
 from closeloop.practices.models import Practice
@@ -30,12 +31,21 @@ from closeloop.queue import lifecycle
 from closeloop.queue.models import OPEN_STATUSES, SupportItem
 
 MR = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}]}
-VISIT_TYPES = [
-    ("FOLLOWUP", "Follow-up visit"),
-    ("ROUTINE", "Annual check-up"),
-    ("CHECKUP", "Cleaning and exam"),
-    ("ROUTINE", "New patient visit"),
-]
+#: Visits that fit each kind of practice.
+VISIT_TYPES = {
+    "medical": [
+        ("FOLLOWUP", "Follow-up visit"),
+        ("ROUTINE", "Annual physical"),
+        ("WALKIN", "Sick visit"),
+        ("ROUTINE", "New patient visit"),
+    ],
+    "dental": [
+        ("CHECKUP", "Cleaning and exam"),
+        ("ROUTINE", "Filling"),
+        ("FOLLOWUP", "Crown fitting"),
+        ("ROUTINE", "New patient exam"),
+    ],
+}
 
 
 def fhir_patient(patient: Patient, *, ehr_id: str, with_mrn: bool = True) -> dict[str, Any]:
@@ -63,8 +73,9 @@ def fhir_appointment(
     status: str,
     telehealth: bool,
     rng: random.Random,
+    kind: str = "medical",
 ) -> dict[str, Any]:
-    code, display = rng.choice(VISIT_TYPES)
+    code, display = rng.choice(VISIT_TYPES[kind])
     service = (
         {"coding": [{"code": "telehealth", "display": "Telehealth video visit"}]}
         if telehealth
@@ -151,9 +162,30 @@ def practice_bundle(
         else:
             status = "cancelled" if rng.random() < 0.04 and not booked else "booked"
         resources.append(
-            fhir_appointment(f"{practice.slug}-ap-{count}", ref, start, status, video, rng)
+            fhir_appointment(
+                f"{practice.slug}-ap-{count}", ref, start, status, video, rng, kind_of(practice)
+            )
         )
 
+    # Telehealth problems fixed in time: a video visit shortly after each resolution.
+    for patient_id, resolved_at in SupportItem.objects.filter(
+        practice=practice,
+        category__code=TELEHEALTH_CATEGORY,
+        resolved_at__isnull=False,
+        patient__isnull=False,
+    ).values_list("patient_id", "resolved_at"):
+        if resolved_at is None or patient_id not in refs:
+            continue
+        start = resolved_at + timedelta(hours=rng.randint(2, 30))
+        if start < now:
+            count += 1
+            resources.append(
+                fhir_appointment(
+                    f"{practice.slug}-ap-{count}", refs[patient_id],
+                    start.replace(minute=0, second=0, microsecond=0), "fulfilled", True, rng,
+                    kind_of(practice),
+                )
+            )  # fmt: skip
     for patient in patients:
         if rng.random() < 0.5:
             add(refs[patient.pk], rng.randint(-56, -1))
@@ -186,7 +218,27 @@ def seed_appointments(rng: random.Random) -> ImportSummary:
         batch.add(practice_bundle(practice, patients, rng, now), f"demo-{practice.slug}.json")
         import_batch(practice, batch, summary)
     _link_telehealth_items(now, rng)
+    _link_fixed_telehealth_items()
     return summary
+
+
+def _link_fixed_telehealth_items() -> None:
+    """The history's resolved telehealth problems, each with the video visit that followed
+    (a link the item had at the time; the metrics count it fixed before the visit)."""
+    items = SupportItem.objects.filter(
+        category__code=TELEHEALTH_CATEGORY, resolved_at__isnull=False, patient__isnull=False,
+        appointment__isnull=True,
+    )  # fmt: skip
+    for item in items:
+        visit = (
+            Appointment.objects.filter(
+                patient=item.patient, mode=Mode.TELEHEALTH, start__gt=item.resolved_at
+            )
+            .order_by("start")
+            .first()
+        )
+        if visit is not None:
+            SupportItem.objects.filter(pk=item.pk).update(appointment=visit)
 
 
 def _link_telehealth_items(now: datetime, rng: random.Random) -> None:

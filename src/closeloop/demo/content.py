@@ -1,6 +1,15 @@
-"""Synthetic text for demo items, per category code: what patients ask, what staff check."""
+"""Synthetic text for demo items, per kind of practice and category code: what patients ask,
+what staff check, what happens next."""
 
 from __future__ import annotations
+
+from typing import Any
+
+
+def kind_of(practice: Any) -> str:
+    """A demo practice's kind: its history and its visits fit it."""
+    return "dental" if "dental" in practice.name.lower() else "medical"
+
 
 SUMMARIES: dict[str, dict[str, list[str]]] = {
     "scheduling": {
@@ -34,7 +43,7 @@ SUMMARIES: dict[str, dict[str, list[str]]] = {
     "referral_document_status": {
         "en": [
             "Referral to cardiology: specialist office says it never arrived",
-            "Needs records sent to the new dentist",
+            "Needs records sent to the new cardiologist",
             "Asking about the status of the referral for physical therapy",
             "School form needs to be signed and returned",
         ],
@@ -119,3 +128,69 @@ OUTCOMES: dict[str, str] = {
     "language_access": "Interpreter arranged",
     "billing": "Handed to billing with the patient informed",
 }
+
+
+#: A dental practice's wording where it differs from a medical one's.
+DENTAL_SUMMARIES: dict[str, dict[str, list[str]]] = {
+    "scheduling": {
+        "en": [
+            "Needs to move Thursday's cleaning to next week",
+            "Asking for the first available cleaning and exam",
+            "Wants an earlier slot for the crown fitting if there is a cancellation",
+            "Called to confirm tomorrow's filling appointment",
+        ],
+        "es": ["Necesita cambiar la limpieza del jueves", "Pide la primera cita de limpieza"],
+    },
+    "referral_document_status": {
+        "en": [
+            "Referral to the oral surgeon: their office says it never arrived",
+            "Needs X-rays sent to the orthodontist",
+            "Asking whether the periodontist received the referral",
+            "School needs the dental exam form signed",
+        ],
+        "es": [
+            "Pregunta por el referido al cirujano oral",
+            "Necesita que envíen sus radiografías al ortodoncista",
+        ],
+    },
+    "telehealth_access": {
+        "en": [
+            "Video consult link for the orthodontic check does not open",
+            "Did not receive the link for the virtual consult",
+        ],
+        "es": ["No le llegó el enlace de la consulta virtual"],
+    },
+    "clinical_message": {
+        "en": [
+            "Sensitivity to cold since last week's filling",
+            "Question about pain medicine after the extraction",
+            "Asking whether to keep using the prescribed mouth rinse",
+        ],
+        "es": [
+            "Sensibilidad al frío desde la resina de la semana pasada",
+            "Pregunta por el medicamento para el dolor después de la extracción",
+        ],
+    },
+}
+DENTAL_CHECKING: dict[str, str] = {
+    "scheduling": "Open chair time with the patient's dentist or hygienist",
+    "referral_document_status": "Whether the specialist's office has the referral and X-rays",
+    "clinical_message": "The dentist's review of the question",
+}
+DENTAL_NEXT_STEP: dict[str, str] = {
+    "scheduling": "Patient is booked with the hygienist; confirmation text sent",
+    "referral_document_status": "The specialist's office calls the patient to book",
+    "clinical_message": "The dentist's instructions given to the patient",
+}
+
+
+def summaries(kind: str, code: str) -> dict[str, list[str]]:
+    return (DENTAL_SUMMARIES if kind == "dental" else {}).get(code) or SUMMARIES[code]
+
+
+def checking(kind: str, code: str) -> str:
+    return (DENTAL_CHECKING if kind == "dental" else {}).get(code) or CHECKING[code]
+
+
+def next_step(kind: str, code: str) -> str:
+    return (DENTAL_NEXT_STEP if kind == "dental" else {}).get(code) or NEXT_STEP[code]

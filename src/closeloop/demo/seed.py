@@ -19,8 +19,9 @@ from django.utils import timezone
 from faker import Faker
 
 from closeloop.demo.appointments import seed_appointments
-from closeloop.demo.content import CHECKING, NEXT_STEP, OUTCOMES, SUMMARIES
+from closeloop.demo.content import OUTCOMES, checking, kind_of, next_step, summaries
 from closeloop.lib.business_hours import BusinessCalendar
+from closeloop.messaging import reviews
 from closeloop.messaging.services import deliver, message_send
 from closeloop.patients.models import Patient
 from closeloop.patients.services import patient_create
@@ -134,6 +135,11 @@ def create_world() -> DemoWorld:
             phone="+12125550100",
             review_link="https://example.com/review/lakeside",
         )
+        # Both ask for a review after a resolution the patient confirmed.
+        Practice.objects.filter(pk__in=[riverside.pk, lakeside.pk]).update(
+            auto_review_requests=True
+        )
+        riverside.auto_review_requests = lakeside.auto_review_requests = True
         for practice in (riverside, lakeside):
             Holiday.objects.bulk_create(
                 Holiday(practice=practice, date=day, name=name) for day, name in US_HOLIDAYS
@@ -390,7 +396,8 @@ def create_item_history(
     category = Category.objects.get(practice=practice, code=code)
     channel = rng.choice(CHANNELS[code])
     language = patient.preferred_language if patient else ("es" if rng.random() < 0.2 else "en")
-    summary = rng.choice(SUMMARIES[code][language if language in SUMMARIES[code] else "en"])
+    wording = summaries(kind_of(practice), code)
+    summary = rng.choice(wording[language if language in wording else "en"])
     calendar = practice.calendar()
     clock = _Timeline(_contact_time(rng, now, weeks, calendar.tz), now, calendar, rng)
     live = channel in (Channel.PHONE, Channel.IN_PERSON)
@@ -449,7 +456,8 @@ def create_item_history(
     ):  # fmt: skip
         return story.item
     if not story.step(0, 10, lambda: lifecycle.item_set_update_window(
-        item=story.item, actor=owner, checking=CHECKING[code], next_step=NEXT_STEP[code],
+        item=story.item, actor=owner, checking=checking(kind_of(story.item.practice), code),
+        next_step=next_step(kind_of(story.item.practice), code),
         update_at=story.promise(),
     )):  # fmt: skip
         return story.item
@@ -527,6 +535,10 @@ def _close_loop(story: _History, owner: Any, code: str, patient: Patient | None)
         recovery_action=recovery if code == "complaint_review" else "",
     )):  # fmt: skip
         return story.item
+    # Practices ask for a review after a resolution the patient confirmed (the guardrails
+    # decide each one: some are sent, some withheld).
+    with time_machine.travel(story.clock.at, tick=False):
+        reviews.after_resolution(story.item, actor=owner)
     if rng.random() < 0.04:
         # The patient calls back about the same thing: the loop was not closed after all.
         if not story.step(120, 2400, lambda: lifecycle.item_reopen(
