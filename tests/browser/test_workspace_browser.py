@@ -70,7 +70,7 @@ def test_front_desk_logs_a_call_and_closes_the_loop(
     page.wait_for_url(re.compile(r"/items/\d+/$"))
     item_url = page.url
     scripts = page.locator("section.scripts")
-    assert "Thanks for calling Riverside Family Medicine, Ana." in scripts.inner_text()
+    assert "Thanks for calling, Ana. I know fitting an appointment" in scripts.inner_text()
 
     # A live call is acknowledged as it is logged, with the time the caller was told.
     page.locator(".facts").get_by_text("Acknowledged").wait_for()
@@ -100,7 +100,7 @@ def test_front_desk_logs_a_call_and_closes_the_loop(
     page.locator("#form-resolve").get_by_label("Outcome", exact=True).fill("Moved to next Tuesday")
     page.locator("#form-resolve").get_by_label("I am telling the patient the next step now").check()
     page.locator("#form-resolve").get_by_role("button", name="Resolve").click()
-    page.locator(".facts").get_by_text("Resolved").wait_for()
+    page.locator(".facts .status").get_by_text("Resolved").wait_for()
 
     item = SupportItem.objects.get(pk=int(item_url.rstrip("/").rsplit("/", 1)[1]))
     assert item.status == Status.RESOLVED
@@ -148,3 +148,70 @@ def test_a_refused_action_works_without_javascript(live_server, world, new_page)
         page.locator("#form-resolve").get_by_label("Outcome", exact=True).input_value()
         == "Explained the bill"
     )
+
+
+def test_the_keyboard_path_logs_a_call_and_moves_through_the_queue(
+    live_server, world, new_page, screenshot_dir
+) -> None:
+    base = live_server.url
+    page = new_page()
+    login(page, base, "maria")
+    page.goto(base + "/?tab=open")
+    # "?" lists the shortcuts; Escape closes the list.
+    page.keyboard.press("?")
+    dialog = page.locator("dialog#shortcuts")
+    dialog.wait_for(state="visible")
+    assert "Next / previous item in the queue" in dialog.inner_text()
+    page.screenshot(path=str(screenshot_dir / "shortcuts.png"))
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    # J and K move through the rows; Enter opens the selected one.
+    page.keyboard.press("j")
+    first = page.locator("table.queue tbody tr.selected")
+    first.wait_for()
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    selected = page.locator("table.queue tbody tr.selected a").first.get_attribute("href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + selected)
+    # G then Q goes back; L logs a call, from the lookup to the saved item, keys only.
+    page.keyboard.press("g")
+    page.keyboard.press("q")
+    page.wait_for_url(base + "/")
+    page.keyboard.press("l")
+    page.wait_for_url(re.compile(r"/log/"))
+    page.keyboard.type("312-555-0142")
+    page.locator("#lookup-results").get_by_text("Ana Lopez").wait_for()
+    page.keyboard.press("Enter")
+    # Ana is Riverside's patient: the form follows her practice, with her chosen.
+    page.wait_for_url(re.compile(r"practice=\d+.*patient=\d+"))
+    assert page.locator('input[name="patient"]:checked').count() == 1
+    page.get_by_label("What the patient needs").focus()
+    page.keyboard.type("Asking for the fax number")
+    page.get_by_label("Answered during the call").focus()
+    page.keyboard.type("Our fax number is (312) 555-0109.")
+    page.get_by_label("What the patient needs").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/items/\d+/$"))
+    page.locator(".facts .status").get_by_text("Resolved").wait_for()
+    assert "Our fax number is (312) 555-0109." in page.locator(".facts").inner_text()
+
+
+def test_times_are_labelled_in_each_practices_zone(
+    live_server, world, new_page, screenshot_dir
+) -> None:
+    from closeloop.queue.models import AlertKind, StaffAlert
+
+    maria = world["staff"]["maria"]
+    for item in world["items"].values():
+        StaffAlert.objects.create(user=maria, item=item, kind=AlertKind.HANDOFF)
+    base = live_server.url
+    page = new_page()
+    login(page, base, "maria")
+    page.goto(base + "/alerts/")
+    table = page.locator("table.queue").inner_text()
+    assert re.search(r"\d:\d\d [AP]M C[SD]T", table), table  # Riverside, Chicago
+    assert re.search(r"\d:\d\d [AP]M E[SD]T", table), table  # Lakeside, New York
+    page.screenshot(path=str(screenshot_dir / "alerts.png"))
+    page.goto(f"{base}/items/{world['items']['lakeside'].pk}/")
+    assert re.search(r"E[SD]T", page.locator(".facts").inner_text())

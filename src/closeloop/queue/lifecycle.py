@@ -641,7 +641,9 @@ def item_resolve(
 
 
 @transaction.atomic
-def item_answer(*, item: SupportItem, actor: Actor, answer: str) -> SupportItem:
+def item_answer(
+    *, item: SupportItem, actor: Actor, answer: str, channel: str | None = None
+) -> SupportItem:
     """A question answered there and then, on the call or at the desk ("what is your fax
     number?"): the answer is the next step the patient was given, the contact is logged, and
     the item is resolved, in one action. Only what staff may decide (not a clinical question
@@ -650,7 +652,8 @@ def item_answer(*, item: SupportItem, actor: Actor, answer: str) -> SupportItem:
     answer = require_text(answer, "the answer you gave")
     item = locked(item, actor)
     require_open(item)
-    if item.channel not in LIVE_CHANNELS:
+    channel = channel or item.channel  # the contact's channel (a repeat call on a text's item)
+    if channel not in LIVE_CHANNELS:
         raise LifecycleError(
             "not_live",
             "Only a question asked on a call or at the desk is answered on the spot; reply to "
@@ -667,7 +670,11 @@ def item_answer(*, item: SupportItem, actor: Actor, answer: str) -> SupportItem:
     change.set("next_step", answer)
     change.quiet("next_step_changed_at", now)
     item = change.save(code=EventCode.UPDATE_WINDOW, actor=actor, now=now)
-    return item_resolve(item=item, actor=actor, outcome=answer, told_patient=True)
+    item = item_log_contact(
+        item=item, actor=actor, direction=Direction.INBOUND, channel=channel,
+        outcome=ContactOutcome.REACHED, gave_next_step=True, resolving=True,
+    )  # fmt: skip
+    return item_resolve(item=item, actor=actor, outcome=answer)
 
 
 @transaction.atomic

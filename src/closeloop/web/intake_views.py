@@ -105,13 +105,16 @@ def _create_item(form: LogContactForm, user: Any) -> SupportItem:
             language=data["language"],
             take_ownership=True,
             join=join,
-            find_repeat=attach == ATTACH_AUTO,
+            # A question answered on the spot is its own (staff may still attach it).
+            find_repeat=attach == ATTACH_AUTO and not data["answer"],
             next_update_at=data["next_update_at"],
         )
         item = filed.item
         if data["answer"]:
             # Answered during the call: the answer is the next step given; resolved now.
-            item = lifecycle.item_answer(item=item, actor=user, answer=data["answer"])
+            item = lifecycle.item_answer(
+                item=item, actor=user, answer=data["answer"], channel=data["channel"]
+            )
     except LifecycleError as refused:
         form.add_error(None, refused.message)
         raise _Refused from None
