@@ -187,3 +187,20 @@ def test_demo_command_serves_login_and_each_user_sees_their_practices(tmp_path: 
     )  # noqa: S603
     assert again.returncode == 0, again.stderr
     assert "Reusing the demo data" in again.stderr
+    # Commands beside the demo's data directory use it, with no extra variables: from the
+    # folder that holds it (the default ./closeloop-data) and with --data-dir.
+    beside = tmp_path / "closeloop-data"
+    data_dir.rename(beside)
+    token = subprocess.run(
+        [sys.executable, "-m", "closeloop", "token", "create", "--user", "maria"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert token.returncode == 0, token.stderr
+    assert "using the demo in" in token.stderr and len(token.stdout.strip()) > 20
+    listed = subprocess.run(
+        [sys.executable, "-m", "closeloop", "token", "list", "--user", "maria",
+         "--data-dir", str(beside)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    assert "active until" in listed.stdout

@@ -135,3 +135,22 @@ def test_alerts_are_one_row_per_item_with_mark_all_read(
     client.post("/alerts/read/")
     assert client.get("/alerts/").context["unread_alerts"] == 0
     assert not StaffAlert.objects.filter(read_at__isnull=True).exists()
+
+
+def test_the_demo_outbox_shows_what_the_demo_sent(client, assistant, settings, tmp_path) -> None:
+    from django.core.mail import EmailMessage
+
+    from closeloop.core.sms import Account, send_sms
+
+    client.force_login(assistant)
+    assert client.get("/outbox/").status_code == 404  # only in the demo
+    settings.CLOSELOOP_ENV = "demo"
+    settings.SMS_BACKEND = "file"
+    settings.OUTBOX_DIR = tmp_path
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "email"
+    send_sms(Account("", "", "+13125550100"), to="+13125550142", body="Hi Ana", what="item 1")
+    EmailMessage("We received your message", "Hello", to=["ana@example.com"]).send()
+    page = client.get("/outbox/").content.decode()
+    assert "Hi Ana" in page and "+13125550142" in page
+    assert "We received your message" in page and "ana@example.com" in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 
 def _prepare_demo(argv: list[str]) -> None:
@@ -17,6 +18,37 @@ def _prepare_demo(argv: list[str]) -> None:
             os.environ["CLOSELOOP_DATA_DIR"] = arg.split("=", 1)[1]
 
 
+#: Written by ``closeloop demo`` in its data directory: commands run beside it use the demo.
+DEMO_MARKER = "closeloop-demo"
+DEFAULT_DATA_DIR = "closeloop-data"
+
+
+def _beside_a_demo(argv: list[str]) -> list[str]:
+    """Any command run where a demo keeps its data (``./closeloop-data``, or ``--data-dir``)
+    uses the demo's settings, with no variables to set; ``--data-dir`` is taken out of the
+    arguments (Django's commands do not know it). An explicit ``CLOSELOOP_ENV`` wins."""
+    rest, data_dir = [argv[0]], os.environ.get("CLOSELOOP_DATA_DIR", "")
+    skip = False
+    for index, arg in enumerate(argv[1:], start=1):
+        if skip:
+            skip = False
+            continue
+        if arg == "--data-dir" and index + 1 < len(argv):
+            data_dir, skip = argv[index + 1], True
+        elif arg.startswith("--data-dir="):
+            data_dir = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    if data_dir:
+        os.environ["CLOSELOOP_DATA_DIR"] = data_dir
+    directory = Path(data_dir or DEFAULT_DATA_DIR)
+    if "CLOSELOOP_ENV" not in os.environ and (directory / DEMO_MARKER).exists():
+        os.environ["CLOSELOOP_ENV"] = "demo"
+        os.environ.setdefault("CLOSELOOP_DATA_DIR", str(directory))
+        sys.stderr.write(f"closeloop: using the demo in {directory.resolve()}\n")
+    return rest
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "closeloop"
@@ -25,6 +57,8 @@ def main(argv: list[str] | None = None) -> None:
         argv[1] = argv[1].replace("-", "_")
     if len(argv) > 1 and argv[1] == "demo":
         _prepare_demo(argv)
+    else:
+        argv = _beside_a_demo(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "closeloop.settings")
 
     from closeloop.lib.envvars import EnvError

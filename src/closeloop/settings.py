@@ -224,8 +224,12 @@ CLOSELOOP_BASE_URL = env_str("CLOSELOOP_BASE_URL", "http://127.0.0.1:8000")
 # Texts to patients: "console" logs them (demo, development); "twilio" sends through the
 # practice's Twilio account. The API base URL is configurable so tests can use a local server.
 SMS_BACKEND = env_choice(
-    "SMS_BACKEND", "twilio" if PRODUCTION else "console", ("console", "twilio")
+    "SMS_BACKEND",
+    "twilio" if PRODUCTION else "file" if CLOSELOOP_ENV == "demo" else "console",
+    ("console", "file", "twilio"),
 )
+# The demo's outbox: texts and emails it "sends" are written here (and shown at /outbox/).
+OUTBOX_DIR = DATA_DIR / "outbox"
 TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL", "https://api.twilio.com")
 
 # Email: printed to the console outside production; SMTP in production.
@@ -233,8 +237,11 @@ EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
+    else "django.core.mail.backends.filebased.EmailBackend"
+    if CLOSELOOP_ENV == "demo"
     else "django.core.mail.backends.console.EmailBackend",
 )
+EMAIL_FILE_PATH = OUTBOX_DIR / "email"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 # Every SMTP conversation ends within this, well inside the outbound lease below.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
@@ -288,6 +295,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {
         "handlers": ["console"],
-        "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+        "level": env_choice(
+            "LOG_LEVEL",
+            # The demo's terminal shows its URL and logins, not a line per task.
+            "WARNING" if CLOSELOOP_ENV == "demo" else "INFO",
+            ("DEBUG", "INFO", "WARNING", "ERROR"),
+        ),
     },
 }

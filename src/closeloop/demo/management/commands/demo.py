@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from closeloop.cli import DEFAULT_DATA_DIR, DEMO_MARKER
 from closeloop.demo.seed import DEMO_PASSWORD, demo_exists, seed
 
 LOGINS = [
@@ -52,15 +54,23 @@ class Command(BaseCommand):
         console = Console(stderr=True)
         console.print(f"Data directory: {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
+        # Commands run beside this folder (or with --data-dir) use the demo's settings.
+        (settings.DATA_DIR / DEMO_MARKER).write_text(
+            "This folder holds a Closeloop demo (synthetic data). `closeloop` commands run "
+            "beside it use it.\n"
+        )
         if demo_exists():
             console.print("Reusing the demo data already in this data directory.")
         else:
             self._seed(console, options["patients"], options["items"])
         url = f"http://{options['host']}:{options['port']}/"
+        default_dir = (Path.cwd() / DEFAULT_DATA_DIR).resolve() == settings.DATA_DIR
+        beside = "" if default_dir else f" --data-dir {settings.DATA_DIR}"
         console.print(f"\n[bold]Closeloop demo[/bold] at {url}login/")
         for username, what in LOGINS:
             console.print(f"  {username:<11} {what}")
         console.print(f"  password for all: {DEMO_PASSWORD}\n")
+        console.print(f"API token for maria: uv run closeloop token create --user maria{beside}\n")
         if options["no_serve"]:
             return
         self._serve(console, options["host"], options["port"])
