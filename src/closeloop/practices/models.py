@@ -24,6 +24,7 @@ from closeloop.lib.phones import PhoneError, display_phone, normalize_phone
 from closeloop.practices.choices import (
     DEFAULT_WEEKLY_HOURS,
     Channel,
+    Language,
     Role,
     Skill,
     Team,
@@ -281,6 +282,15 @@ class StaffProfile(models.Model):
 
     def speaks(self, language: str) -> bool:
         return language in self.languages
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(Role(r).label) for r in self.roles if r in Role.values]
+
+    @property
+    def language_labels(self) -> list[str]:
+        names = dict(Language.choices)
+        return [str(names.get(code, code.upper())) for code in self.languages]
 
     def has_role(self, role: str) -> bool:
         return role in self.roles

@@ -179,6 +179,8 @@ AUDITED_APPS = frozenset(
 NOT_AUDITED = frozenset(
     {
         "security.auditevent",
+        "security.auditchainlink",
+        "support_queue.alertdelivery",
         "support_queue.timelineevent",
         "support_queue.staffalert",
         "webhooks.deliveryattempt",

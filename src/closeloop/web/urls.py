@@ -9,6 +9,7 @@ from closeloop.web import (
     outbox_views,
     patient_views,
     security_views,
+    settings_views,
     views,
 )
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("queue.csv", views.queue_csv, name="queue_csv"),
     path("alerts/", views.alerts, name="alerts"),
     path("outbox/", outbox_views.outbox, name="outbox"),
+    path("help/", views.help_page, name="help"),
     path("alerts/read/", views.alerts_read, name="alerts_read"),
     path("log/", intake_views.log_contact, name="log_contact"),
     path("log/suggest/", intake_views.suggest, name="log_suggest"),
@@ -64,5 +66,75 @@ urlpatterns = [
     path("patients/<int:pk>/access/", security_views.patient_audit, name="patient_audit"),
     path(
         "patients/<int:pk>/export.json", security_views.patient_data_export, name="patient_export"
+    ),
+    # Settings for practice and organization admins.
+    path("settings/", settings_views.index, name="settings"),
+    path("settings/staff/", settings_views.staff_list, name="settings_staff"),
+    path("settings/staff/new/", settings_views.staff_new, name="settings_staff_new"),
+    path("settings/staff/<int:pk>/", settings_views.staff_edit, name="settings_staff_edit"),
+    path(
+        "settings/staff/<int:pk>/password/",
+        settings_views.staff_password,
+        name="settings_staff_password",
+    ),
+    path(
+        "settings/staff/<int:pk>/reset-mfa/",
+        settings_views.staff_reset_mfa,
+        name="settings_staff_reset_mfa",
+    ),
+    path(
+        "settings/staff/<int:pk>/unlock/", settings_views.staff_unlock, name="settings_staff_unlock"
+    ),
+    path(
+        "settings/staff/<int:pk>/deactivate/",
+        settings_views.staff_deactivate,
+        name="settings_staff_deactivate",
+    ),
+    path("settings/<slug:slug>/", settings_views.practice_settings, name="settings_practice"),
+    path("settings/<slug:slug>/holidays/", settings_views.holiday_add, name="settings_holiday_add"),
+    path(
+        "settings/<slug:slug>/holidays/<int:pk>/delete/",
+        settings_views.holiday_delete,
+        name="settings_holiday_delete",
+    ),
+    path("settings/<slug:slug>/on-call/", settings_views.oncall_add, name="settings_oncall_add"),
+    path(
+        "settings/<slug:slug>/on-call/<int:pk>/delete/",
+        settings_views.oncall_delete,
+        name="settings_oncall_delete",
+    ),
+    path("settings/<slug:slug>/routes/", settings_views.route_add, name="settings_route_add"),
+    path(
+        "settings/<slug:slug>/routes/<int:pk>/delete/",
+        settings_views.route_delete,
+        name="settings_route_delete",
+    ),
+    path("settings/<slug:slug>/webhooks/", settings_views.webhook_add, name="settings_webhook_add"),
+    path(
+        "settings/<slug:slug>/webhooks/<int:pk>/delete/",
+        settings_views.webhook_delete,
+        name="settings_webhook_delete",
+    ),
+    path("settings/<slug:slug>/categories/", settings_views.categories, name="settings_categories"),
+    path(
+        "settings/<slug:slug>/categories/<int:pk>/",
+        settings_views.category_edit,
+        name="settings_category",
+    ),
+    path(
+        "settings/<slug:slug>/categories/<int:pk>/preview/<str:language>/",
+        settings_views.script_preview,
+        name="settings_script_preview",
+    ),
+    path("settings/<slug:slug>/templates/", settings_views.templates, name="settings_templates"),
+    path(
+        "settings/<slug:slug>/templates/edit/",
+        settings_views.template_edit,
+        name="settings_template",
+    ),
+    path(
+        "settings/<slug:slug>/templates/preview/",
+        settings_views.template_preview,
+        name="settings_template_preview",
     ),
 ]

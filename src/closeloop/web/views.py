@@ -319,3 +319,10 @@ def alerts_read(request: HtmxHttpRequest) -> HttpResponse:
     user: Any = request.user
     StaffAlert.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("alerts")
+
+
+@login_required
+@require_GET
+def help_page(request: HtmxHttpRequest) -> HttpResponse:
+    """Help for each role, linked from every screen's header (with the relevant anchor)."""
+    return render(request, "web/help.html")

@@ -74,6 +74,11 @@ def at(when: datetime | None, practice: Any) -> str:
 
 
 @register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key)
+
+
+@register.filter
 def phone(number: str) -> str:
     """A stored E.164 number as people write it: +13125550144 → (312) 555-0144."""
     return display_phone(number) or number if number else ""

@@ -1,0 +1,354 @@
+"""Forms of the settings pages: labelled choices, never codes; times on the practice's clock."""
+
+from __future__ import annotations
+
+import string
+from datetime import time
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from closeloop.core.outbound import validate_outbound_url
+from closeloop.lib.business_hours import CalendarError, parse_clock
+from closeloop.lib.phones import PhoneError, normalize_phone
+from closeloop.messaging.models import MessagePurpose, validate_template_fields
+from closeloop.practices.choices import Channel, Language, Role, Skill, Team, Urgency
+from closeloop.practices.models import Category, Practice, validate_weekly_hours
+
+DAYS = [
+    ("mon", "Monday"), ("tue", "Tuesday"), ("wed", "Wednesday"), ("thu", "Thursday"),
+    ("fri", "Friday"), ("sat", "Saturday"), ("sun", "Sunday"),
+]  # fmt: skip
+#: Roles only an organization admin grants.
+ADMIN_ROLES = frozenset({Role.PRACTICE_ADMIN, Role.ORG_ADMIN})
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+CHECKS = forms.CheckboxSelectMultiple
+
+
+def _time_field(label: str, required: bool = False) -> forms.TimeField:
+    return forms.TimeField(label=label, required=required, widget=TIME)
+
+
+class StaffForm(forms.Form):
+    """A person: who they are, what they do and for which practices."""
+
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    username = forms.SlugField(
+        max_length=150, help_text="What they type to sign in (letters, digits, - and _)."
+    )
+    email = forms.EmailField(help_text="Alerts and the end-of-day emails go here.")
+    roles = forms.MultipleChoiceField(widget=CHECKS, choices=Role.choices)
+    skills = forms.MultipleChoiceField(widget=CHECKS, choices=Skill.choices, required=False)
+    languages = forms.MultipleChoiceField(
+        widget=CHECKS, choices=Language.choices, initial=[Language.ENGLISH]
+    )
+    practices = forms.ModelMultipleChoiceField(
+        queryset=Practice.objects.none(), widget=CHECKS, label="Practices served"
+    )
+    max_open_items = forms.IntegerField(
+        min_value=1, max_value=500, initial=25, label="At most this many open items"
+    )
+    max_open_complaints = forms.IntegerField(
+        min_value=0, max_value=100, initial=5, label="At most this many open complaints"
+    )
+    available = forms.BooleanField(required=False, initial=True, label="On duty")
+    mobile = forms.CharField(
+        required=False,
+        max_length=20,
+        label="Mobile (for on-call pages)",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+
+    def __init__(
+        self, *args: Any, practices: Any, may_grant_admin: bool, editing: Any = None, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.editing = editing
+        field: Any = self.fields["practices"]
+        field.queryset = practices
+        if not may_grant_admin:
+            roles: Any = self.fields["roles"]
+            roles.choices = [(v, label) for v, label in Role.choices if v not in ADMIN_ROLES]
+        if editing is not None:
+            del self.fields["username"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise ValidationError("That sign-in name is taken; choose another.")
+        return str(username)
+
+    def clean_mobile(self) -> str:
+        raw = self.cleaned_data.get("mobile", "").strip()
+        if not raw:
+            return ""
+        try:
+            return normalize_phone(raw)
+        except PhoneError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class HoursForm(forms.Form):
+    """Business hours, per weekday: up to two intervals (a lunch break between them)."""
+
+    def __init__(self, *args: Any, hours: dict[str, list[list[str]]] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        hours = hours or {}
+        for day, label in DAYS:
+            intervals = hours.get(day, [])
+            for n in (0, 1):
+                opens, closes = intervals[n] if n < len(intervals) else ("", "")
+                again = " again" if n else ""
+                for name, what in ((f"{day}_open_{n}", "opens"), (f"{day}_close_{n}", "closes")):
+                    field = _time_field(f"{label} {what}{again}")
+                    # The table's cells carry no label of their own: the input says it.
+                    field.widget.attrs["aria-label"] = f"{label} {what}{again}"
+                    self.fields[name] = field
+                self.initial[f"{day}_open_{n}"] = opens
+                self.initial[f"{day}_close_{n}"] = closes
+
+    def days(self) -> list[tuple[str, list[tuple[Any, Any]]]]:
+        return [
+            (label, [(self[f"{day}_open_{n}"], self[f"{day}_close_{n}"]) for n in (0, 1)])
+            for day, label in DAYS
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        hours: dict[str, list[list[str]]] = {}
+        for day, label in DAYS:
+            for n in (0, 1):
+                opens, closes = data.get(f"{day}_open_{n}"), data.get(f"{day}_close_{n}")
+                if (opens is None) != (closes is None):
+                    raise ValidationError(f"{label}: give both the opening and the closing time.")
+                if opens is not None and closes is not None:
+                    hours.setdefault(day, []).append([f"{opens:%H:%M}", f"{closes:%H:%M}"])
+        try:
+            validate_weekly_hours(hours)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+        data["business_hours"] = hours
+        return data
+
+
+def _https_urls(field: Any, **kwargs: Any) -> Any:
+    from django.db import models
+
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+class PracticeForm(forms.ModelForm):
+    sms_quiet_start = _time_field("No texts from", required=True)
+    sms_quiet_end = _time_field("until", required=True)
+
+    class Meta:
+        model = Practice
+        formfield_callback = _https_urls
+        fields = (
+            "phone", "sms_from_number", "review_link", "auto_review_requests",
+            "sms_quiet_start", "sms_quiet_end", "promise_grace_minutes", "reopen_days",
+            "callback_attempts", "callback_interval_minutes", "red_flag_response_minutes",
+            "auto_acknowledge", "emergency_script", "emergency_script_es", "fhir_base_url",
+        )  # fmt: skip
+        labels = {  # noqa: RUF012
+            "phone": "Practice phone number (patients call back on it)",
+            "sms_from_number": "Texts come from",
+            "review_link": "Review link",
+            "auto_review_requests": "Ask for a review after a resolution the patient confirmed",
+            "promise_grace_minutes": "A broken promise goes to a supervisor after (minutes)",
+            "reopen_days": "A contact within this many days reopens a resolved item",
+            "callback_attempts": "Call attempts before a text or letter",
+            "callback_interval_minutes": "Between attempts (business minutes)",
+            "red_flag_response_minutes": "Urgent symptoms answered within (minutes, any hour)",
+            "auto_acknowledge": "Acknowledge after-hours messages automatically",
+            "emergency_script": "Emergency script (English)",
+            "emergency_script_es": "Emergency script (Spanish)",
+            "fhir_base_url": "EHR's FHIR base URL (https)",
+        }
+        widgets = {  # noqa: RUF012
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+            "sms_from_number": forms.TextInput(attrs={"type": "tel"}),
+            "emergency_script": forms.Textarea(attrs={"rows": 3}),
+            "emergency_script_es": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class HolidayForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(max_length=100)
+
+
+class OnCallForm(forms.Form):
+    clinician = forms.ModelChoiceField(queryset=get_user_model().objects.none())
+    starts_at = forms.DateTimeField(
+        label="From", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label="Until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    note = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args: Any, clinicians: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        field: Any = self.fields["clinician"]
+        field.queryset = clinicians
+        field.label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            raise ValidationError("The shift must end after it starts.")
+        return data
+
+
+class RouteForm(forms.Form):
+    channel = forms.ChoiceField(choices=Channel.choices)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(), required=False, empty_label="Every category"
+    )
+    team = forms.ChoiceField(choices=Team.choices)
+    skill = forms.ChoiceField(choices=[("", "Any skill"), *Skill.choices], required=False)
+
+    def __init__(self, *args: Any, practice: Practice, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        field: Any = self.fields["category"]
+        field.queryset = Category.objects.filter(practice=practice, active=True)
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        max_length=500, assume_scheme="https", validators=[validate_outbound_url], label="URL"
+    )
+    events = forms.MultipleChoiceField(widget=CHECKS, choices=())
+
+    def __init__(self, *args: Any, events: list[tuple[str, str]], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        field: Any = self.fields["events"]
+        field.choices = events
+
+
+UNITS = [("minutes", "minutes"), ("hours", "business hours")]
+
+
+class DurationWidget(forms.MultiWidget):
+    def __init__(self) -> None:
+        super().__init__(
+            [forms.NumberInput(attrs={"min": 1, "class": "short"}), forms.Select(choices=UNITS)]
+        )
+
+    def decompress(self, value: Any) -> list[Any]:
+        if not value:
+            return [None, "minutes"]
+        return [value // 60, "hours"] if value % 60 == 0 else [value, "minutes"]
+
+
+class DurationField(forms.MultiValueField):
+    """A target in business minutes, typed as a number and a unit."""
+
+    widget = DurationWidget
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(
+            fields=(forms.IntegerField(min_value=1), forms.ChoiceField(choices=UNITS)), **kw
+        )
+
+    def compress(self, values: list[Any]) -> int | None:
+        if not values or values[0] is None:
+            return None
+        amount, unit = values
+        return int(amount) * (60 if unit == "hours" else 1)
+
+
+class CategoryForm(forms.ModelForm):
+    first_response_minutes = DurationField(label="First response within")
+    update_interval_minutes = DurationField(label="Update the patient every")
+    resolution_minutes = DurationField(label="Resolve within")
+    handoff_accept_minutes = DurationField(label="A handoff is accepted within")
+    checklist_text = forms.CharField(
+        label="Checklist",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One step per line: add, reorder or remove lines.",
+    )
+
+    class Meta:
+        model = Category
+        fields = (
+            "name", "default_team", "default_skill", "default_urgency",
+            "first_response_minutes", "update_interval_minutes", "resolution_minutes",
+            "handoff_accept_minutes", "active",
+        )  # fmt: skip
+        labels = {  # noqa: RUF012
+            "default_team": "Team",
+            "default_skill": "Skill",
+            "default_urgency": "Urgency",
+            "active": "In use",
+        }
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["checklist_text"].initial = "\n".join(self.instance.checklist or [])
+        urgency: Any = self.fields["default_urgency"]
+        urgency.choices = Urgency.choices
+
+    def save(self, commit: bool = True) -> Category:
+        lines = self.cleaned_data.get("checklist_text", "").splitlines()
+        self.instance.checklist = [line.strip() for line in lines if line.strip()]
+        category: Category = super().save(commit)
+        return category
+
+
+SCRIPT_PARTS = ("acknowledge", "clarify", "own", "close")
+#: What a script may say (anything else stays visible as a placeholder and is refused here).
+SCRIPT_FIELDS = frozenset({"thanks", "first_name", "practice", "owner", "update_time", "next_step"})
+
+
+def validate_script(text: str) -> None:
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as exc:
+        raise ValidationError(f"malformed placeholder: {exc}") from None
+    unknown = sorted(names - SCRIPT_FIELDS)
+    if unknown:
+        raise ValidationError(
+            f"scripts may use {{{'}, {'.join(sorted(SCRIPT_FIELDS))}}}; not {', '.join(unknown)}"
+        )
+
+
+class ScriptsForm(forms.Form):
+    """The four scripts of one category in one language."""
+
+    def __init__(self, *args: Any, language: str, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.language = language
+        for part in SCRIPT_PARTS:
+            self.fields[f"{language}_{part}"] = forms.CharField(
+                label=part.capitalize(),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                validators=[validate_script],
+            )
+
+    def parts(self) -> dict[str, str]:
+        return {part: self.cleaned_data[f"{self.language}_{part}"] for part in SCRIPT_PARTS}
+
+
+class TemplateForm(forms.Form):
+    purpose = forms.ChoiceField(choices=MessagePurpose.choices)
+    language = forms.ChoiceField(choices=Language.choices)
+    subject = forms.CharField(max_length=200, validators=[validate_template_fields])
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), validators=[validate_template_fields]
+    )
+
+
+def hours_from(value: str) -> time | None:
+    try:
+        return parse_clock(value) if value else None
+    except CalendarError:
+        return None

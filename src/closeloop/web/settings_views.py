@@ -1,0 +1,672 @@
+"""Settings inside the workspace (``/settings/``): staff, practice, categories and scripts,
+message templates — for practice and organization admins, scoped to the practices they
+administer (another practice's settings are a 404). Every change is audited: the models' saves
+through the audit signals, the account actions (temporary password, two-factor reset, unlock)
+explicitly. The Django admin remains for installation administrators."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from axes.utils import reset as axes_reset
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from closeloop.messaging.models import MessagePurpose, MessageTemplate
+from closeloop.messaging.services import clinical_content, shipped_template
+from closeloop.practices.choices import Language, Role
+from closeloop.practices.local_time import for_patient, zone
+from closeloop.practices.models import (
+    Category,
+    CategoryScript,
+    ChannelRoute,
+    Holiday,
+    OnCallShift,
+    Practice,
+    StaffProfile,
+)
+from closeloop.practices.scripts import thanks, tidy, who
+from closeloop.practices.selectors import staff_profile
+from closeloop.queue import lifecycle
+from closeloop.queue.models import OPEN_STATUSES, SupportItem
+from closeloop.security import audit
+from closeloop.security.models import Action
+from closeloop.security.permissions import Perm, has_perm
+from closeloop.web.http import acting_user
+from closeloop.web.settings_forms import (
+    ADMIN_ROLES,
+    SCRIPT_PARTS,
+    CategoryForm,
+    HolidayForm,
+    HoursForm,
+    OnCallForm,
+    PracticeForm,
+    RouteForm,
+    ScriptsForm,
+    StaffForm,
+    TemplateForm,
+    WebhookForm,
+)
+from closeloop.webhooks.models import WebhookEndpoint, WebhookEvent
+
+SAMPLE_FIRST_NAME = "Ana"
+
+
+# --- who may configure what ------------------------------------------------------------------
+
+
+def _is_org_admin(user: Any) -> bool:
+    profile = staff_profile(user)
+    return bool(profile and profile.has_role(Role.ORG_ADMIN))
+
+
+def administered(user: Any) -> Any:
+    """The practices ``user`` configures: those they serve (not through an emergency grant)
+    when their role configures; an organization admin's are all of the organization's."""
+    profile = staff_profile(user)
+    if profile is None or not has_perm(user, Perm.CONFIGURE):
+        return Practice.objects.none()
+    if profile.has_role(Role.ORG_ADMIN):
+        return Practice.objects.filter(organization_id=profile.organization_id)
+    return profile.practices.filter(organization_id=profile.organization_id)
+
+
+def _practices_or_404(request: HttpRequest) -> Any:
+    practices = administered(request.user)
+    if not practices.exists():
+        raise Http404("Settings are for practice and organization admins")
+    return practices.order_by("name")
+
+
+def _practice(request: HttpRequest, slug: str) -> Practice:
+    practice = _practices_or_404(request).filter(slug=slug).first()
+    if practice is None:
+        raise Http404("No such practice among yours")
+    return practice
+
+
+def _people(request: HttpRequest) -> Any:
+    """The staff an admin manages: people serving one of their practices."""
+    practices = _practices_or_404(request)
+    return (
+        get_user_model()
+        .objects.filter(staff__practices__in=practices)
+        .select_related("staff")
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def _person(request: HttpRequest, pk: int) -> Any:
+    person = _people(request).filter(pk=pk).first()
+    if person is None:
+        raise Http404("No such person among your practices' staff")
+    return person
+
+
+def _common(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    return {"practices": _practices_or_404(request), **extra}
+
+
+# --- index and staff ---------------------------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "settings/index.html", _common(request))
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    people = _people(request)
+    return render(request, "settings/staff_list.html", _common(request, people=people))
+
+
+def _staff_form(request: HttpRequest, data: Any = None, editing: Any = None) -> StaffForm:
+    initial = {}
+    if editing is not None:
+        profile = editing.staff
+        initial = {
+            "first_name": editing.first_name, "last_name": editing.last_name,
+            "email": editing.email, "roles": profile.roles, "skills": profile.skills,
+            "languages": profile.languages,
+            "practices": list(profile.practices.values_list("pk", flat=True)),
+            "max_open_items": profile.max_open_items,
+            "max_open_complaints": profile.max_open_complaints,
+            "available": profile.available, "mobile": profile.mobile,
+        }  # fmt: skip
+    return StaffForm(
+        data,
+        practices=_practices_or_404(request),
+        may_grant_admin=_is_org_admin(request.user),
+        editing=editing,
+        initial=initial,
+    )
+
+
+def _temporary_password() -> str:
+    return "-".join(secrets.token_urlsafe(6) for _ in range(3))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_new(request: HttpRequest) -> HttpResponse:
+    form = _staff_form(request, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        admin_profile = staff_profile(request.user)
+        if admin_profile is None:  # _practices_or_404 already needs one
+            raise Http404("No staff profile")
+        password = _temporary_password()
+        with transaction.atomic():
+            user = get_user_model().objects.create_user(
+                username=data["username"], email=data["email"], password=password,
+                first_name=data["first_name"], last_name=data["last_name"],
+            )  # fmt: skip
+            profile = StaffProfile(user=user, organization_id=admin_profile.organization_id)
+            _apply(profile, data)
+        return render(
+            request,
+            "settings/staff_created.html",
+            _common(request, person=user, password=password),
+        )
+    return render(request, "settings/staff_form.html", _common(request, form=form))
+
+
+def _apply(profile: StaffProfile, data: dict[str, Any]) -> None:
+    profile.roles = list(data["roles"])
+    profile.skills = list(data["skills"])
+    profile.languages = list(data["languages"])
+    profile.max_open_items = data["max_open_items"]
+    profile.max_open_complaints = data["max_open_complaints"]
+    profile.available = data["available"]
+    profile.mobile = data["mobile"]
+    profile.full_clean(exclude=["user", "organization"])
+    profile.save()
+    profile.practices.set(data["practices"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    form = _staff_form(request, request.POST if request.method == "POST" else None, person)
+    if not _is_org_admin(request.user) and ADMIN_ROLES & set(person.staff.roles):
+        raise Http404("Only an organization admin changes another admin")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            person.first_name, person.last_name = data["first_name"], data["last_name"]
+            person.email = data["email"]
+            person.save(update_fields=["first_name", "last_name", "email"])
+            # Practices the admin does not administer stay as they were.
+            hidden = list(
+                person.staff.practices.exclude(pk__in=_practices_or_404(request).values("pk"))
+            )
+            _apply(person.staff, data)
+            person.staff.practices.add(*hidden)
+        return redirect("settings_staff")
+    open_items = SupportItem.objects.filter(owner=person, status__in=OPEN_STATUSES)
+    return render(
+        request,
+        "settings/staff_form.html",
+        _common(request, form=form, person=person, open_items=open_items.count()),
+    )
+
+
+@login_required
+@require_POST
+def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """A temporary password, shown once, for a first sign-in or a forgotten one."""
+    person = _person(request, pk)
+    password = _temporary_password()
+    person.set_password(password)
+    person.save(update_fields=["password"])
+    audit.record(Action.UPDATE, person, fields=["temporary_password"])
+    return render(
+        request, "settings/staff_created.html", _common(request, person=person, password=password)
+    )
+
+
+@login_required
+@require_POST
+def staff_reset_mfa(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove the person's authenticator and recovery codes: they enrol again at sign-in."""
+    person = _person(request, pk)
+    TOTPDevice.objects.filter(user=person).delete()
+    StaticDevice.objects.filter(user=person).delete()
+    audit.record(Action.MFA, person, detail={"event": "reset by admin"})
+    return redirect("settings_staff_edit", pk=person.pk)
+
+
+@login_required
+@require_POST
+def staff_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift a lockout after repeated failed sign-ins."""
+    person = _person(request, pk)
+    axes_reset(username=person.get_username())
+    audit.record(Action.UPDATE, person, fields=["lockout"], detail={"event": "unlocked"})
+    return redirect("settings_staff_edit", pk=person.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Their open items first: each goes back to its team's queue (routed again); then the
+    person can no longer sign in."""
+    person = _person(request, pk)
+    if person.pk == request.user.pk:
+        raise Http404("You cannot deactivate yourself")
+    items = SupportItem.objects.filter(owner=person, status__in=OPEN_STATUSES).select_related(
+        "category", "patient", "practice"
+    )
+    if request.method == "POST":
+        actor = acting_user(request)
+        with transaction.atomic():
+            for item in items:
+                lifecycle.item_assign(
+                    item=item, actor=actor, owner=None, team=item.team,
+                    reason=f"{person.get_full_name() or person.get_username()} left",
+                )  # fmt: skip
+            person.is_active = False
+            person.save(update_fields=["is_active"])
+        return redirect("settings_staff")
+    return render(
+        request, "settings/staff_deactivate.html", _common(request, person=person, items=items)
+    )
+
+
+# --- practice ----------------------------------------------------------------------------------
+
+
+def _local_naive(practice: Practice, moment: datetime | None) -> datetime | None:
+    return moment.astimezone(zone(practice.timezone)).replace(tzinfo=None) if moment else None
+
+
+def _clinicians(practice: Practice) -> Any:
+    ids = [
+        p.user_id
+        for p in StaffProfile.objects.filter(practices=practice, user__is_active=True)
+        if p.has_role(Role.CLINICAL)
+    ]
+    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "username")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = _practice(request, slug)
+    post = request.POST if request.method == "POST" else None
+    with timezone.override(zone(practice.timezone)):
+        form = PracticeForm(post, instance=practice, prefix="practice")
+        hours = HoursForm(post, hours=practice.business_hours, prefix="hours")
+        if post is not None and form.is_valid() and hours.is_valid():
+            form.instance.business_hours = hours.cleaned_data["business_hours"]
+            form.save()
+            return redirect("settings_practice", slug=practice.slug)
+        return _practice_page(request, practice, form=form, hours=hours)
+
+
+def _practice_page(request: HttpRequest, practice: Practice, **forms: Any) -> HttpResponse:
+    now = timezone.now()
+    context = _common(
+        request,
+        practice=practice,
+        form=forms.get("form") or PracticeForm(instance=practice, prefix="practice"),
+        hours=forms.get("hours") or HoursForm(hours=practice.business_hours, prefix="hours"),
+        holiday_form=forms.get("holiday_form") or HolidayForm(prefix="holiday"),
+        holidays=practice.holidays.filter(date__gte=now.date() - timedelta(days=1)),
+        oncall_form=forms.get("oncall_form")
+        or OnCallForm(clinicians=_clinicians(practice), prefix="oncall"),
+        shifts=OnCallShift.objects.filter(practice=practice, ends_at__gte=now)
+        .select_related("clinician")
+        .order_by("starts_at")[:60],
+        route_form=forms.get("route_form") or RouteForm(practice=practice, prefix="route"),
+        routes=ChannelRoute.objects.filter(practice=practice).select_related("category"),
+        webhook_form=forms.get("webhook_form")
+        or WebhookForm(events=WebhookEvent.choices, prefix="webhook"),
+        webhooks=WebhookEndpoint.objects.filter(practice=practice),
+        new_secret=forms.get("new_secret", ""),
+    )
+    refused = any(getattr(f, "errors", None) for f in forms.values())
+    status = 422 if refused else 200
+    with timezone.override(zone(practice.timezone)):
+        return render(request, "settings/practice.html", context, status=status)
+
+
+@login_required
+@require_POST
+def holiday_add(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = _practice(request, slug)
+    form = HolidayForm(request.POST, prefix="holiday")
+    if form.is_valid():
+        if practice.holidays.filter(date=form.cleaned_data["date"]).exists():
+            form.add_error("date", "That day is already a holiday of this practice.")
+        else:
+            Holiday.objects.create(practice=practice, **form.cleaned_data)
+            return redirect("settings_practice", slug=slug)
+    return _practice_page(request, practice, holiday_form=form)
+
+
+@login_required
+@require_POST
+def holiday_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    practice = _practice(request, slug)
+    for holiday in Holiday.objects.filter(practice=practice, pk=pk):
+        holiday.delete()
+    return redirect("settings_practice", slug=slug)
+
+
+@login_required
+@require_POST
+def oncall_add(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = _practice(request, slug)
+    with timezone.override(zone(practice.timezone)):
+        form = OnCallForm(request.POST, clinicians=_clinicians(practice), prefix="oncall")
+        if form.is_valid():
+            shift = OnCallShift(practice=practice, **form.cleaned_data)
+            shift.full_clean()
+            shift.save()
+            return redirect("settings_practice", slug=slug)
+    return _practice_page(request, practice, oncall_form=form)
+
+
+@login_required
+@require_POST
+def oncall_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    practice = _practice(request, slug)
+    for shift in OnCallShift.objects.filter(practice=practice, pk=pk):
+        shift.delete()
+    return redirect("settings_practice", slug=slug)
+
+
+@login_required
+@require_POST
+def route_add(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = _practice(request, slug)
+    form = RouteForm(request.POST, practice=practice, prefix="route")
+    if form.is_valid():
+        route = ChannelRoute(practice=practice, **form.cleaned_data)
+        route.full_clean()
+        route.save()
+        return redirect("settings_practice", slug=slug)
+    return _practice_page(request, practice, route_form=form)
+
+
+@login_required
+@require_POST
+def route_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    practice = _practice(request, slug)
+    for route in ChannelRoute.objects.filter(practice=practice, pk=pk):
+        route.delete()
+    return redirect("settings_practice", slug=slug)
+
+
+@login_required
+@require_POST
+def webhook_add(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = _practice(request, slug)
+    form = WebhookForm(request.POST, events=WebhookEvent.choices, prefix="webhook")
+    if form.is_valid():
+        endpoint = WebhookEndpoint(practice=practice, **form.cleaned_data)
+        endpoint.full_clean()
+        endpoint.save()
+        # The signing secret is shown once, here.
+        return _practice_page(request, practice, new_secret=endpoint.secret)
+    return _practice_page(request, practice, webhook_form=form)
+
+
+@login_required
+@require_POST
+def webhook_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    practice = _practice(request, slug)
+    WebhookEndpoint.objects.filter(practice=practice, pk=pk).update(active=False)
+    return redirect("settings_practice", slug=slug)
+
+
+# --- categories and scripts -----------------------------------------------------------------
+
+
+@login_required
+def categories(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = _practice(request, slug)
+    rows = Category.objects.filter(practice=practice).order_by("position", "name")
+    return render(
+        request, "settings/categories.html", _common(request, practice=practice, categories=rows)
+    )
+
+
+def _sample(practice: Practice, category: Category, language: str) -> dict[str, str]:
+    """The facts a preview fills scripts with: a sample patient, a real owner from the
+    category's team, the practice's next-morning time in the patient's language."""
+    owner = next(
+        (
+            u
+            for u in get_user_model()
+            .objects.filter(staff__practices=practice, is_active=True)
+            .select_related("staff")
+            .order_by("first_name")
+            if u.staff.on_team(category.default_team)
+        ),
+        None,
+    )
+    calendar = practice.calendar()
+    when = calendar.next_opening(timezone.now() + timedelta(days=1)) + timedelta(hours=2)
+    return {
+        "thanks": thanks("phone", language),
+        "first_name": SAMPLE_FIRST_NAME,
+        "practice": practice.name,
+        "owner": (owner.get_full_name() or owner.get_username())
+        if owner
+        else who(category.code, language),
+        "update_time": for_patient(practice, when, language),
+        "next_step": {
+            "en": "Dr. Kim calls you on Thursday at 9:30",
+            "es": "la doctora Kim le llama el jueves a las 9:30",
+        }.get(language, "Dr. Kim calls you on Thursday at 9:30"),
+    }
+
+
+def _preview(texts: dict[str, str], facts: dict[str, str]) -> list[tuple[str, str]]:
+    values = _Keep(facts)
+    return [
+        (part.capitalize(), tidy(texts.get(part, "").format_map(values))) for part in SCRIPT_PARTS
+    ]
+
+
+class _Keep(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    practice = _practice(request, slug)
+    category = Category.objects.filter(practice=practice, pk=pk).first()
+    if category is None:
+        raise Http404("No such category")
+    post = request.POST if request.method == "POST" else None
+    scripts = {s.language: s for s in CategoryScript.objects.filter(category=category)}
+    languages = [code for code, _ in Language.choices]
+    script_forms = {
+        language: ScriptsForm(
+            post,
+            language=language,
+            initial={
+                f"{language}_{part}": getattr(scripts[language], part)
+                for part in SCRIPT_PARTS
+                if language in scripts
+            },
+        )
+        for language in languages
+    }
+    form = CategoryForm(post, instance=category)
+    if post is not None and form.is_valid() and all(f.is_valid() for f in script_forms.values()):
+        with transaction.atomic():
+            form.save()
+            for language, script_form in script_forms.items():
+                CategoryScript.objects.update_or_create(
+                    category=category, language=language, defaults=script_form.parts()
+                )
+        return redirect("settings_categories", slug=slug)
+    previews = {
+        language: _preview(
+            {part: f[f"{language}_{part}"].value() or "" for part in SCRIPT_PARTS},
+            _sample(practice, category, language),
+        )
+        for language, f in script_forms.items()
+    }
+    return render(
+        request,
+        "settings/category.html",
+        _common(
+            request,
+            practice=practice,
+            category=category,
+            form=form,
+            script_forms=script_forms,
+            previews=previews,
+        ),  # fmt: skip
+        status=422 if post is not None else 200,
+    )
+
+
+@login_required
+@require_POST
+def script_preview(request: HttpRequest, slug: str, pk: int, language: str) -> HttpResponse:
+    """The live preview of one language's scripts as they are typed (htmx)."""
+    practice = _practice(request, slug)
+    category = Category.objects.filter(practice=practice, pk=pk).first()
+    if category is None or language not in Language.values:
+        raise Http404("No such category or language")
+    texts = {part: request.POST.get(f"{language}_{part}", "") for part in SCRIPT_PARTS}
+    return render(
+        request,
+        "settings/category.html#preview",
+        {"language": language, "preview": _preview(texts, _sample(practice, category, language))},
+    )
+
+
+# --- message templates ----------------------------------------------------------------------
+
+
+def _template_rows(practice: Practice) -> list[dict[str, Any]]:
+    own = {
+        (t.purpose, t.language): t
+        for t in MessageTemplate.objects.filter(practice=practice, category__isnull=True)
+    }
+    rows = []
+    for purpose, label in MessagePurpose.choices:
+        if purpose == MessagePurpose.FREE:
+            continue
+        for language, language_label in Language.choices:
+            template = own.get((purpose, language)) or shipped_template(
+                practice.pk, purpose, language
+            )
+            rows.append(
+                {"purpose": purpose, "label": label, "language": language,
+                 "language_label": language_label, "template": template,
+                 "own": (purpose, language) in own}
+            )  # fmt: skip
+    return rows
+
+
+@login_required
+def templates(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = _practice(request, slug)
+    return render(
+        request,
+        "settings/templates.html",
+        _common(request, practice=practice, rows=_template_rows(practice)),
+    )
+
+
+def _template_preview(practice: Practice, subject: str, body: str, language: str) -> dict[str, str]:
+    category = Category.objects.filter(practice=practice).order_by("position").first()
+    facts = _sample(practice, category, language) if category else {}
+    values = _Keep(
+        {
+            "first_name": SAMPLE_FIRST_NAME,
+            "practice": practice.name,
+            "update_time": facts.get("update_time", ""),
+            "next_step": facts.get("next_step", ""),
+            "callback_number": practice.phone,
+            "review_link": practice.review_link,
+        }
+    )
+    try:
+        rendered = body.format_map(values).replace(" ,", ",")
+    except (ValueError, IndexError) as exc:
+        rendered = f"(cannot fill in: {exc})"
+    checked = rendered.replace(practice.name, "")
+    return {
+        "subject": subject.format_map(values) if "{" in subject else subject,
+        "body": rendered,
+        "clinical": clinical_content(checked),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = _practice(request, slug)
+    purpose = request.GET.get("purpose") or request.POST.get("purpose", "")
+    language = request.GET.get("language") or request.POST.get("language", "")
+    if purpose not in MessagePurpose.values or language not in Language.values:
+        raise Http404("Choose a purpose and a language")
+    current = MessageTemplate.objects.filter(
+        practice=practice, purpose=purpose, language=language, category__isnull=True
+    ).first() or shipped_template(practice.pk, purpose, language)
+    initial = {
+        "purpose": purpose,
+        "language": language,
+        "subject": current.subject if current else "",
+        "body": current.body if current else "",
+    }
+    form = TemplateForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        template, _ = MessageTemplate.objects.get_or_create(
+            practice=practice, purpose=purpose, language=language, category=None,
+            defaults={"subject": data["subject"], "body": data["body"]},
+        )  # fmt: skip
+        template.subject, template.body = data["subject"], data["body"]
+        template.full_clean()
+        template.save()
+        return redirect("settings_templates", slug=slug)
+    subject = form["subject"].value() or ""
+    body = form["body"].value() or ""
+    return render(
+        request,
+        "settings/template.html",
+        _common(
+            request,
+            practice=practice,
+            form=form,
+            purpose_label=MessagePurpose(purpose).label,
+            language=language,
+            preview=_template_preview(practice, subject, body, language),
+        ),  # fmt: skip
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def template_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = _practice(request, slug)
+    language = request.POST.get("language", "en")
+    preview = _template_preview(
+        practice, request.POST.get("subject", ""), request.POST.get("body", ""), language
+    )
+    return render(request, "settings/template.html#preview", {"preview": preview})

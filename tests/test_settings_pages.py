@@ -1,0 +1,267 @@
+"""Settings inside the workspace (issue 20): staff, practice, categories and scripts, message
+templates — scoped to the practices an admin administers, audited."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from closeloop.practices.choices import Role
+from closeloop.practices.models import Category, CategoryScript, Practice
+from closeloop.practices.services import staff_create
+from closeloop.queue.models import SupportItem
+from closeloop.security.models import Action, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def practice_admin(org: Any, riverside: Any) -> Any:
+    return staff_create(
+        organization=org, username="padmin", password="pw", first_name="Pat", last_name="Admin",
+        roles=[Role.PRACTICE_ADMIN], practices=[riverside],
+    )  # fmt: skip
+
+
+@pytest.fixture
+def org_admin(org: Any, riverside: Any, lakeside: Any) -> Any:
+    return staff_create(
+        organization=org, username="oadmin", password="pw", roles=[Role.ORG_ADMIN],
+        practices=[riverside],
+    )  # fmt: skip
+
+
+def settings_urls(practice: Practice) -> list[str]:
+    category = Category.objects.filter(practice=practice).first()
+    assert category is not None
+    slug = practice.slug
+    return [
+        reverse("settings_practice", args=[slug]),
+        reverse("settings_categories", args=[slug]),
+        reverse("settings_category", args=[slug, category.pk]),
+        reverse("settings_templates", args=[slug]),
+        reverse("settings_template", args=[slug]) + "?purpose=received&language=es",
+    ]
+
+
+def post_urls(practice: Practice) -> list[str]:
+    category = Category.objects.filter(practice=practice).first()
+    assert category is not None
+    slug = practice.slug
+    return [
+        reverse("settings_practice", args=[slug]),
+        reverse("settings_holiday_add", args=[slug]),
+        reverse("settings_oncall_add", args=[slug]),
+        reverse("settings_route_add", args=[slug]),
+        reverse("settings_webhook_add", args=[slug]),
+        reverse("settings_category", args=[slug, category.pk]),
+        reverse("settings_script_preview", args=[slug, category.pk, "en"]),
+        reverse("settings_template_preview", args=[slug]),
+    ]
+
+
+def test_a_practice_admin_sees_their_practice_and_never_anothers(
+    client, practice_admin, riverside, lakeside
+) -> None:
+    client.force_login(practice_admin)
+    assert client.get(reverse("settings")).status_code == 200
+    for url in settings_urls(riverside):
+        assert client.get(url).status_code == 200, url
+    for url in settings_urls(lakeside):
+        assert client.get(url).status_code == 404, url
+    for url in post_urls(lakeside):
+        assert client.post(url, {}).status_code == 404, url
+    assert "Lakeside" not in client.get(reverse("settings")).content.decode()
+
+
+def test_staff_without_a_configuring_role_get_no_settings(client, assistant, riverside) -> None:
+    client.force_login(assistant)
+    assert client.get(reverse("settings")).status_code == 404
+    for url in settings_urls(riverside):
+        assert client.get(url).status_code == 404, url
+
+
+def staff_data(practice: Practice, **overrides: Any) -> dict[str, Any]:
+    return {
+        "first_name": "Dana", "last_name": "Desk", "username": "dana",
+        "email": "dana@example.com", "roles": [Role.FRONT_DESK], "skills": ["scheduling"],
+        "languages": ["en", "es"], "practices": [practice.pk], "max_open_items": "20",
+        "max_open_complaints": "3", "available": "on", "mobile": "",
+        **overrides,
+    }  # fmt: skip
+
+
+def test_an_organization_admin_adds_a_person_who_then_signs_in(
+    client, org_admin, riverside, lakeside
+) -> None:
+    client.force_login(org_admin)
+    form = client.get(reverse("settings_staff_new")).content.decode()
+    assert "Front desk" in form and 'value="front_desk"' in form  # labels, not codes to type
+    created = client.post(reverse("settings_staff_new"), staff_data(lakeside))
+    assert created.status_code == 200
+    password = re.search(r'class="secret">([^<]+)<', created.content.decode())[1]
+    dana = get_user_model().objects.get(username="dana")
+    assert dana.staff.roles == [Role.FRONT_DESK] and list(dana.staff.practices.all()) == [lakeside]
+    assert AuditEvent.objects.filter(object_type="practices.staffprofile").exists()
+    client.logout()
+    signed_in = client.post(reverse("login"), {"username": "dana", "password": password})
+    assert signed_in.status_code == 302
+
+
+def test_a_practice_admin_cannot_grant_admin_roles(client, practice_admin, riverside) -> None:
+    client.force_login(practice_admin)
+    refused = client.post(
+        reverse("settings_staff_new"), staff_data(riverside, roles=[Role.ORG_ADMIN])
+    )
+    assert refused.status_code == 200 and "is not one of the available choices" in (
+        refused.content.decode()
+    )
+    assert not get_user_model().objects.filter(username="dana").exists()
+
+
+def test_deactivating_hands_open_items_back_first(
+    client, clock, practice_admin, riverside, assistant, make_item
+) -> None:
+    from closeloop.queue import lifecycle
+
+    item = make_item()
+    lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=item.team)
+    client.force_login(practice_admin)
+    url = reverse("settings_staff_deactivate", args=[assistant.pk])
+    page = client.get(url).content.decode()
+    assert f"/items/{item.pk}/" in page and "open item" in page
+    assert client.post(url).status_code == 302
+    assistant.refresh_from_db()
+    item.refresh_from_db()
+    assert not assistant.is_active
+    assert item.owner != assistant  # routed again from the team queue
+
+
+def test_temporary_password_two_factor_reset_and_unlock_are_audited(
+    client, practice_admin, assistant
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=assistant, name="phone", confirmed=True)
+    client.force_login(practice_admin)
+    shown = client.post(reverse("settings_staff_password", args=[assistant.pk])).content.decode()
+    password = re.search(r'class="secret">([^<]+)<', shown)[1]
+    assistant.refresh_from_db()
+    assert assistant.check_password(password)
+    client.post(reverse("settings_staff_reset_mfa", args=[assistant.pk]))
+    assert not TOTPDevice.objects.filter(user=assistant).exists()
+    assert client.post(reverse("settings_staff_unlock", args=[assistant.pk])).status_code == 302
+    actions = set(
+        AuditEvent.objects.filter(object_id=str(assistant.pk)).values_list("action", flat=True)
+    )
+    assert {Action.UPDATE, Action.MFA} <= actions
+
+
+def hours_form(**days: tuple[str, str]) -> dict[str, str]:
+    data = {}
+    for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
+        opens, closes = days.get(day, ("", ""))
+        data |= {f"hours-{day}_open_0": opens, f"hours-{day}_close_0": closes,
+                 f"hours-{day}_open_1": "", f"hours-{day}_close_1": ""}  # fmt: skip
+    return data
+
+
+def practice_form(practice: Practice) -> dict[str, str]:
+    return {
+        "practice-phone": "+13125550100", "practice-sms_from_number": "",
+        "practice-review_link": "", "practice-sms_quiet_start": "20:00",
+        "practice-sms_quiet_end": "08:00", "practice-promise_grace_minutes": "60",
+        "practice-reopen_days": "14", "practice-callback_attempts": "3",
+        "practice-callback_interval_minutes": "360", "practice-red_flag_response_minutes": "15",
+        "practice-auto_acknowledge": "on", "practice-emergency_script": practice.emergency_script,
+        "practice-emergency_script_es": practice.emergency_script_es,
+        "practice-fhir_base_url": "",
+    }  # fmt: skip
+
+
+def test_a_practice_admin_edits_hours_with_time_pickers(client, practice_admin, riverside):
+    client.force_login(practice_admin)
+    url = reverse("settings_practice", args=["riverside"])
+    page = client.get(url).content.decode()
+    assert 'type="time"' in page and 'aria-label="Monday opens"' in page
+    backwards = {**practice_form(riverside), **hours_form(mon=("17:00", "09:00"))}
+    refused = client.post(url, backwards)
+    assert refused.status_code == 422 and "closes before it opens" in refused.content.decode()
+    week = dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), ("07:30", "16:00"))
+    saved = client.post(url, {**practice_form(riverside), **hours_form(**week)})
+    assert saved.status_code == 302
+    riverside.refresh_from_db()
+    assert riverside.business_hours["mon"] == [["07:30", "16:00"]]
+    assert "sat" not in riverside.business_hours
+
+
+def test_a_category_and_its_scripts_with_a_live_preview(client, practice_admin, riverside):
+    client.force_login(practice_admin)
+    category = Category.objects.get(practice=riverside, code="billing")
+    url = reverse("settings_category", args=["riverside", category.pk])
+    page = client.get(url).content.decode()
+    assert "Preview" in page and "Ana" in page  # the sample patient
+    preview = client.post(
+        reverse("settings_script_preview", args=["riverside", category.pk, "es"]),
+        {"es_own": "Le llamará {owner} a más tardar {update_time}."},
+    ).content.decode()
+    assert "Le llamará" in preview and "{update_time}" not in preview
+    data = {
+        "name": "Billing questions", "default_team": "support", "default_skill": "billing",
+        "default_urgency": "routine",
+        "first_response_minutes_0": "2", "first_response_minutes_1": "hours",
+        "update_interval_minutes_0": "240", "update_interval_minutes_1": "minutes",
+        "resolution_minutes_0": "16", "resolution_minutes_1": "hours",
+        "handoff_accept_minutes_0": "60", "handoff_accept_minutes_1": "minutes",
+        "active": "on", "checklist_text": "Find the statement\nCall the patient back",
+    }  # fmt: skip
+    for language in ("en", "es"):
+        script = CategoryScript.objects.get(category=category, language=language)
+        for part in ("acknowledge", "clarify", "own", "close"):
+            data[f"{language}_{part}"] = getattr(script, part)
+    data["en_close"] = "Here is what happens next: {next_step}. Thanks for your patience."
+    assert client.post(url, data).status_code == 302
+    category.refresh_from_db()
+    assert category.name == "Billing questions" and category.first_response_minutes == 120
+    assert category.checklist == ["Find the statement", "Call the patient back"]
+    assert (
+        "Thanks for your patience"
+        in CategoryScript.objects.get(category=category, language="en").close
+    )
+    data["en_close"] = "We will {guess} it"
+    refused = client.post(url, data)
+    assert refused.status_code == 422 and "not guess" in refused.content.decode()
+
+
+def test_a_template_preview_checks_for_clinical_details_as_you_type(
+    client, practice_admin, riverside
+) -> None:
+    client.force_login(practice_admin)
+    preview = client.post(
+        reverse("settings_template_preview", args=["riverside"]),
+        {"language": "en", "subject": "Update",
+         "body": "Hi {first_name}, about your chest pain: we call by {update_time}."},
+    ).content.decode()  # fmt: skip
+    assert "Texts must not carry clinical details" in preview and "Hi Ana" in preview
+    url = reverse("settings_template", args=["riverside"])
+    saved = client.post(
+        url + "?purpose=received&language=en",
+        {"purpose": "received", "language": "en", "subject": "Got it",
+         "body": "Hi {first_name}, {practice} has your message; update by {update_time}."},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    page = client.get(reverse("settings_templates", args=["riverside"])).content.decode()
+    assert "has your message" in page
+
+
+def test_help_is_written_for_each_role_and_linked_from_screens(client, supervisor) -> None:
+    client.force_login(supervisor)
+    page = client.get(reverse("help")).content.decode()
+    for anchor in ("front-desk", "clinical", "supervisor", "admin", "keyboard"):
+        assert f'id="{anchor}"' in page, anchor
+    assert f'href="{reverse("help")}#front-desk"' in client.get("/").content.decode()
+    assert SupportItem.objects.count() == 0
