@@ -265,3 +265,18 @@ def test_help_is_written_for_each_role_and_linked_from_screens(client, superviso
         assert f'id="{anchor}"' in page, anchor
     assert f'href="{reverse("help")}#front-desk"' in client.get("/").content.decode()
     assert SupportItem.objects.count() == 0
+
+
+def test_integration_secrets_are_kept_and_never_shown_back_in_settings(
+    client, practice_admin, riverside
+) -> None:
+    riverside.twilio_auth_token = "tw-secret-0123456789abcdef"
+    riverside.save()
+    client.force_login(practice_admin)
+    url = reverse("settings_practice", args=["riverside"])
+    page = client.get(url).content.decode()
+    assert "tw-secret-0123456789abcdef" not in page and "ending in …cdef" in page
+    week = {d: ("08:00", "17:00") for d in ("mon", "tue", "wed", "thu", "fri")}
+    assert client.post(url, {**practice_form(riverside), **hours_form(**week)}).status_code == 302
+    riverside.refresh_from_db()
+    assert riverside.twilio_auth_token == "tw-secret-0123456789abcdef"  # blank kept it

@@ -1,5 +1,6 @@
-"""Configuration in the admin site: superusers see everything; practice and organization admins
-see and change only the practices they serve (the same tenant filter as every other read)."""
+"""The Django admin: for installation administrators (superusers) only. Practice and
+organization admins configure their practices in the workspace's settings pages
+(``/settings/``); the scoping below stays as a second line of defence."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from closeloop.core.sealed import hint
-from closeloop.practices.choices import CONFIG_ADMIN_ROLES, Role
+from closeloop.practices.choices import Role
+from closeloop.practices.forms import SecretFieldsMixin, https_urls, secret_field
 from closeloop.practices.models import (
     Category,
     CategoryScript,
@@ -31,10 +32,8 @@ from closeloop.practices.selectors import staff_profile
 
 
 def is_config_admin(user: Any) -> bool:
-    if user.is_superuser:
-        return True
-    profile = staff_profile(user)
-    return bool(user.is_active and profile and CONFIG_ADMIN_ROLES & set(profile.roles))
+    """Installation administrators only (practice admins use /settings/)."""
+    return bool(user.is_active and user.is_superuser)
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -182,30 +181,10 @@ class OrganizationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-#: Integration secrets: never shown back (only "set, ending in …abcd"); blank keeps them.
-SECRET_FIELDS = {
-    "twilio_auth_token": "Twilio auth token",
-    "inbound_email_secret": "inbound email secret",
-    "fhir_token": "FHIR bearer token",
-}
-
-
-def _secret_field() -> forms.CharField:
-    return forms.CharField(
-        required=False, max_length=500, widget=forms.PasswordInput(render_value=False)
-    )
-
-
-def _https_urls(field: models.Field[Any, Any], **kwargs: Any) -> Any:
-    if isinstance(field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
-    return field.formfield(**kwargs)
-
-
-class PracticeForm(forms.ModelForm):
-    twilio_auth_token = _secret_field()
-    inbound_email_secret = _secret_field()
-    fhir_token = _secret_field()
+class PracticeForm(SecretFieldsMixin, forms.ModelForm):
+    twilio_auth_token = secret_field()
+    inbound_email_secret = secret_field()
+    fhir_token = secret_field()
     clear_twilio_auth_token = forms.BooleanField(required=False, label="Remove the Twilio token")
     clear_inbound_email_secret = forms.BooleanField(
         required=False, label="Remove the inbound email secret"
@@ -214,33 +193,13 @@ class PracticeForm(forms.ModelForm):
 
     class Meta:
         model = Practice
-        formfield_callback = _https_urls
+        formfield_callback = https_urls
         # Every editable field (the admin site lists them).
         fields = tuple(
             f.name
             for f in Practice._meta.get_fields()
             if f.concrete and not f.auto_created and getattr(f, "editable", False)
         )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, label in SECRET_FIELDS.items():
-            current = getattr(self.instance, name, "") if self.instance.pk else ""
-            self.fields[name].label = label[0].upper() + label[1:]
-            self.fields[name].help_text = (
-                f"Saved ({hint(current)}). Leave blank to keep it; type a new one to replace it."
-                if current
-                else "Not set."
-            )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for name in SECRET_FIELDS:
-            if data.get(f"clear_{name}"):
-                data[name] = ""
-            elif not data.get(name):
-                data[name] = getattr(self.instance, name, "") if self.instance.pk else ""
-        return data
 
 
 @admin.register(Practice)

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from closeloop.practices.choices import CONFIG_ADMIN_ROLES, DEFAULT_WEEKLY_HOURS
+from closeloop.practices.choices import DEFAULT_WEEKLY_HOURS
 from closeloop.practices.defaults import DEFAULT_CATEGORIES
 from closeloop.practices.models import (
     Category,
@@ -77,8 +77,8 @@ def staff_create(
         first_name=first_name,
         last_name=last_name,
         email=email,
-        # Admins configure their practices in the admin site, which requires is_staff.
-        is_staff=bool(CONFIG_ADMIN_ROLES & set(roles)),
+        # Practice and organization admins configure in /settings/; the Django admin (is_staff)
+        # is for installation administrators only.
     )
     if password is None:
         user.set_unusable_password()

@@ -15,6 +15,7 @@ from closeloop.lib.business_hours import CalendarError, parse_clock
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.messaging.models import MessagePurpose, validate_template_fields
 from closeloop.practices.choices import Channel, Language, Role, Skill, Team, Urgency
+from closeloop.practices.forms import SecretFieldsMixin, https_urls, secret_field
 from closeloop.practices.models import Category, Practice, validate_weekly_hours
 
 DAYS = [
@@ -134,26 +135,27 @@ class HoursForm(forms.Form):
         return data
 
 
-def _https_urls(field: Any, **kwargs: Any) -> Any:
-    from django.db import models
-
-    if isinstance(field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
-    return field.formfield(**kwargs)
-
-
-class PracticeForm(forms.ModelForm):
+class PracticeForm(SecretFieldsMixin, forms.ModelForm):
+    twilio_auth_token = secret_field()
+    inbound_email_secret = secret_field()
+    fhir_token = secret_field()
+    clear_twilio_auth_token = forms.BooleanField(required=False, label="Remove the Twilio token")
+    clear_inbound_email_secret = forms.BooleanField(
+        required=False, label="Remove the inbound email secret"
+    )
+    clear_fhir_token = forms.BooleanField(required=False, label="Remove the FHIR token")
     sms_quiet_start = _time_field("No texts from", required=True)
     sms_quiet_end = _time_field("until", required=True)
 
     class Meta:
         model = Practice
-        formfield_callback = _https_urls
+        formfield_callback = https_urls
         fields = (
             "phone", "sms_from_number", "review_link", "auto_review_requests",
             "sms_quiet_start", "sms_quiet_end", "promise_grace_minutes", "reopen_days",
             "callback_attempts", "callback_interval_minutes", "red_flag_response_minutes",
             "auto_acknowledge", "emergency_script", "emergency_script_es", "fhir_base_url",
+            "twilio_account_sid", "twilio_auth_token", "inbound_email_secret", "fhir_token",
         )  # fmt: skip
         labels = {  # noqa: RUF012
             "phone": "Practice phone number (patients call back on it)",
