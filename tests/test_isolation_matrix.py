@@ -28,7 +28,7 @@ from closeloop.api.models import ApiToken
 from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role
-from closeloop.practices.models import Practice
+from closeloop.practices.models import ChannelRoute, Holiday, OnCallShift, Practice
 from closeloop.practices.services import staff_create
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, SupportItem
@@ -72,7 +72,16 @@ def world_of(practice: Practice, marker: str, by: Any) -> dict[str, Any]:
         updated_at=timezone.now(),
     )  # fmt: skip
     webhook = WebhookEndpoint.objects.create(practice=practice, url="https://example.com/hook")
-    return {"patient": patient, "item": item, "appointment": appointment, "webhook": webhook}
+    start = timezone.now()
+    return {
+        "patient": patient, "item": item, "appointment": appointment, "webhook": webhook,
+        "holiday": Holiday.objects.create(practice=practice, date=start.date(), name=marker),
+        "route": ChannelRoute.objects.create(practice=practice, channel="sms", team="support"),
+        "shift": OnCallShift.objects.create(
+            practice=practice, clinician=by, starts_at=start, ends_at=start + timedelta(hours=8)
+        ),
+        "category": category(practice, "billing"),
+    }  # fmt: skip
 
 
 @pytest.fixture
@@ -147,6 +156,14 @@ def kwargs_for(
                 if obj is None:
                     return []  # nothing of that kind belongs to a practice
                 base[param] = obj.pk
+            elif name.startswith("settings_staff"):
+                base[param] = user.pk
+            elif name.startswith("settings_"):
+                kind = next(
+                    k for k in ("holiday", "route", "webhook", "category", "oncall")
+                    if k in name or (k == "category" and "script" in name)
+                )  # fmt: skip
+                base[param] = world["shift" if kind == "oncall" else kind].pk
             elif "patient" in name:
                 base[param] = world["patient"].pk
             elif "appointment" in name:
@@ -163,6 +180,8 @@ def kwargs_for(
             base[param] = "flow"
         elif param == "slug":
             base[param] = practice.slug
+        elif param == "language":
+            base[param] = "en"
         elif param == "token":
             base[param] = "t" * 24
         elif param == "app_label":

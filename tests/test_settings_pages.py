@@ -276,7 +276,7 @@ def test_integration_secrets_are_kept_and_never_shown_back_in_settings(
     url = reverse("settings_practice", args=["riverside"])
     page = client.get(url).content.decode()
     assert "tw-secret-0123456789abcdef" not in page and "ending in …cdef" in page
-    week = {d: ("08:00", "17:00") for d in ("mon", "tue", "wed", "thu", "fri")}
+    week = dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), ("08:00", "17:00"))
     assert client.post(url, {**practice_form(riverside), **hours_form(**week)}).status_code == 302
     riverside.refresh_from_db()
     assert riverside.twilio_auth_token == "tw-secret-0123456789abcdef"  # blank kept it
