@@ -1,0 +1,101 @@
+"""Settings in a real browser (issue 20): an organization admin adds a person who signs in,
+sets up two-factor sign-in and sees only their practice; a practice admin edits the hours and
+a category's script and sees the preview."""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+import pytest
+from django_otp.oath import totp
+
+from closeloop.demo.seed import DEMO_PASSWORD, create_world
+from closeloop.practices.models import Organization, Practice
+from closeloop.practices.services import staff_create
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page: Any, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(base + "/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def enrol(page: Any) -> None:
+    """Two-factor set-up, as a person does it with an authenticator app."""
+    page.wait_for_url(re.compile(r"/mfa/setup/"))
+    key = "".join(page.locator("code.secret").inner_text().split()).upper()
+    code = str(totp(base64.b32decode(key + "=" * (-len(key) % 8)))).zfill(6)
+    page.get_by_label("Code from the app").fill(code)
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    page.get_by_text("recovery codes", exact=False).first.wait_for()
+
+
+def test_an_admin_adds_a_person_who_signs_in_with_two_factor(
+    live_server, new_page, screenshot_dir
+) -> None:
+    world = create_world()
+    Organization.objects.filter(pk=world.organization.pk).update(require_mfa=True)
+    base = live_server.url
+    page = new_page()
+    # The demo's admin is an organization admin.
+    login(page, base, "admin")
+    enrol(page)
+    page.goto(base + "/settings/staff/new/")
+    page.get_by_label("First name").fill("Dana")
+    page.get_by_label("Last name").fill("Desk")
+    page.get_by_label("Username").fill("dana")
+    page.get_by_label("Email").fill("dana@example.com")
+    page.get_by_label("Front desk").check()
+    page.get_by_label("Scheduling", exact=True).check()
+    page.get_by_label("Spanish").check()
+    page.get_by_label("Lakeside Dental").check()
+    page.screenshot(path=str(screenshot_dir / "settings-staff.png"), full_page=True)
+    page.get_by_role("button", name="Add and show a temporary password").click()
+    password = page.locator("code.secret").inner_text().strip()
+    assert len(password) > 12
+
+    newcomer = new_page()
+    login(newcomer, base, "dana", password)
+    enrol(newcomer)
+    newcomer.goto(base + "/?tab=open")
+    body = newcomer.locator("main").inner_text()
+    assert "Lakeside Dental" in newcomer.content()
+    assert "Riverside Family Medicine" not in body
+
+
+def test_a_practice_admin_edits_hours_and_a_script_with_its_preview(
+    live_server, new_page, screenshot_dir
+) -> None:
+    world = create_world()
+    riverside = Practice.objects.get(slug="riverside")
+    staff_create(
+        organization=world.organization, username="padmin", password=DEMO_PASSWORD,
+        roles=["practice_admin"], practices=[riverside], first_name="Pat", last_name="Admin",
+    )  # fmt: skip
+    base = live_server.url
+    page = new_page()
+    login(page, base, "padmin")
+    page.goto(base + "/settings/riverside/")
+    page.get_by_label("Saturday opens", exact=True).fill("09:00")
+    page.get_by_label("Saturday closes", exact=True).fill("12:00")
+    page.get_by_role("button", name="Save hours and rules").click()
+    page.wait_for_url(base + "/settings/riverside/")
+    riverside.refresh_from_db()
+    assert riverside.business_hours["sat"] == [["09:00", "12:00"]]
+    page.screenshot(path=str(screenshot_dir / "settings-practice.png"), full_page=True)
+
+    page.goto(base + "/settings/riverside/categories/")
+    page.get_by_role("link", name="Billing").click()
+    own = page.locator('textarea[name="es_own"]')
+    own.fill("Le devolverá la llamada {owner} a más tardar {update_time}. ¡Gracias!")
+    preview = page.locator("#preview-es")
+    preview.get_by_text("¡Gracias!").wait_for()
+    assert "{update_time}" not in preview.inner_text() and "a más tardar" in preview.inner_text()
+    page.screenshot(path=str(screenshot_dir / "settings-category.png"), full_page=True)
+    # Another practice's settings are not there for them.
+    assert page.goto(base + "/settings/lakeside/").status == 404
