@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from django.utils import timezone
 
 from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.appointments.rules import at_risk_upcoming, risky_items
-from closeloop.demo.seed import DEMO_PASSWORD, seed
+from closeloop.demo.seed import DEMO_PASSWORD, seed, seed_older_history
 from closeloop.messaging.models import ReviewRequest
 from closeloop.practices.models import Category, OnCallShift, Practice
 from closeloop.queue.loops import loop_breaks
@@ -106,6 +107,32 @@ def test_demo_world_has_two_practices_seven_logins_and_real_timelines() -> None:
         code=EventCode.CONTACT, changes__has_key="promised_update_at"
     )
     assert renewals.count() > 10
+
+
+@pytest.mark.django_db
+def test_the_demo_serves_the_last_week_first_and_writes_the_older_weeks_after() -> None:
+    """The first page does not wait for eight weeks of history: the last week (the queue as it
+    stands) is written first, the older weeks after, through the same lifecycle rules, and a
+    stopped run goes on where it left off."""
+    _, plan = seed(patients=40, items=160, older_later=True)
+    assert plan is not None and plan.items == 140  # 160 over 8 weeks: 20 in the last week
+    week_ago = plan.now - timedelta(days=7)
+    assert SupportItem.objects.count() == 20
+    assert (
+        SupportItem.objects.filter(first_contact_at__gte=week_ago - timedelta(days=3)).count() == 20
+    )
+    progress: list[int] = []
+    half = replace(plan, items=70)
+    assert seed_older_history(half, progress=progress.append) == 70
+    assert sum(progress) == 70 and max(progress) <= 5  # small transactions beside the server
+    # Stopped there: the rest follows on the next start.
+    assert seed_older_history(replace(plan, written=70)) == 70
+    assert SupportItem.objects.count() == 160
+    older = SupportItem.objects.filter(first_contact_at__lt=week_ago)
+    assert older.count() >= 130
+    assert older.filter(status__in=[Status.RESOLVED, Status.CLOSED]).count() > 100
+    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 160
+    assert list(loop_breaks(SupportItem.objects.all())) == []
 
 
 def _free_port() -> int:

@@ -218,11 +218,11 @@ def seed_appointments(rng: random.Random) -> ImportSummary:
         batch.add(practice_bundle(practice, patients, rng, now), f"demo-{practice.slug}.json")
         import_batch(practice, batch, summary)
     _link_telehealth_items(now, rng)
-    _link_fixed_telehealth_items()
+    link_fixed_telehealth_items()
     return summary
 
 
-def _link_fixed_telehealth_items() -> None:
+def link_fixed_telehealth_items() -> None:
     """The history's resolved telehealth problems, each with the video visit that followed
     (a link the item had at the time; the metrics count it fixed before the visit)."""
     items = SupportItem.objects.filter(

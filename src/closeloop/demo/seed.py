@@ -8,7 +8,9 @@ synthetic (Faker) and phone numbers use the 555-01XX range reserved for fiction.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from closeloop.demo.appointments import seed_appointments
+from closeloop.demo.appointments import link_fixed_telehealth_items, seed_appointments
 from closeloop.demo.content import OUTCOMES, checking, kind_of, next_step, summaries
 from closeloop.lib.business_hours import BusinessCalendar
 from closeloop.messaging import reviews
@@ -35,6 +37,7 @@ from closeloop.practices.models import (
     StaffProfile,
 )
 from closeloop.practices.services import practice_create, staff_create
+from closeloop.practices.tenancy import request_scope
 from closeloop.queue import lifecycle
 from closeloop.queue.deadlines import item_claim_deadline
 from closeloop.queue.models import (
@@ -323,9 +326,12 @@ def _owner_for(
     return rng.choice(choices)
 
 
-def _contact_time(rng: random.Random, now: datetime, weeks: int, tz: Any) -> datetime:
-    """A plausible first-contact moment: mostly office hours, some evenings (voicemail)."""
-    day = (now - timedelta(days=rng.uniform(0, weeks * 7))).astimezone(tz)
+def _contact_time(
+    rng: random.Random, now: datetime, days: tuple[float, float], tz: Any
+) -> datetime:
+    """A plausible first-contact moment ``days`` (newest, oldest) ago: mostly office hours,
+    some evenings (voicemail)."""
+    day = (now - timedelta(days=rng.uniform(*days))).astimezone(tz)
     if day.weekday() >= 5 and rng.random() < 0.8:
         day -= timedelta(days=day.weekday() - 4)
     hour = rng.choice([7, 8, 9, 9, 10, 10, 11, 11, 12, 13, 14, 14, 15, 15, 16, 16, 17, 18, 19, 21])
@@ -383,7 +389,7 @@ def create_item_history(
     rng: random.Random,
     *,
     now: datetime,
-    weeks: int,
+    days: tuple[float, float],
 ) -> SupportItem:
     """One item: received, acknowledged (on the call, or later with a promise), owned (taken,
     or handed off and accepted), planned, worked with renewed promises, attempts that did not
@@ -399,7 +405,7 @@ def create_item_history(
     wording = summaries(kind_of(practice), code)
     summary = rng.choice(wording[language if language in wording else "en"])
     calendar = practice.calendar()
-    clock = _Timeline(_contact_time(rng, now, weeks, calendar.tz), now, calendar, rng)
+    clock = _Timeline(_contact_time(rng, now, days, calendar.tz), now, calendar, rng)
     live = channel in (Channel.PHONE, Channel.IN_PERSON)
     logger = (
         staff["frontdesk"]
@@ -561,6 +567,77 @@ def _close_loop(story: _History, owner: Any, code: str, patient: Patient | None)
     return story.item
 
 
+#: The part of the history written before the demo serves its first page: every contact of
+#: the last week, so the queue, the alerts and the promises falling due are complete at once.
+RECENT_DAYS = 7
+
+
+@dataclass
+class HistoryPlan:
+    """The older weeks of the history, written after the first page is served (they feed the
+    metrics and the weekly review; nearly all of their items are long closed)."""
+
+    items: int
+    weeks: int
+    now: datetime
+    seed_value: int
+    #: Older items already written (the demo records it after each committed batch, so a run
+    #: stopped half way goes on from there).
+    written: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "items": self.items,
+            "weeks": self.weeks,
+            "now": self.now.isoformat(),
+            "seed_value": self.seed_value,
+            "written": self.written,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> HistoryPlan:
+        return cls(
+            items=int(data["items"]),
+            weeks=int(data["weeks"]),
+            now=datetime.fromisoformat(data["now"]),
+            seed_value=int(data["seed_value"]),
+            written=int(data.get("written", 0)),
+        )
+
+
+def _timed(phase: Callable[[str, float], None] | None, name: str) -> Any:
+    @contextmanager
+    def timer() -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        if phase:
+            phase(name, time.perf_counter() - started)
+
+    return timer()
+
+
+def _write_history(
+    world: DemoWorld,
+    people: list[Patient],
+    rng: random.Random,
+    *,
+    count: int,
+    now: datetime,
+    days: tuple[float, float],
+    progress: Callable[[int], None] | None,
+    batch: int,
+) -> None:
+    # The staff's practices do not change while the history is written: each person's tenant
+    # filter is read once, as within one web request.
+    with request_scope():
+        for start in range(0, count, batch):
+            with transaction.atomic():
+                for _ in range(min(batch, count - start)):
+                    create_item_history(world, people, rng, now=now, days=days)
+            if progress:
+                progress(min(batch, count - start))
+
+
 def seed(
     *,
     patients: int = 300,
@@ -568,18 +645,56 @@ def seed(
     weeks: int = 8,
     seed_value: int = 20261127,
     progress: Callable[[int], None] | None = None,
-) -> DemoWorld:
+    phase: Callable[[str, float], None] | None = None,
+    older_later: bool = False,
+) -> tuple[DemoWorld, HistoryPlan | None]:
+    """The demo organization and its history, every step through the lifecycle rules;
+    ``phase(name, seconds)`` hears each phase end. With ``older_later`` only the last week is
+    written now and the plan for the older weeks is returned (``seed_older_history``)."""
     rng = random.Random(seed_value)
-    world = create_world()
-    people = create_patients(world, patients, rng)
-    now = timezone.now()
-    create_on_call_rota(world, now - timedelta(weeks=weeks + 1), now + timedelta(weeks=4))
-    batch = 50
-    for start in range(0, items, batch):
-        with transaction.atomic():
-            for _ in range(min(batch, items - start)):
-                create_item_history(world, people, rng, now=now, weeks=weeks)
-        if progress:
-            progress(min(batch, items - start))
-    seed_appointments(rng)
-    return world
+    with _timed(phase, "Practices, staff and patients"):
+        world = create_world()
+        people = create_patients(world, patients, rng)
+        now = timezone.now()
+        create_on_call_rota(world, now - timedelta(weeks=weeks + 1), now + timedelta(weeks=4))
+    days = weeks * 7
+    recent = round(items * min(1.0, RECENT_DAYS / days)) if older_later else items
+    span = (0.0, float(RECENT_DAYS)) if older_later else (0.0, float(days))
+    with _timed(phase, f"History of the last {span[1]:g} days: {recent} items"):
+        _write_history(
+            world, people, rng, count=recent, now=now, days=span, progress=progress, batch=50
+        )
+    with _timed(phase, "Appointments imported as FHIR bundles"), request_scope():
+        seed_appointments(rng)
+    if not older_later or recent == items:
+        return world, None
+    return world, HistoryPlan(items=items - recent, weeks=weeks, now=now, seed_value=seed_value)
+
+
+def seed_older_history(
+    plan: HistoryPlan,
+    *,
+    progress: Callable[[int], None] | None = None,
+    phase: Callable[[str, float], None] | None = None,
+) -> int:
+    """The older weeks of a plan, in small transactions so the running demo stays quick; goes
+    on from where a stopped run left off (``plan.written``); ``progress(n)`` hears each
+    committed batch. Returns how many items it wrote."""
+    organization = Organization.objects.get(slug=ORG_SLUG)
+    practices = list(organization.practices.order_by("pk"))
+    staff = {
+        profile.user.username: profile.user
+        for profile in StaffProfile.objects.filter(organization=organization).select_related("user")
+    }
+    world = DemoWorld(organization=organization, practices=practices, staff=staff)
+    people = list(Patient.objects.filter(practice__in=practices).order_by("pk"))
+    remaining = max(0, plan.items - plan.written)
+    rng = random.Random(plan.seed_value + plan.written)
+    span = (float(RECENT_DAYS), float(plan.weeks * 7))
+    with _timed(phase, f"History of the older weeks: {remaining} items"):
+        _write_history(
+            world, people, rng, count=remaining, now=plan.now, days=span, progress=progress,
+            batch=5,
+        )  # fmt: skip
+        link_fixed_telehealth_items()
+    return remaining
