@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "closeloop.messaging",
     "closeloop.intake",
     "closeloop.webhooks",
+    "closeloop.team",
     "closeloop.api",
     "closeloop.security",
     "closeloop.web",

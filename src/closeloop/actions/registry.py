@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -22,13 +23,16 @@ from closeloop.messaging.models import ConsentChannel, MessagePurpose, StaffPurp
 from closeloop.messaging.services import message_send
 from closeloop.practices.choices import Team, Urgency
 from closeloop.queue import lifecycle
+from closeloop.queue.changes import LifecycleError
 from closeloop.queue.models import (
     AttemptResult,
     Channel,
     ContactResult,
     Direction,
+    EventCode,
     ReceiptHow,
     SupportItem,
+    TimelineEvent,
     WaitingOn,
 )
 
@@ -66,10 +70,54 @@ class Action:
         return self.name.replace("_", "-")
 
 
-def run(action: Action, *, item: SupportItem, actor: User, data: dict[str, Any]) -> Outcome:
+class ItemChanged(LifecycleError):
+    """The item changed after the person loaded it (another person, or the worker): the action
+    is refused with what changed, so nobody overwrites what they did not see."""
+
+    def __init__(self, item: SupportItem, loaded: int) -> None:
+        since = list(
+            TimelineEvent.objects.filter(item_id=item.pk, version__gt=loaded)
+            .select_related("actor")
+            .order_by("at", "pk")
+        )
+        zone = ZoneInfo(item.practice.timezone)
+        what = "; ".join(
+            f"{_who(event.actor)} — {EventCode(event.code).label.lower()} at "
+            f"{event.at.astimezone(zone):%-I:%M %p %Z}"
+            for event in since[-5:]
+        )
+        super().__init__(
+            "changed_since_loaded",
+            "This item changed after you opened it"
+            + (f": {what}" if what else "")
+            + ". Check what changed, then save again (what you typed is kept).",
+        )
+        self.loaded = loaded
+        self.version = item.version
+        self.events = since
+
+
+def _who(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else "Closeloop"
+
+
+def run(
+    action: Action,
+    *,
+    item: SupportItem,
+    actor: User,
+    data: dict[str, Any],
+    loaded_version: int | None = None,
+) -> Outcome:
     """Take ``action`` in one transaction. The caller fetched ``item`` with
-    ``access.item_for_action``; the services still check every loop rule."""
+    ``access.item_for_action``; the services still check every loop rule. With
+    ``loaded_version`` (the version the person's page or API client last saw) an item that
+    changed since is refused (``ItemChanged``): optimistic concurrency for every door."""
     with transaction.atomic():
+        if loaded_version is not None:
+            current = SupportItem.objects.select_for_update().get(pk=item.pk)
+            if current.version != loaded_version:
+                raise ItemChanged(current, loaded_version)
         return action.perform(item, actor, data)
 
 

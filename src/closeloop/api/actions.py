@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from pydantic import create_model
 
@@ -19,7 +19,7 @@ from closeloop.actions import access
 from closeloop.actions.inputs import REFERENCES, Input, Kind, resolve
 from closeloop.actions.registry import ACTIONS, Action, run
 from closeloop.api import schemas as s
-from closeloop.api.serialize import api_user, item_out
+from closeloop.api.serialize import api_user, etag, if_match, item_out
 from closeloop.lib.ids import MAX_ID
 
 RESPONSES: dict[int, Any] = {
@@ -29,6 +29,7 @@ RESPONSES: dict[int, Any] = {
     403: s.ErrorOut,
     404: s.ErrorOut,
     409: s.ErrorOut,
+    412: s.ErrorOut,
     422: s.ErrorOut,
 }
 
@@ -81,15 +82,27 @@ def _data(action: Action, item: Any, body: dict[str, Any]) -> dict[str, Any]:
 def _endpoint(action: Action) -> Any:
     body = body_schema(action)
 
-    def endpoint(request: HttpRequest, item_id: int, payload: Any = None) -> Any:
+    def endpoint(
+        request: HttpRequest, response: HttpResponse, item_id: int, payload: Any = None
+    ) -> Any:
         item = access.item_for_action(request.user, item_id, action.name)
         values = payload.dict() if payload is not None else {}
-        outcome = run(action, item=item, actor=api_user(request), data=_data(action, item, values))
+        outcome = run(
+            action,
+            item=item,
+            actor=api_user(request),
+            data=_data(action, item, values),
+            loaded_version=if_match(request),
+        )
         shown = access.item_to_read(request.user, outcome.item.pk)
+        response["ETag"] = etag(shown)
         return {**item_out(shown, request.user), "result": outcome.detail}
 
     parameters = [
         inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter(
+            "response", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpResponse
+        ),
         inspect.Parameter("item_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=int),
     ]
     if body is not None:

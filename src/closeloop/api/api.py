@@ -17,11 +17,19 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from closeloop.actions import access
 from closeloop.actions.inputs import InputError
+from closeloop.actions.registry import ItemChanged
 from closeloop.api import schemas as s
 from closeloop.api.actions import build_router
 from closeloop.api.auth import TokenAuth
 from closeloop.api.models import IdempotencyRecord
-from closeloop.api.serialize import api_user, item_or_404, item_out, patient_out, practice_or_404
+from closeloop.api.serialize import (
+    api_user,
+    etag,
+    item_or_404,
+    item_out,
+    patient_out,
+    practice_or_404,
+)
 from closeloop.intake.services import Filed, file_item
 from closeloop.lib.ids import MAX_ID, parse_id
 from closeloop.metrics.definitions import report
@@ -88,6 +96,20 @@ def _lifecycle(request: HttpRequest, exc: LifecycleError) -> HttpResponse:
         return _error(request, 404, "not_found", "Not found.")
     status = 422 if exc.code in _INPUT_CODES else 409
     return _error(request, status, exc.code, exc.message, missing=exc.missing)
+
+
+@api.exception_handler(ItemChanged)
+def _changed(request: HttpRequest, exc: ItemChanged) -> HttpResponse:
+    response = _error(
+        request,
+        412,
+        exc.code,
+        exc.message,
+        version=exc.version,
+        changes=[f"{event.code} at {event.at.isoformat()}" for event in exc.events],
+    )
+    response["ETag"] = f'"{exc.version}"'
+    return response
 
 
 @api.exception_handler(access.ItemNotFound)
@@ -371,9 +393,10 @@ def create_item(request: HttpRequest, payload: s.ItemIn) -> Any:
 
 
 @api.get("/items/{item_id}", response={200: s.ItemOut, **ERRORS}, tags=["items"])
-def read_item(request: HttpRequest, item_id: int) -> Any:
+def read_item(request: HttpRequest, response: HttpResponse, item_id: int) -> Any:
     item = item_or_404(request, item_id)
     audit.record_view(item, fields=list(s.ItemOut.model_fields))
+    response["ETag"] = etag(item)
     return item_out(item, request.user)
 
 

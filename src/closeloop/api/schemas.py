@@ -67,6 +67,9 @@ class ErrorDetail(Schema):
     message: str
     fields: dict[str, list[str]] = {}
     missing: list[str] = []
+    #: 412: the item's current version and what changed since the one sent in If-Match.
+    version: int | None = None
+    changes: list[str] = []
 
 
 class ErrorOut(Schema):
@@ -188,6 +191,8 @@ class ItemOut(Schema):
     merged_into_id: int | None
     created_at: datetime
     updated_at: datetime
+    #: Sent back as the ETag; send it in If-Match with an action to refuse stale changes.
+    version: int
 
 
 class FiledOut(ItemOut):

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 
 from closeloop.actions import access
+from closeloop.actions.inputs import InputError
 from closeloop.api import schemas as s
 from closeloop.core.types import User
 from closeloop.patients.models import Patient
@@ -54,3 +55,20 @@ def item_or_404(request: HttpRequest, item_id: int) -> SupportItem:
         return access.item_to_read(request.user, item_id)
     except access.ItemNotFound:
         raise Http404 from None
+
+
+def etag(item: SupportItem) -> str:
+    """The item's version as a strong ETag."""
+    return f'"{item.version}"'
+
+
+def if_match(request: HttpRequest) -> int | None:
+    """The version an API client last saw (``If-Match: "12"``), or None when it sent none (or
+    ``*``): then the action applies to the item as it is now."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    text = header.removeprefix("W/").strip('"')
+    if not text.isdigit() or len(text) > 9:
+        raise InputError("If-Match", 'Send the item\'s ETag as it was given, e.g. "12".')
+    return int(text)

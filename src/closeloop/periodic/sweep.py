@@ -31,6 +31,7 @@ from closeloop.periodic.retention import purge_expired
 from closeloop.periodic.visit_checks import visit_checks_due
 from closeloop.practices.models import Category, Practice
 from closeloop.practices.selectors import staff_for_practice
+from closeloop.queue import presence
 from closeloop.queue.alerts import (
     deliver,
     lost_deliveries,
@@ -52,6 +53,7 @@ from closeloop.queue.deadlines import (
 from closeloop.queue.loops import NO_DEADLINE
 from closeloop.queue.models import OPEN_STATUSES, AlertKind, SupportItem
 from closeloop.security import chain
+from closeloop.team import absence
 from closeloop.webhooks.delivery import redrive_deliveries
 
 logger = logging.getLogger(__name__)
@@ -316,6 +318,8 @@ def sweep(now: datetime | None = None) -> SweepReport:
     report.handled["webhooks"] += redrive_deliveries(now)
     report.handled["messages"] += release_due(now)
     report.handled["purged"] += purge_expired(now)
+    report.handled["presence_forgotten"] += presence.forget_stale(now)
+    report.handled["absences"] += absence.start_and_end_due(now)
     report.handled["audit_sealed"] += chain.seal()
     report.handled["audit_checked"] += chain.daily_check(now) is not None
     report.handled["alert_deliveries"] += redrive_alerts(now)

@@ -276,12 +276,20 @@ class StaffProfile(models.Model):
     mobile = models.CharField(max_length=20, blank=True, validators=[validate_phone])
     #: Round robin among people with equal load: the one assigned longest ago goes first.
     last_assigned_at = models.DateTimeField(null=True, blank=True)
+    #: Away (``closeloop.team`` absences keep these): nobody hands them new items meanwhile.
+    away_since = models.DateTimeField(null=True, blank=True)
+    #: Empty while away "until I return".
+    away_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.user.get_username()
 
     def speaks(self, language: str) -> bool:
         return language in self.languages
+
+    @property
+    def is_away(self) -> bool:
+        return self.away_since is not None
 
     @property
     def role_labels(self) -> list[str]:

@@ -45,14 +45,42 @@ def supervisors_of(practice: Practice) -> list[Any]:
     return [u for u in staff_for_practice(practice) if u.staff.has_role(Role.SUPERVISOR)]
 
 
+def notify_group(user: Any, items: list[SupportItem], kind: str, *, sender: Any) -> int:
+    """One alert for several items (a shift handoff, an absence's cover): one row in the bell
+    listing them, one email; in this transaction. Returns how many items it names."""
+    if user is None or not items:
+        return 0
+    batch = secrets.token_hex(16)
+    alerts = StaffAlert.objects.bulk_create(
+        StaffAlert(user=user, item=item, kind=kind, batch=batch, sender=sender) for item in items
+    )
+    if user.email:
+        held = _wants_digest(user)
+        (delivery,) = AlertDelivery.objects.bulk_create(
+            [
+                AlertDelivery(
+                    alert=alerts[0], channel=DeliveryChannel.EMAIL, to=user.email, held=held
+                )
+            ]
+        )
+        if not held:
+            send_alert_deliveries.enqueue([delivery.pk])
+    return len(alerts)
+
+
 def notify(
-    users: Iterable[Any], item: SupportItem, kind: str, *, text: bool = False
+    users: Iterable[Any],
+    item: SupportItem,
+    kind: str,
+    *,
+    text: bool = False,
+    sender: Any = None,
 ) -> list[StaffAlert]:
     """Alert each person once (in the bell) and queue their email — and with ``text`` a text
     to their mobile — in this transaction."""
     unique = {user.pk: user for user in users if user is not None}
     alerts = StaffAlert.objects.bulk_create(
-        StaffAlert(user=user, item=item, kind=kind) for user in unique.values()
+        StaffAlert(user=user, item=item, kind=kind, sender=sender) for user in unique.values()
     )
     deliveries = []
     for alert in alerts:
@@ -145,6 +173,20 @@ def _send_one(delivery: AlertDelivery) -> None:
             f"{item_url(alert.item_id)}",
             what=f"alert {alert.pk}",
         )
+        return
+    if alert.batch:
+        ids = list(
+            StaffAlert.objects.filter(batch=alert.batch)
+            .order_by("pk")
+            .values_list("item_id", flat=True)
+        )
+        lines = "".join(f"  #{pk}: {item_url(pk)}\n" for pk in ids)
+        EmailMessage(
+            subject=f"[Closeloop] {_label(alert)}: {len(ids)} item(s)",
+            body=f"{_label(alert)}.\n\n{lines}",
+            to=[delivery.to],
+            headers={"X-Closeloop-Delivery": f"alert-{delivery.pk}"},
+        ).send()
         return
     EmailMessage(
         subject=f"[Closeloop] {_label(alert)}: item #{alert.item_id} at {practice.name}",

@@ -100,6 +100,8 @@ class Change:
 
     def save(self, *, code: str, actor: Actor, now: datetime, text: str = "") -> SupportItem:
         self.item.updated_at = now
+        # The row is locked (``locked``): the version goes up with this one event.
+        self.item.version += 1
         self.item.save()
         record_event(self.item, code=code, actor=actor, now=now, changes=self.values, text=text)
         return self.item
@@ -122,6 +124,7 @@ def record_event(
         actor=actor,
         changes=changes or {},
         text=text,
+        version=item.version,
     )
     # Outbound webhooks are queued in this same transaction: no event without its delivery.
     outbox.event_recorded(event)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from closeloop.queue.changes import Change, jsonable, locked, record_event, set_promise
 from closeloop.queue.loops import NO_DEADLINE
@@ -94,7 +95,7 @@ def item_claim_deadline(*, item_id: int, kind: str, now: datetime) -> SupportIte
     skip_locked = connection.features.has_select_for_update_skip_locked
     if skip_locked and not due.select_for_update(skip_locked=True).values_list("pk"):
         return None
-    won = due.update(**{claimed_field: now})
+    won = due.update(**{claimed_field: now, "version": F("version") + 1})
     if not won:
         return None
     # The owner and their profile come along: the sweep alerts them next.

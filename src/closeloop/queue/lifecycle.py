@@ -132,6 +132,13 @@ def _check_member(user: Any, item: SupportItem, team: str, *, skill: str = "") -
         )
     if skill and not profile.has_skill(skill):
         raise LifecycleError("owner_not_eligible", f"{name} does not have the {skill} skill.")
+    if profile.is_away:
+        until = (
+            f" until {profile.away_until.astimezone(item.practice.calendar().tz):%a %b %-d}"
+            if profile.away_until
+            else ""
+        )
+        raise LifecycleError("owner_away", f"{name} is away{until}: choose someone else.")
 
 
 def _require_ready_to_work(item: SupportItem, now: datetime) -> None:
@@ -485,7 +492,13 @@ def route_team(item: SupportItem) -> str:
 
 @transaction.atomic
 def item_assign(
-    *, item: SupportItem, actor: Actor, owner: User | None, team: str, reason: str = ""
+    *,
+    item: SupportItem,
+    actor: Actor,
+    owner: User | None,
+    team: str,
+    reason: str = "",
+    alert: bool = True,
 ) -> SupportItem:
     """Route to a team, and to a named person on it (``owner=None``: the team's queue).
 
@@ -493,7 +506,8 @@ def item_assign(
     acceptance target (else it escalates like a broken promise), and are alerted; the patient's
     promise carries over and the item stays open until its owner gives the patient the next
     step. Taking an item yourself, and the system's automatic assignment, are not handoffs.
-    ``reason`` explains an automatic decision (or the handoff) on the timeline.
+    ``reason`` explains an automatic decision (or the handoff) on the timeline. With
+    ``alert=False`` the caller alerts the new owner itself (one alert for a shift's items).
     """
     now = timezone.now()
     item = locked(item, actor)
@@ -527,8 +541,8 @@ def item_assign(
         now=now,
         text=reason.strip(),
     )
-    if handed_to is not None:
-        notify([handed_to], item, AlertKind.HANDOFF)
+    if handed_to is not None and alert:
+        notify([handed_to], item, AlertKind.HANDOFF, sender=actor)
     return item
 
 

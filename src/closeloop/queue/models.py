@@ -274,6 +274,9 @@ class SupportItem(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    #: Goes up with every timeline event: a form (or an API client's If-Match) that was
+    #: loaded at another version is refused with what changed since.
+    version = models.PositiveIntegerField(default=1)
 
     objects = SupportItemQuerySet.as_manager()
 
@@ -405,6 +408,8 @@ class TimelineEvent(models.Model):
     )
     changes = models.JSONField(default=dict, blank=True)
     text = models.TextField(blank=True)
+    #: The item's version this event made (what changed since version N: events above N).
+    version = models.PositiveIntegerField(default=0)
 
     objects = TimelineQuerySet.as_manager()
 
@@ -442,6 +447,14 @@ class AlertKind(models.TextChoices):
     ATTEMPTS_EXHAUSTED = "attempts_exhausted", "Call attempts used up"
     LOOP_OPEN = "loop_open", "An open item had no next deadline"
     ON_CALL = "on_call", "You are on call: urgent symptoms reported"
+    SHIFT_HANDOFF = "shift_handoff", "Handed to you at the end of a colleague's shift"
+    COVER = "cover", "Handed to you to cover a colleague's absence"
+    OWNER_AWAY = "owner_away", "Owner is away with no cover: reassign"
+    REQUEST = "request", "A colleague asked you something"
+    REQUEST_DUE = "request_due", "A request to you is due"
+    REQUEST_ESCALATED = "request_escalated", "A request was not answered in time"
+    REQUEST_ANSWERED = "request_answered", "Your request was answered"
+    MENTION = "mention", "You were mentioned in a note"
 
 
 #: Alerts that never wait for a daily digest.
@@ -458,6 +471,13 @@ class StaffAlert(models.Model):
     kind = models.CharField(max_length=30, choices=AlertKind.choices)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    #: Alerts raised together (a shift handoff of several items) share a batch: shown as one
+    #: row and sent as one email.
+    batch = models.CharField(max_length=32, blank=True)
+    #: Who caused it and what they wrote, when a person did (a handoff note, a request).
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         indexes: ClassVar = [
@@ -470,6 +490,68 @@ class StaffAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on #{self.item_id}"
+
+
+class RequestQuerySet(TenantQuerySet["ColleagueRequest"]):
+    pass
+
+
+class ColleagueRequest(models.Model):
+    """A question or task for a named colleague about an item ("can you confirm the refill was
+    sent?"), with its own deadline: reminded when due, escalated to supervisors when not
+    answered within the practice's grace, like a promise. Answering notifies the asker."""
+
+    item = models.ForeignKey(SupportItem, on_delete=models.CASCADE, related_name="requests")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requests_made"
+    )
+    asked_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requests_received"
+    )
+    text = models.TextField()
+    due_at = models.DateTimeField()
+    escalate_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(blank=True)
+
+    objects = RequestQuerySet.as_manager()
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(
+                fields=["asked_to", "due_at"],
+                condition=models.Q(answered_at__isnull=True),
+                name="request_open_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"request {self.pk} on #{self.item_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+
+class ItemPresence(models.Model):
+    """Who has an item's page open now: each open page says so every few seconds; a row not
+    refreshed for ``PRESENCE_SECONDS`` means the page was closed."""
+
+    item = models.ForeignKey(SupportItem, on_delete=models.CASCADE, related_name="presence")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["item", "user"], name="presence_item_user_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on #{self.item_id}"
 
 
 class DeliveryChannel(models.TextChoices):

@@ -172,6 +172,7 @@ AUDITED_APPS = frozenset(
         "auth",
         "otp_totp",
         "otp_static",
+        "team",
     }
 )
 #: Models whose rows are themselves records (the timeline, alerts, inbound copies, delivery
@@ -183,6 +184,8 @@ NOT_AUDITED = frozenset(
         "support_queue.alertdelivery",
         "support_queue.timelineevent",
         "support_queue.staffalert",
+        # Who has an item open: refreshed every few seconds, kept an hour, no patient data.
+        "support_queue.itempresence",
         "webhooks.deliveryattempt",
         "api.idempotencyrecord",
         "auth.permission",

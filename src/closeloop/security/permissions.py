@@ -23,6 +23,7 @@ class Perm(StrEnum):
     EXPORT_PATIENT = "export_patient"  # a patient's data as JSON (access requests)
     CONFIGURE = "configure"  # practice settings, categories, scripts, templates (admin site)
     MANAGE_STAFF = "manage_staff"  # staff accounts, roles, practice assignment
+    MANAGE_TEAM = "manage_team"  # who is on duty, shift handoffs and absences of others
 
 
 PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -31,14 +32,15 @@ PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.CLINICAL: frozenset({Perm.WORK_QUEUE, Perm.CLINICAL_DETAILS}),
     Role.SUPERVISOR: frozenset(
         {Perm.WORK_QUEUE, Perm.COMPLAINTS, Perm.REPORTS, Perm.AUDIT, Perm.BREAK_GLASS,
-         Perm.EXPORT_PATIENT}
+         Perm.EXPORT_PATIENT, Perm.MANAGE_TEAM}
     ),
     Role.PRACTICE_ADMIN: frozenset(
-        {Perm.WORK_QUEUE, Perm.REPORTS, Perm.AUDIT, Perm.EXPORT_PATIENT, Perm.CONFIGURE}
+        {Perm.WORK_QUEUE, Perm.REPORTS, Perm.AUDIT, Perm.EXPORT_PATIENT, Perm.CONFIGURE,
+         Perm.MANAGE_TEAM}
     ),
     Role.ORG_ADMIN: frozenset(
         {Perm.WORK_QUEUE, Perm.REPORTS, Perm.AUDIT, Perm.EXPORT_PATIENT, Perm.CONFIGURE,
-         Perm.MANAGE_STAFF}
+         Perm.MANAGE_STAFF, Perm.MANAGE_TEAM}
     ),
 }  # fmt: skip
 

@@ -78,7 +78,7 @@ def emergency_owner(item: SupportItem, profiles: list[StaffProfile]) -> tuple[An
     else the least loaded, and the item notes that an interpreter is needed."""
     found = responders(item.practice)
     ids = {u.pk for u in found.users}
-    candidates = [p for p in profiles if p.user_id in ids and p.user.is_active]
+    candidates = [p for p in profiles if p.user_id in ids and p.user.is_active and not p.is_away]
     if not candidates:
         return None, "nobody at this practice can answer urgent symptoms; left in the team queue"
     loads = _loads(candidates)
@@ -107,6 +107,7 @@ def choose_owner(item: SupportItem, route: Route, profiles: list[StaffProfile]) 
         for p in profiles
         if p.user.is_active
         and p.available
+        and not p.is_away
         and p.on_team(route.team)
         and (not route.skill or p.has_skill(route.skill))
         and p.speaks(item.language)

@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -17,6 +17,7 @@ from closeloop.actions.registry import ACTIONS, VIEW_DETAILS, run
 from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.messaging.services import render as render_template
 from closeloop.practices.selectors import staff_profile
+from closeloop.queue import presence
 from closeloop.queue.changes import receipt_how
 from closeloop.queue.lifecycle import LifecycleError, available_actions
 from closeloop.queue.models import Channel, StaffAlert, SupportItem
@@ -117,6 +118,7 @@ def _context(
         "error": error,
         "notice": notice,
         "now": now,
+        "presence_poll": presence.POLL_SECONDS,
         "appointments": appointments,
     }
 
@@ -172,7 +174,13 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     error = ""
     if valid:
         try:
-            outcome = run(spec, item=item, actor=acting_user(request), data=form.cleaned_data)
+            outcome = run(
+                spec,
+                item=item,
+                actor=acting_user(request),
+                data=form.cleaned_data,
+                loaded_version=_loaded_version(request),
+            )
         except LifecycleError as refused:
             error = refused.message
     else:
@@ -184,6 +192,29 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     if request.htmx:
         return _render(request, _context(request, outcome.item, notice=_notice(outcome.detail)))
     return redirect("item", pk=outcome.item.pk)
+
+
+def _loaded_version(request: HttpRequest) -> int | None:
+    """The item's version when the person's page was rendered (None from an older page)."""
+    text = request.POST.get("version", "")
+    return int(text) if text.isdigit() and len(text) <= 9 else None
+
+
+@login_required
+@require_GET
+def item_presence(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Who else has this item open now, and whether it changed since this page was loaded;
+    each open page asks every few seconds, which is also how it says it is still open."""
+    item = item_or_404(request, pk)
+    user: Any = request.user
+    others = presence.seen(item, user)
+    loaded = request.GET.get("v", "")
+    changed = loaded.isdigit() and int(loaded) != item.version
+    return render(
+        request,
+        "web/_presence.html",
+        {"others": others, "changed": changed, "item": item},
+    )
 
 
 def _local_input(item: SupportItem, text: str) -> Any:

@@ -10,6 +10,7 @@ from closeloop.web import (
     patient_views,
     security_views,
     settings_views,
+    team_views,
     views,
 )
 
@@ -41,8 +42,15 @@ urlpatterns = [
         appointment_views.confirm_patient,
         name="appointment_patient",
     ),
+    path("shift/", team_views.shift, name="shift"),
+    path("shift/handover/", team_views.shift_handover, name="shift_handover"),
+    path("shift/duty/", team_views.shift_duty, name="shift_duty"),
+    path("shift/away/", team_views.shift_away, name="shift_away"),
+    path("shift/back/", team_views.shift_back, name="shift_back"),
+    path("team/", team_views.team, name="team"),
     path("items/<int:pk>/", item_views.item_detail, name="item"),
     path("items/<int:pk>/message/preview/", item_views.message_preview, name="message_preview"),
+    path("items/<int:pk>/presence/", item_views.item_presence, name="item_presence"),
     path("items/<int:pk>/<slug:action>/", item_views.item_action, name="item_action"),
     path(
         "login/",

@@ -289,16 +289,19 @@ def alerts(request: HtmxHttpRequest) -> HttpResponse:
     user: Any = request.user
     rows = (
         StaffAlert.objects.filter(user=user, item__in=SupportItem.objects.for_user(user))
-        .select_related("item", "item__patient", "item__practice", "item__category")
+        .select_related("item", "item__patient", "item__practice", "item__category", "sender")
         .order_by("-created_at", "-pk")[:ALERTS_READ]
     )
-    groups: dict[int, dict[str, Any]] = {}
+    groups: dict[Any, dict[str, Any]] = {}
     for alert in rows:
+        # Alerts raised together (a shift handoff of several items) are one row.
         group = groups.setdefault(
-            alert.item_id,
+            alert.batch or alert.item_id,
             {"item": alert.item, "latest": alert.created_at, "kinds": [], "unread": False,
-             "urgent": False},
+             "urgent": False, "items": [], "sender": alert.sender},
         )  # fmt: skip
+        if alert.batch:
+            group["items"].append(alert.item)
         label = str(alert.get_kind_display())
         if label not in group["kinds"]:
             group["kinds"].append(label)

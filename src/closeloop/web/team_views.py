@@ -1,0 +1,190 @@
+"""One team across shifts: my shift (hand over, on duty, away, back) and the team now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from closeloop.lib.ids import parse_id
+from closeloop.practices.models import Practice, StaffProfile
+from closeloop.practices.selectors import staff_profile
+from closeloop.security.permissions import Perm, has_perm
+from closeloop.team import absence, shifts
+from closeloop.web.http import HtmxHttpRequest
+
+
+def _zone(user: Any) -> ZoneInfo:
+    """The clock a person's own pages use: their first practice's."""
+    practice = Practice.objects.for_user(user).order_by("pk").first()
+    return ZoneInfo(practice.timezone if practice else "UTC")
+
+
+def _colleagues(user: Any) -> list[Any]:
+    """Active staff who serve one of the practices ``user`` serves, ``user`` excluded."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, staff__practices__in=Practice.objects.for_user(user))
+        .exclude(pk=user.pk)
+        .select_related("staff")
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+@login_required
+@require_GET
+def shift(request: HtmxHttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not has_perm(user, Perm.WORK_QUEUE):
+        raise PermissionDenied("Your role does not work the queue.")
+    profile = staff_profile(user)
+    away = absence.current_absence(user)
+    back = absence.last_return(user)
+    zone = _zone(user)
+    with timezone.override(zone):
+        return render(
+            request,
+            "web/shift.html",
+            {
+                "rows": shifts.shift_items(user),
+                "colleagues": [c for c in _colleagues(user) if not c.staff.is_away],
+                "profile": profile,
+                "away": away,
+                "covered": absence.covered_items(back) if back else [],
+                "back": back,
+                "zone": zone,
+            },
+        )
+
+
+@login_required
+@require_POST
+def shift_handover(request: HtmxHttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not has_perm(user, Perm.WORK_QUEUE):
+        raise PermissionDenied("Your role does not work the queue.")
+    people = {str(c.pk): c for c in _colleagues(user)}
+    handovers = []
+    for raw in request.POST.getlist("item"):
+        pk = parse_id(raw)
+        if pk is None:
+            continue
+        to = request.POST.get(f"to-{pk}", "")
+        if to and to not in people:
+            messages.error(request, f"#{pk}: choose someone who serves the practice.")
+            return redirect("shift")
+        handovers.append(
+            shifts.Handover(pk, people.get(to), request.POST.get(f"note-{pk}", "")[:500])
+        )
+    if not handovers:
+        messages.error(request, "Tick the items to hand over.")
+        return redirect("shift")
+    result = shifts.hand_over(
+        actor=user,
+        handovers=handovers,
+        note_for_all=request.POST.get("note_all", "")[:500],
+        go_off_duty=bool(request.POST.get("off_duty")),
+    )
+    if result.moved:
+        messages.success(request, f"Handed over {len(result.moved)} item(s).")
+    for pk, why in result.refused:
+        messages.error(request, f"#{pk} not handed over: {why}")
+    return redirect("shift")
+
+
+@login_required
+@require_POST
+def shift_duty(request: HtmxHttpRequest) -> HttpResponse:
+    user: Any = request.user
+    on = request.POST.get("on_duty") == "1"
+    if on and staff_profile(user) and staff_profile(user).is_away:  # type: ignore[union-attr]
+        messages.error(request, "You are marked away: say you are back first.")
+        return redirect("shift")
+    shifts.set_on_duty(user, on)
+    messages.success(request, "You are on duty." if on else "You are off duty: no new items.")
+    return redirect("shift")
+
+
+def _local(text: str, zone: ZoneInfo) -> datetime | None:
+    try:
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M").replace(tzinfo=zone)
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def shift_away(request: HtmxHttpRequest) -> HttpResponse:
+    """Mark oneself away (or, for supervisors, a colleague: ``user``)."""
+    actor: Any = request.user
+    zone = _zone(actor)
+    target_id = parse_id(request.POST.get("user", "")) or actor.pk
+    people = {c.pk: c for c in _colleagues(actor)}
+    target = actor if target_id == actor.pk else people.get(target_id)
+    if target is None:
+        messages.error(request, "Choose someone who serves your practices.")
+        return redirect("shift")
+    starts = _local(request.POST.get("starts_at", ""), zone) or timezone.now()
+    ends_text = request.POST.get("ends_at", "")
+    ends = _local(ends_text, zone)
+    if ends_text and ends is None:
+        messages.error(request, "Until: give a date and time, or leave it empty.")
+        return redirect("shift" if target == actor else "team")
+    cover = people.get(parse_id(request.POST.get("cover", "")) or -1)
+    try:
+        absence.absence_create(
+            actor=actor,
+            user=target,
+            starts_at=starts,
+            ends_at=ends,
+            cover=cover,
+            note=request.POST.get("note", "")[:300],
+        )
+    except absence.AbsenceError as refused:
+        messages.error(request, refused.message)
+    else:
+        who = "You are" if target == actor else f"{target.get_full_name() or target.username} is"
+        messages.success(request, f"{who} marked away.")
+    return redirect("shift" if target == actor else "team")
+
+
+@login_required
+@require_POST
+def shift_back(request: HtmxHttpRequest) -> HttpResponse:
+    user: Any = request.user
+    away = absence.current_absence(user)
+    if away is not None:
+        covered = absence.absence_return(away)
+        messages.success(
+            request, f"Welcome back. {len(covered)} item(s) were covered while you were away."
+        )
+    return redirect("shift")
+
+
+@login_required
+@require_GET
+def team(request: HtmxHttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not has_perm(user, Perm.MANAGE_TEAM):
+        raise PermissionDenied("The team page is for supervisors and admins.")
+    zone = _zone(user)
+    with timezone.override(zone):
+        return render(
+            request,
+            "web/team.html",
+            {
+                "people": shifts.team_now(user),
+                "colleagues": _colleagues(user),
+                "profiles": StaffProfile.objects.none(),
+            },
+        )
