@@ -129,6 +129,8 @@ def api_body(action: str, item: SupportItem) -> dict[str, Any] | None:
         "merge": {"into_id": 999_999},
         "reopen": {"reason": "r"},
         "answer": {"answer": "Our fax number is 312-555-0100"},
+        "ask": {"colleague_id": 999_999, "text": "Can you check?", "due_at": later},
+        "answer_request": {"answer": "Done"},
     }
     if not ACTIONS[action].inputs:
         return None

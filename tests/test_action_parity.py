@@ -16,6 +16,7 @@ from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role, Skill
 from closeloop.practices.services import staff_create
 from closeloop.queue import lifecycle
+from closeloop.queue import requests as colleague_requests
 from tests.conftest import planned, resolved
 
 pytestmark = pytest.mark.django_db
@@ -60,8 +61,13 @@ def test_the_item_page_offers_exactly_the_registrys_actions(
     handed = lifecycle.item_assign(
         item=make_item(actor=assistant), actor=assistant, owner=supervisor, team="support"
     )
+    asked = colleague_requests.request_ask(
+        item=make_item(actor=assistant, summary="Asked"), actor=assistant, colleague=supervisor,
+        text="Can you check?", due_at=timezone.now() + timedelta(hours=2),
+    )  # fmt: skip
     items = [
         fresh,
+        asked,
         make_item(actor=supervisor, channel="phone", summary="What is your fax number?"),
         handed,
         planned(make_item(actor=supervisor), supervisor, acknowledge=True),

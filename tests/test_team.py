@@ -327,3 +327,84 @@ def test_only_the_person_or_their_supervisor_marks_them_away(
         absence.absence_create(
             actor=billing, user=assistant, starts_at=timezone.now(), ends_at=None, cover=None
         )
+
+
+# --- requests to a named colleague -------------------------------------------------------------
+
+
+def test_a_request_to_the_nurse_comes_due_escalates_and_its_answer_reaches_the_asker(
+    clock, make_item, assistant, nurse, supervisor
+) -> None:
+    from closeloop.periodic.sweep import sweep
+    from closeloop.queue import requests
+    from closeloop.queue.models import AlertKind, ColleagueRequest, StaffAlert
+
+    item = planned(make_item(), assistant)
+    item = requests.request_ask(
+        item=item, actor=assistant, colleague=nurse,
+        text="Can you confirm the refill was sent?", due_at=timezone.now() + timedelta(hours=1),
+    )  # fmt: skip
+    assert StaffAlert.objects.filter(user=nurse, kind=AlertKind.REQUEST).count() == 1
+    # It is in the nurse's queue, under "Asked of me".
+    page = _as(nurse).get("/?tab=requests").content.decode()
+    assert f"#{item.pk}" in page or f"/items/{item.pk}/" in page
+    clock.shift(timedelta(hours=1, minutes=1))
+    sweep()
+    assert StaffAlert.objects.filter(user=nurse, kind=AlertKind.REQUEST_DUE).count() == 1
+    clock.shift(timedelta(hours=2))
+    sweep()
+    sweep()
+    assert StaffAlert.objects.filter(user=supervisor, kind=AlertKind.REQUEST_ESCALATED).count() == 1
+    assert TimelineEvent.objects.filter(item=item, code=EventCode.REQUEST_ESCALATED).count() == 1
+    requests.request_answer(item=item, actor=nurse, answer="Sent to the pharmacy at 9:12")
+    request = ColleagueRequest.objects.get()
+    assert request.answered_at is not None
+    assert StaffAlert.objects.filter(user=assistant, kind=AlertKind.REQUEST_ANSWERED).exists()
+    assert "Asked of me" in _as(nurse).get("/").content.decode()
+
+
+def test_clinical_requests_go_only_to_clinical_staff(
+    clock, make_item, assistant, nurse, billing
+) -> None:
+    from closeloop.queue import requests
+
+    clinical = make_item(code="clinical_message")
+    with pytest.raises(lifecycle.LifecycleError, match="clinical staff only"):
+        requests.request_ask(
+            item=clinical, actor=nurse, colleague=billing, text="Check this",
+            due_at=timezone.now() + timedelta(hours=1),
+        )  # fmt: skip
+    with pytest.raises(lifecycle.LifecycleError, match="Nobody is waiting"):
+        requests.request_answer(item=clinical, actor=nurse, answer="?")
+
+
+def test_the_api_asks_and_answers_like_the_page(client, clock, make_item, assistant, nurse) -> None:
+    item = planned(make_item(), assistant)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=assistant)[1]}"}
+    asked = client.post(
+        f"/api/v1/items/{item.pk}/ask",
+        {"colleague_id": nurse.pk, "text": "Refill sent?", "due_at": "2026-11-17T18:00:00Z"},
+        content_type="application/json",
+        **auth,
+    )
+    assert asked.status_code == 200, asked.content
+    nurse_auth = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=nurse)[1]}"}
+    answered = client.post(
+        f"/api/v1/items/{item.pk}/answer-request",
+        {"answer": "Yes, at 9:12"},
+        content_type="application/json",
+        **nurse_auth,
+    )
+    assert answered.status_code == 200, answered.content
+
+
+def test_a_mention_in_a_note_alerts_the_colleague_who_may_read_it(
+    clock, make_item, assistant, nurse, outsider
+) -> None:
+    from closeloop.queue.models import AlertKind, StaffAlert
+
+    item = make_item()
+    lifecycle.item_add_note(item=item, actor=assistant, text="@nurse and @outsider please look")
+    assert StaffAlert.objects.filter(user=nurse, kind=AlertKind.MENTION).count() == 1
+    # Lakeside's outsider does not serve this practice: not alerted.
+    assert not StaffAlert.objects.filter(user=outsider).exists()

@@ -23,6 +23,7 @@ from closeloop.messaging.models import ConsentChannel, MessagePurpose, StaffPurp
 from closeloop.messaging.services import message_send
 from closeloop.practices.choices import Team, Urgency
 from closeloop.queue import lifecycle
+from closeloop.queue import requests as colleague_requests
 from closeloop.queue.changes import LifecycleError
 from closeloop.queue.models import (
     AttemptResult,
@@ -185,6 +186,24 @@ ACTIONS: dict[str, Action] = {
                 _choice("how", "How the patient was told", ReceiptHow, ReceiptHow.CALL),
                 Input("next_update_at", Kind.INSTANT, "Patient hears from us next by"),
             ),
+        ),
+        Action(
+            "ask",
+            "Ask a colleague",
+            _plain(colleague_requests.request_ask),
+            inputs=(
+                Input("colleague", Kind.STAFF, "Ask"),
+                Input("text", TEXT, "What do you need from them"),
+                Input("due_at", Kind.INSTANT, "Answer needed by"),
+            ),
+            help="It appears in their queue with its deadline; you are told when they answer.",
+        ),
+        Action(
+            "answer_request",
+            "Answer a request",
+            _plain(colleague_requests.request_answer),
+            inputs=(Input("answer", TEXT, "Your answer"),),
+            help="Answers the request made to you on this item; the person who asked is told.",
         ),
         Action(
             "note",

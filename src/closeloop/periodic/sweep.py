@@ -32,6 +32,7 @@ from closeloop.periodic.visit_checks import visit_checks_due
 from closeloop.practices.models import Category, Practice
 from closeloop.practices.selectors import staff_for_practice
 from closeloop.queue import presence
+from closeloop.queue import requests as colleague_requests
 from closeloop.queue.alerts import (
     deliver,
     lost_deliveries,
@@ -320,6 +321,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
     report.handled["purged"] += purge_expired(now)
     report.handled["presence_forgotten"] += presence.forget_stale(now)
     report.handled["absences"] += absence.start_and_end_due(now)
+    report.handled["requests"] += colleague_requests.requests_due(now)
     report.handled["audit_sealed"] += chain.seal()
     report.handled["audit_checked"] += chain.daily_check(now) is not None
     report.handled["alert_deliveries"] += redrive_alerts(now)

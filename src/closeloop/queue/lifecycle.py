@@ -35,6 +35,7 @@ from closeloop.practices.choices import Team, Urgency
 from closeloop.practices.defaults import TELEHEALTH_CATEGORY
 from closeloop.practices.models import LANGUAGE_CODE_RE, Category, Practice
 from closeloop.practices.selectors import staff_profile, user_serves
+from closeloop.queue import requests as colleague_requests
 from closeloop.queue.alerts import notify, supervisors_of
 from closeloop.queue.changes import (
     Change,
@@ -88,7 +89,9 @@ def available_actions(item: SupportItem) -> set[str]:
     status = item.status
     actions = {"note", "contact", "message"}
     if status in OPEN_STATUSES:
-        actions |= {"update_window", "assign", "categorize", "attempt"}
+        actions |= {"update_window", "assign", "categorize", "attempt", "ask"}
+        if item.requests.filter(answered_at__isnull=True).exists():
+            actions.add("answer_request")
     if status == Status.NEW:
         actions.add("acknowledge")
     if status in (Status.NEW, Status.ACKNOWLEDGED) and item.channel in LIVE_CHANNELS:
@@ -362,7 +365,10 @@ def item_add_note(*, item: SupportItem, actor: Actor, text: str) -> SupportItem:
     now = timezone.now()
     item = locked(item, actor)
     note = require_text(text, "the note")
-    return Change(item).save(code=EventCode.NOTE, actor=actor, now=now, text=note)
+    item = Change(item).save(code=EventCode.NOTE, actor=actor, now=now, text=note)
+    # "@maria can you check?" alerts María (if she may read this item).
+    colleague_requests.notify_mentions(item, actor, note)
+    return item
 
 
 @transaction.atomic

@@ -128,6 +128,9 @@ class EventCode(models.TextChoices):
     APPOINTMENT_LINKED = "item.appointment_linked", "Linked to an appointment"
     APPOINTMENT_CHANGED = "item.appointment_changed", "The appointment changed"
     BEFORE_APPOINTMENT = "item.before_appointment", "Still open shortly before the appointment"
+    REQUEST_ASKED = "item.request", "Request to a colleague"
+    REQUEST_ANSWERED = "item.request_answered", "Request answered"
+    REQUEST_ESCALATED = "item.request_escalated", "Request not answered in time"
 
 
 #: Items whose details and work belong to clinical staff: urgent symptoms, the clinical team,

@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from closeloop.practices.choices import Team
 from closeloop.practices.selectors import staff_profile
-from closeloop.queue.models import CLINICAL, OPEN_STATUSES, Status, SupportItem, TimelineEvent
+from closeloop.queue.models import (
+    CLINICAL,
+    OPEN_STATUSES,
+    ColleagueRequest,
+    Status,
+    SupportItem,
+    TimelineEvent,
+)
 
 #: Open items reporting urgent symptoms: first in every list they appear in.
 URGENT_FIRST = Case(
@@ -99,6 +106,7 @@ DUE_SOON = timedelta(hours=2)
 
 QUEUE_TABS: list[tuple[str, str]] = [
     ("mine", "My items"),
+    ("requests", "Asked of me"),
     ("team", "Team"),
     ("unassigned", "Unassigned"),
     ("due_soon", "Due soon"),
@@ -119,6 +127,13 @@ def queue_tab_conditions(user: Any, *, now: datetime, today_start: datetime) -> 
     soon = now + DUE_SOON
     return {
         "mine": is_open & Q(owner=user),
+        # Items a colleague asked this person about, still unanswered.
+        "requests": is_open
+        & Q(
+            pk__in=ColleagueRequest.objects.filter(asked_to=user, answered_at__isnull=True).values(
+                "item_id"
+            )
+        ),
         "team": is_open & Q(team__in=teams),
         "unassigned": is_open & Q(owner__isnull=True),
         "due_soon": is_open

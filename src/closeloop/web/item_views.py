@@ -18,6 +18,7 @@ from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.messaging.services import render as render_template
 from closeloop.practices.selectors import staff_profile
 from closeloop.queue import presence
+from closeloop.queue import requests as colleague_requests
 from closeloop.queue.changes import receipt_how
 from closeloop.queue.lifecycle import LifecycleError, available_actions
 from closeloop.queue.models import Channel, StaffAlert, SupportItem
@@ -119,6 +120,7 @@ def _context(
         "notice": notice,
         "now": now,
         "presence_poll": presence.POLL_SECONDS,
+        "requests": colleague_requests.open_requests(item),
         "appointments": appointments,
     }
 
