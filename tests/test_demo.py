@@ -78,6 +78,11 @@ def test_demo_world_has_two_practices_seven_logins_and_real_timelines() -> None:
     assert SupportItem.objects.filter(
         category__code="telehealth_access", appointment__isnull=False, resolved_at__isnull=False
     ).exists()
+    # Both practices' playbooks are filled: the fax number is a search away.
+    from closeloop.team import playbook
+
+    for slug in ("riverside", "lakeside"):
+        assert playbook.search(login("maria"), "fax", Practice.objects.get(slug=slug))
     # Nights and weekends are covered by an on-call clinician at both practices.
     for practice in Practice.objects.all():
         local = timezone.now().astimezone(practice.calendar().tz)

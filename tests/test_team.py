@@ -408,3 +408,83 @@ def test_a_mention_in_a_note_alerts_the_colleague_who_may_read_it(
     assert StaffAlert.objects.filter(user=nurse, kind=AlertKind.MENTION).count() == 1
     # Lakeside's outsider does not serve this practice: not alerted.
     assert not StaffAlert.objects.filter(user=outsider).exists()
+
+
+# --- the playbook ------------------------------------------------------------------------------
+
+
+def test_the_playbook_search_finds_the_fax_number_for_those_who_serve_the_practice(
+    clock, org, riverside, lakeside, make_item, assistant, outsider
+) -> None:
+    from closeloop.practices.choices import Role
+    from closeloop.practices.services import staff_create
+    from closeloop.team import playbook
+
+    admin = staff_create(
+        organization=org, username="padmin", password="pw", roles=[Role.PRACTICE_ADMIN],
+        practices=[riverside],
+    )  # fmt: skip
+    client = _as(admin)
+    fax = "Main fax (312) 555-0199; referrals fax (312) 555-0198"
+    added = client.post(
+        "/settings/riverside/playbook/", {"section": "fax", "title": "Fax numbers", "body": fax}
+    )
+    assert added.status_code == 302
+    playbook.entry_save(
+        actor=outsider,
+        practice=lakeside,
+        section="fax",
+        title="Fax",
+        body="Lakeside fax 212-555-0177",
+    )
+    item = make_item()
+    found = _as(assistant).get("/playbook/search/", {"q": "fax", "practice": "riverside"})
+    body = found.content.decode()
+    assert "(312) 555-0199" in body and "212-555-0177" not in body
+    # Beside the item and in the log form.
+    assert "playbook_search" not in _as(assistant).get(f"/items/{item.pk}/").content.decode()
+    assert "/playbook/search/" in _as(assistant).get(f"/items/{item.pk}/").content.decode()
+    assert "/playbook/search/" in _as(assistant).get("/log/").content.decode()
+    # Another practice's playbook is a 404 for those who do not serve it.
+    assert _as(assistant).get("/practices/lakeside/playbook/").status_code == 404
+    assert (
+        "(312) 555-0199"
+        in _as(assistant).get("/practices/riverside/playbook/?q=fax").content.decode()
+    )
+
+
+def test_playbook_changes_are_versioned_and_only_admins_edit(
+    clock, org, riverside, assistant
+) -> None:
+    from closeloop.practices.choices import Role
+    from closeloop.practices.services import staff_create
+    from closeloop.team.models import PlaybookEntry, PlaybookRevision
+
+    admin = staff_create(
+        organization=org, username="padmin", password="pw", roles=[Role.PRACTICE_ADMIN],
+        practices=[riverside],
+    )  # fmt: skip
+    client = _as(admin)
+    client.post(
+        "/settings/riverside/playbook/",
+        {"section": "providers", "title": "Dr. Kim", "body": "Mondays and Thursdays"},
+    )
+    entry = PlaybookEntry.objects.get()
+    client.post(
+        f"/settings/riverside/playbook/{entry.pk}/",
+        {f"e{entry.pk}-section": "providers", f"e{entry.pk}-title": "Dr. Kim",
+         f"e{entry.pk}-body": "Mondays, Wednesdays and Thursdays"},
+    )  # fmt: skip
+    entry.refresh_from_db()
+    assert entry.version == 2 and "Wednesdays" in entry.body
+    revision = PlaybookRevision.objects.get()
+    assert revision.body == "Mondays and Thursdays" and revision.version == 1
+    assert "Mondays and Thursdays" in client.get("/settings/riverside/playbook/").content.decode()
+    assert _as(assistant).get("/settings/riverside/playbook/").status_code == 404
+    assert (
+        _as(assistant)
+        .post(f"/settings/riverside/playbook/{entry.pk}/", {"delete": "1"})
+        .status_code
+        == 404
+    )
+    assert PlaybookEntry.objects.exists()

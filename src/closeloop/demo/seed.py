@@ -22,6 +22,7 @@ from faker import Faker
 
 from closeloop.demo.appointments import link_fixed_telehealth_items, seed_appointments
 from closeloop.demo.content import OUTCOMES, checking, kind_of, next_step, summaries
+from closeloop.demo.playbook import create_playbooks
 from closeloop.lib.business_hours import BusinessCalendar
 from closeloop.messaging import reviews
 from closeloop.messaging.services import deliver, message_send
@@ -654,6 +655,7 @@ def seed(
     rng = random.Random(seed_value)
     with _timed(phase, "Practices, staff and patients"):
         world = create_world()
+        create_playbooks(world.practices, world.staff["admin"])
         people = create_patients(world, patients, rng)
         now = timezone.now()
         create_on_call_rota(world, now - timedelta(weeks=weeks + 1), now + timedelta(weeks=4))
