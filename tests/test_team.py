@@ -488,3 +488,68 @@ def test_playbook_changes_are_versioned_and_only_admins_edit(
         == 404
     )
     assert PlaybookEntry.objects.exists()
+
+
+# --- views and bulk actions --------------------------------------------------------------------
+
+
+def test_a_saved_view_is_personal_or_shared_with_the_team(
+    clock, make_item, assistant, supervisor, outsider
+) -> None:
+    client = _as(assistant)
+    client.post("/views/save/", {"name": "My voicemails", "tab": "open", "channel": "voicemail"})
+    client.post(
+        "/views/save/",
+        {"name": "Team billing", "tab": "open", "category": "billing", "shared": "on"},
+    )
+    mine = client.get("/?tab=open").content.decode()
+    assert "My voicemails" in mine and "Team billing" in mine
+    theirs = _as(supervisor).get("/?tab=open").content.decode()
+    assert "Team billing" in theirs and "My voicemails" not in theirs
+    assert "tab=open&amp;channel=voicemail" in mine or "tab=open&channel=voicemail" in mine
+
+
+def test_a_bulk_reassign_respects_caps_and_reports_refusals(
+    clock, org, riverside, make_item, assistant
+) -> None:
+    from closeloop.practices.models import StaffProfile
+    from closeloop.team.bulk import bulk_run
+
+    mateo = _colleague(org, riverside, "mateo")
+    StaffProfile.objects.filter(user=mateo).update(max_open_items=2)
+    mateo.refresh_from_db()
+    items = [planned(make_item(summary=f"n{n}"), assistant) for n in range(3)]
+    clinical = make_item(code="clinical_message")
+    result = bulk_run(
+        actor=assistant,
+        item_ids=[i.pk for i in items] + [clinical.pk],
+        action="assign",
+        data={"owner": mateo, "reason": "Mateo takes these"},
+    )
+    assert result.done == [items[0].pk, items[1].pk]
+    refused = dict(result.refused)
+    assert "cap of 2" in refused[items[2].pk]
+    assert "clinical staff" in refused[clinical.pk].lower()
+    assert SupportItem.objects.filter(owner=mateo).count() == 2
+    for item in items[:2]:
+        assert TimelineEvent.objects.filter(item=item, code=EventCode.HANDED_OFF).exists()
+
+
+def test_the_bulk_page_notes_escalates_and_merges_through_the_same_rules(
+    clock, make_item, assistant, supervisor
+) -> None:
+    one, two = make_item(summary="One"), make_item(summary="Two")
+    client = _as(assistant)
+    page = client.get("/bulk/?tab=open").content.decode()
+    assert f'value="{one.pk}"' in page and f'value="{two.pk}"' in page
+    client.post("/bulk/", {"action": "note", "item": [one.pk, two.pk], "reason": "Checked both"})
+    assert TimelineEvent.objects.filter(code=EventCode.NOTE, text="Checked both").count() == 2
+    client.post("/bulk/", {"action": "merge", "item": [one.pk, two.pk]})
+    two.refresh_from_db()
+    assert two.merged_into_id == one.pk
+    done = client.post(
+        "/bulk/", {"action": "escalate", "item": [one.pk], "reason": "Waited too long"}
+    )
+    assert done.status_code == 302
+    one.refresh_from_db()
+    assert one.escalated

@@ -36,6 +36,7 @@ from closeloop.queue.selectors import (
 from closeloop.security import audit
 from closeloop.security.models import Action
 from closeloop.security.permissions import visible_text
+from closeloop.team.saved import VIEW_PARAMS, saved_views_for
 from closeloop.web.csvutil import csv_cell
 from closeloop.web.http import HtmxHttpRequest
 
@@ -172,6 +173,8 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "tabs": [(name, label, counts[name]) for name, label in QUEUE_TABS],
         "now": query.now,
+        "saved_views": saved_views_for(request.user),
+        "view_params": VIEW_PARAMS,
         **_filter_options(query),
     }
     template = "web/queue.html"

@@ -1,0 +1,111 @@
+"""Saved queue views and bulk actions from the queue."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from closeloop.lib.ids import parse_id
+from closeloop.practices.selectors import staff_profile
+from closeloop.security.permissions import Perm, has_perm
+from closeloop.team.bulk import BULK_ACTIONS, MAX_ITEMS, bulk_run
+from closeloop.team.models import SavedView
+from closeloop.team.saved import VIEW_PARAMS
+from closeloop.web.http import HtmxHttpRequest
+from closeloop.web.team_views import _colleagues
+from closeloop.web.views import _queue_query, page_rows
+
+
+@login_required
+@require_POST
+def view_save(request: HtmxHttpRequest) -> HttpResponse:
+    user: Any = request.user
+    profile = staff_profile(user)
+    if profile is None or not has_perm(user, Perm.WORK_QUEUE):
+        raise PermissionDenied("Your role does not work the queue.")
+    name = request.POST.get("name", "").strip()[:80]
+    query = urlencode([(k, request.POST[k]) for k in VIEW_PARAMS if request.POST.get(k)])[:500]
+    if not name:
+        messages.error(request, "Give the view a name.")
+    else:
+        SavedView.objects.update_or_create(
+            owner=user,
+            name=name,
+            defaults={
+                "organization_id": profile.organization_id,
+                "query": query,
+                "shared": bool(request.POST.get("shared")),
+            },
+        )
+        messages.success(request, f"Saved the view “{name}”.")
+    return redirect(f"/?{query}")
+
+
+@login_required
+@require_POST
+def view_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    deleted, _ = SavedView.objects.filter(pk=parse_id(str(pk)) or 0, owner=user).delete()
+    if deleted:
+        messages.success(request, "View removed.")
+    return redirect("queue")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulk(request: HtmxHttpRequest) -> HttpResponse:
+    """The current queue view with tick boxes and one action for the ticked items."""
+    user: Any = request.user
+    if not has_perm(user, Perm.WORK_QUEUE):
+        raise PermissionDenied("Your role does not work the queue.")
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        ids = [pk for raw in request.POST.getlist("item") if (pk := parse_id(raw)) is not None]
+        back = request.POST.get("back", "")
+        back = back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) else ""
+        if action not in BULK_ACTIONS or not ids:
+            messages.error(request, "Tick at least one item and choose what to do.")
+            return redirect(f"/bulk/{back}")
+        people = {str(c.pk): c for c in _colleagues(user)}
+        people[str(user.pk)] = user
+        to = request.POST.get("owner", "")
+        if action == "assign" and to and to not in people:
+            messages.error(request, "Choose someone who serves your practices.")
+            return redirect(f"/bulk/{back}")
+        result = bulk_run(
+            actor=user,
+            item_ids=ids,
+            action=action,
+            data={
+                "owner": people.get(to),
+                "reason": request.POST.get("reason", "")[:500],
+                # One field on the page: the reason, or the note's text.
+                "text": (request.POST.get("text") or request.POST.get("reason", ""))[:2000],
+            },
+        )
+        if result.done:
+            messages.success(request, f"Done for {len(result.done)} item(s).")
+        for pk, why in result.refused:
+            messages.error(request, f"#{pk}: {why}")
+        return redirect(f"/bulk/{back}")
+    query = _queue_query(request)
+    rows = page_rows(query.tab_items, 0, MAX_ITEMS)
+    return render(
+        request,
+        "web/bulk.html",
+        {
+            "rows": rows,
+            "query": query,
+            "back": f"?{request.GET.urlencode()}" if request.GET else "",
+            "colleagues": [user, *_colleagues(user)],
+            "now": query.now,
+        },
+    )
