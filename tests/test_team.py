@@ -553,3 +553,20 @@ def test_the_bulk_page_notes_escalates_and_merges_through_the_same_rules(
     assert done.status_code == 302
     one.refresh_from_db()
     assert one.escalated
+
+
+def test_no_team_page_reaches_another_practice(
+    clock, make_item, lakeside_item, assistant, supervisor, outsider
+) -> None:
+    from closeloop.team.bulk import bulk_run
+
+    result = bulk_run(
+        actor=assistant, item_ids=[lakeside_item.pk], action="note", data={"text": "x"}
+    )
+    assert result.done == [] and result.refused[0][0] == lakeside_item.pk
+    assert not TimelineEvent.objects.filter(item=lakeside_item, code=EventCode.NOTE).exists()
+    page = _as(assistant).get("/bulk/?tab=open").content.decode()
+    assert f'id="tick-{lakeside_item.pk}"' not in page
+    team = _as(supervisor).get("/team/").content.decode()
+    assert "outsider" not in team
+    assert _as(assistant).get("/playbook/search/?q=fax&practice=lakeside").status_code == 200
