@@ -32,6 +32,7 @@ from closeloop.practices.models import ChannelRoute, Holiday, OnCallShift, Pract
 from closeloop.practices.services import staff_create
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, SupportItem
+from closeloop.team.models import PlaybookEntry, SavedView
 from closeloop.webhooks.models import WebhookEndpoint
 from tests.conftest import category
 
@@ -81,6 +82,12 @@ def world_of(practice: Practice, marker: str, by: Any) -> dict[str, Any]:
             practice=practice, clinician=by, starts_at=start, ends_at=start + timedelta(hours=8)
         ),
         "category": category(practice, "billing"),
+        "playbook": PlaybookEntry.objects.create(
+            practice=practice, section="fax", title=f"{marker} fax", body=f"{marker} 555-0199"
+        ),
+        "view": SavedView.objects.create(
+            owner=by, organization=practice.organization, name=marker, query="tab=open"
+        ),
     }  # fmt: skip
 
 
@@ -160,10 +167,12 @@ def kwargs_for(
                 base[param] = user.pk
             elif name.startswith("settings_"):
                 kind = next(
-                    k for k in ("holiday", "route", "webhook", "category", "oncall")
+                    k for k in ("holiday", "route", "webhook", "category", "oncall", "playbook")
                     if k in name or (k == "category" and "script" in name)
                 )  # fmt: skip
                 base[param] = world["shift" if kind == "oncall" else kind].pk
+            elif name.startswith("view_"):
+                base[param] = world["view"].pk
             elif "patient" in name:
                 base[param] = world["patient"].pk
             elif "appointment" in name:

@@ -61,6 +61,7 @@ def test_queue_tabs_count_and_list_the_right_items(
     counts = {name: count for name, _, count in page.context["tabs"]}
     assert counts == {
         "mine": 3,
+        "requests": 0,
         "team": 4,
         "unassigned": 2,
         # mine (promise in 50 min, reply due); unassigned and clinical (first reply due in 50

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from closeloop.actions.inputs import Input, Kind
 from closeloop.core.types import User
-from closeloop.messaging import reviews
+from closeloop.messaging import closure, reviews
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, StaffPurpose
 from closeloop.messaging.services import message_send
 from closeloop.practices.choices import Team, Urgency
@@ -135,6 +135,8 @@ def _resolve(item: SupportItem, actor: User, data: dict[str, Any]) -> Outcome:
     item = lifecycle.item_resolve(item=item, actor=actor, **data)
     review = reviews.after_resolution(item, actor=actor)
     detail = {"review_request": review.decision} if review is not None else {}
+    if closure.ask_after_resolution(item, actor=actor) is not None:
+        detail["closure_question"] = "asked"
     return Outcome(item, detail)
 
 

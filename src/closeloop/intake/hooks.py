@@ -33,6 +33,7 @@ from closeloop.intake.services import (
     summary_from,
 )
 from closeloop.lib.ids import parse_id
+from closeloop.messaging import closure
 from closeloop.messaging.consent import consent_record, keyword
 from closeloop.messaging.models import ConsentChannel, OutboundMessage
 from closeloop.messaging.services import record_status
@@ -147,6 +148,8 @@ def twilio_sms(request: HttpRequest, slug: str) -> HttpResponse:
     if opted_in is not None and phone:
         _record_sms_consent(practice, sid, phone, opted_in, data.dict())
         return _twiml()
+    if phone and _answers_closing_question(practice, sid, phone, body, data.dict()):
+        return _twiml()
     intake_receive(
         practice=practice,
         kind=InboundKind.TWILIO_SMS,
@@ -158,6 +161,24 @@ def twilio_sms(request: HttpRequest, slug: str) -> HttpResponse:
         phone=phone,
     )
     return _twiml()
+
+
+def _answers_closing_question(
+    practice: Practice, sid: str, phone: str, body: str, payload: dict[str, str]
+) -> bool:
+    """ "YES" / "NO, …" from a patient we asked "Did we resolve your request?": recorded once
+    (a provider's retry changes nothing); anything else is filed as a contact."""
+    with transaction.atomic():
+        inbound, created = record_inbound(practice, InboundKind.TWILIO_SMS, sid, payload)
+        if not created:
+            return False  # a retry: intake_receive recognises it
+        check = closure.answer_from_text(practice, phone, body)
+        if check is None:
+            transaction.set_rollback(True)
+            return False
+        inbound.item_id = check.item_id
+        inbound.save(update_fields=["item"])
+        return True
 
 
 def _record_sms_consent(

@@ -15,6 +15,7 @@ class InboundKind(models.TextChoices):
     TWILIO_SMS = "twilio_sms", "Text message (Twilio)"
     EMAIL = "email", "Email"
     WEB_FORM = "web_form", "Web form"
+    STATUS_PAGE = "status_page", "Reply on the status page"
     API = "api", "API"
 
 

@@ -47,6 +47,7 @@ class MessagePurpose(models.TextChoices):
     REVIEW_REQUEST = "review_request", "Review request"
     CALLBACK_MISSED = "callback_missed", "We tried to reach you"
     EMERGENCY = "emergency", "If this is an emergency (urgent symptoms reported)"
+    CLOSURE_QUESTION = "closure_question", "Did we resolve your request? (after closing)"
     FREE = "free", "Written by staff"
 
 
@@ -174,6 +175,7 @@ class OutboundMessage(models.Model):
 class ReviewDecision(models.TextChoices):
     SENT = "sent", "Sent"
     NOT_CONFIRMED = "not_confirmed", "The patient did not confirm the outcome"
+    NOT_YES = "not_yes", "The patient has not answered Yes to “Did we resolve your request?”"
     NO_REVIEW_LINK = "no_review_link", "The practice has no review link"
     CLINICAL_ITEM = "clinical_item", "Clinical items are never followed by a review request"
     OPEN_COMPLAINT = "open_complaint", "The patient has an open complaint"
@@ -210,3 +212,63 @@ class ReviewRequest(models.Model):
 
     def __str__(self) -> str:
         return f"review request for item #{self.item_id}: {self.decision}"
+
+
+class StatusLink(models.Model):
+    """A patient's private link to one item's status page (``/s/<token>``). Only the token's
+    SHA-256 is stored; a link works until it expires, is revoked, or a few days after the item
+    was resolved. Failed date-of-birth checks lock it for a while."""
+
+    item = models.ForeignKey(
+        "support_queue.SupportItem", on_delete=models.CASCADE, related_name="status_links"
+    )
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    views = models.PositiveIntegerField(default=0)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+    failed_checks = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"status link for item #{self.item_id}"
+
+
+class RecoveryAnswer(models.TextChoices):
+    YES = "yes", "Yes, resolved"
+    NO = "no", "No, not resolved"
+
+
+class RecoveryCheck(models.Model):
+    """The one question after a resolution the patient confirmed: "Did we resolve your
+    request?" Who owned it, on which team and category, is kept as it was at resolution (the
+    metric counts recoveries confirmed by patients per category, team and person)."""
+
+    item = models.ForeignKey(
+        "support_queue.SupportItem", on_delete=models.CASCADE, related_name="recovery_checks"
+    )
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("practices.Category", on_delete=models.PROTECT, related_name="+")
+    team = models.CharField(max_length=20)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    message = models.ForeignKey(
+        OutboundMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.CharField(max_length=3, choices=RecoveryAnswer.choices, blank=True)
+    comment = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    #: How the answer came: a text reply, or the status page.
+    answered_by = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["practice", "answered_at"], name="recovery_practice_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery check for item #{self.item_id}: {self.answer or 'unanswered'}"

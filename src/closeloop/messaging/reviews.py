@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from closeloop.core.types import Actor
 from closeloop.messaging.consent import may_contact
-from closeloop.messaging.models import ConsentChannel, MessagePurpose, ReviewDecision, ReviewRequest
+from closeloop.messaging.models import (
+    ConsentChannel,
+    MessagePurpose,
+    RecoveryAnswer,
+    RecoveryCheck,
+    ReviewDecision,
+    ReviewRequest,
+)
 from closeloop.messaging.services import address_for, message_send
 from closeloop.queue.models import Status, SupportItem
 
@@ -24,6 +31,12 @@ def _decide(item: SupportItem) -> tuple[str, str]:
         return ReviewDecision.NO_PATIENT, ""
     if item.status not in (Status.RESOLVED, Status.CLOSED) or item.outcome_confirmed_at is None:
         return ReviewDecision.NOT_CONFIRMED, ""
+    if (
+        item.practice.closure_question
+        and not RecoveryCheck.objects.filter(item=item, answer=RecoveryAnswer.YES).exists()
+    ):
+        # With the closing question on, only a patient who answered "Yes" is asked.
+        return ReviewDecision.NOT_YES, ""
     if not item.practice.review_link:
         return ReviewDecision.NO_REVIEW_LINK, ""
     if item.is_clinical:
@@ -62,7 +75,10 @@ def review_request(*, item: SupportItem, actor: Actor) -> ReviewRequest:
 
 
 def after_resolution(item: SupportItem, *, actor: Actor) -> ReviewRequest | None:
-    """The automatic path: practices that enable it ask after each confirmed resolution."""
+    """The automatic path: practices that enable it ask after each confirmed resolution (with
+    the closing question on, after the patient's "Yes" instead: ``closure.record_answer``)."""
     if not item.practice.auto_review_requests or item.outcome_confirmed_at is None:
+        return None
+    if item.practice.closure_question:
         return None
     return review_request(item=item, actor=actor)

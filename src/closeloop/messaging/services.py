@@ -23,6 +23,7 @@ from closeloop.lib.classify import score_categories
 from closeloop.lib.phones import display_phone
 from closeloop.lib.redflags import find_red_flags
 from closeloop.lib.textnorm import normalize
+from closeloop.messaging import status
 from closeloop.messaging.consent import may_contact
 from closeloop.messaging.models import (
     ConsentChannel,
@@ -161,7 +162,9 @@ QUOTES_UPDATE_TIME = frozenset(
 )
 #: Purposes that are not a contact with the patient ("please call us" keeps no promise; the
 #: emergency notice is not the clinician's answer).
-NOT_A_CONTACT = frozenset({MessagePurpose.CALLBACK_MISSED, MessagePurpose.EMERGENCY})
+NOT_A_CONTACT = frozenset(
+    {MessagePurpose.CALLBACK_MISSED, MessagePurpose.EMERGENCY, MessagePurpose.CLOSURE_QUESTION}
+)
 
 
 @transaction.atomic
@@ -223,6 +226,8 @@ def message_send(
         raise MessageRefused(
             "clinical_content", f"Text messages must not carry clinical details, and {why}."
         )
+    # The patient's private status link, when the practice shows status pages.
+    body = status.with_link(item, body.strip(), purpose)
     now = timezone.now()
     held_until = None
     if channel == ConsentChannel.SMS and item.urgency != Urgency.EMERGENCY:

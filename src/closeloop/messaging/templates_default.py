@@ -82,4 +82,14 @@ DEFAULT_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "Hola {first_name}, gracias por elegir {practice}. Si tiene un minuto, nos ayudaría mucho su opinión: {review_link}",
         ),
     },
+    "closure_question": {
+        "en": (
+            "Did we resolve your request?",
+            "Hi {first_name}, this is {practice}. Did we resolve your request? Reply YES or NO (you may add a few words). Questions: {callback_number}.",
+        ),
+        "es": (
+            "¿Resolvimos su solicitud?",
+            "Hola {first_name}, le escribe {practice}. ¿Resolvimos su solicitud? Responda SÍ o NO (puede agregar unas palabras). Preguntas: {callback_number}.",
+        ),
+    },
 }

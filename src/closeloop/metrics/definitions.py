@@ -22,12 +22,18 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from closeloop.appointments.models import Appointment
 from closeloop.appointments.rules import risk_counts, telehealth_before_visit
-from closeloop.messaging.models import ReviewDecision, ReviewRequest
+from closeloop.messaging.models import (
+    RecoveryAnswer,
+    RecoveryCheck,
+    ReviewDecision,
+    ReviewRequest,
+)
 from closeloop.metrics.models import DailySnapshot
 from closeloop.metrics.results import (
     BrokenPromises,
@@ -37,6 +43,7 @@ from closeloop.metrics.results import (
     FirstResponse,
     LanguageAccess,
     OpenDay,
+    PatientConfirmed,
     PersonLoad,
     RepeatContacts,
     ResolutionTime,
@@ -471,6 +478,64 @@ def first_contact_routing(scope: Scope) -> Routing:
 # --- trends and breakdowns (the dashboard's charts) ---------------------------------------------
 
 
+def patient_confirmed(scope: Scope) -> PatientConfirmed:
+    """**14. Recoveries confirmed by patients.** Answers in the range to "Did we resolve your
+    request?" (asked after a resolution the patient confirmed): how many answered, how many
+    said yes, the share, and the same per category, team and person (as they were when the
+    item was resolved). A "No" is a failed recovery: the item was reopened."""
+    checks = RecoveryCheck.objects.filter(
+        practice__in=scope.practice_ids,
+        answered_at__gte=scope.start_at,
+        answered_at__lt=scope.end_at,
+    )
+    if scope.team:
+        checks = checks.filter(team=scope.team)
+    if scope.owner_id:
+        checks = checks.filter(owner_id=scope.owner_id)
+    if scope.category:
+        checks = checks.filter(category__code=scope.category)
+    yes = Count("pk", filter=Q(answer=RecoveryAnswer.YES))
+
+    def rows(key: str, name: str) -> list[dict[str, Any]]:
+        grouped = checks.values(key, name).annotate(answered=Count("pk"), yes=yes).order_by(name)
+        return [
+            {
+                "name": row[name] or "—",
+                "answered": row["answered"],
+                "yes": row["yes"],
+                "share": _ratio(row["yes"], row["answered"]),
+            }
+            for row in grouped
+        ]
+
+    totals = checks.aggregate(answered=Count("pk"), yes=yes)
+    people = []
+    by_owner = checks.values("owner_id").annotate(answered=Count("pk"), yes=yes).order_by()
+    names = {
+        user.pk: user.get_full_name() or user.get_username()
+        for user in get_user_model().objects.filter(pk__in=[r["owner_id"] for r in by_owner])
+    }
+    for row in by_owner:
+        people.append(
+            {
+                "name": names.get(row["owner_id"], "Unassigned"),
+                "answered": row["answered"],
+                "yes": row["yes"],
+                "share": _ratio(row["yes"], row["answered"]),
+            }
+        )
+    people.sort(key=lambda r: str(r["name"]))
+    return {
+        "answered": totals["answered"],
+        "yes": totals["yes"],
+        "no": totals["answered"] - totals["yes"],
+        "share": _ratio(totals["yes"], totals["answered"]),
+        "by_category": rows("category_id", "category__name"),
+        "by_team": rows("team", "team"),
+        "by_person": people,
+    }
+
+
 def daily_flow(scope: Scope) -> list[DayFlow]:
     """New items (first contact) and resolutions per day in the range."""
     new = dict(
@@ -577,6 +642,7 @@ METRICS = {
     "load_per_person": load_per_person,
     "resolution_time": resolution_time,
     "first_contact_routing": first_contact_routing,
+    "patient_confirmed": patient_confirmed,
 }
 
 
@@ -614,6 +680,8 @@ HEADLINES: list[tuple[str, str, str, Any, bool]] = [
      lambda m: m["resolution_time"]["wall_clock"]["median"], True),
     ("routed_share", "Routed to the right colleague at first contact", "share",
      lambda m: m["first_contact_routing"]["share"], False),
+    ("patient_confirmed_share", "Recoveries confirmed by patients", "share",
+     lambda m: m["patient_confirmed"]["share"], False),
 ]  # fmt: skip
 
 

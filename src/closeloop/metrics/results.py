@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TypedDict
+from typing import Any, TypedDict
 
 
 class Distribution(TypedDict):
@@ -73,6 +73,16 @@ class ReviewRequests(TypedDict):
     sent: int
     withheld: int
     withheld_by_reason: dict[str, int]
+
+
+class PatientConfirmed(TypedDict):
+    answered: int
+    yes: int
+    no: int
+    share: float | None
+    by_category: list[dict[str, Any]]
+    by_team: list[dict[str, Any]]
+    by_person: list[dict[str, Any]]
 
 
 class Risk(TypedDict):

@@ -144,6 +144,10 @@ class Practice(models.Model):
     review_link = models.URLField(blank=True)
     #: Ask for a review automatically after a resolution the patient confirmed.
     auto_review_requests = models.BooleanField(default=False)
+    #: Texts and emails about an open item carry a private status link for the patient.
+    status_links = models.BooleanField("patient status links", default=False)
+    #: After a resolution the patient confirmed: one question, "Did we resolve your request?"
+    closure_question = models.BooleanField("ask the patient if it was resolved", default=False)
     #: At most one review request per patient in this many days.
     review_interval_days = models.PositiveSmallIntegerField(default=90)
     #: Validates X-Twilio-Signature on this practice's telephony webhooks (Twilio's auth token).

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from closeloop.actions import access
 from closeloop.actions.registry import ACTIONS, VIEW_DETAILS, run
 from closeloop.appointments.selectors import upcoming_for_patient
+from closeloop.intake.status_page import TEXT as STATUS_TEXT
+from closeloop.messaging import status as patient_status
 from closeloop.messaging.services import render as render_template
 from closeloop.practices.selectors import staff_profile
 from closeloop.queue import presence
@@ -121,6 +123,9 @@ def _context(
         "now": now,
         "presence_poll": presence.POLL_SECONDS,
         "requests": colleague_requests.open_requests(item),
+        # What the patient's status page shows now (the same function renders it).
+        "patient_view": patient_status.patient_view(item) if item.practice.status_links else None,
+        "patient_t": STATUS_TEXT.get(item.language, STATUS_TEXT["en"]),
         "appointments": appointments,
     }
 
@@ -149,6 +154,7 @@ def item_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 #: What the page says after an action whose result is not visible on the item itself.
 NOTICES = {
+    "closure_question": "Closing question {} to the patient.",
     "review_request": "Review request: {}.",
     "message_state": "Message {}.",
 }

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -53,9 +53,11 @@ def view_save(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def view_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    deleted, _ = SavedView.objects.filter(pk=parse_id(str(pk)) or 0, owner=user).delete()
-    if deleted:
-        messages.success(request, "View removed.")
+    view = SavedView.objects.filter(pk=parse_id(str(pk)) or 0, owner=user).first()
+    if view is None:
+        raise Http404("No such view of yours")
+    view.delete()
+    messages.success(request, "View removed.")
     return redirect("queue")
 
 

@@ -152,7 +152,8 @@ class PracticeForm(SecretFieldsMixin, forms.ModelForm):
         formfield_callback = https_urls
         fields = (
             "phone", "sms_from_number", "review_link", "auto_review_requests",
-            "sms_quiet_start", "sms_quiet_end", "promise_grace_minutes", "reopen_days",
+            "status_links", "closure_question", "sms_quiet_start", "sms_quiet_end",
+            "promise_grace_minutes", "reopen_days",
             "callback_attempts", "callback_interval_minutes", "red_flag_response_minutes",
             "auto_acknowledge", "emergency_script", "emergency_script_es", "fhir_base_url",
             "twilio_account_sid", "twilio_auth_token", "inbound_email_secret", "fhir_token",
@@ -162,6 +163,8 @@ class PracticeForm(SecretFieldsMixin, forms.ModelForm):
             "sms_from_number": "Texts come from",
             "review_link": "Review link",
             "auto_review_requests": "Ask for a review after a resolution the patient confirmed",
+            "status_links": "Texts and emails carry the patient's private status link",
+            "closure_question": "After a confirmed resolution, ask “Did we resolve your request?”",
             "promise_grace_minutes": "A broken promise goes to a supervisor after (minutes)",
             "reopen_days": "A contact within this many days reopens a resolved item",
             "callback_attempts": "Call attempts before a text or letter",

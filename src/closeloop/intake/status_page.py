@@ -1,0 +1,199 @@
+"""The patient's status page (``/s/<token>``): phone first, in the patient's language, showing
+only what is safe for whoever holds the phone (``messaging.status.patient_view``). A patient who
+confirms their date of birth may send a short reply (an inbound contact on the item: the repeat
+rules apply and the owner is alerted); after a confirmed resolution the page asks "Did we
+resolve your request?". Every view is audited; nothing is cached; no third-party assets; the
+token never leaves in a Referer."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from closeloop.intake.models import InboundKind
+from closeloop.intake.services import intake_receive, summary_from
+from closeloop.messaging import closure, status
+from closeloop.messaging.models import RecoveryAnswer, StatusLink
+from closeloop.queue.models import Channel
+from closeloop.security import audit
+from closeloop.security.models import Action
+
+#: Views and replies per address per minute, across all links.
+RATE_LIMIT = 30
+RATE_WINDOW = 60
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Your request",
+        "other": "Español",
+        "kind": "Your request",
+        "doing": "What we are doing now",
+        "promised": "You will hear from us by",
+        "who": "Who is on it",
+        "resolved": "Resolved",
+        "call": "Questions? Call",
+        "reply": "Send us a short reply",
+        "reply_hint": "To protect your privacy, enter your date of birth first.",
+        "birth_date": "Date of birth",
+        "message": "Your message",
+        "send": "Send",
+        "sent": "Thank you. Your message is with the person handling your request.",
+        "bad_birth_date": "That date of birth does not match our records.",
+        "locked": "Too many attempts. Please try again in an hour, or call us.",
+        "question": "Did we resolve your request?",
+        "yes": "Yes",
+        "no": "No",
+        "comment": "Anything you would like to add (optional)",
+        "thanks_yes": "Thank you for telling us.",
+        "thanks_no": "Thank you. We have reopened your request and will contact you.",
+        "gone": "This link is no longer active. Please call the practice if you need anything.",
+        "limited": "Too many requests. Please wait a minute.",
+        "emergency": "If this is an emergency, call 911.",
+        "empty": "Please write a message.",
+    },
+    "es": {
+        "title": "Su solicitud",
+        "other": "English",
+        "kind": "Su solicitud",
+        "doing": "Lo que estamos haciendo",
+        "promised": "Le contactaremos a más tardar",
+        "who": "Quién la atiende",
+        "resolved": "Resuelta",
+        "call": "¿Preguntas? Llame al",
+        "reply": "Envíenos una respuesta breve",
+        "reply_hint": "Para proteger su privacidad, primero escriba su fecha de nacimiento.",
+        "birth_date": "Fecha de nacimiento",
+        "message": "Su mensaje",
+        "send": "Enviar",
+        "sent": "Gracias. Su mensaje le llegó a la persona que atiende su solicitud.",
+        "bad_birth_date": "Esa fecha de nacimiento no coincide con nuestros registros.",
+        "locked": "Demasiados intentos. Vuelva a intentarlo en una hora o llámenos.",
+        "question": "¿Resolvimos su solicitud?",
+        "yes": "Sí",
+        "no": "No",
+        "comment": "¿Algo que quiera agregar? (opcional)",
+        "thanks_yes": "Gracias por decírnoslo.",
+        "thanks_no": "Gracias. Reabrimos su solicitud y le contactaremos.",
+        "gone": "Este enlace ya no está activo. Llame al consultorio si necesita algo.",
+        "limited": "Demasiadas solicitudes. Espere un minuto.",
+        "emergency": "Si es una emergencia, llame al 911.",
+        "empty": "Escriba un mensaje, por favor.",
+    },
+}
+
+
+class ReplyForm(forms.Form):
+    birth_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(max_length=status.REPLY_LIMIT, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _language(request: HttpRequest, link: StatusLink | None) -> str:
+    asked = request.GET.get("lang") or request.POST.get("lang")
+    if asked in TEXT:
+        return asked
+    return link.item.language if link and link.item.language in TEXT else "en"
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    key = f"status-page:{audit.client_ip(request) or '?'}"
+    cache.add(key, 0, RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, RATE_WINDOW)
+        count = 1
+    return count > RATE_LIMIT
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _page(
+    request: HttpRequest, link: StatusLink | None, *, status_code: int = 200, **extra: Any
+) -> HttpResponse:
+    language = _language(request, link)
+    context: dict[str, Any] = {"t": TEXT[language], "language": language, **extra}
+    if link is not None:
+        context["view"] = status.patient_view(link.item, language)
+    return _private(render(request, "intake/status.html", context, status=status_code))
+
+
+def _link_or_page(request: HttpRequest, token: str) -> StatusLink | HttpResponse:
+    if _over_limit(request):
+        return _page(request, None, status_code=429, message="limited")
+    link = status.link_for(token)
+    if link is None:
+        return _page(request, None, status_code=404, message="gone")
+    return link
+
+
+@require_GET
+def status_view(request: HttpRequest, token: str) -> HttpResponse:
+    link = _link_or_page(request, token)
+    if isinstance(link, HttpResponse):
+        return link
+    status.record_view(link)
+    audit.record(
+        Action.VIEW,
+        link.item,
+        fields=["status_page"],
+        detail={"status_link": link.pk, "by": "patient link"},
+    )
+    notice = request.GET.get("done", "")
+    return _page(request, link, form=ReplyForm(), notice=notice if notice in TEXT["en"] else "")
+
+
+@require_POST
+def status_reply(request: HttpRequest, token: str) -> HttpResponse:
+    link = _link_or_page(request, token)
+    if isinstance(link, HttpResponse):
+        return link
+    language = _language(request, link)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _page(request, link, status_code=422, form=form, error="empty")
+    try:
+        status.check_birth_date(link, form.cleaned_data["birth_date"])
+    except status.ReplyRefused as refused:
+        error = "locked" if refused.code == "locked" else "bad_birth_date"
+        return _page(request, link, status_code=429 if error == "locked" else 422, form=form,
+                     error=error)  # fmt: skip
+    item = link.item
+    text = form.cleaned_data["text"].strip()
+    intake_receive(
+        practice=item.practice,
+        kind=InboundKind.STATUS_PAGE,
+        external_id=f"status-{link.pk}-{uuid.uuid4().hex}",
+        channel=Channel.WEB_FORM,
+        payload={"status_link": link.pk},
+        summary=summary_from(text, "Reply on the status page"),
+        text=text,
+        language=item.language,
+        reply_to=item,
+    )
+    return redirect(f"/s/{token}?lang={language}&done=sent")
+
+
+@require_POST
+def status_answer(request: HttpRequest, token: str) -> HttpResponse:
+    link = _link_or_page(request, token)
+    if isinstance(link, HttpResponse):
+        return link
+    language = _language(request, link)
+    answer = request.POST.get("answer", "")
+    check = status.pending_check(link.item)
+    if check is None or answer not in RecoveryAnswer.values:
+        return redirect(f"/s/{token}?lang={language}")
+    closure.record_answer(check, answer, request.POST.get("comment", ""), how="page")
+    done = "thanks_yes" if answer == RecoveryAnswer.YES else "thanks_no"
+    return redirect(f"/s/{token}?lang={language}&done={done}")

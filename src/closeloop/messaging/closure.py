@@ -1,0 +1,131 @@
+"""One question after closure: "Did we resolve your request?"
+
+After a resolution the patient confirmed, a practice that enables it asks once, in the
+patient's language, by text (or email) where consent allows and outside quiet hours — never for
+clinical items, complaints, or a patient with an open complaint. The answer comes as a text
+reply ("YES", "SÍ", "NO, still no call") or on the status page. "No" reopens the item for its
+owner with the comment (a failed recovery); "Yes" is a recovery the patient confirmed, and with
+the question on, only a "Yes" makes the patient eligible for a review request.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from closeloop.core.types import Actor
+from closeloop.messaging import reviews
+from closeloop.messaging.consent import may_contact
+from closeloop.messaging.models import ConsentChannel, MessagePurpose, RecoveryAnswer, RecoveryCheck
+from closeloop.messaging.services import MessageRefused, address_for, message_send
+from closeloop.practices.defaults import COMPLAINT_CATEGORY
+from closeloop.queue import lifecycle
+from closeloop.queue.models import Status, SupportItem
+
+#: A text reply to the question counts within this many days of asking.
+ANSWER_DAYS = 7
+REPLY_LIMIT = 1000
+
+
+def may_ask(item: SupportItem) -> bool:
+    if not item.practice.closure_question or item.patient_id is None:
+        return False
+    if item.outcome_confirmed_at is None or item.status not in (Status.RESOLVED, Status.CLOSED):
+        return False
+    if item.is_clinical or item.category.code == COMPLAINT_CATEGORY:
+        return False
+    if SupportItem.objects.filter(patient_id=item.patient_id).open().complaints().exists():
+        return False
+    return not RecoveryCheck.objects.filter(item=item).exists()
+
+
+def ask_after_resolution(item: SupportItem, *, actor: Actor) -> RecoveryCheck | None:
+    """Ask once, by text (or email) where consent allows; None when not asked."""
+    if not may_ask(item):
+        return None
+    for channel in (ConsentChannel.SMS, ConsentChannel.EMAIL):
+        if not may_contact(item.practice, channel, address_for(item, channel)):
+            continue
+        with transaction.atomic():
+            check = RecoveryCheck.objects.create(
+                item=item,
+                practice=item.practice,
+                category=item.category,
+                team=item.team,
+                owner=item.owner,
+            )
+            try:
+                message = message_send(
+                    item=item, actor=actor, channel=channel,
+                    purpose=MessagePurpose.CLOSURE_QUESTION,
+                )  # fmt: skip
+            except MessageRefused:
+                transaction.set_rollback(True)
+                return None
+            check.message = message
+            check.save(update_fields=["message"])
+            return check
+    return None
+
+
+YES = re.compile(r"^\s*(yes|y|si|sí|s)\b", re.IGNORECASE)
+NO = re.compile(r"^\s*(no|n)\b", re.IGNORECASE)
+
+
+def parse_answer(text: str) -> tuple[str, str] | None:
+    """("yes" or "no", the comment after it) from a text reply, or None."""
+    for pattern, answer in ((YES, RecoveryAnswer.YES), (NO, RecoveryAnswer.NO)):
+        match = pattern.match(text or "")
+        if match:
+            return answer, text[match.end() :].strip(" .,:;-!¡")[:REPLY_LIMIT]
+    return None
+
+
+@transaction.atomic
+def record_answer(check: RecoveryCheck, answer: str, comment: str, *, how: str) -> RecoveryCheck:
+    """The patient's answer, once. "No" reopens the item for its owner with the comment (a
+    failed recovery); "Yes" makes the patient eligible for a review request."""
+    check = RecoveryCheck.objects.select_for_update().get(pk=check.pk)
+    if check.answered_at is not None:
+        return check
+    check.answer = answer
+    check.comment = comment.strip()[:REPLY_LIMIT]
+    check.answered_at = timezone.now()
+    check.answered_by = how
+    check.save(update_fields=["answer", "comment", "answered_at", "answered_by"])
+    item = SupportItem.objects.select_related("practice", "category").get(pk=check.item_id)
+    if answer == RecoveryAnswer.NO:
+        reason = "The patient said the request was not resolved" + (
+            f": “{check.comment}”" if check.comment else "."
+        )
+        lifecycle.item_reopen(item=item, actor=None, reason=reason)
+    elif item.practice.auto_review_requests:
+        reviews.review_request(item=item, actor=None)
+    return check
+
+
+def answer_from_text(practice: Any, phone: str, body: str) -> RecoveryCheck | None:
+    """A text reply to the question from the patient's number: recorded, or None when the
+    text is not an answer (it is then filed as a contact like any other)."""
+    parsed = parse_answer(body)
+    if parsed is None or not phone:
+        return None
+    since = timezone.now() - timedelta(days=ANSWER_DAYS)
+    check = (
+        RecoveryCheck.objects.filter(
+            practice=practice,
+            answered_at__isnull=True,
+            asked_at__gte=since,
+            message__channel=ConsentChannel.SMS,
+            message__to=phone,
+        )
+        .order_by("-asked_at")
+        .first()
+    )
+    if check is None:
+        return None
+    return record_answer(check, parsed[0], parsed[1], how="text")
