@@ -24,7 +24,7 @@ from closeloop.demo.appointments import link_fixed_telehealth_items, seed_appoin
 from closeloop.demo.content import OUTCOMES, checking, kind_of, next_step, summaries
 from closeloop.demo.playbook import create_playbooks
 from closeloop.lib.business_hours import BusinessCalendar
-from closeloop.messaging import reviews
+from closeloop.messaging import closure, reviews
 from closeloop.messaging.services import deliver, message_send
 from closeloop.patients.models import Patient
 from closeloop.patients.services import patient_create
@@ -140,10 +140,13 @@ def create_world() -> DemoWorld:
             review_link="https://example.com/review/lakeside",
         )
         # Both ask for a review after a resolution the patient confirmed.
+        # …and show patients their request's status, and ask after a confirmed resolution.
         Practice.objects.filter(pk__in=[riverside.pk, lakeside.pk]).update(
-            auto_review_requests=True
+            auto_review_requests=True, status_links=True, closure_question=True
         )
-        riverside.auto_review_requests = lakeside.auto_review_requests = True
+        for practice in (riverside, lakeside):
+            practice.auto_review_requests = practice.status_links = True
+            practice.closure_question = True
         for practice in (riverside, lakeside):
             Holiday.objects.bulk_create(
                 Holiday(practice=practice, date=day, name=name) for day, name in US_HOLIDAYS
@@ -546,6 +549,18 @@ def _close_loop(story: _History, owner: Any, code: str, patient: Patient | None)
     # decide each one: some are sent, some withheld).
     with time_machine.travel(story.clock.at, tick=False):
         reviews.after_resolution(story.item, actor=owner)
+        check = closure.ask_after_resolution(story.item, actor=owner)
+    if check is not None and story.clock.after(30, 600):
+        # Most patients answer; a few say it was not resolved (the item reopens for its owner).
+        answer = rng.choices(["yes", "no", ""], weights=[75, 7, 18])[0]
+        if answer:
+            with time_machine.travel(story.clock.at, tick=False):
+                closure.record_answer(
+                    check, answer, "" if answer == "yes" else "Nobody called me back.", how="text"
+                )
+            story.item.refresh_from_db()
+            if answer == "no":
+                return story.item
     if rng.random() < 0.04:
         # The patient calls back about the same thing: the loop was not closed after all.
         if not story.step(120, 2400, lambda: lifecycle.item_reopen(

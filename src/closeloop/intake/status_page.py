@@ -7,6 +7,7 @@ token never leaves in a Referer."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -32,7 +33,7 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "title": "Your request",
         "other": "Español",
-        "kind": "Your request",
+        "kind": "Kind of request",
         "doing": "What we are doing now",
         "promised": "You will hear from us by",
         "who": "Who is on it",
@@ -60,7 +61,7 @@ TEXT: dict[str, dict[str, str]] = {
     "es": {
         "title": "Su solicitud",
         "other": "English",
-        "kind": "Su solicitud",
+        "kind": "Tipo de solicitud",
         "doing": "Lo que estamos haciendo",
         "promised": "Le contactaremos a más tardar",
         "who": "Quién la atiende",
@@ -113,7 +114,7 @@ def _over_limit(request: HttpRequest) -> bool:
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # the token never leaves the site
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -122,7 +123,9 @@ def _page(
     request: HttpRequest, link: StatusLink | None, *, status_code: int = 200, **extra: Any
 ) -> HttpResponse:
     language = _language(request, link)
-    context: dict[str, Any] = {"t": TEXT[language], "language": language, **extra}
+    # The page's own address, whichever of its forms answered (reply, answer).
+    base = re.sub(r"/(reply|answer)$", "", request.path)
+    context: dict[str, Any] = {"t": TEXT[language], "language": language, "base": base, **extra}
     if link is not None:
         context["view"] = status.patient_view(link.item, language)
     return _private(render(request, "intake/status.html", context, status=status_code))

@@ -157,6 +157,19 @@ DOING: dict[str, dict[str, str]] = {
         "es": "Estamos trabajando en su solicitud.",
     },
 }
+#: The kind of request in Spanish (English pages use the practice's own category name).
+KIND_ES = {
+    "scheduling": "Citas",
+    "new_patient_intake": "Registro de paciente nuevo",
+    "insurance_info": "Información de seguro",
+    "referral_document_status": "Referido o documentos",
+    "telehealth_access": "Cita por video",
+    "clinical_message": "Mensaje para el equipo clínico",
+    "complaint_review": "Queja o comentario",
+    "language_access": "Ayuda en su idioma",
+    "billing": "Facturación",
+    "other": "Otra solicitud",
+}
 STATE: dict[str, dict[str, str]] = {
     "new": {"en": "We received your request.", "es": "Recibimos su solicitud."},
     "waiting_" + WaitingOn.OTHER_OFFICE: {
@@ -236,7 +249,7 @@ def patient_view(item: SupportItem, language: str | None = None) -> PatientView:
         practice_name=item.practice.name,
         practice_phone=display_phone(item.practice.phone) or item.practice.phone,
         phone_href=item.practice.phone,
-        request_kind=item.category.name,
+        request_kind=KIND_ES[code] if language == "es" else item.category.name,
         doing=DOING[code][language],
         state=state,
         promised=promised,
