@@ -282,9 +282,20 @@ def test_worker_stops_gracefully_on_sigterm(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(4)
+    # SIGTERM once the worker says it runs (its signal handlers are in place by then), not
+    # after a fixed sleep: on a loaded machine start-up alone can take longer than any sleep.
+    assert worker.stderr is not None
+    seen = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = worker.stderr.readline()
+        seen.append(line)
+        if not line or "minute tick" in line:
+            break
+    assert any("minute tick" in line for line in seen), "".join(seen)
     worker.send_signal(signal.SIGTERM)
-    _, stderr = worker.communicate(timeout=60)
+    _, rest = worker.communicate(timeout=60)
+    stderr = "".join(seen) + rest
     assert worker.returncode == 0, stderr
     assert "shutting down gracefully" in stderr and "closeloop worker stopped" in stderr
 
