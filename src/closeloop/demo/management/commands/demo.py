@@ -78,6 +78,10 @@ class Command(BaseCommand):
             raise CommandError("--patients must be at least 1 and --items not negative")
         console = Console(stderr=True)
         plan_file = settings.DATA_DIR / PLAN_FILE
+        if "CLOSELOOP_BASE_URL" not in os.environ:
+            # Links in the demo's texts and emails (status pages, alerts) point at this demo.
+            os.environ["CLOSELOOP_BASE_URL"] = f"http://{options['host']}:{options['port']}"
+            settings.CLOSELOOP_BASE_URL = os.environ["CLOSELOOP_BASE_URL"]
         if options["older_history"]:
             self._older_history(console, plan_file)
             return
