@@ -413,17 +413,22 @@ def test_a_mention_in_a_note_alerts_the_colleague_who_may_read_it(
 # --- the playbook ------------------------------------------------------------------------------
 
 
-def test_the_playbook_search_finds_the_fax_number_for_those_who_serve_the_practice(
-    clock, org, riverside, lakeside, make_item, assistant, outsider
-) -> None:
+def _practice_admin(org: Any, riverside: Any) -> Any:
     from closeloop.practices.choices import Role
     from closeloop.practices.services import staff_create
-    from closeloop.team import playbook
 
-    admin = staff_create(
+    return staff_create(
         organization=org, username="padmin", password="pw", roles=[Role.PRACTICE_ADMIN],
         practices=[riverside],
     )  # fmt: skip
+
+
+def test_the_playbook_search_finds_the_fax_number_for_those_who_serve_the_practice(
+    clock, org, riverside, lakeside, make_item, assistant, outsider
+) -> None:
+    from closeloop.team import playbook
+
+    admin = _practice_admin(org, riverside)
     client = _as(admin)
     fax = "Main fax (312) 555-0199; referrals fax (312) 555-0198"
     added = client.post(
@@ -456,14 +461,9 @@ def test_the_playbook_search_finds_the_fax_number_for_those_who_serve_the_practi
 def test_playbook_changes_are_versioned_and_only_admins_edit(
     clock, org, riverside, assistant
 ) -> None:
-    from closeloop.practices.choices import Role
-    from closeloop.practices.services import staff_create
     from closeloop.team.models import PlaybookEntry, PlaybookRevision
 
-    admin = staff_create(
-        organization=org, username="padmin", password="pw", roles=[Role.PRACTICE_ADMIN],
-        practices=[riverside],
-    )  # fmt: skip
+    admin = _practice_admin(org, riverside)
     client = _as(admin)
     client.post(
         "/settings/riverside/playbook/",

@@ -124,15 +124,21 @@ def _client_key(request: HttpRequest, practice: Practice) -> str:
     return f"contact-form:{practice.pk}:{request.META.get('REMOTE_ADDR', '?')}"
 
 
-def _over_limit(request: HttpRequest, practice: Practice) -> bool:
-    key = _client_key(request, practice)
-    cache.add(key, 0, RATE_WINDOW)
+def over_limit(key: str, limit: int, window: int) -> bool:
+    """One more request under ``key``: True when that makes more than ``limit`` in the
+    current ``window`` seconds (the shared cache: Redis when configured, so every web server
+    counts together)."""
+    cache.add(key, 0, window)
     try:
         count = cache.incr(key)
     except ValueError:
-        cache.set(key, 1, RATE_WINDOW)
+        cache.set(key, 1, window)
         count = 1
-    return count > RATE_LIMIT
+    return count > limit
+
+
+def _over_limit(request: HttpRequest, practice: Practice) -> bool:
+    return over_limit(_client_key(request, practice), RATE_LIMIT, RATE_WINDOW)
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,12 +12,12 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from closeloop.intake.models import InboundKind
+from closeloop.intake.public import over_limit
 from closeloop.intake.services import intake_receive, summary_from
 from closeloop.messaging import closure, status
 from closeloop.messaging.models import RecoveryAnswer, StatusLink
@@ -102,14 +102,7 @@ def _language(request: HttpRequest, link: StatusLink | None) -> str:
 
 
 def _over_limit(request: HttpRequest) -> bool:
-    key = f"status-page:{audit.client_ip(request) or '?'}"
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return count > RATE_LIMIT
+    return over_limit(f"status-page:{audit.client_ip(request) or '?'}", RATE_LIMIT, RATE_WINDOW)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
