@@ -161,9 +161,24 @@ def test_deploy_check_is_clean_in_production(tmp_path: Path) -> None:
         SECRET_KEY="a-long-random-production-secret-" + "q7Zp" * 10,
         ALLOWED_HOSTS="closeloop.example.org",
         SECRETS_KEYS=Fernet.generate_key().decode(),
+        CLOSELOOP_BASE_URL="https://closeloop.example.org",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_an_http_base_url(tmp_path: Path) -> None:
+    """Status links and alert links carry tokens: never over plain http in production."""
+    result = run_closeloop(
+        "check",
+        CLOSELOOP_DATA_DIR=str(tmp_path),
+        SECRET_KEY="a-long-random-production-secret-" + "q7Zp" * 10,
+        ALLOWED_HOSTS="closeloop.example.org",
+        SECRETS_KEYS=Fernet.generate_key().decode(),
+        CLOSELOOP_BASE_URL="http://closeloop.example.org",
+    )
+    assert result.returncode != 0
+    assert "closeloop.E007" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_key_for_secrets_at_rest(tmp_path: Path) -> None:
@@ -230,6 +245,7 @@ def test_serve_behind_a_tls_proxy_does_not_loop_on_redirects(tmp_path: Path) -> 
         "SECRET_KEY": "a-long-random-production-secret-" + "q7Zp" * 10,
         "ALLOWED_HOSTS": "support.example.org,127.0.0.1",
         "SECRETS_KEYS": Fernet.generate_key().decode(),
+        "CLOSELOOP_BASE_URL": "https://closeloop.example.org",
     }
     assert run_closeloop("migrate", "-v0", **env).returncode == 0
     port = _free_port()

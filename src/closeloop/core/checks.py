@@ -44,6 +44,15 @@ def production_settings_check(app_configs: Any = None, **kwargs: Any) -> list[Er
                 id="closeloop.E003",
             )
         )
+    if not str(getattr(settings, "CLOSELOOP_BASE_URL", "")).startswith("https://"):
+        errors.append(
+            Error(
+                "CLOSELOOP_BASE_URL is not an https:// address.",
+                hint="Links in alert emails and the patients' private status links carry "
+                "tokens: set CLOSELOOP_BASE_URL to the public https:// address of Closeloop.",
+                id="closeloop.E007",
+            )
+        )
     keys = [key for key in getattr(settings, "SECRETS_KEYS", []) if key.strip()]
     if not keys:
         errors.append(
