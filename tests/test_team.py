@@ -570,3 +570,17 @@ def test_no_team_page_reaches_another_practice(
     team = _as(supervisor).get("/team/").content.decode()
     assert "outsider" not in team
     assert _as(assistant).get("/playbook/search/?q=fax&practice=lakeside").status_code == 200
+
+
+def test_presence_polling_is_background_and_does_not_keep_a_session_alive(
+    clock, make_item, assistant
+) -> None:
+    item = make_item()
+    client = _as(assistant)
+    page = client.get(f"/items/{item.pk}/").content.decode()
+    presence_tag = next(line for line in page.splitlines() if 'id="presence"' in line)
+    assert "X-Closeloop-Background" in presence_tag
+    clock.shift(timedelta(minutes=14))
+    client.get(f"/items/{item.pk}/presence/?v=1", HTTP_X_CLOSELOOP_BACKGROUND="1")
+    clock.shift(timedelta(minutes=2))
+    assert client.get(f"/items/{item.pk}/")["Location"] == "/login/?idle=1"
