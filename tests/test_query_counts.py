@@ -1,9 +1,9 @@
 """The main lifecycle services' query counts, pinned: a new query per call shows up here.
 
 Each service: a savepoint, the tenant lookup (the practices the actor serves), the item row
-locked with its practice and category, the calendar's holidays when a deadline is computed,
-the item's update, its audit row, its timeline row, the practice's webhook endpoints (the
-outbox) and the release of the savepoint.
+locked with its practice and category (the practice's calendar — hours and holidays — carried
+over from the caller's copy when it has one), the item's update, its audit row, its timeline
+row, the practice's webhook endpoints (the outbox) and the release of the savepoint.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def test_the_lifecycle_services_query_counts_are_pinned(
     clock, riverside, patient, assistant, django_assert_num_queries
 ) -> None:
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         item = lifecycle.item_create(
             practice=riverside,
             category=category(riverside, "scheduling"),
@@ -32,11 +32,11 @@ def test_the_lifecycle_services_query_counts_are_pinned(
             summary="Move Thursday's visit",
             patient=patient,
         )
-    with django_assert_num_queries(9):
-        item = lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=item.team)
-    with django_assert_num_queries(9):
-        item = acknowledged(item, assistant)
     with django_assert_num_queries(8):
+        item = lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=item.team)
+    with django_assert_num_queries(8):
+        item = acknowledged(item, assistant)
+    with django_assert_num_queries(7):
         item = lifecycle.item_set_update_window(
             item=item,
             actor=assistant,
@@ -46,5 +46,5 @@ def test_the_lifecycle_services_query_counts_are_pinned(
         )
     with django_assert_num_queries(7):
         item = told(item, assistant)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         lifecycle.item_resolve(item=item, actor=assistant, outcome="Booked Tuesday 9:00")

@@ -211,7 +211,8 @@ def file_item(
     automatic acknowledgement. One urgency rule (``triage.urgency_for``) for every door.
     """
     suggestion = triage.suggest(summary, details, language=language)
-    suggested = triage.suggested_category(practice, suggestion)
+    # The suggested category is read only when nobody chose one.
+    suggested = triage.suggested_category(practice, suggestion) if category is None else None
     target = join
     if target is None and find_repeat:
         target = item_to_join(
@@ -220,7 +221,11 @@ def file_item(
             phone=callback_number,
             email=contact_email,
             category=category,
-            reopen_category=None if suggested.code == triage.UNSORTED_CATEGORY else suggested,
+            reopen_category=(
+                suggested
+                if suggested is not None and suggested.code != triage.UNSORTED_CATEGORY
+                else None
+            ),
         )
     if target is not None:
         filed = _join(target, actor=actor, channel=channel, text=details, inbound_id=inbound_id,
@@ -228,9 +233,12 @@ def file_item(
         if auto_acknowledge and suggestion.red_flag:
             send_emergency_notice(filed.item)
         return filed
+    chosen = category or suggested
+    if chosen is None:  # unreachable: without a chosen category the suggestion is read
+        raise lifecycle.LifecycleError("bad_category", "No category for this contact.")
     item = lifecycle.item_create(
         practice=practice,
-        category=category or suggested,
+        category=chosen,
         channel=channel,
         actor=actor,
         summary=summary[:300],
@@ -257,8 +265,8 @@ def file_item(
             next_update_at=next_update_at,
             at=item.first_contact_at,
         )
-    profile = staff_profile(actor)
-    if take_ownership and profile is not None and profile.on_team(item.team):
+    profile = staff_profile(actor) if take_ownership else None
+    if profile is not None and profile.on_team(item.team):
         # Otherwise (not on its team, or a red flag for the clinical team) it is routed.
         item = lifecycle.item_assign(
             item=item, actor=actor, owner=actor, team=item.team, reason="logged the contact"

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from closeloop.practices import tenancy
 from closeloop.practices.models import Practice, StaffProfile
 
 
@@ -21,7 +22,11 @@ def staff_profile(user: Any) -> StaffProfile | None:
 
 
 def user_serves(user: Any, practice_id: int) -> bool:
-    return Practice.objects.for_user(user).filter(pk=practice_id).exists()
+    """The tenant filter's answer for one practice (no query of its own within a request:
+    the practices a person serves are read once per request, see ``tenancy.practice_ids``)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return practice_id in tenancy.practice_ids(user)
 
 
 def staff_for_practice(practice: Practice) -> QuerySet[Any]:

@@ -140,11 +140,17 @@ def locked(item: SupportItem | int, actor: Actor) -> SupportItem:
     pk = item if isinstance(item, int) else item.pk
     items = SupportItem.objects.all() if actor is None else SupportItem.objects.for_user(actor)
     try:
-        return (
+        row = (
             items.select_for_update(of=("self",)).select_related("category", "practice").get(pk=pk)
         )
     except SupportItem.DoesNotExist:
         raise LifecycleError("not_permitted", "You do not serve this item's practice.") from None
+    # The caller's practice already built its business calendar (hours, holidays): the locked
+    # row's copy of the same practice uses it instead of reading the holidays again.
+    known = item._state.fields_cache.get("practice") if isinstance(item, SupportItem) else None
+    if known is not None and known.pk == row.practice_id and "_calendar" in known.__dict__:
+        row.practice.__dict__["_calendar"] = known.__dict__["_calendar"]
+    return row
 
 
 def set_promise(change: Change, item: SupportItem, update_at: datetime | None) -> None:

@@ -78,10 +78,13 @@ class Command(BaseCommand):
                 daemon=True,
             )
             ticker.start()
-        self.stderr.write(
-            f"closeloop worker {worker_id}: tasks and {'no ' if ticker is None else ''}minute tick"
-        )
         try:
+            # Inside the try: a SIGTERM that lands while this line is written (the handlers
+            # are already in place) still stops the tick and says so.
+            self.stderr.write(
+                f"closeloop worker {worker_id}: tasks and "
+                f"{'no ' if ticker is None else ''}minute tick"
+            )
             worker.run()  # returns, or raises SystemExit from its signal handler
         finally:
             stop.set()
