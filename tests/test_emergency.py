@@ -246,3 +246,16 @@ def test_practice_admins_keep_the_on_call_rota_in_configuration(
     assert "on-call rota" in page.lower()
     # Only clinicians are offered.
     assert ">nurse</option>" in page and ">assistant</option>" not in page
+
+
+def test_urgent_symptoms_at_a_practice_without_clinicians_wait_in_the_clinical_queue(
+    clock, riverside, make_item, assistant, supervisor
+) -> None:
+    """The supervisors are paged, but a supervisor is not clinical staff: the item is not
+    handed to them (that was refused and lost the patient's contact), it waits for a clinician."""
+    from closeloop.practices.choices import Team
+    from closeloop.triage.services import after_intake
+
+    item = after_intake(make_item(summary="Chest pain", red_flag=True), actor=assistant)
+    assert item.team == Team.CLINICAL and item.owner is None
+    assert StaffAlert.objects.filter(user=supervisor, item=item).exists()

@@ -54,8 +54,12 @@ def merged_into(item: SupportItem) -> list[int]:
     """The item and every item merged into it (directly or through another merge)."""
     ids, frontier = [item.pk], [item.pk]
     while frontier:
+        # No ordering: with the model's default (newest first) SQLite walked the creation-date
+        # index through every item instead of the merged-into index (0.3 s at 1M items).
         frontier = list(
-            SupportItem.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True)
+            SupportItem.objects.filter(merged_into_id__in=frontier)
+            .order_by()
+            .values_list("pk", flat=True)
         )
         ids += frontier
     return ids
@@ -128,10 +132,14 @@ def queue_tab_conditions(user: Any, *, now: datetime, today_start: datetime) -> 
     return {
         "mine": is_open & Q(owner=user),
         # Items a colleague asked this person about, still unanswered.
+        # The ids first, as a literal list: as a subquery inside the tab counts' aggregate it
+        # was evaluated against every open row.
         "requests": is_open
         & Q(
-            pk__in=ColleagueRequest.objects.filter(asked_to=user, answered_at__isnull=True).values(
-                "item_id"
+            pk__in=list(
+                ColleagueRequest.objects.filter(asked_to=user, answered_at__isnull=True)
+                .order_by()
+                .values_list("item_id", flat=True)[:500]
             )
         ),
         "team": is_open & Q(team__in=teams),

@@ -78,7 +78,13 @@ def emergency_owner(item: SupportItem, profiles: list[StaffProfile]) -> tuple[An
     else the least loaded, and the item notes that an interpreter is needed."""
     found = responders(item.practice)
     ids = {u.pk for u in found.users}
-    candidates = [p for p in profiles if p.user_id in ids and p.user.is_active and not p.is_away]
+    # Only clinical staff own urgent symptoms: when no clinician answers (the supervisors were
+    # paged instead), the item waits in the clinical queue, its deadline running.
+    candidates = [
+        p
+        for p in profiles
+        if p.user_id in ids and p.user.is_active and not p.is_away and p.on_team(Team.CLINICAL)
+    ]
     if not candidates:
         return None, "nobody at this practice can answer urgent symptoms; left in the team queue"
     loads = _loads(candidates)
