@@ -25,6 +25,7 @@ from closeloop.api.models import IdempotencyRecord
 from closeloop.api.serialize import (
     api_user,
     etag,
+    etag_of,
     item_or_404,
     item_out,
     patient_out,
@@ -108,7 +109,7 @@ def _changed(request: HttpRequest, exc: ItemChanged) -> HttpResponse:
         version=exc.version,
         changes=[f"{event.code} at {event.at.isoformat()}" for event in exc.events],
     )
-    response["ETag"] = f'"{exc.version}"'
+    response["ETag"] = etag_of(exc.version)
     return response
 
 

@@ -59,7 +59,11 @@ def item_or_404(request: HttpRequest, item_id: int) -> SupportItem:
 
 def etag(item: SupportItem) -> str:
     """The item's version as a strong ETag."""
-    return f'"{item.version}"'
+    return etag_of(item.version)
+
+
+def etag_of(version: int) -> str:
+    return f'"{version}"'
 
 
 def if_match(request: HttpRequest) -> int | None:

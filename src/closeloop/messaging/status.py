@@ -39,8 +39,6 @@ DAYS_AFTER_RESOLUTION = 7
 #: Failed date-of-birth checks before a link is locked, and for how long.
 MAX_FAILED_CHECKS = 5
 LOCK = timedelta(hours=1)
-#: A text reply to the question counts within this many days of asking.
-ANSWER_DAYS = 7
 REPLY_LIMIT = 1000
 
 # --- links ---------------------------------------------------------------------------------------

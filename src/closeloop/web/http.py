@@ -1,3 +1,6 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
@@ -17,3 +20,12 @@ def acting_user(request: HttpRequest) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise PermissionDenied("Sign in first.")
     return user
+
+
+def local_datetime(text: str, zone: ZoneInfo) -> datetime | None:
+    """A datetime-local field's value (``2026-11-30T09:15``) read on ``zone``'s clock; None
+    when empty or malformed."""
+    try:
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M").replace(tzinfo=zone)
+    except ValueError:
+        return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,7 +28,7 @@ from closeloop.security import audit
 from closeloop.web import timeline
 from closeloop.web.access import item_for_action_or_404, item_or_404
 from closeloop.web.action_forms import ActionForm
-from closeloop.web.http import HtmxHttpRequest, acting_user
+from closeloop.web.http import HtmxHttpRequest, acting_user, local_datetime
 from closeloop.web.scripts import item_scripts
 
 ITEM_TEMPLATE = "web/item.html"
@@ -225,23 +224,15 @@ def item_presence(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _local_input(item: SupportItem, text: str) -> Any:
-    """A datetime-local field's value, read on the practice's clock (None when empty or bad)."""
-    try:
-        return datetime.strptime(text, "%Y-%m-%dT%H:%M").replace(
-            tzinfo=ZoneInfo(item.practice.timezone)
-        )
-    except ValueError:
-        return None
-
-
 @login_required
 @require_GET
 def message_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The template for a purpose, rendered for this item, to edit before sending."""
     item = item_for_action_or_404(request, pk, "message")
     purpose = request.GET.get("message-purpose", "")
-    when = _local_input(item, request.GET.get("message-next_update_at", ""))
+    when = local_datetime(
+        request.GET.get("message-next_update_at", ""), ZoneInfo(item.practice.timezone)
+    )
     try:
         _, body = render_template(item, purpose, when)
     except LifecycleError as refused:

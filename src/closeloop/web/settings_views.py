@@ -343,6 +343,15 @@ def _practice_page(request: HttpRequest, practice: Practice, **forms: Any) -> Ht
         return render(request, "settings/practice.html", context, status=status)
 
 
+def _remove(request: HttpRequest, slug: str, model: Any, pk: int) -> HttpResponse:
+    """Remove one of the practice's rows (a holiday, a shift, a route), each through its own
+    delete so the audit log records it; another practice's row is left alone."""
+    practice = _practice(request, slug)
+    for row in model.objects.filter(practice=practice, pk=pk):
+        row.delete()
+    return redirect("settings_practice", slug=slug)
+
+
 @login_required
 @require_POST
 def holiday_add(request: HttpRequest, slug: str) -> HttpResponse:
@@ -360,10 +369,7 @@ def holiday_add(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def holiday_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    practice = _practice(request, slug)
-    for holiday in Holiday.objects.filter(practice=practice, pk=pk):
-        holiday.delete()
-    return redirect("settings_practice", slug=slug)
+    return _remove(request, slug, Holiday, pk)
 
 
 @login_required
@@ -383,10 +389,7 @@ def oncall_add(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def oncall_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    practice = _practice(request, slug)
-    for shift in OnCallShift.objects.filter(practice=practice, pk=pk):
-        shift.delete()
-    return redirect("settings_practice", slug=slug)
+    return _remove(request, slug, OnCallShift, pk)
 
 
 @login_required
@@ -405,10 +408,7 @@ def route_add(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def route_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    practice = _practice(request, slug)
-    for route in ChannelRoute.objects.filter(practice=practice, pk=pk):
-        route.delete()
-    return redirect("settings_practice", slug=slug)
+    return _remove(request, slug, ChannelRoute, pk)
 
 
 @login_required

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,11 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from closeloop.lib.ids import parse_id
-from closeloop.practices.models import Practice, StaffProfile
+from closeloop.practices.models import Practice
 from closeloop.practices.selectors import staff_profile
 from closeloop.security.permissions import Perm, has_perm
 from closeloop.team import absence, shifts
-from closeloop.web.http import HtmxHttpRequest
+from closeloop.web.http import HtmxHttpRequest, local_datetime
 
 
 def _zone(user: Any) -> ZoneInfo:
@@ -115,13 +114,6 @@ def shift_duty(request: HtmxHttpRequest) -> HttpResponse:
     return redirect("shift")
 
 
-def _local(text: str, zone: ZoneInfo) -> datetime | None:
-    try:
-        return datetime.strptime(text, "%Y-%m-%dT%H:%M").replace(tzinfo=zone)
-    except ValueError:
-        return None
-
-
 @login_required
 @require_POST
 def shift_away(request: HtmxHttpRequest) -> HttpResponse:
@@ -134,9 +126,9 @@ def shift_away(request: HtmxHttpRequest) -> HttpResponse:
     if target is None:
         messages.error(request, "Choose someone who serves your practices.")
         return redirect("shift")
-    starts = _local(request.POST.get("starts_at", ""), zone) or timezone.now()
+    starts = local_datetime(request.POST.get("starts_at", ""), zone) or timezone.now()
     ends_text = request.POST.get("ends_at", "")
-    ends = _local(ends_text, zone)
+    ends = local_datetime(ends_text, zone)
     if ends_text and ends is None:
         messages.error(request, "Until: give a date and time, or leave it empty.")
         return redirect("shift" if target == actor else "team")
@@ -185,6 +177,5 @@ def team(request: HtmxHttpRequest) -> HttpResponse:
             {
                 "people": shifts.team_now(user),
                 "colleagues": _colleagues(user),
-                "profiles": StaffProfile.objects.none(),
             },
         )
