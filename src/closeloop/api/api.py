@@ -350,11 +350,13 @@ def _create_item(request: HttpRequest, payload: s.ItemIn) -> Filed:
     )
 
 
-def _filed_out(request: HttpRequest, item_id: int, joined: bool) -> dict[str, Any]:
-    return {
-        **item_out(item_or_404(request, item_id), request.user),
-        "repeat_of": item_id if joined else None,
-    }
+def _filed_out(request: HttpRequest, item: SupportItem | int, joined: bool) -> dict[str, Any]:
+    """The answer to a filing: the item as the caller may see it. The item just filed or
+    joined is answered from the row in hand (it was written for this caller, in a practice they
+    serve); a retry's item (an id) is read again."""
+    if isinstance(item, int):
+        item = item_or_404(request, item)
+    return {**item_out(item, request.user), "repeat_of": item.pk if joined else None}
 
 
 @api.post("/items", response={200: s.FiledOut, 201: s.FiledOut, **ERRORS}, tags=["items"])
@@ -371,7 +373,7 @@ def create_item(request: HttpRequest, payload: s.ItemIn) -> Any:
         with transaction.atomic():
             filed = _create_item(request, payload)
         return Status(
-            201 if filed.created else 200, _filed_out(request, filed.item.pk, filed.repeat)
+            201 if filed.created else 200, _filed_out(request, filed.item, filed.repeat)
         )
     digest = _request_digest(payload)
     previous = IdempotencyRecord.objects.filter(user=user, key=key).select_related("item").first()
@@ -384,7 +386,7 @@ def create_item(request: HttpRequest, payload: s.ItemIn) -> Any:
                     joined=filed.repeat,
                 )  # fmt: skip
             status = 201 if filed.created else 200
-            return Status(status, _filed_out(request, filed.item.pk, filed.repeat))
+            return Status(status, _filed_out(request, filed.item, filed.repeat))
         except IntegrityError:
             # The same key raced us and won: answer as for a retry.
             previous = IdempotencyRecord.objects.select_related("item").get(user=user, key=key)

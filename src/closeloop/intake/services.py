@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from closeloop.appointments.models import Appointment
@@ -128,23 +128,25 @@ def item_to_join(
     else:
         return None
     items = SupportItem.objects.for_practice(practice).filter(who)
-    open_items = items.open()
-    if category is not None:
-        open_items = open_items.filter(category=category)
-    else:
-        open_items = open_items.filter(updated_at__gte=now - REPEAT_WINDOW)
-    found = open_items.order_by("-updated_at", "-id").first()
+    is_open = Q(status__in=OPEN_STATUSES)
+    joins = is_open & (
+        Q(category=category) if category is not None else Q(updated_at__gte=now - REPEAT_WINDOW)
+    )
     reopen_in = category or reopen_category
-    if found is not None or reopen_in is None:
-        return found
-    return (
-        items.filter(
+    if reopen_in is not None:
+        joins |= Q(
             category=reopen_in,
             resolved_at__gte=now - timedelta(days=practice.reopen_days),
             merged_into__isnull=True,
+        ) & ~is_open
+    # One query: an open item first (the latest updated), else the latest resolved one.
+    return (
+        items.filter(joins)
+        .annotate(
+            joinable_open=Case(When(is_open, then=Value(1)), default=Value(0)),
+            joinable_at=Case(When(is_open, then=F("updated_at")), default=F("resolved_at")),
         )
-        .exclude(status__in=OPEN_STATUSES)
-        .order_by("-resolved_at", "-id")
+        .order_by("-joinable_open", "-joinable_at", "-id")
         .first()
     )
 
@@ -236,6 +238,11 @@ def file_item(
     chosen = category or suggested
     if chosen is None:  # unreachable: without a chosen category the suggestion is read
         raise lifecycle.LifecycleError("bad_category", "No category for this contact.")
+    profile = staff_profile(actor) if take_ownership else None
+    acknowledged = next_update_at is not None and channel in lifecycle.LIVE_CHANNELS
+    # Routed as it is written (one insert), unless something must come first: urgent symptoms
+    # alert whoever answers them, a visit is linked, a live call is acknowledged.
+    route_now = not suggestion.red_flag and appointment is None and not acknowledged
     item = lifecycle.item_create(
         practice=practice,
         category=chosen,
@@ -254,10 +261,15 @@ def file_item(
         inbound_id=inbound_id,
         red_flag=suggestion.red_flag,
         suggestion=suggestion.as_dict(),
+        assign=(
+            (lambda new: triage.routed_at_intake(new, actor=actor, taking=profile))
+            if route_now
+            else None
+        ),
     )
     if appointment is not None:
         item = lifecycle.item_link_appointment(item=item, actor=actor, appointment=appointment)
-    if next_update_at is not None and channel in lifecycle.LIVE_CHANNELS:
+    if acknowledged and next_update_at is not None:
         item = lifecycle.item_acknowledge(
             item=item,
             actor=actor,
@@ -265,13 +277,13 @@ def file_item(
             next_update_at=next_update_at,
             at=item.first_contact_at,
         )
-    profile = staff_profile(actor) if take_ownership else None
-    if profile is not None and profile.on_team(item.team):
-        # Otherwise (not on its team, or a red flag for the clinical team) it is routed.
-        item = lifecycle.item_assign(
-            item=item, actor=actor, owner=actor, team=item.team, reason="logged the contact"
-        )
-    item = triage.after_intake(item, actor=actor)
+    if not route_now:
+        if profile is not None and profile.on_team(item.team):
+            # Otherwise (not on its team, or a red flag for the clinical team) it is routed.
+            item = lifecycle.item_assign(
+                item=item, actor=actor, owner=actor, team=item.team, reason="logged the contact"
+            )
+        item = triage.after_intake(item, actor=actor)
     if auto_acknowledge and item.red_flag:
         send_emergency_notice(item)
     elif auto_acknowledge:

@@ -115,7 +115,10 @@ def record_event(
     now: datetime,
     changes: dict[str, Any] | None = None,
     text: str = "",
+    version: int | None = None,
 ) -> TimelineEvent:
+    """The event, at the item's version (``version``: an earlier one, for the events of an
+    item written with several changes at once)."""
     event = TimelineEvent.objects.create(
         item=item,
         practice_id=item.practice_id,
@@ -124,7 +127,7 @@ def record_event(
         actor=actor,
         changes=changes or {},
         text=text,
-        version=item.version,
+        version=item.version if version is None else version,
     )
     # Outbound webhooks are queued in this same transaction: no event without its delivery.
     outbox.event_recorded(event)

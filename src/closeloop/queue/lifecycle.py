@@ -20,7 +20,7 @@ The loop holds because of four rules kept here, whichever door a change comes th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -258,8 +258,13 @@ def item_create(
     inbound_id: int | None = None,
     red_flag: bool = False,
     suggestion: dict[str, Any] | None = None,
+    assign: Callable[[SupportItem], Assignment] | None = None,
 ) -> SupportItem:
     """File a new item. The first response is recorded when staff acknowledge it.
+
+    ``assign``: routing's choice for the new item (called with the item before it is stored),
+    applied as ``item_assign`` would apply it, with the same timeline event, but written in
+    the same insert: a new item is not read back and updated to be routed.
 
     ``patient_candidates``: patients an inbound number matched when it matched several (staff
     pick one with ``item_link_patient``). ``inbound_id``: the raw inbound record, referenced
@@ -288,7 +293,7 @@ def item_create(
     if contact_at > now + MAX_CLOCK_SKEW:
         raise LifecycleError("contact_in_future", "The contact time is in the future.")
     calendar = practice.calendar()
-    item = SupportItem.objects.create(
+    item = SupportItem(
         practice=practice,
         patient=patient,
         caller_name=caller_name.strip(),
@@ -315,7 +320,15 @@ def item_create(
         created_by=actor,
         created_at=now,
         updated_at=now,
+        version=1,
     )
+    routed, handed_to, reason = None, None, ""
+    if assign is not None:
+        planned = assign(item)
+        routed, reason = Change(item), planned.reason
+        handed_to = _assignment(routed, item, actor, planned.owner, planned.team, now)
+        item.version = 2  # the routing is the item's second event
+    item.save(force_insert=True)
     changes: dict[str, Any] = {
         "status": {"old": None, "new": item.status},
         "channel": {"old": None, "new": channel},
@@ -328,7 +341,12 @@ def item_create(
         changes["red_flag"] = {"old": None, "new": True}
     if suggestion is not None:
         changes["suggestion"] = {"old": None, "new": suggestion}
-    record_event(item, code=EventCode.CREATED, actor=actor, now=now, changes=changes)
+    record_event(item, code=EventCode.CREATED, actor=actor, now=now, changes=changes, version=1)
+    if routed is not None:
+        record_event(item, code=_assigned_code(handed_to), actor=actor, now=now,
+                     changes=routed.values, text=reason.strip(), version=2)  # fmt: skip
+        if handed_to is not None:
+            notify([handed_to], item, AlertKind.HANDOFF, sender=actor)
     return item
 
 
@@ -518,6 +536,27 @@ def item_assign(
     now = timezone.now()
     item = locked(item, actor)
     require_open(item)
+    change = Change(item)
+    handed_to = _assignment(change, item, actor, owner, team, now)
+    item = change.save(code=_assigned_code(handed_to), actor=actor, now=now, text=reason.strip())
+    if handed_to is not None and alert:
+        notify([handed_to], item, AlertKind.HANDOFF, sender=actor)
+    return item
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Routing's choice for an item: its team, and the person on it (None: the team queue)."""
+
+    owner: User | None
+    team: str
+    reason: str
+
+
+def _assignment(
+    change: Change, item: SupportItem, actor: Actor, owner: User | None, team: str, now: datetime
+) -> User | None:
+    """The rules of an assignment, collected on ``change``; the colleague it is handed to."""
     if team not in Team.values:
         raise LifecycleError("bad_team", f"Unknown team {team!r}.")
     if item.is_clinical and team != Team.CLINICAL:
@@ -528,7 +567,6 @@ def item_assign(
         )
     if owner is not None:
         _check_member(owner, item, team)
-    change = Change(item)
     change.set("team", team)
     change.set("owner", owner)
     handed_to = owner if actor is not None and owner is not None and owner != actor else None
@@ -541,15 +579,11 @@ def item_assign(
     elif item.handoff_due_at is not None:
         # Taken back, or sent to the team queue: nobody has a handoff to accept.
         change.set("handoff_due_at", None)
-    item = change.save(
-        code=EventCode.HANDED_OFF if handed_to is not None else EventCode.ASSIGNED,
-        actor=actor,
-        now=now,
-        text=reason.strip(),
-    )
-    if handed_to is not None and alert:
-        notify([handed_to], item, AlertKind.HANDOFF, sender=actor)
-    return item
+    return handed_to
+
+
+def _assigned_code(handed_to: User | None) -> str:
+    return EventCode.HANDED_OFF if handed_to is not None else EventCode.ASSIGNED
 
 
 @transaction.atomic

@@ -150,9 +150,9 @@ def choose_owner(item: SupportItem, route: Route, profiles: list[StaffProfile]) 
     )
 
 
-@transaction.atomic
-def auto_assign(*, item: SupportItem, actor: Actor = None) -> SupportItem:
-    """Route the item and give it to the least-loaded eligible person (or the team queue)."""
+def assignment_for(item: SupportItem) -> lifecycle.Assignment:
+    """Route the item and choose the least-loaded eligible person (or the team queue); the
+    item may not be stored yet (intake routes a new item before writing it)."""
     route = route_for(item)
     # Lock the practice's staff profiles (in id order, so concurrent callers never deadlock):
     # loads are counted and the choice made while no other assignment can slip in.
@@ -163,13 +163,23 @@ def auto_assign(*, item: SupportItem, actor: Actor = None) -> SupportItem:
         .order_by("pk")
     )
     owner, why = choose_owner(item, route, profiles)
-    item = lifecycle.item_assign(
-        item=item,
-        actor=actor,
-        owner=owner,
-        team=route.team,
-        reason=f"routed to {route.team}: {route.why}; {why}",
+    return lifecycle.Assignment(
+        owner=owner, team=route.team, reason=f"routed to {route.team}: {route.why}; {why}"
     )
+
+
+def assigned(owner: Any) -> None:
+    """Round robin among equally loaded people: ``owner`` was assigned last, now."""
     if owner is not None:
         StaffProfile.objects.filter(user=owner).update(last_assigned_at=timezone.now())
+
+
+@transaction.atomic
+def auto_assign(*, item: SupportItem, actor: Actor = None) -> SupportItem:
+    """Route the item and give it to the least-loaded eligible person (or the team queue)."""
+    chosen = assignment_for(item)
+    item = lifecycle.item_assign(
+        item=item, actor=actor, owner=chosen.owner, team=chosen.team, reason=chosen.reason
+    )
+    assigned(chosen.owner)
     return item

@@ -8,11 +8,11 @@ from typing import Any
 from closeloop.core.types import Actor
 from closeloop.lib.classify import Suggestion, classify
 from closeloop.practices.choices import Urgency
-from closeloop.practices.models import Category, Practice
+from closeloop.practices.models import Category, Practice, StaffProfile
 from closeloop.queue import lifecycle
 from closeloop.queue.models import SupportItem
 from closeloop.triage.emergency import alert_responders
-from closeloop.triage.routing import auto_assign
+from closeloop.triage.routing import assigned, assignment_for, auto_assign
 
 UNSORTED_CATEGORY = "other"
 
@@ -69,6 +69,18 @@ def suggested_category(practice: Practice, suggestion: Suggestion) -> Category:
         or categories.filter(code=UNSORTED_CATEGORY).first()
         or Category.objects.for_practice(practice).get(code=UNSORTED_CATEGORY)
     )
+
+
+def routed_at_intake(
+    item: SupportItem, *, actor: Actor, taking: StaffProfile | None
+) -> lifecycle.Assignment:
+    """Who a new item (not yet stored, without urgent symptoms) goes to: the person logging
+    it when they take it and are on its team, else routing's least-loaded eligible person."""
+    if actor is not None and taking is not None and taking.on_team(item.team):
+        return lifecycle.Assignment(owner=actor, team=item.team, reason="logged the contact")
+    chosen = assignment_for(item)
+    assigned(chosen.owner)
+    return chosen
 
 
 def after_intake(item: SupportItem, *, actor: Actor = None) -> SupportItem:
