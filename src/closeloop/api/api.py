@@ -372,9 +372,7 @@ def create_item(request: HttpRequest, payload: s.ItemIn) -> Any:
     if not key:
         with transaction.atomic():
             filed = _create_item(request, payload)
-        return Status(
-            201 if filed.created else 200, _filed_out(request, filed.item, filed.repeat)
-        )
+        return Status(201 if filed.created else 200, _filed_out(request, filed.item, filed.repeat))
     digest = _request_digest(payload)
     previous = IdempotencyRecord.objects.filter(user=user, key=key).select_related("item").first()
     if previous is None:

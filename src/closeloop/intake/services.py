@@ -134,11 +134,14 @@ def item_to_join(
     )
     reopen_in = category or reopen_category
     if reopen_in is not None:
-        joins |= Q(
-            category=reopen_in,
-            resolved_at__gte=now - timedelta(days=practice.reopen_days),
-            merged_into__isnull=True,
-        ) & ~is_open
+        joins |= (
+            Q(
+                category=reopen_in,
+                resolved_at__gte=now - timedelta(days=practice.reopen_days),
+                merged_into__isnull=True,
+            )
+            & ~is_open
+        )
     # One query: an open item first (the latest updated), else the latest resolved one.
     return (
         items.filter(joins)

@@ -48,5 +48,18 @@ def for_staff(practice: Any, when: datetime | None, fmt: str = STAFF_FORMAT) -> 
     """'Mon Nov 30, 12:00 PM CST': the practice's time, labelled with its zone."""
     if when is None:
         return ""
+    moment = local(practice, when)
+    if fmt == STAFF_FORMAT:
+        # The staff screens' one format, built directly: a queue page states ~100 times and
+        # switching the translation for each cost more than the rest of the row.
+        hour = moment.hour % 12 or 12
+        return (
+            f"{_DAYS[moment.weekday()]} {_MONTHS[moment.month - 1]} {moment.day}, "
+            f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'} {moment.tzname()}"
+        )
     with translation.override("en"):
-        return date_format(local(practice, when), fmt)
+        return date_format(moment, fmt)
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import connection
 from django.db.backends.signals import connection_created
@@ -208,8 +209,11 @@ def _snapshot(instance: Model) -> dict[str, Any]:
 
 
 def _on_init(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    if _audited(sender) and instance.pk is not None:
-        instance.__dict__[_INITIAL] = _snapshot(instance)
+    """A loaded row's values, to tell on save what changed. Connected only for audited models
+    (other models' rows cost nothing), and a plain copy of what was loaded (the fields are
+    picked out on save, which few loaded rows ever are)."""
+    if instance.pk is not None:
+        instance.__dict__[_INITIAL] = instance.__dict__.copy()
 
 
 def _on_save(
@@ -313,7 +317,11 @@ def _register_sqlite_function(sender: Any, connection: Any, **kwargs: Any) -> No
 
 
 def connect_signals() -> None:
-    post_init.connect(_on_init, dispatch_uid="closeloop_audit_init")
+    for model in apps.get_models(include_auto_created=True):
+        if _audited(model):
+            post_init.connect(
+                _on_init, sender=model, dispatch_uid=f"closeloop_audit_init_{model._meta.label}"
+            )
     post_save.connect(_on_save, dispatch_uid="closeloop_audit_save")
     post_delete.connect(_on_delete, dispatch_uid="closeloop_audit_delete")
     user_logged_in.connect(_on_login, dispatch_uid="closeloop_audit_login")

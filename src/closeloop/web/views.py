@@ -39,6 +39,7 @@ from closeloop.security.permissions import visible_text
 from closeloop.team.saved import VIEW_PARAMS, saved_views_for
 from closeloop.web.csvutil import csv_cell
 from closeloop.web.http import HtmxHttpRequest
+from closeloop.web.rows import queue_rows
 
 PAGE_SIZE = 50
 DEFAULT_TAB = "mine"
@@ -171,6 +172,12 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "query": query,
         "page": page,
+        "rows": queue_rows(
+            page.object_list,
+            user=request.user,
+            now=query.now,
+            several_practices=len(query.practices) > 1,
+        ),
         "tabs": [(name, label, counts[name]) for name, label in QUEUE_TABS],
         "now": query.now,
         "saved_views": saved_views_for(request.user),
