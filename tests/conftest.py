@@ -15,6 +15,7 @@ import time_machine
 from django.utils import timezone
 
 from closeloop.patients.services import patient_create
+from closeloop.practices import config
 from closeloop.practices.choices import Role, Skill
 from closeloop.practices.models import Category, Organization, Practice
 from closeloop.practices.services import practice_create, staff_create
@@ -23,6 +24,13 @@ from closeloop.queue.models import Channel, ContactOutcome, Direction, ReceiptHo
 
 # A Tuesday, 10:00 in Chicago (16:00 UTC): the office is open.
 TUESDAY_10AM_CHICAGO = datetime(2026, 11, 17, 16, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fresh_practice_config() -> None:
+    """Each test starts with nothing cached of practices' configuration (``practices.config``):
+    a test's practice may reuse the id of an earlier test's, rolled back."""
+    config.reset()
 
 
 @pytest.fixture

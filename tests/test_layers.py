@@ -17,6 +17,8 @@ ALLOWED_LOCAL_IMPORTS = {
     # Django's documented place to connect signals: after every app's models are loaded.
     ("core/apps.py", "ready"),
     ("security/apps.py", "ready"),
+    ("practices/apps.py", "ready"),
+    ("webhooks/apps.py", "ready"),
     # The command line reads the environment before Django is configured.
     ("cli.py", "main"),
     # Loading the WSGI application configures Django; only the serving demo needs it.

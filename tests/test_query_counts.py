@@ -3,7 +3,9 @@
 Each service: a savepoint, the tenant lookup (the practices the actor serves), the item row
 locked with its practice and category (the practice's calendar — hours and holidays — carried
 over from the caller's copy when it has one), the item's update, its audit row, its timeline
-row, the practice's webhook endpoints (the outbox) and the release of the savepoint.
+row and the release of the savepoint. The practice's webhook endpoints (the outbox) and its
+holidays are read once per process and configuration (``practices.config``): the first
+service here reads them, the others do not.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def test_the_lifecycle_services_query_counts_are_pinned(
         )
     with django_assert_num_queries(8):
         item = lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=item.team)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         item = acknowledged(item, assistant)
     with django_assert_num_queries(7):
         item = lifecycle.item_set_update_window(
@@ -46,5 +48,5 @@ def test_the_lifecycle_services_query_counts_are_pinned(
         )
     with django_assert_num_queries(7):
         item = told(item, assistant)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         lifecycle.item_resolve(item=item, actor=assistant, outcome="Booked Tuesday 9:00")

@@ -28,6 +28,7 @@ from closeloop.messaging import closure, reviews
 from closeloop.messaging.services import deliver, message_send
 from closeloop.patients.models import Patient
 from closeloop.patients.services import patient_create
+from closeloop.practices import config
 from closeloop.practices.choices import Role, Skill, Team
 from closeloop.practices.models import (
     Category,
@@ -151,6 +152,7 @@ def create_world() -> DemoWorld:
             Holiday.objects.bulk_create(
                 Holiday(practice=practice, date=day, name=name) for day, name in US_HOLIDAYS
             )
+            config.changed(practice.pk)
         both = [riverside, lakeside]
         people = [
             (

@@ -37,6 +37,7 @@ from closeloop.queue.alerts import (
     deliver,
     lost_deliveries,
     notify,
+    notify_each,
     send_digest,
     send_digests,
     stale_digests,
@@ -45,10 +46,10 @@ from closeloop.queue.alerts import (
 from closeloop.queue.deadlines import (
     DEADLINES,
     attempt_stage,
+    claim_deadlines,
     deadline_conditions,
     escalation_reason,
     item_attempts_next,
-    item_claim_deadline,
     item_repair_loop,
 )
 from closeloop.queue.loops import NO_DEADLINE
@@ -79,14 +80,17 @@ class SweepReport:
         return ", ".join(f"{k} {v}" for k, v in sorted(self.handled.items())) or "nothing due"
 
 
-def _recipients(item: SupportItem, kind: str) -> list[Any]:
+def _recipients(item: SupportItem, kind: str, supervisors: dict[int, list[Any]]) -> list[Any]:
+    """Who hears that the deadline passed (``supervisors``: each practice's, read once)."""
+    if item.practice_id not in supervisors:
+        supervisors[item.practice_id] = supervisors_of(item.practice)
     owner = item.owner if item.owner_id else None
     if escalation_reason(kind, item):
-        return [*supervisors_of(item.practice), owner]
+        return [*supervisors[item.practice_id], owner]
     if owner is not None:
         return [owner]
     # Nobody owns it: the team's supervisors hear about it.
-    return supervisors_of(item.practice)
+    return supervisors[item.practice_id]
 
 
 def due_items(kind: str, now: datetime) -> QuerySet[SupportItem, int]:
@@ -115,15 +119,17 @@ def handle_deadlines(kind: str, now: datetime) -> int:
     handled = 0
     for start in range(0, len(due_ids), CLAIM_BATCH):
         with transaction.atomic():
-            for item_id in due_ids[start : start + CLAIM_BATCH]:
-                item = item_claim_deadline(item_id=item_id, kind=kind, now=now)
-                if item is None:
-                    continue  # another worker got there first, or a contact cleared it
-                if kind == "callback_attempt":
+            # Those another worker got first, or a contact cleared, are not among the won.
+            won = claim_deadlines(item_ids=due_ids[start : start + CLAIM_BATCH], kind=kind, now=now)
+            if kind == "callback_attempt":
+                for item in won:
                     _callback_policy(item, now)
-                else:
-                    notify(_recipients(item, kind), item, ALERT_FOR[kind])
-                handled += 1
+            else:
+                supervisors: dict[int, list[Any]] = {}
+                notify_each(
+                    ((_recipients(item, kind, supervisors), item) for item in won), ALERT_FOR[kind]
+                )
+            handled += len(won)
     return handled
 
 

@@ -21,6 +21,7 @@ from closeloop.lib.business_hours import (
     parse_weekly_hours,
 )
 from closeloop.lib.phones import PhoneError, display_phone, normalize_phone
+from closeloop.practices import config
 from closeloop.practices.choices import (
     DEFAULT_WEEKLY_HOURS,
     Channel,
@@ -175,6 +176,9 @@ class Practice(models.Model):
     fhir_sync_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     #: A contact within this many days of a resolution, about the same category, reopens it.
     reopen_days = models.PositiveSmallIntegerField(default=14)
+    #: Goes up with every change to the practice's holidays, channel routes and webhook
+    #: endpoints: what processes cached of them is read again (``practices.config``).
+    config_version = models.PositiveIntegerField(default=0, editable=False)
     #: Calling back: this many attempts that do not reach the patient, this many business
     #: minutes apart; then a "we tried to reach you" text (or a letter), then the supervisors.
     callback_attempts = models.PositiveSmallIntegerField(
@@ -206,6 +210,18 @@ class Practice(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # ``config_version`` is only ever raised by ``config.changed``: a form saving a practice
+        # it read earlier must not write an older version back (other processes would keep
+        # serving what they cached under it).
+        if not self._state.adding and not args and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "config_version"
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def phone_display(self) -> str:
         return display_phone(self.phone)
@@ -227,7 +243,9 @@ class Practice(models.Model):
             weekly_hours=self.business_hours or DEFAULT_WEEKLY_HOURS,
             # .all() uses a prefetch when the caller made one (the sweep does, for every
             # practice at once); otherwise it is the one query for the holidays.
-            holidays=[holiday.date for holiday in self.holidays.all()],
+            holidays=config.cached(
+                self, "holidays", lambda: [holiday.date for holiday in self.holidays.all()]
+            ),
         )
 
 

@@ -78,13 +78,27 @@ def notify(
 ) -> list[StaffAlert]:
     """Alert each person once (in the bell) and queue their email — and with ``text`` a text
     to their mobile — in this transaction."""
-    unique = {user.pk: user for user in users if user is not None}
+    return notify_each([(users, item)], kind, text=text, sender=sender)
+
+
+def notify_each(
+    alerts_for: Iterable[tuple[Iterable[Any], SupportItem]],
+    kind: str,
+    *,
+    text: bool = False,
+    sender: Any = None,
+) -> list[StaffAlert]:
+    """``notify`` for several items at once (the sweep's batches): each item's people alerted
+    once; one insert of the alerts, one of their deliveries, one task for the emails."""
+    wanted = []
+    for users, item in alerts_for:
+        unique = {user.pk: user for user in users if user is not None}
+        wanted += [(user, item) for user in unique.values()]
     alerts = StaffAlert.objects.bulk_create(
-        StaffAlert(user=user, item=item, kind=kind, sender=sender) for user in unique.values()
+        StaffAlert(user=user, item=item, kind=kind, sender=sender) for user, item in wanted
     )
     deliveries = []
-    for alert in alerts:
-        user = unique[alert.user_id]
+    for alert, (user, _) in zip(alerts, wanted, strict=True):
         if user.email:
             held = kind not in URGENT_ALERTS and _wants_digest(user)
             deliveries.append(

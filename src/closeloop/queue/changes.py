@@ -134,6 +134,23 @@ def record_event(
     return event
 
 
+def record_events(
+    events: Sequence[tuple[SupportItem, str, dict[str, Any]]], *, actor: Actor, now: datetime
+) -> list[TimelineEvent]:
+    """Several items' events (item, code, changes) at their items' versions, in one insert
+    (the sweep's batches)."""
+    rows = TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            item=item, practice_id=item.practice_id, at=now, code=code, actor=actor,
+            changes=changes, text="", version=item.version,
+        )
+        for item, code, changes in events
+    )  # fmt: skip
+    for event in rows:
+        outbox.event_recorded(event)
+    return rows
+
+
 def locked(item: SupportItem | int, actor: Actor) -> SupportItem:
     """The current row, locked for this transaction, if the actor may touch it.
 

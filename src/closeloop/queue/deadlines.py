@@ -4,13 +4,14 @@ workers race for it (``item_claim_deadline``), and the safety net for the promis
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F
 
-from closeloop.queue.changes import Change, jsonable, locked, record_event, set_promise
+from closeloop.queue.changes import Change, jsonable, locked, record_events, set_promise
 from closeloop.queue.loops import NO_DEADLINE
 from closeloop.queue.models import OPEN_STATUSES, EventCode, SupportItem
 
@@ -83,40 +84,58 @@ def attempt_stage(item: SupportItem) -> str:
 
 @transaction.atomic
 def item_claim_deadline(*, item_id: int, kind: str, now: datetime) -> SupportItem | None:
-    """Record that a deadline passed, exactly once however many workers race for it.
+    """``claim_deadlines`` for one item: the item if this caller won it, else None."""
+    won = claim_deadlines(item_ids=[item_id], kind=kind, now=now)
+    return won[0] if won else None
 
-    The conditional update is the claim: only the worker whose update changes the row goes on
-    to write the timeline event (and, in the caller, to alert people) in this transaction.
+
+@transaction.atomic
+def claim_deadlines(*, item_ids: Sequence[int], kind: str, now: datetime) -> list[SupportItem]:
+    """Record that a deadline passed, exactly once however many workers race for it: the
+    items among ``item_ids`` this caller won, each with its timeline event written.
+
+    The claim is one conditional update over the batch, made while this transaction holds the
+    rows: on PostgreSQL the rows are locked first, skipping those another worker's batch holds
+    (if their batch rolls back, the next sweep finds them due again), so exactly the locked
+    rows still due are updated and won; SQLite serialises writers (``BEGIN IMMEDIATE``), so the
+    rows read as due are the rows updated. One update, one read and one insert of the events
+    per batch, not per item.
     """
     claimed_field, due_field, code = DEADLINES[kind]
-    due = SupportItem.objects.filter(pk=item_id, **deadline_conditions(kind, now))
-    # Another worker's batch holds this row: leave it to them rather than queue behind them
-    # (PostgreSQL). If their batch rolls back, the next sweep finds it due again.
-    skip_locked = connection.features.has_select_for_update_skip_locked
-    if skip_locked and not due.select_for_update(skip_locked=True).values_list("pk"):
-        return None
-    won = due.update(**{claimed_field: now, "version": F("version") + 1})
-    if not won:
-        return None
-    # The owner and their profile come along: the sweep alerts them next.
-    item = SupportItem.objects.select_related("practice", "category", "owner", "owner__staff").get(
-        pk=item_id
+    due = SupportItem.objects.filter(pk__in=list(item_ids), **deadline_conditions(kind, now))
+    if connection.features.has_select_for_update_skip_locked:
+        due = due.select_for_update(skip_locked=True)
+    won_ids = list(due.order_by("pk").values_list("pk", flat=True))
+    if not won_ids:
+        return []
+    SupportItem.objects.filter(pk__in=won_ids).update(
+        **{claimed_field: now, "version": F("version") + 1}
     )
-    changes: dict[str, Any] = {"due": {"old": None, "new": jsonable(getattr(item, due_field))}}
-    if kind == "callback_attempt":
-        stage = attempt_stage(item)
-        changes["stage"] = {"old": None, "new": stage}
-        if stage != "attempt":
-            code = EventCode.ATTEMPTS_EXHAUSTED
-    reason = escalation_reason(kind, item)
-    if reason and not item.escalated:
-        changes["escalated"] = {"old": False, "new": True}
-        item.escalated = True
-        item.escalated_at = now
-        item.escalation_reason = reason
-        item.save(update_fields=["escalated", "escalated_at", "escalation_reason"])
-    record_event(item, code=code, actor=None, now=now, changes=changes)
-    return item
+    # The owner and their profile come along: the sweep alerts them next.
+    items = list(
+        SupportItem.objects.filter(pk__in=won_ids)
+        .select_related("practice", "category", "owner", "owner__staff")
+        .order_by("pk")
+    )
+    events = []
+    for item in items:
+        item_code = code
+        changes: dict[str, Any] = {"due": {"old": None, "new": jsonable(getattr(item, due_field))}}
+        if kind == "callback_attempt":
+            stage = attempt_stage(item)
+            changes["stage"] = {"old": None, "new": stage}
+            if stage != "attempt":
+                item_code = EventCode.ATTEMPTS_EXHAUSTED
+        reason = escalation_reason(kind, item)
+        if reason and not item.escalated:
+            changes["escalated"] = {"old": False, "new": True}
+            item.escalated = True
+            item.escalated_at = now
+            item.escalation_reason = reason
+            item.save(update_fields=["escalated", "escalated_at", "escalation_reason"])
+        events.append((item, item_code, changes))
+    record_events(events, actor=None, now=now)
+    return items
 
 
 @transaction.atomic

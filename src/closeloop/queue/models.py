@@ -299,6 +299,10 @@ class SupportItem(models.Model):
                     "promised_update_at",
                     "first_response_due_at",
                     "first_response_at",
+                    # The clinical tab (``CLINICAL``) and urgent-first order: without these
+                    # two, counting the tabs read every open row of the practices.
+                    "red_flag",
+                    "category",
                 ],
                 name="item_queue_covering_idx",
             ),

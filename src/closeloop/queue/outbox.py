@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from closeloop.practices import config
 from closeloop.queue.models import EventCode, TimelineEvent
 from closeloop.webhooks.delivery import deliver_webhook
 from closeloop.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -62,16 +63,28 @@ def event_recorded(event: TimelineEvent) -> None:
     wanted = _webhook_events(event)
     if not wanted:
         return
-    for endpoint in WebhookEndpoint.objects.filter(practice_id=event.practice_id, active=True):
+    for endpoint_id, events in active_endpoints(event.item.practice):
         for webhook_event in wanted:
-            if webhook_event not in endpoint.events:
+            if webhook_event not in events:
                 continue
             delivery = WebhookDelivery.objects.create(
-                endpoint=endpoint,
-                idempotency_key=f"evt{event.pk}-ep{endpoint.pk}-{webhook_event}",
+                endpoint_id=endpoint_id,
+                idempotency_key=f"evt{event.pk}-ep{endpoint_id}-{webhook_event}",
                 event=webhook_event,
                 payload=payload_for(event, webhook_event),
                 next_attempt_at=event.at,
             )
             # The task row is written in this transaction too (database task backend).
             deliver_webhook.enqueue(delivery.pk)
+
+
+def active_endpoints(practice: Any) -> list[tuple[int, list[str]]]:
+    """The practice's active webhook endpoints: (id, the events each wants)."""
+    return config.cached(
+        practice,
+        "webhook_endpoints",
+        lambda: [
+            (endpoint.pk, list(endpoint.events))
+            for endpoint in WebhookEndpoint.objects.filter(practice=practice, active=True)
+        ],
+    )

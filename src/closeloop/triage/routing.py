@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from closeloop.core.types import Actor
+from closeloop.practices import config
 from closeloop.practices.choices import Team
 from closeloop.practices.models import ChannelRoute, StaffProfile
 from closeloop.queue import lifecycle
@@ -43,18 +44,25 @@ def route_for(item: SupportItem) -> Route:
     if item.is_clinical:
         skill = category.default_skill if category.is_clinical else ""
         return Route(Team.CLINICAL, skill, f"category {category.code} is clinical")
-    override = (
-        ChannelRoute.objects.filter(practice_id=item.practice_id, channel=item.channel)
-        .filter(Q(category=category) | Q(category__isnull=True))
-        # A category-specific route wins over a channel-wide one.
-        .order_by(F("category_id").asc(nulls_last=True))
-        .first()
-    )
-    if override is not None:
-        return Route(
-            override.team, override.skill, f"channel {item.channel} is routed to {override.team}"
-        )
+    routes = channel_routes(item.practice)
+    # A category-specific route wins over a channel-wide one.
+    for key in ((item.channel, category.pk), (item.channel, None)):
+        if key in routes:
+            team, skill = routes[key]
+            return Route(team, skill, f"channel {item.channel} is routed to {team}")
     return Route(category.default_team, category.default_skill, f"category {category.code}")
+
+
+def channel_routes(practice: Any) -> dict[tuple[str, int | None], tuple[str, str]]:
+    """The practice's overrides: (channel, category id or None) → (team, skill)."""
+    return config.cached(
+        practice,
+        "channel_routes",
+        lambda: {
+            (route.channel, route.category_id): (route.team, route.skill)
+            for route in ChannelRoute.objects.filter(practice=practice).order_by("pk")
+        },
+    )
 
 
 def _loads(profiles: list[StaffProfile]) -> dict[int, tuple[int, int]]:

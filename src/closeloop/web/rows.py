@@ -20,8 +20,9 @@ from typing import Any
 import jinja2
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime
 
 from closeloop.queue.models import SupportItem
 from closeloop.security.permissions import visible_text
@@ -32,7 +33,7 @@ TEMPLATES = Path(__file__).parent / "jinja"
 
 def _iso(when: datetime) -> str:
     """As Django's ``date:'c'``: ISO 8601 in the current time zone."""
-    return str(date_filter(template_localtime(when), "c"))
+    return str(date_filter(localtime(when), "c"))
 
 
 @cache
@@ -42,6 +43,8 @@ def environment() -> jinja2.Environment:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         auto_reload=False,
+        # Escaped as Django escapes (``'`` as ``&#x27;``): the same markup as the templates.
+        finalize=conditional_escape,
     )
     env.filters.update(age=age, at=at, iso=_iso)
     return env

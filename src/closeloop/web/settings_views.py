@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closeloop.messaging.models import MessagePurpose, MessageTemplate
 from closeloop.messaging.services import clinical_content, shipped_template
+from closeloop.practices import config
 from closeloop.practices.choices import Language, Role
 from closeloop.practices.local_time import for_patient, zone
 from closeloop.practices.models import (
@@ -430,6 +431,7 @@ def webhook_add(request: HttpRequest, slug: str) -> HttpResponse:
 def webhook_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     practice = _practice(request, slug)
     WebhookEndpoint.objects.filter(practice=practice, pk=pk).update(active=False)
+    config.changed(practice.pk)
     return redirect("settings_practice", slug=slug)
 
 
