@@ -32,6 +32,7 @@ from closeloop.api.serialize import (
     practice_or_404,
 )
 from closeloop.intake.services import Filed, file_item
+from closeloop.lib.classify import Suggestion
 from closeloop.lib.ids import MAX_ID, parse_id
 from closeloop.metrics.definitions import report
 from closeloop.metrics.scope import ScopeError, scope_from
@@ -47,6 +48,7 @@ from closeloop.security.models import Action
 from closeloop.security.permissions import (
     sees_clinical_details,
 )
+from closeloop.triage import services as triage
 
 api = NinjaAPI(
     title="Closeloop API",
@@ -312,7 +314,14 @@ def _request_digest(payload: s.ItemIn) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _create_item(request: HttpRequest, payload: s.ItemIn) -> Filed:
+def _read(payload: s.ItemIn) -> Suggestion:
+    """Triage's reading of the text, made before the transaction begins: on SQLite a
+    transaction holds the database's one write lock, so intakes wait for each other only while
+    they write, not while they classify."""
+    return triage.suggest(payload.summary, payload.details, language=payload.language)
+
+
+def _create_item(request: HttpRequest, payload: s.ItemIn, suggestion: Suggestion) -> Filed:
     """File through the one intake service, as every other door does: with a patient, a
     contact about their open item (same category, else any updated lately) joins it unless
     ``new_item``; a live call with ``next_update_at`` is acknowledged at the time of the call."""
@@ -347,6 +356,7 @@ def _create_item(request: HttpRequest, payload: s.ItemIn) -> Filed:
         contact_at=payload.contact_at,
         find_repeat=not payload.new_item,
         next_update_at=payload.next_update_at,
+        suggestion=suggestion,
     )
 
 
@@ -369,16 +379,17 @@ def create_item(request: HttpRequest, payload: s.ItemIn) -> Any:
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 200:
         raise HttpError(400, "Idempotency-Key is longer than 200 characters.")
+    suggestion = _read(payload)
     if not key:
         with transaction.atomic():
-            filed = _create_item(request, payload)
+            filed = _create_item(request, payload, suggestion)
         return Status(201 if filed.created else 200, _filed_out(request, filed.item, filed.repeat))
     digest = _request_digest(payload)
     previous = IdempotencyRecord.objects.filter(user=user, key=key).select_related("item").first()
     if previous is None:
         try:
             with transaction.atomic():
-                filed = _create_item(request, payload)
+                filed = _create_item(request, payload, suggestion)
                 IdempotencyRecord.objects.create(
                     user=user, key=key, request_digest=digest, item=filed.item,
                     joined=filed.repeat,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from closeloop.appointments.models import Appointment
 from closeloop.core.types import Actor
 from closeloop.intake.models import InboundMessage
+from closeloop.lib.classify import Suggestion
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.lib.textnorm import normalize
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, OutboundMessage
@@ -203,6 +204,7 @@ def file_item(
     appointment: Appointment | None = None,
     next_update_at: datetime | None = None,
     auto_acknowledge: bool = False,
+    suggestion: Suggestion | None = None,
 ) -> Filed:
     """Every door's way in: a contact becomes a new item, or joins the one it belongs to.
 
@@ -214,8 +216,12 @@ def file_item(
     (``take_ownership``: the person logging it, when they are on its team) and routing → the
     clinical team's alert for a red flag → after hours (``auto_acknowledge``) the practice's
     automatic acknowledgement. One urgency rule (``triage.urgency_for``) for every door.
+    ``suggestion``: triage's reading of ``summary`` and ``details`` when the caller made it
+    before the transaction (reading is CPU only; on SQLite the transaction holds the one
+    write lock, so the API reads first and writes after).
     """
-    suggestion = triage.suggest(summary, details, language=language)
+    if suggestion is None:
+        suggestion = triage.suggest(summary, details, language=language)
     # The suggested category is read only when nobody chose one.
     suggested = triage.suggested_category(practice, suggestion) if category is None else None
     target = join
