@@ -213,18 +213,21 @@ def _send_one(delivery: AlertDelivery) -> None:
 
 def deliver(ids: Iterable[int]) -> int:
     """Send each delivery not already sent or leased; each is marked sent as soon as it was
-    accepted, so a sender killed part-way loses none of the rest."""
+    accepted, so a sender killed part-way loses none of the rest. Each is leased just before
+    it is sent: a task carrying many deliveries (a sweep's batch) never outlives the lease on
+    the ones it has not reached yet, which another sender would then take over and send too."""
     sent = 0
-    for delivery in _claim(ids, timezone.now()):
-        if delivery.held:
-            continue  # a digest's: sent with the digest
-        try:
-            _send_one(delivery)
-        except Exception as exc:
-            _failed([delivery], exc)
-            continue
-        _sent([delivery])
-        sent += 1
+    for delivery_id in sorted(set(ids)):
+        for delivery in _claim([delivery_id], timezone.now()):
+            if delivery.held:
+                continue  # a digest's: sent with the digest
+            try:
+                _send_one(delivery)
+            except Exception as exc:
+                _failed([delivery], exc)
+                continue
+            _sent([delivery])
+            sent += 1
     return sent
 
 
