@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -62,6 +63,23 @@ def test_queue_page_queries_do_not_grow_with_items(client, clock, make_item, ass
     with CaptureQueriesContext(connection) as many:
         assert client.get("/").status_code == 200
     assert len(many) == len(few)
+
+
+def test_item_page_forms_state_times_on_the_practices_clock(
+    client, clock, make_item, assistant
+) -> None:
+    """The action forms' date-time fields are filled on the practice's clock (Chicago), not the
+    server's (UTC): staff read and submit them as the practice's local time."""
+    from closeloop.queue.selectors import suggest_update_time
+
+    client.force_login(assistant)
+    item = make_item()
+    suggested = suggest_update_time(item).astimezone(ZoneInfo("America/Chicago"))
+    body = client.get(f"/items/{item.pk}/").content.decode()
+    value = suggested.strftime("%Y-%m-%dT%H:%M")
+    assert suggested.utcoffset() != timedelta(0)
+    assert f'name="update_window-update_at" value="{value}"' in body
+    assert f'name="acknowledge-next_update_at" value="{value}"' in body
 
 
 def test_staff_without_practices_are_told_so(client, org) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Model
 
@@ -107,6 +107,35 @@ class Change:
         return self.item
 
 
+class NewEvent(NamedTuple):
+    """A timeline event to write: at its item's version, or at ``version`` (an earlier one, for
+    the events of an item written with several changes at once)."""
+
+    item: SupportItem
+    code: str
+    changes: dict[str, Any]
+    text: str = ""
+    version: int | None = None
+
+
+def record_events(
+    events: Sequence[NewEvent], *, actor: Actor, now: datetime
+) -> list[TimelineEvent]:
+    """The events, in one insert (a new item's creation and routing; a sweep's batch)."""
+    rows = TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            item=event.item, practice_id=event.item.practice_id, at=now, code=event.code,
+            actor=actor, changes=event.changes, text=event.text,
+            version=event.item.version if event.version is None else event.version,
+        )
+        for event in events
+    )  # fmt: skip
+    # Outbound webhooks are queued in this same transaction: no event without its delivery.
+    for row in rows:
+        outbox.event_recorded(row)
+    return rows
+
+
 def record_event(
     item: SupportItem,
     *,
@@ -117,38 +146,9 @@ def record_event(
     text: str = "",
     version: int | None = None,
 ) -> TimelineEvent:
-    """The event, at the item's version (``version``: an earlier one, for the events of an
-    item written with several changes at once)."""
-    event = TimelineEvent.objects.create(
-        item=item,
-        practice_id=item.practice_id,
-        at=now,
-        code=code,
-        actor=actor,
-        changes=changes or {},
-        text=text,
-        version=item.version if version is None else version,
-    )
-    # Outbound webhooks are queued in this same transaction: no event without its delivery.
-    outbox.event_recorded(event)
-    return event
-
-
-def record_events(
-    events: Sequence[tuple[SupportItem, str, dict[str, Any]]], *, actor: Actor, now: datetime
-) -> list[TimelineEvent]:
-    """Several items' events (item, code, changes) at their items' versions, in one insert
-    (the sweep's batches)."""
-    rows = TimelineEvent.objects.bulk_create(
-        TimelineEvent(
-            item=item, practice_id=item.practice_id, at=now, code=code, actor=actor,
-            changes=changes, text="", version=item.version,
-        )
-        for item, code, changes in events
-    )  # fmt: skip
-    for event in rows:
-        outbox.event_recorded(event)
-    return rows
+    """One event (see ``NewEvent``)."""
+    event = NewEvent(item, code, changes or {}, text, version)
+    return record_events([event], actor=actor, now=now)[0]
 
 
 def locked(item: SupportItem | int, actor: Actor) -> SupportItem:

@@ -11,7 +11,14 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F
 
-from closeloop.queue.changes import Change, jsonable, locked, record_events, set_promise
+from closeloop.queue.changes import (
+    Change,
+    NewEvent,
+    jsonable,
+    locked,
+    record_events,
+    set_promise,
+)
 from closeloop.queue.loops import NO_DEADLINE
 from closeloop.queue.models import OPEN_STATUSES, EventCode, SupportItem
 
@@ -133,7 +140,7 @@ def claim_deadlines(*, item_ids: Sequence[int], kind: str, now: datetime) -> lis
             item.escalated_at = now
             item.escalation_reason = reason
             item.save(update_fields=["escalated", "escalated_at", "escalation_reason"])
-        events.append((item, item_code, changes))
+        events.append(NewEvent(item, item_code, changes))
     record_events(events, actor=None, now=now)
     return items
 

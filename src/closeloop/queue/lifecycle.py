@@ -40,12 +40,13 @@ from closeloop.queue.alerts import notify, supervisors_of
 from closeloop.queue.changes import (
     Change,
     LifecycleError,
+    NewEvent,
     business_minutes,
     can_transition,
     first_response,
     locked,
     receipt_how,
-    record_event,
+    record_events,
     require_future,
     require_open,
     require_text,
@@ -341,12 +342,11 @@ def item_create(
         changes["red_flag"] = {"old": None, "new": True}
     if suggestion is not None:
         changes["suggestion"] = {"old": None, "new": suggestion}
-    record_event(item, code=EventCode.CREATED, actor=actor, now=now, changes=changes, version=1)
+    events = [NewEvent(item, EventCode.CREATED, changes, version=1)]
     if routed is not None:
-        record_event(item, code=_assigned_code(handed_to), actor=actor, now=now,
-                     changes=routed.values, text=reason.strip(), version=2)  # fmt: skip
-        if handed_to is not None:
-            notify([handed_to], item, AlertKind.HANDOFF, sender=actor)
+        events.append(NewEvent(item, _assigned_code(handed_to), routed.values, reason.strip(), 2))
+    record_events(events, actor=actor, now=now)
+    _alert_handoff(handed_to, item, actor)
     return item
 
 
@@ -539,8 +539,8 @@ def item_assign(
     change = Change(item)
     handed_to = _assignment(change, item, actor, owner, team, now)
     item = change.save(code=_assigned_code(handed_to), actor=actor, now=now, text=reason.strip())
-    if handed_to is not None and alert:
-        notify([handed_to], item, AlertKind.HANDOFF, sender=actor)
+    if alert:
+        _alert_handoff(handed_to, item, actor)
     return item
 
 
@@ -584,6 +584,12 @@ def _assignment(
 
 def _assigned_code(handed_to: User | None) -> str:
     return EventCode.HANDED_OFF if handed_to is not None else EventCode.ASSIGNED
+
+
+def _alert_handoff(handed_to: User | None, item: SupportItem, actor: Actor) -> None:
+    """The colleague an item was handed to hears of it."""
+    if handed_to is not None:
+        notify([handed_to], item, AlertKind.HANDOFF, sender=actor)
 
 
 @transaction.atomic

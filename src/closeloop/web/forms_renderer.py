@@ -1,10 +1,12 @@
-"""Form widgets rendered with Jinja2, everything else with Django templates.
+"""Form widgets, labels and error lists rendered with Jinja2, everything else with Django
+templates.
 
 The item page renders fourteen action forms; Django's widget templates (an input, its
 attributes, every option of every select, each an included template) took most of the page's
 time (``benchmarks/profile_intake.py``: ~240 template includes per item page). Django ships the
 same widget templates for Jinja2 (``django/forms/jinja2``), which render the same markup far
-faster. Forms' own layouts and the admin's widgets (``admin/widgets/…``) keep Django templates.
+faster; each field's label and error list next (a label took as long as its widget). Forms' own
+layouts and the admin's widgets (``admin/widgets/…``) keep Django templates.
 Values are escaped by Django's ``conditional_escape`` (``'`` as ``&#x27;``), as before.
 """
 
@@ -19,7 +21,13 @@ from django.forms.renderers import DjangoTemplates
 from django.template.backends.jinja2 import Jinja2 as JinjaEngine
 from django.utils.html import conditional_escape
 
-WIDGETS = "django/forms/widgets/"
+#: The templates Django ships for both engines that Jinja2 renders here.
+JINJA_TEMPLATES = (
+    "django/forms/widgets/",
+    "django/forms/label.html",
+    "django/forms/attrs.html",
+    "django/forms/errors/",
+)
 
 
 class Renderer(DjangoTemplates):
@@ -35,6 +43,6 @@ class Renderer(DjangoTemplates):
         )
 
     def get_template(self, template_name: str) -> Any:
-        if template_name.startswith(WIDGETS):
+        if template_name.startswith(JINJA_TEMPLATES):
             return self._widgets.get_template(template_name)
         return super().get_template(template_name)

@@ -29,6 +29,7 @@ from closeloop.web import timeline
 from closeloop.web.access import item_for_action_or_404, item_or_404
 from closeloop.web.action_forms import ActionForm
 from closeloop.web.http import HtmxHttpRequest, acting_user, local_datetime
+from closeloop.web.rows import item_actions
 from closeloop.web.scripts import item_scripts
 
 ITEM_TEMPLATE = "web/item.html"
@@ -98,6 +99,7 @@ def _context(
         else []
     )
     owner_profile = staff_profile(item.owner) if item.owner_id else None
+    forms = _forms(request, item, initial, failed, bound)
     return {
         "item": item,
         "zone": zone,
@@ -114,7 +116,10 @@ def _context(
         ),
         "scripts": item_scripts(item),
         "suggested_update_at": suggested,
-        "forms": _forms(request, item, initial, failed, bound),
+        "forms": forms,
+        "action_forms": item_actions(
+            request, item, forms, zone=zone, failed=failed, error=error, suggested=suggested
+        ),
         "actions": ACTIONS,
         "failed": failed,
         "error": error,

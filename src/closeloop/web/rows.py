@@ -1,4 +1,4 @@
-"""The queue's rows, rendered with Jinja2.
+"""The hot fragments rendered with Jinja2: the queue's rows and the item page's action forms.
 
 The queue page is the page people wait on most, and half of its time went to the Django
 template engine resolving the same row's lookups and filters fifty times (measured with
@@ -7,28 +7,50 @@ markup compiled by Jinja2 takes a fraction of that. Fragment caching was the oth
 was not taken because a row shows the time since first contact and whether a promise is
 overdue, which change every minute without the item changing, and the patient's and owner's
 names, which change without the item's version changing: a cache keyed on the item's version
-would show stale rows. Only this hot fragment uses Jinja2; the pages stay Django templates.
+would show stale rows. The item page's fourteen action forms were the same case (each form's
+fields, labels, URLs and conditions resolved by the Django engine: most of that page's template
+time); their widgets, labels and errors render through ``forms_renderer``. Only these fragments
+use Jinja2; the pages stay Django templates.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
+from django.utils.timezone import localtime, override
 
+from closeloop.actions.registry import ACTIONS
 from closeloop.queue.models import SupportItem
 from closeloop.security.permissions import visible_text
-from closeloop.web.templatetags.closeloop import age, at
+from closeloop.web.templatetags.closeloop import age, at, get_action_label
 
 TEMPLATES = Path(__file__).parent / "jinja"
+
+#: The columns the rows show and the rules they apply (who may read the summary) need: the page
+#: reads these, not the ~90 columns of an item with its practice, patient, category and owner.
+#: Converting the unread values (a dozen dates per item on SQLite, JSON, sealed fields) was a
+#: fifth of the page's time in process. A column read here but missing from this list costs a
+#: query per row; ``test_queue_page_queries_do_not_grow_with_items`` catches that.
+ROW_FIELDS = (
+    "red_flag", "escalated", "patient", "caller_name", "practice", "category", "channel",
+    "first_contact_at", "owner", "team", "promised_update_at", "status", "first_response_at",
+    "first_response_due_at", "repeat_contact_count", "callback_attempts", "handoff_due_at",
+    "summary",
+    "patient__first_name", "patient__last_name",
+    "practice__name", "practice__timezone",
+    "category__name", "category__default_team",
+    "owner__first_name", "owner__last_name", "owner__username",
+)  # fmt: skip
 
 
 def _iso(when: datetime) -> str:
@@ -66,4 +88,39 @@ def queue_rows(
             shown=lambda item, field: visible_text(user, item, field),
         )
     )
+    return mark_safe(html)  # noqa: S308 - Jinja2 escaped every value (autoescape)
+
+
+def item_actions(
+    request: HttpRequest,
+    item: SupportItem,
+    forms: dict[str, Any],
+    *,
+    zone: tzinfo,
+    failed: str,
+    error: str,
+    suggested: datetime,
+) -> SafeString:
+    """The item page's action forms: one button for an action without fields, an open-able
+    form for each of the others (``failed``: the action refused, with its ``error``). Times in
+    the forms are on the practice's clock (``zone``)."""
+    prefix = reverse("item_action", args=[item.pk, "_"]).removesuffix("_/")
+    with override(zone):
+        html = (
+            environment()
+            .get_template("web/item_actions.html")
+            .render(
+                item=item,
+                forms=forms,
+                failed=failed,
+                error=error,
+                csrf=get_token(request),
+                action_url=lambda name: f"{prefix}{name}/",
+                preview_url=reverse("message_preview", args=[item.pk]),
+                label=lambda name: get_action_label(ACTIONS, name),
+                is_check=lambda field: getattr(field.field.widget, "input_type", "") == "checkbox",
+                joined=lambda errors: conditional_escape(" ").join(map(conditional_escape, errors)),
+                suggested=date_filter(suggested, "D g:i A T"),
+            )
+        )
     return mark_safe(html)  # noqa: S308 - Jinja2 escaped every value (autoescape)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -39,7 +39,7 @@ from closeloop.security.permissions import visible_text
 from closeloop.team.saved import VIEW_PARAMS, saved_views_for
 from closeloop.web.csvutil import csv_cell
 from closeloop.web.http import HtmxHttpRequest
-from closeloop.web.rows import queue_rows
+from closeloop.web.rows import ROW_FIELDS, queue_rows
 
 PAGE_SIZE = 50
 DEFAULT_TAB = "mine"
@@ -143,11 +143,17 @@ def _filter_options(query: QueueQuery) -> dict[str, Any]:
     }
 
 
-def page_rows(items: QuerySet[SupportItem], offset: int, size: int) -> list[SupportItem]:
+def page_rows(
+    items: QuerySet[SupportItem], offset: int, size: int, *, fields: Sequence[str] = ()
+) -> list[SupportItem]:
     """One page in queue order: the ids are sorted first (narrow rows, no joins), then only
-    those rows are read with their patient, category, practice and owner."""
+    those rows are read with their patient, category, practice and owner (``fields``: only
+    these columns of them)."""
     ids = list(items.values_list("pk", flat=True)[max(offset, 0) : max(offset, 0) + size])
-    rows = items.order_by().in_bulk(ids)
+    page = items.order_by()
+    if fields:
+        page = page.only(*fields)
+    rows = page.in_bulk(ids)
     return [rows[pk] for pk in ids if pk in rows]
 
 
@@ -163,7 +169,9 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     # The tab count is already known (counted with the other tabs): no second COUNT query.
     paginator.count = counts[query.tab]
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = page_rows(query.tab_items, page.start_index() - 1, PAGE_SIZE)
+    page.object_list = page_rows(
+        query.tab_items, page.start_index() - 1, PAGE_SIZE, fields=ROW_FIELDS
+    )
     audit.record(
         Action.LIST,
         object_type="support_queue.supportitem",
