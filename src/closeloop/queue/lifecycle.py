@@ -82,16 +82,20 @@ NEXT_UPDATE = "when the patient hears from us next"
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 
-def available_actions(item: SupportItem) -> set[str]:
+def available_actions(item: SupportItem, *, open_requests: bool | None = None) -> set[str]:
     """The actions worth offering for an item in its current state.
 
     Offering is not permitting: the services still check every rule when an action is taken.
+    ``open_requests``: whether colleagues' questions about it await an answer, when the caller
+    already knows (None: asked here).
     """
     status = item.status
     actions = {"note", "contact", "message"}
     if status in OPEN_STATUSES:
         actions |= {"update_window", "assign", "categorize", "attempt", "ask"}
-        if item.requests.filter(answered_at__isnull=True).exists():
+        if open_requests is None:
+            open_requests = item.requests.filter(answered_at__isnull=True).exists()
+        if open_requests:
             actions.add("answer_request")
     if status == Status.NEW:
         actions.add("acknowledge")

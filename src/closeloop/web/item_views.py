@@ -63,10 +63,16 @@ def _initial(item: SupportItem, suggested: Any) -> dict[str, dict[str, Any]]:
 
 
 def _forms(
-    request: HtmxHttpRequest, item: SupportItem, initial: dict[str, Any], failed: str, bound: Any
+    request: HtmxHttpRequest,
+    item: SupportItem,
+    initial: dict[str, Any],
+    failed: str,
+    bound: Any,
+    *,
+    open_requests: bool,
 ) -> dict[str, ActionForm]:
     """The forms of the actions this person may take on the item in its current state."""
-    offered = available_actions(item) | ({failed} if failed else set())
+    offered = available_actions(item, open_requests=open_requests) | ({failed} if failed else set())
     forms = {}
     for name, action in ACTIONS.items():
         if name not in offered or not access.may(request.user, item, name):
@@ -99,7 +105,8 @@ def _context(
         else []
     )
     owner_profile = staff_profile(item.owner) if item.owner_id else None
-    forms = _forms(request, item, initial, failed, bound)
+    requests = colleague_requests.open_requests(item)
+    forms = _forms(request, item, initial, failed, bound, open_requests=bool(requests))
     return {
         "item": item,
         "zone": zone,
@@ -126,7 +133,7 @@ def _context(
         "notice": notice,
         "now": now,
         "presence_poll": presence.POLL_SECONDS,
-        "requests": colleague_requests.open_requests(item),
+        "requests": requests,
         # What the patient's status page shows now (the same function renders it).
         "patient_view": patient_status.patient_view(item) if item.practice.status_links else None,
         "patient_t": STATUS_TEXT.get(item.language, STATUS_TEXT["en"]),

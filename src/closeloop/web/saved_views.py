@@ -20,8 +20,8 @@ from closeloop.team.bulk import BULK_ACTIONS, MAX_ITEMS, bulk_run
 from closeloop.team.models import SavedView
 from closeloop.team.saved import VIEW_PARAMS
 from closeloop.web.http import HtmxHttpRequest
-from closeloop.web.team_views import _colleagues
-from closeloop.web.views import _queue_query, page_rows
+from closeloop.web.team_views import colleagues_of
+from closeloop.web.views import page_rows, queue_query
 
 
 @login_required
@@ -76,7 +76,7 @@ def bulk(request: HtmxHttpRequest) -> HttpResponse:
         if action not in BULK_ACTIONS or not ids:
             messages.error(request, "Tick at least one item and choose what to do.")
             return redirect(f"/bulk/{back}")
-        people = {str(c.pk): c for c in _colleagues(user)}
+        people = {str(c.pk): c for c in colleagues_of(user)}
         people[str(user.pk)] = user
         to = request.POST.get("owner", "")
         if action == "assign" and to and to not in people:
@@ -98,7 +98,7 @@ def bulk(request: HtmxHttpRequest) -> HttpResponse:
         for pk, why in result.refused:
             messages.error(request, f"#{pk}: {why}")
         return redirect(f"/bulk/{back}")
-    query = _queue_query(request)
+    query = queue_query(request)
     rows = page_rows(query.tab_items, 0, MAX_ITEMS)
     return render(
         request,
@@ -107,7 +107,7 @@ def bulk(request: HtmxHttpRequest) -> HttpResponse:
             "rows": rows,
             "query": query,
             "back": f"?{request.GET.urlencode()}" if request.GET else "",
-            "colleagues": [user, *_colleagues(user)],
+            "colleagues": [user, *colleagues_of(user)],
             "now": query.now,
         },
     )

@@ -28,7 +28,7 @@ def _zone(user: Any) -> ZoneInfo:
     return ZoneInfo(practice.timezone if practice else "UTC")
 
 
-def _colleagues(user: Any) -> list[Any]:
+def colleagues_of(user: Any) -> list[Any]:
     """Active staff who serve one of the practices ``user`` serves, ``user`` excluded."""
     return list(
         get_user_model()
@@ -56,7 +56,7 @@ def shift(request: HtmxHttpRequest) -> HttpResponse:
             "web/shift.html",
             {
                 "rows": shifts.shift_items(user),
-                "colleagues": [c for c in _colleagues(user) if not c.staff.is_away],
+                "colleagues": [c for c in colleagues_of(user) if not c.staff.is_away],
                 "profile": profile,
                 "away": away,
                 "covered": absence.covered_items(back) if back else [],
@@ -72,7 +72,7 @@ def shift_handover(request: HtmxHttpRequest) -> HttpResponse:
     user: Any = request.user
     if not has_perm(user, Perm.WORK_QUEUE):
         raise PermissionDenied("Your role does not work the queue.")
-    people = {str(c.pk): c for c in _colleagues(user)}
+    people = {str(c.pk): c for c in colleagues_of(user)}
     handovers = []
     for raw in request.POST.getlist("item"):
         pk = parse_id(raw)
@@ -121,7 +121,7 @@ def shift_away(request: HtmxHttpRequest) -> HttpResponse:
     actor: Any = request.user
     zone = _zone(actor)
     target_id = parse_id(request.POST.get("user", "")) or actor.pk
-    people = {c.pk: c for c in _colleagues(actor)}
+    people = {c.pk: c for c in colleagues_of(actor)}
     target = actor if target_id == actor.pk else people.get(target_id)
     if target is None:
         messages.error(request, "Choose someone who serves your practices.")
@@ -176,6 +176,6 @@ def team(request: HtmxHttpRequest) -> HttpResponse:
             "web/team.html",
             {
                 "people": shifts.team_now(user),
-                "colleagues": _colleagues(user),
+                "colleagues": colleagues_of(user),
             },
         )

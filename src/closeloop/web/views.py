@@ -58,7 +58,9 @@ class QueueQuery:
     now: datetime
 
 
-def _queue_query(request: HtmxHttpRequest) -> QueueQuery:
+def queue_query(request: HtmxHttpRequest) -> QueueQuery:
+    """The queue as the request's filters and tab ask for it (the queue page, its CSV and the
+    bulk page read the same)."""
     user = request.user
     params = request.GET
     practices = list(Practice.objects.for_user(user).order_by("name"))
@@ -160,7 +162,7 @@ def page_rows(
 @login_required
 @require_GET
 def queue(request: HtmxHttpRequest) -> HttpResponse:
-    query = _queue_query(request)
+    query = queue_query(request)
     counts = queue_tab_counts(query.items, query.conditions)
     if "tab" not in request.GET:
         tab = landing_tab(request.user, counts)
@@ -238,7 +240,7 @@ def _csv_rows(items: QuerySet[SupportItem], user: Any) -> Iterator[list[str]]:
 @require_GET
 def queue_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
     """The current filter and tab as CSV (all pages)."""
-    query = _queue_query(request)
+    query = queue_query(request)
     audit.record(
         Action.EXPORT,
         object_type="support_queue.supportitem",
