@@ -37,7 +37,7 @@ from closeloop.web.templatetags.closeloop import age, at, get_action_label
 TEMPLATES = Path(__file__).parent / "jinja"
 
 #: The columns the rows show and the rules they apply (who may read the summary) need: the page
-#: reads these, not the ~90 columns of an item with its practice, patient, category and owner.
+#: reads these, not the 138 columns of an item with its practice, patient, category and owner.
 #: Converting the unread values (a dozen dates per item on SQLite, JSON, sealed fields) was a
 #: fifth of the page's time in process. A column read here but missing from this list costs a
 #: query per row; ``test_queue_page_queries_do_not_grow_with_items`` catches that.
