@@ -265,12 +265,16 @@ def run(seconds: float, items: int, workers: int, drain: float, smtp_delay: floa
             proc.send_signal(signal.SIGKILL)
             proc.wait()
         kills += len(procs)
-        # Drain: one worker, never killed, until nothing is left to send.
+        # Drain: one worker, never killed, until nothing is left to do: every item's deadline
+        # work recorded (on a loaded machine the killed workers may not have reached a single
+        # sweep, and then nothing is pending yet) and nothing left to send.
         procs = [start_worker(env, log)]
         deadline = time.monotonic() + drain
         state = counts(env)
         while time.monotonic() < deadline and (
-            state["alerts_pending"] or state["webhooks_pending"]
+            state["alerts_pending"]
+            or state["webhooks_pending"]
+            or any(e["lost"] for e in state["events"].values())
         ):
             time.sleep(2)
             state = counts(env)
