@@ -379,14 +379,16 @@ def create_item(request: HttpRequest, payload: s.ItemIn) -> Any:
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 200:
         raise HttpError(400, "Idempotency-Key is longer than 200 characters.")
-    suggestion = _read(payload)
     if not key:
+        suggestion = _read(payload)
         with transaction.atomic():
             filed = _create_item(request, payload, suggestion)
         return Status(201 if filed.created else 200, _filed_out(request, filed.item, filed.repeat))
     digest = _request_digest(payload)
     previous = IdempotencyRecord.objects.filter(user=user, key=key).select_related("item").first()
     if previous is None:
+        # Read only for a first request: a retry answers from its record.
+        suggestion = _read(payload)
         try:
             with transaction.atomic():
                 filed = _create_item(request, payload, suggestion)
