@@ -7,6 +7,7 @@ a failure, never a skip.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,50 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest, django_db_setup: None) -> Iterator[Any]:
+    """pytest-django's live server, made to behave like a deployment on SQLite's test database.
+
+    The test database on SQLite is in memory, so the server's request threads all share the
+    test's one connection. A real deployment gives each thread its own connection; on a shared
+    one, two requests at once (a page's htmx calls while a form posts) interleave their
+    transactions and fail ("cannot start a transaction within a transaction", "database table is
+    locked"). So there requests run one at a time; on PostgreSQL each thread has its own
+    connection and they run side by side, as deployed. The server starts after the test database
+    exists (``django_db_setup``), else its threads would open connections of their own to the
+    in-memory database and lock each other's tables.
+    """
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test.testcases import LiveServerThread
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = request.config.getvalue("liveserver") or os.getenv(
+        "DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    shared = server.thread.connections_override
+    handler: type = StaticFilesHandler
+    if shared:
+        one_at_a_time = threading.Lock()
+
+        class OneAtATime(StaticFilesHandler):
+            def __call__(self, environ: Any, start_response: Any) -> Any:
+                with one_at_a_time:
+                    return super().__call__(environ, start_response)
+
+        handler = OneAtATime
+    server.thread = LiveServerThread(
+        server.thread.host,
+        static_handler=handler,
+        connections_override=shared,
+        port=server.thread.port,
+    )
+    server.thread.daemon = True
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
