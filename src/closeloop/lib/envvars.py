@@ -135,10 +135,14 @@ def env_database(
 
 def sqlite_database(path: Path) -> dict[str, Any]:
     # WAL lets readers proceed while a writer commits; IMMEDIATE takes the write lock at BEGIN so
-    # two writers queue on busy_timeout instead of failing with "database is locked" on upgrade.
+    # two writers queue instead of failing with "database is locked" on upgrade. The engine
+    # queues them on an OS lock first (closeloop.core.queued_sqlite3), then on busy_timeout.
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "closeloop.core.queued_sqlite3",
         "NAME": str(path),
+        # Django's default for SQLite, said aloud: tools that recognise SQLite by the engine's
+        # name (pytest-django's per-worker suffix) would otherwise derive a file name.
+        "TEST": {"NAME": ":memory:"},
         "OPTIONS": {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
