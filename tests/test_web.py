@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -172,3 +173,24 @@ def test_the_demo_outbox_shows_what_the_demo_sent(client, assistant, settings, t
     page = client.get("/outbox/").content.decode()
     assert "Hi Ana" in page and "+13125550142" in page
     assert "We received your message" in page and "ana@example.com" in page
+
+
+def test_select_written_in_place_is_the_markup_of_djangos_own_template(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``web/jinja_widgets/…/select.html`` writes options in place of an include per option;
+    the markup must stay exactly Django's: groups, the selected one, escaping, attributes."""
+    from django import forms
+
+    from closeloop.web import forms_renderer
+
+    widget = forms.Select(
+        choices=[("", "---"), ("Group <1>", [("a", "A & B"), ("b", "B")]), ("c", "C \"q\" 'x'")],
+        attrs={"id": "pick", "required": True, "data-x": "1"},
+    )
+    ours = widget.render("field", "a", renderer=forms_renderer.Renderer())
+    monkeypatch.setattr(forms_renderer, "OVERRIDES", tmp_path)  # Django's templates only
+    djangos = widget.render("field", "a", renderer=forms_renderer.Renderer())
+    assert ours == djangos
+    assert '<option value="a" selected>A &amp; B</option>' in ours
+    assert 'label="Group &lt;1&gt;"' in ours

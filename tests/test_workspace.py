@@ -9,7 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
+from django.forms import ModelChoiceField
 from django.test.utils import CaptureQueriesContext
 
 from closeloop.patients.services import patient_create
@@ -501,3 +503,31 @@ def test_not_found_is_a_page_with_the_way_back(signed_in) -> None:
     assert page.status_code == 404
     body = page.content.decode()
     assert "Not found" in body and "Back to the queue" in body and 'class="topbar"' in body
+
+
+def test_item_page_reads_each_kind_of_choice_once_for_all_its_forms(
+    signed_in, clock, make_item, assistant
+) -> None:
+    item = make_item()
+    with CaptureQueriesContext(connection) as queries:
+        page = signed_in.get(f"/items/{item.pk}/")
+    staff_fields = [
+        form.fields[name]
+        for form in page.context["forms"].values()
+        for name in form.fields
+        if isinstance(form.fields[name], ModelChoiceField)
+        and form.fields[name].queryset.model is get_user_model()
+    ]
+    assert len(staff_fields) >= 2  # assign and hand off (at least) both offer the staff
+    staff_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "auth_user"') and "staffprofile_practices" in q["sql"]
+    ]
+    assert len(staff_reads) == 1
+    # Each form still offers exactly the practice's staff, and validates against them.
+    expected = {u.pk for u in staff_fields[0].queryset}
+    html = page.content.decode()
+    for field in staff_fields:
+        assert {value.value for value, _ in field.choices if value} == expected
+    assert f'<option value="{assistant.pk}"' in html

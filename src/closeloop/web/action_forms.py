@@ -12,8 +12,42 @@ from closeloop.actions.registry import Action
 from closeloop.practices.choices import Language
 from closeloop.queue.models import SupportItem
 
+#: The objects each reference kind offers on one item, read once for all of a page's forms
+#: (assign, hand off and ask a colleague all offer the practice's staff).
+Offered = dict[Kind, list[Any]]
 
-class LabelledChoiceField(forms.ModelChoiceField):
+
+class OfferedChoiceIterator(forms.models.ModelChoiceIterator):
+    """Django's iterator, but over the objects the page already read when it has them."""
+
+    def __iter__(self) -> Any:
+        offered = getattr(self.field, "offered", None)
+        if offered is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in offered:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        offered = getattr(self.field, "offered", None)
+        if offered is None:
+            return super().__len__()
+        return len(offered) + (1 if self.field.empty_label is not None else 0)
+
+
+class OfferedChoiceField(forms.ModelChoiceField):
+    """A choice of objects: validated against the queryset; shown from ``offered`` if given."""
+
+    iterator = OfferedChoiceIterator
+
+    def __init__(self, *args: Any, offered: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offered = offered
+
+
+class LabelledChoiceField(OfferedChoiceField):
     """A choice of objects, each shown by ``labeller``."""
 
     def __init__(self, *args: Any, labeller: Any, **kwargs: Any) -> None:
@@ -44,8 +78,9 @@ def _item_label(other: Any) -> str:
     return f"#{other.pk} · {other.category.name} · {other.summary[:60]}"
 
 
-def form_field(spec: Input, item: SupportItem) -> forms.Field:
-    """The page's field for one input (references offer only what the item allows)."""
+def form_field(spec: Input, item: SupportItem, offered: Offered | None = None) -> forms.Field:
+    """The page's field for one input (references offer only what the item allows). With
+    ``offered``, a reference's objects are read once per kind and shared by the page's forms."""
     common: dict[str, Any] = {"label": spec.label, "required": spec.required}
     if spec.help:
         common["help_text"] = spec.help
@@ -66,8 +101,12 @@ def form_field(spec: Input, item: SupportItem) -> forms.Field:
     if spec.kind == Kind.LANGUAGE:
         return forms.ChoiceField(choices=Language.choices, **common)
     queryset = options(spec, item)
+    if offered is not None:
+        if spec.kind not in offered:
+            offered[spec.kind] = list(queryset)
+        common["offered"] = offered[spec.kind]
     if spec.kind == Kind.CATEGORY:
-        return forms.ModelChoiceField(
+        return OfferedChoiceField(
             queryset=queryset, empty_label=None, to_field_name="code", **common
         )
     if spec.kind == Kind.PATIENT:
@@ -86,7 +125,14 @@ def form_field(spec: Input, item: SupportItem) -> forms.Field:
 class ActionForm(forms.Form):
     """The form of one action on one item."""
 
-    def __init__(self, *args: Any, item: SupportItem, action: Action, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        item: SupportItem,
+        action: Action,
+        offered: Offered | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.item = item
@@ -94,17 +140,16 @@ class ActionForm(forms.Form):
         for spec in action.inputs:
             if spec.complaints_only and not item.is_complaint:
                 continue
-            self.fields[spec.name] = form_field(spec, item)
+            self.fields[spec.name] = form_field(spec, item, offered)
 
     def has_choices(self) -> bool:
         """False when a required reference has nothing to choose from (e.g. no upcoming visit):
         the page then does not offer the action."""
         for spec in self.action.inputs:
             field = self.fields.get(spec.name)
-            if (
-                spec.required
-                and isinstance(field, forms.ModelChoiceField)
-                and not field.queryset.exists()  # type: ignore[union-attr]
-            ):
+            if not spec.required or not isinstance(field, forms.ModelChoiceField):
+                continue
+            offered = getattr(field, "offered", None)
+            if not (offered if offered is not None else field.queryset.exists()):  # type: ignore[union-attr]
                 return False
         return True

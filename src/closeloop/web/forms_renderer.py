@@ -30,13 +30,20 @@ JINJA_TEMPLATES = (
 )
 
 
+#: Jinja2 widget templates of ours that replace Django's of the same name, with the same markup:
+#: ``select.html`` writes each option in place instead of including ``select_option.html`` (and
+#: ``attrs.html``) once per option; an item page has ~540 options.
+OVERRIDES = Path(__file__).parent / "jinja_widgets"
+
+
 class Renderer(DjangoTemplates):
     @cached_property
     def _widgets(self) -> JinjaEngine:
         return JinjaEngine(
             {
                 "APP_DIRS": False,
-                "DIRS": [Path(django.forms.__file__).parent / "jinja2"],
+                # Ours first: select.html writes its options in place (``jinja_widgets/``).
+                "DIRS": [OVERRIDES, Path(django.forms.__file__).parent / "jinja2"],
                 "NAME": "closeloop-widgets",
                 "OPTIONS": {"finalize": conditional_escape},
             }

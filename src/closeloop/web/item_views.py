@@ -27,7 +27,7 @@ from closeloop.queue.selectors import suggest_update_time, timeline_for_item
 from closeloop.security import audit
 from closeloop.web import timeline
 from closeloop.web.access import item_for_action_or_404, item_or_404
-from closeloop.web.action_forms import ActionForm
+from closeloop.web.action_forms import ActionForm, Offered
 from closeloop.web.http import HtmxHttpRequest, acting_user, local_datetime
 from closeloop.web.rows import item_actions
 from closeloop.web.scripts import item_scripts
@@ -73,6 +73,7 @@ def _forms(
 ) -> dict[str, ActionForm]:
     """The forms of the actions this person may take on the item in its current state."""
     offered = available_actions(item, open_requests=open_requests) | ({failed} if failed else set())
+    choices: Offered = {}  # each reference kind's objects, read once for all the forms
     forms = {}
     for name, action in ACTIONS.items():
         if name not in offered or not access.may(request.user, item, name):
@@ -80,7 +81,9 @@ def _forms(
         if name == failed and bound is not None:
             forms[name] = bound
             continue
-        form = ActionForm(item=item, action=action, initial=initial.get(name), prefix=name)
+        form = ActionForm(
+            item=item, action=action, initial=initial.get(name), prefix=name, offered=choices
+        )
         if form.has_choices():
             forms[name] = form
     return forms
