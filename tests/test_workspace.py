@@ -110,6 +110,33 @@ def test_queue_page_queries_do_not_grow_with_page_size(
     assert len(many) == len(one)
 
 
+def test_queue_tab_counts_read_only_the_covering_index(signed_in, clock, make_item) -> None:
+    """The ten tab counts come from ``item_queue_covering_idx`` alone, never the item rows: on
+    PostgreSQL an index-only scan (the index INCLUDEs the id), on SQLite a covering index. The
+    planner is pushed to the index (a test table is too small for it to choose one by itself);
+    whether it can answer from the index alone is what is checked."""
+    make_item()
+    with CaptureQueriesContext(connection) as queries:
+        assert signed_in.get("/?tab=open").status_code == 200
+    [counts] = [q["sql"] for q in queries.captured_queries if '"tab_mine"' in q["sql"]]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute("EXPLAIN " + counts)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Index Only Scan using item_queue_covering_idx" in plan, plan
+        else:
+            forced = counts.replace(
+                'FROM "support_queue_supportitem"',
+                'FROM "support_queue_supportitem" INDEXED BY "item_queue_covering_idx"',
+                1,
+            )
+            cursor.execute("EXPLAIN QUERY PLAN " + forced)
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            assert "USING COVERING INDEX item_queue_covering_idx" in plan, plan
+
+
 def test_polling_returns_only_the_results_fragment(signed_in, clock, make_item) -> None:
     make_item(summary="fresh")
     response = signed_in.get("/?tab=open&page=1", HTTP_HX_TARGET="queue-results", **HTMX)

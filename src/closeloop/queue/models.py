@@ -304,6 +304,10 @@ class SupportItem(models.Model):
                     "red_flag",
                     "category",
                 ],
+                # The row id too, on PostgreSQL (SQLite's indexes always carry it; Django leaves
+                # INCLUDE out there): the counts and the page's ids then come from an index-only
+                # scan instead of reading ~3,500 heap pages for ten practices (11 → 5 ms, 29 Nov).
+                include=["id"],
                 name="item_queue_covering_idx",
             ),
             models.Index(fields=["owner", "status"], name="item_owner_status_idx"),
