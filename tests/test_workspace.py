@@ -111,21 +111,26 @@ def test_queue_page_queries_do_not_grow_with_page_size(
 
 
 def test_queue_tab_counts_read_only_the_covering_index(signed_in, clock, make_item) -> None:
-    """The ten tab counts come from ``item_queue_covering_idx`` alone, never the item rows: on
-    PostgreSQL an index-only scan (the index INCLUDEs the id), on SQLite a covering index. The
-    planner is pushed to the index (a test table is too small for it to choose one by itself);
-    whether it can answer from the index alone is what is checked."""
+    """The ten tab counts can be answered from ``item_queue_covering_idx`` alone, never the item
+    rows: every column of the item the counting query reads is in the index (on PostgreSQL the
+    id through INCLUDE; SQLite's indexes carry the row id). A test table is too small for a
+    planner to prefer any index, so PostgreSQL's index is read from its catalogue and SQLite is
+    made to use it (INDEXED BY) and asked whether that is a covering read."""
     make_item()
     with CaptureQueriesContext(connection) as queries:
         assert signed_in.get("/?tab=open").status_code == 200
     [counts] = [q["sql"] for q in queries.captured_queries if '"tab_mine"' in q["sql"]]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            cursor.execute("EXPLAIN " + counts)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert "Index Only Scan using item_queue_covering_idx" in plan, plan
+            read = set(re.findall(r'"support_queue_supportitem"\."(\w+)"', counts))
+            cursor.execute(
+                """SELECT a.attname FROM pg_index i
+                   JOIN pg_class c ON c.oid = i.indexrelid
+                   JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+                   WHERE c.relname = 'item_queue_covering_idx'"""
+            )
+            indexed = {row[0] for row in cursor.fetchall()}
+            assert "id" in read and read <= indexed, read - indexed
         else:
             forced = counts.replace(
                 'FROM "support_queue_supportitem"',
