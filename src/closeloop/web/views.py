@@ -29,6 +29,7 @@ from closeloop.practices.selectors import staff_profile
 from closeloop.queue.models import URGENT_ALERTS, Channel, StaffAlert, Status, SupportItem
 from closeloop.queue.selectors import (
     QUEUE_TABS,
+    TabConditions,
     queue_for_user,
     queue_tab_conditions,
     queue_tab_counts,
@@ -54,7 +55,7 @@ class QueueQuery:
     tab: str
     items: QuerySet[SupportItem]
     tab_items: QuerySet[SupportItem]
-    conditions: dict[str, Any]
+    conditions: TabConditions
     now: datetime
 
 
