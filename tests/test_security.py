@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -199,6 +200,26 @@ def test_idle_sessions_end_and_background_polling_does_not_count(client, assista
         response = client.get(reverse("queue"))
         assert response.status_code == 302 and response["Location"] == "/login/?idle=1"
         assert client.get(reverse("queue"))["Location"].startswith("/login/")
+
+
+def test_activity_is_written_at_most_once_a_minute_and_keeps_the_session(client, assistant) -> None:
+    """A page within a minute of the recorded activity writes no session row; someone
+    clicking every 50 seconds for 20 minutes stays signed in."""
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.force_login(assistant)
+        clock.shift(timedelta(seconds=61))
+        with CaptureQueriesContext(connection) as first:
+            assert client.get(reverse("queue")).status_code == 200
+        clock.shift(timedelta(seconds=30))
+        with CaptureQueriesContext(connection) as second:
+            assert client.get(reverse("queue")).status_code == 200
+        writes = lambda queries: [  # noqa: E731
+            q["sql"] for q in queries if q["sql"].startswith('UPDATE "django_session"')
+        ]
+        assert len(writes(first)) == 1 and writes(second) == []
+        for _ in range(24):
+            clock.shift(timedelta(seconds=50))
+            assert client.get(reverse("queue")).status_code == 200
 
 
 def test_the_idle_timer_starts_at_sign_in(client, assistant) -> None:

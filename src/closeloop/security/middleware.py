@@ -20,6 +20,11 @@ from closeloop.security.models import Channel
 #: as activity for the idle logoff.
 BACKGROUND_HEADER = "HTTP_X_CLOSELOOP_BACKGROUND"
 LAST_ACTIVITY = "closeloop_last_activity"
+#: Activity is written to the session at most this often (seconds): a page view within a
+#: minute of the recorded one changes nothing, so most pages write no session row (a write
+#: transaction per page otherwise). The logoff can then come up to this much sooner than
+#: ``IDLE_LOGOFF_MINUTES`` after the last page, never later.
+ACTIVITY_RESOLUTION = 60
 #: Paths that work before two-factor sign-in is complete.
 MFA_EXEMPT_PREFIXES = (
     "/mfa/",
@@ -80,7 +85,7 @@ class IdleLogoffMiddleware:
                     response["HX-Redirect"] = f"{reverse('login')}?idle=1"
                     return response
                 return redirect(f"{reverse('login')}?idle=1")
-            if not request.META.get(BACKGROUND_HEADER):
+            if not request.META.get(BACKGROUND_HEADER) and now - last >= ACTIVITY_RESOLUTION:
                 request.session[LAST_ACTIVITY] = now
         return self.get_response(request)
 
