@@ -46,12 +46,14 @@ document.addEventListener("keydown", (event) => {
 });
 
 // Idle logoff warning: the server ends the session after data-idle-seconds without activity
-// (background refreshes do not count). Two minutes before, say so and offer to stay.
+// (background refreshes do not count). At least two minutes before, say so and offer to stay:
+// the server records activity at most once a minute (ACTIVITY_RESOLUTION), so its clock may
+// have started up to a minute before this page's, and the warning comes a minute earlier.
 (() => {
   const seconds = Number(document.body.dataset.idleSeconds || 0);
   const banner = document.getElementById("idle-warning");
   if (!seconds || !banner) return;
-  const warnAfter = Math.max(seconds - 120, seconds / 2) * 1000;
+  const warnAfter = Math.max(seconds - 180, seconds / 2) * 1000;
   let warnTimer;
   let endTimer;
   const arm = () => {
