@@ -194,3 +194,30 @@ def test_select_written_in_place_is_the_markup_of_djangos_own_template(
     assert ours == djangos
     assert '<option value="a" selected>A &amp; B</option>' in ours
     assert 'label="Group &lt;1&gt;"' in ours
+
+
+def test_row_fragments_escape_format_and_label_exactly_as_django_does() -> None:
+    """The queue rows' own escaping, ISO times and choice labels (faster than Django's, called
+    for every value of every row) give the same text as ``conditional_escape``, ``date:'c'``
+    and ``get_FOO_display()``, in English and Spanish, in a zone with summer time."""
+    from django.template.defaultfilters import date as date_filter
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy, override
+
+    from closeloop.queue.models import Channel, Status, SupportItem
+    from closeloop.web.rows import _iso, display, escaped
+
+    for value in ('O\'Brien <b> & "x"', mark_safe("<b>kept</b>"), gettext_lazy("Waiting"), 5, None):
+        assert escaped(value) == conditional_escape(value)
+    with timezone.override(ZoneInfo("America/Chicago")):
+        for when in (timezone.now(), timezone.now() + timedelta(days=200)):
+            assert _iso(when) == date_filter(timezone.localtime(when), "c")
+    item = SupportItem(status=Status.WAITING, channel=Channel.VOICEMAIL, team="clinical")
+    odd = SupportItem(status="no-such-status")
+    for language in ("en", "es"):
+        with override(language):
+            assert display(item, "status") == item.get_status_display()
+            assert display(item, "channel") == item.get_channel_display()
+            assert display(item, "team") == item.get_team_display()
+            assert display(odd, "status") == odd.get_status_display() == "no-such-status"
