@@ -71,16 +71,19 @@ def escaped(value: Any) -> Markup:
     return Markup(html.escape(str(value)))  # noqa: S704 - escaped here
 
 
-@cache
-def _labels(model: type[Any], field: str) -> dict[Any, Any]:
-    return dict(model._meta.get_field(field).flatchoices)
+#: (model, field) -> {value: label}, read once per process (labels translate when shown).
+_LABELS: dict[tuple[type[Any], str], dict[Any, Any]] = {}
 
 
 def display(instance: Any, field: str) -> str:
     """As ``instance.get_<field>_display()``, with the field's choices read once per process
     instead of hashed again for every call (three per row)."""
+    key = (type(instance), field)
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = dict(instance._meta.get_field(field).flatchoices)
     value = getattr(instance, field)
-    return str(_labels(type(instance), field).get(value, value))
+    return str(labels.get(value, value))
 
 
 @cache
