@@ -202,6 +202,27 @@ def test_idle_sessions_end_and_background_polling_does_not_count(client, assista
         assert client.get(reverse("queue"))["Location"].startswith("/login/")
 
 
+def test_a_page_reads_the_person_with_their_profile_and_organization_in_one_query(
+    client, assistant
+) -> None:
+    """Every signed-in page needs the person's staff profile (roles, practices) and its
+    organization (the two-factor policy): they come with the user, not as two more queries."""
+    client.force_login(assistant)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("queue")).status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries]
+    [person] = [sql for sql in statements if 'FROM "auth_user"' in sql and "LIMIT 21" in sql]
+    assert '"practices_staffprofile"' in person and '"practices_organization"' in person
+    alone = [
+        sql
+        for sql in statements
+        if sql.startswith(
+            ('SELECT "practices_staffprofile"."id"', 'SELECT "practices_organization"."id"')
+        )
+    ]
+    assert alone == []
+
+
 def test_activity_is_written_at_most_once_a_minute_and_keeps_the_session(client, assistant) -> None:
     """A page within a minute of the recorded activity writes no session row; someone
     clicking every 50 seconds for 20 minutes stays signed in."""

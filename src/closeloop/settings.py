@@ -118,7 +118,9 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and refuses a locked-out username/address before checking.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the person's staff profile and organization with them.
+    # (Sessions signed in before this backend named Django's own: they sign in once more.)
+    "closeloop.security.backends.StaffModelBackend",
 ]
 # Lockout: 5 failures for a username from one address lock it for 30 minutes (an admin
 # unlocks earlier: Configuration → Axes → Access attempts, or `closeloop axes_reset_username`).
