@@ -174,7 +174,8 @@ def queue_tab_counts(items: QuerySet[SupportItem], conditions: TabConditions) ->
     a year of closed items; each tab is counted by its own condition, without repeating "is
     open" ten times) and one over today's resolutions."""
     # Prefixed aliases: an aggregate named like a field ("team") would shadow that field.
-    # ``items`` without its joins, annotations and ordering: none of them changes a count.
+    # ``items`` without its ordering (its select_related and due-date annotation do not reach
+    # an aggregate's SQL).
     items = items.order_by()
     open_counts = items.filter(status__in=OPEN_STATUSES).aggregate(
         **{
