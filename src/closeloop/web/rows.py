@@ -97,6 +97,7 @@ def environment() -> jinja2.Environment:
         finalize=escaped,
     )
     env.filters.update(age=age, at=at, iso=_iso)
+    env.globals.update(display=display)
     return env
 
 
@@ -113,7 +114,6 @@ def queue_rows(
             now=now,
             several_practices=several_practices,
             item_url=lambda pk: f"{prefix}{pk}/",
-            display=display,
             shown=lambda item, field: visible_text(user, item, field),
         )
     )
