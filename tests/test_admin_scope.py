@@ -242,6 +242,23 @@ def test_the_staff_list_shows_people_beyond_the_admin_without_actions_and_says_w
     assert client.get(reverse("settings_staff_edit", args=[outsider.pk])).status_code == 404
 
 
+def test_the_staff_list_queries_do_not_grow_with_the_staff(
+    client, org, riverside, lakeside, padmin
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(padmin)
+    person(org, "first", [Role.SUPPORT], [riverside, lakeside])
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("settings_staff")).status_code == 200
+    for n in range(12):
+        person(org, f"more{n}", [Role.SUPPORT], [riverside] if n % 2 else [riverside, lakeside])
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse("settings_staff")).status_code == 200
+    assert len(many) == len(few)
+
+
 def test_a_practice_admin_manages_colleagues_who_serve_only_their_practices(
     client, padmin, assistant
 ) -> None:

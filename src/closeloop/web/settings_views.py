@@ -74,9 +74,6 @@ SAMPLE_FIRST_NAME = "Ana"
 # only turn its answers into pages: no Settings at all is a 404, a refused act on a person a 403
 # that says why.
 
-#: Kept for the views that import it from here (``playbook_views``, older call sites).
-administered = administered_practices
-
 
 def _practices_or_404(request: HttpRequest) -> Any:
     practices = administered_practices(request.user)
