@@ -1,37 +1,45 @@
 """Tenant isolation on every endpoint, found by discovery rather than listed by hand.
 
 Every URL pattern (from the URL resolver, the admin site included) and every API operation
-(from the OpenAPI schema) is requested, by GET and by POST, as each role of Riverside, against
-Lakeside's objects. Lakeside's data carries a marker word; it must never appear in a response,
-object URLs must answer 403/404/405 (or the admin's redirect), and Lakeside's rows must be
-unchanged afterwards. A positive control shows the same requests do reveal Riverside's own
-data, so the test can fail. A new endpoint is covered without editing this file; a new URL
-parameter name makes it fail until a value is given below.
+(from the OpenAPI schema) is requested, by GET and by POST, as each role of Riverside — and as
+a person serving Riverside and a third practice — against Lakeside's objects; the Settings
+pages about a person, against a Lakeside-only colleague and one serving Riverside and Lakeside
+who owns a Lakeside item; the demo outbox, holding Lakeside's texts and emails. Lakeside's
+data carries a marker word; it must never appear in a response, object URLs must answer
+403/404/405 (or the admin's redirect), and Lakeside's rows must be unchanged afterwards. A
+positive control shows the same requests do reveal Riverside's own data, so the test can
+fail. A new endpoint is covered without editing this file; a new URL parameter name makes it
+fail until a value is given below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage
 from django.forms.models import model_to_dict
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from closeloop.actions.registry import ACTIONS
 from closeloop.api.models import ApiToken
 from closeloop.appointments.models import Appointment, Match, Mode
+from closeloop.core.sms import Account, send_sms
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role
 from closeloop.practices.models import ChannelRoute, Holiday, OnCallShift, Practice
-from closeloop.practices.services import staff_create
+from closeloop.practices.services import practice_create, staff_create
 from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, SupportItem
+from closeloop.queue.alerts import deliver, notify
+from closeloop.queue.models import AlertKind, Channel, SupportItem
 from closeloop.team.models import PlaybookEntry, SavedView
 from closeloop.webhooks.models import WebhookEndpoint
 from tests.conftest import category
@@ -40,6 +48,8 @@ pytestmark = pytest.mark.django_db
 
 MARKER = "Zebrafish"
 OWN_MARKER = "Kingfisher"
+#: The persona beside the roles: a person serving Riverside and Hillside.
+TWO_PRACTICES = "two_practices"
 ROLES = [
     Role.SUPPORT,
     Role.FRONT_DESK,
@@ -91,8 +101,30 @@ def world_of(practice: Practice, marker: str, by: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def outbox_of(world: dict[str, Any], marker: str, outbox: Path, by: Any) -> None:
+    """What the demo "sent" about ``world``'s item: a text and an email to the patient, an
+    on-call page by text and an alert by email (in the demo's outbox folder)."""
+    item = world["item"]
+    with override_settings(
+        SMS_BACKEND="file", OUTBOX_DIR=outbox, EMAIL_FILE_PATH=outbox / "email",
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+    ):  # fmt: skip
+        account = Account("", "", "+13125550100")
+        send_sms(account, to="+13125550177", body=f"{marker} text", what=f"item {item.pk}")
+        EmailMessage(
+            f"{marker} subject", f"{marker} body", to=[f"{marker}@example.com"],
+            headers={"Message-ID": f"<item-{item.pk}.ab12@closeloop>"},
+        ).send()  # fmt: skip
+        (alert,) = notify([by], item, AlertKind.ON_CALL)
+        send_sms(account, to="+13125550188", body=f"{marker} page", what=f"alert {alert.pk}")
+        by.email = f"{marker}@example.org"
+        by.save()
+        (alert,) = notify([by], item, AlertKind.HANDOFF)
+        deliver(alert.deliveries.values_list("pk", flat=True))
+
+
 @pytest.fixture
-def setup(org, riverside, lakeside, outsider, assistant) -> dict[str, Any]:
+def setup(org, riverside, lakeside, outsider, assistant, settings, tmp_path) -> dict[str, Any]:
     users = {
         role: staff_create(
             organization=org,
@@ -103,11 +135,40 @@ def setup(org, riverside, lakeside, outsider, assistant) -> dict[str, Any]:
         )
         for role in ROLES
     }
+    # A person serving Riverside and a third practice: the union never reaches Lakeside.
+    hillside = practice_create(
+        organization=org, name="Hillside", slug="hillside", timezone="America/Denver",
+        phone="+17205550100",
+    )  # fmt: skip
+    users[TWO_PRACTICES] = staff_create(
+        organization=org, username="r-two-practices", password="correct horse battery",
+        roles=[Role.SUPPORT, Role.CLINICAL], practices=[riverside, hillside],
+    )  # fmt: skip
+    # A colleague of Riverside and Lakeside who owns a Lakeside item: what a Riverside admin's
+    # staff pages about her must not reveal.
+    both = staff_create(
+        organization=org, username="maria", password="correct horse battery",
+        roles=[Role.SUPPORT], practices=[riverside, lakeside],
+    )  # fmt: skip
+    item = lifecycle.item_create(
+        practice=lakeside, category=category(lakeside, "billing"), channel=Channel.PORTAL,
+        actor=both, summary=f"{MARKER} refund", patient=patient_create(
+            practice=lakeside, first_name=MARKER, last_name="Two", phone="212-555-0178"
+        ),
+    )  # fmt: skip
+    lifecycle.item_assign(item=item, actor=both, owner=both, team=item.team)
+    theirs = world_of(lakeside, MARKER, outsider)
+    ours = world_of(riverside, OWN_MARKER, assistant)
+    settings.CLOSELOOP_ENV = "demo"  # the outbox page exists
+    settings.OUTBOX_DIR = tmp_path
+    outbox_of(theirs, MARKER, tmp_path, outsider)
+    outbox_of(ours, OWN_MARKER, tmp_path, assistant)
     return {
         "users": users,
-        "theirs": world_of(lakeside, MARKER, outsider),
-        "ours": world_of(riverside, OWN_MARKER, assistant),
+        "theirs": theirs,
+        "ours": ours,
         "outsider": outsider,
+        "both": both,
         "lakeside": lakeside,
     }
 
@@ -150,7 +211,12 @@ def instance_of(model: Any, world: dict[str, Any], practice: Practice, user: Any
 
 
 def kwargs_for(
-    name: str, params: list[str], world: dict[str, Any], practice: Practice, user: Any
+    name: str,
+    params: list[str],
+    world: dict[str, Any],
+    practice: Practice,
+    user: Any,
+    colleagues: tuple[Any, ...] = (),
 ) -> list[dict[str, Any]]:
     """Every combination of values for a URL's parameters (one per action name)."""
     base: dict[str, Any] = {}
@@ -164,7 +230,7 @@ def kwargs_for(
                     return []  # nothing of that kind belongs to a practice
                 base[param] = obj.pk
             elif name.startswith("settings_staff"):
-                base[param] = user.pk
+                variants = [{param: person.pk} for person in (user, *colleagues)]
             elif name.startswith("settings_"):
                 kind = next(
                     k for k in ("holiday", "route", "webhook", "category", "oncall", "playbook")
@@ -173,10 +239,10 @@ def kwargs_for(
                 base[param] = world["shift" if kind == "oncall" else kind].pk
             elif name.startswith("view_"):
                 base[param] = world["view"].pk
+            elif "appointment" in name:  # (before "patient": appointment_patient)
+                base[param] = world["appointment"].pk
             elif "patient" in name:
                 base[param] = world["patient"].pk
-            elif "appointment" in name:
-                base[param] = world["appointment"].pk
             elif "item" in name or "message" in name:
                 base[param] = world["item"].pk
             else:
@@ -223,7 +289,9 @@ def test_no_page_or_admin_url_reveals_another_practice(client, setup) -> None:
     for role, user in setup["users"].items():
         client.force_login(user)
         for name, params in routes:
-            for kwargs in kwargs_for(name, params, theirs, setup["lakeside"], setup["outsider"]):
+            for kwargs in kwargs_for(
+                name, params, theirs, setup["lakeside"], setup["outsider"], (setup["both"],)
+            ):
                 url = reverse(name, kwargs=kwargs)
                 for method in ("get", "post"):
                     response = getattr(client, method)(url)
@@ -282,7 +350,9 @@ def test_the_matrix_would_see_a_leak(client, setup) -> None:
     client.force_login(supervisor)
     assert OWN_MARKER.encode() in client.get(reverse("item", args=[ours["item"].pk])).content
     assert OWN_MARKER.encode() in client.get(reverse("patient", args=[ours["patient"].pk])).content
+    outbox = client.get(reverse("outbox")).content
+    assert outbox.count(OWN_MARKER.encode()) >= 4 and MARKER.encode() not in outbox
     token = ApiToken.issue(user=supervisor)[1]
     response = client.get(f"/api/v1/items/{ours['item'].pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200 and OWN_MARKER.encode() in response.content
-    assert apps.get_model("practices", "Practice").objects.count() == 2
+    assert apps.get_model("practices", "Practice").objects.count() == 3  # and Hillside

@@ -156,11 +156,14 @@ def test_alerts_are_one_row_per_item_with_mark_all_read(
     assert not StaffAlert.objects.filter(read_at__isnull=True).exists()
 
 
-def test_the_demo_outbox_shows_what_the_demo_sent(client, assistant, settings, tmp_path) -> None:
+def test_the_demo_outbox_shows_what_the_demo_sent(
+    client, clock, make_item, assistant, settings, tmp_path
+) -> None:
     from django.core.mail import EmailMessage
 
     from closeloop.core.sms import Account, send_sms
 
+    item = make_item()  # what the outbox shows is what concerns the practices one serves
     client.force_login(assistant)
     assert client.get("/outbox/").status_code == 404  # only in the demo
     settings.CLOSELOOP_ENV = "demo"
@@ -168,11 +171,66 @@ def test_the_demo_outbox_shows_what_the_demo_sent(client, assistant, settings, t
     settings.OUTBOX_DIR = tmp_path
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = tmp_path / "email"
-    send_sms(Account("", "", "+13125550100"), to="+13125550142", body="Hi Ana", what="item 1")
-    EmailMessage("We received your message", "Hello", to=["ana@example.com"]).send()
+    send_sms(
+        Account("", "", "+13125550100"), to="+13125550142", body="Hi Ana", what=f"item {item.pk}"
+    )
+    EmailMessage(
+        "We received your message", "Hello", to=["ana@example.com"],
+        headers={"Message-ID": f"<item-{item.pk}.ab12@closeloop>"},
+    ).send()  # fmt: skip
     page = client.get("/outbox/").content.decode()
     assert "Hi Ana" in page and "+13125550142" in page
     assert "We received your message" in page and "ana@example.com" in page
+
+
+def test_a_lakeside_only_login_sees_no_riverside_message_in_the_demo_outbox(
+    client, clock, settings, tmp_path, riverside, outsider, assistant, lakeside_item
+) -> None:
+    from django.core import mail
+
+    from closeloop.messaging import services as messaging
+    from closeloop.patients.services import patient_create
+    from closeloop.queue import lifecycle
+    from closeloop.queue.alerts import deliver, notify
+    from closeloop.queue.models import AlertDelivery, AlertKind, Channel
+    from tests.conftest import category
+
+    settings.CLOSELOOP_ENV = "demo"
+    settings.SMS_BACKEND = "file"
+    settings.OUTBOX_DIR = tmp_path
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "email"
+    ana = patient_create(
+        practice=riverside, first_name="Ana", last_name="Lopez", phone="(312) 555-0142",
+        email="ana@example.com",
+    )  # fmt: skip
+    ours = lifecycle.item_create(
+        practice=riverside, category=category(riverside, "scheduling"), channel=Channel.PHONE,
+        actor=assistant, summary="Chest pain since this morning", patient=ana,
+    )  # fmt: skip
+    for channel in ("sms", "email"):
+        message = messaging.message_send(
+            item=ours, actor=assistant, channel=channel, purpose="emergency"
+        )
+        assert messaging.deliver(message.pk) == "sent"
+    assistant.email = "assistant@example.com"
+    assistant.save()
+    notify([assistant], ours, AlertKind.RED_FLAG)
+    deliver(AlertDelivery.objects.values_list("pk", flat=True))
+    outsider.email = "outsider@example.com"
+    outsider.save()
+    notify([outsider], lakeside_item, AlertKind.HANDOFF)
+    deliver(AlertDelivery.objects.filter(to=outsider.email).values_list("pk", flat=True))
+    client.force_login(outsider)
+    page = client.get("/outbox/").content.decode()
+    assert "Ana" not in page and "555-0142" not in page and "ana@example.com" not in page
+    assert f"#{ours.pk}" not in page and "assistant@example.com" not in page
+    assert f"item #{lakeside_item.pk}" in page  # Lakeside's own alert email is shown
+    client.force_login(assistant)
+    page = client.get("/outbox/").content.decode()
+    assert "+13125550142" in page and "ana@example.com" in page
+    assert "outsider@example.com" not in page
+    assert mail.outbox == []  # (the file backend wrote them)
 
 
 def test_select_written_in_place_is_the_markup_of_djangos_own_template(

@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "closeloop.security.middleware.AuditMiddleware",
     "closeloop.security.middleware.IdleLogoffMiddleware",
     "closeloop.security.middleware.RequireTwoFactorMiddleware",
+    "closeloop.security.middleware.RequireOwnCredentialsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

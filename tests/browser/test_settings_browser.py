@@ -1,6 +1,6 @@
 """Settings in a real browser (issue 20): an organization admin adds a person who signs in,
-sets up two-factor sign-in and sees only their practice; a practice admin edits the hours and
-a category's script and sees the preview."""
+sets up two-factor sign-in, chooses a password of their own and sees only their practice; a
+practice admin edits the hours and a category's script and sees the preview."""
 
 from __future__ import annotations
 
@@ -62,6 +62,13 @@ def test_an_admin_adds_a_person_who_signs_in_with_two_factor(
     newcomer = new_page()
     login(newcomer, base, "dana", password)
     enrol(newcomer)
+    # Someone else chose that password: before anything else, one of her own.
+    newcomer.goto(base + "/?tab=open")
+    newcomer.wait_for_url(re.compile(r"/account/set-password/"))
+    newcomer.locator('input[name="new_password1"]').fill("dana's own long passphrase")
+    newcomer.locator('input[name="new_password2"]').fill("dana's own long passphrase")
+    newcomer.get_by_role("button", name="Save my password").click()
+    newcomer.wait_for_url(re.compile(r"/$"))
     newcomer.goto(base + "/?tab=open")
     body = newcomer.locator("main").inner_text()
     assert "Lakeside Dental" in newcomer.content()

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from closeloop.practices import tenancy
+from closeloop.practices.choices import Role
 from closeloop.practices.models import Practice, StaffProfile
 
 
@@ -37,3 +38,14 @@ def staff_for_practice(practice: Practice) -> QuerySet[Any]:
         .select_related("staff")
         .order_by("first_name", "username")
     )
+
+
+def organization_admins(organization_id: int) -> list[Any]:
+    """Active organization admins of an organization, with their profiles."""
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, staff__organization_id=organization_id)
+        .select_related("staff")
+        .order_by("pk")
+    )
+    return [user for user in people if user.staff.has_role(Role.ORG_ADMIN)]

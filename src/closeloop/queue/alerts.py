@@ -5,6 +5,10 @@ alert; a task sends it, and the sweep re-drives any whose task was lost or whose
 mid-send (see ``AlertDelivery``). Nothing carries patient details: emails and texts name the
 practice and the item number only. People who chose a daily digest get one email at closing
 instead of one per alert — except for urgent symptoms, which never wait.
+
+An admin's change to an account (a temporary password, a two-factor reset, an unlock) alerts
+the person and the organization admins the same way (``notify_account``), at once, naming who
+did what to whose account — never a password.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from closeloop.practices.choices import Role
 from closeloop.practices.models import Practice, sms_account
 from closeloop.practices.selectors import staff_for_practice
 from closeloop.queue.models import (
+    ACCOUNT_ALERTS,
     URGENT_ALERTS,
     AlertDelivery,
     AlertKind,
@@ -114,6 +119,26 @@ def notify_each(
     return alerts
 
 
+def notify_account(users: Iterable[Any], *, about: Any, kind: str, sender: Any) -> int:
+    """Alert each person once (in the bell) and queue their email at once (never held for a
+    digest), in this transaction: ``sender`` changed ``about``'s account. Returns how many
+    emails are queued."""
+    if kind not in ACCOUNT_ALERTS:
+        raise ValueError(f"{kind} is not an account alert")
+    unique = list({user.pk: user for user in users if user is not None}.values())
+    alerts = StaffAlert.objects.bulk_create(
+        StaffAlert(user=user, item=None, about=about, kind=kind, sender=sender) for user in unique
+    )
+    created = AlertDelivery.objects.bulk_create(
+        AlertDelivery(alert=alert, channel=DeliveryChannel.EMAIL, to=user.email)
+        for alert, user in zip(alerts, unique, strict=True)
+        if user.email
+    )
+    if created:
+        send_alert_deliveries.enqueue([d.pk for d in created])
+    return len(created)
+
+
 def _wants_digest(user: Any) -> bool:
     profile = getattr(user, "staff", None)
     return bool(profile and profile.email_digest)
@@ -139,7 +164,7 @@ def _claim(ids: Iterable[int], now: datetime) -> list[AlertDelivery]:
     )
     return list(
         AlertDelivery.objects.filter(lease=lease, sent_at__isnull=True)
-        .select_related("alert__user", "alert__item__practice")
+        .select_related("alert__user", "alert__item__practice", "alert__about", "alert__sender")
         .order_by("pk")
     )
 
@@ -176,15 +201,52 @@ def _label(alert: StaffAlert) -> str:
     return str(AlertKind(alert.kind).label)
 
 
+def _name(user: Any) -> str:
+    if user is None:
+        return "an admin"
+    full = user.get_full_name()
+    return f"{full} ({user.get_username()})" if full else str(user.get_username())
+
+
+def _send_account(delivery: AlertDelivery) -> None:
+    """Who changed whose account, and when; what to do if it was not expected."""
+    alert = delivery.alert
+    yours = alert.about_id == alert.user_id
+    whose = "your account" if yours else f"the account of {_name(alert.about)}"
+    who, their = ("you", "your") if yours else ("they", "their")
+    next_steps: dict[str, str] = {
+        AlertKind.PASSWORD_RESET: (
+            f"At {their} next sign-in {who} choose a password of {their} own."
+        ),
+        AlertKind.MFA_RESET: f"At {their} next sign-in {who} set up an authenticator again.",
+        AlertKind.UNLOCKED: "The sign-in had been locked after repeated failed attempts.",
+    }
+    then = next_steps.get(alert.kind, "")
+    EmailMessage(
+        subject=f"[Closeloop] {_label(alert)}: {whose}",
+        body=(
+            f"{_label(alert)}: {whose}, by {_name(alert.sender)}, at "
+            f"{alert.created_at:%Y-%m-%d %H:%M} UTC.\n\n{then}\n\n"
+            "If this was not expected, tell an organization admin at once.\n"
+        ),
+        to=[delivery.to],
+        headers={"X-Closeloop-Delivery": f"alert-{delivery.pk}"},
+    ).send()
+
+
 def _send_one(delivery: AlertDelivery) -> None:
     alert = delivery.alert
-    practice = alert.item.practice
+    item = alert.item
+    if item is None:
+        _send_account(delivery)
+        return
+    practice = item.practice
     if delivery.channel == DeliveryChannel.SMS:
         send_sms(
             sms_account(practice),
             to=delivery.to,
-            body=f"Closeloop, {practice.name}: {_label(alert)}. Item #{alert.item_id}: "
-            f"{item_url(alert.item_id)}",
+            body=f"Closeloop, {practice.name}: {_label(alert)}. Item #{item.pk}: "
+            f"{item_url(item.pk)}",
             what=f"alert {alert.pk}",
         )
         return
@@ -194,7 +256,7 @@ def _send_one(delivery: AlertDelivery) -> None:
             .order_by("pk")
             .values_list("item_id", flat=True)
         )
-        lines = "".join(f"  #{pk}: {item_url(pk)}\n" for pk in ids)
+        lines = "".join(f"  #{pk}: {item_url(pk)}\n" for pk in ids if pk is not None)
         EmailMessage(
             subject=f"[Closeloop] {_label(alert)}: {len(ids)} item(s)",
             body=f"{_label(alert)}.\n\n{lines}",
@@ -203,8 +265,8 @@ def _send_one(delivery: AlertDelivery) -> None:
         ).send()
         return
     EmailMessage(
-        subject=f"[Closeloop] {_label(alert)}: item #{alert.item_id} at {practice.name}",
-        body=f"{_label(alert)}.\n\nOpen item #{alert.item_id}: {item_url(alert.item_id)}\n",
+        subject=f"[Closeloop] {_label(alert)}: item #{item.pk} at {practice.name}",
+        body=f"{_label(alert)}.\n\nOpen item #{item.pk}: {item_url(item.pk)}\n",
         to=[delivery.to],
         # Stable across retries: delivery is at least once, and this says which one it is.
         headers={"X-Closeloop-Delivery": f"alert-{delivery.pk}"},
@@ -264,9 +326,9 @@ def send_digest(user: Any) -> bool:
     if not claimed:
         return False
     lines = [
-        f"- {_label(d.alert)}: item #{d.alert.item_id} at {d.alert.item.practice.name} "
-        f"{item_url(d.alert.item_id)}"
+        f"- {_label(d.alert)}: item #{item.pk} at {item.practice.name} {item_url(item.pk)}"
         for d in claimed
+        if (item := d.alert.item) is not None  # account alerts are never held for a digest
     ]
     try:
         send_mail(

@@ -467,19 +467,36 @@ class AlertKind(models.TextChoices):
     REQUEST_ESCALATED = "request_escalated", "A request was not answered in time"
     REQUEST_ANSWERED = "request_answered", "Your request was answered"
     MENTION = "mention", "You were mentioned in a note"
+    # About an account, not an item (``StaffAlert.about``): to the person and the org admins.
+    PASSWORD_RESET = "password_reset", "Password reset by an admin"
+    MFA_RESET = "mfa_reset", "Two-factor sign-in reset by an admin"
+    UNLOCKED = "unlocked", "Sign-in unlocked by an admin"
 
 
 #: Alerts that never wait for a daily digest.
 URGENT_ALERTS = frozenset({AlertKind.RED_FLAG, AlertKind.ON_CALL})
+#: Alerts about a person's account (its password, second factor or lockout), not an item.
+ACCOUNT_ALERTS = frozenset({AlertKind.PASSWORD_RESET, AlertKind.MFA_RESET, AlertKind.UNLOCKED})
 
 
 class StaffAlert(models.Model):
-    """Something a person must look at on an item they own."""
+    """Something a person must look at on an item they own — or, for ``ACCOUNT_ALERTS``
+    (no item), a change an admin made to an account (``about``): theirs, or a colleague's
+    for the organization admins."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
     )
-    item = models.ForeignKey(SupportItem, on_delete=models.CASCADE, related_name="alerts")
+    item = models.ForeignKey(
+        SupportItem, on_delete=models.CASCADE, related_name="alerts", null=True, blank=True
+    )
+    about = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     kind = models.CharField(max_length=30, choices=AlertKind.choices)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -501,6 +518,8 @@ class StaffAlert(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.item_id is None:
+            return f"{self.kind} about user {self.about_id}"
         return f"{self.kind} on #{self.item_id}"
 
 

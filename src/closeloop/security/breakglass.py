@@ -1,8 +1,9 @@
 """Emergency ("break glass") access: someone responsible for a practice — a supervisor who
-serves it, or an organization admin — opens it to a colleague for a few hours, with a reason;
-never to themselves. Granting and revoking are audited and listed for that practice's admins;
-every read and change made meanwhile is audited as usual, and the grant shows on each audit
-row's user."""
+serves it, or an organization admin — opens it to a colleague for a few hours, with a
+reason; never to themselves, and never from an account whose password or second factor
+someone else reset until its owner has set their own (``credentials.grant_refusal``).
+Granting and revoking are audited and listed for that practice's admins; every read and
+change made meanwhile is audited as usual, and the grant shows on each audit row's user."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from closeloop.core.types import User
 from closeloop.practices.choices import Role
 from closeloop.practices.models import EmergencyAccess, Practice
 from closeloop.practices.selectors import staff_profile
-from closeloop.security import audit
+from closeloop.security import audit, credentials
 from closeloop.security.models import Action
 from closeloop.security.permissions import Perm, has_perm
 
@@ -58,6 +59,8 @@ def grant(*, by: User, user: Any, practice: Practice, reason: str, hours: int) -
     mine, theirs = staff_profile(by), staff_profile(user)
     if mine is None or not (has_perm(by, Perm.BREAK_GLASS) or mine.has_role(Role.ORG_ADMIN)):
         raise BreakGlassError("Only supervisors and organization admins grant emergency access.")
+    if (refused := credentials.grant_refusal(by)) is not None:
+        raise BreakGlassError(refused)
     if user.pk == by.pk:
         raise BreakGlassError(
             "Emergency access is granted to a colleague, never to yourself: ask a supervisor "

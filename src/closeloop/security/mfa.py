@@ -9,6 +9,9 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from closeloop.security import credentials
+from closeloop.security.models import CredentialKind
+
 RECOVERY_CODES = 10
 TOTP_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
@@ -27,13 +30,15 @@ def confirmed_totp(user: Any) -> TOTPDevice | None:
 @transaction.atomic
 def confirm_totp(user: Any, token: str) -> tuple[TOTPDevice, list[str]] | None:
     """The code from the app proves it is set up: the device is confirmed (replacing any
-    older one) and fresh recovery codes are issued, shown once; each works once."""
+    older one) and fresh recovery codes are issued, shown once; each works once. It is the
+    person's own second factor now (after an admin's reset)."""
     device = pending_totp(user)
     if not device.verify_token(_digits(token)):
         return None
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save()
+    credentials.replaced(user=user, kind=CredentialKind.MFA)
     return device, new_recovery_codes(user)
 
 

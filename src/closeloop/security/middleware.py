@@ -1,4 +1,5 @@
-"""Request-level safeguards: the audit context, idle logoff, and required two-factor sign-in."""
+"""Request-level safeguards: the audit context, idle logoff, required two-factor sign-in, and
+one's own password and authenticator after an admin reset them."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from closeloop.practices import tenancy
-from closeloop.security import audit
-from closeloop.security.models import Channel
+from closeloop.security import audit, credentials
+from closeloop.security.models import Channel, CredentialKind
 
 #: Requests made by the page on its own (htmx polling) carry this header: they do not count
 #: as activity for the idle logoff.
@@ -122,4 +123,43 @@ class RequireTwoFactorMiddleware:
                 response["HX-Redirect"] = redirect(target).url
                 return response
             return redirect(target)
+        return self.get_response(request)
+
+
+#: The page where a person replaces a password someone else set.
+SET_OWN_PASSWORD_PATH = "/account/set-password/"  # noqa: S105  (a path, not a secret)
+
+
+def _redirect(request: HttpRequest, target: str) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = redirect(target).url
+        return response
+    return redirect(target)
+
+
+class RequireOwnCredentialsMiddleware:
+    """After an admin gave a person a temporary password or removed their authenticator, the
+    person sets their own at their next sign-in, before anything else: a new authenticator
+    first (the two-factor pages), then a password of their own. After two-factor sign-in in
+    the chain, so a temporary password alone never reaches the page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user: Any = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and hasattr(request, "session")
+            and request.session.get(credentials.SESSION_KEY)
+            and not request.path.startswith((*MFA_EXEMPT_PREFIXES, SET_OWN_PASSWORD_PATH))
+        ):
+            kinds = credentials.pending_kinds(user)
+            if CredentialKind.MFA in kinds:
+                return _redirect(request, "mfa_setup")
+            if CredentialKind.PASSWORD in kinds:
+                return _redirect(request, "password_set_own")
+            del request.session[credentials.SESSION_KEY]
         return self.get_response(request)

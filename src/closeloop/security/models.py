@@ -175,3 +175,39 @@ class AuditCheck(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditAppendOnlyError("the audit log is append-only")
+
+
+class CredentialKind(models.TextChoices):
+    PASSWORD = "password", "Password"
+    MFA = "mfa", "Two-factor sign-in"
+
+
+class CredentialReset(models.Model):
+    """A password or second factor someone else set for a person (an admin's temporary
+    password, a removed authenticator). The person sets their own at their next sign-in
+    (``replaced_at``); until then emergency grants they make are refused, since whoever gave
+    the temporary password could be signing in as them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=CredentialKind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(default=timezone.now)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(
+                fields=["user"],
+                condition=models.Q(replaced_at__isnull=True),
+                name="credential_reset_pending_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of user {self.user_id} reset at {self.at:%Y-%m-%d %H:%M}"

@@ -1,9 +1,15 @@
 """The demo's outbox: the texts and emails the demo "sent" (written to files in its data
-directory instead of leaving the machine). Only in the demo; synthetic data only."""
+directory instead of leaving the machine). Only in the demo; synthetic data only.
+
+Each person sees only what concerns the practices they serve, through the tenant filter: a
+message about an item (a text or email to the patient, an alert about it) is shown when the
+item is; anything else (a digest, an account notice, a report) only to whom it was sent.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from email import message_from_string
 from email.message import Message
 from pathlib import Path
@@ -15,16 +21,32 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from closeloop.practices.selectors import staff_profile
+from closeloop.queue.models import AlertDelivery, StaffAlert, SupportItem
+
 SHOWN = 100
 SEPARATOR = "-" * 79
+#: How the senders name what they send: texts ``what`` ("item 42", "alert 7"), patient
+#: emails' Message-ID (<item-42.ab12@closeloop>), alert emails' delivery header (alert-9).
+TEXT_ABOUT = re.compile(r"^(item|alert) (\d+)$")
+EMAIL_ITEM = re.compile(r"^<item-(\d+)\.")
+EMAIL_DELIVERY = re.compile(r"^alert-(\d+)$")
 
 
 def _texts(outbox: Path) -> list[dict[str, Any]]:
     path = outbox / "sms.jsonl"
     if not path.exists():
         return []
-    lines = path.read_text(encoding="utf-8").splitlines()[-SHOWN:]
-    return [json.loads(line) for line in reversed(lines) if line.strip()]
+    texts = []
+    for line in reversed(path.read_text(encoding="utf-8").splitlines()):
+        if not line.strip():
+            continue
+        text = json.loads(line)
+        about = TEXT_ABOUT.match(str(text.get("what", "")))
+        if about:
+            text["_" + about[1]] = int(about[2])
+        texts.append(text)
+    return texts
 
 
 def _body(message: Message) -> str:
@@ -47,13 +69,55 @@ def _emails(outbox: Path) -> list[dict[str, Any]]:
             if not chunk.strip():
                 continue
             message = message_from_string(chunk.strip())
-            emails.append(
-                {"to": message.get("To", ""), "subject": message.get("Subject", ""),
-                 "at": message.get("Date", ""), "body": _body(message)}
-            )  # fmt: skip
-            if len(emails) >= SHOWN:
-                return emails
+            email: dict[str, Any] = {
+                "to": message.get("To", ""), "subject": message.get("Subject", ""),
+                "at": message.get("Date", ""), "body": _body(message),
+            }  # fmt: skip
+            if item := EMAIL_ITEM.match(str(message.get("Message-ID", ""))):
+                email["_item"] = int(item[1])
+            if delivery := EMAIL_DELIVERY.match(str(message.get("X-Closeloop-Delivery", ""))):
+                email["_delivery"] = int(delivery[1])
+            emails.append(email)
     return emails
+
+
+def _visible(user: Any, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries ``user`` may see (newest first, at most ``SHOWN``)."""
+    alerts = {
+        pk: (item_id, user_id)
+        for pk, item_id, user_id in StaffAlert.objects.filter(
+            pk__in=[e["_alert"] for e in entries if "_alert" in e]
+        ).values_list("pk", "item_id", "user_id")
+    }
+    deliveries = {
+        pk: (item_id, user_id)
+        for pk, item_id, user_id in AlertDelivery.objects.filter(
+            pk__in=[e["_delivery"] for e in entries if "_delivery" in e]
+        ).values_list("pk", "alert__item_id", "alert__user_id")
+    }
+    for entry in entries:
+        alert = alerts.get(entry.get("_alert", 0)) or deliveries.get(entry.get("_delivery", 0))
+        if alert is not None:
+            entry["_item"], entry["_for"] = alert
+    items = {e["_item"] for e in entries if e.get("_item")}
+    shown_items = set(
+        SupportItem.objects.for_user(user).filter(pk__in=items).values_list("pk", flat=True)
+    )
+    profile = staff_profile(user)
+    mine = {a for a in (user.email, profile.mobile if profile else "") if a}
+    visible = []
+    for entry in entries:
+        if entry.get("_item"):
+            ok = entry["_item"] in shown_items
+        elif "_for" in entry:
+            ok = entry["_for"] == user.pk
+        else:
+            ok = entry.get("to", "") in mine
+        if ok:
+            visible.append({k: v for k, v in entry.items() if not k.startswith("_")})
+        if len(visible) >= SHOWN:
+            break
+    return visible
 
 
 @login_required
@@ -62,4 +126,11 @@ def outbox(request: HttpRequest) -> HttpResponse:
     if settings.CLOSELOOP_ENV != "demo":
         raise Http404("The outbox exists only in the demo")
     folder = Path(settings.OUTBOX_DIR)
-    return render(request, "web/outbox.html", {"texts": _texts(folder), "emails": _emails(folder)})
+    return render(
+        request,
+        "web/outbox.html",
+        {
+            "texts": _visible(request.user, _texts(folder)),
+            "emails": _visible(request.user, _emails(folder)),
+        },
+    )

@@ -8,8 +8,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import segno
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, QuerySet
@@ -25,8 +26,8 @@ from closeloop.practices.choices import Role
 from closeloop.practices.local_time import zone
 from closeloop.practices.models import EmergencyAccess, Practice
 from closeloop.practices.selectors import staff_profile
-from closeloop.security import audit, breakglass, mfa
-from closeloop.security.models import Action, AuditEvent
+from closeloop.security import audit, breakglass, credentials, mfa
+from closeloop.security.models import Action, AuditEvent, CredentialKind
 from closeloop.security.permissions import Perm, has_perm
 from closeloop.web.access import get_patient_or_404
 from closeloop.web.csvutil import csv_response
@@ -122,6 +123,39 @@ def account(request: HttpRequest) -> HttpResponse:
             "organization": profile.organization if profile else None,
             "grants": EmergencyAccess.objects.active().filter(user=user).select_related("practice"),
         },
+    )
+
+
+class OwnPasswordForm(SetPasswordForm):
+    """Django's own form (the password validators of the account page), and not the
+    temporary password again."""
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        password = data.get("new_password1")
+        if password and self.user.check_password(password):
+            self.add_error("new_password1", "Choose a password of your own, not the temporary one.")
+        return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_set_own(request: HttpRequest) -> HttpResponse:
+    """At sign-in after an admin gave a temporary password: the person chooses their own."""
+    user: Any = request.user
+    resets = [r for r in credentials.pending(user) if r.kind == CredentialKind.PASSWORD]
+    if not resets:
+        return redirect("queue")
+    form = OwnPasswordForm(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        credentials.own_password_set(user=user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        return redirect("queue")
+    return render(
+        request,
+        "security/password_set_own.html",
+        {"form": form, "reset": resets[0]},
+        status=422 if request.method == "POST" else 200,
     )
 
 

@@ -14,7 +14,15 @@ from closeloop.core.outbound import validate_outbound_url
 from closeloop.lib.business_hours import CalendarError, parse_clock
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.messaging.models import MessagePurpose, validate_template_fields
-from closeloop.practices.choices import Channel, Language, Role, Skill, Team, Urgency
+from closeloop.practices.choices import (
+    CONFIG_ADMIN_ROLES,
+    Channel,
+    Language,
+    Role,
+    Skill,
+    Team,
+    Urgency,
+)
 from closeloop.practices.forms import SecretFieldsMixin, https_urls, secret_field
 from closeloop.practices.models import Category, Practice, validate_weekly_hours
 
@@ -23,7 +31,7 @@ DAYS = [
     ("fri", "Friday"), ("sat", "Saturday"), ("sun", "Sunday"),
 ]  # fmt: skip
 #: Roles only an organization admin grants.
-ADMIN_ROLES = frozenset({Role.PRACTICE_ADMIN, Role.ORG_ADMIN})
+ADMIN_ROLES = CONFIG_ADMIN_ROLES
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 CHECKS = forms.CheckboxSelectMultiple
 

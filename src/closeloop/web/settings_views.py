@@ -1,25 +1,24 @@
 """Settings inside the workspace (``/settings/``): staff, practice, categories and scripts,
 message templates — for practice and organization admins, scoped to the practices they
-administer (another practice's settings are a 404). Every change is audited: the models' saves
-through the audit signals, the account actions (temporary password, two-factor reset, unlock)
-explicitly. The Django admin remains for installation administrators."""
+administer (another practice's settings are a 404) and, for acts on a person, by the admin
+scope rule (``closeloop.security.scope``: a refused act is a 403 saying why). Every change is
+audited: the models' saves through the audit signals, the account actions (temporary
+password, two-factor reset, unlock, deactivation: ``closeloop.team.accounts``) explicitly. The
+Django admin remains for installation administrators."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closeloop.messaging.models import MessagePurpose, MessageTemplate
 from closeloop.messaging.services import clinical_content, shipped_template
@@ -37,14 +36,22 @@ from closeloop.practices.models import (
 )
 from closeloop.practices.scripts import thanks, tidy, who
 from closeloop.practices.selectors import staff_profile
-from closeloop.queue import lifecycle
-from closeloop.queue.models import OPEN_STATUSES, SupportItem
-from closeloop.security import audit
-from closeloop.security.models import Action
-from closeloop.security.permissions import Perm, has_perm
+from closeloop.queue.changes import LifecycleError
+from closeloop.queue.models import SupportItem
+from closeloop.security import credentials
+from closeloop.security.models import CredentialKind
+from closeloop.security.scope import (
+    AdminAct,
+    admin_refusal,
+    admin_scope,
+    administered_practices,
+    is_org_admin,
+    manageable_people,
+)
+from closeloop.team import accounts
+from closeloop.team.accounts import temporary_password
 from closeloop.web.http import acting_user
 from closeloop.web.settings_forms import (
-    ADMIN_ROLES,
     SCRIPT_PARTS,
     CategoryForm,
     HolidayForm,
@@ -63,26 +70,13 @@ SAMPLE_FIRST_NAME = "Ana"
 
 
 # --- who may configure what ------------------------------------------------------------------
-
-
-def _is_org_admin(user: Any) -> bool:
-    profile = staff_profile(user)
-    return bool(profile and profile.has_role(Role.ORG_ADMIN))
-
-
-def administered(user: Any) -> Any:
-    """The practices ``user`` configures: those they serve (not through an emergency grant)
-    when their role configures; an organization admin's are all of the organization's."""
-    profile = staff_profile(user)
-    if profile is None or not has_perm(user, Perm.CONFIGURE):
-        return Practice.objects.none()
-    if profile.has_role(Role.ORG_ADMIN):
-        return Practice.objects.filter(organization_id=profile.organization_id)
-    return profile.practices.filter(organization_id=profile.organization_id)
+# The rule itself lives in the security layer (``closeloop.security.scope``); these helpers
+# only turn its answers into pages: no Settings at all is a 404, a refused act on a person a 403
+# that says why.
 
 
 def _practices_or_404(request: HttpRequest) -> Any:
-    practices = administered(request.user)
+    practices = administered_practices(request.user)
     if not practices.exists():
         raise Http404("Settings are for practice and organization admins")
     return practices.order_by("name")
@@ -95,22 +89,16 @@ def _practice(request: HttpRequest, slug: str) -> Practice:
     return practice
 
 
-def _people(request: HttpRequest) -> Any:
-    """The staff an admin manages: people serving one of their practices."""
-    practices = _practices_or_404(request)
-    return (
-        get_user_model()
-        .objects.filter(staff__practices__in=practices)
-        .select_related("staff")
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-def _person(request: HttpRequest, pk: int) -> Any:
-    person = _people(request).filter(pk=pk).first()
+def _person(request: HttpRequest, pk: int, act: AdminAct) -> Any:
+    """The person ``pk`` if the admin may do ``act`` to them: 404 when the admin does not see
+    them at all (they serve none of the admin's practices), 403 with the reason otherwise."""
+    _practices_or_404(request)
+    person = manageable_people(request.user).filter(pk=pk).first()
     if person is None:
         raise Http404("No such person among your practices' staff")
+    refused = admin_refusal(request.user, person, act)
+    if refused is not None:
+        raise PermissionDenied(refused)
     return person
 
 
@@ -128,8 +116,14 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
-    people = _people(request)
-    return render(request, "settings/staff_list.html", _common(request, people=people))
+    """Everyone who serves one of the admin's practices; those beyond the admin's scope are
+    listed without actions, with the reason."""
+    context = _common(request)
+    scope = admin_scope(request.user)
+    rows = [
+        (person, scope.refusal(person, AdminAct.EDIT)) for person in manageable_people(request.user)
+    ]
+    return render(request, "settings/staff_list.html", {**context, "rows": rows})
 
 
 def _staff_form(request: HttpRequest, data: Any = None, editing: Any = None) -> StaffForm:
@@ -148,14 +142,10 @@ def _staff_form(request: HttpRequest, data: Any = None, editing: Any = None) -> 
     return StaffForm(
         data,
         practices=_practices_or_404(request),
-        may_grant_admin=_is_org_admin(request.user),
+        may_grant_admin=is_org_admin(request.user),
         editing=editing,
         initial=initial,
     )
-
-
-def _temporary_password() -> str:
-    return "-".join(secrets.token_urlsafe(6) for _ in range(3))
 
 
 @login_required
@@ -167,7 +157,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
         admin_profile = staff_profile(request.user)
         if admin_profile is None:  # _practices_or_404 already needs one
             raise Http404("No staff profile")
-        password = _temporary_password()
+        password = temporary_password()
         with transaction.atomic():
             user = get_user_model().objects.create_user(
                 username=data["username"], email=data["email"], password=password,
@@ -175,6 +165,10 @@ def staff_new(request: HttpRequest) -> HttpResponse:
             )  # fmt: skip
             profile = StaffProfile(user=user, organization_id=admin_profile.organization_id)
             _apply(profile, data)
+            # Someone else chose it: they choose their own at their first sign-in.
+            credentials.reset_recorded(
+                user=user, by=acting_user(request), kind=CredentialKind.PASSWORD
+            )
         return render(
             request,
             "settings/staff_created.html",
@@ -199,28 +193,25 @@ def _apply(profile: StaffProfile, data: dict[str, Any]) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request, pk)
+    # In scope, every practice the person serves is one the admin runs (the form lists them
+    # all), and an admin's own account is an organization admin's to change.
+    person = _person(request, pk, AdminAct.EDIT)
     form = _staff_form(request, request.POST if request.method == "POST" else None, person)
-    if not _is_org_admin(request.user) and ADMIN_ROLES & set(person.staff.roles):
-        raise Http404("Only an organization admin changes another admin")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
             person.first_name, person.last_name = data["first_name"], data["last_name"]
             person.email = data["email"]
             person.save(update_fields=["first_name", "last_name", "email"])
-            # Practices the admin does not administer stay as they were.
-            hidden = list(
-                person.staff.practices.exclude(pk__in=_practices_or_404(request).values("pk"))
-            )
             _apply(person.staff, data)
-            person.staff.practices.add(*hidden)
         return redirect("settings_staff")
-    open_items = SupportItem.objects.filter(owner=person, status__in=OPEN_STATUSES)
+    scope = admin_scope(request.user)
+    acts = {act.value: scope.refusal(person, act) is None for act in AdminAct}
+    open_items = SupportItem.objects.filter(owner=person).open()
     return render(
         request,
         "settings/staff_form.html",
-        _common(request, form=form, person=person, open_items=open_items.count()),
+        _common(request, form=form, person=person, open_items=open_items.count(), acts=acts),
     )
 
 
@@ -228,11 +219,8 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
     """A temporary password, shown once, for a first sign-in or a forgotten one."""
-    person = _person(request, pk)
-    password = _temporary_password()
-    person.set_password(password)
-    person.save(update_fields=["password"])
-    audit.record(Action.UPDATE, person, fields=["temporary_password"])
+    person = _person(request, pk, AdminAct.PASSWORD)
+    password = accounts.account_temporary_password(actor=acting_user(request), person=person)
     return render(
         request, "settings/staff_created.html", _common(request, person=person, password=password)
     )
@@ -242,10 +230,8 @@ def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def staff_reset_mfa(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove the person's authenticator and recovery codes: they enrol again at sign-in."""
-    person = _person(request, pk)
-    TOTPDevice.objects.filter(user=person).delete()
-    StaticDevice.objects.filter(user=person).delete()
-    audit.record(Action.MFA, person, detail={"event": "reset by admin"})
+    person = _person(request, pk, AdminAct.RESET_MFA)
+    accounts.account_reset_mfa(actor=acting_user(request), person=person)
     return redirect("settings_staff_edit", pk=person.pk)
 
 
@@ -253,9 +239,8 @@ def staff_reset_mfa(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def staff_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     """Lift a lockout after repeated failed sign-ins."""
-    person = _person(request, pk)
-    axes_reset(username=person.get_username())
-    audit.record(Action.UPDATE, person, fields=["lockout"], detail={"event": "unlocked"})
+    person = _person(request, pk, AdminAct.UNLOCK)
+    accounts.account_unlock(actor=acting_user(request), person=person)
     return redirect("settings_staff_edit", pk=person.pk)
 
 
@@ -263,27 +248,25 @@ def staff_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     """Their open items first: each goes back to its team's queue (routed again); then the
-    person can no longer sign in."""
-    person = _person(request, pk)
-    if person.pk == request.user.pk:
-        raise Http404("You cannot deactivate yourself")
-    items = SupportItem.objects.filter(owner=person, status__in=OPEN_STATUSES).select_related(
-        "category", "patient", "practice"
-    )
+    person can no longer sign in. The page lists only the items the admin may see."""
+    person = _person(request, pk, AdminAct.DEACTIVATE)
+    actor = acting_user(request)
+    error = ""
     if request.method == "POST":
-        actor = acting_user(request)
-        with transaction.atomic():
-            for item in items:
-                lifecycle.item_assign(
-                    item=item, actor=actor, owner=None, team=item.team,
-                    reason=f"{person.get_full_name() or person.get_username()} left",
-                )  # fmt: skip
-            person.is_active = False
-            person.save(update_fields=["is_active"])
-        return redirect("settings_staff")
+        try:
+            accounts.account_deactivate(actor=actor, person=person)
+        except LifecycleError as refused:
+            error = refused.message
+        else:
+            return redirect("settings_staff")
+    preview = accounts.deactivation_preview(actor=actor, person=person)
     return render(
-        request, "settings/staff_deactivate.html", _common(request, person=person, items=items)
-    )
+        request,
+        "settings/staff_deactivate.html",
+        _common(request, person=person, items=preview.shown, elsewhere=preview.elsewhere,
+                error=error),
+        status=409 if error else 200,
+    )  # fmt: skip
 
 
 # --- practice ----------------------------------------------------------------------------------

@@ -77,6 +77,7 @@ urlpatterns = [
         ),
         name="password_change",
     ),
+    path("account/set-password/", security_views.password_set_own, name="password_set_own"),
     path("emergency-access/", security_views.emergency_access, name="emergency_access"),
     path("audit/", security_views.audit_search, name="audit"),
     path("patients/<int:pk>/access/", security_views.patient_audit, name="patient_audit"),

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -309,17 +309,23 @@ def alerts(request: HtmxHttpRequest) -> HttpResponse:
     read; "Mark all as read" marks them all."""
     user: Any = request.user
     rows = (
-        StaffAlert.objects.filter(user=user, item__in=SupportItem.objects.for_user(user))
-        .select_related("item", "item__patient", "item__practice", "item__category", "sender")
+        StaffAlert.objects.filter(
+            Q(item__in=SupportItem.objects.for_user(user)) | Q(item__isnull=True),
+            user=user,
+        )
+        .select_related(
+            "item", "item__patient", "item__practice", "item__category", "sender", "about"
+        )
         .order_by("-created_at", "-pk")[:ALERTS_READ]
     )
     groups: dict[Any, dict[str, Any]] = {}
     for alert in rows:
-        # Alerts raised together (a shift handoff of several items) are one row.
+        # Alerts raised together (a shift handoff of several items) are one row; an alert
+        # about an account (no item) is a row of its own.
         group = groups.setdefault(
-            alert.batch or alert.item_id,
+            alert.batch or alert.item_id or f"account-{alert.pk}",
             {"item": alert.item, "latest": alert.created_at, "kinds": [], "unread": False,
-             "urgent": False, "items": [], "sender": alert.sender},
+             "urgent": False, "items": [], "sender": alert.sender, "about": alert.about},
         )  # fmt: skip
         if alert.batch:
             group["items"].append(alert.item)

@@ -1,0 +1,84 @@
+"""Passwords and second factors set by someone else.
+
+An admin's temporary password or two-factor reset is recorded here (``reset_recorded``).
+At their next sign-in the person sets a password of their own and enrols their own
+authenticator (``RequireOwnCredentialsMiddleware`` sends them to those pages); until they
+have, emergency grants made from their account are refused (``grant_refusal``): whoever chose
+the temporary password could be the one signing in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from closeloop.security import audit
+from closeloop.security.models import Action, CredentialKind, CredentialReset
+
+#: Set in the session at sign-in when something is to be replaced: the middleware then asks
+#: the database (a session without it costs no query).
+SESSION_KEY = "closeloop_set_own_credentials"
+
+
+def pending(user: Any) -> list[CredentialReset]:
+    """The resets ``user`` has not replaced yet, oldest first (with who made them)."""
+    if user is None or user.pk is None:
+        return []
+    return list(
+        CredentialReset.objects.filter(user_id=user.pk, replaced_at__isnull=True)
+        .select_related("by")
+        .order_by("at", "pk")
+    )
+
+
+def pending_kinds(user: Any) -> set[str]:
+    return {reset.kind for reset in pending(user)}
+
+
+def reset_recorded(*, user: Any, by: Any, kind: CredentialKind) -> CredentialReset:
+    """``by`` set ``user``'s password (or removed their second factor) for them."""
+    return CredentialReset.objects.create(user=user, by=by, kind=kind)
+
+
+def replaced(*, user: Any, kind: CredentialKind) -> int:
+    """``user`` set their own: the resets of that kind are done with."""
+    return CredentialReset.objects.filter(
+        user_id=user.pk, kind=kind, replaced_at__isnull=True
+    ).update(replaced_at=timezone.now())
+
+
+@transaction.atomic
+def own_password_set(*, user: Any, password: str) -> None:
+    """The person chose their own password (the page at sign-in after a reset)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    replaced(user=user, kind=CredentialKind.PASSWORD)
+    audit.record(Action.UPDATE, user, fields=["password"], detail={"event": "set own password"})
+
+
+def remember_at_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """At sign-in: note in the session whether a password or second factor is to be replaced
+    (``user_logged_in``)."""
+    if request is not None and hasattr(request, "session") and pending_kinds(user):
+        request.session[SESSION_KEY] = True
+
+
+def _who(reset: CredentialReset) -> str:
+    if reset.by is None:
+        return "an admin"
+    return f"{reset.by.get_full_name() or reset.by.get_username()} ({reset.by.get_username()})"
+
+
+def grant_refusal(user: Any) -> str | None:
+    """Why emergency access may not be granted from ``user``'s account now, or None."""
+    for reset in pending(user):
+        what = "password" if reset.kind == CredentialKind.PASSWORD else "two-factor sign-in"
+        own = "password" if reset.kind == CredentialKind.PASSWORD else "authenticator"
+        return (
+            f"Your {what} was reset by {_who(reset)} on {reset.at:%Y-%m-%d at %H:%M} UTC, and "
+            f"you have not set your own {own} since: emergency access cannot be granted from "
+            f"this account until you do (you are asked to at your next sign-in)."
+        )
+    return None

@@ -1,0 +1,394 @@
+"""Who may do what among the administrative pages, as one table found by discovery.
+
+Every Settings and administrative URL (from the URL resolver: every view of the settings and
+security modules, the Settings pages elsewhere, the admin site) is requested as each persona —
+the organization admin, the admin of one practice, the admin of both, a person serving both
+practices, the front desk — against each target: for acts on a person, themselves, a colleague
+of one practice, a colleague of both, an organization admin; for a practice's pages, Riverside
+and Lakeside. Each answer must be the one written in ``EXPECTED``, and a refused request (403,
+404, 405, 422) must change nothing. A URL without an entry fails the test, and so does an API
+operation on staff or settings (there is none).
+
+The rule behind the table (``closeloop.security.scope``, SECURITY.md): a practice admin acts on
+a person only when they run every practice the person serves and the person holds no admin
+role; the organization admin does the rest; nobody resets, unlocks or deactivates themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from closeloop.patients.services import patient_create
+from closeloop.practices.choices import Role
+from closeloop.practices.models import ChannelRoute, Holiday, OnCallShift, Practice
+from closeloop.practices.services import staff_create
+from closeloop.security.models import CredentialReset
+from closeloop.team.models import PlaybookEntry
+from closeloop.webhooks.models import WebhookEndpoint
+from tests.conftest import category
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("org_admin", "admin_of_one", "admin_of_both", "two_practices", "front_desk")
+PEOPLE = ("self", "one", "both", "org_admin")
+PRACTICES = ("riverside", "lakeside")
+
+#: The Settings pages' answer by practice: (Riverside, Lakeside). The organization admin
+#: configures every practice; a practice admin their own; nobody else has Settings (404).
+OWN_PRACTICES = {
+    "org_admin": (200, 200), "admin_of_one": (200, 404), "admin_of_both": (200, 200),
+    "two_practices": (404, 404), "front_desk": (404, 404),
+}  # fmt: skip
+
+
+def practices_answer(ok: int, refused: int = 404) -> dict[str, tuple[int, ...]]:
+    return {
+        persona: tuple(ok if code == 200 else refused for code in answers)
+        for persona, answers in OWN_PRACTICES.items()
+    }
+
+
+def everyone(**answers: int) -> dict[str, tuple[int, ...]]:
+    return {persona: (answers[persona],) for persona in PERSONAS}
+
+
+ADMINS_ONLY = everyone(
+    org_admin=200, admin_of_one=200, admin_of_both=200, two_practices=404, front_desk=404
+)
+#: Acts on a person's account: (self, a colleague of one practice, of both, an org admin).
+#: The org admin: anyone but themselves (editing their own profile is fine). The admin of
+#: Riverside: the Riverside-only colleague only. The admin of both: both colleagues, not the
+#: org admin. Without Settings: 404.
+NOT_ON_ONESELF = {
+    "org_admin": ("refused", "ok", "ok", "ok"),
+    "admin_of_one": ("refused", "ok", "refused", "refused"),
+    "admin_of_both": ("refused", "ok", "ok", "refused"),
+    "two_practices": ("none", "none", "none", "none"),
+    "front_desk": ("none", "none", "none", "none"),
+}
+
+
+def on_people(ok: int, *, self_ok: bool = False) -> dict[str, tuple[int, ...]]:
+    codes = {"ok": ok, "refused": 403, "none": 404}
+    grid = {}
+    for persona, row in NOT_ON_ONESELF.items():
+        answers = [codes[a] for a in row]
+        if self_ok and persona == "org_admin":
+            answers[0] = ok
+        grid[persona] = tuple(answers)
+    return grid
+
+
+#: (URL name, method) -> what it is about -> persona -> answers (one per target).
+EXPECTED: dict[tuple[str, str], tuple[str, dict[str, tuple[int, ...]]]] = {
+    ("settings", "get"): ("nothing", ADMINS_ONLY),
+    ("settings_staff", "get"): ("nothing", ADMINS_ONLY),
+    ("settings_staff_new", "get"): ("nothing", ADMINS_ONLY),
+    ("settings_staff_new", "post"): ("nothing", ADMINS_ONLY),  # (an empty form: errors)
+    ("settings_staff_edit", "get"): ("person", on_people(200, self_ok=True)),
+    ("settings_staff_edit", "post"): ("person", on_people(302, self_ok=True)),
+    ("settings_staff_password", "post"): ("person", on_people(200)),
+    ("settings_staff_reset_mfa", "post"): ("person", on_people(302)),
+    ("settings_staff_unlock", "post"): ("person", on_people(302)),
+    ("settings_staff_deactivate", "get"): ("person", on_people(200)),
+    ("settings_staff_deactivate", "post"): ("person", on_people(302)),
+    ("settings_practice", "get"): ("practice", practices_answer(200)),
+    ("settings_practice", "post"): ("practice", practices_answer(422)),
+    ("settings_holiday_add", "post"): ("practice", practices_answer(422)),
+    ("settings_holiday_delete", "post"): ("practice", practices_answer(302)),
+    ("settings_oncall_add", "post"): ("practice", practices_answer(422)),
+    ("settings_oncall_delete", "post"): ("practice", practices_answer(302)),
+    ("settings_route_add", "post"): ("practice", practices_answer(422)),
+    ("settings_route_delete", "post"): ("practice", practices_answer(302)),
+    ("settings_webhook_add", "post"): ("practice", practices_answer(422)),
+    ("settings_webhook_delete", "post"): ("practice", practices_answer(302)),
+    ("settings_categories", "get"): ("practice", practices_answer(200)),
+    ("settings_category", "get"): ("practice", practices_answer(200)),
+    ("settings_category", "post"): ("practice", practices_answer(422)),
+    ("settings_script_preview", "post"): ("practice", practices_answer(200)),
+    ("settings_templates", "get"): ("practice", practices_answer(200)),
+    ("settings_template", "get"): ("practice", practices_answer(200)),
+    ("settings_template", "post"): ("practice", practices_answer(422)),
+    ("settings_template_preview", "post"): ("practice", practices_answer(200)),
+    ("settings_playbook", "get"): ("practice", practices_answer(200)),
+    ("settings_playbook", "post"): ("practice", practices_answer(422)),
+    ("settings_playbook_entry", "post"): ("practice", practices_answer(302)),
+    # Emergency access: supervisors (none here) and org admins grant, to a colleague, never
+    # to themselves (422); admins see the grants; a practice admin grants nothing (422).
+    ("emergency_access", "get"): ("nothing", ADMINS_ONLY),
+    ("emergency_access", "post"): (
+        "person",
+        {
+            "org_admin": (422, 302, 302, 302),
+            "admin_of_one": (422, 422, 422, 422),
+            "admin_of_both": (422, 422, 422, 422),
+            "two_practices": (404, 404, 404, 404),
+            "front_desk": (404, 404, 404, 404),
+        },
+    ),
+    # The audit log and a patient's records: by the practices one serves (the organization
+    # admin here serves Riverside only), not by the practices one configures.
+    ("audit", "get"): ("nothing", ADMINS_ONLY),
+    ("patient_audit", "get"): (
+        "practice",
+        {
+            "org_admin": (200, 404),
+            "admin_of_one": (200, 404),
+            "admin_of_both": (200, 200),
+            "two_practices": (404, 404),
+            "front_desk": (404, 404),
+        },
+    ),  # fmt: skip
+    ("patient_export", "post"): (
+        "practice",
+        {
+            "org_admin": (200, 404),
+            "admin_of_one": (200, 404),
+            "admin_of_both": (200, 200),
+            "two_practices": (404, 404),
+            "front_desk": (404, 404),
+        },
+    ),  # fmt: skip
+}
+#: The admin site is for installation administrators (superusers) only: every persona is sent
+#: to its sign-in page.
+ADMIN_SITE = everyone(
+    org_admin=302, admin_of_one=302, admin_of_both=302, two_practices=302, front_desk=302
+)
+#: The admin site's own sign-in and sign-out pages (open to anyone).
+ADMIN_SIGN_IN = {"admin:login", "admin:logout"}
+#: Views of the settings and security modules that are one's own account, not administration.
+SELF_SERVICE = {"mfa_setup", "mfa_verify", "account", "password_set_own"}
+ADMINISTRATIVE_MODULES = ("closeloop.web.settings_views", "closeloop.web.security_views")
+
+
+def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, list[str], str]]:
+    """Each named URL: its (namespaced) name, its parameters and its view's module."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            params = list(getattr(pattern.pattern, "converters", {})) or list(
+                pattern.pattern.regex.groupindex
+            )
+            module = getattr(pattern.callback, "__module__", "")
+            yield f"{namespace}{pattern.name}", params, module
+
+
+def administrative_routes() -> dict[str, list[str]]:
+    """Every administrative URL name with its parameters, found in the URL conf: the Settings
+    pages, the views of the settings and security modules (but one's own account), and the
+    admin site's pages without parameters."""
+    found: dict[str, list[str]] = {}
+    for name, params, module in _walk(get_resolver().url_patterns):
+        if name.startswith("admin:"):
+            if not params and name not in ADMIN_SIGN_IN:
+                found[name] = params
+        elif (
+            name.startswith("settings") or module.startswith(ADMINISTRATIVE_MODULES)
+        ) and name not in SELF_SERVICE:
+            found[name] = params
+    return found
+
+
+def person(org: Any, username: str, roles: list[str], practices: list[Any]) -> Any:
+    return staff_create(
+        organization=org, username=username, password="pw", roles=roles, practices=practices,
+        first_name=username.capitalize(), email=f"{username}@example.com",
+    )  # fmt: skip
+
+
+def objects_of(practice: Practice, clinician: Any) -> dict[str, Any]:
+    start = timezone.now()
+    return {
+        "practice": practice,
+        "patient": patient_create(practice=practice, first_name="Pat", last_name="Ient"),
+        "holiday": Holiday.objects.create(practice=practice, date=start.date(), name="Closed"),
+        "oncall": OnCallShift.objects.create(
+            practice=practice, clinician=clinician, starts_at=start,
+            ends_at=start + timedelta(hours=8),
+        ),
+        "route": ChannelRoute.objects.create(practice=practice, channel="sms", team="support"),
+        "webhook": WebhookEndpoint.objects.create(practice=practice, url="https://example.com/h"),
+        "category": category(practice, "billing"),
+        "playbook": PlaybookEntry.objects.create(
+            practice=practice, section="fax", title="Fax", body="555-0199"
+        ),
+    }  # fmt: skip
+
+
+@pytest.fixture
+def world(org, riverside, lakeside, assistant) -> dict[str, Any]:
+    both = [riverside, lakeside]
+    personas = {
+        "org_admin": person(org, "oadmin", [Role.ORG_ADMIN], [riverside]),
+        "admin_of_one": person(org, "padmin", [Role.PRACTICE_ADMIN], [riverside]),
+        "admin_of_both": person(org, "badmin", [Role.PRACTICE_ADMIN], both),
+        "two_practices": person(org, "maria", [Role.SUPPORT, Role.CLINICAL], both),
+        "front_desk": person(org, "desk", [Role.FRONT_DESK], [riverside]),
+    }
+    assistant.first_name, assistant.email = "Ana", "assistant@example.com"
+    assistant.save()
+    people = {
+        "one": assistant,
+        "both": person(org, "sam", [Role.SUPERVISOR], both),
+        "org_admin": person(org, "director", [Role.ORG_ADMIN], [riverside]),
+    }
+    for target in (*personas.values(), *people.values()):
+        TOTPDevice.objects.create(user=target, name="phone", confirmed=True)
+    clinician = personas["two_practices"]
+    return {
+        "personas": personas,
+        "people": people,
+        "practices": {p.slug: objects_of(p, clinician) for p in both},
+    }
+
+
+def url_for(name: str, params: list[str], objects: dict[str, Any], target: Any) -> str:
+    kwargs: dict[str, Any] = {}
+    for param in params:
+        if param == "slug":
+            kwargs[param] = objects["practice"].slug
+        elif param == "language":
+            kwargs[param] = "en"
+        elif param == "pk" and name.startswith("settings_staff"):
+            kwargs[param] = target.pk
+        elif param == "pk":
+            kind = next(
+                (k for k in ("holiday", "oncall", "route", "webhook", "playbook", "patient")
+                 if k in name),
+                "category",
+            )  # fmt: skip
+            kwargs[param] = objects[kind].pk
+        else:
+            pytest.fail(f"URL {name}: say which value its {param!r} takes in this test")
+    url = reverse(name, kwargs=kwargs)
+    if name == "settings_template":
+        url += "?purpose=received&language=es"
+    return url
+
+
+def post_data(name: str, target: Any, objects: dict[str, Any]) -> dict[str, Any]:
+    if name == "settings_staff_edit" and target is not None:
+        profile = target.staff
+        return {
+            "first_name": target.first_name, "last_name": target.last_name or "X",
+            "email": target.email, "roles": profile.roles, "skills": profile.skills,
+            "languages": profile.languages,
+            "practices": list(profile.practices.values_list("pk", flat=True)),
+            "max_open_items": profile.max_open_items,
+            "max_open_complaints": profile.max_open_complaints,
+        }  # fmt: skip
+    if name == "emergency_access":
+        return {
+            "user": target.pk, "practice": objects["practice"].pk, "hours": "2",
+            "reason": "Covering the queue while their VA is out sick",
+        }  # fmt: skip
+    if name == "settings_playbook_entry":
+        return {"delete": "1"}
+    return {}
+
+
+def snapshot(world: dict[str, Any]) -> list[Any]:
+    people = [*world["personas"].values(), *world["people"].values()]
+    users = get_user_model().objects.filter(pk__in=[p.pk for p in people]).order_by("pk")
+    rows: list[Any] = [
+        (u.pk, u.password, u.is_active, u.first_name, u.email, sorted(u.staff.roles),
+         sorted(p.pk for p in u.staff.practices.all()))
+        for u in users.select_related("staff").prefetch_related("staff__practices")
+    ]  # fmt: skip
+    rows.append(sorted(TOTPDevice.objects.values_list("user_id", flat=True)))
+    rows.append(CredentialReset.objects.count())
+    for objects in world["practices"].values():
+        for key in ("holiday", "oncall", "route", "webhook", "playbook"):
+            obj = type(objects[key]).objects.filter(pk=objects[key].pk).values().first()
+            rows.append(obj)
+    return rows
+
+
+def answer(client: Any, world: dict[str, Any], url: str, method: str, data: dict[str, Any]):
+    """The status of one request, and whether it changed anything; rolled back after."""
+    with transaction.atomic():
+        before = snapshot(world)
+        response = getattr(client, method)(url, data)
+        changed = snapshot(world) != before
+        transaction.set_rollback(True)
+    return response.status_code, changed
+
+
+def test_every_administrative_url_has_an_entry_in_the_matrix() -> None:
+    routes = administrative_routes()
+    admin_site = {name for name in routes if name.startswith("admin:")}
+    assert len(admin_site) > 10
+    named = {name for name, _ in EXPECTED}
+    missing = sorted(set(routes) - admin_site - named)
+    assert not missing, f"add these administrative URLs to EXPECTED: {missing}"
+    stale = sorted(named - set(routes))
+    assert not stale, f"these EXPECTED entries name no URL: {stale}"
+
+
+def test_no_api_operation_acts_on_staff_or_settings(client) -> None:
+    """The API has no administrative operation; one added must be added to this matrix."""
+    schema = client.get("/api/v1/openapi.json").json()
+    administrative = [
+        path
+        for path in schema["paths"]
+        if any(word in path for word in ("staff", "settings", "user", "account", "admin"))
+    ]
+    assert administrative == []
+
+
+@pytest.mark.parametrize("name,method", sorted(EXPECTED))
+def test_the_privilege_matrix(client, world, name, method) -> None:
+    routes = administrative_routes()
+    about, grid = EXPECTED[(name, method)]
+    got: dict[str, tuple[int, ...]] = {}
+    changes = []
+    for persona in PERSONAS:
+        user = world["personas"][persona]
+        client.force_login(user)
+        row = []
+        if about == "person":
+            cases = [
+                (world["personas"][persona] if t == "self" else world["people"][t], "riverside")
+                for t in PEOPLE
+            ]
+            if name == "emergency_access":
+                cases = [(target, "lakeside") for target, _ in cases]
+        elif about == "practice":
+            cases = [(None, slug) for slug in PRACTICES]
+        else:
+            cases = [(None, "riverside")]
+        for target, slug in cases:
+            objects = world["practices"][slug]
+            url = url_for(name, routes[name], objects, target)
+            data = post_data(name, target, objects) if method == "post" else {}
+            status, changed = answer(client, world, url, method, data)
+            row.append(status)
+            if status in (403, 404, 405, 422) and changed:
+                changes.append(f"{method.upper()} {url} as {persona}: {status} yet changed")
+        got[persona] = tuple(row)
+        client.logout()
+    assert got == grid
+    assert changes == []
+
+
+def test_the_admin_site_is_for_installation_administrators_only(client, world) -> None:
+    routes = administrative_routes()
+    for persona in PERSONAS:
+        client.force_login(world["personas"][persona])
+        for name in (n for n in routes if n.startswith("admin:")):
+            response = client.get(reverse(name))
+            assert response.status_code == ADMIN_SITE[persona][0], (name, persona)
+            assert response["Location"].startswith("/admin/login/")
+        client.logout()
