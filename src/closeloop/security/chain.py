@@ -298,7 +298,9 @@ def _anchor_email(anchor: Anchor) -> str:
 
 
 def _tell_operators(subject: str, body: str, day: date) -> None:
-    recipients = [address for _, address in settings.ADMINS]
+    # ADMINS: (name, address) pairs, or addresses alone (Django 6's form).
+    admins: list[Any] = list(settings.ADMINS)
+    recipients = [entry if isinstance(entry, str) else entry[1] for entry in admins]
     if not recipients:
         return
     message = EmailMessage(
