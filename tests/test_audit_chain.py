@@ -90,7 +90,7 @@ def test_a_deleted_event_or_link_breaks_the_chain(clock) -> None:
 
 
 def test_a_chain_cut_short_after_a_daily_check_is_reported(clock, settings) -> None:
-    settings.ADMINS = [("Ops", "ops@example.com")]
+    settings.AUDIT_EMAILS = ["ops@example.com"]
     events(3)
     sweep()  # seals, then the day's check records the head
     check = AuditCheck.objects.get()
@@ -113,7 +113,7 @@ def test_a_chain_cut_short_after_a_daily_check_is_reported(clock, settings) -> N
     sweep()
     broken = AuditCheck.objects.order_by("-date").first()
     assert broken is not None and not broken.ok
-    assert mail.outbox[-1].subject == "[Django] Closeloop: the audit log's chain is broken"
+    assert mail.outbox[-1].subject == "[Closeloop] The audit log's chain is broken"
 
 
 def test_maintenance_is_audited_before_it_starts() -> None:
@@ -298,7 +298,7 @@ def test_emptying_the_log_its_chain_and_its_checks_is_caught_by_an_anchor(clock)
 
 
 def test_the_daily_check_emails_the_anchor_to_the_operators(clock, settings) -> None:
-    settings.ADMINS = [("Ops", "ops@example.com")]
+    settings.AUDIT_EMAILS = ["ops@example.com"]
     events(2)
     sweep()
     [message] = mail.outbox

@@ -15,7 +15,7 @@ the server's settings cannot rebuild a chain over rows they changed.
 different from) an anchor. Events no link covers yet are counted apart ("not yet sealed"):
 they are not evidence of anything, and the sweep seals them. An **anchor** is the chain's
 length and head at a time (``closeloop-audit-anchor <time> links=<n> head=<hash>``): the sweep
-stores one a day in the database (``AuditCheck``), logs it and emails it to ``ADMINS``, and
+stores one a day in the database (``AuditCheck``), logs it and emails it to ``AUDIT_EMAILS``, and
 ``closeloop audit anchor`` prints one; kept outside the database, it is what shows a log cut
 short — its newest events and links deleted, or all of it emptied — which nothing inside the
 database can (``closeloop audit verify --anchor-file FILE``).
@@ -257,8 +257,8 @@ def daily_check(now: datetime | None = None) -> AuditCheck | None:
     """Once a day (the first sweep of the UTC day): seal every committed event (those of
     transactions that committed too late for the minute's sealing too), verify, keep the
     result (append-only, like the log: the next verification compares the chain with it), log
-    the anchor and send it to the operators (``ADMINS``) to keep outside the database, or tell
-    them the chain is broken."""
+    the anchor and send it to the operators (``AUDIT_EMAILS``) to keep outside the database,
+    or tell them the chain is broken."""
     now = now or timezone.now()
     today: date = now.date()
     if AuditCheck.objects.filter(date=today).exists():
@@ -280,10 +280,10 @@ def daily_check(now: datetime | None = None) -> AuditCheck | None:
     anchor = Anchor(at=now, links=result.links, head_hash=result.head_hash)
     if result.ok:
         logger.info("audit chain verified: %s", anchor.line())
-        _tell_operators(f"Closeloop: audit anchor for {today}", _anchor_email(anchor), today)
+        _tell_operators(f"Audit anchor for {today}", _anchor_email(anchor), today)
     else:
         logger.error("audit chain BROKEN: %s", result.problem)
-        _tell_operators("Closeloop: the audit log's chain is broken", result.problem, today)
+        _tell_operators("The audit log's chain is broken", result.problem, today)
     return check
 
 
@@ -298,15 +298,12 @@ def _anchor_email(anchor: Anchor) -> str:
 
 
 def _tell_operators(subject: str, body: str, day: date) -> None:
-    # ADMINS: (name, address) pairs, or addresses alone (Django 6's form).
-    admins: list[Any] = list(settings.ADMINS)
-    recipients = [entry if isinstance(entry, str) else entry[1] for entry in admins]
+    recipients = list(getattr(settings, "AUDIT_EMAILS", []))
     if not recipients:
         return
     message = EmailMessage(
-        subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subject}",
+        subject=f"[Closeloop] {subject}",
         body=body,
-        from_email=settings.SERVER_EMAIL,
         to=recipients,
         headers={"X-Closeloop-Delivery": f"audit-check-{day.isoformat()}"},
     )
