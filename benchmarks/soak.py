@@ -309,6 +309,8 @@ def run(seconds: float, items: int, workers: int, drain: float, smtp_delay: floa
             "unfinished": len(expected_emails - marked_sent - set(received.emails)),
             "twice": sum(1 for k, n in received.emails.items() if k in expected_emails and n > 1),
             "gave_up": state["alerts_failed"],
+            # Every email carries X-Closeloop-Delivery (alerts, digests, reports, patients').
+            "unlabelled": received.emails["unlabelled"],
         },
         "webhooks": {
             "expected": len(expected_hooks),
@@ -351,6 +353,8 @@ def main() -> None:
         )
     t = result["timeline"]
     print(f"{'timeline':<12}{'':>10}{'':>10}{t['lost']:>8}{t['twice']:>8}")
+    if result["emails"]["unlabelled"]:
+        print(f"emails without X-Closeloop-Delivery: {result['emails']['unlabelled']}")
 
 
 if __name__ == "__main__":

@@ -4,11 +4,13 @@ after closure, and the staff's preview."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
@@ -151,6 +153,88 @@ def test_failed_birth_dates_lock_the_link_and_views_are_rate_limited(
     for _ in range(40):
         last = client.get(f"/s/{token}")
     assert last.status_code == 429
+
+
+class CountedDate(date):
+    """A date of birth typed on the page that counts how often it is compared with the
+    patient's: each comparison is one guess evaluated."""
+
+    lock = threading.Lock()
+    compared = 0
+
+    def __eq__(self, other: object) -> bool:
+        with CountedDate.lock:
+            CountedDate.compared += 1
+        return super().__eq__(other)
+
+    __hash__ = date.__hash__
+
+
+WRONG = CountedDate(1990, 1, 1)
+
+
+def _refusal(link: StatusLink, given: date) -> str:
+    try:
+        status.check_birth_date(
+            StatusLink.objects.select_related("item__patient").get(pk=link.pk), given
+        )
+    except status.ReplyRefused as refused:
+        return refused.code
+    return "ok"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_wrong_birth_dates_never_evaluate_more_than_the_limit(
+    links_on, patient, make_item, assistant
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("a real race needs PostgreSQL's row-level concurrency")
+    item = planned(make_item(), assistant)
+    status.link_create(item)
+    link = StatusLink.objects.get(item=item)
+    CountedDate.compared = 0
+    barrier = threading.Barrier(20)
+    codes: list[str] = []
+
+    def guess() -> None:
+        try:
+            barrier.wait()
+            codes.append(_refusal(link, WRONG))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=guess) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(codes) == 20 and "ok" not in codes
+    assert CountedDate.compared == status.MAX_FAILED_CHECKS
+    # Each evaluated guess says "wrong" unless the lock came first; the rest say "locked".
+    assert codes.count("birth_date") <= status.MAX_FAILED_CHECKS - 1
+    assert _refusal(link, patient.date_of_birth) == "locked"
+
+
+def test_the_birth_date_limit_counts_per_patient_across_their_links(
+    clock, links_on, patient, make_item, assistant
+) -> None:
+    """Every text mints a new link: the limit holds for the patient, not for one link."""
+    first = planned(make_item(), assistant)
+    second = planned(make_item(summary="Needs a referral"), assistant)
+    status.link_create(first)
+    status.link_create(second)
+    status.link_create(second)
+    links = list(StatusLink.objects.order_by("pk"))
+    CountedDate.compared = 0
+    codes = [_refusal(links[0], WRONG) for _ in range(3)]
+    codes += [_refusal(links[1], WRONG) for _ in range(3)]
+    assert codes == ["birth_date"] * 4 + ["locked"] * 2
+    assert CountedDate.compared == status.MAX_FAILED_CHECKS
+    for link in links:
+        assert _refusal(link, patient.date_of_birth) == "locked"
+    clock.shift(status.LOCK + timedelta(minutes=1))
+    assert _refusal(links[2], patient.date_of_birth) == "ok"
+    assert _refusal(links[0], WRONG) == "birth_date"  # a fresh count after a success
 
 
 def _asked(riverside: Any, make_item: Any, assistant: Any, patient: Any) -> Any:

@@ -220,6 +220,14 @@ def test_redis_url_must_be_a_redis_url(tmp_path: Path) -> None:
     assert result.returncode == 2 and "REDIS_URL" in result.stderr
 
 
+def test_audit_emails_must_be_addresses(tmp_path: Path) -> None:
+    result = run_closeloop(
+        "check", CLOSELOOP_DATA_DIR=str(tmp_path), CLOSELOOP_ENV="development",
+        AUDIT_EMAILS="ops@example.com,ops",
+    )  # fmt: skip
+    assert result.returncode == 2 and "AUDIT_EMAILS" in result.stderr
+
+
 def test_redis_cache_is_used_when_configured(tmp_path: Path) -> None:
     code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
     result = run_closeloop(

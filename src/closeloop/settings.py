@@ -266,6 +266,11 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Closeloop <closeloop@localhost>")
+# The operators: the daily audit check emails them the chain's anchor, or that it is broken.
+# (Not Django's ADMINS, which would also mail them tracebacks with request data.)
+AUDIT_EMAILS = env_list("AUDIT_EMAILS", [])
+if any("@" not in address for address in AUDIT_EMAILS):
+    raise EnvError("AUDIT_EMAILS", "expected comma-separated email addresses")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "queue"

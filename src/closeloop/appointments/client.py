@@ -37,12 +37,12 @@ class FhirClient:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise FhirFetchError(f"not an http(s) URL: {base_url!r}")
         # The outbound-URL policy (SSRF): the practice's token never goes to the server's own
-        # network. Checked here and again before each request (DNS answers change).
+        # network. The text here; the address at each connection (``outbound.session``).
         if why := outbound.url_problem(base_url):
             raise FhirFetchError(f"{base_url}: {why}")
         self.base_url = base_url.rstrip("/")
         self.origin = (parts.scheme, parts.netloc)
-        self.session = session or requests.Session()
+        self.session = session or outbound.session()
         self.session.headers["Accept"] = "application/fhir+json, application/json"
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
@@ -52,10 +52,10 @@ class FhirClient:
         parts = urlsplit(url)
         if (parts.scheme, parts.netloc) != self.origin:
             raise FhirFetchError(f"refusing to follow a link to another server: {url}")
-        if why := outbound.address_problem(url):
-            raise FhirFetchError(f"GET {url}: {why}")
         try:
             response = self.session.get(url, timeout=TIMEOUT, allow_redirects=False)
+        except outbound.Refused as exc:
+            raise FhirFetchError(f"GET {url}: {exc}") from None
         except requests.RequestException as exc:
             raise FhirFetchError(f"GET {url}: {exc.__class__.__name__}") from None
         if response.is_redirect:

@@ -217,7 +217,7 @@ class ReviewRequest(models.Model):
 class StatusLink(models.Model):
     """A patient's private link to one item's status page (``/s/<token>``). Only the token's
     SHA-256 is stored; a link works until it expires, is revoked, or a few days after the item
-    was resolved. Failed date-of-birth checks lock it for a while."""
+    was resolved. Failed date-of-birth checks count per patient (``BirthDateLock``)."""
 
     item = models.ForeignKey(
         "support_queue.SupportItem", on_delete=models.CASCADE, related_name="status_links"
@@ -229,11 +229,24 @@ class StatusLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     views = models.PositiveIntegerField(default=0)
     last_viewed_at = models.DateTimeField(null=True, blank=True)
-    failed_checks = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"status link for item #{self.item_id}"
+
+
+class BirthDateLock(models.Model):
+    """A patient's failed date-of-birth checks on their status pages, across all their links
+    (every text about an open item mints a new one): after ``status.MAX_FAILED_CHECKS`` in a
+    row, none of their links takes a reply until ``locked_until``."""
+
+    patient = models.OneToOneField(
+        "patients.Patient", on_delete=models.CASCADE, related_name="birth_date_lock"
+    )
+    failed = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"date-of-birth checks of patient #{self.patient_id}"
 
 
 class RecoveryAnswer(models.TextChoices):

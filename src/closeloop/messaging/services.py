@@ -296,7 +296,12 @@ def _send_email(message: OutboundMessage) -> str:
         subject=message.subject,
         body=f"{message.body}\n\n--\nTo stop emails from {message.practice.name}: {unsubscribe}\n",
         to=[message.to],
-        headers={"Message-ID": message_id, "List-Unsubscribe": f"<{unsubscribe}>"},
+        headers={
+            "Message-ID": message_id,
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            # The same on a retry (Message-ID is new each time): which message this is.
+            "X-Closeloop-Delivery": f"message-{message.pk}",
+        },
     )
     email.send()
     return message_id

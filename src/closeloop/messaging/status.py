@@ -26,17 +26,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from closeloop.lib.phones import display_phone
-from closeloop.messaging.models import MessagePurpose, RecoveryCheck, StatusLink
+from closeloop.messaging.models import BirthDateLock, MessagePurpose, RecoveryCheck, StatusLink
 from closeloop.practices.local_time import for_patient
 from closeloop.queue.models import OPEN_STATUSES, Status, SupportItem, WaitingOn
 
 LINK_DAYS = 30
 DAYS_AFTER_RESOLUTION = 7
-#: Failed date-of-birth checks before a link is locked, and for how long.
+#: Failed date-of-birth checks before a patient's links are locked, and for how long.
 MAX_FAILED_CHECKS = 5
 LOCK = timedelta(hours=1)
 REPLY_LIMIT = 1000
@@ -267,19 +267,34 @@ class ReplyRefused(ValueError):
 
 
 def check_birth_date(link: StatusLink, given: Any, now: datetime | None = None) -> None:
-    """The patient's date of birth must match; failures count, and lock the link a while."""
+    """The patient's date of birth must match. Failures count per patient, across all their
+    links, and lock them all for ``LOCK`` after ``MAX_FAILED_CHECKS``. Each guess takes its
+    turn in one conditional update before it is compared (the count never read and written
+    back), so guesses racing on several connections never get more than the limit evaluated;
+    a match starts the count again."""
     now = now or timezone.now()
-    if link.locked_until and link.locked_until > now:
-        raise ReplyRefused("locked")
     patient = link.item.patient
-    if patient is not None and patient.date_of_birth is not None and given == patient.date_of_birth:
-        StatusLink.objects.filter(pk=link.pk).update(failed_checks=0)
+    if patient is None:
+        raise ReplyRefused("birth_date")  # nobody's date of birth to compare with
+    lock, _ = BirthDateLock.objects.get_or_create(patient=patient)
+    expired = Q(locked_until__lte=now)
+    turn = BirthDateLock.objects.filter(Q(locked_until__isnull=True) | expired, pk=lock.pk)
+    if not turn.update(
+        # A lock that ran out starts a new count; the guess that reaches the limit locks.
+        failed=Case(When(expired, then=Value(1)), default=F("failed") + 1),
+        locked_until=Case(
+            When(
+                locked_until__isnull=True, failed__gte=MAX_FAILED_CHECKS - 1, then=Value(now + LOCK)
+            ),
+            default=Value(None),
+        ),
+    ):
+        raise ReplyRefused("locked")
+    if patient.date_of_birth is not None and given == patient.date_of_birth:
+        BirthDateLock.objects.filter(pk=lock.pk).update(failed=0, locked_until=None)
         return
-    failed = link.failed_checks + 1
-    StatusLink.objects.filter(pk=link.pk).update(
-        failed_checks=failed, locked_until=now + LOCK if failed >= MAX_FAILED_CHECKS else None
-    )
-    raise ReplyRefused("locked" if failed >= MAX_FAILED_CHECKS else "birth_date")
+    locked = BirthDateLock.objects.filter(pk=lock.pk, locked_until__gt=now).exists()
+    raise ReplyRefused("locked" if locked else "birth_date")
 
 
 def record_view(link: StatusLink, now: datetime | None = None) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
@@ -19,11 +19,17 @@ from closeloop.metrics.weekly import weekly_review
 from closeloop.practices.models import Practice
 from closeloop.queue.alerts import supervisors_of
 
+#: Every email carries it, the same on a retry (a sender killed after the server accepted
+#: sends again): how a mailbox rule, a log search or the soak tells a copy from a new email.
+DELIVERY_HEADER = "X-Closeloop-Delivery"
 
-def _send_to_supervisors(practice: Practice, subject: str, body: str) -> int:
+
+def _send_to_supervisors(practice: Practice, subject: str, body: str, key: str) -> int:
     recipients = [u.email for u in supervisors_of(practice) if u.email]
     if recipients:
-        send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients)
+        EmailMessage(
+            subject=subject, body=body, to=recipients, headers={DELIVERY_HEADER: key}
+        ).send()
     return len(recipients)
 
 
@@ -89,6 +95,7 @@ def email_snapshot(snapshot_id: int) -> int:
             snapshot.practice,
             f"[Closeloop] End of day {snapshot.date:%a %b %d} at {snapshot.practice.name}",
             "\n".join(lines) + "\n",
+            f"end-of-day-{snapshot_id}",
         )
     except Exception:
         _release(DailySnapshot, snapshot_id)
@@ -148,6 +155,7 @@ def email_weekly_review(review_id: int) -> int:
                 subject=f"[Closeloop] Weekly review to {row.week_start:%b %d} at {practice.name}",
                 body=weekly_email_body(review),
                 to=recipients,
+                headers={DELIVERY_HEADER: f"weekly-review-{review_id}"},
             )
             message.attach(
                 f"weekly-review-{practice.slug}-{review['week_start']}.pdf",

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
@@ -331,12 +331,13 @@ def send_digest(user: Any) -> bool:
         if (item := d.alert.item) is not None  # account alerts are never held for a digest
     ]
     try:
-        send_mail(
+        EmailMessage(
             subject=f"[Closeloop] Your daily digest: {len(claimed)} alert(s)",
-            message="\n".join(lines) + "\n",
-            from_email=None,
-            recipient_list=[claimed[-1].to],
-        )
+            body="\n".join(lines) + "\n",
+            to=[claimed[-1].to],
+            # Stable across retries, like each alert's: the digest of these deliveries.
+            headers={"X-Closeloop-Delivery": f"alert-digest-{min(d.pk for d in claimed)}"},
+        ).send()
     except Exception as exc:
         _failed(claimed, exc)
         return False

@@ -1,18 +1,24 @@
-"""The audit log's hash chain: sealing new events into it, and verifying it.
+"""The audit log's hash chain: sealing new events into it, verifying it, and anchoring it.
 
 Events are written as they happen (``audit.record``), in whatever transactions cause them. The
 sweep seals the committed ones every minute (``seal``): in one short transaction, serialised
-across workers (a PostgreSQL advisory lock; SQLite's single writer), each unsealed event in id
-order gets the next link — ``HMAC(key, previous hash + the event's content)``. The key is
-derived from ``SECRET_KEY`` (older keys in ``SECRET_KEY_FALLBACKS`` still verify), so someone
-who can write to the database but not read the server's settings cannot rebuild a chain over
-rows they changed.
+across workers (a PostgreSQL advisory lock; SQLite's single writer), each event no link covers
+yet gets the next link — ``HMAC(key, previous hash + the event's content)`` — in the order the
+sealer finds them committed, never by the event's own time (``at`` is the clock of whoever
+wrote it: the demo writes its older weeks on a moved clock, and a transaction may commit long
+after it stamped its rows). The key is derived from ``SECRET_KEY`` (older keys in
+``SECRET_KEY_FALLBACKS`` still verify), so someone who can write to the database but not read
+the server's settings cannot rebuild a chain over rows they changed.
 
 ``verify`` walks the links in order and reports the first broken one: a link missing (a gap in
-``seq``), an event missing or changed, a hash that does not follow; and events older than the
-sealing window that no link covers (inserted behind the application's back, or the sweep not
-running). The sweep verifies once a day and logs the chain's head (an anchor for the logs'
-own retention); ``closeloop audit verify`` does it on demand (exit status 1 when broken).
+``seq``), an event missing or changed, a hash that does not follow, or a chain shorter than (or
+different from) an anchor. Events no link covers yet are counted apart ("not yet sealed"):
+they are not evidence of anything, and the sweep seals them. An **anchor** is the chain's
+length and head at a time (``closeloop-audit-anchor <time> links=<n> head=<hash>``): the sweep
+stores one a day in the database (``AuditCheck``), logs it and emails it to ``AUDIT_EMAILS``, and
+``closeloop audit anchor`` prints one; kept outside the database, it is what shows a log cut
+short — its newest events and links deleted, or all of it emptied — which nothing inside the
+database can (``closeloop audit verify --anchor-file FILE``).
 """
 
 from __future__ import annotations
@@ -21,13 +27,14 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import mail_admins
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -36,13 +43,13 @@ from closeloop.security.models import AuditChainLink, AuditCheck, AuditEvent
 logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
-#: Events this old and still unsealed are reported by ``verify``.
-SEAL_WINDOW = timedelta(minutes=10)
 SEAL_BATCH = 5000
-#: How long a transaction may hold an audit row before committing it and still be sealed.
+#: How long a transaction may hold an audit row before committing it and still be sealed by
+#: the next minute's sweep (those that take longer are sealed by the daily check).
 LATE_COMMIT = timedelta(hours=1)
 #: PostgreSQL advisory lock key for sealing (one sealer at a time).
 LOCK_KEY = 0x61756469  # "audi"
+ANCHOR_PREFIX = "closeloop-audit-anchor"
 
 CONTENT_FIELDS = (
     "id", "at", "user_id", "username", "channel", "action", "object_type", "object_id",
@@ -74,28 +81,33 @@ def _events(ids: list[int]) -> dict[int, dict[str, Any]]:
     return {row["id"]: row for row in rows}
 
 
-def seal(batch: int = SEAL_BATCH) -> int:
-    """Link committed events that no link covers yet, in id order; returns how many."""
+def _floor(now: datetime) -> int:
+    """An event id below which every event has been sealed or is not coming: the event of a
+    link sealed at least ``LATE_COMMIT`` ago was committed by then, every id handed out since
+    is higher (ids come from one increasing sequence), and a transaction that took a lower id
+    has had ``LATE_COMMIT`` to commit (the minute's sealing looks above it; the daily check
+    looks everywhere)."""
+    old = AuditChainLink.objects.filter(sealed_at__lte=now - LATE_COMMIT).order_by("-sealed_at")
+    return old.values_list("event_id", flat=True).first() or 0
+
+
+def _seal(batch: int, floor: int | None) -> tuple[int, int]:
+    """One batch: the committed events above ``floor`` (``None``: the minute's floor) that no
+    link covers, in id order; returns how many were sealed and the last id sealed."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        last = AuditChainLink.objects.order_by("-seq").values("seq", "hash", "event_id").first()
+        last = AuditChainLink.objects.order_by("-seq").values("seq", "hash").first()
         seq, prev = (last["seq"], last["hash"]) if last else (0, GENESIS)
-        after = last["event_id"] if last else 0
-        # Events after the last sealed one (the primary key's range), and any lower id that
-        # committed after it was sealed (recent: the time index's range).
-        unsealed = AuditEvent.objects.filter(link__isnull=True)
-        late = unsealed.filter(id__lt=after, at__gte=timezone.now() - LATE_COMMIT)
-        newer = unsealed.filter(id__gt=after)
-        pending = sorted(
-            {
-                *late.order_by("id").values_list("id", flat=True)[:batch],
-                *newer.order_by("id").values_list("id", flat=True)[:batch],
-            }
-        )[:batch]
+        above = _floor(timezone.now()) if floor is None else floor
+        pending = list(
+            AuditEvent.objects.filter(id__gt=above, link__isnull=True)
+            .order_by("id")
+            .values_list("id", flat=True)[:batch]
+        )
         if not pending:
-            return 0
+            return 0, above
         events = _events(pending)
         links = []
         for event_id in pending:
@@ -104,8 +116,62 @@ def seal(batch: int = SEAL_BATCH) -> int:
             links.append(AuditChainLink(seq=seq, event_id=event_id, prev_hash=prev, hash=digest))
             prev = digest
         AuditChainLink.objects.bulk_create(links)
-        logger.debug("audit chain: sealed %s events after event %s", len(links), after)
-        return len(links)
+        logger.debug("audit chain: sealed %s events above event %s", len(links), above)
+        return len(links), pending[-1]
+
+
+def seal(batch: int = SEAL_BATCH) -> int:
+    """The minute's sealing: one batch of the events committed lately; returns how many."""
+    return _seal(batch, None)[0]
+
+
+def seal_all(batch: int = SEAL_BATCH) -> int:
+    """Every committed event no link covers, whatever its id (the daily check, ``closeloop
+    audit seal``, the demo); batch after batch, each its own short transaction."""
+    total, floor = 0, 0
+    while True:
+        sealed, floor = _seal(batch, floor)
+        total += sealed
+        if sealed < batch:
+            return total
+
+
+_ANCHOR = re.compile(
+    rf"{ANCHOR_PREFIX} (?P<at>\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ) "
+    r"links=(?P<links>\d{1,18}) head=(?P<head>[0-9a-f]{64})"
+)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The chain's length and head at a time: what a later verification must still find."""
+
+    at: datetime
+    links: int
+    head_hash: str
+
+    def line(self) -> str:
+        when = self.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return f"{ANCHOR_PREFIX} {when} links={self.links} head={self.head_hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        match = _ANCHOR.fullmatch(text.strip())
+        if match is None:
+            raise ValueError(
+                f"not an audit anchor: {text.strip()[:100]!r} (expected "
+                f"'{ANCHOR_PREFIX} <time> links=<n> head=<64 hex digits>')"
+            )
+        at = datetime.strptime(match["at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        return cls(at=at, links=int(match["links"]), head_hash=match["head"])
+
+    @classmethod
+    def last_in(cls, text: str) -> Anchor:
+        """The newest anchor of a file the operator keeps (one line per anchor, appended)."""
+        lines = [line for line in text.splitlines() if line.startswith(ANCHOR_PREFIX)]
+        if not lines:
+            raise ValueError(f"no line starting with {ANCHOR_PREFIX!r} in the file")
+        return cls.parse(lines[-1])
 
 
 @dataclass
@@ -113,6 +179,8 @@ class Verification:
     links: int
     head_hash: str
     problem: str = ""
+    #: Events no link covers yet (committed since the last sealing): not a problem.
+    pending: int = 0
 
     @property
     def ok(self) -> bool:
@@ -133,9 +201,26 @@ def _walk(chunk: int = 5000) -> Iterator[list[Any]]:
         start = rows[-1]["seq"]
 
 
-def verify(now: datetime | None = None) -> Verification:
-    """Walk the chain from its first link; the first broken link, if any, is the problem."""
-    now = now or timezone.now()
+def _against(anchor: Anchor, links: int, source: str) -> str:
+    """How the chain (``links`` good links) falls short of ``anchor``, or ""."""
+    when = f"{source} of {anchor.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    if links < anchor.links:
+        return (
+            f"the {when} has {anchor.links} link(s) ending in {anchor.head_hash[:12]}…; the "
+            f"chain now has {links}: it was cut short"
+        )
+    kept = AuditChainLink.objects.filter(seq=anchor.links).values_list("hash", flat=True).first()
+    if anchor.links and kept != anchor.head_hash:
+        return (
+            f"link {anchor.links} is not the one in the {when} ({anchor.head_hash[:12]}…): "
+            "the chain was rewritten"
+        )
+    return ""
+
+
+def verify(now: datetime | None = None, anchor: Anchor | None = None) -> Verification:
+    """Walk the chain from its first link; the first broken link, if any, is the problem.
+    The chain must also hold the last daily check's anchor and ``anchor`` when given."""
     keys = _keys()
     expected_seq, prev = 1, GENESIS
     count = 0
@@ -157,37 +242,28 @@ def verify(now: datetime | None = None) -> Verification:
             ):
                 return Verification(count, prev, f"{where}: the event was changed")
             prev, expected_seq, count = row["hash"], expected_seq + 1, count + 1
-    anchor = AuditCheck.objects.filter(ok=True, links__gt=0).order_by("-date").first()
-    if anchor is not None:
-        kept = AuditChainLink.objects.filter(seq=anchor.links).values_list("hash", flat=True)
-        if count < anchor.links or kept.first() != anchor.head_hash:
-            return Verification(
-                count,
-                prev,
-                f"the chain had {anchor.links} link(s) ending in {anchor.head_hash[:12]}… on "
-                f"{anchor.date}; it now has {count}: it was cut or rewritten",
-            )
-    stray = (
-        AuditEvent.objects.filter(link__isnull=True, at__lt=now - SEAL_WINDOW)
-        .order_by("id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    if stray is not None:
-        return Verification(
-            count, prev, f"event {stray} is older than {SEAL_WINDOW} and not in the chain"
-        )
-    return Verification(count, prev)
+    check = AuditCheck.objects.filter(ok=True, links__gt=0).order_by("-date").first()
+    if check is not None:
+        stored = Anchor(at=check.checked_at, links=check.links, head_hash=check.head_hash)
+        if problem := _against(stored, count, "daily check"):
+            return Verification(count, prev, problem)
+    if anchor is not None and (problem := _against(anchor, count, "anchor")):
+        return Verification(count, prev, problem)
+    pending = AuditEvent.objects.filter(link__isnull=True).count()
+    return Verification(count, prev, pending=pending)
 
 
 def daily_check(now: datetime | None = None) -> AuditCheck | None:
-    """Once a day (the first sweep of the UTC day): verify, keep the result (append-only, like
-    the log: the next verification compares the chain with it), log the head as an anchor, and
-    tell the operators (``ADMINS``) if the chain is broken."""
+    """Once a day (the first sweep of the UTC day): seal every committed event (those of
+    transactions that committed too late for the minute's sealing too), verify, keep the
+    result (append-only, like the log: the next verification compares the chain with it), log
+    the anchor and send it to the operators (``AUDIT_EMAILS``) to keep outside the database,
+    or tell them the chain is broken."""
     now = now or timezone.now()
     today: date = now.date()
     if AuditCheck.objects.filter(date=today).exists():
         return None
+    seal_all()
     result = verify(now)
     try:
         with transaction.atomic():
@@ -201,9 +277,38 @@ def daily_check(now: datetime | None = None) -> AuditCheck | None:
             )
     except IntegrityError:
         return None  # another worker checked today
+    anchor = Anchor(at=now, links=result.links, head_hash=result.head_hash)
     if result.ok:
-        logger.info("audit chain verified: %s links, head %s", result.links, result.head_hash)
+        logger.info("audit chain verified: %s", anchor.line())
+        _tell_operators(f"Audit anchor for {today}", _anchor_email(anchor), today)
     else:
         logger.error("audit chain BROKEN: %s", result.problem)
-        mail_admins("Closeloop: the audit log's chain is broken", result.problem)
+        _tell_operators("The audit log's chain is broken", result.problem, today)
     return check
+
+
+def _anchor_email(anchor: Anchor) -> str:
+    return (
+        f"The audit log's hash chain is intact: {anchor.links} link(s).\n\n"
+        "Keep the line below outside the server (a mail folder, a file): a later check "
+        "compares the chain with it, which shows events deleted since, even all of them.\n\n"
+        f"{anchor.line()}\n\n"
+        f'To check: closeloop audit verify --anchor "{anchor.line()}"\n'
+    )
+
+
+def _tell_operators(subject: str, body: str, day: date) -> None:
+    recipients = list(getattr(settings, "AUDIT_EMAILS", []))
+    if not recipients:
+        return
+    message = EmailMessage(
+        subject=f"[Closeloop] {subject}",
+        body=body,
+        to=recipients,
+        headers={"X-Closeloop-Delivery": f"audit-check-{day.isoformat()}"},
+    )
+    try:
+        message.send()
+    except Exception:
+        # The check is stored and logged either way; the sweep goes on.
+        logger.exception("audit chain: could not email the operators")

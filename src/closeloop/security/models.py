@@ -130,6 +130,8 @@ class AuditChainLink(models.Model):
 
     class Meta:
         ordering: ClassVar = ["seq"]
+        # The minute's sealing looks for a link sealed an hour ago (``chain._floor``).
+        indexes: ClassVar = [models.Index(fields=["sealed_at"], name="audit_link_sealed_idx")]
 
     def __str__(self) -> str:
         return f"link {self.seq} → event {self.event_id}"

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from closeloop.practices.admin import ScopedAdmin, ScopedInline
 from closeloop.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -17,4 +18,6 @@ class DeliveryInline(ScopedInline):
 class WebhookEndpointAdmin(ScopedAdmin):
     list_display = ("url", "practice", "events", "active")
     readonly_fields = ("secret",)
+    # A URL typed without a scheme is https (the only scheme the policy takes).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = (DeliveryInline,)

@@ -69,8 +69,10 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
         },
     )
     try:
-        with outbound.NO_REDIRECTS.open(request, timeout=TIMEOUT_SECONDS) as response:
+        with outbound.OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
             return response.status, ""
+    except outbound.Refused as exc:
+        return None, str(exc)[:300]
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code}"
     except (urllib.error.URLError, OSError) as exc:
@@ -85,7 +87,8 @@ def attempt_delivery(delivery_id: int) -> str:
         return "not-due"
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     started = time.monotonic()
-    problem = outbound.problem(delivery.endpoint.url)
+    # The address is checked where the connection is made (``outbound.OPENER``).
+    problem = outbound.url_problem(delivery.endpoint.url)
     status, error = (None, problem) if problem else _post(delivery)
     WebhookAttempt.objects.create(
         delivery=delivery,

@@ -41,7 +41,7 @@ class WebhookEndpoint(models.Model):
         return self.url
 
     def clean(self) -> None:
-        if problem := outbound.url_problem(self.url):
+        if problem := outbound.save_problem(self.url):
             raise ValidationError({"url": problem})
 
 

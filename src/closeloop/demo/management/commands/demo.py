@@ -27,6 +27,7 @@ from closeloop.demo.seed import (
     seed,
     seed_older_history,
 )
+from closeloop.security import chain
 
 LOGINS = [
     ("admin", "organization admin, both practices"),
@@ -106,6 +107,12 @@ class Command(BaseCommand):
                 plan_file.write_text(json.dumps(plan.as_json()))
         if options["no_serve"] and plan_file.exists():
             self._older_history(console, plan_file)
+        if options["no_serve"]:
+            # No worker runs beside a demo that is not served: seal the audit rows it wrote
+            # into the hash chain, as the worker's sweep would (`closeloop audit verify`).
+            started = time.perf_counter()
+            sealed = chain.seal_all()
+            _phase(console, f"Audit chain: {sealed} events sealed", time.perf_counter() - started)
         url = f"http://{options['host']}:{options['port']}/"
         default_dir = (Path.cwd() / DEFAULT_DATA_DIR).resolve() == settings.DATA_DIR
         beside = "" if default_dir else f" --data-dir {settings.DATA_DIR}"

@@ -1,32 +1,67 @@
 """``closeloop audit verify`` checks the audit log's hash chain and reports the first broken
-link (exit status 1); ``closeloop audit seal`` links events not yet in the chain (the sweep
-does it every minute)."""
+link (exit status 1), and events not sealed yet apart; with ``--anchor`` or ``--anchor-file``
+it also checks the chain still holds an anchor kept outside the database. ``closeloop audit
+anchor`` prints the anchor of the chain as it is now (append it to a file kept elsewhere);
+``closeloop audit seal`` links every event not yet in the chain (the sweep does it every
+minute)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from closeloop.security import chain
 
 
 class Command(BaseCommand):
-    help = "Verify (or seal) the audit log's hash chain."
+    help = "Verify, anchor or seal the audit log's hash chain."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["verify", "seal"])
+        parser.add_argument("what", choices=["verify", "anchor", "seal"])
+        given = parser.add_mutually_exclusive_group()
+        given.add_argument(
+            "--anchor", help="verify: an anchor line (from the daily email or `audit anchor`)"
+        )
+        given.add_argument(
+            "--anchor-file", type=Path, help="verify: a file of anchor lines; the last counts"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "seal":
-            sealed = 0
-            while batch := chain.seal():
-                sealed += batch
+            sealed = chain.seal_all()
             self.stdout.write(f"Sealed {sealed} audit event(s) into the chain.")
             return
-        result = chain.verify()
+        anchor = self._anchor(options) if options["what"] == "verify" else None
+        result = chain.verify(anchor=anchor)
         if not result.ok:
             raise CommandError(
                 f"the audit chain is broken after {result.links} good link(s): {result.problem}"
             )
-        self.stdout.write(f"Audit chain intact: {result.links} link(s); head {result.head_hash}.")
+        if options["what"] == "anchor":
+            now = timezone.now()
+            self.stdout.write(chain.Anchor(now, result.links, result.head_hash).line())
+            return
+        lines = [f"Audit chain intact: {result.links} link(s); head {result.head_hash}."]
+        if anchor is not None:
+            lines.append(f"It holds the anchor of {anchor.at:%Y-%m-%d %H:%M} UTC.")
+        if result.pending:
+            lines.append(
+                f"Not yet sealed: {result.pending} event(s) (the sweep seals new events every "
+                "minute; `closeloop audit seal` does it now)."
+            )
+        self.stdout.write("\n".join(lines))
+
+    def _anchor(self, options: dict[str, Any]) -> chain.Anchor | None:
+        try:
+            if options["anchor"]:
+                return chain.Anchor.parse(options["anchor"])
+            if options["anchor_file"]:
+                return chain.Anchor.last_in(options["anchor_file"].read_text())
+        except OSError as exc:
+            raise CommandError(f"cannot read {options['anchor_file']}: {exc.strerror}") from None
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        return None
