@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("security", "0004_audit_chain"),
+        ("security", "0005_credential_resets"),
     ]
 
     operations = [
