@@ -10,6 +10,7 @@ from django import forms
 from closeloop.lib.ids import MAX_ID
 from closeloop.patients.models import Patient, validate_birth_date
 from closeloop.practices.choices import Language
+from closeloop.practices.forms import InstantField
 from closeloop.practices.models import Category, Practice
 from closeloop.queue.models import Channel
 from closeloop.triage.services import suggest
@@ -75,12 +76,10 @@ class LogContactForm(forms.Form):
     details = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, initial=Language.ENGLISH)
     #: On a live call the patient is told when they hear from us next (the promise).
-    next_update_at = forms.DateTimeField(
+    next_update_at = InstantField(
         required=False,
         label="Patient hears from us by",
         help_text="On a live call: what you tell the caller. Suggested from business hours.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     #: A question answered there and then: the item is filed resolved, the answer its next step.
     answer = forms.CharField(

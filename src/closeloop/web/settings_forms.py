@@ -15,7 +15,13 @@ from closeloop.lib.business_hours import CalendarError, parse_clock
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.messaging.models import MessagePurpose, validate_template_fields
 from closeloop.practices.choices import Channel, Language, Role, Skill, Team, Urgency
-from closeloop.practices.forms import SecretFieldsMixin, https_urls, secret_field
+from closeloop.practices.forms import (
+    DayField,
+    InstantField,
+    SecretFieldsMixin,
+    https_urls,
+    secret_field,
+)
 from closeloop.practices.models import Category, Practice, validate_weekly_hours
 
 DAYS = [
@@ -184,18 +190,14 @@ class PracticeForm(SecretFieldsMixin, forms.ModelForm):
 
 
 class HolidayForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = DayField()
     name = forms.CharField(max_length=100)
 
 
 class OnCallForm(forms.Form):
     clinician = forms.ModelChoiceField(queryset=get_user_model().objects.none())
-    starts_at = forms.DateTimeField(
-        label="From", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ends_at = forms.DateTimeField(
-        label="Until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = InstantField(label="From")
+    ends_at = InstantField(label="Until")
     note = forms.CharField(max_length=200, required=False)
 
     def __init__(self, *args: Any, clinicians: Any, **kw: Any) -> None:

@@ -27,13 +27,14 @@ from closeloop.appointments.management.commands._common import (
     progress_bar,
     report,
 )
+from closeloop.lib import dates
 
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        return dates.parse_day(text)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
 
 
 class Command(BaseCommand):

@@ -1,0 +1,251 @@
+"""Far dates through every door: a clear 4xx naming the problem (the API's own message), never
+a 500, and nothing stored.
+
+Business-hours arithmetic and time-zone conversion overflow near year 9999 (and before year 1
+east of UTC); the API refused such years with a 422 while the pages answered 500.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django import forms
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from closeloop.actions import access
+from closeloop.actions.inputs import Kind
+from closeloop.actions.registry import ACTIONS
+from closeloop.api.models import ApiToken
+from closeloop.lib import dates
+from closeloop.practices.choices import Role
+from closeloop.practices.models import Holiday, OnCallShift
+from closeloop.practices.services import staff_create
+from closeloop.queue.models import SupportItem, TimelineEvent
+from closeloop.security.models import AuditEvent
+from closeloop.team.models import Absence
+from closeloop.web.action_forms import ActionForm
+from tests.conftest import planned
+
+pytestmark = pytest.mark.django_db
+
+#: What the API answers for such a year (``update_at``: "Value error, year must be ...").
+OUT_OF_RANGE = "year must be between 1900 and 2999"
+FAR = "9999-12-31T23:59"
+FAR_DAY = "9999-12-31"
+FIRST = "0001-01-01T00:00"
+
+INSTANT_INPUTS = [
+    (action.name, spec.name)
+    for action in ACTIONS.values()
+    for spec in action.inputs
+    if spec.kind == Kind.INSTANT
+]
+
+
+@pytest.fixture
+def admin(org: Any, riverside: Any) -> Any:
+    return staff_create(
+        organization=org,
+        username="ada",
+        password="pw",
+        roles=[Role.PRACTICE_ADMIN, Role.ORG_ADMIN],
+        practices=[riverside],
+    )
+
+
+def as_user(client: Any, user: Any) -> Any:
+    client.force_login(user)
+    client.raise_request_exception = False  # a crash is a 500 to assert on, not an exception
+    return client
+
+
+def plausible(form: forms.Form) -> dict[str, Any]:
+    """A value for each field of a bound-to-be form that it would accept on its own."""
+    data: dict[str, Any] = {}
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        if isinstance(field, forms.ModelChoiceField):
+            first = field.queryset.first()  # type: ignore[union-attr]
+            if first is not None:
+                data[key] = getattr(first, field.to_field_name or "pk")
+        elif isinstance(field, forms.ChoiceField):
+            data[key] = next(value for value, _ in field.choices if value)
+        elif isinstance(field, forms.DateTimeField):
+            data[key] = "2026-11-18T10:00"
+        elif isinstance(field, forms.CharField):
+            data[key] = "Checking the schedule"
+    return data
+
+
+def item_state(item: SupportItem) -> tuple[Any, ...]:
+    item.refresh_from_db()
+    events = TimelineEvent.objects.filter(item=item).count()
+    return item.version, item.promised_update_at, item.status, events
+
+
+# --- the one range ----------------------------------------------------------------------------
+
+
+def test_the_one_range_reads_local_times_and_days_and_refuses_far_ones() -> None:
+    chicago = ZoneInfo("America/Chicago")
+    assert dates.parse_local("2026-11-30T09:15", chicago) == datetime(
+        2026, 11, 30, 9, 15, tzinfo=chicago
+    )
+    assert dates.parse_local("2999-12-31 23:59", chicago).year == 2999
+    assert dates.parse_day("1900-01-01") == date(1900, 1, 1)
+    for far in (FAR, FIRST, "1899-12-31T23:59"):
+        with pytest.raises(dates.DateOutOfRange, match=OUT_OF_RANGE):
+            dates.parse_local(far, chicago)
+    with pytest.raises(dates.DateOutOfRange, match=OUT_OF_RANGE):
+        dates.parse_day(FAR_DAY)
+    for malformed in ("tomorrow", "2026-13-01", "+12026-01-01", "2026-11-31"):
+        with pytest.raises(ValueError, match="use a date as YYYY-MM-DD, not"):
+            dates.parse_day(malformed)
+    for malformed in ("2026-11-30T25:00", "2026-11-30", "1700000000"):
+        with pytest.raises(ValueError, match="use a date and time as YYYY-MM-DD HH:MM, not"):
+            dates.parse_local(malformed, chicago)
+    assert OUT_OF_RANGE == dates.OUT_OF_RANGE
+
+
+# --- far dates --------------------------------------------------------------------------------
+
+
+def test_every_instant_input_of_the_registry_is_checked_here() -> None:
+    assert ("update_window", "update_at") in INSTANT_INPUTS
+    assert len(INSTANT_INPUTS) >= 4
+
+
+@pytest.mark.parametrize(("action", "field"), INSTANT_INPUTS)
+@pytest.mark.parametrize("value", [FAR, FIRST])
+def test_an_item_action_refuses_a_far_date_with_the_apis_message_and_stores_nothing(
+    client, clock, make_item, assistant, supervisor, action, field, value
+) -> None:
+    item = planned(make_item(), assistant)
+    actor = assistant if access.may(assistant, item, action) else supervisor
+    form = ActionForm(item=item, action=ACTIONS[action], prefix=action)
+    data = {**plausible(form), form.add_prefix(field): value}
+    before = item_state(item)
+    response = as_user(client, actor).post(reverse("item_action", args=[item.pk, action]), data)
+    assert response.status_code == 422
+    assert OUT_OF_RANGE in response.content.decode()
+    assert item_state(item) == before
+
+
+def test_the_api_says_the_same_of_a_far_update_window(client, clock, make_item, assistant) -> None:
+    item = planned(make_item(), assistant)
+    token = ApiToken.issue(user=assistant)[1]
+    response = client.post(
+        f"/api/v1/items/{item.pk}/update-window",
+        {"checking": "x", "next_step": "y", "update_at": "9999-12-31T23:59:00-06:00"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 422
+    assert OUT_OF_RANGE in response.json()["error"]["fields"]["update_at"][0]
+
+
+def test_logging_a_contact_refuses_a_far_promise_and_files_nothing(
+    client, clock, riverside, assistant
+) -> None:
+    response = as_user(client, assistant).post(
+        reverse("log_contact"),
+        {
+            "practice": riverside.pk,
+            "caller": "unknown",
+            "callback_number": "312-555-0100",
+            "channel": "phone",
+            "summary": "Wants to move Thursday's visit",
+            "language": "en",
+            "attach": "auto",
+            "next_update_at": FAR,
+        },
+    )
+    assert response.status_code == 422
+    assert OUT_OF_RANGE in response.content.decode()
+    assert not SupportItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("ends_at", FAR), ("starts_at", FAR), ("starts_at", FIRST)]
+)
+def test_marking_someone_away_refuses_a_far_date_and_stores_nothing(
+    client, clock, assistant, field, value
+) -> None:
+    response = as_user(client, assistant).post(reverse("shift_away"), {field: value})
+    assert response.status_code == 422
+    assert OUT_OF_RANGE in response.content.decode()
+    assert not Absence.objects.exists()
+    assistant.staff.refresh_from_db()
+    assert not assistant.staff.is_away
+
+
+@pytest.mark.parametrize("field", ["starts_at", "ends_at"])
+def test_an_on_call_shift_refuses_a_far_date_and_stores_nothing(
+    client, clock, admin, nurse, field
+) -> None:
+    data = {
+        "oncall-clinician": nurse.pk,
+        "oncall-starts_at": "2026-11-20T18:00",
+        "oncall-ends_at": "2026-11-21T08:00",
+        f"oncall-{field}": FAR,
+    }
+    response = as_user(client, admin).post(reverse("settings_oncall_add", args=["riverside"]), data)
+    assert response.status_code == 422
+    assert OUT_OF_RANGE in response.content.decode()
+    assert not OnCallShift.objects.exists()
+
+
+def test_a_holiday_refuses_a_far_date_and_stores_nothing(client, clock, admin) -> None:
+    response = as_user(client, admin).post(
+        reverse("settings_holiday_add", args=["riverside"]),
+        {"holiday-date": FAR_DAY, "holiday-name": "Far off"},
+    )
+    assert response.status_code == 422
+    assert OUT_OF_RANGE in response.content.decode()
+    assert not Holiday.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start": "0001-01-01", "end": FAR_DAY},
+        {"end": FAR_DAY},
+        {"start": "0001-01-01"},
+        {"start": "0001-01-01", "end": FAR_DAY, "format": "csv"},
+    ],
+)
+def test_the_audit_search_refuses_a_far_range(client, clock, admin, query) -> None:
+    as_user(client, admin)
+    before = AuditEvent.objects.count()
+    response = client.get(reverse("audit"), query)
+    assert response.status_code == 400
+    assert OUT_OF_RANGE in response.content.decode()
+    assert AuditEvent.objects.count() == before  # not even the export is recorded
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("dashboard", {"start": "2026-01-01", "end": FAR_DAY}),
+        ("dashboard", {"start": "0001-01-01", "end": "0001-12-31"}),
+        ("weekly_review", {"week": FAR_DAY}),
+        ("weekly_review_csv", {"week": "0001-01-01"}),
+    ],
+)
+def test_the_metrics_pages_refuse_far_dates_with_the_same_message(
+    client, clock, admin, url, query
+) -> None:
+    response = as_user(client, admin).get(reverse(url), query)
+    assert response.status_code == 400
+    assert OUT_OF_RANGE in response.content.decode()
+
+
+def test_the_fhir_command_refuses_a_far_window(riverside) -> None:
+    with pytest.raises(CommandError, match=OUT_OF_RANGE):
+        call_command(
+            "import_fhir", practice="riverside", url="http://127.0.0.1:9/fhir", start=FAR_DAY
+        )
