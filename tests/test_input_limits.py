@@ -1,5 +1,5 @@
-"""Far dates through every door: a clear 4xx naming the problem (the API's own message), never
-a 500, and nothing stored.
+"""Far dates and deeply nested JSON through every door: a clear 4xx naming the problem (for a
+date, the API's own message), never a 500, and nothing stored.
 
 Business-hours arithmetic and time-zone conversion overflow near year 9999 (and before year 1
 east of UTC); the API refused such years with a 422 while the pages answered 500.
@@ -7,6 +7,7 @@ east of UTC); the API refused such years with a 422 while the pages answered 500
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ from closeloop.actions import access
 from closeloop.actions.inputs import Kind
 from closeloop.actions.registry import ACTIONS
 from closeloop.api.models import ApiToken
-from closeloop.lib import dates
+from closeloop.lib import dates, jsondepth
 from closeloop.practices.choices import Role
 from closeloop.practices.models import Holiday, OnCallShift
 from closeloop.practices.services import staff_create
@@ -249,3 +250,51 @@ def test_the_fhir_command_refuses_a_far_window(riverside) -> None:
         call_command(
             "import_fhir", practice="riverside", url="http://127.0.0.1:9/fhir", start=FAR_DAY
         )
+
+
+# --- deeply nested JSON -----------------------------------------------------------------------
+
+
+def test_json_depth_counts_objects_and_arrays_without_recursion() -> None:
+    assert not jsondepth.exceeds({"a": 1, "b": "text"}, 1)
+    assert jsondepth.exceeds({"a": [1]}, 1) and not jsondepth.exceeds({"a": [1]}, 2)
+    assert not jsondepth.exceeds([[[]]], 3) and jsondepth.exceeds([[[]]], 2)
+    deep: Any = []
+    for _ in range(100_000):  # far past Python's recursion limit
+        deep = [deep]
+    assert jsondepth.exceeds(deep, 256)
+    with pytest.raises(jsondepth.TooDeep, match="nested more than 256 levels deep"):
+        jsondepth.check(deep, 256)
+
+
+@pytest.mark.parametrize("depth", [200, 5000])
+def test_an_api_body_nested_too_deep_is_a_clear_400(client, assistant, depth) -> None:
+    token = ApiToken.issue(user=assistant)[1]
+    body = '{"summary": ' + "[" * depth + "]" * depth + "}"
+    response = client.post(
+        "/api/v1/items", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 400
+    assert "nested more than" in response.json()["error"]["message"]
+    assert not SupportItem.objects.exists()
+
+
+def test_an_ordinary_api_body_is_not_refused_for_its_depth(
+    client, clock, riverside, assistant
+) -> None:
+    token = ApiToken.issue(user=assistant)[1]
+    response = client.post(
+        "/api/v1/items",
+        json.dumps(
+            {
+                "practice": "riverside",
+                "channel": "portal",
+                "summary": "Needs a copy of the referral",
+                "caller_name": "Ana",
+                "callback_number": "312-555-0100",
+            }
+        ),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code in (200, 201), response.content
