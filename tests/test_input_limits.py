@@ -21,9 +21,10 @@ from closeloop.actions import access
 from closeloop.actions.inputs import Kind
 from closeloop.actions.registry import ACTIONS
 from closeloop.api.models import ApiToken
-from closeloop.lib import dates, jsondepth
+from closeloop.lib import dates, jsondepth, placeholders
+from closeloop.messaging.models import MessageTemplate
 from closeloop.practices.choices import Role
-from closeloop.practices.models import Holiday, OnCallShift
+from closeloop.practices.models import Category, CategoryScript, Holiday, OnCallShift
 from closeloop.practices.services import staff_create
 from closeloop.queue.models import SupportItem, TimelineEvent
 from closeloop.security.models import AuditEvent
@@ -298,3 +299,106 @@ def test_an_ordinary_api_body_is_not_refused_for_its_depth(
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.status_code in (200, 201), response.content
+
+
+# --- placeholders in text staff write -------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["{", "Hi {0}", "Hi {first_name:>9}", "{owner!r}", "{owner.x}"])
+def test_a_script_with_anything_but_plain_placeholders_is_refused_and_previewed_as_typed(
+    client, clock, admin, riverside, typed
+) -> None:
+    category = Category.objects.get(practice=riverside, code="billing")
+    as_user(client, admin)
+    preview = client.post(
+        reverse("settings_script_preview", args=["riverside", category.pk, "es"]),
+        {"es_own": f"Le llama {{owner}}. {typed}"},
+    )
+    assert preview.status_code == 200
+    assert "Le llama" in preview.content.decode() and "{owner}" not in preview.content.decode()
+    page = client.get(reverse("settings_category", args=["riverside", category.pk]))
+    data = {
+        key: value
+        for key, value in page.context["form"].initial.items()
+        if isinstance(value, str | int | bool)
+    }
+    before = list(CategoryScript.objects.filter(category=category).values_list("own", flat=True))
+    refused = client.post(
+        reverse("settings_category", args=["riverside", category.pk]),
+        {**data, **{f"{lang}_own": typed for lang in ("en", "es")}},
+    )
+    assert refused.status_code == 422
+    assert before == list(
+        CategoryScript.objects.filter(category=category).values_list("own", flat=True)
+    )
+
+
+@pytest.mark.parametrize(("subject", "body"), [("{", "Hi"), ("Update", "Hi {first_name:d}")])
+def test_a_template_with_anything_but_plain_placeholders_is_refused_and_previewed_as_typed(
+    client, clock, admin, subject, body
+) -> None:
+    as_user(client, admin)
+    preview = client.post(
+        reverse("settings_template_preview", args=["riverside"]),
+        {"language": "en", "subject": subject, "body": body},
+    )
+    assert preview.status_code == 200
+    refused = client.post(
+        reverse("settings_template", args=["riverside"]) + "?purpose=received&language=en",
+        {"purpose": "received", "language": "en", "subject": subject, "body": body},
+    )
+    assert refused.status_code == 422
+    assert not MessageTemplate.objects.exists()
+
+
+def test_placeholders_are_plain_names_and_a_preview_never_fails() -> None:
+    assert placeholders.names("Hi {first_name}, {practice} calls by {update_time}.") == {
+        "first_name",
+        "practice",
+        "update_time",
+    }
+    for text in ("{", "{0}", "{}", "{first_name:d}", "{first_name!r}", "{a.b}", "{a[0]}"):
+        with pytest.raises(placeholders.PlaceholderError):
+            placeholders.names(text)
+    values = {"first_name": "Ana"}
+    assert placeholders.fill("Hi {first_name}, {owner} {first_name:>9}", values) == (
+        "Hi Ana, {owner} {first_name:>9}"
+    )
+    assert placeholders.fill("Hi {first_name", values) == "Hi {first_name"
+
+
+def test_a_template_the_models_rules_refuse_is_a_form_error_and_stores_nothing(
+    client, clock, admin
+) -> None:
+    as_user(client, admin)
+    refused = client.post(
+        reverse("settings_template", args=["riverside"]) + "?purpose=received&language=en",
+        {"purpose": "received", "language": "en", "subject": "Got it", "body": "We have it."},
+    )
+    assert refused.status_code == 422
+    assert "must state {update_time}" in refused.content.decode()
+    assert not MessageTemplate.objects.exists()
+
+
+# --- other hostile input found by tests/test_form_fuzz.py ---------------------------------------
+
+
+def test_a_patient_search_longer_than_any_name_finds_nobody(client, assistant, patient) -> None:
+    response = as_user(client, assistant).get(reverse("patient_lookup"), {"q": "x" * 100_000})
+    assert response.status_code == 200
+    assert "Lopez" not in response.content.decode()
+
+
+def test_a_practice_id_past_64_bits_is_an_invalid_choice(client, admin, assistant) -> None:
+    response = as_user(client, admin).post(
+        reverse("settings_staff_edit", args=[assistant.pk]),
+        {
+            "first_name": "Ann", "last_name": "Assistant", "email": "ann@example.com",
+            "roles": ["support"], "languages": ["en"], "practices": [str(2**63)],
+            "max_open_items": "25", "max_open_complaints": "5",
+        },
+    )  # fmt: skip
+    assert response.status_code in (200, 422)  # the form again, with its errors
+    assert "is not one of the available choices" in response.content.decode()
+    assistant.refresh_from_db()
+    assert assistant.first_name != "Ann"

@@ -12,6 +12,7 @@ from django.db import models
 
 from closeloop.core.sealed import hint
 from closeloop.lib import dates
+from closeloop.lib.ids import parse_id
 
 #: Integration secrets: never shown back (only "set, ending in …abcd"); blank keeps them.
 SECRET_FIELDS = {
@@ -93,6 +94,21 @@ class DayField(forms.DateField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
         super().__init__(**kwargs)
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Django's, but a value that cannot be an id is an invalid choice before any query: a
+    number past 64 bits in ``pk__in`` overflows SQLite's binding (and PostgreSQL's bigint)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(pk)[:20]},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 #: For the admin's ``formfield_overrides``: every date and time it edits is in range.

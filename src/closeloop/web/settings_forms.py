@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from datetime import time
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from closeloop.core.outbound import validate_outbound_url
+from closeloop.lib import placeholders
 from closeloop.lib.business_hours import CalendarError, parse_clock
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.messaging.models import MessagePurpose, validate_template_fields
@@ -18,6 +18,7 @@ from closeloop.practices.choices import Channel, Language, Role, Skill, Team, Ur
 from closeloop.practices.forms import (
     DayField,
     InstantField,
+    ModelIdsField,
     SecretFieldsMixin,
     https_urls,
     secret_field,
@@ -52,7 +53,7 @@ class StaffForm(forms.Form):
     languages = forms.MultipleChoiceField(
         widget=CHECKS, choices=Language.choices, initial=[Language.ENGLISH]
     )
-    practices = forms.ModelMultipleChoiceField(
+    practices = ModelIdsField(
         queryset=Practice.objects.none(), widget=CHECKS, label="Practices served"
     )
     max_open_items = forms.IntegerField(
@@ -318,9 +319,9 @@ SCRIPT_FIELDS = frozenset({"thanks", "first_name", "practice", "owner", "update_
 
 def validate_script(text: str) -> None:
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError as exc:
-        raise ValidationError(f"malformed placeholder: {exc}") from None
+        names = placeholders.names(text)
+    except placeholders.PlaceholderError as exc:
+        raise ValidationError(str(exc)) from None
     unknown = sorted(names - SCRIPT_FIELDS)
     if unknown:
         raise ValidationError(
