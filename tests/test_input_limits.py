@@ -22,6 +22,8 @@ from closeloop.actions.inputs import Kind
 from closeloop.actions.registry import ACTIONS
 from closeloop.api.models import ApiToken
 from closeloop.lib import dates, jsondepth, placeholders
+from closeloop.lib.business_hours import CalendarError, parse_clock
+from closeloop.lib.ids import parse_id
 from closeloop.messaging.models import MessageTemplate
 from closeloop.practices.choices import Role
 from closeloop.practices.models import Category, CategoryScript, Holiday, OnCallShift
@@ -402,3 +404,70 @@ def test_a_practice_id_past_64_bits_is_an_invalid_choice(client, admin, assistan
     assert "is not one of the available choices" in response.content.decode()
     assistant.refresh_from_db()
     assert assistant.first_name != "Ann"
+
+
+# --- digits that are not ASCII ------------------------------------------------------------------
+# "²".isdigit() is True but int("²") raises: a check with isdigit() let it through to int().
+
+SUPERSCRIPT_TWO = "²"
+
+
+def test_unicode_digits_are_not_ids_or_clock_times() -> None:
+    assert parse_id(SUPERSCRIPT_TWO) is None and parse_id("٣") is None
+    with pytest.raises(CalendarError):
+        parse_clock(f"{SUPERSCRIPT_TWO}{SUPERSCRIPT_TWO}:00")
+
+
+def test_an_item_page_sent_a_unicode_digit_for_its_version_does_not_fail(
+    client, clock, make_item, assistant
+) -> None:
+    item = planned(make_item(), assistant)
+    as_user(client, assistant)
+    presence = client.get(reverse("item_presence", args=[item.pk]), {"v": SUPERSCRIPT_TWO})
+    assert presence.status_code == 200
+    noted = client.post(
+        reverse("item_action", args=[item.pk, "note"]),
+        {"note-text": "Called the lab", "version": SUPERSCRIPT_TWO},
+    )
+    assert noted.status_code == 302  # an unreadable version is no version: applied as it is
+
+
+def test_the_log_form_with_a_unicode_digit_for_a_patient_or_request_does_not_fail(
+    client, clock, riverside, assistant, patient
+) -> None:
+    as_user(client, assistant)
+    page = client.get(reverse("log_contact"), {"patient": SUPERSCRIPT_TWO})
+    assert page.status_code == 200
+    refused = client.post(
+        reverse("log_contact"),
+        {
+            "practice": riverside.pk, "caller": "existing", "patient": SUPERSCRIPT_TWO,
+            "channel": "phone", "summary": "Wants a callback", "language": "en",
+            "attach": SUPERSCRIPT_TWO,
+        },
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert not SupportItem.objects.exists()
+
+
+def test_the_api_refuses_a_unicode_digit_in_if_match(client, clock, make_item, assistant) -> None:
+    item = planned(make_item(), assistant)
+    token = ApiToken.issue(user=assistant)[1]
+    response = client.post(
+        f"/api/v1/items/{item.pk}/note",
+        {"text": "Called the lab"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_IF_MATCH=f'"{SUPERSCRIPT_TWO}"',
+    )
+    assert response.status_code == 422
+
+
+def test_emergency_access_with_unicode_digit_hours_does_not_fail(
+    client, clock, admin, assistant, riverside
+) -> None:
+    response = as_user(client, admin).post(
+        reverse("emergency_access"),
+        {"user": assistant.pk, "practice": riverside.pk, "reason": "Covering", "hours": "²"},
+    )
+    assert response.status_code < 500

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from closeloop.lib.ids import MAX_ID
+from closeloop.lib.ids import MAX_ID, parse_id
 from closeloop.patients.models import Patient, validate_birth_date
 from closeloop.practices.choices import Language
 from closeloop.practices.forms import InstantField
@@ -150,11 +150,11 @@ class LogContactForm(forms.Form):
                 "next_update_at", "On a live call, tell the caller when they hear from us next."
             )
         attach = data.get("attach") or ATTACH_AUTO
-        if attach not in (ATTACH_AUTO, ATTACH_NEW) and not attach.isdigit():
+        if attach not in (ATTACH_AUTO, ATTACH_NEW) and parse_id(attach) is None:
             self.add_error(None, "Choose which request this contact is about.")
         return data
 
     def joins(self) -> bool:
         """The contact is added to an existing item (which keeps its own promise)."""
         attach = (self.cleaned_data.get("attach") or "") if hasattr(self, "cleaned_data") else ""
-        return attach.isdigit()
+        return parse_id(attach) is not None

@@ -21,7 +21,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from closeloop.lib import dates
-from closeloop.lib.ids import parse_id
+from closeloop.lib.ids import is_digits, parse_id
 from closeloop.practices.choices import Role
 from closeloop.practices.local_time import zone
 from closeloop.practices.models import EmergencyAccess, Practice
@@ -181,7 +181,7 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
                         organization_id=profile.organization_id,
                     ),
                     reason=request.POST.get("reason", ""),
-                    hours=int(hours) if hours.isdigit() and len(hours) < 4 else 0,
+                    hours=int(hours) if is_digits(hours) and len(hours) < 4 else 0,
                 )
             return redirect("emergency_access")
         except (get_user_model().DoesNotExist, Practice.DoesNotExist):
