@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connections
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -928,13 +929,21 @@ def appointments_around_a_nested_one(levels: int) -> list[dict[str, Any]]:
     ]
 
 
+@pytest.fixture
+def command_line(monkeypatch) -> Any:
+    """``closeloop ...`` in this process; the command's closing of every database connection
+    at exit would end the test's transaction (PostgreSQL), so it is left open."""
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    return cli_main
+
+
 def test_an_appointment_nested_150_deep_is_rejected_by_name_and_the_rest_imports(
-    riverside, tmp_path, capsys
+    riverside, tmp_path, capsys, command_line
 ) -> None:
     path = write(tmp_path, "deep.json", bundle(*appointments_around_a_nested_one(150)))
-    # Through the real command line: returning normally is exit status 0, the importer's
-    # status when some records were rejected and the others imported (1: nothing imported).
-    cli_main(["closeloop", "import-fhir", "--practice", "riverside", str(path)])
+    # Returning normally is exit status 0, the importer's status when some records were
+    # rejected and the others imported (1: nothing imported, or the server failed).
+    command_line(["closeloop", "import-fhir", "--practice", "riverside", str(path)])
     out = capsys.readouterr().out
     assert "created 2, updated 0, unchanged 0, rejected 1" in out
     assert (
@@ -964,7 +973,7 @@ def test_the_worker_pull_records_a_nested_appointment_as_rejected_every_time(
 
 
 def test_the_summary_is_printed_even_when_the_import_ends_early(
-    riverside, monkeypatch, capsys
+    riverside, monkeypatch, capsys, command_line
 ) -> None:
     pages = [
         [
@@ -982,7 +991,7 @@ def test_the_summary_is_printed_even_when_the_import_ends_early(
 
     monkeypatch.setattr(FhirClient, "get", second_page_fails)
     with fhir_server(pages, {}) as (base, _log), pytest.raises(SystemExit) as exited:
-        cli_main(["closeloop", "import-fhir", "--practice", "riverside", "--url", base])
+        command_line(["closeloop", "import-fhir", "--practice", "riverside", "--url", base])
     assert exited.value.code == 1
     captured = capsys.readouterr()
     assert "created 1, updated 0, unchanged 0, rejected 0" in captured.out
