@@ -137,6 +137,27 @@ def test_practice_admin_keeps_the_on_call_rota_in_the_practice_time(
     assert response.status_code == 200 and "must end after it starts" in response.content.decode()
 
 
+def test_the_admin_refuses_far_dates_with_the_apis_message_and_stores_nothing(
+    admin_client, riverside, nurse
+) -> None:
+    url = f"/admin/practices/practice/{riverside.pk}/change/"
+    far = {
+        **practice_form(riverside),
+        "holidays-0-date": "9999-12-31",
+        "on_call-TOTAL_FORMS": "1",
+        "on_call-0-clinician": nurse.pk,
+        "on_call-0-starts_at_0": "2026-11-20",
+        "on_call-0-starts_at_1": "17:00",
+        "on_call-0-ends_at_0": "9999-12-31",
+        "on_call-0-ends_at_1": "23:59",
+    }
+    response = admin_client.post(url, far)
+    assert response.status_code == 200  # the admin's way of saying "see the errors"
+    assert response.content.decode().count("year must be between 1900 and 2999") == 2
+    assert not OnCallShift.objects.exists()
+    assert not riverside.holidays.exists()
+
+
 def test_integration_secrets_are_encrypted_at_rest_and_never_shown_back(
     admin_client, riverside
 ) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connections
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -904,3 +905,94 @@ def test_fhir_files_nested_too_deep_or_dated_too_far_are_rejected_alone(
     assert reasons[str(deep)] == "not valid JSON: nested too deeply"
     assert any("out of range" in reason for reason in reasons.values())
     assert summary.created == 1
+
+
+# --- deeply nested resources ---------------------------------------------------------------------
+
+
+def nested_extension(levels: int) -> list[dict[str, Any]]:
+    """An ``extension`` whose extensions nest ``levels`` deep (valid FHIR, absurd shape)."""
+    extension: dict[str, Any] = {"url": "http://example.org/leaf", "valueString": "leaf"}
+    for _ in range(levels):
+        extension = {"url": "http://example.org/nest", "extension": [extension]}
+    return [extension]
+
+
+def appointments_around_a_nested_one(levels: int) -> list[dict[str, Any]]:
+    deep = fhir_appointment("a2", "p1", TOMORROW_10AM + timedelta(hours=1))
+    deep["extension"] = nested_extension(levels)
+    return [
+        fhir_patient("p1", "Ana", "Lopez", dob="1980-02-03"),
+        fhir_appointment("a1", "p1", TOMORROW_10AM),
+        deep,
+        fhir_appointment("a3", "p1", TOMORROW_10AM + timedelta(hours=2)),
+    ]
+
+
+@pytest.fixture
+def command_line(monkeypatch) -> Any:
+    """``closeloop ...`` in this process; the command's closing of every database connection
+    at exit would end the test's transaction (PostgreSQL), so it is left open."""
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    return cli_main
+
+
+def test_an_appointment_nested_150_deep_is_rejected_by_name_and_the_rest_imports(
+    riverside, tmp_path, capsys, command_line
+) -> None:
+    path = write(tmp_path, "deep.json", bundle(*appointments_around_a_nested_one(150)))
+    # Returning normally is exit status 0, the importer's status when some records were
+    # rejected and the others imported (1: nothing imported, or the server failed).
+    command_line(["closeloop", "import-fhir", "--practice", "riverside", str(path)])
+    out = capsys.readouterr().out
+    assert "created 2, updated 0, unchanged 0, rejected 1" in out
+    assert (
+        "rejected deep.json entry 2 Appointment/a2: nested more than 256 levels deep "
+        "(a FHIR resource is a few levels deep)" in out
+    )
+    assert set(Appointment.objects.values_list("external_id", flat=True)) == {"a1", "a3"}
+
+
+def test_an_appointment_nested_100_deep_imports(riverside, tmp_path) -> None:
+    path = write(tmp_path, "deep.json", bundle(*appointments_around_a_nested_one(100)))
+    summary = import_files(riverside, [path])
+    assert (summary.created, summary.rejected) == (3, [])
+
+
+def test_the_worker_pull_records_a_nested_appointment_as_rejected_every_time(
+    clock, riverside
+) -> None:
+    with fhir_server([appointments_around_a_nested_one(150)], {}) as (base, _log):
+        riverside.fhir_base_url = base
+        riverside.save()
+        first = sync_practice.call(riverside.pk)
+        clock.shift(timedelta(minutes=15))
+        second = sync_practice.call(riverside.pk)
+    assert first == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert second == {"created": 0, "updated": 0, "unchanged": 2, "rejected": 1}
+
+
+def test_the_summary_is_printed_even_when_the_import_ends_early(
+    riverside, monkeypatch, capsys, command_line
+) -> None:
+    pages = [
+        [
+            fhir_patient("p1", "Ana", "Lopez", dob="1980-02-03"),
+            fhir_appointment("a1", "p1", TOMORROW_10AM),
+        ],
+        [fhir_appointment("a2", "p1", TOMORROW_10AM + timedelta(days=1))],
+    ]
+    read = FhirClient.get
+
+    def second_page_fails(self: FhirClient, url: str) -> dict[str, Any]:
+        if "page=1" in url:
+            raise FhirFetchError(f"GET {url}: HTTP 503")
+        return read(self, url)
+
+    monkeypatch.setattr(FhirClient, "get", second_page_fails)
+    with fhir_server(pages, {}) as (base, _log), pytest.raises(SystemExit) as exited:
+        command_line(["closeloop", "import-fhir", "--practice", "riverside", "--url", base])
+    assert exited.value.code == 1
+    captured = capsys.readouterr()
+    assert "created 1, updated 0, unchanged 0, rejected 0" in captured.out
+    assert "HTTP 503" in captured.err

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from closeloop.actions import access
 from closeloop.actions.inputs import InputError
@@ -32,6 +33,7 @@ from closeloop.api.serialize import (
     practice_or_404,
 )
 from closeloop.intake.services import Filed, file_item
+from closeloop.lib import jsondepth
 from closeloop.lib.classify import Suggestion
 from closeloop.lib.ids import MAX_ID, parse_id
 from closeloop.metrics.definitions import report
@@ -50,7 +52,22 @@ from closeloop.security.permissions import (
 )
 from closeloop.triage import services as triage
 
+#: Request bodies are flat (an object of fields, a list at most); anything nested deeper than
+#: this is refused by name before any schema sees it.
+MAX_BODY_DEPTH = 32
+
+
+class _Parser(Parser):
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            data = json.loads(request.body)
+        except RecursionError:  # deeper than the parser itself can go
+            raise jsondepth.TooDeep(MAX_BODY_DEPTH) from None
+        return jsondepth.check(data, MAX_BODY_DEPTH)
+
+
 api = NinjaAPI(
+    parser=_Parser(),
     title="Closeloop API",
     version="1",
     description="Patient support items, their lifecycle and timeline. Bearer tokens: "
@@ -172,7 +189,10 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = {400: "bad_request", 409: "conflict"}.get(exc.status_code, "error")
-    return _error(request, exc.status_code, code, str(exc))
+    message = str(exc)
+    if isinstance(exc.__cause__, jsondepth.TooDeep):  # ninja's "Cannot parse request body"
+        message = f"{message}: the JSON is {exc.__cause__}."
+    return _error(request, exc.status_code, code, message)
 
 
 # --- practices, categories, patients ----------------------------------------------------------

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
+from closeloop.lib import dates
 from closeloop.patients.models import validate_birth_date
 from closeloop.practices.choices import Team, Urgency
 from closeloop.queue.models import Channel, ContactOutcome, Direction, Status, WaitingOn
@@ -33,9 +34,7 @@ def _reasonable_instant(value: datetime) -> datetime:
     offset = value.utcoffset()
     if offset is None or abs(offset.total_seconds()) > _MAX_OFFSET_SECONDS:
         raise ValueError("timezone offset must be between -14:00 and +14:00")
-    if not 1900 <= value.year <= 2999:
-        raise ValueError("year must be between 1900 and 2999")
-    return value
+    return dates.check(value)  # the one range every door accepts
 
 
 def _iso_text(value: object) -> object:

@@ -11,6 +11,7 @@ from closeloop.actions import access
 from closeloop.actions.inputs import InputError
 from closeloop.api import schemas as s
 from closeloop.core.types import User
+from closeloop.lib.ids import is_digits
 from closeloop.patients.models import Patient
 from closeloop.practices.models import Practice
 from closeloop.queue.models import SupportItem
@@ -73,6 +74,6 @@ def if_match(request: HttpRequest) -> int | None:
     if not header or header == "*":
         return None
     text = header.removeprefix("W/").strip('"')
-    if not text.isdigit() or len(text) > 9:
+    if not is_digits(text) or len(text) > 9:
         raise InputError("If-Match", 'Send the item\'s ETag as it was given, e.g. "12".')
     return int(text)

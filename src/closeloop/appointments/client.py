@@ -175,8 +175,11 @@ def import_from_server(
     start: date,
     end: date,
     progress: Progress | None = None,
+    summary: ImportSummary | None = None,
 ) -> ImportSummary:
-    summary = ImportSummary()
+    """Every page of the search, each page's records stored as it arrives (into ``summary``,
+    which keeps what was done if a later page cannot be read)."""
+    summary = summary if summary is not None else ImportSummary()
     for page, bundle in enumerate(client.search_appointments(start, end), start=1):
         batch = Batch()
         batch.add(bundle, f"page {page}")

@@ -6,6 +6,7 @@ Patient; the package's top-level classes are R5, which rejects several R4 resour
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 
 from closeloop.appointments.models import AppointmentStatus, Mode
 from closeloop.appointments.records import AppointmentRecord, PatientRecord, RecordError
+from closeloop.lib import jsondepth
 from closeloop.lib.phones import PhoneError, normalize_phone
 
 IMPORTED_TYPES = ("Appointment", "Patient")
@@ -24,6 +26,17 @@ IMPORTED_TYPES = ("Appointment", "Patient")
 #: say it in these codes; ``VR`` is HL7 ActCode "virtual".
 TELEHEALTH_WORDS = ("telehealth", "telemedicine", "virtual", "video", "televisit", "tele-visit")
 TELEHEALTH_CODES = frozenset({"VR", "TELEHEALTH", "VIDEO", "VIRTUAL"})
+
+#: Objects and arrays nested deeper than this are refused before validation. Real resources
+#: are a few levels deep; extensions may nest, and 100 levels of them still import.
+MAX_DEPTH = 256
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep (a FHIR resource is a few levels deep)"
+#: ``fhir.resources`` validates each nested element through Python, about four stack frames
+#: per level of JSON: MAX_DEPTH levels take ~1,100 frames above the caller's, more than
+#: Python's default limit of 1,000 leaves (a 120-level extension ended the whole import with
+#: RecursionError). The limit is raised once, never lowered: MAX_DEPTH bounds how much of it
+#: validation can use, well within the 8 MB stack of the main and worker threads.
+RECURSION_LIMIT = 4000
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -43,10 +56,22 @@ def validate(data: Any) -> Any:
         model = get_fhir_model_class(resource_type)
     except ValueError:
         raise RecordError(f"unknown FHIR resource type {resource_type!r}") from None
+    if jsondepth.exceeds(data, MAX_DEPTH):
+        raise RecordError(TOO_DEEP)
+    _room_to_validate()
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise RecordError(f"invalid FHIR {resource_type}: {_first_error(exc)}") from None
+    except RecursionError:
+        # Not expected within MAX_DEPTH; if a shape costs more stack than measured, the
+        # resource is still refused alone rather than ending the import part-way.
+        raise RecordError(TOO_DEEP) from None
+
+
+def _room_to_validate() -> None:
+    if sys.getrecursionlimit() < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
 
 
 def label(resource: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
 from closeloop.appointments.records import AppointmentRecord, PatientRecord, RecordError
+from closeloop.lib import dates
 from closeloop.patients.models import Patient
 from closeloop.patients.services import patient_create
 from closeloop.practices.models import LANGUAGE_CODE_RE, Practice
@@ -142,11 +143,6 @@ def remember_ehr_id(patient: Patient, ehr_id: str) -> None:
             patient.save(update_fields=["ehr_id"])
 
 
-#: Appointment dates outside these years are typos (or hostile): far dates overflow when
-#: converted between time zones.
-FIRST_YEAR, LAST_YEAR = 1900, 2999
-
-
 def _check(record: AppointmentRecord) -> None:
     if not record.external_id or len(record.external_id) > 64:
         raise RecordError("an appointment id of 1 to 64 characters is required")
@@ -157,10 +153,9 @@ def _check(record: AppointmentRecord) -> None:
     if timezone.is_naive(record.start) or (record.end and timezone.is_naive(record.end)):
         raise RecordError("appointment times need a time zone")
     for moment in (record.start, record.end):
-        if moment is not None and not FIRST_YEAR <= moment.year <= LAST_YEAR:
-            raise RecordError(
-                f"the date {moment:%Y-%m-%d} is out of range ({FIRST_YEAR} to {LAST_YEAR})"
-            )
+        # Far dates overflow when converted between time zones (the one range of lib.dates).
+        if moment is not None and not dates.in_range(moment):
+            raise RecordError(f"the date {moment:%Y-%m-%d} is out of range: {dates.OUT_OF_RANGE}")
     if record.end is not None and record.end < record.start:
         raise RecordError("the appointment ends before it starts")
 

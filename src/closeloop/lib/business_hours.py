@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from closeloop.lib.ids import is_digits
+
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # How far ahead an instant may be searched for opening hours before the calendar is declared
 # unusable (e.g. every day of the next ten years marked as a holiday).
@@ -33,7 +35,7 @@ class CalendarError(ValueError):
 def parse_clock(text: str) -> time:
     """``"09:30"`` -> ``time(9, 30)``."""
     parts = text.strip().split(":")
-    if len(parts) != 2 or not all(p.isdigit() and len(p) == 2 for p in parts):
+    if len(parts) != 2 or not all(is_digits(p) and len(p) == 2 for p in parts):
         raise CalendarError(f"{text!r} is not a time of day written HH:MM")
     hour, minute = int(parts[0]), int(parts[1])
     if hour > 23 or minute > 59:

@@ -4,7 +4,6 @@ numbers included); each change is kept, newest last."""
 
 from __future__ import annotations
 
-import string
 from typing import ClassVar
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from closeloop.lib import placeholders
 from closeloop.practices.models import Practice
 
 
@@ -80,8 +80,8 @@ REQUIRED_FIELDS: dict[str, str] = {
 
 def validate_template_fields(body: str) -> None:
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(body) if name is not None}
-    except ValueError as exc:
+        names = placeholders.names(body)
+    except placeholders.PlaceholderError as exc:
         raise ValidationError(f"template is malformed: {exc}") from None
     unknown = sorted(names - TEMPLATE_FIELDS)
     if unknown:

@@ -25,6 +25,11 @@ def as_date(text: str) -> date | None:
     return None
 
 
+#: Longer than any name, MRN or phone number: such a query matches nobody (and SQLite refuses
+#: a LIKE pattern of 50,000 bytes with an error).
+MAX_QUERY = 200
+
+
 def patient_search(user: Any, query: str, *, practice_id: int | None = None) -> QuerySet[Patient]:
     """Patients matching a phone number, a date of birth, an MRN or name words.
 
@@ -35,7 +40,7 @@ def patient_search(user: Any, query: str, *, practice_id: int | None = None) -> 
     if practice_id is not None:
         patients = patients.filter(practice_id=practice_id)
     text = query.strip()
-    if not text:
+    if not text or len(text) > MAX_QUERY:
         return patients.none()
     birth_date = as_date(text)
     digits = re.sub(r"\D", "", text)

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from closeloop.practices.choices import Role
-from closeloop.practices.forms import SecretFieldsMixin, https_urls, secret_field
+from closeloop.practices.forms import RANGED_DATES, SecretFieldsMixin, https_urls, secret_field
 from closeloop.practices.models import (
     Category,
     CategoryScript,
@@ -41,6 +41,7 @@ class ScopedAdmin(admin.ModelAdmin):
 
     #: Lookup from this model to its practice's primary key.
     practice_lookup = "practice_id"
+    formfield_overrides = RANGED_DATES
 
     def scoped(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if request.user.is_superuser:
@@ -90,6 +91,7 @@ class ScopedAdmin(admin.ModelAdmin):
 
 class ScopedInline(admin.TabularInline):
     extra = 0
+    formfield_overrides = RANGED_DATES
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return is_config_admin(request.user)
@@ -208,7 +210,7 @@ class PracticeAdmin(ScopedAdmin):
     practice_lookup = "pk"
     list_display = ("name", "slug", "organization", "timezone")
     inlines = (HolidayInline, ChannelRouteInline, OnCallShiftInline)
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {**RANGED_DATES, models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # New practices come from the organization (they need default categories and staff).

@@ -1,14 +1,18 @@
-"""Form pieces shared by the settings pages and the installation admin: integration secrets
-that are never shown back, and URL fields that assume https."""
+"""Form pieces shared by the pages and the installation admin: integration secrets that are
+never shown back, URL fields that assume https, and dates and times within the one range
+Closeloop accepts (``closeloop.lib.dates``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from closeloop.core.sealed import hint
+from closeloop.lib import dates
+from closeloop.lib.ids import parse_id
 
 #: Integration secrets: never shown back (only "set, ending in …abcd"); blank keeps them.
 SECRET_FIELDS = {
@@ -59,3 +63,56 @@ class SecretFieldsMixin:
             elif not data.get(name):
                 data[name] = getattr(self.instance, name, "") if self.instance.pk else ""
         return data
+
+
+def validate_in_range(value: Any) -> None:
+    """The API's rule and message for a year no time zone or business calendar can hold."""
+    if value is not None and not dates.in_range(value):
+        raise ValidationError(dates.OUT_OF_RANGE, code="out_of_range")
+
+
+class InstantField(forms.DateTimeField):
+    """A date and time typed on the clock of the current time zone (the views override it
+    with the practice's), from a ``datetime-local`` input; refused outside the range."""
+
+    default_validators = [validate_in_range]  # noqa: RUF012  (Django's class attribute)
+    input_formats = dates.LOCAL_FORMATS
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        )
+        super().__init__(**kwargs)
+
+
+class DayField(forms.DateField):
+    """A calendar day from a ``date`` input; refused outside the range."""
+
+    default_validators = [validate_in_range]  # noqa: RUF012  (Django's class attribute)
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(**kwargs)
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Django's, but a value that cannot be an id is an invalid choice before any query: a
+    number past 64 bits in ``pk__in`` overflows SQLite's binding (and PostgreSQL's bigint)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(pk)[:20]},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+#: For the admin's ``formfield_overrides``: every date and time it edits is in range.
+RANGED_DATES: dict[Any, dict[str, Any]] = {
+    models.DateTimeField: {"validators": [validate_in_range]},
+    models.DateField: {"validators": [validate_in_range]},
+}

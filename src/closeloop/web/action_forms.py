@@ -10,6 +10,7 @@ from django.utils import timezone
 from closeloop.actions.inputs import Input, Kind, options
 from closeloop.actions.registry import Action
 from closeloop.practices.choices import Language
+from closeloop.practices.forms import InstantField
 from closeloop.queue.models import SupportItem
 
 #: The objects each reference kind offers on one item, read once for all of a page's forms
@@ -93,11 +94,7 @@ def form_field(spec: Input, item: SupportItem, offered: Offered | None = None) -
     if spec.kind == Kind.FLAG:
         return forms.BooleanField(label=spec.label, required=False)
     if spec.kind == Kind.INSTANT:
-        return forms.DateTimeField(
-            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-            **common,
-        )
+        return InstantField(**common)
     if spec.kind == Kind.LANGUAGE:
         return forms.ChoiceField(choices=Language.choices, **common)
     queryset = options(spec, item)

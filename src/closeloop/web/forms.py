@@ -7,9 +7,10 @@ from typing import Any
 
 from django import forms
 
-from closeloop.lib.ids import MAX_ID
+from closeloop.lib.ids import MAX_ID, parse_id
 from closeloop.patients.models import Patient, validate_birth_date
 from closeloop.practices.choices import Language
+from closeloop.practices.forms import InstantField
 from closeloop.practices.models import Category, Practice
 from closeloop.queue.models import Channel
 from closeloop.triage.services import suggest
@@ -75,12 +76,10 @@ class LogContactForm(forms.Form):
     details = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, initial=Language.ENGLISH)
     #: On a live call the patient is told when they hear from us next (the promise).
-    next_update_at = forms.DateTimeField(
+    next_update_at = InstantField(
         required=False,
         label="Patient hears from us by",
         help_text="On a live call: what you tell the caller. Suggested from business hours.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     #: A question answered there and then: the item is filed resolved, the answer its next step.
     answer = forms.CharField(
@@ -151,11 +150,11 @@ class LogContactForm(forms.Form):
                 "next_update_at", "On a live call, tell the caller when they hear from us next."
             )
         attach = data.get("attach") or ATTACH_AUTO
-        if attach not in (ATTACH_AUTO, ATTACH_NEW) and not attach.isdigit():
+        if attach not in (ATTACH_AUTO, ATTACH_NEW) and parse_id(attach) is None:
             self.add_error(None, "Choose which request this contact is about.")
         return data
 
     def joins(self) -> bool:
         """The contact is added to an existing item (which keeps its own promise)."""
         attach = (self.cleaned_data.get("attach") or "") if hasattr(self, "cleaned_data") else ""
-        return attach.isdigit()
+        return parse_id(attach) is not None

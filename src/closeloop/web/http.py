@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 from closeloop.core.types import User
+from closeloop.lib import dates
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -24,8 +25,8 @@ def acting_user(request: HttpRequest) -> User:
 
 def local_datetime(text: str, zone: ZoneInfo) -> datetime | None:
     """A datetime-local field's value (``2026-11-30T09:15``) read on ``zone``'s clock; None
-    when empty or malformed."""
+    when empty, malformed or out of range (``closeloop.lib.dates.parse_local`` says why)."""
     try:
-        return datetime.strptime(text, "%Y-%m-%dT%H:%M").replace(tzinfo=zone)
+        return dates.parse_local(text, zone)
     except ValueError:
         return None

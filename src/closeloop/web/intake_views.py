@@ -86,8 +86,8 @@ def _create_item(form: LogContactForm, user: Any) -> SupportItem:
     patient = _patient(form, user)
     attach = data["attach"] or ATTACH_AUTO
     join = None
-    if attach.isdigit():
-        join = SupportItem.objects.for_user(user).filter(pk=int(attach), patient=patient).first()
+    if (join_id := parse_id(attach)) is not None:
+        join = SupportItem.objects.for_user(user).filter(pk=join_id, patient=patient).first()
         if join is None:
             form.add_error(None, "That request is not this patient's; choose again.")
             raise _Refused
@@ -189,11 +189,9 @@ def _log_contact(
         )
         status = 200
     query = request.GET.get("q", "")
-    selected = form["patient"].value()
+    selected = parse_id(str(form["patient"].value() or ""))
     selected_patient = (
-        Patient.objects.for_user(request.user).filter(pk=selected).first()
-        if selected and str(selected).isdigit()
-        else None
+        Patient.objects.for_user(request.user).filter(pk=selected).first() if selected else None
     )
     context = {
         "form": form,

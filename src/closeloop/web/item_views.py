@@ -15,6 +15,7 @@ from closeloop.actions import access
 from closeloop.actions.registry import ACTIONS, VIEW_DETAILS, run
 from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.intake.status_page import TEXT as STATUS_TEXT
+from closeloop.lib.ids import is_digits
 from closeloop.messaging import status as patient_status
 from closeloop.messaging.services import render as render_template
 from closeloop.practices.selectors import staff_profile
@@ -219,7 +220,7 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
 def _loaded_version(request: HttpRequest) -> int | None:
     """The item's version when the person's page was rendered (None from an older page)."""
     text = request.POST.get("version", "")
-    return int(text) if text.isdigit() and len(text) <= 9 else None
+    return int(text) if is_digits(text) and len(text) <= 9 else None
 
 
 @login_required
@@ -231,7 +232,7 @@ def item_presence(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     others = presence.seen(item, user)
     loaded = request.GET.get("v", "")
-    changed = loaded.isdigit() and int(loaded) != item.version
+    changed = is_digits(loaded) and len(loaded) <= 9 and int(loaded) != item.version
     return render(
         request,
         "web/_presence.html",

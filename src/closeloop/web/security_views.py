@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from closeloop.lib.ids import parse_id
+from closeloop.lib import dates
+from closeloop.lib.ids import is_digits, parse_id
 from closeloop.practices.choices import Role
 from closeloop.practices.local_time import zone
 from closeloop.practices.models import EmergencyAccess, Practice
@@ -214,7 +215,7 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
                         organization_id=profile.organization_id,
                     ),
                     reason=request.POST.get("reason", ""),
-                    hours=int(hours) if hours.isdigit() and len(hours) < 4 else 0,
+                    hours=int(hours) if is_digits(hours) and len(hours) < 4 else 0,
                 )
             return redirect("emergency_access")
         except (get_user_model().DoesNotExist, Practice.DoesNotExist):
@@ -246,11 +247,12 @@ def _audit_scope(request: HttpRequest) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(practice_id__in=served)
 
 
-def _day(text: str) -> date | None:
+def _day(text: str, label: str) -> date | None:
+    """A filter's day, None when empty; ``ValueError`` naming a malformed or far one."""
     try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+        return dates.parse_day(text) if text else None
+    except ValueError as exc:
+        raise ValueError(f"{label}: {exc}") from None
 
 
 @login_required
@@ -262,6 +264,14 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         k: (request.GET.get(k) or "").strip()
         for k in ("user", "action", "object", "patient", "start", "end")
     }
+    context: dict[str, Any] = {"params": params, "actions": Action.choices}
+    try:
+        start, end = _day(params["start"], "From"), _day(params["end"], "To")
+    except ValueError as exc:
+        # Nothing searched, nothing exported (so nothing recorded): the reason, as a 400.
+        empty = Paginator(events.none(), AUDIT_PAGE).get_page(1)
+        context |= {"page": empty, "error": str(exc)}
+        return render(request, "security/audit.html", context, status=400)
     if params["user"]:
         events = events.filter(username__iexact=params["user"])
     if params["action"] in Action.values:
@@ -273,7 +283,6 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     if patient_id:
         events = events.filter(patient_id=patient_id)
     zone = timezone.get_current_timezone()
-    start, end = _day(params["start"]), _day(params["end"])
     if start:
         events = events.filter(at__gte=datetime.combine(start, time.min, tzinfo=zone))
     if end:
@@ -285,11 +294,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         return csv_response("closeloop-audit.csv", _audit_rows(events[:50_000]))
     page = Paginator(events, AUDIT_PAGE).get_page(request.GET.get("page"))
     _with_practices(page.object_list)
-    return render(
-        request,
-        "security/audit.html",
-        {"page": page, "params": params, "actions": Action.choices},
-    )
+    return render(request, "security/audit.html", {**context, "page": page})
 
 
 def _with_practices(events: Any) -> list[Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from datetime import time
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from closeloop.core.outbound import validate_outbound_url
+from closeloop.lib import placeholders
 from closeloop.lib.business_hours import CalendarError, parse_clock
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.messaging.models import MessagePurpose, validate_template_fields
@@ -23,7 +23,14 @@ from closeloop.practices.choices import (
     Team,
     Urgency,
 )
-from closeloop.practices.forms import SecretFieldsMixin, https_urls, secret_field
+from closeloop.practices.forms import (
+    DayField,
+    InstantField,
+    ModelIdsField,
+    SecretFieldsMixin,
+    https_urls,
+    secret_field,
+)
 from closeloop.practices.models import Category, Practice, validate_weekly_hours
 
 DAYS = [
@@ -54,7 +61,7 @@ class StaffForm(forms.Form):
     languages = forms.MultipleChoiceField(
         widget=CHECKS, choices=Language.choices, initial=[Language.ENGLISH]
     )
-    practices = forms.ModelMultipleChoiceField(
+    practices = ModelIdsField(
         queryset=Practice.objects.none(), widget=CHECKS, label="Practices served"
     )
     max_open_items = forms.IntegerField(
@@ -192,18 +199,14 @@ class PracticeForm(SecretFieldsMixin, forms.ModelForm):
 
 
 class HolidayForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = DayField()
     name = forms.CharField(max_length=100)
 
 
 class OnCallForm(forms.Form):
     clinician = forms.ModelChoiceField(queryset=get_user_model().objects.none())
-    starts_at = forms.DateTimeField(
-        label="From", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ends_at = forms.DateTimeField(
-        label="Until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = InstantField(label="From")
+    ends_at = InstantField(label="Until")
     note = forms.CharField(max_length=200, required=False)
 
     def __init__(self, *args: Any, clinicians: Any, **kw: Any) -> None:
@@ -324,9 +327,9 @@ SCRIPT_FIELDS = frozenset({"thanks", "first_name", "practice", "owner", "update_
 
 def validate_script(text: str) -> None:
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError as exc:
-        raise ValidationError(f"malformed placeholder: {exc}") from None
+        names = placeholders.names(text)
+    except placeholders.PlaceholderError as exc:
+        raise ValidationError(str(exc)) from None
     unknown = sorted(names - SCRIPT_FIELDS)
     if unknown:
         raise ValidationError(

@@ -13,13 +13,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from closeloop.lib import placeholders
 from closeloop.messaging.models import MessagePurpose, MessageTemplate
 from closeloop.messaging.services import clinical_content, shipped_template
 from closeloop.practices import config
@@ -462,15 +463,10 @@ def _sample(practice: Practice, category: Category, language: str) -> dict[str, 
 
 
 def _preview(texts: dict[str, str], facts: dict[str, str]) -> list[tuple[str, str]]:
-    values = _Keep(facts)
     return [
-        (part.capitalize(), tidy(texts.get(part, "").format_map(values))) for part in SCRIPT_PARTS
+        (part.capitalize(), tidy(placeholders.fill(texts.get(part, ""), facts)))
+        for part in SCRIPT_PARTS
     ]
-
-
-class _Keep(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
 
 
 @login_required
@@ -579,23 +575,18 @@ def templates(request: HttpRequest, slug: str) -> HttpResponse:
 def _template_preview(practice: Practice, subject: str, body: str, language: str) -> dict[str, str]:
     category = Category.objects.filter(practice=practice).order_by("position").first()
     facts = _sample(practice, category, language) if category else {}
-    values = _Keep(
-        {
-            "first_name": SAMPLE_FIRST_NAME,
-            "practice": practice.name,
-            "update_time": facts.get("update_time", ""),
-            "next_step": facts.get("next_step", ""),
-            "callback_number": practice.phone,
-            "review_link": practice.review_link,
-        }
-    )
-    try:
-        rendered = body.format_map(values).replace(" ,", ",")
-    except (ValueError, IndexError) as exc:
-        rendered = f"(cannot fill in: {exc})"
+    values = {
+        "first_name": SAMPLE_FIRST_NAME,
+        "practice": practice.name,
+        "update_time": facts.get("update_time", ""),
+        "next_step": facts.get("next_step", ""),
+        "callback_number": practice.phone,
+        "review_link": practice.review_link,
+    }
+    rendered = placeholders.fill(body, values).replace(" ,", ",")
     checked = rendered.replace(practice.name, "")
     return {
-        "subject": subject.format_map(values) if "{" in subject else subject,
+        "subject": placeholders.fill(subject, values),
         "body": rendered,
         "clinical": clinical_content(checked),
     }
@@ -621,14 +612,18 @@ def template_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = TemplateForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        template, _ = MessageTemplate.objects.get_or_create(
-            practice=practice, purpose=purpose, language=language, category=None,
-            defaults={"subject": data["subject"], "body": data["body"]},
-        )  # fmt: skip
+        template = MessageTemplate.objects.filter(
+            practice=practice, purpose=purpose, language=language, category__isnull=True
+        ).first() or MessageTemplate(practice=practice, purpose=purpose, language=language)
         template.subject, template.body = data["subject"], data["body"]
-        template.full_clean()
-        template.save()
-        return redirect("settings_templates", slug=slug)
+        try:
+            template.full_clean()  # the model's rules (what each purpose must state)
+        except ValidationError as refused:
+            for name, messages in refused.message_dict.items():
+                form.add_error(name if name in form.fields else None, messages)
+        else:
+            template.save()
+            return redirect("settings_templates", slug=slug)
     subject = form["subject"].value() or ""
     body = form["body"].value() or ""
     return render(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,12 +15,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from closeloop.lib import dates
 from closeloop.lib.ids import parse_id
 from closeloop.practices.models import Practice
 from closeloop.practices.selectors import staff_profile
 from closeloop.security.permissions import Perm, has_perm
 from closeloop.team import absence, shifts
-from closeloop.web.http import HtmxHttpRequest, local_datetime
+from closeloop.web.http import HtmxHttpRequest
 
 
 def _zone(user: Any) -> ZoneInfo:
@@ -43,6 +45,10 @@ def colleagues_of(user: Any) -> list[Any]:
 @login_required
 @require_GET
 def shift(request: HtmxHttpRequest) -> HttpResponse:
+    return _shift_page(request)
+
+
+def _shift_page(request: HtmxHttpRequest, status: int = 200) -> HttpResponse:
     user: Any = request.user
     if not has_perm(user, Perm.WORK_QUEUE):
         raise PermissionDenied("Your role does not work the queue.")
@@ -63,6 +69,7 @@ def shift(request: HtmxHttpRequest) -> HttpResponse:
                 "back": back,
                 "zone": zone,
             },
+            status=status,
         )
 
 
@@ -124,30 +131,42 @@ def shift_away(request: HtmxHttpRequest) -> HttpResponse:
     people = {c.pk: c for c in colleagues_of(actor)}
     target = actor if target_id == actor.pk else people.get(target_id)
     if target is None:
-        messages.error(request, "Choose someone who serves your practices.")
-        return redirect("shift")
-    starts = local_datetime(request.POST.get("starts_at", ""), zone) or timezone.now()
-    ends_text = request.POST.get("ends_at", "")
-    ends = local_datetime(ends_text, zone)
-    if ends_text and ends is None:
-        messages.error(request, "Until: give a date and time, or leave it empty.")
-        return redirect("shift" if target == actor else "team")
+        return _refused(request, "Choose someone who serves your practices.", team_page=True)
     cover = people.get(parse_id(request.POST.get("cover", "")) or -1)
     try:
+        starts = _local(request, "starts_at", "From", zone) or timezone.now()
         absence.absence_create(
             actor=actor,
             user=target,
             starts_at=starts,
-            ends_at=ends,
+            ends_at=_local(request, "ends_at", "Until", zone),
             cover=cover,
             note=request.POST.get("note", "")[:300],
         )
     except absence.AbsenceError as refused:
-        messages.error(request, refused.message)
-    else:
-        who = "You are" if target == actor else f"{target.get_full_name() or target.username} is"
-        messages.success(request, f"{who} marked away.")
+        return _refused(request, refused.message, team_page=target != actor)
+    who = "You are" if target == actor else f"{target.get_full_name() or target.username} is"
+    messages.success(request, f"{who} marked away.")
     return redirect("shift" if target == actor else "team")
+
+
+def _refused(request: HtmxHttpRequest, message: str, *, team_page: bool) -> HttpResponse:
+    """The page the form was on again, with the reason (422): nothing was stored."""
+    messages.error(request, message)
+    if team_page and has_perm(request.user, Perm.MANAGE_TEAM):
+        return _team_page(request, status=422)
+    return _shift_page(request, status=422)
+
+
+def _local(request: HtmxHttpRequest, name: str, label: str, zone: ZoneInfo) -> datetime | None:
+    """A typed local time, None when left empty; ``AbsenceError`` naming a bad one."""
+    text = request.POST.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return dates.parse_local(text, zone)
+    except ValueError as exc:
+        raise absence.AbsenceError(f"{label}: {exc}") from None
 
 
 @login_required
@@ -166,6 +185,10 @@ def shift_back(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def team(request: HtmxHttpRequest) -> HttpResponse:
+    return _team_page(request)
+
+
+def _team_page(request: HtmxHttpRequest, status: int = 200) -> HttpResponse:
     user: Any = request.user
     if not has_perm(user, Perm.MANAGE_TEAM):
         raise PermissionDenied("The team page is for supervisors and admins.")
@@ -178,4 +201,5 @@ def team(request: HtmxHttpRequest) -> HttpResponse:
                 "people": shifts.team_now(user),
                 "colleagues": colleagues_of(user),
             },
+            status=status,
         )

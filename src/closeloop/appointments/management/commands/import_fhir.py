@@ -6,12 +6,14 @@ closeloop import-fhir --practice SLUG FILE.json [FILE.json ...]
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.utils import timezone
 
 from closeloop.appointments.client import (
@@ -27,13 +29,14 @@ from closeloop.appointments.management.commands._common import (
     progress_bar,
     report,
 )
+from closeloop.lib import dates
 
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        return dates.parse_day(text)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
 
 
 class Command(BaseCommand):
@@ -52,17 +55,20 @@ class Command(BaseCommand):
         files: list[Path] = options["files"]
         if files and options["url"]:
             raise CommandError("give either --url or files, not both")
+        summary = ImportSummary()
         if files:
             batch = read_files(files)
-            with progress_bar(len(batch.appointments), "Appointments") as advance:
-                summary = import_batch(practice, batch, ImportSummary(), progress=advance)
+            with (
+                _reported(self.stdout, summary),
+                progress_bar(len(batch.appointments), "Appointments") as advance,
+            ):
+                import_batch(practice, batch, summary, progress=advance)
         else:
-            summary = self._from_server(practice, options)
-        report(self.stdout, summary)
+            self._from_server(practice, options, summary)
         if summary.rejected and not (summary.created or summary.updated or summary.unchanged):
             raise CommandError("nothing was imported")
 
-    def _from_server(self, practice: Any, options: dict[str, Any]) -> ImportSummary:
+    def _from_server(self, practice: Any, options: dict[str, Any], summary: ImportSummary) -> None:
         url = options["url"] or practice.fhir_base_url
         if not url:
             raise CommandError("give --url (or set the practice's FHIR base URL) or files")
@@ -74,7 +80,17 @@ class Command(BaseCommand):
             raise CommandError("--to must be after --from")
         try:
             client = FhirClient(url, token)
-            with progress_bar(None, "Appointments") as advance:
-                return import_from_server(practice, client, start, end, progress=advance)
+            with _reported(self.stdout, summary), progress_bar(None, "Appointments") as advance:
+                import_from_server(practice, client, start, end, progress=advance, summary=summary)
         except FhirFetchError as exc:
             raise CommandError(str(exc)) from None
+
+
+@contextmanager
+def _reported(stdout: OutputWrapper, summary: ImportSummary) -> Iterator[None]:
+    """The summary is printed however the import ends: what was stored before a server
+    failed (or anything unforeseen) is said, not only the error."""
+    try:
+        yield
+    finally:
+        report(stdout, summary)
