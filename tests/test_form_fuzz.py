@@ -49,11 +49,13 @@ from closeloop.practices.models import Category, Practice
 from closeloop.practices.services import staff_create
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, SupportItem
+from closeloop.team.accounts import account_temporary_password
 from closeloop.team.bulk import BULK_ACTIONS
 from closeloop.team.models import PlaybookEntry, PlaybookSection
 from closeloop.web.action_forms import ActionForm
 from closeloop.web.forms import LogContactForm
 from closeloop.web.playbook_views import EntryForm
+from closeloop.web.security_views import OwnPasswordForm
 from closeloop.web.settings_forms import (
     CategoryForm,
     HolidayForm,
@@ -244,6 +246,12 @@ def world(
     )  # fmt: skip
     riverside.status_links = True
     riverside.save()
+    # Given a temporary password by the admin: chooses their own at the next sign-in.
+    newhire = staff_create(
+        organization=org, username="newhire", password="pw", practices=[riverside],
+        roles=[Role.SUPPORT],
+    )  # fmt: skip
+    account_temporary_password(actor=admin, person=newhire)
     return World(
         practice=riverside,
         people={
@@ -251,6 +259,7 @@ def world(
             "supervisor": supervisor,
             "nurse": nurse,
             "admin": admin,
+            "newhire": newhire,
             "anonymous": None,
         },  # fmt: skip
         item=item,
@@ -473,6 +482,10 @@ SURFACES: dict[str, Surface] = {
                    _fields(delete=forms.BooleanField(required=False))],
         lambda w: [w.practice.slug, w.playbook.pk],
     ),
+    "password_set_own": Surface(
+        "password_set_own", "newhire",
+        lambda w: [OwnPasswordForm(w.people["newhire"])],
+    ),
     # Patients' pages, without signing in.
     "public_contact": Surface(
         "public_contact", "anonymous",
@@ -512,11 +525,13 @@ NOT_FORMS: dict[str, str] = {
 }  # fmt: skip
 
 #: Rows a refusal may still write, by design: sign-ins and their lockout counting, the audit
-#: log of reads, a pending authenticator shown on the two-factor page, who has a page open.
+#: log of reads, a pending authenticator shown on the two-factor page, who has a page open, and a
+#: wrong date of birth on the status page (counted against the patient's limit of guesses).
 BOOKKEEPING = frozenset({
     "sessions.Session", "security.AuditEvent", "security.AuditChainLink", "security.AuditCheck",
     "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
     "axes.AccessAttemptExpiration", "otp_totp.TOTPDevice", "support_queue.ItemPresence",
+    "messaging.BirthDateLock",
 })  # fmt: skip
 
 
