@@ -1,6 +1,7 @@
 """The SQLite backend queues write transactions on an operating-system lock beside the
 database (``closeloop.core.queued_sqlite3``): held from BEGIN to COMMIT or ROLLBACK, released
-whatever happens, and never waited on without end."""
+whatever happens, and never waited on without end. A write outside a transaction queues the
+same way, and a writer that just committed lets the writers already waiting go first."""
 
 from __future__ import annotations
 
@@ -158,3 +159,90 @@ def test_a_failed_begin_releases_the_lock(db_path: Path) -> None:
     finally:
         outsider.execute("ROLLBACK")
         outsider.close()
+
+
+def test_a_write_outside_a_transaction_waits_its_turn_in_the_writers_queue(
+    db_path: Path,
+) -> None:
+    # Django's plain save(), update() and delete() write in autocommit, with no transaction
+    # of their own: such a write must queue like a transaction, not go around the queue to
+    # SQLite's busy handler (where writers handing the lock to each other starve it).
+    holder = os.open(f"{db_path}-writers.lock", os.O_CREAT | os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    done = threading.Event()
+
+    def write() -> None:
+        conn = wrapper(db_path)
+        with conn.cursor() as cursor:
+            cursor.execute("INSERT INTO t (v) VALUES ('autocommit')")
+        done.set()
+        conn.close()
+
+    thread = threading.Thread(target=write)
+    try:
+        thread.start()
+        assert not done.wait(timeout=0.3)  # queued behind the holder
+    finally:
+        os.close(holder)
+    thread.join(timeout=10)
+    assert done.is_set()
+    assert lock_is_free(db_path)  # taken for the one statement, then let go
+    conn = wrapper(db_path)
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT v FROM t")
+        assert cursor.fetchall() == [("autocommit",)]
+    conn.close()
+
+
+def test_a_read_outside_a_transaction_does_not_queue(db_path: Path) -> None:
+    holder = os.open(f"{db_path}-writers.lock", os.O_CREAT | os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        conn = wrapper(db_path, timeout=0.2)
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM t")
+            assert cursor.fetchone()[0] == 0
+        conn.close()
+    finally:
+        os.close(holder)
+
+
+def test_a_writer_that_just_committed_lets_a_waiting_writer_go_first(db_path: Path) -> None:
+    # A bulk writer (the demo's older weeks, a long import) commits and begins again at once;
+    # a writer already waiting gets the lock at that hand-over, not after the whole run.
+    bulk = wrapper(db_path)
+    begin(bulk)
+    order: list[str] = []
+
+    def waiting_writer() -> None:
+        waiting = wrapper(db_path)
+        begin(waiting)  # queues behind the bulk writer
+        order.append("waiting writer")
+        with waiting.cursor() as cursor:
+            cursor.execute("INSERT INTO t (v) VALUES ('waiting')")
+        end(waiting)
+        waiting.close()
+
+    thread = threading.Thread(target=waiting_writer)
+    thread.start()
+    thread.join(timeout=0.1)  # let it reach the queue
+    for n in range(100):
+        with bulk.cursor() as cursor:
+            cursor.execute("INSERT INTO t (v) VALUES ('bulk')")
+        order.append(f"bulk {n}")
+        end(bulk)
+        begin(bulk)
+    end(bulk)
+    thread.join(timeout=30)
+    assert "waiting writer" in order[:10], order[:20]
+    bulk.close()
+
+
+def test_a_write_outside_a_transaction_that_fails_lets_the_lock_go(db_path: Path) -> None:
+    conn = wrapper(db_path)
+    with conn.cursor() as cursor:
+        cursor.execute("INSERT INTO t (id, v) VALUES (1, 'x')")
+        with pytest.raises(Exception, match="UNIQUE"):
+            cursor.execute("INSERT INTO t (id, v) VALUES (1, 'again')")
+    assert lock_is_free(db_path)
+    conn.close()

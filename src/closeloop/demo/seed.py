@@ -696,9 +696,10 @@ def seed_older_history(
     progress: Callable[[int], None] | None = None,
     phase: Callable[[str, float], None] | None = None,
 ) -> int:
-    """The older weeks of a plan, in small transactions so the running demo stays quick; goes
-    on from where a stopped run left off (``plan.written``); ``progress(n)`` hears each
-    committed batch. Returns how many items it wrote."""
+    """The older weeks of a plan, one item per transaction: the running demo's pages (each
+    page view writes its audit row) wait behind one item for their turn to write, not behind
+    a batch. Goes on from where a stopped run left off (``plan.written``); ``progress(n)``
+    hears each commit. Returns how many items it wrote."""
     organization = Organization.objects.get(slug=ORG_SLUG)
     practices = list(organization.practices.order_by("pk"))
     staff = {
@@ -713,7 +714,7 @@ def seed_older_history(
     with _timed(phase, f"History of the older weeks: {remaining} items"):
         _write_history(
             world, people, rng, count=remaining, now=plan.now, days=span, progress=progress,
-            batch=5,
+            batch=1,
         )  # fmt: skip
         link_fixed_telehealth_items()
     return remaining

@@ -175,7 +175,7 @@ class Command(BaseCommand):
         )
         helpers = [worker]
         if older:
-            # The metrics' older weeks are written beside the server, in small transactions.
+            # The metrics' older weeks are written beside the server, one item per transaction.
             helpers.append(
                 subprocess.Popen(  # noqa: S603
                     [sys.executable, "-m", "closeloop", "demo", "--older-history"],
