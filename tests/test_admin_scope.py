@@ -378,7 +378,7 @@ def test_a_new_persons_temporary_password_is_replaced_at_their_first_sign_in(
     assert client.get(reverse("queue"))["Location"] == reverse("password_set_own")
 
 
-def test_grants_from_an_account_reset_by_someone_else_are_refused_until_the_owner_sets_theirs(
+def test_grants_from_an_account_reset_by_someone_else_wait_for_its_owner_and_a_day(
     client, org, lakeside, oadmin, sam, assistant
 ) -> None:
     """Even a legitimate reset (by the organization admin): whoever chose the temporary
@@ -401,11 +401,12 @@ def test_grants_from_an_account_reset_by_someone_else_are_refused_until_the_owne
         reverse("password_set_own"),
         {"new_password1": PASSWORD + "!", "new_password2": PASSWORD + "!"},
     )
-    granted = client.post(
-        reverse("emergency_access"),
-        {"user": assistant.pk, "practice": lakeside.pk, "hours": "2", "reason": REASON},
-    )
-    assert granted.status_code == 302 and EmergencyAccess.objects.filter(user=assistant).exists()
+    # Whoever had the temporary password could have chosen "their own" too: a day passes first.
+    with pytest.raises(breakglass.BreakGlassError, match="until .* a day later"):
+        breakglass.grant(by=sam, user=assistant, practice=lakeside, reason=REASON, hours=2)
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        breakglass.grant(by=sam, user=assistant, practice=lakeside, reason=REASON, hours=2)
+    assert EmergencyAccess.objects.filter(user=assistant).exists()
 
 
 def test_after_a_two_factor_reset_the_person_enrols_their_own_before_granting(
@@ -426,4 +427,7 @@ def test_after_a_two_factor_reset_the_person_enrols_their_own_before_granting(
         device = TOTPDevice.objects.get(user=sam, confirmed=False)
         client.post(reverse("mfa_setup"), {"token": str(totp(device.bin_key)).zfill(6)})
         assert client.get(reverse("queue")).status_code == 200
-    breakglass.grant(by=sam, user=assistant, practice=lakeside, reason=REASON, hours=2)
+    with pytest.raises(breakglass.BreakGlassError, match="a day later"):
+        breakglass.grant(by=sam, user=assistant, practice=lakeside, reason=REASON, hours=2)
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        breakglass.grant(by=sam, user=assistant, practice=lakeside, reason=REASON, hours=2)

@@ -9,6 +9,7 @@ the temporary password could be the one signing in.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +21,8 @@ from closeloop.security.models import Action, CredentialKind, CredentialReset
 #: Set in the session at sign-in when something is to be replaced: the middleware then asks
 #: the database (a session without it costs no query).
 SESSION_KEY = "closeloop_set_own_credentials"
+#: How long after someone else set a person's credentials their account grants nothing.
+GRANT_COOL_OFF = timedelta(days=1)
 
 
 def pending(user: Any) -> list[CredentialReset]:
@@ -80,5 +83,21 @@ def grant_refusal(user: Any) -> str | None:
             f"Your {what} was reset by {_who(reset)} on {reset.at:%Y-%m-%d at %H:%M} UTC, and "
             f"you have not set your own {own} since: emergency access cannot be granted from "
             f"this account until you do (you are asked to at your next sign-in)."
+        )
+    since = timezone.now() - GRANT_COOL_OFF
+    recent = (
+        CredentialReset.objects.filter(user_id=user.pk, at__gt=since)
+        .exclude(by_id=user.pk)
+        .select_related("by")
+        .order_by("-at")
+        .first()
+    )
+    if recent is not None:
+        what = "password" if recent.kind == CredentialKind.PASSWORD else "two-factor sign-in"
+        return (
+            f"Your {what} was reset by {_who(recent)} on {recent.at:%Y-%m-%d at %H:%M} UTC: "
+            f"emergency access cannot be granted from this account until "
+            f"{recent.at + GRANT_COOL_OFF:%Y-%m-%d at %H:%M} UTC, a day later (whoever had the "
+            f"temporary password could have set the new one)."
         )
     return None
