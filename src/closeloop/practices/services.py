@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from closeloop.core.languages import patient_languages
 from closeloop.practices.choices import DEFAULT_WEEKLY_HOURS
 from closeloop.practices.defaults import DEFAULT_CATEGORIES
 from closeloop.practices.models import (
@@ -17,7 +18,7 @@ from closeloop.practices.models import (
     Practice,
     StaffProfile,
 )
-from closeloop.practices.scripts import DEFAULT_SCRIPTS
+from closeloop.practices.scripts import default_script, patient_name
 
 
 @transaction.atomic
@@ -43,15 +44,26 @@ def practice_create(
     )
     practice.full_clean()
     practice.save()
+    languages = patient_languages()
     categories = [
-        Category(practice=practice, position=position, **spec)
+        Category(
+            practice=practice,
+            position=position,
+            patient_names={
+                language: shipped
+                for language in languages
+                if (shipped := patient_name(spec["code"], language)) is not None
+            },
+            **spec,
+        )
         for position, spec in enumerate(DEFAULT_CATEGORIES)
     ]
     Category.objects.bulk_create(categories)
     CategoryScript.objects.bulk_create(
         CategoryScript(category=category, language=language, **script._asdict())
         for category in practice.categories.all()
-        for language, script in DEFAULT_SCRIPTS.get(category.code, {}).items()
+        for language in languages
+        if (script := default_script(category.code, language)) is not None
     )
     return practice
 
