@@ -204,3 +204,53 @@ def test_a_script_in_the_wrong_language_or_missing_a_part_cannot_be_saved(
     assert refused.status_code == 422 and "Spanish" in refused.content.decode()
     data["es_close"] = ""
     assert client.post(url, data).status_code == 422
+
+
+# --- a language that lacks something is never written in ------------------------------------------
+
+
+def test_a_message_whose_language_lost_its_script_is_held_at_send_time_for_the_owner(
+    clock, make_item, assistant, billing
+) -> None:
+    billing.first_name = "Bill"
+    billing.save()
+    item = make_item("billing", language="es")
+    item = planned(item, billing, acknowledge=True,
+                   next_step="Le llamamos el jueves con el saldo corregido")  # fmt: skip
+    message = message_send(item=item, actor=billing, channel="sms", purpose=MessagePurpose.CLOSURE)
+    assert message.language == "es" and "jueves" in message.staff_words
+    # Between queueing and sending, the practice removed its Spanish billing scripts.
+    CategoryScript.objects.filter(category=item.category, language="es").delete()
+    assert services.deliver(message.pk) == "needs_owner"
+    message.refresh_from_db()
+    assert message.state == "needs_owner" and "interpreter" in message.last_error
+    assert message.sent_at is None
+    event = item.events.order_by("-pk").first()
+    assert event is not None and event.code == "item.message_failed"
+    assert "held for the owner" in event.changes["message"]["new"]["error"]
+    assert billing.alerts.filter(item=item).exists()
+
+
+def test_staff_words_turned_english_after_queueing_are_held_at_send_time(
+    clock, make_item, assistant
+) -> None:
+    item = planned(make_item("scheduling", language="es"), assistant, acknowledge=True,
+                   next_step="Le llamamos el jueves a las 9:30")  # fmt: skip
+    message = message_send(item=item, actor=assistant, channel="sms", purpose="closure")
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        staff_words="Patient is booked; confirmation text sent"
+    )
+    assert services.deliver(message.pk) == "needs_owner"
+    message.refresh_from_db()
+    assert "Spanish" in message.last_error
+
+
+def test_a_patient_whose_language_has_no_catalog_gets_no_english_instead(
+    clock, make_item, assistant
+) -> None:
+    item = planned(make_item("scheduling", language="vi"), assistant, acknowledge=True)
+    with pytest.raises(MessageRefused) as refused:
+        message_send(item=item, actor=assistant, channel="sms", purpose=MessagePurpose.CLOSURE)
+    assert refused.value.code == "language_incomplete"
+    assert "Vietnamese" in refused.value.message and "interpreter" in refused.value.message
+    assert dict(item_scripts(item)) == {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -19,6 +20,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 DOMAIN = "django"
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 SOURCE_LANGUAGE = "en"
 #: Django's translation functions, as Babel's extractor should read them.
 KEYWORDS = {
@@ -116,8 +118,11 @@ def missing(catalog: Catalog, template: Catalog) -> list[str]:
 
 def compiled(po_path: Path) -> bytes:
     """The ``.mo`` bytes for ``po_path`` (fuzzy and untranslated strings left out)."""
+    catalog = read(po_path)
+    # Dates the .po does not carry would be "now": the same source compiles to the same bytes.
+    catalog.creation_date = catalog.revision_date = FIXED_DATE
     buffer = io.BytesIO()
-    write_mo(buffer, read(po_path), use_fuzzy=False)
+    write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue()
 
 

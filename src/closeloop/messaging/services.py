@@ -121,6 +121,8 @@ def render(
     """The practice's template for ``purpose`` and ``channel`` in the patient's language,
     filled in. Refused when a fact it states is missing, so no "will update you by ." ever
     goes out, and when the language has no such template (never English instead)."""
+    if purpose not in MessagePurpose.values:
+        raise MessageRefused("bad_purpose", f"Unknown purpose {purpose!r}.")
     template = template_for(item, purpose, channel)
     if template is None:
         problem = language.message_problem(item, item.language, purpose, channel, [])

@@ -109,3 +109,22 @@ def staff_create(
     profile.save()
     profile.practices.set(list(practices))
     return user
+
+
+@transaction.atomic
+def practice_add_language(*, practice: Practice, language: str) -> int:
+    """What the catalog ships for ``language`` (each category's scripts and name for
+    patients), added where the practice has none yet; returns how many were added. What the
+    catalog lacks, the practice writes in Settings (``closeloop languages check`` lists it)."""
+    added = 0
+    for category in practice.categories.all():
+        shipped = patient_name(category.code, language)
+        if shipped and not category.name_for_patients(language):
+            category.patient_names = {**category.patient_names, language: shipped}
+            category.save(update_fields=["patient_names"])
+            added += 1
+        script = default_script(category.code, language)
+        if script is not None and not category.scripts.filter(language=language).exists():
+            CategoryScript.objects.create(category=category, language=language, **script._asdict())
+            added += 1
+    return added

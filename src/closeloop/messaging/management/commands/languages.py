@@ -4,6 +4,8 @@
   catalog of ``closeloop/locale`` (new strings untranslated; English filled from the source).
 - ``compile``: every ``.po`` in ``LOCALE_PATHS`` into its ``.mo`` (the build does the
   package's own; a practice's added catalog needs this once per change).
+- ``add --practice SLUG --language CODE``: the scripts and category names the catalog ships
+  for a language, added to a practice where it has none (the rest is written in Settings).
 - ``check [--practice SLUG] [--language CODE]``: every string, template, script and category
   name a language lacks at each practice. Exit status 1 if anything is missing — a language
   that lacks something is never written to patients (they get an interpreter's call).
@@ -23,6 +25,7 @@ from closeloop.lib import catalogs
 from closeloop.messaging.language import lacks
 from closeloop.patients.models import Patient
 from closeloop.practices.models import Practice
+from closeloop.practices.services import practice_add_language
 
 PACKAGE = Path(closeloop.__file__).resolve().parent
 
@@ -33,9 +36,9 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["extract", "compile", "check"])
-        parser.add_argument("--practice", help="check: only this practice (its slug)")
-        parser.add_argument("--language", help="check: only this language (ISO 639-1 code)")
+        parser.add_argument("what", choices=["extract", "compile", "add", "check"])
+        parser.add_argument("--practice", help="add, check: this practice (its slug)")
+        parser.add_argument("--language", help="add, check: this language (ISO 639-1 code)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['what']}")(options)
@@ -56,6 +59,15 @@ class Command(BaseCommand):
         for directory in locale_dirs():
             for mo in catalogs.compile_tree(directory):
                 self.stdout.write(f"compiled {mo}")
+
+    def _add(self, options: dict[str, Any]) -> None:
+        practice = Practice.objects.filter(slug=options["practice"] or "").first()
+        language = options["language"] or ""
+        if practice is None or language not in patient_languages():
+            raise CommandError("Give --practice SLUG and --language CODE (a compiled catalog).")
+        added = practice_add_language(practice=practice, language=language)
+        self.stdout.write(f"{practice.slug} {language_name(language)}: {added} added")
+        self._check({**options, "practice": practice.slug})
 
     def _check(self, options: dict[str, Any]) -> None:
         practices = Practice.objects.order_by("name")
