@@ -632,7 +632,8 @@ def template_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 form.add_error(name if name in form.fields else None, messages)
         # A template that could never be sent is not saved (its words and why, by the field).
         for name, what in (("subject", "the subject"), ("body", "the message")):
-            for problem in text_problems(data[name], language, what, practice.name):
+            # A field the model's rules refused has left cleaned_data already.
+            for problem in text_problems(data.get(name, ""), language, what, practice.name):
                 form.add_error(name, problem)
         if form.is_valid():
             template.save()
