@@ -223,11 +223,15 @@ def test_a_category_and_its_scripts_with_a_live_preview(client, practice_admin, 
         script = CategoryScript.objects.get(category=category, language=language)
         for part in ("acknowledge", "clarify", "own", "close"):
             data[f"{language}_{part}"] = getattr(script, part)
+        data[f"{language}_patient_name"] = category.name_for_patients(language)
     data["en_close"] = "Here is what happens next: {next_step}. Thanks for your patience."
+    data["es_patient_name"] = "Preguntas sobre su cuenta"
     assert client.post(url, data).status_code == 302
     category.refresh_from_db()
     assert category.name == "Billing questions" and category.first_response_minutes == 120
     assert category.checklist == ["Find the statement", "Call the patient back"]
+    # The name patients read, per language, edited with the rest (issue 30).
+    assert category.name_for_patients("es") == "Preguntas sobre su cuenta"
     assert (
         "Thanks for your patience"
         in CategoryScript.objects.get(category=category, language="en").close

@@ -279,6 +279,13 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Patient-facing words (closeloop/locale/<language>/LC_MESSAGES/django.po). A practice adds a
+# language with a catalog of its own in a directory named here (colon-separated), compiled with
+# `closeloop languages compile`, plus its templates and scripts (`closeloop languages check`).
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    *(Path(p) for p in env_str("CLOSELOOP_LOCALE_PATHS").split(":") if p.strip()),
+]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -52,7 +52,7 @@ def test_a_spanish_speaking_patient_follows_their_request_on_a_phone(
     page.goto(f"{live_server.url}/s/{token}")
     body = page.locator("main").inner_text()
     assert "Su solicitud" in body and "Riverside Family Medicine" in body
-    assert "Referido o documentos" in body
+    assert "Un referido o documentos" in body  # the name for patients (issue 30)
     assert "Estamos dando seguimiento a su referido o documentos." in body
     assert status.for_patient(riverside, due, "es") in body
     assert "María" in body

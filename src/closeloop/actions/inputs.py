@@ -60,6 +60,9 @@ class Input:
     hidden_values: frozenset[str] = field(default_factory=frozenset)
     #: Asked only about complaints (the page leaves it out elsewhere).
     complaints_only: bool = False
+    #: The patient will read it (a next step, an outcome): it must be in their language and
+    #: speak to them (``messaging.language``, checked by ``registry.run`` for every door).
+    patient_reads: bool = False
 
     @property
     def api_name(self) -> str:

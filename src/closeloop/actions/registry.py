@@ -18,7 +18,7 @@ from django.db import transaction
 
 from closeloop.actions.inputs import Input, Kind
 from closeloop.core.types import User
-from closeloop.messaging import closure, reviews
+from closeloop.messaging import closure, language, reviews
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, StaffPurpose
 from closeloop.messaging.services import message_send
 from closeloop.practices.choices import Team, Urgency
@@ -119,6 +119,14 @@ def run(
             current = SupportItem.objects.select_for_update().get(pk=item.pk)
             if current.version != loaded_version:
                 raise ItemChanged(current, loaded_version)
+        language.check_staff_words(
+            item,
+            {
+                f"the {spec.label.lower()}": str(data[spec.name])
+                for spec in action.inputs
+                if spec.patient_reads and data.get(spec.name)
+            },
+        )
         return action.perform(item, actor, data)
 
 
@@ -162,6 +170,8 @@ def _merge(item: SupportItem, actor: User, data: dict[str, Any]) -> Outcome:
 
 TEXT = Kind.TEXT
 _REASON = Input("reason", TEXT, "Reason")
+#: Said of every input the patient reads (the page adds the language it must be in).
+TO_PATIENT = "The patient reads it: in their language, speaking to them (“we call you”)."
 #: The promise a contact renews: asked whenever the patient hears from us and the item stays
 #: open (suggested on the page from the category's update interval and business hours).
 _NEXT_UPDATE = Input(
@@ -244,8 +254,10 @@ ACTIONS: dict[str, Action] = {
             "Save plan and update time",
             _plain(lifecycle.item_set_update_window),
             inputs=(
-                Input("checking", TEXT, "What we are checking"),
-                Input("next_step", TEXT, "Next step"),
+                Input(
+                    "checking", TEXT, "What we are checking", help=TO_PATIENT, patient_reads=True
+                ),
+                Input("next_step", TEXT, "Next step", help=TO_PATIENT, patient_reads=True),
                 Input("update_at", Kind.INSTANT, "Patient hears from us by"),
             ),
         ),
@@ -283,7 +295,7 @@ ACTIONS: dict[str, Action] = {
             _resolve,
             decides=True,
             inputs=(
-                Input("outcome", TEXT, "Outcome"),
+                Input("outcome", TEXT, "Outcome", help=TO_PATIENT, patient_reads=True),
                 Input(
                     "told_patient",
                     Kind.FLAG,
@@ -311,7 +323,8 @@ ACTIONS: dict[str, Action] = {
                     TEXT,
                     "What you told the patient",
                     help="A question answered during the call or at the desk: the answer is "
-                    "the next step given, and the item is resolved.",
+                    "the next step given, and the item is resolved. " + TO_PATIENT,
+                    patient_reads=True,
                 ),
             ),
         ),

@@ -90,6 +90,9 @@ MAX_PAGE = 200
 #: Lifecycle refusals that are malformed input rather than a conflict with the item's state.
 _INPUT_CODES = {
     "missing_field",
+    # Words a patient would read, in another language or speaking of them (messaging.language).
+    "wrong_language",
+    "third_person",
     "bad_category",
     "bad_patient",
     "bad_channel",

@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from closeloop.core import checks  # noqa: F401  (registers the checks)
+        from closeloop.core import checks, languages  # noqa: F401  (registers the checks)

@@ -93,40 +93,117 @@ SUMMARIES: dict[str, dict[str, list[str]]] = {
     },
 }
 
-CHECKING: dict[str, str] = {
-    "scheduling": "Open slots with the patient's provider this week and next",
-    "new_patient_intake": "Which intake forms are still missing",
-    "insurance_info": "Eligibility with the new payer",
-    "referral_document_status": "Whether the receiving office has the referral and documents",
-    "telehealth_access": "The visit link and the patient's device setup",
-    "clinical_message": "Provider review of the request",
-    "complaint_review": "What happened, with the staff involved",
-    "language_access": "Interpreter availability for the visit",
-    "billing": "The statement line with the billing specialist",
+#: What staff write that the patient will read (what we are checking, the next step, the
+#: outcome): in the patient's language, speaking to them, never of them.
+CHECKING: dict[str, dict[str, str]] = {
+    "scheduling": {
+        "en": "Open times with your provider this week and next",
+        "es": "Horarios libres con su proveedor esta semana y la próxima",
+    },
+    "new_patient_intake": {
+        "en": "Which of your intake forms are still missing",
+        "es": "Cuáles de sus formularios de registro faltan",
+    },
+    "insurance_info": {
+        "en": "Your coverage with your new insurance plan",
+        "es": "Su cobertura con su nuevo plan de seguro",
+    },
+    "referral_document_status": {
+        "en": "Whether the other office has your referral and documents",
+        "es": "Si el otro consultorio ya tiene su referido y sus documentos",
+    },
+    "telehealth_access": {
+        "en": "Your visit link and how your phone or computer is set up",
+        "es": "El enlace de su cita y cómo está configurado su teléfono o computadora",
+    },
+    "clinical_message": {
+        "en": "Your provider's review of your question",
+        "es": "La revisión de su pregunta por parte de su proveedor",
+    },
+    "complaint_review": {
+        "en": "What happened, with the staff who were there",
+        "es": "Lo que pasó, con el personal que estaba ahí",
+    },
+    "language_access": {"en": "An interpreter for your visit", "es": "Un intérprete para su cita"},
+    "billing": {
+        "en": "The charge on your statement, with our billing team",
+        "es": "El cobro en su estado de cuenta, con nuestro equipo de facturación",
+    },
 }
 
-NEXT_STEP: dict[str, str] = {
-    "scheduling": "Patient is booked; confirmation text sent",
-    "new_patient_intake": "Patient completes the remaining forms online before the visit",
-    "insurance_info": "Card on file updated; patient brings the new card to the visit",
-    "referral_document_status": "Specialist office will call the patient to book",
-    "telehealth_access": "Patient joins with the resent link; phone visit as fallback",
-    "clinical_message": "Provider's instructions given to the patient",
-    "complaint_review": "Supervisor called back; follow-up call in two weeks",
-    "language_access": "Interpreter booked for the visit",
-    "billing": "Billing specialist calls the patient with the corrected balance",
+NEXT_STEP: dict[str, dict[str, str]] = {
+    "scheduling": {
+        "en": "Your appointment is booked and we sent you a confirmation text",
+        "es": "Su cita está reservada y le enviamos un mensaje de confirmación",
+    },
+    "new_patient_intake": {
+        "en": "Please complete the remaining forms online before your visit",
+        "es": "Por favor complete en línea los formularios que faltan antes de su cita",
+    },
+    "insurance_info": {
+        "en": "We updated the card on file; please bring your new card to your visit",
+        "es": "Actualizamos la tarjeta en nuestro archivo; por favor traiga su tarjeta nueva a su cita",
+    },
+    "referral_document_status": {
+        "en": "The specialist's office will call you to book",
+        "es": "El consultorio del especialista le llamará para darle una cita",
+    },
+    "telehealth_access": {
+        "en": "Join with the new link we sent; if the video fails, we call you for a phone visit",
+        "es": "Entre con el enlace nuevo que le enviamos; si el video falla, le llamamos para una consulta por teléfono",
+    },
+    "clinical_message": {
+        "en": "Follow the instructions your provider gave you",
+        "es": "Siga las indicaciones que le dio su proveedor",
+    },
+    "complaint_review": {
+        "en": "A supervisor called you back, and we will call again in two weeks",
+        "es": "Un supervisor le devolvió la llamada y le llamaremos de nuevo en dos semanas",
+    },
+    "language_access": {
+        "en": "An interpreter is booked for your visit",
+        "es": "Reservamos un intérprete para su cita",
+    },
+    "billing": {
+        "en": "Our billing team calls you with the corrected balance",
+        "es": "Nuestro equipo de facturación le llama con el saldo corregido",
+    },
 }
 
-OUTCOMES: dict[str, str] = {
-    "scheduling": "Appointment booked and confirmed",
-    "new_patient_intake": "Intake complete",
-    "insurance_info": "Insurance updated and verified",
-    "referral_document_status": "Referral received by the specialist",
-    "telehealth_access": "Visit link working before the appointment",
-    "clinical_message": "Clinical question answered by clinical staff",
-    "complaint_review": "Complaint heard, apology made, follow-up scheduled",
-    "language_access": "Interpreter arranged",
-    "billing": "Handed to billing with the patient informed",
+OUTCOMES: dict[str, dict[str, str]] = {
+    "scheduling": {
+        "en": "Your appointment is booked and confirmed",
+        "es": "Su cita está reservada y confirmada",
+    },
+    "new_patient_intake": {"en": "Your intake is complete", "es": "Su registro está completo"},
+    "insurance_info": {
+        "en": "Your insurance is updated and verified",
+        "es": "Su seguro está actualizado y verificado",
+    },
+    "referral_document_status": {
+        "en": "The specialist received your referral",
+        "es": "El especialista recibió su referido",
+    },
+    "telehealth_access": {
+        "en": "Your visit link works before your appointment",
+        "es": "El enlace de su cita funciona antes de la consulta",
+    },
+    "clinical_message": {
+        "en": "Our clinical staff answered your question",
+        "es": "Nuestro personal clínico respondió su pregunta",
+    },
+    "complaint_review": {
+        "en": "We heard you, apologized and set a follow-up call",
+        "es": "Le escuchamos, le pedimos disculpas y acordamos una llamada de seguimiento",
+    },
+    "language_access": {
+        "en": "An interpreter is arranged for you",
+        "es": "Tenemos un intérprete para usted",
+    },
+    "billing": {
+        "en": "Our billing team has your question and you know what happens next",
+        "es": "Nuestro equipo de facturación tiene su pregunta y usted sabe lo que sigue",
+    },
 }
 
 
@@ -172,15 +249,33 @@ DENTAL_SUMMARIES: dict[str, dict[str, list[str]]] = {
         ],
     },
 }
-DENTAL_CHECKING: dict[str, str] = {
-    "scheduling": "Open chair time with the patient's dentist or hygienist",
-    "referral_document_status": "Whether the specialist's office has the referral and X-rays",
-    "clinical_message": "The dentist's review of the question",
+DENTAL_CHECKING: dict[str, dict[str, str]] = {
+    "scheduling": {
+        "en": "Open times with your dentist or hygienist",
+        "es": "Horarios libres con su dentista o higienista",
+    },
+    "referral_document_status": {
+        "en": "Whether the specialist's office has your referral and X-rays",
+        "es": "Si el consultorio del especialista tiene su referido y sus radiografías",
+    },
+    "clinical_message": {
+        "en": "Your dentist's review of your question",
+        "es": "La revisión de su pregunta por parte de su dentista",
+    },
 }
-DENTAL_NEXT_STEP: dict[str, str] = {
-    "scheduling": "Patient is booked with the hygienist; confirmation text sent",
-    "referral_document_status": "The specialist's office calls the patient to book",
-    "clinical_message": "The dentist's instructions given to the patient",
+DENTAL_NEXT_STEP: dict[str, dict[str, str]] = {
+    "scheduling": {
+        "en": "You are booked with the hygienist and we sent you a confirmation text",
+        "es": "Tiene cita con la higienista y le enviamos un mensaje de confirmación",
+    },
+    "referral_document_status": {
+        "en": "The specialist's office calls you to book",
+        "es": "El consultorio del especialista le llama para darle una cita",
+    },
+    "clinical_message": {
+        "en": "Follow the instructions your dentist gave you",
+        "es": "Siga las indicaciones que le dio su dentista",
+    },
 }
 
 
@@ -188,9 +283,21 @@ def summaries(kind: str, code: str) -> dict[str, list[str]]:
     return (DENTAL_SUMMARIES if kind == "dental" else {}).get(code) or SUMMARIES[code]
 
 
-def checking(kind: str, code: str) -> str:
-    return (DENTAL_CHECKING if kind == "dental" else {}).get(code) or CHECKING[code]
+def _said(words: dict[str, str], language: str) -> str:
+    return words.get(language) or words["en"]
 
 
-def next_step(kind: str, code: str) -> str:
-    return (DENTAL_NEXT_STEP if kind == "dental" else {}).get(code) or NEXT_STEP[code]
+def checking(kind: str, code: str, language: str) -> str:
+    return _said(
+        (DENTAL_CHECKING if kind == "dental" else {}).get(code) or CHECKING[code], language
+    )
+
+
+def next_step(kind: str, code: str, language: str) -> str:
+    return _said(
+        (DENTAL_NEXT_STEP if kind == "dental" else {}).get(code) or NEXT_STEP[code], language
+    )
+
+
+def outcome(code: str, language: str) -> str:
+    return _said(OUTCOMES[code], language)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from faker import Faker
 
 from closeloop.demo.appointments import link_fixed_telehealth_items, seed_appointments
-from closeloop.demo.content import OUTCOMES, checking, kind_of, next_step, summaries
+from closeloop.demo.content import checking, kind_of, next_step, outcome, summaries
 from closeloop.demo.playbook import create_playbooks
 from closeloop.lib.business_hours import BusinessCalendar
 from closeloop.messaging import closure, reviews
@@ -468,8 +468,9 @@ def create_item_history(
     ):  # fmt: skip
         return story.item
     if not story.step(0, 10, lambda: lifecycle.item_set_update_window(
-        item=story.item, actor=owner, checking=checking(kind_of(story.item.practice), code),
-        next_step=next_step(kind_of(story.item.practice), code),
+        item=story.item, actor=owner,
+        checking=checking(kind_of(story.item.practice), code, story.item.language),
+        next_step=next_step(kind_of(story.item.practice), code, story.item.language),
         update_at=story.promise(),
     )):  # fmt: skip
         return story.item
@@ -542,7 +543,7 @@ def _close_loop(story: _History, owner: Any, code: str, patient: Patient | None)
         ))  # fmt: skip
     recovery = "Apologised, explained what went wrong, rebooked at a time that suits them."
     if not story.step(1, 20, lambda: lifecycle.item_resolve(
-        item=story.item, actor=owner, outcome=OUTCOMES[code],
+        item=story.item, actor=owner, outcome=outcome(code, story.item.language),
         patient_confirmed=rng.random() < 0.5,
         recovery_action=recovery if code == "complaint_review" else "",
     )):  # fmt: skip
@@ -576,7 +577,7 @@ def _close_loop(story: _History, owner: Any, code: str, patient: Patient | None)
         )):  # fmt: skip
             return story.item
         if not story.step(1, 10, lambda: lifecycle.item_resolve(
-            item=story.item, actor=owner, outcome=OUTCOMES[code],
+            item=story.item, actor=owner, outcome=outcome(code, story.item.language),
             recovery_action=recovery if code == "complaint_review" else "",
         )):  # fmt: skip
             return story.item

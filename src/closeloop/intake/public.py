@@ -12,8 +12,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
+from closeloop.core.languages import (
+    SOURCE,
+    other_languages,
+    patient_languages,
+    speaking,
+)
 from closeloop.intake.models import InboundKind
 from closeloop.intake.services import clean_phone, intake_receive, summary_from
+from closeloop.intake.wording import CONTACT_FORM, UNSUBSCRIBE_PAGE
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.messaging.consent import consent_record
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
@@ -27,46 +34,9 @@ from closeloop.queue.models import Channel
 RATE_LIMIT = 5  # submissions
 RATE_WINDOW = 600  # seconds, per client and practice
 
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Contact {practice}",
-        "intro": "Send us a message and we will get back to you. For an emergency, call 911.",
-        "name": "Your name",
-        "date_of_birth": "Date of birth",
-        "phone": "Phone number",
-        "email": "Email (optional)",
-        "reason": "What is this about?",
-        "message": "Your message",
-        "send": "Send",
-        "general": "A question or request",
-        "new_patient": "I would like to become a patient",
-        "thanks": "Thank you. We received your message.",
-        "next": "Someone from {practice} will contact you by {when}.",
-        "limit": "Too many messages from this device. Please call us instead.",
-        "other_language": "Español",
-        "need_contact": "Give a phone number or an email address so we can reply.",
-        "urgent": "Your message describes symptoms that may need urgent care.",
-    },
-    "es": {
-        "title": "Contactar a {practice}",
-        "intro": "Envíenos un mensaje y le responderemos. En una emergencia, llame al 911.",
-        "name": "Su nombre",
-        "date_of_birth": "Fecha de nacimiento",
-        "phone": "Número de teléfono",
-        "email": "Correo electrónico (opcional)",
-        "reason": "¿Sobre qué es?",
-        "message": "Su mensaje",
-        "send": "Enviar",
-        "general": "Una pregunta o solicitud",
-        "new_patient": "Quiero ser paciente nuevo",
-        "thanks": "Gracias. Recibimos su mensaje.",
-        "next": "Alguien de {practice} se comunicará con usted a más tardar {when}.",
-        "limit": "Demasiados mensajes desde este dispositivo. Por favor llámenos.",
-        "other_language": "English",
-        "need_contact": "Escriba un teléfono o un correo para poder responderle.",
-        "urgent": "Su mensaje describe síntomas que pueden necesitar atención urgente.",
-    },
-}
+
+def page_text(language: str) -> dict[str, str]:
+    return {key: text.said_in(language) for key, text in CONTACT_FORM.items()}
 
 
 class ContactForm(forms.Form):
@@ -93,7 +63,7 @@ class ContactForm(forms.Form):
     def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        text = TEXT[language]
+        text = page_text(language)
         for name in ("name", "date_of_birth", "phone", "email", "reason", "message"):
             self.fields[name].label = text[name]
         self.fields["reason"].choices = [  # type: ignore[attr-defined]
@@ -108,13 +78,13 @@ class ContactForm(forms.Form):
             return ""
         try:
             return normalize_phone(raw)
-        except PhoneError as exc:
-            raise forms.ValidationError(str(exc).capitalize() + ".") from None
+        except PhoneError:
+            raise forms.ValidationError(CONTACT_FORM["bad_phone"].said_in(self.language)) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("phone") and not data.get("email") and not self.errors:
-            raise forms.ValidationError(TEXT[self.language]["need_contact"])
+            raise forms.ValidationError(CONTACT_FORM["need_contact"].said_in(self.language))
         return data
 
 
@@ -144,9 +114,20 @@ def _over_limit(request: HttpRequest, practice: Practice) -> bool:
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest, slug: str) -> HttpResponse:
     practice = get_object_or_404(Practice, slug=slug)
-    language = "es" if request.GET.get("lang") == "es" or request.POST.get("lang") == "es" else "en"
-    text = {k: v.format(practice=practice.name, when="{when}") for k, v in TEXT[language].items()}
-    context: dict[str, Any] = {"practice": practice, "t": text, "language": language}
+    asked = request.POST.get("lang") or request.GET.get("lang")
+    language = asked if asked in patient_languages() else SOURCE
+    with speaking(language):  # Django's own form messages in the patient's language too
+        return _contact(request, practice, language)
+
+
+def _contact(request: HttpRequest, practice: Practice, language: str) -> HttpResponse:
+    text = {
+        k: v.format(practice=practice.name, when="{when}") for k, v in page_text(language).items()
+    }
+    context: dict[str, Any] = {
+        "practice": practice, "t": text, "language": language,
+        "others": other_languages(language),
+    }  # fmt: skip
     if request.method == "GET":
         context["form"] = ContactForm(language=language, initial={"submission": uuid.uuid4().hex})
         return render(request, "intake/contact.html", context)
@@ -183,7 +164,7 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
     if result.item.red_flag:
         # Urgent symptoms: what to do now (the practice's emergency notice), not a promise.
         try:
-            _, notice = render_message(result.item, MessagePurpose.EMERGENCY)
+            _, notice = render_message(result.item, MessagePurpose.EMERGENCY, channel="email")
         except MessageRefused:
             notice = practice.emergency_script_for(language)
         return render(request, "intake/contact_done.html", {**context, "urgent": notice})
@@ -191,7 +172,7 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
     # language: the promise if one stands, else when the first response is due.
     due = result.item.next_due_at or result.item.first_response_due_at
     when = for_patient(practice, due, language)
-    promise = TEXT[language]["next"].format(practice=practice.name, when=when)
+    promise = CONTACT_FORM["next"].said_in(language).format(practice=practice.name, when=when)
     return render(request, "intake/contact_done.html", {**context, "next": promise})
 
 
@@ -203,7 +184,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         practice = Practice.objects.get(pk=data["p"])
         address = str(data["a"])
     except (signing.BadSignature, KeyError, TypeError, Practice.DoesNotExist):
-        return render(request, "intake/unsubscribe.html", {"invalid": True}, status=404)
+        return render(
+            request, "intake/unsubscribe.html",
+            {"invalid": True, "t": _unsubscribe_text(None, SOURCE), "language": SOURCE},
+            status=404,
+        )  # fmt: skip
+    language = data.get("l") if data.get("l") in patient_languages() else SOURCE
     done = False
     if request.method == "POST":
         consent_record(
@@ -214,4 +200,16 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             source="unsubscribe_link",
         )
         done = True
-    return render(request, "intake/unsubscribe.html", {"practice": practice, "done": done})
+    return render(
+        request, "intake/unsubscribe.html",
+        {"done": done, "t": _unsubscribe_text(practice, language), "language": language},
+    )  # fmt: skip
+
+
+def _unsubscribe_text(practice: Practice | None, language: str) -> dict[str, str]:
+    name = practice.name if practice else ""
+    phone = (practice.phone_display or practice.phone) if practice else ""
+    return {
+        key: text.said_in(language).format(practice=name, phone=phone)
+        for key, text in UNSUBSCRIBE_PAGE.items()
+    }

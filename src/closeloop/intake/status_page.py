@@ -16,9 +16,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from closeloop.core.languages import (
+    SOURCE,
+    other_languages,
+    patient_languages,
+    speaking,
+)
 from closeloop.intake.models import InboundKind
 from closeloop.intake.public import over_limit
 from closeloop.intake.services import intake_receive, summary_from
+from closeloop.intake.wording import STATUS_PAGE
 from closeloop.messaging import closure, status
 from closeloop.messaging.models import RecoveryAnswer, StatusLink
 from closeloop.queue.models import Channel
@@ -29,64 +36,9 @@ from closeloop.security.models import Action
 RATE_LIMIT = 30
 RATE_WINDOW = 60
 
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Your request",
-        "other": "Español",
-        "kind": "Kind of request",
-        "doing": "What we are doing now",
-        "promised": "You will hear from us by",
-        "who": "Who is on it",
-        "resolved": "Resolved",
-        "call": "Questions? Call",
-        "reply": "Send us a short reply",
-        "reply_hint": "To protect your privacy, enter your date of birth first.",
-        "birth_date": "Date of birth",
-        "message": "Your message",
-        "send": "Send",
-        "sent": "Thank you. Your message is with the person handling your request.",
-        "bad_birth_date": "That date of birth does not match our records.",
-        "locked": "Too many attempts. Please try again in an hour, or call us.",
-        "question": "Did we resolve your request?",
-        "yes": "Yes",
-        "no": "No",
-        "comment": "Anything you would like to add (optional)",
-        "thanks_yes": "Thank you for telling us.",
-        "thanks_no": "Thank you. We have reopened your request and will contact you.",
-        "gone": "This link is no longer active. Please call the practice if you need anything.",
-        "limited": "Too many requests. Please wait a minute.",
-        "emergency": "If this is an emergency, call 911.",
-        "empty": "Please write a message.",
-    },
-    "es": {
-        "title": "Su solicitud",
-        "other": "English",
-        "kind": "Tipo de solicitud",
-        "doing": "Lo que estamos haciendo",
-        "promised": "Le contactaremos a más tardar",
-        "who": "Quién la atiende",
-        "resolved": "Resuelta",
-        "call": "¿Preguntas? Llame al",
-        "reply": "Envíenos una respuesta breve",
-        "reply_hint": "Para proteger su privacidad, primero escriba su fecha de nacimiento.",
-        "birth_date": "Fecha de nacimiento",
-        "message": "Su mensaje",
-        "send": "Enviar",
-        "sent": "Gracias. Su mensaje le llegó a la persona que atiende su solicitud.",
-        "bad_birth_date": "Esa fecha de nacimiento no coincide con nuestros registros.",
-        "locked": "Demasiados intentos. Vuelva a intentarlo en una hora o llámenos.",
-        "question": "¿Resolvimos su solicitud?",
-        "yes": "Sí",
-        "no": "No",
-        "comment": "¿Algo que quiera agregar? (opcional)",
-        "thanks_yes": "Gracias por decírnoslo.",
-        "thanks_no": "Gracias. Reabrimos su solicitud y le contactaremos.",
-        "gone": "Este enlace ya no está activo. Llame al consultorio si necesita algo.",
-        "limited": "Demasiadas solicitudes. Espere un minuto.",
-        "emergency": "Si es una emergencia, llame al 911.",
-        "empty": "Escriba un mensaje, por favor.",
-    },
-}
+
+def page_text(language: str) -> dict[str, str]:
+    return {key: text.said_in(language) for key, text in STATUS_PAGE.items()}
 
 
 class ReplyForm(forms.Form):
@@ -95,10 +47,11 @@ class ReplyForm(forms.Form):
 
 
 def _language(request: HttpRequest, link: StatusLink | None) -> str:
+    languages = patient_languages()
     asked = request.GET.get("lang") or request.POST.get("lang")
-    if asked in TEXT:
+    if asked in languages:
         return asked
-    return link.item.language if link and link.item.language in TEXT else "en"
+    return link.item.language if link and link.item.language in languages else SOURCE
 
 
 def _over_limit(request: HttpRequest) -> bool:
@@ -118,10 +71,14 @@ def _page(
     language = _language(request, link)
     # The page's own address, whichever of its forms answered (reply, answer).
     base = re.sub(r"/(reply|answer)$", "", request.path)
-    context: dict[str, Any] = {"t": TEXT[language], "language": language, "base": base, **extra}
+    context: dict[str, Any] = {
+        "t": page_text(language), "language": language, "base": base,
+        "others": other_languages(language), **extra,
+    }  # fmt: skip
     if link is not None:
         context["view"] = status.patient_view(link.item, language)
-    return _private(render(request, "intake/status.html", context, status=status_code))
+    with speaking(language):  # the form's own messages, the date input
+        return _private(render(request, "intake/status.html", context, status=status_code))
 
 
 def _link_or_page(request: HttpRequest, token: str) -> StatusLink | HttpResponse:
@@ -146,7 +103,7 @@ def status_view(request: HttpRequest, token: str) -> HttpResponse:
         detail={"status_link": link.pk, "by": "patient link"},
     )
     notice = request.GET.get("done", "")
-    return _page(request, link, form=ReplyForm(), notice=notice if notice in TEXT["en"] else "")
+    return _page(request, link, form=ReplyForm(), notice=notice if notice in STATUS_PAGE else "")
 
 
 @require_POST

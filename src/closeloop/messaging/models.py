@@ -123,6 +123,9 @@ class MessageTemplate(models.Model):
 
 class MessageState(models.TextChoices):
     HELD = "held", "Held for quiet hours"
+    #: Never sent as it is: its words are not in the patient's language, or the language
+    #: lacks what it needs (``messaging.language``); the owner was alerted with the reason.
+    NEEDS_OWNER = "needs_owner", "Held for the owner to fix"
     QUEUED = "queued", "Queued"
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
@@ -142,6 +145,11 @@ class OutboundMessage(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     purpose = models.CharField(max_length=20, choices=MessagePurpose.choices)
+    #: The patient's language the message is written in (checked again when it leaves).
+    language = models.CharField(max_length=3, default="en")
+    #: The words staff wrote into it (a next step, an edited body), one per line: checked
+    #: again when it leaves for the patient's language and third-person shorthand.
+    staff_words = models.TextField(blank=True)
     state = models.CharField(
         max_length=12, choices=MessageState.choices, default=MessageState.QUEUED
     )

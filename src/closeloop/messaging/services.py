@@ -23,7 +23,7 @@ from closeloop.lib.classify import score_categories
 from closeloop.lib.phones import display_phone
 from closeloop.lib.redflags import find_red_flags
 from closeloop.lib.textnorm import normalize
-from closeloop.messaging import status
+from closeloop.messaging import language, status, wording
 from closeloop.messaging.consent import may_contact
 from closeloop.messaging.models import (
     ConsentChannel,
@@ -32,7 +32,6 @@ from closeloop.messaging.models import (
     MessageTemplate,
     OutboundMessage,
 )
-from closeloop.messaging.templates_default import DEFAULT_TEMPLATES
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Practice, sms_account
 from closeloop.queue import lifecycle
@@ -47,32 +46,36 @@ class MessageRefused(lifecycle.LifecycleError):
     """The message may not be sent; the message says why, for the person who tried."""
 
 
-def shipped_template(practice_id: int, purpose: str, language: str) -> MessageTemplate | None:
-    """The template Closeloop ships for a purpose and language (unsaved): what a practice uses
-    until it writes its own."""
-    shipped = DEFAULT_TEMPLATES.get(purpose, {}).get(language)
+def shipped_template(
+    practice_id: int, purpose: str, language: str, channel: str = ConsentChannel.SMS
+) -> MessageTemplate | None:
+    """The template Closeloop ships for a purpose, channel and language (unsaved): what a
+    practice uses until it writes its own; None when that language's catalog lacks it."""
+    shipped = wording.SHIPPED.get(purpose)
     if shipped is None:
         return None
-    subject, body = shipped
+    body = shipped.text if channel == ConsentChannel.SMS else shipped.email
+    if not (body.translated_in(language) and shipped.subject.translated_in(language)):
+        return None
     return MessageTemplate(
-        practice_id=practice_id, purpose=purpose, language=language, subject=subject, body=body
-    )
+        practice_id=practice_id, purpose=purpose, language=language,
+        subject=shipped.subject.said_in(language), body=body.said_in(language),
+    )  # fmt: skip
 
 
-def template_for(item: SupportItem, purpose: str) -> MessageTemplate | None:
-    """In the item's language (else English): the practice's template for the item's category,
-    else its generic one, else the shipped one."""
-    templates = MessageTemplate.objects.filter(practice_id=item.practice_id, purpose=purpose)
-    for language in (item.language, "en"):
-        found = (
-            templates.filter(language=language)
-            .filter(Q(category=item.category) | Q(category__isnull=True))
-            .order_by("category_id")
-            .first()
-        ) or shipped_template(item.practice_id, purpose, language)
-        if found is not None:
-            return found
-    return None
+def template_for(
+    item: SupportItem, purpose: str, channel: str = ConsentChannel.SMS
+) -> MessageTemplate | None:
+    """In the item's language, never another: the practice's template for the item's
+    category, else its generic one, else the shipped one for the channel."""
+    return (
+        MessageTemplate.objects.filter(
+            practice_id=item.practice_id, purpose=purpose, language=item.language
+        )
+        .filter(Q(category=item.category) | Q(category__isnull=True))
+        .order_by("category_id")
+        .first()
+    ) or shipped_template(item.practice_id, purpose, item.language, channel)
 
 
 def facts(item: SupportItem, update_time: datetime | None = None) -> dict[str, str]:
@@ -109,12 +112,24 @@ def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def render(item: SupportItem, purpose: str, update_time: datetime | None = None) -> tuple[str, str]:
-    """The practice's template for ``purpose``, filled in. Refused when a fact it states is
-    missing, so no "will update you by ." ever goes out."""
-    template = template_for(item, purpose)
+def render(
+    item: SupportItem,
+    purpose: str,
+    update_time: datetime | None = None,
+    channel: str = ConsentChannel.SMS,
+) -> tuple[str, str]:
+    """The practice's template for ``purpose`` and ``channel`` in the patient's language,
+    filled in. Refused when a fact it states is missing, so no "will update you by ." ever
+    goes out, and when the language has no such template (never English instead)."""
+    if purpose not in MessagePurpose.values:
+        raise MessageRefused("bad_purpose", f"Unknown purpose {purpose!r}.")
+    template = template_for(item, purpose, channel)
     if template is None:
-        raise MessageRefused("no_template", f"No {purpose} template for this practice.")
+        problem = language.message_problem(item, item.language, purpose, channel, [])
+        raise MessageRefused(
+            "language_incomplete",
+            problem.message if problem else f"No {purpose} template for this practice.",
+        )
     values = facts(item, update_time)
     for name in sorted(_fields(template.subject) | _fields(template.body)):
         if not values.get(name) and MISSING_FACT.get(name, name):
@@ -211,8 +226,11 @@ def message_send(
         )
     # The emergency notice is the practice's own fixed wording, the same for every patient.
     checks_content = purpose != MessagePurpose.EMERGENCY or bool(body.strip())
+    # What staff wrote that the patient will read: checked for language now and when it leaves.
+    staff_words = [subject.strip(), body.strip()]
     if not body.strip():
-        subject, body = render(item, purpose, next_update_at)
+        subject, body = render(item, purpose, next_update_at, channel)
+        staff_words = [item.next_step.strip()] if item.next_step.strip() in body else []
     elif next_update_at is not None and purpose in QUOTES_UPDATE_TIME:
         stated = facts(item, next_update_at)["update_time"]
         if stated not in body:
@@ -226,8 +244,11 @@ def message_send(
         raise MessageRefused(
             "clinical_content", f"Text messages must not carry clinical details, and {why}."
         )
+    problem = language.message_problem(item, item.language, purpose, channel, staff_words)
+    if problem is not None:
+        raise MessageRefused(problem.code, problem.message)
     # The patient's private status link, when the practice shows status pages.
-    body = status.with_link(item, body.strip(), purpose)
+    body = status.with_link(item, body.strip(), purpose, item.language)
     now = timezone.now()
     held_until = None
     if channel == ConsentChannel.SMS and item.urgency != Urgency.EMERGENCY:
@@ -237,9 +258,12 @@ def message_send(
         practice=item.practice,
         channel=channel,
         to=to,
-        subject=subject.strip()[:200] or f"About your request at {item.practice.name}",
+        subject=subject.strip()[:200]
+        or wording.SUBJECT.said_in(item.language).format(practice=item.practice.name)[:200],
         body=body.strip(),
         purpose=purpose,
+        language=item.language,
+        staff_words="\n".join(" ".join(words.split()) for words in staff_words if words),
         state=MessageState.HELD if held_until else MessageState.QUEUED,
         send_after=held_until or now,
         created_by=actor,
@@ -283,18 +307,26 @@ def _send_sms(message: OutboundMessage) -> str:
     )  # fmt: skip
 
 
-def unsubscribe_url(practice: Practice, address: str) -> str:
-    token = signing.dumps({"p": practice.pk, "a": address.lower()}, salt=UNSUBSCRIBE_SALT)
+def unsubscribe_url(practice: Practice, address: str, language: str = "en") -> str:
+    token = signing.dumps(
+        {"p": practice.pk, "a": address.lower(), "l": language}, salt=UNSUBSCRIBE_SALT
+    )
     return f"{settings.CLOSELOOP_BASE_URL.rstrip('/')}/u/{token}/"
+
+
+def _footer(message: OutboundMessage, unsubscribe: str) -> str:
+    return wording.UNSUBSCRIBE.said_in(message.language).format(
+        practice=message.practice.name, link=unsubscribe
+    )
 
 
 def _send_email(message: OutboundMessage) -> str:
     # Replies carry this Message-ID in In-Reply-To, which threads them onto the item.
     message_id = f"<item-{message.item_id}.{secrets.token_hex(6)}@closeloop>"
-    unsubscribe = unsubscribe_url(message.practice, message.to)
+    unsubscribe = unsubscribe_url(message.practice, message.to, message.language)
     email = EmailMessage(
         subject=message.subject,
-        body=f"{message.body}\n\n--\nTo stop emails from {message.practice.name}: {unsubscribe}\n",
+        body=f"{message.body}\n\n--\n{_footer(message, unsubscribe)}\n",
         to=[message.to],
         headers={
             "Message-ID": message_id,
@@ -312,6 +344,10 @@ def deliver(message_id: int) -> str:
     if not _claim(message_id, now):
         return "not-due"
     message = OutboundMessage.objects.select_related("practice").get(pk=message_id)
+    # The patient-language rule, again at the moment of sending (every attempt).
+    reason = language.hold_reason(message)
+    if reason is not None:
+        return hold_for_owner(message, reason)
     message.attempts += 1
     try:
         sender = _send_sms if message.channel == ConsentChannel.SMS else _send_email
@@ -329,6 +365,25 @@ def deliver(message_id: int) -> str:
         deliver_message.using(run_after=message.send_after).enqueue(message.pk)
     if message.state == MessageState.FAILED:
         record_failure(message.pk)
+    return str(message.state)
+
+
+def hold_for_owner(message: OutboundMessage, reason: str) -> str:
+    """Never sent as it is: held with the reason; the item learns it kept no promise and its
+    owner is alerted (``item_message_failed``) to fix the words or call with an interpreter."""
+    with transaction.atomic():
+        message.state, message.last_error, message.claimed_at = (
+            MessageState.NEEDS_OWNER,
+            reason[:300],
+            None,
+        )
+        message.failure_recorded_at = timezone.now()
+        message.save(update_fields=["state", "last_error", "claimed_at", "failure_recorded_at"])
+        lifecycle.item_message_failed(
+            item_id=message.item_id, message_id=message.pk, channel=message.channel,
+            promised=message.promised_update_at, promise_before=message.promise_before,
+            reason=f"held for the owner: {reason}",
+        )  # fmt: skip
     return str(message.state)
 
 

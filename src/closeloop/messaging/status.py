@@ -6,9 +6,10 @@ short link (``/s/<token>``): 128 random bits, of which only the SHA-256 is store
 database read nor a guess yields a working link. A link works for ``LINK_DAYS`` and stops
 ``DAYS_AFTER_RESOLUTION`` after the item is resolved. The page shows only what is safe for
 whoever holds the phone (``patient_view``): the practice's name and phone, the kind of request
-(the category's name), "what we are doing now" from a fixed patient-safe phrase per category
-and state (never staff's free text, never clinical details), the promised update time on the
-practice's clock in the patient's language, and the owner's first name or the team.
+(the category's name for patients, as the practice wrote it in Settings), "what we are doing
+now" from a fixed patient-safe phrase per category and state (never staff's free text, never
+clinical details), the promised update time on the practice's clock in the patient's language,
+and who answers (``who_answers``: named alike in the scripts).
 
 **One question after closure.** After a resolution the patient confirmed, a practice may ask
 once, in the patient's language, "Did we resolve your request?" (never for clinical items or a
@@ -29,10 +30,13 @@ from django.conf import settings
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from closeloop.core.languages import SOURCE, patient_languages
 from closeloop.lib.phones import display_phone
+from closeloop.messaging import wording
 from closeloop.messaging.models import BirthDateLock, MessagePurpose, RecoveryCheck, StatusLink
+from closeloop.practices import scripts
 from closeloop.practices.local_time import for_patient
-from closeloop.queue.models import OPEN_STATUSES, Status, SupportItem, WaitingOn
+from closeloop.queue.models import OPEN_STATUSES, Status, SupportItem
 
 LINK_DAYS = 30
 DAYS_AFTER_RESOLUTION = 7
@@ -97,111 +101,27 @@ def link_revoke_all(item: SupportItem) -> int:
     )
 
 
-def with_link(item: SupportItem, body: str, purpose: str) -> str:
+def with_link(item: SupportItem, body: str, purpose: str, language: str) -> str:
     """The message body with the status link appended, when the practice shows status pages
     and the message is about an open item (or asks the closing question)."""
     if not item.practice.status_links or purpose == MessagePurpose.EMERGENCY:
         return body
     if not item.is_open and purpose != MessagePurpose.CLOSURE_QUESTION:
         return body
-    lead = LEADS.get(item.language, LEADS["en"])
+    lead = wording.LINK_LEAD.said_in(language)
     return f"{body.rstrip()} {lead} {link_url(link_create(item))}"
 
 
-LEADS = {"en": "Your request:", "es": "Su solicitud:"}
-
 # --- what the page may show ---------------------------------------------------------------------
 
-#: What we are doing now, per category, for the patient: fixed wording, nothing clinical.
-DOING: dict[str, dict[str, str]] = {
-    "scheduling": {
-        "en": "We are finding an appointment time for you.",
-        "es": "Estamos buscando un horario de cita para usted.",
-    },
-    "new_patient_intake": {
-        "en": "We are setting up your first visit with us.",
-        "es": "Estamos preparando su primera visita con nosotros.",
-    },
-    "insurance_info": {
-        "en": "We are checking your insurance information.",
-        "es": "Estamos revisando la información de su seguro.",
-    },
-    "referral_document_status": {
-        "en": "We are following up on your referral or documents.",
-        "es": "Estamos dando seguimiento a su referido o documentos.",
-    },
-    "telehealth_access": {
-        "en": "We are making sure your video visit works.",
-        "es": "Estamos asegurándonos de que su cita por video funcione.",
-    },
-    "clinical_message": {
-        "en": "A member of our clinical team is reviewing your message.",
-        "es": "Un miembro de nuestro equipo clínico está revisando su mensaje.",
-    },
-    "complaint_review": {
-        "en": "A supervisor is looking into what happened.",
-        "es": "Un supervisor está revisando lo que pasó.",
-    },
-    "language_access": {
-        "en": "We are arranging help in your language.",
-        "es": "Estamos organizando ayuda en su idioma.",
-    },
-    "billing": {
-        "en": "We are looking into your bill.",
-        "es": "Estamos revisando su cuenta.",
-    },
-    "other": {
-        "en": "We are working on your request.",
-        "es": "Estamos trabajando en su solicitud.",
-    },
-}
-#: The kind of request in Spanish (English pages use the practice's own category name).
-KIND_ES = {
-    "scheduling": "Citas",
-    "new_patient_intake": "Registro de paciente nuevo",
-    "insurance_info": "Información de seguro",
-    "referral_document_status": "Referido o documentos",
-    "telehealth_access": "Cita por video",
-    "clinical_message": "Mensaje para el equipo clínico",
-    "complaint_review": "Queja o comentario",
-    "language_access": "Ayuda en su idioma",
-    "billing": "Facturación",
-    "other": "Otra solicitud",
-}
-STATE: dict[str, dict[str, str]] = {
-    "new": {"en": "We received your request.", "es": "Recibimos su solicitud."},
-    "waiting_" + WaitingOn.OTHER_OFFICE: {
-        "en": "We are waiting to hear from another office.",
-        "es": "Estamos esperando respuesta de otro consultorio.",
-    },
-    "waiting_" + WaitingOn.INSURER: {
-        "en": "We are waiting to hear from your insurer.",
-        "es": "Estamos esperando respuesta de su aseguradora.",
-    },
-    "waiting_" + WaitingOn.PROVIDER: {
-        "en": "We are waiting to hear from the provider.",
-        "es": "Estamos esperando respuesta del proveedor.",
-    },
-    "waiting_" + WaitingOn.PATIENT: {
-        "en": "We are waiting to hear from you: please call us.",
-        "es": "Estamos esperando su respuesta: por favor llámenos.",
-    },
-    "resolved": {"en": "Your request was resolved.", "es": "Su solicitud fue resuelta."},
-}
-TEAM_NAMES = {
-    "en": {
-        "support": "our patient support team",
-        "front_desk": "our front desk",
-        "clinical": "our clinical team",
-        "supervisor": "a supervisor",
-    },
-    "es": {
-        "support": "nuestro equipo de atención al paciente",
-        "front_desk": "nuestra recepción",
-        "clinical": "nuestro equipo clínico",
-        "supervisor": "un supervisor",
-    },
-}
+
+def who_answers(item: SupportItem, language: str) -> str:
+    """Who the patient hears from, named alike in the scripts, the status page and every
+    message: the owner's first name, else who will answer for the category ("our billing
+    team"; the clinical team for urgent symptoms filed under another category)."""
+    if item.owner_id and item.owner and item.owner.first_name:
+        return item.owner.first_name
+    return scripts.who("clinical_message" if item.is_clinical else item.category.code, language)
 
 
 @dataclass(frozen=True)
@@ -221,22 +141,22 @@ class PatientView:
     asks_question: bool
 
 
+def _state(item: SupportItem) -> str:
+    if item.status in (Status.RESOLVED, Status.CLOSED):
+        return "resolved"
+    if item.status == Status.WAITING and item.waiting_on:
+        return "waiting_" + item.waiting_on
+    return "new" if item.status == Status.NEW else ""
+
+
 def patient_view(item: SupportItem, language: str | None = None) -> PatientView:
-    language = language if language in ("en", "es") else item.language
-    language = language if language in ("en", "es") else "en"
-    code = item.category.code if item.category.code in DOING else "other"
+    languages = patient_languages()
+    language = language if language in languages else item.language
+    language = language if language in languages else SOURCE
+    code = item.category.code if item.category.code in wording.DOING else "other"
     if item.is_clinical and code != "clinical_message":
         code = "clinical_message"  # a red flag filed under another category
-    if item.status in (Status.RESOLVED, Status.CLOSED):
-        state = STATE["resolved"][language]
-    elif item.status == Status.WAITING and item.waiting_on:
-        state = STATE.get("waiting_" + item.waiting_on, STATE["new"])[language]
-    elif item.status == Status.NEW:
-        state = STATE["new"][language]
-    else:
-        state = ""
-    owner = item.owner.first_name if item.owner_id and item.owner and item.owner.first_name else ""
-    team = TEAM_NAMES[language].get(item.team, TEAM_NAMES[language]["support"])
+    state = wording.STATE.get(_state(item))
     promised = (
         for_patient(item.practice, item.promised_update_at, language)
         if item.is_open and item.promised_update_at and item.promised_update_at > timezone.now()
@@ -247,11 +167,12 @@ def patient_view(item: SupportItem, language: str | None = None) -> PatientView:
         practice_name=item.practice.name,
         practice_phone=display_phone(item.practice.phone) or item.practice.phone,
         phone_href=item.practice.phone,
-        request_kind=KIND_ES[code] if language == "es" else item.category.name,
-        doing=DOING[code][language],
-        state=state,
+        request_kind=item.category.name_for_patients(language)
+        or scripts.PATIENT_NAMES["other"].said_in(language),
+        doing=wording.DOING[code].said_in(language),
+        state=state.said_in(language) if state else "",
         promised=promised,
-        who=owner or team,
+        who=who_answers(item, language),
         is_open=item.is_open,
         asks_question=pending_check(item) is not None,
     )

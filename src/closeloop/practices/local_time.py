@@ -15,11 +15,18 @@ from zoneinfo import ZoneInfo
 from django.utils import translation
 from django.utils.dateformat import format as date_format
 
-#: How a promise reads to a patient, per language (Django's date format characters).
-PATIENT_FORMATS = {
-    "en": r"l, F j \a\t g:i A",
-    "es": r"\e\l l j \d\e F \a \l\a\s G:i",
-}
+from closeloop.core.languages import SOURCE, words
+
+#: How a promise reads to a patient, in Django's date format characters (each catalog writes
+#: its language's: "el martes 17 de noviembre a las 11:30"), and at one o'clock ("a la 1:30").
+PATIENT_FORMAT = words(
+    "a date and time told to a patient (Django date format characters)",
+    r"l, F j \a\t g:i A",
+)
+PATIENT_FORMAT_AT_ONE = words(
+    "the same, when the hour is 1 (Spanish says 'a la 1:30', not 'a las')",
+    r"l, F j \a\t g:i A",
+)
 STAFF_FORMAT = "D M j, g:i A T"
 
 
@@ -35,13 +42,11 @@ def local(practice: Any, when: datetime) -> datetime:
 
 def for_patient(practice: Any, when: datetime, language: str) -> str:
     """'Monday, November 30 at 12:00 PM' / 'el lunes 30 de noviembre a las 12:00'."""
-    language = language if language in PATIENT_FORMATS else "en"
+    language = language if PATIENT_FORMAT.translated_in(language) else SOURCE
     moment = local(practice, when)
+    pattern = PATIENT_FORMAT_AT_ONE if moment.hour == 1 else PATIENT_FORMAT
     with translation.override(language):
-        text = date_format(moment, PATIENT_FORMATS[language])
-    if language == "es" and moment.hour == 1:
-        text = text.replace(" a las 1:", " a la 1:")
-    return text
+        return date_format(moment, pattern.said_in(language))
 
 
 def for_staff(practice: Any, when: datetime | None, fmt: str = STAFF_FORMAT) -> str:

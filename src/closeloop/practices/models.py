@@ -107,6 +107,14 @@ def validate_languages(value: Any) -> None:
         raise ValidationError("languages are ISO 639 codes such as en, es")
 
 
+def validate_patient_names(value: Any) -> None:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and LANGUAGE_CODE_RE.match(k) and isinstance(v, str) and v.strip()
+        for k, v in value.items()
+    ):
+        raise ValidationError('names for patients are {"<language code>": "name", …}')
+
+
 class Organization(models.Model):
     """A support organization: the people who serve one or many practices."""
 
@@ -359,6 +367,9 @@ class Category(models.Model):
         default=60, validators=[MinValueValidator(1)]
     )
     checklist = models.JSONField(default=list, blank=True)
+    #: The category's name as patients read it (the status page), per language:
+    #: ``{"en": "A question about your bill", "es": "Una pregunta sobre su cuenta"}``.
+    patient_names = models.JSONField(default=dict, blank=True, validators=[validate_patient_names])
     position = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
 
@@ -373,6 +384,11 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def name_for_patients(self, language: str) -> str:
+        """What the patient reads as the kind of request; "" when the practice has not
+        written it in ``language`` (the completeness check lists it)."""
+        return str(self.patient_names.get(language, "")).strip()
 
     @property
     def is_clinical(self) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from closeloop.core.languages import patient_languages
 from closeloop.practices.choices import DEFAULT_WEEKLY_HOURS
 from closeloop.practices.defaults import DEFAULT_CATEGORIES
 from closeloop.practices.models import (
@@ -17,7 +18,7 @@ from closeloop.practices.models import (
     Practice,
     StaffProfile,
 )
-from closeloop.practices.scripts import DEFAULT_SCRIPTS
+from closeloop.practices.scripts import default_script, patient_name
 
 
 @transaction.atomic
@@ -43,15 +44,26 @@ def practice_create(
     )
     practice.full_clean()
     practice.save()
+    languages = patient_languages()
     categories = [
-        Category(practice=practice, position=position, **spec)
+        Category(
+            practice=practice,
+            position=position,
+            patient_names={
+                language: shipped
+                for language in languages
+                if (shipped := patient_name(spec["code"], language)) is not None
+            },
+            **spec,
+        )
         for position, spec in enumerate(DEFAULT_CATEGORIES)
     ]
     Category.objects.bulk_create(categories)
     CategoryScript.objects.bulk_create(
         CategoryScript(category=category, language=language, **script._asdict())
         for category in practice.categories.all()
-        for language, script in DEFAULT_SCRIPTS.get(category.code, {}).items()
+        for language in languages
+        if (script := default_script(category.code, language)) is not None
     )
     return practice
 
@@ -97,3 +109,22 @@ def staff_create(
     profile.save()
     profile.practices.set(list(practices))
     return user
+
+
+@transaction.atomic
+def practice_add_language(*, practice: Practice, language: str) -> int:
+    """What the catalog ships for ``language`` (each category's scripts and name for
+    patients), added where the practice has none yet; returns how many were added. What the
+    catalog lacks, the practice writes in Settings (``closeloop languages check`` lists it)."""
+    added = 0
+    for category in practice.categories.all():
+        shipped = patient_name(category.code, language)
+        if shipped and not category.name_for_patients(language):
+            category.patient_names = {**category.patient_names, language: shipped}
+            category.save(update_fields=["patient_names"])
+            added += 1
+        script = default_script(category.code, language)
+        if script is not None and not category.scripts.filter(language=language).exists():
+            CategoryScript.objects.create(category=category, language=language, **script._asdict())
+            added += 1
+    return added

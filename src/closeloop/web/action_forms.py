@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from closeloop.actions.inputs import Input, Kind, options
 from closeloop.actions.registry import Action
-from closeloop.practices.choices import Language
+from closeloop.core.languages import SOURCE as STAFF_LANGUAGE
+from closeloop.core.languages import language_choices, language_name
 from closeloop.practices.forms import InstantField
 from closeloop.queue.models import SupportItem
 
@@ -85,6 +86,11 @@ def form_field(spec: Input, item: SupportItem, offered: Offered | None = None) -
     common: dict[str, Any] = {"label": spec.label, "required": spec.required}
     if spec.help:
         common["help_text"] = spec.help
+    if spec.patient_reads and item.language != STAFF_LANGUAGE:
+        # The staff screens are English; the patient reads another language.
+        theirs = language_name(item.language)
+        common["label"] = f"{spec.label} (in {theirs})"
+        common["help_text"] = f"Write it in {theirs}: the patient reads it. " + spec.help
     if spec.kind == Kind.TEXT:
         widget = forms.Textarea(attrs={"rows": spec.rows}) if spec.rows else forms.TextInput()
         return forms.CharField(max_length=spec.max_length, widget=widget, **common)
@@ -96,7 +102,7 @@ def form_field(spec: Input, item: SupportItem, offered: Offered | None = None) -
     if spec.kind == Kind.INSTANT:
         return InstantField(**common)
     if spec.kind == Kind.LANGUAGE:
-        return forms.ChoiceField(choices=Language.choices, **common)
+        return forms.ChoiceField(choices=language_choices(item.language), **common)
     queryset = options(spec, item)
     if offered is not None:
         if spec.kind not in offered:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from closeloop.core.languages import language_choices
 from closeloop.lib.ids import MAX_ID, parse_id
 from closeloop.patients.models import Patient, validate_birth_date
 from closeloop.practices.choices import Language
@@ -14,9 +15,6 @@ from closeloop.practices.forms import InstantField
 from closeloop.practices.models import Category, Practice
 from closeloop.queue.models import Channel
 from closeloop.triage.services import suggest
-
-LANGUAGE_CHOICES = Language.choices
-
 
 # --- logging a contact --------------------------------------------------------------------------
 
@@ -74,7 +72,8 @@ class LogContactForm(forms.Form):
     )
     summary = forms.CharField(max_length=300, label="What the patient needs")
     details = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    language = forms.ChoiceField(choices=LANGUAGE_CHOICES, initial=Language.ENGLISH)
+    # The patient languages with a catalog (a practice's added one too).
+    language = forms.ChoiceField(choices=language_choices, initial=Language.ENGLISH)
     #: On a live call the patient is told when they hear from us next (the promise).
     next_update_at = InstantField(
         required=False,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from closeloop.intake.services import file_item
 from closeloop.lib.ids import parse_id
+from closeloop.messaging.language import check_staff_words
 from closeloop.patients.models import Patient
 from closeloop.patients.selectors import patient_search
 from closeloop.patients.services import patient_create
@@ -111,7 +112,9 @@ def _create_item(form: LogContactForm, user: Any) -> SupportItem:
         )
         item = filed.item
         if data["answer"]:
-            # Answered during the call: the answer is the next step given; resolved now.
+            # Answered during the call: the answer is the next step given; resolved now. The
+            # patient may read it (a closing text): their language, speaking to them.
+            check_staff_words(item, {"the answer": data["answer"]})
             item = lifecycle.item_answer(
                 item=item, actor=user, answer=data["answer"], channel=data["channel"]
             )

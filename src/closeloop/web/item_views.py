@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from closeloop.actions import access
 from closeloop.actions.registry import ACTIONS, VIEW_DETAILS, run
 from closeloop.appointments.selectors import upcoming_for_patient
-from closeloop.intake.status_page import TEXT as STATUS_TEXT
+from closeloop.core.languages import language_name
+from closeloop.intake.status_page import page_text as status_page_text
 from closeloop.lib.ids import is_digits
 from closeloop.messaging import status as patient_status
 from closeloop.messaging.services import render as render_template
@@ -111,6 +112,7 @@ def _context(
     owner_profile = staff_profile(item.owner) if item.owner_id else None
     requests = colleague_requests.open_requests(item)
     forms = _forms(request, item, initial, failed, bound, open_requests=bool(requests))
+    patient_view = patient_status.patient_view(item) if item.practice.status_links else None
     return {
         "item": item,
         "zone": zone,
@@ -126,6 +128,7 @@ def _context(
             categories=dict(item.practice.categories.values_list("code", "name")),
         ),
         "scripts": item_scripts(item),
+        "language_name": language_name(item.language),
         "suggested_update_at": suggested,
         "forms": forms,
         "action_forms": item_actions(
@@ -139,8 +142,8 @@ def _context(
         "presence_poll": presence.POLL_SECONDS,
         "requests": requests,
         # What the patient's status page shows now (the same function renders it).
-        "patient_view": patient_status.patient_view(item) if item.practice.status_links else None,
-        "patient_t": STATUS_TEXT.get(item.language, STATUS_TEXT["en"]),
+        "patient_view": patient_view,
+        "patient_t": status_page_text(patient_view.language) if patient_view else {},
         "appointments": appointments,
     }
 

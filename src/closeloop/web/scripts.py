@@ -1,21 +1,23 @@
-"""What staff say on an item: its category's scripts in the patient's language, filled with
-the item's real facts — the channel, the first name, the owner (else who will answer), the
-tracked promise in the practice's time, and the next step — never a blank or a placeholder."""
+"""What staff say on an item: its category's scripts in the patient's language (never another:
+a language without scripts asks for an interpreter's call), filled with the item's real facts —
+the channel, the first name, who answers (named as the status page and messages name them),
+the tracked promise in the practice's time, and the next step — never a blank or a
+placeholder."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
+from closeloop.messaging.status import who_answers
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import CategoryScript
-from closeloop.practices.scripts import not_yet, thanks, tidy, who
+from closeloop.practices.scripts import not_yet, thanks, tidy
 from closeloop.queue.models import SupportItem
 
 
 def item_scripts(item: SupportItem) -> list[tuple[str, str]]:
     """(part label, text) for acknowledge, clarify, own and close."""
-    scripts = {s.language: s for s in CategoryScript.objects.filter(category=item.category)}
-    script = scripts.get(item.language) or scripts.get("en")
+    script = CategoryScript.objects.filter(category=item.category, language=item.language).first()
     if script is None:
         return []
     language = script.language
@@ -24,11 +26,6 @@ def item_scripts(item: SupportItem) -> list[tuple[str, str]]:
         for_patient(item.practice, promise, language)
         if promise is not None and promise > timezone.now()
         else not_yet("update_time", language)
-    )
-    owner = (
-        (item.owner.get_full_name() or item.owner.get_username())
-        if item.owner
-        else who(item.category.code, language)
     )
     first_name = item.patient.first_name if item.patient else (item.caller_name or "")
     next_step = item.next_step.strip().rstrip(".") or not_yet("next_step", language)
@@ -39,7 +36,7 @@ def item_scripts(item: SupportItem) -> list[tuple[str, str]]:
             first_name=first_name.split(" ")[0] if first_name else "",
             practice=item.practice.name,
             update_time=update_time,
-            owner=owner,
+            owner=who_answers(item, language),
             next_step=next_step,
         )
     ]

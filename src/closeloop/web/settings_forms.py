@@ -9,11 +9,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from closeloop.core.languages import language_choices, language_name
 from closeloop.core.outbound import validate_outbound_url
 from closeloop.lib import placeholders
 from closeloop.lib.business_hours import CalendarError, parse_clock
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.messaging.models import MessagePurpose, validate_template_fields
+from closeloop.messaging.sendable import text_problems
 from closeloop.practices.choices import (
     CONFIG_ADMIN_ROLES,
     Channel,
@@ -338,11 +340,19 @@ def validate_script(text: str) -> None:
 
 
 class ScriptsForm(forms.Form):
-    """The four scripts of one category in one language."""
+    """The category's name for patients and its four scripts in one language: refused unless
+    every part is there, in that language, free of clinical details (``messaging.sendable``)."""
 
-    def __init__(self, *args: Any, language: str, **kw: Any) -> None:
+    def __init__(self, *args: Any, language: str, practice_name: str = "", **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.language = language
+        self.practice_name = practice_name
+        theirs = language_name(language)
+        self.fields[f"{language}_patient_name"] = forms.CharField(
+            label=f"Name for patients ({theirs})",
+            max_length=100,
+            help_text="The kind of request as the patient's status page shows it.",
+        )
         for part in SCRIPT_PARTS:
             self.fields[f"{language}_{part}"] = forms.CharField(
                 label=part.capitalize(),
@@ -350,13 +360,26 @@ class ScriptsForm(forms.Form):
                 validators=[validate_script],
             )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for part in ("patient_name", *SCRIPT_PARTS):
+            name = f"{self.language}_{part}"
+            if data.get(name):
+                what = "the name for patients" if part == "patient_name" else f"the {part} script"
+                for problem in text_problems(data[name], self.language, what, self.practice_name):
+                    self.add_error(name, problem)
+        return data
+
     def parts(self) -> dict[str, str]:
         return {part: self.cleaned_data[f"{self.language}_{part}"] for part in SCRIPT_PARTS}
+
+    def patient_name(self) -> str:
+        return str(self.cleaned_data[f"{self.language}_patient_name"]).strip()
 
 
 class TemplateForm(forms.Form):
     purpose = forms.ChoiceField(choices=MessagePurpose.choices)
-    language = forms.ChoiceField(choices=Language.choices)
+    language = forms.ChoiceField(choices=language_choices)
     subject = forms.CharField(max_length=200, validators=[validate_template_fields])
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), validators=[validate_template_fields]

@@ -20,11 +20,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from closeloop.core.languages import language_choices, patient_languages, words
 from closeloop.lib import placeholders
 from closeloop.messaging.models import MessagePurpose, MessageTemplate
+from closeloop.messaging.sendable import text_problems
 from closeloop.messaging.services import clinical_content, shipped_template
 from closeloop.practices import config
-from closeloop.practices.choices import Language, Role
+from closeloop.practices.choices import Role
 from closeloop.practices.local_time import for_patient, zone
 from closeloop.practices.models import (
     Category,
@@ -68,6 +70,10 @@ from closeloop.web.settings_forms import (
 from closeloop.webhooks.models import WebhookEndpoint, WebhookEvent
 
 SAMPLE_FIRST_NAME = "Ana"
+#: The next step the previews show, in the language being previewed.
+SAMPLE_NEXT_STEP = words(
+    "a sample next step in Settings' previews", "Dr. Kim calls you on Thursday at 9:30"
+)
 
 
 # --- who may configure what ------------------------------------------------------------------
@@ -451,14 +457,9 @@ def _sample(practice: Practice, category: Category, language: str) -> dict[str, 
         "thanks": thanks("phone", language),
         "first_name": SAMPLE_FIRST_NAME,
         "practice": practice.name,
-        "owner": (owner.get_full_name() or owner.get_username())
-        if owner
-        else who(category.code, language),
+        "owner": owner.first_name if owner and owner.first_name else who(category.code, language),
         "update_time": for_patient(practice, when, language),
-        "next_step": {
-            "en": "Dr. Kim calls you on Thursday at 9:30",
-            "es": "la doctora Kim le llama el jueves a las 9:30",
-        }.get(language, "Dr. Kim calls you on Thursday at 9:30"),
+        "next_step": SAMPLE_NEXT_STEP.said_in(language),
     }
 
 
@@ -478,23 +479,31 @@ def category_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404("No such category")
     post = request.POST if request.method == "POST" else None
     scripts = {s.language: s for s in CategoryScript.objects.filter(category=category)}
-    languages = [code for code, _ in Language.choices]
     script_forms = {
         language: ScriptsForm(
             post,
             language=language,
+            practice_name=practice.name,
             initial={
-                f"{language}_{part}": getattr(scripts[language], part)
-                for part in SCRIPT_PARTS
-                if language in scripts
+                f"{language}_patient_name": category.name_for_patients(language),
+                **{
+                    f"{language}_{part}": getattr(scripts[language], part)
+                    for part in SCRIPT_PARTS
+                    if language in scripts
+                },
             },
         )
-        for language in languages
+        for language in patient_languages()
     }
     form = CategoryForm(post, instance=category)
     if post is not None and form.is_valid() and all(f.is_valid() for f in script_forms.values()):
         with transaction.atomic():
-            form.save()
+            category = form.save(commit=False)
+            category.patient_names = {
+                **category.patient_names,
+                **{language: f.patient_name() for language, f in script_forms.items()},
+            }
+            category.save()
             for language, script_form in script_forms.items():
                 CategoryScript.objects.update_or_create(
                     category=category, language=language, defaults=script_form.parts()
@@ -528,7 +537,7 @@ def script_preview(request: HttpRequest, slug: str, pk: int, language: str) -> H
     """The live preview of one language's scripts as they are typed (htmx)."""
     practice = _practice(request, slug)
     category = Category.objects.filter(practice=practice, pk=pk).first()
-    if category is None or language not in Language.values:
+    if category is None or language not in patient_languages():
         raise Http404("No such category or language")
     texts = {part: request.POST.get(f"{language}_{part}", "") for part in SCRIPT_PARTS}
     return render(
@@ -550,7 +559,7 @@ def _template_rows(practice: Practice) -> list[dict[str, Any]]:
     for purpose, label in MessagePurpose.choices:
         if purpose == MessagePurpose.FREE:
             continue
-        for language, language_label in Language.choices:
+        for language, language_label in language_choices():
             template = own.get((purpose, language)) or shipped_template(
                 practice.pk, purpose, language
             )
@@ -598,7 +607,7 @@ def template_edit(request: HttpRequest, slug: str) -> HttpResponse:
     practice = _practice(request, slug)
     purpose = request.GET.get("purpose") or request.POST.get("purpose", "")
     language = request.GET.get("language") or request.POST.get("language", "")
-    if purpose not in MessagePurpose.values or language not in Language.values:
+    if purpose not in MessagePurpose.values or language not in patient_languages():
         raise Http404("Choose a purpose and a language")
     current = MessageTemplate.objects.filter(
         practice=practice, purpose=purpose, language=language, category__isnull=True
@@ -621,7 +630,12 @@ def template_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as refused:
             for name, messages in refused.message_dict.items():
                 form.add_error(name if name in form.fields else None, messages)
-        else:
+        # A template that could never be sent is not saved (its words and why, by the field).
+        for name, what in (("subject", "the subject"), ("body", "the message")):
+            # A field the model's rules refused has left cleaned_data already.
+            for problem in text_problems(data.get(name, ""), language, what, practice.name):
+                form.add_error(name, problem)
+        if form.is_valid():
             template.save()
             return redirect("settings_templates", slug=slug)
     subject = form["subject"].value() or ""

@@ -4,7 +4,17 @@ what happens next, name the frustration, follow the channel, name the owner or t
 
 from django.db import migrations
 
-from closeloop.practices.scripts import DEFAULT_SCRIPTS
+from closeloop.practices.scripts import DEFAULT_SCRIPTS, default_script
+
+
+def _shipped(code):
+    """The shipped scripts of a category in English and Spanish (now kept in the catalogs)."""
+    return {
+        language: script
+        for language in ("en", "es")
+        if (script := default_script(code, language)) is not None
+    }
+
 
 #: The scripts shipped before this release, word for word.
 OLD = {
@@ -166,7 +176,7 @@ def update(apps, schema_editor):
         code = script.category.code
         current = (script.acknowledge, script.clarify, script.own, script.close)
         if OLD.get(code, {}).get(script.language) == current and code in DEFAULT_SCRIPTS:
-            new = DEFAULT_SCRIPTS[code].get(script.language)
+            new = _shipped(code).get(script.language)
             if new is not None:
                 script.acknowledge, script.clarify, script.own, script.close = new
                 script.save()
@@ -174,7 +184,7 @@ def update(apps, schema_editor):
         have = set(
             CategoryScript.objects.filter(category=category).values_list("language", flat=True)
         )
-        for language, new in DEFAULT_SCRIPTS["other"].items():
+        for language, new in _shipped("other").items():
             if language not in have:
                 CategoryScript.objects.create(category=category, language=language, **new._asdict())
 
