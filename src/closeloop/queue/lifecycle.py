@@ -110,7 +110,8 @@ def available_actions(item: SupportItem, *, open_requests: bool | None = None) -
     actions |= {name for name, target in targets.items() if can_transition(status, target)}
     if status in (Status.RESOLVED, Status.CLOSED):
         actions.add("reopen")
-        if item.outcome_confirmed_at is not None and item.patient_id is not None:
+        # Whatever the patient said of the outcome (README, "Review requests").
+        if item.patient_id is not None:
             actions.add("review")
     if status != Status.CLOSED and not item.escalated:
         actions.add("escalate")
