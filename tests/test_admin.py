@@ -72,6 +72,7 @@ def practice_form(riverside: Any) -> dict[str, Any]:
         "sms_quiet_start": "20:00",
         "sms_quiet_end": "08:00",
         "review_interval_days": "90",
+        "message_fresh_hours": "48",
         "emergency_script_es": riverside.emergency_script_es,
         "telehealth_margin_minutes": "30",
         "telehealth_check_hours": "24",

@@ -149,6 +149,37 @@ def test_the_demo_serves_the_last_week_first_and_writes_the_older_weeks_after() 
     assert result.ok and result.pending == 0 and result.links == AuditEvent.objects.count()
 
 
+@pytest.mark.django_db
+def test_writing_the_demos_history_sends_nothing(settings, tmp_path: Path) -> None:
+    """The demo's weeks are written on a moved clock beside the running server, whose worker
+    sends whatever is due: history is recorded (timelines, messages, alerts) and never sent —
+    once 559 closing questions and 180 review requests about items closed weeks earlier went
+    out in the same minute."""
+    from django.core import mail
+    from django_tasks_db.models import DBTaskResult
+
+    from closeloop.messaging.models import OutboundMessage
+    from closeloop.periodic.sweep import sweep
+    from closeloop.queue.models import AlertDelivery
+
+    settings.SMS_BACKEND = "file"
+    settings.OUTBOX_DIR = tmp_path
+    _, plan = seed(patients=40, items=160, older_later=True)
+    assert plan is not None
+    seed_older_history(plan)
+    recorded = OutboundMessage.objects.all()
+    purposes = set(recorded.values_list("purpose", flat=True))
+    assert {"closure", "closure_question", "review_request"} <= purposes
+    # The worker beside the server: every task the history queued, then its minute tick.
+    for result in DBTaskResult.objects.all():
+        result.task.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+    sweep()
+    assert not (tmp_path / "sms.jsonl").exists()
+    assert mail.outbox == []
+    assert set(recorded.values_list("state", flat=True)) == {"recorded"}
+    assert not AlertDelivery.objects.filter(sent_at__isnull=False).exists()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -121,9 +121,13 @@ def test_opted_out_channels_are_refused(clock, make_item, assistant, riverside, 
 def test_quiet_hours_hold_then_release(clock, make_item, assistant) -> None:
     clock.move_to(datetime(2026, 11, 18, 3, 0, tzinfo=UTC))  # Tuesday 21:00 Chicago
     item = planned(make_item(), assistant, next_step=NEXT)
+    # The time it states is after the quiet hours (one inside them would have passed by the
+    # morning, and the text is then cancelled: ``test_send_time``).
+    wednesday_10am = datetime(2026, 11, 18, 16, 0, tzinfo=UTC)
     message = message_send(
-        item=item, actor=assistant, channel="sms", purpose="checking", next_update_at=soon()
-    )
+        item=item, actor=assistant, channel="sms", purpose="checking",
+        next_update_at=wednesday_10am,
+    )  # fmt: skip
     assert message.state == MessageState.HELD
     assert message.send_after == datetime(2026, 11, 18, 14, 0, tzinfo=UTC)  # Wednesday 08:00
     clock.move_to(datetime(2026, 11, 18, 13, 59, tzinfo=UTC))

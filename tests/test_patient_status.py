@@ -19,7 +19,6 @@ from closeloop.messaging.models import (
     OutboundMessage,
     RecoveryAnswer,
     RecoveryCheck,
-    ReviewDecision,
     ReviewRequest,
     StatusLink,
 )
@@ -280,21 +279,19 @@ def test_no_by_text_reopens_and_counts_as_a_failed_recovery(
     assert item.owner == assistant
     event = TimelineEvent.objects.filter(item=item, code=EventCode.REOPENED).last()
     assert "still no call" in event.text
-    # No review request after a "No".
-    assert not ReviewRequest.objects.filter(item=item, decision=ReviewDecision.SENT).exists()
 
 
-def test_reviews_are_asked_only_after_yes(client, clock, riverside, make_item, assistant, patient):
-    from closeloop.messaging import reviews
-
+def test_a_yes_on_the_status_page_is_recorded_and_decides_nothing_about_reviews(
+    client, clock, riverside, make_item, assistant, patient
+) -> None:
     item, check = _asked(riverside, make_item, assistant, patient)
-    assert reviews.review_request(item=item, actor=assistant).decision == ReviewDecision.NOT_YES
     token = status.link_create(item)
     answered = client.post(f"/s/{token}/answer", {"answer": "yes", "comment": ""})
     assert answered.status_code == 302
     check.refresh_from_db()
     assert check.answer == RecoveryAnswer.YES and check.answered_by == "page"
-    assert ReviewRequest.objects.filter(item=item, decision=ReviewDecision.SENT).exists()
+    # A review request follows the resolution (``reviews.after_resolution``), never an answer.
+    assert not ReviewRequest.objects.filter(item=item).exists()
 
 
 def test_texts_about_an_open_item_carry_the_link_and_staff_see_the_patients_view(

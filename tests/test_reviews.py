@@ -13,7 +13,7 @@ from closeloop.messaging.models import OutboundMessage, ReviewDecision, ReviewRe
 from closeloop.messaging.reviews import after_resolution, review_request
 from closeloop.practices.choices import Team
 from closeloop.queue import lifecycle
-from tests.conftest import category, resolved
+from tests.conftest import category, planned, resolved
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_a_confirmed_resolution_gets_a_review_request_with_no_health_information
 def test_each_guardrail_withholds_and_says_why(
     clock, make_item, assistant, nurse, supervisor, riverside, patient
 ) -> None:
-    assert decision(resolved(make_item(), assistant), assistant) == ReviewDecision.NOT_CONFIRMED
+    assert decision(planned(make_item(), assistant), assistant) == ReviewDecision.NOT_RESOLVED
     clinical = make_item("clinical_message")
     clinical = lifecycle.item_assign(
         item=clinical, actor=assistant, owner=nurse, team=Team.CLINICAL
@@ -104,6 +104,13 @@ def test_each_guardrail_withholds_and_says_why(
     assert ReviewRequest.objects.count() == 8
 
 
+def test_whether_the_patient_confirmed_the_outcome_does_not_decide_the_request(
+    clock, make_item, assistant
+) -> None:
+    """ "The patient confirmed the outcome" is the same Yes, recorded by staff: no gate."""
+    assert decision(resolved(make_item(), assistant), assistant) == ReviewDecision.SENT
+
+
 def test_automatic_requests_only_when_the_practice_enables_them(
     clock, make_item, assistant, riverside
 ) -> None:
@@ -141,3 +148,45 @@ def test_resolving_on_the_page_with_confirmation_asks_automatically(
     assert ReviewRequest.objects.get(item=item).decision == ReviewDecision.SENT
     assert "Review request" in client.get(f"/items/{item.pk}/").content.decode()
     assert category(riverside, "scheduling").pk == item.category_id
+
+
+def test_with_the_closing_question_on_a_no_is_asked_for_a_review_exactly_as_a_yes(
+    clock, riverside, make_item, assistant, patient
+) -> None:
+    """Review gating is asking only the happy ones. The closing question stays (a No reopens
+    the item for its owner) but never decides who is asked for a review, nor when."""
+    from closeloop.messaging import closure
+    from closeloop.messaging.models import RecoveryAnswer
+    from closeloop.messaging.services import deliver
+    from closeloop.patients.services import patient_create
+    from closeloop.queue.models import Status
+
+    riverside.closure_question = riverside.auto_review_requests = True
+    riverside.save()
+    happy = patient
+    unhappy = patient_create(
+        practice=riverside, first_name="Bo", last_name="Diaz", phone="(312) 555-0143"
+    )
+    timings = {}
+    for who, answer in ((happy, RecoveryAnswer.YES), (unhappy, RecoveryAnswer.NO)):
+        resolved_at = timezone.now()
+        item = resolved(make_item(patient=who), assistant, confirmed=True)
+        # Resolving on the page or through the API takes both steps (``actions.registry``).
+        after_resolution(item, actor=assistant)
+        check = closure.ask_after_resolution(item, actor=assistant)
+        clock.shift(timedelta(minutes=20))
+        closure.record_answer(check, answer, "", how="text")
+        clock.shift(timedelta(minutes=1))
+        for message in OutboundMessage.objects.filter(item=item):
+            deliver(message.pk)
+        item.refresh_from_db()
+        request = ReviewRequest.objects.get(item=item)
+        assert request.decision == ReviewDecision.SENT, who
+        message = OutboundMessage.objects.get(pk=request.message_id)
+        assert message.state == "sent", who
+        timings[answer] = (message.created_at - resolved_at, message.sent_at - resolved_at)
+        if answer == RecoveryAnswer.NO:
+            assert item.status == Status.ACKNOWLEDGED  # reopened: a failed recovery
+        clock.shift(timedelta(hours=3))
+    assert timings[RecoveryAnswer.YES] == timings[RecoveryAnswer.NO]
+    assert ReviewRequest.objects.filter(decision=ReviewDecision.SENT).count() == 2

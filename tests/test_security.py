@@ -607,6 +607,7 @@ def test_logs_never_contain_patient_details(caplog, settings) -> None:
     """A whole synthetic history (intake, routing, messages, reviews, appointments, sweeps)
     with logging at DEBUG: no patient's name, phone, birth date or message text in any line."""
     from closeloop.demo.seed import seed
+    from closeloop.messaging.services import MessageRefused, deliver, message_send
     from closeloop.patients.models import Patient
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -614,6 +615,15 @@ def test_logs_never_contain_patient_details(caplog, settings) -> None:
     logging.getLogger("django.db.backends").setLevel(logging.INFO)  # SQL parameters are data
     seed(patients=30, items=80)
     sweep()
+    # The history is recorded, never sent: live texts and emails go through the senders too
+    # (the emergency notice, which no hour holds, so the test does not depend on the clock).
+    for item in SupportItem.objects.filter(patient__isnull=False).order_by("pk")[:6]:
+        for channel in ("sms", "email"):
+            try:
+                message = message_send(item=item, actor=None, channel=channel, purpose="emergency")
+            except MessageRefused:
+                continue  # no number or address, or opted out
+            deliver(message.pk)
     text = "\n".join(record.getMessage() for record in caplog.records)
     assert "SMS (console backend)" in text  # the capture works: messages were logged
     for patient in Patient.objects.all():

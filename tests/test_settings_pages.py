@@ -174,7 +174,8 @@ def practice_form(practice: Practice) -> dict[str, str]:
     return {
         "practice-phone": "+13125550100", "practice-sms_from_number": "",
         "practice-review_link": "", "practice-sms_quiet_start": "20:00",
-        "practice-sms_quiet_end": "08:00", "practice-promise_grace_minutes": "60",
+        "practice-sms_quiet_end": "08:00", "practice-message_fresh_hours": "48",
+        "practice-promise_grace_minutes": "60",
         "practice-reopen_days": "14", "practice-callback_attempts": "3",
         "practice-callback_interval_minutes": "360", "practice-red_flag_response_minutes": "15",
         "practice-auto_acknowledge": "on", "practice-emergency_script": practice.emergency_script,
@@ -197,6 +198,33 @@ def test_a_practice_admin_edits_hours_with_time_pickers(client, practice_admin, 
     riverside.refresh_from_db()
     assert riverside.business_hours["mon"] == [["07:30", "16:00"]]
     assert "sat" not in riverside.business_hours
+
+
+def test_a_practice_admin_sets_how_fresh_a_message_must_be_and_nonsense_is_refused(
+    client, practice_admin, riverside
+):
+    client.force_login(practice_admin)
+    url = reverse("settings_practice", args=["riverside"])
+    page = client.get(url).content.decode()
+    assert "Messages not sent within this many hours are cancelled" in page
+    hours = hours_form(**dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), ("08:00", "17:00")))
+    for bad, why in (
+        ("0", "greater than or equal to 1"),
+        ("abc", "whole number"),
+        ("721", "less than or equal to 720"),
+        ("12", "more than the quiet hours"),
+    ):
+        refused = client.post(url, {**practice_form(riverside), **hours,
+                                    "practice-message_fresh_hours": bad})  # fmt: skip
+        assert refused.status_code == 422 and why in refused.content.decode(), bad
+    saved = client.post(url, {**practice_form(riverside), **hours,
+                              "practice-message_fresh_hours": "72"})  # fmt: skip
+    assert saved.status_code == 302
+    riverside.refresh_from_db()
+    assert riverside.message_fresh_hours == 72
+    assert AuditEvent.objects.filter(
+        object_type="practices.practice", action=Action.UPDATE, object_id=str(riverside.pk)
+    ).exists()
 
 
 def test_a_category_and_its_scripts_with_a_live_preview(client, practice_admin, riverside):

@@ -1,8 +1,10 @@
 """The demo organization: two practices, six staff logins, synthetic patients and history.
 
 Every item is produced through the lifecycle services with the clock moved back to when each
-step happened, so timelines, first-response times and broken promises are real. Data is
-synthetic (Faker) and phone numbers use the 555-01XX range reserved for fiction.
+step happened, so timelines, first-response times and broken promises are real. It is written
+as history (``core.history``): its texts, emails and alerts are recorded, never sent — the
+worker running beside the demo must not send weeks-old messages today. Data is synthetic
+(Faker) and phone numbers use the 555-01XX range reserved for fiction.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from closeloop.core.history import writing_history
 from closeloop.demo.appointments import link_fixed_telehealth_items, seed_appointments
 from closeloop.demo.content import checking, kind_of, next_step, outcome, summaries
 from closeloop.demo.playbook import create_playbooks
 from closeloop.lib.business_hours import BusinessCalendar
 from closeloop.messaging import closure, reviews
-from closeloop.messaging.services import deliver, message_send
+from closeloop.messaging.services import message_send
 from closeloop.patients.models import Patient
 from closeloop.patients.services import patient_create
 from closeloop.practices import config
@@ -346,9 +349,9 @@ def _contact_time(
 
 
 def _text_closure(item: SupportItem, owner: Any) -> SupportItem:
-    """The loop closed by text: the closure template states the next step staff recorded."""
-    message = message_send(item=item, actor=owner, channel="sms", purpose="closure")
-    deliver(message.pk)
+    """The loop closed by text: the closure template states the next step staff recorded
+    (recorded as history, like every message of the demo's past)."""
+    message_send(item=item, actor=owner, channel="sms", purpose="closure")
     item.refresh_from_db()
     return item
 
@@ -647,8 +650,8 @@ def _write_history(
     batch: int,
 ) -> None:
     # The staff's practices do not change while the history is written: each person's tenant
-    # filter is read once, as within one web request.
-    with request_scope():
+    # filter is read once, as within one web request. History is recorded, never sent.
+    with request_scope(), writing_history():
         for start in range(0, count, batch):
             with transaction.atomic():
                 for _ in range(min(batch, count - start)):
@@ -684,7 +687,8 @@ def seed(
         _write_history(
             world, people, rng, count=recent, now=now, days=span, progress=progress, batch=50
         )
-    with _timed(phase, "Appointments imported as FHIR bundles"), request_scope():
+    appointments = _timed(phase, "Appointments imported as FHIR bundles")
+    with appointments, request_scope(), writing_history():
         seed_appointments(rng)
     if not older_later or recent == items:
         return world, None
@@ -717,5 +721,6 @@ def seed_older_history(
             world, people, rng, count=remaining, now=plan.now, days=span, progress=progress,
             batch=1,
         )  # fmt: skip
-        link_fixed_telehealth_items()
+        with writing_history():
+            link_fixed_telehealth_items()
     return remaining

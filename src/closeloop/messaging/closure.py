@@ -4,8 +4,8 @@ After a resolution the patient confirmed, a practice that enables it asks once, 
 patient's language, by text (or email) where consent allows and outside quiet hours — never for
 clinical items, complaints, or a patient with an open complaint. The answer comes as a text
 reply ("YES", "SÍ", "NO, still no call") or on the status page. "No" reopens the item for its
-owner with the comment (a failed recovery); "Yes" is a recovery the patient confirmed, and with
-the question on, only a "Yes" makes the patient eligible for a review request.
+owner with the comment (a failed recovery); "Yes" is a recovery the patient confirmed. The
+answer never decides who is asked for a review, nor when (``reviews.after_resolution``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from closeloop.core.types import Actor
-from closeloop.messaging import reviews
 from closeloop.messaging.consent import may_contact
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, RecoveryAnswer, RecoveryCheck
 from closeloop.messaging.services import MessageRefused, address_for, message_send
@@ -88,7 +87,7 @@ def parse_answer(text: str) -> tuple[str, str] | None:
 @transaction.atomic
 def record_answer(check: RecoveryCheck, answer: str, comment: str, *, how: str) -> RecoveryCheck:
     """The patient's answer, once. "No" reopens the item for its owner with the comment (a
-    failed recovery); "Yes" makes the patient eligible for a review request."""
+    failed recovery). Neither answer touches review requests (README, "Review requests")."""
     check = RecoveryCheck.objects.select_for_update().get(pk=check.pk)
     if check.answered_at is not None:
         return check
@@ -103,8 +102,6 @@ def record_answer(check: RecoveryCheck, answer: str, comment: str, *, how: str) 
             f": “{check.comment}”" if check.comment else "."
         )
         lifecycle.item_reopen(item=item, actor=None, reason=reason)
-    elif item.practice.auto_review_requests:
-        reviews.review_request(item=item, actor=None)
     return check
 
 

@@ -131,6 +131,26 @@ class MessageState(models.TextChoices):
     SENT = "sent", "Sent"
     DELIVERED = "delivered", "Delivered"
     FAILED = "failed", "Failed"
+    #: Judged again right before it would have left, and no longer true, allowed or fresh:
+    #: never sent (``cancel_code`` says why; the item's timeline too).
+    CANCELLED = "cancelled", "Cancelled before it was sent"
+    #: Written as history (a backfill, an import, the demo's past weeks): never sent.
+    RECORDED = "recorded", "Recorded as history (never sent)"
+
+
+class CancelReason(models.TextChoices):
+    """Why a queued message was cancelled right before it would have left (stable codes)."""
+
+    CONSENT_WITHDRAWN = "consent_withdrawn", "The patient opted out of this channel since"
+    ITEM_RESOLVED = "item_resolved", "The request was resolved before it could be sent"
+    ITEM_REOPENED = "item_reopened", "The request was reopened before it could be sent"
+    ITEM_MERGED = "item_merged", "The request was merged into another before it could be sent"
+    PROMISE_CHANGED = "promise_changed", "The update time it states is no longer the promise"
+    PROMISE_PASSED = "promise_passed", "The update time it states has passed"
+    NEXT_STEP_CHANGED = "next_step_changed", "The next step it states has changed"
+    STALE = "stale", "Too old to send"
+    CLINICAL_ITEM = "clinical_item", "Clinical items are never followed by a review request"
+    OPEN_COMPLAINT = "open_complaint", "The patient has an open complaint (it is resolved first)"
 
 
 class OutboundMessage(models.Model):
@@ -172,6 +192,13 @@ class OutboundMessage(models.Model):
     first_response = models.BooleanField(default=False)
     #: When the failure was recorded on the item (once).
     failure_recorded_at = models.DateTimeField(null=True, blank=True)
+    #: What made the text true when it was written: the item's status and version right after
+    #: the message was recorded on it (``sendtime`` reads what happened since).
+    item_status = models.CharField(max_length=20, blank=True)
+    item_version = models.PositiveIntegerField(null=True, blank=True)
+    #: Cancelled right before it would have left: why, and when.
+    cancel_code = models.CharField(max_length=20, choices=CancelReason.choices, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["state", "send_after"], name="message_due_idx")]
@@ -181,15 +208,22 @@ class OutboundMessage(models.Model):
 
 
 class ReviewDecision(models.TextChoices):
+    """Why a review request was sent or withheld. Never a reason that reads how the patient
+    feels (README, "Review requests"); the two old ones stay readable on historical rows."""
+
     SENT = "sent", "Sent"
-    NOT_CONFIRMED = "not_confirmed", "The patient did not confirm the outcome"
-    NOT_YES = "not_yes", "The patient has not answered Yes to “Did we resolve your request?”"
+    NOT_RESOLVED = "not_resolved", "The request is not resolved"
     NO_REVIEW_LINK = "no_review_link", "The practice has no review link"
     CLINICAL_ITEM = "clinical_item", "Clinical items are never followed by a review request"
     OPEN_COMPLAINT = "open_complaint", "The patient has an open complaint"
     TOO_SOON = "too_soon", "A review request was sent to this patient recently"
     OPTED_OUT = "opted_out", "The patient opted out of every channel we have"
     NO_PATIENT = "no_patient", "The caller is not a known patient"
+    CANCELLED = "cancelled", "Decided, then cancelled before it was sent (the message says why)"
+    #: No longer decided (selecting by the patient's answer is review gating); kept so that
+    #: decisions recorded before are still readable.
+    NOT_CONFIRMED = "not_confirmed", "Old rule, removed: the patient had not confirmed it"
+    NOT_YES = "not_yes", "Old rule, removed (review gating): the patient had not answered Yes"
 
 
 class ReviewRequest(models.Model):

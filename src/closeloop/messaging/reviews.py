@@ -1,8 +1,14 @@
 """Review requests with guardrails: the one function that decides every review request,
-whichever screen or API asks (``message_send`` refuses the purpose otherwise). Only after a
-resolution the patient confirmed, never with a complaint open or after a clinical item, at
-most once per patient per interval, never to an opted-out channel, and with no health
-information (the template names the practice and link)."""
+whichever screen or API asks (``message_send`` refuses the purpose otherwise).
+
+The decision never reads how the patient feels: not their answer to "Did we resolve your
+request?", not whether they seemed pleased. Asking only the happy ones is review gating, which
+Google's review policy forbids and which suppresses the negative reviews the FTC's rule on
+consumer reviews protects (README, "Review requests"). Every guardrail selects by state: after
+a resolution, to a known patient, never after a clinical item, never with a complaint open
+(resolved first, then asked like anyone else), at most once per patient per interval, never to
+an opted-out channel, in quiet hours only held; with no health information in the text.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +19,11 @@ from django.utils import timezone
 
 from closeloop.core.types import Actor
 from closeloop.messaging.consent import may_contact
+from closeloop.messaging.guardrails import review_blocked
 from closeloop.messaging.models import (
+    CancelReason,
     ConsentChannel,
     MessagePurpose,
-    RecoveryAnswer,
-    RecoveryCheck,
     ReviewDecision,
     ReviewRequest,
 )
@@ -29,20 +35,14 @@ def _decide(item: SupportItem) -> tuple[str, str]:
     """(decision, channel): why not, or where to send."""
     if item.patient_id is None:
         return ReviewDecision.NO_PATIENT, ""
-    if item.status not in (Status.RESOLVED, Status.CLOSED) or item.outcome_confirmed_at is None:
-        return ReviewDecision.NOT_CONFIRMED, ""
-    if (
-        item.practice.closure_question
-        and not RecoveryCheck.objects.filter(item=item, answer=RecoveryAnswer.YES).exists()
-    ):
-        # With the closing question on, only a patient who answered "Yes" is asked.
-        return ReviewDecision.NOT_YES, ""
+    if item.status not in (Status.RESOLVED, Status.CLOSED):
+        return ReviewDecision.NOT_RESOLVED, ""
     if not item.practice.review_link:
         return ReviewDecision.NO_REVIEW_LINK, ""
-    if item.is_clinical:
+    blocked = review_blocked(item)
+    if blocked == CancelReason.CLINICAL_ITEM:
         return ReviewDecision.CLINICAL_ITEM, ""
-    patient_items = SupportItem.objects.filter(patient_id=item.patient_id)
-    if patient_items.open().complaints().exists():
+    if blocked == CancelReason.OPEN_COMPLAINT:
         return ReviewDecision.OPEN_COMPLAINT, ""
     since = timezone.now() - timedelta(days=item.practice.review_interval_days)
     if ReviewRequest.objects.filter(
@@ -75,10 +75,10 @@ def review_request(*, item: SupportItem, actor: Actor) -> ReviewRequest:
 
 
 def after_resolution(item: SupportItem, *, actor: Actor) -> ReviewRequest | None:
-    """The automatic path: practices that enable it ask after each confirmed resolution (with
-    the closing question on, after the patient's "Yes" instead: ``closure.record_answer``)."""
-    if not item.practice.auto_review_requests or item.outcome_confirmed_at is None:
-        return None
-    if item.practice.closure_question:
+    """The automatic path: practices that enable it ask after each resolution, at the moment
+    of the resolution — with the closing question on, at the same moment as the question, so
+    that the answer (which comes later) can never decide whether, or when, a patient is asked.
+    A "No" still reopens the item; it does not withdraw a request already made."""
+    if not item.practice.auto_review_requests:
         return None
     return review_request(item=item, actor=actor)

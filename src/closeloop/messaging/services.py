@@ -1,5 +1,7 @@
 """Messages to patients: rendered from templates or written by staff, checked (consent,
-minimum necessary), held for quiet hours, sent by the worker exactly once, logged on the item."""
+minimum necessary), held for quiet hours, logged on the item, and sent by the worker exactly
+once — after being judged again right before they leave (``sendtime``). History is recorded,
+never sent (``core.history``)."""
 
 from __future__ import annotations
 
@@ -17,13 +19,14 @@ from django.utils import timezone
 from django_tasks import task
 
 from closeloop.core import claims
+from closeloop.core.history import is_history
 from closeloop.core.sms import send_sms
 from closeloop.core.types import Actor
 from closeloop.lib.classify import score_categories
 from closeloop.lib.phones import display_phone
 from closeloop.lib.redflags import find_red_flags
 from closeloop.lib.textnorm import normalize
-from closeloop.messaging import language, status, wording
+from closeloop.messaging import language, sendtime, status, wording
 from closeloop.messaging.consent import may_contact
 from closeloop.messaging.models import (
     ConsentChannel,
@@ -31,11 +34,13 @@ from closeloop.messaging.models import (
     MessageState,
     MessageTemplate,
     OutboundMessage,
+    ReviewDecision,
+    ReviewRequest,
 )
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Practice, sms_account
 from closeloop.queue import lifecycle
-from closeloop.queue.models import SupportItem, Urgency
+from closeloop.queue.models import SupportItem
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -156,21 +161,6 @@ def clinical_content(text: str) -> str:
     return f"it mentions {', '.join(words)}" if score >= 3 else ""
 
 
-def quiet_until(practice: Practice, now: datetime) -> datetime | None:
-    """The end of the practice's quiet window when ``now`` is inside it, else None."""
-    zone = practice.calendar().tz
-    local = now.astimezone(zone)
-    start, end = practice.sms_quiet_start, practice.sms_quiet_end
-    clock = local.time()
-    inside = (start <= clock or clock < end) if start > end else (start <= clock < end)
-    if not inside:
-        return None
-    release = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
-    if release <= local:
-        release += timedelta(days=1)
-    return release
-
-
 #: Purposes whose text states the update time: the time is the item's new promise.
 QUOTES_UPDATE_TIME = frozenset(
     {MessagePurpose.RECEIVED, MessagePurpose.CHECKING, MessagePurpose.PENDING_UPDATE}
@@ -250,9 +240,13 @@ def message_send(
     # The patient's private status link, when the practice shows status pages.
     body = status.with_link(item, body.strip(), purpose, item.language)
     now = timezone.now()
+    history = is_history()
     held_until = None
-    if channel == ConsentChannel.SMS and item.urgency != Urgency.EMERGENCY:
-        held_until = quiet_until(item.practice, now)
+    if not history:
+        held_until = sendtime.quiet_hours_end(
+            item.practice, channel=channel, purpose=purpose, urgency=item.urgency, at=now
+        )
+    state = MessageState.HELD if held_until else MessageState.QUEUED
     message = OutboundMessage.objects.create(
         item=item,
         practice=item.practice,
@@ -264,7 +258,8 @@ def message_send(
         purpose=purpose,
         language=item.language,
         staff_words="\n".join(" ".join(words.split()) for words in staff_words if words),
-        state=MessageState.HELD if held_until else MessageState.QUEUED,
+        # Backfilled or imported history is recorded as it happened and never sent.
+        state=MessageState.RECORDED if history else state,
         send_after=held_until or now,
         created_by=actor,
     )
@@ -283,8 +278,15 @@ def message_send(
     message.promised_update_at = recorded.promised
     message.promise_before = recorded.promise_before
     message.first_response = recorded.first_response
-    message.save(update_fields=["promised_update_at", "promise_before", "first_response"])
-    if held_until is None:
+    # What made the text true: judged again right before it leaves (``sendtime``).
+    message.item_status, message.item_version = recorded.item.status, recorded.item.version
+    message.save(
+        update_fields=[
+            "promised_update_at", "promise_before", "first_response", "item_status",
+            "item_version",
+        ]
+    )  # fmt: skip
+    if message.state == MessageState.QUEUED:
         deliver_message.enqueue(message.pk)
     return message
 
@@ -340,11 +342,23 @@ def _send_email(message: OutboundMessage) -> str:
 
 
 def deliver(message_id: int) -> str:
+    """Send one due message (the task, the sweep's release and its re-drive of a dead worker's
+    lease all come here). Claimed first; then judged again (``sendtime.judge``: quiet hours,
+    consent, the item's state, freshness) and held or cancelled instead of sent when it must."""
     now = timezone.now()
     if not _claim(message_id, now):
         return "not-due"
-    message = OutboundMessage.objects.select_related("practice").get(pk=message_id)
-    # The patient-language rule, again at the moment of sending (every attempt).
+    message = OutboundMessage.objects.select_related(
+        "practice", "item__practice", "item__category"
+    ).get(pk=message_id)
+    verdict = sendtime.judge(message, now)
+    if isinstance(verdict, sendtime.Hold):
+        return _hold(message, verdict.until)
+    if isinstance(verdict, sendtime.Cancel):
+        message_cancel(message_id=message.pk, code=verdict.code, reason=verdict.reason)
+        return MessageState.CANCELLED
+    # The patient-language rule, again at the moment of sending (every attempt): words in
+    # another language, or a language lacking a string, are held for the owner to fix.
     reason = language.hold_reason(message)
     if reason is not None:
         return hold_for_owner(message, reason)
@@ -358,7 +372,15 @@ def deliver(message_id: int) -> str:
         message.state = (
             MessageState.FAILED if message.attempts >= MAX_ATTEMPTS else MessageState.QUEUED
         )
-        message.send_after = timezone.now() + timedelta(minutes=2**message.attempts)
+        retry_at = timezone.now() + timedelta(minutes=2**message.attempts)
+        # The back-off never lands in quiet hours: it waits for their end instead.
+        held = sendtime.quiet_hours_end(
+            message.practice, channel=message.channel, purpose=message.purpose,
+            urgency=message.item.urgency, at=retry_at,
+        )  # fmt: skip
+        if held is not None and message.state == MessageState.QUEUED:
+            message.state = MessageState.HELD
+        message.send_after = held or retry_at
     message.claimed_at = None
     message.save()
     if message.state == MessageState.QUEUED:
@@ -385,6 +407,46 @@ def hold_for_owner(message: OutboundMessage, reason: str) -> str:
             reason=f"held for the owner: {reason}",
         )  # fmt: skip
     return str(message.state)
+
+
+def _hold(message: OutboundMessage, until: datetime) -> str:
+    """Back to waiting (the sweep releases it at ``until`` and it is judged again then)."""
+    message.state, message.send_after, message.claimed_at = MessageState.HELD, until, None
+    message.save(update_fields=["state", "send_after", "claimed_at"])
+    return MessageState.HELD
+
+
+#: States a message can be cancelled from: waiting, or claimed by the worker judging it.
+CANCELLABLE = (MessageState.HELD, MessageState.QUEUED, MessageState.SENDING)
+
+
+@transaction.atomic
+def message_cancel(*, message_id: int, code: str, reason: str) -> bool:
+    """Cancel a message that has not left: never sent. Its stable ``code`` is kept on it, the
+    item's timeline says why, a promise it made is withdrawn (a message that is not delivered
+    keeps no promise) and, while the item is open, the owner is told. A review request it
+    carried is recorded as cancelled. False when it already left or was cancelled."""
+    message = OutboundMessage.objects.select_for_update().get(pk=message_id)
+    if message.state not in CANCELLABLE:
+        return False
+    message.state, message.cancel_code = MessageState.CANCELLED, code
+    message.cancelled_at, message.claimed_at = timezone.now(), None
+    # A save, not an update: the audit trail records the change like any other.
+    message.save(update_fields=["state", "cancel_code", "cancelled_at", "claimed_at"])
+    for review in ReviewRequest.objects.filter(message=message, decision=ReviewDecision.SENT):
+        review.decision = ReviewDecision.CANCELLED
+        review.save(update_fields=["decision"])
+    lifecycle.item_message_cancelled(
+        item_id=message.item_id,
+        message_id=message.pk,
+        channel=message.channel,
+        purpose=message.purpose,
+        promised=message.promised_update_at,
+        promise_before=message.promise_before,
+        code=code,
+        reason=reason,
+    )
+    return True
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -159,6 +159,13 @@ class Practice(models.Model):
     closure_question = models.BooleanField("ask the patient if it was resolved", default=False)
     #: At most one review request per patient in this many days.
     review_interval_days = models.PositiveSmallIntegerField(default=90)
+    #: A message not sent within this many hours of being written is cancelled, never sent
+    #: (a closing question or review request days late is about a visit the patient forgot).
+    message_fresh_hours = models.PositiveSmallIntegerField(
+        "messages older than this are not sent (hours)",
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+    )
     #: Validates X-Twilio-Signature on this practice's telephony webhooks (Twilio's auth token).
     #: This and the other integration secrets are encrypted at rest (``core.sealed``).
     twilio_auth_token = SealedTextField(max_length=100, blank=True)
@@ -233,6 +240,23 @@ class Practice(models.Model):
     @property
     def phone_display(self) -> str:
         return display_phone(self.phone)
+
+    def clean(self) -> None:
+        super().clean()
+        # A text written at night waits for the end of quiet hours: a limit shorter than the
+        # quiet window would cancel every one of them by morning.
+        start, end = self.sms_quiet_start, self.sms_quiet_end
+        if start is None or end is None or self.message_fresh_hours is None:
+            return
+        quiet = ((end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)) % (24 * 60)
+        if self.message_fresh_hours * 60 <= quiet:
+            raise ValidationError(
+                {
+                    "message_fresh_hours": f"Give more than the quiet hours ({quiet / 60:g} "
+                    "hours): a text written at night waits for their end, and would always "
+                    "be too old by then."
+                }
+            )
 
     def emergency_script_for(self, language: str) -> str:
         return self.emergency_script_es if language == "es" else self.emergency_script

@@ -110,7 +110,8 @@ def available_actions(item: SupportItem, *, open_requests: bool | None = None) -
     actions |= {name for name, target in targets.items() if can_transition(status, target)}
     if status in (Status.RESOLVED, Status.CLOSED):
         actions.add("reopen")
-        if item.outcome_confirmed_at is not None and item.patient_id is not None:
+        # Whatever the patient said of the outcome (README, "Review requests").
+        if item.patient_id is not None:
             actions.add("review")
     if status != Status.CLOSED and not item.escalated:
         actions.add("escalate")
@@ -1046,11 +1047,53 @@ def item_message_failed(
     now = timezone.now()
     item = locked(item_id, None)
     change = Change(item)
-    if item.is_open and promised is not None and item.promised_update_at == promised:
-        restored = promise_before if promise_before is not None and promise_before > now else now
-        set_promise(change, item, restored)
+    _withdraw_promise(change, item, promised, promise_before, now)
     change.note("message", {"id": message_id, "channel": channel, "error": reason[:200]})
     item = change.save(code=EventCode.MESSAGE_FAILED, actor=None, now=now)
     owner = item.owner if item.owner_id else None
     notify([owner] if owner else supervisors_of(item.practice), item, AlertKind.MESSAGE_FAILED)
+    return item
+
+
+def _withdraw_promise(
+    change: Change,
+    item: SupportItem,
+    promised: datetime | None,
+    promise_before: datetime | None,
+    now: datetime,
+) -> None:
+    """A message that never reached the patient takes back the promise it made, if it is still
+    the current one: the one it replaced comes back (due now if that time has passed)."""
+    if item.is_open and promised is not None and item.promised_update_at == promised:
+        restored = promise_before if promise_before is not None and promise_before > now else now
+        set_promise(change, item, restored)
+
+
+@transaction.atomic
+def item_message_cancelled(
+    *,
+    item_id: int,
+    message_id: int,
+    channel: str,
+    purpose: str,
+    promised: datetime | None,
+    promise_before: datetime | None,
+    code: str,
+    reason: str,
+) -> SupportItem:
+    """A queued message was cancelled right before it would have left (no longer true, allowed
+    or fresh): the timeline says why (``reason``; ``code`` is the stable one), a promise it made
+    is withdrawn like an undelivered one's, and while the item is open its owner (else the
+    supervisors) is told the patient did not get it."""
+    now = timezone.now()
+    item = locked(item_id, None)
+    change = Change(item)
+    _withdraw_promise(change, item, promised, promise_before, now)
+    change.note(
+        "message", {"id": message_id, "channel": channel, "purpose": purpose, "reason": code}
+    )
+    item = change.save(code=EventCode.MESSAGE_CANCELLED, actor=None, now=now, text=reason)
+    if item.is_open:
+        owner = item.owner if item.owner_id else None
+        notify([owner] if owner else supervisors_of(item.practice), item, AlertKind.MESSAGE_FAILED)
     return item

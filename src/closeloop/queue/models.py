@@ -114,6 +114,7 @@ class EventCode(models.TextChoices):
     ATTEMPT_DUE = "item.attempt_due", "Next call attempt due"
     ATTEMPTS_EXHAUSTED = "item.attempts_exhausted", "Call attempts used up"
     MESSAGE_FAILED = "item.message_failed", "Message not delivered"
+    MESSAGE_CANCELLED = "item.message_cancelled", "Message cancelled before it was sent"
     LOOP_REPAIRED = "item.loop_repaired", "No next deadline: due now"
     REPEAT_CONTACT = "item.repeat_contact", "Patient contacted us again"
     PATIENT_LINKED = "item.patient_linked", "Patient identified"

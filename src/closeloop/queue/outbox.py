@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from closeloop.core.history import is_history
 from closeloop.practices import config
 from closeloop.queue.models import EventCode, TimelineEvent
 from closeloop.webhooks.delivery import deliver_webhook
@@ -61,8 +62,8 @@ def payload_for(event: TimelineEvent, webhook_event: str) -> dict[str, Any]:
 
 def event_recorded(event: TimelineEvent) -> None:
     wanted = _webhook_events(event)
-    if not wanted:
-        return
+    if not wanted or is_history():
+        return  # history (a backfill, an import) is recorded, never announced
     for endpoint_id, events in active_endpoints(event.item.practice):
         for webhook_event in wanted:
             if webhook_event not in events:

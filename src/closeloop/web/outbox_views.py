@@ -4,6 +4,9 @@ directory instead of leaving the machine). Only in the demo; synthetic data only
 Each person sees only what concerns the practices they serve, through the tenant filter: a
 message about an item (a text or email to the patient, an alert about it) is shown when the
 item is; anything else (a digest, an account notice, a report) only to whom it was sent.
+
+Beside what left, what did not: messages held for quiet hours, and those cancelled right
+before they would have left (``messaging.sendtime``), each with its reason.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from closeloop.messaging.models import CancelReason, MessageState, OutboundMessage
 from closeloop.practices.selectors import staff_profile
 from closeloop.queue.models import AlertDelivery, StaffAlert, SupportItem
 
@@ -120,6 +124,29 @@ def _visible(user: Any, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return visible
 
 
+def not_sent(user: Any) -> list[dict[str, Any]]:
+    """Messages to patients of the items ``user`` sees that are held or were cancelled, newest
+    first, with why."""
+    messages = (
+        OutboundMessage.objects.filter(
+            item__in=SupportItem.objects.for_user(user),
+            state__in=[MessageState.HELD, MessageState.CANCELLED],
+        )
+        .select_related("practice")
+        .order_by("-created_at", "-pk")[:SHOWN]
+    )
+    reasons = dict(CancelReason.choices)
+    return [
+        {
+            "message": message,
+            "why": reasons.get(message.cancel_code, message.cancel_code)
+            if message.state == MessageState.CANCELLED
+            else "Held for the practice's quiet hours",
+        }
+        for message in messages
+    ]
+
+
 @login_required
 @require_GET
 def outbox(request: HttpRequest) -> HttpResponse:
@@ -132,5 +159,6 @@ def outbox(request: HttpRequest) -> HttpResponse:
         {
             "texts": _visible(request.user, _texts(folder)),
             "emails": _visible(request.user, _emails(folder)),
+            "not_sent": not_sent(request.user),
         },
     )

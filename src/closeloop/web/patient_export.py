@@ -52,7 +52,8 @@ def patient_export(patient: Patient) -> dict[str, Any]:
             for item in items.order_by("first_contact_at")
         ],
         "messages": [
-            _fields(m, ["id", "channel", "to", "purpose", "subject", "body", "state", "created_at"])
+            _fields(m, ["id", "channel", "to", "purpose", "subject", "body", "state", "created_at",
+                        "sent_at", "cancel_code", "cancelled_at"])
             for m in OutboundMessage.objects.filter(item__patient=patient).order_by("created_at")
         ],
         "consent": [

@@ -161,7 +161,7 @@ class PracticeForm(SecretFieldsMixin, forms.ModelForm):
         required=False, label="Remove the inbound email secret"
     )
     clear_fhir_token = forms.BooleanField(required=False, label="Remove the FHIR token")
-    sms_quiet_start = _time_field("No texts from", required=True)
+    sms_quiet_start = _time_field("No texts or emails from", required=True)
     sms_quiet_end = _time_field("until", required=True)
 
     class Meta:
@@ -170,7 +170,7 @@ class PracticeForm(SecretFieldsMixin, forms.ModelForm):
         fields = (
             "phone", "sms_from_number", "review_link", "auto_review_requests",
             "status_links", "closure_question", "sms_quiet_start", "sms_quiet_end",
-            "promise_grace_minutes", "reopen_days",
+            "message_fresh_hours", "promise_grace_minutes", "reopen_days",
             "callback_attempts", "callback_interval_minutes", "red_flag_response_minutes",
             "auto_acknowledge", "emergency_script", "emergency_script_es", "fhir_base_url",
             "twilio_account_sid", "twilio_auth_token", "inbound_email_secret", "fhir_token",
@@ -179,7 +179,8 @@ class PracticeForm(SecretFieldsMixin, forms.ModelForm):
             "phone": "Practice phone number (patients call back on it)",
             "sms_from_number": "Texts come from",
             "review_link": "Review link",
-            "auto_review_requests": "Ask for a review after a resolution the patient confirmed",
+            "auto_review_requests": "Ask every patient for a review after a resolution",
+            "message_fresh_hours": "Messages not sent within this many hours are cancelled",
             "status_links": "Texts and emails carry the patient's private status link",
             "closure_question": "After a confirmed resolution, ask “Did we resolve your request?”",
             "promise_grace_minutes": "A broken promise goes to a supervisor after (minutes)",
