@@ -45,9 +45,7 @@ def api_post(client: Any, user: Any, body: dict[str, Any]) -> Any:
 
 def api_timeline(client: Any, user: Any, item: SupportItem) -> list[dict[str, Any]]:
     token = ApiToken.issue(user=user)[1]
-    response = client.get(
-        f"/api/v1/items/{item.pk}/timeline", HTTP_AUTHORIZATION=f"Bearer {token}"
-    )
+    response = client.get(f"/api/v1/items/{item.pk}/timeline", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200
     return response.json()
 
@@ -123,7 +121,8 @@ def test_a_repeat_call_through_the_api_stores_and_returns_the_words(
     assert response.status_code == 200 and response.json()["repeat_of"] == item.pk
     item.refresh_from_db()
     assert item.promised_update_at == NOON_CHICAGO
-    (repeat,) = [e for e in api_timeline(client, assistant, item) if e["code"] == EventCode.REPEAT_CONTACT]
+    events = api_timeline(client, assistant, item)
+    (repeat,) = [e for e in events if e["code"] == EventCode.REPEAT_CONTACT]
     assert NEEDS in repeat["text"] and SAID in repeat["text"]
 
 
@@ -210,9 +209,7 @@ def test_the_words_stay_in_their_practice_and_out_of_the_logs(
         api_post(client, assistant, call_body(patient_id=patient.pk))
     assert SAID not in caplog.text and NEEDS not in caplog.text
     token = ApiToken.issue(user=outsider)[1]
-    response = client.get(
-        f"/api/v1/items/{item.pk}/timeline", HTTP_AUTHORIZATION=f"Bearer {token}"
-    )
+    response = client.get(f"/api/v1/items/{item.pk}/timeline", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 404
     client.force_login(outsider)
     assert client.get(f"/items/{item.pk}/").status_code == 404
