@@ -161,6 +161,15 @@ def test_the_same_number_and_the_patients_name_joins_their_item(
     assert api_post(client, assistant, body).json()["repeat_of"] == item.pk
 
 
+def test_an_unknown_callers_second_call_joins_their_first_whatever_the_format(
+    client, clock, assistant
+) -> None:
+    first = api_post(client, assistant, call_body(callback_number="+1 773 555 0181"))
+    again = api_post(client, assistant, call_body(callback_number="(773) 555-0181"))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["repeat_of"] == first.json()["id"]
+
+
 def test_an_unknown_caller_on_the_page_joins_the_patients_item_by_their_number(
     client, clock, riverside, patient, make_item, assistant
 ) -> None:
