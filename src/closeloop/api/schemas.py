@@ -147,7 +147,8 @@ class ItemIn(Schema):
     next_update_at: Instant | None = Field(
         None,
         description="A live call (phone, in person): when the caller was told they hear from us "
-        "next; the item is then acknowledged at the time of the call",
+        "next; a new item is then acknowledged at the time of the call, an item the contact "
+        "joins has it as its promise",
     )
 
 

@@ -30,7 +30,7 @@ from closeloop.practices.models import Category, Practice
 from closeloop.practices.selectors import staff_profile
 from closeloop.queue import lifecycle
 from closeloop.queue.changes import receipt_how
-from closeloop.queue.models import OPEN_STATUSES, Channel, SupportItem
+from closeloop.queue.models import OPEN_STATUSES, Channel, SupportItem, contacted_again
 from closeloop.triage import services as triage
 
 REPEAT_WINDOW = timedelta(days=14)
@@ -193,6 +193,7 @@ def file_item(
     caller_name: str = "",
     callback_number: str = "",
     contact_email: str = "",
+    birth_date: date | None = None,
     category: Category | None = None,
     urgency: str | None = None,
     language: str | None = None,
@@ -208,9 +209,14 @@ def file_item(
 ) -> Filed:
     """Every door's way in: a contact becomes a new item, or joins the one it belongs to.
 
-    Suggest (category, urgency, language, red flag) → the category (chosen, else suggested) →
+    The caller (no ``patient`` given): the patient their number or address is (``identify``:
+    a household's number shared by several patients, or a name that is not the patient's, is
+    not guessed — the item lists the patients to confirm) →
+    suggest (category, urgency, language, red flag) → the category (chosen, else suggested) →
     the item it joins (``join``; else with ``find_repeat`` the person's open item, or one
-    resolved within the reopen window in the same category, which reopens) or a new item →
+    resolved within the reopen window in the same category, which reopens: what the patient
+    said goes on its timeline as a repeat contact on ``channel``, and on a live call
+    ``next_update_at`` becomes its promise) or a new item →
     the visit it is about → a live call (``next_update_at``: the patient on the line was told
     when they hear from us next) acknowledged at the time of the call → ownership
     (``take_ownership``: the person logging it, when they are on its team) and routing → the
@@ -220,6 +226,14 @@ def file_item(
     before the transaction (reading is CPU only; on SQLite the transaction holds the one
     write lock, so the API reads first and writes after).
     """
+    if patient is None and not patient_candidates and (callback_number or contact_email):
+        patient, patient_candidates = identify(
+            practice,
+            phone=clean_phone(callback_number),
+            email=contact_email,
+            name=caller_name,
+            birth_date=birth_date,
+        )
     if suggestion is None:
         suggestion = triage.suggest(summary, details, language=language)
     # The suggested category is read only when nobody chose one.
@@ -229,7 +243,7 @@ def file_item(
         target = item_to_join(
             practice,
             patient=patient,
-            phone=callback_number,
+            phone=clean_phone(callback_number),
             email=contact_email,
             category=category,
             reopen_category=(
@@ -238,9 +252,10 @@ def file_item(
                 else None
             ),
         )
+    told = next_update_at if channel in lifecycle.LIVE_CHANNELS else None
     if target is not None:
-        filed = _join(target, actor=actor, channel=channel, text=details, inbound_id=inbound_id,
-                      suggestion=suggestion)  # fmt: skip
+        filed = _join(target, actor=actor, channel=channel, text=words_said(summary, details),
+                      inbound_id=inbound_id, suggestion=suggestion, told=told)  # fmt: skip
         if auto_acknowledge and suggestion.red_flag:
             send_emergency_notice(filed.item)
         return filed
@@ -248,7 +263,7 @@ def file_item(
     if chosen is None:  # unreachable: without a chosen category the suggestion is read
         raise lifecycle.LifecycleError("bad_category", "No category for this contact.")
     profile = staff_profile(actor) if take_ownership else None
-    acknowledged = next_update_at is not None and channel in lifecycle.LIVE_CHANNELS
+    acknowledged = told is not None
     # Routed as it is written (one insert), unless something must come first: urgent symptoms
     # alert whoever answers them, a visit is linked, a live call is acknowledged.
     route_now = not suggestion.red_flag and appointment is None and not acknowledged
@@ -278,12 +293,12 @@ def file_item(
     )
     if appointment is not None:
         item = lifecycle.item_link_appointment(item=item, actor=actor, appointment=appointment)
-    if acknowledged and next_update_at is not None:
+    if told is not None:
         item = lifecycle.item_acknowledge(
             item=item,
             actor=actor,
             how=receipt_how(channel),
-            next_update_at=next_update_at,
+            next_update_at=told,
             at=item.first_contact_at,
         )
     if not route_now:
@@ -362,6 +377,17 @@ def acknowledge_after_hours(item: SupportItem) -> SupportItem:
     return item
 
 
+def words_said(summary: str, details: str) -> str:
+    """What the patient said, once: the summary and the details, or the details alone when
+    they begin with the summary (a text or a web form message is its own summary)."""
+    summary, details = summary.strip(), details.strip()
+    if not details:
+        return summary
+    if " ".join(details.split()).startswith(summary.rstrip("…").strip()):
+        return details
+    return f"{summary}\n\n{details}"
+
+
 def _join(
     item: SupportItem,
     *,
@@ -370,16 +396,21 @@ def _join(
     text: str,
     inbound_id: int | None,
     suggestion: Any,
+    told: datetime | None,
 ) -> Filed:
-    """A contact about an item we already have: counted as a repeat, reopening it if it was
-    resolved; urgent symptoms make it the clinical team's emergency."""
+    """A contact about an item we already have: counted as a repeat with what the patient said
+    (``text``), reopening it if it was resolved; ``told``: the promise the caller was given,
+    the item's from now on; urgent symptoms make it the clinical team's emergency."""
     reopened = not item.is_open
     if reopened:
         # The loop was not closed after all.
-        item = lifecycle.item_reopen(item=item, actor=actor, reason="The patient wrote again.")
+        item = lifecycle.item_reopen(
+            item=item, actor=actor, reason=contacted_again(channel), next_update_at=told
+        )
     item = lifecycle.item_record_repeat_contact(
-        item=item, actor=actor, channel=channel, text=text, inbound_id=inbound_id
-    )
+        item=item, actor=actor, channel=channel, text=text, inbound_id=inbound_id,
+        next_update_at=None if reopened else told,
+    )  # fmt: skip
     item = triage.flag_repeat_contact(item, suggestion, actor=actor)
     return Filed(item=item, created=False, repeat=True, reopened=reopened)
 
@@ -407,9 +438,6 @@ def intake_receive(
     inbound, created = record_inbound(practice, kind, external_id, payload)
     if not created and inbound.item_id is not None:
         return IntakeResult(item=inbound.item, created=False, repeat=False, duplicate=True)  # type: ignore[arg-type]
-    patient, candidates = identify(
-        practice, phone=phone, email=email, name=caller_name, birth_date=birth_date
-    )
     category = None
     if category_code:
         category = (
@@ -421,11 +449,10 @@ def intake_receive(
         channel=channel,
         summary=summary,
         details=text,
-        patient=patient,
-        patient_candidates=candidates,
         caller_name=caller_name,
         callback_number=phone,
         contact_email=email,
+        birth_date=birth_date,
         category=category,
         language=language,
         inbound_id=inbound.pk,

@@ -815,9 +815,18 @@ def item_merge(*, item: SupportItem, actor: Actor, into: SupportItem) -> Support
 
 @transaction.atomic
 def item_record_repeat_contact(
-    *, item: SupportItem, actor: Actor, channel: str, text: str = "", inbound_id: int | None = None
+    *,
+    item: SupportItem,
+    actor: Actor,
+    channel: str,
+    text: str = "",
+    inbound_id: int | None = None,
+    next_update_at: datetime | None = None,
 ) -> SupportItem:
-    """The patient contacted us again about this open item: count it and alert the owner."""
+    """The patient contacted us again about this open item: count it, keep what they said
+    (``text``) and alert the owner. ``next_update_at``: on a live call, when the caller was
+    told they hear from us next — the item's promise from now on (the call is a contact in
+    which the patient heard from us)."""
     now = timezone.now()
     item = locked(item, actor)
     require_open(item)
@@ -826,6 +835,11 @@ def item_record_repeat_contact(
     change = Change(item)
     change.set("repeat_contact_count", item.repeat_contact_count + 1)
     change.set("last_patient_contact_at", now)
+    if next_update_at is not None:
+        _contact_renews(
+            change, item, now=now, how=receipt_how(channel), next_update_at=next_update_at,
+            required=True,
+        )  # fmt: skip
     change.note(
         "contact", {"direction": Direction.INBOUND, "channel": channel, "outcome": "received"}
     )

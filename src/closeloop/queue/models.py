@@ -146,6 +146,22 @@ CLINICAL = (
 COMPLAINT = models.Q(category__code=COMPLAINT_CATEGORY)
 
 
+#: How a repeat contact reads on the timeline (and as the reason an item reopens), by channel.
+CONTACTED_AGAIN: dict[str, str] = {
+    Channel.PHONE: "The patient called again.",
+    Channel.VOICEMAIL: "The patient left a voicemail again.",
+    Channel.SMS: "The patient texted again.",
+    Channel.EMAIL: "The patient emailed again.",
+    Channel.WEB_FORM: "The patient wrote again.",
+    Channel.PORTAL: "The patient wrote again.",
+    Channel.IN_PERSON: "The patient came in again.",
+}
+
+
+def contacted_again(channel: str) -> str:
+    return CONTACTED_AGAIN.get(channel, "The patient contacted us again.")
+
+
 class SupportItemQuerySet(TenantQuerySet["SupportItem"]):
     def open(self) -> SupportItemQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

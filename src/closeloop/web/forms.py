@@ -154,6 +154,7 @@ class LogContactForm(forms.Form):
         return data
 
     def joins(self) -> bool:
-        """The contact is added to an existing item (which keeps its own promise)."""
+        """The contact is added to an existing item: it has a promise already, so none need be
+        told (a time typed is the one the caller was told, and becomes the item's)."""
         attach = (self.cleaned_data.get("attach") or "") if hasattr(self, "cleaned_data") else ""
         return parse_id(attach) is not None

@@ -21,6 +21,7 @@ from closeloop.queue.models import (
     Status,
     TimelineEvent,
     WaitingOn,
+    contacted_again,
 )
 
 FIELD_LABELS = {
@@ -90,6 +91,13 @@ def _contact_line(contact: dict[str, Any]) -> str:
     return line + (" · next step given" if contact.get("gave_next_step") else "")
 
 
+def _what(event: TimelineEvent) -> str:
+    if event.code == EventCode.REPEAT_CONTACT:
+        # The contact as it came: "The patient called again.", "… texted again."
+        return contacted_again(event.changes.get("contact", {}).get("new", {}).get("channel", ""))
+    return _label(EventCode, event.code)
+
+
 def describe(
     events: Iterable[TimelineEvent], tz: ZoneInfo, *, categories: dict[str, str] | None = None
 ) -> list[Entry]:
@@ -124,7 +132,7 @@ def describe(
             Entry(
                 at=event.at,
                 who=(actor.get_full_name() or actor.get_username()) if actor else "System",
-                what=_label(EventCode, event.code),
+                what=_what(event),
                 lines=lines,
                 text=event.text,
                 code=event.code,
