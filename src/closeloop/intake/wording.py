@@ -26,6 +26,18 @@ CONTACT_FORM: dict[str, Words] = {
 }  # fmt: skip
 
 
+#: The public form's reply to urgent symptoms: what to do now first, as a web page says it
+#: (tap to call; not a text's "this is … writing"), 988 for a patient who wrote of harming
+#: themselves (``redflags.needs_crisis_line``).
+EMERGENCY_REPLY: dict[str, Words] = {
+    "call_911": words("contact form, emergency reply: call 911", "If this is a medical emergency, call 911 now."),
+    "button_911": words("contact form, emergency reply: button", "Call 911"),
+    "call_988": words("contact form, emergency reply: call 988", "If you are thinking of harming yourself, call or text 988, the Suicide & Crisis Lifeline."),
+    "button_988": words("contact form, emergency reply: 988 button", "Call 988"),
+    "alerted": words("contact form, emergency reply: alerted", "Our clinical team has been alerted and will call you as soon as possible."),
+}  # fmt: skip
+
+
 STATUS_PAGE: dict[str, Words] = {
     "title": words("status page: title", 'Your request'),
     "kind": words("status page: kind", 'Kind of request'),
