@@ -49,11 +49,12 @@ def _post(client: Any, language: str, message: str, n: int = 1) -> str:
     return response.content.decode()
 
 
+@pytest.mark.usefixtures("french")
 @pytest.mark.parametrize("language", ["en", "es", "fr"])
 def test_the_public_form_says_call_911_first_with_a_tap_to_call_link(
-    client, riverside, french, language
+    client, riverside, language
 ) -> None:
-    practice_add_language(practice=riverside, language=french)
+    practice_add_language(practice=riverside, language="fr")
     assert language in patient_languages()
     body = _post(client, language, CHEST[language])
     main = body[body.index("<main") :]
@@ -89,7 +90,8 @@ def test_the_crisis_line_is_for_self_harm_not_every_red_flag() -> None:
     assert not needs_crisis_line(CHEST["en"]) and not needs_crisis_line("please call me back")
 
 
-def test_the_web_reply_has_every_string_in_every_catalog(french) -> None:
+@pytest.mark.usefixtures("french")
+def test_the_web_reply_has_every_string_in_every_catalog() -> None:
     for language in ("es", "fr"):
         for key, words in EMERGENCY_REPLY.items():
             assert words.translated_in(language), (language, key)
@@ -97,10 +99,11 @@ def test_the_web_reply_has_every_string_in_every_catalog(french) -> None:
 
 @pytest.mark.parametrize("language", ["en", "es", "fr"])
 @pytest.mark.parametrize("channel", ["sms", "email"])
+@pytest.mark.usefixtures("french")
 def test_the_automatic_emergency_text_and_email_start_with_911(
-    riverside, french, make_item, language, channel
+    riverside, make_item, language, channel
 ) -> None:
-    practice_add_language(practice=riverside, language=french)
+    practice_add_language(practice=riverside, language="fr")
     item = make_item("clinical_message", language=language)
     _, body = render(item, MessagePurpose.EMERGENCY, None, channel)
     first_sentence = re.split(r"(?<=[.!])\s", body, maxsplit=1)[0]
