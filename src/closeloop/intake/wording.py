@@ -64,7 +64,20 @@ STATUS_PAGE: dict[str, Words] = {
     "limited": words("status page: limited", 'Too many requests. Please wait a minute.'),
     "emergency": words("status page: emergency", 'If this is an emergency, call 911.'),
     "empty": words("status page: empty", 'Please write a message.'),
+    "expired": words("status page: expired", 'This link has expired.'),
+    "revoked": words("status page: revoked", 'This link was turned off by the practice.'),
+    "ended_call": words("status page: ended_call", 'To hear about your request, call {practice}:'),
+    "day": words("status page: day", 'Day'),
+    "month": words("status page: month", 'Month'),
+    "year": words("status page: year", 'Year'),
+    "bad_date": words("status page: bad_date", 'Enter your date of birth as day, month and year, in numbers.'),
 }  # fmt: skip
+
+#: The order of the date-of-birth fields, as people write a date in the language: "d" day,
+#: "m" month, "y" year (a language added by its catalog brings its own order).
+DATE_ORDER = words(
+    "status page: order of the date of birth fields (d, m, y; space-separated)", "m d y"
+)
 
 
 UNSUBSCRIBE_PAGE: dict[str, Words] = {
