@@ -26,8 +26,8 @@ from closeloop.core.languages import (
 from closeloop.intake.models import InboundKind
 from closeloop.intake.public import over_limit
 from closeloop.intake.services import intake_receive, summary_from
-from closeloop.lib.phones import display_phone
 from closeloop.intake.wording import DATE_ORDER, STATUS_PAGE
+from closeloop.lib.phones import display_phone
 from closeloop.messaging import closure, status
 from closeloop.messaging.models import RecoveryAnswer, StatusLink
 from closeloop.queue.models import Channel
