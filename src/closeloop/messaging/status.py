@@ -4,12 +4,13 @@ closes.
 **Status links.** When a practice enables them, texts and emails about an open item end with a
 short link (``/s/<token>``): 128 random bits, of which only the SHA-256 is stored, so neither a
 database read nor a guess yields a working link. A link works for ``LINK_DAYS`` and stops
-``DAYS_AFTER_RESOLUTION`` after the item is resolved. The page shows only what is safe for
-whoever holds the phone (``patient_view``): the practice's name and phone, the kind of request
-(the category's name for patients, as the practice wrote it in Settings), "what we are doing
-now" from a fixed patient-safe phrase per category and state (never staff's free text, never
-clinical details), the promised update time on the practice's clock in the patient's language,
-and who answers (``who_answers``: named alike in the scripts).
+``DAYS_AFTER_RESOLUTION`` after the item is resolved, or until staff turn the item's links off
+(``links_revoke``); an ended link's page gives only the practice's phone. The page shows only
+what is safe for whoever holds the phone (``patient_view``): the practice's name and phone,
+the kind of request (the category's name for patients, as the practice wrote it in Settings),
+"what we are doing now" from a fixed patient-safe phrase per category and state (never
+staff's free text, never clinical details), the promised update time on the practice's clock in
+the patient's language, and who answers (``who_answers``: named alike in the scripts).
 
 **One question after closure.** After a resolution the patient confirmed, a practice may ask
 once, in the patient's language, "Did we resolve your request?" (never for clinical items or a
