@@ -131,6 +131,7 @@ def api_body(action: str, item: SupportItem) -> dict[str, Any] | None:
         "answer": {"answer": "Our fax number is 312-555-0100"},
         "ask": {"colleague_id": 999_999, "text": "Can you check?", "due_at": later},
         "answer_request": {"answer": "Done"},
+        "revoke_links": {"reason": "Lost phone", "confirm": True},
     }
     if not ACTIONS[action].inputs:
         return None

@@ -49,6 +49,7 @@ def test_the_item_page_offers_exactly_the_registrys_actions(
         kind="Follow-up", fingerprint="x", imported_at=timezone.now(), updated_at=timezone.now(),
     )  # fmt: skip
     riverside.review_link = "https://example.com/review"
+    riverside.status_links = True
     riverside.save()
     fresh = make_item(actor=supervisor)
     make_item(actor=supervisor, summary="The same need, filed again")

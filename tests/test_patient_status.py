@@ -49,6 +49,11 @@ def links_on(riverside: Any, patient: Any) -> Any:
     return riverside
 
 
+def dob(day: date) -> dict[str, int]:
+    """A date of birth as the status page asks for it: day, month and year."""
+    return {"birth_day": day.day, "birth_month": day.month, "birth_year": day.year}
+
+
 def _token(item: Any) -> str:
     return status.link_create(item)
 
@@ -68,15 +73,15 @@ def test_a_link_works_expires_and_stops_a_few_days_after_resolution(
     page = client.get(f"/s/{token}")
     assert page.status_code == 200 and "Your request was resolved" in page.content.decode()
     clock.shift(timedelta(days=status.DAYS_AFTER_RESOLUTION, minutes=1))
-    assert client.get(f"/s/{token}").status_code == 404
+    assert client.get(f"/s/{token}").status_code == 410  # ended: "call us", nothing else
     # Every link expires, and can be revoked.
     other = planned(make_item(summary="Other"), assistant)
     second = _token(other)
     status.link_revoke_all(other)
-    assert client.get(f"/s/{second}").status_code == 404
+    assert client.get(f"/s/{second}").status_code == 410
     third = _token(other)
     clock.shift(timedelta(days=status.LINK_DAYS + 1))
-    assert client.get(f"/s/{third}").status_code == 404
+    assert client.get(f"/s/{third}").status_code == 410
 
 
 def test_the_page_shows_only_safe_fields_for_every_category(
@@ -123,14 +128,12 @@ def test_a_reply_needs_the_birth_date_and_becomes_a_contact_that_alerts_the_owne
 ) -> None:
     item = planned(make_item(), assistant, acknowledge=True)
     token = _token(item)
-    wrong = client.post(
-        f"/s/{token}/reply", {"birth_date": "1990-01-01", "text": "Is it Thursday?"}
-    )
+    wrong = client.post(f"/s/{token}/reply", {**dob(date(1990, 1, 1)), "text": "Is it Thursday?"})
     assert wrong.status_code == 422
     assert not TimelineEvent.objects.filter(item=item, code=EventCode.REPEAT_CONTACT).exists()
     done = client.post(
         f"/s/{token}/reply",
-        {"birth_date": patient.date_of_birth.isoformat(), "text": "Is it Thursday?"},
+        {**dob(patient.date_of_birth), "text": "Is it Thursday?"},
     )
     assert done.status_code == 302
     item.refresh_from_db()
@@ -144,10 +147,8 @@ def test_failed_birth_dates_lock_the_link_and_views_are_rate_limited(
     item = planned(make_item(), assistant)
     token = _token(item)
     for _ in range(status.MAX_FAILED_CHECKS):
-        client.post(f"/s/{token}/reply", {"birth_date": "1990-01-01", "text": "hi"})
-    locked = client.post(
-        f"/s/{token}/reply", {"birth_date": patient.date_of_birth.isoformat(), "text": "hi"}
-    )
+        client.post(f"/s/{token}/reply", {**dob(date(1990, 1, 1)), "text": "hi"})
+    locked = client.post(f"/s/{token}/reply", {**dob(patient.date_of_birth), "text": "hi"})
     assert locked.status_code == 429
     cache.clear()
     for _ in range(40):

@@ -59,11 +59,18 @@ def test_a_spanish_speaking_patient_follows_their_request_on_a_phone(
     assert "cardiólogo" not in body  # staff's words never reach the page
     page.screenshot(path=str(screenshot_dir / "status-phone.png"), full_page=True)
     # A reply needs the date of birth.
-    page.get_by_label("Fecha de nacimiento").fill("1990-01-01")
+    # Day, month and year, in the order Spanish writes a date.
+    labels = page.locator(".date-parts label").all_inner_texts()
+    assert labels == ["Día", "Mes", "Año"]
+    page.get_by_label("Día").fill("1")
+    page.get_by_label("Mes").fill("1")
+    page.get_by_label("Año").fill("1990")
     page.get_by_label("Su mensaje").fill("¿Ya lo recibieron?")
     page.get_by_role("button", name="Enviar").click()
     page.get_by_text("no coincide con nuestros registros").wait_for()
-    page.get_by_label("Fecha de nacimiento").fill("1961-04-02")
+    page.get_by_label("Día").fill("2")
+    page.get_by_label("Mes").fill("4")
+    page.get_by_label("Año").fill("1961")
     page.get_by_role("button", name="Enviar").click()
     page.get_by_text("Gracias. Su mensaje le llegó").wait_for()
     item.refresh_from_db()

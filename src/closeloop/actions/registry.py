@@ -18,7 +18,7 @@ from django.db import transaction
 
 from closeloop.actions.inputs import Input, Kind
 from closeloop.core.types import User
-from closeloop.messaging import closure, language, reviews
+from closeloop.messaging import closure, language, reviews, status
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, StaffPurpose
 from closeloop.messaging.services import message_send
 from closeloop.practices.choices import Team, Urgency
@@ -358,6 +358,17 @@ ACTIONS: dict[str, Action] = {
             ),
         ),  # fmt: skip
         Action("review", "Ask for a review", _review),
+        Action(
+            "revoke_links",
+            "Turn off status links",
+            _plain(status.links_revoke),
+            inputs=(
+                Input("reason", TEXT, "Why", rows=0, help="For the timeline, e.g. “lost phone”."),
+                Input("confirm", Kind.FLAG, "Every status link sent so far stops working now"),
+            ),
+            help="Whoever opens one of this item's links is asked to call the practice; "
+            "messages sent later carry a new link.",
+        ),
         Action(
             "categorize",
             "Change category",

@@ -20,12 +20,12 @@ from closeloop.core.languages import (
 )
 from closeloop.intake.models import InboundKind
 from closeloop.intake.services import clean_phone, intake_receive, summary_from
-from closeloop.intake.wording import CONTACT_FORM, UNSUBSCRIBE_PAGE
+from closeloop.intake.wording import CONTACT_FORM, EMERGENCY_REPLY, UNSUBSCRIBE_PAGE
 from closeloop.lib.phones import PhoneError, normalize_phone
+from closeloop.lib.redflags import needs_crisis_line
 from closeloop.messaging.consent import consent_record
-from closeloop.messaging.models import ConsentChannel, MessagePurpose
-from closeloop.messaging.services import UNSUBSCRIBE_SALT, MessageRefused
-from closeloop.messaging.services import render as render_message
+from closeloop.messaging.models import ConsentChannel
+from closeloop.messaging.services import UNSUBSCRIBE_SALT
 from closeloop.patients.models import validate_birth_date
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Practice
@@ -162,12 +162,14 @@ def _contact(request: HttpRequest, practice: Practice, language: str) -> HttpRes
         language=language,
     )
     if result.item.red_flag:
-        # Urgent symptoms: what to do now (the practice's emergency notice), not a promise.
-        try:
-            _, notice = render_message(result.item, MessagePurpose.EMERGENCY, channel="email")
-        except MessageRefused:
-            notice = practice.emergency_script_for(language)
-        return render(request, "intake/contact_done.html", {**context, "urgent": notice})
+        # Urgent symptoms: what to do now, first and tap to call, not a promise (the same
+        # notice leaves by text or email at once: ``intake.services.send_emergency_notice``).
+        urgent = {key: text.said_in(language) for key, text in EMERGENCY_REPLY.items()}
+        crisis = needs_crisis_line(data["message"])
+        return render(
+            request, "intake/contact_done.html",
+            {**context, "urgent": urgent, "crisis": crisis},
+        )  # fmt: skip
     # The page states the item's tracked deadline, in the practice's time and the form's
     # language: the promise if one stands, else when the first response is due.
     due = result.item.next_due_at or result.item.first_response_due_at

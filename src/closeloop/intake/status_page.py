@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -25,7 +26,8 @@ from closeloop.core.languages import (
 from closeloop.intake.models import InboundKind
 from closeloop.intake.public import over_limit
 from closeloop.intake.services import intake_receive, summary_from
-from closeloop.intake.wording import STATUS_PAGE
+from closeloop.intake.wording import DATE_ORDER, STATUS_PAGE
+from closeloop.lib.phones import display_phone
 from closeloop.messaging import closure, status
 from closeloop.messaging.models import RecoveryAnswer, StatusLink
 from closeloop.queue.models import Channel
@@ -41,9 +43,62 @@ def page_text(language: str) -> dict[str, str]:
     return {key: text.said_in(language) for key, text in STATUS_PAGE.items()}
 
 
+#: The date-of-birth parts, each a small number field (no browser date picker: its order
+#: follows the browser's locale, not the page's language).
+DATE_PARTS = {
+    "d": ("birth_day", 1, 31, "bday-day"),
+    "m": ("birth_month", 1, 12, "bday-month"),
+    "y": ("birth_year", 1900, 2100, "bday-year"),
+}
+LABELS = {"birth_day": "day", "birth_month": "month", "birth_year": "year"}
+
+
+def date_order(language: str) -> list[str]:
+    """The date-of-birth fields in the order the language writes a date (``DATE_ORDER``)."""
+    order = DATE_ORDER.said_in(language).split()
+    return (
+        [DATE_PARTS[part][0] for part in order]
+        if sorted(order) == ["d", "m", "y"]
+        else [DATE_PARTS[part][0] for part in ("m", "d", "y")]
+    )
+
+
+def _part(low: int, high: int, autocomplete: str) -> forms.IntegerField:
+    attrs = {"inputmode": "numeric", "autocomplete": autocomplete, "size": 4 if high > 31 else 2}
+    return forms.IntegerField(min_value=low, max_value=high, widget=forms.NumberInput(attrs))
+
+
 class ReplyForm(forms.Form):
-    birth_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    """A short reply, after the patient's date of birth, asked as day, month and year in the
+    order of the page's language, with labels in it."""
+
+    birth_day = _part(*DATE_PARTS["d"][1:])
+    birth_month = _part(*DATE_PARTS["m"][1:])
+    birth_year = _part(*DATE_PARTS["y"][1:])
     text = forms.CharField(max_length=status.REPLY_LIMIT, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, language: str = SOURCE, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        text = page_text(language)
+        for name, label in LABELS.items():
+            self.fields[name].label = text[label]
+        self.order = date_order(language)
+
+    def birth_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.order]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        parts = [data.get(name) for name in ("birth_year", "birth_month", "birth_day")]
+        if all(part is not None for part in parts):
+            try:
+                data["birth_date"] = date(*parts)  # type: ignore[arg-type]
+            except ValueError:
+                self.add_error("birth_day", "no such date")
+        return data
+
+    def date_error(self) -> bool:
+        return any(name in self.errors for name in LABELS)
 
 
 def _language(request: HttpRequest, link: StatusLink | None) -> str:
@@ -66,16 +121,29 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _page(
-    request: HttpRequest, link: StatusLink | None, *, status_code: int = 200, **extra: Any
+    request: HttpRequest,
+    link: StatusLink | None,
+    *,
+    status_code: int = 200,
+    message: str = "",
+    **extra: Any,
 ) -> HttpResponse:
     language = _language(request, link)
     # The page's own address, whichever of its forms answered (reply, answer).
     base = re.sub(r"/(reply|answer)$", "", request.path)
     context: dict[str, Any] = {
         "t": page_text(language), "language": language, "base": base,
-        "others": other_languages(language), **extra,
+        "others": other_languages(language), "message": message, **extra,
     }  # fmt: skip
-    if link is not None:
+    if link is not None and message:
+        # An expired or revoked link: the patient's language and the practice's phone only.
+        practice = link.item.practice
+        context["ended"] = {
+            "call": context["t"]["ended_call"].format(practice=practice.name),
+            "phone": display_phone(practice.phone) or practice.phone,
+            "phone_href": practice.phone,
+        }
+    elif link is not None:
         context["view"] = status.patient_view(link.item, language)
     with speaking(language):  # the form's own messages, the date input
         return _private(render(request, "intake/status.html", context, status=status_code))
@@ -84,9 +152,13 @@ def _page(
 def _link_or_page(request: HttpRequest, token: str) -> StatusLink | HttpResponse:
     if _over_limit(request):
         return _page(request, None, status_code=429, message="limited")
-    link = status.link_for(token)
+    link = status.link_found(token)
     if link is None:
+        # Unknown: a neutral page that says nothing about any practice or patient.
         return _page(request, None, status_code=404, message="gone")
+    ended = status.link_ended(link)
+    if ended:
+        return _page(request, link, status_code=410, message=ended)
     return link
 
 
@@ -103,7 +175,8 @@ def status_view(request: HttpRequest, token: str) -> HttpResponse:
         detail={"status_link": link.pk, "by": "patient link"},
     )
     notice = request.GET.get("done", "")
-    return _page(request, link, form=ReplyForm(), notice=notice if notice in STATUS_PAGE else "")
+    form = ReplyForm(language=_language(request, link))
+    return _page(request, link, form=form, notice=notice if notice in STATUS_PAGE else "")
 
 
 @require_POST
@@ -112,9 +185,10 @@ def status_reply(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(link, HttpResponse):
         return link
     language = _language(request, link)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, language=language)
     if not form.is_valid():
-        return _page(request, link, status_code=422, form=form, error="empty")
+        error = "bad_date" if form.date_error() else "empty"
+        return _page(request, link, status_code=422, form=form, error=error)
     try:
         status.check_birth_date(link, form.cleaned_data["birth_date"])
     except status.ReplyRefused as refused:

@@ -26,6 +26,18 @@ CONTACT_FORM: dict[str, Words] = {
 }  # fmt: skip
 
 
+#: The public form's reply to urgent symptoms: what to do now first, as a web page says it
+#: (tap to call; not a text's "this is … writing"), 988 for a patient who wrote of harming
+#: themselves (``redflags.needs_crisis_line``).
+EMERGENCY_REPLY: dict[str, Words] = {
+    "call_911": words("contact form, emergency reply: call 911", "If this is a medical emergency, call 911 now."),
+    "button_911": words("contact form, emergency reply: button", "Call 911"),
+    "call_988": words("contact form, emergency reply: call 988", "If you are thinking of harming yourself, call or text 988, the Suicide & Crisis Lifeline."),
+    "button_988": words("contact form, emergency reply: 988 button", "Call 988"),
+    "alerted": words("contact form, emergency reply: alerted", "Our clinical team has been alerted and will call you as soon as possible."),
+}  # fmt: skip
+
+
 STATUS_PAGE: dict[str, Words] = {
     "title": words("status page: title", 'Your request'),
     "kind": words("status page: kind", 'Kind of request'),
@@ -52,7 +64,20 @@ STATUS_PAGE: dict[str, Words] = {
     "limited": words("status page: limited", 'Too many requests. Please wait a minute.'),
     "emergency": words("status page: emergency", 'If this is an emergency, call 911.'),
     "empty": words("status page: empty", 'Please write a message.'),
+    "expired": words("status page: expired", 'This link has expired.'),
+    "revoked": words("status page: revoked", 'This link was turned off by the practice.'),
+    "ended_call": words("status page: ended_call", 'To hear about your request, call {practice}:'),
+    "day": words("status page: day", 'Day'),
+    "month": words("status page: month", 'Month'),
+    "year": words("status page: year", 'Year'),
+    "bad_date": words("status page: bad_date", 'Enter your date of birth as day, month and year, in numbers.'),
 }  # fmt: skip
+
+#: The order of the date-of-birth fields, as people write a date in the language: "d" day,
+#: "m" month, "y" year (a language added by its catalog brings its own order).
+DATE_ORDER = words(
+    "status page: order of the date of birth fields (d, m, y; space-separated)", "m d y"
+)
 
 
 UNSUBSCRIBE_PAGE: dict[str, Words] = {

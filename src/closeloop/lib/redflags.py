@@ -619,3 +619,13 @@ def find_red_flags(text: str) -> list[RedFlag]:
     """Every red-flag group the text mentions as happening now (not negated, past or
     hypothetical), with the words that decided it."""
     return read_red_flags(text)[0]
+
+
+#: Red flags for which a patient is offered the 988 Suicide & Crisis Lifeline beside 911
+#: (thoughts of harming or killing oneself; an overdose is 911 and Poison Control's).
+CRISIS_LINE_GROUPS = frozenset({"suicidal"})
+
+
+def needs_crisis_line(text: str) -> bool:
+    """The patient wrote of harming themselves, now: offer 988 as well as 911."""
+    return any(flag.group in CRISIS_LINE_GROUPS for flag in find_red_flags(text))

@@ -4,12 +4,13 @@ closes.
 **Status links.** When a practice enables them, texts and emails about an open item end with a
 short link (``/s/<token>``): 128 random bits, of which only the SHA-256 is stored, so neither a
 database read nor a guess yields a working link. A link works for ``LINK_DAYS`` and stops
-``DAYS_AFTER_RESOLUTION`` after the item is resolved. The page shows only what is safe for
-whoever holds the phone (``patient_view``): the practice's name and phone, the kind of request
-(the category's name for patients, as the practice wrote it in Settings), "what we are doing
-now" from a fixed patient-safe phrase per category and state (never staff's free text, never
-clinical details), the promised update time on the practice's clock in the patient's language,
-and who answers (``who_answers``: named alike in the scripts).
+``DAYS_AFTER_RESOLUTION`` after the item is resolved, or until staff turn the item's links off
+(``links_revoke``); an ended link's page gives only the practice's phone. The page shows only
+what is safe for whoever holds the phone (``patient_view``): the practice's name and phone,
+the kind of request (the category's name for patients, as the practice wrote it in Settings),
+"what we are doing now" from a fixed patient-safe phrase per category and state (never
+staff's free text, never clinical details), the promised update time on the practice's clock in
+the patient's language, and who answers (``who_answers``: named alike in the scripts).
 
 **One question after closure.** After a resolution the patient confirmed, a practice may ask
 once, in the patient's language, "Did we resolve your request?" (never for clinical items or a
@@ -27,16 +28,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from closeloop.core.languages import SOURCE, patient_languages
+from closeloop.core.types import Actor
 from closeloop.lib.phones import display_phone
 from closeloop.messaging import wording
 from closeloop.messaging.models import BirthDateLock, MessagePurpose, RecoveryCheck, StatusLink
 from closeloop.practices import scripts
 from closeloop.practices.local_time import for_patient
+from closeloop.queue import lifecycle
+from closeloop.queue.changes import LifecycleError, require_text
 from closeloop.queue.models import OPEN_STATUSES, Status, SupportItem
+from closeloop.security import audit
+from closeloop.security.models import Action as AuditAction
 
 LINK_DAYS = 30
 DAYS_AFTER_RESOLUTION = 7
@@ -70,35 +77,69 @@ def link_url(token: str) -> str:
     return f"{settings.CLOSELOOP_BASE_URL.rstrip('/')}/s/{token}"
 
 
-def link_for(token: str, now: datetime | None = None) -> StatusLink | None:
-    """The working link for ``token``, or None (unknown, expired, revoked, or the item was
-    resolved more than ``DAYS_AFTER_RESOLUTION`` ago)."""
+def link_found(token: str) -> StatusLink | None:
+    """The link ``token`` names, working or not (None: no such link). An expired or revoked
+    link still names its item: its page speaks the patient's language and gives the
+    practice's phone (``link_ended``); an unknown token reveals nothing."""
     if not token or len(token) > 64:
         return None
-    now = now or timezone.now()
-    link = (
+    return (
         StatusLink.objects.select_related(
             "item__practice", "item__category", "item__owner", "item__patient"
         )
         .filter(token_hash=_hash(token))
         .first()
     )
-    if link is None or link.revoked_at is not None or link.expires_at <= now:
-        return None
+
+
+def link_ended(link: StatusLink, now: datetime | None = None) -> str:
+    """Why ``link`` no longer works: "revoked", "expired" (its days ran out, the item was
+    merged, or resolved more than ``DAYS_AFTER_RESOLUTION`` ago), or "" while it works."""
+    now = now or timezone.now()
+    if link.revoked_at is not None:
+        return "revoked"
     item = link.item
-    if item.merged_into_id is not None:
-        return None
+    if link.expires_at <= now or item.merged_into_id is not None:
+        return "expired"
     if item.status not in OPEN_STATUSES and (
         item.resolved_at is None or item.resolved_at + timedelta(days=DAYS_AFTER_RESOLUTION) <= now
     ):
-        return None
-    return link
+        return "expired"
+    return ""
+
+
+def link_for(token: str, now: datetime | None = None) -> StatusLink | None:
+    """The working link for ``token``, or None (unknown, expired, revoked, or the item was
+    resolved more than ``DAYS_AFTER_RESOLUTION`` ago)."""
+    link = link_found(token)
+    return link if link is not None and not link_ended(link, now) else None
 
 
 def link_revoke_all(item: SupportItem) -> int:
     return StatusLink.objects.filter(item=item, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+@transaction.atomic
+def links_revoke(*, item: SupportItem, actor: Actor, reason: str, confirm: bool) -> SupportItem:
+    """Staff turn off every status link sent for ``item`` (a lost phone, a shared inbox, the
+    wrong number): each stops working at once, and whoever opens one is asked to call the
+    practice. Audited, and on the timeline with the reason; later messages carry new links."""
+    if not confirm:
+        raise LifecycleError(
+            "confirm_required", "Tick the box to confirm: every link sent so far stops working."
+        )
+    require_text(reason, "why")
+    count = link_revoke_all(item)
+    audit.record(
+        AuditAction.UPDATE,
+        item,
+        fields=["status_links"],
+        detail={"status_links_revoked": count},
+        user=actor,
+    )
+    return lifecycle.item_record_links_revoked(item=item, actor=actor, count=count, reason=reason)
 
 
 def with_link(item: SupportItem, body: str, purpose: str, language: str) -> str:

@@ -48,11 +48,12 @@ SHIPPED: dict[str, Shipped] = {
         words("callback_missed: email", "Hello {first_name},\n\nThis is {practice}. We tried to call you about your request and could not reach you. Please call us at {callback_number}."),
     ),
     # Sent by itself when a text, voicemail, email or web-form message reports urgent
-    # symptoms: the same words for everyone, naming no symptom.
+    # symptoms: the same words for everyone, naming no symptom, 911 first (the first words a
+    # phone shows of a text).
     "emergency": Shipped(
         words("emergency: email subject", "If this is an emergency"),
-        words("emergency: text", "This is {practice}. We received your message. If this is a medical emergency, call 911 now (or 988, the Suicide & Crisis Lifeline). Our clinical team has been alerted and will call you as soon as possible."),
-        words("emergency: email", "If this is a medical emergency, call 911 now (or 988, the Suicide & Crisis Lifeline).\n\nThis is {practice}. We received your message, and our clinical team has been alerted; they will call you as soon as possible."),
+        words("emergency: text", "If this is a medical emergency, call 911 now. If you are thinking of harming yourself, call or text 988, the Suicide & Crisis Lifeline. This is {practice}: we received your message, and our clinical team has been alerted and will call you as soon as possible."),
+        words("emergency: email", "If this is a medical emergency, call 911 now. If you are thinking of harming yourself, call or text 988, the Suicide & Crisis Lifeline.\n\nThis is {practice}. We received your message, and our clinical team has been alerted; they will call you as soon as possible."),
     ),
     "review_request": Shipped(
         words("review_request: email subject", "How did we do?"),

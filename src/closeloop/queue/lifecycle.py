@@ -91,6 +91,8 @@ def available_actions(item: SupportItem, *, open_requests: bool | None = None) -
     """
     status = item.status
     actions = {"note", "contact", "message"}
+    if item.practice.status_links:
+        actions.add("revoke_links")  # messages about the item carry links
     if status in OPEN_STATUSES:
         actions |= {"update_window", "assign", "categorize", "attempt", "ask"}
         if open_requests is None:
@@ -392,6 +394,21 @@ def item_add_note(*, item: SupportItem, actor: Actor, text: str) -> SupportItem:
     # "@maria can you check?" alerts María (if she may read this item).
     colleague_requests.notify_mentions(item, actor, note)
     return item
+
+
+@transaction.atomic
+def item_record_links_revoked(
+    *, item: SupportItem, actor: Actor, count: int, reason: str
+) -> SupportItem:
+    """Staff turned off the item's status links (``messaging.status.links_revoke``): how many,
+    and why, on the timeline."""
+    now = timezone.now()
+    item = locked(item, actor)
+    change = Change(item)
+    change.note("status_links_revoked", count)
+    return change.save(
+        code=EventCode.STATUS_LINKS_REVOKED, actor=actor, now=now, text=require_text(reason, "why")
+    )
 
 
 @transaction.atomic

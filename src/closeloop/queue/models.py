@@ -132,6 +132,7 @@ class EventCode(models.TextChoices):
     REQUEST_ASKED = "item.request", "Request to a colleague"
     REQUEST_ANSWERED = "item.request_answered", "Request answered"
     REQUEST_ESCALATED = "item.request_escalated", "Request not answered in time"
+    STATUS_LINKS_REVOKED = "item.status_links_revoked", "Status links turned off"
 
 
 #: Items whose details and work belong to clinical staff: urgent symptoms, the clinical team,
