@@ -81,3 +81,15 @@ def test_languages_check_lists_what_a_language_lacks(riverside, capsys) -> None:
     with pytest.raises(SystemExit):
         call_command("languages", "check", "--language", "vi", stdout=out_io)
     assert "no Vietnamese (vi) catalog" in out_io.getvalue()
+
+
+def test_a_new_string_reaches_other_languages_untranslated(tmp_path: Path) -> None:
+    """Updating English (whose strings are their own translation) must not hand those English
+    words to the next language: a new string is listed as lacking there, never as translated."""
+    template = catalogs.Catalog()
+    template.add("A brand new sentence for patients.", None)
+    english = catalogs.update(tmp_path / "en.po", template, "en")
+    spanish = catalogs.update(tmp_path / "es.po", template, "es")
+    assert english.get("A brand new sentence for patients.").string
+    assert not spanish.get("A brand new sentence for patients.").string
+    assert catalogs.missing(spanish, template) == ["A brand new sentence for patients."]

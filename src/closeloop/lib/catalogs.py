@@ -9,6 +9,7 @@ for catalogs a practice adds elsewhere.
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -91,7 +92,9 @@ def update(po_path: Path, template: Catalog, language: str) -> Catalog:
         f"{catalog.locale.english_name if catalog.locale else language}.\n"
         "# This file is distributed under the same license as the Closeloop project."
     )
-    catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
+    # Babel adds the template's own message objects; a copy keeps English's filled-in strings
+    # (below) from reaching the next language as if translated.
+    catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_creation_date=False)
     if language == SOURCE_LANGUAGE:
         for message in catalog:
             if message.id:
