@@ -101,6 +101,8 @@ _INPUT_CODES = {
     "bad_contact",
     "bad_callback_number",
     "promise_in_past",
+    # A promise outside business hours without the reason that makes it keepable.
+    "after_hours_reason_required",
     "contact_in_future",
 }
 

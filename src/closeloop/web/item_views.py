@@ -25,7 +25,7 @@ from closeloop.queue import requests as colleague_requests
 from closeloop.queue.changes import receipt_how
 from closeloop.queue.lifecycle import LifecycleError, available_actions
 from closeloop.queue.models import Channel, StaffAlert, SupportItem
-from closeloop.queue.selectors import suggest_update_time, timeline_for_item
+from closeloop.queue.selectors import promise_suggestion, timeline_for_item
 from closeloop.security import audit
 from closeloop.web import timeline
 from closeloop.web.access import item_for_action_or_404, item_or_404
@@ -101,7 +101,8 @@ def _context(
     notice: str = "",
 ) -> dict[str, Any]:
     zone = ZoneInfo(item.practice.timezone)
-    suggested = suggest_update_time(item).astimezone(zone)
+    suggestion = promise_suggestion(item)
+    suggested = suggestion.at.astimezone(zone)
     initial = _initial(item, suggested)
     now = timezone.now()
     appointments = (
@@ -130,9 +131,10 @@ def _context(
         "scripts": item_scripts(item),
         "language_name": language_name(item.language),
         "suggested_update_at": suggested,
+        "suggested_why": suggestion.why,
         "forms": forms,
         "action_forms": item_actions(
-            request, item, forms, zone=zone, failed=failed, error=error, suggested=suggested
+            request, item, forms, zone=zone, failed=failed, error=error, suggestion=suggestion
         ),
         "actions": ACTIONS,
         "failed": failed,
