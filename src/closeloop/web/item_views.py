@@ -40,10 +40,12 @@ APPOINTMENTS_SHOWN = 5
 
 #: What the Own line says in place of a time while no promise is ahead (staff then save the
 #: plan and update time, and the line states it).
-def _initial(item: SupportItem, suggested: Any) -> dict[str, dict[str, Any]]:
+def _initial(item: SupportItem, suggested: Any, bound: bool) -> dict[str, dict[str, Any]]:
     """What the forms start with: the current values, and for every "hears from us next" the
-    standing promise while it is ahead, else the suggested time."""
-    keep_promise = item.promised_update_at and item.promised_update_at > timezone.now()
+    standing promise while it is ahead (and not after a real deadline the suggestion is
+    ``bound`` by: a red flag, the first response, the visit), else the suggested time."""
+    promised = item.promised_update_at
+    keep_promise = promised and promised > timezone.now() and not (bound and promised > suggested)
     next_update = item.promised_update_at if keep_promise else suggested
     return {
         "acknowledge": {"how": receipt_how(item.channel), "next_update_at": suggested},
@@ -103,7 +105,7 @@ def _context(
     zone = ZoneInfo(item.practice.timezone)
     suggestion = promise_suggestion(item)
     suggested = suggestion.at.astimezone(zone)
-    initial = _initial(item, suggested)
+    initial = _initial(item, suggested, bound=bool(suggestion.why))
     now = timezone.now()
     appointments = (
         list(upcoming_for_patient(item.patient_id, now)[:APPOINTMENTS_SHOWN])
