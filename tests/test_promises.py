@@ -386,3 +386,51 @@ def test_a_far_date_is_still_refused(clock, client, make_item, assistant) -> Non
     response = Api(client, assistant).post(f"/items/{item.pk}/update-window", far)
     assert response.status_code == 422
 
+
+
+# --- a live call filed with its promise (the log page and the API's new item) ---------------
+
+
+def test_a_live_call_filed_through_the_api_promises_after_hours_only_with_a_reason(
+    clock, client, assistant
+) -> None:
+    api = Api(client, assistant)
+    call = {
+        "practice": "riverside",
+        "category": "scheduling",
+        "channel": "phone",
+        "summary": "Move Thursday's visit",
+        "callback_number": "312-555-0190",
+        "next_update_at": WEDNESDAY_3AM.isoformat(),
+    }
+    refused = api.post("/items", call)
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "after_hours_reason_required"
+    assert not SupportItem.objects.exists()
+    filed = api.post("/items", {**call, "after_hours_reason": "Caller works nights"})
+    assert filed.status_code in (200, 201), filed.content
+    assert _reasons(SupportItem.objects.get()) == ["Caller works nights"]
+
+
+def test_the_log_page_refuses_a_past_promise_and_an_unexplained_night_one(
+    clock, client, assistant, riverside
+) -> None:
+    client = _as(client, assistant)
+    call = {
+        "practice": riverside.pk,
+        "channel": "phone",
+        "summary": "Move Thursday's visit",
+        "caller": "unknown",
+        "caller_name": "Sam Doe",
+        "callback_number": "312-555-0190",
+        "language": "en",
+        "attach": "new",
+        "next_update_at": _local(TUESDAY_10AM_CHICAGO - timedelta(hours=1)),
+    }
+    past = client.post("/log/", call)
+    assert "must be in the future" in past.content.decode()
+    night = client.post("/log/", {**call, "next_update_at": _local(WEDNESDAY_3AM)})
+    assert "outside business hours" in night.content.decode()
+    assert not SupportItem.objects.exists()
+    client.post("/log/", {**call, "next_update_at": _local(WEDNESDAY_3AM), "after_hours_reason": "Night shift"})
+    assert _reasons(SupportItem.objects.get()) == ["Night shift"]

@@ -381,6 +381,7 @@ def _create_item(request: HttpRequest, payload: s.ItemIn, suggestion: Suggestion
         contact_at=payload.contact_at,
         find_repeat=not payload.new_item,
         next_update_at=payload.next_update_at,
+        after_hours_reason=payload.after_hours_reason,
         suggestion=suggestion,
     )
 

@@ -149,6 +149,12 @@ class ItemIn(Schema):
         description="A live call (phone, in person): when the caller was told they hear from us "
         "next; the item is then acknowledged at the time of the call",
     )
+    after_hours_reason: str = Field(
+        "",
+        max_length=500,
+        description="Why a next_update_at outside the practice's business hours is fine "
+        "(required then; it goes on the timeline)",
+    )
 
 
 class ItemOut(Schema):
