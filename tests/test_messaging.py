@@ -36,6 +36,7 @@ NEXT = "Booked Thursday 9:30"
 #: Promises made in the evening fall after the practice closes: they say why that is fine.
 EVENING = "The evening nurse line calls back tonight"
 
+
 def soon() -> Any:
     """An update time to promise: three hours from now."""
     return timezone.now() + timedelta(hours=3)
@@ -149,7 +150,11 @@ def test_emergencies_are_not_held(clock, make_item, assistant) -> None:
     )
     assert (
         message_send(
-            item=item, actor=assistant, channel="sms", purpose="checking", next_update_at=soon(),
+            item=item,
+            actor=assistant,
+            channel="sms",
+            purpose="checking",
+            next_update_at=soon(),
             after_hours_reason=EVENING,
         ).state
         == MessageState.QUEUED

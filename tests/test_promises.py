@@ -88,7 +88,9 @@ def _reasons(item: SupportItem) -> list[str]:
 
 
 def test_the_calendar_suggestion_never_passes_a_hard_deadline() -> None:
-    calendar = BusinessCalendar.from_config(timezone="America/Chicago", weekly_hours=WEEKDAYS_8_TO_5)
+    calendar = BusinessCalendar.from_config(
+        timezone="America/Chicago", weekly_hours=WEEKDAYS_8_TO_5
+    )
     now = FRIDAY_445PM
     free = calendar.suggest_update_time(now, timedelta(hours=4))
     assert free.weekday() == 0 and free.hour == 11  # Monday, four business hours on
@@ -107,7 +109,9 @@ def test_a_rounded_suggestion_stays_inside_business_hours() -> None:
 
 
 def test_closing_time_itself_is_within_business_hours() -> None:
-    calendar = BusinessCalendar.from_config(timezone="America/Chicago", weekly_hours=WEEKDAYS_8_TO_5)
+    calendar = BusinessCalendar.from_config(
+        timezone="America/Chicago", weekly_hours=WEEKDAYS_8_TO_5
+    )
     tuesday = date(2026, 11, 17)
     assert calendar.within_hours(datetime.combine(tuesday, time(17, 0), tzinfo=CHICAGO))
     assert calendar.within_hours(datetime.combine(tuesday, time(8, 0), tzinfo=CHICAGO))
@@ -237,7 +241,11 @@ class Api:
 
 
 def _api_plan(when: datetime, reason: str | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"checking": "Slots", "next_step": "Book Thu", "update_at": when.isoformat()}
+    body: dict[str, Any] = {
+        "checking": "Slots",
+        "next_step": "Book Thu",
+        "update_at": when.isoformat(),
+    }
     if reason is not None:
         body["after_hours_reason"] = reason
     return body
@@ -387,7 +395,6 @@ def test_a_far_date_is_still_refused(clock, client, make_item, assistant) -> Non
     assert response.status_code == 422
 
 
-
 # --- a live call filed with its promise (the log page and the API's new item) ---------------
 
 
@@ -432,5 +439,8 @@ def test_the_log_page_refuses_a_past_promise_and_an_unexplained_night_one(
     night = client.post("/log/", {**call, "next_update_at": _local(WEDNESDAY_3AM)})
     assert "outside business hours" in night.content.decode()
     assert not SupportItem.objects.exists()
-    client.post("/log/", {**call, "next_update_at": _local(WEDNESDAY_3AM), "after_hours_reason": "Night shift"})
+    client.post(
+        "/log/",
+        {**call, "next_update_at": _local(WEDNESDAY_3AM), "after_hours_reason": "Night shift"},
+    )
     assert _reasons(SupportItem.objects.get()) == ["Night shift"]

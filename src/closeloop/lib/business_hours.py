@@ -207,6 +207,7 @@ def _round(moment: datetime, step: timedelta, tz: ZoneInfo, *, up: bool) -> date
     whole = math.ceil(steps) if up else math.floor(steps)
     return (midnight + whole * step).astimezone(UTC).astimezone(tz)
 
+
 def parse_weekly_hours(
     weekly_hours: Mapping[str, Sequence[Sequence[str]]],
 ) -> dict[int, tuple[Interval, ...]]:

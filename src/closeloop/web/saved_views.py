@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -86,8 +86,9 @@ def bulk(request: HtmxHttpRequest) -> HttpResponse:
             return redirect(f"/bulk/{back}")
         update_at = request.POST.get("update_at", "").strip()[:40]
         if action == "update_window":
+            # The form only; each item's own practice clock reads the time (``bulk_run``).
             try:
-                parse_local(update_at, ZoneInfo("UTC"))  # the form; each item's own clock reads it below
+                parse_local(update_at, ZoneInfo("UTC"))
             except ValueError as bad:
                 messages.error(request, f"New update time: {bad}")
                 return redirect(f"/bulk/{back}")
