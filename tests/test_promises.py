@@ -191,6 +191,7 @@ def test_the_page_refuses_a_promise_in_the_past(clock, client, make_item, assist
     )
     assert response.status_code == 422
     assert "must be in the future" in response.content.decode()
+    assert "update_at" in response.context["forms"]["update_window"].errors
     item.refresh_from_db()
     assert item.promised_update_at is None
 
@@ -203,6 +204,9 @@ def test_the_page_asks_for_a_reason_for_a_promise_after_hours(
     refused = client.post(f"/items/{item.pk}/update_window/", _plan(item, WEDNESDAY_3AM))
     assert refused.status_code == 422
     assert "outside business hours" in refused.content.decode()
+    assert (
+        "after_hours_reason" in refused.context["forms"]["update_window"].errors
+    )  # the field to fill in
     item.refresh_from_db()
     assert item.promised_update_at is None
     done = client.post(

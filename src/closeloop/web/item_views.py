@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from closeloop.actions import access
-from closeloop.actions.registry import ACTIONS, VIEW_DETAILS, run
+from closeloop.actions.inputs import Kind
+from closeloop.actions.registry import ACTIONS, AFTER_HOURS, VIEW_DETAILS, Action, run
 from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.core.languages import language_name
 from closeloop.intake.status_page import page_text as status_page_text
@@ -213,6 +214,7 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
             )
         except LifecycleError as refused:
             error = refused.message
+            _mark_promise_field(form, spec, refused)
     else:
         error = "Check the highlighted fields."
     if error:
@@ -222,6 +224,22 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     if request.htmx:
         return _render(request, _context(request, outcome.item, notice=_notice(outcome.detail)))
     return redirect("item", pk=outcome.item.pk)
+
+
+#: Promise refusals, shown on the field they are about (``queue.changes.check_promise``).
+PROMISE_REFUSALS = {"promise_in_past", "after_hours_reason_required"}
+
+
+def _mark_promise_field(form: ActionForm, action: Action, refused: LifecycleError) -> None:
+    """A refused promise highlights its field: the reason to give, or the time itself."""
+    if refused.code not in PROMISE_REFUSALS:
+        return
+    names = [spec.name for spec in action.inputs]
+    after_hours = refused.code == "after_hours_reason_required" and AFTER_HOURS.name in names
+    instants = [spec.name for spec in action.inputs if spec.kind == Kind.INSTANT]
+    field = AFTER_HOURS.name if after_hours else (instants[0] if instants else None)
+    if field is not None:
+        form.add_error(field, refused.message)
 
 
 def _loaded_version(request: HttpRequest) -> int | None:
