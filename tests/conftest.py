@@ -156,13 +156,19 @@ def planned(
     acknowledge: bool = False,
     checking: str = "Open slots",
     next_step: str = "Book Thursday",
+    after_hours_reason: str = "",
 ) -> SupportItem:
     """Owned by ``owner`` (default: ``actor``) on its team, with what we are checking, a next
-    step and an update promised ``after`` from now (optionally acknowledged first)."""
+    step and an update promised ``after`` from now (optionally acknowledged first; a promise
+    outside business hours needs ``after_hours_reason``)."""
     item = lifecycle.item_assign(item=item, actor=actor, owner=owner or actor, team=item.team)
     if acknowledge:
         item = lifecycle.item_acknowledge(
-            item=item, actor=actor, how=ReceiptHow.CALL, next_update_at=timezone.now() + after
+            item=item,
+            actor=actor,
+            how=ReceiptHow.CALL,
+            next_update_at=timezone.now() + after,
+            after_hours_reason=after_hours_reason,
         )
     return lifecycle.item_set_update_window(
         item=item,
@@ -170,19 +176,30 @@ def planned(
         checking=checking,
         next_step=next_step,
         update_at=timezone.now() + after,
+        after_hours_reason=after_hours_reason,
     )
 
 
 def acknowledged(
-    item: SupportItem, actor: Any, *, after: timedelta = timedelta(hours=2)
+    item: SupportItem,
+    actor: Any,
+    *,
+    after: timedelta = timedelta(hours=2),
+    after_hours_reason: str = "",
 ) -> SupportItem:
     """Receipt confirmed by phone, with an update promised ``after`` from now."""
     return lifecycle.item_acknowledge(
-        item=item, actor=actor, how=ReceiptHow.CALL, next_update_at=timezone.now() + after
+        item=item,
+        actor=actor,
+        how=ReceiptHow.CALL,
+        next_update_at=timezone.now() + after,
+        after_hours_reason=after_hours_reason,
     )
 
 
-def told(item: SupportItem, actor: Any, *, next_update_at: Any = None) -> SupportItem:
+def told(
+    item: SupportItem, actor: Any, *, next_update_at: Any = None, after_hours_reason: str = ""
+) -> SupportItem:
     """A call in which the patient was given the current next step: as the last call before
     resolving (no new promise), or with ``next_update_at`` renewing the promise."""
     return lifecycle.item_log_contact(
@@ -194,6 +211,7 @@ def told(item: SupportItem, actor: Any, *, next_update_at: Any = None) -> Suppor
         gave_next_step=True,
         next_update_at=next_update_at,
         resolving=next_update_at is None,
+        after_hours_reason=after_hours_reason,
     )
 
 

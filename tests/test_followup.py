@@ -130,7 +130,7 @@ def test_waiting_on_an_insurer_pauses_resolution_but_not_the_patient_update(
 
 
 def test_waiting_on_the_patient_does_not_pause_resolution(clock, make_item, assistant) -> None:
-    item = planned(make_item(), assistant, acknowledge=True, after=20 * HOUR)
+    item = planned(make_item(), assistant, acknowledge=True, after=22 * HOUR)
     item = lifecycle.item_wait(item=item, actor=assistant, waiting_on=WaitingOn.PATIENT)
     clock.move_to(item.resolution_due_at + timedelta(minutes=1))
     assert sweep().handled["resolution"] == 1

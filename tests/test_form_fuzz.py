@@ -378,7 +378,7 @@ SURFACES: dict[str, Surface] = {
     "bulk": _raw(
         "bulk", "supervisor", action=_choice(*BULK_ACTIONS), back=_text(), owner=_id(),
         item=forms.MultipleChoiceField(choices=[("1", "1"), ("2", "2")]), reason=_text(),
-        text=_text(),
+        text=_text(), update_at=_text(), after_hours_reason=_text(),
     ),
     "shift_handover": Surface(
         "shift_handover", "assistant",

@@ -56,18 +56,21 @@ def test_a_referral_waiting_on_another_office_keeps_a_deadline_for_weeks(
 ) -> None:
     item = planned(make_item("referral_document_status"), assistant, acknowledge=True)
     item = lifecycle.item_wait(item=item, actor=assistant, waiting_on=WaitingOn.OTHER_OFFICE)
+    calendar = item.practice.calendar()
     for week in range(5):
-        # Each call to the patient says when they will hear next: the promise carries on.
-        clock.shift(timedelta(days=2))
+        # Each call to the patient, an hour before the promise, says when they will hear next
+        # (two business days on: a time the practice is open): the promise carries on.
+        clock.move_to(item.promised_update_at - timedelta(hours=1))
         sweep()
         item = lifecycle.item_log_contact(
             item=item, actor=assistant, direction=Direction.OUTBOUND, channel=Channel.PHONE,
             outcome=ContactOutcome.REACHED, note=f"Week {week}: still waiting on the clinic",
-            next_update_at=timezone.now() + timedelta(days=2),
+            next_update_at=calendar.add(timezone.now(), timedelta(hours=18)),
         )  # fmt: skip
         assert item.status == Status.WAITING and item.next_due_at > timezone.now()
         assert no_loop_open() == []
-    clock.shift(timedelta(days=3))  # then nobody calls: the promise breaks, and says so
+    # then nobody calls: the promise breaks, and says so
+    clock.move_to(item.promised_update_at + timedelta(minutes=1))
     assert sweep().handled["promise_due"] == 1
     item.refresh_from_db()
     assert item.promise_broken() and no_loop_open() == []
@@ -334,7 +337,7 @@ def test_the_wall_clock_wait_is_kept_beside_business_minutes(clock, make_item, a
 def test_three_failed_attempts_lead_to_a_text_then_to_the_supervisor(
     clock, make_item, assistant, supervisor
 ) -> None:
-    item = planned(make_item(), assistant, after=timedelta(days=5))
+    item = planned(make_item(), assistant, after=timedelta(days=6))  # next Monday
     for n in range(3):
         item = lifecycle.item_log_attempt(
             item=item, actor=assistant, channel=Channel.PHONE, outcome=ContactOutcome.NO_ANSWER

@@ -33,6 +33,9 @@ from tests.test_intake import TWILIO_TOKEN, twilio_post
 pytestmark = pytest.mark.django_db
 NEXT = "Booked Thursday 9:30"
 
+#: Promises made in the evening fall after the practice closes: they say why that is fine.
+EVENING = "The evening nurse line calls back tonight"
+
 
 def soon() -> Any:
     """An update time to promise: three hours from now."""
@@ -120,7 +123,7 @@ def test_opted_out_channels_are_refused(clock, make_item, assistant, riverside, 
 
 def test_quiet_hours_hold_then_release(clock, make_item, assistant) -> None:
     clock.move_to(datetime(2026, 11, 18, 3, 0, tzinfo=UTC))  # Tuesday 21:00 Chicago
-    item = planned(make_item(), assistant, next_step=NEXT)
+    item = planned(make_item(), assistant, next_step=NEXT, after_hours_reason=EVENING)
     # The time it states is after the quiet hours (one inside them would have passed by the
     # morning, and the text is then cancelled: ``test_send_time``).
     wednesday_10am = datetime(2026, 11, 18, 16, 0, tzinfo=UTC)
@@ -142,10 +145,17 @@ def test_quiet_hours_hold_then_release(clock, make_item, assistant) -> None:
 
 def test_emergencies_are_not_held(clock, make_item, assistant) -> None:
     clock.move_to(datetime(2026, 11, 18, 3, 0, tzinfo=UTC))
-    item = planned(make_item(urgency="emergency"), assistant, next_step=NEXT)
+    item = planned(
+        make_item(urgency="emergency"), assistant, next_step=NEXT, after_hours_reason=EVENING
+    )
     assert (
         message_send(
-            item=item, actor=assistant, channel="sms", purpose="checking", next_update_at=soon()
+            item=item,
+            actor=assistant,
+            channel="sms",
+            purpose="checking",
+            next_update_at=soon(),
+            after_hours_reason=EVENING,
         ).state
         == MessageState.QUEUED
     )

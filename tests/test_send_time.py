@@ -31,6 +31,8 @@ TUESDAY_1959 = datetime(2026, 11, 18, 1, 59, tzinfo=UTC)
 TUESDAY_2100 = datetime(2026, 11, 18, 3, 0, tzinfo=UTC)
 WEDNESDAY_0800 = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)
 WEDNESDAY_1000 = datetime(2026, 11, 18, 16, 0, tzinfo=UTC)
+#: The evening shift's promises fall after the practice closes: they say why that is fine.
+EVENING = "The evening nurse line calls back tonight"
 
 
 @pytest.fixture
@@ -50,8 +52,9 @@ def texts(settings: Any, tmp_path: Path) -> Any:
 
 def pending_update(item: Any, actor: Any, update_at: datetime = WEDNESDAY_1000) -> Any:
     return message_send(
-        item=item, actor=actor, channel="sms", purpose="pending_update", next_update_at=update_at
-    )
+        item=item, actor=actor, channel="sms", purpose="pending_update",
+        next_update_at=update_at, after_hours_reason=EVENING,
+    )  # fmt: skip
 
 
 def cancelled_event(item: Any) -> Any:
@@ -62,7 +65,7 @@ def test_a_text_queued_before_quiet_hours_is_held_when_it_would_leave_inside_the
     clock, texts, make_item, assistant
 ) -> None:
     clock.move_to(TUESDAY_1959)
-    message = pending_update(planned(make_item(), assistant), assistant)
+    message = pending_update(planned(make_item(), assistant, after_hours_reason=EVENING), assistant)
     assert message.state == MessageState.QUEUED
     clock.move_to(TUESDAY_1959 + timedelta(seconds=90))  # 20:00:30: the worker gets to it
     assert deliver(message.pk) == MessageState.HELD
@@ -80,7 +83,7 @@ def test_a_text_queued_before_quiet_hours_is_held_when_it_would_leave_inside_the
 def test_an_email_is_held_for_quiet_hours_like_a_text(clock, mailoutbox, make_item, assistant):
     """A phone shows an email at 9 PM as it shows a text: the practice's quiet hours hold both."""
     clock.move_to(TUESDAY_1959)
-    item = planned(make_item(), assistant)
+    item = planned(make_item(), assistant, after_hours_reason=EVENING)
     item.patient.email = "ana@example.com"
     item.patient.save()
     message = message_send(
@@ -97,7 +100,7 @@ def test_an_email_is_held_for_quiet_hours_like_a_text(clock, mailoutbox, make_it
 
 def test_a_retry_never_lands_in_quiet_hours(clock, texts, monkeypatch, make_item, assistant):
     clock.move_to(TUESDAY_1957)
-    message = pending_update(planned(make_item(), assistant), assistant)
+    message = pending_update(planned(make_item(), assistant, after_hours_reason=EVENING), assistant)
 
     def carrier_down(*args: Any, **kw: Any) -> str:
         raise ConnectionError("carrier unreachable")
@@ -135,7 +138,7 @@ def test_a_lease_a_dead_worker_left_is_judged_again_when_it_is_re_driven(
     clock, texts, make_item, assistant
 ) -> None:
     clock.move_to(TUESDAY_1957)
-    message = pending_update(planned(make_item(), assistant), assistant)
+    message = pending_update(planned(make_item(), assistant, after_hours_reason=EVENING), assistant)
     # A worker claims it and dies before sending.
     assert claims.claim(
         OutboundMessage, message.pk, pending=MessageState.QUEUED, time_field="send_after",
@@ -154,7 +157,7 @@ def test_a_patient_who_opts_out_after_a_text_is_queued_is_not_sent_it(
     riverside.twilio_auth_token = TWILIO_TOKEN
     riverside.save()
     clock.move_to(TUESDAY_2100)
-    item = planned(make_item(), assistant)
+    item = planned(make_item(), assistant, after_hours_reason=EVENING)
     promise_before = item.promised_update_at
     message = pending_update(item, assistant)
     assert message.state == MessageState.HELD
@@ -186,7 +189,7 @@ def test_a_text_about_an_item_resolved_before_it_leaves_is_cancelled_with_a_time
     clock, texts, make_item, assistant
 ) -> None:
     clock.move_to(TUESDAY_2100)
-    item = planned(make_item(), assistant)
+    item = planned(make_item(), assistant, after_hours_reason=EVENING)
     message = pending_update(item, assistant)
     clock.move_to(WEDNESDAY_0800 - timedelta(minutes=30))
     lifecycle.item_resolve(item=told(item, assistant), actor=assistant, outcome="Booked")
@@ -205,7 +208,7 @@ def test_a_held_update_whose_promise_changed_is_cancelled_and_the_new_promise_st
     clock, texts, make_item, assistant
 ) -> None:
     clock.move_to(TUESDAY_2100)
-    item = planned(make_item(), assistant)
+    item = planned(make_item(), assistant, after_hours_reason=EVENING)
     message = pending_update(item, assistant)
     clock.move_to(WEDNESDAY_0800 - timedelta(minutes=15))
     later = WEDNESDAY_1000 + timedelta(hours=1)
@@ -223,8 +226,8 @@ def test_a_text_about_an_item_merged_in_bulk_is_cancelled(clock, texts, make_ite
     from closeloop.team.bulk import bulk_run
 
     clock.move_to(TUESDAY_2100)
-    kept = planned(make_item(summary="Move my appointment"), assistant)
-    duplicate = planned(make_item(), assistant)
+    kept = planned(make_item(summary="Move my appointment"), assistant, after_hours_reason=EVENING)
+    duplicate = planned(make_item(), assistant, after_hours_reason=EVENING)
     message = pending_update(duplicate, assistant)
     merged = bulk_run(actor=assistant, item_ids=[kept.pk, duplicate.pk], action="merge", data={})
     assert merged.done == [duplicate.pk]
@@ -286,7 +289,7 @@ def test_an_update_whose_time_passed_in_quiet_hours_is_cancelled_in_the_morning(
     clock, texts, make_item, assistant
 ) -> None:
     clock.move_to(TUESDAY_2100)
-    item = planned(make_item(), assistant)
+    item = planned(make_item(), assistant, after_hours_reason=EVENING)
     message = pending_update(item, assistant, update_at=TUESDAY_2100 + timedelta(hours=2))
     clock.move_to(WEDNESDAY_0800 + timedelta(minutes=1))
     sweep()
@@ -305,7 +308,7 @@ def test_a_cancellation_is_shown_on_the_item_in_the_api_and_in_the_outbox_with_i
     from closeloop.messaging.consent import consent_record
 
     clock.move_to(TUESDAY_2100)
-    item = planned(make_item(), assistant)
+    item = planned(make_item(), assistant, after_hours_reason=EVENING)
     token = ApiToken.issue(user=assistant)[1]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     sent = client.post(

@@ -169,7 +169,7 @@ def test_a_shift_handoff_moves_items_promises_and_sends_one_alert(
     mateo = _colleague(org, riverside, "mateo")
     soon = planned(make_item(), assistant, after=timedelta(hours=3), acknowledge=True)
     later = planned(
-        make_item(summary="Later"), assistant, after=timedelta(days=4), acknowledge=True
+        make_item(summary="Later"), assistant, after=timedelta(days=3), acknowledge=True
     )
     rows = shifts.shift_items(assistant)
     assert [r.item.pk for r in rows] == [soon.pk, later.pk]

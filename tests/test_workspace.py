@@ -48,7 +48,7 @@ def test_queue_tabs_count_and_list_the_right_items(
     clinical = make_item("clinical_message", summary="clinical")
     waiting = lifecycle.item_wait(
         item=planned(
-            make_item(summary="waiting"), assistant, acknowledge=True, after=timedelta(minutes=600)
+            make_item(summary="waiting"), assistant, acknowledge=True, after=timedelta(minutes=420)
         ),
         actor=assistant,
         waiting_on=WaitingOn.INSURER,
@@ -67,7 +67,7 @@ def test_queue_tabs_count_and_list_the_right_items(
         "team": 4,
         "unassigned": 2,
         # mine (promise in 50 min, reply due); unassigned and clinical (first reply due in 50
-        # min); not waiting (promise in 9 h 50 min) nor broken (its promise already passed).
+        # min); not waiting (promise in 6 h 50 min) nor broken (its promise already passed).
         "due_soon": 3,
         "broken": 1,
         "clinical": 1,

@@ -183,6 +183,19 @@ _NEXT_UPDATE = Input(
 )
 
 
+#: Asked beside every promise: a time outside business hours is kept only with a reason, which
+#: goes on the timeline (``queue.changes.check_promise``; not needed on red-flag items).
+AFTER_HOURS = Input(
+    "after_hours_reason",
+    TEXT,
+    "After hours is fine, because",
+    required=False,
+    max_length=500,
+    rows=0,
+    help="Only for a time outside business hours: why the practice can keep it then.",
+)
+
+
 def _choice(name: str, label: str, choices: Any, initial: Any = None) -> Input:
     return Input(name, Kind.CHOICE, label, choices=choices, initial=initial)
 
@@ -197,6 +210,7 @@ ACTIONS: dict[str, Action] = {
             inputs=(
                 _choice("how", "How the patient was told", ReceiptHow, ReceiptHow.CALL),
                 Input("next_update_at", Kind.INSTANT, "Patient hears from us next by"),
+                AFTER_HOURS,
             ),
         ),
         Action(
@@ -234,6 +248,7 @@ ACTIONS: dict[str, Action] = {
                 Input("note", TEXT, "Note", required=False),
                 Input("gave_next_step", Kind.FLAG, "I gave the patient the next step"),
                 _NEXT_UPDATE,
+                AFTER_HOURS,
             ),
             help="A call, visit or voicemail in which the patient heard from us.",
         ),
@@ -259,6 +274,7 @@ ACTIONS: dict[str, Action] = {
                 ),
                 Input("next_step", TEXT, "Next step", help=TO_PATIENT, patient_reads=True),
                 Input("update_at", Kind.INSTANT, "Patient hears from us by"),
+                AFTER_HOURS,
             ),
         ),
         Action(
@@ -355,6 +371,7 @@ ACTIONS: dict[str, Action] = {
                     "language.",
                 ),
                 _NEXT_UPDATE,
+                AFTER_HOURS,
             ),
         ),  # fmt: skip
         Action("review", "Ask for a review", _review),
@@ -411,6 +428,7 @@ ACTIONS: dict[str, Action] = {
                     required=False,
                     help="Empty: within the category's first-response target.",
                 ),
+                AFTER_HOURS,
             ),
         ),  # fmt: skip
     ]

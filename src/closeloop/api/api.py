@@ -101,6 +101,8 @@ _INPUT_CODES = {
     "bad_contact",
     "bad_callback_number",
     "promise_in_past",
+    # A promise outside business hours without the reason that makes it keepable.
+    "after_hours_reason_required",
     "contact_in_future",
 }
 
@@ -379,6 +381,7 @@ def _create_item(request: HttpRequest, payload: s.ItemIn, suggestion: Suggestion
         contact_at=payload.contact_at,
         find_repeat=not payload.new_item,
         next_update_at=payload.next_update_at,
+        after_hours_reason=payload.after_hours_reason,
         suggestion=suggestion,
     )
 

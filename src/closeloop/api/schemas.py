@@ -150,6 +150,12 @@ class ItemIn(Schema):
         "next; a new item is then acknowledged at the time of the call, an item the contact "
         "joins has it as its promise",
     )
+    after_hours_reason: str = Field(
+        "",
+        max_length=500,
+        description="Why a next_update_at outside the practice's business hours is fine "
+        "(required then; it goes on the timeline)",
+    )
 
 
 class ItemOut(Schema):

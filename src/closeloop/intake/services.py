@@ -204,6 +204,7 @@ def file_item(
     take_ownership: bool = False,
     appointment: Appointment | None = None,
     next_update_at: datetime | None = None,
+    after_hours_reason: str = "",
     auto_acknowledge: bool = False,
     suggestion: Suggestion | None = None,
 ) -> Filed:
@@ -218,7 +219,8 @@ def file_item(
     said goes on its timeline as a repeat contact on ``channel``, and on a live call
     ``next_update_at`` becomes its promise) or a new item →
     the visit it is about → a live call (``next_update_at``: the patient on the line was told
-    when they hear from us next) acknowledged at the time of the call → ownership
+    when they hear from us next; outside business hours with ``after_hours_reason``)
+    acknowledged at the time of the call → ownership
     (``take_ownership``: the person logging it, when they are on its team) and routing → the
     clinical team's alert for a red flag → after hours (``auto_acknowledge``) the practice's
     automatic acknowledgement. One urgency rule (``triage.urgency_for``) for every door.
@@ -300,6 +302,7 @@ def file_item(
             how=receipt_how(channel),
             next_update_at=told,
             at=item.first_contact_at,
+            after_hours_reason=after_hours_reason,
         )
     if not route_now:
         if profile is not None and profile.on_team(item.team):

@@ -145,20 +145,67 @@ class BusinessCalendar:
             total += min(closes, end) - opens
         return total
 
+    def within_hours(self, at: datetime) -> bool:
+        """Whether ``at`` is inside an opening interval, its closing instant included (a
+        promise "by 5:00 PM" is kept by a practice that closes at 5)."""
+        at = _aware(at).astimezone(UTC)
+        day = at.astimezone(self.tz).date()
+        return any(
+            opens <= at <= closes
+            for previous in (day - timedelta(days=1), day)
+            for opens, closes in self._day_intervals(previous)
+        )
+
+    def last_open_moment(self, after: datetime, before: datetime) -> datetime | None:
+        """The latest instant in (``after``, ``before``] within business hours, or None."""
+        after, before = _aware(after).astimezone(UTC), _aware(before).astimezone(UTC)
+        latest = None
+        for opens, closes in self.intervals_from(after):
+            if opens > before:
+                break
+            latest = min(closes, before)
+        return latest.astimezone(self.tz) if latest is not None and latest > after else None
+
     def suggest_update_time(
-        self, now: datetime, interval: timedelta, *, round_to_minutes: int = 15
+        self,
+        now: datetime,
+        interval: timedelta,
+        *,
+        before: datetime | None = None,
+        any_hour: bool = False,
+        round_to_minutes: int = 15,
     ) -> datetime:
-        """A promise a practice can keep: ``interval`` of business time ahead, rounded up.
+        """A promise a practice can keep: ``interval`` of business time ahead, rounded up, and
+        never after ``before`` (a hard deadline: urgent symptoms' minutes, a visit).
 
         Rounding up (never down) to a whole quarter hour keeps the promise modest and easy to
-        say on the phone ("by 2:15").
+        say on the phone ("by 2:15") — unless rounding up would leave business hours or pass
+        the deadline; then it rounds down. Under a deadline the suggestion is the latest
+        business-hours moment before it; when there is none (or ``any_hour``: urgent symptoms
+        run on the clock) it is the deadline itself, possibly after hours: the caller says so.
         """
+        now = _aware(now)
+        step = timedelta(minutes=round_to_minutes)
         due = self.add(now, interval)
-        step = round_to_minutes * 60
-        midnight = due.replace(hour=0, minute=0, second=0, microsecond=0)
-        seconds = (due - midnight).total_seconds()
-        rounded = midnight + timedelta(seconds=math.ceil(seconds / step) * step)
-        return rounded.astimezone(UTC).astimezone(self.tz)
+        if before is None or due <= before:
+            up = _round(due, step, self.tz, up=True)
+            inside = self.within_hours(up) and (before is None or up <= before)
+            if inside or (up == due):
+                return up
+            down = _round(due, step, self.tz, up=False)
+            return down if down > now else due.astimezone(self.tz)
+        latest = before if any_hour else self.last_open_moment(now, before) or before
+        down = _round(latest, step, self.tz, up=False)
+        return (down if down > now else latest).astimezone(self.tz)
+
+
+def _round(moment: datetime, step: timedelta, tz: ZoneInfo, *, up: bool) -> datetime:
+    """``moment`` rounded to a whole ``step`` of its local day (up or down)."""
+    local = moment.astimezone(tz)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    steps = (local - midnight) / step
+    whole = math.ceil(steps) if up else math.floor(steps)
+    return (midnight + whole * step).astimezone(UTC).astimezone(tz)
 
 
 def parse_weekly_hours(

@@ -40,6 +40,7 @@ from closeloop.messaging.models import (
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Practice, sms_account
 from closeloop.queue import lifecycle
+from closeloop.queue.changes import check_promise
 from closeloop.queue.models import SupportItem
 
 logger = logging.getLogger(__name__)
@@ -182,6 +183,7 @@ def message_send(
     body: str = "",
     subject: str = "",
     next_update_at: datetime | None = None,
+    after_hours_reason: str = "",
     review_decided: bool = False,
 ) -> OutboundMessage:
     """Queue a message (rendered from the template when ``body`` is empty) and log it.
@@ -189,7 +191,9 @@ def message_send(
     The promise: a message that states an update time states ``next_update_at``, which becomes
     the item's promise (chosen first, then rendered into the text — a text staff edited must
     still state it). Review requests go only through ``reviews.review_request``, whose
-    guardrails decide and record every one (``review_decided``).
+    guardrails decide and record every one (``review_decided``). A promise outside business
+    hours needs ``after_hours_reason`` (``queue.changes.check_promise``), judged before
+    anything is written.
     """
     if channel not in ConsentChannel.values:
         raise MessageRefused("bad_channel", f"Unknown channel {channel!r}.")
@@ -214,6 +218,11 @@ def message_send(
             "Say when the patient hears from us next: the message states it.",
             missing=["when the patient hears from us next"],
         )
+    if next_update_at is not None and item.is_open and purpose not in NOT_A_CONTACT:
+        check_promise(
+            item, next_update_at, timezone.now(), "when the patient hears from us next",
+            after_hours_reason,
+        )  # fmt: skip
     # The emergency notice is the practice's own fixed wording, the same for every patient.
     checks_content = purpose != MessagePurpose.EMERGENCY or bool(body.strip())
     # What staff wrote that the patient will read: checked for language now and when it leaves.
@@ -274,6 +283,7 @@ def message_send(
         next_update_at=next_update_at,
         gives_next_step=bool(next_step) and next_step in message.body,
         contact=purpose not in NOT_A_CONTACT,
+        after_hours_reason=after_hours_reason,
     )
     message.promised_update_at = recorded.promised
     message.promise_before = recorded.promise_before

@@ -188,6 +188,54 @@ def set_promise(change: Change, item: SupportItem, update_at: datetime | None) -
     change.quiet("promise_escalated_at", None)
 
 
+#: Said when a promise falls outside business hours: the one way to keep it anyway.
+AFTER_HOURS = "why after hours is fine"
+AFTER_HOURS_MAX = 500
+
+
+def check_promise(
+    item: SupportItem, when: datetime | None, now: datetime, what: str, reason: str = ""
+) -> tuple[datetime, str]:
+    """The one rule for a promise someone makes to a patient, whichever door it came through
+    (the page, the API, bulk, a message): in the future, and within the practice's business
+    hours unless the person says why after hours is fine. Returns the time and the reason to
+    put on the timeline ("" when none is needed); refuses with ``LifecycleError`` otherwise.
+
+    Urgent symptoms run on the clock at any hour (the red-flag minutes, escalated on the wall
+    clock by ``set_promise``): a promise on a red-flag item is never an after-hours exception.
+    Far dates are refused where the doors parse them (``lib.dates``)."""
+    when = require_future(when, now, what)
+    reason = (reason or "").strip()
+    calendar = item.practice.calendar()
+    if item.red_flag or calendar.within_hours(when):
+        return when, ""
+    if not reason:
+        raise LifecycleError(
+            "after_hours_reason_required",
+            f"{when.astimezone(calendar.tz):%a %-I:%M %p %Z} is outside business hours: "
+            f"choose a time when the practice is open, or say {AFTER_HOURS}.",
+            missing=[AFTER_HOURS],
+        )
+    return when, reason[:AFTER_HOURS_MAX]
+
+
+def promise(
+    change: Change,
+    item: SupportItem,
+    when: datetime | None,
+    now: datetime,
+    what: str,
+    *,
+    after_hours_reason: str = "",
+) -> None:
+    """Set a promise made to the patient (``check_promise``), the after-hours reason on the
+    timeline with it."""
+    when, reason = check_promise(item, when, now, what, after_hours_reason)
+    if reason:
+        change.note("after_hours_reason", reason)
+    set_promise(change, item, when)
+
+
 def business_minutes(practice: Practice, start: datetime, end: datetime) -> int:
     return int(practice.calendar().between(start, end).total_seconds() // 60)
 

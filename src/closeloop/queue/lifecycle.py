@@ -45,9 +45,9 @@ from closeloop.queue.changes import (
     can_transition,
     first_response,
     locked,
+    promise,
     receipt_how,
     record_events,
-    require_future,
     require_open,
     require_text,
     set_promise,
@@ -218,13 +218,16 @@ def _contact_renews(
     next_update_at: datetime | None,
     required: bool,
     resolving: bool = False,
+    after_hours_reason: str = "",
 ) -> None:
     """The patient heard from us: the first response if there was none, and the promise
     renewed (never erased). ``required``: the caller must say when the patient hears from us
     next (a new item has no promise to keep) — unless this contact is the one that resolves
     it (``resolving``: the item closes in the same transaction)."""
     if next_update_at is not None:
-        set_promise(change, item, require_future(next_update_at, now, NEXT_UPDATE))
+        promise(
+            change, item, next_update_at, now, NEXT_UPDATE, after_hours_reason=after_hours_reason
+        )
     elif required or (item.promised_update_at is None and not resolving):
         raise LifecycleError(
             "next_update_required",
@@ -365,6 +368,7 @@ def item_acknowledge(
     how: str,
     next_update_at: datetime,
     at: datetime | None = None,
+    after_hours_reason: str = "",
 ) -> SupportItem:
     """Confirm to the patient that the request was received — how (a call, a text, an
     automatic reply…) — and when they will hear from us next. ``at``: when it happened (a live
@@ -376,7 +380,7 @@ def item_acknowledge(
     at = min(at or now, now)
     change = Change(item)
     change.status(Status.ACKNOWLEDGED)
-    set_promise(change, item, require_future(next_update_at, now, NEXT_UPDATE))
+    promise(change, item, next_update_at, now, NEXT_UPDATE, after_hours_reason=after_hours_reason)
     if item.first_response_at is None:
         first_response(change, item, max(at, item.first_contact_at), how)
     if how != ReceiptHow.AUTOMATIC:
@@ -423,6 +427,7 @@ def item_log_contact(
     gave_next_step: bool = False,
     next_update_at: datetime | None = None,
     resolving: bool = False,
+    after_hours_reason: str = "",
 ) -> SupportItem:
     """A call, message or visit in which the patient heard from us, and what came of it.
 
@@ -463,6 +468,7 @@ def item_log_contact(
             next_update_at=next_update_at,
             required=not resolving,
             resolving=resolving,
+            after_hours_reason=after_hours_reason,
         )
         _accept_if_owner(change, item, actor, now)
     else:
@@ -513,9 +519,16 @@ def item_log_attempt(
 
 @transaction.atomic
 def item_set_update_window(
-    *, item: SupportItem, actor: Actor, checking: str, next_step: str, update_at: datetime
+    *,
+    item: SupportItem,
+    actor: Actor,
+    checking: str,
+    next_step: str,
+    update_at: datetime,
+    after_hours_reason: str = "",
 ) -> SupportItem:
-    """Tell the patient what we are checking, the next step, and when they will hear from us."""
+    """Tell the patient what we are checking, the next step, and when they will hear from us
+    (outside business hours only with ``after_hours_reason``)."""
     now = timezone.now()
     item = locked(item, actor)
     require_open(item)
@@ -526,7 +539,10 @@ def item_set_update_window(
     if next_step != item.next_step:
         change.set("next_step", next_step)
         change.set("next_step_changed_at", now)
-    set_promise(change, item, require_future(update_at, now, "the promised update time"))
+    promise(
+        change, item, update_at, now, "the promised update time",
+        after_hours_reason=after_hours_reason,
+    )  # fmt: skip
     _accept_if_owner(change, item, actor, now)
     return change.save(code=EventCode.UPDATE_WINDOW, actor=actor, now=now)
 
@@ -771,7 +787,12 @@ def item_close(*, item: SupportItem, actor: Actor) -> SupportItem:
 
 @transaction.atomic
 def item_reopen(
-    *, item: SupportItem, actor: Actor, reason: str, next_update_at: datetime | None = None
+    *,
+    item: SupportItem,
+    actor: Actor,
+    reason: str,
+    next_update_at: datetime | None = None,
+    after_hours_reason: str = "",
 ) -> SupportItem:
     """Back to work (e.g. the patient called again). The patient is owed an answer: by
     ``next_update_at`` when staff say so, else within the category's first-response target."""
@@ -786,7 +807,7 @@ def item_reopen(
     change.quiet("resolution_wall_minutes", None)
     if next_update_at is None:
         next_update_at = item.practice.calendar().add(now, item.category.first_response_target)
-    set_promise(change, item, require_future(next_update_at, now, NEXT_UPDATE))
+    promise(change, item, next_update_at, now, NEXT_UPDATE, after_hours_reason=after_hours_reason)
     change.set("outcome", "")
     return change.save(code=EventCode.REOPENED, actor=actor, now=now, text=reason)
 
@@ -1032,6 +1053,7 @@ def item_record_message(
     next_update_at: datetime | None = None,
     gives_next_step: bool = False,
     contact: bool = True,
+    after_hours_reason: str = "",
 ) -> MessageRecorded:
     """A message to the patient: on the timeline, and a contact with the patient. On an open
     item it renews the promise with the time it quotes (``next_update_at``: chosen first, then
@@ -1045,8 +1067,9 @@ def item_record_message(
     if item.is_open and contact:
         how = ReceiptHow.AUTOMATIC if actor is None else receipt_how(channel)
         _contact_renews(
-            change, item, now=now, how=how, next_update_at=next_update_at, required=False
-        )
+            change, item, now=now, how=how, next_update_at=next_update_at, required=False,
+            after_hours_reason=after_hours_reason,
+        )  # fmt: skip
         _accept_if_owner(change, item, actor, now)
     elif contact:
         change.set("last_patient_contact_at", now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -96,11 +97,62 @@ def timeline_for_item(item: SupportItem) -> QuerySet[TimelineEvent]:
     )
 
 
-def suggest_update_time(item: SupportItem, now: datetime | None = None) -> datetime:
-    """The update time to offer the patient, from the category's interval and the calendar."""
-    return item.practice.calendar().suggest_update_time(
-        now or timezone.now(), item.category.update_interval
+#: A promise about a visit is kept before it: the patient hears from us this long before.
+BEFORE_VISIT = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The update time to offer the patient, and why it is earlier than the category's
+    interval when a real deadline comes first ("" when it is not)."""
+
+    at: datetime
+    why: str = ""
+    #: Outside business hours: saving it asks for the reason (``changes.check_promise``).
+    after_hours: bool = False
+
+
+def _hard_deadline(item: SupportItem, now: datetime) -> tuple[datetime, str] | None:
+    """The earliest real deadline a promise must not pass, with what it is: urgent symptoms'
+    minutes, the first response still due, the linked visit."""
+    deadlines: list[tuple[datetime, str]] = []
+    if item.red_flag:
+        minutes = item.practice.red_flag_response_minutes
+        deadlines.append((now + timedelta(minutes=minutes), f"red flag: within {minutes} minutes"))
+    if item.first_response_at is None and item.first_response_due_at is not None:
+        deadlines.append((item.first_response_due_at, "the first response is due"))
+    appointment = item.appointment if item.appointment_id else None
+    if appointment is not None and appointment.is_active and appointment.start > now:
+        before = item.appointment_due_at or appointment.start - BEFORE_VISIT
+        deadlines.append((before if before > now else appointment.start, "before the visit"))
+    future = [deadline for deadline in deadlines if deadline[0] > now]
+    return min(future, key=lambda deadline: deadline[0]) if future else None
+
+
+def promise_suggestion(item: SupportItem, now: datetime | None = None) -> Suggestion:
+    """The update time to offer the patient: the category's interval in business time, never
+    after a real deadline (``_hard_deadline``). When no business-hours time fits before the
+    deadline, the suggestion is the deadline itself and says it is after hours."""
+    now = now or timezone.now()
+    calendar = item.practice.calendar()
+    usual = calendar.suggest_update_time(now, item.category.update_interval)
+    deadline = _hard_deadline(item, now)
+    if deadline is None or usual <= deadline[0]:
+        return Suggestion(usual, "", after_hours=not calendar.within_hours(usual))
+    at = calendar.suggest_update_time(
+        now, item.category.update_interval, before=deadline[0], any_hour=item.red_flag
     )
+    after_hours = not item.red_flag and not calendar.within_hours(at)
+    local = deadline[0].astimezone(calendar.tz)
+    why = f"Earlier than usual: {deadline[1]} ({local:%a %-I:%M %p %Z})."
+    if after_hours:
+        why += " No business hours fit before it: this time is after hours, so say why."
+    return Suggestion(at, why, after_hours)
+
+
+def suggest_update_time(item: SupportItem, now: datetime | None = None) -> datetime:
+    """The update time to offer the patient (``promise_suggestion``)."""
+    return promise_suggestion(item, now).at
 
 
 # --- the queue's tabs ---------------------------------------------------------------------------

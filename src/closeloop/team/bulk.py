@@ -1,4 +1,5 @@
-"""Bulk actions from the queue: reassign, escalate, add a note or merge several items at once.
+"""Bulk actions from the queue: reassign, escalate, add a note, merge several items at once, or
+move their promised update time (each keeps its plan; e.g. the phones are down until noon).
 
 Each item goes through the same door as one at a time (``access.item_for_action`` and the
 action registry's service, each in its own savepoint, each audited on its timeline); an item a
@@ -10,18 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
 from closeloop.actions import access
 from closeloop.actions.registry import ACTIONS, run
 from closeloop.core.types import User
+from closeloop.lib.dates import parse_local
 from closeloop.practices.selectors import staff_profile
 from closeloop.queue import lifecycle
 from closeloop.queue.changes import LifecycleError
 from closeloop.queue.models import OPEN_STATUSES, SupportItem
 
-BULK_ACTIONS = ("assign", "escalate", "note", "merge")
+BULK_ACTIONS = ("assign", "escalate", "note", "merge", "update_window")
 MAX_ITEMS = 200
 
 
@@ -35,10 +38,29 @@ def _open_count(user: Any) -> int:
     return SupportItem.objects.filter(owner=user, status__in=OPEN_STATUSES).count()
 
 
+def _new_promise(item: SupportItem, data: dict[str, Any]) -> dict[str, Any]:
+    """The update-window inputs that move ``item``'s promise and keep its plan."""
+    update_at = data.get("update_at")
+    if update_at is None and data.get("update_at_local"):
+        try:
+            update_at = parse_local(data["update_at_local"], ZoneInfo(item.practice.timezone))
+        except ValueError as bad:
+            raise LifecycleError("bad_time", str(bad)) from None
+    return {
+        "checking": item.checking,
+        "next_step": item.next_step,
+        "update_at": update_at,
+        "after_hours_reason": data.get("after_hours_reason", ""),
+    }
+
+
 def bulk_run(*, actor: User, item_ids: list[int], action: str, data: dict[str, Any]) -> BulkResult:
     """Take ``action`` on each item. ``data``: ``owner`` (a user or None) and ``reason`` for
     assign; ``reason`` for escalate; ``text`` for note; merge puts every other item into the
-    first one selected (it stays open; ``done`` lists the items merged into it)."""
+    first one selected (it stays open; ``done`` lists the items merged into it);
+    ``update_window`` moves each item's promise to ``update_at`` (an aware time) or
+    ``update_at_local`` (a local time on each item's practice clock), keeping its plan, by the
+    same rule as one at a time (``after_hours_reason`` for a time outside business hours)."""
     if action not in BULK_ACTIONS:
         raise ValueError(action)
     result = BulkResult()
@@ -73,6 +95,8 @@ def bulk_run(*, actor: User, item_ids: list[int], action: str, data: dict[str, A
                         target = item
                         continue
                     values = {"into": target}
+                elif action == "update_window":
+                    values = _new_promise(item, data)
                 elif action == "escalate":
                     values = {"reason": data.get("reason", "")}
                 else:

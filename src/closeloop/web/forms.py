@@ -80,6 +80,13 @@ class LogContactForm(forms.Form):
         label="Patient hears from us by",
         help_text="On a live call: what you tell the caller. Suggested from business hours.",
     )
+    #: A time outside business hours is promised only with a reason (on the timeline).
+    after_hours_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="After hours is fine, because",
+        help_text="Only for a time outside business hours: why the practice can keep it then.",
+    )
     #: A question answered there and then: the item is filed resolved, the answer its next step.
     answer = forms.CharField(
         required=False,

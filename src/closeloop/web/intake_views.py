@@ -109,6 +109,7 @@ def _create_item(form: LogContactForm, user: Any) -> SupportItem:
             # A question answered on the spot is its own (staff may still attach it).
             find_repeat=attach == ATTACH_AUTO and not data["answer"],
             next_update_at=data["next_update_at"],
+            after_hours_reason=data["after_hours_reason"],
         )
         item = filed.item
         if data["answer"]:

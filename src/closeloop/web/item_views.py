@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from closeloop.actions import access
-from closeloop.actions.registry import ACTIONS, VIEW_DETAILS, run
+from closeloop.actions.inputs import Kind
+from closeloop.actions.registry import ACTIONS, AFTER_HOURS, VIEW_DETAILS, Action, run
 from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.core.languages import language_name
 from closeloop.intake.status_page import page_text as status_page_text
@@ -25,7 +26,7 @@ from closeloop.queue import requests as colleague_requests
 from closeloop.queue.changes import receipt_how
 from closeloop.queue.lifecycle import LifecycleError, available_actions
 from closeloop.queue.models import Channel, StaffAlert, SupportItem
-from closeloop.queue.selectors import suggest_update_time, timeline_for_item
+from closeloop.queue.selectors import promise_suggestion, timeline_for_item
 from closeloop.security import audit
 from closeloop.web import timeline
 from closeloop.web.access import item_for_action_or_404, item_or_404
@@ -40,10 +41,12 @@ APPOINTMENTS_SHOWN = 5
 
 #: What the Own line says in place of a time while no promise is ahead (staff then save the
 #: plan and update time, and the line states it).
-def _initial(item: SupportItem, suggested: Any) -> dict[str, dict[str, Any]]:
+def _initial(item: SupportItem, suggested: Any, bound: bool) -> dict[str, dict[str, Any]]:
     """What the forms start with: the current values, and for every "hears from us next" the
-    standing promise while it is ahead, else the suggested time."""
-    keep_promise = item.promised_update_at and item.promised_update_at > timezone.now()
+    standing promise while it is ahead (and not after a real deadline the suggestion is
+    ``bound`` by: a red flag, the first response, the visit), else the suggested time."""
+    promised = item.promised_update_at
+    keep_promise = promised and promised > timezone.now() and not (bound and promised > suggested)
     next_update = item.promised_update_at if keep_promise else suggested
     return {
         "acknowledge": {"how": receipt_how(item.channel), "next_update_at": suggested},
@@ -101,8 +104,9 @@ def _context(
     notice: str = "",
 ) -> dict[str, Any]:
     zone = ZoneInfo(item.practice.timezone)
-    suggested = suggest_update_time(item).astimezone(zone)
-    initial = _initial(item, suggested)
+    suggestion = promise_suggestion(item)
+    suggested = suggestion.at.astimezone(zone)
+    initial = _initial(item, suggested, bound=bool(suggestion.why))
     now = timezone.now()
     appointments = (
         list(upcoming_for_patient(item.patient_id, now)[:APPOINTMENTS_SHOWN])
@@ -130,9 +134,10 @@ def _context(
         "scripts": item_scripts(item),
         "language_name": language_name(item.language),
         "suggested_update_at": suggested,
+        "suggested_why": suggestion.why,
         "forms": forms,
         "action_forms": item_actions(
-            request, item, forms, zone=zone, failed=failed, error=error, suggested=suggested
+            request, item, forms, zone=zone, failed=failed, error=error, suggestion=suggestion
         ),
         "actions": ACTIONS,
         "failed": failed,
@@ -209,6 +214,7 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
             )
         except LifecycleError as refused:
             error = refused.message
+            _mark_promise_field(form, spec, refused)
     else:
         error = "Check the highlighted fields."
     if error:
@@ -218,6 +224,22 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     if request.htmx:
         return _render(request, _context(request, outcome.item, notice=_notice(outcome.detail)))
     return redirect("item", pk=outcome.item.pk)
+
+
+#: Promise refusals, shown on the field they are about (``queue.changes.check_promise``).
+PROMISE_REFUSALS = {"promise_in_past", "after_hours_reason_required"}
+
+
+def _mark_promise_field(form: ActionForm, action: Action, refused: LifecycleError) -> None:
+    """A refused promise highlights its field: the reason to give, or the time itself."""
+    if refused.code not in PROMISE_REFUSALS:
+        return
+    names = [spec.name for spec in action.inputs]
+    after_hours = refused.code == "after_hours_reason_required" and AFTER_HOURS.name in names
+    instants = [spec.name for spec in action.inputs if spec.kind == Kind.INSTANT]
+    field = AFTER_HOURS.name if after_hours else (instants[0] if instants else None)
+    if field is not None:
+        form.add_error(field, refused.message)
 
 
 def _loaded_version(request: HttpRequest) -> int | None:

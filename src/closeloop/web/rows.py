@@ -33,6 +33,7 @@ from markupsafe import Markup
 
 from closeloop.actions.registry import ACTIONS
 from closeloop.queue.models import SupportItem
+from closeloop.queue.selectors import Suggestion
 from closeloop.security.permissions import visible_text
 from closeloop.web.templatetags.closeloop import age, at, get_action_label
 
@@ -128,7 +129,7 @@ def item_actions(
     zone: tzinfo,
     failed: str,
     error: str,
-    suggested: datetime,
+    suggestion: Suggestion,
 ) -> SafeString:
     """The item page's action forms: one button for an action without fields, an open-able
     form for each of the others (``failed``: the action refused, with its ``error``). Times in
@@ -149,7 +150,8 @@ def item_actions(
                 label=lambda name: get_action_label(ACTIONS, name),
                 is_check=lambda field: getattr(field.field.widget, "input_type", "") == "checkbox",
                 joined=lambda errors: conditional_escape(" ").join(map(conditional_escape, errors)),
-                suggested=date_filter(suggested, "D g:i A T"),
+                suggested=date_filter(suggestion.at.astimezone(zone), "D g:i A T"),
+                suggested_why=suggestion.why,
             )
         )
     return mark_safe(html)  # noqa: S308 - Jinja2 escaped every value (autoescape)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from closeloop.lib.dates import parse_local
 from closeloop.lib.ids import parse_id
 from closeloop.practices.selectors import staff_profile
 from closeloop.security.permissions import Perm, has_perm
@@ -82,6 +84,14 @@ def bulk(request: HtmxHttpRequest) -> HttpResponse:
         if action == "assign" and to and to not in people:
             messages.error(request, "Choose someone who serves your practices.")
             return redirect(f"/bulk/{back}")
+        update_at = request.POST.get("update_at", "").strip()[:40]
+        if action == "update_window":
+            # The form only; each item's own practice clock reads the time (``bulk_run``).
+            try:
+                parse_local(update_at, ZoneInfo("UTC"))
+            except ValueError as bad:
+                messages.error(request, f"New update time: {bad}")
+                return redirect(f"/bulk/{back}")
         result = bulk_run(
             actor=user,
             item_ids=ids,
@@ -91,6 +101,9 @@ def bulk(request: HtmxHttpRequest) -> HttpResponse:
                 "reason": request.POST.get("reason", "")[:500],
                 # One field on the page: the reason, or the note's text.
                 "text": (request.POST.get("text") or request.POST.get("reason", ""))[:2000],
+                # A local time on each item's practice clock, and why after hours is fine.
+                "update_at_local": update_at,
+                "after_hours_reason": request.POST.get("after_hours_reason", "")[:500],
             },
         )
         if result.done:

@@ -39,7 +39,10 @@ FIELD_LABELS = {
     "category": "Category",
     "due": "Was due",
     "resolution_due_at": "Resolution due",
+    "after_hours_reason": "After hours is fine, because",
 }
+#: Notes: a new value only (nothing was there before).
+NOTES = {"due", "after_hours_reason"}
 DATETIME_FIELDS = {"promised_update_at", "due", "resolution_due_at"}
 CHOICES: dict[str, type[TextChoices]] = {
     "status": Status,
@@ -123,7 +126,7 @@ def describe(
             elif field in FIELD_LABELS:
                 old = _value(field, change.get("old"), names, tz)
                 new = _value(field, change.get("new"), names, tz)
-                if event.code == EventCode.CREATED or field == "due":
+                if event.code == EventCode.CREATED or field in NOTES:
                     lines.append(f"{FIELD_LABELS[field]}: {new}")
                 else:
                     lines.append(f"{FIELD_LABELS[field]}: {old} → {new}")
