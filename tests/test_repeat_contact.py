@@ -236,3 +236,30 @@ def test_a_clinical_items_repeat_words_are_for_clinical_staff(
     assert texts[EventCode.REPEAT_CONTACT] == ""
     texts = {e["code"]: e["text"] for e in api_timeline(client, nurse, item)}
     assert SAID in texts[EventCode.REPEAT_CONTACT]
+
+
+@pytest.mark.parametrize("reopens", [False, True])
+def test_a_repeat_call_promised_after_hours_takes_the_reason_like_a_new_call(
+    client, clock, riverside, patient, make_item, assistant, reopens
+) -> None:
+    """The promise told on a repeat call follows the one promise rule: at 7:30 PM only with a
+    reason, which the item keeps — the same as a first call logged with that promise."""
+    item = (
+        resolved(make_item("referral_document_status"), assistant)
+        if reopens
+        else referral(make_item, assistant)
+    )
+    client.force_login(assistant)
+    evening = {"next_update_at": "2026-11-17T19:30"}
+    refused = log_call(client, riverside, patient, **evening)
+    assert refused.status_code == 422
+    item.refresh_from_db()
+    assert item.repeat_contact_count == 0
+    reason = "Her cardiologist's office answers until 7 PM; I call her back after."
+    assert (
+        log_call(client, riverside, patient, after_hours_reason=reason, **evening).status_code
+        == 302
+    )
+    item.refresh_from_db()
+    assert item.promised_update_at == datetime(2026, 11, 18, 1, 30, tzinfo=UTC)
+    assert any(reason in str(event.changes) + event.text for event in item.events.all())

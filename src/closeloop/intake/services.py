@@ -257,7 +257,8 @@ def file_item(
     told = next_update_at if channel in lifecycle.LIVE_CHANNELS else None
     if target is not None:
         filed = _join(target, actor=actor, channel=channel, text=words_said(summary, details),
-                      inbound_id=inbound_id, suggestion=suggestion, told=told)  # fmt: skip
+                      inbound_id=inbound_id, suggestion=suggestion, told=told,
+                      after_hours_reason=after_hours_reason)  # fmt: skip
         if auto_acknowledge and suggestion.red_flag:
             send_emergency_notice(filed.item)
         return filed
@@ -400,19 +401,22 @@ def _join(
     inbound_id: int | None,
     suggestion: Any,
     told: datetime | None,
+    after_hours_reason: str = "",
 ) -> Filed:
     """A contact about an item we already have: counted as a repeat with what the patient said
     (``text``), reopening it if it was resolved; ``told``: the promise the caller was given,
-    the item's from now on; urgent symptoms make it the clinical team's emergency."""
+    the item's from now on (outside business hours with ``after_hours_reason``, as for a new
+    item); urgent symptoms make it the clinical team's emergency."""
     reopened = not item.is_open
     if reopened:
         # The loop was not closed after all.
         item = lifecycle.item_reopen(
-            item=item, actor=actor, reason=contacted_again(channel), next_update_at=told
-        )
+            item=item, actor=actor, reason=contacted_again(channel), next_update_at=told,
+            after_hours_reason=after_hours_reason,
+        )  # fmt: skip
     item = lifecycle.item_record_repeat_contact(
         item=item, actor=actor, channel=channel, text=text, inbound_id=inbound_id,
-        next_update_at=None if reopened else told,
+        next_update_at=None if reopened else told, after_hours_reason=after_hours_reason,
     )  # fmt: skip
     item = triage.flag_repeat_contact(item, suggestion, actor=actor)
     return Filed(item=item, created=False, repeat=True, reopened=reopened)

@@ -860,6 +860,7 @@ def item_record_repeat_contact(
     text: str = "",
     inbound_id: int | None = None,
     next_update_at: datetime | None = None,
+    after_hours_reason: str = "",
 ) -> SupportItem:
     """The patient contacted us again about this open item: count it, keep what they said
     (``text``) and alert the owner. ``next_update_at``: on a live call, when the caller was
@@ -876,7 +877,7 @@ def item_record_repeat_contact(
     if next_update_at is not None:
         _contact_renews(
             change, item, now=now, how=receipt_how(channel), next_update_at=next_update_at,
-            required=True,
+            required=True, after_hours_reason=after_hours_reason,
         )  # fmt: skip
     change.note(
         "contact", {"direction": Direction.INBOUND, "channel": channel, "outcome": "received"}
