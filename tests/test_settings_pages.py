@@ -312,3 +312,18 @@ def test_integration_secrets_are_kept_and_never_shown_back_in_settings(
     assert client.post(url, {**practice_form(riverside), **hours_form(**week)}).status_code == 302
     riverside.refresh_from_db()
     assert riverside.twilio_auth_token == "tw-secret-0123456789abcdef"  # blank kept it
+
+
+@pytest.mark.parametrize("language", ["x" * 500, "zz", "Spanish", "../en", ""])
+def test_a_template_preview_in_a_language_without_a_catalog_is_a_400(
+    client, practice_admin, riverside, language
+) -> None:
+    """The preview renders in a patient language Closeloop has; any other value is refused by
+    name (it was read as a catalog's file name: a long one answered 500)."""
+    client.force_login(practice_admin)
+    url = f"/settings/{riverside.slug}/templates/preview/"
+    data = {"subject": "Hello {first_name}", "body": "See you, {first_name}."}
+    response = client.post(url, {**data, "language": language})
+    assert response.status_code == 400
+    assert "language" in response.content.decode().lower()
+    assert client.post(url, {**data, "language": "es"}).status_code == 200

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from closeloop.core.languages import language_choices, patient_languages, words
+from closeloop.core.languages import SOURCE, language_choices, patient_languages, words
 from closeloop.lib import placeholders
 from closeloop.messaging.models import MessagePurpose, MessageTemplate
 from closeloop.messaging.sendable import text_problems
@@ -659,7 +659,11 @@ def template_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def template_preview(request: HttpRequest, slug: str) -> HttpResponse:
     practice = _practice(request, slug)
-    language = request.POST.get("language", "en")
+    language = request.POST.get("language", SOURCE)
+    if language not in patient_languages():
+        # Read as a catalog's file name otherwise (a long one answered 500).
+        known = ", ".join(patient_languages())
+        return HttpResponse(f"Preview in a patient language: {known}.", status=400)
     preview = _template_preview(
         practice, request.POST.get("subject", ""), request.POST.get("body", ""), language
     )
