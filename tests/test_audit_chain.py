@@ -39,6 +39,15 @@ def events(n: int) -> list[AuditEvent]:
     ]
 
 
+def keyed(event_id: int | None, **values: Any) -> AuditEvent:
+    """An event as ``audit.record`` writes it (with its MAC), but with the id and time given."""
+    row = {"at": timezone.now(), "user_id": None, "username": "", "channel": "page",
+           "action": Action.VIEW, "object_type": "x", "object_id": "", "practice_id": None,
+           "patient_id": None, "fields": [], "ip": None, "user_agent": "", "path": "",
+           "detail": {}, **values}  # fmt: skip
+    return AuditEvent.objects.create(id=event_id, **row, mac=chain.event_mac(row))
+
+
 @contextmanager
 def triggers_off(table: str) -> Any:
     """What someone with the database's own credentials can do behind the application."""
@@ -149,15 +158,9 @@ def test_an_event_hours_old_that_commits_after_newer_ones_were_sealed_verifies_i
     the demo writing its older weeks on a moved clock) and committed after a newer event had
     been sealed: it is sealed next, in the order it committed, and the chain is intact."""
     first = events(1)[0]
-    AuditEvent.objects.create(id=first.pk + 2, action=Action.VIEW, channel="page", object_type="x")
+    keyed(first.pk + 2)
     chain.seal()
-    late = AuditEvent.objects.create(
-        id=first.pk + 1,
-        at=timezone.now() - timedelta(hours=3),
-        action=Action.VIEW,
-        channel="page",
-        object_type="x",
-    )
+    late = keyed(first.pk + 1, at=timezone.now() - timedelta(hours=3))
     clock.shift(timedelta(minutes=1))
     chain.seal()
     clock.shift(timedelta(minutes=30))
@@ -181,12 +184,7 @@ def test_a_transaction_committing_late_on_postgresql_is_sealed_in_commit_order()
     def long_transaction() -> None:
         try:
             with transaction.atomic():
-                event = AuditEvent.objects.create(
-                    at=timezone.now() - timedelta(hours=5),
-                    action=Action.VIEW,
-                    channel="worker",
-                    object_type="x",
-                )
+                event = keyed(None, at=timezone.now() - timedelta(hours=5), channel="worker")
                 late_ids.append(event.pk)
                 inserted.set()
                 committed.wait(30)
@@ -228,17 +226,22 @@ def test_a_database_upgraded_from_before_the_chain_is_not_yet_sealed_then_intact
         call_command("migrate", "security", latest[0][1], verbosity=0)
     count = AuditEvent.objects.count()
     result = chain.verify()
-    assert result.problem == "" and result.links == 0 and result.pending == count >= 12
-    assert f"Not yet sealed: {count} event(s)" in audit_command("verify")
-    assert audit_command("seal") == f"Sealed {count} audit event(s) into the chain."
+    assert result.problem == "" and result.links == 0 and count >= 12
+    assert result.unkeyed == count and result.pending == 0
+    assert f"Not in the chain: {count} event(s) without a MAC" in audit_command("verify")
+    # The sweep never seals events without a MAC; the upgrade step does, once.
+    assert audit_command("seal") == "Sealed 0 audit event(s) into the chain."
+    assert audit_command("seal", "--unkeyed") == f"Sealed {count} audit event(s) into the chain."
     assert audit_command("verify").startswith(f"Audit chain intact: {count} link(s)")
+    assert f"Sealed before keyed events: {count} event(s)" in audit_command("verify")
     assert "Not yet sealed" not in audit_command("verify")
+    assert "Not in the chain" not in audit_command("verify")
 
 
 def test_events_not_sealed_yet_are_counted_apart_from_a_broken_chain(clock) -> None:
     events(2)
     chain.seal()
-    AuditEvent.objects.create(action=Action.VIEW, channel="page", object_type="x")
+    audit.record(Action.VIEW, object_type="x")
     clock.shift(timedelta(minutes=30))
     result = chain.verify()
     assert result.ok and result.pending == 1
@@ -306,3 +309,92 @@ def test_the_daily_check_emails_the_anchor_to_the_operators(clock, settings) -> 
     assert message.extra_headers["X-Closeloop-Delivery"].startswith("audit-check-")
     [line] = [x for x in message.body.splitlines() if x.startswith("closeloop-audit-anchor ")]
     assert audit_command("verify", "--anchor", line).startswith("Audit chain intact")
+
+
+# --- events keyed at write time (adversarial review of issue 29, F4) ---------------------------
+
+
+def insert_behind_the_application(**values: Any) -> int:
+    """What someone with the database's credentials (not the server's settings) can write."""
+    row = {"at": timezone.now(), "username": "eve", "channel": "page", "action": Action.VIEW,
+           "object_type": "patients.patient", "object_id": "7", "fields": "[]", "detail": "{}",
+           "user_agent": "", "path": "", **values}  # fmt: skip
+    columns = ", ".join(row)
+    marks = ", ".join(["%s"] * len(row))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO security_auditevent ({columns}) VALUES ({marks})",  # noqa: S608
+            list(row.values()),
+        )
+    return int(AuditEvent.objects.order_by("-id").values_list("id", flat=True)[0])
+
+
+def test_an_event_inserted_behind_the_application_is_never_sealed_into_the_chain(clock) -> None:
+    events(3)
+    forged = insert_behind_the_application()
+    clock.shift(timedelta(hours=2))
+    chain.seal_all()
+    assert not AuditChainLink.objects.filter(event_id=forged).exists()
+    result = chain.verify()
+    assert result.unkeyed == 1 and result.links == 3
+    assert "1 event(s) without a MAC" in audit_command("verify")
+
+
+def test_an_event_inserted_with_a_made_up_mac_is_a_broken_chain(clock) -> None:
+    events(2)
+    forged = insert_behind_the_application(mac="0" * 64)
+    chain.seal_all()
+    assert not AuditChainLink.objects.filter(event_id=forged).exists()
+    result = chain.verify()
+    assert not result.ok and f"event {forged}" in result.problem and "MAC" in result.problem
+
+
+def test_a_changed_event_resealed_after_its_links_were_deleted_is_still_caught(clock) -> None:
+    """Change an event, delete its link and those after it, let the sweep seal again: the
+    event's own MAC, made when it was written, no longer matches."""
+    first, second, third = events(3)
+    chain.seal_all()
+    with triggers_off("security_auditevent") as cursor:
+        cursor.execute(
+            "UPDATE security_auditevent SET username = %s WHERE id = %s", ["someone", second.pk]
+        )
+    link = AuditChainLink.objects.get(event_id=second.pk)
+    with triggers_off("security_auditchainlink") as cursor:
+        cursor.execute("DELETE FROM security_auditchainlink WHERE seq >= %s", [link.seq])
+    chain.seal_all()
+    result = chain.verify()
+    assert not result.ok and f"event {second.pk}" in result.problem
+
+
+def test_a_link_recomputed_without_the_key_is_a_broken_chain(clock) -> None:
+    """The link's hash is an HMAC: a plain SHA-256 (or another key) does not follow."""
+    import hashlib
+
+    first, second = events(2)
+    chain.seal_all()
+    link = AuditChainLink.objects.get(event_id=second.pk)
+    event = chain._events([second.pk])[second.pk]
+    plain = hashlib.sha256(link.prev_hash.encode() + b"\n" + chain.content(event)).hexdigest()
+    with triggers_off("security_auditchainlink") as cursor:
+        cursor.execute(
+            "UPDATE security_auditchainlink SET hash = %s WHERE seq = %s", [plain, link.seq]
+        )
+    assert f"(event {second.pk}): the event was changed" in chain.verify().problem
+
+
+def test_a_dedicated_audit_key_and_its_fallback_verify_older_links(clock, settings) -> None:
+    events(2)
+    chain.seal_all()
+    settings.AUDIT_KEY = "a-dedicated-audit-key-" + "k" * 40
+    events(2)
+    chain.seal_all()
+    assert chain.verify().ok  # the SECRET_KEY-derived key still verifies the older ones
+    settings.AUDIT_KEY_FALLBACKS = [settings.AUDIT_KEY]
+    settings.AUDIT_KEY = "the-next-audit-key-" + "n" * 40
+    events(1)
+    chain.seal_all()
+    assert chain.verify().ok
+    settings.AUDIT_KEY_FALLBACKS = []
+    settings.SECRET_KEY_FALLBACKS = []
+    settings.SECRET_KEY = "another-secret-key-" + "s" * 40
+    assert not chain.verify().ok  # without the keys that made them, nothing verifies

@@ -39,7 +39,7 @@ from tests.conftest import category
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ("org_admin", "admin_of_one", "admin_of_both", "two_practices", "front_desk")
-PEOPLE = ("self", "one", "both", "org_admin")
+PEOPLE = ("self", "one", "both", "org_admin", "operator")
 PRACTICES = ("riverside", "lakeside")
 
 #: The Settings pages' answer by practice: (Riverside, Lakeside). The organization admin
@@ -64,16 +64,17 @@ def everyone(**answers: int) -> dict[str, tuple[int, ...]]:
 ADMINS_ONLY = everyone(
     org_admin=200, admin_of_one=200, admin_of_both=200, two_practices=404, front_desk=404
 )
-#: Acts on a person's account: (self, a colleague of one practice, of both, an org admin).
-#: The org admin: anyone but themselves (editing their own profile is fine). The admin of
-#: Riverside: the Riverside-only colleague only. The admin of both: both colleagues, not the
-#: org admin. Without Settings: 404.
+#: Acts on a person's account: (self, a colleague of one practice, of both, an org admin,
+#: an installation operator — a Django superuser who also has a Riverside staff profile).
+#: The org admin: anyone but themselves (editing their own profile is fine) and operators. The
+#: admin of Riverside: the Riverside-only colleague only. The admin of both: both colleagues,
+#: not the org admin. Nobody acts on an operator's account here. Without Settings: 404.
 NOT_ON_ONESELF = {
-    "org_admin": ("refused", "ok", "ok", "ok"),
-    "admin_of_one": ("refused", "ok", "refused", "refused"),
-    "admin_of_both": ("refused", "ok", "ok", "refused"),
-    "two_practices": ("none", "none", "none", "none"),
-    "front_desk": ("none", "none", "none", "none"),
+    "org_admin": ("refused", "ok", "ok", "ok", "refused"),
+    "admin_of_one": ("refused", "ok", "refused", "refused", "refused"),
+    "admin_of_both": ("refused", "ok", "ok", "refused", "refused"),
+    "two_practices": ("none", "none", "none", "none", "none"),
+    "front_desk": ("none", "none", "none", "none", "none"),
 }
 
 
@@ -123,16 +124,17 @@ EXPECTED: dict[tuple[str, str], tuple[str, dict[str, tuple[int, ...]]]] = {
     ("settings_playbook", "post"): ("practice", practices_answer(422)),
     ("settings_playbook_entry", "post"): ("practice", practices_answer(302)),
     # Emergency access: supervisors (none here) and org admins grant, to a colleague, never
-    # to themselves (422); admins see the grants; a practice admin grants nothing (422).
+    # to themselves, to an operator account nor to someone who already serves the practice
+    # (the colleague of both: 422); admins see the grants; a practice admin grants nothing.
     ("emergency_access", "get"): ("nothing", ADMINS_ONLY),
     ("emergency_access", "post"): (
         "person",
         {
-            "org_admin": (422, 302, 302, 302),
-            "admin_of_one": (422, 422, 422, 422),
-            "admin_of_both": (422, 422, 422, 422),
-            "two_practices": (404, 404, 404, 404),
-            "front_desk": (404, 404, 404, 404),
+            "org_admin": (422, 302, 422, 302, 422),
+            "admin_of_one": (422, 422, 422, 422, 422),
+            "admin_of_both": (422, 422, 422, 422, 422),
+            "two_practices": (404, 404, 404, 404, 404),
+            "front_desk": (404, 404, 404, 404, 404),
         },
     ),
     # The audit log and a patient's records: by the practices one serves (the organization
@@ -243,7 +245,10 @@ def world(org, riverside, lakeside, assistant) -> dict[str, Any]:
         "one": assistant,
         "both": person(org, "sam", [Role.SUPERVISOR], both),
         "org_admin": person(org, "director", [Role.ORG_ADMIN], [riverside]),
+        "operator": person(org, "root", [Role.SUPPORT], [riverside]),
     }
+    people["operator"].is_superuser = people["operator"].is_staff = True
+    people["operator"].save()
     for target in (*personas.values(), *people.values()):
         TOTPDevice.objects.create(user=target, name="phone", confirmed=True)
     clinician = personas["two_practices"]

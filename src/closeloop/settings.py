@@ -268,6 +268,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Closeloop <closeloop@localhost>")
 # The operators: the daily audit check emails them the chain's anchor, or that it is broken.
 # (Not Django's ADMINS, which would also mail them tracebacks with request data.)
+#: The audit log's MAC key (SECURITY.md, "What the audit chain detects"): when unset, one
+#: derived from SECRET_KEY. Rotate by moving the old key to AUDIT_KEY_FALLBACKS (it still
+#: verifies what it made); keep both outside the database and its backups.
+AUDIT_KEY = env_str("AUDIT_KEY", "")
+AUDIT_KEY_FALLBACKS = env_list("AUDIT_KEY_FALLBACKS", [])
 AUDIT_EMAILS = env_list("AUDIT_EMAILS", [])
 if any("@" not in address for address in AUDIT_EMAILS):
     raise EnvError("AUDIT_EMAILS", "expected comma-separated email addresses")

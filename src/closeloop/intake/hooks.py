@@ -13,8 +13,8 @@ import hashlib
 import hmac
 import logging
 import re
-from email.message import EmailMessage
-from email.utils import parseaddr
+from email.message import EmailMessage, Message
+from typing import cast
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -32,6 +32,7 @@ from closeloop.intake.services import (
     record_inbound,
     summary_from,
 )
+from closeloop.lib import mailfrom
 from closeloop.lib.ids import parse_id
 from closeloop.messaging import closure
 from closeloop.messaging.consent import consent_record, keyword
@@ -48,6 +49,9 @@ MAX_EMAIL_BYTES = 2 * 1024 * 1024
 #: Message-IDs Closeloop puts on its own notifications: <item-123.abc@closeloop>.
 ITEM_THREAD_RE = re.compile(r"<item-(\d+)\.[^@>]*@closeloop[^>]*>")
 SUBJECT_TAG_RE = re.compile(r"\[#(\d+)\]")
+#: Parts within parts: real mail nests a few (a reply with a forwarded message, its
+#: alternatives and attachments); the parser and ``get_body`` recurse once a level.
+MAX_MIME_DEPTH = 20
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
@@ -256,6 +260,26 @@ def _thread_item(practice: Practice, message: EmailMessage, sender: str) -> Supp
     return item
 
 
+def _too_deep() -> JsonResponse:
+    return _error(
+        400, "too_deep", f"The message nests parts more than {MAX_MIME_DEPTH} levels deep."
+    )
+
+
+def _mime_depth(message: EmailMessage) -> int:
+    """How deep its parts nest, counted with a list (no recursion, however deep)."""
+    deepest, stack = 0, [(cast(Message, message), 1)]
+    while stack:
+        part, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_MIME_DEPTH:
+            return depth
+        if part.is_multipart():
+            children = cast(list[Message], part.get_payload())
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 @csrf_exempt
 @require_POST
 def email_hook(request: HttpRequest, slug: str) -> HttpResponse:
@@ -271,12 +295,21 @@ def email_hook(request: HttpRequest, slug: str) -> HttpResponse:
         return _error(400, "empty_message", "The request body must be a raw email message.")
     if len(raw) > MAX_EMAIL_BYTES:
         return _error(413, "message_too_large", "Messages over 2 MB are not accepted.")
-    message = email.message_from_bytes(raw, policy=email.policy.default)
-    if not isinstance(message, EmailMessage) or message.defects and not message.get("From"):
+    try:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+    except RecursionError:  # the parser recurses once per nested part
+        return _too_deep()
+    if not isinstance(message, EmailMessage):
         return _error(400, "malformed_message", "The body is not an RFC 822 message.")
-    name, address = parseaddr(str(message.get("From", "")))
-    if "@" not in address:
-        return _error(400, "missing_sender", "The message has no usable From address.")
+    if _mime_depth(message) > MAX_MIME_DEPTH:
+        return _too_deep()
+    froms = [value for key, value in message.raw_items() if key.lower() == "from"]
+    if not froms:
+        return _error(400, "missing_sender", "The message has no From header.")
+    try:
+        name, address = mailfrom.sender(froms)
+    except mailfrom.BadSender as refused:
+        return _error(400, "bad_sender", refused.message)
     subject = str(message.get("Subject", "")).strip()
     text = _email_text(message)
     message_id = str(message.get("Message-ID", "")).strip() or hashlib.sha256(raw).hexdigest()

@@ -6,9 +6,10 @@ mid-send (see ``AlertDelivery``). Nothing carries patient details: emails and te
 practice and the item number only. People who chose a daily digest get one email at closing
 instead of one per alert — except for urgent symptoms, which never wait.
 
-An admin's change to an account (a temporary password, a two-factor reset, an unlock) alerts
-the person and the organization admins the same way (``notify_account``), at once, naming who
-did what to whose account — never a password.
+An admin's change to an account (a temporary password, a two-factor reset, an unlock, a new
+email address) alerts the person and the organization admins the same way
+(``notify_account``), at once, naming who did what to whose account — never a password; a new
+address is told to the old one.
 """
 
 from __future__ import annotations
@@ -223,6 +224,12 @@ def _send_account(delivery: AlertDelivery) -> None:
         ),
         AlertKind.MFA_RESET: f"At {their} next sign-in {who} set up an authenticator again.",
         AlertKind.UNLOCKED: "The sign-in had been locked after repeated failed attempts.",
+        AlertKind.EMAIL_CHANGED: (
+            f"Closeloop's notices for {whose} (password and sign-in changes among them) now go "
+            "to another address; this is the last one sent to the address it had."
+            if yours
+            else f"Closeloop's notices for {whose} now go to another address."
+        ),
     }
     then = next_steps.get(alert.kind, "")
     EmailMessage(

@@ -489,12 +489,15 @@ class AlertKind(models.TextChoices):
     PASSWORD_RESET = "password_reset", "Password reset by an admin"
     MFA_RESET = "mfa_reset", "Two-factor sign-in reset by an admin"
     UNLOCKED = "unlocked", "Sign-in unlocked by an admin"
+    EMAIL_CHANGED = "email_changed", "Email address changed"
 
 
 #: Alerts that never wait for a daily digest.
 URGENT_ALERTS = frozenset({AlertKind.RED_FLAG, AlertKind.ON_CALL})
 #: Alerts about a person's account (its password, second factor or lockout), not an item.
-ACCOUNT_ALERTS = frozenset({AlertKind.PASSWORD_RESET, AlertKind.MFA_RESET, AlertKind.UNLOCKED})
+ACCOUNT_ALERTS = frozenset(
+    {AlertKind.PASSWORD_RESET, AlertKind.MFA_RESET, AlertKind.UNLOCKED, AlertKind.EMAIL_CHANGED}
+)
 
 
 class StaffAlert(models.Model):

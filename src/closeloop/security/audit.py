@@ -22,7 +22,9 @@ from django.db import connection
 from django.db.backends.signals import connection_created
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_init, post_save
+from django.utils import timezone
 
+from closeloop.security import chain
 from closeloop.security.models import Action, AuditEvent, Channel
 
 
@@ -117,21 +119,24 @@ def record(
         object_id = object_id or obj.pk
         practice_id = practice_id if practice_id is not None else _practice_of(obj)
         patient_id = patient_id if patient_id is not None else _patient_of(obj)
-    return AuditEvent.objects.create(
-        user=who,
-        username=username,
-        channel=context.channel,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id or ""),
-        practice_id=practice_id,
-        patient_id=patient_id,
-        fields=sorted(fields),
-        ip=context.ip,
-        user_agent=context.user_agent,
-        path=context.path,
-        detail=detail or {},
-    )
+    values = {
+        "at": timezone.now(),
+        "user_id": who.pk if who is not None else None,
+        "username": username,
+        "channel": context.channel,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id or ""),
+        "practice_id": practice_id,
+        "patient_id": patient_id,
+        "fields": sorted(fields),
+        "ip": context.ip,
+        "user_agent": context.user_agent,
+        "path": context.path,
+        "detail": detail or {},
+    }
+    # Keyed now, before it leaves the server: the sealer links only events that carry it.
+    return AuditEvent.objects.create(**values, mac=chain.event_mac(values))
 
 
 def record_view(obj: Model, *, fields: Iterable[str] = (), action: str = Action.VIEW) -> None:

@@ -1,7 +1,11 @@
 """Emergency ("break glass") access: someone responsible for a practice — a supervisor who
 serves it, or an organization admin — opens it to a colleague for a few hours, with a
-reason; never to themselves, and never from an account whose password or second factor
-someone else reset until its owner has set their own (``credentials.grant_refusal``).
+reason; never to themselves (nor to another account of theirs: the same email address),
+never to an installation operator's account, a deactivated one, someone beyond the
+organization or someone who already serves the practice, and never from or to an account
+whose password or second factor someone else reset until its owner has set their own and a day
+has passed (``credentials``). A reset of a person's credentials by someone else ends, audited,
+the grants they hold and those they made (``end_for_credential_reset``).
 Granting and revoking are audited and listed for that practice's admins; every read and
 change made meanwhile is audited as usual, and the grant shows on each audit row's user."""
 
@@ -11,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from closeloop.core.types import User
@@ -21,6 +25,7 @@ from closeloop.practices.selectors import staff_profile
 from closeloop.security import audit, credentials
 from closeloop.security.models import Action
 from closeloop.security.permissions import Perm, has_perm
+from closeloop.security.scope import operator_refusal
 
 MAX_HOURS = 12
 
@@ -54,20 +59,43 @@ def grantable_practices(by: Any) -> QuerySet[Practice]:
     return mine.practices.filter(organization_id=mine.organization_id)
 
 
+def _same_person(by: Any, user: Any) -> bool:
+    """The same account, or another login of the same person (the same email address)."""
+    if user.pk == by.pk:
+        return True
+    mine, theirs = (by.email or "").strip().casefold(), (user.email or "").strip().casefold()
+    return bool(mine) and mine == theirs
+
+
+def recipient_refusal(*, by: Any, user: Any, practice: Practice) -> str | None:
+    """Why ``user`` may not be given emergency access to ``practice`` by ``by``, or None."""
+    mine, theirs = staff_profile(by), staff_profile(user)
+    name = user.get_full_name() or user.get_username()
+    if _same_person(by, user):
+        return (
+            "Emergency access is granted to a colleague, never to yourself (nor to another "
+            "account of yours): ask a supervisor of that practice or an organization admin."
+        )
+    if theirs is None or mine is None or theirs.organization_id != mine.organization_id:
+        return "Choose a colleague in your organization."
+    if (operator := operator_refusal(user)) is not None:
+        return operator
+    if not user.is_active:
+        return f"{name} is deactivated: emergency access is for active colleagues."
+    if theirs.practices.filter(pk=practice.pk).exists():
+        return f"{name} already serves {practice.name}: there is nothing to open."
+    return credentials.recipient_refusal(user)
+
+
 @transaction.atomic
 def grant(*, by: User, user: Any, practice: Practice, reason: str, hours: int) -> EmergencyAccess:
-    mine, theirs = staff_profile(by), staff_profile(user)
+    mine = staff_profile(by)
     if mine is None or not (has_perm(by, Perm.BREAK_GLASS) or mine.has_role(Role.ORG_ADMIN)):
         raise BreakGlassError("Only supervisors and organization admins grant emergency access.")
     if (refused := credentials.grant_refusal(by)) is not None:
         raise BreakGlassError(refused)
-    if user.pk == by.pk:
-        raise BreakGlassError(
-            "Emergency access is granted to a colleague, never to yourself: ask a supervisor "
-            "of that practice or an organization admin."
-        )
-    if theirs is None or theirs.organization_id != mine.organization_id:
-        raise BreakGlassError("Choose a colleague in your organization.")
+    if (refused := recipient_refusal(by=by, user=user, practice=practice)) is not None:
+        raise BreakGlassError(refused)
     if not may_grant(by, practice):
         raise BreakGlassError(
             f"Only a supervisor who serves {practice.name}, or an organization admin, can open "
@@ -112,3 +140,34 @@ def revoke(*, by: User, access: EmergencyAccess) -> None:
             practice_id=access.practice_id,
             detail={"granted_to": access.user.get_username(), "event": "revoked"},
         )
+
+
+def end_for_credential_reset(*, person: Any, by: Any) -> int:
+    """Someone else reset ``person``'s password or second factor: whoever signs in as them
+    next may not be them, so the grants they hold and those they made that are still open end
+    now, each audited. Returns how many ended (in the caller's transaction)."""
+    now = timezone.now()
+    open_grants = list(
+        EmergencyAccess.objects.filter(revoked_at__isnull=True, expires_at__gt=now)
+        .filter(Q(user_id=person.pk) | Q(granted_by_id=person.pk))
+        .select_related("user")
+        .order_by("pk")
+    )
+    ended = 0
+    for access in open_grants:
+        if EmergencyAccess.objects.filter(pk=access.pk, revoked_at__isnull=True).update(
+            revoked_at=now
+        ):
+            ended += 1
+            audit.record(
+                Action.BREAK_GLASS,
+                access,
+                practice_id=access.practice_id,
+                user=by,
+                detail={
+                    "granted_to": access.user.get_username(),
+                    "event": "revoked",
+                    "why": "credentials reset",
+                },
+            )
+    return ended

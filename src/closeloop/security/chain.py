@@ -6,9 +6,17 @@ across workers (a PostgreSQL advisory lock; SQLite's single writer), each event 
 yet gets the next link — ``HMAC(key, previous hash + the event's content)`` — in the order the
 sealer finds them committed, never by the event's own time (``at`` is the clock of whoever
 wrote it: the demo writes its older weeks on a moved clock, and a transaction may commit long
-after it stamped its rows). The key is derived from ``SECRET_KEY`` (older keys in
-``SECRET_KEY_FALLBACKS`` still verify), so someone who can write to the database but not read
-the server's settings cannot rebuild a chain over rows they changed.
+after it stamped its rows).
+
+The key is ``AUDIT_KEY`` when set, else derived from ``SECRET_KEY``; older keys still verify
+(``AUDIT_KEY_FALLBACKS``, then those derived from ``SECRET_KEY`` and ``SECRET_KEY_FALLBACKS``).
+It is used twice: each event carries its own MAC, made when it is written (``event_mac``), and
+each link is an HMAC. The sealer links only events whose MAC is good, so someone who can write
+to the database but not read the server's settings can neither add an event the sweep will
+seal, nor change one and have it sealed again after deleting its links. Events written before
+keyed events carry no MAC: those already linked are counted as "sealed before keyed events";
+those not yet linked wait for ``closeloop audit seal --unkeyed`` (the upgrade step), and
+``verify`` counts them apart — never sealed by the sweep, never silently.
 
 ``verify`` walks the links in order and reports the first broken one: a link missing (a gap in
 ``seq``), an event missing or changed, a hash that does not follow, or a chain shorter than (or
@@ -67,8 +75,38 @@ def content(event: dict[str, Any]) -> bytes:
 
 
 def _keys() -> list[bytes]:
+    """The key to make MACs with first, then the older ones that still verify."""
+    dedicated = [
+        hashlib.sha256(f"closeloop-audit-key:{k}".encode()).digest()
+        for k in [getattr(settings, "AUDIT_KEY", ""), *getattr(settings, "AUDIT_KEY_FALLBACKS", [])]
+        if k
+    ]
     secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return [hashlib.sha256(f"closeloop-audit-chain:{s}".encode()).digest() for s in secrets]
+    derived = [hashlib.sha256(f"closeloop-audit-chain:{s}".encode()).digest() for s in secrets]
+    return dedicated + derived
+
+
+def _event_content(event: dict[str, Any]) -> bytes:
+    """What an event's own MAC covers: its content but its id (not known before it is
+    written). A copy of a genuine event under another id would carry a good MAC: the chain's
+    order and the anchors, not the MAC, tell copies and reorderings."""
+    return content({**event, "id": None})
+
+
+def event_mac(event: dict[str, Any], key: bytes | None = None) -> str:
+    mac = hmac.new(key or _keys()[0], b"event\n" + _event_content(event), "sha256")
+    return mac.hexdigest()
+
+
+def mac_state(event: dict[str, Any], keys: list[bytes] | None = None) -> str:
+    """``good``, ``none`` (written before keyed events, or behind the application) or
+    ``bad`` (changed, or made up without the key)."""
+    given = event.get("mac") or ""
+    if not given:
+        return "none"
+    keys = keys or _keys()
+    good = any(hmac.compare_digest(event_mac(event, key), given) for key in keys)
+    return "good" if good else "bad"
 
 
 def link_hash(prev_hash: str, event: dict[str, Any], key: bytes | None = None) -> str:
@@ -77,7 +115,7 @@ def link_hash(prev_hash: str, event: dict[str, Any], key: bytes | None = None) -
 
 
 def _events(ids: list[int]) -> dict[int, dict[str, Any]]:
-    rows = AuditEvent.objects.filter(pk__in=ids).values(*CONTENT_FIELDS)
+    rows = AuditEvent.objects.filter(pk__in=ids).values(*CONTENT_FIELDS, "mac")
     return {row["id"]: row for row in rows}
 
 
@@ -91,9 +129,10 @@ def _floor(now: datetime) -> int:
     return old.values_list("event_id", flat=True).first() or 0
 
 
-def _seal(batch: int, floor: int | None) -> tuple[int, int]:
+def _seal(batch: int, floor: int | None, unkeyed: bool = False) -> tuple[int, int, int]:
     """One batch: the committed events above ``floor`` (``None``: the minute's floor) that no
-    link covers, in id order; returns how many were sealed and the last id sealed."""
+    link covers, in id order, those with a good MAC (and with ``unkeyed`` those without
+    one); returns how many were looked at, how many sealed and the last id looked at."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -107,32 +146,38 @@ def _seal(batch: int, floor: int | None) -> tuple[int, int]:
             .values_list("id", flat=True)[:batch]
         )
         if not pending:
-            return 0, above
+            return 0, 0, above
         events = _events(pending)
+        keys = _keys()
+        wanted = {"good", "none"} if unkeyed else {"good"}
         links = []
         for event_id in pending:
+            if mac_state(events[event_id], keys) not in wanted:
+                continue  # verify reports it; it never joins the chain
             seq += 1
             digest = link_hash(prev, events[event_id])
             links.append(AuditChainLink(seq=seq, event_id=event_id, prev_hash=prev, hash=digest))
             prev = digest
         AuditChainLink.objects.bulk_create(links)
         logger.debug("audit chain: sealed %s events above event %s", len(links), above)
-        return len(links), pending[-1]
+        return len(pending), len(links), pending[-1]
 
 
 def seal(batch: int = SEAL_BATCH) -> int:
     """The minute's sealing: one batch of the events committed lately; returns how many."""
-    return _seal(batch, None)[0]
+    return _seal(batch, None)[1]
 
 
-def seal_all(batch: int = SEAL_BATCH) -> int:
+def seal_all(batch: int = SEAL_BATCH, *, unkeyed: bool = False) -> int:
     """Every committed event no link covers, whatever its id (the daily check, ``closeloop
-    audit seal``, the demo); batch after batch, each its own short transaction."""
+    audit seal``, the demo); batch after batch, each its own short transaction. Events
+    without a MAC only with ``unkeyed`` (``closeloop audit seal --unkeyed``, once, after an
+    upgrade from before keyed events)."""
     total, floor = 0, 0
     while True:
-        sealed, floor = _seal(batch, floor)
+        seen, sealed, floor = _seal(batch, floor, unkeyed)
         total += sealed
-        if sealed < batch:
+        if seen < batch:
             return total
 
 
@@ -181,6 +226,13 @@ class Verification:
     problem: str = ""
     #: Events no link covers yet (committed since the last sealing): not a problem.
     pending: int = 0
+    #: Linked events without a MAC: sealed before keyed events (an upgrade's).
+    legacy: int = 0
+    #: Events neither linked nor carrying a MAC: an upgrade's last ones (``closeloop audit seal
+    #: --unkeyed``), or rows written behind the application. Never sealed by the sweep.
+    unkeyed: int = 0
+    #: The first of them.
+    first_unkeyed: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -223,7 +275,7 @@ def verify(now: datetime | None = None, anchor: Anchor | None = None) -> Verific
     The chain must also hold the last daily check's anchor and ``anchor`` when given."""
     keys = _keys()
     expected_seq, prev = 1, GENESIS
-    count = 0
+    count = legacy = 0
     for rows in _walk():
         events = _events([row["event_id"] for row in rows])
         for row in rows:
@@ -241,6 +293,10 @@ def verify(now: datetime | None = None, anchor: Anchor | None = None) -> Verific
                 hmac.compare_digest(link_hash(prev, event, key), row["hash"]) for key in keys
             ):
                 return Verification(count, prev, f"{where}: the event was changed")
+            state = mac_state(event, keys)
+            if state == "bad":
+                return Verification(count, prev, f"{where}: the event's MAC does not match")
+            legacy += state == "none"
             prev, expected_seq, count = row["hash"], expected_seq + 1, count + 1
     check = AuditCheck.objects.filter(ok=True, links__gt=0).order_by("-date").first()
     if check is not None:
@@ -249,8 +305,35 @@ def verify(now: datetime | None = None, anchor: Anchor | None = None) -> Verific
             return Verification(count, prev, problem)
     if anchor is not None and (problem := _against(anchor, count, "anchor")):
         return Verification(count, prev, problem)
-    pending = AuditEvent.objects.filter(link__isnull=True).count()
-    return Verification(count, prev, pending=pending)
+    return _unsealed(Verification(count, prev, legacy=legacy), keys)
+
+
+def _unsealed(result: Verification, keys: list[bytes]) -> Verification:
+    """Count the events no link covers by their MAC; one with a MAC that does not match was
+    changed, or written behind the application with a made-up one: the chain is broken."""
+    start = 0
+    while True:
+        rows = list(
+            AuditEvent.objects.filter(link__isnull=True, id__gt=start)
+            .order_by("id")
+            .values(*CONTENT_FIELDS, "mac")[:5000]
+        )
+        if not rows:
+            return result
+        for event in rows:
+            state = mac_state(event, keys)
+            if state == "bad":
+                result.problem = (
+                    f"event {event['id']} is not in the chain and its MAC does not match: "
+                    "changed, or written behind the application"
+                )
+                return result
+            if state == "none":
+                result.unkeyed += 1
+                result.first_unkeyed = result.first_unkeyed or event["id"]
+            else:
+                result.pending += 1
+        start = rows[-1]["id"]
 
 
 def daily_check(now: datetime | None = None) -> AuditCheck | None:
@@ -278,6 +361,12 @@ def daily_check(now: datetime | None = None) -> AuditCheck | None:
     except IntegrityError:
         return None  # another worker checked today
     anchor = Anchor(at=now, links=result.links, head_hash=result.head_hash)
+    if result.unkeyed:
+        logger.warning(
+            "audit chain: %s event(s) without a MAC are not in it (the first is event %s)",
+            result.unkeyed,
+            result.first_unkeyed,
+        )
     if result.ok:
         logger.info("audit chain verified: %s", anchor.line())
         _tell_operators(f"Audit anchor for {today}", _anchor_email(anchor), today)

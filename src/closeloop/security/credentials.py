@@ -74,16 +74,11 @@ def _who(reset: CredentialReset) -> str:
     return f"{reset.by.get_full_name() or reset.by.get_username()} ({reset.by.get_username()})"
 
 
-def grant_refusal(user: Any) -> str | None:
-    """Why emergency access may not be granted from ``user``'s account now, or None."""
+def standing_reset(user: Any) -> tuple[CredentialReset, bool] | None:
+    """The reset of ``user``'s credentials by someone else that still stands, and whether it
+    is pending (not replaced yet) rather than within its day's cool-off; None when none does."""
     for reset in pending(user):
-        what = "password" if reset.kind == CredentialKind.PASSWORD else "two-factor sign-in"
-        own = "password" if reset.kind == CredentialKind.PASSWORD else "authenticator"
-        return (
-            f"Your {what} was reset by {_who(reset)} on {reset.at:%Y-%m-%d at %H:%M} UTC, and "
-            f"you have not set your own {own} since: emergency access cannot be granted from "
-            f"this account until you do (you are asked to at your next sign-in)."
-        )
+        return reset, True
     since = timezone.now() - GRANT_COOL_OFF
     recent = (
         CredentialReset.objects.filter(user_id=user.pk, at__gt=since)
@@ -92,12 +87,48 @@ def grant_refusal(user: Any) -> str | None:
         .order_by("-at")
         .first()
     )
-    if recent is not None:
-        what = "password" if recent.kind == CredentialKind.PASSWORD else "two-factor sign-in"
+    return (recent, False) if recent is not None else None
+
+
+def _what(reset: CredentialReset) -> str:
+    return "password" if reset.kind == CredentialKind.PASSWORD else "two-factor sign-in"
+
+
+def grant_refusal(user: Any) -> str | None:
+    """Why emergency access may not be granted from ``user``'s account now, or None."""
+    standing = standing_reset(user)
+    if standing is None:
+        return None
+    reset, is_pending = standing
+    if is_pending:
+        own = "password" if reset.kind == CredentialKind.PASSWORD else "authenticator"
         return (
-            f"Your {what} was reset by {_who(recent)} on {recent.at:%Y-%m-%d at %H:%M} UTC: "
-            f"emergency access cannot be granted from this account until "
-            f"{recent.at + GRANT_COOL_OFF:%Y-%m-%d at %H:%M} UTC, a day later (whoever had the "
-            f"temporary password could have set the new one)."
+            f"Your {_what(reset)} was reset by {_who(reset)} on {reset.at:%Y-%m-%d at %H:%M} "
+            f"UTC, and you have not set your own {own} since: emergency access cannot be "
+            f"granted from this account until you do (you are asked to at your next sign-in)."
         )
-    return None
+    return (
+        f"Your {_what(reset)} was reset by {_who(reset)} on {reset.at:%Y-%m-%d at %H:%M} UTC: "
+        f"emergency access cannot be granted from this account until "
+        f"{reset.at + GRANT_COOL_OFF:%Y-%m-%d at %H:%M} UTC, a day later (whoever had the "
+        f"temporary password could have set the new one)."
+    )
+
+
+def recipient_refusal(user: Any) -> str | None:
+    """Why emergency access may not be granted *to* ``user`` now (their credentials were set
+    by someone else: whoever holds them could be anyone), or None."""
+    standing = standing_reset(user)
+    if standing is None:
+        return None
+    reset, is_pending = standing
+    name = user.get_full_name() or user.get_username()
+    until = (
+        "they have set their own and a day has passed"
+        if is_pending
+        else f"{reset.at + GRANT_COOL_OFF:%Y-%m-%d at %H:%M} UTC"
+    )
+    return (
+        f"{name}'s {_what(reset)} was reset by {_who(reset)} on {reset.at:%Y-%m-%d at %H:%M} "
+        f"UTC: emergency access cannot be granted to this account until {until}."
+    )

@@ -76,6 +76,10 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     path = models.CharField(max_length=300, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    #: HMAC of the event's content, made when it is written with a key the database does not
+    #: hold (``chain.event_mac``): the sealer links only events that carry a good one. Empty on
+    #: events written before keyed events.
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 

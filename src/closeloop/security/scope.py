@@ -6,7 +6,9 @@ A login is organization-wide: its roles, password and second factor open every p
 person serves. So a practice admin acts on a person only when they run *every* practice the
 person serves and the person holds no admin role; everything else about an account is the
 organization admin's. Nobody resets, unlocks or deactivates their own account here (the
-account page is for that).
+account page is for that). Installation operators' accounts (Django superusers and ``is_staff``
+accounts, which open the admin site) are out of every Settings act, the organization admin's
+included: whoever could reset one would hold the installation (``operator_refusal``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,23 @@ NOT_ON_ONESELF = {
     AdminAct.UNLOCK: "This is your own account, and you are signed in: it is not locked.",
     AdminAct.DEACTIVATE: "You cannot deactivate yourself: ask an organization admin.",
 }
+
+
+#: Why nobody acts on an operator's account through Settings.
+OPERATOR_ACCOUNT = (
+    "{name} is an installation operator account (it opens the admin site): it is managed by "
+    "the installation's operators, never through Settings."
+)
+
+
+def is_operator(person: Any) -> bool:
+    """A Django superuser or ``is_staff`` account: the installation's, not the practice's."""
+    return bool(getattr(person, "is_superuser", False) or getattr(person, "is_staff", False))
+
+
+def operator_refusal(person: Any) -> str | None:
+    """Why nothing in Closeloop's own pages acts on ``person``'s account, or None."""
+    return OPERATOR_ACCOUNT.format(name=_name(person)) if is_operator(person) else None
 
 
 def is_org_admin(user: Any) -> bool:
@@ -106,6 +125,8 @@ class AdminScope:
             return "Not on your organization's staff."
         if person.pk == self.admin_id and act in NOT_ON_ONESELF:
             return NOT_ON_ONESELF[act]
+        if (operator := operator_refusal(person)) is not None:
+            return operator
         if self.org_admin:
             return None
         if CONFIG_ADMIN_ROLES & set(profile.roles):

@@ -1,10 +1,12 @@
 """Acting on a colleague's account (Settings' staff pages): a temporary password, a two-factor
-reset, an unlock, a deactivation.
+reset, an unlock, a new email address, a deactivation.
 
 Each is allowed only by the one scope rule (``security.scope.admin_refusal``) and audited. A
 password or two-factor reset is recorded so the person sets their own at their next sign-in
-(``security.credentials``); every credential change alerts the person and the organization
-admins (bell and email, queued in the same transaction) — never with the password.
+(``security.credentials``) and ends the emergency grants they hold and made
+(``security.breakglass.end_for_credential_reset``). Every credential change, and a new email
+address, alerts the person and the organization admins (bell and email, queued in the same
+transaction; a new address is told to the old one) — never with the password.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from closeloop.practices.selectors import organization_admins
 from closeloop.queue import lifecycle
 from closeloop.queue.alerts import notify_account
 from closeloop.queue.models import AlertKind, SupportItem, SupportItemQuerySet
-from closeloop.security import audit, credentials
+from closeloop.security import audit, breakglass, credentials
 from closeloop.security.models import Action, CredentialKind
 from closeloop.security.scope import AdminAct, admin_refusal
 
@@ -61,6 +63,7 @@ def account_temporary_password(*, actor: User, person: Any) -> str:
     person.set_password(password)
     person.save(update_fields=["password"])
     credentials.reset_recorded(user=person, by=actor, kind=CredentialKind.PASSWORD)
+    breakglass.end_for_credential_reset(person=person, by=actor)
     audit.record(
         Action.UPDATE, person, fields=["temporary_password"], detail={"event": "password reset"}
     )
@@ -75,8 +78,29 @@ def account_reset_mfa(*, actor: User, person: Any) -> None:
     TOTPDevice.objects.filter(user=person).delete()
     StaticDevice.objects.filter(user=person).delete()
     credentials.reset_recorded(user=person, by=actor, kind=CredentialKind.MFA)
+    breakglass.end_for_credential_reset(person=person, by=actor)
     audit.record(Action.MFA, person, detail={"event": "reset by admin"})
     _alert(actor, person, AlertKind.MFA_RESET)
+
+
+@transaction.atomic
+def account_email_change(*, actor: User, person: Any, email: str) -> bool:
+    """A new email address for ``person`` (by an admin, or an organization admin for
+    themselves). The *old* address and the organization admins are told, so that someone who
+    changes the address to reset the password next does not go unnoticed; audited without
+    either address. Returns whether it changed."""
+    account_refusal(actor=actor, person=person, act=AdminAct.EDIT)
+    if (person.email or "").strip().casefold() == (email or "").strip().casefold():
+        if person.email != email:
+            person.email = email
+            person.save(update_fields=["email"])
+        return False
+    # Queued while ``person.email`` is still the old address: the delivery is written to it.
+    _alert(actor, person, AlertKind.EMAIL_CHANGED)
+    person.email = email
+    person.save(update_fields=["email"])
+    audit.record(Action.UPDATE, person, fields=["email"], detail={"event": "email changed"})
+    return True
 
 
 @transaction.atomic

@@ -3,7 +3,11 @@ directory instead of leaving the machine). Only in the demo; synthetic data only
 
 Each person sees only what concerns the practices they serve, through the tenant filter: a
 message about an item (a text or email to the patient, an alert about it) is shown when the
-item is; anything else (a digest, an account notice, a report) only to whom it was sent.
+item is; anything else only to whom it concerns, known from the row the sender recorded
+(named in ``X-Closeloop-Delivery``): a digest or an account notice to its alert's person, a
+daily or weekly report to its practice's supervisors. Never by the address it went to: anyone's
+address can be changed to a colleague's. What nothing ties to a person or practice is shown
+to nobody.
 
 Beside what left, what did not: messages held for quiet hours, and those cancelled right
 before they would have left (``messaging.sendtime``), each with its reason.
@@ -25,6 +29,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from closeloop.messaging.models import CancelReason, MessageState, OutboundMessage
+from closeloop.metrics.models import DailySnapshot, WeeklyReview
+from closeloop.practices.choices import Role
 from closeloop.practices.selectors import staff_profile
 from closeloop.queue.models import AlertDelivery, StaffAlert, SupportItem
 
@@ -35,6 +41,10 @@ SEPARATOR = "-" * 79
 TEXT_ABOUT = re.compile(r"^(item|alert) (\d+)$")
 EMAIL_ITEM = re.compile(r"^<item-(\d+)\.")
 EMAIL_DELIVERY = re.compile(r"^alert-(\d+)$")
+#: A digest names its first delivery: the digest is its person's, whatever items it lists.
+EMAIL_DIGEST = re.compile(r"^alert-digest-(\d+)$")
+#: The practice reports' delivery header: their row (``periodic.reports``) names the practice.
+EMAIL_REPORT = re.compile(r"^(end-of-day|weekly-review)-(\d+)$")
 
 
 def _texts(outbox: Path) -> list[dict[str, Any]]:
@@ -79,10 +89,38 @@ def _emails(outbox: Path) -> list[dict[str, Any]]:
             }  # fmt: skip
             if item := EMAIL_ITEM.match(str(message.get("Message-ID", ""))):
                 email["_item"] = int(item[1])
-            if delivery := EMAIL_DELIVERY.match(str(message.get("X-Closeloop-Delivery", ""))):
+            header = str(message.get("X-Closeloop-Delivery", ""))
+            if delivery := EMAIL_DELIVERY.match(header):
                 email["_delivery"] = int(delivery[1])
+            elif digest := EMAIL_DIGEST.match(header):
+                email["_digest"] = int(digest[1])
+            elif report := EMAIL_REPORT.match(header):
+                email["_report"] = (report[1], int(report[2]))
             emails.append(email)
     return emails
+
+
+def _reports_for(user: Any, reports: list[tuple[str, int]]) -> set[tuple[str, int]]:
+    """The practice reports among ``reports`` that ``user`` would receive: they supervise the
+    report's practice (the rule that chooses its recipients, ``supervisors_of``)."""
+    rows = {
+        "end-of-day": DailySnapshot.objects.filter(
+            pk__in=[pk for k, pk in reports if k == "end-of-day"]
+        ),
+        "weekly-review": WeeklyReview.objects.filter(
+            pk__in=[pk for k, pk in reports if k == "weekly-review"]
+        ),
+    }
+    practice_of = {
+        (kind, pk): practice_id
+        for kind, queryset in rows.items()
+        for pk, practice_id in queryset.values_list("pk", "practice_id")
+    }
+    profile = staff_profile(user)
+    if profile is None or not profile.has_role(Role.SUPERVISOR) or not user.is_active:
+        return set()
+    mine = set(profile.practices.values_list("pk", flat=True))
+    return {key for key, practice_id in practice_of.items() if practice_id in mine}
 
 
 def _visible(user: Any, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -99,16 +137,22 @@ def _visible(user: Any, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
             pk__in=[e["_delivery"] for e in entries if "_delivery" in e]
         ).values_list("pk", "alert__item_id", "alert__user_id")
     }
+    digests = dict(
+        AlertDelivery.objects.filter(
+            pk__in=[e["_digest"] for e in entries if "_digest" in e]
+        ).values_list("pk", "alert__user_id")
+    )
     for entry in entries:
         alert = alerts.get(entry.get("_alert", 0)) or deliveries.get(entry.get("_delivery", 0))
         if alert is not None:
             entry["_item"], entry["_for"] = alert
+        elif "_digest" in entry:
+            entry["_for"] = digests.get(entry["_digest"])
     items = {e["_item"] for e in entries if e.get("_item")}
     shown_items = set(
         SupportItem.objects.for_user(user).filter(pk__in=items).values_list("pk", flat=True)
     )
-    profile = staff_profile(user)
-    mine = {a for a in (user.email, profile.mobile if profile else "") if a}
+    reports = _reports_for(user, [e["_report"] for e in entries if "_report" in e])
     visible = []
     for entry in entries:
         if entry.get("_item"):
@@ -116,7 +160,7 @@ def _visible(user: Any, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         elif "_for" in entry:
             ok = entry["_for"] == user.pk
         else:
-            ok = entry.get("to", "") in mine
+            ok = entry.get("_report") in reports
         if ok:
             visible.append({k: v for k, v in entry.items() if not k.startswith("_")})
         if len(visible) >= SHOWN:

@@ -208,8 +208,10 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         with transaction.atomic():
             person.first_name, person.last_name = data["first_name"], data["last_name"]
-            person.email = data["email"]
-            person.save(update_fields=["first_name", "last_name", "email"])
+            person.save(update_fields=["first_name", "last_name"])
+            accounts.account_email_change(
+                actor=acting_user(request), person=person, email=data["email"]
+            )
             _apply(person.staff, data)
         return redirect("settings_staff")
     scope = admin_scope(request.user)

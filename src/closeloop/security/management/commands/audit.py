@@ -2,8 +2,9 @@
 link (exit status 1), and events not sealed yet apart; with ``--anchor`` or ``--anchor-file``
 it also checks the chain still holds an anchor kept outside the database. ``closeloop audit
 anchor`` prints the anchor of the chain as it is now (append it to a file kept elsewhere);
-``closeloop audit seal`` links every event not yet in the chain (the sweep does it every
-minute)."""
+``closeloop audit seal`` links every event not yet in the chain that carries a good MAC (the
+sweep does it every minute); ``--unkeyed`` also those without one, written before keyed events
+(once, after upgrading from a version without them; check them first)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("what", choices=["verify", "anchor", "seal"])
+        parser.add_argument(
+            "--unkeyed",
+            action="store_true",
+            help="seal: also events without a MAC (written before keyed events: an upgrade's)",
+        )
         given = parser.add_mutually_exclusive_group()
         given.add_argument(
             "--anchor", help="verify: an anchor line (from the daily email or `audit anchor`)"
@@ -31,7 +37,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "seal":
-            sealed = chain.seal_all()
+            sealed = chain.seal_all(unkeyed=options["unkeyed"])
             self.stdout.write(f"Sealed {sealed} audit event(s) into the chain.")
             return
         anchor = self._anchor(options) if options["what"] == "verify" else None
@@ -51,6 +57,15 @@ class Command(BaseCommand):
             lines.append(
                 f"Not yet sealed: {result.pending} event(s) (the sweep seals new events every "
                 "minute; `closeloop audit seal` does it now)."
+            )
+        if result.legacy:
+            lines.append(f"Sealed before keyed events: {result.legacy} event(s) without a MAC.")
+        if result.unkeyed:
+            lines.append(
+                f"Not in the chain: {result.unkeyed} event(s) without a MAC (the first is event "
+                f"{result.first_unkeyed}). The sweep never seals them: after an upgrade from a "
+                "version without keyed events they are its last ones (`closeloop audit seal "
+                "--unkeyed`); otherwise they were written behind the application."
             )
         self.stdout.write("\n".join(lines))
 

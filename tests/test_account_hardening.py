@@ -1,0 +1,244 @@
+"""The adversarial review of issue 29's fixes: emergency grants' scope and their end at a
+credential reset (F1), operator accounts out of Settings' reach (F2), and an email address
+change told to the old address and the organization admins (F6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from closeloop.practices.choices import Role
+from closeloop.practices.models import EmergencyAccess
+from closeloop.practices.services import staff_create
+from closeloop.queue.alerts import deliver
+from closeloop.queue.models import AlertDelivery
+from closeloop.security import breakglass
+from closeloop.security.models import Action, AuditEvent
+from closeloop.security.scope import AdminAct, admin_refusal
+from closeloop.team import accounts
+
+pytestmark = pytest.mark.django_db
+REASON = "Covering Lakeside's queue while their VA is out sick"
+
+
+def person(org: Any, username: str, roles: list[str], practices: list[Any], **kw: Any) -> Any:
+    kw.setdefault("email", f"{username}@example.com")
+    return staff_create(
+        organization=org, username=username, password="pw", roles=roles,
+        practices=practices, first_name=username.capitalize(), **kw,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def oadmin(org: Any, riverside: Any) -> Any:
+    return person(org, "oadmin", [Role.ORG_ADMIN], [riverside])
+
+
+@pytest.fixture
+def padmin(org: Any, riverside: Any) -> Any:
+    return person(org, "padmin", [Role.PRACTICE_ADMIN], [riverside])
+
+
+@pytest.fixture
+def lakeside_sup(org: Any, lakeside: Any) -> Any:
+    return person(org, "lsup", [Role.SUPERVISOR], [lakeside])
+
+
+@pytest.fixture
+def operator(org: Any, riverside: Any) -> Any:
+    """An installation operator (a Django superuser) who also has a staff profile."""
+    root = person(org, "root", [Role.SUPPORT], [riverside])
+    root.is_superuser = root.is_staff = True
+    root.save()
+    return root
+
+
+def sent_deliveries() -> None:
+    deliver(AlertDelivery.objects.values_list("pk", flat=True))
+
+
+# --- F2: operator accounts ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("act", list(AdminAct))
+@pytest.mark.parametrize("flag", ["is_superuser", "is_staff"])
+def test_no_settings_act_reaches_an_operator_account_not_even_an_org_admins(
+    org, riverside, oadmin, padmin, act, flag
+) -> None:
+    target = person(org, "ops", [Role.SUPPORT], [riverside])
+    setattr(target, flag, True)
+    target.save()
+    for admin in (oadmin, padmin):
+        refused = admin_refusal(admin, target, act)
+        assert refused is not None and "operator" in refused, (admin, act)
+
+
+def test_an_operator_account_cannot_have_its_password_reset_through_settings(
+    client, oadmin, operator
+) -> None:
+    before = operator.password
+    client.force_login(oadmin)
+    refused = client.post(reverse("settings_staff_password", args=[operator.pk]))
+    assert refused.status_code == 403
+    assert b"operator" in refused.content
+    operator.refresh_from_db()
+    assert operator.password == before
+
+
+# --- F1: who may be granted what ---------------------------------------------------------------
+
+
+def test_emergency_access_is_never_granted_to_an_operator_account(oadmin, lakeside, operator):
+    with pytest.raises(breakglass.BreakGlassError, match="operator"):
+        breakglass.grant(by=oadmin, user=operator, practice=lakeside, reason=REASON, hours=2)
+
+
+def test_emergency_access_is_never_granted_to_a_deactivated_person(
+    org, riverside, lakeside, oadmin
+) -> None:
+    gone = person(org, "gone", [Role.SUPPORT], [riverside])
+    gone.is_active = False
+    gone.save()
+    with pytest.raises(breakglass.BreakGlassError, match="deactivated"):
+        breakglass.grant(by=oadmin, user=gone, practice=lakeside, reason=REASON, hours=2)
+
+
+def test_emergency_access_is_never_granted_to_someone_of_another_organization(
+    lakeside, oadmin
+) -> None:
+    from closeloop.practices.models import Organization, Practice
+
+    other_org = Organization.objects.create(name="Elsewhere")
+    practice = Practice.objects.create(organization=other_org, name="Far", slug="far")
+    stranger = person(other_org, "stranger", [Role.SUPPORT], [practice])
+    with pytest.raises(breakglass.BreakGlassError):
+        breakglass.grant(by=oadmin, user=stranger, practice=lakeside, reason=REASON, hours=2)
+
+
+def test_a_supervisor_cannot_grant_their_practice_to_their_own_second_account(
+    org, riverside, lakeside, lakeside_sup
+) -> None:
+    """Same person, another login (the same email address): still 'to yourself'."""
+    second = person(org, "lsup2", [Role.SUPPORT], [riverside], email="LSUP@example.com")
+    with pytest.raises(breakglass.BreakGlassError, match="yourself"):
+        breakglass.grant(by=lakeside_sup, user=second, practice=lakeside, reason=REASON, hours=2)
+
+
+def test_a_practice_admin_grants_nothing_even_at_their_own_practice(
+    org, riverside, lakeside, padmin
+) -> None:
+    colleague = person(org, "col", [Role.SUPPORT], [lakeside])
+    for practice in (riverside, lakeside):
+        with pytest.raises(breakglass.BreakGlassError):
+            breakglass.grant(by=padmin, user=colleague, practice=practice, reason=REASON, hours=2)
+
+
+def test_nobody_is_granted_a_practice_they_already_serve(org, lakeside, lakeside_sup) -> None:
+    colleague = person(org, "col", [Role.SUPPORT], [lakeside])
+    with pytest.raises(breakglass.BreakGlassError, match="already serves"):
+        breakglass.grant(by=lakeside_sup, user=colleague, practice=lakeside, reason=REASON, hours=2)
+
+
+def test_nobody_is_granted_access_while_someone_elses_reset_of_their_credentials_stands(
+    org, riverside, lakeside, oadmin, lakeside_sup
+) -> None:
+    colleague = person(org, "col", [Role.SUPPORT], [riverside])
+    accounts.account_temporary_password(actor=oadmin, person=colleague)
+    with pytest.raises(breakglass.BreakGlassError, match="reset"):
+        breakglass.grant(by=lakeside_sup, user=colleague, practice=lakeside, reason=REASON, hours=2)
+
+
+# --- F1: a credential reset ends the grants ----------------------------------------------------
+
+
+@pytest.mark.parametrize("reset", ["password", "mfa"])
+def test_a_credential_reset_ends_the_grants_the_person_holds_and_those_they_made(
+    org, riverside, lakeside, oadmin, lakeside_sup, reset
+) -> None:
+    colleague = person(org, "col", [Role.SUPPORT], [riverside])
+    third = person(org, "third", [Role.SUPPORT], [riverside])
+    held = breakglass.grant(
+        by=oadmin, user=lakeside_sup, practice=riverside, reason=REASON, hours=2
+    )
+    made = breakglass.grant(
+        by=lakeside_sup, user=colleague, practice=lakeside, reason=REASON, hours=2
+    )
+    untouched = breakglass.grant(by=oadmin, user=third, practice=lakeside, reason=REASON, hours=2)
+    if reset == "password":
+        accounts.account_temporary_password(actor=oadmin, person=lakeside_sup)
+    else:
+        accounts.account_reset_mfa(actor=oadmin, person=lakeside_sup)
+    for grant in (held, made, untouched):
+        grant.refresh_from_db()
+    assert held.revoked_at is not None and made.revoked_at is not None
+    assert untouched.revoked_at is None
+    assert not EmergencyAccess.objects.active().filter(pk__in=[held.pk, made.pk]).exists()
+    ended = AuditEvent.objects.filter(
+        action=Action.BREAK_GLASS, detail__event="revoked", detail__why="credentials reset"
+    )
+    assert sorted(int(e.object_id) for e in ended) == sorted([held.pk, made.pk])
+
+
+# --- F6: an email address changed ---------------------------------------------------------------
+
+
+def staff_post(person: Any, **changes: Any) -> dict[str, Any]:
+    profile = person.staff
+    data = {
+        "first_name": person.first_name, "last_name": person.last_name or "X",
+        "email": person.email, "roles": profile.roles, "skills": profile.skills,
+        "languages": profile.languages,
+        "practices": list(profile.practices.values_list("pk", flat=True)),
+        "max_open_items": profile.max_open_items,
+        "max_open_complaints": profile.max_open_complaints,
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_an_email_change_by_an_admin_alerts_the_old_address_and_the_org_admins(
+    client, org, riverside, padmin, oadmin
+) -> None:
+    colleague = person(org, "col", [Role.SUPPORT], [riverside])
+    client.force_login(padmin)
+    response = client.post(
+        reverse("settings_staff_edit", args=[colleague.pk]),
+        staff_post(colleague, email="attacker@evil.example"),
+    )
+    assert response.status_code == 302
+    sent_deliveries()
+    to = {address for message in mail.outbox for address in message.to}
+    assert "col@example.com" in to  # the old address
+    assert "oadmin@example.com" in to
+    old = next(m for m in mail.outbox if "col@example.com" in m.to)
+    assert "attacker@evil.example" not in old.body or "changed" in old.body.lower()
+    assert "email" in old.subject.lower()
+    changed = AuditEvent.objects.get(detail__event="email changed")
+    assert changed.object_id == str(colleague.pk) and changed.user_id == padmin.pk
+
+
+def test_an_org_admin_changing_their_own_email_alerts_their_old_address_and_the_other_admins(
+    client, org, riverside, oadmin
+) -> None:
+    other = person(org, "oadmin2", [Role.ORG_ADMIN], [riverside])
+    client.force_login(oadmin)
+    response = client.post(
+        reverse("settings_staff_edit", args=[oadmin.pk]), staff_post(oadmin, email="new@x.example")
+    )
+    assert response.status_code == 302
+    sent_deliveries()
+    to = {address for message in mail.outbox for address in message.to}
+    assert {"oadmin@example.com", other.email} <= to
+    assert "new@x.example" not in to
+
+
+def test_an_unchanged_email_alerts_nobody(client, org, riverside, padmin) -> None:
+    colleague = person(org, "col", [Role.SUPPORT], [riverside])
+    client.force_login(padmin)
+    client.post(reverse("settings_staff_edit", args=[colleague.pk]), staff_post(colleague))
+    sent_deliveries()
+    assert mail.outbox == []
+    assert not AuditEvent.objects.filter(detail__event="email changed").exists()

@@ -1,0 +1,145 @@
+"""The inbound email webhook under hostile input (adversarial review of issue 29, F5): a From
+header malformed, huge, with control characters or unicode tricks, a body nested deeply (MIME
+parts or JSON), malformed JSON — each a 400 that says why, never a 500, and nothing stored; an
+ordinary message still arrives. The named cases first, then hypothesis over the From header and
+the body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from closeloop.intake.models import InboundMessage
+from closeloop.queue.models import SupportItem
+
+pytestmark = pytest.mark.django_db
+SECRET = "test-email-secret"
+URL = "/hooks/email/riverside/"
+
+
+@pytest.fixture(autouse=True)
+def _configured(riverside: Any) -> None:
+    riverside.inbound_email_secret = SECRET
+    riverside.save(update_fields=["inbound_email_secret"])
+
+
+def message(from_: str, body: str = "Did the cardiologist get it?", **headers: str) -> bytes:
+    lines = {"From": from_, "To": "desk@riverside.example", "Subject": "Referral", **headers}
+    head = "".join(f"{k}: {v}\r\n" for k, v in lines.items())
+    return (head + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n").encode(
+        "utf-8", "surrogateescape"
+    )
+
+
+def nested_mime(depth: int) -> bytes:
+    """``depth`` multipart/mixed parts, each inside the one before."""
+    head = "From: Ana <ana@example.com>\r\nSubject: Nested\r\nMIME-Version: 1.0\r\n"
+    opening, closing = "", ""
+    for level in range(depth):
+        opening += f'Content-Type: multipart/mixed; boundary="b{level}"\r\n\r\n--b{level}\r\n'
+        closing = f"\r\n--b{level}--\r\n" + closing
+    return (head + opening + "Content-Type: text/plain\r\n\r\nHello" + closing).encode()
+
+
+def post(client: Client, body: bytes, content_type: str = "message/rfc822") -> Any:
+    return client.post(URL, body, content_type=content_type, HTTP_X_CLOSELOOP_SECRET=SECRET)
+
+
+HOSTILE_FROM = {
+    "no address": "Ana Lopez",
+    "two at signs": "ana@@example.com",
+    "unclosed angle": "Ana <ana@example.com",
+    "unclosed quote": '"Ana <ana@example.com>',
+    "empty angle": "Ana <>",
+    "group syntax": "undisclosed-recipients:;",
+    "encoded word garbage": "=?utf-8?b?!!!notbase64?= <ana@example.com>",
+    "encoded word bad charset": "=?x-no-such-charset?q?Ana?= <ana@example.com>",
+    "nul": "Ana\x00 <ana@example.com>",
+    "bell and escape": "Ana\x07\x1b[31m <ana@example.com>",
+    "bidi override": "\u202eanA <ana@example.com>",
+    "bidi override in an encoded word": "=?utf-8?q?=E2=80=AEanA?= <ana@example.com>",
+    "zero width in address": "ana\u200b@example.com",
+    "two from headers": "ana@example.com\r\nFrom: eve@example.com",
+    "homoglyph address": "аna@ехample.com",  # Cyrillic a, e, x
+    "address of 5000 characters": "a" * 5000 + "@example.com",
+    "display name of 100 000 characters": "A" * 100_000 + " <ana@example.com>",
+    "thousands of addresses": ", ".join(f"p{i}@example.com" for i in range(3000)),
+    "nested comments": "(" * 5000 + "ana@example.com" + ")" * 5000,
+    "nested angle brackets": "<" * 5000 + "ana@example.com" + ">" * 5000,
+    "lone surrogate": "Ana \udcff <ana@example.com>",
+}
+
+
+#: Those that must be refused (the others may be read as an ordinary sender).
+REFUSED = {"no address", "two at signs", "empty angle", "group syntax", "nul", "bell and escape",
+           "bidi override", "bidi override in an encoded word", "zero width in address",
+           "two from headers", "address of 5000 characters", "display name of 100 000 characters",
+           "thousands of addresses", "nested comments", "nested angle brackets",
+           "lone surrogate"}  # fmt: skip
+
+
+@pytest.mark.parametrize("from_", HOSTILE_FROM.values(), ids=HOSTILE_FROM.keys())
+def test_a_hostile_from_header_is_a_clear_400_or_an_ordinary_message(
+    client, request, from_
+) -> None:
+    before = InboundMessage.objects.count(), SupportItem.objects.count()
+    response = post(client, message(from_))
+    assert response.status_code in (200, 201, 400), response.content[:300]
+    if request.node.callspec.id in REFUSED:
+        assert response.status_code == 400
+    if response.status_code == 400:
+        assert response.json()["error"]["code"] in ("bad_sender", "missing_sender", "nul_character")
+        assert response.json()["error"]["message"]
+        assert (InboundMessage.objects.count(), SupportItem.objects.count()) == before
+    else:
+        item = SupportItem.objects.get(pk=response.json()["item"])
+        assert len(item.contact_email) <= 254 and "\x00" not in item.contact_email
+
+
+@pytest.mark.parametrize("depth", [50, 200, 2000])
+def test_mime_parts_nested_deeply_are_a_clear_400_or_read(client, depth) -> None:
+    before = InboundMessage.objects.count()
+    response = post(client, nested_mime(depth))
+    assert response.status_code in (201, 400), response.content[:300]
+    if response.status_code == 400:
+        assert response.json()["error"]["code"] == "too_deep"
+        assert InboundMessage.objects.count() == before
+
+
+def test_mime_nested_a_few_levels_is_read(client) -> None:
+    assert post(client, nested_mime(5)).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"from": "ana@example.com", "text": ', b"[" * 100_000 + b"]" * 100_000,
+     b'{"a":' * 50_000 + b"1" + b"}" * 50_000, b"\xff\xfe\x00{", b'{"from": "\x00"}'],
+    ids=["truncated json", "deep arrays", "deep objects", "bad utf-8", "json with nul"],
+)  # fmt: skip
+def test_a_json_body_is_a_clear_400(client, body) -> None:
+    for content_type in ("application/json", "message/rfc822"):
+        response = post(client, body, content_type)
+        assert response.status_code == 400, (content_type, response.content[:300])
+        assert response.json()["error"]["code"]
+    assert not InboundMessage.objects.exists()
+
+
+def test_an_ordinary_message_still_arrives(client) -> None:
+    response = post(client, message("Ana Lopez <ana@example.com>"))
+    assert response.status_code == 201
+    assert SupportItem.objects.get().contact_email == "ana@example.com"
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(from_=st.text(max_size=400), body=st.binary(max_size=400))
+def test_fuzzed_from_headers_and_bodies_never_answer_5xx(client, from_, body) -> None:
+    header = from_.replace("\r", " ").replace("\n", " ")
+    for raw in (message(header), body):
+        response = post(client, raw)
+        assert response.status_code < 500, (header, raw[:200])
