@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("support_queue", "0017_message_cancelled_event"),
+        ("support_queue", "0018_status_links_revoked_event"),
     ]
 
     operations = [
