@@ -399,7 +399,7 @@ def test_a_web_form_from_a_known_number_with_another_name_is_not_attached(
         {
             "submission": "s-ramon", "name": "Ramón Torres", "phone": "312-555-0142",
             "email": "", "reason": "general", "message": "I need a copy of my records.",
-            "website": "", "date_of_birth": "1961-02-03",
+            "website": "", "birth_day": "3", "birth_month": "2", "birth_year": "1961",
         },
     )  # fmt: skip
     assert response.status_code == 200

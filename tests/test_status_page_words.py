@@ -107,7 +107,7 @@ def test_an_impossible_date_is_a_clear_error_and_no_guess(client, spanish_item, 
             {"birth_day": 31, "birth_month": 2, "birth_year": 1961, "text": "hola"},
         )
         assert page.status_code == 422
-        assert "día, mes y año" in page.content.decode()
+        assert "Esa fecha no existe. Revise el día, el mes y el año." in page.content.decode()
     # Not counted against the patient's guesses: the right date still gets through.
     done = client.post(f"/s/{token}/reply", {**dob(patient.date_of_birth), "text": "hola"})
     assert done.status_code == 302

@@ -18,6 +18,7 @@ from closeloop.core.languages import (
     patient_languages,
     speaking,
 )
+from closeloop.intake.birthdate import BirthDateForm
 from closeloop.intake.models import InboundKind
 from closeloop.intake.services import clean_phone, intake_receive, summary_from
 from closeloop.intake.wording import CONTACT_FORM, EMERGENCY_REPLY, UNSUBSCRIBE_PAGE
@@ -26,7 +27,6 @@ from closeloop.lib.redflags import needs_crisis_line
 from closeloop.messaging.consent import consent_record
 from closeloop.messaging.models import ConsentChannel
 from closeloop.messaging.services import UNSUBSCRIBE_SALT
-from closeloop.patients.models import validate_birth_date
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Practice
 from closeloop.queue.models import Channel
@@ -39,14 +39,15 @@ def page_text(language: str) -> dict[str, str]:
     return {key: text.said_in(language) for key, text in CONTACT_FORM.items()}
 
 
-class ContactForm(forms.Form):
+class ContactForm(BirthDateForm):
+    """The patient's message; the date of birth is optional (``BirthDateForm``: none, or all
+    three parts)."""
+
+    birth_date_required = False
+    birth_date_key = "date_of_birth"
+
     submission = forms.CharField(widget=forms.HiddenInput)
     name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    date_of_birth = forms.DateField(
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
-        validators=[validate_birth_date],
-    )
     phone = forms.CharField(
         max_length=40,
         required=False,
@@ -62,15 +63,14 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, language=language, **kwargs)
         text = page_text(language)
-        for name in ("name", "date_of_birth", "phone", "email", "reason", "message"):
+        for name in ("name", "phone", "email", "reason", "message"):
             self.fields[name].label = text[name]
         self.fields["reason"].choices = [  # type: ignore[attr-defined]
             ("general", text["general"]),
             ("new_patient", text["new_patient"]),
         ]
-        self.language = language
 
     def clean_phone(self) -> str:
         raw = self.cleaned_data.get("phone", "")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -23,10 +22,11 @@ from closeloop.core.languages import (
     patient_languages,
     speaking,
 )
+from closeloop.intake.birthdate import BirthDateForm
 from closeloop.intake.models import InboundKind
 from closeloop.intake.public import over_limit
 from closeloop.intake.services import intake_receive, summary_from
-from closeloop.intake.wording import DATE_ORDER, STATUS_PAGE
+from closeloop.intake.wording import STATUS_PAGE
 from closeloop.lib.phones import display_phone
 from closeloop.messaging import closure, status
 from closeloop.messaging.models import RecoveryAnswer, StatusLink
@@ -43,62 +43,10 @@ def page_text(language: str) -> dict[str, str]:
     return {key: text.said_in(language) for key, text in STATUS_PAGE.items()}
 
 
-#: The date-of-birth parts, each a small number field (no browser date picker: its order
-#: follows the browser's locale, not the page's language).
-DATE_PARTS = {
-    "d": ("birth_day", 1, 31, "bday-day"),
-    "m": ("birth_month", 1, 12, "bday-month"),
-    "y": ("birth_year", 1900, 2100, "bday-year"),
-}
-LABELS = {"birth_day": "day", "birth_month": "month", "birth_year": "year"}
+class ReplyForm(BirthDateForm):
+    """A short reply, after the patient's date of birth (``BirthDateForm``)."""
 
-
-def date_order(language: str) -> list[str]:
-    """The date-of-birth fields in the order the language writes a date (``DATE_ORDER``)."""
-    order = DATE_ORDER.said_in(language).split()
-    return (
-        [DATE_PARTS[part][0] for part in order]
-        if sorted(order) == ["d", "m", "y"]
-        else [DATE_PARTS[part][0] for part in ("m", "d", "y")]
-    )
-
-
-def _part(low: int, high: int, autocomplete: str) -> forms.IntegerField:
-    attrs = {"inputmode": "numeric", "autocomplete": autocomplete, "size": 4 if high > 31 else 2}
-    return forms.IntegerField(min_value=low, max_value=high, widget=forms.NumberInput(attrs))
-
-
-class ReplyForm(forms.Form):
-    """A short reply, after the patient's date of birth, asked as day, month and year in the
-    order of the page's language, with labels in it."""
-
-    birth_day = _part(*DATE_PARTS["d"][1:])
-    birth_month = _part(*DATE_PARTS["m"][1:])
-    birth_year = _part(*DATE_PARTS["y"][1:])
     text = forms.CharField(max_length=status.REPLY_LIMIT, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args: Any, language: str = SOURCE, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        text = page_text(language)
-        for name, label in LABELS.items():
-            self.fields[name].label = text[label]
-        self.order = date_order(language)
-
-    def birth_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.order]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        parts = [data.get(name) for name in ("birth_year", "birth_month", "birth_day")]
-        if all(part is not None for part in parts):
-            try:
-                data["birth_date"] = date(*parts)  # type: ignore[arg-type]
-            except ValueError:
-                self.add_error("birth_day", "no such date")
-        return data
-
-    def date_error(self) -> bool:
-        return any(name in self.errors for name in LABELS)
 
 
 def _language(request: HttpRequest, link: StatusLink | None) -> str:
@@ -187,8 +135,9 @@ def status_reply(request: HttpRequest, token: str) -> HttpResponse:
     language = _language(request, link)
     form = ReplyForm(request.POST, language=language)
     if not form.is_valid():
-        error = "bad_date" if form.date_error() else "empty"
-        return _page(request, link, status_code=422, form=form, error=error)
+        date_error = form.birth_date_error()
+        error = "bad_date" if date_error else "empty"
+        return _page(request, link, status_code=422, form=form, error=error, date_error=date_error)
     try:
         status.check_birth_date(link, form.cleaned_data["birth_date"])
     except status.ReplyRefused as refused:

@@ -67,17 +67,21 @@ STATUS_PAGE: dict[str, Words] = {
     "expired": words("status page: expired", 'This link has expired.'),
     "revoked": words("status page: revoked", 'This link was turned off by the practice.'),
     "ended_call": words("status page: ended_call", 'To hear about your request, call {practice}:'),
-    "day": words("status page: day", 'Day'),
-    "month": words("status page: month", 'Month'),
-    "year": words("status page: year", 'Year'),
-    "bad_date": words("status page: bad_date", 'Enter your date of birth as day, month and year, in numbers.'),
+}  # fmt: skip
+
+#: The date of birth as the public pages ask it: day, month and year (``intake.birthdate``).
+BIRTH_DATE: dict[str, Words] = {
+    "day": words("date of birth: day", 'Day'),
+    "month": words("date of birth: month", 'Month'),
+    "year": words("date of birth: year", 'Year'),
+    "incomplete": words("date of birth: incomplete", 'Enter your date of birth as day, month and year, in numbers.'),
+    "no_such_date": words("date of birth: no such date", 'That date does not exist. Check the day, month and year.'),
+    "out_of_range": words("date of birth: out of range", 'Enter a date of birth between 1900 and today.'),
 }  # fmt: skip
 
 #: The order of the date-of-birth fields, as people write a date in the language: "d" day,
 #: "m" month, "y" year (a language added by its catalog brings its own order).
-DATE_ORDER = words(
-    "status page: order of the date of birth fields (d, m, y; space-separated)", "m d y"
-)
+DATE_ORDER = words("date of birth: order of the fields (d, m, y; space-separated)", "m d y")
 
 
 UNSUBSCRIBE_PAGE: dict[str, Words] = {
