@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from closeloop.api.models import ApiToken
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
+from closeloop.intake.services import acknowledge_after_hours
 from closeloop.messaging.models import ReviewDecision, ReviewRequest
 from closeloop.metrics import definitions as m
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
@@ -105,10 +106,29 @@ def test_first_response_in_business_time_with_percentiles(
     make(at(17, 11, 0))  # not answered yet
     result = m.first_response(scope(riverside, 13, 17))
     wall = result.pop("wall_clock")
-    assert result == {"count": 3, "average": 41.7, "median": 45, "p90": 60, "unanswered": 1}
+    assert result == {
+        "count": 3, "average": 41.7, "median": 45, "p90": 60, "unanswered": 1,
+        "automatic_replies": 0,
+    }  # fmt: skip
     # Beside it, the wait on the clock: Friday 16:50 to Monday 08:10 is 63 h 20 min.
     assert wall == {"count": 3, "average": 1601.7, "median": 960, "p90": 3800}
     assert m.first_response(scope(riverside, 16, 17))["count"] == 2  # Friday's is outside
+
+
+def test_an_after_hours_automatic_reply_does_not_count_as_the_first_response(
+    clock, make, assistant, riverside
+) -> None:
+    """The practice's "we got your message" text at 19:00 on a Friday is reported beside the
+    first response, as an automatic reply; the first response is Monday's call."""
+    item = acknowledge_after_hours(make(at(20, 19, 0)))  # Friday 19:00, office closed
+    assert item.auto_replied_at is not None and item.first_response_at is None
+    before = m.first_response(scope(riverside, 20, 23))
+    assert (before["count"], before["unanswered"], before["automatic_replies"]) == (0, 1, 1)
+    acknowledge(clock, item, at(23, 8, 30), assistant)  # Monday 08:30: a person calls
+    after = m.first_response(scope(riverside, 20, 23))
+    assert (after["count"], after["median"], after["automatic_replies"]) == (1, 30, 1)
+    assert after["wall_clock"]["median"] == 61 * 60 + 30  # what the patient waited
+    assert m.language_access(scope(riverside, 20, 23))["english"]["median"] == 30
 
 
 def test_a_holiday_is_not_business_time(clock, make, assistant, riverside) -> None:
@@ -358,6 +378,22 @@ def test_dashboard_and_chart_csv(client, clock, make, assistant, supervisor) -> 
     client.force_login(assistant)
     assert client.get(reverse("dashboard")).status_code == 404
     assert client.get(reverse("weekly_review")).status_code == 404
+
+
+DEFINITIONS = {
+    "first-response": "first human contact",
+}
+
+
+@pytest.mark.parametrize(("key", "words"), DEFINITIONS.items())
+def test_the_dashboard_and_the_help_page_state_each_definition(
+    client, supervisor, key: str, words: str
+) -> None:
+    client.force_login(supervisor)
+    for page in (reverse("dashboard"), reverse("help")):
+        content = " ".join(client.get(page).content.decode().split())
+        start = content.index(f'id="definition-{key}"')
+        assert words in content[start : start + 600], page
 
 
 def test_weekly_review_page_csv_and_pdf(

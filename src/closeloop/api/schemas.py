@@ -238,6 +238,9 @@ class DistributionOut(Schema):
 
 class FirstResponseOut(DistributionOut):
     unanswered: int
+    automatic_replies: int = Field(
+        description="items acknowledged by an automatic reply: not a response, not counted in it"
+    )
     wall_clock: DistributionOut = Field(description="clock minutes, nights and weekends included")
 
 

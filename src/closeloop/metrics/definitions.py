@@ -175,17 +175,25 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def first_response(scope: Scope) -> FirstResponse:
-    """**1. Time to first response.** Items first contacted in the range that have been
-    answered: business minutes from first contact to the first response (receipt confirmed,
-    an outbound contact, a reached patient or a message sent), as count, average, median and
-    p90. ``unanswered``: items first contacted in the range with no response yet.
+    """**1. Time to first response.** Items first contacted in the range that a person has
+    answered: business minutes from first contact to the first human contact (receipt
+    confirmed by a person, an outbound contact, a reached patient or a message a person sent),
+    as count, average, median and p90. ``unanswered``: items first contacted in the range that
+    no person has answered yet. ``automatic_replies``: items first contacted in the range that
+    the practice's automatic reply acknowledged (after hours, or receipt confirmed as
+    "automatic reply"; one cancelled or undelivered is not counted) — reported beside the
+    figure, never as a response: the night's voicemail is answered by the morning's call.
     ``wall_clock``: the same waits in clock minutes, nights and weekends included (a Friday
     19:00 voicemail answered Monday 08:30 is 30 business minutes and 61.5 hours)."""
     contacted = scope.contacted()
     result = distribution(contacted, "first_response_minutes")
+    counts = contacted.aggregate(
+        n=Count("pk"), automatic=Count("pk", filter=Q(auto_replied_at__isnull=False))
+    )
     return {
         **result,
-        "unanswered": contacted.count() - result["count"],
+        "unanswered": counts["n"] - result["count"],
+        "automatic_replies": counts["automatic"],
         "wall_clock": distribution(contacted, "first_response_wall_minutes"),
     }
 

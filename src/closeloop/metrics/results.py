@@ -17,6 +17,8 @@ class Distribution(TypedDict):
 
 class FirstResponse(Distribution):
     unanswered: int
+    #: Items the practice's automatic reply acknowledged: beside the figure, never in it.
+    automatic_replies: int
     #: The same waits on the clock the patient lives by (nights and weekends included).
     wall_clock: Distribution
 

@@ -41,10 +41,11 @@ from closeloop.queue.changes import (
     Change,
     LifecycleError,
     NewEvent,
+    automatic_reply_withdrawn,
     business_minutes,
     can_transition,
-    first_response,
     locked,
+    receipt_confirmed,
     receipt_how,
     record_events,
     require_future,
@@ -229,9 +230,10 @@ def _contact_renews(
             f"Say {NEXT_UPDATE} (the promise this contact renews).",
             missing=[NEXT_UPDATE],
         )
+    receipt_confirmed(change, item, now, how)
+    if how == ReceiptHow.AUTOMATIC:
+        return  # the practice's automatic reply: no person has been in touch yet
     change.set("last_patient_contact_at", now)
-    if item.first_response_at is None:
-        first_response(change, item, now, how)
     if item.status == Status.NEW:
         change.status(Status.ACKNOWLEDGED)
     if item.callback_attempts or item.next_attempt_due_at:
@@ -373,11 +375,10 @@ def item_acknowledge(
         raise LifecycleError("bad_how", "Say how receipt was confirmed.", missing=["how"])
     at = min(at or now, now)
     change = Change(item)
-    change.status(Status.ACKNOWLEDGED)
     set_promise(change, item, require_future(next_update_at, now, NEXT_UPDATE))
-    if item.first_response_at is None:
-        first_response(change, item, max(at, item.first_contact_at), how)
-    if how != ReceiptHow.AUTOMATIC:
+    receipt_confirmed(change, item, max(at, item.first_contact_at), how)
+    if how != ReceiptHow.AUTOMATIC:  # an automatic reply leaves a new item new
+        change.status(Status.ACKNOWLEDGED)
         change.set("last_patient_contact_at", at)
     _accept_if_owner(change, item, actor, now)
     return change.save(code=EventCode.ACKNOWLEDGED, actor=actor, now=now)
@@ -1040,14 +1041,18 @@ def item_message_failed(
     promised: datetime | None,
     promise_before: datetime | None,
     reason: str,
+    automatic_reply: bool = False,
 ) -> SupportItem:
     """A message was not delivered: it kept no promise. If it set the current promise, the
     promise it replaced comes back (due now if that time has passed), so the loop is open and
-    overdue rather than silently kept; the owner (else the supervisors) is alerted."""
+    overdue rather than silently kept; the owner (else the supervisors) is alerted.
+    ``automatic_reply``: it was the practice's automatic reply, which is then not counted."""
     now = timezone.now()
     item = locked(item_id, None)
     change = Change(item)
     _withdraw_promise(change, item, promised, promise_before, now)
+    if automatic_reply:
+        automatic_reply_withdrawn(change, item)
     change.note("message", {"id": message_id, "channel": channel, "error": reason[:200]})
     item = change.save(code=EventCode.MESSAGE_FAILED, actor=None, now=now)
     owner = item.owner if item.owner_id else None
@@ -1080,15 +1085,19 @@ def item_message_cancelled(
     promise_before: datetime | None,
     code: str,
     reason: str,
+    automatic_reply: bool = False,
 ) -> SupportItem:
     """A queued message was cancelled right before it would have left (no longer true, allowed
     or fresh): the timeline says why (``reason``; ``code`` is the stable one), a promise it made
-    is withdrawn like an undelivered one's, and while the item is open its owner (else the
-    supervisors) is told the patient did not get it."""
+    is withdrawn like an undelivered one's (an automatic reply is then not counted as one), and
+    while the item is open its owner (else the supervisors) is told the patient did not get
+    it."""
     now = timezone.now()
     item = locked(item_id, None)
     change = Change(item)
     _withdraw_promise(change, item, promised, promise_before, now)
+    if automatic_reply:
+        automatic_reply_withdrawn(change, item)
     change.note(
         "message", {"id": message_id, "channel": channel, "purpose": purpose, "reason": code}
     )

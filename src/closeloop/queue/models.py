@@ -206,8 +206,12 @@ class SupportItem(models.Model):
     #: Waiting on another office, an insurer or a provider stops the resolution clock (not the
     #: patient's update clock) from this moment.
     resolution_paused_at = models.DateTimeField(null=True, blank=True)
-    #: How receipt was confirmed (the first response), e.g. a call or an automatic reply.
+    #: How receipt was confirmed: the first response's way (a call, a text…) once a person
+    #: responded; "automatic" while only the practice's automatic reply did.
     acknowledged_how = models.CharField(max_length=12, choices=ReceiptHow.choices, blank=True)
+    #: When an automatic reply ("we got your message") confirmed receipt. Reported beside the
+    #: first response, never as it: the first-response deadline stays open for a person.
+    auto_replied_at = models.DateTimeField(null=True, blank=True)
     # A handoff to a named owner: accepted by them, or escalated when the deadline passes.
     handed_off_at = models.DateTimeField(null=True, blank=True)
     handed_off_by = models.ForeignKey(
