@@ -22,7 +22,8 @@ from closeloop.metrics.scope import ScopeError, scope_from
 from closeloop.metrics.weekly import csv_rows, weekly_review
 from closeloop.periodic.reports import email_weekly_review
 from closeloop.periodic.sweep import sweep
-from closeloop.practices.models import Holiday, Practice
+from closeloop.practices.choices import Team
+from closeloop.practices.models import Category, Holiday, Practice
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, ContactOutcome, Direction, SupportItem
 from tests.conftest import acknowledged, category, resolved
@@ -243,7 +244,10 @@ def test_telehealth_complaints_reviews_and_risk(
         "resolved_before": 0,
         "share": 0.0,
     }
-    assert m.complaint_escalations(window) == {"total": 2, "escalated": 1, "share": 0.5}
+    # Both went to the supervisors from the start: none escalated from the front line.
+    assert m.complaint_escalations(window) == {
+        "total": 2, "to_supervisors": 2, "front_line": 0, "escalated": 0, "share": None,
+    }  # fmt: skip
     assert m.review_requests(window) == {
         "sent": 2,
         "withheld": 1,
@@ -256,6 +260,35 @@ def test_telehealth_complaints_reviews_and_risk(
         "missed_total": 1,
         "missed_share": 1.0,
     }
+
+
+def test_complaints_escalated_are_those_the_front_line_owned_and_a_supervisor_had_to_take(
+    clock, make, assistant, supervisor, riverside
+) -> None:
+    straight = make(at(17, 9), code="complaint_review", channel=Channel.PHONE)
+    assert straight.team == Team.SUPERVISOR  # the practice's rule: complaints to supervisors
+    # A scheduling request that turned out to be a complaint: the front line had it first.
+    moved = make(at(17, 9, 5))
+    lifecycle.item_categorize(
+        item=moved, actor=assistant, category=category(riverside, "complaint_review"),
+        urgency=moved.urgency, language=moved.language,
+    )  # fmt: skip
+    # Another practice lets its front desk take complaints first.
+    Category.objects.filter(practice=riverside, code="complaint_review").update(
+        default_team=Team.SUPPORT
+    )
+    escalated = make(at(17, 9, 10), code="complaint_review", channel=Channel.PHONE)
+    called_back = make(at(17, 9, 20), code="complaint_review", channel=Channel.PHONE)
+    make(at(17, 9, 30), code="complaint_review", channel=Channel.PHONE)  # recovered, no help
+    clock.move_to(at(17, 10))
+    lifecycle.item_escalate(item=escalated, actor=assistant, reason="Wants a manager")
+    lifecycle.item_log_contact(
+        item=called_back, actor=supervisor, direction=Direction.OUTBOUND, channel=Channel.PHONE,
+        outcome=ContactOutcome.REACHED, next_update_at=at(17, 15),
+    )  # fmt: skip
+    assert m.complaint_escalations(scope(riverside, 17, 17)) == {
+        "total": 5, "to_supervisors": 1, "front_line": 4, "escalated": 3, "share": 0.75,
+    }  # fmt: skip
 
 
 # --- 9 and 11: broken promises and load -------------------------------------------------------
@@ -382,6 +415,7 @@ def test_dashboard_and_chart_csv(client, clock, make, assistant, supervisor) -> 
 
 DEFINITIONS = {
     "first-response": "first human contact",
+    "complaints": "after the front line owned them",
 }
 
 

@@ -288,7 +288,9 @@ class TelehealthOut(Schema):
 
 class ComplaintsOut(Schema):
     total: int
-    escalated: int
+    to_supervisors: int = Field(description="filed to the supervisors from the start")
+    front_line: int = Field(description="owned by someone other than a supervisor first")
+    escalated: int = Field(description="front-line complaints that needed a supervisor")
     share: float | None
 
 

@@ -52,6 +52,7 @@ from closeloop.metrics.results import (
     Routing,
     Telehealth,
 )
+from closeloop.practices.choices import Team
 from closeloop.practices.defaults import REFERRAL_CATEGORY
 from closeloop.practices.models import Practice
 from closeloop.queue.models import COMPLAINT, OPEN_STATUSES, EventCode, SupportItem, TimelineEvent
@@ -320,16 +321,29 @@ def telehealth_before_appointment(scope: Scope) -> Telehealth:
 
 def complaint_escalations(scope: Scope) -> Complaints:
     """**6. Complaints requiring supervisor escalation.** Complaint/review items first
-    contacted in the range, and how many of them were escalated (by staff or by a broken
-    promise), with the share."""
+    contacted in the range (``total``). ``to_supervisors``: those filed to the supervisors'
+    team from the start (the practice routes complaints to them: never escalated, theirs
+    already). ``front_line``: the others, which someone else owned first. ``escalated``: the
+    front-line complaints that needed a supervisor — escalated (by staff, a broken promise or
+    an approaching visit), a supervisor's callback logged, or moved to the supervisors' team
+    (handed to them, or recognised as a complaint) — and ``share`` of ``front_line``."""
     complaints = scope.contacted().filter(COMPLAINT)
-    counts = complaints.aggregate(
-        total=Count("pk"), escalated=Count("pk", filter=Q(escalated=True))
+    from_start = Q(intake_team=Team.SUPERVISOR)
+    needed_supervisor = (
+        Q(escalated=True) | Q(supervisor_callback_at__isnull=False) | Q(team=Team.SUPERVISOR)
     )
+    counts = complaints.aggregate(
+        total=Count("pk"),
+        to_supervisors=Count("pk", filter=from_start),
+        escalated=Count("pk", filter=~from_start & needed_supervisor),
+    )
+    front_line = counts["total"] - counts["to_supervisors"]
     return {
         "total": counts["total"],
+        "to_supervisors": counts["to_supervisors"],
+        "front_line": front_line,
         "escalated": counts["escalated"],
-        "share": _ratio(counts["escalated"], counts["total"]),
+        "share": _ratio(counts["escalated"], front_line),
     }
 
 
@@ -674,7 +688,7 @@ HEADLINES: list[tuple[str, str, str, Any, bool]] = [
      lambda m: m["referral_turnaround"]["median"], True),
     ("telehealth_share", "Telehealth issues fixed before the visit", "share",
      lambda m: m["telehealth_before_appointment"]["share"], False),
-    ("complaints_escalated", "Complaints escalated", "count",
+    ("complaints_escalated", "Complaints escalated from the front line", "count",
      lambda m: m["complaint_escalations"]["escalated"], True),
     ("reviews_sent", "Review requests sent", "count",
      lambda m: m["review_requests"]["sent"], False),

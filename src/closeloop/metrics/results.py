@@ -67,6 +67,11 @@ class Telehealth(TypedDict):
 
 class Complaints(TypedDict):
     total: int
+    #: Filed to the supervisors from the start (not escalated: theirs already).
+    to_supervisors: int
+    #: Owned by someone else first.
+    front_line: int
+    #: Of ``front_line``, those that needed a supervisor.
     escalated: int
     share: float | None
 

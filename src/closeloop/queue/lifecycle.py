@@ -336,6 +336,7 @@ def item_create(
         routed, reason = Change(item), planned.reason
         handed_to = _assignment(routed, item, actor, planned.owner, planned.team, now)
         item.version = 2  # the routing is the item's second event
+    item.intake_team = item.team
     item.save(force_insert=True)
     changes: dict[str, Any] = {
         "status": {"old": None, "new": item.status},

@@ -184,6 +184,9 @@ class SupportItem(models.Model):
         related_name="owned_items",
     )
     team = models.CharField(max_length=20, choices=Team.choices)
+    #: The team the item was filed to (routing at intake included): a complaint filed to the
+    #: supervisors is theirs from the start, not escalated to them later.
+    intake_team = models.CharField(max_length=20, choices=Team.choices, blank=True)
 
     summary = models.CharField("what the patient needs", max_length=300)
     details = models.TextField(blank=True)
