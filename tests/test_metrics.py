@@ -201,14 +201,41 @@ def test_repeat_contacts_count_rate_and_top(clock, make, riverside, patient) -> 
 # --- 4: referral turnaround -------------------------------------------------------------------
 
 
-def test_referral_turnaround_in_business_minutes(clock, make, assistant, riverside) -> None:
+def test_referral_turnaround_counts_resolved_and_still_open_referrals_in_clock_time(
+    clock, make, assistant, riverside
+) -> None:
     referral = make(at(17, 10), code="referral_document_status")
-    resolve(clock, referral, at(18, 10), assistant)  # Tue 10-17 (420) + Wed 8-10 (120)
+    resolve(clock, referral, at(18, 10), assistant)  # Tue 10:00 -> Wed 10:00: 24 h
     scheduling = make(at(17, 10))
     resolve(clock, scheduling, at(17, 11), assistant)  # another category: not counted
+    clock.move_to(at(19, 9))
     result = m.referral_turnaround(scope(riverside, 18, 18))
-    assert (result["count"], result["median"], result["p90"]) == (1, 540, 540)
-    assert m.referral_turnaround(scope(riverside, 17, 17))["count"] == 0  # resolved Wed
+    assert result == {
+        "count": 1, "resolved": 1, "open": 0, "median": 1440, "median_at_least": False,
+        "p90": 1440, "p90_at_least": False, "oldest_open": None,
+    }  # fmt: skip
+    # At the end of Tuesday it was still open, 14 hours old: counted, as at least that.
+    tuesday = m.referral_turnaround(scope(riverside, 17, 17))
+    assert (tuesday["count"], tuesday["open"], tuesday["median"]) == (1, 1, 14 * 60)
+    assert tuesday["median_at_least"] is True
+
+
+def test_referrals_still_open_are_not_left_out_of_the_turnaround(
+    clock, make, assistant, riverside
+) -> None:
+    """The survivorship trap: a week of quick resolutions beside referrals open for weeks."""
+    quick = make(at(17, 10), code="referral_document_status")
+    resolve(clock, quick, at(18, 10), assistant)  # 24 h
+    make(at(16, 9), code="referral_document_status")  # open: 63 h at the end of Wednesday
+    make(at(2, 9), code="referral_document_status")  # open since two weeks before: 399 h
+    late = make(at(17, 9), code="referral_document_status")
+    resolve(clock, late, at(19, 8), assistant)  # resolved after the range: open (39 h) at its end
+    clock.move_to(at(19, 9))
+    result = m.referral_turnaround(scope(riverside, 16, 18))
+    assert result == {
+        "count": 4, "resolved": 1, "open": 3, "median": 39 * 60, "median_at_least": True,
+        "p90": 399 * 60, "p90_at_least": True, "oldest_open": 399 * 60,
+    }  # fmt: skip
 
 
 # --- 5, 6, 7, 8: telehealth, complaints, reviews, risk ---------------------------------------
@@ -416,6 +443,7 @@ def test_dashboard_and_chart_csv(client, clock, make, assistant, supervisor) -> 
 DEFINITIONS = {
     "first-response": "first human contact",
     "complaints": "after the front line owned them",
+    "referrals": "still-open referrals",
 }
 
 
@@ -478,6 +506,16 @@ def test_suggestions_follow_the_rules(clock, make, assistant, riverside) -> None
     assert {"first_call_documentation", "language_coverage"} <= rules
     assert "referral_owner" not in rules
     assert csv_rows(review)[0][0] == "section"
+
+
+def test_the_referral_suggestion_says_the_turnaround_counts_open_referrals(
+    clock, make, assistant, riverside
+) -> None:
+    for day in (2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 16):  # REFERRAL_OPEN_HIGH open referrals
+        make(at(day, 9), code="referral_document_status")
+    review = weekly_review(riverside, date(2026, 11, 16), at(23, 9))
+    [text] = [s["text"] for s in review["suggestions"] if s["rule"] == "referral_owner"]
+    assert "median turnaround at least" in text and "open ones included" in text
 
 
 def test_monday_email_carries_the_review_and_its_pdf(clock, make, riverside, supervisor) -> None:

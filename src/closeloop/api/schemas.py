@@ -280,6 +280,19 @@ class RepeatContactsOut(Schema):
     top_patients: list[RepeatPatientOut]
 
 
+class TurnaroundOut(Schema):
+    """Clock minutes over resolved and still-open items together (open ones: their age)."""
+
+    count: int
+    resolved: int
+    open: int
+    median: int | None
+    median_at_least: bool = Field(description="the median is an open item's age: at least this")
+    p90: int | None
+    p90_at_least: bool
+    oldest_open: int | None
+
+
 class TelehealthOut(Schema):
     linked: int
     resolved_before: int
@@ -334,7 +347,7 @@ class MetricSetOut(Schema):
     first_response: FirstResponseOut
     open_per_day: list[OpenDayOut]
     repeat_contacts: RepeatContactsOut
-    referral_turnaround: DistributionOut
+    referral_turnaround: TurnaroundOut
     telehealth_before_appointment: TelehealthOut
     complaint_escalations: ComplaintsOut
     review_requests: ReviewRequestsOut

@@ -11,7 +11,8 @@ Conventions for every metric:
 * **Percentiles** are nearest-rank: the p-th percentile of n sorted values is value number
   ceil(p * n) (the median is value ceil(n / 2)); each is one ``ORDER BY … LIMIT 1 OFFSET k``.
 * Nothing here loops over items in Python: every figure is an aggregate, a GROUP BY, or a
-  single indexed row.
+  single indexed row — except the referral turnaround, which merges two sorted lists of one
+  integer per referral (the resolved ones' waits and the open ones' ages).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from closeloop.appointments.models import Appointment
 from closeloop.appointments.rules import risk_counts, telehealth_before_visit
@@ -51,6 +53,7 @@ from closeloop.metrics.results import (
     Risk,
     Routing,
     Telehealth,
+    Turnaround,
 )
 from closeloop.practices.choices import Team
 from closeloop.practices.defaults import REFERRAL_CATEGORY
@@ -285,12 +288,48 @@ def repeat_contacts(scope: Scope) -> RepeatContacts:
     }
 
 
-def referral_turnaround(scope: Scope) -> Distribution:
+def referral_turnaround(scope: Scope) -> Turnaround:
     """**4. Referral and document follow-up turnaround.** Referral/document items resolved in
-    the range: business minutes from first contact to resolution (waiting time included: it
-    is the patient's wait), as count, average, median and p90."""
-    resolved = scope.resolved().filter(category__code=REFERRAL_CATEGORY)
-    return distribution(resolved, "resolution_minutes")
+    the range *and* those still open at its end, together (leaving the open ones out would
+    report the quick ones only): for a resolved one, the clock minutes from first contact to
+    resolution (``resolution_wall_minutes``: the patient's wait, other offices' time
+    included); for an open one, its age at the end of the range (or now, if sooner). Count,
+    resolved, open, nearest-rank median and p90 over both; ``median_at_least`` /
+    ``p90_at_least``: the figure is an open referral's age, so the turnaround is at least that;
+    ``oldest_open``: the oldest open one's age. Open at the end of the range: first contacted
+    before it, and not resolved or closed by then (as the item stands now)."""
+    referrals = scope.items().filter(category__code=REFERRAL_CATEGORY)
+    until = min(scope.end_at, timezone.now())
+    resolved: list[int] = [
+        minutes
+        for minutes in scope.resolved()
+        .filter(category__code=REFERRAL_CATEGORY, resolution_wall_minutes__isnull=False)
+        .values_list("resolution_wall_minutes", flat=True)
+        if minutes is not None
+    ]
+    still_open = (
+        referrals.filter(first_contact_at__lt=until)
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=scope.end_at))
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=scope.end_at))
+        .order_by("-first_contact_at")
+        .values_list("first_contact_at", flat=True)
+    )
+    # Values (one integer per referral), not rows: the two sorted lists are merged here.
+    ages = [int((until - since).total_seconds() // 60) for since in still_open]
+    waits = sorted([(minutes, False) for minutes in resolved] + [(age, True) for age in ages])
+    n = len(waits)
+    median = waits[math.ceil(0.5 * n) - 1] if n else (None, False)
+    p90 = waits[math.ceil(0.9 * n) - 1] if n else (None, False)
+    return {
+        "count": n,
+        "resolved": len(resolved),
+        "open": len(ages),
+        "median": median[0],
+        "median_at_least": median[1],
+        "p90": p90[0],
+        "p90_at_least": p90[1],
+        "oldest_open": ages[-1] if ages else None,
+    }
 
 
 def telehealth_before_appointment(scope: Scope) -> Telehealth:
@@ -684,7 +723,7 @@ HEADLINES: list[tuple[str, str, str, Any, bool]] = [
      lambda m: m["open_per_day"][-1]["open"] if m["open_per_day"] else None, True),
     ("repeat_rate", "Repeat contacts per item", "rate",
      lambda m: m["repeat_contacts"]["rate_per_item"], True),
-    ("referral_median", "Median referral turnaround", "minutes",
+    ("referral_median", "Median referral turnaround (open ones included)", "minutes",
      lambda m: m["referral_turnaround"]["median"], True),
     ("telehealth_share", "Telehealth issues fixed before the visit", "share",
      lambda m: m["telehealth_before_appointment"]["share"], False),

@@ -59,6 +59,20 @@ class RepeatContacts(TypedDict):
     top_patients: list[RepeatPatient]
 
 
+class Turnaround(TypedDict):
+    """Clock minutes over resolved and still-open items together (open ones: their age)."""
+
+    count: int
+    resolved: int
+    open: int
+    median: int | None
+    #: The median is an open item's age: the turnaround is at least this.
+    median_at_least: bool
+    p90: int | None
+    p90_at_least: bool
+    oldest_open: int | None
+
+
 class Telehealth(TypedDict):
     linked: int
     resolved_before: int
