@@ -444,6 +444,7 @@ DEFINITIONS = {
     "first-response": "first human contact",
     "complaints": "after the front line owned them",
     "referrals": "still-open referrals",
+    "telehealth": "video visit in the next 7 days",
 }
 
 

@@ -335,7 +335,9 @@ def referral_turnaround(scope: Scope) -> Turnaround:
 def telehealth_before_appointment(scope: Scope) -> Telehealth:
     """**5. Telehealth issues resolved before appointment time.** Telehealth-access items
     linked to an appointment that started in the range: how many were resolved before the
-    appointment's start, of how many, and the share."""
+    appointment's start, of how many, and the share. Intake links every telehealth request of
+    a known patient to their video visit within the next ``VIDEO_VISIT_DAYS`` (staff may
+    unlink it), so the figure does not depend on someone linking it by hand."""
     visits: Any = Appointment.objects.filter(
         practice__in=scope.practice_ids,
         start__gte=scope.start_at,

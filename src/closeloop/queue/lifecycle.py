@@ -120,6 +120,8 @@ def available_actions(item: SupportItem, *, open_requests: bool | None = None) -
         actions.add("link_patient")
     if status in OPEN_STATUSES and item.patient_id is not None:
         actions |= {"link_appointment", "merge"}
+    if status in OPEN_STATUSES and item.appointment_id is not None:
+        actions.add("unlink_appointment")
     if item.handoff_due_at is not None and status in OPEN_STATUSES:
         actions.add("accept")
     if status == Status.IN_PROGRESS:
@@ -947,8 +949,11 @@ def _set_appointment_due(change: Change, item: SupportItem) -> None:
 
 
 @transaction.atomic
-def item_link_appointment(*, item: SupportItem, actor: Actor, appointment: Any) -> SupportItem:
-    """Say which visit the item is about; a telehealth item becomes due before it."""
+def item_link_appointment(
+    *, item: SupportItem, actor: Actor, appointment: Any, automatic: bool = False
+) -> SupportItem:
+    """Say which visit the item is about; a telehealth item becomes due before it.
+    ``automatic``: intake linked it (the patient's upcoming video visit), not a person."""
     now = timezone.now()
     item = locked(item, actor)
     require_open(item)
@@ -959,7 +964,24 @@ def item_link_appointment(*, item: SupportItem, actor: Actor, appointment: Any) 
     change = Change(item)
     change.set("appointment", appointment)
     _set_appointment_due(change, item)
+    if automatic:
+        change.note("automatic", True)
     return change.save(code=EventCode.APPOINTMENT_LINKED, actor=actor, now=now)
+
+
+@transaction.atomic
+def item_unlink_appointment(*, item: SupportItem, actor: Actor) -> SupportItem:
+    """The item is not about the visit it was linked to (e.g. linked automatically at intake):
+    unlinked, it has no before-the-visit deadline and leaves the telehealth metric."""
+    now = timezone.now()
+    item = locked(item, actor)
+    require_open(item)
+    if item.appointment_id is None:
+        raise LifecycleError("not_linked", "The item is not linked to a visit.")
+    change = Change(item)
+    change.set("appointment", None)
+    _set_appointment_due(change, item)
+    return change.save(code=EventCode.APPOINTMENT_UNLINKED, actor=actor, now=now)
 
 
 def items_follow_appointment(appointment: Any) -> int:

@@ -127,6 +127,7 @@ class EventCode(models.TextChoices):
     FIRST_RESPONSE_LATE = "item.first_response_late", "First response target passed"
     RESOLUTION_LATE = "item.resolution_late", "Resolution target passed"
     APPOINTMENT_LINKED = "item.appointment_linked", "Linked to an appointment"
+    APPOINTMENT_UNLINKED = "item.appointment_unlinked", "Unlinked from the appointment"
     APPOINTMENT_CHANGED = "item.appointment_changed", "The appointment changed"
     BEFORE_APPOINTMENT = "item.before_appointment", "Still open shortly before the appointment"
     REQUEST_ASKED = "item.request", "Request to a colleague"
