@@ -43,7 +43,7 @@ def test_the_item_page_offers_exactly_the_registrys_actions(
         organization=org, username="lead", password="pw", practices=[riverside],
         roles=[Role.SUPPORT, Role.SUPERVISOR], skills=[Skill.SCHEDULING],
     )  # fmt: skip
-    Appointment.objects.create(
+    visit = Appointment.objects.create(
         practice=riverside, source="csv", external_id="v1", patient=patient, match=Match.MATCHED,
         start=timezone.now() + timedelta(days=1), status="booked", mode=Mode.TELEHEALTH,
         kind="Follow-up", fingerprint="x", imported_at=timezone.now(), updated_at=timezone.now(),
@@ -74,7 +74,11 @@ def test_the_item_page_offers_exactly_the_registrys_actions(
         planned(make_item(actor=supervisor), supervisor, acknowledge=True),
         resolved(make_item(actor=supervisor), supervisor, confirmed=True),
         shared,
-    ]
+        lifecycle.item_link_appointment(
+            item=make_item("telehealth_access", actor=supervisor), actor=supervisor,
+            appointment=visit,
+        ),
+    ]  # fmt: skip
     client.force_login(supervisor)
     shown: set[str] = set()
     for item in items:

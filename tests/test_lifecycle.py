@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from closeloop.practices.choices import Team
 from closeloop.queue import lifecycle
@@ -111,6 +112,25 @@ def test_contact_time_in_the_future_is_refused(clock, make_item) -> None:
 
 
 # --- acknowledging and working ----------------------------------------------------------------
+
+
+def test_receipt_confirmed_by_an_automatic_reply_is_not_the_first_response(
+    clock, make_item, assistant
+) -> None:
+    item = make_item()
+    item = lifecycle.item_acknowledge(
+        item=item, actor=None, how="automatic", next_update_at=item.first_response_due_at
+    )
+    assert (item.status, item.acknowledged_how) == (Status.NEW, "automatic")
+    assert item.first_response_at is None and item.auto_replied_at == TUESDAY_10AM_CHICAGO
+    clock.move_to(TUESDAY_10AM_CHICAGO + timedelta(minutes=12))
+    item = lifecycle.item_acknowledge(
+        item=item, actor=assistant, how="call", next_update_at=timezone.now() + timedelta(hours=2)
+    )
+    assert (item.status, item.acknowledged_how, item.first_response_minutes) == (
+        Status.ACKNOWLEDGED, "call", 12,
+    )  # fmt: skip
+    assert item.auto_replied_at == TUESDAY_10AM_CHICAGO
 
 
 def test_acknowledge_records_how_the_first_response_and_the_promise(

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from closeloop.api.models import ApiToken
 from closeloop.messaging.models import MessageState, OutboundMessage, ReviewDecision, ReviewRequest
-from closeloop.messaging.services import deliver, message_send
+from closeloop.messaging.services import deliver, message_cancel, message_send
 from closeloop.patients.services import patient_create
 from closeloop.periodic.sweep import sweep
 from closeloop.practices.choices import Team
@@ -313,12 +313,32 @@ def test_an_after_hours_voicemail_gets_the_automatic_acknowledgement_and_a_morni
     })  # fmt: skip
     item = SupportItem.objects.get()
     monday_9am = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # opening 08:00 + one business hour
-    assert (item.status, item.acknowledged_how) == (Status.ACKNOWLEDGED, "automatic")
-    assert item.promised_update_at == monday_9am
+    # Receipt confirmed automatically: not a response. The item stays new, its first response
+    # still due Monday 09:00 (a person must call or write by then).
+    assert (item.status, item.acknowledged_how) == (Status.NEW, "automatic")
+    assert item.first_response_at is None and item.first_response_minutes is None
+    assert item.auto_replied_at == datetime(2026, 11, 21, 1, 0, tzinfo=UTC)
+    assert item.promised_update_at == item.first_response_due_at == monday_9am
     message = OutboundMessage.objects.get(item=item)
     assert message.purpose == "received" and message.state == MessageState.QUEUED  # before 20:00
+    assert not message.first_response
     assert "by Monday, November 23 at 9:00 AM" in message.body
-    assert item.first_response_wall_minutes == 0 and no_loop_open() == []
+    assert no_loop_open() == []
+    clock.move_to(monday_9am + timedelta(minutes=1))
+    assert sweep().handled["first_response"] == 1  # nobody called: late, as it is
+
+
+def test_an_automatic_reply_cancelled_before_it_left_is_not_counted_as_one(
+    client, clock, patient
+) -> None:
+    clock.move_to(datetime(2026, 11, 21, 5, 0, tzinfo=UTC))  # Friday 23:00: held (quiet hours)
+    twilio_post(client, SMS, sms("SM-late-ack", "+13125550142", "Can I move my appointment?"))
+    item = SupportItem.objects.get()
+    message = OutboundMessage.objects.get(item=item)
+    assert message.state == MessageState.HELD and item.auto_replied_at is not None
+    assert message_cancel(message_id=message.pk, code="item_resolved", reason="resolved")
+    item.refresh_from_db()
+    assert item.auto_replied_at is None and item.first_response_at is None
 
 
 def test_the_wall_clock_wait_is_kept_beside_business_minutes(clock, make_item, assistant) -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from closeloop.api.models import ApiToken
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
+from closeloop.intake.services import acknowledge_after_hours
 from closeloop.messaging.models import ReviewDecision, ReviewRequest
 from closeloop.metrics import definitions as m
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
@@ -21,7 +22,8 @@ from closeloop.metrics.scope import ScopeError, scope_from
 from closeloop.metrics.weekly import csv_rows, weekly_review
 from closeloop.periodic.reports import email_weekly_review
 from closeloop.periodic.sweep import sweep
-from closeloop.practices.models import Holiday, Practice
+from closeloop.practices.choices import Team
+from closeloop.practices.models import Category, Holiday, Practice
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, ContactOutcome, Direction, SupportItem
 from tests.conftest import acknowledged, category, resolved
@@ -105,10 +107,29 @@ def test_first_response_in_business_time_with_percentiles(
     make(at(17, 11, 0))  # not answered yet
     result = m.first_response(scope(riverside, 13, 17))
     wall = result.pop("wall_clock")
-    assert result == {"count": 3, "average": 41.7, "median": 45, "p90": 60, "unanswered": 1}
+    assert result == {
+        "count": 3, "average": 41.7, "median": 45, "p90": 60, "unanswered": 1,
+        "automatic_replies": 0,
+    }  # fmt: skip
     # Beside it, the wait on the clock: Friday 16:50 to Monday 08:10 is 63 h 20 min.
     assert wall == {"count": 3, "average": 1601.7, "median": 960, "p90": 3800}
     assert m.first_response(scope(riverside, 16, 17))["count"] == 2  # Friday's is outside
+
+
+def test_an_after_hours_automatic_reply_does_not_count_as_the_first_response(
+    clock, make, assistant, riverside
+) -> None:
+    """The practice's "we got your message" text at 19:00 on a Friday is reported beside the
+    first response, as an automatic reply; the first response is Monday's call."""
+    item = acknowledge_after_hours(make(at(20, 19, 0)))  # Friday 19:00, office closed
+    assert item.auto_replied_at is not None and item.first_response_at is None
+    before = m.first_response(scope(riverside, 20, 23))
+    assert (before["count"], before["unanswered"], before["automatic_replies"]) == (0, 1, 1)
+    acknowledge(clock, item, at(23, 8, 30), assistant)  # Monday 08:30: a person calls
+    after = m.first_response(scope(riverside, 20, 23))
+    assert (after["count"], after["median"], after["automatic_replies"]) == (1, 30, 1)
+    assert after["wall_clock"]["median"] == 61 * 60 + 30  # what the patient waited
+    assert m.language_access(scope(riverside, 20, 23))["english"]["median"] == 30
 
 
 def test_a_holiday_is_not_business_time(clock, make, assistant, riverside) -> None:
@@ -180,14 +201,41 @@ def test_repeat_contacts_count_rate_and_top(clock, make, riverside, patient) -> 
 # --- 4: referral turnaround -------------------------------------------------------------------
 
 
-def test_referral_turnaround_in_business_minutes(clock, make, assistant, riverside) -> None:
+def test_referral_turnaround_counts_resolved_and_still_open_referrals_in_clock_time(
+    clock, make, assistant, riverside
+) -> None:
     referral = make(at(17, 10), code="referral_document_status")
-    resolve(clock, referral, at(18, 10), assistant)  # Tue 10-17 (420) + Wed 8-10 (120)
+    resolve(clock, referral, at(18, 10), assistant)  # Tue 10:00 -> Wed 10:00: 24 h
     scheduling = make(at(17, 10))
     resolve(clock, scheduling, at(17, 11), assistant)  # another category: not counted
+    clock.move_to(at(19, 9))
     result = m.referral_turnaround(scope(riverside, 18, 18))
-    assert (result["count"], result["median"], result["p90"]) == (1, 540, 540)
-    assert m.referral_turnaround(scope(riverside, 17, 17))["count"] == 0  # resolved Wed
+    assert result == {
+        "count": 1, "resolved": 1, "open": 0, "median": 1440, "median_at_least": False,
+        "p90": 1440, "p90_at_least": False, "oldest_open": None,
+    }  # fmt: skip
+    # At the end of Tuesday it was still open, 14 hours old: counted, as at least that.
+    tuesday = m.referral_turnaround(scope(riverside, 17, 17))
+    assert (tuesday["count"], tuesday["open"], tuesday["median"]) == (1, 1, 14 * 60)
+    assert tuesday["median_at_least"] is True
+
+
+def test_referrals_still_open_are_not_left_out_of_the_turnaround(
+    clock, make, assistant, riverside
+) -> None:
+    """The survivorship trap: a week of quick resolutions beside referrals open for weeks."""
+    quick = make(at(17, 10), code="referral_document_status")
+    resolve(clock, quick, at(18, 10), assistant)  # 24 h
+    make(at(16, 9), code="referral_document_status")  # open: 63 h at the end of Wednesday
+    make(at(2, 9), code="referral_document_status")  # open since two weeks before: 399 h
+    late = make(at(17, 9), code="referral_document_status")
+    resolve(clock, late, at(19, 8), assistant)  # resolved after the range: open (39 h) at its end
+    clock.move_to(at(19, 9))
+    result = m.referral_turnaround(scope(riverside, 16, 18))
+    assert result == {
+        "count": 4, "resolved": 1, "open": 3, "median": 39 * 60, "median_at_least": True,
+        "p90": 399 * 60, "p90_at_least": True, "oldest_open": 399 * 60,
+    }  # fmt: skip
 
 
 # --- 5, 6, 7, 8: telehealth, complaints, reviews, risk ---------------------------------------
@@ -223,7 +271,10 @@ def test_telehealth_complaints_reviews_and_risk(
         "resolved_before": 0,
         "share": 0.0,
     }
-    assert m.complaint_escalations(window) == {"total": 2, "escalated": 1, "share": 0.5}
+    # Both went to the supervisors from the start: none escalated from the front line.
+    assert m.complaint_escalations(window) == {
+        "total": 2, "to_supervisors": 2, "front_line": 0, "escalated": 0, "share": None,
+    }  # fmt: skip
     assert m.review_requests(window) == {
         "sent": 2,
         "withheld": 1,
@@ -236,6 +287,35 @@ def test_telehealth_complaints_reviews_and_risk(
         "missed_total": 1,
         "missed_share": 1.0,
     }
+
+
+def test_complaints_escalated_are_those_the_front_line_owned_and_a_supervisor_had_to_take(
+    clock, make, assistant, supervisor, riverside
+) -> None:
+    straight = make(at(17, 9), code="complaint_review", channel=Channel.PHONE)
+    assert straight.team == Team.SUPERVISOR  # the practice's rule: complaints to supervisors
+    # A scheduling request that turned out to be a complaint: the front line had it first.
+    moved = make(at(17, 9, 5))
+    lifecycle.item_categorize(
+        item=moved, actor=assistant, category=category(riverside, "complaint_review"),
+        urgency=moved.urgency, language=moved.language,
+    )  # fmt: skip
+    # Another practice lets its front desk take complaints first.
+    Category.objects.filter(practice=riverside, code="complaint_review").update(
+        default_team=Team.SUPPORT
+    )
+    escalated = make(at(17, 9, 10), code="complaint_review", channel=Channel.PHONE)
+    called_back = make(at(17, 9, 20), code="complaint_review", channel=Channel.PHONE)
+    make(at(17, 9, 30), code="complaint_review", channel=Channel.PHONE)  # recovered, no help
+    clock.move_to(at(17, 10))
+    lifecycle.item_escalate(item=escalated, actor=assistant, reason="Wants a manager")
+    lifecycle.item_log_contact(
+        item=called_back, actor=supervisor, direction=Direction.OUTBOUND, channel=Channel.PHONE,
+        outcome=ContactOutcome.REACHED, next_update_at=at(17, 15),
+    )  # fmt: skip
+    assert m.complaint_escalations(scope(riverside, 17, 17)) == {
+        "total": 5, "to_supervisors": 1, "front_line": 4, "escalated": 3, "share": 0.75,
+    }  # fmt: skip
 
 
 # --- 9 and 11: broken promises and load -------------------------------------------------------
@@ -360,6 +440,25 @@ def test_dashboard_and_chart_csv(client, clock, make, assistant, supervisor) -> 
     assert client.get(reverse("weekly_review")).status_code == 404
 
 
+DEFINITIONS = {
+    "first-response": "first human contact",
+    "complaints": "after the front line owned them",
+    "referrals": "still-open referrals",
+    "telehealth": "video visit in the next 7 days",
+}
+
+
+@pytest.mark.parametrize(("key", "words"), DEFINITIONS.items())
+def test_the_dashboard_and_the_help_page_state_each_definition(
+    client, supervisor, key: str, words: str
+) -> None:
+    client.force_login(supervisor)
+    for page in (reverse("dashboard"), reverse("help")):
+        content = " ".join(client.get(page).content.decode().split())
+        start = content.index(f'id="definition-{key}"')
+        assert words in content[start : start + 600], page
+
+
 def test_weekly_review_page_csv_and_pdf(
     client, clock, make, assistant, supervisor, riverside, monkeypatch
 ) -> None:
@@ -408,6 +507,16 @@ def test_suggestions_follow_the_rules(clock, make, assistant, riverside) -> None
     assert {"first_call_documentation", "language_coverage"} <= rules
     assert "referral_owner" not in rules
     assert csv_rows(review)[0][0] == "section"
+
+
+def test_the_referral_suggestion_says_the_turnaround_counts_open_referrals(
+    clock, make, assistant, riverside
+) -> None:
+    for day in (2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 16):  # REFERRAL_OPEN_HIGH open referrals
+        make(at(day, 9), code="referral_document_status")
+    review = weekly_review(riverside, date(2026, 11, 16), at(23, 9))
+    [text] = [s["text"] for s in review["suggestions"] if s["rule"] == "referral_owner"]
+    assert "median turnaround at least" in text and "open ones included" in text
 
 
 def test_monday_email_carries_the_review_and_its_pdf(clock, make, riverside, supervisor) -> None:

@@ -409,6 +409,13 @@ ACTIONS: dict[str, Action] = {
             inputs=(Input("appointment", Kind.APPOINTMENT, "Which visit is this about?"),),
         ),
         Action(
+            "unlink_appointment",
+            "Not about this visit",
+            _plain(lifecycle.item_unlink_appointment),
+            help="Unlinks the visit (e.g. one linked automatically when the request came in): "
+            "no before-the-visit deadline, and the telehealth figures leave it out.",
+        ),
+        Action(
             "merge",
             "Merge into another item",
             _merge,

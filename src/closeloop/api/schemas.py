@@ -245,6 +245,9 @@ class DistributionOut(Schema):
 
 class FirstResponseOut(DistributionOut):
     unanswered: int
+    automatic_replies: int = Field(
+        description="items acknowledged by an automatic reply: not a response, not counted in it"
+    )
     wall_clock: DistributionOut = Field(description="clock minutes, nights and weekends included")
 
 
@@ -284,6 +287,19 @@ class RepeatContactsOut(Schema):
     top_patients: list[RepeatPatientOut]
 
 
+class TurnaroundOut(Schema):
+    """Clock minutes over resolved and still-open items together (open ones: their age)."""
+
+    count: int
+    resolved: int
+    open: int
+    median: int | None
+    median_at_least: bool = Field(description="the median is an open item's age: at least this")
+    p90: int | None
+    p90_at_least: bool
+    oldest_open: int | None
+
+
 class TelehealthOut(Schema):
     linked: int
     resolved_before: int
@@ -292,7 +308,9 @@ class TelehealthOut(Schema):
 
 class ComplaintsOut(Schema):
     total: int
-    escalated: int
+    to_supervisors: int = Field(description="filed to the supervisors from the start")
+    front_line: int = Field(description="owned by someone other than a supervisor first")
+    escalated: int = Field(description="front-line complaints that needed a supervisor")
     share: float | None
 
 
@@ -336,7 +354,7 @@ class MetricSetOut(Schema):
     first_response: FirstResponseOut
     open_per_day: list[OpenDayOut]
     repeat_contacts: RepeatContactsOut
-    referral_turnaround: DistributionOut
+    referral_turnaround: TurnaroundOut
     telehealth_before_appointment: TelehealthOut
     complaint_escalations: ComplaintsOut
     review_requests: ReviewRequestsOut

@@ -45,6 +45,21 @@ def telehealth_upcoming(
     ).order_by("start", "pk")
 
 
+#: A telehealth request is linked at intake to the patient's video visit starting within this
+#: many days (a week: the visits already booked and reminded; a later one is rarely what a
+#: "my link does not work" message is about).
+VIDEO_VISIT_DAYS = 7
+
+
+def next_video_visit(patient_id: int | None, now: datetime) -> Appointment | None:
+    """The patient's soonest video visit still to come (or just begun) within
+    ``VIDEO_VISIT_DAYS``: the one a telehealth request is about."""
+    if patient_id is None:
+        return None
+    mine = Appointment.objects.filter(patient_id=patient_id)
+    return telehealth_upcoming(mine, now, VIDEO_VISIT_DAYS).first()
+
+
 def needing_match(appointments: QuerySet[Appointment], now: datetime) -> QuerySet[Appointment]:
     return appointments.filter(
         match=Match.DOUBTFUL, patient__isnull=True, start__gte=now - RECENT

@@ -18,6 +18,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from closeloop.appointments.models import Appointment
+from closeloop.appointments.selectors import next_video_visit
 from closeloop.core.types import Actor
 from closeloop.intake.models import InboundMessage
 from closeloop.lib.classify import Suggestion
@@ -26,6 +27,7 @@ from closeloop.lib.textnorm import normalize
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, OutboundMessage
 from closeloop.messaging.services import MessageRefused, message_send
 from closeloop.patients.models import Patient
+from closeloop.practices.defaults import TELEHEALTH_CATEGORY
 from closeloop.practices.models import Category, Practice
 from closeloop.practices.selectors import staff_profile
 from closeloop.queue import lifecycle
@@ -218,12 +220,14 @@ def file_item(
     resolved within the reopen window in the same category, which reopens: what the patient
     said goes on its timeline as a repeat contact on ``channel``, and on a live call
     ``next_update_at`` becomes its promise) or a new item →
-    the visit it is about → a live call (``next_update_at``: the patient on the line was told
-    when they hear from us next; outside business hours with ``after_hours_reason``)
-    acknowledged at the time of the call → ownership
-    (``take_ownership``: the person logging it, when they are on its team) and routing → the
-    clinical team's alert for a red flag → after hours (``auto_acknowledge``) the practice's
-    automatic acknowledgement. One urgency rule (``triage.urgency_for``) for every door.
+    the visit it is about (``appointment``; a telehealth request of a known patient: their
+    video visit within ``VIDEO_VISIT_DAYS``, linked automatically) → a live call
+    (``next_update_at``: the patient on the line was told when they hear from us next; outside
+    business hours with ``after_hours_reason``) acknowledged at the time of the call →
+    ownership (``take_ownership``: the person logging it, when they are on its team) and
+    routing → the clinical team's alert for a red flag → after hours (``auto_acknowledge``) the
+    practice's automatic acknowledgement (not a first response). One urgency rule
+    (``triage.urgency_for``) for every door.
     ``suggestion``: triage's reading of ``summary`` and ``details`` when the caller made it
     before the transaction (reading is CPU only; on SQLite the transaction holds the one
     write lock, so the API reads first and writes after).
@@ -265,6 +269,12 @@ def file_item(
     chosen = category or suggested
     if chosen is None:  # unreachable: without a chosen category the suggestion is read
         raise lifecycle.LifecycleError("bad_category", "No category for this contact.")
+    linked_automatically = False
+    if appointment is None and chosen.code == TELEHEALTH_CATEGORY and patient is not None:
+        # A telehealth request is about the patient's coming video visit: its deadline (before
+        # the visit) and the metric apply from the start; staff unlink it if it is not.
+        appointment = next_video_visit(patient.pk, timezone.now())
+        linked_automatically = appointment is not None
     profile = staff_profile(actor) if take_ownership else None
     acknowledged = told is not None
     # Routed as it is written (one insert), unless something must come first: urgent symptoms
@@ -295,7 +305,9 @@ def file_item(
         ),
     )
     if appointment is not None:
-        item = lifecycle.item_link_appointment(item=item, actor=actor, appointment=appointment)
+        item = lifecycle.item_link_appointment(
+            item=item, actor=actor, appointment=appointment, automatic=linked_automatically
+        )
     if told is not None:
         item = lifecycle.item_acknowledge(
             item=item,

@@ -173,6 +173,12 @@ NOT_A_CONTACT = frozenset(
 )
 
 
+def is_automatic_reply(message: OutboundMessage) -> bool:
+    """Sent by nobody (the practice's after-hours acknowledgement) as a contact: an automatic
+    reply, recorded beside the first response and never as it."""
+    return message.created_by_id is None and message.purpose not in NOT_A_CONTACT
+
+
 @transaction.atomic
 def message_send(
     *,
@@ -414,7 +420,7 @@ def hold_for_owner(message: OutboundMessage, reason: str) -> str:
         lifecycle.item_message_failed(
             item_id=message.item_id, message_id=message.pk, channel=message.channel,
             promised=message.promised_update_at, promise_before=message.promise_before,
-            reason=f"held for the owner: {reason}",
+            reason=f"held for the owner: {reason}", automatic_reply=is_automatic_reply(message),
         )  # fmt: skip
     return str(message.state)
 
@@ -455,6 +461,7 @@ def message_cancel(*, message_id: int, code: str, reason: str) -> bool:
         promise_before=message.promise_before,
         code=code,
         reason=reason,
+        automatic_reply=is_automatic_reply(message),
     )
     return True
 
@@ -477,6 +484,7 @@ def record_failure(message_id: int) -> bool:
         promised=message.promised_update_at,
         promise_before=message.promise_before,
         reason=message.last_error or "not delivered",
+        automatic_reply=is_automatic_reply(message),
     )
     return True
 

@@ -11,7 +11,8 @@ Conventions for every metric:
 * **Percentiles** are nearest-rank: the p-th percentile of n sorted values is value number
   ceil(p * n) (the median is value ceil(n / 2)); each is one ``ORDER BY … LIMIT 1 OFFSET k``.
 * Nothing here loops over items in Python: every figure is an aggregate, a GROUP BY, or a
-  single indexed row.
+  single indexed row — except the referral turnaround, which merges two sorted lists of one
+  integer per referral (the resolved ones' waits and the open ones' ages).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from closeloop.appointments.models import Appointment
 from closeloop.appointments.rules import risk_counts, telehealth_before_visit
@@ -51,7 +53,9 @@ from closeloop.metrics.results import (
     Risk,
     Routing,
     Telehealth,
+    Turnaround,
 )
+from closeloop.practices.choices import Team
 from closeloop.practices.defaults import REFERRAL_CATEGORY
 from closeloop.practices.models import Practice
 from closeloop.queue.models import COMPLAINT, OPEN_STATUSES, EventCode, SupportItem, TimelineEvent
@@ -175,17 +179,25 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def first_response(scope: Scope) -> FirstResponse:
-    """**1. Time to first response.** Items first contacted in the range that have been
-    answered: business minutes from first contact to the first response (receipt confirmed,
-    an outbound contact, a reached patient or a message sent), as count, average, median and
-    p90. ``unanswered``: items first contacted in the range with no response yet.
+    """**1. Time to first response.** Items first contacted in the range that a person has
+    answered: business minutes from first contact to the first human contact (receipt
+    confirmed by a person, an outbound contact, a reached patient or a message a person sent),
+    as count, average, median and p90. ``unanswered``: items first contacted in the range that
+    no person has answered yet. ``automatic_replies``: items first contacted in the range that
+    the practice's automatic reply acknowledged (after hours, or receipt confirmed as
+    "automatic reply"; one cancelled or undelivered is not counted) — reported beside the
+    figure, never as a response: the night's voicemail is answered by the morning's call.
     ``wall_clock``: the same waits in clock minutes, nights and weekends included (a Friday
     19:00 voicemail answered Monday 08:30 is 30 business minutes and 61.5 hours)."""
     contacted = scope.contacted()
     result = distribution(contacted, "first_response_minutes")
+    counts = contacted.aggregate(
+        n=Count("pk"), automatic=Count("pk", filter=Q(auto_replied_at__isnull=False))
+    )
     return {
         **result,
-        "unanswered": contacted.count() - result["count"],
+        "unanswered": counts["n"] - result["count"],
+        "automatic_replies": counts["automatic"],
         "wall_clock": distribution(contacted, "first_response_wall_minutes"),
     }
 
@@ -276,18 +288,56 @@ def repeat_contacts(scope: Scope) -> RepeatContacts:
     }
 
 
-def referral_turnaround(scope: Scope) -> Distribution:
+def referral_turnaround(scope: Scope) -> Turnaround:
     """**4. Referral and document follow-up turnaround.** Referral/document items resolved in
-    the range: business minutes from first contact to resolution (waiting time included: it
-    is the patient's wait), as count, average, median and p90."""
-    resolved = scope.resolved().filter(category__code=REFERRAL_CATEGORY)
-    return distribution(resolved, "resolution_minutes")
+    the range *and* those still open at its end, together (leaving the open ones out would
+    report the quick ones only): for a resolved one, the clock minutes from first contact to
+    resolution (``resolution_wall_minutes``: the patient's wait, other offices' time
+    included); for an open one, its age at the end of the range (or now, if sooner). Count,
+    resolved, open, nearest-rank median and p90 over both; ``median_at_least`` /
+    ``p90_at_least``: the figure is an open referral's age, so the turnaround is at least that;
+    ``oldest_open``: the oldest open one's age. Open at the end of the range: first contacted
+    before it, and not resolved or closed by then (as the item stands now)."""
+    referrals = scope.items().filter(category__code=REFERRAL_CATEGORY)
+    until = min(scope.end_at, timezone.now())
+    resolved: list[int] = [
+        minutes
+        for minutes in scope.resolved()
+        .filter(category__code=REFERRAL_CATEGORY, resolution_wall_minutes__isnull=False)
+        .values_list("resolution_wall_minutes", flat=True)
+        if minutes is not None
+    ]
+    still_open = (
+        referrals.filter(first_contact_at__lt=until)
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=scope.end_at))
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=scope.end_at))
+        .order_by("-first_contact_at")
+        .values_list("first_contact_at", flat=True)
+    )
+    # Values (one integer per referral), not rows: the two sorted lists are merged here.
+    ages = [int((until - since).total_seconds() // 60) for since in still_open]
+    waits = sorted([(minutes, False) for minutes in resolved] + [(age, True) for age in ages])
+    n = len(waits)
+    median = waits[math.ceil(0.5 * n) - 1] if n else (None, False)
+    p90 = waits[math.ceil(0.9 * n) - 1] if n else (None, False)
+    return {
+        "count": n,
+        "resolved": len(resolved),
+        "open": len(ages),
+        "median": median[0],
+        "median_at_least": median[1],
+        "p90": p90[0],
+        "p90_at_least": p90[1],
+        "oldest_open": ages[-1] if ages else None,
+    }
 
 
 def telehealth_before_appointment(scope: Scope) -> Telehealth:
     """**5. Telehealth issues resolved before appointment time.** Telehealth-access items
     linked to an appointment that started in the range: how many were resolved before the
-    appointment's start, of how many, and the share."""
+    appointment's start, of how many, and the share. Intake links every telehealth request of
+    a known patient to their video visit within the next ``VIDEO_VISIT_DAYS`` (staff may
+    unlink it), so the figure does not depend on someone linking it by hand."""
     visits: Any = Appointment.objects.filter(
         practice__in=scope.practice_ids,
         start__gte=scope.start_at,
@@ -312,16 +362,29 @@ def telehealth_before_appointment(scope: Scope) -> Telehealth:
 
 def complaint_escalations(scope: Scope) -> Complaints:
     """**6. Complaints requiring supervisor escalation.** Complaint/review items first
-    contacted in the range, and how many of them were escalated (by staff or by a broken
-    promise), with the share."""
+    contacted in the range (``total``). ``to_supervisors``: those filed to the supervisors'
+    team from the start (the practice routes complaints to them: never escalated, theirs
+    already). ``front_line``: the others, which someone else owned first. ``escalated``: the
+    front-line complaints that needed a supervisor — escalated (by staff, a broken promise or
+    an approaching visit), a supervisor's callback logged, or moved to the supervisors' team
+    (handed to them, or recognised as a complaint) — and ``share`` of ``front_line``."""
     complaints = scope.contacted().filter(COMPLAINT)
-    counts = complaints.aggregate(
-        total=Count("pk"), escalated=Count("pk", filter=Q(escalated=True))
+    from_start = Q(intake_team=Team.SUPERVISOR)
+    needed_supervisor = (
+        Q(escalated=True) | Q(supervisor_callback_at__isnull=False) | Q(team=Team.SUPERVISOR)
     )
+    counts = complaints.aggregate(
+        total=Count("pk"),
+        to_supervisors=Count("pk", filter=from_start),
+        escalated=Count("pk", filter=~from_start & needed_supervisor),
+    )
+    front_line = counts["total"] - counts["to_supervisors"]
     return {
         "total": counts["total"],
+        "to_supervisors": counts["to_supervisors"],
+        "front_line": front_line,
         "escalated": counts["escalated"],
-        "share": _ratio(counts["escalated"], counts["total"]),
+        "share": _ratio(counts["escalated"], front_line),
     }
 
 
@@ -662,11 +725,11 @@ HEADLINES: list[tuple[str, str, str, Any, bool]] = [
      lambda m: m["open_per_day"][-1]["open"] if m["open_per_day"] else None, True),
     ("repeat_rate", "Repeat contacts per item", "rate",
      lambda m: m["repeat_contacts"]["rate_per_item"], True),
-    ("referral_median", "Median referral turnaround", "minutes",
+    ("referral_median", "Median referral turnaround (open ones included)", "minutes",
      lambda m: m["referral_turnaround"]["median"], True),
     ("telehealth_share", "Telehealth issues fixed before the visit", "share",
      lambda m: m["telehealth_before_appointment"]["share"], False),
-    ("complaints_escalated", "Complaints escalated", "count",
+    ("complaints_escalated", "Complaints escalated from the front line", "count",
      lambda m: m["complaint_escalations"]["escalated"], True),
     ("reviews_sent", "Review requests sent", "count",
      lambda m: m["review_requests"]["sent"], False),

@@ -17,6 +17,8 @@ class Distribution(TypedDict):
 
 class FirstResponse(Distribution):
     unanswered: int
+    #: Items the practice's automatic reply acknowledged: beside the figure, never in it.
+    automatic_replies: int
     #: The same waits on the clock the patient lives by (nights and weekends included).
     wall_clock: Distribution
 
@@ -57,6 +59,20 @@ class RepeatContacts(TypedDict):
     top_patients: list[RepeatPatient]
 
 
+class Turnaround(TypedDict):
+    """Clock minutes over resolved and still-open items together (open ones: their age)."""
+
+    count: int
+    resolved: int
+    open: int
+    median: int | None
+    #: The median is an open item's age: the turnaround is at least this.
+    median_at_least: bool
+    p90: int | None
+    p90_at_least: bool
+    oldest_open: int | None
+
+
 class Telehealth(TypedDict):
     linked: int
     resolved_before: int
@@ -65,6 +81,11 @@ class Telehealth(TypedDict):
 
 class Complaints(TypedDict):
     total: int
+    #: Filed to the supervisors from the start (not escalated: theirs already).
+    to_supervisors: int
+    #: Owned by someone else first.
+    front_line: int
+    #: Of ``front_line``, those that needed a supervisor.
     escalated: int
     share: float | None
 

@@ -16,6 +16,7 @@ from closeloop.metrics.definitions import (
     compute,
     daily_flow,
     headlines,
+    humanize,
     person_name,
 )
 from closeloop.practices.defaults import REFERRAL_CATEGORY
@@ -154,6 +155,7 @@ def suggestions(
     referral_now = issues["referral_open"]
     turnaround = current["referral_turnaround"]["median"]
     turnaround_before = previous["referral_turnaround"]["median"]
+    at_least = current["referral_turnaround"]["median_at_least"]
     if referral_now >= REFERRAL_OPEN_HIGH or (
         turnaround is not None
         and turnaround_before is not None
@@ -163,7 +165,12 @@ def suggestions(
             Suggestion(
                 "referral_owner",
                 f"Referral questions are piling up ({referral_now} open"
-                + (f", median turnaround {turnaround} business minutes" if turnaround else "")
+                + (
+                    f", median turnaround {'at least ' if at_least else ''}"
+                    f"{humanize(turnaround, 'minutes')}, open ones included"
+                    if turnaround
+                    else ""
+                )
                 + "): name one dedicated referral owner who checks the other offices daily.",
             )
         )

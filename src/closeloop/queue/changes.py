@@ -256,6 +256,30 @@ def first_response(change: Change, item: SupportItem, now: datetime, how: str) -
     change.quiet("first_response_wall_minutes", wall_minutes(item.first_contact_at, now))
 
 
+def receipt_confirmed(change: Change, item: SupportItem, at: datetime, how: str) -> None:
+    """Receipt confirmed to the patient. By a person: the first response, if none was made yet.
+    By an automatic reply: recorded as one (``auto_replied_at``), never as the first response —
+    the metric reads ``first_response_at`` and the first-response deadline stays open until a
+    person responds."""
+    if how != ReceiptHow.AUTOMATIC:
+        if item.first_response_at is None:
+            first_response(change, item, at, how)
+        return
+    if item.auto_replied_at is None:
+        change.set("auto_replied_at", at)
+    if item.first_response_at is None:
+        change.set("acknowledged_how", how)
+
+
+def automatic_reply_withdrawn(change: Change, item: SupportItem) -> None:
+    """The automatic reply never reached the patient (cancelled before it left, or failed): it
+    is not counted as one."""
+    if item.auto_replied_at is not None:
+        change.set("auto_replied_at", None)
+        if item.first_response_at is None:
+            change.set("acknowledged_how", "")
+
+
 def receipt_how(channel: str) -> str:
     """How a contact on ``channel`` confirms receipt."""
     return {

@@ -41,11 +41,12 @@ from closeloop.queue.changes import (
     Change,
     LifecycleError,
     NewEvent,
+    automatic_reply_withdrawn,
     business_minutes,
     can_transition,
-    first_response,
     locked,
     promise,
+    receipt_confirmed,
     receipt_how,
     record_events,
     require_open,
@@ -121,6 +122,8 @@ def available_actions(item: SupportItem, *, open_requests: bool | None = None) -
         actions.add("link_patient")
     if status in OPEN_STATUSES and item.patient_id is not None:
         actions |= {"link_appointment", "merge"}
+    if status in OPEN_STATUSES and item.appointment_id is not None:
+        actions.add("unlink_appointment")
     if item.handoff_due_at is not None and status in OPEN_STATUSES:
         actions.add("accept")
     if status == Status.IN_PROGRESS:
@@ -234,9 +237,10 @@ def _contact_renews(
             f"Say {NEXT_UPDATE} (the promise this contact renews).",
             missing=[NEXT_UPDATE],
         )
+    receipt_confirmed(change, item, now, how)
+    if how == ReceiptHow.AUTOMATIC:
+        return  # the practice's automatic reply: no person has been in touch yet
     change.set("last_patient_contact_at", now)
-    if item.first_response_at is None:
-        first_response(change, item, now, how)
     if item.status == Status.NEW:
         change.status(Status.ACKNOWLEDGED)
     if item.callback_attempts or item.next_attempt_due_at:
@@ -339,6 +343,7 @@ def item_create(
         routed, reason = Change(item), planned.reason
         handed_to = _assignment(routed, item, actor, planned.owner, planned.team, now)
         item.version = 2  # the routing is the item's second event
+    item.intake_team = item.team
     item.save(force_insert=True)
     changes: dict[str, Any] = {
         "status": {"old": None, "new": item.status},
@@ -379,11 +384,10 @@ def item_acknowledge(
         raise LifecycleError("bad_how", "Say how receipt was confirmed.", missing=["how"])
     at = min(at or now, now)
     change = Change(item)
-    change.status(Status.ACKNOWLEDGED)
     promise(change, item, next_update_at, now, NEXT_UPDATE, after_hours_reason=after_hours_reason)
-    if item.first_response_at is None:
-        first_response(change, item, max(at, item.first_contact_at), how)
-    if how != ReceiptHow.AUTOMATIC:
+    receipt_confirmed(change, item, max(at, item.first_contact_at), how)
+    if how != ReceiptHow.AUTOMATIC:  # an automatic reply leaves a new item new
+        change.status(Status.ACKNOWLEDGED)
         change.set("last_patient_contact_at", at)
     _accept_if_owner(change, item, actor, now)
     return change.save(code=EventCode.ACKNOWLEDGED, actor=actor, now=now)
@@ -998,8 +1002,11 @@ def _set_appointment_due(change: Change, item: SupportItem) -> None:
 
 
 @transaction.atomic
-def item_link_appointment(*, item: SupportItem, actor: Actor, appointment: Any) -> SupportItem:
-    """Say which visit the item is about; a telehealth item becomes due before it."""
+def item_link_appointment(
+    *, item: SupportItem, actor: Actor, appointment: Any, automatic: bool = False
+) -> SupportItem:
+    """Say which visit the item is about; a telehealth item becomes due before it.
+    ``automatic``: intake linked it (the patient's upcoming video visit), not a person."""
     now = timezone.now()
     item = locked(item, actor)
     require_open(item)
@@ -1010,7 +1017,24 @@ def item_link_appointment(*, item: SupportItem, actor: Actor, appointment: Any) 
     change = Change(item)
     change.set("appointment", appointment)
     _set_appointment_due(change, item)
+    if automatic:
+        change.note("automatic", True)
     return change.save(code=EventCode.APPOINTMENT_LINKED, actor=actor, now=now)
+
+
+@transaction.atomic
+def item_unlink_appointment(*, item: SupportItem, actor: Actor) -> SupportItem:
+    """The item is not about the visit it was linked to (e.g. linked automatically at intake):
+    unlinked, it has no before-the-visit deadline and leaves the telehealth metric."""
+    now = timezone.now()
+    item = locked(item, actor)
+    require_open(item)
+    if item.appointment_id is None:
+        raise LifecycleError("not_linked", "The item is not linked to a visit.")
+    change = Change(item)
+    change.set("appointment", None)
+    _set_appointment_due(change, item)
+    return change.save(code=EventCode.APPOINTMENT_UNLINKED, actor=actor, now=now)
 
 
 def items_follow_appointment(appointment: Any) -> int:
@@ -1095,14 +1119,18 @@ def item_message_failed(
     promised: datetime | None,
     promise_before: datetime | None,
     reason: str,
+    automatic_reply: bool = False,
 ) -> SupportItem:
     """A message was not delivered: it kept no promise. If it set the current promise, the
     promise it replaced comes back (due now if that time has passed), so the loop is open and
-    overdue rather than silently kept; the owner (else the supervisors) is alerted."""
+    overdue rather than silently kept; the owner (else the supervisors) is alerted.
+    ``automatic_reply``: it was the practice's automatic reply, which is then not counted."""
     now = timezone.now()
     item = locked(item_id, None)
     change = Change(item)
     _withdraw_promise(change, item, promised, promise_before, now)
+    if automatic_reply:
+        automatic_reply_withdrawn(change, item)
     change.note("message", {"id": message_id, "channel": channel, "error": reason[:200]})
     item = change.save(code=EventCode.MESSAGE_FAILED, actor=None, now=now)
     owner = item.owner if item.owner_id else None
@@ -1135,15 +1163,19 @@ def item_message_cancelled(
     promise_before: datetime | None,
     code: str,
     reason: str,
+    automatic_reply: bool = False,
 ) -> SupportItem:
     """A queued message was cancelled right before it would have left (no longer true, allowed
     or fresh): the timeline says why (``reason``; ``code`` is the stable one), a promise it made
-    is withdrawn like an undelivered one's, and while the item is open its owner (else the
-    supervisors) is told the patient did not get it."""
+    is withdrawn like an undelivered one's (an automatic reply is then not counted as one), and
+    while the item is open its owner (else the supervisors) is told the patient did not get
+    it."""
     now = timezone.now()
     item = locked(item_id, None)
     change = Change(item)
     _withdraw_promise(change, item, promised, promise_before, now)
+    if automatic_reply:
+        automatic_reply_withdrawn(change, item)
     change.note(
         "message", {"id": message_id, "channel": channel, "purpose": purpose, "reason": code}
     )

@@ -127,6 +127,7 @@ class EventCode(models.TextChoices):
     FIRST_RESPONSE_LATE = "item.first_response_late", "First response target passed"
     RESOLUTION_LATE = "item.resolution_late", "Resolution target passed"
     APPOINTMENT_LINKED = "item.appointment_linked", "Linked to an appointment"
+    APPOINTMENT_UNLINKED = "item.appointment_unlinked", "Unlinked from the appointment"
     APPOINTMENT_CHANGED = "item.appointment_changed", "The appointment changed"
     BEFORE_APPOINTMENT = "item.before_appointment", "Still open shortly before the appointment"
     REQUEST_ASKED = "item.request", "Request to a colleague"
@@ -201,6 +202,9 @@ class SupportItem(models.Model):
         related_name="owned_items",
     )
     team = models.CharField(max_length=20, choices=Team.choices)
+    #: The team the item was filed to (routing at intake included): a complaint filed to the
+    #: supervisors is theirs from the start, not escalated to them later.
+    intake_team = models.CharField(max_length=20, choices=Team.choices, blank=True)
 
     summary = models.CharField("what the patient needs", max_length=300)
     details = models.TextField(blank=True)
@@ -223,8 +227,12 @@ class SupportItem(models.Model):
     #: Waiting on another office, an insurer or a provider stops the resolution clock (not the
     #: patient's update clock) from this moment.
     resolution_paused_at = models.DateTimeField(null=True, blank=True)
-    #: How receipt was confirmed (the first response), e.g. a call or an automatic reply.
+    #: How receipt was confirmed: the first response's way (a call, a text…) once a person
+    #: responded; "automatic" while only the practice's automatic reply did.
     acknowledged_how = models.CharField(max_length=12, choices=ReceiptHow.choices, blank=True)
+    #: When an automatic reply ("we got your message") confirmed receipt. Reported beside the
+    #: first response, never as it: the first-response deadline stays open for a person.
+    auto_replied_at = models.DateTimeField(null=True, blank=True)
     # A handoff to a named owner: accepted by them, or escalated when the deadline passes.
     handed_off_at = models.DateTimeField(null=True, blank=True)
     handed_off_by = models.ForeignKey(
