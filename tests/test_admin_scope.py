@@ -350,7 +350,7 @@ def test_a_person_whose_password_was_reset_chooses_their_own_at_next_sign_in(
     assert sign_in(client, "assistant", password).status_code == 302
     assert client.get(reverse("queue"))["Location"] == reverse("password_set_own")
     page = client.get(reverse("password_set_own"))
-    assert page.status_code == 200 and b"Olga gave you a temporary password" in page.content
+    assert page.status_code == 200 and b"Olga (oadmin) reset your password" in page.content
     url = reverse("password_set_own")
     short = client.post(url, {"new_password1": "short", "new_password2": "short"})
     assert short.status_code == 422 and b"too short" in short.content
