@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 import time_machine
 from axes.models import AccessAttempt
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
@@ -27,6 +26,7 @@ from closeloop.practices.services import staff_create
 from closeloop.queue.alerts import notify_group
 from closeloop.queue.models import AlertKind, StaffAlert
 from closeloop.security.models import AuditEvent
+from tests.conftest import locked_out
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -53,14 +53,6 @@ def sign_in(client: Client, username: str, password: str = PASSWORD) -> Any:
     return client.post(
         reverse("login"), {"username": username, "password": password}, REMOTE_ADDR="127.0.0.9"
     )
-
-
-def lock(user: Any) -> None:
-    AccessAttempt.objects.create(
-        username=user.username, ip_address="127.0.0.9", user_agent="test", get_data="",
-        post_data="", http_accept="", path_info="/login/",
-        failures_since_start=settings.AXES_FAILURE_LIMIT, attempt_time=timezone.now(),
-    )  # fmt: skip
 
 
 def flash(response: Any) -> list[str]:
@@ -162,7 +154,7 @@ def test_staff_times_name_the_year_when_it_is_not_this_year() -> None:
 def test_each_staff_act_confirms_what_it_did(client, oadmin, assistant, riverside) -> None:
     client.force_login(oadmin)
     TOTPDevice.objects.create(user=assistant, name="phone", confirmed=True)
-    lock(assistant)
+    locked_out(assistant)
     edit = reverse("settings_staff_edit", args=[assistant.pk])
     said = flash(client.post(reverse("settings_staff_reset_mfa", args=[assistant.pk]), follow=True))
     assert any("Two-factor sign-in reset" in m for m in said), said
@@ -196,7 +188,7 @@ def test_unlock_is_offered_and_done_only_when_the_account_is_locked(
     assert refused.status_code == 409 and b"is not locked" in refused.content
     assert not StaffAlert.objects.exists() and not mail.outbox
     assert not AuditEvent.objects.filter(detail={"event": "unlocked"}).exists()
-    lock(assistant)
+    locked_out(assistant)
     assert "Unlock after failed sign-ins" in client.get(edit).content.decode()
     assert client.post(reverse("settings_staff_unlock", args=[assistant.pk])).status_code == 302
     assert not AccessAttempt.objects.exists()
@@ -204,7 +196,7 @@ def test_unlock_is_offered_and_done_only_when_the_account_is_locked(
 
 
 def test_an_expired_lockout_is_not_a_lock(client, oadmin, assistant) -> None:
-    lock(assistant)
+    locked_out(assistant)
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(hours=2))
     client.force_login(oadmin)
     assert client.post(reverse("settings_staff_unlock", args=[assistant.pk])).status_code == 409
@@ -217,7 +209,7 @@ def test_a_deactivated_persons_page_says_so_and_refuses_credential_acts(
     client, oadmin, assistant
 ) -> None:
     TOTPDevice.objects.create(user=assistant, name="phone", confirmed=True)
-    lock(assistant)
+    locked_out(assistant)
     client.force_login(oadmin)
     client.post(reverse("settings_staff_deactivate", args=[assistant.pk]))
     page = client.get(reverse("settings_staff_edit", args=[assistant.pk])).content.decode()
@@ -263,7 +255,7 @@ def test_the_alerts_badge_counts_the_rows_of_the_list(
     client, clock, oadmin, assistant, make_item
 ) -> None:
     TOTPDevice.objects.create(user=assistant, name="phone", confirmed=True)
-    lock(assistant)
+    locked_out(assistant)
     client.force_login(oadmin)
     client.post(reverse("settings_staff_reset_mfa", args=[assistant.pk]))
     client.post(reverse("settings_staff_unlock", args=[assistant.pk]))

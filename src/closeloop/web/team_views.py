@@ -48,9 +48,7 @@ def shift(request: HtmxHttpRequest) -> HttpResponse:
     return _shift_page(request)
 
 
-def _shift_page(
-    request: HtmxHttpRequest, status: int = 200, posted: Any = None
-) -> HttpResponse:
+def _shift_page(request: HtmxHttpRequest, status: int = 200, posted: Any = None) -> HttpResponse:
     user: Any = request.user
     if not has_perm(user, Perm.WORK_QUEUE):
         raise PermissionDenied("Your role does not work the queue.")
@@ -192,9 +190,7 @@ def team(request: HtmxHttpRequest) -> HttpResponse:
     return _team_page(request)
 
 
-def _team_page(
-    request: HtmxHttpRequest, status: int = 200, posted: Any = None
-) -> HttpResponse:
+def _team_page(request: HtmxHttpRequest, status: int = 200, posted: Any = None) -> HttpResponse:
     user: Any = request.user
     if not has_perm(user, Perm.MANAGE_TEAM):
         raise PermissionDenied("The team page is for supervisors and admins.")
