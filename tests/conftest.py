@@ -228,3 +228,16 @@ def resolved(
         patient_confirmed=confirmed,
         recovery_action="Apologised and rebooked" if item.is_complaint else "",
     )
+
+
+def locked_out(user: Any) -> None:
+    """``user``'s sign-in locked, as django-axes leaves it after too many failures."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    AccessAttempt.objects.create(
+        username=user.get_username(), ip_address="127.0.0.9", user_agent="test", get_data="",
+        post_data="", http_accept="", path_info="/login/",
+        failures_since_start=settings.AXES_FAILURE_LIMIT, attempt_time=timezone.now(),
+    )  # fmt: skip

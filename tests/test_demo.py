@@ -276,3 +276,41 @@ def test_demo_command_serves_login_and_each_user_sees_their_practices(tmp_path: 
     )  # fmt: skip
     assert listed.returncode == 0, listed.stderr
     assert "active until" in listed.stdout
+
+
+def _request_log_level(environment: str, **extra: str) -> int:
+    out = subprocess.run(
+        [sys.executable, "-c",
+         "import logging, django; django.setup(); "
+         "print(logging.getLogger('django.request').getEffectiveLevel())"],
+        env={**{k: v for k, v in os.environ.items() if k != "LOG_LEVEL"},
+             "CLOSELOOP_ENV": environment, "DJANGO_SETTINGS_MODULE": "closeloop.settings",
+             **extra},
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(out.stdout.strip())
+
+
+def test_the_demos_terminal_shows_server_errors_but_not_each_refused_request(tmp_path) -> None:
+    import logging
+
+    data = {"CLOSELOOP_DATA_DIR": str(tmp_path)}
+    assert _request_log_level("demo", **data) == logging.ERROR
+    assert _request_log_level("demo", LOG_LEVEL="INFO", **data) == logging.INFO
+    assert _request_log_level("development", **data) == logging.INFO
+
+
+@pytest.mark.django_db
+def test_the_demo_lists_every_login_it_creates_in_the_terminal_and_on_the_sign_in_page(
+    client, settings
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from closeloop.demo.management.commands.demo import LOGINS
+
+    seed(patients=10, items=0)
+    created = set(get_user_model().objects.values_list("username", flat=True))
+    assert {username for username, _ in LOGINS} == created
+    settings.CLOSELOOP_ENV = "demo"
+    hint = re.search(r"Demo logins: ([^<]+)", client.get("/login/").content.decode())[1]
+    assert {name.strip() for name in hint.split("—")[0].split(",")} == created

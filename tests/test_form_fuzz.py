@@ -515,8 +515,8 @@ NOT_FORMS: dict[str, str] = {
     **dict.fromkeys(
         ("alerts_read", "shift_back", "view_delete", "patient_export", "logout",
          "settings_staff_password", "settings_staff_reset_mfa", "settings_staff_unlock",
-         "settings_staff_deactivate", "settings_holiday_delete", "settings_oncall_delete",
-         "settings_route_delete", "settings_webhook_delete"),
+         "settings_staff_deactivate", "settings_staff_reactivate", "settings_holiday_delete",
+         "settings_oncall_delete", "settings_route_delete", "settings_webhook_delete"),
         "a button: a POST with no input but its address",
     ),
     **dict.fromkeys(

@@ -6,7 +6,7 @@ the organization admin, the admin of one practice, the admin of both, a person s
 practices, the front desk — against each target: for acts on a person, themselves, a colleague
 of one practice, a colleague of both, an organization admin; for a practice's pages, Riverside
 and Lakeside. Each answer must be the one written in ``EXPECTED``, and a refused request (403,
-404, 405, 422) must change nothing. A URL without an entry fails the test, and so does an API
+404, 405, 409, 422) must change nothing. A URL without an entry fails the test, and so does an API
 operation on staff or settings (there is none).
 
 The rule behind the table (``closeloop.security.scope``, SECURITY.md): a practice admin acts on
@@ -34,7 +34,7 @@ from closeloop.practices.services import staff_create
 from closeloop.security.models import CredentialReset
 from closeloop.team.models import PlaybookEntry
 from closeloop.webhooks.models import WebhookEndpoint
-from tests.conftest import category
+from tests.conftest import category, locked_out
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +102,19 @@ EXPECTED: dict[tuple[str, str], tuple[str, dict[str, tuple[int, ...]]]] = {
     ("settings_staff_unlock", "post"): ("person", on_people(302)),
     ("settings_staff_deactivate", "get"): ("person", on_people(200)),
     ("settings_staff_deactivate", "post"): ("person", on_people(302)),
+    # Reactivation is the organization admin's alone; everyone here is active, so the one
+    # allowed to ask is told there is nothing to reactivate (409, tests/test_account_walk.py
+    # reactivates a deactivated person).
+    ("settings_staff_reactivate", "post"): (
+        "person",
+        {
+            "org_admin": (403, 409, 409, 409),
+            "admin_of_one": (403, 403, 403, 403),
+            "admin_of_both": (403, 403, 403, 403),
+            "two_practices": (404, 404, 404, 404),
+            "front_desk": (404, 404, 404, 404),
+        },
+    ),
     ("settings_practice", "get"): ("practice", practices_answer(200)),
     ("settings_practice", "post"): ("practice", practices_answer(422)),
     ("settings_holiday_add", "post"): ("practice", practices_answer(422)),
@@ -250,7 +263,10 @@ def world(org, riverside, lakeside, assistant) -> dict[str, Any]:
     people["operator"].is_superuser = people["operator"].is_staff = True
     people["operator"].save()
     for target in (*personas.values(), *people.values()):
+        # Each has an authenticator to reset and a lockout to lift: the acts fit the account,
+        # so the matrix answers who may do them.
         TOTPDevice.objects.create(user=target, name="phone", confirmed=True)
+        locked_out(target)
     clinician = personas["two_practices"]
     return {
         "personas": personas,
@@ -380,7 +396,7 @@ def test_the_privilege_matrix(client, world, name, method) -> None:
             data = post_data(name, target, objects) if method == "post" else {}
             status, changed = answer(client, world, url, method, data)
             row.append(status)
-            if status in (403, 404, 405, 422) and changed:
+            if status in (403, 404, 405, 409, 422) and changed:
                 changes.append(f"{method.upper()} {url} as {persona}: {status} yet changed")
         got[persona] = tuple(row)
         client.logout()

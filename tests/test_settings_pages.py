@@ -146,7 +146,10 @@ def test_temporary_password_two_factor_reset_and_unlock_are_audited(
 ) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from tests.conftest import locked_out
+
     TOTPDevice.objects.create(user=assistant, name="phone", confirmed=True)
+    locked_out(assistant)
     client.force_login(practice_admin)
     shown = client.post(reverse("settings_staff_password", args=[assistant.pk])).content.decode()
     password = re.search(r'class="secret">([^<]+)<', shown)[1]

@@ -8,6 +8,7 @@ the variable.
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -330,4 +331,12 @@ LOGGING = {
             ("DEBUG", "INFO", "WARNING", "ERROR"),
         ),
     },
+    "loggers": (
+        # Nor a warning per refused request: a form answered 422 or a stale button 409 is the
+        # page's business in a demo someone is clicking through. Server errors (5xx) are
+        # logged at ERROR and still show, and LOG_LEVEL brings the 4xx lines back.
+        {"django.request": {"level": "ERROR"}}
+        if CLOSELOOP_ENV == "demo" and "LOG_LEVEL" not in os.environ
+        else {}
+    ),
 }

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 
 from closeloop.core.languages import SOURCE, words
@@ -28,6 +28,9 @@ PATIENT_FORMAT_AT_ONE = words(
     r"l, F j \a\t g:i A",
 )
 STAFF_FORMAT = "D M j, g:i A T"
+#: The same for a time in another year than the reader's current one (a far deadline, an
+#: absence until next spring, last December's sign-in).
+STAFF_FORMAT_WITH_YEAR = "D M j, Y, g:i A T"
 
 
 @lru_cache(maxsize=256)
@@ -50,7 +53,8 @@ def for_patient(practice: Any, when: datetime, language: str) -> str:
 
 
 def for_staff(practice: Any, when: datetime | None, fmt: str = STAFF_FORMAT) -> str:
-    """'Mon Nov 30, 12:00 PM CST': the practice's time, labelled with its zone."""
+    """'Mon Nov 30, 12:00 PM CST': the practice's time, labelled with its zone; with the year
+    ('Tue Mar 4, 2031, 9:00 AM CST') when it is not the current year on that clock."""
     if when is None:
         return ""
     moment = local(practice, when)
@@ -58,8 +62,9 @@ def for_staff(practice: Any, when: datetime | None, fmt: str = STAFF_FORMAT) -> 
         # The staff screens' one format, built directly: a queue page states ~100 times and
         # switching the translation for each cost more than the rest of the row.
         hour = moment.hour % 12 or 12
+        year = "" if moment.year == local(practice, timezone.now()).year else f", {moment.year}"
         return (
-            f"{_DAYS[moment.weekday()]} {_MONTHS[moment.month - 1]} {moment.day}, "
+            f"{_DAYS[moment.weekday()]} {_MONTHS[moment.month - 1]} {moment.day}{year}, "
             f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'} {moment.tzname()}"
         )
     with translation.override("en"):

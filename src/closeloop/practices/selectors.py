@@ -49,3 +49,16 @@ def organization_admins(organization_id: int) -> list[Any]:
         .order_by("pk")
     )
     return [user for user in people if user.staff.has_role(Role.ORG_ADMIN)]
+
+
+def home_practice(user: Any) -> Practice | None:
+    """The practice whose clock a person's own pages use (their shift, alerts about their
+    account, the page after a password reset): the first they serve, else their
+    organization's first (an organization admin serving none)."""
+    practice = Practice.objects.for_user(user).order_by("pk").first()
+    profile = staff_profile(user)
+    if practice is None and profile is not None:
+        practice = (
+            Practice.objects.filter(organization_id=profile.organization_id).order_by("pk").first()
+        )
+    return practice

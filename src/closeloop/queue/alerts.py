@@ -18,6 +18,7 @@ import logging
 import secrets
 from collections.abc import Iterable
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -30,8 +31,9 @@ from closeloop.core import claims
 from closeloop.core.history import is_history
 from closeloop.core.sms import send_sms
 from closeloop.practices.choices import Role
+from closeloop.practices.local_time import for_staff
 from closeloop.practices.models import Practice, sms_account
-from closeloop.practices.selectors import staff_for_practice
+from closeloop.practices.selectors import home_practice, staff_for_practice
 from closeloop.queue.models import (
     ACCOUNT_ALERTS,
     URGENT_ALERTS,
@@ -41,6 +43,7 @@ from closeloop.queue.models import (
     StaffAlert,
     SupportItem,
 )
+from closeloop.security.credentials import mfa_required
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +215,13 @@ def _name(user: Any) -> str:
     return f"{full} ({user.get_username()})" if full else str(user.get_username())
 
 
+def _when(alert: StaffAlert) -> str:
+    """When, on the clock of the reader's first practice (UTC if they serve none)."""
+    practice = home_practice(alert.user)
+    clock = practice or SimpleNamespace(timezone="UTC")
+    return for_staff(clock, alert.created_at)
+
+
 def _send_account(delivery: AlertDelivery) -> None:
     """Who changed whose account, and when; what to do if it was not expected."""
     alert = delivery.alert
@@ -222,7 +232,12 @@ def _send_account(delivery: AlertDelivery) -> None:
         AlertKind.PASSWORD_RESET: (
             f"At {their} next sign-in {who} choose a password of {their} own."
         ),
-        AlertKind.MFA_RESET: f"At {their} next sign-in {who} set up an authenticator again.",
+        AlertKind.MFA_RESET: (
+            f"At {their} next sign-in {who} set up an authenticator again."
+            if mfa_required(alert.about)
+            else f"Two-factor sign-in is not required: {who} may set it up again on {their} "
+            "account page."
+        ),
         AlertKind.UNLOCKED: "The sign-in had been locked after repeated failed attempts.",
         AlertKind.EMAIL_CHANGED: (
             f"Closeloop's notices for {whose} (password and sign-in changes among them) now go "
@@ -235,8 +250,8 @@ def _send_account(delivery: AlertDelivery) -> None:
     EmailMessage(
         subject=f"[Closeloop] {_label(alert)}: {whose}",
         body=(
-            f"{_label(alert)}: {whose}, by {_name(alert.sender)}, at "
-            f"{alert.created_at:%Y-%m-%d %H:%M} UTC.\n\n{then}\n\n"
+            f"{_label(alert)}: {whose}, by {_name(alert.sender)}, on {_when(alert)}.\n\n"
+            f"{then}\n\n"
             "If this was not expected, tell an organization admin at once.\n"
         ),
         to=[delivery.to],

@@ -15,7 +15,10 @@ from closeloop.practices.selectors import staff_profile
 from closeloop.queue.models import (
     CLINICAL,
     OPEN_STATUSES,
+    URGENT_ALERTS,
+    AlertKind,
     ColleagueRequest,
+    StaffAlert,
     Status,
     SupportItem,
     TimelineEvent,
@@ -240,3 +243,84 @@ def queue_tab_counts(items: QuerySet[SupportItem], conditions: TabConditions) ->
     )
     counts = {**open_counts, **closed_counts}
     return {name: counts[f"tab_{name}"] for name in conditions}
+
+
+# --- the bell ------------------------------------------------------------------------------------
+
+#: Alerts read per look at the bell (grouped by item, so a handful of rows).
+ALERTS_READ = 500
+
+#: An account alert, as a sentence: (to the person themselves, to an organization admin).
+ACCOUNT_ALERT_WORDS = {
+    AlertKind.PASSWORD_RESET: ("gave you a temporary password", "gave {who} a temporary password"),
+    AlertKind.MFA_RESET: (
+        "reset your two-factor sign-in",
+        "reset the two-factor sign-in of {who}",
+    ),
+    AlertKind.UNLOCKED: (
+        "unlocked your sign-in after repeated failed attempts",
+        "unlocked the sign-in of {who} after repeated failed attempts",
+    ),
+}
+
+
+def _visible_alerts(user: Any) -> Any:
+    """``user``'s alerts about items they may see (still), and about accounts."""
+    return StaffAlert.objects.filter(
+        Q(item__in=SupportItem.objects.for_user(user)) | Q(item__isnull=True), user=user
+    )
+
+
+def _alert_row(batch: str, item_id: int | None, pk: int) -> Any:
+    """Which row of the bell an alert is on: alerts raised together (a shift handoff of several
+    items) share one, an item's alerts share one, an alert about an account is its own."""
+    return batch or item_id or f"account-{pk}"
+
+
+def unread_alert_rows(user: Any) -> int:
+    """How many rows of the bell are new: the badge's number, the list's count."""
+    unread = _visible_alerts(user).filter(read_at__isnull=True)
+    return len({_alert_row(*row) for row in unread.values_list("batch", "item_id", "pk")})
+
+
+def _name(person: Any) -> str:
+    return str(person.get_full_name() or person.get_username()) if person else "An admin"
+
+
+def _account_sentence(alert: StaffAlert) -> str:
+    yours, theirs = ACCOUNT_ALERT_WORDS[AlertKind(alert.kind)]
+    about = alert.about
+    who = f"{_name(about)} ({about.get_username()})" if about is not None else "a colleague"
+    words = yours if alert.about_id == alert.user_id else theirs.format(who=who)
+    return f"{_name(alert.sender)} {words}."
+
+
+def alert_rows(user: Any) -> list[dict[str, Any]]:
+    """The bell's rows, each what happened on one item (or one account), newest first; rows
+    with unread urgent symptoms first."""
+    alerts = (
+        _visible_alerts(user)
+        .select_related(
+            "item", "item__patient", "item__practice", "item__category", "sender", "about"
+        )
+        .order_by("-created_at", "-pk")[:ALERTS_READ]
+    )
+    rows: dict[Any, dict[str, Any]] = {}
+    for alert in alerts:
+        row = rows.setdefault(
+            _alert_row(alert.batch, alert.item_id, alert.pk),
+            {"item": alert.item, "latest": alert.created_at, "kinds": [], "unread": False,
+             "urgent": False, "items": [], "sender": alert.sender, "about": alert.about,
+             "sentence": _account_sentence(alert) if alert.item_id is None else ""},
+        )  # fmt: skip
+        if alert.batch:
+            row["items"].append(alert.item)
+        label = str(alert.get_kind_display())
+        if label not in row["kinds"]:
+            row["kinds"].append(label)
+        if alert.read_at is None:
+            row["unread"] = True
+            row["urgent"] = row["urgent"] or alert.kind in URGENT_ALERTS
+    return sorted(
+        rows.values(), key=lambda r: (not (r["urgent"] and r["unread"]), -r["latest"].timestamp())
+    )

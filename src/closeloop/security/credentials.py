@@ -12,7 +12,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from closeloop.security import audit
@@ -25,15 +28,46 @@ SESSION_KEY = "closeloop_set_own_credentials"
 GRANT_COOL_OFF = timedelta(days=1)
 
 
+def mfa_required(user: Any) -> bool:
+    """Whether ``user`` signs in with a second factor: their organization's choice (on by
+    default); an installation administrator without an organization always does."""
+    profile = getattr(user, "staff", None) if user.is_authenticated else None
+    organization = getattr(profile, "organization", None)
+    if organization is None:
+        return bool(user.is_authenticated and user.is_superuser)
+    return bool(organization.require_mfa)
+
+
 def pending(user: Any) -> list[CredentialReset]:
-    """The resets ``user`` has not replaced yet, oldest first (with who made them)."""
+    """The resets ``user`` has yet to replace, newest first (with who made them). A removed
+    authenticator is one only where a second factor is required of them: elsewhere enrolling
+    again is their choice, not a condition of signing in (the day's wait for emergency grants
+    still applies, ``grant_refusal``)."""
     if user is None or user.pk is None:
         return []
-    return list(
-        CredentialReset.objects.filter(user_id=user.pk, replaced_at__isnull=True)
-        .select_related("by")
-        .order_by("at", "pk")
+    resets = CredentialReset.objects.filter(user_id=user.pk, replaced_at__isnull=True)
+    if not mfa_required(user):
+        resets = resets.exclude(kind=CredentialKind.MFA)
+    return list(resets.select_related("by").order_by("-at", "-pk"))
+
+
+def newest_password_reset(user: Any) -> CredentialReset | None:
+    """The temporary password ``user`` is to replace: the newest one (it is the one that
+    works), with who gave it and when."""
+    return next((r for r in pending(user) if r.kind == CredentialKind.PASSWORD), None)
+
+
+def locked_out(user: Any) -> bool:
+    """Whether sign-in is locked for ``user`` after repeated failures (django-axes counts
+    them per username and address; a lockout ends by itself after the cool-off)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    counts = (
+        AccessAttempt.objects.filter(username=user.get_username(), attempt_time__gte=since)
+        .values("ip_address")
+        .annotate(failures=Sum("failures_since_start"))
+        .values_list("failures", flat=True)
     )
+    return any(count >= settings.AXES_FAILURE_LIMIT for count in counts)
 
 
 def pending_kinds(user: Any) -> set[str]:

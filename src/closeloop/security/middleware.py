@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from closeloop.practices import tenancy
 from closeloop.security import audit, credentials
+from closeloop.security.credentials import mfa_required
 from closeloop.security.models import Channel, CredentialKind
 
 #: Requests made by the page on its own (htmx polling) carry this header: they do not count
@@ -89,14 +90,6 @@ class IdleLogoffMiddleware:
             if not request.META.get(BACKGROUND_HEADER) and now - last >= ACTIVITY_RESOLUTION:
                 request.session[LAST_ACTIVITY] = now
         return self.get_response(request)
-
-
-def mfa_required(user: Any) -> bool:
-    profile = getattr(user, "staff", None) if user.is_authenticated else None
-    organization = getattr(profile, "organization", None)
-    if organization is None:
-        return bool(user.is_authenticated and user.is_superuser)
-    return bool(organization.require_mfa)
 
 
 class RequireTwoFactorMiddleware:

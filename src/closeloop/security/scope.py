@@ -5,10 +5,15 @@ user see this practice" and ``permissions``' "may this role do this".
 A login is organization-wide: its roles, password and second factor open every practice the
 person serves. So a practice admin acts on a person only when they run *every* practice the
 person serves and the person holds no admin role; everything else about an account is the
-organization admin's. Nobody resets, unlocks or deactivates their own account here (the
-account page is for that). Installation operators' accounts (Django superusers and ``is_staff``
-accounts, which open the admin site) are out of every Settings act, the organization admin's
-included: whoever could reset one would hold the installation (``operator_refusal``).
+organization admin's, and so is reactivating a deactivated login. Nobody resets, unlocks or
+deactivates their own account here (the account page is for that). Installation operators'
+accounts (Django superusers and ``is_staff`` accounts, which open the admin site) are out of
+every Settings act, the organization admin's included: whoever could reset one would hold the
+installation (``operator_refusal``).
+
+Whether an act makes sense for the account as it stands (unlock only a locked one, no
+credential act on a deactivated one) is ``team.accounts.state_refusal``'s question, asked
+after this one.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ class AdminAct(StrEnum):
     RESET_MFA = "reset_mfa"  # remove the authenticator and recovery codes
     UNLOCK = "unlock"  # lift a lockout after failed sign-ins
     DEACTIVATE = "deactivate"  # hand back their open items, then no more sign-in
+    REACTIVATE = "reactivate"  # sign-in again for a deactivated person (org admins only)
 
 
 #: Acts nobody does to their own account through Settings, and why.
@@ -42,6 +48,12 @@ NOT_ON_ONESELF = {
     ),
     AdminAct.UNLOCK: "This is your own account, and you are signed in: it is not locked.",
     AdminAct.DEACTIVATE: "You cannot deactivate yourself: ask an organization admin.",
+    AdminAct.REACTIVATE: "This is your own account, and you are signed in: it is active.",
+}
+#: Acts only an organization admin does, whoever the person is: letting a deactivated login
+#: (organization-wide, like its roles) sign in again.
+ORG_ADMINS_ONLY = {
+    AdminAct.REACTIVATE: "Only an organization admin reactivates an account.",
 }
 
 
@@ -129,6 +141,8 @@ class AdminScope:
             return operator
         if self.org_admin:
             return None
+        if act in ORG_ADMINS_ONLY:
+            return ORG_ADMINS_ONLY[act]
         if CONFIG_ADMIN_ROLES & set(profile.roles):
             if person.pk == self.admin_id:
                 return "Your own roles and practices are changed by an organization admin."

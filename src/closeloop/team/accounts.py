@@ -1,7 +1,10 @@
 """Acting on a colleague's account (Settings' staff pages): a temporary password, a two-factor
-reset, an unlock, a new email address, a deactivation.
+reset, an unlock, a new email address, a deactivation, a reactivation.
 
-Each is allowed only by the one scope rule (``security.scope.admin_refusal``) and audited. A
+Each is allowed only by the one scope rule (``security.scope.admin_refusal``), then only when
+it fits the account as it stands (``state_refusal``: an unlock needs a lockout, a two-factor
+reset an authenticator, and a deactivated account takes no credential act until it is
+reactivated), and audited. A
 password or two-factor reset is recorded so the person sets their own at their next sign-in
 (``security.credentials``) and ends the emergency grants they hold and made
 (``security.breakglass.end_for_credential_reset``). Every credential change, and a new email
@@ -25,23 +28,83 @@ from closeloop.practices.selectors import organization_admins
 from closeloop.queue import lifecycle
 from closeloop.queue.alerts import notify_account
 from closeloop.queue.models import AlertKind, SupportItem, SupportItemQuerySet
-from closeloop.security import audit, breakglass, credentials
+from closeloop.security import audit, breakglass, credentials, mfa
 from closeloop.security.models import Action, CredentialKind
-from closeloop.security.scope import AdminAct, admin_refusal
+from closeloop.security.scope import AdminAct, admin_refusal, admin_scope
 
 
 class AccountRefused(PermissionError):
+    """The admin may not do this to this person (the scope rule): a 403."""
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
+class AccountStateError(ValueError):
+    """The act does not fit the account as it stands (nothing to unlock, no authenticator,
+    deactivated): a 409, nothing done, nobody told."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+#: Acts on a person's sign-in, refused while the account is deactivated.
+CREDENTIAL_ACTS = frozenset({AdminAct.PASSWORD, AdminAct.RESET_MFA, AdminAct.UNLOCK})
+
+
+def _display(person: Any) -> str:
+    return str(person.get_full_name() or person.get_username())
+
+
+def account_facts(person: Any) -> dict[str, bool]:
+    """What a person's page says about their sign-in."""
+    return {
+        "active": bool(person.is_active),
+        "has_authenticator": mfa.confirmed_totp(person) is not None,
+        "locked": credentials.locked_out(person),
+    }
+
+
+def state_refusal(person: Any, act: AdminAct) -> str | None:
+    """Why ``act`` does not fit ``person``'s account now (a sentence), or None when it does."""
+    name = _display(person)
+    if act == AdminAct.REACTIVATE:
+        return None if not person.is_active else f"{name} is active: nothing to reactivate."
+    if not person.is_active:
+        if act == AdminAct.DEACTIVATE:
+            return f"{name} is deactivated already."
+        if act in CREDENTIAL_ACTS:
+            return (
+                f"{name} is deactivated: reactivate the account first (an organization admin "
+                "does), then reset their sign-in if they need it."
+            )
+    if act == AdminAct.RESET_MFA and mfa.confirmed_totp(person) is None:
+        return f"{name} has no authenticator to reset: they have not set up two-factor sign-in."
+    if act == AdminAct.UNLOCK and not credentials.locked_out(person):
+        return f"{name} is not locked: their sign-in works, there is nothing to unlock."
+    return None
+
+
 def account_refusal(*, actor: Any, person: Any, act: AdminAct) -> None:
     """Raise ``AccountRefused`` (with the reason) unless ``actor`` may do ``act`` to
-    ``person``."""
+    ``person``, then ``AccountStateError`` unless the act fits the account now."""
     refused = admin_refusal(actor, person, act)
     if refused is not None:
         raise AccountRefused(refused)
+    unfit = state_refusal(person, act)
+    if unfit is not None:
+        raise AccountStateError(unfit)
+
+
+def open_acts(*, actor: Any, person: Any) -> dict[str, bool]:
+    """Which acts to offer ``actor`` on ``person``'s page: allowed and fitting now."""
+    scope = admin_scope(actor)
+    return {
+        act.value: scope.refusal(person, act) is None and state_refusal(person, act) is None
+        for act in AdminAct
+    }
 
 
 def temporary_password() -> str:
@@ -156,4 +219,15 @@ def account_deactivate(*, actor: User, person: Any) -> int:
         )
     person.is_active = False
     person.save(update_fields=["is_active"])
+    audit.record(Action.UPDATE, person, fields=["is_active"], detail={"event": "deactivated"})
     return len(items)
+
+
+@transaction.atomic
+def account_reactivate(*, actor: User, person: Any) -> None:
+    """A deactivated person may sign in again (with the password and authenticator they had;
+    their items went back to the queues and stay there)."""
+    account_refusal(actor=actor, person=person, act=AdminAct.REACTIVATE)
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    audit.record(Action.UPDATE, person, fields=["is_active"], detail={"event": "reactivated"})

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import segno
+from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
@@ -24,11 +25,11 @@ from django_otp import user_has_device
 from closeloop.lib import dates
 from closeloop.lib.ids import is_digits, parse_id
 from closeloop.practices.choices import Role
-from closeloop.practices.local_time import zone
+from closeloop.practices.local_time import for_staff, zone
 from closeloop.practices.models import EmergencyAccess, Practice
-from closeloop.practices.selectors import staff_profile
+from closeloop.practices.selectors import home_practice, staff_profile
 from closeloop.security import audit, breakglass, credentials, mfa
-from closeloop.security.models import Action, AuditEvent, CredentialKind
+from closeloop.security.models import Action, AuditEvent
 from closeloop.security.permissions import Perm, has_perm
 from closeloop.web.access import get_patient_or_404
 from closeloop.web.csvutil import csv_response
@@ -144,18 +145,24 @@ class OwnPasswordForm(SetPasswordForm):
 def password_set_own(request: HttpRequest) -> HttpResponse:
     """At sign-in after an admin gave a temporary password: the person chooses their own."""
     user: Any = request.user
-    resets = [r for r in credentials.pending(user) if r.kind == CredentialKind.PASSWORD]
-    if not resets:
+    reset = credentials.newest_password_reset(user)
+    if reset is None:
         return redirect("queue")
     form = OwnPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         credentials.own_password_set(user=user, password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, user)
+        messages.success(request, "Your password is set. Only you know it now.")
         return redirect("queue")
+    practice = home_practice(user)
     return render(
         request,
         "security/password_set_own.html",
-        {"form": form, "reset": resets[0]},
+        {
+            "form": form,
+            "reset": reset,
+            "reset_at": for_staff(practice, reset.at) if practice else reset.at.isoformat(),
+        },
         status=422 if request.method == "POST" else 200,
     )
 

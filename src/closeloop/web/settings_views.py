@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -176,6 +177,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
             credentials.reset_recorded(
                 user=user, by=acting_user(request), kind=CredentialKind.PASSWORD
             )
+        messages.success(request, f"Added {_name(user)}.")
         return render(
             request,
             "settings/staff_created.html",
@@ -197,6 +199,37 @@ def _apply(profile: StaffProfile, data: dict[str, Any]) -> None:
     profile.practices.set(data["practices"])
 
 
+def _name(person: Any) -> str:
+    return str(person.get_full_name() or person.get_username())
+
+
+def _staff_page(
+    request: HttpRequest, person: Any, form: StaffForm | None = None, status: int = 200
+) -> HttpResponse:
+    """A person's page: their details, and the sign-in acts the admin may do now."""
+    open_items = SupportItem.objects.filter(owner=person).open()
+    return render(
+        request,
+        "settings/staff_form.html",
+        _common(
+            request,
+            form=form or _staff_form(request, None, person),
+            person=person,
+            open_items=open_items.count(),
+            acts=accounts.open_acts(actor=request.user, person=person),
+            account=accounts.account_facts(person),
+        ),
+        status=status,
+    )
+
+
+def _unfit(request: HttpRequest, person: Any, refused: accounts.AccountStateError) -> HttpResponse:
+    """The act does not fit the account now (nothing to unlock, deactivated...): the
+    person's page again with the reason, 409, nothing done."""
+    messages.error(request, refused.message)
+    return _staff_page(request, person, status=409)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -213,15 +246,13 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=acting_user(request), person=person, email=data["email"]
             )
             _apply(person.staff, data)
+        changed = [str(form.fields[name].label or name).lower() for name in form.changed_data]
+        if changed:
+            messages.success(request, f"Saved {_name(person)}: {', '.join(changed)} changed.")
+        else:
+            messages.info(request, f"Nothing changed for {_name(person)}.")
         return redirect("settings_staff")
-    scope = admin_scope(request.user)
-    acts = {act.value: scope.refusal(person, act) is None for act in AdminAct}
-    open_items = SupportItem.objects.filter(owner=person).open()
-    return render(
-        request,
-        "settings/staff_form.html",
-        _common(request, form=form, person=person, open_items=open_items.count(), acts=acts),
-    )
+    return _staff_page(request, person, form, status=422 if request.method == "POST" else 200)
 
 
 @login_required
@@ -229,7 +260,15 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
     """A temporary password, shown once, for a first sign-in or a forgotten one."""
     person = _person(request, pk, AdminAct.PASSWORD)
-    password = accounts.account_temporary_password(actor=acting_user(request), person=person)
+    try:
+        password = accounts.account_temporary_password(actor=acting_user(request), person=person)
+    except accounts.AccountStateError as refused:
+        return _unfit(request, person, refused)
+    messages.success(
+        request,
+        f"Temporary password made for {_name(person)}. They and the organization admins "
+        "were told by email (without the password).",
+    )
     return render(
         request, "settings/staff_created.html", _common(request, person=person, password=password)
     )
@@ -238,18 +277,33 @@ def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def staff_reset_mfa(request: HttpRequest, pk: int) -> HttpResponse:
-    """Remove the person's authenticator and recovery codes: they enrol again at sign-in."""
+    """Remove the person's authenticator and recovery codes: they enrol again at sign-in
+    where two-factor sign-in is required of them."""
     person = _person(request, pk, AdminAct.RESET_MFA)
-    accounts.account_reset_mfa(actor=acting_user(request), person=person)
+    try:
+        accounts.account_reset_mfa(actor=acting_user(request), person=person)
+    except accounts.AccountStateError as refused:
+        return _unfit(request, person, refused)
+    then = (
+        "They set up an authenticator again at their next sign-in."
+        if credentials.mfa_required(person)
+        else "Two-factor sign-in is not required here: they may set it up again on their "
+        "account page."
+    )
+    messages.success(request, f"Two-factor sign-in reset for {_name(person)}. {then}")
     return redirect("settings_staff_edit", pk=person.pk)
 
 
 @login_required
 @require_POST
 def staff_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    """Lift a lockout after repeated failed sign-ins."""
+    """Lift a lockout after repeated failed sign-ins (only a locked account)."""
     person = _person(request, pk, AdminAct.UNLOCK)
-    accounts.account_unlock(actor=acting_user(request), person=person)
+    try:
+        accounts.account_unlock(actor=acting_user(request), person=person)
+    except accounts.AccountStateError as refused:
+        return _unfit(request, person, refused)
+    messages.success(request, f"{_name(person)}'s sign-in is unlocked: they can sign in again.")
     return redirect("settings_staff_edit", pk=person.pk)
 
 
@@ -261,14 +315,22 @@ def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, AdminAct.DEACTIVATE)
     actor = acting_user(request)
     error = ""
-    if request.method == "POST":
-        try:
-            accounts.account_deactivate(actor=actor, person=person)
-        except LifecycleError as refused:
-            error = refused.message
-        else:
-            return redirect("settings_staff")
-    preview = accounts.deactivation_preview(actor=actor, person=person)
+    try:
+        if request.method == "POST":
+            try:
+                moved = accounts.account_deactivate(actor=actor, person=person)
+            except LifecycleError as refused:
+                error = refused.message
+            else:
+                messages.success(
+                    request,
+                    f"{_name(person)} is deactivated and can no longer sign in; {moved} open "
+                    f"item{'' if moved == 1 else 's'} went back to their teams' queues.",
+                )
+                return redirect("settings_staff")
+        preview = accounts.deactivation_preview(actor=actor, person=person)
+    except accounts.AccountStateError as refused:
+        return _unfit(request, person, refused)
     return render(
         request,
         "settings/staff_deactivate.html",
@@ -276,6 +338,23 @@ def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
                 error=error),
         status=409 if error else 200,
     )  # fmt: skip
+
+
+@login_required
+@require_POST
+def staff_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A deactivated person may sign in again (organization admins only)."""
+    person = _person(request, pk, AdminAct.REACTIVATE)
+    try:
+        accounts.account_reactivate(actor=acting_user(request), person=person)
+    except accounts.AccountStateError as refused:
+        return _unfit(request, person, refused)
+    messages.success(
+        request,
+        f"{_name(person)} is reactivated: they can sign in again with their own password. "
+        "Their former items stay with whoever has them now.",
+    )
+    return redirect("settings_staff_edit", pk=person.pk)
 
 
 # --- practice ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from closeloop.lib import dates
 from closeloop.lib.ids import parse_id
 from closeloop.practices.models import Practice
-from closeloop.practices.selectors import staff_profile
+from closeloop.practices.selectors import home_practice, staff_profile
 from closeloop.security.permissions import Perm, has_perm
 from closeloop.team import absence, shifts
 from closeloop.web.http import HtmxHttpRequest
@@ -26,7 +26,7 @@ from closeloop.web.http import HtmxHttpRequest
 
 def _zone(user: Any) -> ZoneInfo:
     """The clock a person's own pages use: their first practice's."""
-    practice = Practice.objects.for_user(user).order_by("pk").first()
+    practice = home_practice(user)
     return ZoneInfo(practice.timezone if practice else "UTC")
 
 
@@ -48,7 +48,7 @@ def shift(request: HtmxHttpRequest) -> HttpResponse:
     return _shift_page(request)
 
 
-def _shift_page(request: HtmxHttpRequest, status: int = 200) -> HttpResponse:
+def _shift_page(request: HtmxHttpRequest, status: int = 200, posted: Any = None) -> HttpResponse:
     user: Any = request.user
     if not has_perm(user, Perm.WORK_QUEUE):
         raise PermissionDenied("Your role does not work the queue.")
@@ -68,6 +68,7 @@ def _shift_page(request: HtmxHttpRequest, status: int = 200) -> HttpResponse:
                 "covered": absence.covered_items(back) if back else [],
                 "back": back,
                 "zone": zone,
+                "posted": posted or {},
             },
             status=status,
         )
@@ -151,11 +152,12 @@ def shift_away(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _refused(request: HtmxHttpRequest, message: str, *, team_page: bool) -> HttpResponse:
-    """The page the form was on again, with the reason (422): nothing was stored."""
+    """The page the form was on again, with the reason and what was typed (422): nothing was
+    stored."""
     messages.error(request, message)
     if team_page and has_perm(request.user, Perm.MANAGE_TEAM):
-        return _team_page(request, status=422)
-    return _shift_page(request, status=422)
+        return _team_page(request, status=422, posted=request.POST)
+    return _shift_page(request, status=422, posted=request.POST)
 
 
 def _local(request: HtmxHttpRequest, name: str, label: str, zone: ZoneInfo) -> datetime | None:
@@ -188,7 +190,7 @@ def team(request: HtmxHttpRequest) -> HttpResponse:
     return _team_page(request)
 
 
-def _team_page(request: HtmxHttpRequest, status: int = 200) -> HttpResponse:
+def _team_page(request: HtmxHttpRequest, status: int = 200, posted: Any = None) -> HttpResponse:
     user: Any = request.user
     if not has_perm(user, Perm.MANAGE_TEAM):
         raise PermissionDenied("The team page is for supervisors and admins.")
@@ -200,6 +202,7 @@ def _team_page(request: HtmxHttpRequest, status: int = 200) -> HttpResponse:
             {
                 "people": shifts.team_now(user),
                 "colleagues": colleagues_of(user),
+                "posted": posted or {},
             },
             status=status,
         )

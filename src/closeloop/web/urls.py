@@ -107,6 +107,11 @@ urlpatterns = [
         settings_views.staff_deactivate,
         name="settings_staff_deactivate",
     ),
+    path(
+        "settings/staff/<int:pk>/reactivate/",
+        settings_views.staff_reactivate,
+        name="settings_staff_reactivate",
+    ),
     path("settings/<slug:slug>/", settings_views.practice_settings, name="settings_practice"),
     path("settings/<slug:slug>/holidays/", settings_views.holiday_add, name="settings_holiday_add"),
     path(

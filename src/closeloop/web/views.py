@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,11 +25,12 @@ from closeloop.periodic.models import WorkerHeartbeat
 from closeloop.practices.choices import Language, Role
 from closeloop.practices.local_time import local
 from closeloop.practices.models import Category, Practice
-from closeloop.practices.selectors import staff_profile
-from closeloop.queue.models import URGENT_ALERTS, Channel, StaffAlert, Status, SupportItem
+from closeloop.practices.selectors import home_practice, staff_profile
+from closeloop.queue.models import Channel, StaffAlert, Status, SupportItem
 from closeloop.queue.selectors import (
     QUEUE_TABS,
     TabConditions,
+    alert_rows,
     queue_for_user,
     queue_tab_conditions,
     queue_tab_counts,
@@ -297,49 +298,17 @@ def healthz(request: HtmxHttpRequest) -> HttpResponse:
     return JsonResponse(body, status=status)
 
 
-#: Alerts read per page view (grouped by item, so a handful of rows).
-ALERTS_READ = 500
-
-
 @login_required
 @require_GET
 def alerts(request: HtmxHttpRequest) -> HttpResponse:
     """The signed-in person's alerts, one row per item (what happened, newest first): items
     with unread urgent symptoms first, then the newest. Opening the item marks its alerts
-    read; "Mark all as read" marks them all."""
+    read; "Mark all as read" marks them all. Times without an item (an account's) are on the
+    clock of the person's first practice."""
     user: Any = request.user
-    rows = (
-        StaffAlert.objects.filter(
-            Q(item__in=SupportItem.objects.for_user(user)) | Q(item__isnull=True),
-            user=user,
-        )
-        .select_related(
-            "item", "item__patient", "item__practice", "item__category", "sender", "about"
-        )
-        .order_by("-created_at", "-pk")[:ALERTS_READ]
+    return render(
+        request, "web/alerts.html", {"groups": alert_rows(user), "home": home_practice(user)}
     )
-    groups: dict[Any, dict[str, Any]] = {}
-    for alert in rows:
-        # Alerts raised together (a shift handoff of several items) are one row; an alert
-        # about an account (no item) is a row of its own.
-        group = groups.setdefault(
-            alert.batch or alert.item_id or f"account-{alert.pk}",
-            {"item": alert.item, "latest": alert.created_at, "kinds": [], "unread": False,
-             "urgent": False, "items": [], "sender": alert.sender, "about": alert.about},
-        )  # fmt: skip
-        if alert.batch:
-            group["items"].append(alert.item)
-        label = str(alert.get_kind_display())
-        if label not in group["kinds"]:
-            group["kinds"].append(label)
-        if alert.read_at is None:
-            group["unread"] = True
-            group["urgent"] = group["urgent"] or alert.kind in URGENT_ALERTS
-    ordered = sorted(
-        groups.values(),
-        key=lambda g: (not (g["urgent"] and g["unread"]), -g["latest"].timestamp()),
-    )
-    return render(request, "web/alerts.html", {"groups": ordered})
 
 
 @login_required

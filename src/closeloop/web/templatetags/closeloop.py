@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from django import template
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.timesince import timesince, timeuntil
 
 from closeloop.lib.phones import display_phone
@@ -69,8 +69,12 @@ def at(when: datetime | None, practice: Any) -> str:
     if when is None:
         return ""
     if practice is None:
-        return date_format(when.astimezone(UTC), "D M j, g:i A") + " UTC"
+        return for_staff(_UTC_CLOCK, when)
     return for_staff(practice, when)
+
+
+#: The clock of a time that belongs to no practice.
+_UTC_CLOCK = SimpleNamespace(timezone="UTC")
 
 
 @register.filter

@@ -35,6 +35,7 @@ LOGINS = [
     ("frontdesk", "front desk, Riverside Family Medicine only"),
     ("maria", "bilingual support (English/Spanish), both practices"),
     ("nurse", "clinical staff, both practices"),
+    ("drreyes", "clinician (Dr. Omar Reyes, English/Spanish), both practices"),
     ("billing", "billing support, Lakeside Dental only"),
 ]
 
