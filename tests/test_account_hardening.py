@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closeloop.practices.choices import Role
 from closeloop.practices.models import EmergencyAccess
@@ -170,6 +171,7 @@ def test_a_credential_reset_ends_the_grants_the_person_holds_and_those_they_made
     if reset == "password":
         accounts.account_temporary_password(actor=oadmin, person=lakeside_sup)
     else:
+        TOTPDevice.objects.create(user=lakeside_sup, name="phone", confirmed=True)
         accounts.account_reset_mfa(actor=oadmin, person=lakeside_sup)
     for grant in (held, made, untouched):
         grant.refresh_from_db()

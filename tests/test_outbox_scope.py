@@ -17,6 +17,7 @@ from closeloop.practices.services import staff_create
 from closeloop.queue.alerts import deliver, notify, send_digest
 from closeloop.queue.models import AlertDelivery, AlertKind
 from closeloop.team import accounts
+from tests.conftest import locked_out
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,7 @@ def test_an_account_notice_is_shown_to_its_person_even_after_they_changed_addres
     oadmin = person(org, "oadmin", [Role.ORG_ADMIN], [riverside])
     padmin = person(org, "padmin", [Role.PRACTICE_ADMIN], [lakeside])
     colleague = person(org, "col", [Role.SUPPORT], [lakeside])
+    locked_out(colleague)
     accounts.account_unlock(actor=padmin, person=colleague)
     deliver(AlertDelivery.objects.values_list("pk", flat=True))
     colleague.email = "elsewhere@example.com"
