@@ -147,6 +147,11 @@ def lakeside_item(clock: Any, lakeside: Practice, outsider: Any) -> SupportItem:
 # --- builders: items in the states tests start from -------------------------------------------
 
 
+#: For tests on the wall clock (browser tests): a promise that may fall at night is explained,
+#: as a practice with an evening shift would (the reason is kept only when it is needed).
+EVENING = "The evening shift calls back after hours."
+
+
 def planned(
     item: SupportItem,
     actor: Any,

@@ -31,7 +31,7 @@ def _fresh_rate_limit() -> Any:
 
 
 @pytest.fixture
-def spanish_item(riverside: Any, patient: Any, make_item: Any, assistant: Any) -> Any:
+def spanish_item(clock: Any, riverside: Any, patient: Any, make_item: Any, assistant: Any) -> Any:
     riverside.status_links = True
     riverside.save()
     patient.date_of_birth = date(1961, 4, 2)

@@ -12,7 +12,7 @@ from closeloop.practices.models import Category
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel
 from tests.browser.test_workspace_browser import login
-from tests.conftest import acknowledged
+from tests.conftest import EVENING, acknowledged
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +33,7 @@ def world() -> Any:
             summary="Question",
             patient=ana,
         )
-        acknowledged(item, demo.staff["frontdesk"])
+        acknowledged(item, demo.staff["frontdesk"], after_hours_reason=EVENING)
     return demo
 
 

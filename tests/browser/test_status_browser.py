@@ -14,6 +14,7 @@ from closeloop.patients.services import patient_create
 from closeloop.practices.models import Category
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, ReceiptHow
+from tests.conftest import EVENING
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,12 +37,14 @@ def test_a_spanish_speaking_patient_follows_their_request_on_a_phone(
     )  # fmt: skip
     item = lifecycle.item_assign(item=item, actor=maria, owner=maria, team=item.team)
     due = timezone.now() + timedelta(days=1)
+    # The wall clock: at night the promise is after hours, which the evening shift explains.
     item = lifecycle.item_acknowledge(
-        item=item, actor=maria, how=ReceiptHow.CALL, next_update_at=due
+        item=item, actor=maria, how=ReceiptHow.CALL, next_update_at=due, after_hours_reason=EVENING
     )
     item = lifecycle.item_set_update_window(
         item=item, actor=maria, checking="Si el cardiólogo recibió el referido",
         next_step="El consultorio del cardiólogo le llamará", update_at=due,
+        after_hours_reason=EVENING,
     )  # fmt: skip
     token = status.link_create(item)
     context = chromium.new_context(

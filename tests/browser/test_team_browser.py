@@ -14,6 +14,7 @@ from closeloop.patients.services import patient_create
 from closeloop.practices.models import Category
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, ReceiptHow, SupportItem
+from tests.conftest import EVENING
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,12 +38,14 @@ def owned_item(world: Any, owner: Any, summary: str, hours: float) -> SupportIte
     )  # fmt: skip
     item = lifecycle.item_assign(item=item, actor=owner, owner=owner, team=item.team)
     due = timezone.now() + timedelta(hours=hours)
+    # The wall clock: at night the promise is after hours, which the evening shift explains.
     item = lifecycle.item_acknowledge(
-        item=item, actor=owner, how=ReceiptHow.CALL, next_update_at=due
+        item=item, actor=owner, how=ReceiptHow.CALL, next_update_at=due, after_hours_reason=EVENING
     )
     return lifecycle.item_set_update_window(
-        item=item, actor=owner, checking="Open slots", next_step="Book Thursday", update_at=due
-    )
+        item=item, actor=owner, checking="Open slots", next_step="Book Thursday", update_at=due,
+        after_hours_reason=EVENING,
+    )  # fmt: skip
 
 
 def test_the_end_of_shift_handoff_screen(live_server, new_page, screenshot_dir) -> None:
