@@ -54,6 +54,7 @@ from closeloop.queue.models import (
     SupportItem,
     WaitingOn,
 )
+from closeloop.triage.routing import handback_team
 
 DEMO_PASSWORD = "closeloop-demo"  # noqa: S105  (published on purpose: demo data only)
 ORG_SLUG = "demo"
@@ -452,7 +453,7 @@ def create_item_history(
     handoff = live and acknowledger != owner and rng.random() < 0.6
     if handoff:
         # The front desk routes it to the colleague who owns this kind of work; they accept.
-        team = lifecycle.route_team(story.item)
+        team = handback_team(story.item)
         if not story.step(0, 2, lambda: lifecycle.item_assign(
             item=story.item, actor=acknowledger, owner=owner, team=team,
             reason="Handed to the right colleague with the patient's question.",
@@ -461,7 +462,7 @@ def create_item_history(
         if not story.step(5, 50, lambda: lifecycle.item_accept(item=story.item, actor=owner)):
             return story.item
     elif not story.step(1, 30, lambda: lifecycle.item_assign(
-        item=story.item, actor=owner, owner=owner, team=lifecycle.route_team(story.item)
+        item=story.item, actor=owner, owner=owner, team=handback_team(story.item)
     )):  # fmt: skip
         return story.item
     if rng.random() < 0.05 and not story.step(

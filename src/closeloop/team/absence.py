@@ -9,7 +9,7 @@ Absences that start or end later are started and ended by the minute sweep, once
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -86,6 +86,8 @@ def absence_create(
 class Started:
     covered: list[SupportItem]
     for_supervisors: list[SupportItem]
+    #: Why the cover could not take an item (``queue.eligibility``'s sentence), by item id.
+    refused: dict[int, str] = field(default_factory=dict)
 
 
 def absence_start(absence: Absence, now: datetime | None = None) -> Started | None:
@@ -108,6 +110,7 @@ def absence_start(absence: Absence, now: datetime | None = None) -> Started | No
             if _due_during(item, absence)
         ]
         covered: list[SupportItem] = []
+        refused: dict[int, str] = {}
         left = items
         if absence.cover is not None and items:
             until = (
@@ -122,11 +125,11 @@ def absence_start(absence: Absence, now: datetime | None = None) -> Started | No
                 kind=AlertKind.COVER,
             )
             covered = result.moved
-            refused = {pk for pk, _ in result.refused}
+            refused = dict(result.refused)
             left = [item for item in items if item.pk in refused]
         for item in left:
             notify(supervisors_of(item.practice), item, AlertKind.OWNER_AWAY, sender=user)
-        return Started(covered=covered, for_supervisors=left)
+        return Started(covered=covered, for_supervisors=left, refused=refused)
 
 
 def _due_during(item: SupportItem, absence: Absence) -> bool:

@@ -25,7 +25,7 @@ from closeloop.queue import lifecycle
 from closeloop.queue.alerts import notify_group
 from closeloop.queue.changes import LifecycleError
 from closeloop.queue.models import OPEN_STATUSES, AlertKind, ColleagueRequest, SupportItem
-from closeloop.triage.routing import choose_owner, route_for
+from closeloop.triage.routing import choose_owner, handback_team, route_for
 
 #: The deadlines an open item can have, in the order they are named.
 DEADLINES = (
@@ -148,7 +148,7 @@ def hand_over(
                             item=item,
                             actor=actor,
                             owner=None,
-                            team=lifecycle.route_team(item),
+                            team=handback_team(item),
                             reason=note or "Back to the team queue at the end of a shift.",
                         )
                     else:
@@ -156,7 +156,7 @@ def hand_over(
                             item=item,
                             actor=actor,
                             owner=handover.to,
-                            team=route_for(item).team,
+                            team=handback_team(item),
                             reason=note or "Handed over at the end of a shift.",
                             alert=False,
                         )
