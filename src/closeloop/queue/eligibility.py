@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 
 from closeloop.practices.choices import Team
@@ -34,11 +35,26 @@ class Refusal:
     #: Stable, for the API and the timeline: ``owner_not_eligible``, ``owner_away``,
     #: ``owner_off_duty``, ``over_cap``.
     code: str
-    message: str
+    #: Who was refused (their name, never their login) and why: "is away until Fri Nov 20.".
+    name: str
+    why: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.name} {self.why}"
 
 
-def _name(user: Any) -> str:
+def person_name(user: Any) -> str:
     return str(user.get_full_name() or user.get_username()) if user is not None else "Nobody"
+
+
+def not_serving(person: Any) -> Refusal:
+    return Refusal("owner_not_eligible", person_name(person), "does not serve this practice.")
+
+
+def away(person: Any, profile: StaffProfile, zone: Any) -> Refusal:
+    until = f" until {profile.away_until.astimezone(zone):%a %b %-d}" if profile.away_until else ""
+    return Refusal("owner_away", person_name(person), f"is away{until}: choose someone else.")
 
 
 def open_loads(user_ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -71,15 +87,6 @@ def _load(person: Any, item: SupportItem) -> tuple[int, int]:
     return counts["items"], counts["complaints"]
 
 
-def _away(profile: StaffProfile, item: SupportItem) -> str:
-    until = (
-        f" until {profile.away_until.astimezone(item.practice.calendar().tz):%a %b %-d}"
-        if profile.away_until
-        else ""
-    )
-    return f"is away{until}: choose someone else"
-
-
 def receiver_refusal(
     person: Any,
     item: SupportItem,
@@ -93,36 +100,37 @@ def receiver_refusal(
     """Why ``person`` may not receive ``item`` (on ``team``, default the item's), or None.
     ``on_duty``: the door needs them on shift now. ``load``: their open items and complaints
     besides this one, and ``serves``, when the caller read them for many people at once."""
-    name = _name(person)
+    name = person_name(person)
     profile = staff_profile(person) if person is not None else None
     if serves is None:
         serves = user_serves(person, item.practice_id)
     if profile is None or (person.is_active and not serves):
-        return Refusal("owner_not_eligible", f"{name} does not serve this practice.")
+        return not_serving(person)
     if not person.is_active:
-        return Refusal("owner_not_eligible", f"{name} no longer has an account here.")
+        return Refusal("owner_not_eligible", name, "no longer has an account here.")
     if profile.is_away:
-        return Refusal("owner_away", f"{name} {_away(profile, item)}.")
+        return away(person, profile, item.practice.calendar().tz)
     if on_duty and not profile.available:
-        return Refusal("owner_off_duty", f"{name} is off duty.")
+        return Refusal("owner_off_duty", name, "is off duty.")
     team = team or item.team
     if not profile.on_team(team):
         label = Team(team).label.lower()
-        return Refusal("owner_not_eligible", f"{name} is not on the {label} team.")
+        return Refusal("owner_not_eligible", name, f"is not on the {label} team.")
     if skill and not profile.has_skill(skill):
-        return Refusal("owner_not_eligible", f"{name} does not have the {skill} skill.")
+        return Refusal("owner_not_eligible", name, f"does not have the {skill} skill.")
     if item.is_clinical and not has_perm(person, Perm.CLINICAL_DETAILS):
-        return Refusal("owner_not_eligible", f"{name} is not clinical staff.")
+        return Refusal("owner_not_eligible", name, "is not clinical staff.")
     if not item.red_flag:
         items, complaints = load if load is not None else _load(person, item)
         if items >= profile.max_open_items:
             return Refusal(
-                "over_cap", f"{name} is at their cap of {profile.max_open_items} open items."
+                "over_cap", name, f"is at their cap of {profile.max_open_items} open items."
             )
         if item.is_complaint and complaints >= profile.max_open_complaints:
             return Refusal(
                 "over_cap",
-                f"{name} is at their cap of {profile.max_open_complaints} open complaints.",
+                name,
+                f"is at their cap of {profile.max_open_complaints} open complaints.",
             )
     return None
 
@@ -147,3 +155,16 @@ def receivers(item: SupportItem, *, team: str | None = None, exclude: Any = None
         refusal = receiver_refusal(user, item, team=team, load=(items, complaints), serves=True)
         found.append(Receiver(user, refusal, items, user.staff.max_open_items))
     return found
+
+
+def stranger(item: SupportItem, user_id: Any) -> Refusal | None:
+    """A colleague of the item's organization named as receiver who does not serve its
+    practice: the same refusal as every door gives (not "no such person")."""
+    if user_id is None:
+        return None
+    person = (
+        get_user_model()
+        .objects.filter(pk=user_id, staff__organization_id=item.practice.organization_id)
+        .first()
+    )
+    return not_serving(person) if person is not None else None

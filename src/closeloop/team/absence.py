@@ -10,7 +10,7 @@ Absences that start or end later are started and ended by the minute sweep, once
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +19,7 @@ from django.utils import timezone
 from closeloop.core.types import User
 from closeloop.practices.models import StaffProfile
 from closeloop.practices.selectors import staff_profile
+from closeloop.queue import eligibility
 from closeloop.queue.alerts import notify, supervisors_of
 from closeloop.queue.models import OPEN_STATUSES, AlertKind, EventCode, SupportItem, TimelineEvent
 from closeloop.security.permissions import Perm, has_perm
@@ -62,10 +63,14 @@ def absence_create(
         cover_profile = staff_profile(cover)
         if cover.pk == user.pk:
             raise AbsenceError("Someone else must cover the absence.")
+        # The one rule's sentences (``queue.eligibility``): each item is judged again when the
+        # absence starts; these are the reasons already known now.
         if cover_profile is None or not cover.is_active or not _serves_together(cover, user):
-            raise AbsenceError(f"{cover.get_username()} does not serve the same practices.")
+            raise AbsenceError(eligibility.not_serving(cover).message)
         if cover_profile.is_away:
-            raise AbsenceError(f"{cover.get_username()} is away too.")
+            first = profile.practices.order_by("pk").first()
+            zone = first.calendar().tz if first is not None else UTC
+            raise AbsenceError(eligibility.away(cover, cover_profile, zone).message)
     if Absence.objects.filter(Absence.current(starts_at), user=user).exists():
         raise AbsenceError("There is already an absence under way then; end it first.")
     absence = Absence.objects.create(
