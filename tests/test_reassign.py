@@ -214,3 +214,17 @@ def test_a_spanish_patients_clinical_item_with_an_english_only_clinician_needs_a
     assert "Interpreter needed" in page
     queue = _as(nurse).get("/?tab=open").content.decode()
     assert "Interpreter needed" in queue
+
+
+def test_the_shift_and_bulk_pickers_disable_whom_the_rule_refuses_with_the_reason(
+    clock, people, make_item, assistant, supervisor
+) -> None:
+    _make_away(people)
+    _item(make_item, assistant)
+    shift = _as(assistant).get("/shift/").content.decode()
+    assert "Carla Capped — is at their cap of 1 open items." in shift
+    assert "Ada Away — is away: choose someone else." in shift
+    assert "Bill Elsewhere" not in shift  # serves only Lakeside, which the assistant does not
+    bulk_page = _as(supervisor).get("/bulk/?tab=open").content.decode()
+    assert "disabled>Carla Capped — is at their cap of 1 open items." in bulk_page
+    assert "disabled>Ada Away — is away: choose someone else." in bulk_page

@@ -87,6 +87,23 @@ def _load(person: Any, item: SupportItem) -> tuple[int, int]:
     return counts["items"], counts["complaints"]
 
 
+def at_cap(person: Any, profile: StaffProfile) -> Refusal:
+    return Refusal(
+        "over_cap", person_name(person), f"is at their cap of {profile.max_open_items} open items."
+    )
+
+
+def standing(person: Any, load: int, zone: Any) -> Refusal | None:
+    """What keeps ``person`` from taking any item, whatever it is (the bulk picker, before the
+    items are judged one by one): away, or at their cap with ``load`` open items."""
+    profile = person.staff
+    if profile.is_away:
+        return away(person, profile, zone)
+    if load >= profile.max_open_items:
+        return at_cap(person, profile)
+    return None
+
+
 def receiver_refusal(
     person: Any,
     item: SupportItem,
@@ -123,9 +140,7 @@ def receiver_refusal(
     if not item.red_flag:
         items, complaints = load if load is not None else _load(person, item)
         if items >= profile.max_open_items:
-            return Refusal(
-                "over_cap", name, f"is at their cap of {profile.max_open_items} open items."
-            )
+            return at_cap(person, profile)
         if item.is_complaint and complaints >= profile.max_open_complaints:
             return Refusal(
                 "over_cap",
