@@ -285,7 +285,7 @@ def test_after_a_fresh_start_nobody_is_over_their_cap(monkeypatch) -> None:
     kinds of work spill to a colleague rather than piling on one bilingual person."""
     from closeloop.practices.models import StaffProfile
 
-    monkeypatch.setattr(StaffProfile._meta.get_field("max_open_items"), "default", 6)
+    monkeypatch.setattr(StaffProfile._meta.get_field("max_open_items"), "default", 2)
     seed(patients=40, items=120)
     loads = dict(
         SupportItem.objects.open()
@@ -294,5 +294,5 @@ def test_after_a_fresh_start_nobody_is_over_their_cap(monkeypatch) -> None:
         .annotate(n=Count("id"))
     )
     caps = dict(StaffProfile.objects.values_list("user_id", "max_open_items"))
-    assert caps and set(caps.values()) == {6}
+    assert caps and set(caps.values()) == {2}
     assert all(n <= caps[owner] for owner, n in loads.items()), loads
