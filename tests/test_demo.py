@@ -288,10 +288,7 @@ def test_after_a_fresh_start_nobody_is_over_their_cap(monkeypatch) -> None:
     monkeypatch.setattr(StaffProfile._meta.get_field("max_open_items"), "default", 2)
     seed(patients=40, items=120)
     loads = dict(
-        SupportItem.objects.open()
-        .exclude(owner=None)
-        .values_list("owner")
-        .annotate(n=Count("id"))
+        SupportItem.objects.open().exclude(owner=None).values_list("owner").annotate(n=Count("id"))
     )
     caps = dict(StaffProfile.objects.values_list("user_id", "max_open_items"))
     assert caps and set(caps.values()) == {2}

@@ -228,3 +228,17 @@ def test_the_shift_and_bulk_pickers_disable_whom_the_rule_refuses_with_the_reaso
     bulk_page = _as(supervisor).get("/bulk/?tab=open").content.decode()
     assert "disabled>Carla Capped — is at their cap of 1 open items." in bulk_page
     assert "disabled>Ada Away — is away: choose someone else." in bulk_page
+
+
+def test_the_weekly_review_shows_each_persons_load_against_their_cap(
+    clock, people, make_item, assistant, supervisor
+) -> None:
+    from django.urls import reverse
+
+    page = _as(supervisor).get(
+        reverse("weekly_review"), {"practice": "riverside", "week": "2026-11-16"}
+    )
+    html = page.content.decode()
+    assert "Load now against each person&#x27;s cap" in html or "Load now against" in html
+    assert '<th scope="row">Carla Capped</th><td>1</td><td>1</td>' in html
+    assert "Bill Elsewhere" not in html  # serves only Lakeside
