@@ -242,3 +242,11 @@ def test_the_weekly_review_shows_each_persons_load_against_their_cap(
     assert "Load now against each person&#x27;s cap" in html or "Load now against" in html
     assert '<th scope="row">Carla Capped</th><td>1</td><td>1</td>' in html
     assert "Bill Elsewhere" not in html  # serves only Lakeside
+
+
+def test_the_team_pages_cover_picker_disables_whoever_is_away(
+    clock, people, make_item, assistant, supervisor
+) -> None:
+    _make_away(people)
+    page = _as(supervisor).get("/team/").content.decode()
+    assert "disabled>Ada Away — is away</option>" in page
