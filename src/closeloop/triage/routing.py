@@ -84,7 +84,8 @@ def emergency_owner(item: SupportItem, profiles: list[StaffProfile]) -> tuple[An
     candidates = [
         p
         for p in profiles
-        if p.user_id in ids and p.user.is_active and not p.is_away and p.on_team(Team.CLINICAL)
+        if p.user_id in ids
+        and eligibility.receiver_refusal(p.user, item, team=Team.CLINICAL, serves=True) is None
     ]
     if not candidates:
         return None, "nobody at this practice can answer urgent symptoms; left in the team queue"
