@@ -314,3 +314,20 @@ def test_the_demo_lists_every_login_it_creates_in_the_terminal_and_on_the_sign_i
     settings.CLOSELOOP_ENV = "demo"
     hint = re.search(r"Demo logins: ([^<]+)", client.get("/login/").content.decode())[1]
     assert {name.strip() for name in hint.split("—")[0].split(",")} == created
+
+
+@pytest.mark.django_db
+def test_after_a_fresh_start_nobody_is_over_their_cap(monkeypatch) -> None:
+    """The demo hands out its work by the one rule of every door (``queue.eligibility``): with
+    caps low enough to bind, nobody holds more open items than their cap, and the busiest
+    kinds of work spill to a colleague rather than piling on one bilingual person."""
+    from closeloop.practices.models import StaffProfile
+
+    monkeypatch.setattr(StaffProfile._meta.get_field("max_open_items"), "default", 2)
+    seed(patients=40, items=120)
+    loads = dict(
+        SupportItem.objects.open().exclude(owner=None).values_list("owner").annotate(n=Count("id"))
+    )
+    caps = dict(StaffProfile.objects.values_list("user_id", "max_open_items"))
+    assert caps and set(caps.values()) == {2}
+    assert all(n <= caps[owner] for owner, n in loads.items()), loads

@@ -103,9 +103,19 @@ def test_skill_language_and_duty_decide_eligibility(clock, org, riverside) -> No
     assert "speaks es" in item.events.filter(code=EventCode.ASSIGNED).last().text
 
 
-def test_nobody_eligible_leaves_it_in_the_team_queue(clock, org, riverside) -> None:
-    person(org, riverside, "english_only")
+def test_nobody_who_speaks_the_language_assigns_it_with_interpreter_needed(
+    clock, org, riverside
+) -> None:
+    english_only = person(org, riverside, "english_only")
     item = auto_assign(item=new_item(riverside, language="vi"))
+    assert item.owner == english_only and item.interpreter_needed
+    assert "interpreter needed: vi" in item.events.filter(code=EventCode.ASSIGNED).last().text
+
+
+def test_nobody_eligible_leaves_it_in_the_team_queue(clock, org, riverside) -> None:
+    off = person(org, riverside, "off_duty")
+    StaffProfile.objects.filter(user=off).update(available=False)
+    item = auto_assign(item=new_item(riverside))
     assert item.owner is None and item.team == Team.SUPPORT
     assert "left in the team queue" in item.events.filter(code=EventCode.ASSIGNED).last().text
 

@@ -18,9 +18,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from closeloop.appointments.selectors import upcoming_for_patient
+from closeloop.lib.ids import parse_id
 from closeloop.patients.models import Patient
 from closeloop.practices.models import Category
 from closeloop.practices.selectors import staff_for_practice
+from closeloop.queue import eligibility
 from closeloop.queue.models import SupportItem
 
 
@@ -127,6 +129,10 @@ def resolve(spec: Input, item: SupportItem, raw: Any) -> Any:
         return None
     lookup = {"code": raw} if spec.kind == Kind.CATEGORY else {"pk": raw}
     found = options(spec, item).filter(**lookup).first()
+    if found is None and spec.kind == Kind.STAFF and parse_id(raw) is not None:
+        refused = eligibility.stranger(item, parse_id(raw))
+        if refused is not None:
+            raise InputError(spec.api_name, refused.message)
     if found is None:
         raise InputError(spec.api_name, f"{raw} is not {WHAT[spec.kind]}.")
     return found

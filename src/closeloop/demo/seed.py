@@ -43,7 +43,7 @@ from closeloop.practices.models import (
 )
 from closeloop.practices.services import practice_create, staff_create
 from closeloop.practices.tenancy import request_scope
-from closeloop.queue import lifecycle
+from closeloop.queue import eligibility, lifecycle
 from closeloop.queue.deadlines import item_claim_deadline
 from closeloop.queue.models import (
     Channel,
@@ -54,6 +54,7 @@ from closeloop.queue.models import (
     SupportItem,
     WaitingOn,
 )
+from closeloop.triage.routing import handback_team
 
 DEMO_PASSWORD = "closeloop-demo"  # noqa: S105  (published on purpose: demo data only)
 ORG_SLUG = "demo"
@@ -315,24 +316,39 @@ class _Timeline:
             return step()
 
 
-def _owner_for(
+def _preferred_owners(
     world: DemoWorld, category: Category, practice: Practice, language: str, rng: random.Random
-) -> Any:
+) -> list[Any]:
     staff = world.staff
     if category.default_team == Team.CLINICAL:
-        return staff["nurse"]
+        return [staff["nurse"]]
     if category.default_team == Team.SUPERVISOR:
-        return staff["supervisor"]
+        return [staff["supervisor"]]
     if language == "es" or category.code == "language_access":
-        return staff["maria"]
+        return [staff["maria"]]
     if category.code == "billing" and practice.slug == "lakeside":
-        return staff["billing"]
+        return [staff["billing"]]
     choices = (
         [staff["maria"], staff["frontdesk"]]
         if practice.slug == "riverside"
         else [staff["maria"], staff["billing"]]
     )
-    return rng.choice(choices)
+    rng.shuffle(choices)
+    return choices
+
+
+def _owner_for(world: DemoWorld, item: SupportItem, rng: random.Random) -> Any:
+    """Who the story's owner is: the colleague who usually does this work, unless the one rule
+    of every door (``queue.eligibility``: cap, team, practice) refuses them; then the first
+    colleague it accepts (an interpreter where they do not speak the language), so nobody is
+    over their cap while a colleague could take the item. Nobody: the usual person's name is
+    kept for the story and the item waits in the team queue."""
+    preferred = _preferred_owners(world, item.category, item.practice, item.language, rng)
+    team = handback_team(item)
+    for person in [*preferred, *world.staff.values()]:
+        if eligibility.receiver_refusal(person, item, team=team) is None:
+            return person
+    return None
 
 
 def _contact_time(
@@ -436,7 +452,9 @@ def create_item_history(
         )
     )
     story = _History(world, item, clock, rng)
-    owner = _owner_for(world, category, practice, language, rng)
+    owner = _owner_for(world, item, rng)
+    if owner is None:
+        return story.item
     how = ReceiptHow.CALL if live else rng.choice([ReceiptHow.CALL, ReceiptHow.TEXT])
     acknowledger = logger if live else owner
     # On a live call the person who answered confirms receipt at once and says when the
@@ -452,7 +470,7 @@ def create_item_history(
     handoff = live and acknowledger != owner and rng.random() < 0.6
     if handoff:
         # The front desk routes it to the colleague who owns this kind of work; they accept.
-        team = lifecycle.route_team(story.item)
+        team = handback_team(story.item)
         if not story.step(0, 2, lambda: lifecycle.item_assign(
             item=story.item, actor=acknowledger, owner=owner, team=team,
             reason="Handed to the right colleague with the patient's question.",
@@ -461,7 +479,7 @@ def create_item_history(
         if not story.step(5, 50, lambda: lifecycle.item_accept(item=story.item, actor=owner)):
             return story.item
     elif not story.step(1, 30, lambda: lifecycle.item_assign(
-        item=story.item, actor=owner, owner=owner, team=lifecycle.route_team(story.item)
+        item=story.item, actor=owner, owner=owner, team=handback_team(story.item)
     )):  # fmt: skip
         return story.item
     if rng.random() < 0.05 and not story.step(

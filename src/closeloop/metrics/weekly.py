@@ -21,6 +21,8 @@ from closeloop.metrics.definitions import (
 )
 from closeloop.practices.defaults import REFERRAL_CATEGORY
 from closeloop.practices.models import Practice
+from closeloop.practices.selectors import staff_for_practice
+from closeloop.queue import eligibility
 from closeloop.queue.models import EventCode, Status
 
 OLDEST_SHOWN = 10
@@ -224,6 +226,26 @@ def suggestions(
     return found
 
 
+def load_against_cap(practice: Practice) -> list[dict[str, Any]]:
+    """Now, for each person serving ``practice``: their open items (at every practice: the
+    cap is per person) against their cap, busiest first, so a review sees who is over while a
+    colleague is under."""
+    people = list(staff_for_practice(practice))
+    loads = eligibility.open_loads([p.pk for p in people])
+    rows = [
+        {
+            "person": eligibility.person_name(p),
+            "open": loads.get(p.pk, (0, 0))[0],
+            "cap": p.staff.max_open_items,
+            "away": p.staff.is_away,
+        }
+        for p in people
+    ]
+    for row in rows:
+        row["over"] = row["open"] > row["cap"]
+    return sorted(rows, key=lambda r: (-r["open"], r["person"]))
+
+
 def weekly_review(practice: Practice, week_start: date, now: datetime) -> dict[str, Any]:
     """The review of the week starting ``week_start`` (a Monday) for one practice."""
     scope = Scope.of([practice], week_start, week_start + timedelta(days=6))
@@ -242,6 +264,7 @@ def weekly_review(practice: Practice, week_start: date, now: datetime) -> dict[s
         "changes": headlines(current, previous),
         "suggestions": [{"rule": s.rule, "text": s.text} for s in found],
         "metrics": current,
+        "load": load_against_cap(practice),
     }
 
 
@@ -279,6 +302,8 @@ def csv_rows(review: dict[str, Any]) -> list[list[Any]]:
         rows.append(["broken promises by person", who, n, "", ""])
     for name, n in review["broken_promises"]["by_category"].items():
         rows.append(["broken promises by category", name, n, "", ""])
+    for r in review.get("load", []):
+        rows.append(["load now (open items / cap)", r["person"], r["open"], "", r["cap"]])
     for r in review["friction"]["repeat_contacts"]:
         rows.append(["friction: repeat contacts", r["category"], r["count"], "", ""])
     for r in review["friction"]["slowest_turnaround"]:

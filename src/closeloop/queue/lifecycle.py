@@ -34,7 +34,8 @@ from closeloop.patients.models import Patient
 from closeloop.practices.choices import Team, Urgency
 from closeloop.practices.defaults import TELEHEALTH_CATEGORY
 from closeloop.practices.models import LANGUAGE_CODE_RE, Category, Practice
-from closeloop.practices.selectors import staff_profile, user_serves
+from closeloop.practices.selectors import user_serves
+from closeloop.queue import eligibility
 from closeloop.queue import requests as colleague_requests
 from closeloop.queue.alerts import notify, supervisors_of
 from closeloop.queue.changes import (
@@ -134,25 +135,12 @@ def available_actions(item: SupportItem, *, open_requests: bool | None = None) -
 # --- the rules ---------------------------------------------------------------------------------
 
 
-def _check_member(user: Any, item: SupportItem, team: str, *, skill: str = "") -> None:
-    """``user`` serves the item's practice, is active and is on ``team`` (with ``skill``)."""
-    profile = staff_profile(user)
-    name = user.get_username() if user is not None else "nobody"
-    if profile is None or not user.is_active or not user_serves(user, item.practice_id):
-        raise LifecycleError("owner_not_eligible", f"{name} does not serve this practice.")
-    if not profile.on_team(team):
-        raise LifecycleError(
-            "owner_not_eligible", f"{name} is not on the {Team(team).label.lower()} team."
-        )
-    if skill and not profile.has_skill(skill):
-        raise LifecycleError("owner_not_eligible", f"{name} does not have the {skill} skill.")
-    if profile.is_away:
-        until = (
-            f" until {profile.away_until.astimezone(item.practice.calendar().tz):%a %b %-d}"
-            if profile.away_until
-            else ""
-        )
-        raise LifecycleError("owner_away", f"{name} is away{until}: choose someone else.")
+def _check_receiver(user: Any, item: SupportItem, team: str) -> None:
+    """``user`` may receive ``item`` on ``team``: the one rule of every door
+    (``eligibility.receiver_refusal``)."""
+    refused = eligibility.receiver_refusal(user, item, team=team)
+    if refused is not None:
+        raise LifecycleError(refused.code, refused.message)
 
 
 def _require_ready_to_work(item: SupportItem, now: datetime) -> None:
@@ -551,11 +539,6 @@ def item_set_update_window(
     return change.save(code=EventCode.UPDATE_WINDOW, actor=actor, now=now)
 
 
-def route_team(item: SupportItem) -> str:
-    """The team an item belongs with: clinical staff's when it is clinical, else its category's."""
-    return Team.CLINICAL if item.is_clinical else item.category.default_team
-
-
 @transaction.atomic
 def item_assign(
     *,
@@ -608,7 +591,7 @@ def _assignment(
             "category, change the category.",
         )
     if owner is not None:
-        _check_member(owner, item, team)
+        _check_receiver(owner, item, team)
     change.set("team", team)
     change.set("owner", owner)
     handed_to = owner if actor is not None and owner is not None and owner != actor else None

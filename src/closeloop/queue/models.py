@@ -415,6 +415,16 @@ class SupportItem(models.Model):
     def is_complaint(self) -> bool:
         return self.category.is_complaint
 
+    @property
+    def interpreter_needed(self) -> bool:
+        """The owner does not speak the patient's language. Never a reason to refuse them
+        (``queue.eligibility``): the item page and the queue row say so where the owner is
+        shown. Derived, not stored, so it follows the owner's languages as they change."""
+        if self.owner_id is None:
+            return False
+        profile = getattr(self.owner, "staff", None)
+        return profile is not None and not profile.speaks(self.language)
+
     def promise_broken(self, now: Any = None) -> bool:
         """The promised update time passed while the item was open."""
         now = now or timezone.now()

@@ -39,7 +39,8 @@ def queue_for_user(user: Any, *, practice_id: int | None = None) -> QuerySet[Sup
     if practice_id is not None:
         items = items.filter(practice_id=practice_id)
     return (
-        items.select_related("practice", "patient", "category", "owner")
+        # With the owner's profile: a row says "interpreter needed" (``interpreter_needed``).
+        items.select_related("practice", "patient", "category", "owner__staff")
         .annotate(due_at=Coalesce("promised_update_at", "first_response_due_at"))
         .order_by(URGENT_FIRST, F("due_at").asc(nulls_last=True), "id")
     )
@@ -49,7 +50,7 @@ def get_item_for_user(user: Any, pk: int) -> SupportItem:
     """The item, or ``SupportItem.DoesNotExist`` when it does not exist *or* is not the user's."""
     return (
         SupportItem.objects.for_user(user)
-        .select_related("practice", "patient", "category", "owner")
+        .select_related("practice", "patient", "category", "owner__staff")
         .get(pk=pk)
     )
 

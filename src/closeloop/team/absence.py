@@ -9,8 +9,8 @@ Absences that start or end later are started and ended by the minute sweep, once
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +19,7 @@ from django.utils import timezone
 from closeloop.core.types import User
 from closeloop.practices.models import StaffProfile
 from closeloop.practices.selectors import staff_profile
+from closeloop.queue import eligibility
 from closeloop.queue.alerts import notify, supervisors_of
 from closeloop.queue.models import OPEN_STATUSES, AlertKind, EventCode, SupportItem, TimelineEvent
 from closeloop.security.permissions import Perm, has_perm
@@ -62,10 +63,14 @@ def absence_create(
         cover_profile = staff_profile(cover)
         if cover.pk == user.pk:
             raise AbsenceError("Someone else must cover the absence.")
+        # The one rule's sentences (``queue.eligibility``): each item is judged again when the
+        # absence starts; these are the reasons already known now.
         if cover_profile is None or not cover.is_active or not _serves_together(cover, user):
-            raise AbsenceError(f"{cover.get_username()} does not serve the same practices.")
+            raise AbsenceError(eligibility.not_serving(cover).message)
         if cover_profile.is_away:
-            raise AbsenceError(f"{cover.get_username()} is away too.")
+            first = profile.practices.order_by("pk").first()
+            zone = first.calendar().tz if first is not None else UTC
+            raise AbsenceError(eligibility.away(cover, cover_profile, zone).message)
     if Absence.objects.filter(Absence.current(starts_at), user=user).exists():
         raise AbsenceError("There is already an absence under way then; end it first.")
     absence = Absence.objects.create(
@@ -86,6 +91,8 @@ def absence_create(
 class Started:
     covered: list[SupportItem]
     for_supervisors: list[SupportItem]
+    #: Why the cover could not take an item (``queue.eligibility``'s sentence), by item id.
+    refused: dict[int, str] = field(default_factory=dict)
 
 
 def absence_start(absence: Absence, now: datetime | None = None) -> Started | None:
@@ -108,6 +115,7 @@ def absence_start(absence: Absence, now: datetime | None = None) -> Started | No
             if _due_during(item, absence)
         ]
         covered: list[SupportItem] = []
+        refused: dict[int, str] = {}
         left = items
         if absence.cover is not None and items:
             until = (
@@ -122,11 +130,11 @@ def absence_start(absence: Absence, now: datetime | None = None) -> Started | No
                 kind=AlertKind.COVER,
             )
             covered = result.moved
-            refused = {pk for pk, _ in result.refused}
+            refused = dict(result.refused)
             left = [item for item in items if item.pk in refused]
         for item in left:
             notify(supervisors_of(item.practice), item, AlertKind.OWNER_AWAY, sender=user)
-        return Started(covered=covered, for_supervisors=left)
+        return Started(covered=covered, for_supervisors=left, refused=refused)
 
 
 def _due_during(item: SupportItem, absence: Absence) -> bool:

@@ -31,6 +31,7 @@ from closeloop.queue.models import AlertKind, SupportItem, SupportItemQuerySet
 from closeloop.security import audit, breakglass, credentials, mfa
 from closeloop.security.models import Action, CredentialKind
 from closeloop.security.scope import AdminAct, admin_refusal, admin_scope
+from closeloop.triage.routing import handback_team
 
 
 class AccountRefused(PermissionError):
@@ -202,7 +203,8 @@ def deactivation_preview(*, actor: User, person: Any) -> Deactivation:
 
 @transaction.atomic
 def account_deactivate(*, actor: User, person: Any) -> int:
-    """Each of ``person``'s open items back to its team's queue (routed again), then no more
+    """Each of ``person``'s open items back to the queue of the team routing gives it
+    (``routing.handback_team``, as for a shift's hand-back), then no more
     sign-in. An item at a practice ``actor`` does not serve is handed back by the system, not
     in their name. Returns how many items went back."""
     account_refusal(actor=actor, person=person, act=AdminAct.DEACTIVATE)
@@ -214,7 +216,7 @@ def account_deactivate(*, actor: User, person: Any) -> int:
             item=item,
             actor=actor if item.pk in mine else None,
             owner=None,
-            team=item.team,
+            team=handback_team(item),
             reason=reason,
         )
     person.is_active = False

@@ -3,8 +3,9 @@ move their promised update time (each keeps its plan; e.g. the phones are down u
 
 Each item goes through the same door as one at a time (``access.item_for_action`` and the
 action registry's service, each in its own savepoint, each audited on its timeline); an item a
-rule refuses is reported with the reason and the others go ahead. A reassignment also keeps the
-receiver under their cap on open items (the routing rule), counting the items this action gives.
+rule refuses is reported with the reason and the others go ahead. A reassignment is judged by
+the one receiver rule (``queue.eligibility``, through ``lifecycle.item_assign``): its cap
+counts the items this action has given so far.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from closeloop.actions import access
 from closeloop.actions.registry import ACTIONS, run
 from closeloop.core.types import User
 from closeloop.lib.dates import parse_local
-from closeloop.practices.selectors import staff_profile
-from closeloop.queue import lifecycle
 from closeloop.queue.changes import LifecycleError
-from closeloop.queue.models import OPEN_STATUSES, SupportItem
+from closeloop.queue.models import SupportItem
+from closeloop.triage.routing import handback_team
 
 BULK_ACTIONS = ("assign", "escalate", "note", "merge", "update_window")
 MAX_ITEMS = 200
@@ -32,10 +32,6 @@ MAX_ITEMS = 200
 class BulkResult:
     done: list[int] = field(default_factory=list)
     refused: list[tuple[int, str]] = field(default_factory=list)
-
-
-def _open_count(user: Any) -> int:
-    return SupportItem.objects.filter(owner=user, status__in=OPEN_STATUSES).count()
 
 
 def _new_promise(item: SupportItem, data: dict[str, Any]) -> dict[str, Any]:
@@ -67,10 +63,6 @@ def bulk_run(*, actor: User, item_ids: list[int], action: str, data: dict[str, A
     ids = list(dict.fromkeys(item_ids))[:MAX_ITEMS]
     spec = ACTIONS[action]
     owner: Any = data.get("owner")
-    room = None
-    if action == "assign" and owner is not None:
-        profile = staff_profile(owner)
-        room = (profile.max_open_items - _open_count(owner)) if profile else 0
     target: SupportItem | None = None
     for pk in ids:
         try:
@@ -79,15 +71,9 @@ def bulk_run(*, actor: User, item_ids: list[int], action: str, data: dict[str, A
                 if action == "assign":
                     if item.owner_id == getattr(owner, "pk", None):
                         raise LifecycleError("unchanged", "already there")
-                    if room is not None and room <= 0:
-                        raise LifecycleError(
-                            "over_cap",
-                            f"{owner.get_username()} is at their cap of "
-                            f"{owner.staff.max_open_items} open items",
-                        )
                     values = {
                         "owner": owner,
-                        "team": lifecycle.route_team(item),
+                        "team": handback_team(item),
                         "reason": data.get("reason", ""),
                     }
                 elif action == "merge":
@@ -108,7 +94,5 @@ def bulk_run(*, actor: User, item_ids: list[int], action: str, data: dict[str, A
         except (access.ItemNotFound, access.ActionForbidden) as refused:
             result.refused.append((pk, getattr(refused, "message", "not an item you may act on")))
             continue
-        if action == "assign" and room is not None:
-            room -= 1
         result.done.append(pk)
     return result

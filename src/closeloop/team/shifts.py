@@ -21,11 +21,11 @@ from django.utils import timezone
 from closeloop.actions import access
 from closeloop.core.types import User
 from closeloop.practices.models import Practice, StaffProfile
-from closeloop.queue import lifecycle
+from closeloop.queue import eligibility, lifecycle
 from closeloop.queue.alerts import notify_group
 from closeloop.queue.changes import LifecycleError
 from closeloop.queue.models import OPEN_STATUSES, AlertKind, ColleagueRequest, SupportItem
-from closeloop.triage.routing import choose_owner, route_for
+from closeloop.triage.routing import choose_owner, handback_team, route_for
 
 #: The deadlines an open item can have, in the order they are named.
 DEADLINES = (
@@ -65,6 +65,8 @@ class ShiftItem:
     due_before_return: bool
     suggested: Any
     why: str
+    #: Each colleague with why they may not take this item (None: they may), for the picker.
+    choices: list[tuple[Any, eligibility.Refusal | None]] = field(default_factory=list)
 
 
 def shift_items(user: User, now: datetime | None = None) -> list[ShiftItem]:
@@ -103,6 +105,32 @@ def shift_items(user: User, now: datetime | None = None) -> list[ShiftItem]:
         )
     far = now + timedelta(days=3650)
     rows.sort(key=lambda r: (not r.due_before_return, r.deadline or far, r.item.pk))
+    return rows
+
+
+def with_receivers(rows: list[ShiftItem], colleagues: list[Any]) -> list[ShiftItem]:
+    """Judge each colleague for each row's item by the one rule (``queue.eligibility``), in
+    two queries for the whole page: the picker offers whom it may and says why not."""
+    loads = eligibility.open_loads([c.pk for c in colleagues])
+    serving = set(
+        StaffProfile.practices.through.objects.filter(
+            staffprofile__user__in=[c.pk for c in colleagues]
+        ).values_list("staffprofile__user_id", "practice_id")
+    )
+    for row in rows:
+        row.choices = [
+            (
+                person,
+                eligibility.receiver_refusal(
+                    person,
+                    row.item,
+                    team=handback_team(row.item),
+                    load=eligibility.load_besides(row.item, person.pk, loads),
+                    serves=(person.pk, row.item.practice_id) in serving,
+                ),
+            )
+            for person in colleagues
+        ]
     return rows
 
 
@@ -148,7 +176,7 @@ def hand_over(
                             item=item,
                             actor=actor,
                             owner=None,
-                            team=lifecycle.route_team(item),
+                            team=handback_team(item),
                             reason=note or "Back to the team queue at the end of a shift.",
                         )
                     else:
@@ -156,7 +184,7 @@ def hand_over(
                             item=item,
                             actor=actor,
                             owner=handover.to,
-                            team=route_for(item).team,
+                            team=handback_team(item),
                             reason=note or "Handed over at the end of a shift.",
                             alert=False,
                         )

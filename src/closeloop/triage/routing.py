@@ -3,10 +3,12 @@
 Route: a red flag or a clinical category goes to the clinical team; otherwise a practice's
 channel override, else the category's own team and skill (complaints: supervisors).
 Urgent symptoms go to whoever answers them now (``emergency``), never to the team queue.
-Assign: among staff who serve the practice, are on that team, have the skill, speak the item's
-language and are on duty, the one with the fewest open items (round robin among ties: whoever
-was assigned longest ago), never above their cap on open items or open complaints. Nobody
-eligible: the item waits, unassigned, in the team's queue (supervisors see it).
+Assign: among staff the one rule of every door lets take it (``queue.eligibility``: serves the
+practice, not away, on duty, on that team with the skill, under their cap on open items and
+open complaints), one who speaks the item's language first, then the one with the fewest open
+items (round robin among ties: whoever was assigned longest ago). Nobody who speaks it: the
+least loaded all the same, and the item says "interpreter needed". Nobody eligible: the item
+waits, unassigned, in the team's queue (supervisors see it).
 
 Concurrent assignments are serialised per practice by locking its staff profiles, so two
 workers or web requests can never push a person past a cap.
@@ -18,15 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from closeloop.core.types import Actor
 from closeloop.practices import config
 from closeloop.practices.choices import Team
 from closeloop.practices.models import ChannelRoute, StaffProfile
-from closeloop.queue import lifecycle
-from closeloop.queue.models import COMPLAINT, OPEN_STATUSES, SupportItem
+from closeloop.queue import eligibility, lifecycle
+from closeloop.queue.models import SupportItem
 from closeloop.triage.emergency import responders
 
 
@@ -53,6 +54,13 @@ def route_for(item: SupportItem) -> Route:
     return Route(category.default_team, category.default_skill, f"category {category.code}")
 
 
+def handback_team(item: SupportItem) -> str:
+    """The team an item goes back to (or with) when it changes hands: bulk reassign, the
+    shift handoff, deactivation. The routing rule, so a hand-back lands where routing would
+    have put it."""
+    return route_for(item).team
+
+
 def channel_routes(practice: Any) -> dict[tuple[str, int | None], tuple[str, str]]:
     """The practice's overrides: (channel, category id or None) → (team, skill)."""
     return config.cached(
@@ -63,21 +71,6 @@ def channel_routes(practice: Any) -> dict[tuple[str, int | None], tuple[str, str
             for route in ChannelRoute.objects.filter(practice=practice).order_by("pk")
         },
     )
-
-
-def _loads(profiles: list[StaffProfile]) -> dict[int, tuple[int, int]]:
-    """Open items and open complaints per user, in one query."""
-    rows = (
-        SupportItem.objects.filter(
-            owner_id__in=[p.user_id for p in profiles], status__in=OPEN_STATUSES
-        )
-        .values("owner_id")
-        .annotate(
-            items=Count("id"),
-            complaints=Count("id", filter=COMPLAINT),
-        )
-    )
-    return {row["owner_id"]: (row["items"], row["complaints"]) for row in rows}
 
 
 def emergency_owner(item: SupportItem, profiles: list[StaffProfile]) -> tuple[Any, str]:
@@ -91,11 +84,12 @@ def emergency_owner(item: SupportItem, profiles: list[StaffProfile]) -> tuple[An
     candidates = [
         p
         for p in profiles
-        if p.user_id in ids and p.user.is_active and not p.is_away and p.on_team(Team.CLINICAL)
+        if p.user_id in ids
+        and eligibility.receiver_refusal(p.user, item, team=Team.CLINICAL, serves=True) is None
     ]
     if not candidates:
         return None, "nobody at this practice can answer urgent symptoms; left in the team queue"
-    loads = _loads(candidates)
+    loads = eligibility.open_loads([p.user_id for p in candidates])
     epoch = timezone.now().replace(year=1970, month=1, day=1)
     chosen = min(
         candidates,
@@ -113,45 +107,54 @@ def emergency_owner(item: SupportItem, profiles: list[StaffProfile]) -> tuple[An
 
 
 def choose_owner(item: SupportItem, route: Route, profiles: list[StaffProfile]) -> tuple[Any, str]:
-    """The person to assign, or None, and why (for the timeline)."""
+    """The person to assign, or None, and why (for the timeline): among those the one rule
+    lets take it now (``eligibility.receiver_refusal``, on duty, under their cap), one who
+    speaks the patient's language first, then the least loaded (round robin among ties). One
+    who does not speak it takes it when nobody who does can: the item says "interpreter
+    needed" rather than waiting."""
     if item.red_flag:
         return emergency_owner(item, profiles)
-    eligible = [
-        p
-        for p in profiles
-        if p.user.is_active
-        and p.available
-        and not p.is_away
-        and p.on_team(route.team)
-        and (not route.skill or p.has_skill(route.skill))
-        and p.speaks(item.language)
-    ]
-    if not eligible:
-        return None, (
-            f"nobody on duty on the {route.team} team"
-            + (f" with the {route.skill} skill" if route.skill else "")
-            + f" speaks {item.language}; left in the team queue"
+    loads = eligibility.open_loads([p.user_id for p in profiles])
+    eligible: list[StaffProfile] = []
+    refusals: list[eligibility.Refusal] = []
+    for p in profiles:
+        refused = eligibility.receiver_refusal(
+            p.user,
+            item,
+            team=route.team,
+            skill=route.skill,
+            on_duty=True,
+            load=eligibility.load_besides(item, p.user_id, loads),
+            serves=True,
         )
-    loads = _loads(eligible)
-    is_complaint = item.is_complaint
-    under_cap = [
-        p
-        for p in eligible
-        if loads.get(p.user_id, (0, 0))[0] < p.max_open_items
-        and (not is_complaint or loads.get(p.user_id, (0, 0))[1] < p.max_open_complaints)
-    ]
-    if not under_cap:
-        return (
-            None,
-            f"everyone eligible on the {route.team} team is at their cap; left in the team queue",
+        if refused is None:
+            eligible.append(p)
+        else:
+            refusals.append(refused)
+    if not eligible:
+        capped = any(r.code == "over_cap" for r in refusals)
+        return None, (
+            f"everyone eligible on the {route.team} team is at their cap; left in the team queue"
+            if capped
+            else f"nobody on duty on the {route.team} team"
+            + (f" with the {route.skill} skill" if route.skill else "")
+            + "; left in the team queue"
         )
     epoch = timezone.now().replace(year=1970, month=1, day=1)
     chosen = min(
-        under_cap,
-        key=lambda p: (loads.get(p.user_id, (0, 0))[0], p.last_assigned_at or epoch, p.pk),
+        eligible,
+        key=lambda p: (
+            not p.speaks(item.language),
+            loads.get(p.user_id, (0, 0))[0],
+            p.last_assigned_at or epoch,
+            p.pk,
+        ),
     )
     open_items = loads.get(chosen.user_id, (0, 0))[0]
-    language = f"speaks {item.language}, " if item.language != "en" else ""
+    if not chosen.speaks(item.language):
+        language = f"interpreter needed: {item.language}, "
+    else:
+        language = f"speaks {item.language}, " if item.language != "en" else ""
     return (
         chosen.user,
         f"assigned to {chosen.user.get_username()}: {language}{open_items} open items",

@@ -11,7 +11,9 @@ from closeloop.actions.inputs import Input, Kind, options
 from closeloop.actions.registry import Action
 from closeloop.core.languages import SOURCE as STAFF_LANGUAGE
 from closeloop.core.languages import language_choices, language_name
+from closeloop.lib.ids import parse_id
 from closeloop.practices.forms import InstantField
+from closeloop.queue import eligibility
 from closeloop.queue.models import SupportItem
 
 #: The objects each reference kind offers on one item, read once for all of a page's forms
@@ -60,8 +62,38 @@ class LabelledChoiceField(OfferedChoiceField):
         return str(self.labeller(obj))
 
 
+class ReceiverChoiceField(LabelledChoiceField):
+    """The owner picker: a colleague who does not serve the practice is refused with the
+    sentence every door gives (``eligibility.stranger``), not "not a valid choice"."""
+
+    def __init__(self, *args: Any, item: SupportItem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item = item
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            refused = eligibility.stranger(self.item, parse_id(value))
+            if refused is not None:
+                raise forms.ValidationError(refused.message, code="invalid_choice") from None
+            raise
+
+
 def _staff_label(user: Any) -> str:
     return str(user.get_full_name() or user.get_username())
+
+
+def _receiver_labeller(item: SupportItem) -> Any:
+    """The owner picker: each colleague with why they may not take the item, if they may not
+    (``eligibility.receivers``, the rule every door applies)."""
+    refusals = {found.user.pk: found.refusal for found in eligibility.receivers(item)}
+
+    def label(user: Any) -> str:
+        refused = refusals.get(user.pk)
+        return _staff_label(user) + (f" — {refused.why}" if refused else "")
+
+    return label
 
 
 def _patient_label(patient: Any) -> str:
@@ -115,11 +147,19 @@ def form_field(spec: Input, item: SupportItem, offered: Offered | None = None) -
     if spec.kind == Kind.PATIENT:
         common["widget"] = forms.RadioSelect
     labeller = {
-        Kind.STAFF: _staff_label,
+        Kind.STAFF: _receiver_labeller(item) if spec.name == "owner" else _staff_label,
         Kind.PATIENT: _patient_label,
         Kind.APPOINTMENT: _appointment_label,
         Kind.ITEM: _item_label,
     }[spec.kind]
+    if spec.kind == Kind.STAFF and spec.name == "owner":
+        return ReceiverChoiceField(
+            queryset=queryset,
+            empty_label=spec.empty_label or None,
+            labeller=labeller,
+            item=item,
+            **common,
+        )
     return LabelledChoiceField(
         queryset=queryset, empty_label=spec.empty_label or None, labeller=labeller, **common
     )

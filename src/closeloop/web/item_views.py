@@ -20,7 +20,6 @@ from closeloop.intake.status_page import page_text as status_page_text
 from closeloop.lib.ids import is_digits
 from closeloop.messaging import status as patient_status
 from closeloop.messaging.services import render as render_template
-from closeloop.practices.selectors import staff_profile
 from closeloop.queue import presence
 from closeloop.queue import requests as colleague_requests
 from closeloop.queue.changes import receipt_how
@@ -113,7 +112,6 @@ def _context(
         if item.patient_id
         else []
     )
-    owner_profile = staff_profile(item.owner) if item.owner_id else None
     requests = colleague_requests.open_requests(item)
     forms = _forms(request, item, initial, failed, bound, open_requests=bool(requests))
     patient_view = patient_status.patient_view(item) if item.practice.status_links else None
@@ -122,7 +120,7 @@ def _context(
         "zone": zone,
         # The owner does not speak the patient's language (urgent symptoms are assigned all
         # the same): the page says so where the owner is shown.
-        "interpreter_needed": bool(owner_profile and not owner_profile.speaks(item.language)),
+        "interpreter_needed": item.interpreter_needed,
         # A message filed whole (the web form, a text) repeats its summary: shown once.
         "details_repeat_summary": bool(item.details)
         and " ".join(item.details.split()).startswith(item.summary.rstrip("…").strip()),

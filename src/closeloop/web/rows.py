@@ -54,6 +54,7 @@ ROW_FIELDS = (
     "practice__name", "practice__timezone",
     "category__name", "category__default_team",
     "owner__first_name", "owner__last_name", "owner__username",
+    "language", "owner__staff__languages",
 )  # fmt: skip
 
 

@@ -11,12 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from closeloop.lib.dates import parse_local
 from closeloop.lib.ids import parse_id
 from closeloop.practices.selectors import staff_profile
+from closeloop.queue import eligibility
 from closeloop.security.permissions import Perm, has_perm
 from closeloop.team.bulk import BULK_ACTIONS, MAX_ITEMS, bulk_run
 from closeloop.team.models import SavedView
@@ -113,6 +115,9 @@ def bulk(request: HtmxHttpRequest) -> HttpResponse:
         return redirect(f"/bulk/{back}")
     query = queue_query(request)
     rows = page_rows(query.tab_items, 0, MAX_ITEMS)
+    receivers: list[Any] = [user, *colleagues_of(user)]
+    loads = eligibility.open_loads([p.pk for p in receivers])
+    zone = timezone.get_current_timezone()
     return render(
         request,
         "web/bulk.html",
@@ -120,7 +125,11 @@ def bulk(request: HtmxHttpRequest) -> HttpResponse:
             "rows": rows,
             "query": query,
             "back": f"?{request.GET.urlencode()}" if request.GET else "",
-            "colleagues": [user, *colleagues_of(user)],
+            # Each with what keeps them from taking any item (away, at their cap): the items
+            # are then judged one by one by the same rule (``queue.eligibility``).
+            "receivers": [
+                (p, eligibility.standing(p, loads.get(p.pk, (0, 0))[0], zone)) for p in receivers
+            ],
             "now": query.now,
         },
     )

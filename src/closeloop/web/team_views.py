@@ -56,13 +56,14 @@ def _shift_page(request: HtmxHttpRequest, status: int = 200, posted: Any = None)
     away = absence.current_absence(user)
     back = absence.last_return(user)
     zone = _zone(user)
+    colleagues = colleagues_of(user)
     with timezone.override(zone):
         return render(
             request,
             "web/shift.html",
             {
-                "rows": shifts.shift_items(user),
-                "colleagues": [c for c in colleagues_of(user) if not c.staff.is_away],
+                "rows": shifts.with_receivers(shifts.shift_items(user), colleagues),
+                "colleagues": [c for c in colleagues if not c.staff.is_away],
                 "profile": profile,
                 "away": away,
                 "covered": absence.covered_items(back) if back else [],
