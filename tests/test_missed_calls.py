@@ -101,9 +101,7 @@ def test_a_duplicate_callback_files_one_item_and_sends_one_text(client, clock) -
     assert SupportItem.objects.count() == 1 and OutboundMessage.objects.count() == 1
 
 
-def test_the_same_number_twice_within_an_hour_joins_one_item_with_one_text(
-    client, clock
-) -> None:
+def test_the_same_number_twice_within_an_hour_joins_one_item_with_one_text(client, clock) -> None:
     twilio_post(client, CALL_STATUS, call("CA1"))
     clock.shift(timedelta(minutes=20))
     twilio_post(client, CALL_STATUS, call("CA2", status="busy"))

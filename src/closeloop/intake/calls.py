@@ -91,7 +91,7 @@ def call_missed(
 
 
 def text_back(item: SupportItem) -> OutboundMessage | None:
-    """"Sorry we missed your call… we will call you back by …": the time is the item's promise
+    """ "Sorry we missed your call… we will call you back by …": the time is the item's promise
     (the one it has, else its first-response target); consent, the patient's language and
     quiet hours are the messaging layer's (``message_send``, judged again when it leaves)."""
     now = timezone.now()

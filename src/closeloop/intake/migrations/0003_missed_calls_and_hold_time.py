@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0002_status_page_replies'),
+        ("intake", "0002_status_page_replies"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='inboundmessage',
-            name='hold_seconds',
+            model_name="inboundmessage",
+            name="hold_seconds",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='inboundmessage',
-            name='kind',
-            field=models.CharField(choices=[('twilio_recording', 'Voicemail recording (Twilio)'), ('twilio_transcription', 'Voicemail transcript (Twilio)'), ('twilio_sms', 'Text message (Twilio)'), ('twilio_call', 'Missed call (Twilio call status)'), ('email', 'Email'), ('web_form', 'Web form'), ('status_page', 'Reply on the status page'), ('api', 'API')], max_length=30),
+            model_name="inboundmessage",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("twilio_recording", "Voicemail recording (Twilio)"),
+                    ("twilio_transcription", "Voicemail transcript (Twilio)"),
+                    ("twilio_sms", "Text message (Twilio)"),
+                    ("twilio_call", "Missed call (Twilio call status)"),
+                    ("email", "Email"),
+                    ("web_form", "Web form"),
+                    ("status_page", "Reply on the status page"),
+                    ("api", "API"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

@@ -4,20 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('messaging', '0011_message_states_merged'),
+        ("messaging", "0011_message_states_merged"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='messagetemplate',
-            name='purpose',
-            field=models.CharField(choices=[('received', 'We received your message'), ('checking', 'What we are checking'), ('pending_update', 'Pending update'), ('closure', 'Next step / closure'), ('review_request', 'Review request'), ('callback_missed', 'We tried to reach you'), ('emergency', 'If this is an emergency (urgent symptoms reported)'), ('closure_question', 'Did we resolve your request? (after closing)'), ('missed_call', 'Sorry we missed your call (text-back, office open)'), ('missed_call_closed', 'Sorry we missed your call (text-back, closed)'), ('free', 'Written by staff')], max_length=20),
+            model_name="messagetemplate",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("received", "We received your message"),
+                    ("checking", "What we are checking"),
+                    ("pending_update", "Pending update"),
+                    ("closure", "Next step / closure"),
+                    ("review_request", "Review request"),
+                    ("callback_missed", "We tried to reach you"),
+                    ("emergency", "If this is an emergency (urgent symptoms reported)"),
+                    ("closure_question", "Did we resolve your request? (after closing)"),
+                    ("missed_call", "Sorry we missed your call (text-back, office open)"),
+                    ("missed_call_closed", "Sorry we missed your call (text-back, closed)"),
+                    ("free", "Written by staff"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='outboundmessage',
-            name='purpose',
-            field=models.CharField(choices=[('received', 'We received your message'), ('checking', 'What we are checking'), ('pending_update', 'Pending update'), ('closure', 'Next step / closure'), ('review_request', 'Review request'), ('callback_missed', 'We tried to reach you'), ('emergency', 'If this is an emergency (urgent symptoms reported)'), ('closure_question', 'Did we resolve your request? (after closing)'), ('missed_call', 'Sorry we missed your call (text-back, office open)'), ('missed_call_closed', 'Sorry we missed your call (text-back, closed)'), ('free', 'Written by staff')], max_length=20),
+            model_name="outboundmessage",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("received", "We received your message"),
+                    ("checking", "What we are checking"),
+                    ("pending_update", "Pending update"),
+                    ("closure", "Next step / closure"),
+                    ("review_request", "Review request"),
+                    ("callback_missed", "We tried to reach you"),
+                    ("emergency", "If this is an emergency (urgent symptoms reported)"),
+                    ("closure_question", "Did we resolve your request? (after closing)"),
+                    ("missed_call", "Sorry we missed your call (text-back, office open)"),
+                    ("missed_call_closed", "Sorry we missed your call (text-back, closed)"),
+                    ("free", "Written by staff"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

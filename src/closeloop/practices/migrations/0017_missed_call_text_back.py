@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('practices', '0016_message_fresh_hours'),
+        ("practices", "0016_message_fresh_hours"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='practice',
-            name='missed_call_text_back',
+            model_name="practice",
+            name="missed_call_text_back",
             field=models.BooleanField(default=False),
         ),
     ]
