@@ -65,6 +65,9 @@ def test_a_missed_call_in_business_hours_files_one_item_and_one_text_back(
     assert item.promised_update_at == message.promised_update_at == item.first_response_due_at
     assert riverside.calendar().is_open(item.promised_update_at - timedelta(minutes=1))
     assert message.state == MessageState.QUEUED
+    # An automatic reply, not the first response: a person still has to call back.
+    item.refresh_from_db()
+    assert item.first_response_at is None and item.auto_replied_at is not None
 
 
 def test_after_hours_the_only_text_says_when_we_open(client, clock, riverside) -> None:
