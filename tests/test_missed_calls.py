@@ -51,7 +51,7 @@ def test_a_missed_call_in_business_hours_files_one_item_and_one_text_back(
     client, clock, riverside
 ) -> None:
     response = twilio_post(client, CALL_STATUS, call())
-    assert response.status_code == 204
+    assert response.status_code == 200
     item = SupportItem.objects.get()
     assert (item.channel, item.summary, item.callback_number) == (
         Channel.PHONE,
@@ -72,7 +72,7 @@ def test_a_missed_call_in_business_hours_files_one_item_and_one_text_back(
 
 def test_after_hours_the_only_text_says_when_we_open(client, clock, riverside) -> None:
     clock.shift(timedelta(hours=9))  # Tuesday 7 pm in Chicago: closed, not yet quiet hours
-    assert twilio_post(client, CALL_STATUS, call(status="busy")).status_code == 204
+    assert twilio_post(client, CALL_STATUS, call(status="busy")).status_code == 200
     item = SupportItem.objects.get()
     message = OutboundMessage.objects.get()
     assert message.purpose == "missed_call_closed"
@@ -100,7 +100,7 @@ def test_without_the_practice_setting_the_item_is_filed_and_nothing_is_sent(
 
 def test_a_duplicate_callback_files_one_item_and_sends_one_text(client, clock) -> None:
     for _ in range(3):
-        assert twilio_post(client, CALL_STATUS, call("CA7")).status_code == 204
+        assert twilio_post(client, CALL_STATUS, call("CA7")).status_code == 200
     assert SupportItem.objects.count() == 1 and OutboundMessage.objects.count() == 1
 
 
@@ -165,7 +165,7 @@ def test_a_caller_who_hung_up_in_the_queue_is_a_missed_call_with_the_hold_time(
     client, clock
 ) -> None:
     params = call(status="completed", CallDuration="97", QueueResult="hangup", QueueTime="95")
-    assert twilio_post(client, CALL_STATUS, params).status_code == 204
+    assert twilio_post(client, CALL_STATUS, params).status_code == 200
     item = SupportItem.objects.get()
     inbound = InboundMessage.objects.get(kind=InboundKind.TWILIO_CALL)
     assert inbound.hold_seconds == 95 and inbound.item == item
@@ -183,7 +183,7 @@ def test_a_caller_who_hung_up_in_the_queue_is_a_missed_call_with_the_hold_time(
     ids=["answered", "voicemail", "ringing", "outbound"],
 )
 def test_calls_that_were_not_missed_file_nothing(client, clock, params) -> None:
-    assert twilio_post(client, CALL_STATUS, params).status_code == 204
+    assert twilio_post(client, CALL_STATUS, params).status_code == 200
     assert not SupportItem.objects.exists() and not OutboundMessage.objects.exists()
 
 

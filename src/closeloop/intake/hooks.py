@@ -375,4 +375,6 @@ def twilio_call_status(request: HttpRequest, slug: str) -> HttpResponse:
             payload=data.dict(),
             hold_seconds=int(queue_time) if queue_time else None,
         )
-    return HttpResponse(status=204)
+    # Empty TwiML, not a bare 204: as the <Enqueue action> URL the answer is read as TwiML
+    # (the caller is gone; it ends the call cleanly); a status callback's answer is ignored.
+    return _twiml()
