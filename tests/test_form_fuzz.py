@@ -520,7 +520,7 @@ NOT_FORMS: dict[str, str] = {
         "a button: a POST with no input but its address",
     ),
     **dict.fromkeys(
-        ("hook_voicemail", "hook_sms", "hook_sms_status"),
+        ("hook_voicemail", "hook_sms", "hook_sms_status", "hook_call_status"),
         "a signed webhook: refused before any field is read (tests/test_intake.py)",
     ),
     "hook_email": "a raw email behind the practice's secret: fuzzed in tests/test_hook_fuzz.py",

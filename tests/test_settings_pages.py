@@ -330,3 +330,18 @@ def test_a_template_preview_in_a_language_without_a_catalog_is_a_400(
     assert response.status_code == 400
     assert "language" in response.content.decode().lower()
     assert client.post(url, {**data, "language": "es"}).status_code == 200
+
+
+def test_a_practice_admin_turns_on_missed_call_text_backs_off_by_default(
+    client, practice_admin, riverside
+):
+    assert riverside.missed_call_text_back is False
+    client.force_login(practice_admin)
+    url = reverse("settings_practice", args=["riverside"])
+    page = client.get(url).content.decode()
+    assert "Text callers back after a missed call" in page
+    hours = hours_form(**dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), ("08:00", "17:00")))
+    form = {**practice_form(riverside), **hours, "practice-missed_call_text_back": "on"}
+    assert client.post(url, form).status_code == 302
+    riverside.refresh_from_db()
+    assert riverside.missed_call_text_back is True

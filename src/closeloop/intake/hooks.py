@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
+from closeloop.intake import calls
 from closeloop.intake.models import InboundKind
 from closeloop.intake.services import (
     clean_phone,
@@ -346,3 +347,34 @@ def twilio_status(request: HttpRequest, slug: str) -> HttpResponse:
         return _error(400, "missing_field", "MessageSid and MessageStatus are required.")
     record_status(practice, sid, status, request.POST.get("ErrorCode", ""))
     return HttpResponse(status=204)
+
+
+@csrf_exempt
+@require_POST
+def twilio_call_status(request: HttpRequest, slug: str) -> HttpResponse:
+    """Voice status callbacks: an inbound call that ended without an answer or a voicemail is a
+    missed call (``intake.calls``); every other call is acknowledged and ignored."""
+    practice = _twilio_practice(request, slug)
+    if isinstance(practice, HttpResponse):
+        return practice
+    data = request.POST
+    sid, status = data.get("CallSid", "").strip(), data.get("CallStatus", "").strip()
+    if not sid or not status:
+        return _error(400, "missing_field", "CallSid and CallStatus are required.")
+    if status not in calls.CALL_STATUSES:
+        return _error(400, "bad_status", "CallStatus is not one of Twilio's call statuses.")
+    queue_time = data.get("QueueTime", "").strip()
+    if queue_time and not (queue_time.isascii() and queue_time.isdigit()):
+        return _error(400, "bad_queue_time", "QueueTime must be a whole number of seconds.")
+    if calls.was_missed(data.dict()):
+        calls.call_missed(
+            practice=practice,
+            call_sid=sid,
+            status=status,
+            phone=clean_phone(data.get("From", "")),
+            payload=data.dict(),
+            hold_seconds=int(queue_time) if queue_time else None,
+        )
+    # Empty TwiML, not a bare 204: as the <Enqueue action> URL the answer is read as TwiML
+    # (the caller is gone; it ends the call cleanly); a status callback's answer is ignored.
+    return _twiml()

@@ -13,6 +13,7 @@ class InboundKind(models.TextChoices):
     TWILIO_RECORDING = "twilio_recording", "Voicemail recording (Twilio)"
     TWILIO_TRANSCRIPTION = "twilio_transcription", "Voicemail transcript (Twilio)"
     TWILIO_SMS = "twilio_sms", "Text message (Twilio)"
+    TWILIO_CALL = "twilio_call", "Missed call (Twilio call status)"
     EMAIL = "email", "Email"
     WEB_FORM = "web_form", "Web form"
     STATUS_PAGE = "status_page", "Reply on the status page"
@@ -35,6 +36,9 @@ class InboundMessage(models.Model):
     #: The provider's fields as received (raw message bytes are kept for email, capped).
     payload = models.JSONField(default=dict, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
+    #: Seconds the caller waited on hold, when the phone system reported it (Twilio's
+    #: ``QueueTime``): kept per contact for a hold-time measure.
+    hold_seconds = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar = [

@@ -5,6 +5,11 @@ from closeloop.intake import hooks, public, status_page
 urlpatterns = [
     path("hooks/twilio/<slug:slug>/voicemail/", hooks.twilio_voicemail, name="hook_voicemail"),
     path("hooks/twilio/<slug:slug>/sms/", hooks.twilio_sms, name="hook_sms"),
+    path(
+        "hooks/twilio/<slug:slug>/call-status/",
+        hooks.twilio_call_status,
+        name="hook_call_status",
+    ),
     path("hooks/twilio/<slug:slug>/status/", hooks.twilio_status, name="hook_sms_status"),
     path("hooks/email/<slug:slug>/", hooks.email_hook, name="hook_email"),
     path("u/<str:token>/", public.unsubscribe, name="unsubscribe"),

@@ -48,6 +48,8 @@ class MessagePurpose(models.TextChoices):
     CALLBACK_MISSED = "callback_missed", "We tried to reach you"
     EMERGENCY = "emergency", "If this is an emergency (urgent symptoms reported)"
     CLOSURE_QUESTION = "closure_question", "Did we resolve your request? (after closing)"
+    MISSED_CALL = "missed_call", "Sorry we missed your call (text-back, office open)"
+    MISSED_CALL_CLOSED = "missed_call_closed", "Sorry we missed your call (text-back, closed)"
     FREE = "free", "Written by staff"
 
 
@@ -74,6 +76,8 @@ REQUIRED_FIELDS: dict[str, str] = {
     "received": "update_time",
     "checking": "update_time",
     "pending_update": "update_time",
+    "missed_call": "update_time",
+    "missed_call_closed": "update_time",
     "review_request": "review_link",
 }
 

@@ -111,7 +111,13 @@ def consent_given(message: OutboundMessage, now: datetime) -> Verdict:
 ABOUT_A_RESOLUTION = frozenset({MessagePurpose.CLOSURE_QUESTION})
 #: Purposes whose text states the update time: true only while that time is the promise.
 STATES_UPDATE_TIME = frozenset(
-    {MessagePurpose.RECEIVED, MessagePurpose.CHECKING, MessagePurpose.PENDING_UPDATE}
+    {
+        MessagePurpose.RECEIVED,
+        MessagePurpose.CHECKING,
+        MessagePurpose.PENDING_UPDATE,
+        MessagePurpose.MISSED_CALL,
+        MessagePurpose.MISSED_CALL_CLOSED,
+    }
 )
 
 

@@ -164,7 +164,13 @@ def clinical_content(text: str) -> str:
 
 #: Purposes whose text states the update time: the time is the item's new promise.
 QUOTES_UPDATE_TIME = frozenset(
-    {MessagePurpose.RECEIVED, MessagePurpose.CHECKING, MessagePurpose.PENDING_UPDATE}
+    {
+        MessagePurpose.RECEIVED,
+        MessagePurpose.CHECKING,
+        MessagePurpose.PENDING_UPDATE,
+        MessagePurpose.MISSED_CALL,
+        MessagePurpose.MISSED_CALL_CLOSED,
+    }
 )
 #: Purposes that are not a contact with the patient ("please call us" keeps no promise; the
 #: emergency notice is not the clinician's answer).

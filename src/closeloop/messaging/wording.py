@@ -47,6 +47,18 @@ SHIPPED: dict[str, Shipped] = {
         words("callback_missed: text", "Hi {first_name}, this is {practice}. We tried to call you about your request. Please call us at {callback_number}."),
         words("callback_missed: email", "Hello {first_name},\n\nThis is {practice}. We tried to call you about your request and could not reach you. Please call us at {callback_number}."),
     ),
+    # The text-back to a caller whose call nobody answered (a reply to their own call): while
+    # the office is open, and after hours saying that it is closed. Replies file on the item.
+    "missed_call": Shipped(
+        words("missed_call: email subject", "Sorry we missed your call"),
+        words("missed_call: text", "Hi {first_name}, this is {practice}. Sorry we missed your call. You can reply here, or we will call you back by {update_time}."),
+        words("missed_call: email", "Hello {first_name},\n\nThis is {practice}. Sorry we missed your call. You can reply to this email, or we will call you back by {update_time}."),
+    ),
+    "missed_call_closed": Shipped(
+        words("missed_call_closed: email subject", "Sorry we missed your call"),
+        words("missed_call_closed: text", "Hi {first_name}, this is {practice}. Sorry we missed your call: our office is closed now. You can reply here, or we will call you back when we open, by {update_time}."),
+        words("missed_call_closed: email", "Hello {first_name},\n\nThis is {practice}. Sorry we missed your call: our office is closed now. You can reply to this email, or we will call you back when we open, by {update_time}."),
+    ),
     # Sent by itself when a text, voicemail, email or web-form message reports urgent
     # symptoms: the same words for everyone, naming no symptom, 911 first (the first words a
     # phone shows of a text).

@@ -209,6 +209,9 @@ class Practice(models.Model):
     #: Voicemail, texts and emails received while the office is closed get an automatic
     #: acknowledgement (the "received" template) that promises the next business morning.
     auto_acknowledge = models.BooleanField(default=True)
+    #: A caller whose call nobody answered (and who left no voicemail) gets a text-back: "Sorry
+    #: we missed your call… we will call you back by …" (after hours: when we open).
+    missed_call_text_back = models.BooleanField(default=False)
     #: A telehealth-access item linked to an appointment is due this long before the visit.
     telehealth_margin_minutes = models.PositiveIntegerField(default=30)
     #: The pre-visit telehealth check comes due this many hours before the visit.

@@ -172,7 +172,8 @@ class PracticeForm(SecretFieldsMixin, forms.ModelForm):
             "status_links", "closure_question", "sms_quiet_start", "sms_quiet_end",
             "message_fresh_hours", "promise_grace_minutes", "reopen_days",
             "callback_attempts", "callback_interval_minutes", "red_flag_response_minutes",
-            "auto_acknowledge", "emergency_script", "emergency_script_es", "fhir_base_url",
+            "auto_acknowledge", "missed_call_text_back", "emergency_script", "emergency_script_es",
+            "fhir_base_url",
             "twilio_account_sid", "twilio_auth_token", "inbound_email_secret", "fhir_token",
         )  # fmt: skip
         labels = {  # noqa: RUF012
@@ -189,6 +190,7 @@ class PracticeForm(SecretFieldsMixin, forms.ModelForm):
             "callback_interval_minutes": "Between attempts (business minutes)",
             "red_flag_response_minutes": "Urgent symptoms answered within (minutes, any hour)",
             "auto_acknowledge": "Acknowledge after-hours messages automatically",
+            "missed_call_text_back": "Text callers back after a missed call (no voicemail)",
             "emergency_script": "Emergency script (English)",
             "emergency_script_es": "Emergency script (Spanish)",
             "fhir_base_url": "EHR's FHIR base URL (https)",

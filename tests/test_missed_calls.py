@@ -1,0 +1,203 @@
+"""Missed calls (issue 33 #4): Twilio's voice status callback for an inbound call that ended
+without a voicemail files one "missed call" item and, when the practice turns it on, one
+text-back whose time is the item's promise. Fixtures are Twilio's documented status callback
+parameters (CallSid, AccountSid, From, To, CallStatus, Direction, CallDuration) and the
+<Enqueue> action's (QueueResult, QueueTime)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from closeloop.intake.models import InboundKind, InboundMessage
+from closeloop.messaging.consent import consent_record
+from closeloop.messaging.models import ConsentChannel, MessageState, OutboundMessage
+from closeloop.queue.models import Channel, EventCode, SupportItem
+from tests.test_intake import TWILIO_TOKEN, twilio_post
+
+pytestmark = pytest.mark.django_db
+CALL_STATUS = "/hooks/twilio/riverside/call-status/"
+CALLER = "+17735550181"
+
+
+@pytest.fixture(autouse=True)
+def _configured(riverside: Any) -> None:
+    riverside.twilio_auth_token = TWILIO_TOKEN
+    riverside.missed_call_text_back = True
+    riverside.save()
+    cache.clear()
+
+
+def call(sid: str = "CA100", status: str = "no-answer", **extra: str) -> dict[str, str]:
+    params = {
+        "CallSid": sid,
+        "AccountSid": "AC0000000000000000000000000000000",
+        "From": CALLER,
+        "To": "+13125550100",
+        "CallStatus": status,
+        "Direction": "inbound",
+        "ApiVersion": "2010-04-01",
+        "CallbackSource": "call-progress-events",
+        "SequenceNumber": "0",
+    }
+    return {**params, **extra}
+
+
+def test_a_missed_call_in_business_hours_files_one_item_and_one_text_back(
+    client, clock, riverside
+) -> None:
+    response = twilio_post(client, CALL_STATUS, call())
+    assert response.status_code == 200
+    item = SupportItem.objects.get()
+    assert (item.channel, item.summary, item.callback_number) == (
+        Channel.PHONE,
+        "Missed call",
+        CALLER,
+    )
+    message = OutboundMessage.objects.get()
+    assert (message.purpose, message.to, message.created_by) == ("missed_call", CALLER, None)
+    assert "Sorry we missed your call" in message.body and "reply here" in message.body
+    # The time the text states is the item's promise: its first-response target, in hours.
+    assert item.promised_update_at == message.promised_update_at == item.first_response_due_at
+    assert riverside.calendar().is_open(item.promised_update_at - timedelta(minutes=1))
+    assert message.state == MessageState.QUEUED
+    # An automatic reply, not the first response: a person still has to call back.
+    item.refresh_from_db()
+    assert item.first_response_at is None and item.auto_replied_at is not None
+
+
+def test_after_hours_the_only_text_says_when_we_open(client, clock, riverside) -> None:
+    clock.shift(timedelta(hours=9))  # Tuesday 7 pm in Chicago: closed, not yet quiet hours
+    assert twilio_post(client, CALL_STATUS, call(status="busy")).status_code == 200
+    item = SupportItem.objects.get()
+    message = OutboundMessage.objects.get()
+    assert message.purpose == "missed_call_closed"
+    assert "closed" in message.body and "when we open" in message.body
+    opening = riverside.calendar().next_opening(item.first_contact_at)
+    assert item.promised_update_at == message.promised_update_at == item.first_response_due_at
+    assert item.promised_update_at > opening
+
+
+def test_late_at_night_the_text_waits_for_the_end_of_quiet_hours(client, clock) -> None:
+    clock.shift(timedelta(hours=12))  # Tuesday 10 pm in Chicago
+    twilio_post(client, CALL_STATUS, call(status="canceled"))
+    message = OutboundMessage.objects.get()
+    assert message.state == MessageState.HELD and message.purpose == "missed_call_closed"
+
+
+def test_without_the_practice_setting_the_item_is_filed_and_nothing_is_sent(
+    client, clock, riverside
+) -> None:
+    riverside.missed_call_text_back = False
+    riverside.save()
+    twilio_post(client, CALL_STATUS, call())
+    assert SupportItem.objects.count() == 1 and not OutboundMessage.objects.exists()
+
+
+def test_a_duplicate_callback_files_one_item_and_sends_one_text(client, clock) -> None:
+    for _ in range(3):
+        assert twilio_post(client, CALL_STATUS, call("CA7")).status_code == 200
+    assert SupportItem.objects.count() == 1 and OutboundMessage.objects.count() == 1
+
+
+def test_the_same_number_twice_within_an_hour_joins_one_item_with_one_text(client, clock) -> None:
+    twilio_post(client, CALL_STATUS, call("CA1"))
+    clock.shift(timedelta(minutes=20))
+    twilio_post(client, CALL_STATUS, call("CA2", status="busy"))
+    item = SupportItem.objects.get()
+    assert item.events.filter(code=EventCode.REPEAT_CONTACT).count() == 1
+    assert OutboundMessage.objects.count() == 1
+
+
+def test_the_caller_is_texted_in_their_language(client, clock, patient) -> None:
+    patient.preferred_language = "es"
+    patient.save()
+    twilio_post(client, CALL_STATUS, call(From=patient.phone))
+    message = OutboundMessage.objects.get()
+    assert message.language == "es" and SupportItem.objects.get().patient == patient
+    assert "Lamentamos" in message.body
+
+
+def test_a_caller_who_opted_out_of_texts_gets_no_text_back(client, clock, riverside) -> None:
+    consent_record(
+        practice=riverside, channel=ConsentChannel.SMS, address=CALLER, opted_in=False,
+        source="inbound_sms",
+    )  # fmt: skip
+    twilio_post(client, CALL_STATUS, call())
+    assert SupportItem.objects.count() == 1 and not OutboundMessage.objects.exists()
+
+
+@pytest.mark.parametrize("signature", ["", "forged"])
+def test_a_forged_or_unsigned_callback_is_403_and_stores_nothing(client, signature) -> None:
+    headers = {"HTTP_X_TWILIO_SIGNATURE": signature} if signature else {}
+    response = client.post(CALL_STATUS, call(), **headers)
+    assert response.status_code == 403
+    assert not SupportItem.objects.exists() and not InboundMessage.objects.exists()
+
+
+def test_a_callback_signed_with_another_token_is_403(client) -> None:
+    response = twilio_post(client, CALL_STATUS, call(), token="someone-else")
+    assert response.status_code == 403 and not SupportItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {k: v for k, v in call().items() if k != "CallSid"},
+        {k: v for k, v in call().items() if k != "CallStatus"},
+        call(status="on-fire"),
+        call(status="completed", QueueResult="hangup", QueueTime="ninety"),
+        call(status="completed", QueueResult="hangup", QueueTime="-5"),
+    ],
+    ids=["no-sid", "no-status", "unknown-status", "queue-time-words", "queue-time-negative"],
+)
+def test_malformed_callbacks_are_400(client, clock, params) -> None:
+    response = twilio_post(client, CALL_STATUS, params)
+    assert response.status_code == 400 and "error" in response.json()
+    assert not SupportItem.objects.exists()
+
+
+def test_a_caller_who_hung_up_in_the_queue_is_a_missed_call_with_the_hold_time(
+    client, clock
+) -> None:
+    params = call(status="completed", CallDuration="97", QueueResult="hangup", QueueTime="95")
+    assert twilio_post(client, CALL_STATUS, params).status_code == 200
+    item = SupportItem.objects.get()
+    inbound = InboundMessage.objects.get(kind=InboundKind.TWILIO_CALL)
+    assert inbound.hold_seconds == 95 and inbound.item == item
+    assert "95 s" in item.details
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        call(status="completed", CallDuration="60"),  # answered
+        call(status="completed", RecordingSid="RE5"),  # left a voicemail
+        call(status="ringing"),  # not over yet
+        call(Direction="outbound-api"),  # our own call out
+    ],
+    ids=["answered", "voicemail", "ringing", "outbound"],
+)
+def test_calls_that_were_not_missed_file_nothing(client, clock, params) -> None:
+    assert twilio_post(client, CALL_STATUS, params).status_code == 200
+    assert not SupportItem.objects.exists() and not OutboundMessage.objects.exists()
+
+
+def test_a_call_whose_voicemail_was_recorded_is_not_a_missed_call(client, clock) -> None:
+    voicemail = {"CallSid": "CA9", "RecordingSid": "RE9", "RecordingUrl": "https://x/RE9",
+                 "RecordingDuration": "12", "From": CALLER}  # fmt: skip
+    twilio_post(client, "/hooks/twilio/riverside/voicemail/", voicemail)
+    twilio_post(client, CALL_STATUS, call("CA9", status="completed", QueueResult="hangup"))
+    item = SupportItem.objects.get()
+    assert item.channel == Channel.VOICEMAIL and not OutboundMessage.objects.exists()
+
+
+def test_phone_numbers_are_never_logged(client, clock, caplog) -> None:
+    with caplog.at_level(logging.DEBUG):
+        twilio_post(client, CALL_STATUS, call())
+        client.post(CALL_STATUS, call(), HTTP_X_TWILIO_SIGNATURE="forged")
+    assert CALLER not in caplog.text and "5550181" not in caplog.text
