@@ -15,7 +15,13 @@ from django.utils import timezone
 from closeloop.api.models import ApiToken
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
 from closeloop.intake.services import acknowledge_after_hours
-from closeloop.messaging.models import ReviewDecision, ReviewRequest
+from closeloop.messaging import services
+from closeloop.messaging.models import (
+    MessageState,
+    OutboundMessage,
+    ReviewDecision,
+    ReviewRequest,
+)
 from closeloop.metrics import definitions as m
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
 from closeloop.metrics.scope import ScopeError, scope_from
@@ -25,7 +31,14 @@ from closeloop.periodic.sweep import sweep
 from closeloop.practices.choices import Team
 from closeloop.practices.models import Category, Holiday, Practice
 from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, ContactOutcome, Direction, SupportItem
+from closeloop.queue.models import (
+    Channel,
+    ContactOutcome,
+    Direction,
+    EventCode,
+    Status,
+    SupportItem,
+)
 from tests.conftest import acknowledged, category, resolved
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +143,91 @@ def test_an_after_hours_automatic_reply_does_not_count_as_the_first_response(
     assert (after["count"], after["median"], after["automatic_replies"]) == (1, 30, 1)
     assert after["wall_clock"]["median"] == 61 * 60 + 30  # what the patient waited
     assert m.language_access(scope(riverside, 20, 23))["english"]["median"] == 30
+
+
+def _undelivered(message: OutboundMessage, how: str) -> None:
+    """The message never reaches the patient: cancelled at send time, or finally failed."""
+    if how == "cancelled":
+        assert services.message_cancel(
+            message_id=message.pk, code="consent_withdrawn", reason="Opted out"
+        )
+    else:
+        OutboundMessage.objects.filter(pk=message.pk).update(
+            state=MessageState.FAILED, last_error="undelivered"
+        )
+        assert services.record_failure(message.pk)
+
+
+@pytest.mark.parametrize("how", ["cancelled", "failed"])
+def test_an_undelivered_staff_first_message_is_not_the_first_response(
+    clock, make_item, assistant, riverside, how
+) -> None:
+    item = make_item(channel=Channel.SMS)
+    message = services.message_send(
+        item=item, actor=assistant, channel="sms", purpose="received",
+        next_update_at=timezone.now() + timedelta(hours=2),
+    )  # fmt: skip
+    item.refresh_from_db()
+    message.refresh_from_db()
+    assert item.first_response_at is not None and message.first_response
+    assert item.status == Status.ACKNOWLEDGED
+    _undelivered(message, how)
+    item.refresh_from_db()
+    # The patient heard nothing: unanswered and new again, with no promise (none was made).
+    assert item.first_response_at is None and item.acknowledged_how == ""
+    assert item.first_response_minutes is None and item.first_response_wall_minutes is None
+    assert item.status == Status.NEW and item.promised_update_at is None
+    today = timezone.localdate(timezone=CHICAGO).day
+    assert m.first_response(scope(riverside, today, today))["unanswered"] == 1
+    # Its first-response deadline applies again: the sweep finds it late.
+    clock.move_to(item.first_response_due_at + timedelta(minutes=1))
+    sweep()
+    assert item.events.filter(code=EventCode.FIRST_RESPONSE_LATE).count() == 1
+    # The timeline says why: the message did not reach the patient, and it was not the
+    # first response.
+    code = EventCode.MESSAGE_CANCELLED if how == "cancelled" else EventCode.MESSAGE_FAILED
+    event = item.events.get(code=code)
+    assert event.changes["first_response_at"]["new"] is None
+    assert event.changes["status"] == {"old": Status.ACKNOWLEDGED, "new": Status.NEW}
+
+
+def test_a_call_after_an_undelivered_first_message_is_the_first_response(
+    clock, make_item, assistant
+) -> None:
+    item = make_item(channel=Channel.SMS)
+    message = services.message_send(
+        item=item, actor=assistant, channel="sms", purpose="received",
+        next_update_at=timezone.now() + timedelta(hours=2),
+    )  # fmt: skip
+    clock.shift(timedelta(minutes=20))
+    called_at = timezone.now()
+    lifecycle.item_log_contact(
+        item=item, actor=assistant, direction=Direction.OUTBOUND, channel=Channel.PHONE,
+        outcome=ContactOutcome.REACHED, next_update_at=timezone.now() + timedelta(hours=3),
+    )  # fmt: skip
+    clock.shift(timedelta(minutes=10))
+    _undelivered(message, "failed")
+    item.refresh_from_db()
+    assert item.first_response_at == called_at and item.acknowledged_how == "call"
+    assert item.first_response_wall_minutes == 20
+    assert item.status == Status.ACKNOWLEDGED
+    assert item.promised_update_at == called_at + timedelta(hours=3)  # the call's promise
+
+
+def test_an_undelivered_message_after_the_first_response_leaves_it(
+    clock, make_item, assistant
+) -> None:
+    item = acknowledged(make_item(channel=Channel.SMS), assistant)
+    first = item.first_response_at
+    clock.shift(timedelta(minutes=30))
+    message = services.message_send(
+        item=item, actor=assistant, channel="sms", purpose="pending_update",
+        next_update_at=timezone.now() + timedelta(hours=2),
+    )  # fmt: skip
+    assert not message.first_response
+    _undelivered(message, "cancelled")
+    item.refresh_from_db()
+    assert item.first_response_at == first and item.status == Status.ACKNOWLEDGED
 
 
 def test_a_holiday_is_not_business_time(clock, make, assistant, riverside) -> None:

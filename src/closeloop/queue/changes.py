@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from django.db.models import Model
+from django.db.models import Model, Q
 
 from closeloop.core.types import Actor
 from closeloop.practices.models import Practice
 from closeloop.queue import outbox
 from closeloop.queue.models import (
     OPEN_STATUSES,
+    EventCode,
     ReceiptHow,
     Status,
     SupportItem,
@@ -256,12 +257,20 @@ def first_response(change: Change, item: SupportItem, now: datetime, how: str) -
     change.quiet("first_response_wall_minutes", wall_minutes(item.first_contact_at, now))
 
 
+#: The timeline note of a receipt confirmed by a person: how, and when.
+RECEIPT = "receipt"
+
+
 def receipt_confirmed(change: Change, item: SupportItem, at: datetime, how: str) -> None:
     """Receipt confirmed to the patient. By a person: the first response, if none was made yet.
     By an automatic reply: recorded as one (``auto_replied_at``), never as the first response —
     the metric reads ``first_response_at`` and the first-response deadline stays open until a
     person responds."""
     if how != ReceiptHow.AUTOMATIC:
+        # Every receipt by a person is on the timeline, the first or not: if the first
+        # response turns out never to have reached the patient, the next one takes its place
+        # (``first_response_withdrawn``).
+        change.note(RECEIPT, {"how": how, "at": at.isoformat()})
         if item.first_response_at is None:
             first_response(change, item, at, how)
         return
@@ -278,6 +287,54 @@ def automatic_reply_withdrawn(change: Change, item: SupportItem) -> None:
         change.set("auto_replied_at", None)
         if item.first_response_at is None:
             change.set("acknowledged_how", "")
+
+
+def first_response_withdrawn(change: Change, item: SupportItem, message_id: int) -> bool:
+    """A person's message never reached the patient (cancelled before it left, or failed): if
+    it was the first response, the next receipt by a person that did (a call logged after it)
+    is the first response instead; with none, the first response is withdrawn — the item is
+    unanswered (new again if that message was all that acknowledged it) and the sweep's
+    first-response deadline applies again. True when the first response was withdrawn."""
+    if item.first_response_at is None:
+        return False
+    events = list(
+        TimelineEvent.objects.filter(item=item)
+        .filter(
+            Q(changes__has_key=RECEIPT)
+            | Q(code__in=(EventCode.MESSAGE_FAILED, EventCode.MESSAGE_CANCELLED))
+        )
+        .order_by("version")
+    )
+    undelivered = {message_id} | {
+        event.changes["message"]["new"]["id"]
+        for event in events
+        if event.code in (EventCode.MESSAGE_FAILED, EventCode.MESSAGE_CANCELLED)
+    }
+    receipts = [
+        (
+            datetime.fromisoformat(event.changes[RECEIPT]["new"]["at"]),
+            event.changes[RECEIPT]["new"]["how"],
+            event.changes.get("message", {}).get("new", {}).get("id") in undelivered,
+        )
+        for event in events
+        if RECEIPT in event.changes
+    ]
+    if not any(gone and at == item.first_response_at for at, _how, gone in receipts):
+        return False  # the first response was not an undelivered message
+    delivered = sorted((at, how) for at, how, gone in receipts if not gone)
+    if delivered:
+        first_response(change, item, *delivered[0])
+        return False
+    change.set("first_response_at", None)
+    change.set("acknowledged_how", ReceiptHow.AUTOMATIC if item.auto_replied_at else "")
+    change.quiet("first_response_minutes", None)
+    change.quiet("first_response_wall_minutes", None)
+    # The deadline is due again (the sweep takes items with no first response and no claim).
+    change.quiet("first_response_alerted_at", None)
+    if item.status == Status.ACKNOWLEDGED:
+        # Not a transition anyone makes: the acknowledgement itself is undone.
+        change.set("status", Status.NEW)
+    return True
 
 
 def receipt_how(channel: str) -> str:

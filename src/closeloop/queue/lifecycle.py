@@ -45,6 +45,7 @@ from closeloop.queue.changes import (
     automatic_reply_withdrawn,
     business_minutes,
     can_transition,
+    first_response_withdrawn,
     locked,
     promise,
     receipt_confirmed,
@@ -1106,14 +1107,13 @@ def item_message_failed(
 ) -> SupportItem:
     """A message was not delivered: it kept no promise. If it set the current promise, the
     promise it replaced comes back (due now if that time has passed), so the loop is open and
-    overdue rather than silently kept; the owner (else the supervisors) is alerted.
-    ``automatic_reply``: it was the practice's automatic reply, which is then not counted."""
+    overdue rather than silently kept; if it was the first response, it is not (``_undelivered``);
+    the owner (else the supervisors) is alerted. ``automatic_reply``: it was the practice's
+    automatic reply, which is then not counted."""
     now = timezone.now()
     item = locked(item_id, None)
     change = Change(item)
-    _withdraw_promise(change, item, promised, promise_before, now)
-    if automatic_reply:
-        automatic_reply_withdrawn(change, item)
+    _undelivered(change, item, message_id, promised, promise_before, now, automatic_reply)
     change.note("message", {"id": message_id, "channel": channel, "error": reason[:200]})
     item = change.save(code=EventCode.MESSAGE_FAILED, actor=None, now=now)
     owner = item.owner if item.owner_id else None
@@ -1121,17 +1121,29 @@ def item_message_failed(
     return item
 
 
-def _withdraw_promise(
+def _undelivered(
     change: Change,
     item: SupportItem,
+    message_id: int,
     promised: datetime | None,
     promise_before: datetime | None,
     now: datetime,
+    automatic_reply: bool,
 ) -> None:
-    """A message that never reached the patient takes back the promise it made, if it is still
-    the current one: the one it replaced comes back (due now if that time has passed)."""
+    """A message that never reached the patient counts for nothing it recorded: not as the
+    automatic reply or the first response it was, and its promise is taken back if it is still
+    the current one — the one it replaced comes back (due now if that time has passed; none on
+    an item left unanswered, whose deadline is its first response)."""
+    if automatic_reply:
+        automatic_reply_withdrawn(change, item)
+    else:
+        first_response_withdrawn(change, item, message_id)
     if item.is_open and promised is not None and item.promised_update_at == promised:
-        restored = promise_before if promise_before is not None and promise_before > now else now
+        restored: datetime | None = now
+        if promise_before is not None and promise_before > now:
+            restored = promise_before
+        elif promise_before is None and item.first_response_at is None:
+            restored = None
         set_promise(change, item, restored)
 
 
@@ -1149,16 +1161,15 @@ def item_message_cancelled(
     automatic_reply: bool = False,
 ) -> SupportItem:
     """A queued message was cancelled right before it would have left (no longer true, allowed
-    or fresh): the timeline says why (``reason``; ``code`` is the stable one), a promise it made
-    is withdrawn like an undelivered one's (an automatic reply is then not counted as one), and
+    or fresh): the timeline says why (``reason``; ``code`` is the stable one), what it recorded
+    is withdrawn like an undelivered one's (its promise, the automatic reply or first response
+    it was: ``_undelivered``), and
     while the item is open its owner (else the supervisors) is told the patient did not get
     it."""
     now = timezone.now()
     item = locked(item_id, None)
     change = Change(item)
-    _withdraw_promise(change, item, promised, promise_before, now)
-    if automatic_reply:
-        automatic_reply_withdrawn(change, item)
+    _undelivered(change, item, message_id, promised, promise_before, now, automatic_reply)
     change.note(
         "message", {"id": message_id, "channel": channel, "purpose": purpose, "reason": code}
     )

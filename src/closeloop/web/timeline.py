@@ -31,6 +31,7 @@ FIELD_LABELS = {
     "checking": "What we are checking",
     "next_step": "Next step",
     "promised_update_at": "Update promised by",
+    "first_response_at": "First response",
     "waiting_on": "Waiting on",
     "outcome": "Outcome",
     "escalation_reason": "Reason",
@@ -43,7 +44,7 @@ FIELD_LABELS = {
 }
 #: Notes: a new value only (nothing was there before).
 NOTES = {"due", "after_hours_reason"}
-DATETIME_FIELDS = {"promised_update_at", "due", "resolution_due_at"}
+DATETIME_FIELDS = {"promised_update_at", "first_response_at", "due", "resolution_due_at"}
 CHOICES: dict[str, type[TextChoices]] = {
     "status": Status,
     "team": Team,
