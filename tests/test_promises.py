@@ -19,12 +19,14 @@ import time_machine
 from closeloop.api.models import ApiToken
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
 from closeloop.lib.business_hours import BusinessCalendar
+from closeloop.messaging.models import OutboundMessage
+from closeloop.practices.local_time import for_patient
 from closeloop.queue import lifecycle
-from closeloop.queue.changes import LifecycleError
+from closeloop.queue.changes import PROMISE_HORIZON, LifecycleError
 from closeloop.queue.models import EventCode, SupportItem, TimelineEvent
 from closeloop.queue.selectors import promise_suggestion, suggest_update_time
 from closeloop.team.bulk import bulk_run
-from tests.conftest import TUESDAY_10AM_CHICAGO, acknowledged, planned
+from tests.conftest import TUESDAY_10AM_CHICAGO, acknowledged, planned, resolved
 
 pytestmark = pytest.mark.django_db
 
@@ -448,3 +450,116 @@ def test_the_log_page_refuses_a_past_promise_and_an_unexplained_night_one(
         {**call, "next_update_at": _local(WEDNESDAY_3AM), "after_hours_reason": "Night shift"},
     )
     assert _reasons(SupportItem.objects.get()) == ["Night shift"]
+
+
+# --- a time quoted in a message on a closed item; a promise that never comes due --------------
+
+
+def _pending_update(when: str, reason: str = "") -> dict[str, str]:
+    body = {"channel": "sms", "purpose": "pending_update", "next_update_at": when}
+    return {**body, "after_hours_reason": reason} if reason else body
+
+
+def test_a_message_on_a_resolved_item_cannot_quote_a_past_or_3am_time(
+    clock, client, make_item, assistant
+) -> None:
+    item = resolved(make_item(), assistant)
+    api = Api(client, assistant)
+    past = (TUESDAY_10AM_CHICAGO - timedelta(days=2)).isoformat()
+    refused = api.post(f"/items/{item.pk}/message", _pending_update(past))
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "promise_in_past"
+    night = api.post(f"/items/{item.pk}/message", _pending_update(WEDNESDAY_3AM.isoformat()))
+    assert night.status_code == 422
+    assert night.json()["error"]["code"] == "after_hours_reason_required"
+    assert not OutboundMessage.objects.filter(item=item).exists()
+    ok = api.post(
+        f"/items/{item.pk}/message", _pending_update(WEDNESDAY_3AM.isoformat(), "Works nights")
+    )
+    assert ok.status_code == 200, ok.content
+    assert _reasons(item) == ["Works nights"]
+
+
+def test_the_message_page_on_a_resolved_item_refuses_3am_without_a_reason(
+    clock, client, make_item, assistant
+) -> None:
+    item = resolved(make_item(), assistant)
+    form = {
+        "message-channel": "sms",
+        "message-purpose": "pending_update",
+        "message-next_update_at": _local(WEDNESDAY_3AM),
+        "version": str(item.version),
+    }
+    refused = _as(client, assistant).post(f"/items/{item.pk}/message/", form)
+    assert refused.status_code == 422
+    assert "outside business hours" in refused.content.decode()
+    assert not OutboundMessage.objects.filter(item=item).exists()
+
+
+#: Year 2999: a promise that would never come due.
+NEVER = datetime(2999, 12, 31, 10, 0, tzinfo=CHICAGO)
+
+
+def test_the_page_refuses_a_promise_beyond_the_horizon_and_says_the_date(
+    clock, client, make_item, assistant
+) -> None:
+    item = make_item()
+    refused = _as(client, assistant).post(f"/items/{item.pk}/update_window/", _plan(item, NEVER))
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert "Dec 31, 2999" in page and f"{PROMISE_HORIZON.days} days" in page
+    item.refresh_from_db()
+    assert item.promised_update_at is None
+
+
+def test_the_api_refuses_a_promise_beyond_the_horizon_in_a_plan_and_a_message(
+    clock, client, make_item, assistant
+) -> None:
+    item = planned(make_item(), assistant)
+    api = Api(client, assistant)
+    plan = api.post(f"/items/{item.pk}/update-window", _api_plan(NEVER))
+    assert plan.status_code == 422 and plan.json()["error"]["code"] == "promise_too_far"
+    assert "2999" in plan.json()["error"]["message"]
+    message = api.post(f"/items/{item.pk}/message", _pending_update(NEVER.isoformat()))
+    assert message.status_code == 422 and message.json()["error"]["code"] == "promise_too_far"
+    assert not OutboundMessage.objects.filter(item=item).exists()
+
+
+def test_bulk_refuses_a_promise_beyond_the_horizon(clock, make_item, assistant) -> None:
+    item = planned(make_item(), assistant)
+    far = bulk_run(
+        actor=assistant, item_ids=[item.pk], action="update_window", data={"update_at": NEVER}
+    )
+    assert far.done == [] and all("2999" in why for _, why in far.refused)
+
+
+def test_a_promise_at_the_horizon_is_kept(clock, make_item, assistant) -> None:
+    """A prior authorisation or a referral can take weeks: a promise up to the horizon, in
+    business hours, is taken."""
+    day = (TUESDAY_10AM_CHICAGO + PROMISE_HORIZON).astimezone(CHICAGO).date()
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    last = datetime.combine(day, time(10, 0), tzinfo=CHICAGO)
+    item = lifecycle.item_set_update_window(
+        item=make_item(), actor=assistant, checking="Prior authorisation", next_step="Call back",
+        update_at=last,
+    )  # fmt: skip
+    assert item.promised_update_at == last
+
+
+def test_the_after_hours_refusal_says_the_date(clock, make_item, assistant) -> None:
+    next_year = datetime(2027, 1, 6, 3, 0, tzinfo=CHICAGO)
+    for when, said in ((WEDNESDAY_3AM, "Wed Nov 18, 3:00 AM CST"),
+                       (next_year, "Wed Jan 6, 2027, 3:00 AM CST")):  # fmt: skip
+        with pytest.raises(LifecycleError) as refused:
+            lifecycle.item_set_update_window(
+                item=make_item(), actor=assistant, checking="a", next_step="b", update_at=when
+            )
+        assert said in refused.value.message
+
+
+def test_a_patient_is_told_the_year_when_it_is_not_this_year(clock, riverside) -> None:
+    january = datetime(2027, 1, 5, 11, 30, tzinfo=CHICAGO)
+    assert for_patient(riverside, january, "en") == "Tuesday, January 5, 2027 at 11:30 AM"
+    assert for_patient(riverside, january, "es") == "el martes 5 de enero de 2027 a las 11:30"
+    november = datetime(2026, 11, 17, 11, 30, tzinfo=CHICAGO)
+    assert for_patient(riverside, november, "en") == "Tuesday, November 17 at 11:30 AM"

@@ -101,6 +101,7 @@ _INPUT_CODES = {
     "bad_contact",
     "bad_callback_number",
     "promise_in_past",
+    "promise_too_far",
     # A promise outside business hours without the reason that makes it keepable.
     "after_hours_reason_required",
     "contact_in_future",

@@ -205,7 +205,7 @@ def message_send(
     still state it). Review requests go only through ``reviews.review_request``, whose
     guardrails decide and record every one (``review_decided``). A promise outside business
     hours needs ``after_hours_reason`` (``queue.changes.check_promise``), judged before
-    anything is written.
+    anything is written — on a resolved or closed item too: the text still quotes the time.
     """
     if channel not in ConsentChannel.values:
         raise MessageRefused("bad_channel", f"Unknown channel {channel!r}.")
@@ -230,8 +230,9 @@ def message_send(
             "Say when the patient hears from us next: the message states it.",
             missing=["when the patient hears from us next"],
         )
-    if next_update_at is not None and item.is_open and purpose not in NOT_A_CONTACT:
-        check_promise(
+    if next_update_at is not None and purpose not in NOT_A_CONTACT:
+        # Every time quoted to a patient, on an open item or a closed one: the one promise rule.
+        next_update_at, after_hours_reason = check_promise(
             item, next_update_at, timezone.now(), "when the patient hears from us next",
             after_hours_reason,
         )  # fmt: skip

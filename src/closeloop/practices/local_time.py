@@ -27,6 +27,16 @@ PATIENT_FORMAT_AT_ONE = words(
     "the same, when the hour is 1 (Spanish says 'a la 1:30', not 'a las')",
     r"l, F j \a\t g:i A",
 )
+#: The same for a time in another year than the patient's current one ("Tuesday, January 5,
+#: 2027 at 11:30 AM"): a date without its year is wrong for a year.
+PATIENT_FORMAT_WITH_YEAR = words(
+    "a date and time told to a patient, in another year (Django date format characters)",
+    r"l, F j, Y \a\t g:i A",
+)
+PATIENT_FORMAT_WITH_YEAR_AT_ONE = words(
+    "the same with the year, when the hour is 1 (Spanish says 'a la 1:30', not 'a las')",
+    r"l, F j, Y \a\t g:i A",
+)
 STAFF_FORMAT = "D M j, g:i A T"
 #: The same for a time in another year than the reader's current one (a far deadline, an
 #: absence until next spring, last December's sign-in).
@@ -44,10 +54,15 @@ def local(practice: Any, when: datetime) -> datetime:
 
 
 def for_patient(practice: Any, when: datetime, language: str) -> str:
-    """'Monday, November 30 at 12:00 PM' / 'el lunes 30 de noviembre a las 12:00'."""
+    """'Monday, November 30 at 12:00 PM' / 'el lunes 30 de noviembre a las 12:00'; with the
+    year when it is not the current year on the practice's clock."""
     language = language if PATIENT_FORMAT.translated_in(language) else SOURCE
     moment = local(practice, when)
-    pattern = PATIENT_FORMAT_AT_ONE if moment.hour == 1 else PATIENT_FORMAT
+    if moment.year == local(practice, timezone.now()).year:
+        pattern = PATIENT_FORMAT_AT_ONE if moment.hour == 1 else PATIENT_FORMAT
+    else:
+        at_one = moment.hour == 1
+        pattern = PATIENT_FORMAT_WITH_YEAR_AT_ONE if at_one else PATIENT_FORMAT_WITH_YEAR
     with translation.override(language):
         return date_format(moment, pattern.said_in(language))
 

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from django.db.models import Model, Q
 
 from closeloop.core.types import Actor
+from closeloop.practices.local_time import for_staff
 from closeloop.practices.models import Practice
 from closeloop.queue import outbox
 from closeloop.queue.models import (
@@ -189,6 +190,12 @@ def set_promise(change: Change, item: SupportItem, update_at: datetime | None) -
     change.quiet("promise_escalated_at", None)
 
 
+#: How far ahead a promise to a patient may be. A promise that never comes due switches off the
+#: loop's broken-promise escalation (a year-2999 typo would hide an item for ever). The longest
+#: waits a practice promises an update across are prior authorisations and referrals (weeks);
+#: 90 days covers them and a long specialist wait, and the practice can still promise again.
+PROMISE_HORIZON = timedelta(days=90)
+
 #: Said when a promise falls outside business hours: the one way to keep it anyway.
 AFTER_HOURS = "why after hours is fine"
 AFTER_HOURS_MAX = 500
@@ -204,16 +211,24 @@ def check_promise(
 
     Urgent symptoms run on the clock at any hour (the red-flag minutes, escalated on the wall
     clock by ``set_promise``): a promise on a red-flag item is never an after-hours exception.
-    Far dates are refused where the doors parse them (``lib.dates``)."""
+    Not further ahead than ``PROMISE_HORIZON``: a promise that never comes due is never
+    escalated. (Impossible years are refused earlier, where the doors parse them: ``lib.dates``.)
+    Refusals state the time as staff read it, with its date (and year when not this one)."""
     when = require_future(when, now, what)
+    if when > now + PROMISE_HORIZON:
+        raise LifecycleError(
+            "promise_too_far",
+            f"{for_staff(item.practice, when)} is more than {PROMISE_HORIZON.days} days ahead: "
+            "promise a time the practice will come back to, and promise again then.",
+            missing=[what],
+        )
     reason = (reason or "").strip()
-    calendar = item.practice.calendar()
-    if item.red_flag or calendar.within_hours(when):
+    if item.red_flag or item.practice.calendar().within_hours(when):
         return when, ""
     if not reason:
         raise LifecycleError(
             "after_hours_reason_required",
-            f"{when.astimezone(calendar.tz):%a %-I:%M %p %Z} is outside business hours: "
+            f"{for_staff(item.practice, when)} is outside business hours: "
             f"choose a time when the practice is open, or say {AFTER_HOURS}.",
             missing=[AFTER_HOURS],
         )

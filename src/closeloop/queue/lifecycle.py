@@ -1082,6 +1082,9 @@ def item_record_message(
         _accept_if_owner(change, item, actor, now)
     elif contact:
         change.set("last_patient_contact_at", now)
+        if next_update_at is not None and after_hours_reason:
+            # A closed item keeps no promise, but the text quoted an after-hours time: why.
+            change.note("after_hours_reason", after_hours_reason)
     if gives_next_step and item.next_step.strip():
         change.set("next_step_given_at", now)
     change.note("message", {"id": message_id, "channel": channel, "purpose": purpose})

@@ -225,7 +225,7 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 #: Promise refusals, shown on the field they are about (``queue.changes.check_promise``).
-PROMISE_REFUSALS = {"promise_in_past", "after_hours_reason_required"}
+PROMISE_REFUSALS = {"promise_in_past", "promise_too_far", "after_hours_reason_required"}
 
 
 def _mark_promise_field(form: ActionForm, action: Action, refused: LifecycleError) -> None:
