@@ -23,13 +23,14 @@ from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.utils import getaddresses
 
+from closeloop.lib.textnorm import INVISIBLE_CATEGORIES
+
 MAX_HEADER = 998
 MAX_ADDRESS = 254
 MAX_LOCAL = 64
 MAX_NAME = 200
-#: Unicode categories refused anywhere in a sender: controls, format characters (bidi
-#: overrides, zero-width ones), surrogates, private use, unassigned.
-REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+#: Refused anywhere in a sender: the characters no one can see.
+REFUSED_CATEGORIES = INVISIBLE_CATEGORIES
 _COMMENT = re.compile(r"\([^()]*\)")
 _FOLD = re.compile(r"\r?\n[ \t]")
 #: One ``<left@right>`` with nothing a parser could trip on (RFC 5322 msg-id, simplified).

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from django.db.models import Model
 
 from closeloop.core.types import Actor
+from closeloop.lib import textnorm
 from closeloop.practices.models import Practice
 from closeloop.queue import outbox
 from closeloop.queue.models import (
@@ -191,6 +192,8 @@ def set_promise(change: Change, item: SupportItem, update_at: datetime | None) -
 #: Said when a promise falls outside business hours: the one way to keep it anyway.
 AFTER_HOURS = "why after hours is fine"
 AFTER_HOURS_MAX = 500
+#: Letters or digits (any script) a reason needs once invisible characters are gone.
+AFTER_HOURS_MIN_LETTERS = 3
 
 
 def check_promise(
@@ -205,15 +208,23 @@ def check_promise(
     clock by ``set_promise``): a promise on a red-flag item is never an after-hours exception.
     Far dates are refused where the doors parse them (``lib.dates``)."""
     when = require_future(when, now, what)
-    reason = (reason or "").strip()
+    reason = textnorm.visible(reason or "")
     calendar = item.practice.calendar()
     if item.red_flag or calendar.within_hours(when):
         return when, ""
+    outside = f"{when.astimezone(calendar.tz):%a %-I:%M %p %Z} is outside business hours"
     if not reason:
         raise LifecycleError(
             "after_hours_reason_required",
-            f"{when.astimezone(calendar.tz):%a %-I:%M %p %Z} is outside business hours: "
-            f"choose a time when the practice is open, or say {AFTER_HOURS}.",
+            f"{outside}: choose a time when the practice is open, or say {AFTER_HOURS}.",
+            missing=[AFTER_HOURS],
+        )
+    # A zero-width space or a full stop fills the field and says nothing.
+    if textnorm.letter_count(reason) < AFTER_HOURS_MIN_LETTERS:
+        raise LifecycleError(
+            "after_hours_reason_required",
+            f"{outside}: say {AFTER_HOURS} in words (at least "
+            f"{AFTER_HOURS_MIN_LETTERS} letters), or choose a time when the practice is open.",
             missing=[AFTER_HOURS],
         )
     return when, reason[:AFTER_HOURS_MAX]
