@@ -1,6 +1,7 @@
 """The adversarial review of issue 29's fixes: emergency grants' scope and their end at a
 credential reset (F1), operator accounts out of Settings' reach (F2), and an email address
-change told to the old address and the organization admins (F6)."""
+change told to the old address and the organization admins (F6). Then the attack review's F5:
+a deactivation ends the person's emergency grants, and a reactivation is told."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from closeloop.practices.choices import Role
 from closeloop.practices.models import EmergencyAccess
 from closeloop.practices.services import staff_create
-from closeloop.queue.alerts import deliver
-from closeloop.queue.models import AlertDelivery
+from closeloop.queue.alerts import deliver, notify_account
+from closeloop.queue.models import ACCOUNT_ALERTS, AlertDelivery, AlertKind, StaffAlert
 from closeloop.security import breakglass
 from closeloop.security.models import Action, AuditEvent
 from closeloop.security.scope import AdminAct, admin_refusal
@@ -179,7 +180,7 @@ def test_a_credential_reset_ends_the_grants_the_person_holds_and_those_they_made
     assert untouched.revoked_at is None
     assert not EmergencyAccess.objects.active().filter(pk__in=[held.pk, made.pk]).exists()
     ended = AuditEvent.objects.filter(
-        action=Action.BREAK_GLASS, detail__event="revoked", detail__why="credentials reset"
+        action=Action.BREAK_GLASS, detail__event="revoked", detail__why=breakglass.CREDENTIALS_RESET
     )
     assert sorted(int(e.object_id) for e in ended) == sorted([held.pk, made.pk])
 
@@ -244,3 +245,59 @@ def test_an_unchanged_email_alerts_nobody(client, org, riverside, padmin) -> Non
     sent_deliveries()
     assert mail.outbox == []
     assert not AuditEvent.objects.filter(detail__event="email changed").exists()
+
+
+# --- attack review F5: deactivation and reactivation ----------------------------------------------
+
+
+def test_deactivation_ends_the_grants_the_person_holds_and_made_and_reactivation_revives_none(
+    org, riverside, lakeside, oadmin, lakeside_sup
+) -> None:
+    colleague = person(org, "col", [Role.SUPPORT], [riverside])
+    held = breakglass.grant(
+        by=oadmin, user=lakeside_sup, practice=riverside, reason=REASON, hours=12
+    )
+    made = breakglass.grant(
+        by=lakeside_sup, user=colleague, practice=lakeside, reason=REASON, hours=12
+    )
+    accounts.account_deactivate(actor=oadmin, person=lakeside_sup)
+    for grant in (held, made):
+        grant.refresh_from_db()
+        assert grant.revoked_at is not None
+    ended = AuditEvent.objects.filter(
+        action=Action.BREAK_GLASS, detail__event="revoked", detail__why=breakglass.DEACTIVATED
+    )
+    assert sorted(int(e.object_id) for e in ended) == sorted([held.pk, made.pk])
+    accounts.account_reactivate(actor=oadmin, person=lakeside_sup)
+    assert not EmergencyAccess.objects.active().filter(pk__in=[held.pk, made.pk]).exists()
+
+
+def test_reactivation_alerts_the_person_and_the_other_org_admins(
+    client, org, riverside, oadmin
+) -> None:
+    other_admin = person(org, "oadmin2", [Role.ORG_ADMIN], [riverside])
+    colleague = person(org, "col", [Role.SUPPORT], [riverside])
+    accounts.account_deactivate(actor=oadmin, person=colleague)
+    before = set(StaffAlert.objects.values_list("pk", flat=True))
+    accounts.account_reactivate(actor=oadmin, person=colleague)
+    told = StaffAlert.objects.exclude(pk__in=before)
+    assert {a.user_id for a in told} == {colleague.pk, other_admin.pk}
+    assert {a.kind for a in told} == {AlertKind.REACTIVATED}
+    sent_deliveries()
+    to = {address for message in mail.outbox for address in message.to}
+    assert {"col@example.com", "oadmin2@example.com"} <= to
+    client.force_login(colleague)
+    bell = client.get(reverse("alerts"))
+    assert bell.status_code == 200
+    assert "reactivated your account" in bell.content.decode()
+
+
+@pytest.mark.parametrize("kind", sorted(ACCOUNT_ALERTS))
+def test_every_account_alert_reads_as_a_sentence_in_the_bell(
+    client, org, riverside, oadmin, kind
+) -> None:
+    colleague = person(org, "col", [Role.SUPPORT], [riverside])
+    notify_account([colleague, oadmin], about=colleague, kind=kind, sender=oadmin)
+    for reader in (colleague, oadmin):
+        client.force_login(reader)
+        assert client.get(reverse("alerts")).status_code == 200

@@ -1,8 +1,10 @@
 """The inbound email webhook under hostile input (adversarial review of issue 29, F5): a From
 header malformed, huge, with control characters or unicode tricks, a body nested deeply (MIME
 parts or JSON), malformed JSON — each a 400 that says why, never a 500, and nothing stored; an
-ordinary message still arrives. The named cases first, then hypothesis over the From header and
-the body."""
+ordinary message still arrives. The other headers too (attack review F1): a Message-ID, a
+Content-Disposition or a Content-Type the stdlib's structured parser cannot read is a 400 that
+names it or is read raw (a garbled Message-ID counts as none). The named cases first, then
+hypothesis over the From header, the body and the other headers."""
 
 from __future__ import annotations
 
@@ -143,3 +145,72 @@ def test_fuzzed_from_headers_and_bodies_never_answer_5xx(client, from_, body) ->
     for raw in (message(header), body):
         response = post(client, raw)
         assert response.status_code < 500, (header, raw[:200])
+
+
+#: Headers the stdlib's structured parser (``email.policy.default``) cannot read: an
+#: IndexError or UnboundLocalError on a truncated Message-ID, a RecursionError on nested
+#: comments when the body is looked for.
+HOSTILE_OTHER = {
+    "message-id of one angle": {"Message-ID": "<"},
+    "message-id cut after the at": {"Message-ID": "<a@"},
+    "message-id cut in a domain literal": {"Message-ID": "<a@["},
+    "message-id of nested comments": {"Message-ID": "(" * 3000},
+    "content-disposition of nested comments": {"Content-Disposition": "(" * 3000},
+    "content-type of nested comments": {"Content-Type": "text/plain; (" + "(" * 3000},
+    "in-reply-to of nested comments": {"In-Reply-To": "(" * 3000},
+    "references cut": {"References": "<a@"},
+    "subject encoded word garbage": {"Subject": "=?utf-8?b?!!!?= =?x-none?q?a?="},
+}
+
+
+@pytest.mark.parametrize("headers", HOSTILE_OTHER.values(), ids=HOSTILE_OTHER.keys())
+def test_hostile_other_headers_are_a_clear_400_or_an_ordinary_message(client, headers) -> None:
+    before = InboundMessage.objects.count(), SupportItem.objects.count()
+    response = post(client, message("Ana <ana@example.com>", **headers))
+    assert response.status_code in (201, 400), response.content[:300]
+    if response.status_code == 400:
+        assert response.json()["error"]["code"] in ("unreadable_header", "too_deep")
+        assert response.json()["error"]["message"]
+        assert (InboundMessage.objects.count(), SupportItem.objects.count()) == before
+
+
+@pytest.mark.parametrize("message_id", ["<", "<a@", "<a@[", "(" * 3000, "<x@y>" + "z" * 300])
+def test_a_bad_message_id_counts_as_none_so_two_emails_stay_two(client, message_id) -> None:
+    first = post(client, message("Ana <ana@example.com>", "First", **{"Message-ID": message_id}))
+    second = post(client, message("Ana <ana@example.com>", "Second", **{"Message-ID": message_id}))
+    assert (first.status_code, second.status_code) == (201, 201), second.content[:300]
+    assert InboundMessage.objects.count() == 2
+
+
+def test_a_good_message_id_still_recognises_a_provider_retry(client) -> None:
+    raw = message("Ana <ana@example.com>", **{"Message-ID": "<abc.123@mail.example.com>"})
+    assert post(client, raw).status_code == 201
+    assert post(client, raw).status_code == 200
+    assert InboundMessage.objects.get().external_id == "<abc.123@mail.example.com>"
+
+
+def test_nested_comments_in_content_disposition_are_refused_by_name(client) -> None:
+    response = post(client, message("Ana <ana@example.com>", **{"Content-Disposition": "(" * 3000}))
+    assert response.status_code == 400
+    assert "Content-Disposition" in response.json()["error"]["message"]
+
+
+_HEADER_NAMES = ["Message-ID", "In-Reply-To", "References", "Subject", "Content-Disposition",
+                 "Content-Type", "Content-Transfer-Encoding", "MIME-Version"]  # fmt: skip
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.sampled_from(_HEADER_NAMES),
+    value=st.one_of(
+        st.text(max_size=300),
+        st.text(alphabet='()<>@[]\\";:,=?', max_size=300),
+        st.integers(1, 4000).map(lambda n: "(" * n),
+    ),
+)
+def test_fuzzed_other_headers_never_answer_5xx(client, name, value) -> None:
+    header = value.replace("\r", " ").replace("\n", " ")
+    response = post(client, message("Ana <ana@example.com>", **{name: header}))
+    assert response.status_code < 500, (name, header[:200])

@@ -563,3 +563,44 @@ def test_a_patient_is_told_the_year_when_it_is_not_this_year(clock, riverside) -
     assert for_patient(riverside, january, "es") == "el martes 5 de enero de 2027 a las 11:30"
     november = datetime(2026, 11, 17, 11, 30, tzinfo=CHICAGO)
     assert for_patient(riverside, november, "en") == "Tuesday, November 17 at 11:30 AM"
+
+
+#: Reasons that say nothing (attack review F6): invisible characters, a punctuation token.
+EMPTY_REASONS = ["\u200b", "\u2060\u200b\ufeff", ".", " - ", "\u00a0\u3000", "?!", "a."]
+
+
+@pytest.mark.parametrize("reason", EMPTY_REASONS)
+def test_the_api_refuses_an_after_hours_reason_that_says_nothing(
+    clock, client, make_item, assistant, reason
+) -> None:
+    item = make_item()
+    refused = Api(client, assistant).post(
+        f"/items/{item.pk}/update-window", _api_plan(WEDNESDAY_3AM, reason)
+    )
+    assert refused.status_code == 422, refused.content
+    assert refused.json()["error"]["code"] == "after_hours_reason_required"
+    assert "why after hours is fine" in refused.json()["error"]["message"]
+    assert EventCode.UPDATE_WINDOW not in set(item.events.values_list("code", flat=True))
+
+
+@pytest.mark.parametrize("reason", EMPTY_REASONS)
+def test_the_service_refuses_an_after_hours_reason_that_says_nothing(
+    clock, make_item, assistant, reason
+) -> None:
+    with pytest.raises(LifecycleError) as refused:
+        lifecycle.item_set_update_window(
+            item=make_item(), actor=assistant, checking="a", next_step="b",
+            update_at=WEDNESDAY_3AM, after_hours_reason=reason,
+        )  # fmt: skip
+    assert refused.value.code == "after_hours_reason_required"
+
+
+@pytest.mark.parametrize("reason", ["Works nights", "夜勤です", "Trabaja de noche"])
+def test_a_short_real_reason_in_any_script_is_taken_without_its_invisible_characters(
+    clock, make_item, assistant, reason
+) -> None:
+    item = lifecycle.item_set_update_window(
+        item=make_item(), actor=assistant, checking="a", next_step="b",
+        update_at=WEDNESDAY_3AM, after_hours_reason=f"\u200b{reason}\u2060",
+    )  # fmt: skip
+    assert _reasons(item) == [reason]

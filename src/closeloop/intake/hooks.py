@@ -212,14 +212,62 @@ def _record_sms_consent(
             inbound.save(update_fields=["item"])
 
 
-def _email_text(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain", "html"))
-    if part is None:
-        return ""
+class Unreadable(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _raw(message: Message, name: str) -> list[str]:
+    """A header's values as they came, never through the policy's structured parser (which
+    raises IndexError, UnboundLocalError or RecursionError on hostile values)."""
+    return [value for key, value in message.raw_items() if key.lower() == name.lower()]
+
+
+def _parsed(raw: bytes) -> EmailMessage | JsonResponse:
     try:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+    except RecursionError:  # the parser recurses once per nested part, and in Content-Type
+        return _error(
+            400, "too_deep", "The message nests parts or header comments too deeply to read."
+        )
+    if not isinstance(message, EmailMessage):
+        return _error(400, "malformed_message", "The body is not an RFC 822 message.")
+    if _mime_depth(message) > MAX_MIME_DEPTH:
+        return _too_deep()
+    return message
+
+
+#: The headers ``get_body`` and ``get_content`` read through the structured parser.
+_BODY_HEADERS = ("Content-Type", "Content-Disposition", "Content-Transfer-Encoding")
+#: What the stdlib's header parser raises on values it cannot read.
+_PARSER_ERRORS = (RecursionError, IndexError, UnboundLocalError, ValueError, AttributeError)
+
+
+def _check_body_headers(message: EmailMessage) -> None:
+    for part in message.walk():  # depth already bounded by _mime_depth
+        for name in _BODY_HEADERS:
+            if any(
+                mailfrom.comment_depth(v) > mailfrom.MAX_COMMENT_DEPTH for v in _raw(part, name)
+            ):
+                raise Unreadable(
+                    f"A {name} header nests comments more than "
+                    f"{mailfrom.MAX_COMMENT_DEPTH} levels deep."
+                )
+
+
+def _email_text(message: EmailMessage) -> str:
+    """The plain (or HTML) text; ``Unreadable`` when the parts' headers cannot be read."""
+    _check_body_headers(message)
+    try:
+        part = message.get_body(preferencelist=("plain", "html"))
+        if part is None:
+            return ""
         content = part.get_content()
-    except (LookupError, UnicodeError):
+    except (LookupError, UnicodeError):  # an unknown charset, undecodable text
         return ""
+    except _PARSER_ERRORS as exc:
+        raise Unreadable(f"A {' or '.join(_BODY_HEADERS)} header could not be read.") from exc
     if part.get_content_subtype() == "html":
         content = re.sub(r"<[^>]+>", " ", content)
     return content.strip()
@@ -243,8 +291,9 @@ def _thread_item(practice: Practice, message: EmailMessage, sender: str) -> Supp
     """The item a reply belongs to (its thread headers or a ``[#id]`` subject tag) — only when
     the sender speaks for that item's patient. Anyone else writing "[#5]" files a new item:
     a tag is not a key to another patient's request."""
-    references = f"{message.get('In-Reply-To', '')} {message.get('References', '')}"
-    match = ITEM_THREAD_RE.search(references) or SUBJECT_TAG_RE.search(message.get("Subject", ""))
+    references = " ".join(_raw(message, "In-Reply-To") + _raw(message, "References"))
+    subject = mailfrom.text(_raw(message, "Subject"))
+    match = ITEM_THREAD_RE.search(references) or SUBJECT_TAG_RE.search(subject)
     if not match:
         return None
     item_id = parse_id(match.group(1))
@@ -296,24 +345,22 @@ def email_hook(request: HttpRequest, slug: str) -> HttpResponse:
         return _error(400, "empty_message", "The request body must be a raw email message.")
     if len(raw) > MAX_EMAIL_BYTES:
         return _error(413, "message_too_large", "Messages over 2 MB are not accepted.")
-    try:
-        message = email.message_from_bytes(raw, policy=email.policy.default)
-    except RecursionError:  # the parser recurses once per nested part
-        return _too_deep()
-    if not isinstance(message, EmailMessage):
-        return _error(400, "malformed_message", "The body is not an RFC 822 message.")
-    if _mime_depth(message) > MAX_MIME_DEPTH:
-        return _too_deep()
-    froms = [value for key, value in message.raw_items() if key.lower() == "from"]
+    message = _parsed(raw)
+    if isinstance(message, JsonResponse):
+        return message
+    froms = _raw(message, "From")
     if not froms:
         return _error(400, "missing_sender", "The message has no From header.")
     try:
         name, address = mailfrom.sender(froms)
+        text = _email_text(message)
     except mailfrom.BadSender as refused:
         return _error(400, "bad_sender", refused.message)
-    subject = str(message.get("Subject", "")).strip()
-    text = _email_text(message)
-    message_id = str(message.get("Message-ID", "")).strip() or hashlib.sha256(raw).hexdigest()
+    except Unreadable as refused:
+        return _error(400, "unreadable_header", refused.message)
+    subject = mailfrom.text(_raw(message, "Subject"))
+    # A garbled Message-ID counts as none: as a retry key it would fold two emails into one.
+    message_id = mailfrom.message_id(_raw(message, "Message-ID")) or hashlib.sha256(raw).hexdigest()
     result = intake_receive(
         practice=practice,
         kind=InboundKind.EMAIL,

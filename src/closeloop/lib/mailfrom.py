@@ -1,4 +1,4 @@
-"""Reading the sender of an email someone else wrote, without trusting it (pure functions).
+"""Reading the headers of an email someone else wrote, without trusting them (pure functions).
 
 The standard library's address parsers recurse on nested comments and its header parser on
 nested structure, so a hostile ``From`` header could exhaust the stack; and a name or address
@@ -7,6 +7,12 @@ one thing and is another. ``sender`` reads the raw header under plain limits —
 length (RFC 5322: 998), no control or invisible character, comments removed without
 recursion, one mailbox, an address that fits the column (RFC 5321: 254, local part 64) — and
 says which limit a refused header broke.
+
+The other headers are read raw too: ``message_id`` is a provider's retry key only when it looks
+like one (a garbled one counts as none, so two emails never collapse into one), ``text``
+decodes a Subject without the structured parser, and ``comment_depth`` measures nesting with
+a counter so a part's ``Content-Type`` or ``Content-Disposition`` can be refused by name before
+the parser recurses on it.
 """
 
 from __future__ import annotations
@@ -17,15 +23,21 @@ from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.utils import getaddresses
 
+from closeloop.lib.textnorm import INVISIBLE_CATEGORIES
+
 MAX_HEADER = 998
 MAX_ADDRESS = 254
 MAX_LOCAL = 64
 MAX_NAME = 200
-#: Unicode categories refused anywhere in a sender: controls, format characters (bidi
-#: overrides, zero-width ones), surrogates, private use, unassigned.
-REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+#: Refused anywhere in a sender: the characters no one can see.
+REFUSED_CATEGORIES = INVISIBLE_CATEGORIES
 _COMMENT = re.compile(r"\([^()]*\)")
 _FOLD = re.compile(r"\r?\n[ \t]")
+#: One ``<left@right>`` with nothing a parser could trip on (RFC 5322 msg-id, simplified).
+_MESSAGE_ID = re.compile(r"<[^<>()\s@\\\"]+@[^<>()\s@\\\"\[\]]+>")
+MAX_MESSAGE_ID = 255
+#: Comments within comments in a structured header: real mail has none or one.
+MAX_COMMENT_DEPTH = 10
 
 
 class BadSender(ValueError):
@@ -62,11 +74,16 @@ def _without_comments(text: str) -> str:
     return text
 
 
-def _decoded_name(name: str) -> str:
+def _decoded(raw: str) -> str:
+    """Encoded words (``=?utf-8?q?...?=``) decoded; the text as it came when they are broken."""
     try:
-        decoded = str(make_header(decode_header(name)))
+        return str(make_header(decode_header(raw)))
     except (HeaderParseError, LookupError, UnicodeError, ValueError):
-        decoded = name
+        return raw
+
+
+def _decoded_name(name: str) -> str:
+    decoded = _decoded(name)
     _visible(decoded, "name")
     return decoded.strip()[:MAX_NAME]
 
@@ -102,3 +119,34 @@ def sender(raw_values: list[str]) -> tuple[str, str]:
     name, address = mailboxes[0]
     _check_address(address)
     return _decoded_name(name), address
+
+
+def _unfolded(raw: str) -> str:
+    return _FOLD.sub(" ", raw).encode("ascii", "surrogateescape").decode("utf-8", "replace")
+
+
+def text(raw_values: list[str]) -> str:
+    """The first value of an unstructured header (a Subject), unfolded and decoded."""
+    return _decoded(_unfolded(raw_values[0])).strip() if raw_values else ""
+
+
+def message_id(raw_values: list[str]) -> str | None:
+    """The ``Message-ID``, or ``None`` when there is not exactly one that looks like one."""
+    if len(raw_values) != 1:
+        return None
+    value = _unfolded(raw_values[0]).strip()
+    if len(value) > MAX_MESSAGE_ID or not _MESSAGE_ID.fullmatch(value):
+        return None
+    return value
+
+
+def comment_depth(raw: str) -> int:
+    """How deep parentheses nest in a raw header value, counted (no recursion)."""
+    depth = deepest = 0
+    for char in raw:
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth = max(depth - 1, 0)
+    return deepest

@@ -1,10 +1,14 @@
-"""Text normalisation for matching patient wording: lower case, no accents, no punctuation."""
+"""Text normalisation: for matching patient wording (lower case, no accents, no punctuation),
+and for telling whether what someone typed says anything (``visible``, ``letter_count``)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+#: Unicode categories no one can see: controls, format characters (zero-width ones, bidi
+#: overrides, the byte-order mark), surrogates, private use, unassigned.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # Apostrophes are dropped, not spaced: "can't" and "cant" (as typed or transcribed) read alike.
 _APOSTROPHES = str.maketrans({"\u2019": None, "\u2018": None, "`": None, "'": None})
@@ -15,3 +19,17 @@ def normalize(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).lower())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_NON_WORD.sub(" ", plain).split())
+
+
+def visible(text: str) -> str:
+    """``text`` without invisible characters, any run of white space (a no-break or an
+    ideographic space too) one space: what a reader actually sees."""
+    kept = "".join(
+        ch for ch in text if ch.isspace() or unicodedata.category(ch) not in INVISIBLE_CATEGORIES
+    )
+    return " ".join(kept.split())
+
+
+def letter_count(text: str) -> int:
+    """Letters and digits in any script: punctuation, symbols and spaces say nothing."""
+    return sum(1 for ch in text if ch.isalnum())

@@ -245,6 +245,10 @@ def _send_account(delivery: AlertDelivery) -> None:
             if yours
             else f"Closeloop's notices for {whose} now go to another address."
         ),
+        AlertKind.REACTIVATED: (
+            f"{who.capitalize()} may sign in again; emergency access {who} held or granted "
+            "before the deactivation stays ended."
+        ),
     }
     then = next_steps.get(alert.kind, "")
     EmailMessage(

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from django.db.models import Model, Q
 
 from closeloop.core.types import Actor
+from closeloop.lib import textnorm
 from closeloop.practices.local_time import for_staff
 from closeloop.practices.models import Practice
 from closeloop.queue import outbox
@@ -199,6 +200,8 @@ PROMISE_HORIZON = timedelta(days=90)
 #: Said when a promise falls outside business hours: the one way to keep it anyway.
 AFTER_HOURS = "why after hours is fine"
 AFTER_HOURS_MAX = 500
+#: Letters or digits (any script) a reason needs once invisible characters are gone.
+AFTER_HOURS_MIN_LETTERS = 3
 
 
 def check_promise(
@@ -222,14 +225,22 @@ def check_promise(
             "promise a time the practice will come back to, and promise again then.",
             missing=[what],
         )
-    reason = (reason or "").strip()
+    reason = textnorm.visible(reason or "")
     if item.red_flag or item.practice.calendar().within_hours(when):
         return when, ""
+    outside = f"{for_staff(item.practice, when)} is outside business hours"
     if not reason:
         raise LifecycleError(
             "after_hours_reason_required",
-            f"{for_staff(item.practice, when)} is outside business hours: "
-            f"choose a time when the practice is open, or say {AFTER_HOURS}.",
+            f"{outside}: choose a time when the practice is open, or say {AFTER_HOURS}.",
+            missing=[AFTER_HOURS],
+        )
+    # A zero-width space or a full stop fills the field and says nothing.
+    if textnorm.letter_count(reason) < AFTER_HOURS_MIN_LETTERS:
+        raise LifecycleError(
+            "after_hours_reason_required",
+            f"{outside}: say {AFTER_HOURS} in words (at least "
+            f"{AFTER_HOURS_MIN_LETTERS} letters), or choose a time when the practice is open.",
             missing=[AFTER_HOURS],
         )
     return when, reason[:AFTER_HOURS_MAX]

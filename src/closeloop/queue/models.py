@@ -508,13 +508,21 @@ class AlertKind(models.TextChoices):
     MFA_RESET = "mfa_reset", "Two-factor sign-in reset by an admin"
     UNLOCKED = "unlocked", "Sign-in unlocked by an admin"
     EMAIL_CHANGED = "email_changed", "Email address changed"
+    REACTIVATED = "reactivated", "Account reactivated by an admin"
 
 
 #: Alerts that never wait for a daily digest.
 URGENT_ALERTS = frozenset({AlertKind.RED_FLAG, AlertKind.ON_CALL})
-#: Alerts about a person's account (its password, second factor or lockout), not an item.
+#: Alerts about a person's account (its password, second factor, lockout, email address or
+#: reactivation), not an item.
 ACCOUNT_ALERTS = frozenset(
-    {AlertKind.PASSWORD_RESET, AlertKind.MFA_RESET, AlertKind.UNLOCKED, AlertKind.EMAIL_CHANGED}
+    {
+        AlertKind.PASSWORD_RESET,
+        AlertKind.MFA_RESET,
+        AlertKind.UNLOCKED,
+        AlertKind.EMAIL_CHANGED,
+        AlertKind.REACTIVATED,
+    }
 )
 
 

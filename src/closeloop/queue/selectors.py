@@ -262,6 +262,8 @@ ACCOUNT_ALERT_WORDS = {
         "unlocked your sign-in after repeated failed attempts",
         "unlocked the sign-in of {who} after repeated failed attempts",
     ),
+    AlertKind.EMAIL_CHANGED: ("changed your email address", "changed the email address of {who}"),
+    AlertKind.REACTIVATED: ("reactivated your account", "reactivated the account of {who}"),
 }
 
 

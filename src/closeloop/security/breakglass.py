@@ -4,8 +4,9 @@ reason; never to themselves (nor to another account of theirs: the same email ad
 never to an installation operator's account, a deactivated one, someone beyond the
 organization or someone who already serves the practice, and never from or to an account
 whose password or second factor someone else reset until its owner has set their own and a day
-has passed (``credentials``). A reset of a person's credentials by someone else ends, audited,
-the grants they hold and those they made (``end_for_credential_reset``).
+has passed (``credentials``). A reset of a person's credentials by someone else, or their
+deactivation, ends, audited, the grants they hold and those they made (``end_held_and_made``):
+a reactivation revives none.
 Granting and revoking are audited and listed for that practice's admins; every read and
 change made meanwhile is audited as usual, and the grant shows on each audit row's user."""
 
@@ -142,10 +143,16 @@ def revoke(*, by: User, access: EmergencyAccess) -> None:
         )
 
 
-def end_for_credential_reset(*, person: Any, by: Any) -> int:
-    """Someone else reset ``person``'s password or second factor: whoever signs in as them
-    next may not be them, so the grants they hold and those they made that are still open end
-    now, each audited. Returns how many ended (in the caller's transaction)."""
+#: Why ``end_held_and_made`` ended a grant, as its audit row says.
+CREDENTIALS_RESET = "credentials reset"
+DEACTIVATED = "deactivated"
+
+
+def end_held_and_made(*, person: Any, by: Any, why: str) -> int:
+    """The grants ``person`` holds and those they made that are still open end now, each
+    audited with ``why``: someone else reset their password or second factor (whoever signs in
+    as them next may not be them), or they were deactivated (a reactivation within the grant's
+    hours must not revive it). Returns how many ended (in the caller's transaction)."""
     now = timezone.now()
     open_grants = list(
         EmergencyAccess.objects.filter(revoked_at__isnull=True, expires_at__gt=now)
@@ -167,7 +174,7 @@ def end_for_credential_reset(*, person: Any, by: Any) -> int:
                 detail={
                     "granted_to": access.user.get_username(),
                     "event": "revoked",
-                    "why": "credentials reset",
+                    "why": why,
                 },
             )
     return ended

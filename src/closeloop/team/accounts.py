@@ -7,9 +7,10 @@ reset an authenticator, and a deactivated account takes no credential act until 
 reactivated), and audited. A
 password or two-factor reset is recorded so the person sets their own at their next sign-in
 (``security.credentials``) and ends the emergency grants they hold and made
-(``security.breakglass.end_for_credential_reset``). Every credential change, and a new email
-address, alerts the person and the organization admins (bell and email, queued in the same
-transaction; a new address is told to the old one) — never with the password.
+(``security.breakglass.end_held_and_made``), as a deactivation does. Every credential change,
+a new email address and a reactivation alert the person and the organization admins (bell and
+email, queued in the same transaction; a new address is told to the old one) — never with the
+password.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def account_temporary_password(*, actor: User, person: Any) -> str:
     person.set_password(password)
     person.save(update_fields=["password"])
     credentials.reset_recorded(user=person, by=actor, kind=CredentialKind.PASSWORD)
-    breakglass.end_for_credential_reset(person=person, by=actor)
+    breakglass.end_held_and_made(person=person, by=actor, why=breakglass.CREDENTIALS_RESET)
     audit.record(
         Action.UPDATE, person, fields=["temporary_password"], detail={"event": "password reset"}
     )
@@ -142,7 +143,7 @@ def account_reset_mfa(*, actor: User, person: Any) -> None:
     TOTPDevice.objects.filter(user=person).delete()
     StaticDevice.objects.filter(user=person).delete()
     credentials.reset_recorded(user=person, by=actor, kind=CredentialKind.MFA)
-    breakglass.end_for_credential_reset(person=person, by=actor)
+    breakglass.end_held_and_made(person=person, by=actor, why=breakglass.CREDENTIALS_RESET)
     audit.record(Action.MFA, person, detail={"event": "reset by admin"})
     _alert(actor, person, AlertKind.MFA_RESET)
 
@@ -204,9 +205,9 @@ def deactivation_preview(*, actor: User, person: Any) -> Deactivation:
 @transaction.atomic
 def account_deactivate(*, actor: User, person: Any) -> int:
     """Each of ``person``'s open items back to the queue of the team routing gives it
-    (``routing.handback_team``, as for a shift's hand-back), then no more
-    sign-in. An item at a practice ``actor`` does not serve is handed back by the system, not
-    in their name. Returns how many items went back."""
+    (``routing.handback_team``, as for a shift's hand-back), the emergency grants they hold
+    and made end, then no more sign-in. An item at a practice ``actor`` does not serve is
+    handed back by the system, not in their name. Returns how many items went back."""
     account_refusal(actor=actor, person=person, act=AdminAct.DEACTIVATE)
     mine = set(_open_items(person).for_user(actor).values_list("pk", flat=True))
     reason = f"{person.get_full_name() or person.get_username()} left"
@@ -219,6 +220,7 @@ def account_deactivate(*, actor: User, person: Any) -> int:
             team=handback_team(item),
             reason=reason,
         )
+    breakglass.end_held_and_made(person=person, by=actor, why=breakglass.DEACTIVATED)
     person.is_active = False
     person.save(update_fields=["is_active"])
     audit.record(Action.UPDATE, person, fields=["is_active"], detail={"event": "deactivated"})
@@ -228,8 +230,11 @@ def account_deactivate(*, actor: User, person: Any) -> int:
 @transaction.atomic
 def account_reactivate(*, actor: User, person: Any) -> None:
     """A deactivated person may sign in again (with the password and authenticator they had;
-    their items went back to the queues and stay there)."""
+    their items went back to the queues and stay there, their emergency grants ended). The
+    person and the organization admins are told, as for a credential change: an account
+    revived unexpectedly is one to look at."""
     account_refusal(actor=actor, person=person, act=AdminAct.REACTIVATE)
     person.is_active = True
     person.save(update_fields=["is_active"])
     audit.record(Action.UPDATE, person, fields=["is_active"], detail={"event": "reactivated"})
+    _alert(actor, person, AlertKind.REACTIVATED)
