@@ -159,10 +159,18 @@ class Receiver:
     cap: int
 
 
-def receivers(item: SupportItem, *, team: str | None = None, exclude: Any = None) -> list[Receiver]:
-    """Everyone serving the item's practice, each with why they may not take it (None when
-    they may): what the pickers show. Loads are counted once for all of them."""
-    people = [u for u in staff_for_practice(item.practice) if u != exclude]
+def receivers(
+    item: SupportItem,
+    *,
+    team: str | None = None,
+    exclude: Any = None,
+    people: list[Any] | None = None,
+) -> list[Receiver]:
+    """Everyone serving the item's practice (``people``, when the caller already read them with
+    their profiles), each with why they may not take it (None when they may): what the pickers
+    show. Loads are counted once for all of them."""
+    serving = staff_for_practice(item.practice) if people is None else people
+    people = [u for u in serving if u != exclude]
     loads = open_loads([u.pk for u in people])
     found = []
     for user in people:

@@ -84,10 +84,13 @@ def _staff_label(user: Any) -> str:
     return str(user.get_full_name() or user.get_username())
 
 
-def _receiver_labeller(item: SupportItem) -> Any:
+def _receiver_labeller(item: SupportItem, people: list[Any] | None) -> Any:
     """The owner picker: each colleague with why they may not take the item, if they may not
-    (``eligibility.receivers``, the rule every door applies)."""
-    refusals = {found.user.pk: found.refusal for found in eligibility.receivers(item)}
+    (``eligibility.receivers``, the rule every door applies; ``people``: the staff the page
+    already read, so the picker does not read them again)."""
+    refusals = {
+        found.user.pk: found.refusal for found in eligibility.receivers(item, people=people)
+    }
 
     def label(user: Any) -> str:
         refused = refusals.get(user.pk)
@@ -147,7 +150,11 @@ def form_field(spec: Input, item: SupportItem, offered: Offered | None = None) -
     if spec.kind == Kind.PATIENT:
         common["widget"] = forms.RadioSelect
     labeller = {
-        Kind.STAFF: _receiver_labeller(item) if spec.name == "owner" else _staff_label,
+        Kind.STAFF: (
+            _receiver_labeller(item, common.get("offered"))
+            if spec.name == "owner"
+            else _staff_label
+        ),
         Kind.PATIENT: _patient_label,
         Kind.APPOINTMENT: _appointment_label,
         Kind.ITEM: _item_label,
