@@ -58,6 +58,8 @@ def live_server(request: pytest.FixtureRequest, django_db_setup: None) -> Iterat
                     return super().__call__(environ, start_response)
 
         handler = OneAtATime
+    # Held by the request being served: the test's end waits on it (``new_page``).
+    server.one_at_a_time = one_at_a_time if shared else None
     server.thread = LiveServerThread(
         server.thread.host,
         static_handler=handler,
@@ -102,7 +104,7 @@ def screenshot_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def new_page(chromium: Any) -> Iterator[Any]:
+def new_page(chromium: Any, live_server: Any) -> Iterator[Any]:
     contexts = []
 
     def make(*, javascript: bool = True) -> Any:
@@ -116,3 +118,8 @@ def new_page(chromium: Any) -> Iterator[Any]:
     yield make
     for context in contexts:
         context.close()
+    # A request the closed pages left in flight (a presence poll) would meet the test database
+    # being flushed ("database table is locked"): wait for it to finish.
+    if (serving := getattr(live_server, "one_at_a_time", None)) is not None:
+        with serving:
+            pass
