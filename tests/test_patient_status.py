@@ -26,7 +26,7 @@ from closeloop.practices.models import Category
 from closeloop.queue import lifecycle
 from closeloop.queue.models import AlertKind, EventCode, StaffAlert, Status, TimelineEvent
 from closeloop.security.models import AuditEvent
-from tests.conftest import planned, resolved, told
+from tests.conftest import EVENING, planned, resolved, told
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +190,8 @@ def test_concurrent_wrong_birth_dates_never_evaluate_more_than_the_limit(
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("a real race needs PostgreSQL's row-level concurrency")
-    item = planned(make_item(), assistant)
+    # Threads on the wall clock (no frozen clock here): at night the promise is after hours.
+    item = planned(make_item(), assistant, after_hours_reason=EVENING)
     status.link_create(item)
     link = StatusLink.objects.get(item=item)
     CountedDate.compared = 0

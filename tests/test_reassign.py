@@ -250,3 +250,24 @@ def test_the_team_pages_cover_picker_disables_whoever_is_away(
     _make_away(people)
     page = _as(supervisor).get("/team/").content.decode()
     assert "disabled>Ada Away — is away</option>" in page
+
+
+def test_history_is_judged_by_the_load_of_its_own_moment(clock, people, make_item) -> None:
+    """Writing history (a backfill, the demo's past weeks): the cap counts what the person held
+    open at that moment, not today's items — else every past item would wait unassigned
+    behind this week's work (the demo left 860 of its older items new)."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from closeloop.core.history import writing_history
+
+    capped = people["capped"]
+    item = make_item(summary="Today's item for the refusal")
+    assert eligibility.receiver_refusal(capped, item) is not None  # at the cap today
+    with time_machine.travel(timezone.now() - timedelta(days=30), tick=False):
+        past = make_item(summary="A question from last month")
+        with writing_history():
+            assert eligibility.receiver_refusal(capped, past) is None
+            loads = eligibility.open_loads([capped.pk])
+    assert loads.get(capped.pk, (0, 0)) == (0, 0)

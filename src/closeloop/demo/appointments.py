@@ -147,18 +147,18 @@ def practice_bundle(
     lookalike["telecom"] = [{"system": "phone", "value": "+13125553999", "use": "mobile"}]
     resources.append(lookalike)
 
-    count = 0
+    count = past = 0
 
     def add(ref: str, day: int, telehealth: bool | None = None, booked: bool = False) -> None:
-        nonlocal count
+        nonlocal count, past
         count += 1
         start = _slot(rng, practice, day, now)
         video = rng.random() < 0.25 if telehealth is None else telehealth
         if start < now:
-            # About one visit in eleven missed, one in seventeen cancelled.
-            status = (
-                "noshow" if count % 11 == 1 else "cancelled" if count % 17 == 0 else "fulfilled"
-            )
+            # About one past visit in eleven missed (the first among them: whatever the hour the
+            # demo starts, some visit was missed), one in seventeen cancelled.
+            past += 1
+            status = "noshow" if past % 11 == 1 else "cancelled" if past % 17 == 0 else "fulfilled"
         else:
             status = "cancelled" if rng.random() < 0.04 and not booked else "booked"
         resources.append(

@@ -390,7 +390,15 @@ class _History:
     def step(self, low: int, high: int, action: Callable[[], SupportItem]) -> bool:
         if not self.clock.after(low, high):
             return False
-        self.item = self.clock.run(action)
+        try:
+            self.item = self.clock.run(action)
+        except lifecycle.LifecycleError as refused:
+            if refused.code != "over_cap":
+                raise
+            # Everyone who could take it was at their cap by then: the story stops there and
+            # the item waits in its team's queue, as it would have.
+            self.item.refresh_from_db()
+            return False
         return True
 
     def promise(self, multiple: float = 1.0) -> datetime:
@@ -452,7 +460,9 @@ def create_item_history(
         )
     )
     story = _History(world, item, clock, rng)
-    owner = _owner_for(world, item, rng)
+    # Judged at the item's own moment: the load then, not this week's (``queue.eligibility``).
+    with time_machine.travel(clock.at, tick=False):
+        owner = _owner_for(world, item, rng)
     if owner is None:
         return story.item
     how = ReceiptHow.CALL if live else rng.choice([ReceiptHow.CALL, ReceiptHow.TEXT])

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.utils import timezone
 
+from closeloop.core.history import is_history
 from closeloop.practices.choices import Team
 from closeloop.practices.models import StaffProfile
 from closeloop.practices.selectors import staff_for_practice, staff_profile, user_serves
@@ -57,10 +59,20 @@ def away(person: Any, profile: StaffProfile, zone: Any) -> Refusal:
     return Refusal("owner_away", person_name(person), f"is away{until}: choose someone else.")
 
 
+def _open() -> Q:
+    """Items open now; while history is written (``core.history``: a backfill, the demo's past
+    weeks on a moved clock), items open at that moment of the past — today's open items did not
+    weigh on a colleague weeks ago, and the items of then that were resolved since did."""
+    if not is_history():
+        return Q(status__in=OPEN_STATUSES)
+    then = timezone.now()
+    return Q(first_contact_at__lte=then) & (Q(status__in=OPEN_STATUSES) | Q(resolved_at__gt=then))
+
+
 def open_loads(user_ids: list[int]) -> dict[int, tuple[int, int]]:
     """Open items and open complaints per owner, in one query."""
     rows = (
-        SupportItem.objects.filter(owner_id__in=user_ids, status__in=OPEN_STATUSES)
+        SupportItem.objects.filter(_open(), owner_id__in=user_ids)
         .values("owner_id")
         .annotate(items=Count("id"), complaints=Count("id", filter=COMPLAINT))
     )
@@ -80,7 +92,7 @@ def load_besides(
 def _load(person: Any, item: SupportItem) -> tuple[int, int]:
     """``person``'s open items and complaints besides ``item`` (reassigning it to its owner
     adds nothing)."""
-    mine = SupportItem.objects.filter(owner=person, status__in=OPEN_STATUSES)
+    mine = SupportItem.objects.filter(_open(), owner=person)
     if item.pk is not None:
         mine = mine.exclude(pk=item.pk)
     counts = mine.aggregate(items=Count("id"), complaints=Count("id", filter=COMPLAINT))
