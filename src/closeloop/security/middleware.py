@@ -92,6 +92,15 @@ class IdleLogoffMiddleware:
         return self.get_response(request)
 
 
+def _redirect(request: HttpRequest, target: str) -> HttpResponse:
+    """A redirect, or for an htmx request the header that makes the browser follow it."""
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = redirect(target).url
+        return response
+    return redirect(target)
+
+
 class RequireTwoFactorMiddleware:
     """Staff of an organization that requires two-factor sign-in (the default) use the app
     only after a TOTP code or a recovery code; first-timers are sent to enrol."""
@@ -110,25 +119,12 @@ class RequireTwoFactorMiddleware:
         ):
             from django_otp import user_has_device
 
-            target = "mfa_verify" if user_has_device(user) else "mfa_setup"
-            if request.headers.get("HX-Request"):
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = redirect(target).url
-                return response
-            return redirect(target)
+            return _redirect(request, "mfa_verify" if user_has_device(user) else "mfa_setup")
         return self.get_response(request)
 
 
 #: The page where a person replaces a password someone else set.
 SET_OWN_PASSWORD_PATH = "/account/set-password/"  # noqa: S105  (a path, not a secret)
-
-
-def _redirect(request: HttpRequest, target: str) -> HttpResponse:
-    if request.headers.get("HX-Request"):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = redirect(target).url
-        return response
-    return redirect(target)
 
 
 class RequireOwnCredentialsMiddleware:
