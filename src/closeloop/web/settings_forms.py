@@ -110,11 +110,13 @@ class StaffForm(forms.Form):
 
 
 class HoursForm(forms.Form):
-    """Business hours, per weekday: up to two intervals (a lunch break between them)."""
+    """Business hours, per weekday: up to two intervals (a lunch break between them); the
+    business-hours section of a practice's settings, saved alone."""
 
-    def __init__(self, *args: Any, hours: dict[str, list[list[str]]] | None = None, **kw: Any):
-        super().__init__(*args, **kw)
-        hours = hours or {}
+    def __init__(self, data: Any = None, *, practice: Practice, **kw: Any) -> None:
+        super().__init__(data, **kw)
+        self.practice = practice
+        hours = practice.business_hours or {}
         for day, label in DAYS:
             intervals = hours.get(day, [])
             for n in (0, 1):
@@ -127,6 +129,10 @@ class HoursForm(forms.Form):
                     self.fields[name] = field
                 self.initial[f"{day}_open_{n}"] = opens
                 self.initial[f"{day}_close_{n}"] = closes
+
+    def save_section(self) -> None:
+        self.practice.business_hours = self.cleaned_data["business_hours"]
+        self.practice.save(update_fields=["business_hours"])
 
     def days(self) -> list[tuple[str, list[tuple[Any, Any]]]]:
         return [
@@ -174,7 +180,7 @@ class PracticeSectionForm(forms.ModelForm):
             if theirs:
                 moved = [m for f in theirs for m in errors.error_dict.pop(f)]
                 errors.error_dict.setdefault(NON_FIELD_ERRORS, []).extend(moved)
-        super()._update_errors(errors)
+        super()._update_errors(errors)  # type: ignore[misc]
 
 
 class ContactTextsForm(PracticeSectionForm):
@@ -280,18 +286,6 @@ class IntegrationsForm(SecretFieldsMixin, PracticeSectionForm):
             "inbound_email_secret",
         )  # fmt: skip
         labels = {"fhir_base_url": "EHR's FHIR base URL (https)"}  # noqa: RUF012
-
-
-class BusinessHoursForm(HoursForm):
-    """The business-hours section: the weekly table, saved alone."""
-
-    def __init__(self, data: Any = None, *, practice: Practice, **kw: Any) -> None:
-        super().__init__(data, hours=practice.business_hours, **kw)
-        self.practice = practice
-
-    def save_section(self) -> None:
-        self.practice.business_hours = self.cleaned_data["business_hours"]
-        self.practice.save(update_fields=["business_hours"])
 
 
 class HolidayForm(forms.Form):

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from closeloop.practices import config
@@ -80,9 +80,18 @@ def practice_section(request: HttpRequest, slug: str, section: str) -> HttpRespo
         if form.is_valid():
             with transaction.atomic():
                 form.save_section()
-            messages.success(request, _("Saved: %(section)s.") % {"section": chosen.title})
+            messages.success(
+                request,
+                pgettext("staff: a settings section was saved", "Saved: %(section)s.")
+                % {"section": chosen.title},
+            )
             return _to_section(practice, chosen.key)
-    messages.error(request, _("Not saved: see the fields marked below."))
+    messages.error(
+        request,
+        pgettext(
+            "staff: a settings section was refused", "Not saved: see the fields marked below."
+        ),
+    )
     return _page(request, practice, chosen, form)
 
 

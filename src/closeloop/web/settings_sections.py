@@ -14,15 +14,15 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from closeloop.practices.choices import Role
 from closeloop.practices.models import ChannelRoute, OnCallShift, Practice, StaffProfile
 from closeloop.web.settings_forms import (
-    BusinessHoursForm,
     ContactTextsForm,
     EmergencyForm,
     HolidayForm,
+    HoursForm,
     IntegrationsForm,
     LoopRulesForm,
     OnCallForm,
@@ -90,10 +90,34 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("hours", _("Business hours and holidays"), BusinessHoursForm, _holidays),
-    Section("contact", _("Contact and texts"), ContactTextsForm),
-    Section("rules", _("The loop's rules"), LoopRulesForm, _routes),
-    Section("emergencies", _("Emergencies and on-call"), EmergencyForm, _rota),
-    Section("integrations", _("Integrations and secrets"), IntegrationsForm, _webhooks),
+    Section(
+        "hours",
+        pgettext_lazy("staff: a section of a practice's settings", "Business hours and holidays"),
+        HoursForm,
+        _holidays,
+    ),
+    Section(
+        "contact",
+        pgettext_lazy("staff: a section of a practice's settings", "Contact and texts"),
+        ContactTextsForm,
+    ),
+    Section(
+        "rules",
+        pgettext_lazy("staff: a section of a practice's settings", "The loop's rules"),
+        LoopRulesForm,
+        _routes,
+    ),
+    Section(
+        "emergencies",
+        pgettext_lazy("staff: a section of a practice's settings", "Emergencies and on-call"),
+        EmergencyForm,
+        _rota,
+    ),
+    Section(
+        "integrations",
+        pgettext_lazy("staff: a section of a practice's settings", "Integrations and secrets"),
+        IntegrationsForm,
+        _webhooks,
+    ),
 )
 BY_KEY = {section.key: section for section in SECTIONS}
