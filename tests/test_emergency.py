@@ -242,7 +242,7 @@ def test_practice_admins_keep_the_on_call_rota_in_configuration(
         practices=[riverside],
     )  # fmt: skip
     client.force_login(admin)
-    page = client.get(f"/settings/{riverside.slug}/").content.decode()
+    page = client.get(f"/settings/{riverside.slug}/section/emergencies/").content.decode()
     assert "on-call rota" in page.lower()
     # Only clinicians are offered.
     assert ">nurse</option>" in page and ">assistant</option>" not in page

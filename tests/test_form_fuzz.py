@@ -60,15 +60,15 @@ from closeloop.web.security_views import OwnPasswordForm
 from closeloop.web.settings_forms import (
     CategoryForm,
     HolidayForm,
-    HoursForm,
     OnCallForm,
-    PracticeForm,
+    PracticeSectionForm,
     RouteForm,
     ScriptsForm,
     StaffForm,
     TemplateForm,
     WebhookForm,
 )
+from closeloop.web.settings_sections import SECTIONS
 from closeloop.webhooks.models import WebhookEvent
 from tests.conftest import TUESDAY_10AM_CHICAGO, category, planned
 
@@ -439,12 +439,15 @@ SURFACES: dict[str, Surface] = {
         "settings_staff_edit", "admin",
         lambda w: [_staff(w, editing=w.people["assistant"])], lambda w: [w.people["assistant"].pk],
     ),
-    "settings_practice": Surface(
-        "settings_practice", "admin",
-        lambda w: [PracticeForm(instance=w.practice, prefix="practice"),
-                   HoursForm(hours=w.practice.business_hours, prefix="hours")],
-        _slug,
-    ),
+    # Each section of a practice's settings, as the list has them (a new one is fuzzed too).
+    **{
+        f"settings_practice_section:{section.key}": Surface(
+            "settings_practice_section", "admin",
+            lambda w, section=section: [section.build(w.practice)],
+            lambda w, section=section: [w.practice.slug, section.key],
+        )
+        for section in SECTIONS
+    },
     "settings_holiday_add": Surface(
         "settings_holiday_add", "admin", lambda w: [HolidayForm(prefix="holiday")], _slug
     ),
@@ -509,7 +512,8 @@ SURFACES: dict[str, Surface] = {
 NOT_FORMS: dict[str, str] = {
     **dict.fromkeys(
         ("alerts", "outbox", "help", "patient", "shift", "team", "playbook_home", "item",
-         "healthz", "settings", "settings_staff", "settings_categories", "settings_templates"),
+         "healthz", "settings", "settings_staff", "settings_categories", "settings_templates",
+         "settings_practice", "on_call", "on_call_practice"),
         "a page read with GET, no input but its address",
     ),
     **dict.fromkeys(
@@ -529,6 +533,7 @@ NOT_FORMS: dict[str, str] = {
 #: Forms never posted themselves, only as part of the forms built on them, and why.
 BASE_FORMS: dict[type, str] = {
     BirthDateForm: "the date of birth of the contact form and the status page's reply",
+    PracticeSectionForm: "the sections of a practice's settings (``SECTIONS``)",
 }
 
 #: Rows a refusal may still write, by design: sign-ins and their lockout counting, the audit

@@ -257,6 +257,8 @@ def kwargs_for(
             base[param] = practice.slug
         elif param == "language":
             base[param] = "en"
+        elif param == "section":
+            base[param] = "contact"
         elif param == "token":
             base[param] = "t" * 24
         elif param == "app_label":
@@ -356,3 +358,15 @@ def test_the_matrix_would_see_a_leak(client, setup) -> None:
     response = client.get(f"/api/v1/items/{ours['item'].pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200 and OWN_MARKER.encode() in response.content
     assert apps.get_model("practices", "Practice").objects.count() == 3  # and Hillside
+
+
+def test_another_practices_on_call_rota_is_a_404_for_every_role(client, setup) -> None:
+    """The rota is read by everyone who works for a practice: nobody of another practice."""
+    lakeside = setup["lakeside"]
+    for role, user in setup["users"].items():
+        client.force_login(user)
+        response = client.get(reverse("on_call_practice", args=[lakeside.slug]))
+        assert response.status_code == 404, role
+        assert lakeside.name.encode() not in client.get(reverse("on_call")).content, role
+    client.force_login(setup["outsider"])
+    assert client.get(reverse("on_call_practice", args=[lakeside.slug])).status_code == 200

@@ -20,7 +20,7 @@ from closeloop.practices.choices import Role
 from closeloop.practices.services import staff_create
 from closeloop.webhooks.delivery import attempt_delivery
 from closeloop.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from tests.test_settings_pages import hours_form, practice_form
+from tests.test_settings_pages import section_data, section_url
 
 pytestmark = pytest.mark.django_db
 
@@ -90,10 +90,9 @@ def test_a_fhir_url_to_a_private_address_is_refused_when_saved_in_settings(
     client: Any, practice_admin: Any, riverside: Any
 ) -> None:
     client.force_login(practice_admin)
-    url = reverse("settings_practice", args=[riverside.slug])
-    week = dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), ("08:00", "17:00"))
+    url = section_url(riverside, "integrations")
     for target in PRIVATE_URLS:
-        data = {**practice_form(riverside), **hours_form(**week), "practice-fhir_base_url": target}
+        data = section_data(riverside, "integrations", fhir_base_url=target)
         page = client.post(url, data)
         assert page.status_code == 422, target
         assert "resolves to a non-public address" in page.content.decode()

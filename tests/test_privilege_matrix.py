@@ -116,7 +116,9 @@ EXPECTED: dict[tuple[str, str], tuple[str, dict[str, tuple[int, ...]]]] = {
         },
     ),
     ("settings_practice", "get"): ("practice", practices_answer(200)),
-    ("settings_practice", "post"): ("practice", practices_answer(422)),
+    # Each section saves on its own (here the contact section, posted empty: errors).
+    ("settings_practice_section", "get"): ("practice", practices_answer(200)),
+    ("settings_practice_section", "post"): ("practice", practices_answer(422)),
     ("settings_holiday_add", "post"): ("practice", practices_answer(422)),
     ("settings_holiday_delete", "post"): ("practice", practices_answer(302)),
     ("settings_oncall_add", "post"): ("practice", practices_answer(422)),
@@ -282,6 +284,8 @@ def url_for(name: str, params: list[str], objects: dict[str, Any], target: Any) 
             kwargs[param] = objects["practice"].slug
         elif param == "language":
             kwargs[param] = "en"
+        elif param == "section":
+            kwargs[param] = "contact"
         elif param == "pk" and name.startswith("settings_staff"):
             kwargs[param] = target.pk
         elif param == "pk":
@@ -413,3 +417,24 @@ def test_the_admin_site_is_for_installation_administrators_only(client, world) -
             assert response.status_code == ADMIN_SITE[persona][0], (name, persona)
             assert response["Location"].startswith("/admin/login/")
         client.logout()
+
+
+#: The on-call rota, read only, by practice (Riverside, Lakeside): everyone who works for the
+#: practice, whatever their role (the organization admin here serves Riverside only); another
+#: practice's is a 404. Its changes stay in Settings (the rows above).
+ROTA = {
+    "org_admin": (200, 404), "admin_of_one": (200, 404), "admin_of_both": (200, 200),
+    "two_practices": (200, 200), "front_desk": (200, 404),
+}  # fmt: skip
+
+
+def test_the_on_call_rota_is_for_everyone_who_works_for_the_practice(client, world) -> None:
+    got = {}
+    for persona in PERSONAS:
+        client.force_login(world["personas"][persona])
+        got[persona] = tuple(
+            client.get(reverse("on_call_practice", args=[slug])).status_code for slug in PRACTICES
+        )
+        assert client.get(reverse("on_call")).status_code == 200
+        assert client.post(reverse("on_call")).status_code == 405
+    assert got == ROTA

@@ -4,6 +4,7 @@ templates — scoped to the practices an admin administers, audited."""
 from __future__ import annotations
 
 import re
+from datetime import time
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from closeloop.practices.models import Category, CategoryScript, Practice
 from closeloop.practices.services import staff_create
 from closeloop.queue.models import SupportItem
 from closeloop.security.models import Action, AuditEvent
+from closeloop.web.settings_sections import BY_KEY, SECTIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +43,7 @@ def settings_urls(practice: Practice) -> list[str]:
     slug = practice.slug
     return [
         reverse("settings_practice", args=[slug]),
+        *(reverse("settings_practice_section", args=[slug, s.key]) for s in SECTIONS),
         reverse("settings_categories", args=[slug]),
         reverse("settings_category", args=[slug, category.pk]),
         reverse("settings_templates", args=[slug]),
@@ -53,7 +56,7 @@ def post_urls(practice: Practice) -> list[str]:
     assert category is not None
     slug = practice.slug
     return [
-        reverse("settings_practice", args=[slug]),
+        *(reverse("settings_practice_section", args=[slug, s.key]) for s in SECTIONS),
         reverse("settings_holiday_add", args=[slug]),
         reverse("settings_oncall_add", args=[slug]),
         reverse("settings_route_add", args=[slug]),
@@ -173,30 +176,38 @@ def hours_form(**days: tuple[str, str]) -> dict[str, str]:
     return data
 
 
-def practice_form(practice: Practice) -> dict[str, str]:
-    return {
-        "practice-phone": "+13125550100", "practice-sms_from_number": "",
-        "practice-review_link": "", "practice-sms_quiet_start": "20:00",
-        "practice-sms_quiet_end": "08:00", "practice-message_fresh_hours": "48",
-        "practice-promise_grace_minutes": "60",
-        "practice-reopen_days": "14", "practice-callback_attempts": "3",
-        "practice-callback_interval_minutes": "360", "practice-red_flag_response_minutes": "15",
-        "practice-auto_acknowledge": "on", "practice-emergency_script": practice.emergency_script,
-        "practice-emergency_script_es": practice.emergency_script_es,
-        "practice-fhir_base_url": "",
-    }  # fmt: skip
+def section_data(practice: Practice, key: str, **changes: Any) -> dict[str, Any]:
+    """What a section's form posts as the page showed it (``practice`` as stored), with
+    ``changes`` typed over it (a tick box: True or False)."""
+    form = BY_KEY[key].build(practice)
+    data: dict[str, Any] = {}
+    for field in form:
+        value = changes.get(field.name, field.value())
+        if field.widget_type == "checkbox":
+            if value:
+                data[field.html_name] = "on"
+            continue
+        if isinstance(value, time):
+            value = f"{value:%H:%M}"
+        data[field.html_name] = "" if value is None else value
+    return data
+
+
+def section_url(practice: Practice, key: str) -> str:
+    return reverse("settings_practice_section", args=[practice.slug, key])
 
 
 def test_a_practice_admin_edits_hours_with_time_pickers(client, practice_admin, riverside):
     client.force_login(practice_admin)
-    url = reverse("settings_practice", args=["riverside"])
+    assert client.get(reverse("settings_practice", args=["riverside"])).status_code == 200
+    url = section_url(riverside, "hours")
     page = client.get(url).content.decode()
     assert 'type="time"' in page and 'aria-label="Monday opens"' in page
-    backwards = {**practice_form(riverside), **hours_form(mon=("17:00", "09:00"))}
+    backwards = hours_form(mon=("17:00", "09:00"))
     refused = client.post(url, backwards)
     assert refused.status_code == 422 and "closes before it opens" in refused.content.decode()
     week = dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), ("07:30", "16:00"))
-    saved = client.post(url, {**practice_form(riverside), **hours_form(**week)})
+    saved = client.post(url, hours_form(**week))
     assert saved.status_code == 302
     riverside.refresh_from_db()
     assert riverside.business_hours["mon"] == [["07:30", "16:00"]]
@@ -207,21 +218,18 @@ def test_a_practice_admin_sets_how_fresh_a_message_must_be_and_nonsense_is_refus
     client, practice_admin, riverside
 ):
     client.force_login(practice_admin)
-    url = reverse("settings_practice", args=["riverside"])
+    url = section_url(riverside, "contact")
     page = client.get(url).content.decode()
     assert "Messages not sent within this many hours are cancelled" in page
-    hours = hours_form(**dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), ("08:00", "17:00")))
     for bad, why in (
         ("0", "greater than or equal to 1"),
         ("abc", "whole number"),
         ("721", "less than or equal to 720"),
         ("12", "more than the quiet hours"),
     ):
-        refused = client.post(url, {**practice_form(riverside), **hours,
-                                    "practice-message_fresh_hours": bad})  # fmt: skip
+        refused = client.post(url, section_data(riverside, "contact", message_fresh_hours=bad))
         assert refused.status_code == 422 and why in refused.content.decode(), bad
-    saved = client.post(url, {**practice_form(riverside), **hours,
-                              "practice-message_fresh_hours": "72"})  # fmt: skip
+    saved = client.post(url, section_data(riverside, "contact", message_fresh_hours="72"))
     assert saved.status_code == 302
     riverside.refresh_from_db()
     assert riverside.message_fresh_hours == 72
@@ -308,11 +316,11 @@ def test_integration_secrets_are_kept_and_never_shown_back_in_settings(
     riverside.twilio_auth_token = "tw-secret-0123456789abcdef"
     riverside.save()
     client.force_login(practice_admin)
-    url = reverse("settings_practice", args=["riverside"])
+    url = section_url(riverside, "integrations")
     page = client.get(url).content.decode()
     assert "tw-secret-0123456789abcdef" not in page and "ending in …cdef" in page
-    week = dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), ("08:00", "17:00"))
-    assert client.post(url, {**practice_form(riverside), **hours_form(**week)}).status_code == 302
+    data = section_data(riverside, "integrations", twilio_auth_token="")
+    assert client.post(url, data).status_code == 302
     riverside.refresh_from_db()
     assert riverside.twilio_auth_token == "tw-secret-0123456789abcdef"  # blank kept it
 
@@ -337,11 +345,10 @@ def test_a_practice_admin_turns_on_missed_call_text_backs_off_by_default(
 ):
     assert riverside.missed_call_text_back is False
     client.force_login(practice_admin)
-    url = reverse("settings_practice", args=["riverside"])
+    url = section_url(riverside, "contact")
     page = client.get(url).content.decode()
     assert "Text callers back after a missed call" in page
-    hours = hours_form(**dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), ("08:00", "17:00")))
-    form = {**practice_form(riverside), **hours, "practice-missed_call_text_back": "on"}
+    form = section_data(riverside, "contact", missed_call_text_back=True)
     assert client.post(url, form).status_code == 302
     riverside.refresh_from_db()
     assert riverside.missed_call_text_back is True

@@ -35,21 +35,38 @@ class Responders:
     paged: bool
 
 
+def _rota_shifts(practice: Practice) -> Any:
+    """The practice's shifts whose clinician is active and still serves it: the only ones
+    that page anyone."""
+    return OnCallShift.objects.filter(
+        practice=practice, clinician__is_active=True, clinician__staff__practices=practice
+    ).select_related("clinician__staff")
+
+
+def on_call_shift(practice: Practice, at: datetime) -> OnCallShift | None:
+    """The shift paged for ``practice`` at ``at``: the latest-starting one covering it."""
+    return _rota_shifts(practice).covering(at).order_by("-starts_at", "-pk").first()
+
+
 def on_call(practice: Practice, at: datetime) -> Any | None:
     """The clinician on call for ``practice`` at ``at`` (the latest-starting shift covering it),
     if they are active and still serve the practice."""
-    shift = (
-        OnCallShift.objects.covering(at)
-        .filter(
-            practice=practice,
-            clinician__is_active=True,
-            clinician__staff__practices=practice,
-        )
-        .select_related("clinician__staff")
-        .order_by("-starts_at", "-pk")
-        .first()
-    )
+    shift = on_call_shift(practice, at)
     return shift.clinician if shift else None
+
+
+@dataclass(frozen=True)
+class Rota:
+    """Who is on call for a practice now, and the shifts that start after now."""
+
+    now: OnCallShift | None
+    next: list[OnCallShift]
+
+
+def rota(practice: Practice, at: datetime | None = None, ahead: int = 6) -> Rota:
+    at = at or timezone.now()
+    upcoming = _rota_shifts(practice).filter(starts_at__gt=at).order_by("starts_at", "pk")
+    return Rota(now=on_call_shift(practice, at), next=list(upcoming[:ahead]))
 
 
 def responders(practice: Practice, at: datetime | None = None) -> Responders:

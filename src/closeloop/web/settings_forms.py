@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from closeloop.core.languages import language_choices, language_name
 from closeloop.core.outbound import validate_outbound_url
@@ -110,11 +110,13 @@ class StaffForm(forms.Form):
 
 
 class HoursForm(forms.Form):
-    """Business hours, per weekday: up to two intervals (a lunch break between them)."""
+    """Business hours, per weekday: up to two intervals (a lunch break between them); the
+    business-hours section of a practice's settings, saved alone."""
 
-    def __init__(self, *args: Any, hours: dict[str, list[list[str]]] | None = None, **kw: Any):
-        super().__init__(*args, **kw)
-        hours = hours or {}
+    def __init__(self, data: Any = None, *, practice: Practice, **kw: Any) -> None:
+        super().__init__(data, **kw)
+        self.practice = practice
+        hours = practice.business_hours or {}
         for day, label in DAYS:
             intervals = hours.get(day, [])
             for n in (0, 1):
@@ -127,6 +129,10 @@ class HoursForm(forms.Form):
                     self.fields[name] = field
                 self.initial[f"{day}_open_{n}"] = opens
                 self.initial[f"{day}_close_{n}"] = closes
+
+    def save_section(self) -> None:
+        self.practice.business_hours = self.cleaned_data["business_hours"]
+        self.practice.save(update_fields=["business_hours"])
 
     def days(self) -> list[tuple[str, list[tuple[Any, Any]]]]:
         return [
@@ -152,29 +158,45 @@ class HoursForm(forms.Form):
         return data
 
 
-class PracticeForm(SecretFieldsMixin, forms.ModelForm):
-    twilio_auth_token = secret_field()
-    inbound_email_secret = secret_field()
-    fhir_token = secret_field()
-    clear_twilio_auth_token = forms.BooleanField(required=False, label="Remove the Twilio token")
-    clear_inbound_email_secret = forms.BooleanField(
-        required=False, label="Remove the inbound email secret"
-    )
-    clear_fhir_token = forms.BooleanField(required=False, label="Remove the FHIR token")
+class PracticeSectionForm(forms.ModelForm):
+    """One section of a practice's settings (``closeloop.web.settings_sections``): it saves
+    its own columns and no other, so two admins saving two sections at once, or a section saved
+    from a page read before another was, never undo each other."""
+
+    def __init__(self, data: Any = None, *, practice: Practice, **kw: Any) -> None:
+        super().__init__(data, instance=practice, **kw)
+
+    def save_section(self) -> None:
+        practice = self.save(commit=False)
+        practice.save(update_fields=list(self._meta.fields or ()))
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        # The model judges its whole row (``Practice.clean``): a rule about another section's
+        # field is said above this form rather than crashing it (Django's would need the field).
+        if hasattr(errors, "error_dict"):
+            theirs = [
+                f for f in errors.error_dict if f != NON_FIELD_ERRORS and f not in self.fields
+            ]
+            if theirs:
+                moved = [m for f in theirs for m in errors.error_dict.pop(f)]
+                errors.error_dict.setdefault(NON_FIELD_ERRORS, []).extend(moved)
+        super()._update_errors(errors)  # type: ignore[misc]
+
+
+class ContactTextsForm(PracticeSectionForm):
+    """How patients reach the practice and what they receive from it, and when."""
+
     sms_quiet_start = _time_field("No texts or emails from", required=True)
     sms_quiet_end = _time_field("until", required=True)
 
     class Meta:
         model = Practice
         formfield_callback = https_urls
+        # The quiet hours and the freshness limit are judged together (``Practice.clean``).
         fields = (
-            "phone", "sms_from_number", "review_link", "auto_review_requests",
-            "status_links", "closure_question", "sms_quiet_start", "sms_quiet_end",
-            "message_fresh_hours", "promise_grace_minutes", "reopen_days",
-            "callback_attempts", "callback_interval_minutes", "red_flag_response_minutes",
-            "auto_acknowledge", "missed_call_text_back", "emergency_script", "emergency_script_es",
-            "fhir_base_url",
-            "twilio_account_sid", "twilio_auth_token", "inbound_email_secret", "fhir_token",
+            "phone", "sms_from_number", "sms_quiet_start", "sms_quiet_end",
+            "message_fresh_hours", "review_link", "auto_review_requests", "status_links",
+            "missed_call_text_back",
         )  # fmt: skip
         labels = {  # noqa: RUF012
             "phone": "Practice phone number (patients call back on it)",
@@ -183,24 +205,87 @@ class PracticeForm(SecretFieldsMixin, forms.ModelForm):
             "auto_review_requests": "Ask every patient for a review after a resolution",
             "message_fresh_hours": "Messages not sent within this many hours are cancelled",
             "status_links": "Texts and emails carry the patient's private status link",
-            "closure_question": "After a confirmed resolution, ask “Did we resolve your request?”",
-            "promise_grace_minutes": "A broken promise goes to a supervisor after (minutes)",
-            "reopen_days": "A contact within this many days reopens a resolved item",
-            "callback_attempts": "Call attempts before a text or letter",
-            "callback_interval_minutes": "Between attempts (business minutes)",
-            "red_flag_response_minutes": "Urgent symptoms answered within (minutes, any hour)",
-            "auto_acknowledge": "Acknowledge after-hours messages automatically",
             "missed_call_text_back": "Text callers back after a missed call (no voicemail)",
-            "emergency_script": "Emergency script (English)",
-            "emergency_script_es": "Emergency script (Spanish)",
-            "fhir_base_url": "EHR's FHIR base URL (https)",
         }
         widgets = {  # noqa: RUF012
             "phone": forms.TextInput(attrs={"type": "tel"}),
             "sms_from_number": forms.TextInput(attrs={"type": "tel"}),
+        }
+        help_texts = {  # noqa: RUF012
+            "status_links": "The patient sees the kind of request, what we are doing now, when "
+            "they hear from us next and who is on it — nothing clinical, never staff notes.",
+        }
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["auto_review_requests"].help_text = (
+            "Every patient alike, whatever they answered: asking only the happy ones is review "
+            "gating. Never after a clinical item, never with a complaint open, at most once "
+            f"per patient per {self.instance.review_interval_days} days, never to an opted-out "
+            "number or address."
+        )
+
+
+class LoopRulesForm(PracticeSectionForm):
+    """Promises, call-backs and reopening: the loop's clock."""
+
+    class Meta:
+        model = Practice
+        fields = (
+            "promise_grace_minutes", "reopen_days", "callback_attempts",
+            "callback_interval_minutes", "auto_acknowledge", "closure_question",
+        )  # fmt: skip
+        labels = {  # noqa: RUF012
+            "promise_grace_minutes": "A broken promise goes to a supervisor after (minutes)",
+            "reopen_days": "A contact within this many days reopens a resolved item",
+            "callback_attempts": "Call attempts before a text or letter",
+            "callback_interval_minutes": "Between attempts (business minutes)",
+            "auto_acknowledge": "Acknowledge after-hours messages automatically",
+            "closure_question": "After a confirmed resolution, ask “Did we resolve your request?”",
+        }
+        help_texts = {  # noqa: RUF012
+            "closure_question": "“No” reopens the item for its owner. The answer never decides "
+            "who is asked for a review, nor when.",
+        }
+
+
+class EmergencyForm(PracticeSectionForm):
+    """Urgent symptoms: how fast, and what whoever takes the contact says."""
+
+    class Meta:
+        model = Practice
+        fields = ("red_flag_response_minutes", "emergency_script", "emergency_script_es")
+        labels = {  # noqa: RUF012
+            "red_flag_response_minutes": "Urgent symptoms answered within (minutes, any hour)",
+            "emergency_script": "Emergency script (English)",
+            "emergency_script_es": "Emergency script (Spanish)",
+        }
+        widgets = {  # noqa: RUF012
             "emergency_script": forms.Textarea(attrs={"rows": 3}),
             "emergency_script_es": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class IntegrationsForm(SecretFieldsMixin, PracticeSectionForm):
+    """The EHR and the telephony account, with their secrets (never shown back)."""
+
+    twilio_auth_token = secret_field()
+    inbound_email_secret = secret_field()
+    fhir_token = secret_field()
+    clear_twilio_auth_token = forms.BooleanField(required=False, label="Remove the Twilio token")
+    clear_inbound_email_secret = forms.BooleanField(
+        required=False, label="Remove the inbound email secret"
+    )
+    clear_fhir_token = forms.BooleanField(required=False, label="Remove the FHIR token")
+
+    class Meta:
+        model = Practice
+        formfield_callback = https_urls
+        fields = (
+            "fhir_base_url", "fhir_token", "twilio_account_sid", "twilio_auth_token",
+            "inbound_email_secret",
+        )  # fmt: skip
+        labels = {"fhir_base_url": "EHR's FHIR base URL (https)"}  # noqa: RUF012
 
 
 class HolidayForm(forms.Form):

@@ -8,7 +8,7 @@ Django admin remains for installation administrators."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -26,15 +26,10 @@ from closeloop.lib import placeholders
 from closeloop.messaging.models import MessagePurpose, MessageTemplate
 from closeloop.messaging.sendable import text_problems
 from closeloop.messaging.services import clinical_content, shipped_template
-from closeloop.practices import config
-from closeloop.practices.choices import Role
-from closeloop.practices.local_time import for_patient, zone
+from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import (
     Category,
     CategoryScript,
-    ChannelRoute,
-    Holiday,
-    OnCallShift,
     Practice,
     StaffProfile,
 )
@@ -58,17 +53,11 @@ from closeloop.web.http import acting_user
 from closeloop.web.settings_forms import (
     SCRIPT_PARTS,
     CategoryForm,
-    HolidayForm,
-    HoursForm,
-    OnCallForm,
-    PracticeForm,
-    RouteForm,
     ScriptsForm,
     StaffForm,
     TemplateForm,
-    WebhookForm,
 )
-from closeloop.webhooks.models import WebhookEndpoint, WebhookEvent
+from closeloop.web.settings_sections import SECTIONS
 
 SAMPLE_FIRST_NAME = "Ana"
 #: The next step the previews show, in the language being previewed.
@@ -111,7 +100,7 @@ def _person(request: HttpRequest, pk: int, act: AdminAct) -> Any:
 
 
 def _common(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    return {"practices": _practices_or_404(request), **extra}
+    return {"practices": _practices_or_404(request), "practice_sections": SECTIONS, **extra}
 
 
 # --- index and staff ---------------------------------------------------------------------------
@@ -355,155 +344,6 @@ def staff_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
         "Their former items stay with whoever has them now.",
     )
     return redirect("settings_staff_edit", pk=person.pk)
-
-
-# --- practice ----------------------------------------------------------------------------------
-
-
-def _local_naive(practice: Practice, moment: datetime | None) -> datetime | None:
-    return moment.astimezone(zone(practice.timezone)).replace(tzinfo=None) if moment else None
-
-
-def _clinicians(practice: Practice) -> Any:
-    ids = [
-        p.user_id
-        for p in StaffProfile.objects.filter(practices=practice, user__is_active=True)
-        if p.has_role(Role.CLINICAL)
-    ]
-    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "username")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def practice_settings(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _practice(request, slug)
-    post = request.POST if request.method == "POST" else None
-    with timezone.override(zone(practice.timezone)):
-        form = PracticeForm(post, instance=practice, prefix="practice")
-        hours = HoursForm(post, hours=practice.business_hours, prefix="hours")
-        if post is not None and form.is_valid() and hours.is_valid():
-            form.instance.business_hours = hours.cleaned_data["business_hours"]
-            form.save()
-            return redirect("settings_practice", slug=practice.slug)
-        return _practice_page(request, practice, form=form, hours=hours)
-
-
-def _practice_page(request: HttpRequest, practice: Practice, **forms: Any) -> HttpResponse:
-    now = timezone.now()
-    context = _common(
-        request,
-        practice=practice,
-        form=forms.get("form") or PracticeForm(instance=practice, prefix="practice"),
-        hours=forms.get("hours") or HoursForm(hours=practice.business_hours, prefix="hours"),
-        holiday_form=forms.get("holiday_form") or HolidayForm(prefix="holiday"),
-        holidays=practice.holidays.filter(date__gte=now.date() - timedelta(days=1)),
-        oncall_form=forms.get("oncall_form")
-        or OnCallForm(clinicians=_clinicians(practice), prefix="oncall"),
-        shifts=OnCallShift.objects.filter(practice=practice, ends_at__gte=now)
-        .select_related("clinician")
-        .order_by("starts_at")[:60],
-        route_form=forms.get("route_form") or RouteForm(practice=practice, prefix="route"),
-        routes=ChannelRoute.objects.filter(practice=practice).select_related("category"),
-        webhook_form=forms.get("webhook_form")
-        or WebhookForm(events=WebhookEvent.choices, prefix="webhook"),
-        webhooks=WebhookEndpoint.objects.filter(practice=practice),
-        new_secret=forms.get("new_secret", ""),
-    )
-    refused = any(getattr(f, "errors", None) for f in forms.values())
-    status = 422 if refused else 200
-    with timezone.override(zone(practice.timezone)):
-        return render(request, "settings/practice.html", context, status=status)
-
-
-def _remove(request: HttpRequest, slug: str, model: Any, pk: int) -> HttpResponse:
-    """Remove one of the practice's rows (a holiday, a shift, a route), each through its own
-    delete so the audit log records it; another practice's row is left alone."""
-    practice = _practice(request, slug)
-    for row in model.objects.filter(practice=practice, pk=pk):
-        row.delete()
-    return redirect("settings_practice", slug=slug)
-
-
-@login_required
-@require_POST
-def holiday_add(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _practice(request, slug)
-    form = HolidayForm(request.POST, prefix="holiday")
-    if form.is_valid():
-        if practice.holidays.filter(date=form.cleaned_data["date"]).exists():
-            form.add_error("date", "That day is already a holiday of this practice.")
-        else:
-            Holiday.objects.create(practice=practice, **form.cleaned_data)
-            return redirect("settings_practice", slug=slug)
-    return _practice_page(request, practice, holiday_form=form)
-
-
-@login_required
-@require_POST
-def holiday_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _remove(request, slug, Holiday, pk)
-
-
-@login_required
-@require_POST
-def oncall_add(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _practice(request, slug)
-    with timezone.override(zone(practice.timezone)):
-        form = OnCallForm(request.POST, clinicians=_clinicians(practice), prefix="oncall")
-        if form.is_valid():
-            shift = OnCallShift(practice=practice, **form.cleaned_data)
-            shift.full_clean()
-            shift.save()
-            return redirect("settings_practice", slug=slug)
-    return _practice_page(request, practice, oncall_form=form)
-
-
-@login_required
-@require_POST
-def oncall_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _remove(request, slug, OnCallShift, pk)
-
-
-@login_required
-@require_POST
-def route_add(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _practice(request, slug)
-    form = RouteForm(request.POST, practice=practice, prefix="route")
-    if form.is_valid():
-        route = ChannelRoute(practice=practice, **form.cleaned_data)
-        route.full_clean()
-        route.save()
-        return redirect("settings_practice", slug=slug)
-    return _practice_page(request, practice, route_form=form)
-
-
-@login_required
-@require_POST
-def route_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _remove(request, slug, ChannelRoute, pk)
-
-
-@login_required
-@require_POST
-def webhook_add(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _practice(request, slug)
-    form = WebhookForm(request.POST, events=WebhookEvent.choices, prefix="webhook")
-    if form.is_valid():
-        endpoint = WebhookEndpoint(practice=practice, **form.cleaned_data)
-        endpoint.full_clean()
-        endpoint.save()
-        # The signing secret is shown once, here.
-        return _practice_page(request, practice, new_secret=endpoint.secret)
-    return _practice_page(request, practice, webhook_form=form)
-
-
-@login_required
-@require_POST
-def webhook_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    practice = _practice(request, slug)
-    WebhookEndpoint.objects.filter(practice=practice, pk=pk).update(active=False)
-    config.changed(practice.pk)
-    return redirect("settings_practice", slug=slug)
 
 
 # --- categories and scripts -----------------------------------------------------------------

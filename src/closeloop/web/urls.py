@@ -9,11 +9,15 @@ from closeloop.web import (
     outbox_views,
     patient_views,
     playbook_views,
+    rota_views,
     saved_views,
     security_views,
     settings_views,
     team_views,
     views,
+)
+from closeloop.web import (
+    settings_practice_views as practice_views,
 )
 
 urlpatterns = [
@@ -22,6 +26,8 @@ urlpatterns = [
     path("alerts/", views.alerts, name="alerts"),
     path("outbox/", outbox_views.outbox, name="outbox"),
     path("help/", views.help_page, name="help"),
+    path("on-call/", rota_views.on_call, name="on_call"),
+    path("on-call/<slug:slug>/", rota_views.on_call_practice, name="on_call_practice"),
     path("alerts/read/", views.alerts_read, name="alerts_read"),
     path("log/", intake_views.log_contact, name="log_contact"),
     path("log/suggest/", intake_views.suggest, name="log_suggest"),
@@ -112,29 +118,34 @@ urlpatterns = [
         settings_views.staff_reactivate,
         name="settings_staff_reactivate",
     ),
-    path("settings/<slug:slug>/", settings_views.practice_settings, name="settings_practice"),
-    path("settings/<slug:slug>/holidays/", settings_views.holiday_add, name="settings_holiday_add"),
+    path("settings/<slug:slug>/", practice_views.practice_settings, name="settings_practice"),
+    path(
+        "settings/<slug:slug>/section/<slug:section>/",
+        practice_views.practice_section,
+        name="settings_practice_section",
+    ),
+    path("settings/<slug:slug>/holidays/", practice_views.holiday_add, name="settings_holiday_add"),
     path(
         "settings/<slug:slug>/holidays/<int:pk>/delete/",
-        settings_views.holiday_delete,
+        practice_views.holiday_delete,
         name="settings_holiday_delete",
     ),
-    path("settings/<slug:slug>/on-call/", settings_views.oncall_add, name="settings_oncall_add"),
+    path("settings/<slug:slug>/on-call/", practice_views.oncall_add, name="settings_oncall_add"),
     path(
         "settings/<slug:slug>/on-call/<int:pk>/delete/",
-        settings_views.oncall_delete,
+        practice_views.oncall_delete,
         name="settings_oncall_delete",
     ),
-    path("settings/<slug:slug>/routes/", settings_views.route_add, name="settings_route_add"),
+    path("settings/<slug:slug>/routes/", practice_views.route_add, name="settings_route_add"),
     path(
         "settings/<slug:slug>/routes/<int:pk>/delete/",
-        settings_views.route_delete,
+        practice_views.route_delete,
         name="settings_route_delete",
     ),
-    path("settings/<slug:slug>/webhooks/", settings_views.webhook_add, name="settings_webhook_add"),
+    path("settings/<slug:slug>/webhooks/", practice_views.webhook_add, name="settings_webhook_add"),
     path(
         "settings/<slug:slug>/webhooks/<int:pk>/delete/",
-        settings_views.webhook_delete,
+        practice_views.webhook_delete,
         name="settings_webhook_delete",
     ),
     path("settings/<slug:slug>/categories/", settings_views.categories, name="settings_categories"),
