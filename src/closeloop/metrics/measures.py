@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from closeloop.metrics import definitions as figures
 from closeloop.metrics.definitions import Scope, compute, headlines
@@ -81,58 +80,54 @@ def missed_call_callbacks(scope: Scope) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Measure:
     key: str
-    title: Any
+    title: str
     #: One or two sentences: what is counted and what is not (the dashboard and Help say it).
-    definition: Any
+    definition: str
     compute: Callable[[Scope], dict[str, Any]]
     #: The card's rows: (label, the figure as people read it).
-    rows: Callable[[dict[str, Any]], list[tuple[Any, str]]]
+    rows: Callable[[dict[str, Any]], list[tuple[str, str]]]
     #: The headline: (label, unit, how to read it from the result, lower is better).
-    headline: tuple[Any, str, Callable[[dict[str, Any]], Any], bool] | None = None
+    headline: tuple[str, str, Callable[[dict[str, Any]], Any], bool] | None = None
 
 
-def _hold_rows(r: dict[str, Any]) -> list[tuple[Any, str]]:
+def _hold_rows(r: dict[str, Any]) -> list[tuple[str, str]]:
     return [
-        (_("calls with a hold time"), str(r["count"])),
-        (_("median"), humanize(r["median"], "seconds")),
-        (_("90th percentile"), humanize(r["p90"], "seconds")),
-        (_("longest"), humanize(r["longest"], "seconds")),
+        ("calls with a hold time", str(r["count"])),
+        ("median", humanize(r["median"], "seconds")),
+        ("90th percentile", humanize(r["p90"], "seconds")),
+        ("longest", humanize(r["longest"], "seconds")),
     ]
 
 
-def _callback_rows(r: dict[str, Any]) -> list[tuple[Any, str]]:
+def _callback_rows(r: dict[str, Any]) -> list[tuple[str, str]]:
     return [
-        (_("missed calls"), str(r["missed"])),
-        (_("called back by a person"), str(r["called_back"])),
-        (_("within the promised time"), f"{r['in_time']} ({humanize(r['share'], 'share')})"),
-        (_("not called back, promise passed"), str(r["overdue"])),
+        ("missed calls", str(r["missed"])),
+        ("called back by a person", str(r["called_back"])),
+        ("within the promised time", f"{r['in_time']} ({humanize(r['share'], 'share')})"),
+        ("not called back, promise passed", str(r["overdue"])),
     ]
 
 
 MEASURES: list[Measure] = [
     Measure(
         key="hold_time",
-        title=_("Hold time"),
-        definition=_(
-            "How long callers waited on hold, from the phone system's report on each call "
-            "(today: calls that ended without an answer). One figure per call, in seconds."
-        ),
+        title="Hold time",
+        definition="How long callers waited on hold, from the phone system's report on each call "
+        "(today: calls that ended without an answer). One figure per call, in seconds.",
         compute=hold_time,
         rows=_hold_rows,
-        headline=(_("Median hold time"), "seconds", lambda r: r["median"], True),
+        headline=("Median hold time", "seconds", lambda r: r["median"], True),
     ),
     Measure(
         key="missed_call_callbacks",
-        title=_("Missed calls called back within the promise"),
-        definition=_(
-            "Missed calls of the period that a person called back by the time the text-back "
-            "promised (the first-response deadline), of those called back or past that time. "
-            "The automatic text-back is not a callback."
-        ),
+        title="Missed calls called back within the promise",
+        definition="Missed calls of the period that a person called back by the time the text-back "
+        "promised (the first-response deadline), of those called back or past that time. "
+        "The automatic text-back is not a callback.",
         compute=missed_call_callbacks,
         rows=_callback_rows,
         headline=(
-            _("Missed calls called back within the promise"),
+            "Missed calls called back within the promise",
             "share",
             lambda r: r["share"],
             False,

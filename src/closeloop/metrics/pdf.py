@@ -21,7 +21,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from closeloop.metrics.presentation import change_arrow, change_sentence, humanize
+from closeloop.metrics.presentation import WEEK_BEFORE, change_arrow, change_sentence, humanize
 
 BLUE = colors.HexColor("#1d4ed8")
 GREEN = colors.HexColor("#15803d")
@@ -137,7 +137,7 @@ def _changes(review: dict[str, Any]) -> Table:
             h["label"],
             humanize(h["value"], h["unit"]),
             humanize(h["previous"], h["unit"]),
-            f"{change_arrow(h)} {change_sentence(h, 'the week before')}".strip(),
+            f"{change_arrow(h)} {change_sentence(h, WEEK_BEFORE)}".strip(),
         ]
         for h in review["changes"]
     ]

@@ -1,26 +1,30 @@
 """How a figure reads: the one place for its units, its change in words and its arrow, for the
 dashboard, the weekly review's page, CSV, PDF and email alike. The figures themselves are
-``definitions``' (and ``measures``'); nothing here computes one."""
+``definitions``' (and ``measures``'); nothing here computes one.
+
+Staff screens are English (``core.languages``): the gettext catalogs are the patients', and a
+staff string in them would be one more string every language a practice adds must translate
+before it may write to patients in it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-
 #: How a change reads, by unit: (word when the figure went up, word when it went down).
-CHANGE_WORDS: dict[str, tuple[Any, Any]] = {
-    "minutes": (gettext_lazy("slower"), gettext_lazy("faster")),
-    "seconds": (gettext_lazy("longer"), gettext_lazy("shorter")),
-    "count": (gettext_lazy("more"), gettext_lazy("fewer")),
+CHANGE_WORDS: dict[str, tuple[str, str]] = {
+    "minutes": ("slower", "faster"),
+    "seconds": ("longer", "shorter"),
+    "count": ("more", "fewer"),
     "share": (
-        gettext_lazy("percentage points higher"),
-        gettext_lazy("percentage points lower"),
+        "percentage points higher",
+        "percentage points lower",
     ),
-    "rate": (gettext_lazy("higher"), gettext_lazy("lower")),
+    "rate": ("higher", "lower"),
 }
-GAP_WORDS = (gettext_lazy("wider"), gettext_lazy("narrower"))
+GAP_WORDS = ("wider", "narrower")
+#: What a change is measured against.
+WEEK_BEFORE = "the week before"
+PERIOD_BEFORE = "the period before"
 #: Headlines whose minutes are a gap, not a wait.
 GAP_KEYS = frozenset({"language_gap"})
 
@@ -55,7 +59,7 @@ def humanize(value: Any, unit: str = "count") -> str:
         minutes, rest = divmod(seconds, 60)
         return f"{minutes} min {rest} s" if minutes else f"{rest} s"
     if unit == "days":
-        return ngettext("%(n)s day", "%(n)s days", value) % {"n": value}
+        return f"{value} day" if value == 1 else f"{value} days"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -71,22 +75,17 @@ def _amount(change: float, unit: str) -> str:
     return humanize(abs(change), unit) if change else ""
 
 
-def change_sentence(headline: dict[str, Any], before: str = "the period before") -> str:
+def change_sentence(headline: dict[str, Any], before: str = PERIOD_BEFORE) -> str:
     """A change as a sentence: "13 min faster than the week before", "2 fewer than …"; a
     change that shows as nothing (0, or 0.2 % of a share) reads "no change"."""
     change, unit = headline["change"], headline["unit"]
     if change is None:
-        return _("no figure to compare")
+        return "no figure to compare"
     amount = _amount(change, unit)
     if not amount:
-        return _("no change")
+        return "no change"
     up, down = GAP_WORDS if headline["key"] in GAP_KEYS else CHANGE_WORDS[unit]
-    # Translators: "13 min" "faster" "than" "the week before".
-    return _("%(amount)s %(direction)s than %(before)s") % {
-        "amount": amount,
-        "direction": up if change > 0 else down,
-        "before": before,
-    }
+    return f"{amount} {up if change > 0 else down} than {before}"
 
 
 def change_arrow(headline: dict[str, Any]) -> str:
@@ -97,7 +96,7 @@ def change_arrow(headline: dict[str, Any]) -> str:
     return "▲" if change > 0 else "▼"
 
 
-def shown(headline: dict[str, Any], before: str = "the period before") -> dict[str, Any]:
+def shown(headline: dict[str, Any], before: str = PERIOD_BEFORE) -> dict[str, Any]:
     """A headline with its figures, change sentence and arrow as people read them."""
     unit = headline["unit"]
     return {

@@ -14,7 +14,7 @@ from django_tasks import task
 from closeloop.core import claims
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
 from closeloop.metrics.pdf import weekly_review_pdf
-from closeloop.metrics.presentation import change_arrow, change_sentence, humanize
+from closeloop.metrics.presentation import WEEK_BEFORE, change_arrow, change_sentence, humanize
 from closeloop.metrics.weekly import weekly_review
 from closeloop.practices.models import Practice
 from closeloop.queue.alerts import supervisors_of
@@ -126,7 +126,7 @@ def weekly_email_body(review: dict[str, Any]) -> str:
         "What changed since last week:",
         *(
             f"  {h['label']}: {humanize(h['value'], h['unit'])}, "
-            f"{change_arrow(h)} {change_sentence(h, 'the week before')}".replace(",  ", ", ")
+            + " ".join(filter(None, [change_arrow(h), change_sentence(h, WEEK_BEFORE)]))
             for h in review["changes"]
         ),
         "",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from closeloop.lib import dates
 from closeloop.metrics import charts, measures
 from closeloop.metrics.pdf import weekly_review_pdf
-from closeloop.metrics.presentation import shown
+from closeloop.metrics.presentation import WEEK_BEFORE, shown
 from closeloop.metrics.scope import ScopeError, ScopeRequest, report_practices, scope_from
 from closeloop.metrics.weekly import csv_rows, week_of, weekly_review
 from closeloop.patients.models import Patient
@@ -148,7 +148,7 @@ def weekly(request: HttpRequest) -> HttpResponse:
         "practice": practice,
         "practices": practices,
         "review": review,
-        "changes": [shown(h, "the week before") for h in review["changes"]],
+        "changes": [shown(h, WEEK_BEFORE) for h in review["changes"]],
         "previous_week": review["week_start"] - timedelta(days=7),
         "next_week": review["week_start"] + timedelta(days=7),
     }
