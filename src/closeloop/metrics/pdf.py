@@ -19,7 +19,15 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from closeloop.metrics.presentation import WEEK_BEFORE, change_arrow, change_sentence, humanize
 
@@ -204,7 +212,7 @@ def _load(review: dict[str, Any], body: ParagraphStyle) -> list[Flowable]:
         return [Paragraph("Nobody serves this practice yet.", body)]
     return [
         table(
-            ["Person", "Open items held (count)", "Cap (open items)", ""],
+            ["Person", "Open items held (count)", "Cap (open items)", "Over cap?"],
             rows,
             [0.4, 0.2, 0.2, 0.2],
         )
@@ -212,7 +220,7 @@ def _load(review: dict[str, Any], body: ParagraphStyle) -> list[Flowable]:
 
 
 def _friction(review: dict[str, Any], styles: Any) -> list[Flowable]:
-    friction = review["friction"]
+    friction, body = review["friction"], styles["BodyText"]
     sections = [
         (
             "Most repeat contacts",
@@ -241,11 +249,9 @@ def _friction(review: dict[str, Any], styles: Any) -> list[Flowable]:
     ]
     story: list[Flowable] = []
     for title, header, rows, shares in sections:
-        story.append(Paragraph(title, styles["Heading4"]))
-        if rows:
-            story.append(table(header, rows, shares))
-        else:
-            story.append(Paragraph("None this week.", styles["BodyText"]))
+        content = table(header, rows, shares) if rows else Paragraph("None this week.", body)
+        # A heading never ends a page without its table.
+        story.append(KeepTogether([Paragraph(title, styles["Heading4"]), content]))
     return story
 
 
@@ -267,8 +273,8 @@ def story(review: dict[str, Any]) -> list[Flowable]:
         _changes(review),
         Spacer(1, 10),
         flow_chart(review["metrics"]["daily_flow"], review["metrics"]["open_per_day"]),
-        Paragraph("Open issues", h2),
-        *_open_issues(review, body),
+        KeepTogether([Paragraph("Open issues", h2), *_open_issues(review, body)[:2]]),
+        *_open_issues(review, body)[2:],
         Paragraph("Broken promises", h2),
         *_broken_promises(review, body),
         Paragraph("Load against cap: open items held now", h2),
