@@ -71,6 +71,16 @@ def test_a_change_that_rounds_to_nothing_reads_no_change_without_an_arrow(
     assert presentation.change_arrow(headline) == ""
 
 
+def test_a_share_change_is_the_difference_of_the_percentages_shown() -> None:
+    headline = {"key": "routed_share", "unit": "share", "change": 0.004, "better": True}
+    seen = {**headline, "value": 0.118, "previous": 0.114}  # shown as 12 % and 11 %
+    assert presentation.change_sentence(seen, "the week before") == (
+        "1 percentage point higher than the week before"
+    )
+    same = {**headline, "change": 0.002, "value": 0.113, "previous": 0.111}  # 11 % and 11 %
+    assert presentation.change_sentence(same) == "no change" and not presentation.change_arrow(same)
+
+
 def test_a_real_change_keeps_its_arrow_and_words() -> None:
     headline = {"key": "routed_share", "unit": "share", "change": 0.05, "better": True}
     assert presentation.change_arrow(headline) == "▲"

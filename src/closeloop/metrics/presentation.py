@@ -63,11 +63,22 @@ def humanize(value: Any, unit: str = "count") -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _shown_change(headline: dict[str, Any]) -> float | None:
+    """The change as the reader can see it: for a share, the difference of the two percentages
+    shown (12 % against 11 % is 1 point, even when the exact change rounds to 0)."""
+    change, unit = headline["change"], headline["unit"]
+    value, previous = headline.get("value"), headline.get("previous")
+    if change is not None and unit == "share" and value is not None and previous is not None:
+        return round(value * 100) - round(previous * 100)
+    if change is not None and unit == "share":
+        return round(change * 100)
+    return change
+
+
 def _amount(change: float, unit: str) -> str:
     """The size of a change as shown; "" when it shows as nothing (rounds to zero)."""
     if unit == "share":
-        points = round(abs(change) * 100)
-        return str(points) if points else ""
+        return str(abs(round(change))) if round(change) else ""
     if unit in ("minutes", "clock_minutes", "seconds"):
         return humanize(abs(change), unit) if round(abs(change)) else ""
     if unit == "rate":
@@ -78,19 +89,22 @@ def _amount(change: float, unit: str) -> str:
 def change_sentence(headline: dict[str, Any], before: str = PERIOD_BEFORE) -> str:
     """A change as a sentence: "13 min faster than the week before", "2 fewer than …"; a
     change that shows as nothing (0, or 0.2 % of a share) reads "no change"."""
-    change, unit = headline["change"], headline["unit"]
+    change, unit = _shown_change(headline), headline["unit"]
     if change is None:
         return "no figure to compare"
     amount = _amount(change, unit)
     if not amount:
         return "no change"
     up, down = GAP_WORDS if headline["key"] in GAP_KEYS else CHANGE_WORDS[unit]
-    return f"{amount} {up if change > 0 else down} than {before}"
+    direction = up if change > 0 else down
+    if amount == "1":
+        direction = direction.replace("points", "point")
+    return f"{amount} {direction} than {before}"
 
 
 def change_arrow(headline: dict[str, Any]) -> str:
     """▲ or ▼ for a change that shows; nothing for "no change" or nothing to compare."""
-    change = headline["change"]
+    change = _shown_change(headline)
     if change is None or not _amount(change, headline["unit"]):
         return ""
     return "▲" if change > 0 else "▼"
