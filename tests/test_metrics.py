@@ -23,6 +23,7 @@ from closeloop.messaging.models import (
     ReviewRequest,
 )
 from closeloop.metrics import definitions as m
+from closeloop.metrics import presentation
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
 from closeloop.metrics.scope import ScopeError, scope_from
 from closeloop.metrics.weekly import csv_rows, weekly_review
@@ -436,6 +437,7 @@ def test_broken_promises_by_owner_and_category_and_load(
         "count": 1,
         "by_owner": {"assistant": 1},
         "by_category": {"Billing handoff": 1},
+        "categories": [{"category": "Billing handoff", "practice": "Riverside", "count": 1}],
     }
     complaint = make(at(17, 12), code="complaint_review", channel=Channel.PHONE)
     resolve(clock, complaint, at(17, 13), supervisor)
@@ -575,7 +577,7 @@ def test_weekly_review_page_csv_and_pdf(
         assert heading in page
     assert "Nov 16" in page
     csv_text = client.get(reverse("weekly_review_csv"), params).content.decode()
-    assert csv_text.splitlines()[0] == "section,what,value,previous week,change"
+    assert csv_text.splitlines()[0] == "section,what,value,unit,previous week,change"
     assert "friction: repeat contacts,Referral or document status,1" in csv_text
     assert "suggestion,first_call_documentation" in csv_text
     from reportlab import rl_config
@@ -702,12 +704,12 @@ def test_the_weekly_review_counts_what_was_open_at_the_end_of_that_week(
         ("broken_promises", "count", -2, "2 fewer than the week before"),
         ("routed_share", "share", 0.05, "5 percentage points higher than the week before"),
         ("language_gap", "minutes", -4, "4 min narrower than the week before"),
-        ("broken_promises", "count", 0, "the same as the week before"),
+        ("broken_promises", "count", 0, "no change"),
     ],
 )
 def test_changes_read_as_sentences(key: str, unit: str, change: Any, sentence: str) -> None:
     headline = {"key": key, "unit": unit, "change": change}
-    assert m.change_sentence(headline, "the week before") == sentence
+    assert presentation.change_sentence(headline, "the week before") == sentence
 
 
 def test_figures_name_people_not_logins(clock, make, assistant, supervisor) -> None:

@@ -436,6 +436,12 @@ def broken_promises(scope: Scope) -> BrokenPromises:
         .order_by("-n", "item__owner__username")
     )
     by_category = broken.values("item__category__name").annotate(n=Count("pk")).order_by("-n")
+    # A category belongs to one practice: these rows name it (``by_category`` sums by name).
+    categories = (
+        broken.values("item__category_id", "item__category__name", "practice__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "item__category__name", "practice__name")
+    )
     return {
         "count": broken.count(),
         "by_owner": {
@@ -450,6 +456,14 @@ def broken_promises(scope: Scope) -> BrokenPromises:
             for r in by_owner
         },
         "by_category": {r["item__category__name"]: r["n"] for r in by_category},
+        "categories": [
+            {
+                "category": r["item__category__name"],
+                "practice": r["practice__name"],
+                "count": r["n"],
+            }
+            for r in categories
+        ],
     }
 
 
@@ -559,11 +573,16 @@ def patient_confirmed(scope: Scope) -> PatientConfirmed:
         checks = checks.filter(category__code=scope.category)
     yes = Count("pk", filter=Q(answer=RecoveryAnswer.YES))
 
-    def rows(key: str, name: str) -> list[dict[str, Any]]:
-        grouped = checks.values(key, name).annotate(answered=Count("pk"), yes=yes).order_by(name)
+    def rows(key: str, name: str, *more: str) -> list[dict[str, Any]]:
+        grouped = (
+            checks.values(key, name, *more)
+            .annotate(answered=Count("pk"), yes=yes)
+            .order_by(name, *more)
+        )
         return [
             {
                 "name": row[name] or "—",
+                **({"practice": row["practice__name"]} if "practice__name" in more else {}),
                 "answered": row["answered"],
                 "yes": row["yes"],
                 "share": _ratio(row["yes"], row["answered"]),
@@ -593,7 +612,8 @@ def patient_confirmed(scope: Scope) -> PatientConfirmed:
         "yes": totals["yes"],
         "no": totals["answered"] - totals["yes"],
         "share": _ratio(totals["yes"], totals["answered"]),
-        "by_category": rows("category_id", "category__name"),
+        # A category belongs to one practice: its row names the practice.
+        "by_category": rows("category_id", "category__name", "practice__name"),
         "by_team": rows("team", "team"),
         "by_person": people,
     }
@@ -748,10 +768,15 @@ HEADLINES: list[tuple[str, str, str, Any, bool]] = [
 ]  # fmt: skip
 
 
-def headlines(current: dict[str, Any], previous: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each headline now, in the previous equal period, the change, and whether it improved."""
+def headlines(
+    current: dict[str, Any],
+    previous: dict[str, Any],
+    table: list[tuple[str, str, str, Any, bool]] | None = None,
+) -> list[dict[str, Any]]:
+    """Each headline (of ``table``, by default ``HEADLINES``) now, in the previous equal
+    period, the change, and whether it improved."""
     rows = []
-    for key, label, unit, read, lower_is_better in HEADLINES:
+    for key, label, unit, read, lower_is_better in HEADLINES if table is None else table:
         now, before = read(current), read(previous)
         change = round(now - before, 3) if now is not None and before is not None else None
         better = None if not change else (change < 0) == lower_is_better
@@ -790,43 +815,3 @@ def report(scope: Scope) -> dict[str, Any]:
 def person_name(first: str | None, last: str | None, username: str | None) -> str:
     """How a person is shown in figures: their name, else their login."""
     return f"{first or ''} {last or ''}".strip() or (username or "")
-
-
-#: How a change reads, by unit: (word when the figure went up, word when it went down).
-CHANGE_WORDS: dict[str, tuple[str, str]] = {
-    "minutes": ("slower", "faster"),
-    "count": ("more", "fewer"),
-    "share": ("percentage points higher", "percentage points lower"),
-    "rate": ("higher", "lower"),
-}
-#: Headlines whose minutes are a gap, not a wait.
-GAP_KEYS = frozenset({"language_gap"})
-
-
-def change_sentence(headline: dict[str, Any], before: str = "the period before") -> str:
-    """A change as a sentence: "13 min faster than the week before", "2 fewer than …"."""
-    change, unit = headline["change"], headline["unit"]
-    if change is None:
-        return "no figure to compare"
-    if not change:
-        return f"the same as {before}"
-    up, down = CHANGE_WORDS.get(unit, ("more", "less"))
-    if headline["key"] in GAP_KEYS:
-        up, down = "wider", "narrower"
-    amount = f"{abs(change) * 100:.0f}" if unit == "share" else humanize(abs(change), unit)
-    return f"{amount} {up if change > 0 else down} than {before}"
-
-
-def humanize(value: Any, unit: str = "count") -> str:
-    """A figure for people: shares as percentages, business minutes as hours and minutes,
-    None as a dash."""
-    if value is None:
-        return "—"
-    if unit == "share":
-        return f"{value:.0%}"
-    if unit == "minutes":
-        minutes = round(value)
-        sign = "-" if minutes < 0 else ""
-        hours, rest = divmod(abs(minutes), 60)
-        return f"{sign}{hours} h {rest} min" if hours else f"{sign}{rest} min"
-    return f"{value:g}" if isinstance(value, float) else str(value)

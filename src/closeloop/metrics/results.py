@@ -118,6 +118,8 @@ class BrokenPromises(TypedDict):
     count: int
     by_owner: dict[str, int]
     by_category: dict[str, int]
+    #: Per category and its practice (a category belongs to one): category, practice, count.
+    categories: list[dict[str, Any]]
 
 
 class LanguageAccess(TypedDict):

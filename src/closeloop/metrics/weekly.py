@@ -10,15 +10,17 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q
 
+from closeloop.metrics import measures
 from closeloop.metrics.definitions import (
     ESCALATION_CODES,
+    HEADLINES,
     Scope,
-    compute,
     daily_flow,
     headlines,
-    humanize,
     person_name,
 )
+from closeloop.metrics.presentation import CSV_UNITS, csv_unit, csv_value, humanize
+from closeloop.practices.choices import Role
 from closeloop.practices.defaults import REFERRAL_CATEGORY
 from closeloop.practices.models import Practice
 from closeloop.practices.selectors import staff_for_practice
@@ -33,6 +35,8 @@ REFERRAL_OPEN_HIGH = 10
 TELEHEALTH_SHARE_LOW = 0.8
 LANGUAGE_GAP_MINUTES = 15
 BROKEN_PROMISES_HIGH = 5
+SPREAD_COMPLAINTS_MIN = 4
+SPREAD_COMPLAINTS_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -138,8 +142,11 @@ def suggestions(
     previous: dict[str, Any],
     issues: dict[str, Any],
     points: dict[str, list[dict[str, Any]]],
+    people: list[dict[str, Any]] | None = None,
 ) -> list[Suggestion]:
-    """What to try next, from the seed's rules; each names the figure that triggered it."""
+    """What to try next, from the seed's rules; each names the figure that triggered it.
+    ``people`` (``load_against_cap``) is the team: a suggestion to share work is made only
+    when someone is there to share it with."""
     found: list[Suggestion] = []
     rate = current["repeat_contacts"]["rate_per_item"]
     before = previous["repeat_contacts"]["rate_per_item"]
@@ -210,20 +217,38 @@ def suggestions(
                 "still pending.",
             )
         )
-    load = current["load_per_person"]
-    if len(load) > 1:
-        top = max(load, key=lambda r: r["complaints_handled"] + r["open_complaints"])
-        total = sum(r["complaints_handled"] + r["open_complaints"] for r in load)
-        mine = top["complaints_handled"] + top["open_complaints"]
-        if total >= 4 and mine / total > 0.6:
-            found.append(
-                Suggestion(
-                    "spread_complaints",
-                    f"{top['name']} handled {mine} of {total} complaints: lower their complaint "
-                    "cap so the hard calls are shared.",
-                )
-            )
+    spread = _spread_complaints(current["load_per_person"], people)
+    if spread is not None:
+        found.append(spread)
     return found
+
+
+def _spread_complaints(
+    load: list[dict[str, Any]], people: list[dict[str, Any]] | None
+) -> Suggestion | None:
+    """One person handling most of the complaints, when a colleague who takes complaints (a
+    supervisor serving the practice, not away, under their complaint cap) could share them.
+    The only supervisor is not told to lower a cap: nobody would take the calls."""
+    total = sum(r["complaints_handled"] + r["open_complaints"] for r in load)
+    if not load or total < SPREAD_COMPLAINTS_MIN:
+        return None
+    top = max(load, key=lambda r: r["complaints_handled"] + r["open_complaints"])
+    mine = top["complaints_handled"] + top["open_complaints"]
+    if mine / total <= SPREAD_COMPLAINTS_SHARE:
+        return None
+    others = [
+        p["person"]
+        for p in people or []
+        if p["takes_complaints"] and not p["away"] and p["user_id"] != top["user_id"]
+    ]
+    if not others:
+        return None
+    return Suggestion(
+        "spread_complaints",
+        f"{top['name']} handled {mine} of {total} complaints: share the hard calls with "
+        f"{', '.join(others[:3])} (assign them the next ones, or lower "
+        f"{top['name']}'s complaint cap so routing does).",
+    )
 
 
 def load_against_cap(practice: Practice) -> list[dict[str, Any]]:
@@ -234,10 +259,12 @@ def load_against_cap(practice: Practice) -> list[dict[str, Any]]:
     loads = eligibility.open_loads([p.pk for p in people])
     rows = [
         {
+            "user_id": p.pk,
             "person": eligibility.person_name(p),
             "open": loads.get(p.pk, (0, 0))[0],
             "cap": p.staff.max_open_items,
             "away": p.staff.is_away,
+            "takes_complaints": Role.SUPERVISOR in p.staff.roles,
         }
         for p in people
     ]
@@ -246,14 +273,31 @@ def load_against_cap(practice: Practice) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-r["open"], r["person"]))
 
 
+def review_headlines() -> list[tuple[str, Any, str, Any, bool]]:
+    """The headlines of the review: the dashboard's, with the open count read from the same
+    figure as the review's "open at the end of the week" (items first contacted before the
+    week ended and not resolved or closed by then), so the two never differ."""
+    return [
+        (key, "Open items at the end of the week", unit, lambda m: m["open_issues"]["count"], low)
+        if key == "open_at_end"
+        else (key, label, unit, read, low)
+        for key, label, unit, read, low in HEADLINES
+    ]
+
+
 def weekly_review(practice: Practice, week_start: date, now: datetime) -> dict[str, Any]:
     """The review of the week starting ``week_start`` (a Monday) for one practice."""
     scope = Scope.of([practice], week_start, week_start + timedelta(days=6))
-    current, previous = compute(scope), compute(scope.previous())
+    current, previous = measures.compute_all(scope), measures.compute_all(scope.previous())
     issues = open_issues(scope, now)
+    current["open_issues"], previous["open_issues"] = issues, open_issues(scope.previous(), now)
     points = friction(scope)
-    found = suggestions(current, previous, issues, points)
+    load = load_against_cap(practice)
+    found = suggestions(current, previous, issues, points, load)
     current["daily_flow"] = daily_flow(scope)
+    changes = headlines(current, previous, review_headlines()) + headlines(
+        current, previous, measures.headline_table()
+    )
     return {
         "practice": practice.name,
         "week_start": week_start,
@@ -261,67 +305,68 @@ def weekly_review(practice: Practice, week_start: date, now: datetime) -> dict[s
         "open_issues": issues,
         "broken_promises": current["broken_promises"],
         "friction": points,
-        "changes": headlines(current, previous),
+        "changes": changes,
         "suggestions": [{"rule": s.rule, "text": s.text} for s in found],
         "metrics": current,
-        "load": load_against_cap(practice),
+        "load": load,
     }
 
 
+CSV_HEADER = ["section", "what", "value", "unit", "previous week", "change"]
+
+
 def csv_rows(review: dict[str, Any]) -> list[list[Any]]:
-    """The review as rows for a spreadsheet: section, what, value, previous week, change."""
-    rows: list[list[Any]] = [["section", "what", "value", "previous week", "change"]]
-    rows.append(["week", f"{review['practice']}", str(review["week_start"]), "", ""])
+    """The review as rows for a spreadsheet: section, what, value, its unit (business or clock
+    minutes, %, per item, count, days), the previous week's value and the change, in the same
+    unit. Numbers stay numbers (a spreadsheet can sum them); the unit column says what they
+    count."""
+    count, days = CSV_UNITS["count"], CSV_UNITS["days"]
+    minutes = CSV_UNITS["minutes"]
+    rows: list[list[Any]] = [CSV_HEADER]
+    rows.append(["week", review["practice"], str(review["week_start"]), "", "", ""])
     for h in review["changes"]:
+        unit = csv_unit(h)
         rows.append(
             [
                 "what changed",
                 h["label"],
-                _cell(h["value"]),
-                _cell(h["previous"]),
-                _cell(h["change"]),
+                csv_value(h["value"], h["unit"]),
+                unit,
+                csv_value(h["previous"], h["unit"]),
+                csv_value(h["change"], h["unit"]),
             ]
         )
     issues = review["open_issues"]
-    rows.append(["open issues", "open now", issues["count"], "", ""])
-    rows.append(["open issues", "promised update time passed", issues["broken_now"], "", ""])
+    rows.append(["open issues", "open at the end of the week", issues["count"], count, "", ""])
+    rows.append(["open issues", "promised update time passed", issues["broken_now"], count, "", ""])
     for name, n in issues["by_category"].items():
-        rows.append(["open issues", name, n, "", ""])
+        rows.append(["open issues by category", name, n, count, "", ""])
     for r in issues["oldest"]:
-        rows.append(
-            [
-                "oldest open",
-                f"#{r['item']} {r['category']} ({r['owner']})",
-                f"{r['days_open']} days",
-                "",
-                "",
-            ]
-        )
-    rows.append(["broken promises", "total", review["broken_promises"]["count"], "", ""])
+        what = f"#{r['item']} {r['category']} ({r['owner']})"
+        rows.append(["oldest open", what, r["days_open"], days, "", ""])
+    rows.append(["broken promises", "total", review["broken_promises"]["count"], count, "", ""])
     for who, n in review["broken_promises"]["by_owner"].items():
-        rows.append(["broken promises by person", who, n, "", ""])
+        rows.append(["broken promises by person", who, n, count, "", ""])
     for name, n in review["broken_promises"]["by_category"].items():
-        rows.append(["broken promises by category", name, n, "", ""])
+        rows.append(["broken promises by category", name, n, count, "", ""])
     for r in review.get("load", []):
-        rows.append(["load now (open items / cap)", r["person"], r["open"], "", r["cap"]])
+        rows.append(["open items held now", r["person"], r["open"], count, "", ""])
+        rows.append(["cap on open items", r["person"], r["cap"], count, "", ""])
     for r in review["friction"]["repeat_contacts"]:
-        rows.append(["friction: repeat contacts", r["category"], r["count"], "", ""])
+        rows.append(["friction: repeat contacts", r["category"], r["count"], count, "", ""])
     for r in review["friction"]["slowest_turnaround"]:
         rows.append(
             [
-                "friction: slowest turnaround (avg business min)",
+                "friction: average time to resolution",
                 r["category"],
                 r["average_minutes"],
+                minutes,
                 "",
                 "",
             ]
         )
     for r in review["friction"]["escalations"]:
-        rows.append(["friction: escalations", r["category"], r["count"], "", ""])
+        rows.append(["friction: escalations", r["category"], r["count"], count, "", ""])
     for s in review["suggestions"]:
-        rows.append(["suggestion", s["rule"], s["text"], "", ""])
+        rows.append(["suggestion", s["rule"], s["text"], "", "", ""])
     return rows
-
-
-def _cell(value: Any) -> Any:
-    return "" if value is None else value

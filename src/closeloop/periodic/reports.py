@@ -12,9 +12,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from closeloop.core import claims
-from closeloop.metrics.definitions import change_sentence, humanize
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
 from closeloop.metrics.pdf import weekly_review_pdf
+from closeloop.metrics.presentation import WEEK_BEFORE, change_arrow, change_sentence, humanize
 from closeloop.metrics.weekly import weekly_review
 from closeloop.practices.models import Practice
 from closeloop.queue.alerts import supervisors_of
@@ -126,13 +126,21 @@ def weekly_email_body(review: dict[str, Any]) -> str:
         "What changed since last week:",
         *(
             f"  {h['label']}: {humanize(h['value'], h['unit'])}, "
-            f"{change_sentence(h, 'the week before')}"
+            + " ".join(filter(None, [change_arrow(h), change_sentence(h, WEEK_BEFORE)]))
             for h in review["changes"]
         ),
         "",
         f"Open at the end of the week: {review['open_issues']['count']} "
         f"({review['open_issues']['broken_now']} past their promised update time)",
         f"Broken promises this week: {review['broken_promises']['count']}",
+        "",
+        "Load against cap (open items held / cap):",
+        *(
+            f"  {r['person']}: {r['open']} / {r['cap']}"
+            + (" (over cap)" if r["over"] else "")
+            + (" (away)" if r["away"] else "")
+            for r in review.get("load", [])
+        ),
         "",
         f"Details: {settings.CLOSELOOP_BASE_URL.rstrip('/')}/metrics/weekly/",
     ]

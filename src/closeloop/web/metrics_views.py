@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from closeloop.lib import dates
-from closeloop.metrics import charts
-from closeloop.metrics.definitions import change_sentence, humanize, report
+from closeloop.metrics import charts, measures
 from closeloop.metrics.pdf import weekly_review_pdf
+from closeloop.metrics.presentation import WEEK_BEFORE, shown
 from closeloop.metrics.scope import ScopeError, ScopeRequest, report_practices, scope_from
 from closeloop.metrics.weekly import csv_rows, week_of, weekly_review
 from closeloop.patients.models import Patient
@@ -62,16 +62,6 @@ def _filter_options(practices: list[Practice]) -> dict[str, Any]:
     }
 
 
-def _shown(headline: dict[str, Any], before: str = "the period before") -> dict[str, Any]:
-    unit = headline["unit"]
-    return {
-        **headline,
-        "shown": humanize(headline["value"], unit),
-        "shown_previous": humanize(headline["previous"], unit),
-        "sentence": change_sentence(headline, before),
-    }
-
-
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -89,7 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     except ScopeError as exc:
         context["error"] = str(exc)
         return render(request, "web/dashboard.html", context, status=400)
-    data = report(chosen.scope)
+    data = measures.report(chosen.scope)
     # People by name: the patients behind the most repeat contacts (the viewer serves them).
     top = data["metrics"]["repeat_contacts"]["top_patients"]
     names = Patient.objects.for_user(request.user).in_bulk([row["patient"] for row in top])
@@ -102,8 +92,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "scope": chosen.scope,
             "practice": chosen.practice,
             "metrics": data["metrics"],
-            "headlines": [_shown(h) for h in data["headlines"]],
+            "headlines": [shown(h) for h in data["headlines"]],
             "charts": charts.build(chosen.scope, data["metrics"]),
+            "cards": measures.cards(data["metrics"]),
+            "several_practices": len(chosen.scope.practices) > 1,
         }
     )
     with timezone.override(chosen.scope.zone):
@@ -156,7 +148,7 @@ def weekly(request: HttpRequest) -> HttpResponse:
         "practice": practice,
         "practices": practices,
         "review": review,
-        "changes": [_shown(h, "the week before") for h in review["changes"]],
+        "changes": [shown(h, WEEK_BEFORE) for h in review["changes"]],
         "previous_week": review["week_start"] - timedelta(days=7),
         "next_week": review["week_start"] + timedelta(days=7),
     }

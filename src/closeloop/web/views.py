@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_tasks_db.models import DBTaskResult
 
 from closeloop.lib.ids import parse_id
+from closeloop.metrics import measures
 from closeloop.periodic.models import WorkerHeartbeat
 from closeloop.practices.choices import Language, Role
 from closeloop.practices.local_time import local
@@ -58,6 +59,8 @@ class QueueQuery:
     tab_items: QuerySet[SupportItem]
     conditions: TabConditions
     now: datetime
+    #: The chosen practice's time zone, else the first one's: the page's and the CSV's clock.
+    zone: tzinfo
 
 
 def queue_query(request: HtmxHttpRequest) -> QueueQuery:
@@ -97,6 +100,7 @@ def queue_query(request: HtmxHttpRequest) -> QueueQuery:
         tab_items=items.filter(conditions[tab]),
         conditions=conditions,
         now=now,
+        zone=zone,
     )
 
 
@@ -254,7 +258,8 @@ def queue_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
         (writer.writerow([csv_cell(v) for v in row]) for row in rows),
         content_type="text/csv",
     )
-    stamp = query.now.strftime("%Y%m%d-%H%M")
+    # The practice's clock (the chosen one, else the first), as every time the page shows.
+    stamp = query.now.astimezone(query.zone).strftime("%Y%m%d-%H%M-%Z")
     response["Content-Disposition"] = f'attachment; filename="closeloop-queue-{stamp}.csv"'
     return response
 
@@ -324,4 +329,4 @@ def alerts_read(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def help_page(request: HtmxHttpRequest) -> HttpResponse:
     """Help for each role, linked from every screen's header (with the relevant anchor)."""
-    return render(request, "web/help.html")
+    return render(request, "web/help.html", {"measures": measures.definitions()})

@@ -11,7 +11,7 @@ from django.utils.timesince import timesince, timeuntil
 
 from closeloop.lib.phones import display_phone
 from closeloop.messaging.models import ReviewDecision
-from closeloop.metrics.definitions import humanize
+from closeloop.metrics.presentation import humanize
 from closeloop.practices.local_time import for_staff
 from closeloop.security.permissions import Perm, has_perm, sees_clinical_details, visible_text
 
