@@ -37,7 +37,9 @@ PATIENT_PHONE = "+13125550142"
 
 def tiny_png(width: int = 4, height: int = 3) -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     rows = b"".join(b"\x00" + b"\x20\x60\xc0" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
@@ -287,14 +289,12 @@ def test_a_failed_fetch_is_tried_again_then_noted(client, clock, monkeypatch) ->
 
 def email_with_files(*files: tuple[str, str, bytes], message_id: str = "<f1@example.com>") -> bytes:
     boundary = "XyZ"
-    parts = [
-        f"--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHere is my card.\r\n"
-    ]
+    parts = [f"--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHere is my card.\r\n"]
     for name, ctype, data in files:
         encoded = base64.encodebytes(data).decode()
         parts.append(
-            f"--{boundary}\r\nContent-Type: {ctype}; name=\"{name}\"\r\n"
-            f"Content-Disposition: attachment; filename=\"{name}\"\r\n"
+            f'--{boundary}\r\nContent-Type: {ctype}; name="{name}"\r\n'
+            f'Content-Disposition: attachment; filename="{name}"\r\n'
             f"Content-Transfer-Encoding: base64\r\n\r\n{encoded}\r\n"
         )
     head = (

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urljoin, urlsplit
@@ -29,7 +30,15 @@ from django.utils import timezone
 from django_tasks import task
 
 from closeloop.core import claims, outbound
-from closeloop.intake.models import Attachment, FileSource, FileState, InboundMessage
+from closeloop.intake.models import (
+    MAX_BYTES,
+    MAX_FILES,
+    REFUSALS,
+    Attachment,
+    FileSource,
+    FileState,
+    InboundMessage,
+)
 from closeloop.lib import filetypes
 from closeloop.practices.defaults import INSURANCE_CATEGORY, INTAKE_CATEGORY
 from closeloop.practices.models import Practice
@@ -38,22 +47,10 @@ from closeloop.queue.models import EventCode, SupportItem, TimelineEvent
 
 logger = logging.getLogger(__name__)
 
-MAX_BYTES = 5 * 1024 * 1024
-#: Twilio delivers at most ten media per message; an email may carry more, and is refused past it.
-MAX_FILES = 10
 MAX_ATTEMPTS = 3
 FETCH_TIMEOUT = 15
 MAX_REDIRECTS = 2
 TWILIO_API_HOST = "api.twilio.com"
-#: Why a file was not kept: stable codes, and the words the timeline shows.
-REFUSALS = {
-    "type": "not a picture or a PDF",
-    "too_large": f"larger than {MAX_BYTES // (1024 * 1024)} MB",
-    "too_many": f"more than {MAX_FILES} files in one message",
-    "empty": "empty",
-    "not_twilio": "its address is not the practice's Twilio account",
-    "fetch_failed": "it could not be fetched from the phone company",
-}
 #: Checklist steps an insurance card picture answers, by the category codes practices keep.
 CARD_STEPS = {
     INSURANCE_CATEGORY: "Record payer, member id and group number",
@@ -91,7 +88,7 @@ def mms_media(params: dict[str, str]) -> list[Media]:
     return media
 
 
-# --- recording what arrived ---------------------------------------------------------------------
+# --- recording what arrived ----------------------------------------------------------------------
 
 
 def _inbound(practice: Practice, kind: str, external_id: str) -> InboundMessage:
@@ -201,7 +198,7 @@ def _refuse(row: Attachment, code: str) -> None:
     change.save(code=EventCode.FILE_REFUSED, actor=None, now=timezone.now(), text=text)
 
 
-# --- insurance cards ------------------------------------------------------------------------------
+# --- insurance cards -----------------------------------------------------------------------------
 
 
 def _is_card(row: Attachment, item: SupportItem) -> bool:
@@ -219,13 +216,35 @@ def _tick_card_step(item: SupportItem) -> None:
     change.save(code=EventCode.CHECKLIST_STEP, actor=None, now=timezone.now())
 
 
+def steps_answered(events: Iterable[TimelineEvent]) -> set[str]:
+    """The checklist steps these timeline events record as answered."""
+    return {
+        str(e.changes.get("step", {}).get("new", ""))
+        for e in events
+        if e.code == EventCode.CHECKLIST_STEP
+    }
+
+
 def steps_done(item: SupportItem) -> set[str]:
-    """The item's checklist steps the timeline records as answered."""
-    events = TimelineEvent.objects.filter(item=item, code=EventCode.CHECKLIST_STEP)
-    return {e.changes.get("step", {}).get("new", "") for e in events}
+    return steps_answered(TimelineEvent.objects.filter(item=item, code=EventCode.CHECKLIST_STEP))
 
 
-# --- fetching MMS pictures ------------------------------------------------------------------------
+# --- reading -------------------------------------------------------------------------------------
+
+
+def stored_file(item: SupportItem, file_id: int | None) -> Attachment | None:
+    """One kept file of ``item`` (the caller checked the reader may read the item in full)."""
+    if file_id is None:
+        return None
+    return Attachment.objects.filter(item=item, pk=file_id, state=FileState.STORED).first()
+
+
+def files_for_item(item: SupportItem) -> list[Attachment]:
+    """What the item page lists: every file the patient sent, kept or not (never the bytes)."""
+    return list(Attachment.objects.filter(item=item).defer("data").order_by("received_at", "pk"))
+
+
+# --- fetching MMS pictures -----------------------------------------------------------------------
 
 
 def _account_path(practice: Practice) -> str:
@@ -235,7 +254,11 @@ def _account_path(practice: Practice) -> str:
 def media_url_problem(practice: Practice, url: str) -> str:
     """The practice's credentials go only to Twilio's API, for its own account."""
     parts = urlsplit(url)
-    if parts.scheme != "https" or parts.hostname != TWILIO_API_HOST or parts.port not in (None, 443):
+    if (
+        parts.scheme != "https"
+        or parts.hostname != TWILIO_API_HOST
+        or parts.port not in (None, 443)
+    ):
         return "not_twilio"
     if not practice.twilio_account_sid or not parts.path.startswith(_account_path(practice)):
         return "not_twilio"
@@ -327,7 +350,7 @@ def fetches_due(now: datetime) -> int:
     return sum(fetch(pk, now) not in ("not-due", "retry") for pk in list(due))
 
 
-# --- retention --------------------------------------------------------------------------------------
+# --- retention -----------------------------------------------------------------------------------
 
 
 def files_purge(item_ids: list[int]) -> int:

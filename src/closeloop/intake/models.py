@@ -50,6 +50,21 @@ class InboundMessage(models.Model):
         return f"{self.kind} {self.external_id}"
 
 
+#: Twilio accepts at most 5 MB of media in a message: one picture is never more.
+MAX_BYTES = 5 * 1024 * 1024
+#: Twilio delivers at most ten media per message; an email may carry more, refused past it.
+MAX_FILES = 10
+#: Why a file was not kept: stable codes, and the words the timeline shows.
+REFUSALS = {
+    "type": "not a picture or a PDF",
+    "too_large": f"larger than {MAX_BYTES // (1024 * 1024)} MB",
+    "too_many": f"more than {MAX_FILES} files in one message",
+    "empty": "empty",
+    "not_twilio": "its address is not the practice's Twilio account",
+    "fetch_failed": "it could not be fetched from the phone company",
+}
+
+
 class FileSource(models.TextChoices):
     MMS = "mms", "Picture message (MMS)"
     EMAIL = "email", "Email attachment"
@@ -112,6 +127,10 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"file {self.pk} on #{self.item_id}"
+
+    @property
+    def refused_reason(self) -> str:
+        return REFUSALS.get(self.refused, self.refused)
 
     @property
     def is_image(self) -> bool:

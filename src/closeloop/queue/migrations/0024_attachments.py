@@ -4,15 +4,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('support_queue', '0023_alert_kind_reactivated'),
+        ("support_queue", "0023_alert_kind_reactivated"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='timelineevent',
-            name='code',
-            field=models.CharField(choices=[('item.created', 'Item created'), ('item.acknowledged', 'Receipt confirmed'), ('item.note', 'Note'), ('item.contact', 'Contact'), ('item.update_window', 'Plan and update time set'), ('item.assigned', 'Routed'), ('item.started', 'Work started'), ('item.waiting', 'Waiting'), ('item.escalated', 'Escalated'), ('item.resolved', 'Resolved'), ('item.closed', 'Closed'), ('item.reopened', 'Reopened'), ('item.merged', 'Merged'), ('item.handed_off', 'Handed off'), ('item.handoff_accepted', 'Handoff accepted'), ('item.handoff_late', 'Handoff not accepted in time'), ('item.attempt', 'Call attempt'), ('item.attempt_due', 'Next call attempt due'), ('item.attempts_exhausted', 'Call attempts used up'), ('item.message_failed', 'Message not delivered'), ('item.message_cancelled', 'Message cancelled before it was sent'), ('item.loop_repaired', 'No next deadline: due now'), ('item.repeat_contact', 'Patient contacted us again'), ('item.patient_linked', 'Patient identified'), ('item.red_flag', 'Urgent symptoms reported'), ('item.staff_alerted', 'Clinicians alerted'), ('item.categorized', 'Category changed'), ('item.message', 'Message to the patient'), ('item.promise_broken', 'Promised update time passed without contact'), ('item.promise_escalated', 'Broken promise escalated'), ('item.first_response_late', 'First response target passed'), ('item.resolution_late', 'Resolution target passed'), ('item.appointment_linked', 'Linked to an appointment'), ('item.appointment_unlinked', 'Unlinked from the appointment'), ('item.appointment_changed', 'The appointment changed'), ('item.before_appointment', 'Still open shortly before the appointment'), ('item.request', 'Request to a colleague'), ('item.request_answered', 'Request answered'), ('item.request_escalated', 'Request not answered in time'), ('item.status_links_revoked', 'Status links turned off'), ('item.file', 'File received from the patient'), ('item.file_refused', 'File from the patient not kept'), ('item.checklist_step', 'Checklist step answered')], max_length=40),
+            model_name="timelineevent",
+            name="code",
+            field=models.CharField(
+                choices=[
+                    ("item.created", "Item created"),
+                    ("item.acknowledged", "Receipt confirmed"),
+                    ("item.note", "Note"),
+                    ("item.contact", "Contact"),
+                    ("item.update_window", "Plan and update time set"),
+                    ("item.assigned", "Routed"),
+                    ("item.started", "Work started"),
+                    ("item.waiting", "Waiting"),
+                    ("item.escalated", "Escalated"),
+                    ("item.resolved", "Resolved"),
+                    ("item.closed", "Closed"),
+                    ("item.reopened", "Reopened"),
+                    ("item.merged", "Merged"),
+                    ("item.handed_off", "Handed off"),
+                    ("item.handoff_accepted", "Handoff accepted"),
+                    ("item.handoff_late", "Handoff not accepted in time"),
+                    ("item.attempt", "Call attempt"),
+                    ("item.attempt_due", "Next call attempt due"),
+                    ("item.attempts_exhausted", "Call attempts used up"),
+                    ("item.message_failed", "Message not delivered"),
+                    ("item.message_cancelled", "Message cancelled before it was sent"),
+                    ("item.loop_repaired", "No next deadline: due now"),
+                    ("item.repeat_contact", "Patient contacted us again"),
+                    ("item.patient_linked", "Patient identified"),
+                    ("item.red_flag", "Urgent symptoms reported"),
+                    ("item.staff_alerted", "Clinicians alerted"),
+                    ("item.categorized", "Category changed"),
+                    ("item.message", "Message to the patient"),
+                    ("item.promise_broken", "Promised update time passed without contact"),
+                    ("item.promise_escalated", "Broken promise escalated"),
+                    ("item.first_response_late", "First response target passed"),
+                    ("item.resolution_late", "Resolution target passed"),
+                    ("item.appointment_linked", "Linked to an appointment"),
+                    ("item.appointment_unlinked", "Unlinked from the appointment"),
+                    ("item.appointment_changed", "The appointment changed"),
+                    ("item.before_appointment", "Still open shortly before the appointment"),
+                    ("item.request", "Request to a colleague"),
+                    ("item.request_answered", "Request answered"),
+                    ("item.request_escalated", "Request not answered in time"),
+                    ("item.status_links_revoked", "Status links turned off"),
+                    ("item.file", "File received from the patient"),
+                    ("item.file_refused", "File from the patient not kept"),
+                    ("item.checklist_step", "Checklist step answered"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
