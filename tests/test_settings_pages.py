@@ -183,7 +183,7 @@ def practice_form(practice: Practice) -> dict[str, str]:
         "practice-callback_interval_minutes": "360", "practice-red_flag_response_minutes": "15",
         "practice-auto_acknowledge": "on", "practice-emergency_script": practice.emergency_script,
         "practice-emergency_script_es": practice.emergency_script_es,
-        "practice-fhir_base_url": "",
+        "practice-fhir_base_url": "", "practice-default_language": "en",
     }  # fmt: skip
 
 
@@ -345,3 +345,20 @@ def test_a_practice_admin_turns_on_missed_call_text_backs_off_by_default(
     assert client.post(url, form).status_code == 302
     riverside.refresh_from_db()
     assert riverside.missed_call_text_back is True
+
+
+def test_a_practice_admin_sets_the_language_for_callers_we_do_not_know(
+    client, practice_admin, riverside
+) -> None:
+    client.force_login(practice_admin)
+    url = reverse("settings_practice", args=["riverside"])
+    assert "Language for callers we do not know" in client.get(url).content.decode()
+    hours = hours_form(**dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), ("08:00", "17:00")))
+    form = {**practice_form(riverside), **hours, "practice-default_language": "es"}
+    assert client.post(url, form).status_code == 302
+    riverside.refresh_from_db()
+    assert riverside.default_language == "es"
+    form["practice-default_language"] = "xx"  # no catalog for it: refused, nothing changes
+    assert client.post(url, form).status_code != 302
+    riverside.refresh_from_db()
+    assert riverside.default_language == "es"

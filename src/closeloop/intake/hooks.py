@@ -470,6 +470,8 @@ def twilio_call_status(request: HttpRequest, slug: str) -> HttpResponse:
         return _error(400, "missing_field", "CallSid and CallStatus are required.")
     if status not in calls.CALL_STATUSES:
         return _error(400, "bad_status", "CallStatus is not one of Twilio's call statuses.")
+    if data.get("DialCallStatus", "") and data["DialCallStatus"] not in calls.DIAL_STATUSES:
+        return _error(400, "bad_status", "DialCallStatus is not one of Twilio's dial statuses.")
     queue_time = data.get("QueueTime", "").strip()
     if queue_time and not (queue_time.isascii() and queue_time.isdigit()):
         return _error(400, "bad_queue_time", "QueueTime must be a whole number of seconds.")
@@ -477,11 +479,11 @@ def twilio_call_status(request: HttpRequest, slug: str) -> HttpResponse:
         calls.call_missed(
             practice=practice,
             call_sid=sid,
-            status=status,
+            status=calls.how_missed(data.dict()),
             phone=clean_phone(data.get("From", "")),
             payload=data.dict(),
             hold_seconds=int(queue_time) if queue_time else None,
         )
-    # Empty TwiML, not a bare 204: as the <Enqueue action> URL the answer is read as TwiML
-    # (the caller is gone; it ends the call cleanly); a status callback's answer is ignored.
+    # Empty TwiML, not a bare 204: as the <Enqueue action> or <Dial action> URL the answer is
+    # read as TwiML (it ends the call cleanly); a status callback's answer is ignored.
     return _twiml()

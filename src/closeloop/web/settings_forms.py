@@ -161,6 +161,10 @@ class PracticeForm(SecretFieldsMixin, forms.ModelForm):
         required=False, label="Remove the inbound email secret"
     )
     clear_fhir_token = forms.BooleanField(required=False, label="Remove the FHIR token")
+    default_language = forms.ChoiceField(
+        choices=language_choices,
+        label="Language for callers we do not know (missed-call texts)",
+    )
     sms_quiet_start = _time_field("No texts or emails from", required=True)
     sms_quiet_end = _time_field("until", required=True)
 
@@ -172,7 +176,8 @@ class PracticeForm(SecretFieldsMixin, forms.ModelForm):
             "status_links", "closure_question", "sms_quiet_start", "sms_quiet_end",
             "message_fresh_hours", "promise_grace_minutes", "reopen_days",
             "callback_attempts", "callback_interval_minutes", "red_flag_response_minutes",
-            "auto_acknowledge", "missed_call_text_back", "emergency_script", "emergency_script_es",
+            "auto_acknowledge", "missed_call_text_back", "default_language",
+            "emergency_script", "emergency_script_es",
             "fhir_base_url",
             "twilio_account_sid", "twilio_auth_token", "inbound_email_secret", "fhir_token",
         )  # fmt: skip
