@@ -1,11 +1,12 @@
 """The inbound email and Twilio webhooks under hostile input (adversarial review of issue 29, F5):
 a From header malformed, huge, with control characters or unicode tricks, a body nested deeply
 (MIME parts or JSON), malformed JSON — each a 400 that says why, never a 500, and nothing
-stored; an ordinary message still arrives. The other headers too (attack review F1): a Message-
-ID, a Content-Disposition or a Content-Type the stdlib's structured parser cannot read is a 400
-that names it or is read raw (a garbled Message-ID counts as none). The named cases first, then
-hypothesis over the From header, the body and the other headers. Files from patients (issue 33):
-an email attachment's hostile headers, and Twilio's media and dial fields, never a 5xx."""
+stored; an ordinary message still arrives. The other headers too (attack review F1): a
+Message-ID, a Content-Disposition or a Content-Type the stdlib's structured parser cannot read
+is a 400 that names it or is read raw (a garbled Message-ID counts as none). The named cases
+first, then hypothesis over the From header, the body and the other headers. Files from patients
+(issue 33): an email attachment's hostile headers, and Twilio's media and dial fields, never a
+5xx."""
 
 from __future__ import annotations
 
