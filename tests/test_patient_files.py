@@ -23,6 +23,8 @@ from django.utils import timezone
 from closeloop.core import outbound
 from closeloop.intake import attachments
 from closeloop.intake.models import Attachment, FileState, InboundMessage
+from closeloop.messaging.consent import may_contact
+from closeloop.messaging.models import ConsentChannel
 from closeloop.periodic.retention import purge_expired
 from closeloop.queue.models import Channel, EventCode, Status, SupportItem
 from closeloop.security.models import AuditEvent
@@ -412,3 +414,11 @@ def test_retention_removes_the_bytes(client, stored, assistant, org, clock) -> N
     assert (stored.state, stored.data) == (FileState.PURGED, None)
     client.force_login(assistant)
     assert client.get(file_url(stored)).status_code == 404
+
+
+def test_stop_with_a_picture_still_opts_out_and_keeps_no_picture(
+    client, clock, twilio, riverside
+) -> None:
+    twilio_post(client, SMS, mms(Body="STOP"))
+    assert not Attachment.objects.exists()
+    assert not may_contact(riverside, ConsentChannel.SMS, PATIENT_PHONE)

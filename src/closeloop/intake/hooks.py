@@ -155,9 +155,10 @@ def twilio_sms(request: HttpRequest, slug: str) -> HttpResponse:
         return _error(400, "bad_media", str(refused))
     phone = clean_phone(data.get("From", ""))
     opted_in = keyword(body)
-    if opted_in is not None and phone and not media:
+    if opted_in is not None and phone:  # STOP with a picture still stops
         _record_sms_consent(practice, sid, phone, opted_in, data.dict())
         return _twiml()
+    # A picture is a contact of its own, never an answer to "Did we resolve your request?".
     if phone and not media and _answers_closing_question(practice, sid, phone, body, data.dict()):
         return _twiml()
     with transaction.atomic():
