@@ -78,7 +78,8 @@ def _last_open_moment(practice: Practice, now: datetime, before: timedelta) -> d
     calendar = practice.calendar()
     moment = now - before
     for _ in range(24 * 7 * 4):
-        if calendar.is_open(moment) and calendar.is_open(moment + timedelta(minutes=30)):
+        around = (moment - timedelta(minutes=30), moment, moment + timedelta(minutes=30))
+        if all(calendar.is_open(at) for at in around):
             return moment
         moment -= timedelta(minutes=15)
     return now - before
@@ -143,17 +144,20 @@ def missed_calls(practice: Practice, now: datetime) -> list[SupportItem]:
         .first()
     )
     filed = []
+    # The latest half hour of the office's day that is at least 20 minutes past: the calls came
+    # then, 25 minutes apart (their texts promise a call back by the first-response target).
+    second = _last_open_moment(practice, now, timedelta(minutes=20))
     callers = [
         (spanish.phone if spanish else _unknown_number(practice), "completed",
-         {"QueueResult": "hangup", "QueueTime": "184"}, timedelta(minutes=50)),
+         {"QueueResult": "hangup", "QueueTime": "184"}, second - timedelta(minutes=25)),
         (_unknown_number(practice), "completed",
-         {"DialCallStatus": "no-answer", "DialCallDuration": "0"}, timedelta(minutes=20)),
+         {"DialCallStatus": "no-answer", "DialCallDuration": "0"}, second),
     ]  # fmt: skip
-    for n, (phone, status, extra, ago) in enumerate(callers):
+    for n, (phone, status, extra, at) in enumerate(callers):
         sid = f"CADEMO{practice.pk:04d}{n:022d}"
         params = {"CallSid": sid, "From": phone, "To": practice.phone, "CallStatus": status,
                   "Direction": "inbound", **extra}  # fmt: skip
-        with time_machine.travel(_last_open_moment(practice, now, ago), tick=False):
+        with time_machine.travel(at, tick=False):
             result = calls.call_missed(
                 practice=practice, call_sid=sid, status=calls.how_missed(params), phone=phone,
                 payload=params, hold_seconds=int(extra.get("QueueTime", 0)) or None,
