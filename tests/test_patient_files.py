@@ -422,3 +422,20 @@ def test_stop_with_a_picture_still_opts_out_and_keeps_no_picture(
     twilio_post(client, SMS, mms(Body="STOP"))
     assert not Attachment.objects.exists()
     assert not may_contact(riverside, ConsentChannel.SMS, PATIENT_PHONE)
+
+
+def test_rotating_the_secrets_key_re_encrypts_the_files(stored, settings) -> None:
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    new = Fernet.generate_key().decode()
+    before = stored_bytes(stored.pk)
+    settings.SECRETS_KEYS = [new, *settings.SECRETS_KEYS]
+    if len(settings.SECRETS_KEYS) == 1:  # development derives the old key from SECRET_KEY
+        from closeloop.core.sealed import _derived_key
+
+        settings.SECRETS_KEYS = [new, _derived_key().decode()]
+    call_command("rotate_secrets")
+    settings.SECRETS_KEYS = [new]  # the old key removed
+    stored.refresh_from_db()
+    assert stored.data == PNG and stored_bytes(stored.pk) != before
