@@ -74,6 +74,7 @@ def practice_form(riverside: Any) -> dict[str, Any]:
         "review_interval_days": "90",
         "message_fresh_hours": "48",
         "emergency_script_es": riverside.emergency_script_es,
+        "default_language": "en",
         "telehealth_margin_minutes": "30",
         "telehealth_check_hours": "24",
         "risk_window_days": "7",

@@ -25,7 +25,9 @@ from django.utils import timezone
 from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.appointments.rules import at_risk_upcoming, risky_items
 from closeloop.demo.seed import DEMO_PASSWORD, seed, seed_older_history
-from closeloop.messaging.models import ReviewRequest
+from closeloop.intake.attachments import steps_done
+from closeloop.intake.models import Attachment
+from closeloop.messaging.models import OutboundMessage, ReviewRequest
 from closeloop.practices.models import Category, OnCallShift, Practice
 from closeloop.queue.loops import loop_breaks
 from closeloop.queue.models import EventCode, Status, SupportItem, TimelineEvent
@@ -54,9 +56,20 @@ def test_demo_world_has_two_practices_seven_logins_and_real_timelines() -> None:
     assert Category.objects.filter(practice__slug="riverside").count() == 10  # the 9 + "other"
     statuses = dict(SupportItem.objects.values_list("status").annotate(n=Count("id")))
     assert statuses.get(Status.RESOLVED, 0) + statuses.get(Status.CLOSED, 0) > 60
-    assert SupportItem.objects.count() == 120
+    # The history's 120 items and today's two missed calls (``demo.patient_files``).
+    assert SupportItem.objects.count() == 122
     # Every item has a creation event, and the history is spread over weeks, not one instant.
-    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 120
+    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 122
+    # A patient texted their insurance card's photo to their insurance item: kept encrypted,
+    # and the checklist step it answers is ticked.
+    card = Attachment.objects.get()
+    assert (card.state, card.content_type) == ("stored", "image/png")
+    assert card.item.category.code == "insurance_info" and steps_done(card.item)
+    # Two missed calls, each texted back (one caller in Spanish, one we do not know).
+    missed = SupportItem.objects.filter(summary="Missed call", channel="phone")
+    assert missed.count() == 2
+    texts = OutboundMessage.objects.filter(item__in=missed, purpose="missed_call")
+    assert texts.count() == 2 and "es" in set(texts.values_list("language", flat=True))
     created = SupportItem.objects.order_by("first_contact_at").values_list(
         "first_contact_at", flat=True
     )

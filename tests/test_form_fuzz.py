@@ -513,7 +513,7 @@ NOT_FORMS: dict[str, str] = {
     **dict.fromkeys(
         ("alerts", "outbox", "help", "patient", "shift", "team", "playbook_home", "item",
          "healthz", "settings", "settings_staff", "settings_categories", "settings_templates",
-         "settings_practice", "on_call", "on_call_practice"),
+         "settings_practice", "on_call", "on_call_practice", "item_file"),
         "a page read with GET, no input but its address",
     ),
     **dict.fromkeys(

@@ -1,10 +1,12 @@
-"""The inbound email webhook under hostile input (adversarial review of issue 29, F5): a From
-header malformed, huge, with control characters or unicode tricks, a body nested deeply (MIME
-parts or JSON), malformed JSON — each a 400 that says why, never a 500, and nothing stored; an
-ordinary message still arrives. The other headers too (attack review F1): a Message-ID, a
-Content-Disposition or a Content-Type the stdlib's structured parser cannot read is a 400 that
-names it or is read raw (a garbled Message-ID counts as none). The named cases first, then
-hypothesis over the From header, the body and the other headers."""
+"""The inbound email and Twilio webhooks under hostile input (adversarial review of issue 29, F5):
+a From header malformed, huge, with control characters or unicode tricks, a body nested deeply
+(MIME parts or JSON), malformed JSON — each a 400 that says why, never a 500, and nothing
+stored; an ordinary message still arrives. The other headers too (attack review F1): a
+Message-ID, a Content-Disposition or a Content-Type the stdlib's structured parser cannot read
+is a 400 that names it or is read raw (a garbled Message-ID counts as none). The named cases
+first, then hypothesis over the From header, the body and the other headers. Files from patients
+(issue 33): an email attachment's hostile headers, and Twilio's media and dial fields, never a
+5xx."""
 
 from __future__ import annotations
 
@@ -214,3 +216,95 @@ def test_fuzzed_other_headers_never_answer_5xx(client, name, value) -> None:
     header = value.replace("\r", " ").replace("\n", " ")
     response = post(client, message("Ana <ana@example.com>", **{name: header}))
     assert response.status_code < 500, (name, header[:200])
+
+
+# --- files from patients: email attachments and MMS media fields (issue 33 #3) -----------------
+
+
+def with_attachment(headers: str, payload: str = "iVBORw0KGgo=") -> bytes:
+    return (
+        "From: Ana <ana@example.com>\r\nSubject: Card\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        "--b\r\nContent-Type: text/plain\r\n\r\nMy card\r\n"
+        f"--b\r\n{headers}\r\n\r\n{payload}\r\n--b--\r\n"
+    ).encode("utf-8", "surrogateescape")
+
+
+HOSTILE_ATTACHMENT = {
+    "filename of nested comments": 'Content-Disposition: attachment; filename="a" ' + "(" * 3000,
+    "content-type of nested comments": "Content-Type: image/png; (" + "(" * 3000,
+    "rfc2231 filename garbage": "Content-Disposition: attachment; filename*=x''%ZZ%",
+    "unknown transfer encoding": "Content-Type: image/png\r\nContent-Transfer-Encoding: x-rot13",
+    "base64 that is not": "Content-Type: image/png\r\nContent-Transfer-Encoding: base64",
+    "charset unknown": "Content-Type: application/pdf; charset=x-nonsense",
+}
+
+
+@pytest.mark.parametrize("headers", HOSTILE_ATTACHMENT.values(), ids=HOSTILE_ATTACHMENT.keys())
+def test_a_hostile_attachment_is_a_clear_400_or_a_refused_file(client, headers) -> None:
+    response = post(client, with_attachment(headers, payload="!!not base64!!"))
+    assert response.status_code in (201, 400), response.content[:300]
+    if response.status_code == 400:
+        assert response.json()["error"]["code"] in ("unreadable_header", "too_deep")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    headers=st.text(max_size=200).map(lambda t: t.replace("\r", " ").replace("\n", " ")),
+    payload=st.text(max_size=300).map(lambda t: t.replace("\r", " ").replace("\n", " ")),
+)
+def test_fuzzed_attachments_never_answer_5xx(client, headers, payload) -> None:
+    response = post(client, with_attachment("Content-Type: " + headers, payload))
+    assert response.status_code < 500, (headers[:100], payload[:100])
+
+
+TWILIO_TOKEN = "test-twilio-auth-token"
+
+
+def twilio_signed(client: Client, path: str, params: dict[str, str]) -> Any:
+    from twilio.request_validator import RequestValidator
+
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature("http://testserver" + path, params)
+    return client.post(path, params, HTTP_X_TWILIO_SIGNATURE=signature)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    num=st.one_of(st.text(max_size=8), st.integers(-3, 20).map(str)),
+    urls=st.lists(st.text(max_size=200), max_size=4),
+    types=st.lists(st.text(max_size=60), max_size=4),
+)
+def test_fuzzed_mms_media_fields_never_answer_5xx(client, riverside, num, urls, types) -> None:
+    riverside.twilio_auth_token = TWILIO_TOKEN
+    riverside.twilio_account_sid = "AC" + "0" * 32
+    riverside.save(update_fields=["twilio_auth_token", "twilio_account_sid"])
+    params = {"MessageSid": "MM1", "From": "+13125550142", "Body": "", "NumMedia": num}
+    params.update({f"MediaUrl{n}": url for n, url in enumerate(urls)})
+    params.update({f"MediaContentType{n}": t for n, t in enumerate(types)})
+    params = {k: v.replace("\x00", "") for k, v in params.items()}
+    response = twilio_signed(client, "/hooks/twilio/riverside/sms/", params)
+    assert response.status_code < 500, params
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    status=st.one_of(st.text(max_size=20), st.sampled_from(["completed", "no-answer", "busy"])),
+    dial=st.one_of(st.text(max_size=20), st.sampled_from(["no-answer", "completed", "failed"])),
+    queue_time=st.text(max_size=8),
+)
+def test_fuzzed_call_status_and_dial_fields_never_answer_5xx(
+    client, riverside, status, dial, queue_time
+) -> None:
+    riverside.twilio_auth_token = TWILIO_TOKEN
+    riverside.save(update_fields=["twilio_auth_token"])
+    params = {"CallSid": "CA1", "From": "+13125550142", "Direction": "inbound",
+              "CallStatus": status, "DialCallStatus": dial, "QueueTime": queue_time}  # fmt: skip
+    params = {k: v.replace("\x00", "") for k, v in params.items()}
+    response = twilio_signed(client, "/hooks/twilio/riverside/call-status/", params)
+    assert response.status_code < 500, params

@@ -33,6 +33,7 @@ from closeloop.actions.registry import ACTIONS
 from closeloop.api.models import ApiToken
 from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.core.sms import Account, send_sms
+from closeloop.intake.models import Attachment, FileSource, FileState
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role
 from closeloop.practices.models import ChannelRoute, Holiday, OnCallShift, Practice
@@ -83,9 +84,15 @@ def world_of(practice: Practice, marker: str, by: Any) -> dict[str, Any]:
         updated_at=timezone.now(),
     )  # fmt: skip
     webhook = WebhookEndpoint.objects.create(practice=practice, url="https://example.com/hook")
+    # A picture the patient sent: its bytes carry the marker (they must never be served).
+    picture = Attachment.objects.create(
+        practice=practice, item=item, source=FileSource.DEMO, state=FileState.STORED,
+        content_type="image/png", data=b"\x89PNG\r\n\x1a\n" + marker.encode(),
+    )  # fmt: skip
     start = timezone.now()
     return {
         "patient": patient, "item": item, "appointment": appointment, "webhook": webhook,
+        "picture": picture,
         "holiday": Holiday.objects.create(practice=practice, date=start.date(), name=marker),
         "route": ChannelRoute.objects.create(practice=practice, channel="sms", team="support"),
         "shift": OnCallShift.objects.create(
@@ -265,6 +272,8 @@ def kwargs_for(
             base[param] = "practices"
         elif param == "content_type_id":
             base[param] = ContentType.objects.get_for_model(SupportItem).pk
+        elif param == "file_id":
+            base[param] = world["picture"].pk
         elif param in ("item_id", "patient_id"):
             base[param] = world["item" if param == "item_id" else "patient"].pk
         else:
@@ -301,7 +310,8 @@ def test_no_page_or_admin_url_reveals_another_practice(client, setup) -> None:
                     where = f"{method.upper()} {url} as {role}: {response.status_code}"
                     assert MARKER.encode() not in body, where
                     if params and any(
-                        p in ("pk", "object_id", "id", "item_id", "patient_id") for p in params
+                        p in ("pk", "object_id", "id", "item_id", "patient_id", "file_id")
+                        for p in params
                     ):
                         redirect_ok = response.status_code == 302 and (
                             response["Location"].startswith(("/admin/", "/login/"))

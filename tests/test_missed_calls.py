@@ -201,3 +201,81 @@ def test_phone_numbers_are_never_logged(client, clock, caplog) -> None:
         twilio_post(client, CALL_STATUS, call())
         client.post(CALL_STATUS, call(), HTTP_X_TWILIO_SIGNATURE="forged")
     assert CALLER not in caplog.text and "5550181" not in caplog.text
+
+
+# --- <Dial> forwarding (Twilio's <Dial action> parameters: DialCallStatus, DialCallSid,
+# DialCallDuration, DialBridged, beside the parent call's CallSid and CallStatus) -------------
+
+
+def dialed(sid: str = "CA300", dial_status: str = "no-answer", **extra: str) -> dict[str, str]:
+    dial = {"DialCallStatus": dial_status, "DialCallSid": "CA301", "DialCallDuration": "0",
+            "DialBridged": "false"}  # fmt: skip
+    return call(sid, status=extra.pop("status", "completed"), **{**dial, **extra})
+
+
+@pytest.mark.parametrize("dial_status", ["no-answer", "busy", "failed", "canceled"])
+def test_a_forwarded_call_nobody_answered_is_missed_even_when_the_call_completed(
+    client, clock, dial_status
+) -> None:
+    assert twilio_post(client, CALL_STATUS, dialed(dial_status=dial_status)).status_code == 200
+    item = SupportItem.objects.get()
+    assert item.summary == "Missed call" and dial_status in item.details
+    assert OutboundMessage.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", ["in-progress", "completed"])
+def test_a_forwarded_call_someone_answered_files_nothing(client, clock, status) -> None:
+    params = dialed(dial_status="completed", status=status, DialCallDuration="120")
+    assert twilio_post(client, CALL_STATUS, params).status_code == 200
+    assert not SupportItem.objects.exists() and not OutboundMessage.objects.exists()
+
+
+def test_the_dial_action_and_the_status_callback_of_one_call_file_one_item(client, clock) -> None:
+    # The <Dial action> request comes first, while the call is still up…
+    twilio_post(client, CALL_STATUS, dialed("CA400", status="in-progress"))
+    twilio_post(client, CALL_STATUS, dialed("CA400", status="in-progress"))  # a retry
+    # …then the call's own status callback, which carries no DialCallStatus.
+    twilio_post(client, CALL_STATUS, call("CA400", status="completed", CallDuration="31"))
+    assert SupportItem.objects.count() == 1 and OutboundMessage.objects.count() == 1
+
+
+def test_an_unknown_dial_status_is_a_400(client, clock) -> None:
+    response = twilio_post(client, CALL_STATUS, dialed(dial_status="on-fire"))
+    assert response.status_code == 400 and response.json()["error"]["code"] == "bad_status"
+    assert not SupportItem.objects.exists()
+
+
+@pytest.mark.parametrize("signature", ["", "forged"])
+def test_a_forged_dial_callback_is_403(client, signature) -> None:
+    headers = {"HTTP_X_TWILIO_SIGNATURE": signature} if signature else {}
+    assert client.post(CALL_STATUS, dialed(), **headers).status_code == 403
+    assert not SupportItem.objects.exists()
+
+
+# --- the practice's language for callers we do not know ---------------------------------------
+
+
+def test_an_unknown_caller_is_texted_in_the_practice_default_language(
+    client, clock, riverside
+) -> None:
+    riverside.default_language = "es"
+    riverside.save()
+    twilio_post(client, CALL_STATUS, call())
+    message = OutboundMessage.objects.get()
+    assert message.language == "es" and "Lamentamos" in message.body
+    assert SupportItem.objects.get().language == "es"
+
+
+def test_a_known_patient_keeps_their_own_language_over_the_practice_default(
+    client, clock, riverside, patient
+) -> None:
+    riverside.default_language = "es"
+    riverside.save()
+    patient.preferred_language = "en"
+    patient.save()
+    twilio_post(client, CALL_STATUS, call(From=patient.phone))
+    assert OutboundMessage.objects.get().language == "en"
+
+
+def test_practices_default_to_english(riverside) -> None:
+    assert riverside.default_language == "en"

@@ -352,3 +352,19 @@ def test_a_practice_admin_turns_on_missed_call_text_backs_off_by_default(
     assert client.post(url, form).status_code == 302
     riverside.refresh_from_db()
     assert riverside.missed_call_text_back is True
+
+
+def test_a_practice_admin_sets_the_language_for_callers_we_do_not_know(
+    client, practice_admin, riverside
+) -> None:
+    client.force_login(practice_admin)
+    url = section_url(riverside, "contact")
+    assert "Language for callers we do not know" in client.get(url).content.decode()
+    form = section_data(riverside, "contact", default_language="es")
+    assert client.post(url, form).status_code == 302
+    riverside.refresh_from_db()
+    assert riverside.default_language == "es"
+    form = section_data(riverside, "contact", default_language="xx")  # no catalog: refused
+    assert client.post(url, form).status_code != 302
+    riverside.refresh_from_db()
+    assert riverside.default_language == "es"

@@ -79,3 +79,29 @@ class SealedTextField(models.TextField):
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         return seal(value) if isinstance(value, str) else value
+
+
+def _unseal_bytes(token: bytes) -> bytes:
+    try:
+        return box().decrypt(bytes(token))
+    except InvalidToken:
+        raise SealedSecretError(
+            "a stored file cannot be decrypted: is SECRETS_KEYS missing the key it was "
+            "encrypted with?"
+        ) from None
+
+
+class SealedBinaryField(models.BinaryField):
+    """Bytes (a patient's picture or PDF) encrypted in the database and plain in Python: the
+    same keys and rotation as the secrets. Lists defer it: every load decrypts."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return None if value is None else _unseal_bytes(value)
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        return None if value is None else box().encrypt(bytes(value))
+
+
+#: The field kinds ``closeloop rotate-secrets`` re-encrypts.
+SEALED_FIELDS = (SealedTextField, SealedBinaryField)

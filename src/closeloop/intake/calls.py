@@ -2,11 +2,13 @@
 
 Twilio's voice status callback says how an inbound call ended. A call that was not answered
 (``no-answer``, ``busy``, ``canceled``) or whose caller hung up while waiting in the queue
-(``completed`` with the <Enqueue> action's ``QueueResult=hangup``) files a "missed call" item
-through the one intake service (once per ``CallSid``; the repeat rules join a second call from
-the same number to the same item). When the practice turns it on, the caller gets one text-back
-in their language whose time is the item's promise: the first-response target, counted in
-business hours (after hours: from the next opening, and the text says the office is closed).
+(``completed`` with the <Enqueue> action's ``QueueResult=hangup``), or who was forwarded
+with <Dial> to a phone nobody picked up (the <Dial action>'s ``DialCallStatus``), files a
+"missed call" item through the one intake service (once per ``CallSid``; the repeat rules join
+a second call from the same number to the same item). When the practice turns it on, the
+caller gets one text-back in their language (a caller we do not know: the practice's) whose
+time is the item's promise: the first-response target, counted in business hours (after
+hours: from the next opening, and the text says the office is closed).
 """
 
 from __future__ import annotations
@@ -33,8 +35,11 @@ CALL_STATUSES = frozenset(
 NOT_ANSWERED = frozenset({"no-answer", "busy", "canceled"})
 #: <Enqueue>'s QueueResult when the caller hung up while waiting.
 HUNG_UP_IN_QUEUE = "hangup"
-#: Practices have no language of their own yet: an unidentified caller is texted in English.
-DEFAULT_LANGUAGE = "en"
+#: <Dial action>'s DialCallStatus: how the forwarded leg ended (anything else is malformed).
+DIAL_STATUSES = frozenset({"completed", "answered", "busy", "no-answer", "failed", "canceled"})
+#: The forwarded leg rang out, was busy, failed or was given up: the caller was not answered,
+#: whatever the caller's own leg says (it is ``in-progress`` or ``completed``).
+DIAL_NOT_ANSWERED = frozenset({"no-answer", "busy", "failed", "canceled"})
 #: A second missed call soon after the first gets no second text (it joins the same item).
 TEXT_BACK_ONCE_WITHIN = timedelta(hours=1)
 TEXT_BACKS = (MessagePurpose.MISSED_CALL, MessagePurpose.MISSED_CALL_CLOSED)
@@ -44,9 +49,18 @@ def was_missed(params: dict[str, str]) -> bool:
     """An inbound call that ended without anyone answering and without a voicemail."""
     if params.get("Direction", "inbound") != "inbound" or params.get("RecordingSid"):
         return False
+    dial_status = params.get("DialCallStatus", "")
+    if dial_status:  # a call forwarded with <Dial>: the forwarded leg says whether anyone answered
+        return dial_status in DIAL_NOT_ANSWERED
     status = params.get("CallStatus", "")
     hung_up = status == "completed" and params.get("QueueResult", "") == HUNG_UP_IN_QUEUE
     return status in NOT_ANSWERED or hung_up
+
+
+def how_missed(params: dict[str, str]) -> str:
+    """The status the timeline states: the forwarded leg's when there was one."""
+    dial_status = params.get("DialCallStatus", "")
+    return f"forwarded, {dial_status}" if dial_status else params.get("CallStatus", "")
 
 
 @transaction.atomic
@@ -77,7 +91,9 @@ def call_missed(
         summary="Missed call",
         text=f"Missed call ({status}{held}); no voicemail.",
         phone=phone,
-        language=patient.preferred_language if patient is not None else DEFAULT_LANGUAGE,
+        # A caller we do not know is written to in the practice's language (a Spanish-speaking
+        # neighbourhood's clinic sets Spanish).
+        language=patient.preferred_language if patient is not None else practice.default_language,
     )
     if result.duplicate:
         return result

@@ -23,9 +23,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
-from closeloop.intake import calls
-from closeloop.intake.models import InboundKind
+from closeloop.intake import attachments, calls
+from closeloop.intake.models import FileSource, InboundKind
 from closeloop.intake.services import (
+    IntakeResult,
     clean_phone,
     identify,
     intake_receive,
@@ -148,23 +149,39 @@ def twilio_sms(request: HttpRequest, slug: str) -> HttpResponse:
     body = data.get("Body", "").strip()
     if not sid:
         return _error(400, "missing_field", "MessageSid is required.")
+    try:
+        media = attachments.mms_media(data.dict())
+    except attachments.BadMedia as refused:
+        return _error(400, "bad_media", str(refused))
     phone = clean_phone(data.get("From", ""))
     opted_in = keyword(body)
-    if opted_in is not None and phone:
+    if opted_in is not None and phone:  # STOP with a picture still stops
         _record_sms_consent(practice, sid, phone, opted_in, data.dict())
         return _twiml()
-    if phone and _answers_closing_question(practice, sid, phone, body, data.dict()):
+    # A picture is a contact of its own, never an answer to "Did we resolve your request?".
+    if phone and not media and _answers_closing_question(practice, sid, phone, body, data.dict()):
         return _twiml()
-    intake_receive(
-        practice=practice,
-        kind=InboundKind.TWILIO_SMS,
-        external_id=sid,
-        channel=Channel.SMS,
-        payload=data.dict(),
-        summary=summary_from(body, "Text message"),
-        text=body,
-        phone=phone,
-    )
+    with transaction.atomic():
+        result = intake_receive(
+            practice=practice,
+            kind=InboundKind.TWILIO_SMS,
+            external_id=sid,
+            channel=Channel.SMS,
+            payload=data.dict(),
+            summary=summary_from(body, "Picture message" if media else "Text message"),
+            text=body,
+            phone=phone,
+        )
+        if media:
+            # Fetched by a task (the pictures stay with Twilio until then): the hook answers
+            # within Twilio's timeout however large they are.
+            attachments.files_expect(
+                practice=practice,
+                item=result.item,
+                kind=InboundKind.TWILIO_SMS,
+                external_id=sid,
+                media=media,
+            )
     return _twiml()
 
 
@@ -354,6 +371,7 @@ def email_hook(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         name, address = mailfrom.sender(froms)
         text = _email_text(message)
+        files = _email_files(message)
     except mailfrom.BadSender as refused:
         return _error(400, "bad_sender", refused.message)
     except Unreadable as refused:
@@ -361,7 +379,32 @@ def email_hook(request: HttpRequest, slug: str) -> HttpResponse:
     subject = mailfrom.text(_raw(message, "Subject"))
     # A garbled Message-ID counts as none: as a retry key it would fold two emails into one.
     message_id = mailfrom.message_id(_raw(message, "Message-ID")) or hashlib.sha256(raw).hexdigest()
-    result = intake_receive(
+    with transaction.atomic():
+        result = _email_receive(practice, message, raw, address, name, subject, text, message_id)
+        if files and not result.duplicate:
+            attachments.files_receive(
+                practice=practice,
+                item=result.item,
+                kind=InboundKind.EMAIL,
+                external_id=message_id[:255],
+                source=FileSource.EMAIL,
+                parts=files,
+            )
+    status = 200 if result.duplicate else 201
+    return JsonResponse({"item": result.item.pk, "repeat": result.repeat}, status=status)
+
+
+def _email_receive(
+    practice: Practice,
+    message: EmailMessage,
+    raw: bytes,
+    address: str,
+    name: str,
+    subject: str,
+    text: str,
+    message_id: str,
+) -> IntakeResult:
+    return intake_receive(
         practice=practice,
         kind=InboundKind.EMAIL,
         external_id=message_id[:255],
@@ -377,8 +420,26 @@ def email_hook(request: HttpRequest, slug: str) -> HttpResponse:
         caller_name=name,
         reply_to=_thread_item(practice, message, address),
     )
-    status = 200 if result.duplicate else 201
-    return JsonResponse({"item": result.item.pk, "repeat": result.repeat}, status=status)
+
+
+def _email_files(message: EmailMessage) -> list[tuple[str, str, bytes]]:
+    """The message's attached files (name, declared type, bytes), whatever they claim to be:
+    ``intake.attachments`` keeps pictures and PDFs and notes the others on the timeline."""
+    files = []
+    try:
+        body = message.get_body(preferencelist=("plain", "html"))
+        for part in message.walk():  # depth already bounded by _mime_depth
+            if part.is_multipart() or part is body:
+                continue
+            disposition = part.get_content_disposition()
+            if disposition != "attachment" and part.get_content_maintype() == "text":
+                continue  # an alternative body, not a file
+            payload = part.get_payload(decode=True)
+            data = payload if isinstance(payload, bytes) else b""
+            files.append((part.get_filename() or "", part.get_content_type(), data))
+    except (LookupError, *_PARSER_ERRORS) as exc:
+        raise Unreadable("An attachment's headers could not be read.") from exc
+    return files
 
 
 @csrf_exempt
@@ -410,6 +471,8 @@ def twilio_call_status(request: HttpRequest, slug: str) -> HttpResponse:
         return _error(400, "missing_field", "CallSid and CallStatus are required.")
     if status not in calls.CALL_STATUSES:
         return _error(400, "bad_status", "CallStatus is not one of Twilio's call statuses.")
+    if data.get("DialCallStatus", "") and data["DialCallStatus"] not in calls.DIAL_STATUSES:
+        return _error(400, "bad_status", "DialCallStatus is not one of Twilio's dial statuses.")
     queue_time = data.get("QueueTime", "").strip()
     if queue_time and not (queue_time.isascii() and queue_time.isdigit()):
         return _error(400, "bad_queue_time", "QueueTime must be a whole number of seconds.")
@@ -417,11 +480,11 @@ def twilio_call_status(request: HttpRequest, slug: str) -> HttpResponse:
         calls.call_missed(
             practice=practice,
             call_sid=sid,
-            status=status,
+            status=calls.how_missed(data.dict()),
             phone=clean_phone(data.get("From", "")),
             payload=data.dict(),
             hold_seconds=int(queue_time) if queue_time else None,
         )
-    # Empty TwiML, not a bare 204: as the <Enqueue action> URL the answer is read as TwiML
-    # (the caller is gone; it ends the call cleanly); a status callback's answer is ignored.
+    # Empty TwiML, not a bare 204: as the <Enqueue action> or <Dial action> URL the answer is
+    # read as TwiML (it ends the call cleanly); a status callback's answer is ignored.
     return _twiml()

@@ -1,7 +1,8 @@
 """Data retention: closed items' free text is purged after the organization's retention
 period. What stays: the item's codes, dates, owner and category (the metrics), and the audit
 log. What goes: what the patient said and what staff wrote (summaries, notes, timeline text,
-message bodies, raw inbound payloads). Each purge is audited."""
+message bodies, raw inbound payloads, the pictures and files patients sent). Each purge is
+audited."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 from django.db import models, transaction
 from django.db.models import Q
 
+from closeloop.intake.attachments import files_purge
 from closeloop.intake.models import InboundMessage
 from closeloop.messaging.models import OutboundMessage
 from closeloop.practices.models import Organization
@@ -55,6 +57,7 @@ def purge_expired(now: datetime) -> int:
         models.QuerySet(TimelineEvent).filter(item_id__in=ids).exclude(text="").update(text="")
         OutboundMessage.objects.filter(item_id__in=ids).update(body=PURGED, subject="")
         InboundMessage.objects.filter(item_id__in=ids).update(payload={})
+        files_purge(ids)  # pictures and PDFs from the patient: the bytes go, the row stays
         audit.record(
             Action.PURGE,
             object_type="support_queue.supportitem",

@@ -23,6 +23,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from closeloop.appointments.sync import fhir_syncs_due
+from closeloop.intake.attachments import fetches_due
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.messaging.services import MessageRefused, message_send, release_due
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
@@ -324,6 +325,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
     report.handled["weekly_reviews"] += weekly(now, practices)
     report.handled["webhooks"] += redrive_deliveries(now)
     report.handled["messages"] += release_due(now)
+    report.handled["patient_files"] += fetches_due(now)
     report.handled["purged"] += purge_expired(now)
     report.handled["presence_forgotten"] += presence.forget_stale(now)
     report.handled["absences"] += absence.start_and_end_due(now)

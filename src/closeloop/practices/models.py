@@ -212,6 +212,12 @@ class Practice(models.Model):
     #: A caller whose call nobody answered (and who left no voicemail) gets a text-back: "Sorry
     #: we missed your call… we will call you back by …" (after hours: when we open).
     missed_call_text_back = models.BooleanField(default=False)
+    #: The language for a caller or writer we cannot identify (a known patient's own language
+    #: wins): the missed-call text-back, and the item's language until staff change it.
+    default_language = models.CharField(
+        "language for unknown callers", max_length=3, default="en",
+        validators=[validate_languages_code],
+    )  # fmt: skip
     #: A telehealth-access item linked to an appointment is due this long before the visit.
     telehealth_margin_minutes = models.PositiveIntegerField(default=30)
     #: The pre-visit telehealth check comes due this many hours before the visit.

@@ -134,6 +134,9 @@ class EventCode(models.TextChoices):
     REQUEST_ANSWERED = "item.request_answered", "Request answered"
     REQUEST_ESCALATED = "item.request_escalated", "Request not answered in time"
     STATUS_LINKS_REVOKED = "item.status_links_revoked", "Status links turned off"
+    FILE_RECEIVED = "item.file", "File received from the patient"
+    FILE_REFUSED = "item.file_refused", "File from the patient not kept"
+    CHECKLIST_STEP = "item.checklist_step", "Checklist step answered"
 
 
 #: Items whose details and work belong to clinical staff: urgent symptoms, the clinical team,

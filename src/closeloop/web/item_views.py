@@ -16,6 +16,7 @@ from closeloop.actions.inputs import Kind
 from closeloop.actions.registry import ACTIONS, AFTER_HOURS, VIEW_DETAILS, Action, run
 from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.core.languages import language_name
+from closeloop.intake.attachments import files_for_item, steps_answered
 from closeloop.intake.status_page import page_text as status_page_text
 from closeloop.lib.ids import is_digits
 from closeloop.messaging import status as patient_status
@@ -113,6 +114,7 @@ def _context(
         else []
     )
     requests = colleague_requests.open_requests(item)
+    events = list(timeline_for_item(item))
     forms = _forms(request, item, initial, failed, bound, open_requests=bool(requests))
     patient_view = patient_status.patient_view(item) if item.practice.status_links else None
     return {
@@ -125,7 +127,7 @@ def _context(
         "details_repeat_summary": bool(item.details)
         and " ".join(item.details.split()).startswith(item.summary.rstrip("…").strip()),
         "entries": timeline.describe(
-            timeline_for_item(item),
+            events,
             zone,
             categories=dict(item.practice.categories.values_list("code", "name")),
         ),
@@ -148,6 +150,10 @@ def _context(
         "patient_view": patient_view,
         "patient_t": status_page_text(patient_view.language) if patient_view else {},
         "appointments": appointments,
+        # Pictures and PDFs the patient sent (kept encrypted; served by ``file_views``), and
+        # the checklist steps the timeline records as answered (an insurance card picture).
+        "files": files_for_item(item),
+        "steps_done": steps_answered(events),
     }
 
 

@@ -186,6 +186,10 @@ class PracticeSectionForm(forms.ModelForm):
 class ContactTextsForm(PracticeSectionForm):
     """How patients reach the practice and what they receive from it, and when."""
 
+    default_language = forms.ChoiceField(
+        choices=language_choices,
+        label="Language for callers we do not know (missed-call texts)",
+    )
     sms_quiet_start = _time_field("No texts or emails from", required=True)
     sms_quiet_end = _time_field("until", required=True)
 
@@ -196,7 +200,7 @@ class ContactTextsForm(PracticeSectionForm):
         fields = (
             "phone", "sms_from_number", "sms_quiet_start", "sms_quiet_end",
             "message_fresh_hours", "review_link", "auto_review_requests", "status_links",
-            "missed_call_text_back",
+            "missed_call_text_back", "default_language",
         )  # fmt: skip
         labels = {  # noqa: RUF012
             "phone": "Practice phone number (patients call back on it)",

@@ -41,9 +41,11 @@ FIELD_LABELS = {
     "due": "Was due",
     "resolution_due_at": "Resolution due",
     "after_hours_reason": "After hours is fine, because",
+    "step": "Step",
+    "content_type": "Kind",
 }
 #: Notes: a new value only (nothing was there before).
-NOTES = {"due", "after_hours_reason"}
+NOTES = {"due", "after_hours_reason", "step", "content_type"}
 DATETIME_FIELDS = {"promised_update_at", "first_response_at", "due", "resolution_due_at"}
 CHOICES: dict[str, type[TextChoices]] = {
     "status": Status,

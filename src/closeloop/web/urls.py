@@ -3,6 +3,7 @@ from django.urls import path
 
 from closeloop.web import (
     appointment_views,
+    file_views,
     intake_views,
     item_views,
     metrics_views,
@@ -65,6 +66,7 @@ urlpatterns = [
     path("items/<int:pk>/", item_views.item_detail, name="item"),
     path("items/<int:pk>/message/preview/", item_views.message_preview, name="message_preview"),
     path("items/<int:pk>/presence/", item_views.item_presence, name="item_presence"),
+    path("items/<int:pk>/files/<int:file_id>/", file_views.item_file, name="item_file"),
     path("items/<int:pk>/<slug:action>/", item_views.item_action, name="item_action"),
     path(
         "login/",

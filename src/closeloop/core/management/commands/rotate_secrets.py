@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from closeloop.core.sealed import SealedTextField
+from closeloop.core.sealed import SEALED_FIELDS
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         rotated = 0
         for model in apps.get_models():
-            fields = [f for f in model._meta.get_fields() if isinstance(f, SealedTextField)]
+            fields = [f for f in model._meta.get_fields() if isinstance(f, SEALED_FIELDS)]
             if not fields:
                 continue
             names = [f.attname for f in fields]
