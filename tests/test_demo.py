@@ -331,3 +331,73 @@ def test_after_a_fresh_start_nobody_is_over_their_cap(monkeypatch) -> None:
     caps = dict(StaffProfile.objects.values_list("user_id", "max_open_items"))
     assert caps and set(caps.values()) == {2}
     assert all(n <= caps[owner] for owner, n in loads.items()), loads
+    assert demo_shape(timezone.now())["over_cap_while_colleague_under"] == []
+
+
+def demo_shape(now: Any) -> dict[str, Any]:
+    """The figures a manager sees first, counted plainly: open items per person against their
+    cap, who is over it while a colleague the receiver rule accepts is under theirs, broken
+    promises, escalations, new and unassigned items, overdue promises, unread old alerts."""
+    from django.contrib.auth import get_user_model
+
+    from closeloop.queue import eligibility
+    from closeloop.queue.models import StaffAlert
+
+    people = list(get_user_model().objects.select_related("staff"))
+    open_items = SupportItem.objects.open().select_related("practice", "category", "owner")
+    loads = {u.username: open_items.filter(owner=u).count() for u in people}
+    over = []
+    for item in open_items.exclude(owner=None):
+        owner = item.owner
+        if loads[owner.username] <= owner.staff.max_open_items:
+            continue
+        takers = [p for p in people if p != owner and not eligibility.receiver_refusal(p, item)]
+        if takers:
+            over.append((owner.username, item.pk, [p.username for p in takers]))
+    promised = SupportItem.objects.filter(events__code=EventCode.PROMISE_BROKEN).distinct().count()
+    overdue_days = []
+    for item in open_items.exclude(promised_update_at=None).filter(promised_update_at__lt=now):
+        late = item.practice.calendar().between(item.promised_update_at, now)
+        overdue_days.append(late.total_seconds() / 3600 / 8)
+    return {
+        "open": open_items.count(),
+        "loads": {u.username: (loads[u.username], u.staff.max_open_items) for u in people},
+        "over_cap_while_colleague_under": over,
+        "items": SupportItem.objects.count(),
+        "broken_promise_items": promised,
+        "escalated": SupportItem.objects.filter(escalated=True).count(),
+        "escalated_open": open_items.filter(escalated=True).count(),
+        "open_new": open_items.filter(status=Status.NEW).count(),
+        "new_unassigned": open_items.filter(status=Status.NEW, owner=None).count(),
+        "overdue_business_days": sorted(round(d, 1) for d in overdue_days),
+        "old_unread_alerts": StaffAlert.objects.filter(
+            created_at__lt=now - timedelta(days=1), read_at__isnull=True
+        ).count(),
+    }
+
+
+@pytest.mark.django_db
+def test_a_fresh_demo_looks_like_a_well_run_practice_with_a_few_real_problems() -> None:
+    """Issue 32 #4: the history is a competent team's (promises kept, the few broken ones
+    recovered, loads within caps, nothing overdue for days, old alerts read) and today shows
+    the realistic friction: a voicemail waiting, a referral pending at another office, a
+    telehealth link failing before a visit, one hold-time complaint."""
+    seed(patients=40, items=120, weeks=2)
+    now = timezone.now()
+    shape = demo_shape(now)
+    print(shape)  # noqa: T201
+    assert shape["over_cap_while_colleague_under"] == []
+    assert all(days <= 2 for days in shape["overdue_business_days"]), shape
+    assert shape["broken_promise_items"] <= 0.05 * shape["items"]
+    assert shape["escalated"] <= 0.04 * shape["items"]
+    assert shape["new_unassigned"] <= 3
+    assert shape["open"] <= 0.25 * shape["items"]
+    assert shape["old_unread_alerts"] == 0
+    # Today's friction, one of each.
+    today = SupportItem.objects.open()
+    assert today.filter(channel="voicemail", status=Status.NEW).exclude(owner=None).exists()
+    assert today.filter(
+        category__code="referral_document_status", waiting_on="other_office"
+    ).exists()
+    assert today.filter(category__code="telehealth_access", appointment__start__gt=now).exists()
+    assert today.filter(category__code="complaint_review", summary__icontains="hold").count() == 1
