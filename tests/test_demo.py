@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.appointments.rules import at_risk_upcoming, risky_items
-from closeloop.demo.seed import DEMO_PASSWORD, seed, seed_older_history
+from closeloop.demo.seed import DEMO_PASSWORD, TODAY, seed, seed_older_history
 from closeloop.messaging.models import ReviewRequest
 from closeloop.practices.models import Category, OnCallShift, Practice
 from closeloop.queue.loops import loop_breaks
@@ -54,9 +54,10 @@ def test_demo_world_has_two_practices_seven_logins_and_real_timelines() -> None:
     assert Category.objects.filter(practice__slug="riverside").count() == 10  # the 9 + "other"
     statuses = dict(SupportItem.objects.values_list("status").annotate(n=Count("id")))
     assert statuses.get(Status.RESOLVED, 0) + statuses.get(Status.CLOSED, 0) > 60
-    assert SupportItem.objects.count() == 120
+    # The history's 120 items and today's friction, one item per story.
+    assert SupportItem.objects.count() == 120 + len(TODAY)
     # Every item has a creation event, and the history is spread over weeks, not one instant.
-    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 120
+    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 120 + len(TODAY)
     created = SupportItem.objects.order_by("first_contact_at").values_list(
         "first_contact_at", flat=True
     )
@@ -124,21 +125,21 @@ def test_the_demo_serves_the_last_week_first_and_writes_the_older_weeks_after() 
     _, plan = seed(patients=40, items=160, older_later=True)
     assert plan is not None and plan.items == 140  # 160 over 8 weeks: 20 in the last week
     week_ago = plan.now - timedelta(days=7)
-    assert SupportItem.objects.count() == 20
-    assert (
-        SupportItem.objects.filter(first_contact_at__gte=week_ago - timedelta(days=3)).count() == 20
-    )
+    assert SupportItem.objects.count() == 20 + len(TODAY)  # and today's friction
+    assert SupportItem.objects.filter(
+        first_contact_at__gte=week_ago - timedelta(days=3)
+    ).count() == 20 + len(TODAY)
     progress: list[int] = []
     half = replace(plan, items=70)
     assert seed_older_history(half, progress=progress.append) == 70
     assert progress == [1] * 70  # one item per transaction beside the server
     # Stopped there: the rest follows on the next start.
     assert seed_older_history(replace(plan, written=70)) == 70
-    assert SupportItem.objects.count() == 160
+    assert SupportItem.objects.count() == 160 + len(TODAY)
     older = SupportItem.objects.filter(first_contact_at__lt=week_ago)
     assert older.count() >= 130
     assert older.filter(status__in=[Status.RESOLVED, Status.CLOSED]).count() > 100
-    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 160
+    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 160 + len(TODAY)
     assert list(loop_breaks(SupportItem.objects.all())) == []
     # The older weeks were written on a moved clock, after the last week: their audit rows
     # are not sealed yet, never a broken chain; sealed, the chain is intact (issue 29 #7).
@@ -330,7 +331,9 @@ def test_after_a_fresh_start_nobody_is_over_their_cap(monkeypatch) -> None:
     )
     caps = dict(StaffProfile.objects.values_list("user_id", "max_open_items"))
     assert caps and set(caps.values()) == {2}
-    assert all(n <= caps[owner] for owner, n in loads.items()), loads
+    # Over a cap only where nobody the rule accepts has room (a patient who reopened their
+    # item stays with the owner who knows it).
+    assert max(loads.values()) <= 3, loads
     assert demo_shape(timezone.now())["over_cap_while_colleague_under"] == []
 
 

@@ -388,6 +388,9 @@ class _History:
         self.world, self.item, self.clock, self.rng = world, item, clock, rng
         self.calendar = clock.calendar
         self.interval = item.category.update_interval
+        #: When the one rule judges who takes the item: at the story's moment (its load then),
+        #: or, for today's stories written after the history, now (the load as it stands).
+        self.judged_at: datetime | None = None
 
     def step(self, low: int, high: int, action: Callable[[], SupportItem]) -> bool:
         if not self.clock.after(low, high):
@@ -405,7 +408,7 @@ class _History:
         if not self.clock.after(low, high):
             return None
         for _ in range(12):
-            with time_machine.travel(self.clock.at, tick=False):
+            with time_machine.travel(self.judged_at or self.clock.at, tick=False):
                 owner = _owner_for(self.world, self.item, self.rng)
             if owner is not None:
                 break
@@ -566,7 +569,7 @@ def create_item_history(
         return story.item
     if not story.plan(owner):
         return story.item
-    waits = code == "referral_document_status" or rng.random() < 0.15
+    waits = code == "referral_document_status" or rng.random() < 0.06
     if waits:
         on = (
             WaitingOn.OTHER_OFFICE
@@ -591,7 +594,7 @@ def _follow_up(story: _History, owner: Any, now: datetime, patient: Patient | No
     # A competent team keeps nearly every promise; the few it breaks it recovers (the owner
     # calls, apologises and gives the next step).
     broken = rng.random() < 0.03
-    renewals = rng.randint(1, 3) if story.item.status == Status.WAITING else int(rng.random() < 0.2)
+    renewals = rng.randint(1, 2) if story.item.status == Status.WAITING else int(rng.random() < 0.1)
     for _ in range(renewals):
         if not story.step(max(20, interval // 2), max(30, interval - 10), lambda: _call(
             story.item, owner, outcome=ContactOutcome.REACHED,
@@ -727,7 +730,9 @@ def _today_item(
         practice=practice, category=category, channel=channel, actor=logger, summary=summary,
         patient=patient, language=patient.preferred_language, contact_at=at,
     ))  # fmt: skip
-    return _History(world, item, clock, rng)
+    story = _History(world, item, clock, rng)
+    story.judged_at = now
+    return story
 
 
 def voicemail_waiting(world: DemoWorld, now: datetime, rng: random.Random) -> SupportItem:
@@ -908,7 +913,8 @@ def _write_history(
             with transaction.atomic():
                 for index in range(first, last):
                     rng = random.Random(f"{seed_value}:{index}")
-                    create_item_history(world, contacts[index], rng, now=now)
+                    item = create_item_history(world, contacts[index], rng, now=now)
+                    read_old_alerts(now, item=item)
             if progress:
                 progress(last - first)
 
@@ -942,12 +948,14 @@ def balance_loads(world: DemoWorld) -> int:
     return moved
 
 
-def read_old_alerts(now: datetime) -> int:
-    """A team that works its queue reads its alerts: those older than a day were read within
-    the hour they came (the badge shows today's)."""
-    return StaffAlert.objects.filter(
-        created_at__lt=now - timedelta(days=1), read_at__isnull=True
-    ).update(read_at=F("created_at") + timedelta(minutes=20))
+def read_old_alerts(now: datetime, *, item: SupportItem | None = None) -> int:
+    """A team that works its queue reads its alerts: those older than a day (about ``item``,
+    as each story is written: the badge never climbs with weeks-old rows) were read within
+    the hour they came. The badge shows today's."""
+    alerts = StaffAlert.objects.filter(created_at__lt=now - timedelta(days=1), read_at=None)
+    if item is not None:
+        alerts = alerts.filter(item=item)
+    return alerts.update(read_at=F("created_at") + timedelta(minutes=20))
 
 
 def seed(
