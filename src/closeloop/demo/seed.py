@@ -361,7 +361,7 @@ def _contact_time(
     day = (now - timedelta(days=rng.uniform(*days))).astimezone(tz)
     if day.weekday() >= 5 and rng.random() < 0.8:
         day -= timedelta(days=day.weekday() - 4)
-    hour = rng.choice([7, 8, 9, 9, 10, 10, 11, 11, 12, 13, 14, 14, 15, 15, 16, 16, 17, 18, 19, 21])
+    hour = rng.choice([7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 13, 13, 14, 14, 15, 15, 16, 16, 18, 20])
     moment = day.replace(hour=hour, minute=rng.randint(0, 59), second=0, microsecond=0)
     return min(moment, now - timedelta(minutes=rng.randint(1, 90)))
 
@@ -961,7 +961,7 @@ def read_old_alerts(now: datetime, *, item: SupportItem | None = None) -> int:
 def seed(
     *,
     patients: int = 300,
-    items: int = 2000,
+    items: int = 1600,
     weeks: int = 8,
     seed_value: int = 20261127,
     progress: Callable[[int], None] | None = None,
