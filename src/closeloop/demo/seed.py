@@ -776,28 +776,14 @@ def referral_pending(world: DemoWorld, now: datetime, rng: random.Random) -> Sup
     return story.item
 
 
-def telehealth_link_failing(
-    world: DemoWorld, now: datetime, rng: random.Random
-) -> SupportItem | None:
-    """A patient whose video visit is coming up cannot open the link: the item is linked to
-    the visit, so it must be fixed before it."""
-    from closeloop.appointments.models import Appointment, Mode
-
-    visit = (
-        Appointment.objects.filter(
-            mode=Mode.TELEHEALTH, start__gt=now + timedelta(hours=6), patient__isnull=False
-        )
-        .select_related("patient__practice")
-        .order_by("start")
-        .first()
-    )
-    if visit is None or visit.patient is None:
-        return None
-    practice = visit.patient.practice
+def telehealth_link_failing(world: DemoWorld, now: datetime, rng: random.Random) -> SupportItem:
+    """A patient with a video visit in the coming days cannot open the link (the appointments
+    import books the visit and links the item to it, so it must be fixed before the visit)."""
+    practice = world.practices[1]
     last = _last_open(practice, now)
     story = _today_item(
         world, practice=practice, code="telehealth_access", channel=Channel.EMAIL, now=now,
-        rng=rng, patient=visit.patient, at=_business_before(practice.calendar(), last, 45),
+        rng=rng, at=_business_before(practice.calendar(), last, 45),
         summary="The video visit link says 'meeting not found' on my phone.",
     )  # fmt: skip
     owner = story.take(0, 0, routed=True)
@@ -806,10 +792,6 @@ def telehealth_link_failing(
     story.step(5, 15, lambda: lifecycle.item_acknowledge(
         item=story.item, actor=owner, how=ReceiptHow.CALL, next_update_at=story.promise(),
     ))  # fmt: skip
-    if story.item.appointment_id is None:
-        story.step(0, 2, lambda: lifecycle.item_link_appointment(
-            item=story.item, actor=owner, appointment=visit
-        ))  # fmt: skip
     story.plan(owner)
     story.step(0, 5, lambda: lifecycle.item_start(item=story.item, actor=owner))
     return story.item
@@ -836,7 +818,7 @@ def hold_time_complaint(world: DemoWorld, now: datetime, rng: random.Random) -> 
 
 
 #: Today's friction, each one line: (world, now, rng) → the item it wrote.
-TODAY: list[Callable[[DemoWorld, datetime, random.Random], SupportItem | None]] = [
+TODAY: list[Callable[[DemoWorld, datetime, random.Random], SupportItem]] = [
     voicemail_waiting,
     referral_pending,
     telehealth_link_failing,
@@ -987,12 +969,13 @@ def seed(
             world, contacts, seed_value=f"{seed_value}:recent", now=now, progress=progress,
             batch=50,
         )  # fmt: skip
-    appointments = _timed(phase, "Appointments imported as FHIR bundles")
-    with appointments, request_scope(), writing_history():
-        seed_appointments(rng)
     with _timed(phase, "Today"), request_scope(), writing_history():
         for story in TODAY:
             story(world, now, rng)
+    # After today's stories: the patients with something open have their visits booked.
+    appointments = _timed(phase, "Appointments imported as FHIR bundles")
+    with appointments, request_scope(), writing_history():
+        seed_appointments(rng)
         balance_loads(world)
         read_old_alerts(now)
     if not older_later or recent == items:
