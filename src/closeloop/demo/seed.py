@@ -89,6 +89,8 @@ CATEGORY_WEIGHTS: dict[str, int] = {
     "language_access": 5,
     "billing": 9,
 }
+#: Channels where someone at the practice talks to the patient as they get in touch.
+LIVE = (Channel.PHONE, Channel.IN_PERSON)
 US_HOLIDAYS = [
     (date(2026, 9, 7), "Labor Day"),
     (date(2026, 11, 26), "Thanksgiving"),
@@ -495,12 +497,17 @@ def draw_contacts(
         code = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0]
         language = patient.preferred_language if patient else ("es" if rng.random() < 0.2 else "en")
         wording = summaries(kind_of(practice), code)
+        calendar = practice.calendar()
+        at = _contact_time(rng, now, days, calendar.tz)
+        channel = rng.choice(CHANNELS[code])
+        if channel in LIVE and not calendar.within_hours(at):
+            channel = Channel.VOICEMAIL  # nobody answers when the practice is closed
         contacts.append(
             Contact(
-                at=_contact_time(rng, now, days, practice.calendar().tz),
+                at=at,
                 practice=practice,
                 category=categories[(practice.pk, code)],
-                channel=rng.choice(CHANNELS[code]),
+                channel=channel,
                 language=language,
                 summary=rng.choice(wording[language if language in wording else "en"]),
                 patient=patient,
@@ -522,7 +529,7 @@ def create_item_history(
     patient, practice, code = contact.patient, contact.practice, contact.category.code
     calendar = practice.calendar()
     clock = _Timeline(contact.at, now, calendar, rng)
-    live = contact.channel in (Channel.PHONE, Channel.IN_PERSON)
+    live = contact.channel in LIVE
     logger = (
         staff["frontdesk"]
         if practice.slug == "riverside" and rng.random() < 0.5
@@ -550,7 +557,7 @@ def create_item_history(
             item=story.item, actor=logger, how=ReceiptHow.CALL, next_update_at=story.promise()
         )):  # fmt: skip
             return story.item
-        owner = story.take(0, 30, actor=logger if rng.random() < 0.6 else None)
+        owner = story.take(0, 5, actor=logger if rng.random() < 0.6 else None)
         if owner is None:
             return story.item
     else:
