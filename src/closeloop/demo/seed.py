@@ -812,7 +812,7 @@ def hold_time_complaint(world: DemoWorld, now: datetime, rng: random.Random) -> 
     frontdesk = world.staff["frontdesk"]
     story = _today_item(
         world, practice=practice, code="complaint_review", channel=Channel.PHONE, now=now,
-        rng=rng, logger=frontdesk, at=_business_before(practice.calendar(), last, 60),
+        rng=rng, logger=frontdesk, at=_business_before(practice.calendar(), last, 150),
         summary="Was on hold 25 minutes this morning before the call dropped; unhappy.",
     )  # fmt: skip
     story.step(0, 2, lambda: lifecycle.item_acknowledge(
