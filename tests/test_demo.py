@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.appointments.rules import at_risk_upcoming, risky_items
-from closeloop.demo.seed import DEMO_PASSWORD, seed, seed_older_history
+from closeloop.demo.seed import DEMO_PASSWORD, TODAY, seed, seed_older_history
 from closeloop.intake.attachments import steps_done
 from closeloop.intake.models import Attachment
 from closeloop.messaging.models import OutboundMessage, ReviewRequest
@@ -33,6 +33,10 @@ from closeloop.queue.loops import loop_breaks
 from closeloop.queue.models import EventCode, Status, SupportItem, TimelineEvent
 from closeloop.security import chain
 from closeloop.security.models import AuditEvent
+
+# Today's friction (one item per story), a card photo (these seeds' histories leave no insurance
+# item open, so the card opens one) and two missed calls (``demo.patient_files``).
+TODAYS_ITEMS = len(TODAY) + 3
 
 
 def login(username: str) -> Any:
@@ -56,10 +60,11 @@ def test_demo_world_has_two_practices_seven_logins_and_real_timelines() -> None:
     assert Category.objects.filter(practice__slug="riverside").count() == 10  # the 9 + "other"
     statuses = dict(SupportItem.objects.values_list("status").annotate(n=Count("id")))
     assert statuses.get(Status.RESOLVED, 0) + statuses.get(Status.CLOSED, 0) > 60
-    # The history's 120 items and today's two missed calls (``demo.patient_files``).
-    assert SupportItem.objects.count() == 122
+    # The history's 120 items, today's friction (one item per story), and today's card photo
+    # (a new insurance request when none is open) and two missed calls (``demo.patient_files``).
+    assert SupportItem.objects.count() == 120 + TODAYS_ITEMS
     # Every item has a creation event, and the history is spread over weeks, not one instant.
-    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 122
+    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 120 + TODAYS_ITEMS
     # A patient texted their insurance card's photo to their insurance item: kept encrypted,
     # and the checklist step it answers is ticked.
     card = Attachment.objects.get()
@@ -137,9 +142,10 @@ def test_the_demo_serves_the_last_week_first_and_writes_the_older_weeks_after() 
     _, plan = seed(patients=40, items=160, older_later=True)
     assert plan is not None and plan.items == 140  # 160 over 8 weeks: 20 in the last week
     week_ago = plan.now - timedelta(days=7)
-    assert SupportItem.objects.count() == 20
+    assert SupportItem.objects.count() == 20 + TODAYS_ITEMS  # and today's friction
     assert (
-        SupportItem.objects.filter(first_contact_at__gte=week_ago - timedelta(days=3)).count() == 20
+        SupportItem.objects.filter(first_contact_at__gte=week_ago - timedelta(days=3)).count()
+        == 20 + TODAYS_ITEMS
     )
     progress: list[int] = []
     half = replace(plan, items=70)
@@ -147,11 +153,11 @@ def test_the_demo_serves_the_last_week_first_and_writes_the_older_weeks_after() 
     assert progress == [1] * 70  # one item per transaction beside the server
     # Stopped there: the rest follows on the next start.
     assert seed_older_history(replace(plan, written=70)) == 70
-    assert SupportItem.objects.count() == 160
+    assert SupportItem.objects.count() == 160 + TODAYS_ITEMS
     older = SupportItem.objects.filter(first_contact_at__lt=week_ago)
     assert older.count() >= 130
     assert older.filter(status__in=[Status.RESOLVED, Status.CLOSED]).count() > 100
-    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 160
+    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 160 + TODAYS_ITEMS
     assert list(loop_breaks(SupportItem.objects.all())) == []
     # The older weeks were written on a moved clock, after the last week: their audit rows
     # are not sealed yet, never a broken chain; sealed, the chain is intact (issue 29 #7).
@@ -343,4 +349,76 @@ def test_after_a_fresh_start_nobody_is_over_their_cap(monkeypatch) -> None:
     )
     caps = dict(StaffProfile.objects.values_list("user_id", "max_open_items"))
     assert caps and set(caps.values()) == {2}
-    assert all(n <= caps[owner] for owner, n in loads.items()), loads
+    # Over a cap only where nobody the rule accepts has room (a patient who reopened their
+    # item stays with the owner who knows it).
+    assert max(loads.values()) <= 3, loads
+    assert demo_shape(timezone.now())["over_cap_while_colleague_under"] == []
+
+
+def demo_shape(now: Any) -> dict[str, Any]:
+    """The figures a manager sees first, counted plainly: open items per person against their
+    cap, who is over it while a colleague the receiver rule accepts is under theirs, broken
+    promises, escalations, new and unassigned items, overdue promises, unread old alerts."""
+    from django.contrib.auth import get_user_model
+
+    from closeloop.queue import eligibility
+    from closeloop.queue.models import StaffAlert
+
+    people = list(get_user_model().objects.select_related("staff"))
+    open_items = SupportItem.objects.open().select_related("practice", "category", "owner")
+    loads = {u.username: open_items.filter(owner=u).count() for u in people}
+    over = []
+    for item in open_items.exclude(owner=None):
+        owner = item.owner
+        if loads[owner.username] <= owner.staff.max_open_items:
+            continue
+        takers = [p for p in people if p != owner and not eligibility.receiver_refusal(p, item)]
+        if takers:
+            over.append((owner.username, item.pk, [p.username for p in takers]))
+    promised = SupportItem.objects.filter(events__code=EventCode.PROMISE_BROKEN).distinct().count()
+    overdue_days = []
+    for item in open_items.exclude(promised_update_at=None).filter(promised_update_at__lt=now):
+        late = item.practice.calendar().between(item.promised_update_at, now)
+        overdue_days.append(late.total_seconds() / 3600 / 8)
+    return {
+        "open": open_items.count(),
+        "loads": {u.username: (loads[u.username], u.staff.max_open_items) for u in people},
+        "over_cap_while_colleague_under": over,
+        "items": SupportItem.objects.count(),
+        "broken_promise_items": promised,
+        "escalated": SupportItem.objects.filter(escalated=True).count(),
+        "escalated_open": open_items.filter(escalated=True).count(),
+        "open_new": open_items.filter(status=Status.NEW).count(),
+        "new_unassigned": open_items.filter(status=Status.NEW, owner=None).count(),
+        "overdue_business_days": sorted(round(d, 1) for d in overdue_days),
+        "old_unread_alerts": StaffAlert.objects.filter(
+            created_at__lt=now - timedelta(days=1), read_at__isnull=True
+        ).count(),
+    }
+
+
+@pytest.mark.django_db
+def test_a_fresh_demo_looks_like_a_well_run_practice_with_a_few_real_problems() -> None:
+    """Issue 32 #4: the history is a competent team's (promises kept, the few broken ones
+    recovered, loads within caps, nothing overdue for days, old alerts read) and today shows
+    the realistic friction: a voicemail waiting, a referral pending at another office, a
+    telehealth link failing before a visit, one hold-time complaint."""
+    seed(patients=40, items=120, weeks=2)
+    now = timezone.now()
+    shape = demo_shape(now)
+    print(shape)  # noqa: T201
+    assert shape["over_cap_while_colleague_under"] == []
+    assert all(days <= 2 for days in shape["overdue_business_days"]), shape
+    assert shape["broken_promise_items"] <= 0.05 * shape["items"]
+    assert shape["escalated"] <= 0.04 * shape["items"]
+    assert shape["new_unassigned"] <= 3
+    assert shape["open"] <= 0.25 * shape["items"]
+    assert shape["old_unread_alerts"] == 0
+    # Today's friction, one of each.
+    today = SupportItem.objects.open()
+    assert today.filter(channel="voicemail", status=Status.NEW).exclude(owner=None).exists()
+    assert today.filter(
+        category__code="referral_document_status", waiting_on="other_office"
+    ).exists()
+    assert today.filter(category__code="telehealth_access", appointment__start__gt=now).exists()
+    assert today.filter(category__code="complaint_review", summary__icontains="hold").count() == 1

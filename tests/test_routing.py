@@ -327,3 +327,43 @@ def test_concurrent_assignments_never_exceed_a_cap(org, riverside) -> None:
     counts = {p.username: SupportItem.objects.filter(owner=p).count() for p in people}
     assert counts == {"p0": 3, "p1": 3}
     assert SupportItem.objects.filter(owner__isnull=True).count() == 6
+
+
+def test_language_is_preferred_only_among_people_under_their_cap(clock, org, riverside) -> None:
+    """Load before language: the bilingual colleague takes Spanish patients until their cap,
+    then an English-only colleague under theirs takes them with "interpreter needed" — nobody
+    is over their cap while an eligible colleague is under it (issue 31 #2)."""
+    bilingual = person(org, riverside, "bilingual", languages=["en", "es"])
+    english = person(org, riverside, "english")
+    StaffProfile.objects.filter(user__in=[bilingual, english]).update(max_open_items=3)
+    items = [auto_assign(item=new_item(riverside, language="es")) for _ in range(6)]
+    assert [i.owner.username for i in items] == ["bilingual"] * 3 + ["english"] * 3
+    assert [i.interpreter_needed for i in items] == [False] * 3 + [True] * 3
+    assert "interpreter needed: es" in items[-1].events.filter(code=EventCode.ASSIGNED).last().text
+    # Full: both at their cap, the next waits in the team queue (nobody is pushed past it).
+    assert auto_assign(item=new_item(riverside, language="es")).owner is None
+
+
+def test_urgent_symptoms_prefer_the_language_only_among_responders_under_their_cap(
+    clock, org, riverside, monkeypatch
+) -> None:
+    """Urgent symptoms go to a responder whatever their load, but a bilingual clinician over
+    their cap does not take every Spanish emergency while a colleague is under theirs."""
+    from closeloop.triage import routing
+    from closeloop.triage.emergency import Responders
+
+    bilingual = person(org, riverside, "drbilingual", roles=[Role.CLINICAL],
+                       skills=[Skill.TRIAGE], languages=["en", "es"])  # fmt: skip
+    english = person(org, riverside, "drenglish", roles=[Role.CLINICAL], skills=[Skill.TRIAGE])
+    StaffProfile.objects.filter(user__in=[bilingual, english]).update(max_open_items=2)
+    load(bilingual, riverside, 2, "clinical_message")
+    found = Responders([bilingual, english], "On duty", paged=False)
+    monkeypatch.setattr(routing, "responders", lambda practice, at=None: found)
+    item = new_item(riverside, "clinical_message", language="es")
+    item.red_flag = True
+    owner, why = routing.emergency_owner(item, list(StaffProfile.objects.select_related("user")))
+    assert owner == english and "interpreter needed: es" in why
+    # Both at their cap: the one who speaks the language, whatever their load.
+    load(english, riverside, 2, "clinical_message")
+    owner, why = routing.emergency_owner(item, list(StaffProfile.objects.select_related("user")))
+    assert owner == bilingual

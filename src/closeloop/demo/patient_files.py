@@ -101,23 +101,36 @@ def _card_item(practice: Practice) -> SupportItem | None:
 
 
 def card_photo(practice: Practice) -> SupportItem | None:
-    """The patient of the newest open insurance item texts the card's photo to it."""
+    """The patient of the newest open insurance item texts the card's photo to it; with none
+    open (a well-run week), a patient with nothing open texts it as a new insurance request."""
     item = _card_item(practice)
-    if item is None or item.patient is None:
+    patient = item.patient if item is not None else _card_patient(practice)
+    if patient is None:
         return None
-    sid = f"MMDEMO{item.pk:026d}"
+    sid = f"MMDEMO{patient.pk:026d}"
     with transaction.atomic():
         result = intake_receive(
             practice=practice, kind=InboundKind.TWILIO_SMS, external_id=sid,
             channel=Channel.SMS, payload={"MessageSid": sid, "NumMedia": "1"},
-            summary="Picture message", text="Here is my insurance card.",
-            phone=item.patient.phone, reply_to=item,
+            summary="Picture message", text="Here is my new insurance card.",
+            phone=patient.phone, reply_to=item,
+            category_code=None if item is not None else INSURANCE_CATEGORY,
         )  # fmt: skip
         attachments.files_receive(
             practice=practice, item=result.item, kind=InboundKind.TWILIO_SMS, external_id=sid,
             source=FileSource.MMS, parts=[("card.png", "image/jpeg", card_png())],
         )  # fmt: skip
     return result.item
+
+
+def _card_patient(practice: Practice) -> Patient | None:
+    return (
+        Patient.objects.filter(practice=practice)
+        .exclude(phone="")
+        .exclude(items__status__in=OPEN_STATUSES)
+        .order_by("pk")
+        .first()
+    )
 
 
 def _unknown_number(practice: Practice) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 import time_machine
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from faker import Faker
 
@@ -51,6 +52,7 @@ from closeloop.queue.models import (
     ContactOutcome,
     Direction,
     ReceiptHow,
+    StaffAlert,
     Status,
     SupportItem,
     WaitingOn,
@@ -88,6 +90,8 @@ CATEGORY_WEIGHTS: dict[str, int] = {
     "language_access": 5,
     "billing": 9,
 }
+#: Channels where someone at the practice talks to the patient as they get in touch.
+LIVE = (Channel.PHONE, Channel.IN_PERSON)
 US_HOLIDAYS = [
     (date(2026, 9, 7), "Labor Day"),
     (date(2026, 11, 26), "Thanksgiving"),
@@ -339,11 +343,11 @@ def _preferred_owners(
 
 
 def _owner_for(world: DemoWorld, item: SupportItem, rng: random.Random) -> Any:
-    """Who the story's owner is: the colleague who usually does this work, unless the one rule
+    """Who takes the item now: the colleague who usually does this work, unless the one rule
     of every door (``queue.eligibility``: cap, team, practice) refuses them; then the first
     colleague it accepts (an interpreter where they do not speak the language), so nobody is
-    over their cap while a colleague could take the item. Nobody: the usual person's name is
-    kept for the story and the item waits in the team queue."""
+    over their cap while a colleague could take the item. None: everyone who could is at
+    their cap, and the item waits in the team's queue for a while."""
     preferred = _preferred_owners(world, item.category, item.practice, item.language, rng)
     team = handback_team(item)
     for person in [*preferred, *world.staff.values()]:
@@ -360,7 +364,7 @@ def _contact_time(
     day = (now - timedelta(days=rng.uniform(*days))).astimezone(tz)
     if day.weekday() >= 5 and rng.random() < 0.8:
         day -= timedelta(days=day.weekday() - 4)
-    hour = rng.choice([7, 8, 9, 9, 10, 10, 11, 11, 12, 13, 14, 14, 15, 15, 16, 16, 17, 18, 19, 21])
+    hour = rng.choice([7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 13, 13, 14, 14, 15, 15, 16, 16, 18, 20])
     moment = day.replace(hour=hour, minute=rng.randint(0, 59), second=0, microsecond=0)
     return min(moment, now - timedelta(minutes=rng.randint(1, 90)))
 
@@ -387,20 +391,62 @@ class _History:
         self.world, self.item, self.clock, self.rng = world, item, clock, rng
         self.calendar = clock.calendar
         self.interval = item.category.update_interval
+        #: When the one rule judges who takes the item: at the story's moment (its load then),
+        #: or, for today's stories written after the history, now (the load as it stands).
+        self.judged_at: datetime | None = None
 
     def step(self, low: int, high: int, action: Callable[[], SupportItem]) -> bool:
         if not self.clock.after(low, high):
             return False
-        try:
-            self.item = self.clock.run(action)
-        except lifecycle.LifecycleError as refused:
-            if refused.code != "over_cap":
-                raise
-            # Everyone who could take it was at their cap by then: the story stops there and
-            # the item waits in its team's queue, as it would have.
-            self.item.refresh_from_db()
-            return False
+        self.item = self.clock.run(action)
         return True
+
+    def take(self, low: int, high: int, actor: Any = None, *, routed: bool = False) -> Any:
+        """The item gets its owner ``low``-``high`` business minutes from now: whoever the one
+        rule lets take it at that moment (``_owner_for``), routed to them on arrival
+        (``routed``), handed over by ``actor`` (a handoff the owner accepts) or taken by the
+        owner. Everyone who could take it at their cap: it
+        waits in the team's queue and someone takes it once they have room. None when the
+        story reaches the present first (the item is still in the queue)."""
+        if not self.clock.after(low, high):
+            return None
+        for _ in range(12):
+            with time_machine.travel(self.judged_at or self.clock.at, tick=False):
+                owner = _owner_for(self.world, self.item, self.rng)
+            if owner is not None:
+                break
+            if not self.clock.after(30, 120):
+                return None
+        else:
+            return None
+        team = handback_team(self.item)
+        if routed:
+            self.item = self.clock.run(lambda: lifecycle.item_assign(
+                item=self.item, actor=None, owner=owner, team=team, reason="Routed on arrival."
+            ))  # fmt: skip
+            return owner
+        if actor is None or actor == owner:
+            self.item = self.clock.run(lambda: lifecycle.item_assign(
+                item=self.item, actor=owner, owner=owner, team=team
+            ))  # fmt: skip
+            return owner
+        self.item = self.clock.run(lambda: lifecycle.item_assign(
+            item=self.item, actor=actor, owner=owner, team=team,
+            reason="Handed to the right colleague with the patient's question.",
+        ))  # fmt: skip
+        if not self.step(5, 50, lambda: lifecycle.item_accept(item=self.item, actor=owner)):
+            return None
+        return owner
+
+    def plan(self, owner: Any) -> bool:
+        """The owner records what they are checking, the next step and when the patient hears
+        next (what working an item needs)."""
+        item = self.item
+        kind, code, language = kind_of(item.practice), item.category.code, item.language
+        return self.step(0, 10, lambda: lifecycle.item_set_update_window(
+            item=self.item, actor=owner, checking=checking(kind, code, language),
+            next_step=next_step(kind, code, language), update_at=self.promise(),
+        ))  # fmt: skip
 
     def promise(self, multiple: float = 1.0) -> datetime:
         """The update time a person would promise now: the category's interval, in business
@@ -417,30 +463,74 @@ class _History:
             item.refresh_from_db()
 
 
-def create_item_history(
+@dataclass(frozen=True)
+class Contact:
+    """What one item of the history starts from: who got in touch, when, how, about what."""
+
+    at: datetime
+    practice: Practice
+    category: Category
+    channel: str
+    language: str
+    summary: str
+    patient: Patient | None
+
+
+def draw_contacts(
     world: DemoWorld,
     patients: list[Patient],
     rng: random.Random,
     *,
+    count: int,
     now: datetime,
     days: tuple[float, float],
+) -> list[Contact]:
+    """``count`` contacts ``days`` (newest, oldest) ago, in the order they happened: the
+    stories are written in that order, so the one rule judges each owner by the load they
+    really had at that moment (the items that came before, open or resolved since)."""
+    categories = {
+        (c.practice_id, c.code): c for c in Category.objects.filter(practice__in=world.practices)
+    }
+    contacts = []
+    for _ in range(count):
+        patient = rng.choice(patients) if rng.random() < 0.93 else None
+        practice = patient.practice if patient else rng.choice(world.practices)
+        code = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0]
+        language = patient.preferred_language if patient else ("es" if rng.random() < 0.2 else "en")
+        wording = summaries(kind_of(practice), code)
+        calendar = practice.calendar()
+        at = _contact_time(rng, now, days, calendar.tz)
+        channel = rng.choice(CHANNELS[code])
+        if channel in LIVE and not calendar.within_hours(at):
+            channel = Channel.VOICEMAIL  # nobody answers when the practice is closed
+        contacts.append(
+            Contact(
+                at=at,
+                practice=practice,
+                category=categories[(practice.pk, code)],
+                channel=channel,
+                language=language,
+                summary=rng.choice(wording[language if language in wording else "en"]),
+                patient=patient,
+            )
+        )
+    contacts.sort(key=lambda c: c.at)
+    return contacts
+
+
+def create_item_history(
+    world: DemoWorld, contact: Contact, rng: random.Random, *, now: datetime
 ) -> SupportItem:
     """One item: received, acknowledged (on the call, or later with a promise), owned (taken,
     or handed off and accepted), planned, worked with renewed promises, attempts that did not
-    reach the patient, repeat calls and broken promises, then closed with the next step given
-    — and now and then reopened when the patient called back about the same thing."""
+    reach the patient, repeat calls and now and then a promise broken and recovered, then
+    closed with the next step given — and now and then reopened when the patient called back
+    about the same thing. The clock stops at the present: the rest has not happened yet."""
     staff = world.staff
-    patient = rng.choice(patients) if rng.random() < 0.93 else None
-    practice = patient.practice if patient else rng.choice(world.practices)
-    code = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0]
-    category = Category.objects.get(practice=practice, code=code)
-    channel = rng.choice(CHANNELS[code])
-    language = patient.preferred_language if patient else ("es" if rng.random() < 0.2 else "en")
-    wording = summaries(kind_of(practice), code)
-    summary = rng.choice(wording[language if language in wording else "en"])
+    patient, practice, code = contact.patient, contact.practice, contact.category.code
     calendar = practice.calendar()
-    clock = _Timeline(_contact_time(rng, now, days, calendar.tz), now, calendar, rng)
-    live = channel in (Channel.PHONE, Channel.IN_PERSON)
+    clock = _Timeline(contact.at, now, calendar, rng)
+    live = contact.channel in LIVE
     logger = (
         staff["frontdesk"]
         if practice.slug == "riverside" and rng.random() < 0.5
@@ -449,64 +539,45 @@ def create_item_history(
     item = clock.run(
         lambda: lifecycle.item_create(
             practice=practice,
-            category=category,
-            channel=channel,
+            category=contact.category,
+            channel=contact.channel,
             actor=logger if live else None,
-            summary=summary,
+            summary=contact.summary,
             patient=patient,
             caller_name="" if patient else _CALLER_NAMES.name(),
             callback_number="" if patient else _phone(rng, practice, set()),
-            language=language,
+            language=contact.language,
             contact_at=clock.at,
         )
     )
     story = _History(world, item, clock, rng)
-    # Judged at the item's own moment: the load then, not this week's (``queue.eligibility``).
-    with time_machine.travel(clock.at, tick=False):
-        owner = _owner_for(world, item, rng)
-    if owner is None:
-        return story.item
-    how = ReceiptHow.CALL if live else rng.choice([ReceiptHow.CALL, ReceiptHow.TEXT])
-    acknowledger = logger if live else owner
-    # On a live call the person who answered confirms receipt at once and says when the
-    # patient hears back; messages and voicemails wait for the owner.
-    if not story.step(
-        0 if live else 5,
-        2 if live else 240,
-        lambda: lifecycle.item_acknowledge(
-            item=story.item, actor=acknowledger, how=how, next_update_at=story.promise()
-        ),
-    ):
-        return story.item
-    handoff = live and acknowledger != owner and rng.random() < 0.6
-    if handoff:
-        # The front desk routes it to the colleague who owns this kind of work; they accept.
-        team = handback_team(story.item)
-        if not story.step(0, 2, lambda: lifecycle.item_assign(
-            item=story.item, actor=acknowledger, owner=owner, team=team,
-            reason="Handed to the right colleague with the patient's question.",
+    if live:
+        # On a live call the person who answered confirms receipt at once and says when the
+        # patient hears back, then takes it or hands it to the colleague who owns this work.
+        if not story.step(0, 2, lambda: lifecycle.item_acknowledge(
+            item=story.item, actor=logger, how=ReceiptHow.CALL, next_update_at=story.promise()
         )):  # fmt: skip
             return story.item
-        if not story.step(5, 50, lambda: lifecycle.item_accept(item=story.item, actor=owner)):
+        owner = story.take(0, 5, actor=logger if rng.random() < 0.6 else None)
+        if owner is None:
             return story.item
-    elif not story.step(1, 30, lambda: lifecycle.item_assign(
-        item=story.item, actor=owner, owner=owner, team=handback_team(story.item)
+    else:
+        # Messages and voicemails are routed as they arrive and wait for their owner.
+        owner = story.take(0, 0, routed=True)
+        if owner is None:
+            return story.item
+        how = rng.choice([ReceiptHow.CALL, ReceiptHow.TEXT])
+        if not story.step(5, 150, lambda: lifecycle.item_acknowledge(
+            item=story.item, actor=owner, how=how, next_update_at=story.promise()
+        )):  # fmt: skip
+            return story.item
+    if rng.random() < 0.02 and not story.step(0, 5, lambda: lifecycle.item_escalate(
+        item=story.item, actor=owner, reason="Patient asked for a supervisor"
     )):  # fmt: skip
         return story.item
-    if rng.random() < 0.05 and not story.step(
-        0, 5, lambda: lifecycle.item_escalate(
-            item=story.item, actor=owner, reason="Patient asked for a supervisor"
-        ),
-    ):  # fmt: skip
+    if not story.plan(owner):
         return story.item
-    if not story.step(0, 10, lambda: lifecycle.item_set_update_window(
-        item=story.item, actor=owner,
-        checking=checking(kind_of(story.item.practice), code, story.item.language),
-        next_step=next_step(kind_of(story.item.practice), code, story.item.language),
-        update_at=story.promise(),
-    )):  # fmt: skip
-        return story.item
-    waits = code == "referral_document_status" or rng.random() < 0.15
+    waits = code == "referral_document_status" or rng.random() < 0.06
     if waits:
         on = (
             WaitingOn.OTHER_OFFICE
@@ -528,10 +599,10 @@ def _follow_up(story: _History, owner: Any, now: datetime, patient: Patient | No
     another office for weeks), calls that do not reach the patient, a repeat call, and now and
     then a promise that passes with nobody calling. False when the story reaches the present."""
     rng, interval = story.rng, int(story.interval.total_seconds() // 60)
-    broken = rng.random() < 0.08
-    if broken and now - story.clock.at < timedelta(days=7):
-        return False  # a recent broken promise, still waiting to be recovered
-    renewals = rng.randint(1, 3) if story.item.status == Status.WAITING else int(rng.random() < 0.2)
+    # A competent team keeps nearly every promise; the few it breaks it recovers (the owner
+    # calls, apologises and gives the next step).
+    broken = rng.random() < 0.03
+    renewals = rng.randint(1, 2) if story.item.status == Status.WAITING else int(rng.random() < 0.1)
     for _ in range(renewals):
         if not story.step(max(20, interval // 2), max(30, interval - 10), lambda: _call(
             story.item, owner, outcome=ContactOutcome.REACHED,
@@ -594,7 +665,7 @@ def _close_loop(story: _History, owner: Any, code: str, patient: Patient | None)
                     check, answer, "" if answer == "yes" else "Nobody called me back.", how="text"
                 )
             story.item.refresh_from_db()
-            if answer == "no":
+            if answer == "no" and not _resolve_again(story, owner, code, "Called back; sorted it."):
                 return story.item
     if rng.random() < 0.04:
         # The patient calls back about the same thing: the loop was not closed after all.
@@ -603,19 +674,164 @@ def _close_loop(story: _History, owner: Any, code: str, patient: Patient | None)
             reason="The patient called again about the same request.",
         )):  # fmt: skip
             return story.item
-        if not story.step(10, 120, lambda: _call(
-            story.item, owner, outcome=ContactOutcome.REACHED, gave_next_step=True,
-            note="Sorted it out on the phone.", resolving=True,
-        )):  # fmt: skip
-            return story.item
-        if not story.step(1, 10, lambda: lifecycle.item_resolve(
-            item=story.item, actor=owner, outcome=outcome(code, story.item.language),
-            recovery_action=recovery if code == "complaint_review" else "",
-        )):  # fmt: skip
+        if not _resolve_again(story, owner, code, "Sorted it out on the phone."):
             return story.item
     if rng.random() < 0.6:
         story.step(60, 960, lambda: lifecycle.item_close(item=story.item, actor=owner))
     return story.item
+
+
+def _resolve_again(story: _History, owner: Any, code: str, note: str) -> bool:
+    """A reopened item recovered: its owner calls the patient, gives the next step and
+    resolves it again. False when the story reaches the present first."""
+    recovery = "Apologised, explained what went wrong, rebooked at a time that suits them."
+    if not story.step(10, 120, lambda: _call(
+        story.item, owner, outcome=ContactOutcome.REACHED, gave_next_step=True, note=note,
+        resolving=True,
+    )):  # fmt: skip
+        return False
+    return story.step(1, 10, lambda: lifecycle.item_resolve(
+        item=story.item, actor=owner, outcome=outcome(code, story.item.language),
+        recovery_action=recovery if code == "complaint_review" else "",
+    ))  # fmt: skip
+
+
+# Today: the realistic friction of a working day, on top of the history. Each story is one
+# function (world, now, rng) that writes its item through the lifecycle as it happened; add a
+# story to ``TODAY`` in one line.
+
+
+def _business_before(calendar: BusinessCalendar, moment: datetime, minutes: int) -> datetime:
+    """The moment ``minutes`` of business time before ``moment``."""
+    wanted = timedelta(minutes=minutes)
+    start = moment - wanted
+    while calendar.between(start, moment) < wanted:
+        start -= timedelta(minutes=30)
+    return calendar.next_opening(start)
+
+
+def _last_open(practice: Practice, now: datetime) -> datetime:
+    """The latest moment the practice was open, up to 20 minutes ago (now, in office hours)."""
+    calendar = practice.calendar()
+    moment = calendar.last_open_moment(now - timedelta(days=10), now - timedelta(minutes=20))
+    return moment if moment is not None else now - timedelta(minutes=20)
+
+
+def _today_item(
+    world: DemoWorld,
+    *,
+    practice: Practice,
+    code: str,
+    channel: str,
+    summary: str,
+    at: datetime,
+    now: datetime,
+    rng: random.Random,
+    patient: Patient | None = None,
+    logger: Any = None,
+) -> _History:
+    """Today's story begins: the contact arrives at ``at`` (logged by ``logger`` on a call)."""
+    patient = patient or rng.choice(list(Patient.objects.filter(practice=practice, phone__gt="")))
+    category = Category.objects.get(practice=practice, code=code)
+    clock = _Timeline(at, now, practice.calendar(), rng)
+    item = clock.run(lambda: lifecycle.item_create(
+        practice=practice, category=category, channel=channel, actor=logger, summary=summary,
+        patient=patient, language=patient.preferred_language, contact_at=at,
+    ))  # fmt: skip
+    story = _History(world, item, clock, rng)
+    story.judged_at = now
+    return story
+
+
+def voicemail_waiting(world: DemoWorld, now: datetime, rng: random.Random) -> SupportItem:
+    """A voicemail left half an hour ago: in its owner's queue, the callback not made yet."""
+    practice = world.practices[0]
+    story = _today_item(
+        world, practice=practice, code="scheduling", channel=Channel.VOICEMAIL, now=now, rng=rng,
+        summary="Voicemail: needs to move Thursday's appointment, asks for a call back.",
+        at=now - timedelta(minutes=30),
+    )  # fmt: skip
+    story.take(0, 0, routed=True)
+    return story.item
+
+
+def referral_pending(world: DemoWorld, now: datetime, rng: random.Random) -> SupportItem:
+    """A referral waiting on the specialist's office for two days: the patient was called
+    with news each time, and the next call is promised."""
+    practice = world.practices[0]
+    calendar = practice.calendar()
+    last = _last_open(practice, now)
+    story = _today_item(
+        world, practice=practice, code="referral_document_status", channel=Channel.PHONE,
+        now=now, rng=rng, logger=world.staff["frontdesk"], at=_business_before(calendar, last, 960),
+        summary="Asks whether the cardiology referral was received by the specialist.",
+    )  # fmt: skip
+    story.step(0, 2, lambda: lifecycle.item_acknowledge(
+        item=story.item, actor=world.staff["frontdesk"], how=ReceiptHow.CALL,
+        next_update_at=story.promise(),
+    ))  # fmt: skip
+    owner = story.take(0, 10, actor=world.staff["frontdesk"])
+    if owner is None or not story.plan(owner):
+        return story.item
+    story.step(0, 10, lambda: lifecycle.item_wait(
+        item=story.item, actor=owner, waiting_on=WaitingOn.OTHER_OFFICE
+    ))  # fmt: skip
+    story.clock.at = _business_before(calendar, last, 30)
+    story.item = story.clock.run(lambda: _call(
+        story.item, owner, outcome=ContactOutcome.REACHED, next_update_at=story.promise(),
+        note="Cardiology has not sent the report yet; they promised it by tomorrow.",
+    ))  # fmt: skip
+    return story.item
+
+
+def telehealth_link_failing(world: DemoWorld, now: datetime, rng: random.Random) -> SupportItem:
+    """A patient with a video visit in the coming days cannot open the link (the appointments
+    import books the visit and links the item to it, so it must be fixed before the visit)."""
+    practice = world.practices[1]
+    last = _last_open(practice, now)
+    story = _today_item(
+        world, practice=practice, code="telehealth_access", channel=Channel.EMAIL, now=now,
+        rng=rng, at=_business_before(practice.calendar(), last, 45),
+        summary="The video visit link says 'meeting not found' on my phone.",
+    )  # fmt: skip
+    owner = story.take(0, 0, routed=True)
+    if owner is None:
+        return story.item
+    story.step(5, 15, lambda: lifecycle.item_acknowledge(
+        item=story.item, actor=owner, how=ReceiptHow.CALL, next_update_at=story.promise(),
+    ))  # fmt: skip
+    story.plan(owner)
+    story.step(0, 5, lambda: lifecycle.item_start(item=story.item, actor=owner))
+    return story.item
+
+
+def hold_time_complaint(world: DemoWorld, now: datetime, rng: random.Random) -> SupportItem:
+    """A patient complains of a long wait on hold: the supervisor owns it and has promised a
+    call back."""
+    practice = world.practices[0]
+    last = _last_open(practice, now)
+    frontdesk = world.staff["frontdesk"]
+    story = _today_item(
+        world, practice=practice, code="complaint_review", channel=Channel.PHONE, now=now,
+        rng=rng, logger=frontdesk, at=_business_before(practice.calendar(), last, 150),
+        summary="Was on hold 25 minutes this morning before the call dropped; unhappy.",
+    )  # fmt: skip
+    story.step(0, 2, lambda: lifecycle.item_acknowledge(
+        item=story.item, actor=frontdesk, how=ReceiptHow.CALL, next_update_at=story.promise(),
+    ))  # fmt: skip
+    owner = story.take(0, 10, actor=frontdesk)
+    if owner is not None:
+        story.plan(owner)
+    return story.item
+
+
+#: Today's friction, each one line: (world, now, rng) → the item it wrote.
+TODAY: list[Callable[[DemoWorld, datetime, random.Random], SupportItem]] = [
+    voicemail_waiting,
+    referral_pending,
+    telehealth_link_failing,
+    hold_time_complaint,
+]
 
 
 #: The part of the history written before the demo serves its first page: every contact of
@@ -669,30 +885,73 @@ def _timed(phase: Callable[[str, float], None] | None, name: str) -> Any:
 
 def _write_history(
     world: DemoWorld,
-    people: list[Patient],
-    rng: random.Random,
+    contacts: list[Contact],
     *,
-    count: int,
+    seed_value: str,
     now: datetime,
-    days: tuple[float, float],
     progress: Callable[[int], None] | None,
     batch: int,
+    start: int = 0,
 ) -> None:
+    """The stories of ``contacts`` (in the order they happened) from ``start`` on, each with
+    its own random stream (a stopped run goes on with the same stories)."""
     # The staff's practices do not change while the history is written: each person's tenant
     # filter is read once, as within one web request. History is recorded, never sent.
     with request_scope(), writing_history():
-        for start in range(0, count, batch):
+        for first in range(start, len(contacts), batch):
+            last = min(first + batch, len(contacts))
             with transaction.atomic():
-                for _ in range(min(batch, count - start)):
-                    create_item_history(world, people, rng, now=now, days=days)
+                for index in range(first, last):
+                    rng = random.Random(f"{seed_value}:{index}")
+                    item = create_item_history(world, contacts[index], rng, now=now)
+                    read_old_alerts(now, item=item)
             if progress:
-                progress(min(batch, count - start))
+                progress(last - first)
+
+
+def balance_loads(world: DemoWorld) -> int:
+    """What a supervisor does at the start of the day: nobody holds more open items than their
+    cap while a colleague the one rule accepts is under theirs. An item still open from the
+    older weeks (written after this week's, so this week's choices did not count it) goes to
+    such a colleague, its newest items first. Returns how many moved."""
+    moved = 0
+    with request_scope():
+        held = (
+            SupportItem.objects.open()
+            .exclude(owner=None)
+            .filter(red_flag=False)
+            .select_related("owner__staff", "practice", "category")
+            .order_by("-first_contact_at")
+        )
+        for item in held:
+            refused = eligibility.receiver_refusal(item.owner, item)
+            if refused is None or refused.code != "over_cap":
+                continue
+            receiver = _owner_for(world, item, random.Random(item.pk))
+            if receiver is None:
+                continue
+            lifecycle.item_assign(
+                item=item, actor=None, owner=receiver, team=handback_team(item),
+                reason=f"Balancing the team's load: {refused.message}",
+            )  # fmt: skip
+            moved += 1
+    return moved
+
+
+def read_old_alerts(now: datetime, *, item: SupportItem | None = None) -> int:
+    """A team that works its queue reads its alerts: those older than a day (about ``item``,
+    as each story is written: the badge never climbs with weeks-old rows) were read within
+    the hour they came. The badge shows today's."""
+    alerts = StaffAlert.objects.filter(created_at__lt=now - timedelta(days=1), read_at=None)
+    if item is not None:
+        alerts = alerts.filter(item=item)
+    return alerts.update(read_at=F("created_at") + timedelta(minutes=20))
 
 
 def seed(
     *,
     patients: int = 300,
-    items: int = 2000,
+    items: int = 1600,
     weeks: int = 8,
     seed_value: int = 20261127,
     progress: Callable[[int], None] | None = None,
@@ -713,13 +972,21 @@ def seed(
     recent = round(items * min(1.0, RECENT_DAYS / days)) if older_later else items
     span = (0.0, float(RECENT_DAYS)) if older_later else (0.0, float(days))
     with _timed(phase, f"History of the last {span[1]:g} days: {recent} items"):
+        contacts = draw_contacts(world, people, rng, count=recent, now=now, days=span)
         _write_history(
-            world, people, rng, count=recent, now=now, days=span, progress=progress, batch=50
-        )
+            world, contacts, seed_value=f"{seed_value}:recent", now=now, progress=progress,
+            batch=50,
+        )  # fmt: skip
+    with _timed(phase, "Today"), request_scope(), writing_history():
+        for story in TODAY:
+            story(world, now, rng)
+    # After today's stories: the patients with something open have their visits booked.
     appointments = _timed(phase, "Appointments imported as FHIR bundles")
     with appointments, request_scope(), writing_history():
-        seed_appointments(rng)
         seed_patient_files_and_missed_calls(world.practices)
+        seed_appointments(rng)
+        balance_loads(world)
+        read_old_alerts(now)
     if not older_later or recent == items:
         return world, None
     return world, HistoryPlan(items=items - recent, weeks=weeks, now=now, seed_value=seed_value)
@@ -744,13 +1011,19 @@ def seed_older_history(
     world = DemoWorld(organization=organization, practices=practices, staff=staff)
     people = list(Patient.objects.filter(practice__in=practices).order_by("pk"))
     remaining = max(0, plan.items - plan.written)
-    rng = random.Random(plan.seed_value + plan.written)
     span = (float(RECENT_DAYS), float(plan.weeks * 7))
     with _timed(phase, f"History of the older weeks: {remaining} items"):
+        # The same contacts on every run (drawn from the plan's seed), in the order they
+        # happened: a stopped run goes on after the ones it wrote.
+        rng = random.Random(plan.seed_value + 1)
+        contacts = draw_contacts(world, people, rng, count=plan.items, now=plan.now, days=span)
         _write_history(
-            world, people, rng, count=remaining, now=plan.now, days=span, progress=progress,
-            batch=1,
+            world, contacts, seed_value=f"{plan.seed_value}:older", now=plan.now,
+            progress=progress, batch=1, start=plan.written,
         )  # fmt: skip
         with writing_history():
             link_fixed_telehealth_items()
+        with request_scope(), writing_history():
+            balance_loads(world)
+            read_old_alerts(timezone.now())
     return remaining

@@ -6,9 +6,13 @@ Urgent symptoms go to whoever answers them now (``emergency``), never to the tea
 Assign: among staff the one rule of every door lets take it (``queue.eligibility``: serves the
 practice, not away, on duty, on that team with the skill, under their cap on open items and
 open complaints), one who speaks the item's language first, then the one with the fewest open
-items (round robin among ties: whoever was assigned longest ago). Nobody who speaks it: the
-least loaded all the same, and the item says "interpreter needed". Nobody eligible: the item
-waits, unassigned, in the team's queue (supervisors see it).
+items (round robin among ties: whoever was assigned longest ago). Load comes before language:
+the language is preferred only among people under their cap, so a bilingual colleague takes
+the patients who speak it until their cap and never past it while someone else is under
+theirs. Nobody under cap who speaks it: the least loaded all the same, and the item says
+"interpreter needed". Nobody eligible: the item waits, unassigned, in the team's queue
+(supervisors see it). Urgent symptoms (no cap applies) follow the same order: a responder
+under their cap first, the language among them, then the least loaded.
 
 Concurrent assignments are serialised per practice by locking its staff profiles, so two
 workers or web requests can never push a person past a cap.
@@ -75,8 +79,10 @@ def channel_routes(practice: Any) -> dict[tuple[str, int | None], tuple[str, str
 
 def emergency_owner(item: SupportItem, profiles: list[StaffProfile]) -> tuple[Any, str]:
     """Urgent symptoms: one of the people who answer them now (``emergency.responders``),
-    whatever their load or language — one who speaks the patient's language if there is one,
-    else the least loaded, and the item notes that an interpreter is needed."""
+    whatever their load or language — one under their cap first (the cap does not refuse
+    urgent symptoms, but a responder over it does not take them while a colleague is under
+    theirs), among them one who speaks the patient's language, else the least loaded, and
+    the item notes that an interpreter is needed."""
     found = responders(item.practice)
     ids = {u.pk for u in found.users}
     # Only clinical staff own urgent symptoms: when no clinician answers (the supervisors were
@@ -94,6 +100,7 @@ def emergency_owner(item: SupportItem, profiles: list[StaffProfile]) -> tuple[An
     chosen = min(
         candidates,
         key=lambda p: (
+            loads.get(p.user_id, (0, 0))[0] >= p.max_open_items,
             not p.speaks(item.language),
             loads.get(p.user_id, (0, 0))[0],
             p.last_assigned_at or epoch,

@@ -64,7 +64,7 @@ class Command(BaseCommand):
             help="Where the demo keeps its SQLite database and secret (default ./closeloop-data).",
         )
         parser.add_argument("--patients", type=int, default=300)
-        parser.add_argument("--items", type=int, default=2000)
+        parser.add_argument("--items", type=int, default=1600)
         parser.add_argument(
             "--no-serve", action="store_true", help="Prepare the data and exit without serving."
         )
