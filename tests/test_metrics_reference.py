@@ -21,7 +21,7 @@ import pytest
 import time_machine
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
@@ -88,6 +88,13 @@ CHANNELS = [
     Channel.IN_PERSON,
 ]
 HOW = [ReceiptHow.CALL, ReceiptHow.TEXT, ReceiptHow.EMAIL, ReceiptHow.VOICEMAIL]
+#: Timeline codes worth knowing the histories reach.
+SEEN = {
+    "item.merged", "item.reopened", "item.repeat_contact", "item.handed_off", "item.escalated",
+    "item.promise_broken", "item.promise_escalated", "item.message_failed",
+    "item.message_cancelled", "item.appointment_linked", "item.appointment_unlinked",
+    "item.categorized", "item.resolved", "item.before_appointment",
+}  # fmt: skip
 STEPS = [0, 5, 20, 45, 90, 180, 420, 720, 960, 1500]
 
 item_index = st.integers(0, 40)
@@ -114,7 +121,15 @@ OPERATIONS = st.one_of(
     st.tuples(st.just("resolve"), item_index, person),
     st.tuples(st.just("resolve"), item_index, person),
     st.tuples(st.just("reopen"), item_index, person),
-    st.tuples(st.just("merge"), item_index, item_index),
+    st.tuples(st.just("merge"), item_index),
+    st.tuples(st.just("again"), item_index, st.sampled_from(CHANNELS), person),
+    st.tuples(st.just("again"), item_index, st.sampled_from(CHANNELS), person),
+    st.tuples(
+        st.just("video"),
+        st.integers(0, 4),
+        st.integers(1, 120),  # hours until the visit
+        st.sampled_from([AppointmentStatus.BOOKED, AppointmentStatus.NOSHOW]),
+    ),
     st.tuples(st.just("escalate"), item_index, person),
     st.tuples(st.just("hand_off"), item_index, person),
     st.tuples(st.just("categorize"), item_index, st.sampled_from(CATEGORIES)),
@@ -268,10 +283,56 @@ class Play:
                 next_update_at=self.later(5), after_hours_reason=REASON,
             )  # fmt: skip
 
-    def merge(self, index: int, into: int) -> None:
-        item, target = self.item(index), self.item(into)
-        if item is not None and target is not None:
+    def merge(self, index: int) -> None:
+        """The item joins another open item of the same patient (filed twice)."""
+        item = self.item(index)
+        if item is None or item.patient_id is None:
+            return
+        target = (
+            SupportItem.objects.filter(patient_id=item.patient_id, pk__in=self.items)
+            .exclude(pk=item.pk)
+            .order_by("-pk")
+            .first()
+        )
+        if target is not None:
             lifecycle.item_merge(item=item, actor=self.people[1], into=target)
+
+    def again(self, index: int, channel: str, actor: int) -> None:
+        """The patient contacts us again about the same thing: it joins the item (reopening
+        it within the practice's reopen window)."""
+        item = self.item(index)
+        if item is None or item.patient is None:
+            return
+        actor_user = self.people[actor]
+        if actor_user is None and channel in (Channel.PHONE, Channel.IN_PERSON):
+            channel = Channel.SMS
+        told = self.later(2) if channel in (Channel.PHONE, Channel.IN_PERSON) else None
+        filed = file_item(
+            practice=self.practice, actor=actor_user, channel=channel,
+            summary="Still waiting on this", category=item.category, patient=item.patient,
+            find_repeat=True, next_update_at=told, after_hours_reason=REASON,
+            auto_acknowledge=actor_user is None,
+        )  # fmt: skip
+        if filed.created:
+            self.items.append(filed.item.pk)
+
+    def video(self, patient: int, hours: int, status: str) -> None:
+        """A video visit is booked, and the patient writes that the link does not work."""
+        now, n = timezone.now(), Appointment.objects.count()
+        Appointment.objects.create(
+            practice=self.practice, source="fhir", external_id=f"video-{n}",
+            patient=self.patients[patient], match=Match.MATCHED,
+            start=now + timedelta(hours=hours), status=status, mode=Mode.TELEHEALTH,
+            kind="Video visit", fingerprint="x", imported_at=now, updated_at=now,
+        )  # fmt: skip
+        filed = file_item(
+            practice=self.practice, actor=None, channel=Channel.SMS,
+            summary="My video link does not work", patient=self.patients[patient],
+            category=Category.objects.get(practice=self.practice, code="telehealth_access"),
+            auto_acknowledge=True,
+        )  # fmt: skip
+        if filed.created:
+            self.items.append(filed.item.pk)
 
     def escalate(self, index: int, actor: int) -> None:
         if item := self.item(index):
@@ -405,6 +466,9 @@ def test_every_metric_equals_the_reference_on_random_histories(
             clock.shift(timedelta(minutes=minutes))
             play.run(operation)
         clock.shift(timedelta(hours=2))
+        codes = set(TimelineEvent.objects.values_list("code", flat=True))
+        for code in sorted(SEEN & codes):
+            event(f"history has {code}")  # --hypothesis-show-statistics
         today = timezone.localdate(timezone=CHICAGO)
         for first, last in _scopes(practice, monday, today):
             _compare(practice, first, last, history["when"])
@@ -493,3 +557,17 @@ def test_reopening_an_item_that_is_open_is_refused(clock, make_item, assistant) 
     assert refused.value.code == "item_not_resolved"
     item.refresh_from_db()
     assert item.status == "new" and not item.events.filter(code="item.reopened").exists()
+
+
+def test_an_item_merged_away_was_open_until_its_merge(
+    clock, make_item, assistant, riverside
+) -> None:
+    """Found by the reference: the open-items rebuild counted only resolutions as closing, so
+    an item closed by a merge (the one way an open item closes unresolved) vanished from every
+    day before its merge."""
+    first, second = make_item(), make_item()  # Tuesday 17 November
+    clock.move_to(datetime(2026, 11, 18, 10, 0, tzinfo=CHICAGO))
+    lifecycle.item_merge(item=second, actor=assistant, into=first)
+    clock.move_to(datetime(2026, 11, 19, 10, 0, tzinfo=CHICAGO))
+    days = m.open_per_day(m.Scope.of([riverside], date(2026, 11, 16), date(2026, 11, 19)))
+    assert [d["open"] for d in days] == [0, 2, 1, 1]
