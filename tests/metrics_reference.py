@@ -427,8 +427,12 @@ class Reference:
         judged = [a for a in self.appointments() if a["status"] not in NOT_JUDGED]
 
         def risky(s: Story, moment: datetime) -> bool:
-            # As the item stands now (see docs/metrics.md, 8): not resolved by the visit.
-            open_then = s.first_contact <= moment and (s.resolved is None or s.resolved > moment)
+            # As the item stands now (docs/metrics.md, 8): not resolved or closed by the visit.
+            open_then = (
+                s.first_contact <= moment
+                and (s.resolved is None or s.resolved > moment)
+                and (s.closed is None or s.closed > moment)
+            )
             answer = s.first_response
             unanswered = s.channel in MESSAGE_CHANNELS and (answer is None or answer > moment)
             return open_then and (s.category in RISK_CATEGORIES or unanswered)

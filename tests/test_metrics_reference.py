@@ -571,3 +571,28 @@ def test_an_item_merged_away_was_open_until_its_merge(
     clock.move_to(datetime(2026, 11, 19, 10, 0, tzinfo=CHICAGO))
     days = m.open_per_day(m.Scope.of([riverside], date(2026, 11, 16), date(2026, 11, 19)))
     assert [d["open"] for d in days] == [0, 2, 1, 1]
+
+
+def test_a_duplicate_merged_away_does_not_keep_a_visit_at_risk(
+    clock, make_item, assistant, patient, riverside
+) -> None:
+    """Found beside the reference: a message merged into the patient's other item is closed,
+    but the risk rule read only resolutions, so the never-answered duplicate kept every later
+    visit of the patient "at risk" for ever."""
+    kept, duplicate = make_item(), make_item()  # two voicemails, Tuesday 10:00
+    lifecycle.item_acknowledge(
+        item=kept, actor=assistant, how=ReceiptHow.CALL,
+        next_update_at=timezone.now() + timedelta(days=1),
+    )  # fmt: skip
+    lifecycle.item_merge(item=duplicate, actor=assistant, into=kept)
+    visit = timezone.now() + timedelta(hours=3)
+    Appointment.objects.create(
+        practice=riverside, source="fhir", external_id="merged", patient=patient,
+        match=Match.MATCHED, start=visit, status=AppointmentStatus.BOOKED, kind="Visit",
+        fingerprint="x", imported_at=timezone.now(), updated_at=timezone.now(),
+    )  # fmt: skip
+    clock.move_to(visit + timedelta(hours=1))
+    day = timezone.localdate(timezone=CHICAGO)
+    risk = m.missed_appointment_risk(m.Scope.of([riverside], day, day))
+    assert (risk["appointments"], risk["at_risk"]) == (1, 0)
+    assert Reference(riverside, day, day, timezone.now()).risk()["at_risk"] == 0
