@@ -113,7 +113,6 @@ class Story:
     channel: str = ""
     created_by: int | None = None
     category: str = ""
-    team: str = ""
     intake_team: str = ""
     owner: int | None = None
     appointment: int | None = None
@@ -153,14 +152,12 @@ def _new(changes: dict[str, Any], key: str) -> Any:
 
 
 def stories(practice_ids: list[int]) -> dict[int, Story]:
-    categories = {
-        row["id"]: row for row in Category.objects.filter(practice__in=practice_ids).values()
-    }
-    default_team = {row["code"]: row["default_team"] for row in categories.values()}
     found: dict[int, Story] = {}
-    # Facts fixed when the item was filed (not replayed: the timeline does not repeat them).
+    # Facts fixed when the item was filed, which its timeline does not repeat: when the
+    # patient first got in touch (a voicemail filed in the morning was left at night) and the
+    # team it was filed to (routing at intake included). Language and patient as they are now.
     for row in SupportItem.objects.filter(practice__in=practice_ids).values(
-        "pk", "practice_id", "first_contact_at", "language", "patient_id"
+        "pk", "practice_id", "first_contact_at", "language", "patient_id", "intake_team"
     ):
         found[row["pk"]] = Story(
             row["pk"],
@@ -168,6 +165,7 @@ def stories(practice_ids: list[int]) -> dict[int, Story]:
             row["first_contact_at"],
             row["language"],
             row["patient_id"],
+            intake_team=row["intake_team"],
         )
     events = TimelineEvent.objects.filter(practice__in=practice_ids).values(
         "id", "item_id", "at", "code", "actor_id", "changes", "version"
@@ -179,25 +177,12 @@ def stories(practice_ids: list[int]) -> dict[int, Story]:
             story.created_by = event["actor_id"]
             story.channel = _new(changes, "channel")
             story.category = _new(changes, "category")
-            red_flag = bool(changes.get("red_flag", {}).get("new"))
-            story.team = story.intake_team = (
-                "clinical" if red_flag else default_team[story.category]
-            )
-        if (
-            event["version"] == 2
-            and code in ("item.assigned", "item.handed_off")
-            and at == story.statuses[0][0]
-            and "team" in changes
-        ):
-            story.intake_team = _new(changes, "team")  # routed as it was filed
-        elif "team" in changes and _new(changes, "team") == SUPERVISORS:
+        if "team" in changes and _new(changes, "team") == SUPERVISORS:
             story.moved_to_supervisors = True
         if "status" in changes:
             story.statuses.append((at, _new(changes, "status")))
         if "category" in changes:
             story.category = _new(changes, "category")
-        if "team" in changes:
-            story.team = _new(changes, "team")
         if "owner" in changes:
             story.owner = _new(changes, "owner")
         if "appointment" in changes:

@@ -596,3 +596,25 @@ def test_a_duplicate_merged_away_does_not_keep_a_visit_at_risk(
     risk = m.missed_appointment_risk(m.Scope.of([riverside], day, day))
     assert (risk["appointments"], risk["at_risk"]) == (1, 0)
     assert Reference(riverside, day, day, timezone.now()).risk()["at_risk"] == 0
+
+
+def test_a_complaint_a_supervisor_took_and_handed_back_still_needed_a_supervisor(
+    clock, make_item, assistant, supervisor, riverside
+) -> None:
+    """Found beside the reference: "escalated" read the complaint's team as it is now, so a
+    front-line complaint a supervisor took over and then handed back to the desk read as one
+    the front line recovered alone."""
+    Category.objects.filter(practice=riverside, code="complaint_review").update(
+        default_team=Team.SUPPORT
+    )
+    item = make_item("complaint_review", channel=Channel.PHONE)
+    assert item.intake_team == Team.SUPPORT
+    item = lifecycle.item_assign(
+        item=item, actor=supervisor, owner=supervisor, team=Team.SUPERVISOR
+    )
+    lifecycle.item_assign(item=item, actor=supervisor, owner=assistant, team=Team.SUPPORT)
+    day = timezone.localdate(timezone=CHICAGO)
+    week = m.Scope.of([riverside], day, day)
+    expected = {"total": 1, "to_supervisors": 0, "front_line": 1, "escalated": 1, "share": 1.0}
+    assert Reference(riverside, day, day, timezone.now()).complaints() == expected
+    assert m.complaint_escalations(week) == expected

@@ -24,7 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -372,11 +372,18 @@ def complaint_escalations(scope: Scope) -> Complaints:
     already). ``front_line``: the others, which someone else owned first. ``escalated``: the
     front-line complaints that needed a supervisor — escalated (by staff, a broken promise or
     an approaching visit), a supervisor's callback logged, or moved to the supervisors' team
-    (handed to them, or recognised as a complaint) — and ``share`` of ``front_line``."""
+    at any time (handed to them, or recognised as a complaint; handed back later too) — and
+    ``share`` of ``front_line``."""
     complaints = scope.contacted().filter(COMPLAINT)
     from_start = Q(intake_team=Team.SUPERVISOR)
+    # Moved to the supervisors at any time, not only as it stands now: one a supervisor took
+    # over and handed back to the desk still needed them.
+    moved = TimelineEvent.objects.filter(item=OuterRef("pk"), changes__team__new=Team.SUPERVISOR)
     needed_supervisor = (
-        Q(escalated=True) | Q(supervisor_callback_at__isnull=False) | Q(team=Team.SUPERVISOR)
+        Q(escalated=True)
+        | Q(supervisor_callback_at__isnull=False)
+        | Q(team=Team.SUPERVISOR)
+        | Exists(moved)
     )
     counts = complaints.aggregate(
         total=Count("pk"),
