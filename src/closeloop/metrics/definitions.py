@@ -383,7 +383,7 @@ def complaint_escalations(scope: Scope) -> Complaints:
         Q(escalated=True)
         | Q(supervisor_callback_at__isnull=False)
         | Q(team=Team.SUPERVISOR)
-        | Exists(moved)
+        | Q(Exists(moved))
     )
     counts = complaints.aggregate(
         total=Count("pk"),
