@@ -533,11 +533,36 @@ class Reference:
             if self.during(c["answered_at"])
         ]
         yes = [c for c in checks if c["answer"] == "yes"]
+        categories = {
+            c["id"]: c["name"] for c in Category.objects.filter(practice=self.practice).values()
+        }
+
+        def rows(name_of: Any) -> list[dict[str, Any]]:
+            groups: dict[Any, list[dict[str, Any]]] = {}
+            for c in checks:
+                groups.setdefault(name_of(c), []).append(c)
+            found = []
+            for name, group in groups.items():
+                n, said_yes = len(group), sum(c["answer"] == "yes" for c in group)
+                found.append(
+                    {"name": name, "answered": n, "yes": said_yes, "share": share(said_yes, n)}
+                )
+            return sorted(found, key=lambda r: str(r["name"]))
+
+        def person(c: dict[str, Any]) -> str:
+            user = self.users.get(c["owner_id"])
+            if user is None:
+                return "Unassigned"
+            return f"{user['first_name']} {user['last_name']}".strip() or user["username"]
+
         return {
             "answered": len(checks),
             "yes": len(yes),
             "no": len(checks) - len(yes),
             "share": share(len(yes), len(checks)),
+            "by_category": rows(lambda c: categories[c["category_id"]] or "—"),
+            "by_team": rows(lambda c: c["team"] or "—"),
+            "by_person": rows(person),
         }
 
     def compute(self) -> dict[str, Any]:
