@@ -138,6 +138,8 @@ OPERATIONS = st.one_of(
     st.tuples(st.just("answer"), st.sampled_from(["yes", "no"])),
     st.tuples(st.just("reopen"), item_index, person),
     st.tuples(st.just("merge"), item_index),
+    st.tuples(st.just("merge"), item_index),
+    st.tuples(st.just("merge"), item_index),
     st.tuples(st.just("again"), item_index, st.sampled_from(CHANNELS), person),
     st.tuples(st.just("again"), item_index, st.sampled_from(CHANNELS), person),
     st.tuples(
