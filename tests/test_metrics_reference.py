@@ -658,3 +658,32 @@ def test_a_complaint_a_supervisor_took_and_handed_back_still_needed_a_supervisor
     expected = {"total": 1, "to_supervisors": 0, "front_line": 1, "escalated": 1, "share": 1.0}
     assert Reference(riverside, day, day, timezone.now()).complaints() == expected
     assert m.complaint_escalations(week) == expected
+
+
+def test_a_no_to_the_closure_question_on_an_item_already_reopened_is_recorded(
+    clock, make_item, assistant, riverside
+) -> None:
+    """ "No" reopens the item; when the patient had already called again (reopened), the answer
+    is still recorded (reopening an open item is refused now)."""
+    Practice.objects.filter(pk=riverside.pk).update(closure_question=True)
+    item = make_item(channel=Channel.PHONE)
+    item = lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=item.team)
+    item = lifecycle.item_set_update_window(
+        item=item, actor=assistant, checking="it", next_step="Call back",
+        update_at=timezone.now() + timedelta(hours=1),
+    )  # fmt: skip
+    item = lifecycle.item_log_contact(
+        item=item, actor=assistant, direction=Direction.OUTBOUND, channel=Channel.PHONE,
+        outcome=ContactOutcome.REACHED, gave_next_step=True, resolving=True,
+    )  # fmt: skip
+    item = lifecycle.item_resolve(
+        item=item, actor=assistant, outcome="Done", patient_confirmed=True
+    )
+    check = closure.ask_after_resolution(item, actor=assistant)
+    assert check is not None
+    lifecycle.item_reopen(item=item, actor=assistant, reason="The patient called again.")
+    closure.record_answer(check, "no", "Nobody called me back.", how="sms")
+    check.refresh_from_db()
+    assert check.answer == "no" and check.answered_at is not None
+    day = timezone.localdate(timezone=CHICAGO)
+    assert m.patient_confirmed(m.Scope.of([riverside], day, day))["no"] == 1
