@@ -450,7 +450,7 @@ def _setting(practice: Practice, history: dict[str, Any], start: datetime, cast:
     return Practice.objects.get(pk=practice.pk)
 
 
-def _scopes(practice: Practice, monday: date, today: date) -> list[tuple[date, date]]:
+def _scopes(monday: date, today: date) -> list[tuple[date, date]]:
     return [
         (monday, monday + timedelta(days=6)),  # the week of the change
         (monday + timedelta(days=7), monday + timedelta(days=13)),  # the week after
@@ -510,7 +510,7 @@ def test_every_metric_equals_the_reference_on_random_histories(
             if model.objects.exists():
                 event(f"history has {name}")
         today = timezone.localdate(timezone=CHICAGO)
-        for first, last in _scopes(practice, monday, today):
+        for first, last in _scopes(monday, today):
             _compare(practice, first, last, history["when"])
         transaction.set_rollback(True)
     config.reset()
