@@ -2,7 +2,7 @@
 
 An appointment is **at risk** at a moment T when its patient has, at T, an item that is
 
-* open (contact made before T, not resolved by T) in the new-patient intake, insurance,
+* open (contact made before T, not resolved or closed by T) in the new-patient intake, insurance,
   referral/document or telehealth-access categories, or
 * a message nobody answered yet (a voicemail, text, email, portal or web-form contact with no
   first response by T).
@@ -36,8 +36,12 @@ MESSAGE_CHANNELS = (Channel.VOICEMAIL, Channel.SMS, Channel.EMAIL, Channel.PORTA
 def risky_items(as_of: Any) -> Q:
     """Items that put an appointment at risk at ``as_of`` (a datetime or ``F("start")`` of the
     appointment being judged, through ``OuterRef``)."""
-    open_then = Q(first_contact_at__lte=as_of) & (
-        Q(resolved_at__isnull=True) | Q(resolved_at__gt=as_of)
+    # Not resolved and not closed by then: an item merged into another is closed unresolved
+    # (its need lives on in the item it joined), and must not keep the visit at risk.
+    open_then = (
+        Q(first_contact_at__lte=as_of)
+        & (Q(resolved_at__isnull=True) | Q(resolved_at__gt=as_of))
+        & (Q(closed_at__isnull=True) | Q(closed_at__gt=as_of))
     )
     unanswered = Q(channel__in=MESSAGE_CHANNELS) & (
         Q(first_response_at__isnull=True) | Q(first_response_at__gt=as_of)

@@ -97,7 +97,7 @@ def record_answer(check: RecoveryCheck, answer: str, comment: str, *, how: str) 
     check.answered_by = how
     check.save(update_fields=["answer", "comment", "answered_at", "answered_by"])
     item = SupportItem.objects.select_related("practice", "category").get(pk=check.item_id)
-    if answer == RecoveryAnswer.NO:
+    if answer == RecoveryAnswer.NO and not item.is_open:  # (already reopened: nothing to do)
         reason = "The patient said the request was not resolved" + (
             f": “{check.comment}”" if check.comment else "."
         )

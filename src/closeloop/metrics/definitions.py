@@ -24,7 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -65,6 +65,11 @@ VISIT_IDS_INLINE = 5000
 #: Timeline codes that open and close an item, for the open-at-end-of-day backfill.
 OPENS = (EventCode.CREATED, EventCode.REOPENED)
 CLOSES = (EventCode.RESOLVED,)
+#: Closing too: the merged item's own merge event (it names the item it went into; the
+#: target's says which item joined it and stays open). The one way an open item closes
+#: unresolved.
+MERGED_AWAY = Q(code=EventCode.MERGED, changes__has_key="merged_into")
+CLOSING = Q(code__in=CLOSES) | MERGED_AWAY
 ESCALATION_CODES = (
     EventCode.ESCALATED,
     EventCode.PROMISE_ESCALATED,
@@ -211,29 +216,29 @@ def open_per_day(scope: Scope) -> list[OpenDay]:
     exists for every practice in the scope and no item filter is set (the snapshot is the
     count at closing). Other days (before snapshots existed, or filtered) are rebuilt from the
     timeline: the items open now, minus those created or reopened after the end of that day,
-    plus those resolved after it. The rebuild filters by the item's current team, owner,
-    category, channel and language."""
+    plus those resolved (or merged into another item) after it. The rebuild filters by the
+    item's current team, owner, category, channel and language."""
     # Open at the start = open now, minus what opened since, plus what closed since: three
     # index range scans over recent rows instead of counting the whole history.
     open_now = scope.items().filter(status__in=OPEN_STATUSES).count()
     since_start = TimelineEvent.objects.filter(
         practice__in=scope.practice_ids,
         at__gte=scope.start_at,
-        code__in=(*OPENS, *CLOSES),
+        code__in=(*OPENS, *CLOSES, EventCode.MERGED),
     )
     if scope.filtered:
         since_start = since_start.filter(scope.item_filter("item__"))
     since = since_start.order_by().aggregate(
         opened=Count("pk", filter=Q(code__in=OPENS)),
-        closed=Count("pk", filter=Q(code__in=CLOSES)),
+        closed=Count("pk", filter=CLOSING),
     )
     per_day = (
-        scope.events(*OPENS, *CLOSES)
+        scope.events(*OPENS, *CLOSES, EventCode.MERGED)
         .annotate(day=TruncDate("at", tzinfo=scope.zone))
         .values("day")
         .annotate(
             opened=Count("pk", filter=Q(code__in=OPENS)),
-            closed=Count("pk", filter=Q(code__in=CLOSES)),
+            closed=Count("pk", filter=CLOSING),
         )
         .order_by()
     )
@@ -367,11 +372,18 @@ def complaint_escalations(scope: Scope) -> Complaints:
     already). ``front_line``: the others, which someone else owned first. ``escalated``: the
     front-line complaints that needed a supervisor — escalated (by staff, a broken promise or
     an approaching visit), a supervisor's callback logged, or moved to the supervisors' team
-    (handed to them, or recognised as a complaint) — and ``share`` of ``front_line``."""
+    at any time (handed to them, or recognised as a complaint; handed back later too) — and
+    ``share`` of ``front_line``."""
     complaints = scope.contacted().filter(COMPLAINT)
     from_start = Q(intake_team=Team.SUPERVISOR)
+    # Moved to the supervisors at any time, not only as it stands now: one a supervisor took
+    # over and handed back to the desk still needed them.
+    moved = TimelineEvent.objects.filter(item=OuterRef("pk"), changes__team__new=Team.SUPERVISOR)
     needed_supervisor = (
-        Q(escalated=True) | Q(supervisor_callback_at__isnull=False) | Q(team=Team.SUPERVISOR)
+        Q(escalated=True)
+        | Q(supervisor_callback_at__isnull=False)
+        | Q(team=Team.SUPERVISOR)
+        | Q(Exists(moved))
     )
     counts = complaints.aggregate(
         total=Count("pk"),

@@ -366,9 +366,12 @@ def item_acknowledge(
 ) -> SupportItem:
     """Confirm to the patient that the request was received — how (a call, a text, an
     automatic reply…) — and when they will hear from us next. ``at``: when it happened (a live
-    call logged as it is taken is acknowledged at the time of the call)."""
+    call logged as it is taken is acknowledged at the time of the call). Only an open item: a
+    resolved or closed one is reopened (``item_reopen``), never moved back by a receipt (that
+    left it acknowledged with its resolution kept and no reopening on the timeline)."""
     now = timezone.now()
     item = locked(item, actor)
+    require_open(item)
     if how not in ReceiptHow.values:
         raise LifecycleError("bad_how", "Say how receipt was confirmed.", missing=["how"])
     at = min(at or now, now)
@@ -783,9 +786,13 @@ def item_reopen(
     after_hours_reason: str = "",
 ) -> SupportItem:
     """Back to work (e.g. the patient called again). The patient is owed an answer: by
-    ``next_update_at`` when staff say so, else within the category's first-response target."""
+    ``next_update_at`` when staff say so, else within the category's first-response target.
+    Only a resolved or closed item: an open one has nothing to reopen (a reopening on its
+    timeline would count it open twice)."""
     now = timezone.now()
     item = locked(item, actor)
+    if item.is_open:
+        raise LifecycleError("item_not_resolved", "The item is still open: nothing to reopen.")
     reason = require_text(reason, "why the item is reopened")
     change = Change(item)
     change.status(Status.ACKNOWLEDGED)
