@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from closeloop.lib.redflags import RedFlag, find_red_flags, read_red_flags
+from closeloop.lib.redflags import MENTIONS, RedFlag, find_red_flags, read_red_flags
 from closeloop.lib.textmodel import Prediction, default_model
 from closeloop.lib.textnorm import normalize
 
@@ -388,6 +388,33 @@ def classify_rules(text: str, *, language: str | None = None) -> Suggestion:
     return Suggestion(category, False, _urgency(category, normalised, reasons), lang, reasons)
 
 
+#: Words of the body, of symptoms and of care, English and Spanish: any of them is a clinical
+#: signal, and a message with a clinical signal is never taken by the off-topic gate.
+SYMPTOM_WORDS = re.compile(
+    r"\b(?:pain\w*|hurt\w*|ache\w*|aching|sore\w*|sick|ill|fever\w*|cough\w*|sneez\w*|rash\w*|"
+    r"itch\w*|lumps?|bumps?|swell\w*|swollen|dizz\w*|faint\w*|nause\w*|vomit\w*|throw\w* up|"
+    r"diarrh\w*|constipat\w*|cramp\w*|bleed\w*|blood\w*|bruis\w*|numb\w*|tingl\w*|burn\w*|"
+    r"infect\w*|pus|wound|cut myself|stitch\w*|injur\w*|sprain\w*|broke my|fractur\w*|"
+    r"tired|fatigue\w*|exhausted|can(?:no)?t sleep|insomnia|anxi\w*|depress\w*|panic|suicid\w*|"
+    r"pregnan\w*|period|migraine\w*|headache\w*|breath\w*|wheez\w*|asthma|allerg\w*|"
+    r"diabet\w*|sugar|cholesterol|pressure|heart\w*|chest|stomach|belly|tooth|teeth|toothache|"
+    r"gums?|molar|filling|crown|braces|jaw|throat|ears?|eyes?|nose|skin|mole|wart|knee|"
+    r"shoulder|ankle|wrist|hip|neck|foot|feet|leg|arm|finger|toe|head|pee|urin\w*|"
+    r"symptoms?|medic\w*|meds|pills?|tablets?|dose\w*|prescri\w*|refill\w*|pharmac\w*|"
+    r"antibiotic\w*|vaccin\w*|shot|test results?|lab|labs|x ?rays?|nurse|doctor\w*|dentist|"
+    r"dolor\w*|duel\w*|molest\w*|enferm\w*|fiebre|calentura|tos|estornud\w*|salpullido|"
+    r"ronchas?|comez\w*|bolit\w*|hinch\w*|mare\w*|desmay\w*|nause\w*|vomit\w*|"
+    r"diarrea|sangr\w*|moreton\w*|adormec\w*|ardor|arde|infecc\w*|herid\w*|puntos|"
+    r"cansad\w*|cansancio|no duermo|ansiedad|deprim\w*|embarazad\w*|regla|migrana|"
+    r"respir\w*|asma|alergi\w*|diabet\w*|azucar|colesterol|presion|corazon|pecho|"
+    r"estomago|panza|diente\w*|muela\w*|encia\w*|garganta|oido\w*|ojos?|nariz|naris|piel|"
+    r"rodilla|espalda|hombro|tobillo|muneca|cadera|cuello|pierna|brazo|mano|dedo|cabeza|"
+    r"orin\w*|sintomas?|medicin\w*|medicament\w*|pastill\w*|dosis|receta|farmacia|"
+    r"antibiotic\w*|vacun\w*|resultados|analisis|radiograf\w*|doctor\w*|dentista)\b"
+)
+#: A category rule this strong says the message is for a practice (the gate leaves it alone).
+PRACTICE_INTENT = 3
+
 #: The model's category is taken when it is at least this sure; below, the rules decide.
 MODEL_CONFIDENT = 0.5
 #: Any clinical signal this strong keeps a message out of "other" (non-clinical staff never
@@ -401,11 +428,14 @@ def combine(
     clinical_threshold: float,
     red_flag_threshold: float,
     *,
+    off_topic_threshold: float = 1.0,
     language: str | None = None,
 ) -> Suggestion:
     """Rules and the learned model together. A red flag is the rules' concepts OR the model
     above its recall threshold; any clinical signal (the model's, or clinical words the rules
-    know) makes the message a clinical message, never "other"."""
+    know) makes the message a clinical message, never "other". A message with no clinical
+    signal at all and no practice intent, that the model reads as for no practice (above its
+    off-topic threshold), goes to "other" (the front desk), never to clinicians."""
     if prediction is None:
         return classify_rules(text, language=language)
     normalised = normalize(text)
@@ -422,6 +452,19 @@ def combine(
     rule_category = ranked[0][0] if ranked and ranked[0][1][0] >= MIN_SCORE else "other"
     clinical_words = dict(ranked).get("clinical_message", (0, []))
     model_category, confidence = prediction.categories[0]
+    if prediction.off_topic >= off_topic_threshold and not (
+        not_now
+        or clinical_words[0]
+        or prediction.clinical >= max(clinical_threshold, prediction.off_topic)
+        or (ranked and ranked[0][1][0] >= PRACTICE_INTENT)
+        or SYMPTOM_WORDS.search(normalised)
+        or MENTIONS.search(normalised)
+    ):
+        reasons = [
+            f"other: for no practice, no clinical signal (learned model, "
+            f"{prediction.off_topic:.0%})"
+        ]
+        return Suggestion("other", False, "routine", lang, reasons)
     reasons = []
     if prediction.clinical >= clinical_threshold or clinical_words[0] >= 3:
         category = "clinical_message"
@@ -455,5 +498,6 @@ def classify(text: str, *, language: str | None = None) -> Suggestion:
         prediction,
         model.clinical_threshold if model else 0.5,
         model.red_flag_threshold if model else 1.0,
+        off_topic_threshold=model.off_topic_threshold if model else 1.0,
         language=language,
     )
