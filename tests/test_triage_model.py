@@ -132,3 +132,36 @@ def test_the_shipped_model_has_the_off_topic_gate() -> None:
     model = TextModel.load(MODEL_PATH)
     assert 0.5 <= model.off_topic_threshold < 1.0
     assert model.predict("set a timer for ten minutes").off_topic > model.off_topic_threshold
+
+
+def test_clinc150_is_read_from_its_train_and_validation_splits_only(tmp_path) -> None:
+    from closeloop.triage.train import load_clinc
+
+    data = {
+        "train": [["turn on the porch light", "smart_home"], ["is my policy active", "insurance"]],
+        "val": [["what's the weather", "weather"]],
+        "test": [["a test sentence", "weather"]],
+        "oos_train": [["an out-of-scope train sentence", "oos"]],
+        "oos_val": [],
+        "oos_test": [["an out-of-scope test sentence", "oos"]],
+    }
+    path = tmp_path / "data_full.json"
+    path.write_text(json.dumps(data))
+    rows = load_clinc(path)
+    assert {r["text"] for r in rows} == {"turn on the porch light", "what's the weather"}
+    assert all(r["offtopic"] and r["category"] == "other" for r in rows)
+    assert load_clinc(None) == [] and load_clinc(tmp_path / "missing.json") == []
+
+
+def test_the_held_out_split_keeps_each_sentence_and_intent_whole() -> None:
+    from closeloop.triage.train import held_out, load, load_all
+
+    rows = load_all()
+    by_group: dict[str, set[bool]] = {}
+    for row in rows:
+        if row.get("group"):
+            by_group.setdefault(row["group"], set()).add(held_out(row))
+    assert all(len(sides) == 1 for sides in by_group.values())
+    share = sum(held_out(r) for r in rows) / len(rows)
+    assert 0.1 < share < 0.3
+    assert not any(held_out(r) for r in load())

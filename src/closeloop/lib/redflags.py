@@ -110,7 +110,7 @@ ONE_SIDE = _words(
 )
 LIMB = _words(r"arms?", r"legs?", r"hand", r"side", r"brazo", r"pierna", r"mano", r"lado")
 WEAK = _words(
-    r"weak\w*", r"numb\w*", r"dead", r"limp", r"cant (?:lift|move|raise|feel)",
+    r"weak\w*", r"numb(?!er)\w*", r"dead", r"limp", r"cant (?:lift|move|raise|feel)",
     r"cannot (?:lift|move|raise|feel)", r"debil", r"adormecid[ao]", r"dormid[ao]",
     r"no (?:puede|puedo) mover", r"no (?:siente|siento)",
 )
@@ -255,7 +255,7 @@ RULES: list[Rule] = [
         r"\bhabla (?:raro|rara|chistoso)\b",
         _near(
             SUDDEN,
-            r"(?:numb\w*|weak\w*|confus\w*|cant see|blind|dizz\w*|cant talk|cant speak|adormecid\w*|debil\w*|confundid\w*|no (?:puede|puedo) (?:hablar|ver))",
+            r"(?:numb(?!er)\w*|weak\w*|confus\w*|cant see|blind|dizz\w*|cant talk|cant speak|adormecid\w*|debil\w*|confundid\w*|no (?:puede|puedo) (?:hablar|ver))",
             4,
         ),
         _near(ONE_SIDE, WEAK, 5),
@@ -264,7 +264,8 @@ RULES: list[Rule] = [
             r"(?:cant (?:lift|move|raise)|cannot (?:lift|move|raise)|no (?:puede|puedo) (?:levantar|mover))",
             4,
         ),
-        r"\b(?:cant|cannot|couldnt|can not) (?:talk|speak|get (?:the |his |her |my )?words out)\b",
+        # ("can't speak to a live agent" is not a stroke sign)
+        r"\b(?:cant|cannot|couldnt|can not) (?:(?:talk|speak)(?! (?:to|with)\b)|get (?:the |his |her |my )?words out)\b",
         r"\bstroke\b",
         r"\bderrame (?:cerebral)?\b",
         r"\bembolia\b",
@@ -534,7 +535,7 @@ CONCEPT_WORDS = frozenset(
 NOT_TYPOS = frozenset(
     {"breast", "hearth", "heard", "hearts", "cheat", "chess", "there", "three", "threat",
      "blond", "bloom", "tough", "touch", "sweeling", "dollar", "dolar", "stoke", "stork",
-     "strike", "stroll", "worse", "worst", "sweet", "swallows"}
+     "strike", "stroll", "worse", "worst", "sweet", "swallows", "lunes"}
 )  # fmt: skip
 #: Misspellings too short or too far for the rule above, seen in messages and transcripts.
 MISSPELLINGS = {
@@ -547,6 +548,7 @@ MISSPELLINGS = {
     "respitar": "respirar", "corazn": "corazon", "sangrado": "sangrado", "dolo": "dolor",
     "duelee": "duele", "ataque": "ataque", "pian": "pain", "pane": "pain", "hert": "hurt",
     "hurst": "hurts", "chesr": "chest", "breathin": "breathing", "breahte": "breathe",
+    "pueo": "puedo", "aseizure": "a seizure",
 }  # fmt: skip
 
 

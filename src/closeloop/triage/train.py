@@ -50,7 +50,7 @@ FOLDS = 5
 CLINICAL_RECALL = 0.97
 RED_FLAG_RECALL = 0.99
 #: Practice messages the off-topic gate may take (out of fold): its threshold is chosen so.
-OFF_TOPIC_PRACTICE_LEAK = 0.005
+OFF_TOPIC_PRACTICE_LEAK = 0.01
 #: Where CLINC150's ``data_full.json`` is (train and validation rows only are read).
 CLINC_ENV = "CLOSELOOP_CLINC150"
 #: CLINC150 in-scope intents never taught as "for no practice": the ones ``public.jsonl`` maps
@@ -162,7 +162,10 @@ def fit(
     """The four heads on ``rows``, packed into one weight matrix."""
     x = matrix([r["text"] for r in rows])
     categories = sorted({r["category"] for r in rows})
-    head = _logistic(8.0).fit(x, [r["category"] for r in rows])
+    # The category head learns the practice's categories; messages for no practice teach the
+    # off-topic head (and the clinical one), not "other" (thousands of them would drown it).
+    practice = [i for i, r in enumerate(rows) if not r.get("offtopic")]
+    head = _logistic(8.0).fit(x[practice], [rows[i]["category"] for i in practice])
     clinical = _logistic(4.0).fit(x, [bool(r["clinical"] or r["red_flag"]) for r in rows])
     flags = [bool(r["red_flag"]) for r in rows]
     red = _logistic(16.0, balanced=False).fit(x, flags) if any(flags) and not all(flags) else None
@@ -226,6 +229,11 @@ def cross_validate(
         model = fit(train)
         for i in held:
             oof[i] = model.predict(rows[i]["text"])
+    return {"predictions": oof, **thresholds_from(rows, oof)}
+
+
+def thresholds_from(rows: Sequence[dict[str, Any]], oof: Sequence[Any]) -> dict[str, float]:
+    """The three thresholds, from out-of-fold predictions."""
     clinical_t = _threshold_for_recall(
         [p.clinical for p in oof], [bool(r["clinical"] or r["red_flag"]) for r in rows],
         CLINICAL_RECALL, 0.3, 0.7,
@@ -240,14 +248,20 @@ def cross_validate(
     red_t = _threshold_for_recall(
         [s for s, _ in missed], [y for _, y in missed], RED_FLAG_RECALL, 0.35, 0.95
     )
-    # The gate may take only a sliver of practice messages (out of fold), never more.
-    practice = sorted(p.off_topic for r, p in zip(rows, oof, strict=True) if not r["offtopic"])
-    off_t = 1.0
-    if practice:
-        cut = practice[min(len(practice) - 1, int(len(practice) * (1 - OFF_TOPIC_PRACTICE_LEAK)))]
-        off_t = min(max(cut, 0.5), 0.95)
+    # The gate may take only a sliver (out of fold) of the practice's messages that belong
+    # elsewhere than "other" (taking a greeting to "other" is no loss); the ones with a clinical
+    # signal or a practice's business the rules see it never takes.
+    practice = [r for r in rows if not r["offtopic"] and r["category"] != "other"]
+    reachable = sorted(
+        (p.off_topic for r, p in zip(rows, oof, strict=True)
+         if not r["offtopic"] and r["category"] != "other" and rules.gate_may_take(r["text"])),
+        reverse=True,
+    )  # fmt: skip
+    allowed = int(len(practice) * OFF_TOPIC_PRACTICE_LEAK)
+    off_t = 0.95
+    if len(reachable) > allowed:
+        off_t = min(max(reachable[allowed] + 1e-6, 0.5), 0.95)
     return {
-        "predictions": oof,
         "clinical_threshold": clinical_t,
         "red_flag_threshold": red_t,
         "off_topic_threshold": off_t,
@@ -370,10 +384,27 @@ def train(
     limit: int | None = None, out: Path = MODEL_PATH, clinc: Path | None = None
 ) -> dict[str, Any]:
     """Cross-validate on the training rows (figures and thresholds), fit on them and write the
-    model; then, once, measure it on the held-out split (``heldout.json``)."""
+    model. The held-out split is measured apart (``evaluate_held_out``)."""
     clinc = clinc or clinc_path()
     rows = load(limit, clinc)
     cv = cross_validate(rows)
+    model = fit(
+        rows,
+        clinical_threshold=cv["clinical_threshold"],
+        red_flag_threshold=cv["red_flag_threshold"],
+        off_topic_threshold=cv["off_topic_threshold"],
+    )
+    model.save(out)
+    figures = cv_figures(rows, cv)
+    suffix = "" if limit is None else "-slice"
+    (out.parent / f"cv{suffix}.json").write_text(
+        json.dumps(figures, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
+    return figures
+
+
+def cv_figures(rows: Sequence[dict[str, Any]], cv: dict[str, Any]) -> dict[str, Any]:
+    """The cross-validated figures: every row decided with its out-of-fold prediction."""
     thresholds = TextModel(
         np.zeros((1, 1)), np.zeros(1), [], cv["clinical_threshold"], cv["red_flag_threshold"],
         cv["off_topic_threshold"],
@@ -395,27 +426,43 @@ def train(
         "off_topic": cv["off_topic_threshold"],
     }
     figures["clinc150_inscope_rows"] = sum(r["source"] == "clinc150-inscope" for r in rows)
-    model = fit(
-        rows,
-        clinical_threshold=cv["clinical_threshold"],
-        red_flag_threshold=cv["red_flag_threshold"],
-        off_topic_threshold=cv["off_topic_threshold"],
-    )
-    model.save(out)
-    suffix = "" if limit is None else "-slice"
-    (out.parent / f"cv{suffix}.json").write_text(
-        json.dumps(figures, indent=2, sort_keys=True) + "\n"
-    )
-    if limit is None:
-        figures["held_out"] = evaluate_held_out(model, clinc, out.parent / "heldout.json")
     return figures
 
 
-def evaluate_held_out(model: TextModel, clinc: Path | None, out: Path) -> dict[str, Any]:
-    """The shipped model on our held-out split (never trained or tuned on)."""
+def evaluate_held_out(
+    model_path: Path = MODEL_PATH, clinc: Path | None = None, out: Path | None = None
+) -> dict[str, Any]:
+    """The shipped model on our held-out split (never trained or tuned on): run once, after
+    the model is final (``closeloop train-triage --held-out``); writes ``heldout.json``."""
+    clinc = clinc or clinc_path()
+    model = TextModel.load(model_path)
+    out = out or model_path.parent / "heldout.json"
     rows = [row for row in load_all(clinc) if held_out(row)]
     decided = [decide(model, row["text"]) for row in rows]
     figures = {"rows": len(rows), "safety": safety(rows, decided), **report(rows, decided)}
     # No sentences here: the split is for measuring, and what it misses is not read to tune.
     out.write_text(json.dumps(figures, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return figures
+
+
+SAFETY_NAMES = {
+    "red_flag_recall": "red-flag recall",
+    "false_red_flags": "false red flags",
+    "off_topic_to_clinical": "for no practice → clinical",
+    "symptom_to_clinical": "symptom/clinical → clinical",
+}
+
+
+def safety_table(safety_figures: dict[str, Any]) -> str:
+    """The safety figures as a Markdown table (rows: all, each source, each language)."""
+    lines = [
+        "| | " + " | ".join(SAFETY_NAMES.values()) + " |",
+        "|---|" + "---|" * len(SAFETY_NAMES),
+    ]
+    for key, cell in safety_figures.items():
+        values = [
+            f"{cell[name]['share']:.1%} ({cell[name]['n']})" if cell[name]["n"] else "–"
+            for name in SAFETY_NAMES
+        ]
+        lines.append(f"| {key} | " + " | ".join(values) + " |")
+    return "\n".join(lines)

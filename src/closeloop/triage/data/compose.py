@@ -723,6 +723,43 @@ SPAM = {
         "¿con quién hablo para vender productos de oficina?", "oye ¿eres Carlos? soy Lupe del trabajo",
     ],
 }  # fmt: skip
+#: More everyday requests for no practice, written for issue 34 (Spanish was thin).
+UNRELATED_MORE = {
+    "en": [
+        "turn off the bedroom lights", "set the thermostat to 70", "lock the front door",
+        "what's the stock price of Tesla", "how did the Dow do today", "what's in the news today",
+        "who is the president of France", "when does the new iPhone come out",
+        "where is my Amazon package", "track my order from Target", "what's a good gift for my wife",
+        "how much does a gallon of milk cost", "is Costco open on Sunday",
+        "cancel my Netflix subscription", "what channel is the game on", "skip this song",
+        "how many feet in a mile", "what's the square root of 144", "how do I make pancakes",
+        "can I substitute butter for oil", "how long does chicken last in the fridge",
+        "what's the best pizza near me", "book a table for four at 7", "call me an uber",
+        "how much gas is left in my car", "when is my next car service", "what's my bank balance",
+        "pay my phone bill", "when is payday", "how many vacation days do I have left",
+        "schedule a meeting with Tom on Friday", "what's the wifi password at home",
+        "who invented the light bulb", "tell me a fun fact", "what's the speed of light",
+    ],
+    "es": [
+        "apaga las luces de la sala", "sube la temperatura del aire", "cierra la puerta del garaje",
+        "¿a cómo están las acciones de Apple?", "¿qué noticias hay hoy?", "¿quién es el presidente de Francia?",
+        "¿dónde está mi paquete de Amazon?", "¿cuánto cuesta un galón de leche?",
+        "¿está abierto el Walmart el domingo?", "cancela mi suscripción de Netflix",
+        "¿en qué canal pasan el partido?", "siguiente canción", "¿cuántos metros tiene una milla?",
+        "¿cómo se hacen los hot cakes?", "¿puedo usar aceite en vez de mantequilla?",
+        "¿cuánto dura el pollo en el refri?", "reserva una mesa para cuatro a las siete",
+        "pídeme un uber", "¿cuánta gasolina le queda al carro?", "¿cuánto tengo en el banco?",
+        "paga el recibo del teléfono", "¿cuándo es día de pago?", "¿cuántos días de vacaciones me quedan?",
+        "agenda una junta con Tomás el viernes", "¿quién inventó el foco?", "dime un dato curioso",
+        "¿cuál es la contraseña del wifi de la casa?", "¿qué tiempo hace en Guadalajara?",
+        "busca vuelos baratos a Cancún", "¿cuánto es el tipo de cambio hoy?",
+        "¿cómo cambio una llanta?", "mi carro no arranca, ¿qué hago?", "pon la canción de Selena",
+        "¿cómo se dice mariposa en inglés?", "recomiéndame una serie", "¿cuántos años tiene la luna?",
+        "vendo mi carro, ¿le interesa?", "ofrecemos servicio de limpieza para oficinas",
+        "¿me regala una entrevista para el trabajo de asistente?", "mándenme información de la vacante",
+        "¿es la pizzería? quiero una grande de pepperoni", "perdón, era para otra persona",
+    ],
+}  # fmt: skip
 #: Messages that say nothing yet about what is needed (a greeting, "a question", "call me"):
 #: "other" — staff sort them by reading them; nothing in them is clinical.
 CONTENTLESS = {
@@ -874,6 +911,10 @@ def compose(seed: int = SEED) -> list[dict[str, object]]:
     for language, sentences in SPAM.items():
         for sentence in sentences:
             for text in _variants(sentence, language, rng, 4):
+                add(text, "other", language, group=sentence, offtopic=True)
+    for language, sentences in UNRELATED_MORE.items():
+        for sentence in sentences:
+            for text in _variants(sentence, language, rng, 3 if language == "en" else 4):
                 add(text, "other", language, group=sentence, offtopic=True)
     return rows
 
