@@ -141,3 +141,77 @@ def test_near_misses_of_concept_words_are_corrected_and_real_words_are_not() -> 
     assert correct("brething") == "breathing"
     assert correct("bleedin") == "bleeding"
     assert correct("breast") == "breast" and correct("weight") == "weight"
+
+
+# --- issue 34: the last missed groups, in our own words --------------------------------------
+
+#: Chest pain without the word "chest" (ribs, sternum, heart; a needle, a vice, a weight,
+#: pressure), breathlessness idioms, and bleeding that will not stop by site (nose, gums after
+#: an extraction), English and Spanish, informal spelling included: (text, group, the words
+#: that must decide it).
+MISSED_GROUPS = [
+    ("it feels like a needle is stuck in my heart", "chest_pain", "needle"),
+    ("a stabbing pain right through my ribs and I feel sick", "chest_pain", "ribs"),
+    ("my sternum feels crushed", "chest_pain", "sternum"),
+    ("there's a tight band behind my breastbone", "chest_pain", "breastbone"),
+    ("like someone has my ribs in a vice", "chest_pain", "vice"),
+    ("feels like a heavy weight pressing down on me, right in the middle", "chest_pain", "weight"),
+    ("so much pressure under my ribs on the left, it goes to my jaw", "chest_pain", "pressure"),
+    ("siento como una aguja clavada en el corazón", "chest_pain", "aguja"),
+    ("me aprietan las costillas como si tuviera una prensa", "chest_pain", "costillas"),
+    ("tengo un peso encima del esternon", "chest_pain", "esternon"),
+    ("siento mucha presion detras de las costillas", "chest_pain", "presion"),
+    ("I can't take a breath without it hurting", "breathing", "breath"),
+    ("since this morning I can't catch my breath", "breathing", "catch my breath"),
+    ("my husband cannot get his breath", "breathing", "get his breath"),
+    ("i cant get my breth", "breathing", "get my breath"),
+    ("I keep running out of breath just sitting on the couch", "breathing", "out of breath"),
+    ("no puedo respirar bien desde anoche", "breathing", "no puedo respirar"),
+    ("me falta el aire cuando hablo", "breathing", "falta el aire"),
+    ("a mi mamá le falta el aire", "breathing", "falta el aire"),
+    ("no agarro aire", "breathing", "agarro aire"),
+    ("my nose won't stop bleeding, it's been 40 minutes", "bleeding", "nose"),
+    ("nosebleed for over an hour and it keeps going", "bleeding", "nosebleed"),
+    ("my son's nose keeps gushing blood", "bleeding", "nose"),
+    ("my gums are still bleeding from the extraction yesterday", "dental_emergency", "extraction"),
+    ("the gum where the tooth was pulled keeps bleeding", "dental_emergency", "pulled"),
+    ("me sangra la nariz y no para", "bleeding", "nariz"),
+    ("a mi hijo le sangra la naris y no se le quita", "bleeding", "naris"),
+    ("me sigue sangrando la encia desde que me sacaron la muela", "dental_emergency", "sacaron"),
+    ("la encía no deja de sangrar después de la extracción", "dental_emergency", "extrac"),
+    ("me sangra muchisimo la nariz sin parar", "bleeding", "nariz"),
+]
+
+#: The same words negated, past, hypothetical or someone else's: not an emergency now.
+MISSED_GROUPS_NOT_NOW = [
+    "no pain in my ribs anymore, just a question",
+    "my dad had a needle-like pain in his heart years ago",
+    "family history of heart trouble, my mother had pressure behind her sternum",
+    "I don't have any pressure under my ribs",
+    "what should I do if I can't catch my breath",
+    "I could not catch my breath last year after the flu, it went away",
+    "no nosebleeds since Friday",
+    "my nose was bleeding last week but it stopped",
+    "my gums are not bleeding after the extraction",
+    "no me falta el aire",
+    "mi papá tuvo dolor detrás del esternón el año pasado",
+    "ya no me sangra la nariz",
+    "la encía ya no sangra desde la extracción",
+    "qué hago si no puedo respirar bien",
+    "I broke a rib skiing last year",
+    "the tire pressure light is on in my car",
+]
+
+
+@pytest.mark.parametrize(("text", "group", "decided_by"), MISSED_GROUPS)
+def test_the_missed_groups_are_caught_and_name_their_words(
+    text: str, group: str, decided_by: str
+) -> None:
+    flags = {flag.group: flag.matched for flag in find_red_flags(text)}
+    assert group in flags, (text, flags)
+    assert decided_by in flags[group], (text, flags)
+
+
+@pytest.mark.parametrize("text", MISSED_GROUPS_NOT_NOW)
+def test_the_missed_groups_negated_past_or_family_stay_unflagged(text: str) -> None:
+    assert find_red_flags(text) == [], text

@@ -60,3 +60,108 @@ def test_features_are_stable_hashed_buckets() -> None:
 def test_a_symptom_description_never_lands_in_other(text: str) -> None:
     suggestion = classify(text)
     assert suggestion.category == "clinical_message", (text, suggestion.reasons)
+
+
+# --- issue 34: the "is this for a practice at all" gate --------------------------------------
+
+#: Our own wording, nothing a practice does: the front desk ("other"), never clinicians.
+FOR_NO_PRACTICE = [
+    "dim the lights in the living room to 30 percent",
+    "add paper towels and dish soap to my shopping list",
+    "what's the stock price of apple right now",
+    "how many teaspoons are in a tablespoon",
+    "who sang that song about the yellow submarine",
+    "we can get your website to the top of google, reply YES for a free audit",
+    "sorry, wrong number, I was looking for the laundromat",
+    "I saw your ad for a receptionist, is the job still open",
+    "pon la alarma para las siete de la mañana",
+    "¿cuánto cuesta un boleto de avión a Guadalajara?",
+    "perdón, número equivocado, buscaba la panadería",
+    "le ofrecemos paneles solares sin costo inicial",
+]
+#: The same kind of message with a symptom in it: clinical staff still read it.
+FOR_NO_PRACTICE_WITH_A_SYMPTOM = [
+    "add paper towels to my shopping list, also my knee has been swollen for a week",
+    "sorry wrong number, but while I have you I've had a fever since Sunday",
+    "what's the weather tomorrow, I get migraines when it rains",
+    "I'm applying for the receptionist job, and I also need a refill of my inhaler",
+    "pon la alarma para las siete, y me duele mucho la muela",
+    "perdón, número equivocado, pero tengo tos desde hace una semana",
+]
+
+
+@pytest.mark.parametrize("text", FOR_NO_PRACTICE)
+def test_a_message_for_no_practice_goes_to_the_front_desk(text: str) -> None:
+    suggestion = classify(text)
+    assert suggestion.category == "other" and not suggestion.red_flag, (text, suggestion.reasons)
+
+
+@pytest.mark.parametrize("text", FOR_NO_PRACTICE_WITH_A_SYMPTOM)
+def test_a_message_for_no_practice_with_a_symptom_still_reaches_clinical_staff(text: str) -> None:
+    suggestion = classify(text)
+    assert suggestion.category == "clinical_message", (text, suggestion.reasons)
+
+
+def test_the_gate_yields_to_any_clinical_signal_whatever_the_model_says() -> None:
+    """The gate's logic, apart from the learned weights: a model certain that a message is for
+    no practice still loses to a symptom word, a red flag or a practice's own business."""
+    from closeloop.lib.classify import combine
+    from closeloop.lib.textmodel import Prediction
+
+    sure = Prediction(categories=[("other", 0.9), ("billing", 0.1)], clinical=0.05,
+                      red_flag=0.0, off_topic=0.99)  # fmt: skip
+
+    def decide(text: str) -> str:
+        return combine(text, sure, 0.5, 0.9, off_topic_threshold=0.8).category
+
+    assert decide("play some jazz") == "other"
+    assert decide("play some jazz, my ear has been aching") == "clinical_message"
+    assert combine("play jazz, I can't catch my breath", sure, 0.5, 0.9,
+                   off_topic_threshold=0.8).red_flag  # fmt: skip
+    assert decide("pon música, me duele el estómago") == "clinical_message"
+    assert decide("I need to reschedule my appointment") == "scheduling"
+    assert decide("no chest pain, just play some jazz") != "other"  # a negated red-flag word
+    # Below the gate's threshold the model's clinical signal decides as before.
+    unsure = Prediction(categories=sure.categories, clinical=0.6, red_flag=0.0, off_topic=0.6)
+    assert combine("play some jazz", unsure, 0.5, 0.9, off_topic_threshold=0.8).category == (
+        "clinical_message"
+    )
+
+
+def test_the_shipped_model_has_the_off_topic_gate() -> None:
+    model = TextModel.load(MODEL_PATH)
+    assert 0.5 <= model.off_topic_threshold < 1.0
+    assert model.predict("set a timer for ten minutes").off_topic > model.off_topic_threshold
+
+
+def test_clinc150_is_read_from_its_train_and_validation_splits_only(tmp_path) -> None:
+    from closeloop.triage.train import load_clinc
+
+    data = {
+        "train": [["turn on the porch light", "smart_home"], ["is my policy active", "insurance"]],
+        "val": [["what's the weather", "weather"]],
+        "test": [["a test sentence", "weather"]],
+        "oos_train": [["an out-of-scope train sentence", "oos"]],
+        "oos_val": [],
+        "oos_test": [["an out-of-scope test sentence", "oos"]],
+    }
+    path = tmp_path / "data_full.json"
+    path.write_text(json.dumps(data))
+    rows = load_clinc(path)
+    assert {r["text"] for r in rows} == {"turn on the porch light", "what's the weather"}
+    assert all(r["offtopic"] and r["category"] == "other" for r in rows)
+    assert load_clinc(None) == [] and load_clinc(tmp_path / "missing.json") == []
+
+
+def test_the_held_out_split_keeps_each_sentence_and_intent_whole() -> None:
+    from closeloop.triage.train import held_out, load, load_all
+
+    rows = load_all()
+    by_group: dict[str, set[bool]] = {}
+    for row in rows:
+        if row.get("group"):
+            by_group.setdefault(row["group"], set()).add(held_out(row))
+    assert all(len(sides) == 1 for sides in by_group.values())
+    share = sum(held_out(r) for r in rows) / len(rows)
+    assert 0.1 < share < 0.3
+    assert not any(held_out(r) for r in load())

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from closeloop.lib.redflags import RedFlag, find_red_flags, read_red_flags
+from closeloop.lib.redflags import MENTIONS, RedFlag, find_red_flags, read_red_flags
 from closeloop.lib.textmodel import Prediction, default_model
 from closeloop.lib.textnorm import normalize
 
@@ -388,11 +388,73 @@ def classify_rules(text: str, *, language: str | None = None) -> Suggestion:
     return Suggestion(category, False, _urgency(category, normalised, reasons), lang, reasons)
 
 
+#: Words of symptoms, injuries and medicines, English and Spanish: a clinical signal. A message
+#: with one is never taken by the off-topic gate and never left in "other".
+SYMPTOM_WORDS = re.compile(
+    r"\b(?:pain(?:s|ful\w*|killers?)?|hurt\w*|ache\w*|aching|sore\w*|sick(?! (?:days?|leave|time))|fever\w*|cough\w*|sneez\w*|rash\w*|"
+    r"itch\w*|lumps?|bumps?|swell\w*|swollen|dizz\w*|faint\w*|nause\w*|vomit\w*|throw\w* up|"
+    r"diarrh\w*|constipat\w*|cramp\w*|bleed\w*|blood\w*|bruis\w*|numb(?!er)\w*|tingl\w*|burn\w*|"
+    r"infect\w*|pus|wound|cut myself|stitch\w*|injur\w*|sprain\w*|broke my|fractur\w*|"
+    r"tired|fatigue\w*|exhausted|can(?:no)?t sleep|insomnia|anxi\w*|depress\w*|panic|suicid\w*|"
+    r"pregnan\w*|migraine\w*|headache\w*|breath\w*|wheez\w*|asthma|allerg\w*|flu|strep|"
+    r"covid|virus|diabet\w*|cholesterol|toothache|wart|cyst|pee|urin\w*|symptoms?|"
+    r"medic\w*|meds|pills?|tablets?|dose\w*|prescri\w*|refill\w*|pharmac\w*|antibiotic\w*|"
+    r"inhaler|ointment|eye drops|ear drops|break(?:ing)? out|breakouts?|acne|pimples?|zits?|"
+    r"lice|appetite|ingrown|"
+    r"dolor\w*|duel\w*|molest\w*|enferm\w*|fiebre|calentura|tos|estornud\w*|salpullido|"
+    r"ronchas?|comez\w*|bolit\w*|hinch\w*|mare\w*|desmay\w*|nause\w*|vomit\w*|gripa|gripe|"
+    r"diarrea|sangr\w*|moreton\w*|adormec\w*|ardor|arde|infecc\w*|herid\w*|puntos|"
+    r"cansad\w*|cansancio|no duermo|ansiedad|deprim\w*|embarazad\w*|migrana|"
+    r"respir\w*|asma|alergi\w*|diabet\w*|colesterol|orin\w*|sintomas?|medicin\w*|"
+    r"medicament\w*|pastill\w*|pastila\w*|dosis|receta|farmacia|antibiotic\w*|inhalador|"
+    r"pomada|gotas|granit\w*|granos|espinillas|acne|piojos|liendres|apetito|enterrad[ao])\b"
+)
+#: Words of the body and of care (a body part, the doctor, a lab): a practice's business.
+#: The off-topic gate leaves a message with one of them alone; alone they are not clinical.
+PRACTICE_WORDS = re.compile(
+    r"\b(?:heart|chest|stomach|belly|tooth|teeth|gums?|molar|filling|crown|braces|jaw|throat|"
+    r"ears?|eyes?|nose|skin|face|knee|shoulder|ankle|wrist|hip|neck|foot|feet|leg|arm|finger|toe|"
+    r"head|period|sugar|mole|vaccin\w*|shot|shots|test results?|lab|labs|x ?rays?|nurse|"
+    r"doctor\w*|dentist\w*|clinic|office|practice|appointment|patient|"
+    r"corazon|pecho|estomago|panza|diente\w*|muela\w*|encia\w*|garganta|oido\w*|ojos?|nariz|"
+    r"piel|cara|rodilla|espalda|hombro|tobillo|muneca|cadera|cuello|pierna|brazo|mano|dedo|cabeza|"
+    r"regla|azucar|vacun\w*|resultados|analisis|radiograf\w*|doctor\w*|dentista|"
+    r"clinica|consultorio|cita|paciente|enfermera)\b"
+)
+#: A category rule this strong says the message is for a practice (the gate leaves it alone).
+PRACTICE_INTENT = 3
+
 #: The model's category is taken when it is at least this sure; below, the rules decide.
 MODEL_CONFIDENT = 0.5
 #: Any clinical signal this strong keeps a message out of "other" (non-clinical staff never
 #: triage symptoms).
 CLINICAL_FLOOR = 0.4
+
+
+def _signals(
+    normalised: str, ranked: list[tuple[str, tuple[int, list[str]]]], negated_urgent: bool
+) -> tuple[bool, bool]:
+    """(a clinical signal, a practice's business) that the rules see in a message."""
+    clinical_words = dict(ranked).get("clinical_message", (0, []))[0]
+    symptom = bool(
+        negated_urgent
+        or clinical_words >= 2
+        or SYMPTOM_WORDS.search(normalised)
+        or MENTIONS.search(normalised)
+    )
+    practice = bool(
+        PRACTICE_WORDS.search(normalised) or (ranked and ranked[0][1][0] >= PRACTICE_INTENT)
+    )
+    return symptom, practice
+
+
+def gate_may_take(text: str) -> bool:
+    """Whether the off-topic gate may take ``text`` at all (no red flag, no clinical signal,
+    no practice business the rules see): training measures the gate's reach with it."""
+    normalised = normalize(text)
+    now, not_now = read_red_flags(text)
+    symptom, practice = _signals(normalised, _ranked(normalised), bool(not_now))
+    return not (now or symptom or practice)
 
 
 def combine(
@@ -401,11 +463,14 @@ def combine(
     clinical_threshold: float,
     red_flag_threshold: float,
     *,
+    off_topic_threshold: float = 1.0,
     language: str | None = None,
 ) -> Suggestion:
     """Rules and the learned model together. A red flag is the rules' concepts OR the model
     above its recall threshold; any clinical signal (the model's, or clinical words the rules
-    know) makes the message a clinical message, never "other"."""
+    know) makes the message a clinical message, never "other". A message with no clinical
+    signal at all and no practice intent, that the model reads as for no practice (above its
+    off-topic threshold), goes to "other" (the front desk), never to clinicians."""
     if prediction is None:
         return classify_rules(text, language=language)
     normalised = normalize(text)
@@ -422,21 +487,47 @@ def combine(
     rule_category = ranked[0][0] if ranked and ranked[0][1][0] >= MIN_SCORE else "other"
     clinical_words = dict(ranked).get("clinical_message", (0, []))
     model_category, confidence = prediction.categories[0]
+    symptom, practice = _signals(normalised, ranked, bool(not_now))
+    #: The rules see nothing clinical and nothing of a practice's business.
+    quiet = not symptom and not practice
+    if (
+        prediction.off_topic >= off_topic_threshold
+        and quiet
+        and prediction.clinical < max(clinical_threshold, prediction.off_topic)
+    ):
+        reasons = [
+            f"other: for no practice, no clinical signal (learned model, "
+            f"{prediction.off_topic:.0%})"
+        ]
+        return Suggestion("other", False, "routine", lang, reasons)
+    # The model's category "clinical message" alone, below its clinical threshold, is no
+    # clinical signal when the rules see nothing clinical or of a practice either.
+    model_clinical_only = model_category == "clinical_message" and quiet
     reasons = []
     if prediction.clinical >= clinical_threshold or clinical_words[0] >= 3:
         category = "clinical_message"
         reasons.append(
             f"clinical: symptom, medication or clinical question ({prediction.clinical:.0%})"
         )
-    elif confidence >= MODEL_CONFIDENT:
+    elif (
+        confidence >= MODEL_CONFIDENT
+        and not model_clinical_only
+        # the model's "other" does not overrule a decisive category rule
+        and not (model_category == "other" and ranked and ranked[0][1][0] >= PRACTICE_INTENT)
+    ):
         category = model_category
         reasons.append(f"{category}: learned model ({confidence:.0%})")
     elif rule_category != "other":
         category = rule_category
-    else:
+    elif not model_clinical_only:
         category = model_category
         reasons.append(f"{category}: learned model ({confidence:.0%})")
-    if category == "other" and (prediction.clinical >= CLINICAL_FLOOR or clinical_words[0] >= 2):
+    else:
+        category = "other"
+        reasons.append("other: no clinical signal and no practice business")
+    # "Other" never keeps a clinical signal: symptom words, or the model's clinical output
+    # when the message is about a practice's business.
+    if category == "other" and (symptom or (prediction.clinical >= CLINICAL_FLOOR and not quiet)):
         category = "clinical_message"
         reasons.append("clinical: a clinical signal keeps it with clinical staff")
     if ranked and dict(ranked).get(category):
@@ -455,5 +546,6 @@ def classify(text: str, *, language: str | None = None) -> Suggestion:
         prediction,
         model.clinical_threshold if model else 0.5,
         model.red_flag_threshold if model else 1.0,
+        off_topic_threshold=model.off_topic_threshold if model else 1.0,
         language=language,
     )

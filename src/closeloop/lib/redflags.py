@@ -53,7 +53,21 @@ def _words(*alternatives: str) -> str:
 
 HEART_SITE = _words(
     r"chest", r"chests", r"heart", r"hearts", r"breastbone", r"sternum", r"pecho", r"corazon",
-    r"torax",
+    r"torax", r"esternon",
+)
+#: The ribs: chest pain when the sensation is pressure-like or piercing, or goes through or
+#: behind them (a sore rib after a fall is not an emergency; "a vice on my ribs" is).
+RIB_SITE = _words(r"ribs?", r"rib ?cage", r"costillas?")
+RIB_SENSATION = _words(
+    r"pressure", r"pressing", r"squeez\w*", r"tight\w*", r"crush\w*", r"heavy", r"heaviness",
+    r"weight", r"stab\w*", r"vise", r"vice", r"clamp\w*", r"band", r"needles?", r"knife",
+    r"presion", r"apriet\w*", r"aprieta\w*", r"oprim\w*", r"opresion", r"prensa", r"peso",
+    r"pesad\w*", r"punzada\w*", r"aguja\w*", r"clavad\w*", r"cuchill\w*", r"estruja\w*",
+)
+#: A body site other than a wound that can bleed and not stop.
+BLEED_SITE = _words(
+    r"nose", r"noses", r"nostrils?", r"gums?", r"mouth", r"ears?", r"nariz", r"naris", r"narices",
+    r"encias?", r"ensias?", r"boca", r"oidos?",
 )
 SENSATION = _words(
     r"pains?", r"painful", r"hurts?", r"hurting", r"hurted", r"aches?", r"aching", r"achy",
@@ -63,6 +77,8 @@ SENSATION = _words(
     r"dolor", r"dolores", r"duele", r"duelen", r"doliendo", r"doler", r"presion", r"apret\w*",
     r"aprieta", r"ardor", r"arde", r"quema", r"quemando", r"pesad\w*", r"peso", r"punzada\w*",
     r"opresion", r"oprime", r"estruja\w*", r"explota", r"estallar", r"estalla", r"reventar",
+    r"needles?", r"knife", r"knives", r"band", r"clamp\w*", r"aguja\w*", r"clavad\w*",
+    r"cuchill\w*", r"prensa", r"aprieta\w*",
 )
 BREATH = _words(
     r"breathe?", r"breathing", r"breaths", r"respirar", r"respiro", r"respira", r"respirando",
@@ -94,7 +110,7 @@ ONE_SIDE = _words(
 )
 LIMB = _words(r"arms?", r"legs?", r"hand", r"side", r"brazo", r"pierna", r"mano", r"lado")
 WEAK = _words(
-    r"weak\w*", r"numb\w*", r"dead", r"limp", r"cant (?:lift|move|raise|feel)",
+    r"weak\w*", r"numb(?!er)\w*", r"dead", r"limp", r"cant (?:lift|move|raise|feel)",
     r"cannot (?:lift|move|raise|feel)", r"debil", r"adormecid[ao]", r"dormid[ao]",
     r"no (?:puede|puedo) mover", r"no (?:siente|siento)",
 )
@@ -111,7 +127,10 @@ UNSTOPPABLE = _words(
     r"keeps? (?:on )?(?:coming|going|bleeding)", r"a lot", r"so much", r"lots of", r"heavy",
     r"heavily", r"badly", r"everywhere", r"pouring", r"gushing", r"soak\w*", r"all over",
     r"for hours", r"no (?:para|paraba|deja|se detiene|se quita|se para)", r"mucha", r"mucho",
-    r"demasiad[ao]", r"chorros", r"por horas",
+    r"demasiad[ao]", r"chorros", r"por horas", r"still", r"keeps?", r"non ?stop",
+    r"(?:an|one|two|three|half an|\d+) (?:hours?|hrs?|minutes|mins)", r"sigue\w*",
+    r"sin parar", r"todavia", r"no se (?:le |me )?(?:quita|para|detiene|corta)", r"muchisim[ao]",
+    r"no (?:dej|par)a de",
 )
 COUGH_UP = _words(
     r"throw\w* up", r"vomit\w*", r"cough\w* up", r"coughing", r"spit\w* up", r"puk\w*",
@@ -167,9 +186,15 @@ def _near(a: str, b: str, words: int = 5) -> str:
     return pattern
 
 
-def _rule(group: str, *patterns: str, also: str = "", unless: str = "") -> Iterator[Rule]:
+def _rule(
+    group: str, *patterns: str, also: str = "", unless: str = "", also_in_clause: str = ""
+) -> Iterator[Rule]:
+    """``also_in_clause``: words that must occur in the match's clause as well (a bleeding
+    nose is a flag when it will not stop)."""
     for pattern in patterns:
         needs = tuple(re.compile(rf"\b{part}\b") for part in _PARTS.get(pattern, ()))
+        if also_in_clause:
+            needs += (re.compile(rf"\b{also_in_clause}\b"),)
         yield Rule(
             group,
             re.compile(pattern),
@@ -199,6 +224,11 @@ RULES: list[Rule] = [
         rf"\b{SENSATION}\b(?:\s+\S+){{0,4}}?\s+(?:where|near|around|over) (?:my |the )?heart\b",
         r"\b(?:elephant|weight|something heavy|someone) (?:is )?(?:sitting|standing|pressing) on (?:my |his |her )?chest\b",
         r"\bpain (?:going |spreading |shooting )?(?:down|into|up) (?:my |his |her )?(?:left )?(?:arm|jaw)\b",
+        # without the word "chest": the ribs, and metaphors of weight and pressure
+        _near(RIB_SITE, RIB_SENSATION, 6),
+        rf"\b(?:pain|hurts?|dolor) (?:right |straight )?(?:through|behind|between|across) (?:my |his |her |the )?{RIB_SITE}\b",
+        r"\b(?:weight|elephant|something heavy|brick|bricks|boulder|anvil) (?:is )?(?:pressing|pushing|sitting|crushing|bearing|squeezing)(?: down)?(?: on| into)? (?:me|him|her)\b",
+        r"\b(?:un|una) (?:peso|piedra|losa) (?:encima|sobre mi|que me aplasta|que me oprime)\b",
     ),
     *_rule(
         "breathing",
@@ -212,6 +242,10 @@ RULES: list[Rule] = [
         r"\b(?:me|se|le) (?:ahog\w*|asfixi\w*)\b|\bahog(?:o|a|ando)\b|\basfixi\w*\b|\blabios morados\b",
         r"\b(?:me|le) falta el aire\b|\bfalta de aire\b|\bsin aire\b",
         r"\bcant catch (?:my|his|her) breath\b",
+        r"\b(?:cant|cannot|couldnt|can not|unable to|not able to) (?:take|catch|get|draw|find) (?:a |my |his |her |their |any |enough )?(?:full |deep |proper |whole )?breath\b",
+        r"\b(?:running|runs|run|ran) out of breath\b",
+        r"\bno (?:agarr|jal|alcanz|tom)(?:o|a|amos|an) (?:el |nada de |suficiente )?aire\b",
+        r"\bno (?:puedo|puede|podia) (?:tomar|agarrar|jalar) (?:el |aire|suficiente)",
     ),
     *_rule(
         "stroke",
@@ -221,7 +255,7 @@ RULES: list[Rule] = [
         r"\bhabla (?:raro|rara|chistoso)\b",
         _near(
             SUDDEN,
-            r"(?:numb\w*|weak\w*|confus\w*|cant see|blind|dizz\w*|cant talk|cant speak|adormecid\w*|debil\w*|confundid\w*|no (?:puede|puedo) (?:hablar|ver))",
+            r"(?:numb(?!er)\w*|weak\w*|confus\w*|cant see|blind|dizz\w*|cant talk|cant speak|adormecid\w*|debil\w*|confundid\w*|no (?:puede|puedo) (?:hablar|ver))",
             4,
         ),
         _near(ONE_SIDE, WEAK, 5),
@@ -230,12 +264,20 @@ RULES: list[Rule] = [
             r"(?:cant (?:lift|move|raise)|cannot (?:lift|move|raise)|no (?:puede|puedo) (?:levantar|mover))",
             4,
         ),
-        r"\b(?:cant|cannot|couldnt|can not) (?:talk|speak|get (?:the |his |her |my )?words out)\b",
+        # ("can't speak to a live agent" is not a stroke sign)
+        r"\b(?:cant|cannot|couldnt|can not) (?:(?:talk|speak)(?! (?:to|with)\b)|get (?:the |his |her |my )?words out)\b",
         r"\bstroke\b",
         r"\bderrame (?:cerebral)?\b",
         r"\bembolia\b",
         r"\bataque cerebral\b",
         r"\b(?:no (?:puede|puedo) hablar|no le salen las palabras)\b",
+    ),
+    *_rule(
+        "bleeding",
+        _near(BLEED_SITE, BLEED, 5),
+        r"\bnose ?bleeds?\b|\bhemorragia nasal\b|\bsangrado (?:de|por) la nariz\b",
+        also_in_clause=UNSTOPPABLE,
+        unless=r"\bwhen (?:i |he |she |they )?(?:brush|floss)\w*\b|\bal (?:cepillar|lavar)",
     ),
     *_rule(
         "bleeding",
@@ -493,7 +535,7 @@ CONCEPT_WORDS = frozenset(
 NOT_TYPOS = frozenset(
     {"breast", "hearth", "heard", "hearts", "cheat", "chess", "there", "three", "threat",
      "blond", "bloom", "tough", "touch", "sweeling", "dollar", "dolar", "stoke", "stork",
-     "strike", "stroll", "worse", "worst", "sweet", "swallows"}
+     "strike", "stroll", "worse", "worst", "sweet", "swallows", "lunes"}
 )  # fmt: skip
 #: Misspellings too short or too far for the rule above, seen in messages and transcripts.
 MISSPELLINGS = {
@@ -506,6 +548,7 @@ MISSPELLINGS = {
     "respitar": "respirar", "corazn": "corazon", "sangrado": "sangrado", "dolo": "dolor",
     "duelee": "duele", "ataque": "ataque", "pian": "pain", "pane": "pain", "hert": "hurt",
     "hurst": "hurts", "chesr": "chest", "breathin": "breathing", "breahte": "breathe",
+    "pueo": "puedo", "aseizure": "a seizure",
 }  # fmt: skip
 
 
@@ -562,9 +605,16 @@ def _clauses(text: str) -> list[str]:
     return clauses
 
 
+#: "Won't stop", "no deja de": they say it goes on, not that it is absent.
+_NOT_STOPPING = re.compile(
+    r"\b(?:(?:wont|doesnt|dont|cant|cannot|will not|does not|do not|isnt|not) stop\w*|"
+    r"no (?:deja|dejaba|para|paraba|se detiene|se quita|se para|se corta) de)\b"
+)
+
+
 def _in_context(clause: str, start: int, end: int) -> bool:
     """The finding is negated, past or hypothetical (ConText-style, within its clause)."""
-    before = clause[:start].split()
+    before = _NOT_STOPPING.sub("nonstop", clause[:start]).split()
     if any(word in NEGATIONS for word in before[-NEGATION_WINDOW:]):
         return True
     if CONTEXT_CUES.search(clause[:start]):

@@ -63,6 +63,9 @@ class Prediction:
     clinical: float
     #: Probability that the message describes urgent symptoms.
     red_flag: float
+    #: Probability that the message is for no medical practice at all (smart-home commands,
+    #: shopping, trivia, spam, vendors, wrong numbers): the gate in front of clinical staff.
+    off_topic: float = 0.0
 
     @property
     def category(self) -> str:
@@ -70,8 +73,9 @@ class Prediction:
 
 
 class TextModel:
-    """Weights (buckets × outputs): the category softmax, then the clinical and red-flag
-    logistic outputs; with their thresholds, chosen for recall by cross-validation."""
+    """Weights (buckets × outputs): the category softmax, then the clinical, red-flag and
+    off-topic logistic outputs; with their thresholds, chosen by cross-validation (clinical and
+    red flag for recall, off-topic for precision)."""
 
     def __init__(
         self,
@@ -80,12 +84,16 @@ class TextModel:
         labels: list[str],
         clinical_threshold: float,
         red_flag_threshold: float,
+        off_topic_threshold: float = 1.0,
     ) -> None:
         self.weights = weights.astype(np.float32)
         self.bias = bias.astype(np.float32)
         self.labels = labels
         self.clinical_threshold = clinical_threshold
         self.red_flag_threshold = red_flag_threshold
+        #: Above it (and with no clinical signal) a message is for no practice: "other".
+        #: 1.0 (a model without the off-topic output): never.
+        self.off_topic_threshold = off_topic_threshold
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> TextModel:
@@ -96,6 +104,7 @@ class TextModel:
                 [str(label) for label in data["labels"]],
                 float(data["clinical_threshold"]),
                 float(data["red_flag_threshold"]),
+                float(data["off_topic_threshold"]) if "off_topic_threshold" in data else 1.0,
             )
 
     def save(self, path: Path) -> None:
@@ -106,6 +115,7 @@ class TextModel:
             labels=np.array(self.labels),
             clinical_threshold=np.array(self.clinical_threshold),
             red_flag_threshold=np.array(self.red_flag_threshold),
+            off_topic_threshold=np.array(self.off_topic_threshold),
         )
 
     def scores(self, text: str) -> np.ndarray:
@@ -127,6 +137,7 @@ class TextModel:
             categories=[(self.labels[i], float(probs[i])) for i in order],
             clinical=float(1 / (1 + math.exp(-raw[n]))),
             red_flag=float(1 / (1 + math.exp(-raw[n + 1]))),
+            off_topic=float(1 / (1 + math.exp(-raw[n + 2]))) if len(raw) > n + 2 else 0.0,
         )
 
 

@@ -8,14 +8,28 @@ or clinical question", and "urgent symptoms" — and picks the two thresholds by
 cross-validation for recall. Reproducible: fixed seed, deterministic solvers. Writes
 ``model.npz`` and ``cv.json`` (the cross-validated figures the README reports).
 
+A fourth head, "for no practice at all" (the off-topic gate), learns from CLINC150's
+out-of-scope train and validation rows (``public.jsonl``), CLINC150's in-scope intents that are
+no practice's business (train and validation only, read from CLINC150's ``data_full.json``
+given by ``--clinc`` or ``$CLOSELOOP_CLINC150``: not copied into the project), and the spam,
+vendor, wrong-number, job-applicant and everyday requests we wrote (``own.jsonl``).
+
+A held-out split of our own, fixed before any tuning (``held_out``: one in five sentence
+templates, CLINC150 intents and single rows, by a hash), is never trained or tuned on: the
+shipped model is fitted on the rest, and ``heldout.json`` reports it on the split, per source
+and language.
+
 The held-out corpora of the acceptance evaluation (Figure Eight medical speech, CLINC150 test
-and out-of-scope, RasaHQ STAR, TREC LiveQA-Med 2017) are not here and are never read.
+and out-of-scope test, RasaHQ STAR, TREC LiveQA-Med 2017) are not here and are never read:
+``load_clinc`` drops CLINC150's test splits before looking at a row.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,12 +49,73 @@ FOLDS = 5
 #: The recall the thresholds are chosen for (on held-in folds, never on held-out data).
 CLINICAL_RECALL = 0.97
 RED_FLAG_RECALL = 0.99
+#: Practice messages the off-topic gate may take (out of fold): its threshold is chosen so.
+OFF_TOPIC_PRACTICE_LEAK = 0.01
+#: Where CLINC150's ``data_full.json`` is (train and validation rows only are read).
+CLINC_ENV = "CLOSELOOP_CLINC150"
+#: CLINC150 in-scope intents never taught as "for no practice": the ones ``public.jsonl`` maps
+#: to insurance and billing, and the ones near health (travel vaccines, nutrition, calories).
+CLINC_NOT_OFF_TOPIC = frozenset(
+    {"insurance", "insurance_change", "bill_balance", "pay_bill", "bill_due", "vaccines",
+     "nutrition_info", "calories"}
+)  # fmt: skip
+CLINC_PER_INTENT = 30
+#: One in this many groups (a composed sentence, a CLINC150 intent, a single public row) is
+#: held out: never trained or tuned on.
+HELD_OUT_ONE_IN = 5
 
 
-def load(limit: int | None = None) -> list[dict[str, Any]]:
+def held_out(row: dict[str, Any]) -> bool:
+    """Our held-out split, fixed before tuning: by a hash of the row's group (the sentence it
+    was composed from, its CLINC150 intent) or, without one, of its text."""
+    key = f"{row['source']}:{row.get('group') or row['text']}"
+    return zlib.crc32(key.encode()) % HELD_OUT_ONE_IN == 0
+
+
+def load_clinc(path: Path | None) -> list[dict[str, Any]]:
+    """CLINC150's in-scope, non-practice intents (train and validation rows only), a fixed
+    sample per intent, as off-topic rows. Nothing when no file is given."""
+    if path is None or not path.exists():
+        return []
+    data = json.loads(path.read_text())
+    allowed = [*data["train"], *data["val"]]
+    del data  # the test and out-of-scope test splits are held out: never looked at
+    by_intent: dict[str, list[str]] = defaultdict(list)
+    for text, intent in allowed:
+        if intent not in CLINC_NOT_OFF_TOPIC:
+            by_intent[intent].append(text)
+    rng = random.Random(SEED)
+    rows = []
+    for intent in sorted(by_intent):
+        texts = sorted(by_intent[intent])
+        rng.shuffle(texts)
+        rows += [
+            {"text": text, "category": "other", "language": "en", "clinical": False,
+             "red_flag": False, "offtopic": True, "source": "clinc150-inscope", "group": intent}
+            for text in texts[:CLINC_PER_INTENT]
+        ]  # fmt: skip
+    return rows
+
+
+def clinc_path() -> Path | None:
+    value = os.environ.get(CLINC_ENV)
+    return Path(value) if value else None
+
+
+def load_all(clinc: Path | None = None) -> list[dict[str, Any]]:
+    """Every row, the held-out split included."""
     rows: list[dict[str, Any]] = []
     for name in SOURCES:
         rows += [json.loads(line) for line in (DATA / name).read_text().splitlines() if line]
+    rows += load_clinc(clinc)
+    for row in rows:
+        row.setdefault("offtopic", False)
+    return rows
+
+
+def load(limit: int | None = None, clinc: Path | None = None) -> list[dict[str, Any]]:
+    """The training rows (never the held-out split)."""
+    rows = [row for row in load_all(clinc) if not held_out(row)]
     if limit is not None:
         rng = random.Random(SEED)
         rng.shuffle(rows)
@@ -77,18 +152,28 @@ class Fitted:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def fit(rows: Sequence[dict[str, Any]], *, clinical_threshold: float = 0.5,
-        red_flag_threshold: float = 0.5) -> TextModel:  # fmt: skip
-    """The three heads on ``rows``, packed into one weight matrix."""
+def fit(
+    rows: Sequence[dict[str, Any]],
+    *,
+    clinical_threshold: float = 0.5,
+    red_flag_threshold: float = 0.5,
+    off_topic_threshold: float = 1.0,
+) -> TextModel:
+    """The four heads on ``rows``, packed into one weight matrix."""
     x = matrix([r["text"] for r in rows])
     categories = sorted({r["category"] for r in rows})
-    head = _logistic(8.0).fit(x, [r["category"] for r in rows])
+    # The category head learns the practice's categories; messages for no practice teach the
+    # off-topic head (and the clinical one), not "other" (thousands of them would drown it).
+    practice = [i for i, r in enumerate(rows) if not r.get("offtopic")]
+    head = _logistic(8.0).fit(x[practice], [rows[i]["category"] for i in practice])
     clinical = _logistic(4.0).fit(x, [bool(r["clinical"] or r["red_flag"]) for r in rows])
     flags = [bool(r["red_flag"]) for r in rows]
     red = _logistic(16.0, balanced=False).fit(x, flags) if any(flags) and not all(flags) else None
     order = [list(head.classes_).index(c) for c in categories]
-    weights = np.zeros((DIMENSIONS, len(categories) + 2), dtype=np.float32)
-    bias = np.zeros(len(categories) + 2, dtype=np.float32)
+    off_labels = [bool(r.get("offtopic")) for r in rows]
+    off = _logistic(4.0).fit(x, off_labels) if any(off_labels) and not all(off_labels) else None
+    weights = np.zeros((DIMENSIONS, len(categories) + 3), dtype=np.float32)
+    bias = np.zeros(len(categories) + 3, dtype=np.float32)
     weights[:, : len(categories)] = head.coef_[order].T
     bias[: len(categories)] = head.intercept_[order]
     weights[:, len(categories)] = clinical.coef_[0]
@@ -98,7 +183,14 @@ def fit(rows: Sequence[dict[str, Any]], *, clinical_threshold: float = 0.5,
         bias[len(categories) + 1] = red.intercept_[0]
     else:
         bias[len(categories) + 1] = -20.0
-    return TextModel(weights, bias, categories, clinical_threshold, red_flag_threshold)
+    if off is not None:
+        weights[:, len(categories) + 2] = off.coef_[0]
+        bias[len(categories) + 2] = off.intercept_[0]
+    else:
+        bias[len(categories) + 2] = -20.0
+    return TextModel(
+        weights, bias, categories, clinical_threshold, red_flag_threshold, off_topic_threshold
+    )
 
 
 def folds(rows: Sequence[dict[str, Any]], k: int = FOLDS) -> list[list[int]]:
@@ -137,6 +229,11 @@ def cross_validate(
         model = fit(train)
         for i in held:
             oof[i] = model.predict(rows[i]["text"])
+    return {"predictions": oof, **thresholds_from(rows, oof)}
+
+
+def thresholds_from(rows: Sequence[dict[str, Any]], oof: Sequence[Any]) -> dict[str, float]:
+    """The three thresholds, from out-of-fold predictions."""
     clinical_t = _threshold_for_recall(
         [p.clinical for p in oof], [bool(r["clinical"] or r["red_flag"]) for r in rows],
         CLINICAL_RECALL, 0.3, 0.7,
@@ -151,7 +248,24 @@ def cross_validate(
     red_t = _threshold_for_recall(
         [s for s, _ in missed], [y for _, y in missed], RED_FLAG_RECALL, 0.35, 0.95
     )
-    return {"predictions": oof, "clinical_threshold": clinical_t, "red_flag_threshold": red_t}
+    # The gate may take only a sliver (out of fold) of the practice's messages that belong
+    # elsewhere than "other" (taking a greeting to "other" is no loss); the ones with a clinical
+    # signal or a practice's business the rules see it never takes.
+    practice = [r for r in rows if not r["offtopic"] and r["category"] != "other"]
+    reachable = sorted(
+        (p.off_topic for r, p in zip(rows, oof, strict=True)
+         if not r["offtopic"] and r["category"] != "other" and rules.gate_may_take(r["text"])),
+        reverse=True,
+    )  # fmt: skip
+    allowed = int(len(practice) * OFF_TOPIC_PRACTICE_LEAK)
+    off_t = 0.95
+    if len(reachable) > allowed:
+        off_t = min(max(reachable[allowed] + 1e-6, 0.5), 0.95)
+    return {
+        "clinical_threshold": clinical_t,
+        "red_flag_threshold": red_t,
+        "off_topic_threshold": off_t,
+    }
 
 
 def report(rows: Sequence[dict[str, Any]], decided: Sequence[Any]) -> dict[str, Any]:
@@ -197,15 +311,111 @@ def report(rows: Sequence[dict[str, Any]], decided: Sequence[Any]) -> dict[str, 
     }
 
 
-def train(limit: int | None = None, out: Path = MODEL_PATH) -> dict[str, Any]:
-    """Cross-validate (figures and thresholds), then fit on everything and write the model."""
-    rows = load(limit)
+def _kind(row: dict[str, Any]) -> str:
+    if row["red_flag"]:
+        return "red flag"
+    if row["clinical"]:
+        return "symptom or clinical"
+    if row.get("offtopic"):
+        return "for no practice"
+    return "practice, not clinical"
+
+
+def safety(rows: Sequence[dict[str, Any]], decided: Sequence[Any]) -> dict[str, Any]:
+    """The four safety figures, overall and per source and per language: red-flag recall,
+    false red flags, messages for no practice sent to clinical staff, symptom (clinical)
+    messages sent to clinical staff; each with its count."""
+    cells: dict[str, dict[str, list[int]]] = defaultdict(
+        lambda: {"red_flag_recall": [0, 0], "false_red_flags": [0, 0],
+                 "off_topic_to_clinical": [0, 0], "symptom_to_clinical": [0, 0]}
+    )  # fmt: skip
+    for row, suggestion in zip(rows, decided, strict=True):
+        clinical = suggestion.category == "clinical_message"
+        for key in ("all", f"source {row['source']}", f"language {row['language']}"):
+            cell = cells[key]
+            if row["red_flag"]:
+                cell["red_flag_recall"][0] += suggestion.red_flag
+                cell["red_flag_recall"][1] += 1
+            else:
+                cell["false_red_flags"][0] += suggestion.red_flag
+                cell["false_red_flags"][1] += 1
+            if row.get("offtopic"):
+                cell["off_topic_to_clinical"][0] += clinical
+                cell["off_topic_to_clinical"][1] += 1
+            if row["clinical"] or row["red_flag"]:
+                cell["symptom_to_clinical"][0] += clinical
+                cell["symptom_to_clinical"][1] += 1
+    return {
+        key: {
+            name: {"share": hits / total if total else None, "n": total}
+            for name, (hits, total) in cell.items()
+        }
+        for key, cell in sorted(cells.items())
+    }
+
+
+def misses(rows: Sequence[dict[str, Any]], decided: Sequence[Any]) -> list[dict[str, Any]]:
+    """Where the safety figures lose, out of fold on the training rows."""
+    out = []
+    for row, suggestion in zip(rows, decided, strict=True):
+        wrong = (
+            (row["red_flag"] and not suggestion.red_flag)
+            or (not row["red_flag"] and suggestion.red_flag)
+            or (row.get("offtopic") and suggestion.category == "clinical_message")
+            or ((row["clinical"] or row["red_flag"]) and suggestion.category != "clinical_message")
+        )
+        if wrong:
+            out.append({"kind": _kind(row), "source": row["source"], "text": row["text"],
+                        "got": suggestion.category, "red_flag": suggestion.red_flag})  # fmt: skip
+    return out
+
+
+def decide(model: TextModel, text: str, prediction: Any | None = None) -> Any:
+    return rules.combine(
+        text,
+        model.predict(text) if prediction is None else prediction,
+        model.clinical_threshold,
+        model.red_flag_threshold,
+        off_topic_threshold=model.off_topic_threshold,
+    )
+
+
+def train(
+    limit: int | None = None, out: Path = MODEL_PATH, clinc: Path | None = None
+) -> dict[str, Any]:
+    """Cross-validate on the training rows (figures and thresholds), fit on them and write the
+    model. The held-out split is measured apart (``evaluate_held_out``)."""
+    clinc = clinc or clinc_path()
+    rows = load(limit, clinc)
     cv = cross_validate(rows)
+    model = fit(
+        rows,
+        clinical_threshold=cv["clinical_threshold"],
+        red_flag_threshold=cv["red_flag_threshold"],
+        off_topic_threshold=cv["off_topic_threshold"],
+    )
+    model.save(out)
+    figures = cv_figures(rows, cv)
+    suffix = "" if limit is None else "-slice"
+    (out.parent / f"cv{suffix}.json").write_text(
+        json.dumps(figures, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
+    return figures
+
+
+def cv_figures(rows: Sequence[dict[str, Any]], cv: dict[str, Any]) -> dict[str, Any]:
+    """The cross-validated figures: every row decided with its out-of-fold prediction."""
+    thresholds = TextModel(
+        np.zeros((1, 1)), np.zeros(1), [], cv["clinical_threshold"], cv["red_flag_threshold"],
+        cv["off_topic_threshold"],
+    )  # fmt: skip
     decided = [
-        rules.combine(row["text"], prediction, cv["clinical_threshold"], cv["red_flag_threshold"])
+        decide(thresholds, row["text"], prediction)
         for row, prediction in zip(rows, cv["predictions"], strict=True)
     ]
     figures = report(rows, decided)
+    figures["safety"] = safety(rows, decided)
+    figures["misses"] = misses(rows, decided)  # out of fold: what to work on next
     figures["rules_only"] = report(rows, [rules.classify_rules(r["text"]) for r in rows])
     figures["red_flag_rules_only_recall"] = sum(
         bool(find_red_flags(r["text"])) for r in rows if r["red_flag"]
@@ -213,14 +423,46 @@ def train(limit: int | None = None, out: Path = MODEL_PATH) -> dict[str, Any]:
     figures["thresholds"] = {
         "clinical": cv["clinical_threshold"],
         "red_flag": cv["red_flag_threshold"],
+        "off_topic": cv["off_topic_threshold"],
     }
-    model = fit(
-        rows,
-        clinical_threshold=cv["clinical_threshold"],
-        red_flag_threshold=cv["red_flag_threshold"],
-    )
-    model.save(out)
-    (out.parent / ("cv.json" if limit is None else "cv-slice.json")).write_text(
-        json.dumps(figures, indent=2, sort_keys=True) + "\n"
-    )
+    figures["clinc150_inscope_rows"] = sum(r["source"] == "clinc150-inscope" for r in rows)
     return figures
+
+
+def evaluate_held_out(
+    model_path: Path = MODEL_PATH, clinc: Path | None = None, out: Path | None = None
+) -> dict[str, Any]:
+    """The shipped model on our held-out split (never trained or tuned on): run once, after
+    the model is final (``closeloop train-triage --held-out``); writes ``heldout.json``."""
+    clinc = clinc or clinc_path()
+    model = TextModel.load(model_path)
+    out = out or model_path.parent / "heldout.json"
+    rows = [row for row in load_all(clinc) if held_out(row)]
+    decided = [decide(model, row["text"]) for row in rows]
+    figures = {"rows": len(rows), "safety": safety(rows, decided), **report(rows, decided)}
+    # No sentences here: the split is for measuring, and what it misses is not read to tune.
+    out.write_text(json.dumps(figures, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    return figures
+
+
+SAFETY_NAMES = {
+    "red_flag_recall": "red-flag recall",
+    "false_red_flags": "false red flags",
+    "off_topic_to_clinical": "for no practice → clinical",
+    "symptom_to_clinical": "symptom/clinical → clinical",
+}
+
+
+def safety_table(safety_figures: dict[str, Any]) -> str:
+    """The safety figures as a Markdown table (rows: all, each source, each language)."""
+    lines = [
+        "| | " + " | ".join(SAFETY_NAMES.values()) + " |",
+        "|---|" + "---|" * len(SAFETY_NAMES),
+    ]
+    for key, cell in safety_figures.items():
+        values = [
+            f"{cell[name]['share']:.1%} ({cell[name]['n']})" if cell[name]["n"] else "–"
+            for name in SAFETY_NAMES
+        ]
+        lines.append(f"| {key} | " + " | ".join(values) + " |")
+    return "\n".join(lines)

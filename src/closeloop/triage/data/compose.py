@@ -611,6 +611,15 @@ RED_FLAGS = {
         "{who} knocked out a permanent tooth", "bleeding after my extraction won't stop",
         "squeezing in my chest going down my arm", "I'm struggling to breathe",
         "no air gets into my lungs", "my heart is on fire", "sudden numbness on one side",
+        # issue 34: chest pain without the word "chest", breath idioms, bleeding by site
+        "it feels like a needle going through my heart", "like a vice squeezing my ribs",
+        "sharp pain behind my breastbone for an hour", "a heavy weight pressing on my sternum",
+        "it's like a weight sitting on my heart", "pressure right over my heart that won't ease",
+        "I can't take a full breath", "{who} can't get his breath back",
+        "I can't catch my breath just sitting here", "I can't get my breath since lunch",
+        "my nose has been bleeding for an hour and won't stop",
+        "{who} has a nosebleed that won't stop", "my gums are still bleeding from the extraction",
+        "blood keeps filling my mouth where they pulled the tooth",
     ],
     "es": [
         "me duele el pecho y estoy sudando", "casi no puedo respirar", "me duele el corazón",
@@ -623,6 +632,13 @@ RED_FLAGS = {
         "se me rompió la fuente", "mi bebé de un mes tiene fiebre",
         "la hinchazón de la muela me llega al ojo", "no puedo tragar por la infección de la muela",
         "se le cayó un diente permanente de un golpe", "no para de sangrar donde me sacaron la muela",
+        # issue 34
+        "siento como una aguja en el corazón", "me aprieta como una prensa en las costillas",
+        "siento un peso encima del esternón", "dolor fuerte detrás del esternón",
+        "no puedo respirar bien", "me falta el aire al caminar", "no agarro aire",
+        "no puedo tomar aire completo", "me sangra la nariz y no para",
+        "a {who} le sangra la naris y no se le quita", "me sigue sangrando la encía desde que me sacaron la muela",
+        "la encia no deja de sangrar despues de la extraccion",
     ],
 }  # fmt: skip
 
@@ -670,6 +686,78 @@ UNRELATED = {
         "¿qué significa la palabra efímero?", "número equivocado, perdón", "prueba prueba",
         "me equivoqué de número", "¿cómo renuevo mi licencia?", "mi perro no deja de ladrar",
         "¿cómo planto tomates?", "¿cuándo es la próxima luna llena?", "¿cómo te llamas?",
+    ],
+}  # fmt: skip
+#: Written for issue 34: spam, vendor pitches, wrong numbers and job applicants. Nothing a
+#: clinician should read: the front desk ("other").
+SPAM = {
+    "en": [
+        "hi, I'm reaching out from a web design agency, we can boost your SEO",
+        "are you the owner? we offer card processing with lower fees",
+        "congratulations! you've won a $500 gift card, click the link to claim",
+        "your car's extended warranty is about to expire", "we sell discount office supplies, "
+        "can I send you a catalog", "I'm calling about your Google business listing",
+        "would your office be interested in a free demo of our software",
+        "limited time offer: refinance your loan today", "we clean offices at night, can I give "
+        "you a quote", "sorry wrong number, I was trying to reach the pizza place",
+        "is this Mike's auto shop?", "I think I dialed the wrong number",
+        "I'm looking for the hardware store", "is this the Johnson residence",
+        "hi I'm applying for the front desk position, did you get my resume",
+        "are you hiring? I have five years of experience in customer service",
+        "I'd like to drop off my resume", "following up on my job application",
+        "do you have any openings for a receptionist job", "please stop texting this number",
+        "unsubscribe", "STOP", "we buy houses for cash, any condition",
+        "I represent a staffing company and we have great candidates for you",
+        "your domain name is expiring, renew now", "this is a courtesy call about your electricity rates",
+        "can I speak to the person in charge of purchasing", "we'd love to feature your business in our magazine",
+        "I'm selling raffle tickets for my school", "hey is this Kevin? it's Jess from the gym",
+    ],
+    "es": [
+        "le ofrecemos un préstamo con tasa baja, llame ya", "felicidades, ganó un premio, "
+        "haga clic en el enlace", "somos una agencia de marketing y podemos traerle más clientes",
+        "¿es la taquería? perdón, número equivocado", "buscaba el taller mecánico",
+        "vendemos artículos de limpieza al mayoreo", "quisiera dejar mi currículum para el puesto de recepcionista",
+        "¿están contratando? tengo experiencia como asistente", "llamo por la vacante de trabajo",
+        "no me manden más mensajes", "¿es la casa de Juan?", "perdón, me equivoqué de número, buscaba a mi primo",
+        "le interesa cambiar su compañía de teléfono", "compramos casas en efectivo",
+        "¿con quién hablo para vender productos de oficina?", "oye ¿eres Carlos? soy Lupe del trabajo",
+    ],
+}  # fmt: skip
+#: More everyday requests for no practice, written for issue 34 (Spanish was thin).
+UNRELATED_MORE = {
+    "en": [
+        "turn off the bedroom lights", "set the thermostat to 70", "lock the front door",
+        "what's the stock price of Tesla", "how did the Dow do today", "what's in the news today",
+        "who is the president of France", "when does the new iPhone come out",
+        "where is my Amazon package", "track my order from Target", "what's a good gift for my wife",
+        "how much does a gallon of milk cost", "is Costco open on Sunday",
+        "cancel my Netflix subscription", "what channel is the game on", "skip this song",
+        "how many feet in a mile", "what's the square root of 144", "how do I make pancakes",
+        "can I substitute butter for oil", "how long does chicken last in the fridge",
+        "what's the best pizza near me", "book a table for four at 7", "call me an uber",
+        "how much gas is left in my car", "when is my next car service", "what's my bank balance",
+        "pay my phone bill", "when is payday", "how many vacation days do I have left",
+        "schedule a meeting with Tom on Friday", "what's the wifi password at home",
+        "who invented the light bulb", "tell me a fun fact", "what's the speed of light",
+    ],
+    "es": [
+        "apaga las luces de la sala", "sube la temperatura del aire", "cierra la puerta del garaje",
+        "¿a cómo están las acciones de Apple?", "¿qué noticias hay hoy?", "¿quién es el presidente de Francia?",
+        "¿dónde está mi paquete de Amazon?", "¿cuánto cuesta un galón de leche?",
+        "¿está abierto el Walmart el domingo?", "cancela mi suscripción de Netflix",
+        "¿en qué canal pasan el partido?", "siguiente canción", "¿cuántos metros tiene una milla?",
+        "¿cómo se hacen los hot cakes?", "¿puedo usar aceite en vez de mantequilla?",
+        "¿cuánto dura el pollo en el refri?", "reserva una mesa para cuatro a las siete",
+        "pídeme un uber", "¿cuánta gasolina le queda al carro?", "¿cuánto tengo en el banco?",
+        "paga el recibo del teléfono", "¿cuándo es día de pago?", "¿cuántos días de vacaciones me quedan?",
+        "agenda una junta con Tomás el viernes", "¿quién inventó el foco?", "dime un dato curioso",
+        "¿cuál es la contraseña del wifi de la casa?", "¿qué tiempo hace en Guadalajara?",
+        "busca vuelos baratos a Cancún", "¿cuánto es el tipo de cambio hoy?",
+        "¿cómo cambio una llanta?", "mi carro no arranca, ¿qué hago?", "pon la canción de Selena",
+        "¿cómo se dice mariposa en inglés?", "recomiéndame una serie", "¿cuántos años tiene la luna?",
+        "vendo mi carro, ¿le interesa?", "ofrecemos servicio de limpieza para oficinas",
+        "¿me regala una entrevista para el trabajo de asistente?", "mándenme información de la vacante",
+        "¿es la pizzería? quiero una grande de pepperoni", "perdón, era para otra persona",
     ],
 }  # fmt: skip
 #: Messages that say nothing yet about what is needed (a greeting, "a question", "call me"):
@@ -781,44 +869,53 @@ def compose(seed: int = SEED) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     seen: set[str] = set()
 
-    def add(text: str, category: str, language: str, red_flag: bool = False) -> None:
+    def add(text: str, category: str, language: str, red_flag: bool = False, *,
+            group: str, offtopic: bool = False) -> None:  # fmt: skip
         if text in seen:
             return
         seen.add(text)
         rows.append({"text": text, "category": category, "language": language,
                      "clinical": category == "clinical_message", "red_flag": red_flag,
-                     "source": "own"})  # fmt: skip
+                     "offtopic": offtopic, "source": "own", "group": group})  # fmt: skip
 
     for category, languages in SENTENCES.items():
         for language, templates in languages.items():
             for template in templates:
                 for text in _variants(template, language, rng, 6 if language == "en" else 7):
-                    add(text, category, language)
+                    add(text, category, language, group=template)
     for language, frames in SYMPTOM_FRAMES.items():
         for frame in frames:
             for text in _variants(frame, language, rng, 6):
-                add(text, "clinical_message", language)
+                add(text, "clinical_message", language, group=frame)
     for language, frames in COMPLAINT_FRAMES.items():
         for frame in frames:
             for text in _variants(frame, language, rng, 25):
-                add(text, "clinical_message", language)
+                add(text, "clinical_message", language, group=frame)
     for language, sentences in UNRELATED.items():
         for sentence in sentences:
             for text in _variants(sentence, language, rng, 3):
-                add(text, "other", language)
+                add(text, "other", language, group=sentence, offtopic=True)
     for language, sentences in CONTENTLESS.items():
         for sentence in sentences:
             for text in _variants(sentence, language, rng, 4):
-                add(text, "other", language)
+                add(text, "other", language, group=sentence)
     for category, languages in MORE.items():
         for language, templates in languages.items():
             for template in templates:
                 for text in _variants(template, language, rng, 5):
-                    add(text, category, language)
+                    add(text, category, language, group=template)
     for language, flags in RED_FLAGS.items():
         for template in flags:
             for text in _variants(template, language, rng, 4):
-                add(text, "clinical_message", language, red_flag=True)
+                add(text, "clinical_message", language, red_flag=True, group=template)
+    for language, sentences in SPAM.items():
+        for sentence in sentences:
+            for text in _variants(sentence, language, rng, 4):
+                add(text, "other", language, group=sentence, offtopic=True)
+    for language, sentences in UNRELATED_MORE.items():
+        for sentence in sentences:
+            for text in _variants(sentence, language, rng, 3 if language == "en" else 4):
+                add(text, "other", language, group=sentence, offtopic=True)
     return rows
 
 
