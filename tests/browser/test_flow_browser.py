@@ -1,0 +1,78 @@
+"""Flow bugs found walking the product (issue 31, item 4), each in a real browser."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from closeloop.demo.seed import create_world
+from closeloop.patients.services import patient_create
+from closeloop.practices.models import Category
+from closeloop.queue import lifecycle
+from closeloop.queue.models import Channel, SupportItem
+from tests.browser.test_workspace_browser import login, open_action
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    demo = create_world()
+    riverside, _ = demo.practices
+    ana = patient_create(
+        practice=riverside, first_name="Ana", last_name="Lopez", phone="312-555-0142"
+    )
+    item = lifecycle.item_create(
+        practice=riverside,
+        category=Category.objects.get(practice=riverside, code="billing"),
+        channel=Channel.PORTAL,
+        actor=demo.staff["frontdesk"],
+        summary="Statement question",
+        patient=ana,
+    )
+    return {"staff": demo.staff, "item": item, "ana": ana, "riverside": riverside}
+
+
+def _presence_after(page: Any, action: Any) -> str:
+    """The presence line the page shows after its next poll following ``action``."""
+    with page.expect_response(re.compile(r"/presence/")) as polled:
+        action()
+    polled.value.finished()
+    return page.locator("#presence").inner_text()
+
+
+def test_resolving_with_the_closing_question_on_is_not_a_change_by_someone_else(
+    live_server, world, new_page
+) -> None:
+    riverside = world["riverside"]
+    riverside.closure_question = True
+    riverside.auto_review_requests = False
+    riverside.save()
+    base = live_server.url
+    page = new_page()
+    login(page, base, "frontdesk")
+    page.goto(f"{base}/items/{world['item'].pk}/")
+    open_action(page, "Save plan and update time")
+    plan = page.locator("#form-update_window")
+    plan.get_by_label("What we are checking").fill("The statement's second line")
+    plan.get_by_label("Next step", exact=True).fill("The charge is removed; new statement sent")
+    plan.get_by_role("button").click()
+    page.locator(".plan").get_by_text("The statement's second line").wait_for()
+
+    open_action(page, "Resolve")
+    form = page.locator("#form-resolve")
+    form.get_by_label("Outcome", exact=True).fill("Charge removed")
+    form.get_by_label("I am telling the patient the next step now").check()
+    form.get_by_label("The patient confirmed the outcome").check()
+    form.get_by_role("button", name="Resolve").click()
+    page.locator(".facts .status").get_by_text("Resolved").wait_for()
+    assert "Closing question asked" in page.locator(".actions").inner_text()
+    item = SupportItem.objects.get(pk=world["item"].pk)
+    with page.expect_response(re.compile(r"/presence/")) as polled:
+        pass
+    polled.value.finished()
+    page.wait_for_timeout(200)
+    assert "changed since you opened it" not in page.locator("#presence").inner_text()
+    assert f"v={item.version}" in page.locator("#presence").get_attribute("hx-get")
