@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from closeloop.demo.seed import create_world
 from closeloop.patients.services import patient_create
 from closeloop.practices.models import Category
-from closeloop.queue import lifecycle
+from closeloop.queue import lifecycle, presence
 from closeloop.queue.models import Channel, SupportItem
 from tests.browser.test_workspace_browser import login, open_action
 
@@ -76,3 +77,23 @@ def test_resolving_with_the_closing_question_on_is_not_a_change_by_someone_else(
     page.wait_for_timeout(200)
     assert "changed since you opened it" not in page.locator("#presence").inner_text()
     assert f"v={item.version}" in page.locator("#presence").get_attribute("hx-get")
+
+
+def test_a_colleague_who_closes_the_item_stops_being_shown_within_seconds(
+    live_server, world, new_page
+) -> None:
+    base = live_server.url
+    url = f"{base}/items/{world['item'].pk}/"
+    mine, theirs = new_page(), new_page()
+    login(mine, base, "frontdesk")
+    login(theirs, base, "maria")
+    theirs.goto(url)
+    mine.goto(url)
+    maria = world["staff"]["maria"].get_full_name()
+    mine.locator("#presence").get_by_text(maria).wait_for()
+    started = time.monotonic()
+    theirs.close(run_before_unload=True)
+    mine.locator("#presence").get_by_text(maria).wait_for(state="detached")
+    assert time.monotonic() - started <= presence.POLL_SECONDS + 2
+    # A page that never said goodbye (a crash, a lost network) goes after two missed polls.
+    assert presence.PRESENCE_SECONDS <= 3 * presence.POLL_SECONDS

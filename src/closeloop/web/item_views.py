@@ -264,6 +264,17 @@ def item_presence(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def item_presence_leave(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The page is being left (sent as it goes, ``pagehide``): the others stop seeing this
+    person at once instead of when the poll's silence runs out."""
+    item = item_or_404(request, pk)
+    user: Any = request.user
+    presence.left(item, user)
+    return HttpResponse(status=204)
+
+
+@login_required
 @require_GET
 def message_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The template for a purpose, rendered for this item, to edit before sending."""
