@@ -97,3 +97,26 @@ def test_a_colleague_who_closes_the_item_stops_being_shown_within_seconds(
     assert time.monotonic() - started <= presence.POLL_SECONDS + 2
     # A page that never said goodbye (a crash, a lost network) goes after two missed polls.
     assert presence.PRESENCE_SECONDS <= 3 * presence.POLL_SECONDS
+
+
+def test_after_a_merge_the_page_is_the_surviving_items_own(live_server, world, new_page) -> None:
+    riverside, ana = world["riverside"], world["ana"]
+    duplicate = lifecycle.item_create(
+        practice=riverside,
+        category=Category.objects.get(practice=riverside, code="billing"),
+        channel=Channel.PHONE,
+        actor=world["staff"]["frontdesk"],
+        summary="Statement question, called again",
+        patient=ana,
+    )
+    base = live_server.url
+    page = new_page()
+    login(page, base, "frontdesk")
+    page.goto(f"{base}/items/{duplicate.pk}/")
+    open_action(page, "Merge into another item")
+    form = page.locator("#form-merge")
+    form.get_by_label("The same need as").select_option(value=str(world["item"].pk))
+    form.get_by_role("button").click()
+    page.wait_for_url(f"{base}/items/{world['item'].pk}/")
+    assert page.title().startswith(f"#{world['item'].pk} ")
+    assert f"#{world['item'].pk}" in page.locator(".crumbs").inner_text()
