@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from closeloop.demo.seed import create_world
 from closeloop.patients.services import patient_create
@@ -120,3 +121,39 @@ def test_after_a_merge_the_page_is_the_surviving_items_own(live_server, world, n
     page.wait_for_url(f"{base}/items/{world['item'].pk}/")
     assert page.title().startswith(f"#{world['item'].pk} ")
     assert f"#{world['item'].pk}" in page.locator(".crumbs").inner_text()
+
+
+def test_asking_a_colleague_has_a_due_time_lists_no_one_away_and_shows_the_answer_by_time(
+    live_server, world, new_page
+) -> None:
+    from closeloop.practices.models import StaffProfile
+    from closeloop.queue.models import ColleagueRequest
+    from closeloop.web.templatetags.closeloop import at
+
+    StaffProfile.objects.filter(user=world["staff"]["supervisor"]).update(
+        away_since=timezone.now(), available=False
+    )
+    base = live_server.url
+    page = new_page()
+    login(page, base, "frontdesk")
+    page.goto(f"{base}/items/{world['item'].pk}/")
+    open_action(page, "Ask a colleague")
+    form = page.locator("#form-ask")
+    picker = form.get_by_label("Ask", exact=True)
+    listed = picker.locator("option").all_inner_texts()
+    assert any("María García" in name for name in listed), listed
+    assert not any("Sam Supervisor" in name for name in listed), listed
+    assert form.get_by_label("Answer needed by").input_value()  # a default, in the future
+    picker.select_option(label="María García")
+    form.get_by_label("What do you need from them").fill("Was the refund sent?")
+    form.get_by_role("button").click()
+    page.locator("section.requests").get_by_text("Was the refund sent?").wait_for()
+    request = ColleagueRequest.objects.get(item=world["item"])
+    assert request.due_at > timezone.now()
+
+    theirs = new_page()
+    login(theirs, base, "maria")
+    theirs.goto(base + "/?tab=requests")
+    row = theirs.locator("table.queue tbody tr", has_text="Ana Lopez")
+    assert at(request.due_at, world["riverside"]) in row.inner_text()
+    assert "Answer needed by" in theirs.locator("table.queue thead").text_content()

@@ -65,6 +65,7 @@ def _initial(item: SupportItem, suggested: Any, bound: bool) -> dict[str, dict[s
         "contact": {"channel": item.channel, "next_update_at": suggested},
         "attempt": {"channel": Channel.PHONE},
         "message": {"next_update_at": next_update},
+        "ask": {"due_at": colleague_requests.default_due(item)},
     }
 
 

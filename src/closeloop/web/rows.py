@@ -104,9 +104,16 @@ def environment() -> jinja2.Environment:
 
 
 def queue_rows(
-    items: list[SupportItem], *, user: Any, now: datetime, several_practices: bool
+    items: list[SupportItem],
+    *,
+    user: Any,
+    now: datetime,
+    several_practices: bool,
+    asked: dict[int, datetime] | None = None,
 ) -> SafeString:
-    """The ``<tr>`` rows of one queue page, as the signed-in person may see them."""
+    """The ``<tr>`` rows of one queue page, as the signed-in person may see them. ``asked``
+    ("Asked of me"): when this person's answer is due on each item, shown instead of the
+    patient's promise."""
     prefix = reverse("item", args=[0]).removesuffix("0/")
     html = (
         environment()
@@ -115,6 +122,7 @@ def queue_rows(
             items=items,
             now=now,
             several_practices=several_practices,
+            asked=asked,
             item_url=lambda pk: f"{prefix}{pk}/",
             shown=lambda item, field: visible_text(user, item, field),
         )
