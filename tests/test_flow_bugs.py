@@ -1,0 +1,30 @@
+"""Flow bugs found walking the product (issue 31, item 4) that a page's HTML shows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.conftest import planned
+
+pytestmark = pytest.mark.django_db
+
+
+def _as(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_shift_page_says_overdue_for_a_deadline_long_past(clock, make_item, assistant) -> None:
+    item = planned(make_item(), assistant)
+    clock.shift(timedelta(days=20))
+    page = _as(assistant).get("/shift/").content.decode()
+    row = page[page.index(f'id="pick-{item.pk}"') :].split("</tr>", 1)[0].replace("\xa0", " ")
+    assert "before your next shift" not in row
+    assert "overdue by 2 weeks, 5 days" in row  # the first response, due Nov 17
+    assert 'class="badge overdue"' in row
+    assert "checked aria-label" in row  # still handed over
