@@ -28,3 +28,28 @@ def test_the_shift_page_says_overdue_for_a_deadline_long_past(clock, make_item, 
     assert "overdue by 2 weeks, 5 days" in row  # the first response, due Nov 17
     assert 'class="badge overdue"' in row
     assert "checked aria-label" in row  # still handed over
+
+
+def test_asking_someone_away_names_them_by_their_name_not_their_login(
+    clock, org, riverside, make_item, assistant
+) -> None:
+    from django.utils import timezone
+
+    from closeloop.practices.choices import Role
+    from closeloop.practices.models import StaffProfile
+    from closeloop.practices.services import staff_create
+    from closeloop.queue.lifecycle import LifecycleError
+    from closeloop.queue.requests import request_ask
+
+    newhire = staff_create(
+        organization=org, username="pnewhire", password=None, practices=[riverside],
+        email="p@example.com", roles=[Role.SUPPORT], first_name="Pat", last_name="Newhire",
+    )  # fmt: skip
+    StaffProfile.objects.filter(user=newhire).update(away_since=timezone.now())
+    newhire.staff.refresh_from_db()
+    with pytest.raises(LifecycleError) as refused:
+        request_ask(
+            item=make_item(), actor=assistant, colleague=newhire, text="Refill sent?",
+            due_at=timezone.now() + timedelta(hours=1),
+        )  # fmt: skip
+    assert refused.value.message == "Pat Newhire is away: ask someone else."

@@ -35,7 +35,7 @@ from closeloop.actions.registry import ACTIONS
 from closeloop.queue.models import SupportItem
 from closeloop.queue.selectors import Suggestion
 from closeloop.security.permissions import visible_text
-from closeloop.web.templatetags.closeloop import age, at, get_action_label
+from closeloop.web.templatetags.closeloop import age, at, get_action_label, language
 
 TEMPLATES = Path(__file__).parent / "jinja"
 
@@ -98,7 +98,7 @@ def environment() -> jinja2.Environment:
         # Escaped as Django escapes (``'`` as ``&#x27;``): the same markup as the templates.
         finalize=escaped,
     )
-    env.filters.update(age=age, at=at, iso=_iso)
+    env.filters.update(age=age, at=at, iso=_iso, language=language)
     env.globals.update(display=display)
     return env
 
