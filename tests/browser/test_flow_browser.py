@@ -157,3 +157,19 @@ def test_asking_a_colleague_has_a_due_time_lists_no_one_away_and_shows_the_answe
     row = theirs.locator("table.queue tbody tr", has_text="Ana Lopez")
     assert at(request.due_at, world["riverside"]) in row.inner_text()
     assert "Answer needed by" in theirs.locator("table.queue thead").text_content()
+
+
+def test_the_slash_key_focuses_a_visible_search_box(live_server, world, new_page) -> None:
+    base = live_server.url
+    page = new_page()
+    login(page, base, "maria")
+    page.goto(base + "/?tab=open")
+    page.keyboard.press("/")
+    focused = page.evaluate(
+        "() => [document.activeElement.name, document.activeElement.type,"
+        " document.activeElement.checkVisibility()]"
+    )
+    assert focused == ["practice", "select-one", True], focused
+    page.goto(f"{base}/items/{world['item'].pk}/")
+    page.keyboard.press("/")
+    assert page.evaluate("() => document.activeElement.type") == "search"

@@ -112,7 +112,11 @@ document.addEventListener("keydown", (event) => {
       return;
     }
     if (key === "/") {
-      const search = document.getElementById("lookup") || document.querySelector(".filters select, .filters input");
+      // The first search box the person can see: a hidden field (the queue's tab) takes no
+      // focus, so the key would seem to do nothing.
+      const search = [...document.querySelectorAll(
+        '#lookup, input[type="search"], .filters select, .filters input:not([type="hidden"])'
+      )].find((field) => !field.disabled && field.checkVisibility());
       if (search) { event.preventDefault(); search.focus(); }
       return;
     }
