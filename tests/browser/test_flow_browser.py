@@ -173,3 +173,46 @@ def test_the_slash_key_focuses_a_visible_search_box(live_server, world, new_page
     page.goto(f"{base}/items/{world['item'].pk}/")
     page.keyboard.press("/")
     assert page.evaluate("() => document.activeElement.type") == "search"
+
+
+NEW_PATIENT = {"first_name", "last_name", "date_of_birth", "phone"}
+UNKNOWN_CALLER = {"caller_name", "callback_number"}
+
+
+def _tab_walk(page: Any, until: str, limit: int = 40) -> list[str]:
+    """The names of the fields Tab visits until the field named ``until``."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        name = page.evaluate("() => document.activeElement.name || document.activeElement.id")
+        seen.append(name)
+        if name == until:
+            return seen
+    raise AssertionError(f"Tab never reached {until}: {seen}")
+
+
+def test_the_log_form_walks_only_the_fields_of_the_chosen_kind_of_caller(
+    live_server, world, new_page, screenshot_dir
+) -> None:
+    base = live_server.url
+    page = new_page()
+    login(page, base, "frontdesk")
+    page.keyboard.press("l")
+    page.wait_for_url(re.compile(r"/log/"))
+    assert page.evaluate("() => document.activeElement.id") == "lookup"
+    walked = _tab_walk(page, "summary")
+    assert not set(walked) & (NEW_PATIENT | UNKNOWN_CALLER), walked
+    assert len(walked) <= 3, walked  # Find, then the request
+    for name in NEW_PATIENT:
+        field = page.locator(f'#log-form [name="{name}"]')
+        assert field.is_disabled() and not field.is_visible()
+
+    # "New patient", keys only: its fields, and not the lookup's.
+    page.locator('input[name="caller"]:checked').focus()
+    page.keyboard.press("ArrowRight")
+    assert page.locator('input[name="caller"]:checked').get_attribute("value") == "new"
+    walked = _tab_walk(page, "summary")
+    assert NEW_PATIENT <= set(walked), walked
+    assert not set(walked) & ({"q", "lookup"} | UNKNOWN_CALLER), walked
+    assert page.locator("#lookup").is_disabled()
+    page.screenshot(path=str(screenshot_dir / "log-new-patient.png"), full_page=True)

@@ -148,3 +148,29 @@ window.addEventListener("pagehide", () => {
     method: "POST", keepalive: true, credentials: "same-origin", headers,
   }).catch(() => {});
 });
+
+// The log form's "Who is it?": only the chosen kind of caller's fields are there. The others
+// are hidden and disabled (not merely styled away), so Tab walks the visible fields only and
+// they are not sent. Without this file the stylesheet shows the chosen fields alone.
+const showCallerMode = () => {
+  const chosen = document.querySelector('#log-form input[name="caller"]:checked');
+  if (!chosen) return;
+  for (const mode of document.querySelectorAll("#log-form .caller .mode")) {
+    const off = !mode.classList.contains(`mode-${chosen.value}`);
+    mode.hidden = off;
+    for (const field of mode.querySelectorAll("input, select, textarea, button")) {
+      if (off && !field.disabled) {
+        field.disabled = true;
+        field.dataset.modeDisabled = "1";
+      } else if (!off && field.dataset.modeDisabled) {
+        field.disabled = false;
+        delete field.dataset.modeDisabled;
+      }
+    }
+  }
+};
+document.addEventListener("change", (event) => {
+  if (event.target.matches('#log-form input[name="caller"]')) showCallerMode();
+});
+document.addEventListener("DOMContentLoaded", showCallerMode);
+document.addEventListener("htmx:afterSettle", showCallerMode);
