@@ -53,3 +53,35 @@ def test_asking_someone_away_names_them_by_their_name_not_their_login(
             due_at=timezone.now() + timedelta(hours=1),
         )  # fmt: skip
     assert refused.value.message == "Pat Newhire is away: ask someone else."
+
+
+def test_attempt_rows_show_what_came_of_the_call_and_used_up_attempts_are_said_once(
+    clock, make_item, assistant
+) -> None:
+    from closeloop.periodic.sweep import sweep
+    from closeloop.queue import lifecycle
+    from closeloop.queue.models import Channel, ContactOutcome
+
+    item = planned(make_item(), assistant, after=timedelta(days=6))
+    outcomes = [
+        ContactOutcome.NO_ANSWER,
+        ContactOutcome.VOICEMAIL_NO_DETAILS,
+        ContactOutcome.WRONG_NUMBER,
+    ]
+    for n, outcome in enumerate(outcomes):
+        item = lifecycle.item_log_attempt(
+            item=item, actor=assistant, channel=Channel.PHONE, outcome=outcome,
+            note=f"Try {n + 1}",
+        )  # fmt: skip
+        if n < 2:
+            clock.move_to(item.next_attempt_due_at + timedelta(minutes=1))
+            sweep()
+    clock.shift(timedelta(minutes=1))
+    sweep()  # used up: the "we tried to reach you" text
+    timeline = _as(assistant).get(f"/items/{item.pk}/").content.decode()
+    timeline = timeline[timeline.index('aria-label="Timeline"') :]
+    assert "Attempt 1 · phone call · no answer" in timeline
+    assert "Attempt 2 · phone call · left a voicemail asking to call back" in timeline
+    assert "Attempt 3 · phone call · wrong number" in timeline
+    assert timeline.count("Call attempts used up") == 1
+    assert "“We tried to reach you” text sent" in timeline
