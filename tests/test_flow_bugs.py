@@ -85,3 +85,11 @@ def test_attempt_rows_show_what_came_of_the_call_and_used_up_attempts_are_said_o
     assert "Attempt 3 · phone call · wrong number" in timeline
     assert timeline.count("Call attempts used up") == 1
     assert "“We tried to reach you” text sent" in timeline
+
+
+def test_due_soon_says_overdue_for_a_reply_already_late(clock, make_item, assistant) -> None:
+    item = make_item()
+    clock.shift(timedelta(days=2))
+    page = _as(assistant).get("/?tab=due_soon").content.decode()
+    row = page[page.index(f'href="/items/{item.pk}/"') :].split("</tr>", 1)[0]
+    assert '<span class="overdue">Reply overdue</span>' in row
