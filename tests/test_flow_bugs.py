@@ -93,3 +93,23 @@ def test_due_soon_says_overdue_for_a_reply_already_late(clock, make_item, assist
     page = _as(assistant).get("/?tab=due_soon").content.decode()
     row = page[page.index(f'href="/items/{item.pk}/"') :].split("</tr>", 1)[0]
     assert '<span class="overdue">Reply overdue</span>' in row
+
+
+def test_the_demo_outbox_shows_times_on_the_practices_clock(
+    client, clock, settings, tmp_path, make_item, assistant
+) -> None:
+    from django.utils import timezone
+
+    from closeloop.core.sms import Account, send_sms
+    from closeloop.web.templatetags.closeloop import at
+
+    settings.CLOSELOOP_ENV = "demo"
+    settings.SMS_BACKEND = "file"
+    settings.OUTBOX_DIR = tmp_path
+    item = make_item()
+    account = Account(sid="", token="", from_number="+13125550100")
+    send_sms(account, to="+13125550142", body="We got your message", what=f"item {item.pk}")
+    client.force_login(assistant)
+    page = client.get("/outbox/").content.decode()
+    assert at(timezone.now(), item.practice) in page  # "Tue Nov 17, 10:00 AM CST"
+    assert "T16:00" not in page
