@@ -93,14 +93,15 @@ def test_a_spanish_red_flag_goes_to_an_english_speaking_on_duty_nurse_and_comes_
     assert (item.red_flag, item.urgency, item.language) == (True, "emergency", "es")
     assert item.owner == nurse  # nobody on duty speaks Spanish: assigned all the same
     routed = item.events.get(code=EventCode.ASSIGNED)
-    assert "interpreter needed: es" in routed.text
+    assert "interpreter needed: Spanish" in routed.text
+    assert f"assigned to {nurse.get_full_name() or nurse.username}" in routed.text
     assert item.first_response_due_at == TUESDAY_10AM + FIFTEEN
     # First on the nurse's queue, though the other item is due sooner.
     assert earlier.promised_update_at < item.first_response_due_at
     mine = queue_for_user(nurse).filter(owner=nurse).values_list("pk", flat=True)
     assert list(mine) == [item.pk, earlier.pk]
     client.force_login(nurse)
-    assert "Interpreter needed: ES" in client.get(f"/items/{item.pk}/").content.decode()
+    assert "Interpreter needed: Spanish" in client.get(f"/items/{item.pk}/").content.decode()
     clinical_tab = client.get("/?tab=clinical").content.decode()
     assert clinical_tab.index(f"/items/{item.pk}/") < clinical_tab.index(f"/items/{earlier.pk}/")
     # The thank-you page tells the patient what to do now, not when we will write back.

@@ -357,6 +357,7 @@ SURFACES: dict[str, Surface] = {
         channel=_text(), language=_text(), caller=_text(), practice=_text(),
     ),
     "item_presence": _raw("item_presence", "assistant", "get", lambda w: [w.item.pk], v=_id()),
+    "item_presence_leave": _raw("item_presence_leave", "assistant", args=lambda w: [w.item.pk]),
     "appointments": _raw("appointments", "assistant", "get", practice=_text(), tab=_text()),
     "queue_csv": _raw("queue_csv", "assistant", "get", **{f: _text() for f in QUEUE_FILTERS}),
     "playbook": _raw("playbook", "assistant", "get", _slug, q=_text()),

@@ -94,13 +94,17 @@ def test_skill_language_and_duty_decide_eligibility(clock, org, riverside) -> No
     biller = person(org, riverside, "biller", skills=[Skill.BILLING])
     person(org, riverside, "biller_off_duty", skills=[Skill.BILLING])
     StaffProfile.objects.filter(user__username="biller_off_duty").update(available=False)
-    spanish = person(org, riverside, "spanish", languages=["en", "es"])
+    spanish = person(
+        org, riverside, "spanish", languages=["en", "es"], first_name="Sofía", last_name="Ruiz"
+    )
     off = person(org, riverside, "off", languages=["en", "es"])
     StaffProfile.objects.filter(user=off).update(available=False)
     assert auto_assign(item=new_item(riverside, "billing")).owner == biller
     item = auto_assign(item=new_item(riverside, language="es"))
     assert item.owner == spanish
-    assert "speaks es" in item.events.filter(code=EventCode.ASSIGNED).last().text
+    # People by name, languages by name: never a login or a code.
+    text = item.events.filter(code=EventCode.ASSIGNED).last().text
+    assert "assigned to Sofía Ruiz: speaks Spanish" in text
 
 
 def test_nobody_who_speaks_the_language_assigns_it_with_interpreter_needed(
@@ -109,7 +113,9 @@ def test_nobody_who_speaks_the_language_assigns_it_with_interpreter_needed(
     english_only = person(org, riverside, "english_only")
     item = auto_assign(item=new_item(riverside, language="vi"))
     assert item.owner == english_only and item.interpreter_needed
-    assert "interpreter needed: vi" in item.events.filter(code=EventCode.ASSIGNED).last().text
+    assert (
+        "interpreter needed: Vietnamese" in item.events.filter(code=EventCode.ASSIGNED).last().text
+    )
 
 
 def test_nobody_eligible_leaves_it_in_the_team_queue(clock, org, riverside) -> None:

@@ -145,6 +145,11 @@ def _resolve(item: SupportItem, actor: User, data: dict[str, Any]) -> Outcome:
     detail = {"review_request": review.decision} if review is not None else {}
     if closure.ask_after_resolution(item, actor=actor) is not None:
         detail["closure_question"] = "asked"
+    if detail:
+        # A message sent after the resolution is an event of its own (the item's version went
+        # up): the page rendered from a stale copy would take its own message for someone
+        # else's change ("This item changed since you opened it").
+        item.refresh_from_db()
     return Outcome(item, detail)
 
 

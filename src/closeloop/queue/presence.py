@@ -1,6 +1,8 @@
 """Who has an item open now. Each open item page asks every ``POLL_SECONDS`` (htmx), which
 both records that the page is still open and lists the others; no extra server, one small
-table. A page not heard from for ``PRESENCE_SECONDS`` is closed."""
+table. A page that is left says so as it goes (``left``: a request sent on ``pagehide``); one
+not heard from for ``PRESENCE_SECONDS`` (two polls missed: a browser that crashed, a lost
+network) is closed."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from closeloop.core.types import User
 from closeloop.queue.models import ItemPresence, SupportItem
 
 POLL_SECONDS = 5
-PRESENCE_SECONDS = 20
+PRESENCE_SECONDS = 12
 #: Rows older than this are removed when the item is next opened, and by the daily sweep.
 FORGET_AFTER = timedelta(hours=1)
 
@@ -32,6 +34,11 @@ def seen(item: SupportItem, user: User) -> list[Any]:
         .objects.filter(pk__in=recent.values("user_id"))
         .order_by("first_name", "last_name", "username")
     )
+
+
+def left(item: SupportItem, user: User) -> None:
+    """``user`` closed (or navigated away from) their page of ``item``."""
+    ItemPresence.objects.filter(item=item, user=user).delete()
 
 
 def forget_stale(now: Any = None) -> int:

@@ -22,26 +22,57 @@ from closeloop.practices.choices import Team
 from closeloop.practices.selectors import staff_for_practice, staff_profile
 from closeloop.queue.alerts import notify, supervisors_of
 from closeloop.queue.changes import Change, LifecycleError, locked, record_event
+from closeloop.queue.eligibility import person_name
 from closeloop.queue.models import AlertKind, ColleagueRequest, EventCode, SupportItem
 
 #: ``@maria`` or ``@maria.garcia`` in a note.
 MENTION = re.compile(r"(?<![\w@])@([\w.\-]{2,150})")
 
 
+#: An answer is asked for within this much business time (the form's default)...
+ANSWER_WITHIN = timedelta(hours=2)
+#: ... and never sooner than this (a browser refuses a time already past as it submits).
+ANSWER_AT_LEAST = timedelta(minutes=15)
+
+
+def default_due(item: SupportItem, now: datetime | None = None) -> datetime:
+    """When to ask for the answer by: within ``ANSWER_WITHIN`` of business time, and before
+    the patient's promise when that comes sooner (the answer is what we tell them), on a
+    quarter hour, at least ``ANSWER_AT_LEAST`` ahead."""
+    now = now or timezone.now()
+    due = item.practice.calendar().add(now, ANSWER_WITHIN)
+    if item.promised_update_at is not None:
+        due = min(due, item.promised_update_at)
+    due = max(due, now + ANSWER_AT_LEAST)
+    due = due.replace(second=0, microsecond=0)
+    return due + timedelta(minutes=-due.minute % 15)
+
+
+def _standing(user: Any, profile: Any, item: SupportItem) -> str:
+    """Why a colleague who serves the practice may not be asked (or ""); no query."""
+    if item.is_clinical and not profile.on_team(Team.CLINICAL):
+        return "Requests about a clinical item go to clinical staff only."
+    if profile.is_away:
+        return f"{person_name(user)} is away: ask someone else."
+    return ""
+
+
+def askable(people: list[Any], item: SupportItem) -> list[Any]:
+    """Of ``people`` serving the item's practice (read with their profiles), those who may be
+    asked about it: the picker lists only them."""
+    return [user for user in people if not _standing(user, user.staff, item)]
+
+
 def may_be_asked(user: Any, item: SupportItem) -> str:
     """Why ``user`` cannot be asked about ``item`` (or ""): they must serve its practice and be
     present, and a clinical item's requests go to clinical staff only."""
     profile = staff_profile(user)
-    name = user.get_username() if user is not None else "nobody"
+    name = person_name(user)
     if profile is None or not user.is_active:
         return f"{name} is not active staff."
     if not staff_for_practice(item.practice).filter(pk=user.pk).exists():
         return f"{name} does not serve this practice."
-    if item.is_clinical and not profile.on_team(Team.CLINICAL):
-        return "Requests about a clinical item go to clinical staff only."
-    if profile.is_away:
-        return f"{name} is away: ask someone else."
-    return ""
+    return _standing(user, profile, item)
 
 
 @transaction.atomic
@@ -110,6 +141,19 @@ def open_requests(item: SupportItem) -> list[ColleagueRequest]:
         .select_related("asked_by", "asked_to")
         .order_by("due_at")
     )
+
+
+def answers_due(user: Any, item_ids: list[int]) -> dict[int, datetime]:
+    """When ``user`` owes an answer on each of these items (the soonest of their open
+    requests there): what "Asked of me" shows instead of the patient's promise."""
+    rows = (
+        ColleagueRequest.objects.filter(
+            asked_to=user, answered_at__isnull=True, item_id__in=item_ids
+        )
+        .order_by("-due_at")
+        .values_list("item_id", "due_at")
+    )
+    return dict(rows)
 
 
 def mentioned(text: str, item: SupportItem, actor: Actor) -> list[Any]:

@@ -65,6 +65,9 @@ class ShiftItem:
     due_before_return: bool
     suggested: Any
     why: str
+    #: The deadline has passed already (handed over too, but said as "overdue", not as
+    #: "before your next shift").
+    overdue: bool = False
     #: Each colleague with why they may not take this item (None: they may), for the picker.
     choices: list[tuple[Any, eligibility.Refusal | None]] = field(default_factory=list)
 
@@ -101,6 +104,7 @@ def shift_items(user: User, now: datetime | None = None) -> list[ShiftItem]:
                 due_before_return=deadline is not None and deadline < returns[item.practice_id],
                 suggested=suggested,
                 why=why,
+                overdue=deadline is not None and deadline <= now,
             )
         )
     far = now + timedelta(days=3650)

@@ -26,6 +26,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from closeloop.core.languages import language_name
 from closeloop.core.types import Actor
 from closeloop.practices import config
 from closeloop.practices.choices import Team
@@ -107,9 +108,11 @@ def emergency_owner(item: SupportItem, profiles: list[StaffProfile]) -> tuple[An
             p.pk,
         ),
     )
-    why = f"urgent symptoms, {found.why.lower()}: assigned to {chosen.user.get_username()}"
+    why = (
+        f"urgent symptoms, {found.why.lower()}: assigned to {eligibility.person_name(chosen.user)}"
+    )
     if not chosen.speaks(item.language):
-        why += f"; interpreter needed: {item.language}"
+        why += f"; interpreter needed: {language_name(item.language)}"
     return chosen.user, why
 
 
@@ -159,12 +162,12 @@ def choose_owner(item: SupportItem, route: Route, profiles: list[StaffProfile]) 
     )
     open_items = loads.get(chosen.user_id, (0, 0))[0]
     if not chosen.speaks(item.language):
-        language = f"interpreter needed: {item.language}, "
+        language = f"interpreter needed: {language_name(item.language)}, "
     else:
-        language = f"speaks {item.language}, " if item.language != "en" else ""
+        language = f"speaks {language_name(item.language)}, " if item.language != "en" else ""
     return (
         chosen.user,
-        f"assigned to {chosen.user.get_username()}: {language}{open_items} open items",
+        f"assigned to {eligibility.person_name(chosen.user)}: {language}{open_items} open items",
     )
 
 

@@ -15,6 +15,7 @@ from closeloop.lib.ids import parse_id
 from closeloop.practices.forms import InstantField
 from closeloop.queue import eligibility
 from closeloop.queue.models import SupportItem
+from closeloop.queue.requests import askable
 
 #: The objects each reference kind offers on one item, read once for all of a page's forms
 #: (assign, hand off and ask a colleague all offer the practice's staff).
@@ -143,6 +144,10 @@ def form_field(spec: Input, item: SupportItem, offered: Offered | None = None) -
         if spec.kind not in offered:
             offered[spec.kind] = list(queryset)
         common["offered"] = offered[spec.kind]
+    if spec.kind == Kind.STAFF and spec.name == "colleague":
+        # Only colleagues who may be asked (not away; clinical staff for a clinical item).
+        people = common["offered"] if "offered" in common else list(queryset)
+        common["offered"] = askable(people, item)
     if spec.kind == Kind.CATEGORY:
         return OfferedChoiceField(
             queryset=queryset, empty_label=None, to_field_name="code", **common

@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from closeloop.actions import access
 from closeloop.actions.inputs import Kind
@@ -64,6 +66,7 @@ def _initial(item: SupportItem, suggested: Any, bound: bool) -> dict[str, dict[s
         "contact": {"channel": item.channel, "next_update_at": suggested},
         "attempt": {"channel": Channel.PHONE},
         "message": {"next_update_at": next_update},
+        "ask": {"due_at": colleague_requests.default_due(item)},
     }
 
 
@@ -225,6 +228,11 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
         item.refresh_from_db()
         context = _context(request, item, failed=action, bound=form, error=error)
         return _render(request, context, status=422)
+    if outcome.item.pk != item.pk:
+        # The action's result is another item (a merge): the browser goes to its address, so
+        # the page, its title and a reload are the surviving item's, not the merged one's.
+        url = reverse("item", args=[outcome.item.pk])
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     if request.htmx:
         return _render(request, _context(request, outcome.item, notice=_notice(outcome.detail)))
     return redirect("item", pk=outcome.item.pk)
@@ -267,6 +275,17 @@ def item_presence(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "web/_presence.html",
         {"others": others, "changed": changed, "item": item},
     )
+
+
+@login_required
+@require_POST
+def item_presence_leave(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The page is being left (sent as it goes, ``pagehide``): the others stop seeing this
+    person at once instead of when the poll's silence runs out."""
+    item = item_or_404(request, pk)
+    user: Any = request.user
+    presence.left(item, user)
+    return HttpResponse(status=204)
 
 
 @login_required

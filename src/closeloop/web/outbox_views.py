@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from email import message_from_string
 from email.message import Message
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,9 @@ from django.views.decorators.http import require_GET
 from closeloop.messaging.models import CancelReason, MessageState, OutboundMessage
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
 from closeloop.practices.choices import Role
-from closeloop.practices.selectors import staff_profile
+from closeloop.practices.local_time import for_staff
+from closeloop.practices.models import Practice
+from closeloop.practices.selectors import home_practice, staff_profile
 from closeloop.queue.models import AlertDelivery, StaffAlert, SupportItem
 
 SHOWN = 100
@@ -123,6 +127,24 @@ def _reports_for(user: Any, reports: list[tuple[str, int]]) -> set[tuple[str, in
     return {key for key, practice_id in practice_of.items() if practice_id in mine}
 
 
+def _local(stamp: str, practice: Any) -> str:
+    """A text's ISO time or an email's Date header, on ``practice``'s clock ("" if unreadable)."""
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(stamp)
+        except (TypeError, ValueError, IndexError):
+            return ""
+    if when.tzinfo is None:
+        return ""
+    return (
+        for_staff(practice, when)
+        if practice is not None
+        else f"{when.astimezone(UTC):%a %b %-d, %-I:%M %p} UTC"
+    )
+
+
 def _visible(user: Any, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The entries ``user`` may see (newest first, at most ``SHOWN``)."""
     alerts = {
@@ -149,9 +171,12 @@ def _visible(user: Any, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         elif "_digest" in entry:
             entry["_for"] = digests.get(entry["_digest"])
     items = {e["_item"] for e in entries if e.get("_item")}
-    shown_items = set(
-        SupportItem.objects.for_user(user).filter(pk__in=items).values_list("pk", flat=True)
+    practice_of = dict(
+        SupportItem.objects.for_user(user).filter(pk__in=items).values_list("pk", "practice_id")
     )
+    shown_items = set(practice_of)
+    clocks = {p.pk: p for p in Practice.objects.filter(pk__in=set(practice_of.values()))}
+    home = home_practice(user)
     reports = _reports_for(user, [e["_report"] for e in entries if "_report" in e])
     visible = []
     for entry in entries:
@@ -162,7 +187,12 @@ def _visible(user: Any, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         else:
             ok = entry.get("_report") in reports
         if ok:
-            visible.append({k: v for k, v in entry.items() if not k.startswith("_")})
+            shown = {k: v for k, v in entry.items() if not k.startswith("_")}
+            # On the clock of the item's practice (else the reader's), labelled, as every
+            # other time on the staff's pages: the files hold UTC.
+            practice = clocks.get(practice_of.get(entry.get("_item", 0), 0), home)
+            shown["at"] = _local(entry.get("at", ""), practice)
+            visible.append(shown)
         if len(visible) >= SHOWN:
             break
     return visible

@@ -35,7 +35,7 @@ from closeloop.actions.registry import ACTIONS
 from closeloop.queue.models import SupportItem
 from closeloop.queue.selectors import Suggestion
 from closeloop.security.permissions import visible_text
-from closeloop.web.templatetags.closeloop import age, at, get_action_label
+from closeloop.web.templatetags.closeloop import age, at, get_action_label, language
 
 TEMPLATES = Path(__file__).parent / "jinja"
 
@@ -98,15 +98,22 @@ def environment() -> jinja2.Environment:
         # Escaped as Django escapes (``'`` as ``&#x27;``): the same markup as the templates.
         finalize=escaped,
     )
-    env.filters.update(age=age, at=at, iso=_iso)
+    env.filters.update(age=age, at=at, iso=_iso, language=language)
     env.globals.update(display=display)
     return env
 
 
 def queue_rows(
-    items: list[SupportItem], *, user: Any, now: datetime, several_practices: bool
+    items: list[SupportItem],
+    *,
+    user: Any,
+    now: datetime,
+    several_practices: bool,
+    asked: dict[int, datetime] | None = None,
 ) -> SafeString:
-    """The ``<tr>`` rows of one queue page, as the signed-in person may see them."""
+    """The ``<tr>`` rows of one queue page, as the signed-in person may see them. ``asked``
+    ("Asked of me"): when this person's answer is due on each item, shown instead of the
+    patient's promise."""
     prefix = reverse("item", args=[0]).removesuffix("0/")
     html = (
         environment()
@@ -115,6 +122,7 @@ def queue_rows(
             items=items,
             now=now,
             several_practices=several_practices,
+            asked=asked,
             item_url=lambda pk: f"{prefix}{pk}/",
             shown=lambda item, field: visible_text(user, item, field),
         )

@@ -97,7 +97,28 @@ def _contact_line(contact: dict[str, Any]) -> str:
     return line + (" · next step given" if contact.get("gave_next_step") else "")
 
 
+def _attempt_line(attempt: dict[str, Any]) -> str:
+    """What came of a call that did not reach the patient: "Attempt 2 · phone · no answer"."""
+    parts = [
+        f"Attempt {attempt.get('number', '?')}",
+        _label(Channel, attempt.get("channel")).lower(),
+        _label(ContactOutcome, attempt.get("outcome")).lower(),
+    ]
+    return " · ".join(parts)
+
+
+#: After the attempts were used up (one event, "Call attempts used up", when the last attempt's
+#: deadline passed), what was done next, each its own event: not the same words again.
+REACHED_OUT = {
+    "text": "“We tried to reach you” text sent",
+    "letter": "A letter is owed: no text may go to this patient",
+}
+
+
 def _what(event: TimelineEvent) -> str:
+    if event.code == EventCode.ATTEMPTS_EXHAUSTED and "due" not in event.changes:
+        how = event.changes.get("reached_out_by", {}).get("new")
+        return REACHED_OUT.get(how, "Handed to the supervisors: the patient was not reached")
     if event.code == EventCode.REPEAT_CONTACT:
         # The contact as it came: "The patient called again.", "… texted again."
         return contacted_again(event.changes.get("contact", {}).get("new", {}).get("channel", ""))
@@ -126,6 +147,8 @@ def describe(
         for field, change in event.changes.items():
             if field == "contact":
                 lines.append(_contact_line(change["new"]))
+            elif field == "attempt":
+                lines.append(_attempt_line(change["new"]))
             elif field in FIELD_LABELS:
                 old = _value(field, change.get("old"), names, tz)
                 new = _value(field, change.get("new"), names, tz)

@@ -67,6 +67,11 @@ urlpatterns = [
     path("items/<int:pk>/message/preview/", item_views.message_preview, name="message_preview"),
     path("items/<int:pk>/presence/", item_views.item_presence, name="item_presence"),
     path("items/<int:pk>/files/<int:file_id>/", file_views.item_file, name="item_file"),
+    path(
+        "items/<int:pk>/presence/leave/",
+        item_views.item_presence_leave,
+        name="item_presence_leave",
+    ),
     path("items/<int:pk>/<slug:action>/", item_views.item_action, name="item_action"),
     path(
         "login/",

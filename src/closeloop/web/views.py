@@ -28,6 +28,7 @@ from closeloop.practices.local_time import local
 from closeloop.practices.models import Category, Practice
 from closeloop.practices.selectors import home_practice, staff_profile
 from closeloop.queue.models import Channel, StaffAlert, Status, SupportItem
+from closeloop.queue.requests import answers_due
 from closeloop.queue.selectors import (
     QUEUE_TABS,
     TabConditions,
@@ -193,6 +194,11 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
             user=request.user,
             now=query.now,
             several_practices=len(query.practices) > 1,
+            asked=(
+                answers_due(request.user, [item.pk for item in page.object_list])
+                if query.tab == "requests"
+                else None
+            ),
         ),
         "tabs": [(name, label, counts[name]) for name, label in QUEUE_TABS],
         "now": query.now,

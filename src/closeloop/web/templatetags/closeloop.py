@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 
+from closeloop.core.languages import language_name
 from closeloop.lib.phones import display_phone
 from closeloop.messaging.models import ReviewDecision
 from closeloop.metrics.presentation import humanize
@@ -75,6 +76,12 @@ def at(when: datetime | None, practice: Any) -> str:
 
 #: The clock of a time that belongs to no practice.
 _UTC_CLOCK = SimpleNamespace(timezone="UTC")
+
+
+@register.filter
+def language(code: str) -> str:
+    """ "Spanish" for ``es``: staff read languages by name, not by code."""
+    return language_name(code) if code else ""
 
 
 @register.filter

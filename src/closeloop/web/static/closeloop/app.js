@@ -112,7 +112,11 @@ document.addEventListener("keydown", (event) => {
       return;
     }
     if (key === "/") {
-      const search = document.getElementById("lookup") || document.querySelector(".filters select, .filters input");
+      // The first search box the person can see: a hidden field (the queue's tab) takes no
+      // focus, so the key would seem to do nothing.
+      const search = [...document.querySelectorAll(
+        '#lookup, input[type="search"], .filters select, .filters input:not([type="hidden"])'
+      )].find((field) => !field.disabled && field.checkVisibility());
       if (search) { event.preventDefault(); search.focus(); }
       return;
     }
@@ -127,3 +131,46 @@ document.addEventListener("keydown", (event) => {
     }
   });
 })();
+
+// Leaving an item page says so as the page goes, so colleagues stop seeing "Also open now"
+// within a poll instead of when the server's wait for a silent page runs out.
+window.addEventListener("pagehide", () => {
+  const presence = document.querySelector("#presence[data-leave]");
+  if (!presence) return;
+  let headers = {};
+  try {
+    headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+  } catch (error) {
+    return;
+  }
+  headers["X-Closeloop-Background"] = "1";
+  fetch(presence.dataset.leave, {
+    method: "POST", keepalive: true, credentials: "same-origin", headers,
+  }).catch(() => {});
+});
+
+// The log form's "Who is it?": only the chosen kind of caller's fields are there. The others
+// are hidden and disabled (not merely styled away), so Tab walks the visible fields only and
+// they are not sent. Without this file the stylesheet shows the chosen fields alone.
+const showCallerMode = () => {
+  const chosen = document.querySelector('#log-form input[name="caller"]:checked');
+  if (!chosen) return;
+  for (const mode of document.querySelectorAll("#log-form .caller .mode")) {
+    const off = !mode.classList.contains(`mode-${chosen.value}`);
+    mode.hidden = off;
+    for (const field of mode.querySelectorAll("input, select, textarea, button")) {
+      if (off && !field.disabled) {
+        field.disabled = true;
+        field.dataset.modeDisabled = "1";
+      } else if (!off && field.dataset.modeDisabled) {
+        field.disabled = false;
+        delete field.dataset.modeDisabled;
+      }
+    }
+  }
+};
+document.addEventListener("change", (event) => {
+  if (event.target.matches('#log-form input[name="caller"]')) showCallerMode();
+});
+document.addEventListener("DOMContentLoaded", showCallerMode);
+document.addEventListener("htmx:afterSettle", showCallerMode);
