@@ -111,6 +111,9 @@ MISSING_FACT = {
     "review_link": "the practice's review link (Configuration)",
     "practice": "the practice's name",
     "first_name": "",
+    "visit_time": "a visit (visit messages are sent by the outreach plan)",
+    "visit_link": "a visit (visit messages are sent by the outreach plan)",
+    "device_test_link": "a visit (visit messages are sent by the outreach plan)",
 }
 
 
