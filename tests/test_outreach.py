@@ -245,3 +245,58 @@ def test_a_plan_for_the_visits_type_wins_over_the_practices_default(riverside, p
     plans = [default, own]
     assert plan_for(plans, make_visit(riverside, patient, kind="annual physical")) == own
     assert plan_for(plans, make_visit(riverside, patient, external_id="o2")) == default
+
+
+# --- Settings → Outreach ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin(org, riverside) -> Any:
+    from closeloop.practices.choices import Role
+    from closeloop.practices.services import staff_create
+
+    return staff_create(
+        organization=org, username="padmin", password="pw", roles=[Role.PRACTICE_ADMIN],
+        practices=[riverside],
+    )  # fmt: skip
+
+
+def test_an_admin_adds_a_plan_and_a_video_plan_needs_its_links(client, admin, riverside) -> None:
+    client.force_login(admin)
+    page = client.get("/settings/riverside/outreach/")
+    assert page.status_code == 200 and b"No plan yet" in page.content
+    assert b"EHR write-back:</strong> Off" in page.content
+    base = {"kind": "", "mode": "any", "active": "on", "confirm_days": "2", "reminder": "on",
+            "forms_days": "0", "video_hours": "0", "send_at": "10:00"}  # fmt: skip
+    assert client.post("/settings/riverside/outreach/", base).status_code == 302
+    plan = OutreachPlan.objects.get(practice=riverside)
+    assert (plan.confirm_days, plan.reminder) == (2, True)
+    # The same type and mode twice: a form error, not a 500.
+    assert client.post("/settings/riverside/outreach/", base).status_code == 422
+    video = {**base, "kind": "Video visit", "mode": "telehealth", "video_hours": "24"}
+    refused = client.post("/settings/riverside/outreach/", video)
+    assert refused.status_code == 422 and b"needs this link" in refused.content
+    video |= {
+        "video_link": "https://video.example.org/r",
+        "device_test_link": "https://v.example.org/t",
+    }
+    assert client.post("/settings/riverside/outreach/", video).status_code == 302
+    edit = f"/settings/riverside/outreach/{plan.pk}/"
+    assert client.get(edit).status_code == 200
+    assert client.post(edit, {**base, "confirm_days": "3"}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.confirm_days == 3
+    assert client.post(f"{edit}delete/").status_code == 302
+    assert not OutreachPlan.objects.filter(pk=plan.pk).exists()
+
+
+def test_the_visit_templates_are_edited_and_previewed_like_the_others(client, admin) -> None:
+    client.force_login(admin)
+    page = client.get("/settings/riverside/templates/edit/?purpose=visit_confirm&language=es")
+    assert page.status_code == 200
+    assert "CANCELAR" in page.content.decode()
+    preview = client.post(
+        "/settings/riverside/templates/preview/",
+        {"language": "en", "subject": "s", "body": "Your visit is on {visit_time}."},
+    )
+    assert preview.status_code == 200 and b"{visit_time}" not in preview.content

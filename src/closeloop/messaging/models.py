@@ -55,6 +55,8 @@ class MessagePurpose(models.TextChoices):
     VISIT_REMINDER = "visit_reminder", "Visit reminder (the day before)"
     FORMS_REMINDER = "forms_reminder", "Intake forms reminder"
     VIDEO_SETUP = "video_setup", "Video visit setup (link and device test)"
+    #: The answer to a reply asking to reschedule or cancel a visit: when we call.
+    VISIT_CALLBACK = "visit_callback", "We will call you about your visit"
     FREE = "free", "Written by staff"
 
 
@@ -99,6 +101,7 @@ REQUIRED_FIELDS: dict[str, str] = {
     "missed_call": "update_time",
     "missed_call_closed": "update_time",
     "review_request": "review_link",
+    "visit_callback": "update_time",
     "visit_confirm": "visit_time",
     "visit_reminder": "visit_time",
     "forms_reminder": "visit_time",

@@ -173,6 +173,7 @@ QUOTES_UPDATE_TIME = frozenset(
         MessagePurpose.PENDING_UPDATE,
         MessagePurpose.MISSED_CALL,
         MessagePurpose.MISSED_CALL_CLOSED,
+        MessagePurpose.VISIT_CALLBACK,
     }
 )
 #: Purposes that are not a contact with the patient ("please call us" keeps no promise; the

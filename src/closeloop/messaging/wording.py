@@ -62,6 +62,11 @@ SHIPPED: dict[str, Shipped] = {
     # Outreach before a visit (``closeloop.outreach``): the visit's time in the practice's zone
     # and the patient's language; a text reply to the confirmation is read by
     # ``outreach.replies`` (the reply words are in this catalog too).
+    "visit_callback": Shipped(
+        words("visit_callback: email subject", "About your visit"),
+        words("visit_callback: text", "Hi {first_name}, this is {practice}. We received your request about your visit and will call you by {update_time}. Questions: {callback_number}."),
+        words("visit_callback: email", "Hello {first_name},\n\nThis is {practice}. We received your request about your visit and will call you by {update_time}.\n\nIf you have questions, call us at {callback_number}."),
+    ),
     "visit_confirm": Shipped(
         words("visit_confirm: email subject", "Please confirm your visit"),
         words("visit_confirm: text", "Hi {first_name}, this is {practice}. Your visit is on {visit_time}. Reply C to confirm or R to reschedule. To cancel, reply CANCEL VISIT."),

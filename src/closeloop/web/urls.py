@@ -7,6 +7,7 @@ from closeloop.web import (
     item_views,
     metrics_views,
     outbox_views,
+    outreach_views,
     patient_views,
     playbook_views,
     saved_views,
@@ -149,6 +150,17 @@ urlpatterns = [
         name="settings_script_preview",
     ),
     path("settings/<slug:slug>/templates/", settings_views.templates, name="settings_templates"),
+    path("settings/<slug:slug>/outreach/", outreach_views.outreach, name="settings_outreach"),
+    path(
+        "settings/<slug:slug>/outreach/<int:pk>/",
+        outreach_views.outreach_plan,
+        name="settings_outreach_plan",
+    ),
+    path(
+        "settings/<slug:slug>/outreach/<int:pk>/delete/",
+        outreach_views.outreach_plan_delete,
+        name="settings_outreach_delete",
+    ),
     path(
         "settings/<slug:slug>/playbook/",
         playbook_views.settings_playbook,

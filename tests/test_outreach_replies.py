@@ -1,0 +1,142 @@
+"""Replies to a visit confirmation (issue 33 #2), in English and Spanish: confirm is recorded on
+the visit; reschedule and cancel file a scheduling item linked to the visit with a promise ("we
+will call you by …", in business hours); anything else is free text filed through the one
+intake service. Posted to the signed Twilio hook with Twilio's documented SMS parameters."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from closeloop.appointments.models import ConfirmedHow
+from closeloop.messaging.consent import may_contact
+from closeloop.messaging.models import MessagePurpose, OutboundMessage
+from closeloop.outreach.models import OutreachPlan
+from closeloop.outreach.replies import reply_kind
+from closeloop.outreach.sends import outreach_due
+from closeloop.queue.models import SupportItem
+from tests.conftest import TUESDAY_10AM_CHICAGO
+from tests.test_intake import SMS, TWILIO_TOKEN, sms, twilio_post
+from tests.test_outreach import make_visit, texts  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def asked(clock, texts, riverside, patient) -> Any:  # noqa: F811
+    """Ana's Thursday visit, its confirmation texted Tuesday 10:00."""
+    riverside.twilio_auth_token = TWILIO_TOKEN
+    riverside.save()
+    cache.clear()
+    OutreachPlan.objects.create(practice=riverside, confirm_days=2, reminder=False, forms_days=0)
+    visit = make_visit(riverside, patient)
+    outreach_due(TUESDAY_10AM_CHICAGO)
+    assert len(texts()) == 1
+    clock.move_to(TUESDAY_10AM_CHICAGO + timedelta(minutes=30))
+    return visit
+
+
+def reply(client, patient, body: str, sid: str = "SM1") -> Any:
+    response = twilio_post(client, SMS, sms(sid, patient.phone, body))
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", ["C", "1", "yes", "Y", "YES!"]), ("es", ["C", "1", "SÍ", "si", "Sí."])],
+)
+def test_each_confirm_word_is_understood_in_the_patients_language(language, words) -> None:
+    for word in words:
+        assert reply_kind(word, language) == "confirm", word
+
+
+def test_reply_words_in_both_languages() -> None:
+    assert [reply_kind(w, "en") for w in ("R", "2", "reschedule", "CANCEL VISIT", "cancel")] == [
+        "reschedule", "reschedule", "reschedule", "cancel", "cancel",
+    ]  # fmt: skip
+    assert [reply_kind(w, "es") for w in ("R", "CAMBIAR", "CANCELAR", "cancelar cita")] == [
+        "reschedule", "reschedule", "cancel", "cancel",
+    ]  # fmt: skip
+    # English works for everyone; another language's words are not guessed.
+    assert reply_kind("yes", "es") == "confirm"
+    assert reply_kind("cambiar", "en") is None
+    assert reply_kind("can I come at 3?", "en") is None
+
+
+def test_c_confirms_the_visit_once(client, asked, patient) -> None:
+    reply(client, patient, "C")
+    reply(client, patient, "C")  # Twilio's retry of the same message
+    asked.refresh_from_db()
+    assert asked.confirmed_how == ConfirmedHow.TEXT
+    assert asked.confirmed_at == TUESDAY_10AM_CHICAGO + timedelta(minutes=30)
+    assert not SupportItem.objects.exists()
+
+
+def test_si_confirms_a_spanish_patients_visit(client, clock, texts, riverside, patient) -> None:  # noqa: F811
+    patient.preferred_language = "es"
+    patient.save()
+    riverside.twilio_auth_token = TWILIO_TOKEN
+    riverside.save()
+    cache.clear()
+    OutreachPlan.objects.create(practice=riverside, confirm_days=2, reminder=False, forms_days=0)
+    visit = make_visit(riverside, patient)
+    outreach_due(TUESDAY_10AM_CHICAGO)
+    assert "Responda C para confirmarla" in texts()[0]["body"]
+    reply(client, patient, "SÍ")
+    visit.refresh_from_db()
+    assert visit.confirmed_at is not None
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "asks"),
+    [("en", "R", "reschedule"), ("es", "CAMBIAR", "reschedule"), ("en", "CANCEL VISIT", "cancel"),
+     ("es", "CANCELAR", "cancel")],
+)  # fmt: skip
+def test_reschedule_or_cancel_files_a_linked_scheduling_item_with_a_promise(
+    client, asked, patient, language, word, asks
+) -> None:
+    patient.preferred_language = language
+    patient.save()
+    reply(client, patient, word)
+    item = SupportItem.objects.get()
+    assert item.appointment_id == asked.pk
+    assert item.category.code == "scheduling"
+    assert asks in item.summary.lower()
+    assert item.promised_update_at is not None
+    assert item.practice.calendar().is_open(item.promised_update_at)
+    told = OutboundMessage.objects.get(item=item, purpose=MessagePurpose.VISIT_CALLBACK)
+    assert told.promised_update_at == item.promised_update_at
+    asked.refresh_from_db()
+    assert asked.confirmed_at is None
+
+
+def test_a_bare_cancel_cancels_and_keeps_the_carriers_opt_out(client, asked, patient) -> None:
+    reply(client, patient, "CANCEL")
+    item = SupportItem.objects.get()
+    assert item.appointment_id == asked.pk and "cancel" in item.summary.lower()
+    assert not may_contact(asked.practice, "sms", patient.phone)
+
+
+def test_free_text_files_a_contact_through_intake(client, asked, patient) -> None:
+    reply(client, patient, "Can I bring my daughter along on Thursday?")
+    item = SupportItem.objects.get()
+    assert item.channel == "sms" and item.patient_id == patient.pk
+    asked.refresh_from_db()
+    assert asked.confirmed_at is None
+
+
+def test_a_reply_with_no_confirmation_asked_is_an_ordinary_text(
+    client, clock, riverside, patient
+) -> None:
+    riverside.twilio_auth_token = TWILIO_TOKEN
+    riverside.save()
+    cache.clear()
+    visit = make_visit(riverside, patient)
+    reply(client, patient, "C")
+    visit.refresh_from_db()
+    assert visit.confirmed_at is None
+    assert SupportItem.objects.count() == 1
