@@ -531,7 +531,7 @@ NOT_FORMS: dict[str, str] = {
          "settings_staff_password", "settings_staff_reset_mfa", "settings_staff_unlock",
          "settings_staff_deactivate", "settings_staff_reactivate", "settings_holiday_delete",
          "settings_oncall_delete", "settings_route_delete", "settings_webhook_delete",
-         "settings_outreach_delete"),
+         "settings_outreach_delete", "appointment_confirm"),
         "a button: a POST with no input but its address",
     ),
     **dict.fromkeys(

@@ -140,3 +140,66 @@ def test_a_reply_with_no_confirmation_asked_is_an_ordinary_text(
     visit.refresh_from_db()
     assert visit.confirmed_at is None
     assert SupportItem.objects.count() == 1
+
+
+# --- not confirmed: the at-risk list and the VA's call list -----------------------------------
+
+
+def test_unanswered_visits_join_the_at_risk_list_and_the_call_list_by_visit_time(
+    client, clock, asked, riverside, patient, assistant
+) -> None:
+    from closeloop.patients.services import patient_create
+
+    later = make_visit(riverside, patient_create(
+        practice=riverside, first_name="Bo", last_name="Kim", phone="312-555-0100",
+        preferred_language="es",
+    ), start=asked.start + timedelta(days=1), external_id="o2")  # fmt: skip
+    later.confirmation_asked_at = TUESDAY_10AM_CHICAGO
+    later.save()
+    client.force_login(assistant)
+    # Asked at 10:00; by the next morning nobody answered.
+    clock.move_to(TUESDAY_10AM_CHICAGO + timedelta(hours=19))
+    assert b"Not confirmed" not in client.get("/appointments/?tab=risk").content
+    clock.move_to(TUESDAY_10AM_CHICAGO + timedelta(hours=21))
+    client.force_login(assistant)  # (the session expired overnight)
+    risk = client.get("/appointments/?tab=risk").content.decode()
+    assert "Not confirmed: no answer to our request" in risk
+    calls = client.get("/appointments/?tab=calls").content.decode()
+    assert calls.index("Ana Lopez") < calls.index("Bo Kim")
+    assert "I am calling to confirm your visit on Thursday" in calls
+    assert "Le llamo para confirmar su cita el viernes" in calls
+    # Confirmed on the phone: off the list, shown on the visit.
+    response = client.post(
+        f"/appointments/{asked.pk}/confirm/", {"next": "/appointments/?tab=calls"}
+    )
+    assert response.status_code == 302
+    asked.refresh_from_db()
+    assert asked.confirmed_how == ConfirmedHow.STAFF
+    calls = client.get("/appointments/?tab=calls").content.decode()
+    assert "Ana Lopez" not in calls and "Bo Kim" in calls
+
+
+def test_a_reschedule_request_takes_the_visit_off_the_call_list(
+    client, clock, asked, patient, assistant
+) -> None:
+    reply(client, patient, "R")
+    clock.move_to(TUESDAY_10AM_CHICAGO + timedelta(hours=21))
+    client.force_login(assistant)
+    assert "Ana Lopez" not in client.get("/appointments/?tab=calls").content.decode()
+
+
+def test_a_confirmed_visit_shows_it_on_the_schedule(client, asked, patient, assistant) -> None:
+    reply(client, patient, "yes")
+    asked.refresh_from_db()
+    asked.mode = "telehealth"
+    asked.save()
+    client.force_login(assistant)
+    page = client.get("/appointments/?tab=telehealth").content.decode()
+    assert "✓ Confirmed (text reply" in page, page[page.find("<table") :][:3000]
+
+
+def test_another_practices_visit_cannot_be_confirmed(client, asked, outsider) -> None:
+    client.force_login(outsider)
+    assert client.post(f"/appointments/{asked.pk}/confirm/").status_code == 404
+    asked.refresh_from_db()
+    assert asked.confirmed_at is None

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from closeloop.appointments import rules, selectors
-from closeloop.appointments.models import Appointment
+from closeloop.appointments.models import Appointment, ConfirmedHow
 from closeloop.appointments.services import (
     CHECK_LABELS,
     AppointmentError,
@@ -21,6 +21,8 @@ from closeloop.appointments.services import (
     appointment_confirm_patient,
 )
 from closeloop.lib.ids import parse_id
+from closeloop.outreach.replies import visit_confirm
+from closeloop.outreach.wording import call_script
 from closeloop.patients.models import Patient
 from closeloop.practices.models import Practice
 from closeloop.web.http import HtmxHttpRequest, acting_user
@@ -28,6 +30,7 @@ from closeloop.web.http import HtmxHttpRequest, acting_user
 TABS = (
     ("risk", "At risk"),
     ("telehealth", "Telehealth checks"),
+    ("calls", "Confirmation calls"),
     ("match", "Patient to confirm"),
 )
 LIST_LIMIT = 200
@@ -75,6 +78,9 @@ def appointments(request: HtmxHttpRequest) -> HttpResponse:
         context["history"] = last_30
     elif tab == "telehealth":
         context["rows"] = list(selectors.telehealth_upcoming(scope, now, days)[:LIST_LIMIT])
+    elif tab == "calls":
+        rows = list(rules.call_list(scope, now, days)[:LIST_LIMIT])
+        context["rows"] = [(a, *call_script(a)) for a in rows]
     else:
         rows = list(selectors.needing_match(scope, now)[:LIST_LIMIT])
         ids = {pk for a in rows for pk in a.patient_candidates}
@@ -89,6 +95,15 @@ def appointments(request: HtmxHttpRequest) -> HttpResponse:
     )
     with timezone.override(zone):
         return render(request, "web/appointments.html", context)
+
+
+@login_required
+@require_POST
+def confirm_visit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The patient confirmed on the phone (the call list): recorded on the visit, once."""
+    appointment = _get_appointment_or_404(request, pk)
+    visit_confirm(appointment=appointment, how=ConfirmedHow.STAFF, at=timezone.now())
+    return _back(request, "calls")
 
 
 def _back(request: HtmxHttpRequest, tab: str) -> HttpResponse:

@@ -45,6 +45,11 @@ urlpatterns = [
         appointment_views.confirm_patient,
         name="appointment_patient",
     ),
+    path(
+        "appointments/<int:pk>/confirm/",
+        appointment_views.confirm_visit,
+        name="appointment_confirm",
+    ),
     path("shift/", team_views.shift, name="shift"),
     path("shift/handover/", team_views.shift_handover, name="shift_handover"),
     path("shift/duty/", team_views.shift_duty, name="shift_duty"),
