@@ -523,7 +523,8 @@ SURFACES: dict[str, Surface] = {
 NOT_FORMS: dict[str, str] = {
     **dict.fromkeys(
         ("alerts", "outbox", "help", "patient", "shift", "team", "playbook_home", "item",
-         "healthz", "settings", "settings_staff", "settings_categories", "settings_templates"),
+         "healthz", "settings", "settings_staff", "settings_categories", "settings_templates",
+         "appointment_confirmations_csv"),
         "a page read with GET, no input but its address",
     ),
     **dict.fromkeys(

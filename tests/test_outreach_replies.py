@@ -203,3 +203,17 @@ def test_another_practices_visit_cannot_be_confirmed(client, asked, outsider) ->
     assert client.post(f"/appointments/{asked.pk}/confirm/").status_code == 404
     asked.refresh_from_db()
     assert asked.confirmed_at is None
+
+
+def test_the_days_confirmations_are_exported_in_a_csv(
+    client, clock, asked, patient, assistant
+) -> None:
+    reply(client, patient, "C")
+    client.force_login(assistant)
+    response = client.get("/appointments/confirmations.csv?practice=riverside&day=2026-11-19")
+    assert response.status_code == 200
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("appointment_id,source,start")
+    assert lines[1].startswith("o1,fhir,2026-11-19T14:00:00-06:00,booked,Ana Lopez,")
+    assert lines[1].endswith(",text")
+    assert client.get("/appointments/confirmations.csv?day=19-11-2026").status_code == 400

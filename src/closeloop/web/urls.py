@@ -36,6 +36,11 @@ urlpatterns = [
     path("metrics/weekly.pdf", metrics_views.weekly_pdf, name="weekly_review_pdf"),
     path("appointments/", appointment_views.appointments, name="appointments"),
     path(
+        "appointments/confirmations.csv",
+        appointment_views.confirmations_csv,
+        name="appointment_confirmations_csv",
+    ),
+    path(
         "appointments/<int:pk>/check/<slug:step>/",
         appointment_views.check_step,
         name="appointment_check",
