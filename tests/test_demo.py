@@ -23,7 +23,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from closeloop.appointments.models import Appointment, Match, Mode
-from closeloop.appointments.rules import at_risk_upcoming, risky_items
+from closeloop.appointments.rules import at_risk_upcoming, call_list, not_confirmed, risky_items
 from closeloop.demo.seed import DEMO_PASSWORD, seed, seed_older_history
 from closeloop.messaging.models import ReviewRequest
 from closeloop.practices.models import Category, OnCallShift, Practice
@@ -31,6 +31,10 @@ from closeloop.queue.loops import loop_breaks
 from closeloop.queue.models import EventCode, Status, SupportItem, TimelineEvent
 from closeloop.security import chain
 from closeloop.security.models import AuditEvent
+
+
+#: Items the demo's outreach files besides its history: one reschedule request.
+OUTREACH_ITEMS = 1
 
 
 def login(username: str) -> Any:
@@ -54,9 +58,10 @@ def test_demo_world_has_two_practices_seven_logins_and_real_timelines() -> None:
     assert Category.objects.filter(practice__slug="riverside").count() == 10  # the 9 + "other"
     statuses = dict(SupportItem.objects.values_list("status").annotate(n=Count("id")))
     assert statuses.get(Status.RESOLVED, 0) + statuses.get(Status.CLOSED, 0) > 60
-    assert SupportItem.objects.count() == 120
+    # The 120 of the history, and the reschedule request a confirmation reply filed (outreach).
+    assert SupportItem.objects.count() == 120 + OUTREACH_ITEMS
     # Every item has a creation event, and the history is spread over weeks, not one instant.
-    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 120
+    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 120 + OUTREACH_ITEMS
     created = SupportItem.objects.order_by("first_contact_at").values_list(
         "first_contact_at", flat=True
     )
@@ -104,7 +109,19 @@ def test_demo_world_has_two_practices_seven_logins_and_real_timelines() -> None:
         SupportItem.objects.filter(risky_items(now)).values_list("patient_id", flat=True)
     ) - {None}
     listed = set(at_risk_upcoming(appointments, now, 10).values_list("patient_id", flat=True))
-    assert listed == risky_patients
+    unconfirmed = set(
+        appointments.filter(not_confirmed(now), start__gt=now).values_list("patient_id", flat=True)
+    )
+    assert listed == risky_patients | unconfirmed
+    # Outreach: confirmations by reply, one reschedule request linked to its visit, and a
+    # call list of the patients who did not answer, soonest visit first.
+    assert appointments.filter(confirmed_how="text").count() >= 4
+    rescheduling = SupportItem.objects.filter(
+        category__code="scheduling", appointment__isnull=False, summary__startswith="Asks to"
+    )
+    assert rescheduling.count() == 1 and rescheduling.get().promised_update_at is not None
+    calls = list(call_list(appointments, now, 10))
+    assert len(calls) >= 2 and calls == sorted(calls, key=lambda a: a.start)
     # The history obeys the loop: no open item without a next deadline someone owns, and it
     # shows renewed promises, handoffs accepted, attempts and reopened items.
     assert list(loop_breaks(SupportItem.objects.all())) == []
@@ -124,9 +141,10 @@ def test_the_demo_serves_the_last_week_first_and_writes_the_older_weeks_after() 
     _, plan = seed(patients=40, items=160, older_later=True)
     assert plan is not None and plan.items == 140  # 160 over 8 weeks: 20 in the last week
     week_ago = plan.now - timedelta(days=7)
-    assert SupportItem.objects.count() == 20
+    assert SupportItem.objects.count() == 20 + OUTREACH_ITEMS
     assert (
-        SupportItem.objects.filter(first_contact_at__gte=week_ago - timedelta(days=3)).count() == 20
+        SupportItem.objects.filter(first_contact_at__gte=week_ago - timedelta(days=3)).count()
+        == 20 + OUTREACH_ITEMS
     )
     progress: list[int] = []
     half = replace(plan, items=70)
@@ -134,11 +152,11 @@ def test_the_demo_serves_the_last_week_first_and_writes_the_older_weeks_after() 
     assert progress == [1] * 70  # one item per transaction beside the server
     # Stopped there: the rest follows on the next start.
     assert seed_older_history(replace(plan, written=70)) == 70
-    assert SupportItem.objects.count() == 160
+    assert SupportItem.objects.count() == 160 + OUTREACH_ITEMS
     older = SupportItem.objects.filter(first_contact_at__lt=week_ago)
     assert older.count() >= 130
     assert older.filter(status__in=[Status.RESOLVED, Status.CLOSED]).count() > 100
-    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 160
+    assert TimelineEvent.objects.filter(code=EventCode.CREATED).count() == 160 + OUTREACH_ITEMS
     assert list(loop_breaks(SupportItem.objects.all())) == []
     # The older weeks were written on a moved clock, after the last week: their audit rows
     # are not sealed yet, never a broken chain; sealed, the chain is intact (issue 29 #7).

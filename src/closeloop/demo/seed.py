@@ -25,6 +25,7 @@ from faker import Faker
 from closeloop.core.history import writing_history
 from closeloop.demo.appointments import link_fixed_telehealth_items, seed_appointments
 from closeloop.demo.content import checking, kind_of, next_step, outcome, summaries
+from closeloop.demo.outreach import seed_outreach
 from closeloop.demo.playbook import create_playbooks
 from closeloop.lib.business_hours import BusinessCalendar
 from closeloop.messaging import closure, reviews
@@ -718,6 +719,7 @@ def seed(
     appointments = _timed(phase, "Appointments imported as FHIR bundles")
     with appointments, request_scope(), writing_history():
         seed_appointments(rng)
+        seed_outreach()
     if not older_later or recent == items:
         return world, None
     return world, HistoryPlan(items=items - recent, weeks=weeks, now=now, seed_value=seed_value)

@@ -142,7 +142,10 @@ def confirmations_csv(request: HtmxHttpRequest) -> HttpResponse:
               "confirmed_at", "confirmed_how"]  # fmt: skip
     rows = [header] + [
         [
-            a.external_id, a.source, local(practice, a.start).isoformat(), a.status,
+            a.external_id,
+            a.source,
+            local(practice, a.start).isoformat(),
+            a.status,
             a.patient.full_name if a.patient else "",
             local(practice, a.confirmation_asked_at).isoformat() if a.confirmation_asked_at else "",
             local(practice, a.confirmed_at).isoformat() if a.confirmed_at else "",
