@@ -32,7 +32,6 @@ from closeloop.queue.models import EventCode, Status, SupportItem, TimelineEvent
 from closeloop.security import chain
 from closeloop.security.models import AuditEvent
 
-
 #: Items the demo's outreach files besides its history: one reschedule request.
 OUTREACH_ITEMS = 1
 

@@ -217,3 +217,59 @@ def test_the_days_confirmations_are_exported_in_a_csv(
     assert lines[1].startswith("o1,fhir,2026-11-19T14:00:00-06:00,booked,Ana Lopez,")
     assert lines[1].endswith(",text")
     assert client.get("/appointments/confirmations.csv?day=19-11-2026").status_code == 400
+
+
+# --- the confirmation rate: the definition, and a second plain implementation ---------------
+
+
+@pytest.mark.parametrize("seed_value", [1, 2, 3])
+def test_the_confirmation_rate_matches_a_plain_count_over_random_histories(
+    riverside, lakeside, patient, seed_value
+) -> None:
+    import random
+    from datetime import date
+
+    from closeloop.metrics.definitions import Scope, visit_confirmations
+
+    rng = random.Random(seed_value)
+    base = TUESDAY_10AM_CHICAGO - timedelta(days=10)
+    made = []
+    for n in range(40):
+        practice = riverside if rng.random() < 0.8 else lakeside
+        start = base + timedelta(hours=rng.randint(0, 24 * 20))
+        visit = make_visit(
+            practice, patient if practice == riverside else None, start=start,
+            external_id=f"r{n}", status=rng.choice(["booked", "fulfilled", "cancelled", "noshow"]),
+        )  # fmt: skip
+        if rng.random() < 0.7:
+            visit.confirmation_asked_at = start - timedelta(days=2)
+            if rng.random() < 0.6:
+                visit.confirmed_at = start + timedelta(hours=rng.choice([-30, -1, 2]))
+                visit.confirmed_how = rng.choice(["text", "email", "staff"])
+        visit.save()
+        made.append(visit)
+    scope = Scope.of([riverside], date(2026, 11, 9), date(2026, 11, 20))
+    # The plain count, from the rows alone.
+    lo = datetime_at(riverside, date(2026, 11, 9))
+    hi = datetime_at(riverside, date(2026, 11, 21))
+    counted = [
+        v for v in made
+        if v.practice_id == riverside.pk and lo <= v.start < hi and v.status != "cancelled"
+        and v.confirmation_asked_at is not None
+    ]  # fmt: skip
+    confirmed = [v for v in counted if v.confirmed_at is not None and v.confirmed_at <= v.start]
+    replies = [v for v in confirmed if v.confirmed_how in ("text", "email")]
+    result = visit_confirmations(scope)
+    assert (result["asked"], result["confirmed"], result["by_reply"]) == (
+        len(counted), len(confirmed), len(replies),
+    )  # fmt: skip
+    assert result["share"] == (round(len(confirmed) / len(counted), 3) if counted else None) or (
+        result["share"] is not None and abs(result["share"] - len(confirmed) / len(counted)) < 1e-3
+    )
+
+
+def datetime_at(practice: Any, day: Any) -> Any:
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(practice.timezone))
