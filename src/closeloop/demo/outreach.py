@@ -13,7 +13,8 @@ from closeloop.intake.visit_replies import visit_request
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.outreach.models import OutreachPlan, OutreachSend, PlanMode, SendState
 from closeloop.outreach.replies import ReplyKind, visit_confirm
-from closeloop.outreach.sends import render
+from closeloop.outreach.schedule import is_due, plan_for, schedule_for
+from closeloop.outreach.sends import active_plans, render
 from closeloop.practices.models import Practice
 
 #: Of each practice's next visits asked to confirm: how many confirmed by reply, asked to
@@ -34,9 +35,9 @@ def seed_outreach(now: datetime | None = None) -> int:
                 patient__phone__gt="",
             ).select_related("patient", "practice").order_by("start", "pk")
         )  # fmt: skip
-        # The first practice's soonest one asks to reschedule; then confirmed; then no answer.
+        # The first practice's soonest one asks to reschedule; then no answer; then confirmed.
         plan: list[str | None] = [ReplyKind.RESCHEDULE] * (RESCHEDULE if index == 0 else 0)
-        plan += [ReplyKind.CONFIRM] * CONFIRMED + [None] * UNANSWERED
+        plan += [None] * UNANSWERED + [ReplyKind.CONFIRM] * CONFIRMED
         for visit, answer in zip(visits, plan, strict=False):
             when = now - timedelta(hours=22)
             _asked(visit, when)
@@ -47,7 +48,28 @@ def seed_outreach(now: datetime | None = None) -> int:
             elif answer == ReplyKind.RESCHEDULE and visit.patient is not None:
                 language = visit.patient.preferred_language
                 visit_request(visit, ReplyKind.RESCHEDULE, "R", None, language)
+    _record_due(now)
     return asked
+
+
+def _record_due(now: datetime) -> None:
+    """What the plans would send at this moment (its time passed while the demo was not
+    running) is recorded as history, never sent: the demo's start sends no burst of texts.
+    Later times are sent by the worker like any practice's."""
+    plans = active_plans()
+    visits = Appointment.objects.filter(
+        practice_id__in=list(plans), status__in=ACTIVE_STATUSES, patient__isnull=False,
+        start__gt=now, start__lte=now + timedelta(days=15),
+    ).select_related("practice")  # fmt: skip
+    for visit in visits:
+        plan = plan_for(plans[visit.practice_id], visit)
+        for purpose, when in schedule_for(plan, visit) if plan else []:
+            if is_due(when, visit, now):
+                OutreachSend.objects.get_or_create(
+                    appointment=visit, purpose=purpose, scheduled_for=when,
+                    defaults={"practice_id": visit.practice_id, "visit_start": visit.start,
+                              "state": SendState.RECORDED, "send_after": when},
+                )  # fmt: skip
 
 
 def _plans(practice: Practice) -> None:
@@ -74,7 +96,7 @@ def _asked(visit: Appointment, when: datetime) -> None:
         scheduled_for=datetime.combine(local.date(), time(10, 0), tzinfo=local.tzinfo),
         visit_start=visit.start, channel=ConsentChannel.SMS, to=patient.phone if patient else "",
         language=patient.preferred_language if patient else "en",
-        state=SendState.SENT, send_after=when, sent_at=when, provider_id="demo-history",
+        state=SendState.RECORDED, send_after=when,
         created_at=when,
     )  # fmt: skip
     rendered = render(row, row.language, ConsentChannel.SMS)

@@ -86,6 +86,8 @@ class SendState(models.TextChoices):
     FAILED = "failed", "Failed"
     #: Judged again when it would have left and no longer right: never sent.
     CANCELLED = "cancelled", "Not sent"
+    #: Written as history (the demo's past): never sent.
+    RECORDED = "recorded", "Recorded as history (never sent)"
 
 
 class SkipReason(models.TextChoices):
