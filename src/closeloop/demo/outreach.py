@@ -31,7 +31,7 @@ def seed_outreach(now: datetime | None = None) -> int:
         visits = list(
             Appointment.objects.filter(
                 practice=practice, status__in=ACTIVE_STATUSES, patient__isnull=False,
-                start__gt=now + timedelta(hours=20), start__lte=now + timedelta(days=4),
+                start__gt=now + timedelta(hours=20), start__lte=now + timedelta(days=8),
                 patient__phone__gt="",
             ).select_related("patient", "practice").order_by("start", "pk")
         )  # fmt: skip
