@@ -23,7 +23,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from closeloop.appointments.models import Appointment, Match, Mode
-from closeloop.appointments.rules import at_risk_upcoming, risky_items
+from closeloop.appointments.rules import at_risk_upcoming, call_list, not_confirmed, risky_items
 from closeloop.demo.seed import DEMO_PASSWORD, TODAY, seed, seed_older_history
 from closeloop.intake.attachments import steps_done
 from closeloop.intake.models import Attachment
@@ -35,8 +35,9 @@ from closeloop.security import chain
 from closeloop.security.models import AuditEvent
 
 # Today's friction (one item per story), a card photo (these seeds' histories leave no insurance
-# item open, so the card opens one) and two missed calls (``demo.patient_files``).
-TODAYS_ITEMS = len(TODAY) + 3
+# item open, so the card opens one), two missed calls (``demo.patient_files``) and the
+# reschedule request a confirmation reply filed (``demo.outreach``).
+TODAYS_ITEMS = len(TODAY) + 3 + 1
 
 
 def login(username: str) -> Any:
@@ -122,7 +123,19 @@ def test_demo_world_has_two_practices_seven_logins_and_real_timelines() -> None:
         SupportItem.objects.filter(risky_items(now)).values_list("patient_id", flat=True)
     ) - {None}
     listed = set(at_risk_upcoming(appointments, now, 10).values_list("patient_id", flat=True))
-    assert listed == risky_patients
+    unconfirmed = set(
+        appointments.filter(not_confirmed(now), start__gt=now).values_list("patient_id", flat=True)
+    )
+    assert listed == risky_patients | unconfirmed
+    # Outreach: confirmations by reply, one reschedule request linked to its visit, and a
+    # call list of the patients who did not answer, soonest visit first.
+    assert appointments.filter(confirmed_how="text").count() >= 2
+    rescheduling = SupportItem.objects.filter(
+        category__code="scheduling", appointment__isnull=False, summary__startswith="Asks to"
+    )
+    assert rescheduling.count() == 1 and rescheduling.get().promised_update_at is not None
+    calls = list(call_list(appointments, now, 10))
+    assert len(calls) >= 2 and calls == sorted(calls, key=lambda a: a.start)
     # The history obeys the loop: no open item without a next deadline someone owns, and it
     # shows renewed promises, handoffs accepted, attempts and reopened items.
     assert list(loop_breaks(SupportItem.objects.all())) == []

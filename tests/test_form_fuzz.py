@@ -43,6 +43,7 @@ from closeloop.intake.status_page import ReplyForm
 from closeloop.messaging import status as status_links
 from closeloop.messaging.models import MessagePurpose
 from closeloop.messaging.services import UNSUBSCRIBE_SALT
+from closeloop.outreach.models import OutreachPlan
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Language, Role
 from closeloop.practices.forms import DayField, InstantField
@@ -55,6 +56,7 @@ from closeloop.team.bulk import BULK_ACTIONS
 from closeloop.team.models import PlaybookEntry, PlaybookSection
 from closeloop.web.action_forms import ActionForm
 from closeloop.web.forms import LogContactForm
+from closeloop.web.outreach_views import OutreachPlanForm
 from closeloop.web.playbook_views import EntryForm
 from closeloop.web.security_views import OwnPasswordForm
 from closeloop.web.settings_forms import (
@@ -277,6 +279,11 @@ def world(
 
 # --- surfaces: a URL, who uses it, and the forms whose fields it reads --------------------------
 
+
+def _outreach_plan(w: World) -> OutreachPlan:
+    return OutreachPlan.objects.get_or_create(practice=w.practice, kind="Follow-up")[0]
+
+
 Forms = Callable[[World], list[forms.BaseForm]]
 Args = Callable[[World], list[Any]]
 
@@ -487,6 +494,13 @@ SURFACES: dict[str, Surface] = {
                    _fields(delete=forms.BooleanField(required=False))],
         lambda w: [w.practice.slug, w.playbook.pk],
     ),
+    "settings_outreach": Surface(
+        "settings_outreach", "admin", lambda w: [OutreachPlanForm()], _slug
+    ),
+    "settings_outreach_plan": Surface(
+        "settings_outreach_plan", "admin", lambda w: [OutreachPlanForm()],
+        lambda w: [w.practice.slug, _outreach_plan(w).pk],
+    ),
     "password_set_own": Surface(
         "password_set_own", "newhire",
         lambda w: [OwnPasswordForm(w.people["newhire"])],
@@ -514,14 +528,16 @@ NOT_FORMS: dict[str, str] = {
     **dict.fromkeys(
         ("alerts", "outbox", "help", "patient", "shift", "team", "playbook_home", "item",
          "healthz", "settings", "settings_staff", "settings_categories", "settings_templates",
-         "settings_practice", "on_call", "on_call_practice", "item_file"),
+         "settings_practice", "on_call", "on_call_practice", "item_file",
+         "appointment_confirmations_csv"),
         "a page read with GET, no input but its address",
     ),
     **dict.fromkeys(
         ("alerts_read", "shift_back", "view_delete", "patient_export", "logout",
          "settings_staff_password", "settings_staff_reset_mfa", "settings_staff_unlock",
          "settings_staff_deactivate", "settings_staff_reactivate", "settings_holiday_delete",
-         "settings_oncall_delete", "settings_route_delete", "settings_webhook_delete"),
+         "settings_oncall_delete", "settings_route_delete", "settings_webhook_delete",
+         "settings_outreach_delete", "appointment_confirm"),
         "a button: a POST with no input but its address",
     ),
     **dict.fromkeys(

@@ -34,6 +34,7 @@ from closeloop.api.models import ApiToken
 from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.core.sms import Account, send_sms
 from closeloop.intake.models import Attachment, FileSource, FileState
+from closeloop.outreach.models import OutreachPlan
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role
 from closeloop.practices.models import ChannelRoute, Holiday, OnCallShift, Practice
@@ -105,6 +106,7 @@ def world_of(practice: Practice, marker: str, by: Any) -> dict[str, Any]:
         "view": SavedView.objects.create(
             owner=by, organization=practice.organization, name=marker, query="tab=open"
         ),
+        "outreach": OutreachPlan.objects.create(practice=practice, kind=f"{marker} visit"),
     }  # fmt: skip
 
 
@@ -240,7 +242,8 @@ def kwargs_for(
                 variants = [{param: person.pk} for person in (user, *colleagues)]
             elif name.startswith("settings_"):
                 kind = next(
-                    k for k in ("holiday", "route", "webhook", "category", "oncall", "playbook")
+                    k for k in ("holiday", "route", "webhook", "category", "oncall", "playbook",
+                                "outreach")
                     if k in name or (k == "category" and "script" in name)
                 )  # fmt: skip
                 base[param] = world["shift" if kind == "oncall" else kind].pk

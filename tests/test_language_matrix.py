@@ -21,12 +21,15 @@ import pytest
 from django.core.cache import cache
 from lingua import IsoCode639_1, LanguageDetectorBuilder
 
+from closeloop.appointments.models import Appointment
 from closeloop.core.languages import missing_strings, patient_languages
 from closeloop.lib import catalogs
 from closeloop.messaging import status, wording
 from closeloop.messaging.language import lacks
-from closeloop.messaging.models import MessagePurpose
+from closeloop.messaging.models import VISIT_PURPOSES, MessagePurpose
 from closeloop.messaging.services import QUOTES_UPDATE_TIME, render
+from closeloop.outreach.models import OutreachPlan, OutreachSend
+from closeloop.outreach.sends import render as outreach_render
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Category
 from closeloop.practices.services import practice_add_language
@@ -144,8 +147,8 @@ def test_every_text_email_script_and_page_speaks_the_patients_language(
                 assert stated in scripts["Own"], (stated, scripts["Own"])
         # Texts and emails, every purpose, with the subject and the footer of an email.
         for purpose in MessagePurpose.values:
-            if purpose == MessagePurpose.FREE:
-                continue
+            if purpose == MessagePurpose.FREE or purpose in VISIT_PURPOSES:
+                continue  # (visit messages: the test below)
             for channel in ("sms", "email"):
                 subject, body = render(item, purpose, PROMISE, channel)
                 where = f"{category.code} {purpose} {channel}"
@@ -174,6 +177,42 @@ def test_every_text_email_script_and_page_speaks_the_patients_language(
     form = page_text(client.get(f"/p/riverside/contact/?lang={language}"))
     check(form, language, names + ["Website"], "contact form")
     assert checked >= 10 * (8 + 16)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_visit_message_speaks_the_patients_language(
+    clock, riverside, french, patient, language
+) -> None:
+    """Outreach before a visit (issue 33): each visit purpose, text and email, rendered from the
+    visit by the outreach layer in the patient's language, with the visit's time as the patient
+    reads it."""
+    patient.preferred_language = language
+    patient.save()
+    plan = OutreachPlan.objects.create(
+        practice=riverside, video_link="https://video.example.org/r",
+        device_test_link="https://video.example.org/t",
+    )  # fmt: skip
+    visit = Appointment.objects.create(
+        practice=riverside, source="csv", external_id="lm", patient=patient, match="matched",
+        start=PROMISE + timedelta(days=2), status="booked", mode="telehealth", kind="Video",
+        fingerprint="x", imported_at=PROMISE, updated_at=PROMISE,
+    )  # fmt: skip
+    stated = for_patient(riverside, visit.start, language)
+    names = [riverside.name, patient.first_name, riverside.phone_display, "CANCEL VISIT"]
+    for purpose in sorted(VISIT_PURPOSES):
+        row = OutreachSend(
+            practice=riverside, appointment=visit, purpose=purpose, visit_start=visit.start,
+            scheduled_for=visit.start - timedelta(days=1), send_after=PROMISE,
+        )  # fmt: skip
+        for channel in ("sms", "email"):
+            rendered = outreach_render(row, language, channel)
+            assert rendered is not None, (purpose, channel, language)
+            subject, body = rendered
+            check(body, language, names, f"{purpose} {channel}")
+            check(subject, language, names, f"{purpose} {channel} subject")
+            assert stated in body, (purpose, channel, stated, body)
+            if purpose == "video_setup":
+                assert plan.video_link in body and plan.device_test_link in body
 
 
 def test_the_check_catches_what_was_wrong_before(riverside) -> None:

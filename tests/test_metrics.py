@@ -545,6 +545,7 @@ DEFINITIONS = {
     "complaints": "after the front line owned them",
     "referrals": "still-open referrals",
     "telehealth": "video visit in the next 7 days",
+    "confirmations": "whose patient we asked to confirm",
 }
 
 

@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from closeloop.outreach.models import OutreachPlan
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role
 from closeloop.practices.models import ChannelRoute, Holiday, OnCallShift, Practice
@@ -135,6 +136,11 @@ EXPECTED: dict[tuple[str, str], tuple[str, dict[str, tuple[int, ...]]]] = {
     ("settings_template", "get"): ("practice", practices_answer(200)),
     ("settings_template", "post"): ("practice", practices_answer(422)),
     ("settings_template_preview", "post"): ("practice", practices_answer(200)),
+    ("settings_outreach", "get"): ("practice", practices_answer(200)),
+    ("settings_outreach", "post"): ("practice", practices_answer(422)),
+    ("settings_outreach_plan", "get"): ("practice", practices_answer(200)),
+    ("settings_outreach_plan", "post"): ("practice", practices_answer(422)),
+    ("settings_outreach_delete", "post"): ("practice", practices_answer(302)),
     ("settings_playbook", "get"): ("practice", practices_answer(200)),
     ("settings_playbook", "post"): ("practice", practices_answer(422)),
     ("settings_playbook_entry", "post"): ("practice", practices_answer(302)),
@@ -241,6 +247,7 @@ def objects_of(practice: Practice, clinician: Any) -> dict[str, Any]:
         "playbook": PlaybookEntry.objects.create(
             practice=practice, section="fax", title="Fax", body="555-0199"
         ),
+        "outreach": OutreachPlan.objects.create(practice=practice, kind="Follow-up"),
     }  # fmt: skip
 
 
@@ -290,7 +297,8 @@ def url_for(name: str, params: list[str], objects: dict[str, Any], target: Any) 
             kwargs[param] = target.pk
         elif param == "pk":
             kind = next(
-                (k for k in ("holiday", "oncall", "route", "webhook", "playbook", "patient")
+                (k for k in ("holiday", "oncall", "route", "webhook", "playbook", "patient",
+                             "outreach")
                  if k in name),
                 "category",
             )  # fmt: skip

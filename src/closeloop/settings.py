@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "closeloop.metrics",
     "closeloop.messaging",
     "closeloop.intake",
+    "closeloop.outreach",
     "closeloop.webhooks",
     "closeloop.team",
     "closeloop.api",

@@ -206,6 +206,10 @@ def upsert_appointment(
             summary.doubtful += 1
     if existing is not None and existing.start != record.start:
         appointment.check_reminded_at = None
+        # A confirmation was for the old time: the new time is asked for again (outreach).
+        appointment.confirmation_asked_at = None
+        appointment.confirmed_at, appointment.confirmed_how = None, ""
+        appointment.confirmation_written_back_at = None
     appointment.start = record.start
     appointment.end = record.end
     appointment.status = record.status

@@ -59,6 +59,12 @@ class Match(models.TextChoices):
     STAFF = "staff", "Confirmed by staff"
 
 
+class ConfirmedHow(models.TextChoices):
+    TEXT = "text", "Text reply"
+    EMAIL = "email", "Email reply"
+    STAFF = "staff", "Staff (by phone)"
+
+
 class AppointmentQuerySet(TenantQuerySet["Appointment"]):
     def active(self) -> AppointmentQuerySet:
         return self.filter(status__in=ACTIVE_STATUSES)
@@ -102,6 +108,15 @@ class Appointment(models.Model):
     check_due_at = models.DateTimeField(null=True, blank=True)
     check_reminded_at = models.DateTimeField(null=True, blank=True)
 
+    #: Outreach (``closeloop.outreach``): when the patient was asked to confirm the visit, and
+    #: when and how they did. Kept by Closeloop (the EHR's status is not changed by an import);
+    #: written back to the EHR when the practice's FHIR server allows it.
+    confirmation_asked_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_how = models.CharField(max_length=10, choices=ConfirmedHow.choices, blank=True)
+    #: The confirmation was accepted by the practice's FHIR server (participant status).
+    confirmation_written_back_at = models.DateTimeField(null=True, blank=True)
+
     objects = AppointmentQuerySet.as_manager()
 
     class Meta:
@@ -130,6 +145,10 @@ class Appointment(models.Model):
     @property
     def is_telehealth(self) -> bool:
         return self.mode == Mode.TELEHEALTH
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
     @property
     def check_complete(self) -> bool:

@@ -9,6 +9,10 @@ An appointment is **at risk** at a moment T when its patient has, at T, an item 
 
 Upcoming appointments are judged now; past ones at their start time, so the metric can tell
 how many at-risk appointments were actually missed (EHR status ``noshow``).
+
+An upcoming appointment is also **not confirmed** when its patient was asked to confirm it
+(outreach) ``NO_ANSWER_AFTER`` ago or more and has not: it joins the at-risk list, and the VA's
+call list (``call_list``) when nobody is already on it (no open item linked to the visit).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from closeloop.practices.defaults import (
     REFERRAL_CATEGORY,
     TELEHEALTH_CATEGORY,
 )
-from closeloop.queue.models import SupportItem
+from closeloop.queue.models import OPEN_STATUSES, SupportItem
 
 RISK_CATEGORIES = (INTAKE_CATEGORY, INSURANCE_CATEGORY, REFERRAL_CATEGORY, TELEHEALTH_CATEGORY)
 MESSAGE_CHANNELS = (Channel.VOICEMAIL, Channel.SMS, Channel.EMAIL, Channel.PORTAL, Channel.WEB_FORM)
@@ -49,6 +53,19 @@ def risky_items(as_of: Any) -> Q:
     return open_then & (Q(category__code__in=RISK_CATEGORIES) | unanswered)
 
 
+#: A confirmation request unanswered this long (asked at 10:00, the next morning) puts the
+#: visit on the call list.
+NO_ANSWER_AFTER = timedelta(hours=20)
+
+
+def not_confirmed(now: datetime) -> Q:
+    return Q(
+        confirmation_asked_at__isnull=False,
+        confirmation_asked_at__lte=now - NO_ANSWER_AFTER,
+        confirmed_at__isnull=True,
+    )
+
+
 def at_risk_condition(as_of: Any) -> Exists:
     return Exists(SupportItem.objects.filter(risky_items(as_of), patient_id=OuterRef("patient_id")))
 
@@ -64,10 +81,25 @@ def upcoming(
 def at_risk_upcoming(
     appointments: QuerySet[Appointment], now: datetime, days: int
 ) -> QuerySet[Appointment]:
-    """Upcoming appointments (next ``days``) at risk now, soonest first."""
+    """Upcoming appointments (next ``days``) at risk now, or not confirmed, soonest first."""
     return (
         upcoming(appointments, now, days)
-        .filter(at_risk_condition(now))
+        .filter(Q(at_risk_condition(now)) | not_confirmed(now))
+        .select_related("patient", "practice")
+        .order_by("start", "pk")
+    )
+
+
+def call_list(
+    appointments: QuerySet[Appointment], now: datetime, days: int
+) -> QuerySet[Appointment]:
+    """The VA's confirmation calls: upcoming visits whose patient did not answer the request
+    to confirm, and that no open item is already about, by visit time."""
+    handled = SupportItem.objects.filter(appointment_id=OuterRef("pk"), status__in=OPEN_STATUSES)
+    return (
+        upcoming(appointments, now, days)
+        .filter(not_confirmed(now), patient__isnull=False)
+        .exclude(Exists(handled))
         .select_related("patient", "practice")
         .order_by("start", "pk")
     )
@@ -75,7 +107,7 @@ def at_risk_upcoming(
 
 @dataclass(frozen=True)
 class Reason:
-    item_id: int
+    item_id: int | None
     text: str
 
 
@@ -97,7 +129,12 @@ def reasons_for(appointments: list[Appointment], now: datetime) -> dict[int, lis
         if unanswered and item.category.code in RISK_CATEGORIES:
             text += ", not yet answered"
         by_patient.setdefault(item.patient_id or 0, []).append(Reason(item.pk, text))
-    return {a.pk: by_patient.get(a.patient_id or 0, []) for a in appointments}
+    reasons = {a.pk: list(by_patient.get(a.patient_id or 0, [])) for a in appointments}
+    for appointment in appointments:
+        asked = appointment.confirmation_asked_at
+        if asked and not appointment.confirmed_at and asked <= now - NO_ANSWER_AFTER:
+            reasons[appointment.pk].append(Reason(None, "Not confirmed: no answer to our request"))
+    return reasons
 
 
 def risk_counts(

@@ -34,6 +34,7 @@ from closeloop.intake.services import (
     record_inbound,
     summary_from,
 )
+from closeloop.intake.visit_replies import answer_visit_confirmation
 from closeloop.lib import mailfrom
 from closeloop.lib.ids import parse_id
 from closeloop.messaging import closure
@@ -155,6 +156,20 @@ def twilio_sms(request: HttpRequest, slug: str) -> HttpResponse:
         return _error(400, "bad_media", str(refused))
     phone = clean_phone(data.get("From", ""))
     opted_in = keyword(body)
+    # A reply to a visit confirmation first: a bare CANCEL is also the carrier's opt-out,
+    # recorded as well (the carrier stops our texts to the number either way).
+    answered = (
+        answer_visit_confirmation(practice, sid, phone, body, data.dict())
+        if phone and not media
+        else None
+    )
+    if answered is not None and opted_in is not None:
+        consent_record(
+            practice=practice, channel=ConsentChannel.SMS, address=phone, opted_in=opted_in,
+            source="inbound_sms",
+        )  # fmt: skip
+    if answered is not None:
+        return _twiml()
     if opted_in is not None and phone:  # STOP with a picture still stops
         _record_sms_consent(practice, sid, phone, opted_in, data.dict())
         return _twiml()

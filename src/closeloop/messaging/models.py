@@ -50,7 +50,26 @@ class MessagePurpose(models.TextChoices):
     CLOSURE_QUESTION = "closure_question", "Did we resolve your request? (after closing)"
     MISSED_CALL = "missed_call", "Sorry we missed your call (text-back, office open)"
     MISSED_CALL_CLOSED = "missed_call_closed", "Sorry we missed your call (text-back, closed)"
+    #: Outreach before a visit (``closeloop.outreach``): about an appointment, not an item.
+    VISIT_CONFIRM = "visit_confirm", "Visit confirmation (reply to confirm or change)"
+    VISIT_REMINDER = "visit_reminder", "Visit reminder (the day before)"
+    FORMS_REMINDER = "forms_reminder", "Intake forms reminder"
+    VIDEO_SETUP = "video_setup", "Video visit setup (link and device test)"
+    #: The answer to a reply asking to reschedule or cancel a visit: when we call.
+    VISIT_CALLBACK = "visit_callback", "We will call you about your visit"
     FREE = "free", "Written by staff"
+
+
+#: The purposes written about a visit (rendered from the appointment by ``closeloop.outreach``,
+#: never from an item).
+VISIT_PURPOSES = frozenset(
+    {
+        MessagePurpose.VISIT_CONFIRM,
+        MessagePurpose.VISIT_REMINDER,
+        MessagePurpose.FORMS_REMINDER,
+        MessagePurpose.VIDEO_SETUP,
+    }
+)
 
 
 class StaffPurpose(models.TextChoices):
@@ -67,8 +86,11 @@ class StaffPurpose(models.TextChoices):
 #: The facts a template may use. Anything else (the patient's words, what we check, the
 #: outcome) could be clinical, so templates naming it are refused.
 TEMPLATE_FIELDS = frozenset(
-    {"first_name", "practice", "update_time", "next_step", "callback_number", "review_link"}
-)
+    {
+        "first_name", "practice", "update_time", "next_step", "callback_number", "review_link",
+        "visit_time", "visit_link", "device_test_link",
+    }
+)  # fmt: skip
 #: Purposes whose text must carry a field: a closure states the next step; the others that
 #: promise an update state its time (the tracked promise).
 REQUIRED_FIELDS: dict[str, str] = {
@@ -79,6 +101,11 @@ REQUIRED_FIELDS: dict[str, str] = {
     "missed_call": "update_time",
     "missed_call_closed": "update_time",
     "review_request": "review_link",
+    "visit_callback": "update_time",
+    "visit_confirm": "visit_time",
+    "visit_reminder": "visit_time",
+    "forms_reminder": "visit_time",
+    "video_setup": "visit_link",
 }
 
 

@@ -14,7 +14,7 @@ from closeloop.messaging.services import clinical_content
 #: Placeholders are filled with names, times and numbers: not words of a language.
 _PLACEHOLDER_FILLS = dict.fromkeys(
     ("first_name", "practice", "update_time", "next_step", "callback_number", "review_link",
-     "owner", "thanks"),
+     "owner", "thanks", "visit_time", "visit_link", "device_test_link"),
     " ",
 )  # fmt: skip
 

@@ -117,6 +117,7 @@ STATES_UPDATE_TIME = frozenset(
         MessagePurpose.PENDING_UPDATE,
         MessagePurpose.MISSED_CALL,
         MessagePurpose.MISSED_CALL_CLOSED,
+        MessagePurpose.VISIT_CALLBACK,
     }
 )
 

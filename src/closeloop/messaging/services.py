@@ -111,6 +111,9 @@ MISSING_FACT = {
     "review_link": "the practice's review link (Configuration)",
     "practice": "the practice's name",
     "first_name": "",
+    "visit_time": "a visit (visit messages are sent by the outreach plan)",
+    "visit_link": "a visit (visit messages are sent by the outreach plan)",
+    "device_test_link": "a visit (visit messages are sent by the outreach plan)",
 }
 
 
@@ -170,6 +173,7 @@ QUOTES_UPDATE_TIME = frozenset(
         MessagePurpose.PENDING_UPDATE,
         MessagePurpose.MISSED_CALL,
         MessagePurpose.MISSED_CALL_CLOSED,
+        MessagePurpose.VISIT_CALLBACK,
     }
 )
 #: Purposes that are not a contact with the patient ("please call us" keeps no promise; the

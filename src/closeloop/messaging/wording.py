@@ -59,6 +59,34 @@ SHIPPED: dict[str, Shipped] = {
         words("missed_call_closed: text", "Hi {first_name}, this is {practice}. Sorry we missed your call: our office is closed now. You can reply here, or we will call you back when we open, by {update_time}."),
         words("missed_call_closed: email", "Hello {first_name},\n\nThis is {practice}. Sorry we missed your call: our office is closed now. You can reply to this email, or we will call you back when we open, by {update_time}."),
     ),
+    # Outreach before a visit (``closeloop.outreach``): the visit's time in the practice's zone
+    # and the patient's language; a text reply to the confirmation is read by
+    # ``outreach.replies`` (the reply words are in this catalog too).
+    "visit_callback": Shipped(
+        words("visit_callback: email subject", "About your visit"),
+        words("visit_callback: text", "Hi {first_name}, this is {practice}. We received your request about your visit and will call you by {update_time}. Questions: {callback_number}."),
+        words("visit_callback: email", "Hello {first_name},\n\nThis is {practice}. We received your request about your visit and will call you by {update_time}.\n\nIf you have questions, call us at {callback_number}."),
+    ),
+    "visit_confirm": Shipped(
+        words("visit_confirm: email subject", "Please confirm your visit"),
+        words("visit_confirm: text", "Hi {first_name}, this is {practice}. Your visit is on {visit_time}. Reply C to confirm or R to reschedule. To cancel, reply CANCEL VISIT."),
+        words("visit_confirm: email", "Hello {first_name},\n\nThis is {practice}. Your visit is on {visit_time}. Please reply to this email to confirm it or to ask for another time, or call us at {callback_number}."),
+    ),
+    "visit_reminder": Shipped(
+        words("visit_reminder: email subject", "Your visit tomorrow"),
+        words("visit_reminder: text", "Hi {first_name}, this is {practice}: a reminder of your visit on {visit_time}. To change it, call {callback_number}."),
+        words("visit_reminder: email", "Hello {first_name},\n\nThis is {practice}: a reminder of your visit on {visit_time}.\n\nTo change it, call us at {callback_number}."),
+    ),
+    "forms_reminder": Shipped(
+        words("forms_reminder: email subject", "Your forms before your visit"),
+        words("forms_reminder: text", "Hi {first_name}, this is {practice}. Before your visit on {visit_time}, please complete your intake forms. Questions: {callback_number}."),
+        words("forms_reminder: email", "Hello {first_name},\n\nThis is {practice}. Before your visit on {visit_time}, please complete your intake forms.\n\nIf you have questions, call us at {callback_number}."),
+    ),
+    "video_setup": Shipped(
+        words("video_setup: email subject", "Getting ready for your video visit"),
+        words("video_setup: text", "Hi {first_name}, this is {practice}. Your video visit is on {visit_time}. Join here: {visit_link} Test your camera and sound first: {device_test_link}"),
+        words("video_setup: email", "Hello {first_name},\n\nThis is {practice}. Your video visit is on {visit_time}.\n\nJoin here: {visit_link}\nTest your camera, microphone and connection first: {device_test_link}\n\nIf something does not work, call us at {callback_number}."),
+    ),
     # Sent by itself when a text, voicemail, email or web-form message reports urgent
     # symptoms: the same words for everyone, naming no symptom, 911 first (the first words a
     # phone shows of a text).

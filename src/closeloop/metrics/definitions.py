@@ -28,7 +28,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from closeloop.appointments.models import Appointment
+from closeloop.appointments.models import Appointment, AppointmentStatus, ConfirmedHow
 from closeloop.appointments.rules import risk_counts, telehealth_before_visit
 from closeloop.messaging.models import (
     RecoveryAnswer,
@@ -54,6 +54,7 @@ from closeloop.metrics.results import (
     Routing,
     Telehealth,
     Turnaround,
+    VisitConfirmations,
 )
 from closeloop.practices.choices import Team
 from closeloop.practices.defaults import REFERRAL_CATEGORY
@@ -437,6 +438,35 @@ def missed_appointment_risk(scope: Scope) -> Risk:
     }
 
 
+def visit_confirmations(scope: Scope) -> VisitConfirmations:
+    """**Confirmation rate.** Visits that started in the range (cancelled and entered-in-error
+    left out) whose patient we asked to confirm (outreach, ``confirmation_asked_at``): how many
+    were confirmed before the visit began — by a text or email reply, or on a staff call — and
+    the share. ``by_reply`` counts the replies alone. A visit that moved was asked again for its
+    new time, so it counts once. Item filters do not apply (visits have no team or owner)."""
+    asked = Appointment.objects.filter(
+        practice__in=scope.practice_ids,
+        start__gte=scope.start_at,
+        start__lt=scope.end_at,
+        confirmation_asked_at__isnull=False,
+    ).exclude(status__in=(AppointmentStatus.CANCELLED, AppointmentStatus.ENTERED_IN_ERROR))
+    in_time = Q(confirmed_at__isnull=False, confirmed_at__lte=F("start"))
+    counts = asked.aggregate(
+        asked=Count("pk"),
+        confirmed=Count("pk", filter=in_time),
+        by_reply=Count("pk", filter=in_time & Q(confirmed_how__in=REPLY_HOWS)),
+    )
+    return {
+        "asked": counts["asked"],
+        "confirmed": counts["confirmed"],
+        "by_reply": counts["by_reply"],
+        "share": _ratio(counts["confirmed"], counts["asked"]),
+    }
+
+
+REPLY_HOWS = (ConfirmedHow.TEXT, ConfirmedHow.EMAIL)
+
+
 def broken_promises(scope: Scope) -> BrokenPromises:
     """**9. Broken promises.** Promised update times that passed without a patient contact
     (the sweep's ``promise_broken`` timeline events) in the range, in all, by the item's
@@ -732,6 +762,7 @@ METRICS = {
     "complaint_escalations": complaint_escalations,
     "review_requests": review_requests,
     "missed_appointment_risk": missed_appointment_risk,
+    "visit_confirmations": visit_confirmations,
     "broken_promises": broken_promises,
     "language_access": language_access,
     "load_per_person": load_per_person,
@@ -767,6 +798,8 @@ HEADLINES: list[tuple[str, str, str, Any, bool]] = [
      lambda m: m["review_requests"]["sent"], False),
     ("at_risk", "Appointments at risk", "count",
      lambda m: m["missed_appointment_risk"]["at_risk"], True),
+    ("confirmation_rate", "Visits confirmed, of those asked", "share",
+     lambda m: m["visit_confirmations"]["share"], False),
     ("broken_promises", "Broken promises", "count",
      lambda m: m["broken_promises"]["count"], True),
     ("language_gap", "Non-English wait beyond English (median)", "minutes",

@@ -114,6 +114,13 @@ class Risk(TypedDict):
     missed_share: float | None
 
 
+class VisitConfirmations(TypedDict):
+    asked: int
+    confirmed: int
+    by_reply: int
+    share: float | None
+
+
 class BrokenPromises(TypedDict):
     count: int
     by_owner: dict[str, int]

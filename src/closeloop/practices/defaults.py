@@ -10,6 +10,7 @@ from typing import Any
 from closeloop.practices.choices import Skill, Team, Urgency
 
 #: Category codes other modules rely on (the seeded categories; practices keep the codes).
+SCHEDULING_CATEGORY = "scheduling"
 TELEHEALTH_CATEGORY = "telehealth_access"
 INTAKE_CATEGORY = "new_patient_intake"
 INSURANCE_CATEGORY = "insurance_info"
@@ -18,7 +19,7 @@ COMPLAINT_CATEGORY = "complaint_review"
 
 DEFAULT_CATEGORIES: list[dict[str, Any]] = [
     {
-        "code": "scheduling",
+        "code": SCHEDULING_CATEGORY,
         "name": "Scheduling help",
         "default_team": Team.SUPPORT,
         "default_skill": Skill.SCHEDULING,

@@ -172,6 +172,7 @@ AUDITED_APPS = frozenset(
         "support_queue",
         "messaging",
         "intake",
+        "outreach",
         "webhooks",
         "api",
         "security",

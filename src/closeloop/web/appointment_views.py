@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from closeloop.appointments import rules, selectors
-from closeloop.appointments.models import Appointment
+from closeloop.appointments.models import Appointment, ConfirmedHow
 from closeloop.appointments.services import (
     CHECK_LABELS,
     AppointmentError,
@@ -21,13 +21,20 @@ from closeloop.appointments.services import (
     appointment_confirm_patient,
 )
 from closeloop.lib.ids import parse_id
+from closeloop.outreach.replies import visit_confirm
+from closeloop.outreach.wording import call_script
 from closeloop.patients.models import Patient
+from closeloop.practices.local_time import local
 from closeloop.practices.models import Practice
+from closeloop.security import audit
+from closeloop.security.models import Action
+from closeloop.web.csvutil import csv_response
 from closeloop.web.http import HtmxHttpRequest, acting_user
 
 TABS = (
     ("risk", "At risk"),
     ("telehealth", "Telehealth checks"),
+    ("calls", "Confirmation calls"),
     ("match", "Patient to confirm"),
 )
 LIST_LIMIT = 200
@@ -75,6 +82,9 @@ def appointments(request: HtmxHttpRequest) -> HttpResponse:
         context["history"] = last_30
     elif tab == "telehealth":
         context["rows"] = list(selectors.telehealth_upcoming(scope, now, days)[:LIST_LIMIT])
+    elif tab == "calls":
+        rows = list(rules.call_list(scope, now, days)[:LIST_LIMIT])
+        context["rows"] = [(a, *call_script(a)) for a in rows]
     else:
         rows = list(selectors.needing_match(scope, now)[:LIST_LIMIT])
         ids = {pk for a in rows for pk in a.patient_candidates}
@@ -89,6 +99,61 @@ def appointments(request: HtmxHttpRequest) -> HttpResponse:
     )
     with timezone.override(zone):
         return render(request, "web/appointments.html", context)
+
+
+@login_required
+@require_POST
+def confirm_visit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The patient confirmed on the phone (the call list): recorded on the visit, once."""
+    appointment = _get_appointment_or_404(request, pk)
+    visit_confirm(appointment=appointment, how=ConfirmedHow.STAFF, at=timezone.now())
+    return _back(request, "calls")
+
+
+@login_required
+@require_GET
+def confirmations_csv(request: HtmxHttpRequest) -> HttpResponse:
+    """The day's visits and their confirmation (``?day=YYYY-MM-DD``, the practice's local day;
+    today by default): how a confirmation reaches an EHR Closeloop does not write to."""
+    practices = list(Practice.objects.for_user(request.user).order_by("name"))
+    practice = next((p for p in practices if p.slug == request.GET.get("practice")), None)
+    if practice is None:
+        practice = practices[0] if practices else None
+    if practice is None:
+        raise Http404("You do not serve any practice")
+    zone = ZoneInfo(practice.timezone)
+    raw = request.GET.get("day", "")
+    try:
+        day = date.fromisoformat(raw) if raw else timezone.now().astimezone(zone).date()
+    except ValueError:
+        return HttpResponse("day must be YYYY-MM-DD", status=400, content_type="text/plain")
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    visits = (
+        selectors.appointments_for_user(request.user)
+        .filter(practice=practice, start__gte=start, start__lt=start + timedelta(days=1))
+        .order_by("start", "pk")
+    )
+    audit.record(
+        Action.EXPORT,
+        object_type="appointments.appointment",
+        detail={"export": "confirmations_csv", "day": day.isoformat(), "rows": visits.count()},
+    )
+    header = ["appointment_id", "source", "start", "status", "patient", "asked_at",
+              "confirmed_at", "confirmed_how"]  # fmt: skip
+    rows = [header] + [
+        [
+            a.external_id,
+            a.source,
+            local(practice, a.start).isoformat(),
+            a.status,
+            a.patient.full_name if a.patient else "",
+            local(practice, a.confirmation_asked_at).isoformat() if a.confirmation_asked_at else "",
+            local(practice, a.confirmed_at).isoformat() if a.confirmed_at else "",
+            a.confirmed_how,
+        ]  # fmt: skip
+        for a in visits
+    ]
+    return csv_response(f"confirmations-{practice.slug}-{day.isoformat()}.csv", rows)
 
 
 def _back(request: HtmxHttpRequest, tab: str) -> HttpResponse:

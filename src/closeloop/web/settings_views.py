@@ -512,6 +512,10 @@ def _template_preview(practice: Practice, subject: str, body: str, language: str
         "next_step": facts.get("next_step", ""),
         "callback_number": practice.phone,
         "review_link": practice.review_link,
+        # Visit messages (outreach): a sample visit and links.
+        "visit_time": facts.get("update_time", ""),
+        "visit_link": "https://video.example.org/join",
+        "device_test_link": "https://video.example.org/test",
     }
     rendered = placeholders.fill(body, values).replace(" ,", ",")
     checked = rendered.replace(practice.name, "")

@@ -8,6 +8,7 @@ from closeloop.web import (
     item_views,
     metrics_views,
     outbox_views,
+    outreach_views,
     patient_views,
     playbook_views,
     rota_views,
@@ -42,6 +43,11 @@ urlpatterns = [
     path("metrics/weekly.pdf", metrics_views.weekly_pdf, name="weekly_review_pdf"),
     path("appointments/", appointment_views.appointments, name="appointments"),
     path(
+        "appointments/confirmations.csv",
+        appointment_views.confirmations_csv,
+        name="appointment_confirmations_csv",
+    ),
+    path(
         "appointments/<int:pk>/check/<slug:step>/",
         appointment_views.check_step,
         name="appointment_check",
@@ -50,6 +56,11 @@ urlpatterns = [
         "appointments/<int:pk>/patient/",
         appointment_views.confirm_patient,
         name="appointment_patient",
+    ),
+    path(
+        "appointments/<int:pk>/confirm/",
+        appointment_views.confirm_visit,
+        name="appointment_confirm",
     ),
     path("shift/", team_views.shift, name="shift"),
     path("shift/handover/", team_views.shift_handover, name="shift_handover"),
@@ -167,6 +178,17 @@ urlpatterns = [
         name="settings_script_preview",
     ),
     path("settings/<slug:slug>/templates/", settings_views.templates, name="settings_templates"),
+    path("settings/<slug:slug>/outreach/", outreach_views.outreach, name="settings_outreach"),
+    path(
+        "settings/<slug:slug>/outreach/<int:pk>/",
+        outreach_views.outreach_plan,
+        name="settings_outreach_plan",
+    ),
+    path(
+        "settings/<slug:slug>/outreach/<int:pk>/delete/",
+        outreach_views.outreach_plan_delete,
+        name="settings_outreach_delete",
+    ),
     path(
         "settings/<slug:slug>/playbook/",
         playbook_views.settings_playbook,
