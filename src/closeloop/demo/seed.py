@@ -26,8 +26,8 @@ from faker import Faker
 from closeloop.core.history import writing_history
 from closeloop.demo.appointments import link_fixed_telehealth_items, seed_appointments
 from closeloop.demo.content import checking, kind_of, next_step, outcome, summaries
-from closeloop.demo.patient_files import seed_patient_files_and_missed_calls
 from closeloop.demo.outreach import seed_outreach
+from closeloop.demo.patient_files import seed_patient_files_and_missed_calls
 from closeloop.demo.playbook import create_playbooks
 from closeloop.lib.business_hours import BusinessCalendar
 from closeloop.messaging import closure, reviews
