@@ -454,7 +454,17 @@ class Reference:
             by_owner[owner] = by_owner.get(owner, 0) + 1
             name = names[story.category]
             by_category[name] = by_category.get(name, 0) + 1
-        return {"count": len(broken), "by_owner": by_owner, "by_category": by_category}
+        # One practice here: each category row names it, the most broken first, then by name.
+        rows = sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0]))
+        categories = [
+            {"category": name, "practice": self.practice.name, "count": n} for name, n in rows
+        ]
+        return {
+            "count": len(broken),
+            "by_owner": by_owner,
+            "by_category": by_category,
+            "categories": categories,
+        }
 
     # 10
     def language_access(self) -> dict[str, Any]:
@@ -560,7 +570,10 @@ class Reference:
             "yes": len(yes),
             "no": len(checks) - len(yes),
             "share": share(len(yes), len(checks)),
-            "by_category": rows(lambda c: categories[c["category_id"]] or "—"),
+            "by_category": [
+                {**row, "practice": self.practice.name}
+                for row in rows(lambda c: categories[c["category_id"]] or "—")
+            ],
             "by_team": rows(lambda c: c["team"] or "—"),
             "by_person": rows(person),
         }

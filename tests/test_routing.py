@@ -345,7 +345,8 @@ def test_language_is_preferred_only_among_people_under_their_cap(clock, org, riv
     items = [auto_assign(item=new_item(riverside, language="es")) for _ in range(6)]
     assert [i.owner.username for i in items] == ["bilingual"] * 3 + ["english"] * 3
     assert [i.interpreter_needed for i in items] == [False] * 3 + [True] * 3
-    assert "interpreter needed: es" in items[-1].events.filter(code=EventCode.ASSIGNED).last().text
+    assigned = items[-1].events.filter(code=EventCode.ASSIGNED).last()
+    assert "interpreter needed: Spanish" in assigned.text
     # Full: both at their cap, the next waits in the team queue (nobody is pushed past it).
     assert auto_assign(item=new_item(riverside, language="es")).owner is None
 
@@ -368,7 +369,7 @@ def test_urgent_symptoms_prefer_the_language_only_among_responders_under_their_c
     item = new_item(riverside, "clinical_message", language="es")
     item.red_flag = True
     owner, why = routing.emergency_owner(item, list(StaffProfile.objects.select_related("user")))
-    assert owner == english and "interpreter needed: es" in why
+    assert owner == english and "interpreter needed: Spanish" in why
     # Both at their cap: the one who speaks the language, whatever their load.
     load(english, riverside, 2, "clinical_message")
     owner, why = routing.emergency_owner(item, list(StaffProfile.objects.select_related("user")))
