@@ -65,10 +65,12 @@ def reply_kind(text: str, language: str) -> str | None:
 
 def confirmation_answered(practice_id: int, phone: str, now: datetime) -> OutreachSend | None:
     """The confirmation a text from ``phone`` answers: the latest one texted there, recently,
-    for a visit still ahead and booked."""
+    for a visit still ahead and booked. A number shared by several patients (a household) with
+    confirmations open for more than one of them answers none: "C" cannot say whose visit it
+    confirms or cancels, so the text is filed for a person to read."""
     if not phone:
         return None
-    return (
+    open_sends = (
         OutreachSend.objects.filter(
             practice_id=practice_id,
             purpose=MessagePurpose.VISIT_CONFIRM,
@@ -81,8 +83,15 @@ def confirmation_answered(practice_id: int, phone: str, now: datetime) -> Outrea
         )
         .select_related("appointment__patient", "appointment__practice", "practice")
         .order_by("-sent_at", "-pk")
-        .first()
     )
+    latest = open_sends.first()
+    if latest is None:
+        return None
+    patients = {
+        patient or f"visit-{visit}"
+        for patient, visit in open_sends.values_list("appointment__patient_id", "appointment_id")
+    }
+    return latest if len(patients) == 1 else None
 
 
 @transaction.atomic
