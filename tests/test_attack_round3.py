@@ -167,3 +167,34 @@ def test_hostile_outreach_plan_values_are_4xx_not_500(client, practice_admin, ri
         for value in values:
             response = client.post(f"/settings/{riverside.slug}/outreach/", {**base, name: value})
             assert response.status_code in (302, 400, 422), (name, value, response.status_code)
+
+
+def test_yes_answers_the_question_asked_last_not_an_older_visit_confirmation(
+    client,
+    clock,
+    texts,  # noqa: F811
+    riverside,
+    patient,
+    make_item,
+    assistant,
+) -> None:
+    """Confirmation of Thursday's visit texted Tuesday 10:00; at 10:30 a resolved request asks
+    "Did we resolve your request?"; at 10:40 the patient texts "Yes". The answer is to the
+    question just asked (it was recorded on the visit and the closing question left open)."""
+    from closeloop.messaging.models import RecoveryCheck
+    from tests.test_patient_status import _asked
+
+    riverside.twilio_auth_token = TWILIO_TOKEN
+    riverside.save()
+    cache.clear()
+    OutreachPlan.objects.create(practice=riverside, confirm_days=2, reminder=False, forms_days=0)
+    visit = make_visit(riverside, patient)
+    outreach_due(TUESDAY_10AM_CHICAGO)
+    clock.move_to(TUESDAY_10AM_CHICAGO + timedelta(minutes=30))
+    _item, check = _asked(riverside, make_item, assistant, patient)
+    clock.move_to(TUESDAY_10AM_CHICAGO + timedelta(minutes=40))
+    assert twilio_post(client, SMS, sms("SMy", patient.phone, "Yes")).status_code == 200
+    check = RecoveryCheck.objects.get(pk=check.pk)
+    visit.refresh_from_db()
+    assert check.answered_at is not None
+    assert visit.confirmed_at is None
