@@ -198,3 +198,22 @@ def test_yes_answers_the_question_asked_last_not_an_older_visit_confirmation(
     visit.refresh_from_db()
     assert check.answered_at is not None
     assert visit.confirmed_at is None
+
+
+def test_the_confirmations_csv_export_is_audited_with_its_practice(
+    client, clock, riverside, lakeside, org, patient
+) -> None:
+    """A person serving both practices exports Lakeside's day: the audit row said the day and
+    the count but not whose patients' names left (practice_id was empty)."""
+    from closeloop.security.models import Action, AuditEvent
+
+    both = staff_create(
+        organization=org, username="both", password="pw", roles=[Role.SUPPORT],
+        practices=[riverside, lakeside],
+    )  # fmt: skip
+    make_visit(riverside, patient)
+    client.force_login(both)
+    url = "/appointments/confirmations.csv?practice=riverside&day=2026-11-19"
+    assert client.get(url).status_code == 200
+    event = AuditEvent.objects.filter(action=Action.EXPORT).latest("pk")
+    assert event.practice_id == riverside.pk and event.detail["rows"] == 1

@@ -139,6 +139,7 @@ def confirmations_csv(request: HtmxHttpRequest) -> HttpResponse:
     audit.record(
         Action.EXPORT,
         object_type="appointments.appointment",
+        practice_id=practice.pk,
         detail={"export": "confirmations_csv", "day": day.isoformat(), "rows": visits.count()},
     )
     header = ["appointment_id", "source", "start", "status", "patient", "asked_at",
