@@ -217,3 +217,29 @@ def test_the_confirmations_csv_export_is_audited_with_its_practice(
     assert client.get(url).status_code == 200
     event = AuditEvent.objects.filter(action=Action.EXPORT).latest("pk")
     assert event.practice_id == riverside.pk and event.detail["rows"] == 1
+
+
+def test_a_reply_to_the_old_time_does_not_confirm_a_moved_visit(
+    client,
+    clock,
+    texts,  # noqa: F811
+    riverside,
+    patient,
+) -> None:
+    """ "Please confirm Thursday 2 PM" was texted; the EHR then moved the visit to Friday 9 AM
+    (the import clears the confirmation: the new time is asked again). A "C" to the old text
+    confirmed Friday, a time the patient was never told."""
+    riverside.twilio_auth_token = TWILIO_TOKEN
+    riverside.save()
+    cache.clear()
+    OutreachPlan.objects.create(practice=riverside, confirm_days=2, reminder=False, forms_days=0)
+    visit = make_visit(riverside, patient)
+    outreach_due(TUESDAY_10AM_CHICAGO)
+    assert len(texts()) == 1
+    Appointment.objects.filter(pk=visit.pk).update(
+        start=THURSDAY_2PM + timedelta(hours=19), confirmation_asked_at=None
+    )
+    clock.move_to(TUESDAY_10AM_CHICAGO + timedelta(minutes=30))
+    assert twilio_post(client, SMS, sms("SMz", patient.phone, "C")).status_code == 200
+    visit.refresh_from_db()
+    assert visit.confirmed_at is None

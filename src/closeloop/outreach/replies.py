@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import TextChoices
+from django.db.models import F, TextChoices
 
 from closeloop.appointments.models import ACTIVE_STATUSES, Appointment, ConfirmedHow
 from closeloop.core.languages import SOURCE, words
@@ -65,9 +65,9 @@ def reply_kind(text: str, language: str) -> str | None:
 
 def confirmation_answered(practice_id: int, phone: str, now: datetime) -> OutreachSend | None:
     """The confirmation a text from ``phone`` answers: the latest one texted there, recently,
-    for a visit still ahead and booked. A number shared by several patients (a household) with
-    confirmations open for more than one of them answers none: "C" cannot say whose visit it
-    confirms or cancels, so the text is filed for a person to read."""
+    for a visit still ahead, booked and at the time it gave. A number shared by several
+    patients (a household) with confirmations open for more than one of them answers none:
+    "C" cannot say whose visit it confirms or cancels, so the text is filed for a person."""
     if not phone:
         return None
     open_sends = (
@@ -80,6 +80,8 @@ def confirmation_answered(practice_id: int, phone: str, now: datetime) -> Outrea
             sent_at__gte=now - timedelta(days=ANSWER_DAYS),
             appointment__status__in=ACTIVE_STATUSES,
             appointment__start__gt=now,
+            # A visit moved since is asked again: "C" to the old time confirms nothing.
+            appointment__start=F("visit_start"),
         )
         .select_related("appointment__patient", "appointment__practice", "practice")
         .order_by("-sent_at", "-pk")
