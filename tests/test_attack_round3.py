@@ -243,3 +243,30 @@ def test_a_reply_to_the_old_time_does_not_confirm_a_moved_visit(
     assert twilio_post(client, SMS, sms("SMz", patient.phone, "C")).status_code == 200
     visit.refresh_from_db()
     assert visit.confirmed_at is None
+
+
+def test_a_reply_from_the_old_patients_number_does_not_cancel_a_visit_now_someone_elses(
+    client,
+    clock,
+    texts,  # noqa: F811
+    riverside,
+    patient,
+) -> None:
+    """The confirmation went to Ana's number; the EHR import then matched the visit to another
+    patient (a wrong match corrected). "CANCEL VISIT" from Ana's number filed a cancel request
+    on the other patient's visit and texted that patient."""
+    riverside.twilio_auth_token = TWILIO_TOKEN
+    riverside.save()
+    cache.clear()
+    other = patient_create(
+        practice=riverside, first_name="Bea", last_name="Ruiz", phone="(312) 555-0177"
+    )
+    OutreachPlan.objects.create(practice=riverside, confirm_days=2, reminder=False, forms_days=0)
+    visit = make_visit(riverside, patient)
+    outreach_due(TUESDAY_10AM_CHICAGO)
+    assert len(texts()) == 1
+    Appointment.objects.filter(pk=visit.pk).update(patient=other)
+    clock.move_to(TUESDAY_10AM_CHICAGO + timedelta(minutes=30))
+    assert twilio_post(client, SMS, sms("SMw", patient.phone, "CANCEL VISIT")).status_code == 200
+    assert not SupportItem.objects.filter(appointment=visit).exists()
+    assert not SupportItem.objects.filter(patient=other).exists()

@@ -82,6 +82,9 @@ def confirmation_answered(practice_id: int, phone: str, now: datetime) -> Outrea
             appointment__start__gt=now,
             # A visit moved since is asked again: "C" to the old time confirms nothing.
             appointment__start=F("visit_start"),
+            # The visit is still this number's patient's (an import may have matched it to
+            # someone else since): a reply never confirms or cancels another person's visit.
+            appointment__patient__phone=phone,
         )
         .select_related("appointment__patient", "appointment__practice", "practice")
         .order_by("-sent_at", "-pk")
