@@ -12,6 +12,7 @@ from django.utils import timezone
 from closeloop.appointments.models import Appointment, ConfirmedHow
 from closeloop.intake.models import InboundKind, InboundMessage
 from closeloop.intake.services import file_item, record_inbound
+from closeloop.messaging import closure
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.messaging.services import MessageRefused, message_send
 from closeloop.outreach.replies import (
@@ -44,6 +45,10 @@ def answer_visit_confirmation(
     language = patient.preferred_language if patient else sent.language
     kind = reply_kind(body, sent.language) or reply_kind(body, language)
     if kind is None:
+        return None
+    # "Yes" after "Did we resolve your request?" was asked since the confirmation answers that.
+    question = closure.open_question(practice, phone) if closure.parse_answer(body) else None
+    if question is not None and sent.sent_at is not None and question.asked_at > sent.sent_at:
         return None
     with transaction.atomic():
         inbound, created = record_inbound(practice, InboundKind.TWILIO_SMS, sid, payload)

@@ -111,8 +111,16 @@ def answer_from_text(practice: Any, phone: str, body: str) -> RecoveryCheck | No
     parsed = parse_answer(body)
     if parsed is None or not phone:
         return None
+    check = open_question(practice, phone)
+    if check is None:
+        return None
+    return record_answer(check, parsed[0], parsed[1], how="text")
+
+
+def open_question(practice: Any, phone: str) -> RecoveryCheck | None:
+    """The latest unanswered closing question texted to ``phone`` recently."""
     since = timezone.now() - timedelta(days=ANSWER_DAYS)
-    check = (
+    return (
         RecoveryCheck.objects.filter(
             practice=practice,
             answered_at__isnull=True,
@@ -123,6 +131,3 @@ def answer_from_text(practice: Any, phone: str, body: str) -> RecoveryCheck | No
         .order_by("-asked_at")
         .first()
     )
-    if check is None:
-        return None
-    return record_answer(check, parsed[0], parsed[1], how="text")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import TextChoices
+from django.db.models import F, TextChoices
 
 from closeloop.appointments.models import ACTIVE_STATUSES, Appointment, ConfirmedHow
 from closeloop.core.languages import SOURCE, words
@@ -65,10 +65,12 @@ def reply_kind(text: str, language: str) -> str | None:
 
 def confirmation_answered(practice_id: int, phone: str, now: datetime) -> OutreachSend | None:
     """The confirmation a text from ``phone`` answers: the latest one texted there, recently,
-    for a visit still ahead and booked."""
+    for a visit still ahead, booked and at the time it gave. A number shared by several
+    patients (a household) with confirmations open for more than one of them answers none:
+    "C" cannot say whose visit it confirms or cancels, so the text is filed for a person."""
     if not phone:
         return None
-    return (
+    open_sends = (
         OutreachSend.objects.filter(
             practice_id=practice_id,
             purpose=MessagePurpose.VISIT_CONFIRM,
@@ -78,11 +80,23 @@ def confirmation_answered(practice_id: int, phone: str, now: datetime) -> Outrea
             sent_at__gte=now - timedelta(days=ANSWER_DAYS),
             appointment__status__in=ACTIVE_STATUSES,
             appointment__start__gt=now,
+            # A visit moved since is asked again: "C" to the old time confirms nothing.
+            appointment__start=F("visit_start"),
+            # The visit is still this number's patient's (an import may have matched it to
+            # someone else since): a reply never confirms or cancels another person's visit.
+            appointment__patient__phone=phone,
         )
         .select_related("appointment__patient", "appointment__practice", "practice")
         .order_by("-sent_at", "-pk")
-        .first()
     )
+    latest = open_sends.first()
+    if latest is None:
+        return None
+    patients = {
+        patient or f"visit-{visit}"
+        for patient, visit in open_sends.values_list("appointment__patient_id", "appointment_id")
+    }
+    return latest if len(patients) == 1 else None
 
 
 @transaction.atomic

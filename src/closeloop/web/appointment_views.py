@@ -125,17 +125,21 @@ def confirmations_csv(request: HtmxHttpRequest) -> HttpResponse:
     raw = request.GET.get("day", "")
     try:
         day = date.fromisoformat(raw) if raw else timezone.now().astimezone(zone).date()
-    except ValueError:
+        # In UTC as the database compares them: the first and last days a datetime holds
+        # have no day after (or, east of Greenwich, no UTC start): a 400, not a 500.
+        start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+        end = (datetime.combine(day, time(0), tzinfo=zone) + timedelta(days=1)).astimezone(UTC)
+    except (ValueError, OverflowError):
         return HttpResponse("day must be YYYY-MM-DD", status=400, content_type="text/plain")
-    start = datetime.combine(day, time(0), tzinfo=zone)
     visits = (
         selectors.appointments_for_user(request.user)
-        .filter(practice=practice, start__gte=start, start__lt=start + timedelta(days=1))
+        .filter(practice=practice, start__gte=start, start__lt=end)
         .order_by("start", "pk")
     )
     audit.record(
         Action.EXPORT,
         object_type="appointments.appointment",
+        practice_id=practice.pk,
         detail={"export": "confirmations_csv", "day": day.isoformat(), "rows": visits.count()},
     )
     header = ["appointment_id", "source", "start", "status", "patient", "asked_at",
