@@ -31,6 +31,14 @@ class FhirFetchError(RuntimeError):
     """The server could not be read; the message says which request and why."""
 
 
+class FhirHttpError(FhirFetchError):
+    """The server answered with an HTTP status other than success."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class FhirClient:
     def __init__(self, base_url: str, token: str = "", session: Any = None) -> None:
         parts = urlsplit(base_url)
@@ -61,7 +69,7 @@ class FhirClient:
         if response.is_redirect:
             raise FhirFetchError(f"GET {url}: the server redirected; redirects are not followed")
         if response.status_code != 200:
-            raise FhirFetchError(f"GET {url}: HTTP {response.status_code}")
+            raise FhirHttpError(f"GET {url}: HTTP {response.status_code}", response.status_code)
         try:
             data = response.json()
         except ValueError:
@@ -71,6 +79,29 @@ class FhirClient:
         if not isinstance(data, dict):
             raise FhirFetchError(f"GET {url}: the response is not a FHIR resource")
         return data
+
+    def put(self, url: str, resource: dict[str, Any], *, version: str = "") -> int:
+        """Update one resource (FHIR ``update``); with ``version``, only if the server's copy
+        is still that version (``If-Match``: a change made since is a 412, never overwritten).
+        Returns the status; ``FhirHttpError`` when the server refused."""
+        parts = urlsplit(url)
+        if (parts.scheme, parts.netloc) != self.origin:
+            raise FhirFetchError(f"refusing to write to another server: {url}")
+        headers = {"Content-Type": "application/fhir+json"}
+        if version:
+            headers["If-Match"] = f'W/"{version}"'
+        try:
+            response = self.session.put(
+                url, data=json.dumps(resource), headers=headers, timeout=TIMEOUT,
+                allow_redirects=False,
+            )  # fmt: skip
+        except outbound.Refused as exc:
+            raise FhirFetchError(f"PUT {url}: {exc}") from None
+        except requests.RequestException as exc:
+            raise FhirFetchError(f"PUT {url}: {exc.__class__.__name__}") from None
+        if not 200 <= response.status_code < 300:
+            raise FhirHttpError(f"PUT {url}: HTTP {response.status_code}", response.status_code)
+        return int(response.status_code)
 
     def search_appointments(self, start: date, end: date) -> Iterator[dict[str, Any]]:
         """Bundles of the search, page by page."""

@@ -6,15 +6,17 @@ Patient; the package's top-level classes are R5, which rejects several R4 resour
 
 from __future__ import annotations
 
+import copy
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
-from closeloop.appointments.models import AppointmentStatus, Mode
+from closeloop.appointments.models import ACTIVE_STATUSES, AppointmentStatus, Mode
 from closeloop.appointments.records import AppointmentRecord, PatientRecord, RecordError
 from closeloop.lib import jsondepth
 from closeloop.lib.phones import PhoneError, normalize_phone
@@ -265,3 +267,38 @@ def appointment_record(
         kind=appointment_kind(appointment),
         patient=patient,
     )
+
+
+#: ``Appointment.participant.status`` (FHIR R4 ParticipationStatus) for a patient who said
+#: they will come.
+ACCEPTED = "accepted"
+
+
+class VisitMoved(RecordError):
+    """The EHR's appointment is no longer at the time the patient confirmed, or not booked."""
+
+
+def with_patient_status(data: Any, *, status: str, start: datetime) -> dict[str, Any] | None:
+    """``data`` (an Appointment as the server sent it) with its patient participant's status
+    set to ``status``, validated; None when it already says so. ``VisitMoved`` when the
+    appointment no longer starts at ``start`` or is no longer on the schedule (a confirmation
+    of another time is never written); ``RecordError`` for anything else that is wrong."""
+    appointment = validate(data)
+    if data.get("resourceType") != "Appointment":
+        raise RecordError(f"expected an Appointment, got {data.get('resourceType')}")
+    if appointment.start is None or appointment.start != start:
+        raise VisitMoved("the appointment's start changed in the EHR")
+    if appointment.status not in ACTIVE_STATUSES:
+        raise VisitMoved(f"the appointment is {appointment.status} in the EHR")
+    patient_id, _display = patient_reference(appointment, {})
+    changed = copy.deepcopy(data)
+    needed = False
+    for participant in changed.get("participant", []):
+        reference = str((participant.get("actor") or {}).get("reference", ""))
+        if reference.rstrip("/").split("/")[-2:] == ["Patient", patient_id]:
+            needed = needed or participant.get("status") != status
+            participant["status"] = status
+    if not needed:
+        return None
+    validate(changed)
+    return changed

@@ -34,7 +34,11 @@ from closeloop.intake.services import (
     record_inbound,
     summary_from,
 )
-from closeloop.intake.visit_replies import answer_visit_confirmation
+from closeloop.intake.visit_replies import (
+    Answered,
+    answer_visit_confirmation,
+    answer_visit_email,
+)
 from closeloop.lib import mailfrom
 from closeloop.lib.ids import parse_id
 from closeloop.messaging import closure
@@ -394,8 +398,19 @@ def email_hook(request: HttpRequest, slug: str) -> HttpResponse:
     subject = mailfrom.text(_raw(message, "Subject"))
     # A garbled Message-ID counts as none: as a retry key it would fold two emails into one.
     message_id = mailfrom.message_id(_raw(message, "Message-ID")) or hashlib.sha256(raw).hexdigest()
+    payload = {"from": address, "subject": subject, "raw": raw[:65536].decode("utf-8", "replace")}
+    answered = (
+        None if files else _answers_visit(practice, message, address, text, message_id, payload)
+    )
+    if answered is not None:
+        return JsonResponse(
+            {"item": answered.item_id, "repeat": False, "visit_reply": answered.kind},
+            status=200 if answered.duplicate else 201,
+        )
     with transaction.atomic():
-        result = _email_receive(practice, message, raw, address, name, subject, text, message_id)
+        result = _email_receive(
+            practice, message, payload, address, name, subject, text, message_id
+        )
         if files and not result.duplicate:
             attachments.files_receive(
                 practice=practice,
@@ -409,10 +424,29 @@ def email_hook(request: HttpRequest, slug: str) -> HttpResponse:
     return JsonResponse({"item": result.item.pk, "repeat": result.repeat}, status=status)
 
 
+def _answers_visit(
+    practice: Practice,
+    message: EmailMessage,
+    address: str,
+    text: str,
+    message_id: str,
+    payload: dict[str, str],
+) -> Answered | None:
+    """A reply to an emailed visit confirmation (``visit_replies``); never a reply in an
+    item's thread, which is about that item ("Yes" to "Did we resolve your request?")."""
+    references = " ".join(_raw(message, "In-Reply-To") + _raw(message, "References"))
+    if ITEM_THREAD_RE.search(references):
+        return None
+    return answer_visit_email(
+        practice, message_id=message_id[:255], address=address, text=text,
+        references=references, payload=payload,
+    )  # fmt: skip
+
+
 def _email_receive(
     practice: Practice,
     message: EmailMessage,
-    raw: bytes,
+    payload: dict[str, str],
     address: str,
     name: str,
     subject: str,
@@ -424,11 +458,7 @@ def _email_receive(
         kind=InboundKind.EMAIL,
         external_id=message_id[:255],
         channel=Channel.EMAIL,
-        payload={
-            "from": address,
-            "subject": subject,
-            "raw": raw[:65536].decode("utf-8", "replace"),
-        },
+        payload=payload,
         summary=summary_from(subject or text, "Email"),
         text=text,
         email=address.lower(),

@@ -1,10 +1,15 @@
-"""A text that answers a visit confirmation (``outreach.replies`` reads it, in the patient's
-language): "confirm" is recorded on the visit; "reschedule" and "cancel" become a scheduling
-item linked to the visit — filed through the one intake service — whose promise the patient is
-told ("we will call you by …", counted in business hours). Anything else is not an answer: the
-hook files it as any text (repeat rules, red-flag check). Once per provider message id."""
+"""A text or an email that answers a visit confirmation (``outreach.replies`` reads it, in the
+patient's language; of an email, the words above the quote, ``lib.replytext``): "confirm" is
+recorded on the visit; "reschedule" and "cancel" become a scheduling item linked to the visit —
+filed through the one intake service — whose promise the patient is told ("we will call you by
+…", counted in business hours). Anything else is not an answer: the hook files it as any text
+or email (repeat rules, red-flag check). Once per provider message id (a Twilio MessageSid, an
+email's Message-ID)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,13 +17,17 @@ from django.utils import timezone
 from closeloop.appointments.models import Appointment, ConfirmedHow
 from closeloop.intake.models import InboundKind, InboundMessage
 from closeloop.intake.services import file_item, record_inbound
+from closeloop.lib.replytext import reply_words
 from closeloop.messaging import closure
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.messaging.services import MessageRefused, message_send
+from closeloop.outreach.models import OutreachSend
 from closeloop.outreach.replies import (
     ReplyKind,
     confirmation_answered,
+    confirmation_in_thread,
     reply_kind,
+    thread_confirmations,
     visit_confirm,
 )
 from closeloop.practices.defaults import SCHEDULING_CATEGORY
@@ -27,9 +36,30 @@ from closeloop.practices.models import Category, Practice
 from closeloop.queue.models import OPEN_STATUSES, Channel, SupportItem
 
 SUMMARY: dict[str, str] = {
-    ReplyKind.RESCHEDULE: "Asks to reschedule the visit of {when} (text reply)",
-    ReplyKind.CANCEL: "Asks to cancel the visit of {when} (text reply)",
+    ReplyKind.RESCHEDULE: "Asks to reschedule the visit of {when} ({how} reply)",
+    ReplyKind.CANCEL: "Asks to cancel the visit of {when} ({how} reply)",
 }
+HOW: dict[str, str] = {Channel.SMS: "text", Channel.EMAIL: "email"}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One patient's reply as it came: the door (inbound kind, the provider's id), the
+    channel and address it came from, its words and what the provider sent."""
+
+    inbound_kind: str
+    external_id: str
+    channel: str
+    address: str
+    words: str
+    payload: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Answered:
+    kind: str
+    item_id: int | None
+    duplicate: bool
 
 
 def answer_visit_confirmation(
@@ -37,34 +67,82 @@ def answer_visit_confirmation(
 ) -> str | None:
     """The reply's kind when the text answers a confirmation (handled, once), else None."""
     now = timezone.now()
-    sent = confirmation_answered(practice.pk, phone, now)
+    reply = Reply(InboundKind.TWILIO_SMS, sid, Channel.SMS, phone, body, payload)
+    answered = _answer(practice, confirmation_answered(practice.pk, phone, now), reply, now)
+    return answered.kind if answered is not None else None
+
+
+def answer_visit_email(
+    practice: Practice,
+    *,
+    message_id: str,
+    address: str,
+    text: str,
+    references: str,
+    payload: dict[str, str],
+) -> Answered | None:
+    """An email that answers an emailed confirmation, handled like a text (once per
+    Message-ID), else None (it is filed as any email). The confirmation its thread headers
+    name, when they name one (never another one then: a reply to an old time confirms
+    nothing); without them the latest emailed to that address, one patient behind it."""
+    now = timezone.now()
+    named = thread_confirmations(references)
+    sent = (
+        confirmation_in_thread(practice.pk, address, named, now)
+        if named
+        else confirmation_answered(practice.pk, address, now, channel=ConsentChannel.EMAIL)
+    )
+    reply = Reply(
+        InboundKind.EMAIL, message_id, Channel.EMAIL, address.lower(), reply_words(text), payload
+    )
+    return _answer(practice, sent, reply, now)
+
+
+def _answer(
+    practice: Practice, sent: OutreachSend | None, reply: Reply, now: datetime
+) -> Answered | None:
     if sent is None:
         return None
     # The language the confirmation was written in, and the patient's (if it changed since).
     patient = sent.appointment.patient
     language = patient.preferred_language if patient else sent.language
-    kind = reply_kind(body, sent.language) or reply_kind(body, language)
+    kind = reply_kind(reply.words, sent.language) or reply_kind(reply.words, language)
     if kind is None:
         return None
     # "Yes" after "Did we resolve your request?" was asked since the confirmation answers that.
-    question = closure.open_question(practice, phone) if closure.parse_answer(body) else None
-    if question is not None and sent.sent_at is not None and question.asked_at > sent.sent_at:
+    asked = (
+        closure.open_question(practice, reply.address, channel=reply.channel)
+        if closure.parse_answer(reply.words)
+        else None
+    )
+    if asked is not None and sent.sent_at is not None and asked.asked_at > sent.sent_at:
         return None
     with transaction.atomic():
-        inbound, created = record_inbound(practice, InboundKind.TWILIO_SMS, sid, payload)
-        if not created:
-            return kind  # a provider's retry: handled the first time
+        inbound, created = record_inbound(
+            practice, reply.inbound_kind, reply.external_id, reply.payload
+        )
+        if not created:  # a provider's retry: handled the first time
+            return Answered(kind, inbound.item_id, duplicate=True)
         if kind == ReplyKind.CONFIRM:
-            visit_confirm(appointment=sent.appointment, how=ConfirmedHow.TEXT, at=now)
+            how = ConfirmedHow.EMAIL if reply.channel == Channel.EMAIL else ConfirmedHow.TEXT
+            visit_confirm(appointment=sent.appointment, how=how, at=now)
         else:
-            item = visit_request(sent.appointment, kind, body, inbound, language)
+            item = visit_request(
+                sent.appointment, kind, reply.words, inbound, language, channel=reply.channel
+            )
             inbound.item = item
             inbound.save(update_fields=["item"])
-    return kind
+    return Answered(kind, inbound.item_id, duplicate=False)
 
 
 def visit_request(
-    visit: Appointment, kind: str, body: str, inbound: InboundMessage | None, language: str
+    visit: Appointment,
+    kind: str,
+    body: str,
+    inbound: InboundMessage | None,
+    language: str,
+    *,
+    channel: str = Channel.SMS,
 ) -> SupportItem:
     """A scheduling item linked to the visit (the open one, when the patient already asked),
     and the text that tells them when we call: the item's first-response time, in business
@@ -75,8 +153,8 @@ def visit_request(
         appointment=visit, category=category, status__in=OPEN_STATUSES
     ).first()
     filed = file_item(
-        practice=practice, actor=None, channel=Channel.SMS,
-        summary=SUMMARY[kind].format(when=for_staff(practice, visit.start)),
+        practice=practice, actor=None, channel=channel,
+        summary=SUMMARY[kind].format(when=for_staff(practice, visit.start), how=HOW[channel]),
         details=body, patient=visit.patient, category=category, language=language,
         inbound_id=inbound.pk if inbound else None, appointment=visit, join=joined,
     )  # fmt: skip

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from closeloop.core.types import Actor
@@ -117,16 +118,20 @@ def answer_from_text(practice: Any, phone: str, body: str) -> RecoveryCheck | No
     return record_answer(check, parsed[0], parsed[1], how="text")
 
 
-def open_question(practice: Any, phone: str) -> RecoveryCheck | None:
-    """The latest unanswered closing question texted to ``phone`` recently."""
+def open_question(
+    practice: Any, phone: str, *, channel: str = ConsentChannel.SMS
+) -> RecoveryCheck | None:
+    """The latest unanswered closing question texted to ``phone`` recently (or, with
+    ``channel`` email, emailed to that address)."""
     since = timezone.now() - timedelta(days=ANSWER_DAYS)
+    to = Q(message__to__iexact=phone) if channel == ConsentChannel.EMAIL else Q(message__to=phone)
     return (
         RecoveryCheck.objects.filter(
+            to,
             practice=practice,
             answered_at__isnull=True,
             asked_at__gte=since,
-            message__channel=ConsentChannel.SMS,
-            message__to=phone,
+            message__channel=channel,
         )
         .order_by("-asked_at")
         .first()

@@ -143,3 +143,55 @@ class OutreachSend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} for visit #{self.appointment_id} ({self.state})"
+
+
+class WriteBackState(models.TextChoices):
+    QUEUED = "queued", "Waiting to be written"
+    SENDING = "sending", "Being written"
+    WRITTEN = "written", "Written to the EHR"
+    #: The EHR refused (no write access, no such appointment) or kept failing: never retried.
+    FAILED = "failed", "Failed"
+    #: Judged again when it would have been written and no longer right: never written.
+    SKIPPED = "skipped", "Not written"
+
+
+class WriteBack(models.Model):
+    """One write of a visit's confirmation to the practice's FHIR server: the patient
+    participant's status on the EHR's Appointment. Unique per (visit, the visit's start it was
+    confirmed for, status): a second worker, a retry or a repeated confirmation finds it
+    written and leaves it; a visit that moved is confirmed, and written, anew."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="write_backs"
+    )
+    visit_start = models.DateTimeField()
+    #: The FHIR ``Appointment.participant.status`` written (``accepted``).
+    participant_status = models.CharField(max_length=20)
+    state = models.CharField(
+        max_length=12, choices=WriteBackState.choices, default=WriteBackState.QUEUED
+    )
+    send_after = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    #: The server's answer to the last attempt (None: no answer — a timeout, a refused address).
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    written_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["appointment", "visit_start", "participant_status"],
+                name="write_back_once",
+            )
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["state", "send_after"], name="write_back_due_idx"),
+            models.Index(fields=["practice", "last_attempt_at"], name="write_back_last_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"write-back {self.participant_status} for visit #{self.appointment_id}"

@@ -1,26 +1,33 @@
 """Replies to a visit confirmation, read in the patient's language (and English, which every
 patient may use): the whole reply, lower case, accents and punctuation ignored, is one of the
-catalog's words for confirm, reschedule or cancel; anything else is free text (``None``), filed
+catalog's words for confirm, reschedule or cancel (or every word of it is a one-word answer of
+the same kind: "Sí, confirmo"); anything else is free text (``None``), filed
 as a contact like any other text (``intake``).
 
-A reply belongs to the latest confirmation texted to that number in the last
-``ANSWER_DAYS`` whose visit is still ahead and booked. Note on "CANCEL": carriers treat a bare
-CANCEL as an opt-out from the number (Twilio's default keywords), so the texts say "CANCEL
-VISIT"; a bare CANCEL still cancels the visit request *and* records the opt-out the carrier
-made (``intake.hooks``)."""
+A text belongs to the latest confirmation texted to that number in the last ``ANSWER_DAYS``
+whose visit is still ahead and booked; an email to the confirmation its thread headers name
+(In-Reply-To/References), else, without them, to the latest one emailed to that address — on
+the same rules (one patient behind the address, the visit still theirs and at that time).
+
+Note on "CANCEL": carriers treat a bare CANCEL as an opt-out from the number (Twilio's default
+keywords), so the texts say "CANCEL VISIT"; a bare CANCEL still cancels the visit request *and*
+records the opt-out the carrier made (``intake.hooks``)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, TextChoices
+from django.db.models import F, Q, QuerySet, TextChoices
+from django.utils import timezone
 
 from closeloop.appointments.models import ACTIVE_STATUSES, Appointment, ConfirmedHow
 from closeloop.core.languages import SOURCE, words
 from closeloop.lib.textnorm import normalize
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.outreach.models import OutreachSend, SendState
+from closeloop.outreach.writeback import confirmation_recorded
 from closeloop.security import audit
 from closeloop.security.models import Action
 
@@ -50,7 +57,8 @@ REPLY_WORDS = {
 
 
 def reply_kind(text: str, language: str) -> str | None:
-    """What the reply asks, or None (free text)."""
+    """What the reply asks, or None (free text): the whole reply is one of a kind's words, or
+    every word of it is a one-word answer of the same kind ("Sí, confirmo", "yes, confirmed")."""
     said = normalize(text)
     if not said:
         return None
@@ -58,37 +66,61 @@ def reply_kind(text: str, language: str) -> str | None:
         for speaking in dict.fromkeys((language, SOURCE)):
             if not choices.translated_in(speaking):
                 continue
-            if said in {normalize(word) for word in choices.said_in(speaking).split("|")}:
+            answers = {normalize(word) for word in choices.said_in(speaking).split("|")}
+            if said in answers or set(said.split()) <= answers:
                 return kind
     return None
 
 
-def confirmation_answered(practice_id: int, phone: str, now: datetime) -> OutreachSend | None:
-    """The confirmation a text from ``phone`` answers: the latest one texted there, recently,
-    for a visit still ahead, booked and at the time it gave. A number shared by several
-    patients (a household) with confirmations open for more than one of them answers none:
-    "C" cannot say whose visit it confirms or cancels, so the text is filed for a person."""
-    if not phone:
-        return None
-    open_sends = (
+#: The Message-ID of a confirmation Closeloop emailed (``sends._send_email``).
+VISIT_THREAD_RE = re.compile(r"<visit-\d+\.\d+@closeloop>")
+
+
+def thread_confirmations(references: str) -> list[str]:
+    """The Message-IDs of visit confirmations an email's In-Reply-To/References name."""
+    return VISIT_THREAD_RE.findall(references)[:20]
+
+
+def _open_confirmations(
+    practice_id: int, channel: str, address: str, now: datetime
+) -> QuerySet[OutreachSend]:
+    """The confirmations sent to ``address`` recently, for a visit still ahead, booked, at the
+    time they gave and still the patient's at that address (an import may have matched the visit
+    to someone else since: a reply never confirms or cancels another person's visit)."""
+    by_address = (
+        Q(to__iexact=address, appointment__patient__email__iexact=address)
+        if channel == ConsentChannel.EMAIL
+        else Q(to=address, appointment__patient__phone=address)
+    )
+    return (
         OutreachSend.objects.filter(
+            by_address,
             practice_id=practice_id,
             purpose=MessagePurpose.VISIT_CONFIRM,
-            channel=ConsentChannel.SMS,
-            to=phone,
+            channel=channel,
             state=SendState.SENT,
             sent_at__gte=now - timedelta(days=ANSWER_DAYS),
             appointment__status__in=ACTIVE_STATUSES,
             appointment__start__gt=now,
             # A visit moved since is asked again: "C" to the old time confirms nothing.
             appointment__start=F("visit_start"),
-            # The visit is still this number's patient's (an import may have matched it to
-            # someone else since): a reply never confirms or cancels another person's visit.
-            appointment__patient__phone=phone,
         )
         .select_related("appointment__patient", "appointment__practice", "practice")
         .order_by("-sent_at", "-pk")
     )
+
+
+def confirmation_answered(
+    practice_id: int, address: str, now: datetime, *, channel: str = ConsentChannel.SMS
+) -> OutreachSend | None:
+    """The confirmation a reply from ``address`` (a number, or an email address) answers: the
+    latest one sent there, recently, for a visit still ahead, booked and at the time it gave.
+    An address shared by several patients (a household) with confirmations open for more than
+    one of them answers none: "C" cannot say whose visit it confirms or cancels, so the reply is
+    filed for a person."""
+    if not address:
+        return None
+    open_sends = _open_confirmations(practice_id, channel, address, now)
     latest = open_sends.first()
     if latest is None:
         return None
@@ -99,9 +131,26 @@ def confirmation_answered(practice_id: int, phone: str, now: datetime) -> Outrea
     return latest if len(patients) == 1 else None
 
 
+def confirmation_in_thread(
+    practice_id: int, address: str, message_ids: list[str], now: datetime
+) -> OutreachSend | None:
+    """The emailed confirmation an email reply names in its thread headers — only when it was
+    sent to the sender's address, which is still that visit's patient's, and the visit is still
+    ahead, booked, at the time it gave. The header says which visit, so a household's shared
+    address answers the visit it names; a forged header from another address answers none."""
+    if not address or not message_ids:
+        return None
+    return (
+        _open_confirmations(practice_id, ConsentChannel.EMAIL, address, now)
+        .filter(provider_id__in=message_ids)
+        .first()
+    )
+
+
 @transaction.atomic
 def visit_confirm(*, appointment: Appointment, how: str, at: datetime) -> bool:
-    """Record the patient's confirmation on the visit, once (a repeat changes nothing)."""
+    """Record the patient's confirmation on the visit, once (a repeat changes nothing), and,
+    when the practice writes confirmations back to its EHR, the write (``writeback``)."""
     if how not in ConfirmedHow.values:
         raise ValueError(f"Unknown confirmation channel {how!r}")
     won = Appointment.objects.filter(pk=appointment.pk, confirmed_at__isnull=True).update(
@@ -110,4 +159,5 @@ def visit_confirm(*, appointment: Appointment, how: str, at: datetime) -> bool:
     if won:  # a conditional UPDATE sends no model signal: the audit row is written here
         appointment.refresh_from_db()
         audit.record(Action.UPDATE, appointment, fields=["confirmed_at", "confirmed_how"])
+        confirmation_recorded(appointment, timezone.now())
     return bool(won)

@@ -28,6 +28,7 @@ from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.messaging.services import MessageRefused, message_send, release_due
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
 from closeloop.outreach.sends import outreach_due
+from closeloop.outreach.writeback import write_backs_due
 from closeloop.periodic.reports import email_snapshot, email_weekly_review, redrive_reports
 from closeloop.periodic.retention import purge_expired
 from closeloop.periodic.visit_checks import visit_checks_due
@@ -322,6 +323,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
     report.handled["visit_checks"] += visit_checks_due(now)
     report.handled["fhir_syncs"] += fhir_syncs_due(now)
     report.handled["outreach"] += outreach_due(now)
+    report.handled["fhir_write_backs"] += write_backs_due(now)
     practices = _practices()
     report.handled["snapshots"] += end_of_day(now, practices)
     report.handled["weekly_reviews"] += weekly(now, practices)

@@ -189,6 +189,9 @@ class Practice(models.Model):
     fhir_token = SealedTextField("FHIR bearer token", max_length=500, blank=True)
     #: When the last periodic FHIR sync was claimed (the sweep's claim column).
     fhir_sync_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: A patient's visit confirmation is written back to the FHIR server (the patient
+    #: participant's status, ``outreach.writeback``). Off by default; needs a FHIR base URL.
+    fhir_write_back = models.BooleanField("write confirmations back to the EHR", default=False)
     #: A contact within this many days of a resolution, about the same category, reopens it.
     reopen_days = models.PositiveSmallIntegerField(default=14)
     #: Goes up with every change to the practice's holidays, channel routes and webhook
@@ -252,6 +255,10 @@ class Practice(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        if self.fhir_write_back and not self.fhir_base_url:
+            raise ValidationError(
+                {"fhir_write_back": "Write-back needs the EHR's FHIR base URL: give it first."}
+            )
         # A text written at night waits for the end of quiet hours: a limit shorter than the
         # quiet window would cancel every one of them by morning.
         start, end = self.sms_quiet_start, self.sms_quiet_end

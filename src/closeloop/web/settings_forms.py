@@ -286,10 +286,18 @@ class IntegrationsForm(SecretFieldsMixin, PracticeSectionForm):
         model = Practice
         formfield_callback = https_urls
         fields = (
-            "fhir_base_url", "fhir_token", "twilio_account_sid", "twilio_auth_token",
-            "inbound_email_secret",
+            "fhir_base_url", "fhir_token", "fhir_write_back", "twilio_account_sid",
+            "twilio_auth_token", "inbound_email_secret",
         )  # fmt: skip
-        labels = {"fhir_base_url": "EHR's FHIR base URL (https)"}  # noqa: RUF012
+        labels = {  # noqa: RUF012
+            "fhir_base_url": "EHR's FHIR base URL (https)",
+            "fhir_write_back": "Write patients' confirmations back to the EHR",
+        }
+        help_texts = {  # noqa: RUF012
+            "fhir_write_back": "Sets the patient's status on the EHR's appointment to "
+            "“accepted” when they confirm. Needs the FHIR base URL and a token with write "
+            "access; without them confirmations stay in Closeloop and its daily CSV.",
+        }
 
 
 class HolidayForm(forms.Form):

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from closeloop.outreach.writeback import write_back_status
 from closeloop.practices.choices import Role
 from closeloop.practices.models import ChannelRoute, OnCallShift, Practice, StaffProfile
 from closeloop.web.settings_forms import (
@@ -65,10 +66,11 @@ def _rota(practice: Practice) -> dict[str, Any]:
     }
 
 
-def _webhooks(practice: Practice) -> dict[str, Any]:
+def _integrations(practice: Practice) -> dict[str, Any]:
     return {
         "webhook_form": WebhookForm(events=WebhookEvent.choices, prefix="webhook"),
         "webhooks": WebhookEndpoint.objects.filter(practice=practice),
+        "write_back": write_back_status(practice),
     }
 
 
@@ -117,7 +119,7 @@ SECTIONS: tuple[Section, ...] = (
         "integrations",
         pgettext_lazy("staff: a section of a practice's settings", "Integrations and secrets"),
         IntegrationsForm,
-        _webhooks,
+        _integrations,
     ),
 )
 BY_KEY = {section.key: section for section in SECTIONS}
