@@ -204,3 +204,36 @@ def test_the_words_above_the_quote_are_the_reply() -> None:
     assert reply_words("> quoted only") == ""
     assert reply_words("yes\nCan I come earlier?") == "yes\nCan I come earlier?"
     assert reply_words("C\n-----Original Message-----\nFrom: x") == "C"
+
+
+def test_another_practices_hook_cannot_confirm_this_practices_visit(
+    client, emailed, lakeside
+) -> None:
+    lakeside.inbound_email_secret = "lakeside-secret"
+    lakeside.save()
+    raw = (
+        f"From: Ana <{ANA}>\r\nTo: desk@lakeside.example\r\nSubject: Re: visit\r\n"
+        f"Message-ID: <x1@mail.example.org>\r\nIn-Reply-To: {sent_id(emailed)}\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nyes\r\n"
+    ).encode()
+    response = client.post(
+        "/hooks/email/lakeside/", raw, content_type="message/rfc822",
+        HTTP_X_CLOSELOOP_SECRET="lakeside-secret",
+    )  # fmt: skip
+    assert response.status_code == 201
+    assert confirmed(emailed) is None
+    assert SupportItem.objects.get().practice_id == lakeside.pk
+
+
+@pytest.mark.parametrize(
+    "thread",
+    ["<visit-99999999999999999999.1@closeloop>", "<visit-1.1@closeloop>" * 500, "\u202e<visit-",
+     "<visit-1.1@closeloop\x00>", "<" * 5000],
+)  # fmt: skip
+def test_hostile_thread_headers_never_fail_nor_confirm_for_a_stranger(
+    client, emailed, thread
+) -> None:
+    stranger = "someone@example.net"
+    response = answer(client, "yes", sender=stranger, thread=thread.replace("\x00", ""))
+    assert response.status_code in (201, 400)
+    assert confirmed(emailed) is None
