@@ -6,12 +6,15 @@ said in Settings, and the confirmation stays in Closeloop whatever the EHR answe
 from __future__ import annotations
 
 import html
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection, connections
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from closeloop.appointments.models import Appointment, ConfirmedHow
@@ -269,3 +272,35 @@ def test_write_back_cannot_be_turned_on_without_a_fhir_server(
     assert "Write-back needs the EHR's FHIR base URL" in html.unescape(response.content.decode())
     riverside.refresh_from_db()
     assert not riverside.fhir_write_back
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_workers_at_once_write_once(riverside, patient) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("a real race needs PostgreSQL's row-level concurrency")
+    store = Store(appointments={"o1": ehr_appointment()})
+    with fhir_server([], {}, store) as (base, _log):
+        riverside.fhir_base_url, riverside.fhir_write_back = base, True
+        riverside.save()
+        visit = make_visit(riverside, patient)
+        confirm(visit)
+        row = WriteBack.objects.get()
+        barrier = threading.Barrier(8)
+        outcomes: list[str] = []
+
+        def worker(n: int) -> None:
+            try:
+                barrier.wait()
+                # Half run the task, half the minute tick: the same row, the same moment.
+                outcomes.append(write(row.pk) if n % 2 else str(write_backs_due(timezone.now())))
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert len(outcomes) == 8
+    assert store.writes_tried == 1 and len(store.written) == 1
+    assert WriteBack.objects.get().state == WriteBackState.WRITTEN
