@@ -237,3 +237,19 @@ def test_hostile_thread_headers_never_fail_nor_confirm_for_a_stranger(
     response = answer(client, "yes", sender=stranger, thread=thread.replace("\x00", ""))
     assert response.status_code in (201, 400)
     assert confirmed(emailed) is None
+
+
+def test_the_spanish_email_says_what_to_reply_and_that_word_confirms(
+    client, clock, mailoutbox, riverside, patient
+) -> None:
+    riverside.inbound_email_secret = EMAIL_SECRET
+    riverside.save()
+    cache.clear()
+    by_email_only(riverside, patient, ANA, language="es")
+    OutreachPlan.objects.create(practice=riverside, confirm_days=2, reminder=False, forms_days=0)
+    visit = make_visit(riverside, patient)
+    outreach_due(TUESDAY_10AM_CHICAGO)
+    assert "Para confirmarla, responda SÍ a este correo" in mailoutbox[0].body
+    assert "responda CAMBIAR" in mailoutbox[0].body
+    answer(client, "SÍ" + QUOTE_ES, thread=sent_id(visit))
+    assert confirmed(visit) == ConfirmedHow.EMAIL

@@ -70,7 +70,7 @@ SHIPPED: dict[str, Shipped] = {
     "visit_confirm": Shipped(
         words("visit_confirm: email subject", "Please confirm your visit"),
         words("visit_confirm: text", "Hi {first_name}, this is {practice}. Your visit is on {visit_time}. Reply C to confirm or R to reschedule. To cancel, reply CANCEL VISIT."),
-        words("visit_confirm: email", "Hello {first_name},\n\nThis is {practice}. Your visit is on {visit_time}. Please reply to this email to confirm it or to ask for another time, or call us at {callback_number}."),
+        words("visit_confirm: email", "Hello {first_name},\n\nThis is {practice}. Your visit is on {visit_time}. To confirm it, reply YES to this email. To ask for another time, reply CHANGE; to cancel it, reply CANCEL VISIT. You can also call us at {callback_number}."),
     ),
     "visit_reminder": Shipped(
         words("visit_reminder: email subject", "Your visit tomorrow"),
