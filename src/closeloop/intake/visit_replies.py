@@ -47,8 +47,10 @@ def answer_visit_confirmation(
     if kind is None:
         return None
     # "Yes" after "Did we resolve your request?" was asked since the confirmation answers that.
-    question = closure.open_question(practice, phone) if closure.parse_answer(body) else None
-    if question is not None and sent.sent_at is not None and question.asked_at > sent.sent_at:
+    # (Whoever it was asked of: a household's "Yes" is then filed for a person, not taken
+    # for the visit's answer.)
+    asked = closure.last_asked(practice, phone) if closure.parse_answer(body) else None
+    if asked is not None and sent.sent_at is not None and asked > sent.sent_at:
         return None
     with transaction.atomic():
         inbound, created = record_inbound(practice, InboundKind.TWILIO_SMS, sid, payload)

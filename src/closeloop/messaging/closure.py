@@ -11,10 +11,11 @@ answer never decides who is asked for a review, nor when (``reviews.after_resolu
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from closeloop.core.types import Actor
@@ -22,6 +23,7 @@ from closeloop.messaging.consent import may_contact
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, RecoveryAnswer, RecoveryCheck
 from closeloop.messaging.services import MessageRefused, address_for, message_send
 from closeloop.messaging.status import REPLY_LIMIT
+from closeloop.patients.selectors import one_patients_latest
 from closeloop.practices.defaults import COMPLAINT_CATEGORY
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Status, SupportItem
@@ -117,17 +119,27 @@ def answer_from_text(practice: Any, phone: str, body: str) -> RecoveryCheck | No
     return record_answer(check, parsed[0], parsed[1], how="text")
 
 
-def open_question(practice: Any, phone: str) -> RecoveryCheck | None:
-    """The latest unanswered closing question texted to ``phone`` recently."""
+def _open_questions(practice: Any, phone: str) -> QuerySet[RecoveryCheck]:
+    """Unanswered closing questions texted to ``phone`` recently, latest first."""
     since = timezone.now() - timedelta(days=ANSWER_DAYS)
-    return (
-        RecoveryCheck.objects.filter(
-            practice=practice,
-            answered_at__isnull=True,
-            asked_at__gte=since,
-            message__channel=ConsentChannel.SMS,
-            message__to=phone,
-        )
-        .order_by("-asked_at")
-        .first()
-    )
+    return RecoveryCheck.objects.filter(
+        practice=practice,
+        answered_at__isnull=True,
+        asked_at__gte=since,
+        message__channel=ConsentChannel.SMS,
+        message__to=phone,
+    ).order_by("-asked_at", "-pk")
+
+
+def open_question(practice: Any, phone: str) -> RecoveryCheck | None:
+    """The latest unanswered closing question texted to ``phone`` recently — none when such
+    questions are open for more than one patient of a shared number (``one_patients_latest``:
+    the household rule visit confirmations follow)."""
+    return one_patients_latest(_open_questions(practice, phone), "item__patient_id")
+
+
+def last_asked(practice: Any, phone: str) -> datetime | None:
+    """When the latest open closing question went to ``phone`` (whoever it was for): a "Yes"
+    sent after it is not taken for an older visit confirmation's answer."""
+    latest = _open_questions(practice, phone).first()
+    return latest.asked_at if latest else None

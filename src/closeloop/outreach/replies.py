@@ -21,6 +21,7 @@ from closeloop.core.languages import SOURCE, words
 from closeloop.lib.textnorm import normalize
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.outreach.models import OutreachSend, SendState
+from closeloop.patients.selectors import one_patients_latest
 from closeloop.security import audit
 from closeloop.security.models import Action
 
@@ -65,9 +66,8 @@ def reply_kind(text: str, language: str) -> str | None:
 
 def confirmation_answered(practice_id: int, phone: str, now: datetime) -> OutreachSend | None:
     """The confirmation a text from ``phone`` answers: the latest one texted there, recently,
-    for a visit still ahead, booked and at the time it gave. A number shared by several
-    patients (a household) with confirmations open for more than one of them answers none:
-    "C" cannot say whose visit it confirms or cancels, so the text is filed for a person."""
+    for a visit still ahead, booked and at the time it gave — and none when confirmations are
+    open for more than one patient of a shared number (``one_patients_latest``)."""
     if not phone:
         return None
     open_sends = (
@@ -89,14 +89,7 @@ def confirmation_answered(practice_id: int, phone: str, now: datetime) -> Outrea
         .select_related("appointment__patient", "appointment__practice", "practice")
         .order_by("-sent_at", "-pk")
     )
-    latest = open_sends.first()
-    if latest is None:
-        return None
-    patients = {
-        patient or f"visit-{visit}"
-        for patient, visit in open_sends.values_list("appointment__patient_id", "appointment_id")
-    }
-    return latest if len(patients) == 1 else None
+    return one_patients_latest(open_sends, "appointment__patient_id")
 
 
 @transaction.atomic
