@@ -34,6 +34,8 @@ TELEHEALTH = "telehealth_access"
 RISK_CATEGORIES = {"new_patient_intake", "insurance_info", REFERRAL, TELEHEALTH}
 MESSAGE_CHANNELS = {"voicemail", "sms", "email", "portal", "web_form"}
 NOT_JUDGED = {"cancelled", "entered-in-error"}
+#: A confirmation request unanswered this long before the visit leaves it not confirmed.
+NO_ANSWER_HOURS = 20
 NOSHOW = "noshow"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: A practice with no hours configured is open these (the documented default).
@@ -422,12 +424,22 @@ class Reference:
             unanswered = s.channel in MESSAGE_CHANNELS and (answer is None or answer > moment)
             return open_then and (s.category in RISK_CATEGORIES or unanswered)
 
+        def unconfirmed(a: dict[str, Any]) -> bool:
+            asked, confirmed = a["confirmation_asked_at"], a["confirmed_at"]
+            late = asked is not None and a["start"] - asked >= timedelta(hours=NO_ANSWER_HOURS)
+            return late and (confirmed is None or confirmed > a["start"])
+
         at_risk = [
             a
             for a in judged
-            if a["patient_id"] is not None
-            and any(
-                risky(s, a["start"]) for s in self.items.values() if s.patient == a["patient_id"]
+            if unconfirmed(a)
+            or (
+                a["patient_id"] is not None
+                and any(
+                    risky(s, a["start"])
+                    for s in self.items.values()
+                    if s.patient == a["patient_id"]
+                )
             )
         ]
         missed = [a for a in at_risk if a["status"] == NOSHOW]

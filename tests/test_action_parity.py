@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from closeloop.actions.registry import ACTIONS
-from closeloop.appointments.models import Appointment, Match, Mode
+from closeloop.actions.visits import VISIT_ACTIONS
+from closeloop.api.models import ApiToken
+from closeloop.appointments.models import Appointment, ConfirmedHow, Match, Mode
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role, Skill
 from closeloop.practices.services import staff_create
@@ -23,6 +25,9 @@ pytestmark = pytest.mark.django_db
 
 API_ACTION = re.compile(r"^/api/v1/items/\{item_id\}/([a-z-]+)$")
 PAGE_FORM = re.compile(r'id="form-([a-z_]+)"')
+JSON = "application/json"
+API_VISIT_ACTION = re.compile(r"^/api/v1/visits/\{visit_id\}/([a-z-]+)$")
+PAGE_VISIT_FORM = re.compile(r'data-visit-action="([a-z_]+)"')
 
 
 def test_the_api_has_exactly_the_registrys_actions(client) -> None:
@@ -85,3 +90,81 @@ def test_the_item_page_offers_exactly_the_registrys_actions(
         page = client.get(reverse("item", args=[item.pk])).content.decode()
         shown |= set(PAGE_FORM.findall(page))
     assert shown == set(ACTIONS)
+
+
+# --- visits: the appointments page's buttons -----------------------------------------------------
+
+
+def _unanswered_visit(practice, patient, external_id: str = "v1") -> Appointment:
+    """A visit tomorrow whose patient was asked to confirm a day ago and did not answer: on
+    the confirmation call list."""
+    now = timezone.now()
+    return Appointment.objects.create(
+        practice=practice, source="csv", external_id=external_id, patient=patient,
+        match=Match.MATCHED, start=now + timedelta(days=1), status="booked",
+        mode=Mode.IN_PERSON, kind="Follow-up", fingerprint="x", imported_at=now,
+        updated_at=now, confirmation_asked_at=now - timedelta(days=1),
+    )  # fmt: skip
+
+
+def test_the_api_has_exactly_the_visit_actions(client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    offered = {
+        match.group(1).replace("-", "_")
+        for path, methods in schema["paths"].items()
+        if (match := API_VISIT_ACTION.match(path)) and "post" in methods
+    }
+    assert offered == set(VISIT_ACTIONS)
+
+
+def test_the_appointments_page_offers_exactly_the_visit_actions(
+    client, clock, riverside, patient, assistant
+) -> None:
+    _unanswered_visit(riverside, patient)
+    client.force_login(assistant)
+    page = client.get("/appointments/?tab=calls").content.decode()
+    assert set(PAGE_VISIT_FORM.findall(page)) == set(VISIT_ACTIONS)
+
+
+def test_confirming_a_visit_by_the_api_is_what_the_page_does(
+    client, clock, riverside, patient, assistant
+) -> None:
+    by_api = _unanswered_visit(riverside, patient, "v1")
+    by_page = _unanswered_visit(riverside, patient, "v2")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=assistant)[1]}"}
+    response = client.post(
+        f"/api/v1/visits/{by_api.pk}/confirm", "{}", content_type=JSON, **headers
+    )
+    assert response.status_code == 200
+    assert response.json()["confirmed_how"] == ConfirmedHow.STAFF
+    assert response.json()["result"] == {"recorded": True}
+    client.force_login(assistant)
+    assert client.post(f"/appointments/{by_page.pk}/confirm/").status_code == 302
+    for visit in (by_api, by_page):
+        visit.refresh_from_db()
+        assert visit.confirmed_how == ConfirmedHow.STAFF and visit.confirmed_at is not None
+    # Once: a second confirmation keeps the first.
+    first = by_api.confirmed_at
+    clock.shift(timedelta(minutes=5))
+    again = client.post(f"/api/v1/visits/{by_api.pk}/confirm", "{}", content_type=JSON, **headers)
+    assert again.json()["result"] == {"recorded": False}
+    by_api.refresh_from_db()
+    assert by_api.confirmed_at == first
+
+
+def test_another_practices_visit_is_a_404_by_the_api_and_unchanged(
+    client, clock, lakeside, outsider, assistant
+) -> None:
+    from closeloop.patients.services import patient_create as create
+
+    theirs = _unanswered_visit(
+        lakeside, create(practice=lakeside, first_name="Bo", last_name="Kim", phone="2125550111")
+    )
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=assistant)[1]}"}
+    for visit_id in (theirs.pk, 999999, 2**63):
+        response = client.post(
+            f"/api/v1/visits/{visit_id}/confirm", "{}", content_type=JSON, **headers
+        )
+        assert response.status_code in (404, 422), visit_id
+    theirs.refresh_from_db()
+    assert theirs.confirmed_at is None

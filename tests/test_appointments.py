@@ -996,3 +996,65 @@ def test_the_summary_is_printed_even_when_the_import_ends_early(
     captured = capsys.readouterr()
     assert "created 1, updated 0, unchanged 0, rejected 0" in captured.out
     assert "HTTP 503" in captured.err
+
+
+def test_the_at_risk_lists_count_for_a_past_day_equals_the_metric_for_that_day(
+    clock, riverside, patient, assistant
+) -> None:
+    """One definition of "at risk" (``rules.at_risk``): a visit on the list just before it
+    began is a visit the historical metric counts for that day, and no other — an open
+    insurance item, a confirmation asked 20 hours or more before and not answered by then
+    (even if answered after the visit began), but not one asked too late to be late, one
+    confirmed in time, or a cancelled visit."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from django.utils.timezone import now as timezone_now
+
+    from closeloop.appointments.rules import at_risk_upcoming
+    from closeloop.metrics import definitions as m
+    from tests.conftest import category
+
+    zone = ZoneInfo(riverside.timezone)
+    thursday = date(2026, 11, 19)
+
+    def at(day: int, hour: int) -> datetime:
+        return datetime(2026, 11, day, hour, tzinfo=zone)
+
+    other = patient_create(
+        practice=riverside, first_name="Al", last_name="Ruiz", phone="3125550177"
+    )
+    clock.move_to(at(17, 9))
+    lifecycle.item_create(
+        practice=riverside, category=category(riverside, "insurance_info"), channel="phone",
+        actor=assistant, summary="Insurance card", patient=other,
+    )  # fmt: skip
+
+    def visit(n: int, start: datetime, **kw: Any) -> Appointment:
+        return Appointment.objects.create(
+            practice=riverside, source="csv", external_id=f"d{n}", patient=kw.pop("who", patient),
+            match=Match.MATCHED, start=start, status=kw.pop("status", "booked"),
+            mode=Mode.IN_PERSON, kind="Visit", fingerprint="x", imported_at=start,
+            updated_at=start, **kw,
+        )  # fmt: skip
+
+    visits = [
+        visit(1, at(19, 9), confirmation_asked_at=at(18, 10)),  # no answer: at risk
+        visit(2, at(19, 10), confirmation_asked_at=at(18, 10), confirmed_at=at(18, 12)),
+        visit(3, at(19, 11), confirmation_asked_at=at(19, 8)),  # asked too late to be late
+        visit(4, at(19, 13), who=other),  # the open insurance item: at risk
+        visit(5, at(19, 14), confirmation_asked_at=at(17, 10), confirmed_at=at(19, 15)),
+        visit(6, at(19, 15), confirmation_asked_at=at(17, 10), status="cancelled"),
+        visit(7, at(19, 16), confirmation_asked_at=at(17, 10), confirmed_at=at(18, 9)),
+    ]
+    on_list = set()
+    for v in visits:
+        clock.move_to(v.start - timedelta(minutes=1))
+        listed = at_risk_upcoming(Appointment.objects.filter(practice=riverside), timezone_now(), 1)
+        if v.pk in {a.pk for a in listed}:
+            on_list.add(v.external_id)
+    assert on_list == {"d1", "d4", "d5"}
+    clock.move_to(at(20, 9))
+    metric = m.missed_appointment_risk(m.Scope.of([riverside], thursday, thursday))
+    assert metric["at_risk"] == len(on_list)
+    assert metric["appointments"] == 6  # the cancelled visit is not judged

@@ -270,3 +270,64 @@ def test_a_reply_from_the_old_patients_number_does_not_cancel_a_visit_now_someon
     assert twilio_post(client, SMS, sms("SMw", patient.phone, "CANCEL VISIT")).status_code == 200
     assert not SupportItem.objects.filter(appointment=visit).exists()
     assert not SupportItem.objects.filter(patient=other).exists()
+
+
+def test_a_shared_household_number_does_not_answer_someone_elses_closing_question(
+    client, clock, riverside, patient, make_item, assistant
+) -> None:
+    """Ana and her son Leo share one phone; each had a request resolved and was asked "Did we
+    resolve your request?" (Leo last). Ana texts "NO, still no call": the text cannot say whose
+    question it answers, so neither is answered nor reopened — it is filed for a person, as a
+    bare "C" to two confirmations is (the same single-patient rule)."""
+    from closeloop.messaging import closure
+    from closeloop.messaging.models import RecoveryCheck
+    from closeloop.queue.models import Status
+    from tests.conftest import resolved
+
+    riverside.twilio_auth_token = TWILIO_TOKEN
+    riverside.closure_question = True
+    riverside.save()
+    cache.clear()
+    patient.phone = "+13125550142"
+    patient.save()
+    son = patient_create(
+        practice=riverside, first_name="Leo", last_name="Lopez", phone="(312) 555-0142"
+    )
+    hers = resolved(make_item(), assistant, confirmed=True)
+    assert closure.ask_after_resolution(hers, actor=assistant) is not None
+    clock.shift(timedelta(minutes=10))
+    his = resolved(make_item(patient=son, summary="Leo's refill"), assistant, confirmed=True)
+    assert closure.ask_after_resolution(his, actor=assistant) is not None
+    clock.shift(timedelta(minutes=10))
+    assert (
+        twilio_post(client, SMS, sms("SMh", patient.phone, "NO, still no call")).status_code == 200
+    )
+    assert not RecoveryCheck.objects.filter(answered_at__isnull=False).exists()
+    for item in (hers, his):
+        item.refresh_from_db()
+        assert item.status == Status.RESOLVED
+    filed = SupportItem.objects.exclude(pk__in=[hers.pk, his.pk])
+    assert filed.count() == 1  # the text, for a person to sort out
+
+
+def test_one_patients_closing_question_is_still_answered_from_a_shared_number(
+    client, clock, riverside, patient, make_item, assistant
+) -> None:
+    """Positive control: only Ana was asked; her household's number answers her question."""
+    from closeloop.messaging import closure
+    from closeloop.messaging.models import RecoveryAnswer
+    from tests.conftest import resolved
+
+    riverside.twilio_auth_token = TWILIO_TOKEN
+    riverside.closure_question = True
+    riverside.save()
+    cache.clear()
+    patient.phone = "+13125550142"
+    patient.save()
+    patient_create(practice=riverside, first_name="Leo", last_name="Lopez", phone="3125550142")
+    hers = resolved(make_item(), assistant, confirmed=True)
+    check = closure.ask_after_resolution(hers, actor=assistant)
+    assert check is not None
+    assert twilio_post(client, SMS, sms("SMk", patient.phone, "Yes")).status_code == 200
+    check.refresh_from_db()
+    assert check.answer == RecoveryAnswer.YES

@@ -340,8 +340,11 @@ def test_no_api_operation_reveals_another_practice(client, setup) -> None:
     for role, user in setup["users"].items():
         headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=user)[1]}"}
         for path, method in operations:
-            url = path.replace("{item_id}", str(theirs["item"].pk)).replace(
-                "{patient_id}", str(theirs["patient"].pk)
+            url = (
+                path.replace("{item_id}", str(theirs["item"].pk))
+                .replace("{patient_id}", str(theirs["patient"].pk))
+                .replace("{file_id}", str(theirs["picture"].pk))
+                .replace("{visit_id}", str(theirs["appointment"].pk))
             )
             assert "{" not in url, f"{path}: add a value for its path parameter to this test"
             query = {"practice": setup["lakeside"].slug, "q": MARKER}

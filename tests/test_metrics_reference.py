@@ -176,6 +176,10 @@ HISTORY = st.fixed_dictionaries(
                     ]
                 ),
                 st.sampled_from([Mode.TELEHEALTH, Mode.TELEHEALTH, Mode.IN_PERSON]),
+                # Asked to confirm this many hours before the visit (none: never asked), and
+                # confirmed this many hours after asking (none: never).
+                st.one_of(st.none(), st.integers(1, 48)),
+                st.one_of(st.none(), st.integers(0, 48)),
             ),
             max_size=6,
         ),
@@ -440,12 +444,17 @@ def _setting(practice: Practice, history: dict[str, Any], start: datetime, cast:
     Category.objects.filter(practice=practice, code="complaint_review").update(
         default_team=history["complaints_to"]
     )
-    for n, (who, hours, status, mode) in enumerate(history["visits"]):
+    for n, (who, hours, status, mode, asked, answered) in enumerate(history["visits"]):
+        visit_start = start + timedelta(hours=hours)
+        asked_at = visit_start - timedelta(hours=asked) if asked is not None else None
         Appointment.objects.create(
             practice=practice, source="fhir", external_id=f"ref-{n}",
             patient=cast["patients"][who], match=Match.MATCHED,
-            start=start + timedelta(hours=hours), status=status, mode=mode, kind="Visit",
+            start=visit_start, status=status, mode=mode, kind="Visit",
             fingerprint="x", imported_at=start, updated_at=start,
+            confirmation_asked_at=asked_at,
+            confirmed_at=asked_at + timedelta(hours=answered)
+            if asked_at is not None and answered is not None else None,
         )  # fmt: skip
     return Practice.objects.get(pk=practice.pk)
 

@@ -273,3 +273,39 @@ def datetime_at(practice: Any, day: Any) -> Any:
     from zoneinfo import ZoneInfo
 
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(practice.timezone))
+
+
+def test_a_reply_to_a_confirmation_the_demo_asked_yesterday_is_answered(
+    client,
+    clock,
+    texts,  # noqa: F811
+    riverside,
+    patient,
+) -> None:
+    """The demo writes yesterday's confirmations as history (nothing leaves now); a signed reply
+    the running demo receives must still answer them as it would a real one — before, they were
+    rows nothing answered, and "C" was filed as an unrelated text."""
+    from closeloop.appointments.models import Appointment
+    from closeloop.demo.outreach import seed_outreach
+    from closeloop.patients.services import patient_create
+
+    riverside.twilio_auth_token = TWILIO_TOKEN
+    riverside.save()
+    cache.clear()
+    clock.move_to(TUESDAY_10AM_CHICAGO)
+    people = [patient] + [
+        patient_create(
+            practice=riverside, first_name=f"P{n}", last_name="Demo", phone=f"31255501{n:02d}"
+        )  # fmt: skip
+        for n in range(2)
+    ]
+    for n, person in enumerate(people):
+        make_visit(riverside, person, start=TUESDAY_10AM_CHICAGO + timedelta(days=2, hours=n),
+                   external_id=f"d{n}")  # fmt: skip
+    seed_outreach(TUESDAY_10AM_CHICAGO)
+    assert texts() == []  # nothing was sent
+    unanswered = Appointment.objects.get(external_id="d1")
+    assert unanswered.confirmation_asked_at is not None and unanswered.confirmed_at is None
+    assert twilio_post(client, SMS, sms("SMdemo", people[1].phone, "C")).status_code == 200
+    unanswered.refresh_from_db()
+    assert unanswered.confirmed_how == ConfirmedHow.TEXT

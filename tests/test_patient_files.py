@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from closeloop.api.models import ApiToken
 from closeloop.core import outbound
 from closeloop.intake import attachments
 from closeloop.intake.models import Attachment, FileState, InboundMessage
@@ -400,6 +401,69 @@ def test_a_clinical_items_file_is_refused_to_support_staff(
     assert client.get(file_url(stored)).status_code == 403
     client.force_login(nurse)
     assert client.get(file_url(stored)).status_code == 200
+
+
+# --- the same files through the API (the page's permission, audit and headers) ----------------
+
+
+def bearer(user: Any) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=user)[1]}"}
+
+
+def api_file_url(row: Attachment) -> str:
+    return f"/api/v1/items/{row.item_id}/files/{row.pk}"
+
+
+def test_the_api_lists_an_items_files_without_their_bytes(client, stored, assistant) -> None:
+    response = client.get(f"/api/v1/items/{stored.item_id}/files", **bearer(assistant))
+    assert response.status_code == 200
+    (listed,) = response.json()
+    assert listed["id"] == stored.pk and listed["state"] == "stored"
+    assert listed["content_type"] == "image/png" and listed["size"] == len(PNG)
+    assert listed["url"] == api_file_url(stored)
+    assert base64.b64encode(PNG).decode() not in response.content.decode()
+
+
+def test_the_api_download_is_the_pages_response_audited_and_never_cached(
+    client, stored, assistant
+) -> None:
+    views = AuditEvent.objects.filter(object_type="intake.attachment", action="view")
+    response = client.get(api_file_url(stored), **bearer(assistant))
+    assert response.status_code == 200 and response.content == PNG
+    assert views.count() == 1 and views.get().user_id == assistant.pk
+    client.force_login(assistant)
+    page = client.get(file_url(stored))
+    assert views.count() == 2
+    for header in ("Content-Type", "Content-Disposition", "Cache-Control",
+                   "X-Content-Type-Options", "Content-Security-Policy"):  # fmt: skip
+        assert response[header] == page[header], header
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_api_file_of_another_practice_is_404(client, stored, outsider) -> None:
+    headers = bearer(outsider)
+    assert client.get(api_file_url(stored), **headers).status_code == 404
+    assert client.get(f"/api/v1/items/{stored.item_id}/files", **headers).status_code == 404
+    assert not AuditEvent.objects.filter(object_type="intake.attachment", action="view").exists()
+
+
+def test_the_api_finds_a_file_only_under_its_own_item(client, stored, assistant, make_item) -> None:
+    other = make_item("scheduling")
+    url = f"/api/v1/items/{other.pk}/files/{stored.pk}"
+    assert client.get(url, **bearer(assistant)).status_code == 404
+
+
+def test_a_clinical_items_files_are_refused_to_support_staff_by_the_api_too(
+    client, stored, assistant, nurse
+) -> None:
+    SupportItem.objects.filter(pk=stored.item_id).update(red_flag=True)
+    for url in (api_file_url(stored), f"/api/v1/items/{stored.item_id}/files"):
+        assert client.get(url, **bearer(assistant)).status_code == 403
+        assert client.get(url, **bearer(nurse)).status_code == 200
+
+
+def test_the_api_download_needs_a_token(client, stored) -> None:
+    assert client.get(api_file_url(stored)).status_code == 401
 
 
 def test_retention_removes_the_bytes(client, stored, assistant, org, clock) -> None:

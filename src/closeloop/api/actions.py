@@ -18,8 +18,9 @@ from pydantic import create_model
 from closeloop.actions import access
 from closeloop.actions.inputs import REFERENCES, Input, Kind, resolve
 from closeloop.actions.registry import ACTIONS, Action, run
+from closeloop.actions.visits import VISIT_ACTIONS, VisitAction, run_visit_action, visit_for_action
 from closeloop.api import schemas as s
-from closeloop.api.serialize import api_user, etag, if_match, item_out
+from closeloop.api.serialize import api_user, etag, if_match, item_out, visit_out
 from closeloop.lib.ids import MAX_ID
 
 RESPONSES: dict[int, Any] = {
@@ -125,5 +126,34 @@ def build_router() -> Router:
             response=RESPONSES,
             summary=action.label,
             operation_id=f"item_{action.name}",
+        )
+    return router
+
+
+VISIT_RESPONSES: dict[int, Any] = {200: s.VisitOut, 401: s.ErrorOut, 404: s.ErrorOut}
+
+
+def _visit_endpoint(action: VisitAction) -> Any:
+    def endpoint(request: HttpRequest, visit_id: int) -> Any:
+        visit = visit_for_action(request.user, visit_id, action.name)
+        return visit_out(visit, run_visit_action(action, visit=visit))
+
+    endpoint.__name__ = f"visit_{action.name}"
+    endpoint.__doc__ = action.help or None
+    return endpoint
+
+
+def build_visit_router() -> Router:
+    """``POST /visits/{visit_id}/<slug>``: the appointments page's buttons
+    (``actions.visits``)."""
+    router = Router(tags=["visit actions"])
+    for action in VISIT_ACTIONS.values():
+        router.add_api_operation(
+            f"/{{visit_id}}/{action.slug}",
+            ["POST"],
+            _visit_endpoint(action),
+            response=VISIT_RESPONSES,
+            summary=action.label,
+            operation_id=f"visit_{action.name}",
         )
     return router

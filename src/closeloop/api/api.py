@@ -18,22 +18,25 @@ from ninja.parser import Parser
 
 from closeloop.actions import access
 from closeloop.actions.inputs import InputError
-from closeloop.actions.registry import ItemChanged
+from closeloop.actions.registry import VIEW_DETAILS, ItemChanged
+from closeloop.actions.visits import VisitNotFound
 from closeloop.api import schemas as s
-from closeloop.api.actions import build_router
+from closeloop.api.actions import build_router, build_visit_router
 from closeloop.api.auth import TokenAuth
 from closeloop.api.models import IdempotencyRecord
 from closeloop.api.serialize import (
     api_user,
     etag,
     etag_of,
+    file_out,
     item_or_404,
     item_out,
     patient_out,
     practice_or_404,
 )
+from closeloop.intake.attachments import file_response, files_for_item
 from closeloop.intake.services import Filed, file_item
-from closeloop.lib import jsondepth
+from closeloop.lib import filetypes, jsondepth
 from closeloop.lib.classify import Suggestion
 from closeloop.lib.ids import MAX_ID, parse_id
 from closeloop.metrics.definitions import report
@@ -86,6 +89,14 @@ ERRORS: dict[int, Any] = {
     422: s.ErrorOut,
 }
 MAX_PAGE = 200
+#: A stored file's bytes, as its kind (``lib.filetypes``): what a download answers.
+FILE_CONTENT = {
+    "description": "The file's bytes (a picture inline, a PDF as an attachment).",
+    "content": {
+        kind: {"schema": {"type": "string", "format": "binary"}}
+        for kind in sorted(filetypes.ALLOWED_TYPES)
+    },
+}
 
 #: Lifecycle refusals that are malformed input rather than a conflict with the item's state.
 _INPUT_CODES = {
@@ -140,6 +151,11 @@ def _changed(request: HttpRequest, exc: ItemChanged) -> HttpResponse:
 
 @api.exception_handler(access.ItemNotFound)
 def _no_item(request: HttpRequest, exc: access.ItemNotFound) -> HttpResponse:
+    return _error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(VisitNotFound)
+def _no_visit(request: HttpRequest, exc: VisitNotFound) -> HttpResponse:
     return _error(request, 404, "not_found", "Not found.")
 
 
@@ -454,9 +470,40 @@ def item_timeline(request: HttpRequest, item_id: int) -> Any:
     return events
 
 
+# --- files the patient sent (the item page's "Files from the patient") -----------------------
+
+
+@api.get(
+    "/items/{item_id}/files",
+    response={200: list[s.FileOut], **ERRORS},
+    tags=["items"],
+    summary="The files the patient sent about the item (what they are, never their bytes)",
+)
+def item_files(request: HttpRequest, item_id: int) -> Any:
+    item = access.item_for_action(request.user, item_id, VIEW_DETAILS)
+    audit.record_view(item, fields=["files"])
+    return [file_out(row) for row in files_for_item(item)]
+
+
+@api.get(
+    "/items/{item_id}/files/{file_id}",
+    response=ERRORS,
+    tags=["items"],
+    summary="Download one file the patient sent (each download audited, never cached)",
+    openapi_extra={"responses": {"200": FILE_CONTENT}},
+)
+def item_file(request: HttpRequest, item_id: int, file_id: int) -> Any:
+    item = access.item_for_action(request.user, item_id, VIEW_DETAILS)
+    response = file_response(item, parse_id(file_id))
+    if response is None:
+        raise Http404
+    return response
+
+
 # --- lifecycle actions: generated from the action registry ----------------------------------
 
 api.add_router("/items", build_router())
+api.add_router("/visits", build_visit_router())
 
 
 # --- metrics ----------------------------------------------------------------------------------

@@ -231,6 +231,33 @@ class ActionOut(ItemOut):
     result: dict[str, str | int] = {}
 
 
+class FileOut(Schema):
+    """A picture or PDF the patient sent about the item: what it is, never its bytes (``url``
+    downloads them; only a ``stored`` file has any)."""
+
+    id: int
+    source: str = Field(description="mms, email or demo")
+    state: str = Field(description="pending, sending, stored, refused or purged")
+    content_type: str = Field(description="From the bytes, not the sender's claim; '' if none")
+    size: int
+    received_at: datetime
+    refused: str = Field("", description="Why it was not kept (a stable code), else ''")
+    url: str | None = Field(None, description="The download (stored files only)")
+
+
+class VisitOut(Schema):
+    """A visit after an action on it: its time, status and confirmation."""
+
+    id: int
+    practice: str
+    start: datetime
+    status: str
+    confirmation_asked_at: datetime | None
+    confirmed_at: datetime | None
+    confirmed_how: str
+    result: dict[str, str | int | bool] = {}
+
+
 # --- metrics (definitions: closeloop/metrics/definitions.py) -----------------------------------
 
 

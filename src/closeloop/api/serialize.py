@@ -10,7 +10,9 @@ from django.http import Http404, HttpRequest
 from closeloop.actions import access
 from closeloop.actions.inputs import InputError
 from closeloop.api import schemas as s
+from closeloop.appointments.models import Appointment
 from closeloop.core.types import User
+from closeloop.intake.models import Attachment, FileState
 from closeloop.lib.ids import is_digits
 from closeloop.patients.models import Patient
 from closeloop.practices.models import Practice
@@ -32,6 +34,20 @@ def item_out(item: SupportItem, user: Any) -> dict[str, Any]:
         data.update({f: visible_text(user, item, f) for f in CLINICAL_TEXT_FIELDS if f in data})
     data["practice"] = item.practice.slug
     data["category"] = item.category.code
+    return data
+
+
+def file_out(row: Attachment) -> dict[str, Any]:
+    data = {field: getattr(row, field) for field in s.FileOut.model_fields if field != "url"}
+    stored = row.state == FileState.STORED
+    data["url"] = f"/api/v1/items/{row.item_id}/files/{row.pk}" if stored else None
+    return data
+
+
+def visit_out(visit: Appointment, result: dict[str, Any]) -> dict[str, Any]:
+    data = {field: getattr(visit, field) for field in s.VisitOut.model_fields if field != "result"}
+    data["practice"] = visit.practice.slug
+    data["result"] = result
     return data
 
 

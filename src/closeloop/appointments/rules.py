@@ -1,18 +1,19 @@
 """Missed-appointment risk and telehealth-before-the-visit: the rules, in one place.
 
-An appointment is **at risk** at a moment T when its patient has, at T, an item that is
+An appointment is **at risk** at a moment T (``at_risk``: the one definition, used by the
+appointments page's list and by the historical metric) when
 
-* open (contact made before T, not resolved or closed by T) in the new-patient intake, insurance,
-  referral/document or telehealth-access categories, or
-* a message nobody answered yet (a voicemail, text, email, portal or web-form contact with no
-  first response by T).
+* its patient has, at T, an item that is open (contact made before T, not resolved or closed
+  by T) in the new-patient intake, insurance, referral/document or telehealth-access
+  categories, or a message nobody answered yet (a voicemail, text, email, portal or web-form
+  contact with no first response by T); or
+* it is **not confirmed** at T: its patient was asked to confirm it (outreach)
+  ``NO_ANSWER_AFTER`` or more before T and had not confirmed by T.
 
-Upcoming appointments are judged now; past ones at their start time, so the metric can tell
-how many at-risk appointments were actually missed (EHR status ``noshow``).
-
-An upcoming appointment is also **not confirmed** when its patient was asked to confirm it
-(outreach) ``NO_ANSWER_AFTER`` ago or more and has not: it joins the at-risk list, and the VA's
-call list (``call_list``) when nobody is already on it (no open item linked to the visit).
+Upcoming appointments are judged now (the list); past ones at their start time (the metric,
+``risk_counts``), so the metric can tell how many at-risk appointments were actually missed
+(EHR status ``noshow``). A not-confirmed visit nobody is already working on (no open item
+linked to it) is also on the VA's call list (``call_list``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 
 from closeloop.appointments.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
 from closeloop.practices.choices import Channel
@@ -58,16 +68,25 @@ def risky_items(as_of: Any) -> Q:
 NO_ANSWER_AFTER = timedelta(hours=20)
 
 
-def not_confirmed(now: datetime) -> Q:
+def not_confirmed(as_of: Any) -> Q:
+    """Asked to confirm ``NO_ANSWER_AFTER`` or more before ``as_of`` (a datetime, or
+    ``F("start")``: at the visit), and not confirmed by then."""
     return Q(
         confirmation_asked_at__isnull=False,
-        confirmation_asked_at__lte=now - NO_ANSWER_AFTER,
-        confirmed_at__isnull=True,
-    )
+        confirmation_asked_at__lte=as_of - NO_ANSWER_AFTER,
+    ) & (Q(confirmed_at__isnull=True) | Q(confirmed_at__gt=as_of))
 
 
 def at_risk_condition(as_of: Any) -> Exists:
     return Exists(SupportItem.objects.filter(risky_items(as_of), patient_id=OuterRef("patient_id")))
+
+
+def at_risk(now: datetime | None = None) -> Q:
+    """An appointment at risk (the module's definition): at ``now``, or — ``None`` — each at
+    its own start (the metric's moment)."""
+    if now is None:
+        return Q(at_risk_condition(OuterRef("start"))) | not_confirmed(F("start"))
+    return Q(at_risk_condition(now)) | not_confirmed(now)
 
 
 def upcoming(
@@ -84,7 +103,9 @@ def at_risk_upcoming(
     """Upcoming appointments (next ``days``) at risk now, or not confirmed, soonest first."""
     return (
         upcoming(appointments, now, days)
-        .filter(Q(at_risk_condition(now)) | not_confirmed(now))
+        .filter(at_risk(now))
+        # Why, for ``reasons_for``: the same rule, not a second reading of it.
+        .annotate(unconfirmed=ExpressionWrapper(not_confirmed(now), BooleanField()))
         .select_related("patient", "practice")
         .order_by("start", "pk")
     )
@@ -131,8 +152,7 @@ def reasons_for(appointments: list[Appointment], now: datetime) -> dict[int, lis
         by_patient.setdefault(item.patient_id or 0, []).append(Reason(item.pk, text))
     reasons = {a.pk: list(by_patient.get(a.patient_id or 0, [])) for a in appointments}
     for appointment in appointments:
-        asked = appointment.confirmation_asked_at
-        if asked and not appointment.confirmed_at and asked <= now - NO_ANSWER_AFTER:
+        if getattr(appointment, "unconfirmed", False):  # (annotated by ``at_risk_upcoming``)
             reasons[appointment.pk].append(Reason(None, "Not confirmed: no answer to our request"))
     return reasons
 
@@ -140,12 +160,13 @@ def reasons_for(appointments: list[Appointment], now: datetime) -> dict[int, lis
 def risk_counts(
     appointments: QuerySet[Appointment], start: datetime, end: datetime
 ) -> dict[str, int]:
-    """Appointments in [start, end) that were at risk at their start time, and how many of
-    those the EHR marked as no-shows (one aggregate query)."""
+    """Appointments in [start, end) that were at risk at their start time (``at_risk``, as the
+    appointments page's list judges upcoming ones), and how many of those the EHR marked as
+    no-shows (one aggregate query)."""
     judged = appointments.filter(start__gte=start, start__lt=end).exclude(
         status__in=(AppointmentStatus.CANCELLED, AppointmentStatus.ENTERED_IN_ERROR)
     )
-    flagged = judged.annotate(risky=at_risk_condition(OuterRef("start"))).filter(risky=True)
+    flagged = judged.filter(at_risk())
     counts = flagged.aggregate(
         at_risk=Count("pk"),
         missed=Count("pk", filter=Q(status=AppointmentStatus.NOSHOW)),

@@ -88,7 +88,11 @@ def _plans(practice: Practice) -> None:
 
 
 def _asked(visit: Appointment, when: datetime) -> None:
-    """The confirmation as sent yesterday (recorded: the demo's past is never sent)."""
+    """The confirmation as sent yesterday. Nothing is sent now (no text leaves, nothing in the
+    outbox), but the row reads as the text that went out then (``SENT`` at ``when``): a reply
+    the demo receives (a signed Twilio webhook) answers it as it would a real one — "C"
+    confirms the visit, "R" files the reschedule request. A ``RECORDED`` row is answered by
+    nothing (``outreach.replies.confirmation_answered`` reads sent confirmations only)."""
     local = when.astimezone(visit.practice.calendar().tz)
     patient = visit.patient
     row = OutreachSend(
@@ -96,7 +100,7 @@ def _asked(visit: Appointment, when: datetime) -> None:
         scheduled_for=datetime.combine(local.date(), time(10, 0), tzinfo=local.tzinfo),
         visit_start=visit.start, channel=ConsentChannel.SMS, to=patient.phone if patient else "",
         language=patient.preferred_language if patient else "en",
-        state=SendState.RECORDED, send_after=when,
+        state=SendState.SENT, send_after=when, sent_at=when,
         created_at=when,
     )  # fmt: skip
     rendered = render(row, row.language, ConsentChannel.SMS)

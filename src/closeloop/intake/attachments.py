@@ -26,7 +26,9 @@ from datetime import datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django_tasks import task
 
 from closeloop.core import claims, outbound
@@ -44,6 +46,7 @@ from closeloop.practices.defaults import INSURANCE_CATEGORY, INTAKE_CATEGORY
 from closeloop.practices.models import Practice
 from closeloop.queue.changes import Change, locked
 from closeloop.queue.models import EventCode, SupportItem, TimelineEvent
+from closeloop.security import audit
 
 logger = logging.getLogger(__name__)
 
@@ -237,6 +240,27 @@ def stored_file(item: SupportItem, file_id: int | None) -> Attachment | None:
     if file_id is None:
         return None
     return Attachment.objects.filter(item=item, pk=file_id, state=FileState.STORED).first()
+
+
+def file_response(item: SupportItem, file_id: int | None) -> HttpResponse | None:
+    """One kept file of ``item`` as every door serves it (the item page's link, the API), or
+    None: the view audited, never cached (``no-store``, also by a shared proxy), never sniffed
+    into HTML, sandboxed if opened; a picture shown inline, a PDF downloaded. The caller
+    checked the reader may read the item in full (``access.item_for_action``,
+    ``VIEW_DETAILS``)."""
+    row = stored_file(item, file_id)
+    if row is None:
+        return None
+    audit.record_view(row, fields=["data"])
+    response = HttpResponse(row.data, content_type=row.content_type)
+    extension = filetypes.EXTENSIONS.get(row.content_type, "bin")
+    how = "inline" if filetypes.is_image(row.content_type) else "attachment"
+    response["Content-Disposition"] = f'{how}; filename="item-{item.pk}-file-{row.pk}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    patch_cache_control(response, private=True, no_store=True, max_age=0)
+    return response
 
 
 def files_for_item(item: SupportItem) -> list[Attachment]:

@@ -110,12 +110,14 @@ def _answer(
     if kind is None:
         return None
     # "Yes" after "Did we resolve your request?" was asked since the confirmation answers that.
+    # (Whoever it was asked of: a household's "Yes" is then filed for a person, not taken
+    # for the visit's answer.)
     asked = (
-        closure.open_question(practice, reply.address, channel=reply.channel)
+        closure.last_asked(practice, reply.address, channel=reply.channel)
         if closure.parse_answer(reply.words)
         else None
     )
-    if asked is not None and sent.sent_at is not None and asked.asked_at > sent.sent_at:
+    if asked is not None and sent.sent_at is not None and asked > sent.sent_at:
         return None
     with transaction.atomic():
         inbound, created = record_inbound(

@@ -11,11 +11,11 @@ answer never decides who is asked for a review, nor when (``reviews.after_resolu
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from closeloop.core.types import Actor
@@ -23,6 +23,7 @@ from closeloop.messaging.consent import may_contact
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, RecoveryAnswer, RecoveryCheck
 from closeloop.messaging.services import MessageRefused, address_for, message_send
 from closeloop.messaging.status import REPLY_LIMIT
+from closeloop.patients.selectors import one_patients_latest
 from closeloop.practices.defaults import COMPLAINT_CATEGORY
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Status, SupportItem
@@ -118,21 +119,39 @@ def answer_from_text(practice: Any, phone: str, body: str) -> RecoveryCheck | No
     return record_answer(check, parsed[0], parsed[1], how="text")
 
 
-def open_question(
-    practice: Any, phone: str, *, channel: str = ConsentChannel.SMS
-) -> RecoveryCheck | None:
-    """The latest unanswered closing question texted to ``phone`` recently (or, with
-    ``channel`` email, emailed to that address)."""
+def _open_questions(
+    practice: Any, address: str, channel: str = ConsentChannel.SMS
+) -> QuerySet[RecoveryCheck]:
+    """Unanswered closing questions texted to ``address`` recently (or, with ``channel`` email,
+    emailed to that address), latest first."""
     since = timezone.now() - timedelta(days=ANSWER_DAYS)
-    to = Q(message__to__iexact=phone) if channel == ConsentChannel.EMAIL else Q(message__to=phone)
-    return (
-        RecoveryCheck.objects.filter(
-            to,
-            practice=practice,
-            answered_at__isnull=True,
-            asked_at__gte=since,
-            message__channel=channel,
-        )
-        .order_by("-asked_at")
-        .first()
+    to = (
+        Q(message__to__iexact=address)
+        if channel == ConsentChannel.EMAIL
+        else Q(message__to=address)
     )
+    return RecoveryCheck.objects.filter(
+        to,
+        practice=practice,
+        answered_at__isnull=True,
+        asked_at__gte=since,
+        message__channel=channel,
+    ).order_by("-asked_at", "-pk")
+
+
+def open_question(
+    practice: Any, address: str, *, channel: str = ConsentChannel.SMS
+) -> RecoveryCheck | None:
+    """The latest unanswered closing question sent to ``address`` recently — none when such
+    questions are open for more than one patient of a shared number or address
+    (``one_patients_latest``: the household rule visit confirmations follow)."""
+    return one_patients_latest(_open_questions(practice, address, channel), "item__patient_id")
+
+
+def last_asked(
+    practice: Any, address: str, *, channel: str = ConsentChannel.SMS
+) -> datetime | None:
+    """When the latest open closing question went to ``address`` (whoever it was for): a "Yes"
+    sent after it is not taken for an older visit confirmation's answer."""
+    latest = _open_questions(practice, address, channel).first()
+    return latest.asked_at if latest else None

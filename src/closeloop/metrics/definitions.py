@@ -423,10 +423,13 @@ def review_requests(scope: Scope) -> ReviewRequests:
 
 def missed_appointment_risk(scope: Scope) -> Risk:
     """**8. Missed-appointment risk tied to incomplete communication.** Appointments that
-    started in the range (cancelled ones left out) whose patient had, at the start, an open
-    intake, insurance, referral/document or telehealth item or an unanswered message (the rule
-    in ``closeloop.appointments.rules``); how many of those the EHR marked as no-shows, and all
-    no-shows for comparison. Item filters do not apply (appointments have no team or owner)."""
+    started in the range (cancelled ones left out) that were at risk at their start: their
+    patient had an open intake, insurance, referral/document or telehealth item or an
+    unanswered message, or the visit was not confirmed (asked 20 hours or more before and not
+    confirmed by then) — ``closeloop.appointments.rules.at_risk``, the definition the
+    appointments page's at-risk list uses; how many of those the EHR marked as no-shows, and
+    all no-shows for comparison. Item filters do not apply (appointments have no team or
+    owner)."""
     appointments = Appointment.objects.filter(practice__in=scope.practice_ids)
     counts = risk_counts(appointments, scope.start_at, scope.end_at)
     return {

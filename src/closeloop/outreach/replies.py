@@ -28,6 +28,7 @@ from closeloop.lib.textnorm import normalize
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.outreach.models import OutreachSend, SendState
 from closeloop.outreach.writeback import confirmation_recorded
+from closeloop.patients.selectors import one_patients_latest
 from closeloop.security import audit
 from closeloop.security.models import Action
 
@@ -121,14 +122,7 @@ def confirmation_answered(
     if not address:
         return None
     open_sends = _open_confirmations(practice_id, channel, address, now)
-    latest = open_sends.first()
-    if latest is None:
-        return None
-    patients = {
-        patient or f"visit-{visit}"
-        for patient, visit in open_sends.values_list("appointment__patient_id", "appointment_id")
-    }
-    return latest if len(patients) == 1 else None
+    return one_patients_latest(open_sends, "appointment__patient_id")
 
 
 def confirmation_in_thread(

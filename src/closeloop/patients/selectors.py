@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.patients.models import Patient
 
 LOOKUP_LIMIT = 10
+Row = TypeVar("Row", bound=Model)
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%d.%m.%Y")
 
 
@@ -64,3 +65,16 @@ def patient_search(user: Any, query: str, *, practice_id: int | None = None) -> 
 def get_patient_for_user(user: Any, pk: int) -> Patient:
     """The patient, or ``Patient.DoesNotExist`` when missing *or* of another practice."""
     return Patient.objects.for_user(user).select_related("practice").get(pk=pk)
+
+
+def one_patients_latest(rows: QuerySet[Row], patient: str) -> Row | None:
+    """The first of ``rows`` (questions sent to one number, latest first) when every one of
+    them was asked of the same patient (``patient``: the lookup path to the patient's id), else
+    None. A number shared by several patients (a household) with questions open for more than
+    one of them answers none: "C" or "No" cannot say whose question it answers, so the text is
+    filed for a person. The one rule for every reply read by the number it came from."""
+    latest = rows.first()
+    if latest is None:
+        return None
+    asked = set(rows.order_by().values_list(patient, flat=True).distinct()[:2])
+    return latest if len(asked) == 1 and None not in asked else None

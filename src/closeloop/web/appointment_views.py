@@ -12,8 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from closeloop.actions.visits import (
+    VISIT_ACTIONS,
+    VisitNotFound,
+    run_visit_action,
+    visit_for_action,
+)
 from closeloop.appointments import rules, selectors
-from closeloop.appointments.models import Appointment, ConfirmedHow
+from closeloop.appointments.models import Appointment
 from closeloop.appointments.services import (
     CHECK_LABELS,
     AppointmentError,
@@ -21,7 +27,6 @@ from closeloop.appointments.services import (
     appointment_confirm_patient,
 )
 from closeloop.lib.ids import parse_id
-from closeloop.outreach.replies import visit_confirm
 from closeloop.outreach.wording import call_script
 from closeloop.patients.models import Patient
 from closeloop.practices.local_time import local
@@ -104,9 +109,13 @@ def appointments(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def confirm_visit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """The patient confirmed on the phone (the call list): recorded on the visit, once."""
-    appointment = _get_appointment_or_404(request, pk)
-    visit_confirm(appointment=appointment, how=ConfirmedHow.STAFF, at=timezone.now())
+    """The patient confirmed on the phone (the call list): recorded on the visit, once (the
+    action ``actions.visits`` declares for the page and the API)."""
+    try:
+        visit = visit_for_action(request.user, pk, "confirm")
+    except VisitNotFound:
+        raise Http404("No such appointment") from None
+    run_visit_action(VISIT_ACTIONS["confirm"], visit=visit)
     return _back(request, "calls")
 
 

@@ -23,7 +23,7 @@ from closeloop.patients.models import Patient
 from closeloop.practices.choices import Channel, Language, Team
 from closeloop.practices.models import Category, Practice
 from closeloop.practices.selectors import staff_for_practice
-from closeloop.web.csvutil import csv_response
+from closeloop.web.csvutil import as_download, csv_response
 
 FILTER_KEYS = ("practice", "start", "end", "team", "owner", "category", "channel", "language")
 
@@ -175,6 +175,4 @@ def weekly_pdf(request: HttpRequest) -> HttpResponse:
     except ScopeError as exc:
         return _bad_request(exc)
     response = HttpResponse(weekly_review_pdf(review), content_type="application/pdf")
-    filename = f"closeloop-weekly-{practice.slug}-{review['week_start']}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return as_download(response, f"closeloop-weekly-{practice.slug}-{review['week_start']}.pdf")

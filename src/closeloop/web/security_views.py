@@ -32,7 +32,7 @@ from closeloop.security import audit, breakglass, credentials, mfa
 from closeloop.security.models import Action, AuditEvent
 from closeloop.security.permissions import Perm, has_perm
 from closeloop.web.access import get_patient_or_404
-from closeloop.web.csvutil import csv_response
+from closeloop.web.csvutil import as_download, csv_response
 from closeloop.web.http import acting_user
 from closeloop.web.patient_export import patient_export
 
@@ -364,5 +364,4 @@ def patient_data_export(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(Action.EXPORT, patient, detail={"report": "patient_data_json"})
     body = json.dumps(patient_export(patient), cls=DjangoJSONEncoder, indent=2)
     response = HttpResponse(body, content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="patient-{patient.pk}.json"'
-    return response
+    return as_download(response, f"patient-{patient.pk}.json")

@@ -41,7 +41,7 @@ from closeloop.security import audit
 from closeloop.security.models import Action
 from closeloop.security.permissions import visible_text
 from closeloop.team.saved import VIEW_PARAMS, saved_views_for
-from closeloop.web.csvutil import csv_cell
+from closeloop.web.csvutil import as_download, csv_cell
 from closeloop.web.http import HtmxHttpRequest
 from closeloop.web.rows import ROW_FIELDS, queue_rows
 
@@ -266,8 +266,7 @@ def queue_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
     )
     # The practice's clock (the chosen one, else the first), as every time the page shows.
     stamp = query.now.astimezone(query.zone).strftime("%Y%m%d-%H%M-%Z")
-    response["Content-Disposition"] = f'attachment; filename="closeloop-queue-{stamp}.csv"'
-    return response
+    return as_download(response, f"closeloop-queue-{stamp}.csv")
 
 
 #: The worker is late when its last tick, or the oldest task waiting to run, is older than this.

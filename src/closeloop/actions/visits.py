@@ -1,0 +1,75 @@
+"""Every action on a visit (the appointments page's buttons), declared once for both doors.
+
+The appointments page posts to ``/appointments/<pk>/<action>/`` and the API offers ``POST
+/visits/{visit_id}/<slug>`` for each entry of ``VISIT_ACTIONS``; both fetch the visit through
+``visit_for_action`` (another practice's visit, or one that does not exist, is
+``VisitNotFound``: a 404 that reveals nothing) and run the same service.
+``tests/test_action_parity.py`` fails if one surface lacks an action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from closeloop.appointments.models import Appointment, ConfirmedHow
+from closeloop.appointments.selectors import get_appointment_for_user
+from closeloop.outreach.replies import visit_confirm
+
+
+class VisitNotFound(LookupError):
+    """No such visit among those the person may see."""
+
+
+@dataclass(frozen=True)
+class VisitAction:
+    name: str
+    label: str
+    #: Does the work; returns what the API reports beside the visit (``result``).
+    perform: Callable[[Appointment], dict[str, Any]]
+    help: str = ""
+
+    @property
+    def slug(self) -> str:
+        return self.name.replace("_", "-")
+
+
+def _confirm(visit: Appointment) -> dict[str, Any]:
+    recorded = visit_confirm(appointment=visit, how=ConfirmedHow.STAFF, at=timezone.now())
+    return {"recorded": recorded}
+
+
+VISIT_ACTIONS: dict[str, VisitAction] = {
+    action.name: action
+    for action in [
+        VisitAction(
+            "confirm",
+            "Confirmed by phone",
+            _confirm,
+            help="The patient confirmed the visit on the phone (the confirmation call list): "
+            "recorded on the visit once; a visit already confirmed keeps its first "
+            "confirmation (`result.recorded` is then false).",
+        ),
+    ]
+}
+
+
+def visit_for_action(user: Any, visit_id: Any, action: str) -> Appointment:
+    """The visit ``user`` is about to act on: any visit of a practice they serve (the
+    appointments page's rule), else ``VisitNotFound``."""
+    if action not in VISIT_ACTIONS:
+        raise KeyError(action)
+    try:
+        return get_appointment_for_user(user, visit_id)
+    except Appointment.DoesNotExist:
+        raise VisitNotFound from None
+
+
+def run_visit_action(action: VisitAction, *, visit: Appointment) -> dict[str, Any]:
+    """Take ``action`` on ``visit`` (fetched with ``visit_for_action``); the visit is reloaded."""
+    detail = action.perform(visit)
+    visit.refresh_from_db()
+    return detail
