@@ -250,3 +250,29 @@ def test_symptom_words_reach_clinical_staff_whatever_category_the_model_guesses(
     assert decide("tengo una astilla en el dedo") == "clinical_message"
     # a decisive billing rule keeps a bill about a test a bill
     assert decide("I got a bill for my flu shot, why was I charged twice") == "billing"
+
+
+def test_cross_validation_folds_keep_every_variant_of_a_sentence_together() -> None:
+    from closeloop.triage.train import folds, group_key, load
+
+    rows = load()
+    fold_of: dict[str, set[int]] = {}
+    for number, members in enumerate(folds(rows)):
+        for i in members:
+            fold_of.setdefault(group_key(rows[i]), set()).add(number)
+    assert all(len(found) == 1 for found in fold_of.values())
+    assert sum(len(members) for members in folds(rows)) == len(rows)
+
+
+def test_the_held_out_split_of_record_covers_every_kind_in_both_languages() -> None:
+    from closeloop.triage.train import load_all, load_held_out
+
+    rows = load_held_out()
+    kinds = {(r["kind"], r["language"]) for r in rows}
+    for kind in ("red_flag", "symptom", "negated_history", "offtopic", "practice_admin",
+                 "offtopic_with_symptom"):  # fmt: skip
+        assert {(kind, "en"), (kind, "es")} <= kinds
+    groups = {r["group"] for r in rows if r["red_flag"]}
+    assert {"chest", "breath", "bleeding"} <= groups
+    trained = {r["text"].lower() for r in load_all()}
+    assert not any(r["text"].lower() in trained for r in rows)
