@@ -215,3 +215,40 @@ def test_the_missed_groups_are_caught_and_name_their_words(
 @pytest.mark.parametrize("text", MISSED_GROUPS_NOT_NOW)
 def test_the_missed_groups_negated_past_or_family_stay_unflagged(text: str) -> None:
     assert find_red_flags(text) == [], text
+
+
+#: Issue 34, second pass: wording the dev split showed slipping through (our own sentences,
+#: not the dev split's): Spanish "me quiero matar", a baby spelt "bb"/"beb", the worst
+#: headache misspelt, "sternón", "better off" with a doubled letter.
+SECOND_PASS = [
+    ("esta noche me quiero matar", "suicidal", "me quiero matar"),
+    ("mi hermano dice que se va a matar", "suicidal", "se va a matar"),
+    ("mi bb de tres semanas tiene calentura", "infant_fever", "bb"),
+    ("my two month old feels like she has a fever", "infant_fever", "two month old"),
+    ("la nieta de un mes tiene fiebre desde la tarde", "infant_fever", "nieta de un mes"),
+    ("el peor dolor de cabesa de mi vida", "severe_pain", "peor"),
+    ("worst pounding headache I've ever had", "severe_pain", "worst"),
+    ("me aprieta el sternón", "chest_pain", "sternon"),
+    ("my family would be beter off without me", "suicidal", "better off without me"),
+]
+SECOND_PASS_NOT_NOW = [
+    "no me quiero matar, solo ando desanimado",
+    "hace años mi tío se quiso matar, quiero hablar de eso",
+    "my chest muscles are sore from push-ups",
+    "hace más de un mes tengo fiebre en las tardes",
+    "my grandma had the worst headache of her life years ago",
+]
+
+
+@pytest.mark.parametrize(("text", "group", "decided_by"), SECOND_PASS)
+def test_the_second_pass_wording_is_caught_and_names_its_words(
+    text: str, group: str, decided_by: str
+) -> None:
+    flags = {flag.group: flag.matched for flag in find_red_flags(text)}
+    assert group in flags, (text, flags)
+    assert decided_by in flags[group], (text, flags)
+
+
+@pytest.mark.parametrize("text", SECOND_PASS_NOT_NOW)
+def test_the_second_pass_wording_negated_past_or_family_stays_unflagged(text: str) -> None:
+    assert find_red_flags(text) == [], text

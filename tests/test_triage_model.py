@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import pytest
 
 from closeloop.lib import textmodel
 from closeloop.lib.classify import CATEGORIES, classify
-from closeloop.lib.textmodel import MODEL_PATH, TextModel, features
+from closeloop.lib.textmodel import MODEL_PATH, Prediction, TextModel, features
 
 sklearn = pytest.importorskip("sklearn", reason="training needs the dev dependencies (uv sync)")
 
@@ -121,9 +122,15 @@ def test_the_gate_yields_to_any_clinical_signal_whatever_the_model_says() -> Non
     assert decide("pon música, me duele el estómago") == "clinical_message"
     assert decide("I need to reschedule my appointment") == "scheduling"
     assert decide("no chest pain, just play some jazz") != "other"  # a negated red-flag word
-    # Below the gate's threshold the model's clinical signal decides as before.
+    # Below the gate's threshold, a message the rules find nothing clinical or of a practice in
+    # reaches clinicians only on a strong clinical output from the model (QUIET_CLINICAL).
+    from closeloop.lib.classify import QUIET_CLINICAL
+
     unsure = Prediction(categories=sure.categories, clinical=0.6, red_flag=0.0, off_topic=0.6)
-    assert combine("play some jazz", unsure, 0.5, 0.9, off_topic_threshold=0.8).category == (
+    assert combine("play some jazz", unsure, 0.5, 0.9, off_topic_threshold=0.8).category == "other"
+    strong = Prediction(categories=sure.categories, clinical=QUIET_CLINICAL + 0.05, red_flag=0.0,
+                        off_topic=0.6)  # fmt: skip
+    assert combine("play some jazz", strong, 0.5, 0.9, off_topic_threshold=0.8).category == (
         "clinical_message"
     )
 
@@ -165,3 +172,107 @@ def test_the_held_out_split_keeps_each_sentence_and_intent_whole() -> None:
     share = sum(held_out(r) for r in rows) / len(rows)
     assert 0.1 < share < 0.3
     assert not any(held_out(r) for r in load())
+
+
+# --- issue 34, second pass: the gate's rules, apart from the learned weights -----------------
+
+#: The model deliberately unsure (clinical just above its threshold, no off-topic opinion), so
+#: only the rules decide: spam, vendors, wrong numbers and job applicants say what they are.
+_UNSURE = Prediction(categories=[("clinical_message", 0.6), ("other", 0.4)], clinical=0.7,
+                     red_flag=0.6, off_topic=0.1)  # fmt: skip
+
+
+def _decide(text: str) -> Any:
+    from closeloop.lib.classify import combine
+
+    return combine(text, _UNSURE, 0.5, 0.5, off_topic_threshold=0.8)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Congrats, you won a free cruise! Click here to claim your prize",
+        "our agency does marketing services for dental offices, 15 min call?",
+        "we sell exam gloves and masks to clinics at wholesale prices",
+        "is the front desk job still open? attached is my resume",
+        "wrong number sorry, looking for Tony's pizza",
+        "felicidades, usted ganó una pantalla, responda SI",
+        "le ofrecemos software para consultorios con 30 días gratis",
+        "¿están contratando? busco trabajo de asistente médica",
+        "disculpe, número equivocado",
+        "dejen de mandar mensajes a este número",
+    ],
+)
+def test_a_message_that_says_it_is_for_no_practice_goes_to_the_front_desk(text: str) -> None:
+    suggestion = _decide(text)
+    assert suggestion.category == "other" and not suggestion.red_flag, (text, suggestion.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wrong number sorry, but my daughter has had a fever since Monday",
+        "we sell gloves, and by the way my knee still hurts",
+        "número equivocado, pero me duele mucho el oído",
+        "busco trabajo, y también necesito una receta para mi presión",
+    ],
+)
+def test_a_message_for_no_practice_with_a_symptom_stays_with_clinical_staff(text: str) -> None:
+    assert _decide(text).category == "clinical_message", text
+
+
+def test_receta_of_a_dish_is_a_recipe_and_of_a_medicine_a_prescription() -> None:
+    from closeloop.lib.classify import classify_rules
+
+    assert classify_rules("me pasa la receta de las galletas de avena").category == "other"
+    assert classify_rules("¿tienen una receta fácil para la cena?").category == "other"
+    assert classify_rules("necesito la receta de mi losartán").category == "clinical_message"
+    assert classify_rules("se me acabó la receta del inhalador").category == "clinical_message"
+
+
+def test_the_models_alarm_needs_some_clinical_or_practice_word() -> None:
+    """A learned red flag on a message the rules find nothing clinical in is no emergency
+    ("my laptop won't turn on"); with a symptom word it stands."""
+    assert not _decide("my laptop won't turn on since this morning").red_flag
+    assert _decide("my leg feels strange since this morning").red_flag
+
+
+def test_symptom_words_reach_clinical_staff_whatever_category_the_model_guesses() -> None:
+    from closeloop.lib.classify import combine
+
+    billing = Prediction(categories=[("billing", 0.8), ("other", 0.2)], clinical=0.1,
+                         red_flag=0.0, off_topic=0.2)  # fmt: skip
+
+    def decide(text: str) -> str:
+        return combine(text, billing, 0.5, 0.9, off_topic_threshold=0.8).category
+
+    assert decide("how can I tell if this scrape is infected") == "clinical_message"
+    assert decide("tengo una astilla en el dedo") == "clinical_message"
+    # a decisive billing rule keeps a bill about a test a bill
+    assert decide("I got a bill for my flu shot, why was I charged twice") == "billing"
+
+
+def test_cross_validation_folds_keep_every_variant_of_a_sentence_together() -> None:
+    from closeloop.triage.train import folds, group_key, load
+
+    rows = load()
+    fold_of: dict[str, set[int]] = {}
+    for number, members in enumerate(folds(rows)):
+        for i in members:
+            fold_of.setdefault(group_key(rows[i]), set()).add(number)
+    assert all(len(found) == 1 for found in fold_of.values())
+    assert sum(len(members) for members in folds(rows)) == len(rows)
+
+
+def test_the_held_out_split_of_record_covers_every_kind_in_both_languages() -> None:
+    from closeloop.triage.train import load_all, load_held_out
+
+    rows = load_held_out()
+    kinds = {(r["kind"], r["language"]) for r in rows}
+    for kind in ("red_flag", "symptom", "negated_history", "offtopic", "practice_admin",
+                 "offtopic_with_symptom"):  # fmt: skip
+        assert {(kind, "en"), (kind, "es")} <= kinds
+    groups = {r["group"] for r in rows if r["red_flag"]}
+    assert {"chest", "breath", "bleeding"} <= groups
+    trained = {r["text"].lower() for r in load_all()}
+    assert not any(r["text"].lower() in trained for r in rows)

@@ -53,7 +53,7 @@ def _words(*alternatives: str) -> str:
 
 HEART_SITE = _words(
     r"chest", r"chests", r"heart", r"hearts", r"breastbone", r"sternum", r"pecho", r"corazon",
-    r"torax", r"esternon",
+    r"torax", r"esternon", r"sternon",
 )
 #: The ribs: chest pain when the sensation is pressure-like or piercing, or goes through or
 #: behind them (a sore rib after a fall is not an emergency; "a vice on my ribs" is).
@@ -206,8 +206,9 @@ def _rule(
 
 _BABY = _words(
     r"baby", r"babys", r"infant", r"newborn", r"new born",
-    r"\d+ (?:day|days|week|weeks|wk|wks|month|months|mo) old", r"bebe", r"bebito", r"bebita",
-    r"recien nacid[oa]", r"nin[oa] de (?:un|dos|\d+) (?:mes|meses|semanas?)",
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven) (?:day|days|week|weeks|wk|wks|month|months|mo) old",
+    r"bebe", r"bebes", r"bebito", r"bebita", r"bb", r"bbs", r"bbe", r"beb", r"recien nacid[oa]",
+    r"(?:nin[oa]|hij[oa]|niet[oa]|sobrin[oa]) de (?:un|dos|tres|\d+) (?:mes|meses|semanas?)",
 )
 _FEVER = _words(
     r"fever", r"feaver", r"temp", r"temperature", r"burning up", r"very hot", r"fiebre",
@@ -336,6 +337,7 @@ RULES: list[Rule] = [
         r"\bcant go on\b",
         r"\b(?:a burden to everyone|burden to my family)\b",
         r"\bquitar(?:me|se|le) la vida\b|\bsuicidar\w*\b|\bmatarme\b|\bmatarse\b",
+        r"\bme (?:quiero|queria|voy a) matar\b|\bse (?:quiere|queria|va a|iba a) matar\b",
         r"\bno quiero (?:vivir|seguir viviendo|estar aqui|seguir)\b",
         r"\bhacerme dano\b|\bme quiero morir\b|\bquiero morir\w*\b",
         r"\bacabar con todo\b|\bterminar con todo\b|\bacabar con mi vida\b",
@@ -355,6 +357,8 @@ RULES: list[Rule] = [
         r"\bpain\b.{0,30}\b(?:is |so )?(?:unbearable|excruciating)\b",
         r"\bsevere (?:abdominal|stomach|belly) pain\b",
         r"\bdolor (?:insoportable|terrible de repente|horrible de repente)\b|\bel peor dolor\b|\bpeor de mi vida\b",
+        # "the worst … head(ache)", also misspelt ("el peor olor de cabeza", "dolorde")
+        r"\bworst\b(?:\s+\S+){0,2}?\s+head ?aches?\b|\bpeor\b(?:\s+\S+){0,3}?\s+cabeza\b",
         r"\b(?:la |una )?cabeza (?:me |le )?(?:va a explotar|explota)\b",
     ),
     *_rule(
@@ -449,6 +453,8 @@ PHRASES = [
         "cardio",
     ),
     (re.compile(r"\bheart ?burn\b"), "reflux"),
+    # a sore chest muscle after the gym is not chest pain
+    (re.compile(r"\b(?:chest|pec|pectoral) (?:muscles?|musclees|musles?|muscels?)\b"), "pecs"),
 ]
 _CLAUSE_SPLIT = re.compile(
     r"[.!?;\n]+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b", re.I
@@ -530,6 +536,11 @@ CONCEPT_WORDS = frozenset(
         "derrame",
         "dolor",
         "duele",
+        "better",
+        "estarian",
+        "sternum",
+        "sangra",
+        "swallowed",
     ]
 )
 NOT_TYPOS = frozenset(
@@ -548,7 +559,7 @@ MISSPELLINGS = {
     "respitar": "respirar", "corazn": "corazon", "sangrado": "sangrado", "dolo": "dolor",
     "duelee": "duele", "ataque": "ataque", "pian": "pain", "pane": "pain", "hert": "hurt",
     "hurst": "hurts", "chesr": "chest", "breathin": "breathing", "breahte": "breathe",
-    "pueo": "puedo", "aseizure": "a seizure",
+    "pueo": "puedo", "aseizure": "a seizure", "nopuedo": "no puedo", "leeding": "bleeding",
 }  # fmt: skip
 
 

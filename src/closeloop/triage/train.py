@@ -14,10 +14,13 @@ no practice's business (train and validation only, read from CLINC150's ``data_f
 given by ``--clinc`` or ``$CLOSELOOP_CLINC150``: not copied into the project), and the spam,
 vendor, wrong-number, job-applicant and everyday requests we wrote (``own.jsonl``).
 
-A held-out split of our own, fixed before any tuning (``held_out``: one in five sentence
-templates, CLINC150 intents and single rows, by a hash), is never trained or tuned on: the
-shipped model is fitted on the rest, and ``heldout.json`` reports it on the split, per source
-and language.
+Our first held-out split (``held_out``: one in five sentence templates, CLINC150 intents and
+single rows, by a hash) was measured once and its misses were then read: it is now the **dev**
+split (never trained on, but rules were written from what it missed; ``dev_split.json``). The
+held-out split of record is ``heldout_new.jsonl``: messages written by hand before the issue-34
+rules were tuned, never tuned on, measured once (``evaluate_held_out`` -> ``heldout.json``).
+Cross-validation folds keep each group (a composed sentence with all its variants, a CLINC150
+intent) whole, so no variant of a test sentence is trained on.
 
 The held-out corpora of the acceptance evaluation (Figure Eight medical speech, CLINC150 test
 and out-of-scope test, RasaHQ STAR, TREC LiveQA-Med 2017) are not here and are never read:
@@ -66,10 +69,10 @@ HELD_OUT_ONE_IN = 5
 
 
 def held_out(row: dict[str, Any]) -> bool:
-    """Our held-out split, fixed before tuning: by a hash of the row's group (the sentence it
-    was composed from, its CLINC150 intent) or, without one, of its text."""
-    key = f"{row['source']}:{row.get('group') or row['text']}"
-    return zlib.crc32(key.encode()) % HELD_OUT_ONE_IN == 0
+    """Our first held-out split (now the dev split: measured once, then its misses read), by
+    a hash of the row's group (the sentence it was composed from, its CLINC150 intent) or,
+    without one, of its text. Never trained on."""
+    return zlib.crc32(group_key(row).encode()) % HELD_OUT_ONE_IN == 0
 
 
 def load_clinc(path: Path | None) -> list[dict[str, Any]]:
@@ -193,17 +196,28 @@ def fit(
     )
 
 
+def group_key(row: dict[str, Any]) -> str:
+    """The group a row belongs to: the sentence it was composed from, its CLINC150 intent, or
+    (without one) its own text. Variants of one sentence are never split between folds."""
+    return f"{row['source']}:{row.get('group') or row['text']}"
+
+
 def folds(rows: Sequence[dict[str, Any]], k: int = FOLDS) -> list[list[int]]:
-    """Stratified by category and red flag, deterministic."""
+    """Grouped (each group whole in one fold), stratified by the group's category and red
+    flag, deterministic."""
     rng = random.Random(SEED)
-    groups: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    members: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
-        groups[(row["category"], bool(row["red_flag"]))].append(i)
+        members[group_key(row)].append(i)
+    strata: dict[tuple[str, bool], list[str]] = defaultdict(list)
+    for key in sorted(members):
+        first = rows[members[key][0]]
+        strata[(first["category"], bool(first["red_flag"]))].append(key)
     out: list[list[int]] = [[] for _ in range(k)]
-    for members in groups.values():
-        rng.shuffle(members)
-        for j, i in enumerate(members):
-            out[j % k].append(i)
+    for keys in strata.values():
+        rng.shuffle(keys)
+        for j, key in enumerate(keys):
+            out[j % k] += members[key]
     return out
 
 
@@ -261,11 +275,42 @@ def thresholds_from(rows: Sequence[dict[str, Any]], oof: Sequence[Any]) -> dict[
     off_t = 0.95
     if len(reachable) > allowed:
         off_t = min(max(reachable[allowed] + 1e-6, 0.5), 0.95)
+    clinical_t = _clinical_threshold(rows, oof, clinical_t, red_t, off_t)
     return {
         "clinical_threshold": clinical_t,
         "red_flag_threshold": red_t,
         "off_topic_threshold": off_t,
     }
+
+
+#: The clinical thresholds tried once the rules are in (grouped folds): the highest one whose
+#: symptom -> clinical share, rules and model together, is within this of the lowest's.
+CLINICAL_GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+CLINICAL_SLACK = 0.002
+
+
+def _clinical_threshold(
+    rows: Sequence[dict[str, Any]], oof: Sequence[Any], lowest: float, red_t: float, off_t: float
+) -> float:
+    """The model alone needs a low clinical threshold for its recall; with the rules' symptom
+    words most clinical messages are caught anyway, and a higher threshold keeps practice
+    business out of the clinicians' queue. The highest threshold (from ``lowest`` up) that
+    loses no more than ``CLINICAL_SLACK`` of the clinical messages, rules and model together."""
+    clinical = [(r, p) for r, p in zip(rows, oof, strict=True) if r["clinical"] or r["red_flag"]]
+
+    def share(threshold: float) -> float:
+        model = TextModel(np.zeros((1, 1)), np.zeros(1), [], threshold, red_t, off_t)
+        hits = sum(decide(model, r["text"], p).category == "clinical_message" for r, p in clinical)
+        return hits / max(1, len(clinical))
+
+    grid = [t for t in CLINICAL_GRID if t >= lowest] or [lowest]
+    floor = share(grid[0]) - CLINICAL_SLACK
+    best = grid[0]
+    for threshold in grid[1:]:
+        if share(threshold) < floor:
+            break
+        best = threshold
+    return best
 
 
 def report(rows: Sequence[dict[str, Any]], decided: Sequence[Any]) -> dict[str, Any]:
@@ -365,7 +410,10 @@ def misses(rows: Sequence[dict[str, Any]], decided: Sequence[Any]) -> list[dict[
             or ((row["clinical"] or row["red_flag"]) and suggestion.category != "clinical_message")
         )
         if wrong:
-            out.append({"kind": _kind(row), "source": row["source"], "text": row["text"],
+            # CLINC150's in-scope texts are read at training time, never committed: named by
+            # their intent only.
+            text = row["text"] if row["source"] != "clinc150-inscope" else f"({row['group']})"
+            out.append({"kind": _kind(row), "source": row["source"], "text": text,
                         "got": suggestion.category, "red_flag": suggestion.red_flag})  # fmt: skip
     return out
 
@@ -429,17 +477,49 @@ def cv_figures(rows: Sequence[dict[str, Any]], cv: dict[str, Any]) -> dict[str, 
     return figures
 
 
-def evaluate_held_out(
+def evaluate_dev(
     model_path: Path = MODEL_PATH, clinc: Path | None = None, out: Path | None = None
 ) -> dict[str, Any]:
-    """The shipped model on our held-out split (never trained or tuned on): run once, after
-    the model is final (``closeloop train-triage --held-out``); writes ``heldout.json``."""
+    """The shipped model on the dev split (our first held-out split: never trained on, but
+    its misses are read to write rules); writes ``dev_split.json`` with the misses."""
     clinc = clinc or clinc_path()
     model = TextModel.load(model_path)
-    out = out or model_path.parent / "heldout.json"
+    out = out or model_path.parent / "dev_split.json"
     rows = [row for row in load_all(clinc) if held_out(row)]
     decided = [decide(model, row["text"]) for row in rows]
     figures = {"rows": len(rows), "safety": safety(rows, decided), **report(rows, decided)}
+    figures["misses"] = misses(rows, decided)
+    out.write_text(json.dumps(figures, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    return figures
+
+
+#: The held-out split of record (issue 34, second edition): written by hand before tuning.
+HELD_OUT_FILE = DATA / "heldout_new.jsonl"
+
+
+def load_held_out(path: Path = HELD_OUT_FILE) -> list[dict[str, Any]]:
+    """The held-out messages (the file's header line skipped); ``source`` is their kind."""
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [{**row, "source": row["kind"]} for row in rows if "_header" not in row]
+
+
+def evaluate_held_out(
+    model_path: Path = MODEL_PATH, out: Path | None = None, path: Path = HELD_OUT_FILE
+) -> dict[str, Any]:
+    """The shipped model on the held-out split of record (never trained or tuned on): run
+    once, after the model and rules are final (``closeloop train-triage --held-out``); writes
+    ``heldout.json`` (figures only, per kind and language, and per red-flag group)."""
+    model = TextModel.load(model_path)
+    out = out or model_path.parent / "heldout.json"
+    rows = load_held_out(path)
+    decided = [decide(model, row["text"]) for row in rows]
+    figures = {"rows": len(rows), "safety": safety(rows, decided), **report(rows, decided)}
+    by_group: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row, suggestion in zip(rows, decided, strict=True):
+        if row["red_flag"]:
+            by_group[f"{row['group']} {row['language']}"][0] += suggestion.red_flag
+            by_group[f"{row['group']} {row['language']}"][1] += 1
+    figures["red_flags_caught_by_group"] = {k: f"{a}/{n}" for k, (a, n) in sorted(by_group.items())}
     # No sentences here: the split is for measuring, and what it misses is not read to tune.
     out.write_text(json.dumps(figures, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return figures

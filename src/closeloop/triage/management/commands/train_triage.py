@@ -29,17 +29,28 @@ class Command(BaseCommand):
             help="do not train: measure the model at --out on our held-out split (once, when "
             "the model is final) and write heldout.json beside it",
         )
+        parser.add_argument(
+            "--dev",
+            action="store_true",
+            help="do not train: measure the model at --out on the dev split (our first held-out "
+            "split, now read for tuning) and write dev_split.json, with its misses, beside it",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            from closeloop.triage.train import evaluate_held_out, train
+            from closeloop.triage.train import evaluate_dev, evaluate_held_out, train
         except ImportError as exc:  # scikit-learn and scipy are dev dependencies
             raise CommandError(f"Training needs the dev dependencies (uv sync): {exc}") from None
-        if options["held_out"]:
-            held = evaluate_held_out(options["out"], options["clinc"])
+        if options["held_out"] or options["dev"]:
+            held = (
+                evaluate_held_out(options["out"])
+                if options["held_out"]
+                else evaluate_dev(options["out"], options["clinc"])
+            )
             overall = held["safety"]["all"]
             self.stdout.write(
-                f"held-out split: {held['rows']} messages; "
+                ("held-out" if options["held_out"] else "dev")
+                + f" split: {held['rows']} messages; "
                 + "; ".join(
                     f"{name} {cell['share']:.1%} of {cell['n']}"
                     for name, cell in overall.items()
