@@ -13,28 +13,11 @@ from django.urls import reverse
 
 from closeloop.practices.choices import Role
 from closeloop.practices.models import Category, CategoryScript, Practice
-from closeloop.practices.services import staff_create
 from closeloop.queue.models import SupportItem
 from closeloop.security.models import Action, AuditEvent
 from closeloop.web.settings_sections import BY_KEY, SECTIONS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def practice_admin(org: Any, riverside: Any) -> Any:
-    return staff_create(
-        organization=org, username="padmin", password="pw", first_name="Pat", last_name="Admin",
-        roles=[Role.PRACTICE_ADMIN], practices=[riverside],
-    )  # fmt: skip
-
-
-@pytest.fixture
-def org_admin(org: Any, riverside: Any, lakeside: Any) -> Any:
-    return staff_create(
-        organization=org, username="oadmin", password="pw", roles=[Role.ORG_ADMIN],
-        practices=[riverside],
-    )  # fmt: skip
 
 
 def settings_urls(practice: Practice) -> list[str]:
