@@ -16,6 +16,7 @@ from closeloop.practices.models import Category, CategoryScript, Practice
 from closeloop.queue.models import SupportItem
 from closeloop.security.models import Action, AuditEvent
 from closeloop.web.settings_sections import BY_KEY, SECTIONS
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ def test_an_organization_admin_adds_a_person_who_then_signs_in(
     assert dana.staff.roles == [Role.FRONT_DESK] and list(dana.staff.practices.all()) == [lakeside]
     assert AuditEvent.objects.filter(object_type="practices.staffprofile").exists()
     client.logout()
-    signed_in = client.post(reverse("login"), {"username": "dana", "password": password})
+    signed_in = sign_in(client, "dana", password)
     assert signed_in.status_code == 302
 
 
