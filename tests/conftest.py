@@ -1,19 +1,29 @@
-"""Named people and practices for every test.
+"""Named people and practices for every test, and the helpers tests share.
 
 Riverside (Chicago) is served by ``assistant`` (support), ``nurse`` (clinical) and
 ``supervisor``; Lakeside (New York) by ``outsider`` only. ``billing`` serves Riverside with the
-billing skill.
+billing skill; ``practice_admin`` (Pat, ``padmin``) and ``org_admin`` (Olga, ``oadmin``) administer.
+
+Shared helpers: ``person`` and ``sign_in`` (accounts with a real password and the login form),
+``bearer``/``api_auth``/``Api`` (the API's token header), ``texts`` (the SMS that left),
+``free_port``, ``one_per_role`` and the item builders (``planned``, ``told``, ``resolved``).
+Browser tests have theirs in ``tests/browser/conftest.py`` (``login``, ``open_action``).
 """
 
 from __future__ import annotations
 
+import json
+import socket
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
+from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
+from closeloop.api.models import ApiToken
 from closeloop.patients.services import patient_create
 from closeloop.practices import config
 from closeloop.practices.choices import Role, Skill
@@ -31,6 +41,14 @@ def fresh_practice_config() -> None:
     """Each test starts with nothing cached of practices' configuration (``practices.config``):
     a test's practice may reuse the id of an earlier test's, rolled back."""
     config.reset()
+
+
+@pytest.fixture
+def fresh_cache() -> Any:
+    """The cache (rate limits, practices' settings) empty before and after the test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -76,6 +94,30 @@ def _person(
     )
 
 
+#: A password the validators accept, for the people of the account and administration tests.
+PASSWORD = "correct horse battery staple"
+
+
+def person(
+    org: Organization, username: str, roles: list[str], practices: list[Practice], **kw: Any
+) -> Any:
+    """A member of staff with ``PASSWORD``, an email address and a first name (``username``
+    capitalised unless given)."""
+    kw.setdefault("email", f"{username}@example.com")
+    kw.setdefault("first_name", username.capitalize())
+    return staff_create(
+        organization=org, username=username, password=PASSWORD, roles=roles, practices=practices,
+        **kw,
+    )  # fmt: skip
+
+
+def sign_in(client: Any, username: str, password: str = PASSWORD) -> Any:
+    """The login form posted as a browser would (django-axes counts attempts per address)."""
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR="127.0.0.9"
+    )
+
+
 @pytest.fixture
 def assistant(org: Organization, riverside: Practice) -> Any:
     return _person(org, "assistant", [Role.SUPPORT], [riverside], languages=["en", "es"])
@@ -94,6 +136,43 @@ def supervisor(org: Organization, riverside: Practice) -> Any:
 @pytest.fixture
 def billing(org: Organization, riverside: Practice) -> Any:
     return _person(org, "billing", [Role.SUPPORT], [riverside], skills=[Skill.BILLING])
+
+
+#: Every role staff can hold, for the matrices that try each.
+ROLES = [
+    Role.SUPPORT,
+    Role.FRONT_DESK,
+    Role.CLINICAL,
+    Role.SUPERVISOR,
+    Role.PRACTICE_ADMIN,
+    Role.ORG_ADMIN,
+]
+
+
+def one_per_role(org: Organization, practice: Practice, prefix: str) -> dict[str, Any]:
+    """One person of each of ``ROLES`` at ``practice``, named ``{prefix}-{role}``."""
+    return {
+        role: staff_create(
+            organization=org,
+            username=f"{prefix}-{role}",
+            password="correct horse battery",
+            roles=[role],
+            practices=[practice],
+        )
+        for role in ROLES
+    }
+
+
+@pytest.fixture
+def practice_admin(org: Organization, riverside: Practice) -> Any:
+    """Pat, practice admin of Riverside (username ``padmin``)."""
+    return person(org, "padmin", [Role.PRACTICE_ADMIN], [riverside], first_name="Pat")
+
+
+@pytest.fixture
+def org_admin(org: Organization, riverside: Practice) -> Any:
+    """Olga, organization admin (username ``oadmin``), working at Riverside."""
+    return person(org, "oadmin", [Role.ORG_ADMIN], [riverside], first_name="Olga")
 
 
 @pytest.fixture
@@ -142,6 +221,43 @@ def lakeside_item(clock: Any, lakeside: Practice, outsider: Any) -> SupportItem:
         summary="Lakeside statement question",
         patient=other,
     )
+
+
+# --- the API --------------------------------------------------------------------------------
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The API's ``Authorization`` header for Django's test client (``**bearer(raw)``)."""
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def api_auth(user: Any, **issue: Any) -> dict[str, str]:
+    """A fresh token of ``user``'s (``ApiToken.issue``'s options), as the header to send."""
+    return bearer(ApiToken.issue(user=user, **issue)[1])
+
+
+class Api:
+    """Django's test client speaking to ``/api/v1`` with a token's header and JSON bodies."""
+
+    def __init__(self, client: Any, token: str) -> None:
+        self.client, self.headers = client, bearer(token)
+
+    @classmethod
+    def of(cls, client: Any, user: Any) -> Api:
+        """With a fresh token of ``user``'s."""
+        return cls(client, ApiToken.issue(user=user)[1])
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get("/api/v1" + path, params, **self.headers)
+
+    def post(self, path: str, body: Any = None, **headers: str) -> Any:
+        return self.client.post(
+            "/api/v1" + path,
+            json.dumps(body) if body is not None else "",
+            content_type="application/json",
+            **self.headers,
+            **headers,
+        )
 
 
 # --- builders: items in the states tests start from -------------------------------------------
@@ -233,6 +349,28 @@ def resolved(
         patient_confirmed=confirmed,
         recovery_action="Apologised and rebooked" if item.is_complaint else "",
     )
+
+
+@pytest.fixture
+def texts(settings: Any, tmp_path: Any) -> Any:
+    """The texts that actually left (the file transport the demo uses), oldest first."""
+    settings.SMS_BACKEND = "file"
+    settings.OUTBOX_DIR = tmp_path
+
+    def sent() -> list[dict[str, Any]]:
+        path = tmp_path / "sms.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    return sent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def locked_out(user: Any) -> None:

@@ -14,34 +14,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closeloop.practices.choices import Role
 from closeloop.practices.models import EmergencyAccess
-from closeloop.practices.services import staff_create
 from closeloop.queue.alerts import deliver, notify_account
 from closeloop.queue.models import ACCOUNT_ALERTS, AlertDelivery, AlertKind, StaffAlert
 from closeloop.security import breakglass
 from closeloop.security.models import Action, AuditEvent
 from closeloop.security.scope import AdminAct, admin_refusal
 from closeloop.team import accounts
+from tests.conftest import person
 
 pytestmark = pytest.mark.django_db
 REASON = "Covering Lakeside's queue while their VA is out sick"
-
-
-def person(org: Any, username: str, roles: list[str], practices: list[Any], **kw: Any) -> Any:
-    kw.setdefault("email", f"{username}@example.com")
-    return staff_create(
-        organization=org, username=username, password="pw", roles=roles,
-        practices=practices, first_name=username.capitalize(), **kw,
-    )  # fmt: skip
-
-
-@pytest.fixture
-def oadmin(org: Any, riverside: Any) -> Any:
-    return person(org, "oadmin", [Role.ORG_ADMIN], [riverside])
-
-
-@pytest.fixture
-def padmin(org: Any, riverside: Any) -> Any:
-    return person(org, "padmin", [Role.PRACTICE_ADMIN], [riverside])
 
 
 @pytest.fixture
@@ -68,21 +50,21 @@ def sent_deliveries() -> None:
 @pytest.mark.parametrize("act", list(AdminAct))
 @pytest.mark.parametrize("flag", ["is_superuser", "is_staff"])
 def test_no_settings_act_reaches_an_operator_account_not_even_an_org_admins(
-    org, riverside, oadmin, padmin, act, flag
+    org, riverside, org_admin, practice_admin, act, flag
 ) -> None:
     target = person(org, "ops", [Role.SUPPORT], [riverside])
     setattr(target, flag, True)
     target.save()
-    for admin in (oadmin, padmin):
+    for admin in (org_admin, practice_admin):
         refused = admin_refusal(admin, target, act)
         assert refused is not None and "operator" in refused, (admin, act)
 
 
 def test_an_operator_account_cannot_have_its_password_reset_through_settings(
-    client, oadmin, operator
+    client, org_admin, operator
 ) -> None:
     before = operator.password
-    client.force_login(oadmin)
+    client.force_login(org_admin)
     refused = client.post(reverse("settings_staff_password", args=[operator.pk]))
     assert refused.status_code == 403
     assert b"operator" in refused.content
@@ -93,23 +75,23 @@ def test_an_operator_account_cannot_have_its_password_reset_through_settings(
 # --- F1: who may be granted what ---------------------------------------------------------------
 
 
-def test_emergency_access_is_never_granted_to_an_operator_account(oadmin, lakeside, operator):
+def test_emergency_access_is_never_granted_to_an_operator_account(org_admin, lakeside, operator):
     with pytest.raises(breakglass.BreakGlassError, match="operator"):
-        breakglass.grant(by=oadmin, user=operator, practice=lakeside, reason=REASON, hours=2)
+        breakglass.grant(by=org_admin, user=operator, practice=lakeside, reason=REASON, hours=2)
 
 
 def test_emergency_access_is_never_granted_to_a_deactivated_person(
-    org, riverside, lakeside, oadmin
+    org, riverside, lakeside, org_admin
 ) -> None:
     gone = person(org, "gone", [Role.SUPPORT], [riverside])
     gone.is_active = False
     gone.save()
     with pytest.raises(breakglass.BreakGlassError, match="deactivated"):
-        breakglass.grant(by=oadmin, user=gone, practice=lakeside, reason=REASON, hours=2)
+        breakglass.grant(by=org_admin, user=gone, practice=lakeside, reason=REASON, hours=2)
 
 
 def test_emergency_access_is_never_granted_to_someone_of_another_organization(
-    lakeside, oadmin
+    lakeside, org_admin
 ) -> None:
     from closeloop.practices.models import Organization, Practice
 
@@ -117,7 +99,7 @@ def test_emergency_access_is_never_granted_to_someone_of_another_organization(
     practice = Practice.objects.create(organization=other_org, name="Far", slug="far")
     stranger = person(other_org, "stranger", [Role.SUPPORT], [practice])
     with pytest.raises(breakglass.BreakGlassError):
-        breakglass.grant(by=oadmin, user=stranger, practice=lakeside, reason=REASON, hours=2)
+        breakglass.grant(by=org_admin, user=stranger, practice=lakeside, reason=REASON, hours=2)
 
 
 def test_a_supervisor_cannot_grant_their_practice_to_their_own_second_account(
@@ -130,12 +112,14 @@ def test_a_supervisor_cannot_grant_their_practice_to_their_own_second_account(
 
 
 def test_a_practice_admin_grants_nothing_even_at_their_own_practice(
-    org, riverside, lakeside, padmin
+    org, riverside, lakeside, practice_admin
 ) -> None:
     colleague = person(org, "col", [Role.SUPPORT], [lakeside])
     for practice in (riverside, lakeside):
         with pytest.raises(breakglass.BreakGlassError):
-            breakglass.grant(by=padmin, user=colleague, practice=practice, reason=REASON, hours=2)
+            breakglass.grant(
+                by=practice_admin, user=colleague, practice=practice, reason=REASON, hours=2
+            )
 
 
 def test_nobody_is_granted_a_practice_they_already_serve(org, lakeside, lakeside_sup) -> None:
@@ -145,10 +129,10 @@ def test_nobody_is_granted_a_practice_they_already_serve(org, lakeside, lakeside
 
 
 def test_nobody_is_granted_access_while_someone_elses_reset_of_their_credentials_stands(
-    org, riverside, lakeside, oadmin, lakeside_sup
+    org, riverside, lakeside, org_admin, lakeside_sup
 ) -> None:
     colleague = person(org, "col", [Role.SUPPORT], [riverside])
-    accounts.account_temporary_password(actor=oadmin, person=colleague)
+    accounts.account_temporary_password(actor=org_admin, person=colleague)
     with pytest.raises(breakglass.BreakGlassError, match="reset"):
         breakglass.grant(by=lakeside_sup, user=colleague, practice=lakeside, reason=REASON, hours=2)
 
@@ -158,22 +142,24 @@ def test_nobody_is_granted_access_while_someone_elses_reset_of_their_credentials
 
 @pytest.mark.parametrize("reset", ["password", "mfa"])
 def test_a_credential_reset_ends_the_grants_the_person_holds_and_those_they_made(
-    org, riverside, lakeside, oadmin, lakeside_sup, reset
+    org, riverside, lakeside, org_admin, lakeside_sup, reset
 ) -> None:
     colleague = person(org, "col", [Role.SUPPORT], [riverside])
     third = person(org, "third", [Role.SUPPORT], [riverside])
     held = breakglass.grant(
-        by=oadmin, user=lakeside_sup, practice=riverside, reason=REASON, hours=2
+        by=org_admin, user=lakeside_sup, practice=riverside, reason=REASON, hours=2
     )
     made = breakglass.grant(
         by=lakeside_sup, user=colleague, practice=lakeside, reason=REASON, hours=2
     )
-    untouched = breakglass.grant(by=oadmin, user=third, practice=lakeside, reason=REASON, hours=2)
+    untouched = breakglass.grant(
+        by=org_admin, user=third, practice=lakeside, reason=REASON, hours=2
+    )
     if reset == "password":
-        accounts.account_temporary_password(actor=oadmin, person=lakeside_sup)
+        accounts.account_temporary_password(actor=org_admin, person=lakeside_sup)
     else:
         TOTPDevice.objects.create(user=lakeside_sup, name="phone", confirmed=True)
-        accounts.account_reset_mfa(actor=oadmin, person=lakeside_sup)
+        accounts.account_reset_mfa(actor=org_admin, person=lakeside_sup)
     for grant in (held, made, untouched):
         grant.refresh_from_db()
     assert held.revoked_at is not None and made.revoked_at is not None
@@ -203,10 +189,10 @@ def staff_post(person: Any, **changes: Any) -> dict[str, Any]:
 
 
 def test_an_email_change_by_an_admin_alerts_the_old_address_and_the_org_admins(
-    client, org, riverside, padmin, oadmin
+    client, org, riverside, practice_admin, org_admin
 ) -> None:
     colleague = person(org, "col", [Role.SUPPORT], [riverside])
-    client.force_login(padmin)
+    client.force_login(practice_admin)
     response = client.post(
         reverse("settings_staff_edit", args=[colleague.pk]),
         staff_post(colleague, email="attacker@evil.example"),
@@ -220,16 +206,17 @@ def test_an_email_change_by_an_admin_alerts_the_old_address_and_the_org_admins(
     assert "attacker@evil.example" not in old.body or "changed" in old.body.lower()
     assert "email" in old.subject.lower()
     changed = AuditEvent.objects.get(detail__event="email changed")
-    assert changed.object_id == str(colleague.pk) and changed.user_id == padmin.pk
+    assert changed.object_id == str(colleague.pk) and changed.user_id == practice_admin.pk
 
 
 def test_an_org_admin_changing_their_own_email_alerts_their_old_address_and_the_other_admins(
-    client, org, riverside, oadmin
+    client, org, riverside, org_admin
 ) -> None:
     other = person(org, "oadmin2", [Role.ORG_ADMIN], [riverside])
-    client.force_login(oadmin)
+    client.force_login(org_admin)
     response = client.post(
-        reverse("settings_staff_edit", args=[oadmin.pk]), staff_post(oadmin, email="new@x.example")
+        reverse("settings_staff_edit", args=[org_admin.pk]),
+        staff_post(org_admin, email="new@x.example"),
     )
     assert response.status_code == 302
     sent_deliveries()
@@ -238,9 +225,9 @@ def test_an_org_admin_changing_their_own_email_alerts_their_old_address_and_the_
     assert "new@x.example" not in to
 
 
-def test_an_unchanged_email_alerts_nobody(client, org, riverside, padmin) -> None:
+def test_an_unchanged_email_alerts_nobody(client, org, riverside, practice_admin) -> None:
     colleague = person(org, "col", [Role.SUPPORT], [riverside])
-    client.force_login(padmin)
+    client.force_login(practice_admin)
     client.post(reverse("settings_staff_edit", args=[colleague.pk]), staff_post(colleague))
     sent_deliveries()
     assert mail.outbox == []
@@ -251,16 +238,16 @@ def test_an_unchanged_email_alerts_nobody(client, org, riverside, padmin) -> Non
 
 
 def test_deactivation_ends_the_grants_the_person_holds_and_made_and_reactivation_revives_none(
-    org, riverside, lakeside, oadmin, lakeside_sup
+    org, riverside, lakeside, org_admin, lakeside_sup
 ) -> None:
     colleague = person(org, "col", [Role.SUPPORT], [riverside])
     held = breakglass.grant(
-        by=oadmin, user=lakeside_sup, practice=riverside, reason=REASON, hours=12
+        by=org_admin, user=lakeside_sup, practice=riverside, reason=REASON, hours=12
     )
     made = breakglass.grant(
         by=lakeside_sup, user=colleague, practice=lakeside, reason=REASON, hours=12
     )
-    accounts.account_deactivate(actor=oadmin, person=lakeside_sup)
+    accounts.account_deactivate(actor=org_admin, person=lakeside_sup)
     for grant in (held, made):
         grant.refresh_from_db()
         assert grant.revoked_at is not None
@@ -268,18 +255,18 @@ def test_deactivation_ends_the_grants_the_person_holds_and_made_and_reactivation
         action=Action.BREAK_GLASS, detail__event="revoked", detail__why=breakglass.DEACTIVATED
     )
     assert sorted(int(e.object_id) for e in ended) == sorted([held.pk, made.pk])
-    accounts.account_reactivate(actor=oadmin, person=lakeside_sup)
+    accounts.account_reactivate(actor=org_admin, person=lakeside_sup)
     assert not EmergencyAccess.objects.active().filter(pk__in=[held.pk, made.pk]).exists()
 
 
 def test_reactivation_alerts_the_person_and_the_other_org_admins(
-    client, org, riverside, oadmin
+    client, org, riverside, org_admin
 ) -> None:
     other_admin = person(org, "oadmin2", [Role.ORG_ADMIN], [riverside])
     colleague = person(org, "col", [Role.SUPPORT], [riverside])
-    accounts.account_deactivate(actor=oadmin, person=colleague)
+    accounts.account_deactivate(actor=org_admin, person=colleague)
     before = set(StaffAlert.objects.values_list("pk", flat=True))
-    accounts.account_reactivate(actor=oadmin, person=colleague)
+    accounts.account_reactivate(actor=org_admin, person=colleague)
     told = StaffAlert.objects.exclude(pk__in=before)
     assert {a.user_id for a in told} == {colleague.pk, other_admin.pk}
     assert {a.kind for a in told} == {AlertKind.REACTIVATED}
@@ -294,10 +281,10 @@ def test_reactivation_alerts_the_person_and_the_other_org_admins(
 
 @pytest.mark.parametrize("kind", sorted(ACCOUNT_ALERTS))
 def test_every_account_alert_reads_as_a_sentence_in_the_bell(
-    client, org, riverside, oadmin, kind
+    client, org, riverside, org_admin, kind
 ) -> None:
     colleague = person(org, "col", [Role.SUPPORT], [riverside])
-    notify_account([colleague, oadmin], about=colleague, kind=kind, sender=oadmin)
-    for reader in (colleague, oadmin):
+    notify_account([colleague, org_admin], about=colleague, kind=kind, sender=org_admin)
+    for reader in (colleague, org_admin):
         client.force_login(reader)
         assert client.get(reverse("alerts")).status_code == 200

@@ -15,44 +15,18 @@ import time_machine
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closeloop.practices.choices import Role
 from closeloop.practices.local_time import for_staff
-from closeloop.practices.services import staff_create
 from closeloop.queue.alerts import notify_group
 from closeloop.queue.models import AlertKind, StaffAlert
 from closeloop.security.models import AuditEvent
-from tests.conftest import locked_out
+from tests.conftest import locked_out, sign_in
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct horse battery staple"
-
-
-def person(org: Any, username: str, roles: list[str], practices: list[Any], **kw: Any) -> Any:
-    return staff_create(
-        organization=org, username=username, password=PASSWORD, roles=roles,
-        practices=practices, email=f"{username}@example.com", **kw,
-    )  # fmt: skip
-
-
-@pytest.fixture
-def oadmin(org: Any, riverside: Any) -> Any:
-    return person(org, "oadmin", [Role.ORG_ADMIN], [riverside], first_name="Olga")
-
-
-@pytest.fixture
-def padmin(org: Any, riverside: Any) -> Any:
-    return person(org, "padmin", [Role.PRACTICE_ADMIN], [riverside], first_name="Pat")
-
-
-def sign_in(client: Client, username: str, password: str = PASSWORD) -> Any:
-    return client.post(
-        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR="127.0.0.9"
-    )
 
 
 def flash(response: Any) -> list[str]:
@@ -63,10 +37,10 @@ def flash(response: Any) -> list[str]:
 
 
 def test_a_two_factor_reset_sends_nobody_to_enrol_where_two_factor_is_not_required(
-    client, oadmin, assistant
+    client, org_admin, assistant
 ) -> None:
     TOTPDevice.objects.create(user=assistant, name="phone", confirmed=True)
-    client.force_login(oadmin)
+    client.force_login(org_admin)
     assert client.post(reverse("settings_staff_reset_mfa", args=[assistant.pk])).status_code == 302
     client.logout()
     sign_in(client, "assistant", "pw")
@@ -74,10 +48,10 @@ def test_a_two_factor_reset_sends_nobody_to_enrol_where_two_factor_is_not_requir
 
 
 def test_a_two_factor_reset_sends_the_person_to_enrol_where_it_is_required(
-    client, org, oadmin, assistant
+    client, org, org_admin, assistant
 ) -> None:
     TOTPDevice.objects.create(user=assistant, name="phone", confirmed=True)
-    client.force_login(oadmin)
+    client.force_login(org_admin)
     client.post(reverse("settings_staff_reset_mfa", args=[assistant.pk]))
     client.logout()
     org.require_mfa = True
@@ -87,9 +61,9 @@ def test_a_two_factor_reset_sends_the_person_to_enrol_where_it_is_required(
 
 
 def test_reset_two_factor_is_offered_and_done_only_for_a_person_with_an_authenticator(
-    client, oadmin, assistant
+    client, org_admin, assistant
 ) -> None:
-    client.force_login(oadmin)
+    client.force_login(org_admin)
     page = client.get(reverse("settings_staff_edit", args=[assistant.pk])).content.decode()
     assert "Reset two-factor sign-in" not in page
     assert "has not set up two-factor sign-in" in page
@@ -105,13 +79,13 @@ def test_reset_two_factor_is_offered_and_done_only_for_a_person_with_an_authenti
 
 
 def test_the_set_password_page_names_the_newest_reset_and_explains_itself(
-    client, org, oadmin, padmin, assistant
+    client, org, org_admin, practice_admin, assistant
 ) -> None:
     with time_machine.travel(datetime(2026, 3, 2, 15, 0, tzinfo=UTC), tick=False):
-        client.force_login(padmin)
+        client.force_login(practice_admin)
         client.post(reverse("settings_staff_password", args=[assistant.pk]))
     with time_machine.travel(datetime(2026, 3, 4, 16, 30, tzinfo=UTC), tick=False):
-        client.force_login(oadmin)
+        client.force_login(org_admin)
         shown = client.post(reverse("settings_staff_password", args=[assistant.pk]))
         password = re.search(r'class="secret">([^<]+)<', shown.content.decode())[1]
         client.logout()
@@ -123,8 +97,10 @@ def test_the_set_password_page_names_the_newest_reset_and_explains_itself(
     assert "at least 12 characters" in page  # the validators' help text
 
 
-def test_the_temporary_password_screen_says_how_to_hand_it_over(client, oadmin, assistant) -> None:
-    client.force_login(oadmin)
+def test_the_temporary_password_screen_says_how_to_hand_it_over(
+    client, org_admin, assistant
+) -> None:
+    client.force_login(org_admin)
     page = client.post(reverse("settings_staff_password", args=[assistant.pk])).content.decode()
     assert "in person or by phone" in page and "never by email or text" in page
     assert "works once" in page
@@ -151,8 +127,8 @@ def test_staff_times_name_the_year_when_it_is_not_this_year() -> None:
 # --- 4. confirmations ---------------------------------------------------------------------------
 
 
-def test_each_staff_act_confirms_what_it_did(client, oadmin, assistant, riverside) -> None:
-    client.force_login(oadmin)
+def test_each_staff_act_confirms_what_it_did(client, org_admin, assistant, riverside) -> None:
+    client.force_login(org_admin)
     TOTPDevice.objects.create(user=assistant, name="phone", confirmed=True)
     locked_out(assistant)
     edit = reverse("settings_staff_edit", args=[assistant.pk])
@@ -171,7 +147,7 @@ def test_each_staff_act_confirms_what_it_did(client, oadmin, assistant, riversid
         client.post(reverse("settings_staff_deactivate", args=[assistant.pk]), follow=True)
     )
     assert any("deactivated" in m for m in said), said
-    page = client.post(reverse("settings_staff_password", args=[oadmin.pk]))
+    page = client.post(reverse("settings_staff_password", args=[org_admin.pk]))
     assert page.status_code == 403
 
 
@@ -179,9 +155,9 @@ def test_each_staff_act_confirms_what_it_did(client, oadmin, assistant, riversid
 
 
 def test_unlock_is_offered_and_done_only_when_the_account_is_locked(
-    client, oadmin, assistant
+    client, org_admin, assistant
 ) -> None:
-    client.force_login(oadmin)
+    client.force_login(org_admin)
     edit = reverse("settings_staff_edit", args=[assistant.pk])
     assert "Unlock" not in client.get(edit).content.decode()
     refused = client.post(reverse("settings_staff_unlock", args=[assistant.pk]))
@@ -195,10 +171,10 @@ def test_unlock_is_offered_and_done_only_when_the_account_is_locked(
     assert StaffAlert.objects.filter(kind=AlertKind.UNLOCKED, user=assistant).exists()
 
 
-def test_an_expired_lockout_is_not_a_lock(client, oadmin, assistant) -> None:
+def test_an_expired_lockout_is_not_a_lock(client, org_admin, assistant) -> None:
     locked_out(assistant)
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(hours=2))
-    client.force_login(oadmin)
+    client.force_login(org_admin)
     assert client.post(reverse("settings_staff_unlock", args=[assistant.pk])).status_code == 409
 
 
@@ -206,11 +182,11 @@ def test_an_expired_lockout_is_not_a_lock(client, oadmin, assistant) -> None:
 
 
 def test_a_deactivated_persons_page_says_so_and_refuses_credential_acts(
-    client, oadmin, assistant
+    client, org_admin, assistant
 ) -> None:
     TOTPDevice.objects.create(user=assistant, name="phone", confirmed=True)
     locked_out(assistant)
-    client.force_login(oadmin)
+    client.force_login(org_admin)
     client.post(reverse("settings_staff_deactivate", args=[assistant.pk]))
     page = client.get(reverse("settings_staff_edit", args=[assistant.pk])).content.decode()
     assert "Deactivated" in page and "Reactivate" in page
@@ -226,14 +202,16 @@ def test_a_deactivated_persons_page_says_so_and_refuses_credential_acts(
     assert not StaffAlert.objects.exists()
 
 
-def test_an_org_admin_reactivates_a_person_audited(client, oadmin, padmin, assistant) -> None:
-    client.force_login(oadmin)
+def test_an_org_admin_reactivates_a_person_audited(
+    client, org_admin, practice_admin, assistant
+) -> None:
+    client.force_login(org_admin)
     client.post(reverse("settings_staff_deactivate", args=[assistant.pk]))
-    client.force_login(padmin)
+    client.force_login(practice_admin)
     url = reverse("settings_staff_reactivate", args=[assistant.pk])
     assert client.post(url).status_code == 403
     assert not get_user_model().objects.get(pk=assistant.pk).is_active
-    client.force_login(oadmin)
+    client.force_login(org_admin)
     said = flash(client.post(url, follow=True))
     assert any("reactivated" in m for m in said), said
     assert get_user_model().objects.get(pk=assistant.pk).is_active
@@ -252,14 +230,14 @@ def badge(page: str) -> int:
 
 
 def test_the_alerts_badge_counts_the_rows_of_the_list(
-    client, clock, oadmin, assistant, make_item
+    client, clock, org_admin, assistant, make_item
 ) -> None:
     TOTPDevice.objects.create(user=assistant, name="phone", confirmed=True)
     locked_out(assistant)
-    client.force_login(oadmin)
+    client.force_login(org_admin)
     client.post(reverse("settings_staff_reset_mfa", args=[assistant.pk]))
     client.post(reverse("settings_staff_unlock", args=[assistant.pk]))
-    notify_group(assistant, [make_item(), make_item()], AlertKind.COVER, sender=oadmin)
+    notify_group(assistant, [make_item(), make_item()], AlertKind.COVER, sender=org_admin)
     client.force_login(assistant)
     page = client.get(reverse("alerts")).content.decode()
     rows = page.count("<strong>New</strong>")
@@ -287,8 +265,8 @@ def test_a_refused_away_form_keeps_the_typed_dates(client, assistant) -> None:
 # --- 10. which practice -------------------------------------------------------------------------
 
 
-def test_settings_pages_name_the_practice_being_edited(client, oadmin, lakeside) -> None:
-    client.force_login(oadmin)
+def test_settings_pages_name_the_practice_being_edited(client, org_admin, lakeside) -> None:
+    client.force_login(org_admin)
     page = client.get(
         reverse("settings_template", args=[lakeside.slug]) + "?purpose=received&language=en"
     ).content.decode()

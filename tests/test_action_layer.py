@@ -13,25 +13,15 @@ import pytest
 from django.urls import reverse
 
 from closeloop.actions.registry import ACTIONS
-from closeloop.api.models import ApiToken
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role
-from closeloop.practices.services import staff_create
 from closeloop.queue import lifecycle
 from closeloop.queue.lifecycle import LifecycleError
 from closeloop.queue.models import Channel, Status, SupportItem
-from tests.conftest import category, planned, told
+from tests.conftest import ROLES, api_auth, category, one_per_role, planned, told
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    Role.SUPPORT,
-    Role.FRONT_DESK,
-    Role.CLINICAL,
-    Role.SUPERVISOR,
-    Role.PRACTICE_ADMIN,
-    Role.ORG_ADMIN,
-]
 EVERYONE = frozenset(ROLES)
 
 #: The table. For each kind of item: who may act on it (everyone else gets 403); another
@@ -91,16 +81,7 @@ def kinds(clock, riverside, lakeside, patient, assistant, outsider) -> dict[str,
 
 @pytest.fixture
 def people(org, riverside) -> dict[str, Any]:
-    return {
-        role: staff_create(
-            organization=org,
-            username=f"matrix-{role}",
-            password="correct horse battery",
-            roles=[role],
-            practices=[riverside],
-        )
-        for role in ROLES
-    }
+    return one_per_role(org, riverside, "matrix")
 
 
 def api_body(action: str, item: SupportItem) -> dict[str, Any] | None:
@@ -141,7 +122,7 @@ def api_body(action: str, item: SupportItem) -> dict[str, Any] | None:
 def test_the_api_obeys_the_table(client, kinds, people) -> None:
     mismatches = []
     for role, user in people.items():
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=user)[1]}"}
+        headers = api_auth(user)
         for kind, item in kinds.items():
             for name, action in ACTIONS.items():
                 events = item.events.count()
@@ -187,12 +168,11 @@ def test_the_table_is_not_vacuous() -> None:
 
 def test_a_support_token_cannot_add_a_note_to_a_red_flag_item(client, kinds, assistant) -> None:
     item = kinds["red flag, non-clinical category"]
-    token = ApiToken.issue(user=assistant)[1]
     response = client.post(
         f"/api/v1/items/{item.pk}/note",
         {"text": "Told her to take an aspirin"},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
+        **api_auth(assistant),
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
@@ -203,7 +183,7 @@ def test_a_support_token_cannot_resolve_a_red_flag_item_filed_as_scheduling(
     client, kinds, assistant
 ) -> None:
     item = kinds["red flag, non-clinical category"]
-    token = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=assistant)[1]}"}
+    token = api_auth(assistant)
     steps = [
         ("update-window", api_body("update_window", item)),
         ("contact", {**(api_body("contact", item) or {}), "gave_next_step": True}),

@@ -9,22 +9,9 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
-from closeloop.practices.choices import Role
 from closeloop.practices.models import Category, OnCallShift
-from closeloop.practices.services import staff_create
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def practice_admin(org, riverside):
-    return staff_create(
-        organization=org,
-        username="padmin",
-        password="pw",
-        roles=[Role.PRACTICE_ADMIN],
-        practices=[riverside],
-    )
 
 
 @pytest.fixture

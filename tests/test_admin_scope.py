@@ -25,31 +25,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role
 from closeloop.practices.models import EmergencyAccess
-from closeloop.practices.services import staff_create
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, SupportItem, TimelineEvent
-from tests.conftest import category, locked_out
+from tests.conftest import PASSWORD, category, locked_out, person, sign_in
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct horse battery staple"
 REASON = "Covering Lakeside's queue while their VA is out sick"
-
-
-def person(org: Any, username: str, roles: list[str], practices: list[Any], **kw: Any) -> Any:
-    return staff_create(
-        organization=org, username=username, password=PASSWORD, roles=roles,
-        practices=practices, email=f"{username}@example.com", **kw,
-    )  # fmt: skip
-
-
-@pytest.fixture
-def padmin(org: Any, riverside: Any) -> Any:
-    return person(org, "padmin", [Role.PRACTICE_ADMIN], [riverside], first_name="Pat")
-
-
-@pytest.fixture
-def oadmin(org: Any, riverside: Any) -> Any:
-    return person(org, "oadmin", [Role.ORG_ADMIN], [riverside], first_name="Olga")
 
 
 @pytest.fixture
@@ -84,43 +65,45 @@ def password_hash(user: Any) -> str:
 # --- passwords, two-factor, unlock -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("target", ["oadmin", "sam", "maria"])
+@pytest.mark.parametrize("target", ["org_admin", "sam", "maria"])
 def test_a_practice_admin_cannot_reset_the_password_of_someone_beyond_their_practices(
-    client, request, padmin, target
+    client, request, practice_admin, target
 ) -> None:
     victim = request.getfixturevalue(target)
     before = password_hash(victim)
-    client.force_login(padmin)
+    client.force_login(practice_admin)
     refused = client.post(reverse("settings_staff_password", args=[victim.pk]))
     assert refused.status_code == 403
     assert b'class="secret"' not in refused.content
     assert password_hash(victim) == before
 
 
-@pytest.mark.parametrize("target", ["oadmin", "sam", "maria"])
+@pytest.mark.parametrize("target", ["org_admin", "sam", "maria"])
 def test_a_practice_admin_cannot_reset_the_two_factor_of_someone_beyond_their_practices(
-    client, request, padmin, target
+    client, request, practice_admin, target
 ) -> None:
     victim = request.getfixturevalue(target)
     TOTPDevice.objects.create(user=victim, name="phone", confirmed=True)
-    client.force_login(padmin)
+    client.force_login(practice_admin)
     assert client.post(reverse("settings_staff_reset_mfa", args=[victim.pk])).status_code == 403
     assert TOTPDevice.objects.filter(user=victim).exists()
 
 
-def test_a_practice_admin_cannot_unlock_an_admin(client, org, riverside, padmin, oadmin) -> None:
+def test_a_practice_admin_cannot_unlock_an_admin(
+    client, org, riverside, practice_admin, org_admin
+) -> None:
     colleague = person(org, "coadmin", [Role.PRACTICE_ADMIN], [riverside])
-    client.force_login(padmin)
-    for admin in (oadmin, colleague):
+    client.force_login(practice_admin)
+    for admin in (org_admin, colleague):
         refused = client.post(reverse("settings_staff_unlock", args=[admin.pk]))
         assert refused.status_code == 403
         assert b"organization admin" in refused.content
 
 
 def test_a_practice_admin_cannot_change_the_roles_of_a_person_serving_two_practices(
-    client, riverside, padmin, maria
+    client, riverside, practice_admin, maria
 ) -> None:
-    client.force_login(padmin)
+    client.force_login(practice_admin)
     refused = client.post(
         reverse("settings_staff_edit", args=[maria.pk]),
         {"first_name": "María", "last_name": "", "email": "maria@example.com",
@@ -137,29 +120,29 @@ def test_a_practice_admin_cannot_change_the_roles_of_a_person_serving_two_practi
 
 
 def test_the_deactivation_page_of_a_two_practice_person_shows_no_other_practices_patient(
-    client, padmin, maria, marias_lakeside_item
+    client, practice_admin, maria, marias_lakeside_item
 ) -> None:
-    client.force_login(padmin)
+    client.force_login(practice_admin)
     page = client.get(reverse("settings_staff_deactivate", args=[maria.pk]))
     assert page.status_code == 403
     assert b"Zelda" not in page.content and b"Quarry" not in page.content
 
 
 def test_a_practice_admin_cannot_deactivate_a_two_practice_person_nor_touch_lakeside_items(
-    client, padmin, maria, marias_lakeside_item
+    client, practice_admin, maria, marias_lakeside_item
 ) -> None:
     events = TimelineEvent.objects.count()
-    client.force_login(padmin)
+    client.force_login(practice_admin)
     assert client.post(reverse("settings_staff_deactivate", args=[maria.pk])).status_code == 403
     marias_lakeside_item.refresh_from_db()
     maria.refresh_from_db()
     assert maria.is_active and marias_lakeside_item.owner == maria
     assert TimelineEvent.objects.count() == events
-    assert not TimelineEvent.objects.filter(actor=padmin).exists()
+    assert not TimelineEvent.objects.filter(actor=practice_admin).exists()
 
 
 def test_deactivating_never_shows_nor_signs_another_practices_items_as_the_admin(
-    client, riverside, lakeside, oadmin, assistant, make_item
+    client, riverside, lakeside, org_admin, assistant, make_item
 ) -> None:
     """The organization admin serves Riverside only: the assistant's Lakeside item (from
     before she moved) is neither listed to them nor handed back in their name."""
@@ -173,7 +156,7 @@ def test_deactivating_never_shows_nor_signs_another_practices_items_as_the_admin
     assistant.staff.practices.remove(lakeside)
     ours = make_item()
     lifecycle.item_assign(item=ours, actor=assistant, owner=assistant, team=ours.team)
-    client.force_login(oadmin)
+    client.force_login(org_admin)
     url = reverse("settings_staff_deactivate", args=[assistant.pk])
     page = client.get(url)
     assert page.status_code == 200
@@ -183,25 +166,21 @@ def test_deactivating_never_shows_nor_signs_another_practices_items_as_the_admin
     theirs.refresh_from_db()
     ours.refresh_from_db()
     assert theirs.owner is None and ours.owner != assistant
-    assert not TimelineEvent.objects.filter(item=theirs, actor=oadmin).exists()
-    assert TimelineEvent.objects.filter(item=ours, actor=oadmin).exists()
+    assert not TimelineEvent.objects.filter(item=theirs, actor=org_admin).exists()
+    assert TimelineEvent.objects.filter(item=ours, actor=org_admin).exists()
 
 
 # --- the emergency-access takeover chain --------------------------------------------------------
 
 
-def sign_in(client: Client, username: str, password: str = PASSWORD) -> Any:
-    return client.post(
-        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR="127.0.0.9"
-    )
-
-
-def test_the_emergency_access_takeover_chain_is_refused(client, org, lakeside, padmin, sam) -> None:
+def test_the_emergency_access_takeover_chain_is_refused(
+    client, org, lakeside, practice_admin, sam
+) -> None:
     """Reset the supervisor's password and two-factor, sign in as them, enrol one's own
     authenticator, grant oneself Lakeside "from" the supervisor: refused at the first step."""
     org.require_mfa = True
     org.save()
-    own = TOTPDevice.objects.create(user=padmin, name="phone", confirmed=True)
+    own = TOTPDevice.objects.create(user=practice_admin, name="phone", confirmed=True)
     TOTPDevice.objects.create(user=sam, name="phone", confirmed=True)
     with time_machine.travel(timezone.now(), tick=False) as clock:
         sign_in(client, "padmin")
@@ -218,9 +197,14 @@ def test_the_emergency_access_takeover_chain_is_refused(client, org, lakeside, p
             thief.post(reverse("mfa_setup"), {"token": str(totp(device.bin_key)).zfill(6)})
             thief.post(
                 reverse("emergency_access"),
-                {"user": padmin.pk, "practice": lakeside.pk, "hours": "2", "reason": REASON},
+                {
+                    "user": practice_admin.pk,
+                    "practice": lakeside.pk,
+                    "hours": "2",
+                    "reason": REASON,
+                },
             )
-    assert not EmergencyAccess.objects.filter(user=padmin).exists()
+    assert not EmergencyAccess.objects.filter(user=practice_admin).exists()
     assert (reset.status_code, mfa_reset.status_code) == (403, 403)
     assert TOTPDevice.objects.filter(user=sam, confirmed=True).exists()
 
@@ -229,12 +213,12 @@ def test_the_emergency_access_takeover_chain_is_refused(client, org, lakeside, p
 
 
 def test_the_staff_list_shows_people_beyond_the_admin_without_actions_and_says_why(
-    client, padmin, oadmin, maria, assistant, outsider
+    client, practice_admin, org_admin, maria, assistant, outsider
 ) -> None:
-    client.force_login(padmin)
+    client.force_login(practice_admin)
     page = client.get(reverse("settings_staff")).content.decode()
     assert f'href="/settings/staff/{assistant.pk}/"' in page  # theirs to manage
-    for beyond in (maria, oadmin):
+    for beyond in (maria, org_admin):
         assert f'href="/settings/staff/{beyond.pk}/"' not in page
     assert "María serves Lakeside too: an organization admin manages this account." in page
     assert "Olga is an admin: an organization admin manages admins" in page
@@ -243,12 +227,12 @@ def test_the_staff_list_shows_people_beyond_the_admin_without_actions_and_says_w
 
 
 def test_the_staff_list_queries_do_not_grow_with_the_staff(
-    client, org, riverside, lakeside, padmin
+    client, org, riverside, lakeside, practice_admin
 ) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.force_login(padmin)
+    client.force_login(practice_admin)
     person(org, "first", [Role.SUPPORT], [riverside, lakeside])
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse("settings_staff")).status_code == 200
@@ -260,14 +244,14 @@ def test_the_staff_list_queries_do_not_grow_with_the_staff(
 
 
 def test_a_practice_admin_manages_colleagues_who_serve_only_their_practices(
-    client, padmin, assistant
+    client, practice_admin, assistant
 ) -> None:
     TOTPDevice.objects.create(user=assistant, name="phone", confirmed=True)
-    client.force_login(padmin)
+    client.force_login(practice_admin)
     page = client.get(reverse("settings_staff_edit", args=[assistant.pk])).content.decode()
     assert "Give a temporary password" in page and "Reset two-factor sign-in" in page
     assert client.post(reverse("settings_staff_password", args=[assistant.pk])).status_code == 200
-    own = client.get(reverse("settings_staff_edit", args=[padmin.pk]))
+    own = client.get(reverse("settings_staff_edit", args=[practice_admin.pk]))
     assert own.status_code == 403 and b"organization admin" in own.content
 
 
@@ -279,7 +263,7 @@ def temporary_password_of(response: Any) -> str:
 
 
 def test_a_password_reset_is_audited_and_emailed_to_the_person_and_org_admins_without_it(
-    client, caplog, org, padmin, oadmin, assistant
+    client, caplog, org, practice_admin, org_admin, assistant
 ) -> None:
     from closeloop.queue.alerts import deliver
     from closeloop.queue.models import AlertDelivery, StaffAlert
@@ -288,7 +272,7 @@ def test_a_password_reset_is_audited_and_emailed_to_the_person_and_org_admins_wi
     person(org, "director", [Role.ORG_ADMIN], [])  # another org admin, serving no practice
     assistant.email = "assistant@example.com"
     assistant.save()
-    client.force_login(padmin)
+    client.force_login(practice_admin)
     password = temporary_password_of(
         client.post(reverse("settings_staff_password", args=[assistant.pk]))
     )
@@ -298,7 +282,7 @@ def test_a_password_reset_is_audited_and_emailed_to_the_person_and_org_admins_wi
     ).exists()  # fmt: skip
     alerts = StaffAlert.objects.filter(about=assistant)
     assert {a.user.username for a in alerts} == {"assistant", "oadmin", "director"}
-    assert {a.sender for a in alerts} == {padmin} and {a.item for a in alerts} == {None}
+    assert {a.sender for a in alerts} == {practice_admin} and {a.item for a in alerts} == {None}
     deliver(AlertDelivery.objects.values_list("pk", flat=True))
     assert sorted(m.to[0] for m in mail.outbox) == [
         "assistant@example.com", "director@example.com", "oadmin@example.com"
@@ -321,14 +305,14 @@ def test_a_password_reset_is_audited_and_emailed_to_the_person_and_org_admins_wi
 
 
 def test_a_two_factor_reset_and_an_unlock_alert_the_person_and_the_org_admins(
-    client, padmin, oadmin, assistant
+    client, practice_admin, org_admin, assistant
 ) -> None:
     from closeloop.queue.models import AlertKind, StaffAlert
     from closeloop.security.models import Action, AuditEvent
 
     TOTPDevice.objects.create(user=assistant, name="phone", confirmed=True)
     locked_out(assistant)
-    client.force_login(padmin)
+    client.force_login(practice_admin)
     client.post(reverse("settings_staff_reset_mfa", args=[assistant.pk]))
     client.post(reverse("settings_staff_unlock", args=[assistant.pk]))
     sent = set(StaffAlert.objects.values_list("user__username", "kind"))
@@ -343,9 +327,9 @@ def test_a_two_factor_reset_and_an_unlock_alert_the_person_and_the_org_admins(
 
 
 def test_a_person_whose_password_was_reset_chooses_their_own_at_next_sign_in(
-    client, oadmin, assistant
+    client, org_admin, assistant
 ) -> None:
-    client.force_login(oadmin)
+    client.force_login(org_admin)
     password = temporary_password_of(
         client.post(reverse("settings_staff_password", args=[assistant.pk]))
     )
@@ -367,9 +351,9 @@ def test_a_person_whose_password_was_reset_chooses_their_own_at_next_sign_in(
 
 
 def test_a_new_persons_temporary_password_is_replaced_at_their_first_sign_in(
-    client, oadmin, riverside
+    client, org_admin, riverside
 ) -> None:
-    client.force_login(oadmin)
+    client.force_login(org_admin)
     created = client.post(
         reverse("settings_staff_new"),
         {"first_name": "Dana", "last_name": "Desk", "username": "dana",
@@ -382,13 +366,13 @@ def test_a_new_persons_temporary_password_is_replaced_at_their_first_sign_in(
 
 
 def test_grants_from_an_account_reset_by_someone_else_wait_for_its_owner_and_a_day(
-    client, org, lakeside, oadmin, sam, assistant
+    client, org, lakeside, org_admin, sam, assistant
 ) -> None:
     """Even a legitimate reset (by the organization admin): whoever chose the temporary
     password could be the one signing in as the supervisor."""
     from closeloop.security import breakglass
 
-    client.force_login(oadmin)
+    client.force_login(org_admin)
     password = temporary_password_of(client.post(reverse("settings_staff_password", args=[sam.pk])))
     with pytest.raises(breakglass.BreakGlassError, match="reset by Olga \\(oadmin\\)"):
         breakglass.grant(by=sam, user=assistant, practice=lakeside, reason=REASON, hours=2)
@@ -413,12 +397,12 @@ def test_grants_from_an_account_reset_by_someone_else_wait_for_its_owner_and_a_d
 
 
 def test_after_a_two_factor_reset_the_person_enrols_their_own_before_granting(
-    client, org, lakeside, oadmin, sam, assistant
+    client, org, lakeside, org_admin, sam, assistant
 ) -> None:
     from closeloop.security import breakglass
 
     TOTPDevice.objects.create(user=sam, name="phone", confirmed=True)
-    client.force_login(oadmin)
+    client.force_login(org_admin)
     client.post(reverse("settings_staff_reset_mfa", args=[sam.pk]))
     org.require_mfa = True  # (after the admin's act: their session has no second factor)
     org.save()

@@ -13,31 +13,14 @@ from django.utils import timezone
 
 from closeloop.api.models import ApiToken
 from closeloop.queue.models import EventCode, Status, SupportItem
-from tests.conftest import acknowledged
+from tests.conftest import Api, acknowledged, bearer
 
 pytestmark = pytest.mark.django_db
 
 
-class Api:
-    def __init__(self, client: Any, token: str) -> None:
-        self.client, self.headers = client, {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-    def get(self, path: str, **params: Any) -> Any:
-        return self.client.get("/api/v1" + path, params, **self.headers)
-
-    def post(self, path: str, body: Any = None, **headers: str) -> Any:
-        return self.client.post(
-            "/api/v1" + path,
-            json.dumps(body) if body is not None else "",
-            content_type="application/json",
-            **self.headers,
-            **headers,
-        )
-
-
 @pytest.fixture
 def api(client, assistant) -> Api:
-    return Api(client, ApiToken.issue(user=assistant)[1])
+    return Api.of(client, assistant)
 
 
 def new_item(**overrides: Any) -> dict[str, Any]:
@@ -53,7 +36,7 @@ def new_item(**overrides: Any) -> dict[str, Any]:
 
 def test_requests_without_a_valid_token_are_401(client, assistant) -> None:
     assert client.get("/api/v1/items").status_code == 401
-    bad = client.get("/api/v1/items", HTTP_AUTHORIZATION="Bearer cl_nope")
+    bad = client.get("/api/v1/items", **bearer("cl_nope"))
     assert bad.status_code == 401
     assert bad.json()["error"]["code"] == "unauthorized"
 
@@ -89,7 +72,7 @@ def test_token_limited_to_one_practice_sees_only_it(
 ) -> None:
     assistant.staff.practices.add(lakeside)
     mine = make_item()
-    everything = Api(client, ApiToken.issue(user=assistant)[1])
+    everything = Api.of(client, assistant)
     assert {i["id"] for i in everything.get("/items").json()["items"]} == {
         mine.pk,
         lakeside_item.pk,

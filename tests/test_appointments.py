@@ -35,7 +35,7 @@ from closeloop.patients.services import patient_create
 from closeloop.periodic.sweep import sweep
 from closeloop.queue import lifecycle
 from closeloop.queue.models import AlertKind, EventCode, StaffAlert, SupportItem
-from tests.conftest import TUESDAY_10AM_CHICAGO, acknowledged
+from tests.conftest import TUESDAY_10AM_CHICAGO, acknowledged, told
 from tests.fhir_server import fhir_server
 
 pytestmark = pytest.mark.django_db
@@ -661,15 +661,7 @@ def test_resolved_before_the_visit_is_measured(clock, make_item, assistant, visi
             next_step="resend it",
             update_at=TUESDAY_10AM_CHICAGO + timedelta(hours=2),
         )
-        lifecycle.item_log_contact(
-            item=item,
-            actor=assistant,
-            direction="outbound",
-            channel="phone",
-            outcome="reached",
-            gave_next_step=True,
-            resolving=True,
-        )
+        told(item, assistant)
     lifecycle.item_resolve(item=early, actor=assistant, outcome="Link works")
     clock.move_to(TOMORROW_10AM + timedelta(minutes=5))
     lifecycle.item_resolve(item=late, actor=assistant, outcome="Joined late by phone")

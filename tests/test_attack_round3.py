@@ -4,7 +4,6 @@ numbers, the confirmations CSV, presence leave, settings sections, patient files
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -20,18 +19,10 @@ from closeloop.queue.models import SupportItem
 from closeloop.web.settings_sections import SECTIONS
 from tests.conftest import TUESDAY_10AM_CHICAGO
 from tests.test_intake import SMS, TWILIO_TOKEN, sms, twilio_post
-from tests.test_outreach import THURSDAY_2PM, make_visit, texts  # noqa: F401
+from tests.test_outreach import THURSDAY_2PM, make_visit
 from tests.test_settings_pages import section_data, section_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def practice_admin(org: Any, riverside: Any) -> Any:
-    return staff_create(
-        organization=org, username="padmin", password="pw",
-        roles=[Role.PRACTICE_ADMIN], practices=[riverside],
-    )  # fmt: skip
 
 
 # --- 2. outreach replies ------------------------------------------------------------------------
@@ -40,7 +31,7 @@ def practice_admin(org: Any, riverside: Any) -> Any:
 def test_a_shared_household_number_does_not_confirm_someone_elses_visit(
     client,
     clock,
-    texts,  # noqa: F811
+    texts,
     riverside,
     patient,
 ) -> None:
@@ -172,7 +163,7 @@ def test_hostile_outreach_plan_values_are_4xx_not_500(client, practice_admin, ri
 def test_yes_answers_the_question_asked_last_not_an_older_visit_confirmation(
     client,
     clock,
-    texts,  # noqa: F811
+    texts,
     riverside,
     patient,
     make_item,
@@ -222,7 +213,7 @@ def test_the_confirmations_csv_export_is_audited_with_its_practice(
 def test_a_reply_to_the_old_time_does_not_confirm_a_moved_visit(
     client,
     clock,
-    texts,  # noqa: F811
+    texts,
     riverside,
     patient,
 ) -> None:
@@ -248,7 +239,7 @@ def test_a_reply_to_the_old_time_does_not_confirm_a_moved_visit(
 def test_a_reply_from_the_old_patients_number_does_not_cancel_a_visit_now_someone_elses(
     client,
     clock,
-    texts,  # noqa: F811
+    texts,
     riverside,
     patient,
 ) -> None:

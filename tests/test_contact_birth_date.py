@@ -8,20 +8,12 @@ import re
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from closeloop.queue.models import SupportItem
 from tests.test_intake import contact_form
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("riverside", "fresh_cache")]
 CONTACT = "/p/riverside/contact/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit(riverside: Any) -> Any:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _main(response: Any) -> str:

@@ -20,7 +20,6 @@ from django.urls import reverse
 from closeloop.actions import access
 from closeloop.actions.inputs import Kind
 from closeloop.actions.registry import ACTIONS
-from closeloop.api.models import ApiToken
 from closeloop.lib import dates, jsondepth, placeholders
 from closeloop.lib.business_hours import CalendarError, parse_clock
 from closeloop.lib.ids import parse_id
@@ -32,7 +31,7 @@ from closeloop.queue.models import SupportItem, TimelineEvent
 from closeloop.security.models import AuditEvent
 from closeloop.team.models import Absence
 from closeloop.web.action_forms import ActionForm
-from tests.conftest import planned
+from tests.conftest import api_auth, planned
 
 pytestmark = pytest.mark.django_db
 
@@ -141,12 +140,11 @@ def test_an_item_action_refuses_a_far_date_with_the_apis_message_and_stores_noth
 
 def test_the_api_says_the_same_of_a_far_update_window(client, clock, make_item, assistant) -> None:
     item = planned(make_item(), assistant)
-    token = ApiToken.issue(user=assistant)[1]
     response = client.post(
         f"/api/v1/items/{item.pk}/update-window",
         {"checking": "x", "next_step": "y", "update_at": "9999-12-31T23:59:00-06:00"},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
+        **api_auth(assistant),
     )
     assert response.status_code == 422
     assert OUT_OF_RANGE in response.json()["error"]["fields"]["update_at"][0]
@@ -272,10 +270,9 @@ def test_json_depth_counts_objects_and_arrays_without_recursion() -> None:
 
 @pytest.mark.parametrize("depth", [200, 5000])
 def test_an_api_body_nested_too_deep_is_a_clear_400(client, assistant, depth) -> None:
-    token = ApiToken.issue(user=assistant)[1]
     body = '{"summary": ' + "[" * depth + "]" * depth + "}"
     response = client.post(
-        "/api/v1/items", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+        "/api/v1/items", body, content_type="application/json", **api_auth(assistant)
     )
     assert response.status_code == 400
     assert "nested more than" in response.json()["error"]["message"]
@@ -285,7 +282,6 @@ def test_an_api_body_nested_too_deep_is_a_clear_400(client, assistant, depth) ->
 def test_an_ordinary_api_body_is_not_refused_for_its_depth(
     client, clock, riverside, assistant
 ) -> None:
-    token = ApiToken.issue(user=assistant)[1]
     response = client.post(
         "/api/v1/items",
         json.dumps(
@@ -298,7 +294,7 @@ def test_an_ordinary_api_body_is_not_refused_for_its_depth(
             }
         ),
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
+        **api_auth(assistant),
     )
     assert response.status_code in (200, 201), response.content
 
@@ -452,12 +448,11 @@ def test_the_log_form_with_a_unicode_digit_for_a_patient_or_request_does_not_fai
 
 def test_the_api_refuses_a_unicode_digit_in_if_match(client, clock, make_item, assistant) -> None:
     item = planned(make_item(), assistant)
-    token = ApiToken.issue(user=assistant)[1]
     response = client.post(
         f"/api/v1/items/{item.pk}/note",
         {"text": "Called the lab"},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
+        **api_auth(assistant),
         HTTP_IF_MATCH=f'"{SUPERSCRIPT_TWO}"',
     )
     assert response.status_code == 422

@@ -15,6 +15,7 @@ from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Team
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, EventCode, StaffAlert, Status, SupportItem
+from tests.conftest import told
 
 pytestmark = pytest.mark.django_db
 TWILIO_TOKEN = "test-twilio-auth-token"
@@ -261,15 +262,7 @@ def test_reply_on_an_items_thread_attaches_and_reopens(client, clock, make_item,
         next_step="y",
         update_at=timezone.now() + timedelta(hours=1),
     )
-    lifecycle.item_log_contact(
-        item=item,
-        actor=assistant,
-        direction="outbound",
-        channel="phone",
-        outcome="reached",
-        gave_next_step=True,
-        resolving=True,
-    )
+    told(item, assistant)
     lifecycle.item_resolve(item=item, actor=assistant, outcome="Done")
     # A stranger who writes the item's tag (or its thread id) gets a new item of their own.
     for n, header in enumerate(

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from closeloop.api.models import ApiToken
 from closeloop.queue.models import AlertKind, StaffAlert, SupportItem
+from tests.conftest import api_auth
 from tests.test_intake import SMS, _configured, sms, twilio_post  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def by_api(client: Any, user: Any, text: str, category: str = "") -> None:
         "/api/v1/items",
         body,
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(user=user)[1]}",
+        **api_auth(user),
     )
     assert response.status_code == 201, response.content
 

@@ -30,7 +30,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from closeloop.actions.registry import ACTIONS
-from closeloop.api.models import ApiToken
 from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.core.sms import Account, send_sms
 from closeloop.intake.models import Attachment, FileSource, FileState
@@ -44,7 +43,7 @@ from closeloop.queue.alerts import deliver, notify
 from closeloop.queue.models import AlertKind, Channel, SupportItem
 from closeloop.team.models import PlaybookEntry, SavedView
 from closeloop.webhooks.models import WebhookEndpoint
-from tests.conftest import category
+from tests.conftest import api_auth, category, one_per_role
 
 pytestmark = pytest.mark.django_db
 
@@ -52,14 +51,6 @@ MARKER = "Zebrafish"
 OWN_MARKER = "Kingfisher"
 #: The persona beside the roles: a person serving Riverside and Hillside.
 TWO_PRACTICES = "two_practices"
-ROLES = [
-    Role.SUPPORT,
-    Role.FRONT_DESK,
-    Role.CLINICAL,
-    Role.SUPERVISOR,
-    Role.PRACTICE_ADMIN,
-    Role.ORG_ADMIN,
-]
 #: Object URLs answer one of these to an outsider (the admin redirects to its index).
 REFUSED = {403, 404, 405}
 
@@ -134,16 +125,7 @@ def outbox_of(world: dict[str, Any], marker: str, outbox: Path, by: Any) -> None
 
 @pytest.fixture
 def setup(org, riverside, lakeside, outsider, assistant, settings, tmp_path) -> dict[str, Any]:
-    users = {
-        role: staff_create(
-            organization=org,
-            username=f"r-{role}",
-            password="correct horse battery",
-            roles=[role],
-            practices=[riverside],
-        )
-        for role in ROLES
-    }
+    users = one_per_role(org, riverside, "r")
     # A person serving Riverside and a third practice: the union never reaches Lakeside.
     hillside = practice_create(
         organization=org, name="Hillside", slug="hillside", timezone="America/Denver",
@@ -338,7 +320,7 @@ def test_no_api_operation_reveals_another_practice(client, setup) -> None:
     ]
     assert len(operations) >= 20
     for role, user in setup["users"].items():
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=user)[1]}"}
+        headers = api_auth(user)
         for path, method in operations:
             url = (
                 path.replace("{item_id}", str(theirs["item"].pk))
@@ -370,8 +352,7 @@ def test_the_matrix_would_see_a_leak(client, setup) -> None:
     assert OWN_MARKER.encode() in client.get(reverse("patient", args=[ours["patient"].pk])).content
     outbox = client.get(reverse("outbox")).content
     assert outbox.count(OWN_MARKER.encode()) >= 4 and MARKER.encode() not in outbox
-    token = ApiToken.issue(user=supervisor)[1]
-    response = client.get(f"/api/v1/items/{ours['item'].pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.get(f"/api/v1/items/{ours['item'].pk}", **api_auth(supervisor))
     assert response.status_code == 200 and OWN_MARKER.encode() in response.content
     assert apps.get_model("practices", "Practice").objects.count() == 3  # and Hillside
 

@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from closeloop.api.models import ApiToken
 from closeloop.messaging.models import MessageState, OutboundMessage, ReviewDecision, ReviewRequest
 from closeloop.messaging.services import deliver, message_cancel, message_send
 from closeloop.patients.services import patient_create
@@ -33,7 +32,7 @@ from closeloop.queue.models import (
 )
 from closeloop.queue.selectors import timeline_for_item
 from closeloop.security.models import AuditEvent
-from tests.conftest import TUESDAY_10AM_CHICAGO, category, planned, resolved, told
+from tests.conftest import TUESDAY_10AM_CHICAGO, api_auth, category, planned, resolved, told
 from tests.test_intake import SMS, VOICEMAIL, _configured, sms, twilio_post  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +202,7 @@ def test_the_same_call_logged_twice_attaches(client, clock, riverside, patient, 
 def test_the_api_attaches_a_repeat_unless_asked_for_a_new_item(
     client, clock, patient, assistant
 ) -> None:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=assistant)[1]}"}
+    headers = api_auth(assistant)
     body = {
         "practice": "riverside",
         "category": "referral_document_status",

@@ -12,7 +12,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from closeloop.api.models import ApiToken
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
 from closeloop.intake.services import acknowledge_after_hours
 from closeloop.messaging import services
@@ -40,7 +39,7 @@ from closeloop.queue.models import (
     Status,
     SupportItem,
 )
-from tests.conftest import acknowledged, category, resolved
+from tests.conftest import acknowledged, api_auth, category, resolved
 
 pytestmark = pytest.mark.django_db
 CHICAGO = ZoneInfo("America/Chicago")
@@ -642,8 +641,7 @@ def test_monday_email_carries_the_review_and_its_pdf(clock, make, riverside, sup
 def test_metrics_api(client, clock, make, assistant, supervisor) -> None:
     item = make(at(17, 9))
     acknowledge(clock, item, at(17, 9, 30), assistant)
-    token = ApiToken.issue(user=supervisor)[1]
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    headers = api_auth(supervisor)
     response = client.get(
         "/api/v1/metrics",
         {"practice": "riverside", "start": "2026-11-17", "end": "2026-11-17"},
@@ -662,7 +660,7 @@ def test_metrics_api(client, clock, make, assistant, supervisor) -> None:
     bad = client.get("/api/v1/metrics", {"start": "2026-11-18", "end": "2026-11-17"}, **headers)
     assert bad.status_code == 400 and "start" in bad.json()["error"]["message"]
     assert client.get("/api/v1/metrics", {"practice": "lakeside"}, **headers).status_code == 404
-    support = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=assistant)[1]}"}
+    support = api_auth(assistant)
     assert client.get("/api/v1/metrics", **support).status_code == 404
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/metrics" in schema["paths"]

@@ -16,8 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from closeloop.appointments.client import FhirClient, FhirFetchError
-from closeloop.practices.choices import Role
-from closeloop.practices.services import staff_create
 from closeloop.webhooks.delivery import attempt_delivery
 from closeloop.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from tests.test_settings_pages import section_data, section_url
@@ -36,14 +34,6 @@ PUBLIC = "93.184.215.14"
 @pytest.fixture(autouse=True)
 def _no_loopback(settings: Any) -> None:
     settings.OUTBOUND_ALLOW_HTTP_LOOPBACK = False
-
-
-@pytest.fixture
-def practice_admin(org: Any, riverside: Any) -> Any:
-    return staff_create(
-        organization=org, username="padmin", password="pw", roles=[Role.PRACTICE_ADMIN],
-        practices=[riverside],
-    )  # fmt: skip
 
 
 @pytest.fixture

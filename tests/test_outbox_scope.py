@@ -13,21 +13,12 @@ from django.utils import timezone
 from closeloop.metrics.models import DailySnapshot
 from closeloop.periodic.reports import email_snapshot
 from closeloop.practices.choices import Role
-from closeloop.practices.services import staff_create
 from closeloop.queue.alerts import deliver, notify, send_digest
 from closeloop.queue.models import AlertDelivery, AlertKind
 from closeloop.team import accounts
-from tests.conftest import locked_out
+from tests.conftest import locked_out, person
 
 pytestmark = pytest.mark.django_db
-
-
-def person(org: Any, username: str, roles: list[str], practices: list[Any], **kw: Any) -> Any:
-    kw.setdefault("email", f"{username}@example.com")
-    return staff_create(
-        organization=org, username=username, password="pw", roles=roles,
-        practices=practices, first_name=username.capitalize(), **kw,
-    )  # fmt: skip
 
 
 @pytest.fixture
@@ -65,20 +56,20 @@ def test_a_digest_is_shown_to_its_person_not_to_whoever_took_the_same_address(
 def test_an_account_notice_is_shown_to_its_person_even_after_they_changed_address(
     client, clock, demo_outbox, org, riverside, lakeside
 ) -> None:
-    oadmin = person(org, "oadmin", [Role.ORG_ADMIN], [riverside])
-    padmin = person(org, "padmin", [Role.PRACTICE_ADMIN], [lakeside])
+    org_admin = person(org, "oadmin", [Role.ORG_ADMIN], [riverside])
+    practice_admin = person(org, "padmin", [Role.PRACTICE_ADMIN], [lakeside])
     colleague = person(org, "col", [Role.SUPPORT], [lakeside])
     locked_out(colleague)
-    accounts.account_unlock(actor=padmin, person=colleague)
+    accounts.account_unlock(actor=practice_admin, person=colleague)
     deliver(AlertDelivery.objects.values_list("pk", flat=True))
     colleague.email = "elsewhere@example.com"
     colleague.save()
     assert "Sign-in unlocked by an admin" in page_as(client, colleague)
-    assert "Sign-in unlocked by an admin" in page_as(client, oadmin)
+    assert "Sign-in unlocked by an admin" in page_as(client, org_admin)
     # The one-practice admin who did it (not alerted) takes the colleague's old address.
-    padmin.email = "col@example.com"
-    padmin.save()
-    assert "Sign-in unlocked by an admin" not in page_as(client, padmin)
+    practice_admin.email = "col@example.com"
+    practice_admin.save()
+    assert "Sign-in unlocked by an admin" not in page_as(client, practice_admin)
 
 
 def test_a_practices_daily_report_is_shown_to_its_supervisors_only(

@@ -5,9 +5,7 @@ plan's local time, never in quiet hours, never for a cancelled visit; a moved vi
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,20 +27,6 @@ THURSDAY_2PM = datetime(2026, 11, 19, 20, 0, tzinfo=UTC)
 WEDNESDAY_10AM = TUESDAY_10AM_CHICAGO + timedelta(days=1)
 TUESDAY_9PM = datetime(2026, 11, 18, 3, 0, tzinfo=UTC)
 WEDNESDAY_8AM = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def texts(settings: Any, tmp_path: Path) -> Any:
-    settings.SMS_BACKEND = "file"
-    settings.OUTBOX_DIR = tmp_path
-
-    def sent() -> list[dict[str, Any]]:
-        path = tmp_path / "sms.jsonl"
-        if not path.exists():
-            return []
-        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-    return sent
 
 
 @pytest.fixture

@@ -20,13 +20,13 @@ from closeloop.outreach.sends import outreach_due
 from closeloop.queue.models import SupportItem
 from tests.conftest import TUESDAY_10AM_CHICAGO
 from tests.test_intake import SMS, TWILIO_TOKEN, sms, twilio_post
-from tests.test_outreach import make_visit, texts  # noqa: F401  (the fixture)
+from tests.test_outreach import make_visit
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def asked(clock, texts, riverside, patient) -> Any:  # noqa: F811
+def asked(clock, texts, riverside, patient) -> Any:
     """Ana's Thursday visit, its confirmation texted Tuesday 10:00."""
     riverside.twilio_auth_token = TWILIO_TOKEN
     riverside.save()
@@ -76,7 +76,7 @@ def test_c_confirms_the_visit_once(client, asked, patient) -> None:
     assert not SupportItem.objects.exists()
 
 
-def test_si_confirms_a_spanish_patients_visit(client, clock, texts, riverside, patient) -> None:  # noqa: F811
+def test_si_confirms_a_spanish_patients_visit(client, clock, texts, riverside, patient) -> None:
     patient.preferred_language = "es"
     patient.save()
     riverside.twilio_auth_token = TWILIO_TOKEN

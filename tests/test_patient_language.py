@@ -11,15 +11,12 @@ from django.core import mail
 from django.urls import reverse
 from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-from closeloop.api.models import ApiToken
 from closeloop.messaging import services, status
 from closeloop.messaging.models import MessagePurpose, OutboundMessage
 from closeloop.messaging.services import MessageRefused, message_send
-from closeloop.practices.choices import Role
 from closeloop.practices.models import Category, CategoryScript
-from closeloop.practices.services import staff_create
 from closeloop.web.scripts import item_scripts
-from tests.conftest import planned
+from tests.conftest import api_auth, planned
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +31,9 @@ def detected(text: str) -> str:
 
 
 def api_post(client: Any, user: Any, path: str, body: dict[str, Any]) -> Any:
-    token = ApiToken.issue(user=user)[1]
     return client.post(
         "/api/v1" + path, json.dumps(body), content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
+        **api_auth(user),
     )  # fmt: skip
 
 
@@ -146,14 +142,6 @@ def test_the_owner_is_named_alike_in_the_script_and_on_the_status_page(
 
 
 # --- templates and scripts that cannot be sent cannot be saved ---------------------------------
-
-
-@pytest.fixture
-def practice_admin(org: Any, riverside: Any) -> Any:
-    return staff_create(
-        organization=org, username="padmin", password="pw", roles=[Role.PRACTICE_ADMIN],
-        practices=[riverside],
-    )  # fmt: skip
 
 
 def test_a_template_with_clinical_details_cannot_be_saved(client, practice_admin) -> None:

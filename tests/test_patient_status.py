@@ -28,16 +28,9 @@ from closeloop.queue.models import AlertKind, EventCode, StaffAlert, Status, Tim
 from closeloop.security.models import AuditEvent
 from tests.conftest import EVENING, planned, resolved, told
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 CLINICAL_TEXT = "chest pain since Sunday, metoprolol 50 mg, Dr. notes: rule out angina"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit() -> Any:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ Riverside (Chicago) is open Monday to Friday 08:00-17:00; the clock is Tuesday 1
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +15,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from closeloop.api.models import ApiToken
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
 from closeloop.lib.business_hours import BusinessCalendar
 from closeloop.messaging.models import OutboundMessage
@@ -26,7 +24,7 @@ from closeloop.queue.changes import PROMISE_HORIZON, LifecycleError
 from closeloop.queue.models import EventCode, SupportItem, TimelineEvent
 from closeloop.queue.selectors import promise_suggestion, suggest_update_time
 from closeloop.team.bulk import bulk_run
-from tests.conftest import TUESDAY_10AM_CHICAGO, acknowledged, planned, resolved
+from tests.conftest import TUESDAY_10AM_CHICAGO, Api, acknowledged, planned, resolved
 
 pytestmark = pytest.mark.django_db
 
@@ -235,17 +233,6 @@ def test_a_promise_within_business_hours_needs_no_reason(clock, client, make_ite
 # --- the API --------------------------------------------------------------------------------
 
 
-class Api:
-    def __init__(self, client: Any, user: Any) -> None:
-        self.client = client
-        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=user)[1]}"}
-
-    def post(self, path: str, body: dict[str, Any]) -> Any:
-        return self.client.post(
-            "/api/v1" + path, json.dumps(body), content_type="application/json", **self.headers
-        )
-
-
 def _api_plan(when: datetime, reason: str | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {
         "checking": "Slots",
@@ -259,7 +246,7 @@ def _api_plan(when: datetime, reason: str | None = None) -> dict[str, Any]:
 
 def test_the_api_refuses_a_promise_in_the_past(clock, client, make_item, assistant) -> None:
     item = make_item()
-    response = Api(client, assistant).post(
+    response = Api.of(client, assistant).post(
         f"/items/{item.pk}/update-window", _api_plan(TUESDAY_10AM_CHICAGO - timedelta(minutes=1))
     )
     assert response.status_code == 422
@@ -270,7 +257,7 @@ def test_the_api_refuses_3am_tuesday_without_a_reason_and_takes_it_with_one(
     clock, client, make_item, assistant
 ) -> None:
     item = make_item()
-    api = Api(client, assistant)
+    api = Api.of(client, assistant)
     refused = api.post(f"/items/{item.pk}/update-window", _api_plan(WEDNESDAY_3AM))
     assert refused.status_code == 422
     assert refused.json()["error"]["code"] == "after_hours_reason_required"
@@ -285,7 +272,7 @@ def test_the_api_refuses_3am_tuesday_without_a_reason_and_takes_it_with_one(
 def test_the_api_refuses_five_minutes_ahead_on_a_sunday_night(client, make_item, assistant):
     with time_machine.travel(SUNDAY_10PM, tick=False):
         item = make_item()
-        api = Api(client, assistant)
+        api = Api.of(client, assistant)
         soon = SUNDAY_10PM + timedelta(minutes=5)
         acknowledge = api.post(
             f"/items/{item.pk}/acknowledge", {"how": "call", "next_update_at": soon.isoformat()}
@@ -304,7 +291,7 @@ def test_every_promise_the_api_takes_is_checked_the_same_way(
 ) -> None:
     """Contact, message and reopen set promises too: none bypasses the rule."""
     item = planned(make_item(), assistant)
-    api = Api(client, assistant)
+    api = Api.of(client, assistant)
     contact = {
         "direction": "outbound",
         "channel": "phone",
@@ -329,7 +316,7 @@ def test_a_red_flag_promise_runs_on_the_clock_at_any_hour(client, make_item, nur
     with time_machine.travel(SUNDAY_10PM, tick=False):
         item = make_item("clinical_message", summary="Chest pain", red_flag=True, actor=nurse)
         soon = SUNDAY_10PM + timedelta(minutes=10)
-        ok = Api(client, nurse).post(
+        ok = Api.of(client, nurse).post(
             f"/items/{item.pk}/acknowledge", {"how": "call", "next_update_at": soon.isoformat()}
         )
         assert ok.status_code == 200, ok.content
@@ -397,7 +384,7 @@ def test_the_service_refuses_a_promise_after_hours_without_a_reason(clock, make_
 def test_a_far_date_is_still_refused(clock, client, make_item, assistant) -> None:
     item = make_item()
     far = {"checking": "Slots", "next_step": "Book", "update_at": "9999-12-31T10:00:00+00:00"}
-    response = Api(client, assistant).post(f"/items/{item.pk}/update-window", far)
+    response = Api.of(client, assistant).post(f"/items/{item.pk}/update-window", far)
     assert response.status_code == 422
 
 
@@ -407,7 +394,7 @@ def test_a_far_date_is_still_refused(clock, client, make_item, assistant) -> Non
 def test_a_live_call_filed_through_the_api_promises_after_hours_only_with_a_reason(
     clock, client, assistant
 ) -> None:
-    api = Api(client, assistant)
+    api = Api.of(client, assistant)
     call = {
         "practice": "riverside",
         "category": "scheduling",
@@ -464,7 +451,7 @@ def test_a_message_on_a_resolved_item_cannot_quote_a_past_or_3am_time(
     clock, client, make_item, assistant
 ) -> None:
     item = resolved(make_item(), assistant)
-    api = Api(client, assistant)
+    api = Api.of(client, assistant)
     past = (TUESDAY_10AM_CHICAGO - timedelta(days=2)).isoformat()
     refused = api.post(f"/items/{item.pk}/message", _pending_update(past))
     assert refused.status_code == 422 and refused.json()["error"]["code"] == "promise_in_past"
@@ -515,7 +502,7 @@ def test_the_api_refuses_a_promise_beyond_the_horizon_in_a_plan_and_a_message(
     clock, client, make_item, assistant
 ) -> None:
     item = planned(make_item(), assistant)
-    api = Api(client, assistant)
+    api = Api.of(client, assistant)
     plan = api.post(f"/items/{item.pk}/update-window", _api_plan(NEVER))
     assert plan.status_code == 422 and plan.json()["error"]["code"] == "promise_too_far"
     assert "2999" in plan.json()["error"]["message"]
@@ -574,7 +561,7 @@ def test_the_api_refuses_an_after_hours_reason_that_says_nothing(
     clock, client, make_item, assistant, reason
 ) -> None:
     item = make_item()
-    refused = Api(client, assistant).post(
+    refused = Api.of(client, assistant).post(
         f"/items/{item.pk}/update-window", _api_plan(WEDNESDAY_3AM, reason)
     )
     assert refused.status_code == 422, refused.content

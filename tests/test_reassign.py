@@ -11,14 +11,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from closeloop.api.models import ApiToken
 from closeloop.practices.choices import Role
 from closeloop.practices.models import StaffProfile
 from closeloop.practices.services import staff_create
 from closeloop.queue import eligibility, lifecycle
 from closeloop.queue.models import SupportItem
 from closeloop.team import absence, accounts, bulk, shifts
-from tests.conftest import planned
+from tests.conftest import api_auth, planned
 
 RECEIVERS = ("capped", "away", "elsewhere")
 
@@ -103,7 +102,7 @@ def test_the_api_refuses_each_receiver_with_the_reason(
         f"/api/v1/items/{item.pk}/assign",
         {"team": "support", "owner_id": people[who].pk},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(user=assistant)[1]}",
+        **api_auth(assistant),
     )
     assert 400 <= answer.status_code < 500, answer.content
     assert EXPECTED[who] in answer.content.decode()

@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 
-from closeloop.api.models import ApiToken
 from closeloop.patients.services import patient_create
 from closeloop.queue.models import EventCode, Status, SupportItem
-from tests.conftest import category, planned, resolved
+from tests.conftest import api_auth, category, planned, resolved
 from tests.test_intake import SMS, _configured, sms, twilio_post  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -37,15 +36,11 @@ def log_call(client: Any, practice: Any, patient: Any, **fields: Any) -> Any:
 
 
 def api_post(client: Any, user: Any, body: dict[str, Any]) -> Any:
-    token = ApiToken.issue(user=user)[1]
-    return client.post(
-        "/api/v1/items", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
-    )
+    return client.post("/api/v1/items", body, content_type="application/json", **api_auth(user))
 
 
 def api_timeline(client: Any, user: Any, item: SupportItem) -> list[dict[str, Any]]:
-    token = ApiToken.issue(user=user)[1]
-    response = client.get(f"/api/v1/items/{item.pk}/timeline", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.get(f"/api/v1/items/{item.pk}/timeline", **api_auth(user))
     assert response.status_code == 200
     return response.json()
 
@@ -217,8 +212,7 @@ def test_the_words_stay_in_their_practice_and_out_of_the_logs(
     with caplog.at_level(logging.DEBUG):
         api_post(client, assistant, call_body(patient_id=patient.pk))
     assert SAID not in caplog.text and NEEDS not in caplog.text
-    token = ApiToken.issue(user=outsider)[1]
-    response = client.get(f"/api/v1/items/{item.pk}/timeline", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.get(f"/api/v1/items/{item.pk}/timeline", **api_auth(outsider))
     assert response.status_code == 404
     client.force_login(outsider)
     assert client.get(f"/items/{item.pk}/").status_code == 404

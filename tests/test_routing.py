@@ -25,7 +25,7 @@ from closeloop.queue.models import (
     SupportItem,
 )
 from closeloop.triage.routing import auto_assign, route_for
-from tests.conftest import category
+from tests.conftest import bearer, category
 
 pytestmark = pytest.mark.django_db
 
@@ -295,7 +295,7 @@ def test_api_without_a_category_uses_triage(client, clock, assistant) -> None:
             "callback_number": "312-555-0111",
         },
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {raw}",
+        **bearer(raw),
     )
     assert response.status_code == 201
     assert (response.json()["category"], response.json()["language"]) == ("scheduling", "es")

@@ -37,10 +37,9 @@ from closeloop.queue.models import Channel, EventCode, Status, SupportItem
 from closeloop.security import breakglass
 from closeloop.security.models import Action, AuditAppendOnlyError, AuditEvent
 from closeloop.security.permissions import PERMISSIONS, REDACTED, Perm
-from tests.conftest import acknowledged, category
+from tests.conftest import PASSWORD, acknowledged, api_auth, bearer, category, sign_in
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct horse battery staple"
 
 
 # --- the permission table ---------------------------------------------------------------------
@@ -76,14 +75,10 @@ def test_support_staff_see_clinical_items_only_as_routed(
         reverse("item_action", args=[red_flag_item.pk, "note"]), {"note-text": "x"}
     )
     assert refused.status_code == 403 and "only clinical staff" in refused.content.decode()
-    token = ApiToken.issue(user=assistant)[1]
-    api = client.get(
-        f"/api/v1/items/{red_flag_item.pk}", HTTP_AUTHORIZATION=f"Bearer {token}"
-    ).json()
+    auth = api_auth(assistant)
+    api = client.get(f"/api/v1/items/{red_flag_item.pk}", **auth).json()
     assert api["summary"] == REDACTED and api["details"] == ""
-    timeline = client.get(
-        f"/api/v1/items/{red_flag_item.pk}/timeline", HTTP_AUTHORIZATION=f"Bearer {token}"
-    ).json()
+    timeline = client.get(f"/api/v1/items/{red_flag_item.pk}/timeline", **auth).json()
     assert all(e["text"] == "" for e in timeline)
     client.force_login(nurse)
     assert "Chest pain" in client.get(reverse("item", args=[red_flag_item.pk])).content.decode()
@@ -105,16 +100,10 @@ def guarded(org, riverside) -> Any:
     )
 
 
-def login(client: Client, username: str, password: str = PASSWORD) -> Any:
-    return client.post(
-        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR="127.0.0.9"
-    )
-
-
 def test_two_factor_enrolment_then_sign_in_with_app_and_recovery_codes(client, guarded) -> None:
     # django-otp slows down guessing: after a wrong code the device waits a few seconds.
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        assert login(client, "guarded").status_code == 302
+        assert sign_in(client, "guarded").status_code == 302
         assert client.get(reverse("queue"))["Location"] == reverse("mfa_setup")
         setup = client.get(reverse("mfa_setup"))
         assert b"Turn on two-factor sign-in" in setup.content
@@ -127,14 +116,14 @@ def test_two_factor_enrolment_then_sign_in_with_app_and_recovery_codes(client, g
         assert len(codes) == 10
         assert client.get(reverse("queue")).status_code == 200
         other = Client()
-        login(other, "guarded")
+        sign_in(other, "guarded")
         assert other.get(reverse("queue"))["Location"] == reverse("mfa_verify")
         assert other.post(reverse("mfa_verify"), {"token": "123456"}).status_code == 422
         clock.shift(timedelta(seconds=10))
         assert other.post(reverse("mfa_verify"), {"token": codes[0]}).status_code == 302
         assert other.get(reverse("queue")).status_code == 200
         third = Client()
-        login(third, "guarded")
+        sign_in(third, "guarded")
         assert third.post(reverse("mfa_verify"), {"token": codes[0]}).status_code == 422  # once
         clock.shift(timedelta(seconds=40))
         code = str(totp(device.bin_key)).zfill(6)
@@ -150,13 +139,13 @@ def test_demo_style_organization_without_two_factor(client, assistant) -> None:
 
 def test_repeated_failures_lock_the_login_until_an_admin_unlocks(client, guarded) -> None:
     for _ in range(4):
-        assert login(client, "guarded", "wrong password!").status_code == 200
-    assert login(client, "guarded", "wrong password!").status_code == 429  # the fifth locks
-    locked = login(client, "guarded")  # even the right password, from now on
+        assert sign_in(client, "guarded", "wrong password!").status_code == 200
+    assert sign_in(client, "guarded", "wrong password!").status_code == 429  # the fifth locks
+    locked = sign_in(client, "guarded")  # even the right password, from now on
     assert locked.status_code == 429 and b"Too many failed logins" in locked.content
     assert AuditEvent.objects.filter(action=Action.LOGIN_FAILED).count() >= 5
     call_command("axes_reset_username", "guarded")
-    assert login(client, "guarded").status_code == 302
+    assert sign_in(client, "guarded").status_code == 302
 
 
 def test_passwords_need_twelve_characters_and_production_hashes_with_argon2() -> None:
@@ -272,7 +261,7 @@ def test_changing_the_password_ends_other_sessions(client, assistant) -> None:
 
 def test_api_tokens_expire_and_can_be_revoked(client, assistant, capsys) -> None:
     token, raw = ApiToken.issue(user=assistant, days=1)
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    headers = bearer(raw)
     assert client.get("/api/v1/practices", **headers).status_code == 200
     with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
         assert client.get("/api/v1/practices", **headers).status_code == 401
@@ -335,8 +324,7 @@ def test_reads_and_writes_are_recorded_with_who_where_and_channel(
     change = AuditEvent.objects.filter(action=Action.UPDATE, object_id=str(item.pk)).latest("id")
     assert change.username == "assistant" and "status" in change.fields
     assert "Needs to move" not in json.dumps(change.detail)  # names of fields, never values
-    token = ApiToken.issue(user=assistant)[1]
-    client.get(f"/api/v1/patients/{patient.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    client.get(f"/api/v1/patients/{patient.pk}", **api_auth(assistant))
     api_view = AuditEvent.objects.filter(action=Action.VIEW, object_type="patients.patient").latest(
         "id"
     )
@@ -653,8 +641,7 @@ def test_nothing_behind_a_login_or_token_may_be_cached(client, clock, make_item,
         assert "no-store" in response["Cache-Control"], url
     export = client.post(f"/patients/{patient.pk}/export.json", {"reason": "Patient request"})
     assert export.status_code == 200 and "no-store" in export["Cache-Control"]
-    token = ApiToken.issue(user=supervisor)[1]
-    api = Client().get(f"/api/v1/items/{item.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    api = Client().get(f"/api/v1/items/{item.pk}", **api_auth(supervisor))
     assert api.status_code == 200 and "no-store" in api["Cache-Control"]
 
 

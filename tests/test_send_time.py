@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,7 @@ from closeloop.periodic.sweep import sweep
 from closeloop.queue import lifecycle
 from closeloop.queue.models import AlertKind, StaffAlert, Status
 from closeloop.security.models import AuditEvent
-from tests.conftest import planned, resolved, told
+from tests.conftest import api_auth, planned, resolved, told
 from tests.test_intake import SMS, TWILIO_TOKEN, sms, twilio_post
 
 pytestmark = pytest.mark.django_db
@@ -33,21 +32,6 @@ WEDNESDAY_0800 = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)
 WEDNESDAY_1000 = datetime(2026, 11, 18, 16, 0, tzinfo=UTC)
 #: The evening shift's promises fall after the practice closes: they say why that is fine.
 EVENING = "The evening nurse line calls back tonight"
-
-
-@pytest.fixture
-def texts(settings: Any, tmp_path: Path) -> Any:
-    """The texts that actually left (the file transport the demo uses), oldest first."""
-    settings.SMS_BACKEND = "file"
-    settings.OUTBOX_DIR = tmp_path
-
-    def sent() -> list[dict[str, Any]]:
-        path = tmp_path / "sms.jsonl"
-        if not path.exists():
-            return []
-        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-    return sent
 
 
 def pending_update(item: Any, actor: Any, update_at: datetime = WEDNESDAY_1000) -> Any:
@@ -304,13 +288,11 @@ def test_a_cancellation_is_shown_on_the_item_in_the_api_and_in_the_outbox_with_i
     client, clock, texts, settings, riverside, patient, make_item, assistant, outsider
 ) -> None:
     """A message sent through the API is judged by the worker like any other."""
-    from closeloop.api.models import ApiToken
     from closeloop.messaging.consent import consent_record
 
     clock.move_to(TUESDAY_2100)
     item = planned(make_item(), assistant, after_hours_reason=EVENING)
-    token = ApiToken.issue(user=assistant)[1]
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    auth = api_auth(assistant)
     sent = client.post(
         f"/api/v1/items/{item.pk}/message",
         json.dumps({"channel": "sms", "purpose": "pending_update",

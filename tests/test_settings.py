@@ -21,6 +21,7 @@ from closeloop.lib.envvars import (
     env_int,
     env_list,
 )
+from tests.conftest import free_port
 
 DEFAULT = Path("/tmp/default.sqlite3")
 
@@ -241,12 +242,6 @@ def test_redis_cache_is_used_when_configured(tmp_path: Path) -> None:
     assert result.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_serve_behind_a_tls_proxy_does_not_loop_on_redirects(tmp_path: Path) -> None:
     env = {
         "CLOSELOOP_DATA_DIR": str(tmp_path),
@@ -256,7 +251,7 @@ def test_serve_behind_a_tls_proxy_does_not_loop_on_redirects(tmp_path: Path) -> 
         "CLOSELOOP_BASE_URL": "https://closeloop.example.org",
     }
     assert run_closeloop("migrate", "-v0", **env).returncode == 0
-    port = _free_port()
+    port = free_port()
     clean = {k: v for k, v in os.environ.items() if k not in CLEARED}
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "closeloop", "serve", "--port", str(port)],

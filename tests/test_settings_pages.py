@@ -13,28 +13,12 @@ from django.urls import reverse
 
 from closeloop.practices.choices import Role
 from closeloop.practices.models import Category, CategoryScript, Practice
-from closeloop.practices.services import staff_create
 from closeloop.queue.models import SupportItem
 from closeloop.security.models import Action, AuditEvent
 from closeloop.web.settings_sections import BY_KEY, SECTIONS
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def practice_admin(org: Any, riverside: Any) -> Any:
-    return staff_create(
-        organization=org, username="padmin", password="pw", first_name="Pat", last_name="Admin",
-        roles=[Role.PRACTICE_ADMIN], practices=[riverside],
-    )  # fmt: skip
-
-
-@pytest.fixture
-def org_admin(org: Any, riverside: Any, lakeside: Any) -> Any:
-    return staff_create(
-        organization=org, username="oadmin", password="pw", roles=[Role.ORG_ADMIN],
-        practices=[riverside],
-    )  # fmt: skip
 
 
 def settings_urls(practice: Practice) -> list[str]:
@@ -111,7 +95,7 @@ def test_an_organization_admin_adds_a_person_who_then_signs_in(
     assert dana.staff.roles == [Role.FRONT_DESK] and list(dana.staff.practices.all()) == [lakeside]
     assert AuditEvent.objects.filter(object_type="practices.staffprofile").exists()
     client.logout()
-    signed_in = client.post(reverse("login"), {"username": "dana", "password": password})
+    signed_in = sign_in(client, "dana", password)
     assert signed_in.status_code == 302
 
 

@@ -36,14 +36,6 @@ CHANGES: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.fixture
-def practice_admin(org: Any, riverside: Any) -> Any:
-    return staff_create(
-        organization=org, username="padmin", password="pw", first_name="Pat", last_name="Admin",
-        roles=[Role.PRACTICE_ADMIN], practices=[riverside],
-    )  # fmt: skip
-
-
 def columns(practice: Practice) -> dict[str, Any]:
     """Every stored value a section of Settings edits, by section."""
     practice = Practice.objects.get(pk=practice.pk)

@@ -10,24 +10,16 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from closeloop.api.models import ApiToken
 from closeloop.messaging import status
 from closeloop.messaging.models import StatusLink
 from closeloop.queue.models import EventCode, TimelineEvent
 from closeloop.security.models import AuditEvent
-from tests.conftest import planned
+from tests.conftest import bearer, planned
 from tests.test_patient_status import dob
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit() -> Any:
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture
@@ -143,7 +135,7 @@ def test_the_api_turns_off_an_items_links_under_the_same_rule(
 ) -> None:
     token = status.link_create(spanish_item)
     _, secret = ApiToken.issue(user=assistant)
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    headers = bearer(secret)
     url = f"/api/v1/items/{spanish_item.pk}/revoke-links"
     refused = client.post(url, {"reason": "Lost phone"}, content_type="application/json", **headers)
     assert refused.status_code in (400, 409, 422)

@@ -10,10 +10,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from closeloop.api.models import ApiToken
 from closeloop.queue import lifecycle, presence
 from closeloop.queue.models import EventCode, SupportItem, TimelineEvent
-from tests.conftest import planned
+from tests.conftest import api_auth, planned
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +70,7 @@ def test_the_api_refuses_a_stale_if_match_with_412_and_the_current_etag(
     client, clock, make_item, assistant
 ) -> None:
     item = planned(make_item(), assistant)
-    token = ApiToken.issue(user=assistant)[1]
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    auth = api_auth(assistant)
     read = client.get(f"/api/v1/items/{item.pk}", **auth)
     etag = read["ETag"]
     assert etag == f'"{item.version}"' and read.json()["version"] == item.version
@@ -380,7 +378,7 @@ def test_clinical_requests_go_only_to_clinical_staff(
 
 def test_the_api_asks_and_answers_like_the_page(client, clock, make_item, assistant, nurse) -> None:
     item = planned(make_item(), assistant)
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=assistant)[1]}"}
+    auth = api_auth(assistant)
     asked = client.post(
         f"/api/v1/items/{item.pk}/ask",
         {"colleague_id": nurse.pk, "text": "Refill sent?", "due_at": "2026-11-17T18:00:00Z"},
@@ -388,7 +386,7 @@ def test_the_api_asks_and_answers_like_the_page(client, clock, make_item, assist
         **auth,
     )
     assert asked.status_code == 200, asked.content
-    nurse_auth = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=nurse)[1]}"}
+    nurse_auth = api_auth(nurse)
     answered = client.post(
         f"/api/v1/items/{item.pk}/answer-request",
         {"answer": "Yes, at 9:12"},

@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from closeloop.api.models import ApiToken
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
 from closeloop.intake.services import file_item
 from closeloop.metrics import definitions as m
 from closeloop.queue.models import Channel, EventCode, SupportItem
-from tests.conftest import TUESDAY_10AM_CHICAGO, category
+from tests.conftest import TUESDAY_10AM_CHICAGO, api_auth, category
 from tests.test_intake import SMS, _configured, sms, twilio_post  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
@@ -97,12 +96,11 @@ def test_staff_can_unlink_an_item_from_its_visit(
         response = client.post(reverse("item_action", args=[item.pk, "unlink_appointment"]), {})
         assert response.status_code in (200, 302), response.content.decode()[:300]
     else:
-        token = ApiToken.issue(user=assistant)[1]
         response = client.post(
             f"/api/v1/items/{item.pk}/unlink-appointment",
             {},
             content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {token}",
+            **api_auth(assistant),
         )
         assert response.status_code == 200, response.content
     item.refresh_from_db()

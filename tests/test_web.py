@@ -13,6 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import sign_in
+
 pytestmark = pytest.mark.django_db
 
 
@@ -32,7 +34,7 @@ def test_staff_log_in_and_see_only_their_practices_items(
     client, clock, make_item, assistant, lakeside_item
 ) -> None:
     make_item(summary="Riverside reschedule")
-    response = client.post("/login/", {"username": "assistant", "password": "pw"})
+    response = sign_in(client, "assistant", "pw")
     assert response.status_code == 302 and response["Location"] == reverse("queue")
     page = client.get("/?tab=open").content.decode()
     assert "Riverside reschedule" in page
@@ -41,7 +43,7 @@ def test_staff_log_in_and_see_only_their_practices_items(
 
 
 def test_wrong_password_shows_an_error(client, assistant) -> None:
-    response = client.post("/login/", {"username": "assistant", "password": "nope"})
+    response = sign_in(client, "assistant", "nope")
     assert response.status_code == 200
     assert b"do not match" in response.content
 

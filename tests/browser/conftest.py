@@ -14,6 +14,13 @@ from typing import Any
 
 import pytest
 
+from closeloop.demo.seed import DEMO_PASSWORD
+from closeloop.patients.models import Patient
+from closeloop.patients.services import patient_create
+from closeloop.practices.models import Category, Practice
+from closeloop.queue import lifecycle
+from closeloop.queue.models import Channel, SupportItem
+
 CHROMIUM = Path(os.environ.get("CLOSELOOP_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -123,3 +130,49 @@ def new_page(chromium: Any, live_server: Any) -> Iterator[Any]:
     if (serving := getattr(live_server, "one_at_a_time", None)) is not None:
         with serving:
             pass
+
+
+def login(
+    page: Any,
+    base: str,
+    username: str,
+    password: str = DEMO_PASSWORD,
+    *,
+    lands_on: str | None = "/",
+) -> None:
+    """Sign in through the login form as a person does, and wait to land on ``lands_on`` (the
+    queue); ``None`` where the caller waits for the next step itself (two-factor set-up)."""
+    page.goto(base + "/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    if lands_on is not None:
+        page.wait_for_url(base + lands_on)
+
+
+def open_action(page: Any, label: str) -> None:
+    """Expand an item page's action form (it may already be open)."""
+    details = page.locator("details.action", has=page.locator("summary", has_text=label))
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+
+
+def ana_lopez(practice: Practice) -> Patient:
+    """Ana Lopez, the patient the browser walks find by her number (312-555-0142)."""
+    return patient_create(
+        practice=practice, first_name="Ana", last_name="Lopez", phone="312-555-0142"
+    )
+
+
+def portal_item(
+    practice: Practice, code: str, *, actor: Any, patient: Patient, summary: str
+) -> SupportItem:
+    """A question that came through the portal, filed by ``actor`` in category ``code``."""
+    return lifecycle.item_create(
+        practice=practice,
+        category=Category.objects.get(practice=practice, code=code),
+        channel=Channel.PORTAL,
+        actor=actor,
+        summary=summary,
+        patient=patient,
+    )

@@ -7,11 +7,7 @@ from typing import Any
 import pytest
 
 from closeloop.demo.seed import create_world
-from closeloop.patients.services import patient_create
-from closeloop.practices.models import Category
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel
-from tests.browser.test_workspace_browser import login
+from tests.browser.conftest import ana_lopez, login, portal_item
 from tests.conftest import EVENING, acknowledged
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,17 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def world() -> Any:
     demo = create_world()
     riverside = demo.practices[0]
-    ana = patient_create(
-        practice=riverside, first_name="Ana", last_name="Lopez", phone="312-555-0142"
-    )
+    ana = ana_lopez(riverside)
     for code in ("billing", "scheduling", "referral_document_status"):
-        item = lifecycle.item_create(
-            practice=riverside,
-            category=Category.objects.get(practice=riverside, code=code),
-            channel=Channel.PORTAL,
-            actor=demo.staff["frontdesk"],
-            summary="Question",
-            patient=ana,
+        item = portal_item(
+            riverside, code, actor=demo.staff["frontdesk"], patient=ana, summary="Question"
         )
         acknowledged(item, demo.staff["frontdesk"], after_hours_reason=EVENING)
     return demo

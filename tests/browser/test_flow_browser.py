@@ -10,11 +10,10 @@ import pytest
 from django.utils import timezone
 
 from closeloop.demo.seed import create_world
-from closeloop.patients.services import patient_create
 from closeloop.practices.models import Category
 from closeloop.queue import lifecycle, presence
 from closeloop.queue.models import Channel, SupportItem
-from tests.browser.test_workspace_browser import login, open_action
+from tests.browser.conftest import ana_lopez, login, open_action, portal_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,17 +22,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def world() -> dict[str, Any]:
     demo = create_world()
     riverside, _ = demo.practices
-    ana = patient_create(
-        practice=riverside, first_name="Ana", last_name="Lopez", phone="312-555-0142"
-    )
-    item = lifecycle.item_create(
-        practice=riverside,
-        category=Category.objects.get(practice=riverside, code="billing"),
-        channel=Channel.PORTAL,
-        actor=demo.staff["frontdesk"],
+    ana = ana_lopez(riverside)
+    item = portal_item(
+        riverside, "billing", actor=demo.staff["frontdesk"], patient=ana,
         summary="Statement question",
-        patient=ana,
-    )
+    )  # fmt: skip
     return {"staff": demo.staff, "item": item, "ana": ana, "riverside": riverside}
 
 

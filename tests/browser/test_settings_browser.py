@@ -16,15 +16,9 @@ from django_otp.oath import totp
 from closeloop.demo.seed import DEMO_PASSWORD, create_on_call_rota, create_world
 from closeloop.practices.models import Organization, Practice
 from closeloop.practices.services import staff_create
+from tests.browser.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page: Any, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto(base + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def enrol(page: Any) -> None:
@@ -45,7 +39,7 @@ def test_an_admin_adds_a_person_who_signs_in_with_two_factor(
     base = live_server.url
     page = new_page()
     # The demo's admin is an organization admin.
-    login(page, base, "admin")
+    login(page, base, "admin", lands_on=None)
     enrol(page)
     page.goto(base + "/settings/staff/new/")
     page.get_by_label("First name").fill("Dana")
@@ -62,7 +56,7 @@ def test_an_admin_adds_a_person_who_signs_in_with_two_factor(
     assert len(password) > 12
 
     newcomer = new_page()
-    login(newcomer, base, "dana", password)
+    login(newcomer, base, "dana", password, lands_on=None)
     enrol(newcomer)
     # Someone else chose that password: before anything else, one of her own.
     newcomer.goto(base + "/?tab=open")

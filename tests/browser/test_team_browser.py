@@ -9,22 +9,15 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from closeloop.demo.seed import DEMO_PASSWORD, create_world
+from closeloop.demo.seed import create_world
 from closeloop.patients.services import patient_create
 from closeloop.practices.models import Category
 from closeloop.queue import lifecycle
 from closeloop.queue.models import Channel, ReceiptHow, SupportItem
+from tests.browser.conftest import login
 from tests.conftest import EVENING
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def owned_item(world: Any, owner: Any, summary: str, hours: float) -> SupportItem:

@@ -7,11 +7,10 @@ from typing import Any
 
 import pytest
 
-from closeloop.demo.seed import DEMO_PASSWORD, create_world
+from closeloop.demo.seed import create_world
 from closeloop.patients.services import patient_create
-from closeloop.practices.models import Category
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, Status, SupportItem
+from closeloop.queue.models import Status, SupportItem
+from tests.browser.conftest import ana_lopez, login, open_action, portal_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,36 +19,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def world() -> dict[str, Any]:
     demo = create_world()
     riverside, lakeside = demo.practices
-    ana = patient_create(
-        practice=riverside, first_name="Ana", last_name="Lopez", phone="312-555-0142"
-    )
+    ana = ana_lopez(riverside)
     kim = patient_create(practice=lakeside, first_name="Bo", last_name="Kim", phone="212-555-0111")
     items = {}
     for practice, patient, who in ((riverside, ana, "frontdesk"), (lakeside, kim, "billing")):
-        items[practice.slug] = lifecycle.item_create(
-            practice=practice,
-            category=Category.objects.get(practice=practice, code="billing"),
-            channel=Channel.PORTAL,
-            actor=demo.staff[who],
+        items[practice.slug] = portal_item(
+            practice, "billing", actor=demo.staff[who], patient=patient,
             summary=f"Statement question at {practice.name}",
-            patient=patient,
-        )
+        )  # fmt: skip
     return {"staff": demo.staff, "items": items, "ana": ana}
-
-
-def open_action(page: Any, label: str) -> None:
-    """Expand an action's form (it may already be open)."""
-    details = page.locator("details.action", has=page.locator("summary", has_text=label))
-    if details.get_attribute("open") is None:
-        details.locator("summary").click()
-
-
-def login(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(base + "/")
 
 
 def test_front_desk_logs_a_call_and_closes_the_loop(
