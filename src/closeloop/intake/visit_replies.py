@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from closeloop.appointments.models import Appointment, ConfirmedHow
 from closeloop.intake.models import InboundKind, InboundMessage
-from closeloop.intake.services import file_item, record_inbound
+from closeloop.intake.services import Contact, file_item, record_inbound
 from closeloop.messaging import closure
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.messaging.services import MessageRefused, message_send
@@ -74,11 +74,14 @@ def visit_request(
     joined = SupportItem.objects.filter(
         appointment=visit, category=category, status__in=OPEN_STATUSES
     ).first()
+    contact = Contact(
+        channel=Channel.SMS, summary=SUMMARY[kind].format(when=for_staff(practice, visit.start)),
+        details=body, language=language, patient=visit.patient,
+        inbound_id=inbound.pk if inbound else None,
+    )  # fmt: skip
     filed = file_item(
-        practice=practice, actor=None, channel=Channel.SMS,
-        summary=SUMMARY[kind].format(when=for_staff(practice, visit.start)),
-        details=body, patient=visit.patient, category=category, language=language,
-        inbound_id=inbound.pk if inbound else None, appointment=visit, join=joined,
+        practice=practice, actor=None, contact=contact, category=category, appointment=visit,
+        join=joined,
     )  # fmt: skip
     item = filed.item
     if item.promised_update_at is None:
