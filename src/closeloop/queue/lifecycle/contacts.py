@@ -88,27 +88,10 @@ def item_log_contact(
     """
     now = timezone.now()
     item = locked(item, actor)
-    if direction not in Direction.values or channel not in Channel.values:
-        raise LifecycleError("bad_contact", "Choose the direction and channel of the contact.")
-    if outcome not in CONTACT_OUTCOMES:
-        raise LifecycleError(
-            "bad_contact",
-            "A contact reached the patient (or left a voicemail with the update); log a call "
-            "that did not as an attempt.",
-        )
+    _check_contact(direction, channel, outcome)
     change = Change(item)
     if gave_next_step:
-        if outcome != ContactOutcome.REACHED:
-            raise LifecycleError(
-                "next_step_not_given",
-                "The next step can only be given when the patient was reached.",
-            )
-        if not item.next_step.strip():
-            raise LifecycleError(
-                "missing_field",
-                "Write the next step before recording that it was given.",
-                missing=["next step"],
-            )
+        _require_next_step(item, outcome)
         change.set("next_step_given_at", now)
     if item.is_open:
         _contact_renews(
@@ -141,6 +124,33 @@ def item_log_contact(
         },
     )
     return change.save(code=EventCode.CONTACT, actor=actor, now=now, text=note.strip())
+
+
+def _check_contact(direction: str, channel: str, outcome: str) -> None:
+    """A contact has a direction and a channel, and reached the patient (an attempt did not)."""
+    if direction not in Direction.values or channel not in Channel.values:
+        raise LifecycleError("bad_contact", "Choose the direction and channel of the contact.")
+    if outcome not in CONTACT_OUTCOMES:
+        raise LifecycleError(
+            "bad_contact",
+            "A contact reached the patient (or left a voicemail with the update); log a call "
+            "that did not as an attempt.",
+        )
+
+
+def _require_next_step(item: SupportItem, outcome: str) -> None:
+    """The next step is given only to a patient reached, and only once it is written."""
+    if outcome != ContactOutcome.REACHED:
+        raise LifecycleError(
+            "next_step_not_given",
+            "The next step can only be given when the patient was reached.",
+        )
+    if not item.next_step.strip():
+        raise LifecycleError(
+            "missing_field",
+            "Write the next step before recording that it was given.",
+            missing=["next step"],
+        )
 
 
 @transaction.atomic

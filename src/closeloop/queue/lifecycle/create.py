@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from closeloop.core.types import Actor
+from closeloop.core.types import Actor, User
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.patients.models import Patient
 from closeloop.practices.choices import Team
@@ -71,6 +71,40 @@ def item_create(
     rules can be improved from the differences.
     """
     now = timezone.now()
+    _refuse_filing(
+        practice=practice, category=category, channel=channel, actor=actor, patient=patient,
+        reachable=bool(callback_number or contact_email),
+    )  # fmt: skip
+    item = _new_item(
+        practice=practice, category=category, channel=channel, actor=actor, summary=summary,
+        details=details, patient=patient, caller_name=caller_name,
+        callback_number=_callback(callback_number), contact_email=contact_email,
+        urgency=urgency, language=language, contact_at=_contact_time(contact_at, now),
+        patient_candidates=patient_candidates, red_flag=red_flag, now=now,
+    )  # fmt: skip
+    events = [NewEvent(item, EventCode.CREATED, _created(item, inbound_id, suggestion), version=1)]
+    handed_to = None
+    if assign is not None:
+        handed_to, routed = _routed(item, assign(item), actor, now)
+        events.append(routed)
+    item.intake_team = item.team
+    item.save(force_insert=True)
+    record_events(events, actor=actor, now=now)
+    _alert_handoff(handed_to, item, actor)
+    return item
+
+
+def _refuse_filing(
+    *,
+    practice: Practice,
+    category: Category,
+    channel: str,
+    actor: Actor,
+    patient: Patient | None,
+    reachable: bool,
+) -> None:
+    """A new item is filed by someone serving its practice, in one of its active categories,
+    for one of its patients (or a caller we can reach back, unless it is internal work)."""
     if actor is not None and not user_serves(actor, practice.pk):
         raise LifecycleError("not_permitted", "You do not serve this practice.")
     if category.practice_id != practice.pk or not category.active:
@@ -79,20 +113,51 @@ def item_create(
         raise LifecycleError("bad_patient", "The patient belongs to another practice.")
     if channel not in Channel.values:
         raise LifecycleError("bad_channel", f"Unknown channel {channel!r}.")
-    if patient is None and not (callback_number or contact_email) and channel != Channel.INTERNAL:
+    if patient is None and not reachable and channel != Channel.INTERNAL:
         raise LifecycleError(
             "missing_field", "Choose the patient or record a callback number.", missing=["patient"]
         )
-    if callback_number:
-        try:
-            callback_number = normalize_phone(callback_number)
-        except PhoneError as exc:
-            raise LifecycleError("bad_callback_number", f"Callback number: {exc}.") from None
+
+
+def _callback(number: str) -> str:
+    if not number:
+        return number
+    try:
+        return normalize_phone(number)
+    except PhoneError as exc:
+        raise LifecycleError("bad_callback_number", f"Callback number: {exc}.") from None
+
+
+def _contact_time(contact_at: datetime | None, now: datetime) -> datetime:
     contact_at = contact_at or now
     if contact_at > now + MAX_CLOCK_SKEW:
         raise LifecycleError("contact_in_future", "The contact time is in the future.")
+    return contact_at
+
+
+def _new_item(
+    *,
+    practice: Practice,
+    category: Category,
+    channel: str,
+    actor: Actor,
+    summary: str,
+    details: str,
+    patient: Patient | None,
+    caller_name: str,
+    callback_number: str,
+    contact_email: str,
+    urgency: str | None,
+    language: str | None,
+    contact_at: datetime,
+    patient_candidates: Sequence[int],
+    red_flag: bool,
+    now: datetime,
+) -> SupportItem:
+    """The new item's row, not yet stored: its category's team, urgency and clocks (urgent
+    symptoms: the clinical team's, answered within the practice's red-flag minutes)."""
     calendar = practice.calendar()
-    item = SupportItem(
+    return SupportItem(
         practice=practice,
         patient=patient,
         caller_name=caller_name.strip(),
@@ -121,29 +186,34 @@ def item_create(
         updated_at=now,
         version=1,
     )
-    routed, handed_to, reason = None, None, ""
-    if assign is not None:
-        planned = assign(item)
-        routed, reason = Change(item), planned.reason
-        handed_to = _assignment(routed, item, actor, planned.owner, planned.team, now)
-        item.version = 2  # the routing is the item's second event
-    item.intake_team = item.team
-    item.save(force_insert=True)
+
+
+def _created(
+    item: SupportItem, inbound_id: int | None, suggestion: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The creation event's values."""
     changes: dict[str, Any] = {
         "status": {"old": None, "new": item.status},
-        "channel": {"old": None, "new": channel},
-        "category": {"old": None, "new": category.code},
+        "channel": {"old": None, "new": item.channel},
+        "category": {"old": None, "new": item.category.code},
         "urgency": {"old": None, "new": item.urgency},
     }
     if inbound_id is not None:
         changes["inbound"] = {"old": None, "new": inbound_id}
-    if red_flag:
+    if item.red_flag:
         changes["red_flag"] = {"old": None, "new": True}
     if suggestion is not None:
         changes["suggestion"] = {"old": None, "new": suggestion}
-    events = [NewEvent(item, EventCode.CREATED, changes, version=1)]
-    if routed is not None:
-        events.append(NewEvent(item, _assigned_code(handed_to), routed.values, reason.strip(), 2))
-    record_events(events, actor=actor, now=now)
-    _alert_handoff(handed_to, item, actor)
-    return item
+    return changes
+
+
+def _routed(
+    item: SupportItem, planned: Assignment, actor: Actor, now: datetime
+) -> tuple[User | None, NewEvent]:
+    """Routing's choice applied to the new item before its insert, as ``item_assign`` would
+    apply it: the colleague it is handed to, and the routing event (the item's second)."""
+    routed = Change(item)
+    handed_to = _assignment(routed, item, actor, planned.owner, planned.team, now)
+    item.version = 2
+    code = _assigned_code(handed_to)
+    return handed_to, NewEvent(item, code, routed.values, planned.reason.strip(), 2)
