@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
-from closeloop.intake.services import file_item
+from closeloop.intake.services import Contact, file_item
 from closeloop.messaging import closure, reviews
 from closeloop.messaging import services as messaging
 from closeloop.messaging.models import MessageState, OutboundMessage, RecoveryCheck, ReviewRequest
@@ -249,16 +249,18 @@ class Play:
         filed = file_item(
             practice=self.practice,
             actor=actor_user,
-            channel=channel,
-            summary="A question about my visit",
+            contact=Contact(
+                channel=channel,
+                summary="A question about my visit",
+                language=language,
+                patient=self.patients[patient],
+                at=timezone.now() - timedelta(minutes=before) if before else None,
+                next_update_at=told,
+                after_hours_reason=REASON,
+            ),
             category=Category.objects.get(practice=self.practice, code=code),
-            patient=self.patients[patient],
-            language=language,
-            contact_at=timezone.now() - timedelta(minutes=before) if before else None,
             find_repeat=actor_user is None and repeat,
             take_ownership=take,
-            next_update_at=told,
-            after_hours_reason=REASON,
             auto_acknowledge=actor_user is None,
         )
         if filed.created:
@@ -349,10 +351,12 @@ class Play:
             channel = Channel.SMS
         told = self.later(2) if channel in (Channel.PHONE, Channel.IN_PERSON) else None
         filed = file_item(
-            practice=self.practice, actor=actor_user, channel=channel,
-            summary="Still waiting on this", category=item.category, patient=item.patient,
-            find_repeat=True, next_update_at=told, after_hours_reason=REASON,
-            auto_acknowledge=actor_user is None,
+            practice=self.practice, actor=actor_user,
+            contact=Contact(
+                channel=channel, summary="Still waiting on this", patient=item.patient,
+                next_update_at=told, after_hours_reason=REASON,
+            ),
+            category=item.category, find_repeat=True, auto_acknowledge=actor_user is None,
         )  # fmt: skip
         if filed.created:
             self.items.append(filed.item.pk)
@@ -367,8 +371,11 @@ class Play:
             kind="Video visit", fingerprint="x", imported_at=now, updated_at=now,
         )  # fmt: skip
         filed = file_item(
-            practice=self.practice, actor=None, channel=Channel.SMS,
-            summary="My video link does not work", patient=self.patients[patient],
+            practice=self.practice, actor=None,
+            contact=Contact(
+                channel=Channel.SMS, summary="My video link does not work",
+                patient=self.patients[patient],
+            ),
             category=Category.objects.get(practice=self.practice, code="telehealth_access"),
             auto_acknowledge=True,
         )  # fmt: skip
@@ -572,8 +579,11 @@ def test_an_after_hours_voicemail_filed_by_intake_is_answered_by_the_morning_cal
     test_an_after_hours_automatic_reply_does_not_count_as_the_first_response.)"""
     clock.move_to(datetime(2026, 11, 20, 19, 0, tzinfo=CHICAGO))
     item = file_item(
-        practice=riverside, actor=None, channel=Channel.VOICEMAIL,
-        summary="Please call me about my appointment", patient=patient,
+        practice=riverside, actor=None,
+        contact=Contact(
+            channel=Channel.VOICEMAIL, summary="Please call me about my appointment",
+            patient=patient,
+        ),
         category=Category.objects.get(practice=riverside, code="scheduling"),
         auto_acknowledge=True,
     ).item  # fmt: skip

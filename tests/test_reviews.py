@@ -122,6 +122,27 @@ def test_automatic_requests_only_when_the_practice_enables_them(
     assert after_resolution(item, actor=assistant).decision == ReviewDecision.SENT
 
 
+def test_one_service_follows_a_resolution_with_the_review_request_then_the_question(
+    clock, make_item, assistant, riverside
+) -> None:
+    """The page, the API and the demo all call ``follow_resolution``: nothing asked while the
+    practice asks neither; with both on, the review request and the closing question, in that
+    order, and the detail an action reports."""
+    from closeloop.messaging.after_resolution import follow_resolution
+
+    item = resolved(make_item(), assistant, confirmed=True)
+    nothing = follow_resolution(item, actor=assistant)
+    assert (nothing.review, nothing.question, nothing.detail) == (None, None, {})
+    riverside.closure_question = riverside.auto_review_requests = True
+    riverside.save()
+    item = resolved(make_item(), assistant, confirmed=True)
+    both = follow_resolution(item, actor=assistant)
+    assert both.review is not None and both.question is not None
+    assert both.detail == {"review_request": ReviewDecision.SENT, "closure_question": "asked"}
+    sent = OutboundMessage.objects.filter(item=item).order_by("pk")
+    assert [m.purpose for m in sent] == ["review_request", "closure_question"]
+
+
 def test_resolving_on_the_page_with_confirmation_asks_automatically(
     client, clock, make_item, assistant, riverside
 ) -> None:
@@ -156,6 +177,7 @@ def test_with_the_closing_question_on_a_no_is_asked_for_a_review_exactly_as_a_ye
     """Review gating is asking only the happy ones. The closing question stays (a No reopens
     the item for its owner) but never decides who is asked for a review, nor when."""
     from closeloop.messaging import closure
+    from closeloop.messaging.after_resolution import follow_resolution
     from closeloop.messaging.models import RecoveryAnswer
     from closeloop.messaging.services import deliver
     from closeloop.patients.services import patient_create
@@ -171,9 +193,8 @@ def test_with_the_closing_question_on_a_no_is_asked_for_a_review_exactly_as_a_ye
     for who, answer in ((happy, RecoveryAnswer.YES), (unhappy, RecoveryAnswer.NO)):
         resolved_at = timezone.now()
         item = resolved(make_item(patient=who), assistant, confirmed=True)
-        # Resolving on the page or through the API takes both steps (``actions.registry``).
-        after_resolution(item, actor=assistant)
-        check = closure.ask_after_resolution(item, actor=assistant)
+        # Resolving on the page or through the API takes both steps (``follow_resolution``).
+        check = follow_resolution(item, actor=assistant).question
         clock.shift(timedelta(minutes=20))
         closure.record_answer(check, answer, "", how="text")
         clock.shift(timedelta(minutes=1))

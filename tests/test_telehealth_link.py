@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
-from closeloop.intake.services import file_item
+from closeloop.intake.services import Contact, file_item
 from closeloop.metrics import definitions as m
 from closeloop.queue.models import Channel, EventCode, SupportItem
 from tests.conftest import TUESDAY_10AM_CHICAGO, api_auth, category
@@ -49,8 +49,9 @@ def test_a_text_about_a_broken_video_link_is_linked_to_the_patients_video_visit(
 
 def file_telehealth(practice: Any, patient: Any, actor: Any = None) -> SupportItem:
     return file_item(
-        practice=practice, actor=actor, channel=Channel.EMAIL, summary="Cannot join the visit",
-        patient=patient, category=category(practice, "telehealth_access"),
+        practice=practice, actor=actor,
+        contact=Contact(channel=Channel.EMAIL, summary="Cannot join the visit", patient=patient),
+        category=category(practice, "telehealth_access"),
     ).item  # fmt: skip
 
 
@@ -74,12 +75,16 @@ def test_only_an_upcoming_video_visit_within_seven_days_is_linked(
 def test_other_requests_and_unidentified_senders_are_not_linked(clock, riverside, patient) -> None:
     video_visit(riverside, patient, 2)
     billing = file_item(
-        practice=riverside, actor=None, channel=Channel.EMAIL, summary="A charge",
-        patient=patient, category=category(riverside, "billing"),
+        practice=riverside, actor=None,
+        contact=Contact(channel=Channel.EMAIL, summary="A charge", patient=patient),
+        category=category(riverside, "billing"),
     ).item  # fmt: skip
     unknown = file_item(
-        practice=riverside, actor=None, channel=Channel.EMAIL, summary="Cannot join",
-        contact_email="someone@example.com", category=category(riverside, "telehealth_access"),
+        practice=riverside, actor=None,
+        contact=Contact(
+            channel=Channel.EMAIL, summary="Cannot join", contact_email="someone@example.com"
+        ),
+        category=category(riverside, "telehealth_access"),
     ).item  # fmt: skip
     assert billing.appointment is None and unknown.appointment is None
 

@@ -18,7 +18,8 @@ from django.db import transaction
 
 from closeloop.actions.inputs import Input, Kind
 from closeloop.core.types import User
-from closeloop.messaging import closure, language, reviews, status
+from closeloop.messaging import language, reviews, status
+from closeloop.messaging.after_resolution import follow_resolution
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, StaffPurpose
 from closeloop.messaging.services import message_send
 from closeloop.practices.choices import Team, Urgency
@@ -141,10 +142,7 @@ def _plain(service: Callable[..., SupportItem]) -> Perform:
 
 def _resolve(item: SupportItem, actor: User, data: dict[str, Any]) -> Outcome:
     item = lifecycle.item_resolve(item=item, actor=actor, **data)
-    review = reviews.after_resolution(item, actor=actor)
-    detail = {"review_request": review.decision} if review is not None else {}
-    if closure.ask_after_resolution(item, actor=actor) is not None:
-        detail["closure_question"] = "asked"
+    detail = follow_resolution(item, actor=actor).detail
     if detail:
         # A message sent after the resolution is an event of its own (the item's version went
         # up): the page rendered from a stale copy would take its own message for someone

@@ -35,7 +35,7 @@ from closeloop.api.serialize import (
     practice_or_404,
 )
 from closeloop.intake.attachments import file_response, files_for_item
-from closeloop.intake.services import Filed, file_item
+from closeloop.intake.services import Contact, Filed, file_item
 from closeloop.lib import filetypes, jsondepth
 from closeloop.lib.classify import Suggestion
 from closeloop.lib.ids import MAX_ID, parse_id
@@ -385,20 +385,22 @@ def _create_item(request: HttpRequest, payload: s.ItemIn, suggestion: Suggestion
     return file_item(
         practice=practice,
         actor=api_user(request),
-        channel=payload.channel,
-        summary=payload.summary,
-        details=payload.details,
-        patient=patient,
-        caller_name=payload.caller_name,
-        callback_number=payload.callback_number,
-        contact_email=payload.contact_email,
+        contact=Contact(
+            channel=payload.channel,
+            summary=payload.summary,
+            details=payload.details,
+            language=payload.language,
+            patient=patient,
+            caller_name=payload.caller_name,
+            callback_number=payload.callback_number,
+            contact_email=payload.contact_email,
+            at=payload.contact_at,
+            next_update_at=payload.next_update_at,
+            after_hours_reason=payload.after_hours_reason,
+        ),
         category=category,
         urgency=payload.urgency,
-        language=payload.language,
-        contact_at=payload.contact_at,
         find_repeat=not payload.new_item,
-        next_update_at=payload.next_update_at,
-        after_hours_reason=payload.after_hours_reason,
         suggestion=suggestion,
     )
 

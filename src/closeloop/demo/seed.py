@@ -30,7 +30,8 @@ from closeloop.demo.outreach import seed_outreach
 from closeloop.demo.patient_files import seed_patient_files_and_missed_calls
 from closeloop.demo.playbook import create_playbooks
 from closeloop.lib.business_hours import BusinessCalendar
-from closeloop.messaging import closure, reviews
+from closeloop.messaging import closure
+from closeloop.messaging.after_resolution import follow_resolution
 from closeloop.messaging.services import message_send
 from closeloop.patients.models import Patient
 from closeloop.patients.services import patient_create
@@ -655,8 +656,7 @@ def _close_loop(story: _History, owner: Any, code: str, patient: Patient | None)
     # Practices ask for a review after a resolution the patient confirmed (the guardrails
     # decide each one: some are sent, some withheld).
     with time_machine.travel(story.clock.at, tick=False):
-        reviews.after_resolution(story.item, actor=owner)
-        check = closure.ask_after_resolution(story.item, actor=owner)
+        check = follow_resolution(story.item, actor=owner).question
     if check is not None and story.clock.after(30, 600):
         # Most patients answer; a few say it was not resolved (the item reopens for its owner).
         answer = rng.choices(["yes", "no", ""], weights=[75, 7, 18])[0]

@@ -9,7 +9,7 @@ a number or address that matches several patients is not guessed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -28,7 +28,7 @@ from closeloop.messaging.models import ConsentChannel, MessagePurpose, OutboundM
 from closeloop.messaging.services import MessageRefused, message_send
 from closeloop.patients.models import Patient
 from closeloop.practices.defaults import TELEHEALTH_CATEGORY
-from closeloop.practices.models import Category, Practice
+from closeloop.practices.models import Category, Practice, StaffProfile
 from closeloop.practices.selectors import staff_profile
 from closeloop.queue import lifecycle
 from closeloop.queue.changes import receipt_how
@@ -173,6 +173,45 @@ def record_inbound(
 
 
 @dataclass(frozen=True)
+class Contact:
+    """One contact as a door received it.
+
+    Who: the patient when the door knows them, else what the caller gave (a name, a number or
+    an address; ``birth_date`` from the web form) for ``identify``. How: the ``channel``, when
+    (``at``, default now) and the raw inbound record (``inbound_id``). What was said:
+    ``summary``, ``details`` and the ``language`` they were said in (None: triage reads it).
+    What they were told: on a live call, when they hear from us next (``next_update_at``;
+    outside business hours with ``after_hours_reason``)."""
+
+    channel: str
+    summary: str
+    details: str = ""
+    language: str | None = None
+    patient: Patient | None = None
+    caller_name: str = ""
+    callback_number: str = ""
+    contact_email: str = ""
+    birth_date: date | None = None
+    at: datetime | None = None
+    inbound_id: int | None = None
+    next_update_at: datetime | None = None
+    after_hours_reason: str = ""
+
+    @property
+    def phone(self) -> str:
+        return clean_phone(self.callback_number)
+
+    @property
+    def told(self) -> datetime | None:
+        """The promise the caller was given: only a live call gives one."""
+        return self.next_update_at if self.channel in lifecycle.LIVE_CHANNELS else None
+
+    @property
+    def words(self) -> str:
+        return words_said(self.summary, self.details)
+
+
+@dataclass(frozen=True)
 class Filed:
     """What became of a contact: a new item, or an existing one it joined."""
 
@@ -187,148 +226,177 @@ def file_item(
     *,
     practice: Practice,
     actor: Actor,
-    channel: str,
-    summary: str,
-    details: str = "",
-    patient: Patient | None = None,
-    patient_candidates: Sequence[int] = (),
-    caller_name: str = "",
-    callback_number: str = "",
-    contact_email: str = "",
-    birth_date: date | None = None,
+    contact: Contact,
     category: Category | None = None,
     urgency: str | None = None,
-    language: str | None = None,
-    contact_at: datetime | None = None,
-    inbound_id: int | None = None,
     join: SupportItem | None = None,
     find_repeat: bool = False,
     take_ownership: bool = False,
     appointment: Appointment | None = None,
-    next_update_at: datetime | None = None,
-    after_hours_reason: str = "",
     auto_acknowledge: bool = False,
     suggestion: Suggestion | None = None,
 ) -> Filed:
     """Every door's way in: a contact becomes a new item, or joins the one it belongs to.
 
-    The caller (no ``patient`` given): the patient their number or address is (``identify``:
-    a household's number shared by several patients, or a name that is not the patient's, is
-    not guessed — the item lists the patients to confirm) →
-    suggest (category, urgency, language, red flag) → the category (chosen, else suggested) →
-    the item it joins (``join``; else with ``find_repeat`` the person's open item, or one
-    resolved within the reopen window in the same category, which reopens: what the patient
-    said goes on its timeline as a repeat contact on ``channel``, and on a live call
-    ``next_update_at`` becomes its promise) or a new item →
-    the visit it is about (``appointment``; a telehealth request of a known patient: their
-    video visit within ``VIDEO_VISIT_DAYS``, linked automatically) → a live call
-    (``next_update_at``: the patient on the line was told when they hear from us next; outside
-    business hours with ``after_hours_reason``) acknowledged at the time of the call →
-    ownership (``take_ownership``: the person logging it, when they are on its team) and
-    routing → the clinical team's alert for a red flag → after hours (``auto_acknowledge``) the
-    practice's automatic acknowledgement (not a first response). One urgency rule
-    (``triage.urgency_for``) for every door.
-    ``suggestion``: triage's reading of ``summary`` and ``details`` when the caller made it
-    before the transaction (reading is CPU only; on SQLite the transaction holds the one
-    write lock, so the API reads first and writes after).
+    First who it is from (``identify``: a household's number shared by several patients, or a
+    name that is not the patient's, is not guessed — the item lists the patients to confirm)
+    and triage's reading (category, urgency, language, red flag; ``suggestion`` when the caller
+    read it before the transaction: reading is CPU only, and on SQLite the transaction holds
+    the one write lock). Then three steps:
+
+    1. **Join or create** (``_join``, ``_create``): the item ``join`` names; else with
+       ``find_repeat`` the person's open item, or one resolved within the reopen window in the
+       same category, which reopens (a repeat contact on its timeline); else a new item in the
+       category chosen (else suggested), linked to ``appointment`` (a telehealth request of a
+       known patient: their coming video visit, linked automatically) and, on a live call
+       with a promise, acknowledged at the time of the call.
+    2. **Own or route** (``_own_or_route``, new items only): the person logging it keeps it
+       with ``take_ownership`` when they are on its team; else routing — and a red flag goes
+       to the clinical team, whose responders are alerted. One urgency rule
+       (``triage.urgency_for``) for every door.
+    3. **After-hours answer** (``_answer_after_hours``, with ``auto_acknowledge``): urgent
+       symptoms get the emergency notice at any hour; a new item received while the office is
+       closed, the practice's automatic acknowledgement (not a first response).
     """
-    if patient is None and not patient_candidates and (callback_number or contact_email):
-        patient, patient_candidates = identify(
-            practice,
-            phone=clean_phone(callback_number),
-            email=contact_email,
-            name=caller_name,
-            birth_date=birth_date,
-        )
+    contact, candidates = _identified(practice, contact)
     if suggestion is None:
-        suggestion = triage.suggest(summary, details, language=language)
+        suggestion = triage.suggest(contact.summary, contact.details, language=contact.language)
     # The suggested category is read only when nobody chose one.
     suggested = triage.suggested_category(practice, suggestion) if category is None else None
+    # 1. Join or create; 2. a new item is owned or routed as it is created (``_create``).
     target = join
     if target is None and find_repeat:
-        target = item_to_join(
-            practice,
-            patient=patient,
-            phone=clean_phone(callback_number),
-            email=contact_email,
-            category=category,
-            reopen_category=(
-                suggested
-                if suggested is not None and suggested.code != triage.UNSORTED_CATEGORY
-                else None
-            ),
-        )
-    told = next_update_at if channel in lifecycle.LIVE_CHANNELS else None
+        target = _repeat_of(practice, contact, category=category, suggested=suggested)
     if target is not None:
-        filed = _join(target, actor=actor, channel=channel, text=words_said(summary, details),
-                      inbound_id=inbound_id, suggestion=suggestion, told=told,
-                      after_hours_reason=after_hours_reason)  # fmt: skip
-        if auto_acknowledge and suggestion.red_flag:
-            send_emergency_notice(filed.item)
-        return filed
-    chosen = category or suggested
-    if chosen is None:  # unreachable: without a chosen category the suggestion is read
-        raise lifecycle.LifecycleError("bad_category", "No category for this contact.")
+        filed = _join(target, actor=actor, contact=contact, suggestion=suggestion)
+    else:
+        chosen = category or suggested
+        if chosen is None:  # unreachable: without a chosen category the suggestion is read
+            raise lifecycle.LifecycleError("bad_category", "No category for this contact.")
+        item = _create(
+            practice=practice, actor=actor, contact=contact, candidates=candidates,
+            suggestion=suggestion, category=chosen, category_given=category is not None,
+            urgency=urgency, appointment=appointment, take_ownership=take_ownership,
+        )  # fmt: skip
+        filed = Filed(item=item, created=True, repeat=False)
+    if auto_acknowledge:  # 3. The after-hours answer.
+        filed = _answer_after_hours(filed, urgent=suggestion.red_flag)
+    return filed
+
+
+def _identified(practice: Practice, contact: Contact) -> tuple[Contact, Sequence[int]]:
+    """The contact with its patient when a door did not know them (``identify``), and the
+    patients staff must choose from when the number or address is not one patient's."""
+    if contact.patient is not None or not (contact.callback_number or contact.contact_email):
+        return contact, ()
+    patient, candidates = identify(
+        practice,
+        phone=contact.phone,
+        email=contact.contact_email,
+        name=contact.caller_name,
+        birth_date=contact.birth_date,
+    )
+    return replace(contact, patient=patient), candidates
+
+
+def _repeat_of(
+    practice: Practice,
+    contact: Contact,
+    *,
+    category: Category | None,
+    suggested: Category | None,
+) -> SupportItem | None:
+    """The item a contact repeats (``item_to_join``); a suggested category other than
+    "needs sorting" finds a resolved item to reopen."""
+    return item_to_join(
+        practice,
+        patient=contact.patient,
+        phone=contact.phone,
+        email=contact.contact_email,
+        category=category,
+        reopen_category=(
+            suggested
+            if suggested is not None and suggested.code != triage.UNSORTED_CATEGORY
+            else None
+        ),
+    )
+
+
+def _create(
+    *,
+    practice: Practice,
+    actor: Actor,
+    contact: Contact,
+    candidates: Sequence[int],
+    suggestion: Suggestion,
+    category: Category,
+    category_given: bool,
+    urgency: str | None,
+    appointment: Appointment | None,
+    take_ownership: bool,
+) -> SupportItem:
+    """A new item: stored, linked to its visit, acknowledged on a live call, owned or routed."""
     linked_automatically = False
-    if appointment is None and chosen.code == TELEHEALTH_CATEGORY and patient is not None:
+    patient = contact.patient
+    if appointment is None and category.code == TELEHEALTH_CATEGORY and patient is not None:
         # A telehealth request is about the patient's coming video visit: its deadline (before
         # the visit) and the metric apply from the start; staff unlink it if it is not.
         appointment = next_video_visit(patient.pk, timezone.now())
         linked_automatically = appointment is not None
     profile = staff_profile(actor) if take_ownership else None
-    acknowledged = told is not None
+    told = contact.told
     # Routed as it is written (one insert), unless something must come first: urgent symptoms
     # alert whoever answers them, a visit is linked, a live call is acknowledged.
-    route_now = not suggestion.red_flag and appointment is None and not acknowledged
+    route_now = not suggestion.red_flag and appointment is None and told is None
     item = lifecycle.item_create(
-        practice=practice,
-        category=chosen,
-        channel=channel,
-        actor=actor,
-        summary=summary[:300],
-        details=details,
-        patient=patient,
-        caller_name=caller_name if patient is None else "",
-        callback_number=callback_number if patient is None else "",
-        contact_email=contact_email if patient is None else "",
-        urgency=triage.urgency_for(suggestion, chosen=urgency, category_given=category is not None),
-        language=language or suggestion.language,
-        contact_at=contact_at,
-        patient_candidates=patient_candidates,
-        inbound_id=inbound_id,
-        red_flag=suggestion.red_flag,
-        suggestion=suggestion.as_dict(),
+        practice=practice, category=category, channel=contact.channel, actor=actor,
+        summary=contact.summary[:300], details=contact.details, patient=patient,
+        caller_name=contact.caller_name if patient is None else "",
+        callback_number=contact.callback_number if patient is None else "",
+        contact_email=contact.contact_email if patient is None else "",
+        urgency=triage.urgency_for(suggestion, chosen=urgency, category_given=category_given),
+        language=contact.language or suggestion.language, contact_at=contact.at,
+        patient_candidates=candidates, inbound_id=contact.inbound_id,
+        red_flag=suggestion.red_flag, suggestion=suggestion.as_dict(),
         assign=(
             (lambda new: triage.routed_at_intake(new, actor=actor, taking=profile))
             if route_now
             else None
         ),
-    )
+    )  # fmt: skip
     if appointment is not None:
         item = lifecycle.item_link_appointment(
             item=item, actor=actor, appointment=appointment, automatic=linked_automatically
         )
     if told is not None:
         item = lifecycle.item_acknowledge(
-            item=item,
-            actor=actor,
-            how=receipt_how(channel),
-            next_update_at=told,
-            at=item.first_contact_at,
-            after_hours_reason=after_hours_reason,
+            item=item, actor=actor, how=receipt_how(contact.channel), next_update_at=told,
+            at=item.first_contact_at, after_hours_reason=contact.after_hours_reason,
+        )  # fmt: skip
+    return item if route_now else _own_or_route(item, actor=actor, profile=profile)
+
+
+def _own_or_route(item: SupportItem, *, actor: Actor, profile: StaffProfile | None) -> SupportItem:
+    """A new item not routed as it was written (``route_now``): the person logging it keeps
+    it when they take it (``profile``) and are on its team — otherwise (not on its team, or a
+    red flag for the clinical team) it is routed, and urgent symptoms alert the responders."""
+    if profile is not None and profile.on_team(item.team):
+        item = lifecycle.item_assign(
+            item=item, actor=actor, owner=actor, team=item.team, reason="logged the contact"
         )
-    if not route_now:
-        if profile is not None and profile.on_team(item.team):
-            # Otherwise (not on its team, or a red flag for the clinical team) it is routed.
-            item = lifecycle.item_assign(
-                item=item, actor=actor, owner=actor, team=item.team, reason="logged the contact"
-            )
-        item = triage.after_intake(item, actor=actor)
-    if auto_acknowledge and item.red_flag:
-        send_emergency_notice(item)
-    elif auto_acknowledge:
-        item = acknowledge_after_hours(item)
-    return Filed(item=item, created=True, repeat=False)
+    return triage.after_intake(item, actor=actor)
+
+
+def _answer_after_hours(filed: Filed, *, urgent: bool) -> Filed:
+    """What a hook's sender hears at once: the emergency notice for urgent symptoms (new item
+    or repeat), else for a new item received while the office is closed the automatic
+    acknowledgement (``acknowledge_after_hours``)."""
+    if urgent:
+        send_emergency_notice(filed.item)
+        return filed
+    if not filed.created:
+        return filed
+    return replace(filed, item=acknowledge_after_hours(filed.item))
 
 
 #: How a patient who wrote or left a message about urgent symptoms gets the emergency notice:
@@ -404,31 +472,23 @@ def words_said(summary: str, details: str) -> str:
     return f"{summary}\n\n{details}"
 
 
-def _join(
-    item: SupportItem,
-    *,
-    actor: Actor,
-    channel: str,
-    text: str,
-    inbound_id: int | None,
-    suggestion: Any,
-    told: datetime | None,
-    after_hours_reason: str = "",
-) -> Filed:
-    """A contact about an item we already have: counted as a repeat with what the patient said
-    (``text``), reopening it if it was resolved; ``told``: the promise the caller was given,
-    the item's from now on (outside business hours with ``after_hours_reason``, as for a new
-    item); urgent symptoms make it the clinical team's emergency."""
+def _join(item: SupportItem, *, actor: Actor, contact: Contact, suggestion: Suggestion) -> Filed:
+    """A contact about an item we already have: counted as a repeat with what the patient said,
+    reopening it if it was resolved; the promise a live caller was given (``Contact.told``) is
+    the item's from now on (outside business hours with its reason, as for a new item); urgent
+    symptoms make it the clinical team's emergency."""
+    told, after_hours_reason = contact.told, contact.after_hours_reason
     reopened = not item.is_open
     if reopened:
         # The loop was not closed after all.
         item = lifecycle.item_reopen(
-            item=item, actor=actor, reason=contacted_again(channel), next_update_at=told,
-            after_hours_reason=after_hours_reason,
+            item=item, actor=actor, reason=contacted_again(contact.channel),
+            next_update_at=told, after_hours_reason=after_hours_reason,
         )  # fmt: skip
     item = lifecycle.item_record_repeat_contact(
-        item=item, actor=actor, channel=channel, text=text, inbound_id=inbound_id,
-        next_update_at=None if reopened else told, after_hours_reason=after_hours_reason,
+        item=item, actor=actor, channel=contact.channel, text=contact.words,
+        inbound_id=contact.inbound_id, next_update_at=None if reopened else told,
+        after_hours_reason=after_hours_reason,
     )  # fmt: skip
     item = triage.flag_repeat_contact(item, suggestion, actor=actor)
     return Filed(item=item, created=False, repeat=True, reopened=reopened)
@@ -465,16 +525,18 @@ def intake_receive(
     filed = file_item(
         practice=practice,
         actor=None,
-        channel=channel,
-        summary=summary,
-        details=text,
-        caller_name=caller_name,
-        callback_number=phone,
-        contact_email=email,
-        birth_date=birth_date,
+        contact=Contact(
+            channel=channel,
+            summary=summary,
+            details=text,
+            language=language,
+            caller_name=caller_name,
+            callback_number=phone,
+            contact_email=email,
+            birth_date=birth_date,
+            inbound_id=inbound.pk,
+        ),
         category=category,
-        language=language,
-        inbound_id=inbound.pk,
         join=reply_to,
         find_repeat=True,
         auto_acknowledge=True,

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from closeloop.appointments.models import Appointment, ConfirmedHow
 from closeloop.intake.models import InboundKind, InboundMessage
-from closeloop.intake.services import file_item, record_inbound
+from closeloop.intake.services import Contact, file_item, record_inbound
 from closeloop.lib.replytext import reply_words
 from closeloop.messaging import closure
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
@@ -154,11 +154,15 @@ def visit_request(
     joined = SupportItem.objects.filter(
         appointment=visit, category=category, status__in=OPEN_STATUSES
     ).first()
-    filed = file_item(
-        practice=practice, actor=None, channel=channel,
+    contact = Contact(
+        channel=channel,
         summary=SUMMARY[kind].format(when=for_staff(practice, visit.start), how=HOW[channel]),
-        details=body, patient=visit.patient, category=category, language=language,
-        inbound_id=inbound.pk if inbound else None, appointment=visit, join=joined,
+        details=body, language=language, patient=visit.patient,
+        inbound_id=inbound.pk if inbound else None,
+    )  # fmt: skip
+    filed = file_item(
+        practice=practice, actor=None, contact=contact, category=category, appointment=visit,
+        join=joined,
     )  # fmt: skip
     item = filed.item
     if item.promised_update_at is None:

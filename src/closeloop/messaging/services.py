@@ -211,6 +211,30 @@ def message_send(
     hours needs ``after_hours_reason`` (``queue.changes.check_promise``), judged before
     anything is written — on a resolved or closed item too: the text still quotes the time.
     """
+    to = _recipient(item, channel, purpose, review_decided=review_decided)
+    if purpose in QUOTES_UPDATE_TIME and item.is_open and next_update_at is None:
+        raise MessageRefused(
+            "next_update_required",
+            "Say when the patient hears from us next: the message states it.",
+            missing=["when the patient hears from us next"],
+        )
+    if next_update_at is not None and purpose not in NOT_A_CONTACT:
+        # Every time quoted to a patient, on an open item or a closed one: the one promise rule.
+        next_update_at, after_hours_reason = check_promise(
+            item, next_update_at, timezone.now(), "when the patient hears from us next",
+            after_hours_reason,
+        )  # fmt: skip
+    subject, body, staff_words = _text(item, channel, purpose, subject, body, next_update_at)
+    message = _queued(item, actor, channel, purpose, to, subject, body, staff_words)
+    _record(message, item, actor, next_update_at, after_hours_reason)
+    if message.state == MessageState.QUEUED:
+        deliver_message.enqueue(message.pk)
+    return message
+
+
+def _recipient(item: SupportItem, channel: str, purpose: str, *, review_decided: bool) -> str:
+    """Where the message goes: a known channel and purpose (a review request only through its
+    guardrails), an address for the channel, and the patient's consent to it."""
     if channel not in ConsentChannel.values:
         raise MessageRefused("bad_channel", f"Unknown channel {channel!r}.")
     if purpose not in MessagePurpose.values:
@@ -228,18 +252,20 @@ def message_send(
         raise MessageRefused(
             "opted_out", f"The patient opted out of {ConsentChannel(channel).label.lower()}."
         )
-    if purpose in QUOTES_UPDATE_TIME and item.is_open and next_update_at is None:
-        raise MessageRefused(
-            "next_update_required",
-            "Say when the patient hears from us next: the message states it.",
-            missing=["when the patient hears from us next"],
-        )
-    if next_update_at is not None and purpose not in NOT_A_CONTACT:
-        # Every time quoted to a patient, on an open item or a closed one: the one promise rule.
-        next_update_at, after_hours_reason = check_promise(
-            item, next_update_at, timezone.now(), "when the patient hears from us next",
-            after_hours_reason,
-        )  # fmt: skip
+    return to
+
+
+def _text(
+    item: SupportItem,
+    channel: str,
+    purpose: str,
+    subject: str,
+    body: str,
+    next_update_at: datetime | None,
+) -> tuple[str, str, list[str]]:
+    """(subject, body, what staff wrote that the patient will read): rendered from the
+    template when ``body`` is empty, else stating the promised time; no clinical details in a
+    text; in the patient's language; with their status link."""
     # The emergency notice is the practice's own fixed wording, the same for every patient.
     checks_content = purpose != MessagePurpose.EMERGENCY or bool(body.strip())
     # What staff wrote that the patient will read: checked for language now and when it leaves.
@@ -264,7 +290,21 @@ def message_send(
     if problem is not None:
         raise MessageRefused(problem.code, problem.message)
     # The patient's private status link, when the practice shows status pages.
-    body = status.with_link(item, body.strip(), purpose, item.language)
+    return subject, status.with_link(item, body.strip(), purpose, item.language), staff_words
+
+
+def _queued(
+    item: SupportItem,
+    actor: Actor,
+    channel: str,
+    purpose: str,
+    to: str,
+    subject: str,
+    body: str,
+    staff_words: list[str],
+) -> OutboundMessage:
+    """The message stored: queued, held until quiet hours end, or (backfilled or imported
+    history, recorded as it happened) never sent."""
     now = timezone.now()
     history = is_history()
     held_until = None
@@ -273,7 +313,7 @@ def message_send(
             item.practice, channel=channel, purpose=purpose, urgency=item.urgency, at=now
         )
     state = MessageState.HELD if held_until else MessageState.QUEUED
-    message = OutboundMessage.objects.create(
+    return OutboundMessage.objects.create(
         item=item,
         practice=item.practice,
         channel=channel,
@@ -289,17 +329,28 @@ def message_send(
         send_after=held_until or now,
         created_by=actor,
     )
+
+
+def _record(
+    message: OutboundMessage,
+    item: SupportItem,
+    actor: Actor,
+    next_update_at: datetime | None,
+    after_hours_reason: str,
+) -> None:
+    """The message on the item's timeline (a contact renewing the promise, unless it is a
+    one-way notice), and on the message what it did to the item, so a failure can undo it."""
     next_step = item.next_step.strip().rstrip(".")
     recorded = lifecycle.item_record_message(
         item=item,
         actor=actor,
-        channel=channel,
-        purpose=purpose,
+        channel=message.channel,
+        purpose=message.purpose,
         message_id=message.pk,
         text=message.body,
         next_update_at=next_update_at,
         gives_next_step=bool(next_step) and next_step in message.body,
-        contact=purpose not in NOT_A_CONTACT,
+        contact=message.purpose not in NOT_A_CONTACT,
         after_hours_reason=after_hours_reason,
     )
     message.promised_update_at = recorded.promised
@@ -313,9 +364,6 @@ def message_send(
             "item_version",
         ]
     )  # fmt: skip
-    if message.state == MessageState.QUEUED:
-        deliver_message.enqueue(message.pk)
-    return message
 
 
 # --- sending ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from closeloop.appointments.models import ACTIVE_STATUSES, Appointment, Mode
 from closeloop.appointments.services import CHECK_LABELS, CHECK_STEPS
-from closeloop.intake.services import file_item
+from closeloop.intake.services import Contact, file_item
 from closeloop.practices.defaults import TELEHEALTH_CATEGORY
 from closeloop.practices.models import Category
 from closeloop.queue.models import OPEN_STATUSES, Channel, SupportItem
@@ -65,9 +65,11 @@ def _open_check_item(appointment: Appointment) -> SupportItem:
     filed = file_item(
         practice=appointment.practice,
         actor=None,
-        channel=Channel.INTERNAL,
-        summary=_check_summary(appointment),
-        patient=appointment.patient,
+        contact=Contact(
+            channel=Channel.INTERNAL,
+            summary=_check_summary(appointment),
+            patient=appointment.patient,
+        ),
         category=category,
         appointment=appointment,
     )

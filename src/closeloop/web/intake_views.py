@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from closeloop.intake.services import file_item
+from closeloop.intake.services import Contact, file_item
 from closeloop.lib.ids import parse_id
 from closeloop.messaging.language import check_staff_words
 from closeloop.patients.models import Patient
@@ -96,20 +96,22 @@ def _create_item(form: LogContactForm, user: Any) -> SupportItem:
         filed = file_item(
             practice=data["practice"],
             actor=user,
-            channel=data["channel"],
-            summary=data["summary"],
-            details=data["details"],
-            patient=patient,
-            caller_name=data["caller_name"],
-            callback_number=data["callback_number"],
+            contact=Contact(
+                channel=data["channel"],
+                summary=data["summary"],
+                details=data["details"],
+                language=data["language"],
+                patient=patient,
+                caller_name=data["caller_name"],
+                callback_number=data["callback_number"],
+                next_update_at=data["next_update_at"],
+                after_hours_reason=data["after_hours_reason"],
+            ),
             category=data["category"],
-            language=data["language"],
             take_ownership=True,
             join=join,
             # A question answered on the spot is its own (staff may still attach it).
             find_repeat=attach == ATTACH_AUTO and not data["answer"],
-            next_update_at=data["next_update_at"],
-            after_hours_reason=data["after_hours_reason"],
         )
         item = filed.item
         if data["answer"]:
