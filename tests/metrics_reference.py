@@ -295,7 +295,7 @@ class Reference:
         while day <= self.end:
             closing = datetime.combine(day + timedelta(days=1), time()).replace(tzinfo=self.zone)
             count = sum(s.status_at(closing) in OPEN for s in self.items.values())
-            days.append({"date": day, "open": count, "source": "timeline"})
+            days.append({"date": day, "open": count})
             day += timedelta(days=1)
         return days
 

@@ -3,14 +3,16 @@ review (page, CSV, PDF, email) and the API."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, is_typeddict
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from reportlab.platypus import KeepTogether, Paragraph, Table
 
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
 from closeloop.intake.services import acknowledge_after_hours
@@ -22,12 +24,12 @@ from closeloop.messaging.models import (
     ReviewRequest,
 )
 from closeloop.metrics import definitions as m
-from closeloop.metrics import presentation
+from closeloop.metrics import measures, pdf, presentation
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
 from closeloop.metrics.scope import ScopeError, scope_from
 from closeloop.metrics.weekly import csv_rows, weekly_review
 from closeloop.periodic.reports import email_weekly_review
-from closeloop.periodic.sweep import sweep
+from closeloop.periodic.sweep import sweep, take_snapshot
 from closeloop.practices.choices import Team
 from closeloop.practices.models import Category, Holiday, Practice
 from closeloop.queue import lifecycle
@@ -255,7 +257,7 @@ def test_language_access_compares_other_languages_with_english(
 # --- 2: open items per day --------------------------------------------------------------------
 
 
-def test_open_at_end_of_day_from_the_timeline_and_snapshots(
+def test_open_at_end_of_day_from_the_timeline_never_the_snapshots(
     clock, make, assistant, riverside
 ) -> None:
     make(at(12, 9))  # Thursday, before the range: open throughout
@@ -263,19 +265,63 @@ def test_open_at_end_of_day_from_the_timeline_and_snapshots(
     make(at(16, 10), code="billing")
     resolve(clock, second, at(17, 9), assistant)
     days = m.open_per_day(scope(riverside, 15, 17))
-    assert [(d["date"].day, d["open"], d["source"]) for d in days] == [
-        (15, 1, "timeline"),
-        (16, 3, "timeline"),
-        (17, 2, "timeline"),
-    ]
+    assert [(d["date"].day, d["open"]) for d in days] == [(15, 1), (16, 3), (17, 2)]
+    # A snapshot (the count at closing, for the end-of-day email) is not the end of the day.
     DailySnapshot.objects.create(
         practice=riverside, date=date(2026, 11, 16), open_items=7, broken_promises=0
     )
-    days = m.open_per_day(scope(riverside, 15, 17))
-    assert [(d["open"], d["source"]) for d in days][1] == (7, "snapshot")
-    # Filtered views are rebuilt from the timeline (snapshots are practice-wide).
+    assert [d["open"] for d in m.open_per_day(scope(riverside, 15, 17))] == [1, 3, 2]
     filtered = m.open_per_day(scope(riverside, 15, 17, category="billing"))
     assert [d["open"] for d in filtered] == [0, 1, 1]
+
+
+def flattened(flowables: list[Any]) -> list[Any]:
+    """The PDF story's flowables, those kept together included."""
+    found = []
+    for flowable in flowables:
+        found += flattened(flowable._content) if isinstance(flowable, KeepTogether) else [flowable]
+    return found
+
+
+def test_dashboard_review_and_pdf_read_one_open_at_the_end_figure(
+    client, clock, make, assistant, supervisor, riverside
+) -> None:
+    """The end-of-day snapshot (taken at closing) and the items' columns (a reopening clears
+    ``resolved_at``) would each say another number; every surface says the timeline's."""
+    make(at(17, 9))  # open throughout
+    reopened = resolve(clock, make(at(17, 10)), at(18, 9), assistant)
+    clock.move_to(at(22, 17))
+    take_snapshot(riverside, date(2026, 11, 22), timezone.now())  # Sunday's closing: 1 open
+    make(at(22, 20))  # a voicemail that evening: open at midnight, not in the snapshot
+    clock.move_to(at(24, 10))
+    lifecycle.item_reopen(item=reopened, actor=assistant, reason="Called again")  # next week
+    assert DailySnapshot.objects.get(date=date(2026, 11, 22)).open_items == 1
+    week = scope(riverside, 16, 22)
+    assert measures.report(week)["metrics"]["open_per_day"][-1]["open"] == 2
+
+    client.force_login(supervisor)
+    page = client.get(reverse("dashboard"), {"start": "2026-11-16", "end": "2026-11-22"})
+    [headline] = [h for h in page.context["headlines"] if h["key"] == "open_at_end"]
+    [chart] = [c for c in page.context["charts"] if c.name == "open"]
+    review = weekly_review(riverside, date(2026, 11, 16), timezone.now())
+    [change] = [h for h in review["changes"] if h["key"] == "open_at_end"]
+    story = flattened(pdf.story(review))
+    said = [f.text for f in story if isinstance(f, Paragraph) and "open at the end" in f.text]
+    [row] = [
+        [cell.text for cell in r] for t in story if isinstance(t, Table) for r in t._cellvalues
+        if r[0].text == "Open items at the end of the week"
+    ]  # fmt: skip
+    figures = {
+        "dashboard": headline["value"],
+        "dashboard chart": chart.series[0][1][-1],
+        "review": review["open_issues"]["count"],
+        "review change": change["value"],
+        "review chart": review["metrics"]["open_per_day"][-1]["open"],
+        "csv": next(r[2] for r in csv_rows(review) if r[1] == "open at the end of the week"),
+        "pdf table": int(row[1]),
+        "pdf text": int(said[0].split()[0]),
+    }
+    assert set(figures.values()) == {2}, figures
 
 
 # --- 3: repeat contacts -----------------------------------------------------------------------
@@ -664,6 +710,33 @@ def test_metrics_api(client, clock, make, assistant, supervisor) -> None:
     assert client.get("/api/v1/metrics", **support).status_code == 404
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/metrics" in schema["paths"]
+
+
+def test_the_api_lists_every_measure_the_dashboard_shows_with_its_generated_schema(
+    client, clock, make, assistant, supervisor
+) -> None:
+    acknowledge(clock, make(at(17, 9)), at(17, 9, 30), assistant)
+    headers = api_auth(supervisor)
+    query = {"practice": "riverside", "start": "2026-11-17", "end": "2026-11-17"}
+    body = client.get("/api/v1/metrics", query, **headers).json()
+    shown = {card["key"] for card in measures.cards(body["metrics"])} | set(m.METRICS)
+    assert {measure.key for measure in measures.MEASURES} <= shown
+    assert set(body["metrics"]) == set(body["previous"]) == shown
+    assert {"hold_time", "missed_call_callbacks", "visit_confirmations"} <= shown
+    # Every field of every result, as the metric computed it (nothing dropped by the schema).
+    computed = json.loads(
+        json.dumps(measures.compute_all(scope(Practice.objects.get(slug="riverside"), 17, 17)),
+                   default=str)
+    )  # fmt: skip
+    assert body["metrics"] == computed
+    headline_keys = {h["key"] for h in body["headlines"]}
+    assert {key for key, *_ in measures.headline_table()} <= headline_keys
+    components = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert set(components["MetricSetOut"]["properties"]) == shown
+    for key, shape in measures.result_types().items():
+        if is_typeddict(shape):  # its schema, named after it, with every field
+            schema = components[f"{shape.__name__}Out"]
+            assert set(schema["properties"]) == set(shape.__annotations__), key
 
 
 def test_routing_at_first_contact_and_reopened_items_are_counted(

@@ -39,7 +39,7 @@ from closeloop.intake.services import Contact, Filed, file_item
 from closeloop.lib import filetypes, jsondepth
 from closeloop.lib.classify import Suggestion
 from closeloop.lib.ids import MAX_ID, parse_id
-from closeloop.metrics.definitions import report
+from closeloop.metrics.measures import report
 from closeloop.metrics.scope import ScopeError, scope_from
 from closeloop.patients.models import Patient
 from closeloop.patients.selectors import patient_search
@@ -516,8 +516,9 @@ api.add_router("/visits", build_visit_router())
     response={200: s.MetricsOut, **ERRORS},
     tags=["metrics"],
     summary="All recovery metrics for a practice (or all yours) and a date range",
-    description="Each metric's exact definition is the docstring of its function in "
-    "`closeloop/metrics/definitions.py` (also in the README). Supervisors and admins only; "
+    description="Every measure the dashboard shows. Each one's exact definition is the docstring "
+    "of its function in `closeloop/metrics/definitions.py` or its `Measure` in "
+    "`closeloop/metrics/measures.py` (also in docs/metrics.md). Supervisors and admins only; "
     "others get 404. The previous equal period is included for comparison.",
 )
 def metrics(request: HttpRequest, filters: Query[s.MetricsQuery]) -> Any:

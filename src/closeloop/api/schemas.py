@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from datetime import date, datetime
-from typing import Annotated
+from types import UnionType
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+    is_typeddict,
+)
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Schema
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, create_model
 
 from closeloop.lib import dates
+from closeloop.metrics import measures
 from closeloop.patients.models import validate_birth_date
 from closeloop.practices.choices import Team, Urgency
 from closeloop.queue.models import Channel, ContactOutcome, Direction, Status, WaitingOn
@@ -258,139 +271,62 @@ class VisitOut(Schema):
     result: dict[str, str | int | bool] = {}
 
 
-# --- metrics (definitions: closeloop/metrics/definitions.py) -----------------------------------
+# --- metrics: generated from the result types of closeloop/metrics/results.py ------------------
 
 
-class DistributionOut(Schema):
-    """Business minutes: count, average, nearest-rank median and 90th percentile."""
-
-    count: int
-    average: float | None
-    median: int | None
-    p90: int | None
-
-
-class FirstResponseOut(DistributionOut):
-    unanswered: int
-    automatic_replies: int = Field(
-        description="items acknowledged by an automatic reply: not a response, not counted in it"
-    )
-    wall_clock: DistributionOut = Field(description="clock minutes, nights and weekends included")
-
-
-class ResolutionTimeOut(Schema):
-    business: DistributionOut
-    wall_clock: DistributionOut
+def _shape(hint: Any) -> Any:
+    """The API's type for a metric result's type: each ``TypedDict`` a schema named after it
+    (``Distribution`` -> ``DistributionOut``), inside lists, dictionaries and unions too."""
+    if is_typeddict(hint):
+        return _schema_of(hint)
+    args = get_args(hint)
+    if not args:
+        return hint
+    origin = get_origin(hint)
+    if origin is Annotated:
+        return _shape(args[0])
+    if origin in (Union, UnionType):
+        return functools.reduce(operator.or_, [_shape(arg) for arg in args])
+    return origin[tuple(_shape(arg) for arg in args)]
 
 
-class RoutingOut(Schema):
-    items: int
-    routed: int
-    share: float | None
+def _description(hint: Any) -> str | None:
+    if get_origin(hint) is Annotated:
+        return next((m for m in get_args(hint)[1:] if isinstance(m, str)), None)
+    return None
 
 
-class OpenDayOut(Schema):
-    date: date
-    open: int
-    source: str = Field(description="snapshot (end-of-day row) or timeline (rebuilt)")
+@functools.cache
+def _schema_of(shape: Any) -> type[Schema]:
+    fields: dict[str, Any] = {
+        name: (_shape(hint), Field(..., description=_description(hint)))
+        for name, hint in get_type_hints(shape, include_extras=True).items()
+    }
+    return create_model(f"{shape.__name__}Out", __base__=Schema, __doc__=shape.__doc__, **fields)
 
 
-class RepeatItemOut(Schema):
-    item: int
-    repeats: int
+def _summary(key: str) -> str:
+    """A measure's title: the first sentence of its function's docstring (``**1. Time to
+    first response.**``), else its key."""
+    function = measures.compute_functions()[key]
+    first = (function.__doc__ or "").strip().split("**")
+    return first[1].strip(" .") if len(first) > 1 else key.replace("_", " ")
 
 
-class RepeatPatientOut(Schema):
-    patient: int
-    repeats: int
+def _metric_set() -> type[Schema]:
+    """Every measure the dashboard shows, each as its result type says: a new ``Measure`` or
+    metric appears here without a hand copy."""
+    fields: dict[str, Any] = {
+        key: (_shape(hint), Field(..., description=_summary(key)))
+        for key, hint in measures.result_types().items()
+    }
+    return create_model("MetricSetOut", __base__=Schema, **fields)
 
 
-class RepeatContactsOut(Schema):
-    count: int
-    reopened: int
-    items: int
-    rate_per_item: float | None
-    top_items: list[RepeatItemOut]
-    top_patients: list[RepeatPatientOut]
-
-
-class TurnaroundOut(Schema):
-    """Clock minutes over resolved and still-open items together (open ones: their age)."""
-
-    count: int
-    resolved: int
-    open: int
-    median: int | None
-    median_at_least: bool = Field(description="the median is an open item's age: at least this")
-    p90: int | None
-    p90_at_least: bool
-    oldest_open: int | None
-
-
-class TelehealthOut(Schema):
-    linked: int
-    resolved_before: int
-    share: float | None
-
-
-class ComplaintsOut(Schema):
-    total: int
-    to_supervisors: int = Field(description="filed to the supervisors from the start")
-    front_line: int = Field(description="owned by someone other than a supervisor first")
-    escalated: int = Field(description="front-line complaints that needed a supervisor")
-    share: float | None
-
-
-class ReviewRequestsOut(Schema):
-    sent: int
-    withheld: int
-    withheld_by_reason: dict[str, int]
-
-
-class RiskOut(Schema):
-    appointments: int
-    at_risk: int
-    missed: int
-    missed_total: int
-    missed_share: float | None
-
-
-class BrokenPromisesOut(Schema):
-    count: int
-    by_owner: dict[str, int]
-    by_category: dict[str, int]
-
-
-class LanguageAccessOut(Schema):
-    english: DistributionOut
-    other: DistributionOut
-    gap_median: int | None
-
-
-class PersonLoadOut(Schema):
-    user_id: int
-    username: str
-    name: str
-    open: int
-    resolved: int
-    complaints_handled: int
-    open_complaints: int
-
-
-class MetricSetOut(Schema):
-    first_response: FirstResponseOut
-    open_per_day: list[OpenDayOut]
-    repeat_contacts: RepeatContactsOut
-    referral_turnaround: TurnaroundOut
-    telehealth_before_appointment: TelehealthOut
-    complaint_escalations: ComplaintsOut
-    review_requests: ReviewRequestsOut
-    missed_appointment_risk: RiskOut
-    broken_promises: BrokenPromisesOut
-    language_access: LanguageAccessOut
-    load_per_person: list[PersonLoadOut]
-    resolution_time: ResolutionTimeOut
-    first_contact_routing: RoutingOut
+if TYPE_CHECKING:
+    MetricSetOut = Schema
+else:
+    MetricSetOut = _metric_set()
 
 
 class HeadlineOut(Schema):

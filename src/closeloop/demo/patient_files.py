@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from closeloop.intake import attachments, calls
 from closeloop.intake.models import FileSource, InboundKind
-from closeloop.intake.services import intake_receive
+from closeloop.intake.services import intake_receive, item_to_join
 from closeloop.patients.models import Patient
 from closeloop.practices.defaults import INSURANCE_CATEGORY
-from closeloop.practices.models import Practice
+from closeloop.practices.models import Category, Practice
 from closeloop.queue.models import OPEN_STATUSES, Channel, SupportItem
 
 #: Card size in pixels and its colours (RGB).
@@ -124,12 +124,24 @@ def card_photo(practice: Practice) -> SupportItem | None:
 
 
 def _card_patient(practice: Practice) -> Patient | None:
-    return (
+    """A patient with nothing open whose card would start a new insurance request: not one
+    with an insurance item resolved within the reopen window, which the text would reopen for
+    its owner whatever their load (intake's rule, ``item_to_join``) — the demo's front desk
+    ended a fresh start one item over its cap that way."""
+    insurance = Category.objects.get(practice=practice, code=INSURANCE_CATEGORY)
+    idle = (
         Patient.objects.filter(practice=practice)
         .exclude(phone="")
         .exclude(items__status__in=OPEN_STATUSES)
         .order_by("pk")
-        .first()
+    )
+    return next(
+        (
+            p
+            for p in idle.iterator()
+            if item_to_join(practice, patient=p, category=insurance) is None
+        ),
+        None,
     )
 
 

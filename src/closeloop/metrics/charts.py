@@ -70,7 +70,8 @@ def build(scope: Scope, metrics: dict[str, Any] | None = None) -> list[Chart]:
             "day",
             [d["date"].isoformat() for d in opened],
             [("open", [d["open"] for d in opened])],
-            "From end-of-day snapshots where they exist, else rebuilt from the timeline.",
+            "Items open at midnight, from the timeline (created or reopened, not yet resolved "
+            "or merged): the same count as the weekly review's open at the end of the week.",
         ),
         Chart(
             "first_response",

@@ -24,7 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -36,7 +36,6 @@ from closeloop.messaging.models import (
     ReviewDecision,
     ReviewRequest,
 )
-from closeloop.metrics.models import DailySnapshot
 from closeloop.metrics.results import (
     BrokenPromises,
     Complaints,
@@ -63,7 +62,7 @@ from closeloop.queue.models import COMPLAINT, OPEN_STATUSES, EventCode, SupportI
 
 TOP = 5
 VISIT_IDS_INLINE = 5000
-#: Timeline codes that open and close an item, for the open-at-end-of-day backfill.
+#: Timeline codes that open and close an item (``items_open_at``).
 OPENS = (EventCode.CREATED, EventCode.REOPENED)
 CLOSES = (EventCode.RESOLVED,)
 #: Closing too: the merged item's own merge event (it names the item it went into; the
@@ -212,27 +211,39 @@ def _days(scope: Scope) -> list[date]:
     return [scope.start + timedelta(days=n) for n in range(scope.days)]
 
 
+def items_open_at(scope: Scope, moment: datetime) -> QuerySet[SupportItem]:
+    """The scope's items open at ``moment``: their last opening or closing event before it
+    (created or reopened; resolved, or merged into another item) opened them. The one
+    definition of "open at the end of a day or a period": the dashboard's figure and chart,
+    the weekly review's count, list and PDF all read it. An item's columns cannot say it (a
+    reopening clears ``resolved_at``), nor can the end-of-day snapshot (taken at closing time,
+    practice-wide, and only if the worker ran). A moment in the future reads as now."""
+    # Only an item open now, or closed since ``moment``, can have been open at it.
+    closed_since = TimelineEvent.objects.filter(
+        CLOSING, practice__in=scope.practice_ids, at__gte=moment
+    ).values("item_id")
+    last = (
+        TimelineEvent.objects.filter(
+            Q(code__in=OPENS) | CLOSING, item=OuterRef("pk"), at__lt=moment
+        )
+        .order_by("-at", "-pk")
+        .values("code")[:1]
+    )
+    return (
+        scope.items()
+        .filter(Q(status__in=OPEN_STATUSES) | Q(pk__in=closed_since))
+        .annotate(last_change=Subquery(last))
+        .filter(last_change__in=OPENS)
+    )
+
+
 def open_per_day(scope: Scope) -> list[OpenDay]:
-    """**2. Open items at the end of each day.** From the end-of-day snapshots where one
-    exists for every practice in the scope and no item filter is set (the snapshot is the
-    count at closing). Other days (before snapshots existed, or filtered) are rebuilt from the
-    timeline: the items open now, minus those created or reopened after the end of that day,
-    plus those resolved (or merged into another item) after it. The rebuild filters by the
-    item's current team, owner, category, channel and language."""
-    # Open at the start = open now, minus what opened since, plus what closed since: three
-    # index range scans over recent rows instead of counting the whole history.
-    open_now = scope.items().filter(status__in=OPEN_STATUSES).count()
-    since_start = TimelineEvent.objects.filter(
-        practice__in=scope.practice_ids,
-        at__gte=scope.start_at,
-        code__in=(*OPENS, *CLOSES, EventCode.MERGED),
-    )
-    if scope.filtered:
-        since_start = since_start.filter(scope.item_filter("item__"))
-    since = since_start.order_by().aggregate(
-        opened=Count("pk", filter=Q(code__in=OPENS)),
-        closed=Count("pk", filter=CLOSING),
-    )
+    """**2. Open items at the end of each day.** The items open at the end of the range
+    (``items_open_at``: from the timeline, filtered by the item's current team, owner,
+    category, channel and language), and each day before it walked back from that count: minus
+    what opened (created, reopened) that day, plus what closed (resolved, merged into another
+    item)."""
+    at_end = items_open_at(scope, scope.end_at).count()
     per_day = (
         scope.events(*OPENS, *CLOSES, EventCode.MERGED)
         .annotate(day=TruncDate("at", tzinfo=scope.zone))
@@ -244,26 +255,12 @@ def open_per_day(scope: Scope) -> list[OpenDay]:
         .order_by()
     )
     change = {row["day"]: row["opened"] - row["closed"] for row in per_day}
-    snapshots: dict[date, int] = {}
-    if not scope.filtered:
-        rows = (
-            DailySnapshot.objects.filter(
-                practice__in=scope.practice_ids,
-                date__gte=scope.start,
-                date__lte=scope.end,
-            )
-            .values("date")
-            .annotate(n=Count("pk"), total=Sum("open_items"))
-            .order_by()
-        )
-        snapshots = {r["date"]: r["total"] for r in rows if r["n"] == len(scope.practices)}
-    running = open_now - since["opened"] + since["closed"]
     days: list[OpenDay] = []
-    for day in _days(scope):
-        running += change.get(day, 0)
-        source = "snapshot" if day in snapshots else "timeline"
-        days.append({"date": day, "open": snapshots.get(day, running), "source": source})
-    return days
+    running = at_end
+    for day in reversed(_days(scope)):
+        days.append({"date": day, "open": running})
+        running -= change.get(day, 0)
+    return days[::-1]
 
 
 def repeat_contacts(scope: Scope) -> RepeatContacts:

@@ -9,9 +9,9 @@ The fourteen measures of ``definitions`` keep their hand-written cards; the ones
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_type_hints
 
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils import timezone
 from closeloop.metrics import definitions as figures
 from closeloop.metrics.definitions import Scope, compute, headlines
 from closeloop.metrics.presentation import humanize
+from closeloop.metrics.results import HoldTime, MissedCallCallbacks
 from closeloop.queue.models import SupportItem
 
 #: ``InboundMessage.kind`` of a missed call (``intake.models.InboundKind.TWILIO_CALL``). The
@@ -31,7 +32,7 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 3) if whole else None
 
 
-def hold_time(scope: Scope) -> dict[str, Any]:
+def hold_time(scope: Scope) -> HoldTime:
     """**Hold time.** Calls received in the range, for the scope's items, whose phone system
     reported the time the caller waited on hold (Twilio's ``QueueTime``; today the missed
     calls' status callbacks): count, nearest-rank median and 90th percentile, and the longest,
@@ -54,7 +55,7 @@ def hold_time(scope: Scope) -> dict[str, Any]:
     }
 
 
-def missed_call_callbacks(scope: Scope) -> dict[str, Any]:
+def missed_call_callbacks(scope: Scope) -> MissedCallCallbacks:
     """**Missed calls called back within the promise.** Missed-call items (filed by the call
     status hook) first contacted in the range. ``called_back``: a person has responded (the
     text-back is an automatic reply, not a callback); ``in_time``: that first human contact came
@@ -74,7 +75,13 @@ def missed_call_callbacks(scope: Scope) -> dict[str, Any]:
             "pk", filter=Q(first_response_at__isnull=True, first_response_due_at__lt=until)
         ),
     )
-    return {**counts, "share": _ratio(counts["in_time"], counts["called_back"] + counts["overdue"])}
+    return {
+        "missed": counts["missed"],
+        "called_back": counts["called_back"],
+        "in_time": counts["in_time"],
+        "overdue": counts["overdue"],
+        "share": _ratio(counts["in_time"], counts["called_back"] + counts["overdue"]),
+    }
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,9 @@ class Measure:
     title: str
     #: One or two sentences: what is counted and what is not (the dashboard and Help say it).
     definition: str
-    compute: Callable[[Scope], dict[str, Any]]
+    #: Annotated with its result's type (a ``TypedDict`` of ``metrics.results``): the API's
+    #: schema is generated from it.
+    compute: Callable[[Scope], Mapping[str, Any]]
     #: The card's rows: (label, the figure as people read it).
     rows: Callable[[dict[str, Any]], list[tuple[str, str]]]
     #: The headline: (label, unit, how to read it from the result, lower is better).
@@ -134,6 +143,18 @@ MEASURES: list[Measure] = [
         ),
     ),
 ]
+
+
+def result_types() -> dict[str, Any]:
+    """Every measure the dashboard shows (``definitions.METRICS`` and ``MEASURES``) and the
+    type of its result, read from the function's annotation: the API lists each one, with a
+    schema generated from that type."""
+    return {key: get_type_hints(fn)["return"] for key, fn in compute_functions().items()}
+
+
+def compute_functions() -> dict[str, Callable[[Scope], Any]]:
+    """Every measure the dashboard shows and the function that computes it."""
+    return {**figures.METRICS, **{m.key: m.compute for m in MEASURES}}
 
 
 def compute_measures(scope: Scope) -> dict[str, Any]:

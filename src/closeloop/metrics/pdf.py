@@ -275,12 +275,9 @@ def story(review: dict[str, Any]) -> list[Flowable]:
         flow_chart(review["metrics"]["daily_flow"], review["metrics"]["open_per_day"]),
         KeepTogether([Paragraph("Open issues", h2), *_open_issues(review, body)[:2]]),
         *_open_issues(review, body)[2:],
-        Paragraph("Broken promises", h2),
-        *_broken_promises(review, body),
-        Paragraph("Load against cap: open items held now", h2),
-        *_load(review, body),
-        Paragraph("Common friction points", h2),
-        *_friction(review, styles),
+        *_headed(Paragraph("Broken promises", h2), _broken_promises(review, body)),
+        *_headed(Paragraph("Load against cap: open items held now", h2), _load(review, body)),
+        *_headed(Paragraph("Common friction points", h2), _friction(review, styles)),
         Paragraph("Suggestions", h2),
     ]
     if review["suggestions"]:
@@ -288,6 +285,17 @@ def story(review: dict[str, Any]) -> list[Flowable]:
     else:
         flow.append(Paragraph("Nothing stands out this week.", body))
     return flow
+
+
+def _headed(heading: Flowable, section: list[Flowable]) -> list[Flowable]:
+    """A section whose heading stays on the page of its first part (a heading alone at the
+    foot of a page, its table on the next, read as an empty section). A first part kept
+    together already is opened: ReportLab lays a kept-together part inside another out as
+    taller than any page, which would push the section to the next page whatever its size."""
+    first = section[:1]
+    if first and isinstance(first[0], KeepTogether):
+        first = list(first[0]._content)
+    return [KeepTogether([heading, *first]), *section[1:]]
 
 
 def weekly_review_pdf(review: dict[str, Any]) -> bytes:

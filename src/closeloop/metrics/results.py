@@ -1,9 +1,11 @@
-"""The shapes of the metrics' results (the API's ``MetricsOut`` mirrors them)."""
+"""The shapes of the metrics' results. The API's schemas are generated from them
+(``api.schemas``): a docstring is the shape's description there, and a string beside a field's
+type (``Annotated[int, "..."]``) is the field's."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, TypedDict
+from typing import Annotated, Any, TypedDict
 
 
 class Distribution(TypedDict):
@@ -17,10 +19,10 @@ class Distribution(TypedDict):
 
 class FirstResponse(Distribution):
     unanswered: int
-    #: Items the practice's automatic reply acknowledged: beside the figure, never in it.
-    automatic_replies: int
-    #: The same waits on the clock the patient lives by (nights and weekends included).
-    wall_clock: Distribution
+    automatic_replies: Annotated[
+        int, "items acknowledged by an automatic reply: not a response, not counted in it"
+    ]
+    wall_clock: Annotated[Distribution, "clock minutes, nights and weekends included"]
 
 
 class ResolutionTime(TypedDict):
@@ -37,7 +39,6 @@ class Routing(TypedDict):
 class OpenDay(TypedDict):
     date: date
     open: int
-    source: str
 
 
 class RepeatItem(TypedDict):
@@ -66,8 +67,7 @@ class Turnaround(TypedDict):
     resolved: int
     open: int
     median: int | None
-    #: The median is an open item's age: the turnaround is at least this.
-    median_at_least: bool
+    median_at_least: Annotated[bool, "the median is an open item's age: at least this"]
     p90: int | None
     p90_at_least: bool
     oldest_open: int | None
@@ -81,12 +81,9 @@ class Telehealth(TypedDict):
 
 class Complaints(TypedDict):
     total: int
-    #: Filed to the supervisors from the start (not escalated: theirs already).
-    to_supervisors: int
-    #: Owned by someone else first.
-    front_line: int
-    #: Of ``front_line``, those that needed a supervisor.
-    escalated: int
+    to_supervisors: Annotated[int, "filed to the supervisors from the start (theirs already)"]
+    front_line: Annotated[int, "owned by someone other than a supervisor first"]
+    escalated: Annotated[int, "front-line complaints that needed a supervisor"]
     share: float | None
 
 
@@ -149,3 +146,20 @@ class DayFlow(TypedDict):
     date: date
     new: int
     resolved: int
+
+
+class HoldTime(TypedDict):
+    """Seconds on hold, one figure per call: nearest-rank median and 90th percentile."""
+
+    count: int
+    median: int | None
+    p90: int | None
+    longest: int | None
+
+
+class MissedCallCallbacks(TypedDict):
+    missed: int
+    called_back: Annotated[int, "a person called back (the automatic text-back is not one)"]
+    in_time: Annotated[int, "called back by the time the text-back promised"]
+    overdue: Annotated[int, "not called back, the promised time passed"]
+    share: Annotated[float | None, "in_time of those called back or overdue"]

@@ -17,6 +17,7 @@ from closeloop.metrics.definitions import (
     Scope,
     daily_flow,
     headlines,
+    items_open_at,
     person_name,
 )
 from closeloop.metrics.presentation import CSV_UNITS, csv_unit, csv_value, humanize
@@ -98,15 +99,10 @@ def friction(scope: Scope) -> dict[str, list[dict[str, Any]]]:
 
 
 def open_issues(scope: Scope, now: datetime) -> dict[str, Any]:
-    """Items open at the end of the week (first contacted before it ended, not resolved or
-    closed by then) — not the ones open now, which a later look at the week would count."""
+    """Items open at the end of the week (``items_open_at``, the dashboard's figure too) — not
+    the ones open now, which a later look at the week would count."""
     end = min(scope.end_at, now)
-    open_items = (
-        scope.items()
-        .filter(first_contact_at__lt=end)
-        .exclude(resolved_at__lt=end)
-        .exclude(closed_at__lt=end)
-    )
+    open_items = items_open_at(scope, end)
     oldest = (
         open_items.select_related("category", "owner")
         .order_by("first_contact_at")
@@ -274,11 +270,10 @@ def load_against_cap(practice: Practice) -> list[dict[str, Any]]:
 
 
 def review_headlines() -> list[tuple[str, Any, str, Any, bool]]:
-    """The headlines of the review: the dashboard's, with the open count read from the same
-    figure as the review's "open at the end of the week" (items first contacted before the
-    week ended and not resolved or closed by then), so the two never differ."""
+    """The headlines of the review: the dashboard's, the open count named for the week (both
+    read ``items_open_at``, as the review's "open at the end of the week" does)."""
     return [
-        (key, "Open items at the end of the week", unit, lambda m: m["open_issues"]["count"], low)
+        (key, "Open items at the end of the week", unit, read, low)
         if key == "open_at_end"
         else (key, label, unit, read, low)
         for key, label, unit, read, low in HEADLINES

@@ -5,7 +5,7 @@ and intake) and ``deadlines`` (the sweep); nothing else writes items.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -304,6 +304,30 @@ def receipt_confirmed(change: Change, item: SupportItem, at: datetime, how: str)
         change.set("auto_replied_at", at)
     if item.first_response_at is None:
         change.set("acknowledged_how", how)
+
+
+def first_human_contact(
+    events: Iterable[tuple[datetime, int | None, dict[str, Any]]], channel: str
+) -> tuple[datetime, str] | None:
+    """The first response read from a timeline (``events``: at, actor id, changes, in time
+    order), by the rule ``receipt_confirmed`` applies as it happens: the first receipt
+    confirmed by a person, never an automatic reply. A receipt note says when and how; on a
+    timeline written before receipts were noted, the first patient contact a person made (an
+    event by a member of staff that set ``last_patient_contact_at``), how from the contact's
+    or message's channel, else the item's (``channel``). None: no person has responded."""
+    for _at, actor_id, changes in events:
+        receipt = (changes.get(RECEIPT) or {}).get("new")
+        if receipt:
+            if receipt["how"] != ReceiptHow.AUTOMATIC:
+                return datetime.fromisoformat(receipt["at"]), receipt["how"]
+            continue
+        contact = (changes.get("last_patient_contact_at") or {}).get("new")
+        if actor_id is not None and contact:
+            said = changes.get("contact") or changes.get("message") or {}
+            return datetime.fromisoformat(contact), receipt_how(
+                (said.get("new") or {}).get("channel") or channel
+            )
+    return None
 
 
 def automatic_reply_withdrawn(change: Change, item: SupportItem) -> None:
