@@ -466,7 +466,7 @@ class _History:
 
 
 @dataclass(frozen=True)
-class Contact:
+class DrawnContact:
     """What one item of the history starts from: who got in touch, when, how, about what."""
 
     at: datetime
@@ -486,7 +486,7 @@ def draw_contacts(
     count: int,
     now: datetime,
     days: tuple[float, float],
-) -> list[Contact]:
+) -> list[DrawnContact]:
     """``count`` contacts ``days`` (newest, oldest) ago, in the order they happened: the
     stories are written in that order, so the one rule judges each owner by the load they
     really had at that moment (the items that came before, open or resolved since)."""
@@ -506,7 +506,7 @@ def draw_contacts(
         if channel in LIVE and not calendar.within_hours(at):
             channel = Channel.VOICEMAIL  # nobody answers when the practice is closed
         contacts.append(
-            Contact(
+            DrawnContact(
                 at=at,
                 practice=practice,
                 category=categories[(practice.pk, code)],
@@ -521,7 +521,7 @@ def draw_contacts(
 
 
 def create_item_history(
-    world: DemoWorld, contact: Contact, rng: random.Random, *, now: datetime
+    world: DemoWorld, contact: DrawnContact, rng: random.Random, *, now: datetime
 ) -> SupportItem:
     """One item: received, acknowledged (on the call, or later with a promise), owned (taken,
     or handed off and accepted), planned, worked with renewed promises, attempts that did not
@@ -886,7 +886,7 @@ def _timed(phase: Callable[[str, float], None] | None, name: str) -> Any:
 
 def _write_history(
     world: DemoWorld,
-    contacts: list[Contact],
+    contacts: list[DrawnContact],
     *,
     seed_value: str,
     now: datetime,
