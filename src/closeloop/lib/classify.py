@@ -457,6 +457,42 @@ def gate_may_take(text: str) -> bool:
     return not (now or symptom or practice)
 
 
+def _combined_category(
+    prediction: Prediction,
+    clinical_threshold: float,
+    ranked: list[tuple[str, tuple[int, list[str]]]],
+    rule_category: str,
+    model_clinical_only: bool,
+) -> tuple[str, list[str]]:
+    """The category when there is no red flag and the message is for a practice: the model's
+    clinical output or clinical words first, then a confident model, then the rules."""
+    model_category, confidence = prediction.categories[0]
+    clinical_words = dict(ranked).get("clinical_message", (0, []))
+    reasons: list[str] = []
+    if prediction.clinical >= clinical_threshold or clinical_words[0] >= 3:
+        category = "clinical_message"
+        reasons.append(
+            f"clinical: symptom, medication or clinical question ({prediction.clinical:.0%})"
+        )
+    elif (
+        confidence >= MODEL_CONFIDENT
+        and not model_clinical_only
+        # the model's "other" does not overrule a decisive category rule
+        and not (model_category == "other" and ranked and ranked[0][1][0] >= PRACTICE_INTENT)
+    ):
+        category = model_category
+        reasons.append(f"{category}: learned model ({confidence:.0%})")
+    elif rule_category != "other":
+        category = rule_category
+    elif not model_clinical_only:
+        category = model_category
+        reasons.append(f"{category}: learned model ({confidence:.0%})")
+    else:
+        category = "other"
+        reasons.append("other: no clinical signal and no practice business")
+    return category, reasons
+
+
 def combine(
     text: str,
     prediction: Prediction | None,
@@ -485,8 +521,7 @@ def combine(
         return Suggestion("clinical_message", True, "emergency", lang, reasons, ["model"])
     ranked = _ranked(normalised)
     rule_category = ranked[0][0] if ranked and ranked[0][1][0] >= MIN_SCORE else "other"
-    clinical_words = dict(ranked).get("clinical_message", (0, []))
-    model_category, confidence = prediction.categories[0]
+    model_category = prediction.categories[0][0]
     symptom, practice = _signals(normalised, ranked, bool(not_now))
     #: The rules see nothing clinical and nothing of a practice's business.
     quiet = not symptom and not practice
@@ -503,28 +538,9 @@ def combine(
     # The model's category "clinical message" alone, below its clinical threshold, is no
     # clinical signal when the rules see nothing clinical or of a practice either.
     model_clinical_only = model_category == "clinical_message" and quiet
-    reasons = []
-    if prediction.clinical >= clinical_threshold or clinical_words[0] >= 3:
-        category = "clinical_message"
-        reasons.append(
-            f"clinical: symptom, medication or clinical question ({prediction.clinical:.0%})"
-        )
-    elif (
-        confidence >= MODEL_CONFIDENT
-        and not model_clinical_only
-        # the model's "other" does not overrule a decisive category rule
-        and not (model_category == "other" and ranked and ranked[0][1][0] >= PRACTICE_INTENT)
-    ):
-        category = model_category
-        reasons.append(f"{category}: learned model ({confidence:.0%})")
-    elif rule_category != "other":
-        category = rule_category
-    elif not model_clinical_only:
-        category = model_category
-        reasons.append(f"{category}: learned model ({confidence:.0%})")
-    else:
-        category = "other"
-        reasons.append("other: no clinical signal and no practice business")
+    category, reasons = _combined_category(
+        prediction, clinical_threshold, ranked, rule_category, model_clinical_only
+    )
     # "Other" never keeps a clinical signal: symptom words, or the model's clinical output
     # when the message is about a practice's business.
     if category == "other" and (symptom or (prediction.clinical >= CLINICAL_FLOOR and not quiet)):

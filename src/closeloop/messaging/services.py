@@ -189,28 +189,11 @@ def is_automatic_reply(message: OutboundMessage) -> bool:
     return message.created_by_id is None and message.purpose not in NOT_A_CONTACT
 
 
-@transaction.atomic
-def message_send(
-    *,
-    item: SupportItem,
-    actor: Actor,
-    channel: str,
-    purpose: str,
-    body: str = "",
-    subject: str = "",
-    next_update_at: datetime | None = None,
-    after_hours_reason: str = "",
-    review_decided: bool = False,
-) -> OutboundMessage:
-    """Queue a message (rendered from the template when ``body`` is empty) and log it.
-
-    The promise: a message that states an update time states ``next_update_at``, which becomes
-    the item's promise (chosen first, then rendered into the text — a text staff edited must
-    still state it). Review requests go only through ``reviews.review_request``, whose
-    guardrails decide and record every one (``review_decided``). A promise outside business
-    hours needs ``after_hours_reason`` (``queue.changes.check_promise``), judged before
-    anything is written — on a resolved or closed item too: the text still quotes the time.
-    """
+def _address_refusing_bad_requests(
+    item: SupportItem, channel: str, purpose: str, review_decided: bool
+) -> str:
+    """The patient's address on ``channel``, after refusing what no text may be: an unknown
+    channel or purpose, a review request past its guardrails, no address, an opt-out."""
     if channel not in ConsentChannel.values:
         raise MessageRefused("bad_channel", f"Unknown channel {channel!r}.")
     if purpose not in MessagePurpose.values:
@@ -228,6 +211,14 @@ def message_send(
         raise MessageRefused(
             "opted_out", f"The patient opted out of {ConsentChannel(channel).label.lower()}."
         )
+    return to
+
+
+def _checked_promise(
+    item: SupportItem, purpose: str, next_update_at: datetime | None, after_hours_reason: str
+) -> tuple[datetime | None, str]:
+    """The update time the text states, required on an open item when the purpose quotes one,
+    judged by the one promise rule."""
     if purpose in QUOTES_UPDATE_TIME and item.is_open and next_update_at is None:
         raise MessageRefused(
             "next_update_required",
@@ -240,6 +231,20 @@ def message_send(
             item, next_update_at, timezone.now(), "when the patient hears from us next",
             after_hours_reason,
         )  # fmt: skip
+    return next_update_at, after_hours_reason
+
+
+def _checked_text(
+    item: SupportItem,
+    channel: str,
+    purpose: str,
+    subject: str,
+    body: str,
+    next_update_at: datetime | None,
+) -> tuple[str, str, list[str]]:
+    """Subject, body (rendered when empty) and the staff's own words in it, refused when the
+    body misses the promised time, carries clinical details by SMS, or is in the wrong
+    language."""
     # The emergency notice is the practice's own fixed wording, the same for every patient.
     checks_content = purpose != MessagePurpose.EMERGENCY or bool(body.strip())
     # What staff wrote that the patient will read: checked for language now and when it leaves.
@@ -263,6 +268,73 @@ def message_send(
     problem = language.message_problem(item, item.language, purpose, channel, staff_words)
     if problem is not None:
         raise MessageRefused(problem.code, problem.message)
+    return subject, body, staff_words
+
+
+def _record_on_item(
+    message: OutboundMessage,
+    actor: Actor,
+    next_update_at: datetime | None,
+    after_hours_reason: str,
+) -> None:
+    """The item's timeline and promise follow the queued message; the message keeps what made
+    it true, judged again right before it leaves."""
+    item = message.item
+    next_step = item.next_step.strip().rstrip(".")
+    recorded = lifecycle.item_record_message(
+        item=item,
+        actor=actor,
+        channel=message.channel,
+        purpose=message.purpose,
+        message_id=message.pk,
+        text=message.body,
+        next_update_at=next_update_at,
+        gives_next_step=bool(next_step) and next_step in message.body,
+        contact=message.purpose not in NOT_A_CONTACT,
+        after_hours_reason=after_hours_reason,
+    )
+    message.promised_update_at = recorded.promised
+    message.promise_before = recorded.promise_before
+    message.first_response = recorded.first_response
+    # What made the text true: judged again right before it leaves (``sendtime``).
+    message.item_status, message.item_version = recorded.item.status, recorded.item.version
+    message.save(
+        update_fields=[
+            "promised_update_at", "promise_before", "first_response", "item_status",
+            "item_version",
+        ]
+    )  # fmt: skip
+
+
+@transaction.atomic
+def message_send(
+    *,
+    item: SupportItem,
+    actor: Actor,
+    channel: str,
+    purpose: str,
+    body: str = "",
+    subject: str = "",
+    next_update_at: datetime | None = None,
+    after_hours_reason: str = "",
+    review_decided: bool = False,
+) -> OutboundMessage:
+    """Queue a message (rendered from the template when ``body`` is empty) and log it.
+
+    The promise: a message that states an update time states ``next_update_at``, which becomes
+    the item's promise (chosen first, then rendered into the text — a text staff edited must
+    still state it). Review requests go only through ``reviews.review_request``, whose
+    guardrails decide and record every one (``review_decided``). A promise outside business
+    hours needs ``after_hours_reason`` (``queue.changes.check_promise``), judged before
+    anything is written — on a resolved or closed item too: the text still quotes the time.
+    """
+    to = _address_refusing_bad_requests(item, channel, purpose, review_decided)
+    next_update_at, after_hours_reason = _checked_promise(
+        item, purpose, next_update_at, after_hours_reason
+    )
+    subject, body, staff_words = _checked_text(
+        item, channel, purpose, subject, body, next_update_at
+    )
     # The patient's private status link, when the practice shows status pages.
     body = status.with_link(item, body.strip(), purpose, item.language)
     now = timezone.now()
@@ -289,30 +361,7 @@ def message_send(
         send_after=held_until or now,
         created_by=actor,
     )
-    next_step = item.next_step.strip().rstrip(".")
-    recorded = lifecycle.item_record_message(
-        item=item,
-        actor=actor,
-        channel=channel,
-        purpose=purpose,
-        message_id=message.pk,
-        text=message.body,
-        next_update_at=next_update_at,
-        gives_next_step=bool(next_step) and next_step in message.body,
-        contact=purpose not in NOT_A_CONTACT,
-        after_hours_reason=after_hours_reason,
-    )
-    message.promised_update_at = recorded.promised
-    message.promise_before = recorded.promise_before
-    message.first_response = recorded.first_response
-    # What made the text true: judged again right before it leaves (``sendtime``).
-    message.item_status, message.item_version = recorded.item.status, recorded.item.version
-    message.save(
-        update_fields=[
-            "promised_update_at", "promise_before", "first_response", "item_status",
-            "item_version",
-        ]
-    )  # fmt: skip
+    _record_on_item(message, actor, next_update_at, after_hours_reason)
     if message.state == MessageState.QUEUED:
         deliver_message.enqueue(message.pk)
     return message
