@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -19,7 +19,7 @@ _M = TypeVar("_M", bound=models.Model)
 class AppendOnlyQuerySet(models.QuerySet[_M]):
     """Bulk changes refused: rows of the audit log are only ever added."""
 
-    def update(self, **kwargs: Any) -> int:
+    def update(self, **kwargs: object) -> int:
         raise AuditAppendOnlyError("the audit log is append-only")
 
     def delete(self) -> tuple[int, dict[str, int]]:
@@ -33,12 +33,12 @@ class AppendOnly(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def save(self, *args: object, **kwargs: object) -> None:
         if not self._state.adding:
             raise AuditAppendOnlyError("the audit log is append-only")
-        super().save(*args, **kwargs)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # Django's own arguments
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AuditAppendOnlyError("the audit log is append-only")
 
 
