@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from closeloop.messaging.consent import keyword, may_contact
+from closeloop.messaging.consent import consent_record, keyword, may_contact, reachable_by
 from closeloop.messaging.models import ConsentChange, ConsentChannel
 from closeloop.queue.models import EventCode, SupportItem
 from tests.test_intake import TWILIO_TOKEN, sms, twilio_post
@@ -60,3 +60,20 @@ def test_consent_is_per_practice(client, riverside, lakeside) -> None:
     assert may_contact(lakeside, ConsentChannel.SMS, NUMBER)
     assert not may_contact(riverside, ConsentChannel.SMS, NUMBER)
     assert not may_contact(riverside, ConsentChannel.SMS, "")
+
+
+def test_unasked_messages_go_by_text_where_consent_allows_else_by_email(riverside) -> None:
+    """One rule for the review request, the closing question and the outreach messages."""
+    email = "ana@example.org"
+    assert reachable_by(riverside, phone=NUMBER, email=email) == (ConsentChannel.SMS, NUMBER)
+    assert reachable_by(riverside, phone="", email=email) == (ConsentChannel.EMAIL, email)
+    consent_record(
+        practice=riverside, channel=ConsentChannel.SMS, address=NUMBER, opted_in=False,
+        source="test",
+    )  # fmt: skip
+    assert reachable_by(riverside, phone=NUMBER, email=email) == (ConsentChannel.EMAIL, email)
+    consent_record(
+        practice=riverside, channel=ConsentChannel.EMAIL, address=email.upper(), opted_in=False,
+        source="test",
+    )  # fmt: skip
+    assert reachable_by(riverside, phone=NUMBER, email=email) is None

@@ -46,7 +46,7 @@ from closeloop.messaging.services import UNSUBSCRIBE_SALT
 from closeloop.outreach.models import OutreachPlan
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Language, Role
-from closeloop.practices.forms import DayField, InstantField
+from closeloop.practices.forms import DayField, InstantField, SecretFieldsMixin
 from closeloop.practices.models import Category, Practice
 from closeloop.practices.services import staff_create
 from closeloop.queue import lifecycle
@@ -551,6 +551,7 @@ NOT_FORMS: dict[str, str] = {
 BASE_FORMS: dict[type, str] = {
     BirthDateForm: "the date of birth of the contact form and the status page's reply",
     PracticeSectionForm: "the sections of a practice's settings (``SECTIONS``)",
+    SecretFieldsMixin: "the integrations section's secrets (and the admin's practice form)",
 }
 
 #: Rows a refusal may still write, by design: sign-ins and their lockout counting, the audit

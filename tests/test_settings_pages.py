@@ -4,13 +4,16 @@ templates — scoped to the practices an admin administers, audited."""
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import UTC, datetime, time
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from markupsafe import escape
 
+from closeloop.messaging.models import MessagePurpose
+from closeloop.messaging.services import render, shipped_template
 from closeloop.practices.choices import Role
 from closeloop.practices.models import Category, CategoryScript, Practice
 from closeloop.queue.models import SupportItem
@@ -262,6 +265,31 @@ def test_a_category_and_its_scripts_with_a_live_preview(client, practice_admin, 
     data["en_close"] = "We will {guess} it"
     refused = client.post(url, data)
     assert refused.status_code == 422 and "not guess" in refused.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_template_preview_is_the_text_that_would_be_sent(
+    client, clock, practice_admin, riverside, language
+) -> None:
+    """The preview fills the template through the messaging layer's renderer: a patient Ana
+    promised the sample time receives exactly the previewed words (the practice's number as
+    sent, "(312) 555-0100", never the stored "+13125550100")."""
+    client.force_login(practice_admin)
+    shipped = shipped_template(riverside.pk, MessagePurpose.RECEIVED, language)
+    assert shipped is not None
+    # The sample promise: the next business morning (Wednesday 10:00 in Chicago) + 2 hours.
+    promised = datetime(2026, 11, 18, 18, 0, tzinfo=UTC)
+    ana = SupportItem(
+        practice=riverside, category=riverside.categories.first(), language=language,
+        caller_name="Ana Sample",
+    )  # fmt: skip
+    subject, body = render(ana, MessagePurpose.RECEIVED, promised)
+    preview = client.post(
+        reverse("settings_template_preview", args=["riverside"]),
+        {"language": language, "subject": shipped.subject, "body": shipped.body},
+    ).content.decode()
+    assert str(escape(body)) in preview and str(escape(subject)) in preview
+    assert "(312) 555-0100" in preview and "+13125550100" not in preview
 
 
 def test_a_template_preview_checks_for_clinical_details_as_you_type(

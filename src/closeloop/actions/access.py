@@ -15,9 +15,8 @@ on is ``ActionForbidden`` (a 403 that says why). The rules:
 
 from __future__ import annotations
 
-from typing import Any
-
 from closeloop.actions.registry import ACTIONS, VIEW_DETAILS
+from closeloop.core.types import Viewer
 from closeloop.lib.ids import parse_id
 from closeloop.queue.models import SupportItem
 from closeloop.queue.selectors import get_item_for_user
@@ -39,7 +38,7 @@ class ActionForbidden(PermissionError):
         self.message = message
 
 
-def refusal(user: Any, item: SupportItem, action: str) -> str:
+def refusal(user: Viewer, item: SupportItem, action: str) -> str:
     """Why ``user`` may not take ``action`` on ``item`` (which they can see), or ""."""
     if action != VIEW_DETAILS and action not in ACTIONS:
         raise KeyError(action)
@@ -57,16 +56,17 @@ def refusal(user: Any, item: SupportItem, action: str) -> str:
     return ""
 
 
-def may(user: Any, item: SupportItem, action: str) -> bool:
+def may(user: Viewer, item: SupportItem, action: str) -> bool:
     return not refusal(user, item, action)
 
 
-def item_for_action(user: Any, item_id: Any, action: str) -> SupportItem:
+def item_for_action(user: Viewer, item_id: object, action: str) -> SupportItem:
     """The item ``user`` is about to act on (or read in full, with ``VIEW_DETAILS``)."""
-    if parse_id(item_id) is None:
+    pk = parse_id(item_id)
+    if pk is None:
         raise ItemNotFound
     try:
-        item = get_item_for_user(user, item_id)
+        item = get_item_for_user(user, pk)
     except SupportItem.DoesNotExist:
         raise ItemNotFound from None
     if why := refusal(user, item, action):
@@ -74,11 +74,12 @@ def item_for_action(user: Any, item_id: Any, action: str) -> SupportItem:
     return item
 
 
-def item_to_read(user: Any, item_id: Any) -> SupportItem:
+def item_to_read(user: Viewer, item_id: object) -> SupportItem:
     """The item ``user`` may see (in full or as its routing summary), else ``ItemNotFound``."""
-    if parse_id(item_id) is None:
+    pk = parse_id(item_id)
+    if pk is None:
         raise ItemNotFound
     try:
-        return get_item_for_user(user, item_id)
+        return get_item_for_user(user, pk)
     except SupportItem.DoesNotExist:
         raise ItemNotFound from None

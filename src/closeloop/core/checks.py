@@ -53,6 +53,11 @@ def production_settings_check(app_configs: Any = None, **kwargs: Any) -> list[Er
                 id="closeloop.E007",
             )
         )
+    return errors + _secrets_keys_errors()
+
+
+def _secrets_keys_errors() -> list[Error]:
+    errors: list[Error] = []
     keys = [key for key in getattr(settings, "SECRETS_KEYS", []) if key.strip()]
     if not keys:
         errors.append(

@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from closeloop.core.types import Actor
-from closeloop.messaging.consent import may_contact
+from closeloop.messaging.consent import reachable_by
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, RecoveryAnswer, RecoveryCheck
 from closeloop.messaging.services import MessageRefused, address_for, message_send
 from closeloop.messaging.status import REPLY_LIMIT
@@ -48,29 +48,33 @@ def ask_after_resolution(item: SupportItem, *, actor: Actor) -> RecoveryCheck | 
     """Ask once, by text (or email) where consent allows; None when not asked."""
     if not may_ask(item):
         return None
-    for channel in (ConsentChannel.SMS, ConsentChannel.EMAIL):
-        if not may_contact(item.practice, channel, address_for(item, channel)):
-            continue
-        with transaction.atomic():
-            check = RecoveryCheck.objects.create(
-                item=item,
-                practice=item.practice,
-                category=item.category,
-                team=item.team,
-                owner=item.owner,
-            )
-            try:
-                message = message_send(
-                    item=item, actor=actor, channel=channel,
-                    purpose=MessagePurpose.CLOSURE_QUESTION,
-                )  # fmt: skip
-            except MessageRefused:
-                transaction.set_rollback(True)
-                return None
-            check.message = message
-            check.save(update_fields=["message"])
-            return check
-    return None
+    reachable = reachable_by(
+        item.practice,
+        phone=address_for(item, ConsentChannel.SMS),
+        email=address_for(item, ConsentChannel.EMAIL),
+    )
+    if reachable is None:
+        return None
+    channel = reachable[0]
+    with transaction.atomic():
+        check = RecoveryCheck.objects.create(
+            item=item,
+            practice=item.practice,
+            category=item.category,
+            team=item.team,
+            owner=item.owner,
+        )
+        try:
+            message = message_send(
+                item=item, actor=actor, channel=channel,
+                purpose=MessagePurpose.CLOSURE_QUESTION,
+            )  # fmt: skip
+        except MessageRefused:
+            transaction.set_rollback(True)
+            return None
+        check.message = message
+        check.save(update_fields=["message"])
+        return check
 
 
 YES = re.compile(r"^\s*(yes|y|si|sí|s)\b", re.IGNORECASE)

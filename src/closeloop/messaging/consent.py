@@ -53,3 +53,12 @@ def may_contact(practice: Practice, channel: str, address: str) -> bool:
         .first()
     )
     return latest is None or bool(latest)
+
+
+def reachable_by(practice: Practice, *, phone: str, email: str) -> tuple[str, str] | None:
+    """(channel, address) to write to: a text where consent allows, else an email; None when
+    neither may be used. The one order for every message a patient did not ask for."""
+    for channel, address in ((ConsentChannel.SMS, phone), (ConsentChannel.EMAIL, email)):
+        if may_contact(practice, channel, address):
+            return channel, address
+    return None

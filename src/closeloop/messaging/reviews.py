@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from closeloop.core.types import Actor
-from closeloop.messaging.consent import may_contact
+from closeloop.messaging.consent import reachable_by
 from closeloop.messaging.guardrails import review_blocked
 from closeloop.messaging.models import (
     CancelReason,
@@ -49,10 +49,12 @@ def _decide(item: SupportItem) -> tuple[str, str]:
         patient_id=item.patient_id, decision=ReviewDecision.SENT, created_at__gte=since
     ).exists():
         return ReviewDecision.TOO_SOON, ""
-    for channel in (ConsentChannel.SMS, ConsentChannel.EMAIL):
-        if may_contact(item.practice, channel, address_for(item, channel)):
-            return ReviewDecision.SENT, channel
-    return ReviewDecision.OPTED_OUT, ""
+    reachable = reachable_by(
+        item.practice,
+        phone=address_for(item, ConsentChannel.SMS),
+        email=address_for(item, ConsentChannel.EMAIL),
+    )
+    return (ReviewDecision.SENT, reachable[0]) if reachable else (ReviewDecision.OPTED_OUT, "")
 
 
 @transaction.atomic

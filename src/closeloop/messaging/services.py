@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import secrets
 import string
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from closeloop.core import claims
 from closeloop.core.history import is_history
 from closeloop.core.sms import send_sms
 from closeloop.core.types import Actor
+from closeloop.lib import placeholders
 from closeloop.lib.classify import score_categories
 from closeloop.lib.phones import display_phone
 from closeloop.lib.redflags import find_red_flags
@@ -145,10 +147,15 @@ def render(
             raise MessageRefused(
                 "missing_fact", f"This message needs {MISSING_FACT.get(name, name)}."
             )
-    subject = template.subject.format_map(values)
+    return fill(template.subject, template.body, values)
+
+
+def fill(subject: str, body: str, values: Mapping[str, str]) -> tuple[str, str]:
+    """A template's subject and body with the facts filled in: the one place a template
+    becomes the words a patient reads (``render``) and that Settings previews. A placeholder
+    with no fact is left as typed (``render`` refuses a missing fact before filling)."""
     # A greeting without a first name ("Hi , …") reads "Hi, …".
-    body = template.body.format_map(values).replace(" ,", ",")
-    return subject, body
+    return placeholders.fill(subject, values), placeholders.fill(body, values).replace(" ,", ",")
 
 
 def address_for(item: SupportItem, channel: str) -> str:

@@ -48,11 +48,14 @@ def build(scope: Scope, metrics: dict[str, Any] | None = None) -> list[Chart]:
     items per day and the load per person when the caller has them already."""
     if metrics is None:
         metrics = {"open_per_day": open_per_day(scope), "load_per_person": load_per_person(scope)}
+    return _over_time(scope, metrics["open_per_day"]) + _breakdowns(
+        scope, metrics["load_per_person"]
+    )
+
+
+def _over_time(scope: Scope, opened: list[dict[str, Any]]) -> list[Chart]:
     flow = daily_flow(scope)
-    opened = metrics["open_per_day"]
     weekly = weekly_first_response(scope)
-    categories = by_category(scope)
-    people = metrics["load_per_person"]
     return [
         Chart(
             "flow",
@@ -85,6 +88,12 @@ def build(scope: Scope, metrics: dict[str, Any] | None = None) -> list[Chart]:
             ],
             "Items first contacted that week; business time on the practice's calendar.",
         ),
+    ]
+
+
+def _breakdowns(scope: Scope, people: list[dict[str, Any]]) -> list[Chart]:
+    categories = by_category(scope)
+    return [
         Chart(
             "categories",
             "By category",

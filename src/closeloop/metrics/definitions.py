@@ -597,6 +597,27 @@ def first_contact_routing(scope: Scope) -> Routing:
 # --- trends and breakdowns (the dashboard's charts) ---------------------------------------------
 
 
+def _confirmed_by_person(checks: QuerySet[RecoveryCheck], yes: Count) -> list[dict[str, Any]]:
+    """Answers per owner when resolved, by name ("Unassigned" for none)."""
+    people = []
+    by_owner = checks.values("owner_id").annotate(answered=Count("pk"), yes=yes).order_by()
+    names = {
+        user.pk: user.get_full_name() or user.get_username()
+        for user in get_user_model().objects.filter(pk__in=[r["owner_id"] for r in by_owner])
+    }
+    for row in by_owner:
+        people.append(
+            {
+                "name": names.get(row["owner_id"], "Unassigned"),
+                "answered": row["answered"],
+                "yes": row["yes"],
+                "share": _ratio(row["yes"], row["answered"]),
+            }
+        )
+    people.sort(key=lambda r: str(r["name"]))
+    return people
+
+
 def patient_confirmed(scope: Scope) -> PatientConfirmed:
     """**14. Recoveries confirmed by patients.** Answers in the range to "Did we resolve your
     request?" (asked after a resolution the patient confirmed): how many answered, how many
@@ -633,22 +654,6 @@ def patient_confirmed(scope: Scope) -> PatientConfirmed:
         ]
 
     totals = checks.aggregate(answered=Count("pk"), yes=yes)
-    people = []
-    by_owner = checks.values("owner_id").annotate(answered=Count("pk"), yes=yes).order_by()
-    names = {
-        user.pk: user.get_full_name() or user.get_username()
-        for user in get_user_model().objects.filter(pk__in=[r["owner_id"] for r in by_owner])
-    }
-    for row in by_owner:
-        people.append(
-            {
-                "name": names.get(row["owner_id"], "Unassigned"),
-                "answered": row["answered"],
-                "yes": row["yes"],
-                "share": _ratio(row["yes"], row["answered"]),
-            }
-        )
-    people.sort(key=lambda r: str(r["name"]))
     return {
         "answered": totals["answered"],
         "yes": totals["yes"],
@@ -657,7 +662,7 @@ def patient_confirmed(scope: Scope) -> PatientConfirmed:
         # A category belongs to one practice: its row names the practice.
         "by_category": rows("category_id", "category__name", "practice__name"),
         "by_team": rows("team", "team"),
-        "by_person": people,
+        "by_person": _confirmed_by_person(checks, yes),
     }
 
 

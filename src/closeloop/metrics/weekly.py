@@ -143,20 +143,37 @@ def suggestions(
     """What to try next, from the seed's rules; each names the figure that triggered it.
     ``people`` (``load_against_cap``) is the team: a suggestion to share work is made only
     when someone is there to share it with."""
-    found: list[Suggestion] = []
+    found = [
+        _fewer_repeat_calls(current, previous),
+        _referral_owner(current, previous, issues),
+        _earlier_reminders(current, points),
+        _language_coverage(current),
+        _realistic_promises(current),
+        _spread_complaints(current["load_per_person"], people),
+    ]
+    return [suggestion for suggestion in found if suggestion is not None]
+
+
+def _fewer_repeat_calls(current: dict[str, Any], previous: dict[str, Any]) -> Suggestion | None:
+    """Repeat calls high, or up by half on the previous period."""
     rate = current["repeat_contacts"]["rate_per_item"]
     before = previous["repeat_contacts"]["rate_per_item"]
     if rate is not None and (
         rate >= REPEAT_RATE_HIGH or (before is not None and rate > before * 1.5 and rate > 0.05)
     ):
-        found.append(
-            Suggestion(
-                "first_call_documentation",
-                f"Repeat calls are high ({rate:.2f} per item): write the next step and the "
-                "update time on the first call, so the patient does not have to call back to "
-                "find out.",
-            )
+        return Suggestion(
+            "first_call_documentation",
+            f"Repeat calls are high ({rate:.2f} per item): write the next step and the "
+            "update time on the first call, so the patient does not have to call back to "
+            "find out.",
         )
+    return None
+
+
+def _referral_owner(
+    current: dict[str, Any], previous: dict[str, Any], issues: dict[str, Any]
+) -> Suggestion | None:
+    """Referral questions piling up, or their turnaround slowing by a quarter."""
     referral_now = issues["referral_open"]
     turnaround = current["referral_turnaround"]["median"]
     turnaround_before = previous["referral_turnaround"]["median"]
@@ -166,57 +183,63 @@ def suggestions(
         and turnaround_before is not None
         and turnaround > turnaround_before * 1.25
     ):
-        found.append(
-            Suggestion(
-                "referral_owner",
-                f"Referral questions are piling up ({referral_now} open"
-                + (
-                    f", median turnaround {'at least ' if at_least else ''}"
-                    f"{humanize(turnaround, 'minutes')}, open ones included"
-                    if turnaround
-                    else ""
-                )
-                + "): name one dedicated referral owner who checks the other offices daily.",
+        return Suggestion(
+            "referral_owner",
+            f"Referral questions are piling up ({referral_now} open"
+            + (
+                f", median turnaround {'at least ' if at_least else ''}"
+                f"{humanize(turnaround, 'minutes')}, open ones included"
+                if turnaround
+                else ""
             )
+            + "): name one dedicated referral owner who checks the other offices daily.",
         )
+    return None
+
+
+def _earlier_reminders(
+    current: dict[str, Any], points: dict[str, list[dict[str, Any]]]
+) -> Suggestion | None:
+    """Telehealth problems fixed too late."""
     telehealth = current["telehealth_before_appointment"]
     late_escalations = sum(row["before_visit"] for row in points["escalations"])
     if (
         telehealth["share"] is not None and telehealth["share"] < TELEHEALTH_SHARE_LOW
     ) or late_escalations:
         share = f"{telehealth['share']:.0%}" if telehealth["share"] is not None else "—"
-        found.append(
-            Suggestion(
-                "earlier_reminders",
-                f"Telehealth problems are being fixed right before visits ({share} fixed in "
-                "time): send links and offer the connection test earlier (raise the practice's "
-                "telehealth check hours).",
-            )
+        return Suggestion(
+            "earlier_reminders",
+            f"Telehealth problems are being fixed right before visits ({share} fixed in "
+            "time): send links and offer the connection test earlier (raise the practice's "
+            "telehealth check hours).",
         )
+    return None
+
+
+def _language_coverage(current: dict[str, Any]) -> Suggestion | None:
+    """Requests in other languages wait longer than English ones."""
     gap = current["language_access"]["gap_median"]
     if gap is not None and gap >= LANGUAGE_GAP_MINUTES:
-        found.append(
-            Suggestion(
-                "language_coverage",
-                f"Requests in other languages wait {gap} business minutes longer (median) "
-                "than English ones: put bilingual staff on duty at the busy hours, or route "
-                "more of those requests to them.",
-            )
+        return Suggestion(
+            "language_coverage",
+            f"Requests in other languages wait {gap} business minutes longer (median) "
+            "than English ones: put bilingual staff on duty at the busy hours, or route "
+            "more of those requests to them.",
         )
+    return None
+
+
+def _realistic_promises(current: dict[str, Any]) -> Suggestion | None:
+    """Promised update times passed without contact."""
     broken = current["broken_promises"]["count"]
     if broken >= BROKEN_PROMISES_HIGH:
-        found.append(
-            Suggestion(
-                "realistic_promises",
-                f"{broken} promised update times passed without contact: promise times staff "
-                "can keep (use the suggested update time) and call even when the answer is "
-                "still pending.",
-            )
+        return Suggestion(
+            "realistic_promises",
+            f"{broken} promised update times passed without contact: promise times staff "
+            "can keep (use the suggested update time) and call even when the answer is "
+            "still pending.",
         )
-    spread = _spread_complaints(current["load_per_person"], people)
-    if spread is not None:
-        found.append(spread)
-    return found
+    return None
 
 
 def _spread_complaints(

@@ -26,7 +26,7 @@ from closeloop.core import claims
 from closeloop.core.sms import send_sms
 from closeloop.lib.phones import display_phone
 from closeloop.messaging import wording
-from closeloop.messaging.consent import may_contact
+from closeloop.messaging.consent import reachable_by
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, MessageTemplate
 from closeloop.messaging.sendtime import quiet_until
 from closeloop.messaging.services import shipped_template, unsubscribe_url
@@ -151,13 +151,7 @@ def contact_for(row: OutreachSend) -> tuple[str, str] | None:
     patient = row.appointment.patient
     if patient is None:
         return None
-    for channel, address in (
-        (ConsentChannel.SMS, patient.phone),
-        (ConsentChannel.EMAIL, patient.email),
-    ):
-        if address and may_contact(row.practice, channel, address):
-            return channel, address
-    return None
+    return reachable_by(row.practice, phone=patient.phone, email=patient.email)
 
 
 def template(practice_id: int, purpose: str, language: str, channel: str) -> MessageTemplate | None:

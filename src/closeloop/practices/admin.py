@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from closeloop.practices.choices import Role
-from closeloop.practices.forms import RANGED_DATES, SecretFieldsMixin, https_urls, secret_field
+from closeloop.practices.forms import RANGED_DATES, SecretFieldsMixin, https_urls
 from closeloop.practices.models import (
     Category,
     CategoryScript,
@@ -184,15 +184,6 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 class PracticeForm(SecretFieldsMixin, forms.ModelForm):
-    twilio_auth_token = secret_field()
-    inbound_email_secret = secret_field()
-    fhir_token = secret_field()
-    clear_twilio_auth_token = forms.BooleanField(required=False, label="Remove the Twilio token")
-    clear_inbound_email_secret = forms.BooleanField(
-        required=False, label="Remove the inbound email secret"
-    )
-    clear_fhir_token = forms.BooleanField(required=False, label="Remove the FHIR token")
-
     class Meta:
         model = Practice
         formfield_callback = https_urls

@@ -65,6 +65,8 @@ def changed(practice_id: int) -> None:
     if connection.in_atomic_block:
         _uncommitted.add(connection.alias)
         transaction.on_commit(_committed)
+    # By name, not by import: ``practices/models.py`` imports this module (its models call
+    # ``changed`` when they are saved), so importing the models here would be a cycle.
     Practice = apps.get_model("practices", "Practice")
     Practice.objects.filter(pk=practice_id).update(config_version=F("config_version") + 1)
 

@@ -34,12 +34,21 @@ def https_urls(field: models.Field[Any, Any], **kwargs: Any) -> Any:
     return field.formfield(**kwargs)
 
 
-class SecretFieldsMixin:
-    """For a practice ModelForm declaring the secret fields and their ``clear_`` boxes: the
+class SecretFieldsMixin(forms.Form):
+    """The secret fields of a practice ModelForm (list them in its ``Meta.fields``) and their
+    ``clear_`` boxes, declared once for the Settings page and the installation admin: the
     help says whether one is saved (and its last four characters); a blank field keeps it;
-    the box removes it."""
+    the box removes it. Put it first among the form's bases."""
 
-    fields: dict[str, Any]
+    twilio_auth_token = secret_field()
+    inbound_email_secret = secret_field()
+    fhir_token = secret_field()
+    clear_twilio_auth_token = forms.BooleanField(required=False, label="Remove the Twilio token")
+    clear_inbound_email_secret = forms.BooleanField(
+        required=False, label="Remove the inbound email secret"
+    )
+    clear_fhir_token = forms.BooleanField(required=False, label="Remove the FHIR token")
+
     instance: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -56,7 +65,7 @@ class SecretFieldsMixin:
             )
 
     def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
+        data: dict[str, Any] = super().clean() or {}
         for name in SECRET_FIELDS:
             if data.get(f"clear_{name}"):
                 data[name] = ""

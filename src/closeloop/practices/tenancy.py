@@ -11,58 +11,62 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
-_QS = TypeVar("_QS", bound="TenantQuerySet[Any]")
+from closeloop.core.types import User, Viewer
+
+if TYPE_CHECKING:
+    from closeloop.practices.models import EmergencyAccess, StaffProfile
+
+_QS = TypeVar("_QS", bound="TenantQuerySet")
 _M = TypeVar("_M", bound=models.Model)
 
+# Why the app registry rather than an import: ``practices/models.py`` imports this module for
+# ``TenantQuerySet`` (every tenant model's manager), so importing the models here would be a
+# cycle; the filter finds the staff and grant tables by name when it runs, typed as they are.
 
-def _model(name: str) -> Any:
-    """A model of this app by name: ``models.py`` imports this module for ``TenantQuerySet``,
-    so the filter finds the staff and grant tables through the app registry at query time."""
-    return apps.get_model("practices", name)
+
+def _staff_profiles() -> type[StaffProfile]:
+    return cast("type[StaffProfile]", apps.get_model("practices", "StaffProfile"))
+
+
+def _emergency_grants() -> type[EmergencyAccess]:
+    return cast("type[EmergencyAccess]", apps.get_model("practices", "EmergencyAccess"))
 
 
 #: Set on a user object by API token authentication when the token is limited to some practices.
 PRACTICE_LIMIT_ATTR = "closeloop_practice_limit"
 
 
-def served_practices_subquery(user: Any) -> models.QuerySet[Any]:
-    """The ids of the practices ``user`` serves, as a subquery (no extra round trip).
-
-    An API token limited to some practices narrows this further, never widens it.
-    """
-    through = _model("StaffProfile").practices.through
-    served = through.objects.filter(
+def _served_and_opened(user: User, limit: list[int] | None) -> set[int]:
+    """The ids of the practices ``user`` serves and those a supervisor's emergency ("break
+    glass") grant opened to them for now (granted in ``closeloop.security.breakglass``; they
+    end by themselves), in one query. An API token limited to some practices (``limit``)
+    narrows this further, never widens it."""
+    served = _staff_profiles().practices.through.objects.filter(
         staffprofile__user_id=user.pk, staffprofile__user__is_active=True
     )
-    limit = getattr(user, PRACTICE_LIMIT_ATTR, None)
+    grants = _emergency_grants().objects.active(timezone.now())
+    grants = grants.filter(user_id=user.pk, user__is_active=True)
     if limit is not None:
         served = served.filter(practice_id__in=limit)
-    return served.values("practice_id")
-
-
-def emergency_practices_subquery(user: Any) -> models.QuerySet[Any]:
-    """Practices opened to ``user`` for now by a supervisor's emergency ("break glass")
-    grant; they end by themselves (granted in ``closeloop.security.breakglass``)."""
-    grants = (
-        _model("EmergencyAccess")
-        .objects.active(timezone.now())
-        .filter(user_id=user.pk, user__is_active=True)
-    )
-    limit = getattr(user, PRACTICE_LIMIT_ATTR, None)
-    if limit is not None:
         grants = grants.filter(practice_id__in=limit)
-    return grants.values("practice_id")
+    either = served.values_list("practice_id", flat=True).union(
+        grants.values_list("practice_id", flat=True)
+    )
+    return set(either)
 
+
+#: (user, the token's practice limit): the key of a remembered answer.
+_Key = tuple[int, tuple[int, ...] | None]
 
 #: Within one web request the answer is remembered (``request_scope``); elsewhere (worker,
 #: commands, tests) every call asks the database.
-_per_request: contextvars.ContextVar[dict[Any, list[int]] | None] = contextvars.ContextVar(
+_per_request: contextvars.ContextVar[dict[_Key, list[int]] | None] = contextvars.ContextVar(
     "closeloop_tenancy", default=None
 )
 
@@ -76,19 +80,18 @@ def request_scope() -> Iterator[None]:
         _per_request.reset(token)
 
 
-def practice_ids(user: Any) -> list[int]:
+def practice_ids(user: User) -> list[int]:
     """The practices ``user`` may see now (served, or opened by an emergency grant), as a
     list of ids: one small query. The filter then compares ``practice_id`` with literal
     values, which both planners match to the (practice, …) indexes; with the same condition
     as a subquery (it joins the staff tables) SQLite estimated it badly and scanned all items.
     """
-    limit = getattr(user, PRACTICE_LIMIT_ATTR, None)
-    key = (user.pk, tuple(limit) if limit is not None else None)
+    limit: list[int] | None = getattr(user, PRACTICE_LIMIT_ATTR, None)
+    key: _Key = (user.pk, tuple(limit) if limit is not None else None)
     cache = _per_request.get()
     if cache is not None and key in cache:
         return cache[key]
-    served = served_practices_subquery(user).union(emergency_practices_subquery(user))
-    ids = sorted({row["practice_id"] for row in served})
+    ids = sorted(_served_and_opened(user, limit))
     if cache is not None:
         cache[key] = ids
     return ids
@@ -98,10 +101,11 @@ class TenantQuerySet(models.QuerySet[_M]):
     #: The lookup path from this model to its practice's id.
     tenant_field: ClassVar[str] = "practice_id"
 
-    def for_user(self: _QS, user: Any) -> _QS:
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    def for_user(self: _QS, user: Viewer) -> _QS:
+        # No one, a visitor not signed in, an inactive account: nothing (fails closed).
+        if not isinstance(user, User) or not user.is_active:
             return self.none()
         return self.filter(**{f"{self.tenant_field}__in": practice_ids(user)})
 
-    def for_practice(self: _QS, practice: Any) -> _QS:
+    def for_practice(self: _QS, practice: models.Model) -> _QS:
         return self.filter(**{self.tenant_field: practice.pk})

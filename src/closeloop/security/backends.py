@@ -3,10 +3,10 @@ profile and organization."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+
+from closeloop.core.types import User
 
 
 class StaffModelBackend(ModelBackend):
@@ -15,7 +15,7 @@ class StaffModelBackend(ModelBackend):
     in one query: every page needs all three (roles and tenancy from the profile, the
     two-factor policy from the organization), which were two more queries per page."""
 
-    def get_user(self, user_id: Any) -> Any:
+    def get_user(self, user_id: int) -> User | None:
         model = get_user_model()
         try:
             user = model._default_manager.select_related("staff__organization").get(pk=user_id)

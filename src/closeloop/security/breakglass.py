@@ -13,13 +13,12 @@ change made meanwhile is audited as usual, and the grant shows on each audit row
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from closeloop.core.types import User
+from closeloop.core.types import Actor, User, Viewer
 from closeloop.practices.choices import Role
 from closeloop.practices.models import EmergencyAccess, Practice
 from closeloop.practices.selectors import staff_profile
@@ -37,7 +36,7 @@ class BreakGlassError(ValueError):
         self.message = message
 
 
-def may_grant(by: Any, practice: Practice) -> bool:
+def may_grant(by: Viewer, practice: Practice) -> bool:
     """A supervisor who serves ``practice`` (not through an emergency grant), or an
     organization admin of its organization."""
     mine = staff_profile(by)
@@ -48,7 +47,7 @@ def may_grant(by: Any, practice: Practice) -> bool:
     return has_perm(by, Perm.BREAK_GLASS) and mine.practices.filter(pk=practice.pk).exists()
 
 
-def grantable_practices(by: Any) -> QuerySet[Practice]:
+def grantable_practices(by: Viewer) -> QuerySet[Practice]:
     """The practices ``by`` may open to a colleague."""
     mine = staff_profile(by)
     if mine is None:
@@ -60,7 +59,7 @@ def grantable_practices(by: Any) -> QuerySet[Practice]:
     return mine.practices.filter(organization_id=mine.organization_id)
 
 
-def _same_person(by: Any, user: Any) -> bool:
+def _same_person(by: User, user: User) -> bool:
     """The same account, or another login of the same person (the same email address)."""
     if user.pk == by.pk:
         return True
@@ -68,7 +67,7 @@ def _same_person(by: Any, user: Any) -> bool:
     return bool(mine) and mine == theirs
 
 
-def recipient_refusal(*, by: Any, user: Any, practice: Practice) -> str | None:
+def recipient_refusal(*, by: User, user: User, practice: Practice) -> str | None:
     """Why ``user`` may not be given emergency access to ``practice`` by ``by``, or None."""
     mine, theirs = staff_profile(by), staff_profile(user)
     name = user.get_full_name() or user.get_username()
@@ -89,7 +88,7 @@ def recipient_refusal(*, by: Any, user: Any, practice: Practice) -> str | None:
 
 
 @transaction.atomic
-def grant(*, by: User, user: Any, practice: Practice, reason: str, hours: int) -> EmergencyAccess:
+def grant(*, by: User, user: User, practice: Practice, reason: str, hours: int) -> EmergencyAccess:
     mine = staff_profile(by)
     if mine is None or not (has_perm(by, Perm.BREAK_GLASS) or mine.has_role(Role.ORG_ADMIN)):
         raise BreakGlassError("Only supervisors and organization admins grant emergency access.")
@@ -148,7 +147,7 @@ CREDENTIALS_RESET = "credentials reset"
 DEACTIVATED = "deactivated"
 
 
-def end_held_and_made(*, person: Any, by: Any, why: str) -> int:
+def end_held_and_made(*, person: User, by: Actor, why: str) -> int:
     """The grants ``person`` holds and those they made that are still open end now, each
     audited with ``why``: someone else reset their password or second factor (whoever signs in
     as them next may not be them), or they were deactivated (a reactivation within the grant's

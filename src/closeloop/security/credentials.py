@@ -10,14 +10,15 @@ the temporary password could be the one signing in.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.http import HttpRequest
 from django.utils import timezone
 
+from closeloop.core.types import Actor, User, Viewer
 from closeloop.security import audit
 from closeloop.security.models import Action, CredentialKind, CredentialReset
 
@@ -28,9 +29,11 @@ SESSION_KEY = "closeloop_set_own_credentials"
 GRANT_COOL_OFF = timedelta(days=1)
 
 
-def mfa_required(user: Any) -> bool:
+def mfa_required(user: Viewer) -> bool:
     """Whether ``user`` signs in with a second factor: their organization's choice (on by
     default); an installation administrator without an organization always does."""
+    if user is None:
+        return False
     profile = getattr(user, "staff", None) if user.is_authenticated else None
     organization = getattr(profile, "organization", None)
     if organization is None:
@@ -38,7 +41,7 @@ def mfa_required(user: Any) -> bool:
     return bool(organization.require_mfa)
 
 
-def pending(user: Any) -> list[CredentialReset]:
+def pending(user: User) -> list[CredentialReset]:
     """The resets ``user`` has yet to replace, newest first (with who made them). A removed
     authenticator is one only where a second factor is required of them: elsewhere enrolling
     again is their choice, not a condition of signing in (the day's wait for emergency grants
@@ -51,13 +54,13 @@ def pending(user: Any) -> list[CredentialReset]:
     return list(resets.select_related("by").order_by("-at", "-pk"))
 
 
-def newest_password_reset(user: Any) -> CredentialReset | None:
+def newest_password_reset(user: User) -> CredentialReset | None:
     """The temporary password ``user`` is to replace: the newest one (it is the one that
     works), with who gave it and when."""
     return next((r for r in pending(user) if r.kind == CredentialKind.PASSWORD), None)
 
 
-def locked_out(user: Any) -> bool:
+def locked_out(user: User) -> bool:
     """Whether sign-in is locked for ``user`` after repeated failures (django-axes counts
     them per username and address; a lockout ends by itself after the cool-off)."""
     since = timezone.now() - settings.AXES_COOLOFF_TIME
@@ -70,16 +73,16 @@ def locked_out(user: Any) -> bool:
     return any(count >= settings.AXES_FAILURE_LIMIT for count in counts)
 
 
-def pending_kinds(user: Any) -> set[str]:
+def pending_kinds(user: User) -> set[str]:
     return {reset.kind for reset in pending(user)}
 
 
-def reset_recorded(*, user: Any, by: Any, kind: CredentialKind) -> CredentialReset:
+def reset_recorded(*, user: User, by: Actor, kind: CredentialKind) -> CredentialReset:
     """``by`` set ``user``'s password (or removed their second factor) for them."""
     return CredentialReset.objects.create(user=user, by=by, kind=kind)
 
 
-def replaced(*, user: Any, kind: CredentialKind) -> int:
+def replaced(*, user: User, kind: CredentialKind) -> int:
     """``user`` set their own: the resets of that kind are done with."""
     return CredentialReset.objects.filter(
         user_id=user.pk, kind=kind, replaced_at__isnull=True
@@ -87,7 +90,7 @@ def replaced(*, user: Any, kind: CredentialKind) -> int:
 
 
 @transaction.atomic
-def own_password_set(*, user: Any, password: str) -> None:
+def own_password_set(*, user: User, password: str) -> None:
     """The person chose their own password (the page at sign-in after a reset)."""
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -95,7 +98,9 @@ def own_password_set(*, user: Any, password: str) -> None:
     audit.record(Action.UPDATE, user, fields=["password"], detail={"event": "set own password"})
 
 
-def remember_at_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def remember_at_sign_in(
+    sender: object, request: HttpRequest | None, user: User, **kwargs: object
+) -> None:
     """At sign-in: note in the session whether a password or second factor is to be replaced
     (``user_logged_in``)."""
     if request is not None and hasattr(request, "session") and pending_kinds(user):
@@ -108,7 +113,7 @@ def _who(reset: CredentialReset) -> str:
     return f"{reset.by.get_full_name() or reset.by.get_username()} ({reset.by.get_username()})"
 
 
-def standing_reset(user: Any) -> tuple[CredentialReset, bool] | None:
+def standing_reset(user: User) -> tuple[CredentialReset, bool] | None:
     """The reset of ``user``'s credentials by someone else that still stands, and whether it
     is pending (not replaced yet) rather than within its day's cool-off; None when none does."""
     for reset in pending(user):
@@ -128,7 +133,7 @@ def _what(reset: CredentialReset) -> str:
     return "password" if reset.kind == CredentialKind.PASSWORD else "two-factor sign-in"
 
 
-def grant_refusal(user: Any) -> str | None:
+def grant_refusal(user: User) -> str | None:
     """Why emergency access may not be granted from ``user``'s account now, or None."""
     standing = standing_reset(user)
     if standing is None:
@@ -149,7 +154,7 @@ def grant_refusal(user: Any) -> str | None:
     )
 
 
-def recipient_refusal(user: Any) -> str | None:
+def recipient_refusal(user: User) -> str | None:
     """Why emergency access may not be granted *to* ``user`` now (their credentials were set
     by someone else: whoever holds them could be anyone), or None."""
     standing = standing_reset(user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +11,35 @@ from django.utils import timezone
 
 class AuditAppendOnlyError(RuntimeError):
     """Audit events are never changed or deleted."""
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class AppendOnlyQuerySet(models.QuerySet[_M]):
+    """Bulk changes refused: rows of the audit log are only ever added."""
+
+    def update(self, **kwargs: object) -> int:
+        raise AuditAppendOnlyError("the audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditAppendOnlyError("the audit log is append-only")
+
+
+class AppendOnly(models.Model):
+    """A row that is written once and never changed or deleted (the audit log, its chain and
+    its checks); database triggers refuse the same below the ORM."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AuditAppendOnlyError("the audit log is append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # Django's own arguments
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AuditAppendOnlyError("the audit log is append-only")
 
 
 class Channel(models.TextChoices):
@@ -38,15 +67,11 @@ class Action(models.TextChoices):
     MAINTENANCE = "maintenance", "Audit maintenance"
 
 
-class AuditQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AuditAppendOnlyError("the audit log is append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AuditAppendOnlyError("the audit log is append-only")
+class AuditQuerySet(AppendOnlyQuerySet["AuditEvent"]):
+    pass
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnly):
     """Who did what to which object, when, from where, through which channel.
 
     Values are never stored: ``fields`` names what was read or changed, so the log itself
@@ -98,24 +123,12 @@ class AuditEvent(models.Model):
             f"{self.at:%Y-%m-%d %H:%M} {self.username or 'system'} {self.action} {self.object_type}"
         )
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AuditAppendOnlyError("the audit log is append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AuditAppendOnlyError("the audit log is append-only")
+class AuditLinkQuerySet(AppendOnlyQuerySet["AuditChainLink"]):
+    pass
 
 
-class AuditLinkQuerySet(models.QuerySet["AuditChainLink"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AuditAppendOnlyError("the audit log is append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AuditAppendOnlyError("the audit log is append-only")
-
-
-class AuditChainLink(models.Model):
+class AuditChainLink(AppendOnly):
     """One link of the audit log's hash chain: the event it seals, the previous link's hash
     and its own — an HMAC (keyed from ``SECRET_KEY``, which the database does not hold) of the
     previous hash and the event's content. ``seq`` runs 1, 2, 3… without gaps, so a deleted,
@@ -140,24 +153,12 @@ class AuditChainLink(models.Model):
     def __str__(self) -> str:
         return f"link {self.seq} → event {self.event_id}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AuditAppendOnlyError("the audit log is append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AuditAppendOnlyError("the audit log is append-only")
+class AuditCheckQuerySet(AppendOnlyQuerySet["AuditCheck"]):
+    pass
 
 
-class AuditCheckQuerySet(models.QuerySet["AuditCheck"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AuditAppendOnlyError("the audit log is append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AuditAppendOnlyError("the audit log is append-only")
-
-
-class AuditCheck(models.Model):
+class AuditCheck(AppendOnly):
     """The sweep's daily verification of the chain: one row a day, its result and the chain's
     head at the time — an anchor (also logged) that the next verification compares with, so
     a chain cut short or rebuilt shows. Append-only like the log."""
@@ -173,14 +174,6 @@ class AuditCheck(models.Model):
 
     def __str__(self) -> str:
         return f"audit check {self.date}: {'ok' if self.ok else 'BROKEN'}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AuditAppendOnlyError("the audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AuditAppendOnlyError("the audit log is append-only")
 
 
 class CredentialKind(models.TextChoices):

@@ -7,8 +7,9 @@ this table says what they may do inside the practices they serve.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Protocol
 
+from closeloop.core.types import Viewer
 from closeloop.practices.choices import Role
 from closeloop.practices.selectors import staff_profile
 
@@ -45,7 +46,17 @@ PERMISSIONS: dict[str, frozenset[Perm]] = {
 }  # fmt: skip
 
 
-def permissions_of(user: Any) -> frozenset[Perm]:
+class Item(Protocol):
+    """What the table reads of an item (``queue.models.SupportItem``, a layer above)."""
+
+    @property
+    def is_clinical(self) -> bool: ...
+
+    @property
+    def is_complaint(self) -> bool: ...
+
+
+def permissions_of(user: Viewer) -> frozenset[Perm]:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     profile = staff_profile(user)
@@ -54,16 +65,16 @@ def permissions_of(user: Any) -> frozenset[Perm]:
     return frozenset().union(*(PERMISSIONS.get(role, frozenset()) for role in profile.roles))
 
 
-def has_perm(user: Any, perm: Perm) -> bool:
+def has_perm(user: Viewer, perm: Perm) -> bool:
     return perm in permissions_of(user)
 
 
-def sees_clinical_details(user: Any, item: Any) -> bool:
+def sees_clinical_details(user: Viewer, item: Item) -> bool:
     """A clinical item's details (``SupportItem.is_clinical``) are for clinical staff only."""
     return not item.is_clinical or has_perm(user, Perm.CLINICAL_DETAILS)
 
 
-def may_not_decide(user: Any, item: Any) -> tuple[str, str] | None:
+def may_not_decide(user: Viewer, item: Item) -> tuple[str, str] | None:
     """Why ``user`` may not decide the outcome of ``item`` (resolve it), as (code, message),
     or None when they may: clinical items are resolved by clinical staff, complaints by
     supervisors after their callback; the system (``None``) resolves neither."""
@@ -89,7 +100,7 @@ CLINICAL_TEXT_FIELDS = (
 )
 
 
-def visible_text(user: Any, item: Any, field: str) -> str:
+def visible_text(user: Viewer, item: Item, field: str) -> str:
     """An item's free text as ``user`` may see it."""
     if field in CLINICAL_TEXT_FIELDS and not sees_clinical_details(user, item):
         return REDACTED if field == "summary" else ""

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from closeloop.core.types import User, Viewer
 from closeloop.practices.choices import CONFIG_ADMIN_ROLES, Role
 from closeloop.practices.models import Practice, StaffProfile
 from closeloop.practices.selectors import staff_profile
@@ -64,22 +64,22 @@ OPERATOR_ACCOUNT = (
 )
 
 
-def is_operator(person: Any) -> bool:
+def is_operator(person: User) -> bool:
     """A Django superuser or ``is_staff`` account: the installation's, not the practice's."""
     return bool(getattr(person, "is_superuser", False) or getattr(person, "is_staff", False))
 
 
-def operator_refusal(person: Any) -> str | None:
+def operator_refusal(person: User) -> str | None:
     """Why nothing in Closeloop's own pages acts on ``person``'s account, or None."""
     return OPERATOR_ACCOUNT.format(name=_name(person)) if is_operator(person) else None
 
 
-def is_org_admin(user: Any) -> bool:
+def is_org_admin(user: Viewer) -> bool:
     profile = staff_profile(user)
     return bool(profile and profile.has_role(Role.ORG_ADMIN))
 
 
-def administered_practices(user: Any) -> QuerySet[Practice]:
+def administered_practices(user: Viewer) -> QuerySet[Practice]:
     """The practices ``user`` configures: those they serve (not through an emergency grant)
     when their role configures; an organization admin's are all of the organization's."""
     profile = staff_profile(user)
@@ -90,7 +90,7 @@ def administered_practices(user: Any) -> QuerySet[Practice]:
     return profile.practices.filter(organization_id=profile.organization_id)
 
 
-def manageable_people(user: Any) -> QuerySet[Any]:
+def manageable_people(user: Viewer) -> QuerySet[User]:
     """The people an admin sees under Settings: an organization admin, the whole
     organization's staff; a practice admin, whoever serves one of their practices (the admin
     may act on only some of them: ``admin_refusal`` says which)."""
@@ -106,7 +106,7 @@ def manageable_people(user: Any) -> QuerySet[Any]:
     return people.order_by("first_name", "last_name", "username")
 
 
-def _name(person: Any) -> str:
+def _name(person: User) -> str:
     return str(person.get_full_name() or person.get_username())
 
 
@@ -125,7 +125,7 @@ class AdminScope:
     #: The practices they run: id -> name.
     practices: dict[int, str]
 
-    def refusal(self, person: Any, act: AdminAct) -> str | None:
+    def refusal(self, person: User, act: AdminAct) -> str | None:
         """Why this admin may not do ``act`` to ``person``, or None when they may."""
         if not self.practices:
             return "Settings are for practice and organization admins."
@@ -161,7 +161,7 @@ class AdminScope:
         return None
 
 
-def admin_scope(admin: Any) -> AdminScope:
+def admin_scope(admin: Viewer) -> AdminScope:
     profile = staff_profile(admin)
     practices = dict(administered_practices(admin).values_list("pk", "name"))
     return AdminScope(
@@ -172,6 +172,6 @@ def admin_scope(admin: Any) -> AdminScope:
     )
 
 
-def admin_refusal(admin: Any, person: Any, act: AdminAct) -> str | None:
+def admin_refusal(admin: Viewer, person: User, act: AdminAct) -> str | None:
     """Why ``admin`` may not do ``act`` to ``person`` (a sentence to show them), or None."""
     return admin_scope(admin).refusal(person, act)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -111,15 +112,9 @@ def _context(
     suggested = suggestion.at.astimezone(zone)
     initial = _initial(item, suggested, bound=bool(suggestion.why))
     now = timezone.now()
-    appointments = (
-        list(upcoming_for_patient(item.patient_id, now)[:APPOINTMENTS_SHOWN])
-        if item.patient_id
-        else []
-    )
     requests = colleague_requests.open_requests(item)
     events = list(timeline_for_item(item))
     forms = _forms(request, item, initial, failed, bound, open_requests=bool(requests))
-    patient_view = patient_status.patient_view(item) if item.practice.status_links else None
     return {
         "item": item,
         "zone": zone,
@@ -149,14 +144,26 @@ def _context(
         "now": now,
         "presence_poll": presence.POLL_SECONDS,
         "requests": requests,
+        **_patient_side(item, now),
+        # The checklist steps the timeline records as answered (an insurance card picture).
+        "steps_done": steps_answered(events),
+    }
+
+
+def _patient_side(item: SupportItem, now: datetime) -> dict[str, Any]:
+    """What the patient sees and sent: their status page, their next visits, their files."""
+    patient_view = patient_status.patient_view(item) if item.practice.status_links else None
+    return {
         # What the patient's status page shows now (the same function renders it).
         "patient_view": patient_view,
         "patient_t": status_page_text(patient_view.language) if patient_view else {},
-        "appointments": appointments,
-        # Pictures and PDFs the patient sent (kept encrypted; served by ``file_views``), and
-        # the checklist steps the timeline records as answered (an insurance card picture).
+        "appointments": (
+            list(upcoming_for_patient(item.patient_id, now)[:APPOINTMENTS_SHOWN])
+            if item.patient_id
+            else []
+        ),
+        # Pictures and PDFs the patient sent (kept encrypted; served by ``file_views``).
         "files": files_for_item(item),
-        "steps_done": steps_answered(events),
     }
 
 

@@ -73,46 +73,7 @@ def bulk(request: HtmxHttpRequest) -> HttpResponse:
     if not has_perm(user, Perm.WORK_QUEUE):
         raise PermissionDenied("Your role does not work the queue.")
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        ids = [pk for raw in request.POST.getlist("item") if (pk := parse_id(raw)) is not None]
-        back = request.POST.get("back", "")
-        back = back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) else ""
-        if action not in BULK_ACTIONS or not ids:
-            messages.error(request, "Tick at least one item and choose what to do.")
-            return redirect(f"/bulk/{back}")
-        people = {str(c.pk): c for c in colleagues_of(user)}
-        people[str(user.pk)] = user
-        to = request.POST.get("owner", "")
-        if action == "assign" and to and to not in people:
-            messages.error(request, "Choose someone who serves your practices.")
-            return redirect(f"/bulk/{back}")
-        update_at = request.POST.get("update_at", "").strip()[:40]
-        if action == "update_window":
-            # The form only; each item's own practice clock reads the time (``bulk_run``).
-            try:
-                parse_local(update_at, ZoneInfo("UTC"))
-            except ValueError as bad:
-                messages.error(request, f"New update time: {bad}")
-                return redirect(f"/bulk/{back}")
-        result = bulk_run(
-            actor=user,
-            item_ids=ids,
-            action=action,
-            data={
-                "owner": people.get(to),
-                "reason": request.POST.get("reason", "")[:500],
-                # One field on the page: the reason, or the note's text.
-                "text": (request.POST.get("text") or request.POST.get("reason", ""))[:2000],
-                # A local time on each item's practice clock, and why after hours is fine.
-                "update_at_local": update_at,
-                "after_hours_reason": request.POST.get("after_hours_reason", "")[:500],
-            },
-        )
-        if result.done:
-            messages.success(request, f"Done for {len(result.done)} item(s).")
-        for pk, why in result.refused:
-            messages.error(request, f"#{pk}: {why}")
-        return redirect(f"/bulk/{back}")
+        return _bulk_run(request, user)
     query = queue_query(request)
     rows = page_rows(query.tab_items, 0, MAX_ITEMS)
     receivers: list[Any] = [user, *colleagues_of(user)]
@@ -133,3 +94,47 @@ def bulk(request: HtmxHttpRequest) -> HttpResponse:
             "now": query.now,
         },
     )
+
+
+def _bulk_run(request: HtmxHttpRequest, user: Any) -> HttpResponse:
+    """Run the chosen action on the ticked items, each judged on its own; back to the view."""
+    action = request.POST.get("action", "")
+    ids = [pk for raw in request.POST.getlist("item") if (pk := parse_id(raw)) is not None]
+    back = request.POST.get("back", "")
+    back = back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) else ""
+    if action not in BULK_ACTIONS or not ids:
+        messages.error(request, "Tick at least one item and choose what to do.")
+        return redirect(f"/bulk/{back}")
+    people = {str(c.pk): c for c in colleagues_of(user)}
+    people[str(user.pk)] = user
+    to = request.POST.get("owner", "")
+    if action == "assign" and to and to not in people:
+        messages.error(request, "Choose someone who serves your practices.")
+        return redirect(f"/bulk/{back}")
+    update_at = request.POST.get("update_at", "").strip()[:40]
+    if action == "update_window":
+        # The form only; each item's own practice clock reads the time (``bulk_run``).
+        try:
+            parse_local(update_at, ZoneInfo("UTC"))
+        except ValueError as bad:
+            messages.error(request, f"New update time: {bad}")
+            return redirect(f"/bulk/{back}")
+    result = bulk_run(
+        actor=user,
+        item_ids=ids,
+        action=action,
+        data={
+            "owner": people.get(to),
+            "reason": request.POST.get("reason", "")[:500],
+            # One field on the page: the reason, or the note's text.
+            "text": (request.POST.get("text") or request.POST.get("reason", ""))[:2000],
+            # A local time on each item's practice clock, and why after hours is fine.
+            "update_at_local": update_at,
+            "after_hours_reason": request.POST.get("after_hours_reason", "")[:500],
+        },
+    )
+    if result.done:
+        messages.success(request, f"Done for {len(result.done)} item(s).")
+    for pk, why in result.refused:
+        messages.error(request, f"#{pk}: {why}")
+    return redirect(f"/bulk/{back}")

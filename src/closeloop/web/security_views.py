@@ -200,35 +200,9 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
     )
     error = ""
     if request.method == "POST":
-        try:
-            if request.POST.get("revoke"):
-                access = grants.model.objects.filter(
-                    pk=parse_id(request.POST["revoke"]) or 0,
-                    practice__organization_id=profile.organization_id,
-                ).first()
-                if access is None:
-                    raise Http404("No such grant")
-                breakglass.revoke(by=acting_user(request), access=access)
-            else:
-                hours = request.POST.get("hours") or ""
-                breakglass.grant(
-                    by=acting_user(request),
-                    user=get_user_model().objects.get(
-                        pk=parse_id(request.POST.get("user")) or 0,
-                        staff__organization_id=profile.organization_id,
-                    ),
-                    practice=Practice.objects.get(
-                        pk=parse_id(request.POST.get("practice")) or 0,
-                        organization_id=profile.organization_id,
-                    ),
-                    reason=request.POST.get("reason", ""),
-                    hours=int(hours) if is_digits(hours) and len(hours) < 4 else 0,
-                )
+        error = _grant_or_revoke(request, profile.organization_id)
+        if not error:
             return redirect("emergency_access")
-        except (get_user_model().DoesNotExist, Practice.DoesNotExist):
-            error = "Choose a colleague and a practice from the lists."
-        except breakglass.BreakGlassError as exc:
-            error = exc.message
     return render(
         request,
         "security/emergency_access.html",
@@ -243,6 +217,40 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
         },
         status=422 if error else 200,
     )
+
+
+def _grant_or_revoke(request: HttpRequest, organization_id: int) -> str:
+    """Open a practice to a colleague, or end a grant, within the organization; the error to
+    show, or "" when done."""
+    try:
+        if request.POST.get("revoke"):
+            access = EmergencyAccess.objects.filter(
+                pk=parse_id(request.POST["revoke"]) or 0,
+                practice__organization_id=organization_id,
+            ).first()
+            if access is None:
+                raise Http404("No such grant")
+            breakglass.revoke(by=acting_user(request), access=access)
+        else:
+            hours = request.POST.get("hours") or ""
+            breakglass.grant(
+                by=acting_user(request),
+                user=get_user_model().objects.get(
+                    pk=parse_id(request.POST.get("user")) or 0,
+                    staff__organization_id=organization_id,
+                ),
+                practice=Practice.objects.get(
+                    pk=parse_id(request.POST.get("practice")) or 0,
+                    organization_id=organization_id,
+                ),
+                reason=request.POST.get("reason", ""),
+                hours=int(hours) if is_digits(hours) and len(hours) < 4 else 0,
+            )
+    except (get_user_model().DoesNotExist, Practice.DoesNotExist):
+        return "Choose a colleague and a practice from the lists."
+    except breakglass.BreakGlassError as exc:
+        return exc.message
+    return ""
 
 
 # --- the audit log -------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import time
 from typing import Any
 
 from django import forms
@@ -12,7 +11,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from closeloop.core.languages import language_choices, language_name
 from closeloop.core.outbound import validate_outbound_url
 from closeloop.lib import placeholders
-from closeloop.lib.business_hours import CalendarError, parse_clock
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.messaging.models import MessagePurpose, validate_template_fields
 from closeloop.messaging.sendable import text_problems
@@ -31,7 +29,6 @@ from closeloop.practices.forms import (
     ModelIdsField,
     SecretFieldsMixin,
     https_urls,
-    secret_field,
 )
 from closeloop.practices.models import Category, Practice, validate_weekly_hours
 
@@ -273,15 +270,6 @@ class EmergencyForm(PracticeSectionForm):
 class IntegrationsForm(SecretFieldsMixin, PracticeSectionForm):
     """The EHR and the telephony account, with their secrets (never shown back)."""
 
-    twilio_auth_token = secret_field()
-    inbound_email_secret = secret_field()
-    fhir_token = secret_field()
-    clear_twilio_auth_token = forms.BooleanField(required=False, label="Remove the Twilio token")
-    clear_inbound_email_secret = forms.BooleanField(
-        required=False, label="Remove the inbound email secret"
-    )
-    clear_fhir_token = forms.BooleanField(required=False, label="Remove the FHIR token")
-
     class Meta:
         model = Practice
         formfield_callback = https_urls
@@ -484,10 +472,3 @@ class TemplateForm(forms.Form):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), validators=[validate_template_fields]
     )
-
-
-def hours_from(value: str) -> time | None:
-    try:
-        return parse_clock(value) if value else None
-    except CalendarError:
-        return None

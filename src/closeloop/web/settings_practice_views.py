@@ -7,8 +7,10 @@ audited through the models' saves."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -104,6 +106,29 @@ def _remove(request: HttpRequest, slug: str, model: Any, pk: int, key: str) -> H
     return _to_section(practice, key)
 
 
+def _add(
+    request: HttpRequest,
+    slug: str,
+    form: Callable[[Practice], forms.Form],
+    model: Any,
+    section: str,
+    *,
+    done: Callable[[Practice, Any], HttpResponse] | None = None,
+) -> HttpResponse:
+    """Add one of the practice's rows (a shift, a route, a webhook) from its small form: the
+    model's rules judge it and its own save records it in the audit log. Times are typed on the
+    practice's clock; a refused form is shown again in its section (``<prefix>_form``)."""
+    practice = _practice(request, slug)
+    with timezone.override(zone(practice.timezone)):
+        bound = form(practice)
+        if bound.is_valid():
+            row = model(practice=practice, **bound.cleaned_data)
+            row.full_clean()
+            row.save()
+            return done(practice, row) if done else _to_section(practice, section)
+    return _page(request, practice, BY_KEY[section], **{f"{bound.prefix}_form": bound})
+
+
 @login_required
 @require_POST
 def holiday_add(request: HttpRequest, slug: str) -> HttpResponse:
@@ -127,15 +152,10 @@ def holiday_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def oncall_add(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _practice(request, slug)
-    with timezone.override(zone(practice.timezone)):
-        form = OnCallForm(request.POST, clinicians=clinicians(practice), prefix="oncall")
-        if form.is_valid():
-            shift = OnCallShift(practice=practice, **form.cleaned_data)
-            shift.full_clean()
-            shift.save()
-            return _to_section(practice, "emergencies")
-    return _page(request, practice, BY_KEY["emergencies"], oncall_form=form)
+    def form(practice: Practice) -> OnCallForm:
+        return OnCallForm(request.POST, clinicians=clinicians(practice), prefix="oncall")
+
+    return _add(request, slug, form, OnCallShift, "emergencies")
 
 
 @login_required
@@ -147,14 +167,10 @@ def oncall_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def route_add(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _practice(request, slug)
-    form = RouteForm(request.POST, practice=practice, prefix="route")
-    if form.is_valid():
-        route = ChannelRoute(practice=practice, **form.cleaned_data)
-        route.full_clean()
-        route.save()
-        return _to_section(practice, "rules")
-    return _page(request, practice, BY_KEY["rules"], route_form=form)
+    def form(practice: Practice) -> RouteForm:
+        return RouteForm(request.POST, practice=practice, prefix="route")
+
+    return _add(request, slug, form, ChannelRoute, "rules")
 
 
 @login_required
@@ -166,15 +182,13 @@ def route_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def webhook_add(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _practice(request, slug)
-    form = WebhookForm(request.POST, events=WebhookEvent.choices, prefix="webhook")
-    if form.is_valid():
-        endpoint = WebhookEndpoint(practice=practice, **form.cleaned_data)
-        endpoint.full_clean()
-        endpoint.save()
-        # The signing secret is shown once, here.
+    def form(practice: Practice) -> WebhookForm:
+        return WebhookForm(request.POST, events=WebhookEvent.choices, prefix="webhook")
+
+    def secret_shown_once(practice: Practice, endpoint: WebhookEndpoint) -> HttpResponse:
         return _page(request, practice, BY_KEY["integrations"], new_secret=endpoint.secret)
-    return _page(request, practice, BY_KEY["integrations"], webhook_form=form)
+
+    return _add(request, slug, form, WebhookEndpoint, "integrations", done=secret_shown_once)
 
 
 @login_required

@@ -25,8 +25,7 @@ from closeloop.core.languages import SOURCE, language_choices, patient_languages
 from closeloop.lib import placeholders
 from closeloop.messaging.models import MessagePurpose, MessageTemplate
 from closeloop.messaging.sendable import text_problems
-from closeloop.messaging.services import clinical_content, shipped_template
-from closeloop.practices.local_time import for_patient
+from closeloop.messaging.services import clinical_content, facts, fill, shipped_template
 from closeloop.practices.models import (
     Category,
     CategoryScript,
@@ -358,9 +357,24 @@ def categories(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _sample_item(practice: Practice, category: Category | None, language: str) -> SupportItem:
+    """The sample patient Settings previews write to (unsaved): Ana, asking about
+    ``category``, promised the practice's next business morning + 2 hours."""
+    calendar = practice.calendar()
+    when = calendar.next_opening(timezone.now() + timedelta(days=1)) + timedelta(hours=2)
+    return SupportItem(
+        practice=practice,
+        category=category,
+        language=language,
+        caller_name=SAMPLE_FIRST_NAME,
+        next_step=SAMPLE_NEXT_STEP.said_in(language),
+        promised_update_at=when,
+    )
+
+
 def _sample(practice: Practice, category: Category, language: str) -> dict[str, str]:
-    """The facts a preview fills scripts with: a sample patient, a real owner from the
-    category's team, the practice's next-morning time in the patient's language."""
+    """The facts a preview fills scripts with: the messaging layer's facts about the sample
+    patient, a real owner from the category's team and the thanks for a call."""
     owner = next(
         (
             u
@@ -372,15 +386,10 @@ def _sample(practice: Practice, category: Category, language: str) -> dict[str, 
         ),
         None,
     )
-    calendar = practice.calendar()
-    when = calendar.next_opening(timezone.now() + timedelta(days=1)) + timedelta(hours=2)
     return {
+        **facts(_sample_item(practice, category, language)),
         "thanks": thanks("phone", language),
-        "first_name": SAMPLE_FIRST_NAME,
-        "practice": practice.name,
         "owner": owner.first_name if owner and owner.first_name else who(category.code, language),
-        "update_time": for_patient(practice, when, language),
-        "next_step": SAMPLE_NEXT_STEP.said_in(language),
     }
 
 
@@ -502,27 +511,24 @@ def templates(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+#: What a visit message (outreach) says about the visit, in previews: a sample video visit.
+SAMPLE_VISIT_LINKS = {
+    "visit_link": "https://video.example.org/join",
+    "device_test_link": "https://video.example.org/test",
+}
+
+
 def _template_preview(practice: Practice, subject: str, body: str, language: str) -> dict[str, str]:
+    """The template as the messaging layer fills it (``fill``, ``facts``) for the sample
+    patient, and whether the result carries clinical details."""
     category = Category.objects.filter(practice=practice).order_by("position").first()
-    facts = _sample(practice, category, language) if category else {}
-    values = {
-        "first_name": SAMPLE_FIRST_NAME,
-        "practice": practice.name,
-        "update_time": facts.get("update_time", ""),
-        "next_step": facts.get("next_step", ""),
-        "callback_number": practice.phone,
-        "review_link": practice.review_link,
-        # Visit messages (outreach): a sample visit and links.
-        "visit_time": facts.get("update_time", ""),
-        "visit_link": "https://video.example.org/join",
-        "device_test_link": "https://video.example.org/test",
-    }
-    rendered = placeholders.fill(body, values).replace(" ,", ",")
-    checked = rendered.replace(practice.name, "")
+    values = facts(_sample_item(practice, category, language))
+    values |= {"visit_time": values["update_time"], **SAMPLE_VISIT_LINKS}
+    subject, rendered = fill(subject, body, values)
     return {
-        "subject": placeholders.fill(subject, values),
+        "subject": subject,
         "body": rendered,
-        "clinical": clinical_content(checked),
+        "clinical": clinical_content(rendered.replace(practice.name, "")),
     }
 
 
