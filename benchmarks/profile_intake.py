@@ -121,7 +121,7 @@ def main() -> None:
             raise SystemExit(f"intake failed: {response.status_code} {response.content[:200]!r}")
 
     run("intake POST /api/v1/items", intake, N)
-    from closeloop.queue.models import SupportItem
+    from closeloop.support_queue.models import SupportItem
 
     item_id = SupportItem.objects.filter(practice__slug="riverside").order_by("-pk").first().pk
     run("queue page (open tab)", lambda n: web.get("/?tab=open"), 60)

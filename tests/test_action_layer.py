@@ -17,9 +17,9 @@ from closeloop.api.models import ApiToken
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role
 from closeloop.practices.services import staff_create
-from closeloop.queue import lifecycle
-from closeloop.queue.lifecycle import LifecycleError
-from closeloop.queue.models import Channel, Status, SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.lifecycle import LifecycleError
+from closeloop.support_queue.models import Channel, Status, SupportItem
 from tests.conftest import category, planned, told
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from closeloop.outreach.sends import outreach_due
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role
 from closeloop.practices.services import staff_create
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.models import SupportItem
 from closeloop.web.settings_sections import SECTIONS
 from tests.conftest import TUESDAY_10AM_CHICAGO
 from tests.test_intake import SMS, TWILIO_TOKEN, sms, twilio_post
@@ -205,7 +205,7 @@ def test_the_confirmations_csv_export_is_audited_with_its_practice(
 ) -> None:
     """A person serving both practices exports Lakeside's day: the audit row said the day and
     the count but not whose patients' names left (practice_id was empty)."""
-    from closeloop.security.models import Action, AuditEvent
+    from closeloop.security.models import AuditAction, AuditEvent
 
     both = staff_create(
         organization=org, username="both", password="pw", roles=[Role.SUPPORT],
@@ -215,7 +215,7 @@ def test_the_confirmations_csv_export_is_audited_with_its_practice(
     client.force_login(both)
     url = "/appointments/confirmations.csv?practice=riverside&day=2026-11-19"
     assert client.get(url).status_code == 200
-    event = AuditEvent.objects.filter(action=Action.EXPORT).latest("pk")
+    event = AuditEvent.objects.filter(action=AuditAction.EXPORT).latest("pk")
     assert event.practice_id == riverside.pk and event.detail["rows"] == 1
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.models import SupportItem
 from tests.test_intake import contact_form
 
 pytestmark = pytest.mark.django_db

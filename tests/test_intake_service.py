@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from closeloop.api.models import ApiToken
-from closeloop.queue.models import AlertKind, StaffAlert, SupportItem
+from closeloop.support_queue.models import AlertKind, StaffAlert, SupportItem
 from tests.test_intake import SMS, _configured, sms, twilio_post  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ import pytest
 
 from closeloop.api.models import ApiToken
 from closeloop.patients.services import patient_create
-from closeloop.queue.models import EventCode, Status, SupportItem
+from closeloop.support_queue.models import EventCode, Status, SupportItem
 from tests.conftest import category, planned, resolved
 from tests.test_intake import SMS, _configured, sms, twilio_post  # noqa: F401
 

@@ -9,8 +9,8 @@ import pytest
 from closeloop.demo.seed import create_world
 from closeloop.patients.services import patient_create
 from closeloop.practices.models import Category
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import Channel
 from tests.browser.test_workspace_browser import login
 from tests.conftest import EVENING, acknowledged
 

@@ -19,14 +19,14 @@ from typing import Any
 
 from closeloop.actions.registry import ACTIONS, VIEW_DETAILS
 from closeloop.lib.ids import parse_id
-from closeloop.queue.models import SupportItem
-from closeloop.queue.selectors import get_item_for_user
 from closeloop.security.permissions import (
     Perm,
     has_perm,
     may_not_decide,
     sees_clinical_details,
 )
+from closeloop.support_queue.models import SupportItem
+from closeloop.support_queue.selectors import get_item_for_user
 
 
 class ItemNotFound(LookupError):

@@ -29,7 +29,7 @@ from closeloop.messaging.models import ConsentChannel
 from closeloop.messaging.services import UNSUBSCRIBE_SALT
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Practice
-from closeloop.queue.models import Channel
+from closeloop.support_queue.models import Channel
 
 RATE_LIMIT = 5  # submissions
 RATE_WINDOW = 600  # seconds, per client and practice

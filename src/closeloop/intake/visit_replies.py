@@ -12,7 +12,7 @@ from django.utils import timezone
 from closeloop.appointments.models import Appointment, ConfirmedHow
 from closeloop.intake.models import InboundKind, InboundMessage
 from closeloop.intake.services import file_item, record_inbound
-from closeloop.messaging import closure
+from closeloop.messaging import closing_question
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.messaging.services import MessageRefused, message_send
 from closeloop.outreach.replies import (
@@ -24,7 +24,7 @@ from closeloop.outreach.replies import (
 from closeloop.practices.defaults import SCHEDULING_CATEGORY
 from closeloop.practices.local_time import for_staff
 from closeloop.practices.models import Category, Practice
-from closeloop.queue.models import OPEN_STATUSES, Channel, SupportItem
+from closeloop.support_queue.models import OPEN_STATUSES, Channel, SupportItem
 
 SUMMARY: dict[str, str] = {
     ReplyKind.RESCHEDULE: "Asks to reschedule the visit of {when} (text reply)",
@@ -47,7 +47,11 @@ def answer_visit_confirmation(
     if kind is None:
         return None
     # "Yes" after "Did we resolve your request?" was asked since the confirmation answers that.
-    question = closure.open_question(practice, phone) if closure.parse_answer(body) else None
+    question = (
+        closing_question.open_question(practice, phone)
+        if closing_question.parse_answer(body)
+        else None
+    )
     if question is not None and sent.sent_at is not None and question.asked_at > sent.sent_at:
         return None
     with transaction.atomic():

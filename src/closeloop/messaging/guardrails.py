@@ -10,7 +10,7 @@ and is then asked like anyone else.
 from __future__ import annotations
 
 from closeloop.messaging.models import CancelReason
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.models import SupportItem
 
 
 def review_blocked(item: SupportItem) -> str:

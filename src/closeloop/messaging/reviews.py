@@ -28,7 +28,7 @@ from closeloop.messaging.models import (
     ReviewRequest,
 )
 from closeloop.messaging.services import address_for, message_send
-from closeloop.queue.models import Status, SupportItem
+from closeloop.support_queue.models import Status, SupportItem
 
 
 def _decide(item: SupportItem) -> tuple[str, str]:

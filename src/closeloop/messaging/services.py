@@ -26,7 +26,7 @@ from closeloop.lib.classify import score_categories
 from closeloop.lib.phones import display_phone
 from closeloop.lib.redflags import find_red_flags
 from closeloop.lib.textnorm import normalize
-from closeloop.messaging import language, sendtime, status, wording
+from closeloop.messaging import language, sendtime, status_links, wording
 from closeloop.messaging.consent import may_contact
 from closeloop.messaging.models import (
     ConsentChannel,
@@ -39,9 +39,9 @@ from closeloop.messaging.models import (
 )
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Practice, sms_account
-from closeloop.queue import lifecycle
-from closeloop.queue.changes import check_promise
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.item_writes import check_promise
+from closeloop.support_queue.models import SupportItem
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -208,7 +208,7 @@ def message_send(
     the item's promise (chosen first, then rendered into the text — a text staff edited must
     still state it). Review requests go only through ``reviews.review_request``, whose
     guardrails decide and record every one (``review_decided``). A promise outside business
-    hours needs ``after_hours_reason`` (``queue.changes.check_promise``), judged before
+    hours needs ``after_hours_reason`` (``support_queue.item_writes.check_promise``), judged before
     anything is written — on a resolved or closed item too: the text still quotes the time.
     """
     if channel not in ConsentChannel.values:
@@ -264,7 +264,7 @@ def message_send(
     if problem is not None:
         raise MessageRefused(problem.code, problem.message)
     # The patient's private status link, when the practice shows status pages.
-    body = status.with_link(item, body.strip(), purpose, item.language)
+    body = status_links.with_link(item, body.strip(), purpose, item.language)
     now = timezone.now()
     history = is_history()
     held_until = None

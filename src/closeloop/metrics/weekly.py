@@ -24,8 +24,8 @@ from closeloop.practices.choices import Role
 from closeloop.practices.defaults import REFERRAL_CATEGORY
 from closeloop.practices.models import Practice
 from closeloop.practices.selectors import staff_for_practice
-from closeloop.queue import eligibility
-from closeloop.queue.models import EventCode, Status
+from closeloop.support_queue import eligibility
+from closeloop.support_queue.models import EventCode, Status
 
 OLDEST_SHOWN = 10
 

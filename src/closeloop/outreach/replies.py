@@ -22,7 +22,7 @@ from closeloop.lib.textnorm import normalize
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.outreach.models import OutreachSend, SendState
 from closeloop.security import audit
-from closeloop.security.models import Action
+from closeloop.security.models import AuditAction
 
 ANSWER_DAYS = 7
 
@@ -109,5 +109,5 @@ def visit_confirm(*, appointment: Appointment, how: str, at: datetime) -> bool:
     )
     if won:  # a conditional UPDATE sends no model signal: the audit row is written here
         appointment.refresh_from_db()
-        audit.record(Action.UPDATE, appointment, fields=["confirmed_at", "confirmed_how"])
+        audit.record(AuditAction.UPDATE, appointment, fields=["confirmed_at", "confirmed_how"])
     return bool(won)

@@ -13,7 +13,7 @@ from closeloop.intake.attachments import stored_file
 from closeloop.lib import filetypes
 from closeloop.lib.ids import parse_id
 from closeloop.security import audit
-from closeloop.web.access import item_for_action_or_404
+from closeloop.web.get_or_404 import item_for_action_or_404
 
 
 @login_required

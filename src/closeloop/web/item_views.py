@@ -19,23 +19,22 @@ from closeloop.actions.registry import ACTIONS, AFTER_HOURS, VIEW_DETAILS, Actio
 from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.core.languages import language_name
 from closeloop.intake.attachments import files_for_item, steps_answered
-from closeloop.intake.status_page import page_text as status_page_text
+from closeloop.intake.status_link_views import page_text as status_link_page_text
 from closeloop.lib.ids import is_digits
-from closeloop.messaging import status as patient_status
+from closeloop.messaging import status_links
 from closeloop.messaging.services import render as render_template
-from closeloop.queue import presence
-from closeloop.queue import requests as colleague_requests
-from closeloop.queue.changes import receipt_how
-from closeloop.queue.lifecycle import LifecycleError, available_actions
-from closeloop.queue.models import Channel, StaffAlert, SupportItem
-from closeloop.queue.selectors import promise_suggestion, timeline_for_item
 from closeloop.security import audit
+from closeloop.support_queue import colleague_requests, presence
+from closeloop.support_queue.item_writes import receipt_how
+from closeloop.support_queue.lifecycle import LifecycleError, available_actions
+from closeloop.support_queue.models import Channel, StaffAlert, SupportItem
+from closeloop.support_queue.selectors import promise_suggestion, timeline_for_item
 from closeloop.web import timeline
-from closeloop.web.access import item_for_action_or_404, item_or_404
 from closeloop.web.action_forms import ActionForm, Offered
+from closeloop.web.get_or_404 import item_for_action_or_404, item_or_404
 from closeloop.web.http import HtmxHttpRequest, acting_user, local_datetime
-from closeloop.web.rows import item_actions
-from closeloop.web.scripts import item_scripts
+from closeloop.web.item_scripts import item_scripts
+from closeloop.web.jinja_fragments import item_actions
 
 ITEM_TEMPLATE = "web/item.html"
 APPOINTMENTS_SHOWN = 5
@@ -119,7 +118,7 @@ def _context(
     requests = colleague_requests.open_requests(item)
     events = list(timeline_for_item(item))
     forms = _forms(request, item, initial, failed, bound, open_requests=bool(requests))
-    patient_view = patient_status.patient_view(item) if item.practice.status_links else None
+    patient_view = status_links.patient_view(item) if item.practice.status_links else None
     return {
         "item": item,
         "zone": zone,
@@ -151,7 +150,7 @@ def _context(
         "requests": requests,
         # What the patient's status page shows now (the same function renders it).
         "patient_view": patient_view,
-        "patient_t": status_page_text(patient_view.language) if patient_view else {},
+        "patient_t": status_link_page_text(patient_view.language) if patient_view else {},
         "appointments": appointments,
         # Pictures and PDFs the patient sent (kept encrypted; served by ``file_views``), and
         # the checklist steps the timeline records as answered (an insurance card picture).
@@ -238,7 +237,8 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("item", pk=outcome.item.pk)
 
 
-#: Promise refusals, shown on the field they are about (``queue.changes.check_promise``).
+#: Promise refusals, shown on the field they are about
+#: (``support_queue.item_writes.check_promise``).
 PROMISE_REFUSALS = {"promise_in_past", "promise_too_far", "after_hours_reason_required"}
 
 

@@ -26,6 +26,7 @@ from closeloop.lib import placeholders
 from closeloop.messaging.models import MessagePurpose, MessageTemplate
 from closeloop.messaging.sendable import text_problems
 from closeloop.messaging.services import clinical_content, shipped_template
+from closeloop.practices.default_scripts import thanks, tidy, who
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import (
     Category,
@@ -33,10 +34,7 @@ from closeloop.practices.models import (
     Practice,
     StaffProfile,
 )
-from closeloop.practices.scripts import thanks, tidy, who
 from closeloop.practices.selectors import staff_profile
-from closeloop.queue.changes import LifecycleError
-from closeloop.queue.models import SupportItem
 from closeloop.security import credentials
 from closeloop.security.models import CredentialKind
 from closeloop.security.scope import (
@@ -47,6 +45,8 @@ from closeloop.security.scope import (
     is_org_admin,
     manageable_people,
 )
+from closeloop.support_queue.item_writes import LifecycleError
+from closeloop.support_queue.models import SupportItem
 from closeloop.team import accounts
 from closeloop.team.accounts import temporary_password
 from closeloop.web.http import acting_user

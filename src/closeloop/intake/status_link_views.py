@@ -1,9 +1,9 @@
 """The patient's status page (``/s/<token>``): phone first, in the patient's language, showing
-only what is safe for whoever holds the phone (``messaging.status.patient_view``). A patient who
-confirms their date of birth may send a short reply (an inbound contact on the item: the repeat
-rules apply and the owner is alerted); after a confirmed resolution the page asks "Did we
-resolve your request?". Every view is audited; nothing is cached; no third-party assets; the
-token never leaves in a Referer."""
+only what is safe for whoever holds the phone (``messaging.status_links.patient_view``). A
+patient who confirms their date of birth may send a short reply (an inbound contact on the
+item: the repeat rules apply and the owner is alerted); after a confirmed resolution the page
+asks "Did we resolve your request?". Every view is audited; nothing is cached; no
+third-party assets; the token never leaves in a Referer."""
 
 from __future__ import annotations
 
@@ -28,11 +28,11 @@ from closeloop.intake.public import over_limit
 from closeloop.intake.services import intake_receive, summary_from
 from closeloop.intake.wording import STATUS_PAGE
 from closeloop.lib.phones import display_phone
-from closeloop.messaging import closure, status
+from closeloop.messaging import closing_question, status_links
 from closeloop.messaging.models import RecoveryAnswer, StatusLink
-from closeloop.queue.models import Channel
 from closeloop.security import audit
-from closeloop.security.models import Action
+from closeloop.security.models import AuditAction
+from closeloop.support_queue.models import Channel
 
 #: Views and replies per address per minute, across all links.
 RATE_LIMIT = 30
@@ -46,7 +46,9 @@ def page_text(language: str) -> dict[str, str]:
 class ReplyForm(BirthDateForm):
     """A short reply, after the patient's date of birth (``BirthDateForm``)."""
 
-    text = forms.CharField(max_length=status.REPLY_LIMIT, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        max_length=status_links.REPLY_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def _language(request: HttpRequest, link: StatusLink | None) -> str:
@@ -92,7 +94,7 @@ def _page(
             "phone_href": practice.phone,
         }
     elif link is not None:
-        context["view"] = status.patient_view(link.item, language)
+        context["view"] = status_links.patient_view(link.item, language)
     with speaking(language):  # the form's own messages, the date input
         return _private(render(request, "intake/status.html", context, status=status_code))
 
@@ -100,11 +102,11 @@ def _page(
 def _link_or_page(request: HttpRequest, token: str) -> StatusLink | HttpResponse:
     if _over_limit(request):
         return _page(request, None, status_code=429, message="limited")
-    link = status.link_found(token)
+    link = status_links.link_found(token)
     if link is None:
         # Unknown: a neutral page that says nothing about any practice or patient.
         return _page(request, None, status_code=404, message="gone")
-    ended = status.link_ended(link)
+    ended = status_links.link_ended(link)
     if ended:
         return _page(request, link, status_code=410, message=ended)
     return link
@@ -115,9 +117,9 @@ def status_view(request: HttpRequest, token: str) -> HttpResponse:
     link = _link_or_page(request, token)
     if isinstance(link, HttpResponse):
         return link
-    status.record_view(link)
+    status_links.record_view(link)
     audit.record(
-        Action.VIEW,
+        AuditAction.VIEW,
         link.item,
         fields=["status_page"],
         detail={"status_link": link.pk, "by": "patient link"},
@@ -139,8 +141,8 @@ def status_reply(request: HttpRequest, token: str) -> HttpResponse:
         error = "bad_date" if date_error else "empty"
         return _page(request, link, status_code=422, form=form, error=error, date_error=date_error)
     try:
-        status.check_birth_date(link, form.cleaned_data["birth_date"])
-    except status.ReplyRefused as refused:
+        status_links.check_birth_date(link, form.cleaned_data["birth_date"])
+    except status_links.ReplyRefused as refused:
         error = "locked" if refused.code == "locked" else "bad_birth_date"
         return _page(request, link, status_code=429 if error == "locked" else 422, form=form,
                      error=error)  # fmt: skip
@@ -167,9 +169,9 @@ def status_answer(request: HttpRequest, token: str) -> HttpResponse:
         return link
     language = _language(request, link)
     answer = request.POST.get("answer", "")
-    check = status.pending_check(link.item)
+    check = status_links.pending_check(link.item)
     if check is None or answer not in RecoveryAnswer.values:
         return redirect(f"/s/{token}?lang={language}")
-    closure.record_answer(check, answer, request.POST.get("comment", ""), how="page")
+    closing_question.record_answer(check, answer, request.POST.get("comment", ""), how="page")
     done = "thanks_yes" if answer == RecoveryAnswer.YES else "thanks_no"
     return redirect(f"/s/{token}?lang={language}&done={done}")

@@ -1,49 +1,44 @@
-"""The queue page, its CSV export, and the health check."""
+"""The queue page (tabs, filters, saved views, paging) and its CSV export."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import DatabaseError, connection
-from django.db.models import Max, QuerySet
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
-from django_tasks_db.models import DBTaskResult
+from django.views.decorators.http import require_GET
 
 from closeloop.lib.ids import parse_id
-from closeloop.metrics import measures
-from closeloop.periodic.models import WorkerHeartbeat
 from closeloop.practices.choices import Language, Role
 from closeloop.practices.local_time import local
 from closeloop.practices.models import Category, Practice
-from closeloop.practices.selectors import home_practice, staff_profile
-from closeloop.queue.models import Channel, StaffAlert, Status, SupportItem
-from closeloop.queue.requests import answers_due
-from closeloop.queue.selectors import (
+from closeloop.practices.selectors import staff_profile
+from closeloop.security import audit
+from closeloop.security.models import AuditAction
+from closeloop.security.permissions import visible_text
+from closeloop.support_queue.colleague_requests import answers_due
+from closeloop.support_queue.models import Channel, Status, SupportItem
+from closeloop.support_queue.selectors import (
     QUEUE_TABS,
     TabConditions,
-    alert_rows,
     queue_for_user,
     queue_tab_conditions,
     queue_tab_counts,
 )
-from closeloop.security import audit
-from closeloop.security.models import Action
-from closeloop.security.permissions import visible_text
 from closeloop.team.saved import VIEW_PARAMS, saved_views_for
 from closeloop.web.csvutil import csv_cell
 from closeloop.web.http import HtmxHttpRequest
-from closeloop.web.rows import ROW_FIELDS, queue_rows
+from closeloop.web.jinja_fragments import ROW_FIELDS, queue_rows
 
 PAGE_SIZE = 50
 DEFAULT_TAB = "mine"
@@ -182,7 +177,7 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
         query.tab_items, page.start_index() - 1, PAGE_SIZE, fields=ROW_FIELDS
     )
     audit.record(
-        Action.LIST,
+        AuditAction.LIST,
         object_type="support_queue.supportitem",
         detail={"ids": [item.pk for item in page], "tab": query.tab},
     )
@@ -254,7 +249,7 @@ def queue_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
     """The current filter and tab as CSV (all pages)."""
     query = queue_query(request)
     audit.record(
-        Action.EXPORT,
+        AuditAction.EXPORT,
         object_type="support_queue.supportitem",
         detail={"export": "queue_csv", "tab": query.tab, "rows": query.tab_items.count()},
     )
@@ -268,71 +263,3 @@ def queue_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
     stamp = query.now.astimezone(query.zone).strftime("%Y%m%d-%H%M-%Z")
     response["Content-Disposition"] = f'attachment; filename="closeloop-queue-{stamp}.csv"'
     return response
-
-
-#: The worker is late when its last tick, or the oldest task waiting to run, is older than this.
-WORKER_LAG_LIMIT = timedelta(minutes=3)
-
-
-@require_GET
-def healthz(request: HtmxHttpRequest) -> HttpResponse:
-    """For load balancers and monitoring. 200 while the database answers; the body reports
-    the worker lag (seconds since the last minute tick of any worker, and the age of the oldest
-    task waiting to run). ``?check=worker`` also answers 503 when the worker is late."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return JsonResponse({"database": "unavailable"}, status=503)
-    now = timezone.now()
-    last_tick = WorkerHeartbeat.objects.aggregate(last=Max("last_tick_at"))["last"]
-    oldest = (
-        DBTaskResult.objects.filter(status="READY", run_after__lte=now)
-        .order_by("enqueued_at")
-        .values_list("enqueued_at", flat=True)
-        .first()
-    )
-    tick_lag = (now - last_tick) if last_tick else None
-    task_lag = (now - oldest) if oldest else timedelta(0)
-    worker_ok = (
-        tick_lag is not None and tick_lag <= WORKER_LAG_LIMIT and task_lag <= WORKER_LAG_LIMIT
-    )
-    body = {
-        "database": "ok",
-        "worker": {
-            "ok": worker_ok,
-            "last_tick_seconds_ago": round(tick_lag.total_seconds()) if tick_lag else None,
-            "oldest_waiting_task_seconds": round(task_lag.total_seconds()),
-        },
-    }
-    status = 503 if request.GET.get("check") == "worker" and not worker_ok else 200
-    return JsonResponse(body, status=status)
-
-
-@login_required
-@require_GET
-def alerts(request: HtmxHttpRequest) -> HttpResponse:
-    """The signed-in person's alerts, one row per item (what happened, newest first): items
-    with unread urgent symptoms first, then the newest. Opening the item marks its alerts
-    read; "Mark all as read" marks them all. Times without an item (an account's) are on the
-    clock of the person's first practice."""
-    user: Any = request.user
-    return render(
-        request, "web/alerts.html", {"groups": alert_rows(user), "home": home_practice(user)}
-    )
-
-
-@login_required
-@require_POST
-def alerts_read(request: HtmxHttpRequest) -> HttpResponse:
-    """Mark every alert of the signed-in person as read."""
-    user: Any = request.user
-    StaffAlert.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
-    return redirect("alerts")
-
-
-@login_required
-@require_GET
-def help_page(request: HtmxHttpRequest) -> HttpResponse:
-    """Help for each role, linked from every screen's header (with the relevant anchor)."""
-    return render(request, "web/help.html", {"measures": measures.definitions()})

@@ -34,7 +34,8 @@ from closeloop.practices.choices import Role
 from closeloop.practices.local_time import for_staff
 from closeloop.practices.models import Practice, sms_account
 from closeloop.practices.selectors import home_practice, staff_for_practice
-from closeloop.queue.models import (
+from closeloop.security.credentials import mfa_required
+from closeloop.support_queue.models import (
     ACCOUNT_ALERTS,
     URGENT_ALERTS,
     AlertDelivery,
@@ -43,7 +44,6 @@ from closeloop.queue.models import (
     StaffAlert,
     SupportItem,
 )
-from closeloop.security.credentials import mfa_required
 
 logger = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ from django.utils import timezone
 from closeloop.core.types import Actor, User
 from closeloop.practices.choices import Team
 from closeloop.practices.selectors import staff_for_practice, staff_profile
-from closeloop.queue.alerts import notify, supervisors_of
-from closeloop.queue.changes import Change, LifecycleError, locked, record_event
-from closeloop.queue.eligibility import person_name
-from closeloop.queue.models import AlertKind, ColleagueRequest, EventCode, SupportItem
+from closeloop.support_queue.alerts import notify, supervisors_of
+from closeloop.support_queue.eligibility import person_name
+from closeloop.support_queue.item_writes import Change, LifecycleError, locked, record_event
+from closeloop.support_queue.models import AlertKind, ColleagueRequest, EventCode, SupportItem
 
 #: ``@maria`` or ``@maria.garcia`` in a note.
 MENTION = re.compile(r"(?<![\w@])@([\w.\-]{2,150})")

@@ -28,8 +28,8 @@ from closeloop.core.history import is_history
 from closeloop.practices.choices import Team
 from closeloop.practices.models import StaffProfile
 from closeloop.practices.selectors import staff_for_practice, staff_profile, user_serves
-from closeloop.queue.models import COMPLAINT, OPEN_STATUSES, SupportItem
 from closeloop.security.permissions import Perm, has_perm
+from closeloop.support_queue.models import COMPLAINT, OPEN_STATUSES, SupportItem
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The support-item lifecycle: the only code that changes an item (the sweep's deadline work
-is in ``deadlines``, built on the same ``changes``).
+is in ``deadlines``, built on the same ``item_writes``).
 
 Every service here is keyword-only, runs in one transaction with the item row locked, refuses a
 change the loop-closing rules forbid (``LifecycleError`` naming what is missing) and writes one
@@ -9,7 +9,8 @@ The loop holds because of four rules kept here, whichever door a change comes th
 
 * **The promise.** Every open item has a next deadline someone owns: a first response still
   due (new), else a promised update time. A contact that reaches the patient renews the
-  promise (``next_update_at``); nothing erases one while the item is open. ``loops`` checks it.
+  promise (``next_update_at``); nothing erases one while the item is open.
+  ``loop_invariant`` checks it.
 * **A handoff is a transfer.** Routing to a named colleague moves the item to them with an
   acceptance deadline and an alert; the promise carries over and the item stays open.
 * **Complete means complete.** Resolving needs a logged contact that gave the patient the
@@ -35,10 +36,10 @@ from closeloop.practices.choices import Team, Urgency
 from closeloop.practices.defaults import TELEHEALTH_CATEGORY
 from closeloop.practices.models import LANGUAGE_CODE_RE, Category, Practice
 from closeloop.practices.selectors import user_serves
-from closeloop.queue import eligibility
-from closeloop.queue import requests as colleague_requests
-from closeloop.queue.alerts import notify, supervisors_of
-from closeloop.queue.changes import (
+from closeloop.security.permissions import Perm, has_perm, may_not_decide
+from closeloop.support_queue import colleague_requests, eligibility
+from closeloop.support_queue.alerts import notify, supervisors_of
+from closeloop.support_queue.item_writes import (
     Change,
     LifecycleError,
     NewEvent,
@@ -57,7 +58,7 @@ from closeloop.queue.changes import (
     update_resolution_clock,
     wall_minutes,
 )
-from closeloop.queue.models import (
+from closeloop.support_queue.models import (
     ATTEMPT_OUTCOMES,
     CONTACT_OUTCOMES,
     OPEN_STATUSES,
@@ -72,7 +73,6 @@ from closeloop.queue.models import (
     SupportItem,
     WaitingOn,
 )
-from closeloop.security.permissions import Perm, has_perm, may_not_decide
 
 __all__ = ["LifecycleError", "can_transition"]
 
@@ -400,7 +400,7 @@ def item_add_note(*, item: SupportItem, actor: Actor, text: str) -> SupportItem:
 def item_record_links_revoked(
     *, item: SupportItem, actor: Actor, count: int, reason: str
 ) -> SupportItem:
-    """Staff turned off the item's status links (``messaging.status.links_revoke``): how many,
+    """Staff turned off the item's status links (``messaging.status_links.links_revoke``): how many,
     and why, on the timeline."""
     now = timezone.now()
     item = locked(item, actor)

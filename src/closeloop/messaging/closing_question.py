@@ -21,10 +21,10 @@ from closeloop.core.types import Actor
 from closeloop.messaging.consent import may_contact
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, RecoveryAnswer, RecoveryCheck
 from closeloop.messaging.services import MessageRefused, address_for, message_send
-from closeloop.messaging.status import REPLY_LIMIT
+from closeloop.messaging.status_links import REPLY_LIMIT
 from closeloop.practices.defaults import COMPLAINT_CATEGORY
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Status, SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import Status, SupportItem
 
 #: A text reply to the question counts within this many days of asking.
 ANSWER_DAYS = 7

@@ -1,6 +1,6 @@
 """Deadline work the sweep claims: each passed deadline handled exactly once, however many
 workers race for it (``item_claim_deadline``), and the safety net for the promise invariant
-(``item_repair_loop``). Built on the same ``changes`` as the lifecycle."""
+(``item_repair_loop``). Built on the same ``item_writes`` as the lifecycle."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F
 
-from closeloop.queue.changes import (
+from closeloop.support_queue.item_writes import (
     Change,
     NewEvent,
     jsonable,
@@ -19,8 +19,8 @@ from closeloop.queue.changes import (
     record_events,
     set_promise,
 )
-from closeloop.queue.loops import NO_DEADLINE
-from closeloop.queue.models import OPEN_STATUSES, EventCode, SupportItem
+from closeloop.support_queue.loop_invariant import NO_DEADLINE
+from closeloop.support_queue.models import OPEN_STATUSES, EventCode, SupportItem
 
 #: What each deadline claims, where its due time lives, and what the timeline says.
 DEADLINES: dict[str, tuple[str, str, str]] = {

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from closeloop.messaging.status import who_answers
+from closeloop.messaging.status_links import who_answers
+from closeloop.practices.default_scripts import not_yet, thanks, tidy
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import CategoryScript
-from closeloop.practices.scripts import not_yet, thanks, tidy
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.models import SupportItem
 
 
 def item_scripts(item: SupportItem) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from closeloop.actions import access
 from closeloop.lib.ids import parse_id
 from closeloop.patients.models import Patient
 from closeloop.patients.selectors import get_patient_for_user
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.models import SupportItem
 
 
 def item_for_action_or_404(request: HttpRequest, pk: int, action: str) -> SupportItem:

@@ -37,13 +37,13 @@ from closeloop.core.types import Actor
 from closeloop.lib.phones import display_phone
 from closeloop.messaging import wording
 from closeloop.messaging.models import BirthDateLock, MessagePurpose, RecoveryCheck, StatusLink
-from closeloop.practices import scripts
+from closeloop.practices import default_scripts
 from closeloop.practices.local_time import for_patient
-from closeloop.queue import lifecycle
-from closeloop.queue.changes import LifecycleError, require_text
-from closeloop.queue.models import OPEN_STATUSES, Status, SupportItem
 from closeloop.security import audit
-from closeloop.security.models import Action as AuditAction
+from closeloop.security.models import AuditAction
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.item_writes import LifecycleError, require_text
+from closeloop.support_queue.models import OPEN_STATUSES, Status, SupportItem
 
 LINK_DAYS = 30
 DAYS_AFTER_RESOLUTION = 7
@@ -162,7 +162,9 @@ def who_answers(item: SupportItem, language: str) -> str:
     team"; the clinical team for urgent symptoms filed under another category)."""
     if item.owner_id and item.owner and item.owner.first_name:
         return item.owner.first_name
-    return scripts.who("clinical_message" if item.is_clinical else item.category.code, language)
+    return default_scripts.who(
+        "clinical_message" if item.is_clinical else item.category.code, language
+    )
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ def patient_view(item: SupportItem, language: str | None = None) -> PatientView:
         practice_phone=display_phone(item.practice.phone) or item.practice.phone,
         phone_href=item.practice.phone,
         request_kind=item.category.name_for_patients(language)
-        or scripts.PATIENT_NAMES["other"].said_in(language),
+        or default_scripts.PATIENT_NAMES["other"].said_in(language),
         doing=wording.DOING[code].said_in(language),
         state=state.said_in(language) if state else "",
         promised=promised,
@@ -265,7 +267,7 @@ def record_view(link: StatusLink, now: datetime | None = None) -> None:
     )
 
 
-# --- the closing question's state (asked in ``closure``) ------------------------------------------
+# --- the closing question's state (asked in ``closing_question``) ------------------------------
 
 
 def pending_check(item: SupportItem) -> RecoveryCheck | None:

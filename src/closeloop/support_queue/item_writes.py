@@ -15,8 +15,8 @@ from closeloop.core.types import Actor
 from closeloop.lib import textnorm
 from closeloop.practices.local_time import for_staff
 from closeloop.practices.models import Practice
-from closeloop.queue import outbox
-from closeloop.queue.models import (
+from closeloop.support_queue import outbox
+from closeloop.support_queue.models import (
     OPEN_STATUSES,
     EventCode,
     ReceiptHow,

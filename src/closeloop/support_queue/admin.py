@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from closeloop.queue.models import SupportItem, TimelineEvent
+from closeloop.support_queue.models import SupportItem, TimelineEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

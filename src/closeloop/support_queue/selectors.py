@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from closeloop.practices.choices import Team
 from closeloop.practices.selectors import staff_profile
-from closeloop.queue.models import (
+from closeloop.support_queue.models import (
     CLINICAL,
     OPEN_STATUSES,
     URGENT_ALERTS,

@@ -1,6 +1,6 @@
 """Support items and their append-only timeline.
 
-Status changes only through ``closeloop.queue.lifecycle``; nothing else assigns ``status``.
+Status changes only through ``closeloop.support_queue.lifecycle``; nothing else assigns ``status``.
 """
 
 from __future__ import annotations
@@ -421,7 +421,7 @@ class SupportItem(models.Model):
     @property
     def interpreter_needed(self) -> bool:
         """The owner does not speak the patient's language. Never a reason to refuse them
-        (``queue.eligibility``): the item page and the queue row say so where the owner is
+        (``support_queue.eligibility``): the item page and the queue row say so where the owner is
         shown. Derived, not stored, so it follows the owner's languages as they change."""
         if self.owner_id is None:
             return False

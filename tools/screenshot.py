@@ -1,7 +1,7 @@
 """Refresh the README screenshots from a running demo (Playwright + Debian's Chromium).
 
 uv run closeloop demo --port 8765 --data-dir ./closeloop-data &
-uv run python scripts/screenshot.py http://127.0.0.1:8765 docs/screenshots ./closeloop-data
+uv run python tools/screenshot.py http://127.0.0.1:8765 docs/screenshots ./closeloop-data
 
 With the demo's data directory, it also walks the patient's side on a phone, in Spanish: the
 web form's emergency reply, a working status link and an expired one (tokens are stored only as

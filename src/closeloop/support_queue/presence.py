@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from closeloop.core.types import User
-from closeloop.queue.models import ItemPresence, SupportItem
+from closeloop.support_queue.models import ItemPresence, SupportItem
 
 POLL_SECONDS = 5
 PRESENCE_SECONDS = 12

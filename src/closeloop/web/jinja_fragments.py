@@ -32,9 +32,9 @@ from django.utils.timezone import localtime, override
 from markupsafe import Markup
 
 from closeloop.actions.registry import ACTIONS
-from closeloop.queue.models import SupportItem
-from closeloop.queue.selectors import Suggestion
 from closeloop.security.permissions import visible_text
+from closeloop.support_queue.models import SupportItem
+from closeloop.support_queue.selectors import Suggestion
 from closeloop.web.templatetags.closeloop import age, at, get_action_label, language
 
 TEMPLATES = Path(__file__).parent / "jinja"

@@ -11,7 +11,7 @@ from typing import Any
 
 from closeloop.core.history import is_history
 from closeloop.practices import config
-from closeloop.queue.models import EventCode, TimelineEvent
+from closeloop.support_queue.models import EventCode, TimelineEvent
 from closeloop.webhooks.delivery import deliver_webhook
 from closeloop.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from closeloop.practices.models import StaffProfile
-from closeloop.queue.models import OPEN_STATUSES, SupportItem
+from closeloop.support_queue.models import OPEN_STATUSES, SupportItem
 
 #: Open items with no next deadline: answered (so no first response is due) and no promise.
 NO_DEADLINE = Q(
