@@ -4,8 +4,8 @@
 Builds a small world (SQLite in a temporary folder, or ``DATABASE_URL``), then runs N intakes
 through the API with the Django test client (the whole stack but the network) under cProfile and
 prints: CPU ms per intake, queries per intake, and the top functions by own time and by
-cumulative time; then the same for the queue page and the item page. For the README's
-"where the time goes".
+cumulative time; then the same for the queue page and the item page. For docs/performance.md
+and benchmarks/results/HISTORY.md: "where the time goes".
 """
 
 from __future__ import annotations

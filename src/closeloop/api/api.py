@@ -472,7 +472,7 @@ api.add_router("/items", build_router())
     tags=["metrics"],
     summary="All recovery metrics for a practice (or all yours) and a date range",
     description="Each metric's exact definition is the docstring of its function in "
-    "`closeloop/metrics/definitions.py` (also in the README). Supervisors and admins only; "
+    "`closeloop/metrics/definitions.py` (also in docs/metrics.md). Supervisors and admins only; "
     "others get 404. The previous equal period is included for comparison.",
 )
 def metrics(request: HttpRequest, filters: Query[s.MetricsQuery]) -> Any:

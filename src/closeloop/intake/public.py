@@ -90,7 +90,7 @@ class ContactForm(BirthDateForm):
 
 def _client_key(request: HttpRequest, practice: Practice) -> str:
     # REMOTE_ADDR is the proxy's address behind a load balancer; deployments that terminate
-    # there should pass the client address through (see README).
+    # there should pass the client address through (see docs/operations.md).
     return f"contact-form:{practice.pk}:{request.META.get('REMOTE_ADDR', '?')}"
 
 

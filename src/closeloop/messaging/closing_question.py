@@ -87,7 +87,7 @@ def parse_answer(text: str) -> tuple[str, str] | None:
 @transaction.atomic
 def record_answer(check: RecoveryCheck, answer: str, comment: str, *, how: str) -> RecoveryCheck:
     """The patient's answer, once. "No" reopens the item for its owner with the comment (a
-    failed recovery). Neither answer touches review requests (README, "Review requests")."""
+    failed recovery). Neither answer touches review requests (docs/messages.md)."""
     check = RecoveryCheck.objects.select_for_update().get(pk=check.pk)
     if check.answered_at is not None:
         return check

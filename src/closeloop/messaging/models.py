@@ -240,7 +240,7 @@ class OutboundMessage(models.Model):
 
 class ReviewDecision(models.TextChoices):
     """Why a review request was sent or withheld. Never a reason that reads how the patient
-    feels (README, "Review requests"); the two old ones stay readable on historical rows."""
+    feels (docs/messages.md); the two old ones stay readable on historical rows."""
 
     SENT = "sent", "Sent"
     NOT_RESOLVED = "not_resolved", "The request is not resolved"

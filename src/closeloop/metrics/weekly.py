@@ -29,7 +29,7 @@ from closeloop.support_queue.models import EventCode, Status
 
 OLDEST_SHOWN = 10
 
-# Thresholds for the suggestions (documented in the README's weekly review section).
+# Thresholds for the suggestions (documented in docs/metrics.md, the weekly review).
 REPEAT_RATE_HIGH = 0.15
 REFERRAL_OPEN_HIGH = 10
 TELEHEALTH_SHARE_LOW = 0.8

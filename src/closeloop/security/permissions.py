@@ -1,4 +1,4 @@
-"""Who may do what: the one permission table (documented in the README and SECURITY.md).
+"""Who may do what: the one permission table (documented in docs/security.md and SECURITY.md).
 
 Which *practices* a person sees is the tenant filter's job (``TenantQuerySet.for_user``);
 this table says what they may do inside the practices they serve.

@@ -115,7 +115,7 @@ def available_actions(item: SupportItem, *, open_requests: bool | None = None) -
     actions |= {name for name, target in targets.items() if can_transition(status, target)}
     if status in (Status.RESOLVED, Status.CLOSED):
         actions.add("reopen")
-        # Whatever the patient said of the outcome (README, "Review requests").
+        # Whatever the patient said of the outcome (docs/messages.md).
         if item.patient_id is not None:
             actions.add("review")
     if status != Status.CLOSED and not item.escalated:

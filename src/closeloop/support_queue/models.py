@@ -336,7 +336,7 @@ class SupportItem(models.Model):
                 # The row id too, on PostgreSQL (SQLite's indexes always carry it; Django leaves
                 # INCLUDE out there): the counts and the page's ids then come from an index-only
                 # scan instead of reading ~3,500 heap pages for ten practices (counts 11 → 8–9 ms at
-                # 1M, EXPLAIN ANALYZE, 30 Nov; README "At scale").
+                # 1M, EXPLAIN ANALYZE, 30 Nov; docs/performance.md "At scale").
                 include=["id"],
                 name="item_queue_covering_idx",
             ),
