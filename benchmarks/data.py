@@ -17,7 +17,7 @@ from rich.progress import Progress
 from closeloop.patients.models import Patient
 from closeloop.practices.models import Organization
 from closeloop.practices.services import practice_create, staff_create
-from closeloop.queue.models import EventCode, Status, SupportItem, TimelineEvent
+from closeloop.support_queue.models import EventCode, Status, SupportItem, TimelineEvent
 
 BATCH = 5_000
 YEAR_MINUTES = 525_600

@@ -46,7 +46,7 @@ from closeloop.metrics.definitions import Scope, report  # noqa: E402
 from closeloop.metrics.models import DailySnapshot  # noqa: E402
 from closeloop.metrics.weekly import week_of, weekly_review  # noqa: E402
 from closeloop.practices.models import Practice  # noqa: E402
-from closeloop.queue.models import EventCode, Status, SupportItem, TimelineEvent  # noqa: E402
+from closeloop.support_queue.models import EventCode, Status, SupportItem, TimelineEvent  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
 import data  # noqa: E402

@@ -7,7 +7,7 @@ and requests ``PATH`` (default the queue's team tab) N times with Django's test 
 whole stack but the network and gunicorn. It prints the wall time per request split into time
 inside the database driver's ``execute`` (per statement, slowest first) and everything else
 (Python: middleware, ORM, templates), then the top functions of a cProfile run by cumulative
-time. For the README's "where the time goes"; the figures vary with the machine, compare only
+time. For benchmarks/results/HISTORY.md, "where the time goes"; the figures vary with the machine, compare only
 runs made in the same session.
 """
 

@@ -4,8 +4,8 @@
 Builds a small world (SQLite in a temporary folder, or ``DATABASE_URL``), then runs N intakes
 through the API with the Django test client (the whole stack but the network) under cProfile and
 prints: CPU ms per intake, queries per intake, and the top functions by own time and by
-cumulative time; then the same for the queue page and the item page. For the README's
-"where the time goes".
+cumulative time; then the same for the queue page and the item page. For docs/performance.md
+and benchmarks/results/HISTORY.md: "where the time goes".
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def main() -> None:
             raise SystemExit(f"intake failed: {response.status_code} {response.content[:200]!r}")
 
     run("intake POST /api/v1/items", intake, N)
-    from closeloop.queue.models import SupportItem
+    from closeloop.support_queue.models import SupportItem
 
     item_id = SupportItem.objects.filter(practice__slug="riverside").order_by("-pk").first().pk
     run("queue page (open tab)", lambda n: web.get("/?tab=open"), 60)

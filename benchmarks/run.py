@@ -69,7 +69,7 @@ from closeloop.metrics.definitions import Scope, report  # noqa: E402
 from closeloop.patients.models import Patient  # noqa: E402
 from closeloop.periodic.sweep import sweep  # noqa: E402
 from closeloop.practices.models import Practice  # noqa: E402
-from closeloop.queue.models import OPEN_STATUSES, SupportItem  # noqa: E402
+from closeloop.support_queue.models import OPEN_STATUSES, SupportItem  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
 import data  # noqa: E402

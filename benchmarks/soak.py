@@ -153,7 +153,7 @@ from datetime import timedelta
 from django.utils import timezone
 from closeloop.practices.models import Organization, Category
 from closeloop.practices.services import practice_create, staff_create
-from closeloop.queue.models import Status, SupportItem
+from closeloop.support_queue.models import Status, SupportItem
 from closeloop.webhooks.models import WebhookEndpoint
 
 n = int(os.environ["SOAK_ITEMS"])
@@ -185,7 +185,7 @@ print(n)
 COUNT = """
 import json
 from django.db.models import Count
-from closeloop.queue.models import AlertDelivery, EventCode, SupportItem, TimelineEvent
+from closeloop.support_queue.models import AlertDelivery, EventCode, SupportItem, TimelineEvent
 from closeloop.webhooks.models import WebhookDelivery
 events = {}
 for code in (EventCode.PROMISE_BROKEN, EventCode.PROMISE_ESCALATED):

@@ -37,7 +37,7 @@ from closeloop.metrics.models import DailySnapshot, WeeklyReview  # noqa: E402
 from closeloop.periodic.sweep import due_items, sweep  # noqa: E402
 from closeloop.practices.models import Organization  # noqa: E402
 from closeloop.practices.services import practice_create, staff_create  # noqa: E402
-from closeloop.queue.models import Status, SupportItem  # noqa: E402
+from closeloop.support_queue.models import Status, SupportItem  # noqa: E402
 
 BATCH = 5_000
 DUE_NOW = 100

@@ -29,8 +29,14 @@ from closeloop.practices import config
 from closeloop.practices.choices import Role, Skill
 from closeloop.practices.models import Category, Organization, Practice
 from closeloop.practices.services import practice_create, staff_create
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, ContactOutcome, Direction, ReceiptHow, SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import (
+    Channel,
+    ContactOutcome,
+    Direction,
+    ReceiptHow,
+    SupportItem,
+)
 
 # A Tuesday, 10:00 in Chicago (16:00 UTC): the office is open.
 TUESDAY_10AM_CHICAGO = datetime(2026, 11, 17, 16, 0, tzinfo=UTC)

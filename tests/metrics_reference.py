@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from closeloop.appointments.models import Appointment
 from closeloop.messaging.models import RecoveryCheck, ReviewRequest
 from closeloop.practices.models import Category, Holiday, Practice
-from closeloop.queue.models import SupportItem, TimelineEvent
+from closeloop.support_queue.models import SupportItem, TimelineEvent
 
 # The codes and values as the docs name them (strings, not the application's constants).
 OPEN = {"new", "acknowledged", "in_progress", "waiting"}

@@ -14,11 +14,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closeloop.practices.choices import Role
 from closeloop.practices.models import EmergencyAccess
-from closeloop.queue.alerts import deliver, notify_account
-from closeloop.queue.models import ACCOUNT_ALERTS, AlertDelivery, AlertKind, StaffAlert
 from closeloop.security import breakglass
-from closeloop.security.models import Action, AuditEvent
+from closeloop.security.models import AuditAction, AuditEvent
 from closeloop.security.scope import AdminAct, admin_refusal
+from closeloop.support_queue.alerts import deliver, notify_account
+from closeloop.support_queue.models import ACCOUNT_ALERTS, AlertDelivery, AlertKind, StaffAlert
 from closeloop.team import accounts
 from tests.conftest import person
 
@@ -166,7 +166,9 @@ def test_a_credential_reset_ends_the_grants_the_person_holds_and_those_they_made
     assert untouched.revoked_at is None
     assert not EmergencyAccess.objects.active().filter(pk__in=[held.pk, made.pk]).exists()
     ended = AuditEvent.objects.filter(
-        action=Action.BREAK_GLASS, detail__event="revoked", detail__why=breakglass.CREDENTIALS_RESET
+        action=AuditAction.BREAK_GLASS,
+        detail__event="revoked",
+        detail__why=breakglass.CREDENTIALS_RESET,
     )
     assert sorted(int(e.object_id) for e in ended) == sorted([held.pk, made.pk])
 
@@ -252,7 +254,7 @@ def test_deactivation_ends_the_grants_the_person_holds_and_made_and_reactivation
         grant.refresh_from_db()
         assert grant.revoked_at is not None
     ended = AuditEvent.objects.filter(
-        action=Action.BREAK_GLASS, detail__event="revoked", detail__why=breakglass.DEACTIVATED
+        action=AuditAction.BREAK_GLASS, detail__event="revoked", detail__why=breakglass.DEACTIVATED
     )
     assert sorted(int(e.object_id) for e in ended) == sorted([held.pk, made.pk])
     accounts.account_reactivate(actor=org_admin, person=lakeside_sup)

@@ -21,9 +21,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closeloop.practices.choices import Role
 from closeloop.practices.local_time import for_staff
-from closeloop.queue.alerts import notify_group
-from closeloop.queue.models import AlertKind, StaffAlert
 from closeloop.security.models import AuditEvent
+from closeloop.support_queue.alerts import notify_group
+from closeloop.support_queue.models import AlertKind, StaffAlert
 from tests.conftest import locked_out, sign_in
 
 pytestmark = pytest.mark.django_db

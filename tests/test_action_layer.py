@@ -15,9 +15,9 @@ from django.urls import reverse
 from closeloop.actions.registry import ACTIONS
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role
-from closeloop.queue import lifecycle
-from closeloop.queue.lifecycle import LifecycleError
-from closeloop.queue.models import Channel, Status, SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.lifecycle import LifecycleError
+from closeloop.support_queue.models import Channel, Status, SupportItem
 from tests.conftest import ROLES, api_auth, category, one_per_role, planned, told
 
 pytestmark = pytest.mark.django_db

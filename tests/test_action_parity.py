@@ -17,8 +17,7 @@ from closeloop.appointments.models import Appointment, ConfirmedHow, Match, Mode
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role, Skill
 from closeloop.practices.services import staff_create
-from closeloop.queue import lifecycle
-from closeloop.queue import requests as colleague_requests
+from closeloop.support_queue import colleague_requests, lifecycle
 from tests.conftest import planned, resolved
 
 pytestmark = pytest.mark.django_db

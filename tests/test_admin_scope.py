@@ -25,8 +25,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role
 from closeloop.practices.models import EmergencyAccess
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, SupportItem, TimelineEvent
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import Channel, SupportItem, TimelineEvent
 from tests.conftest import PASSWORD, category, locked_out, person, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -265,9 +265,9 @@ def temporary_password_of(response: Any) -> str:
 def test_a_password_reset_is_audited_and_emailed_to_the_person_and_org_admins_without_it(
     client, caplog, org, practice_admin, org_admin, assistant
 ) -> None:
-    from closeloop.queue.alerts import deliver
-    from closeloop.queue.models import AlertDelivery, StaffAlert
-    from closeloop.security.models import Action, AuditEvent
+    from closeloop.security.models import AuditAction, AuditEvent
+    from closeloop.support_queue.alerts import deliver
+    from closeloop.support_queue.models import AlertDelivery, StaffAlert
 
     person(org, "director", [Role.ORG_ADMIN], [])  # another org admin, serving no practice
     assistant.email = "assistant@example.com"
@@ -277,7 +277,7 @@ def test_a_password_reset_is_audited_and_emailed_to_the_person_and_org_admins_wi
         client.post(reverse("settings_staff_password", args=[assistant.pk]))
     )
     assert AuditEvent.objects.filter(
-        action=Action.UPDATE, object_id=str(assistant.pk), fields=["temporary_password"],
+        action=AuditAction.UPDATE, object_id=str(assistant.pk), fields=["temporary_password"],
         username="padmin",
     ).exists()  # fmt: skip
     alerts = StaffAlert.objects.filter(about=assistant)
@@ -307,8 +307,8 @@ def test_a_password_reset_is_audited_and_emailed_to_the_person_and_org_admins_wi
 def test_a_two_factor_reset_and_an_unlock_alert_the_person_and_the_org_admins(
     client, practice_admin, org_admin, assistant
 ) -> None:
-    from closeloop.queue.models import AlertKind, StaffAlert
-    from closeloop.security.models import Action, AuditEvent
+    from closeloop.security.models import AuditAction, AuditEvent
+    from closeloop.support_queue.models import AlertKind, StaffAlert
 
     TOTPDevice.objects.create(user=assistant, name="phone", confirmed=True)
     locked_out(assistant)
@@ -322,7 +322,7 @@ def test_a_two_factor_reset_and_an_unlock_alert_the_person_and_the_org_admins(
         for kind in (AlertKind.MFA_RESET, AlertKind.UNLOCKED)
     }
     details = AuditEvent.objects.filter(object_id=str(assistant.pk), username="padmin")
-    assert {"event": "reset by admin"} in [e.detail for e in details if e.action == Action.MFA]
+    assert {"event": "reset by admin"} in [e.detail for e in details if e.action == AuditAction.MFA]
     assert {"event": "unlocked"} in [e.detail for e in details]
 
 

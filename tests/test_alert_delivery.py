@@ -14,9 +14,9 @@ from closeloop.core.claims import lease
 from closeloop.periodic.sweep import sweep
 from closeloop.practices.models import StaffProfile
 from closeloop.practices.services import staff_create
-from closeloop.queue import alerts
-from closeloop.queue.alerts import MAX_ATTEMPTS, deliver, notify
-from closeloop.queue.models import AlertDelivery, AlertKind
+from closeloop.support_queue import alerts
+from closeloop.support_queue.alerts import MAX_ATTEMPTS, deliver, notify
+from closeloop.support_queue.models import AlertDelivery, AlertKind
 
 MINUTE = timedelta(minutes=1)
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from closeloop.api.models import ApiToken
-from closeloop.queue.models import EventCode, Status, SupportItem
+from closeloop.support_queue.models import EventCode, Status, SupportItem
 from tests.conftest import Api, acknowledged, bearer
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,8 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from closeloop.api.models import ApiToken
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import Channel
 from tests.conftest import category
 
 EXAMPLES = int(os.environ.get("CLOSELOOP_FUZZ_EXAMPLES", "25"))

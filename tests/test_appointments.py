@@ -33,8 +33,8 @@ from closeloop.cli import main as cli_main
 from closeloop.patients.models import Patient
 from closeloop.patients.services import patient_create
 from closeloop.periodic.sweep import sweep
-from closeloop.queue import lifecycle
-from closeloop.queue.models import AlertKind, EventCode, StaffAlert, SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import AlertKind, EventCode, StaffAlert, SupportItem
 from tests.conftest import TUESDAY_10AM_CHICAGO, acknowledged, told
 from tests.fhir_server import fhir_server
 

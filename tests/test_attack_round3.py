@@ -15,7 +15,7 @@ from closeloop.outreach.sends import outreach_due
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role
 from closeloop.practices.services import staff_create
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.models import SupportItem
 from closeloop.web.settings_sections import SECTIONS
 from tests.conftest import TUESDAY_10AM_CHICAGO
 from tests.test_intake import SMS, TWILIO_TOKEN, sms, twilio_post
@@ -196,7 +196,7 @@ def test_the_confirmations_csv_export_is_audited_with_its_practice(
 ) -> None:
     """A person serving both practices exports Lakeside's day: the audit row said the day and
     the count but not whose patients' names left (practice_id was empty)."""
-    from closeloop.security.models import Action, AuditEvent
+    from closeloop.security.models import AuditAction, AuditEvent
 
     both = staff_create(
         organization=org, username="both", password="pw", roles=[Role.SUPPORT],
@@ -206,7 +206,7 @@ def test_the_confirmations_csv_export_is_audited_with_its_practice(
     client.force_login(both)
     url = "/appointments/confirmations.csv?practice=riverside&day=2026-11-19"
     assert client.get(url).status_code == 200
-    event = AuditEvent.objects.filter(action=Action.EXPORT).latest("pk")
+    event = AuditEvent.objects.filter(action=AuditAction.EXPORT).latest("pk")
     assert event.practice_id == riverside.pk and event.detail["rows"] == 1
 
 
@@ -270,9 +270,9 @@ def test_a_shared_household_number_does_not_answer_someone_elses_closing_questio
     resolve your request?" (Leo last). Ana texts "NO, still no call": the text cannot say whose
     question it answers, so neither is answered nor reopened — it is filed for a person, as a
     bare "C" to two confirmations is (the same single-patient rule)."""
-    from closeloop.messaging import closure
+    from closeloop.messaging import closing_question
     from closeloop.messaging.models import RecoveryCheck
-    from closeloop.queue.models import Status
+    from closeloop.support_queue.models import Status
     from tests.conftest import resolved
 
     riverside.twilio_auth_token = TWILIO_TOKEN
@@ -285,10 +285,10 @@ def test_a_shared_household_number_does_not_answer_someone_elses_closing_questio
         practice=riverside, first_name="Leo", last_name="Lopez", phone="(312) 555-0142"
     )
     hers = resolved(make_item(), assistant, confirmed=True)
-    assert closure.ask_after_resolution(hers, actor=assistant) is not None
+    assert closing_question.ask_after_resolution(hers, actor=assistant) is not None
     clock.shift(timedelta(minutes=10))
     his = resolved(make_item(patient=son, summary="Leo's refill"), assistant, confirmed=True)
-    assert closure.ask_after_resolution(his, actor=assistant) is not None
+    assert closing_question.ask_after_resolution(his, actor=assistant) is not None
     clock.shift(timedelta(minutes=10))
     assert (
         twilio_post(client, SMS, sms("SMh", patient.phone, "NO, still no call")).status_code == 200
@@ -305,7 +305,7 @@ def test_one_patients_closing_question_is_still_answered_from_a_shared_number(
     client, clock, riverside, patient, make_item, assistant
 ) -> None:
     """Positive control: only Ana was asked; her household's number answers her question."""
-    from closeloop.messaging import closure
+    from closeloop.messaging import closing_question
     from closeloop.messaging.models import RecoveryAnswer
     from tests.conftest import resolved
 
@@ -317,7 +317,7 @@ def test_one_patients_closing_question_is_still_answered_from_a_shared_number(
     patient.save()
     patient_create(practice=riverside, first_name="Leo", last_name="Lopez", phone="3125550142")
     hers = resolved(make_item(), assistant, confirmed=True)
-    check = closure.ask_after_resolution(hers, actor=assistant)
+    check = closing_question.ask_after_resolution(hers, actor=assistant)
     assert check is not None
     assert twilio_post(client, SMS, sms("SMk", patient.phone, "Yes")).status_code == 200
     check.refresh_from_db()

@@ -23,7 +23,7 @@ from django.utils import timezone
 from closeloop.periodic.sweep import sweep
 from closeloop.security import audit, chain
 from closeloop.security.models import (
-    Action,
+    AuditAction,
     AuditAppendOnlyError,
     AuditChainLink,
     AuditCheck,
@@ -35,14 +35,15 @@ pytestmark = pytest.mark.django_db
 
 def events(n: int) -> list[AuditEvent]:
     return [
-        audit.record(Action.VIEW, object_type="patients.patient", object_id=i) for i in range(n)
+        audit.record(AuditAction.VIEW, object_type="patients.patient", object_id=i)
+        for i in range(n)
     ]
 
 
 def keyed(event_id: int | None, **values: Any) -> AuditEvent:
     """An event as ``audit.record`` writes it (with its MAC), but with the id and time given."""
     row = {"at": timezone.now(), "user_id": None, "username": "", "channel": "page",
-           "action": Action.VIEW, "object_type": "x", "object_id": "", "practice_id": None,
+           "action": AuditAction.VIEW, "object_type": "x", "object_id": "", "practice_id": None,
            "patient_id": None, "fields": [], "ip": None, "user_agent": "", "path": "",
            "detail": {}, **values}  # fmt: skip
     return AuditEvent.objects.create(id=event_id, **row, mac=chain.event_mac(row))
@@ -129,7 +130,7 @@ def test_maintenance_is_audited_before_it_starts() -> None:
     before = AuditEvent.objects.count()
     with audit.maintenance("test reset"):
         row = AuditEvent.objects.order_by("-id").first()
-        assert row is not None and row.action == Action.MAINTENANCE
+        assert row is not None and row.action == AuditAction.MAINTENANCE
         assert row.detail == {"event": "test reset"}
     assert AuditEvent.objects.count() == before + 1
 
@@ -241,7 +242,7 @@ def test_a_database_upgraded_from_before_the_chain_is_not_yet_sealed_then_intact
 def test_events_not_sealed_yet_are_counted_apart_from_a_broken_chain(clock) -> None:
     events(2)
     chain.seal()
-    audit.record(Action.VIEW, object_type="x")
+    audit.record(AuditAction.VIEW, object_type="x")
     clock.shift(timedelta(minutes=30))
     result = chain.verify()
     assert result.ok and result.pending == 1
@@ -316,7 +317,7 @@ def test_the_daily_check_emails_the_anchor_to_the_operators(clock, settings) -> 
 
 def insert_behind_the_application(**values: Any) -> int:
     """What someone with the database's credentials (not the server's settings) can write."""
-    row = {"at": timezone.now(), "username": "eve", "channel": "page", "action": Action.VIEW,
+    row = {"at": timezone.now(), "username": "eve", "channel": "page", "action": AuditAction.VIEW,
            "object_type": "patients.patient", "object_id": "7", "fields": "[]", "detail": "{}",
            "user_agent": "", "path": "", **values}  # fmt: skip
     columns = ", ".join(row)

@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from closeloop.messaging.consent import consent_record, keyword, may_contact, reachable_by
 from closeloop.messaging.models import ConsentChange, ConsentChannel
-from closeloop.queue.models import EventCode, SupportItem
+from closeloop.support_queue.models import EventCode, SupportItem
 from tests.test_intake import TWILIO_TOKEN, sms, twilio_post
 
 pytestmark = pytest.mark.django_db

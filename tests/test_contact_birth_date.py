@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.models import SupportItem
 from tests.test_intake import contact_form
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("riverside", "fresh_cache")]

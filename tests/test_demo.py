@@ -31,10 +31,10 @@ from closeloop.intake.attachments import steps_done
 from closeloop.intake.models import Attachment
 from closeloop.messaging.models import OutboundMessage, ReviewRequest
 from closeloop.practices.models import Category, OnCallShift, Practice
-from closeloop.queue.loops import loop_breaks
-from closeloop.queue.models import EventCode, Status, SupportItem, TimelineEvent
 from closeloop.security import chain
 from closeloop.security.models import AuditEvent
+from closeloop.support_queue.loop_invariant import loop_breaks
+from closeloop.support_queue.models import EventCode, Status, SupportItem, TimelineEvent
 from tests.conftest import free_port
 
 # Today's friction (one item per story), a card photo (these seeds' histories leave no insurance
@@ -278,7 +278,7 @@ class TestTheLastWeekFirst:
 
         from closeloop.messaging.models import OutboundMessage
         from closeloop.periodic.sweep import sweep
-        from closeloop.queue.models import AlertDelivery
+        from closeloop.support_queue.models import AlertDelivery
 
         settings.SMS_BACKEND = "file"
         settings.OUTBOX_DIR = last_week.outbox
@@ -414,9 +414,10 @@ def test_the_demos_terminal_shows_server_errors_but_not_each_refused_request(tmp
 
 @pytest.mark.django_db
 def test_after_a_fresh_start_nobody_is_over_their_cap(monkeypatch) -> None:
-    """The demo hands out its work by the one rule of every door (``queue.eligibility``): with
-    caps low enough to bind, nobody holds more open items than their cap, and the busiest
-    kinds of work spill to a colleague rather than piling on one bilingual person."""
+    """The demo hands out its work by the one rule of every door
+    (``support_queue.eligibility``): with caps low enough to bind, nobody holds more open
+    items than their cap, and the busiest kinds of work spill to a colleague rather than
+    piling on one bilingual person."""
     from closeloop.practices.models import StaffProfile
 
     monkeypatch.setattr(StaffProfile._meta.get_field("max_open_items"), "default", 2)
@@ -467,8 +468,8 @@ def demo_shape(now: Any) -> dict[str, Any]:
     promises, escalations, new and unassigned items, overdue promises, unread old alerts."""
     from django.contrib.auth import get_user_model
 
-    from closeloop.queue import eligibility
-    from closeloop.queue.models import StaffAlert
+    from closeloop.support_queue import eligibility
+    from closeloop.support_queue.models import StaffAlert
 
     people = list(get_user_model().objects.select_related("staff"))
     open_items = SupportItem.objects.open().select_related("practice", "category", "owner")

@@ -17,7 +17,7 @@ from closeloop.metrics.models import DailySnapshot, WeeklyReview
 from closeloop.periodic.reports import email_snapshot, email_weekly_review
 from closeloop.periodic.sweep import sweep
 from closeloop.practices.models import StaffProfile
-from closeloop.queue.models import AlertDelivery
+from closeloop.support_queue.models import AlertDelivery
 from tests.conftest import planned
 
 pytestmark = pytest.mark.django_db

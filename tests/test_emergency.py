@@ -16,10 +16,10 @@ from closeloop.periodic.sweep import sweep
 from closeloop.practices.choices import Role, Skill
 from closeloop.practices.models import OnCallShift, StaffProfile
 from closeloop.practices.services import staff_create
-from closeloop.queue import alerts as alerts_module
-from closeloop.queue import lifecycle
-from closeloop.queue.alerts import deliver
-from closeloop.queue.models import (
+from closeloop.support_queue import alerts as alerts_module
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.alerts import deliver
+from closeloop.support_queue.models import (
     AlertDelivery,
     AlertKind,
     DeliveryChannel,
@@ -27,7 +27,7 @@ from closeloop.queue.models import (
     StaffAlert,
     SupportItem,
 )
-from closeloop.queue.selectors import queue_for_user
+from closeloop.support_queue.selectors import queue_for_user
 from tests.conftest import acknowledged, planned
 from tests.test_intake import SMS, TWILIO_TOKEN, contact_form, sms, twilio_post
 

@@ -17,7 +17,7 @@ from closeloop.lib.redflags import needs_crisis_line
 from closeloop.messaging.models import MessagePurpose
 from closeloop.messaging.services import render
 from closeloop.practices.services import practice_add_language
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.models import SupportItem
 from tests.test_intake import contact_form
 from tests.test_language_matrix import check, french, page_text  # noqa: F401 (fixture)
 

@@ -38,8 +38,8 @@ def test_asking_someone_away_names_them_by_their_name_not_their_login(
     from closeloop.practices.choices import Role
     from closeloop.practices.models import StaffProfile
     from closeloop.practices.services import staff_create
-    from closeloop.queue.lifecycle import LifecycleError
-    from closeloop.queue.requests import request_ask
+    from closeloop.support_queue.colleague_requests import request_ask
+    from closeloop.support_queue.lifecycle import LifecycleError
 
     newhire = staff_create(
         organization=org, username="pnewhire", password=None, practices=[riverside],
@@ -59,8 +59,8 @@ def test_attempt_rows_show_what_came_of_the_call_and_used_up_attempts_are_said_o
     clock, make_item, assistant
 ) -> None:
     from closeloop.periodic.sweep import sweep
-    from closeloop.queue import lifecycle
-    from closeloop.queue.models import Channel, ContactOutcome
+    from closeloop.support_queue import lifecycle
+    from closeloop.support_queue.models import Channel, ContactOutcome
 
     item = planned(make_item(), assistant, after=timedelta(days=6))
     outcomes = [

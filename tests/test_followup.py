@@ -26,9 +26,9 @@ from closeloop.periodic.sweep import REAP_AFTER, handle_deadlines, sweep
 from closeloop.practices.choices import Role, Team
 from closeloop.practices.models import StaffProfile
 from closeloop.practices.services import staff_create
-from closeloop.queue import lifecycle
-from closeloop.queue.alerts import send_alert_deliveries
-from closeloop.queue.models import (
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.alerts import send_alert_deliveries
+from closeloop.support_queue.models import (
     AlertDelivery,
     AlertKind,
     Channel,
@@ -318,7 +318,7 @@ def test_supervisor_role_is_required_for_escalation_recipients(
 
 def test_tasks_left_running_by_a_killed_worker_are_reaped(clock, make_item, assistant) -> None:
     task = DBTaskResult.objects.create(
-        task_path="closeloop.queue.alerts.send_alert_deliveries",
+        task_path="closeloop.support_queue.alerts.send_alert_deliveries",
         args_kwargs={"args": [[1]], "kwargs": {}},
         backend_name="default",
         queue_name="default",

@@ -39,8 +39,8 @@ from closeloop.actions.registry import ACTIONS
 from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.intake.birthdate import BirthDateForm
 from closeloop.intake.public import ContactForm
-from closeloop.intake.status_page import ReplyForm
-from closeloop.messaging import status as status_links
+from closeloop.intake.status_link_views import ReplyForm
+from closeloop.messaging import status_links
 from closeloop.messaging.models import MessagePurpose
 from closeloop.messaging.services import UNSUBSCRIBE_SALT
 from closeloop.outreach.models import OutreachPlan
@@ -49,8 +49,8 @@ from closeloop.practices.choices import Language, Role
 from closeloop.practices.forms import DayField, InstantField, SecretFieldsMixin
 from closeloop.practices.models import Category, Practice
 from closeloop.practices.services import staff_create
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import Channel, SupportItem
 from closeloop.team.accounts import account_temporary_password
 from closeloop.team.bulk import BULK_ACTIONS
 from closeloop.team.models import PlaybookEntry, PlaybookSection

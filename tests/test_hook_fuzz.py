@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from closeloop.intake.models import InboundMessage
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.models import SupportItem
 
 pytestmark = pytest.mark.django_db
 SECRET = "test-email-secret"

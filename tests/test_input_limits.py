@@ -27,8 +27,8 @@ from closeloop.messaging.models import MessageTemplate
 from closeloop.practices.choices import Role
 from closeloop.practices.models import Category, CategoryScript, Holiday, OnCallShift
 from closeloop.practices.services import staff_create
-from closeloop.queue.models import SupportItem, TimelineEvent
 from closeloop.security.models import AuditEvent
+from closeloop.support_queue.models import SupportItem, TimelineEvent
 from closeloop.team.models import Absence
 from closeloop.web.action_forms import ActionForm
 from tests.conftest import api_auth, planned

@@ -13,8 +13,8 @@ from twilio.request_validator import RequestValidator
 from closeloop.intake.models import InboundMessage
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Team
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, EventCode, StaffAlert, Status, SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import Channel, EventCode, StaffAlert, Status, SupportItem
 from tests.conftest import told
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from closeloop.queue.models import AlertKind, StaffAlert, SupportItem
+from closeloop.support_queue.models import AlertKind, StaffAlert, SupportItem
 from tests.conftest import api_auth
 from tests.test_intake import SMS, _configured, sms, twilio_post  # noqa: F401 (autouse fixture)
 

@@ -38,9 +38,9 @@ from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Role
 from closeloop.practices.models import ChannelRoute, Holiday, OnCallShift, Practice
 from closeloop.practices.services import practice_create, staff_create
-from closeloop.queue import lifecycle
-from closeloop.queue.alerts import deliver, notify
-from closeloop.queue.models import AlertKind, Channel, SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.alerts import deliver, notify
+from closeloop.support_queue.models import AlertKind, Channel, SupportItem
 from closeloop.team.models import PlaybookEntry, SavedView
 from closeloop.webhooks.models import WebhookEndpoint
 from tests.conftest import api_auth, category, one_per_role

@@ -24,7 +24,7 @@ from lingua import IsoCode639_1, LanguageDetectorBuilder
 from closeloop.appointments.models import Appointment
 from closeloop.core.languages import missing_strings, patient_languages
 from closeloop.lib import catalogs
-from closeloop.messaging import status, wording
+from closeloop.messaging import status_links, wording
 from closeloop.messaging.language import lacks
 from closeloop.messaging.models import VISIT_PURPOSES, MessagePurpose
 from closeloop.messaging.services import QUOTES_UPDATE_TIME, render
@@ -33,8 +33,8 @@ from closeloop.outreach.sends import render as outreach_render
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Category
 from closeloop.practices.services import practice_add_language
-from closeloop.queue import lifecycle
-from closeloop.web.scripts import item_scripts
+from closeloop.support_queue import lifecycle
+from closeloop.web.item_scripts import item_scripts
 from tests.conftest import TUESDAY_10AM_CHICAGO
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +134,7 @@ def test_every_text_email_script_and_page_speaks_the_patients_language(
                 item=item, actor=actor, checking=NEXT_STEP[language],
                 next_step=NEXT_STEP[language], update_at=PROMISE,
             )  # fmt: skip
-            who = status.who_answers(item, language)
+            who = status_links.who_answers(item, language)
             # Scripts read aloud, by the channel the patient used.
             scripts = dict(item_scripts(item))
             assert set(scripts) == {"Acknowledge", "Clarify", "Own", "Close"}, category.code
@@ -161,10 +161,10 @@ def test_every_text_email_script_and_page_speaks_the_patients_language(
                     assert NEXT_STEP[language] in body, (where, body)
                 checked += 1
         # The status page: the kind of request, what we do, the promise, who is on it.
-        token = status.link_create(item)
+        token = status_links.link_create(item)
         page = page_text(client.get(f"/s/{token}"))
         check(page, language, names, f"{category.code} status page")
-        view = status.patient_view(item)
+        view = status_links.patient_view(item)
         assert view.promised == stated and view.who == who, (view, stated, who)
         assert who in page and stated in page
     footer = wording.UNSUBSCRIBE.said_in(language).format(

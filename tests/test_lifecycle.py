@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from closeloop.practices.choices import Team
-from closeloop.queue import lifecycle
-from closeloop.queue.changes import TRANSITIONS
-from closeloop.queue.lifecycle import LifecycleError
-from closeloop.queue.models import (
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.item_writes import TRANSITIONS
+from closeloop.support_queue.lifecycle import LifecycleError
+from closeloop.support_queue.models import (
     AlertKind,
     AppendOnlyError,
     Channel,

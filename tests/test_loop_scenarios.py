@@ -16,10 +16,11 @@ from closeloop.messaging.services import deliver, message_cancel, message_send
 from closeloop.patients.services import patient_create
 from closeloop.periodic.sweep import sweep
 from closeloop.practices.choices import Team
-from closeloop.queue import lifecycle
-from closeloop.queue.lifecycle import LifecycleError
-from closeloop.queue.loops import loop_breaks
-from closeloop.queue.models import (
+from closeloop.security.models import AuditEvent
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.lifecycle import LifecycleError
+from closeloop.support_queue.loop_invariant import loop_breaks
+from closeloop.support_queue.models import (
     AlertKind,
     Channel,
     ContactOutcome,
@@ -30,8 +31,7 @@ from closeloop.queue.models import (
     SupportItem,
     WaitingOn,
 )
-from closeloop.queue.selectors import timeline_for_item
-from closeloop.security.models import AuditEvent
+from closeloop.support_queue.selectors import timeline_for_item
 from tests.conftest import TUESDAY_10AM_CHICAGO, api_auth, category, planned, resolved, told
 from tests.test_intake import SMS, VOICEMAIL, _configured, sms, twilio_post  # noqa: F401
 

@@ -25,8 +25,8 @@ from closeloop.messaging.models import (
 )
 from closeloop.messaging.services import MessageRefused, deliver, message_send, render
 from closeloop.periodic.sweep import sweep
-from closeloop.queue import lifecycle
-from closeloop.queue.models import EventCode
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import EventCode
 from tests.conftest import planned
 from tests.test_intake import TWILIO_TOKEN, twilio_post
 

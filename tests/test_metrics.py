@@ -32,8 +32,8 @@ from closeloop.periodic.reports import email_weekly_review
 from closeloop.periodic.sweep import sweep, take_snapshot
 from closeloop.practices.choices import Team
 from closeloop.practices.models import Category, Holiday, Practice
-from closeloop.queue import lifecycle
-from closeloop.queue.models import (
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import (
     Channel,
     ContactOutcome,
     Direction,

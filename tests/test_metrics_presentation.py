@@ -26,8 +26,8 @@ from closeloop.periodic.reports import email_weekly_review, weekly_email_body
 from closeloop.periodic.sweep import sweep
 from closeloop.practices.choices import Role
 from closeloop.practices.services import staff_create
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, EventCode, SupportItem, TimelineEvent
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import Channel, EventCode, SupportItem, TimelineEvent
 from tests.conftest import acknowledged, category
 
 pytestmark = pytest.mark.django_db

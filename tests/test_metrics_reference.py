@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
 from closeloop.intake.services import Contact, file_item
-from closeloop.messaging import closure, reviews
+from closeloop.messaging import closing_question, reviews
 from closeloop.messaging import services as messaging
 from closeloop.messaging.models import MessageState, OutboundMessage, RecoveryCheck, ReviewRequest
 from closeloop.metrics import definitions as m
@@ -36,8 +36,8 @@ from closeloop.practices import config
 from closeloop.practices.choices import Role, Team
 from closeloop.practices.models import Category, Holiday, Practice
 from closeloop.practices.services import staff_create
-from closeloop.queue import lifecycle
-from closeloop.queue.models import (
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import (
     Channel,
     ContactOutcome,
     Direction,
@@ -310,14 +310,14 @@ class Play:
     def ask(self, index: int, actor: int) -> None:
         """ "Did we resolve your request?" after a resolution the patient confirmed."""
         if item := self.item(index):
-            closure.ask_after_resolution(item, actor=self.staff(actor))
+            closing_question.ask_after_resolution(item, actor=self.staff(actor))
 
     def answer(self, answer: str) -> None:
         check = RecoveryCheck.objects.filter(
             item_id__in=self.items, answered_at__isnull=True
         ).first()
         if check is not None:
-            closure.record_answer(check, answer, "", how="sms")
+            closing_question.record_answer(check, answer, "", how="sms")
 
     def reopen(self, index: int, actor: int) -> None:
         if item := self.item(index):
@@ -698,10 +698,10 @@ def test_a_no_to_the_closure_question_on_an_item_already_reopened_is_recorded(
     item = lifecycle.item_resolve(
         item=item, actor=assistant, outcome="Done", patient_confirmed=True
     )
-    check = closure.ask_after_resolution(item, actor=assistant)
+    check = closing_question.ask_after_resolution(item, actor=assistant)
     assert check is not None
     lifecycle.item_reopen(item=item, actor=assistant, reason="The patient called again.")
-    closure.record_answer(check, "no", "Nobody called me back.", how="sms")
+    closing_question.record_answer(check, "no", "Nobody called me back.", how="sms")
     check.refresh_from_db()
     assert check.answer == "no" and check.answered_at is not None
     day = timezone.localdate(timezone=CHICAGO)

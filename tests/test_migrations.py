@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, EventCode, SupportItem, TimelineEvent
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import Channel, EventCode, SupportItem, TimelineEvent
 from tests.conftest import category
 
 CHICAGO = ZoneInfo("America/Chicago")

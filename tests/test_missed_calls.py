@@ -16,7 +16,7 @@ from django.core.cache import cache
 from closeloop.intake.models import InboundKind, InboundMessage
 from closeloop.messaging.consent import consent_record
 from closeloop.messaging.models import ConsentChannel, MessageState, OutboundMessage
-from closeloop.queue.models import Channel, EventCode, SupportItem
+from closeloop.support_queue.models import Channel, EventCode, SupportItem
 from tests.test_intake import TWILIO_TOKEN, twilio_post
 
 pytestmark = pytest.mark.django_db

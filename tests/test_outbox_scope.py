@@ -13,8 +13,8 @@ from django.utils import timezone
 from closeloop.metrics.models import DailySnapshot
 from closeloop.periodic.reports import email_snapshot
 from closeloop.practices.choices import Role
-from closeloop.queue.alerts import deliver, notify, send_digest
-from closeloop.queue.models import AlertDelivery, AlertKind
+from closeloop.support_queue.alerts import deliver, notify, send_digest
+from closeloop.support_queue.models import AlertDelivery, AlertKind
 from closeloop.team import accounts
 from tests.conftest import locked_out, person
 

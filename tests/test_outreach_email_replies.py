@@ -16,12 +16,12 @@ from django.core.cache import cache
 from closeloop.appointments.models import Appointment, ConfirmedHow
 from closeloop.intake.models import InboundMessage
 from closeloop.lib.replytext import reply_words
-from closeloop.messaging import closure
+from closeloop.messaging import closing_question
 from closeloop.messaging.consent import consent_record
 from closeloop.outreach.models import OutreachPlan, OutreachSend
 from closeloop.outreach.sends import outreach_due
 from closeloop.patients.services import patient_create
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.models import SupportItem
 from tests.conftest import TUESDAY_10AM_CHICAGO, resolved
 from tests.test_intake import EMAIL_SECRET, email_post
 from tests.test_outreach import make_visit
@@ -189,7 +189,7 @@ def test_yes_answers_a_closing_question_emailed_later_not_the_confirmation(
     riverside.closure_question = True
     riverside.save()
     clock.move_to(TUESDAY_10AM_CHICAGO + timedelta(minutes=40))
-    check = closure.ask_after_resolution(
+    check = closing_question.ask_after_resolution(
         resolved(make_item(), assistant, confirmed=True), actor=assistant
     )
     assert check is not None and check.message.channel == "email"

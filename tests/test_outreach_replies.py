@@ -17,7 +17,7 @@ from closeloop.messaging.models import MessagePurpose, OutboundMessage
 from closeloop.outreach.models import OutreachPlan
 from closeloop.outreach.replies import reply_kind
 from closeloop.outreach.sends import outreach_due
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.models import SupportItem
 from tests.conftest import TUESDAY_10AM_CHICAGO
 from tests.test_intake import SMS, TWILIO_TOKEN, sms, twilio_post
 from tests.test_outreach import make_visit

@@ -27,8 +27,8 @@ from closeloop.intake.models import Attachment, FileState, InboundMessage
 from closeloop.messaging.consent import may_contact
 from closeloop.messaging.models import ConsentChannel
 from closeloop.periodic.retention import purge_expired
-from closeloop.queue.models import Channel, EventCode, Status, SupportItem
 from closeloop.security.models import AuditEvent
+from closeloop.support_queue.models import Channel, EventCode, Status, SupportItem
 from tests.test_intake import EMAIL_SECRET, TWILIO_TOKEN, twilio_post
 
 pytestmark = pytest.mark.django_db
@@ -496,7 +496,7 @@ def test_rotating_the_secrets_key_re_encrypts_the_files(stored, settings) -> Non
     before = stored_bytes(stored.pk)
     settings.SECRETS_KEYS = [new, *settings.SECRETS_KEYS]
     if len(settings.SECRETS_KEYS) == 1:  # development derives the old key from SECRET_KEY
-        from closeloop.core.sealed import _derived_key
+        from closeloop.core.secrets_at_rest import _derived_key
 
         settings.SECRETS_KEYS = [new, _derived_key().decode()]
     call_command("rotate_secrets")

@@ -11,11 +11,11 @@ from django.core import mail
 from django.urls import reverse
 from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-from closeloop.messaging import services, status
+from closeloop.messaging import services, status_links
 from closeloop.messaging.models import MessagePurpose, OutboundMessage
 from closeloop.messaging.services import MessageRefused, message_send
 from closeloop.practices.models import Category, CategoryScript
-from closeloop.web.scripts import item_scripts
+from closeloop.web.item_scripts import item_scripts
 from tests.conftest import api_auth, planned
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +137,7 @@ def test_the_owner_is_named_alike_in_the_script_and_on_the_status_page(
     for language in ("en", "es"):
         item = make_item("billing", language=language)
         own = dict(item_scripts(item))["Own"]
-        who = status.patient_view(item).who
+        who = status_links.patient_view(item).who
         assert who.lower() in own.lower(), (language, who, own)
 
 

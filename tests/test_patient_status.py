@@ -14,7 +14,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
-from closeloop.messaging import closure, status
+from closeloop.messaging import closing_question, status_links
 from closeloop.messaging.models import (
     OutboundMessage,
     RecoveryAnswer,
@@ -23,9 +23,9 @@ from closeloop.messaging.models import (
     StatusLink,
 )
 from closeloop.practices.models import Category
-from closeloop.queue import lifecycle
-from closeloop.queue.models import AlertKind, EventCode, StaffAlert, Status, TimelineEvent
 from closeloop.security.models import AuditEvent
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import AlertKind, EventCode, StaffAlert, Status, TimelineEvent
 from tests.conftest import EVENING, planned, resolved, told
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
@@ -48,7 +48,7 @@ def dob(day: date) -> dict[str, int]:
 
 
 def _token(item: Any) -> str:
-    return status.link_create(item)
+    return status_links.link_create(item)
 
 
 def test_a_link_works_expires_and_stops_a_few_days_after_resolution(
@@ -65,15 +65,15 @@ def test_a_link_works_expires_and_stops_a_few_days_after_resolution(
     item = lifecycle.item_resolve(item=told(item, assistant), actor=assistant, outcome="Booked")
     page = client.get(f"/s/{token}")
     assert page.status_code == 200 and "Your request was resolved" in page.content.decode()
-    clock.shift(timedelta(days=status.DAYS_AFTER_RESOLUTION, minutes=1))
+    clock.shift(timedelta(days=status_links.DAYS_AFTER_RESOLUTION, minutes=1))
     assert client.get(f"/s/{token}").status_code == 410  # ended: "call us", nothing else
     # Every link expires, and can be revoked.
     other = planned(make_item(summary="Other"), assistant)
     second = _token(other)
-    status.link_revoke_all(other)
+    status_links.link_revoke_all(other)
     assert client.get(f"/s/{second}").status_code == 410
     third = _token(other)
-    clock.shift(timedelta(days=status.LINK_DAYS + 1))
+    clock.shift(timedelta(days=status_links.LINK_DAYS + 1))
     assert client.get(f"/s/{third}").status_code == 410
 
 
@@ -109,7 +109,7 @@ def test_the_page_states_the_tracked_promise_in_the_patients_language_and_the_ow
     assistant.save()
     item = planned(make_item(language="es"), assistant, acknowledge=True)
     body = client.get(f"/s/{_token(item)}").content.decode()
-    stated = status.for_patient(links_on, item.promised_update_at, "es")
+    stated = status_links.for_patient(links_on, item.promised_update_at, "es")
     assert stated in body and "María" in body and "Le contactaremos a más tardar" in body
     # Every view is audited.
     views = AuditEvent.objects.filter(action="view", object_id=str(item.pk))
@@ -139,7 +139,7 @@ def test_failed_birth_dates_lock_the_link_and_views_are_rate_limited(
 ) -> None:
     item = planned(make_item(), assistant)
     token = _token(item)
-    for _ in range(status.MAX_FAILED_CHECKS):
+    for _ in range(status_links.MAX_FAILED_CHECKS):
         client.post(f"/s/{token}/reply", {**dob(date(1990, 1, 1)), "text": "hi"})
     locked = client.post(f"/s/{token}/reply", {**dob(patient.date_of_birth), "text": "hi"})
     assert locked.status_code == 429
@@ -169,10 +169,10 @@ WRONG = CountedDate(1990, 1, 1)
 
 def _refusal(link: StatusLink, given: date) -> str:
     try:
-        status.check_birth_date(
+        status_links.check_birth_date(
             StatusLink.objects.select_related("item__patient").get(pk=link.pk), given
         )
-    except status.ReplyRefused as refused:
+    except status_links.ReplyRefused as refused:
         return refused.code
     return "ok"
 
@@ -185,7 +185,7 @@ def test_concurrent_wrong_birth_dates_never_evaluate_more_than_the_limit(
         pytest.skip("a real race needs PostgreSQL's row-level concurrency")
     # Threads on the wall clock (no frozen clock here): at night the promise is after hours.
     item = planned(make_item(), assistant, after_hours_reason=EVENING)
-    status.link_create(item)
+    status_links.link_create(item)
     link = StatusLink.objects.get(item=item)
     CountedDate.compared = 0
     barrier = threading.Barrier(20)
@@ -204,9 +204,9 @@ def test_concurrent_wrong_birth_dates_never_evaluate_more_than_the_limit(
     for thread in threads:
         thread.join(timeout=60)
     assert len(codes) == 20 and "ok" not in codes
-    assert CountedDate.compared == status.MAX_FAILED_CHECKS
+    assert CountedDate.compared == status_links.MAX_FAILED_CHECKS
     # Each evaluated guess says "wrong" unless the lock came first; the rest say "locked".
-    assert codes.count("birth_date") <= status.MAX_FAILED_CHECKS - 1
+    assert codes.count("birth_date") <= status_links.MAX_FAILED_CHECKS - 1
     assert _refusal(link, patient.date_of_birth) == "locked"
 
 
@@ -216,18 +216,18 @@ def test_the_birth_date_limit_counts_per_patient_across_their_links(
     """Every text mints a new link: the limit holds for the patient, not for one link."""
     first = planned(make_item(), assistant)
     second = planned(make_item(summary="Needs a referral"), assistant)
-    status.link_create(first)
-    status.link_create(second)
-    status.link_create(second)
+    status_links.link_create(first)
+    status_links.link_create(second)
+    status_links.link_create(second)
     links = list(StatusLink.objects.order_by("pk"))
     CountedDate.compared = 0
     codes = [_refusal(links[0], WRONG) for _ in range(3)]
     codes += [_refusal(links[1], WRONG) for _ in range(3)]
     assert codes == ["birth_date"] * 4 + ["locked"] * 2
-    assert CountedDate.compared == status.MAX_FAILED_CHECKS
+    assert CountedDate.compared == status_links.MAX_FAILED_CHECKS
     for link in links:
         assert _refusal(link, patient.date_of_birth) == "locked"
-    clock.shift(status.LOCK + timedelta(minutes=1))
+    clock.shift(status_links.LOCK + timedelta(minutes=1))
     assert _refusal(links[2], patient.date_of_birth) == "ok"
     assert _refusal(links[0], WRONG) == "birth_date"  # a fresh count after a success
 
@@ -240,7 +240,7 @@ def _asked(riverside: Any, make_item: Any, assistant: Any, patient: Any) -> Any:
     patient.phone = "+13125550142"
     patient.save()
     item = resolved(make_item(), assistant, confirmed=True)
-    check = closure.ask_after_resolution(item, actor=assistant)
+    check = closing_question.ask_after_resolution(item, actor=assistant)
     assert check is not None
     return item, check
 
@@ -253,10 +253,10 @@ def test_after_a_confirmed_resolution_one_question_is_asked_in_the_patients_lang
     item, check = _asked(riverside, make_item, assistant, patient)
     message = OutboundMessage.objects.get(pk=check.message_id)
     assert "¿Resolvimos su solicitud?" in message.body
-    assert closure.ask_after_resolution(item, actor=assistant) is None  # once
+    assert closing_question.ask_after_resolution(item, actor=assistant) is None  # once
     # Never for clinical items.
     clinical = make_item(code="clinical_message")
-    assert not closure.may_ask(clinical)
+    assert not closing_question.may_ask(clinical)
 
 
 def test_no_by_text_reopens_and_counts_as_a_failed_recovery(
@@ -280,7 +280,7 @@ def test_a_yes_on_the_status_page_is_recorded_and_decides_nothing_about_reviews(
     client, clock, riverside, make_item, assistant, patient
 ) -> None:
     item, check = _asked(riverside, make_item, assistant, patient)
-    token = status.link_create(item)
+    token = status_links.link_create(item)
     answered = client.post(f"/s/{token}/answer", {"answer": "yes", "comment": ""})
     assert answered.status_code == 302
     check.refresh_from_db()
@@ -302,7 +302,7 @@ def test_texts_about_an_open_item_carry_the_link_and_staff_see_the_patients_view
         next_update_at=timezone.now() + timedelta(hours=4),
     )  # fmt: skip
     match = re.search(r"/s/([\w-]+)$", message.body)
-    assert match and status.link_for(match.group(1)) is not None
+    assert match and status_links.link_for(match.group(1)) is not None
     client = Client()
     client.force_login(assistant)
     page = client.get(f"/items/{item.pk}/").content.decode()
@@ -315,7 +315,7 @@ def test_the_metric_counts_recoveries_patients_confirmed(
     from closeloop.metrics.definitions import Scope, patient_confirmed
 
     item, check = _asked(riverside, make_item, assistant, patient)
-    closure.record_answer(check, RecoveryAnswer.YES, "", how="text")
+    closing_question.record_answer(check, RecoveryAnswer.YES, "", how="text")
     other = resolved(make_item(summary="Other"), assistant, confirmed=True)
     RecoveryCheck.objects.create(
         item=other, practice=riverside, category=other.category, team=other.team, owner=assistant,

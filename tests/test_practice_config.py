@@ -12,7 +12,7 @@ from django.db import transaction
 from closeloop.practices import config
 from closeloop.practices.models import Holiday, Practice
 from closeloop.practices.services import practice_create
-from closeloop.queue.outbox import active_endpoints
+from closeloop.support_queue.outbox import active_endpoints
 from closeloop.webhooks.models import WebhookEndpoint
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,11 +11,11 @@ import pytest
 
 from closeloop.messaging.models import VISIT_PURPOSES, MessagePurpose
 from closeloop.messaging.services import QUOTES_UPDATE_TIME, render
+from closeloop.practices.default_scripts import not_yet, who
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Category
-from closeloop.practices.scripts import not_yet, who
-from closeloop.queue import lifecycle
-from closeloop.web.scripts import item_scripts
+from closeloop.support_queue import lifecycle
+from closeloop.web.item_scripts import item_scripts
 from tests.conftest import TUESDAY_10AM_CHICAGO
 
 pytestmark = pytest.mark.django_db

@@ -19,10 +19,10 @@ from closeloop.appointments.models import Appointment, AppointmentStatus, Match,
 from closeloop.lib.business_hours import BusinessCalendar
 from closeloop.messaging.models import OutboundMessage
 from closeloop.practices.local_time import for_patient
-from closeloop.queue import lifecycle
-from closeloop.queue.changes import PROMISE_HORIZON, LifecycleError
-from closeloop.queue.models import EventCode, SupportItem, TimelineEvent
-from closeloop.queue.selectors import promise_suggestion, suggest_update_time
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.item_writes import PROMISE_HORIZON, LifecycleError
+from closeloop.support_queue.models import EventCode, SupportItem, TimelineEvent
+from closeloop.support_queue.selectors import promise_suggestion, suggest_update_time
 from closeloop.team.bulk import bulk_run
 from tests.conftest import TUESDAY_10AM_CHICAGO, Api, acknowledged, planned, resolved
 

@@ -15,8 +15,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import Channel
 from tests.conftest import acknowledged, category, told
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """Every door that hands an item to someone judges the receiver by one rule
-(``queue.eligibility``) and refuses with the same sentence: the item page's and the API's
+(``support_queue.eligibility``) and refuses with the same sentence: the item page's and the API's
 assign, bulk reassign, the shift handoff and absence cover. A patient whose language the
 receiver does not speak is not a refusal: the item says "interpreter needed"."""
 
@@ -14,8 +14,8 @@ from django.utils import timezone
 from closeloop.practices.choices import Role
 from closeloop.practices.models import StaffProfile
 from closeloop.practices.services import staff_create
-from closeloop.queue import eligibility, lifecycle
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue import eligibility, lifecycle
+from closeloop.support_queue.models import SupportItem
 from closeloop.team import absence, accounts, bulk, shifts
 from tests.conftest import api_auth, planned
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from closeloop.patients.services import patient_create
-from closeloop.queue.models import EventCode, Status, SupportItem
+from closeloop.support_queue.models import EventCode, Status, SupportItem
 from tests.conftest import api_auth, category, planned, resolved
 from tests.test_intake import SMS, _configured, sms, twilio_post  # noqa: F401
 

@@ -12,7 +12,7 @@ from closeloop.messaging.consent import consent_record
 from closeloop.messaging.models import OutboundMessage, ReviewDecision, ReviewRequest
 from closeloop.messaging.reviews import after_resolution, review_request
 from closeloop.practices.choices import Team
-from closeloop.queue import lifecycle
+from closeloop.support_queue import lifecycle
 from tests.conftest import category, planned, resolved
 
 pytestmark = pytest.mark.django_db
@@ -176,12 +176,12 @@ def test_with_the_closing_question_on_a_no_is_asked_for_a_review_exactly_as_a_ye
 ) -> None:
     """Review gating is asking only the happy ones. The closing question stays (a No reopens
     the item for its owner) but never decides who is asked for a review, nor when."""
-    from closeloop.messaging import closure
+    from closeloop.messaging import closing_question
     from closeloop.messaging.after_resolution import follow_resolution
     from closeloop.messaging.models import RecoveryAnswer
     from closeloop.messaging.services import deliver
     from closeloop.patients.services import patient_create
-    from closeloop.queue.models import Status
+    from closeloop.support_queue.models import Status
 
     riverside.closure_question = riverside.auto_review_requests = True
     riverside.save()
@@ -196,7 +196,7 @@ def test_with_the_closing_question_on_a_no_is_asked_for_a_review_exactly_as_a_ye
         # Resolving on the page or through the API takes both steps (``follow_resolution``).
         check = follow_resolution(item, actor=assistant).question
         clock.shift(timedelta(minutes=20))
-        closure.record_answer(check, answer, "", how="text")
+        closing_question.record_answer(check, answer, "", how="text")
         clock.shift(timedelta(minutes=1))
         for message in OutboundMessage.objects.filter(item=item):
             deliver(message.pk)

@@ -14,9 +14,9 @@ from closeloop.api.models import ApiToken
 from closeloop.practices.choices import Role, Skill, Team
 from closeloop.practices.models import ChannelRoute, StaffProfile
 from closeloop.practices.services import staff_create
-from closeloop.queue import lifecycle
-from closeloop.queue.alerts import send_alert_deliveries
-from closeloop.queue.models import (
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.alerts import send_alert_deliveries
+from closeloop.support_queue.models import (
     AlertDelivery,
     AlertKind,
     Channel,

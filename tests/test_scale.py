@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from closeloop.queue.models import (
+from closeloop.support_queue.models import (
     AlertKind,
     EventCode,
     StaffAlert,

@@ -32,11 +32,11 @@ from closeloop.periodic.sweep import sweep
 from closeloop.practices.choices import Role
 from closeloop.practices.models import EmergencyAccess
 from closeloop.practices.services import staff_create
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, EventCode, Status, SupportItem
 from closeloop.security import breakglass
-from closeloop.security.models import Action, AuditAppendOnlyError, AuditEvent
+from closeloop.security.models import AuditAction, AuditAppendOnlyError, AuditEvent
 from closeloop.security.permissions import PERMISSIONS, REDACTED, Perm
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import Channel, EventCode, Status, SupportItem
 from tests.conftest import PASSWORD, acknowledged, api_auth, bearer, category, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,9 @@ def test_two_factor_enrolment_then_sign_in_with_app_and_recovery_codes(client, g
         clock.shift(timedelta(seconds=40))
         code = str(totp(device.bin_key)).zfill(6)
         assert third.post(reverse("mfa_verify"), {"token": code}).status_code == 302
-    events = list(AuditEvent.objects.filter(action=Action.MFA).values_list("detail", flat=True))
+    events = list(
+        AuditEvent.objects.filter(action=AuditAction.MFA).values_list("detail", flat=True)
+    )
     assert {"event": "enrolled"} in events and {"event": "failed"} in events
 
 
@@ -143,7 +145,7 @@ def test_repeated_failures_lock_the_login_until_an_admin_unlocks(client, guarded
     assert sign_in(client, "guarded", "wrong password!").status_code == 429  # the fifth locks
     locked = sign_in(client, "guarded")  # even the right password, from now on
     assert locked.status_code == 429 and b"Too many failed logins" in locked.content
-    assert AuditEvent.objects.filter(action=Action.LOGIN_FAILED).count() >= 5
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).count() >= 5
     call_command("axes_reset_username", "guarded")
     assert sign_in(client, "guarded").status_code == 302
 
@@ -275,7 +277,7 @@ def test_api_tokens_expire_and_can_be_revoked(client, assistant, capsys) -> None
 
 
 def test_audit_log_is_append_only_in_the_model_and_the_database() -> None:
-    event = AuditEvent.objects.create(channel="cli", action=Action.BACKUP)
+    event = AuditEvent.objects.create(channel="cli", action=AuditAction.BACKUP)
     with pytest.raises(AuditAppendOnlyError):
         event.save()
     with pytest.raises(AuditAppendOnlyError):
@@ -292,14 +294,16 @@ def test_audit_log_is_append_only_in_the_model_and_the_database() -> None:
             connection.cursor() as cursor,
         ):
             cursor.execute(statement)
-    assert AuditEvent.objects.get(pk=event.pk).action == Action.BACKUP
+    assert AuditEvent.objects.get(pk=event.pk).action == AuditAction.BACKUP
 
 
 def test_reads_and_writes_are_recorded_with_who_where_and_channel(
     client, clock, make_item, assistant, patient
 ) -> None:
     item = make_item()
-    created = AuditEvent.objects.get(object_type="support_queue.supportitem", action=Action.CREATE)
+    created = AuditEvent.objects.get(
+        object_type="support_queue.supportitem", action=AuditAction.CREATE
+    )
     assert (
         created.channel == "worker"
         and created.patient_id == patient.pk
@@ -309,7 +313,7 @@ def test_reads_and_writes_are_recorded_with_who_where_and_channel(
     client.get(
         reverse("item", args=[item.pk]), HTTP_USER_AGENT="Firefox/130", REMOTE_ADDR="10.1.2.3"
     )
-    view = AuditEvent.objects.filter(action=Action.VIEW, object_id=str(item.pk)).latest("id")
+    view = AuditEvent.objects.filter(action=AuditAction.VIEW, object_id=str(item.pk)).latest("id")
     assert (view.username, view.channel, view.ip, view.user_agent, view.patient_id) == (
         "assistant",
         "page",
@@ -321,16 +325,18 @@ def test_reads_and_writes_are_recorded_with_who_where_and_channel(
         reverse("item_action", args=[item.pk, "acknowledge"]),
         {"acknowledge-how": "call", "acknowledge-next_update_at": "2026-11-17T15:00"},
     )
-    change = AuditEvent.objects.filter(action=Action.UPDATE, object_id=str(item.pk)).latest("id")
+    change = AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(item.pk)).latest(
+        "id"
+    )
     assert change.username == "assistant" and "status" in change.fields
     assert "Needs to move" not in json.dumps(change.detail)  # names of fields, never values
     client.get(f"/api/v1/patients/{patient.pk}", **api_auth(assistant))
-    api_view = AuditEvent.objects.filter(action=Action.VIEW, object_type="patients.patient").latest(
-        "id"
-    )
+    api_view = AuditEvent.objects.filter(
+        action=AuditAction.VIEW, object_type="patients.patient"
+    ).latest("id")
     assert (api_view.channel, api_view.username) == ("api", "assistant")
     client.get(reverse("queue_csv"))
-    assert AuditEvent.objects.filter(action=Action.EXPORT, username="assistant").exists()
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, username="assistant").exists()
 
 
 def test_who_has_seen_this_patient_and_the_audit_search(
@@ -395,7 +401,7 @@ def test_break_glass_grants_expire_and_are_audited(
         },
     )
     assert granted.status_code == 302
-    event = AuditEvent.objects.get(action=Action.BREAK_GLASS)
+    event = AuditEvent.objects.get(action=AuditAction.BREAK_GLASS)
     assert event.username == "supervisor" and event.detail["granted_to"] == "assistant"
     client.force_login(assistant)
     assert client.get(url).status_code == 200
@@ -496,7 +502,7 @@ def test_retention_purges_old_closed_items_free_text_and_audits(
     recent.refresh_from_db()
     still_open.refresh_from_db()
     assert recent.summary != PURGED and still_open.summary == "Still open"
-    assert AuditEvent.objects.get(action=Action.PURGE).detail["items"] == [old.pk]
+    assert AuditEvent.objects.get(action=AuditAction.PURGE).detail["items"] == [old.pk]
 
 
 def test_patient_data_export_for_an_access_request(
@@ -510,7 +516,7 @@ def test_patient_data_export_for_an_access_request(
     data = json.loads(response.content)
     assert data["patient"]["last_name"] == "Lopez"
     assert data["items"][0]["summary"] == "Needs a refill form" and data["items"][0]["timeline"]
-    assert AuditEvent.objects.filter(action=Action.EXPORT, patient_id=patient.pk).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, patient_id=patient.pk).exists()
 
 
 @pytest.mark.django_db(transaction=True)

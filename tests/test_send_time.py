@@ -12,13 +12,13 @@ import pytest
 from django.utils import timezone
 
 from closeloop.core import claims
-from closeloop.messaging import closure, services
+from closeloop.messaging import closing_question, services
 from closeloop.messaging.models import MessageState, OutboundMessage
 from closeloop.messaging.services import deliver, message_send
 from closeloop.periodic.sweep import sweep
-from closeloop.queue import lifecycle
-from closeloop.queue.models import AlertKind, StaffAlert, Status
 from closeloop.security.models import AuditEvent
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import AlertKind, StaffAlert, Status
 from tests.conftest import api_auth, planned, resolved, told
 from tests.test_intake import SMS, TWILIO_TOKEN, sms, twilio_post
 
@@ -226,7 +226,7 @@ def _asked(riverside: Any, make_item: Any, assistant: Any) -> Any:
     riverside.closure_question = True
     riverside.save()
     item = resolved(make_item(), assistant, confirmed=True)
-    check = closure.ask_after_resolution(item, actor=assistant)
+    check = closing_question.ask_after_resolution(item, actor=assistant)
     assert check is not None
     return item, OutboundMessage.objects.get(pk=check.message_id)
 

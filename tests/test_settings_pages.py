@@ -16,8 +16,8 @@ from closeloop.messaging.models import MessagePurpose
 from closeloop.messaging.services import render, shipped_template
 from closeloop.practices.choices import Role
 from closeloop.practices.models import Category, CategoryScript, Practice
-from closeloop.queue.models import SupportItem
-from closeloop.security.models import Action, AuditEvent
+from closeloop.security.models import AuditAction, AuditEvent
+from closeloop.support_queue.models import SupportItem
 from closeloop.web.settings_sections import BY_KEY, SECTIONS
 from tests.conftest import sign_in
 
@@ -116,7 +116,7 @@ def test_a_practice_admin_cannot_grant_admin_roles(client, practice_admin, river
 def test_deactivating_hands_open_items_back_first(
     client, clock, practice_admin, riverside, assistant, make_item
 ) -> None:
-    from closeloop.queue import lifecycle
+    from closeloop.support_queue import lifecycle
 
     item = make_item()
     lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=item.team)
@@ -151,7 +151,7 @@ def test_temporary_password_two_factor_reset_and_unlock_are_audited(
     actions = set(
         AuditEvent.objects.filter(object_id=str(assistant.pk)).values_list("action", flat=True)
     )
-    assert {Action.UPDATE, Action.MFA} <= actions
+    assert {AuditAction.UPDATE, AuditAction.MFA} <= actions
 
 
 def hours_form(**days: tuple[str, str]) -> dict[str, str]:
@@ -221,7 +221,7 @@ def test_a_practice_admin_sets_how_fresh_a_message_must_be_and_nonsense_is_refus
     riverside.refresh_from_db()
     assert riverside.message_fresh_hours == 72
     assert AuditEvent.objects.filter(
-        object_type="practices.practice", action=Action.UPDATE, object_id=str(riverside.pk)
+        object_type="practices.practice", action=AuditAction.UPDATE, object_id=str(riverside.pk)
     ).exists()
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import pgettext
 from closeloop.practices.choices import Role
 from closeloop.practices.models import Category, OnCallShift, Practice, StaffProfile
 from closeloop.practices.services import staff_create
-from closeloop.security.models import Action, AuditEvent
+from closeloop.security.models import AuditAction, AuditEvent
 from closeloop.web.settings_sections import BY_KEY, SECTIONS
 from tests.test_settings_pages import hours_form, section_data, section_url
 
@@ -72,7 +72,7 @@ def test_saving_one_section_changes_its_fields_and_no_others(
     }
     # Audited, with this section's fields only.
     event = AuditEvent.objects.filter(
-        object_type="practices.practice", action=Action.UPDATE, object_id=str(riverside.pk)
+        object_type="practices.practice", action=AuditAction.UPDATE, object_id=str(riverside.pk)
     ).latest("pk")
     assert event.fields
     assert set(event.fields) <= set(BY_KEY[key].build(riverside).fields) | {"business_hours"}

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from closeloop.api.models import ApiToken
-from closeloop.messaging import status
+from closeloop.messaging import status_links
 from closeloop.messaging.models import StatusLink
-from closeloop.queue.models import EventCode, TimelineEvent
 from closeloop.security.models import AuditEvent
+from closeloop.support_queue.models import EventCode, TimelineEvent
 from tests.conftest import bearer, planned
 from tests.test_patient_status import dob
 
@@ -40,8 +40,8 @@ def _main(response: Any) -> str:
 def test_an_expired_link_answers_in_the_patients_language_with_the_practices_phone(
     client, clock, riverside, spanish_item
 ) -> None:
-    token = status.link_create(spanish_item)
-    clock.shift(timedelta(days=status.LINK_DAYS + 1))
+    token = status_links.link_create(spanish_item)
+    clock.shift(timedelta(days=status_links.LINK_DAYS + 1))
     page = client.get(f"/s/{token}")
     assert page.status_code == 410
     main = _main(page)
@@ -53,8 +53,8 @@ def test_an_expired_link_answers_in_the_patients_language_with_the_practices_pho
 
 
 def test_a_revoked_link_says_so_in_the_patients_language(client, riverside, spanish_item) -> None:
-    token = status.link_create(spanish_item)
-    status.link_revoke_all(spanish_item)
+    token = status_links.link_create(spanish_item)
+    status_links.link_revoke_all(spanish_item)
     main = _main(client.get(f"/s/{token}"))
     assert "La clínica desactivó este enlace." in main
     assert f'href="tel:{riverside.phone}"' in main
@@ -64,7 +64,7 @@ def test_a_revoked_link_says_so_in_the_patients_language(client, riverside, span
 
 
 def test_an_unknown_token_reveals_nothing(client, riverside, spanish_item) -> None:
-    status.link_create(spanish_item)
+    status_links.link_create(spanish_item)
     page = client.get("/s/not-a-real-token-at-all")
     assert page.status_code == 404
     main = _main(page)
@@ -75,7 +75,7 @@ def test_an_unknown_token_reveals_nothing(client, riverside, spanish_item) -> No
 def test_the_spanish_page_asks_the_date_of_birth_as_day_month_year(
     client, spanish_item, patient
 ) -> None:
-    token = status.link_create(spanish_item)
+    token = status_links.link_create(spanish_item)
     main = _main(client.get(f"/s/{token}"))
     labels = re.findall(r'<label for="id_birth_(day|month|year)">([^<]+)</label>', main)
     assert labels == [("day", "Día"), ("month", "Mes"), ("year", "Año")]
@@ -92,8 +92,8 @@ def test_the_spanish_page_asks_the_date_of_birth_as_day_month_year(
 
 
 def test_an_impossible_date_is_a_clear_error_and_no_guess(client, spanish_item, patient) -> None:
-    token = status.link_create(spanish_item)
-    for _ in range(status.MAX_FAILED_CHECKS + 1):
+    token = status_links.link_create(spanish_item)
+    for _ in range(status_links.MAX_FAILED_CHECKS + 1):
         page = client.post(
             f"/s/{token}/reply",
             {"birth_day": 31, "birth_month": 2, "birth_year": 1961, "text": "hola"},
@@ -108,7 +108,7 @@ def test_an_impossible_date_is_a_clear_error_and_no_guess(client, spanish_item, 
 def test_staff_turn_off_an_items_links_from_the_item_page(
     client, riverside, spanish_item, assistant
 ) -> None:
-    first, second = status.link_create(spanish_item), status.link_create(spanish_item)
+    first, second = status_links.link_create(spanish_item), status_links.link_create(spanish_item)
     client.force_login(assistant)
     page = client.get(f"/items/{spanish_item.pk}/").content.decode()
     assert 'id="form-revoke_links"' in page
@@ -126,14 +126,14 @@ def test_staff_turn_off_an_items_links_from_the_item_page(
         user=assistant, object_id=str(spanish_item.pk), fields=["status_links"]
     ).exists()
     # A message sent later carries a new, working link.
-    fresh = status.link_create(spanish_item)
+    fresh = status_links.link_create(spanish_item)
     assert client.get(f"/s/{fresh}").status_code == 200
 
 
 def test_the_api_turns_off_an_items_links_under_the_same_rule(
     client, riverside, spanish_item, assistant, outsider, lakeside_item
 ) -> None:
-    token = status.link_create(spanish_item)
+    token = status_links.link_create(spanish_item)
     _, secret = ApiToken.issue(user=assistant)
     headers = bearer(secret)
     url = f"/api/v1/items/{spanish_item.pk}/revoke-links"

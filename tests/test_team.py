@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from closeloop.queue import lifecycle, presence
-from closeloop.queue.models import EventCode, SupportItem, TimelineEvent
+from closeloop.support_queue import lifecycle, presence
+from closeloop.support_queue.models import EventCode, SupportItem, TimelineEvent
 from tests.conftest import api_auth, planned
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +161,7 @@ def _colleague(org: Any, riverside: Any, username: str, **kw: Any) -> Any:
 def test_a_shift_handoff_moves_items_promises_and_sends_one_alert(
     clock, org, riverside, make_item, assistant
 ) -> None:
-    from closeloop.queue.models import AlertDelivery, AlertKind, StaffAlert
+    from closeloop.support_queue.models import AlertDelivery, AlertKind, StaffAlert
     from closeloop.team import shifts
 
     mateo = _colleague(org, riverside, "mateo")
@@ -251,7 +251,7 @@ def test_an_away_person_gets_nothing_new_and_their_due_items_reach_the_cover(
     clock, org, riverside, make_item, assistant, supervisor
 ) -> None:
     from closeloop.intake.services import file_item  # noqa: F401  (routing through intake)
-    from closeloop.queue.models import AlertKind, StaffAlert
+    from closeloop.support_queue.models import AlertKind, StaffAlert
     from closeloop.team import absence
     from closeloop.triage.routing import auto_assign
 
@@ -280,7 +280,7 @@ def test_an_away_person_gets_nothing_new_and_their_due_items_reach_the_cover(
 def test_with_no_cover_the_supervisors_are_asked_to_reassign(
     clock, org, riverside, make_item, assistant, supervisor
 ) -> None:
-    from closeloop.queue.models import AlertKind, StaffAlert
+    from closeloop.support_queue.models import AlertKind, StaffAlert
     from closeloop.team import absence
 
     due = planned(make_item(), assistant, after=timedelta(hours=5))
@@ -334,11 +334,11 @@ def test_a_request_to_the_nurse_comes_due_escalates_and_its_answer_reaches_the_a
     clock, make_item, assistant, nurse, supervisor
 ) -> None:
     from closeloop.periodic.sweep import sweep
-    from closeloop.queue import requests
-    from closeloop.queue.models import AlertKind, ColleagueRequest, StaffAlert
+    from closeloop.support_queue import colleague_requests
+    from closeloop.support_queue.models import AlertKind, ColleagueRequest, StaffAlert
 
     item = planned(make_item(), assistant)
-    item = requests.request_ask(
+    item = colleague_requests.request_ask(
         item=item, actor=assistant, colleague=nurse,
         text="Can you confirm the refill was sent?", due_at=timezone.now() + timedelta(hours=1),
     )  # fmt: skip
@@ -354,7 +354,7 @@ def test_a_request_to_the_nurse_comes_due_escalates_and_its_answer_reaches_the_a
     sweep()
     assert StaffAlert.objects.filter(user=supervisor, kind=AlertKind.REQUEST_ESCALATED).count() == 1
     assert TimelineEvent.objects.filter(item=item, code=EventCode.REQUEST_ESCALATED).count() == 1
-    requests.request_answer(item=item, actor=nurse, answer="Sent to the pharmacy at 9:12")
+    colleague_requests.request_answer(item=item, actor=nurse, answer="Sent to the pharmacy at 9:12")
     request = ColleagueRequest.objects.get()
     assert request.answered_at is not None
     assert StaffAlert.objects.filter(user=assistant, kind=AlertKind.REQUEST_ANSWERED).exists()
@@ -364,16 +364,16 @@ def test_a_request_to_the_nurse_comes_due_escalates_and_its_answer_reaches_the_a
 def test_clinical_requests_go_only_to_clinical_staff(
     clock, make_item, assistant, nurse, billing
 ) -> None:
-    from closeloop.queue import requests
+    from closeloop.support_queue import colleague_requests
 
     clinical = make_item(code="clinical_message")
     with pytest.raises(lifecycle.LifecycleError, match="clinical staff only"):
-        requests.request_ask(
+        colleague_requests.request_ask(
             item=clinical, actor=nurse, colleague=billing, text="Check this",
             due_at=timezone.now() + timedelta(hours=1),
         )  # fmt: skip
     with pytest.raises(lifecycle.LifecycleError, match="Nobody is waiting"):
-        requests.request_answer(item=clinical, actor=nurse, answer="?")
+        colleague_requests.request_answer(item=clinical, actor=nurse, answer="?")
 
 
 def test_the_api_asks_and_answers_like_the_page(client, clock, make_item, assistant, nurse) -> None:
@@ -399,7 +399,7 @@ def test_the_api_asks_and_answers_like_the_page(client, clock, make_item, assist
 def test_a_mention_in_a_note_alerts_the_colleague_who_may_read_it(
     clock, make_item, assistant, nurse, outsider
 ) -> None:
-    from closeloop.queue.models import AlertKind, StaffAlert
+    from closeloop.support_queue.models import AlertKind, StaffAlert
 
     item = make_item()
     lifecycle.item_add_note(item=item, actor=assistant, text="@nurse and @outsider please look")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from closeloop.appointments.models import Appointment, AppointmentStatus, Match, Mode
 from closeloop.intake.services import Contact, file_item
 from closeloop.metrics import definitions as m
-from closeloop.queue.models import Channel, EventCode, SupportItem
+from closeloop.support_queue.models import Channel, EventCode, SupportItem
 from tests.conftest import TUESDAY_10AM_CHICAGO, api_auth, category
 from tests.test_intake import SMS, _configured, sms, twilio_post  # noqa: F401 (autouse fixture)
 
@@ -115,8 +115,8 @@ def test_staff_can_unlink_an_item_from_its_visit(
 
 
 def test_unlinking_an_item_without_a_visit_is_refused(clock, riverside, patient, assistant):
-    from closeloop.queue import lifecycle
-    from closeloop.queue.lifecycle import LifecycleError
+    from closeloop.support_queue import lifecycle
+    from closeloop.support_queue.lifecycle import LifecycleError
 
     item = file_telehealth(riverside, patient)
     with pytest.raises(LifecycleError, match="not linked"):

@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 
 from closeloop.patients.models import Patient
 from closeloop.practices.models import Category, Practice
-from closeloop.queue import lifecycle
-from closeloop.queue.models import SupportItem, TimelineEvent
-from closeloop.queue.selectors import get_item_for_user, queue_for_user
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import SupportItem, TimelineEvent
+from closeloop.support_queue.selectors import get_item_for_user, queue_for_user
 
 pytestmark = pytest.mark.django_db
 

@@ -73,7 +73,7 @@ def test_item_page_forms_state_times_on_the_practices_clock(
 ) -> None:
     """The action forms' date-time fields are filled on the practice's clock (Chicago), not the
     server's (UTC): staff read and submit them as the practice's local time."""
-    from closeloop.queue.selectors import suggest_update_time
+    from closeloop.support_queue.selectors import suggest_update_time
 
     client.force_login(assistant)
     item = make_item()
@@ -139,7 +139,7 @@ def test_nul_characters_are_refused_everywhere(
 def test_alerts_are_one_row_per_item_with_mark_all_read(
     client, clock, make_item, assistant
 ) -> None:
-    from closeloop.queue.models import AlertKind, StaffAlert
+    from closeloop.support_queue.models import AlertKind, StaffAlert
 
     item = make_item()
     for kind in (AlertKind.PROMISE_DUE, AlertKind.PROMISE_ESCALATED, AlertKind.REPEAT_CONTACT):
@@ -192,9 +192,9 @@ def test_a_lakeside_only_login_sees_no_riverside_message_in_the_demo_outbox(
 
     from closeloop.messaging import services as messaging
     from closeloop.patients.services import patient_create
-    from closeloop.queue import lifecycle
-    from closeloop.queue.alerts import deliver, notify
-    from closeloop.queue.models import AlertDelivery, AlertKind, Channel
+    from closeloop.support_queue import lifecycle
+    from closeloop.support_queue.alerts import deliver, notify
+    from closeloop.support_queue.models import AlertDelivery, AlertKind, Channel
     from tests.conftest import category
 
     settings.CLOSELOOP_ENV = "demo"
@@ -265,8 +265,8 @@ def test_row_fragments_escape_format_and_label_exactly_as_django_does() -> None:
     from django.utils.safestring import mark_safe
     from django.utils.translation import gettext_lazy, override
 
-    from closeloop.queue.models import Channel, Status, SupportItem
-    from closeloop.web.rows import _iso, display, escaped
+    from closeloop.support_queue.models import Channel, Status, SupportItem
+    from closeloop.web.jinja_fragments import _iso, display, escaped
 
     for value in ('O\'Brien <b> & "x"', mark_safe("<b>kept</b>"), gettext_lazy("Waiting"), 5, None):
         assert escaped(value) == conditional_escape(value)

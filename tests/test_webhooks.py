@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from closeloop.periodic.sweep import sweep
 from closeloop.practices.choices import Team
-from closeloop.queue import lifecycle
+from closeloop.support_queue import lifecycle
 from closeloop.webhooks.delivery import MAX_ATTEMPTS, attempt_delivery, redrive_deliveries
 from closeloop.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
 from tests.conftest import acknowledged

@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from closeloop.patients.services import patient_create
 from closeloop.practices.choices import Team
 from closeloop.practices.services import staff_create
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, EventCode, Status, SupportItem, WaitingOn
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import Channel, EventCode, Status, SupportItem, WaitingOn
 from tests.conftest import TUESDAY_10AM_CHICAGO, category, planned, resolved
 from tests.test_intake import contact_form
 

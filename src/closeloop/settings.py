@@ -55,7 +55,7 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# Fernet keys for integration secrets at rest, newest first (closeloop/core/sealed.py);
+# Fernet keys for integration secrets at rest, newest first (closeloop/core/secrets_at_rest.py);
 # required in production.
 SECRETS_KEYS = env_list("SECRETS_KEYS", [])
 
@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "closeloop.practices",
     "closeloop.patients",
     "closeloop.appointments",
-    "closeloop.queue",
+    "closeloop.support_queue",
     "closeloop.triage",
     "closeloop.periodic",
     "closeloop.metrics",
@@ -188,7 +188,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "SQLite does not support indexes with non-key columns": by design. The queue's covering index
 # INCLUDEs the row id for PostgreSQL's index-only scans; SQLite's indexes carry the row id
-# anyway, and Django leaves the INCLUDE out there (closeloop/queue/models.py).
+# anyway, and Django leaves the INCLUDE out there (closeloop/support_queue/models.py).
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -18,8 +18,8 @@ from closeloop.demo.seed import DEMO_PASSWORD
 from closeloop.patients.models import Patient
 from closeloop.patients.services import patient_create
 from closeloop.practices.models import Category, Practice
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import Channel, SupportItem
 
 CHROMIUM = Path(os.environ.get("CLOSELOOP_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from closeloop.demo.seed import create_world
 from closeloop.practices.models import Category
-from closeloop.queue import lifecycle, presence
-from closeloop.queue.models import Channel, SupportItem
+from closeloop.support_queue import lifecycle, presence
+from closeloop.support_queue.models import Channel, SupportItem
 from tests.browser.conftest import ana_lopez, login, open_action, portal_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -120,7 +120,7 @@ def test_asking_a_colleague_has_a_due_time_lists_no_one_away_and_shows_the_answe
     live_server, world, new_page
 ) -> None:
     from closeloop.practices.models import StaffProfile
-    from closeloop.queue.models import ColleagueRequest
+    from closeloop.support_queue.models import ColleagueRequest
     from closeloop.web.templatetags.closeloop import at
 
     StaffProfile.objects.filter(user=world["staff"]["supervisor"]).update(

@@ -9,11 +9,11 @@ import pytest
 from django.utils import timezone
 
 from closeloop.demo.seed import create_world
-from closeloop.messaging import status
+from closeloop.messaging import status_links
 from closeloop.patients.services import patient_create
 from closeloop.practices.models import Category
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, ReceiptHow
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import Channel, ReceiptHow
 from tests.conftest import EVENING
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,7 +46,7 @@ def test_a_spanish_speaking_patient_follows_their_request_on_a_phone(
         next_step="El consultorio del cardiólogo le llamará", update_at=due,
         after_hours_reason=EVENING,
     )  # fmt: skip
-    token = status.link_create(item)
+    token = status_links.link_create(item)
     context = chromium.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
         has_touch=True, locale="es-MX",
@@ -57,7 +57,7 @@ def test_a_spanish_speaking_patient_follows_their_request_on_a_phone(
     assert "Su solicitud" in body and "Riverside Family Medicine" in body
     assert "Un referido o documentos" in body  # the name for patients (issue 30)
     assert "Estamos dando seguimiento a su referido o documentos." in body
-    assert status.for_patient(riverside, due, "es") in body
+    assert status_links.for_patient(riverside, due, "es") in body
     assert "María" in body
     assert "cardiólogo" not in body  # staff's words never reach the page
     page.screenshot(path=str(screenshot_dir / "status-phone.png"), full_page=True)

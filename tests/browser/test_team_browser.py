@@ -12,8 +12,8 @@ from django.utils import timezone
 from closeloop.demo.seed import create_world
 from closeloop.patients.services import patient_create
 from closeloop.practices.models import Category
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, ReceiptHow, SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import Channel, ReceiptHow, SupportItem
 from tests.browser.conftest import login
 from tests.conftest import EVENING
 

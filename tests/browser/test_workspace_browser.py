@@ -9,7 +9,7 @@ import pytest
 
 from closeloop.demo.seed import create_world
 from closeloop.patients.services import patient_create
-from closeloop.queue.models import Status, SupportItem
+from closeloop.support_queue.models import Status, SupportItem
 from tests.browser.conftest import ana_lopez, login, open_action, portal_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -178,7 +178,7 @@ def test_the_keyboard_path_logs_a_call_and_moves_through_the_queue(
 def test_times_are_labelled_in_each_practices_zone(
     live_server, world, new_page, screenshot_dir
 ) -> None:
-    from closeloop.queue.models import AlertKind, StaffAlert
+    from closeloop.support_queue.models import AlertKind, StaffAlert
 
     maria = world["staff"]["maria"]
     for item in world["items"].values():

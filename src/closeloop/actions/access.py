@@ -18,14 +18,14 @@ from __future__ import annotations
 from closeloop.actions.registry import ACTIONS, VIEW_DETAILS
 from closeloop.core.types import Viewer
 from closeloop.lib.ids import parse_id
-from closeloop.queue.models import SupportItem
-from closeloop.queue.selectors import get_item_for_user
 from closeloop.security.permissions import (
     Perm,
     has_perm,
     may_not_decide,
     sees_clinical_details,
 )
+from closeloop.support_queue.models import SupportItem
+from closeloop.support_queue.selectors import get_item_for_user
 
 
 class ItemNotFound(LookupError):

@@ -22,8 +22,8 @@ from closeloop.lib.ids import parse_id
 from closeloop.patients.models import Patient
 from closeloop.practices.models import Category
 from closeloop.practices.selectors import staff_for_practice
-from closeloop.queue import eligibility
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue import eligibility
+from closeloop.support_queue.models import SupportItem
 
 
 class Kind(StrEnum):

@@ -18,15 +18,14 @@ from django.db import transaction
 
 from closeloop.actions.inputs import Input, Kind
 from closeloop.core.types import User
-from closeloop.messaging import language, reviews, status
+from closeloop.messaging import language, reviews, status_links
 from closeloop.messaging.after_resolution import follow_resolution
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, StaffPurpose
 from closeloop.messaging.services import message_send
 from closeloop.practices.choices import Team, Urgency
-from closeloop.queue import lifecycle
-from closeloop.queue import requests as colleague_requests
-from closeloop.queue.changes import LifecycleError
-from closeloop.queue.models import (
+from closeloop.support_queue import colleague_requests, lifecycle
+from closeloop.support_queue.item_writes import LifecycleError
+from closeloop.support_queue.models import (
     AttemptResult,
     Channel,
     ContactResult,
@@ -187,7 +186,7 @@ _NEXT_UPDATE = Input(
 
 
 #: Asked beside every promise: a time outside business hours is kept only with a reason, which
-#: goes on the timeline (``queue.changes.check_promise``; not needed on red-flag items).
+#: goes on the timeline (``support_queue.item_writes.check_promise``; not needed on red-flag items).
 AFTER_HOURS = Input(
     "after_hours_reason",
     TEXT,
@@ -381,7 +380,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             "revoke_links",
             "Turn off status links",
-            _plain(status.links_revoke),
+            _plain(status_links.links_revoke),
             inputs=(
                 Input("reason", TEXT, "Why", rows=0, help="For the timeline, e.g. “lost phone”."),
                 Input("confirm", Kind.FLAG, "Every status link sent so far stops working now"),

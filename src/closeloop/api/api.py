@@ -45,14 +45,14 @@ from closeloop.patients.models import Patient
 from closeloop.patients.selectors import patient_search
 from closeloop.patients.services import patient_create
 from closeloop.practices.models import Category, Practice
-from closeloop.queue.lifecycle import LifecycleError
-from closeloop.queue.models import SupportItem
-from closeloop.queue.selectors import queue_for_user, timeline_for_item
 from closeloop.security import audit
-from closeloop.security.models import Action
+from closeloop.security.models import AuditAction
 from closeloop.security.permissions import (
     sees_clinical_details,
 )
+from closeloop.support_queue.lifecycle import LifecycleError
+from closeloop.support_queue.models import SupportItem
+from closeloop.support_queue.selectors import queue_for_user, timeline_for_item
 from closeloop.triage import services as triage
 
 #: Request bodies are flat (an object of fields, a list at most); anything nested deeper than
@@ -244,7 +244,9 @@ def search_patients(request: HttpRequest, q: str, practice: str | None = None) -
     """Search by phone (whole or last 4 digits), name words, date of birth or MRN."""
     practice_id = practice_or_404(request, practice).pk if practice else None
     found = list(patient_search(request.user, q[:200], practice_id=practice_id))
-    audit.record(Action.LIST, object_type="patients.patient", detail={"ids": [p.pk for p in found]})
+    audit.record(
+        AuditAction.LIST, object_type="patients.patient", detail={"ids": [p.pk for p in found]}
+    )
     return [patient_out(p) for p in found]
 
 
@@ -343,7 +345,9 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> Any:
     more = len(page) > filters.limit
     page = page[: filters.limit]
     audit.record(
-        Action.LIST, object_type="support_queue.supportitem", detail={"ids": [i.pk for i in page]}
+        AuditAction.LIST,
+        object_type="support_queue.supportitem",
+        detail={"ids": [i.pk for i in page]},
     )
     return {
         "items": [item_out(i, request.user) for i in page],

@@ -26,7 +26,7 @@ from closeloop.lib import dates
 from closeloop.metrics import measures
 from closeloop.patients.models import validate_birth_date
 from closeloop.practices.choices import Team, Urgency
-from closeloop.queue.models import Channel, ContactOutcome, Direction, Status, WaitingOn
+from closeloop.support_queue.models import Channel, ContactOutcome, Direction, Status, WaitingOn
 
 ChannelCode = Channel
 TeamCode = Team

@@ -16,8 +16,8 @@ from closeloop.intake.models import Attachment, FileState
 from closeloop.lib.ids import is_digits
 from closeloop.patients.models import Patient
 from closeloop.practices.models import Practice
-from closeloop.queue.models import SupportItem
 from closeloop.security.permissions import CLINICAL_TEXT_FIELDS, sees_clinical_details, visible_text
+from closeloop.support_queue.models import SupportItem
 
 
 def api_user(request: HttpRequest) -> User:

@@ -18,7 +18,7 @@ from closeloop.lib import dates
 from closeloop.patients.models import Patient
 from closeloop.patients.services import patient_create
 from closeloop.practices.models import LANGUAGE_CODE_RE, Practice
-from closeloop.queue.lifecycle import items_follow_appointment
+from closeloop.support_queue.lifecycle import items_follow_appointment
 
 CANDIDATE_LIMIT = 10
 

@@ -41,7 +41,7 @@ from closeloop.practices.defaults import (
     REFERRAL_CATEGORY,
     TELEHEALTH_CATEGORY,
 )
-from closeloop.queue.models import OPEN_STATUSES, SupportItem
+from closeloop.support_queue.models import OPEN_STATUSES, SupportItem
 
 RISK_CATEGORIES = (INTAKE_CATEGORY, INSURANCE_CATEGORY, REFERRAL_CATEGORY, TELEHEALTH_CATEGORY)
 MESSAGE_CHANNELS = (Channel.VOICEMAIL, Channel.SMS, Channel.EMAIL, Channel.PORTAL, Channel.WEB_FORM)

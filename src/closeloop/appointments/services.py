@@ -11,7 +11,7 @@ from closeloop.appointments.records import PatientRecord
 from closeloop.core.types import Actor
 from closeloop.patients.models import Patient
 from closeloop.security import audit
-from closeloop.security.models import Action
+from closeloop.security.models import AuditAction
 
 #: The pre-visit telehealth checklist: step -> (when, by whom) columns.
 CHECK_STEPS: dict[str, tuple[str, str]] = {
@@ -43,7 +43,7 @@ def appointment_check_step(*, appointment: Appointment, actor: Actor, step: str)
     )
     appointment.refresh_from_db()
     if ticked:  # a conditional UPDATE sends no model signal: the audit row is written here
-        audit.record(Action.UPDATE, appointment, fields=[at_field, f"{by_field}_id"])
+        audit.record(AuditAction.UPDATE, appointment, fields=[at_field, f"{by_field}_id"])
     return appointment
 
 

@@ -27,8 +27,8 @@ from closeloop.demo.content import kind_of
 from closeloop.patients.models import Patient
 from closeloop.practices.defaults import TELEHEALTH_CATEGORY
 from closeloop.practices.models import Practice
-from closeloop.queue import lifecycle
-from closeloop.queue.models import OPEN_STATUSES, SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import OPEN_STATUSES, SupportItem
 
 MR = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}]}
 #: Visits that fit each kind of practice.

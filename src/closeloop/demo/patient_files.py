@@ -19,7 +19,7 @@ from closeloop.intake.services import intake_receive, item_to_join
 from closeloop.patients.models import Patient
 from closeloop.practices.defaults import INSURANCE_CATEGORY
 from closeloop.practices.models import Category, Practice
-from closeloop.queue.models import OPEN_STATUSES, Channel, SupportItem
+from closeloop.support_queue.models import OPEN_STATUSES, Channel, SupportItem
 
 #: Card size in pixels and its colours (RGB).
 CARD_W, CARD_H = 320, 200

@@ -30,7 +30,7 @@ from closeloop.demo.outreach import seed_outreach
 from closeloop.demo.patient_files import seed_patient_files_and_missed_calls
 from closeloop.demo.playbook import create_playbooks
 from closeloop.lib.business_hours import BusinessCalendar
-from closeloop.messaging import closure
+from closeloop.messaging import closing_question
 from closeloop.messaging.after_resolution import follow_resolution
 from closeloop.messaging.services import message_send
 from closeloop.patients.models import Patient
@@ -47,9 +47,9 @@ from closeloop.practices.models import (
 )
 from closeloop.practices.services import practice_create, staff_create
 from closeloop.practices.tenancy import request_scope
-from closeloop.queue import eligibility, lifecycle
-from closeloop.queue.deadlines import item_claim_deadline
-from closeloop.queue.models import (
+from closeloop.support_queue import eligibility, lifecycle
+from closeloop.support_queue.deadlines import item_claim_deadline
+from closeloop.support_queue.models import (
     Channel,
     ContactOutcome,
     Direction,
@@ -346,7 +346,7 @@ def _preferred_owners(
 
 def _owner_for(world: DemoWorld, item: SupportItem, rng: random.Random) -> Any:
     """Who takes the item now: the colleague who usually does this work, unless the one rule
-    of every door (``queue.eligibility``: cap, team, practice) refuses them; then the first
+    of every door (``support_queue.eligibility``: cap, team, practice) refuses them; then the first
     colleague it accepts (an interpreter where they do not speak the language), so nobody is
     over their cap while a colleague could take the item. None: everyone who could is at
     their cap, and the item waits in the team's queue for a while."""
@@ -662,7 +662,7 @@ def _close_loop(story: _History, owner: Any, code: str, patient: Patient | None)
         answer = rng.choices(["yes", "no", ""], weights=[75, 7, 18])[0]
         if answer:
             with time_machine.travel(story.clock.at, tick=False):
-                closure.record_answer(
+                closing_question.record_answer(
                     check, answer, "" if answer == "yes" else "Nobody called me back.", how="text"
                 )
             story.item.refresh_from_db()

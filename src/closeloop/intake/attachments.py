@@ -44,9 +44,9 @@ from closeloop.intake.models import (
 from closeloop.lib import filetypes
 from closeloop.practices.defaults import INSURANCE_CATEGORY, INTAKE_CATEGORY
 from closeloop.practices.models import Practice
-from closeloop.queue.changes import Change, locked
-from closeloop.queue.models import EventCode, SupportItem, TimelineEvent
 from closeloop.security import audit
+from closeloop.support_queue.item_writes import Change, locked
+from closeloop.support_queue.models import EventCode, SupportItem, TimelineEvent
 
 logger = logging.getLogger(__name__)
 

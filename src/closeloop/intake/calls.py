@@ -24,7 +24,7 @@ from closeloop.intake.services import IntakeResult, identify, intake_receive
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, OutboundMessage
 from closeloop.messaging.services import MessageRefused, message_send
 from closeloop.practices.models import Practice
-from closeloop.queue.models import Channel, SupportItem
+from closeloop.support_queue.models import Channel, SupportItem
 
 #: Twilio's CallStatus values (anything else is a malformed callback).
 CALL_STATUSES = frozenset(

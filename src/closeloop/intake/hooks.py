@@ -41,13 +41,13 @@ from closeloop.intake.visit_replies import (
 )
 from closeloop.lib import mailfrom
 from closeloop.lib.ids import parse_id
-from closeloop.messaging import closure
+from closeloop.messaging import closing_question
 from closeloop.messaging.consent import consent_record, keyword
 from closeloop.messaging.models import ConsentChannel, OutboundMessage
 from closeloop.messaging.services import record_status
 from closeloop.practices.models import Practice
-from closeloop.queue import lifecycle
-from closeloop.queue.models import Channel, SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import Channel, SupportItem
 from closeloop.triage import services as triage
 
 logger = logging.getLogger(__name__)
@@ -213,7 +213,7 @@ def _answers_closing_question(
         inbound, created = record_inbound(practice, InboundKind.TWILIO_SMS, sid, payload)
         if not created:
             return False  # a retry: intake_receive recognises it
-        check = closure.answer_from_text(practice, phone, body)
+        check = closing_question.answer_from_text(practice, phone, body)
         if check is None:
             transaction.set_rollback(True)
             return False

@@ -5,9 +5,9 @@ from typing import ClassVar
 from django.db import models
 from django.utils import timezone
 
-from closeloop.core.sealed import SealedBinaryField
+from closeloop.core.secrets_at_rest import SealedBinaryField
 from closeloop.practices.models import Practice
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.models import SupportItem
 
 
 class InboundKind(models.TextChoices):
@@ -84,7 +84,7 @@ class FileState(models.TextChoices):
 class Attachment(models.Model):
     """A picture or PDF a patient sent about an item, kept encrypted at rest beside it.
 
-    The bytes are a Fernet token in the database (``core.sealed``'s keys and rotation); the
+    The bytes are a Fernet token in the database (``core.secrets_at_rest``'s keys and rotation); the
     page serves them only to people who may read the item, and each view is audited.
     """
 
@@ -104,7 +104,7 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=40, blank=True)
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
-    #: The bytes: plain in Python, a Fernet token in the database (``core.sealed``).
+    #: The bytes: plain in Python, a Fernet token in the database (``core.secrets_at_rest``).
     data = SealedBinaryField(null=True, blank=True, editable=False)
     #: Why it was not kept (a stable code: ``intake.attachments.REFUSALS``).
     refused = models.CharField(max_length=30, blank=True)

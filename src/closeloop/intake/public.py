@@ -29,7 +29,7 @@ from closeloop.messaging.models import ConsentChannel
 from closeloop.messaging.services import UNSUBSCRIBE_SALT
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Practice
-from closeloop.queue.models import Channel
+from closeloop.support_queue.models import Channel
 
 RATE_LIMIT = 5  # submissions
 RATE_WINDOW = 600  # seconds, per client and practice
@@ -90,7 +90,7 @@ class ContactForm(BirthDateForm):
 
 def _client_key(request: HttpRequest, practice: Practice) -> str:
     # REMOTE_ADDR is the proxy's address behind a load balancer; deployments that terminate
-    # there should pass the client address through (see README).
+    # there should pass the client address through (see docs/operations.md).
     return f"contact-form:{practice.pk}:{request.META.get('REMOTE_ADDR', '?')}"
 
 

@@ -30,9 +30,9 @@ from closeloop.patients.models import Patient
 from closeloop.practices.defaults import TELEHEALTH_CATEGORY
 from closeloop.practices.models import Category, Practice, StaffProfile
 from closeloop.practices.selectors import staff_profile
-from closeloop.queue import lifecycle
-from closeloop.queue.changes import receipt_how
-from closeloop.queue.models import OPEN_STATUSES, Channel, SupportItem, contacted_again
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.item_writes import receipt_how
+from closeloop.support_queue.models import OPEN_STATUSES, Channel, SupportItem, contacted_again
 from closeloop.triage import services as triage
 
 REPEAT_WINDOW = timedelta(days=14)

@@ -18,7 +18,7 @@ from closeloop.appointments.models import Appointment, ConfirmedHow
 from closeloop.intake.models import InboundKind, InboundMessage
 from closeloop.intake.services import Contact, file_item, record_inbound
 from closeloop.lib.replytext import reply_words
-from closeloop.messaging import closure
+from closeloop.messaging import closing_question
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.messaging.services import MessageRefused, message_send
 from closeloop.outreach.models import OutreachSend
@@ -33,7 +33,7 @@ from closeloop.outreach.replies import (
 from closeloop.practices.defaults import SCHEDULING_CATEGORY
 from closeloop.practices.local_time import for_staff
 from closeloop.practices.models import Category, Practice
-from closeloop.queue.models import OPEN_STATUSES, Channel, SupportItem
+from closeloop.support_queue.models import OPEN_STATUSES, Channel, SupportItem
 
 SUMMARY: dict[str, str] = {
     ReplyKind.RESCHEDULE: "Asks to reschedule the visit of {when} ({how} reply)",
@@ -113,8 +113,8 @@ def _answer(
     # (Whoever it was asked of: a household's "Yes" is then filed for a person, not taken
     # for the visit's answer.)
     asked = (
-        closure.last_asked(practice, reply.address, channel=reply.channel)
-        if closure.parse_answer(reply.words)
+        closing_question.last_asked(practice, reply.address, channel=reply.channel)
+        if closing_question.parse_answer(reply.words)
         else None
     )
     if asked is not None and sent.sent_at is not None and asked > sent.sent_at:

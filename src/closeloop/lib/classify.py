@@ -6,7 +6,7 @@ weighted phrase patterns per category, in English and Spanish, matched on normal
 typed messages. A red flag always wins: the message is clinical and an emergency.
 
 Measured on the labelled set in ``closeloop/triage/data`` by ``python -m
-closeloop.triage.evaluate`` (figures in the README).
+closeloop.triage.evaluate`` (figures in docs/triage.md).
 """
 
 from __future__ import annotations

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from closeloop.core.types import Actor
-from closeloop.messaging import closure, reviews
+from closeloop.messaging import closing_question, reviews
 from closeloop.messaging.models import RecoveryCheck, ReviewRequest
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.models import SupportItem
 
 
 @dataclass(frozen=True)
@@ -42,5 +42,5 @@ def follow_resolution(item: SupportItem, *, actor: Actor) -> AfterResolution:
     message sent here is an event of its own (the item's version goes up): callers holding the
     item read it again when ``detail`` is not empty."""
     review = reviews.after_resolution(item, actor=actor)
-    question = closure.ask_after_resolution(item, actor=actor)
+    question = closing_question.ask_after_resolution(item, actor=actor)
     return AfterResolution(review=review, question=question)

@@ -2,7 +2,7 @@
 a review request is decided (``reviews``) and again right before it leaves (``sendtime``).
 
 Each one selects by the item's or the patient's state, never by how the patient feels about
-us (README, "Review requests"): clinical items are not followed by a review request (a review
+us (docs/messages.md): clinical items are not followed by a review request (a review
 could draw health details into public); a patient with an open complaint has it resolved first
 and is then asked like anyone else.
 """
@@ -10,7 +10,7 @@ and is then asked like anyone else.
 from __future__ import annotations
 
 from closeloop.messaging.models import CancelReason
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.models import SupportItem
 
 
 def review_blocked(item: SupportItem) -> str:

@@ -32,8 +32,8 @@ from closeloop.messaging.models import (
 )
 from closeloop.messaging.wording import SHIPPED, THIRD_PERSON
 from closeloop.practices.models import Category, CategoryScript, Practice, ScriptPart
-from closeloop.queue.changes import LifecycleError
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.item_writes import LifecycleError
+from closeloop.support_queue.models import SupportItem
 
 #: Not words of any language: links, addresses, numbers, times.
 _NOT_WORDS = re.compile(r"https?://\S+|\S+@\S+|\+?\d[\d\s().:/-]*")

@@ -240,7 +240,7 @@ class OutboundMessage(models.Model):
 
 class ReviewDecision(models.TextChoices):
     """Why a review request was sent or withheld. Never a reason that reads how the patient
-    feels (README, "Review requests"); the two old ones stay readable on historical rows."""
+    feels (docs/messages.md); the two old ones stay readable on historical rows."""
 
     SENT = "sent", "Sent"
     NOT_RESOLVED = "not_resolved", "The request is not resolved"
@@ -309,7 +309,7 @@ class StatusLink(models.Model):
 
 class BirthDateLock(models.Model):
     """A patient's failed date-of-birth checks on their status pages, across all their links
-    (every text about an open item mints a new one): after ``status.MAX_FAILED_CHECKS`` in a
+    (every text about an open item mints a new one): after ``status_links.MAX_FAILED_CHECKS`` in a
     row, none of their links takes a reply until ``locked_until``."""
 
     patient = models.OneToOneField(

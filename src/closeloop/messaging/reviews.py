@@ -4,7 +4,7 @@ whichever screen or API asks (``message_send`` refuses the purpose otherwise).
 The decision never reads how the patient feels: not their answer to "Did we resolve your
 request?", not whether they seemed pleased. Asking only the happy ones is review gating, which
 Google's review policy forbids and which suppresses the negative reviews the FTC's rule on
-consumer reviews protects (README, "Review requests"). Every guardrail selects by state: after
+consumer reviews protects (docs/messages.md). Every guardrail selects by state: after
 a resolution, to a known patient, never after a clinical item, never with a complaint open
 (resolved first, then asked like anyone else), at most once per patient per interval, never to
 an opted-out channel, in quiet hours only held; with no health information in the text.
@@ -28,7 +28,7 @@ from closeloop.messaging.models import (
     ReviewRequest,
 )
 from closeloop.messaging.services import address_for, message_send
-from closeloop.queue.models import Status, SupportItem
+from closeloop.support_queue.models import Status, SupportItem
 
 
 def _decide(item: SupportItem) -> tuple[str, str]:

@@ -24,7 +24,13 @@ from closeloop.messaging.models import (
     OutboundMessage,
 )
 from closeloop.practices.models import Practice
-from closeloop.queue.models import OPEN_STATUSES, EventCode, SupportItem, TimelineEvent, Urgency
+from closeloop.support_queue.models import (
+    OPEN_STATUSES,
+    EventCode,
+    SupportItem,
+    TimelineEvent,
+    Urgency,
+)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from closeloop.lib.classify import score_categories
 from closeloop.lib.phones import display_phone
 from closeloop.lib.redflags import find_red_flags
 from closeloop.lib.textnorm import normalize
-from closeloop.messaging import language, sendtime, status, wording
+from closeloop.messaging import language, sendtime, status_links, wording
 from closeloop.messaging.consent import may_contact
 from closeloop.messaging.models import (
     ConsentChannel,
@@ -41,9 +41,9 @@ from closeloop.messaging.models import (
 )
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Practice, sms_account
-from closeloop.queue import lifecycle
-from closeloop.queue.changes import check_promise
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.item_writes import check_promise
+from closeloop.support_queue.models import SupportItem
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -215,7 +215,7 @@ def message_send(
     the item's promise (chosen first, then rendered into the text — a text staff edited must
     still state it). Review requests go only through ``reviews.review_request``, whose
     guardrails decide and record every one (``review_decided``). A promise outside business
-    hours needs ``after_hours_reason`` (``queue.changes.check_promise``), judged before
+    hours needs ``after_hours_reason`` (``support_queue.item_writes.check_promise``), judged before
     anything is written — on a resolved or closed item too: the text still quotes the time.
     """
     to = _recipient(item, channel, purpose, review_decided=review_decided)
@@ -297,7 +297,7 @@ def _text(
     if problem is not None:
         raise MessageRefused(problem.code, problem.message)
     # The patient's private status link, when the practice shows status pages.
-    return subject, status.with_link(item, body.strip(), purpose, item.language), staff_words
+    return subject, status_links.with_link(item, body.strip(), purpose, item.language), staff_words
 
 
 def _queued(

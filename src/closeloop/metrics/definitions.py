@@ -58,7 +58,13 @@ from closeloop.metrics.results import (
 from closeloop.practices.choices import Team
 from closeloop.practices.defaults import REFERRAL_CATEGORY
 from closeloop.practices.models import Practice
-from closeloop.queue.models import COMPLAINT, OPEN_STATUSES, EventCode, SupportItem, TimelineEvent
+from closeloop.support_queue.models import (
+    COMPLAINT,
+    OPEN_STATUSES,
+    EventCode,
+    SupportItem,
+    TimelineEvent,
+)
 
 TOP = 5
 VISIT_IDS_INLINE = 5000

@@ -20,7 +20,7 @@ from closeloop.metrics import definitions as figures
 from closeloop.metrics.definitions import Scope, compute, headlines
 from closeloop.metrics.presentation import humanize
 from closeloop.metrics.results import HoldTime, MissedCallCallbacks
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.models import SupportItem
 
 #: ``InboundMessage.kind`` of a missed call (``intake.models.InboundKind.TWILIO_CALL``). The
 #: metrics layer sits beside intake, not above it: it reads intake's rows through the item's

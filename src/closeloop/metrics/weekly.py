@@ -25,12 +25,12 @@ from closeloop.practices.choices import Role
 from closeloop.practices.defaults import REFERRAL_CATEGORY
 from closeloop.practices.models import Practice
 from closeloop.practices.selectors import staff_for_practice
-from closeloop.queue import eligibility
-from closeloop.queue.models import EventCode, Status
+from closeloop.support_queue import eligibility
+from closeloop.support_queue.models import EventCode, Status
 
 OLDEST_SHOWN = 10
 
-# Thresholds for the suggestions (documented in the README's weekly review section).
+# Thresholds for the suggestions (documented in docs/metrics.md, the weekly review).
 REPEAT_RATE_HIGH = 0.15
 REFERRAL_OPEN_HIGH = 10
 TELEHEALTH_SHARE_LOW = 0.8

@@ -30,7 +30,7 @@ from closeloop.outreach.models import OutreachSend, SendState
 from closeloop.outreach.writeback import confirmation_recorded
 from closeloop.patients.selectors import one_patients_latest
 from closeloop.security import audit
-from closeloop.security.models import Action
+from closeloop.security.models import AuditAction
 
 ANSWER_DAYS = 7
 
@@ -152,6 +152,6 @@ def visit_confirm(*, appointment: Appointment, how: str, at: datetime) -> bool:
     )
     if won:  # a conditional UPDATE sends no model signal: the audit row is written here
         appointment.refresh_from_db()
-        audit.record(Action.UPDATE, appointment, fields=["confirmed_at", "confirmed_how"])
+        audit.record(AuditAction.UPDATE, appointment, fields=["confirmed_at", "confirmed_how"])
         confirmation_recorded(appointment, timezone.now())
     return bool(won)

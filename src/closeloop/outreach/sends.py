@@ -35,7 +35,7 @@ from closeloop.outreach.schedule import horizon, is_due, plan_for, schedule_for
 from closeloop.practices.defaults import INTAKE_CATEGORY
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import sms_account
-from closeloop.queue.models import OPEN_STATUSES, SupportItem
+from closeloop.support_queue.models import OPEN_STATUSES, SupportItem
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5

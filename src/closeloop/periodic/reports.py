@@ -17,7 +17,7 @@ from closeloop.metrics.pdf import weekly_review_pdf
 from closeloop.metrics.presentation import WEEK_BEFORE, change_arrow, change_sentence, humanize
 from closeloop.metrics.weekly import weekly_review
 from closeloop.practices.models import Practice
-from closeloop.queue.alerts import supervisors_of
+from closeloop.support_queue.alerts import supervisors_of
 
 #: Every email carries it, the same on a retry (a sender killed after the server accepted
 #: sends again): how a mailbox rule, a log search or the soak tells a copy from a new email.

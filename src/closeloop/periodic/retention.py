@@ -15,9 +15,9 @@ from closeloop.intake.attachments import files_purge
 from closeloop.intake.models import InboundMessage
 from closeloop.messaging.models import OutboundMessage
 from closeloop.practices.models import Organization
-from closeloop.queue.models import Status, SupportItem, TimelineEvent
 from closeloop.security import audit
-from closeloop.security.models import Action
+from closeloop.security.models import AuditAction
+from closeloop.support_queue.models import Status, SupportItem, TimelineEvent
 
 PURGED = "[removed after the retention period]"
 BATCH = 500
@@ -59,7 +59,7 @@ def purge_expired(now: datetime) -> int:
         InboundMessage.objects.filter(item_id__in=ids).update(payload={})
         files_purge(ids)  # pictures and PDFs from the patient: the bytes go, the row stays
         audit.record(
-            Action.PURGE,
+            AuditAction.PURGE,
             object_type="support_queue.supportitem",
             detail={"items": ids, "reason": "retention period"},
         )

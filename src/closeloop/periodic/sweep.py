@@ -34,9 +34,9 @@ from closeloop.periodic.retention import purge_expired
 from closeloop.periodic.visit_checks import visit_checks_due
 from closeloop.practices.models import Category, Practice
 from closeloop.practices.selectors import staff_for_practice
-from closeloop.queue import presence
-from closeloop.queue import requests as colleague_requests
-from closeloop.queue.alerts import (
+from closeloop.security import chain
+from closeloop.support_queue import colleague_requests, presence
+from closeloop.support_queue.alerts import (
     deliver,
     lost_deliveries,
     notify,
@@ -46,7 +46,7 @@ from closeloop.queue.alerts import (
     stale_digests,
     supervisors_of,
 )
-from closeloop.queue.deadlines import (
+from closeloop.support_queue.deadlines import (
     DEADLINES,
     attempt_stage,
     claim_deadlines,
@@ -55,9 +55,8 @@ from closeloop.queue.deadlines import (
     item_attempts_next,
     item_repair_loop,
 )
-from closeloop.queue.loops import NO_DEADLINE
-from closeloop.queue.models import OPEN_STATUSES, AlertKind, SupportItem
-from closeloop.security import chain
+from closeloop.support_queue.loop_invariant import NO_DEADLINE
+from closeloop.support_queue.models import OPEN_STATUSES, AlertKind, SupportItem
 from closeloop.team import absence
 from closeloop.webhooks.delivery import redrive_deliveries
 
@@ -165,7 +164,7 @@ def _callback_policy(item: SupportItem, now: datetime) -> None:
 
 
 def repair_loops(now: datetime) -> int:
-    """The promise invariant's safety net (see ``closeloop.queue.loops``)."""
+    """The promise invariant's safety net (see ``closeloop.support_queue.loop_invariant``)."""
     repaired = 0
     for item_id in list(SupportItem.objects.filter(NO_DEADLINE).values_list("pk", flat=True)):
         with transaction.atomic():

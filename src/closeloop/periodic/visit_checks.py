@@ -12,7 +12,7 @@ from closeloop.appointments.services import CHECK_LABELS, CHECK_STEPS
 from closeloop.intake.services import Contact, file_item
 from closeloop.practices.defaults import TELEHEALTH_CATEGORY
 from closeloop.practices.models import Category
-from closeloop.queue.models import OPEN_STATUSES, Channel, SupportItem
+from closeloop.support_queue.models import OPEN_STATUSES, Channel, SupportItem
 
 
 def _check_summary(appointment: Appointment) -> str:

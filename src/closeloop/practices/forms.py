@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from closeloop.core.sealed import hint
+from closeloop.core.secrets_at_rest import hint
 from closeloop.lib import dates
 from closeloop.lib.ids import parse_id
 

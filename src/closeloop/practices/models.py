@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from closeloop.core.outbound import validate_outbound_url
-from closeloop.core.sealed import SealedTextField
+from closeloop.core.secrets_at_rest import SealedTextField
 from closeloop.core.sms import Account
 from closeloop.lib.business_hours import (
     BusinessCalendar,
@@ -167,7 +167,7 @@ class Practice(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(720)],
     )
     #: Validates X-Twilio-Signature on this practice's telephony webhooks (Twilio's auth token).
-    #: This and the other integration secrets are encrypted at rest (``core.sealed``).
+    #: This and the other integration secrets are encrypted at rest (``core.secrets_at_rest``).
     twilio_auth_token = SealedTextField(max_length=100, blank=True)
     twilio_account_sid = models.CharField(max_length=64, blank=True)
     #: The number texts to patients come from (E.164).

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from closeloop.core.languages import patient_languages
 from closeloop.practices.choices import DEFAULT_WEEKLY_HOURS
+from closeloop.practices.default_scripts import default_script, patient_name
 from closeloop.practices.defaults import DEFAULT_CATEGORIES
 from closeloop.practices.models import (
     Category,
@@ -18,7 +19,6 @@ from closeloop.practices.models import (
     Practice,
     StaffProfile,
 )
-from closeloop.practices.scripts import default_script, patient_name
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
 
 from closeloop.security import chain
-from closeloop.security.models import Action, AuditEvent, Channel
+from closeloop.security.models import AuditAction, AuditEvent, Channel
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def record(
     return AuditEvent.objects.create(**values, mac=chain.event_mac(values))
 
 
-def record_view(obj: Model, *, fields: Iterable[str] = (), action: str = Action.VIEW) -> None:
+def record_view(obj: Model, *, fields: Iterable[str] = (), action: str = AuditAction.VIEW) -> None:
     """A person saw this object's patient data (page, API read, export)."""
     record(action, obj, fields=fields)
 
@@ -242,23 +242,23 @@ def _on_save(
         if not changed:
             return
     instance.__dict__[_INITIAL] = now
-    record(Action.CREATE if created else Action.UPDATE, instance, fields=changed)
+    record(AuditAction.CREATE if created else AuditAction.UPDATE, instance, fields=changed)
 
 
 def _on_delete(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     if _audited(sender):
-        record(Action.DELETE, instance)
+        record(AuditAction.DELETE, instance)
 
 
 def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     with audit_channel(Channel.PAGE, **_request_values(request)):
-        record(Action.LOGIN, user, user=user)
+        record(AuditAction.LOGIN, user, user=user)
 
 
 def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
         with audit_channel(Channel.PAGE, **_request_values(request)):
-            record(Action.LOGOUT, user, user=user)
+            record(AuditAction.LOGOUT, user, user=user)
 
 
 def _on_login_failed(
@@ -268,7 +268,7 @@ def _on_login_failed(
     values = _request_values(request) if request is not None else {}
     with audit_channel(Channel.PAGE, **values):
         record(
-            Action.LOGIN_FAILED,
+            AuditAction.LOGIN_FAILED,
             object_type="auth.user",
             detail={"username": str(credentials.get("username", ""))[:150]},
         )
@@ -301,7 +301,7 @@ def maintenance(reason: str = "flush") -> Iterator[None]:
     It is itself audited first (and the hash chain, ``chain``, restarts visibly after it)."""
     global _maintenance
     with audit_channel(Channel.CLI):
-        record(Action.MAINTENANCE, object_type="security.auditevent", detail={"event": reason})
+        record(AuditAction.MAINTENANCE, object_type="security.auditevent", detail={"event": reason})
     _maintenance = True
     try:
         if connection.vendor == "postgresql":

@@ -1,7 +1,7 @@
 """Backups of the embedded SQLite database with SQLite's online backup API, and restores,
 each verified (integrity check, and every table's row count equal on both sides).
 
-PostgreSQL installations use pg_dump / pg_restore (README, "Backups").
+PostgreSQL installations use pg_dump / pg_restore (docs/security.md, "Backups").
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _require_sqlite() -> None:
     if connection.vendor != "sqlite":
         raise BackupError(
             "this database is PostgreSQL: back it up with pg_dump and restore with pg_restore "
-            "(see the README's Backups section)"
+            "(see docs/security.md, Backups)"
         )
 
 

@@ -23,7 +23,7 @@ from closeloop.practices.choices import Role
 from closeloop.practices.models import EmergencyAccess, Practice
 from closeloop.practices.selectors import staff_profile
 from closeloop.security import audit, credentials
-from closeloop.security.models import Action
+from closeloop.security.models import AuditAction
 from closeloop.security.permissions import Perm, has_perm
 from closeloop.security.scope import operator_refusal
 
@@ -115,7 +115,7 @@ def grant(*, by: User, user: User, practice: Practice, reason: str, hours: int) 
         expires_at=now + timedelta(hours=hours),
     )
     audit.record(
-        Action.BREAK_GLASS,
+        AuditAction.BREAK_GLASS,
         access,
         practice_id=practice.pk,
         detail={"granted_to": user.get_username(), "hours": hours, "event": "granted"},
@@ -135,7 +135,7 @@ def revoke(*, by: User, access: EmergencyAccess) -> None:
     )
     if updated:
         audit.record(
-            Action.BREAK_GLASS,
+            AuditAction.BREAK_GLASS,
             access,
             practice_id=access.practice_id,
             detail={"granted_to": access.user.get_username(), "event": "revoked"},
@@ -166,7 +166,7 @@ def end_held_and_made(*, person: User, by: Actor, why: str) -> int:
         ):
             ended += 1
             audit.record(
-                Action.BREAK_GLASS,
+                AuditAction.BREAK_GLASS,
                 access,
                 practice_id=access.practice_id,
                 user=by,

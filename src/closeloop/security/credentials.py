@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from closeloop.core.types import Actor, User, Viewer
 from closeloop.security import audit
-from closeloop.security.models import Action, CredentialKind, CredentialReset
+from closeloop.security.models import AuditAction, CredentialKind, CredentialReset
 
 #: Set in the session at sign-in when something is to be replaced: the middleware then asks
 #: the database (a session without it costs no query).
@@ -95,7 +95,9 @@ def own_password_set(*, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     replaced(user=user, kind=CredentialKind.PASSWORD)
-    audit.record(Action.UPDATE, user, fields=["password"], detail={"event": "set own password"})
+    audit.record(
+        AuditAction.UPDATE, user, fields=["password"], detail={"event": "set own password"}
+    )
 
 
 def remember_at_sign_in(

@@ -50,7 +50,7 @@ class Channel(models.TextChoices):
     WEBHOOK = "webhook", "Inbound webhook"
 
 
-class Action(models.TextChoices):
+class AuditAction(models.TextChoices):
     VIEW = "view", "Viewed"
     LIST = "list", "Listed"
     EXPORT = "export", "Exported"
@@ -91,7 +91,7 @@ class AuditEvent(AppendOnly):
     )
     username = models.CharField(max_length=150, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    action = models.CharField(max_length=20, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     practice_id = models.BigIntegerField(null=True, blank=True)

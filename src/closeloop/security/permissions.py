@@ -1,4 +1,4 @@
-"""Who may do what: the one permission table (documented in the README and SECURITY.md).
+"""Who may do what: the one permission table (documented in docs/security.md and SECURITY.md).
 
 Which *practices* a person sees is the tenant filter's job (``TenantQuerySet.for_user``);
 this table says what they may do inside the practices they serve.
@@ -47,7 +47,7 @@ PERMISSIONS: dict[str, frozenset[Perm]] = {
 
 
 class Item(Protocol):
-    """What the table reads of an item (``queue.models.SupportItem``, a layer above)."""
+    """What the table reads of an item (``support_queue.models.SupportItem``, a layer above)."""
 
     @property
     def is_clinical(self) -> bool: ...

@@ -19,10 +19,16 @@ from django.utils import timezone
 from closeloop.core.types import User
 from closeloop.practices.models import StaffProfile
 from closeloop.practices.selectors import staff_profile
-from closeloop.queue import eligibility
-from closeloop.queue.alerts import notify, supervisors_of
-from closeloop.queue.models import OPEN_STATUSES, AlertKind, EventCode, SupportItem, TimelineEvent
 from closeloop.security.permissions import Perm, has_perm
+from closeloop.support_queue import eligibility
+from closeloop.support_queue.alerts import notify, supervisors_of
+from closeloop.support_queue.models import (
+    OPEN_STATUSES,
+    AlertKind,
+    EventCode,
+    SupportItem,
+    TimelineEvent,
+)
 from closeloop.team.models import Absence
 from closeloop.team.shifts import Handover, hand_over, next_deadline
 
@@ -63,8 +69,8 @@ def absence_create(
         cover_profile = staff_profile(cover)
         if cover.pk == user.pk:
             raise AbsenceError("Someone else must cover the absence.")
-        # The one rule's sentences (``queue.eligibility``): each item is judged again when the
-        # absence starts; these are the reasons already known now.
+        # The one rule's sentences (``support_queue.eligibility``): each item is judged again
+        # when the absence starts; these are the reasons already known now.
         if cover_profile is None or not cover.is_active or not _serves_together(cover, user):
             raise AbsenceError(eligibility.not_serving(cover).message)
         if cover_profile.is_away:
@@ -91,7 +97,7 @@ def absence_create(
 class Started:
     covered: list[SupportItem]
     for_supervisors: list[SupportItem]
-    #: Why the cover could not take an item (``queue.eligibility``'s sentence), by item id.
+    #: Why the cover could not take an item (``support_queue.eligibility``'s sentence), by item id.
     refused: dict[int, str] = field(default_factory=dict)
 
 

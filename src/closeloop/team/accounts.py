@@ -26,12 +26,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closeloop.core.types import User
 from closeloop.practices.selectors import organization_admins
-from closeloop.queue import lifecycle
-from closeloop.queue.alerts import notify_account
-from closeloop.queue.models import AlertKind, SupportItem, SupportItemQuerySet
 from closeloop.security import audit, breakglass, credentials, mfa
-from closeloop.security.models import Action, CredentialKind
+from closeloop.security.models import AuditAction, CredentialKind
 from closeloop.security.scope import AdminAct, admin_refusal, admin_scope
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.alerts import notify_account
+from closeloop.support_queue.models import AlertKind, SupportItem, SupportItemQuerySet
 from closeloop.triage.routing import handback_team
 
 
@@ -130,7 +130,10 @@ def account_temporary_password(*, actor: User, person: Any) -> str:
     credentials.reset_recorded(user=person, by=actor, kind=CredentialKind.PASSWORD)
     breakglass.end_held_and_made(person=person, by=actor, why=breakglass.CREDENTIALS_RESET)
     audit.record(
-        Action.UPDATE, person, fields=["temporary_password"], detail={"event": "password reset"}
+        AuditAction.UPDATE,
+        person,
+        fields=["temporary_password"],
+        detail={"event": "password reset"},
     )
     _alert(actor, person, AlertKind.PASSWORD_RESET)
     return password
@@ -144,7 +147,7 @@ def account_reset_mfa(*, actor: User, person: Any) -> None:
     StaticDevice.objects.filter(user=person).delete()
     credentials.reset_recorded(user=person, by=actor, kind=CredentialKind.MFA)
     breakglass.end_held_and_made(person=person, by=actor, why=breakglass.CREDENTIALS_RESET)
-    audit.record(Action.MFA, person, detail={"event": "reset by admin"})
+    audit.record(AuditAction.MFA, person, detail={"event": "reset by admin"})
     _alert(actor, person, AlertKind.MFA_RESET)
 
 
@@ -164,7 +167,7 @@ def account_email_change(*, actor: User, person: Any, email: str) -> bool:
     _alert(actor, person, AlertKind.EMAIL_CHANGED)
     person.email = email
     person.save(update_fields=["email"])
-    audit.record(Action.UPDATE, person, fields=["email"], detail={"event": "email changed"})
+    audit.record(AuditAction.UPDATE, person, fields=["email"], detail={"event": "email changed"})
     return True
 
 
@@ -173,7 +176,7 @@ def account_unlock(*, actor: User, person: Any) -> None:
     """Lift a lockout after repeated failed sign-ins."""
     account_refusal(actor=actor, person=person, act=AdminAct.UNLOCK)
     axes_reset(username=person.get_username())
-    audit.record(Action.UPDATE, person, fields=["lockout"], detail={"event": "unlocked"})
+    audit.record(AuditAction.UPDATE, person, fields=["lockout"], detail={"event": "unlocked"})
     _alert(actor, person, AlertKind.UNLOCKED)
 
 
@@ -223,7 +226,7 @@ def account_deactivate(*, actor: User, person: Any) -> int:
     breakglass.end_held_and_made(person=person, by=actor, why=breakglass.DEACTIVATED)
     person.is_active = False
     person.save(update_fields=["is_active"])
-    audit.record(Action.UPDATE, person, fields=["is_active"], detail={"event": "deactivated"})
+    audit.record(AuditAction.UPDATE, person, fields=["is_active"], detail={"event": "deactivated"})
     return len(items)
 
 
@@ -236,5 +239,5 @@ def account_reactivate(*, actor: User, person: Any) -> None:
     account_refusal(actor=actor, person=person, act=AdminAct.REACTIVATE)
     person.is_active = True
     person.save(update_fields=["is_active"])
-    audit.record(Action.UPDATE, person, fields=["is_active"], detail={"event": "reactivated"})
+    audit.record(AuditAction.UPDATE, person, fields=["is_active"], detail={"event": "reactivated"})
     _alert(actor, person, AlertKind.REACTIVATED)

@@ -4,7 +4,7 @@ move their promised update time (each keeps its plan; e.g. the phones are down u
 Each item goes through the same door as one at a time (``access.item_for_action`` and the
 action registry's service, each in its own savepoint, each audited on its timeline); an item a
 rule refuses is reported with the reason and the others go ahead. A reassignment is judged by
-the one receiver rule (``queue.eligibility``, through ``lifecycle.item_assign``): its cap
+the one receiver rule (``support_queue.eligibility``, through ``lifecycle.item_assign``): its cap
 counts the items this action has given so far.
 """
 
@@ -20,8 +20,8 @@ from closeloop.actions import access
 from closeloop.actions.registry import ACTIONS, run
 from closeloop.core.types import User
 from closeloop.lib.dates import parse_local
-from closeloop.queue.changes import LifecycleError
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.item_writes import LifecycleError
+from closeloop.support_queue.models import SupportItem
 from closeloop.triage.routing import handback_team
 
 BULK_ACTIONS = ("assign", "escalate", "note", "merge", "update_window")

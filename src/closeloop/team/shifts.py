@@ -21,10 +21,10 @@ from django.utils import timezone
 from closeloop.actions import access
 from closeloop.core.types import User
 from closeloop.practices.models import Practice, StaffProfile
-from closeloop.queue import eligibility, lifecycle
-from closeloop.queue.alerts import notify_group
-from closeloop.queue.changes import LifecycleError
-from closeloop.queue.models import OPEN_STATUSES, AlertKind, ColleagueRequest, SupportItem
+from closeloop.support_queue import eligibility, lifecycle
+from closeloop.support_queue.alerts import notify_group
+from closeloop.support_queue.item_writes import LifecycleError
+from closeloop.support_queue.models import OPEN_STATUSES, AlertKind, ColleagueRequest, SupportItem
 from closeloop.triage.routing import choose_owner, handback_team, route_for
 
 #: The deadlines an open item can have, in the order they are named.
@@ -113,7 +113,7 @@ def shift_items(user: User, now: datetime | None = None) -> list[ShiftItem]:
 
 
 def with_receivers(rows: list[ShiftItem], colleagues: list[Any]) -> list[ShiftItem]:
-    """Judge each colleague for each row's item by the one rule (``queue.eligibility``), in
+    """Judge each colleague for each row's item by the one rule (``support_queue.eligibility``), in
     two queries for the whole page: the picker offers whom it may and says why not."""
     loads = eligibility.open_loads([c.pk for c in colleagues])
     serving = set(

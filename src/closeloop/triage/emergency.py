@@ -20,9 +20,9 @@ from django.utils import timezone
 from closeloop.practices.choices import Role
 from closeloop.practices.models import OnCallShift, Practice
 from closeloop.practices.selectors import staff_for_practice
-from closeloop.queue import lifecycle
-from closeloop.queue.alerts import notify, supervisors_of
-from closeloop.queue.models import AlertKind, SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.alerts import notify, supervisors_of
+from closeloop.support_queue.models import AlertKind, SupportItem
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Route: a red flag or a clinical category goes to the clinical team; otherwise a practice's
 channel override, else the category's own team and skill (complaints: supervisors).
 Urgent symptoms go to whoever answers them now (``emergency``), never to the team queue.
-Assign: among staff the one rule of every door lets take it (``queue.eligibility``: serves the
+Assign: among staff the one rule of every door lets take it
+(``support_queue.eligibility``: serves the
 practice, not away, on duty, on that team with the skill, under their cap on open items and
 open complaints), one who speaks the item's language first, then the one with the fewest open
 items (round robin among ties: whoever was assigned longest ago). Load comes before language:
@@ -31,8 +32,8 @@ from closeloop.core.types import Actor
 from closeloop.practices import config
 from closeloop.practices.choices import Team
 from closeloop.practices.models import ChannelRoute, StaffProfile
-from closeloop.queue import eligibility, lifecycle
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue import eligibility, lifecycle
+from closeloop.support_queue.models import SupportItem
 from closeloop.triage.emergency import responders
 
 

@@ -9,8 +9,8 @@ from closeloop.core.types import Actor
 from closeloop.lib.classify import Suggestion, classify
 from closeloop.practices.choices import Urgency
 from closeloop.practices.models import Category, Practice, StaffProfile
-from closeloop.queue import lifecycle
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.models import SupportItem
 from closeloop.triage.emergency import alert_responders
 from closeloop.triage.routing import assigned, assignment_for, auto_assign
 

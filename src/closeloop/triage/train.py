@@ -1,12 +1,12 @@
 """Train the triage model: ``closeloop train-triage`` (needs the dev dependencies).
 
 Reads the training data shipped in ``closeloop/triage/data`` (``own.jsonl``: our messages;
-``public.jsonl``: the public customer-support sets, with attribution in the README), fits three
+``public.jsonl``: the public customer-support sets, attributed in data/README.md), fits three
 linear heads over the hashed features of ``closeloop.lib.textmodel`` with scikit-learn —
 category (multinomial logistic regression, balanced classes), "mentions a symptom, medication
 or clinical question", and "urgent symptoms" — and picks the two thresholds by 5-fold
 cross-validation for recall. Reproducible: fixed seed, deterministic solvers. Writes
-``model.npz`` and ``cv.json`` (the cross-validated figures the README reports).
+``model.npz`` and ``cv.json`` (the cross-validated figures docs/triage.md reports).
 
 A fourth head, "for no practice at all" (the off-topic gate), learns from CLINC150's
 out-of-scope train and validation rows (``public.jsonl``), CLINC150's in-scope intents that are

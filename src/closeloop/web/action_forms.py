@@ -13,9 +13,9 @@ from closeloop.core.languages import SOURCE as STAFF_LANGUAGE
 from closeloop.core.languages import language_choices, language_name
 from closeloop.lib.ids import parse_id
 from closeloop.practices.forms import InstantField
-from closeloop.queue import eligibility
-from closeloop.queue.models import SupportItem
-from closeloop.queue.requests import askable
+from closeloop.support_queue import eligibility
+from closeloop.support_queue.colleague_requests import askable
+from closeloop.support_queue.models import SupportItem
 
 #: The objects each reference kind offers on one item, read once for all of a page's forms
 #: (assign, hand off and ask a colleague all offer the practice's staff).

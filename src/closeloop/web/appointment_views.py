@@ -32,7 +32,7 @@ from closeloop.patients.models import Patient
 from closeloop.practices.local_time import local
 from closeloop.practices.models import Practice
 from closeloop.security import audit
-from closeloop.security.models import Action
+from closeloop.security.models import AuditAction
 from closeloop.web.csvutil import csv_response
 from closeloop.web.http import HtmxHttpRequest, acting_user
 
@@ -146,7 +146,7 @@ def confirmations_csv(request: HtmxHttpRequest) -> HttpResponse:
         .order_by("start", "pk")
     )
     audit.record(
-        Action.EXPORT,
+        AuditAction.EXPORT,
         object_type="appointments.appointment",
         practice_id=practice.pk,
         detail={"export": "confirmations_csv", "day": day.isoformat(), "rows": visits.count()},

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from closeloop.metrics.scope import can_view_reports
-from closeloop.queue.selectors import unread_alert_rows
+from closeloop.support_queue.selectors import unread_alert_rows
 
 
 def closeloop(request: HttpRequest) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from closeloop.actions.registry import VIEW_DETAILS
 from closeloop.intake.attachments import file_response
 from closeloop.lib.ids import parse_id
-from closeloop.web.access import item_for_action_or_404
+from closeloop.web.get_or_404 import item_for_action_or_404
 
 
 @login_required

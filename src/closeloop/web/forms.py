@@ -13,7 +13,7 @@ from closeloop.patients.models import Patient, validate_birth_date
 from closeloop.practices.choices import Language
 from closeloop.practices.forms import InstantField
 from closeloop.practices.models import Category, Practice
-from closeloop.queue.models import Channel
+from closeloop.support_queue.models import Channel
 from closeloop.triage.services import suggest
 
 # --- logging a contact --------------------------------------------------------------------------

@@ -21,10 +21,10 @@ from closeloop.patients.selectors import patient_search
 from closeloop.patients.services import patient_create
 from closeloop.practices.local_time import zone
 from closeloop.practices.models import Category, Practice
-from closeloop.queue import lifecycle
-from closeloop.queue.lifecycle import LifecycleError
-from closeloop.queue.models import SupportItem
-from closeloop.queue.selectors import items_to_join
+from closeloop.support_queue import lifecycle
+from closeloop.support_queue.lifecycle import LifecycleError
+from closeloop.support_queue.models import SupportItem
+from closeloop.support_queue.selectors import items_to_join
 from closeloop.triage import services as triage
 from closeloop.web.forms import ATTACH_AUTO, CallerMode, LogContactForm
 

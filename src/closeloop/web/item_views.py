@@ -20,23 +20,22 @@ from closeloop.actions.registry import ACTIONS, AFTER_HOURS, VIEW_DETAILS, Actio
 from closeloop.appointments.selectors import upcoming_for_patient
 from closeloop.core.languages import language_name
 from closeloop.intake.attachments import files_for_item, steps_answered
-from closeloop.intake.status_page import page_text as status_page_text
+from closeloop.intake.status_link_views import page_text as status_page_text
 from closeloop.lib.ids import is_digits
-from closeloop.messaging import status as patient_status
+from closeloop.messaging import status_links
 from closeloop.messaging.services import render as render_template
-from closeloop.queue import presence
-from closeloop.queue import requests as colleague_requests
-from closeloop.queue.changes import receipt_how
-from closeloop.queue.lifecycle import LifecycleError, available_actions
-from closeloop.queue.models import Channel, StaffAlert, SupportItem
-from closeloop.queue.selectors import promise_suggestion, timeline_for_item
 from closeloop.security import audit
+from closeloop.support_queue import colleague_requests, presence
+from closeloop.support_queue.item_writes import receipt_how
+from closeloop.support_queue.lifecycle import LifecycleError, available_actions
+from closeloop.support_queue.models import Channel, StaffAlert, SupportItem
+from closeloop.support_queue.selectors import promise_suggestion, timeline_for_item
 from closeloop.web import timeline
-from closeloop.web.access import item_for_action_or_404, item_or_404
 from closeloop.web.action_forms import ActionForm, Offered
+from closeloop.web.get_or_404 import item_for_action_or_404, item_or_404
 from closeloop.web.http import HtmxHttpRequest, acting_user, local_datetime
-from closeloop.web.rows import item_actions
-from closeloop.web.scripts import item_scripts
+from closeloop.web.item_scripts import item_scripts
+from closeloop.web.jinja_fragments import item_actions
 
 ITEM_TEMPLATE = "web/item.html"
 APPOINTMENTS_SHOWN = 5
@@ -152,7 +151,7 @@ def _context(
 
 def _patient_side(item: SupportItem, now: datetime) -> dict[str, Any]:
     """What the patient sees and sent: their status page, their next visits, their files."""
-    patient_view = patient_status.patient_view(item) if item.practice.status_links else None
+    patient_view = status_links.patient_view(item) if item.practice.status_links else None
     return {
         # What the patient's status page shows now (the same function renders it).
         "patient_view": patient_view,
@@ -245,7 +244,8 @@ def item_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("item", pk=outcome.item.pk)
 
 
-#: Promise refusals, shown on the field they are about (``queue.changes.check_promise``).
+#: Promise refusals, shown on the field they are about
+#: (``support_queue.item_writes.check_promise``).
 PROMISE_REFUSALS = {"promise_in_past", "promise_too_far", "after_hours_reason_required"}
 
 

@@ -36,7 +36,7 @@ from closeloop.practices.choices import Role
 from closeloop.practices.local_time import for_staff
 from closeloop.practices.models import Practice
 from closeloop.practices.selectors import home_practice, staff_profile
-from closeloop.queue.models import AlertDelivery, StaffAlert, SupportItem
+from closeloop.support_queue.models import AlertDelivery, StaffAlert, SupportItem
 
 SHOWN = 100
 SEPARATOR = "-" * 79

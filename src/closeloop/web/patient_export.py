@@ -7,7 +7,7 @@ from typing import Any
 from closeloop.appointments.models import Appointment
 from closeloop.messaging.models import ConsentChange, OutboundMessage
 from closeloop.patients.models import Patient
-from closeloop.queue.models import SupportItem, TimelineEvent
+from closeloop.support_queue.models import SupportItem, TimelineEvent
 
 
 def _fields(obj: Any, names: list[str]) -> dict[str, Any]:

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from closeloop.appointments.selectors import upcoming_for_patient
-from closeloop.queue.models import OPEN_STATUSES, EventCode, SupportItem, TimelineEvent
-from closeloop.queue.selectors import URGENT_FIRST
 from closeloop.security import audit
+from closeloop.support_queue.models import OPEN_STATUSES, EventCode, SupportItem, TimelineEvent
+from closeloop.support_queue.selectors import URGENT_FIRST
 from closeloop.web import timeline
-from closeloop.web.access import get_patient_or_404
+from closeloop.web.get_or_404 import get_patient_or_404
 
 APPOINTMENTS_SHOWN = 10
 

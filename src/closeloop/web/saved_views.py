@@ -18,14 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from closeloop.lib.dates import parse_local
 from closeloop.lib.ids import parse_id
 from closeloop.practices.selectors import staff_profile
-from closeloop.queue import eligibility
 from closeloop.security.permissions import Perm, has_perm
+from closeloop.support_queue import eligibility
 from closeloop.team.bulk import BULK_ACTIONS, MAX_ITEMS, bulk_run
 from closeloop.team.models import SavedView
 from closeloop.team.saved import VIEW_PARAMS
 from closeloop.web.http import HtmxHttpRequest
+from closeloop.web.queue_views import page_rows, queue_query
 from closeloop.web.team_views import colleagues_of
-from closeloop.web.views import page_rows, queue_query
 
 
 @login_required
@@ -87,7 +87,7 @@ def bulk(request: HtmxHttpRequest) -> HttpResponse:
             "query": query,
             "back": f"?{request.GET.urlencode()}" if request.GET else "",
             # Each with what keeps them from taking any item (away, at their cap): the items
-            # are then judged one by one by the same rule (``queue.eligibility``).
+            # are then judged one by one by the same rule (``support_queue.eligibility``).
             "receivers": [
                 (p, eligibility.standing(p, loads.get(p.pk, (0, 0))[0], zone)) for p in receivers
             ],

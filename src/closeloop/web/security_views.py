@@ -29,10 +29,10 @@ from closeloop.practices.local_time import for_staff, zone
 from closeloop.practices.models import EmergencyAccess, Practice
 from closeloop.practices.selectors import home_practice, staff_profile
 from closeloop.security import audit, breakglass, credentials, mfa
-from closeloop.security.models import Action, AuditEvent
+from closeloop.security.models import AuditAction, AuditEvent
 from closeloop.security.permissions import Perm, has_perm
-from closeloop.web.access import get_patient_or_404
 from closeloop.web.csvutil import as_download, csv_response
+from closeloop.web.get_or_404 import get_patient_or_404
 from closeloop.web.http import acting_user
 from closeloop.web.patient_export import patient_export
 
@@ -63,7 +63,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         else:
             totp, codes = confirmed
             otp_login(request, totp)
-            audit.record(Action.MFA, user, detail={"event": "enrolled"})
+            audit.record(AuditAction.MFA, user, detail={"event": "enrolled"})
             return render(request, "security/recovery_codes.html", {"codes": codes})
     qr = segno.make(device.config_url, error="m")
     context = {
@@ -92,10 +92,10 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         device = mfa.verify(user, request.POST.get("token", ""))
         if device is None:
             error = "That code did not work. Use the current code from the app, or a recovery code."
-            audit.record(Action.MFA, user, detail={"event": "failed"})
+            audit.record(AuditAction.MFA, user, detail={"event": "failed"})
         else:
             otp_login(request, device)
-            audit.record(Action.MFA, user, detail={"event": "verified", "device": device.name})
+            audit.record(AuditAction.MFA, user, detail={"event": "verified", "device": device.name})
             target = request.GET.get("next", "")
             if target.startswith("/") and not target.startswith("//"):
                 return redirect(target)
@@ -114,7 +114,7 @@ def account(request: HttpRequest) -> HttpResponse:
         if mfa.confirmed_totp(user) is None:
             return redirect("mfa_setup")
         codes = mfa.new_recovery_codes(user)
-        audit.record(Action.MFA, user, detail={"event": "recovery_codes_replaced"})
+        audit.record(AuditAction.MFA, user, detail={"event": "recovery_codes_replaced"})
     profile = staff_profile(user)
     return render(
         request,
@@ -279,7 +279,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         k: (request.GET.get(k) or "").strip()
         for k in ("user", "action", "object", "patient", "start", "end")
     }
-    context: dict[str, Any] = {"params": params, "actions": Action.choices}
+    context: dict[str, Any] = {"params": params, "actions": AuditAction.choices}
     try:
         start, end = _day(params["start"], "From"), _day(params["end"], "To")
     except ValueError as exc:
@@ -289,7 +289,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         return render(request, "security/audit.html", context, status=400)
     if params["user"]:
         events = events.filter(username__iexact=params["user"])
-    if params["action"] in Action.values:
+    if params["action"] in AuditAction.values:
         events = events.filter(action=params["action"])
     if params["object"]:
         kind, _, pk = params["object"].partition(":")
@@ -305,7 +305,9 @@ def audit_search(request: HttpRequest) -> HttpResponse:
             at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
         )
     if request.GET.get("format") == "csv":
-        audit.record(Action.EXPORT, object_type="security.auditevent", detail={"filters": params})
+        audit.record(
+            AuditAction.EXPORT, object_type="security.auditevent", detail={"filters": params}
+        )
         return csv_response("closeloop-audit.csv", _audit_rows(events[:50_000]))
     page = Paginator(events, AUDIT_PAGE).get_page(request.GET.get("page"))
     _with_practices(page.object_list)
@@ -355,7 +357,7 @@ def patient_audit(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_patient_or_404(request, pk)
     events = AuditEvent.objects.filter(patient_id=patient.pk, practice_id=patient.practice_id)
     if request.GET.get("format") == "csv":
-        audit.record(Action.EXPORT, patient, detail={"report": "who_has_seen"})
+        audit.record(AuditAction.EXPORT, patient, detail={"report": "who_has_seen"})
         return csv_response(f"closeloop-patient-{patient.pk}-access.csv", _audit_rows(events))
     audit.record_view(patient, fields=["access_report"])
     page = Paginator(events, AUDIT_PAGE).get_page(request.GET.get("page"))
@@ -369,7 +371,7 @@ def patient_data_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The patient's data as JSON (an access request). POST: it is a disclosure, audited."""
     _require(request, Perm.EXPORT_PATIENT)
     patient = get_patient_or_404(request, pk)
-    audit.record(Action.EXPORT, patient, detail={"report": "patient_data_json"})
+    audit.record(AuditAction.EXPORT, patient, detail={"report": "patient_data_json"})
     body = json.dumps(patient_export(patient), cls=DjangoJSONEncoder, indent=2)
     response = HttpResponse(body, content_type="application/json")
     return as_download(response, f"patient-{patient.pk}.json")

@@ -26,16 +26,14 @@ from closeloop.lib import placeholders
 from closeloop.messaging.models import MessagePurpose, MessageTemplate
 from closeloop.messaging.sendable import text_problems
 from closeloop.messaging.services import clinical_content, facts, fill, shipped_template
+from closeloop.practices.default_scripts import thanks, tidy, who
 from closeloop.practices.models import (
     Category,
     CategoryScript,
     Practice,
     StaffProfile,
 )
-from closeloop.practices.scripts import thanks, tidy, who
 from closeloop.practices.selectors import staff_profile
-from closeloop.queue.changes import LifecycleError
-from closeloop.queue.models import SupportItem
 from closeloop.security import credentials
 from closeloop.security.models import CredentialKind
 from closeloop.security.scope import (
@@ -46,6 +44,8 @@ from closeloop.security.scope import (
     is_org_admin,
     manageable_people,
 )
+from closeloop.support_queue.item_writes import LifecycleError
+from closeloop.support_queue.models import SupportItem
 from closeloop.team import accounts
 from closeloop.team.accounts import temporary_password
 from closeloop.web.http import acting_user

@@ -13,7 +13,7 @@ from django.db.models import TextChoices
 from django.utils.dateformat import format as date_format
 
 from closeloop.practices.choices import Team, Urgency
-from closeloop.queue.models import (
+from closeloop.support_queue.models import (
     Channel,
     ContactOutcome,
     Direction,

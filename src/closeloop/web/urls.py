@@ -2,8 +2,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from closeloop.web import (
+    alert_views,
     appointment_views,
     file_views,
+    health_views,
+    help_views,
     intake_views,
     item_views,
     metrics_views,
@@ -11,26 +14,26 @@ from closeloop.web import (
     outreach_views,
     patient_views,
     playbook_views,
+    queue_views,
     rota_views,
     saved_views,
     security_views,
     settings_views,
     team_views,
-    views,
 )
 from closeloop.web import (
     settings_practice_views as practice_views,
 )
 
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("queue.csv", views.queue_csv, name="queue_csv"),
-    path("alerts/", views.alerts, name="alerts"),
+    path("", queue_views.queue, name="queue"),
+    path("queue.csv", queue_views.queue_csv, name="queue_csv"),
+    path("alerts/", alert_views.alerts, name="alerts"),
     path("outbox/", outbox_views.outbox, name="outbox"),
-    path("help/", views.help_page, name="help"),
+    path("help/", help_views.help_page, name="help"),
     path("on-call/", rota_views.on_call, name="on_call"),
     path("on-call/<slug:slug>/", rota_views.on_call_practice, name="on_call_practice"),
-    path("alerts/read/", views.alerts_read, name="alerts_read"),
+    path("alerts/read/", alert_views.alerts_read, name="alerts_read"),
     path("log/", intake_views.log_contact, name="log_contact"),
     path("log/suggest/", intake_views.suggest, name="log_suggest"),
     path("patients/lookup/", intake_views.patient_lookup, name="patient_lookup"),
@@ -90,7 +93,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("healthz/", views.healthz, name="healthz"),
+    path("healthz/", health_views.healthz, name="healthz"),
     path("mfa/setup/", security_views.mfa_setup, name="mfa_setup"),
     path("mfa/verify/", security_views.mfa_verify, name="mfa_verify"),
     path("account/", security_views.account, name="account"),

@@ -4,7 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-import closeloop.core.sealed
+import closeloop.core.secrets_at_rest
 
 
 class Migration(migrations.Migration):
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ("content_type", models.CharField(blank=True, max_length=40)),
                 ("size", models.PositiveIntegerField(default=0)),
                 ("sha256", models.CharField(blank=True, max_length=64)),
-                ("data", closeloop.core.sealed.SealedBinaryField(blank=True, null=True)),
+                ("data", closeloop.core.secrets_at_rest.SealedBinaryField(blank=True, null=True)),
                 ("refused", models.CharField(blank=True, max_length=30)),
                 ("attempts", models.PositiveSmallIntegerField(default=0)),
                 ("fetch_after", models.DateTimeField(default=django.utils.timezone.now)),

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-import closeloop.core.sealed
+import closeloop.core.secrets_at_rest
 
 SECRETS = ("twilio_auth_token", "inbound_email_secret", "fhir_token")
 
@@ -24,19 +24,19 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="practice",
             name="fhir_token",
-            field=closeloop.core.sealed.SealedTextField(
+            field=closeloop.core.secrets_at_rest.SealedTextField(
                 blank=True, max_length=500, verbose_name="FHIR bearer token"
             ),
         ),
         migrations.AlterField(
             model_name="practice",
             name="inbound_email_secret",
-            field=closeloop.core.sealed.SealedTextField(blank=True, max_length=100),
+            field=closeloop.core.secrets_at_rest.SealedTextField(blank=True, max_length=100),
         ),
         migrations.AlterField(
             model_name="practice",
             name="twilio_auth_token",
-            field=closeloop.core.sealed.SealedTextField(blank=True, max_length=100),
+            field=closeloop.core.secrets_at_rest.SealedTextField(blank=True, max_length=100),
         ),
         migrations.RunPython(seal_existing, migrations.RunPython.noop),
     ]

@@ -4,7 +4,7 @@ what happens next, name the frustration, follow the channel, name the owner or t
 
 from django.db import migrations
 
-from closeloop.practices.scripts import DEFAULT_SCRIPTS, default_script
+from closeloop.practices.default_scripts import DEFAULT_SCRIPTS, default_script
 
 
 def _shipped(code):

@@ -6,7 +6,7 @@ as shipped stop promising a call ("le llamaremos") where the English promises to
 from django.db import migrations, models
 
 import closeloop.practices.models
-from closeloop.practices.scripts import patient_name
+from closeloop.practices.default_scripts import patient_name
 
 OLD_ES_OWN = (
     "{owner} le dará seguimiento hasta resolverlo: le llamaremos a más tardar {update_time}, "

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from closeloop.core.sealed import SEALED_FIELDS
+from closeloop.core.secrets_at_rest import SEALED_FIELDS
 
 
 class Command(BaseCommand):

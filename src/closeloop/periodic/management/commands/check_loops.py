@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from closeloop.practices.models import Practice
-from closeloop.queue.loops import loop_breaks
-from closeloop.queue.models import SupportItem
+from closeloop.support_queue.loop_invariant import loop_breaks
+from closeloop.support_queue.models import SupportItem
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from closeloop.security import audit
 from closeloop.security.backup import BackupError, backup
-from closeloop.security.models import Action, Channel
+from closeloop.security.models import AuditAction, Channel
 
 
 class Command(BaseCommand):
@@ -25,6 +25,6 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         with audit.audit_channel(Channel.CLI):
-            audit.record(Action.BACKUP, object_type="database", detail={"event": "backup"})
+            audit.record(AuditAction.BACKUP, object_type="database", detail={"event": "backup"})
         rows = sum(tables.values())
         self.stdout.write(f"Backed up {len(tables)} tables ({rows} rows) to {path}; verified.")

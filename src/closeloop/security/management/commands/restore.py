@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from closeloop.security import audit
 from closeloop.security.backup import BackupError, check, restore
-from closeloop.security.models import Action, Channel
+from closeloop.security.models import AuditAction, Channel
 
 
 class Command(BaseCommand):
@@ -43,5 +43,5 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         with audit.audit_channel(Channel.CLI):
-            audit.record(Action.BACKUP, object_type="database", detail={"event": "restore"})
+            audit.record(AuditAction.BACKUP, object_type="database", detail={"event": "restore"})
         self.stdout.write(f"Restored {len(tables)} tables from {path}; verified.")

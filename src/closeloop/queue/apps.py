@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class QueueConfig(AppConfig):
-    name = "closeloop.queue"
-    label = "support_queue"
-    verbose_name = "Support queue"
