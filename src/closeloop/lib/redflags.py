@@ -82,6 +82,7 @@ SENSATION = _words(
 )
 BREATH = _words(
     r"breathe?", r"breathing", r"breaths", r"respirar", r"respiro", r"respira", r"respirando",
+    r"aliento", r"respiracion", r"resuello",
 )
 LUNGS = _words(r"lungs?", r"pulmon", r"pulmones")
 CANNOT = _words(
@@ -133,8 +134,14 @@ UNSTOPPABLE = _words(
     r"no (?:dej|par)a de",
 )
 COUGH_UP = _words(
-    r"throw\w* up", r"vomit\w*", r"cough\w* up", r"coughing", r"spit\w* up", r"puk\w*",
-    r"vomitando", r"vomito", r"tosiendo", r"escupiendo",
+    r"throw\w* up", r"threw up", r"vomit\w*", r"cough\w* up", r"coughing", r"spit\w* up",
+    r"puk\w*", r"hack\w* up", r"bring\w* up", r"brought up", r"vomitando", r"vomito", r"vomite",
+    r"vomita", r"tosiendo", r"toso", r"tosi", r"tose", r"tosio", r"escup\w*", r"devolv\w*",
+    r"arroj\w*",
+)
+#: Blood brought up that looks like coffee grounds (digested blood).
+COFFEE_GROUNDS = _words(
+    r"coffee grounds?", r"posos de cafe", r"borra de cafe", r"cafe molido", r"asientos de cafe",
 )
 SWELL = _words(
     r"swell\w*", r"swollen", r"puff\w*", r"hinch\w*", r"inflamad[ao]", r"inflamacion",
@@ -149,16 +156,25 @@ TOOTH = _words(
     r"extraction", r"pulled", r"diente", r"dientes", r"muela", r"muelas", r"absceso", r"encia",
     r"extraccion", r"sacaron",
 )
-SWALLOW = _words(r"swallow\w*", r"tragar", r"trago", r"pasar (?:saliva|la saliva|comida)")
+SWALLOW = _words(
+    r"swallow\w*", r"tragar", r"trago", r"traga", r"pasar (?:saliva|la saliva|comida|agua|nada)",
+    r"get (?:anything|food|water|liquids?) down", r"keep (?:anything|water|liquids?) down",
+)
 PILLS = _words(
     r"pills?", r"tablets?", r"meds", r"medicine", r"medications?", r"bottle", r"capsules?",
     r"tylenol", r"advil", r"ibuprofen", r"acetaminophen", r"opioids?", r"oxy\w*", r"pastillas?",
-    r"tabletas?", r"medicinas?", r"medicamentos?", r"frasco", r"pildoras",
+    r"tabletas?", r"medicinas?", r"medicamentos?", r"frasco", r"pildoras", r"paracetamol",
+    r"insulin", r"insulina", r"syrup", r"jarabe", r"caja", r"box", r"packet", r"pack",
+    r"gummies", r"vitamins", r"dose", r"dosis", r"sleeping tablets", r"sleeping pills",
+    r"painkillers?", r"aspirin", r"aspirina", r"benadryl", r"xanax", r"melatonin",
 )
 TOO_MANY = _words(
     r"too many", r"too much", r"a bunch of", r"a handful of", r"the whole",
     r"all (?:of )?(?:my|the|his|her)", r"a lot of", r"extra", r"double", r"demasiad[ao]s?",
     r"muchas?", r"todas? (?:las|sus|mis)", r"todo el", r"un punado de",
+    r"way (?:more|too many|too much)", r"more (?:\w+ )?than (?:i|he|she|you|they) (?:should|was supposed)",
+    r"toda (?:la|una|mi|su)", r"un monton de", r"entera", r"enteras?", r"mas de la cuenta",
+    r"whole", r"dozens? of", r"(?:1\d|[2-9]\d)",
 )
 
 
@@ -203,6 +219,9 @@ def _rule(
             needs,
         )
 
+
+#: Gums that bleed a little at brushing or flossing are no emergency.
+_BRUSHING = r"\bwhen (?:i |he |she |they )?(?:brush|floss)\w*\b|\bal (?:cepillar|lavar)|\bcuando (?:me |se |le |te )?(?:cepill|lav)\w*|\bhilo dental\b"
 
 _BABY = _words(
     r"baby", r"babys", r"infant", r"newborn", r"new born",
@@ -278,14 +297,15 @@ RULES: list[Rule] = [
         _near(BLEED_SITE, BLEED, 5),
         r"\bnose ?bleeds?\b|\bhemorragia nasal\b|\bsangrado (?:de|por) la nariz\b",
         also_in_clause=UNSTOPPABLE,
-        unless=r"\bwhen (?:i |he |she |they )?(?:brush|floss)\w*\b|\bal (?:cepillar|lavar)",
+        unless=_BRUSHING,
     ),
     *_rule(
         "bleeding",
         _near(BLEED, UNSTOPPABLE, 5),
-        _near(COUGH_UP, BLEED, 3),
+        _near(COUGH_UP, BLEED, 6),
+        _near(COUGH_UP, COFFEE_GROUNDS, 6),
         r"\b(?:heavy|severe|uncontrolled|profuse) bleeding\b|\bhemorragia\b",
-        unless=r"\bwhen (?:i |he |she |they )?(?:brush|floss)\w*\b|\bal (?:cepillar|lavar)",
+        unless=_BRUSHING,
     ),
     *_rule(
         "unconscious",
@@ -315,12 +335,12 @@ RULES: list[Rule] = [
         _near(TOO_MANY, PILLS, 3),
         r"\b(?:overdos\w*|od d|odd on|o d d|sobredosis)\b",
         _near(
-            r"(?:swallowed|ate|got into|took|se tomo|se trago|me tome|tomo|se comio)",
+            r"(?:swallowed|ate|got into|took|drank|se tomo|se trago|me tome|tomo|se comio|se bebio|me bebi|bebio|me trague|tome)",
             r"(?:bottle|frasco|pills|pastillas|medicine|medicina|my meds|his meds|her meds)",
             4,
         ),
         r"\bpoison control\b|\bswallowed (?:a |some )?(?:bleach|cleaner|detergent|pod|button battery|battery|antifreeze)\b",
-        r"\b(?:drank|drink|bebio|se tomo) (?:some )?(?:bleach|cloro|antifreeze|cleaner|limpiador)\b",
+        r"\b(?:drank|drink|bebio|se tomo|swallowed|se trago) (?:some |the |a |el |la |del |un poco de |some of the )?(?:bleach|cloro|antifreeze|cleaner|limpiador|lejia|detergente|cleaning \w+|drain cleaner|destapacanos)\b",
     ),
     *_rule(
         "suicidal",
@@ -375,6 +395,18 @@ RULES: list[Rule] = [
         rf"\b{_FEVER}\b.{{0,40}}\b{_BABY}\b",
     ),
     *_rule(
+        "swallowing",
+        _near(
+            r"(?:cant|cannot|can not|couldnt|unable to|not able to|no puedo|no puede|no podia|no pudo)",
+            SWALLOW,
+            3,
+        ),
+        r"\b(?:nothing|nada) (?:will |is |goes |going |me |le )?(?:go|goes|going|pasa|baja) (?:down|por la garganta)\b",
+        r"\bno (?:me |le )?pasa (?:nada|ni el agua|el agua|la comida|ni la saliva)\b",
+        # pills too big to swallow are a question for the pharmacist, not an emergency
+        unless=r"\b(?:too big|too large|so big|huge|muy grandes?|tan grandes?|enormes?)\b",
+    ),
+    *_rule(
         "dental_emergency",
         _near(SWELL, SPREAD_SITE, 9),
         also=rf"\b{TOOTH}\b|\b(?:spread\w*|going (?:up|down)|moving|all the way|up to|down to|hasta|se (?:esta )?(?:extendiendo|pasando))\b",
@@ -424,18 +456,23 @@ CONTEXT_CUES = re.compile(
     r"what (?:should|do) (?:i|we) do if|what if|if (?:i|he|she|you|my \w+) (?:ever|were|was|had|has|have|start|get|gets)|in case|just in case|"
     r"signs of|symptoms of|how (?:do|would|can) (?:i|you|we) (?:know|tell)|should i worry if|"
     r"(?:father|mother|dad|mom|grandma|grandpa|grandmother|grandfather|uncle|aunt|brother|sister|family) (?:had|has had|died|passed)|family history|runs in (?:my|the) family|"
+    r"(?:a|one|two|three|four|six|several|a few|a couple of|\d+) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
+    r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic|"
     r"antecedentes|historial de|hace (?:anos|meses)|el ano pasado|que hago si|que debo hacer si|en caso de|si alguna vez|sintomas de|senales de|como (?:se|sabe|saber) si|"
     r"(?:papa|mama|abuel[oa]|tio|tia|herman[oa]|padre|madre) (?:tuvo|murio|fallecio)|"
     r"no longer|anymore|ya no)\b"
 )
 #: Negation after the finding: "chest pain is gone", "no longer bleeding" said after.
 AFTER_NEGATION = re.compile(
-    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone|went away|stopped|resolved|better now|all better|free|ya (?:se )?(?:paso|quito|fue))\b"
+    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone|went away|stopped|resolved|better now|all better|free|ya (?:se )?(?:paso|quito|fue|paro|detuvo|corto))\b"
 )
 #: A finding followed, in its clause, by when it was (long ago) or that it went away.
 PAST_AFTER = re.compile(
     r"\b(?:last (?:year|month|summer|winter|spring|fall)|years ago|months ago|in (?:19|20)\d\d|went away|"
-    r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito)\b"
+    r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito|"
+    r"(?:a|one|two|three|\d+|several|a few) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
+    r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic\w*|"
+    r"(?:but|pero) (?:it |its |it has |ya |ya se |se )?(?:stopped|went away|paro|detuvo|quito|paso|corto))\b"
 )
 #: Everyday phrases that contain a concept word but are not about it ("blood pressure" is not
 #: bleeding, "heart rate" is not chest pain): rewritten before matching.
@@ -457,7 +494,9 @@ PHRASES = [
     (re.compile(r"\b(?:chest|pec|pectoral) (?:muscles?|musclees|musles?|muscels?)\b"), "pecs"),
 ]
 _CLAUSE_SPLIT = re.compile(
-    r"[.!?;\n]+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b", re.I
+    r"[.!?;\n]+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b"
+    r"(?!\W+(?:it |its |it has |it s |ya |ya se |se |now )?(?:stopped|went away|is gone|gone|par[oó]|detuvo|quit[oó]|pas[oó]|cort[oó])\b)",
+    re.I,
 )
 
 
@@ -623,9 +662,15 @@ _NOT_STOPPING = re.compile(
 )
 
 
+#: "Ni agua", "ni siquiera", "not even": an intensifier, not a negation of what follows.
+_NOT_EVEN = re.compile(
+    r"\b(?:ni siquiera|not even|ni (?:estando|aun|con|el |la |un |una |mi |su )?\s*(?:agua|saliva|liquidos?|comida|sentad\w*|acostad\w*|parad\w*|de pie|quiet\w*|quiet[oa]))\b"
+)
+
+
 def _in_context(clause: str, start: int, end: int) -> bool:
     """The finding is negated, past or hypothetical (ConText-style, within its clause)."""
-    before = _NOT_STOPPING.sub("nonstop", clause[:start]).split()
+    before = _NOT_EVEN.sub("even", _NOT_STOPPING.sub("nonstop", clause[:start])).split()
     if any(word in NEGATIONS for word in before[-NEGATION_WINDOW:]):
         return True
     if CONTEXT_CUES.search(clause[:start]):
@@ -656,6 +701,8 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
             if rule.also is not None and not rule.also.search(whole):
                 continue
             if rule.unless is not None and rule.unless.search(whole):
+                if match := rule.pattern.search(clause):
+                    not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
                 continue
             if not all(need.search(clause) for need in rule.needs):
                 continue
