@@ -276,6 +276,17 @@ THIRD_PASS = [
     ("me ahogo cuando intento caminar", "breathing", "ahogo"),
     ("a mi hija no le entra el aire", "breathing", "no le entra el aire"),
     ("casi no puedo respirar ni estando acostada", "breathing", "respirar"),
+    ("respira con muchísima dificultad", "breathing", "dificultad"),
+    ("I feel like I'm drowning in my own chest", "breathing", "drowning"),
+    ("coughin up blod since last nite", "bleeding", "blod"),
+    ("saco flemas con sangre", "bleeding", "flemas con sangre"),
+    ("mi niña se tragó una pila de reloj", "overdose", "pila"),
+    ("the baby swallowed two magnets", "overdose", "magnets"),
+    ("mi esposo tomó cloro", "overdose", "cloro"),
+    ("ya no le encuentro sentido a la vida", "suicidal", "sentido"),
+    ("life isn't worth living anymore", "suicidal", "worth living"),
+    ("se me durmió medio cuerpo", "stroke", "medio cuerpo"),
+    ("un dolor de cabeza fortísimo de golpe", "severe_pain", "de golpe"),
 ]
 THIRD_PASS_NOT_NOW = [
     "I can't swallow these tablets, they're too big",
@@ -287,6 +298,8 @@ THIRD_PASS_NOT_NOW = [
     "what do I do if my toddler swallows bleach?",
     "no he vomitado sangre, solo comida",
     "no tengo problemas para tragar",
+    "no puedo tragar las pastillas grandes, ¿las hay en jarabe?",
+    "that goal was a stroke of genius",
 ]
 
 

@@ -428,8 +428,8 @@ SYMPTOM_WORDS = re.compile(
     # conditions, family history and first aid: questions about them are clinical questions
     r"nose ?bleeds?|hoarse\w*|lost (?:my|his|her|their) voice|(?:perdi|perdio) la voz|afoni\w*|"
     r"ronc[ao]s?|(?:un|el|mi|los|este|ese|otro) lunar(?:es)?|cancer\w*|tumou?r\w*|mammogra\w*|"
-    r"mamograf\w*|colonoscop\w*|screening|epilep\w*|seizures?|convuls\w*|hereditar\w*|"
-    r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|stroke|heart attack|infarto|derrame|embolia|"
+    r"mamograf\w*|colonoscop\w*|(?:cancer|colon|breast|health|skin) screenings?|screening (?:tests?|for)|epilep\w*|seizures?|convuls\w*|hereditar\w*|"
+    r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|stroke(?! of (?:genius|luck|midnight|fate))|heart attack|infarto|derrame|embolia|"
     r"swallow\w*|tragar|trago|traga|overdos\w*|sobredosis|poison\w*|envenen\w*|intoxic\w*|"
     r"first aid|primeros auxilios|blood clots?|coagulos?|chest pain|dolor de pecho|"
     r"short of breath|falta de aire|ahog\w*|asfixi\w*|palpitations?|palpitaciones|"

@@ -107,12 +107,12 @@ SPEECH_WRONG = _words(
 )
 ONE_SIDE = _words(
     r"one side", r"left side", r"right side", r"half (?:of )?(?:my |his |her )?(?:face|body)",
-    r"un lado", r"lado (?:izquierdo|derecho)", r"la mitad",
+    r"un lado", r"lado (?:izquierdo|derecho)", r"la mitad", r"medio cuerpo", r"media cara",
 )
 LIMB = _words(r"arms?", r"legs?", r"hand", r"side", r"brazo", r"pierna", r"mano", r"lado")
 WEAK = _words(
     r"weak\w*", r"numb(?!er)\w*", r"dead", r"limp", r"cant (?:lift|move|raise|feel)",
-    r"cannot (?:lift|move|raise|feel)", r"debil", r"adormecid[ao]", r"dormid[ao]",
+    r"cannot (?:lift|move|raise|feel)", r"debil", r"adormecid[ao]", r"dormid[ao]", r"durmio",
     r"no (?:puede|puedo) mover", r"no (?:siente|siento)",
 )
 SUDDEN = _words(
@@ -120,7 +120,7 @@ SUDDEN = _words(
     r"de golpe", r"repentin[ao]",
 )
 BLEED = _words(
-    r"bleed\w*", r"blood", r"bloody", r"hemorrhag\w*", r"sangr\w*", r"sangre", r"hemorragia",
+    r"bleed\w*", r"blood", r"bloody", r"blod", r"blud", r"hemorrhag\w*", r"sangr\w*", r"sangre", r"hemorragia",
 )
 UNSTOPPABLE = _words(
     r"wont stop", r"will not stop", r"doesnt stop", r"does not stop", r"dont stop",
@@ -138,6 +138,8 @@ COUGH_UP = _words(
     r"puk\w*", r"hack\w* up", r"bring\w* up", r"brought up", r"vomitando", r"vomito", r"vomite",
     r"vomita", r"tosiendo", r"toso", r"tosi", r"tose", r"tosio", r"escup\w*", r"devolv\w*",
     r"arroj\w*",
+    # blood in what is coughed up (hemoptysis)
+    r"phlegm", r"mucus", r"sputum", r"flemas?", r"gargajos?", r"esputo",
 )
 #: Blood brought up that looks like coffee grounds (digested blood).
 COFFEE_GROUNDS = _words(
@@ -164,6 +166,7 @@ PILLS = _words(
     r"pills?", r"tablets?", r"meds", r"medicine", r"medications?", r"bottle", r"capsules?",
     r"tylenol", r"advil", r"ibuprofen", r"acetaminophen", r"opioids?", r"oxy\w*", r"pastillas?",
     r"tabletas?", r"medicinas?", r"medicamentos?", r"frasco", r"pildoras", r"paracetamol",
+    r"pastiyas?",
     r"insulin", r"insulina", r"syrup", r"jarabe", r"caja", r"box", r"packet", r"pack",
     r"gummies", r"vitamins", r"dose", r"dosis", r"sleeping tablets", r"sleeping pills",
     r"painkillers?", r"aspirin", r"aspirina", r"benadryl", r"xanax", r"melatonin",
@@ -257,6 +260,7 @@ RULES: list[Rule] = [
         r"\bno air (?:gets?|getting|comes?|coming|going)\b|\bgasping for air\b|\bhungry for air\b",
         r"\b(?:not|isnt|stopped|quit|stops) breathing\b|\bno (?:me |le )?entra (?:el )?aire\b",
         _near(LUNGS, SENSATION, 5),
+        r"\b(?:respir\w*) con (?:mucha |muchisima |gran )?dificultad\b|\bdrowning\b",
         r"\b(?:gasp\w*|chok\w*|suffocat\w*|wheez\w* (?:badly|bad|a lot)|turning blue|lips (?:are |is )?(?:turning |going )?(?:blue|purple|gray|grey))\b",
         r"\b(?:short of breath|out of breath|sob)\b",
         r"\b(?:me|se|le) (?:ahog\w*|asfixi\w*)\b|\bahog(?:o|a|ando)\b|\basfixi\w*\b|\blabios morados\b",
@@ -339,8 +343,9 @@ RULES: list[Rule] = [
             r"(?:bottle|frasco|pills|pastillas|medicine|medicina|my meds|his meds|her meds)",
             4,
         ),
+        r"\b(?:swallowed|ate|se trago|se comio|me trague|trago) (?:a |an |some |the |two |una |un |unas |unos |dos )?(?:button |coin )?(?:battery|batteries|pila|pilas|bateria|baterias|magnets?|iman|imanes|detergent pods?|laundry pods?)\b",
         r"\bpoison control\b|\bswallowed (?:a |some )?(?:bleach|cleaner|detergent|pod|button battery|battery|antifreeze)\b",
-        r"\b(?:drank|drink|bebio|se tomo|swallowed|se trago) (?:some |the |a |el |la |del |un poco de |some of the )?(?:bleach|cloro|antifreeze|cleaner|limpiador|lejia|detergente|cleaning \w+|drain cleaner|destapacanos)\b",
+        r"\b(?:drank|drink|bebio|se tomo|tomo|tomaron|swallowed|se trago) (?:some |the |a |el |la |del |un poco de |some of the )?(?:bleach|cloro|antifreeze|cleaner|limpiador|lejia|detergente|cleaning \w+|drain cleaner|destapacanos)\b",
     ),
     *_rule(
         "suicidal",
@@ -363,6 +368,8 @@ RULES: list[Rule] = [
         r"\bacabar con todo\b|\bterminar con todo\b|\bacabar con mi vida\b",
         r"\b(?:estarian|estaran|estaria) mejor sin mi\b",
         r"\bno (?:vale|tiene) (?:la pena|sentido) (?:vivir|seguir)\b",
+        r"\bno (?:le )?(?:veo|encuentro|tiene) (?:ningun )?sentido (?:a |de )?(?:la vida|vivir|seguir)\b",
+        r"\b(?:life|living) (?:isnt|is not|aint|isn t) worth (?:it|living)\b",
         r"\bya no (?:aguanto|puedo mas)\b",
     ),
     *_rule(
@@ -380,6 +387,17 @@ RULES: list[Rule] = [
         # "the worst … head(ache)", also misspelt ("el peor olor de cabeza", "dolorde")
         r"\bworst\b(?:\s+\S+){0,2}?\s+head ?aches?\b|\bpeor\b(?:\s+\S+){0,3}?\s+cabeza\b",
         r"\b(?:la |una )?cabeza (?:me |le )?(?:va a explotar|explota)\b",
+        r"\bnunca (?:me |le )?(?:habia|ha) dolido (?:tanto|asi)\b|\bnever (?:hurt|had (?:a )?(?:pain|headache)) like this\b",
+    ),
+    *_rule(
+        "severe_pain",
+        # a head pain that is very strong and sudden ("de golpe", "de repente"), either order
+        _near(
+            SUDDEN,
+            r"(?:muchisim[oa]|fuertisim[oa]|fortisim[oa]|horrible|terrible|insoportable|tremend[oa]|fuerte)",
+            6,
+        ),
+        also_in_clause=r"cabeza",
     ),
     *_rule(
         "pregnancy",
@@ -404,7 +422,7 @@ RULES: list[Rule] = [
         r"\b(?:nothing|nada) (?:will |is |goes |going |me |le )?(?:go|goes|going|pasa|baja) (?:down|por la garganta)\b",
         r"\bno (?:me |le )?pasa (?:nada|ni el agua|el agua|la comida|ni la saliva)\b",
         # pills too big to swallow are a question for the pharmacist, not an emergency
-        unless=r"\b(?:too big|too large|so big|huge|muy grandes?|tan grandes?|enormes?)\b",
+        unless=r"\b(?:pills?|tablets?|capsules?|pastillas?|tabletas?|capsulas?)\b(?:\s+\S+){0,4}?\s+(?:too big|too large|so big|huge|grandes?|enormes?)\b|\b(?:big|large|huge) (?:pills?|tablets?|capsules?)\b",
     ),
     *_rule(
         "dental_emergency",
@@ -490,6 +508,13 @@ PHRASES = [
         "cardio",
     ),
     (re.compile(r"\bheart ?burn\b"), "reflux"),
+    # "a stroke of luck", swimming strokes and brush strokes are no stroke
+    (
+        re.compile(
+            r"\bstrokes? of (?:genius|luck|midnight|fate|the pen|brilliance)\b|\b(?:swimming|brush|paint|golf|tennis|pen|key) strokes?\b"
+        ),
+        "idiom",
+    ),
     # a sore chest muscle after the gym is not chest pain
     (re.compile(r"\b(?:chest|pec|pectoral) (?:muscles?|musclees|musles?|muscels?)\b"), "pecs"),
 ]
