@@ -252,3 +252,66 @@ def test_the_second_pass_wording_is_caught_and_names_its_words(
 @pytest.mark.parametrize("text", SECOND_PASS_NOT_NOW)
 def test_the_second_pass_wording_negated_past_or_family_stays_unflagged(text: str) -> None:
     assert find_red_flags(text) == [], text
+
+
+#: Issue 34, third pass: breadth by group in both languages (our own wording): blood brought
+#: up (hemoptysis, hematemesis), swallowing lost, overdose and ingestion, breath in Spanish idioms.
+THIRD_PASS = [
+    ("he's bringing up blood when he coughs", "bleeding", "blood"),
+    ("I threw up and it was full of blood", "bleeding", "threw up"),
+    ("vomits that look like coffee grounds", "bleeding", "coffee grounds"),
+    ("tosí con sangre toda la noche", "bleeding", "tosi con sangre"),
+    ("mi tío escupe sangre cuando tose", "bleeding", "escupe sangre"),
+    ("devolví sangre hace rato", "bleeding", "devolvi sangre"),
+    ("she can't swallow even a sip of water", "swallowing", "swallow"),
+    ("no puede tragar ni su propia saliva", "swallowing", "no puede tragar"),
+    ("no le pasa ni el agua", "swallowing", "no le pasa ni el agua"),
+    ("I took way more of my sleeping pills than I should", "overdose", "way more"),
+    ("my son ate a whole packet of his sister's vitamins", "overdose", "whole packet"),
+    ("he drank some of the drain cleaner", "overdose", "drain cleaner"),
+    ("me tomé toda la caja de ibuprofeno", "overdose", "toda la caja"),
+    ("el niño se bebió la lejía", "overdose", "lejia"),
+    ("se tomó un montón de pastillas de su abuela", "overdose", "un monton de pastillas"),
+    ("no puedo recobrar el aliento", "breathing", "aliento"),
+    ("me ahogo cuando intento caminar", "breathing", "ahogo"),
+    ("a mi hija no le entra el aire", "breathing", "no le entra el aire"),
+    ("casi no puedo respirar ni estando acostada", "breathing", "respirar"),
+    ("respira con muchísima dificultad", "breathing", "dificultad"),
+    ("I feel like I'm drowning in my own chest", "breathing", "drowning"),
+    ("coughin up blod since last nite", "bleeding", "blod"),
+    ("saco flemas con sangre", "bleeding", "flemas con sangre"),
+    ("mi niña se tragó una pila de reloj", "overdose", "pila"),
+    ("the baby swallowed two magnets", "overdose", "magnets"),
+    ("mi esposo tomó cloro", "overdose", "cloro"),
+    ("ya no le encuentro sentido a la vida", "suicidal", "sentido"),
+    ("life isn't worth living anymore", "suicidal", "worth living"),
+    ("se me durmió medio cuerpo", "stroke", "medio cuerpo"),
+    ("un dolor de cabeza fortísimo de golpe", "severe_pain", "de golpe"),
+]
+THIRD_PASS_NOT_NOW = [
+    "I can't swallow these tablets, they're too big",
+    "mi mamá tuvo epilepsia, ¿las convulsiones son hereditarias?",
+    "my dad had a heart attack two years ago, should I get checked",
+    "hace dos meses tosí con sangre pero ya no",
+    "me sangran las encías cuando me cepillo",
+    "my nose bled for a minute this morning but it stopped",
+    "what do I do if my toddler swallows bleach?",
+    "no he vomitado sangre, solo comida",
+    "no tengo problemas para tragar",
+    "no puedo tragar las pastillas grandes, ¿las hay en jarabe?",
+    "that goal was a stroke of genius",
+]
+
+
+@pytest.mark.parametrize(("text", "group", "decided_by"), THIRD_PASS)
+def test_the_third_pass_groups_are_caught_and_name_their_words(
+    text: str, group: str, decided_by: str
+) -> None:
+    flags = {flag.group: flag.matched for flag in find_red_flags(text)}
+    assert group in flags, (text, flags)
+    assert decided_by in flags[group], (text, flags)
+
+
+@pytest.mark.parametrize("text", THIRD_PASS_NOT_NOW)
+def test_the_third_pass_negated_past_or_family_stays_unflagged(text: str) -> None:
+    assert find_red_flags(text) == [], text

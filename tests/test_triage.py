@@ -25,6 +25,7 @@ EXAMPLES = {
     "pregnancy": ("I'm pregnant and bleeding", "Estoy embarazada y estoy sangrando"),
     "infant_fever": ("My 3 week old baby has a fever", "Mi bebé recién nacido tiene fiebre"),
     "overdose": ("I took too many pills", "Me tomé todas las pastillas"),
+    "swallowing": ("I can't swallow anything at all", "No puedo tragar nada"),
     "dental_emergency": (
         "My son knocked out his front tooth",
         "La hinchazón de la muela ya me llega al ojo",

@@ -264,8 +264,31 @@ def test_cross_validation_folds_keep_every_variant_of_a_sentence_together() -> N
     assert sum(len(members) for members in folds(rows)) == len(rows)
 
 
+#: Negated, family-history and first-aid questions (our own wording, issue 34 third pass):
+#: clinical questions for clinical staff, but no emergency now.
+CLINICAL_QUESTIONS_NOT_URGENT = [
+    "my aunt had ovarian cancer, should I be tested for anything",
+    "do seizures run in families? my cousin has them",
+    "what's the first aid if someone swallows a magnet",
+    "I lost my voice after the concert, four days now",
+    "my nosebleed this morning stopped on its own, should I worry",
+    "mi tía tuvo cáncer de ovario, me debo hacer algún estudio",
+    "mi primo tiene epilepsia, ¿eso es hereditario?",
+    "qué hago si mi hijo se traga un imán",
+    "ando ronca desde el lunes",
+    "me sangró la nariz un ratito pero ya paró",
+]
+
+
+@pytest.mark.parametrize("text", CLINICAL_QUESTIONS_NOT_URGENT)
+def test_negated_and_family_history_questions_reach_clinicians_unflagged(text: str) -> None:
+    suggestion = classify(text)
+    assert suggestion.category == "clinical_message", (text, suggestion.reasons)
+    assert not suggestion.red_flag, (text, suggestion.reasons)
+
+
 def test_the_held_out_split_of_record_covers_every_kind_in_both_languages() -> None:
-    from closeloop.triage.train import load_all, load_held_out
+    from closeloop.triage.train import DEV_FILE, load_all, load_held_out
 
     rows = load_held_out()
     kinds = {(r["kind"], r["language"]) for r in rows}
@@ -274,5 +297,9 @@ def test_the_held_out_split_of_record_covers_every_kind_in_both_languages() -> N
         assert {(kind, "en"), (kind, "es")} <= kinds
     groups = {r["group"] for r in rows if r["red_flag"]}
     assert {"chest", "breath", "bleeding"} <= groups
+    assert {"chest", "breath", "bleeding", "blood_up", "swallow", "overdose"} <= groups
     trained = {r["text"].lower() for r in load_all()}
     assert not any(r["text"].lower() in trained for r in rows)
+    # the earlier held-out split, measured once and since read for tuning, shares no text either
+    dev = {r["text"].lower() for r in load_held_out(DEV_FILE)}
+    assert not any(r["text"].lower() in dev for r in rows)

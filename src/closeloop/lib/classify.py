@@ -424,7 +424,16 @@ SYMPTOM_WORDS = re.compile(
     r"cansad\w*|cansancio|no duermo|ansiedad|deprim\w*|embarazad\w*|migrana|"
     r"respir\w*|asma|alergi\w*|diabet\w*|colesterol|orin\w*|sintomas?|medicin\w*|"
     r"medicament\w*|pastill\w*|pastila\w*|dosis|receta|farmacia|antibiotic\w*|inhalador|"
-    r"pomada|gotas|granit\w*|granos|espinillas|acne|piojos|liendres|apetito|enterrad[ao])\b"
+    r"pomada|gotas|granit\w*|granos|espinillas|acne|piojos|liendres|apetito|enterrad[ao]|"
+    # conditions, family history and first aid: questions about them are clinical questions
+    r"nose ?bleeds?|hoarse\w*|lost (?:my|his|her|their) voice|(?:perdi|perdio) la voz|afoni\w*|"
+    r"ronc[ao]s?|(?:un|el|mi|los|este|ese|otro) lunar(?:es)?|cancer\w*|tumou?r\w*|mammogra\w*|"
+    r"mamograf\w*|colonoscop\w*|(?:cancer|colon|breast|health|skin) screenings?|screening (?:tests?|for)|epilep\w*|seizures?|convuls\w*|hereditar\w*|"
+    r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|stroke(?! of (?:genius|luck|midnight|fate))|heart attack|infarto|derrame|embolia|"
+    r"swallow\w*|tragar|trago|traga|overdos\w*|sobredosis|poison\w*|envenen\w*|intoxic\w*|"
+    r"first aid|primeros auxilios|blood clots?|coagulos?|chest pain|dolor de pecho|"
+    r"short of breath|falta de aire|ahog\w*|asfixi\w*|palpitations?|palpitaciones|"
+    r"(?:estudios|examenes|chequeo) (?:del|de) (?:corazon|pecho|sangre))\b"
 )
 #: Words of the body and of care (a body part, the doctor, a lab): a practice's business.
 #: The off-topic gate leaves a message with one of them alone; alone they are not clinical.

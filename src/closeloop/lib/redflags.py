@@ -82,6 +82,7 @@ SENSATION = _words(
 )
 BREATH = _words(
     r"breathe?", r"breathing", r"breaths", r"respirar", r"respiro", r"respira", r"respirando",
+    r"aliento", r"respiracion", r"resuello",
 )
 LUNGS = _words(r"lungs?", r"pulmon", r"pulmones")
 CANNOT = _words(
@@ -106,12 +107,12 @@ SPEECH_WRONG = _words(
 )
 ONE_SIDE = _words(
     r"one side", r"left side", r"right side", r"half (?:of )?(?:my |his |her )?(?:face|body)",
-    r"un lado", r"lado (?:izquierdo|derecho)", r"la mitad",
+    r"un lado", r"lado (?:izquierdo|derecho)", r"la mitad", r"medio cuerpo", r"media cara",
 )
 LIMB = _words(r"arms?", r"legs?", r"hand", r"side", r"brazo", r"pierna", r"mano", r"lado")
 WEAK = _words(
     r"weak\w*", r"numb(?!er)\w*", r"dead", r"limp", r"cant (?:lift|move|raise|feel)",
-    r"cannot (?:lift|move|raise|feel)", r"debil", r"adormecid[ao]", r"dormid[ao]",
+    r"cannot (?:lift|move|raise|feel)", r"debil", r"adormecid[ao]", r"dormid[ao]", r"durmio",
     r"no (?:puede|puedo) mover", r"no (?:siente|siento)",
 )
 SUDDEN = _words(
@@ -119,7 +120,7 @@ SUDDEN = _words(
     r"de golpe", r"repentin[ao]",
 )
 BLEED = _words(
-    r"bleed\w*", r"blood", r"bloody", r"hemorrhag\w*", r"sangr\w*", r"sangre", r"hemorragia",
+    r"bleed\w*", r"blood", r"bloody", r"blod", r"blud", r"hemorrhag\w*", r"sangr\w*", r"sangre", r"hemorragia",
 )
 UNSTOPPABLE = _words(
     r"wont stop", r"will not stop", r"doesnt stop", r"does not stop", r"dont stop",
@@ -133,8 +134,16 @@ UNSTOPPABLE = _words(
     r"no (?:dej|par)a de",
 )
 COUGH_UP = _words(
-    r"throw\w* up", r"vomit\w*", r"cough\w* up", r"coughing", r"spit\w* up", r"puk\w*",
-    r"vomitando", r"vomito", r"tosiendo", r"escupiendo",
+    r"throw\w* up", r"threw up", r"vomit\w*", r"cough\w* up", r"coughing", r"spit\w* up",
+    r"puk\w*", r"hack\w* up", r"bring\w* up", r"brought up", r"vomitando", r"vomito", r"vomite",
+    r"vomita", r"tosiendo", r"toso", r"tosi", r"tose", r"tosio", r"escup\w*", r"devolv\w*",
+    r"arroj\w*",
+    # blood in what is coughed up (hemoptysis)
+    r"phlegm", r"mucus", r"sputum", r"flemas?", r"gargajos?", r"esputo",
+)
+#: Blood brought up that looks like coffee grounds (digested blood).
+COFFEE_GROUNDS = _words(
+    r"coffee grounds?", r"posos de cafe", r"borra de cafe", r"cafe molido", r"asientos de cafe",
 )
 SWELL = _words(
     r"swell\w*", r"swollen", r"puff\w*", r"hinch\w*", r"inflamad[ao]", r"inflamacion",
@@ -149,16 +158,26 @@ TOOTH = _words(
     r"extraction", r"pulled", r"diente", r"dientes", r"muela", r"muelas", r"absceso", r"encia",
     r"extraccion", r"sacaron",
 )
-SWALLOW = _words(r"swallow\w*", r"tragar", r"trago", r"pasar (?:saliva|la saliva|comida)")
+SWALLOW = _words(
+    r"swallow\w*", r"tragar", r"trago", r"traga", r"pasar (?:saliva|la saliva|comida|agua|nada)",
+    r"get (?:anything|food|water|liquids?) down", r"keep (?:anything|water|liquids?) down",
+)
 PILLS = _words(
     r"pills?", r"tablets?", r"meds", r"medicine", r"medications?", r"bottle", r"capsules?",
     r"tylenol", r"advil", r"ibuprofen", r"acetaminophen", r"opioids?", r"oxy\w*", r"pastillas?",
-    r"tabletas?", r"medicinas?", r"medicamentos?", r"frasco", r"pildoras",
+    r"tabletas?", r"medicinas?", r"medicamentos?", r"frasco", r"pildoras", r"paracetamol",
+    r"pastiyas?",
+    r"insulin", r"insulina", r"syrup", r"jarabe", r"caja", r"box", r"packet", r"pack",
+    r"gummies", r"vitamins", r"dose", r"dosis", r"sleeping tablets", r"sleeping pills",
+    r"painkillers?", r"aspirin", r"aspirina", r"benadryl", r"xanax", r"melatonin",
 )
 TOO_MANY = _words(
     r"too many", r"too much", r"a bunch of", r"a handful of", r"the whole",
     r"all (?:of )?(?:my|the|his|her)", r"a lot of", r"extra", r"double", r"demasiad[ao]s?",
     r"muchas?", r"todas? (?:las|sus|mis)", r"todo el", r"un punado de",
+    r"way (?:more|too many|too much)", r"more (?:\w+ )?than (?:i|he|she|you|they) (?:should|was supposed)",
+    r"toda (?:la|una|mi|su)", r"un monton de", r"entera", r"enteras?", r"mas de la cuenta",
+    r"whole", r"dozens? of", r"(?:1\d|[2-9]\d)",
 )
 
 
@@ -204,6 +223,9 @@ def _rule(
         )
 
 
+#: Gums that bleed a little at brushing or flossing are no emergency.
+_BRUSHING = r"\bwhen (?:i |he |she |they )?(?:brush|floss)\w*\b|\bal (?:cepillar|lavar)|\bcuando (?:me |se |le |te )?(?:cepill|lav)\w*|\bhilo dental\b"
+
 _BABY = _words(
     r"baby", r"babys", r"infant", r"newborn", r"new born",
     r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven) (?:day|days|week|weeks|wk|wks|month|months|mo) old",
@@ -238,6 +260,7 @@ RULES: list[Rule] = [
         r"\bno air (?:gets?|getting|comes?|coming|going)\b|\bgasping for air\b|\bhungry for air\b",
         r"\b(?:not|isnt|stopped|quit|stops) breathing\b|\bno (?:me |le )?entra (?:el )?aire\b",
         _near(LUNGS, SENSATION, 5),
+        r"\b(?:respir\w*) con (?:mucha |muchisima |gran )?dificultad\b|\bdrowning\b",
         r"\b(?:gasp\w*|chok\w*|suffocat\w*|wheez\w* (?:badly|bad|a lot)|turning blue|lips (?:are |is )?(?:turning |going )?(?:blue|purple|gray|grey))\b",
         r"\b(?:short of breath|out of breath|sob)\b",
         r"\b(?:me|se|le) (?:ahog\w*|asfixi\w*)\b|\bahog(?:o|a|ando)\b|\basfixi\w*\b|\blabios morados\b",
@@ -278,14 +301,15 @@ RULES: list[Rule] = [
         _near(BLEED_SITE, BLEED, 5),
         r"\bnose ?bleeds?\b|\bhemorragia nasal\b|\bsangrado (?:de|por) la nariz\b",
         also_in_clause=UNSTOPPABLE,
-        unless=r"\bwhen (?:i |he |she |they )?(?:brush|floss)\w*\b|\bal (?:cepillar|lavar)",
+        unless=_BRUSHING,
     ),
     *_rule(
         "bleeding",
         _near(BLEED, UNSTOPPABLE, 5),
-        _near(COUGH_UP, BLEED, 3),
+        _near(COUGH_UP, BLEED, 6),
+        _near(COUGH_UP, COFFEE_GROUNDS, 6),
         r"\b(?:heavy|severe|uncontrolled|profuse) bleeding\b|\bhemorragia\b",
-        unless=r"\bwhen (?:i |he |she |they )?(?:brush|floss)\w*\b|\bal (?:cepillar|lavar)",
+        unless=_BRUSHING,
     ),
     *_rule(
         "unconscious",
@@ -315,12 +339,13 @@ RULES: list[Rule] = [
         _near(TOO_MANY, PILLS, 3),
         r"\b(?:overdos\w*|od d|odd on|o d d|sobredosis)\b",
         _near(
-            r"(?:swallowed|ate|got into|took|se tomo|se trago|me tome|tomo|se comio)",
+            r"(?:swallowed|ate|got into|took|drank|se tomo|se trago|me tome|tomo|se comio|se bebio|me bebi|bebio|me trague|tome)",
             r"(?:bottle|frasco|pills|pastillas|medicine|medicina|my meds|his meds|her meds)",
             4,
         ),
+        r"\b(?:swallowed|ate|se trago|se comio|me trague|trago) (?:a |an |some |the |two |una |un |unas |unos |dos )?(?:button |coin )?(?:battery|batteries|pila|pilas|bateria|baterias|magnets?|iman|imanes|detergent pods?|laundry pods?)\b",
         r"\bpoison control\b|\bswallowed (?:a |some )?(?:bleach|cleaner|detergent|pod|button battery|battery|antifreeze)\b",
-        r"\b(?:drank|drink|bebio|se tomo) (?:some )?(?:bleach|cloro|antifreeze|cleaner|limpiador)\b",
+        r"\b(?:drank|drink|bebio|se tomo|tomo|tomaron|swallowed|se trago) (?:some |the |a |el |la |del |un poco de |some of the )?(?:bleach|cloro|antifreeze|cleaner|limpiador|lejia|detergente|cleaning \w+|drain cleaner|destapacanos)\b",
     ),
     *_rule(
         "suicidal",
@@ -343,6 +368,8 @@ RULES: list[Rule] = [
         r"\bacabar con todo\b|\bterminar con todo\b|\bacabar con mi vida\b",
         r"\b(?:estarian|estaran|estaria) mejor sin mi\b",
         r"\bno (?:vale|tiene) (?:la pena|sentido) (?:vivir|seguir)\b",
+        r"\bno (?:le )?(?:veo|encuentro|tiene) (?:ningun )?sentido (?:a |de )?(?:la vida|vivir|seguir)\b",
+        r"\b(?:life|living) (?:isnt|is not|aint|isn t) worth (?:it|living)\b",
         r"\bya no (?:aguanto|puedo mas)\b",
     ),
     *_rule(
@@ -360,6 +387,17 @@ RULES: list[Rule] = [
         # "the worst … head(ache)", also misspelt ("el peor olor de cabeza", "dolorde")
         r"\bworst\b(?:\s+\S+){0,2}?\s+head ?aches?\b|\bpeor\b(?:\s+\S+){0,3}?\s+cabeza\b",
         r"\b(?:la |una )?cabeza (?:me |le )?(?:va a explotar|explota)\b",
+        r"\bnunca (?:me |le )?(?:habia|ha) dolido (?:tanto|asi)\b|\bnever (?:hurt|had (?:a )?(?:pain|headache)) like this\b",
+    ),
+    *_rule(
+        "severe_pain",
+        # a head pain that is very strong and sudden ("de golpe", "de repente"), either order
+        _near(
+            SUDDEN,
+            r"(?:muchisim[oa]|fuertisim[oa]|fortisim[oa]|horrible|terrible|insoportable|tremend[oa]|fuerte)",
+            6,
+        ),
+        also_in_clause=r"cabeza",
     ),
     *_rule(
         "pregnancy",
@@ -373,6 +411,18 @@ RULES: list[Rule] = [
         "infant_fever",
         rf"\b{_BABY}\b.{{0,40}}\b{_FEVER}\b",
         rf"\b{_FEVER}\b.{{0,40}}\b{_BABY}\b",
+    ),
+    *_rule(
+        "swallowing",
+        _near(
+            r"(?:cant|cannot|can not|couldnt|unable to|not able to|no puedo|no puede|no podia|no pudo)",
+            SWALLOW,
+            3,
+        ),
+        r"\b(?:nothing|nada) (?:will |is |goes |going |me |le )?(?:go|goes|going|pasa|baja) (?:down|por la garganta)\b",
+        r"\bno (?:me |le )?pasa (?:nada|ni el agua|el agua|la comida|ni la saliva)\b",
+        # pills too big to swallow are a question for the pharmacist, not an emergency
+        unless=r"\b(?:pills?|tablets?|capsules?|pastillas?|tabletas?|capsulas?)\b(?:\s+\S+){0,4}?\s+(?:too big|too large|so big|huge|grandes?|enormes?)\b|\b(?:big|large|huge) (?:pills?|tablets?|capsules?)\b",
     ),
     *_rule(
         "dental_emergency",
@@ -424,18 +474,23 @@ CONTEXT_CUES = re.compile(
     r"what (?:should|do) (?:i|we) do if|what if|if (?:i|he|she|you|my \w+) (?:ever|were|was|had|has|have|start|get|gets)|in case|just in case|"
     r"signs of|symptoms of|how (?:do|would|can) (?:i|you|we) (?:know|tell)|should i worry if|"
     r"(?:father|mother|dad|mom|grandma|grandpa|grandmother|grandfather|uncle|aunt|brother|sister|family) (?:had|has had|died|passed)|family history|runs in (?:my|the) family|"
+    r"(?:a|one|two|three|four|six|several|a few|a couple of|\d+) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
+    r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic|"
     r"antecedentes|historial de|hace (?:anos|meses)|el ano pasado|que hago si|que debo hacer si|en caso de|si alguna vez|sintomas de|senales de|como (?:se|sabe|saber) si|"
     r"(?:papa|mama|abuel[oa]|tio|tia|herman[oa]|padre|madre) (?:tuvo|murio|fallecio)|"
     r"no longer|anymore|ya no)\b"
 )
 #: Negation after the finding: "chest pain is gone", "no longer bleeding" said after.
 AFTER_NEGATION = re.compile(
-    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone|went away|stopped|resolved|better now|all better|free|ya (?:se )?(?:paso|quito|fue))\b"
+    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone|went away|stopped|resolved|better now|all better|free|ya (?:se )?(?:paso|quito|fue|paro|detuvo|corto))\b"
 )
 #: A finding followed, in its clause, by when it was (long ago) or that it went away.
 PAST_AFTER = re.compile(
     r"\b(?:last (?:year|month|summer|winter|spring|fall)|years ago|months ago|in (?:19|20)\d\d|went away|"
-    r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito)\b"
+    r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito|"
+    r"(?:a|one|two|three|\d+|several|a few) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
+    r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic\w*|"
+    r"(?:but|pero) (?:it |its |it has |ya |ya se |se )?(?:stopped|went away|paro|detuvo|quito|paso|corto))\b"
 )
 #: Everyday phrases that contain a concept word but are not about it ("blood pressure" is not
 #: bleeding, "heart rate" is not chest pain): rewritten before matching.
@@ -453,11 +508,20 @@ PHRASES = [
         "cardio",
     ),
     (re.compile(r"\bheart ?burn\b"), "reflux"),
+    # "a stroke of luck", swimming strokes and brush strokes are no stroke
+    (
+        re.compile(
+            r"\bstrokes? of (?:genius|luck|midnight|fate|the pen|brilliance)\b|\b(?:swimming|brush|paint|golf|tennis|pen|key) strokes?\b"
+        ),
+        "idiom",
+    ),
     # a sore chest muscle after the gym is not chest pain
     (re.compile(r"\b(?:chest|pec|pectoral) (?:muscles?|musclees|musles?|muscels?)\b"), "pecs"),
 ]
 _CLAUSE_SPLIT = re.compile(
-    r"[.!?;\n]+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b", re.I
+    r"[.!?;\n]+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b"
+    r"(?!\W+(?:it |its |it has |it s |ya |ya se |se |now )?(?:stopped|went away|is gone|gone|par[oó]|detuvo|quit[oó]|pas[oó]|cort[oó])\b)",
+    re.I,
 )
 
 
@@ -623,9 +687,15 @@ _NOT_STOPPING = re.compile(
 )
 
 
+#: "Ni agua", "ni siquiera", "not even": an intensifier, not a negation of what follows.
+_NOT_EVEN = re.compile(
+    r"\b(?:ni siquiera|not even|ni (?:estando|aun|con|el |la |un |una |mi |su )?\s*(?:agua|saliva|liquidos?|comida|sentad\w*|acostad\w*|parad\w*|de pie|quiet\w*|quiet[oa]))\b"
+)
+
+
 def _in_context(clause: str, start: int, end: int) -> bool:
     """The finding is negated, past or hypothetical (ConText-style, within its clause)."""
-    before = _NOT_STOPPING.sub("nonstop", clause[:start]).split()
+    before = _NOT_EVEN.sub("even", _NOT_STOPPING.sub("nonstop", clause[:start])).split()
     if any(word in NEGATIONS for word in before[-NEGATION_WINDOW:]):
         return True
     if CONTEXT_CUES.search(clause[:start]):
@@ -656,8 +726,16 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
             if rule.also is not None and not rule.also.search(whole):
                 continue
             if rule.unless is not None and rule.unless.search(whole):
+                if match := rule.pattern.search(clause):
+                    not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
                 continue
-            if not all(need.search(clause) for need in rule.needs):
+            # (a plain loop: this is the classifier's hottest line)
+            missing = False
+            for need in rule.needs:
+                if not need.search(clause):
+                    missing = True
+                    break
+            if missing:
                 continue
             for match in rule.pattern.finditer(clause):
                 flag = RedFlag(rule.group, match.group(0).strip())

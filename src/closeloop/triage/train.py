@@ -16,9 +16,11 @@ vendor, wrong-number, job-applicant and everyday requests we wrote (``own.jsonl`
 
 Our first held-out split (``held_out``: one in five sentence templates, CLINC150 intents and
 single rows, by a hash) was measured once and its misses were then read: it is now the **dev**
-split (never trained on, but rules were written from what it missed; ``dev_split.json``). The
-held-out split of record is ``heldout_new.jsonl``: messages written by hand before the issue-34
-rules were tuned, never tuned on, measured once (``evaluate_held_out`` -> ``heldout.json``).
+split (never trained on, but rules were written from what it missed; ``dev_split.json``). So
+is ``heldout_new.jsonl`` (the second pass's held-out split, measured once into ``heldout.json``,
+then read for tuning; ``evaluate_held_out(path=DEV_FILE)``). The held-out split of record is
+``heldout3.jsonl``: messages written by hand before the third pass changed any rule, never
+tuned on, measured once (``evaluate_held_out`` -> ``heldout3.json``).
 Cross-validation folds keep each group (a composed sentence with all its variants, a CLINC150
 intent) whole, so no variant of a test sentence is trained on.
 
@@ -493,8 +495,11 @@ def evaluate_dev(
     return figures
 
 
-#: The held-out split of record (issue 34, second edition): written by hand before tuning.
-HELD_OUT_FILE = DATA / "heldout_new.jsonl"
+#: The held-out split of record (issue 34, third pass): written by hand before tuning.
+HELD_OUT_FILE = DATA / "heldout3.jsonl"
+#: The second edition's held-out split: measured once (``heldout.json`` of that pass), since
+#: read for tuning, so now dev data.
+DEV_FILE = DATA / "heldout_new.jsonl"
 
 
 def load_held_out(path: Path = HELD_OUT_FILE) -> list[dict[str, Any]]:
@@ -508,9 +513,9 @@ def evaluate_held_out(
 ) -> dict[str, Any]:
     """The shipped model on the held-out split of record (never trained or tuned on): run
     once, after the model and rules are final (``closeloop train-triage --held-out``); writes
-    ``heldout.json`` (figures only, per kind and language, and per red-flag group)."""
+    ``heldout3.json`` (figures only, per kind and language, and per red-flag group)."""
     model = TextModel.load(model_path)
-    out = out or model_path.parent / "heldout.json"
+    out = out or model_path.parent / f"{path.stem}.json"
     rows = load_held_out(path)
     decided = [decide(model, row["text"]) for row in rows]
     figures = {"rows": len(rows), "safety": safety(rows, decided), **report(rows, decided)}
