@@ -546,6 +546,34 @@ def combine(
     symptom, practice = _signals(normalised, ranked, bool(not_now))
     #: The rules see nothing clinical and nothing of a practice's business.
     quiet = not symptom and not practice
+    settled = _settled_early(
+        normalised, prediction, lang, quiet=quiet, symptom=symptom, not_now=bool(not_now),
+        red_flag_threshold=red_flag_threshold, clinical_threshold=clinical_threshold,
+        off_topic_threshold=off_topic_threshold,
+    )  # fmt: skip
+    if settled is not None:
+        return settled
+    category, reasons = _category(prediction, ranked, clinical_threshold, quiet=quiet)
+    category = _clinical_kept(category, reasons, prediction, ranked, symptom=symptom, quiet=quiet)
+    if ranked and dict(ranked).get(category):
+        score, matched = dict(ranked)[category]
+        reasons.append(f"{category} ({score}): " + ", ".join(f"'{m}'" for m in matched))
+    return Suggestion(category, False, _urgency(category, normalised, reasons), lang, reasons)
+
+
+def _settled_early(
+    normalised: str,
+    prediction: Prediction,
+    lang: str,
+    *,
+    quiet: bool,
+    symptom: bool,
+    not_now: bool,
+    red_flag_threshold: float,
+    clinical_threshold: float,
+    off_topic_threshold: float,
+) -> Suggestion | None:
+    """The answers that need no category: the model's alarm, and a message for no practice."""
     # The rules read negation and history ("ya no está sangrando"); the model does not, so
     # its alarm stands only when the rules saw no urgent words merely negated or past, and
     # some clinical or practice word at all ("my phone won't connect" is no emergency).
@@ -555,9 +583,6 @@ def combine(
     if not symptom and (cue := OFF_TOPIC_CUES.search(normalised)):
         reasons = [f"other: for no practice ('{cue.group(0)}'), no clinical signal"]
         return Suggestion("other", False, "routine", lang, reasons)
-    rule_category = ranked[0][0] if ranked and ranked[0][1][0] >= MIN_SCORE else "other"
-    clinical_words = dict(ranked).get("clinical_message", (0, []))
-    model_category, confidence = prediction.categories[0]
     if (
         prediction.off_topic >= off_topic_threshold
         and quiet
@@ -568,50 +593,67 @@ def combine(
             f"{prediction.off_topic:.0%})"
         ]
         return Suggestion("other", False, "routine", lang, reasons)
+    return None
+
+
+def _category(
+    prediction: Prediction,
+    ranked: list[tuple[str, tuple[int, list[str]]]],
+    clinical_threshold: float,
+    *,
+    quiet: bool,
+) -> tuple[str, list[str]]:
+    """The category the model and the rules agree on, with the reasons."""
+    rule_category = ranked[0][0] if ranked and ranked[0][1][0] >= MIN_SCORE else "other"
+    clinical_words = dict(ranked).get("clinical_message", (0, []))
+    model_category, confidence = prediction.categories[0]
     # The model's category "clinical message" alone, below its clinical threshold, is no
     # clinical signal when the rules see nothing clinical or of a practice either.
     model_clinical_only = model_category == "clinical_message" and quiet
-    reasons = []
     needed = max(clinical_threshold, QUIET_CLINICAL) if quiet else clinical_threshold
     if prediction.clinical >= needed or clinical_words[0] >= 3:
-        category = "clinical_message"
-        reasons.append(
-            f"clinical: symptom, medication or clinical question ({prediction.clinical:.0%})"
-        )
-    elif (
+        why = f"clinical: symptom, medication or clinical question ({prediction.clinical:.0%})"
+        return "clinical_message", [why]
+    if (
         confidence >= MODEL_CONFIDENT
         and not model_clinical_only
         # the model's "other" does not overrule a decisive category rule
         and not (model_category == "other" and ranked and ranked[0][1][0] >= PRACTICE_INTENT)
     ):
-        category = model_category
-        reasons.append(f"{category}: learned model ({confidence:.0%})")
-    elif rule_category != "other":
-        category = rule_category
-    elif not model_clinical_only:
-        category = model_category
-        reasons.append(f"{category}: learned model ({confidence:.0%})")
-    else:
-        category = "other"
-        reasons.append("other: no clinical signal and no practice business")
+        return model_category, [f"{model_category}: learned model ({confidence:.0%})"]
+    if rule_category != "other":
+        return rule_category, []
+    if not model_clinical_only:
+        return model_category, [f"{model_category}: learned model ({confidence:.0%})"]
+    return "other", ["other: no clinical signal and no practice business"]
+
+
+def _clinical_kept(
+    category: str,
+    reasons: list[str],
+    prediction: Prediction,
+    ranked: list[tuple[str, tuple[int, list[str]]]],
+    *,
+    symptom: bool,
+    quiet: bool,
+) -> str:
+    """The category, moved to clinical staff when a clinical signal would otherwise be lost
+    (the reason appended to ``reasons``)."""
     # "Other" never keeps a clinical signal: symptom words, or the model's clinical output
     # when the message is about a practice's business.
     if category == "other" and (symptom or (prediction.clinical >= CLINICAL_FLOOR and not quiet)):
-        category = "clinical_message"
         reasons.append("clinical: a clinical signal keeps it with clinical staff")
+        return "clinical_message"
     # Symptom words go to clinical staff unless a decisive rule of another category holds
     # them ("a bill for my blood test" stays billing; "is my cut infected" is no bill).
-    elif (
+    if (
         category != "clinical_message"
         and symptom
         and dict(ranked).get(category, (0, []))[0] < PRACTICE_INTENT
     ):
-        category = "clinical_message"
         reasons.append("clinical: symptom words, and no decisive rule of another category")
-    if ranked and dict(ranked).get(category):
-        score, matched = dict(ranked)[category]
-        reasons.append(f"{category} ({score}): " + ", ".join(f"'{m}'" for m in matched))
-    return Suggestion(category, False, _urgency(category, normalised, reasons), lang, reasons)
+        return "clinical_message"
+    return category
 
 
 def classify(text: str, *, language: str | None = None) -> Suggestion:
