@@ -3,13 +3,26 @@ page), the metrics API's ranges, FHIR write-back against a hostile server."""
 
 from __future__ import annotations
 
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from closeloop.api.models import ApiToken
+from closeloop.appointments import client as fhir_client
 from closeloop.appointments.models import Appointment, Match, Mode
+from closeloop.outreach.models import WriteBack, WriteBackState
+from closeloop.outreach.replies import visit_confirm
+from closeloop.outreach.writeback import write
+from tests.test_fhir_write_back import NOW, ehr_appointment
+from tests.test_outreach import make_visit
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
@@ -74,3 +87,85 @@ def test_metrics_out_of_range_is_a_4xx(client, clock, riverside, supervisor, que
     client.force_login(supervisor)
     page = client.get(f"/metrics/?{query}")
     assert page.status_code in (200, 400, 404), (query, page.status_code)
+
+
+# --- a hostile FHIR server: huge bodies, slow drips ----------------------------------------------
+
+
+@contextmanager
+def hostile_fhir(mode: str) -> Iterator[tuple[str, list[str]]]:
+    """A FHIR server on 127.0.0.1 whose Appointment read is hostile: ``"huge"`` (a valid
+    Appointment of 17 MB, no Content-Length), ``"declared"`` (a Content-Length of 10 GB),
+    ``"drip"`` (one byte at a time, never done). PUTs are accepted and logged."""
+    puts: list[str] = []
+    stop = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "application/fhir+json")
+            if mode == "declared":
+                self.send_header("Content-Length", str(10 * 2**30))
+            elif mode == "drip":
+                self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                if mode == "huge":
+                    appointment = ehr_appointment() | {"comment": "x" * (17 * 2**20)}
+                    self.wfile.write(json.dumps(appointment).encode())
+                elif mode == "declared":
+                    self.wfile.write(json.dumps(ehr_appointment()).encode())
+                else:
+                    while not stop.wait(0.02):
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+            except OSError:
+                pass
+
+        def do_PUT(self) -> None:  # noqa: N802
+            puts.append(self.path)
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/fhir", puts
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("mode", "said"),
+    [("huge", "larger than"), ("declared", "larger than"), ("drip", "took longer than")],
+)
+def test_a_hostile_fhir_answer_is_refused_not_read_forever(
+    clock, riverside, patient, monkeypatch, mode, said
+) -> None:
+    """The EHR's answer is read up to a size and a time (the write-back's worker and the
+    import both read through ``FhirClient.get``): a 17 MB or 10 GB appointment, or one sent a
+    byte at a time, is refused with what was wrong, and nothing is written back."""
+    monkeypatch.setattr(fhir_client, "DEADLINE", 0.5)
+    visit = make_visit(riverside, patient)
+    with hostile_fhir(mode) as (base, puts):
+        riverside.fhir_base_url = base
+        riverside.fhir_write_back = True
+        riverside.save()
+        cache.clear()
+        with pytest.raises(fhir_client.FhirFetchError, match=said):
+            fhir_client.FhirClient(base).get(f"{base}/Appointment/o1")
+        visit_confirm(appointment=Appointment.objects.get(pk=visit.pk), how="text", at=NOW)
+        row = WriteBack.objects.get()
+        assert write(row.pk, NOW) == WriteBackState.QUEUED
+        assert puts == []
+    row.refresh_from_db()
+    assert said in row.last_error
