@@ -169,3 +169,43 @@ def test_a_hostile_fhir_answer_is_refused_not_read_forever(
         assert puts == []
     row.refresh_from_db()
     assert said in row.last_error
+
+
+def test_a_token_narrowed_to_one_practice_cannot_confirm_the_other_practices_visit(
+    client, clock, org, riverside, lakeside, patient
+) -> None:
+    """A VA serving both practices, with a token for Lakeside only: Riverside's visit is a 404
+    and stays unconfirmed; the same person's unnarrowed token confirms it."""
+    from tests.conftest import person
+
+    va = person(org, "va", ["support"], [riverside, lakeside])
+    visit = _visit(riverside, patient, start_in=timedelta(days=1))
+    narrowed = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=va, practices=[lakeside])[1]}"}
+    url = f"/api/v1/visits/{visit.pk}/confirm"
+    assert client.post(url, "{}", content_type=JSON, **narrowed).status_code == 404
+    visit.refresh_from_db()
+    assert visit.confirmed_at is None
+    assert client.post(url, "{}", content_type=JSON, **_headers(va)).status_code == 200
+
+
+# --- Settings: a row the model refuses is said on the form, never a 500 -------------------------
+
+
+def test_a_second_route_for_the_same_channel_and_category_is_refused_on_the_form(
+    client, practice_admin, riverside
+) -> None:
+    """Settings → Rules, *Add a route* twice for texts about one category: the model's unique
+    rule refused the second in ``full_clean`` and the page answered 500."""
+    from django.urls import reverse
+
+    from closeloop.practices.models import Category, ChannelRoute
+
+    client.force_login(practice_admin)
+    chosen = Category.objects.filter(practice=riverside, active=True).first()
+    data = {"route-channel": "sms", "route-category": chosen.pk, "route-team": "support"}
+    url = reverse("settings_route_add", args=[riverside.slug])
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 422
+    assert "already exists" in again.content.decode()
+    assert ChannelRoute.objects.filter(practice=riverside).count() == 1
