@@ -3,6 +3,7 @@ page), the metrics API's ranges, FHIR write-back against a hostile server."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 from collections.abc import Iterator
@@ -96,7 +97,9 @@ def test_metrics_out_of_range_is_a_4xx(client, clock, riverside, supervisor, que
 def hostile_fhir(mode: str) -> Iterator[tuple[str, list[str]]]:
     """A FHIR server on 127.0.0.1 whose Appointment read is hostile: ``"huge"`` (a valid
     Appointment of 17 MB, no Content-Length), ``"declared"`` (a Content-Length of 10 GB),
-    ``"drip"`` (one byte at a time, never done). PUTs are accepted and logged."""
+    ``"drip"`` (one byte at a time, never done), ``"bomb"`` (17 MB compressed to 17 kB) — or a
+    well-behaved ``"gzip"`` (compressed, as real servers answer). PUTs are accepted and
+    logged."""
     puts: list[str] = []
     stop = threading.Event()
 
@@ -107,7 +110,12 @@ def hostile_fhir(mode: str) -> Iterator[tuple[str, list[str]]]:
         def do_GET(self) -> None:  # noqa: N802
             self.send_response(200)
             self.send_header("Content-Type", "application/fhir+json")
-            if mode == "declared":
+            shown = ehr_appointment() | ({"comment": "x" * (17 * 2**20)} if mode == "bomb" else {})
+            packed = gzip.compress(json.dumps(shown).encode())
+            if mode in ("gzip", "bomb"):
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(packed)))
+            elif mode == "declared":
                 self.send_header("Content-Length", str(10 * 2**30))
             elif mode == "drip":
                 self.send_header("Content-Length", "100000")
@@ -116,6 +124,8 @@ def hostile_fhir(mode: str) -> Iterator[tuple[str, list[str]]]:
                 if mode == "huge":
                     appointment = ehr_appointment() | {"comment": "x" * (17 * 2**20)}
                     self.wfile.write(json.dumps(appointment).encode())
+                elif mode in ("gzip", "bomb"):
+                    self.wfile.write(packed)
                 elif mode == "declared":
                     self.wfile.write(json.dumps(ehr_appointment()).encode())
                 else:
@@ -146,7 +156,12 @@ def hostile_fhir(mode: str) -> Iterator[tuple[str, list[str]]]:
 
 @pytest.mark.parametrize(
     ("mode", "said"),
-    [("huge", "larger than"), ("declared", "larger than"), ("drip", "took longer than")],
+    [
+        ("huge", "larger than"),
+        ("declared", "larger than"),
+        ("bomb", "larger than"),
+        ("drip", "took longer than"),
+    ],
 )
 def test_a_hostile_fhir_answer_is_refused_not_read_forever(
     clock, riverside, patient, monkeypatch, mode, said
@@ -186,6 +201,14 @@ def test_a_token_narrowed_to_one_practice_cannot_confirm_the_other_practices_vis
     visit.refresh_from_db()
     assert visit.confirmed_at is None
     assert client.post(url, "{}", content_type=JSON, **_headers(va)).status_code == 200
+
+
+def test_a_compressed_fhir_answer_is_read_whole(riverside) -> None:
+    """Real FHIR servers compress their answers (the client asks for gzip): the body is read
+    decompressed, and its limit counts what it decompresses to."""
+    with hostile_fhir("gzip") as (base, _puts):
+        data = fhir_client.FhirClient(base).get(f"{base}/Appointment/o1")
+    assert data == ehr_appointment()
 
 
 # --- Settings: a row the model refuses is said on the form, never a 500 -------------------------

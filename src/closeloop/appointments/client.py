@@ -166,8 +166,9 @@ class FhirClient:
 
 
 def _read_limited(response: requests.Response, what: str) -> bytes:
-    """The answer's body, up to ``MAX_BODY_BYTES`` and ``DEADLINE`` (``FhirAnswerRefused``
-    beyond either); read a socket read at a time, so a drip cannot outlast the deadline."""
+    """The answer's body, decompressed, up to ``MAX_BODY_BYTES`` and ``DEADLINE``
+    (``FhirAnswerRefused`` beyond either); read a socket read at a time, so a drip cannot
+    outlast the deadline (``requests`` leaves the raw stream compressed: it is decoded here)."""
     declared = response.headers.get("Content-Length", "")
     too_large = f"the EHR's answer was larger than {MAX_BODY_BYTES // 2**20} MB"
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
@@ -176,7 +177,7 @@ def _read_limited(response: requests.Response, what: str) -> bytes:
     chunks: list[bytes] = []
     size = 0
     try:
-        while chunk := response.raw.read1(CHUNK):
+        while chunk := response.raw.read1(CHUNK, decode_content=True):
             size += len(chunk)
             if size > MAX_BODY_BYTES:
                 raise FhirAnswerRefused(f"{what}: {too_large}", too_large)
