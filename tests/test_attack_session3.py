@@ -97,7 +97,8 @@ def test_metrics_out_of_range_is_a_4xx(client, clock, riverside, supervisor, que
 def hostile_fhir(mode: str) -> Iterator[tuple[str, list[str]]]:
     """A FHIR server on 127.0.0.1 whose Appointment read is hostile: ``"huge"`` (a valid
     Appointment of 17 MB, no Content-Length), ``"declared"`` (a Content-Length of 10 GB),
-    ``"drip"`` (one byte at a time, never done), ``"bomb"`` (17 MB compressed to 17 kB) — or a
+    ``"drip"`` (one byte at a time, never done), ``"redirect"`` (to the cloud's metadata
+    address), ``"bomb"`` (17 MB compressed to 17 kB) — or a
     well-behaved ``"gzip"`` (compressed, as real servers answer). PUTs are accepted and
     logged."""
     puts: list[str] = []
@@ -108,6 +109,12 @@ def hostile_fhir(mode: str) -> Iterator[tuple[str, list[str]]]:
             pass
 
         def do_GET(self) -> None:  # noqa: N802
+            if mode == "redirect":
+                self.send_response(302)
+                self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             self.send_response(200)
             self.send_header("Content-Type", "application/fhir+json")
             shown = ehr_appointment() | ({"comment": "x" * (17 * 2**20)} if mode == "bomb" else {})
@@ -161,6 +168,7 @@ def hostile_fhir(mode: str) -> Iterator[tuple[str, list[str]]]:
         ("declared", "larger than"),
         ("bomb", "larger than"),
         ("drip", "took longer than"),
+        ("redirect", "redirect"),
     ],
 )
 def test_a_hostile_fhir_answer_is_refused_not_read_forever(

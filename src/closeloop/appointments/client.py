@@ -40,7 +40,8 @@ class FhirFetchError(RuntimeError):
 
 
 class FhirAnswerRefused(FhirFetchError):
-    """The server's answer was too large or too slow; ``reason`` says which (no URL)."""
+    """The server's answer was a redirect, too large or too slow; ``reason`` says which (no
+    URL: it is kept on the write-back row and shown in Settings)."""
 
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
@@ -84,9 +85,8 @@ class FhirClient:
             raise FhirFetchError(f"GET {url}: {exc.__class__.__name__}") from None
         with response:
             if response.is_redirect:
-                raise FhirFetchError(
-                    f"GET {url}: the server redirected; redirects are not followed"
-                )
+                why = "the EHR answered with a redirect (redirects are not followed)"
+                raise FhirAnswerRefused(f"GET {url}: {why}", why)
             if response.status_code != 200:
                 raise FhirHttpError(f"GET {url}: HTTP {response.status_code}", response.status_code)
             body = _read_limited(response, f"GET {url}")
