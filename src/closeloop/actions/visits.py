@@ -17,11 +17,19 @@ from django.utils import timezone
 
 from closeloop.appointments.models import Appointment, ConfirmedHow
 from closeloop.appointments.selectors import get_appointment_for_user
-from closeloop.outreach.replies import visit_confirm
+from closeloop.outreach.replies import confirm_refusal, visit_confirm
 
 
 class VisitNotFound(LookupError):
     """No such visit among those the person may see."""
+
+
+class VisitActionRefused(ValueError):
+    """The visit is not in a state the action applies to (a 409 by the API, said on the page)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,10 @@ class VisitAction:
 
 
 def _confirm(visit: Appointment) -> dict[str, Any]:
-    recorded = visit_confirm(appointment=visit, how=ConfirmedHow.STAFF, at=timezone.now())
+    now = timezone.now()
+    if why := confirm_refusal(visit, now):
+        raise VisitActionRefused(why)
+    recorded = visit_confirm(appointment=visit, how=ConfirmedHow.STAFF, at=now)
     return {"recorded": recorded}
 
 
@@ -51,7 +62,8 @@ VISIT_ACTIONS: dict[str, VisitAction] = {
             _confirm,
             help="The patient confirmed the visit on the phone (the confirmation call list): "
             "recorded on the visit once; a visit already confirmed keeps its first "
-            "confirmation (`result.recorded` is then false).",
+            "confirmation (`result.recorded` is then false). A visit no longer booked, or "
+            "already begun, is a 409 (`visit_closed`).",
         ),
     ]
 }

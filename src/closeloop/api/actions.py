@@ -130,7 +130,12 @@ def build_router() -> Router:
     return router
 
 
-VISIT_RESPONSES: dict[int, Any] = {200: s.VisitOut, 401: s.ErrorOut, 404: s.ErrorOut}
+VISIT_RESPONSES: dict[int, Any] = {
+    200: s.VisitOut,
+    401: s.ErrorOut,
+    404: s.ErrorOut,
+    409: s.ErrorOut,
+}
 
 
 def _visit_endpoint(action: VisitAction) -> Any:

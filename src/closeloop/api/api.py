@@ -19,7 +19,7 @@ from ninja.parser import Parser
 from closeloop.actions import access
 from closeloop.actions.inputs import InputError
 from closeloop.actions.registry import VIEW_DETAILS, ItemChanged
-from closeloop.actions.visits import VisitNotFound
+from closeloop.actions.visits import VisitActionRefused, VisitNotFound
 from closeloop.api import schemas as s
 from closeloop.api.actions import build_router, build_visit_router
 from closeloop.api.auth import TokenAuth
@@ -157,6 +157,11 @@ def _no_item(request: HttpRequest, exc: access.ItemNotFound) -> HttpResponse:
 @api.exception_handler(VisitNotFound)
 def _no_visit(request: HttpRequest, exc: VisitNotFound) -> HttpResponse:
     return _error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(VisitActionRefused)
+def _visit_refused(request: HttpRequest, exc: VisitActionRefused) -> HttpResponse:
+    return _error(request, 409, "visit_closed", exc.message)
 
 
 @api.exception_handler(access.ActionForbidden)

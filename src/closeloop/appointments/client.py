@@ -8,6 +8,7 @@ EHR). Patients the server did not include are read one by one (``GET {base}/Pati
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import requests
+import urllib3
 
 from closeloop.appointments.fhir import Batch, appointment_record
 from closeloop.appointments.importer import ImportSummary, import_records
@@ -25,10 +27,25 @@ from closeloop.practices.models import Practice
 TIMEOUT = 30
 PAGE_SIZE = 100
 MAX_PAGES = 10_000
+#: One answer's limits: a page of a search (``PAGE_SIZE`` appointments and their patients) is
+#: far below them. ``TIMEOUT`` bounds each wait for the socket; ``DEADLINE`` the whole answer
+#: (a server sending a byte at a time would otherwise hold the worker forever).
+MAX_BODY_BYTES = 16 * 2**20
+DEADLINE = 120.0
+CHUNK = 64 * 1024
 
 
 class FhirFetchError(RuntimeError):
     """The server could not be read; the message says which request and why."""
+
+
+class FhirAnswerRefused(FhirFetchError):
+    """The server's answer was a redirect, too large or too slow; ``reason`` says which (no
+    URL: it is kept on the write-back row and shown in Settings)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class FhirHttpError(FhirFetchError):
@@ -61,17 +78,20 @@ class FhirClient:
         if (parts.scheme, parts.netloc) != self.origin:
             raise FhirFetchError(f"refusing to follow a link to another server: {url}")
         try:
-            response = self.session.get(url, timeout=TIMEOUT, allow_redirects=False)
+            response = self.session.get(url, timeout=TIMEOUT, allow_redirects=False, stream=True)
         except outbound.Refused as exc:
             raise FhirFetchError(f"GET {url}: {exc}") from None
         except requests.RequestException as exc:
             raise FhirFetchError(f"GET {url}: {exc.__class__.__name__}") from None
-        if response.is_redirect:
-            raise FhirFetchError(f"GET {url}: the server redirected; redirects are not followed")
-        if response.status_code != 200:
-            raise FhirHttpError(f"GET {url}: HTTP {response.status_code}", response.status_code)
+        with response:
+            if response.is_redirect:
+                why = "the EHR answered with a redirect (redirects are not followed)"
+                raise FhirAnswerRefused(f"GET {url}: {why}", why)
+            if response.status_code != 200:
+                raise FhirHttpError(f"GET {url}: HTTP {response.status_code}", response.status_code)
+            body = _read_limited(response, f"GET {url}")
         try:
-            data = response.json()
+            data = json.loads(body)
         except ValueError:
             raise FhirFetchError(f"GET {url}: the response is not JSON") from None
         except RecursionError:
@@ -93,12 +113,13 @@ class FhirClient:
         try:
             response = self.session.put(
                 url, data=json.dumps(resource), headers=headers, timeout=TIMEOUT,
-                allow_redirects=False,
+                allow_redirects=False, stream=True,
             )  # fmt: skip
         except outbound.Refused as exc:
             raise FhirFetchError(f"PUT {url}: {exc}") from None
         except requests.RequestException as exc:
             raise FhirFetchError(f"PUT {url}: {exc.__class__.__name__}") from None
+        response.close()  # the status is the answer; its body is never read
         if not 200 <= response.status_code < 300:
             raise FhirHttpError(f"PUT {url}: HTTP {response.status_code}", response.status_code)
         return int(response.status_code)
@@ -142,6 +163,31 @@ class FhirClient:
             except FhirFetchError:
                 self._patients[patient_id] = None  # matched from the reference alone
         return self._patients[patient_id]
+
+
+def _read_limited(response: requests.Response, what: str) -> bytes:
+    """The answer's body, decompressed, up to ``MAX_BODY_BYTES`` and ``DEADLINE``
+    (``FhirAnswerRefused`` beyond either); read a socket read at a time, so a drip cannot
+    outlast the deadline (``requests`` leaves the raw stream compressed: it is decoded here)."""
+    declared = response.headers.get("Content-Length", "")
+    too_large = f"the EHR's answer was larger than {MAX_BODY_BYTES // 2**20} MB"
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise FhirAnswerRefused(f"{what}: {too_large}", too_large)
+    ends = time.monotonic() + DEADLINE
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while chunk := response.raw.read1(CHUNK, decode_content=True):
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise FhirAnswerRefused(f"{what}: {too_large}", too_large)
+            if time.monotonic() > ends:
+                slow = f"the EHR took longer than {DEADLINE:g} s to answer"
+                raise FhirAnswerRefused(f"{what}: {slow}", slow)
+            chunks.append(chunk)
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+        raise FhirFetchError(f"{what}: {exc.__class__.__name__}") from None
+    return b"".join(chunks)
 
 
 Progress = Callable[[int], None]

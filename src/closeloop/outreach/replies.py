@@ -141,15 +141,27 @@ def confirmation_in_thread(
     )
 
 
+def confirm_refusal(appointment: Appointment, at: datetime) -> str:
+    """Why the visit cannot be confirmed at ``at`` ("" when it can): only a visit still booked
+    and still ahead is (the rule a reply's confirmation is found by, ``_open_confirmations``)."""
+    if appointment.status not in ACTIVE_STATUSES:
+        return f"The visit is {appointment.get_status_display().lower()}: it cannot be confirmed."
+    if appointment.start <= at:
+        return "The visit has already begun: it cannot be confirmed."
+    return ""
+
+
 @transaction.atomic
 def visit_confirm(*, appointment: Appointment, how: str, at: datetime) -> bool:
     """Record the patient's confirmation on the visit, once (a repeat changes nothing), and,
-    when the practice writes confirmations back to its EHR, the write (``writeback``)."""
+    when the practice writes confirmations back to its EHR, the write (``writeback``). Only a
+    visit still booked and ahead (``confirm_refusal``; checked in the same UPDATE, so a visit
+    cancelled a moment ago is not confirmed either)."""
     if how not in ConfirmedHow.values:
         raise ValueError(f"Unknown confirmation channel {how!r}")
-    won = Appointment.objects.filter(pk=appointment.pk, confirmed_at__isnull=True).update(
-        confirmed_at=at, confirmed_how=how
-    )
+    won = Appointment.objects.filter(
+        pk=appointment.pk, confirmed_at__isnull=True, status__in=ACTIVE_STATUSES, start__gt=at
+    ).update(confirmed_at=at, confirmed_how=how)
     if won:  # a conditional UPDATE sends no model signal: the audit row is written here
         appointment.refresh_from_db()
         audit.record(AuditAction.UPDATE, appointment, fields=["confirmed_at", "confirmed_how"])

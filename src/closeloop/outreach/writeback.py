@@ -29,7 +29,12 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from closeloop.appointments.client import FhirClient, FhirFetchError, FhirHttpError
+from closeloop.appointments.client import (
+    FhirAnswerRefused,
+    FhirClient,
+    FhirFetchError,
+    FhirHttpError,
+)
 from closeloop.appointments.fhir import ACCEPTED, VisitMoved, with_patient_status
 from closeloop.appointments.models import ACTIVE_STATUSES, Appointment, Source
 from closeloop.appointments.records import RecordError
@@ -102,6 +107,8 @@ def _attempt(row: WriteBack) -> tuple[int | None, str]:
         return client.put(url, changed, version=version), ""
     except FhirHttpError as exc:
         return exc.status, REASONS.get(exc.status, "the EHR could not take it now")
+    except FhirAnswerRefused as exc:
+        return None, exc.reason
     except FhirFetchError:
         return None, "the EHR could not be reached"
     except VisitMoved:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from closeloop.actions.visits import (
     VISIT_ACTIONS,
+    VisitActionRefused,
     VisitNotFound,
     run_visit_action,
     visit_for_action,
@@ -115,7 +116,10 @@ def confirm_visit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         visit = visit_for_action(request.user, pk, "confirm")
     except VisitNotFound:
         raise Http404("No such appointment") from None
-    run_visit_action(VISIT_ACTIONS["confirm"], visit=visit)
+    try:
+        run_visit_action(VISIT_ACTIONS["confirm"], visit=visit)
+    except VisitActionRefused as exc:
+        return HttpResponse(exc.message, status=409, content_type="text/plain")
     return _back(request, "calls")
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -117,15 +118,21 @@ def _add(
 ) -> HttpResponse:
     """Add one of the practice's rows (a shift, a route, a webhook) from its small form: the
     model's rules judge it and its own save records it in the audit log. Times are typed on the
-    practice's clock; a refused form is shown again in its section (``<prefix>_form``)."""
+    practice's clock; a refused form (by the form or the model) is shown again in its section
+    (``<prefix>_form``)."""
     practice = _practice(request, slug)
     with timezone.override(zone(practice.timezone)):
         bound = form(practice)
         if bound.is_valid():
             row = model(practice=practice, **bound.cleaned_data)
-            row.full_clean()
-            row.save()
-            return done(practice, row) if done else _to_section(practice, section)
+            try:
+                row.full_clean()  # the model's rules too (one route per channel and category)
+            except ValidationError as refused:
+                for name, problems in refused.message_dict.items():
+                    bound.add_error(name if name in bound.fields else None, problems)
+            else:
+                row.save()
+                return done(practice, row) if done else _to_section(practice, section)
     return _page(request, practice, BY_KEY[section], **{f"{bound.prefix}_form": bound})
 
 
