@@ -214,6 +214,9 @@ def test_every_page_of_a_practices_settings_leads_to_every_section(
         page = client.get(url).content.decode()
         missing = [s.key for s in SECTIONS if section_url(riverside, s.key) not in page]
         assert missing == [], f"{url}: no link to {missing}"
+    index = client.get(reverse("settings")).content.decode()
+    for name in ("settings_outreach", "settings_playbook", "settings_templates"):
+        assert reverse(name, args=[riverside.slug]) in index
 
 
 # --- the on-call rota, read only --------------------------------------------------------------
