@@ -201,6 +201,25 @@ class TestOneFreshDemo:
         hint = re.search(r"Demo logins: ([^<]+)", client.get("/login/").content.decode())[1]
         assert {name.strip() for name in hint.split("—")[0].split(",")} == created
 
+    def test_every_number_in_the_demo_is_in_the_range_reserved_for_fiction(self, demo) -> None:
+        """The README promises 555-01XX numbers only: no patient, caller, appointment record
+        from the EHR, practice or staff mobile is a number somebody may really have."""
+        from closeloop.patients.models import Patient
+        from closeloop.practices.models import StaffProfile
+
+        numbers = {
+            *Patient.objects.values_list("phone", flat=True),
+            *SupportItem.objects.values_list("callback_number", flat=True),
+            *Practice.objects.values_list("phone", flat=True),
+            *StaffProfile.objects.values_list("mobile", flat=True),
+            *OutboundMessage.objects.filter(channel="sms").values_list("to", flat=True),
+        }
+        for details in Appointment.objects.values_list("patient_details", flat=True):
+            numbers.update(details.get("phones", []))
+        numbers.discard("")
+        assert len(numbers) > 40
+        assert [n for n in numbers if not re.fullmatch(r"\+1\d{3}55501\d\d", n)] == []
+
 
 @dataclass
 class LastWeek:

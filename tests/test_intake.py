@@ -317,6 +317,27 @@ def test_public_form_in_english_and_spanish(client) -> None:
     assert "Contactar a Riverside" in spanish and 'lang="es"' in spanish
 
 
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("es-ES,es;q=0.9,en;q=0.8", "Contactar a Riverside"),
+        ("es-MX", "Contactar a Riverside"),
+        ("fr-FR,es;q=0.5,en;q=0.3", "Contactar a Riverside"),  # the first one we speak
+        ("en-US,en;q=0.9,es;q=0.8", "Contact Riverside"),
+        ("de-DE", "Contact Riverside"),
+        ("*", "Contact Riverside"),
+        ("es;q=nonsense,,;", "Contact Riverside"),  # malformed: not a wish
+    ],
+)
+def test_public_form_opens_in_the_browsers_language(client, header, expected) -> None:
+    """A patient whose phone is set to Spanish gets the form in Spanish without finding the
+    link; ``?lang=`` (the link to the other language) still decides when given."""
+    page = client.get("/p/riverside/contact/", HTTP_ACCEPT_LANGUAGE=header).content.decode()
+    assert expected in page
+    chosen = client.get("/p/riverside/contact/?lang=en", HTTP_ACCEPT_LANGUAGE=header)
+    assert "Contact Riverside" in chosen.content.decode()
+
+
 def test_public_form_files_an_item_and_says_when_we_will_answer(client, clock) -> None:
     response = client.post("/p/riverside/contact/", contact_form())
     assert response.status_code == 200

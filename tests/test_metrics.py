@@ -591,7 +591,23 @@ DEFINITIONS = {
     "referrals": "still-open referrals",
     "telehealth": "video visit in the next 7 days",
     "confirmations": "whose patient we asked to confirm",
+    "resolution": "from the first contact to the resolution",
+    "routing": "Taking an item oneself is not routing",
+    "language-access": "the other languages' median minus the English one",
+    "repeat-contacts": "about a request that is still open",
+    "review-requests": "every patient alike",
+    "recoveries": "Did we resolve your request?",
+    "broken-promises": "passed without contact with the patient",
 }
+
+
+def test_every_table_of_the_dashboard_says_what_it_counts(client, supervisor) -> None:
+    """No measure is a bare number: each table under "All metrics" has its definition."""
+    client.force_login(supervisor)
+    content = client.get(reverse("dashboard")).content.decode()
+    tables = content[content.index('aria-label="All metrics"') :].split("<h3>")[1:]
+    bare = [t.split("</h3>")[0] for t in tables if 'id="definition-' not in t]
+    assert bare == []
 
 
 @pytest.mark.parametrize(("key", "words"), DEFINITIONS.items())

@@ -172,6 +172,19 @@ def test_a_caller_who_hung_up_in_the_queue_is_a_missed_call_with_the_hold_time(
     assert "95 s" in item.details
 
 
+def test_waiting_on_hold_is_not_read_as_a_complaint_about_hold_times(client, clock) -> None:
+    """The details are Closeloop's words ("after 95 s on hold"), not the caller's: triage reads
+    what the caller said (nothing), so the call is sorted like any missed call, not routed to
+    the supervisors as a complaint."""
+    forwarded = call(sid="CA1", status="completed", DialCallStatus="no-answer")
+    held = call(sid="CA2", status="completed", QueueResult="hangup", QueueTime="95")
+    held["From"] = "+17735550182"
+    for params in (forwarded, held):
+        assert twilio_post(client, CALL_STATUS, params).status_code == 200
+    categories = set(SupportItem.objects.values_list("category__code", flat=True))
+    assert categories == {"other"}
+
+
 @pytest.mark.parametrize(
     "params",
     [

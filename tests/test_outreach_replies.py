@@ -17,7 +17,9 @@ from closeloop.messaging.models import MessagePurpose, OutboundMessage
 from closeloop.outreach.models import OutreachPlan
 from closeloop.outreach.replies import reply_kind
 from closeloop.outreach.sends import outreach_due
+from closeloop.practices.choices import Role
 from closeloop.support_queue.models import SupportItem
+from tests import conftest
 from tests.conftest import TUESDAY_10AM_CHICAGO
 from tests.test_intake import SMS, TWILIO_TOKEN, sms, twilio_post
 from tests.test_outreach import make_visit
@@ -168,6 +170,8 @@ def test_unanswered_visits_join_the_at_risk_list_and_the_call_list_by_visit_time
     assert calls.index("Ana Lopez") < calls.index("Bo Kim")
     assert "I am calling to confirm your visit on Thursday" in calls
     assert "Le llamo para confirmar su cita el viernes" in calls
+    # The number to dial as people write it, not as stored (+13125550142).
+    assert "(312) 555-0142" in calls and "+13125550142" not in calls
     # Confirmed on the phone: off the list, shown on the visit.
     response = client.post(
         f"/appointments/{asked.pk}/confirm/", {"next": "/appointments/?tab=calls"}
@@ -217,6 +221,22 @@ def test_the_days_confirmations_are_exported_in_a_csv(
     assert lines[1].startswith("o1,fhir,2026-11-19T14:00:00-06:00,booked,Ana Lopez,")
     assert lines[1].endswith(",text")
     assert client.get("/appointments/confirmations.csv?day=19-11-2026").status_code == 400
+
+
+def test_with_all_ones_practices_shown_each_has_its_own_confirmations_csv(
+    client, org, riverside, lakeside
+) -> None:
+    """The CSV is one practice's day: "All my practices" offers one link per practice rather
+    than one link that silently exports the first practice only."""
+    both = conftest.person(org, "both", [Role.SUPPORT], [riverside, lakeside])
+    client.force_login(both)
+    calls = client.get("/appointments/?tab=calls").content.decode()
+    assert "/appointments/confirmations.csv?practice=lakeside" in calls
+    assert "/appointments/confirmations.csv?practice=riverside" in calls
+    assert 'confirmations.csv"' not in calls
+    one = client.get("/appointments/?tab=calls&practice=riverside").content.decode()
+    assert one.count("confirmations.csv") == 1
+    assert "/appointments/confirmations.csv?practice=riverside" in one
 
 
 # --- the confirmation rate: the definition, and a second plain implementation ---------------

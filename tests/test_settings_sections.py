@@ -191,6 +191,34 @@ def test_every_tick_box_of_settings_sits_inside_its_label(
     assert {"rules-closure_question", "contact-status_links", "available", "active"} <= seen
 
 
+def test_every_page_of_a_practices_settings_leads_to_every_section(
+    client, practice_admin, riverside
+) -> None:
+    """From Outreach (or any page of a practice's Settings) the admin reaches Integrations and
+    the other sections in one click: the same menu on every page."""
+    from closeloop.outreach.models import OutreachPlan
+
+    client.force_login(practice_admin)
+    category = Category.objects.filter(practice=riverside).first()
+    plan = OutreachPlan.objects.create(practice=riverside)
+    pages = [
+        *(section_url(riverside, s.key) for s in SECTIONS),
+        reverse("settings_categories", args=[riverside.slug]),
+        reverse("settings_category", args=[riverside.slug, category.pk]),
+        reverse("settings_templates", args=[riverside.slug]),
+        reverse("settings_outreach", args=[riverside.slug]),
+        reverse("settings_outreach_plan", args=[riverside.slug, plan.pk]),
+        reverse("settings_playbook", args=[riverside.slug]),
+    ]
+    for url in pages:
+        page = client.get(url).content.decode()
+        missing = [s.key for s in SECTIONS if section_url(riverside, s.key) not in page]
+        assert missing == [], f"{url}: no link to {missing}"
+    index = client.get(reverse("settings")).content.decode()
+    for name in ("settings_outreach", "settings_playbook", "settings_templates"):
+        assert reverse(name, args=[riverside.slug]) in index
+
+
 # --- the on-call rota, read only --------------------------------------------------------------
 
 

@@ -42,6 +42,26 @@ def patient_languages() -> tuple[str, ...]:
     return tuple(sorted(found | {SOURCE}, key=lambda code: (code != SOURCE, code)))
 
 
+def browser_language(header: str) -> str | None:
+    """The patient language a browser's ``Accept-Language`` header prefers (``es-MX`` is
+    ``es``; by its ``q`` weights, then its order), or None when it names none of them. A
+    malformed weight counts as not wanted: the header is the visitor's, never trusted."""
+    ranked = []
+    for position, part in enumerate(header[:1000].split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary and weight > 0:  # (NaN is not > 0)
+            ranked.append((-weight, position, primary))
+    offered = patient_languages()
+    return next((code for _, _, code in sorted(ranked) if code in offered), None)
+
+
 @cache
 def catalog_keys(language: str) -> frozenset[Any]:
     """The strings ``language``'s catalogs translate (gettext keys: ``context\\x04msgid``)."""

@@ -48,6 +48,11 @@ VISIT_TYPES = {
 }
 
 
+#: The numbers the EHR gives its own patients (``+1779555`` then 0150–0199): fictional, and in
+#: an area code the demo's patients do not have (``seed.AREA_CODES``).
+NEWCOMER_PHONES = "+17795550"
+
+
 def fhir_patient(patient: Patient, *, ehr_id: str, with_mrn: bool = True) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Patient",
@@ -132,19 +137,21 @@ def practice_bundle(
         refs[patient.pk] = f"Patient/{ehr_id}"
     newcomers = []
     for n in range(4):
+        rng.randint(2000, 2999)  # once the number's line: drawn still, so the demo stays the same
         newcomer = {
             "resourceType": "Patient",
             "id": f"{practice.slug}-new-{n}",
             "name": [{"family": fake.last_name(), "given": [fake.first_name()]}],
             "birthDate": fake.date_of_birth(minimum_age=18, maximum_age=80).isoformat(),
-            "telecom": [{"system": "phone", "value": f"+1312555{rng.randint(2000, 2999)}"}],
+            # Fictional (555-01XX) in an area code no demo patient has: nobody's number.
+            "telecom": [{"system": "phone", "value": f"{NEWCOMER_PHONES}{150 + n}"}],
         }
         resources.append(newcomer)
         newcomers.append(f"Patient/{newcomer['id']}")
     # Same name and birth date as a demo patient, another phone: staff must confirm.
     twin = next(p for p in patients if p.date_of_birth)
     lookalike = fhir_patient(twin, ehr_id=f"{practice.slug}-lookalike", with_mrn=False)
-    lookalike["telecom"] = [{"system": "phone", "value": "+13125553999", "use": "mobile"}]
+    lookalike["telecom"] = [{"system": "phone", "value": f"{NEWCOMER_PHONES}199", "use": "mobile"}]
     resources.append(lookalike)
 
     count = past = 0

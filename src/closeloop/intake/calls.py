@@ -25,6 +25,7 @@ from closeloop.messaging.models import ConsentChannel, MessagePurpose, OutboundM
 from closeloop.messaging.services import MessageRefused, message_send
 from closeloop.practices.models import Practice
 from closeloop.support_queue.models import Channel, SupportItem
+from closeloop.triage import services as triage
 
 #: Twilio's CallStatus values (anything else is a malformed callback).
 CALL_STATUSES = frozenset(
@@ -57,6 +58,9 @@ def was_missed(params: dict[str, str]) -> bool:
     return status in NOT_ANSWERED or hung_up
 
 
+MISSED_CALL = "Missed call"
+
+
 def how_missed(params: dict[str, str]) -> str:
     """The status the timeline states: the forwarded leg's when there was one."""
     dial_status = params.get("DialCallStatus", "")
@@ -82,18 +86,22 @@ def call_missed(
         return None
     patient, _ = identify(practice, phone=phone) if phone else (None, [])
     held = f" after {hold_seconds} s on hold" if hold_seconds is not None else ""
+    # A caller we do not know is written to in the practice's language (a Spanish-speaking
+    # neighbourhood's clinic sets Spanish).
+    language = patient.preferred_language if patient is not None else practice.default_language
     result = intake_receive(
         practice=practice,
         kind=InboundKind.TWILIO_CALL,
         external_id=call_sid,
         channel=Channel.PHONE,
         payload=payload,
-        summary="Missed call",
+        summary=MISSED_CALL,
         text=f"Missed call ({status}{held}); no voicemail.",
         phone=phone,
-        # A caller we do not know is written to in the practice's language (a Spanish-speaking
-        # neighbourhood's clinic sets Spanish).
-        language=patient.preferred_language if patient is not None else practice.default_language,
+        language=language,
+        # The caller said nothing: triage reads "Missed call", not the status we wrote ("on
+        # hold" is not a complaint about hold times).
+        suggestion=triage.suggest(MISSED_CALL, language=language),
     )
     if result.duplicate:
         return result

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from closeloop.core.languages import (
     SOURCE,
+    browser_language,
     other_languages,
     patient_languages,
     speaking,
@@ -114,8 +115,11 @@ def _over_limit(request: HttpRequest, practice: Practice) -> bool:
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest, slug: str) -> HttpResponse:
     practice = get_object_or_404(Practice, slug=slug)
+    # The link to another language (and the form's own field) decides; else the browser's.
     asked = request.POST.get("lang") or request.GET.get("lang")
-    language = asked if asked in patient_languages() else SOURCE
+    if asked not in patient_languages():
+        asked = browser_language(request.headers.get("Accept-Language", "")) or SOURCE
+    language = asked
     with speaking(language):  # Django's own form messages in the patient's language too
         return _contact(request, practice, language)
 

@@ -511,9 +511,11 @@ def intake_receive(
     category_code: str | None = None,
     language: str | None = None,
     reply_to: SupportItem | None = None,
+    suggestion: Suggestion | None = None,
 ) -> IntakeResult:
     """File an inbound contact (a hook: voicemail, text, email, the web form) once: a
-    provider's retry changes nothing. ``text`` is what the patient said or wrote."""
+    provider's retry changes nothing. ``text`` is what the patient said or wrote; a door whose
+    ``text`` is its own words (a missed call's status) gives triage's ``suggestion`` itself."""
     inbound, created = record_inbound(practice, kind, external_id, payload)
     if not created and inbound.item_id is not None:
         return IntakeResult(item=inbound.item, created=False, repeat=False, duplicate=True)  # type: ignore[arg-type]
@@ -540,6 +542,7 @@ def intake_receive(
         join=reply_to,
         find_repeat=True,
         auto_acknowledge=True,
+        suggestion=suggestion,
     )
     inbound.item = filed.item
     inbound.save(update_fields=["item"])

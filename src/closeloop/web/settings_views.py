@@ -56,7 +56,6 @@ from closeloop.web.settings_forms import (
     StaffForm,
     TemplateForm,
 )
-from closeloop.web.settings_sections import SECTIONS
 
 SAMPLE_FIRST_NAME = "Ana"
 #: The next step the previews show, in the language being previewed.
@@ -99,7 +98,7 @@ def _person(request: HttpRequest, pk: int, act: AdminAct) -> Any:
 
 
 def _common(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    return {"practices": _practices_or_404(request), "practice_sections": SECTIONS, **extra}
+    return {"practices": _practices_or_404(request), **extra}
 
 
 # --- index and staff ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from closeloop.messaging.models import ReviewDecision
 from closeloop.metrics.presentation import humanize
 from closeloop.practices.local_time import for_staff
 from closeloop.security.permissions import Perm, has_perm, sees_clinical_details, visible_text
+from closeloop.web.settings_sections import SECTIONS, Section
 
 register = template.Library()
 
@@ -131,3 +132,10 @@ def can(context: dict[str, Any], perm: str) -> bool:
 @register.simple_tag(takes_context=True)
 def sees_details(context: dict[str, Any], item: Any) -> bool:
     return sees_clinical_details(context["request"].user, item)
+
+
+@register.simple_tag
+def practice_settings_sections() -> tuple[Section, ...]:
+    """The sections of a practice's Settings, for the menu every Settings page shows (no view
+    has to remember to pass them)."""
+    return SECTIONS
