@@ -304,3 +304,24 @@ def test_many_workers_at_once_write_once(riverside, patient) -> None:
     assert len(outcomes) == 8
     assert store.writes_tried == 1 and len(store.written) == 1
     assert WriteBack.objects.get().state == WriteBackState.WRITTEN
+
+
+def test_a_change_of_fhir_server_leaves_waiting_write_backs_unwritten(
+    ehr, riverside, visit
+) -> None:
+    """A row waiting for its write (its task not run yet, or a retry) was meant for the server
+    the visit came from: after the practice points at another EHR, whose appointment of the
+    same id may be someone else's, it is never written there (attack review, session 3)."""
+    confirm(visit)
+    other = Store(appointments={"o1": ehr_appointment()})
+    with fhir_server([], {}, other) as (base, _log):
+        riverside.fhir_base_url = base
+        riverside.save()
+        cache.clear()
+        row = WriteBack.objects.get()
+        assert write(row.pk) == "not-due"
+        assert patient_status(other) == "needs-action"
+        assert patient_status(ehr) == "needs-action"
+        row.refresh_from_db()
+        assert row.state == WriteBackState.SKIPPED
+        assert "FHIR server changed" in row.last_error

@@ -78,6 +78,24 @@ def confirmation_recorded(appointment: Appointment, now: datetime) -> WriteBack 
     return row
 
 
+#: Said on a waiting row when the practice pointed at another EHR.
+SERVER_CHANGED = "not written: the practice's FHIR server changed since the confirmation"
+
+
+def fhir_server_changing(sender: type[Practice], instance: Practice, **kwargs: object) -> None:
+    """Before a practice is saved with another FHIR base URL: its write-backs still waiting
+    were meant for the server their visits came from — an appointment of the same id on the
+    new one may be someone else's, so they are never written (``pre_save`` on ``Practice``)."""
+    if instance.pk is None or kwargs.get("raw"):
+        return
+    before = Practice.objects.filter(pk=instance.pk).values_list("fhir_base_url", flat=True)
+    if before.first() in (None, instance.fhir_base_url):
+        return
+    WriteBack.objects.filter(practice_id=instance.pk, state=WriteBackState.QUEUED).update(
+        state=WriteBackState.SKIPPED, last_error=SERVER_CHANGED, claimed_at=None
+    )
+
+
 def judge(row: WriteBack) -> str:
     """Why the row must not be written any more ("" when it may)."""
     visit = row.appointment
