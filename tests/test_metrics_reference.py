@@ -632,6 +632,38 @@ def test_an_item_merged_away_was_open_until_its_merge(
     assert [d["open"] for d in days] == [0, 2, 1, 1]
 
 
+def test_an_item_merged_reopened_and_merged_again_is_closed_by_its_second_merge(
+    clock, make_item, assistant, riverside
+) -> None:
+    """Found by the reference (random histories, session 3): a reopened merged item kept
+    ``merged_into``, so its second merge changed nothing there and its event did not say
+    "merged into": the open count walked back from the end of the range counted it open for
+    ever, and a reopened item's texts and status link were refused as a merged item's."""
+    first, second = make_item(), make_item()  # Tuesday 17 November
+    clock.move_to(datetime(2026, 11, 18, 10, 0, tzinfo=CHICAGO))
+    lifecycle.item_merge(item=second, actor=assistant, into=first)
+    clock.move_to(datetime(2026, 11, 18, 11, 0, tzinfo=CHICAGO))
+    second.refresh_from_db()
+    lifecycle.item_reopen(item=second, actor=assistant, reason="Not the same request after all.")
+    second.refresh_from_db()
+    assert second.merged_into_id is None
+    clock.move_to(datetime(2026, 11, 19, 10, 0, tzinfo=CHICAGO))
+    first.refresh_from_db()
+    lifecycle.item_merge(item=second, actor=assistant, into=first)
+    second.refresh_from_db()
+    assert second.merged_into_id == first.pk
+    clock.move_to(datetime(2026, 11, 20, 10, 0, tzinfo=CHICAGO))
+    scope = m.Scope.of([riverside], date(2026, 11, 16), date(2026, 11, 19))
+    days = m.open_per_day(scope)
+    assert [d["open"] for d in days] == [0, 2, 2, 1]
+    assert [d["open"] for d in days] == [
+        d["open"]
+        for d in Reference(riverside, scope.start, scope.end, timezone.now()).compute()[
+            "open_per_day"
+        ]
+    ]
+
+
 def test_a_duplicate_merged_away_does_not_keep_a_visit_at_risk(
     clock, make_item, assistant, patient, riverside
 ) -> None:

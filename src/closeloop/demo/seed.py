@@ -49,6 +49,7 @@ from closeloop.practices.services import practice_create, staff_create
 from closeloop.practices.tenancy import request_scope
 from closeloop.support_queue import eligibility, lifecycle
 from closeloop.support_queue.deadlines import item_claim_deadline
+from closeloop.support_queue.item_writes import LifecycleError
 from closeloop.support_queue.models import (
     Channel,
     ContactOutcome,
@@ -344,7 +345,9 @@ def _preferred_owners(
     return choices
 
 
-def _owner_for(world: DemoWorld, item: SupportItem, rng: random.Random) -> Any:
+def _owner_for(
+    world: DemoWorld, item: SupportItem, rng: random.Random, refused: frozenset[int] = frozenset()
+) -> Any:
     """Who takes the item now: the colleague who usually does this work, unless the one rule
     of every door (``support_queue.eligibility``: cap, team, practice) refuses them; then the first
     colleague it accepts (an interpreter where they do not speak the language), so nobody is
@@ -353,6 +356,8 @@ def _owner_for(world: DemoWorld, item: SupportItem, rng: random.Random) -> Any:
     preferred = _preferred_owners(world, item.category, item.practice, item.language, rng)
     team = handback_team(item)
     for person in [*preferred, *world.staff.values()]:
+        if person.pk in refused:
+            continue
         if eligibility.receiver_refusal(person, item, team=team) is None:
             return person
     return None
@@ -412,15 +417,23 @@ class _History:
         story reaches the present first (the item is still in the queue)."""
         if not self.clock.after(low, high):
             return None
+        refused: set[int] = set()
         for _ in range(12):
             with time_machine.travel(self.judged_at or self.clock.at, tick=False):
-                owner = _owner_for(self.world, self.item, self.rng)
-            if owner is not None:
-                break
-            if not self.clock.after(30, 120):
-                return None
-        else:
-            return None
+                owner = _owner_for(self.world, self.item, self.rng, frozenset(refused))
+            if owner is None:
+                if not self.clock.after(30, 120):
+                    return None
+                continue
+            try:
+                return self._hand_to(owner, actor, routed=routed)
+            except LifecycleError:
+                # Eligible when judged, refused when the story hands it over (its moment in
+                # the past, e.g. at their cap then): the next colleague the rule accepts.
+                refused.add(owner.pk)
+        return None
+
+    def _hand_to(self, owner: Any, actor: Any, *, routed: bool) -> Any:
         team = handback_team(self.item)
         if routed:
             self.item = self.clock.run(lambda: lifecycle.item_assign(

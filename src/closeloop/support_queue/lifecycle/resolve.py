@@ -181,7 +181,9 @@ def item_reopen(
     reason = require_text(reason, "why the item is reopened")
     change = Change(item)
     change.status(Status.ACKNOWLEDGED)
-    for field in ("resolved_at", "closed_at", "outcome_confirmed_at"):
+    # A merged item reopened is its own item again (its texts and status link work, and a
+    # second merge is recorded as one: "merged into" on its event).
+    for field in ("resolved_at", "closed_at", "outcome_confirmed_at", "merged_into"):
         change.set(field, None)
     change.quiet("resolution_minutes", None)
     change.quiet("resolution_wall_minutes", None)
