@@ -19,6 +19,7 @@ ALLOWED_LOCAL_IMPORTS = {
     ("security/apps.py", "ready"),
     ("practices/apps.py", "ready"),
     ("webhooks/apps.py", "ready"),
+    ("outreach/apps.py", "ready"),
     # The command line reads the environment before Django is configured.
     ("cli.py", "main"),
     # Loading the WSGI application configures Django; only the serving demo needs it.

@@ -37,7 +37,6 @@ import random
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -149,12 +148,6 @@ def _logistic(c: float, balanced: bool = True) -> Any:
     return LogisticRegression(
         C=c, max_iter=2000, class_weight="balanced" if balanced else None, random_state=SEED
     )
-
-
-@dataclass
-class Fitted:
-    model: TextModel
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 def fit(
