@@ -25,6 +25,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from closeloop.core.history import is_history
+from closeloop.core.types import Actor, User
 from closeloop.practices.choices import Team
 from closeloop.practices.models import StaffProfile
 from closeloop.practices.selectors import staff_for_practice, staff_profile, user_serves
@@ -46,7 +47,7 @@ class Refusal:
         return f"{self.name} {self.why}"
 
 
-def person_name(user: Any) -> str:
+def person_name(user: Actor) -> str:
     return str(user.get_full_name() or user.get_username()) if user is not None else "Nobody"
 
 
@@ -164,7 +165,7 @@ def receiver_refusal(
 
 @dataclass(frozen=True)
 class Receiver:
-    user: Any
+    user: User
     #: None: they may take the item.
     refusal: Refusal | None
     open_items: int

@@ -219,7 +219,7 @@ def set_on_duty(user: User, on_duty: bool) -> None:
 
 @dataclass
 class Person:
-    user: Any
+    user: User
     profile: StaffProfile
     open_items: int = 0
     due_soon: int = 0
