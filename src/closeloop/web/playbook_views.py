@@ -16,6 +16,7 @@ from closeloop.lib.ids import parse_id
 from closeloop.practices.models import Practice
 from closeloop.team import playbook
 from closeloop.team.models import PlaybookEntry, PlaybookSection
+from closeloop.web.http import acting_user
 from closeloop.web.settings_views import _common, _practice
 
 
@@ -36,7 +37,7 @@ def _served(request: HttpRequest, slug: str) -> Practice:
 @require_GET
 def playbook_page(request: HttpRequest, slug: str) -> HttpResponse:
     practice = _served(request, slug)
-    user: Any = request.user
+    user = acting_user(request)
     query = request.GET.get("q", "")[:200]
     entries = (
         playbook.search(user, query, practice)
@@ -70,7 +71,7 @@ def playbook_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     slug = request.GET.get("practice", "")
     practice = Practice.objects.for_user(request.user).filter(slug=slug).first() if slug else None
-    user: Any = request.user
+    user = acting_user(request)
     results = playbook.search(user, query, practice)
     return render(request, "web/_playbook_results.html", {"results": results, "q": query})
 
