@@ -57,7 +57,7 @@ def _standing(user: User, profile: Any, item: SupportItem) -> str:
     return ""
 
 
-def askable(people: list[Any], item: SupportItem) -> list[Any]:
+def askable(people: list[User], item: SupportItem) -> list[User]:
     """Of ``people`` serving the item's practice (read with their profiles), those who may be
     asked about it: the picker lists only them."""
     return [user for user in people if not _standing(user, user.staff, item)]
@@ -156,7 +156,7 @@ def answers_due(user: User, item_ids: list[int]) -> dict[int, datetime]:
     return dict(rows)
 
 
-def mentioned(text: str, item: SupportItem, actor: Actor) -> list[Any]:
+def mentioned(text: str, item: SupportItem, actor: Actor) -> list[User]:
     """The colleagues a note mentions (``@username``) who may read this item."""
     names = {match.lower() for match in MENTION.findall(text or "")}
     if not names:

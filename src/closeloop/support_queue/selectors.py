@@ -10,7 +10,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from closeloop.core.types import User, Viewer
+from closeloop.core.types import Actor, User, Viewer
 from closeloop.practices.choices import Team
 from closeloop.practices.selectors import staff_profile
 from closeloop.support_queue.models import (
@@ -289,7 +289,7 @@ def unread_alert_rows(user: User) -> int:
     return len({_alert_row(*row) for row in unread.values_list("batch", "item_id", "pk")})
 
 
-def _name(person: Any) -> str:
+def _name(person: Actor) -> str:
     return str(person.get_full_name() or person.get_username()) if person else "An admin"
 
 

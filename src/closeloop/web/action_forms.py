@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -149,7 +149,7 @@ def form_field(spec: Input, item: SupportItem, offered: Offered | None = None) -
     if spec.kind == Kind.STAFF and spec.name == "colleague":
         # Only colleagues who may be asked (not away; clinical staff for a clinical item).
         people = common["offered"] if "offered" in common else list(queryset)
-        common["offered"] = askable(people, item)
+        common["offered"] = askable(cast(list[User], people), item)  # a STAFF input's options
     if spec.kind == Kind.CATEGORY:
         return OfferedChoiceField(
             queryset=queryset, empty_label=None, to_field_name="code", **common

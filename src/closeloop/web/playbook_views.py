@@ -85,7 +85,7 @@ def settings_playbook(request: HttpRequest, slug: str) -> HttpResponse:
     practice = _practice(request, slug)
     form = EntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        playbook.entry_save(actor=request.user, practice=practice, **form.cleaned_data)
+        playbook.entry_save(actor=acting_user(request), practice=practice, **form.cleaned_data)
         messages.success(request, "Added to the playbook.")
         return redirect("settings_playbook", slug=practice.slug)
     entries = [
@@ -121,12 +121,14 @@ def settings_playbook_entry(request: HttpRequest, slug: str, pk: int) -> HttpRes
     if entry is None:
         raise Http404("No such entry")
     if request.POST.get("delete"):
-        playbook.entry_delete(actor=request.user, entry=entry)
+        playbook.entry_delete(actor=acting_user(request), entry=entry)
         messages.success(request, f"Removed “{entry.title}” (its text is kept in the history).")
         return redirect("settings_playbook", slug=practice.slug)
     form: Any = EntryForm(request.POST, prefix=f"e{entry.pk}")
     if form.is_valid():
-        playbook.entry_save(actor=request.user, practice=practice, entry=entry, **form.cleaned_data)
+        playbook.entry_save(
+            actor=acting_user(request), practice=practice, entry=entry, **form.cleaned_data
+        )
         messages.success(request, f"Saved “{entry.title}”.")
     else:
         messages.error(request, "Check the entry: a section, a title and the text are needed.")

@@ -128,7 +128,7 @@ def shift_duty(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def shift_away(request: HtmxHttpRequest) -> HttpResponse:
     """Mark oneself away (or, for supervisors, a colleague: ``user``)."""
-    actor: Any = request.user
+    actor = acting_user(request)
     zone = _zone(actor)
     target_id = parse_id(request.POST.get("user", "")) or actor.pk
     people = {c.pk: c for c in colleagues_of(actor)}
