@@ -177,7 +177,7 @@ def receivers(
     item: SupportItem,
     *,
     team: str | None = None,
-    exclude: Any = None,
+    exclude: Actor = None,
     people: list[User] | None = None,
 ) -> list[Receiver]:
     """Everyone serving the item's practice (``people``, when the caller already read them with

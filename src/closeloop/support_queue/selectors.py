@@ -270,7 +270,7 @@ ACCOUNT_ALERT_WORDS = {
 }
 
 
-def _visible_alerts(user: User) -> Any:
+def _visible_alerts(user: User) -> QuerySet[StaffAlert]:
     """``user``'s alerts about items they may see (still), and about accounts."""
     return StaffAlert.objects.filter(
         Q(item__in=SupportItem.objects.for_user(user)) | Q(item__isnull=True), user=user
