@@ -9,12 +9,12 @@ patient, and so on — whichever door the id came through.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from closeloop.appointments.selectors import upcoming_for_patient
@@ -42,6 +42,12 @@ class Kind(StrEnum):
 
 REFERENCES = frozenset({Kind.STAFF, Kind.PATIENT, Kind.APPOINTMENT, Kind.CATEGORY, Kind.ITEM})
 
+#: An action's input values by name, as its door cleaned them against the ``Input``
+#: declarations (texts, flags, choices' values, aware datetimes, and the objects references
+#: name, from ``resolve``). They are the keyword arguments of the action's service: its
+#: signature, checked when it is called, is their type.
+Values = Mapping[str, object]
+
 
 @dataclass(frozen=True)
 class Input:
@@ -51,7 +57,8 @@ class Input:
     required: bool = True
     #: For ``CHOICE``: the vocabulary (a ``TextChoices`` class).
     choices: type[models.TextChoices] | None = None
-    initial: Any = None
+    #: For ``CHOICE``: the value the page preselects.
+    initial: str | None = None
     help: str = ""
     max_length: int = 20000
     #: Text areas' height on the page; 0 for a one-line field.
@@ -81,7 +88,7 @@ class InputError(ValueError):
         self.message = message
 
 
-def options(spec: Input, item: SupportItem) -> QuerySet[Any]:
+def options(spec: Input, item: SupportItem) -> QuerySet[Model]:
     """The objects a reference input may name for this item."""
     if spec.kind == Kind.STAFF:
         return staff_for_practice(item.practice)
@@ -121,7 +128,7 @@ WHAT = {
 }
 
 
-def resolve(spec: Input, item: SupportItem, raw: Any) -> Any:
+def resolve(spec: Input, item: SupportItem, raw: object) -> Model | None:
     """The object a reference names (by id, or a category by code), or ``InputError``."""
     if raw is None:
         if spec.required:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils import timezone
 
 from closeloop.appointments.models import Appointment, ConfirmedHow
 from closeloop.appointments.selectors import get_appointment_for_user
+from closeloop.core.types import Viewer
 from closeloop.outreach.replies import confirm_refusal, visit_confirm
 
 
@@ -37,7 +37,7 @@ class VisitAction:
     name: str
     label: str
     #: Does the work; returns what the API reports beside the visit (``result``).
-    perform: Callable[[Appointment], dict[str, Any]]
+    perform: Callable[[Appointment], dict[str, object]]
     help: str = ""
 
     @property
@@ -45,7 +45,7 @@ class VisitAction:
         return self.name.replace("_", "-")
 
 
-def _confirm(visit: Appointment) -> dict[str, Any]:
+def _confirm(visit: Appointment) -> dict[str, object]:
     now = timezone.now()
     if why := confirm_refusal(visit, now):
         raise VisitActionRefused(why)
@@ -69,7 +69,7 @@ VISIT_ACTIONS: dict[str, VisitAction] = {
 }
 
 
-def visit_for_action(user: Any, visit_id: Any, action: str) -> Appointment:
+def visit_for_action(user: Viewer, visit_id: object, action: str) -> Appointment:
     """The visit ``user`` is about to act on: any visit of a practice they serve (the
     appointments page's rule), else ``VisitNotFound``."""
     if action not in VISIT_ACTIONS:
@@ -80,7 +80,7 @@ def visit_for_action(user: Any, visit_id: Any, action: str) -> Appointment:
         raise VisitNotFound from None
 
 
-def run_visit_action(action: VisitAction, *, visit: Appointment) -> dict[str, Any]:
+def run_visit_action(action: VisitAction, *, visit: Appointment) -> dict[str, object]:
     """Take ``action`` on ``visit`` (fetched with ``visit_for_action``); the visit is reloaded."""
     detail = action.perform(visit)
     visit.refresh_from_db()

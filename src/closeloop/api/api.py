@@ -429,7 +429,7 @@ def create_item(request: HttpRequest, payload: s.ItemIn) -> Any:
     to it (200, ``repeat_of`` names it; send ``"new_item": true`` to file a new one anyway).
     With an ``Idempotency-Key`` header, a retry returns the same answer; the same key with a
     different body is a 409."""
-    user: Any = request.user
+    user = api_user(request)
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 200:
         raise HttpError(400, "Idempotency-Key is longer than 200 characters.")

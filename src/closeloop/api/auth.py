@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
@@ -25,7 +23,7 @@ class TokenAuth(HttpBearer):
         )
         if found is None:
             return None
-        user: Any = found.user
+        user = found.user
         limit = list(found.practices.values_list("pk", flat=True))
         if limit:
             setattr(user, PRACTICE_LIMIT_ATTR, limit)

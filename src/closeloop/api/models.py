@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from closeloop.core.types import User
 from closeloop.practices.models import Practice
 
 TOKEN_PREFIX = "cl_"  # noqa: S105  (a prefix, not a secret)
@@ -61,7 +62,7 @@ class ApiToken(models.Model):
     def issue(
         cls,
         *,
-        user: Any,
+        user: User,
         name: str = "",
         practices: list[Practice] | None = None,
         days: int = DEFAULT_TOKEN_DAYS,

@@ -11,7 +11,7 @@ from closeloop.actions import access
 from closeloop.actions.inputs import InputError
 from closeloop.api import schemas as s
 from closeloop.appointments.models import Appointment
-from closeloop.core.types import User
+from closeloop.core.types import User, Viewer
 from closeloop.intake.models import Attachment, FileState
 from closeloop.lib.ids import is_digits
 from closeloop.patients.models import Patient
@@ -28,7 +28,7 @@ def api_user(request: HttpRequest) -> User:
     return user
 
 
-def item_out(item: SupportItem, user: Any) -> dict[str, Any]:
+def item_out(item: SupportItem, user: Viewer) -> dict[str, Any]:
     data = {field: getattr(item, field) for field in s.ItemOut.model_fields if hasattr(item, field)}
     if not sees_clinical_details(user, item):
         data.update({f: visible_text(user, item, f) for f in CLINICAL_TEXT_FIELDS if f in data})

@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db.models import QuerySet
 
 from closeloop.appointments.models import ACTIVE_STATUSES, Appointment, Match, Mode
+from closeloop.core.types import Viewer
 from closeloop.lib.ids import parse_id
 
 #: How far back "upcoming" reaches: a visit that started an hour ago is still today's concern.
 RECENT = timedelta(hours=2)
 
 
-def appointments_for_user(user: Any) -> QuerySet[Appointment]:
+def appointments_for_user(user: Viewer) -> QuerySet[Appointment]:
     return Appointment.objects.for_user(user).select_related("practice", "patient")
 
 
-def get_appointment_for_user(user: Any, pk: Any) -> Appointment:
+def get_appointment_for_user(user: Viewer, pk: object) -> Appointment:
     """The appointment, or ``Appointment.DoesNotExist`` when missing *or* another practice's."""
-    if parse_id(pk) is None:
+    appointment_id = parse_id(pk)
+    if appointment_id is None:
         raise Appointment.DoesNotExist
-    return appointments_for_user(user).get(pk=pk)
+    return appointments_for_user(user).get(pk=appointment_id)
 
 
 def upcoming_for_patient(patient_id: int | None, now: datetime) -> QuerySet[Appointment]:

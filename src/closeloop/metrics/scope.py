@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from closeloop.core.types import Viewer
 from closeloop.lib import dates
 from closeloop.lib.ids import parse_id
 from closeloop.metrics.definitions import Scope
@@ -25,11 +26,11 @@ class ScopeError(ValueError):
     """A request for metrics that cannot be answered; the message names the parameter."""
 
 
-def can_view_reports(user: Any) -> bool:
+def can_view_reports(user: Viewer) -> bool:
     return has_perm(user, Perm.REPORTS)
 
 
-def report_practices(user: Any) -> list[Practice]:
+def report_practices(user: Viewer) -> list[Practice]:
     if not can_view_reports(user):
         return []
     return list(Practice.objects.for_user(user).order_by("name"))
@@ -51,7 +52,7 @@ class ScopeRequest:
     practice: Practice | None  # None: all the user's practices
 
 
-def scope_from(user: Any, params: Any) -> ScopeRequest:
+def scope_from(user: Viewer, params: Any) -> ScopeRequest:
     """The scope of ``params`` (practice, start, end, team, owner, category, channel,
     language) for ``user``; ``Practice.DoesNotExist`` for a practice they cannot see,
     ``ScopeError`` for a bad parameter."""

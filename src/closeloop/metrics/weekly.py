@@ -276,7 +276,7 @@ def load_against_cap(practice: Practice) -> list[dict[str, Any]]:
     colleague is under."""
     people = list(staff_for_practice(practice))
     loads = eligibility.open_loads([p.pk for p in people])
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "user_id": p.pk,
             "person": eligibility.person_name(p),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
+from closeloop.core.types import Viewer
 from closeloop.lib.phones import PhoneError, normalize_phone
 from closeloop.patients.models import Patient
 
@@ -31,7 +32,9 @@ def as_date(text: str) -> date | None:
 MAX_QUERY = 200
 
 
-def patient_search(user: Any, query: str, *, practice_id: int | None = None) -> QuerySet[Patient]:
+def patient_search(
+    user: Viewer, query: str, *, practice_id: int | None = None
+) -> QuerySet[Patient]:
     """Patients matching a phone number, a date of birth, an MRN or name words.
 
     Phone: the full number in any format, or at least four trailing digits. Names: every word
@@ -62,7 +65,7 @@ def patient_search(user: Any, query: str, *, practice_id: int | None = None) -> 
     return patients.filter(condition).order_by("last_name", "first_name", "id")[:LOOKUP_LIMIT]
 
 
-def get_patient_for_user(user: Any, pk: int) -> Patient:
+def get_patient_for_user(user: Viewer, pk: int) -> Patient:
     """The patient, or ``Patient.DoesNotExist`` when missing *or* of another practice."""
     return Patient.objects.for_user(user).select_related("practice").get(pk=pk)
 

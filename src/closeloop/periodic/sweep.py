@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 import random
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
@@ -23,6 +23,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from closeloop.appointments.sync import fhir_syncs_due
+from closeloop.core.types import Actor, User
 from closeloop.intake.attachments import fetches_due
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.messaging.services import MessageRefused, message_send, release_due
@@ -82,7 +83,9 @@ class SweepReport:
         return ", ".join(f"{k} {v}" for k, v in sorted(self.handled.items())) or "nothing due"
 
 
-def _recipients(item: SupportItem, kind: str, supervisors: dict[int, list[Any]]) -> list[Any]:
+def _recipients(
+    item: SupportItem, kind: str, supervisors: dict[int, list[User]]
+) -> Sequence[Actor]:
     """Who hears that the deadline passed (``supervisors``: each practice's, read once)."""
     if item.practice_id not in supervisors:
         supervisors[item.practice_id] = supervisors_of(item.practice)
@@ -127,7 +130,7 @@ def handle_deadlines(kind: str, now: datetime) -> int:
                 for item in won:
                     _callback_policy(item, now)
             else:
-                supervisors: dict[int, list[Any]] = {}
+                supervisors: dict[int, list[User]] = {}
                 notify_each(
                     ((_recipients(item, kind, supervisors), item) for item in won), ALERT_FOR[kind]
                 )

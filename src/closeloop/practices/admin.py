@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from closeloop.core.types import User
 from closeloop.practices.choices import Role
 from closeloop.practices.forms import RANGED_DATES, SecretFieldsMixin, https_urls
 from closeloop.practices.models import (
@@ -31,7 +33,7 @@ from closeloop.practices.models import (
 from closeloop.practices.selectors import staff_profile
 
 
-def is_config_admin(user: Any) -> bool:
+def is_config_admin(user: User | AnonymousUser) -> bool:
     """Installation administrators only (practice admins use /settings/)."""
     return bool(user.is_active and user.is_superuser)
 

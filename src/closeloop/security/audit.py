@@ -11,19 +11,22 @@
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_init, post_save
+from django.http import HttpRequest
 from django.utils import timezone
 
+from closeloop.core.types import User
 from closeloop.security import chain
 from closeloop.security.models import AuditAction, AuditEvent, Channel
 
@@ -31,10 +34,18 @@ from closeloop.security.models import AuditAction, AuditEvent, Channel
 @dataclass(frozen=True)
 class AuditContext:
     channel: str = Channel.WORKER
-    user: Any = None
+    user: User | None = None
     ip: str | None = None
     user_agent: str = ""
     path: str = ""
+
+
+class RequestValues(TypedDict, total=False):
+    """Where a request came from, for ``audit_channel`` (sign-in signals)."""
+
+    ip: str | None
+    user_agent: str
+    path: str
 
 
 _context: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar(
@@ -49,7 +60,7 @@ def current() -> AuditContext:
 
 
 @contextmanager
-def audit_channel(channel: str, **values: Any) -> Iterator[None]:
+def audit_channel(channel: str, **values: Unpack[RequestValues]) -> Iterator[None]:
     token = _context.set(replace(current(), channel=channel, **values))
     try:
         yield
@@ -65,12 +76,12 @@ def unbind(token: contextvars.Token[AuditContext | None]) -> None:
     _context.reset(token)
 
 
-def set_user(user: Any) -> None:
+def set_user(user: User) -> None:
     """The API authenticates inside the request: the audit context learns who it was."""
     _context.set(replace(current(), user=user))
 
 
-def client_ip(request: Any) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     # Behind the documented proxy, REMOTE_ADDR is the proxy; the proxy must set
     # X-Forwarded-For, and only its last hop (added by our proxy) is trusted.
     from django.conf import settings
@@ -82,20 +93,21 @@ def client_ip(request: Any) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def context_for_request(request: Any, channel: str) -> AuditContext:
+def context_for_request(request: HttpRequest, channel: str) -> AuditContext:
+    # A signed-in person (Django's lazy user, loaded here); a visitor or a hook: nobody.
     user = getattr(request, "user", None)
     return AuditContext(
         channel=channel,
-        user=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        user=user if isinstance(user, User) and user.is_authenticated else None,
         ip=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
         path=request.path[:300],
     )
 
 
-def _who(context: AuditContext) -> tuple[Any, str]:
+def _who(context: AuditContext) -> tuple[User | None, str]:
     user = context.user
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return None, ""
     return user, user.get_username()
 
@@ -105,12 +117,12 @@ def record(
     obj: Model | None = None,
     *,
     object_type: str = "",
-    object_id: Any = "",
+    object_id: object = "",
     practice_id: int | None = None,
     patient_id: int | None = None,
     fields: Iterable[str] = (),
-    detail: dict[str, Any] | None = None,
-    user: Any = None,
+    detail: Mapping[str, object] | None = None,
+    user: User | None = None,
 ) -> AuditEvent:
     context = current()
     who, username = _who(context) if user is None else (user, user.get_username())
@@ -206,7 +218,7 @@ def _audited(sender: type[Model]) -> bool:
     return meta.app_label in AUDITED_APPS and meta.label_lower not in NOT_AUDITED
 
 
-def _snapshot(instance: Model) -> dict[str, Any]:
+def _snapshot(instance: Model) -> dict[str, object]:
     """The loaded values (a deferred field is not loaded here: reading it would query)."""
     loaded = instance.__dict__
     return {
@@ -214,7 +226,7 @@ def _snapshot(instance: Model) -> dict[str, Any]:
     }
 
 
-def _on_init(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+def _on_init(sender: type[Model], instance: Model, **kwargs: object) -> None:
     """A loaded row's values, to tell on save what changed. Connected only for audited models
     (other models' rows cost nothing), and a plain copy of what was loaded (the fields are
     picked out on save, which few loaded rows ever are)."""
@@ -223,7 +235,12 @@ def _on_init(sender: type[Model], instance: Model, **kwargs: Any) -> None:
 
 
 def _on_save(
-    sender: type[Model], instance: Model, created: bool, raw: bool = False, **kwargs: Any
+    sender: type[Model],
+    instance: Model,
+    created: bool,
+    raw: bool = False,
+    update_fields: frozenset[str] | None = None,
+    **kwargs: object,
 ) -> None:
     if raw or not _audited(sender):
         return
@@ -232,7 +249,6 @@ def _on_save(
         changed = [k for k, v in now.items() if v not in (None, "", [], {})]
     else:
         before = instance.__dict__.get(_INITIAL)
-        update_fields = kwargs.get("update_fields")
         if update_fields:
             changed = [getattr(instance._meta.get_field(f), "attname", f) for f in update_fields]
         elif before is None:
@@ -245,28 +261,32 @@ def _on_save(
     record(AuditAction.CREATE if created else AuditAction.UPDATE, instance, fields=changed)
 
 
-def _on_delete(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+def _on_delete(sender: type[Model], instance: Model, **kwargs: object) -> None:
     if _audited(sender):
         record(AuditAction.DELETE, instance)
 
 
-def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _on_login(sender: object, request: HttpRequest | None, user: User, **kwargs: object) -> None:
     with audit_channel(Channel.PAGE, **_request_values(request)):
         record(AuditAction.LOGIN, user, user=user)
 
 
-def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _on_logout(
+    sender: object, request: HttpRequest | None, user: User | None, **kwargs: object
+) -> None:
     if user is not None:
         with audit_channel(Channel.PAGE, **_request_values(request)):
             record(AuditAction.LOGOUT, user, user=user)
 
 
 def _on_login_failed(
-    sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any
+    sender: object,
+    credentials: Mapping[str, object],
+    request: HttpRequest | None = None,
+    **kw: object,
 ) -> None:
     # The attempted username is an identifier of staff, not of patients; passwords never.
-    values = _request_values(request) if request is not None else {}
-    with audit_channel(Channel.PAGE, **values):
+    with audit_channel(Channel.PAGE, **_request_values(request)):
         record(
             AuditAction.LOGIN_FAILED,
             object_type="auth.user",
@@ -274,7 +294,7 @@ def _on_login_failed(
         )
 
 
-def _request_values(request: Any) -> dict[str, Any]:
+def _request_values(request: HttpRequest | None) -> RequestValues:
     if request is None:
         return {}
     return {
@@ -315,7 +335,9 @@ def maintenance(reason: str = "flush") -> Iterator[None]:
                 cursor.execute("RESET closeloop.audit_maintenance")
 
 
-def _register_sqlite_function(sender: Any, connection: Any, **kwargs: Any) -> None:
+def _register_sqlite_function(
+    sender: object, connection: BaseDatabaseWrapper, **kwargs: object
+) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_function(
             "closeloop_audit_unlocked", 0, audit_unlocked, deterministic=False

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 
 class BackupError(RuntimeError):
@@ -29,7 +29,7 @@ def make_private(path: Path) -> None:
             candidate.chmod(PRIVATE_FILE)
 
 
-def private_sqlite(sender: Any, connection: Any, **kwargs: Any) -> None:
+def private_sqlite(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
     """On each new SQLite connection (``connection_created``): the database file is private."""
     name = str(connection.settings_dict.get("NAME") or "")
     if connection.vendor == "sqlite" and name and not name.startswith(("file:", ":memory:")):

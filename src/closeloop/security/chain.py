@@ -36,10 +36,10 @@ import hmac
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -65,7 +65,7 @@ CONTENT_FIELDS = (
 )  # fmt: skip
 
 
-def content(event: dict[str, Any]) -> bytes:
+def content(event: Mapping[str, object]) -> bytes:
     """An event's content, canonically (its field values as sorted JSON)."""
     values = {}
     for name in CONTENT_FIELDS:
@@ -86,22 +86,22 @@ def _keys() -> list[bytes]:
     return dedicated + derived
 
 
-def _event_content(event: dict[str, Any]) -> bytes:
+def _event_content(event: Mapping[str, object]) -> bytes:
     """What an event's own MAC covers: its content but its id (not known before it is
     written). A copy of a genuine event under another id would carry a good MAC: the chain's
     order and the anchors, not the MAC, tell copies and reorderings."""
     return content({**event, "id": None})
 
 
-def event_mac(event: dict[str, Any], key: bytes | None = None) -> str:
+def event_mac(event: Mapping[str, object], key: bytes | None = None) -> str:
     mac = hmac.new(key or _keys()[0], b"event\n" + _event_content(event), "sha256")
     return mac.hexdigest()
 
 
-def mac_state(event: dict[str, Any], keys: list[bytes] | None = None) -> str:
+def mac_state(event: Mapping[str, object], keys: list[bytes] | None = None) -> str:
     """``good``, ``none`` (written before keyed events, or behind the application) or
     ``bad`` (changed, or made up without the key)."""
-    given = event.get("mac") or ""
+    given = str(event.get("mac") or "")
     if not given:
         return "none"
     keys = keys or _keys()
@@ -109,12 +109,12 @@ def mac_state(event: dict[str, Any], keys: list[bytes] | None = None) -> str:
     return "good" if good else "bad"
 
 
-def link_hash(prev_hash: str, event: dict[str, Any], key: bytes | None = None) -> str:
+def link_hash(prev_hash: str, event: Mapping[str, object], key: bytes | None = None) -> str:
     mac = hmac.new(key or _keys()[0], prev_hash.encode() + b"\n" + content(event), "sha256")
     return mac.hexdigest()
 
 
-def _events(ids: list[int]) -> dict[int, dict[str, Any]]:
+def _events(ids: list[int]) -> dict[int, Mapping[str, object]]:
     rows = AuditEvent.objects.filter(pk__in=ids).values(*CONTENT_FIELDS, "mac")
     return {row["id"]: row for row in rows}
 
@@ -219,6 +219,13 @@ class Anchor:
         return cls.parse(lines[-1])
 
 
+class LinkRow(TypedDict):
+    seq: int
+    event_id: int
+    prev_hash: str
+    hash: str
+
+
 @dataclass
 class Verification:
     links: int
@@ -239,7 +246,7 @@ class Verification:
         return not self.problem
 
 
-def _walk(chunk: int = 5000) -> Iterator[list[Any]]:
+def _walk(chunk: int = 5000) -> Iterator[list[LinkRow]]:
     start = 0
     while True:
         rows = list(

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp import user_has_device
+from django_otp.middleware import is_verified
 
+from closeloop.core.types import User
 from closeloop.practices import tenancy
 from closeloop.security import audit, credentials
 from closeloop.security.credentials import mfa_required
@@ -62,7 +64,9 @@ class AuditMiddleware:
             audit.unbind(token)
 
 
-def start_idle_clock(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def start_idle_clock(
+    sender: object, request: HttpRequest | None, user: User, **kwargs: object
+) -> None:
     """The idle timer starts when the person signs in, not at their next request."""
     if request is not None and hasattr(request, "session"):
         request.session[LAST_ACTIVITY] = time.time()
@@ -76,7 +80,7 @@ class IdleLogoffMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and hasattr(request, "session"):
+        if isinstance(user, User) and user.is_authenticated and hasattr(request, "session"):
             now = time.time()
             # Set at sign-in (``start_idle_clock``); a session without it is treated as idle.
             last = request.session.get(LAST_ACTIVITY, 0)
@@ -109,16 +113,15 @@ class RequireTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user: Any = getattr(request, "user", None)
+        user = getattr(request, "user", None)
         if (
-            user is not None
+            isinstance(user, User)
             and user.is_authenticated
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-            and not user.is_verified()
+            # what django-otp's middleware installs as ``user.is_verified()``
+            and not is_verified(user)
             and mfa_required(user)
         ):
-            from django_otp import user_has_device
-
             return _redirect(request, "mfa_verify" if user_has_device(user) else "mfa_setup")
         return self.get_response(request)
 
@@ -137,9 +140,9 @@ class RequireOwnCredentialsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user: Any = getattr(request, "user", None)
+        user = getattr(request, "user", None)
         if (
-            user is not None
+            isinstance(user, User)
             and user.is_authenticated
             and hasattr(request, "session")
             and request.session.get(credentials.SESSION_KEY)

@@ -30,6 +30,7 @@ from django_tasks import task
 from closeloop.core import claims
 from closeloop.core.history import is_history
 from closeloop.core.sms import send_sms
+from closeloop.core.types import Actor, User
 from closeloop.practices.choices import Role
 from closeloop.practices.local_time import for_staff
 from closeloop.practices.models import Practice, sms_account
@@ -51,11 +52,11 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
-def supervisors_of(practice: Practice) -> list[Any]:
+def supervisors_of(practice: Practice) -> list[User]:
     return [u for u in staff_for_practice(practice) if u.staff.has_role(Role.SUPERVISOR)]
 
 
-def notify_group(user: Any, items: list[SupportItem], kind: str, *, sender: Any) -> int:
+def notify_group(user: User, items: list[SupportItem], kind: str, *, sender: Actor) -> int:
     """One alert for several items (a shift handoff, an absence's cover): one row in the bell
     listing them, one email; in this transaction. Returns how many items it names."""
     if user is None or not items:
@@ -79,12 +80,12 @@ def notify_group(user: Any, items: list[SupportItem], kind: str, *, sender: Any)
 
 
 def notify(
-    users: Iterable[Any],
+    users: Iterable[Actor],
     item: SupportItem,
     kind: str,
     *,
     text: bool = False,
-    sender: Any = None,
+    sender: Actor = None,
 ) -> list[StaffAlert]:
     """Alert each person once (in the bell) and queue their email — and with ``text`` a text
     to their mobile — in this transaction."""
@@ -92,11 +93,11 @@ def notify(
 
 
 def notify_each(
-    alerts_for: Iterable[tuple[Iterable[Any], SupportItem]],
+    alerts_for: Iterable[tuple[Iterable[Actor], SupportItem]],
     kind: str,
     *,
     text: bool = False,
-    sender: Any = None,
+    sender: Actor = None,
 ) -> list[StaffAlert]:
     """``notify`` for several items at once (the sweep's batches): each item's people alerted
     once; one insert of the alerts, one of their deliveries, one task for the emails."""
@@ -126,7 +127,7 @@ def notify_each(
     return alerts
 
 
-def notify_account(users: Iterable[Any], *, about: Any, kind: str, sender: Any) -> int:
+def notify_account(users: Iterable[User], *, about: User, kind: str, sender: Actor) -> int:
     """Alert each person once (in the bell) and queue their email at once (never held for a
     digest), in this transaction: ``sender`` changed ``about``'s account. Returns how many
     emails are queued."""
@@ -146,7 +147,7 @@ def notify_account(users: Iterable[Any], *, about: Any, kind: str, sender: Any) 
     return len(created)
 
 
-def _wants_digest(user: Any) -> bool:
+def _wants_digest(user: User) -> bool:
     profile = getattr(user, "staff", None)
     return bool(profile and profile.email_digest)
 
@@ -208,7 +209,7 @@ def _label(alert: StaffAlert) -> str:
     return str(AlertKind(alert.kind).label)
 
 
-def _name(user: Any) -> str:
+def _name(user: Actor) -> str:
     if user is None:
         return "an admin"
     full = user.get_full_name()
@@ -346,7 +347,7 @@ def stale_digests(now: datetime | None = None) -> QuerySet[AlertDelivery]:
     return AlertDelivery.objects.filter(PENDING, held=True, claimed_at__lt=now - claims.lease())
 
 
-def send_digest(user: Any) -> bool:
+def send_digest(user: User) -> bool:
     """One email listing ``user``'s held alerts; True when it went out."""
     pending = AlertDelivery.objects.filter(
         PENDING, held=True, alert__user=user, channel=DeliveryChannel.EMAIL

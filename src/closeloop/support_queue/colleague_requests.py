@@ -48,7 +48,7 @@ def default_due(item: SupportItem, now: datetime | None = None) -> datetime:
     return due + timedelta(minutes=-due.minute % 15)
 
 
-def _standing(user: Any, profile: Any, item: SupportItem) -> str:
+def _standing(user: User, profile: Any, item: SupportItem) -> str:
     """Why a colleague who serves the practice may not be asked (or ""); no query."""
     if item.is_clinical and not profile.on_team(Team.CLINICAL):
         return "Requests about a clinical item go to clinical staff only."
@@ -57,13 +57,13 @@ def _standing(user: Any, profile: Any, item: SupportItem) -> str:
     return ""
 
 
-def askable(people: list[Any], item: SupportItem) -> list[Any]:
+def askable(people: list[User], item: SupportItem) -> list[User]:
     """Of ``people`` serving the item's practice (read with their profiles), those who may be
     asked about it: the picker lists only them."""
     return [user for user in people if not _standing(user, user.staff, item)]
 
 
-def may_be_asked(user: Any, item: SupportItem) -> str:
+def may_be_asked(user: User, item: SupportItem) -> str:
     """Why ``user`` cannot be asked about ``item`` (or ""): they must serve its practice and be
     present, and a clinical item's requests go to clinical staff only."""
     profile = staff_profile(user)
@@ -143,7 +143,7 @@ def open_requests(item: SupportItem) -> list[ColleagueRequest]:
     )
 
 
-def answers_due(user: Any, item_ids: list[int]) -> dict[int, datetime]:
+def answers_due(user: User, item_ids: list[int]) -> dict[int, datetime]:
     """When ``user`` owes an answer on each of these items (the soonest of their open
     requests there): what "Asked of me" shows instead of the patient's promise."""
     rows = (
@@ -156,7 +156,7 @@ def answers_due(user: Any, item_ids: list[int]) -> dict[int, datetime]:
     return dict(rows)
 
 
-def mentioned(text: str, item: SupportItem, actor: Actor) -> list[Any]:
+def mentioned(text: str, item: SupportItem, actor: Actor) -> list[User]:
     """The colleagues a note mentions (``@username``) who may read this item."""
     names = {match.lower() for match in MENTION.findall(text or "")}
     if not names:

@@ -18,6 +18,7 @@ the item says "interpreter needed" (``SupportItem.interpreter_needed``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -25,6 +26,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from closeloop.core.history import is_history
+from closeloop.core.types import Actor, User
 from closeloop.practices.choices import Team
 from closeloop.practices.models import StaffProfile
 from closeloop.practices.selectors import staff_for_practice, staff_profile, user_serves
@@ -46,15 +48,15 @@ class Refusal:
         return f"{self.name} {self.why}"
 
 
-def person_name(user: Any) -> str:
+def person_name(user: Actor) -> str:
     return str(user.get_full_name() or user.get_username()) if user is not None else "Nobody"
 
 
-def not_serving(person: Any) -> Refusal:
+def not_serving(person: Actor) -> Refusal:
     return Refusal("owner_not_eligible", person_name(person), "does not serve this practice.")
 
 
-def away(person: Any, profile: StaffProfile, zone: Any) -> Refusal:
+def away(person: User, profile: StaffProfile, zone: tzinfo) -> Refusal:
     until = f" until {profile.away_until.astimezone(zone):%a %b %-d}" if profile.away_until else ""
     return Refusal("owner_away", person_name(person), f"is away{until}: choose someone else.")
 
@@ -89,7 +91,7 @@ def load_besides(
     return items, complaints
 
 
-def _load(person: Any, item: SupportItem) -> tuple[int, int]:
+def _load(person: User, item: SupportItem) -> tuple[int, int]:
     """``person``'s open items and complaints besides ``item`` (reassigning it to its owner
     adds nothing)."""
     mine = SupportItem.objects.filter(_open(), owner=person)
@@ -99,13 +101,13 @@ def _load(person: Any, item: SupportItem) -> tuple[int, int]:
     return counts["items"], counts["complaints"]
 
 
-def at_cap(person: Any, profile: StaffProfile) -> Refusal:
+def at_cap(person: User, profile: StaffProfile) -> Refusal:
     return Refusal(
         "over_cap", person_name(person), f"is at their cap of {profile.max_open_items} open items."
     )
 
 
-def standing(person: Any, load: int, zone: Any) -> Refusal | None:
+def standing(person: User, load: int, zone: tzinfo) -> Refusal | None:
     """What keeps ``person`` from taking any item, whatever it is (the bulk picker, before the
     items are judged one by one): away, or at their cap with ``load`` open items."""
     profile = person.staff
@@ -117,7 +119,7 @@ def standing(person: Any, load: int, zone: Any) -> Refusal | None:
 
 
 def receiver_refusal(
-    person: Any,
+    person: Actor,
     item: SupportItem,
     *,
     team: str | None = None,
@@ -133,7 +135,7 @@ def receiver_refusal(
     profile = staff_profile(person) if person is not None else None
     if serves is None:
         serves = user_serves(person, item.practice_id)
-    if profile is None or (person.is_active and not serves):
+    if person is None or profile is None or (person.is_active and not serves):
         return not_serving(person)
     if not person.is_active:
         return Refusal("owner_not_eligible", name, "no longer has an account here.")
@@ -164,7 +166,7 @@ def receiver_refusal(
 
 @dataclass(frozen=True)
 class Receiver:
-    user: Any
+    user: User
     #: None: they may take the item.
     refusal: Refusal | None
     open_items: int
@@ -175,8 +177,8 @@ def receivers(
     item: SupportItem,
     *,
     team: str | None = None,
-    exclude: Any = None,
-    people: list[Any] | None = None,
+    exclude: Actor = None,
+    people: list[User] | None = None,
 ) -> list[Receiver]:
     """Everyone serving the item's practice (``people``, when the caller already read them with
     their profiles), each with why they may not take it (None when they may): what the pickers

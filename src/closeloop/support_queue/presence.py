@@ -21,7 +21,7 @@ PRESENCE_SECONDS = 12
 FORGET_AFTER = timedelta(hours=1)
 
 
-def seen(item: SupportItem, user: User) -> list[Any]:
+def seen(item: SupportItem, user: User) -> list[User]:
     """Record that ``user`` has ``item`` open now; the others who have it open, by name."""
     now = timezone.now()
     ItemPresence.objects.update_or_create(item=item, user=user, defaults={"seen_at": now})

@@ -10,6 +10,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from closeloop.core.types import Actor, User, Viewer
 from closeloop.practices.choices import Team
 from closeloop.practices.selectors import staff_profile
 from closeloop.support_queue.models import (
@@ -32,7 +33,7 @@ URGENT_FIRST = Case(
 )
 
 
-def queue_for_user(user: Any, *, practice_id: int | None = None) -> QuerySet[SupportItem]:
+def queue_for_user(user: Viewer, *, practice_id: int | None = None) -> QuerySet[SupportItem]:
     """The items ``user`` may see: open urgent symptoms first, then the soonest deadline
     (promise, else first-response target)."""
     items = SupportItem.objects.for_user(user)
@@ -46,7 +47,7 @@ def queue_for_user(user: Any, *, practice_id: int | None = None) -> QuerySet[Sup
     )
 
 
-def get_item_for_user(user: Any, pk: int) -> SupportItem:
+def get_item_for_user(user: Viewer, pk: int) -> SupportItem:
     """The item, or ``SupportItem.DoesNotExist`` when it does not exist *or* is not the user's."""
     return (
         SupportItem.objects.for_user(user)
@@ -70,7 +71,9 @@ def merged_into(item: SupportItem) -> list[int]:
     return ids
 
 
-def items_to_join(user: Any, patient_id: int, *, now: datetime | None = None) -> list[SupportItem]:
+def items_to_join(
+    user: Viewer, patient_id: int, *, now: datetime | None = None
+) -> list[SupportItem]:
     """A patient's items a new contact could be about: the open ones, then those resolved
     within the practice's reopen window (adding to one of those reopens it)."""
     now = now or timezone.now()
@@ -191,7 +194,7 @@ class TabConditions(dict[str, Q]):
         self.within_open = within_open
 
 
-def queue_tab_conditions(user: Any, *, now: datetime, today_start: datetime) -> TabConditions:
+def queue_tab_conditions(user: User, *, now: datetime, today_start: datetime) -> TabConditions:
     """One condition per tab; the same conditions give the rows and the counts."""
     profile = staff_profile(user)
     teams = [role for role in (profile.roles if profile else []) if role in Team.values]
@@ -267,7 +270,7 @@ ACCOUNT_ALERT_WORDS = {
 }
 
 
-def _visible_alerts(user: Any) -> Any:
+def _visible_alerts(user: User) -> QuerySet[StaffAlert]:
     """``user``'s alerts about items they may see (still), and about accounts."""
     return StaffAlert.objects.filter(
         Q(item__in=SupportItem.objects.for_user(user)) | Q(item__isnull=True), user=user
@@ -280,13 +283,13 @@ def _alert_row(batch: str, item_id: int | None, pk: int) -> Any:
     return batch or item_id or f"account-{pk}"
 
 
-def unread_alert_rows(user: Any) -> int:
+def unread_alert_rows(user: User) -> int:
     """How many rows of the bell are new: the badge's number, the list's count."""
     unread = _visible_alerts(user).filter(read_at__isnull=True)
     return len({_alert_row(*row) for row in unread.values_list("batch", "item_id", "pk")})
 
 
-def _name(person: Any) -> str:
+def _name(person: Actor) -> str:
     return str(person.get_full_name() or person.get_username()) if person else "An admin"
 
 
@@ -298,7 +301,7 @@ def _account_sentence(alert: StaffAlert) -> str:
     return f"{_name(alert.sender)} {words}."
 
 
-def alert_rows(user: Any) -> list[dict[str, Any]]:
+def alert_rows(user: User) -> list[dict[str, Any]]:
     """The bell's rows, each what happened on one item (or one account), newest first; rows
     with unread urgent symptoms first."""
     alerts = (

@@ -150,7 +150,7 @@ def _due_during(item: SupportItem, absence: Absence) -> bool:
     return absence.ends_at is None or deadline < absence.ends_at
 
 
-def _name(user: Any) -> str:
+def _name(user: User) -> str:
     return str(user.get_full_name() or user.get_username())
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.db import transaction
@@ -56,11 +55,11 @@ class AccountStateError(ValueError):
 CREDENTIAL_ACTS = frozenset({AdminAct.PASSWORD, AdminAct.RESET_MFA, AdminAct.UNLOCK})
 
 
-def _display(person: Any) -> str:
+def _display(person: User) -> str:
     return str(person.get_full_name() or person.get_username())
 
 
-def account_facts(person: Any) -> dict[str, bool]:
+def account_facts(person: User) -> dict[str, bool]:
     """What a person's page says about their sign-in."""
     return {
         "active": bool(person.is_active),
@@ -69,7 +68,7 @@ def account_facts(person: Any) -> dict[str, bool]:
     }
 
 
-def state_refusal(person: Any, act: AdminAct) -> str | None:
+def state_refusal(person: User, act: AdminAct) -> str | None:
     """Why ``act`` does not fit ``person``'s account now (a sentence), or None when it does."""
     name = _display(person)
     if act == AdminAct.REACTIVATE:
@@ -89,7 +88,7 @@ def state_refusal(person: Any, act: AdminAct) -> str | None:
     return None
 
 
-def account_refusal(*, actor: Any, person: Any, act: AdminAct) -> None:
+def account_refusal(*, actor: User, person: User, act: AdminAct) -> None:
     """Raise ``AccountRefused`` (with the reason) unless ``actor`` may do ``act`` to
     ``person``, then ``AccountStateError`` unless the act fits the account now."""
     refused = admin_refusal(actor, person, act)
@@ -100,7 +99,7 @@ def account_refusal(*, actor: Any, person: Any, act: AdminAct) -> None:
         raise AccountStateError(unfit)
 
 
-def open_acts(*, actor: Any, person: Any) -> dict[str, bool]:
+def open_acts(*, actor: User, person: User) -> dict[str, bool]:
     """Which acts to offer ``actor`` on ``person``'s page: allowed and fitting now."""
     scope = admin_scope(actor)
     return {
@@ -113,14 +112,14 @@ def temporary_password() -> str:
     return "-".join(secrets.token_urlsafe(6) for _ in range(3))
 
 
-def _alert(actor: User, person: Any, kind: str) -> None:
+def _alert(actor: User, person: User, kind: str) -> None:
     """The person and the organization admins (but the one who did it) hear of it."""
     admins = [u for u in organization_admins(person.staff.organization_id) if u.pk != actor.pk]
     notify_account([person, *admins], about=person, kind=kind, sender=actor)
 
 
 @transaction.atomic
-def account_temporary_password(*, actor: User, person: Any) -> str:
+def account_temporary_password(*, actor: User, person: User) -> str:
     """A temporary password for ``person`` (shown once to the admin, never stored or sent in
     clear); they choose their own at their next sign-in."""
     account_refusal(actor=actor, person=person, act=AdminAct.PASSWORD)
@@ -140,7 +139,7 @@ def account_temporary_password(*, actor: User, person: Any) -> str:
 
 
 @transaction.atomic
-def account_reset_mfa(*, actor: User, person: Any) -> None:
+def account_reset_mfa(*, actor: User, person: User) -> None:
     """Remove ``person``'s authenticator and recovery codes: they enrol again at sign-in."""
     account_refusal(actor=actor, person=person, act=AdminAct.RESET_MFA)
     TOTPDevice.objects.filter(user=person).delete()
@@ -152,7 +151,7 @@ def account_reset_mfa(*, actor: User, person: Any) -> None:
 
 
 @transaction.atomic
-def account_email_change(*, actor: User, person: Any, email: str) -> bool:
+def account_email_change(*, actor: User, person: User, email: str) -> bool:
     """A new email address for ``person`` (by an admin, or an organization admin for
     themselves). The *old* address and the organization admins are told, so that someone who
     changes the address to reset the password next does not go unnoticed; audited without
@@ -172,7 +171,7 @@ def account_email_change(*, actor: User, person: Any, email: str) -> bool:
 
 
 @transaction.atomic
-def account_unlock(*, actor: User, person: Any) -> None:
+def account_unlock(*, actor: User, person: User) -> None:
     """Lift a lockout after repeated failed sign-ins."""
     account_refusal(actor=actor, person=person, act=AdminAct.UNLOCK)
     axes_reset(username=person.get_username())
@@ -189,11 +188,11 @@ class Deactivation:
     elsewhere: int
 
 
-def _open_items(person: Any) -> SupportItemQuerySet:
+def _open_items(person: User) -> SupportItemQuerySet:
     return SupportItem.objects.filter(owner=person).open()
 
 
-def deactivation_preview(*, actor: User, person: Any) -> Deactivation:
+def deactivation_preview(*, actor: User, person: User) -> Deactivation:
     account_refusal(actor=actor, person=person, act=AdminAct.DEACTIVATE)
     shown = list(
         _open_items(person)
@@ -206,7 +205,7 @@ def deactivation_preview(*, actor: User, person: Any) -> Deactivation:
 
 
 @transaction.atomic
-def account_deactivate(*, actor: User, person: Any) -> int:
+def account_deactivate(*, actor: User, person: User) -> int:
     """Each of ``person``'s open items back to the queue of the team routing gives it
     (``routing.handback_team``, as for a shift's hand-back), the emergency grants they hold
     and made end, then no more sign-in. An item at a practice ``actor`` does not serve is
@@ -231,7 +230,7 @@ def account_deactivate(*, actor: User, person: Any) -> int:
 
 
 @transaction.atomic
-def account_reactivate(*, actor: User, person: Any) -> None:
+def account_reactivate(*, actor: User, person: User) -> None:
     """A deactivated person may sign in again (with the password and authenticator they had;
     their items went back to the queues and stay there, their emergency grants ended). The
     person and the organization admins are told, as for a credential change: an account

@@ -5,8 +5,6 @@ the fax number); edited by the practice's admins; every edit keeps the earlier t
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -51,7 +49,7 @@ def search(user: User, query: str, practice: Practice | None = None) -> list[Pla
     return list(ranked[:MAX_RESULTS])
 
 
-def _revision(entry: PlaybookEntry, actor: Any, *, removed: bool = False) -> None:
+def _revision(entry: PlaybookEntry, actor: User, *, removed: bool = False) -> None:
     PlaybookRevision.objects.create(
         entry=entry,
         practice=entry.practice,
@@ -68,7 +66,7 @@ def _revision(entry: PlaybookEntry, actor: Any, *, removed: bool = False) -> Non
 @transaction.atomic
 def entry_save(
     *,
-    actor: Any,
+    actor: User,
     practice: Practice,
     section: str,
     title: str,
@@ -92,7 +90,7 @@ def entry_save(
 
 
 @transaction.atomic
-def entry_delete(*, actor: Any, entry: PlaybookEntry) -> None:
+def entry_delete(*, actor: User, entry: PlaybookEntry) -> None:
     _revision(entry, actor, removed=True)
     entry.delete()
 

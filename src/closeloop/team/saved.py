@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q
 
+from closeloop.core.types import Viewer
 from closeloop.practices.selectors import staff_profile
 from closeloop.team.models import SavedView
 
@@ -13,7 +12,7 @@ from closeloop.team.models import SavedView
 VIEW_PARAMS = ("tab", "practice", "category", "status", "channel", "language", "owner")
 
 
-def saved_views_for(user: Any) -> list[SavedView]:
+def saved_views_for(user: Viewer) -> list[SavedView]:
     profile = staff_profile(user)
     if profile is None:
         return []

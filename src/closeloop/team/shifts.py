@@ -112,7 +112,7 @@ def shift_items(user: User, now: datetime | None = None) -> list[ShiftItem]:
     return rows
 
 
-def with_receivers(rows: list[ShiftItem], colleagues: list[Any]) -> list[ShiftItem]:
+def with_receivers(rows: list[ShiftItem], colleagues: list[User]) -> list[ShiftItem]:
     """Judge each colleague for each row's item by the one rule (``support_queue.eligibility``), in
     two queries for the whole page: the picker offers whom it may and says why not."""
     loads = eligibility.open_loads([c.pk for c in colleagues])
@@ -219,7 +219,7 @@ def set_on_duty(user: User, on_duty: bool) -> None:
 
 @dataclass
 class Person:
-    user: Any
+    user: User
     profile: StaffProfile
     open_items: int = 0
     due_soon: int = 0

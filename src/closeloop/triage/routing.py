@@ -190,7 +190,7 @@ def assignment_for(item: SupportItem) -> lifecycle.Assignment:
     )
 
 
-def assigned(owner: Any) -> None:
+def assigned(owner: Actor) -> None:
     """Round robin among equally loaded people: ``owner`` was assigned last, now."""
     if owner is not None:
         StaffProfile.objects.filter(user=owner).update(last_assigned_at=timezone.now())

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -11,6 +12,7 @@ from closeloop.actions.inputs import Input, Kind, options
 from closeloop.actions.registry import Action
 from closeloop.core.languages import SOURCE as STAFF_LANGUAGE
 from closeloop.core.languages import language_choices, language_name
+from closeloop.core.types import User
 from closeloop.lib.ids import parse_id
 from closeloop.practices.forms import InstantField
 from closeloop.support_queue import eligibility
@@ -81,11 +83,11 @@ class ReceiverChoiceField(LabelledChoiceField):
             raise
 
 
-def _staff_label(user: Any) -> str:
+def _staff_label(user: User) -> str:
     return str(user.get_full_name() or user.get_username())
 
 
-def _receiver_labeller(item: SupportItem, people: list[Any] | None) -> Any:
+def _receiver_labeller(item: SupportItem, people: list[User] | None) -> Callable[[User], str]:
     """The owner picker: each colleague with why they may not take the item, if they may not
     (``eligibility.receivers``, the rule every door applies; ``people``: the staff the page
     already read, so the picker does not read them again)."""
@@ -93,7 +95,7 @@ def _receiver_labeller(item: SupportItem, people: list[Any] | None) -> Any:
         found.user.pk: found.refusal for found in eligibility.receivers(item, people=people)
     }
 
-    def label(user: Any) -> str:
+    def label(user: User) -> str:
         refused = refusals.get(user.pk)
         return _staff_label(user) + (f" — {refused.why}" if refused else "")
 
@@ -147,7 +149,7 @@ def form_field(spec: Input, item: SupportItem, offered: Offered | None = None) -
     if spec.kind == Kind.STAFF and spec.name == "colleague":
         # Only colleagues who may be asked (not away; clinical staff for a clinical item).
         people = common["offered"] if "offered" in common else list(queryset)
-        common["offered"] = askable(people, item)
+        common["offered"] = askable(cast(list[User], people), item)  # a STAFF input's options
     if spec.kind == Kind.CATEGORY:
         return OfferedChoiceField(
             queryset=queryset, empty_label=None, to_field_name="code", **common

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from closeloop.practices.selectors import home_practice
 from closeloop.support_queue.models import StaffAlert
 from closeloop.support_queue.selectors import alert_rows
-from closeloop.web.http import HtmxHttpRequest
+from closeloop.web.http import HtmxHttpRequest, acting_user
 
 
 @login_required
@@ -23,7 +21,7 @@ def alerts(request: HtmxHttpRequest) -> HttpResponse:
     with unread urgent symptoms first, then the newest. Opening the item marks its alerts
     read; "Mark all as read" marks them all. Times without an item (an account's) are on the
     clock of the person's first practice."""
-    user: Any = request.user
+    user = acting_user(request)
     return render(
         request, "web/alerts.html", {"groups": alert_rows(user), "home": home_practice(user)}
     )
@@ -33,6 +31,6 @@ def alerts(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def alerts_read(request: HtmxHttpRequest) -> HttpResponse:
     """Mark every alert of the signed-in person as read."""
-    user: Any = request.user
+    user = acting_user(request)
     StaffAlert.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("alerts")

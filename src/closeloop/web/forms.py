@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from closeloop.core.languages import language_choices
+from closeloop.core.types import Viewer
 from closeloop.lib.ids import MAX_ID, parse_id
 from closeloop.patients.models import Patient, validate_birth_date
 from closeloop.practices.choices import Language
@@ -100,7 +101,7 @@ class LogContactForm(forms.Form):
     #: the same category (if any), "new" files a new one, an id adds it to that item.
     attach = forms.CharField(required=False, initial=ATTACH_AUTO)
 
-    def __init__(self, *args: Any, user: Any, practice: Practice | None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, practice: Practice | None, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.user = user

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from closeloop.core.types import User
 from closeloop.intake.services import Contact, file_item
 from closeloop.lib.ids import parse_id
 from closeloop.messaging.language import check_staff_words
@@ -27,6 +28,7 @@ from closeloop.support_queue.models import SupportItem
 from closeloop.support_queue.selectors import items_to_join
 from closeloop.triage import services as triage
 from closeloop.web.forms import ATTACH_AUTO, CallerMode, LogContactForm
+from closeloop.web.http import acting_user
 
 LOG_TEMPLATE = "web/log.html"
 
@@ -53,7 +55,7 @@ def _practice_from(request: HttpRequest, practices: list[Practice]) -> Practice 
     return practices[0] if practices else None
 
 
-def _patient(form: LogContactForm, user: Any) -> Patient | None:
+def _patient(form: LogContactForm, user: User) -> Patient | None:
     data = form.cleaned_data
     practice: Practice = data["practice"]
     mode = data["caller"]
@@ -80,7 +82,7 @@ def _patient(form: LogContactForm, user: Any) -> Patient | None:
     return None
 
 
-def _create_item(form: LogContactForm, user: Any) -> SupportItem:
+def _create_item(form: LogContactForm, user: User) -> SupportItem:
     """Patient (if new), then the one intake service: the item is the logger's when they are
     on its team, otherwise routed. A red flag always goes to the clinical team."""
     data = form.cleaned_data
@@ -170,7 +172,7 @@ def _log_contact(
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    item = _create_item(form, request.user)
+                    item = _create_item(form, acting_user(request))
             except _Refused:
                 pass
             else:

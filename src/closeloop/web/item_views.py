@@ -176,7 +176,7 @@ def _render(request: HtmxHttpRequest, context: dict[str, Any], status: int = 200
 @require_GET
 def item_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = item_or_404(request, pk)
-    user: Any = request.user
+    user = acting_user(request)
     StaffAlert.objects.filter(user=user, item=item, read_at__isnull=True).update(
         read_at=timezone.now()
     )
@@ -273,7 +273,7 @@ def item_presence(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Who else has this item open now, and whether it changed since this page was loaded;
     each open page asks every few seconds, which is also how it says it is still open."""
     item = item_or_404(request, pk)
-    user: Any = request.user
+    user = acting_user(request)
     others = presence.seen(item, user)
     loaded = request.GET.get("v", "")
     changed = is_digits(loaded) and len(loaded) <= 9 and int(loaded) != item.version
@@ -290,7 +290,7 @@ def item_presence_leave(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The page is being left (sent as it goes, ``pagehide``): the others stop seeing this
     person at once instead of when the poll's silence runs out."""
     item = item_or_404(request, pk)
-    user: Any = request.user
+    user = acting_user(request)
     presence.left(item, user)
     return HttpResponse(status=204)
 

@@ -32,6 +32,7 @@ from django.utils.timezone import localtime, override
 from markupsafe import Markup
 
 from closeloop.actions.registry import ACTIONS
+from closeloop.core.types import User
 from closeloop.security.permissions import visible_text
 from closeloop.support_queue.models import SupportItem
 from closeloop.support_queue.selectors import Suggestion
@@ -106,7 +107,7 @@ def environment() -> jinja2.Environment:
 def queue_rows(
     items: list[SupportItem],
     *,
-    user: Any,
+    user: User,
     now: datetime,
     several_practices: bool,
     asked: dict[int, datetime] | None = None,

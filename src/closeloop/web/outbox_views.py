@@ -30,6 +30,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from closeloop.core.types import User, Viewer
 from closeloop.messaging.models import CancelReason, MessageState, OutboundMessage
 from closeloop.metrics.models import DailySnapshot, WeeklyReview
 from closeloop.practices.choices import Role
@@ -37,6 +38,7 @@ from closeloop.practices.local_time import for_staff
 from closeloop.practices.models import Practice
 from closeloop.practices.selectors import home_practice, staff_profile
 from closeloop.support_queue.models import AlertDelivery, StaffAlert, SupportItem
+from closeloop.web.http import acting_user
 
 SHOWN = 100
 SEPARATOR = "-" * 79
@@ -104,7 +106,7 @@ def _emails(outbox: Path) -> list[dict[str, Any]]:
     return emails
 
 
-def _reports_for(user: Any, reports: list[tuple[str, int]]) -> set[tuple[str, int]]:
+def _reports_for(user: User, reports: list[tuple[str, int]]) -> set[tuple[str, int]]:
     """The practice reports among ``reports`` that ``user`` would receive: they supervise the
     report's practice (the rule that chooses its recipients, ``supervisors_of``)."""
     rows = {
@@ -145,7 +147,7 @@ def _local(stamp: str, practice: Any) -> str:
     )
 
 
-def _visible(user: Any, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _visible(user: User, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The entries ``user`` may see (newest first, at most ``SHOWN``)."""
     alerts = {
         pk: (item_id, user_id)
@@ -198,7 +200,7 @@ def _visible(user: Any, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return visible
 
 
-def not_sent(user: Any) -> list[dict[str, Any]]:
+def not_sent(user: Viewer) -> list[dict[str, Any]]:
     """Messages to patients of the items ``user`` sees that are held or were cancelled, newest
     first, with why."""
     messages = (
@@ -227,12 +229,13 @@ def outbox(request: HttpRequest) -> HttpResponse:
     if settings.CLOSELOOP_ENV != "demo":
         raise Http404("The outbox exists only in the demo")
     folder = Path(settings.OUTBOX_DIR)
+    user = acting_user(request)
     return render(
         request,
         "web/outbox.html",
         {
-            "texts": _visible(request.user, _texts(folder)),
-            "emails": _visible(request.user, _emails(folder)),
-            "not_sent": not_sent(request.user),
+            "texts": _visible(user, _texts(folder)),
+            "emails": _visible(user, _emails(folder)),
+            "not_sent": not_sent(user),
         },
     )

@@ -16,6 +16,7 @@ from closeloop.lib.ids import parse_id
 from closeloop.practices.models import Practice
 from closeloop.team import playbook
 from closeloop.team.models import PlaybookEntry, PlaybookSection
+from closeloop.web.http import acting_user
 from closeloop.web.settings_views import _common, _practice
 
 
@@ -36,7 +37,7 @@ def _served(request: HttpRequest, slug: str) -> Practice:
 @require_GET
 def playbook_page(request: HttpRequest, slug: str) -> HttpResponse:
     practice = _served(request, slug)
-    user: Any = request.user
+    user = acting_user(request)
     query = request.GET.get("q", "")[:200]
     entries = (
         playbook.search(user, query, practice)
@@ -70,7 +71,7 @@ def playbook_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     slug = request.GET.get("practice", "")
     practice = Practice.objects.for_user(request.user).filter(slug=slug).first() if slug else None
-    user: Any = request.user
+    user = acting_user(request)
     results = playbook.search(user, query, practice)
     return render(request, "web/_playbook_results.html", {"results": results, "q": query})
 
@@ -84,7 +85,7 @@ def settings_playbook(request: HttpRequest, slug: str) -> HttpResponse:
     practice = _practice(request, slug)
     form = EntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        playbook.entry_save(actor=request.user, practice=practice, **form.cleaned_data)
+        playbook.entry_save(actor=acting_user(request), practice=practice, **form.cleaned_data)
         messages.success(request, "Added to the playbook.")
         return redirect("settings_playbook", slug=practice.slug)
     entries = [
@@ -120,12 +121,14 @@ def settings_playbook_entry(request: HttpRequest, slug: str, pk: int) -> HttpRes
     if entry is None:
         raise Http404("No such entry")
     if request.POST.get("delete"):
-        playbook.entry_delete(actor=request.user, entry=entry)
+        playbook.entry_delete(actor=acting_user(request), entry=entry)
         messages.success(request, f"Removed “{entry.title}” (its text is kept in the history).")
         return redirect("settings_playbook", slug=practice.slug)
     form: Any = EntryForm(request.POST, prefix=f"e{entry.pk}")
     if form.is_valid():
-        playbook.entry_save(actor=request.user, practice=practice, entry=entry, **form.cleaned_data)
+        playbook.entry_save(
+            actor=acting_user(request), practice=practice, entry=entry, **form.cleaned_data
+        )
         messages.success(request, f"Saved “{entry.title}”.")
     else:
         messages.error(request, "Check the entry: a section, a title and the text are needed.")

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from closeloop.core.types import User, Viewer
 from closeloop.lib.ids import parse_id
 from closeloop.practices.choices import Language, Role
 from closeloop.practices.local_time import local
@@ -37,7 +38,7 @@ from closeloop.support_queue.selectors import (
 )
 from closeloop.team.saved import VIEW_PARAMS, saved_views_for
 from closeloop.web.csvutil import as_download, csv_cell
-from closeloop.web.http import HtmxHttpRequest
+from closeloop.web.http import HtmxHttpRequest, acting_user
 from closeloop.web.jinja_fragments import ROW_FIELDS, queue_rows
 
 PAGE_SIZE = 50
@@ -62,7 +63,7 @@ class QueueQuery:
 def queue_query(request: HtmxHttpRequest) -> QueueQuery:
     """The queue as the request's filters and tab ask for it (the queue page, its CSV and the
     bulk page read the same)."""
-    user = request.user
+    user = acting_user(request)
     params = request.GET
     practices = list(Practice.objects.for_user(user).order_by("name"))
     practice = next((p for p in practices if p.slug == params.get("practice")), None)
@@ -112,7 +113,7 @@ LANDING: dict[str, tuple[str, ...]] = {
 }
 
 
-def landing_tab(user: Any, counts: dict[str, int]) -> str:
+def landing_tab(user: Viewer, counts: dict[str, int]) -> str:
     """The tab a person lands on: the first of their role's tabs with items in it."""
     profile = staff_profile(user)
     roles = profile.roles if profile else []
@@ -164,10 +165,11 @@ def page_rows(
 @login_required
 @require_GET
 def queue(request: HtmxHttpRequest) -> HttpResponse:
+    user = acting_user(request)
     query = queue_query(request)
     counts = queue_tab_counts(query.items, query.conditions)
     if "tab" not in request.GET:
-        tab = landing_tab(request.user, counts)
+        tab = landing_tab(user, counts)
         query.tab, query.tab_items = tab, query.items.filter(query.conditions[tab])
     paginator = Paginator(query.tab_items, PAGE_SIZE)
     # The tab count is already known (counted with the other tabs): no second COUNT query.
@@ -186,18 +188,18 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "rows": queue_rows(
             page.object_list,
-            user=request.user,
+            user=user,
             now=query.now,
             several_practices=len(query.practices) > 1,
             asked=(
-                answers_due(request.user, [item.pk for item in page.object_list])
+                answers_due(user, [item.pk for item in page.object_list])
                 if query.tab == "requests"
                 else None
             ),
         ),
         "tabs": [(name, label, counts[name]) for name, label in QUEUE_TABS],
         "now": query.now,
-        "saved_views": saved_views_for(request.user),
+        "saved_views": saved_views_for(user),
         "view_params": VIEW_PARAMS,
         **_filter_options(query),
     }
@@ -212,7 +214,7 @@ class _Echo:
         return value
 
 
-def _csv_rows(items: QuerySet[SupportItem], user: Any) -> Iterator[list[str]]:
+def _csv_rows(items: QuerySet[SupportItem], user: User) -> Iterator[list[str]]:
     yield [
         "id", "practice", "patient", "callback_number", "category", "channel", "status",
         "urgency", "language", "owner", "team", "first_contact_at", "promised_update_at",
@@ -254,7 +256,7 @@ def queue_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
         detail={"export": "queue_csv", "tab": query.tab, "rows": query.tab_items.count()},
     )
     writer = csv.writer(_Echo())
-    rows = _csv_rows(query.tab_items, request.user)
+    rows = _csv_rows(query.tab_items, acting_user(request))
     response = StreamingHttpResponse(
         (writer.writerow([csv_cell(v) for v in row]) for row in rows),
         content_type="text/csv",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from closeloop.core.types import User
 from closeloop.lib.dates import parse_local
 from closeloop.lib.ids import parse_id
 from closeloop.practices.selectors import staff_profile
@@ -23,7 +23,7 @@ from closeloop.support_queue import eligibility
 from closeloop.team.bulk import BULK_ACTIONS, MAX_ITEMS, bulk_run
 from closeloop.team.models import SavedView
 from closeloop.team.saved import VIEW_PARAMS
-from closeloop.web.http import HtmxHttpRequest
+from closeloop.web.http import HtmxHttpRequest, acting_user
 from closeloop.web.queue_views import page_rows, queue_query
 from closeloop.web.team_views import colleagues_of
 
@@ -31,7 +31,7 @@ from closeloop.web.team_views import colleagues_of
 @login_required
 @require_POST
 def view_save(request: HtmxHttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     profile = staff_profile(user)
     if profile is None or not has_perm(user, Perm.WORK_QUEUE):
         raise PermissionDenied("Your role does not work the queue.")
@@ -56,7 +56,7 @@ def view_save(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def view_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     view = SavedView.objects.filter(pk=parse_id(str(pk)) or 0, owner=user).first()
     if view is None:
         raise Http404("No such view of yours")
@@ -69,14 +69,14 @@ def view_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def bulk(request: HtmxHttpRequest) -> HttpResponse:
     """The current queue view with tick boxes and one action for the ticked items."""
-    user: Any = request.user
+    user = acting_user(request)
     if not has_perm(user, Perm.WORK_QUEUE):
         raise PermissionDenied("Your role does not work the queue.")
     if request.method == "POST":
         return _bulk_run(request, user)
     query = queue_query(request)
     rows = page_rows(query.tab_items, 0, MAX_ITEMS)
-    receivers: list[Any] = [user, *colleagues_of(user)]
+    receivers = [user, *colleagues_of(user)]
     loads = eligibility.open_loads([p.pk for p in receivers])
     zone = timezone.get_current_timezone()
     return render(
@@ -96,7 +96,7 @@ def bulk(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-def _bulk_run(request: HtmxHttpRequest, user: Any) -> HttpResponse:
+def _bulk_run(request: HtmxHttpRequest, user: User) -> HttpResponse:
     """Run the chosen action on the ticked items, each judged on its own; back to the view."""
     action = request.POST.get("action", "")
     ids = [pk for raw in request.POST.getlist("item") if (pk := parse_id(raw)) is not None]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
+from django_otp.middleware import is_verified
 
 from closeloop.lib import dates
 from closeloop.lib.ids import is_digits, parse_id
@@ -50,8 +51,8 @@ def _require(request: HttpRequest, perm: Perm) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def mfa_setup(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    if mfa.confirmed_totp(user) is not None and not user.is_verified():
+    user = acting_user(request)
+    if mfa.confirmed_totp(user) is not None and not is_verified(user):
         # Replacing an authenticator needs a verified session (from the account page).
         return redirect("mfa_verify")
     device = mfa.pending_totp(user)
@@ -84,7 +85,7 @@ def _base32(device: Any) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def mfa_verify(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     if not user_has_device(user):
         return redirect("mfa_setup")
     error = ""
@@ -108,7 +109,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     codes: list[str] = []
     if request.method == "POST" and request.POST.get("action") == "recovery_codes":
         if mfa.confirmed_totp(user) is None:
@@ -144,7 +145,7 @@ class OwnPasswordForm(SetPasswordForm):
 @require_http_methods(["GET", "POST"])
 def password_set_own(request: HttpRequest) -> HttpResponse:
     """At sign-in after an admin gave a temporary password: the person chooses their own."""
-    user: Any = request.user
+    user = acting_user(request)
     reset = credentials.newest_password_reset(user)
     if reset is None:
         return redirect("queue")

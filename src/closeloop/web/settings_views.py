@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from closeloop.core.languages import SOURCE, language_choices, patient_languages, words
+from closeloop.core.types import User
 from closeloop.lib import placeholders
 from closeloop.messaging.models import MessagePurpose, MessageTemplate
 from closeloop.messaging.sendable import text_problems
@@ -186,12 +187,12 @@ def _apply(profile: StaffProfile, data: dict[str, Any]) -> None:
     profile.practices.set(data["practices"])
 
 
-def _name(person: Any) -> str:
+def _name(person: User) -> str:
     return str(person.get_full_name() or person.get_username())
 
 
 def _staff_page(
-    request: HttpRequest, person: Any, form: StaffForm | None = None, status: int = 200
+    request: HttpRequest, person: User, form: StaffForm | None = None, status: int = 200
 ) -> HttpResponse:
     """A person's page: their details, and the sign-in acts the admin may do now."""
     open_items = SupportItem.objects.filter(owner=person).open()
@@ -203,14 +204,14 @@ def _staff_page(
             form=form or _staff_form(request, None, person),
             person=person,
             open_items=open_items.count(),
-            acts=accounts.open_acts(actor=request.user, person=person),
+            acts=accounts.open_acts(actor=acting_user(request), person=person),
             account=accounts.account_facts(person),
         ),
         status=status,
     )
 
 
-def _unfit(request: HttpRequest, person: Any, refused: accounts.AccountStateError) -> HttpResponse:
+def _unfit(request: HttpRequest, person: User, refused: accounts.AccountStateError) -> HttpResponse:
     """The act does not fit the account now (nothing to unlock, deactivated...): the
     person's page again with the reason, 409, nothing done."""
     messages.error(request, refused.message)

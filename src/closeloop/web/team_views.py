@@ -15,22 +15,23 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from closeloop.core.types import User, Viewer
 from closeloop.lib import dates
 from closeloop.lib.ids import parse_id
 from closeloop.practices.models import Practice
 from closeloop.practices.selectors import home_practice, staff_profile
 from closeloop.security.permissions import Perm, has_perm
 from closeloop.team import absence, shifts
-from closeloop.web.http import HtmxHttpRequest
+from closeloop.web.http import HtmxHttpRequest, acting_user
 
 
-def _zone(user: Any) -> ZoneInfo:
+def _zone(user: Viewer) -> ZoneInfo:
     """The clock a person's own pages use: their first practice's."""
     practice = home_practice(user)
     return ZoneInfo(practice.timezone if practice else "UTC")
 
 
-def colleagues_of(user: Any) -> list[Any]:
+def colleagues_of(user: User) -> list[User]:
     """Active staff who serve one of the practices ``user`` serves, ``user`` excluded."""
     return list(
         get_user_model()
@@ -49,7 +50,7 @@ def shift(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _shift_page(request: HtmxHttpRequest, status: int = 200, posted: Any = None) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     if not has_perm(user, Perm.WORK_QUEUE):
         raise PermissionDenied("Your role does not work the queue.")
     profile = staff_profile(user)
@@ -78,7 +79,7 @@ def _shift_page(request: HtmxHttpRequest, status: int = 200, posted: Any = None)
 @login_required
 @require_POST
 def shift_handover(request: HtmxHttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     if not has_perm(user, Perm.WORK_QUEUE):
         raise PermissionDenied("Your role does not work the queue.")
     people = {str(c.pk): c for c in colleagues_of(user)}
@@ -113,7 +114,7 @@ def shift_handover(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def shift_duty(request: HtmxHttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     on = request.POST.get("on_duty") == "1"
     if on and staff_profile(user) and staff_profile(user).is_away:  # type: ignore[union-attr]
         messages.error(request, "You are marked away: say you are back first.")
@@ -127,7 +128,7 @@ def shift_duty(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def shift_away(request: HtmxHttpRequest) -> HttpResponse:
     """Mark oneself away (or, for supervisors, a colleague: ``user``)."""
-    actor: Any = request.user
+    actor = acting_user(request)
     zone = _zone(actor)
     target_id = parse_id(request.POST.get("user", "")) or actor.pk
     people = {c.pk: c for c in colleagues_of(actor)}
@@ -175,7 +176,7 @@ def _local(request: HtmxHttpRequest, name: str, label: str, zone: ZoneInfo) -> d
 @login_required
 @require_POST
 def shift_back(request: HtmxHttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     away = absence.current_absence(user)
     if away is not None:
         covered = absence.absence_return(away)
@@ -192,7 +193,7 @@ def team(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _team_page(request: HtmxHttpRequest, status: int = 200, posted: Any = None) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     if not has_perm(user, Perm.MANAGE_TEAM):
         raise PermissionDenied("The team page is for supervisors and admins.")
     zone = _zone(user)

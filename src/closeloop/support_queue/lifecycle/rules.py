@@ -4,9 +4,8 @@ the promise, who may receive an item, and a red flag's deadline."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from closeloop.core.types import Actor
+from closeloop.core.types import Actor, User
 from closeloop.practices.models import Practice
 from closeloop.support_queue import eligibility
 from closeloop.support_queue.item_writes import (
@@ -79,7 +78,7 @@ def _contact_renews(
         change.quiet("attempt_handled_at", None)
 
 
-def _check_receiver(user: Any, item: SupportItem, team: str) -> None:
+def _check_receiver(user: User, item: SupportItem, team: str) -> None:
     """``user`` may receive ``item`` on ``team``: the one rule of every door
     (``eligibility.receiver_refusal``)."""
     refused = eligibility.receiver_refusal(user, item, team=team)

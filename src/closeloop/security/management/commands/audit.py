@@ -9,7 +9,7 @@ sweep does it every minute); ``--unkeyed`` also those without one, written befor
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -35,12 +35,17 @@ class Command(BaseCommand):
             "--anchor-file", type=Path, help="verify: a file of anchor lines; the last counts"
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: object, **options: object) -> None:
         if options["what"] == "seal":
-            sealed = chain.seal_all(unkeyed=options["unkeyed"])
+            sealed = chain.seal_all(unkeyed=bool(options["unkeyed"]))
             self.stdout.write(f"Sealed {sealed} audit event(s) into the chain.")
             return
-        anchor = self._anchor(options) if options["what"] == "verify" else None
+        anchor = None
+        if options["what"] == "verify":
+            # argparse's values: a line (str) or a file (type=Path), at most one of them
+            anchor = _anchor(
+                cast(str | None, options["anchor"]), cast(Path | None, options["anchor_file"])
+            )
         result = chain.verify(anchor=anchor)
         if not result.ok:
             raise CommandError(
@@ -69,14 +74,15 @@ class Command(BaseCommand):
             )
         self.stdout.write("\n".join(lines))
 
-    def _anchor(self, options: dict[str, Any]) -> chain.Anchor | None:
-        try:
-            if options["anchor"]:
-                return chain.Anchor.parse(options["anchor"])
-            if options["anchor_file"]:
-                return chain.Anchor.last_in(options["anchor_file"].read_text())
-        except OSError as exc:
-            raise CommandError(f"cannot read {options['anchor_file']}: {exc.strerror}") from None
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
-        return None
+
+def _anchor(line: str | None, path: Path | None) -> chain.Anchor | None:
+    try:
+        if line:
+            return chain.Anchor.parse(line)
+        if path:
+            return chain.Anchor.last_in(path.read_text())
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    return None

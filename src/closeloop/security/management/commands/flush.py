@@ -6,8 +6,6 @@ between transactional tests, and the benchmarks on their scratch databases.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import connections
 
@@ -15,8 +13,8 @@ from closeloop.security.audit import maintenance
 
 
 class Command(FlushCommand):
-    def handle(self, **options: Any) -> None:
-        connection = connections[options.get("database") or "default"]
+    def handle(self, **options: object) -> None:
+        connection = connections[str(options.get("database") or "default")]
         connection.ensure_connection()
         with maintenance():
             super().handle(**options)
