@@ -430,9 +430,7 @@ def test_the_migration_back_fills_fhir_visits_with_the_practices_current_server(
 
     from django.apps import apps
 
-    migration = importlib.import_module(
-        "closeloop.appointments.migrations.0003_visit_fhir_server"
-    )
+    migration = importlib.import_module("closeloop.appointments.migrations.0003_visit_fhir_server")
     for url in ("https://ehr.example.org/fhir/", "https://u:p@EHR.example.org:8443/R4?x=1"):
         assert migration.fingerprint(url) == server_fingerprint(url)
     riverside.fhir_base_url = "https://ehr.example.org/fhir"
@@ -444,5 +442,7 @@ def test_the_migration_back_fills_fhir_visits_with_the_practices_current_server(
     migration.back_fill(apps, None)
     got = dict(Appointment.objects.values_list("pk", "fhir_server"))
     assert got == {
-        fhir.pk: server_fingerprint("https://ehr.example.org/fhir"), csv.pk: "", other.pk: ""
+        fhir.pk: server_fingerprint("https://ehr.example.org/fhir"),
+        csv.pk: "",
+        other.pk: "",
     }

@@ -8,8 +8,9 @@ judges it again (write-back still on, the visit read from the practice's current
 booked, at the time confirmed, still confirmed), reads the EHR's Appointment and, when it still
 starts at that time, sets the patient participant's status to ``accepted`` with an
 ``If-Match`` on the version it read (``appointments.fhir.with_patient_status``;
-``FhirClient.put``, through the outbound URL policy). Already ``accepted``: nothing is written. The minute tick re-drives a row whose task
-was lost or whose worker died; two workers, a retry or a second confirmation never write twice.
+``FhirClient.put``, through the outbound URL policy). Already ``accepted``: nothing is
+written. The minute tick re-drives a row whose task was lost or whose worker died; two
+workers, a retry or a second confirmation never write twice.
 
 A cancel or reschedule reply is not written: it is a request staff answer by phone (a scheduling
 item), and in FHIR a declined participant "will not participate" — what the practice decides in
