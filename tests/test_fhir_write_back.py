@@ -334,6 +334,7 @@ def test_a_change_of_fhir_server_leaves_waiting_write_backs_unwritten(
         row.refresh_from_db()
         assert row.state == WriteBackState.SKIPPED
         assert "FHIR server changed" in row.last_error
+        assert "1 confirmation in the last 30 days was not written" in write_back_status(riverside)
 
 
 # --- the visit's own FHIR server ------------------------------------------------------------------
@@ -384,6 +385,13 @@ def test_a_new_confirmation_of_a_visit_from_the_old_server_is_not_written_to_the
     assert "another FHIR server" in row.last_error
     visit.refresh_from_db()
     assert visit.confirmed_at == NOW  # kept in Closeloop
+    # Settings says so, beside how the last write went.
+    said = write_back_status(riverside)
+    assert said.startswith("On:")
+    assert (
+        "1 confirmation in the last 30 days was not written: its visit came from another "
+        "FHIR server than the practice's (or from a file), or the server changed" in said
+    )
 
 
 def test_the_import_records_the_server_each_visit_came_from(clock, riverside) -> None:

@@ -229,5 +229,32 @@ def write_back_status(practice: Practice) -> str:
         )
     return (
         "On: a patient's confirmation is also written to the EHR's appointment (the patient "
-        f"participant's status becomes “accepted”). {kept}" + _last_attempt(practice)
+        f"participant's status becomes “accepted”). {kept}"
+        + _last_attempt(practice)
+        + _other_server(practice)
+    )
+
+
+#: How far back Settings counts the confirmations left unwritten for their server.
+OTHER_SERVER_DAYS = 30
+
+
+def _other_server(practice: Practice) -> str:
+    """The confirmations left unwritten because of their server (``OTHER_SERVER``,
+    ``SERVER_CHANGED``): an admin who changed servers learns why they are not in the EHR."""
+    since = timezone.now() - timedelta(days=OTHER_SERVER_DAYS)
+    n = WriteBack.objects.filter(
+        practice=practice,
+        state=WriteBackState.SKIPPED,
+        last_error__in=(OTHER_SERVER, SERVER_CHANGED),
+        created_at__gte=since,
+    ).count()
+    if not n:
+        return ""
+    many = "s" if n > 1 else ""
+    was = "were" if n > 1 else "was"
+    return (
+        f" {n} confirmation{many} in the last {OTHER_SERVER_DAYS} days {was} not written: "
+        f"{'their visits' if n > 1 else 'its visit'} came from another FHIR server than the "
+        "practice's (or from a file), or the server changed."
     )
