@@ -3,6 +3,7 @@ is on either."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -27,6 +28,7 @@ PAGE_FORM = re.compile(r'id="form-([a-z_]+)"')
 JSON = "application/json"
 API_VISIT_ACTION = re.compile(r"^/api/v1/visits/\{visit_id\}/([a-z-]+)$")
 PAGE_VISIT_FORM = re.compile(r'data-visit-action="([a-z_]+)"')
+PAGE_VISIT_POST = re.compile(r'<form method="post" action="/appointments/\d+/')
 
 
 def test_the_api_has_exactly_the_registrys_actions(client) -> None:
@@ -116,13 +118,147 @@ def test_the_api_has_exactly_the_visit_actions(client) -> None:
     assert offered == set(VISIT_ACTIONS)
 
 
+def _visit_needing_everything(practice, patient, external_id: str = "v9") -> Appointment:
+    """A video visit tomorrow: its check not done, its patient doubtful (``patient`` the one
+    candidate; the EHR's details name someone else), so not asked to confirm yet."""
+    visit = _unanswered_visit(practice, None, external_id)
+    Appointment.objects.filter(pk=visit.pk).update(
+        mode=Mode.TELEHEALTH, match=Match.DOUBTFUL, patient_candidates=[patient.pk],
+        confirmation_asked_at=None,
+        patient_details={"ehr_id": "e9", "first_name": "Ann", "last_name": "Lopes"},
+    )  # fmt: skip
+    visit.refresh_from_db()
+    return visit
+
+
 def test_the_appointments_page_offers_exactly_the_visit_actions(
     client, clock, riverside, patient, assistant
 ) -> None:
+    """Every button of the appointments page (every tab) is a visit action, and every visit
+    action is a button there."""
     _unanswered_visit(riverside, patient)
+    _visit_needing_everything(riverside, patient)
     client.force_login(assistant)
-    page = client.get("/appointments/?tab=calls").content.decode()
-    assert set(PAGE_VISIT_FORM.findall(page)) == set(VISIT_ACTIONS)
+    shown: set[str] = set()
+    for tab in ("risk", "telehealth", "calls", "match"):
+        page = client.get(f"/appointments/?tab={tab}").content.decode()
+        posts = len(PAGE_VISIT_POST.findall(page))
+        actions = PAGE_VISIT_FORM.findall(page)
+        assert len(actions) == posts, f"tab {tab}: a form on a visit that is not a visit action"
+        shown |= set(actions)
+    assert shown == set(VISIT_ACTIONS)
+    assert {"confirm", "link_sent", "device_test_offered", "choose_patient"} <= shown
+
+
+def _api(client, user, visit: Appointment, slug: str, body: dict | None = None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=user)[1]}"}
+    return client.post(
+        f"/api/v1/visits/{visit.pk}/{slug}", json.dumps(body or {}), content_type=JSON, **headers
+    )
+
+
+@pytest.mark.parametrize("step", ["link_sent", "device_test_offered"])
+def test_a_telehealth_check_step_by_the_api_is_what_the_page_does(
+    client, clock, riverside, patient, assistant, step
+) -> None:
+    by_api = _visit_needing_everything(riverside, patient, "v1")
+    by_page = _visit_needing_everything(riverside, patient, "v2")
+    response = _api(client, assistant, by_api, step.replace("_", "-"))
+    assert response.status_code == 200, response.content
+    assert response.json()["result"] == {"recorded": True}
+    assert response.json()[f"{step}_at"] is not None
+    client.force_login(assistant)
+    assert client.post(reverse("appointment_check", args=[by_page.pk, step])).status_code == 302
+    for visit in (by_api, by_page):
+        visit.refresh_from_db()
+        assert getattr(visit, f"{step}_at") is not None
+        assert getattr(visit, _by(step)) == assistant
+    # Once: the first tick is kept.
+    first = getattr(by_api, f"{step}_at")
+    clock.shift(timedelta(minutes=5))
+    again = _api(client, assistant, by_api, step.replace("_", "-"))
+    assert again.json()["result"] == {"recorded": False}
+    by_api.refresh_from_db()
+    assert getattr(by_api, f"{step}_at") == first
+
+
+def _by(step: str) -> str:
+    return {"link_sent": "link_sent_by", "device_test_offered": "device_test_offered_by"}[step]
+
+
+def test_an_in_person_visit_has_no_check_by_either_door(
+    client, clock, riverside, patient, assistant
+) -> None:
+    visit = _unanswered_visit(riverside, patient)
+    response = _api(client, assistant, visit, "link-sent")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "not_telehealth"
+    client.force_login(assistant)
+    page = client.post(reverse("appointment_check", args=[visit.pk, "link_sent"]))
+    assert page.status_code == 409
+    visit.refresh_from_db()
+    assert visit.link_sent_at is None
+
+
+def test_choosing_the_patient_by_the_api_is_what_the_page_does(
+    client, clock, riverside, patient, assistant
+) -> None:
+    by_api = _visit_needing_everything(riverside, patient, "v1")
+    by_page = _visit_needing_everything(riverside, patient, "v2")
+    response = _api(client, assistant, by_api, "choose-patient", {"patient_id": patient.pk})
+    assert response.status_code == 200, response.content
+    assert response.json()["patient_id"] == patient.pk
+    assert response.json()["result"] == {"patient_id": patient.pk}
+    client.force_login(assistant)
+    page = client.post(reverse("appointment_patient", args=[by_page.pk]), {"patient": patient.pk})
+    assert page.status_code == 302
+    for visit in (by_api, by_page):
+        visit.refresh_from_db()
+        assert (visit.patient, visit.match, visit.patient_candidates) == (patient, Match.STAFF, [])
+
+
+def test_a_new_patient_by_the_api_is_what_the_page_does(
+    client, clock, riverside, patient, assistant
+) -> None:
+    by_api = _visit_needing_everything(riverside, patient, "v1")
+    by_page = _visit_needing_everything(riverside, patient, "v2")
+    response = _api(client, assistant, by_api, "choose-patient", {"new_patient": True})
+    assert response.status_code == 200, response.content
+    assert response.json()["result"]["patient_id"] not in (None, patient.pk)
+    client.force_login(assistant)
+    page = client.post(reverse("appointment_patient", args=[by_page.pk]), {"patient": "new"})
+    assert page.status_code == 302
+    for visit in (by_api, by_page):
+        visit.refresh_from_db()
+        assert visit.patient.last_name == "Lopes" and visit.patient != patient
+    # Both visits name the same EHR patient ("e9"): the second "new patient" is the one the
+    # first created (the EHR's id is theirs now), never a second patient (it was a 500).
+    assert by_page.patient == by_api.patient
+    assert by_api.patient.ehr_id == "e9"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"patient_id": 999999}, {"new_patient": True, "patient_id": 1}, {"new_patient": False}],
+)
+def test_choosing_no_patient_or_a_stranger_is_refused_by_both_doors(
+    client, clock, riverside, lakeside, patient, assistant, body
+) -> None:
+    from closeloop.patients.services import patient_create as create
+
+    stranger = create(practice=lakeside, first_name="Bo", last_name="Kim", phone="2125550111")
+    visit = _visit_needing_everything(riverside, patient)
+    if body.get("patient_id") == 1:
+        body = {**body, "patient_id": patient.pk}
+    for sent in (body, {"patient_id": stranger.pk}):
+        response = _api(client, assistant, visit, "choose-patient", sent)
+        assert response.status_code == 422, (sent, response.content)
+    client.force_login(assistant)
+    url = reverse("appointment_patient", args=[visit.pk])
+    for choice in ("", "999999", str(stranger.pk)):
+        assert client.post(url, {"patient": choice}).status_code == 422
+    visit.refresh_from_db()
+    assert visit.patient is None and visit.match == Match.DOUBTFUL
 
 
 def test_confirming_a_visit_by_the_api_is_what_the_page_does(

@@ -184,6 +184,10 @@ def test_a_hostile_fhir_answer_is_refused_not_read_forever(
         riverside.fhir_write_back = True
         riverside.save()
         cache.clear()
+        # The visit came from this server (a write-back goes only there).
+        Appointment.objects.filter(pk=visit.pk).update(
+            fhir_server=fhir_client.server_fingerprint(base)
+        )
         with pytest.raises(fhir_client.FhirFetchError, match=said):
             fhir_client.FhirClient(base).get(f"{base}/Appointment/o1")
         visit_confirm(appointment=Appointment.objects.get(pk=visit.pk), how="text", at=NOW)

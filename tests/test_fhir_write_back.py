@@ -17,6 +17,7 @@ from django.db import connection, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from closeloop.appointments.client import server_fingerprint
 from closeloop.appointments.models import Appointment, ConfirmedHow
 from closeloop.outreach.models import WriteBack, WriteBackState
 from closeloop.outreach.replies import visit_confirm
@@ -61,9 +62,17 @@ def ehr(clock, riverside) -> Iterator[Store]:
         yield store
 
 
+def from_server(visit: Appointment, base_url: str) -> Appointment:
+    """The visit as an import from ``base_url`` records it."""
+    visit.fhir_server = server_fingerprint(base_url)
+    visit.save(update_fields=["fhir_server"])
+    return visit
+
+
 @pytest.fixture
 def visit(riverside, patient) -> Appointment:
-    return make_visit(riverside, patient)
+    """Visit "o1", read from the practice's FHIR server (when it has one yet)."""
+    return from_server(make_visit(riverside, patient), riverside.fhir_base_url)
 
 
 def patient_status(store: Store) -> str:
@@ -178,7 +187,7 @@ def test_an_unreachable_server_is_recorded_never_raised(clock, riverside, visit)
     riverside.fhir_base_url = "http://127.0.0.1:9/fhir"
     riverside.fhir_write_back = True
     riverside.save()
-    confirm(visit)
+    confirm(from_server(visit, riverside.fhir_base_url))
     assert write(WriteBack.objects.get().pk, NOW) == WriteBackState.QUEUED
     assert WriteBack.objects.get().last_error == "the EHR could not be reached"
 
@@ -282,7 +291,7 @@ def test_many_workers_at_once_write_once(riverside, patient) -> None:
     with fhir_server([], {}, store) as (base, _log):
         riverside.fhir_base_url, riverside.fhir_write_back = base, True
         riverside.save()
-        visit = make_visit(riverside, patient)
+        visit = from_server(make_visit(riverside, patient), base)
         confirm(visit)
         row = WriteBack.objects.get()
         barrier = threading.Barrier(8)
@@ -325,3 +334,123 @@ def test_a_change_of_fhir_server_leaves_waiting_write_backs_unwritten(
         row.refresh_from_db()
         assert row.state == WriteBackState.SKIPPED
         assert "FHIR server changed" in row.last_error
+        assert "1 confirmation in the last 30 days was not written" in write_back_status(riverside)
+
+
+# --- the visit's own FHIR server ------------------------------------------------------------------
+
+EHR_PATIENT = {
+    "resourceType": "Patient",
+    "id": "p1",
+    "name": [{"use": "official", "family": "Lopez", "given": ["Ana"]}],
+    "birthDate": "1980-02-03",
+}
+
+
+def pulled(practice: Any) -> Appointment:
+    """The worker's pull from the practice's FHIR server, as every 15 minutes; the visit "o1"."""
+    from closeloop.appointments.sync import sync_practice
+
+    assert sync_practice.call(practice.pk)["rejected"] == 0
+    return Appointment.objects.get(practice=practice, external_id="o1")
+
+
+def test_a_new_confirmation_of_a_visit_from_the_old_server_is_not_written_to_the_new_one(
+    clock, riverside
+) -> None:
+    """The visit came from server A; the practice now points at server B, where an appointment
+    has the same id and start (someone else's, perhaps). Confirmed after the change, the visit
+    is never written to B: it records where it came from, and the write is refused with the
+    reason, as a change of server leaves a waiting write-back (Settings shows it)."""
+    old = Store(appointments={"o1": ehr_appointment()})
+    new = Store(appointments={"o1": ehr_appointment()})
+    with (
+        fhir_server([[EHR_PATIENT, ehr_appointment()]], {}, old) as (old_base, _),
+        fhir_server([], {}, new) as (new_base, _),
+    ):
+        riverside.fhir_base_url, riverside.fhir_write_back = old_base, True
+        riverside.save()
+        visit = pulled(riverside)
+        riverside.fhir_base_url = new_base
+        riverside.save()
+        cache.clear()
+        confirm(visit)
+        row = WriteBack.objects.get()
+        assert write(row.pk, NOW) == WriteBackState.SKIPPED
+        # The minute tick, later, does not write it either.
+        assert write_backs_due(NOW + timedelta(hours=1)) == 0
+    assert new.writes_tried == 0 and patient_status(new) == "needs-action"
+    assert old.writes_tried == 0
+    row.refresh_from_db()
+    assert "another FHIR server" in row.last_error
+    visit.refresh_from_db()
+    assert visit.confirmed_at == NOW  # kept in Closeloop
+    # Settings says so, beside how the last write went.
+    said = write_back_status(riverside)
+    assert said.startswith("On:")
+    assert (
+        "1 confirmation in the last 30 days was not written: its visit came from another "
+        "FHIR server than the practice's (or from a file), or the server changed" in said
+    )
+
+
+def test_the_import_records_the_server_each_visit_came_from(clock, riverside) -> None:
+    a = [[EHR_PATIENT, ehr_appointment()]]
+    with fhir_server(a, {}) as (base_a, _), fhir_server(a, {}) as (base_b, _):
+        riverside.fhir_base_url = base_a
+        riverside.save()
+        assert pulled(riverside).fhir_server == server_fingerprint(base_a)
+        assert server_fingerprint(base_a + "/") == server_fingerprint(base_a)
+        assert server_fingerprint(base_a) != server_fingerprint(base_b)
+        # The same appointment pulled from B is now B's (its data came from there).
+        riverside.fhir_base_url = base_b
+        riverside.save()
+        assert pulled(riverside).fhir_server == server_fingerprint(base_b)
+    # Not the URL itself (it may carry credentials, and it is copied onto every visit).
+    assert Appointment.objects.get().fhir_server not in (base_a, base_b)
+
+
+def test_a_visit_pulled_from_the_practices_server_is_written(clock, riverside) -> None:
+    store = Store(appointments={"o1": ehr_appointment()})
+    with fhir_server([[EHR_PATIENT, ehr_appointment()]], {}, store) as (base, _):
+        riverside.fhir_base_url, riverside.fhir_write_back = base, True
+        riverside.save()
+        cache.clear()
+        confirm(pulled(riverside))
+        assert write(WriteBack.objects.get().pk, NOW) == WriteBackState.WRITTEN
+    assert patient_status(store) == "accepted"
+
+
+def test_a_visit_from_a_fhir_file_is_not_written(ehr, riverside, visit) -> None:
+    """Files (``import-fhir FILE``, the demo) say nothing of the server they came from."""
+    Appointment.objects.filter(pk=visit.pk).update(fhir_server="")
+    confirm(visit)
+    assert write(WriteBack.objects.get().pk, NOW) == WriteBackState.SKIPPED
+    assert ehr.writes_tried == 0
+
+
+def test_the_migration_back_fills_fhir_visits_with_the_practices_current_server(
+    riverside, lakeside, patient
+) -> None:
+    """Existing FHIR visits get their practice's current server (the honest best guess, said
+    in the migration); CSV visits and practices without a server keep "" (never written)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("closeloop.appointments.migrations.0003_visit_fhir_server")
+    for url in ("https://ehr.example.org/fhir/", "https://u:p@EHR.example.org:8443/R4?x=1"):
+        assert migration.fingerprint(url) == server_fingerprint(url)
+    riverside.fhir_base_url = "https://ehr.example.org/fhir"
+    riverside.save()
+    fhir = make_visit(riverside, patient)
+    csv = make_visit(riverside, patient, external_id="c1")
+    Appointment.objects.filter(pk=csv.pk).update(source="csv")
+    other = make_visit(lakeside, None, external_id="l1")
+    migration.back_fill(apps, None)
+    got = dict(Appointment.objects.values_list("pk", "fhir_server"))
+    assert got == {
+        fhir.pk: server_fingerprint("https://ehr.example.org/fhir"),
+        csv.pk: "",
+        other.pk: "",
+    }

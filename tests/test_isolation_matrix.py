@@ -367,3 +367,54 @@ def test_another_practices_on_call_rota_is_a_404_for_every_role(client, setup) -
         assert lakeside.name.encode() not in client.get(reverse("on_call")).content, role
     client.force_login(setup["outsider"])
     assert client.get(reverse("on_call_practice", args=[lakeside.slug])).status_code == 200
+
+
+# --- the metrics: a practice's counts are its own -------------------------------------------------
+
+
+def asked_visits(practice: Practice, asked: int, confirmed: int, by_reply: int) -> None:
+    """``asked`` visits of yesterday morning whose patient we asked to confirm; ``confirmed`` of
+    them confirmed before the visit, the first ``by_reply`` by a text reply."""
+    start = timezone.now() - timedelta(days=1)
+    for n in range(asked):
+        how = ("text" if n < by_reply else "staff") if n < confirmed else ""
+        Appointment.objects.create(
+            practice=practice, source="csv", external_id=f"m{n}", match=Match.DOUBTFUL,
+            start=start, status="fulfilled", kind="Follow-up", fingerprint="x",
+            imported_at=start, updated_at=start,
+            confirmation_asked_at=start - timedelta(days=2),
+            confirmed_at=start - timedelta(days=1) if how else None, confirmed_how=how,
+        )  # fmt: skip
+
+
+def test_a_token_of_one_practice_never_sees_anothers_confirmation_counts(
+    client, clock, org, riverside, lakeside
+) -> None:
+    """The confirmation rate in ``GET /api/v1/metrics`` (``definitions.visit_confirmations``)
+    counts the caller's practices only: a supervisor of both with a token for Riverside sees
+    Riverside's visits, in this period and the previous one; Lakeside's slug is a 404; the
+    same person's full token sees both."""
+    from tests.conftest import person
+
+    asked_visits(riverside, asked=2, confirmed=1, by_reply=1)
+    asked_visits(lakeside, asked=5, confirmed=4, by_reply=3)
+    lead = person(org, "lead", [Role.SUPERVISOR], [riverside, lakeside])
+    narrowed = api_auth(lead, practices=[riverside])
+    day = (timezone.now() - timedelta(days=1)).date().isoformat()
+    query = {"start": day, "end": day}
+
+    def counts(headers: dict[str, str], **more: str) -> Any:
+        response = client.get("/api/v1/metrics", {**query, **more}, **headers)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert body["previous"]["visit_confirmations"]["asked"] == 0
+        return body["metrics"]["visit_confirmations"]
+
+    own = {"asked": 2, "confirmed": 1, "by_reply": 1, "share": 0.5}
+    assert counts(narrowed) == own
+    assert counts(narrowed, practice="riverside") == own
+    response = client.get("/api/v1/metrics", {**query, "practice": "lakeside"}, **narrowed)
+    assert response.status_code == 404
+    assert counts(api_auth(lead)) == {"asked": 7, "confirmed": 5, "by_reply": 4, "share": 0.714}
+    riverside_only = person(org, "rlead", [Role.SUPERVISOR], [riverside])
+    assert counts(api_auth(riverside_only)) == own

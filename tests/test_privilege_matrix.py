@@ -446,3 +446,97 @@ def test_the_on_call_rota_is_for_everyone_who_works_for_the_practice(client, wor
         assert client.get(reverse("on_call")).status_code == 200
         assert client.post(reverse("on_call")).status_code == 405
     assert got == ROTA
+
+
+# --- the appointments page's buttons and their API operations ------------------------------------
+
+#: Each visit action (``actions.visits.VISIT_ACTIONS``), by practice (Riverside, Lakeside): anyone
+#: who serves the visit's practice, whatever their role, by the page (302) and the API (200)
+#: alike; another practice's visit is a 404 by both, and changes nothing.
+VISIT_ACTION_ANSWERS = {
+    "org_admin": ("ok", "404"), "admin_of_one": ("ok", "404"), "admin_of_both": ("ok", "ok"),
+    "two_practices": ("ok", "ok"), "front_desk": ("ok", "404"),
+}  # fmt: skip
+
+
+def visit_action_request(name: str, visit: Any, candidate: Any) -> tuple[str, dict, dict]:
+    """(page URL, page form, API body) of the visit action ``name`` on ``visit``."""
+    from closeloop.appointments.services import CHECK_STEPS
+
+    if name == "confirm":
+        return reverse("appointment_confirm", args=[visit.pk]), {}, {}
+    if name in CHECK_STEPS:
+        return reverse("appointment_check", args=[visit.pk, name]), {}, {}
+    if name == "choose_patient":
+        url = reverse("appointment_patient", args=[visit.pk])
+        return url, {"patient": candidate.pk}, {"patient_id": candidate.pk}
+    pytest.fail(f"visit action {name}: say how the page and the API ask for it in this test")
+
+
+def _visit_of(practice: Practice, candidate: Any) -> Any:
+    from closeloop.appointments.models import Appointment, Match, Mode
+
+    now = timezone.now()
+    return Appointment.objects.create(
+        practice=practice, source="csv", external_id="v1", match=Match.DOUBTFUL,
+        patient_candidates=[candidate.pk], start=now + timedelta(days=1), status="booked",
+        mode=Mode.TELEHEALTH, kind="Video visit", fingerprint="x", imported_at=now,
+        updated_at=now, confirmation_asked_at=now - timedelta(days=1),
+    )  # fmt: skip
+
+
+def test_visit_actions_are_for_everyone_who_serves_the_practice_by_both_doors(
+    client, world
+) -> None:
+    import json
+
+    from django.forms.models import model_to_dict
+
+    from closeloop.actions.visits import VISIT_ACTIONS
+    from closeloop.api.models import ApiToken
+
+    visits = {
+        slug: (_visit_of(objects["practice"], objects["patient"]), objects["patient"])
+        for slug, objects in world["practices"].items()
+    }
+    got: dict[tuple[str, str], tuple[str, ...]] = {}
+    changes = []
+    for name in VISIT_ACTIONS:
+        for persona in PERSONAS:
+            user = world["personas"][persona]
+            client.force_login(user)
+            token = ApiToken.issue(user=user)[1]
+            row = []
+            for slug in PRACTICES:
+                visit, candidate = visits[slug]
+                url, form, body = visit_action_request(name, visit, candidate)
+                api = f"/api/v1/visits/{visit.pk}/{VISIT_ACTIONS[name].slug}"
+                answers = []
+                for door in ("page", "api"):
+                    with transaction.atomic():
+                        before = model_to_dict(type(visit).objects.get(pk=visit.pk))
+                        if door == "page":
+                            status = client.post(url, form).status_code
+                        else:
+                            status = client.post(
+                                api, json.dumps(body), content_type="application/json",
+                                HTTP_AUTHORIZATION=f"Bearer {token}",
+                            ).status_code  # fmt: skip
+                        after = model_to_dict(type(visit).objects.get(pk=visit.pk))
+                        transaction.set_rollback(True)
+                    answers.append(status)
+                    if status == 404 and after != before:
+                        changes.append(f"{door} {name} as {persona} on {slug}: 404 yet changed")
+                    if status != 404 and after == before:
+                        changes.append(f"{door} {name} as {persona} on {slug}: changed nothing")
+                ok = {(302, 200): "ok", (404, 404): "404"}
+                row.append(ok.get((answers[0], answers[1]), f"page {answers[0]}, api {answers[1]}"))
+            got[(name, persona)] = tuple(row)
+            client.logout()
+    expected = {
+        (name, persona): VISIT_ACTION_ANSWERS[persona]
+        for name in VISIT_ACTIONS
+        for persona in PERSONAS
+    }
+    assert got == expected
+    assert changes == []

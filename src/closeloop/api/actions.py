@@ -59,10 +59,11 @@ def _field(spec: Input) -> tuple[Any, Any]:
     return int | None, Field(None, ge=1, le=MAX_ID, description=f"{about} (id)")
 
 
-def body_schema(action: Action) -> type[Schema] | None:
+def body_schema(action: Action | VisitAction) -> type[Schema] | None:
     if not action.inputs:
         return None
-    name = "".join(part.title() for part in action.name.split("_")) + "In"
+    prefix = "Visit" if isinstance(action, VisitAction) else ""
+    name = prefix + "".join(part.title() for part in action.name.split("_")) + "In"
     fields: dict[str, Any] = {spec.api_name: _field(spec) for spec in action.inputs}
     return create_model(name, __base__=Schema, **fields)
 
@@ -132,17 +133,35 @@ def build_router() -> Router:
 
 VISIT_RESPONSES: dict[int, Any] = {
     200: s.VisitOut,
+    400: s.ErrorOut,
     401: s.ErrorOut,
     404: s.ErrorOut,
     409: s.ErrorOut,
+    422: s.ErrorOut,
 }
 
 
 def _visit_endpoint(action: VisitAction) -> Any:
-    def endpoint(request: HttpRequest, visit_id: int) -> Any:
-        visit = visit_for_action(request.user, visit_id, action.name)
-        return visit_out(visit, run_visit_action(action, visit=visit))
+    body = body_schema(action)
 
+    def endpoint(request: HttpRequest, visit_id: int, payload: Any = None) -> Any:
+        visit = visit_for_action(request.user, visit_id, action.name)
+        values = payload.dict() if payload is not None else {}
+        # The body's keys are the inputs' API names (``patient_id``); the action takes them
+        # by name, a reference as its id (checked by the action, as for the page).
+        data = {spec.name: values[spec.api_name] for spec in action.inputs}
+        detail = run_visit_action(action, visit=visit, actor=api_user(request), data=data)
+        return visit_out(visit, detail)
+
+    parameters = [
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("visit_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=int),
+    ]
+    if body is not None:
+        parameters.append(
+            inspect.Parameter("payload", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=body)
+        )
+    endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     endpoint.__name__ = f"visit_{action.name}"
     endpoint.__doc__ = action.help or None
     return endpoint

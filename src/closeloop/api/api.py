@@ -161,7 +161,7 @@ def _no_visit(request: HttpRequest, exc: VisitNotFound) -> HttpResponse:
 
 @api.exception_handler(VisitActionRefused)
 def _visit_refused(request: HttpRequest, exc: VisitActionRefused) -> HttpResponse:
-    return _error(request, 409, "visit_closed", exc.message)
+    return _error(request, 409, exc.code, exc.message)
 
 
 @api.exception_handler(access.ActionForbidden)

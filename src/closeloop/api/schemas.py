@@ -259,12 +259,18 @@ class FileOut(Schema):
 
 
 class VisitOut(Schema):
-    """A visit after an action on it: its time, status and confirmation."""
+    """A visit after an action on it: its time, status, patient, pre-visit telehealth check and
+    confirmation."""
 
     id: int
     practice: str
     start: datetime
     status: str
+    mode: str = Field(description="in_person or telehealth")
+    patient_id: int | None = Field(description="None while staff have not said who it is")
+    match: str = Field(description="matched, created, doubtful or staff (confirmed by staff)")
+    link_sent_at: datetime | None
+    device_test_offered_at: datetime | None
     confirmation_asked_at: datetime | None
     confirmed_at: datetime | None
     confirmed_how: str

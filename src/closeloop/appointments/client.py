@@ -7,13 +7,14 @@ EHR). Patients the server did not include are read one by one (``GET {base}/Pati
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
 import urllib3
@@ -33,6 +34,19 @@ MAX_PAGES = 10_000
 MAX_BODY_BYTES = 16 * 2**20
 DEADLINE = 120.0
 CHUNK = 64 * 1024
+
+
+def server_fingerprint(base_url: str) -> str:
+    """Which FHIR server a visit came from, as stored on it (``Appointment.fhir_server``): the
+    SHA-256 of the base URL as the client calls it (no trailing slash; scheme and host in lower
+    case). A digest, not the URL: the URL may carry credentials, and it is copied onto every
+    visit; two URLs naming the same server by another spelling (a port, a path) differ, so a
+    write-back is refused, never sent to a server the visit did not come from."""
+    parts = urlsplit(base_url.strip())
+    host = parts.netloc.rpartition("@")
+    netloc = host[0] + host[1] + host[2].lower()
+    text = urlunsplit((parts.scheme.lower(), netloc, parts.path.rstrip("/"), parts.query, ""))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class FhirFetchError(RuntimeError):
@@ -72,6 +86,11 @@ class FhirClient:
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
         self._patients: dict[str, dict[str, Any] | None] = {}
+
+    @property
+    def server(self) -> str:
+        """This server as the visits read from it record it (``server_fingerprint``)."""
+        return server_fingerprint(self.base_url)
 
     def get(self, url: str) -> dict[str, Any]:
         parts = urlsplit(url)
@@ -200,7 +219,10 @@ def import_batch(
     *,
     fetch_patient: Callable[[str], dict[str, Any] | None] | None = None,
     progress: Progress | None = None,
+    server: str = "",
 ) -> ImportSummary:
+    """Store ``batch``; ``server``: the fingerprint of the FHIR server it was read from ("" for
+    files: their origin is not known, and their visits are never written back)."""
     summary.rejected.extend(batch.rejected)
     for kind, n in batch.skipped.items():
         summary.skipped[kind] = summary.skipped.get(kind, 0) + n
@@ -214,7 +236,7 @@ def import_batch(
         return lambda: appointment_record(data, patients, batch.full_urls)
 
     records = ((where, builder(data)) for where, data in batch.appointments)
-    return import_records(practice, records, Source.FHIR, summary, progress)
+    return import_records(practice, records, Source.FHIR, summary, progress, fhir_server=server)
 
 
 def read_files(paths: list[Path]) -> Batch:
@@ -262,5 +284,8 @@ def import_from_server(
         batch.add(bundle, f"page {page}")
         # Patients included on one page are referenced from later pages too.
         client.remember(batch.patients)
-        import_batch(practice, batch, summary, fetch_patient=client.patient, progress=progress)
+        import_batch(
+            practice, batch, summary, fetch_patient=client.patient, progress=progress,
+            server=client.server,
+        )  # fmt: skip
     return summary

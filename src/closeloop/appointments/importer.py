@@ -168,11 +168,19 @@ def _check_due(practice: Practice, record: AppointmentRecord) -> datetime | None
 
 @transaction.atomic
 def upsert_appointment(
-    practice: Practice, record: AppointmentRecord, source: str, summary: ImportSummary
+    practice: Practice,
+    record: AppointmentRecord,
+    source: str,
+    summary: ImportSummary,
+    *,
+    fhir_server: str = "",
 ) -> Appointment | None:
     """Create or update one appointment (and its new patient) in one transaction.
 
-    An unchanged record writes nothing. A staff decision about the patient is kept.
+    An unchanged record from the same server writes nothing. A staff decision about the
+    patient is kept. ``fhir_server`` is where the record was read (``client.server_fingerprint``,
+    "" for a file or a CSV): the visit's data is now that server's, so a confirmation is
+    written back only there.
     """
     _check(record)
     now = timezone.now()
@@ -182,7 +190,11 @@ def upsert_appointment(
         .filter(practice=practice, source=source, external_id=record.external_id)
         .first()
     )
-    if existing is not None and existing.fingerprint == fingerprint:
+    if (
+        existing is not None
+        and existing.fingerprint == fingerprint
+        and existing.fhir_server == fhir_server
+    ):
         summary.count("unchanged")
         return existing
     appointment = existing or Appointment(
@@ -217,6 +229,7 @@ def upsert_appointment(
     appointment.kind = record.kind
     appointment.check_due_at = _check_due(practice, record)
     appointment.fingerprint = fingerprint
+    appointment.fhir_server = fhir_server
     appointment.updated_at = now
     appointment.save()
     if existing is not None:
@@ -234,12 +247,14 @@ def import_records(
     source: str,
     summary: ImportSummary,
     progress: Progress | None = None,
+    *,
+    fhir_server: str = "",
 ) -> ImportSummary:
     """Each record is built and stored on its own: a bad one is rejected with its reason and
     nothing of it is stored; the others go on."""
     for where, build in records:
         try:
-            upsert_appointment(practice, build(), source, summary)
+            upsert_appointment(practice, build(), source, summary, fhir_server=fhir_server)
         except RecordError as exc:
             summary.rejected.append((where, str(exc)))
         except ValidationError as exc:

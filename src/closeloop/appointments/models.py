@@ -91,6 +91,11 @@ class Appointment(models.Model):
     kind = models.CharField(max_length=200, blank=True)
     #: Hash of everything imported: an unchanged re-import writes nothing.
     fingerprint = models.CharField(max_length=64)
+    #: The FHIR server the visit's data was last read from, as a fingerprint of its base URL
+    #: (``appointments.client.server_fingerprint``); "" for CSV and FHIR files (origin not
+    #: known). A confirmation is written back only to this server, and only while it is still
+    #: the practice's (``outreach.writeback.judge``).
+    fhir_server = models.CharField(max_length=64, blank=True, default="")
     imported_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

@@ -55,6 +55,12 @@ def appointment_confirm_patient(
     details. The decision is kept by later imports."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     details = PatientRecord.from_json(appointment.patient_details or {})
+    if patient is None and details.ehr_id:
+        # A patient made earlier from the same EHR patient (another of their visits): the
+        # EHR's id is theirs, the import's exact match; a second patient would break its rule.
+        patient = Patient.objects.filter(
+            practice_id=appointment.practice_id, ehr_id=details.ehr_id
+        ).first()
     if patient is None:
         if not details.has_name:
             raise AppointmentError("The EHR sent no name for this patient: pick a candidate.")

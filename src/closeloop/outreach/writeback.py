@@ -4,12 +4,13 @@ it on (Settings → Integrations; only with a FHIR server).
 The truth stays in Closeloop: the confirmation is recorded on the visit first, whatever the EHR
 says. In the same transaction a ``WriteBack`` row (unique per visit, the visit's start and the
 status written) and its task are written; the task claims the row (a lease, ``core.claims``),
-judges it again (write-back still on, the visit still booked, at the time confirmed, still
-confirmed), reads the EHR's Appointment and, when it still starts at that time, sets the
-patient participant's status to ``accepted`` with an ``If-Match`` on the version it read
-(``appointments.fhir.with_patient_status``; ``FhirClient.put``, through the outbound URL
-policy). Already ``accepted``: nothing is written. The minute tick re-drives a row whose task
-was lost or whose worker died; two workers, a retry or a second confirmation never write twice.
+judges it again (write-back still on, the visit read from the practice's current server, still
+booked, at the time confirmed, still confirmed), reads the EHR's Appointment and, when it still
+starts at that time, sets the patient participant's status to ``accepted`` with an
+``If-Match`` on the version it read (``appointments.fhir.with_patient_status``;
+``FhirClient.put``, through the outbound URL policy). Already ``accepted``: nothing is
+written. The minute tick re-drives a row whose task was lost or whose worker died; two
+workers, a retry or a second confirmation never write twice.
 
 A cancel or reschedule reply is not written: it is a request staff answer by phone (a scheduling
 item), and in FHIR a declined participant "will not participate" — what the practice decides in
@@ -34,6 +35,7 @@ from closeloop.appointments.client import (
     FhirClient,
     FhirFetchError,
     FhirHttpError,
+    server_fingerprint,
 )
 from closeloop.appointments.fhir import ACCEPTED, VisitMoved, with_patient_status
 from closeloop.appointments.models import ACTIVE_STATUSES, Appointment, Source
@@ -80,6 +82,11 @@ def confirmation_recorded(appointment: Appointment, now: datetime) -> WriteBack 
 
 #: Said on a waiting row when the practice pointed at another EHR.
 SERVER_CHANGED = "not written: the practice's FHIR server changed since the confirmation"
+#: Said on a row whose visit was read from another server than the practice's (or a file).
+OTHER_SERVER = (
+    "not written: the visit was imported from another FHIR server than the practice's "
+    "(or from a file)"
+)
 
 
 def fhir_server_changing(sender: type[Practice], instance: Practice, **kwargs: object) -> None:
@@ -101,6 +108,9 @@ def judge(row: WriteBack) -> str:
     visit = row.appointment
     if not write_back_on(row.practice):
         return "write-back was turned off"
+    if visit.fhir_server != server_fingerprint(row.practice.fhir_base_url):
+        # An appointment of the same id and start on this server may be someone else's.
+        return OTHER_SERVER
     if visit.status not in ACTIVE_STATUSES:
         return "the visit is no longer booked"
     if visit.start != row.visit_start:
@@ -219,5 +229,32 @@ def write_back_status(practice: Practice) -> str:
         )
     return (
         "On: a patient's confirmation is also written to the EHR's appointment (the patient "
-        f"participant's status becomes “accepted”). {kept}" + _last_attempt(practice)
+        f"participant's status becomes “accepted”). {kept}"
+        + _last_attempt(practice)
+        + _other_server(practice)
+    )
+
+
+#: How far back Settings counts the confirmations left unwritten for their server.
+OTHER_SERVER_DAYS = 30
+
+
+def _other_server(practice: Practice) -> str:
+    """The confirmations left unwritten because of their server (``OTHER_SERVER``,
+    ``SERVER_CHANGED``): an admin who changed servers learns why they are not in the EHR."""
+    since = timezone.now() - timedelta(days=OTHER_SERVER_DAYS)
+    n = WriteBack.objects.filter(
+        practice=practice,
+        state=WriteBackState.SKIPPED,
+        last_error__in=(OTHER_SERVER, SERVER_CHANGED),
+        created_at__gte=since,
+    ).count()
+    if not n:
+        return ""
+    many = "s" if n > 1 else ""
+    was = "were" if n > 1 else "was"
+    return (
+        f" {n} confirmation{many} in the last {OTHER_SERVER_DAYS} days {was} not written: "
+        f"{'their visits' if n > 1 else 'its visit'} came from another FHIR server than the "
+        "practice's (or from a file), or the server changed."
     )

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from closeloop.actions.inputs import InputError
 from closeloop.actions.visits import (
     VISIT_ACTIONS,
     VisitActionRefused,
@@ -20,13 +21,7 @@ from closeloop.actions.visits import (
     visit_for_action,
 )
 from closeloop.appointments import rules, selectors
-from closeloop.appointments.models import Appointment
-from closeloop.appointments.services import (
-    CHECK_LABELS,
-    AppointmentError,
-    appointment_check_step,
-    appointment_confirm_patient,
-)
+from closeloop.appointments.services import CHECK_LABELS
 from closeloop.lib.ids import parse_id
 from closeloop.outreach.wording import call_script
 from closeloop.patients.models import Patient
@@ -44,13 +39,6 @@ TABS = (
     ("match", "Patient to confirm"),
 )
 LIST_LIMIT = 200
-
-
-def _get_appointment_or_404(request: HtmxHttpRequest, pk: Any) -> Appointment:
-    try:
-        return selectors.get_appointment_for_user(request.user, pk)
-    except Appointment.DoesNotExist:
-        raise Http404("No such appointment") from None
 
 
 @login_required
@@ -112,15 +100,26 @@ def appointments(request: HtmxHttpRequest) -> HttpResponse:
 def confirm_visit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The patient confirmed on the phone (the call list): recorded on the visit, once (the
     action ``actions.visits`` declares for the page and the API)."""
+    return _visit_action(request, pk, "confirm", {}, back_to="calls")
+
+
+def _visit_action(
+    request: HtmxHttpRequest, pk: int, name: str, data: dict[str, object], *, back_to: str
+) -> HttpResponse:
+    """Run the visit action ``name`` (``actions.visits``, the API's too) as the person signed
+    in: another practice's visit is a 404, a state it does not apply to a 409, a value it does
+    not allow a 422; then back to the page."""
     try:
-        visit = visit_for_action(request.user, pk, "confirm")
+        visit = visit_for_action(request.user, pk, name)
     except VisitNotFound:
         raise Http404("No such appointment") from None
     try:
-        run_visit_action(VISIT_ACTIONS["confirm"], visit=visit)
+        run_visit_action(VISIT_ACTIONS[name], visit=visit, actor=acting_user(request), data=data)
     except VisitActionRefused as exc:
         return HttpResponse(exc.message, status=409, content_type="text/plain")
-    return _back(request, "calls")
+    except InputError as exc:
+        return HttpResponse(exc.message, status=422, content_type="text/plain")
+    return _back(request, back_to)
 
 
 @login_required
@@ -183,37 +182,20 @@ def _back(request: HtmxHttpRequest, tab: str) -> HttpResponse:
 @login_required
 @require_POST
 def check_step(request: HtmxHttpRequest, pk: int, step: str) -> HttpResponse:
-    appointment = _get_appointment_or_404(request, pk)
+    """A step of the pre-visit telehealth check (the visit actions ``link_sent`` and
+    ``device_test_offered``)."""
     if step not in CHECK_LABELS:
         raise Http404("No such checklist step")
-    try:
-        appointment_check_step(appointment=appointment, actor=acting_user(request), step=step)
-    except AppointmentError as exc:
-        return HttpResponse(exc.message, status=422, content_type="text/plain")
-    return _back(request, "telehealth")
+    return _visit_action(request, pk, step, {}, back_to="telehealth")
 
 
 @login_required
 @require_POST
 def confirm_patient(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    appointment = _get_appointment_or_404(request, pk)
+    """Which patient a doubtful visit is (the visit action ``choose_patient``): a candidate's
+    id, or ``new``."""
     choice = request.POST.get("patient", "")
-    patient = None
-    if choice != "new":
-        patient_id = parse_id(choice)
-        if patient_id is None or patient_id not in appointment.patient_candidates:
-            return HttpResponse(
-                "Choose one of the listed patients or “new patient”.",
-                status=422,
-                content_type="text/plain",
-            )
-        patient = Patient.objects.for_user(request.user).filter(pk=patient_id).first()
-        if patient is None:
-            raise Http404("No such patient")
-    try:
-        appointment_confirm_patient(
-            appointment=appointment, actor=acting_user(request), patient=patient
-        )
-    except AppointmentError as exc:
-        return HttpResponse(exc.message, status=422, content_type="text/plain")
-    return _back(request, "match")
+    data: dict[str, object] = (
+        {"new_patient": True} if choice == "new" else {"patient": parse_id(choice)}
+    )
+    return _visit_action(request, pk, "choose_patient", data, back_to="match")
