@@ -607,6 +607,25 @@ CONCEPT_WORDS = frozenset(
         "swallowed",
     ]
 )
+#: Spanish concept words as they are often typed by ear ("pexo", "korazon", "cabesa",
+#: "inchado", "desmallo", "combulsion"): matched by how they sound (``sound_key``).
+SOUND_WORDS = frozenset(
+    {"pecho", "corazon", "cabeza", "garganta", "lengua", "labios", "sangre", "sangrando",
+     "sangra", "sangrado", "respirar", "respiro", "respira", "respirando", "hinchado", "hinchada",
+     "hinchazon", "hinchando", "desmayo", "desmayado", "desmayada", "convulsion", "convulsiona",
+     "convulsionando", "convulsiones", "vomito", "vomitando", "vomita", "embarazada",
+     "hemorragia", "encia", "encias", "nariz", "ahoga", "ahogo", "ahogando", "tragar",
+     "pastillas", "sobredosis", "veneno", "envenenado", "envenenada", "intoxicado",
+     "intoxicada", "cierra", "cerrando", "inconsciente", "reacciona", "despierta", "infarto",
+     "derrame", "rigido", "rigida", "espuma", "temblando", "ronchas", "quemadura", "quemado",
+     "quemada", "cuello", "fiebre", "calentura", "bebe", "presion", "dolor", "duele", "aire",
+     "suicidar", "matarme", "morir", "herida", "cortada", "chorros", "hablar", "brazo",
+     "pierna", "cara", "boca", "mitad", "costillas", "esternon", "mandibula", "hijo", "hija",
+     "ataque", "golpe", "golpeo", "vision", "ciego", "ciega", "vista", "heces", "caca",
+     "popo", "negras", "ojos", "blanco", "tieso", "tiesa", "espalda", "estomago", "panza",
+     "barriga", "abdomen", "vientre", "quemo", "hirviendo", "dientes", "muela", "cerro",
+     "cerrada", "hinchan", "hincho", "hinchaba", "morado", "morada", "azul", "labio"}
+)  # fmt: skip
 NOT_TYPOS = frozenset(
     {"breast", "hearth", "heard", "hearts", "cheat", "chess", "there", "three", "threat",
      "blond", "bloom", "tough", "touch", "sweeling", "dollar", "dolar", "stoke", "stork",
@@ -654,11 +673,33 @@ def _one_off(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
+_SOUNDS = [(re.compile(a), b) for a, b in (
+    (r"ch|x|sh", "X"), (r"qu|k|c(?![eiyX])", "k"), (r"c|z", "s"), (r"v", "b"), (r"ll|y", "Y"),
+    (r"h", ""), (r"nb", "mb"), (r"(\w)\1", r"\1"),
+)]  # fmt: skip
+
+
+def sound_key(word: str) -> str:
+    """How a Spanish word sounds, roughly: ch/x, c/k/qu, c/s/z, b/v, ll/y, silent h and
+    doubled letters alike ("pexo" and "pecho", "korazon" and "corazón")."""
+    for pattern, replacement in _SOUNDS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+@lru_cache(maxsize=1)
+def _sound_index() -> dict[str, str]:
+    return {sound_key(word): word for word in sorted(SOUND_WORDS)}
+
+
 @lru_cache(maxsize=20000)
 def correct(word: str) -> str:
     """The concept word ``word`` is a near-miss of, else ``word``."""
     if word in MISSPELLINGS:
         return MISSPELLINGS[word]
+    if len(word) >= 4 and word not in SOUND_WORDS and word not in NOT_TYPOS and word.isalpha():
+        if (heard := _sound_index().get(sound_key(word))) is not None:
+            return heard
     if len(word) < 5 or word in CONCEPT_WORDS or word in NOT_TYPOS or not word.isalpha():
         return word
     index = _delete_index()
@@ -669,14 +710,33 @@ def correct(word: str) -> str:
     return matches[0] if matches else word
 
 
-def _clauses(text: str) -> list[str]:
+#: A comma followed by a new subject starts a new statement: a hypothetical or a history cue
+#: before it does not reach past it ("better off if I was gone, I want to …").
+_NEW_STATEMENT = re.compile(
+    r",\s*(?=(?:i|im|i'm|ive|i've|id|i'd|he|hes|he's|she|shes|she's|they|my|now|right now|"
+    r"yo|ahora|ahorita|tengo|estoy|siento)\b)",
+    re.I,
+)
+
+
+def _clauses(text: str) -> list[tuple[str, tuple[int, ...]]]:
+    """The clauses of ``text``, normalised, each with where its statements start (a comma
+    and a new subject)."""
     clauses = []
     for part in _CLAUSE_SPLIT.split(text):
-        clause = " ".join(correct(w) for w in normalize(part).split())
-        for pattern, replacement in PHRASES:
-            clause = pattern.sub(replacement, clause)
-        if clause:
-            clauses.append(clause)
+        pieces = []
+        for piece in _NEW_STATEMENT.split(part):
+            words = " ".join(correct(w) for w in normalize(piece).split())
+            for pattern, replacement in PHRASES:
+                words = pattern.sub(replacement, words)
+            if words:
+                pieces.append(words)
+        if pieces:
+            starts, offset = [], 0
+            for piece in pieces:
+                starts.append(offset)
+                offset += len(piece) + 1
+            clauses.append((" ".join(pieces), tuple(starts)))
     return clauses
 
 
@@ -693,12 +753,19 @@ _NOT_EVEN = re.compile(
 )
 
 
-def _in_context(clause: str, start: int, end: int) -> bool:
-    """The finding is negated, past or hypothetical (ConText-style, within its clause)."""
+#: A history or hypothetical cue reaches this many words forward (within its statement).
+CUE_REACH = 10
+
+
+def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,)) -> bool:
+    """The finding is negated, past or hypothetical (ConText-style, within its clause; a
+    history or hypothetical cue within its statement and a few words of it)."""
     before = _NOT_EVEN.sub("even", _NOT_STOPPING.sub("nonstop", clause[:start])).split()
     if any(word in NEGATIONS for word in before[-NEGATION_WINDOW:]):
         return True
-    if CONTEXT_CUES.search(clause[:start]):
+    statement = max((s for s in starts if s <= start), default=0)
+    reach = " ".join(clause[statement:start].split()[-CUE_REACH:])
+    if CONTEXT_CUES.search(reach):
         return True
     after = clause[end:]
     return bool(AFTER_NEGATION.search(after) or PAST_AFTER.search(after))
@@ -718,8 +785,8 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     found: dict[str, RedFlag] = {}
     not_now: dict[str, RedFlag] = {}
     clauses = _clauses(text)
-    whole = " ".join(clauses)
-    for clause in clauses:
+    whole = " ".join(clause for clause, _ in clauses)
+    for clause, starts in clauses:
         for rule in RULES:
             if rule.group in found:
                 continue
@@ -739,14 +806,14 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                 continue
             for match in rule.pattern.finditer(clause):
                 flag = RedFlag(rule.group, match.group(0).strip())
-                if _in_context(clause, match.start(), match.end()):
+                if _in_context(clause, match.start(), match.end(), starts):
                     not_now.setdefault(rule.group, flag)
                 else:
                     found[rule.group] = flag
                     break
     mentions = [
-        (_in_context(clause, m.start(), m.end()), m.group(0))
-        for clause in clauses
+        (_in_context(clause, m.start(), m.end(), starts), m.group(0))
+        for clause, starts in clauses
         for m in MENTIONS.finditer(clause)
     ]
     if mentions and all(negated for negated, _ in mentions):
