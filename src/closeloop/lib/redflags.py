@@ -52,8 +52,8 @@ def _words(*alternatives: str) -> str:
 # --- concept vocabularies (normalised: lower case, no accents) ---------------------------------
 
 HEART_SITE = _words(
-    r"chest", r"chests", r"heart", r"hearts", r"breastbone", r"sternum", r"pecho", r"corazon",
-    r"torax", r"esternon", r"sternon",
+    r"chest", r"chests", r"heart", r"hearts", r"breastbone", r"breast bone", r"sternum", r"pecho",
+    r"corazon", r"torax", r"esternon", r"sternon",
 )
 #: The ribs: chest pain when the sensation is pressure-like or piercing, or goes through or
 #: behind them (a sore rib after a fall is not an emergency; "a vice on my ribs" is).
@@ -78,7 +78,7 @@ SENSATION = _words(
     r"aprieta", r"ardor", r"arde", r"quema", r"quemando", r"pesad\w*", r"peso", r"punzada\w*",
     r"opresion", r"oprime", r"estruja\w*", r"explota", r"estallar", r"estalla", r"reventar",
     r"needles?", r"knife", r"knives", r"band", r"clamp\w*", r"aguja\w*", r"clavad\w*",
-    r"cuchill\w*", r"prensa", r"aprieta\w*",
+    r"cuchill\w*", r"prensa", r"aprieta\w*", r"aplast\w*", r"pesa", r"fist", r"pun[oi]",
 )
 BREATH = _words(
     r"breathe?", r"breathing", r"breaths", r"respirar", r"respiro", r"respira", r"respirando",
@@ -92,18 +92,21 @@ CANNOT = _words(
     r"wont", r"will not", r"doesnt", r"does not", r"no puedo", r"no puede", r"no podia",
     r"no pudo", r"no podemos", r"casi no", r"apenas", r"me cuesta", r"le cuesta", r"cuesta",
     r"dificultad(?:es)? para", r"falta(?: de)?", r"no (?:me |le )?entra", r"no (?:esta|estan)",
+    r"fight\w*", r"battle", r"effort", r"labou?red", r"esfuerzo", r"lucha\w*", r"work\w* (?:hard )?to",
 )
 FACE = _words(r"face", r"mouth", r"smile", r"cara", r"boca", r"rostro")
 DROOP = _words(
-    r"droop\w*", r"drop\w*", r"sag\w*", r"crooked", r"lopsided", r"caid[ao]", r"cayo",
-    r"chuec[ao]", r"torcid[ao]", r"paralizad[ao]",
+    r"droop\w*", r"drop\w*", r"sag\w*", r"crooked", r"lopsided", r"uneven", r"asymmetric\w*",
+    r"twisted", r"caid[ao]", r"cayo", r"chuec[ao]", r"torcid[ao]", r"paralizad[ao]", r"de lado",
+    r"ladead[ao]", r"desviad[ao]",
 )
 SPEECH = _words(
     r"speech", r"talk\w*", r"speak\w*", r"words", r"hablar", r"habla", r"hablando", r"palabras",
 )
 SPEECH_WRONG = _words(
     r"slurr\w*", r"garbled", r"gibberish", r"arrastrad[ao]", r"enredad[ao]", r"trabad[ao]",
-    r"no se le entiende",
+    r"no se le entiende", r"(?:come|comes|coming|came) out wrong", r"mixed up", r"jumbled",
+    r"nonsense", r"incoheren\w*", r"moch[ao]", r"sin sentido", r"no tienen? sentido",
 )
 ONE_SIDE = _words(
     r"one side", r"left side", r"right side", r"half (?:of )?(?:my |his |her )?(?:face|body)",
@@ -117,7 +120,8 @@ WEAK = _words(
 )
 SUDDEN = _words(
     r"sudden\w*", r"all of a sudden", r"out of nowhere", r"just now", r"de repente", r"derrepente",
-    r"de golpe", r"repentin[ao]",
+    r"de golpe", r"repentin[ao]", r"all at once", r"out of the blue", r"de la nada",
+    r"de un momento a otro", r"de pronto",
 )
 BLEED = _words(
     r"bleed\w*", r"blood", r"bloody", r"blod", r"blud", r"hemorrhag\w*", r"sangr\w*", r"sangre", r"hemorragia",
@@ -131,7 +135,9 @@ UNSTOPPABLE = _words(
     r"demasiad[ao]", r"chorros", r"por horas", r"still", r"keeps?", r"non ?stop",
     r"(?:an|one|two|three|half an|\d+) (?:hours?|hrs?|minutes|mins)", r"sigue\w*",
     r"sin parar", r"todavia", r"no se (?:le |me )?(?:quita|para|detiene|corta)", r"muchisim[ao]",
-    r"no (?:dej|par)a de",
+    r"no (?:dej|par)a de", r"empap\w*", r"chorr\w*", r"borbotones", r"a mares", r"escurr\w*",
+    r"abundante\w*", r"spurt\w*", r"squirt\w*", r"gush\w*",
+    r"(?:una|media|dos|tres|\d+) (?:horas?|hrs?|minutos|min)", r"hace rato", r"desde (?:hace|ayer|anoche)",
 )
 COUGH_UP = _words(
     r"throw\w* up", r"threw up", r"vomit\w*", r"cough\w* up", r"coughing", r"spit\w* up",
@@ -159,7 +165,7 @@ TOOTH = _words(
     r"extraccion", r"sacaron",
 )
 SWALLOW = _words(
-    r"swallow\w*", r"tragar", r"trago", r"traga", r"pasar (?:saliva|la saliva|comida|agua|nada)",
+    r"swallow\w*", r"tragar", r"trago", r"traga", r"pasar (?:ni )?(?:la )?(?:saliva|comida|agua|nada)",
     r"get (?:anything|food|water|liquids?) down", r"keep (?:anything|water|liquids?) down",
 )
 PILLS = _words(
@@ -176,8 +182,205 @@ TOO_MANY = _words(
     r"all (?:of )?(?:my|the|his|her)", r"a lot of", r"extra", r"double", r"demasiad[ao]s?",
     r"muchas?", r"todas? (?:las|sus|mis)", r"todo el", r"un punado de",
     r"way (?:more|too many|too much)", r"more (?:\w+ )?than (?:i|he|she|you|they) (?:should|was supposed)",
-    r"toda (?:la|una|mi|su)", r"un monton de", r"entera", r"enteras?", r"mas de la cuenta",
+    r"toda (?:la|una|mi|su)", r"un monton de", r"entera", r"enteras?", r"enteros?", r"mas de la cuenta",
     r"whole", r"dozens? of", r"(?:1\d|[2-9]\d)",
+)
+
+#: Something heavy or gripping on the chest (a metaphor of pressure): any verb will do.
+HEAVY_THING = _words(
+    r"elephant", r"truck", r"car", r"brick", r"bricks", r"boulder", r"rock", r"anvil", r"piano",
+    r"ton of bricks", r"someone", r"somebody", r"fist", r"belt", r"band", r"vi[sc]e", r"clamp",
+    r"elefante", r"camion", r"carro", r"piedra", r"losa", r"ladrillos?", r"alguien", r"un puno",
+    r"cinturon", r"faja",
+)
+#: Where a heart attack is felt besides the chest: the left arm, the jaw.
+RADIATION_SITE = _words(r"left arm", r"brazo izquierdo", r"jaw", r"mandibula", r"quijada")
+RADIATION_FEEL = _words(
+    r"numb\w*", r"tingl\w*", r"pain\w*", r"hurts?", r"aches?", r"heavy", r"dead",
+    r"dormid[ao]", r"duerme", r"durmio", r"adormec\w*", r"hormigue\w*", r"duele", r"dolor",
+    r"pesad[ao]",
+)
+CARDIAC_COMPANION = _words(
+    r"chest", r"heart", r"sweat\w*", r"clammy", r"short of breath", r"nause\w*",
+    r"pecho", r"corazon", r"sud\w*", r"nause\w*", r"vomit\w*", r"mare\w*", r"dizzy",
+)
+#: Loss of sight, above all in one eye: a stroke sign.
+VISION_LOSS = _words(
+    r"(?:lost|losing|lose|loss of) (?:the |his |her |my |all )?(?:vision|sight|eyesight)",
+    r"(?:cant|cannot|couldnt|can not) see (?:out of|from|with|in) (?:one|his|her|my|the|her left|her right|his left|his right|my left|my right|the left|the right) ?(?:eye)?",
+    r"(?:went|gone|going|is) blind", r"blind in (?:one|his|her|my|the|the left|the right) (?:left |right )?eye",
+    r"curtain (?:over|across|coming down)", r"perdi\w* la (?:vista|vision)",
+    r"no (?:ve|veo|puede ver|puedo ver) (?:nada )?(?:de|con|por) (?:un|el|este|mi|su) (?:ojo|lado)",
+    r"se (?:quedo|esta quedando|me quedo|le quedo) ciego", r"cieg[ao] de un ojo",
+    r"se (?:le|me) (?:nublo|apago|fue) la vista",
+)
+#: A limb that gave out: a stroke sign when a second sign comes with it.
+LIMB_GONE = _words(
+    r"(?:arm|leg|hand|side|foot|brazo|pierna|mano|lado|pie)(?:\s+\S+){0,2}? (?:just |suddenly |all of a sudden )?(?:went|gone|goes|gave|giving|feels|is|se (?:le|me) )?(?:weak|dead|numb|limp|out|heavy|useless|durmio|duerme|dormid[ao]|adormecid[ao]|debil|muert[ao]|no responde)",
+)
+NEURO_COMPANION = _words(
+    r"confus\w*", r"face", r"mouth", r"smile", r"words?", r"speech", r"talk\w*", r"speak\w*",
+    r"vision", r"see", r"dizz\w*", r"balance", r"walk\w*", r"sudden\w*", r"just", r"cara",
+    r"boca", r"habla\w*", r"palabras", r"vista", r"ver", r"mare\w*", r"equilibrio",
+    r"caminar", r"confundid[ao]", r"de repente", r"ojo",
+)
+#: A seizure: shaking or jerking with what makes it one (stiff, not responding, eyes rolled).
+SHAKE = _words(
+    r"shak\w*", r"jerk\w*", r"twitch\w*", r"trembl\w*", r"convuls\w*", r"tembl\w*",
+    r"sacud\w*", r"brinc\w*", r"spasm\w*", r"espasmos?",
+)
+SEIZURE_SIGN = _words(
+    r"(?:wont|doesnt|not|isnt|cant) (?:respond\w*|answer\w*|react\w*)", r"unresponsive",
+    r"eyes (?:rolled|rolling|roll) (?:back|up)", r"foam\w*", r"stiff\w*", r"rigid\w*", r"all over",
+    r"uncontrollabl\w*", r"on the floor", r"whole body", r"ties[oa]", r"rigid[oa]", r"dur[oa]",
+    r"no (?:contesta|responde|reacciona)", r"ojos en blanco", r"espuma", r"entero", r"entera",
+    r"todo el cuerpo", r"todo", r"toda", r"todito", r"en el (?:piso|suelo)", r"sin control",
+    r"se le (?:voltearon|fueron|pusieron en blanco|torcieron) los ojos",
+)
+WOUND = _words(
+    r"cut", r"cuts", r"gash\w*", r"lacerat\w*", r"wound", r"sliced", r"stabbed", r"herida",
+    r"cortada", r"cortadura", r"corte", r"cortaron", r"corto", r"tajo", r"punalada",
+)
+WOUND_ALARM = _words(
+    r"soak\w*", r"gush\w*", r"pour\w*", r"spurt\w*", r"squirt\w*", r"everywhere",
+    r"(?:wont|doesnt|will not|does not|isnt|not) stop\w*", r"empap\w*", r"chorr\w*",
+    r"borbotones", r"no (?:deja|para) de (?:sangrar|salir|echar)", r"through (?:the |my |his |her )?(?:towels?|bandages?|gauze|shirt)",
+)
+SOAK_ITEM = _words(
+    r"towels?", r"paper towels?", r"pads?", r"gauze", r"bandages?", r"dressing", r"tampons?",
+    r"toallas?", r"gasas?", r"vendas?", r"vendaje", r"trapos?", r"kotex", r"tampones?",
+)
+STOOL = _words(
+    r"stools?", r"poop\w*", r"bowel movements?", r"bm", r"heces", r"popo", r"caca", r"evacua\w*",
+    r"excremento", r"pupu", r"deposicion\w*",
+)
+TARRY = _words(
+    r"black", r"tarry", r"tar", r"tar like", r"like tar", r"negr[ao]s?", r"chapopote", r"alquitran",
+    r"petroleo",
+)
+#: Things a child (or anyone) must not swallow: cleaners, poisons, fuels, batteries.
+TOXIC = _words(
+    r"bleach", r"cloro", r"clorox", r"cloralex", r"lejia", r"detergent\w*", r"dish soap", r"soap",
+    r"jabon", r"cleaners?", r"limpiador\w*", r"antifreeze", r"anticongelante", r"gasoline",
+    r"gasolina", r"kerosene?", r"queroseno", r"thinner", r"tiner", r"rat poison", r"veneno",
+    r"raticida", r"matarratas", r"pesticid\w*", r"insecticid\w*", r"plaguicida", r"poison",
+    r"batter(?:y|ies)", r"magnets?", r"imanes", r"pods?", r"fabuloso", r"pinol", r"ammonia",
+    r"amoniaco", r"rubbing alcohol", r"nail polish remover", r"acetona", r"lighter fluid",
+    r"lamp oil", r"nicotin[ae]", r"vape (?:juice|liquid)", r"drain cleaner", r"mushrooms?",
+    r"hongos",
+)
+INGEST = _words(
+    r"swallow\w*", r"ate", r"eaten", r"eat", r"drank", r"drunk", r"drink\w*", r"chugged",
+    r"got into", r"in (?:his|her|their|my) mouth", r"sip\w*", r"lick\w*", r"bebio",
+    r"tomo", r"trago", r"comio", r"se metio", r"a la boca", r"chupo", r"ingiri\w*", r"probo",
+)
+ALLERGY_SWELL = _words(
+    r"swell\w*", r"swollen", r"puff\w*", r"blow\w* up", r"blew up", r"ballon\w*",
+    r"getting (?:big|bigger|huge|fat|fatter|thick)", r"thick\w*", r"huge", r"hinch\w*",
+    r"inflamad[ao]s?", r"enormes?", r"gord[ao]s?", r"inflad[ao]s?",
+)
+THROAT_CLOSING = _words(
+    r"clos\w*", r"tight\w*", r"narrow\w*", r"thick\w*", r"squeez\w*", r"cerr\w*", r"cierr\w*",
+    r"apret\w*", r"estrech\w*",
+)
+HEAD_PAIN = _words(
+    r"headache", r"head ache", r"head", r"dolor de cabeza", r"cabeza", r"jaqueca", r"migra\w*",
+)
+SEVERE = _words(
+    r"severe", r"terrible", r"intense", r"extreme", r"excruciating", r"horrible", r"unbearable",
+    r"worst", r"awful", r"splitting", r"explod\w*", r"split\w* open", r"burst\w*",
+    r"muchisimo", r"fuertisimo", r"insoportable", r"tremend[ao]", r"espantos[ao]", r"brutal",
+    r"fuerte", r"estallar", r"estalla", r"revent\w*", r"explot\w*", r"thunderclap",
+    r"like (?:being )?(?:hit|struck|a gunshot|a bat|a hammer|a bomb)",
+    r"como (?:un )?(?:golpe|balazo|martillazo|trueno|bomba)",
+)
+PAIN_WORD = _words(
+    r"pain", r"pains", r"hurts?", r"hurting", r"dolor", r"dolores", r"duele", r"duelen",
+    r"ache", r"cramps?", r"cramping", r"colic\w*", r"colico",
+)
+UNBEARABLE = _words(
+    r"unbearable", r"excruciating", r"insoportable", r"inaguantable", r"no (?:lo |la )?aguant\w*",
+    r"cant (?:take|stand|bear) (?:it|the pain)", r"como nunca", r"never felt", r"never had",
+    r"screaming", r"gritando", r"retorci\w*", r"doubled over", r"writhing", r"10 out of 10",
+    r"10 10", r"10 de 10", r"ten out of ten", r"cannot bear", r"no puedo (?:ni )?(?:moverme|caminar|pararme)",
+    r"cant (?:even )?(?:move|walk|stand up)",
+)
+BELLY = _words(
+    r"stomach", r"belly", r"abdomen", r"tummy", r"panza", r"barriga", r"estomago", r"vientre",
+    r"pancita", r"guata",
+)
+RIGID = _words(
+    r"hard as a (?:rock|board|stone)", r"rigid", r"like a board", r"rock hard", r"board like",
+    r"dur[ao] como (?:una |la )?(?:piedra|tabla|roca|madera)", r"rigid[ao]", r"como tabla",
+)
+#: The week or month of a pregnancy said instead of "pregnant".
+PREGNANT = _words(
+    r"pregnant", r"pregnancy", r"embarazada", r"embarazo", r"encinta", r"expecting",
+    r"(?:im|i am|shes|she is|estoy|esta|tengo|tiene) (?:\d+|\w+ty \w+|\w+ty) (?:weeks?|wks?|semanas|meses)",
+    r"(?:\d+|\w+ty) (?:weeks?|wks?) (?:along|pregnant)", r"(?:semanas|meses) de (?:embarazo|gestacion)",
+)
+PREGNANCY_SIGN = _words(
+    r"bleed\w*", r"blood", r"sangr\w*", r"spotting heavily", r"(?:not|isnt|stopped|hasnt|quit) (?:been )?(?:moving|kicking)",
+    r"contractions?", r"contracciones", r"water broke", r"gush\w*", r"leak\w* (?:fluid|water)",
+    r"fluid", r"liquido", r"fuente", r"(?:severe|bad|pounding|terrible|awful|horrible|splitting|strong|worst) headache",
+    r"headache (?:that )?(?:wont|doesnt|will not) go away", r"seeing (?:spots|stars|lights|flashes)",
+    r"spots", r"blurr\w* vision", r"vision", r"lucecitas", r"lucesitas", r"manchitas", r"vista borrosa",
+    r"dolor de cabeza (?:muy )?(?:fuerte|terrible|horrible|que no se (?:quita|va))",
+    r"no se mueve", r"(?:dejo de|no) (?:se )?(?:mueve|moverse|patea|patear)",
+    r"convuls\w*", r"seizure", r"(?:face|hands|cara|manos) (?:is |are )?(?:swollen|swelling|hinchad\w*)",
+    r"hinchazon (?:de|en) (?:la cara|las manos)", r"(?:severe|bad|terrible|strong) (?:pain|cramps?)",
+    r"dolor (?:muy )?(?:fuerte|terrible|insoportable)",
+)
+#: A blow to the head, and what makes it an emergency after it (vomiting, confusion, sleepiness).
+HEAD_BLOW = _words(
+    r"(?:hit|hits|banged|bumped|smacked|whacked|struck|knocked|cracked|landed on|fell on|slammed) (?:his |her |my |their |the back of (?:his |her |my )?|the )?head",
+    r"head (?:injury|trauma|wound)", r"concussion\w*", r"fell (?:down|off)(?:\s+\S+){0,4}? (?:on|onto) (?:his|her|my) head",
+    r"se (?:pego|golpeo|dio un (?:golpe|madrazo|trancazo|guamazo|chingadazo)|lastimo|pegaron) (?:fuerte )?(?:en |con )?(?:la|su) cabeza",
+    r"golpe (?:fuerte |duro )?en la cabeza", r"cayo de cabeza", r"traumatismo", r"conmocion",
+    r"se (?:pego|golpeo) (?:\S+\s+){0,3}?(?:en |con )?(?:la|su) cabeza",
+)
+HEAD_DANGER = _words(
+    r"vomit\w*", r"throw\w* up", r"threw up", r"puk\w*", r"confus\w*", r"not making sense",
+    r"pass\w* out", r"passed out", r"knocked out", r"unconscious", r"sleepy", r"drowsy",
+    r"hard to wake", r"wont wake", r"seizure", r"bleed\w*", r"blood", r"clear fluid",
+    r"pupils?", r"slurr\w*", r"(?:doesnt|cant|cannot|does not) remember", r"memory",
+    r"vomit\w*", r"devolv\w*", r"confundid[ao]", r"desmay\w*", r"inconsciente",
+    r"(?:muy |bien )?dormid[ao]", r"somnolient[ao]", r"no se acuerda", r"sangr\w*",
+    r"no despierta", r"no (?:reconoce|responde|reacciona)", r"blood thinners?", r"anticoagula\w*",
+    r"eliquis", r"warfarin\w*", r"xarelto", r"coumadin",
+)
+#: A burn (an event, not a burning feeling) and what makes it serious: where, how big, from what.
+BURN_EVENT = _words(
+    r"burned", r"burnt", r"burns", r"scald\w*", r"se quemo", r"me queme", r"quemaron", r"quemad[ao]",
+    r"quemaduras?", r"se escaldo", r"escaldad[ao]",
+)
+BURN_SEVERE = _words(
+    r"face", r"eyes?", r"hands?", r"genital\w*", r"groin", r"whole", r"entire", r"large",
+    r"big", r"huge", r"chemical\w*", r"acid", r"electric\w*", r"boiling", r"hot oil", r"grease",
+    r"fire", r"blister\w* (?:all over|everywhere)", r"charred", r"white", r"leathery",
+    r"skin (?:is )?(?:peeling|coming) off", r"cara", r"ojos?", r"manos?", r"genitales", r"tod[ao]",
+    r"entera", r"grande", r"enorme", r"quimic\w*", r"acido", r"electric\w*", r"hirviendo",
+    r"aceite", r"fuego", r"incendio", r"ampollas?", r"piel (?:blanca|negra|se (?:le )?(?:cayo|desprendio))",
+    r"cuello", r"neck", r"chest", r"pecho", r"arms?", r"legs?", r"brazos?", r"piernas?",
+)
+#: Fever and what makes it meningitis or sepsis (stiff neck, confusion, a rash that won't fade).
+FEVER_ANY = _words(
+    r"fever\w*", r"feaver", r"temp", r"temperature", r"burning up", r"fiebre", r"calentura",
+    r"temperatura",
+)
+FEVER_DANGER = _words(
+    r"stiff neck", r"neck (?:is |feels )?(?:stiff|rigid)",
+    r"(?:cant|cannot|wont|can not) (?:bend|move|touch|put|turn) (?:his |her |my )?(?:neck|chin|head)",
+    r"confus\w*", r"not making sense", r"hard to wake", r"wont wake", r"(?:cant|cannot) wake",
+    r"purple (?:spots|rash|dots|patches|blotches)", r"rash (?:that )?(?:doesnt|wont|does not|didnt) fade",
+    r"cuello (?:tieso|rigido|duro)", r"no (?:puede|puedo) (?:doblar|mover|bajar|agachar) (?:el|la) (?:cuello|cabeza)",
+    r"confundid[ao]", r"no (?:despierta|reacciona)", r"delira\w*", r"deliri\w*", r"incoheren\w*",
+    r"manchas (?:moradas|rojas que no)", r"puntitos morados", r"ronchas moradas", r"petequias",
+)
+CHILD = _words(
+    r"toddler", r"baby", r"kid", r"child", r"son", r"daughter", r"grandson", r"granddaughter",
+    r"boy", r"girl", r"nino", r"nina", r"hijo", r"hija", r"bebe", r"nieto", r"nieta", r"chamaco",
+    r"chamaca", r"nene", r"nena", r"chiquito", r"chiquita", r"peque\w*",
 )
 
 
@@ -209,18 +412,16 @@ def _rule(
     group: str, *patterns: str, also: str = "", unless: str = "", also_in_clause: str = ""
 ) -> Iterator[Rule]:
     """``also_in_clause``: words that must occur in the match's clause as well (a bleeding
-    nose is a flag when it will not stop)."""
-    for pattern in patterns:
-        needs = tuple(re.compile(rf"\b{part}\b") for part in _PARTS.get(pattern, ()))
-        if also_in_clause:
-            needs += (re.compile(rf"\b{also_in_clause}\b"),)
-        yield Rule(
-            group,
-            re.compile(pattern),
-            re.compile(also) if also else None,
-            re.compile(unless) if unless else None,
-            needs,
-        )
+    nose is a flag when it will not stop). The patterns are tried as one alternation (one
+    search a clause, not one a pattern: the classifier's hottest line)."""
+    needs = (re.compile(rf"\b{also_in_clause}\b"),) if also_in_clause else ()
+    yield Rule(
+        group,
+        re.compile("|".join(f"(?:{pattern})" for pattern in patterns)),
+        re.compile(also) if also else None,
+        re.compile(unless) if unless else None,
+        needs,
+    )
 
 
 #: Gums that bleed a little at brushing or flossing are no emergency.
@@ -235,6 +436,16 @@ _BABY = _words(
 _FEVER = _words(
     r"fever", r"feaver", r"temp", r"temperature", r"burning up", r"very hot", r"fiebre",
     r"calentura", r"temperatura",
+)
+
+#: Up to 40 characters between two concepts, with no negation among them ("the baby has no
+#: fever" is no infant fever).
+_GAP = r"(?:(?!\b(?:no|not|sin|without|isnt|doesnt|dont|didnt|never|nunca|ni|ya no|anymore)\b).){0,40}?"
+#: A fever said as a number (38 or more °C, 100.4 or more °F) or as heat.
+_FEVER_HIGH = _words(
+    r"3[89](?: \d)?", r"4[01](?: \d)?", r"100 [4-9]", r"10[1-5](?: \d)?", r"ardiendo",
+    r"hirviendo", r"burning up", r"very hot", r"muy caliente", r"fever\w*", r"fiebre",
+    r"calentura", r"temp(?:erature)?", r"temperatura",
 )
 
 RULES: list[Rule] = [
@@ -252,6 +463,16 @@ RULES: list[Rule] = [
         rf"\b(?:pain|hurts?|dolor) (?:right |straight )?(?:through|behind|between|across) (?:my |his |her |the )?{RIB_SITE}\b",
         r"\b(?:weight|elephant|something heavy|brick|bricks|boulder|anvil) (?:is )?(?:pressing|pushing|sitting|crushing|bearing|squeezing)(?: down)?(?: on| into)? (?:me|him|her)\b",
         r"\b(?:un|una) (?:peso|piedra|losa) (?:encima|sobre mi|que me aplasta|que me oprime)\b",
+        # something heavy or gripping on the chest or ribs, whatever it does there
+        _near(HEAVY_THING, rf"(?:{HEART_SITE}|{RIB_SITE})", 6),
+        r"\bsomething (?:is )?(?:crushing|squeezing|pressing on|sitting on) (?:me|my|him|her)\b",
+    ),
+    *_rule(
+        "chest_pain",
+        # pain or numbness in the left arm or the jaw, with sweat, nausea, the chest
+        _near(RADIATION_SITE, RADIATION_FEEL, 4),
+        _near(r"(?:arm|brazo)", r"(?:jaw|mandibula|quijada)", 4),
+        also=CARDIAC_COMPANION,
     ),
     *_rule(
         "breathing",
@@ -262,7 +483,7 @@ RULES: list[Rule] = [
         _near(LUNGS, SENSATION, 5),
         r"\b(?:respir\w*) con (?:mucha |muchisima |gran )?dificultad\b|\bdrowning\b",
         r"\b(?:gasp\w*|chok\w*|suffocat\w*|wheez\w* (?:badly|bad|a lot)|turning blue|lips (?:are |is )?(?:turning |going )?(?:blue|purple|gray|grey))\b",
-        r"\b(?:short of breath|out of breath|sob)\b",
+        r"\b(?:short of breath|sob)\b",
         r"\b(?:me|se|le) (?:ahog\w*|asfixi\w*)\b|\bahog(?:o|a|ando)\b|\basfixi\w*\b|\blabios morados\b",
         r"\b(?:me|le) falta el aire\b|\bfalta de aire\b|\bsin aire\b",
         r"\bcant catch (?:my|his|her) breath\b",
@@ -322,7 +543,7 @@ RULES: list[Rule] = [
         "allergic_reaction",
         _near(
             r"(?:throat|garganta)",
-            r"(?:clos\w*|swell\w*|swollen|tight\w*|cerrando|cerrada|hinch\w*)",
+            r"(?:clos\w*|tight\w*|cerrando|cerrada)",
             3,
         ),
         _near(r"(?:tongue|lips?|face|lengua|labios?|cara)", SWELL, 3),
@@ -339,8 +560,14 @@ RULES: list[Rule] = [
         _near(TOO_MANY, PILLS, 3),
         r"\b(?:overdos\w*|od d|odd on|o d d|sobredosis)\b",
         _near(
-            r"(?:swallowed|ate|got into|took|drank|se tomo|se trago|me tome|tomo|se comio|se bebio|me bebi|bebio|me trague|tome)",
-            r"(?:bottle|frasco|pills|pastillas|medicine|medicina|my meds|his meds|her meds)",
+            r"(?:swallowed|ate|eaten|got into|drank|chugged|se trago|se comio|se bebio|me bebi|bebio|me trague|trago|comio|ingirio|se metio)",
+            r"(?:bottle|frasco|pills|pastillas|medicine|medicina|my meds|his meds|her meds|botiquin|medicine cabinet|cabinet)",
+            4,
+        ),
+        # taking one's own pills is no overdose; a whole bottle or box is
+        _near(
+            r"(?:took|taken|take|se tomo|me tome|tomo|tome|tomaron)",
+            r"(?:bottle|frasco|caja|box|blister|packet|sobre)",
             4,
         ),
         r"\b(?:swallowed|ate|se trago|se comio|me trague|trago) (?:a |an |some |the |two |una |un |unas |unos |dos )?(?:button |coin )?(?:battery|batteries|pila|pilas|bateria|baterias|magnets?|iman|imanes|detergent pods?|laundry pods?)\b",
@@ -401,16 +628,16 @@ RULES: list[Rule] = [
     ),
     *_rule(
         "pregnancy",
-        r"\bpregnant\b.{0,40}\b(?:bleed\w*|blood|not moving|isnt moving|stopped moving|contractions|water broke|leaking|severe headache|vision)\b",
-        r"\b(?:bleed\w*|blood|baby (?:isnt|is not|not|stopped) moving)\b.{0,40}\bpregnant\b",
+        rf"\bpregnant\b{_GAP}\b(?:bleed\w*|blood|not moving|isnt moving|stopped moving|contractions|water broke|leaking|severe headache|vision)\b",
+        rf"\b(?:bleed\w*|blood|baby (?:isnt|is not|not|stopped) moving)\b{_GAP}\bpregnant\b",
         r"\bwater broke\b|\bbroke my water\b",
-        r"\bembarazada\b.{0,40}\b(?:sangr\w*|no se mueve|contracciones|se me rompio la fuente|dolor de cabeza fuerte)\b",
+        rf"\bembarazada\b{_GAP}\b(?:sangr\w*|no se mueve|contracciones|se me rompio la fuente|dolor de cabeza fuerte)\b",
         r"\bse (?:me |le )?rompio la fuente\b|\bbebe no se mueve\b",
     ),
     *_rule(
         "infant_fever",
-        rf"\b{_BABY}\b.{{0,40}}\b{_FEVER}\b",
-        rf"\b{_FEVER}\b.{{0,40}}\b{_BABY}\b",
+        rf"\b{_BABY}\b{_GAP}\b{_FEVER}\b",
+        rf"\b{_FEVER}\b{_GAP}\b{_BABY}\b",
     ),
     *_rule(
         "swallowing",
@@ -454,6 +681,162 @@ RULES: list[Rule] = [
             8,
         ),
     ),
+    # --- issue 34, fourth pass: concepts rather than phrases ---------------------------------
+    *_rule(
+        "breathing",
+        # speech cut short by breathlessness
+        r"\b(?:only|just|solo|nomas|apenas) (?:\S+ ){0,2}?(?:say|get out|speak|talk|decir|hablar|sacar)\w*(?: out)? (?:a |two |three |a few |a couple (?:of )?|unas |dos |tres |pocas |\d+ )?(?:\w+ )?(?:words|palabras)\b",
+        r"\b(?:cant|cannot|can not|couldnt|unable to|no (?:puedo|puede|podia|pudo)) (?:even )?(?:finish|complete|terminar|acabar) (?:a |my |his |her |una |la |las |mis |sus )?(?:sentences?|frases?|oraciones?)\b",
+        r"\b(?:stop\w*|paus\w*|parar|detener\w*) (?:to |for |para )(?:catch (?:my |his |her )?breath|air|aire|tomar aire|respirar|agarrar aire)\b|\bneed\w* (?:air|to catch (?:my|his|her) breath)\b",
+        # air that does not come, runs out, is missing (any verb, any person)
+        r"\bno (?:me |le |te |nos |les )?(?:alcanza|alcanzaba|llega|llegaba|entra|entraba|pasa|agarra|jala|da)\w* (?:el |nada de |suficiente |bien el )?(?:aire|aliento|oxigeno)\b",
+        r"\bse (?:me|le|te|nos) (?:va|fue|iba|acaba|acabo|corta|corto|escapa) (?:el |la )?(?:aire|aliento|respiracion)\b",
+        r"\b(?:me|se|le|nos|te) (?:qued\w*) sin (?:aire|aliento|respiracion)\b|\b(?:le|me|te|nos) falta (?:la |el )?(?:respiracion|aire|aliento)\b",
+        # a child's ribs or belly pulled in at each breath; fast breathing with grunting
+        _near(r"(?:ribs?|costillas|chest|pecho|belly|tummy|panza|neck|cuello|skin between)", r"(?:sucking in|sucks in|suck in|sinking|sink in|caving|caves in|pulling in|pulls in|se (?:le )?hund\w*|hunde\w*|se (?:le )?sum\w*|sume\w*)", 4),
+        r"\bgrunt\w*\b|\bquejid\w* al respirar\b|\b(?:breath\w*|respira\w*) (?:really |very |so |super |muy |bien )?(?:fast|rapid\w*|rapido|agitad[ao])\b",
+        r"\b(?:atragant\w*|se (?:me|le) fue (?:por el otro lado|chueco))\b",
+        _near(r"(?:stuck|lodged|atoro|atorad[ao]|atasc\w*|trabad[ao]|atoro)", r"(?:throat|windpipe|garganta|traquea)", 6),
+        also=rf"\b(?:{BREATH}|air|aire|breathe|choking|chok\w*|atragant\w*|ahog\w*|cant|no puede|no puedo|blue|morad[ao]|turning)\b",
+    ),
+    *_rule(
+        "breathing",
+        r"\b(?:so |very |really |get |gets |getting |got |feel |feeling |am |im |is |super )winded\b",
+        r"\bout of breath\b",
+        # breathless after a race or a workout is no emergency
+        unless=r"\b(?:after|from) (?:running|a run|my run|exercis\w*|working out|a workout|my workout|the gym|a marathon|sports?|practice|training|a hike|hiking|soccer|football)\b|\b(?:despues de|al) (?:correr|hacer ejercicio|entrenar)\b",
+    ),
+    *_rule(
+        "swallowing",
+        _near(r"(?:stuck|lodged|atoro|atorad[ao]|atasc\w*|trabad[ao])", r"(?:throat|esophagus|garganta|esofago)", 6),
+    ),
+    *_rule(
+        "bleeding",
+        _near(WOUND, WOUND_ALARM, 10),
+        _near(r"(?:soak\w*|empap\w*|through|traspas\w*|gone through|went through|used|llen\w*|cambi\w*)", SOAK_ITEM, 4),
+        rf"\b{SOAK_ITEM} (?:in|an|every|each|per|cada|en|por) (?:an |one |half an |una |la |media )?(?:hour|hora)\b",
+        r"\b(?:puddle|pool|charco|cubeta|balde|bucket|cup|taza|vaso|chorro) (?:of|de) (?:blood|sangre)\b",
+        unless=_BRUSHING,
+    ),
+    *_rule(
+        "bleeding",
+        # black, tarry stools: blood digested on the way
+        _near(STOOL, TARRY, 4),
+        unless=r"\b(?:iron|hierro|pepto|bismuth\w*|sulfato ferroso|ferrous|blueberr\w*|black licorice|regaliz|moras)\b",
+    ),
+    *_rule(
+        "stroke",
+        VISION_LOSS,
+        _near(r"(?:vision|sight|vista|double|blurr\w*|borros[ao]|doble)", SUDDEN, 5),
+    ),
+    *_rule(
+        "stroke",
+        # a limb that gave out, with a second sign (the face, speech, sight, confusion, sudden)
+        LIMB_GONE,
+        also=rf"\b{NEURO_COMPANION}\b",
+        unless=r"\b(?:slept on|sleeping on|sleep on|durmiendo (?:sobre|encima)|me dormi sobre|al despertar|when i wake up|every morning|todas las mananas|gym|workout|carpal)\b",
+    ),
+    *_rule(
+        "unconscious",
+        # a seizure, said as what it looks like
+        _near(SHAKE, SEIZURE_SIGN, 6),
+        r"\bfoam\w* at (?:the|his|her) mouth\b|\bespuma (?:por|en) la boca\b|\beyes (?:rolled|rolling|roll) (?:back|up)\b|\bojos en blanco\b",
+        r"\bse le (?:voltearon|fueron|pusieron en blanco|torcieron) los ojos\b",
+        r"\b(?:having|had|has|in the middle of) (?:a |another )?(?:fit|fits)\b(?! (?:about|over|because|when|if|of))",
+        r"\b(?:went|gone|goes|se puso|se quedo|se pone) (?:all )?(?:stiff|rigid|ties[oa]|rigid[oa]|dur[oa])\b(?:\s+\S+){0,4}?\s+(?:shak\w*|jerk\w*|tembl\w*|sacud\w*|convuls\w*|no (?:respond|reacciona|responde|contesta)\w*|unresponsive)",
+        r"\b(?:le|me|les) (?:dio|da|dan|esta dando|estan dando|dieron|vino|agarro) (?:un |otro |unos )?(?:ataques?|convulsion\w*|sacudidas|temblores)\b(?! (?:de|del) (?:risa|tos|panico|ansiedad|nervios|celos|hipo|asma|alergia))",
+        r"\bcrisis convulsiva\b|\bepilep\w* (?:attack|ataque|crisis)\b",
+        # out cold, however it is said
+        r"\b(?:went|gone|is|goes) limp\b|\bfloppy\b|\bdesvanec\w*\b|\bse (?:quedo|quedaba) (?:como )?(?:ido|ida|sin sentido|privad[ao])\b|\bse priv\w*\b",
+        r"\bno (?:lo|la|le|los|las) (?:puedo|podemos|pude|podia|pudimos) despertar\b|\b(?:cant|cannot|couldnt) (?:get|make) (?:him|her|them) (?:to )?(?:wake|respond)\b",
+        r"\b(?:he|she|hes|shes|he is|she is|they|baby|son|daughter|husband|wife|mom|dad|mother|father|grandma|grandpa|grandmother|grandfather|boyfriend|girlfriend|brother|sister)\b(?:\s+\S+){0,3}?\s+(?:not|isnt|wont|doesnt|stopped|is not|no longer) (?:respond\w*|answer\w* me|react\w*|wak\w*)\b",
+    ),
+    *_rule(
+        "suicidal",
+        r"\bbetter off\b(?:\s+\S+){0,5}?\s+(?:gone|dead|not here|wasnt (?:here|around|alive)|werent (?:here|around|alive)|without me|not around|never born)\b",
+        r"\b(?:kill\w*|hang\w*|hung|shoot\w*|shot|off|poison\w*|drown\w*|stab\w*|starv\w*) (?:my ?self|himself|herself|themselves)\b",
+        r"\b(?:jump\w*|throw\w* (?:my ?self|himself|herself)) (?:off|from|in front of) (?:a |the |my |this )?(?:bridge|building|roof|train|balcony|cliff|car|truck|overpass|window)\b",
+        r"\b(?:slit\w*|slash\w*|cut\w*|open\w*) (?:my|his|her) (?:wrists?|veins?)\b|\bcortar\w* las venas\b",
+        r"\b(?:take|taking|took|end|ending|ended) (?:my|his|her|their) (?:own )?life\b",
+        r"\bplan\w* (?:to|on|for) (?:die|dying|end|ending|kill|killing|take|taking|how (?:i|to))\b",
+        r"\b(?:goodbye|suicide|farewell) (?:letters?|notes?|messages?|texts?)\b|\b(?:cartas?|notas?|mensajes?) de despedida\b",
+        r"\b(?:never|not) (?:to )?wake up\b|\b(?:dont|do not|doesnt) want to (?:exist|be around|go on)\b|\bwant to disappear (?:forever|for good)\b",
+        r"\bno (?:quiero|quisiera|queria) (?:existir|despertar\w*|amanecer|seguir aqui|estar viv[oa])\b|\bojala no (?:despert\w*|amanec\w*)\b|\b(?:quiero|quisiera) desaparecer\b|\bdesaparecer para siempre\b",
+        r"\b(?:me|se|te) (?:voy|va|van|iba|quiere|quiero|queria|queria|piensa|pienso) (?:a )?(?:colgar|ahorcar|tirar|aventar|disparar|envenenar|cortar)\b(?! (?:el|la|los|las|un|una|mi|su|tu|al|del|con|de|por) (?!venas|vida)\S)",
+        r"\b(?:ahorcar\w*|colgarme|colgarse|dispararme|dispararse|pegarme un tiro|pegarse un tiro|darme un tiro|darse un tiro|envenenarme|envenenarse|aventarme|aventarse|tirarme|tirarse) (?:de|del|por|al|a la|frente al|con)?\b",
+        r"\b(?:mejor|bien|felices|tranquil[oa]s) (?:si|sin) (?:yo )?(?:no )?(?:estuviera|existiera|estoy|existo|mi)\b",
+        r"\bno (?:le )?(?:veo|encuentro|tiene|hallo|tengo) (?:ningun |ninguna )?(?:sentido|caso|razon|razones|proposito|ganas) (?:a |de |para )?(?:la vida|vivir|seguir|seguir viviendo)\b",
+        r"\b(?:pensando|pienso|pensado) en (?:matarme|quitarme la vida|suicidarme|morir\w*|colgarme|tirarme)\b",
+    ),
+    *_rule(
+        "overdose",
+        _near(INGEST, TOXIC, 8),
+        r"\b(?:poisoned|envenen\w*|intoxicad[ao]|se intoxic\w*|me intoxique|carbon monoxide|monoxido(?: de carbono)?|co alarm|co detector|gas leak|fuga de gas|alcohol poisoning|congestion alcoholica|intoxicacion (?:por|con) (?!comida|alimentos))\b",
+        r"\bgot into (?:the |my |his |her |grandmas |grandpas )?(?:medicine|medicines|meds|pills|cabinet|medicine cabinet|purse|bottle)\b|\bse (?:metio|subio) al botiquin\b",
+        unless=r"\b(?:food|la comida|alimentos|alimentaria) (?:poison\w*|intoxic\w*)\b|\bpoison (?:ivy|oak|sumac)\b|\bintoxicacion (?:alimentaria|por comida|por alimentos)\b",
+    ),
+    *_rule(
+        "overdose",
+        # a child taking or swallowing medicine not theirs
+        _near(r"(?:took|taken|swallow\w*|ate|eaten|se tomo|tomo|se trago|se comio|agarro)", PILLS, 5),
+        also=rf"\b{CHILD}\b",
+        unless=r"\b(?:his own|her own|their own|como (?:le|se lo|se la) (?:indicaron|recetaron|receto)|as prescribed|su dosis|his dose|her dose|con receta|refill|rellenar|resurtir|surtir)\b",
+    ),
+    *_rule(
+        "allergic_reaction",
+        _near(r"(?:throat|garganta|airway|via aerea)", THROAT_CLOSING, 4),
+        _near(r"(?:throat|garganta|airway|via aerea)", ALLERGY_SWELL, 4),
+        _near(r"(?:tongue|lips?|face|eyes?|eyelids?|lengua|labios?|cara|ojos|parpados|boca)", ALLERGY_SWELL, 4),
+        _near(r"(?:hives|ronchas|welts|habones|ranchas)", r"(?:throat|garganta|breath\w*|respir\w*|swallow\w*|tragar|dizzy|mare\w*|faint\w*|desmay\w*|lips?|labios?|tongue|lengua|face|cara)", 10),
+        also=r"\b(?:allerg\w*|alerg\w*|reaction|reaccion|hives|ronchas|sting|stung|bee|wasp|abeja|avispa|pique\w*|pico|picadura|peanuts?|nuts?|cacahuate\w*|mani|shellfish|shrimp|marisco\w*|camaron\w*|antibiotic\w*|penicil\w*|medic\w*|new (?:med|pill|drug)|ate|eating|comi|comio|comer|after|despues|closing|cerr\w*|cierr\w*|tight\w*|apret\w*|breath\w*|respir\w*|swallow\w*|tragar|epi\w*)\b",
+        unless=r"\b(?:sore|strep|tonsil\w*|amigdal\w*|anginas|placas|pus|infecc\w*|infect\w*|roj[ao]|red|resfri\w*|gripa|gripe|cold|flu|mumps|paperas|ganglio\w*|glands?)\b(?!.*\b(?:clos\w*|cerr\w*|cierr\w*|tight\w*|apret\w*|cant breathe|no puedo respirar)\b)",
+    ),
+    *_rule(
+        "severe_pain",
+        # a head pain, sudden and severe (either said anywhere in the clause)
+        _near(HEAD_PAIN, SEVERE, 6),
+        also_in_clause=SUDDEN,
+    ),
+    *_rule(
+        "severe_pain",
+        r"\bthunderclap\b",
+        _near(PAIN_WORD, UNBEARABLE, 6),
+        _near(BELLY, RIGID, 5),
+        r"\b(?:worst|peor)\b(?:\s+\S+){0,4}?\s+(?:pain|dolor|headache|cramps?|colico)\b|\b(?:pain|dolor|headache)\b(?:\s+\S+){0,4}?\s+(?:worst|peor)\b",
+    ),
+    *_rule(
+        "pregnancy",
+        rf"\b{PREGNANT}\b{_GAP}\b{PREGNANCY_SIGN}\b",
+        rf"\b{PREGNANCY_SIGN}\b{_GAP}\b{PREGNANT}\b",
+        r"\bbaby (?:has )?(?:stopped|isnt|is not|not|hasnt been|hasnt|quit|doesnt seem to be) (?:moving|kicking)\b",
+        r"\bno (?:siento|he sentido|lo siento|la siento|sentimos) (?:al |a mi |mi |el )?(?:bebe )?(?:mover\w*|patear|las patadas)\b|\bel bebe (?:ya )?no (?:se mueve|patea|se ha movido)\b",
+        r"\b(?:rompio|revento|rompi|reventó|se (?:me|le) (?:rompio|revento|fue)) (?:la )?(?:fuente|aguas|la bolsa)\b|\brompi fuente\b",
+    ),
+    *_rule(
+        "infant_fever",
+        rf"\b{_BABY}\b{_GAP}\b{_FEVER_HIGH}\b",
+    ),
+    *_rule(
+        "head_injury",
+        HEAD_BLOW,
+        also=rf"\b{HEAD_DANGER}\b",
+    ),
+    *_rule(
+        "burn",
+        _near(BURN_EVENT, BURN_SEVERE, 6),
+        # a scald: something boiling spilled on someone
+        _near(
+            r"(?:spill\w*|pulled|poured|knocked|splash\w*|tipped|se (?:le |me )?(?:cayo|tiro|echo|volteo|derramo)|encima)",
+            r"(?:boiling|scalding|hot (?:water|oil|coffee|tea|soup|grease)|agua (?:hirviendo|caliente)|aceite (?:caliente|hirviendo)|(?:cafe|sopa|caldo|te) (?:caliente|hirviendo))",
+            5,
+        ),
+        unless=r"\b(?:toast|food|rice|dinner|lunch|breakfast|pan|pot|cake|cookies|comida|arroz|frijoles|cena|tortillas?|pastel|galletas|sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|cd|dvd|calories|calorias|bridges|out|burnout|quemad[ao] de la)\b",
+    ),
+    *_rule(
+        "meningitis_signs",
+        FEVER_DANGER,
+        also=rf"\b{FEVER_ANY}\b",
+    ),
 ]
 
 # fmt: on
@@ -471,7 +854,8 @@ NEGATION_WINDOW = 4
 #: hypothetical: not an emergency now.
 CONTEXT_CUES = re.compile(
     r"\b(?:history of|hx of|h o|past|previous|prior|used to|years ago|months ago|last (?:year|month|summer|winter|spring|fall)|in (?:19|20)\d\d|"
-    r"what (?:should|do) (?:i|we) do if|what if|if (?:i|he|she|you|my \w+) (?:ever|were|was|had|has|have|start|get|gets)|in case|just in case|"
+    r"what (?:should|do) (?:i|we) do if|what if|what happens (?:if|when)|que pasa (?:si|cuando)|is it (?:dangerous|bad|safe|ok|okay) (?:to|if)|es (?:peligroso|malo) (?:si|tomar)|can you die (?:from|of|if)|"
+    r"if (?:i|he|she|you|my \w+) (?:ever|were|was|had|has|have|start|get|gets)|in case|just in case|"
     r"signs of|symptoms of|how (?:do|would|can) (?:i|you|we) (?:know|tell)|should i worry if|"
     r"(?:father|mother|dad|mom|grandma|grandpa|grandmother|grandfather|uncle|aunt|brother|sister|family) (?:had|has had|died|passed)|family history|runs in (?:my|the) family|"
     r"(?:a|one|two|three|four|six|several|a few|a couple of|\d+) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
@@ -479,6 +863,12 @@ CONTEXT_CUES = re.compile(
     r"antecedentes|historial de|hace (?:anos|meses)|el ano pasado|que hago si|que debo hacer si|en caso de|si alguna vez|sintomas de|senales de|como (?:se|sabe|saber) si|"
     r"(?:papa|mama|abuel[oa]|tio|tia|herman[oa]|padre|madre) (?:tuvo|murio|fallecio)|"
     r"no longer|anymore|ya no)\b"
+)
+#: "If my child swallows …", "si alguien se toma …": a conditional about someone, which may
+#: run into the finding itself.
+IF_SOMEONE = re.compile(
+    r"\bif (?:my|your|a|an|the|our|someone|somebody|anyone|any|kids|children|people|one) \w+ (?:\w+ )?(?:ever |accidentally |accidently )?(?:swallow|eat|drink|take|ingest|get|has|have|start|gets|starts|stops|stop|can|cant)\w*|"
+    r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas)\w*"
 )
 #: Negation after the finding: "chest pain is gone", "no longer bleeding" said after.
 AFTER_NEGATION = re.compile(
@@ -515,6 +905,8 @@ PHRASES = [
         ),
         "idiom",
     ),
+    # "muchas gracias" is thanks, not many pills
+    (re.compile(r"\b(?:muchas|muchisimas|mil) gracias\b"), "gracias"),
     # a sore chest muscle after the gym is not chest pain
     (re.compile(r"\b(?:chest|pec|pectoral) (?:muscles?|musclees|musles?|muscels?)\b"), "pecs"),
 ]
@@ -697,9 +1089,11 @@ def correct(word: str) -> str:
     """The concept word ``word`` is a near-miss of, else ``word``."""
     if word in MISSPELLINGS:
         return MISSPELLINGS[word]
+    heard = None
     if len(word) >= 4 and word not in SOUND_WORDS and word not in NOT_TYPOS and word.isalpha():
-        if (heard := _sound_index().get(sound_key(word))) is not None:
-            return heard
+        heard = _sound_index().get(sound_key(word))
+    if heard is not None:
+        return heard
     if len(word) < 5 or word in CONCEPT_WORDS or word in NOT_TYPOS or not word.isalpha():
         return word
     index = _delete_index()
@@ -767,6 +1161,10 @@ def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,
     reach = " ".join(clause[statement:start].split()[-CUE_REACH:])
     if CONTEXT_CUES.search(reach):
         return True
+    # a conditional begins before the finding and runs into it ("if my child swallows …")
+    for cue in IF_SOMEONE.finditer(f"{reach} {clause[start:end]}"):
+        if cue.start() < len(reach):
+            return True
     after = clause[end:]
     return bool(AFTER_NEGATION.search(after) or PAST_AFTER.search(after))
 
@@ -786,26 +1184,40 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     not_now: dict[str, RedFlag] = {}
     clauses = _clauses(text)
     whole = " ".join(clause for clause, _ in clauses)
+    # (plain loops: this is the classifier's hottest code; "also" and "unless" are read on
+    # the whole message, once, and only when a pattern matched)
+    whole_says: dict[re.Pattern[str], bool] = {}
     for clause, starts in clauses:
         for rule in RULES:
             if rule.group in found:
                 continue
-            if rule.also is not None and not rule.also.search(whole):
-                continue
-            if rule.unless is not None and rule.unless.search(whole):
-                if match := rule.pattern.search(clause):
-                    not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
-                continue
-            # (a plain loop: this is the classifier's hottest line)
             missing = False
             for need in rule.needs:
                 if not need.search(clause):
                     missing = True
                     break
             if missing:
+                # what an "unless" explains away is still said, not now ("my gums bleed a
+                # little when I floss")
+                if rule.unless is not None and (match := rule.pattern.search(clause)):
+                    if rule.unless not in whole_says:
+                        whole_says[rule.unless] = rule.unless.search(whole) is not None
+                    if whole_says[rule.unless]:
+                        not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
                 continue
             for match in rule.pattern.finditer(clause):
+                if rule.also is not None:
+                    if rule.also not in whole_says:
+                        whole_says[rule.also] = rule.also.search(whole) is not None
+                    if not whole_says[rule.also]:
+                        break
                 flag = RedFlag(rule.group, match.group(0).strip())
+                if rule.unless is not None:
+                    if rule.unless not in whole_says:
+                        whole_says[rule.unless] = rule.unless.search(whole) is not None
+                    if whole_says[rule.unless]:
+                        not_now.setdefault(rule.group, flag)
+                        break
                 if _in_context(clause, match.start(), match.end(), starts):
                     not_now.setdefault(rule.group, flag)
                 else:
