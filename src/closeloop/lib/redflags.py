@@ -79,6 +79,7 @@ SENSATION = _words(
     r"opresion", r"oprime", r"estruja\w*", r"explota", r"estallar", r"estalla", r"reventar",
     r"needles?", r"knife", r"knives", r"band", r"clamp\w*", r"aguja\w*", r"clavad\w*",
     r"cuchill\w*", r"prensa", r"aprieta\w*", r"aplast\w*", r"pesa", r"fist", r"pun[oi]",
+    r"punz\w*", r"atraves\w*", r"fierro", r"estaca", r"spear", r"pinch\w*", r"piquete\w*",
 )
 BREATH = _words(
     r"breathe?", r"breathing", r"breaths", r"respirar", r"respiro", r"respira", r"respirando",
@@ -106,7 +107,8 @@ SPEECH = _words(
 SPEECH_WRONG = _words(
     r"slurr\w*", r"garbled", r"gibberish", r"arrastrad[ao]", r"enredad[ao]", r"trabad[ao]",
     r"no se le entiende", r"(?:come|comes|coming|came) out wrong", r"mixed up", r"jumbled",
-    r"nonsense", r"incoheren\w*", r"moch[ao]", r"sin sentido", r"no tienen? sentido",
+    r"nonsense", r"incoheren\w*", r"moch[ao]", r"sin sentido", r"no tienen? sentido", r"off",
+    r"weird", r"strange", r"rar[ao]",
 )
 ONE_SIDE = _words(
     r"one side", r"left side", r"right side", r"half (?:of )?(?:my |his |her )?(?:face|body)",
@@ -128,6 +130,8 @@ BLEED = _words(
 )
 UNSTOPPABLE = _words(
     r"wont stop", r"will not stop", r"doesnt stop", r"does not stop", r"dont stop",
+    r"(?:wont|doesnt|dont|will not|does not|isnt|not|cant get it to) (?:quit|let up|slow down|ease up|stop)\w*",
+    r"un monton", r"bastante", r"a lot",
     r"isnt stopping", r"not stopping", r"cant stop", r"cannot stop", r"cant get it to stop",
     r"keeps? (?:on )?(?:coming|going|bleeding)", r"a lot", r"so much", r"lots of", r"heavy",
     r"heavily", r"badly", r"everywhere", r"pouring", r"gushing", r"soak\w*", r"all over",
@@ -142,7 +146,7 @@ UNSTOPPABLE = _words(
 COUGH_UP = _words(
     r"throw\w* up", r"threw up", r"vomit\w*", r"cough\w* up", r"coughing", r"spit\w* up",
     r"puk\w*", r"hack\w* up", r"bring\w* up", r"brought up", r"vomitando", r"vomito", r"vomite",
-    r"vomita", r"tosiendo", r"toso", r"tosi", r"tose", r"tosio", r"escup\w*", r"devolv\w*",
+    r"vomita", r"tosiendo", r"toso", r"tosi", r"tose", r"tosio", r"toser", r"tos", r"escup\w*", r"devolv\w*",
     r"arroj\w*",
     # blood in what is coughed up (hemoptysis)
     r"phlegm", r"mucus", r"sputum", r"flemas?", r"gargajos?", r"esputo",
@@ -216,6 +220,7 @@ VISION_LOSS = _words(
 )
 #: A limb that gave out: a stroke sign when a second sign comes with it.
 LIMB_GONE = _words(
+    r"(?:drag\w*|arrastr\w*) (?:his |her |my |one |la |su |el |una )?(?:foot|leg|pie|pierna)",
     r"(?:arm|leg|hand|side|foot|brazo|pierna|mano|lado|pie)(?:\s+\S+){0,2}? (?:just |suddenly |all of a sudden )?(?:went|gone|goes|gave|giving|feels|is|se (?:le|me) )?(?:weak|dead|numb|limp|out|heavy|useless|durmio|duerme|dormid[ao]|adormecid[ao]|debil|muert[ao]|no responde)",
 )
 NEURO_COMPANION = _words(
@@ -303,7 +308,8 @@ UNBEARABLE = _words(
     r"cant (?:take|stand|bear) (?:it|the pain)", r"como nunca", r"never felt", r"never had",
     r"screaming", r"gritando", r"retorci\w*", r"doubled over", r"writhing", r"10 out of 10",
     r"10 10", r"10 de 10", r"ten out of ten", r"cannot bear", r"no puedo (?:ni )?(?:moverme|caminar|pararme)",
-    r"cant (?:even )?(?:move|walk|stand up)",
+    r"cant (?:even )?(?:move|walk|stand up|straighten up|stand up straight)",
+    r"no (?:me )?(?:puedo|puede) (?:ni )?(?:moverme|mover|caminar|pararme|parar|enderezar\w*|levantar\w*)",
 )
 BELLY = _words(
     r"stomach", r"belly", r"abdomen", r"tummy", r"panza", r"barriga", r"estomago", r"vientre",
@@ -351,7 +357,8 @@ HEAD_DANGER = _words(
 )
 #: A burn (an event, not a burning feeling) and what makes it serious: where, how big, from what.
 BURN_EVENT = _words(
-    r"burned", r"burnt", r"burns", r"scald\w*", r"se quemo", r"me queme", r"quemaron", r"quemad[ao]",
+    r"burned", r"burnt", r"burns",
+    r"(?:a|an|the|electrical|electric|chemical|bad|big|serious|deep|(?:second|third|2nd|3rd) degree) burn", r"scald\w*", r"se quemo", r"me queme", r"quemaron", r"quemad[ao]",
     r"quemaduras?", r"se escaldo", r"escaldad[ao]",
 )
 BURN_SEVERE = _words(
@@ -362,6 +369,7 @@ BURN_SEVERE = _words(
     r"entera", r"grande", r"enorme", r"quimic\w*", r"acido", r"electric\w*", r"hirviendo",
     r"aceite", r"fuego", r"incendio", r"ampollas?", r"piel (?:blanca|negra|se (?:le )?(?:cayo|desprendio))",
     r"cuello", r"neck", r"chest", r"pecho", r"arms?", r"legs?", r"brazos?", r"piernas?",
+    r"(?:second|third|2nd|3rd) degree", r"(?:segundo|tercer) grado", r"outlet", r"enchufe",
 )
 #: Fever and what makes it meningitis or sepsis (stiff neck, confusion, a rash that won't fade).
 FEVER_ANY = _words(
@@ -369,7 +377,8 @@ FEVER_ANY = _words(
     r"temperatura",
 )
 FEVER_DANGER = _words(
-    r"stiff neck", r"neck (?:is |feels )?(?:stiff|rigid)",
+    r"stiff neck", r"neck (?:is |feels )?(?:so |very |really |super )?(?:stiff|rigid)",
+    r"(?:cant|cannot|can not) (?:look|bend) (?:down|forward)",
     r"(?:cant|cannot|wont|can not) (?:bend|move|touch|put|turn) (?:his |her |my )?(?:neck|chin|head)",
     r"confus\w*", r"not making sense", r"hard to wake", r"wont wake", r"(?:cant|cannot) wake",
     r"purple (?:spots|rash|dots|patches|blotches)", r"rash (?:that )?(?:doesnt|wont|does not|didnt) fade",
@@ -451,7 +460,7 @@ _FEVER_HIGH = _words(
 RULES: list[Rule] = [
     *_rule(
         "chest_pain",
-        _near(HEART_SITE, SENSATION, 6),
+        _near(HEART_SITE, SENSATION, 8),
         r"\bheart attack\b",
         r"\binfarto\b",
         r"\bataque (?:al|del) corazon\b",
@@ -466,6 +475,8 @@ RULES: list[Rule] = [
         # something heavy or gripping on the chest or ribs, whatever it does there
         _near(HEAVY_THING, rf"(?:{HEART_SITE}|{RIB_SITE})", 6),
         r"\bsomething (?:is )?(?:crushing|squeezing|pressing on|sitting on) (?:me|my|him|her)\b",
+        # a hand on the chest: the gesture says it
+        r"\b(?:holding|clutching|grabbing|gripping|clenching|rubbing|agarrando|apretando|sujetando|tocando|se (?:agarra|agarraba|toca|tocaba|aprieta|apretaba|sujeta)) (?:at )?(?:his |her |my |their |el |su )?(?:chest|heart|pecho|corazon)\b",
     ),
     *_rule(
         "chest_pain",
@@ -582,7 +593,7 @@ RULES: list[Rule] = [
         r"\bwant(?:s)? to die\b|\bwish (?:i|he|she) (?:was|were) dead\b|\bbetter off dead\b",
         r"\b(?:dont|do not|doesnt) want to (?:live|be alive|be here|wake up)(?: anymore)?\b",
         r"\bhurt(?:ing)? (?:my ?self|himself|herself)\b|\bself ?harm\w*\b|\bcutting (?:my ?self|himself|herself)\b",
-        r"\bend(?:ing)? it all\b|\bend it\b|\bfinish it all\b",
+        r"\bend(?:ing)? it all\b|\bend it\b|\bfinish it all\b|\bend (?:this|everything)(?: (?:tonight|today|now|for good))?$",
         r"\b(?:everyone|everybody|they|my family|my kids|you all) (?:would be|are|is|will be|d be) better off without me\b",
         r"\bbetter off without me\b",
         r"\bno (?:reason|point) (?:to|in) (?:live|living|go on|going on|keep going)\b",
@@ -691,11 +702,14 @@ RULES: list[Rule] = [
         # air that does not come, runs out, is missing (any verb, any person)
         r"\bno (?:me |le |te |nos |les )?(?:alcanza|alcanzaba|llega|llegaba|entra|entraba|pasa|agarra|jala|da)\w* (?:el |nada de |suficiente |bien el )?(?:aire|aliento|oxigeno)\b",
         r"\bse (?:me|le|te|nos) (?:va|fue|iba|acaba|acabo|corta|corto|escapa) (?:el |la )?(?:aire|aliento|respiracion)\b",
-        r"\b(?:me|se|le|nos|te) (?:qued\w*) sin (?:aire|aliento|respiracion)\b|\b(?:le|me|te|nos) falta (?:la |el )?(?:respiracion|aire|aliento)\b",
+        r"\b(?:me|se|le|nos|te) (?:qued\w*) sin (?:aire|aliento|respiracion|oxigeno)\b|\b(?:le|me|te|nos) falta (?:la |el )?(?:respiracion|aire|aliento|oxigeno)\b",
         # a child's ribs or belly pulled in at each breath; fast breathing with grunting
-        _near(r"(?:ribs?|costillas|chest|pecho|belly|tummy|panza|neck|cuello|skin between)", r"(?:sucking in|sucks in|suck in|sinking|sink in|caving|caves in|pulling in|pulls in|se (?:le )?hund\w*|hunde\w*|se (?:le )?sum\w*|sume\w*)", 4),
-        r"\bgrunt\w*\b|\bquejid\w* al respirar\b|\b(?:breath\w*|respira\w*) (?:really |very |so |super |muy |bien )?(?:fast|rapid\w*|rapido|agitad[ao])\b",
+        _near(r"(?:ribs?|costillas|chest|pecho|belly|tummy|panza|neck|cuello|skin between)", r"(?:sucking in|sucks in|suck in|sinking|sink in|caving|caves in|pulling in|pulls in|se (?:le )?hund\w*|hunde\w*|se (?:le )?sum\w*|sume\w*|se (?:le )?marc\w*|marcan)", 4),
+        r"\bbreath\w* (?:through|thru) (?:a |an )?(?:straw|pillow|wet (?:towel|cloth|rag)|cloth|sponge|blanket)\b|\brespir\w* (?:por|con|a traves de) (?:un |una )?(?:popote|pajilla|pajita|almohada|trapo)\b|\bgrunt\w*\b|\bquejid\w* al respirar\b|\b(?:breath\w*|respira\w*) (?:really |very |so |super |muy |bien )?(?:fast|rapid\w*|rapido|agitad[ao])\b",
         r"\b(?:atragant\w*|se (?:me|le) fue (?:por el otro lado|chueco))\b",
+    ),
+    *_rule(
+        "breathing",
         _near(r"(?:stuck|lodged|atoro|atorad[ao]|atasc\w*|trabad[ao]|atoro)", r"(?:throat|windpipe|garganta|traquea)", 6),
         also=rf"\b(?:{BREATH}|air|aire|breathe|choking|chok\w*|atragant\w*|ahog\w*|cant|no puede|no puedo|blue|morad[ao]|turning)\b",
     ),
@@ -704,7 +718,7 @@ RULES: list[Rule] = [
         r"\b(?:so |very |really |get |gets |getting |got |feel |feeling |am |im |is |super )winded\b",
         r"\bout of breath\b",
         # breathless after a race or a workout is no emergency
-        unless=r"\b(?:after|from) (?:running|a run|my run|exercis\w*|working out|a workout|my workout|the gym|a marathon|sports?|practice|training|a hike|hiking|soccer|football)\b|\b(?:despues de|al) (?:correr|hacer ejercicio|entrenar)\b",
+        unless=r"\b(?:after|from) (?:running|a run|my run|exercis\w*|working out|a workout|my workout|the gym|a marathon|sports?|practice|training|a hike|hiking|soccer|football)\b|\b(?:climbing|walking up|going up) (?:the |a |two |three |\d+ )?(?:stairs|flights?|hills?)\b|\b(?:despues de|al) (?:correr|hacer ejercicio|entrenar|subir (?:las )?escaleras)\b",
     ),
     *_rule(
         "swallowing",
@@ -767,6 +781,10 @@ RULES: list[Rule] = [
         r"\b(?:mejor|bien|felices|tranquil[oa]s) (?:si|sin) (?:yo )?(?:no )?(?:estuviera|existiera|estoy|existo|mi)\b",
         r"\bno (?:le )?(?:veo|encuentro|tiene|hallo|tengo) (?:ningun |ninguna )?(?:sentido|caso|razon|razones|proposito|ganas) (?:a |de |para )?(?:la vida|vivir|seguir|seguir viviendo)\b",
         r"\b(?:pensando|pienso|pensado) en (?:matarme|quitarme la vida|suicidarme|morir\w*|colgarme|tirarme)\b",
+        r"\b(?:nobody|no one|noone|nadie) (?:would|will|is going to|va a|me (?:va|iba) a|iba a) (?:even )?(?:miss|care|notice|extran\w*)",
+        r"\b(?:dont|do not|no) (?:want to|quiero|quisiera) (?:be|estar|seguir) (?:in|en) (?:this|este|esta) (?:world|life|mundo|vida)\b",
+        r"\bno despertar (?:nunca|jamas|mas|nunca mas)\b|\bdormir\w* y no despertar\b|\bsleep and (?:never|not) wake\b",
+        r"\b(?:bought|got|have|found|tengo|compre|consegui) (?:a |the |una |la )?(?:rope|noose|soga|cuerda para colgarme)\b",
     ),
     *_rule(
         "overdose",
@@ -809,6 +827,7 @@ RULES: list[Rule] = [
         rf"\b{PREGNANT}\b{_GAP}\b{PREGNANCY_SIGN}\b",
         rf"\b{PREGNANCY_SIGN}\b{_GAP}\b{PREGNANT}\b",
         r"\bbaby (?:has )?(?:stopped|isnt|is not|not|hasnt been|hasnt|quit|doesnt seem to be) (?:moving|kicking)\b",
+        r"\b(?:havent|hasnt|not|didnt|cant|cannot|no longer|dont) (?:felt|feel|feeling|fell) (?:the |my |her |our )?baby (?:move|moving|kick\w*)\b",
         r"\bno (?:siento|he sentido|lo siento|la siento|sentimos) (?:al |a mi |mi |el )?(?:bebe )?(?:mover\w*|patear|las patadas)\b|\bel bebe (?:ya )?no (?:se mueve|patea|se ha movido)\b",
         r"\b(?:rompio|revento|rompi|reventó|se (?:me|le) (?:rompio|revento|fue)) (?:la )?(?:fuente|aguas|la bolsa)\b|\brompi fuente\b",
     ),
@@ -867,12 +886,13 @@ CONTEXT_CUES = re.compile(
 #: "If my child swallows …", "si alguien se toma …": a conditional about someone, which may
 #: run into the finding itself.
 IF_SOMEONE = re.compile(
+    r"\b(?:can|could|does|do|will|would|puede|pueden|podria) (?:a|an|the|un|una|el|la|los|las)\b|"
     r"\bif (?:my|your|a|an|the|our|someone|somebody|anyone|any|kids|children|people|one) \w+ (?:\w+ )?(?:ever |accidentally |accidently )?(?:swallow|eat|drink|take|ingest|get|has|have|start|gets|starts|stops|stop|can|cant)\w*|"
     r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas)\w*"
 )
 #: Negation after the finding: "chest pain is gone", "no longer bleeding" said after.
 AFTER_NEGATION = re.compile(
-    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone|went away|stopped|resolved|better now|all better|free|ya (?:se )?(?:paso|quito|fue|paro|detuvo|corto))\b"
+    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone|went away|went down|gone down|stopped|resolved|better now|all better|free|ya (?:se )?(?:paso|quito|fue|paro|detuvo|corto|bajo|desinflamo|deshincho))\b"
 )
 #: A finding followed, in its clause, by when it was (long ago) or that it went away.
 PAST_AFTER = re.compile(
@@ -905,6 +925,15 @@ PHRASES = [
         ),
         "idiom",
     ),
+    # a medicine, a prescription or a doctor for a condition is not the condition now
+    (
+        re.compile(
+            r"\b(?:seizure|epilepsy|anti ?seizure|stroke|allergy|breathing|asthma) (?:medications?|medicines?|meds|pills|prescriptions?|refills?|doctor|specialist|clinic|treatments?|machine|inhaler)\b|"
+            r"\b(?:medicina|medicamentos?|pastillas|receta) (?:para|de) (?:las |la )?(?:convulsiones|epilepsia|alergia|respirar)\b"
+        ),
+        "meds",
+    ),
+    (re.compile(r"\bbreath (?:strips?|mints?|freshener|spray)\b"), "mints"),
     # "muchas gracias" is thanks, not many pills
     (re.compile(r"\b(?:muchas|muchisimas|mil) gracias\b"), "gracias"),
     # a sore chest muscle after the gym is not chest pain
@@ -1191,6 +1220,11 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
         for rule in RULES:
             if rule.group in found:
                 continue
+            if rule.also is not None:
+                if rule.also not in whole_says:
+                    whole_says[rule.also] = rule.also.search(whole) is not None
+                if not whole_says[rule.also]:
+                    continue
             missing = False
             for need in rule.needs:
                 if not need.search(clause):
@@ -1206,11 +1240,6 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                         not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
                 continue
             for match in rule.pattern.finditer(clause):
-                if rule.also is not None:
-                    if rule.also not in whole_says:
-                        whole_says[rule.also] = rule.also.search(whole) is not None
-                    if not whole_says[rule.also]:
-                        break
                 flag = RedFlag(rule.group, match.group(0).strip())
                 if rule.unless is not None:
                     if rule.unless not in whole_says:
