@@ -187,7 +187,8 @@ TOO_MANY = _words(
     r"muchas?", r"todas? (?:las|sus|mis)", r"todo el", r"un punado de",
     r"way (?:more|too many|too much)", r"more (?:\w+ )?than (?:i|he|she|you|they) (?:should|was supposed)",
     r"toda (?:la|una|mi|su)", r"un monton de", r"entera", r"enteras?", r"enteros?", r"mas de la cuenta",
-    r"whole", r"dozens? of", r"(?:1\d|[2-9]\d)",
+    r"whole", r"dozens? of", r"(?:1\d|[2-9]\d)", r"el doble", r"doble", r"triple", r"el triple",
+    r"me pase con", r"se paso con", r"me excedi con", r"se excedio con",
 )
 
 #: Something heavy or gripping on the chest (a metaphor of pressure): any verb will do.
@@ -220,6 +221,7 @@ VISION_LOSS = _words(
 )
 #: A limb that gave out: a stroke sign when a second sign comes with it.
 LIMB_GONE = _words(
+    r"(?:arm|leg|hand|foot|brazo|pierna|mano|pie) (?:just |suddenly )?(?:stopped|quit|wont|isnt|dejo de) (?:working|work|funcionar|responder)",
     r"(?:drag\w*|arrastr\w*) (?:his |her |my |one |la |su |el |una )?(?:foot|leg|pie|pierna)",
     r"(?:arm|leg|hand|side|foot|brazo|pierna|mano|lado|pie)(?:\s+\S+){0,2}? (?:just |suddenly |all of a sudden )?(?:went|gone|goes|gave|giving|feels|is|se (?:le|me) )?(?:weak|dead|numb|limp|out|heavy|useless|durmio|duerme|dormid[ao]|adormecid[ao]|debil|muert[ao]|no responde)",
 )
@@ -237,7 +239,8 @@ SHAKE = _words(
 SEIZURE_SIGN = _words(
     r"(?:wont|doesnt|not|isnt|cant) (?:respond\w*|answer\w*|react\w*)", r"unresponsive",
     r"eyes (?:rolled|rolling|roll) (?:back|up)", r"foam\w*", r"stiff\w*", r"rigid\w*", r"all over",
-    r"uncontrollabl\w*", r"on the floor", r"whole body", r"ties[oa]", r"rigid[oa]", r"dur[oa]",
+    r"uncontrollabl\w*", r"on the floor", r"(?:to|on) the ground", r"drool\w*", r"babe\w*",
+    r"whole body", r"ties[oa]", r"rigid[oa]", r"dur[oa]",
     r"no (?:contesta|responde|reacciona)", r"ojos en blanco", r"espuma", r"entero", r"entera",
     r"todo el cuerpo", r"todo", r"toda", r"todito", r"en el (?:piso|suelo)", r"sin control",
     r"se le (?:voltearon|fueron|pusieron en blanco|torcieron) los ojos",
@@ -253,6 +256,8 @@ WOUND_ALARM = _words(
 )
 SOAK_ITEM = _words(
     r"towels?", r"paper towels?", r"pads?", r"gauze", r"bandages?", r"dressing", r"tampons?",
+    r"jeans", r"pants", r"sheets?", r"clothes", r"shirt", r"mattress", r"sabanas?", r"ropa",
+    r"pantalon\w*", r"colchon",
     r"toallas?", r"gasas?", r"vendas?", r"vendaje", r"trapos?", r"kotex", r"tampones?",
 )
 STOOL = _words(
@@ -270,11 +275,12 @@ TOXIC = _words(
     r"gasolina", r"kerosene?", r"queroseno", r"thinner", r"tiner", r"rat poison", r"veneno",
     r"raticida", r"matarratas", r"pesticid\w*", r"insecticid\w*", r"plaguicida", r"poison",
     r"batter(?:y|ies)", r"magnets?", r"imanes", r"pods?", r"fabuloso", r"pinol", r"ammonia",
-    r"amoniaco", r"rubbing alcohol", r"nail polish remover", r"acetona", r"lighter fluid",
+    r"amoniaco", r"rubbing alcohol", r"dishwasher pods?", r"dishwasher", r"nail polish remover", r"acetona", r"lighter fluid",
     r"lamp oil", r"nicotin[ae]", r"vape (?:juice|liquid)", r"drain cleaner", r"mushrooms?",
     r"hongos",
 )
 INGEST = _words(
+    r"chew\w*", r"bit", r"bite\w*", r"mastic\w*", r"mordi\w*", r"mordisc\w*",
     r"swallow\w*", r"ate", r"eaten", r"eat", r"drank", r"drunk", r"drink\w*", r"chugged",
     r"got into", r"in (?:his|her|their|my) mouth", r"sip\w*", r"lick\w*", r"bebio",
     r"tomo", r"trago", r"comio", r"se metio", r"a la boca", r"chupo", r"ingiri\w*", r"probo",
@@ -297,6 +303,7 @@ SEVERE = _words(
     r"muchisimo", r"fuertisimo", r"insoportable", r"tremend[ao]", r"espantos[ao]", r"brutal",
     r"fuerte", r"estallar", r"estalla", r"revent\w*", r"explot\w*", r"thunderclap",
     r"like (?:being )?(?:hit|struck|a gunshot|a bat|a hammer|a bomb)",
+    r"like (?:someone|somebody|something) (?:hit|struck|smacked|punched|shot|kicked)",
     r"como (?:un )?(?:golpe|balazo|martillazo|trueno|bomba)",
 )
 PAIN_WORD = _words(
@@ -308,7 +315,8 @@ UNBEARABLE = _words(
     r"cant (?:take|stand|bear) (?:it|the pain)", r"como nunca", r"never felt", r"never had",
     r"screaming", r"gritando", r"retorci\w*", r"doubled over", r"writhing", r"10 out of 10",
     r"10 10", r"10 de 10", r"ten out of ten", r"cannot bear", r"no puedo (?:ni )?(?:moverme|caminar|pararme)",
-    r"cant (?:even )?(?:move|walk|stand up|straighten up|stand up straight)",
+    r"cant (?:even )?(?:move|walk|stand up|straighten up|stand up straight)", r"on the floor",
+    r"en el (?:piso|suelo)", r"rolling around", r"revolcando\w*",
     r"no (?:me )?(?:puedo|puede) (?:ni )?(?:moverme|mover|caminar|pararme|parar|enderezar\w*|levantar\w*)",
 )
 BELLY = _words(
@@ -324,6 +332,7 @@ PREGNANT = _words(
     r"pregnant", r"pregnancy", r"embarazada", r"embarazo", r"encinta", r"expecting",
     r"(?:im|i am|shes|she is|estoy|esta|tengo|tiene) (?:\d+|\w+ty \w+|\w+ty) (?:weeks?|wks?|semanas|meses)",
     r"(?:\d+|\w+ty) (?:weeks?|wks?) (?:along|pregnant)", r"(?:semanas|meses) de (?:embarazo|gestacion)",
+    r"(?<!for )(?<!past )(?<!last )(?<!in )(?:[2-3]\d|4[0-2]) (?:weeks?|wks?|semanas)(?! ago| old)",
 )
 PREGNANCY_SIGN = _words(
     r"bleed\w*", r"blood", r"sangr\w*", r"spotting heavily", r"(?:not|isnt|stopped|hasnt|quit) (?:been )?(?:moving|kicking)",
@@ -340,7 +349,7 @@ PREGNANCY_SIGN = _words(
 #: A blow to the head, and what makes it an emergency after it (vomiting, confusion, sleepiness).
 HEAD_BLOW = _words(
     r"(?:hit|hits|banged|bumped|smacked|whacked|struck|knocked|cracked|landed on|fell on|slammed) (?:his |her |my |their |the back of (?:his |her |my )?|the )?head",
-    r"head (?:injury|trauma|wound)", r"concussion\w*", r"fell (?:down|off)(?:\s+\S+){0,4}? (?:on|onto) (?:his|her|my) head",
+    r"head (?:injury|trauma|wound)", r"concussion\w*", r"(?:hit|blow|knock|bump|kick) (?:to|on|in) the head", r"fell (?:down|off)(?:\s+\S+){0,4}? (?:on|onto) (?:his|her|my) head",
     r"se (?:pego|golpeo|dio un (?:golpe|madrazo|trancazo|guamazo|chingadazo)|lastimo|pegaron) (?:fuerte )?(?:en |con )?(?:la|su) cabeza",
     r"golpe (?:fuerte |duro )?en la cabeza", r"cayo de cabeza", r"traumatismo", r"conmocion",
     r"se (?:pego|golpeo) (?:\S+\s+){0,3}?(?:en |con )?(?:la|su) cabeza",
@@ -354,6 +363,8 @@ HEAD_DANGER = _words(
     r"(?:muy |bien )?dormid[ao]", r"somnolient[ao]", r"no se acuerda", r"sangr\w*",
     r"no despierta", r"no (?:reconoce|responde|reacciona)", r"blood thinners?", r"anticoagula\w*",
     r"eliquis", r"warfarin\w*", r"xarelto", r"coumadin",
+    r"(?:doesnt|does not|dont|didnt) know where", r"no sabe (?:donde|quien|que)", r"disorient\w*",
+    r"desorientad[ao]", r"como ido", r"como ida",
 )
 #: A burn (an event, not a burning feeling) and what makes it serious: where, how big, from what.
 BURN_EVENT = _words(
@@ -385,6 +396,8 @@ FEVER_DANGER = _words(
     r"cuello (?:tieso|rigido|duro)", r"no (?:puede|puedo) (?:doblar|mover|bajar|agachar) (?:el|la) (?:cuello|cabeza)",
     r"confundid[ao]", r"no (?:despierta|reacciona)", r"delira\w*", r"deliri\w*", r"incoheren\w*",
     r"manchas (?:moradas|rojas que no)", r"puntitos morados", r"ronchas moradas", r"petequias",
+    r"como ido", r"como ida", r"no (?:me |nos )?reconoce", r"(?:doesnt|does not|didnt) recogni[sz]e",
+    r"out of it",
 )
 CHILD = _words(
     r"toddler", r"baby", r"kid", r"child", r"son", r"daughter", r"grandson", r"granddaughter",
@@ -509,6 +522,8 @@ RULES: list[Rule] = [
         _near(SPEECH, SPEECH_WRONG, 3),
         r"\b(?:talking|speaking|speech|words) (?:is |are |sounds? )?(?:funny|weird|strange|all wrong|jumbled)\b",
         r"\bhabla (?:raro|rara|chistoso)\b",
+        r"\b(?:hes|shes|he is|she is|is|started|keeps|keep|now) slurr\w*\b",
+        r"\b(?:se (?:le|me) )?lade(?:o|a|ando) (?:la )?(?:cara|boca)\b|\bbabe\w* (?:de|por) un lado\b|\bdrool\w* (?:from|out of|on) one side\b",
         _near(
             SUDDEN,
             r"(?:numb(?!er)\w*|weak\w*|confus\w*|cant see|blind|dizz\w*|cant talk|cant speak|adormecid\w*|debil\w*|confundid\w*|no (?:puede|puedo) (?:hablar|ver))",
@@ -597,7 +612,10 @@ RULES: list[Rule] = [
         r"\b(?:everyone|everybody|they|my family|my kids|you all) (?:would be|are|is|will be|d be) better off without me\b",
         r"\bbetter off without me\b",
         r"\bno (?:reason|point) (?:to|in) (?:live|living|go on|going on|keep going)\b",
-        r"\bcant go on\b",
+        r"\b(?:cant|cannot|can not) (?:go on|keep going|do this anymore)\b",
+        r"\b(?:pills|pastillas|meds|gun|pistola|rope|soga) (?:are )?(?:lined up|ready|saved up|listas?|preparad[ao]s?)\b",
+        r"\b(?:overdos\w*|od|take (?:all|every)\w*)\b(?:\s+\S+){0,4}?\s+(?:on purpose|intentionally|a proposito|adrede)\b",
+        r"\b(?:tirar|aventar|lanzar|botar)(?:me|se|te)? (?:de|del|desde|al|a la|por|frente al?) (?:un |una |el |la )?(?:puente|edificio|balcon|ventana|azotea|techo|tren|metro|vias|carro|camion|precipicio)\b",
         r"\b(?:a burden to everyone|burden to my family)\b",
         r"\bquitar(?:me|se|le) la vida\b|\bsuicidar\w*\b|\bmatarme\b|\bmatarse\b",
         r"\bme (?:quiero|queria|voy a) matar\b|\bse (?:quiere|queria|va a|iba a) matar\b",
@@ -641,7 +659,7 @@ RULES: list[Rule] = [
         "pregnancy",
         rf"\bpregnant\b{_GAP}\b(?:bleed\w*|blood|not moving|isnt moving|stopped moving|contractions|water broke|leaking|severe headache|vision)\b",
         rf"\b(?:bleed\w*|blood|baby (?:isnt|is not|not|stopped) moving)\b{_GAP}\bpregnant\b",
-        r"\bwater broke\b|\bbroke my water\b",
+        r"\bwater (?:just |has |already |finally )?(?:broke|broken|burst)\b|\bbroke my water\b",
         rf"\bembarazada\b{_GAP}\b(?:sangr\w*|no se mueve|contracciones|se me rompio la fuente|dolor de cabeza fuerte)\b",
         r"\bse (?:me |le )?rompio la fuente\b|\bbebe no se mueve\b",
     ),
@@ -707,6 +725,12 @@ RULES: list[Rule] = [
         _near(r"(?:ribs?|costillas|chest|pecho|belly|tummy|panza|neck|cuello|skin between)", r"(?:sucking in|sucks in|suck in|sinking|sink in|caving|caves in|pulling in|pulls in|se (?:le )?hund\w*|hunde\w*|se (?:le )?sum\w*|sume\w*|se (?:le )?marc\w*|marcan)", 4),
         r"\bbreath\w* (?:through|thru) (?:a |an )?(?:straw|pillow|wet (?:towel|cloth|rag)|cloth|sponge|blanket)\b|\brespir\w* (?:por|con|a traves de) (?:un |una )?(?:popote|pajilla|pajita|almohada|trapo)\b|\bgrunt\w*\b|\bquejid\w* al respirar\b|\b(?:breath\w*|respira\w*) (?:really |very |so |super |muy |bien )?(?:fast|rapid\w*|rapido|agitad[ao])\b",
         r"\b(?:atragant\w*|se (?:me|le) fue (?:por el otro lado|chueco))\b",
+        r"\b(?:cant|cannot|can not|isnt able to|no puede|no puedo) (?:cough|talk|speak|breathe|cry|toser|hablar|respirar|llorar) (?:or|and|nor|ni|o|y) (?:cough|talk|speak|breathe|cry|toser|hablar|respirar|llorar)\b",
+        r"\bwent down (?:the )?wrong (?:way|pipe|tube)\b",
+        r"\bse le atraves\w*\b|\bse me atraves\w*\b",
+        # lips or face going blue: not enough air, whatever the words for breathing
+        r"\bse (?:esta |estaba )?(?:poniendo|puso|pone|ponia) (?:moradit[oa]|morad[ao]|azul|gris|azulad[ao])\b|\b(?:turning|going|went|turned) (?:blue|purple|grey|gray)\b",
+        r"\bno (?:esta )?respir(?:a|ando) bien\b",
     ),
     *_rule(
         "breathing",
@@ -730,6 +754,9 @@ RULES: list[Rule] = [
         _near(r"(?:soak\w*|empap\w*|through|traspas\w*|gone through|went through|used|llen\w*|cambi\w*)", SOAK_ITEM, 4),
         rf"\b{SOAK_ITEM} (?:in|an|every|each|per|cada|en|por) (?:an |one |half an |una |la |media )?(?:hour|hora)\b",
         r"\b(?:puddle|pool|charco|cubeta|balde|bucket|cup|taza|vaso|chorro) (?:of|de) (?:blood|sangre)\b",
+        r"\b(?:like|como) (?:a |an |una |un )?(?:faucet|tap|hose|river|llave|grifo|canilla|manguera|rio)\b",
+        # blood coming out of the mouth, said as it is seen
+        r"\b(?:echando|saliendo|sale|salia|escupiendo|brota\w*|pouring|coming|comes) (?:out )?(?:blood|sangre) (?:por|de|from|out of) (?:la |his |her |my |the )?(?:boca|mouth)\b",
         unless=_BRUSHING,
     ),
     *_rule(
@@ -741,7 +768,8 @@ RULES: list[Rule] = [
     *_rule(
         "stroke",
         VISION_LOSS,
-        _near(r"(?:vision|sight|vista|double|blurr\w*|borros[ao]|doble)", SUDDEN, 5),
+        _near(r"(?:vision|sight|vista|double|blurr\w*|borros[ao]|doble)", SUDDEN, 8),
+        _near(r"(?:cant|cannot|no puede|no puedo) (?:walk|caminar|stand|pararse|keep (?:his|her) balance)", SUDDEN, 4),
     ),
     *_rule(
         "stroke",
@@ -805,7 +833,7 @@ RULES: list[Rule] = [
         _near(r"(?:throat|garganta|airway|via aerea)", THROAT_CLOSING, 4),
         _near(r"(?:throat|garganta|airway|via aerea)", ALLERGY_SWELL, 4),
         _near(r"(?:tongue|lips?|face|eyes?|eyelids?|lengua|labios?|cara|ojos|parpados|boca)", ALLERGY_SWELL, 4),
-        _near(r"(?:hives|ronchas|welts|habones|ranchas)", r"(?:throat|garganta|breath\w*|respir\w*|swallow\w*|tragar|dizzy|mare\w*|faint\w*|desmay\w*|lips?|labios?|tongue|lengua|face|cara)", 10),
+        _near(r"(?:hives|ronchas|welts|habones|ranchas)", r"(?:throat|garganta|breath\w*|respir\w*|swallow\w*|tragar|dizzy|mare\w*|faint\w*|desmay\w*|lips?|labios?|tongue|lengua|face|cara|chest|pecho|clos\w*|cerr\w*|tight\w*|apret\w*)", 10),
         also=r"\b(?:allerg\w*|alerg\w*|reaction|reaccion|hives|ronchas|sting|stung|bee|wasp|abeja|avispa|pique\w*|pico|picadura|peanuts?|nuts?|cacahuate\w*|mani|shellfish|shrimp|marisco\w*|camaron\w*|antibiotic\w*|penicil\w*|medic\w*|new (?:med|pill|drug)|ate|eating|comi|comio|comer|after|despues|closing|cerr\w*|cierr\w*|tight\w*|apret\w*|breath\w*|respir\w*|swallow\w*|tragar|epi\w*)\b",
         unless=r"\b(?:sore|strep|tonsil\w*|amigdal\w*|anginas|placas|pus|infecc\w*|infect\w*|roj[ao]|red|resfri\w*|gripa|gripe|cold|flu|mumps|paperas|ganglio\w*|glands?)\b(?!.*\b(?:clos\w*|cerr\w*|cierr\w*|tight\w*|apret\w*|cant breathe|no puedo respirar)\b)",
     ),
@@ -818,7 +846,7 @@ RULES: list[Rule] = [
     *_rule(
         "severe_pain",
         r"\bthunderclap\b",
-        _near(PAIN_WORD, UNBEARABLE, 6),
+        _near(PAIN_WORD, UNBEARABLE, 8),
         _near(BELLY, RIGID, 5),
         r"\b(?:worst|peor)\b(?:\s+\S+){0,4}?\s+(?:pain|dolor|headache|cramps?|colico)\b|\b(?:pain|dolor|headache)\b(?:\s+\S+){0,4}?\s+(?:worst|peor)\b",
     ),
@@ -869,6 +897,8 @@ NEGATIONS = frozenset(
     }
 )  # fmt: skip
 NEGATION_WINDOW = 4
+#: Words that end a negation's reach (it negates what it stands before, not the next finding).
+NEGATION_STOPS = frozenset({"and", "y", "e", "then", "luego", "plus", "also", "ademas"})
 #: Phrases before a finding (same clause) that make it past, someone else's past, or
 #: hypothetical: not an emergency now.
 CONTEXT_CUES = re.compile(
@@ -896,7 +926,10 @@ AFTER_NEGATION = re.compile(
 )
 #: A finding followed, in its clause, by when it was (long ago) or that it went away.
 PAST_AFTER = re.compile(
-    r"\b(?:last (?:year|month|summer|winter|spring|fall)|years ago|months ago|in (?:19|20)\d\d|went away|"
+    r"\b(?:last (?:year|month|week|summer|winter|spring|fall)|years ago|months ago|in (?:19|20)\d\d|went away|"
+    r"(?:in|back in|en) (?:january|february|march|april|june|july|august|september|october|november|december|enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)|"
+    r"la semana pasada|as a (?:child|kid|baby|teen\w*)|when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
+    r"de (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|"
     r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito|"
     r"(?:a|one|two|three|\d+|several|a few) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
     r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic\w*|"
@@ -934,6 +967,19 @@ PHRASES = [
         "meds",
     ),
     (re.compile(r"\bbreath (?:strips?|mints?|freshener|spray)\b"), "mints"),
+    # grief is no chest pain; pauses in breathing asleep are a sleep study's business
+    (
+        re.compile(
+            r"\b(?:heavy|broken|aching) heart\b|\bheart ?broken\b|\bcorazon (?:roto|partido)\b|\bmy heart goes out\b"
+        ),
+        "grief",
+    ),
+    (
+        re.compile(
+            r"\b(?:stops?|stopped|quits?|pauses?) breathing (?:for a (?:second|few seconds|moment|bit)|in (?:his|her|my|their) sleep|at night|while (?:he|she|i|they) (?:sleeps?|is asleep))\b"
+        ),
+        "apnea",
+    ),
     # "muchas gracias" is thanks, not many pills
     (re.compile(r"\b(?:muchas|muchisimas|mil) gracias\b"), "gracias"),
     # a sore chest muscle after the gym is not chest pain
@@ -1184,7 +1230,13 @@ def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,
     """The finding is negated, past or hypothetical (ConText-style, within its clause; a
     history or hypothetical cue within its statement and a few words of it)."""
     before = _NOT_EVEN.sub("even", _NOT_STOPPING.sub("nonstop", clause[:start])).split()
-    if any(word in NEGATIONS for word in before[-NEGATION_WINDOW:]):
+    window = before[-NEGATION_WINDOW:]
+    # a negation does not reach past "and" / "y" ("no me entiende y no puede mover la mano")
+    for i in range(len(window) - 1, -1, -1):
+        if window[i] in NEGATION_STOPS:
+            window = window[i + 1 :]
+            break
+    if any(word in NEGATIONS for word in window):
         return True
     statement = max((s for s in starts if s <= start), default=0)
     reach = " ".join(clause[statement:start].split()[-CUE_REACH:])
