@@ -4,9 +4,12 @@ emergency now."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from closeloop.lib.redflags import correct, find_red_flags
+from closeloop.lib import redflags
+from closeloop.lib.redflags import RULES, correct, find_red_flags, read_red_flags
 from closeloop.lib.textnorm import normalize
 
 URGENT = [
@@ -773,3 +776,16 @@ def test_spanish_typed_by_ear_is_read_by_how_it_sounds() -> None:
     assert correct("zangre") == "sangre" and correct("combulsion") == "convulsion"
     # ordinary words that sound like nothing urgent are left alone
     assert correct("casa") == "casa" and correct("peso") == "peso" and correct("vez") == "vez"
+
+
+def test_the_word_beginning_screen_never_changes_a_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules are skipped on clauses with none of the word beginnings their patterns start
+    with (read from the patterns themselves): the same flags as trying every rule."""
+    texts = [t for t, *_ in URGENT + MISSED_GROUPS + THIRD_PASS + FOURTH_PASS]
+    texts += NOT_NOW + MISSED_GROUPS_NOT_NOW + THIRD_PASS_NOT_NOW + FOURTH_PASS_NOT_NOW
+    screened = [read_red_flags(text) for text in texts]
+    assert sum(rule.starts is not None for rule in RULES) >= len(RULES) - 2
+    monkeypatch.setattr(
+        redflags, "RULES", [dataclasses.replace(rule, starts=None) for rule in RULES]
+    )
+    assert [read_red_flags(text) for text in texts] == screened

@@ -37,9 +37,11 @@ Sources for the warning signs (public lists):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import re._parser as sre_parse  # reading our own patterns for the words they begin with
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from closeloop.lib.textnorm import normalize
 
@@ -416,6 +418,67 @@ class Rule:
     unless: re.Pattern[str] | None = None
     #: Cheap checks first: each must occur in the clause before the pattern is tried.
     needs: tuple[re.Pattern[str], ...] = ()
+    #: The beginnings of words a match can start with (every match starts a word with one of
+    #: them); None when the pattern does not say. A clause with none of them is skipped.
+    starts: frozenset[str] | None = None
+
+
+def _starts(items: Sequence[tuple[Any, Any]], bounded: bool = False) -> set[str] | None:
+    """The literal beginnings (up to the first space) one of which every match of the parsed
+    pattern ``items`` begins with, at the start of a word (after a ``\\b``); None when that
+    cannot be told (a wildcard, a beginning with no \\b before it)."""
+    prefix, i = "", 0
+    while i < len(items):
+        op, av = items[i]
+        name = str(op)
+        if not prefix and name == "AT":
+            bounded = bounded or str(av) == "AT_BOUNDARY"
+        elif not prefix and name in ("ASSERT_NOT", "ASSERT"):
+            pass
+        elif name == "LITERAL" and chr(av) != " ":
+            prefix += chr(av)
+        else:
+            break
+        i += 1
+    if prefix:
+        return {prefix} if bounded else None
+    if i >= len(items):
+        return None
+    op, av = items[i]
+    name, rest = str(op), list(items[i + 1 :])
+    out: set[str] = set()
+    if name == "BRANCH":
+        for alternative in av[1]:
+            found = _starts([*alternative, *rest], bounded)
+            if found is None:
+                return None
+            out |= found
+        return out
+    if name == "SUBPATTERN":
+        return _starts([*av[3], *rest], bounded)
+    if name in ("MAX_REPEAT", "MIN_REPEAT"):
+        found = _starts([*av[2], *rest], bounded)
+        if av[0] >= 1 or found is None:
+            return found
+        skipped = _starts(rest, bounded)
+        return None if skipped is None else found | skipped
+    if name == "IN" and bounded:  # a class of letters or digits: its first character
+        for kind, value in av:
+            if str(kind) == "LITERAL":
+                out.add(chr(value))
+            elif str(kind) == "RANGE":
+                out |= {chr(c) for c in range(value[0], value[1] + 1)}
+            elif str(kind) == "CATEGORY" and str(value) == "CATEGORY_DIGIT":
+                out |= set("0123456789")
+            else:
+                return None
+        return out
+    return None
+
+
+def _pattern_starts(pattern: str) -> frozenset[str] | None:
+    found = _starts(list(sre_parse.parse(pattern)))
+    return None if found is None else frozenset(found)
 
 
 #: For each "near" pattern, its two parts (both must occur before it can match).
@@ -437,12 +500,14 @@ def _rule(
     nose is a flag when it will not stop). The patterns are tried as one alternation (one
     search a clause, not one a pattern: the classifier's hottest line)."""
     needs = (re.compile(rf"\b{also_in_clause}\b"),) if also_in_clause else ()
+    combined = "|".join(f"(?:{pattern})" for pattern in patterns)
     yield Rule(
         group,
-        re.compile("|".join(f"(?:{pattern})" for pattern in patterns)),
+        re.compile(combined),
         re.compile(also) if also else None,
         re.compile(unless) if unless else None,
         needs,
+        _pattern_starts(combined),
     )
 
 
@@ -767,14 +832,14 @@ RULES: list[Rule] = [
     ),
     *_rule(
         "stroke",
-        VISION_LOSS,
+        rf"\b{VISION_LOSS}",
         _near(r"(?:vision|sight|vista|double|blurr\w*|borros[ao]|doble)", SUDDEN, 8),
         _near(r"(?:cant|cannot|no puede|no puedo) (?:walk|caminar|stand|pararse|keep (?:his|her) balance)", SUDDEN, 4),
     ),
     *_rule(
         "stroke",
         # a limb that gave out, with a second sign (the face, speech, sight, confusion, sudden)
-        LIMB_GONE,
+        rf"\b{LIMB_GONE}",
         also=rf"\b{NEURO_COMPANION}\b",
         unless=r"\b(?:slept on|sleeping on|sleep on|durmiendo (?:sobre|encima)|me dormi sobre|al despertar|when i wake up|every morning|todas las mananas|gym|workout|carpal)\b",
     ),
@@ -865,7 +930,7 @@ RULES: list[Rule] = [
     ),
     *_rule(
         "head_injury",
-        HEAD_BLOW,
+        rf"\b{HEAD_BLOW}",
         also=rf"\b{HEAD_DANGER}\b",
     ),
     *_rule(
@@ -881,7 +946,7 @@ RULES: list[Rule] = [
     ),
     *_rule(
         "meningitis_signs",
-        FEVER_DANGER,
+        rf"\b{FEVER_DANGER}",
         also=rf"\b{FEVER_ANY}\b",
     ),
 ]
@@ -1269,8 +1334,11 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     # the whole message, once, and only when a pattern matched)
     whole_says: dict[re.Pattern[str], bool] = {}
     for clause, starts in clauses:
+        beginnings = {word[:n] for word in clause.split() for n in range(1, len(word) + 1)}
         for rule in RULES:
             if rule.group in found:
+                continue
+            if rule.starts is not None and rule.starts.isdisjoint(beginnings):
                 continue
             if rule.also is not None:
                 if rule.also not in whole_says:
