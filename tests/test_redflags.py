@@ -789,3 +789,16 @@ def test_the_word_beginning_screen_never_changes_a_result(monkeypatch: pytest.Mo
         redflags, "RULES", [dataclasses.replace(rule, starts=None) for rule in RULES]
     )
     assert [read_red_flags(text) for text in texts] == screened
+
+
+def test_a_letter_doubled_by_a_transcript_is_undone_for_every_vocabulary_word() -> None:
+    """Any plain word the rules name is read with one letter doubled; real words that are a
+    doubled letter from one ("loose" tooth) are left alone."""
+    assert correct("sttiff") == "stiff" and correct("hhead") == "head"
+    assert correct("needlle") == "needle" and correct("fiebbre") == "fiebre"
+    assert {f.group for f in find_red_flags("fever and a sttiff neck")} == {"meningitis_signs"}
+    assert {f.group for f in find_red_flags("he hit his hhead and keeps vomiting")} == {
+        "head_injury"
+    }
+    assert correct("loose") == "loose"
+    assert find_red_flags("my 6 year old has a loose tooth") == []

@@ -45,9 +45,28 @@ from typing import Any
 
 from closeloop.lib.textnorm import normalize
 
+#: Every plain word of four letters or more the vocabularies name: a letter doubled by
+#: transcripts and thumbs is undone (``correct``), so a word added to a vocabulary is also
+#: recognised damaged.
+LEXICON_WORDS: set[str] = set()
+
 
 def _words(*alternatives: str) -> str:
+    for alternative in alternatives:
+        # "words?" names both forms
+        if alternative.endswith("s?") and alternative[:-2].isalpha():
+            LEXICON_WORDS.update({alternative[:-2], alternative[:-1]})
+        _learn_words(alternative)
     return "(?:" + "|".join(alternatives) + ")"
+
+
+_ESCAPE = re.compile(r"\\[a-zA-Z][*+?]?")
+_PLAIN_WORD = re.compile(r"(?<![a-z])[a-z]{4,}(?![a-z?*+{\[(])")
+
+
+def _learn_words(pattern: str) -> None:
+    """The plain words of a pattern (not stems, not optional letters) join ``LEXICON_WORDS``."""
+    LEXICON_WORDS.update(_PLAIN_WORD.findall(_ESCAPE.sub(" ", pattern)))
 
 
 # fmt: off
@@ -501,6 +520,7 @@ def _rule(
     search a clause, not one a pattern: the classifier's hottest line)."""
     needs = (re.compile(rf"\b{also_in_clause}\b"),) if also_in_clause else ()
     combined = "|".join(f"(?:{pattern})" for pattern in patterns)
+    _learn_words(combined)
     yield Rule(
         group,
         re.compile(combined),
@@ -958,7 +978,7 @@ NEGATIONS = frozenset(
     {
         "no", "not", "denies", "denied", "deny", "without", "never", "isnt", "wasnt", "dont",
         "doesnt", "didnt", "arent", "hasnt", "havent", "none", "negative", "sin", "niega",
-        "nunca", "ni", "tampoco",
+        "nunca", "ni", "tampoco", "stopped", "quit", "ceased", "dejo",
     }
 )  # fmt: skip
 NEGATION_WINDOW = 4
@@ -998,7 +1018,7 @@ PAST_AFTER = re.compile(
     r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito|"
     r"(?:a|one|two|three|\d+|several|a few) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
     r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic\w*|"
-    r"(?:but|pero) (?:it |its |it has |ya |ya se |se )?(?:stopped|went away|paro|detuvo|quito|paso|corto))\b"
+    r"(?:but|pero) (?:\w+ ){0,3}?(?:stopped|went away|went down|gone down|paro|detuvo|quito|quitaron|paso|corto|desinflam\w*|deshinch\w*|bajo))\b"
 )
 #: Everyday phrases that contain a concept word but are not about it ("blood pressure" is not
 #: bleeding, "heart rate" is not chest pain): rewritten before matching.
@@ -1046,13 +1066,16 @@ PHRASES = [
         "apnea",
     ),
     # "muchas gracias" is thanks, not many pills
-    (re.compile(r"\b(?:muchas|muchisimas|mil) gracias\b"), "gracias"),
+    (
+        re.compile(r"\b(?:muchas|muchisimas|mil) gracias\b|\bthank(?:s| you) (?:so|very) much\b"),
+        "thanks",
+    ),
     # a sore chest muscle after the gym is not chest pain
     (re.compile(r"\b(?:chest|pec|pectoral) (?:muscles?|musclees|musles?|muscels?)\b"), "pecs"),
 ]
 _CLAUSE_SPLIT = re.compile(
     r"[.!?;\n]+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b"
-    r"(?!\W+(?:it |its |it has |it s |ya |ya se |se |now )?(?:stopped|went away|is gone|gone|par[oó]|detuvo|quit[oó]|pas[oó]|cort[oó])\b)",
+    r"(?!\W+(?:\w+\W+){0,3}?(?:stopped|went away|went down|gone down|is gone|gone|par[oó]|detuvo|quit[oó]|quitaron|pas[oó]|cort[oó]|desinflam\w*|deshinch\w*|baj[oó])\b)",
     re.I,
 )
 
@@ -1161,7 +1184,9 @@ SOUND_WORDS = frozenset(
 NOT_TYPOS = frozenset(
     {"breast", "hearth", "heard", "hearts", "cheat", "chess", "there", "three", "threat",
      "blond", "bloom", "tough", "touch", "sweeling", "dollar", "dolar", "stoke", "stork",
-     "strike", "stroll", "worse", "worst", "sweet", "swallows", "lunes"}
+     "strike", "stroll", "worse", "worst", "sweet", "swallows", "lunes",
+     # real words one doubled letter from a vocabulary word
+     "loose", "trees", "perro", "carro", "cerro", "sell", "hall", "mall", "tall", "wall"}
 )  # fmt: skip
 #: Misspellings too short or too far for the rule above, seen in messages and transcripts.
 MISSPELLINGS = {
@@ -1241,7 +1266,18 @@ def correct(word: str) -> str:
     for key in {word} | _deletes(word):
         candidates |= index.get(key, set())
     matches = sorted(c for c in candidates if c[0] == word[0] and _one_off(word, c))
-    return matches[0] if matches else word
+    return matches[0] if matches else _undamaged(word)
+
+
+def _undamaged(word: str) -> str:
+    """The vocabulary word ``word`` is with one letter doubled ("hhead", "sttiff"), else
+    ``word``."""
+    if word in LEXICON_WORDS or word in NOT_TYPOS or not word.isalpha() or len(word) < 4:
+        return word
+    for i in range(1, len(word)):
+        if word[i] == word[i - 1] and (single := word[:i] + word[i + 1 :]) in LEXICON_WORDS:
+            return single
+    return word
 
 
 #: A comma followed by a new subject starts a new statement: a hypothetical or a history cue
