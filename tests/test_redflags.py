@@ -802,3 +802,117 @@ def test_a_letter_doubled_by_a_transcript_is_undone_for_every_vocabulary_word() 
     }
     assert correct("loose") == "loose"
     assert find_red_flags("my 6 year old has a loose tooth") == []
+
+
+#: A fourth brainstorm, measured once when the rules above were final (rules alone: English
+#: 24/33, Spanish 31/33; main then 17/33, 21/33), then read for the kinds it missed (breath
+#: metaphors, colours of the lips, pumping blood, a face melting, out cold, a hard belly).
+FOURTH_PASS_ANY_FLAG = [
+    "it feels like my chest is caving in and my arm is tingling",
+    "my boyfriend says there's a fist squeezing inside his chest",
+    "pain like someone is pushing a knife between my ribs and I'm short of breath",
+    "me está dando un dolor en el pecho que me agarra la espalda y la mandíbula",
+    "siento el pecho apretado como con un cinturón",
+    "me arde y me aprieta el pecho, estoy sudando frío",
+    "i'm breathing like a fish out of water",
+    "my daughter can't stop coughing and her lips look dusky",
+    "he's sucking air and can't say more than a word",
+    "me cuesta mucho jalar el aire",
+    "mi papá respira muy agitado y está morado",
+    "siento que me estoy asfixiando",
+    "the gash on my leg is pumping blood",
+    "my mom is vomiting something that looks like coffee",
+    "I've been bleeding heavily since the miscarriage and I'm dizzy",
+    "me sale sangre de la herida a chorros",
+    "mi esposo escupe sangre cada que tose",
+    "tengo una hemorragia que no se detiene",
+    "his face looks like it's melting on one side",
+    "my aunt suddenly can't find her words and her leg is weak",
+    "grandma is confused and her left hand is numb, came on an hour ago",
+    "a mi tía se le chuequeó la boca y no puede levantar el brazo",
+    "mi abuelo de repente no puede caminar y habla enredado",
+    "de la nada perdí la visión de un ojo",
+    "my son is having a seizure that won't stop",
+    "she collapsed and her eyes rolled up",
+    "he's out cold on the bathroom floor",
+    "mi hija se puso rígida y empezó a sacudirse",
+    "mi papá se desvaneció y no reacciona",
+    "está convulsionando y echando espuma",
+    "i'm going to end my life tonight",
+    "i've been looking up ways to kill myself",
+    "my brother says he wants to die and has a gun",
+    "ya no quiero seguir viviendo",
+    "estoy planeando quitarme la vida",
+    "mi hijo dice que se quiere matar",
+    "my toddler ate some of the laundry detergent",
+    "I accidentally took a double dose of my heart medication and feel weird",
+    "he swallowed a handful of his mom's sleeping pills",
+    "mi niña se tomó un montón de vitaminas",
+    "se tragó un imán",
+    "mi abuela se tomó todas sus pastillas juntas",
+    "my eyes and lips are swelling after the bee sting",
+    "I feel my throat closing after taking amoxicillin",
+    "se me hinchó la lengua y me cuesta tragar",
+    "tengo ronchas en todo el cuerpo y me falta el aire",
+    "he can't swallow his own saliva and he's drooling",
+    "se le atoró una moneda y no puede respirar",
+    "the worst headache of my life came on suddenly",
+    "my belly is hard and I can't stand the pain",
+    "un dolor de cabeza horrible que llegó de golpe",
+    "me duele la panza como nunca, no me puedo mover",
+    "my 3 week old has a 38.1 temperature",
+    "mi recién nacido tiene calentura",
+    "i'm 28 weeks pregnant and bleeding",
+    "38 weeks and my water broke",
+    "estoy embarazada y tengo contracciones fuertes a las 30 semanas",
+    "embarazada y el bebé no se ha movido hoy",
+    "my daughter fell off the swing, hit her head and is throwing up",
+    "after hitting his head he's very sleepy",
+    "se cayó de la escalera, se golpeó la cabeza y está sangrando",
+    "el bebé se cayó de la cama y se pegó en la cabeza, está vomitando",
+    "my son got burned by boiling water on his chest",
+    "se quemó con ácido la mano",
+    "fever, headache and a stiff neck",
+    "fiebre alta y manchas moradas",
+]
+FOURTH_PASS_ANY_FLAG_NOT_NOW = [
+    "I have heartburn every night",
+    "my chest x-ray results please",
+    "my breathing has been fine since the new inhaler",
+    "the cut on my finger is healing well",
+    "can you remind me what the stroke clinic's number is",
+    "my son had a seizure last year, we need a refill",
+    "I don't want to die without a will, who do I talk to",
+    "is it safe to take tylenol while pregnant",
+    "I'm 25 weeks pregnant and need a glucose test appointment",
+    "my baby had a fever last week, follow up?",
+    "my daughter fell and scraped her knee",
+    "I burned myself on the oven, small red mark",
+    "no headache, no fever, just tired",
+    "my stomach hurts a little after eating",
+    "quiero una cita para mi hijo, tiene tos",
+    "me duele la garganta un poco",
+    "mi mamá tuvo un infarto hace tres años",
+    "¿qué hago si mi hijo tiene una convulsión?",
+    "no me sangra nada, solo fue un golpe",
+    "el niño se golpeó la rodilla jugando",
+    "estoy embarazada de 20 semanas, ¿puedo viajar?",
+    "me mareo un poco cuando me levanto rápido",
+    "tengo la nariz tapada",
+    "mi esposo ronca mucho",
+    "ya no tengo fiebre",
+    "necesito la receta de mis pastillas para la presión",
+    "se me olvidó tomar mi pastilla ayer",
+    "mi bebé tiene tres meses y le toca su vacuna",
+    "me quemé con el sol en la playa",
+]
+
+
+@pytest.mark.parametrize("text", FOURTH_PASS_ANY_FLAG)
+def test_the_fourth_brainstorm_raises_a_red_flag(text: str) -> None:
+    assert find_red_flags(text), text
+
+
+@pytest.mark.parametrize("text", FOURTH_PASS_ANY_FLAG_NOT_NOW)
+def test_the_fourth_brainstorm_lookalikes_raise_none(text: str) -> None:
+    assert find_red_flags(text) == [], text

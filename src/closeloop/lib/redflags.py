@@ -104,6 +104,7 @@ SENSATION = _words(
 )
 BREATH = _words(
     r"breathe?", r"breathing", r"breaths", r"respirar", r"respiro", r"respira", r"respirando",
+    r"el aire",
     r"aliento", r"respiracion", r"resuello",
 )
 LUNGS = _words(r"lungs?", r"pulmon", r"pulmones")
@@ -119,6 +120,7 @@ CANNOT = _words(
 FACE = _words(r"face", r"mouth", r"smile", r"cara", r"boca", r"rostro")
 DROOP = _words(
     r"droop\w*", r"drop\w*", r"sag\w*", r"crooked", r"lopsided", r"uneven", r"asymmetric\w*",
+    r"melt\w*", r"slid\w*", r"slipp\w*", r"derret\w*", r"chueque\w*",
     r"twisted", r"caid[ao]", r"cayo", r"chuec[ao]", r"torcid[ao]", r"paralizad[ao]", r"de lado",
     r"ladead[ao]", r"desviad[ao]",
 )
@@ -175,6 +177,7 @@ COUGH_UP = _words(
 #: Blood brought up that looks like coffee grounds (digested blood).
 COFFEE_GROUNDS = _words(
     r"coffee grounds?", r"posos de cafe", r"borra de cafe", r"cafe molido", r"asientos de cafe",
+    r"(?:looks? |looked |looking )?like coffee(?: grounds?)?", r"como (?:el )?cafe(?: molido)?",
 )
 SWELL = _words(
     r"swell\w*", r"swollen", r"puff\w*", r"hinch\w*", r"inflamad[ao]", r"inflamacion",
@@ -201,6 +204,7 @@ PILLS = _words(
     r"insulin", r"insulina", r"syrup", r"jarabe", r"caja", r"box", r"packet", r"pack",
     r"gummies", r"vitamins", r"dose", r"dosis", r"sleeping tablets", r"sleeping pills",
     r"painkillers?", r"aspirin", r"aspirina", r"benadryl", r"xanax", r"melatonin",
+    r"vitaminas", r"gomitas", r"suplementos?", r"supplements?",
 )
 TOO_MANY = _words(
     r"too many", r"too much", r"a bunch of", r"a handful of", r"the whole",
@@ -271,7 +275,7 @@ WOUND = _words(
     r"cortada", r"cortadura", r"corte", r"cortaron", r"corto", r"tajo", r"punalada",
 )
 WOUND_ALARM = _words(
-    r"soak\w*", r"gush\w*", r"pour\w*", r"spurt\w*", r"squirt\w*", r"everywhere",
+    r"soak\w*", r"gush\w*", r"pour\w*", r"spurt\w*", r"squirt\w*", r"everywhere", r"pump\w*",
     r"(?:wont|doesnt|will not|does not|isnt|not) stop\w*", r"empap\w*", r"chorr\w*",
     r"borbotones", r"no (?:deja|para) de (?:sangrar|salir|echar)", r"through (?:the |my |his |her )?(?:towels?|bandages?|gauze|shirt)",
 )
@@ -369,7 +373,7 @@ PREGNANCY_SIGN = _words(
 )
 #: A blow to the head, and what makes it an emergency after it (vomiting, confusion, sleepiness).
 HEAD_BLOW = _words(
-    r"(?:hit|hits|banged|bumped|smacked|whacked|struck|knocked|cracked|landed on|fell on|slammed) (?:his |her |my |their |the back of (?:his |her |my )?|the )?head",
+    r"(?:hit\w*|bang\w*|bump\w*|smack\w*|whack\w*|struck|strik\w*|knock\w*|crack\w*|landed on|fell on|slam\w*) (?:his |her |my |their |the back of (?:his |her |my )?|the )?head",
     r"head (?:injury|trauma|wound)", r"concussion\w*", r"(?:hit|blow|knock|bump|kick) (?:to|on|in) the head", r"fell (?:down|off)(?:\s+\S+){0,4}? (?:on|onto) (?:his|her|my) head",
     r"se (?:pego|golpeo|dio un (?:golpe|madrazo|trancazo|guamazo|chingadazo)|lastimo|pegaron) (?:fuerte )?(?:en |con )?(?:la|su) cabeza",
     r"golpe (?:fuerte |duro )?en la cabeza", r"cayo de cabeza", r"traumatismo", r"conmocion",
@@ -816,6 +820,9 @@ RULES: list[Rule] = [
         # lips or face going blue: not enough air, whatever the words for breathing
         r"\bse (?:esta |estaba )?(?:poniendo|puso|pone|ponia) (?:moradit[oa]|morad[ao]|azul|gris|azulad[ao])\b|\b(?:turning|going|went|turned) (?:blue|purple|grey|gray)\b",
         r"\bno (?:esta )?respir(?:a|ando) bien\b",
+        r"\b(?:lips|face|skin|fingers|fingernails|nails|mouth|labios|cara|piel|unas|dedos|boca)\b(?:\s+\S+){0,3}?\s+(?:blue|bluish|purple|purplish|gray|grey|dusky|ashen|morad\w*|azul\w*|gris\w*|cenizo|cenizos)\b",
+        r"\b(?:like a )?fish out of water\b|\bcomo (?:un )?pez fuera del agua\b|\bsucking (?:for )?air\b|\bgulping (?:for )?air\b|\bboqueando\b",
+        r"\b(?:cant|cannot|can not|unable to|no (?:puede|puedo)) (?:say|speak|get out|decir) more than (?:a |one |two |three )?(?:word|words)\b|\bno (?:puede|puedo) decir mas de (?:una|dos|tres) palabras?\b",
     ),
     *_rule(
         "breathing",
@@ -874,7 +881,7 @@ RULES: list[Rule] = [
         r"\b(?:le|me|les) (?:dio|da|dan|esta dando|estan dando|dieron|vino|agarro) (?:un |otro |unos )?(?:ataques?|convulsion\w*|sacudidas|temblores)\b(?! (?:de|del) (?:risa|tos|panico|ansiedad|nervios|celos|hipo|asma|alergia))",
         r"\bcrisis convulsiva\b|\bepilep\w* (?:attack|ataque|crisis)\b",
         # out cold, however it is said
-        r"\b(?:went|gone|is|goes) limp\b|\bfloppy\b|\bdesvanec\w*\b|\bse (?:quedo|quedaba) (?:como )?(?:ido|ida|sin sentido|privad[ao])\b|\bse priv\w*\b",
+        r"\bout cold\b|\bknocked out\b|\b(?:went|gone|is|goes) limp\b|\bfloppy\b|\bdesvanec\w*\b|\bse (?:quedo|quedaba) (?:como )?(?:ido|ida|sin sentido|privad[ao])\b|\bse priv\w*\b",
         r"\bno (?:lo|la|le|los|las) (?:puedo|podemos|pude|podia|pudimos) despertar\b|\b(?:cant|cannot|couldnt) (?:get|make) (?:him|her|them) (?:to )?(?:wake|respond)\b",
         r"\b(?:he|she|hes|shes|he is|she is|they|baby|son|daughter|husband|wife|mom|dad|mother|father|grandma|grandpa|grandmother|grandfather|boyfriend|girlfriend|brother|sister)\b(?:\s+\S+){0,3}?\s+(?:not|isnt|wont|doesnt|stopped|is not|no longer) (?:respond\w*|answer\w* me|react\w*|wak\w*)\b",
     ),
@@ -931,6 +938,8 @@ RULES: list[Rule] = [
     *_rule(
         "severe_pain",
         r"\bthunderclap\b",
+        r"\b(?:cant|cannot|can not|couldnt) (?:take|stand|bear|handle) (?:the|this|my) pain\b|\bno (?:aguanto|soporto|resisto) (?:el|este) dolor\b",
+        rf"\b{BELLY}\b (?:is |feels |esta |se siente |se puso )?(?:so |very |really |muy |bien )?(?:hard|tense|dur[ao]|tens[ao]|rigid[ao]?)\b(?=.*\b{PAIN_WORD}\b)",
         _near(PAIN_WORD, UNBEARABLE, 8),
         _near(BELLY, RIGID, 5),
         r"\b(?:worst|peor)\b(?:\s+\S+){0,4}?\s+(?:pain|dolor|headache|cramps?|colico)\b|\b(?:pain|dolor|headache)\b(?:\s+\S+){0,4}?\s+(?:worst|peor)\b",
@@ -1046,12 +1055,13 @@ PHRASES = [
     # a medicine, a prescription or a doctor for a condition is not the condition now
     (
         re.compile(
-            r"\b(?:seizure|epilepsy|anti ?seizure|stroke|allergy|breathing|asthma) (?:medications?|medicines?|meds|pills|prescriptions?|refills?|doctor|specialist|clinic|treatments?|machine|inhaler)\b|"
+            r"\b(?:seizure|epilepsy|anti ?seizure|stroke|allergy|breathing|asthma) (?:medications?|medicines?|meds|pills|prescriptions?|refills?|doctors?|specialists?|clinics?|centers?|units?|nurses?|teams?|programs?|support groups?|awareness|prevention|risk|treatments?|machine|inhaler)\b|"
             r"\b(?:medicina|medicamentos?|pastillas|receta) (?:para|de) (?:las |la )?(?:convulsiones|epilepsia|alergia|respirar)\b"
         ),
         "meds",
     ),
     (re.compile(r"\bbreath (?:strips?|mints?|freshener|spray)\b"), "mints"),
+    (re.compile(r"\baire acondicionado\b|\bair condition\w*\b"), "ac"),
     # grief is no chest pain; pauses in breathing asleep are a sleep study's business
     (
         re.compile(
