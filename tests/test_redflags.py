@@ -916,3 +916,10 @@ def test_the_fourth_brainstorm_raises_a_red_flag(text: str) -> None:
 @pytest.mark.parametrize("text", FOURTH_PASS_ANY_FLAG_NOT_NOW)
 def test_the_fourth_brainstorm_lookalikes_raise_none(text: str) -> None:
     assert find_red_flags(text) == [], text
+
+
+def test_a_short_word_run_into_a_vocabulary_word_is_split() -> None:
+    assert correct("meaplastan") == "me aplastan" and correct("comopiedra") == "como piedra"
+    assert find_red_flags("siento que meaplastan el pecho")
+    # real words are not split ("sudando" is sweating, not "su dando")
+    assert correct("sudando") == "sudando" and correct("enrolled") == "enrolled"

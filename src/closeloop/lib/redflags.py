@@ -1279,15 +1279,46 @@ def correct(word: str) -> str:
     return matches[0] if matches else _undamaged(word)
 
 
+#: Short words a thumb runs into the next one ("meaplastan", "comopiedra").
+_RUN_ON = frozenset(
+    {"me", "se", "le", "te", "la", "el", "lo", "de", "no", "mi", "su", "un", "una", "como",
+     "muy", "agua", "my", "the", "so", "very", "cant"}
+)  # fmt: skip
+
+
 def _undamaged(word: str) -> str:
-    """The vocabulary word ``word`` is with one letter doubled ("hhead", "sttiff"), else
-    ``word``."""
+    """The vocabulary word ``word`` is with one letter doubled ("hhead", "sttiff"), or a short
+    word run into a vocabulary word of six letters or more ("meaplastan" is "me aplastan"),
+    else ``word``."""
     if word in LEXICON_WORDS or word in NOT_TYPOS or not word.isalpha() or len(word) < 4:
         return word
     for i in range(1, len(word)):
         if word[i] == word[i - 1] and (single := word[:i] + word[i + 1 :]) in LEXICON_WORDS:
             return single
+    for i in range(2, min(5, len(word) - 5)):
+        if word[:i] in _RUN_ON and _known_start(word[i:]):
+            return f"{word[:i]} {word[i:]}"
     return word
+
+
+def _known_start(word: str) -> bool:
+    """``word`` is a vocabulary word, or one of its stems ("aplast…") with an ending."""
+    return word in LEXICON_WORDS or any(
+        word.startswith(stem) and len(stem) >= 5 for stem in _stems_of(word[:5])
+    )
+
+
+@lru_cache(maxsize=1)
+def _stem_index() -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for stem in LEXICON_WORDS:
+        if len(stem) >= 5:
+            index.setdefault(stem[:5], []).append(stem)
+    return index
+
+
+def _stems_of(head: str) -> list[str]:
+    return _stem_index().get(head, [])
 
 
 #: A comma followed by a new subject starts a new statement: a hypothetical or a history cue
