@@ -923,3 +923,12 @@ def test_a_short_word_run_into_a_vocabulary_word_is_split() -> None:
     assert find_red_flags("siento que meaplastan el pecho")
     # real words are not split ("sudando" is sweating, not "su dando")
     assert correct("sudando") == "sudando" and correct("enrolled") == "enrolled"
+
+
+def test_stopping_negates_what_stopped_but_not_breathing() -> None:
+    """ "Dejó de sangrar" is over; "dejó de respirar" is the emergency itself."""
+    assert find_red_flags("ya dejó de sangrar") == []
+    assert find_red_flags("it stopped bleeding an hour ago") == []
+    assert {f.group for f in find_red_flags("mi bebé dejó de respirar")} == {"breathing"}
+    assert {f.group for f in find_red_flags("she stopped breathing")} == {"breathing"}
+    assert {f.group for f in find_red_flags("mi papá dejó de reaccionar")} == {"unconscious"}

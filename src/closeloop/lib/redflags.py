@@ -593,6 +593,7 @@ RULES: list[Rule] = [
         r"\b(?:cant|cannot|hardly|barely|not|no|cant get|cannot get) (?:get |getting |enough |any )?(?:air|oxygen)(?: in| into)?\b",
         r"\bno air (?:gets?|getting|comes?|coming|going)\b|\bgasping for air\b|\bhungry for air\b",
         r"\b(?:not|isnt|stopped|quit|stops) breathing\b|\bno (?:me |le )?entra (?:el )?aire\b",
+        r"\b(?:dejo|deja|dejaba|ha dejado|paro|para|se le (?:fue|va) la) de respirar\b",
         _near(LUNGS, SENSATION, 5),
         r"\b(?:respir\w*) con (?:mucha |muchisima |gran )?dificultad\b|\bdrowning\b",
         r"\b(?:gasp\w*|chok\w*|suffocat\w*|wheez\w* (?:badly|bad|a lot)|turning blue|lips (?:are |is )?(?:turning |going )?(?:blue|purple|gray|grey))\b",
@@ -881,7 +882,7 @@ RULES: list[Rule] = [
         r"\b(?:le|me|les) (?:dio|da|dan|esta dando|estan dando|dieron|vino|agarro) (?:un |otro |unos )?(?:ataques?|convulsion\w*|sacudidas|temblores)\b(?! (?:de|del) (?:risa|tos|panico|ansiedad|nervios|celos|hipo|asma|alergia))",
         r"\bcrisis convulsiva\b|\bepilep\w* (?:attack|ataque|crisis)\b",
         # out cold, however it is said
-        r"\bout cold\b|\bknocked out\b|\b(?:went|gone|is|goes) limp\b|\bfloppy\b|\bdesvanec\w*\b|\bse (?:quedo|quedaba) (?:como )?(?:ido|ida|sin sentido|privad[ao])\b|\bse priv\w*\b",
+        r"\b(?:dejo|paro) de (?:responder|reaccionar)\b|\bout cold\b|\bknocked out\b|\b(?:went|gone|is|goes) limp\b|\bfloppy\b|\bdesvanec\w*\b|\bse (?:quedo|quedaba) (?:como )?(?:ido|ida|sin sentido|privad[ao])\b|\bse priv\w*\b",
         r"\bno (?:lo|la|le|los|las) (?:puedo|podemos|pude|podia|pudimos) despertar\b|\b(?:cant|cannot|couldnt) (?:get|make) (?:him|her|them) (?:to )?(?:wake|respond)\b",
         r"\b(?:he|she|hes|shes|he is|she is|they|baby|son|daughter|husband|wife|mom|dad|mother|father|grandma|grandpa|grandmother|grandfather|boyfriend|girlfriend|brother|sister)\b(?:\s+\S+){0,3}?\s+(?:not|isnt|wont|doesnt|stopped|is not|no longer) (?:respond\w*|answer\w* me|react\w*|wak\w*)\b",
     ),
