@@ -932,3 +932,7 @@ def test_stopping_negates_what_stopped_but_not_breathing() -> None:
     assert {f.group for f in find_red_flags("mi bebé dejó de respirar")} == {"breathing"}
     assert {f.group for f in find_red_flags("she stopped breathing")} == {"breathing"}
     assert {f.group for f in find_red_flags("mi papá dejó de reaccionar")} == {"unconscious"}
+
+
+def test_stopping_a_medicine_does_not_negate_a_later_finding() -> None:
+    assert find_red_flags("stopped my pills now chest pain")

@@ -988,10 +988,12 @@ NEGATIONS = frozenset(
     {
         "no", "not", "denies", "denied", "deny", "without", "never", "isnt", "wasnt", "dont",
         "doesnt", "didnt", "arent", "hasnt", "havent", "none", "negative", "sin", "niega",
-        "nunca", "ni", "tampoco", "stopped", "quit", "ceased", "dejo",
+        "nunca", "ni", "tampoco",
     }
 )  # fmt: skip
 NEGATION_WINDOW = 4
+#: Words that say the finding right after them is over ("stopped bleeding").
+STOPPED = frozenset({"stopped", "quit", "ceased", "dejo"})
 #: Words that end a negation's reach (it negates what it stands before, not the next finding).
 NEGATION_STOPS = frozenset({"and", "y", "e", "then", "luego", "plus", "also", "ademas"})
 #: Phrases before a finding (same clause) that make it past, someone else's past, or
@@ -1380,6 +1382,9 @@ def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,
             window = window[i + 1 :]
             break
     if any(word in NEGATIONS for word in window):
+        return True
+    # "it stopped bleeding", "dejó de sangrar": what stopped, right before the finding
+    if any(word in STOPPED for word in before[-2:]):
         return True
     statement = max((s for s in starts if s <= start), default=0)
     reach = " ".join(clause[statement:start].split()[-CUE_REACH:])
