@@ -834,66 +834,6 @@ CLOSINGS = {
 }  # fmt: skip
 DOCTOR_KIND = ["doctor", "dentist", "pediatrician", "family doctor"]
 
-# --- issue 34, fourth pass (helper rf34): red flags by concept, and their hard negatives -----
-#: Urgent messages of the groups the rules gained (head injury, burns, fever with a stiff neck
-#: or confusion) and wording by concept (metaphors, function lost, third persons, Spanish of
-#: several countries). Composed after every other sentence, so the rows above keep their
-#: variants (one random sequence).
-RED_FLAGS_CONCEPTS = {
-    "en": [
-        "{who} hit their head and keeps throwing up", "{who} banged their head and is acting confused",
-        "{who} fell and hit their head and is on blood thinners", "{who} spilled boiling water on their arm",
-        "I burned my face with hot grease", "{who} has a fever and a stiff neck",
-        "fever and {who} is confused and hard to wake", "fever with purple spots that don't fade",
-        "it feels like a truck parked on my chest", "my left arm is numb and I'm sweating",
-        "every breath is a fight", "{who} can only say a couple of words between breaths",
-        "{who} is grunting and the ribs suck in with each breath", "the cut keeps soaking through the towels",
-        "I'm soaking a pad every hour", "{who} suddenly lost the sight in one eye",
-        "{who} is shaking all over and won't respond", "{who} went stiff and is jerking",
-        "I have the pills lined up", "nobody would miss me if I was gone",
-        "{who} drank some of the drain cleaner", "{who} chewed a laundry pod",
-        "{who} ate a cashew and the throat is swelling shut", "a piece of meat went down the wrong way and {who} can't talk",
-        "sudden headache like being hit with a bat", "the belly pain is so bad I can't stand up straight",
-        "I'm 34 weeks and the baby stopped kicking",
-    ],
-    "es": [
-        "{who} se pegó en la cabeza y está vomitando", "{who} se golpeó la cabeza y está confundido",
-        "se le cayó agua hirviendo encima a {who}", "{who} se quemó la cara con aceite",
-        "{who} tiene fiebre y el cuello tieso", "tiene calentura y está como ido",
-        "fiebre con manchas moradas en la piel", "siento que me aplastan el pecho",
-        "se me duerme el brazo izquierdo y estoy sudando", "no me alcanza el aire",
-        "se me va el aire al hablar", "a {who} se le hunden las costillas al respirar",
-        "me corté y la herida no deja de echar sangre", "empapo una toalla cada hora",
-        "de repente no ve de un ojo", "{who} está temblando y no contesta",
-        "le dio un ataque y se puso tieso", "quiero dormirme y no despertar",
-        "ya tengo las pastillas listas", "{who} se bebió el cloro", "{who} se tomó el frasco entero",
-        "se me cierra la garganta después del camarón", "se le atoró un hueso y no puede respirar",
-        "un dolor de cabeza fortísimo de golpe", "tengo la panza dura como piedra",
-        "tengo 32 semanas y no siento al bebé moverse", "estoy embarazada y veo lucecitas",
-    ],
-}  # fmt: skip
-#: The same concept words where nothing is urgent now: negated, past, someone's history, a
-#: question, a small everyday injury (clinical messages, no red flag).
-RED_FLAG_LOOKALIKES = {
-    "en": [
-        "{who} bumped their head on the table but is fine and playing", "I burned my finger on the stove, it's a small spot",
-        "I have a stiff neck from sleeping wrong", "can a heart attack cause jaw pain",
-        "I fainted at work last year, is that in my file", "{who} had seizures as a child",
-        "my lips were swollen but the swelling went down", "what should I do if {who} swallows a battery",
-        "I get out of breath climbing stairs since I gained weight", "my stool is black since I started iron pills",
-        "{who} has a small cut, it stopped bleeding", "I'm 20 weeks pregnant, when is my next ultrasound",
-        "no fever and no stiff neck, just a cold", "I took my pills this morning as usual",
-    ],
-    "es": [
-        "{who} se pegó en la cabeza hace dos semanas y ya está bien", "me quemé un poco el dedo cocinando",
-        "tengo el cuello tieso de dormir mal", "¿cuáles son los síntomas de un infarto?",
-        "{who} tuvo convulsiones de niño", "se me hincharon los labios pero ya se desinflamaron",
-        "¿qué hago si {who} se traga una pila?", "estoy embarazada de 12 semanas y quiero cambiar mi cita",
-        "ya no me falta el aire desde que uso el inhalador", "el bebé no tiene fiebre, solo mocos",
-        "me tomé la pastilla de la presión como siempre", "se me durmió la pierna de estar sentado",
-    ],
-}  # fmt: skip
-
 
 def _fill(template: str, language: str, rng: random.Random) -> str:
     slots = {**SLOTS[language], "doctor_kind": DOCTOR_KIND, "body": BODY[language],
@@ -976,15 +916,6 @@ def compose(seed: int = SEED) -> list[dict[str, object]]:
         for sentence in sentences:
             for text in _variants(sentence, language, rng, 3 if language == "en" else 4):
                 add(text, "other", language, group=sentence, offtopic=True)
-    # issue 34, fourth pass (rf34): last, so every row above keeps its variants
-    for language, flags in RED_FLAGS_CONCEPTS.items():
-        for template in flags:
-            for text in _variants(template, language, rng, 4):
-                add(text, "clinical_message", language, red_flag=True, group=template)
-    for language, sentences in RED_FLAG_LOOKALIKES.items():
-        for template in sentences:
-            for text in _variants(template, language, rng, 4):
-                add(text, "clinical_message", language, group=template)
     return rows
 
 
