@@ -30,6 +30,18 @@ EXAMPLES = {
         "My son knocked out his front tooth",
         "La hinchazón de la muela ya me llega al ojo",
     ),
+    "head_injury": (
+        "My daughter hit her head on the pool deck and keeps vomiting",
+        "Mi papá se golpeó la cabeza y ahora está confundido",
+    ),
+    "burn": (
+        "He spilled boiling water all over his arm",
+        "La niña se quemó la cara con aceite caliente",
+    ),
+    "meningitis_signs": (
+        "High fever and her neck is so stiff she can't bend it",
+        "Tiene fiebre y el cuello tieso",
+    ),
 }
 
 

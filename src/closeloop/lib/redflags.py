@@ -37,23 +37,44 @@ Sources for the warning signs (public lists):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import re._parser as sre_parse  # reading our own patterns for the words they begin with
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from closeloop.lib.textnorm import normalize
 
+#: Every plain word of four letters or more the vocabularies name: a letter doubled by
+#: transcripts and thumbs is undone (``correct``), so a word added to a vocabulary is also
+#: recognised damaged.
+LEXICON_WORDS: set[str] = set()
+
 
 def _words(*alternatives: str) -> str:
+    for alternative in alternatives:
+        # "words?" names both forms
+        if alternative.endswith("s?") and alternative[:-2].isalpha():
+            LEXICON_WORDS.update({alternative[:-2], alternative[:-1]})
+        _learn_words(alternative)
     return "(?:" + "|".join(alternatives) + ")"
+
+
+_ESCAPE = re.compile(r"\\[a-zA-Z][*+?]?")
+_PLAIN_WORD = re.compile(r"(?<![a-z])[a-z]{4,}(?![a-z?*+{\[(])")
+
+
+def _learn_words(pattern: str) -> None:
+    """The plain words of a pattern (not stems, not optional letters) join ``LEXICON_WORDS``."""
+    LEXICON_WORDS.update(_PLAIN_WORD.findall(_ESCAPE.sub(" ", pattern)))
 
 
 # fmt: off
 # --- concept vocabularies (normalised: lower case, no accents) ---------------------------------
 
 HEART_SITE = _words(
-    r"chest", r"chests", r"heart", r"hearts", r"breastbone", r"sternum", r"pecho", r"corazon",
-    r"torax", r"esternon", r"sternon",
+    r"chest", r"chests", r"heart", r"hearts", r"breastbone", r"breast bone", r"sternum", r"pecho",
+    r"corazon", r"torax", r"esternon", r"sternon",
 )
 #: The ribs: chest pain when the sensation is pressure-like or piercing, or goes through or
 #: behind them (a sore rib after a fall is not an emergency; "a vice on my ribs" is).
@@ -78,10 +99,12 @@ SENSATION = _words(
     r"aprieta", r"ardor", r"arde", r"quema", r"quemando", r"pesad\w*", r"peso", r"punzada\w*",
     r"opresion", r"oprime", r"estruja\w*", r"explota", r"estallar", r"estalla", r"reventar",
     r"needles?", r"knife", r"knives", r"band", r"clamp\w*", r"aguja\w*", r"clavad\w*",
-    r"cuchill\w*", r"prensa", r"aprieta\w*",
+    r"cuchill\w*", r"prensa", r"aprieta\w*", r"aplast\w*", r"pesa", r"fist", r"pun[oi]",
+    r"punz\w*", r"atraves\w*", r"fierro", r"estaca", r"spear", r"pinch\w*", r"piquete\w*",
 )
 BREATH = _words(
     r"breathe?", r"breathing", r"breaths", r"respirar", r"respiro", r"respira", r"respirando",
+    r"el aire",
     r"aliento", r"respiracion", r"resuello",
 )
 LUNGS = _words(r"lungs?", r"pulmon", r"pulmones")
@@ -92,18 +115,23 @@ CANNOT = _words(
     r"wont", r"will not", r"doesnt", r"does not", r"no puedo", r"no puede", r"no podia",
     r"no pudo", r"no podemos", r"casi no", r"apenas", r"me cuesta", r"le cuesta", r"cuesta",
     r"dificultad(?:es)? para", r"falta(?: de)?", r"no (?:me |le )?entra", r"no (?:esta|estan)",
+    r"fight\w*", r"battle", r"effort", r"labou?red", r"esfuerzo", r"lucha\w*", r"work\w* (?:hard )?to",
 )
 FACE = _words(r"face", r"mouth", r"smile", r"cara", r"boca", r"rostro")
 DROOP = _words(
-    r"droop\w*", r"drop\w*", r"sag\w*", r"crooked", r"lopsided", r"caid[ao]", r"cayo",
-    r"chuec[ao]", r"torcid[ao]", r"paralizad[ao]",
+    r"droop\w*", r"drop\w*", r"sag\w*", r"crooked", r"lopsided", r"uneven", r"asymmetric\w*",
+    r"melt\w*", r"slid\w*", r"slipp\w*", r"derret\w*", r"chueque\w*",
+    r"twisted", r"caid[ao]", r"cayo", r"chuec[ao]", r"torcid[ao]", r"paralizad[ao]", r"de lado",
+    r"ladead[ao]", r"desviad[ao]",
 )
 SPEECH = _words(
     r"speech", r"talk\w*", r"speak\w*", r"words", r"hablar", r"habla", r"hablando", r"palabras",
 )
 SPEECH_WRONG = _words(
     r"slurr\w*", r"garbled", r"gibberish", r"arrastrad[ao]", r"enredad[ao]", r"trabad[ao]",
-    r"no se le entiende",
+    r"no se le entiende", r"(?:come|comes|coming|came) out wrong", r"mixed up", r"jumbled",
+    r"nonsense", r"incoheren\w*", r"moch[ao]", r"sin sentido", r"no tienen? sentido", r"off",
+    r"weird", r"strange", r"rar[ao]",
 )
 ONE_SIDE = _words(
     r"one side", r"left side", r"right side", r"half (?:of )?(?:my |his |her )?(?:face|body)",
@@ -117,13 +145,16 @@ WEAK = _words(
 )
 SUDDEN = _words(
     r"sudden\w*", r"all of a sudden", r"out of nowhere", r"just now", r"de repente", r"derrepente",
-    r"de golpe", r"repentin[ao]",
+    r"de golpe", r"repentin[ao]", r"all at once", r"out of the blue", r"de la nada",
+    r"de un momento a otro", r"de pronto",
 )
 BLEED = _words(
     r"bleed\w*", r"blood", r"bloody", r"blod", r"blud", r"hemorrhag\w*", r"sangr\w*", r"sangre", r"hemorragia",
 )
 UNSTOPPABLE = _words(
     r"wont stop", r"will not stop", r"doesnt stop", r"does not stop", r"dont stop",
+    r"(?:wont|doesnt|dont|will not|does not|isnt|not|cant get it to) (?:quit|let up|slow down|ease up|stop)\w*",
+    r"un monton", r"bastante", r"a lot",
     r"isnt stopping", r"not stopping", r"cant stop", r"cannot stop", r"cant get it to stop",
     r"keeps? (?:on )?(?:coming|going|bleeding)", r"a lot", r"so much", r"lots of", r"heavy",
     r"heavily", r"badly", r"everywhere", r"pouring", r"gushing", r"soak\w*", r"all over",
@@ -131,12 +162,14 @@ UNSTOPPABLE = _words(
     r"demasiad[ao]", r"chorros", r"por horas", r"still", r"keeps?", r"non ?stop",
     r"(?:an|one|two|three|half an|\d+) (?:hours?|hrs?|minutes|mins)", r"sigue\w*",
     r"sin parar", r"todavia", r"no se (?:le |me )?(?:quita|para|detiene|corta)", r"muchisim[ao]",
-    r"no (?:dej|par)a de",
+    r"no (?:dej|par)a de", r"empap\w*", r"chorr\w*", r"borbotones", r"a mares", r"escurr\w*",
+    r"abundante\w*", r"spurt\w*", r"squirt\w*", r"gush\w*",
+    r"(?:una|media|dos|tres|\d+) (?:horas?|hrs?|minutos|min)", r"hace rato", r"desde (?:hace|ayer|anoche)",
 )
 COUGH_UP = _words(
     r"throw\w* up", r"threw up", r"vomit\w*", r"cough\w* up", r"coughing", r"spit\w* up",
     r"puk\w*", r"hack\w* up", r"bring\w* up", r"brought up", r"vomitando", r"vomito", r"vomite",
-    r"vomita", r"tosiendo", r"toso", r"tosi", r"tose", r"tosio", r"escup\w*", r"devolv\w*",
+    r"vomita", r"tosiendo", r"toso", r"tosi", r"tose", r"tosio", r"toser", r"tos", r"escup\w*", r"devolv\w*",
     r"arroj\w*",
     # blood in what is coughed up (hemoptysis)
     r"phlegm", r"mucus", r"sputum", r"flemas?", r"gargajos?", r"esputo",
@@ -144,6 +177,7 @@ COUGH_UP = _words(
 #: Blood brought up that looks like coffee grounds (digested blood).
 COFFEE_GROUNDS = _words(
     r"coffee grounds?", r"posos de cafe", r"borra de cafe", r"cafe molido", r"asientos de cafe",
+    r"(?:looks? |looked |looking )?like coffee(?: grounds?)?", r"como (?:el )?cafe(?: molido)?",
 )
 SWELL = _words(
     r"swell\w*", r"swollen", r"puff\w*", r"hinch\w*", r"inflamad[ao]", r"inflamacion",
@@ -159,7 +193,7 @@ TOOTH = _words(
     r"extraccion", r"sacaron",
 )
 SWALLOW = _words(
-    r"swallow\w*", r"tragar", r"trago", r"traga", r"pasar (?:saliva|la saliva|comida|agua|nada)",
+    r"swallow\w*", r"tragar", r"trago", r"traga", r"pasar (?:ni )?(?:la )?(?:saliva|comida|agua|nada)",
     r"get (?:anything|food|water|liquids?) down", r"keep (?:anything|water|liquids?) down",
 )
 PILLS = _words(
@@ -170,14 +204,230 @@ PILLS = _words(
     r"insulin", r"insulina", r"syrup", r"jarabe", r"caja", r"box", r"packet", r"pack",
     r"gummies", r"vitamins", r"dose", r"dosis", r"sleeping tablets", r"sleeping pills",
     r"painkillers?", r"aspirin", r"aspirina", r"benadryl", r"xanax", r"melatonin",
+    r"vitaminas", r"gomitas", r"suplementos?", r"supplements?",
 )
 TOO_MANY = _words(
     r"too many", r"too much", r"a bunch of", r"a handful of", r"the whole",
     r"all (?:of )?(?:my|the|his|her)", r"a lot of", r"extra", r"double", r"demasiad[ao]s?",
     r"muchas?", r"todas? (?:las|sus|mis)", r"todo el", r"un punado de",
     r"way (?:more|too many|too much)", r"more (?:\w+ )?than (?:i|he|she|you|they) (?:should|was supposed)",
-    r"toda (?:la|una|mi|su)", r"un monton de", r"entera", r"enteras?", r"mas de la cuenta",
-    r"whole", r"dozens? of", r"(?:1\d|[2-9]\d)",
+    r"toda (?:la|una|mi|su)", r"un monton de", r"entera", r"enteras?", r"enteros?", r"mas de la cuenta",
+    r"whole", r"dozens? of", r"(?:1\d|[2-9]\d)", r"el doble", r"doble", r"triple", r"el triple",
+    r"me pase con", r"se paso con", r"me excedi con", r"se excedio con",
+)
+
+#: Something heavy or gripping on the chest (a metaphor of pressure): any verb will do.
+HEAVY_THING = _words(
+    r"elephant", r"truck", r"car", r"brick", r"bricks", r"boulder", r"rock", r"anvil", r"piano",
+    r"ton of bricks", r"someone", r"somebody", r"fist", r"belt", r"band", r"vi[sc]e", r"clamp",
+    r"elefante", r"camion", r"carro", r"piedra", r"losa", r"ladrillos?", r"alguien", r"un puno",
+    r"cinturon", r"faja",
+)
+#: Where a heart attack is felt besides the chest: the left arm, the jaw.
+RADIATION_SITE = _words(r"left arm", r"brazo izquierdo", r"jaw", r"mandibula", r"quijada")
+RADIATION_FEEL = _words(
+    r"numb\w*", r"tingl\w*", r"pain\w*", r"hurts?", r"aches?", r"heavy", r"dead",
+    r"dormid[ao]", r"duerme", r"durmio", r"adormec\w*", r"hormigue\w*", r"duele", r"dolor",
+    r"pesad[ao]",
+)
+CARDIAC_COMPANION = _words(
+    r"chest", r"heart", r"sweat\w*", r"clammy", r"short of breath", r"nause\w*",
+    r"pecho", r"corazon", r"sud\w*", r"nause\w*", r"vomit\w*", r"mare\w*", r"dizzy",
+)
+#: Loss of sight, above all in one eye: a stroke sign.
+VISION_LOSS = _words(
+    r"(?:lost|losing|lose|loss of) (?:the |his |her |my |all )?(?:vision|sight|eyesight)",
+    r"(?:cant|cannot|couldnt|can not) see (?:out of|from|with|in) (?:one|his|her|my|the|her left|her right|his left|his right|my left|my right|the left|the right) ?(?:eye)?",
+    r"(?:went|gone|going|is) blind", r"blind in (?:one|his|her|my|the|the left|the right) (?:left |right )?eye",
+    r"curtain (?:over|across|coming down)", r"perdi\w* la (?:vista|vision)",
+    r"no (?:ve|veo|puede ver|puedo ver) (?:nada )?(?:de|con|por) (?:un|el|este|mi|su) (?:ojo|lado)",
+    r"se (?:quedo|esta quedando|me quedo|le quedo) ciego", r"cieg[ao] de un ojo",
+    r"se (?:le|me) (?:nublo|apago|fue) la vista",
+)
+#: A limb that gave out: a stroke sign when a second sign comes with it.
+LIMB_GONE = _words(
+    r"(?:arm|leg|hand|foot|brazo|pierna|mano|pie) (?:just |suddenly )?(?:stopped|quit|wont|isnt|dejo de) (?:working|work|funcionar|responder)",
+    r"(?:drag\w*|arrastr\w*) (?:his |her |my |one |la |su |el |una )?(?:foot|leg|pie|pierna)",
+    r"(?:arm|leg|hand|side|foot|brazo|pierna|mano|lado|pie)(?:\s+\S+){0,2}? (?:just |suddenly |all of a sudden )?(?:went|gone|goes|gave|giving|feels|is|se (?:le|me) )?(?:weak|dead|numb|limp|out|heavy|useless|durmio|duerme|dormid[ao]|adormecid[ao]|debil|muert[ao]|no responde)",
+)
+NEURO_COMPANION = _words(
+    r"confus\w*", r"face", r"mouth", r"smile", r"words?", r"speech", r"talk\w*", r"speak\w*",
+    r"vision", r"see", r"dizz\w*", r"balance", r"walk\w*", r"sudden\w*", r"just", r"cara",
+    r"boca", r"habla\w*", r"palabras", r"vista", r"ver", r"mare\w*", r"equilibrio",
+    r"caminar", r"confundid[ao]", r"de repente", r"ojo",
+)
+#: A seizure: shaking or jerking with what makes it one (stiff, not responding, eyes rolled).
+SHAKE = _words(
+    r"shak\w*", r"jerk\w*", r"twitch\w*", r"trembl\w*", r"convuls\w*", r"tembl\w*",
+    r"sacud\w*", r"brinc\w*", r"spasm\w*", r"espasmos?",
+)
+SEIZURE_SIGN = _words(
+    r"(?:wont|doesnt|not|isnt|cant) (?:respond\w*|answer\w*|react\w*)", r"unresponsive",
+    r"eyes (?:rolled|rolling|roll) (?:back|up)", r"foam\w*", r"stiff\w*", r"rigid\w*", r"all over",
+    r"uncontrollabl\w*", r"on the floor", r"(?:to|on) the ground", r"drool\w*", r"babe\w*",
+    r"whole body", r"ties[oa]", r"rigid[oa]", r"dur[oa]",
+    r"no (?:contesta|responde|reacciona)", r"ojos en blanco", r"espuma", r"entero", r"entera",
+    r"todo el cuerpo", r"todo", r"toda", r"todito", r"en el (?:piso|suelo)", r"sin control",
+    r"se le (?:voltearon|fueron|pusieron en blanco|torcieron) los ojos",
+)
+WOUND = _words(
+    r"cut", r"cuts", r"gash\w*", r"lacerat\w*", r"wound", r"sliced", r"stabbed", r"herida",
+    r"cortada", r"cortadura", r"corte", r"cortaron", r"corto", r"tajo", r"punalada",
+)
+WOUND_ALARM = _words(
+    r"soak\w*", r"gush\w*", r"pour\w*", r"spurt\w*", r"squirt\w*", r"everywhere", r"pump\w*",
+    r"(?:wont|doesnt|will not|does not|isnt|not) stop\w*", r"empap\w*", r"chorr\w*",
+    r"borbotones", r"no (?:deja|para) de (?:sangrar|salir|echar)", r"through (?:the |my |his |her )?(?:towels?|bandages?|gauze|shirt)",
+)
+SOAK_ITEM = _words(
+    r"towels?", r"paper towels?", r"pads?", r"gauze", r"bandages?", r"dressing", r"tampons?",
+    r"jeans", r"pants", r"sheets?", r"clothes", r"shirt", r"mattress", r"sabanas?", r"ropa",
+    r"pantalon\w*", r"colchon",
+    r"toallas?", r"gasas?", r"vendas?", r"vendaje", r"trapos?", r"kotex", r"tampones?",
+)
+STOOL = _words(
+    r"stools?", r"poop\w*", r"bowel movements?", r"bm", r"heces", r"popo", r"caca", r"evacua\w*",
+    r"excremento", r"pupu", r"deposicion\w*",
+)
+TARRY = _words(
+    r"black", r"tarry", r"tar", r"tar like", r"like tar", r"negr[ao]s?", r"chapopote", r"alquitran",
+    r"petroleo",
+)
+#: Things a child (or anyone) must not swallow: cleaners, poisons, fuels, batteries.
+TOXIC = _words(
+    r"bleach", r"cloro", r"clorox", r"cloralex", r"lejia", r"detergent\w*", r"dish soap", r"soap",
+    r"jabon", r"cleaners?", r"limpiador\w*", r"antifreeze", r"anticongelante", r"gasoline",
+    r"gasolina", r"kerosene?", r"queroseno", r"thinner", r"tiner", r"rat poison", r"veneno",
+    r"raticida", r"matarratas", r"pesticid\w*", r"insecticid\w*", r"plaguicida", r"poison",
+    r"batter(?:y|ies)", r"magnets?", r"imanes", r"pods?", r"fabuloso", r"pinol", r"ammonia",
+    r"amoniaco", r"rubbing alcohol", r"dishwasher pods?", r"dishwasher", r"nail polish remover", r"acetona", r"lighter fluid",
+    r"lamp oil", r"nicotin[ae]", r"vape (?:juice|liquid)", r"drain cleaner", r"mushrooms?",
+    r"hongos",
+)
+INGEST = _words(
+    r"chew\w*", r"bit", r"bite\w*", r"mastic\w*", r"mordi\w*", r"mordisc\w*",
+    r"swallow\w*", r"ate", r"eaten", r"eat", r"drank", r"drunk", r"drink\w*", r"chugged",
+    r"got into", r"in (?:his|her|their|my) mouth", r"sip\w*", r"lick\w*", r"bebio",
+    r"tomo", r"trago", r"comio", r"se metio", r"a la boca", r"chupo", r"ingiri\w*", r"probo",
+)
+ALLERGY_SWELL = _words(
+    r"swell\w*", r"swollen", r"puff\w*", r"blow\w* up", r"blew up", r"ballon\w*",
+    r"getting (?:big|bigger|huge|fat|fatter|thick)", r"thick\w*", r"huge", r"hinch\w*",
+    r"inflamad[ao]s?", r"enormes?", r"gord[ao]s?", r"inflad[ao]s?",
+)
+THROAT_CLOSING = _words(
+    r"clos\w*", r"tight\w*", r"narrow\w*", r"thick\w*", r"squeez\w*", r"cerr\w*", r"cierr\w*",
+    r"apret\w*", r"estrech\w*",
+)
+HEAD_PAIN = _words(
+    r"headache", r"head ache", r"head", r"dolor de cabeza", r"cabeza", r"jaqueca", r"migra\w*",
+)
+SEVERE = _words(
+    r"severe", r"terrible", r"intense", r"extreme", r"excruciating", r"horrible", r"unbearable",
+    r"worst", r"awful", r"splitting", r"explod\w*", r"split\w* open", r"burst\w*",
+    r"muchisimo", r"fuertisimo", r"insoportable", r"tremend[ao]", r"espantos[ao]", r"brutal",
+    r"fuerte", r"estallar", r"estalla", r"revent\w*", r"explot\w*", r"thunderclap",
+    r"like (?:being )?(?:hit|struck|a gunshot|a bat|a hammer|a bomb)",
+    r"like (?:someone|somebody|something) (?:hit|struck|smacked|punched|shot|kicked)",
+    r"como (?:un )?(?:golpe|balazo|martillazo|trueno|bomba)",
+)
+PAIN_WORD = _words(
+    r"pain", r"pains", r"hurts?", r"hurting", r"dolor", r"dolores", r"duele", r"duelen",
+    r"ache", r"cramps?", r"cramping", r"colic\w*", r"colico",
+)
+UNBEARABLE = _words(
+    r"unbearable", r"excruciating", r"insoportable", r"inaguantable", r"no (?:lo |la )?aguant\w*",
+    r"cant (?:take|stand|bear) (?:it|the pain)", r"como nunca", r"never felt", r"never had",
+    r"screaming", r"gritando", r"retorci\w*", r"doubled over", r"writhing", r"10 out of 10",
+    r"10 10", r"10 de 10", r"ten out of ten", r"cannot bear", r"no puedo (?:ni )?(?:moverme|caminar|pararme)",
+    r"cant (?:even )?(?:move|walk|stand up|straighten up|stand up straight)", r"on the floor",
+    r"en el (?:piso|suelo)", r"rolling around", r"revolcando\w*",
+    r"no (?:me )?(?:puedo|puede) (?:ni )?(?:moverme|mover|caminar|pararme|parar|enderezar\w*|levantar\w*)",
+)
+BELLY = _words(
+    r"stomach", r"belly", r"abdomen", r"tummy", r"panza", r"barriga", r"estomago", r"vientre",
+    r"pancita", r"guata",
+)
+RIGID = _words(
+    r"hard as a (?:rock|board|stone)", r"rigid", r"like a board", r"rock hard", r"board like",
+    r"dur[ao] como (?:una |la )?(?:piedra|tabla|roca|madera)", r"rigid[ao]", r"como tabla",
+)
+#: The week or month of a pregnancy said instead of "pregnant".
+PREGNANT = _words(
+    r"pregnant", r"pregnancy", r"embarazada", r"embarazo", r"encinta", r"expecting",
+    r"(?:im|i am|shes|she is|estoy|esta|tengo|tiene) (?:\d+|\w+ty \w+|\w+ty) (?:weeks?|wks?|semanas|meses)",
+    r"(?:\d+|\w+ty) (?:weeks?|wks?) (?:along|pregnant)", r"(?:semanas|meses) de (?:embarazo|gestacion)",
+    r"(?<!for )(?<!past )(?<!last )(?<!in )(?:[2-3]\d|4[0-2]) (?:weeks?|wks?|semanas)(?! ago| old)",
+)
+PREGNANCY_SIGN = _words(
+    r"bleed\w*", r"blood", r"sangr\w*", r"spotting heavily", r"(?:not|isnt|stopped|hasnt|quit) (?:been )?(?:moving|kicking)",
+    r"contractions?", r"contracciones", r"water broke", r"gush\w*", r"leak\w* (?:fluid|water)",
+    r"fluid", r"liquido", r"fuente", r"(?:severe|bad|pounding|terrible|awful|horrible|splitting|strong|worst) headache",
+    r"headache (?:that )?(?:wont|doesnt|will not) go away", r"seeing (?:spots|stars|lights|flashes)",
+    r"spots", r"blurr\w* vision", r"vision", r"lucecitas", r"lucesitas", r"manchitas", r"vista borrosa",
+    r"dolor de cabeza (?:muy )?(?:fuerte|terrible|horrible|que no se (?:quita|va))",
+    r"no se mueve", r"(?:dejo de|no) (?:se )?(?:mueve|moverse|patea|patear)",
+    r"convuls\w*", r"seizure", r"(?:face|hands|cara|manos) (?:is |are )?(?:swollen|swelling|hinchad\w*)",
+    r"hinchazon (?:de|en) (?:la cara|las manos)", r"(?:severe|bad|terrible|strong) (?:pain|cramps?)",
+    r"dolor (?:muy )?(?:fuerte|terrible|insoportable)",
+)
+#: A blow to the head, and what makes it an emergency after it (vomiting, confusion, sleepiness).
+HEAD_BLOW = _words(
+    r"(?:hit\w*|bang\w*|bump\w*|smack\w*|whack\w*|struck|strik\w*|knock\w*|crack\w*|landed on|fell on|slam\w*) (?:his |her |my |their |the back of (?:his |her |my )?|the )?head",
+    r"head (?:injury|trauma|wound)", r"concussion\w*", r"(?:hit|blow|knock|bump|kick) (?:to|on|in) the head", r"fell (?:down|off)(?:\s+\S+){0,4}? (?:on|onto) (?:his|her|my) head",
+    r"se (?:pego|golpeo|dio un (?:golpe|madrazo|trancazo|guamazo|chingadazo)|lastimo|pegaron) (?:fuerte )?(?:en |con )?(?:la|su) cabeza",
+    r"golpe (?:fuerte |duro )?en la cabeza", r"cayo de cabeza", r"traumatismo", r"conmocion",
+    r"se (?:pego|golpeo) (?:\S+\s+){0,3}?(?:en |con )?(?:la|su) cabeza",
+)
+HEAD_DANGER = _words(
+    r"vomit\w*", r"throw\w* up", r"threw up", r"puk\w*", r"confus\w*", r"not making sense",
+    r"pass\w* out", r"passed out", r"knocked out", r"unconscious", r"sleepy", r"drowsy",
+    r"hard to wake", r"wont wake", r"seizure", r"bleed\w*", r"blood", r"clear fluid",
+    r"pupils?", r"slurr\w*", r"(?:doesnt|cant|cannot|does not) remember", r"memory",
+    r"vomit\w*", r"devolv\w*", r"confundid[ao]", r"desmay\w*", r"inconsciente",
+    r"(?:muy |bien )?dormid[ao]", r"somnolient[ao]", r"no se acuerda", r"sangr\w*",
+    r"no despierta", r"no (?:reconoce|responde|reacciona)", r"blood thinners?", r"anticoagula\w*",
+    r"eliquis", r"warfarin\w*", r"xarelto", r"coumadin",
+    r"(?:doesnt|does not|dont|didnt) know where", r"no sabe (?:donde|quien|que)", r"disorient\w*",
+    r"desorientad[ao]", r"como ido", r"como ida",
+)
+#: A burn (an event, not a burning feeling) and what makes it serious: where, how big, from what.
+BURN_EVENT = _words(
+    r"burned", r"burnt", r"burns",
+    r"(?:a|an|the|electrical|electric|chemical|bad|big|serious|deep|(?:second|third|2nd|3rd) degree) burn", r"scald\w*", r"se quemo", r"me queme", r"quemaron", r"quemad[ao]",
+    r"quemaduras?", r"se escaldo", r"escaldad[ao]",
+)
+BURN_SEVERE = _words(
+    r"face", r"eyes?", r"hands?", r"genital\w*", r"groin", r"whole", r"entire", r"large",
+    r"big", r"huge", r"chemical\w*", r"acid", r"electric\w*", r"boiling", r"hot oil", r"grease",
+    r"fire", r"blister\w* (?:all over|everywhere)", r"charred", r"white", r"leathery",
+    r"skin (?:is )?(?:peeling|coming) off", r"cara", r"ojos?", r"manos?", r"genitales", r"tod[ao]",
+    r"entera", r"grande", r"enorme", r"quimic\w*", r"acido", r"electric\w*", r"hirviendo",
+    r"aceite", r"fuego", r"incendio", r"ampollas?", r"piel (?:blanca|negra|se (?:le )?(?:cayo|desprendio))",
+    r"cuello", r"neck", r"chest", r"pecho", r"arms?", r"legs?", r"brazos?", r"piernas?",
+    r"(?:second|third|2nd|3rd) degree", r"(?:segundo|tercer) grado", r"outlet", r"enchufe",
+)
+#: Fever and what makes it meningitis or sepsis (stiff neck, confusion, a rash that won't fade).
+FEVER_ANY = _words(
+    r"fever\w*", r"feaver", r"temp", r"temperature", r"burning up", r"fiebre", r"calentura",
+    r"temperatura",
+)
+FEVER_DANGER = _words(
+    r"stiff neck", r"neck (?:is |feels )?(?:so |very |really |super )?(?:stiff|rigid)",
+    r"(?:cant|cannot|can not) (?:look|bend) (?:down|forward)",
+    r"(?:cant|cannot|wont|can not) (?:bend|move|touch|put|turn) (?:his |her |my )?(?:neck|chin|head)",
+    r"confus\w*", r"not making sense", r"hard to wake", r"wont wake", r"(?:cant|cannot) wake",
+    r"purple (?:spots|rash|dots|patches|blotches)", r"rash (?:that )?(?:doesnt|wont|does not|didnt) fade",
+    r"cuello (?:tieso|rigido|duro)", r"no (?:puede|puedo) (?:doblar|mover|bajar|agachar) (?:el|la) (?:cuello|cabeza)",
+    r"confundid[ao]", r"no (?:despierta|reacciona)", r"delira\w*", r"deliri\w*", r"incoheren\w*",
+    r"manchas (?:moradas|rojas que no)", r"puntitos morados", r"ronchas moradas", r"petequias",
+    r"como ido", r"como ida", r"no (?:me |nos )?reconoce", r"(?:doesnt|does not|didnt) recogni[sz]e",
+    r"out of it",
+)
+CHILD = _words(
+    r"toddler", r"baby", r"kid", r"child", r"son", r"daughter", r"grandson", r"granddaughter",
+    r"boy", r"girl", r"nino", r"nina", r"hijo", r"hija", r"bebe", r"nieto", r"nieta", r"chamaco",
+    r"chamaca", r"nene", r"nena", r"chiquito", r"chiquita", r"peque\w*",
 )
 
 
@@ -191,6 +441,67 @@ class Rule:
     unless: re.Pattern[str] | None = None
     #: Cheap checks first: each must occur in the clause before the pattern is tried.
     needs: tuple[re.Pattern[str], ...] = ()
+    #: The beginnings of words a match can start with (every match starts a word with one of
+    #: them); None when the pattern does not say. A clause with none of them is skipped.
+    starts: frozenset[str] | None = None
+
+
+def _starts(items: Sequence[tuple[Any, Any]], bounded: bool = False) -> set[str] | None:
+    """The literal beginnings (up to the first space) one of which every match of the parsed
+    pattern ``items`` begins with, at the start of a word (after a ``\\b``); None when that
+    cannot be told (a wildcard, a beginning with no \\b before it)."""
+    prefix, i = "", 0
+    while i < len(items):
+        op, av = items[i]
+        name = str(op)
+        if not prefix and name == "AT":
+            bounded = bounded or str(av) == "AT_BOUNDARY"
+        elif not prefix and name in ("ASSERT_NOT", "ASSERT"):
+            pass
+        elif name == "LITERAL" and chr(av) != " ":
+            prefix += chr(av)
+        else:
+            break
+        i += 1
+    if prefix:
+        return {prefix} if bounded else None
+    if i >= len(items):
+        return None
+    op, av = items[i]
+    name, rest = str(op), list(items[i + 1 :])
+    out: set[str] = set()
+    if name == "BRANCH":
+        for alternative in av[1]:
+            found = _starts([*alternative, *rest], bounded)
+            if found is None:
+                return None
+            out |= found
+        return out
+    if name == "SUBPATTERN":
+        return _starts([*av[3], *rest], bounded)
+    if name in ("MAX_REPEAT", "MIN_REPEAT"):
+        found = _starts([*av[2], *rest], bounded)
+        if av[0] >= 1 or found is None:
+            return found
+        skipped = _starts(rest, bounded)
+        return None if skipped is None else found | skipped
+    if name == "IN" and bounded:  # a class of letters or digits: its first character
+        for kind, value in av:
+            if str(kind) == "LITERAL":
+                out.add(chr(value))
+            elif str(kind) == "RANGE":
+                out |= {chr(c) for c in range(value[0], value[1] + 1)}
+            elif str(kind) == "CATEGORY" and str(value) == "CATEGORY_DIGIT":
+                out |= set("0123456789")
+            else:
+                return None
+        return out
+    return None
+
+
+def _pattern_starts(pattern: str) -> frozenset[str] | None:
+    found = _starts(list(sre_parse.parse(pattern)))
+    return None if found is None else frozenset(found)
 
 
 #: For each "near" pattern, its two parts (both must occur before it can match).
@@ -209,18 +520,19 @@ def _rule(
     group: str, *patterns: str, also: str = "", unless: str = "", also_in_clause: str = ""
 ) -> Iterator[Rule]:
     """``also_in_clause``: words that must occur in the match's clause as well (a bleeding
-    nose is a flag when it will not stop)."""
-    for pattern in patterns:
-        needs = tuple(re.compile(rf"\b{part}\b") for part in _PARTS.get(pattern, ()))
-        if also_in_clause:
-            needs += (re.compile(rf"\b{also_in_clause}\b"),)
-        yield Rule(
-            group,
-            re.compile(pattern),
-            re.compile(also) if also else None,
-            re.compile(unless) if unless else None,
-            needs,
-        )
+    nose is a flag when it will not stop). The patterns are tried as one alternation (one
+    search a clause, not one a pattern: the classifier's hottest line)."""
+    needs = (re.compile(rf"\b{also_in_clause}\b"),) if also_in_clause else ()
+    combined = "|".join(f"(?:{pattern})" for pattern in patterns)
+    _learn_words(combined)
+    yield Rule(
+        group,
+        re.compile(combined),
+        re.compile(also) if also else None,
+        re.compile(unless) if unless else None,
+        needs,
+        _pattern_starts(combined),
+    )
 
 
 #: Gums that bleed a little at brushing or flossing are no emergency.
@@ -237,10 +549,20 @@ _FEVER = _words(
     r"calentura", r"temperatura",
 )
 
+#: Up to 40 characters between two concepts, with no negation among them ("the baby has no
+#: fever" is no infant fever).
+_GAP = r"(?:(?!\b(?:no|not|sin|without|isnt|doesnt|dont|didnt|never|nunca|ni|ya no|anymore)\b).){0,40}?"
+#: A fever said as a number (38 or more °C, 100.4 or more °F) or as heat.
+_FEVER_HIGH = _words(
+    r"3[89](?: \d)?", r"4[01](?: \d)?", r"100 [4-9]", r"10[1-5](?: \d)?", r"ardiendo",
+    r"hirviendo", r"burning up", r"very hot", r"muy caliente", r"fever\w*", r"fiebre",
+    r"calentura", r"temp(?:erature)?", r"temperatura",
+)
+
 RULES: list[Rule] = [
     *_rule(
         "chest_pain",
-        _near(HEART_SITE, SENSATION, 6),
+        _near(HEART_SITE, SENSATION, 8),
         r"\bheart attack\b",
         r"\binfarto\b",
         r"\bataque (?:al|del) corazon\b",
@@ -252,6 +574,18 @@ RULES: list[Rule] = [
         rf"\b(?:pain|hurts?|dolor) (?:right |straight )?(?:through|behind|between|across) (?:my |his |her |the )?{RIB_SITE}\b",
         r"\b(?:weight|elephant|something heavy|brick|bricks|boulder|anvil) (?:is )?(?:pressing|pushing|sitting|crushing|bearing|squeezing)(?: down)?(?: on| into)? (?:me|him|her)\b",
         r"\b(?:un|una) (?:peso|piedra|losa) (?:encima|sobre mi|que me aplasta|que me oprime)\b",
+        # something heavy or gripping on the chest or ribs, whatever it does there
+        _near(HEAVY_THING, rf"(?:{HEART_SITE}|{RIB_SITE})", 6),
+        r"\bsomething (?:is )?(?:crushing|squeezing|pressing on|sitting on) (?:me|my|him|her)\b",
+        # a hand on the chest: the gesture says it
+        r"\b(?:holding|clutching|grabbing|gripping|clenching|rubbing|agarrando|apretando|sujetando|tocando|se (?:agarra|agarraba|toca|tocaba|aprieta|apretaba|sujeta)) (?:at )?(?:his |her |my |their |el |su )?(?:chest|heart|pecho|corazon)\b",
+    ),
+    *_rule(
+        "chest_pain",
+        # pain or numbness in the left arm or the jaw, with sweat, nausea, the chest
+        _near(RADIATION_SITE, RADIATION_FEEL, 4),
+        _near(r"(?:arm|brazo)", r"(?:jaw|mandibula|quijada)", 4),
+        also=CARDIAC_COMPANION,
     ),
     *_rule(
         "breathing",
@@ -259,10 +593,11 @@ RULES: list[Rule] = [
         r"\b(?:cant|cannot|hardly|barely|not|no|cant get|cannot get) (?:get |getting |enough |any )?(?:air|oxygen)(?: in| into)?\b",
         r"\bno air (?:gets?|getting|comes?|coming|going)\b|\bgasping for air\b|\bhungry for air\b",
         r"\b(?:not|isnt|stopped|quit|stops) breathing\b|\bno (?:me |le )?entra (?:el )?aire\b",
+        r"\b(?:dejo|deja|dejaba|ha dejado|paro|para|se le (?:fue|va) la) de respirar\b",
         _near(LUNGS, SENSATION, 5),
         r"\b(?:respir\w*) con (?:mucha |muchisima |gran )?dificultad\b|\bdrowning\b",
         r"\b(?:gasp\w*|chok\w*|suffocat\w*|wheez\w* (?:badly|bad|a lot)|turning blue|lips (?:are |is )?(?:turning |going )?(?:blue|purple|gray|grey))\b",
-        r"\b(?:short of breath|out of breath|sob)\b",
+        r"\b(?:short of breath|sob)\b",
         r"\b(?:me|se|le) (?:ahog\w*|asfixi\w*)\b|\bahog(?:o|a|ando)\b|\basfixi\w*\b|\blabios morados\b",
         r"\b(?:me|le) falta el aire\b|\bfalta de aire\b|\bsin aire\b",
         r"\bcant catch (?:my|his|her) breath\b",
@@ -277,6 +612,8 @@ RULES: list[Rule] = [
         _near(SPEECH, SPEECH_WRONG, 3),
         r"\b(?:talking|speaking|speech|words) (?:is |are |sounds? )?(?:funny|weird|strange|all wrong|jumbled)\b",
         r"\bhabla (?:raro|rara|chistoso)\b",
+        r"\b(?:hes|shes|he is|she is|is|started|keeps|keep|now) slurr\w*\b",
+        r"\b(?:se (?:le|me) )?lade(?:o|a|ando) (?:la )?(?:cara|boca)\b|\bbabe\w* (?:de|por) un lado\b|\bdrool\w* (?:from|out of|on) one side\b",
         _near(
             SUDDEN,
             r"(?:numb(?!er)\w*|weak\w*|confus\w*|cant see|blind|dizz\w*|cant talk|cant speak|adormecid\w*|debil\w*|confundid\w*|no (?:puede|puedo) (?:hablar|ver))",
@@ -322,7 +659,7 @@ RULES: list[Rule] = [
         "allergic_reaction",
         _near(
             r"(?:throat|garganta)",
-            r"(?:clos\w*|swell\w*|swollen|tight\w*|cerrando|cerrada|hinch\w*)",
+            r"(?:clos\w*|tight\w*|cerrando|cerrada)",
             3,
         ),
         _near(r"(?:tongue|lips?|face|lengua|labios?|cara)", SWELL, 3),
@@ -339,8 +676,14 @@ RULES: list[Rule] = [
         _near(TOO_MANY, PILLS, 3),
         r"\b(?:overdos\w*|od d|odd on|o d d|sobredosis)\b",
         _near(
-            r"(?:swallowed|ate|got into|took|drank|se tomo|se trago|me tome|tomo|se comio|se bebio|me bebi|bebio|me trague|tome)",
-            r"(?:bottle|frasco|pills|pastillas|medicine|medicina|my meds|his meds|her meds)",
+            r"(?:swallowed|ate|eaten|got into|drank|chugged|se trago|se comio|se bebio|me bebi|bebio|me trague|trago|comio|ingirio|se metio)",
+            r"(?:bottle|frasco|pills|pastillas|medicine|medicina|my meds|his meds|her meds|botiquin|medicine cabinet|cabinet)",
+            4,
+        ),
+        # taking one's own pills is no overdose; a whole bottle or box is
+        _near(
+            r"(?:took|taken|take|se tomo|me tome|tomo|tome|tomaron)",
+            r"(?:bottle|frasco|caja|box|blister|packet|sobre)",
             4,
         ),
         r"\b(?:swallowed|ate|se trago|se comio|me trague|trago) (?:a |an |some |the |two |una |un |unas |unos |dos )?(?:button |coin )?(?:battery|batteries|pila|pilas|bateria|baterias|magnets?|iman|imanes|detergent pods?|laundry pods?)\b",
@@ -355,11 +698,14 @@ RULES: list[Rule] = [
         r"\bwant(?:s)? to die\b|\bwish (?:i|he|she) (?:was|were) dead\b|\bbetter off dead\b",
         r"\b(?:dont|do not|doesnt) want to (?:live|be alive|be here|wake up)(?: anymore)?\b",
         r"\bhurt(?:ing)? (?:my ?self|himself|herself)\b|\bself ?harm\w*\b|\bcutting (?:my ?self|himself|herself)\b",
-        r"\bend(?:ing)? it all\b|\bend it\b|\bfinish it all\b",
+        r"\bend(?:ing)? it all\b|\bend it\b|\bfinish it all\b|\bend (?:this|everything)(?: (?:tonight|today|now|for good))?$",
         r"\b(?:everyone|everybody|they|my family|my kids|you all) (?:would be|are|is|will be|d be) better off without me\b",
         r"\bbetter off without me\b",
         r"\bno (?:reason|point) (?:to|in) (?:live|living|go on|going on|keep going)\b",
-        r"\bcant go on\b",
+        r"\b(?:cant|cannot|can not) (?:go on|keep going|do this anymore)\b",
+        r"\b(?:pills|pastillas|meds|gun|pistola|rope|soga) (?:are )?(?:lined up|ready|saved up|listas?|preparad[ao]s?)\b",
+        r"\b(?:overdos\w*|od|take (?:all|every)\w*)\b(?:\s+\S+){0,4}?\s+(?:on purpose|intentionally|a proposito|adrede)\b",
+        r"\b(?:tirar|aventar|lanzar|botar)(?:me|se|te)? (?:de|del|desde|al|a la|por|frente al?) (?:un |una |el |la )?(?:puente|edificio|balcon|ventana|azotea|techo|tren|metro|vias|carro|camion|precipicio)\b",
         r"\b(?:a burden to everyone|burden to my family)\b",
         r"\bquitar(?:me|se|le) la vida\b|\bsuicidar\w*\b|\bmatarme\b|\bmatarse\b",
         r"\bme (?:quiero|queria|voy a) matar\b|\bse (?:quiere|queria|va a|iba a) matar\b",
@@ -401,16 +747,16 @@ RULES: list[Rule] = [
     ),
     *_rule(
         "pregnancy",
-        r"\bpregnant\b.{0,40}\b(?:bleed\w*|blood|not moving|isnt moving|stopped moving|contractions|water broke|leaking|severe headache|vision)\b",
-        r"\b(?:bleed\w*|blood|baby (?:isnt|is not|not|stopped) moving)\b.{0,40}\bpregnant\b",
-        r"\bwater broke\b|\bbroke my water\b",
-        r"\bembarazada\b.{0,40}\b(?:sangr\w*|no se mueve|contracciones|se me rompio la fuente|dolor de cabeza fuerte)\b",
+        rf"\bpregnant\b{_GAP}\b(?:bleed\w*|blood|not moving|isnt moving|stopped moving|contractions|water broke|leaking|severe headache|vision)\b",
+        rf"\b(?:bleed\w*|blood|baby (?:isnt|is not|not|stopped) moving)\b{_GAP}\bpregnant\b",
+        r"\bwater (?:just |has |already |finally )?(?:broke|broken|burst)\b|\bbroke my water\b",
+        rf"\bembarazada\b{_GAP}\b(?:sangr\w*|no se mueve|contracciones|se me rompio la fuente|dolor de cabeza fuerte)\b",
         r"\bse (?:me |le )?rompio la fuente\b|\bbebe no se mueve\b",
     ),
     *_rule(
         "infant_fever",
-        rf"\b{_BABY}\b.{{0,40}}\b{_FEVER}\b",
-        rf"\b{_FEVER}\b.{{0,40}}\b{_BABY}\b",
+        rf"\b{_BABY}\b{_GAP}\b{_FEVER}\b",
+        rf"\b{_FEVER}\b{_GAP}\b{_BABY}\b",
     ),
     *_rule(
         "swallowing",
@@ -454,6 +800,185 @@ RULES: list[Rule] = [
             8,
         ),
     ),
+    # --- issue 34, fourth pass: concepts rather than phrases ---------------------------------
+    *_rule(
+        "breathing",
+        # speech cut short by breathlessness
+        r"\b(?:only|just|solo|nomas|apenas) (?:\S+ ){0,2}?(?:say|get out|speak|talk|decir|hablar|sacar)\w*(?: out)? (?:a |two |three |a few |a couple (?:of )?|unas |dos |tres |pocas |\d+ )?(?:\w+ )?(?:words|palabras)\b",
+        r"\b(?:cant|cannot|can not|couldnt|unable to|no (?:puedo|puede|podia|pudo)) (?:even )?(?:finish|complete|terminar|acabar) (?:a |my |his |her |una |la |las |mis |sus )?(?:sentences?|frases?|oraciones?)\b",
+        r"\b(?:stop\w*|paus\w*|parar|detener\w*) (?:to |for |para )(?:catch (?:my |his |her )?breath|air|aire|tomar aire|respirar|agarrar aire)\b|\bneed\w* (?:air|to catch (?:my|his|her) breath)\b",
+        # air that does not come, runs out, is missing (any verb, any person)
+        r"\bno (?:me |le |te |nos |les )?(?:alcanza|alcanzaba|llega|llegaba|entra|entraba|pasa|agarra|jala|da)\w* (?:el |nada de |suficiente |bien el )?(?:aire|aliento|oxigeno)\b",
+        r"\bse (?:me|le|te|nos) (?:va|fue|iba|acaba|acabo|corta|corto|escapa) (?:el |la )?(?:aire|aliento|respiracion)\b",
+        r"\b(?:me|se|le|nos|te) (?:qued\w*) sin (?:aire|aliento|respiracion|oxigeno)\b|\b(?:le|me|te|nos) falta (?:la |el )?(?:respiracion|aire|aliento|oxigeno)\b",
+        # a child's ribs or belly pulled in at each breath; fast breathing with grunting
+        _near(r"(?:ribs?|costillas|chest|pecho|belly|tummy|panza|neck|cuello|skin between)", r"(?:sucking in|sucks in|suck in|sinking|sink in|caving|caves in|pulling in|pulls in|se (?:le )?hund\w*|hunde\w*|se (?:le )?sum\w*|sume\w*|se (?:le )?marc\w*|marcan)", 4),
+        r"\bbreath\w* (?:through|thru) (?:a |an )?(?:straw|pillow|wet (?:towel|cloth|rag)|cloth|sponge|blanket)\b|\brespir\w* (?:por|con|a traves de) (?:un |una )?(?:popote|pajilla|pajita|almohada|trapo)\b|\bgrunt\w*\b|\bquejid\w* al respirar\b|\b(?:breath\w*|respira\w*) (?:really |very |so |super |muy |bien )?(?:fast|rapid\w*|rapido|agitad[ao])\b",
+        r"\b(?:atragant\w*|se (?:me|le) fue (?:por el otro lado|chueco))\b",
+        r"\b(?:cant|cannot|can not|isnt able to|no puede|no puedo) (?:cough|talk|speak|breathe|cry|toser|hablar|respirar|llorar) (?:or|and|nor|ni|o|y) (?:cough|talk|speak|breathe|cry|toser|hablar|respirar|llorar)\b",
+        r"\bwent down (?:the )?wrong (?:way|pipe|tube)\b",
+        r"\bse le atraves\w*\b|\bse me atraves\w*\b",
+        # lips or face going blue: not enough air, whatever the words for breathing
+        r"\bse (?:esta |estaba )?(?:poniendo|puso|pone|ponia) (?:moradit[oa]|morad[ao]|azul|gris|azulad[ao])\b|\b(?:turning|going|went|turned) (?:blue|purple|grey|gray)\b",
+        r"\bno (?:esta )?respir(?:a|ando) bien\b",
+        r"\b(?:lips|face|skin|fingers|fingernails|nails|mouth|labios|cara|piel|unas|dedos|boca)\b(?:\s+\S+){0,3}?\s+(?:blue|bluish|purple|purplish|gray|grey|dusky|ashen|morad\w*|azul\w*|gris\w*|cenizo|cenizos)\b",
+        r"\b(?:like a )?fish out of water\b|\bcomo (?:un )?pez fuera del agua\b|\bsucking (?:for )?air\b|\bgulping (?:for )?air\b|\bboqueando\b",
+        r"\b(?:cant|cannot|can not|unable to|no (?:puede|puedo)) (?:say|speak|get out|decir) more than (?:a |one |two |three )?(?:word|words)\b|\bno (?:puede|puedo) decir mas de (?:una|dos|tres) palabras?\b",
+    ),
+    *_rule(
+        "breathing",
+        _near(r"(?:stuck|lodged|atoro|atorad[ao]|atasc\w*|trabad[ao]|atoro)", r"(?:throat|windpipe|garganta|traquea)", 6),
+        also=rf"\b(?:{BREATH}|air|aire|breathe|choking|chok\w*|atragant\w*|ahog\w*|cant|no puede|no puedo|blue|morad[ao]|turning)\b",
+    ),
+    *_rule(
+        "breathing",
+        r"\b(?:so |very |really |get |gets |getting |got |feel |feeling |am |im |is |super )winded\b",
+        r"\bout of breath\b",
+        # breathless after a race or a workout is no emergency
+        unless=r"\b(?:after|from) (?:running|a run|my run|exercis\w*|working out|a workout|my workout|the gym|a marathon|sports?|practice|training|a hike|hiking|soccer|football)\b|\b(?:climbing|walking up|going up) (?:the |a |two |three |\d+ )?(?:stairs|flights?|hills?)\b|\b(?:despues de|al) (?:correr|hacer ejercicio|entrenar|subir (?:las )?escaleras)\b",
+    ),
+    *_rule(
+        "swallowing",
+        _near(r"(?:stuck|lodged|atoro|atorad[ao]|atasc\w*|trabad[ao])", r"(?:throat|esophagus|garganta|esofago)", 6),
+    ),
+    *_rule(
+        "bleeding",
+        _near(WOUND, WOUND_ALARM, 10),
+        _near(r"(?:soak\w*|empap\w*|through|traspas\w*|gone through|went through|used|llen\w*|cambi\w*)", SOAK_ITEM, 4),
+        rf"\b{SOAK_ITEM} (?:in|an|every|each|per|cada|en|por) (?:an |one |half an |una |la |media )?(?:hour|hora)\b",
+        r"\b(?:puddle|pool|charco|cubeta|balde|bucket|cup|taza|vaso|chorro) (?:of|de) (?:blood|sangre)\b",
+        r"\b(?:like|como) (?:a |an |una |un )?(?:faucet|tap|hose|river|llave|grifo|canilla|manguera|rio)\b",
+        # blood coming out of the mouth, said as it is seen
+        r"\b(?:echando|saliendo|sale|salia|escupiendo|brota\w*|pouring|coming|comes) (?:out )?(?:blood|sangre) (?:por|de|from|out of) (?:la |his |her |my |the )?(?:boca|mouth)\b",
+        unless=_BRUSHING,
+    ),
+    *_rule(
+        "bleeding",
+        # black, tarry stools: blood digested on the way
+        _near(STOOL, TARRY, 4),
+        unless=r"\b(?:iron|hierro|pepto|bismuth\w*|sulfato ferroso|ferrous|blueberr\w*|black licorice|regaliz|moras)\b",
+    ),
+    *_rule(
+        "stroke",
+        rf"\b{VISION_LOSS}",
+        _near(r"(?:vision|sight|vista|double|blurr\w*|borros[ao]|doble)", SUDDEN, 8),
+        _near(r"(?:cant|cannot|no puede|no puedo) (?:walk|caminar|stand|pararse|keep (?:his|her) balance)", SUDDEN, 4),
+    ),
+    *_rule(
+        "stroke",
+        # a limb that gave out, with a second sign (the face, speech, sight, confusion, sudden)
+        rf"\b{LIMB_GONE}",
+        also=rf"\b{NEURO_COMPANION}\b",
+        unless=r"\b(?:slept on|sleeping on|sleep on|durmiendo (?:sobre|encima)|me dormi sobre|al despertar|when i wake up|every morning|todas las mananas|gym|workout|carpal)\b",
+    ),
+    *_rule(
+        "unconscious",
+        # a seizure, said as what it looks like
+        _near(SHAKE, SEIZURE_SIGN, 6),
+        r"\bfoam\w* at (?:the|his|her) mouth\b|\bespuma (?:por|en) la boca\b|\beyes (?:rolled|rolling|roll) (?:back|up)\b|\bojos en blanco\b",
+        r"\bse le (?:voltearon|fueron|pusieron en blanco|torcieron) los ojos\b",
+        r"\b(?:having|had|has|in the middle of) (?:a |another )?(?:fit|fits)\b(?! (?:about|over|because|when|if|of))",
+        r"\b(?:went|gone|goes|se puso|se quedo|se pone) (?:all )?(?:stiff|rigid|ties[oa]|rigid[oa]|dur[oa])\b(?:\s+\S+){0,4}?\s+(?:shak\w*|jerk\w*|tembl\w*|sacud\w*|convuls\w*|no (?:respond|reacciona|responde|contesta)\w*|unresponsive)",
+        r"\b(?:le|me|les) (?:dio|da|dan|esta dando|estan dando|dieron|vino|agarro) (?:un |otro |unos )?(?:ataques?|convulsion\w*|sacudidas|temblores)\b(?! (?:de|del) (?:risa|tos|panico|ansiedad|nervios|celos|hipo|asma|alergia))",
+        r"\bcrisis convulsiva\b|\bepilep\w* (?:attack|ataque|crisis)\b",
+        # out cold, however it is said
+        r"\b(?:dejo|paro) de (?:responder|reaccionar)\b|\bout cold\b|\bknocked out\b|\b(?:went|gone|is|goes) limp\b|\bfloppy\b|\bdesvanec\w*\b|\bse (?:quedo|quedaba) (?:como )?(?:ido|ida|sin sentido|privad[ao])\b|\bse priv\w*\b",
+        r"\bno (?:lo|la|le|los|las) (?:puedo|podemos|pude|podia|pudimos) despertar\b|\b(?:cant|cannot|couldnt) (?:get|make) (?:him|her|them) (?:to )?(?:wake|respond)\b",
+        r"\b(?:he|she|hes|shes|he is|she is|they|baby|son|daughter|husband|wife|mom|dad|mother|father|grandma|grandpa|grandmother|grandfather|boyfriend|girlfriend|brother|sister)\b(?:\s+\S+){0,3}?\s+(?:not|isnt|wont|doesnt|stopped|is not|no longer) (?:respond\w*|answer\w* me|react\w*|wak\w*)\b",
+    ),
+    *_rule(
+        "suicidal",
+        r"\bbetter off\b(?:\s+\S+){0,5}?\s+(?:gone|dead|not here|wasnt (?:here|around|alive)|werent (?:here|around|alive)|without me|not around|never born)\b",
+        r"\b(?:kill\w*|hang\w*|hung|shoot\w*|shot|off|poison\w*|drown\w*|stab\w*|starv\w*) (?:my ?self|himself|herself|themselves)\b",
+        r"\b(?:jump\w*|throw\w* (?:my ?self|himself|herself)) (?:off|from|in front of) (?:a |the |my |this )?(?:bridge|building|roof|train|balcony|cliff|car|truck|overpass|window)\b",
+        r"\b(?:slit\w*|slash\w*|cut\w*|open\w*) (?:my|his|her) (?:wrists?|veins?)\b|\bcortar\w* las venas\b",
+        r"\b(?:take|taking|took|end|ending|ended) (?:my|his|her|their) (?:own )?life\b",
+        r"\bplan\w* (?:to|on|for) (?:die|dying|end|ending|kill|killing|take|taking|how (?:i|to))\b",
+        r"\b(?:goodbye|suicide|farewell) (?:letters?|notes?|messages?|texts?)\b|\b(?:cartas?|notas?|mensajes?) de despedida\b",
+        r"\b(?:never|not) (?:to )?wake up\b|\b(?:dont|do not|doesnt) want to (?:exist|be around|go on)\b|\bwant to disappear (?:forever|for good)\b",
+        r"\bno (?:quiero|quisiera|queria) (?:existir|despertar\w*|amanecer|seguir aqui|estar viv[oa])\b|\bojala no (?:despert\w*|amanec\w*)\b|\b(?:quiero|quisiera) desaparecer\b|\bdesaparecer para siempre\b",
+        r"\b(?:me|se|te) (?:voy|va|van|iba|quiere|quiero|queria|queria|piensa|pienso) (?:a )?(?:colgar|ahorcar|tirar|aventar|disparar|envenenar|cortar)\b(?! (?:el|la|los|las|un|una|mi|su|tu|al|del|con|de|por) (?!venas|vida)\S)",
+        r"\b(?:ahorcar\w*|colgarme|colgarse|dispararme|dispararse|pegarme un tiro|pegarse un tiro|darme un tiro|darse un tiro|envenenarme|envenenarse|aventarme|aventarse|tirarme|tirarse) (?:de|del|por|al|a la|frente al|con)?\b",
+        r"\b(?:mejor|bien|felices|tranquil[oa]s) (?:si|sin) (?:yo )?(?:no )?(?:estuviera|existiera|estoy|existo|mi)\b",
+        r"\bno (?:le )?(?:veo|encuentro|tiene|hallo|tengo) (?:ningun |ninguna )?(?:sentido|caso|razon|razones|proposito|ganas) (?:a |de |para )?(?:la vida|vivir|seguir|seguir viviendo)\b",
+        r"\b(?:pensando|pienso|pensado) en (?:matarme|quitarme la vida|suicidarme|morir\w*|colgarme|tirarme)\b",
+        r"\b(?:nobody|no one|noone|nadie) (?:would|will|is going to|va a|me (?:va|iba) a|iba a) (?:even )?(?:miss|care|notice|extran\w*)",
+        r"\b(?:dont|do not|no) (?:want to|quiero|quisiera) (?:be|estar|seguir) (?:in|en) (?:this|este|esta) (?:world|life|mundo|vida)\b",
+        r"\bno despertar (?:nunca|jamas|mas|nunca mas)\b|\bdormir\w* y no despertar\b|\bsleep and (?:never|not) wake\b",
+        r"\b(?:bought|got|have|found|tengo|compre|consegui) (?:a |the |una |la )?(?:rope|noose|soga|cuerda para colgarme)\b",
+    ),
+    *_rule(
+        "overdose",
+        _near(INGEST, TOXIC, 8),
+        r"\b(?:poisoned|envenen\w*|intoxicad[ao]|se intoxic\w*|me intoxique|carbon monoxide|monoxido(?: de carbono)?|co alarm|co detector|gas leak|fuga de gas|alcohol poisoning|congestion alcoholica|intoxicacion (?:por|con) (?!comida|alimentos))\b",
+        r"\bgot into (?:the |my |his |her |grandmas |grandpas )?(?:medicine|medicines|meds|pills|cabinet|medicine cabinet|purse|bottle)\b|\bse (?:metio|subio) al botiquin\b",
+        unless=r"\b(?:food|la comida|alimentos|alimentaria) (?:poison\w*|intoxic\w*)\b|\bpoison (?:ivy|oak|sumac)\b|\bintoxicacion (?:alimentaria|por comida|por alimentos)\b",
+    ),
+    *_rule(
+        "overdose",
+        # a child taking or swallowing medicine not theirs
+        _near(r"(?:took|taken|swallow\w*|ate|eaten|se tomo|tomo|se trago|se comio|agarro)", PILLS, 5),
+        also=rf"\b{CHILD}\b",
+        unless=r"\b(?:his own|her own|their own|como (?:le|se lo|se la) (?:indicaron|recetaron|receto)|as prescribed|su dosis|his dose|her dose|con receta|refill|rellenar|resurtir|surtir)\b",
+    ),
+    *_rule(
+        "allergic_reaction",
+        _near(r"(?:throat|garganta|airway|via aerea)", THROAT_CLOSING, 4),
+        _near(r"(?:throat|garganta|airway|via aerea)", ALLERGY_SWELL, 4),
+        _near(r"(?:tongue|lips?|face|eyes?|eyelids?|lengua|labios?|cara|ojos|parpados|boca)", ALLERGY_SWELL, 4),
+        _near(r"(?:hives|ronchas|welts|habones|ranchas)", r"(?:throat|garganta|breath\w*|respir\w*|swallow\w*|tragar|dizzy|mare\w*|faint\w*|desmay\w*|lips?|labios?|tongue|lengua|face|cara|chest|pecho|clos\w*|cerr\w*|tight\w*|apret\w*)", 10),
+        also=r"\b(?:allerg\w*|alerg\w*|reaction|reaccion|hives|ronchas|sting|stung|bee|wasp|abeja|avispa|pique\w*|pico|picadura|peanuts?|nuts?|cacahuate\w*|mani|shellfish|shrimp|marisco\w*|camaron\w*|antibiotic\w*|penicil\w*|medic\w*|new (?:med|pill|drug)|ate|eating|comi|comio|comer|after|despues|closing|cerr\w*|cierr\w*|tight\w*|apret\w*|breath\w*|respir\w*|swallow\w*|tragar|epi\w*)\b",
+        unless=r"\b(?:sore|strep|tonsil\w*|amigdal\w*|anginas|placas|pus|infecc\w*|infect\w*|roj[ao]|red|resfri\w*|gripa|gripe|cold|flu|mumps|paperas|ganglio\w*|glands?)\b(?!.*\b(?:clos\w*|cerr\w*|cierr\w*|tight\w*|apret\w*|cant breathe|no puedo respirar)\b)",
+    ),
+    *_rule(
+        "severe_pain",
+        # a head pain, sudden and severe (either said anywhere in the clause)
+        _near(HEAD_PAIN, SEVERE, 6),
+        also_in_clause=SUDDEN,
+    ),
+    *_rule(
+        "severe_pain",
+        r"\bthunderclap\b",
+        r"\b(?:cant|cannot|can not|couldnt) (?:take|stand|bear|handle) (?:the|this|my) pain\b|\bno (?:aguanto|soporto|resisto) (?:el|este) dolor\b",
+        rf"\b{BELLY}\b (?:is |feels |esta |se siente |se puso )?(?:so |very |really |muy |bien )?(?:hard|tense|dur[ao]|tens[ao]|rigid[ao]?)\b(?=.*\b{PAIN_WORD}\b)",
+        _near(PAIN_WORD, UNBEARABLE, 8),
+        _near(BELLY, RIGID, 5),
+        r"\b(?:worst|peor)\b(?:\s+\S+){0,4}?\s+(?:pain|dolor|headache|cramps?|colico)\b|\b(?:pain|dolor|headache)\b(?:\s+\S+){0,4}?\s+(?:worst|peor)\b",
+    ),
+    *_rule(
+        "pregnancy",
+        rf"\b{PREGNANT}\b{_GAP}\b{PREGNANCY_SIGN}\b",
+        rf"\b{PREGNANCY_SIGN}\b{_GAP}\b{PREGNANT}\b",
+        r"\bbaby (?:has )?(?:stopped|isnt|is not|not|hasnt been|hasnt|quit|doesnt seem to be) (?:moving|kicking)\b",
+        r"\b(?:havent|hasnt|not|didnt|cant|cannot|no longer|dont) (?:felt|feel|feeling|fell) (?:the |my |her |our )?baby (?:move|moving|kick\w*)\b",
+        r"\bno (?:siento|he sentido|lo siento|la siento|sentimos) (?:al |a mi |mi |el )?(?:bebe )?(?:mover\w*|patear|las patadas)\b|\bel bebe (?:ya )?no (?:se mueve|patea|se ha movido)\b",
+        r"\b(?:rompio|revento|rompi|reventó|se (?:me|le) (?:rompio|revento|fue)) (?:la )?(?:fuente|aguas|la bolsa)\b|\brompi fuente\b",
+    ),
+    *_rule(
+        "infant_fever",
+        rf"\b{_BABY}\b{_GAP}\b{_FEVER_HIGH}\b",
+    ),
+    *_rule(
+        "head_injury",
+        rf"\b{HEAD_BLOW}",
+        also=rf"\b{HEAD_DANGER}\b",
+    ),
+    *_rule(
+        "burn",
+        _near(BURN_EVENT, BURN_SEVERE, 6),
+        # a scald: something boiling spilled on someone
+        _near(
+            r"(?:spill\w*|pulled|poured|knocked|splash\w*|tipped|se (?:le |me )?(?:cayo|tiro|echo|volteo|derramo)|encima)",
+            r"(?:boiling|scalding|hot (?:water|oil|coffee|tea|soup|grease)|agua (?:hirviendo|caliente)|aceite (?:caliente|hirviendo)|(?:cafe|sopa|caldo|te) (?:caliente|hirviendo))",
+            5,
+        ),
+        unless=r"\b(?:toast|food|rice|dinner|lunch|breakfast|pan|pot|cake|cookies|comida|arroz|frijoles|cena|tortillas?|pastel|galletas|sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|cd|dvd|calories|calorias|bridges|out|burnout|quemad[ao] de la)\b",
+    ),
+    *_rule(
+        "meningitis_signs",
+        rf"\b{FEVER_DANGER}",
+        also=rf"\b{FEVER_ANY}\b",
+    ),
 ]
 
 # fmt: on
@@ -467,11 +992,16 @@ NEGATIONS = frozenset(
     }
 )  # fmt: skip
 NEGATION_WINDOW = 4
+#: Words that say the finding right after them is over ("stopped bleeding").
+STOPPED = frozenset({"stopped", "quit", "ceased", "dejo"})
+#: Words that end a negation's reach (it negates what it stands before, not the next finding).
+NEGATION_STOPS = frozenset({"and", "y", "e", "then", "luego", "plus", "also", "ademas"})
 #: Phrases before a finding (same clause) that make it past, someone else's past, or
 #: hypothetical: not an emergency now.
 CONTEXT_CUES = re.compile(
     r"\b(?:history of|hx of|h o|past|previous|prior|used to|years ago|months ago|last (?:year|month|summer|winter|spring|fall)|in (?:19|20)\d\d|"
-    r"what (?:should|do) (?:i|we) do if|what if|if (?:i|he|she|you|my \w+) (?:ever|were|was|had|has|have|start|get|gets)|in case|just in case|"
+    r"what (?:should|do) (?:i|we) do if|what if|what happens (?:if|when)|que pasa (?:si|cuando)|is it (?:dangerous|bad|safe|ok|okay) (?:to|if)|es (?:peligroso|malo) (?:si|tomar)|can you die (?:from|of|if)|"
+    r"if (?:i|he|she|you|my \w+) (?:ever|were|was|had|has|have|start|get|gets)|in case|just in case|"
     r"signs of|symptoms of|how (?:do|would|can) (?:i|you|we) (?:know|tell)|should i worry if|"
     r"(?:father|mother|dad|mom|grandma|grandpa|grandmother|grandfather|uncle|aunt|brother|sister|family) (?:had|has had|died|passed)|family history|runs in (?:my|the) family|"
     r"(?:a|one|two|three|four|six|several|a few|a couple of|\d+) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
@@ -480,17 +1010,27 @@ CONTEXT_CUES = re.compile(
     r"(?:papa|mama|abuel[oa]|tio|tia|herman[oa]|padre|madre) (?:tuvo|murio|fallecio)|"
     r"no longer|anymore|ya no)\b"
 )
+#: "If my child swallows …", "si alguien se toma …": a conditional about someone, which may
+#: run into the finding itself.
+IF_SOMEONE = re.compile(
+    r"\b(?:can|could|does|do|will|would|puede|pueden|podria) (?:a|an|the|un|una|el|la|los|las)\b|"
+    r"\bif (?:(?:my|your|a|an|the|our|any)(?: \w+){1,2}|someone|somebody|anyone|kids|children|people|one|you|we|they) (?:ever |accidentally |accidently )?(?:swallow|eat|drink|take|ingest|get|has|have|start|gets|starts|stops|stop|can|cant)\w*|"
+    r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas)\w*"
+)
 #: Negation after the finding: "chest pain is gone", "no longer bleeding" said after.
 AFTER_NEGATION = re.compile(
-    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone|went away|stopped|resolved|better now|all better|free|ya (?:se )?(?:paso|quito|fue|paro|detuvo|corto))\b"
+    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone|went away|went down|gone down|stopped|resolved|better now|all better|free|ya (?:se )?(?:paso|quito|fue|paro|detuvo|corto|bajo|desinflamo|deshincho))\b"
 )
 #: A finding followed, in its clause, by when it was (long ago) or that it went away.
 PAST_AFTER = re.compile(
-    r"\b(?:last (?:year|month|summer|winter|spring|fall)|years ago|months ago|in (?:19|20)\d\d|went away|"
+    r"\b(?:last (?:year|month|week|summer|winter|spring|fall)|years ago|months ago|in (?:19|20)\d\d|went away|"
+    r"(?:in|back in|en) (?:january|february|march|april|june|july|august|september|october|november|december|enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)|"
+    r"la semana pasada|as a (?:child|kid|baby|teen\w*)|when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
+    r"de (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|"
     r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito|"
     r"(?:a|one|two|three|\d+|several|a few) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
     r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic\w*|"
-    r"(?:but|pero) (?:it |its |it has |ya |ya se |se )?(?:stopped|went away|paro|detuvo|quito|paso|corto))\b"
+    r"(?:but|pero) (?:\w+ ){0,3}?(?:stopped|went away|went down|gone down|paro|detuvo|quito|quitaron|paso|corto|desinflam\w*|deshinch\w*|bajo))\b"
 )
 #: Everyday phrases that contain a concept word but are not about it ("blood pressure" is not
 #: bleeding, "heart rate" is not chest pain): rewritten before matching.
@@ -515,12 +1055,40 @@ PHRASES = [
         ),
         "idiom",
     ),
+    # a medicine, a prescription or a doctor for a condition is not the condition now
+    (
+        re.compile(
+            r"\b(?:seizure|epilepsy|anti ?seizure|stroke|allergy|breathing|asthma) (?:medications?|medicines?|meds|pills|prescriptions?|refills?|doctors?|specialists?|clinics?|centers?|units?|nurses?|teams?|programs?|support groups?|awareness|prevention|risk|treatments?|machine|inhaler)\b|"
+            r"\b(?:medicina|medicamentos?|pastillas|receta) (?:para|de) (?:las |la )?(?:convulsiones|epilepsia|alergia|respirar)\b"
+        ),
+        "meds",
+    ),
+    (re.compile(r"\bbreath (?:strips?|mints?|freshener|spray)\b"), "mints"),
+    (re.compile(r"\baire acondicionado\b|\bair condition\w*\b"), "ac"),
+    # grief is no chest pain; pauses in breathing asleep are a sleep study's business
+    (
+        re.compile(
+            r"\b(?:heavy|broken|aching) heart\b|\bheart ?broken\b|\bcorazon (?:roto|partido)\b|\bmy heart goes out\b"
+        ),
+        "grief",
+    ),
+    (
+        re.compile(
+            r"\b(?:stops?|stopped|quits?|pauses?) breathing (?:for a (?:second|few seconds|moment|bit)|in (?:his|her|my|their) sleep|at night|while (?:he|she|i|they) (?:sleeps?|is asleep))\b"
+        ),
+        "apnea",
+    ),
+    # "muchas gracias" is thanks, not many pills
+    (
+        re.compile(r"\b(?:muchas|muchisimas|mil) gracias\b|\bthank(?:s| you) (?:so|very) much\b"),
+        "thanks",
+    ),
     # a sore chest muscle after the gym is not chest pain
     (re.compile(r"\b(?:chest|pec|pectoral) (?:muscles?|musclees|musles?|muscels?)\b"), "pecs"),
 ]
 _CLAUSE_SPLIT = re.compile(
     r"[.!?;\n]+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b"
-    r"(?!\W+(?:it |its |it has |it s |ya |ya se |se |now )?(?:stopped|went away|is gone|gone|par[oó]|detuvo|quit[oó]|pas[oó]|cort[oó])\b)",
+    r"(?!\W+(?:\w+\W+){0,3}?(?:stopped|went away|went down|gone down|is gone|gone|par[oó]|detuvo|quit[oó]|quitaron|pas[oó]|cort[oó]|desinflam\w*|deshinch\w*|baj[oó])\b)",
     re.I,
 )
 
@@ -607,10 +1175,31 @@ CONCEPT_WORDS = frozenset(
         "swallowed",
     ]
 )
+#: Spanish concept words as they are often typed by ear ("pexo", "korazon", "cabesa",
+#: "inchado", "desmallo", "combulsion"): matched by how they sound (``sound_key``).
+SOUND_WORDS = frozenset(
+    {"pecho", "corazon", "cabeza", "garganta", "lengua", "labios", "sangre", "sangrando",
+     "sangra", "sangrado", "respirar", "respiro", "respira", "respirando", "hinchado", "hinchada",
+     "hinchazon", "hinchando", "desmayo", "desmayado", "desmayada", "convulsion", "convulsiona",
+     "convulsionando", "convulsiones", "vomito", "vomitando", "vomita", "embarazada",
+     "hemorragia", "encia", "encias", "nariz", "ahoga", "ahogo", "ahogando", "tragar",
+     "pastillas", "sobredosis", "veneno", "envenenado", "envenenada", "intoxicado",
+     "intoxicada", "cierra", "cerrando", "inconsciente", "reacciona", "despierta", "infarto",
+     "derrame", "rigido", "rigida", "espuma", "temblando", "ronchas", "quemadura", "quemado",
+     "quemada", "cuello", "fiebre", "calentura", "bebe", "presion", "dolor", "duele", "aire",
+     "suicidar", "matarme", "morir", "herida", "cortada", "chorros", "hablar", "brazo",
+     "pierna", "cara", "boca", "mitad", "costillas", "esternon", "mandibula", "hijo", "hija",
+     "ataque", "golpe", "golpeo", "vision", "ciego", "ciega", "vista", "heces", "caca",
+     "popo", "negras", "ojos", "blanco", "tieso", "tiesa", "espalda", "estomago", "panza",
+     "barriga", "abdomen", "vientre", "quemo", "hirviendo", "dientes", "muela", "cerro",
+     "cerrada", "hinchan", "hincho", "hinchaba", "morado", "morada", "azul", "labio"}
+)  # fmt: skip
 NOT_TYPOS = frozenset(
     {"breast", "hearth", "heard", "hearts", "cheat", "chess", "there", "three", "threat",
      "blond", "bloom", "tough", "touch", "sweeling", "dollar", "dolar", "stoke", "stork",
-     "strike", "stroll", "worse", "worst", "sweet", "swallows", "lunes"}
+     "strike", "stroll", "worse", "worst", "sweet", "swallows", "lunes",
+     # real words one doubled letter from a vocabulary word
+     "loose", "trees", "perro", "carro", "cerro", "sell", "hall", "mall", "tall", "wall"}
 )  # fmt: skip
 #: Misspellings too short or too far for the rule above, seen in messages and transcripts.
 MISSPELLINGS = {
@@ -654,11 +1243,35 @@ def _one_off(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
+_SOUNDS = [(re.compile(a), b) for a, b in (
+    (r"ch|x|sh", "X"), (r"qu|k|c(?![eiyX])", "k"), (r"c|z", "s"), (r"v", "b"), (r"ll|y", "Y"),
+    (r"h", ""), (r"nb", "mb"), (r"(\w)\1", r"\1"),
+)]  # fmt: skip
+
+
+def sound_key(word: str) -> str:
+    """How a Spanish word sounds, roughly: ch/x, c/k/qu, c/s/z, b/v, ll/y, silent h and
+    doubled letters alike ("pexo" and "pecho", "korazon" and "corazón")."""
+    for pattern, replacement in _SOUNDS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+@lru_cache(maxsize=1)
+def _sound_index() -> dict[str, str]:
+    return {sound_key(word): word for word in sorted(SOUND_WORDS)}
+
+
 @lru_cache(maxsize=20000)
 def correct(word: str) -> str:
     """The concept word ``word`` is a near-miss of, else ``word``."""
     if word in MISSPELLINGS:
         return MISSPELLINGS[word]
+    heard = None
+    if len(word) >= 4 and word not in SOUND_WORDS and word not in NOT_TYPOS and word.isalpha():
+        heard = _sound_index().get(sound_key(word))
+    if heard is not None:
+        return heard
     if len(word) < 5 or word in CONCEPT_WORDS or word in NOT_TYPOS or not word.isalpha():
         return word
     index = _delete_index()
@@ -666,17 +1279,78 @@ def correct(word: str) -> str:
     for key in {word} | _deletes(word):
         candidates |= index.get(key, set())
     matches = sorted(c for c in candidates if c[0] == word[0] and _one_off(word, c))
-    return matches[0] if matches else word
+    return matches[0] if matches else _undamaged(word)
 
 
-def _clauses(text: str) -> list[str]:
+#: Short words a thumb runs into the next one ("meaplastan", "comopiedra").
+_RUN_ON = frozenset(
+    {"me", "se", "le", "te", "la", "el", "lo", "de", "no", "mi", "su", "un", "una", "como",
+     "muy", "agua", "my", "the", "so", "very", "cant"}
+)  # fmt: skip
+
+
+def _undamaged(word: str) -> str:
+    """The vocabulary word ``word`` is with one letter doubled ("hhead", "sttiff"), or a short
+    word run into a vocabulary word of six letters or more ("meaplastan" is "me aplastan"),
+    else ``word``."""
+    if word in LEXICON_WORDS or word in NOT_TYPOS or not word.isalpha() or len(word) < 4:
+        return word
+    for i in range(1, len(word)):
+        if word[i] == word[i - 1] and (single := word[:i] + word[i + 1 :]) in LEXICON_WORDS:
+            return single
+    for i in range(2, min(5, len(word) - 5)):
+        if word[:i] in _RUN_ON and _known_start(word[i:]):
+            return f"{word[:i]} {word[i:]}"
+    return word
+
+
+def _known_start(word: str) -> bool:
+    """``word`` is a vocabulary word, or one of its stems ("aplast…") with an ending."""
+    return word in LEXICON_WORDS or any(
+        word.startswith(stem) and len(stem) >= 5 for stem in _stems_of(word[:5])
+    )
+
+
+@lru_cache(maxsize=1)
+def _stem_index() -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for stem in LEXICON_WORDS:
+        if len(stem) >= 5:
+            index.setdefault(stem[:5], []).append(stem)
+    return index
+
+
+def _stems_of(head: str) -> list[str]:
+    return _stem_index().get(head, [])
+
+
+#: A comma followed by a new subject starts a new statement: a hypothetical or a history cue
+#: before it does not reach past it ("better off if I was gone, I want to …").
+_NEW_STATEMENT = re.compile(
+    r",\s*(?=(?:i|im|i'm|ive|i've|id|i'd|he|hes|he's|she|shes|she's|they|my|now|right now|"
+    r"yo|ahora|ahorita|tengo|estoy|siento)\b)",
+    re.I,
+)
+
+
+def _clauses(text: str) -> list[tuple[str, tuple[int, ...]]]:
+    """The clauses of ``text``, normalised, each with where its statements start (a comma
+    and a new subject)."""
     clauses = []
     for part in _CLAUSE_SPLIT.split(text):
-        clause = " ".join(correct(w) for w in normalize(part).split())
-        for pattern, replacement in PHRASES:
-            clause = pattern.sub(replacement, clause)
-        if clause:
-            clauses.append(clause)
+        pieces = []
+        for piece in _NEW_STATEMENT.split(part):
+            words = " ".join(correct(w) for w in normalize(piece).split())
+            for pattern, replacement in PHRASES:
+                words = pattern.sub(replacement, words)
+            if words:
+                pieces.append(words)
+        if pieces:
+            starts, offset = [], 0
+            for piece in pieces:
+                starts.append(offset)
+                offset += len(piece) + 1
+            clauses.append((" ".join(pieces), tuple(starts)))
     return clauses
 
 
@@ -693,13 +1367,33 @@ _NOT_EVEN = re.compile(
 )
 
 
-def _in_context(clause: str, start: int, end: int) -> bool:
-    """The finding is negated, past or hypothetical (ConText-style, within its clause)."""
+#: A history or hypothetical cue reaches this many words forward (within its statement).
+CUE_REACH = 10
+
+
+def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,)) -> bool:
+    """The finding is negated, past or hypothetical (ConText-style, within its clause; a
+    history or hypothetical cue within its statement and a few words of it)."""
     before = _NOT_EVEN.sub("even", _NOT_STOPPING.sub("nonstop", clause[:start])).split()
-    if any(word in NEGATIONS for word in before[-NEGATION_WINDOW:]):
+    window = before[-NEGATION_WINDOW:]
+    # a negation does not reach past "and" / "y" ("no me entiende y no puede mover la mano")
+    for i in range(len(window) - 1, -1, -1):
+        if window[i] in NEGATION_STOPS:
+            window = window[i + 1 :]
+            break
+    if any(word in NEGATIONS for word in window):
         return True
-    if CONTEXT_CUES.search(clause[:start]):
+    # "it stopped bleeding", "dejó de sangrar": what stopped, right before the finding
+    if any(word in STOPPED for word in before[-2:]):
         return True
+    statement = max((s for s in starts if s <= start), default=0)
+    reach = " ".join(clause[statement:start].split()[-CUE_REACH:])
+    if CONTEXT_CUES.search(reach):
+        return True
+    # a conditional begins before the finding and runs into it ("if my child swallows …")
+    for cue in IF_SOMEONE.finditer(f"{reach} {clause[start:end]}"):
+        if cue.start() < len(reach):
+            return True
     after = clause[end:]
     return bool(AFTER_NEGATION.search(after) or PAST_AFTER.search(after))
 
@@ -718,35 +1412,52 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     found: dict[str, RedFlag] = {}
     not_now: dict[str, RedFlag] = {}
     clauses = _clauses(text)
-    whole = " ".join(clauses)
-    for clause in clauses:
+    whole = " ".join(clause for clause, _ in clauses)
+    # (plain loops: this is the classifier's hottest code; "also" and "unless" are read on
+    # the whole message, once, and only when a pattern matched)
+    whole_says: dict[re.Pattern[str], bool] = {}
+    for clause, starts in clauses:
+        beginnings = {word[:n] for word in clause.split() for n in range(1, len(word) + 1)}
         for rule in RULES:
             if rule.group in found:
                 continue
-            if rule.also is not None and not rule.also.search(whole):
+            if rule.starts is not None and rule.starts.isdisjoint(beginnings):
                 continue
-            if rule.unless is not None and rule.unless.search(whole):
-                if match := rule.pattern.search(clause):
-                    not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
-                continue
-            # (a plain loop: this is the classifier's hottest line)
+            if rule.also is not None:
+                if rule.also not in whole_says:
+                    whole_says[rule.also] = rule.also.search(whole) is not None
+                if not whole_says[rule.also]:
+                    continue
             missing = False
             for need in rule.needs:
                 if not need.search(clause):
                     missing = True
                     break
             if missing:
+                # what an "unless" explains away is still said, not now ("my gums bleed a
+                # little when I floss")
+                if rule.unless is not None and (match := rule.pattern.search(clause)):
+                    if rule.unless not in whole_says:
+                        whole_says[rule.unless] = rule.unless.search(whole) is not None
+                    if whole_says[rule.unless]:
+                        not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
                 continue
             for match in rule.pattern.finditer(clause):
                 flag = RedFlag(rule.group, match.group(0).strip())
-                if _in_context(clause, match.start(), match.end()):
+                if rule.unless is not None:
+                    if rule.unless not in whole_says:
+                        whole_says[rule.unless] = rule.unless.search(whole) is not None
+                    if whole_says[rule.unless]:
+                        not_now.setdefault(rule.group, flag)
+                        break
+                if _in_context(clause, match.start(), match.end(), starts):
                     not_now.setdefault(rule.group, flag)
                 else:
                     found[rule.group] = flag
                     break
     mentions = [
-        (_in_context(clause, m.start(), m.end()), m.group(0))
-        for clause in clauses
+        (_in_context(clause, m.start(), m.end(), starts), m.group(0))
+        for clause, starts in clauses
         for m in MENTIONS.finditer(clause)
     ]
     if mentions and all(negated for negated, _ in mentions):
