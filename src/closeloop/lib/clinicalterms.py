@@ -500,7 +500,17 @@ def clinical_signal(normalised: str) -> ClinicalSignal | None:
         elif weak is None and i and _owned_body_part(words[i - 1], words[i]):
             weak = ClinicalSignal(f"{written[i - 1]} {written[i]}", False)
         i += length
-    return weak
+    return _reading_off(words, written) or weak
+
+
+def _reading_off(words: list[str], written: list[str]) -> ClinicalSignal | None:
+    """A reading said to be off ("my blood pressure has been high"), not a machine's."""
+    if not NOT_READINGS.isdisjoint(words):
+        return None
+    for i, word in enumerate(words):
+        if word in READINGS and not OFF_LEVELS.isdisjoint(words[i + 1 : i + READING_WINDOW]):
+            return ClinicalSignal(" ".join(written[i : i + READING_WINDOW]), True)
+    return None
 
 
 def _phrase_at(words: list[str], i: int) -> tuple[int, bool | None]:
@@ -514,19 +524,13 @@ def _phrase_at(words: list[str], i: int) -> tuple[int, bool | None]:
 
 
 def _word_says(words: list[str], i: int, body: bool) -> bool | None:
-    """True: a symptom word (an ambiguous one beside a body part, or a reading said to be
-    off); False: a clinical noun or condition; None: nothing clinical."""
+    """True: a symptom word (an ambiguous one beside a body part); False: a clinical noun or
+    condition; None: nothing clinical."""
     word = words[i]
     says = word_term(word)
     if says is True or (body and word in AMBIGUOUS):
         return True
-    if (
-        word in READINGS
-        and not OFF_LEVELS.isdisjoint(words[i + 1 : i + READING_WINDOW])
-        and NOT_READINGS.isdisjoint(words)
-    ):
-        return True
-    return False if says is False else None
+    return says
 
 
 def _owned_body_part(before: str, word: str) -> bool:
