@@ -820,103 +820,6 @@ MORE = {
 }  # fmt: skip
 
 
-# --- issue 34, fourth pass (gate34): the safe side ----------------------------------------------
-# Written for this pass by the Closeloop engineers (7 Dec 2026), not adapted from any corpus or
-# held-out split. Symptoms in lay, regional and informal wording; a practice request that also
-# reports a symptom (clinical: the product's rule, docs/triage.md); a practice request that only
-# names something clinical (it stays where it is); requests for no practice that use a body or
-# health word in another sense (for no practice).
-SAFE_SIDE: dict[str, dict[str, list[str]]] = {
-    "clinical_message": {
-        "en": [
-            "I've been feeling crummy and achy all over since {when}",
-            "{who} is burning up and won't eat",
-            "my stomach is doing flips and I've been on the toilet all morning",
-            "I threw my back out lifting the laundry basket",
-            "got a knot in my calf that won't loosen up",
-            "my eye is gunky and crusted shut when I wake up",
-            "there's a ringing in my ears that won't quit",
-            "{who} keeps tugging at his ear and crying at night",
-            "I've got a rattly cough and green gunk coming up",
-            "my heart keeps doing a fluttery thing when I lie down",
-            "feeling woozy every time I stand up too fast",
-            "I get pins and needles in my feet at night",
-            "my gum is puffy around the back tooth and it throbs",
-            "a piece of my molar broke off eating popcorn",
-            "the temporary crown came off and the tooth is sensitive",
-            "my braces wire is poking my cheek and it's raw",
-            "I've been real down and can't get out of bed most days",
-            "my sugar has been running in the 300s",
-            "can you move my {visit} to {day}, I've been throwing up since last night",
-            "I need to reschedule, {who} has a fever and a rash",
-            "question about my bill, and also my ankle is still swollen",
-            "please refill {drug}, the cough is getting worse",
-            "can I still come in {day} if I have pink eye",
-            "I have a {visit} {day} but my jaw is locked and I can barely open my mouth",
-            "is my referral done? the pain in my hip is keeping me up at night",
-        ],
-        "es": [
-            "ando toda cortada y con calentura desde {when}",
-            "{who} tiene el estómago suelto y no aguanta nada",
-            "me dio un dolor en la cintura que no me deja agacharme",
-            "se me inflamó la encía de la muela del fondo",
-            "se me quebró un pedazo de muela comiendo",
-            "se me despegó la corona y me duele con lo frío",
-            "los frenos me están lastimando el cachete",
-            "traigo una tos con flemas que no se me quita",
-            "me zumban los oídos todo el día",
-            "{who} se jala la oreja y llora en la noche",
-            "ando mareada cada vez que me levanto",
-            "se me duermen las manos en la noche",
-            "me siento muy triste y sin ganas de nada",
-            "me salieron unos granos que me pican mucho",
-            "tengo el ojo rojo y con lagañas",
-            "no he podido ir al baño en cinco días",
-            "mi azúcar amaneció en 280",
-            "quiero cambiar mi {visit} porque tengo gripa y calentura",
-            "tengo una pregunta de mi factura y también me sigue doliendo el oído",
-            "¿me pueden surtir {drug}? la tos está peor",
-            "necesito reprogramar, {who} está vomitando desde anoche",
-            "¿ya mandaron mi referencia? el dolor de rodilla no me deja dormir",
-        ],
-    },
-    "scheduling": {
-        "en": [
-            "no fever or anything, I just need to move my {visit} to {day}",
-            "nothing's wrong, just want to book {who} for a {visit}",
-        ],
-        "es": [
-            "no tengo ningún síntoma, solo quiero cambiar mi {visit}",
-            "todo bien, nada más quiero agendar una {visit} para {who}",
-        ],
-    },
-    "billing": {
-        "en": ["why was I charged twice for the blood work", "I got a bill for the flu shot {who} had"],
-        "es": ["me cobraron dos veces el análisis de sangre", "me llegó un cobro por la vacuna de {who}"],
-    },
-    "other": {
-        "en": [
-            "how many sick days does a full-time job usually give",
-            "what pressure should my bike tires be at",
-            "is it cold enough tonight to cover the tomato plants",
-            "how many feet of fencing do I need for a 20 by 30 yard",
-            "what's a good stretch of road to practice driving",
-            "my phone screen is cracked, where can I fix it",
-            "the heart of the city parade is on what day",
-            "my back porch light keeps flickering",
-        ],
-        "es": [
-            "¿cuánto aire le pongo a las llantas de la bici?",
-            "¿hace suficiente frío para tapar las plantas esta noche?",
-            "se me quebró la pantalla del celular, ¿dónde la arreglan?",
-            "¿a qué hora pasa el camión de la basura?",
-            "¿cuántos pies tiene una milla?",
-            "necesito una receta de caldo de pollo para la cena",
-        ],
-    },
-}  # fmt: skip
-
-
 OPENINGS = {
     "en": ["", "", "", "hi ", "hello, ", "hey ", "good morning, ", "yes hi ", "um hi ",
            "this is Maria, ", "hi this is Dana calling, ", "hello this is about {who}, "],
@@ -1013,13 +916,6 @@ def compose(seed: int = SEED) -> list[dict[str, object]]:
         for sentence in sentences:
             for text in _variants(sentence, language, rng, 3 if language == "en" else 4):
                 add(text, "other", language, group=sentence, offtopic=True)
-    # issue 34, fourth pass (gate34): the safe side (last, so the rows above stay the same)
-    for category, languages in SAFE_SIDE.items():
-        for language, templates in languages.items():
-            for template in templates:
-                for text in _variants(template, language, rng, 5):
-                    add(text, category, language, group=template,
-                        offtopic=category == "other")  # fmt: skip
     return rows
 
 
