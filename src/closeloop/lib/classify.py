@@ -394,7 +394,7 @@ def classify_rules(text: str, *, language: str | None = None) -> Suggestion:
 SYMPTOM_WORDS = re.compile(
     r"\b(?:pain(?:s|ful\w*|killers?)?|hurt\w*|ache\w*|aching|sore\w*|sick(?! (?:days?|leave|time))|fever\w*|cough\w*|sneez\w*|rash\w*|"
     r"itch\w*|lumps?|bumps?|swell\w*|swollen|dizz\w*|faint\w*|nause\w*|vomit\w*|throw\w* up|"
-    r"diarrh\w*|constipat\w*|cramp\w*|bleed\w*|blood\w*|bruis\w*|numb(?!er)\w*|tingl\w*|burn\w*|"
+    r"diarrh\w*|constipat\w*|cramp\w*|bleed\w*|blood\w*|bruis\w*|numb(?!er|e\b)\w*|tingl\w*|burn\w*|"
     r"infect\w*|pus|wound|cut myself|stitch\w*|injur\w*|sprain\w*|broke my|fractur\w*|"
     r"tired|fatigue\w*|exhausted|can(?:no)?t sleep|insomnia|anxi\w*|depress\w*|panic|suicid\w*|"
     r"pregnan\w*|migraine\w*|headache\w*|breath\w*|wheez\w*|asthma|allerg\w*|flu|strep|"
@@ -440,7 +440,7 @@ SYMPTOM_WORDS = re.compile(
 #: The off-topic gate leaves a message with one of them alone; alone they are not clinical.
 PRACTICE_WORDS = re.compile(
     r"\b(?:heart|chest|stomach|belly|tooth|teeth|gums?|molar|filling|crown|braces|jaw|throat|"
-    r"ears?|eyes?|nose|skin|face|knee|shoulder|ankle|wrist|hip|neck|foot|feet|leg|arm|finger|toe|"
+    r"ears?|eyes?|nose|skin|face|knee|shoulder|ankle|wrist|hip|neck|foot|(?<!square )feet(?! (?:in a|of|tall|long|wide|high|deep|away))|leg|arm|finger|toe|"
     r"head|period|sugar|mole|vaccin\w*|shot|shots|test results?|lab|labs|x ?rays?|nurse|"
     r"doctor\w*|dentist\w*|clinic|office|practice|appointment|patient|"
     r"corazon|pecho|estomago|panza|diente\w*|muela\w*|encia\w*|garganta|oido\w*|ojos?|nariz|"

@@ -205,35 +205,35 @@ SYMPTOMS_ES = _set(
     sin_apetito caries muela_picada diente_picado postemilla flemon absceso encias_sangran
     sangran_las_encias sangrado_de_encias dientes_sensibles diente_flojo muela_floja
     se_me_cayo_la_calza se_me_cayo_una_calza se_me_cayo_el_empaste se_me_cayo_la_corona
-    se_me_quebro se_me_rompio_un_diente diente_roto muela_rota mal_aliento boca_seca
-    mandibula_trabada rechino bruxismo reaccion_alergica bronquitis neumonia pulmonia
-    sarampion varicela paperas rubeola resaca me_arde me_quema me_late me_jala me_truena
-    truena_la cruje se_me_duerme se_me_durmio se_me_entume no_siento_la no_siento_el
-    ando_malo ando_mala estoy_malo estoy_mala me_siento_malo me_dio_gripa me_pego_la_gripa
-    agripado agripada catarro garganta_inflamada me_duele_tragar tos_seca tos_con_flema
-    silbido chiflido pecho_apretado me_falta_el_aire me_canso decaido decaida desganado
-    desganada ando_aguado ando_aguada aguadito bajoneado bajoneada palido palida
-    piel_amarilla ojos_amarillos ictericia sudando_frio sudor_frio ganas_de_vomitar
-    evacuaciones popo_con_sangre heces no_he_ido_al_bano no_puedo_ir_al_bano no_obro
-    panza_inflamada ardor_de_estomago ulcera comezon_en_el_ano lombrices parasitos oxiuros
-    amibas infeccion_de_orina me_arde_al_orinar orino_sangre orina_oscura comezon_vaginal
+    se_me_rompio_un_diente diente_roto muela_rota mal_aliento boca_seca mandibula_trabada
+    rechino bruxismo reaccion_alergica bronquitis neumonia pulmonia sarampion varicela
+    paperas rubeola resaca me_arde me_quema me_late me_jala me_truena truena_la cruje
+    se_me_duerme se_me_durmio se_me_entume no_siento_la no_siento_el ando_malo ando_mala
+    estoy_malo estoy_mala me_siento_malo me_dio_gripa me_pego_la_gripa agripado agripada
+    catarro garganta_inflamada me_duele_tragar tos_seca tos_con_flema silbido chiflido
+    pecho_apretado me_falta_el_aire me_canso decaido decaida desganado desganada ando_aguado
+    ando_aguada aguadito bajoneado bajoneada palido palida piel_amarilla ojos_amarillos
+    ictericia sudando_frio sudor_frio ganas_de_vomitar evacuaciones popo_con_sangre heces
+    no_he_ido_al_bano no_he_podido_ir_al_bano no_puedo_ir_al_bano no_obro panza_inflamada
+    ardor_de_estomago ulcera comezon_en_el_ano lombrices parasitos oxiuros amibas
+    infeccion_de_orina me_arde_al_orinar orino_sangre orina_oscura comezon_vaginal
     candidiasis regla_dolorosa colicos_menstruales se_me_atraso_la_regla no_me_ha_bajado
     no_me_baja sangrado_abundante calores resequedad piel_reseca una_enterrada
     hongo_en_las_unas espolon venas_saltadas piernas_hinchadas pies_hinchados acido_urico
     dolor_de_huesos lumbago dolor_de_cintura torticolis me_lastime lastimado lastimada
-    me_quebre se_quebro_el se_quebro_la fisura ferula puntadas alacran me_pico tetanos
-    ataque_de_nervios tristeza no_tengo_ganas agobiado agobiada susto mal_de_ojo
-    mollera_caida caida_de_mollera le_dio_un_aire me_dio_un_aire se_me_mueve_un_diente
-    se_me_despego se_despego_la_corona frenos_me_lastiman alambre_me_pica encias_inflamadas
-    encias_hinchadas me_sangran_las_encias infeccion_en_la_muela me_mordi_la_lengua
-    sigo_dormido sigo_dormida dentadura_me_lastima placa_me_lastima me_truena_la_mandibula
-    rechino_los_dientes aprieto_los_dientes sensibilidad dule duelee respirar respiro
-    respirando falta_de_apetito caida_del_cabello caida_del_pelo se_me_cae_el_pelo
-    se_me_cae_el_cabello despostillado despostillada tieso tiesa una_enterrada
-    unas_enterradas piel_seca fuego_labial estomago_revuelto revuelto tapadura
-    se_me_cayo_una_tapadura sacaron_una_muela sacaron_la_muela sacaron_un_diente lo_dormido
-    diente_sensible dientes_sensibles sensible_al_frio sensibles_al_frio un_lunar lunar_que
-    este_lunar mi_lunar migana rozadura rozaduras rozado rozada panalitis sin_ganas_de_nada
+    me_quebre fisura ferula puntadas alacran me_pico tetanos ataque_de_nervios tristeza
+    no_tengo_ganas agobiado agobiada susto mal_de_ojo mollera_caida caida_de_mollera
+    le_dio_un_aire me_dio_un_aire se_me_mueve_un_diente se_me_despego se_despego_la_corona
+    frenos_me_lastiman alambre_me_pica encias_inflamadas encias_hinchadas
+    me_sangran_las_encias infeccion_en_la_muela me_mordi_la_lengua sigo_dormido sigo_dormida
+    dentadura_me_lastima placa_me_lastima me_truena_la_mandibula rechino_los_dientes
+    aprieto_los_dientes sensibilidad dule duelee respirar respiro respirando
+    falta_de_apetito caida_del_cabello caida_del_pelo se_me_cae_el_pelo se_me_cae_el_cabello
+    despostillado despostillada tieso tiesa una_enterrada unas_enterradas piel_seca
+    fuego_labial estomago_revuelto revuelto tapadura se_me_cayo_una_tapadura
+    sacaron_una_muela sacaron_la_muela sacaron_un_diente lo_dormido diente_sensible
+    dientes_sensibles sensible_al_frio sensibles_al_frio un_lunar lunar_que este_lunar
+    mi_lunar migana rozadura rozaduras rozado rozada panalitis sin_ganas_de_nada
     me_siento_vacio me_siento_vacia me_siento_triste muy_triste lloro_mucho
     no_tengo_ganas_de_nada
     """
@@ -258,7 +258,7 @@ SYMPTOM_STEMS = frozenset(
     taquicard arritm ahoga cansanc agotad fatig debilid deprim depresi ansied angust esguin
     torced fractur quemad picadur infecc supur hemorrag enferm malesta contracc hemorroi
     almorran artrit artros reumat ciatic tendini anemi deshidrat epilep sobredos envenen
-    intoxic bronqui neumon pulmoni sarampi varicel
+    intoxic bronqui neumon pulmoni sarampi varicel lastim
     """
     )
 )
@@ -272,7 +272,7 @@ AMBIGUOUS = _set(
     burned burnt broke broken cut cuts stiff shaking shaky twitch twitches twitching bumps
     bump spots red tender weak throbs popping clicking cracking lump stroke bloody boil
     chipped scraped scrape quemado quemada roto rota cortado cortada rojo roja rojos rojas
-    manchas mancha debil borrosa borroso
+    manchas mancha debil borrosa borroso quebro quebre quebrado quebrada rompi rompio rompe
     """
 )
 
@@ -297,8 +297,10 @@ NEUTRAL = _set(
     horoscope_for_cancer zodiac enfermera enfermeras enfermero enfermeros dermatologist
     dermatologo dermatologa dermatology dermatologia devolviendo sangria spain toss filling
     fillings filing sick_visit gas_station gas_prices gas_price gas_tank gas_mileage
-    mole_poblano cold_cut cut_my_hair cut_the_cable cut_off burn_a_cd burn_calories
-    burned_calories broke_up broken_link link_is_broken broken_phone phone_is_broken
+    mole_poblano back_porch back_yard backyard back_door back_seat back_up feet_of
+    feet_in_a_mile square_feet cold_cut a_cold_cut cut_my_hair cut_the_cable cut_off
+    burn_a_cd burn_calories burned_calories broke_up broken_link link_is_broken broken_phone
+    phone_is_broken
     """
 )
 
@@ -497,7 +499,7 @@ def clinical_signal(normalised: str) -> ClinicalSignal | None:
             return ClinicalSignal(term, True)
         if weak is None and says is not None:
             weak = ClinicalSignal(term, False)
-        elif weak is None and i and _owned_body_part(words[i - 1], words[i]):
+        elif weak is None and length == 1 and i and _owned_body_part(words[i - 1], words[i]):
             weak = ClinicalSignal(f"{written[i - 1]} {written[i]}", False)
         i += length
     return _reading_off(words, written) or weak
