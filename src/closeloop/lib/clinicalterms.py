@@ -372,7 +372,7 @@ NOT_TYPOS = frozenset(
         selling scratch carrie seating papers scrap crust quite seats print priest pride
         grips gripes group groups tours toss hinge single singles jingle tangle finger
         linger mingle seized sized season reason prison lesson person parson caller taller
-        dollars colors chills coffee toffee
+        dollars colors chills coffee toffee raining
         """
     )
 )
