@@ -152,7 +152,16 @@ SYMPTOMS_EN = _set(
     bite_is_off after_extraction lip_still_numb still_numb bit_my_tongue bit_my_cheek
     white_patch gums_bleed bad_taste metallic_taste weird_taste bitter_taste
     taste_in_my_mouth lost_my_taste loss_of_taste lost_my_smell cant_taste cant_smell
-    throbbing_tooth
+    throbbing_tooth poorly off_colour off_color knackered gippy_tummy dodgy_stomach
+    the_trots squits tummy_bug stomach_bug stomach_flu food_poisoning norovirus lurgy chesty
+    tickly_cough bunged_up blocked_up streaming_cold cold_sweat cold_sweats feeling_rough
+    gammy pulled_hamstring hamstring groin_strain tennis_elbow frozen_shoulder rotator_cuff
+    trigger_finger ganglion lipoma skin_tag skin_tags rosacea cellulitis impetigo
+    kidney_infection kidney_stone kidney_stones gallstones gallbladder appendicitis ibs
+    crohns colitis celiac coeliac lactose_intolerant mono glandular_fever quinsy
+    sinus_infection swimmers_ear glue_ear perforated_eardrum cluster_headache chilblains
+    flare_up flared_up flaring_up flareup want_to_die kill_myself end_my_life feeling_poorly
+    bug_going_around throat_is_raw raw_throat
     """
 )
 
@@ -235,7 +244,16 @@ SYMPTOMS_ES = _set(
     dientes_sensibles sensible_al_frio sensibles_al_frio un_lunar lunar_que este_lunar
     mi_lunar migana rozadura rozaduras rozado rozada panalitis sin_ganas_de_nada
     me_siento_vacio me_siento_vacia me_siento_triste muy_triste lloro_mucho
-    no_tengo_ganas_de_nada
+    no_tengo_ganas_de_nada monga jaqueca pasmo me_dio_una_fatiga fogaje vahido
+    dolor_de_barriga pujo pujos nacido un_nacido golondrino carnosidad nube_en_el_ojo
+    dolor_de_ijada hormiguillo piquina rasquina ardentia agrieras acedia llenura maluquera
+    maluco maluca achacado achacada achaques rendido_de_cansancio pachucho pachucha chungo
+    me_encuentro_mal enfriado enfriada tos_de_perro quebrantado quebrantada quebranto
+    dolor_de_cuerpo estoy_molido estoy_molida desguanzado desguanzada telele se_privo
+    soroche mal_de_altura chupo descompuesto descompuesta descompostura chucho_de_frio
+    chuchos lumbalgia contractura me_punza latidos_en bilis piedras_en_la_vesicula vesicula
+    piedras_en_el_rinon calculos_en me_arde_al_hacer ansioso ansiosa quiero_morir
+    me_quiero_morir no_quiero_vivir me_anda_doliendo ardor_de_garganta
     """
 )
 
@@ -327,7 +345,23 @@ CLINICAL_NOUNS = _set(
     analisis_de_sangre examen_de_sangre estudios_de_sangre ultrasonido mamografia
     colonoscopia papanicolau electrocardiograma radiografia glucosa stitches_out
     blood_pressure presion_arterial la_presion blood_sugar el_azucar flu_shot anestesia
-    anesthesia novocaine
+    anesthesia novocaine antidepressant antidepressants adderall ritalin suboxone methadone
+    oxycodone hydrocodone tramadol codeine morphine percocet vicodin norco flexeril
+    cyclobenzaprine muscle_relaxer muscle_relaxant ozempic wegovy mounjaro jardiance eliquis
+    xarelto warfarin coumadin plavix statin lipitor crestor synthroid norvasc hctz
+    furosemide lasix albuterol ventolin flovent symbicort advair singulair montelukast
+    flonase nasonex keflex cephalexin doxycycline cipro bactrim augmentin clindamycin flagyl
+    metronidazole diflucan fluconazole valtrex tamiflu paxlovid melatonin ambien trazodone
+    wellbutrin cymbalta effexor celexa paxil buspirone hydroxyzine propranolol metoprolol
+    atenolol carvedilol spironolactone iron_pills prenatal_vitamins folic_acid estrogen
+    progesterone testosterone nexplanon plan_b morning_after_pill viagra cialis finasteride
+    tamsulosin flomax oxybutynin mirena accutane tretinoin hydrocortisone cortisone
+    neosporin bacitracin calamine orajel anbesol chlorhexidine peridex naproxeno diclofenaco
+    ketorolaco omeprazol ranitidina metamizol buscapina butilhioscina loratadina
+    clorfenamina salbutamol ambroxol dexametasona cefalexina ciprofloxacino metronidazol
+    metformina glibenclamida enalapril captopril atorvastatina levotiroxina sertralina
+    fluoxetina clonazepam diazepam alprazolam complejo_b suero_oral electrolitos pedialyte
+    vaporub arnica
     """
 )
 
@@ -395,7 +429,17 @@ _TERMS: dict[str, bool | None] = {
 }
 _PHRASES = {term: kind for term, kind in _TERMS.items() if " " in term}
 _WORDS = {term: kind for term, kind in _TERMS.items() if " " not in term}
-_PHRASE_LENGTHS = tuple(sorted({len(term.split()) for term in _PHRASES}, reverse=True))
+
+
+def _lengths_by_first_word(phrases: dict[str, bool | None]) -> dict[str, tuple[int, ...]]:
+    """The phrases' lengths by their first word, longest first (most words start none)."""
+    lengths: dict[str, set[int]] = {}
+    for phrase in phrases:
+        lengths.setdefault(phrase.split()[0], set()).add(len(phrase.split()))
+    return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+
+
+_PHRASE_LENGTHS = _lengths_by_first_word(_PHRASES)
 _STEM_LENGTHS = tuple(sorted({len(stem) for stem in SYMPTOM_STEMS}))
 
 
@@ -517,7 +561,7 @@ def _reading_off(words: list[str], written: list[str]) -> ClinicalSignal | None:
 
 def _phrase_at(words: list[str], i: int) -> tuple[int, bool | None]:
     """(the length of the longest phrase starting at ``i``, what it says), or (0, None)."""
-    for length in _PHRASE_LENGTHS:
+    for length in _PHRASE_LENGTHS.get(words[i], ()):
         if i + length <= len(words):
             phrase = " ".join(words[i : i + length])
             if phrase in _PHRASES:
