@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from closeloop.lib.clinicalterms import ClinicalSignal, clinical_signal
 from closeloop.lib.redflags import MENTIONS, RedFlag, find_red_flags, read_red_flags
 from closeloop.lib.textmodel import Prediction, default_model
 from closeloop.lib.textnorm import normalize
@@ -393,7 +394,7 @@ def classify_rules(text: str, *, language: str | None = None) -> Suggestion:
 SYMPTOM_WORDS = re.compile(
     r"\b(?:pain(?:s|ful\w*|killers?)?|hurt\w*|ache\w*|aching|sore\w*|sick(?! (?:days?|leave|time))|fever\w*|cough\w*|sneez\w*|rash\w*|"
     r"itch\w*|lumps?|bumps?|swell\w*|swollen|dizz\w*|faint\w*|nause\w*|vomit\w*|throw\w* up|"
-    r"diarrh\w*|constipat\w*|cramp\w*|bleed\w*|blood\w*|bruis\w*|numb(?!er)\w*|tingl\w*|burn\w*|"
+    r"diarrh\w*|constipat\w*|cramp\w*|bleed\w*|blood\w*|bruis\w*|numb(?!er|e\b)\w*|tingl\w*|burn\w*|"
     r"infect\w*|pus|wound|cut myself|stitch\w*|injur\w*|sprain\w*|broke my|fractur\w*|"
     r"tired|fatigue\w*|exhausted|can(?:no)?t sleep|insomnia|anxi\w*|depress\w*|panic|suicid\w*|"
     r"pregnan\w*|migraine\w*|headache\w*|breath\w*|wheez\w*|asthma|allerg\w*|flu|strep|"
@@ -439,7 +440,7 @@ SYMPTOM_WORDS = re.compile(
 #: The off-topic gate leaves a message with one of them alone; alone they are not clinical.
 PRACTICE_WORDS = re.compile(
     r"\b(?:heart|chest|stomach|belly|tooth|teeth|gums?|molar|filling|crown|braces|jaw|throat|"
-    r"ears?|eyes?|nose|skin|face|knee|shoulder|ankle|wrist|hip|neck|foot|feet|leg|arm|finger|toe|"
+    r"ears?|eyes?|nose|skin|face|knee|shoulder|ankle|wrist|hip|neck|foot|(?<!square )feet(?! (?:in a|of|tall|long|wide|high|deep|away))|leg|arm|finger|toe|"
     r"head|period|sugar|mole|vaccin\w*|shot|shots|test results?|lab|labs|x ?rays?|nurse|"
     r"doctor\w*|dentist\w*|clinic|office|practice|appointment|patient|"
     r"corazon|pecho|estomago|panza|diente\w*|muela\w*|encia\w*|garganta|oido\w*|ojos?|nariz|"
@@ -497,11 +498,14 @@ CLINICAL_FLOOR = 0.4
 
 def _signals(
     normalised: str, ranked: list[tuple[str, tuple[int, list[str]]]], negated_urgent: bool
-) -> tuple[bool, bool]:
-    """(a clinical signal, a practice's business) that the rules see in a message."""
+) -> tuple[bool, bool, ClinicalSignal | None]:
+    """(a clinical signal, a practice's business, the lexicon's clinical signal) that the
+    rules see in a message."""
     clinical_words = dict(ranked).get("clinical_message", (0, []))[0]
+    signal = clinical_signal(normalised)
     symptom = bool(
         negated_urgent
+        or signal is not None
         or clinical_words >= 2
         or SYMPTOM_WORDS.search(normalised)
         or MENTIONS.search(normalised)
@@ -509,7 +513,7 @@ def _signals(
     practice = bool(
         PRACTICE_WORDS.search(normalised) or (ranked and ranked[0][1][0] >= PRACTICE_INTENT)
     )
-    return symptom, practice
+    return symptom, practice, signal
 
 
 def gate_may_take(text: str) -> bool:
@@ -517,7 +521,7 @@ def gate_may_take(text: str) -> bool:
     no practice business the rules see): training measures the gate's reach with it."""
     normalised = normalised_text(text)
     now, not_now = read_red_flags(text)
-    symptom, practice = _signals(normalised, _ranked(normalised), bool(not_now))
+    symptom, practice, _ = _signals(normalised, _ranked(normalised), bool(not_now))
     return not (now or symptom or practice)
 
 
@@ -543,7 +547,7 @@ def combine(
     if red := _red(text, lang, now):
         return red
     ranked = _ranked(normalised)
-    symptom, practice = _signals(normalised, ranked, bool(not_now))
+    symptom, practice, signal = _signals(normalised, ranked, bool(not_now))
     #: The rules see nothing clinical and nothing of a practice's business.
     quiet = not symptom and not practice
     settled = _settled_early(
@@ -554,7 +558,9 @@ def combine(
     if settled is not None:
         return settled
     category, reasons = _category(prediction, ranked, clinical_threshold, quiet=quiet)
-    category = _clinical_kept(category, reasons, prediction, ranked, symptom=symptom, quiet=quiet)
+    category = _clinical_kept(
+        category, reasons, prediction, ranked, symptom=symptom, quiet=quiet, signal=signal
+    )
     if ranked and dict(ranked).get(category):
         score, matched = dict(ranked)[category]
         reasons.append(f"{category} ({score}): " + ", ".join(f"'{m}'" for m in matched))
@@ -636,9 +642,17 @@ def _clinical_kept(
     *,
     symptom: bool,
     quiet: bool,
+    signal: ClinicalSignal | None,
 ) -> str:
     """The category, moved to clinical staff when a clinical signal would otherwise be lost
-    (the reason appended to ``reasons``)."""
+    (the reason appended to ``reasons``). The one place of the safe side's rule: a message
+    that reports a symptom reaches clinical staff, whatever else it asks."""
+    # A symptom (the lexicon's strong signal) wins over any other category: "refill, and my
+    # rash is worse", "can I reschedule, I have a fever" ("a bill for my flu shot" names no
+    # symptom and stays billing).
+    if signal is not None and signal.strong and category != "clinical_message":
+        reasons.append(f"clinical: reports a symptom ('{signal.term}')")
+        return "clinical_message"
     # "Other" never keeps a clinical signal: symptom words, or the model's clinical output
     # when the message is about a practice's business.
     if category == "other" and (symptom or (prediction.clinical >= CLINICAL_FLOOR and not quiet)):

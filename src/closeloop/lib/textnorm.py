@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: Unicode categories no one can see: controls, format characters (zero-width ones, bidi
 #: overrides, the byte-order mark), surrogates, private use, unassigned.
@@ -14,8 +15,10 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _APOSTROPHES = str.maketrans({"\u2019": None, "\u2018": None, "`": None, "'": None})
 
 
+@lru_cache(maxsize=1024)
 def normalize(text: str) -> str:
-    """``"¿Me duele el PECHO?"`` -> ``"me duele el pecho"``; ``"can't"`` -> ``"cant"``."""
+    """``"¿Me duele el PECHO?"`` -> ``"me duele el pecho"``; ``"can't"`` -> ``"cant"``.
+    Cached: triage reads one message several times (rules, red flags, the model)."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).lower())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_NON_WORD.sub(" ", plain).split())
