@@ -167,6 +167,26 @@ def _check_due(practice: Practice, record: AppointmentRecord) -> datetime | None
 
 
 @transaction.atomic
+def _match_patient(
+    appointment: Appointment, practice: Practice, record: AppointmentRecord, summary: ImportSummary
+) -> None:
+    """Who the visit is for, from the EHR's details: a patient matched (their EHR id
+    remembered), a new patient made, or a doubt kept for staff (the candidates and details)."""
+    found = match_patient(practice, record.patient)
+    patient = found.patient
+    if found.match == Match.CREATED:
+        patient = create_patient(practice, record.patient)
+        summary.patients_created += 1
+    elif patient is not None:
+        remember_ehr_id(patient, record.patient.ehr_id)
+    appointment.patient = patient
+    appointment.match = found.match
+    appointment.patient_candidates = list(found.candidates)
+    appointment.patient_details = record.patient.as_json() if found.match == Match.DOUBTFUL else {}
+    if found.match == Match.DOUBTFUL:
+        summary.doubtful += 1
+
+
 def upsert_appointment(
     practice: Practice,
     record: AppointmentRecord,
@@ -201,21 +221,7 @@ def upsert_appointment(
         practice=practice, source=source, external_id=record.external_id, imported_at=now
     )
     if existing is None or existing.match != Match.STAFF:
-        found = match_patient(practice, record.patient)
-        patient = found.patient
-        if found.match == Match.CREATED:
-            patient = create_patient(practice, record.patient)
-            summary.patients_created += 1
-        elif patient is not None:
-            remember_ehr_id(patient, record.patient.ehr_id)
-        appointment.patient = patient
-        appointment.match = found.match
-        appointment.patient_candidates = list(found.candidates)
-        appointment.patient_details = (
-            record.patient.as_json() if found.match == Match.DOUBTFUL else {}
-        )
-        if found.match == Match.DOUBTFUL:
-            summary.doubtful += 1
+        _match_patient(appointment, practice, record, summary)
     if existing is not None and existing.start != record.start:
         appointment.check_reminded_at = None
         # A confirmation was for the old time: the new time is asked for again (outreach).
