@@ -18,9 +18,11 @@ Our first held-out split (``held_out``: one in five sentence templates, CLINC150
 single rows, by a hash) was measured once and its misses were then read: it is now the **dev**
 split (never trained on, but rules were written from what it missed; ``dev_split.json``). So
 is ``heldout_new.jsonl`` (the second pass's held-out split, measured once into ``heldout.json``,
-then read for tuning; ``evaluate_held_out(path=DEV_FILE)``). The held-out split of record is
-``heldout3.jsonl``: messages written by hand before the third pass changed any rule, never
-tuned on, measured once (``evaluate_held_out`` -> ``heldout3.json``).
+then read for tuning) and ``heldout3.jsonl`` (the third pass's, measured once into
+``heldout3.json``, then read for tuning): ``evaluate_held_out(path=...)`` over ``DEV_FILES``.
+The held-out split of record is ``heldout4.jsonl``: messages written by hand by someone who had
+not read the rules, committed before the fourth pass changed any rule, never tuned on, measured
+once (``evaluate_held_out`` -> ``heldout4.json``).
 Cross-validation folds keep each group (a composed sentence with all its variants, a CLINC150
 intent) whole, so no variant of a test sentence is trained on.
 
@@ -488,11 +490,12 @@ def evaluate_dev(
     return figures
 
 
-#: The held-out split of record (issue 34, third pass): written by hand before tuning.
-HELD_OUT_FILE = DATA / "heldout3.jsonl"
-#: The second edition's held-out split: measured once (``heldout.json`` of that pass), since
-#: read for tuning, so now dev data.
-DEV_FILE = DATA / "heldout_new.jsonl"
+#: The held-out split of record (issue 34, fourth pass): written by hand before tuning, by a
+#: writer who had not read the rules.
+HELD_OUT_FILE = DATA / "heldout4.jsonl"
+#: The second and third passes' held-out splits: each measured once (``heldout.json``,
+#: ``heldout3.json``), since read for tuning, so now dev data.
+DEV_FILES = (DATA / "heldout_new.jsonl", DATA / "heldout3.jsonl")
 
 
 def load_held_out(path: Path = HELD_OUT_FILE) -> list[dict[str, Any]]:
@@ -506,7 +509,7 @@ def evaluate_held_out(
 ) -> dict[str, Any]:
     """The shipped model on the held-out split of record (never trained or tuned on): run
     once, after the model and rules are final (``closeloop train-triage --held-out``); writes
-    ``heldout3.json`` (figures only, per kind and language, and per red-flag group)."""
+    ``<split>.json`` (figures only, per kind and language, and per red-flag group)."""
     model = TextModel.load(model_path)
     out = out or model_path.parent / f"{path.stem}.json"
     rows = load_held_out(path)
