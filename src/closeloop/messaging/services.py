@@ -39,6 +39,7 @@ from closeloop.messaging.models import (
     ReviewDecision,
     ReviewRequest,
 )
+from closeloop.messaging.sendtime import QUOTES_UPDATE_TIME
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Practice, sms_account
 from closeloop.support_queue import lifecycle
@@ -172,17 +173,6 @@ def clinical_content(text: str) -> str:
     return f"it mentions {', '.join(words)}" if score >= 3 else ""
 
 
-#: Purposes whose text states the update time: the time is the item's new promise.
-QUOTES_UPDATE_TIME = frozenset(
-    {
-        MessagePurpose.RECEIVED,
-        MessagePurpose.CHECKING,
-        MessagePurpose.PENDING_UPDATE,
-        MessagePurpose.MISSED_CALL,
-        MessagePurpose.MISSED_CALL_CLOSED,
-        MessagePurpose.VISIT_CALLBACK,
-    }
-)
 #: Purposes that are not a contact with the patient ("please call us" keeps no promise; the
 #: emergency notice is not the clinician's answer).
 NOT_A_CONTACT = frozenset(
@@ -562,13 +552,10 @@ def deliver_message(message_id: int) -> str:
 
 def release_due(now: datetime) -> int:
     """Held messages whose quiet hours ended, and queued ones a lost task left behind."""
-    OutboundMessage.objects.filter(state=MessageState.HELD, send_after__lte=now).update(
-        state=MessageState.QUEUED
+    due = claims.released_and_due(
+        OutboundMessage, held=MessageState.HELD, pending=MessageState.QUEUED, now=now
     )
-    due = OutboundMessage.objects.filter(
-        claims.due(pending=MessageState.QUEUED, time_field="send_after", now=now)
-    ).values_list("pk", flat=True)
-    return sum(deliver(pk) != "not-due" for pk in list(due))
+    return sum(deliver(pk) != "not-due" for pk in due)
 
 
 STATUS_MAP = {

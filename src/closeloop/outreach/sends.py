@@ -97,13 +97,10 @@ def _write(visit: Appointment, purpose: str, when: datetime, now: datetime) -> O
 
 def release_due(now: datetime) -> int:
     """Rows whose quiet hours ended, and queued ones a dead worker left (a stale lease)."""
-    OutreachSend.objects.filter(state=SendState.HELD, send_after__lte=now).update(
-        state=SendState.QUEUED
+    due = claims.released_and_due(
+        OutreachSend, held=SendState.HELD, pending=SendState.QUEUED, now=now
     )
-    due = OutreachSend.objects.filter(
-        claims.due(pending=SendState.QUEUED, time_field="send_after", now=now)
-    ).values_list("pk", flat=True)
-    return sum(deliver(pk, now) != "not-due" for pk in list(due))
+    return sum(deliver(pk, now) != "not-due" for pk in due)
 
 
 # --- judged right before it leaves ----------------------------------------------------------------
