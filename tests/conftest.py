@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -407,3 +408,10 @@ def named_routes(
                 pattern.pattern.regex.groupindex
             )
             yield f"{namespace}{pattern.name}", params, getattr(pattern.callback, "__module__", "")
+
+
+def client_as(user: Any) -> Client:
+    """A test client signed in as ``user`` (no sign-in form: ``sign_in`` posts it)."""
+    client = Client()
+    client.force_login(user)
+    return client
