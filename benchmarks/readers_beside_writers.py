@@ -35,10 +35,10 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from datetime import UTC, datetime
-from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from harness import scratch_database, session_cookie
 
 PASSWORD = "closeloop-demo"  # noqa: S105  (the demo's published password)
 READER = "maria"  # serves both demo practices
@@ -65,27 +65,6 @@ failed = list(DBTaskResult.objects.filter(status="FAILED")
               .values_list("task_path", "exception_class_path")[:10])
 print(json.dumps({"tasks": tasks, "failed": failed}))
 """
-
-
-def scratch_database(workdir: Path) -> tuple[str, Any]:
-    """A DATABASE_URL for a fresh database, and how to drop it."""
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        return f"sqlite:///{workdir / 'closeloop.sqlite3'}", lambda: None
-    import psycopg
-
-    name = f"closeloop_readers_{os.getpid()}"
-    parts = urlsplit(base)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
 def closeloop(env: dict[str, str], *args: str) -> str:
@@ -135,23 +114,6 @@ def wait_until_serving(port: int, server: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.1)
     raise SystemExit("the server did not start")
-
-
-def session_cookie(port: int) -> str:
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    base = f"http://127.0.0.1:{port}"
-    opener.open(base + "/login/").read()
-    csrf = next(c.value for c in jar if c.name == "csrftoken")
-    body = urllib.parse.urlencode(
-        {"username": READER, "password": PASSWORD, "csrfmiddlewaretoken": csrf}
-    ).encode()
-    opener.open(
-        urllib.request.Request(base + "/login/", data=body, headers={"Referer": base + "/login/"})
-    ).read()
-    if not any(c.name == "sessionid" for c in jar):
-        raise SystemExit("the reader could not sign in")
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
 class Tally:
@@ -247,7 +209,7 @@ def log_lines(log: Path, text: str) -> int:
 def run(seconds: float, readers: int, writers: bool = True, keep: bool = False) -> dict[str, Any]:
     """On a scratch database and data directory, dropped and removed afterwards."""
     workdir = Path(tempfile.mkdtemp(prefix="closeloop-readers-"))
-    url, drop = scratch_database(workdir)
+    url, drop = scratch_database(workdir, "readers", "closeloop.sqlite3")
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
@@ -293,7 +255,7 @@ def measure(
             procs.append(start(env, logs["writer"], "demo", "--older-history"))
         token = closeloop(env, "shell", "-c", TOKEN).strip().splitlines()[-1]
         wait_until_serving(port, server)
-        kinds = [("/", {"Cookie": session_cookie(port)}),
+        kinds = [("/", {"Cookie": session_cookie(port, READER, PASSWORD)}),
                  ("/api/v1/items", {"Authorization": f"Bearer {token}"})]  # fmt: skip
         if writers:
             wait_for_first_write(plan_file, procs[-1])

@@ -34,7 +34,6 @@ import time
 import urllib.parse
 import urllib.request
 from datetime import timedelta
-from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +71,8 @@ from closeloop.practices.models import Practice  # noqa: E402
 from closeloop.support_queue.models import OPEN_STATUSES, SupportItem  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
+from harness import session_cookie  # noqa: E402
+
 import data  # noqa: E402
 
 #: A virtual assistant serving ten practices (about 50,000 items, 5,000 open): the person on
@@ -178,21 +179,6 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def session_cookie(username: str) -> str:
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    base = f"http://127.0.0.1:{ARGS.port}"
-    opener.open(base + "/login/").read()
-    csrf = next(c.value for c in jar if c.name == "csrftoken")
-    body = urllib.parse.urlencode(
-        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": csrf}
-    ).encode()
-    opener.open(
-        urllib.request.Request(base + "/login/", data=body, headers={"Referer": base + "/login/"})
-    ).read()
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
-
-
 # --- in-process measurements -------------------------------------------------------------------
 
 
@@ -266,8 +252,8 @@ def main() -> None:
 
     server = start_server()
     try:
-        page_headers = {"Cookie": session_cookie(VA)}
-        owner_headers = {"Cookie": session_cookie(OWNER)}
+        page_headers = {"Cookie": session_cookie(ARGS.port, VA, PASSWORD)}
+        owner_headers = {"Cookie": session_cookie(ARGS.port, OWNER, PASSWORD)}
         load(intake, 2, 5, 100)  # warm-up: connections, caches
         results["intake_2"] = load(intake, 2, ARGS.seconds, 4000)
         results["intake_8"] = load(intake, 8, ARGS.seconds, 8000)

@@ -33,7 +33,8 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from harness import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,27 +118,6 @@ def webhook_receiver(received: Received) -> ThreadingHTTPServer:
 
 
 # --- the scratch database ------------------------------------------------------------------------
-
-
-def scratch_database(workdir: Path) -> tuple[str, Any]:
-    """A DATABASE_URL for a fresh database, and how to drop it."""
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        return f"sqlite:///{workdir / 'soak.sqlite3'}", lambda: None
-    import psycopg
-
-    name = f"closeloop_soak_{os.getpid()}"
-    parts = urlsplit(base)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
 def closeloop(env: dict[str, str], *args: str, **kw: Any) -> subprocess.CompletedProcess[str]:
@@ -229,7 +209,7 @@ def run(seconds: float, items: int, workers: int, drain: float, smtp_delay: floa
     for server in (smtp, hooks):
         threading.Thread(target=server.serve_forever, daemon=True).start()
     workdir = Path(tempfile.mkdtemp(prefix="closeloop-soak-"))
-    url, drop = scratch_database(workdir)
+    url, drop = scratch_database(workdir, "soak", "soak.sqlite3")
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
         "CLOSELOOP_ENV": "development",

@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.urls import reverse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from closeloop.api.models import ApiToken
@@ -390,3 +395,40 @@ def locked_out(user: Any) -> None:
         post_data="", http_accept="", path_info="/login/",
         failures_since_start=settings.AXES_FAILURE_LIMIT, attempt_time=timezone.now(),
     )  # fmt: skip
+
+
+def named_routes(
+    patterns: list[Any] | None = None, namespace: str = ""
+) -> Iterator[tuple[str, list[str], str]]:
+    """Each named URL of the URL conf (the matrices find the routes themselves, so a new one
+    cannot be left out): its namespaced name, its parameters and its view's module."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from named_routes(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            params = list(getattr(pattern.pattern, "converters", {})) or list(
+                pattern.pattern.regex.groupindex
+            )
+            yield f"{namespace}{pattern.name}", params, getattr(pattern.callback, "__module__", "")
+
+
+def client_as(user: Any) -> Client:
+    """A test client signed in as ``user`` (no sign-in form: ``sign_in`` posts it)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """``handler`` answering on a free loopback port from a background thread (a fake Twilio,
+    EHR or webhook receiver): yields its base URL, ``http://127.0.0.1:<port>``."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

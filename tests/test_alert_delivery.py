@@ -112,3 +112,16 @@ def test_urgent_symptoms_never_wait_for_a_digest(clock, make_item, people) -> No
     notify(people[:1], item, AlertKind.RED_FLAG)
     held = dict(AlertDelivery.objects.values_list("alert__kind", "held"))
     assert held == {AlertKind.HANDOFF: True, AlertKind.RED_FLAG: False}
+
+
+def test_one_alert_for_several_items_is_one_email_listing_each(
+    clock, make_item, people, riverside
+) -> None:
+    first, second = make_item(), make_item()
+    assert alerts.notify_group(people[0], [first, second], AlertKind.HANDOFF, sender=None) == 2
+    deliver(AlertDelivery.objects.values_list("pk", flat=True))
+    (email,) = mail.outbox
+    assert email.subject.endswith(": 2 item(s)") and email.to == ["staff0@example.com"]
+    assert f"#{first.pk}: " in email.body and f"#{second.pk}: " in email.body
+    delivery = AlertDelivery.objects.get()
+    assert email.extra_headers["X-Closeloop-Delivery"] == f"alert-{delivery.pk}"

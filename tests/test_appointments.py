@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ from closeloop.patients.services import patient_create
 from closeloop.periodic.sweep import sweep
 from closeloop.support_queue import lifecycle
 from closeloop.support_queue.models import AlertKind, EventCode, StaffAlert, SupportItem
-from tests.conftest import TUESDAY_10AM_CHICAGO, acknowledged, told
+from tests.conftest import TUESDAY_10AM_CHICAGO, acknowledged, serving, told
 from tests.fhir_server import fhir_server
 
 pytestmark = pytest.mark.django_db
@@ -826,14 +825,10 @@ def test_the_fhir_client_never_follows_a_redirect(riverside) -> None:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        client = FhirClient(f"http://127.0.0.1:{server.server_address[1]}/fhir", "tok")
+    with serving(Redirect) as base:
+        client = FhirClient(f"{base}/fhir", "tok")
         with pytest.raises(FhirFetchError, match="redirect"):
             client.get(f"{client.base_url}/Appointment")
-    finally:
-        server.shutdown()
 
 
 # --- hostile files (issue 18 #5) ----------------------------------------------------------------

@@ -20,6 +20,7 @@ from closeloop.web.settings_sections import SECTIONS
 from tests.conftest import TUESDAY_10AM_CHICAGO
 from tests.test_intake import SMS, TWILIO_TOKEN, sms, twilio_post
 from tests.test_outreach import THURSDAY_2PM, make_visit
+from tests.test_outreach_replies import confirmation_texted
 from tests.test_settings_pages import section_data, section_url
 
 pytestmark = pytest.mark.django_db
@@ -175,12 +176,7 @@ def test_yes_answers_the_question_asked_last_not_an_older_visit_confirmation(
     from closeloop.messaging.models import RecoveryCheck
     from tests.test_patient_status import _asked
 
-    riverside.twilio_auth_token = TWILIO_TOKEN
-    riverside.save()
-    cache.clear()
-    OutreachPlan.objects.create(practice=riverside, confirm_days=2, reminder=False, forms_days=0)
-    visit = make_visit(riverside, patient)
-    outreach_due(TUESDAY_10AM_CHICAGO)
+    visit = confirmation_texted(riverside, patient)
     clock.move_to(TUESDAY_10AM_CHICAGO + timedelta(minutes=30))
     _item, check = _asked(riverside, make_item, assistant, patient)
     clock.move_to(TUESDAY_10AM_CHICAGO + timedelta(minutes=40))
@@ -220,12 +216,7 @@ def test_a_reply_to_the_old_time_does_not_confirm_a_moved_visit(
     """ "Please confirm Thursday 2 PM" was texted; the EHR then moved the visit to Friday 9 AM
     (the import clears the confirmation: the new time is asked again). A "C" to the old text
     confirmed Friday, a time the patient was never told."""
-    riverside.twilio_auth_token = TWILIO_TOKEN
-    riverside.save()
-    cache.clear()
-    OutreachPlan.objects.create(practice=riverside, confirm_days=2, reminder=False, forms_days=0)
-    visit = make_visit(riverside, patient)
-    outreach_due(TUESDAY_10AM_CHICAGO)
+    visit = confirmation_texted(riverside, patient)
     assert len(texts()) == 1
     Appointment.objects.filter(pk=visit.pk).update(
         start=THURSDAY_2PM + timedelta(hours=19), confirmation_asked_at=None
@@ -246,15 +237,10 @@ def test_a_reply_from_the_old_patients_number_does_not_cancel_a_visit_now_someon
     """The confirmation went to Ana's number; the EHR import then matched the visit to another
     patient (a wrong match corrected). "CANCEL VISIT" from Ana's number filed a cancel request
     on the other patient's visit and texted that patient."""
-    riverside.twilio_auth_token = TWILIO_TOKEN
-    riverside.save()
-    cache.clear()
     other = patient_create(
         practice=riverside, first_name="Bea", last_name="Ruiz", phone="(312) 555-0177"
     )
-    OutreachPlan.objects.create(practice=riverside, confirm_days=2, reminder=False, forms_days=0)
-    visit = make_visit(riverside, patient)
-    outreach_due(TUESDAY_10AM_CHICAGO)
+    visit = confirmation_texted(riverside, patient)
     assert len(texts()) == 1
     Appointment.objects.filter(pk=visit.pk).update(patient=other)
     clock.move_to(TUESDAY_10AM_CHICAGO + timedelta(minutes=30))

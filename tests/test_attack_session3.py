@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -22,6 +22,7 @@ from closeloop.appointments.models import Appointment, Match, Mode
 from closeloop.outreach.models import WriteBack, WriteBackState
 from closeloop.outreach.replies import visit_confirm
 from closeloop.outreach.writeback import write
+from tests.conftest import serving
 from tests.test_fhir_write_back import NOW, ehr_appointment
 from tests.test_outreach import make_visit
 
@@ -149,16 +150,11 @@ def hostile_fhir(mode: str) -> Iterator[tuple[str, list[str]]]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/fhir", puts
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as base:
+        try:
+            yield f"{base}/fhir", puts
+        finally:
+            stop.set()  # before the shutdown: a dripping answer ends
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from closeloop.messaging.consent import consent_record, keyword, may_contact, reachable_by
+from closeloop.messaging.consent import (
+    at_address,
+    consent_record,
+    keyword,
+    may_contact,
+    reachable_by,
+)
 from closeloop.messaging.models import ConsentChange, ConsentChannel
 from closeloop.support_queue.models import EventCode, SupportItem
 from tests.test_intake import TWILIO_TOKEN, sms, twilio_post
@@ -77,3 +83,18 @@ def test_unasked_messages_go_by_text_where_consent_allows_else_by_email(riversid
         source="test",
     )  # fmt: skip
     assert reachable_by(riverside, phone=NUMBER, email=email) is None
+
+
+def test_an_email_address_is_the_same_in_any_case_a_number_only_exactly(riverside) -> None:
+    """The one match replies are read by (closing questions, visit confirmations)."""
+    for channel, address in (
+        (ConsentChannel.EMAIL, "Ana@Example.org"),
+        (ConsentChannel.SMS, NUMBER),
+    ):
+        ConsentChange.objects.create(
+            practice=riverside, channel=channel, address=address, opted_in=True, source="test"
+        )
+    rows = ConsentChange.objects.all()
+    assert rows.filter(at_address(ConsentChannel.EMAIL, "ANA@example.ORG", "address")).count() == 1
+    assert rows.filter(at_address(ConsentChannel.SMS, NUMBER, "address")).count() == 1
+    assert not rows.filter(at_address(ConsentChannel.SMS, "(773) 555-0177", "address")).exists()

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from django.test import Client
 
-from tests.conftest import planned
+from tests.conftest import client_as, planned
 
 pytestmark = pytest.mark.django_db
-
-
-def _as(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_shift_page_says_overdue_for_a_deadline_long_past(clock, make_item, assistant) -> None:
     item = planned(make_item(), assistant)
     clock.shift(timedelta(days=20))
-    page = _as(assistant).get("/shift/").content.decode()
+    page = client_as(assistant).get("/shift/").content.decode()
     row = page[page.index(f'id="pick-{item.pk}"') :].split("</tr>", 1)[0].replace("\xa0", " ")
     assert "before your next shift" not in row
     assert "overdue by 2 weeks, 5 days" in row  # the first response, due Nov 17
@@ -78,7 +70,7 @@ def test_attempt_rows_show_what_came_of_the_call_and_used_up_attempts_are_said_o
             sweep()
     clock.shift(timedelta(minutes=1))
     sweep()  # used up: the "we tried to reach you" text
-    timeline = _as(assistant).get(f"/items/{item.pk}/").content.decode()
+    timeline = client_as(assistant).get(f"/items/{item.pk}/").content.decode()
     timeline = timeline[timeline.index('aria-label="Timeline"') :]
     assert "Attempt 1 · phone call · no answer" in timeline
     assert "Attempt 2 · phone call · left a voicemail asking to call back" in timeline
@@ -90,7 +82,7 @@ def test_attempt_rows_show_what_came_of_the_call_and_used_up_attempts_are_said_o
 def test_due_soon_says_overdue_for_a_reply_already_late(clock, make_item, assistant) -> None:
     item = make_item()
     clock.shift(timedelta(days=2))
-    page = _as(assistant).get("/?tab=due_soon").content.decode()
+    page = client_as(assistant).get("/?tab=due_soon").content.decode()
     row = page[page.index(f'href="/items/{item.pk}/"') :].split("</tr>", 1)[0]
     assert '<span class="overdue">Reply overdue</span>' in row
 

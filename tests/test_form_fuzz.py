@@ -31,7 +31,7 @@ from django.apps import apps
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core import signing
 from django.db import connection
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -72,7 +72,7 @@ from closeloop.web.settings_forms import (
 )
 from closeloop.web.settings_sections import SECTIONS
 from closeloop.webhooks.models import WebhookEvent
-from tests.conftest import TUESDAY_10AM_CHICAGO, category, planned
+from tests.conftest import TUESDAY_10AM_CHICAGO, category, named_routes, planned
 
 EXAMPLES = int(os.environ.get("CLOSELOOP_FORM_FUZZ_EXAMPLES", "5"))
 
@@ -584,18 +584,7 @@ def snapshot() -> tuple[Any, ...]:
 def url_names() -> set[str]:
     """Every named URL but the installation admin's and the API's (fuzzed from its schema in
     tests/test_api_fuzz.py)."""
-    names: set[str] = set()
-
-    def walk(patterns: list[Any]) -> None:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                if pattern.namespace not in ("admin", "api"):
-                    walk(pattern.url_patterns)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                names.add(pattern.name)
-
-    walk(get_resolver().url_patterns)
-    return names
+    return {name for name, _, _ in named_routes() if not name.startswith(("admin:", "api:"))}
 
 
 def closeloop_form_classes() -> set[type]:

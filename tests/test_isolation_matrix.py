@@ -14,7 +14,6 @@ fail until a value is given below.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.forms.models import model_to_dict
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from closeloop.actions.registry import ACTIONS
@@ -43,7 +42,7 @@ from closeloop.support_queue.alerts import deliver, notify
 from closeloop.support_queue.models import AlertKind, Channel, SupportItem
 from closeloop.team.models import PlaybookEntry, SavedView
 from closeloop.webhooks.models import WebhookEndpoint
-from tests.conftest import api_auth, category, one_per_role
+from tests.conftest import api_auth, category, named_routes, one_per_role
 
 pytestmark = pytest.mark.django_db
 
@@ -164,18 +163,6 @@ def setup(org, riverside, lakeside, outsider, assistant, settings, tmp_path) -> 
     }
 
 
-def walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, list[str]]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from walk(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names = list(getattr(pattern.pattern, "converters", {})) or list(
-                pattern.pattern.regex.groupindex
-            )
-            yield f"{namespace}{pattern.name}", names
-
-
 def admin_model(name: str) -> Any:
     """``admin:practices_category_change`` -> Category."""
     for model in admin.site._registry:
@@ -278,7 +265,7 @@ def snapshot(world: dict[str, Any]) -> list[dict[str, Any]]:
 def test_no_page_or_admin_url_reveals_another_practice(client, setup) -> None:
     theirs = setup["theirs"]
     before = snapshot(theirs)
-    routes = [(name, params) for name, params in walk(get_resolver().url_patterns)]
+    routes = [(name, params) for name, params, _ in named_routes()]
     routes = [r for r in routes if not r[0].startswith("api:")]
     assert len(routes) > 50  # the admin site and every page were found
     checked = 0

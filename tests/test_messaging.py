@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import re
 import socket
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -27,7 +26,7 @@ from closeloop.messaging.services import MessageRefused, deliver, message_send, 
 from closeloop.periodic.sweep import sweep
 from closeloop.support_queue import lifecycle
 from closeloop.support_queue.models import EventCode
-from tests.conftest import planned
+from tests.conftest import planned, serving
 from tests.test_intake import TWILIO_TOKEN, twilio_post
 
 pytestmark = pytest.mark.django_db
@@ -182,10 +181,8 @@ def fake_twilio() -> Iterator[tuple[list[dict[str, Any]], str]]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield received, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serving(Handler) as base:
+        yield received, base
 
 
 def test_sms_goes_through_the_twilio_client_and_status_callbacks_update_it(

@@ -45,6 +45,7 @@ from closeloop.support_queue.models import (
     SupportItem,
     TimelineEvent,
 )
+from tests.conftest import planned, told
 from tests.metrics_reference import Reference
 
 pytestmark = pytest.mark.django_db
@@ -549,15 +550,8 @@ def test_confirming_receipt_of_a_resolved_item_is_refused_not_a_silent_reopening
         how=ReceiptHow.CALL,
         next_update_at=timezone.now() + timedelta(hours=1),
     )
-    item = lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=item.team)
-    item = lifecycle.item_set_update_window(
-        item=item, actor=assistant, checking="it", next_step="Call back",
-        update_at=timezone.now() + timedelta(hours=1),
-    )  # fmt: skip
-    item = lifecycle.item_log_contact(
-        item=item, actor=assistant, direction=Direction.OUTBOUND, channel=Channel.PHONE,
-        outcome=ContactOutcome.REACHED, gave_next_step=True, resolving=True,
-    )  # fmt: skip
+    item = planned(item, assistant, after=timedelta(hours=1), checking="it", next_step="Call back")
+    item = told(item, assistant)
     item = lifecycle.item_resolve(item=item, actor=assistant, outcome="Done")
     with pytest.raises(lifecycle.LifecycleError) as refused:
         lifecycle.item_acknowledge(
@@ -718,15 +712,8 @@ def test_a_no_to_the_closure_question_on_an_item_already_reopened_is_recorded(
     is still recorded (reopening an open item is refused now)."""
     Practice.objects.filter(pk=riverside.pk).update(closure_question=True)
     item = make_item(channel=Channel.PHONE)
-    item = lifecycle.item_assign(item=item, actor=assistant, owner=assistant, team=item.team)
-    item = lifecycle.item_set_update_window(
-        item=item, actor=assistant, checking="it", next_step="Call back",
-        update_at=timezone.now() + timedelta(hours=1),
-    )  # fmt: skip
-    item = lifecycle.item_log_contact(
-        item=item, actor=assistant, direction=Direction.OUTBOUND, channel=Channel.PHONE,
-        outcome=ContactOutcome.REACHED, gave_next_step=True, resolving=True,
-    )  # fmt: skip
+    item = planned(item, assistant, after=timedelta(hours=1), checking="it", next_step="Call back")
+    item = told(item, assistant)
     item = lifecycle.item_resolve(
         item=item, actor=assistant, outcome="Done", patient_confirmed=True
     )

@@ -7,7 +7,7 @@ parameters (CallSid, AccountSid, From, To, CallStatus, Direction, CallDuration) 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from django.core.cache import cache
 from closeloop.intake.models import InboundKind, InboundMessage
 from closeloop.messaging.consent import consent_record
 from closeloop.messaging.models import ConsentChannel, MessageState, OutboundMessage
+from closeloop.practices.models import StaffProfile
 from closeloop.support_queue.models import Channel, EventCode, SupportItem
 from tests.test_intake import TWILIO_TOKEN, twilio_post
 
@@ -292,3 +293,19 @@ def test_a_known_patient_keeps_their_own_language_over_the_practice_default(
 
 def test_practices_default_to_english(riverside) -> None:
     assert riverside.default_language == "en"
+
+
+def test_a_call_missed_at_night_is_routed_within_the_caps_like_any_other(
+    client, clock, assistant
+) -> None:
+    """Routing has no night rule: a call missed after hours (Monday 9:31 pm in Chicago) goes
+    to a colleague under their cap, and with everyone at their cap waits in the team queue."""
+    clock.move_to(datetime(2026, 11, 17, 3, 31, tzinfo=UTC))
+    StaffProfile.objects.filter(user=assistant).update(max_open_items=1)
+    twilio_post(client, CALL_STATUS, call("CA901"))
+    first = SupportItem.objects.get()
+    assert first.owner == assistant
+    twilio_post(client, CALL_STATUS, call("CA902", From="+17735550182"))
+    second = SupportItem.objects.exclude(pk=first.pk).get()
+    assert second.owner is None
+    assert "at their cap" in second.events.filter(code=EventCode.ASSIGNED).last().text

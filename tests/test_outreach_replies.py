@@ -27,15 +27,22 @@ from tests.test_outreach import make_visit
 pytestmark = pytest.mark.django_db
 
 
+def confirmation_texted(practice: Any, patient: Any) -> Any:
+    """``patient``'s Thursday visit, its confirmation texted Tuesday 10:00 (the practice takes
+    texts signed with Twilio's token)."""
+    practice.twilio_auth_token = TWILIO_TOKEN
+    practice.save()
+    cache.clear()
+    OutreachPlan.objects.create(practice=practice, confirm_days=2, reminder=False, forms_days=0)
+    visit = make_visit(practice, patient)
+    outreach_due(TUESDAY_10AM_CHICAGO)
+    return visit
+
+
 @pytest.fixture
 def asked(clock, texts, riverside, patient) -> Any:
     """Ana's Thursday visit, its confirmation texted Tuesday 10:00."""
-    riverside.twilio_auth_token = TWILIO_TOKEN
-    riverside.save()
-    cache.clear()
-    OutreachPlan.objects.create(practice=riverside, confirm_days=2, reminder=False, forms_days=0)
-    visit = make_visit(riverside, patient)
-    outreach_due(TUESDAY_10AM_CHICAGO)
+    visit = confirmation_texted(riverside, patient)
     assert len(texts()) == 1
     clock.move_to(TUESDAY_10AM_CHICAGO + timedelta(minutes=30))
     return visit
@@ -81,12 +88,7 @@ def test_c_confirms_the_visit_once(client, asked, patient) -> None:
 def test_si_confirms_a_spanish_patients_visit(client, clock, texts, riverside, patient) -> None:
     patient.preferred_language = "es"
     patient.save()
-    riverside.twilio_auth_token = TWILIO_TOKEN
-    riverside.save()
-    cache.clear()
-    OutreachPlan.objects.create(practice=riverside, confirm_days=2, reminder=False, forms_days=0)
-    visit = make_visit(riverside, patient)
-    outreach_due(TUESDAY_10AM_CHICAGO)
+    visit = confirmation_texted(riverside, patient)
     assert "Responda C para confirmarla" in texts()[0]["body"]
     reply(client, patient, "SÍ")
     visit.refresh_from_db()

@@ -17,6 +17,7 @@ from closeloop.messaging.services import MessageRefused, message_send
 from closeloop.practices.models import Category, CategoryScript
 from closeloop.web.item_scripts import item_scripts
 from tests.conftest import api_auth, planned
+from tests.test_settings_pages import billing_category_post
 
 pytestmark = pytest.mark.django_db
 
@@ -175,18 +176,7 @@ def test_a_script_in_the_wrong_language_or_missing_a_part_cannot_be_saved(
     client.force_login(practice_admin)
     category = Category.objects.get(practice=riverside, code="billing")
     url = reverse("settings_category", args=["riverside", category.pk])
-    data: dict[str, Any] = {
-        "name": category.name, "default_team": "support", "default_skill": "billing",
-        "default_urgency": "routine",
-        "first_response_minutes_0": "2", "first_response_minutes_1": "hours",
-        "update_interval_minutes_0": "240", "update_interval_minutes_1": "minutes",
-        "resolution_minutes_0": "16", "resolution_minutes_1": "hours",
-        "handoff_accept_minutes_0": "60", "handoff_accept_minutes_1": "minutes",
-        "active": "on", "checklist_text": "",
-    }  # fmt: skip
-    for script in CategoryScript.objects.filter(category=category):
-        for part in ("acknowledge", "clarify", "own", "close"):
-            data[f"{script.language}_{part}"] = getattr(script, part)
+    data = billing_category_post(category)
     data["es_close"] = "Here is what happens next: {next_step}."
     refused = client.post(url, data)
     assert refused.status_code == 422 and "Spanish" in refused.content.decode()

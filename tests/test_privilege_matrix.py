@@ -16,14 +16,13 @@ role; the organization admin does the rest; nobody resets, unlocks or deactivate
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -35,7 +34,7 @@ from closeloop.practices.services import staff_create
 from closeloop.security.models import CredentialReset
 from closeloop.team.models import PlaybookEntry
 from closeloop.webhooks.models import WebhookEndpoint
-from tests.conftest import category, locked_out
+from tests.conftest import category, locked_out, named_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -194,26 +193,12 @@ SELF_SERVICE = {"mfa_setup", "mfa_verify", "account", "password_set_own"}
 ADMINISTRATIVE_MODULES = ("closeloop.web.settings_views", "closeloop.web.security_views")
 
 
-def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, list[str], str]]:
-    """Each named URL: its (namespaced) name, its parameters and its view's module."""
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _walk(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            params = list(getattr(pattern.pattern, "converters", {})) or list(
-                pattern.pattern.regex.groupindex
-            )
-            module = getattr(pattern.callback, "__module__", "")
-            yield f"{namespace}{pattern.name}", params, module
-
-
 def administrative_routes() -> dict[str, list[str]]:
     """Every administrative URL name with its parameters, found in the URL conf: the Settings
     pages, the views of the settings and security modules (but one's own account), and the
     admin site's pages without parameters."""
     found: dict[str, list[str]] = {}
-    for name, params, module in _walk(get_resolver().url_patterns):
+    for name, params, module in named_routes():
         if name.startswith("admin:"):
             if not params and name not in ADMIN_SIGN_IN:
                 found[name] = params

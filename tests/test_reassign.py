@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from closeloop.practices.choices import Role
@@ -17,7 +16,7 @@ from closeloop.practices.services import staff_create
 from closeloop.support_queue import eligibility, lifecycle
 from closeloop.support_queue.models import SupportItem
 from closeloop.team import absence, accounts, bulk, shifts
-from tests.conftest import api_auth, planned
+from tests.conftest import api_auth, client_as, planned
 
 RECEIVERS = ("capped", "away", "elsewhere")
 
@@ -63,12 +62,6 @@ def _item(make_item: Any, assistant: Any) -> SupportItem:
     return planned(make_item(summary="Needs a new time"), assistant)
 
 
-def _as(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize("who", RECEIVERS)
 def test_the_one_rule_gives_the_reason(clock, people, make_item, assistant, who) -> None:
     _make_away(people)
@@ -83,7 +76,7 @@ def test_the_item_page_refuses_each_receiver_with_the_reason(
 ) -> None:
     _make_away(people)
     item = _item(make_item, assistant)
-    page = _as(assistant).post(
+    page = client_as(assistant).post(
         f"/items/{item.pk}/assign/",
         {"assign-team": "support", "assign-owner": people[who].pk, "assign-reason": "Take it"},
     )
@@ -198,7 +191,7 @@ def test_pickers_list_the_eligible_and_say_why_the_others_are_not(
     assert found["ccapped"].refusal.message == EXPECTED["capped"]
     assert found["aaway"].refusal.message == EXPECTED["away"]
     assert "bill" not in found  # does not serve Riverside: not offered at all
-    page = _as(assistant).get(f"/items/{item.pk}/").content.decode()
+    page = client_as(assistant).get(f"/items/{item.pk}/").content.decode()
     assert "Carla Capped — is at their cap of 1 open items." in page
     assert "Ada Away — is away: choose someone else." in page
 
@@ -209,9 +202,9 @@ def test_a_spanish_patients_clinical_item_with_an_english_only_clinician_needs_a
     item = make_item("clinical_message", language="es")
     item = lifecycle.item_assign(item=item, actor=nurse, owner=nurse, team="clinical")
     assert item.owner == nurse and item.interpreter_needed
-    page = _as(nurse).get(f"/items/{item.pk}/").content.decode()
+    page = client_as(nurse).get(f"/items/{item.pk}/").content.decode()
     assert "Interpreter needed" in page
-    queue = _as(nurse).get("/?tab=open").content.decode()
+    queue = client_as(nurse).get("/?tab=open").content.decode()
     assert "Interpreter needed" in queue
 
 
@@ -220,11 +213,11 @@ def test_the_shift_and_bulk_pickers_disable_whom_the_rule_refuses_with_the_reaso
 ) -> None:
     _make_away(people)
     _item(make_item, assistant)
-    shift = _as(assistant).get("/shift/").content.decode()
+    shift = client_as(assistant).get("/shift/").content.decode()
     assert "Carla Capped — is at their cap of 1 open items." in shift
     assert "Ada Away — is away: choose someone else." in shift
     assert "Bill Elsewhere" not in shift  # serves only Lakeside, which the assistant does not
-    bulk_page = _as(supervisor).get("/bulk/?tab=open").content.decode()
+    bulk_page = client_as(supervisor).get("/bulk/?tab=open").content.decode()
     assert "disabled>Carla Capped — is at their cap of 1 open items." in bulk_page
     assert "disabled>Ada Away — is away: choose someone else." in bulk_page
 
@@ -234,7 +227,7 @@ def test_the_weekly_review_shows_each_persons_load_against_their_cap(
 ) -> None:
     from django.urls import reverse
 
-    page = _as(supervisor).get(
+    page = client_as(supervisor).get(
         reverse("weekly_review"), {"practice": "riverside", "week": "2026-11-16"}
     )
     html = page.content.decode()
@@ -247,7 +240,7 @@ def test_the_team_pages_cover_picker_disables_whoever_is_away(
     clock, people, make_item, assistant, supervisor
 ) -> None:
     _make_away(people)
-    page = _as(supervisor).get("/team/").content.decode()
+    page = client_as(supervisor).get("/team/").content.decode()
     assert "disabled>Ada Away — is away</option>" in page
 
 

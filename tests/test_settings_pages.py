@@ -225,6 +225,25 @@ def test_a_practice_admin_sets_how_fresh_a_message_must_be_and_nonsense_is_refus
     ).exists()
 
 
+def billing_category_post(category: Category, **overrides: str) -> dict[str, Any]:
+    """The billing category's Settings form: its times as shipped, its scripts and the names
+    patients read as they stand, with ``overrides``."""
+    data = {
+        "name": category.name, "default_team": "support", "default_skill": "billing",
+        "default_urgency": "routine",
+        "first_response_minutes_0": "2", "first_response_minutes_1": "hours",
+        "update_interval_minutes_0": "240", "update_interval_minutes_1": "minutes",
+        "resolution_minutes_0": "16", "resolution_minutes_1": "hours",
+        "handoff_accept_minutes_0": "60", "handoff_accept_minutes_1": "minutes",
+        "active": "on", "checklist_text": "",
+    }  # fmt: skip
+    for script in CategoryScript.objects.filter(category=category):
+        for part in ("acknowledge", "clarify", "own", "close"):
+            data[f"{script.language}_{part}"] = getattr(script, part)
+        data[f"{script.language}_patient_name"] = category.name_for_patients(script.language)
+    return data | overrides
+
+
 def test_a_category_and_its_scripts_with_a_live_preview(client, practice_admin, riverside):
     client.force_login(practice_admin)
     category = Category.objects.get(practice=riverside, code="billing")
@@ -236,20 +255,10 @@ def test_a_category_and_its_scripts_with_a_live_preview(client, practice_admin, 
         {"es_own": "Le llamará {owner} a más tardar {update_time}."},
     ).content.decode()
     assert "Le llamará" in preview and "{update_time}" not in preview
-    data = {
-        "name": "Billing questions", "default_team": "support", "default_skill": "billing",
-        "default_urgency": "routine",
-        "first_response_minutes_0": "2", "first_response_minutes_1": "hours",
-        "update_interval_minutes_0": "240", "update_interval_minutes_1": "minutes",
-        "resolution_minutes_0": "16", "resolution_minutes_1": "hours",
-        "handoff_accept_minutes_0": "60", "handoff_accept_minutes_1": "minutes",
-        "active": "on", "checklist_text": "Find the statement\nCall the patient back",
-    }  # fmt: skip
-    for language in ("en", "es"):
-        script = CategoryScript.objects.get(category=category, language=language)
-        for part in ("acknowledge", "clarify", "own", "close"):
-            data[f"{language}_{part}"] = getattr(script, part)
-        data[f"{language}_patient_name"] = category.name_for_patients(language)
+    data = billing_category_post(
+        category, name="Billing questions",
+        checklist_text="Find the statement\nCall the patient back",
+    )  # fmt: skip
     data["en_close"] = "Here is what happens next: {next_step}. Thanks for your patience."
     data["es_patient_name"] = "Preguntas sobre su cuenta"
     assert client.post(url, data).status_code == 302

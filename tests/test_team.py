@@ -7,20 +7,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from closeloop.support_queue import lifecycle, presence
 from closeloop.support_queue.models import EventCode, SupportItem, TimelineEvent
-from tests.conftest import api_auth, planned
+from tests.conftest import api_auth, client_as, planned
 
 pytestmark = pytest.mark.django_db
-
-
-def _as(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- no two people on one item -----------------------------------------------------------------
@@ -39,7 +32,7 @@ def test_a_second_session_saving_over_a_change_is_refused_with_the_change_and_ke
     clock, make_item, assistant, supervisor
 ) -> None:
     item = planned(make_item(), assistant)
-    first, second = _as(assistant), _as(supervisor)
+    first, second = client_as(assistant), client_as(supervisor)
     page = second.get(f"/items/{item.pk}/").content.decode()
     assert f'name="version" value="{item.version}"' in page
     loaded = item.version
@@ -115,7 +108,7 @@ def test_the_api_refuses_a_stale_if_match_with_412_and_the_current_etag(
 
 def test_the_item_page_shows_who_else_has_it_open(clock, make_item, assistant, supervisor) -> None:
     item = make_item()
-    first, second = _as(assistant), _as(supervisor)
+    first, second = client_as(assistant), client_as(supervisor)
     assert "Also open" not in first.get(f"/items/{item.pk}/presence/?v=1").content.decode()
     second.get(f"/items/{item.pk}/presence/?v=1")
     shown = first.get(f"/items/{item.pk}/presence/?v=1").content.decode()
@@ -222,7 +215,7 @@ def test_the_shift_page_hands_over_what_was_chosen(
 ) -> None:
     mateo = _colleague(org, riverside, "mateo")
     item = planned(make_item(), assistant)
-    client = _as(assistant)
+    client = client_as(assistant)
     page = client.get("/shift/").content.decode()
     assert f"#{item.pk}" in page and "Mateo" in page
     done = client.post(
@@ -239,9 +232,9 @@ def test_supervisors_see_who_is_on_duty_and_what_each_holds(
     clock, org, riverside, make_item, assistant, supervisor
 ) -> None:
     planned(make_item(), assistant)
-    page = _as(supervisor).get("/team/").content.decode()
+    page = client_as(supervisor).get("/team/").content.decode()
     assert "assistant" in page and "On duty" in page
-    assert _as(assistant).get("/team/").status_code == 403
+    assert client_as(assistant).get("/team/").status_code == 403
 
 
 # --- cover for absence -------------------------------------------------------------------------
@@ -344,7 +337,7 @@ def test_a_request_to_the_nurse_comes_due_escalates_and_its_answer_reaches_the_a
     )  # fmt: skip
     assert StaffAlert.objects.filter(user=nurse, kind=AlertKind.REQUEST).count() == 1
     # It is in the nurse's queue, under "Asked of me".
-    page = _as(nurse).get("/?tab=requests").content.decode()
+    page = client_as(nurse).get("/?tab=requests").content.decode()
     assert f"#{item.pk}" in page or f"/items/{item.pk}/" in page
     clock.shift(timedelta(hours=1, minutes=1))
     sweep()
@@ -358,7 +351,7 @@ def test_a_request_to_the_nurse_comes_due_escalates_and_its_answer_reaches_the_a
     request = ColleagueRequest.objects.get()
     assert request.answered_at is not None
     assert StaffAlert.objects.filter(user=assistant, kind=AlertKind.REQUEST_ANSWERED).exists()
-    assert "Asked of me" in _as(nurse).get("/").content.decode()
+    assert "Asked of me" in client_as(nurse).get("/").content.decode()
 
 
 def test_clinical_requests_go_only_to_clinical_staff(
@@ -427,7 +420,7 @@ def test_the_playbook_search_finds_the_fax_number_for_those_who_serve_the_practi
     from closeloop.team import playbook
 
     admin = _practice_admin(org, riverside)
-    client = _as(admin)
+    client = client_as(admin)
     fax = "Main fax (312) 555-0199; referrals fax (312) 555-0198"
     added = client.post(
         "/settings/riverside/playbook/", {"section": "fax", "title": "Fax numbers", "body": fax}
@@ -441,18 +434,18 @@ def test_the_playbook_search_finds_the_fax_number_for_those_who_serve_the_practi
         body="Lakeside fax 212-555-0177",
     )
     item = make_item()
-    found = _as(assistant).get("/playbook/search/", {"q": "fax", "practice": "riverside"})
+    found = client_as(assistant).get("/playbook/search/", {"q": "fax", "practice": "riverside"})
     body = found.content.decode()
     assert "(312) 555-0199" in body and "212-555-0177" not in body
     # Beside the item and in the log form.
-    assert "playbook_search" not in _as(assistant).get(f"/items/{item.pk}/").content.decode()
-    assert "/playbook/search/" in _as(assistant).get(f"/items/{item.pk}/").content.decode()
-    assert "/playbook/search/" in _as(assistant).get("/log/").content.decode()
+    assert "playbook_search" not in client_as(assistant).get(f"/items/{item.pk}/").content.decode()
+    assert "/playbook/search/" in client_as(assistant).get(f"/items/{item.pk}/").content.decode()
+    assert "/playbook/search/" in client_as(assistant).get("/log/").content.decode()
     # Another practice's playbook is a 404 for those who do not serve it.
-    assert _as(assistant).get("/practices/lakeside/playbook/").status_code == 404
+    assert client_as(assistant).get("/practices/lakeside/playbook/").status_code == 404
     assert (
         "(312) 555-0199"
-        in _as(assistant).get("/practices/riverside/playbook/?q=fax").content.decode()
+        in client_as(assistant).get("/practices/riverside/playbook/?q=fax").content.decode()
     )
 
 
@@ -462,7 +455,7 @@ def test_playbook_changes_are_versioned_and_only_admins_edit(
     from closeloop.team.models import PlaybookEntry, PlaybookRevision
 
     admin = _practice_admin(org, riverside)
-    client = _as(admin)
+    client = client_as(admin)
     client.post(
         "/settings/riverside/playbook/",
         {"section": "providers", "title": "Dr. Kim", "body": "Mondays and Thursdays"},
@@ -478,9 +471,9 @@ def test_playbook_changes_are_versioned_and_only_admins_edit(
     revision = PlaybookRevision.objects.get()
     assert revision.body == "Mondays and Thursdays" and revision.version == 1
     assert "Mondays and Thursdays" in client.get("/settings/riverside/playbook/").content.decode()
-    assert _as(assistant).get("/settings/riverside/playbook/").status_code == 404
+    assert client_as(assistant).get("/settings/riverside/playbook/").status_code == 404
     assert (
-        _as(assistant)
+        client_as(assistant)
         .post(f"/settings/riverside/playbook/{entry.pk}/", {"delete": "1"})
         .status_code
         == 404
@@ -494,7 +487,7 @@ def test_playbook_changes_are_versioned_and_only_admins_edit(
 def test_a_saved_view_is_personal_or_shared_with_the_team(
     clock, make_item, assistant, supervisor, outsider
 ) -> None:
-    client = _as(assistant)
+    client = client_as(assistant)
     client.post("/views/save/", {"name": "My voicemails", "tab": "open", "channel": "voicemail"})
     client.post(
         "/views/save/",
@@ -502,7 +495,7 @@ def test_a_saved_view_is_personal_or_shared_with_the_team(
     )
     mine = client.get("/?tab=open").content.decode()
     assert "My voicemails" in mine and "Team billing" in mine
-    theirs = _as(supervisor).get("/?tab=open").content.decode()
+    theirs = client_as(supervisor).get("/?tab=open").content.decode()
     assert "Team billing" in theirs and "My voicemails" not in theirs
     assert "tab=open&amp;channel=voicemail" in mine or "tab=open&channel=voicemail" in mine
 
@@ -537,7 +530,7 @@ def test_the_bulk_page_notes_escalates_and_merges_through_the_same_rules(
     clock, make_item, assistant, supervisor
 ) -> None:
     one, two = make_item(summary="One"), make_item(summary="Two")
-    client = _as(assistant)
+    client = client_as(assistant)
     page = client.get("/bulk/?tab=open").content.decode()
     assert f'value="{one.pk}"' in page and f'value="{two.pk}"' in page
     client.post("/bulk/", {"action": "note", "item": [one.pk, two.pk], "reason": "Checked both"})
@@ -563,18 +556,18 @@ def test_no_team_page_reaches_another_practice(
     )
     assert result.done == [] and result.refused[0][0] == lakeside_item.pk
     assert not TimelineEvent.objects.filter(item=lakeside_item, code=EventCode.NOTE).exists()
-    page = _as(assistant).get("/bulk/?tab=open").content.decode()
+    page = client_as(assistant).get("/bulk/?tab=open").content.decode()
     assert f'id="tick-{lakeside_item.pk}"' not in page
-    team = _as(supervisor).get("/team/").content.decode()
+    team = client_as(supervisor).get("/team/").content.decode()
     assert "outsider" not in team
-    assert _as(assistant).get("/playbook/search/?q=fax&practice=lakeside").status_code == 200
+    assert client_as(assistant).get("/playbook/search/?q=fax&practice=lakeside").status_code == 200
 
 
 def test_presence_polling_is_background_and_does_not_keep_a_session_alive(
     clock, make_item, assistant
 ) -> None:
     item = make_item()
-    client = _as(assistant)
+    client = client_as(assistant)
     page = client.get(f"/items/{item.pk}/").content.decode()
     presence_tag = next(line for line in page.splitlines() if 'id="presence"' in line)
     assert "X-Closeloop-Background" in presence_tag

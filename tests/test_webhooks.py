@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -22,7 +21,7 @@ from closeloop.practices.choices import Team
 from closeloop.support_queue import lifecycle
 from closeloop.webhooks.delivery import MAX_ATTEMPTS, attempt_delivery, redrive_deliveries
 from closeloop.webhooks.models import DeliveryState, WebhookDelivery, WebhookEndpoint
-from tests.conftest import acknowledged
+from tests.conftest import acknowledged, serving
 
 pytestmark = pytest.mark.django_db
 
@@ -47,11 +46,8 @@ def receiver() -> Iterator[tuple[Receiver, str]]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state, f"http://127.0.0.1:{server.server_address[1]}/hook"
-    server.shutdown()
+    with serving(Handler) as base:
+        yield state, f"{base}/hook"
 
 
 @pytest.fixture

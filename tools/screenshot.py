@@ -10,6 +10,7 @@ hashes: the links are read from the messages the demo recorded, as a patient's p
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import re
 import sqlite3
@@ -20,15 +21,7 @@ from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
+from closeloop.lib import chromium
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 1, "is_mobile": True,
          "has_touch": True, "locale": "es-US"}  # fmt: skip
@@ -82,9 +75,11 @@ def phone_walk(browser: Any, base: str, out: Path, data_dir: Path) -> None:
 
 
 def main(base: str, out: Path, data_dir: Path | None = None) -> None:
+    if why := chromium.missing():
+        sys.exit(why)
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+        browser = chromium.launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(base + "/login/")
         page.fill("#id_username", "maria")
@@ -104,4 +99,11 @@ def main(base: str, out: Path, data_dir: Path | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) > 3 else None)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("base", help="the running demo, e.g. http://127.0.0.1:8765")
+    parser.add_argument("out", type=Path, help="where the screenshots go, e.g. docs/screenshots")
+    parser.add_argument(
+        "data_dir", type=Path, nargs="?", help="the demo's data directory (the phone walk)"
+    )
+    args = parser.parse_args()
+    main(args.base, args.out, args.data_dir)

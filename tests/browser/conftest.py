@@ -15,21 +15,13 @@ from typing import Any
 import pytest
 
 from closeloop.demo.seed import DEMO_PASSWORD
+from closeloop.lib import chromium as chromium_launch
 from closeloop.patients.models import Patient
 from closeloop.patients.services import patient_create
 from closeloop.practices.models import Category, Practice
 from closeloop.support_queue import lifecycle
 from closeloop.support_queue.models import Channel, SupportItem
 
-CHROMIUM = Path(os.environ.get("CLOSELOOP_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -79,16 +71,19 @@ def live_server(request: pytest.FixtureRequest, django_db_setup: None) -> Iterat
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        message = (
-            f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
-            "to run the browser tests"
-        )
+def require_chromium() -> None:
+    """Skip, saying how to install Chromium, when it is missing; under CI (``CI=true``) a
+    missing browser fails instead, so a CI run can never pass without its browser tests."""
+    if why := chromium_launch.missing():
+        message = f"{why} to run the browser tests"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread while the browser is
@@ -96,7 +91,7 @@ def chromium() -> Iterator[Any]:
     # for as long as the browser runs, so the setting never outlives these tests.
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        browser = chromium_launch.launch(playwright)
         yield browser
         browser.close()
 

@@ -9,6 +9,7 @@ looked up among what the item allows, and the registry's service runs — exactl
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -117,18 +118,25 @@ def _endpoint(action: Action) -> Any:
     return endpoint
 
 
-def build_router() -> Router:
-    router = Router(tags=["item actions"])
-    for action in ACTIONS.values():
+def _router(
+    kind: str, actions: Iterable[Any], endpoint: Callable[[Any], Any], responses: Any
+) -> Router:
+    """``POST /{<kind>_id}/<slug>`` for each of a registry's ``actions``, as ``<kind>_<name>``."""
+    router = Router(tags=[f"{kind} actions"])
+    for action in actions:
         router.add_api_operation(
-            f"/{{item_id}}/{action.slug}",
+            f"/{{{kind}_id}}/{action.slug}",
             ["POST"],
-            _endpoint(action),
-            response=RESPONSES,
+            endpoint(action),
+            response=responses,
             summary=action.label,
-            operation_id=f"item_{action.name}",
+            operation_id=f"{kind}_{action.name}",
         )
     return router
+
+
+def build_router() -> Router:
+    return _router("item", ACTIONS.values(), _endpoint, RESPONSES)
 
 
 VISIT_RESPONSES: dict[int, Any] = {
@@ -170,14 +178,4 @@ def _visit_endpoint(action: VisitAction) -> Any:
 def build_visit_router() -> Router:
     """``POST /visits/{visit_id}/<slug>``: the appointments page's buttons
     (``actions.visits``)."""
-    router = Router(tags=["visit actions"])
-    for action in VISIT_ACTIONS.values():
-        router.add_api_operation(
-            f"/{{visit_id}}/{action.slug}",
-            ["POST"],
-            _visit_endpoint(action),
-            response=VISIT_RESPONSES,
-            summary=action.label,
-            operation_id=f"visit_{action.name}",
-        )
-    return router
+    return _router("visit", VISIT_ACTIONS.values(), _visit_endpoint, VISIT_RESPONSES)

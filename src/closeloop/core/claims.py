@@ -41,3 +41,13 @@ def claim(model: type[Model], pk: int, *, pending: str, time_field: str, now: da
         state=SENDING, claimed_at=now
     )
     return bool(updated)
+
+
+def released_and_due(model: type[Model], *, held: str, pending: str, now: datetime) -> list[int]:
+    """Rows held until a time (``send_after``: quiet hours) that has come go back to
+    ``pending``; then the ids of every row due now (``due``: pending and its time come, or
+    claimed under a lease that ran out). The sweep sends each (messages, visit outreach)."""
+    manager: Any = model._default_manager
+    manager.filter(state=held, send_after__lte=now).update(state=pending)
+    due_now = due(pending=pending, time_field="send_after", now=now)
+    return list(manager.filter(due_now).values_list("pk", flat=True))

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 import time_machine
 from django.db import transaction
-from django.utils import timezone
 
 from closeloop.intake import attachments, calls
 from closeloop.intake.models import FileSource, InboundKind
@@ -190,11 +189,3 @@ def missed_calls(practice: Practice, now: datetime) -> list[SupportItem]:
         if result is not None:
             filed.append(result.item)
     return filed
-
-
-def seed_patient_files_and_missed_calls(practices: list[Practice]) -> None:
-    """The demo's pictures and missed calls, at the first practice (the medical one)."""
-    practice = practices[0]
-    now = timezone.now()
-    card_photo(practice)
-    missed_calls(practice, now)

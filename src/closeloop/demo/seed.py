@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -27,7 +27,7 @@ from closeloop.core.history import writing_history
 from closeloop.demo.appointments import link_fixed_telehealth_items, seed_appointments
 from closeloop.demo.content import checking, kind_of, next_step, outcome, summaries
 from closeloop.demo.outreach import seed_outreach
-from closeloop.demo.patient_files import seed_patient_files_and_missed_calls
+from closeloop.demo.patient_files import card_photo, missed_calls
 from closeloop.demo.playbook import create_playbooks
 from closeloop.lib.business_hours import BusinessCalendar
 from closeloop.messaging import closing_question
@@ -49,7 +49,6 @@ from closeloop.practices.services import practice_create, staff_create
 from closeloop.practices.tenancy import request_scope
 from closeloop.support_queue import eligibility, lifecycle
 from closeloop.support_queue.deadlines import item_claim_deadline
-from closeloop.support_queue.item_writes import LifecycleError
 from closeloop.support_queue.models import (
     Channel,
     ContactOutcome,
@@ -346,21 +345,25 @@ def _preferred_owners(
 
 
 def _owner_for(
-    world: DemoWorld, item: SupportItem, rng: random.Random, refused: frozenset[int] = frozenset()
+    world: DemoWorld, item: SupportItem, rng: random.Random, moments: Sequence[datetime] = ()
 ) -> Any:
-    """Who takes the item now: the colleague who usually does this work, unless the one rule
-    of every door (``support_queue.eligibility``: cap, team, practice) refuses them; then the first
+    """Who takes the item: the colleague who usually does this work, unless the one rule
+    of every door (``support_queue.eligibility``: cap, team, practice, away) refuses them at
+    one of ``moments`` (their load and absence then; none given: now); then the first
     colleague it accepts (an interpreter where they do not speak the language), so nobody is
     over their cap while a colleague could take the item. None: everyone who could is at
     their cap, and the item waits in the team's queue for a while."""
     preferred = _preferred_owners(world, item.category, item.practice, item.language, rng)
     team = handback_team(item)
-    for person in [*preferred, *world.staff.values()]:
-        if person.pk in refused:
-            continue
-        if eligibility.receiver_refusal(person, item, team=team) is None:
-            return person
-    return None
+
+    def accepted(person: Any) -> bool:
+        for moment in moments:
+            with time_machine.travel(moment, tick=False):
+                if eligibility.receiver_refusal(person, item, team=team) is not None:
+                    return False
+        return bool(moments) or eligibility.receiver_refusal(person, item, team=team) is None
+
+    return next((p for p in [*preferred, *world.staff.values()] if accepted(p)), None)
 
 
 def _contact_time(
@@ -398,8 +401,9 @@ class _History:
         self.world, self.item, self.clock, self.rng = world, item, clock, rng
         self.calendar = clock.calendar
         self.interval = item.category.update_interval
-        #: When the one rule judges who takes the item: at the story's moment (its load then),
-        #: or, for today's stories written after the history, now (the load as it stands).
+        #: Today's stories, written after the history: who takes the item is judged at the
+        #: handover and also now (the load as it stands), else a later item of the history
+        #: still open would leave its owner over their cap.
         self.judged_at: datetime | None = None
 
     def step(self, low: int, high: int, action: Callable[[], SupportItem]) -> bool:
@@ -417,20 +421,16 @@ class _History:
         story reaches the present first (the item is still in the queue)."""
         if not self.clock.after(low, high):
             return None
-        refused: set[int] = set()
         for _ in range(12):
-            with time_machine.travel(self.judged_at or self.clock.at, tick=False):
-                owner = _owner_for(self.world, self.item, self.rng, frozenset(refused))
-            if owner is None:
-                if not self.clock.after(30, 120):
-                    return None
-                continue
-            try:
+            # Judged at the handover (the load ``item_assign`` counts then) and, for today's
+            # stories, as the load stands now (written after the history, so its later items
+            # still open count too).
+            moments = [self.clock.at, *([self.judged_at] if self.judged_at else [])]
+            owner = _owner_for(self.world, self.item, self.rng, moments)
+            if owner is not None:
                 return self._hand_to(owner, actor, routed=routed)
-            except LifecycleError:
-                # Eligible when judged, refused when the story hands it over (its moment in
-                # the past, e.g. at their cap then): the next colleague the rule accepts.
-                refused.add(owner.pk)
+            if not self.clock.after(30, 120):
+                return None
         return None
 
     def _hand_to(self, owner: Any, actor: Any, *, routed: bool) -> Any:
@@ -991,13 +991,18 @@ def seed(
             world, contacts, seed_value=f"{seed_value}:recent", now=now, progress=progress,
             batch=50,
         )  # fmt: skip
+    # History is written in the order it happened: a colleague's load at a moment counts the
+    # items that had arrived by then (``eligibility``). So the missed calls at the end of the
+    # office's day come before today's stories (each judged now as well) and the card, texted
+    # now: filed after them, at their earlier moment, a call took its owner over their cap.
     with _timed(phase, "Today"), request_scope(), writing_history():
+        missed_calls(world.practices[0], now)
         for story in TODAY:
             story(world, now, rng)
     # After today's stories: the patients with something open have their visits booked.
     appointments = _timed(phase, "Appointments imported as FHIR bundles")
     with appointments, request_scope(), writing_history():
-        seed_patient_files_and_missed_calls(world.practices)
+        card_photo(world.practices[0])
         seed_appointments(rng)
         seed_outreach()
         balance_loads(world)

@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from closeloop.core.types import Actor
-from closeloop.messaging.consent import reachable_by
+from closeloop.messaging.consent import at_address, reachable_by
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, RecoveryAnswer, RecoveryCheck
 from closeloop.messaging.services import MessageRefused, address_for, message_send
 from closeloop.messaging.status_links import REPLY_LIMIT
@@ -129,13 +129,8 @@ def _open_questions(
     """Unanswered closing questions texted to ``address`` recently (or, with ``channel`` email,
     emailed to that address), latest first."""
     since = timezone.now() - timedelta(days=ANSWER_DAYS)
-    to = (
-        Q(message__to__iexact=address)
-        if channel == ConsentChannel.EMAIL
-        else Q(message__to=address)
-    )
     return RecoveryCheck.objects.filter(
-        to,
+        at_address(channel, address, "message__to"),
         practice=practice,
         answered_at__isnull=True,
         asked_at__gte=since,

@@ -1,10 +1,12 @@
-"""Opt-out and opt-in: the keywords patients text, and whether we may contact an address."""
+"""Opt-out and opt-in: the keywords patients text, whether we may contact an address, and
+what counts as the same address on a channel."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from closeloop.lib.textnorm import normalize
 from closeloop.messaging.models import ConsentChange, ConsentChannel
@@ -28,6 +30,20 @@ def keyword(text: str) -> bool | None:
     return None
 
 
+def address_key(channel: str, address: str) -> str:
+    """An address as consent is kept for it: an email address in lower case (any case is the
+    same mailbox), a number as given (numbers are stored in E.164)."""
+    return address.lower() if channel == ConsentChannel.EMAIL else address
+
+
+def at_address(channel: str, address: str, *fields: str) -> Q:
+    """Rows whose ``fields`` all hold ``address`` on ``channel``, by the rule of
+    ``address_key``: an email address in any case, a number exactly. The one match for a reply
+    read by the address it came from (``closing_question``, ``outreach.replies``)."""
+    lookup = "iexact" if channel == ConsentChannel.EMAIL else "exact"
+    return Q(**{f"{field}__{lookup}": address for field in fields})
+
+
 @transaction.atomic
 def consent_record(
     *, practice: Practice, channel: str, address: str, opted_in: bool, source: str
@@ -35,7 +51,7 @@ def consent_record(
     return ConsentChange.objects.create(
         practice=practice,
         channel=channel,
-        address=address.lower() if channel == ConsentChannel.EMAIL else address,
+        address=address_key(channel, address),
         opted_in=opted_in,
         source=source,
     )
@@ -45,9 +61,10 @@ def may_contact(practice: Practice, channel: str, address: str) -> bool:
     """Contact is allowed unless the latest change for this address is an opt-out."""
     if not address:
         return False
-    key = address.lower() if channel == ConsentChannel.EMAIL else address
     latest: Any = (
-        ConsentChange.objects.filter(practice=practice, channel=channel, address=key)
+        ConsentChange.objects.filter(
+            practice=practice, channel=channel, address=address_key(channel, address)
+        )
         .order_by("-at", "-id")
         .values_list("opted_in", flat=True)
         .first()

@@ -115,8 +115,9 @@ def consent_given(message: OutboundMessage, now: datetime) -> Verdict:
 
 #: Purposes written about an item that is resolved (or closed) and stay true only while it is.
 ABOUT_A_RESOLUTION = frozenset({MessagePurpose.CLOSURE_QUESTION})
-#: Purposes whose text states the update time: true only while that time is the promise.
-STATES_UPDATE_TIME = frozenset(
+#: Purposes whose text states the update time: the time is the item's new promise when
+#: written, and the text is true only while that time is still the promise.
+QUOTES_UPDATE_TIME = frozenset(
     {
         MessagePurpose.RECEIVED,
         MessagePurpose.CHECKING,
@@ -199,7 +200,7 @@ def _still_open(
     if not item.is_open or any(event.code == EventCode.RESOLVED for event in since):
         return _cancel(CancelReason.ITEM_RESOLVED, "the request was resolved before it left")
     promised = message.promised_update_at
-    if message.purpose not in STATES_UPDATE_TIME or promised is None:
+    if message.purpose not in QUOTES_UPDATE_TIME or promised is None:
         return None
     if item.promised_update_at != promised:
         return _cancel(

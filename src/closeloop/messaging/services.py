@@ -39,6 +39,7 @@ from closeloop.messaging.models import (
     ReviewDecision,
     ReviewRequest,
 )
+from closeloop.messaging.sendtime import QUOTES_UPDATE_TIME
 from closeloop.practices.local_time import for_patient
 from closeloop.practices.models import Practice, sms_account
 from closeloop.support_queue import lifecycle
@@ -172,17 +173,6 @@ def clinical_content(text: str) -> str:
     return f"it mentions {', '.join(words)}" if score >= 3 else ""
 
 
-#: Purposes whose text states the update time: the time is the item's new promise.
-QUOTES_UPDATE_TIME = frozenset(
-    {
-        MessagePurpose.RECEIVED,
-        MessagePurpose.CHECKING,
-        MessagePurpose.PENDING_UPDATE,
-        MessagePurpose.MISSED_CALL,
-        MessagePurpose.MISSED_CALL_CLOSED,
-        MessagePurpose.VISIT_CALLBACK,
-    }
-)
 #: Purposes that are not a contact with the patient ("please call us" keeps no promise; the
 #: emergency notice is not the clinician's answer).
 NOT_A_CONTACT = frozenset(
@@ -398,28 +388,42 @@ def unsubscribe_url(practice: Practice, address: str, language: str = "en") -> s
     return f"{settings.CLOSELOOP_BASE_URL.rstrip('/')}/u/{token}/"
 
 
-def _footer(message: OutboundMessage, unsubscribe: str) -> str:
-    return wording.UNSUBSCRIBE.said_in(message.language).format(
-        practice=message.practice.name, link=unsubscribe
-    )
+def email_patient(
+    *,
+    practice: Practice,
+    to: str,
+    language: str,
+    subject: str,
+    body: str,
+    message_id: str,
+    delivery: str,
+) -> None:
+    """One email to a patient (an item's message, a visit's outreach): the unsubscribe footer in
+    their language and the List-Unsubscribe header; ``message_id`` is what replies thread on,
+    ``delivery`` (X-Closeloop-Delivery) says which row it is, the same on a retry."""
+    unsubscribe = unsubscribe_url(practice, to, language)
+    footer = wording.UNSUBSCRIBE.said_in(language).format(practice=practice.name, link=unsubscribe)
+    EmailMessage(
+        subject=subject,
+        body=f"{body}\n\n--\n{footer}\n",
+        to=[to],
+        headers={
+            "Message-ID": message_id,
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "X-Closeloop-Delivery": delivery,
+        },
+    ).send()
 
 
 def _send_email(message: OutboundMessage) -> str:
     # Replies carry this Message-ID in In-Reply-To, which threads them onto the item.
     message_id = f"<item-{message.item_id}.{secrets.token_hex(6)}@closeloop>"
-    unsubscribe = unsubscribe_url(message.practice, message.to, message.language)
-    email = EmailMessage(
-        subject=message.subject,
-        body=f"{message.body}\n\n--\n{_footer(message, unsubscribe)}\n",
-        to=[message.to],
-        headers={
-            "Message-ID": message_id,
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            # The same on a retry (Message-ID is new each time): which message this is.
-            "X-Closeloop-Delivery": f"message-{message.pk}",
-        },
-    )
-    email.send()
+    email_patient(
+        practice=message.practice, to=message.to, language=message.language,
+        subject=message.subject, body=message.body, message_id=message_id,
+        # The same on a retry (Message-ID is new each time): which message this is.
+        delivery=f"message-{message.pk}",
+    )  # fmt: skip
     return message_id
 
 
@@ -562,13 +566,10 @@ def deliver_message(message_id: int) -> str:
 
 def release_due(now: datetime) -> int:
     """Held messages whose quiet hours ended, and queued ones a lost task left behind."""
-    OutboundMessage.objects.filter(state=MessageState.HELD, send_after__lte=now).update(
-        state=MessageState.QUEUED
+    due = claims.released_and_due(
+        OutboundMessage, held=MessageState.HELD, pending=MessageState.QUEUED, now=now
     )
-    due = OutboundMessage.objects.filter(
-        claims.due(pending=MessageState.QUEUED, time_field="send_after", now=now)
-    ).values_list("pk", flat=True)
-    return sum(deliver(pk) != "not-due" for pk in list(due))
+    return sum(deliver(pk) != "not-due" for pk in due)
 
 
 STATUS_MAP = {

@@ -19,12 +19,13 @@ import re
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, TextChoices
+from django.db.models import F, QuerySet, TextChoices
 from django.utils import timezone
 
 from closeloop.appointments.models import ACTIVE_STATUSES, Appointment, ConfirmedHow
 from closeloop.core.languages import SOURCE, words
 from closeloop.lib.textnorm import normalize
+from closeloop.messaging.consent import at_address
 from closeloop.messaging.models import ConsentChannel, MessagePurpose
 from closeloop.outreach.models import OutreachSend, SendState
 from closeloop.outreach.writeback import confirmation_recorded
@@ -88,14 +89,14 @@ def _open_confirmations(
     """The confirmations sent to ``address`` recently, for a visit still ahead, booked, at the
     time they gave and still the patient's at that address (an import may have matched the visit
     to someone else since: a reply never confirms or cancels another person's visit)."""
-    by_address = (
-        Q(to__iexact=address, appointment__patient__email__iexact=address)
+    patients_address = (
+        "appointment__patient__email"
         if channel == ConsentChannel.EMAIL
-        else Q(to=address, appointment__patient__phone=address)
+        else "appointment__patient__phone"
     )
     return (
         OutreachSend.objects.filter(
-            by_address,
+            at_address(channel, address, "to", patients_address),
             practice_id=practice_id,
             purpose=MessagePurpose.VISIT_CONFIRM,
             channel=channel,

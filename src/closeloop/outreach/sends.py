@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -25,11 +24,10 @@ from closeloop.appointments.models import ACTIVE_STATUSES, Appointment
 from closeloop.core import claims
 from closeloop.core.sms import send_sms
 from closeloop.lib.phones import display_phone
-from closeloop.messaging import wording
 from closeloop.messaging.consent import reachable_by
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, MessageTemplate
 from closeloop.messaging.sendtime import quiet_until
-from closeloop.messaging.services import shipped_template, unsubscribe_url
+from closeloop.messaging.services import email_patient, shipped_template
 from closeloop.outreach.models import OutreachPlan, OutreachSend, SendState, SkipReason
 from closeloop.outreach.schedule import horizon, is_due, plan_for, schedule_for
 from closeloop.practices.defaults import INTAKE_CATEGORY
@@ -97,13 +95,10 @@ def _write(visit: Appointment, purpose: str, when: datetime, now: datetime) -> O
 
 def release_due(now: datetime) -> int:
     """Rows whose quiet hours ended, and queued ones a dead worker left (a stale lease)."""
-    OutreachSend.objects.filter(state=SendState.HELD, send_after__lte=now).update(
-        state=SendState.QUEUED
+    due = claims.released_and_due(
+        OutreachSend, held=SendState.HELD, pending=SendState.QUEUED, now=now
     )
-    due = OutreachSend.objects.filter(
-        claims.due(pending=SendState.QUEUED, time_field="send_after", now=now)
-    ).values_list("pk", flat=True)
-    return sum(deliver(pk, now) != "not-due" for pk in list(due))
+    return sum(deliver(pk, now) != "not-due" for pk in due)
 
 
 # --- judged right before it leaves ----------------------------------------------------------------
@@ -252,19 +247,9 @@ def _send_sms(row: OutreachSend) -> str:
 
 
 def _send_email(row: OutreachSend) -> str:
-    unsubscribe = unsubscribe_url(row.practice, row.to, row.language)
-    footer = wording.UNSUBSCRIBE.said_in(row.language).format(
-        practice=row.practice.name, link=unsubscribe
-    )
     message_id = f"<visit-{row.appointment_id}.{row.pk}@closeloop>"
-    EmailMessage(
-        subject=row.subject,
-        body=f"{row.body}\n\n--\n{footer}\n",
-        to=[row.to],
-        headers={
-            "Message-ID": message_id,
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "X-Closeloop-Delivery": f"outreach-{row.pk}",
-        },
-    ).send()
+    email_patient(
+        practice=row.practice, to=row.to, language=row.language, subject=row.subject,
+        body=row.body, message_id=message_id, delivery=f"outreach-{row.pk}",
+    )  # fmt: skip
     return message_id

@@ -287,16 +287,14 @@ def _send_one(delivery: AlertDelivery) -> None:
             .values_list("item_id", flat=True)
         )
         lines = "".join(f"  #{pk}: {item_url(pk)}\n" for pk in ids if pk is not None)
-        EmailMessage(
-            subject=f"[Closeloop] {_label(alert)}: {len(ids)} item(s)",
-            body=f"{_label(alert)}.\n\n{lines}",
-            to=[delivery.to],
-            headers={"X-Closeloop-Delivery": f"alert-{delivery.pk}"},
-        ).send()
-        return
+        subject = f"[Closeloop] {_label(alert)}: {len(ids)} item(s)"
+        body = f"{_label(alert)}.\n\n{lines}"
+    else:
+        subject = f"[Closeloop] {_label(alert)}: item #{item.pk} at {practice.name}"
+        body = f"{_label(alert)}.\n\nOpen item #{item.pk}: {item_url(item.pk)}\n"
     EmailMessage(
-        subject=f"[Closeloop] {_label(alert)}: item #{item.pk} at {practice.name}",
-        body=f"{_label(alert)}.\n\nOpen item #{item.pk}: {item_url(item.pk)}\n",
+        subject=subject,
+        body=body,
         to=[delivery.to],
         # Stable across retries: delivery is at least once, and this says which one it is.
         headers={"X-Closeloop-Delivery": f"alert-{delivery.pk}"},

@@ -10,6 +10,7 @@ requests go only to clinical staff. Everything is on the item's timeline.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -182,47 +183,49 @@ def requests_due(now: datetime | None = None) -> int:
     """The sweep: remind the person asked when a request comes due; alert the supervisors when
     it is still unanswered after the grace. Each once (the conditional update is the claim)."""
     now = now or timezone.now()
-    handled = 0
+    reminded = _once_each("due_at", "reminded_at", now, _remind)
+    return reminded + _once_each("escalate_at", "escalated_at", now, _escalate)
+
+
+def _once_each(when: str, done: str, now: datetime, act: Callable[[int, datetime], None]) -> int:
+    """``act`` on each unanswered request whose ``when`` has come and ``done`` is not set, once:
+    setting ``done`` by a conditional update is the claim (two sweeps never both act)."""
+    unset = {f"{done}__isnull": True}
     due = ColleagueRequest.objects.filter(
-        answered_at__isnull=True, reminded_at__isnull=True, due_at__lte=now
-    ).values_list("pk", flat=True)
-    for pk in list(due):
+        answered_at__isnull=True, **unset, **{f"{when}__lte": now}
+    )
+    handled = 0
+    for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
-            if not ColleagueRequest.objects.filter(pk=pk, reminded_at__isnull=True).update(
-                reminded_at=now
-            ):
-                continue
-            request = ColleagueRequest.objects.select_related("item", "asked_to").get(pk=pk)
-            notify([request.asked_to], request.item, AlertKind.REQUEST_DUE)
-            handled += 1
-    late = ColleagueRequest.objects.filter(
-        answered_at__isnull=True, escalated_at__isnull=True, escalate_at__lte=now
-    ).values_list("pk", flat=True)
-    for pk in list(late):
-        with transaction.atomic():
-            if not ColleagueRequest.objects.filter(pk=pk, escalated_at__isnull=True).update(
-                escalated_at=now
-            ):
-                continue
-            request = ColleagueRequest.objects.select_related(
-                "item__practice", "item__category", "asked_by", "asked_to"
-            ).get(pk=pk)
-            item = SupportItem.objects.select_for_update().get(pk=request.item_id)
-            item.version += 1
-            item.save(update_fields=["version"])
-            record_event(
-                item,
-                code=EventCode.REQUEST_ESCALATED,
-                actor=None,
-                now=now,
-                changes={
-                    "request": {"old": None, "new": {"id": pk, "to": request.asked_to_id}},
-                },
-            )
-            notify(
-                [*supervisors_of(request.item.practice), request.asked_by],
-                request.item,
-                AlertKind.REQUEST_ESCALATED,
-            )
-            handled += 1
+            if ColleagueRequest.objects.filter(pk=pk, **unset).update(**{done: now}):
+                act(pk, now)
+                handled += 1
     return handled
+
+
+def _remind(pk: int, now: datetime) -> None:
+    request = ColleagueRequest.objects.select_related("item", "asked_to").get(pk=pk)
+    notify([request.asked_to], request.item, AlertKind.REQUEST_DUE)
+
+
+def _escalate(pk: int, now: datetime) -> None:
+    request = ColleagueRequest.objects.select_related(
+        "item__practice", "item__category", "asked_by", "asked_to"
+    ).get(pk=pk)
+    item = SupportItem.objects.select_for_update().get(pk=request.item_id)
+    item.version += 1
+    item.save(update_fields=["version"])
+    record_event(
+        item,
+        code=EventCode.REQUEST_ESCALATED,
+        actor=None,
+        now=now,
+        changes={
+            "request": {"old": None, "new": {"id": pk, "to": request.asked_to_id}},
+        },
+    )
+    notify(
+        [*supervisors_of(request.item.practice), request.asked_by],
+        request.item,
+        AlertKind.REQUEST_ESCALATED,
+    )
