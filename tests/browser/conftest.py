@@ -25,6 +25,16 @@ from closeloop.support_queue.models import Channel, SupportItem
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
+#: Whether the live server serves requests (SQLite's shared connection): closed from a test's
+#: end, while its database is flushed, until the next test begins.
+_SERVING = {"open": True}
+
+
+@pytest.fixture(autouse=True)
+def _serving_opens_with_each_test() -> None:
+    _SERVING["open"] = True
+
+
 @pytest.fixture(scope="session")
 def live_server(request: pytest.FixtureRequest, django_db_setup: None) -> Iterator[Any]:
     """pytest-django's live server, made to behave like a deployment on SQLite's test database.
@@ -54,6 +64,11 @@ def live_server(request: pytest.FixtureRequest, django_db_setup: None) -> Iterat
         class OneAtATime(StaticFilesHandler):
             def __call__(self, environ: Any, start_response: Any) -> Any:
                 with one_at_a_time:
+                    if not _SERVING["open"]:
+                        # Between tests (the database being flushed): a request the closed
+                        # pages left queued is answered without touching the database.
+                        start_response("503 Service Unavailable", [("Content-Length", "0")])
+                        return [b""]
                     return super().__call__(environ, start_response)
 
         handler = OneAtATime
@@ -120,11 +135,12 @@ def new_page(chromium: Any, live_server: Any) -> Iterator[Any]:
     yield make
     for context in contexts:
         context.close()
-    # A request the closed pages left in flight (a presence poll) would meet the test database
-    # being flushed ("database table is locked"): wait for it to finish.
+    # A request the closed pages left in flight or still queued (a presence poll) would meet
+    # the test database being flushed ("database table is locked"): wait for the one being
+    # served, and answer the rest without the database until the next test begins.
     if (serving := getattr(live_server, "one_at_a_time", None)) is not None:
         with serving:
-            pass
+            _SERVING["open"] = False
 
 
 def login(
