@@ -101,6 +101,7 @@ SENSATION = _words(
     r"needles?", r"knife", r"knives", r"band", r"clamp\w*", r"aguja\w*", r"clavad\w*",
     r"cuchill\w*", r"prensa", r"aprieta\w*", r"aplast\w*", r"pesa", r"fist", r"pun[oi]",
     r"punz\w*", r"atraves\w*", r"fierro", r"estaca", r"spear", r"pinch\w*", r"piquete\w*",
+    r"cav\w* in", r"caved", r"collaps\w*", r"implod\w*",
 )
 BREATH = _words(
     r"breathe?", r"breathing", r"breaths", r"respirar", r"respiro", r"respira", r"respirando",
@@ -185,7 +186,8 @@ SWELL = _words(
 SPREAD_SITE = _words(
     r"eyes?", r"neck", r"throat", r"under (?:my |his |her |the )?tongue",
     r"floor of (?:my |the )?mouth", r"jaw", r"ojos?", r"cuello", r"garganta",
-    r"debajo de la lengua", r"mandibula", r"quijada",
+    r"debajo de la lengua", r"mandibula", r"quijada", r"(?:whole|entire) face", r"toda la cara",
+    r"la cara entera",
 )
 TOOTH = _words(
     r"tooth", r"teeth", r"molar", r"wisdom", r"abscess\w*", r"dental", r"dentist", r"gums?",
@@ -805,6 +807,12 @@ RULES: list[Rule] = [
             8,
         ),
         _near(TOOTH, r"(?:cant|cannot|hard to|trouble|no puedo|no puede) (?:swallow|tragar)", 8),
+        # a jaw that will not open (trismus): the infection has spread to the muscles
+        _near(
+            TOOTH,
+            r"(?:cant|cannot|can not|hard to|trouble|no puedo|no puede|ya no puedo|ya no puede) (?:even )?(?:open|abrir) (?:my |his |her |the |la |su |mi )?(?:mouth|jaw|boca|quijada)",
+            10,
+        ),
         _near(
             r"(?:abscess\w*|infected|infection|absceso|infeccion)",
             r"(?:cant|cannot|no puedo|no puede|hard to|trouble) (?:swallow|breathe|open|tragar|respirar|abrir)",
@@ -1043,7 +1051,7 @@ CONTEXT_CUES = re.compile(
     r"(?:papa|mama|abuel[oa]|tio|tia|herman[oa]|padre|madre) (?:tuvo|murio|fallecio)|"
     r"as a (?:child|kid|baby|toddler|teen\w*)|when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
     r"de (?:nin[oa]|chic[oa]|pequen[oa]|chiquit[oa]|joven)|cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|"
-    r"is it normal (?:to|if|for|that)|es normal (?:que|si|tener|sentir)|si (?:me|le|te|les) (?:llega|llegara|llegase|vuelve|volviera) a|"
+    r"si (?:me|le|te|les) (?:llega|llegara|llegase|vuelve|volviera) a|"
     r"no longer|anymore|ya no)\b"
 )
 #: Distress that reads like a negation or "anymore" ("I can't take it anymore", "no aguanto
