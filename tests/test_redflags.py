@@ -967,8 +967,8 @@ FIFTH_PASS = [
     # blood in the stool with what blood loss does
     ("blood in his poop and he looks pale and weak", "bleeding"),
     # a very strong belly pain with what makes it surgical
-    ("really bad stomach pain and i keep throwing up", "severe_pain"),
-    ("dolor muy fuerte en el estómago y tengo calentura", "severe_pain"),
+    ("really bad stomach pain on the lower right, cant stand up", "severe_pain"),
+    ("dolor muy fuerte en el estómago del lado derecho", "severe_pain"),
     # after a birth, the pregnancy's warning signs
     ("gave birth 4 days ago and now a terrible headache and seeing spots", "pregnancy"),
     # distress said with a negation or "anymore" does not negate what follows
@@ -1002,6 +1002,10 @@ FIFTH_PASS_NOT_NOW = [
     # blood in the stool alone, or strong belly pain alone, are a clinician's message, not 911
     ("a little blood on the toilet paper after a hard stool"),
     ("dolor muy fuerte de panza por los gases"),
+    ("my stomach hurts so bad after tacos and I threw up once"),
+    # a purpose that is no overdose
+    ("tomo paracetamol para no sufrir con la muela"),
+    ("take melatonin so i dont wake up at 3am"),
 ]
 
 

@@ -620,8 +620,6 @@ RULES: list[Rule] = [
         _near(SPEECH, SPEECH_WRONG, 3),
         r"\b(?:talking|speaking|speech|words) (?:is |are |sounds? )?(?:funny|weird|strange|all wrong|jumbled)\b",
         r"\bhabla (?:raro|rara|chistoso)\b",
-        # a face that looks wrong on one side, said vaguely
-        rf"\b{FACE}\b(?:\s+\S+){{0,3}}?\s+(?:off|funny|weird|wrong|different|strange|rar[ao]|extran[ao]|chistos[ao]|numb|dormid[ao]|adormecid[ao])\b(?:\s+\S+){{0,2}}?\s+{ONE_SIDE}\b",
         # "se me fue el lado": a side (or a limb) gone
         r"\bse (?:me|le) (?:fue|va|fueron|esta yendo) (?:el|la|los|las) (?:lado|brazo|pierna|boca|cara|pie)\b",
         r"\b(?:hes|shes|he is|she is|is|started|keeps|keep|now) slurr\w*\b",
@@ -930,9 +928,6 @@ RULES: list[Rule] = [
         r"\b(?:nobody|no one|noone|nadie) (?:would|will|is going to|va a|me (?:va|iba) a|iba a) (?:even )?(?:miss|care|notice|extran\w*)",
         r"\b(?:dont|do not|no) (?:want to|quiero|quisiera) (?:be|estar|seguir) (?:in|en) (?:this|este|esta) (?:world|life|mundo|vida)\b",
         r"\bno despertar (?:nunca|jamas|mas|nunca mas)\b|\bdormir\w* y no despertar\b|\bsleep and (?:never|not) wake\b",
-        # what an act is for: not to wake up, to die, to stop existing
-        r"\b(?:so|so that|hoping|hope|and hope|in the hope) (?:i|he|she|they|we) (?:(?:wont|will not|dont|never|would not|wouldnt|do not|doesnt|dont ever)(?: (?:have|need|ever have) to)? (?:ever )?(?:wake|wake up|be here|exist|feel anything|suffer|hurt)|(?:can|could|would|will|might) (?:just )?die)\b",
-        r"\bpara (?:no|ya no|nunca|no volver a|ya no volver a) (?:despertar\w*|amanecer|sufrir|existir|sentir nada)\b|\bpara (?:morir\w*|matarme|matarse|acabar con todo|irme de este mundo)\b",
         r"\b(?:me|se|te|le) (?:quiero|quiere|queria|quieren|querian|quisiera|quisiese) morir\w*\b|\bquiere morir\w*\b|\bse (?:quiere|queria|va a|iba a) (?:suicidar|quitar la vida)\w*\b",
         r"\b(?:bought|got|have|found|tengo|compre|consegui) (?:a |the |una |la )?(?:rope|noose|soga|cuerda para colgarme)\b",
     ),
@@ -984,7 +979,7 @@ RULES: list[Rule] = [
             3,
         ),
         also_in_clause=BELLY,
-        also=r"\b(?:fever\w*|fiebre|calentura|vomit\w*|threw up|throwing up|devolv\w*|cant (?:even )?(?:move|walk|stand)|no (?:me )?(?:puedo|puede) (?:ni )?(?:mover\w*|caminar|parar\w*)|lower right|right side|lado derecho|hard|dur[ao]|rigid\w*|pregnant|embarazada|faint\w*|desmay\w*|blood|sangre)\b",
+        also=r"\b(?:cant (?:even )?(?:move|walk|stand)|no (?:me )?(?:puedo|puede) (?:ni )?(?:mover\w*|caminar|parar\w*)|lower right|right side|lado derecho|hard|dur[ao]|rigid\w*|pregnant|embarazada|faint\w*|desmay\w*|blood|sangre)\b",
     ),
     *_rule(
         "pregnancy",
@@ -1019,6 +1014,19 @@ RULES: list[Rule] = [
         "meningitis_signs",
         rf"\b{FEVER_DANGER}",
         also=rf"\b{FEVER_ANY}\b",
+    ),
+    *_rule(
+        "suicidal",
+        # what a whole bottle or all the pills were taken for: not to wake up, to die
+        r"\b(?:so|so that|hoping|hope|and hope|in the hope) (?:i|he|she|they|we) (?:(?:wont|will not|dont|never|would not|wouldnt|do not|doesnt|dont ever)(?: (?:have|need|ever have) to)? (?:ever )?(?:wake|wake up|be here|exist|feel anything|suffer|hurt)|(?:can|could|would|will|might) (?:just )?die)\b",
+        r"\bpara (?:no|ya no|nunca|no volver a|ya no volver a) (?:despertar\w*|amanecer|sufrir|existir|sentir nada)\b|\bpara (?:morir\w*|matarme|matarse|acabar con todo|irme de este mundo)\b",
+        also=r"\b(?:all|every|whole|entire|bottle|bunch|handful|overdos\w*|todas?|todo|entero|entera|frasco|caja|punado|sobredosis|monton)\b",
+    ),
+    *_rule(
+        "stroke",
+        # a face that looks wrong on one side, said vaguely (a dentist's numbing explains it)
+        rf"\b{FACE}\b(?:\s+\S+){{0,3}}?\s+(?:off|funny|weird|wrong|different|strange|rar[ao]|extran[ao]|chistos[ao]|numb|dormid[ao]|adormecid[ao])\b(?:\s+\S+){{0,2}}?\s+{ONE_SIDE}\b",
+        unless=r"\b(?:shot|novocaine|numbing|anest\w*|anaest\w*|filling|dentist\w*|dental|root canal|endodoncia|empaste|calza|extraction|extraccion|sacaron|muela|tooth|bells palsy|paralisis facial)\b",
     ),
 ]
 
