@@ -13,7 +13,7 @@ from django.core.cache import cache
 
 from closeloop.core.languages import patient_languages
 from closeloop.intake.wording import EMERGENCY_REPLY
-from closeloop.lib.redflags import needs_crisis_line
+from closeloop.lib.redflags import find_red_flags, needs_crisis_line
 from closeloop.messaging.models import MessagePurpose
 from closeloop.messaging.services import render
 from closeloop.practices.services import practice_add_language
@@ -109,3 +109,28 @@ def test_the_automatic_emergency_text_and_email_start_with_911(
     first_sentence = re.split(r"(?<=[.!])\s", body, maxsplit=1)[0]
     assert "911" in first_sentence, body
     assert body.index("911") < body.index(riverside.name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "took all my pills so I won't wake up",
+        "she swallowed the whole bottle so she wouldnt have to wake up",
+        "me tomé todas las pastillas para no despertar",
+        "se tomó el frasco entero para ya no sufrir",
+    ],
+)
+def test_an_overdose_taken_to_die_brings_the_crisis_line_too(text: str) -> None:
+    groups = {flag.group for flag in find_red_flags(text)}
+    assert {"overdose", "suicidal"} <= groups, (text, groups)
+    assert needs_crisis_line(text)
+
+
+def test_an_accidental_overdose_is_911_and_poison_control_only() -> None:
+    for text in (
+        "my son took too many of his tylenol by mistake",
+        "me tomé el doble de insulina sin querer",
+    ):
+        assert "overdose" in {flag.group for flag in find_red_flags(text)}, text
+        assert not needs_crisis_line(text), text
+    assert not needs_crisis_line("I set an alarm so I can wake up on time for my visit")

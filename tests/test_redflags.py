@@ -5,12 +5,16 @@ emergency now."""
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 
 import pytest
 
 from closeloop.lib import redflags
 from closeloop.lib.redflags import RULES, correct, find_red_flags, read_red_flags
 from closeloop.lib.textnorm import normalize
+
+DATA = Path(__file__).parent / "data"
 
 URGENT = [
     # breathing, without the words "trouble breathing"
@@ -936,3 +940,94 @@ def test_stopping_negates_what_stopped_but_not_breathing() -> None:
 
 def test_stopping_a_medicine_does_not_negate_a_later_finding() -> None:
     assert find_red_flags("stopped my pills now chest pain")
+
+
+# --- a second writer's pass: kinds of failure, each with wording not in the fresh set ----------
+
+FIFTH_PASS = [
+    # air as breath ("for air"), in either language
+    ("he is fighting for air and cant talk", "breathing"),
+    ("está luchando por aire", "breathing"),
+    # a face that looks wrong on one side, said vaguely; a side "gone"; sudden nonsense
+    ("her mouth looks weird on the left side", "stroke"),
+    ("a mi esposo se le fue la pierna y no la siente", "stroke"),
+    ("suddenly he is not making any sense", "stroke"),
+    ("el lado izquierdo no lo puede mover", "stroke"),
+    # the pill word kept when "heart" is rewritten ("heart pills" are pills)
+    ("my toddler ate a handful of his grandpa's heart meds", "overdose"),
+    # morphology of a word the vocabulary has ("explosive" beside "exploding")
+    ("an explosive headache hit me out of nowhere", "severe_pain"),
+    ("feels like my head is about to burst", "severe_pain"),
+    ("siento la cabeza que me va a reventar", "severe_pain"),
+    # heat with any intensifier, in an infant
+    ("my 3 week old is so hot to the touch", "infant_fever"),
+    ("mi bebé de dos semanas está bien calientito", "infant_fever"),
+    # a vessel is where a scald comes from, not burnt food
+    ("she tipped a pot of boiling soup onto her legs", "burn"),
+    # blood in the stool with what blood loss does
+    ("blood in his poop and he looks pale and weak", "bleeding"),
+    # a very strong belly pain with what makes it surgical
+    ("really bad stomach pain on the lower right, cant stand up", "severe_pain"),
+    ("dolor muy fuerte en el estómago del lado derecho", "severe_pain"),
+    # after a birth, the pregnancy's warning signs
+    ("gave birth 4 days ago and now a terrible headache and seeing spots", "pregnancy"),
+    # distress said with a negation or "anymore" does not negate what follows
+    ("I can't take it anymore, I don't want to be here", "suicidal"),
+    ("ya no soporto más, me quiero matar", "suicidal"),
+    # a third person wanting to die
+    ("mi hijo dice que se quiere morir", "suicidal"),
+    # "no paró de sangrar" goes on
+    ("la herida no paró de sangrar en toda la noche", "bleeding"),
+    # a chest caving in; a jaw that will not open with a bad tooth
+    ("his chest feels like its collapsing", "chest_pain"),
+    ("the abscess tooth is so bad she cant even open her mouth now", "dental_emergency"),
+    # "is it normal" asks about what is happening now: it stays a flag
+    ("is it normal that my chest hurts this bad", "chest_pain"),
+    ("es normal que me esté sangrando tanto la encía desde hace horas", "bleeding"),
+]
+
+FIFTH_PASS_NOT_NOW = [
+    # childhood said before the finding
+    ("as a kid I had seizures, now I need a camp form"),
+    ("de chica tuve convulsiones, ahora nada"),
+    # a first-person conditional
+    ("si me llega a dar dolor de pecho otra vez, voy a urgencias?"),
+    # idioms of dying
+    ("me muero de risa con tu mensaje, ya confirmé la cita"),
+    ("I'm dying to know if my insurance covers this"),
+    # Spanish "paró" (stopped) is over
+    ("se cortó con un cuchillo pero ya paró de sangrar"),
+    # what an act is for, when it is to wake up
+    ("I took my sleeping pill so I can wake up rested"),
+    # blood in the stool alone, or strong belly pain alone, are a clinician's message, not 911
+    ("a little blood on the toilet paper after a hard stool"),
+    ("dolor muy fuerte de panza por los gases"),
+    ("my stomach hurts so bad after tacos and I threw up once"),
+    # a purpose that is no overdose
+    ("tomo paracetamol para no sufrir con la muela"),
+    ("take melatonin so i dont wake up at 3am"),
+]
+
+
+@pytest.mark.parametrize(("text", "group"), FIFTH_PASS)
+def test_the_fifth_pass_kinds_of_failure_are_caught(text: str, group: str) -> None:
+    flags = find_red_flags(text)
+    assert group in {flag.group for flag in flags}, (text, flags)
+    assert all(flag.matched for flag in flags)
+
+
+@pytest.mark.parametrize("text", FIFTH_PASS_NOT_NOW)
+def test_the_fifth_pass_lookalikes_stay_unflagged(text: str) -> None:
+    assert find_red_flags(text) == [], text
+
+
+def test_a_second_writers_fresh_set_is_caught_and_its_lookalikes_are_not() -> None:
+    """tests/data/redflags_fresh_rf34b.jsonl: written and measured once before any fix (rules
+    alone caught 54/60 in each language, with 1/31 and 3/29 false flags)."""
+    rows = [json.loads(line) for line in (DATA / "redflags_fresh_rf34b.jsonl").open()]
+    missed = [r["text"] for r in rows if r["urgent"] and not find_red_flags(r["text"])]
+    false = [r["text"] for r in rows if not r["urgent"] and find_red_flags(r["text"])]
+    assert missed == []
+    # the one lookalike still flagged: a mild, exertional breathlessness asked as "is it
+    # normal" (a question about now, which must stay a flag when the symptom is serious)
+    assert len(false) <= 1, false

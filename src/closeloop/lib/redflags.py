@@ -94,13 +94,14 @@ SENSATION = _words(
     r"pains?", r"painful", r"hurts?", r"hurting", r"hurted", r"aches?", r"aching", r"achy",
     r"pressure", r"pressing", r"squeez\w*", r"tight\w*", r"burn\w*", r"fire", r"crush\w*",
     r"heavy", r"heaviness", r"weight", r"stab\w*", r"sharp", r"claw\w*", r"grip\w*", r"vise",
-    r"vice", r"elephant", r"sitting on", r"killing me", r"explod\w*", r"ripping", r"tearing",
+    r"vice", r"elephant", r"sitting on", r"killing me", r"explod\w*", r"explos\w*", r"ripping", r"tearing",
     r"dolor", r"dolores", r"duele", r"duelen", r"doliendo", r"doler", r"presion", r"apret\w*",
     r"aprieta", r"ardor", r"arde", r"quema", r"quemando", r"pesad\w*", r"peso", r"punzada\w*",
     r"opresion", r"oprime", r"estruja\w*", r"explota", r"estallar", r"estalla", r"reventar",
     r"needles?", r"knife", r"knives", r"band", r"clamp\w*", r"aguja\w*", r"clavad\w*",
     r"cuchill\w*", r"prensa", r"aprieta\w*", r"aplast\w*", r"pesa", r"fist", r"pun[oi]",
     r"punz\w*", r"atraves\w*", r"fierro", r"estaca", r"spear", r"pinch\w*", r"piquete\w*",
+    r"cav\w* in", r"caved", r"collaps\w*", r"implod\w*",
 )
 BREATH = _words(
     r"breathe?", r"breathing", r"breaths", r"respirar", r"respiro", r"respira", r"respirando",
@@ -141,7 +142,7 @@ LIMB = _words(r"arms?", r"legs?", r"hand", r"side", r"brazo", r"pierna", r"mano"
 WEAK = _words(
     r"weak\w*", r"numb(?!er)\w*", r"dead", r"limp", r"cant (?:lift|move|raise|feel)",
     r"cannot (?:lift|move|raise|feel)", r"debil", r"adormecid[ao]", r"dormid[ao]", r"durmio",
-    r"no (?:puede|puedo) mover", r"no (?:siente|siento)",
+    r"no (?:(?:lo|la|los|las|me|le|se) )?(?:puede|puedo) mover", r"no (?:(?:lo|la|los|las|me|le) )?(?:siente|siento)",
 )
 SUDDEN = _words(
     r"sudden\w*", r"all of a sudden", r"out of nowhere", r"just now", r"de repente", r"derrepente",
@@ -162,7 +163,7 @@ UNSTOPPABLE = _words(
     r"demasiad[ao]", r"chorros", r"por horas", r"still", r"keeps?", r"non ?stop",
     r"(?:an|one|two|three|half an|\d+) (?:hours?|hrs?|minutes|mins)", r"sigue\w*",
     r"sin parar", r"todavia", r"no se (?:le |me )?(?:quita|para|detiene|corta)", r"muchisim[ao]",
-    r"no (?:dej|par)a de", r"empap\w*", r"chorr\w*", r"borbotones", r"a mares", r"escurr\w*",
+    r"no (?:dej|par)(?:a|o|aba) de", r"(?:toda la|en toda la) (?:noche|tarde|manana)", r"all (?:night|day|morning)", r"empap\w*", r"chorr\w*", r"borbotones", r"a mares", r"escurr\w*",
     r"abundante\w*", r"spurt\w*", r"squirt\w*", r"gush\w*",
     r"(?:una|media|dos|tres|\d+) (?:horas?|hrs?|minutos|min)", r"hace rato", r"desde (?:hace|ayer|anoche)",
 )
@@ -185,7 +186,8 @@ SWELL = _words(
 SPREAD_SITE = _words(
     r"eyes?", r"neck", r"throat", r"under (?:my |his |her |the )?tongue",
     r"floor of (?:my |the )?mouth", r"jaw", r"ojos?", r"cuello", r"garganta",
-    r"debajo de la lengua", r"mandibula", r"quijada",
+    r"debajo de la lengua", r"mandibula", r"quijada", r"(?:whole|entire) face", r"toda la cara",
+    r"la cara entera",
 )
 TOOTH = _words(
     r"tooth", r"teeth", r"molar", r"wisdom", r"abscess\w*", r"dental", r"dentist", r"gums?",
@@ -324,7 +326,7 @@ HEAD_PAIN = _words(
 )
 SEVERE = _words(
     r"severe", r"terrible", r"intense", r"extreme", r"excruciating", r"horrible", r"unbearable",
-    r"worst", r"awful", r"splitting", r"explod\w*", r"split\w* open", r"burst\w*",
+    r"worst", r"awful", r"splitting", r"explod\w*", r"explos\w*", r"split\w* open", r"burst\w*",
     r"muchisimo", r"fuertisimo", r"insoportable", r"tremend[ao]", r"espantos[ao]", r"brutal",
     r"fuerte", r"estallar", r"estalla", r"revent\w*", r"explot\w*", r"thunderclap",
     r"like (?:being )?(?:hit|struck|a gunshot|a bat|a hammer|a bomb)",
@@ -355,6 +357,9 @@ RIGID = _words(
 #: The week or month of a pregnancy said instead of "pregnant".
 PREGNANT = _words(
     r"pregnant", r"pregnancy", r"embarazada", r"embarazo", r"encinta", r"expecting",
+    r"postpartum", r"post partum", r"gave birth", r"(?:had|delivered) (?:my|the|our|her) baby",
+    r"(?:di|dio) a luz", r"(?:tuve|tuvo) (?:a )?(?:mi|su|el) (?:bebe|nene|nena)", r"parto", r"cesarea",
+    r"c section", r"puerperio",
     r"(?:im|i am|shes|she is|estoy|esta|tengo|tiene) (?:\d+|\w+ty \w+|\w+ty) (?:weeks?|wks?|semanas|meses)",
     r"(?:\d+|\w+ty) (?:weeks?|wks?) (?:along|pregnant)", r"(?:semanas|meses) de (?:embarazo|gestacion)",
     r"(?<!for )(?<!past )(?<!last )(?<!in )(?:[2-3]\d|4[0-2]) (?:weeks?|wks?|semanas)(?! ago| old)",
@@ -545,8 +550,9 @@ _BABY = _words(
     r"(?:nin[oa]|hij[oa]|niet[oa]|sobrin[oa]) de (?:un|dos|tres|\d+) (?:mes|meses|semanas?)",
 )
 _FEVER = _words(
-    r"fever", r"feaver", r"temp", r"temperature", r"burning up", r"very hot", r"fiebre",
-    r"calentura", r"temperatura",
+    r"fever", r"feaver", r"temp", r"temperature", r"burning up",
+    r"(?:very|really|so|super|real|too) hot", r"hot to the touch", r"fiebre", r"calentura",
+    r"temperatura", r"(?:muy|bien|super) calient(?:e|ito|ita)", r"ardiendo",
 )
 
 #: Up to 40 characters between two concepts, with no negation among them ("the baby has no
@@ -555,7 +561,7 @@ _GAP = r"(?:(?!\b(?:no|not|sin|without|isnt|doesnt|dont|didnt|never|nunca|ni|ya 
 #: A fever said as a number (38 or more °C, 100.4 or more °F) or as heat.
 _FEVER_HIGH = _words(
     r"3[89](?: \d)?", r"4[01](?: \d)?", r"100 [4-9]", r"10[1-5](?: \d)?", r"ardiendo",
-    r"hirviendo", r"burning up", r"very hot", r"muy caliente", r"fever\w*", r"fiebre",
+    r"hirviendo", r"burning up", r"(?:very|really|so|super|real|too) hot", r"muy caliente", r"fever\w*", r"fiebre",
     r"calentura", r"temp(?:erature)?", r"temperatura",
 )
 
@@ -601,6 +607,8 @@ RULES: list[Rule] = [
         r"\b(?:me|se|le) (?:ahog\w*|asfixi\w*)\b|\bahog(?:o|a|ando)\b|\basfixi\w*\b|\blabios morados\b",
         r"\b(?:me|le) falta el aire\b|\bfalta de aire\b|\bsin aire\b",
         r"\bcant catch (?:my|his|her) breath\b",
+        # air as breath: fighting, gasping or begging for it
+        r"\b(?:struggl\w*|fight\w*|gasp\w*|hungry|starv\w*|desperate|begging|labou?r\w*|lucha\w*|pele\w*) (?:for|por) (?:the |el |un poco de )?(?:air|oxygen|breath|aire|oxigeno|respirar)\b",
         r"\b(?:cant|cannot|couldnt|can not|unable to|not able to) (?:take|catch|get|draw|find) (?:a |my |his |her |their |any |enough )?(?:full |deep |proper |whole )?breath\b",
         r"\b(?:running|runs|run|ran) out of breath\b",
         r"\bno (?:agarr|jal|alcanz|tom)(?:o|a|amos|an) (?:el |nada de |suficiente )?aire\b",
@@ -612,11 +620,13 @@ RULES: list[Rule] = [
         _near(SPEECH, SPEECH_WRONG, 3),
         r"\b(?:talking|speaking|speech|words) (?:is |are |sounds? )?(?:funny|weird|strange|all wrong|jumbled)\b",
         r"\bhabla (?:raro|rara|chistoso)\b",
+        # "se me fue el lado": a side (or a limb) gone
+        r"\bse (?:me|le) (?:fue|va|fueron|esta yendo) (?:el|la|los|las) (?:lado|brazo|pierna|boca|cara|pie)\b",
         r"\b(?:hes|shes|he is|she is|is|started|keeps|keep|now) slurr\w*\b",
         r"\b(?:se (?:le|me) )?lade(?:o|a|ando) (?:la )?(?:cara|boca)\b|\bbabe\w* (?:de|por) un lado\b|\bdrool\w* (?:from|out of|on) one side\b",
         _near(
             SUDDEN,
-            r"(?:numb(?!er)\w*|weak\w*|confus\w*|cant see|blind|dizz\w*|cant talk|cant speak|adormecid\w*|debil\w*|confundid\w*|no (?:puede|puedo) (?:hablar|ver))",
+            r"(?:numb(?!er)\w*|weak\w*|confus\w*|cant see|blind|dizz\w*|cant talk|cant speak|adormecid\w*|debil\w*|confundid\w*|no (?:puede|puedo) (?:hablar|ver)|not making (?:any )?sense|(?:dice|diciendo|habla) (?:puras )?(?:cosas )?sin sentido)",
             4,
         ),
         _near(ONE_SIDE, WEAK, 5),
@@ -732,7 +742,8 @@ RULES: list[Rule] = [
         r"\bdolor (?:insoportable|terrible de repente|horrible de repente)\b|\bel peor dolor\b|\bpeor de mi vida\b",
         # "the worst … head(ache)", also misspelt ("el peor olor de cabeza", "dolorde")
         r"\bworst\b(?:\s+\S+){0,2}?\s+head ?aches?\b|\bpeor\b(?:\s+\S+){0,3}?\s+cabeza\b",
-        r"\b(?:la |una )?cabeza (?:me |le )?(?:va a explotar|explota)\b",
+        r"\b(?:la |una )?cabeza (?:que )?(?:me |le )?(?:va a (?:explotar|estallar|reventar)|explota|estalla|revienta)\b",
+        r"\b(?:head|headache) (?:is |feels like (?:it|its|my head) ?(?:is )?)?(?:going to|gonna|about to) (?:explode|burst|split)\b",
         r"\bnunca (?:me |le )?(?:habia|ha) dolido (?:tanto|asi)\b|\bnever (?:hurt|had (?:a )?(?:pain|headache)) like this\b",
     ),
     *_rule(
@@ -794,6 +805,12 @@ RULES: list[Rule] = [
             8,
         ),
         _near(TOOTH, r"(?:cant|cannot|hard to|trouble|no puedo|no puede) (?:swallow|tragar)", 8),
+        # a jaw that will not open (trismus): the infection has spread to the muscles
+        _near(
+            TOOTH,
+            r"(?:cant|cannot|can not|hard to|trouble|no puedo|no puede|ya no puedo|ya no puede) (?:even )?(?:open|abrir) (?:my |his |her |the |la |su |mi )?(?:mouth|jaw|boca|quijada)",
+            10,
+        ),
         _near(
             r"(?:abscess\w*|infected|infection|absceso|infeccion)",
             r"(?:cant|cannot|no puedo|no puede|hard to|trouble) (?:swallow|breathe|open|tragar|respirar|abrir)",
@@ -859,6 +876,12 @@ RULES: list[Rule] = [
         unless=r"\b(?:iron|hierro|pepto|bismuth\w*|sulfato ferroso|ferrous|blueberr\w*|black licorice|regaliz|moras)\b",
     ),
     *_rule(
+        "bleeding",
+        # blood in the stool with what a real loss of blood does: faint, dizzy, weak, pale
+        _near(STOOL, BLEED, 4),
+        also=r"\b(?:faint\w*|dizz\w*|lighthead\w*|light headed|weak\w*|pale|passing out|pass out|passed out|mare\w*|debil\w*|desmay\w*|palid[ao]|desvanec\w*)\b",
+    ),
+    *_rule(
         "stroke",
         rf"\b{VISION_LOSS}",
         _near(r"(?:vision|sight|vista|double|blurr\w*|borros[ao]|doble)", SUDDEN, 8),
@@ -905,6 +928,7 @@ RULES: list[Rule] = [
         r"\b(?:nobody|no one|noone|nadie) (?:would|will|is going to|va a|me (?:va|iba) a|iba a) (?:even )?(?:miss|care|notice|extran\w*)",
         r"\b(?:dont|do not|no) (?:want to|quiero|quisiera) (?:be|estar|seguir) (?:in|en) (?:this|este|esta) (?:world|life|mundo|vida)\b",
         r"\bno despertar (?:nunca|jamas|mas|nunca mas)\b|\bdormir\w* y no despertar\b|\bsleep and (?:never|not) wake\b",
+        r"\b(?:me|se|te|le) (?:quiero|quiere|queria|quieren|querian|quisiera|quisiese) morir\w*\b|\bquiere morir\w*\b|\bse (?:quiere|queria|va a|iba a) (?:suicidar|quitar la vida)\w*\b",
         r"\b(?:bought|got|have|found|tengo|compre|consegui) (?:a |the |una |la )?(?:rope|noose|soga|cuerda para colgarme)\b",
     ),
     *_rule(
@@ -946,6 +970,18 @@ RULES: list[Rule] = [
         r"\b(?:worst|peor)\b(?:\s+\S+){0,4}?\s+(?:pain|dolor|headache|cramps?|colico)\b|\b(?:pain|dolor|headache)\b(?:\s+\S+){0,4}?\s+(?:worst|peor)\b",
     ),
     *_rule(
+        "severe_pain",
+        # a very strong belly pain with what makes it surgical: fever, vomiting, not moving,
+        # the lower right side, a hard belly
+        _near(
+            PAIN_WORD,
+            r"(?:fortisim[oa]|fuertisim[oa]|muy fuerte|bien fuerte|horrible|terrible|tremend[oa]|brutal|espantos[oa]|severe|intense|extreme|awful|really bad|so bad|super bad)",
+            3,
+        ),
+        also_in_clause=BELLY,
+        also=r"\b(?:cant (?:even )?(?:move|walk|stand)|no (?:me )?(?:puedo|puede) (?:ni )?(?:mover\w*|caminar|parar\w*)|lower right|right side|lado derecho|hard|dur[ao]|rigid\w*|pregnant|embarazada|faint\w*|desmay\w*|blood|sangre)\b",
+    ),
+    *_rule(
         "pregnancy",
         rf"\b{PREGNANT}\b{_GAP}\b{PREGNANCY_SIGN}\b",
         rf"\b{PREGNANCY_SIGN}\b{_GAP}\b{PREGNANT}\b",
@@ -972,12 +1008,25 @@ RULES: list[Rule] = [
             r"(?:boiling|scalding|hot (?:water|oil|coffee|tea|soup|grease)|agua (?:hirviendo|caliente)|aceite (?:caliente|hirviendo)|(?:cafe|sopa|caldo|te) (?:caliente|hirviendo))",
             5,
         ),
-        unless=r"\b(?:toast|food|rice|dinner|lunch|breakfast|pan|pot|cake|cookies|comida|arroz|frijoles|cena|tortillas?|pastel|galletas|sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|cd|dvd|calories|calorias|bridges|out|burnout|quemad[ao] de la)\b",
+        unless=r"\b(?:toast|food|rice|dinner|lunch|breakfast|(?:el |the )pan|cake|cookies|comida|arroz|frijoles|cena|tortillas?|pastel|galletas|sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|cd|dvd|calories|calorias|bridges|out|burnout|quemad[ao] de la)\b",
     ),
     *_rule(
         "meningitis_signs",
         rf"\b{FEVER_DANGER}",
         also=rf"\b{FEVER_ANY}\b",
+    ),
+    *_rule(
+        "suicidal",
+        # what a whole bottle or all the pills were taken for: not to wake up, to die
+        r"\b(?:so|so that|hoping|hope|and hope|in the hope) (?:i|he|she|they|we) (?:(?:wont|will not|dont|never|would not|wouldnt|do not|doesnt|dont ever)(?: (?:have|need|ever have) to)? (?:ever )?(?:wake|wake up|be here|exist|feel anything|suffer|hurt)|(?:can|could|would|will|might) (?:just )?die)\b",
+        r"\bpara (?:no|ya no|nunca|no volver a|ya no volver a) (?:despertar\w*|amanecer|sufrir|existir|sentir nada)\b|\bpara (?:morir\w*|matarme|matarse|acabar con todo|irme de este mundo)\b",
+        also=r"\b(?:all|every|whole|entire|bottle|bunch|handful|overdos\w*|todas?|todo|entero|entera|frasco|caja|punado|sobredosis|monton)\b",
+    ),
+    *_rule(
+        "stroke",
+        # a face that looks wrong on one side, said vaguely (a dentist's numbing explains it)
+        rf"\b{FACE}\b(?:\s+\S+){{0,3}}?\s+(?:off|funny|weird|wrong|different|strange|rar[ao]|extran[ao]|chistos[ao]|numb|dormid[ao]|adormecid[ao])\b(?:\s+\S+){{0,2}}?\s+{ONE_SIDE}\b",
+        unless=r"\b(?:shot|novocaine|numbing|anest\w*|anaest\w*|filling|dentist\w*|dental|root canal|endodoncia|empaste|calza|extraction|extraccion|sacaron|muela|tooth|bells palsy|paralisis facial)\b",
     ),
 ]
 
@@ -993,7 +1042,7 @@ NEGATIONS = frozenset(
 )  # fmt: skip
 NEGATION_WINDOW = 4
 #: Words that say the finding right after them is over ("stopped bleeding").
-STOPPED = frozenset({"stopped", "quit", "ceased", "dejo"})
+STOPPED = frozenset({"stopped", "quit", "ceased", "dejo", "paro"})
 #: Words that end a negation's reach (it negates what it stands before, not the next finding).
 NEGATION_STOPS = frozenset({"and", "y", "e", "then", "luego", "plus", "also", "ademas"})
 #: Phrases before a finding (same clause) that make it past, someone else's past, or
@@ -1008,7 +1057,17 @@ CONTEXT_CUES = re.compile(
     r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic|"
     r"antecedentes|historial de|hace (?:anos|meses)|el ano pasado|que hago si|que debo hacer si|en caso de|si alguna vez|sintomas de|senales de|como (?:se|sabe|saber) si|"
     r"(?:papa|mama|abuel[oa]|tio|tia|herman[oa]|padre|madre) (?:tuvo|murio|fallecio)|"
+    r"as a (?:child|kid|baby|toddler|teen\w*)|when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
+    r"de (?:nin[oa]|chic[oa]|pequen[oa]|chiquit[oa]|joven)|cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|"
+    r"si (?:me|le|te|les) (?:llega|llegara|llegase|vuelve|volviera) a|"
     r"no longer|anymore|ya no)\b"
+)
+#: Distress that reads like a negation or "anymore" ("I can't take it anymore", "no aguanto
+#: más"): it says how bad now is, so it neither negates nor dates what follows.
+_DISTRESS = re.compile(
+    r"\b(?:(?:i|he|she) )?(?:cant|cannot|can not|couldnt) (?:take|do|stand|handle|bear|deal with|go on with) (?:it|this|that|life|the pain)(?: any ?more| no more)?\b|"
+    r"\b(?:ya )?no (?:aguanto|soporto|resisto|aguanta|soporta)(?: (?:mas|ya|esto|este dolor|la vida))*\b|"
+    r"\bya no (?:puedo|puede)(?: mas)?\b|\bno (?:puedo|puede) mas\b"
 )
 #: "If my child swallows …", "si alguien se toma …": a conditional about someone, which may
 #: run into the finding itself.
@@ -1044,7 +1103,7 @@ PHRASES = [
         "labs",
     ),
     (
-        re.compile(r"\bheart (?:rate|doctor|specialist|medicine|meds|pills|monitor|checkup)\b"),
+        re.compile(r"\bheart(?= (?:rate|doctor|specialist|medicine|meds|pills|monitor|checkup)\b)"),
         "cardio",
     ),
     (re.compile(r"\bheart ?burn\b"), "reflux"),
@@ -1064,6 +1123,13 @@ PHRASES = [
         "meds",
     ),
     (re.compile(r"\bbreath (?:strips?|mints?|freshener|spray)\b"), "mints"),
+    (
+        re.compile(
+            r"\b(?:morir\w*|muero|muere|muriendo|moria) (?:de (?:la )?|del )(?:verguenza|pena|risa|ganas|hambre|sueno|calor|frio|aburrimiento|envidia|nervios|curiosidad|amor|cansancio|emocion|gusto|miedo|susto)\b|"
+            r"\b(?:dying|die|died) (?:to (?:know|see|hear|try|get)|of (?:embarrassment|shame|laughter|boredom|curiosity|hunger)|laughing)\b|\bdying for (?:a|some|coffee|food)\b"
+        ),
+        "idiom",
+    ),
     (re.compile(r"\baire acondicionado\b|\bair condition\w*\b"), "ac"),
     # grief is no chest pain; pauses in breathing asleep are a sleep study's business
     (
@@ -1357,7 +1423,7 @@ def _clauses(text: str) -> list[tuple[str, tuple[int, ...]]]:
 #: "Won't stop", "no deja de": they say it goes on, not that it is absent.
 _NOT_STOPPING = re.compile(
     r"\b(?:(?:wont|doesnt|dont|cant|cannot|will not|does not|do not|isnt|not) stop\w*|"
-    r"no (?:deja|dejaba|para|paraba|se detiene|se quita|se para|se corta) de)\b"
+    r"no (?:deja|dejo|dejaba|para|paro|paraba|se detiene|se quita|se para|se corta) de)\b"
 )
 
 
@@ -1374,7 +1440,8 @@ CUE_REACH = 10
 def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,)) -> bool:
     """The finding is negated, past or hypothetical (ConText-style, within its clause; a
     history or hypothetical cue within its statement and a few words of it)."""
-    before = _NOT_EVEN.sub("even", _NOT_STOPPING.sub("nonstop", clause[:start])).split()
+    said = _DISTRESS.sub("overwhelmed", clause[:start])
+    before = _NOT_EVEN.sub("even", _NOT_STOPPING.sub("nonstop", said)).split()
     window = before[-NEGATION_WINDOW:]
     # a negation does not reach past "and" / "y" ("no me entiende y no puede mover la mano")
     for i in range(len(window) - 1, -1, -1):
@@ -1387,7 +1454,7 @@ def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,
     if any(word in STOPPED for word in before[-2:]):
         return True
     statement = max((s for s in starts if s <= start), default=0)
-    reach = " ".join(clause[statement:start].split()[-CUE_REACH:])
+    reach = " ".join(_DISTRESS.sub("overwhelmed", clause[statement:start]).split()[-CUE_REACH:])
     if CONTEXT_CUES.search(reach):
         return True
     # a conditional begins before the finding and runs into it ("if my child swallows …")
