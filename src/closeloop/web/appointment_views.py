@@ -21,6 +21,7 @@ from closeloop.actions.visits import (
     visit_for_action,
 )
 from closeloop.appointments import rules, selectors
+from closeloop.appointments.records import PatientRecord
 from closeloop.appointments.services import CHECK_LABELS
 from closeloop.lib.ids import parse_id
 from closeloop.outreach.wording import call_script
@@ -83,8 +84,14 @@ def appointments(request: HtmxHttpRequest) -> HttpResponse:
         rows = list(selectors.needing_match(scope, now)[:LIST_LIMIT])
         ids = {pk for a in rows for pk in a.patient_candidates}
         candidates = Patient.objects.for_user(request.user).in_bulk(ids)
+        # What the EHR says, typed, so the page writes it as it writes the candidates.
         context["rows"] = [
-            (a, [candidates[pk] for pk in a.patient_candidates if pk in candidates]) for a in rows
+            (
+                a,
+                [candidates[pk] for pk in a.patient_candidates if pk in candidates],
+                PatientRecord.from_json(a.patient_details or {}),
+            )
+            for a in rows
         ]
     zone = (
         ZoneInfo(practice.timezone)
