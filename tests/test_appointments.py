@@ -358,7 +358,12 @@ def test_a_doubtful_appointment_waits_for_staff_and_later_imports_keep_the_choic
     assert "born 02/03/1980" in ehr_says and "(312) 555-0199" in ehr_says
     assert "1980-02-03" not in page and "+13125550199" not in page
     url = reverse("appointment_patient", args=[appointment.pk])
-    assert client.post(url, {"patient": "999999"}).status_code == 422
+    refused = client.post(url, {"patient": "999999", "next": "/appointments/?tab=match"})
+    assert refused.status_code == 422
+    # Said on the page the form was on, not as a bare line of text.
+    assert refused["Content-Type"].startswith("text/html")
+    page = refused.content.decode()
+    assert "Choose one of the listed patients" in page and "Which patient is this?" in page
     assert client.post(url, {"patient": str(ana.pk)}).status_code == 302
     appointment.refresh_from_db()
     assert (appointment.patient, appointment.match) == (ana, Match.STAFF)
