@@ -351,10 +351,19 @@ def test_a_doubtful_appointment_waits_for_staff_and_later_imports_keep_the_choic
     assert appointment.patient is None and appointment.patient_candidates == [ana.pk]
 
     client.force_login(assistant)
-    page = client.get(reverse("appointments") + "?tab=match")
-    assert b"Which patient is this?" in page.content and b"312) 555-0199" not in page.content
+    page = client.get(reverse("appointments") + "?tab=match").content.decode()
+    assert "Which patient is this?" in page
+    # What the EHR says is written as the candidates are, so staff compare like with like.
+    ehr_says = page[page.index("The EHR says") :].split("</p>")[0]
+    assert "born 02/03/1980" in ehr_says and "(312) 555-0199" in ehr_says
+    assert "1980-02-03" not in page and "+13125550199" not in page
     url = reverse("appointment_patient", args=[appointment.pk])
-    assert client.post(url, {"patient": "999999"}).status_code == 422
+    refused = client.post(url, {"patient": "999999", "next": "/appointments/?tab=match"})
+    assert refused.status_code == 422
+    # Said on the page the form was on, not as a bare line of text.
+    assert refused["Content-Type"].startswith("text/html")
+    page = refused.content.decode()
+    assert "Choose one of the listed patients" in page and "Which patient is this?" in page
     assert client.post(url, {"patient": str(ana.pk)}).status_code == 302
     appointment.refresh_from_db()
     assert (appointment.patient, appointment.match) == (ana, Match.STAFF)

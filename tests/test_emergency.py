@@ -260,3 +260,32 @@ def test_urgent_symptoms_at_a_practice_without_clinicians_wait_in_the_clinical_q
     item = after_intake(make_item(summary="Chest pain", red_flag=True), actor=assistant)
     assert item.team == Team.CLINICAL and item.owner is None
     assert StaffAlert.objects.filter(user=supervisor, item=item).exists()
+
+
+def test_the_item_page_shows_the_words_that_raised_the_red_flag(
+    client, clock, texts, nurse, assistant
+) -> None:
+    """The clinician sees why triage flagged the message (the words, in the patient's language),
+    kept on the creation entry of the timeline beside what was chosen; the front desk, who
+    sees only the routing summary, does not."""
+    clock.move_to(TUESDAY_10AM)
+    client.post(
+        "/p/riverside/contact/?lang=es",
+        contact_form(
+            name="Rosa Díaz",
+            lang="es",
+            phone="312-555-0177",
+            message="Mi padre tiene dolor de pecho muy fuerte y no puede respirar bien",
+        ),  # fmt: skip
+    )
+    item = SupportItem.objects.get(caller_name="Rosa Díaz")
+    assert item.red_flag
+    client.force_login(nurse)
+    page = client.get(f"/items/{item.pk}/").content.decode()
+    assert "Triage read: urgent symptoms, chest pain: &#x27;dolor de pecho&#x27;" in page
+    assert "urgent symptoms, breathing: &#x27;no puede respirar&#x27;" in page
+    assert "red flag chest_pain" not in page  # no internal codes
+    client.force_login(assistant)
+    restricted = client.get(f"/items/{item.pk}/").content.decode()
+    # (the emergency script names chest pain to everyone; the patient's own words are not)
+    assert "no puede respirar" not in restricted and "Triage read" not in restricted

@@ -94,6 +94,9 @@ def test_the_item_page_says_which_language_to_write_in(client, clock, make_item,
     client.force_login(assistant)
     page = client.get(reverse("item", args=[item.pk])).content.decode()
     assert "Write it in Spanish" in page
+    # Said once: not "the patient reads it. The patient reads it: in their language".
+    assert page.count("patient reads it") == page.count("Write it in Spanish")
+    assert "in their language" not in page
 
 
 # --- email subjects and footers -------------------------------------------------------------------

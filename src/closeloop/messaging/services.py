@@ -1,7 +1,8 @@
 """Messages to patients: rendered from templates or written by staff, checked (consent,
 minimum necessary), held for quiet hours, logged on the item, and sent by the worker exactly
 once — after being judged again right before they leave (``sendtime``). History is recorded,
-never sent (``core.history``)."""
+never sent (``core.history``). Messages about a visit (reminders, confirmation requests) are
+rendered by ``outreach.sends.render``."""
 
 from __future__ import annotations
 

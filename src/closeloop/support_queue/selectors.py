@@ -13,6 +13,7 @@ from django.utils import timezone
 from closeloop.core.types import Actor, User, Viewer
 from closeloop.practices.choices import Team
 from closeloop.practices.selectors import staff_profile
+from closeloop.support_queue.lifecycle.rules import red_flag_due
 from closeloop.support_queue.models import (
     CLINICAL,
     OPEN_STATUSES,
@@ -125,7 +126,7 @@ def _hard_deadline(item: SupportItem, now: datetime) -> tuple[datetime, str] | N
     deadlines: list[tuple[datetime, str]] = []
     if item.red_flag:
         minutes = item.practice.red_flag_response_minutes
-        deadlines.append((now + timedelta(minutes=minutes), f"red flag: within {minutes} minutes"))
+        deadlines.append((red_flag_due(item.practice, now), f"red flag: within {minutes} minutes"))
     if item.first_response_at is None and item.first_response_due_at is not None:
         deadlines.append((item.first_response_due_at, "the first response is due"))
     appointment = item.appointment if item.appointment_id else None

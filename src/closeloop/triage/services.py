@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from closeloop.core.types import Actor
@@ -36,23 +37,29 @@ _RED_FLAG_REASON = re.compile(r"^red flag (\w+): (.*)$")
 _CATEGORY_REASON = re.compile(r"^(\w+)(?: \(\d+\))?: (.*)$")
 
 
+def readable_reasons(reasons: Iterable[str], category_names: dict[str, str]) -> list[str]:
+    """Triage's reasons (the words or model scores that decided) as staff read them, without
+    internal codes ("urgent symptoms, chest pain: 'duele el pecho'", not "red flag
+    chest_pain: …"): at intake, and on the timeline where the suggestion is kept."""
+    readable = []
+    for reason in reasons:
+        if match := _RED_FLAG_REASON.match(reason):
+            readable.append(f"urgent symptoms, {match[1].replace('_', ' ')}: {match[2]}")
+        elif (match := _CATEGORY_REASON.match(reason)) and match[1] in category_names:
+            readable.append(f"{category_names[match[1]]}: {match[2]}")
+        else:
+            readable.append(reason)
+    return readable
+
+
 def readable(suggestion: Suggestion, category_names: dict[str, str]) -> dict[str, Any]:
     """The suggestion as staff read it: the practice's category names, urgency and language
-    labels, and reasons without internal codes ("urgent symptoms, chest pain: 'duele el
-    pecho'", not "red flag chest_pain: …")."""
-    reasons = []
-    for reason in suggestion.reasons:
-        if match := _RED_FLAG_REASON.match(reason):
-            reasons.append(f"urgent symptoms, {match[1].replace('_', ' ')}: {match[2]}")
-        elif (match := _CATEGORY_REASON.match(reason)) and match[1] in category_names:
-            reasons.append(f"{category_names[match[1]]}: {match[2]}")
-        else:
-            reasons.append(reason)
+    labels, and ``readable_reasons``."""
     return {
         "category": category_names.get(suggestion.category, suggestion.category),
         "urgency": Urgency(suggestion.urgency).label,
         "language": LANGUAGE_NAMES.get(suggestion.language, suggestion.language.upper()),
-        "reasons": reasons,
+        "reasons": readable_reasons(suggestion.reasons, category_names),
         "red_flag": suggestion.red_flag,
     }
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from closeloop.actions.inputs import Input, Kind, options
-from closeloop.actions.registry import Action
+from closeloop.actions.registry import TO_PATIENT, Action
 from closeloop.core.languages import SOURCE as STAFF_LANGUAGE
 from closeloop.core.languages import language_choices, language_name
 from closeloop.core.types import User
@@ -128,7 +128,13 @@ def form_field(spec: Input, item: SupportItem, offered: Offered | None = None) -
         # The staff screens are English; the patient reads another language.
         theirs = language_name(item.language)
         common["label"] = f"{spec.label} (in {theirs})"
-        common["help_text"] = f"Write it in {theirs}: the patient reads it. " + spec.help
+        in_theirs = f"Write it in {theirs}: the patient reads it, speaking to them (“we call you”)."
+        # Said once: the language named where the help says "in their language".
+        common["help_text"] = (
+            spec.help.replace(TO_PATIENT, in_theirs)
+            if TO_PATIENT in spec.help
+            else f"{in_theirs} {spec.help}".strip()
+        )
     if spec.kind == Kind.TEXT:
         widget = forms.Textarea(attrs={"rows": spec.rows}) if spec.rows else forms.TextInput()
         return forms.CharField(max_length=spec.max_length, widget=widget, **common)

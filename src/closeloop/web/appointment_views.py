@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +23,7 @@ from closeloop.actions.visits import (
     visit_for_action,
 )
 from closeloop.appointments import rules, selectors
+from closeloop.appointments.records import PatientRecord
 from closeloop.appointments.services import CHECK_LABELS
 from closeloop.lib.ids import parse_id
 from closeloop.outreach.wording import call_script
@@ -44,9 +47,13 @@ LIST_LIMIT = 200
 @login_required
 @require_GET
 def appointments(request: HtmxHttpRequest) -> HttpResponse:
+    return _page(request, request.GET.get("practice", ""), request.GET.get("tab", "risk"))
+
+
+def _page(request: HtmxHttpRequest, slug: str, tab: str, *, status: int = 200) -> HttpResponse:
+    """The appointments page: the practice ``slug`` (else all one serves), the tab ``tab``."""
     practices = list(Practice.objects.for_user(request.user).order_by("name"))
-    practice = next((p for p in practices if p.slug == request.GET.get("practice")), None)
-    tab = request.GET.get("tab", "risk")
+    practice = next((p for p in practices if p.slug == slug), None)
     if tab not in dict(TABS):
         tab = "risk"
     now = timezone.now()
@@ -83,8 +90,14 @@ def appointments(request: HtmxHttpRequest) -> HttpResponse:
         rows = list(selectors.needing_match(scope, now)[:LIST_LIMIT])
         ids = {pk for a in rows for pk in a.patient_candidates}
         candidates = Patient.objects.for_user(request.user).in_bulk(ids)
+        # What the EHR says, typed, so the page writes it as it writes the candidates.
         context["rows"] = [
-            (a, [candidates[pk] for pk in a.patient_candidates if pk in candidates]) for a in rows
+            (
+                a,
+                [candidates[pk] for pk in a.patient_candidates if pk in candidates],
+                PatientRecord.from_json(a.patient_details or {}),
+            )
+            for a in rows
         ]
     zone = (
         ZoneInfo(practice.timezone)
@@ -92,7 +105,7 @@ def appointments(request: HtmxHttpRequest) -> HttpResponse:
         else (ZoneInfo(practices[0].timezone) if practices else UTC)
     )
     with timezone.override(zone):
-        return render(request, "web/appointments.html", context)
+        return render(request, "web/appointments.html", context, status=status)
 
 
 @login_required
@@ -108,7 +121,7 @@ def _visit_action(
 ) -> HttpResponse:
     """Run the visit action ``name`` (``actions.visits``, the API's too) as the person signed
     in: another practice's visit is a 404, a state it does not apply to a 409, a value it does
-    not allow a 422; then back to the page."""
+    not allow a 422, each said on the page the form was on; then back to the page."""
     try:
         visit = visit_for_action(request.user, pk, name)
     except VisitNotFound:
@@ -116,10 +129,19 @@ def _visit_action(
     try:
         run_visit_action(VISIT_ACTIONS[name], visit=visit, actor=acting_user(request), data=data)
     except VisitActionRefused as exc:
-        return HttpResponse(exc.message, status=409, content_type="text/plain")
+        return _refused(request, exc.message, back_to, status=409)
     except InputError as exc:
-        return HttpResponse(exc.message, status=422, content_type="text/plain")
+        return _refused(request, exc.message, back_to, status=422)
     return _back(request, back_to)
+
+
+def _refused(request: HtmxHttpRequest, message: str, tab: str, *, status: int) -> HttpResponse:
+    """The page the form was on (its practice and tab, from ``next``) again, with why nothing
+    was recorded."""
+    messages.error(request, message)
+    query = parse_qs(urlsplit(request.POST.get("next", "")).query)
+    slug = query.get("practice", [""])[0]
+    return _page(request, slug, query.get("tab", [tab])[0], status=status)
 
 
 @login_required

@@ -23,6 +23,7 @@ from closeloop.support_queue.models import (
     WaitingOn,
     contacted_again,
 )
+from closeloop.triage.services import readable_reasons
 
 FIELD_LABELS = {
     "status": "Status",
@@ -149,6 +150,10 @@ def describe(
                 lines.append(_contact_line(change["new"]))
             elif field == "attempt":
                 lines.append(_attempt_line(change["new"]))
+            elif field == "suggestion" and (reasons := (change["new"] or {}).get("reasons")):
+                # What triage read, beside what was chosen: the words that raised a red flag.
+                read = readable_reasons(reasons, categories or {})
+                lines.append("Triage read: " + "; ".join(read))
             elif field in FIELD_LABELS:
                 old = _value(field, change.get("old"), names, tz)
                 new = _value(field, change.get("new"), names, tz)
