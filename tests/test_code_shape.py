@@ -57,3 +57,16 @@ def test_the_walk_finds_long_functions_and_methods_but_skips_demo_and_migrations
         (tmp_path / folder).mkdir(parents=True, exist_ok=True)
         (tmp_path / folder / "m.py").write_text(source)
     assert long_functions(tmp_path) == {"app/m.py::long": MAX_LINES + 1}
+
+
+def test_a_staff_written_template_is_filled_in_one_place() -> None:
+    """Templates staff write (message and visit texts, scripts) become words only through
+    ``lib.placeholders`` (``messaging.services.fill``); ``format_map`` elsewhere would be a second
+    filler with its own rules (issue 35: the visit texts used one until this round)."""
+    others = [
+        path.relative_to(SRC).as_posix()
+        for path in sorted(SRC.rglob("*.py"))
+        if "format_map" in path.read_text(encoding="utf-8")
+        and path.relative_to(SRC).as_posix() != "lib/placeholders.py"
+    ]
+    assert not others, f"fill staff-written templates with messaging.services.fill: {others}"

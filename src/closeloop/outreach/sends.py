@@ -23,11 +23,12 @@ from django.utils import timezone
 from closeloop.appointments.models import ACTIVE_STATUSES, Appointment
 from closeloop.core import claims
 from closeloop.core.sms import send_sms
+from closeloop.lib import placeholders
 from closeloop.lib.phones import display_phone
 from closeloop.messaging.consent import reachable_by
 from closeloop.messaging.models import ConsentChannel, MessagePurpose, MessageTemplate
 from closeloop.messaging.sendtime import quiet_until
-from closeloop.messaging.services import email_patient, shipped_template
+from closeloop.messaging.services import email_patient, fill, shipped_template
 from closeloop.outreach.models import OutreachPlan, OutreachSend, SendState, SkipReason
 from closeloop.outreach.schedule import horizon, is_due, plan_for, schedule_for
 from closeloop.practices.defaults import INTAKE_CATEGORY
@@ -174,16 +175,20 @@ def visit_facts(row: OutreachSend, language: str) -> dict[str, str]:
 
 
 def render(row: OutreachSend, language: str, channel: str) -> tuple[str, str] | None:
+    """The visit text in ``language`` for ``channel``, filled through the messaging layer's
+    ``fill`` (the one place a template becomes a patient's words); ``None`` when there is no
+    template in that language or it names a fact a visit does not have."""
     found = template(row.practice_id, row.purpose, language, channel)
     if found is None:
         return None
     values = visit_facts(row, language)
     try:
-        subject = found.subject.format_map(values)
-        body = found.body.format_map(values).replace(" ,", ",")
-    except (KeyError, ValueError):
+        wanted = placeholders.names(found.subject) | placeholders.names(found.body)
+    except placeholders.PlaceholderError:
         return None
-    return subject, body
+    if wanted - values.keys():
+        return None
+    return fill(found.subject, found.body, values)
 
 
 def deliver(row_id: int, now: datetime | None = None) -> str:

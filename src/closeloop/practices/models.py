@@ -14,6 +14,7 @@ from django.utils.deconstruct import deconstructible
 from closeloop.core.outbound import validate_outbound_url
 from closeloop.core.secrets_at_rest import SealedTextField
 from closeloop.core.sms import Account
+from closeloop.lib import placeholders
 from closeloop.lib.business_hours import (
     BusinessCalendar,
     CalendarError,
@@ -463,11 +464,6 @@ class ScriptPart(models.TextChoices):
     CLOSE = "close", "Close"
 
 
-class _KeepUnknown(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 class CategoryScript(models.Model):
     """What staff say for one category in one language: acknowledge, clarify, own, close."""
 
@@ -489,8 +485,9 @@ class CategoryScript(models.Model):
 
     def render(self, **facts: str) -> list[tuple[str, str]]:
         """The four parts with the item's facts filled in; unknown placeholders stay visible."""
-        values = _KeepUnknown(facts)
-        return [(part.label, getattr(self, part.value).format_map(values)) for part in ScriptPart]
+        return [
+            (part.label, placeholders.fill(getattr(self, part.value), facts)) for part in ScriptPart
+        ]
 
 
 class ChannelRoute(models.Model):

@@ -118,6 +118,21 @@ def _item_label(other: Any) -> str:
     return f"#{other.pk} · {other.category.name} · {other.summary[:60]}"
 
 
+def _in_their_language(spec: Input, language: str) -> dict[str, str]:
+    """The label and help of a field the patient reads in ``language`` (the staff screens are
+    English): the language named once, where the help says "in their language"."""
+    theirs = language_name(language)
+    in_theirs = f"Write it in {theirs}: the patient reads it, speaking to them (“we call you”)."
+    return {
+        "label": f"{spec.label} (in {theirs})",
+        "help_text": (
+            spec.help.replace(TO_PATIENT, in_theirs)
+            if TO_PATIENT in spec.help
+            else f"{in_theirs} {spec.help}".strip()
+        ),
+    }
+
+
 def form_field(spec: Input, item: SupportItem, offered: Offered | None = None) -> forms.Field:
     """The page's field for one input (references offer only what the item allows). With
     ``offered``, a reference's objects are read once per kind and shared by the page's forms."""
@@ -125,16 +140,7 @@ def form_field(spec: Input, item: SupportItem, offered: Offered | None = None) -
     if spec.help:
         common["help_text"] = spec.help
     if spec.patient_reads and item.language != STAFF_LANGUAGE:
-        # The staff screens are English; the patient reads another language.
-        theirs = language_name(item.language)
-        common["label"] = f"{spec.label} (in {theirs})"
-        in_theirs = f"Write it in {theirs}: the patient reads it, speaking to them (“we call you”)."
-        # Said once: the language named where the help says "in their language".
-        common["help_text"] = (
-            spec.help.replace(TO_PATIENT, in_theirs)
-            if TO_PATIENT in spec.help
-            else f"{in_theirs} {spec.help}".strip()
-        )
+        common.update(_in_their_language(spec, item.language))
     if spec.kind == Kind.TEXT:
         widget = forms.Textarea(attrs={"rows": spec.rows}) if spec.rows else forms.TextInput()
         return forms.CharField(max_length=spec.max_length, widget=widget, **common)
