@@ -165,3 +165,44 @@ def test_a_lookalike_address_is_not_the_patients(riverside, lookalike) -> None:
     found = Patient.objects.filter(at_address(ConsentChannel.EMAIL, lookalike, "email"))
     assert not found.exists()
     assert Patient.objects.filter(at_address(ConsentChannel.EMAIL, "JANE@sick.EXAMPLE", "email"))
+
+
+# --- a visit re-read from another FHIR server ------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_visit_read_from_another_server_is_matched_and_confirmed_anew(
+    clock, riverside, patient
+) -> None:
+    # The practice moved to another EHR server whose appointment "a1" is someone else's: the
+    # staff's choice of patient and the confirmation were about the first server's "a1" (kept,
+    # the new server's visit went on under the first patient's name, confirmed).
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from closeloop.appointments.importer import ImportSummary, upsert_appointment
+    from closeloop.appointments.models import ConfirmedHow, Match
+    from closeloop.appointments.records import AppointmentRecord, PatientRecord
+    from closeloop.appointments.services import appointment_confirm_patient
+
+    start = timezone.now() + timedelta(days=2)
+    first = AppointmentRecord(
+        "a1", start, "booked", "in_person",
+        patient=PatientRecord(ehr_id="p1", first_name="Ann", last_name="Lopes"),
+    )  # fmt: skip
+    visit = upsert_appointment(riverside, first, "fhir", ImportSummary(), fhir_server="A")
+    assert visit is not None
+    visit = appointment_confirm_patient(appointment=visit, actor=None, patient=patient)
+    type(visit).objects.filter(pk=visit.pk).update(
+        confirmed_at=timezone.now(), confirmed_how=ConfirmedHow.STAFF
+    )
+    other = AppointmentRecord(
+        "a1", start, "booked", "in_person",
+        patient=PatientRecord(ehr_id="q7", first_name="Zed", last_name="Okafor"),
+    )  # fmt: skip
+    upsert_appointment(riverside, other, "fhir", ImportSummary(), fhir_server="B")
+    visit.refresh_from_db()
+    assert visit.fhir_server == "B"
+    assert visit.patient != patient and visit.match != Match.STAFF
+    assert visit.confirmed_at is None and visit.confirmed_how == ""

@@ -1424,6 +1424,20 @@ MENTIONS = re.compile(
 )
 
 
+def _only_not_now(clauses: list[tuple[str, tuple[int, ...]]]) -> str | None:
+    """The first bare mention when every one is negated or past, else None (read until one is
+    said as now: a long message is not read to its end)."""
+    mentions = (
+        (m.group(0), _in_context(clause, m.start(), m.end(), starts))
+        for clause, starts in clauses
+        for m in MENTIONS.finditer(clause)
+    )
+    first = next(mentions, None)
+    if first is not None and first[1] and all(negated for _, negated in mentions):
+        return first[0]
+    return None
+
+
 def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     """(flags happening now, flags mentioned only as negated, past or hypothetical), each with
     the words that decided it."""
@@ -1475,15 +1489,8 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                 else:
                     found[rule.group] = flag
                     break
-    mentions = (
-        (m.group(0), _in_context(clause, m.start(), m.end(), starts))
-        for clause, starts in clauses
-        for m in MENTIONS.finditer(clause)
-    )
-    first = next(mentions, None)
-    # (read until one is said as now: a long message is not read to its end)
-    if first is not None and first[1] and all(negated for _, negated in mentions):
-        not_now.setdefault("mention", RedFlag("mention", first[0]))
+    if (mention := _only_not_now(clauses)) is not None:
+        not_now.setdefault("mention", RedFlag("mention", mention))
     return list(found.values()), [f for g, f in not_now.items() if g not in found]
 
 
