@@ -206,3 +206,59 @@ def test_a_visit_read_from_another_server_is_matched_and_confirmed_anew(
     assert visit.fhir_server == "B"
     assert visit.patient != patient and visit.match != Match.STAFF
     assert visit.confirmed_at is None and visit.confirmed_how == ""
+
+
+# --- who is signed in: the typed middleware and look-ups fail closed ---------------------------
+
+
+@pytest.mark.django_db
+def test_an_unverified_or_inactive_person_reaches_nothing_by_either_door(
+    client, clock, org, riverside, patient
+) -> None:
+    from django.urls import reverse
+
+    from closeloop.api.models import ApiToken
+    from tests.conftest import person
+    from tests.test_action_parity import _visit_needing_everything
+
+    org.require_mfa = True
+    org.save()
+    va = person(org, "va", ["support"], [riverside])
+    visit = _visit_needing_everything(riverside, patient)
+    client.force_login(va)  # signed in, no second factor yet
+    for url in (reverse("queue"), "/appointments/"):
+        assert client.get(url)["Location"] == reverse("mfa_setup")
+    page = client.post(reverse("appointment_check", args=[visit.pk, "link_sent"]))
+    assert page.status_code == 302 and page["Location"] == reverse("mfa_setup")
+    # A session is no token: the API does not take it.
+    url = f"/api/v1/visits/{visit.pk}/link-sent"
+    assert client.post(url, "{}", content_type="application/json").status_code == 401
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=va)[1]}"}
+    va.is_active = False
+    va.save()
+    client.logout()
+    assert client.post(url, "{}", content_type="application/json", **bearer).status_code == 401
+    # A token is no session: the pages do not take it.
+    assert client.get("/appointments/", **bearer).status_code == 302
+    visit.refresh_from_db()
+    assert visit.link_sent_at is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "choice", ["", "-1", "0", "1e3", "\u00b2", "9" * 30, "new ", "NEW", "1 ", "0x1", "1.0"]
+)
+def test_the_pages_patient_choice_refuses_garbage_and_changes_nothing(
+    client, clock, riverside, patient, assistant, choice
+) -> None:
+    from django.urls import reverse
+
+    from closeloop.appointments.models import Match
+    from tests.test_action_parity import _visit_needing_everything
+
+    visit = _visit_needing_everything(riverside, patient)
+    client.force_login(assistant)
+    url = reverse("appointment_patient", args=[visit.pk])
+    assert client.post(url, {"patient": choice}).status_code == 422
+    visit.refresh_from_db()
+    assert visit.patient is None and visit.match == Match.DOUBTFUL
