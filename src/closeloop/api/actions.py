@@ -55,9 +55,10 @@ def _field(spec: Input) -> tuple[Any, Any]:
         return str, Field(..., pattern=r"^[a-z]{2,3}$", description=about)
     if spec.kind == Kind.CATEGORY:
         return str, Field(..., min_length=1, max_length=50, description=f"{about} (code)")
+    # An id is a JSON number: ``true`` or ``"1"`` is no one (lax parsing read both as patient 1).
     if spec.required:
-        return int, Field(..., ge=1, le=MAX_ID, description=f"{about} (id)")
-    return int | None, Field(None, ge=1, le=MAX_ID, description=f"{about} (id)")
+        return int, Field(..., ge=1, le=MAX_ID, strict=True, description=f"{about} (id)")
+    return int | None, Field(None, ge=1, le=MAX_ID, strict=True, description=f"{about} (id)")
 
 
 def body_schema(action: Action | VisitAction) -> type[Schema] | None:

@@ -187,6 +187,15 @@ def _match_patient(
         summary.doubtful += 1
 
 
+def _ask_again(appointment: Appointment) -> None:
+    """A confirmation was for the old time (or the old server's visit): the visit is
+    reminded and asked for again (outreach)."""
+    appointment.check_reminded_at = None
+    appointment.confirmation_asked_at = None
+    appointment.confirmed_at, appointment.confirmed_how = None, ""
+    appointment.confirmation_written_back_at = None
+
+
 def upsert_appointment(
     practice: Practice,
     record: AppointmentRecord,
@@ -198,9 +207,9 @@ def upsert_appointment(
     """Create or update one appointment (and its new patient) in one transaction.
 
     An unchanged record from the same server writes nothing. A staff decision about the
-    patient is kept. ``fhir_server`` is where the record was read (``client.server_fingerprint``,
-    "" for a file or a CSV): the visit's data is now that server's, so a confirmation is
-    written back only there.
+    patient is kept while the visit is read from the same server. ``fhir_server`` is where
+    the record was read (``client.server_fingerprint``, "" for a file or a CSV): the visit's
+    data is now that server's, so a confirmation is written back only there.
     """
     _check(record)
     now = timezone.now()
@@ -220,14 +229,13 @@ def upsert_appointment(
     appointment = existing or Appointment(
         practice=practice, source=source, external_id=record.external_id, imported_at=now
     )
-    if existing is None or existing.match != Match.STAFF:
+    # Read from another server, the same id may be another person's visit: staff's choice of
+    # patient and the confirmation were about the first server's.
+    other_server = existing is not None and existing.fhir_server != fhir_server
+    if existing is None or existing.match != Match.STAFF or other_server:
         _match_patient(appointment, practice, record, summary)
-    if existing is not None and existing.start != record.start:
-        appointment.check_reminded_at = None
-        # A confirmation was for the old time: the new time is asked for again (outreach).
-        appointment.confirmation_asked_at = None
-        appointment.confirmed_at, appointment.confirmed_how = None, ""
-        appointment.confirmation_written_back_at = None
+    if existing is not None and (existing.start != record.start or other_server):
+        _ask_again(appointment)
     appointment.start = record.start
     appointment.end = record.end
     appointment.status = record.status

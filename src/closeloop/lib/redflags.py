@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 import re._parser as sre_parse  # reading our own patterns for the words they begin with
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -1030,6 +1031,10 @@ RULES: list[Rule] = [
     ),
 ]
 
+#: The longest word beginning a rule starts with: a clause's words are cut to it before they
+#: are compared (a hostile 100,000-letter word has as many beginnings).
+START_LEN = max(len(s) for rule in RULES if rule.starts for s in rule.starts)
+
 # fmt: on
 
 #: Words after which a finding is negated (a few words before it, in the same clause).
@@ -1328,9 +1333,15 @@ def _sound_index() -> dict[str, str]:
     return {sound_key(word): word for word in sorted(SOUND_WORDS)}
 
 
+#: Longer "words" are no near-miss of any (a run of letters with no space, pasted or hostile).
+MAX_WORD = 40
+
+
 @lru_cache(maxsize=20000)
 def correct(word: str) -> str:
     """The concept word ``word`` is a near-miss of, else ``word``."""
+    if len(word) > MAX_WORD:  # no word of ours: not read letter by letter (each way is O(n²))
+        return word
     if word in MISSPELLINGS:
         return MISSPELLINGS[word]
     heard = None
@@ -1435,12 +1446,19 @@ _NOT_EVEN = re.compile(
 
 #: A history or hypothetical cue reaches this many words forward (within its statement).
 CUE_REACH = 10
+#: How far around a finding its context (negation, history, hypothetical) is read, in
+#: characters: well past ``NEGATION_WINDOW`` and ``CUE_REACH`` words.
+CONTEXT_CHARS = 300
 
 
 def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,)) -> bool:
     """The finding is negated, past or hypothetical (ConText-style, within its clause; a
     history or hypothetical cue within its statement and a few words of it)."""
-    said = _DISTRESS.sub("overwhelmed", clause[:start])
+    # Only the characters near the finding are read (a hostile clause of thousands of words
+    # would otherwise be re-read for each finding in it); a word cut at the edge is dropped.
+    lo = max(0, start - CONTEXT_CHARS)
+    head = clause[lo:start] if lo == 0 else clause[lo:start].partition(" ")[2]
+    said = _DISTRESS.sub("overwhelmed", head)
     before = _NOT_EVEN.sub("even", _NOT_STOPPING.sub("nonstop", said)).split()
     window = before[-NEGATION_WINDOW:]
     # a negation does not reach past "and" / "y" ("no me entiende y no puede mover la mano")
@@ -1453,15 +1471,16 @@ def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,
     # "it stopped bleeding", "dejó de sangrar": what stopped, right before the finding
     if any(word in STOPPED for word in before[-2:]):
         return True
-    statement = max((s for s in starts if s <= start), default=0)
-    reach = " ".join(_DISTRESS.sub("overwhelmed", clause[statement:start]).split()[-CUE_REACH:])
+    statement = starts[bisect_right(starts, start) - 1] if starts and starts[0] <= start else 0
+    stated = head if statement <= lo else clause[statement:start]
+    reach = " ".join(_DISTRESS.sub("overwhelmed", stated).split()[-CUE_REACH:])
     if CONTEXT_CUES.search(reach):
         return True
     # a conditional begins before the finding and runs into it ("if my child swallows …")
     for cue in IF_SOMEONE.finditer(f"{reach} {clause[start:end]}"):
         if cue.start() < len(reach):
             return True
-    after = clause[end:]
+    after = clause[end : end + CONTEXT_CHARS]
     return bool(AFTER_NEGATION.search(after) or PAST_AFTER.search(after))
 
 
@@ -1471,6 +1490,20 @@ MENTIONS = re.compile(
     rf"\b(?:{BLEED}|{BREATH}|{HEART_SITE}|{SWELL}|passed out|faint\w*|seizure\w*|"
     r"desmay\w*|convuls\w*|dolor de pecho|chest pain)\b"
 )
+
+
+def _only_not_now(clauses: list[tuple[str, tuple[int, ...]]]) -> str | None:
+    """The first bare mention when every one is negated or past, else None (read until one is
+    said as now: a long message is not read to its end)."""
+    mentions = (
+        (m.group(0), _in_context(clause, m.start(), m.end(), starts))
+        for clause, starts in clauses
+        for m in MENTIONS.finditer(clause)
+    )
+    first = next(mentions, None)
+    if first is not None and first[1] and all(negated for _, negated in mentions):
+        return first[0]
+    return None
 
 
 def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
@@ -1484,7 +1517,9 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     # the whole message, once, and only when a pattern matched)
     whole_says: dict[re.Pattern[str], bool] = {}
     for clause, starts in clauses:
-        beginnings = {word[:n] for word in clause.split() for n in range(1, len(word) + 1)}
+        beginnings = {
+            word[:n] for word in clause.split() for n in range(1, min(len(word), START_LEN) + 1)
+        }
         for rule in RULES:
             if rule.group in found:
                 continue
@@ -1522,13 +1557,8 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                 else:
                     found[rule.group] = flag
                     break
-    mentions = [
-        (_in_context(clause, m.start(), m.end(), starts), m.group(0))
-        for clause, starts in clauses
-        for m in MENTIONS.finditer(clause)
-    ]
-    if mentions and all(negated for negated, _ in mentions):
-        not_now.setdefault("mention", RedFlag("mention", mentions[0][1]))
+    if (mention := _only_not_now(clauses)) is not None:
+        not_now.setdefault("mention", RedFlag("mention", mention))
     return list(found.values()), [f for g, f in not_now.items() if g not in found]
 
 

@@ -15,11 +15,19 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _APOSTROPHES = str.maketrans({"\u2019": None, "\u2018": None, "`": None, "'": None})
 
 
+def _unseen(text: str) -> str:
+    """``text`` without format characters (zero-width spaces and joiners, bidi marks): a
+    reader sees "chest pain" in ``"c\u200dhest pain"``, so the rules read it too."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 @lru_cache(maxsize=1024)
 def normalize(text: str) -> str:
     """``"¿Me duele el PECHO?"`` -> ``"me duele el pecho"``; ``"can't"`` -> ``"cant"``.
     Cached: triage reads one message several times (rules, red flags, the model)."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).lower())
+    decomposed = unicodedata.normalize("NFKD", _unseen(text).translate(_APOSTROPHES).lower())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_NON_WORD.sub(" ", plain).split())
 

@@ -39,8 +39,12 @@ def address_key(channel: str, address: str) -> str:
 def at_address(channel: str, address: str, *fields: str) -> Q:
     """Rows whose ``fields`` all hold ``address`` on ``channel``, by the rule of
     ``address_key``: an email address in any case, a number exactly. The one match for a reply
-    read by the address it came from (``closing_question``, ``outreach.replies``)."""
-    lookup = "iexact" if channel == ConsentChannel.EMAIL else "exact"
+    read by the address it came from (``closing_question``, ``outreach.replies``).
+
+    Only an ASCII address is compared in any case: PostgreSQL's ``UPPER`` folds more than
+    ``str.lower`` does ("jane@ſick.example" would be "jane@sick.example"'s mailbox)."""
+    caseless = channel == ConsentChannel.EMAIL and address.isascii()
+    lookup = "iexact" if caseless else "exact"
     return Q(**{f"{field}__{lookup}": address for field in fields})
 
 
