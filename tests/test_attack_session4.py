@@ -262,3 +262,28 @@ def test_the_pages_patient_choice_refuses_garbage_and_changes_nothing(
     assert client.post(url, {"patient": choice}).status_code == 422
     visit.refresh_from_db()
     assert visit.patient is None and visit.match == Match.DOUBTFUL
+
+
+def test_long_hostile_text_is_not_kept_in_the_triage_caches() -> None:
+    """Each distinct long message or word once held its memory in an lru_cache (1,024 messages
+    of 1 MB, 50,000 words of 100,000 letters): only short ones are cached now, same answers."""
+    from closeloop.lib import clinicalterms, textnorm
+
+    long_text = "Chest PAIN " * 1000 + "zq"
+    before = textnorm._normalize_cached.cache_info().currsize
+    assert textnorm.normalize(long_text) == textnorm._normalize(long_text)
+    assert textnorm._normalize_cached.cache_info().currsize == before
+    word = "x" * 100_000
+    before_words = (
+        clinicalterms._read_word.cache_info().currsize,
+        clinicalterms._word_term.cache_info().currsize,
+    )
+    clinicalterms.read_word(word)
+    clinicalterms.word_term(word)
+    assert (
+        clinicalterms._read_word.cache_info().currsize,
+        clinicalterms._word_term.cache_info().currsize,
+    ) == before_words
+    # short ones are still cached, with the same answers
+    assert clinicalterms.read_word("hingles") == "shingles"
+    assert clinicalterms._read_word.cache_info().currsize >= 1

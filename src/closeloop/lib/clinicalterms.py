@@ -466,10 +466,18 @@ def _typo_index() -> dict[str, frozenset[str]]:
     return {key: frozenset(words) for key, words in index.items()}
 
 
-@lru_cache(maxsize=50000)
+#: Longer words are neither cached nor corrected (a hostile word of 100,000 letters).
+LONGEST_WORD = 40
+
+
 def read_word(word: str) -> str:
     """``word`` squeezed, and corrected when it is a symptom word or a body part of seven
     letters or more with one letter dropped ("hingles" is "shingles")."""
+    return _read_word(word) if len(word) <= LONGEST_WORD else squeeze(word)
+
+
+@lru_cache(maxsize=50000)
+def _read_word(word: str) -> str:
     word = squeeze(word)
     if word in _VOCABULARY or word in NOT_TYPOS or len(word) < 6 or not word.isalpha():
         return word
@@ -480,10 +488,18 @@ def read_word(word: str) -> str:
     return matches[0] if matches else word
 
 
-@lru_cache(maxsize=50000)
 def word_term(word: str) -> bool | None:
     """What a read word says: True (a symptom, or a symptom stem begins it), False (a
     clinical noun or condition), None (nothing clinical, or a neutral word)."""
+    return (
+        _word_term(word)
+        if len(word) <= LONGEST_WORD
+        else _word_term.__wrapped__(word[:LONGEST_WORD])
+    )
+
+
+@lru_cache(maxsize=50000)
+def _word_term(word: str) -> bool | None:
     if word in _WORDS:
         return _WORDS[word]
     for length in _STEM_LENGTHS:

@@ -23,10 +23,23 @@ def _unseen(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
-@lru_cache(maxsize=1024)
+#: Longer texts are not kept in the cache (a hostile 1 MB email would hold its memory).
+CACHED_UP_TO = 4096
+
+
 def normalize(text: str) -> str:
     """``"¿Me duele el PECHO?"`` -> ``"me duele el pecho"``; ``"can't"`` -> ``"cant"``.
-    Cached: triage reads one message several times (rules, red flags, the model)."""
+    Cached up to ``CACHED_UP_TO`` characters: triage reads one message several times (rules,
+    red flags, the model)."""
+    return _normalize_cached(text) if len(text) <= CACHED_UP_TO else _normalize(text)
+
+
+@lru_cache(maxsize=1024)
+def _normalize_cached(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", _unseen(text).translate(_APOSTROPHES).lower())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_NON_WORD.sub(" ", plain).split())
