@@ -138,6 +138,16 @@ def test_official_appointment_and_patient_examples_import(riverside) -> None:
     assert Appointment.objects.get(external_id="2docs").patient == peter
 
 
+@pytest.mark.django_db(transaction=True)
+def test_each_record_is_stored_in_a_transaction_of_its_own(riverside) -> None:
+    """Outside any test transaction (as the demo, the sync and the command run): the row lock
+    an update takes needs the record's own transaction (PostgreSQL refused it without one)."""
+    paths = [example("Appointment-example"), example("Patient-example")]
+    assert import_files(riverside, paths).created == 1
+    again = import_files(riverside, paths)
+    assert (again.created, again.rejected) == (0, [])
+
+
 def test_official_appointment_request_without_a_start_is_rejected(riverside) -> None:
     summary = import_files(
         riverside, [example("Appointment-examplereq"), example("Patient-example")]

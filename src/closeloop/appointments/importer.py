@@ -166,7 +166,6 @@ def _check_due(practice: Practice, record: AppointmentRecord) -> datetime | None
     return record.start - timedelta(hours=practice.telehealth_check_hours)
 
 
-@transaction.atomic
 def _match_patient(
     appointment: Appointment, practice: Practice, record: AppointmentRecord, summary: ImportSummary
 ) -> None:
@@ -196,6 +195,7 @@ def _ask_again(appointment: Appointment) -> None:
     appointment.confirmation_written_back_at = None
 
 
+@transaction.atomic
 def upsert_appointment(
     practice: Practice,
     record: AppointmentRecord,
