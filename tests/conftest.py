@@ -432,3 +432,19 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def doubtful_video_visit(practice: Practice, candidate: Any, **fields: Any) -> Any:
+    """A visit every visit action applies to: a video visit tomorrow, asked to confirm, its
+    patient doubtful between ``candidate`` and a new one (``fields`` override, e.g. the EHR's
+    ``patient_details`` a new patient is made from)."""
+    from closeloop.appointments.models import Appointment, Match, Mode
+
+    now = timezone.now()
+    return Appointment.objects.create(**{
+        "practice": practice, "source": "csv", "external_id": "v1", "match": Match.DOUBTFUL,
+        "patient_candidates": [candidate.pk], "start": now + timedelta(days=1),
+        "status": "booked", "mode": Mode.TELEHEALTH, "kind": "Video visit", "fingerprint": "x",
+        "imported_at": now, "updated_at": now, "confirmation_asked_at": now - timedelta(days=1),
+        **fields,
+    })  # fmt: skip

@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from closeloop.api.models import ApiToken
 from closeloop.support_queue import lifecycle
 from closeloop.support_queue.models import Channel
-from tests.conftest import category
+from tests.conftest import category, doubtful_video_visit
 
 EXAMPLES = int(os.environ.get("CLOSELOOP_FUZZ_EXAMPLES", "25"))
 
@@ -57,18 +57,8 @@ def visit_id(riverside: Any, patient: Any) -> int:
     """A visit every visit action applies to (a video visit tomorrow, asked to confirm, its
     patient doubtful between ``patient`` and a new one): hypothesis cannot guess an id, so the
     positive examples of ``/visits/{visit_id}/…`` are sent to it, bodies and all."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from closeloop.appointments.models import Appointment, Match, Mode
-
-    now = timezone.now()
-    return Appointment.objects.create(
-        practice=riverside, source="fhir", external_id="fuzz", match=Match.DOUBTFUL,
-        patient_candidates=[patient.pk], start=now + timedelta(days=1), status="booked",
-        mode=Mode.TELEHEALTH, kind="Video visit", fingerprint="x", imported_at=now,
-        updated_at=now, confirmation_asked_at=now - timedelta(days=1),
+    return doubtful_video_visit(
+        riverside, patient, source="fhir", external_id="fuzz",
         patient_details={"ehr_id": "fz", "first_name": "Fuzz", "last_name": "Target"},
     ).pk  # fmt: skip
 

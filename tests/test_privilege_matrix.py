@@ -34,7 +34,7 @@ from closeloop.practices.services import staff_create
 from closeloop.security.models import CredentialReset
 from closeloop.team.models import PlaybookEntry
 from closeloop.webhooks.models import WebhookEndpoint
-from tests.conftest import category, locked_out, named_routes
+from tests.conftest import category, doubtful_video_visit, locked_out, named_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -458,18 +458,6 @@ def visit_action_request(name: str, visit: Any, candidate: Any) -> tuple[str, di
     pytest.fail(f"visit action {name}: say how the page and the API ask for it in this test")
 
 
-def _visit_of(practice: Practice, candidate: Any) -> Any:
-    from closeloop.appointments.models import Appointment, Match, Mode
-
-    now = timezone.now()
-    return Appointment.objects.create(
-        practice=practice, source="csv", external_id="v1", match=Match.DOUBTFUL,
-        patient_candidates=[candidate.pk], start=now + timedelta(days=1), status="booked",
-        mode=Mode.TELEHEALTH, kind="Video visit", fingerprint="x", imported_at=now,
-        updated_at=now, confirmation_asked_at=now - timedelta(days=1),
-    )  # fmt: skip
-
-
 def test_visit_actions_are_for_everyone_who_serves_the_practice_by_both_doors(
     client, world
 ) -> None:
@@ -481,7 +469,7 @@ def test_visit_actions_are_for_everyone_who_serves_the_practice_by_both_doors(
     from closeloop.api.models import ApiToken
 
     visits = {
-        slug: (_visit_of(objects["practice"], objects["patient"]), objects["patient"])
+        slug: (doubtful_video_visit(objects["practice"], objects["patient"]), objects["patient"])
         for slug, objects in world["practices"].items()
     }
     got: dict[tuple[str, str], tuple[str, ...]] = {}
