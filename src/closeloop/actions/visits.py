@@ -71,13 +71,12 @@ def _confirm(visit: Appointment, actor: User, data: Mapping[str, object]) -> dic
 
 def _check(step: str) -> Callable[[Appointment, User, Mapping[str, object]], dict[str, object]]:
     def tick(visit: Appointment, actor: User, data: Mapping[str, object]) -> dict[str, object]:
-        if not visit.is_telehealth:
-            raise VisitActionRefused(
-                "Only telehealth visits have a pre-visit check.", code="not_telehealth"
-            )
         at_field, by_field = CHECK_STEPS[step]
         done_before = getattr(visit, at_field) is not None
-        appointment_check_step(appointment=visit, actor=actor, step=step)
+        try:
+            appointment_check_step(appointment=visit, actor=actor, step=step)
+        except AppointmentError as exc:  # the service's rule (a video visit only): a state
+            raise VisitActionRefused(exc.message, code=exc.code) from None
         return {"recorded": not done_before and getattr(visit, f"{by_field}_id") == actor.pk}
 
     return tick

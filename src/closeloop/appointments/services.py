@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from closeloop.appointments.importer import create_patient, remember_ehr_id
-from closeloop.appointments.models import Appointment, Match, Mode
+from closeloop.appointments.models import Appointment, Match
 from closeloop.appointments.records import PatientRecord
 from closeloop.core.types import Actor
 from closeloop.patients.models import Patient
@@ -25,9 +25,12 @@ CHECK_LABELS = {
 
 
 class AppointmentError(ValueError):
-    def __init__(self, message: str) -> None:
+    """A refusal; ``code`` names a state the action does not apply to ("" for a bad value)."""
+
+    def __init__(self, message: str, code: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.code = code
 
 
 @transaction.atomic
@@ -35,8 +38,8 @@ def appointment_check_step(*, appointment: Appointment, actor: Actor, step: str)
     """Tick one step of the pre-visit telehealth check (once; the first tick is kept)."""
     if step not in CHECK_STEPS:
         raise AppointmentError(f"Unknown checklist step {step!r}.")
-    if appointment.mode != Mode.TELEHEALTH:
-        raise AppointmentError("Only telehealth visits have a pre-visit check.")
+    if not appointment.is_telehealth:
+        raise AppointmentError("Only telehealth visits have a pre-visit check.", "not_telehealth")
     at_field, by_field = CHECK_STEPS[step]
     ticked = Appointment.objects.filter(pk=appointment.pk, **{f"{at_field}__isnull": True}).update(
         **{at_field: timezone.now(), by_field: actor}
