@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from closeloop.lib.textnorm import deletions
+
 _REPEATS = re.compile(r"(.)\1+")
 
 
@@ -443,10 +445,6 @@ _PHRASE_LENGTHS = _lengths_by_first_word(_PHRASES)
 _STEM_LENGTHS = tuple(sorted({len(stem) for stem in SYMPTOM_STEMS}))
 
 
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
 #: Every word a term is made of, and the body parts: what a misspelt word is corrected to.
 _VOCABULARY = frozenset(
     {part for term, kind in _TERMS.items() if kind for part in term.split()}
@@ -461,7 +459,7 @@ def _typo_index() -> dict[str, frozenset[str]]:
     index: dict[str, set[str]] = {}
     for word in _VOCABULARY:
         if len(word) >= 7:
-            for key in _deletes(word):
+            for key in deletions(word):
                 index.setdefault(key, set()).add(word)
     return {key: frozenset(words) for key, words in index.items()}
 

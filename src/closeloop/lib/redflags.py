@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from closeloop.lib.textnorm import normalize
+from closeloop.lib.textnorm import deletions, normalize
 
 #: Every plain word of four letters or more the vocabularies name: a letter doubled by
 #: transcripts and thumbs is undone (``correct``), so a word added to a vocabulary is also
@@ -1287,15 +1287,11 @@ MISSPELLINGS = {
 }  # fmt: skip
 
 
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
 @lru_cache(maxsize=1)
 def _delete_index() -> dict[str, set[str]]:
     index: dict[str, set[str]] = {}
     for word in CONCEPT_WORDS:
-        for key in {word} | _deletes(word):
+        for key in {word} | deletions(word):
             index.setdefault(key, set()).add(word)
     return index
 
@@ -1353,7 +1349,7 @@ def correct(word: str) -> str:
         return word
     index = _delete_index()
     candidates = set()
-    for key in {word} | _deletes(word):
+    for key in {word} | deletions(word):
         candidates |= index.get(key, set())
     matches = sorted(c for c in candidates if c[0] == word[0] and _one_off(word, c))
     return matches[0] if matches else _undamaged(word)

@@ -45,6 +45,12 @@ def _normalize(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", plain).split())
 
 
+def deletions(word: str) -> set[str]:
+    """``word`` with each one of its letters dropped: how a misspelling with a dropped letter is
+    looked up (the red-flag rules' and the clinical lexicon's spelling corrections)."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
 def visible(text: str) -> str:
     """``text`` without invisible characters, any run of white space (a no-break or an
     ideographic space too) one space: what a reader actually sees."""
