@@ -287,3 +287,16 @@ def test_long_hostile_text_is_not_kept_in_the_triage_caches() -> None:
     # short ones are still cached, with the same answers
     assert clinicalterms.read_word("hingles") == "shingles"
     assert clinicalterms._read_word.cache_info().currsize >= 1
+
+
+@pytest.mark.django_db
+def test_an_overlong_username_at_sign_in_is_refused_not_a_500(client) -> None:
+    """Found by the form fuzz on PostgreSQL: Django's login form sets the username's
+    max_length after the field is built, so nothing checks it; a 400-character username reached
+    django-axes, whose failed-attempt row holds 255 (a 500 there). The form refuses it first."""
+    from axes.models import AccessAttempt
+
+    page = client.post("/login/", {"username": "9" * 400, "password": "wrong"})
+    assert page.status_code == 200
+    assert "at most 150 characters" in str(page.context["form"].errors["username"])
+    assert not AccessAttempt.objects.exists()

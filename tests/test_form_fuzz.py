@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 from django import forms
 from django.apps import apps
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core import signing
 from django.db import connection
 from django.urls import reverse
@@ -55,7 +55,7 @@ from closeloop.team.accounts import account_temporary_password
 from closeloop.team.bulk import BULK_ACTIONS
 from closeloop.team.models import PlaybookEntry, PlaybookSection
 from closeloop.web.action_forms import ActionForm
-from closeloop.web.forms import LogContactForm
+from closeloop.web.forms import LogContactForm, SignInForm
 from closeloop.web.outreach_views import OutreachPlanForm
 from closeloop.web.playbook_views import EntryForm
 from closeloop.web.security_views import OwnPasswordForm
@@ -440,7 +440,7 @@ SURFACES: dict[str, Surface] = {
     "password_change": Surface(
         "password_change", "assistant", lambda w: [PasswordChangeForm(w.people["assistant"])]
     ),
-    "login": Surface("login", "anonymous", lambda w: [AuthenticationForm()]),
+    "login": Surface("login", "anonymous", lambda w: [SignInForm()]),
     # Settings.
     "settings_staff_new": Surface("settings_staff_new", "admin", lambda w: [_staff(w)]),
     "settings_staff_edit": Surface(

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from closeloop.core.languages import language_choices
 from closeloop.core.types import Viewer
@@ -166,3 +168,14 @@ class LogContactForm(forms.Form):
         told (a time typed is the one the caller was told, and becomes the item's)."""
         attach = (self.cleaned_data.get("attach") or "") if hasattr(self, "cleaned_data") else ""
         return parse_id(attach) is not None
+
+
+class SignInForm(AuthenticationForm):
+    """Django's login form, its username's length checked: Django sets ``max_length`` after the
+    field is built, so no validator holds it, and an overlong username reached django-axes,
+    whose failed-attempt row holds 255 characters (a 500 on PostgreSQL)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        longest = self.username_field.max_length or 254  # as Django's form says it
+        self.fields["username"].validators.append(MaxLengthValidator(longest))

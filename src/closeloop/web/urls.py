@@ -24,6 +24,7 @@ from closeloop.web import (
 from closeloop.web import (
     settings_practice_views as practice_views,
 )
+from closeloop.web.forms import SignInForm
 
 urlpatterns = [
     path("", queue_views.queue, name="queue"),
@@ -89,7 +90,9 @@ urlpatterns = [
     path("items/<int:pk>/<slug:action>/", item_views.item_action, name="item_action"),
     path(
         "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=SignInForm
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
