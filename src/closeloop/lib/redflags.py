@@ -1406,6 +1406,19 @@ _NEW_STATEMENT = re.compile(
 )
 
 
+#: Any of ``PHRASES`` (one search says whether a piece has one, instead of one per phrase).
+_ANY_PHRASE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in PHRASES))
+
+
+def _rewrite_phrases(words: str) -> str:
+    """``words`` with each of ``PHRASES`` rewritten, in order."""
+    if not _ANY_PHRASE.search(words):
+        return words
+    for pattern, replacement in PHRASES:
+        words = pattern.sub(replacement, words)
+    return words
+
+
 def _clauses(text: str) -> list[tuple[str, tuple[int, ...]]]:
     """The clauses of ``text``, normalised, each with where its statements start (a comma
     and a new subject)."""
@@ -1413,9 +1426,7 @@ def _clauses(text: str) -> list[tuple[str, tuple[int, ...]]]:
     for part in _CLAUSE_SPLIT.split(text):
         pieces = []
         for piece in _NEW_STATEMENT.split(part):
-            words = " ".join(correct(w) for w in normalize(piece).split())
-            for pattern, replacement in PHRASES:
-                words = pattern.sub(replacement, words)
+            words = _rewrite_phrases(" ".join(correct(w) for w in normalize(piece).split()))
             if words:
                 pieces.append(words)
         if pieces:
@@ -1502,6 +1513,47 @@ def _only_not_now(clauses: list[tuple[str, tuple[int, ...]]]) -> str | None:
     return None
 
 
+def _start_index(rules: Sequence[Rule]) -> tuple[dict[str, int], int]:
+    """Each beginning of a word a rule's match can start with, to the rules that can start with
+    it (a set of indexes into ``rules``, as the bits of an int); and the rules that do not say
+    (tried on every clause)."""
+    by_start: dict[str, int] = {}
+    every_clause = 0
+    for i, rule in enumerate(rules):
+        if rule.starts is None:
+            every_clause |= 1 << i
+            continue
+        for start in rule.starts:
+            by_start[start] = by_start.get(start, 0) | 1 << i
+    return by_start, every_clause
+
+
+_RULES_BY_START, _EVERY_CLAUSE = _start_index(RULES)
+
+
+@lru_cache(maxsize=20000)
+def _word_rules(head: str) -> int:
+    """The rules whose match can start at a word beginning ``head`` (its first ``START_LEN``
+    letters), as bits: looked up once per word, not once per rule and clause."""
+    rules = 0
+    for n in range(1, len(head) + 1):
+        rules |= _RULES_BY_START.get(head[:n], 0)
+    return rules
+
+
+def _rules_for(clause: str) -> Iterator[Rule]:
+    """The rules that may match in ``clause``, in ``RULES`` order: those a word of the clause
+    begins as one of their matches must (``Rule.starts``), and those that do not say. The
+    rest cannot match and are not tried."""
+    candidates = _EVERY_CLAUSE
+    for word in clause.split():
+        candidates |= _word_rules(word[:START_LEN])
+    while candidates:
+        lowest = candidates & -candidates
+        yield RULES[lowest.bit_length() - 1]
+        candidates ^= lowest
+
+
 def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     """(flags happening now, flags mentioned only as negated, past or hypothetical), each with
     the words that decided it."""
@@ -1513,13 +1565,8 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     # the whole message, once, and only when a pattern matched)
     whole_says: dict[re.Pattern[str], bool] = {}
     for clause, starts in clauses:
-        beginnings = {
-            word[:n] for word in clause.split() for n in range(1, min(len(word), START_LEN) + 1)
-        }
-        for rule in RULES:
+        for rule in _rules_for(clause):
             if rule.group in found:
-                continue
-            if rule.starts is not None and rule.starts.isdisjoint(beginnings):
                 continue
             if rule.also is not None:
                 if rule.also not in whole_says:
