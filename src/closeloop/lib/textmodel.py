@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,16 +42,23 @@ def _word_buckets(word: str) -> tuple[int, ...]:
     return (_bucket("w:" + word), *(_bucket("c:" + gram) for gram in grams))
 
 
+def _buckets(words: list[str]) -> list[int]:
+    """Each word's buckets (its own, its character n-grams'), then the bucket of the word pair
+    it ends, word by word: the order the weights are summed in (kept, so the sums are too)."""
+    buckets: list[int] = []
+    previous = None
+    for word in words:
+        buckets += _word_buckets(word)
+        if previous is not None:
+            buckets.append(_bucket(f"b:{previous} {word}"))
+        previous = word
+    return buckets
+
+
 def features(text: str) -> dict[int, float]:
-    """The message as {bucket: weight}, L2-normalised."""
-    words = normalize(text).split()
-    counts: dict[int, float] = {}
-    for i, word in enumerate(words):
-        buckets = _word_buckets(word)
-        if i:
-            buckets = (*buckets, _bucket("b:" + words[i - 1] + " " + word))
-        for index in buckets:
-            counts[index] = counts.get(index, 0.0) + 1.0
+    """The message as {bucket: weight}, L2-normalised (buckets in order of first occurrence)."""
+    counts = Counter(_buckets(normalize(text).split()))
+    # whole counts: their sum of squares is exact, whatever the order
     norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
     return {index: value / norm for index, value in counts.items()}
 
