@@ -55,12 +55,21 @@ def _buckets(words: list[str]) -> list[int]:
     return buckets
 
 
-def features(text: str) -> dict[int, float]:
-    """The message as {bucket: weight}, L2-normalised (buckets in order of first occurrence)."""
+def _bag(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The message as (buckets, weights): each bucket once, in order of first occurrence, with
+    its count L2-normalised (float64)."""
     counts = Counter(_buckets(normalize(text).split()))
+    index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    count = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
     # whole counts: their sum of squares is exact, whatever the order
-    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
-    return {index: value / norm for index, value in counts.items()}
+    norm = math.sqrt(count @ count) or 1.0
+    return index, count / norm
+
+
+def features(text: str) -> dict[int, float]:
+    """The message as {bucket: weight}, L2-normalised (``_bag`` as a dict)."""
+    index, weight = _bag(text)
+    return dict(zip(index.tolist(), weight.tolist(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -127,12 +136,10 @@ class TextModel:
         )
 
     def scores(self, text: str) -> np.ndarray:
-        bag = features(text)
-        if not bag:
+        index, weight = _bag(text)
+        if not len(index):
             return self.bias.copy()
-        index = np.fromiter(bag.keys(), dtype=np.int64, count=len(bag))
-        value = np.fromiter(bag.values(), dtype=np.float32, count=len(bag))
-        return value @ self.weights[index] + self.bias
+        return weight.astype(np.float32) @ self.weights[index] + self.bias
 
     def predict(self, text: str) -> Prediction:
         raw = self.scores(text)
