@@ -291,6 +291,12 @@ _COMPILED = {
     category: [(re.compile(pattern), weight) for pattern, weight in rules]
     for category, rules in RULES.items()
 }
+#: Any rule of the category (one search tells a message that matches none of them: most
+#: messages, for most categories).
+_ANY_RULE = {
+    category: re.compile("|".join(f"(?:{pattern})" for pattern, _ in rules))
+    for category, rules in RULES.items()
+}
 _URGENT = re.compile(URGENT_CUES)
 # Among equal scores, the more consequential category wins.
 _PRIORITY = (
@@ -339,6 +345,8 @@ def detect_language(normalised: str, hint: str | None = None) -> str:
 def score_categories(normalised: str) -> dict[str, tuple[int, list[str]]]:
     scores: dict[str, tuple[int, list[str]]] = {}
     for category, rules in _COMPILED.items():
+        if not _ANY_RULE[category].search(normalised):
+            continue
         total, matched = 0, []
         for pattern, weight in rules:
             found = pattern.search(normalised)
