@@ -1513,19 +1513,15 @@ def _only_not_now(clauses: list[tuple[str, tuple[int, ...]]]) -> str | None:
     return None
 
 
-def _start_index(rules: Sequence[Rule]) -> tuple[dict[str, int], int]:
+def _start_index(rules: Sequence[Rule]) -> tuple[dict[str, int], frozenset[int]]:
     """Each beginning of a word a rule's match can start with, to the rules that can start with
     it (a set of indexes into ``rules``, as the bits of an int); and the rules that do not say
     (tried on every clause)."""
     by_start: dict[str, int] = {}
-    every_clause = 0
     for i, rule in enumerate(rules):
-        if rule.starts is None:
-            every_clause |= 1 << i
-            continue
-        for start in rule.starts:
+        for start in rule.starts or ():
             by_start[start] = by_start.get(start, 0) | 1 << i
-    return by_start, every_clause
+    return by_start, frozenset(i for i, rule in enumerate(rules) if rule.starts is None)
 
 
 _RULES_BY_START, _EVERY_CLAUSE = _start_index(RULES)
@@ -1541,17 +1537,43 @@ def _word_rules(head: str) -> int:
     return rules
 
 
-def _rules_for(clause: str) -> Iterator[Rule]:
-    """The rules that may match in ``clause``, in ``RULES`` order: those a word of the clause
-    begins as one of their matches must (``Rule.starts``), and those that do not say. The
-    rest cannot match and are not tried."""
-    candidates = _EVERY_CLAUSE
-    for word in clause.split():
-        candidates |= _word_rules(word[:START_LEN])
-    while candidates:
-        lowest = candidates & -candidates
-        yield RULES[lowest.bit_length() - 1]
-        candidates ^= lowest
+#: Words and spaces only (normalised text): the words of such a clause are what lies between
+#: its spaces, and a match that starts a word starts after a space.
+_WORDS_AND_SPACES = re.compile(r"[\w ]*")
+
+
+def _rules_for(clause: str) -> list[tuple[Rule, list[int] | None]]:
+    """The rules that may match in ``clause``, in ``RULES`` order, each with where its matches
+    can start: the words that begin as one of its matches must (``Rule.starts``), or None
+    (anywhere) for a rule that does not say. The other rules cannot match and are not tried."""
+    at: dict[int, list[int]] = {}
+    offset = 0
+    for word in clause.split(" "):
+        rules = _word_rules(word[:START_LEN])
+        while rules:
+            lowest = rules & -rules
+            at.setdefault(lowest.bit_length() - 1, []).append(offset)
+            rules ^= lowest
+        offset += len(word) + 1
+    anywhere = not _WORDS_AND_SPACES.fullmatch(clause)
+    return [
+        (RULES[i], None if anywhere or RULES[i].starts is None else at[i])
+        for i in sorted(at.keys() | _EVERY_CLAUSE)
+    ]
+
+
+def _matches(rule: Rule, clause: str, at: list[int] | None) -> Iterator[re.Match[str]]:
+    """``rule.pattern.finditer(clause)``; with ``at`` (every match starts at one of these
+    positions, in order), one attempt at each of them instead of a search of the clause from
+    every character."""
+    if at is None:
+        yield from rule.pattern.finditer(clause)
+        return
+    end = 0
+    for position in at:
+        if position >= end and (match := rule.pattern.match(clause, position)):
+            yield match
+            end = match.end()
 
 
 def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
@@ -1565,7 +1587,7 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     # the whole message, once, and only when a pattern matched)
     whole_says: dict[re.Pattern[str], bool] = {}
     for clause, starts in clauses:
-        for rule in _rules_for(clause):
+        for rule, at in _rules_for(clause):
             if rule.group in found:
                 continue
             if rule.also is not None:
@@ -1581,13 +1603,13 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
             if missing:
                 # what an "unless" explains away is still said, not now ("my gums bleed a
                 # little when I floss")
-                if rule.unless is not None and (match := rule.pattern.search(clause)):
+                if rule.unless is not None and (match := next(_matches(rule, clause, at), None)):
                     if rule.unless not in whole_says:
                         whole_says[rule.unless] = rule.unless.search(whole) is not None
                     if whole_says[rule.unless]:
                         not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
                 continue
-            for match in rule.pattern.finditer(clause):
+            for match in _matches(rule, clause, at):
                 flag = RedFlag(rule.group, match.group(0).strip())
                 if rule.unless is not None:
                     if rule.unless not in whole_says:
