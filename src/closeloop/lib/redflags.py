@@ -1513,14 +1513,13 @@ def _only_not_now(clauses: list[tuple[str, tuple[int, ...]]]) -> str | None:
     return None
 
 
-def _start_index(rules: Sequence[Rule]) -> tuple[dict[str, int], frozenset[int]]:
+def _start_index(rules: Sequence[Rule]) -> tuple[dict[str, set[int]], frozenset[int]]:
     """Each beginning of a word a rule's match can start with, to the rules that can start with
-    it (a set of indexes into ``rules``, as the bits of an int); and the rules that do not say
-    (tried on every clause)."""
-    by_start: dict[str, int] = {}
+    it (indexes into ``rules``); and the rules that do not say (tried on every clause)."""
+    by_start: dict[str, set[int]] = {}
     for i, rule in enumerate(rules):
         for start in rule.starts or ():
-            by_start[start] = by_start.get(start, 0) | 1 << i
+            by_start.setdefault(start, set()).add(i)
     return by_start, frozenset(i for i, rule in enumerate(rules) if rule.starts is None)
 
 
@@ -1528,13 +1527,13 @@ _RULES_BY_START, _EVERY_CLAUSE = _start_index(RULES)
 
 
 @lru_cache(maxsize=20000)
-def _word_rules(head: str) -> int:
-    """The rules whose match can start at a word beginning ``head`` (its first ``START_LEN``
-    letters), as bits: looked up once per word, not once per rule and clause."""
-    rules = 0
+def _word_rules(head: str) -> tuple[int, ...]:
+    """The rules (indexes into ``RULES``) whose match can start at a word beginning ``head``
+    (its first ``START_LEN`` letters): looked up once per word, not once per rule and clause."""
+    rules: set[int] = set()
     for n in range(1, len(head) + 1):
-        rules |= _RULES_BY_START.get(head[:n], 0)
-    return rules
+        rules |= _RULES_BY_START.get(head[:n], set())
+    return tuple(rules)
 
 
 #: Words and spaces only (normalised text): the words of such a clause are what lies between
@@ -1549,11 +1548,8 @@ def _rules_for(clause: str) -> list[tuple[Rule, list[int] | None]]:
     at: dict[int, list[int]] = {}
     offset = 0
     for word in clause.split(" "):
-        rules = _word_rules(word[:START_LEN])
-        while rules:
-            lowest = rules & -rules
-            at.setdefault(lowest.bit_length() - 1, []).append(offset)
-            rules ^= lowest
+        for i in _word_rules(word[:START_LEN]):
+            at.setdefault(i, []).append(offset)
         offset += len(word) + 1
     anywhere = not _WORDS_AND_SPACES.fullmatch(clause)
     return [
