@@ -505,7 +505,8 @@ def _starts(items: Sequence[tuple[Any, Any]], bounded: bool = False) -> set[str]
     return None
 
 
-def _pattern_starts(pattern: str) -> frozenset[str] | None:
+def pattern_starts(pattern: str) -> frozenset[str] | None:
+    """The beginnings of words every match of ``pattern`` starts with (None: it does not say)."""
     found = _starts(list(sre_parse.parse(pattern)))
     return None if found is None else frozenset(found)
 
@@ -537,7 +538,7 @@ def _rule(
         re.compile(also) if also else None,
         re.compile(unless) if unless else None,
         needs,
-        _pattern_starts(combined),
+        pattern_starts(combined),
     )
 
 
@@ -1513,17 +1514,20 @@ def _only_not_now(clauses: list[tuple[str, tuple[int, ...]]]) -> str | None:
     return None
 
 
-def _start_index(rules: Sequence[Rule]) -> tuple[dict[str, set[int]], frozenset[int]]:
-    """Each beginning of a word a rule's match can start with, to the rules that can start with
-    it (indexes into ``rules``); and the rules that do not say (tried on every clause)."""
+def start_index(
+    starts: Sequence[frozenset[str] | None],
+) -> tuple[dict[str, set[int]], frozenset[int]]:
+    """For patterns whose matches begin words as ``starts`` says (``pattern_starts``): each
+    beginning, to the patterns that can start with it (indexes into ``starts``); and the
+    patterns that do not say (tried on every text)."""
     by_start: dict[str, set[int]] = {}
-    for i, rule in enumerate(rules):
-        for start in rule.starts or ():
+    for i, beginnings in enumerate(starts):
+        for start in beginnings or ():
             by_start.setdefault(start, set()).add(i)
-    return by_start, frozenset(i for i, rule in enumerate(rules) if rule.starts is None)
+    return by_start, frozenset(i for i, beginnings in enumerate(starts) if beginnings is None)
 
 
-_RULES_BY_START, _EVERY_CLAUSE = _start_index(RULES)
+_RULES_BY_START, _EVERY_CLAUSE = start_index([rule.starts for rule in RULES])
 
 
 @lru_cache(maxsize=20000)
@@ -1538,7 +1542,7 @@ def _word_rules(head: str) -> tuple[int, ...]:
 
 #: Words and spaces only (normalised text): the words of such a clause are what lies between
 #: its spaces, and a match that starts a word starts after a space.
-_WORDS_AND_SPACES = re.compile(r"[\w ]*")
+WORDS_AND_SPACES = re.compile(r"[\w ]*")
 
 
 def _rules_for(clause: str) -> list[tuple[Rule, list[int] | None]]:
@@ -1551,7 +1555,7 @@ def _rules_for(clause: str) -> list[tuple[Rule, list[int] | None]]:
         for i in _word_rules(word[:START_LEN]):
             at.setdefault(i, []).append(offset)
         offset += len(word) + 1
-    anywhere = not _WORDS_AND_SPACES.fullmatch(clause)
+    anywhere = not WORDS_AND_SPACES.fullmatch(clause)
     return [
         (RULES[i], None if anywhere or RULES[i].starts is None else at[i])
         for i in sorted(at.keys() | _EVERY_CLAUSE)
