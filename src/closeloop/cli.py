@@ -49,6 +49,20 @@ def _beside_a_demo(argv: list[str]) -> list[str]:
     return rest
 
 
+#: Commands that read and write text only (no database, no models, no templates, no
+#: translations): run without Django's set-up, whose import of every app is most of their
+#: start-up (about 2 CPU-seconds of ``closeloop classify``'s 2.7 on a small machine).
+WITHOUT_APPS = frozenset({"classify"})
+
+
+def _run_without_apps(argv: list[str]) -> None:
+    """Run one of ``WITHOUT_APPS`` as Django would (its own options, ``--help``, errors,
+    exit status), without loading the apps."""
+    from closeloop.triage.management.commands.classify import Command
+
+    Command().run_from_argv(argv)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "closeloop"
@@ -64,6 +78,9 @@ def main(argv: list[str] | None = None) -> None:
     from closeloop.lib.envvars import EnvError
 
     try:
+        if len(argv) > 1 and argv[1] in WITHOUT_APPS:
+            _run_without_apps(argv)
+            return
         from django.core.management import execute_from_command_line
 
         execute_from_command_line(argv)

@@ -13,9 +13,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from closeloop.lib.clinicalterms import ClinicalSignal, clinical_signal
-from closeloop.lib.redflags import MENTIONS, RedFlag, find_red_flags, read_red_flags
+from closeloop.lib.redflags import (
+    MENTIONS,
+    WORDS_AND_SPACES,
+    RedFlag,
+    find_red_flags,
+    pattern_starts,
+    read_red_flags,
+    start_index,
+)
 from closeloop.lib.textmodel import Prediction, default_model
 from closeloop.lib.textnorm import normalize
 
@@ -291,6 +300,19 @@ _COMPILED = {
     category: [(re.compile(pattern), weight) for pattern, weight in rules]
     for category, rules in RULES.items()
 }
+#: Every category rule as (category, pattern, weight), in ``RULES`` order.
+_EACH_RULE = [
+    (category, pattern, weight)
+    for category, rules in _COMPILED.items()
+    for pattern, weight in rules
+]
+#: The rules by the beginnings of words their matches start with (``pattern_starts``): a
+#: message is searched only for the rules one of its words begins as (most messages match no
+#: rule of most categories).
+_RULES_BY_START, _EVERY_MESSAGE = start_index(
+    [pattern_starts(pattern.pattern) for _, pattern, _ in _EACH_RULE]
+)
+_START_LEN = max(map(len, _RULES_BY_START), default=0)
 _URGENT = re.compile(URGENT_CUES)
 # Among equal scores, the more consequential category wins.
 _PRIORITY = (
@@ -336,17 +358,37 @@ def detect_language(normalised: str, hint: str | None = None) -> str:
     return hint if hint in ("en", "es") else "en"
 
 
+@lru_cache(maxsize=20000)
+def _word_rules(head: str) -> frozenset[int]:
+    """The category rules (indexes into ``_EACH_RULE``) whose match can start at a word
+    beginning ``head`` (its first ``_START_LEN`` letters)."""
+    rules: set[int] = set()
+    for n in range(1, len(head) + 1):
+        rules |= _RULES_BY_START.get(head[:n], set())
+    return frozenset(rules)
+
+
+def _rules_for(normalised: str) -> list[int]:
+    """The category rules that may match ``normalised``, in ``RULES`` order (all of them for
+    text with more than words and spaces)."""
+    if not WORDS_AND_SPACES.fullmatch(normalised):
+        return list(range(len(_EACH_RULE)))
+    candidates = set(_EVERY_MESSAGE)
+    for word in normalised.split():
+        candidates |= _word_rules(word[:_START_LEN])
+    return sorted(candidates)
+
+
 def score_categories(normalised: str) -> dict[str, tuple[int, list[str]]]:
+    """{category: (the weights of its rules that match, the words each matched)}, categories
+    in ``RULES`` order, only those with a match."""
     scores: dict[str, tuple[int, list[str]]] = {}
-    for category, rules in _COMPILED.items():
-        total, matched = 0, []
-        for pattern, weight in rules:
-            found = pattern.search(normalised)
-            if found:
-                total += weight
-                matched.append(found.group(0).strip())
-        if total:
-            scores[category] = (total, matched)
+    for i in _rules_for(normalised):
+        category, pattern, weight = _EACH_RULE[i]
+        found = pattern.search(normalised)
+        if found:
+            total, matched = scores.get(category, (0, []))
+            scores[category] = (total + weight, [*matched, found.group(0).strip()])
     return scores
 
 

@@ -505,7 +505,8 @@ def _starts(items: Sequence[tuple[Any, Any]], bounded: bool = False) -> set[str]
     return None
 
 
-def _pattern_starts(pattern: str) -> frozenset[str] | None:
+def pattern_starts(pattern: str) -> frozenset[str] | None:
+    """The beginnings of words every match of ``pattern`` starts with (None: it does not say)."""
     found = _starts(list(sre_parse.parse(pattern)))
     return None if found is None else frozenset(found)
 
@@ -537,7 +538,7 @@ def _rule(
         re.compile(also) if also else None,
         re.compile(unless) if unless else None,
         needs,
-        _pattern_starts(combined),
+        pattern_starts(combined),
     )
 
 
@@ -1406,6 +1407,19 @@ _NEW_STATEMENT = re.compile(
 )
 
 
+#: Any of ``PHRASES`` (one search says whether a piece has one, instead of one per phrase).
+_ANY_PHRASE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in PHRASES))
+
+
+def _rewrite_phrases(words: str) -> str:
+    """``words`` with each of ``PHRASES`` rewritten, in order."""
+    if not _ANY_PHRASE.search(words):
+        return words
+    for pattern, replacement in PHRASES:
+        words = pattern.sub(replacement, words)
+    return words
+
+
 def _clauses(text: str) -> list[tuple[str, tuple[int, ...]]]:
     """The clauses of ``text``, normalised, each with where its statements start (a comma
     and a new subject)."""
@@ -1413,9 +1427,7 @@ def _clauses(text: str) -> list[tuple[str, tuple[int, ...]]]:
     for part in _CLAUSE_SPLIT.split(text):
         pieces = []
         for piece in _NEW_STATEMENT.split(part):
-            words = " ".join(correct(w) for w in normalize(piece).split())
-            for pattern, replacement in PHRASES:
-                words = pattern.sub(replacement, words)
+            words = _rewrite_phrases(" ".join(correct(w) for w in normalize(piece).split()))
             if words:
                 pieces.append(words)
         if pieces:
@@ -1502,6 +1514,68 @@ def _only_not_now(clauses: list[tuple[str, tuple[int, ...]]]) -> str | None:
     return None
 
 
+def start_index(
+    starts: Sequence[frozenset[str] | None],
+) -> tuple[dict[str, set[int]], frozenset[int]]:
+    """For patterns whose matches begin words as ``starts`` says (``pattern_starts``): each
+    beginning, to the patterns that can start with it (indexes into ``starts``); and the
+    patterns that do not say (tried on every text)."""
+    by_start: dict[str, set[int]] = {}
+    for i, beginnings in enumerate(starts):
+        for start in beginnings or ():
+            by_start.setdefault(start, set()).add(i)
+    return by_start, frozenset(i for i, beginnings in enumerate(starts) if beginnings is None)
+
+
+_RULES_BY_START, _EVERY_CLAUSE = start_index([rule.starts for rule in RULES])
+
+
+@lru_cache(maxsize=20000)
+def _word_rules(head: str) -> tuple[int, ...]:
+    """The rules (indexes into ``RULES``) whose match can start at a word beginning ``head``
+    (its first ``START_LEN`` letters): looked up once per word, not once per rule and clause."""
+    rules: set[int] = set()
+    for n in range(1, len(head) + 1):
+        rules |= _RULES_BY_START.get(head[:n], set())
+    return tuple(rules)
+
+
+#: Words and spaces only (normalised text): the words of such a clause are what lies between
+#: its spaces, and a match that starts a word starts after a space.
+WORDS_AND_SPACES = re.compile(r"[\w ]*")
+
+
+def _rules_for(clause: str) -> list[tuple[Rule, list[int] | None]]:
+    """The rules that may match in ``clause``, in ``RULES`` order, each with where its matches
+    can start: the words that begin as one of its matches must (``Rule.starts``), or None
+    (anywhere) for a rule that does not say. The other rules cannot match and are not tried."""
+    at: dict[int, list[int]] = {}
+    offset = 0
+    for word in clause.split(" "):
+        for i in _word_rules(word[:START_LEN]):
+            at.setdefault(i, []).append(offset)
+        offset += len(word) + 1
+    anywhere = not WORDS_AND_SPACES.fullmatch(clause)
+    return [
+        (RULES[i], None if anywhere or RULES[i].starts is None else at[i])
+        for i in sorted(at.keys() | _EVERY_CLAUSE)
+    ]
+
+
+def _matches(rule: Rule, clause: str, at: list[int] | None) -> Iterator[re.Match[str]]:
+    """``rule.pattern.finditer(clause)``; with ``at`` (every match starts at one of these
+    positions, in order), one attempt at each of them instead of a search of the clause from
+    every character."""
+    if at is None:
+        yield from rule.pattern.finditer(clause)
+        return
+    end = 0
+    for position in at:
+        if position >= end and (match := rule.pattern.match(clause, position)):
+            yield match
+            end = match.end()
+
+
 def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     """(flags happening now, flags mentioned only as negated, past or hypothetical), each with
     the words that decided it."""
@@ -1513,13 +1587,8 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     # the whole message, once, and only when a pattern matched)
     whole_says: dict[re.Pattern[str], bool] = {}
     for clause, starts in clauses:
-        beginnings = {
-            word[:n] for word in clause.split() for n in range(1, min(len(word), START_LEN) + 1)
-        }
-        for rule in RULES:
+        for rule, at in _rules_for(clause):
             if rule.group in found:
-                continue
-            if rule.starts is not None and rule.starts.isdisjoint(beginnings):
                 continue
             if rule.also is not None:
                 if rule.also not in whole_says:
@@ -1534,13 +1603,13 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
             if missing:
                 # what an "unless" explains away is still said, not now ("my gums bleed a
                 # little when I floss")
-                if rule.unless is not None and (match := rule.pattern.search(clause)):
+                if rule.unless is not None and (match := next(_matches(rule, clause, at), None)):
                     if rule.unless not in whole_says:
                         whole_says[rule.unless] = rule.unless.search(whole) is not None
                     if whole_says[rule.unless]:
                         not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
                 continue
-            for match in rule.pattern.finditer(clause):
+            for match in _matches(rule, clause, at):
                 flag = RedFlag(rule.group, match.group(0).strip())
                 if rule.unless is not None:
                     if rule.unless not in whole_says:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,18 +42,34 @@ def _word_buckets(word: str) -> tuple[int, ...]:
     return (_bucket("w:" + word), *(_bucket("c:" + gram) for gram in grams))
 
 
+def _buckets(words: list[str]) -> list[int]:
+    """Each word's buckets (its own, its character n-grams'), then the bucket of the word pair
+    it ends, word by word: the order the weights are summed in (kept, so the sums are too)."""
+    buckets: list[int] = []
+    previous = None
+    for word in words:
+        buckets += _word_buckets(word)
+        if previous is not None:
+            buckets.append(_bucket(f"b:{previous} {word}"))
+        previous = word
+    return buckets
+
+
+def _bag(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The message as (buckets, weights): each bucket once, in order of first occurrence, with
+    its count L2-normalised (float64)."""
+    counts = Counter(_buckets(normalize(text).split()))
+    index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    count = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    # whole counts: their sum of squares is exact, whatever the order
+    norm = math.sqrt(count @ count) or 1.0
+    return index, count / norm
+
+
 def features(text: str) -> dict[int, float]:
-    """The message as {bucket: weight}, L2-normalised."""
-    words = normalize(text).split()
-    counts: dict[int, float] = {}
-    for i, word in enumerate(words):
-        buckets = _word_buckets(word)
-        if i:
-            buckets = (*buckets, _bucket("b:" + words[i - 1] + " " + word))
-        for index in buckets:
-            counts[index] = counts.get(index, 0.0) + 1.0
-    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
-    return {index: value / norm for index, value in counts.items()}
+    """The message as {bucket: weight}, L2-normalised (``_bag`` as a dict)."""
+    index, weight = _bag(text)
+    return dict(zip(index.tolist(), weight.tolist(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -119,12 +136,10 @@ class TextModel:
         )
 
     def scores(self, text: str) -> np.ndarray:
-        bag = features(text)
-        if not bag:
+        index, weight = _bag(text)
+        if not len(index):
             return self.bias.copy()
-        index = np.fromiter(bag.keys(), dtype=np.int64, count=len(bag))
-        value = np.fromiter(bag.values(), dtype=np.float32, count=len(bag))
-        return value @ self.weights[index] + self.bias
+        return weight.astype(np.float32) @ self.weights[index] + self.bias
 
     def predict(self, text: str) -> Prediction:
         raw = self.scores(text)

@@ -40,9 +40,16 @@ def _normalize_cached(text: str) -> str:
 
 
 def _normalize(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", _unseen(text).translate(_APOSTROPHES).lower())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    lowered = _unseen(text).translate(_APOSTROPHES).lower()
+    # ASCII (most messages) has no accents to take off: NFKD leaves it as it is
+    plain = lowered if lowered.isascii() else _unaccented(lowered)
     return " ".join(_NON_WORD.sub(" ", plain).split())
+
+
+def _unaccented(text: str) -> str:
+    """``text`` decomposed (NFKD), without its combining marks: "café" -> "cafe"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def deletions(word: str) -> set[str]:
