@@ -1031,3 +1031,173 @@ def test_a_second_writers_fresh_set_is_caught_and_its_lookalikes_are_not() -> No
     # the one lookalike still flagged: a mild, exertional breathlessness asked as "is it
     # normal" (a question about now, which must stay a flag when the symptom is serious)
     assert len(false) <= 1, false
+
+
+#: What a fresh writer wrote that is no emergency now (a question out of curiosity, a
+#: hypothetical, a relative's history, a past episode, something that is over), each beside
+#: the present emergency in the same words that must stay flagged.
+NOT_NOW_BESIDE_NOW = [
+    # curiosity and hypotheticals
+    (
+        "Is it true a hard cough can stop a heart attack? Saw it on Facebook, nobody here is sick.",
+        "I think my dad is having a heart attack right now",
+        "chest_pain",
+    ),
+    (
+        "¿Es verdad que si a uno le da un infarto hay que toser fuerte? Lo leí en un grupo.",
+        "creo que a mi papá le está dando un infarto ahorita",
+        "chest_pain",
+    ),
+    (
+        "What's the difference between a heart attack and angina? It's for my nursing homework.",
+        "my husband is having a heart attack, what do I do",
+        "chest_pain",
+    ),
+    (
+        "¿Cuál es la diferencia entre un infarto y una angina? Es para la escuela.",
+        "mi esposo está teniendo un infarto",
+        "chest_pain",
+    ),
+    (
+        "If someone is having a seizure, do you turn them on their side?",
+        "my son is having a seizure right now",
+        "unconscious",
+    ),
+    (
+        "Si alguien convulsiona en la calle, ¿hay que sujetarle la cabeza?",
+        "mi hijo está convulsionando ahora mismo",
+        "unconscious",
+    ),
+    (
+        "¿qué hay que hacer si un niño se atraganta con una uva? quiero estar preparada",
+        "mi niño se está atragantando y no puede respirar",
+        "breathing",
+    ),
+    (
+        "I'm writing a story where a character has a seizure at a wedding. Is that realistic?",
+        "my sister is having a seizure at the wedding",
+        "unconscious",
+    ),
+    (
+        "Escribo un cuento donde un personaje tiene un infarto en el metro, ¿sería creíble?",
+        "a mi tío le dio un infarto en el metro hace diez minutos",
+        "chest_pain",
+    ),
+    (
+        "¿Qué síntomas tiene un infarto en los hombres jóvenes? Lo vi en un documental.",
+        "tengo 30 años y creo que tengo un infarto, me aprieta el pecho",
+        "chest_pain",
+    ),
+    # someone else's history
+    (
+        "my granddad died of a heart attack at 58, should I get my heart checked? I feel fine",
+        "my granddad is having a heart attack, he is grey and sweating",
+        "chest_pain",
+    ),
+    (
+        "Mi prima se murió de un derrame cerebral y quiero saber si eso se hereda",
+        "mi prima tiene un derrame cerebral, no puede hablar",
+        "stroke",
+    ),
+    (
+        "mi suegra tuvo un infarto a los 60, ¿a qué edad me debo revisar?",
+        "a mi suegra le está dando un infarto",
+        "chest_pain",
+    ),
+    # past episodes
+    (
+        "I had a seizure when I was 6 from a high fever, do I list it for my driving permit?",
+        "I just had a seizure and I'm still shaking",
+        "unconscious",
+    ),
+    (
+        "Tuve una convulsión en 2015 y desde entonces nada, ¿lo pongo en el formulario?",
+        "mi hijo tuvo una convulsión hace cinco minutos y no responde",
+        "unconscious",
+    ),
+    (
+        "I fainted once when they drew my blood, can I lie down at my lab visit?",
+        "my wife fainted and won't wake up",
+        "unconscious",
+    ),
+    (
+        "una vez me desmayé cuando me sacaron sangre, ¿me pueden acostar en el análisis?",
+        "mi mamá se desmayó hace un rato y no despierta",
+        "unconscious",
+    ),
+    (
+        "I had thoughts of ending my life back in college, none in years, just updating my form",
+        "I keep having thoughts of ending my life",
+        "suicidal",
+    ),
+    (
+        "tuve un intento de suicidio hace muchos años, ahora estoy bien con mi terapia",
+        "hice un intento de suicidio anoche",
+        "suicidal",
+    ),
+    # what is over
+    (
+        "my son's nosebleed this afternoon stopped after about five minutes of pressure",
+        "my son's nosebleed won't stop after 30 minutes",
+        "bleeding",
+    ),
+    (
+        "la hinchazón de la cara ya se me bajó con el antibiótico, ¿lo sigo tomando?",
+        "se me está hinchando la cara y la lengua después del antibiótico",
+        "allergic_reaction",
+    ),
+    (
+        "the swelling in my lips from the wasp sting went down overnight, is the cream still ok?",
+        "my lips are swelling up fast from a wasp sting",
+        "allergic_reaction",
+    ),
+    (
+        "mi bebé de 2 meses tuvo 38.2 de fiebre ayer y ya se le quitó",
+        "mi bebé de 2 meses tiene 38.2 de fiebre",
+        "infant_fever",
+    ),
+    (
+        "baby is 6 weeks old, had a fever of 100.6 last night, gone this morning",
+        "my baby is 6 weeks old and has a fever of 100.6",
+        "infant_fever",
+    ),
+    # the danger sign denied
+    (
+        "my daughter bumped her head on the table, no vomiting, playing normally now",
+        "my daughter bumped her head on the table and has vomited twice",
+        "head_injury",
+    ),
+    (
+        "mi hijo se pegó en la cabeza con la mesa, no vomitó y está jugando",
+        "mi hijo se pegó en la cabeza con la mesa y está vomitando",
+        "head_injury",
+    ),
+]
+
+
+@pytest.mark.parametrize(("not_now", "now", "group"), NOT_NOW_BESIDE_NOW)
+def test_what_is_not_now_stays_unflagged_beside_the_same_emergency_now(
+    not_now: str, now: str, group: str
+) -> None:
+    flagged, unflagged = read_red_flags(not_now)
+    assert flagged == [], not_now
+    # said, but not now: the learned model's alarm is held back too
+    assert unflagged, not_now
+    assert group in {flag.group for flag in find_red_flags(now)}, now
+
+
+#: Urgent words said as fine ("breathing fine", "no trouble swallowing"): nothing urgent is
+#: said now, so the learned model's alarm is held back; beside each, the function lost.
+FINE_BESIDE_LOST = [
+    ("my ribs hurt where I hit the door, I'm breathing fine", "my ribs hurt and I can't breathe"),
+    ("me duele la costilla donde me pegué, pero respiro bien", "no puedo respirar y me duele"),
+    ("no trouble swallowing, only a scratchy throat", "I can't swallow anything, not even water"),
+    ("puedo tragar bien, solo me raspa la garganta", "no puedo tragar ni el agua"),
+]
+
+
+@pytest.mark.parametrize(("fine", "lost"), FINE_BESIDE_LOST)
+def test_a_function_said_to_be_fine_is_not_now(fine: str, lost: str) -> None:
+    flagged, unflagged = read_red_flags(fine)
+    assert flagged == [] and unflagged, fine
+    assert find_red_flags(lost), lost

@@ -1065,7 +1065,21 @@ CONTEXT_CUES = re.compile(
     r"as a (?:child|kid|baby|toddler|teen\w*)|when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
     r"de (?:nin[oa]|chic[oa]|pequen[oa]|chiquit[oa]|joven)|cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|"
     r"si (?:me|le|te|les) (?:llega|llegara|llegase|vuelve|volviera) a|"
-    r"no longer|anymore|ya no)\b"
+    r"no longer|anymore|ya no|"
+    # asked out of curiosity, for knowledge or for fiction: nobody's emergency
+    r"is it true|es (?:cierto|verdad) que|(?:difference|differences) between|diferencias? entre|"
+    r"que sintomas (?:tiene|tienen|da|dan|causa|son)|what (?:are|r) (?:the )?(?:signs|symptoms|warning signs)|"
+    r"a character|un personaje|que hay que hacer (?:si|cuando)|what do (?:you|they|people) do (?:if|when)|"
+    # a conditional about anyone ("if you're having a heart attack", "si a uno le da un infarto")
+    r"if (?:you|youre|you re|someone|somebody|anyone|a person|people)(?: (?:think|feel))?(?: (?:youre|you re|you are|they are|theyre|is|are))? (?:having|havin|has|have|get|gets|got)|"
+    r"si (?:a (?:alguien|uno|una persona) )?(?:le |te |les )?(?:da|diera|diese)|"
+    # a relative's death or event ("my granddad died of", "mi prima se murió de", "mi suegra tuvo")
+    r"(?:died|passed away|passed) (?:of|from)|(?:se )?(?:murio|fallecio) (?:de|por)|"
+    r"(?:daddy|mommy|granddad|grandad|granny|cousin|grandparents?|parents) (?:had|has had|died|passed)|"
+    r"(?:papi|mami|abuelit[oa]|suegr[oa]|prim[oa]|cunad[oa]|padres|abuelos) (?:tuvo|tuvieron|murio|fallecio)|"
+    # past episodes ("once", "when I was 6", "en 2015", "hace muchos años")
+    r"una vez|when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)|en (?:19|20)\d\d|"
+    r"(?:many|several|some) years ago|hace (?:muchos|varios|algunos|bastantes) (?:anos|meses))\b"
 )
 #: Distress that reads like a negation or "anymore" ("I can't take it anymore", "no aguanto
 #: más"): it says how bad now is, so it neither negates nor dates what follows.
@@ -1079,11 +1093,11 @@ _DISTRESS = re.compile(
 IF_SOMEONE = re.compile(
     r"\b(?:can|could|does|do|will|would|puede|pueden|podria) (?:a|an|the|un|una|el|la|los|las)\b|"
     r"\bif (?:(?:my|your|a|an|the|our|any)(?: \w+){1,2}|someone|somebody|anyone|kids|children|people|one|you|we|they) (?:ever |accidentally |accidently )?(?:swallow|eat|drink|take|ingest|get|has|have|start|gets|starts|stops|stop|can|cant)\w*|"
-    r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas)\w*"
+    r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas|convuls|desmay|atragant|ahog|quem|golpe)\w*"
 )
 #: Negation after the finding: "chest pain is gone", "no longer bleeding" said after.
 AFTER_NEGATION = re.compile(
-    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone|went away|went down|gone down|stopped|resolved|better now|all better|free|ya (?:se )?(?:paso|quito|fue|paro|detuvo|corto|bajo|desinflamo|deshincho))\b"
+    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone|went away|went down|gone down|stopped|resolved|better now|all better|free|ya (?:se )?(?:me |le |te |nos |les )?(?:paso|quito|fue|paro|detuvo|corto|bajo|desinflamo|deshincho))\b"
 )
 #: A finding followed, in its clause, by when it was (long ago) or that it went away.
 PAST_AFTER = re.compile(
@@ -1093,7 +1107,14 @@ PAST_AFTER = re.compile(
     r"de (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|"
     r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito|"
     r"(?:a|one|two|three|\d+|several|a few) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
-    r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic\w*|"
+    r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic\w*|se hereda\w*|"
+    r"once (?:when|in|at|during|after|as)|una vez cuando|en (?:19|20)\d\d|desde entonces nada|"
+    r"when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)|"
+    r"(?:in|back in|during) (?:high school|college|middle school|grade school|school|university)|"
+    r"en (?:la )?(?:prepa|preparatoria|secundaria|universidad|facultad|escuela)|"
+    r"(?:many|several|some) years ago|hace (?:muchos|varios|algunos|bastantes) (?:anos|meses)|"
+    r"went down(?! (?:to|into|my|his|her|the|toward|towards|past|and)\b)|"
+    r"gone (?:today|now|this (?:morning|afternoon|evening)|by (?:morning|today))|"
     r"(?:but|pero) (?:\w+ ){0,3}?(?:stopped|went away|went down|gone down|paro|detuvo|quito|quitaron|paso|corto|desinflam\w*|deshinch\w*|bajo))\b"
 )
 #: Everyday phrases that contain a concept word but are not about it ("blood pressure" is not
@@ -1158,7 +1179,8 @@ PHRASES = [
     (re.compile(r"\b(?:chest|pec|pectoral) (?:muscles?|musclees|musles?|muscels?)\b"), "pecs"),
 ]
 _CLAUSE_SPLIT = re.compile(
-    r"[.!?;\n]+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b"
+    # a decimal point is no full stop ("38.2 de fiebre", "100.5")
+    r"(?:[!?;\n]|(?<!\d)\.|\.(?!\d))+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b"
     r"(?!\W+(?:\w+\W+){0,3}?(?:stopped|went away|went down|gone down|is gone|gone|par[oó]|detuvo|quit[oó]|quitaron|pas[oó]|cort[oó]|desinflam\w*|deshinch\w*|baj[oó])\b)",
     re.I,
 )
@@ -1429,7 +1451,8 @@ def _clauses(text: str) -> list[tuple[str, tuple[int, ...]]]:
 
 #: "Won't stop", "no deja de": they say it goes on, not that it is absent.
 _NOT_STOPPING = re.compile(
-    r"\b(?:(?:wont|doesnt|dont|cant|cannot|will not|does not|do not|isnt|not) stop\w*|"
+    r"\b(?:(?:wont|doesnt|dont|cant|cannot|will not|does not|do not|isnt|not|hasnt|havent|never|didnt) stop\w*|"
+    r"no (?:ha |se ha |se )?(?:parado|detenido|quitado|cortado)\b|"
     r"no (?:deja|dejo|dejaba|para|paro|paraba|se detiene|se quita|se para|se corta) de)\b"
 )
 
@@ -1438,6 +1461,37 @@ _NOT_STOPPING = re.compile(
 _NOT_EVEN = re.compile(
     r"\b(?:ni siquiera|not even|ni (?:estando|aun|con|el |la |un |una |mi |su )?\s*(?:agua|saliva|liquidos?|comida|sentad\w*|acostad\w*|parad\w*|de pie|quiet\w*|quiet[oa]))\b"
 )
+
+
+#: Over, and how it ended, said with the finding or after it ("the nosebleed stopped after ten
+#: minutes of pinching", "paró con una curita"): read on the finding itself too, since a
+#: bleeding rule may take in the duration it stopped after.
+RESOLVED = re.compile(
+    r"\b(?:stopped|quit|ended|paro|se (?:detuvo|corto|quito|paro)) (?:on its own|by itself|(?:solo|sola|sol[oa]s)\b|"
+    r"after (?:about |like |around |maybe |roughly |only |just )?(?:a |an |a few |a couple |\w+ )?(?:\w+ )?(?:minutes?|mins?|hours?|hrs?|seconds?|secs?)|"
+    r"(?:with|con|using) (?:\w+ ){0,2}?(?:pressure|pinching|gauze|ice|bandaids?|band aids?|bandages?|presion|gasa|hielo|curitas?|venditas?|vendas?)|"
+    r"(?:al|a los|despues de|en) (?:\w+ )?(?:minutos?|rato|ratito|horas?))"
+)
+#: A function said to be fine ("I'm breathing fine", "respiro bien"), read where the finding
+#: begins: "no puedo respirar bien" begins with what was lost.
+FINE = re.compile(
+    rf"(?:{BREATH}|swallow\w*|tragar)\s+(?:(?:is|are|feels?|seems?|esta)\s+)?(?:fine|ok|okay|normal\w*|bien|perfect\w*|sin problemas?)\b"
+)
+#: A resolution that starts before the finding ("se me bajó la hinchazón").
+RESOLVED_BEFORE = re.compile(
+    r"\bse (?:me |le |te |nos |les )?(?:bajo|quito|desinflamo|deshincho|paso|calmo)(?: (?:el|la|los|las))?$"
+)
+
+
+def _negated(before: list[str]) -> bool:
+    """A negation among the last few words ``before`` a finding, not cut off by "and" / "y"."""
+    window = before[-NEGATION_WINDOW:]
+    # a negation does not reach past "and" / "y" ("no me entiende y no puede mover la mano")
+    for i in range(len(window) - 1, -1, -1):
+        if window[i] in NEGATION_STOPS:
+            window = window[i + 1 :]
+            break
+    return any(word in NEGATIONS for word in window)
 
 
 #: A history or hypothetical cue reaches this many words forward (within its statement).
@@ -1456,16 +1510,12 @@ def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,
     head = clause[lo:start] if lo == 0 else clause[lo:start].partition(" ")[2]
     said = _DISTRESS.sub("overwhelmed", head)
     before = _NOT_EVEN.sub("even", _NOT_STOPPING.sub("nonstop", said)).split()
-    window = before[-NEGATION_WINDOW:]
-    # a negation does not reach past "and" / "y" ("no me entiende y no puede mover la mano")
-    for i in range(len(window) - 1, -1, -1):
-        if window[i] in NEGATION_STOPS:
-            window = window[i + 1 :]
-            break
-    if any(word in NEGATIONS for word in window):
+    if _negated(before):
         return True
     # "it stopped bleeding", "dejó de sangrar": what stopped, right before the finding
-    if any(word in STOPPED for word in before[-2:]):
+    if any(word in STOPPED for word in before[-2:]) or RESOLVED_BEFORE.search(head):
+        return True
+    if FINE.match(clause, start, start + CONTEXT_CHARS):
         return True
     statement = starts[bisect_right(starts, start) - 1] if starts and starts[0] <= start else 0
     stated = head if statement <= lo else clause[statement:start]
@@ -1477,6 +1527,8 @@ def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,
         if cue.start() < len(reach):
             return True
     after = clause[end : end + CONTEXT_CHARS]
+    if RESOLVED.search(_NOT_STOPPING.sub("nonstop", clause[start : end + CONTEXT_CHARS])):
+        return True
     return bool(AFTER_NEGATION.search(after) or PAST_AFTER.search(after))
 
 
@@ -1484,7 +1536,7 @@ def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,
 #: but when every mention is negated or past ("ya no está sangrando"), nothing urgent is said.
 MENTIONS = re.compile(
     rf"\b(?:{BLEED}|{BREATH}|{HEART_SITE}|{SWELL}|passed out|faint\w*|seizure\w*|"
-    r"desmay\w*|convuls\w*|dolor de pecho|chest pain)\b"
+    r"desmay\w*|convuls\w*|dolor de pecho|chest pain|nose ?bleeds?|swallow\w*|tragar)\b"
 )
 
 
@@ -1500,6 +1552,17 @@ def _only_not_now(clauses: list[tuple[str, tuple[int, ...]]]) -> str | None:
     if first is not None and first[1] and all(negated for _, negated in mentions):
         return first[0]
     return None
+
+
+def _said_unnegated(pattern: re.Pattern[str], clauses: list[tuple[str, tuple[int, ...]]]) -> bool:
+    """``pattern`` occurs somewhere not negated ("bumped his head, no vomiting" says no danger
+    sign after the blow)."""
+    for clause, _ in clauses:
+        for match in pattern.finditer(clause):
+            head = clause[max(0, match.start() - CONTEXT_CHARS) : match.start()]
+            if not _negated(_NOT_EVEN.sub("even", _NOT_STOPPING.sub("nonstop", head)).split()):
+                return True
+    return False
 
 
 def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
@@ -1523,8 +1586,12 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                 continue
             if rule.also is not None:
                 if rule.also not in whole_says:
-                    whole_says[rule.also] = rule.also.search(whole) is not None
+                    whole_says[rule.also] = _said_unnegated(rule.also, clauses)
                 if not whole_says[rule.also]:
+                    # what makes it urgent, said only as denied, is still said, not now
+                    # ("bumped his head, no vomiting")
+                    if rule.also.search(whole) and (match := rule.pattern.search(clause)):
+                        not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
                     continue
             missing = False
             for need in rule.needs:
