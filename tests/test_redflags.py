@@ -1201,3 +1201,20 @@ def test_a_function_said_to_be_fine_is_not_now(fine: str, lost: str) -> None:
     flagged, unflagged = read_red_flags(fine)
     assert flagged == [] and unflagged, fine
     assert find_red_flags(lost), lost
+
+
+#: Past tense minutes ago, a relative's history followed by "now", a bleed that came back:
+#: still an emergency now.
+STILL_NOW = [
+    ("my grandma had a stroke 20 minutes ago, her face is drooping", "stroke"),
+    ("mi papá tuvo una convulsión hace un rato y no responde", "unconscious"),
+    ("my dad had a seizure and isn't responding", "unconscious"),
+    ("my mom died of a heart attack and now I have crushing chest pain", "chest_pain"),
+    ("la nariz dejó de sangrar con hielo pero está sangrando otra vez y no para", "bleeding"),
+    ("his nosebleed stopped after 10 minutes but now it's pouring again, won't stop", "bleeding"),
+]
+
+
+@pytest.mark.parametrize(("text", "group"), STILL_NOW)
+def test_what_happened_minutes_ago_or_came_back_is_still_now(text: str, group: str) -> None:
+    assert group in {flag.group for flag in find_red_flags(text)}, text

@@ -1053,7 +1053,7 @@ NEGATION_STOPS = frozenset({"and", "y", "e", "then", "luego", "plus", "also", "a
 #: Phrases before a finding (same clause) that make it past, someone else's past, or
 #: hypothetical: not an emergency now.
 CONTEXT_CUES = re.compile(
-    r"\b(?:history of|hx of|h o|past|previous|prior|used to|years ago|months ago|last (?:year|month|summer|winter|spring|fall)|in (?:19|20)\d\d|"
+    r"\b(?:history of|hx of|h o|past|previous|prior|used to|years ago|months ago|last (?:year|month|summer|winter|spring|fall)|in (?:19|20)\d\d|en (?:el )?(?:19|20)\d\d|"
     r"what (?:should|do) (?:i|we) do if|what if|what happens (?:if|when)|que pasa (?:si|cuando)|is it (?:dangerous|bad|safe|ok|okay) (?:to|if)|es (?:peligroso|malo) (?:si|tomar)|can you die (?:from|of|if)|"
     r"if (?:i|he|she|you|my \w+) (?:ever|were|was|had|has|have|start|get|gets)|in case|just in case|"
     r"signs of|symptoms of|how (?:do|would|can) (?:i|you|we) (?:know|tell)|should i worry if|"
@@ -1078,7 +1078,7 @@ CONTEXT_CUES = re.compile(
     r"(?:daddy|mommy|granddad|grandad|granny|cousin|grandparents?|parents) (?:had|has had|died|passed)|"
     r"(?:papi|mami|abuelit[oa]|suegr[oa]|prim[oa]|cunad[oa]|padres|abuelos) (?:tuvo|tuvieron|murio|fallecio)|"
     # past episodes ("once", "when I was 6", "en 2015", "hace muchos años")
-    r"una vez|when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)|en (?:19|20)\d\d|"
+    r"una vez (?:me|se|le|te|nos|tuve|tuvo|tuvimos)|when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)|"
     r"(?:many|several|some) years ago|hace (?:muchos|varios|algunos|bastantes) (?:anos|meses))\b"
 )
 #: Distress that reads like a negation or "anymore" ("I can't take it anymore", "no aguanto
@@ -1108,7 +1108,7 @@ PAST_AFTER = re.compile(
     r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito|"
     r"(?:a|one|two|three|\d+|several|a few) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
     r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic\w*|se hereda\w*|"
-    r"once (?:when|in|at|during|after|as)|una vez cuando|en (?:19|20)\d\d|desde entonces nada|"
+    r"once (?:when|in|at|during|after|as)|una vez cuando|en (?:el )?(?:19|20)\d\d|desde entonces nada|"
     r"when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)|"
     r"(?:in|back in|during) (?:high school|college|middle school|grade school|school|university)|"
     r"en (?:la )?(?:prepa|preparatoria|secundaria|universidad|facultad|escuela)|"
@@ -1423,7 +1423,9 @@ def _stems_of(head: str) -> list[str]:
 #: before it does not reach past it ("better off if I was gone, I want to …").
 _NEW_STATEMENT = re.compile(
     r",\s*(?=(?:i|im|i'm|ive|i've|id|i'd|he|hes|he's|she|shes|she's|they|my|now|right now|"
-    r"yo|ahora|ahorita|tengo|estoy|siento)\b)",
+    r"yo|ahora|ahorita|tengo|estoy|siento)\b)|"
+    # "… and isn't responding", "… y no despierta": how things are now, after what happened
+    r"\s+(?=(?:and|y) (?:now|still|is|isn'?t|is not|he'?s|she'?s|won'?t|can'?t|cannot|doesn'?t|ahora|todavia|sigue|no (?:despierta|responde|reacciona|puede))\b)",
     re.I,
 )
 
@@ -1494,6 +1496,25 @@ def _negated(before: list[str]) -> bool:
     return any(word in NEGATIONS for word in window)
 
 
+#: Words that begin the present: a history or hypothetical cue before them does not reach past
+#: them ("my mom died of a heart attack and now I have crushing chest pain").
+NOW = re.compile(r"\b(?:now|ahora|ahorita|today|hoy)\b")
+#: Minutes ago is now: a history cue does not date what happened minutes or hours ago ("my
+#: grandma had a stroke 20 minutes ago").
+RECENT = re.compile(
+    r"\b(?:(?:\d+|a few|few|a couple of|couple of|ten|five|fifteen|twenty|thirty|an|a) (?:minutes?|mins?|hours?|hrs?) ago|just now|"
+    r"hace (?:\d+|unos|un|pocos|cinco|diez|quince|veinte|media) ?(?:minutos?|rato|ratito|horas?|hora)|hace (?:un )?rato|"
+    # and how things are now: a crisis still going on
+    r"(?:and|y) (?:is |hes |shes )?(?:still |now )?(?:isnt|is not|wont|cant|cannot|not|hasnt) (?:responding|waking|breathing|moving|talking|answering|making sense|woken)|"
+    r"(?:y|pero) (?:todavia |aun |sigue sin |ya )?no (?:despierta|responde|reacciona|respira|se mueve|habla))\b"
+)
+#: It came back: what stopped is not over ("stopped after ten minutes but it's pouring again").
+RECURRING = re.compile(
+    r"\b(?:(?:started|starting|bleeding|pouring|gushing|is|its|it s) (?:\w+ )?again|came back|back again|"
+    r"(?:esta|empezo|sangra\w*|sale|salio) (?:\w+ )?(?:otra vez|de nuevo)|volvio a (?:sangrar|salir|empezar))\b"
+)
+
+
 #: A history or hypothetical cue reaches this many words forward (within its statement).
 CUE_REACH = 10
 #: How far around a finding its context (negation, history, hypothetical) is read, in
@@ -1501,7 +1522,14 @@ CUE_REACH = 10
 CONTEXT_CHARS = 300
 
 
-def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,)) -> bool:
+def _in_context(
+    clause: str,
+    start: int,
+    end: int,
+    starts: tuple[int, ...] = (0,),
+    *,
+    recurring: bool = False,
+) -> bool:
     """The finding is negated, past or hypothetical (ConText-style, within its clause; a
     history or hypothetical cue within its statement and a few words of it)."""
     # Only the characters near the finding are read (a hostile clause of thousands of words
@@ -1520,16 +1548,22 @@ def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,
     statement = starts[bisect_right(starts, start) - 1] if starts and starts[0] <= start else 0
     stated = head if statement <= lo else clause[statement:start]
     reach = " ".join(_DISTRESS.sub("overwhelmed", stated).split()[-CUE_REACH:])
-    if CONTEXT_CUES.search(reach):
+    reach = NOW.split(reach)[-1]
+    # (read to the clause's end: "had a seizure and isn't responding" says now after "and")
+    if CONTEXT_CUES.search(reach) and not RECENT.search(clause, start):
         return True
     # a conditional begins before the finding and runs into it ("if my child swallows …")
     for cue in IF_SOMEONE.finditer(f"{reach} {clause[start:end]}"):
         if cue.start() < len(reach):
             return True
     after = clause[end : end + CONTEXT_CHARS]
-    if RESOLVED.search(_NOT_STOPPING.sub("nonstop", clause[start : end + CONTEXT_CHARS])):
+    # what stopped is not over when the message says it came back
+    if not recurring and (
+        RESOLVED.search(_NOT_STOPPING.sub("nonstop", clause[start : end + CONTEXT_CHARS]))
+        or AFTER_NEGATION.search(after)
+    ):
         return True
-    return bool(AFTER_NEGATION.search(after) or PAST_AFTER.search(after))
+    return bool(PAST_AFTER.search(after))
 
 
 #: Bare mentions of urgent things (bleeding, breathing, fainting…): not flags by themselves,
@@ -1540,11 +1574,11 @@ MENTIONS = re.compile(
 )
 
 
-def _only_not_now(clauses: list[tuple[str, tuple[int, ...]]]) -> str | None:
+def _only_not_now(clauses: list[tuple[str, tuple[int, ...]]], recurring: bool) -> str | None:
     """The first bare mention when every one is negated or past, else None (read until one is
     said as now: a long message is not read to its end)."""
     mentions = (
-        (m.group(0), _in_context(clause, m.start(), m.end(), starts))
+        (m.group(0), _in_context(clause, m.start(), m.end(), starts, recurring=recurring))
         for clause, starts in clauses
         for m in MENTIONS.finditer(clause)
     )
@@ -1572,6 +1606,7 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     not_now: dict[str, RedFlag] = {}
     clauses = _clauses(text)
     whole = " ".join(clause for clause, _ in clauses)
+    recurring = RECURRING.search(whole) is not None
     # (plain loops: this is the classifier's hottest code; "also" and "unless" are read on
     # the whole message, once, and only when a pattern matched)
     whole_says: dict[re.Pattern[str], bool] = {}
@@ -1615,12 +1650,12 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                     if whole_says[rule.unless]:
                         not_now.setdefault(rule.group, flag)
                         break
-                if _in_context(clause, match.start(), match.end(), starts):
+                if _in_context(clause, match.start(), match.end(), starts, recurring=recurring):
                     not_now.setdefault(rule.group, flag)
                 else:
                     found[rule.group] = flag
                     break
-    if (mention := _only_not_now(clauses)) is not None:
+    if (mention := _only_not_now(clauses, recurring)) is not None:
         not_now.setdefault("mention", RedFlag("mention", mention))
     return list(found.values()), [f for g, f in not_now.items() if g not in found]
 
