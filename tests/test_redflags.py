@@ -1161,6 +1161,22 @@ NOT_NOW_BESIDE_NOW = [
         "my baby is 6 weeks old and has a fever of 100.6",
         "infant_fever",
     ),
+    # a chest that hurts where it is pressed, a scald that is already better
+    (
+        "my chest is sore only when I press on the spot I hit on the steering wheel",
+        "my chest hurts and it goes into my left arm, I'm sweating",
+        "chest_pain",
+    ),
+    (
+        "me duele el pecho desde que cargué cajas, al tocarme me duele más",
+        "me duele el pecho como si me aplastaran",
+        "chest_pain",
+    ),
+    (
+        "spilled hot tea on my wrist last night, it's red, no blisters, already feels better",
+        "I spilled hot tea on my baby's arm and it's blistering",
+        "burn",
+    ),
     # the danger sign denied
     (
         "my daughter bumped her head on the table, no vomiting, playing normally now",
@@ -1173,6 +1189,44 @@ NOT_NOW_BESIDE_NOW = [
         "head_injury",
     ),
 ]
+
+
+#: Everyday phrases that hold a concept word: a normal temperature, "no le pasa nada" (she is
+#: fine), a blood draw, a question about carrying an epinephrine pen; beside each, the concept
+#: said as the emergency.
+LOOKALIKE_BESIDE_NOW = [
+    (
+        "my baby is 2 months, temp was 37.2 after her bath, is that ok?",
+        "my baby is 2 months and her temp is 38.4",
+        "infant_fever",
+    ),
+    (
+        "mi bebé de 5 semanas tiene temperatura de 36.8, ¿está bien?",
+        "mi bebé de 5 semanas tiene fiebre de 38.5",
+        "infant_fever",
+    ),
+    (
+        "mi hijo se tragó una semilla de sandía, no le pasa nada, ¿verdad?",
+        "a mi hijo no le pasa ni el agua por la garganta",
+        "swallowing",
+    ),
+    (
+        "me sacaron sangre ayer y me quedó un moretón en el brazo",
+        "después de la extracción de la muela no para de salir sangre",
+        "dental_emergency",
+    ),
+    (
+        "do I still need an epipen if my bee reactions are only local swelling?",
+        "used his epipen, his throat is closing",
+        "allergic_reaction",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lookalike", "now", "group"), LOOKALIKE_BESIDE_NOW)
+def test_an_everyday_phrase_is_not_its_concept(lookalike: str, now: str, group: str) -> None:
+    assert find_red_flags(lookalike) == [], lookalike
+    assert group in {flag.group for flag in find_red_flags(now)}, now
 
 
 @pytest.mark.parametrize(("not_now", "now", "group"), NOT_NOW_BESIDE_NOW)
@@ -1209,6 +1263,8 @@ STILL_NOW = [
     ("my grandma had a stroke 20 minutes ago, her face is drooping", "stroke"),
     ("mi papá tuvo una convulsión hace un rato y no responde", "unconscious"),
     ("my dad had a seizure and isn't responding", "unconscious"),
+    ("fever and a purple rash that doesn't fade when I press on it", "meningitis_signs"),
+    ("fiebre y manchas moradas que no se quitan al apretarlas", "meningitis_signs"),
     ("my mom died of a heart attack and now I have crushing chest pain", "chest_pain"),
     ("la nariz dejó de sangrar con hielo pero está sangrando otra vez y no para", "bleeding"),
     ("his nosebleed stopped after 10 minutes but now it's pouring again, won't stop", "bleeding"),

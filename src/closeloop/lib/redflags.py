@@ -1114,7 +1114,7 @@ PAST_AFTER = re.compile(
     r"en (?:la )?(?:prepa|preparatoria|secundaria|universidad|facultad|escuela)|"
     r"(?:many|several|some) years ago|hace (?:muchos|varios|algunos|bastantes) (?:anos|meses)|"
     r"went down(?! (?:to|into|my|his|her|the|toward|towards|past|and)\b)|"
-    r"gone (?:today|now|this (?:morning|afternoon|evening)|by (?:morning|today))|"
+    r"gone (?:today|now|this (?:morning|afternoon|evening)|by (?:morning|today))|already feels better|"
     r"(?:but|pero) (?:\w+ ){0,3}?(?:stopped|went away|went down|gone down|paro|detuvo|quito|quitaron|paso|corto|desinflam\w*|deshinch\w*|bajo))\b"
 )
 #: Everyday phrases that contain a concept word but are not about it ("blood pressure" is not
@@ -1149,6 +1149,40 @@ PHRASES = [
         "meds",
     ),
     (re.compile(r"\bbreath (?:strips?|mints?|freshener|spray)\b"), "mints"),
+    # a blood draw or a donation is no bleeding, nor a tooth pulled
+    (
+        re.compile(
+            r"\b(?:me |le |te |les |nos )?(?:sacaron|sacan|sacaran|van a sacar|sacar) sangre\b|"
+            r"\b(?:drew|draw|drawing|drawn) (?:my |his |her |their |some )?blood\b(?! thinners?)|"
+            r"\bblood (?:drawn|drawing|donation)\b|\b(?:donar|done|dono|donando) sangre\b|"
+            r"\b(?:donate|donated|donating|gave|give|giving) blood\b"
+        ),
+        "labs",
+    ),
+    # a temperature said as a normal number (under 38 °C, 100.4 °F) is no fever
+    (
+        re.compile(
+            r"\b(?:temp|temperature|temperatura)(?: (?:was|is|of|de|es|fue|esta|estaba|like|around|about|only|just|solo|nomas))* "
+            r"(?:3[0-7](?: \d)?|9\d(?: \d)?|100(?: [0-3])?)\b(?! \d)"
+        ),
+        "normotemp",
+    ),
+    # "no le pasa nada": she is fine (unless nothing goes down: "ni el agua", "por la garganta")
+    (
+        re.compile(
+            r"\b(?:no (?:le |me |te |les |nos )?pasa nada|con una no pasa nada)\b(?! (?:por|de|a traves|hacia|al|ni|para abajo)\b)"
+        ),
+        "fine",
+    ),
+    # a question about carrying or renewing an epinephrine pen is no anaphylaxis
+    (
+        re.compile(
+            r"\b(?:still need|do i need|should i (?:carry|get|have|keep)|prescri\w*(?: for)?|refill\w*(?: for| of)?|renew\w*|expired?|"
+            r"(?:necesito|ocupo) (?:todavia |aun )?(?:cargar|tener|traer|llevar)|receta (?:de|para)) "
+            r"(?:an? |my |his |her |the |un |una |mi |su )?epi ?pens?\b"
+        ),
+        "meds",
+    ),
     (
         re.compile(
             r"\b(?:morir\w*|muero|muere|muriendo|moria) (?:de (?:la )?|del )(?:verguenza|pena|risa|ganas|hambre|sueno|calor|frio|aburrimiento|envidia|nervios|curiosidad|amor|cansancio|emocion|gusto|miedo|susto)\b|"
@@ -1474,6 +1508,14 @@ RESOLVED = re.compile(
     r"(?:with|con|using) (?:\w+ ){0,2}?(?:pressure|pinching|gauze|ice|bandaids?|band aids?|bandages?|presion|gasa|hielo|curitas?|venditas?|vendas?)|"
     r"(?:al|a los|despues de|en) (?:\w+ )?(?:minutos?|rato|ratito|horas?))"
 )
+#: Pain that pressing brings on is the chest wall's ("sore only when I press on it", "al tocarme
+#: me duele"), read on the finding and after it; a rash that does not fade when pressed is not.
+PRESSED_PAIN = re.compile(
+    r"\b(?:sore|hurts?|hurting|tender|pain\w*|aches?)\b(?:\s+\S+){0,4}?\s+(?:only )?when (?:i |you |he |she )?(?:press|push|touch|poke)\w*|"
+    r"\b(?:sore|tender) to (?:the )?touch\b|"
+    r"\bal (?:tocar|apretar|presionar)(?:me|lo|la) (?:me |le )?(?:duele|molesta|arde)\b|"
+    r"\b(?:duele|molesta|dolor)\b(?:\s+\S+){0,4}?\s+(?:solo |nomas )?(?:al (?:tocar|apretar|presionar)(?:me|lo|la)|cuando (?:me |lo |la )(?:toco|aprieto|presiono))\b"
+)
 #: A function said to be fine ("I'm breathing fine", "respiro bien"), read where the finding
 #: begins: "no puedo respirar bien" begins with what was lost.
 FINE = re.compile(
@@ -1558,6 +1600,8 @@ def _in_context(
             return True
     after = clause[end : end + CONTEXT_CHARS]
     # what stopped is not over when the message says it came back
+    if PRESSED_PAIN.search(clause, start, end + CONTEXT_CHARS):
+        return True
     if not recurring and (
         RESOLVED.search(_NOT_STOPPING.sub("nonstop", clause[start : end + CONTEXT_CHARS]))
         or AFTER_NEGATION.search(after)
