@@ -1121,6 +1121,11 @@ NOT_NOW_BESIDE_NOW = [
         "unconscious",
     ),
     (
+        "tuve convulsiones de bebé por calentura, ¿lo pongo en el formulario de la licencia?",
+        "mi bebé de 2 meses tiene calentura y está convulsionando",
+        "infant_fever",
+    ),
+    (
         "una vez me desmayé cuando me sacaron sangre, ¿me pueden acostar en el análisis?",
         "mi mamá se desmayó hace un rato y no despierta",
         "unconscious",
@@ -1145,6 +1150,11 @@ NOT_NOW_BESIDE_NOW = [
         "la hinchazón de la cara ya se me bajó con el antibiótico, ¿lo sigo tomando?",
         "se me está hinchando la cara y la lengua después del antibiótico",
         "allergic_reaction",
+    ),
+    (
+        "después de la endodoncia se me bajó la hinchazón, ¿sigo con el antibiótico?",
+        "después de la endodoncia se me está hinchando la cara hasta el ojo",
+        "dental_emergency",
     ),
     (
         "the swelling in my lips from the wasp sting went down overnight, is the cream still ok?",
@@ -1214,6 +1224,11 @@ LOOKALIKE_BESIDE_NOW = [
         "me sacaron sangre ayer y me quedó un moretón en el brazo",
         "después de la extracción de la muela no para de salir sangre",
         "dental_emergency",
+    ),
+    (
+        "¿paran aquí los autobuses? con este dolor de espalda no puedo caminar mucho",
+        "tengo un dolor de panza insoportable, no puedo ni caminar",
+        "severe_pain",
     ),
     (
         "do I still need an epipen if my bee reactions are only local swelling?",

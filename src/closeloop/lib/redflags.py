@@ -1149,6 +1149,18 @@ PHRASES = [
         "meds",
     ),
     (re.compile(r"\bbreath (?:strips?|mints?|freshener|spray)\b"), "mints"),
+    # "tuve convulsiones de bebé": as a baby, long ago (no baby now)
+    (
+        re.compile(r"\b((?:tuve|tuvo|tenia|tuvimos|padeci|padecio)(?: \w+){0,3}?) de bebe\b"),
+        r"\1 de nino",
+    ),
+    # "can't walk much / far": a limit, not an inability
+    (
+        re.compile(
+            r"\b(?:no puedo|no puede|cant|cannot|can not) (?:caminar|andar|walk) (?:mucho|tanto|muy lejos|lejos|far|very far|much|long|mucho rato)\b"
+        ),
+        "limited",
+    ),
     # a blood draw or a donation is no bleeding, nor a tooth pulled
     (
         re.compile(
@@ -1523,7 +1535,7 @@ FINE = re.compile(
 )
 #: A resolution that starts before the finding ("se me bajó la hinchazón").
 RESOLVED_BEFORE = re.compile(
-    r"\bse (?:me |le |te |nos |les )?(?:bajo|quito|desinflamo|deshincho|paso|calmo)(?: (?:el|la|los|las))?$"
+    r"\bse (?:me |le |te |nos |les )?(?:bajo|quito|desinflamo|deshincho|paso|calmo)(?: (?:el|la|los|las))?\s*$"
 )
 
 
@@ -1599,9 +1611,9 @@ def _in_context(
         if cue.start() < len(reach):
             return True
     after = clause[end : end + CONTEXT_CHARS]
-    # what stopped is not over when the message says it came back
     if PRESSED_PAIN.search(clause, start, end + CONTEXT_CHARS):
         return True
+    # what stopped is not over when the message says it came back
     if not recurring and (
         RESOLVED.search(_NOT_STOPPING.sub("nonstop", clause[start : end + CONTEXT_CHARS]))
         or AFTER_NEGATION.search(after)
