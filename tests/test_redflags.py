@@ -1088,6 +1088,21 @@ NOT_NOW_BESIDE_NOW = [
         "tengo 30 años y creo que tengo un infarto, me aprieta el pecho",
         "chest_pain",
     ),
+    (
+        "heart attack pain in women feels different, right? just curious, nobody here is sick",
+        "my wife is having a heart attack, she is clutching her chest",
+        "chest_pain",
+    ),
+    (
+        "por pura curiosidad, ¿cuánto dura una convulsión normalmente?",
+        "mi hija lleva cinco minutos convulsionando",
+        "unconscious",
+    ),
+    (
+        "quiero saber qué hacer si a mi esposo le da un infarto, ahorita está bien",
+        "a mi esposo le está dando un infarto, está sudando frío",
+        "chest_pain",
+    ),
     # someone else's history
     (
         "my granddad died of a heart attack at 58, should I get my heart checked? I feel fine",
@@ -1278,6 +1293,8 @@ STILL_NOW = [
     ("my grandma had a stroke 20 minutes ago, her face is drooping", "stroke"),
     ("mi papá tuvo una convulsión hace un rato y no responde", "unconscious"),
     ("my dad had a seizure and isn't responding", "unconscious"),
+    ("my mom had a stroke this morning, her face is drooping", "stroke"),
+    ("just curious, my chest is crushing right now and my arm is numb, is that bad?", "chest_pain"),
     ("fever and a purple rash that doesn't fade when I press on it", "meningitis_signs"),
     ("fiebre y manchas moradas que no se quitan al apretarlas", "meningitis_signs"),
     ("my mom died of a heart attack and now I have crushing chest pain", "chest_pain"),

@@ -1072,7 +1072,7 @@ CONTEXT_CUES = re.compile(
     r"a character|un personaje|que hay que hacer (?:si|cuando)|what do (?:you|they|people) do (?:if|when)|"
     # a conditional about anyone ("if you're having a heart attack", "si a uno le da un infarto")
     r"if (?:you|youre|you re|someone|somebody|anyone|a person|people)(?: (?:think|feel))?(?: (?:youre|you re|you are|they are|theyre|is|are))? (?:having|havin|has|have|get|gets|got)|"
-    r"si (?:a (?:alguien|uno|una persona) )?(?:le |te |les )?(?:da|diera|diese)|"
+    r"si (?:a (?:alguien|uno|una persona|(?:mi|tu|su) \w+) )?(?:le |te |les )?(?:da|diera|diese)|que hacer (?:si|cuando)|"
     # a relative's death or event ("my granddad died of", "mi prima se murió de", "mi suegra tuvo")
     r"(?:died|passed away|passed) (?:of|from)|(?:se )?(?:murio|fallecio) (?:de|por)|"
     r"(?:daddy|mommy|granddad|grandad|granny|cousin|grandparents?|parents) (?:had|has had|died|passed)|"
@@ -1469,7 +1469,7 @@ def _stems_of(head: str) -> list[str]:
 #: before it does not reach past it ("better off if I was gone, I want to …").
 _NEW_STATEMENT = re.compile(
     r",\s*(?=(?:i|im|i'm|ive|i've|id|i'd|he|hes|he's|she|shes|she's|they|my|now|right now|"
-    r"yo|ahora|ahorita|tengo|estoy|siento)\b)|"
+    r"his|her|their|yo|ahora|ahorita|tengo|estoy|siento)\b)|"
     # "… and isn't responding", "… y no despierta": how things are now, after what happened
     r"\s+(?=(?:and|y) (?:now|still|is|isn'?t|is not|he'?s|she'?s|won'?t|can'?t|cannot|doesn'?t|ahora|todavia|sigue|no (?:despierta|responde|reacciona|puede))\b)",
     re.I,
@@ -1562,6 +1562,21 @@ RECENT = re.compile(
     r"(?:and|y) (?:is |hes |shes )?(?:still |now )?(?:isnt|is not|wont|cant|cannot|not|hasnt) (?:responding|waking|breathing|moving|talking|answering|making sense|woken)|"
     r"(?:y|pero) (?:todavia |aun |sigue sin |ya )?no (?:despierta|responde|reacciona|respira|se mueve|habla))\b"
 )
+#: Earlier today, said right after the finding ("had a stroke this morning"): now as well.
+RECENT_AFTER = re.compile(
+    r"\W*(?:\S+\s+){0,2}?(?:this (?:morning|afternoon|evening)|tonight|today|earlier today|esta (?:manana|tarde|noche)|hoy)\b"
+)
+#: Asked out of curiosity, for a class or a story, with nobody ill: what the message names is
+#: nobody's emergency, unless it also says something is happening now.
+CURIOUS = re.compile(
+    r"\b(?:just (?:curious|wondering|reading about it|asking)|out of curiosity|(?:por|de) (?:pura )?curiosidad|"
+    r"asking for (?:a|my) (?:friend|class|school|project|homework)|"
+    r"(?:nobody|no one|noone)(?: here| in my family| at home)? is (?:sick|ill|hurt)|nadie (?:aqui |en casa )?esta (?:enferm\w*|mal))\b"
+)
+#: What says something is happening now, for ``CURIOUS``.
+HAPPENING = re.compile(
+    r"\b(?:right now|ahora mismo|ahorita|at the moment|en este momento|currently)\b"
+)
 #: It came back: what stopped is not over ("stopped after ten minutes but it's pouring again").
 RECURRING = re.compile(
     r"\b(?:(?:started|starting|bleeding|pouring|gushing|is|its|it s) (?:\w+ )?again|came back|back again|"
@@ -1604,7 +1619,11 @@ def _in_context(
     reach = " ".join(_DISTRESS.sub("overwhelmed", stated).split()[-CUE_REACH:])
     reach = NOW.split(reach)[-1]
     # (read to the clause's end: "had a seizure and isn't responding" says now after "and")
-    if CONTEXT_CUES.search(reach) and not RECENT.search(clause, start):
+    if (
+        CONTEXT_CUES.search(reach)
+        and not RECENT.search(clause, start)
+        and not RECENT_AFTER.match(clause, end)
+    ):
         return True
     # a conditional begins before the finding and runs into it ("if my child swallows …")
     for cue in IF_SOMEONE.finditer(f"{reach} {clause[start:end]}"):
@@ -1711,6 +1730,9 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                 else:
                     found[rule.group] = flag
                     break
+    if found and CURIOUS.search(whole) and not HAPPENING.search(whole):
+        not_now = {**found, **not_now}
+        found = {}
     if (mention := _only_not_now(clauses, recurring)) is not None:
         not_now.setdefault("mention", RedFlag("mention", mention))
     return list(found.values()), [f for g, f in not_now.items() if g not in found]
