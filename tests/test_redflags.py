@@ -1202,6 +1202,17 @@ NOT_NOW_BESIDE_NOW = [
         "I spilled hot tea on my baby's arm and it's blistering",
         "burn",
     ),
+    # what choked them came out
+    (
+        "my son choked on a grape but coughed it out right away, he's playing again",
+        "my son choked on a grape and can't breathe",
+        "breathing",
+    ),
+    (
+        "mi hija se atragantó con un caramelo pero lo escupió enseguida",
+        "mi hija se atragantó con un caramelo y no puede respirar",
+        "breathing",
+    ),
     # the danger sign denied
     (
         "my daughter bumped her head on the table, no vomiting, playing normally now",

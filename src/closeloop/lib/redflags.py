@@ -1115,7 +1115,9 @@ PAST_AFTER = re.compile(
     r"(?:many|several|some) years ago|hace (?:muchos|varios|algunos|bastantes) (?:anos|meses)|"
     r"went down(?! (?:to|into|my|his|her|the|toward|towards|past|and)\b)|"
     r"gone (?:today|now|this (?:morning|afternoon|evening)|by (?:morning|today))|already feels better|"
-    r"(?:but|pero) (?:\w+ ){0,3}?(?:stopped|went away|went down|gone down|paro|detuvo|quito|quitaron|paso|corto|desinflam\w*|deshinch\w*|bajo))\b"
+    r"(?:but|pero) (?:\w+ ){0,3}?(?:stopped|went away|went down|gone down|paro|detuvo|quito|quitaron|paso|corto|desinflam\w*|deshinch\w*|bajo|"
+    # what choked them came out
+    r"coughed (?:it )?out|sp[ia]t (?:it )?out|escupio|lo (?:saco|tosio)))\b"
 )
 #: Everyday phrases that contain a concept word but are not about it ("blood pressure" is not
 #: bleeding, "heart rate" is not chest pain): rewritten before matching.
@@ -1227,7 +1229,7 @@ PHRASES = [
 _CLAUSE_SPLIT = re.compile(
     # a decimal point is no full stop ("38.2 de fiebre", "100.5")
     r"(?:[!?;\n]|(?<!\d)\.|\.(?!\d))+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b"
-    r"(?!\W+(?:\w+\W+){0,3}?(?:stopped|went away|went down|gone down|is gone|gone|par[oó]|detuvo|quit[oó]|quitaron|pas[oó]|cort[oó]|desinflam\w*|deshinch\w*|baj[oó])\b)",
+    r"(?!\W+(?:\w+\W+){0,3}?(?:stopped|went away|went down|gone down|is gone|gone|par[oó]|detuvo|quit[oó]|quitaron|pas[oó]|cort[oó]|desinflam\w*|deshinch\w*|baj[oó]|coughed (?:it )?out|sp[ia]t (?:it )?out|escupi[oó]|lo escupi\w*|lo sac[oó]|lo tosi[oó])\b)",
     re.I,
 )
 
