@@ -1304,6 +1304,8 @@ STILL_NOW = [
     ("my grandma had a stroke 20 minutes ago, her face is drooping", "stroke"),
     ("mi papá tuvo una convulsión hace un rato y no responde", "unconscious"),
     ("my dad had a seizure and isn't responding", "unconscious"),
+    # a companion sign said with a negated verb is a deficit, not a denial
+    ("me duele el brazo izquierdo y la quijada, y no aguanto el mareo", "chest_pain"),
     ("my mom had a stroke this morning, her face is drooping", "stroke"),
     ("just curious, my chest is crushing right now and my arm is numb, is that bad?", "chest_pain"),
     ("fever and a purple rash that doesn't fade when I press on it", "meningitis_signs"),

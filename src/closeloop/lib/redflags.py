@@ -1665,13 +1665,22 @@ def _only_not_now(clauses: list[tuple[str, tuple[int, ...]]], recurring: bool) -
     return None
 
 
+#: A sign denied right before it ("no vomiting", "hasn't thrown up", "sin vómito", "no ha
+#: vomitado"): not a deficit, whose negation stands before its verb ("no levanta el brazo",
+#: "no aguanto el mareo").
+DENIED_BEFORE = re.compile(
+    r"\b(?:no|not|sin|without|never|nunca|ni|denies|hasnt|havent|didnt|wasnt|isnt|arent|doesnt|dont)"
+    r"(?: (?:any|ha|he|han|hubo|has|have|had|been|signs of|more|other|further|se ha|le ha))?\s*$"
+)
+
+
 def _said_unnegated(pattern: re.Pattern[str], clauses: list[tuple[str, tuple[int, ...]]]) -> bool:
-    """``pattern`` occurs somewhere not negated ("bumped his head, no vomiting" says no danger
+    """``pattern`` occurs somewhere not denied ("bumped his head, no vomiting" says no danger
     sign after the blow)."""
     for clause, _ in clauses:
         for match in pattern.finditer(clause):
-            head = clause[max(0, match.start() - CONTEXT_CHARS) : match.start()]
-            if not _negated(_NOT_EVEN.sub("even", _NOT_STOPPING.sub("nonstop", head)).split()):
+            head = clause[max(0, match.start() - 40) : match.start()]
+            if not DENIED_BEFORE.search(_NOT_STOPPING.sub("nonstop", head)):
                 return True
     return False
 
