@@ -1612,7 +1612,7 @@ def _in_context(
     if _negated(before):
         return True
     # "it stopped bleeding", "dejó de sangrar": what stopped, right before the finding
-    if any(word in STOPPED for word in before[-2:]) or RESOLVED_BEFORE.search(head):
+    if any(word in STOPPED for word in before[-2:]) or RESOLVED_BEFORE.search(head[-60:]):
         return True
     if FINE.match(clause, start, start + CONTEXT_CHARS):
         return True
@@ -1635,8 +1635,10 @@ def _in_context(
     if PRESSED_PAIN.search(clause, start, end + CONTEXT_CHARS):
         return True
     # what stopped is not over when the message says it came back
+    span = clause[start : end + CONTEXT_CHARS]
+    # (the negations of stopping are read only where a resolution is said at all)
     if not recurring and (
-        RESOLVED.search(_NOT_STOPPING.sub("nonstop", clause[start : end + CONTEXT_CHARS]))
+        (RESOLVED.search(span) and RESOLVED.search(_NOT_STOPPING.sub("nonstop", span)))
         or AFTER_NEGATION.search(after)
     ):
         return True
@@ -1707,7 +1709,9 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                 continue
             if rule.also is not None:
                 if rule.also not in whole_says:
-                    whole_says[rule.also] = _said_unnegated(rule.also, clauses)
+                    whole_says[rule.also] = rule.also.search(whole) is not None and (
+                        _said_unnegated(rule.also, clauses)
+                    )
                 if not whole_says[rule.also]:
                     # what makes it urgent, said only as denied, is still said, not now
                     # ("bumped his head, no vomiting")
