@@ -1031,3 +1031,291 @@ def test_a_second_writers_fresh_set_is_caught_and_its_lookalikes_are_not() -> No
     # the one lookalike still flagged: a mild, exertional breathlessness asked as "is it
     # normal" (a question about now, which must stay a flag when the symptom is serious)
     assert len(false) <= 1, false
+
+
+#: What a fresh writer wrote that is no emergency now (a question out of curiosity, a
+#: hypothetical, a relative's history, a past episode, something that is over), each beside
+#: the present emergency in the same words that must stay flagged.
+NOT_NOW_BESIDE_NOW = [
+    # curiosity and hypotheticals
+    (
+        "Is it true a hard cough can stop a heart attack? Saw it on Facebook, nobody here is sick.",
+        "I think my dad is having a heart attack right now",
+        "chest_pain",
+    ),
+    (
+        "¿Es verdad que si a uno le da un infarto hay que toser fuerte? Lo leí en un grupo.",
+        "creo que a mi papá le está dando un infarto ahorita",
+        "chest_pain",
+    ),
+    (
+        "What's the difference between a heart attack and angina? It's for my nursing homework.",
+        "my husband is having a heart attack, what do I do",
+        "chest_pain",
+    ),
+    (
+        "¿Cuál es la diferencia entre un infarto y una angina? Es para la escuela.",
+        "mi esposo está teniendo un infarto",
+        "chest_pain",
+    ),
+    (
+        "If someone is having a seizure, do you turn them on their side?",
+        "my son is having a seizure right now",
+        "unconscious",
+    ),
+    (
+        "Si alguien convulsiona en la calle, ¿hay que sujetarle la cabeza?",
+        "mi hijo está convulsionando ahora mismo",
+        "unconscious",
+    ),
+    (
+        "¿qué hay que hacer si un niño se atraganta con una uva? quiero estar preparada",
+        "mi niño se está atragantando y no puede respirar",
+        "breathing",
+    ),
+    (
+        "I'm writing a story where a character has a seizure at a wedding. Is that realistic?",
+        "my sister is having a seizure at the wedding",
+        "unconscious",
+    ),
+    (
+        "Escribo un cuento donde un personaje tiene un infarto en el metro, ¿sería creíble?",
+        "a mi tío le dio un infarto en el metro hace diez minutos",
+        "chest_pain",
+    ),
+    (
+        "¿Qué síntomas tiene un infarto en los hombres jóvenes? Lo vi en un documental.",
+        "tengo 30 años y creo que tengo un infarto, me aprieta el pecho",
+        "chest_pain",
+    ),
+    (
+        "heart attack pain in women feels different, right? just curious, nobody here is sick",
+        "my wife is having a heart attack, she is clutching her chest",
+        "chest_pain",
+    ),
+    (
+        "por pura curiosidad, ¿cuánto dura una convulsión normalmente?",
+        "mi hija lleva cinco minutos convulsionando",
+        "unconscious",
+    ),
+    (
+        "quiero saber qué hacer si a mi esposo le da un infarto, ahorita está bien",
+        "a mi esposo le está dando un infarto, está sudando frío",
+        "chest_pain",
+    ),
+    # someone else's history
+    (
+        "my granddad died of a heart attack at 58, should I get my heart checked? I feel fine",
+        "my granddad is having a heart attack, he is grey and sweating",
+        "chest_pain",
+    ),
+    (
+        "Mi prima se murió de un derrame cerebral y quiero saber si eso se hereda",
+        "mi prima tiene un derrame cerebral, no puede hablar",
+        "stroke",
+    ),
+    (
+        "mi suegra tuvo un infarto a los 60, ¿a qué edad me debo revisar?",
+        "a mi suegra le está dando un infarto",
+        "chest_pain",
+    ),
+    # past episodes
+    (
+        "I had a seizure when I was 6 from a high fever, do I list it for my driving permit?",
+        "I just had a seizure and I'm still shaking",
+        "unconscious",
+    ),
+    (
+        "Tuve una convulsión en 2015 y desde entonces nada, ¿lo pongo en el formulario?",
+        "mi hijo tuvo una convulsión hace cinco minutos y no responde",
+        "unconscious",
+    ),
+    (
+        "I fainted once when they drew my blood, can I lie down at my lab visit?",
+        "my wife fainted and won't wake up",
+        "unconscious",
+    ),
+    (
+        "tuve convulsiones de bebé por calentura, ¿lo pongo en el formulario de la licencia?",
+        "mi bebé de 2 meses tiene calentura y está convulsionando",
+        "infant_fever",
+    ),
+    (
+        "una vez me desmayé cuando me sacaron sangre, ¿me pueden acostar en el análisis?",
+        "mi mamá se desmayó hace un rato y no despierta",
+        "unconscious",
+    ),
+    (
+        "I had thoughts of ending my life back in college, none in years, just updating my form",
+        "I keep having thoughts of ending my life",
+        "suicidal",
+    ),
+    (
+        "tuve un intento de suicidio hace muchos años, ahora estoy bien con mi terapia",
+        "hice un intento de suicidio anoche",
+        "suicidal",
+    ),
+    # what is over
+    (
+        "my son's nosebleed this afternoon stopped after about five minutes of pressure",
+        "my son's nosebleed won't stop after 30 minutes",
+        "bleeding",
+    ),
+    (
+        "la hinchazón de la cara ya se me bajó con el antibiótico, ¿lo sigo tomando?",
+        "se me está hinchando la cara y la lengua después del antibiótico",
+        "allergic_reaction",
+    ),
+    (
+        "después de la endodoncia se me bajó la hinchazón, ¿sigo con el antibiótico?",
+        "después de la endodoncia se me está hinchando la cara hasta el ojo",
+        "dental_emergency",
+    ),
+    (
+        "the swelling in my lips from the wasp sting went down overnight, is the cream still ok?",
+        "my lips are swelling up fast from a wasp sting",
+        "allergic_reaction",
+    ),
+    (
+        "mi bebé de 2 meses tuvo 38.2 de fiebre ayer y ya se le quitó",
+        "mi bebé de 2 meses tiene 38.2 de fiebre",
+        "infant_fever",
+    ),
+    (
+        "baby is 6 weeks old, had a fever of 100.6 last night, gone this morning",
+        "my baby is 6 weeks old and has a fever of 100.6",
+        "infant_fever",
+    ),
+    # a chest that hurts where it is pressed, a scald that is already better
+    (
+        "my chest is sore only when I press on the spot I hit on the steering wheel",
+        "my chest hurts and it goes into my left arm, I'm sweating",
+        "chest_pain",
+    ),
+    (
+        "me duele el pecho desde que cargué cajas, al tocarme me duele más",
+        "me duele el pecho como si me aplastaran",
+        "chest_pain",
+    ),
+    (
+        "spilled hot tea on my wrist last night, it's red, no blisters, already feels better",
+        "I spilled hot tea on my baby's arm and it's blistering",
+        "burn",
+    ),
+    # what choked them came out
+    (
+        "my son choked on a grape but coughed it out right away, he's playing again",
+        "my son choked on a grape and can't breathe",
+        "breathing",
+    ),
+    (
+        "mi hija se atragantó con un caramelo pero lo escupió enseguida",
+        "mi hija se atragantó con un caramelo y no puede respirar",
+        "breathing",
+    ),
+    # the danger sign denied
+    (
+        "my daughter bumped her head on the table, no vomiting, playing normally now",
+        "my daughter bumped her head on the table and has vomited twice",
+        "head_injury",
+    ),
+    (
+        "mi hijo se pegó en la cabeza con la mesa, no vomitó y está jugando",
+        "mi hijo se pegó en la cabeza con la mesa y está vomitando",
+        "head_injury",
+    ),
+]
+
+
+#: Everyday phrases that hold a concept word: a normal temperature, "no le pasa nada" (she is
+#: fine), a blood draw, a question about carrying an epinephrine pen; beside each, the concept
+#: said as the emergency.
+LOOKALIKE_BESIDE_NOW = [
+    (
+        "my baby is 2 months, temp was 37.2 after her bath, is that ok?",
+        "my baby is 2 months and her temp is 38.4",
+        "infant_fever",
+    ),
+    (
+        "mi bebé de 5 semanas tiene temperatura de 36.8, ¿está bien?",
+        "mi bebé de 5 semanas tiene fiebre de 38.5",
+        "infant_fever",
+    ),
+    (
+        "mi hijo se tragó una semilla de sandía, no le pasa nada, ¿verdad?",
+        "a mi hijo no le pasa ni el agua por la garganta",
+        "swallowing",
+    ),
+    (
+        "me sacaron sangre ayer y me quedó un moretón en el brazo",
+        "después de la extracción de la muela no para de salir sangre",
+        "dental_emergency",
+    ),
+    (
+        "¿paran aquí los autobuses? con este dolor de espalda no puedo caminar mucho",
+        "tengo un dolor de panza insoportable, no puedo ni caminar",
+        "severe_pain",
+    ),
+    (
+        "do I still need an epipen if my bee reactions are only local swelling?",
+        "used his epipen, his throat is closing",
+        "allergic_reaction",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lookalike", "now", "group"), LOOKALIKE_BESIDE_NOW)
+def test_an_everyday_phrase_is_not_its_concept(lookalike: str, now: str, group: str) -> None:
+    assert find_red_flags(lookalike) == [], lookalike
+    assert group in {flag.group for flag in find_red_flags(now)}, now
+
+
+@pytest.mark.parametrize(("not_now", "now", "group"), NOT_NOW_BESIDE_NOW)
+def test_what_is_not_now_stays_unflagged_beside_the_same_emergency_now(
+    not_now: str, now: str, group: str
+) -> None:
+    flagged, unflagged = read_red_flags(not_now)
+    assert flagged == [], not_now
+    # said, but not now: the learned model's alarm is held back too
+    assert unflagged, not_now
+    assert group in {flag.group for flag in find_red_flags(now)}, now
+
+
+#: Urgent words said as fine ("breathing fine", "no trouble swallowing"): nothing urgent is
+#: said now, so the learned model's alarm is held back; beside each, the function lost.
+FINE_BESIDE_LOST = [
+    ("my ribs hurt where I hit the door, I'm breathing fine", "my ribs hurt and I can't breathe"),
+    ("me duele la costilla donde me pegué, pero respiro bien", "no puedo respirar y me duele"),
+    ("no trouble swallowing, only a scratchy throat", "I can't swallow anything, not even water"),
+    ("puedo tragar bien, solo me raspa la garganta", "no puedo tragar ni el agua"),
+]
+
+
+@pytest.mark.parametrize(("fine", "lost"), FINE_BESIDE_LOST)
+def test_a_function_said_to_be_fine_is_not_now(fine: str, lost: str) -> None:
+    flagged, unflagged = read_red_flags(fine)
+    assert flagged == [] and unflagged, fine
+    assert find_red_flags(lost), lost
+
+
+#: Past tense minutes ago, a relative's history followed by "now", a bleed that came back:
+#: still an emergency now.
+STILL_NOW = [
+    ("my grandma had a stroke 20 minutes ago, her face is drooping", "stroke"),
+    ("mi papá tuvo una convulsión hace un rato y no responde", "unconscious"),
+    ("my dad had a seizure and isn't responding", "unconscious"),
+    # a companion sign said with a negated verb is a deficit, not a denial
+    ("me duele el brazo izquierdo y la quijada, y no aguanto el mareo", "chest_pain"),
+    ("my mom had a stroke this morning, her face is drooping", "stroke"),
+    ("just curious, my chest is crushing right now and my arm is numb, is that bad?", "chest_pain"),
+    ("fever and a purple rash that doesn't fade when I press on it", "meningitis_signs"),
+    ("fiebre y manchas moradas que no se quitan al apretarlas", "meningitis_signs"),
+    ("my mom died of a heart attack and now I have crushing chest pain", "chest_pain"),
+    ("la nariz dejó de sangrar con hielo pero está sangrando otra vez y no para", "bleeding"),
+    ("his nosebleed stopped after 10 minutes but now it's pouring again, won't stop", "bleeding"),
+]
+
+
+@pytest.mark.parametrize(("text", "group"), STILL_NOW)
+def test_what_happened_minutes_ago_or_came_back_is_still_now(text: str, group: str) -> None:
+    assert group in {flag.group for flag in find_red_flags(text)}, text

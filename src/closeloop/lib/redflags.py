@@ -1054,7 +1054,7 @@ NEGATION_STOPS = frozenset({"and", "y", "e", "then", "luego", "plus", "also", "a
 #: Phrases before a finding (same clause) that make it past, someone else's past, or
 #: hypothetical: not an emergency now.
 CONTEXT_CUES = re.compile(
-    r"\b(?:history of|hx of|h o|past|previous|prior|used to|years ago|months ago|last (?:year|month|summer|winter|spring|fall)|in (?:19|20)\d\d|"
+    r"\b(?:history of|hx of|h o|past|previous|prior|used to|years ago|months ago|last (?:year|month|summer|winter|spring|fall)|in (?:19|20)\d\d|en (?:el )?(?:19|20)\d\d|"
     r"what (?:should|do) (?:i|we) do if|what if|what happens (?:if|when)|que pasa (?:si|cuando)|is it (?:dangerous|bad|safe|ok|okay) (?:to|if)|es (?:peligroso|malo) (?:si|tomar)|can you die (?:from|of|if)|"
     r"if (?:i|he|she|you|my \w+) (?:ever|were|was|had|has|have|start|get|gets)|in case|just in case|"
     r"signs of|symptoms of|how (?:do|would|can) (?:i|you|we) (?:know|tell)|should i worry if|"
@@ -1066,7 +1066,21 @@ CONTEXT_CUES = re.compile(
     r"as a (?:child|kid|baby|toddler|teen\w*)|when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
     r"de (?:nin[oa]|chic[oa]|pequen[oa]|chiquit[oa]|joven)|cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|"
     r"si (?:me|le|te|les) (?:llega|llegara|llegase|vuelve|volviera) a|"
-    r"no longer|anymore|ya no)\b"
+    r"no longer|anymore|ya no|"
+    # asked out of curiosity, for knowledge or for fiction: nobody's emergency
+    r"is it true|es (?:cierto|verdad) que|(?:difference|differences) between|diferencias? entre|"
+    r"que sintomas (?:tiene|tienen|da|dan|causa|son)|what (?:are|r) (?:the )?(?:signs|symptoms|warning signs)|"
+    r"a character|un personaje|que hay que hacer (?:si|cuando)|what do (?:you|they|people) do (?:if|when)|"
+    # a conditional about anyone ("if you're having a heart attack", "si a uno le da un infarto")
+    r"if (?:you|youre|you re|someone|somebody|anyone|a person|people)(?: (?:think|feel))?(?: (?:youre|you re|you are|they are|theyre|is|are))? (?:having|havin|has|have|get|gets|got)|"
+    r"si (?:a (?:alguien|uno|una persona|(?:mi|tu|su) \w+) )?(?:le |te |les )?(?:da|diera|diese)|que hacer (?:si|cuando)|"
+    # a relative's death or event ("my granddad died of", "mi prima se murió de", "mi suegra tuvo")
+    r"(?:died|passed away|passed) (?:of|from)|(?:se )?(?:murio|fallecio) (?:de|por)|"
+    r"(?:daddy|mommy|granddad|grandad|granny|cousin|grandparents?|parents) (?:had|has had|died|passed)|"
+    r"(?:papi|mami|abuelit[oa]|suegr[oa]|prim[oa]|cunad[oa]|padres|abuelos) (?:tuvo|tuvieron|murio|fallecio)|"
+    # past episodes ("once", "when I was 6", "en 2015", "hace muchos años")
+    r"una vez (?:me|se|le|te|nos|tuve|tuvo|tuvimos)|when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)|"
+    r"(?:many|several|some) years ago|hace (?:muchos|varios|algunos|bastantes) (?:anos|meses))\b"
 )
 #: Distress that reads like a negation or "anymore" ("I can't take it anymore", "no aguanto
 #: más"): it says how bad now is, so it neither negates nor dates what follows.
@@ -1080,11 +1094,11 @@ _DISTRESS = re.compile(
 IF_SOMEONE = re.compile(
     r"\b(?:can|could|does|do|will|would|puede|pueden|podria) (?:a|an|the|un|una|el|la|los|las)\b|"
     r"\bif (?:(?:my|your|a|an|the|our|any)(?: \w+){1,2}|someone|somebody|anyone|kids|children|people|one|you|we|they) (?:ever |accidentally |accidently )?(?:swallow|eat|drink|take|ingest|get|has|have|start|gets|starts|stops|stop|can|cant)\w*|"
-    r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas)\w*"
+    r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas|convuls|desmay|atragant|ahog|quem|golpe)\w*"
 )
 #: Negation after the finding: "chest pain is gone", "no longer bleeding" said after.
 AFTER_NEGATION = re.compile(
-    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone|went away|went down|gone down|stopped|resolved|better now|all better|free|ya (?:se )?(?:paso|quito|fue|paro|detuvo|corto|bajo|desinflamo|deshincho))\b"
+    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone|went away|went down|gone down|stopped|resolved|better now|all better|free|ya (?:se )?(?:me |le |te |nos |les )?(?:paso|quito|fue|paro|detuvo|corto|bajo|desinflamo|deshincho))\b"
 )
 #: A finding followed, in its clause, by when it was (long ago) or that it went away.
 PAST_AFTER = re.compile(
@@ -1094,8 +1108,17 @@ PAST_AFTER = re.compile(
     r"de (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|"
     r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito|"
     r"(?:a|one|two|three|\d+|several|a few) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
-    r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic\w*|"
-    r"(?:but|pero) (?:\w+ ){0,3}?(?:stopped|went away|went down|gone down|paro|detuvo|quito|quitaron|paso|corto|desinflam\w*|deshinch\w*|bajo))\b"
+    r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic\w*|se hereda\w*|"
+    r"once (?:when|in|at|during|after|as)|una vez cuando|en (?:el )?(?:19|20)\d\d|desde entonces nada|"
+    r"when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)|"
+    r"(?:in|back in|during) (?:high school|college|middle school|grade school|school|university)|"
+    r"en (?:la )?(?:prepa|preparatoria|secundaria|universidad|facultad|escuela)|"
+    r"(?:many|several|some) years ago|hace (?:muchos|varios|algunos|bastantes) (?:anos|meses)|"
+    r"went down(?! (?:to|into|my|his|her|the|toward|towards|past|and)\b)|"
+    r"gone (?:today|now|this (?:morning|afternoon|evening)|by (?:morning|today))|already feels better|"
+    r"(?:but|pero) (?:\w+ ){0,3}?(?:stopped|went away|went down|gone down|paro|detuvo|quito|quitaron|paso|corto|desinflam\w*|deshinch\w*|bajo|"
+    # what choked them came out
+    r"coughed (?:it )?out|sp[ia]t (?:it )?out|escupio|lo (?:saco|tosio)))\b"
 )
 #: Everyday phrases that contain a concept word but are not about it ("blood pressure" is not
 #: bleeding, "heart rate" is not chest pain): rewritten before matching.
@@ -1129,6 +1152,52 @@ PHRASES = [
         "meds",
     ),
     (re.compile(r"\bbreath (?:strips?|mints?|freshener|spray)\b"), "mints"),
+    # "tuve convulsiones de bebé": as a baby, long ago (no baby now)
+    (
+        re.compile(r"\b((?:tuve|tuvo|tenia|tuvimos|padeci|padecio)(?: \w+){0,3}?) de bebe\b"),
+        r"\1 de nino",
+    ),
+    # "can't walk much / far": a limit, not an inability
+    (
+        re.compile(
+            r"\b(?:no puedo|no puede|cant|cannot|can not) (?:caminar|andar|walk) (?:mucho|tanto|muy lejos|lejos|far|very far|much|long|mucho rato)\b"
+        ),
+        "limited",
+    ),
+    # a blood draw or a donation is no bleeding, nor a tooth pulled
+    (
+        re.compile(
+            r"\b(?:me |le |te |les |nos )?(?:sacaron|sacan|sacaran|van a sacar|sacar) sangre\b|"
+            r"\b(?:drew|draw|drawing|drawn) (?:my |his |her |their |some )?blood\b(?! thinners?)|"
+            r"\bblood (?:drawn|drawing|donation)\b|\b(?:donar|done|dono|donando) sangre\b|"
+            r"\b(?:donate|donated|donating|gave|give|giving) blood\b"
+        ),
+        "labs",
+    ),
+    # a temperature said as a normal number (under 38 °C, 100.4 °F) is no fever
+    (
+        re.compile(
+            r"\b(?:temp|temperature|temperatura)(?: (?:was|is|of|de|es|fue|esta|estaba|like|around|about|only|just|solo|nomas))* "
+            r"(?:3[0-7](?: \d)?|9\d(?: \d)?|100(?: [0-3])?)\b(?! \d)"
+        ),
+        "normotemp",
+    ),
+    # "no le pasa nada": she is fine (unless nothing goes down: "ni el agua", "por la garganta")
+    (
+        re.compile(
+            r"\b(?:no (?:le |me |te |les |nos )?pasa nada|con una no pasa nada)\b(?! (?:por|de|a traves|hacia|al|ni|para abajo)\b)"
+        ),
+        "fine",
+    ),
+    # a question about carrying or renewing an epinephrine pen is no anaphylaxis
+    (
+        re.compile(
+            r"\b(?:still need|do i need|should i (?:carry|get|have|keep)|prescri\w*(?: for)?|refill\w*(?: for| of)?|renew\w*|expired?|"
+            r"(?:necesito|ocupo) (?:todavia |aun )?(?:cargar|tener|traer|llevar)|receta (?:de|para)) "
+            r"(?:an? |my |his |her |the |un |una |mi |su )?epi ?pens?\b"
+        ),
+        "meds",
+    ),
     (
         re.compile(
             r"\b(?:morir\w*|muero|muere|muriendo|moria) (?:de (?:la )?|del )(?:verguenza|pena|risa|ganas|hambre|sueno|calor|frio|aburrimiento|envidia|nervios|curiosidad|amor|cansancio|emocion|gusto|miedo|susto)\b|"
@@ -1159,8 +1228,9 @@ PHRASES = [
     (re.compile(r"\b(?:chest|pec|pectoral) (?:muscles?|musclees|musles?|muscels?)\b"), "pecs"),
 ]
 _CLAUSE_SPLIT = re.compile(
-    r"[.!?;\n]+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b"
-    r"(?!\W+(?:\w+\W+){0,3}?(?:stopped|went away|went down|gone down|is gone|gone|par[oó]|detuvo|quit[oó]|quitaron|pas[oó]|cort[oó]|desinflam\w*|deshinch\w*|baj[oó])\b)",
+    # a decimal point is no full stop ("38.2 de fiebre", "100.5")
+    r"(?:[!?;\n]|(?<!\d)\.|\.(?!\d))+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b"
+    r"(?!\W+(?:\w+\W+){0,3}?(?:stopped|went away|went down|gone down|is gone|gone|par[oó]|detuvo|quit[oó]|quitaron|pas[oó]|cort[oó]|desinflam\w*|deshinch\w*|baj[oó]|coughed (?:it )?out|sp[ia]t (?:it )?out|escupi[oó]|lo escupi\w*|lo sac[oó]|lo tosi[oó])\b)",
     re.I,
 )
 
@@ -1402,7 +1472,9 @@ def _stems_of(head: str) -> list[str]:
 #: before it does not reach past it ("better off if I was gone, I want to …").
 _NEW_STATEMENT = re.compile(
     r",\s*(?=(?:i|im|i'm|ive|i've|id|i'd|he|hes|he's|she|shes|she's|they|my|now|right now|"
-    r"yo|ahora|ahorita|tengo|estoy|siento)\b)",
+    r"his|her|their|yo|ahora|ahorita|tengo|estoy|siento)\b)|"
+    # "… and isn't responding", "… y no despierta": how things are now, after what happened
+    r"\s+(?=(?:and|y) (?:now|still|is|isn'?t|is not|he'?s|she'?s|won'?t|can'?t|cannot|doesn'?t|ahora|todavia|sigue|no (?:despierta|responde|reacciona|puede))\b)",
     re.I,
 )
 
@@ -1441,7 +1513,8 @@ def _clauses(text: str) -> list[tuple[str, tuple[int, ...]]]:
 
 #: "Won't stop", "no deja de": they say it goes on, not that it is absent.
 _NOT_STOPPING = re.compile(
-    r"\b(?:(?:wont|doesnt|dont|cant|cannot|will not|does not|do not|isnt|not) stop\w*|"
+    r"\b(?:(?:wont|doesnt|dont|cant|cannot|will not|does not|do not|isnt|not|hasnt|havent|never|didnt) stop\w*|"
+    r"no (?:ha |se ha |se )?(?:parado|detenido|quitado|cortado)\b|"
     r"no (?:deja|dejo|dejaba|para|paro|paraba|se detiene|se quita|se para|se corta) de)\b"
 )
 
@@ -1452,6 +1525,79 @@ _NOT_EVEN = re.compile(
 )
 
 
+#: Over, and how it ended, said with the finding or after it ("the nosebleed stopped after ten
+#: minutes of pinching", "paró con una curita"): read on the finding itself too, since a
+#: bleeding rule may take in the duration it stopped after.
+RESOLVED = re.compile(
+    r"\b(?:stopped|quit|ended|paro|se (?:detuvo|corto|quito|paro)) (?:on its own|by itself|(?:solo|sola|sol[oa]s)\b|"
+    r"after (?:about |like |around |maybe |roughly |only |just )?(?:a |an |a few |a couple |\w+ )?(?:\w+ )?(?:minutes?|mins?|hours?|hrs?|seconds?|secs?)|"
+    r"(?:with|con|using) (?:\w+ ){0,2}?(?:pressure|pinching|gauze|ice|bandaids?|band aids?|bandages?|presion|gasa|hielo|curitas?|venditas?|vendas?)|"
+    r"(?:al|a los|despues de|en) (?:\w+ )?(?:minutos?|rato|ratito|horas?))"
+)
+#: Pain that pressing brings on is the chest wall's ("sore only when I press on it", "al tocarme
+#: me duele"), read on the finding and after it; a rash that does not fade when pressed is not.
+PRESSED_PAIN = re.compile(
+    r"\b(?:sore|hurts?|hurting|tender|pain\w*|aches?)\b(?:\s+\S+){0,4}?\s+(?:only )?when (?:i |you |he |she )?(?:press|push|touch|poke)\w*|"
+    r"\b(?:sore|tender) to (?:the )?touch\b|"
+    r"\bal (?:tocar|apretar|presionar)(?:me|lo|la) (?:me |le )?(?:duele|molesta|arde)\b|"
+    r"\b(?:duele|molesta|dolor)\b(?:\s+\S+){0,4}?\s+(?:solo |nomas )?(?:al (?:tocar|apretar|presionar)(?:me|lo|la)|cuando (?:me |lo |la )(?:toco|aprieto|presiono))\b"
+)
+#: A function said to be fine ("I'm breathing fine", "respiro bien"), read where the finding
+#: begins: "no puedo respirar bien" begins with what was lost.
+FINE = re.compile(
+    rf"(?:{BREATH}|swallow\w*|tragar)\s+(?:(?:is|are|feels?|seems?|esta)\s+)?(?:fine|ok|okay|normal\w*|bien|perfect\w*|sin problemas?)\b"
+)
+#: A resolution that starts before the finding ("se me bajó la hinchazón").
+RESOLVED_BEFORE = re.compile(
+    r"\bse (?:me |le |te |nos |les )?(?:bajo|quito|desinflamo|deshincho|paso|calmo)(?: (?:el|la|los|las))?\s*$"
+)
+
+
+def _negated(before: list[str]) -> bool:
+    """A negation among the last few words ``before`` a finding, not cut off by "and" / "y"."""
+    window = before[-NEGATION_WINDOW:]
+    # a negation does not reach past "and" / "y" ("no me entiende y no puede mover la mano")
+    for i in range(len(window) - 1, -1, -1):
+        if window[i] in NEGATION_STOPS:
+            window = window[i + 1 :]
+            break
+    return any(word in NEGATIONS for word in window)
+
+
+#: Words that begin the present: a history or hypothetical cue before them does not reach past
+#: them ("my mom died of a heart attack and now I have crushing chest pain").
+NOW = re.compile(r"\b(?:now|ahora|ahorita|today|hoy)\b")
+#: Minutes ago is now: a history cue does not date what happened minutes or hours ago ("my
+#: grandma had a stroke 20 minutes ago").
+RECENT = re.compile(
+    r"\b(?:(?:\d+|a few|few|a couple of|couple of|ten|five|fifteen|twenty|thirty|an|a) (?:minutes?|mins?|hours?|hrs?) ago|just now|"
+    r"hace (?:\d+|unos|un|pocos|cinco|diez|quince|veinte|media) ?(?:minutos?|rato|ratito|horas?|hora)|hace (?:un )?rato|"
+    # and how things are now: a crisis still going on
+    r"(?:and|y) (?:is |hes |shes )?(?:still |now )?(?:isnt|is not|wont|cant|cannot|not|hasnt) (?:responding|waking|breathing|moving|talking|answering|making sense|woken)|"
+    r"(?:y|pero) (?:todavia |aun |sigue sin |ya )?no (?:despierta|responde|reacciona|respira|se mueve|habla))\b"
+)
+#: Earlier today, said right after the finding ("had a stroke this morning"): now as well.
+RECENT_AFTER = re.compile(
+    r"\W*(?:\S+\s+){0,2}?(?:this (?:morning|afternoon|evening)|tonight|today|earlier today|esta (?:manana|tarde|noche)|hoy)\b"
+)
+#: Asked out of curiosity, for a class or a story, with nobody ill: what the message names is
+#: nobody's emergency, unless it also says something is happening now.
+CURIOUS = re.compile(
+    r"\b(?:just (?:curious|wondering|reading about it|asking)|out of curiosity|(?:por|de) (?:pura )?curiosidad|"
+    r"asking for (?:a|my) (?:friend|class|school|project|homework)|"
+    r"(?:nobody|no one|noone)(?: here| in my family| at home)? is (?:sick|ill|hurt)|nadie (?:aqui |en casa )?esta (?:enferm\w*|mal))\b"
+)
+#: What says something is happening now, for ``CURIOUS``.
+HAPPENING = re.compile(
+    r"\b(?:right now|ahora mismo|ahorita|at the moment|en este momento|currently)\b"
+)
+#: It came back: what stopped is not over ("stopped after ten minutes but it's pouring again").
+RECURRING = re.compile(
+    r"\b(?:(?:started|starting|bleeding|pouring|gushing|is|its|it s) (?:\w+ )?again|came back|back again|"
+    r"(?:esta|empezo|sangra\w*|sale|salio) (?:\w+ )?(?:otra vez|de nuevo)|volvio a (?:sangrar|salir|empezar))\b"
+)
+
+
 #: A history or hypothetical cue reaches this many words forward (within its statement).
 CUE_REACH = 10
 #: How far around a finding its context (negation, history, hypothetical) is read, in
@@ -1459,7 +1605,14 @@ CUE_REACH = 10
 CONTEXT_CHARS = 300
 
 
-def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,)) -> bool:
+def _in_context(
+    clause: str,
+    start: int,
+    end: int,
+    starts: tuple[int, ...] = (0,),
+    *,
+    recurring: bool = False,
+) -> bool:
     """The finding is negated, past or hypothetical (ConText-style, within its clause; a
     history or hypothetical cue within its statement and a few words of it)."""
     # Only the characters near the finding are read (a hostile clause of thousands of words
@@ -1468,43 +1621,55 @@ def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,
     head = clause[lo:start] if lo == 0 else clause[lo:start].partition(" ")[2]
     said = _DISTRESS.sub("overwhelmed", head)
     before = _NOT_EVEN.sub("even", _NOT_STOPPING.sub("nonstop", said)).split()
-    window = before[-NEGATION_WINDOW:]
-    # a negation does not reach past "and" / "y" ("no me entiende y no puede mover la mano")
-    for i in range(len(window) - 1, -1, -1):
-        if window[i] in NEGATION_STOPS:
-            window = window[i + 1 :]
-            break
-    if any(word in NEGATIONS for word in window):
+    if _negated(before):
         return True
     # "it stopped bleeding", "dejó de sangrar": what stopped, right before the finding
-    if any(word in STOPPED for word in before[-2:]):
+    if any(word in STOPPED for word in before[-2:]) or RESOLVED_BEFORE.search(head[-60:]):
+        return True
+    if FINE.match(clause, start, start + CONTEXT_CHARS):
         return True
     statement = starts[bisect_right(starts, start) - 1] if starts and starts[0] <= start else 0
     stated = head if statement <= lo else clause[statement:start]
     reach = " ".join(_DISTRESS.sub("overwhelmed", stated).split()[-CUE_REACH:])
-    if CONTEXT_CUES.search(reach):
+    reach = NOW.split(reach)[-1]
+    # (read to the clause's end: "had a seizure and isn't responding" says now after "and")
+    if (
+        CONTEXT_CUES.search(reach)
+        and not RECENT.search(clause, start)
+        and not RECENT_AFTER.match(clause, end)
+    ):
         return True
     # a conditional begins before the finding and runs into it ("if my child swallows …")
     for cue in IF_SOMEONE.finditer(f"{reach} {clause[start:end]}"):
         if cue.start() < len(reach):
             return True
     after = clause[end : end + CONTEXT_CHARS]
-    return bool(AFTER_NEGATION.search(after) or PAST_AFTER.search(after))
+    if PRESSED_PAIN.search(clause, start, end + CONTEXT_CHARS):
+        return True
+    # what stopped is not over when the message says it came back
+    span = clause[start : end + CONTEXT_CHARS]
+    # (the negations of stopping are read only where a resolution is said at all)
+    if not recurring and (
+        (RESOLVED.search(span) and RESOLVED.search(_NOT_STOPPING.sub("nonstop", span)))
+        or AFTER_NEGATION.search(after)
+    ):
+        return True
+    return bool(PAST_AFTER.search(after))
 
 
 #: Bare mentions of urgent things (bleeding, breathing, fainting…): not flags by themselves,
 #: but when every mention is negated or past ("ya no está sangrando"), nothing urgent is said.
 MENTIONS = re.compile(
     rf"\b(?:{BLEED}|{BREATH}|{HEART_SITE}|{SWELL}|passed out|faint\w*|seizure\w*|"
-    r"desmay\w*|convuls\w*|dolor de pecho|chest pain)\b"
+    r"desmay\w*|convuls\w*|dolor de pecho|chest pain|nose ?bleeds?|swallow\w*|tragar)\b"
 )
 
 
-def _only_not_now(clauses: list[tuple[str, tuple[int, ...]]]) -> str | None:
+def _only_not_now(clauses: list[tuple[str, tuple[int, ...]]], recurring: bool) -> str | None:
     """The first bare mention when every one is negated or past, else None (read until one is
     said as now: a long message is not read to its end)."""
     mentions = (
-        (m.group(0), _in_context(clause, m.start(), m.end(), starts))
+        (m.group(0), _in_context(clause, m.start(), m.end(), starts, recurring=recurring))
         for clause, starts in clauses
         for m in MENTIONS.finditer(clause)
     )
@@ -1576,6 +1741,26 @@ def _matches(rule: Rule, clause: str, at: list[int] | None) -> Iterator[re.Match
             end = match.end()
 
 
+#: A sign denied right before it ("no vomiting", "hasn't thrown up", "sin vómito", "no ha
+#: vomitado"): not a deficit, whose negation stands before its verb ("no levanta el brazo",
+#: "no aguanto el mareo").
+DENIED_BEFORE = re.compile(
+    r"\b(?:no|not|sin|without|never|nunca|ni|denies|hasnt|havent|didnt|wasnt|isnt|arent|doesnt|dont)"
+    r"(?: (?:any|ha|he|han|hubo|has|have|had|been|signs of|more|other|further|se ha|le ha))?\s*$"
+)
+
+
+def _said_unnegated(pattern: re.Pattern[str], clauses: list[tuple[str, tuple[int, ...]]]) -> bool:
+    """``pattern`` occurs somewhere not denied ("bumped his head, no vomiting" says no danger
+    sign after the blow)."""
+    for clause, _ in clauses:
+        for match in pattern.finditer(clause):
+            head = clause[max(0, match.start() - 40) : match.start()]
+            if not DENIED_BEFORE.search(_NOT_STOPPING.sub("nonstop", head)):
+                return True
+    return False
+
+
 def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     """(flags happening now, flags mentioned only as negated, past or hypothetical), each with
     the words that decided it."""
@@ -1583,6 +1768,7 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     not_now: dict[str, RedFlag] = {}
     clauses = _clauses(text)
     whole = " ".join(clause for clause, _ in clauses)
+    recurring = RECURRING.search(whole) is not None
     # (plain loops: this is the classifier's hottest code; "also" and "unless" are read on
     # the whole message, once, and only when a pattern matched)
     whole_says: dict[re.Pattern[str], bool] = {}
@@ -1592,8 +1778,14 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                 continue
             if rule.also is not None:
                 if rule.also not in whole_says:
-                    whole_says[rule.also] = rule.also.search(whole) is not None
+                    whole_says[rule.also] = rule.also.search(whole) is not None and (
+                        _said_unnegated(rule.also, clauses)
+                    )
                 if not whole_says[rule.also]:
+                    # what makes it urgent, said only as denied, is still said, not now
+                    # ("bumped his head, no vomiting")
+                    if rule.also.search(whole) and (match := rule.pattern.search(clause)):
+                        not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
                     continue
             missing = False
             for need in rule.needs:
@@ -1617,12 +1809,15 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                     if whole_says[rule.unless]:
                         not_now.setdefault(rule.group, flag)
                         break
-                if _in_context(clause, match.start(), match.end(), starts):
+                if _in_context(clause, match.start(), match.end(), starts, recurring=recurring):
                     not_now.setdefault(rule.group, flag)
                 else:
                     found[rule.group] = flag
                     break
-    if (mention := _only_not_now(clauses)) is not None:
+    if found and CURIOUS.search(whole) and not HAPPENING.search(whole):
+        not_now = {**found, **not_now}
+        found = {}
+    if (mention := _only_not_now(clauses, recurring)) is not None:
         not_now.setdefault("mention", RedFlag("mention", mention))
     return list(found.values()), [f for g, f in not_now.items() if g not in found]
 
