@@ -48,8 +48,11 @@ MEDICAL_ADJACENT = [
     "we're running a short survey of healthcare offices, it only takes five minutes",
     "I'm a graduate researcher studying wait times in primary care, could your staff talk to me?",
     "applying for the medical assistant opening, is the position still available",
+    "who handles your practice's payroll these days? we can save you 20%",
+    "I was a producer at the local news and now freelance, looking for a few shifts of work",
     # an assistant's calendar
     "what do I have on my calendar friday afternoon",
+    "do I have anything saturday morning",
     "Ayudamos a consultorios dentales a salir primero en Google, ¿le mando una propuesta?",
     "Diseñamos páginas web para clínicas y médicos, promoción este mes",
     "Somos una empresa de facturación médica y reducimos los rechazos de sus reclamos",
@@ -60,6 +63,10 @@ MEDICAL_ADJACENT = [
     "Soy periodista y estoy escribiendo un reportaje sobre las clínicas del condado",
     "Estamos haciendo una encuesta a consultorios médicos, son cinco minutos",
     "¿qué pendientes tengo en mi calendario el viernes?",
+    "¿Les interesaría un convenio con nuestro laboratorio de análisis?",
+    "Nos encargamos de la limpieza de consultorios por las noches",
+    "Estudio odontología y quisiera observar unas horas en su consultorio",
+    "¿tengo algo el domingo en la tarde?",
 ]
 
 

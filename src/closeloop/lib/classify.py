@@ -479,7 +479,11 @@ OFF_TOPIC_CUES = re.compile(
     r"(?:mand|envi)(?:o|amos|ar)(?:le|les)? (?:una |un |nuestra |nuestro )?(?:propuesta|cotizacion|catalogo|folleto)|"
     r"(?:we|our (?:team|company|agency|firm)) (?:help|helps|build|builds|design|designs|"
     r"partner with|work with|specialize in|distribute|manufacture)|"
-    r"(?:ayudamos|disenamos|distribuimos|fabricamos|nos especializamos)|"
+    r"(?:we|our (?:team|company|agency|firm)) (?:refurbish|repair|install|lease|rent out)|"
+    r"outsourc\w*|(?:clinic|practice|new|business) partners|"
+    r"who (?:handles|manages|runs|does) your|(?:would|are) you (?:be )?interested in|"
+    r"(?:ayudamos|disenamos|distribuimos|fabricamos|nos especializamos|nos encargamos)|"
+    r"quien (?:le |les )?(?:maneja|lleva|administra) (?:las |los |sus |su )|(?:le|les) interesa\w*|"
     r"somos (?:una|un) (?:empresa|agencia|compania|despacho|distribuidora|proveedor\w*)|"
     r"wholesale|mayoreo|(?:for|para) (?:\w+ ){0,2}(?:clinics|practices|offices|consultorios|clinicas)|"
     r"reply stop|opt out|darse de baja|"
@@ -493,13 +497,16 @@ OFF_TOPIC_CUES = re.compile(
     r"(?:drop off|leave|dejar|dejarles) (?:some |unas )?(?:samples|muestras)|"
     r"shadow(?:ing)?|observation hours|clinical hours|volunteer\w*|voluntari\w*|"
     r"internships?|externships?|practicum|healthcare (?:students?|school|program|majors?)|"
-    r"(?:estudiantes?|pasantes?) de healthcare|servicio social|"
+    r"(?:estudiantes?|pasantes?) de healthcare|(?:estudio|estudia|interesa) (?:la )?healthcare|"
+    r"servicio social|"
     r"(?:hacer|realizar) (?:mis |las |unas )?(?:practicas|pasantias|rotacion\w*)|"
     r"(?:conducting|running|doing|taking part in|participate in) (?:a |an |our )?(?:\w+ )?survey|"
     r"(?:haciendo|realizando|contestar|participar en) (?:una |la |nuestra )?encuesta|"
     r"researchers?|investigador\w*|(?:research|academic) (?:study|project)|"
     r"estudio de investigacion|tesis|thesis|dissertation|"
-    r"journalists?|reporters?|periodistas?|reportaje|"
+    r"journalists?|reporters?|reporter[oa]s?|periodistas?|reportaje|local news|news (?:station|channel)|"
+    r"noticiero|periodico local|"
+    r"(?:looking for|busco|buscando) (?:\w+ ){0,2}(?:work|a job|shifts|trabajo|empleo|chamba)|"
     r"(?:article|story|podcast|documentary) (?:about|on)|(?:articulo|nota|documental) sobre|"
     r"(?:applying|apply|aplicar|postul\w*) (?:for|to|a|para) (?:the |a |your |el |un |la )?(?:\w+ ){0,2}"
     r"(?:position|opening|job|role|puesto|vacante|trabajo|empleo)|"
@@ -511,6 +518,7 @@ OFF_TOPIC_CUES = re.compile(
 ASSISTANT_CUES = re.compile(
     r"\b(?:(?:on|in|to|from) my (?:calendar|agenda|schedule|planner|to ?do list)|"
     r"(?:en|a|de) mi (?:agenda|calendario)|en la agenda|pendientes|remind me|recuerdame|"
+    r"do i have anything|tengo algo (?:el|este|esta|hoy|manana|para)|"
     r"set (?:an? |my )?(?:alarm|timer|reminder)|"
     r"(?:pon|ponme|programa) (?:una |un )?(?:alarma|temporizador|recordatorio))\b"
 )
@@ -539,7 +547,8 @@ _TRADE = (
     (re.compile(r"\bdrug(?= (?:reps?|representatives?|compan(?:y|ies)|sales)\b)"), "healthcare"),
     (
         re.compile(
-            r"\b((?:estudiantes?|escuela|facultad|carrera|pasantes?|internos?) de )"
+            r"\b((?:estudiantes?|escuela|facultad|carrera|pasantes?|internos?) de |"
+            r"(?:estudio|estudia|estudiar|me interesa|le interesa) (?:la )?)"
             r"(?:medicina|enfermeria|odontologia|farmacia)\b"
         ),
         r"\1healthcare",
