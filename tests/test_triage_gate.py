@@ -42,6 +42,8 @@ MEDICAL_ADJACENT = [
     "would your clinic like a free demo of our patient scheduling software?",
     "we supply exam gloves and gauze to clinics at wholesale prices",
     "I'm a sales rep for a pharmaceutical company, when can I stop by to meet the doctors?",
+    "I represent a company that makes custom scrubs, can I leave a catalog?",
+    "your practice has been selected for a complimentary espresso machine, confirm your address",
     # students, researchers, surveys, journalists, applicants
     "I'm a nursing student and need observation hours, could I shadow one of your providers?",
     "I'm a reporter writing a story about rural clinics, could someone give me a quote?",
@@ -64,6 +66,8 @@ MEDICAL_ADJACENT = [
     "Estamos haciendo una encuesta a consultorios médicos, son cinco minutos",
     "¿qué pendientes tengo en mi calendario el viernes?",
     "¿Les interesaría un convenio con nuestro laboratorio de análisis?",
+    "Ofrezco mantenimiento de aires acondicionados para consultorios, precios bajos",
+    "Hacemos páginas web con citas en línea para dentistas",
     "Nos encargamos de la limpieza de consultorios por las noches",
     "Estudio odontología y quisiera observar unas horas en su consultorio",
     "¿tengo algo el domingo en la tarde?",
