@@ -441,7 +441,8 @@ SYMPTOM_WORDS = re.compile(
     r"tired|fatigue\w*|exhausted|can(?:no)?t sleep|insomnia|anxi\w*|depress\w*|panic|suicid\w*|"
     r"pregnan\w*|migraine\w*|headache\w*|breath\w*|wheez\w*|asthma|allerg\w*|flu|strep|"
     r"covid|virus|diabet\w*|cholesterol|toothache|wart|cyst|pee|urin\w*|symptoms?|"
-    r"(?<!asistente )medic(?!al (?:assistants?|office|receptionists?|billing|supplies|equipment))\w*|"
+    # (Spanish "médico(s)" is the doctor: a practice's word, not a symptom)
+    r"(?<!asistente )medic(?!al (?:assistants?|office|receptionists?|billing|supplies|equipment)|[oa]s?\b)\w*|"
     r"meds|pills?|tablets?|dose\w*|prescri\w*|refill\w*|pharmac\w*|antibiotic\w*|"
     r"inhaler|ointment|eye drops|ear drops|break(?:ing)? out|breakouts?|acne|pimples?|zits?|"
     r"lice|appetite|ingrown|splinters?|low energy|no energy|astillas?|sin energia|"
@@ -483,12 +484,12 @@ SYMPTOM_WORDS = re.compile(
 PRACTICE_WORDS = re.compile(
     r"\b(?:heart|chest|stomach|belly|tooth|teeth|gums?|molar|filling|crown|braces|jaw|throat|"
     r"ears?|eyes?|nose|skin|face|knee|shoulder|ankle|wrist|hip|neck|foot|(?<!square )feet(?! (?:in a|of|tall|long|wide|high|deep|away))|leg|arm|finger|toe|"
-    r"head|period|sugar|mole|vaccin\w*|shot|shots|test results?|lab|labs|x ?rays?|nurse|"
+    r"head|period|sugar|mole(?! (?:poblano|negro|verde|rojo|amarillo|de olla))|vaccin\w*|shot|shots|test results?|lab|labs|x ?rays?|nurse|"
     r"doctor\w*|dentist\w*|clinic|office|practice|appointment|patient|"
     r"corazon|pecho|estomago|panza|diente\w*|muela\w*|encia\w*|garganta|oido\w*|ojos?|nariz|"
     r"piel|cara|rodilla|espalda|hombro|tobillo|muneca|cadera|cuello|pierna|brazo|mano|dedo|cabeza|"
     r"regla|azucar|vacun\w*|resultados|analisis|radiograf\w*|doctor\w*|dentista|"
-    r"clinica|consultorio|cita|paciente|enfermera)\b"
+    r"clinica|consultorio|cita|paciente|enfermera|medic[oa]s?)\b"
 )
 #: A category rule this strong says the message is for a practice (the gate leaves it alone).
 PRACTICE_INTENT = 3
@@ -509,8 +510,105 @@ OFF_TOPIC_CUES = re.compile(
     r"haga clic|de clic|reclam\w* (?:su |tu )?premio|vendemos|(?:le|les) ofrecemos|"
     r"ofrecemos (?:servicios|productos)|(?:mi|nuestra) empresa|servicios de (?:marketing|publicidad)|"
     r"al mayoreo|(?:estan|esta) contratando|busco (?:trabajo|empleo)|vacantes?|"
-    r"solicitud de empleo|mi curriculum)\b"
+    r"solicitud de empleo|mi curriculum|"
+    # The medical-adjacent: selling to practices (marketing, software, billing services,
+    # supplies). A pitch addresses clinics in the plural; a patient writes to one.
+    r"seo|google (?:rankings?|reviews? management|business (?:listing|profile))|"
+    r"rank (?:higher|first|better) (?:on|in) google|primer lugar (?:de|en) google|"
+    r"(?:salir|aparecer|posicion\w*) (?:\w+ ){0,3}(?:en|de) google|"
+    r"(?:free|quick|short) demo|demostracion (?:gratis|gratuita)|"
+    r"(?:send|sending) (?:you |over )+(?:a |our )?(?:proposal|quote|catalog|brochure)|"
+    r"(?:mand|envi)(?:o|amos|ar)(?:le|les)? (?:una |un |nuestra |nuestro )?(?:propuesta|cotizacion|catalogo|folleto)|"
+    r"(?:we|our (?:team|company|agency|firm)) (?:help|helps|build|builds|design|designs|"
+    r"partner with|work with|specialize in|distribute|manufacture)|"
+    r"(?:we|our (?:team|company|agency|firm)) (?:refurbish|repair|install|lease|rent out)|"
+    r"outsourc\w*|(?:clinic|practice|new|business) partners|(?:i|we) represent (?:a|an)|"
+    r"(?:has|have) been (?:selected|chosen)|complimentary|ha sido seleccionad\w*|"
+    r"(?:hacemos|creamos|disenamos|ofrezco|ofrecemos) (?:\w+ ){0,2}(?:paginas|sitios) web|ofrezco|"
+    r"(?:build|design|make) (?:\w+ )?websites|"
+    r"who (?:handles|manages|runs|does) your|(?:would|are) you (?:be )?interested in|"
+    r"(?:ayudamos|disenamos|distribuimos|fabricamos|nos especializamos|nos encargamos)|"
+    r"quien (?:le |les )?(?:maneja|lleva|administra) (?:las |los |sus |su )|(?:le|les) interesa\w*|"
+    r"somos (?:una|un) (?:empresa|agencia|compania|despacho|distribuidora|proveedor\w*)|"
+    r"wholesale|mayoreo|(?:for|para) (?:\w+ ){0,2}(?:clinics|practices|offices|consultorios|clinicas)|"
+    r"reply stop|opt out|darse de baja|"
+    # The medical-adjacent: the trade's people (reps, students, researchers, surveys, the
+    # press, applicants), "healthcare" standing for the trade's names (``_TRADE``).
+    r"(?:sales|healthcare|device) reps?|"
+    r"(?:healthcare|device) (?:\w+ )?(?:compan(?:y|ies)|agency|firm|vendors?|sales|representatives?)|"
+    r"(?:i m|im|i am|we are|were) (?:with|from|calling from) (?:a|an) (?:\w+ ){0,3}(?:company|agency|firm)|"
+    r"visitador\w*|(?:laboratorio|empresa|compania|industria) healthcare|"
+    r"representantes? (?:healthcare|de ventas|de (?:un |una )?(?:laboratorio|empresa|compania|marca))|"
+    r"(?:drop off|leave|dejar|dejarles) (?:some |unas )?(?:samples|muestras)|"
+    r"shadow(?:ing)?|observation hours|clinical hours|volunteer\w*|voluntari\w*|"
+    r"internships?|externships?|practicum|healthcare (?:students?|school|program|majors?)|"
+    r"(?:estudiantes?|pasantes?) de healthcare|(?:estudio|estudia|interesa) (?:la )?healthcare|"
+    r"servicio social|"
+    r"(?:hacer|realizar) (?:mis |las |unas )?(?:practicas|pasantias|rotacion\w*)|"
+    r"(?:conducting|running|doing|taking part in|participate in) (?:a |an |our )?(?:\w+ )?survey|"
+    r"(?:haciendo|realizando|contestar|participar en) (?:una |la |nuestra )?encuesta|"
+    r"researchers?|investigador\w*|(?:research|academic) (?:study|project)|"
+    r"estudio de investigacion|tesis|thesis|dissertation|"
+    r"journalists?|reporters?|reporter[oa]s?|periodistas?|reportaje|local news|news (?:station|channel)|"
+    r"noticiero|periodico local|"
+    r"(?:looking for|busco|buscando) (?:\w+ ){0,2}(?:work|a job|shifts|trabajo|empleo|chamba)|"
+    r"(?:article|story|podcast|documentary) (?:about|on)|(?:articulo|nota|documental) sobre|"
+    r"(?:applying|apply|aplicar|postul\w*) (?:for|to|a|para) (?:the |a |your |el |un |la )?(?:\w+ ){0,2}"
+    r"(?:position|opening|job|role|puesto|vacante|trabajo|empleo)|"
+    r"(?:position|opening|job|puesto) (?:is )?(?:still )?(?:available|open|disponible|abierto))\b"
 )
+#: An assistant's errands (a calendar, reminders, alarms): for no practice when nothing else
+#: in the message is clinical or a practice's business ("is my appointment on your calendar"
+#: is scheduling).
+ASSISTANT_CUES = re.compile(
+    r"\b(?:(?:on|in|to|from) my (?:calendar|agenda|schedule|planner|to ?do list)|"
+    r"(?:en|a|de) mi (?:agenda|calendario)|en la agenda|pendientes|remind me|recuerdame|"
+    r"do i have anything|tengo algo (?:el|este|esta|hoy|manana|para)|"
+    r"set (?:an? |my )?(?:alarm|timer|reminder)|"
+    r"(?:pon|ponme|programa) (?:una |un )?(?:alarma|temporizador|recordatorio))\b"
+)
+#: Medicine named as a trade, a field of study or an industry ("medical billing company",
+#: "pre-med", "estudiante de enfermería", "laboratorio farmacéutico") says nothing about anyone's
+#: body: the rules read it as "healthcare" (the red-flag rules read the message as written).
+_TRADE = (
+    (re.compile(r"\bpre ?med(?:ical)?\b|\bpharma(?:ceutical)?s?\b"), "healthcare"),
+    (
+        re.compile(
+            r"\b(?:med|medical|nursing|pharmacy)(?= (?:school|students?|programs?|residency|"
+            r"residents?|interns?|internships?|graduates?|majors?)\b)"
+        ),
+        "healthcare",
+    ),
+    (
+        re.compile(
+            r"\bmedical(?= (?:billing|coding|coders?|supplies|supply|suppliers?|equipment|devices?|"
+            r"practices|clinics|offices|groups|industry|field|marketing|spas?|software|"
+            r"professionals|providers|assistants?|receptionists?|scribes?|transcription\w*|"
+            r"staffing|sales|"
+            r"compan(?:y|ies)|distributors?|products)\b)"
+        ),
+        "healthcare",
+    ),
+    (re.compile(r"\bdrug(?= (?:reps?|representatives?|compan(?:y|ies)|sales)\b)"), "healthcare"),
+    (
+        re.compile(
+            r"\b((?:estudiantes?|escuela|facultad|carrera|pasantes?|internos?) de |"
+            r"(?:estudio|estudia|estudiar|me interesa|le interesa) (?:la )?)"
+            r"(?:medicina|enfermeria|odontologia|farmacia)\b"
+        ),
+        r"\1healthcare",
+    ),
+    (
+        re.compile(
+            r"\b((?:visitador\w*|representantes?|laboratorios?|industria|empresas?|compania|"
+            r"facturacion|insumos|equipos?|material(?:es)?|suministros|software|sistemas?|"
+            r"productos|consultorios|clinicas|centros|servicios|asistentes?|secretari[ao]s?|"
+            r"recepcionistas?) )(?:medic[oa]s?|farmaceutic[oa]s?)\b"
+        ),
+        r"\1healthcare",
+    ),
+)
+_TRADE_HINT = re.compile(r"med|pharma|farma|nursing|enfermeria|odontologia|drug")
 #: "Receta" is a prescription and a recipe: followed by cooking words, a recipe.
 _RECIPE = re.compile(
     r"\brecetas?\b(?=(?:\s+\S+){0,3}?\s+(?:de cocina|cocina\w*|hornear|horno|postres?|pastel\w*|"
@@ -522,9 +620,15 @@ _RECIPE = re.compile(
 
 
 def normalised_text(text: str) -> str:
-    """``text`` normalised for the category rules ("receta" of a dish made "recipe")."""
+    """``text`` normalised for the category rules ("receta" of a dish made "recipe"; medicine
+    as a trade or a field of study made "healthcare")."""
     normalised = normalize(text)
-    return _RECIPE.sub("recipe", normalised) if "receta" in normalised else normalised
+    if "receta" in normalised:
+        normalised = _RECIPE.sub("recipe", normalised)
+    if _TRADE_HINT.search(normalised):
+        for pattern, replacement in _TRADE:
+            normalised = pattern.sub(replacement, normalised)
+    return normalised
 
 
 #: The model's category is taken when it is at least this sure; below, the rules decide.
@@ -630,6 +734,9 @@ def _settled_early(
         return Suggestion("clinical_message", True, "emergency", lang, reasons, ["model"])
     if not symptom and (cue := OFF_TOPIC_CUES.search(normalised)):
         reasons = [f"other: for no practice ('{cue.group(0)}'), no clinical signal"]
+        return Suggestion("other", False, "routine", lang, reasons)
+    if quiet and (cue := ASSISTANT_CUES.search(normalised)):
+        reasons = [f"other: an assistant's errand ('{cue.group(0)}'), no clinical signal"]
         return Suggestion("other", False, "routine", lang, reasons)
     if (
         prediction.off_topic >= off_topic_threshold

@@ -760,6 +760,78 @@ UNRELATED_MORE = {
         "¿es la pizzería? quiero una grande de pepperoni", "perdón, era para otra persona",
     ],
 }  # fmt: skip
+#: Written for issue 34 (session 5): the medical-adjacent — messages *about* medicine that are
+#: for no practice's care. Vendors, marketing and software pitched to clinics, billing services,
+#: supplies, pharma reps, students, researchers, surveys, the press, job applicants, and an
+#: assistant's calendar (Spanish was thin: CLINC150 is English). The front desk ("other").
+MEDICAL_ADJACENT = {
+    "en": [
+        "we get dental practices to the top of Google Maps, want a free audit?",
+        "our reputation service gets clinics more five star reviews on autopilot",
+        "hi doctor, quick question, who handles your practice's social media?",
+        "we design patient-friendly websites for healthcare providers",
+        "is your EHR slowing you down? book a 15 minute walkthrough of our platform",
+        "we automate appointment reminders for clinics, can I show you how",
+        "outsource your medical coding and billing to us and get paid faster",
+        "we handle insurance credentialing for new providers, flat fee",
+        "we're a revenue cycle management firm working with family practices in your area",
+        "special pricing on nitrile gloves, masks and exam table paper for medical offices",
+        "we refurbish dental chairs and x-ray units, looking for new clinic partners",
+        "can I bring lunch for the office and talk about our new diabetes drug",
+        "I'm the territory manager for a device company, I'd love 10 minutes with the physicians",
+        "just wanted to leave some samples and brochures for the doctors",
+        "I'm a biology major hoping to shadow a dentist over winter break",
+        "do you accept nursing students for clinical rotations",
+        "I'm in a medical assistant program and need an externship site",
+        "I'm a high school senior interested in healthcare, can I volunteer at your office",
+        "we're recruiting clinics for a study on patient wait times, can we send a questionnaire",
+        "I'm a PhD student researching small practices, could I interview your office manager",
+        "our university is surveying primary care offices about telehealth, 10 questions",
+        "I'm a journalist with the county paper doing a piece on doctor shortages",
+        "this is a producer from the local news, we're looking for a doctor to comment on flu season",
+        "I'm a freelance writer, could one of your dentists answer a few questions for a blog",
+        "is the dental hygienist job still posted? I just graduated",
+        "I saw your ad for a front office coordinator, how do I apply",
+        "I'm a licensed phlebotomist looking for part time work",
+        "I'm a travel nurse, do you need coverage next month",
+        "what's on my schedule this afternoon", "add dentist to my calendar for tuesday",
+        "move my 3 pm meeting to 4", "what time is my first meeting tomorrow",
+        "do I have anything on Saturday", "clear my calendar for friday",
+    ],
+    "es": [
+        "hacemos que su consultorio aparezca en los primeros resultados de Google",
+        "le ayudamos a conseguir más reseñas de cinco estrellas para su clínica",
+        "doctor, ¿quién le maneja las redes sociales del consultorio?",
+        "creamos páginas web para médicos y dentistas, primer mes gratis",
+        "¿le interesa un sistema de expediente electrónico para su consultorio?",
+        "le presento nuestra aplicación de recordatorios de citas para clínicas",
+        "nos encargamos de la facturación a las aseguradoras de su clínica",
+        "somos proveedores de material de curación para hospitales y consultorios",
+        "tenemos guantes, cubrebocas y batas a precio especial para clínicas",
+        "vendo sillones dentales usados en buen estado, ¿le interesa?",
+        "soy visitadora de un laboratorio, ¿me regala cinco minutos con la doctora?",
+        "le traigo muestras de un medicamento nuevo para la presión para el doctor",
+        "quisiera presentarles nuestra línea de vitaminas para sus pacientes, soy representante",
+        "soy estudiante de odontología y me gustaría observar en su consultorio",
+        "¿aceptan pasantes para el servicio social?",
+        "estudio enfermería y necesito un lugar para mis prácticas clínicas",
+        "soy de la prepa y me interesa la medicina, ¿puedo ir de voluntaria?",
+        "estamos haciendo un estudio sobre tiempos de espera en clínicas, ¿nos contesta unas preguntas?",
+        "soy tesista de la universidad y quisiera entrevistar a su personal",
+        "le mandamos una encuesta breve sobre telemedicina para consultorios",
+        "soy reportera del periódico local y busco un médico que opine sobre el dengue",
+        "hablo de la radio comunitaria, ¿algún doctor nos daría una entrevista?",
+        "¿sigue abierta la vacante de recepcionista? ya mandé mis papeles",
+        "vi su anuncio de asistente dental, ¿cómo me postulo?",
+        "soy enfermera titulada y busco trabajo de medio tiempo",
+        "¿necesitan personal de limpieza para el consultorio?",
+        "¿qué tengo pendiente para mañana?", "¿a qué hora es mi junta del lunes?",
+        "anota en mi calendario la comida con Lupe el sábado", "borra todo lo del viernes en mi agenda",
+        "¿tengo algo el fin de semana?", "mueve la reunión de las tres a las cuatro",
+        "recuérdame pagar la luz el día 15", "¿qué hay en mi agenda hoy?",
+        "¿con qué sustituyo el huevo en un pastel?", "¿cómo se prepara el mole verde?",
+    ],
+}  # fmt: skip
 #: Messages that say nothing yet about what is needed (a greeting, "a question", "call me"):
 #: "other" — staff sort them by reading them; nothing in them is clinical.
 CONTENTLESS = {
@@ -915,6 +987,10 @@ def compose(seed: int = SEED) -> list[dict[str, object]]:
     for language, sentences in UNRELATED_MORE.items():
         for sentence in sentences:
             for text in _variants(sentence, language, rng, 3 if language == "en" else 4):
+                add(text, "other", language, group=sentence, offtopic=True)
+    for language, sentences in MEDICAL_ADJACENT.items():
+        for sentence in sentences:
+            for text in _variants(sentence, language, rng, 4):
                 add(text, "other", language, group=sentence, offtopic=True)
     return rows
 

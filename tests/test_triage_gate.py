@@ -1,0 +1,122 @@
+"""The off-topic gate and the medical-adjacent: messages *about* medicine that are for no
+practice's care (vendors and SEO pitched to clinics, pharma reps, students asking to shadow,
+researchers, surveys, journalists, job applicants, an assistant's calendar) go to the front
+desk ("other"), never to clinicians; the same message reporting a symptom still reaches
+clinical staff (the safe side).
+
+Our own wording, English and Spanish. The routing tests use a learned model that leans the
+wrong way (it reads the message as clinical, the way a model that has seen "clinic",
+"doctors" and "patients" mostly in patients' messages does), so they test the rules' concept,
+not the weights; a few run through ``classify`` as shipped.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from closeloop.lib.classify import classify, combine
+from closeloop.lib.textmodel import Prediction
+
+#: A model that reads the message as a clinical message (and is unsure it is off-topic).
+LEANS_CLINICAL = Prediction(
+    categories=[("clinical_message", 0.75), ("other", 0.25)],
+    clinical=0.75,
+    red_flag=0.02,
+    off_topic=0.4,
+)
+#: A model sure the message is about an appointment.
+AN_APPOINTMENT = Prediction(
+    categories=[("scheduling", 0.9), ("other", 0.1)], clinical=0.05, red_flag=0.0, off_topic=0.05
+)
+
+
+def _route(text: str, prediction: Prediction) -> str:
+    return combine(text, prediction, 0.7, 0.9, off_topic_threshold=0.65).category
+
+
+MEDICAL_ADJACENT = [
+    # vendors and marketing pitched to a practice
+    "We help dental offices rank higher on Google, can I send over a proposal?",
+    "our agency builds websites for medical practices, 20% off this month",
+    "Hi, I'm with a medical billing company, we can cut your claim denials in half",
+    "would your clinic like a free demo of our patient scheduling software?",
+    "we supply exam gloves and gauze to clinics at wholesale prices",
+    "I'm a sales rep for a pharmaceutical company, when can I stop by to meet the doctors?",
+    "I represent a company that makes custom scrubs, can I leave a catalog?",
+    "your practice has been selected for a complimentary espresso machine, confirm your address",
+    # students, researchers, surveys, journalists, applicants
+    "I'm a nursing student and need observation hours, could I shadow one of your providers?",
+    "I'm a reporter writing a story about rural clinics, could someone give me a quote?",
+    "we're running a short survey of healthcare offices, it only takes five minutes",
+    "I'm a graduate researcher studying wait times in primary care, could your staff talk to me?",
+    "applying for the medical assistant opening, is the position still available",
+    "who handles your practice's payroll these days? we can save you 20%",
+    "I was a producer at the local news and now freelance, looking for a few shifts of work",
+    # an assistant's calendar
+    "what do I have on my calendar friday afternoon",
+    "do I have anything saturday morning",
+    "Ayudamos a consultorios dentales a salir primero en Google, ¿le mando una propuesta?",
+    "Diseñamos páginas web para clínicas y médicos, promoción este mes",
+    "Somos una empresa de facturación médica y reducimos los rechazos de sus reclamos",
+    "¿A su consultorio le interesa una demostración gratis de nuestro sistema para clínicas?",
+    "Distribuimos guantes y gasas para clínicas a precio de mayoreo",
+    "Soy representante de un laboratorio farmacéutico, ¿cuándo puedo pasar con los doctores?",
+    "Soy estudiante de enfermería y busco hacer mis prácticas con ustedes",
+    "Soy periodista y estoy escribiendo un reportaje sobre las clínicas del condado",
+    "Estamos haciendo una encuesta a consultorios médicos, son cinco minutos",
+    "¿qué pendientes tengo en mi calendario el viernes?",
+    "¿Les interesaría un convenio con nuestro laboratorio de análisis?",
+    "Ofrezco mantenimiento de aires acondicionados para consultorios, precios bajos",
+    "Hacemos páginas web con citas en línea para dentistas",
+    "Nos encargamos de la limpieza de consultorios por las noches",
+    "Estudio odontología y quisiera observar unas horas en su consultorio",
+    "¿tengo algo el domingo en la tarde?",
+]
+
+
+@pytest.mark.parametrize("text", MEDICAL_ADJACENT)
+def test_medical_adjacent_out_of_scope_goes_to_the_front_desk(text: str) -> None:
+    suggestion = combine(text, LEANS_CLINICAL, 0.7, 0.9, off_topic_threshold=0.65)
+    assert suggestion.category == "other", (text, suggestion.reasons)
+    assert not suggestion.red_flag
+
+
+@pytest.mark.parametrize("text", MEDICAL_ADJACENT[::3])
+def test_medical_adjacent_out_of_scope_with_the_shipped_model(text: str) -> None:
+    assert classify(text).category == "other", (text, classify(text).reasons)
+
+
+MEDICAL_ADJACENT_WITH_A_SYMPTOM = [
+    "I'm a nursing student asking about shadowing, also I've had a fever since Sunday",
+    "we build websites for clinics, btw my tooth is killing me, can I come in?",
+    "reporter here, and honestly my chest has felt tight all morning",
+    "pharma rep dropping off samples, and I keep throwing up since lunch",
+    "what's on my calendar friday, and my knee is swollen again",
+    "Somos una agencia de marketing para clínicas, por cierto me duele mucho la muela",
+    "Soy estudiante de medicina y quería preguntar por prácticas, pero ando con diarrea",
+    "¿qué tengo en la agenda el jueves? y el niño amaneció con calentura",
+]
+
+
+@pytest.mark.parametrize("text", MEDICAL_ADJACENT_WITH_A_SYMPTOM)
+def test_medical_adjacent_with_a_symptom_reaches_clinical_staff(text: str) -> None:
+    assert _route(text, LEANS_CLINICAL) == "clinical_message", text
+
+
+#: A practice's own business that shares words with the pitches: not taken by the gate.
+PRACTICE_BUSINESS = [
+    "my calendar says I have an appointment Thursday, is that right?",
+    "is my appointment on your calendar for friday at 10",
+    "¿tengo cita en su agenda el jueves?",
+    "I'm a student and need my school physical form signed",
+]
+
+
+@pytest.mark.parametrize("text", PRACTICE_BUSINESS)
+def test_practice_business_is_not_taken_by_the_gate(text: str) -> None:
+    assert _route(text, AN_APPOINTMENT) != "other", text
+
+
+@pytest.mark.parametrize("text", ["¿el mole verde lleva pepitas?", "dame una receta de mole negro"])
+def test_a_dish_called_mole_is_no_skin_mole(text: str) -> None:
+    assert _route(text, LEANS_CLINICAL) == "other", text
