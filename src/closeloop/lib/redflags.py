@@ -85,6 +85,7 @@ RIB_SENSATION = _words(
     r"weight", r"stab\w*", r"vise", r"vice", r"clamp\w*", r"band", r"needles?", r"knife",
     r"presion", r"apriet\w*", r"aprieta\w*", r"oprim\w*", r"opresion", r"prensa", r"peso",
     r"pesad\w*", r"punzada\w*", r"aguja\w*", r"clavad\w*", r"cuchill\w*", r"estruja\w*",
+    r"punalad\w*", r"navaj\w*", r"dagger", r"daga",
 )
 #: A body site other than a wound that can bleed and not stop.
 BLEED_SITE = _words(
@@ -102,7 +103,8 @@ SENSATION = _words(
     r"needles?", r"knife", r"knives", r"band", r"clamp\w*", r"aguja\w*", r"clavad\w*",
     r"cuchill\w*", r"prensa", r"aprieta\w*", r"aplast\w*", r"pesa", r"fist", r"pun[oi]",
     r"punz\w*", r"atraves\w*", r"fierro", r"estaca", r"spear", r"pinch\w*", r"piquete\w*",
-    r"cav\w* in", r"caved", r"collaps\w*", r"implod\w*",
+    r"cav\w* in", r"caved", r"collaps\w*", r"implod\w*", r"punalad\w*", r"navaj\w*",
+    r"dagger", r"daga",
 )
 BREATH = _words(
     r"breathe?", r"breathing", r"breaths", r"respirar", r"respiro", r"respira", r"respirando",
@@ -115,6 +117,7 @@ CANNOT = _words(
     r"hardly", r"barely", r"struggl\w*", r"trouble", r"difficult\w*", r"hard time", r"hard to",
     r"hard", r"problems?", r"short(?:ness)? of", r"no (?:air|oxygen) (?:gets?|getting|coming)",
     r"wont", r"will not", r"doesnt", r"does not", r"no puedo", r"no puede", r"no podia",
+    r"no (?:consigo|consigue|logro|logra)",
     r"no pudo", r"no podemos", r"casi no", r"apenas", r"me cuesta", r"le cuesta", r"cuesta",
     r"dificultad(?:es)? para", r"falta(?: de)?", r"no (?:me |le )?entra", r"no (?:esta|estan)",
     r"fight\w*", r"battle", r"effort", r"labou?red", r"esfuerzo", r"lucha\w*", r"work\w* (?:hard )?to",
@@ -142,6 +145,7 @@ ONE_SIDE = _words(
 LIMB = _words(r"arms?", r"legs?", r"hand", r"side", r"brazo", r"pierna", r"mano", r"lado")
 WEAK = _words(
     r"weak\w*", r"numb(?!er)\w*", r"dead", r"limp", r"cant (?:lift|move|raise|feel)",
+    r"entum\w*", r"tingl\w*", r"hormigue\w*", r"paraliz\w*",
     r"cannot (?:lift|move|raise|feel)", r"debil", r"adormecid[ao]", r"dormid[ao]", r"durmio",
     r"no (?:(?:lo|la|los|las|me|le|se) )?(?:puede|puedo) mover", r"no (?:(?:lo|la|los|las|me|le) )?(?:siente|siento)",
 )
@@ -151,7 +155,7 @@ SUDDEN = _words(
     r"de un momento a otro", r"de pronto",
 )
 BLEED = _words(
-    r"bleed\w*", r"blood", r"bloody", r"blod", r"blud", r"hemorrhag\w*", r"sangr\w*", r"sangre", r"hemorragia",
+    r"bleed\w*", r"bled", r"blood", r"bloody", r"blod", r"blud", r"hemorrhag\w*", r"sangr\w*", r"sangre", r"hemorragia",
 )
 UNSTOPPABLE = _words(
     r"wont stop", r"will not stop", r"doesnt stop", r"does not stop", r"dont stop",
@@ -207,7 +211,9 @@ PILLS = _words(
     r"insulin", r"insulina", r"syrup", r"jarabe", r"caja", r"box", r"packet", r"pack",
     r"gummies", r"vitamins", r"dose", r"dosis", r"sleeping tablets", r"sleeping pills",
     r"painkillers?", r"aspirin", r"aspirina", r"benadryl", r"xanax", r"melatonin",
-    r"vitaminas", r"gomitas", r"suplementos?", r"supplements?",
+    r"vitaminas", r"gomitas", r"suplementos?", r"supplements?", r"pill (?:organi[sz]er|box)",
+    r"pillbox", r"pastillero", r"methadone", r"metadona", r"clonazepam", r"benzos?",
+    r"fentanyl", r"fentanilo", r"morphine", r"morfina", r"percocet", r"norco", r"lorazepam",
 )
 TOO_MANY = _words(
     r"too many", r"too much", r"a bunch of", r"a handful of", r"the whole",
@@ -217,6 +223,8 @@ TOO_MANY = _words(
     r"toda (?:la|una|mi|su)", r"un monton de", r"entera", r"enteras?", r"enteros?", r"mas de la cuenta",
     r"whole", r"dozens? of", r"(?:1\d|[2-9]\d)", r"el doble", r"doble", r"triple", r"el triple",
     r"me pase con", r"se paso con", r"me excedi con", r"se excedio con",
+    r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|dozens?|diez|doce|trece|catorce|quince|dieci\w+|veinte|veinti\w+|treinta|cuarenta|cincuenta|docenas?)",
+    r"(?:half|most) (?:of )?(?:a|the|my|his|her) (?:bottle|box|pack)", r"(?:medio|la mitad del?) (?:frasco|caja|bote)",
 )
 
 #: Something heavy or gripping on the chest (a metaphor of pressure): any verb will do.
@@ -236,6 +244,7 @@ RADIATION_FEEL = _words(
 CARDIAC_COMPANION = _words(
     r"chest", r"heart", r"sweat\w*", r"clammy", r"short of breath", r"nause\w*",
     r"pecho", r"corazon", r"sud\w*", r"nause\w*", r"vomit\w*", r"mare\w*", r"dizzy",
+    r"gr[ae]y", r"ashen", r"pale", r"palid[ao]", r"gris", r"cenizo",
 )
 #: Loss of sight, above all in one eye: a stroke sign.
 VISION_LOSS = _words(
@@ -246,6 +255,13 @@ VISION_LOSS = _words(
     r"no (?:ve|veo|puede ver|puedo ver) (?:nada )?(?:de|con|por) (?:un|el|este|mi|su) (?:ojo|lado)",
     r"se (?:quedo|esta quedando|me quedo|le quedo) ciego", r"cieg[ao] de un ojo",
     r"se (?:le|me) (?:nublo|apago|fue) la vista",
+    r"(?:went|gone|going|goes|turned|turning|is) (?:all |completely )?(?:black|dark|grey|gray|dim|white|blank) (?:in|out of|from|on) (?:\w+ ){0,2}?eye",
+    r"(?:deje|dejo|dejaste|dejamos|dejaron) de ver", r"(?:stopped|stop) seeing",
+    r"eye (?:\S+ ){0,2}?(?:went|has gone|is going|going|turned|goes|is) (?:all |completely )?(?:black|dark|grey|gray|dim|blank|white)",
+    r"(?:ojo|vista) (?:\S+ ){0,2}?(?:se (?:me |le )?)?(?:puso|pone|quedo|fue) (?:todo |toda )?(?:negr[ao]|oscur[ao]|en negro|en blanco)",
+    r"no (?:veo|ve|puedo ver|puede ver) nada (?:de|del|con|por) (?:un |el |este |mi |su )?(?:ojo|lado)",
+    r"no (?:veo|ve|puedo ver|puede ver) (?:nada )?del (?:ojo|lado)",
+    r"se (?:me|le) (?:puso|pone|fue) (?:todo )?(?:negro|oscuro|gris|blanco) (?:el ojo|la vista|un ojo|de un ojo)",
 )
 #: A limb that gave out: a stroke sign when a second sign comes with it.
 LIMB_GONE = _words(
@@ -287,6 +303,7 @@ SOAK_ITEM = _words(
     r"jeans", r"pants", r"sheets?", r"clothes", r"shirt", r"mattress", r"sabanas?", r"ropa",
     r"pantalon\w*", r"colchon",
     r"toallas?", r"gasas?", r"vendas?", r"vendaje", r"trapos?", r"kotex", r"tampones?",
+    r"compresas?", r"toallitas?", r"maxi ?pads?", r"nocturnas?", r"panales?", r"diapers?",
 )
 STOOL = _words(
     r"stools?", r"poop\w*", r"bowel movements?", r"bm", r"heces", r"popo", r"caca", r"evacua\w*",
@@ -361,7 +378,7 @@ PREGNANT = _words(
     r"postpartum", r"post partum", r"gave birth", r"(?:had|delivered) (?:my|the|our|her) baby",
     r"(?:di|dio) a luz", r"(?:tuve|tuvo) (?:a )?(?:mi|su|el) (?:bebe|nene|nena)", r"parto", r"cesarea",
     r"c section", r"puerperio",
-    r"(?:im|i am|shes|she is|estoy|esta|tengo|tiene) (?:\d+|\w+ty \w+|\w+ty) (?:weeks?|wks?|semanas|meses)",
+    r"(?:im|i am|shes|she is|estoy|esta|tengo|tiene) (?:de )?(?:\d+|\w+ty \w+|\w+ty|siete|ocho|nueve|seis|cinco) (?:weeks?|wks?|semanas|meses)",
     r"(?:\d+|\w+ty) (?:weeks?|wks?) (?:along|pregnant)", r"(?:semanas|meses) de (?:embarazo|gestacion)",
     r"(?<!for )(?<!past )(?<!last )(?<!in )(?:[2-3]\d|4[0-2]) (?:weeks?|wks?|semanas)(?! ago| old)",
 )
@@ -373,6 +390,10 @@ PREGNANCY_SIGN = _words(
     r"spots", r"blurr\w* vision", r"vision", r"lucecitas", r"lucesitas", r"manchitas", r"vista borrosa",
     r"dolor de cabeza (?:muy )?(?:fuerte|terrible|horrible|que no se (?:quita|va))",
     r"no se mueve", r"(?:dejo de|no) (?:se )?(?:mueve|moverse|patea|patear)",
+    r"no (?:siento|he sentido|sentimos|hemos sentido) (?:al |a mi |mi |el )?(?:bebe|nene|nena)",
+    r"(?:havent|hasnt|not|didnt|cant|no longer|dont) (?:felt|feel|feeling) (?:the |my |her |our )?baby",
+    r"(?:moving|kicking|moves|kicks) (?:a lot |much )?less", r"se mueve (?:mucho |muy )?menos",
+    r"(?:less|fewer|no) (?:movements?|kicks)", r"(?:menos|no hay) (?:movimientos?|patadas)",
     r"convuls\w*", r"seizure", r"(?:face|hands|cara|manos) (?:is |are )?(?:swollen|swelling|hinchad\w*)",
     r"hinchazon (?:de|en) (?:la cara|las manos)", r"(?:severe|bad|terrible|strong) (?:pain|cramps?)",
     r"dolor (?:muy )?(?:fuerte|terrible|insoportable)",
@@ -428,14 +449,40 @@ FEVER_DANGER = _words(
     r"confundid[ao]", r"no (?:despierta|reacciona)", r"delira\w*", r"deliri\w*", r"incoheren\w*",
     r"manchas (?:moradas|rojas que no)", r"puntitos morados", r"ronchas moradas", r"petequias",
     r"como ido", r"como ida", r"no (?:me |nos )?reconoce", r"(?:doesnt|does not|didnt) recogni[sz]e",
-    r"out of it",
+    r"out of it", r"mottled", r"blotchy (?:skin|legs|arms)", r"(?:skin|piel) (?:is |esta |looks |se ve )?(?:mottled|marbled|blotchy|gr[ae]y|blu\w*|moteada|marmole\w*|jaspeada|manchada|azul\w*|gris\w*)",
+    r"piel (?:moteada|jaspeada|marmorea)",
 )
 CHILD = _words(
     r"toddler", r"baby", r"kid", r"child", r"son", r"daughter", r"grandson", r"granddaughter",
     r"boy", r"girl", r"nino", r"nina", r"hijo", r"hija", r"bebe", r"nieto", r"nieta", r"chamaco",
     r"chamaca", r"nene", r"nena", r"chiquito", r"chiquita", r"peque\w*",
+    r"(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten) (?:yr|year|yo|month|mo|week)s? old",
+    r"(?:[1-9]|1[0-2]) (?:yo|y o)", r"de (?:[1-9]|1[0-2]|un|dos|tres|cuatro|cinco|seis) (?:anos|ano)",
 )
 
+
+#: Confusion or disorientation (a stroke sign when it came on suddenly).
+CONFUSED = _words(
+    r"confus\w*\b(?! (?:about|by|with|as to|over|regarding|on|if|whether|why|how|what))",
+    r"confundid[ao]s?\b(?! (?:con|sobre|por|acerca|respecto))", r"disorient\w*", r"desorient\w*",
+    r"no (?:me |nos |te |la |lo |le )?(?:reconoce|reconocia|conoce)", r"(?:doesnt|does not|didnt|cant) recogni[sz]e",
+    r"(?:doesnt|does not|dont|didnt) know (?:where|who|what day)", r"no sabe (?:donde|quien|en que)",
+    r"(?:talking|speaking|saying) nonsense", r"dice (?:puras )?(?:cosas sin sentido|incoherencias|tonterias)",
+    r"como id[ao]", r"perdid[ao] (?:en|y)", r"incoheren\w*", r"delira\w*",
+)
+#: When it started: suddenly, or a short while ago when all was well.
+ONSET = _words(
+    SUDDEN, r"(?:was|were|seemed) (?:fine|normal|ok|okay|perfectly fine)", r"(?:estaba|se veia|andaba) (?:bien|normal|perfect\w*)",
+    r"(?:an?|one|two|three|\d+|half an) (?:hours?|hrs?|minutes|mins) ago", r"hace (?:un rato|unos minutos|unas horas|(?:una|media|dos|tres|\d+) (?:horas?|hrs?|minutos|min))",
+    r"this (?:morning|afternoon|evening)", r"esta (?:manana|tarde|noche)", r"just (?:now|started|woke)",
+    r"(?:woke|wakes|waking) up (?:like this|confused|that way)", r"(?:desperto|amanecio|se levanto) (?:asi|confundid[ao]|desorientad[ao])",
+    r"out of (?:the )?blue", r"de la nada", r"since (?:lunch|breakfast|dinner|this)",
+)
+#: A glucose reading (the meter, the number).
+GLUCOSE = _words(
+    r"glucose", r"sugars?", r"azucar", r"glucosa", r"bg", r"bgl", r"reading", r"lectura", r"glucometer",
+    r"glucometro", r"meter", r"cgm", r"dexcom", r"libre", r"glicemia", r"glucemia",
+)
 
 @dataclass(frozen=True)
 class Rule:
@@ -549,6 +596,7 @@ _BABY = _words(
     r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven) (?:day|days|week|weeks|wk|wks|month|months|mo) old",
     r"bebe", r"bebes", r"bebito", r"bebita", r"bb", r"bbs", r"bbe", r"beb", r"recien nacid[oa]",
     r"(?:nin[oa]|hij[oa]|niet[oa]|sobrin[oa]) de (?:un|dos|tres|\d+) (?:mes|meses|semanas?)",
+    r"(?:nin[oa]|nene|nena|hij[oa]|bebe|baby|son|daughter|boy|girl|niet[oa]|sobrin[oa]|chiquit[oa]) (?:\w+ ){0,2}?(?:tiene|has|is|cumplio|turned|de) (?:\d+|un|una|dos|tres|one|two|three|four|five|six|seven|eight|nine|ten|cuatro|cinco|seis|siete|ocho|nueve|diez|mes y medio) (?:dias?|semanas?|meses|mes|days?|weeks?|wks?|months?|mos?)(?! (?:con|with|de (?:fiebre|tos|gripe)|sick|enferm\w*|ago|que|sin))",
 )
 _FEVER = _words(
     r"fever", r"feaver", r"temp", r"temperature", r"burning up",
@@ -564,6 +612,14 @@ _FEVER_HIGH = _words(
     r"3[89](?: \d)?", r"4[01](?: \d)?", r"100 [4-9]", r"10[1-5](?: \d)?", r"ardiendo",
     r"hirviendo", r"burning up", r"(?:very|really|so|super|real|too) hot", r"muy caliente", r"fever\w*", r"fiebre",
     r"calentura", r"temp(?:erature)?", r"temperatura",
+    r"(?:thirty|treinta)(?: y)? (?:eight|nine|ocho|nueve)", r"(?:cuarenta|forty)",
+    r"(?:a |one )?hundred (?:and )?(?:one|two|three|four)", r"ciento (?:uno|dos|tres|cuatro)",
+)
+#: A temperature read as normal (under 38 °C, 100.4 °F), and none read as a fever.
+_NORMAL_TEMP = (
+    r"^(?!.*\b(?:3[89]|4[01]|10[1-5]|100 [4-9])\b)"
+    r".*\b(?:temp\w*|temperatura|fiebre|fever|reading|thermometer|termometro)\b(?:\s+\S+){0,3}?\s+"
+    r"(?:3[4-7](?: \d)?|9[5-9](?: \d)?|100(?: [0-3])?)\b(?! (?:weeks?|days?|semanas|dias|meses|months?))"
 )
 
 RULES: list[Rule] = [
@@ -769,6 +825,7 @@ RULES: list[Rule] = [
         "infant_fever",
         rf"\b{_BABY}\b{_GAP}\b{_FEVER}\b",
         rf"\b{_FEVER}\b{_GAP}\b{_BABY}\b",
+        unless=_NORMAL_TEMP,
     ),
     *_rule(
         "swallowing",
@@ -853,7 +910,7 @@ RULES: list[Rule] = [
         r"\b(?:so |very |really |get |gets |getting |got |feel |feeling |am |im |is |super )winded\b",
         r"\bout of breath\b",
         # breathless after a race or a workout is no emergency
-        unless=r"\b(?:after|from) (?:running|a run|my run|exercis\w*|working out|a workout|my workout|the gym|a marathon|sports?|practice|training|a hike|hiking|soccer|football)\b|\b(?:climbing|walking up|going up) (?:the |a |two |three |\d+ )?(?:stairs|flights?|hills?)\b|\b(?:despues de|al) (?:correr|hacer ejercicio|entrenar|subir (?:las )?escaleras)\b",
+        unless=r"\b(?:after|from) (?:running|a run|my run|exercis\w*|working out|a workout|my workout|the gym|a marathon|sports?|practice|training|a hike|hiking|soccer|football)\b|\b(?:climbing|walking up|going up|on|up) (?:the |a |two |three |\d+ )?(?:stairs|flights?|hills?)\b|\b(?:when|while|if) (?:i|he|she) (?:walk|climb|exercis|run|jog)\w*\b|\b(?:despues de|al) (?:correr|hacer ejercicio|entrenar|subir (?:las )?escaleras)\b",
     ),
     *_rule(
         "swallowing",
@@ -994,6 +1051,7 @@ RULES: list[Rule] = [
     *_rule(
         "infant_fever",
         rf"\b{_BABY}\b{_GAP}\b{_FEVER_HIGH}\b",
+        unless=_NORMAL_TEMP,
     ),
     *_rule(
         "head_injury",
@@ -1029,6 +1087,162 @@ RULES: list[Rule] = [
         rf"\b{FACE}\b(?:\s+\S+){{0,3}}?\s+(?:off|funny|weird|wrong|different|strange|rar[ao]|extran[ao]|chistos[ao]|numb|dormid[ao]|adormecid[ao])\b(?:\s+\S+){{0,2}}?\s+{ONE_SIDE}\b",
         unless=r"\b(?:shot|novocaine|numbing|anest\w*|anaest\w*|filling|dentist\w*|dental|root canal|endodoncia|empaste|calza|extraction|extraccion|sacaron|muela|tooth|bells palsy|paralisis facial)\b",
     ),
+    # --- issue 34, sixth pass: the long tail, by concept ----------------------------------
+    *_rule(
+        "chest_pain",
+        # a tearing pain through to the back (the aorta), said without the chest
+        _near(r"(?:tearing|ripping|desgarr\w*|rasg\w*)", r"(?:back|shoulder blades?|espalda|omoplatos?|paletas)", 6),
+        also_in_clause=r"(?:chest|pecho|sudden\w*|de repente|de golpe|worst|peor|shoulder blades?|omoplatos?|paletas)",
+    ),
+    *_rule(
+        "breathing",
+        # the reliever that no longer relieves
+        r"\b(?:inhaler|puffer|nebuli[sz]er|albuterol|ventolin|salbutamol|inhalador|nebulizador|nebulizaciones)\b(?:\s+\S+){0,3}?\s+(?:isnt|is not|not|doesnt|does not|didnt|wont|arent|no)\s+(?:\w+\s+)?(?:help\w*|work\w*|doing anything|do anything|touching it|sirve|sirvio|funciona\w*|hace nada|hizo nada|ayuda\w*)\b",
+        r"\bno (?:me |le )?(?:hace|hizo|sirve|sirvio|ayuda|funciona)\w* (?:nada |ni )?(?:el |la |mi |su )?(?:inhalador|nebulizador|nebulizacion\w*|bomba|ventolin|salbutamol)\b",
+        also_in_clause=r"(?:wheez\w*|breath\w*|air|aire|respir\w*|ahog\w*|talk|speak|hablar|tight\w*|apret\w*|silb\w*|pecho|chest|gasp\w*|asthma attack|ataque de asma|crisis de asma|(?:asma|asthma) (?:is |esta )?(?:muy |so |really |very )?(?:mal|bad))",
+    ),
+    *_rule(
+        "breathing",
+        # breathless at rest, lying down or too breathless to talk
+        _near(
+            r"(?:breathless|winded|short of breath|out of breath|sin aliento|falta de aire|me falta el aire|le falta el aire|fatiga\w*|agitad[ao]|ahogo)",
+            r"(?:at rest|resting|sitting (?:still|down)|lying (?:down|flat)|doing nothing|en reposo|sentad[ao]|acostad[ao]|sin hacer nada|quiet[oa]|(?:cant|cannot) lie (?:down|flat)|no (?:puedo|puede) acostar\w*|(?:cant|cannot) (?:even )?(?:talk|speak)|no (?:puedo|puede) (?:ni )?hablar)",
+            5,
+        ),
+        r"\bair hunger\b|\b(?:cant|cannot|can not|couldnt) get enough (?:air|oxygen|in)\b",
+        # "no puedo coger aire": any verb that draws air in
+        r"\b(?:no (?:puedo|puede|podia|pudo|consigo|consigue|logro|logra)|casi no (?:puedo|puede)|me cuesta|le cuesta|apenas (?:puedo |puede )?)(?: ni)? (?:coger|meter|tomar|agarrar|jalar|pillar|sacar|chupar|respirar|llenar\w* de) (?:el |nada de |suficiente |bien (?:el )?|un poco de )?aire\b",
+        r"\bjade\w*\b(?:\s+\S+){0,8}?\s+no (?:se )?(?:me |le )?(?:pasa|para|quita|calma)\b|\bjade\w* sin parar\b",
+        r"\bfatiga\w*\b(?:\s+\S+){0,4}?\s+(?:no (?:puedo|puede) (?:ni )?(?:hablar|caminar|respirar)|(?:me|se|le) (?:estoy |esta )?ahog\w*|sin aire)\b",
+    ),
+    *_rule(
+        "stroke",
+        # a curtain, a shade, a veil over the sight
+        _near(r"(?:curtain|shade|veil|shadow|cortina|telon|velo|persiana|sombra)", r"(?:eye|eyes|vision|sight|see|seeing|ojo|ojos|vista|ver|veo)", 6),
+    ),
+    *_rule(
+        "stroke",
+        # confusion that came on suddenly ("was fine an hour ago")
+        rf"\b{CONFUSED}",
+        also_in_clause=ONSET,
+    ),
+    *_rule(
+        "stroke",
+        # the worst, sudden dizziness with falling or not walking (the back of the brain)
+        _near(
+            r"(?:dizz\w*|vertigo|spinning|da vueltas|gira|mare\w*)",
+            r"(?:(?:cant|cannot|couldnt) (?:walk|stand)|fell|falling|fall over|keep falling|no (?:me )?(?:puedo|puede|podia) (?:parar|caminar|mantener|sostener)|me cai|se cayo|se cae|me caigo)",
+            6,
+        ),
+        also_in_clause=rf"(?:{SUDDEN}|worst|peor)",
+    ),
+    *_rule(
+        "bleeding",
+        # clots the size of something (a golf ball, a lemon)
+        _near(r"(?:clots?|coagulos?|cuajos?|cuajarones?)", r"(?:golf ?balls?|lemons?|plums?|fists?|eggs?|palm|tennis|baseball|huevos?|limon\w*|pelotas?|punos?|big|huge|large|enormes?|grandes?|tamano)", 5),
+    ),
+    *_rule(
+        "suicidal",
+        r"\bend(?:ing)? (?:things|it all|everything)\b(?! (?:with|between|off with))",
+        r"\b(?:que se (?:acabe|termine)|ponerle fin a) (?:todo|mi vida|esto)\b",
+        r"\bdejar de (?:existir|vivir)\b|\bdesaparecer del mundo\b",
+        r"\b(?:gun|pistola|arma|revolver)\b(?:\s+\S+){0,3}?\s+(?:in (?:my|his|her) hand|en (?:la|mi|su) mano|loaded|cargada|to my head|en (?:la|mi) cabeza|in my mouth|en la boca)\b",
+        r"\b(?:cortando|cortandose|cortarse|cortarme|se corta|se cortaba|me corto|me corte|se corto) (?:los|las|sus|mis) (?:brazos|munecas|piernas|venas|muslos)\b",
+        r"\bcutting (?:her|his|my|their) (?:arms|wrists|legs|thighs)\b",
+        r"\b(?:giving|gave|give) away (?:all )?(?:my|his|her) (?:stuff|things|belongings|possessions|pets?)\b|\bregal(?:ando|e|o|ar) (?:todas )?(?:mis|sus) cosas\b",
+        r"\b(?:tired|sick|done) (?:of|with) (?:living|life|being alive|existing|my life)\b|\b(?:cansad[ao]|hart[ao]) de (?:vivir|la vida|existir)\b|\bme canse de (?:vivir|la vida)\b",
+        r"\b(?:wrote|written|writing|escribi|he escrito|escribiendo) (?:\S+ ){0,2}?(?:letters?|notes?|cartas?) (?:to|for|a|para) (?:my|mi|mis) (?:family|kids|children|wife|husband|mom|familia|hijos|esposa|esposo|mama)\b(?=.*\b(?:ready|goodbye|listo|lista|despedi\w*|adios|last|ultim[ao])\b)",
+    ),
+    *_rule(
+        "suicidal",
+        # not being around much longer, said to cancel what comes after (not a trip)
+        r"\b(?:wont|will not|not going to|no voy a|ya no voy a|no vaya a) (?:be|estar|seguir) (?:around|here|alive|aqui|viv[oa]|a problem|a burden|una carga|un problema)\b(?:\s+\S+){0,4}?\s+(?:by then|anymore|much longer|for long|that long|for that|para entonces|mucho tiempo|para eso|mas tiempo|por mucho)\b",
+        r"\bya no (?:voy a )?(?:estar|estare) (?:aqui|viv[oa]|presente)\b",
+        unless=r"\b(?:moving|move|moved|travel\w*|trip|vacation|holiday|out of town|out of the country|deployed|abroad|mudo|mudamos|mudanza|mudar\w*|viaj\w*|vacaciones|fuera de la ciudad|fuera del pais|extranjero)\b",
+    ),
+    *_rule(
+        "overdose",
+        # twice or double a dangerous medicine (not "twice a day")
+        _near(
+            r"(?:twice(?! (?:a|per|each|every|daily|weekly))|double|doubled|two doses|dos veces(?! (?:al|por|a la|cada|diario))|doble|dos dosis|extra)",
+            r"(?:insulin|insulina|humalog|novolog|lantus|methadone|metadona|opioids?|oxy\w*|fentanyl|fentanilo|morphine|morfina|xanax|clonazepam|benzos?|lorazepam|warfarin|coumadin|eliquis|xarelto|digoxin|lithium|litio|percocet|norco|suboxone|tramadol|seroquel)",
+            4,
+        ),
+    ),
+    *_rule(
+        "overdose",
+        # a child into the medicine, or pills counted as "no idea how many"
+        _near(r"(?:got into|gets into|into the|se metio (?:a|al|en)|agarro|encontro|found)", PILLS, 4),
+        also=rf"\b{CHILD}\b",
+        unless=r"\b(?:his own|her own|their own|as prescribed|refill|rellenar|resurtir|surtir)\b",
+    ),
+    *_rule(
+        "overdose",
+        r"\b(?:no idea|dont know|do not know|not sure|unsure|cant tell|no se|ni idea|no sabemos|no sabe) (?:how (?:many|much)|cuant[ao]s?)\b",
+        also_in_clause=r"(?:ate|eaten|swallow\w*|took|taken|got into|drank|se (?:tomo|trago|comio|bebio)|tomo|trago|comio|bebio|me tome|me trague|se metio)",
+        also=rf"\b(?:{PILLS}|{TOXIC})\b",
+    ),
+    *_rule(
+        "blood_sugar",
+        # a glucose reading dangerously low (under 55 mg/dL) or too high to read
+        rf"\b{GLUCOSE}\b(?:\s+\S+){{0,3}}?\s+(?:[1-4]\d|5[0-4])\b(?!\s*(?:\d|mmol|years?|yrs?|anos|mins?|minutes|minutos|hours?|hrs?|horas|units?|unidades|u\b|days?|dias|weeks?|semanas|months?|meses|times|veces|pounds|lbs|kg|kilos|carbs?|grams?|gramos|g\b|percent|por ciento|mg\b))",
+        rf"\b{GLUCOSE}\b(?:\s+\S+){{0,3}}?\s+(?:[6-9]\d\d|over 500|more than 500|mas de 500|arriba de 500)\b(?!\s*(?:\d|mg\b))",
+        rf"\b{GLUCOSE}\b(?:\s+\S+){{0,2}}?\s+(?:says|reads|shows|dice|marca|muestra) (?:hi|high|lo)\b(?! (?:que|mismo|de))",
+    ),
+    *_rule(
+        "severe_pain",
+        # a headache like a blow (thunderclap)
+        _near(
+            HEAD_PAIN,
+            r"(?:like (?:i was |i got |i d been |being |someone |somebody |something |a )?(?:hit|struck|smacked|kicked|shot|whacked|clubbed|bat|baseball bat|hammer)|como (?:si )?(?:me )?(?:hubieran |dieran |pegaran |dio )?(?:un )?(?:golpe|batazo|balazo|martillazo|palazo|trancazo|macanazo|bate)|bomb went off|exploded|exploto|estallo)",
+            6,
+        ),
+        unless=r"\b(?:since (?:the|my|last|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|for (?:days|weeks|a week|two days|three days)|desde hace (?:dias|semanas)|flu|gripe|gripa|cold|resfriad\w*|sinus\w*|hangover|cruda|every (?:day|morning)|todos los dias)\b",
+    ),
+    *_rule(
+        "severe_pain",
+        # the appendix named, with pain or fever
+        _near(
+            r"(?:appendi\w*|apendic\w*|apendix|apendice)",
+            r"(?:killing|severe|terrible|fever|fiebre|vomit\w*|burst\w*|rupture\w*|revent\w*|horrible|fuerte|duele|dolor|pain|hurts?|hurting|aching)",
+            8,
+        ),
+        unless=r"\b(?:removed|taken out|out in|had (?:my|his|her) appendix out|me (?:lo )?(?:quitaron|sacaron)|se (?:lo )?(?:quitaron|sacaron)|operaron del apendice|appendectomy|apendicectomia)\b",
+    ),
+    *_rule(
+        "meningitis_signs",
+        # fever after an operation, with a racing heart, shaking or confusion (sepsis)
+        _near(FEVER_ANY, r"(?:surgery|operation|c section|procedure|cirugia|operacion|operaron|cesarea)", 8),
+        also_in_clause=r"(?:racing|pounding|fast|rapid\w*|confus\w*|terrible|awful|worst|shaking|chills|rigors|acelerad\w*|a mil|escalofr\w*|temblando|confundid[ao]|very weak|muy debil)",
+    ),
+    *_rule(
+        "unconscious",
+        # shaking that will not stop, or has lasted minutes (not chills, nerves or a tremor)
+        _near(
+            SHAKE,
+            r"(?:(?:wont|doesnt|cant|will not|isnt) stop\w*|no (?:para|paraba|deja|dejaba) de|sin parar|non ?stop|(?:for|por) (?:\d+|two|three|four|five|ten|several|a few|dos|tres|cuatro|cinco|diez|varios) (?:minutes|mins|minutos|min))",
+            6,
+        ),
+        unless=r"\b(?:chills?|escalofr\w*|cold|frio|freezing|nervous|nervios\w*|anxi\w*|ansiedad|panic|panico|tremors?|parkinson\w*|hands?|manos?|caffeine|coffee|cafe|hypo\w*|sugar|azucar)\b",
+    ),
+    *_rule(
+        "burn",
+        # a burn described by its look: big blisters, skin coming off, white or charred
+        _near(r"(?:blister\w*|ampoll\w*)", r"(?:huge|big|giant|enormes?|grandes?|gigantes?|everywhere|all over|por todas partes|toda|todo|size of|tamano)", 5),
+        r"\b(?:skin|piel)\b(?:\s+\S+){0,3}?\s+(?:peeling off|coming off|falling off|sliding off|sloughing|(?:se (?:le |me )?)?(?:esta )?(?:cayendo|cae|desprend\w*|sale|salio|cayo|pela\w* (?:en|a) (?:tiras|pedazos)))\b",
+        r"\b(?:skin|piel)\b(?:\s+\S+){0,2}?\s+(?:is |esta |turned |se puso )?(?:white|charred|leathery|black|blanca|negra|carbonizad[ao]|como cuero)\b",
+        also=r"\b(?:burn\w*|hot|boil\w*|scald\w*|oil|grease|steam|fire|flame\w*|stove|oven|iron|pan|pot|kettle|chemical|acid|bleach|quem\w*|calient\w*|hirv\w*|aceite|vapor|fuego|llama\w*|estufa|horno|plancha|sarten|olla|tetera|quimic\w*|acido|cloro)\b",
+        unless=r"\b(?:sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|shoes?|zapatos?|hiking|boots?|botas|rowing|gym|peel|exfolia\w*|eczema|psoria\w*)\b",
+    ),
+    *_rule(
+        "burn",
+        # a scald said with "me cayó", "le cayó"
+        _near(
+            r"(?:(?:se |me |le |les |te )+(?:cayo|tiro|echo|volteo|derramo|salpico|vacio)|encima)",
+            r"(?:agua (?:hirviendo|caliente)|aceite (?:caliente|hirviendo)|(?:cafe|sopa|caldo|te|leche) (?:caliente|hirviendo)|hirviendo)",
+            5,
+        ),
+    ),
 ]
 
 #: The longest word beginning a rule starts with: a clause's words are cut to it before they
@@ -1061,7 +1275,10 @@ CONTEXT_CUES = re.compile(
     r"(?:a|one|two|three|four|six|several|a few|a couple of|\d+) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
     r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic|"
     r"antecedentes|historial de|hace (?:anos|meses)|el ano pasado|que hago si|que debo hacer si|en caso de|si alguna vez|sintomas de|senales de|como (?:se|sabe|saber) si|"
-    r"(?:papa|mama|abuel[oa]|tio|tia|herman[oa]|padre|madre) (?:tuvo|murio|fallecio)|"
+    r"(?:papa|mama|abuel[oa]|tio|tia|herman[oa]|padre|madre|suegr[oa]|cunad[oa]|prim[oa]|amig[oa]|vecin[oa]) (?:tuvo|murio|fallecio|sufrio)|"
+    r"(?:in law|cousin|friend|neighbou?r|coworker|co worker) (?:had|has had|died|passed)|"
+    r"una vez (?:que )?|is it true|(?:said|told (?:me|him|her|us)|wants (?:me|him|her)|instructed (?:me|him|her)) to$|"
+    r"es (?:verdad|cierto)|just curious|out of curiosity|por curiosidad|"
     r"as a (?:child|kid|baby|toddler|teen\w*)|when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
     r"de (?:nin[oa]|chic[oa]|pequen[oa]|chiquit[oa]|joven)|cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|"
     r"si (?:me|le|te|les) (?:llega|llegara|llegase|vuelve|volviera) a|"
@@ -1079,19 +1296,24 @@ _DISTRESS = re.compile(
 IF_SOMEONE = re.compile(
     r"\b(?:can|could|does|do|will|would|puede|pueden|podria) (?:a|an|the|un|una|el|la|los|las)\b|"
     r"\bif (?:(?:my|your|a|an|the|our|any)(?: \w+){1,2}|someone|somebody|anyone|kids|children|people|one|you|we|they) (?:ever |accidentally |accidently )?(?:swallow|eat|drink|take|ingest|get|has|have|start|gets|starts|stops|stop|can|cant)\w*|"
-    r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas)\w*"
+    r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas)\w*|"
+    r"\bsi (?:te |le |me |a alguien (?:le )?)?(?:da|dan|diera|dieran|pasa|ocurre)\b"
 )
 #: Negation after the finding: "chest pain is gone", "no longer bleeding" said after.
 AFTER_NEGATION = re.compile(
-    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone|went away|went down|gone down|stopped|resolved|better now|all better|free|ya (?:se )?(?:paso|quito|fue|paro|detuvo|corto|bajo|desinflamo|deshincho))\b"
+    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone(?=$| now| away| completely| since| after| by| for good| today| tonight| this| already| and| with| on| ahora| ya)|went away|went down|gone down|stopped|resolved|better now|all better|free|ya (?:se )?(?:me |le |nos |les )?(?:paso|quito|fue|paro|detuvo|corto|bajo|desinflamo|deshincho)|once\b(?! (?:pastillas|tabletas|pildoras|capsulas|dias|horas|semanas|meses|anos|de|veces)))\b"
 )
 #: A finding followed, in its clause, by when it was (long ago) or that it went away.
 PAST_AFTER = re.compile(
     r"\b(?:last (?:year|month|week|summer|winter|spring|fall)|years ago|months ago|in (?:19|20)\d\d|went away|"
     r"(?:in|back in|en) (?:january|february|march|april|june|july|august|september|october|november|december|enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)|"
-    r"la semana pasada|as a (?:child|kid|baby|teen\w*)|when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
+    r"la semana pasada|as a (?:child|kid|baby|teen\w*)|(?:back )?in (?:high school|middle school|college|university|grad school|my (?:teens|twenties|thirties|20s|30s))|"
+    r"en (?:la )?(?:prepa|preparatoria|secundaria|universidad|facultad|carrera)|de (?:adolescente|estudiante)|(?:when|while) (?:he|she|i) was (?:young|younger)|"
+    r"\byoung\b|\bjoven\b|at (?:age |the age of )[2-9]\d|at [2-9]\d (?:years old|yo)\b|a los [2-9]\d anos|"
+    r"when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
     r"de (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|"
     r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito|"
+    r"(?:when|whenever|cuando|siempre que|every time|cada vez que|at|en) (?:\w+ ){0,4}?(?:labs|needles?|shots?|vaccin\w*|injections?|agujas?|inyecci\w*|vacuna\w*|(?:see|veo|ve) (?:blood|sangre))|"
     r"(?:a|one|two|three|\d+|several|a few) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
     r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic\w*|"
     r"(?:but|pero) (?:\w+ ){0,3}?(?:stopped|went away|went down|gone down|paro|detuvo|quito|quitaron|paso|corto|desinflam\w*|deshinch\w*|bajo))\b"
@@ -1103,7 +1325,7 @@ PHRASES = [
     (re.compile(r"\bblood (?:sugars?|glucose)\b|\bazucar en la sangre\b"), "glucose"),
     (
         re.compile(
-            r"\b(?:blood (?:tests?|work|draws?|drawn|results?|counts?|type|panel|labs?)|bloodwork|(?:analisis|examen|examenes|prueba|pruebas) de sangre)\b"
+            r"\b(?:blood (?:tests?|work|draws?|drawn|results?|counts?|type|panel|labs?)|bloodwork|(?:analisis|examen|examenes|prueba|pruebas) de sangre|(?:got|get|had|have|having|getting) (?:my |his |her )?blood (?:drawn|taken)|(?:me |le |nos )?(?:sacaron|sacan|saquen|sacara|sacar|tomaron|toman|tomar) (?:la |una muestra de )?sangre)\b"
         ),
         "labs",
     ),
@@ -1158,7 +1380,7 @@ PHRASES = [
     (re.compile(r"\b(?:chest|pec|pectoral) (?:muscles?|musclees|musles?|muscels?)\b"), "pecs"),
 ]
 _CLAUSE_SPLIT = re.compile(
-    r"[.!?;\n]+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b"
+    r"(?:[!?;\n]|\.(?!\d)|(?<!\d)\.)+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b"
     r"(?!\W+(?:\w+\W+){0,3}?(?:stopped|went away|went down|gone down|is gone|gone|par[oó]|detuvo|quit[oó]|quitaron|pas[oó]|cort[oó]|desinflam\w*|deshinch\w*|baj[oó])\b)",
     re.I,
 )
@@ -1401,7 +1623,8 @@ def _stems_of(head: str) -> list[str]:
 #: before it does not reach past it ("better off if I was gone, I want to …").
 _NEW_STATEMENT = re.compile(
     r",\s*(?=(?:i|im|i'm|ive|i've|id|i'd|he|hes|he's|she|shes|she's|they|my|now|right now|"
-    r"yo|ahora|ahorita|tengo|estoy|siento)\b)",
+    r"yo|ahora|ahorita|tengo|estoy|siento|me|se|le|te|nos|mi|mis|su|sus|ya|his|her|our|we|you|its|it's|"
+    r"this|the|el|la|los|las|tiene|esta|and now|y ahora)\b)",
     re.I,
 )
 
@@ -1436,7 +1659,9 @@ _NOT_STOPPING = re.compile(
 
 #: "Ni agua", "ni siquiera", "not even": an intensifier, not a negation of what follows.
 _NOT_EVEN = re.compile(
-    r"\b(?:ni siquiera|not even|ni (?:estando|aun|con|el |la |un |una |mi |su )?\s*(?:agua|saliva|liquidos?|comida|sentad\w*|acostad\w*|parad\w*|de pie|quiet\w*|quiet[oa]))\b"
+    r"\b(?:ni siquiera|not even|ni (?:estando|aun|con|el |la |un |una |mi |su )?\s*(?:agua|saliva|liquidos?|comida|sentad\w*|acostad\w*|parad\w*|de pie|quiet\w*|quiet[oa]))\b|"
+    # "no puedo ni hablar": "ni" before an infinitive is "not even"
+    r"\bno (?:puedo|puede|podia|pudo|podemos) ni(?= (?:me |se |le )?\w+(?:ar|er|ir)(?:me|se|le)?\b)"
 )
 
 
@@ -1454,7 +1679,16 @@ def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,
     # would otherwise be re-read for each finding in it); a word cut at the edge is dropped.
     lo = max(0, start - CONTEXT_CHARS)
     head = clause[lo:start] if lo == 0 else clause[lo:start].partition(" ")[2]
-    said = _DISTRESS.sub("overwhelmed", head)
+    statement = starts[bisect_right(starts, start) - 1] if starts and starts[0] <= start else 0
+    stated = head if statement <= lo else clause[statement:start]
+    # a negation reaches within its statement ("no fever, my chest is crushing"), and not a
+    # finding that carries its own ("no sé qué hacer, no puede respirar")
+    said = _DISTRESS.sub("overwhelmed", stated)
+    if clause[start:end].split(" ", 1)[0] in NEGATIONS:
+        said = ""
+    # denied between a site and its sensation ("my chest doesn't hurt", "el pecho no me duele")
+    if IN_MATCH_DENIAL.search(clause, start, end):
+        return True
     before = _NOT_EVEN.sub("even", _NOT_STOPPING.sub("nonstop", said)).split()
     window = before[-NEGATION_WINDOW:]
     # a negation does not reach past "and" / "y" ("no me entiende y no puede mover la mano")
@@ -1467,8 +1701,6 @@ def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,
     # "it stopped bleeding", "dejó de sangrar": what stopped, right before the finding
     if any(word in STOPPED for word in before[-2:]):
         return True
-    statement = starts[bisect_right(starts, start) - 1] if starts and starts[0] <= start else 0
-    stated = head if statement <= lo else clause[statement:start]
     reach = " ".join(_DISTRESS.sub("overwhelmed", stated).split()[-CUE_REACH:])
     if CONTEXT_CUES.search(reach):
         return True
@@ -1476,8 +1708,46 @@ def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,
     for cue in IF_SOMEONE.finditer(f"{reach} {clause[start:end]}"):
         if cue.start() < len(reach):
             return True
+    # "helps during a heart attack", "en caso de un infarto": the event in general
+    if GENERIC_BEFORE.search(reach):
+        return True
     after = clause[end : end + CONTEXT_CHARS]
-    return bool(AFTER_NEGATION.search(after) or PAST_AFTER.search(after))
+    if AFTER_NEGATION.search(after) or PAST_AFTER.search(after):
+        return True
+    return _resolved(clause[start : end + CONTEXT_CHARS])
+
+
+#: A sensation denied inside a finding ("chest doesn't hurt", "pecho no me duele").
+IN_MATCH_DENIAL = re.compile(
+    r"\b(?:doesnt|does not|dont|didnt|isnt|is not|arent|not|no|never|nunca)\s+(?:me |le |really |even |feel |feels |seem |seems |look |looks |esta |estan )?"
+    r"(?:hurt\w*|pain\w*|ache\w*|duele\w*|dolio|dolor\w*|tight\w*|heavy|pressure|swollen|swelling|hinchad\w*|bleed\w*|sangr\w*|numb|blue|purple|morad[ao]s?|azul\w*)\b"
+)
+
+#: An event in general, right before the finding ("during a", "durante un").
+GENERIC_BEFORE = re.compile(
+    r"\b(?:during|in case of|in the event of|durante|en caso de|en medio de un|helps? (?:with|in|for)|ayuda (?:en|con|para)|sirve (?:para|en)) (?:a|an|un|una)$"
+)
+#: What is over, said after it: "stopped after 5 minutes", "that stopped", "que se quitó sola".
+RESOLVED_AFTER = re.compile(
+    r"\b(?:(?:stopped|went away|cleared up|settled down|settled|resolved|subsided|eased off|quit) (?:after|on (?:its|their) own|by itself|by themselves|within|in (?:a|an|about|like|\d+)|eventually|with (?:the |some |a )?(?:pressure|gauze|ice|rest|meds?|medicine|treatment|antibiotics?))|"
+    r"(?:that|which|and it|and they|but it) (?:\w+ ){0,2}?(?:stopped|went away|cleared up|resolved|subsided)|"
+    r"(?:se (?:me |le )?)?(?:paro|quito|detuvo|corto|calmo) (?:sol[oa]|despues de|a los|al rato|en (?:unos|un|una|\d+)|con (?:la |el |hielo|presion|gasa))|"
+    r"(?:se (?:me |le )?)?(?:fue|paso) (?:sol[oa]|al rato|despues de)|"
+    r"(?:que|y) (?:se (?:me |le )?|ya (?:se )?(?:me |le )?)(?:paro|quito|fue|detuvo|corto|calmo|paso)\b)"
+)
+_RESOLUTION_DENIED = frozenset(
+    {"not", "hasnt", "havent", "wont", "doesnt", "didnt", "never", "isnt", "cant", "no", "nunca",
+     "still", "todavia", "aun"}
+)  # fmt: skip
+
+
+def _resolved(text: str) -> bool:
+    """``text`` (the finding and what follows) says it is over, not that it has not stopped."""
+    for found in RESOLVED_AFTER.finditer(text):
+        said = text[: found.start()].split()[-2:] + found.group(0).split()
+        if not _RESOLUTION_DENIED.intersection(said):
+            return True
+    return False
 
 
 #: Bare mentions of urgent things (bleeding, breathing, fainting…): not flags by themselves,
