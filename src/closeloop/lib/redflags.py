@@ -517,7 +517,12 @@ def _starts(items: Sequence[tuple[Any, Any]], bounded: bool = False) -> set[str]
             break
         i += 1
     if prefix:
-        return {prefix} if bounded else None
+        if not bounded:
+            return None
+        # a shared beginning the parser factored out ("c" of "cant|couldnt"): the word goes on
+        # with one of the alternatives' beginnings
+        more = _starts(items[i:], True) if i < len(items) else None
+        return {prefix + m for m in more} if more else {prefix}
     if i >= len(items):
         return None
     op, av = items[i]
@@ -570,12 +575,18 @@ def _near(a: str, b: str, words: int = 5) -> str:
 
 
 def _rule(
-    group: str, *patterns: str, also: str = "", unless: str = "", also_in_clause: str = ""
+    group: str,
+    *patterns: str,
+    also: str = "",
+    unless: str = "",
+    also_in_clause: str | tuple[str, ...] = "",
 ) -> Iterator[Rule]:
     """``also_in_clause``: words that must occur in the match's clause as well (a bleeding
-    nose is a flag when it will not stop). The patterns are tried as one alternation (one
-    search a clause, not one a pattern: the classifier's hottest line)."""
-    needs = (re.compile(rf"\b{also_in_clause}\b"),) if also_in_clause else ()
+    nose is a flag when it will not stop), or several such, each required, tried in order (a
+    rare word first keeps a rule cheap on the clauses it cannot match). The patterns are tried
+    as one alternation (one search a clause, not one a pattern: the classifier's hottest line)."""
+    wanted = (also_in_clause,) if isinstance(also_in_clause, str) else also_in_clause
+    needs = tuple(re.compile(rf"\b{words}\b") for words in wanted if words)
     combined = "|".join(f"(?:{pattern})" for pattern in patterns)
     _learn_words(combined)
     yield Rule(
@@ -1088,6 +1099,8 @@ RULES: list[Rule] = [
         unless=r"\b(?:shot|novocaine|numbing|anest\w*|anaest\w*|filling|dentist\w*|dental|root canal|endodoncia|empaste|calza|extraction|extraccion|sacaron|muela|tooth|bells palsy|paralisis facial)\b",
     ),
     # --- issue 34, sixth pass: the long tail, by concept ----------------------------------
+    # (each rule's matches begin with rare words, or a cheap ``also_in_clause`` comes first:
+    # the clause screen stays cheap)
     *_rule(
         "chest_pain",
         # a tearing pain through to the back (the aorta), said without the chest
@@ -1099,65 +1112,74 @@ RULES: list[Rule] = [
         # the reliever that no longer relieves
         r"\b(?:inhaler|puffer|nebuli[sz]er|albuterol|ventolin|salbutamol|inhalador|nebulizador|nebulizaciones)\b(?:\s+\S+){0,3}?\s+(?:isnt|is not|not|doesnt|does not|didnt|wont|arent|no)\s+(?:\w+\s+)?(?:help\w*|work\w*|doing anything|do anything|touching it|sirve|sirvio|funciona\w*|hace nada|hizo nada|ayuda\w*)\b",
         r"\bno (?:me |le )?(?:hace|hizo|sirve|sirvio|ayuda|funciona)\w* (?:nada |ni )?(?:el |la |mi |su )?(?:inhalador|nebulizador|nebulizacion\w*|bomba|ventolin|salbutamol)\b",
-        also_in_clause=r"(?:wheez\w*|breath\w*|air|aire|respir\w*|ahog\w*|talk|speak|hablar|tight\w*|apret\w*|silb\w*|pecho|chest|gasp\w*|asthma attack|ataque de asma|crisis de asma|(?:asma|asthma) (?:is |esta )?(?:muy |so |really |very )?(?:mal|bad))",
+        also_in_clause=(
+            r"(?:inhaler|puffer|nebuli[sz]er|albuterol|ventolin|salbutamol|inhalador|nebuliz\w*|bomba)",
+            r"(?:wheez\w*|breath\w*|air|aire|respir\w*|ahog\w*|talk|speak|hablar|tight\w*|apret\w*|silb\w*|pecho|chest|gasp\w*|asthma attack|ataque de asma|crisis de asma|(?:asma|asthma) (?:is |esta )?(?:muy |so |really |very )?(?:mal|bad))",
+        ),
     ),
     *_rule(
         "breathing",
-        # breathless at rest, lying down or too breathless to talk
+        # breathless at rest or lying flat
         _near(
-            r"(?:breathless|winded|short of breath|out of breath|sin aliento|falta de aire|me falta el aire|le falta el aire|fatiga\w*|agitad[ao]|ahogo)",
-            r"(?:at rest|resting|sitting (?:still|down)|lying (?:down|flat)|doing nothing|en reposo|sentad[ao]|acostad[ao]|sin hacer nada|quiet[oa]|(?:cant|cannot) lie (?:down|flat)|no (?:puedo|puede) acostar\w*|(?:cant|cannot) (?:even )?(?:talk|speak)|no (?:puedo|puede) (?:ni )?hablar)",
+            r"(?:breathless|winded|short of breath|out of breath|aliento|falta (?:de|el) aire|fatiga\w*|agitad[ao]|ahogo)",
+            r"(?:rest|resting|sitting|lying|nothing|reposo|sentad[ao]|acostad[ao]|acostar\w*|quiet[oa]|lie (?:down|flat))",
             5,
         ),
         r"\bair hunger\b|\b(?:cant|cannot|can not|couldnt) get enough (?:air|oxygen|in)\b",
-        # "no puedo coger aire": any verb that draws air in
-        r"\b(?:no (?:puedo|puede|podia|pudo|consigo|consigue|logro|logra)|casi no (?:puedo|puede)|me cuesta|le cuesta|apenas (?:puedo |puede )?)(?: ni)? (?:coger|meter|tomar|agarrar|jalar|pillar|sacar|chupar|respirar|llenar\w* de) (?:el |nada de |suficiente |bien (?:el )?|un poco de )?aire\b",
         r"\bjade\w*\b(?:\s+\S+){0,8}?\s+no (?:se )?(?:me |le )?(?:pasa|para|quita|calma)\b|\bjade\w* sin parar\b",
         r"\bfatiga\w*\b(?:\s+\S+){0,4}?\s+(?:no (?:puedo|puede) (?:ni )?(?:hablar|caminar|respirar)|(?:me|se|le) (?:estoy |esta )?ahog\w*|sin aire)\b",
+    ),
+    *_rule(
+        "breathing",
+        # "no puedo coger aire": any verb that draws air in
+        r"\b(?:no (?:puedo|puede|podia|pudo|consigo|consigue|logro|logra)|casi no (?:puedo|puede)|me cuesta|le cuesta|apenas (?:puedo |puede )?)(?: ni)? (?:coger|meter|tomar|agarrar|jalar|pillar|sacar|chupar|respirar|llenar\w* de) (?:el |nada de |suficiente |bien (?:el )?|un poco de )?aire\b",
+        also_in_clause=r"aire",
     ),
     *_rule(
         "stroke",
         # a curtain, a shade, a veil over the sight
         _near(r"(?:curtain|shade|veil|shadow|cortina|telon|velo|persiana|sombra)", r"(?:eye|eyes|vision|sight|see|seeing|ojo|ojos|vista|ver|veo)", 6),
+        also_in_clause=r"(?:curtain|shade|veil|shadow|cortina|telon|velo|persiana|sombra)",
     ),
     *_rule(
         "stroke",
         # confusion that came on suddenly ("was fine an hour ago")
         rf"\b{CONFUSED}",
-        also_in_clause=ONSET,
+        also_in_clause=(
+            r"(?:confus\w*|confundid\w*|disorient\w*|desorient\w*|reconoc\w*|recogni\w*|know (?:where|who|what day)|sabe (?:donde|quien|en que)|nonsense|sin sentido|incoheren\w*|tonterias|como id[ao]|perdid[ao]|delira\w*)",
+            ONSET,
+        ),
     ),
     *_rule(
         "stroke",
         # the worst, sudden dizziness with falling or not walking (the back of the brain)
-        _near(
-            r"(?:dizz\w*|vertigo|spinning|da vueltas|gira|mare\w*)",
-            r"(?:(?:cant|cannot|couldnt) (?:walk|stand)|fell|falling|fall over|keep falling|no (?:me )?(?:puedo|puede|podia) (?:parar|caminar|mantener|sostener)|me cai|se cayo|se cae|me caigo)",
-            6,
-        ),
+        r"\b(?:dizz\w*|vertigo|spinning|vueltas|gira\w*|mare\w*)\b(?:\s+\S+){0,6}?\s+(?:(?:cant|cannot|couldnt) (?:walk|stand)|fell|falling|fall over|keep falling|no (?:me )?(?:puedo|puede|podia) (?:parar|caminar|mantener|sostener)|me cai|se cayo|se cae|me caigo)\b",
         also_in_clause=rf"(?:{SUDDEN}|worst|peor)",
     ),
     *_rule(
         "bleeding",
         # clots the size of something (a golf ball, a lemon)
         _near(r"(?:clots?|coagulos?|cuajos?|cuajarones?)", r"(?:golf ?balls?|lemons?|plums?|fists?|eggs?|palm|tennis|baseball|huevos?|limon\w*|pelotas?|punos?|big|huge|large|enormes?|grandes?|tamano)", 5),
+        also_in_clause=r"(?:clots?|coagulos?|cuajos?|cuajarones?)",
     ),
     *_rule(
         "suicidal",
         r"\bend(?:ing)? (?:things|it all|everything)\b(?! (?:with|between|off with))",
-        r"\b(?:que se (?:acabe|termine)|ponerle fin a) (?:todo|mi vida|esto)\b",
+        r"\b(?:acabe|termine) (?:todo|mi vida)\b|\bponerle fin a (?:todo|mi vida)\b",
         r"\bdejar de (?:existir|vivir)\b|\bdesaparecer del mundo\b",
         r"\b(?:gun|pistola|arma|revolver)\b(?:\s+\S+){0,3}?\s+(?:in (?:my|his|her) hand|en (?:la|mi|su) mano|loaded|cargada|to my head|en (?:la|mi) cabeza|in my mouth|en la boca)\b",
-        r"\b(?:cortando|cortandose|cortarse|cortarme|se corta|se cortaba|me corto|me corte|se corto) (?:los|las|sus|mis) (?:brazos|munecas|piernas|venas|muslos)\b",
+        r"\bcort(?:ando|andose|arse|arme|a|aba|o|e)(?:se|me)? (?:los|las|sus|mis) (?:brazos|munecas|piernas|venas|muslos)\b",
         r"\bcutting (?:her|his|my|their) (?:arms|wrists|legs|thighs)\b",
         r"\b(?:giving|gave|give) away (?:all )?(?:my|his|her) (?:stuff|things|belongings|possessions|pets?)\b|\bregal(?:ando|e|o|ar) (?:todas )?(?:mis|sus) cosas\b",
-        r"\b(?:tired|sick|done) (?:of|with) (?:living|life|being alive|existing|my life)\b|\b(?:cansad[ao]|hart[ao]) de (?:vivir|la vida|existir)\b|\bme canse de (?:vivir|la vida)\b",
-        r"\b(?:wrote|written|writing|escribi|he escrito|escribiendo) (?:\S+ ){0,2}?(?:letters?|notes?|cartas?) (?:to|for|a|para) (?:my|mi|mis) (?:family|kids|children|wife|husband|mom|familia|hijos|esposa|esposo|mama)\b(?=.*\b(?:ready|goodbye|listo|lista|despedi\w*|adios|last|ultim[ao])\b)",
+        r"\b(?:tired|sick|done) (?:of|with) (?:living|life|being alive|existing|my life)\b|\b(?:cansad[ao]|hart[ao]) de (?:vivir|la vida|existir)\b|\bcanse de (?:vivir|la vida)\b",
+        r"\b(?:wrote|written|writing|escribi|escrito|escribiendo) (?:\S+ ){0,2}?(?:letters?|notes?|cartas?) (?:to|for|a|para) (?:my|mi|mis) (?:family|kids|children|wife|husband|mom|familia|hijos|esposa|esposo|mama)\b(?=.*\b(?:ready|goodbye|listo|lista|despedi\w*|adios|last|ultim[ao])\b)",
     ),
     *_rule(
         "suicidal",
         # not being around much longer, said to cancel what comes after (not a trip)
         r"\b(?:wont|will not|not going to|no voy a|ya no voy a|no vaya a) (?:be|estar|seguir) (?:around|here|alive|aqui|viv[oa]|a problem|a burden|una carga|un problema)\b(?:\s+\S+){0,4}?\s+(?:by then|anymore|much longer|for long|that long|for that|para entonces|mucho tiempo|para eso|mas tiempo|por mucho)\b",
         r"\bya no (?:voy a )?(?:estar|estare) (?:aqui|viv[oa]|presente)\b",
+        also_in_clause=r"(?:around|here|alive|aqui|viv[oa]|presente|problem|burden|carga|problema)",
         unless=r"\b(?:moving|move|moved|travel\w*|trip|vacation|holiday|out of town|out of the country|deployed|abroad|mudo|mudamos|mudanza|mudar\w*|viaj\w*|vacaciones|fuera de la ciudad|fuera del pais|extranjero)\b",
     ),
     *_rule(
@@ -1171,15 +1193,19 @@ RULES: list[Rule] = [
     ),
     *_rule(
         "overdose",
-        # a child into the medicine, or pills counted as "no idea how many"
-        _near(r"(?:got into|gets into|into the|se metio (?:a|al|en)|agarro|encontro|found)", PILLS, 4),
+        # a child into the medicine
+        rf"\b(?:got into|gets into|getting into|metio (?:a|al|en)|agarro|encontro|found)\b(?:\s+\S+){{0,4}}?\s+\b{PILLS}\b",
         also=rf"\b{CHILD}\b",
         unless=r"\b(?:his own|her own|their own|as prescribed|refill|rellenar|resurtir|surtir)\b",
     ),
     *_rule(
         "overdose",
+        # pills counted as "no idea how many"
         r"\b(?:no idea|dont know|do not know|not sure|unsure|cant tell|no se|ni idea|no sabemos|no sabe) (?:how (?:many|much)|cuant[ao]s?)\b",
-        also_in_clause=r"(?:ate|eaten|swallow\w*|took|taken|got into|drank|se (?:tomo|trago|comio|bebio)|tomo|trago|comio|bebio|me tome|me trague|se metio)",
+        also_in_clause=(
+            r"(?:how (?:many|much)|cuant[ao]s?)",
+            r"(?:ate|eaten|swallow\w*|took|taken|got into|drank|se (?:tomo|trago|comio|bebio)|tomo|trago|comio|bebio|me tome|me trague|se metio)",
+        ),
         also=rf"\b(?:{PILLS}|{TOXIC})\b",
     ),
     *_rule(
@@ -1197,6 +1223,7 @@ RULES: list[Rule] = [
             r"(?:like (?:i was |i got |i d been |being |someone |somebody |something |a )?(?:hit|struck|smacked|kicked|shot|whacked|clubbed|bat|baseball bat|hammer)|como (?:si )?(?:me )?(?:hubieran |dieran |pegaran |dio )?(?:un )?(?:golpe|batazo|balazo|martillazo|palazo|trancazo|macanazo|bate)|bomb went off|exploded|exploto|estallo)",
             6,
         ),
+        also_in_clause=r"(?:head\w*|cabeza|jaqueca|migra\w*)",
         unless=r"\b(?:since (?:the|my|last|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|for (?:days|weeks|a week|two days|three days)|desde hace (?:dias|semanas)|flu|gripe|gripa|cold|resfriad\w*|sinus\w*|hangover|cruda|every (?:day|morning)|todos los dias)\b",
     ),
     *_rule(
@@ -1207,22 +1234,22 @@ RULES: list[Rule] = [
             r"(?:killing|severe|terrible|fever|fiebre|vomit\w*|burst\w*|rupture\w*|revent\w*|horrible|fuerte|duele|dolor|pain|hurts?|hurting|aching)",
             8,
         ),
+        also_in_clause=r"(?:appendi\w*|apendic\w*|apendix|apendice)",
         unless=r"\b(?:removed|taken out|out in|had (?:my|his|her) appendix out|me (?:lo )?(?:quitaron|sacaron)|se (?:lo )?(?:quitaron|sacaron)|operaron del apendice|appendectomy|apendicectomia)\b",
     ),
     *_rule(
         "meningitis_signs",
         # fever after an operation, with a racing heart, shaking or confusion (sepsis)
-        _near(FEVER_ANY, r"(?:surgery|operation|c section|procedure|cirugia|operacion|operaron|cesarea)", 8),
-        also_in_clause=r"(?:racing|pounding|fast|rapid\w*|confus\w*|terrible|awful|worst|shaking|chills|rigors|acelerad\w*|a mil|escalofr\w*|temblando|confundid[ao]|very weak|muy debil)",
+        _near(FEVER_ANY, r"(?:surgery|operation|section|procedure|cirugia|operacion|operaron|cesarea)", 8),
+        also_in_clause=(
+            r"(?:surgery|operation|section|procedure|cirugia|operacion|operaron|cesarea)",
+            r"(?:racing|pounding|fast|rapid\w*|confus\w*|terrible|awful|worst|shaking|chills|rigors|acelerad\w*|a mil|escalofr\w*|temblando|confundid[ao]|very weak|muy debil)",
+        ),
     ),
     *_rule(
         "unconscious",
         # shaking that will not stop, or has lasted minutes (not chills, nerves or a tremor)
-        _near(
-            SHAKE,
-            r"(?:(?:wont|doesnt|cant|will not|isnt) stop\w*|no (?:para|paraba|deja|dejaba) de|sin parar|non ?stop|(?:for|por) (?:\d+|two|three|four|five|ten|several|a few|dos|tres|cuatro|cinco|diez|varios) (?:minutes|mins|minutos|min))",
-            6,
-        ),
+        rf"\b{SHAKE}\b(?:\s+\S+){{0,6}}?\s+(?:(?:wont|doesnt|cant|will not|isnt) stop\w*|no (?:para|paraba|deja|dejaba) de|sin parar|non ?stop|(?:for|por) (?:\d+|two|three|four|five|ten|several|a few|dos|tres|cuatro|cinco|diez|varios) (?:minutes|mins|minutos|min))\b",
         unless=r"\b(?:chills?|escalofr\w*|cold|frio|freezing|nervous|nervios\w*|anxi\w*|ansiedad|panic|panico|tremors?|parkinson\w*|hands?|manos?|caffeine|coffee|cafe|hypo\w*|sugar|azucar)\b",
     ),
     *_rule(
@@ -1238,10 +1265,11 @@ RULES: list[Rule] = [
         "burn",
         # a scald said with "me cayó", "le cayó"
         _near(
-            r"(?:(?:se |me |le |les |te )+(?:cayo|tiro|echo|volteo|derramo|salpico|vacio)|encima)",
-            r"(?:agua (?:hirviendo|caliente)|aceite (?:caliente|hirviendo)|(?:cafe|sopa|caldo|te|leche) (?:caliente|hirviendo)|hirviendo)",
+            r"(?:cayo|tiro|echo|volteo|derramo|salpico|vacio|encima)",
+            r"(?:agua (?:hirviendo|caliente)|aceite (?:caliente|hirviendo)|(?:cafe|sopa|caldo|leche) (?:caliente|hirviendo)|hirviendo)",
             5,
         ),
+        also_in_clause=r"(?:hirviendo|caliente)",
     ),
 ]
 
