@@ -1179,3 +1179,102 @@ def test_fainting_at_a_blood_draw_is_no_emergency() -> None:
     assert not find_red_flags("I always pass out when I see blood, can I lie down for my shot")
     assert not find_red_flags("me desmayo cuando me sacan sangre")
     assert find_red_flags("he passed out at the table and won't wake up")
+
+
+# --- the sixth pass, second half: concepts three fresh writers used (our own wording) ------
+
+WRITERS5_CONCEPTS = [
+    # a means at hand with despair or silence; a farewell; means saved up; no future
+    ("my dad took his rifle to the garage and texted goodbye", "suicidal"),
+    ("mi hermano tiene una pistola y ya no contesta, dijo que ya no puede más", "suicidal"),
+    ("tonight is the night, I've made my decision", "suicidal"),
+    ("dejé todo ordenado para mi familia", "suicidal"),
+    ("I've been stockpiling my sleeping pills", "suicidal"),
+    ("he keeps talking about driving his car off the overpass", "suicidal"),
+    ("she gave away her cat and her guitar this week", "suicidal"),
+    ("cancel my cleanings, I won't need them. Thank you for always being so kind", "suicidal"),
+    ("no creo que siga viva para entonces, gracias por todo", "suicidal"),
+    ("cutting myself again every night", "suicidal"),
+    # dropped g, by ear
+    (
+        "she's breathin real fast and not makin sense, burnin up after her kidney infection",
+        "meningitis_signs",
+    ),
+    # sepsis: an infection, fever or chills, and a failing body
+    ("mi papá tiene neumonía, escalofríos y está como perdido", "meningitis_signs"),
+    ("after the procedure he has a fever of 39 and is shaking all over", "meningitis_signs"),
+    # overdose: counted, the rest, ten times, sedated after a medicine
+    ("took like twenty of my gabapentin pills an hour ago", "overdose"),
+    ("se tomó el resto de las pastillas", "overdose"),
+    ("gave my toddler 10 ml of the tylenol instead of 1 ml", "overdose"),
+    (
+        "after the oxycodone he is breathing so slowly, hard to wake",
+        "overdose",
+    ),
+    ("se tragó una moneda y está babeando", "swallowing"),
+    # burns: electricity, a chemical in the eyes
+    ("he got electrocuted fixing the outlet", "burn"),
+    ("le salpicó cloro en los ojos", "burn"),
+    # a jaw out after a blow
+    ("got punched and now my teeth don't meet when I bite", "dental_emergency"),
+    # head: hit on the head said in Spanish, falling head first
+    ("se le cayó una caja en la cabeza y está vomitando", "head_injury"),
+    ("the baby fell head first off the bed and is very drowsy now", "head_injury"),
+    # stroke: wrong words, a limb gone to sleep verb first
+    ("my mom keeps using the wrong words and can't lift her arm", "stroke"),
+    ("se le durmió el brazo derecho de repente y habla raro", "stroke"),
+    # asthma that will not stop; many puffs
+    ("she's had 8 puffs of her inhaler and still wheezing", "breathing"),
+    ("ataque de asma que no se le quita", "breathing"),
+    # the appendix's path; a hard belly with pain
+    (
+        "the pain began near her belly button and now it's on the right and she's throwing up",
+        "severe_pain",
+    ),
+    ("la barriga está dura como tabla y le duele muchísimo", "severe_pain"),
+    # infant fever as a reading; a bulging soft spot
+    ("my 5 week old, temp 38.4 rectal", "infant_fever"),
+    ("the baby's soft spot is bulging and he has a fever", "meningitis_signs"),
+    # bleeding on a blood thinner
+    ("on eliquis and the cut is still soaking the gauze", "bleeding"),
+]
+
+WRITERS5_CONCEPTS_NOT_NOW = [
+    "my grandpa died of a stroke when I was little",
+    "mi abuela murió de un infarto, ¿me debo revisar?",
+    "for my nursing class: what's the difference between a seizure and fainting?",
+    "the main character in my story has a heart attack, is that realistic?",
+    "if someone is choking, do you hit their back first?",
+    "si alguien convulsiona, ¿qué se hace?",
+    "hit my head on the shelf, no vomiting, no dizziness, just sore",
+    "se pegó en la cabeza jugando, no vomitó y está normal",
+    "a tiny burn from the oven, small pink spot, no blisters",
+    "me quemé un poquito con el sartén",
+    "bee sting on my hand, little swelling, breathing fine and no hives",
+    "I'm 29 weeks, baby kicks a lot, no bleeding",
+    "my chest hurts only when I press on the spot where I fell",
+    "I thought I'd doubled my insulin but the pen log shows one dose",
+    "my son licked a little toothpaste, pea size, he's fine",
+    "my rifle license renewal form needs a doctor's signature",
+    "I won't need the appointment anymore, I switched to a new dentist",
+    "my baby had a fever as a newborn, now she's 4",
+    "shot my inhaler 2 puffs before the gym like I always do",
+]
+
+
+@pytest.mark.parametrize(("text", "group"), WRITERS5_CONCEPTS)
+def test_the_writers_concepts_are_caught_and_name_their_words(text: str, group: str) -> None:
+    flags = find_red_flags(text)
+    assert group in {flag.group for flag in flags}, (text, flags)
+    assert all(flag.matched for flag in flags)
+
+
+@pytest.mark.parametrize("text", WRITERS5_CONCEPTS_NOT_NOW)
+def test_the_writers_lookalikes_stay_unflagged(text: str) -> None:
+    assert find_red_flags(text) == [], text
+
+
+def test_a_dropped_g_is_read_as_the_ing_word() -> None:
+    assert redflags.correct("breathin") == "breathing"
+    assert redflags.correct("insulin") == "insulin"
+    assert redflags.correct("within") == "within"

@@ -131,9 +131,10 @@ DROOP = _words(
 )
 SPEECH = _words(
     r"speech", r"talk\w*", r"speak\w*", r"words", r"hablar", r"habla", r"hablando", r"palabras",
+    r"lengua", r"tongue",
 )
 SPEECH_WRONG = _words(
-    r"slurr\w*", r"garbled", r"gibberish", r"arrastrad[ao]", r"enredad[ao]", r"trabad[ao]",
+    r"slurr\w*", r"garbled", r"gibberish", r"arrastr\w*", r"enredad[ao]", r"trabad[ao]", r"traba",
     r"no se le entiende", r"(?:come|comes|coming|came) out wrong", r"mixed up", r"jumbled",
     r"nonsense", r"incoheren\w*", r"moch[ao]", r"sin sentido", r"no tienen? sentido", r"off",
     r"weird", r"strange", r"rar[ao]",
@@ -152,7 +153,8 @@ WEAK = _words(
 SUDDEN = _words(
     r"sudden\w*", r"all of a sudden", r"out of nowhere", r"just now", r"de repente", r"derrepente",
     r"de golpe", r"repentin[ao]", r"all at once", r"out of the blue", r"de la nada",
-    r"de un momento a otro", r"de pronto",
+    r"de un momento a otro", r"de pronto", r"in (?:a|one|1) (?:second|sec)", r"en un segundo",
+    r"de un segundo a otro", r"instant\w*", r"within seconds", r"en segundos",
 )
 BLEED = _words(
     r"bleed\w*", r"bled", r"blood", r"bloody", r"blod", r"blud", r"hemorrhag\w*", r"sangr\w*", r"sangre", r"hemorragia",
@@ -197,7 +199,7 @@ SPREAD_SITE = _words(
 TOOTH = _words(
     r"tooth", r"teeth", r"molar", r"wisdom", r"abscess\w*", r"dental", r"dentist", r"gums?",
     r"extraction", r"pulled", r"diente", r"dientes", r"muela", r"muelas", r"absceso", r"encia",
-    r"extraccion", r"sacaron",
+    r"extraccion", r"sacaron", r"root canal", r"endodoncia", r"implant\w*", r"crown", r"corona",
 )
 SWALLOW = _words(
     r"swallow\w*", r"tragar", r"trago", r"traga", r"pasar (?:ni )?(?:la )?(?:saliva|comida|agua|nada)",
@@ -217,11 +219,11 @@ PILLS = _words(
 )
 TOO_MANY = _words(
     r"too many", r"too much", r"a bunch of", r"a handful of", r"the whole",
-    r"all (?:of )?(?:my|the|his|her)", r"a lot of", r"extra", r"double", r"demasiad[ao]s?",
+    r"all (?:of )?(?:my|the|his|her)", r"a lot of", r"double", r"demasiad[ao]s?",
     r"muchas?", r"todas? (?:las|sus|mis)", r"todo el", r"un punado de",
     r"way (?:more|too many|too much)", r"more (?:\w+ )?than (?:i|he|she|you|they) (?:should|was supposed)",
     r"toda (?:la|una|mi|su)", r"un monton de", r"entera", r"enteras?", r"enteros?", r"mas de la cuenta",
-    r"whole", r"dozens? of", r"(?:1\d|[2-9]\d)", r"el doble", r"doble", r"triple", r"el triple",
+    r"whole", r"dozens? of", r"(?:1\d|[2-9]\d)(?! \d)", r"el doble", r"doble", r"triple", r"el triple",
     r"me pase con", r"se paso con", r"me excedi con", r"se excedio con",
     r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|dozens?|diez|doce|trece|catorce|quince|dieci\w+|veinte|veinti\w+|treinta|cuarenta|cincuenta|docenas?)",
     r"(?:half|most) (?:of )?(?:a|the|my|his|her) (?:bottle|box|pack)", r"(?:medio|la mitad del?) (?:frasco|caja|bote)",
@@ -322,13 +324,19 @@ TOXIC = _words(
     r"batter(?:y|ies)", r"magnets?", r"imanes", r"pods?", r"fabuloso", r"pinol", r"ammonia",
     r"amoniaco", r"rubbing alcohol", r"dishwasher pods?", r"dishwasher", r"nail polish remover", r"acetona", r"lighter fluid",
     r"lamp oil", r"nicotin[ae]", r"vape (?:juice|liquid)", r"drain cleaner", r"mushrooms?",
-    r"hongos",
+    r"hongos", r"pilas?", r"pilitas?", r"baterias?", r"coins?", r"monedas?", r"degreaser",
+    r"desengrasante", r"caustic\w*", r"caustica", r"lye", r"sosa", r"solvents?", r"disolvente",
+    r"paint thinner", r"aguarras", r"herbicid\w*", r"weed killer", r"roundup", r"fertili[sz]er",
+    r"fertilizante", r"washer fluid", r"methanol", r"metanol", r"hand sanitizer", r"gel antibacterial",
+    r"essential oils?", r"aceites? esencial\w*", r"edibles?", r"cigarettes?", r"cigarros?", r"colillas?",
+    r"oven cleaner", r"pool (?:chemicals?|chlorine)", r"insect repellent", r"repelente",
 )
 INGEST = _words(
     r"chew\w*", r"bit", r"bite\w*", r"mastic\w*", r"mordi\w*", r"mordisc\w*",
     r"swallow\w*", r"ate", r"eaten", r"eat", r"drank", r"drunk", r"drink\w*", r"chugged",
     r"got into", r"in (?:his|her|their|my) mouth", r"sip\w*", r"lick\w*", r"bebio",
     r"tomo", r"trago", r"comio", r"se metio", r"a la boca", r"chupo", r"ingiri\w*", r"probo",
+    r"trag\w*", r"comido", r"bebido", r"swigged", r"gulped",
 )
 ALLERGY_SWELL = _words(
     r"swell\w*", r"swollen", r"puff\w*", r"blow\w* up", r"blew up", r"ballon\w*",
@@ -362,7 +370,7 @@ UNBEARABLE = _words(
     r"10 10", r"10 de 10", r"ten out of ten", r"cannot bear", r"no puedo (?:ni )?(?:moverme|caminar|pararme)",
     r"cant (?:even )?(?:move|walk|stand up|straighten up|stand up straight)", r"on the floor",
     r"en el (?:piso|suelo)", r"rolling around", r"revolcando\w*",
-    r"no (?:me )?(?:puedo|puede) (?:ni )?(?:moverme|mover|caminar|pararme|parar|enderezar\w*|levantar\w*)",
+    r"no (?:me )?(?:puedo|puede) (?:ni )?(?:moverme|mover|caminar|pararme|parar|enderezar\w*|levantar\w*)(?! (?:mucho|bien|rapido|lejos|tanto|largo))",
 )
 BELLY = _words(
     r"stomach", r"belly", r"abdomen", r"tummy", r"panza", r"barriga", r"estomago", r"vientre",
@@ -378,7 +386,7 @@ PREGNANT = _words(
     r"postpartum", r"post partum", r"gave birth", r"(?:had|delivered) (?:my|the|our|her) baby",
     r"(?:di|dio) a luz", r"(?:tuve|tuvo) (?:a )?(?:mi|su|el) (?:bebe|nene|nena)", r"parto", r"cesarea",
     r"c section", r"puerperio",
-    r"(?:im|i am|shes|she is|estoy|esta|tengo|tiene) (?:de )?(?:\d+|\w+ty \w+|\w+ty|siete|ocho|nueve|seis|cinco) (?:weeks?|wks?|semanas|meses)",
+    r"(?:im|i am|shes|she is|estoy|esta|tengo|tiene) (?:de )?(?:\d+|\w+ty \w+|\w+ty|siete|ocho|nueve|seis|cinco|cuatro|tres) (?:weeks?|wks?|semanas|meses)",
     r"(?:\d+|\w+ty) (?:weeks?|wks?) (?:along|pregnant)", r"(?:semanas|meses) de (?:embarazo|gestacion)",
     r"(?<!for )(?<!past )(?<!last )(?<!in )(?:[2-3]\d|4[0-2]) (?:weeks?|wks?|semanas)(?! ago| old)",
 )
@@ -390,7 +398,11 @@ PREGNANCY_SIGN = _words(
     r"spots", r"blurr\w* vision", r"vision", r"lucecitas", r"lucesitas", r"manchitas", r"vista borrosa",
     r"dolor de cabeza (?:muy )?(?:fuerte|terrible|horrible|que no se (?:quita|va))",
     r"no se mueve", r"(?:dejo de|no) (?:se )?(?:mueve|moverse|patea|patear)",
-    r"no (?:siento|he sentido|sentimos|hemos sentido) (?:al |a mi |mi |el )?(?:bebe|nene|nena)",
+    r"no (?:siento|he sentido|sentimos|hemos sentido|noto|he notado|notamos) (?:al |a mi |mi |el )?(?:bebe|nene|nena)",
+    r"chorro de (?:agua|liquido)", r"(?:sale|salio|salido|saliendo) (?:\w+ ){0,3}?agua", r"water (?:is )?(?:leaking|gushing|trickling|coming out)",
+    r"moj(?:o|e|ado|ada) (?:todo|toda|el|la|los|las)", r"soaked (?:my|her) (?:pants|underwear|jeans|bed)",
+    r"no (?:puede|puedo) (?:ni )?(?:pararse|pararme|caminar|levantarse|levantarme|moverse|moverme)", r"(?:cant|can not|cannot) (?:even )?(?:stand|walk|get up)",
+    r"(?:duele|dolor|hurts?|pain)\w* (?:\w+ ){0,3}?(?:bien feo|horrible|muchisimo|un chingo|so bad|really bad|terribl\w*)",
     r"(?:havent|hasnt|not|didnt|cant|no longer|dont) (?:felt|feel|feeling) (?:the |my |her |our )?baby",
     r"(?:moving|kicking|moves|kicks) (?:a lot |much )?less", r"se mueve (?:mucho |muy )?menos",
     r"(?:less|fewer|no) (?:movements?|kicks)", r"(?:menos|no hay) (?:movimientos?|patadas)",
@@ -416,8 +428,20 @@ HEAD_DANGER = _words(
     r"no despierta", r"no (?:reconoce|responde|reacciona)", r"blood thinners?", r"anticoagula\w*",
     r"eliquis", r"warfarin\w*", r"xarelto", r"coumadin",
     r"(?:doesnt|does not|dont|didnt) know where", r"no sabe (?:donde|quien|que)", r"disorient\w*",
-    r"desorientad[ao]", r"como ido", r"como ida",
+    r"desorientad[ao]", r"como ido", r"como ida", r"adormilad[ao]", r"chichon blando",
+    r"(?:was|went|been|is) out (?:cold|for)", r"(?:asking|asks|repeat\w*) (?:the same (?:questions?|things?)|(?:him|her)self)",
+    r"pregunta (?:lo mismo|las mismas cosas)", r"repite (?:lo mismo|las mismas)", r"no reconoce",
 )
+
+def _unnegated(words: str) -> str:
+    """``words`` not right after a denial ("no vomiting", "no me desmayé", "sin vomitar")."""
+    return (
+        r"(?<!\bno )(?<!\bnot )(?<!\bsin )(?<!\bni )(?<!never )(?<!didnt )(?<!hasnt )"
+        r"(?<!without )(?<!\bno me )(?<!\bno se )(?<!\bno le )(?<!\bno he )(?<!\bno ha )"
+        r"(?<!\bno lo )(?<!\bno la )(?<!\bno es )" + words
+    )
+
+
 #: A burn (an event, not a burning feeling) and what makes it serious: where, how big, from what.
 BURN_EVENT = _words(
     r"burned", r"burnt", r"burns",
@@ -449,8 +473,12 @@ FEVER_DANGER = _words(
     r"confundid[ao]", r"no (?:despierta|reacciona)", r"delira\w*", r"deliri\w*", r"incoheren\w*",
     r"manchas (?:moradas|rojas que no)", r"puntitos morados", r"ronchas moradas", r"petequias",
     r"como ido", r"como ida", r"no (?:me |nos )?reconoce", r"(?:doesnt|does not|didnt) recogni[sz]e",
-    r"out of it", r"mottled", r"blotchy (?:skin|legs|arms)", r"(?:skin|piel) (?:is |esta |looks |se ve )?(?:mottled|marbled|blotchy|gr[ae]y|blu\w*|moteada|marmole\w*|jaspeada|manchada|azul\w*|gris\w*)",
+    r"out of it", r"mottled", r"esta (?:como )?id[ao]", r"(?:hablando|diciendo) (?:puras )?(?:cosas raras|incoherencias|tonterias)",
+    r"no sabe (?:ni )?(?:donde|quien)", r"(?:esta|anda|se ve) (?:como )?perdid[ao]", r"como perdid[ao]", r"marmole\w*", r"not making sense", r"blotchy (?:skin|legs|arms)", r"(?:skin|piel) (?:is |esta |looks |se ve )?(?:mottled|marbled|blotchy|gr[ae]y|blu\w*|moteada|marmole\w*|jaspeada|manchada|azul\w*|gris\w*)",
     r"piel (?:moteada|jaspeada|marmorea)",
+    r"(?:mollera|mollerita|fontanel\w*|soft spot)\b(?:\s+\S+){0,2}?\s+(?:abombad\w*|hinchad\w*|salid\w*|bulg\w*|swollen|tense|tens[ao]|puffy|sticking out)",
+    r"bulging (?:soft spot|fontanel\w*)", r"(?:llanto|grito) (?:muy )?agudo", r"high pitched (?:cry|crying|scream\w*)",
+    r"(?:manchas|manchitas|puntitos|rash|spots|dots|ronchas)\b(?:\s+\S+){0,4}?\s+(?:que )?(?:no se (?:borran|quitan|desaparecen|blanquean|van)|(?:doesnt|dont|wont|do not|does not) (?:fade|blanch|go away|disappear))",
 )
 CHILD = _words(
     r"toddler", r"baby", r"kid", r"child", r"son", r"daughter", r"grandson", r"granddaughter",
@@ -603,11 +631,12 @@ def _rule(
 _BRUSHING = r"\bwhen (?:i |he |she |they )?(?:brush|floss)\w*\b|\bal (?:cepillar|lavar)|\bcuando (?:me |se |le |te )?(?:cepill|lav)\w*|\bhilo dental\b"
 
 _BABY = _words(
-    r"baby", r"babys", r"infant", r"newborn", r"new born",
-    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven) (?:day|days|week|weeks|wk|wks|month|months|mo) old",
-    r"bebe", r"bebes", r"bebito", r"bebita", r"bb", r"bbs", r"bbe", r"beb", r"recien nacid[oa]",
+    r"(?<!as a )(?<!\bde )baby", r"babys", r"infant", r"newborn", r"new born",
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?: \w+)?|thirty) (?:day|days|week|weeks|wk|wks|month|months|mo) olds?",
+    r"(?:nacio|born) (?:hace )?(?:\d+|un|una|dos|tres|one|two|three|four|five|six|seven|eight|nine|ten) (?:dias?|semanas?|meses|mes|days?|weeks?|months?)",
+    r"(?<!\bde )(?<!as a )bebe", r"bebes", r"bebito", r"bebita", r"bb", r"bbs", r"bbe", r"beb", r"recien nacid[oa]",
     r"(?:nin[oa]|hij[oa]|niet[oa]|sobrin[oa]) de (?:un|dos|tres|\d+) (?:mes|meses|semanas?)",
-    r"(?:nin[oa]|nene|nena|hij[oa]|bebe|baby|son|daughter|boy|girl|niet[oa]|sobrin[oa]|chiquit[oa]) (?:\w+ ){0,2}?(?:tiene|has|is|cumplio|turned|de) (?:\d+|un|una|dos|tres|one|two|three|four|five|six|seven|eight|nine|ten|cuatro|cinco|seis|siete|ocho|nueve|diez|mes y medio) (?:dias?|semanas?|meses|mes|days?|weeks?|wks?|months?|mos?)(?! (?:con|with|de (?:fiebre|tos|gripe)|sick|enferm\w*|ago|que|sin))",
+    r"(?:nin[oa]|nene|nena|hij[oa]|bebe|baby|son|daughter|boy|girl|niet[oa]|sobrin[oa]|chiquit[oa]) (?:\w+ ){0,2}?(?:tiene|has|is|cumplio|turned|de) (?:(?:\d+|un|una|dos|tres|one|two|three|four|five|six|seven|eight|nine|ten|cuatro|cinco|seis|siete|ocho|nueve|diez) (?:dias?|semanas?|days?|weeks?|wks?)|(?:[1-3]|un|una|dos|tres|one|two|three|mes y medio) (?:meses|mes|months?|mos?))(?! (?:con|with|de (?:fiebre|tos|gripe)|sick|enferm\w*|ago|que|sin))",
 )
 _FEVER = _words(
     r"fever", r"feaver", r"temp", r"temperature", r"burning up",
@@ -625,6 +654,7 @@ _FEVER_HIGH = _words(
     r"calentura", r"temp(?:erature)?", r"temperatura",
     r"(?:thirty|treinta)(?: y)? (?:eight|nine|ocho|nueve)", r"(?:cuarenta|forty)",
     r"(?:a |one )?hundred (?:and )?(?:one|two|three|four)", r"ciento (?:uno|dos|tres|cuatro)",
+    r"(?:a |one )?hundred (?:and )?point (?:four|five|six|seven|eight|nine)",
 )
 #: A temperature read as normal (under 38 °C, 100.4 °F), and none read as a fever.
 _NORMAL_TEMP = (
@@ -653,6 +683,7 @@ RULES: list[Rule] = [
         r"\bsomething (?:is )?(?:crushing|squeezing|pressing on|sitting on) (?:me|my|him|her)\b",
         # a hand on the chest: the gesture says it
         r"\b(?:holding|clutching|grabbing|gripping|clenching|rubbing|agarrando|apretando|sujetando|tocando|se (?:agarra|agarraba|toca|tocaba|aprieta|apretaba|sujeta)) (?:at )?(?:his |her |my |their |el |su )?(?:chest|heart|pecho|corazon)\b",
+        unless=r"\b(?:(?:when|if) (?:i |he |she )?(?:press|push|touch)\w*|al (?:tocar\w*|presionar\w*|apretar\w*)|cuando (?:me |le |lo |la )?(?:toco|presiono|aprieto|toca|presiona)|where (?:i|he|she) (?:bumped|hit|banged)|donde (?:me|se) (?:pegue|pego|golpee|golpeo|di|dio)|pulled (?:a )?(?:chest )?muscle|cogido peso|levantar peso)\b",
     ),
     *_rule(
         "chest_pain",
@@ -741,7 +772,8 @@ RULES: list[Rule] = [
             3,
         ),
         _near(r"(?:tongue|lips?|face|lengua|labios?|cara)", SWELL, 3),
-        r"\banaphyla\w*\b|\bepi ?pen\b|\banafila\w*\b",
+        r"\banaphyla\w*\b|\banafila\w*\b",
+        r"\b(?:used|use|using|gave|give|giving|inject\w*|jab\w*|needed|le puse|le pusimos|me puse|usamos|use|inyect\w*) (?:\w+ ){0,2}?epi ?pens?\b|\bepi ?pens? (?:didnt|isnt|not|wasnt|no) (?:help|work|sirv|funcion)\w*",
         r"\b(?:severe|bad|serious|major) allergic reaction\b|\breaccion alergica (?:fuerte|grave|severa)\b",
         _near(
             r"(?:allergic|alergic\w*|hives|ronchas|alergia)",
@@ -765,7 +797,7 @@ RULES: list[Rule] = [
             4,
         ),
         r"\b(?:swallowed|ate|se trago|se comio|me trague|trago) (?:a |an |some |the |two |una |un |unas |unos |dos )?(?:button |coin )?(?:battery|batteries|pila|pilas|bateria|baterias|magnets?|iman|imanes|detergent pods?|laundry pods?)\b",
-        r"\bpoison control\b|\bswallowed (?:a |some )?(?:bleach|cleaner|detergent|pod|button battery|battery|antifreeze)\b",
+        r"\bpoison control\b(?! (?:said|says|told|dijo))|\bswallowed (?:a |some )?(?:bleach|cleaner|detergent|pod|button battery|battery|antifreeze)\b",
         r"\b(?:drank|drink|bebio|se tomo|tomo|tomaron|swallowed|se trago) (?:some |the |a |el |la |del |un poco de |some of the )?(?:bleach|cloro|antifreeze|cleaner|limpiador|lejia|detergente|cleaning \w+|drain cleaner|destapacanos)\b",
     ),
     *_rule(
@@ -846,14 +878,14 @@ RULES: list[Rule] = [
             3,
         ),
         r"\b(?:nothing|nada) (?:will |is |goes |going |me |le )?(?:go|goes|going|pasa|baja) (?:down|por la garganta)\b",
-        r"\bno (?:me |le )?pasa (?:nada|ni el agua|el agua|la comida|ni la saliva)\b",
+        r"\bno (?:me |le )?pasa (?:nada (?:por la garganta|de comida|al tragar)|ni el agua|el agua|la comida|ni la saliva)\b",
         # pills too big to swallow are a question for the pharmacist, not an emergency
         unless=r"\b(?:pills?|tablets?|capsules?|pastillas?|tabletas?|capsulas?)\b(?:\s+\S+){0,4}?\s+(?:too big|too large|so big|huge|grandes?|enormes?)\b|\b(?:big|large|huge) (?:pills?|tablets?|capsules?)\b",
     ),
     *_rule(
         "dental_emergency",
         _near(SWELL, SPREAD_SITE, 9),
-        also=rf"\b{TOOTH}\b|\b(?:spread\w*|going (?:up|down)|moving|all the way|up to|down to|hasta|se (?:esta )?(?:extendiendo|pasando))\b",
+        also=rf"\b{TOOTH}\b|\b(?:spread\w*|going (?:up|down)|gone (?:up|down)|moving|all the way|up to|down to|into (?:my|his|her) (?:neck|eye|throat)|hasta|se (?:esta )?(?:extendiendo|pasando))\b",
     ),
     *_rule(
         "dental_emergency",
@@ -930,8 +962,8 @@ RULES: list[Rule] = [
     *_rule(
         "bleeding",
         _near(WOUND, WOUND_ALARM, 10),
-        _near(r"(?:soak\w*|empap\w*|through|traspas\w*|gone through|went through|used|llen\w*|cambi\w*)", SOAK_ITEM, 4),
-        rf"\b{SOAK_ITEM} (?:in|an|every|each|per|cada|en|por) (?:an |one |half an |una |la |media )?(?:hour|hora)\b",
+        _near(r"(?:soak\w*|empap\w*|through|traspas\w*|gone through|went through|used|llen\w*|cambi\w*)", SOAK_ITEM, 8),
+        rf"\b{SOAK_ITEM}(?: \w+)? (?:in|an|every|each|per|cada|en|por|within|under) (?:an |one |half an |una |la |media |\d+ |less than (?:an |one )?|menos de (?:una )?)?(?:hour|hora|hr|minutes|minutos|mins?)\b",
         r"\b(?:puddle|pool|charco|cubeta|balde|bucket|cup|taza|vaso|chorro) (?:of|de) (?:blood|sangre)\b",
         r"\b(?:like|como) (?:a |an |una |un )?(?:faucet|tap|hose|river|llave|grifo|canilla|manguera|rio)\b",
         # blood coming out of the mouth, said as it is seen
@@ -1012,14 +1044,14 @@ RULES: list[Rule] = [
         # a child taking or swallowing medicine not theirs
         _near(r"(?:took|taken|swallow\w*|ate|eaten|se tomo|tomo|se trago|se comio|agarro)", PILLS, 5),
         also=rf"\b{CHILD}\b",
-        unless=r"\b(?:his own|her own|their own|como (?:le|se lo|se la) (?:indicaron|recetaron|receto)|as prescribed|su dosis|his dose|her dose|con receta|refill|rellenar|resurtir|surtir)\b",
+        unless=r"\b(?:his own|her own|their own|como (?:le|se lo|se la) (?:indicaron|recetaron|receto)|as prescribed|su dosis|his dose|her dose|con receta|refill|rellenar|resurtir|surtir|sorbito|a sip|un poquito|a lick|half a teaspoon|media cucharadita|esta (?:perfecto|perfecta|bien)|(?:is|seems|hes|shes|he s|she s) fine|acting normal|actua normal|pea size|tamano de un chicharo)\b",
     ),
     *_rule(
         "allergic_reaction",
         _near(r"(?:throat|garganta|airway|via aerea)", THROAT_CLOSING, 4),
         _near(r"(?:throat|garganta|airway|via aerea)", ALLERGY_SWELL, 4),
         _near(r"(?:tongue|lips?|face|eyes?|eyelids?|lengua|labios?|cara|ojos|parpados|boca)", ALLERGY_SWELL, 4),
-        _near(r"(?:hives|ronchas|welts|habones|ranchas)", r"(?:throat|garganta|breath\w*|respir\w*|swallow\w*|tragar|dizzy|mare\w*|faint\w*|desmay\w*|lips?|labios?|tongue|lengua|face|cara|chest|pecho|clos\w*|cerr\w*|tight\w*|apret\w*)", 10),
+        _near(r"(?:hives|ronchas|welts|habones|ranchas)", r"(?:throat|garganta|breath\w*|respir\w*|swallow\w*|tragar|dizzy|mare\w*|faint\w*|desmay\w*|lips?|labios?|tongue|lengua|face|cara|chest|pecho|clos\w*|cerr\w*|tight\w*|apret\w*|wheez\w*|silb\w*|vomit\w*|cough\w*|tos)", 10),
         also=r"\b(?:allerg\w*|alerg\w*|reaction|reaccion|hives|ronchas|sting|stung|bee|wasp|abeja|avispa|pique\w*|pico|picadura|peanuts?|nuts?|cacahuate\w*|mani|shellfish|shrimp|marisco\w*|camaron\w*|antibiotic\w*|penicil\w*|medic\w*|new (?:med|pill|drug)|ate|eating|comi|comio|comer|after|despues|closing|cerr\w*|cierr\w*|tight\w*|apret\w*|breath\w*|respir\w*|swallow\w*|tragar|epi\w*)\b",
         unless=r"\b(?:sore|strep|tonsil\w*|amigdal\w*|anginas|placas|pus|infecc\w*|infect\w*|roj[ao]|red|resfri\w*|gripa|gripe|cold|flu|mumps|paperas|ganglio\w*|glands?)\b(?!.*\b(?:clos\w*|cerr\w*|cierr\w*|tight\w*|apret\w*|cant breathe|no puedo respirar)\b)",
     ),
@@ -1067,7 +1099,7 @@ RULES: list[Rule] = [
     *_rule(
         "head_injury",
         rf"\b{HEAD_BLOW}",
-        also=rf"\b{HEAD_DANGER}\b",
+        also=rf"\b{_unnegated(HEAD_DANGER)}\b",
     ),
     *_rule(
         "burn",
@@ -1078,7 +1110,7 @@ RULES: list[Rule] = [
             r"(?:boiling|scalding|hot (?:water|oil|coffee|tea|soup|grease)|agua (?:hirviendo|caliente)|aceite (?:caliente|hirviendo)|(?:cafe|sopa|caldo|te) (?:caliente|hirviendo))",
             5,
         ),
-        unless=r"\b(?:toast|food|rice|dinner|lunch|breakfast|(?:el |the )pan|cake|cookies|comida|arroz|frijoles|cena|tortillas?|pastel|galletas|sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|cd|dvd|calories|calorias|bridges|out|burnout|quemad[ao] de la)\b",
+        unless=r"\b(?:toast|food|rice|dinner|lunch|breakfast|(?:el |the )pan|cake|cookies|comida|arroz|frijoles|cena|tortillas?|pastel|galletas|sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|cd|dvd|calories|calorias|bridges|out|burnout|quemad[ao] de la|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
     ),
     *_rule(
         "meningitis_signs",
@@ -1259,7 +1291,7 @@ RULES: list[Rule] = [
         r"\b(?:skin|piel)\b(?:\s+\S+){0,3}?\s+(?:peeling off|coming off|falling off|sliding off|sloughing|(?:se (?:le |me )?)?(?:esta )?(?:cayendo|cae|desprend\w*|sale|salio|cayo|pela\w* (?:en|a) (?:tiras|pedazos)))\b",
         r"\b(?:skin|piel)\b(?:\s+\S+){0,2}?\s+(?:is |esta |turned |se puso )?(?:white|charred|leathery|black|blanca|negra|carbonizad[ao]|como cuero)\b",
         also=r"\b(?:burn\w*|hot|boil\w*|scald\w*|oil|grease|steam|fire|flame\w*|stove|oven|iron|pan|pot|kettle|chemical|acid|bleach|quem\w*|calient\w*|hirv\w*|aceite|vapor|fuego|llama\w*|estufa|horno|plancha|sarten|olla|tetera|quimic\w*|acido|cloro)\b",
-        unless=r"\b(?:sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|shoes?|zapatos?|hiking|boots?|botas|rowing|gym|peel|exfolia\w*|eczema|psoria\w*)\b",
+        unless=r"\b(?:sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|shoes?|zapatos?|hiking|boots?|botas|rowing|gym|peel|exfolia\w*|eczema|psoria\w*|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
     ),
     *_rule(
         "burn",
@@ -1270,6 +1302,149 @@ RULES: list[Rule] = [
             5,
         ),
         also_in_clause=r"(?:hirviendo|caliente)",
+        unless=r"\b(?:un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
+    ),
+    # --- issue 34, sixth pass (second half): what three fresh writers said -----------------
+    *_rule(
+        "suicidal",
+        # a means at hand (a gun, a rope) with despair, farewell or silence
+        r"\b(?:guns?|rifles?|shotguns?|pistols?|handguns?|firearms?|armas?|pistolas?|escopetas?|revolver|rope|noose|sogas?|cuerdas?)\b",
+        also=r"\b(?:cant do this|cannot do this|no doy mas|no puedo mas|ya no puedo|goodbye|good bye|despid\w*|adios|(?:not|isnt|wont|hasnt been) answer\w*|no (?:contesta|coge|responde)|turned off (?:his|her|my) phone|apago (?:el|su) (?:telefono|celular)|tonight is|last night|usarla|usarlo|use it|sorry for everything|perdoname|perdon por todo|cuida (?:a|de)|take care of|ya no sirvo|no sirvo para nada|worthless|hopeless|sin esperanza|no (?:le )?veo sentido|(?:dont|do not|cant) see (?:the|any) point|decided|decidi|means it|lo dice en serio|end it|matar\w*|kill\w*|morir\w*|die|dead|muert[ao]|suicid\w*)\b",
+        unless=r"\b(?:hunting season|shooting range|glue gun|nail gun|heat gun|thermometer gun|jump rope|rope swing|tarjeta|license|licencia|permit|permiso)\b",
+    ),
+    *_rule(
+        "suicidal",
+        # farewell: a last night, affairs in order, a decision made, means saved up
+        r"\btonight is (?:the|my|his|her) (?:night|last night)\b|\b(?:my|his|her) last night\b(?! (?:shift|class|stay|visit|dose|here|at|in|of|on))|\besta noche es la (?:noche|ultima)\b|\b(?:mi|su) ultima noche\b",
+        r"\b(?:deje|dejo|tengo|tiene) (?:todo|mis cosas|sus cosas) (?:ordenado|arreglado|listo|en orden)\b|\b(?:put|putting|got) (?:my|his|her) affairs in order\b",
+        r"\b(?:en paz con (?:la|mi|su) decision|at peace with (?:my|the|this) decision|made (?:my|the) decision|ive decided|i have decided)\b",
+        r"\b(?:sav\w*|stockpil\w*|hoard\w*|junt\w*|acumul\w*|ahorr\w*) (?:up )?(?:\S+ ){0,2}?(?:pills?|tablets?|meds|insulin pens?|pens|pastillas|insulina|plumas)\b",
+        r"\b(?:know|knows|se) (?:how (?:much|many)|cuant[ao]s?) (?:it takes|to take|se necesita\w*|hace falta)\b",
+        r"\bdriv\w* (?:\S+ ){0,3}?(?:off|into) (?:a |the )?(?:bridge|cliff|wall|tree|train|river|lake|overpass)\b|\bestrellar(?:me|se) (?:con|contra)\b",
+        r"\b(?:for|at|in) my (?:own )?funeral\b|\bmi (?:propio )?funeral\b",
+        r"\bsorry for everything\b|\bperdon(?:ame)? por todo\b",
+        r"\b(?:giving|gave|give|given) away (?:all (?:of )?)?(?:my|his|her|their) (?:\w+ )?(?:stuff|things|belongings|possessions|pets?|dog|cat|tools|console|guitar|clothes|jewel\w*|collection|car|truck|games?)\b|\b(?:giving|gave|given) away (?:all|everything)\b",
+        r"\bregal(?:ando|e|o|ar|aron)(?:le)? (?:todas? )?(?:mis|sus|su|mi) (?:\w+ )?(?:cosas|perro|gato|mascotas?|herramientas|ropa|consola|guitarra|joyas|coleccion|carro|coche)\b",
+        r"\bcut(?:ting|tin) (?:my ?self|himself|herself|again|deeper)\b|\bcut (?:my ?self|himself|herself) (?:again|deeper|on purpose)\b|\bend(?:ing)? it (?:tonight|today|now|for good|soon)\b",
+        r"\b(?:dont|do not|cant|no longer) see (?:the |any )?point (?:anymore|any ?more|in (?:anything|living|life|going on|it all)|of (?:living|life|anything))\b",
+        unless=r"\b(?:moving|travel\w*|vacation|mudanza|viaje|vacaciones)\b",
+    ),
+    *_rule(
+        "suicidal",
+        # no future: not going to need what comes after, with a farewell (not a new doctor)
+        r"\b(?:wont|will not|not going to|no (?:voy|va) a|ya no (?:voy|va) a) (?:be )?(?:need\w*|necesitar\w*|ir a (?:mis|sus|las) citas)\b|\b(?:no|ya no) (?:la|las|lo|los) (?:voy|va) a necesitar\b",
+        r"\b(?:wont|will not|not going to|no (?:voy|va) a|ya no (?:voy|va) a|no creo que|dont think (?:i|he|she)(?: ll| will)?|do not think (?:i|he|she)(?: ll| will)?) (?:\S+ ){0,3}?(?:around|here|alive|aqui|viv[oa])\b(?:\s+\S+){0,4}?\s+(?:by then|anymore|much longer|for long|that long|para entonces|mucho tiempo|mas tiempo|after (?:this|the) (?:weekend|week|month)|past (?:this|the) (?:weekend|week))\b",
+        also=r"\b(?:thank\w* (?:you )?for (?:always|everything|all)|gracias por todo|always being kind|siempre (?:tan )?amable|sorry for everything|perdon\w* por todo|tell (?:\w+ ){0,3}(?:im sorry|i love|goodbye)|dile\w* (?:a \w+ )?que (?:lo|la|los) quiero|goodbye|despid\w*|en paz|decision|decid\w*|ordenado|saving up|funeral|last|ultim[ao]|da igual|doesnt matter|no (?:importa|tiene sentido)|cansad[ao]|tired|harto|done)\b",
+        unless=r"\b(?:moving|move|moved|travel\w*|trip|vacation|holiday|out of town|deployed|abroad|new (?:doctor|dentist|provider|practice|insurance)|switch\w*|transferr\w*|mudo|mudamos|mudanza|mudar\w*|viaj\w*|vacaciones|otro (?:doctor|dentista|medico)|nuevo (?:doctor|dentista|medico|seguro)|cambi\w* de (?:doctor|dentista|clinica|seguro)|better|mejor|recovered|healed|cured|alta)\b",
+    ),
+    *_rule(
+        "meningitis_signs",
+        # an infection, then fever with a body that is failing (sepsis)
+        r"\b(?:uti|urine infection|bladder infection|kidney infection|infection|infeccion|infectad[ao]|pneumonia|neumonia|pulmonia|cellulitis|celulitis|operaron|surgery|cirugia|operacion|aborto|miscarriage|parto|c section|cesarea|catheter|sonda|chemo|quimio\w*|colonoscop\w*|procedure|procedimiento|pielonefritis|abscess|absceso|wound|herida)\b",
+        also=r"^(?=.*\b(?:fever\w*|feaver|temp|temperature|burning up|fiebre|calentura|temperatura|escalofr\w*|chills|rigors|(?:3[89]|4[01]) \d|(?:of|de|con|at|a|marca|running) (?:3[89]|4[01]|10[1-5]))\b)(?=.*\b(?:racing|pounding|fast|rapid\w*|confus\w*|confundid[ao]|not making sense|id[ao]|perdid[ao]|cosas raras|mottled|blotchy|marmole\w*|moteada|shaking|temblando|(?:cant|can not|cannot|no (?:puedo|puede)) (?:get up|stand|levantar\w*|parar\w*)|barely|mare\w*|dizzy|very weak|muy debil|a mil|1[3-9]\d|(?:3\d|4\d) (?:a|per|por) (?:minute|min|minuto))\b)"
+        r"|^(?=.*\b(?:mottled|marmole\w*|moteada|blotchy|ice cold|helad[ao]s?|(?:3\d|4\d) (?:a|per|por) (?:minute|min|minuto))\b)(?=.*\b(?:confus\w*|confundid[ao]|not making sense|id[ao]|perdid[ao])\b)",
+    ),
+    *_rule(
+        "overdose",
+        # took a number of them, the rest of them, or ten times the dose
+        r"\b(?:took|taken|swallowed|tome|tomo|trague|trago|tomado|tragado) (?:like |about |around |maybe |como |unas |unos |mas de |over |at least |almost |casi )?(?:1\d|[2-9]\d|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|diez|doce|trece|catorce|quince|dieci\w+|veinte|veinti\w+|treinta|cuarenta|cincuenta)\b(?! (?:years?|anos|minutes|minutos|mins?|hours?|horas|days?|dias|mg|ml|units|unidades|weeks?|semanas|pm|am|de la|percent|por ciento))",
+        r"\b(?:took|taken|swallowed|me tome|se tomo|tome|tomo) (?:all |the |todo |todas |el |las )?(?:rest|remaining|remainder|resto|las que quedaban|lo que quedaba)\b",
+        r"\b(?:instead of|en vez de|en lugar de) (?:\d+ ){1,2}(?:ml|mg|cc|mls)\b",
+        also=rf"\b(?:{PILLS}|ibuprofen\w*|paracetamol\w*|tylenol\w*|advil\w*|amitriptyline|pastillas?|pills?)\b",
+    ),
+    *_rule(
+        "overdose",
+        # sedation after a medicine: slow breathing, can't be woken, eyes that won't stay open
+        r"\b(?:breath\w*|respir\w*) (?:\w+ ){0,2}?(?:slow\w*|lent[oa]|shallow|superficial)\b|\bslow(?:ly)? breath\w*\b|\bhard to wake\b|\b(?:cant|barely|can barely|cannot) keep (?:my|his|her) eyes open\b|\bno (?:puede|puedo) (?:mantener|tener) los ojos abiertos\b|\b(?:muy|bien|super) (?:atontad[ao]|adormilad[ao]|somnolient[ao])\b",
+        also=rf"\b(?:{PILLS}|hydrocodone|oxycodone|opioids?|heroin|heroina|pastillas para dormir|sleeping pills|paracetamol|overdos\w*|took|me tome|se tomo)\b",
+    ),
+    *_rule(
+        "burn",
+        # an electric shock, a chemical in the face or eyes
+        r"\b(?:electrocut\w*|electric(?:al)? shock|(?:got|was|been|get|gets) shocked|live wire|high voltage|descarga electrica|(?:le|me) dio (?:una )?(?:descarga|corriente|toque electrico)|cable (?:pelado|vivo)|struck by lightning|(?:le|me) cayo un rayo)\b",
+        _near(
+            r"(?:drain cleaner|bleach|acid|caustic\w*|lye|sosa|cloro|acido|chemicals?|quimic\w*|degreaser|desengrasante|ammonia|amoniaco|oven cleaner|pool chemicals?|cal viva|destapacanos|limpiador)",
+            r"(?:eyes?|face|cara|ojos?|splash\w*|sprayed|spray\w*|salpic\w*|got in|se (?:me|le) metio)",
+            5,
+        ),
+        unless=r"\b(?:static|doorknob|carpet|estatica|peel|peeling mask|mascarilla|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
+    ),
+    *_rule(
+        "dental_emergency",
+        # a jaw broken or out: the bite no longer meets, the mouth will not close
+        r"\b(?:teeth|dientes|bite|mordida)\b(?:\s+\S+){0,3}?\s+(?:dont|do not|doesnt|does not|no|arent|wont) (?:line up|fit|meet|match|close|come together|encajan|cierran|coinciden|embonan|quedan)\b",
+        r"\b(?:cant|cannot|can not|no (?:puedo|puede)) (?:even )?(?:close|cerrar) (?:my |his |her |the |la |su |mi )?(?:mouth|jaw|boca|quijada|mandibula)\b",
+        also=r"\b(?:fell|fall|hit|punch\w*|kick\w*|golpe\w*|cai|cayo|me di|se dio|pegu\w*|pego|accident\w*|bike|bici\w*|ladder|escalera|crash\w*|chin|barbilla|menton|jaw|mandibula|quijada)\b",
+    ),
+    *_rule(
+        "swallowing",
+        # drooling, spitting out saliva: nothing goes down
+        r"\b(?:drool\w*|babea\w*|escup\w* (?:la |su |mi |toda la )?saliva|(?:la )?escupe toda)\b",
+        r"\bno (?:pueda|pudiera|quiere|quiera) (?:ni )?(?:tragar|pasar)\b|\b(?:wont|will not|refuses to) swallow\b|\bsin poder tragar\b",
+        also=r"\b(?:swallow\w*|trag\w*|stuck|atora\w*|atasc\w*|moneda|coin|battery|pila\w*|hueso|bone|throat|garganta|amigdal\w*|tonsil\w*|saliva|spit)\b",
+    ),
+    *_rule(
+        "head_injury",
+        # hit on the head, said any way in Spanish ("me pegué en la cabeza", "le pegó en la cabeza")
+        r"\b(?:me|se|le|te) (?:pegu[eo]|pego|golpe\w*|di|dio|lastim\w*|cayo|cai)(?: un golpe)? (?:\S+ ){0,4}?(?:en |con )?(?:la|su|mi) cabeza\b",
+        r"\b(?:cayo|cai|cayeron|fell)\b(?:\s+\S+){0,4}?\s+(?:de cabeza|on (?:his|her|my|their) head|head ?first)\b",
+        also=rf"\b{_unnegated(HEAD_DANGER)}\b",
+    ),
+    *_rule(
+        "stroke",
+        # a limb that went to sleep, said verb first ("se le durmió toda la pierna")
+        r"\bse (?:le|me) (?:durmio|duerme|duerma|adormecio|entumio|paralizo|fue|quedo (?:dormid[ao]|muert[ao]|sin fuerza)) (?:\S+ ){0,2}?(?:el |la |su |mi )?(?:brazo|pierna|mano|lado|pie|cara)\b",
+        # wrong words come out; a limb that will not lift
+        r"\b(?:le|me) sale(?:n)? otras? (?:cosa|cosas|palabras?)\b|\b(?:says|saying|using|uses|dice) (?:the )?wrong words\b|\bpalabras (?:equivocadas|que no son)\b|\b(?:cant|cannot|can not) find (?:the |his |her |my )?words\b|\bno (?:encuentra|encuentro) (?:las )?palabras\b",
+        _near(LIMB, r"(?:no (?:levanta|mueve|siente)\w*|(?:doesnt|does not|wont) (?:move|lift|raise))", 4),
+        also=rf"\b(?:{NEURO_COMPANION}|pierna|brazo|leg|arm|lengua|tongue|presion|pressure)\b",
+        unless=r"\b(?:slept on|sleeping on|durmiendo (?:sobre|encima)|me dormi sobre|al despertar|when i wake up|every morning|todas las mananas|gym|workout|carpal|de estar|sentad\w*|sitting|crossed|cruzad\w*|posicion|position)\b",
+    ),
+    *_rule(
+        "unconscious",
+        r"\bsin (?:responder|reaccionar|despertar|contestar)\b",
+        r"\b(?:tirad[ao]|lying|slumped|desplomad[ao])\b(?:\s+\S+){0,5}?\s+(?:sin|no|not|wont|isnt)\s+(?:\w+ )?(?:respond\w*|react\w*|contest\w*|reaccion\w*|wak\w*)\b",
+    ),
+    *_rule(
+        "breathing",
+        # an asthma attack that won't stop; many puffs; unable to talk or breathe
+        r"\b(?:crisis|attack|ataque)(?: de asma| asthma)? (?:que )?(?:no (?:para|se (?:me |le )?quita|cede)|wont stop|isnt stopping|not stopping|wont go away)\b",
+        r"\b(?:[6-9]|1\d|2\d|six|seven|eight|nine|ten|twelve|twenty|seis|siete|ocho|nueve|diez|doce|veinte) (?:puffs?|disparos|inhalaciones|bombazos|pufs?)\b",
+        r"\bsin poder (?:respirar|hablar)\b",
+    ),
+    *_rule(
+        "severe_pain",
+        # the worst ever felt; a known headache different this time, sudden
+        r"\b(?:el |la )?peor (?:dolor )?que (?:\w+ ){0,2}?(?:ha|he|haya|habia|hayas) (?:sentido|tenido)\b",
+        r"\b(?:esta vez|this time) (?:es |is |feels |se siente )?(?:distint[oa]|diferente|different)\b",
+        also=r"\b(?:head\w*|cabeza|jaqueca|migra\w*|dolor|pain|panza|barriga|estomago|belly|stomach|pecho|chest)\b",
+    ),
+    *_rule(
+        "severe_pain",
+        # pain that started at the navel and moved to the lower right (the appendix)
+        r"\b(?:started|began|empezo|comenzo)\b(?:\s+\S+){0,4}?\s+(?:belly ?button|navel|ombligo)\b(?:\s+\S+){0,5}?\s+(?:right|derecha|derecho)\b",
+        rf"\b{PAIN_WORD}\b(?:\s+\S+){{0,5}}?\s+(?:lower right|right lower|abajo a la derecha|lado derecho abajo|parte baja derecha)\b|\b(?:lower right|abajo a la derecha)\b(?:\s+\S+){{0,5}}?\s+{PAIN_WORD}\b",
+        also=r"\b(?:fever\w*|fiebre|calentura|vomit\w*|throw\w* up|threw up|devolv\w*|(?:cant|cannot|can not|no (?:me )?(?:puedo|puede)) (?:even |ni )?(?:walk|stand|jump|move|caminar|parar\w*|poner\w* de pie|mover\w*|brincar|saltar)|holding (?:his|her|my) side|3[89] \d|10[1-4])\b",
+    ),
+    *_rule(
+        "severe_pain",
+        # a belly hard as wood with pain anywhere in the message
+        rf"\b{BELLY}\b(?:\s+\S+){{0,3}}?\s+(?:hard|dur[ao]|rigid\w*|tens[ao]|distended|distendid[ao])\b",
+        also=rf"\b(?:{PAIN_WORD}|muchisimo|killing|vomit\w*|fever|fiebre)\b",
+        unless=r"\b(?:poop|stool|caca|popo|heces|constipat\w*|estren\w*)\b",
+    ),
+    *_rule(
+        "infant_fever",
+        # a fever read as a number, with an infant anywhere in the message
+        r"\b(?:temp\w*|fever|fiebre|calentura|temperatura|running|corriendo|marca|marco|reads?|says|dice|of|de|at|a|en|con)\s+(?:is |was |of |de |en |a )?(?:3[89](?: \d)?|4[01](?: \d)?|100 [4-9]|10[1-5](?: \d)?)\b(?! (?:years?|anos|weeks?|semanas|days?|dias|months?|meses|minutes|minutos|mg|ml|pounds|lbs|kg))",
+        also=rf"\b{_BABY}\b",
+        unless=_NORMAL_TEMP,
+    ),
+    *_rule(
+        "bleeding",
+        # on a blood thinner, a wound that soaks what is pressed on it or keeps running
+        r"\b(?:soak\w*|empap\w*|chorr\w*|sigue (?:sangrando|saliendo|chorreando)|still bleeding|keeps bleeding|wont stop|no para|through (?:the |two |both )?(?:towels?|bandages?|gauze))\b",
+        also=r"\b(?:warfarin|coumadin|eliquis|xarelto|pradaxa|plavix|clopidogrel|heparin|blood thinners?|anticoagula\w*|adelgaza\w* la sangre)\b",
     ),
 ]
 
@@ -1296,7 +1471,7 @@ NEGATION_STOPS = frozenset({"and", "y", "e", "then", "luego", "plus", "also", "a
 #: hypothetical: not an emergency now.
 CONTEXT_CUES = re.compile(
     r"\b(?:history of|hx of|h o|past|previous|prior|used to|years ago|months ago|last (?:year|month|summer|winter|spring|fall)|in (?:19|20)\d\d|"
-    r"what (?:should|do) (?:i|we) do if|what if|what happens (?:if|when)|que pasa (?:si|cuando)|is it (?:dangerous|bad|safe|ok|okay) (?:to|if)|es (?:peligroso|malo) (?:si|tomar)|can you die (?:from|of|if)|"
+    r"what (?:should|do) (?:i|we) do if|what if|what happens (?:if|when)|que pasa (?:si|cuando)|is it (?:dangerous|bad|safe|ok|okay) to|es (?:peligroso|malo) tomar|can you die (?:from|of|if)|"
     r"if (?:i|he|she|you|my \w+) (?:ever|were|was|had|has|have|start|get|gets)|in case|just in case|"
     r"signs of|symptoms of|how (?:do|would|can) (?:i|you|we) (?:know|tell)|should i worry if|"
     r"(?:father|mother|dad|mom|grandma|grandpa|grandmother|grandfather|uncle|aunt|brother|sister|family) (?:had|has had|died|passed)|family history|runs in (?:my|the) family|"
@@ -1305,7 +1480,10 @@ CONTEXT_CUES = re.compile(
     r"antecedentes|historial de|hace (?:anos|meses)|el ano pasado|que hago si|que debo hacer si|en caso de|si alguna vez|sintomas de|senales de|como (?:se|sabe|saber) si|"
     r"(?:papa|mama|abuel[oa]|tio|tia|herman[oa]|padre|madre|suegr[oa]|cunad[oa]|prim[oa]|amig[oa]|vecin[oa]) (?:tuvo|murio|fallecio|sufrio)|"
     r"(?:in law|cousin|friend|neighbou?r|coworker|co worker) (?:had|has had|died|passed)|"
-    r"una vez (?:que )?|is it true|(?:said|told (?:me|him|her|us)|wants (?:me|him|her)|instructed (?:me|him|her)) to$|"
+    r"una vez (?:que )?|is it true|difference between|diferencia entre|(?:a|the|my|un|el|mi) (?:\w+ )?(?:character|personaje)|in my (?:story|novel|book|play|script)|en mi (?:novela|cuento|obra|historia)|que sintomas (?:tiene|da|causa)|what (?:are the )?(?:symptoms|signs) (?:of|does)|"
+    r"(?:died|passed away|passed|murio|se murio|fallecio) (?:of|from|de|por)|"
+    r"(?:daddy|mommy|papi|mami|granny|nana|grandpa|grandma|uncle|aunt|cousin) (?:had|has had|died|passed)|pense que|crei que|i thought (?:i|id|i d)(?: (?:had|was|did|\w+ed))?|"
+    r"(?:said|told (?:me|him|her|us)|wants (?:me|him|her)|instructed (?:me|him|her)) to$|"
     r"es (?:verdad|cierto)|just curious|out of curiosity|por curiosidad|"
     r"as a (?:child|kid|baby|toddler|teen\w*)|when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
     r"de (?:nin[oa]|chic[oa]|pequen[oa]|chiquit[oa]|joven)|cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|"
@@ -1323,24 +1501,26 @@ _DISTRESS = re.compile(
 #: run into the finding itself.
 IF_SOMEONE = re.compile(
     r"\b(?:can|could|does|do|will|would|puede|pueden|podria) (?:a|an|the|un|una|el|la|los|las)\b|"
-    r"\bif (?:(?:my|your|a|an|the|our|any)(?: \w+){1,2}|someone|somebody|anyone|kids|children|people|one|you|we|they) (?:ever |accidentally |accidently )?(?:swallow|eat|drink|take|ingest|get|has|have|start|gets|starts|stops|stop|can|cant)\w*|"
-    r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas)\w*|"
+    r"\bif (?:someone|somebody|anyone|a person|people) \w+|\bif (?:you|youre|you re) (?:think|are|re|suspect|see|notice|feel|have|having)\b|\bif youre\b|\bsi (?:alguien|una persona|alguno) (?:\w+ )?\w+|"
+    r"\bif (?:(?:my|your|a|an|the|our|any)(?: \w+){1,2}|someone|somebody|anyone|kids|children|people|one|you|we|they) (?:ever |accidentally |accidently |is |are |was |were )?(?:swallow(?!ed)|eat(?!en)|drink|take(?!n)|ingest(?!ed)|get|has|have|start(?!ed)|gets|starts|stops|stop(?!ped)|can|cant)\w*|"
+    r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas)(?!(?:o|io|ado|ido|aron|ieron)\b)\w*|"
     r"\bsi (?:te |le |me |a alguien (?:le )?)?(?:da|dan|diera|dieran|pasa|ocurre)\b"
 )
 #: Negation after the finding: "chest pain is gone", "no longer bleeding" said after.
 AFTER_NEGATION = re.compile(
-    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone(?=$| now| away| completely| since| after| by| for good| today| tonight| this| already| and| with| on| ahora| ya)|went away|went down|gone down|stopped|resolved|better now|all better|free|ya (?:se )?(?:me |le |nos |les )?(?:paso|quito|fue|paro|detuvo|corto|bajo|desinflamo|deshincho)|once\b(?! (?:pastillas|tabletas|pildoras|capsulas|dias|horas|semanas|meses|anos|de|veces)))\b"
+    r"^\W*(?:(?:\S+\s+){0,2}(?:is |are |has |have )?gone(?=$| now| away| completely| since| after| by| for good| today| tonight| this| already| and| with| on| ahora| ya)|(?:(?!(?:not|no|hasnt|havent|never|didnt|isnt|wont|still|todavia|aun)\b)\S+\s+){0,5}(?:is |are |has |have )?(?:went away|went down|gone down|stopped|resolved|better now|all better|free|ya (?:se )?(?:me |le |nos |les )?(?:paso|quito|fue|paro|detuvo|corto|bajo|desinflamo|deshincho)(?! (?:el|la|los|las|un|una|mi|su|sus|mis)\b)|(?<!\bat )(?<!\bfor )once\b(?! (?:more|again|pastillas|tabletas|pildoras|capsulas|dias|horas|semanas|meses|anos|de|veces))))\b"
 )
 #: A finding followed, in its clause, by when it was (long ago) or that it went away.
 PAST_AFTER = re.compile(
     r"\b(?:last (?:year|month|week|summer|winter|spring|fall)|years ago|months ago|in (?:19|20)\d\d|went away|"
     r"(?:in|back in|en) (?:january|february|march|april|june|july|august|september|october|november|december|enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)|"
-    r"la semana pasada|as a (?:child|kid|baby|teen\w*)|(?:back )?in (?:high school|middle school|college|university|grad school|my (?:teens|twenties|thirties|20s|30s))|"
+    r"la semana pasada|as a (?:child|kid|baby|newborn|infant|toddler|teen\w*)|(?:back )?in (?:high school|middle school|college|university|grad school|my (?:teens|twenties|thirties|20s|30s))|"
     r"en (?:la )?(?:prepa|preparatoria|secundaria|universidad|facultad|carrera)|de (?:adolescente|estudiante)|(?:when|while) (?:he|she|i) was (?:young|younger)|"
     r"\byoung\b|\bjoven\b|at (?:age |the age of )[2-9]\d|at [2-9]\d (?:years old|yo)\b|a los [2-9]\d anos|"
     r"when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
     r"de (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|"
-    r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito|"
+    r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito|hace (?:muchos|muchas|varios|varias|tantos) (?:anos|meses)|en (?:19|20)\d\d|"
+    r"when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|se hereda|is it (?:hereditary|genetic)|"
     r"(?:when|whenever|cuando|siempre que|every time|cada vez que|at|en) (?:\w+ ){0,4}?(?:labs|needles?|shots?|vaccin\w*|injections?|agujas?|inyecci\w*|vacuna\w*|(?:see|veo|ve) (?:blood|sangre))|"
     r"(?:a|one|two|three|\d+|several|a few) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
     r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic\w*|"
@@ -1522,6 +1702,13 @@ NOT_TYPOS = frozenset(
      # real words one doubled letter from a vocabulary word
      "loose", "trees", "perro", "carro", "cerro", "sell", "hall", "mall", "tall", "wall"}
 )  # fmt: skip
+#: Words in -in that are not an -ing with its g dropped ("breathin", "burnin up").
+NOT_GERUNDS = frozenset(
+    {"within", "begin", "cousin", "origin", "margin", "napkin", "pumpkin", "muffin", "cabin",
+     "robin", "dolphin", "penguin", "violin", "raisin", "basin", "virgin", "satin", "latin",
+     "goblin", "admin", "login", "coffin", "bulletin", "insulin", "aspirin", "vitamin",
+     "heroin", "toxin", "jardin", "boletin", "calcetin", "botin", "cojin", "delfin", "motin"}
+)  # fmt: skip
 #: Misspellings too short or too far for the rule above, seen in messages and transcripts.
 MISSPELLINGS = {
     "hart": "heart", "chst": "chest", "ches": "chest", "brethe": "breathe", "breth": "breath",
@@ -1597,6 +1784,13 @@ def correct(word: str) -> str:
         return heard
     if len(word) < 5 or word in CONCEPT_WORDS or word in NOT_TYPOS or not word.isalpha():
         return word
+    if (
+        word.endswith("in")
+        and word[-3] not in "aeiou"
+        and word not in NOT_GERUNDS
+        and word not in LEXICON_WORDS
+    ):
+        return word + "g"
     index = _delete_index()
     candidates = set()
     for key in {word} | deletions(word):
@@ -1711,7 +1905,7 @@ def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,
     stated = head if statement <= lo else clause[statement:start]
     # a negation reaches within its statement ("no fever, my chest is crushing"), and not a
     # finding that carries its own ("no sé qué hacer, no puede respirar")
-    said = _DISTRESS.sub("overwhelmed", stated)
+    said = _PSEUDO_NEGATION.sub("alarmed", _DISTRESS.sub("overwhelmed", stated))
     if clause[start:end].split(" ", 1)[0] in NEGATIONS:
         said = ""
     # denied between a site and its sensation ("my chest doesn't hurt", "el pecho no me duele")
@@ -1745,10 +1939,18 @@ def _in_context(clause: str, start: int, end: int, starts: tuple[int, ...] = (0,
     return _resolved(clause[start : end + CONTEXT_CHARS])
 
 
+#: Negation words that deny nothing found ("esto no es normal", "I don't know what to do").
+_PSEUDO_NEGATION = re.compile(
+    r"\b(?:no es normal|not normal|isnt normal|nada normal|no se (?:que|lo que) (?:hacer|pasa|tengo|tiene)|"
+    r"(?:dont|do not) know what (?:to do|is happening|s happening|is going on|s going on)|no wonder|no matter|no doubt|"
+    r"not sure (?:if|what|why|whether)|no (?:estoy|estamos) segur[oa]s? (?:si|de)|not only|no solo)\b"
+)
+
 #: A sensation denied inside a finding ("chest doesn't hurt", "pecho no me duele").
 IN_MATCH_DENIAL = re.compile(
-    r"\b(?:doesnt|does not|dont|didnt|isnt|is not|arent|not|no|never|nunca)\s+(?:me |le |really |even |feel |feels |seem |seems |look |looks |esta |estan )?"
-    r"(?:hurt\w*|pain\w*|ache\w*|duele\w*|dolio|dolor\w*|tight\w*|heavy|pressure|swollen|swelling|hinchad\w*|bleed\w*|sangr\w*|numb|blue|purple|morad[ao]s?|azul\w*)\b"
+    r"\b(?:doesnt|does not|dont|didnt|isnt|is not|arent|not|no|never|nunca)\s+(?:me |le |really |even |feel |feels |seem |seems |look |looks |esta |estan |tengo |tiene |have |has |had |he |ha |hay |any )?"
+    r"(?:hurt\w*|pain\w*|ache\w*|duele\w*|dolio|dolor\w*|tight\w*|heavy|pressure|swollen|swelling|hinchad\w*|bleed\w*|sangr\w*|numb|blue|purple|morad[ao]s?|azul\w*|blisters?|ampollas?|ronchas?|hives|welts|fever|fiebre|vomit\w*)\b|"
+    r"\b(?:respir\w*|breath\w*) (?:bien|fine|ok|okay|normal\w*|good|great|perfect\w*)\b"
 )
 
 #: An event in general, right before the finding ("during a", "durante un").
@@ -1759,7 +1961,8 @@ GENERIC_BEFORE = re.compile(
 RESOLVED_AFTER = re.compile(
     r"\b(?:(?:stopped|went away|cleared up|settled down|settled|resolved|subsided|eased off|quit) (?:after|on (?:its|their) own|by itself|by themselves|within|in (?:a|an|about|like|\d+)|eventually|with (?:the |some |a )?(?:pressure|gauze|ice|rest|meds?|medicine|treatment|antibiotics?))|"
     r"(?:that|which|and it|and they|but it) (?:\w+ ){0,2}?(?:stopped|went away|cleared up|resolved|subsided)|"
-    r"(?:se (?:me |le )?)?(?:paro|quito|detuvo|corto|calmo) (?:sol[oa]|despues de|a los|al rato|en (?:unos|un|una|\d+)|con (?:la |el |hielo|presion|gasa))|"
+    r"(?:se (?:me |le )?)?(?:paro|quito|detuvo|calmo) (?:sol[oa]|despues de|a los|al rato|en (?:unos|un|una|\d+)|con (?:la |el |hielo|presion|gasa))|"
+    r"(?:se (?:me |le )?)?corto (?:sol[oa]|al rato|despues de)|(?:gone|went away|se (?:le |me )?(?:quito|fue)) (?:today|now|this morning|hoy|ya)|"
     r"(?:se (?:me |le )?)?(?:fue|paso) (?:sol[oa]|al rato|despues de)|"
     r"(?:que|y) (?:se (?:me |le )?|ya (?:se )?(?:me |le )?)(?:paro|quito|fue|detuvo|corto|calmo|paso)\b)"
 )
