@@ -387,7 +387,7 @@ PREGNANT = _words(
     r"(?:di|dio) a luz", r"(?:tuve|tuvo) (?:a )?(?:mi|su|el) (?:bebe|nene|nena)", r"parto", r"cesarea",
     r"c section", r"puerperio",
     r"(?:im|i am|shes|she is|estoy|esta|tengo|tiene) (?:de )?(?:\d+|\w+ty \w+|\w+ty|siete|ocho|nueve|seis|cinco|cuatro|tres) (?:weeks?|wks?|semanas|meses)",
-    r"(?:\d+|\w+ty) (?:weeks?|wks?) (?:along|pregnant)", r"(?:semanas|meses) de (?:embarazo|gestacion)",
+    r"(?:\d+|twenty|thirty|forty)(?: \w+)? (?:weeks?|wks?) (?:along|pregnant)", r"(?:semanas|meses) de (?:embarazo|gestacion)",
     r"(?<!for )(?<!past )(?<!last )(?<!in )(?:[2-3]\d|4[0-2]) (?:weeks?|wks?|semanas)(?! ago| old)",
 )
 PREGNANCY_SIGN = _words(
@@ -414,9 +414,9 @@ PREGNANCY_SIGN = _words(
 HEAD_BLOW = _words(
     r"(?:hit\w*|bang\w*|bump\w*|smack\w*|whack\w*|struck|strik\w*|knock\w*|crack\w*|landed on|fell on|slam\w*) (?:his |her |my |their |the back of (?:his |her |my )?|the )?head",
     r"head (?:injury|trauma|wound)", r"concussion\w*", r"(?:hit|blow|knock|bump|kick) (?:to|on|in) the head", r"fell (?:down|off)(?:\s+\S+){0,4}? (?:on|onto) (?:his|her|my) head",
-    r"se (?:pego|golpeo|dio un (?:golpe|madrazo|trancazo|guamazo|chingadazo)|lastimo|pegaron) (?:fuerte )?(?:en |con )?(?:la|su) cabeza",
+    r"(?:pego|golpeo|(?<=dio un )(?:golpe|madrazo|trancazo|guamazo|chingadazo)|lastimo|pegaron) (?:fuerte )?(?:en |con )?(?:la|su) cabeza",
     r"golpe (?:fuerte |duro )?en la cabeza", r"cayo de cabeza", r"traumatismo", r"conmocion",
-    r"se (?:pego|golpeo) (?:\S+\s+){0,3}?(?:en |con )?(?:la|su) cabeza",
+    r"(?:pego|golpeo) (?:\S+\s+){0,3}?(?:en |con )?(?:la|su) cabeza",
 )
 HEAD_DANGER = _words(
     r"vomit\w*", r"throw\w* up", r"threw up", r"puk\w*", r"confus\w*", r"not making sense",
@@ -434,8 +434,10 @@ HEAD_DANGER = _words(
 )
 
 def _unnegated(words: str) -> str:
-    """``words`` not right after a denial ("no vomiting", "no me desmayé", "sin vomitar")."""
+    """``words`` not right after a denial ("no vomiting", "no me desmayé", "sin vomitar"). (The
+    words are looked for first: the denials are read only where they begin.)"""
     return (
+        f"(?={words})"
         r"(?<!\bno )(?<!\bnot )(?<!\bsin )(?<!\bni )(?<!never )(?<!didnt )(?<!hasnt )"
         r"(?<!without )(?<!\bno me )(?<!\bno se )(?<!\bno le )(?<!\bno he )(?<!\bno ha )"
         r"(?<!\bno lo )(?<!\bno la )(?<!\bno es )" + words
@@ -473,8 +475,8 @@ FEVER_DANGER = _words(
     r"confundid[ao]", r"no (?:despierta|reacciona)", r"delira\w*", r"deliri\w*", r"incoheren\w*",
     r"manchas (?:moradas|rojas que no)", r"puntitos morados", r"ronchas moradas", r"petequias",
     r"como ido", r"como ida", r"no (?:me |nos )?reconoce", r"(?:doesnt|does not|didnt) recogni[sz]e",
-    r"out of it", r"mottled", r"esta (?:como )?id[ao]", r"(?:hablando|diciendo) (?:puras )?(?:cosas raras|incoherencias|tonterias)",
-    r"no sabe (?:ni )?(?:donde|quien)", r"(?:esta|anda|se ve) (?:como )?perdid[ao]", r"como perdid[ao]", r"marmole\w*", r"not making sense", r"blotchy (?:skin|legs|arms)", r"(?:skin|piel) (?:is |esta |looks |se ve )?(?:mottled|marbled|blotchy|gr[ae]y|blu\w*|moteada|marmole\w*|jaspeada|manchada|azul\w*|gris\w*)",
+    r"out of it", r"mottled", r"(?<=esta )id[ao]", r"(?<=como )id[ao]", r"(?:hablando|diciendo) (?:puras )?(?:cosas raras|incoherencias|tonterias)",
+    r"no sabe (?:ni )?(?:donde|quien)", r"(?<=esta )perdid[ao]", r"(?<=anda )perdid[ao]", r"(?<=como )perdid[ao]", r"marmole\w*", r"not making sense", r"blotchy (?:skin|legs|arms)", r"(?:skin|piel) (?:is |esta |looks |se ve )?(?:mottled|marbled|blotchy|gr[ae]y|blu\w*|moteada|marmole\w*|jaspeada|manchada|azul\w*|gris\w*)",
     r"piel (?:moteada|jaspeada|marmorea)",
     r"(?:mollera|mollerita|fontanel\w*|soft spot)\b(?:\s+\S+){0,2}?\s+(?:abombad\w*|hinchad\w*|salid\w*|bulg\w*|swollen|tense|tens[ao]|puffy|sticking out)",
     r"bulging (?:soft spot|fontanel\w*)", r"(?:llanto|grito) (?:muy )?agudo", r"high pitched (?:cry|crying|scream\w*)",
@@ -873,7 +875,7 @@ RULES: list[Rule] = [
     *_rule(
         "swallowing",
         _near(
-            r"(?:cant|cannot|can not|couldnt|unable to|not able to|no puedo|no puede|no podia|no pudo)",
+            r"(?:cant|cannot|can not|couldnt|unable to|not able to|no puedo|no puede|no podia|no pudo|no pueda|no pudiera|no quiere|no quiera|wont|will not|refuses to|sin poder)",
             SWALLOW,
             3,
         ),
@@ -1226,7 +1228,7 @@ RULES: list[Rule] = [
     *_rule(
         "overdose",
         # a child into the medicine
-        rf"\b(?:got into|gets into|getting into|metio (?:a|al|en)|agarro|encontro|found)\b(?:\s+\S+){{0,4}}?\s+\b{PILLS}\b",
+        rf"\b(?:(?<=got )into|(?<=gets )into|(?<=getting )into|metio (?:a|al|en)|agarro|encontro|found)\b(?:\s+\S+){{0,4}}?\s+\b{PILLS}\b",
         also=rf"\b{CHILD}\b",
         unless=r"\b(?:his own|her own|their own|as prescribed|refill|rellenar|resurtir|surtir)\b",
     ),
@@ -1238,7 +1240,6 @@ RULES: list[Rule] = [
             r"(?:how (?:many|much)|cuant[ao]s?)",
             r"(?:ate|eaten|swallow\w*|took|taken|got into|drank|se (?:tomo|trago|comio|bebio)|tomo|trago|comio|bebio|me tome|me trague|se metio)",
         ),
-        also=rf"\b(?:{PILLS}|{TOXIC})\b",
     ),
     *_rule(
         "blood_sugar",
@@ -1287,7 +1288,8 @@ RULES: list[Rule] = [
     *_rule(
         "burn",
         # a burn described by its look: big blisters, skin coming off, white or charred
-        _near(r"(?:blister\w*|ampoll\w*)", r"(?:huge|big|giant|enormes?|grandes?|gigantes?|everywhere|all over|por todas partes|toda|todo|size of|tamano)", 5),
+        _near(r"(?:blister\w*|ampoll\w*)", r"(?:huge|big|giant|enormes?|grandes?|gigantes?|everywhere|size of|tamano)", 5),
+        r"\b(?:blister\w*|ampoll\w*)\b(?:\s+\S+){0,3}?\s+(?:all over|por todas partes|en tod[ao]|everywhere)\b",
         r"\b(?:skin|piel)\b(?:\s+\S+){0,3}?\s+(?:peeling off|coming off|falling off|sliding off|sloughing|(?:se (?:le |me )?)?(?:esta )?(?:cayendo|cae|desprend\w*|sale|salio|cayo|pela\w* (?:en|a) (?:tiras|pedazos)))\b",
         r"\b(?:skin|piel)\b(?:\s+\S+){0,2}?\s+(?:is |esta |turned |se puso )?(?:white|charred|leathery|black|blanca|negra|carbonizad[ao]|como cuero)\b",
         also=r"\b(?:burn\w*|hot|boil\w*|scald\w*|oil|grease|steam|fire|flame\w*|stove|oven|iron|pan|pot|kettle|chemical|acid|bleach|quem\w*|calient\w*|hirv\w*|aceite|vapor|fuego|llama\w*|estufa|horno|plancha|sarten|olla|tetera|quimic\w*|acido|cloro)\b",
@@ -1315,19 +1317,23 @@ RULES: list[Rule] = [
     *_rule(
         "suicidal",
         # farewell: a last night, affairs in order, a decision made, means saved up
-        r"\btonight is (?:the|my|his|her) (?:night|last night)\b|\b(?:my|his|her) last night\b(?! (?:shift|class|stay|visit|dose|here|at|in|of|on))|\besta noche es la (?:noche|ultima)\b|\b(?:mi|su) ultima noche\b",
-        r"\b(?:deje|dejo|tengo|tiene) (?:todo|mis cosas|sus cosas) (?:ordenado|arreglado|listo|en orden)\b|\b(?:put|putting|got) (?:my|his|her) affairs in order\b",
-        r"\b(?:en paz con (?:la|mi|su) decision|at peace with (?:my|the|this) decision|made (?:my|the) decision|ive decided|i have decided)\b",
+        r"\btonight is (?:the|my|his|her) (?:night|last night)\b(?! (?:of|for|before))|\bnoche es (?:la|mi|su) (?:noche|ultima)\b|\bultima noche\b(?! (?:del|de|en|que|antes))",
+        r"\b(?:(?<=todo )|(?<=cosas ))(?:ordenad[oa]s?|arreglad[oa]s?)\b|\b(?:(?<=todo en )|(?<=cosas en ))orden\b|\baffairs in order\b",
+        r"\bpaz con (?:la|mi|su) decision\b|\bpeace with (?:my|the|this) decision\b|\bmade (?:my|the) (?:final )?decision\b",
         r"\b(?:sav\w*|stockpil\w*|hoard\w*|junt\w*|acumul\w*|ahorr\w*) (?:up )?(?:\S+ ){0,2}?(?:pills?|tablets?|meds|insulin pens?|pens|pastillas|insulina|plumas)\b",
-        r"\b(?:know|knows|se) (?:how (?:much|many)|cuant[ao]s?) (?:it takes|to take|se necesita\w*|hace falta)\b",
+        r"\b(?:how (?:much|many)|cuant[ao]s?) (?:it takes|to take|se necesita\w*|hace falta)\b",
         r"\bdriv\w* (?:\S+ ){0,3}?(?:off|into) (?:a |the )?(?:bridge|cliff|wall|tree|train|river|lake|overpass)\b|\bestrellar(?:me|se) (?:con|contra)\b",
-        r"\b(?:for|at|in) my (?:own )?funeral\b|\bmi (?:propio )?funeral\b",
+        r"\b(?:(?<=my )|(?<=own )|(?<=mi )|(?<=propio ))funeral\b",
         r"\bsorry for everything\b|\bperdon(?:ame)? por todo\b",
         r"\b(?:giving|gave|give|given) away (?:all (?:of )?)?(?:my|his|her|their) (?:\w+ )?(?:stuff|things|belongings|possessions|pets?|dog|cat|tools|console|guitar|clothes|jewel\w*|collection|car|truck|games?)\b|\b(?:giving|gave|given) away (?:all|everything)\b",
         r"\bregal(?:ando|e|o|ar|aron)(?:le)? (?:todas? )?(?:mis|sus|su|mi) (?:\w+ )?(?:cosas|perro|gato|mascotas?|herramientas|ropa|consola|guitarra|joyas|coleccion|carro|coche)\b",
         r"\bcut(?:ting|tin) (?:my ?self|himself|herself|again|deeper)\b|\bcut (?:my ?self|himself|herself) (?:again|deeper|on purpose)\b|\bend(?:ing)? it (?:tonight|today|now|for good|soon)\b",
-        r"\b(?:dont|do not|cant|no longer) see (?:the |any )?point (?:anymore|any ?more|in (?:anything|living|life|going on|it all)|of (?:living|life|anything))\b",
         unless=r"\b(?:moving|travel\w*|vacation|mudanza|viaje|vacaciones)\b",
+    ),
+    *_rule(
+        "suicidal",
+        r"\b(?:dont|do not|cant|no longer) see (?:the |any )?point (?:anymore|any ?more|in (?:anything|living|life|going on|it all)|of (?:living|life|anything))\b",
+        also_in_clause=r"point",
     ),
     *_rule(
         "suicidal",
@@ -1340,7 +1346,7 @@ RULES: list[Rule] = [
     *_rule(
         "meningitis_signs",
         # an infection, then fever with a body that is failing (sepsis)
-        r"\b(?:uti|urine infection|bladder infection|kidney infection|infection|infeccion|infectad[ao]|pneumonia|neumonia|pulmonia|cellulitis|celulitis|operaron|surgery|cirugia|operacion|aborto|miscarriage|parto|c section|cesarea|catheter|sonda|chemo|quimio\w*|colonoscop\w*|procedure|procedimiento|pielonefritis|abscess|absceso|wound|herida)\b",
+        r"\b(?:uti|urine infection|bladder infection|kidney infection|infection|infeccion|infectad[ao]|pneumonia|neumonia|pulmonia|cellulitis|celulitis|operaron|surgery|cirugia|operacion|aborto|miscarriage|parto|section|cesarea|catheter|sonda|chemo|quimio\w*|colonoscop\w*|procedure|procedimiento|pielonefritis|abscess|absceso|wound|herida)\b",
         also=r"^(?=.*\b(?:fever\w*|feaver|temp|temperature|burning up|fiebre|calentura|temperatura|escalofr\w*|chills|rigors|(?:3[89]|4[01]) \d|(?:of|de|con|at|a|marca|running) (?:3[89]|4[01]|10[1-5]))\b)(?=.*\b(?:racing|pounding|fast|rapid\w*|confus\w*|confundid[ao]|not making sense|id[ao]|perdid[ao]|cosas raras|mottled|blotchy|marmole\w*|moteada|shaking|temblando|(?:cant|can not|cannot|no (?:puedo|puede)) (?:get up|stand|levantar\w*|parar\w*)|barely|mare\w*|dizzy|very weak|muy debil|a mil|1[3-9]\d|(?:3\d|4\d) (?:a|per|por) (?:minute|min|minuto))\b)"
         r"|^(?=.*\b(?:mottled|marmole\w*|moteada|blotchy|ice cold|helad[ao]s?|(?:3\d|4\d) (?:a|per|por) (?:minute|min|minuto))\b)(?=.*\b(?:confus\w*|confundid[ao]|not making sense|id[ao]|perdid[ao])\b)",
     ),
@@ -1348,23 +1354,23 @@ RULES: list[Rule] = [
         "overdose",
         # took a number of them, the rest of them, or ten times the dose
         r"\b(?:took|taken|swallowed|tome|tomo|trague|trago|tomado|tragado) (?:like |about |around |maybe |como |unas |unos |mas de |over |at least |almost |casi )?(?:1\d|[2-9]\d|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|diez|doce|trece|catorce|quince|dieci\w+|veinte|veinti\w+|treinta|cuarenta|cincuenta)\b(?! (?:years?|anos|minutes|minutos|mins?|hours?|horas|days?|dias|mg|ml|units|unidades|weeks?|semanas|pm|am|de la|percent|por ciento))",
-        r"\b(?:took|taken|swallowed|me tome|se tomo|tome|tomo) (?:all |the |todo |todas |el |las )?(?:rest|remaining|remainder|resto|las que quedaban|lo que quedaba)\b",
-        r"\b(?:instead of|en vez de|en lugar de) (?:\d+ ){1,2}(?:ml|mg|cc|mls)\b",
+        r"\b(?:took|taken|swallowed|tome|tomo) (?:all |the |todo |todas |el |las )?(?:rest|remaining|remainder|resto|las que quedaban|lo que quedaba)\b",
+        r"\b(?:instead of|(?<=en )vez de|(?<=en )lugar de) (?:\d+ ){1,2}(?:ml|mg|cc|mls)\b",
         also=rf"\b(?:{PILLS}|ibuprofen\w*|paracetamol\w*|tylenol\w*|advil\w*|amitriptyline|pastillas?|pills?)\b",
     ),
     *_rule(
         "overdose",
         # sedation after a medicine: slow breathing, can't be woken, eyes that won't stay open
-        r"\b(?:breath\w*|respir\w*) (?:\w+ ){0,2}?(?:slow\w*|lent[oa]|shallow|superficial)\b|\bslow(?:ly)? breath\w*\b|\bhard to wake\b|\b(?:cant|barely|can barely|cannot) keep (?:my|his|her) eyes open\b|\bno (?:puede|puedo) (?:mantener|tener) los ojos abiertos\b|\b(?:muy|bien|super) (?:atontad[ao]|adormilad[ao]|somnolient[ao])\b",
-        also=rf"\b(?:{PILLS}|hydrocodone|oxycodone|opioids?|heroin|heroina|pastillas para dormir|sleeping pills|paracetamol|overdos\w*|took|me tome|se tomo)\b",
+        r"\b(?:breath\w*|respir\w*) (?:\w+ ){0,2}?(?:slow\w*|lent[oa]|shallow|superficial)\b|\bslow(?:ly)? breath\w*\b|\bhard to wake\b|\b(?:(?<=cant )|(?<=barely )|(?<=cannot ))keep (?:my|his|her) eyes open\b|\bno (?:puede|puedo) (?:mantener|tener) los ojos abiertos\b|\b(?:atontad[ao]|adormilad[ao])\b",
+        also=r"\b(?:pills?|pastillas?|tablets?|meds|medicine|medicina|hydrocodone|oxy\w*|opioids?|heroin\w*|fentanyl\w*|methadone|metadona|morphine|morfina|percocet|norco|tramadol|xanax|clonazepam|benzos?|lorazepam|sleeping|dormir|paracetamol|tylenol|jarabe|syrup|overdos\w*|took|tome|tomo)\b",
     ),
     *_rule(
         "burn",
         # an electric shock, a chemical in the face or eyes
-        r"\b(?:electrocut\w*|electric(?:al)? shock|(?:got|was|been|get|gets) shocked|live wire|high voltage|descarga electrica|(?:le|me) dio (?:una )?(?:descarga|corriente|toque electrico)|cable (?:pelado|vivo)|struck by lightning|(?:le|me) cayo un rayo)\b",
+        r"\b(?:electrocut\w*|electric(?:al)? shock|(?:(?<=got )|(?<=was )|(?<=been )|(?<=get )|(?<=gets ))shocked|live wire|high voltage|descarga electrica|(?:(?<=dio )|(?<=dio una ))(?:descarga|corriente)|toque electrico|cable (?:pelado|vivo)|struck by lightning|(?<=cayo un )rayo)\b",
         _near(
-            r"(?:drain cleaner|bleach|acid|caustic\w*|lye|sosa|cloro|acido|chemicals?|quimic\w*|degreaser|desengrasante|ammonia|amoniaco|oven cleaner|pool chemicals?|cal viva|destapacanos|limpiador)",
-            r"(?:eyes?|face|cara|ojos?|splash\w*|sprayed|spray\w*|salpic\w*|got in|se (?:me|le) metio)",
+            r"(?:drain cleaner|bleach|acid|caustic\w*|lye|sosa|cloro|acido|chemicals?|quimic\w*|degreaser|desengrasante|ammonia|amoniaco|oven cleaner|pool chemicals?|destapacanos|limpiador)",
+            r"(?:eyes?|face|cara|ojos?|splash\w*|sprayed|spray\w*|salpic\w*)",
             5,
         ),
         unless=r"\b(?:static|doorknob|carpet|estatica|peel|peeling mask|mascarilla|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
@@ -1373,32 +1379,36 @@ RULES: list[Rule] = [
         "dental_emergency",
         # a jaw broken or out: the bite no longer meets, the mouth will not close
         r"\b(?:teeth|dientes|bite|mordida)\b(?:\s+\S+){0,3}?\s+(?:dont|do not|doesnt|does not|no|arent|wont) (?:line up|fit|meet|match|close|come together|encajan|cierran|coinciden|embonan|quedan)\b",
-        r"\b(?:cant|cannot|can not|no (?:puedo|puede)) (?:even )?(?:close|cerrar) (?:my |his |her |the |la |su |mi )?(?:mouth|jaw|boca|quijada|mandibula)\b",
+        r"\b(?:(?<=cant )|(?<=cannot )|(?<=even ))close (?:my |his |her |the )?(?:mouth|jaw)\b|\bno (?:puedo|puede) cerrar (?:la |su |mi )?(?:boca|quijada|mandibula)\b",
         also=r"\b(?:fell|fall|hit|punch\w*|kick\w*|golpe\w*|cai|cayo|me di|se dio|pegu\w*|pego|accident\w*|bike|bici\w*|ladder|escalera|crash\w*|chin|barbilla|menton|jaw|mandibula|quijada)\b",
     ),
     *_rule(
         "swallowing",
         # drooling, spitting out saliva: nothing goes down
-        r"\b(?:drool\w*|babea\w*|escup\w* (?:la |su |mi |toda la )?saliva|(?:la )?escupe toda)\b",
-        r"\bno (?:pueda|pudiera|quiere|quiera) (?:ni )?(?:tragar|pasar)\b|\b(?:wont|will not|refuses to) swallow\b|\bsin poder tragar\b",
+        r"\b(?:drool\w*|babea\w*|escup\w* (?:la |su |mi |toda la )?saliva|escupe toda)\b",
         also=r"\b(?:swallow\w*|trag\w*|stuck|atora\w*|atasc\w*|moneda|coin|battery|pila\w*|hueso|bone|throat|garganta|amigdal\w*|tonsil\w*|saliva|spit)\b",
     ),
     *_rule(
         "head_injury",
         # hit on the head, said any way in Spanish ("me pegué en la cabeza", "le pegó en la cabeza")
-        r"\b(?:me|se|le|te) (?:pegu[eo]|pego|golpe\w*|di|dio|lastim\w*|cayo|cai)(?: un golpe)? (?:\S+ ){0,4}?(?:en |con )?(?:la|su|mi) cabeza\b",
+        r"\b(?:pegu[eo]|pego|golpe\w*|lastim\w*|(?<=le )cayo|(?<=me )cayo|(?<=se )cayo)(?: un golpe)? (?:\S+ ){0,4}?(?:en |con )?(?:la|su|mi) cabeza\b",
         r"\b(?:cayo|cai|cayeron|fell)\b(?:\s+\S+){0,4}?\s+(?:de cabeza|on (?:his|her|my|their) head|head ?first)\b",
         also=rf"\b{_unnegated(HEAD_DANGER)}\b",
     ),
     *_rule(
         "stroke",
         # a limb that went to sleep, said verb first ("se le durmió toda la pierna")
-        r"\bse (?:le|me) (?:durmio|duerme|duerma|adormecio|entumio|paralizo|fue|quedo (?:dormid[ao]|muert[ao]|sin fuerza)) (?:\S+ ){0,2}?(?:el |la |su |mi )?(?:brazo|pierna|mano|lado|pie|cara)\b",
-        # wrong words come out; a limb that will not lift
-        r"\b(?:le|me) sale(?:n)? otras? (?:cosa|cosas|palabras?)\b|\b(?:says|saying|using|uses|dice) (?:the )?wrong words\b|\bpalabras (?:equivocadas|que no son)\b|\b(?:cant|cannot|can not) find (?:the |his |her |my )?words\b|\bno (?:encuentra|encuentro) (?:las )?palabras\b",
+        r"\b(?:durmio|duerme|duerma|adormecio|entumio|paralizo)\b(?:\s+\S+){0,2}?\s+(?:el |la |su |mi )?(?:brazo|pierna|mano|lado|pie|cara)\b",
+        # a limb that will not lift
         _near(LIMB, r"(?:no (?:levanta|mueve|siente)\w*|(?:doesnt|does not|wont) (?:move|lift|raise))", 4),
         also=rf"\b(?:{NEURO_COMPANION}|pierna|brazo|leg|arm|lengua|tongue|presion|pressure)\b",
         unless=r"\b(?:slept on|sleeping on|durmiendo (?:sobre|encima)|me dormi sobre|al despertar|when i wake up|every morning|todas las mananas|gym|workout|carpal|de estar|sentad\w*|sitting|crossed|cruzad\w*|posicion|position)\b",
+    ),
+    *_rule(
+        "stroke",
+        # wrong words come out
+        r"\bsalen? otras? (?:cosa|cosas|palabras?)\b|\bwrong words\b|\bpalabras (?:equivocadas|que no son)\b|\b(?:cant|cannot) find (?:the |his |her |my )?words\b|\bno (?:encuentra|encuentro) (?:las )?palabras\b",
+        also_in_clause=r"(?:words|palabras|cosa|cosas|palabra)",
     ),
     *_rule(
         "unconscious",
@@ -1415,8 +1425,8 @@ RULES: list[Rule] = [
     *_rule(
         "severe_pain",
         # the worst ever felt; a known headache different this time, sudden
-        r"\b(?:el |la )?peor (?:dolor )?que (?:\w+ ){0,2}?(?:ha|he|haya|habia|hayas) (?:sentido|tenido)\b",
-        r"\b(?:esta vez|this time) (?:es |is |feels |se siente )?(?:distint[oa]|diferente|different)\b",
+        r"\bpeor (?:dolor )?que (?:\w+ ){0,2}?(?:ha|he|haya|habia|hayas) (?:sentido|tenido)\b",
+        r"\b(?:(?<=esta vez )|(?<=esta vez es )|(?<=this time )|(?<=this time is )|(?<=this time its ))(?:distint[oa]|diferente|different)\b",
         also=r"\b(?:head\w*|cabeza|jaqueca|migra\w*|dolor|pain|panza|barriga|estomago|belly|stomach|pecho|chest)\b",
     ),
     *_rule(
@@ -1436,14 +1446,14 @@ RULES: list[Rule] = [
     *_rule(
         "infant_fever",
         # a fever read as a number, with an infant anywhere in the message
-        r"\b(?:temp\w*|fever|fiebre|calentura|temperatura|running|corriendo|marca|marco|reads?|says|dice|of|de|at|a|en|con)\s+(?:is |was |of |de |en |a )?(?:3[89](?: \d)?|4[01](?: \d)?|100 [4-9]|10[1-5](?: \d)?)\b(?! (?:years?|anos|weeks?|semanas|days?|dias|months?|meses|minutes|minutos|mg|ml|pounds|lbs|kg))",
+        r"\b(?:(?<=temp )|(?<=fever )|(?<=fiebre )|(?<=calentura )|(?<=running )|(?<=marca )|(?<=marco )|(?<=reads )|(?<=says )|(?<=dice )|(?<=of )|(?<=de )|(?<=at )|(?<=a )|(?<=en )|(?<=con )|(?<=is )|(?<=was ))(?:3[89](?: \d)?|4[01](?: \d)?|100 [4-9]|10[1-5](?: \d)?)\b(?! (?:years?|anos|weeks?|semanas|days?|dias|months?|meses|minutes|minutos|mg|ml|pounds|lbs|kg))",
         also=rf"\b{_BABY}\b",
         unless=_NORMAL_TEMP,
     ),
     *_rule(
         "bleeding",
         # on a blood thinner, a wound that soaks what is pressed on it or keeps running
-        r"\b(?:soak\w*|empap\w*|chorr\w*|sigue (?:sangrando|saliendo|chorreando)|still bleeding|keeps bleeding|wont stop|no para|through (?:the |two |both )?(?:towels?|bandages?|gauze))\b",
+        r"\b(?:soak\w*|empap\w*|chorr\w*|sigue (?:sangrando|saliendo|chorreando)|(?<=still )bleeding|(?<=keeps )bleeding|(?<=wont )stop|(?<=through )(?:the |two |both )?(?:towels?|bandages?|gauze))\b",
         also=r"\b(?:warfarin|coumadin|eliquis|xarelto|pradaxa|plavix|clopidogrel|heparin|blood thinners?|anticoagula\w*|adelgaza\w* la sangre)\b",
     ),
 ]
@@ -1533,7 +1543,7 @@ PHRASES = [
     (re.compile(r"\bblood (?:sugars?|glucose)\b|\bazucar en la sangre\b"), "glucose"),
     (
         re.compile(
-            r"\b(?:blood (?:tests?|work|draws?|drawn|results?|counts?|type|panel|labs?)|bloodwork|(?:analisis|examen|examenes|prueba|pruebas) de sangre|(?:got|get|had|have|having|getting) (?:my |his |her )?blood (?:drawn|taken)|(?:me |le |nos )?(?:sacaron|sacan|saquen|sacara|sacar|tomaron|toman|tomar) (?:la |una muestra de )?sangre)\b"
+            r"\b(?:blood (?:tests?|work|draws?|drawn|results?|counts?|type|panel|labs?)|bloodwork|(?:analisis|examen|examenes|prueba|pruebas) de sangre|blood (?:drawn|taken)|(?:sacaron|sacan|saquen|sacara|sacar|tomaron|toman|tomar) (?:la |una muestra de )?sangre)\b"
         ),
         "labs",
     ),
@@ -1588,7 +1598,7 @@ PHRASES = [
     (re.compile(r"\b(?:chest|pec|pectoral) (?:muscles?|musclees|musles?|muscels?)\b"), "pecs"),
 ]
 _CLAUSE_SPLIT = re.compile(
-    r"(?:[!?;\n]|\.(?!\d)|(?<!\d)\.)+|\b(?:but|however|although|though|pero|aunque|sin embargo)\b"
+    r"[.!?;\n]+(?!(?<=\d\.)\d)|\b(?:but|however|although|though|pero|aunque|sin embargo)\b"
     r"(?!\W+(?:\w+\W+){0,3}?(?:stopped|went away|went down|gone down|is gone|gone|par[oó]|detuvo|quit[oó]|quitaron|pas[oó]|cort[oó]|desinflam\w*|deshinch\w*|baj[oó])\b)",
     re.I,
 )
