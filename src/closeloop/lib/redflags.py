@@ -495,10 +495,10 @@ CHILD = _words(
 CONFUSED = _words(
     r"confus\w*\b(?! (?:about|by|with|as to|over|regarding|on|if|whether|why|how|what))",
     r"confundid[ao]s?\b(?! (?:con|sobre|por|acerca|respecto))", r"disorient\w*", r"desorient\w*",
-    r"no (?:me |nos |te |la |lo |le )?(?:reconoce|reconocia|conoce)", r"(?:doesnt|does not|didnt|cant) recogni[sz]e",
-    r"(?:doesnt|does not|dont|didnt) know (?:where|who|what day)", r"no sabe (?:donde|quien|en que)",
+    r"no (?:me |nos |te |la |lo |le )?(?:reconoce|reconocia|conoce)", r"(?:doesnt|didnt|cant) recogni[sz]e",
+    r"(?:doesnt|dont|didnt) know (?:where|who|what day)", r"no sabe (?:donde|quien|en que)",
     r"(?:talking|speaking|saying) nonsense", r"dice (?:puras )?(?:cosas sin sentido|incoherencias|tonterias)",
-    r"como id[ao]", r"perdid[ao] (?:en|y)", r"incoheren\w*", r"delira\w*",
+    r"(?<=como )id[ao]", r"perdid[ao] (?:en|y)", r"incoheren\w*", r"delira\w*",
 )
 #: When it started: suddenly, or a short while ago when all was well.
 ONSET = _words(
@@ -1159,14 +1159,14 @@ RULES: list[Rule] = [
             r"(?:rest|resting|sitting|lying|nothing|reposo|sentad[ao]|acostad[ao]|acostar\w*|quiet[oa]|lie (?:down|flat))",
             5,
         ),
-        r"\bair hunger\b|\b(?:cant|cannot|can not|couldnt) get enough (?:air|oxygen|in)\b",
+        r"\bair hunger\b|\b(?:cant|cannot|couldnt) get enough (?:air|oxygen|in)\b",
         r"\bjade\w*\b(?:\s+\S+){0,8}?\s+no (?:se )?(?:me |le )?(?:pasa|para|quita|calma)\b|\bjade\w* sin parar\b",
         r"\bfatiga\w*\b(?:\s+\S+){0,4}?\s+(?:no (?:puedo|puede) (?:ni )?(?:hablar|caminar|respirar)|(?:me|se|le) (?:estoy |esta )?ahog\w*|sin aire)\b",
     ),
     *_rule(
         "breathing",
         # "no puedo coger aire": any verb that draws air in
-        r"\b(?:no (?:puedo|puede|podia|pudo|consigo|consigue|logro|logra)|casi no (?:puedo|puede)|me cuesta|le cuesta|apenas (?:puedo |puede )?)(?: ni)? (?:coger|meter|tomar|agarrar|jalar|pillar|sacar|chupar|respirar|llenar\w* de) (?:el |nada de |suficiente |bien (?:el )?|un poco de )?aire\b",
+        r"\b(?:no (?:puedo|puede|podia|pudo|consigo|consigue|logro|logra)|casi no (?:puedo|puede)|(?<=me )cuesta|(?<=le )cuesta|apenas (?:puedo |puede )?)(?: ni)? (?:coger|meter|tomar|agarrar|jalar|pillar|sacar|chupar|respirar|llenar\w* de) (?:el |nada de |suficiente |bien (?:el )?|un poco de )?aire\b",
         also_in_clause=r"aire",
     ),
     *_rule(
@@ -1235,7 +1235,7 @@ RULES: list[Rule] = [
     *_rule(
         "overdose",
         # pills counted as "no idea how many"
-        r"\b(?:no idea|dont know|do not know|not sure|unsure|cant tell|no se|ni idea|no sabemos|no sabe) (?:how (?:many|much)|cuant[ao]s?)\b",
+        r"\b(?:no idea|dont know|not sure|unsure|cant tell|no se|ni idea|no sabemos|no sabe) (?:how (?:many|much)|cuant[ao]s?)\b",
         also_in_clause=(
             r"(?:how (?:many|much)|cuant[ao]s?)",
             r"(?:ate|eaten|swallow\w*|took|taken|got into|drank|se (?:tomo|trago|comio|bebio)|tomo|trago|comio|bebio|me tome|me trague|se metio)",
@@ -1332,14 +1332,14 @@ RULES: list[Rule] = [
     ),
     *_rule(
         "suicidal",
-        r"\b(?:dont|do not|cant|no longer) see (?:the |any )?point (?:anymore|any ?more|in (?:anything|living|life|going on|it all)|of (?:living|life|anything))\b",
+        r"\b(?:dont|cant|no longer) see (?:the |any )?point (?:anymore|any ?more|in (?:anything|living|life|going on|it all)|of (?:living|life|anything))\b",
         also_in_clause=r"point",
     ),
     *_rule(
         "suicidal",
         # no future: not going to need what comes after, with a farewell (not a new doctor)
         r"\b(?:wont|will not|not going to|no (?:voy|va) a|ya no (?:voy|va) a) (?:be )?(?:need\w*|necesitar\w*|ir a (?:mis|sus|las) citas)\b|\b(?:no|ya no) (?:la|las|lo|los) (?:voy|va) a necesitar\b",
-        r"\b(?:wont|will not|not going to|no (?:voy|va) a|ya no (?:voy|va) a|no creo que|dont think (?:i|he|she)(?: ll| will)?|do not think (?:i|he|she)(?: ll| will)?) (?:\S+ ){0,3}?(?:around|here|alive|aqui|viv[oa])\b(?:\s+\S+){0,4}?\s+(?:by then|anymore|much longer|for long|that long|para entonces|mucho tiempo|mas tiempo|after (?:this|the) (?:weekend|week|month)|past (?:this|the) (?:weekend|week))\b",
+        r"\b(?:wont|will not|not going to|no (?:voy|va) a|ya no (?:voy|va) a|no creo que|dont think (?:i|he|she)(?: ll| will)?) (?:\S+ ){0,3}?(?:around|here|alive|aqui|viv[oa])\b(?:\s+\S+){0,4}?\s+(?:by then|anymore|much longer|for long|that long|para entonces|mucho tiempo|mas tiempo|after (?:this|the) (?:weekend|week|month)|past (?:this|the) (?:weekend|week))\b",
         also=r"\b(?:thank\w* (?:you )?for (?:always|everything|all)|gracias por todo|always being kind|siempre (?:tan )?amable|sorry for everything|perdon\w* por todo|tell (?:\w+ ){0,3}(?:im sorry|i love|goodbye)|dile\w* (?:a \w+ )?que (?:lo|la|los) quiero|goodbye|despid\w*|en paz|decision|decid\w*|ordenado|saving up|funeral|last|ultim[ao]|da igual|doesnt matter|no (?:importa|tiene sentido)|cansad[ao]|tired|harto|done)\b",
         unless=r"\b(?:moving|move|moved|travel\w*|trip|vacation|holiday|out of town|deployed|abroad|new (?:doctor|dentist|provider|practice|insurance)|switch\w*|transferr\w*|mudo|mudamos|mudanza|mudar\w*|viaj\w*|vacaciones|otro (?:doctor|dentista|medico)|nuevo (?:doctor|dentista|medico|seguro)|cambi\w* de (?:doctor|dentista|clinica|seguro)|better|mejor|recovered|healed|cured|alta)\b",
     ),
@@ -1419,7 +1419,7 @@ RULES: list[Rule] = [
         "breathing",
         # an asthma attack that won't stop; many puffs; unable to talk or breathe
         r"\b(?:crisis|attack|ataque)(?: de asma| asthma)? (?:que )?(?:no (?:para|se (?:me |le )?quita|cede)|wont stop|isnt stopping|not stopping|wont go away)\b",
-        r"\b(?:[6-9]|1\d|2\d|six|seven|eight|nine|ten|twelve|twenty|seis|siete|ocho|nueve|diez|doce|veinte) (?:puffs?|disparos|inhalaciones|bombazos|pufs?)\b",
+        r"\b(?:(?<=[6-9] )|(?<=1\d )|(?<=2\d )|(?<=six )|(?<=seven )|(?<=eight )|(?<=nine )|(?<=ten )|(?<=twelve )|(?<=twenty )|(?<=seis )|(?<=siete )|(?<=ocho )|(?<=nueve )|(?<=diez )|(?<=doce )|(?<=veinte ))(?:puffs?|disparos|inhalaciones|bombazos|pufs?)\b",
         r"\bsin poder (?:respirar|hablar)\b",
     ),
     *_rule(
@@ -1453,10 +1453,11 @@ RULES: list[Rule] = [
     *_rule(
         "bleeding",
         # on a blood thinner, a wound that soaks what is pressed on it or keeps running
-        r"\b(?:soak\w*|empap\w*|chorr\w*|sigue (?:sangrando|saliendo|chorreando)|(?<=still )bleeding|(?<=keeps )bleeding|(?<=wont )stop|(?<=through )(?:the |two |both )?(?:towels?|bandages?|gauze))\b",
+        r"\b(?:soak\w*|empap\w*|chorr\w*|sigue (?:sangrando|saliendo|chorreando)|(?<=still )bleeding|(?<=keeps )bleeding|(?<=wont )stop|(?:(?<=through )|(?<=through the )|(?<=through two )|(?<=through both ))(?:towels?|bandages?|gauze))\b",
         also=r"\b(?:warfarin|coumadin|eliquis|xarelto|pradaxa|plavix|clopidogrel|heparin|blood thinners?|anticoagula\w*|adelgaza\w* la sangre)\b",
     ),
 ]
+
 
 #: The longest word beginning a rule starts with: a clause's words are cut to it before they
 #: are compared (a hostile 100,000-letter word has as many beginnings).
