@@ -1278,3 +1278,22 @@ def test_a_dropped_g_is_read_as_the_ing_word() -> None:
     assert redflags.correct("breathin") == "breathing"
     assert redflags.correct("insulin") == "insulin"
     assert redflags.correct("within") == "within"
+
+
+def test_likenesses_and_last_lookalikes() -> None:
+    """A heavy thing standing on the chest, nothing to live for, hot water all over a body part
+    are flags; an apology to the front desk and old clothes given away are not."""
+    for text in (
+        "feels like a horse is standing on my chest",
+        "siento como si un caballo estuviera parado en el pecho",
+        "I have nothing left to live for",
+        "everyone would be happier if I was gone",
+        "boiling water all over her chest, skin peeling",
+    ):
+        assert find_red_flags(text), text
+    for text in (
+        "I'm sorry for everything that happened at the front desk yesterday",
+        "she gave away all her old baby clothes to her sister",
+        "I'd feel better if I was gone from this job",
+    ):
+        assert find_red_flags(text) == [], text
