@@ -1319,3 +1319,269 @@ STILL_NOW = [
 @pytest.mark.parametrize(("text", "group"), STILL_NOW)
 def test_what_happened_minutes_ago_or_came_back_is_still_now(text: str, group: str) -> None:
     assert group in {flag.group for flag in find_red_flags(text)}, text
+
+
+# --- the sixth pass: the long tail by concept (each in wording of our own, EN and ES) -------
+
+SIXTH_PASS = [
+    # a stab in the ribs; a tearing pain through to the back; a grey face with the heart
+    ("a pain in my left ribs like a dagger", "chest_pain"),
+    ("me dio como una puñalada en las costillas", "chest_pain"),
+    ("sudden ripping pain going through to my back", "chest_pain"),
+    ("my grandpa says his heart feels crushed and he's gone ashen", "chest_pain"),
+    # breath: any verb that draws air in, the reliever that fails, breathless at rest
+    ("no consigo coger aire", "breathing"),
+    ("casi no puedo meter aire", "breathing"),
+    ("tiene una fatiga que se está ahogando", "breathing"),
+    ("no puede ni hablar, se está ahogando", "breathing"),
+    ("her puffer isn't doing anything and she's wheezing hard", "breathing"),
+    ("el nebulizador no le sirve de nada y sigue silbando el pecho", "breathing"),
+    ("short of breath just sitting on the couch", "breathing"),
+    ("I can't get enough air in", "breathing"),
+    ("lleva una hora jadeando y no se le pasa", "breathing"),
+    # sight: gone dark in one eye, stopped seeing, a curtain or a shade
+    ("the sight in her left eye just went dark", "stroke"),
+    ("dejó de ver del ojo derecho hace rato", "stroke"),
+    ("like a shade came down over my eye", "stroke"),
+    ("veo como un velo negro en un ojo", "stroke"),
+    # confusion that came on suddenly; numbness of one side; spinning with falling
+    ("grandma was fine at lunch and now she doesn't know where she is", "stroke"),
+    ("mi esposo amaneció desorientado, no nos reconoce", "stroke"),
+    ("se me entumió la mitad de la cara", "stroke"),
+    ("all of a sudden the room is spinning and he keeps falling over", "stroke"),
+    # bleeding: pads in Spain, clots the size of something
+    ("lleno una compresa cada hora", "bleeding"),
+    ("passing clots as big as a lemon", "bleeding"),
+    # suicidal: passive leaving, things given away, ending things, a weapon at hand
+    ("cancel everything, I won't be around much longer", "suicidal"),
+    ("no cuenten conmigo, ya no voy a estar aquí", "suicidal"),
+    ("I've been giving away all my things this week", "suicidal"),
+    ("estoy regalando mis cosas", "suicidal"),
+    ("thinking about ending it all tonight", "suicidal"),
+    ("tengo la pistola cargada", "suicidal"),
+    ("sick of living like this", "suicidal"),
+    ("mi hijo se corta los brazos", "suicidal"),
+    # overdose: counts in words, twice a dangerous medicine, a child into the pill box
+    ("swallowed fifteen of her sleeping tablets", "overdose"),
+    ("se tomó veinte pastillas", "overdose"),
+    ("I injected my lantus twice by mistake", "overdose"),
+    ("se puso dos veces la insulina", "overdose"),
+    ("our 3 year old found the pill box", "overdose"),
+    ("no sé cuántas se tomó, el frasco está vacío", "overdose"),
+    # blood sugar read as dangerously low or off the scale
+    ("my sugar dropped to 41", "blood_sugar"),
+    ("la glucosa le salió en 38", "blood_sugar"),
+    ("the meter just reads HI", "blood_sugar"),
+    # an infant's age said with "tiene", a temperature in words
+    ("el niño tiene tres semanas y está hirviendo", "infant_fever"),
+    ("my son is five weeks and has a temperature of thirty eight", "infant_fever"),
+    # seizure lasting minutes; a baby that has stopped moving said in months
+    ("he's been jerking for five minutes", "unconscious"),
+    ("está temblando sin parar y no contesta", "unconscious"),
+    ("estoy de siete meses y el bebé se mueve mucho menos", "pregnancy"),
+    ("32 weeks and I haven't felt the baby today", "pregnancy"),
+    # a headache like a blow; the appendix
+    ("this headache hit like a hammer", "severe_pain"),
+    ("creo que es el apéndice, me duele horrible", "severe_pain"),
+    # fever after an operation with a racing heart; mottled skin
+    ("fever since the c section and my heart is racing", "meningitis_signs"),
+    ("tiene fiebre y la piel moteada", "meningitis_signs"),
+    # a burn by its look; a scald said "me cayó"
+    ("hot grease splashed her and the skin is coming off", "burn"),
+    ("se quemó con la olla, tiene unas ampollas enormes", "burn"),
+    ("le cayó el café hirviendo encima", "burn"),
+]
+
+SIXTH_PASS_NOT_NOW = [
+    # over: stopped after a while, went down, "once", school years, young, in-laws
+    "my nose bled this morning but it stopped after ten minutes",
+    "the cut bled a lot and it stopped with pressure",
+    "se le paró solo el sangrado de la nariz",
+    "la inflamación de la cara ya se me bajó",
+    "I passed out once at a concert years back",
+    "una vez me desmayé en la iglesia",
+    "had a seizure in college, nothing since",
+    "mi cuñado tuvo un infarto a los 45 años",
+    "my cousin died of a stroke young",
+    # curious, general or instructed
+    "is it true you should cough hard during a heart attack?",
+    "es cierto que se da aspirina en caso de un infarto?",
+    "qué se hace si a alguien le da un derrame",
+    "my doctor said to double my insulin at night, how many units is that",
+    # look-alikes: travel, devices, bills, stairs, readings, sun and shoes
+    "I won't be around by then, we're moving to Denver",
+    "no voy a estar aquí para entonces porque me voy de viaje",
+    "my inhaler isn't working, the counter is stuck, can I get a new one",
+    "I'm confused about the bill you sent this morning",
+    "I get winded on the stairs lately",
+    "I take my insulin twice a day",
+    "my 3 year old got into the cookies",
+    "no sé cuántas pastillas me tocan",
+    "my sugar is 12.5 mmol today",
+    "sunburn with huge blisters on my back",
+    "blisters from my new boots, big ones",
+    "headache like a hammer since the flu",
+    "my appendix was taken out last year",
+    "my 2 month old feels warm, temp 37.4",
+    "mi hijo tiene dos semanas con tos",
+    "I'm ending things with my physical therapist, please send my records",
+    "shaking with chills that won't stop, flu again",
+]
+
+
+@pytest.mark.parametrize(("text", "group"), SIXTH_PASS)
+def test_the_sixth_pass_concepts_are_caught_and_name_their_words(text: str, group: str) -> None:
+    flags = find_red_flags(text)
+    assert group in {flag.group for flag in flags}, (text, flags)
+    assert all(flag.matched for flag in flags)
+
+
+@pytest.mark.parametrize("text", SIXTH_PASS_NOT_NOW)
+def test_the_sixth_pass_resolved_curious_and_lookalike_forms_stay_unflagged(text: str) -> None:
+    assert find_red_flags(text) == [], text
+
+
+def test_a_decimal_point_does_not_end_a_clause() -> None:
+    assert not find_red_flags("my sugar was 12.5 mmol this morning")
+    assert find_red_flags("my 6 week old has a temp of 38.4")
+
+
+def test_a_resolution_that_is_denied_is_no_resolution() -> None:
+    assert find_red_flags("my nose has bled for an hour and it hasn't stopped")
+    assert find_red_flags("la herida sangra mucho y todavía no se paró")
+
+
+def test_a_negation_reaches_only_its_own_statement() -> None:
+    """A denial before a comma and a new subject does not deny what follows ("no fever, my
+    chest is crushing"); a finding that carries its own negation is not denied by another."""
+    assert find_red_flags("no fever, my chest is crushing")
+    assert find_red_flags("no tengo fiebre, me duele mucho el pecho")
+    assert find_red_flags("I don't know, I want to die")
+    assert find_red_flags("no sé qué hacer, no puede respirar")
+    assert not find_red_flags("no, my chest doesn't hurt")
+    assert not find_red_flags("el pecho no me duele, solo tengo tos")
+    assert not find_red_flags("no chest pain, no trouble breathing")
+
+
+def test_fainting_at_a_blood_draw_is_no_emergency() -> None:
+    assert not find_red_flags("I always pass out when I see blood, can I lie down for my shot")
+    assert not find_red_flags("me desmayo cuando me sacan sangre")
+    assert find_red_flags("he passed out at the table and won't wake up")
+
+
+# --- the sixth pass, second half: concepts three fresh writers used (our own wording) ------
+
+WRITERS5_CONCEPTS = [
+    # a means at hand with despair or silence; a farewell; means saved up; no future
+    ("my dad took his rifle to the garage and texted goodbye", "suicidal"),
+    ("mi hermano tiene una pistola y ya no contesta, dijo que ya no puede más", "suicidal"),
+    ("tonight is the night, I've made my decision", "suicidal"),
+    ("dejé todo ordenado para mi familia", "suicidal"),
+    ("I've been stockpiling my sleeping pills", "suicidal"),
+    ("he keeps talking about driving his car off the overpass", "suicidal"),
+    ("she gave away her cat and her guitar this week", "suicidal"),
+    ("cancel my cleanings, I won't need them. Thank you for always being so kind", "suicidal"),
+    ("no creo que siga viva para entonces, gracias por todo", "suicidal"),
+    ("cutting myself again every night", "suicidal"),
+    # dropped g, by ear
+    (
+        "she's breathin real fast and not makin sense, burnin up after her kidney infection",
+        "meningitis_signs",
+    ),
+    # sepsis: an infection, fever or chills, and a failing body
+    ("mi papá tiene neumonía, escalofríos y está como perdido", "meningitis_signs"),
+    ("after the procedure he has a fever of 39 and is shaking all over", "meningitis_signs"),
+    # overdose: counted, the rest, ten times, sedated after a medicine
+    ("took like twenty of my gabapentin pills an hour ago", "overdose"),
+    ("se tomó el resto de las pastillas", "overdose"),
+    ("gave my toddler 10 ml of the tylenol instead of 1 ml", "overdose"),
+    (
+        "after the oxycodone he is breathing so slowly, hard to wake",
+        "overdose",
+    ),
+    ("se tragó una moneda y está babeando", "swallowing"),
+    # burns: electricity, a chemical in the eyes
+    ("he got electrocuted fixing the outlet", "burn"),
+    ("le salpicó cloro en los ojos", "burn"),
+    # a jaw out after a blow
+    ("got punched and now my teeth don't meet when I bite", "dental_emergency"),
+    # head: hit on the head said in Spanish, falling head first
+    ("se le cayó una caja en la cabeza y está vomitando", "head_injury"),
+    ("the baby fell head first off the bed and is very drowsy now", "head_injury"),
+    # stroke: wrong words, a limb gone to sleep verb first
+    ("my mom keeps using the wrong words and can't lift her arm", "stroke"),
+    ("se le durmió el brazo derecho de repente y habla raro", "stroke"),
+    # asthma that will not stop; many puffs
+    ("she's had 8 puffs of her inhaler and still wheezing", "breathing"),
+    ("ataque de asma que no se le quita", "breathing"),
+    # the appendix's path; a hard belly with pain
+    (
+        "the pain began near her belly button and now it's on the right and she's throwing up",
+        "severe_pain",
+    ),
+    ("la barriga está dura como tabla y le duele muchísimo", "severe_pain"),
+    # infant fever as a reading; a bulging soft spot
+    ("my 5 week old, temp 38.4 rectal", "infant_fever"),
+    ("the baby's soft spot is bulging and he has a fever", "meningitis_signs"),
+    # bleeding on a blood thinner
+    ("on eliquis and the cut is still soaking the gauze", "bleeding"),
+]
+
+WRITERS5_CONCEPTS_NOT_NOW = [
+    "my grandpa died of a stroke when I was little",
+    "mi abuela murió de un infarto, ¿me debo revisar?",
+    "for my nursing class: what's the difference between a seizure and fainting?",
+    "the main character in my story has a heart attack, is that realistic?",
+    "if someone is choking, do you hit their back first?",
+    "si alguien convulsiona, ¿qué se hace?",
+    "hit my head on the shelf, no vomiting, no dizziness, just sore",
+    "se pegó en la cabeza jugando, no vomitó y está normal",
+    "a tiny burn from the oven, small pink spot, no blisters",
+    "me quemé un poquito con el sartén",
+    "bee sting on my hand, little swelling, breathing fine and no hives",
+    "I'm 29 weeks, baby kicks a lot, no bleeding",
+    "my chest hurts only when I press on the spot where I fell",
+    "I thought I'd doubled my insulin but the pen log shows one dose",
+    "my son licked a little toothpaste, pea size, he's fine",
+    "my rifle license renewal form needs a doctor's signature",
+    "I won't need the appointment anymore, I switched to a new dentist",
+    "my baby had a fever as a newborn, now she's 4",
+    "shot my inhaler 2 puffs before the gym like I always do",
+]
+
+
+@pytest.mark.parametrize(("text", "group"), WRITERS5_CONCEPTS)
+def test_the_writers_concepts_are_caught_and_name_their_words(text: str, group: str) -> None:
+    flags = find_red_flags(text)
+    assert group in {flag.group for flag in flags}, (text, flags)
+    assert all(flag.matched for flag in flags)
+
+
+@pytest.mark.parametrize("text", WRITERS5_CONCEPTS_NOT_NOW)
+def test_the_writers_lookalikes_stay_unflagged(text: str) -> None:
+    assert find_red_flags(text) == [], text
+
+
+def test_a_dropped_g_is_read_as_the_ing_word() -> None:
+    assert redflags.correct("breathin") == "breathing"
+    assert redflags.correct("insulin") == "insulin"
+    assert redflags.correct("within") == "within"
+
+
+def test_likenesses_and_last_lookalikes() -> None:
+    """A heavy thing standing on the chest, nothing to live for, hot water all over a body part
+    are flags; an apology to the front desk and old clothes given away are not."""
+    for text in (
+        "feels like a horse is standing on my chest",
+        "siento como si un caballo estuviera parado en el pecho",
+        "I have nothing left to live for",
+        "everyone would be happier if I was gone",
+        "boiling water all over her chest, skin peeling",
+    ):
+        assert find_red_flags(text), text
+    for text in (
+        "I'm sorry for everything that happened at the front desk yesterday",
+        "she gave away all her old baby clothes to her sister",
+        "I'd feel better if I was gone from this job",
+    ):
+        assert find_red_flags(text) == [], text

@@ -38,6 +38,10 @@ EXAMPLES = {
         "He spilled boiling water all over his arm",
         "La niña se quemó la cara con aceite caliente",
     ),
+    "blood_sugar": (
+        "his sugar is 38 and he's sweaty and shaky",
+        "el glucómetro le marca 42 y está temblando",
+    ),
     "meningitis_signs": (
         "High fever and her neck is so stiff she can't bend it",
         "Tiene fiebre y el cuello tieso",

@@ -85,6 +85,7 @@ RIB_SENSATION = _words(
     r"weight", r"stab\w*", r"vise", r"vice", r"clamp\w*", r"band", r"needles?", r"knife",
     r"presion", r"apriet\w*", r"aprieta\w*", r"oprim\w*", r"opresion", r"prensa", r"peso",
     r"pesad\w*", r"punzada\w*", r"aguja\w*", r"clavad\w*", r"cuchill\w*", r"estruja\w*",
+    r"punalad\w*", r"navaj\w*", r"dagger", r"daga",
 )
 #: A body site other than a wound that can bleed and not stop.
 BLEED_SITE = _words(
@@ -102,7 +103,8 @@ SENSATION = _words(
     r"needles?", r"knife", r"knives", r"band", r"clamp\w*", r"aguja\w*", r"clavad\w*",
     r"cuchill\w*", r"prensa", r"aprieta\w*", r"aplast\w*", r"pesa", r"fist", r"pun[oi]",
     r"punz\w*", r"atraves\w*", r"fierro", r"estaca", r"spear", r"pinch\w*", r"piquete\w*",
-    r"cav\w* in", r"caved", r"collaps\w*", r"implod\w*",
+    r"cav\w* in", r"caved", r"collaps\w*", r"implod\w*", r"punalad\w*", r"navaj\w*",
+    r"dagger", r"daga",
 )
 BREATH = _words(
     r"breathe?", r"breathing", r"breaths", r"respirar", r"respiro", r"respira", r"respirando",
@@ -115,6 +117,7 @@ CANNOT = _words(
     r"hardly", r"barely", r"struggl\w*", r"trouble", r"difficult\w*", r"hard time", r"hard to",
     r"hard", r"problems?", r"short(?:ness)? of", r"no (?:air|oxygen) (?:gets?|getting|coming)",
     r"wont", r"will not", r"doesnt", r"does not", r"no puedo", r"no puede", r"no podia",
+    r"no (?:consigo|consigue|logro|logra)",
     r"no pudo", r"no podemos", r"casi no", r"apenas", r"me cuesta", r"le cuesta", r"cuesta",
     r"dificultad(?:es)? para", r"falta(?: de)?", r"no (?:me |le )?entra", r"no (?:esta|estan)",
     r"fight\w*", r"battle", r"effort", r"labou?red", r"esfuerzo", r"lucha\w*", r"work\w* (?:hard )?to",
@@ -128,9 +131,10 @@ DROOP = _words(
 )
 SPEECH = _words(
     r"speech", r"talk\w*", r"speak\w*", r"words", r"hablar", r"habla", r"hablando", r"palabras",
+    r"lengua", r"tongue",
 )
 SPEECH_WRONG = _words(
-    r"slurr\w*", r"garbled", r"gibberish", r"arrastrad[ao]", r"enredad[ao]", r"trabad[ao]",
+    r"slurr\w*", r"garbled", r"gibberish", r"arrastr\w*", r"enredad[ao]", r"trabad[ao]", r"traba",
     r"no se le entiende", r"(?:come|comes|coming|came) out wrong", r"mixed up", r"jumbled",
     r"nonsense", r"incoheren\w*", r"moch[ao]", r"sin sentido", r"no tienen? sentido", r"off",
     r"weird", r"strange", r"rar[ao]",
@@ -142,16 +146,18 @@ ONE_SIDE = _words(
 LIMB = _words(r"arms?", r"legs?", r"hand", r"side", r"brazo", r"pierna", r"mano", r"lado")
 WEAK = _words(
     r"weak\w*", r"numb(?!er)\w*", r"dead", r"limp", r"cant (?:lift|move|raise|feel)",
+    r"entum\w*", r"tingl\w*", r"hormigue\w*", r"paraliz\w*",
     r"cannot (?:lift|move|raise|feel)", r"debil", r"adormecid[ao]", r"dormid[ao]", r"durmio",
     r"no (?:(?:lo|la|los|las|me|le|se) )?(?:puede|puedo) mover", r"no (?:(?:lo|la|los|las|me|le) )?(?:siente|siento)",
 )
 SUDDEN = _words(
     r"sudden\w*", r"all of a sudden", r"out of nowhere", r"just now", r"de repente", r"derrepente",
     r"de golpe", r"repentin[ao]", r"all at once", r"out of the blue", r"de la nada",
-    r"de un momento a otro", r"de pronto",
+    r"de un momento a otro", r"de pronto", r"in (?:a|one|1) (?:second|sec)", r"en un segundo",
+    r"de un segundo a otro", r"instant\w*", r"within seconds", r"en segundos",
 )
 BLEED = _words(
-    r"bleed\w*", r"blood", r"bloody", r"blod", r"blud", r"hemorrhag\w*", r"sangr\w*", r"sangre", r"hemorragia",
+    r"bleed\w*", r"bled", r"blood", r"bloody", r"blod", r"blud", r"hemorrhag\w*", r"sangr\w*", r"sangre", r"hemorragia",
 )
 UNSTOPPABLE = _words(
     r"wont stop", r"will not stop", r"doesnt stop", r"does not stop", r"dont stop",
@@ -193,7 +199,7 @@ SPREAD_SITE = _words(
 TOOTH = _words(
     r"tooth", r"teeth", r"molar", r"wisdom", r"abscess\w*", r"dental", r"dentist", r"gums?",
     r"extraction", r"pulled", r"diente", r"dientes", r"muela", r"muelas", r"absceso", r"encia",
-    r"extraccion", r"sacaron",
+    r"extraccion", r"sacaron", r"root canal", r"endodoncia", r"implant\w*", r"crown", r"corona",
 )
 SWALLOW = _words(
     r"swallow\w*", r"tragar", r"trago", r"traga", r"pasar (?:ni )?(?:la )?(?:saliva|comida|agua|nada)",
@@ -207,16 +213,20 @@ PILLS = _words(
     r"insulin", r"insulina", r"syrup", r"jarabe", r"caja", r"box", r"packet", r"pack",
     r"gummies", r"vitamins", r"dose", r"dosis", r"sleeping tablets", r"sleeping pills",
     r"painkillers?", r"aspirin", r"aspirina", r"benadryl", r"xanax", r"melatonin",
-    r"vitaminas", r"gomitas", r"suplementos?", r"supplements?",
+    r"vitaminas", r"gomitas", r"suplementos?", r"supplements?", r"pill (?:organi[sz]er|box)",
+    r"pillbox", r"pastillero", r"methadone", r"metadona", r"clonazepam", r"benzos?",
+    r"fentanyl", r"fentanilo", r"morphine", r"morfina", r"percocet", r"norco", r"lorazepam",
 )
 TOO_MANY = _words(
     r"too many", r"too much", r"a bunch of", r"a handful of", r"the whole",
-    r"all (?:of )?(?:my|the|his|her)", r"a lot of", r"extra", r"double", r"demasiad[ao]s?",
+    r"all (?:of )?(?:my|the|his|her)", r"a lot of", r"double", r"demasiad[ao]s?",
     r"muchas?", r"todas? (?:las|sus|mis)", r"todo el", r"un punado de",
     r"way (?:more|too many|too much)", r"more (?:\w+ )?than (?:i|he|she|you|they) (?:should|was supposed)",
     r"toda (?:la|una|mi|su)", r"un monton de", r"entera", r"enteras?", r"enteros?", r"mas de la cuenta",
-    r"whole", r"dozens? of", r"(?:1\d|[2-9]\d)", r"el doble", r"doble", r"triple", r"el triple",
+    r"whole", r"dozens? of", r"(?:1\d|[2-9]\d)(?! \d)", r"el doble", r"doble", r"triple", r"el triple",
     r"me pase con", r"se paso con", r"me excedi con", r"se excedio con",
+    r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|dozens?|diez|doce|trece|catorce|quince|dieci\w+|veinte|veinti\w+|treinta|cuarenta|cincuenta|docenas?)",
+    r"(?:half|most) (?:of )?(?:a|the|my|his|her) (?:bottle|box|pack)", r"(?:medio|la mitad del?) (?:frasco|caja|bote)",
 )
 
 #: Something heavy or gripping on the chest (a metaphor of pressure): any verb will do.
@@ -236,6 +246,7 @@ RADIATION_FEEL = _words(
 CARDIAC_COMPANION = _words(
     r"chest", r"heart", r"sweat\w*", r"clammy", r"short of breath", r"nause\w*",
     r"pecho", r"corazon", r"sud\w*", r"nause\w*", r"vomit\w*", r"mare\w*", r"dizzy",
+    r"gr[ae]y", r"ashen", r"pale", r"palid[ao]", r"gris", r"cenizo",
 )
 #: Loss of sight, above all in one eye: a stroke sign.
 VISION_LOSS = _words(
@@ -246,6 +257,13 @@ VISION_LOSS = _words(
     r"no (?:ve|veo|puede ver|puedo ver) (?:nada )?(?:de|con|por) (?:un|el|este|mi|su) (?:ojo|lado)",
     r"se (?:quedo|esta quedando|me quedo|le quedo) ciego", r"cieg[ao] de un ojo",
     r"se (?:le|me) (?:nublo|apago|fue) la vista",
+    r"(?:went|gone|going|goes|turned|turning|is) (?:all |completely )?(?:black|dark|grey|gray|dim|white|blank) (?:in|out of|from|on) (?:\w+ ){0,2}?eye",
+    r"(?:deje|dejo|dejaste|dejamos|dejaron) de ver", r"(?:stopped|stop) seeing",
+    r"eye (?:\S+ ){0,2}?(?:went|has gone|is going|going|turned|goes|is) (?:all |completely )?(?:black|dark|grey|gray|dim|blank|white)",
+    r"(?:ojo|vista) (?:\S+ ){0,2}?(?:se (?:me |le )?)?(?:puso|pone|quedo|fue) (?:todo |toda )?(?:negr[ao]|oscur[ao]|en negro|en blanco)",
+    r"no (?:veo|ve|puedo ver|puede ver) nada (?:de|del|con|por) (?:un |el |este |mi |su )?(?:ojo|lado)",
+    r"no (?:veo|ve|puedo ver|puede ver) (?:nada )?del (?:ojo|lado)",
+    r"se (?:me|le) (?:puso|pone|fue) (?:todo )?(?:negro|oscuro|gris|blanco) (?:el ojo|la vista|un ojo|de un ojo)",
 )
 #: A limb that gave out: a stroke sign when a second sign comes with it.
 LIMB_GONE = _words(
@@ -287,6 +305,7 @@ SOAK_ITEM = _words(
     r"jeans", r"pants", r"sheets?", r"clothes", r"shirt", r"mattress", r"sabanas?", r"ropa",
     r"pantalon\w*", r"colchon",
     r"toallas?", r"gasas?", r"vendas?", r"vendaje", r"trapos?", r"kotex", r"tampones?",
+    r"compresas?", r"toallitas?", r"maxi ?pads?", r"nocturnas?", r"panales?", r"diapers?",
 )
 STOOL = _words(
     r"stools?", r"poop\w*", r"bowel movements?", r"bm", r"heces", r"popo", r"caca", r"evacua\w*",
@@ -305,13 +324,19 @@ TOXIC = _words(
     r"batter(?:y|ies)", r"magnets?", r"imanes", r"pods?", r"fabuloso", r"pinol", r"ammonia",
     r"amoniaco", r"rubbing alcohol", r"dishwasher pods?", r"dishwasher", r"nail polish remover", r"acetona", r"lighter fluid",
     r"lamp oil", r"nicotin[ae]", r"vape (?:juice|liquid)", r"drain cleaner", r"mushrooms?",
-    r"hongos",
+    r"hongos", r"pilas?", r"pilitas?", r"baterias?", r"coins?", r"monedas?", r"degreaser",
+    r"desengrasante", r"caustic\w*", r"caustica", r"lye", r"sosa", r"solvents?", r"disolvente",
+    r"paint thinner", r"aguarras", r"herbicid\w*", r"weed killer", r"roundup", r"fertili[sz]er",
+    r"fertilizante", r"washer fluid", r"methanol", r"metanol", r"hand sanitizer", r"gel antibacterial",
+    r"essential oils?", r"aceites? esencial\w*", r"edibles?", r"cigarettes?", r"cigarros?", r"colillas?",
+    r"oven cleaner", r"pool (?:chemicals?|chlorine)", r"insect repellent", r"repelente",
 )
 INGEST = _words(
     r"chew\w*", r"bit", r"bite\w*", r"mastic\w*", r"mordi\w*", r"mordisc\w*",
     r"swallow\w*", r"ate", r"eaten", r"eat", r"drank", r"drunk", r"drink\w*", r"chugged",
     r"got into", r"in (?:his|her|their|my) mouth", r"sip\w*", r"lick\w*", r"bebio",
     r"tomo", r"trago", r"comio", r"se metio", r"a la boca", r"chupo", r"ingiri\w*", r"probo",
+    r"trag\w*", r"comido", r"bebido", r"swigged", r"gulped",
 )
 ALLERGY_SWELL = _words(
     r"swell\w*", r"swollen", r"puff\w*", r"blow\w* up", r"blew up", r"ballon\w*",
@@ -345,7 +370,7 @@ UNBEARABLE = _words(
     r"10 10", r"10 de 10", r"ten out of ten", r"cannot bear", r"no puedo (?:ni )?(?:moverme|caminar|pararme)",
     r"cant (?:even )?(?:move|walk|stand up|straighten up|stand up straight)", r"on the floor",
     r"en el (?:piso|suelo)", r"rolling around", r"revolcando\w*",
-    r"no (?:me )?(?:puedo|puede) (?:ni )?(?:moverme|mover|caminar|pararme|parar|enderezar\w*|levantar\w*)",
+    r"no (?:me )?(?:puedo|puede) (?:ni )?(?:moverme|mover|caminar|pararme|parar|enderezar\w*|levantar\w*)(?! (?:mucho|bien|rapido|lejos|tanto|largo))",
 )
 BELLY = _words(
     r"stomach", r"belly", r"abdomen", r"tummy", r"panza", r"barriga", r"estomago", r"vientre",
@@ -361,8 +386,8 @@ PREGNANT = _words(
     r"postpartum", r"post partum", r"gave birth", r"(?:had|delivered) (?:my|the|our|her) baby",
     r"(?:di|dio) a luz", r"(?:tuve|tuvo) (?:a )?(?:mi|su|el) (?:bebe|nene|nena)", r"parto", r"cesarea",
     r"c section", r"puerperio",
-    r"(?:im|i am|shes|she is|estoy|esta|tengo|tiene) (?:\d+|\w+ty \w+|\w+ty) (?:weeks?|wks?|semanas|meses)",
-    r"(?:\d+|\w+ty) (?:weeks?|wks?) (?:along|pregnant)", r"(?:semanas|meses) de (?:embarazo|gestacion)",
+    r"(?:im|i am|shes|she is|estoy|esta|tengo|tiene) (?:de )?(?:\d+|\w+ty \w+|\w+ty|siete|ocho|nueve|seis|cinco|cuatro|tres) (?:weeks?|wks?|semanas|meses)",
+    r"(?:\d+|twenty|thirty|forty)(?: \w+)? (?:weeks?|wks?) (?:along|pregnant)", r"(?:semanas|meses) de (?:embarazo|gestacion)",
     r"(?<!for )(?<!past )(?<!last )(?<!in )(?:[2-3]\d|4[0-2]) (?:weeks?|wks?|semanas)(?! ago| old)",
 )
 PREGNANCY_SIGN = _words(
@@ -373,6 +398,14 @@ PREGNANCY_SIGN = _words(
     r"spots", r"blurr\w* vision", r"vision", r"lucecitas", r"lucesitas", r"manchitas", r"vista borrosa",
     r"dolor de cabeza (?:muy )?(?:fuerte|terrible|horrible|que no se (?:quita|va))",
     r"no se mueve", r"(?:dejo de|no) (?:se )?(?:mueve|moverse|patea|patear)",
+    r"no (?:siento|he sentido|sentimos|hemos sentido|noto|he notado|notamos) (?:al |a mi |mi |el )?(?:bebe|nene|nena)",
+    r"chorro de (?:agua|liquido)", r"(?:sale|salio|salido|saliendo) (?:\w+ ){0,3}?agua", r"water (?:is )?(?:leaking|gushing|trickling|coming out)",
+    r"moj(?:o|e|ado|ada) (?:todo|toda|el|la|los|las)", r"soaked (?:my|her) (?:pants|underwear|jeans|bed)",
+    r"no (?:puede|puedo) (?:ni )?(?:pararse|pararme|caminar|levantarse|levantarme|moverse|moverme)", r"(?:cant|can not|cannot) (?:even )?(?:stand|walk|get up)",
+    r"(?:duele|dolor|hurts?|pain)\w* (?:\w+ ){0,3}?(?:bien feo|horrible|muchisimo|un chingo|so bad|really bad|terribl\w*)",
+    r"(?:havent|hasnt|not|didnt|cant|no longer|dont) (?:felt|feel|feeling) (?:the |my |her |our )?baby",
+    r"(?:moving|kicking|moves|kicks) (?:a lot |much )?less", r"se mueve (?:mucho |muy )?menos",
+    r"(?:less|fewer|no) (?:movements?|kicks)", r"(?:menos|no hay) (?:movimientos?|patadas)",
     r"convuls\w*", r"seizure", r"(?:face|hands|cara|manos) (?:is |are )?(?:swollen|swelling|hinchad\w*)",
     r"hinchazon (?:de|en) (?:la cara|las manos)", r"(?:severe|bad|terrible|strong) (?:pain|cramps?)",
     r"dolor (?:muy )?(?:fuerte|terrible|insoportable)",
@@ -381,9 +414,9 @@ PREGNANCY_SIGN = _words(
 HEAD_BLOW = _words(
     r"(?:hit\w*|bang\w*|bump\w*|smack\w*|whack\w*|struck|strik\w*|knock\w*|crack\w*|landed on|fell on|slam\w*) (?:his |her |my |their |the back of (?:his |her |my )?|the )?head",
     r"head (?:injury|trauma|wound)", r"concussion\w*", r"(?:hit|blow|knock|bump|kick) (?:to|on|in) the head", r"fell (?:down|off)(?:\s+\S+){0,4}? (?:on|onto) (?:his|her|my) head",
-    r"se (?:pego|golpeo|dio un (?:golpe|madrazo|trancazo|guamazo|chingadazo)|lastimo|pegaron) (?:fuerte )?(?:en |con )?(?:la|su) cabeza",
+    r"(?:pego|golpeo|(?<=dio un )(?:golpe|madrazo|trancazo|guamazo|chingadazo)|lastimo|pegaron) (?:fuerte )?(?:en |con )?(?:la|su) cabeza",
     r"golpe (?:fuerte |duro )?en la cabeza", r"cayo de cabeza", r"traumatismo", r"conmocion",
-    r"se (?:pego|golpeo) (?:\S+\s+){0,3}?(?:en |con )?(?:la|su) cabeza",
+    r"(?:pego|golpeo) (?:\S+\s+){0,3}?(?:en |con )?(?:la|su) cabeza",
 )
 HEAD_DANGER = _words(
     r"vomit\w*", r"throw\w* up", r"threw up", r"puk\w*", r"confus\w*", r"not making sense",
@@ -395,8 +428,11 @@ HEAD_DANGER = _words(
     r"no despierta", r"no (?:reconoce|responde|reacciona)", r"blood thinners?", r"anticoagula\w*",
     r"eliquis", r"warfarin\w*", r"xarelto", r"coumadin",
     r"(?:doesnt|does not|dont|didnt) know where", r"no sabe (?:donde|quien|que)", r"disorient\w*",
-    r"desorientad[ao]", r"como ido", r"como ida",
+    r"desorientad[ao]", r"como ido", r"como ida", r"adormilad[ao]", r"chichon blando",
+    r"(?:was|went|been|is) out (?:cold|for)", r"(?:asking|asks|repeat\w*) (?:the same (?:questions?|things?)|(?:him|her)self)",
+    r"pregunta (?:lo mismo|las mismas cosas)", r"repite (?:lo mismo|las mismas)", r"no reconoce",
 )
+
 #: A burn (an event, not a burning feeling) and what makes it serious: where, how big, from what.
 BURN_EVENT = _words(
     r"burned", r"burnt", r"burns",
@@ -428,14 +464,44 @@ FEVER_DANGER = _words(
     r"confundid[ao]", r"no (?:despierta|reacciona)", r"delira\w*", r"deliri\w*", r"incoheren\w*",
     r"manchas (?:moradas|rojas que no)", r"puntitos morados", r"ronchas moradas", r"petequias",
     r"como ido", r"como ida", r"no (?:me |nos )?reconoce", r"(?:doesnt|does not|didnt) recogni[sz]e",
-    r"out of it",
+    r"out of it", r"mottled", r"(?<=esta )id[ao]", r"(?<=como )id[ao]", r"(?:hablando|diciendo) (?:puras )?(?:cosas raras|incoherencias|tonterias)",
+    r"no sabe (?:ni )?(?:donde|quien)", r"(?<=esta )perdid[ao]", r"(?<=anda )perdid[ao]", r"(?<=como )perdid[ao]", r"marmole\w*", r"not making sense", r"blotchy (?:skin|legs|arms)", r"(?:skin|piel) (?:is |esta |looks |se ve )?(?:mottled|marbled|blotchy|gr[ae]y|blu\w*|moteada|marmole\w*|jaspeada|manchada|azul\w*|gris\w*)",
+    r"piel (?:moteada|jaspeada|marmorea)",
+    r"(?:mollera|mollerita|fontanel\w*|soft spot)\b(?:\s+\S+){0,2}?\s+(?:abombad\w*|hinchad\w*|salid\w*|bulg\w*|swollen|tense|tens[ao]|puffy|sticking out)",
+    r"bulging (?:soft spot|fontanel\w*)", r"(?:llanto|grito) (?:muy )?agudo", r"high pitched (?:cry|crying|scream\w*)",
+    r"(?:manchas|manchitas|puntitos|rash|spots|dots|ronchas)\b(?:\s+\S+){0,4}?\s+(?:que )?(?:no se (?:borran|quitan|desaparecen|blanquean|van)|(?:doesnt|dont|wont|do not|does not) (?:fade|blanch|go away|disappear))",
 )
 CHILD = _words(
     r"toddler", r"baby", r"kid", r"child", r"son", r"daughter", r"grandson", r"granddaughter",
     r"boy", r"girl", r"nino", r"nina", r"hijo", r"hija", r"bebe", r"nieto", r"nieta", r"chamaco",
     r"chamaca", r"nene", r"nena", r"chiquito", r"chiquita", r"peque\w*",
+    r"(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten) (?:yr|year|yo|month|mo|week)s? old",
+    r"(?:[1-9]|1[0-2]) (?:yo|y o)", r"de (?:[1-9]|1[0-2]|un|dos|tres|cuatro|cinco|seis) (?:anos|ano)",
 )
 
+
+#: Confusion or disorientation (a stroke sign when it came on suddenly).
+CONFUSED = _words(
+    r"confus\w*\b(?! (?:about|by|with|as to|over|regarding|on|if|whether|why|how|what))",
+    r"confundid[ao]s?\b(?! (?:con|sobre|por|acerca|respecto))", r"disorient\w*", r"desorient\w*",
+    r"no (?:me |nos |te |la |lo |le )?(?:reconoce|reconocia|conoce)", r"(?:doesnt|didnt|cant) recogni[sz]e",
+    r"(?:doesnt|dont|didnt) know (?:where|who|what day)", r"no sabe (?:donde|quien|en que)",
+    r"(?:talking|speaking|saying) nonsense", r"dice (?:puras )?(?:cosas sin sentido|incoherencias|tonterias)",
+    r"(?<=como )id[ao]", r"perdid[ao] (?:en|y)", r"incoheren\w*", r"delira\w*",
+)
+#: When it started: suddenly, or a short while ago when all was well.
+ONSET = _words(
+    SUDDEN, r"(?:was|were|seemed) (?:fine|normal|ok|okay|perfectly fine)", r"(?:estaba|se veia|andaba) (?:bien|normal|perfect\w*)",
+    r"(?:an?|one|two|three|\d+|half an) (?:hours?|hrs?|minutes|mins) ago", r"hace (?:un rato|unos minutos|unas horas|(?:una|media|dos|tres|\d+) (?:horas?|hrs?|minutos|min))",
+    r"this (?:morning|afternoon|evening)", r"esta (?:manana|tarde|noche)", r"just (?:now|started|woke)",
+    r"(?:woke|wakes|waking) up (?:like this|confused|that way)", r"(?:desperto|amanecio|se levanto) (?:asi|confundid[ao]|desorientad[ao])",
+    r"out of (?:the )?blue", r"de la nada", r"since (?:lunch|breakfast|dinner|this)",
+)
+#: A glucose reading (the meter, the number).
+GLUCOSE = _words(
+    r"glucose", r"sugars?", r"azucar", r"glucosa", r"bg", r"bgl", r"reading", r"lectura", r"glucometer",
+    r"glucometro", r"meter", r"cgm", r"dexcom", r"libre", r"glicemia", r"glucemia",
+)
 
 @dataclass(frozen=True)
 class Rule:
@@ -470,7 +536,12 @@ def _starts(items: Sequence[tuple[Any, Any]], bounded: bool = False) -> set[str]
             break
         i += 1
     if prefix:
-        return {prefix} if bounded else None
+        if not bounded:
+            return None
+        # a shared beginning the parser factored out ("c" of "cant|couldnt"): the word goes on
+        # with one of the alternatives' beginnings
+        more = _starts(items[i:], True) if i < len(items) else None
+        return {prefix + m for m in more} if more else {prefix}
     if i >= len(items):
         return None
     op, av = items[i]
@@ -524,12 +595,18 @@ def _near(a: str, b: str, words: int = 5) -> str:
 
 
 def _rule(
-    group: str, *patterns: str, also: str = "", unless: str = "", also_in_clause: str = ""
+    group: str,
+    *patterns: str,
+    also: str = "",
+    unless: str = "",
+    also_in_clause: str | tuple[str, ...] = "",
 ) -> Iterator[Rule]:
     """``also_in_clause``: words that must occur in the match's clause as well (a bleeding
-    nose is a flag when it will not stop). The patterns are tried as one alternation (one
-    search a clause, not one a pattern: the classifier's hottest line)."""
-    needs = (re.compile(rf"\b{also_in_clause}\b"),) if also_in_clause else ()
+    nose is a flag when it will not stop), or several such, each required, tried in order (a
+    rare word first keeps a rule cheap on the clauses it cannot match). The patterns are tried
+    as one alternation (one search a clause, not one a pattern: the classifier's hottest line)."""
+    wanted = (also_in_clause,) if isinstance(also_in_clause, str) else also_in_clause
+    needs = tuple(re.compile(rf"\b{words}\b") for words in wanted if words)
     combined = "|".join(f"(?:{pattern})" for pattern in patterns)
     _learn_words(combined)
     yield Rule(
@@ -546,10 +623,12 @@ def _rule(
 _BRUSHING = r"\bwhen (?:i |he |she |they )?(?:brush|floss)\w*\b|\bal (?:cepillar|lavar)|\bcuando (?:me |se |le |te )?(?:cepill|lav)\w*|\bhilo dental\b"
 
 _BABY = _words(
-    r"baby", r"babys", r"infant", r"newborn", r"new born",
-    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven) (?:day|days|week|weeks|wk|wks|month|months|mo) old",
-    r"bebe", r"bebes", r"bebito", r"bebita", r"bb", r"bbs", r"bbe", r"beb", r"recien nacid[oa]",
+    r"(?<!as a )(?<!\bde )baby", r"babys", r"infant", r"newborn", r"new born",
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?: \w+)?|thirty) (?:day|days|week|weeks|wk|wks|month|months|mo) olds?",
+    r"(?:nacio|born) (?:hace )?(?:\d+|un|una|dos|tres|one|two|three|four|five|six|seven|eight|nine|ten) (?:dias?|semanas?|meses|mes|days?|weeks?|months?)",
+    r"(?<!\bde )(?<!as a )bebe", r"bebes", r"bebito", r"bebita", r"bb", r"bbs", r"bbe", r"beb", r"recien nacid[oa]",
     r"(?:nin[oa]|hij[oa]|niet[oa]|sobrin[oa]) de (?:un|dos|tres|\d+) (?:mes|meses|semanas?)",
+    r"(?:nin[oa]|nene|nena|hij[oa]|bebe|baby|son|daughter|boy|girl|niet[oa]|sobrin[oa]|chiquit[oa]) (?:\w+ ){0,2}?(?:tiene|has|is|cumplio|turned|de) (?:(?:\d+|un|una|dos|tres|one|two|three|four|five|six|seven|eight|nine|ten|cuatro|cinco|seis|siete|ocho|nueve|diez) (?:dias?|semanas?|days?|weeks?|wks?)|(?:[1-3]|un|una|dos|tres|one|two|three|mes y medio) (?:meses|mes|months?|mos?))(?! (?:con|with|de (?:fiebre|tos|gripe)|sick|enferm\w*|ago|que|sin))",
 )
 _FEVER = _words(
     r"fever", r"feaver", r"temp", r"temperature", r"burning up",
@@ -565,6 +644,15 @@ _FEVER_HIGH = _words(
     r"3[89](?: \d)?", r"4[01](?: \d)?", r"100 [4-9]", r"10[1-5](?: \d)?", r"ardiendo",
     r"hirviendo", r"burning up", r"(?:very|really|so|super|real|too) hot", r"muy caliente", r"fever\w*", r"fiebre",
     r"calentura", r"temp(?:erature)?", r"temperatura",
+    r"(?:thirty|treinta)(?: y)? (?:eight|nine|ocho|nueve)", r"(?:cuarenta|forty)",
+    r"(?:a |one )?hundred (?:and )?(?:one|two|three|four)", r"ciento (?:uno|dos|tres|cuatro)",
+    r"(?:a |one )?hundred (?:and )?point (?:four|five|six|seven|eight|nine)",
+)
+#: A temperature read as normal (under 38 °C, 100.4 °F), and none read as a fever.
+_NORMAL_TEMP = (
+    r"^(?!.*\b(?:3[89]|4[01]|10[1-5]|100 [4-9])\b)"
+    r".*\b(?:temp\w*|temperatura|fiebre|fever|reading|thermometer|termometro)\b(?:\s+\S+){0,3}?\s+"
+    r"(?:3[4-7](?: \d)?|9[5-9](?: \d)?|100(?: [0-3])?)\b(?! (?:weeks?|days?|semanas|dias|meses|months?))"
 )
 
 RULES: list[Rule] = [
@@ -576,6 +664,8 @@ RULES: list[Rule] = [
         r"\bataque (?:al|del) corazon\b",
         rf"\b{SENSATION}\b(?:\s+\S+){{0,4}}?\s+(?:where|near|around|over) (?:my |the )?heart\b",
         r"\b(?:elephant|weight|something heavy|someone) (?:is )?(?:sitting|standing|pressing) on (?:my |his |her )?chest\b",
+        r"\blike (?:a |an |someone |somebody |something )?(?:\w+ )?(?:is |was |were )?(?:standing|sitting|stepping|pressing|kneeling|lying|laying|parked|stomping|jumping) on (?:my|his|her) (?:chest|heart|ribs)\b",
+        r"\bcomo si (?:un |una |alguien )?(?:\w+ )?(?:estuviera|se sentara|se parara|me pisara|le pisara|me aplastara|se subiera) (?:\w+ )?(?:en|sobre|encima de) (?:el|mi|su) pecho\b",
         r"\bpain (?:going |spreading |shooting )?(?:down|into|up) (?:my |his |her )?(?:left )?(?:arm|jaw)\b",
         # without the word "chest": the ribs, and metaphors of weight and pressure
         _near(RIB_SITE, RIB_SENSATION, 6),
@@ -587,6 +677,7 @@ RULES: list[Rule] = [
         r"\bsomething (?:is )?(?:crushing|squeezing|pressing on|sitting on) (?:me|my|him|her)\b",
         # a hand on the chest: the gesture says it
         r"\b(?:holding|clutching|grabbing|gripping|clenching|rubbing|agarrando|apretando|sujetando|tocando|se (?:agarra|agarraba|toca|tocaba|aprieta|apretaba|sujeta)) (?:at )?(?:his |her |my |their |el |su )?(?:chest|heart|pecho|corazon)\b",
+        unless=r"\b(?:(?:when|if) (?:i |he |she )?(?:press|push|touch)\w*|al (?:tocar\w*|presionar\w*|apretar\w*)|cuando (?:me |le |lo |la )?(?:toco|presiono|aprieto|toca|presiona)|where (?:i|he|she) (?:bumped|hit|banged)|donde (?:me|se) (?:pegue|pego|golpee|golpeo|di|dio)|pulled (?:a )?(?:chest )?muscle|cogido peso|levantar peso)\b",
     ),
     *_rule(
         "chest_pain",
@@ -675,7 +766,8 @@ RULES: list[Rule] = [
             3,
         ),
         _near(r"(?:tongue|lips?|face|lengua|labios?|cara)", SWELL, 3),
-        r"\banaphyla\w*\b|\bepi ?pen\b|\banafila\w*\b",
+        r"\banaphyla\w*\b|\banafila\w*\b",
+        r"\b(?:used|use|using|gave|give|giving|inject\w*|jab\w*|needed|le puse|le pusimos|me puse|usamos|use|inyect\w*) (?:\w+ ){0,2}?epi ?pens?\b|\bepi ?pens? (?:didnt|isnt|not|wasnt|no) (?:help|work|sirv|funcion)\w*",
         r"\b(?:severe|bad|serious|major) allergic reaction\b|\breaccion alergica (?:fuerte|grave|severa)\b",
         _near(
             r"(?:allergic|alergic\w*|hives|ronchas|alergia)",
@@ -699,7 +791,7 @@ RULES: list[Rule] = [
             4,
         ),
         r"\b(?:swallowed|ate|se trago|se comio|me trague|trago) (?:a |an |some |the |two |una |un |unas |unos |dos )?(?:button |coin )?(?:battery|batteries|pila|pilas|bateria|baterias|magnets?|iman|imanes|detergent pods?|laundry pods?)\b",
-        r"\bpoison control\b|\bswallowed (?:a |some )?(?:bleach|cleaner|detergent|pod|button battery|battery|antifreeze)\b",
+        r"\bpoison control\b(?! (?:said|says|told|dijo))|\bswallowed (?:a |some )?(?:bleach|cleaner|detergent|pod|button battery|battery|antifreeze)\b",
         r"\b(?:drank|drink|bebio|se tomo|tomo|tomaron|swallowed|se trago) (?:some |the |a |el |la |del |un poco de |some of the )?(?:bleach|cloro|antifreeze|cleaner|limpiador|lejia|detergente|cleaning \w+|drain cleaner|destapacanos)\b",
     ),
     *_rule(
@@ -770,23 +862,24 @@ RULES: list[Rule] = [
         "infant_fever",
         rf"\b{_BABY}\b{_GAP}\b{_FEVER}\b",
         rf"\b{_FEVER}\b{_GAP}\b{_BABY}\b",
+        unless=_NORMAL_TEMP,
     ),
     *_rule(
         "swallowing",
         _near(
-            r"(?:cant|cannot|can not|couldnt|unable to|not able to|no puedo|no puede|no podia|no pudo)",
+            r"(?:cant|cannot|can not|couldnt|unable to|not able to|no puedo|no puede|no podia|no pudo|no pueda|no pudiera|no quiere|no quiera|wont|will not|refuses to|sin poder)",
             SWALLOW,
             3,
         ),
         r"\b(?:nothing|nada) (?:will |is |goes |going |me |le )?(?:go|goes|going|pasa|baja) (?:down|por la garganta)\b",
-        r"\bno (?:me |le )?pasa (?:nada|ni el agua|el agua|la comida|ni la saliva)\b",
+        r"\bno (?:me |le )?pasa (?:nada (?:por la garganta|de comida|al tragar)|ni el agua|el agua|la comida|ni la saliva)\b",
         # pills too big to swallow are a question for the pharmacist, not an emergency
         unless=r"\b(?:pills?|tablets?|capsules?|pastillas?|tabletas?|capsulas?)\b(?:\s+\S+){0,4}?\s+(?:too big|too large|so big|huge|grandes?|enormes?)\b|\b(?:big|large|huge) (?:pills?|tablets?|capsules?)\b",
     ),
     *_rule(
         "dental_emergency",
         _near(SWELL, SPREAD_SITE, 9),
-        also=rf"\b{TOOTH}\b|\b(?:spread\w*|going (?:up|down)|moving|all the way|up to|down to|hasta|se (?:esta )?(?:extendiendo|pasando))\b",
+        also=rf"\b{TOOTH}\b|\b(?:spread\w*|going (?:up|down)|gone (?:up|down)|moving|all the way|up to|down to|into (?:my|his|her) (?:neck|eye|throat)|hasta|se (?:esta )?(?:extendiendo|pasando))\b",
     ),
     *_rule(
         "dental_emergency",
@@ -854,7 +947,7 @@ RULES: list[Rule] = [
         r"\b(?:so |very |really |get |gets |getting |got |feel |feeling |am |im |is |super )winded\b",
         r"\bout of breath\b",
         # breathless after a race or a workout is no emergency
-        unless=r"\b(?:after|from) (?:running|a run|my run|exercis\w*|working out|a workout|my workout|the gym|a marathon|sports?|practice|training|a hike|hiking|soccer|football)\b|\b(?:climbing|walking up|going up) (?:the |a |two |three |\d+ )?(?:stairs|flights?|hills?)\b|\b(?:despues de|al) (?:correr|hacer ejercicio|entrenar|subir (?:las )?escaleras)\b",
+        unless=r"\b(?:after|from) (?:running|a run|my run|exercis\w*|working out|a workout|my workout|the gym|a marathon|sports?|practice|training|a hike|hiking|soccer|football)\b|\b(?:climbing|walking up|going up|on|up) (?:the |a |two |three |\d+ )?(?:stairs|flights?|hills?)\b|\b(?:when|while|if) (?:i|he|she) (?:walk|climb|exercis|run|jog)\w*\b|\b(?:despues de|al) (?:correr|hacer ejercicio|entrenar|subir (?:las )?escaleras)\b",
     ),
     *_rule(
         "swallowing",
@@ -863,8 +956,8 @@ RULES: list[Rule] = [
     *_rule(
         "bleeding",
         _near(WOUND, WOUND_ALARM, 10),
-        _near(r"(?:soak\w*|empap\w*|through|traspas\w*|gone through|went through|used|llen\w*|cambi\w*)", SOAK_ITEM, 4),
-        rf"\b{SOAK_ITEM} (?:in|an|every|each|per|cada|en|por) (?:an |one |half an |una |la |media )?(?:hour|hora)\b",
+        _near(r"(?:soak\w*|empap\w*|through|traspas\w*|gone through|went through|used|llen\w*|cambi\w*)", SOAK_ITEM, 8),
+        rf"\b{SOAK_ITEM}(?: \w+)? (?:in|an|every|each|per|cada|en|por|within|under) (?:an |one |half an |una |la |media |\d+ |less than (?:an |one )?|menos de (?:una )?)?(?:hour|hora|hr|minutes|minutos|mins?)\b",
         r"\b(?:puddle|pool|charco|cubeta|balde|bucket|cup|taza|vaso|chorro) (?:of|de) (?:blood|sangre)\b",
         r"\b(?:like|como) (?:a |an |una |un )?(?:faucet|tap|hose|river|llave|grifo|canilla|manguera|rio)\b",
         # blood coming out of the mouth, said as it is seen
@@ -913,7 +1006,8 @@ RULES: list[Rule] = [
     ),
     *_rule(
         "suicidal",
-        r"\bbetter off\b(?:\s+\S+){0,5}?\s+(?:gone|dead|not here|wasnt (?:here|around|alive)|werent (?:here|around|alive)|without me|not around|never born)\b",
+        r"\b(?:better off|happier|easier)\b(?:\s+\S+){0,5}?\s+(?:gone|dead|not here|wasnt (?:here|around|alive)|werent (?:here|around|alive)|without me|not around|never born)\b(?! (?:from|at|in|on|for|to|during))",
+        r"\bnothing (?:left )?to live for\b|\bnada por (?:lo )?que vivir\b|\bno (?:tengo|tiene) (?:nada ni nadie|nada) por (?:quien|que|lo que) vivir\b",
         r"\b(?:kill\w*|hang\w*|hung|shoot\w*|shot|off|poison\w*|drown\w*|stab\w*|starv\w*) (?:my ?self|himself|herself|themselves)\b",
         r"\b(?:jump\w*|throw\w* (?:my ?self|himself|herself)) (?:off|from|in front of) (?:a |the |my |this )?(?:bridge|building|roof|train|balcony|cliff|car|truck|overpass|window)\b",
         r"\b(?:slit\w*|slash\w*|cut\w*|open\w*) (?:my|his|her) (?:wrists?|veins?)\b|\bcortar\w* las venas\b",
@@ -945,14 +1039,14 @@ RULES: list[Rule] = [
         # a child taking or swallowing medicine not theirs
         _near(r"(?:took|taken|swallow\w*|ate|eaten|se tomo|tomo|se trago|se comio|agarro)", PILLS, 5),
         also=rf"\b{CHILD}\b",
-        unless=r"\b(?:his own|her own|their own|como (?:le|se lo|se la) (?:indicaron|recetaron|receto)|as prescribed|su dosis|his dose|her dose|con receta|refill|rellenar|resurtir|surtir)\b",
+        unless=r"\b(?:his own|her own|their own|como (?:le|se lo|se la) (?:indicaron|recetaron|receto)|as prescribed|su dosis|his dose|her dose|con receta|refill|rellenar|resurtir|surtir|sorbito|a sip|un poquito|a lick|half a teaspoon|media cucharadita|esta (?:perfecto|perfecta|bien)|(?:is|seems|hes|shes|he s|she s) fine|acting normal|actua normal|pea size|tamano de un chicharo)\b",
     ),
     *_rule(
         "allergic_reaction",
         _near(r"(?:throat|garganta|airway|via aerea)", THROAT_CLOSING, 4),
         _near(r"(?:throat|garganta|airway|via aerea)", ALLERGY_SWELL, 4),
         _near(r"(?:tongue|lips?|face|eyes?|eyelids?|lengua|labios?|cara|ojos|parpados|boca)", ALLERGY_SWELL, 4),
-        _near(r"(?:hives|ronchas|welts|habones|ranchas)", r"(?:throat|garganta|breath\w*|respir\w*|swallow\w*|tragar|dizzy|mare\w*|faint\w*|desmay\w*|lips?|labios?|tongue|lengua|face|cara|chest|pecho|clos\w*|cerr\w*|tight\w*|apret\w*)", 10),
+        _near(r"(?:hives|ronchas|welts|habones|ranchas)", r"(?:throat|garganta|breath\w*|respir\w*|swallow\w*|tragar|dizzy|mare\w*|faint\w*|desmay\w*|lips?|labios?|tongue|lengua|face|cara|chest|pecho|clos\w*|cerr\w*|tight\w*|apret\w*|wheez\w*|silb\w*|vomit\w*|cough\w*|tos)", 10),
         also=r"\b(?:allerg\w*|alerg\w*|reaction|reaccion|hives|ronchas|sting|stung|bee|wasp|abeja|avispa|pique\w*|pico|picadura|peanuts?|nuts?|cacahuate\w*|mani|shellfish|shrimp|marisco\w*|camaron\w*|antibiotic\w*|penicil\w*|medic\w*|new (?:med|pill|drug)|ate|eating|comi|comio|comer|after|despues|closing|cerr\w*|cierr\w*|tight\w*|apret\w*|breath\w*|respir\w*|swallow\w*|tragar|epi\w*)\b",
         unless=r"\b(?:sore|strep|tonsil\w*|amigdal\w*|anginas|placas|pus|infecc\w*|infect\w*|roj[ao]|red|resfri\w*|gripa|gripe|cold|flu|mumps|paperas|ganglio\w*|glands?)\b(?!.*\b(?:clos\w*|cerr\w*|cierr\w*|tight\w*|apret\w*|cant breathe|no puedo respirar)\b)",
     ),
@@ -995,6 +1089,7 @@ RULES: list[Rule] = [
     *_rule(
         "infant_fever",
         rf"\b{_BABY}\b{_GAP}\b{_FEVER_HIGH}\b",
+        unless=_NORMAL_TEMP,
     ),
     *_rule(
         "head_injury",
@@ -1010,7 +1105,7 @@ RULES: list[Rule] = [
             r"(?:boiling|scalding|hot (?:water|oil|coffee|tea|soup|grease)|agua (?:hirviendo|caliente)|aceite (?:caliente|hirviendo)|(?:cafe|sopa|caldo|te) (?:caliente|hirviendo))",
             5,
         ),
-        unless=r"\b(?:toast|food|rice|dinner|lunch|breakfast|(?:el |the )pan|cake|cookies|comida|arroz|frijoles|cena|tortillas?|pastel|galletas|sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|cd|dvd|calories|calorias|bridges|out|burnout|quemad[ao] de la)\b",
+        unless=r"\b(?:toast|food|rice|dinner|lunch|breakfast|(?:el |the )pan|cake|cookies|comida|arroz|frijoles|cena|tortillas?|pastel|galletas|sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|cd|dvd|calories|calorias|bridges|out|burnout|quemad[ao] de la|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
     ),
     *_rule(
         "meningitis_signs",
@@ -1030,7 +1125,333 @@ RULES: list[Rule] = [
         rf"\b{FACE}\b(?:\s+\S+){{0,3}}?\s+(?:off|funny|weird|wrong|different|strange|rar[ao]|extran[ao]|chistos[ao]|numb|dormid[ao]|adormecid[ao])\b(?:\s+\S+){{0,2}}?\s+{ONE_SIDE}\b",
         unless=r"\b(?:shot|novocaine|numbing|anest\w*|anaest\w*|filling|dentist\w*|dental|root canal|endodoncia|empaste|calza|extraction|extraccion|sacaron|muela|tooth|bells palsy|paralisis facial)\b",
     ),
+    # --- issue 34, sixth pass: the long tail, by concept ----------------------------------
+    # (each rule's matches begin with rare words, or a cheap ``also_in_clause`` comes first:
+    # the clause screen stays cheap)
+    *_rule(
+        "chest_pain",
+        # a tearing pain through to the back (the aorta), said without the chest
+        _near(r"(?:tearing|ripping|desgarr\w*|rasg\w*)", r"(?:back|shoulder blades?|espalda|omoplatos?|paletas)", 6),
+        also_in_clause=r"(?:chest|pecho|sudden\w*|de repente|de golpe|worst|peor|shoulder blades?|omoplatos?|paletas)",
+    ),
+    *_rule(
+        "breathing",
+        # the reliever that no longer relieves
+        r"\b(?:inhaler|puffer|nebuli[sz]er|albuterol|ventolin|salbutamol|inhalador|nebulizador|nebulizaciones)\b(?:\s+\S+){0,3}?\s+(?:isnt|is not|not|doesnt|does not|didnt|wont|arent|no)\s+(?:\w+\s+)?(?:help\w*|work\w*|doing anything|do anything|touching it|sirve|sirvio|funciona\w*|hace nada|hizo nada|ayuda\w*)\b",
+        r"\bno (?:me |le )?(?:hace|hizo|sirve|sirvio|ayuda|funciona)\w* (?:nada |ni )?(?:el |la |mi |su )?(?:inhalador|nebulizador|nebulizacion\w*|bomba|ventolin|salbutamol)\b",
+        also_in_clause=(
+            r"(?:inhaler|puffer|nebuli[sz]er|albuterol|ventolin|salbutamol|inhalador|nebuliz\w*|bomba)",
+            r"(?:wheez\w*|breath\w*|air|aire|respir\w*|ahog\w*|talk|speak|hablar|tight\w*|apret\w*|silb\w*|pecho|chest|gasp\w*|asthma attack|ataque de asma|crisis de asma|(?:asma|asthma) (?:is |esta )?(?:muy |so |really |very )?(?:mal|bad))",
+        ),
+    ),
+    *_rule(
+        "breathing",
+        # breathless at rest or lying flat
+        _near(
+            r"(?:breathless|winded|short of breath|out of breath|aliento|falta (?:de|el) aire|fatiga\w*|agitad[ao]|ahogo)",
+            r"(?:rest|resting|sitting|lying|nothing|reposo|sentad[ao]|acostad[ao]|acostar\w*|quiet[oa]|lie (?:down|flat))",
+            5,
+        ),
+        r"\bair hunger\b|\b(?:cant|cannot|couldnt) get enough (?:air|oxygen|in)\b",
+        r"\bjade\w*\b(?:\s+\S+){0,8}?\s+no (?:se )?(?:me |le )?(?:pasa|para|quita|calma)\b|\bjade\w* sin parar\b",
+        r"\bfatiga\w*\b(?:\s+\S+){0,4}?\s+(?:no (?:puedo|puede) (?:ni )?(?:hablar|caminar|respirar)|(?:me|se|le) (?:estoy |esta )?ahog\w*|sin aire)\b",
+    ),
+    *_rule(
+        "breathing",
+        # "no puedo coger aire": any verb that draws air in
+        r"\b(?:no (?:puedo|puede|podia|pudo|consigo|consigue|logro|logra)|casi no (?:puedo|puede)|(?<=me )cuesta|(?<=le )cuesta|apenas (?:puedo |puede )?)(?: ni)? (?:coger|meter|tomar|agarrar|jalar|pillar|sacar|chupar|respirar|llenar\w* de) (?:el |nada de |suficiente |bien (?:el )?|un poco de )?aire\b",
+        also_in_clause=r"aire",
+    ),
+    *_rule(
+        "stroke",
+        # a curtain, a shade, a veil over the sight
+        _near(r"(?:curtain|shade|veil|shadow|cortina|telon|velo|persiana|sombra)", r"(?:eye|eyes|vision|sight|see|seeing|ojo|ojos|vista|ver|veo)", 6),
+        also_in_clause=r"(?:curtain|shade|veil|shadow|cortina|telon|velo|persiana|sombra)",
+    ),
+    *_rule(
+        "stroke",
+        # confusion that came on suddenly ("was fine an hour ago")
+        rf"\b{CONFUSED}",
+        also_in_clause=(
+            r"(?:confus\w*|confundid\w*|disorient\w*|desorient\w*|reconoc\w*|recogni\w*|know (?:where|who|what day)|sabe (?:donde|quien|en que)|nonsense|sin sentido|incoheren\w*|tonterias|como id[ao]|perdid[ao]|delira\w*)",
+            ONSET,
+        ),
+    ),
+    *_rule(
+        "stroke",
+        # the worst, sudden dizziness with falling or not walking (the back of the brain)
+        r"\b(?:dizz\w*|vertigo|spinning|vueltas|gira\w*|mare\w*)\b(?:\s+\S+){0,6}?\s+(?:(?:cant|cannot|couldnt) (?:walk|stand)|fell|falling|fall over|keep falling|no (?:me )?(?:puedo|puede|podia) (?:parar|caminar|mantener|sostener)|me cai|se cayo|se cae|me caigo)\b",
+        also_in_clause=rf"(?:{SUDDEN}|worst|peor)",
+    ),
+    *_rule(
+        "bleeding",
+        # clots the size of something (a golf ball, a lemon)
+        _near(r"(?:clots?|coagulos?|cuajos?|cuajarones?)", r"(?:golf ?balls?|lemons?|plums?|fists?|eggs?|palm|tennis|baseball|huevos?|limon\w*|pelotas?|punos?|big|huge|large|enormes?|grandes?|tamano)", 5),
+        also_in_clause=r"(?:clots?|coagulos?|cuajos?|cuajarones?)",
+    ),
+    *_rule(
+        "suicidal",
+        r"\bend(?:ing)? (?:things|it all|everything)\b(?! (?:with|between|off with))",
+        r"\b(?:acabe|termine) (?:todo|mi vida)\b|\bponerle fin a (?:todo|mi vida)\b",
+        r"\bdejar de (?:existir|vivir)\b|\bdesaparecer del mundo\b",
+        r"\b(?:gun|pistola|arma|revolver)\b(?:\s+\S+){0,3}?\s+(?:in (?:my|his|her) hand|en (?:la|mi|su) mano|loaded|cargada|to my head|en (?:la|mi) cabeza|in my mouth|en la boca)\b",
+        r"\bcort(?:ando|andose|arse|arme|a|aba|o|e)(?:se|me)? (?:los|las|sus|mis) (?:brazos|munecas|piernas|venas|muslos)\b",
+        r"\bcutting (?:her|his|my|their) (?:arms|wrists|legs|thighs)\b",
+        r"\b(?:giving|gave|give) away (?:all )?(?:my|his|her) (?:stuff|things|belongings|possessions|pets?)\b|\bregal(?:ando|e|o|ar) (?:todas )?(?:mis|sus) cosas\b",
+        r"\b(?:tired|sick|done) (?:of|with) (?:living|life|being alive|existing|my life)\b|\b(?:cansad[ao]|hart[ao]) de (?:vivir|la vida|existir)\b|\bcanse de (?:vivir|la vida)\b",
+        r"\b(?:wrote|written|writing|escribi|escrito|escribiendo) (?:\S+ ){0,2}?(?:letters?|notes?|cartas?) (?:to|for|a|para) (?:my|mi|mis) (?:family|kids|children|wife|husband|mom|familia|hijos|esposa|esposo|mama)\b(?=.*\b(?:ready|goodbye|listo|lista|despedi\w*|adios|last|ultim[ao])\b)",
+    ),
+    *_rule(
+        "suicidal",
+        # not being around much longer, said to cancel what comes after (not a trip)
+        r"\b(?:wont|will not|not going to|no voy a|ya no voy a|no vaya a) (?:be|estar|seguir) (?:around|here|alive|aqui|viv[oa]|a problem|a burden|una carga|un problema)\b(?:\s+\S+){0,4}?\s+(?:by then|anymore|much longer|for long|that long|for that|para entonces|mucho tiempo|para eso|mas tiempo|por mucho)\b",
+        r"\bya no (?:voy a )?(?:estar|estare) (?:aqui|viv[oa]|presente)\b",
+        also_in_clause=r"(?:around|here|alive|aqui|viv[oa]|presente|problem|burden|carga|problema)",
+        unless=r"\b(?:moving|move|moved|travel\w*|trip|vacation|holiday|out of town|out of the country|deployed|abroad|mudo|mudamos|mudanza|mudar\w*|viaj\w*|vacaciones|fuera de la ciudad|fuera del pais|extranjero)\b",
+    ),
+    *_rule(
+        "overdose",
+        # twice or double a dangerous medicine (not "twice a day")
+        _near(
+            r"(?:twice(?! (?:a|per|each|every|daily|weekly))|double|doubled|two doses|dos veces(?! (?:al|por|a la|cada|diario))|doble|dos dosis|extra)",
+            r"(?:insulin|insulina|humalog|novolog|lantus|methadone|metadona|opioids?|oxy\w*|fentanyl|fentanilo|morphine|morfina|xanax|clonazepam|benzos?|lorazepam|warfarin|coumadin|eliquis|xarelto|digoxin|lithium|litio|percocet|norco|suboxone|tramadol|seroquel)",
+            4,
+        ),
+    ),
+    *_rule(
+        "overdose",
+        # a child into the medicine
+        rf"\b(?:(?<=got )into|(?<=gets )into|(?<=getting )into|metio (?:a|al|en)|agarro|encontro|found)\b(?:\s+\S+){{0,4}}?\s+\b{PILLS}\b",
+        also=rf"\b{CHILD}\b",
+        unless=r"\b(?:his own|her own|their own|as prescribed|refill|rellenar|resurtir|surtir)\b",
+    ),
+    *_rule(
+        "overdose",
+        # pills counted as "no idea how many"
+        r"\b(?:no idea|dont know|not sure|unsure|cant tell|no se|ni idea|no sabemos|no sabe) (?:how (?:many|much)|cuant[ao]s?)\b",
+        also_in_clause=(
+            r"(?:how (?:many|much)|cuant[ao]s?)",
+            r"(?:ate|eaten|swallow\w*|took|taken|got into|drank|se (?:tomo|trago|comio|bebio)|tomo|trago|comio|bebio|me tome|me trague|se metio)",
+        ),
+    ),
+    *_rule(
+        "blood_sugar",
+        # a glucose reading dangerously low (under 55 mg/dL) or too high to read
+        rf"\b{GLUCOSE}\b(?:\s+\S+){{0,3}}?\s+(?:[1-4]\d|5[0-4])\b(?!\s*(?:\d|mmol|years?|yrs?|anos|mins?|minutes|minutos|hours?|hrs?|horas|units?|unidades|u\b|days?|dias|weeks?|semanas|months?|meses|times|veces|pounds|lbs|kg|kilos|carbs?|grams?|gramos|g\b|percent|por ciento|mg\b))",
+        rf"\b{GLUCOSE}\b(?:\s+\S+){{0,3}}?\s+(?:[6-9]\d\d|over 500|more than 500|mas de 500|arriba de 500)\b(?!\s*(?:\d|mg\b))",
+        rf"\b{GLUCOSE}\b(?:\s+\S+){{0,2}}?\s+(?:says|reads|shows|dice|marca|muestra) (?:hi|high|lo)\b(?! (?:que|mismo|de))",
+    ),
+    *_rule(
+        "severe_pain",
+        # a headache like a blow (thunderclap)
+        _near(
+            HEAD_PAIN,
+            r"(?:like (?:i was |i got |i d been |being |someone |somebody |something |a )?(?:hit|struck|smacked|kicked|shot|whacked|clubbed|bat|baseball bat|hammer)|como (?:si )?(?:me )?(?:hubieran |dieran |pegaran |dio )?(?:un )?(?:golpe|batazo|balazo|martillazo|palazo|trancazo|macanazo|bate)|bomb went off|exploded|exploto|estallo)",
+            6,
+        ),
+        also_in_clause=r"(?:head\w*|cabeza|jaqueca|migra\w*)",
+        unless=r"\b(?:since (?:the|my|last|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|for (?:days|weeks|a week|two days|three days)|desde hace (?:dias|semanas)|flu|gripe|gripa|cold|resfriad\w*|sinus\w*|hangover|cruda|every (?:day|morning)|todos los dias)\b",
+    ),
+    *_rule(
+        "severe_pain",
+        # the appendix named, with pain or fever
+        _near(
+            r"(?:appendi\w*|apendic\w*|apendix|apendice)",
+            r"(?:killing|severe|terrible|fever|fiebre|vomit\w*|burst\w*|rupture\w*|revent\w*|horrible|fuerte|duele|dolor|pain|hurts?|hurting|aching)",
+            8,
+        ),
+        also_in_clause=r"(?:appendi\w*|apendic\w*|apendix|apendice)",
+        unless=r"\b(?:removed|taken out|out in|had (?:my|his|her) appendix out|me (?:lo )?(?:quitaron|sacaron)|se (?:lo )?(?:quitaron|sacaron)|operaron del apendice|appendectomy|apendicectomia)\b",
+    ),
+    *_rule(
+        "meningitis_signs",
+        # fever after an operation, with a racing heart, shaking or confusion (sepsis)
+        _near(FEVER_ANY, r"(?:surgery|operation|section|procedure|cirugia|operacion|operaron|cesarea)", 8),
+        also_in_clause=(
+            r"(?:surgery|operation|section|procedure|cirugia|operacion|operaron|cesarea)",
+            r"(?:racing|pounding|fast|rapid\w*|confus\w*|terrible|awful|worst|shaking|chills|rigors|acelerad\w*|a mil|escalofr\w*|temblando|confundid[ao]|very weak|muy debil)",
+        ),
+    ),
+    *_rule(
+        "unconscious",
+        # shaking that will not stop, or has lasted minutes (not chills, nerves or a tremor)
+        rf"\b{SHAKE}\b(?:\s+\S+){{0,6}}?\s+(?:(?:wont|doesnt|cant|will not|isnt) stop\w*|no (?:para|paraba|deja|dejaba) de|sin parar|non ?stop|(?:for|por) (?:\d+|two|three|four|five|ten|several|a few|dos|tres|cuatro|cinco|diez|varios) (?:minutes|mins|minutos|min))\b",
+        unless=r"\b(?:chills?|escalofr\w*|cold|frio|freezing|nervous|nervios\w*|anxi\w*|ansiedad|panic|panico|tremors?|parkinson\w*|hands?|manos?|caffeine|coffee|cafe|hypo\w*|sugar|azucar)\b",
+    ),
+    *_rule(
+        "burn",
+        # a burn described by its look: big blisters, skin coming off, white or charred
+        _near(r"(?:blister\w*|ampoll\w*)", r"(?:huge|big|giant|enormes?|grandes?|gigantes?|everywhere|size of|tamano)", 5),
+        r"\b(?:blister\w*|ampoll\w*)\b(?:\s+\S+){0,3}?\s+(?:all over|por todas partes|en tod[ao]|everywhere)\b",
+        r"\b(?:skin|piel)\b(?:\s+\S+){0,3}?\s+(?:peeling off|coming off|falling off|sliding off|sloughing|(?:se (?:le |me )?)?(?:esta )?(?:cayendo|cae|desprend\w*|sale|salio|cayo|pela\w* (?:en|a) (?:tiras|pedazos)))\b",
+        r"\b(?:skin|piel)\b(?:\s+\S+){0,2}?\s+(?:is |esta |turned |se puso )?(?:white|charred|leathery|black|blanca|negra|carbonizad[ao]|como cuero)\b",
+        also=r"\b(?:burn\w*|hot|boil\w*|scald\w*|oil|grease|steam|fire|flame\w*|stove|oven|iron|pan|pot|kettle|chemical|acid|bleach|quem\w*|calient\w*|hirv\w*|aceite|vapor|fuego|llama\w*|estufa|horno|plancha|sarten|olla|tetera|quimic\w*|acido|cloro)\b",
+        unless=r"\b(?:sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|shoes?|zapatos?|hiking|boots?|botas|rowing|gym|peel|exfolia\w*|eczema|psoria\w*|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
+    ),
+    *_rule(
+        "burn",
+        # a scald said with "me cayó", "le cayó"
+        _near(
+            r"(?:cayo|tiro|echo|volteo|derramo|salpico|vacio|encima)",
+            r"(?:agua (?:hirviendo|caliente)|aceite (?:caliente|hirviendo)|(?:cafe|sopa|caldo|leche) (?:caliente|hirviendo)|hirviendo)",
+            5,
+        ),
+        r"\b(?:boiling|scalding|hot) (?:water|oil|grease|coffee|tea|soup)\b(?:\s+\S+){0,3}?\s+(?:all over|on|onto|over|down) (?:his|her|my|the|their) (?:chest|face|arms?|legs?|hands?|body|back|neck|belly|stomach|lap|feet|foot)\b",
+        also_in_clause=r"(?:hirviendo|caliente|boiling|scalding|hot)",
+        unless=r"\b(?:un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
+    ),
+    # --- issue 34, sixth pass (second half): what three fresh writers said -----------------
+    *_rule(
+        "suicidal",
+        # a means at hand (a gun, a rope) with despair, farewell or silence
+        r"\b(?:guns?|rifles?|shotguns?|pistols?|handguns?|firearms?|armas?|pistolas?|escopetas?|revolver|rope|noose|sogas?|cuerdas?)\b",
+        also=r"\b(?:cant do this|cannot do this|no doy mas|no puedo mas|ya no puedo|goodbye|good bye|despid\w*|adios|(?:not|isnt|wont|hasnt been) answer\w*|no (?:contesta|coge|responde)|turned off (?:his|her|my) phone|apago (?:el|su) (?:telefono|celular)|tonight is|last night|usarla|usarlo|use it|sorry for everything|perdoname|perdon por todo|cuida (?:a|de)|take care of|ya no sirvo|no sirvo para nada|worthless|hopeless|sin esperanza|no (?:le )?veo sentido|(?:dont|do not|cant) see (?:the|any) point|decided|decidi|means it|lo dice en serio|end it|matar\w*|kill\w*|morir\w*|die|dead|muert[ao]|suicid\w*)\b",
+        unless=r"\b(?:hunting season|shooting range|glue gun|nail gun|heat gun|thermometer gun|jump rope|rope swing|tarjeta|license|licencia|permit|permiso)\b",
+    ),
+    *_rule(
+        "suicidal",
+        # farewell: a last night, affairs in order, a decision made, means saved up
+        r"\btonight is (?:the|my|his|her) (?:night|last night)\b(?! (?:of|for|before))|\bnoche es (?:la|mi|su) (?:noche|ultima)\b|\bultima noche\b(?! (?:del|de|en|que|antes))",
+        r"\b(?:(?<=todo )|(?<=cosas ))(?:ordenad[oa]s?|arreglad[oa]s?)\b|\b(?:(?<=todo en )|(?<=cosas en ))orden\b|\baffairs in order\b",
+        r"\bpaz con (?:la|mi|su) decision\b|\bpeace with (?:my|the|this) decision\b|\bmade (?:my|the) (?:final )?decision\b",
+        r"\b(?:sav\w*|stockpil\w*|hoard\w*|junt\w*|acumul\w*|ahorr\w*) (?:up )?(?:\S+ ){0,2}?(?:pills?|tablets?|meds|insulin pens?|pens|pastillas|insulina|plumas)\b",
+        r"\b(?:how (?:much|many)|cuant[ao]s?) (?:it takes|to take|se necesita\w*|hace falta)\b",
+        r"\bdriv\w* (?:\S+ ){0,3}?(?:off|into) (?:a |the )?(?:bridge|cliff|wall|tree|train|river|lake|overpass)\b|\bestrellar(?:me|se) (?:con|contra)\b",
+        r"\b(?:(?<=my )|(?<=own )|(?<=mi )|(?<=propio ))funeral\b",
+        r"\bsorry for everything\b(?! (?:that|at|with|about|i|we|you|the|on|in|from|yesterday|today))|\bperdon(?:ame)? por todo\b(?! (?:lo que|el|la|en|con))",
+        r"\b(?:giving|gave|give|given) away (?:all (?:of )?)?(?:my|his|her|their) (?:\w+ )?(?:stuff|things|belongings|possessions|pets?|dog|cat|tools|console|guitar|jewel\w*|collection|car|truck|games?)\b|\b(?:giving|gave|given) away everything\b",
+        r"\bregal(?:ando|e|o|ar|aron)(?:le)? (?:todas? )?(?:mis|sus|su|mi) (?:\w+ )?(?:cosas|perro|gato|mascotas?|herramientas|ropa|consola|guitarra|joyas|coleccion|carro|coche)\b",
+        r"\bcut(?:ting|tin) (?:my ?self|himself|herself|again|deeper)\b|\bcut (?:my ?self|himself|herself) (?:again|deeper|on purpose)\b|\bend(?:ing)? it (?:tonight|today|now|for good|soon)\b",
+        unless=r"\b(?:moving|travel\w*|vacation|mudanza|viaje|vacaciones)\b",
+    ),
+    *_rule(
+        "suicidal",
+        r"\b(?:dont|cant|no longer) see (?:the |any )?point (?:anymore|any ?more|in (?:anything|living|life|going on|it all)|of (?:living|life|anything))\b",
+        also_in_clause=r"point",
+    ),
+    *_rule(
+        "suicidal",
+        # no future: not going to need what comes after, with a farewell (not a new doctor)
+        r"\b(?:wont|will not|not going to|no (?:voy|va) a|ya no (?:voy|va) a) (?:be )?(?:need\w*|necesitar\w*|ir a (?:mis|sus|las) citas)\b|\b(?:no|ya no) (?:la|las|lo|los) (?:voy|va) a necesitar\b",
+        r"\b(?:wont|will not|not going to|no (?:voy|va) a|ya no (?:voy|va) a|no creo que|dont think (?:i|he|she)(?: ll| will)?) (?:\S+ ){0,3}?(?:around|here|alive|aqui|viv[oa])\b(?:\s+\S+){0,4}?\s+(?:by then|anymore|much longer|for long|that long|para entonces|mucho tiempo|mas tiempo|after (?:this|the) (?:weekend|week|month)|past (?:this|the) (?:weekend|week))\b",
+        also=r"\b(?:thank\w* (?:you )?for (?:always|everything|all)|gracias por todo|always being kind|siempre (?:tan )?amable|sorry for everything|perdon\w* por todo|tell (?:\w+ ){0,3}(?:im sorry|i love|goodbye)|dile\w* (?:a \w+ )?que (?:lo|la|los) quiero|goodbye|despid\w*|en paz|decision|decid\w*|ordenado|saving up|funeral|last|ultim[ao]|da igual|doesnt matter|no (?:importa|tiene sentido)|cansad[ao]|tired|harto|done)\b",
+        unless=r"\b(?:moving|move|moved|travel\w*|trip|vacation|holiday|out of town|deployed|abroad|new (?:doctor|dentist|provider|practice|insurance)|switch\w*|transferr\w*|mudo|mudamos|mudanza|mudar\w*|viaj\w*|vacaciones|otro (?:doctor|dentista|medico)|nuevo (?:doctor|dentista|medico|seguro)|cambi\w* de (?:doctor|dentista|clinica|seguro)|better|mejor|recovered|healed|cured|alta)\b",
+    ),
+    *_rule(
+        "meningitis_signs",
+        # an infection, then fever with a body that is failing (sepsis)
+        r"\b(?:uti|urine infection|bladder infection|kidney infection|infection|infeccion|infectad[ao]|pneumonia|neumonia|pulmonia|cellulitis|celulitis|operaron|surgery|cirugia|operacion|aborto|miscarriage|parto|section|cesarea|catheter|sonda|chemo|quimio\w*|colonoscop\w*|procedure|procedimiento|pielonefritis|abscess|absceso|wound|herida)\b",
+        also=r"^(?=.*\b(?:fever\w*|feaver|temp|temperature|burning up|fiebre|calentura|temperatura|escalofr\w*|chills|rigors|(?:3[89]|4[01]) \d|(?:of|de|con|at|a|marca|running) (?:3[89]|4[01]|10[1-5]))\b)(?=.*\b(?:racing|pounding|fast|rapid\w*|confus\w*|confundid[ao]|not making sense|id[ao]|perdid[ao]|cosas raras|mottled|blotchy|marmole\w*|moteada|shaking|temblando|(?:cant|can not|cannot|no (?:puedo|puede)) (?:get up|stand|levantar\w*|parar\w*)|barely|mare\w*|dizzy|very weak|muy debil|a mil|1[3-9]\d|(?:3\d|4\d) (?:a|per|por) (?:minute|min|minuto))\b)"
+        r"|^(?=.*\b(?:mottled|marmole\w*|moteada|blotchy|ice cold|helad[ao]s?|(?:3\d|4\d) (?:a|per|por) (?:minute|min|minuto))\b)(?=.*\b(?:confus\w*|confundid[ao]|not making sense|id[ao]|perdid[ao])\b)",
+    ),
+    *_rule(
+        "overdose",
+        # took a number of them, the rest of them, or ten times the dose
+        r"\b(?:took|taken|swallowed|tome|tomo|trague|trago|tomado|tragado) (?:like |about |around |maybe |como |unas |unos |mas de |over |at least |almost |casi )?(?:1\d|[2-9]\d|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|diez|doce|trece|catorce|quince|dieci\w+|veinte|veinti\w+|treinta|cuarenta|cincuenta)\b(?! (?:years?|anos|minutes|minutos|mins?|hours?|horas|days?|dias|mg|ml|units|unidades|weeks?|semanas|pm|am|de la|percent|por ciento))",
+        r"\b(?:took|taken|swallowed|tome|tomo) (?:all |the |todo |todas |el |las )?(?:rest|remaining|remainder|resto|las que quedaban|lo que quedaba)\b",
+        r"\b(?:instead of|(?<=en )vez de|(?<=en )lugar de) (?:\d+ ){1,2}(?:ml|mg|cc|mls)\b",
+        also=rf"\b(?:{PILLS}|ibuprofen\w*|paracetamol\w*|tylenol\w*|advil\w*|amitriptyline|pastillas?|pills?)\b",
+    ),
+    *_rule(
+        "overdose",
+        # sedation after a medicine: slow breathing, can't be woken, eyes that won't stay open
+        r"\b(?:breath\w*|respir\w*) (?:\w+ ){0,2}?(?:slow\w*|lent[oa]|shallow|superficial)\b|\bslow(?:ly)? breath\w*\b|\bhard to wake\b|\b(?:(?<=cant )|(?<=barely )|(?<=cannot ))keep (?:my|his|her) eyes open\b|\bno (?:puede|puedo) (?:mantener|tener) los ojos abiertos\b|\b(?:atontad[ao]|adormilad[ao])\b",
+        also=r"\b(?:pills?|pastillas?|tablets?|meds|medicine|medicina|hydrocodone|oxy\w*|opioids?|heroin\w*|fentanyl\w*|methadone|metadona|morphine|morfina|percocet|norco|tramadol|xanax|clonazepam|benzos?|lorazepam|sleeping|dormir|paracetamol|tylenol|jarabe|syrup|overdos\w*|took|tome|tomo)\b",
+    ),
+    *_rule(
+        "burn",
+        # an electric shock, a chemical in the face or eyes
+        r"\b(?:electrocut\w*|electric(?:al)? shock|(?:(?<=got )|(?<=was )|(?<=been )|(?<=get )|(?<=gets ))shocked|live wire|high voltage|descarga electrica|(?:(?<=dio )|(?<=dio una ))(?:descarga|corriente)|toque electrico|cable (?:pelado|vivo)|struck by lightning|(?<=cayo un )rayo)\b",
+        _near(
+            r"(?:drain cleaner|bleach|acid|caustic\w*|lye|sosa|cloro|acido|chemicals?|quimic\w*|degreaser|desengrasante|ammonia|amoniaco|oven cleaner|pool chemicals?|destapacanos|limpiador)",
+            r"(?:eyes?|face|cara|ojos?|splash\w*|sprayed|spray\w*|salpic\w*)",
+            5,
+        ),
+        unless=r"\b(?:static|doorknob|carpet|estatica|peel|peeling mask|mascarilla|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
+    ),
+    *_rule(
+        "dental_emergency",
+        # a jaw broken or out: the bite no longer meets, the mouth will not close
+        r"\b(?:teeth|dientes|bite|mordida)\b(?:\s+\S+){0,3}?\s+(?:dont|do not|doesnt|does not|no|arent|wont) (?:line up|fit|meet|match|close|come together|encajan|cierran|coinciden|embonan|quedan)\b",
+        r"\b(?:(?<=cant )|(?<=cannot )|(?<=even ))close (?:my |his |her |the )?(?:mouth|jaw)\b|\bno (?:puedo|puede) cerrar (?:la |su |mi )?(?:boca|quijada|mandibula)\b",
+        also=r"\b(?:fell|fall|hit|punch\w*|kick\w*|golpe\w*|cai|cayo|me di|se dio|pegu\w*|pego|accident\w*|bike|bici\w*|ladder|escalera|crash\w*|chin|barbilla|menton|jaw|mandibula|quijada)\b",
+    ),
+    *_rule(
+        "swallowing",
+        # drooling, spitting out saliva: nothing goes down
+        r"\b(?:drool\w*|babea\w*|escup\w* (?:la |su |mi |toda la )?saliva|escupe toda)\b",
+        also=r"\b(?:swallow\w*|trag\w*|stuck|atora\w*|atasc\w*|moneda|coin|battery|pila\w*|hueso|bone|throat|garganta|amigdal\w*|tonsil\w*|saliva|spit)\b",
+    ),
+    *_rule(
+        "head_injury",
+        # hit on the head, said any way in Spanish ("me pegué en la cabeza", "le pegó en la cabeza")
+        r"\b(?:pegu[eo]|pego|golpe\w*|lastim\w*|(?<=le )cayo|(?<=me )cayo|(?<=se )cayo)(?: un golpe)? (?:\S+ ){0,4}?(?:en |con )?(?:la|su|mi) cabeza\b",
+        r"\b(?:cayo|cai|cayeron|fell)\b(?:\s+\S+){0,4}?\s+(?:de cabeza|on (?:his|her|my|their) head|head ?first)\b",
+        also=rf"\b{HEAD_DANGER}\b",
+    ),
+    *_rule(
+        "stroke",
+        # a limb that went to sleep, said verb first ("se le durmió toda la pierna")
+        r"\b(?:durmio|duerme|duerma|adormecio|entumio|paralizo)\b(?:\s+\S+){0,2}?\s+(?:el |la |su |mi )?(?:brazo|pierna|mano|lado|pie|cara)\b",
+        # a limb that will not lift
+        _near(LIMB, r"(?:no (?:levanta|mueve|siente)\w*|(?:doesnt|does not|wont) (?:move|lift|raise))", 4),
+        also=rf"\b(?:{NEURO_COMPANION}|pierna|brazo|leg|arm|lengua|tongue|presion|pressure)\b",
+        unless=r"\b(?:slept on|sleeping on|durmiendo (?:sobre|encima)|me dormi sobre|al despertar|when i wake up|every morning|todas las mananas|gym|workout|carpal|de estar|sentad\w*|sitting|crossed|cruzad\w*|posicion|position)\b",
+    ),
+    *_rule(
+        "stroke",
+        # wrong words come out
+        r"\bsalen? otras? (?:cosa|cosas|palabras?)\b|\bwrong words\b|\bpalabras (?:equivocadas|que no son)\b|\b(?:cant|cannot) find (?:the |his |her |my )?words\b|\bno (?:encuentra|encuentro) (?:las )?palabras\b",
+        also_in_clause=r"(?:words|palabras|cosa|cosas|palabra)",
+    ),
+    *_rule(
+        "unconscious",
+        r"\bsin (?:responder|reaccionar|despertar|contestar)\b",
+        r"\b(?:tirad[ao]|lying|slumped|desplomad[ao])\b(?:\s+\S+){0,5}?\s+(?:sin|no|not|wont|isnt)\s+(?:\w+ )?(?:respond\w*|react\w*|contest\w*|reaccion\w*|wak\w*)\b",
+    ),
+    *_rule(
+        "breathing",
+        # an asthma attack that won't stop; many puffs; unable to talk or breathe
+        r"\b(?:crisis|attack|ataque)(?: de asma| asthma)? (?:que )?(?:no (?:para|se (?:me |le )?quita|cede)|wont stop|isnt stopping|not stopping|wont go away)\b",
+        r"\b(?:(?<=[6-9] )|(?<=1\d )|(?<=2\d )|(?<=six )|(?<=seven )|(?<=eight )|(?<=nine )|(?<=ten )|(?<=twelve )|(?<=twenty )|(?<=seis )|(?<=siete )|(?<=ocho )|(?<=nueve )|(?<=diez )|(?<=doce )|(?<=veinte ))(?:puffs?|disparos|inhalaciones|bombazos|pufs?)\b",
+        r"\bsin poder (?:respirar|hablar)\b",
+    ),
+    *_rule(
+        "severe_pain",
+        # the worst ever felt; a known headache different this time, sudden
+        r"\bpeor (?:dolor )?que (?:\w+ ){0,2}?(?:ha|he|haya|habia|hayas) (?:sentido|tenido)\b",
+        r"\b(?:(?<=esta vez )|(?<=esta vez es )|(?<=this time )|(?<=this time is )|(?<=this time its ))(?:distint[oa]|diferente|different)\b",
+        also=r"\b(?:head\w*|cabeza|jaqueca|migra\w*|dolor|pain|panza|barriga|estomago|belly|stomach|pecho|chest)\b",
+    ),
+    *_rule(
+        "severe_pain",
+        # pain that started at the navel and moved to the lower right (the appendix)
+        r"\b(?:started|began|empezo|comenzo)\b(?:\s+\S+){0,4}?\s+(?:belly ?button|navel|ombligo)\b(?:\s+\S+){0,5}?\s+(?:right|derecha|derecho)\b",
+        rf"\b{PAIN_WORD}\b(?:\s+\S+){{0,5}}?\s+(?:lower right|right lower|abajo a la derecha|lado derecho abajo|parte baja derecha)\b|\b(?:lower right|abajo a la derecha)\b(?:\s+\S+){{0,5}}?\s+{PAIN_WORD}\b",
+        also=r"\b(?:fever\w*|fiebre|calentura|vomit\w*|throw\w* up|threw up|devolv\w*|(?:cant|cannot|can not|no (?:me )?(?:puedo|puede)) (?:even |ni )?(?:walk|stand|jump|move|caminar|parar\w*|poner\w* de pie|mover\w*|brincar|saltar)|holding (?:his|her|my) side|3[89] \d|10[1-4])\b",
+    ),
+    *_rule(
+        "severe_pain",
+        # a belly hard as wood with pain anywhere in the message
+        rf"\b{BELLY}\b(?:\s+\S+){{0,3}}?\s+(?:hard|dur[ao]|rigid\w*|tens[ao]|distended|distendid[ao])\b",
+        also=rf"\b(?:{PAIN_WORD}|muchisimo|killing|vomit\w*|fever|fiebre)\b",
+        unless=r"\b(?:poop|stool|caca|popo|heces|constipat\w*|estren\w*)\b",
+    ),
+    *_rule(
+        "infant_fever",
+        # a fever read as a number, with an infant anywhere in the message
+        r"\b(?:(?<=temp )|(?<=fever )|(?<=fiebre )|(?<=calentura )|(?<=running )|(?<=marca )|(?<=marco )|(?<=reads )|(?<=says )|(?<=dice )|(?<=of )|(?<=de )|(?<=at )|(?<=a )|(?<=en )|(?<=con )|(?<=is )|(?<=was ))(?:3[89](?: \d)?|4[01](?: \d)?|100 [4-9]|10[1-5](?: \d)?)\b(?! (?:years?|anos|weeks?|semanas|days?|dias|months?|meses|minutes|minutos|mg|ml|pounds|lbs|kg))",
+        also=rf"\b{_BABY}\b",
+        unless=_NORMAL_TEMP,
+    ),
+    *_rule(
+        "bleeding",
+        # on a blood thinner, a wound that soaks what is pressed on it or keeps running
+        r"\b(?:soak\w*|empap\w*|chorr\w*|sigue (?:sangrando|saliendo|chorreando)|(?<=still )bleeding|(?<=keeps )bleeding|(?<=wont )stop|(?:(?<=through )|(?<=through the )|(?<=through two )|(?<=through both ))(?:towels?|bandages?|gauze))\b",
+        also=r"\b(?:warfarin|coumadin|eliquis|xarelto|pradaxa|plavix|clopidogrel|heparin|blood thinners?|anticoagula\w*|adelgaza\w* la sangre)\b",
+    ),
 ]
+
 
 #: The longest word beginning a rule starts with: a clause's words are cut to it before they
 #: are compared (a hostile 100,000-letter word has as many beginnings).
@@ -1062,7 +1483,13 @@ CONTEXT_CUES = re.compile(
     r"(?:a|one|two|three|four|six|several|a few|a couple of|\d+) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
     r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic|"
     r"antecedentes|historial de|hace (?:anos|meses)|el ano pasado|que hago si|que debo hacer si|en caso de|si alguna vez|sintomas de|senales de|como (?:se|sabe|saber) si|"
-    r"(?:papa|mama|abuel[oa]|tio|tia|herman[oa]|padre|madre) (?:tuvo|murio|fallecio)|"
+    r"(?:papa|mama|abuel[oa]|tio|tia|herman[oa]|padre|madre|suegr[oa]|cunad[oa]|prim[oa]|amig[oa]|vecin[oa]) (?:tuvo|murio|fallecio|sufrio)|"
+    r"(?:in law|cousin|friend|neighbou?r|coworker|co worker) (?:had|has had|died|passed)|"
+    r"una vez (?:que )?|is it true|difference between|diferencia entre|(?:a|the|my|un|el|mi) (?:\w+ )?(?:character|personaje)|in my (?:story|novel|book|play|script)|en mi (?:novela|cuento|obra|historia)|que sintomas (?:tiene|da|causa)|what (?:are the )?(?:symptoms|signs) (?:of|does)|"
+    r"(?:died|passed away|passed|murio|se murio|fallecio) (?:of|from|de|por)|"
+    r"(?:daddy|mommy|papi|mami|granny|nana|grandpa|grandma|uncle|aunt|cousin) (?:had|has had|died|passed)|pense que|crei que|i thought (?:i|id|i d)(?: (?:had|was|did|\w+ed))?|"
+    r"(?:said|told (?:me|him|her|us)|wants (?:me|him|her)|instructed (?:me|him|her)) to$|"
+    r"es (?:verdad|cierto)|just curious|out of curiosity|por curiosidad|"
     r"as a (?:child|kid|baby|toddler|teen\w*)|when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
     r"de (?:nin[oa]|chic[oa]|pequen[oa]|chiquit[oa]|joven)|cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|"
     r"si (?:me|le|te|les) (?:llega|llegara|llegase|vuelve|volviera) a|"
@@ -1093,20 +1520,27 @@ _DISTRESS = re.compile(
 #: run into the finding itself.
 IF_SOMEONE = re.compile(
     r"\b(?:can|could|does|do|will|would|puede|pueden|podria) (?:a|an|the|un|una|el|la|los|las)\b|"
-    r"\bif (?:(?:my|your|a|an|the|our|any)(?: \w+){1,2}|someone|somebody|anyone|kids|children|people|one|you|we|they) (?:ever |accidentally |accidently )?(?:swallow|eat|drink|take|ingest|get|has|have|start|gets|starts|stops|stop|can|cant)\w*|"
-    r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas|convuls|desmay|atragant|ahog|quem|golpe)\w*"
+    r"\bif (?:someone|somebody|anyone|a person|people) \w+|\bif (?:you|youre|you re) (?:think|are|re|suspect|see|notice|feel|have|having)\b|\bif youre\b|\bsi (?:alguien|una persona|alguno) (?:\w+ )?\w+|"
+    r"\bif (?:(?:my|your|a|an|the|our|any)(?: \w+){1,2}|someone|somebody|anyone|kids|children|people|one|you|we|they) (?:ever |accidentally |accidently |is |are |was |were )?(?:swallow(?!ed)|eat(?!en)|drink|take(?!n)|ingest(?!ed)|get|has|have|start(?!ed)|gets|starts|stops|stop(?!ped)|can|cant)\w*|"
+    r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas|convuls|desmay|atragant|ahog|quem|golpe)(?!(?:o|io|ado|ido|aron|ieron)\b)\w*|"
+    r"\bsi (?:te |le |me |a alguien (?:le )?)?(?:da|dan|diera|dieran|pasa|ocurre)\b"
 )
 #: Negation after the finding: "chest pain is gone", "no longer bleeding" said after.
 AFTER_NEGATION = re.compile(
-    r"^\W*(?:\S+\s+){0,2}(?:is |are |has |have )?(?:gone|went away|went down|gone down|stopped|resolved|better now|all better|free|ya (?:se )?(?:me |le |te |nos |les )?(?:paso|quito|fue|paro|detuvo|corto|bajo|desinflamo|deshincho))\b"
+    r"^\W*(?:(?:\S+\s+){0,2}(?:is |are |has |have )?gone(?=$| now| away| completely| since| after| by| for good| today| tonight| this| already| and| with| on| ahora| ya)|(?:(?!(?:not|no|hasnt|havent|never|didnt|isnt|wont|still|todavia|aun)\b)\S+\s+){0,5}(?:is |are |has |have )?(?:went away|went down|gone down|stopped|resolved|better now|all better|free|ya (?:se )?(?:me |le |te |nos |les )?(?:paso|quito|fue|paro|detuvo|corto|bajo|desinflamo|deshincho)(?! (?:el|la|los|las|un|una|mi|su|sus|mis)\b)|(?<!\bat )(?<!\bfor )once\b(?! (?:more|again|pastillas|tabletas|pildoras|capsulas|dias|horas|semanas|meses|anos|de|veces))))\b"
 )
 #: A finding followed, in its clause, by when it was (long ago) or that it went away.
 PAST_AFTER = re.compile(
     r"\b(?:last (?:year|month|week|summer|winter|spring|fall)|years ago|months ago|in (?:19|20)\d\d|went away|"
     r"(?:in|back in|en) (?:january|february|march|april|june|july|august|september|october|november|december|enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)|"
-    r"la semana pasada|as a (?:child|kid|baby|teen\w*)|when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
+    r"la semana pasada|as a (?:child|kid|baby|newborn|infant|toddler|teen\w*)|(?:back )?in (?:high school|middle school|college|university|grad school|my (?:teens|twenties|thirties|20s|30s))|"
+    r"en (?:la )?(?:prepa|preparatoria|secundaria|universidad|facultad|carrera)|de (?:adolescente|estudiante)|(?:when|while) (?:he|she|i) was (?:young|younger)|"
+    r"\byoung\b|\bjoven\b|at (?:age |the age of )[2-9]\d|at [2-9]\d (?:years old|yo)\b|a los [2-9]\d anos|"
+    r"when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
     r"de (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|"
-    r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito|"
+    r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito|hace (?:muchos|muchas|varios|varias|tantos) (?:anos|meses)|en (?:19|20)\d\d|"
+    r"when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|se hereda|is it (?:hereditary|genetic)|"
+    r"(?:when|whenever|cuando|siempre que|every time|cada vez que|at|en) (?:\w+ ){0,4}?(?:labs|needles?|shots?|vaccin\w*|injections?|agujas?|inyecci\w*|vacuna\w*|(?:see|veo|ve) (?:blood|sangre))|"
     r"(?:a|one|two|three|\d+|several|a few) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
     r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic\w*|se hereda\w*|"
     r"once (?:when|in|at|during|after|as)|una vez cuando|en (?:el )?(?:19|20)\d\d|desde entonces nada|"
@@ -1127,7 +1561,7 @@ PHRASES = [
     (re.compile(r"\bblood (?:sugars?|glucose)\b|\bazucar en la sangre\b"), "glucose"),
     (
         re.compile(
-            r"\b(?:blood (?:tests?|work|draws?|drawn|results?|counts?|type|panel|labs?)|bloodwork|(?:analisis|examen|examenes|prueba|pruebas) de sangre)\b"
+            r"\b(?:blood (?:tests?|work|draws?|drawn|results?|counts?|type|panel|labs?)|bloodwork|(?:analisis|examen|examenes|prueba|pruebas) de sangre|blood (?:drawn|taken)|(?:sacaron|sacan|saquen|sacara|sacar|tomaron|toman|tomar) (?:la |una muestra de )?sangre)\b"
         ),
         "labs",
     ),
@@ -1343,6 +1777,13 @@ NOT_TYPOS = frozenset(
      # real words one doubled letter from a vocabulary word
      "loose", "trees", "perro", "carro", "cerro", "sell", "hall", "mall", "tall", "wall"}
 )  # fmt: skip
+#: Words in -in that are not an -ing with its g dropped ("breathin", "burnin up").
+NOT_GERUNDS = frozenset(
+    {"within", "begin", "cousin", "origin", "margin", "napkin", "pumpkin", "muffin", "cabin",
+     "robin", "dolphin", "penguin", "violin", "raisin", "basin", "virgin", "satin", "latin",
+     "goblin", "admin", "login", "coffin", "bulletin", "insulin", "aspirin", "vitamin",
+     "heroin", "toxin", "jardin", "boletin", "calcetin", "botin", "cojin", "delfin", "motin"}
+)  # fmt: skip
 #: Misspellings too short or too far for the rule above, seen in messages and transcripts.
 MISSPELLINGS = {
     "hart": "heart", "chst": "chest", "ches": "chest", "brethe": "breathe", "breth": "breath",
@@ -1418,6 +1859,13 @@ def correct(word: str) -> str:
         return heard
     if len(word) < 5 or word in CONCEPT_WORDS or word in NOT_TYPOS or not word.isalpha():
         return word
+    if (
+        word.endswith("in")
+        and word[-3] not in "aeiou"
+        and word not in NOT_GERUNDS
+        and word not in LEXICON_WORDS
+    ):
+        return word + "g"
     index = _delete_index()
     candidates = set()
     for key in {word} | deletions(word):
@@ -1472,7 +1920,8 @@ def _stems_of(head: str) -> list[str]:
 #: before it does not reach past it ("better off if I was gone, I want to …").
 _NEW_STATEMENT = re.compile(
     r",\s*(?=(?:i|im|i'm|ive|i've|id|i'd|he|hes|he's|she|shes|she's|they|my|now|right now|"
-    r"his|her|their|yo|ahora|ahorita|tengo|estoy|siento)\b)|"
+    r"yo|ahora|ahorita|tengo|estoy|siento|me|se|le|te|nos|mi|mis|su|sus|ya|his|her|our|we|you|its|it's|"
+    r"this|the|el|la|los|las|tiene|esta|and now|y ahora|their)\b)|"
     # "… and isn't responding", "… y no despierta": how things are now, after what happened
     r"\s+(?=(?:and|y) (?:now|still|is|isn'?t|is not|he'?s|she'?s|won'?t|can'?t|cannot|doesn'?t|ahora|todavia|sigue|no (?:despierta|responde|reacciona|puede))\b)",
     re.I,
@@ -1521,7 +1970,9 @@ _NOT_STOPPING = re.compile(
 
 #: "Ni agua", "ni siquiera", "not even": an intensifier, not a negation of what follows.
 _NOT_EVEN = re.compile(
-    r"\b(?:ni siquiera|not even|ni (?:estando|aun|con|el |la |un |una |mi |su )?\s*(?:agua|saliva|liquidos?|comida|sentad\w*|acostad\w*|parad\w*|de pie|quiet\w*|quiet[oa]))\b"
+    r"\b(?:ni siquiera|not even|ni (?:estando|aun|con|el |la |un |una |mi |su )?\s*(?:agua|saliva|liquidos?|comida|sentad\w*|acostad\w*|parad\w*|de pie|quiet\w*|quiet[oa]))\b|"
+    # "no puedo ni hablar": "ni" before an infinitive is "not even"
+    r"\bno (?:puedo|puede|podia|pudo|podemos) ni(?= (?:me |se |le )?\w+(?:ar|er|ir)(?:me|se|le)?\b)"
 )
 
 
@@ -1619,7 +2070,16 @@ def _in_context(
     # would otherwise be re-read for each finding in it); a word cut at the edge is dropped.
     lo = max(0, start - CONTEXT_CHARS)
     head = clause[lo:start] if lo == 0 else clause[lo:start].partition(" ")[2]
-    said = _DISTRESS.sub("overwhelmed", head)
+    statement = starts[bisect_right(starts, start) - 1] if starts and starts[0] <= start else 0
+    stated = head if statement <= lo else clause[statement:start]
+    # a negation reaches within its statement ("no fever, my chest is crushing"), and not a
+    # finding that carries its own ("no sé qué hacer, no puede respirar")
+    said = _PSEUDO_NEGATION.sub("alarmed", _DISTRESS.sub("overwhelmed", stated))
+    if clause[start:end].split(" ", 1)[0] in NEGATIONS:
+        said = ""
+    # denied between a site and its sensation ("my chest doesn't hurt", "el pecho no me duele")
+    if IN_MATCH_DENIAL.search(clause, start, end):
+        return True
     before = _NOT_EVEN.sub("even", _NOT_STOPPING.sub("nonstop", said)).split()
     if _negated(before):
         return True
@@ -1628,8 +2088,6 @@ def _in_context(
         return True
     if FINE.match(clause, start, start + CONTEXT_CHARS):
         return True
-    statement = starts[bisect_right(starts, start) - 1] if starts and starts[0] <= start else 0
-    stated = head if statement <= lo else clause[statement:start]
     reach = " ".join(_DISTRESS.sub("overwhelmed", stated).split()[-CUE_REACH:])
     reach = NOW.split(reach)[-1]
     # (read to the clause's end: "had a seizure and isn't responding" says now after "and")
@@ -1643,6 +2101,9 @@ def _in_context(
     for cue in IF_SOMEONE.finditer(f"{reach} {clause[start:end]}"):
         if cue.start() < len(reach):
             return True
+    # "helps during a heart attack", "en caso de un infarto": the event in general
+    if GENERIC_BEFORE.search(reach):
+        return True
     after = clause[end : end + CONTEXT_CHARS]
     if PRESSED_PAIN.search(clause, start, end + CONTEXT_CHARS):
         return True
@@ -1652,9 +2113,52 @@ def _in_context(
     if not recurring and (
         (RESOLVED.search(span) and RESOLVED.search(_NOT_STOPPING.sub("nonstop", span)))
         or AFTER_NEGATION.search(after)
+        or _resolved(span)
     ):
         return True
     return bool(PAST_AFTER.search(after))
+
+
+#: Negation words that deny nothing found ("esto no es normal", "I don't know what to do").
+_PSEUDO_NEGATION = re.compile(
+    r"\b(?:no es normal|not normal|isnt normal|nada normal|no se (?:que|lo que) (?:hacer|pasa|tengo|tiene)|"
+    r"(?:dont|do not) know what (?:to do|is happening|s happening|is going on|s going on)|no wonder|no matter|no doubt|"
+    r"not sure (?:if|what|why|whether)|no (?:estoy|estamos) segur[oa]s? (?:si|de)|not only|no solo)\b"
+)
+
+#: A sensation denied inside a finding ("chest doesn't hurt", "pecho no me duele").
+IN_MATCH_DENIAL = re.compile(
+    r"\b(?:doesnt|does not|dont|didnt|isnt|is not|arent|not|no|never|nunca)\s+(?:me |le |really |even |feel |feels |seem |seems |look |looks |esta |estan |tengo |tiene |have |has |had |he |ha |hay |any )?"
+    r"(?:hurt\w*|pain\w*|ache\w*|duele\w*|dolio|dolor\w*|tight\w*|heavy|pressure|swollen|swelling|hinchad\w*|bleed\w*|sangr\w*|numb|blue|purple|morad[ao]s?|azul\w*|blisters?|ampollas?|ronchas?|hives|welts|fever|fiebre|vomit\w*)\b|"
+    r"\b(?:respir\w*|breath\w*) (?:bien|fine|ok|okay|normal\w*|good|great|perfect\w*)\b"
+)
+
+#: An event in general, right before the finding ("during a", "durante un").
+GENERIC_BEFORE = re.compile(
+    r"\b(?:during|in case of|in the event of|durante|en caso de|en medio de un|helps? (?:with|in|for)|ayuda (?:en|con|para)|sirve (?:para|en)) (?:a|an|un|una)$"
+)
+#: What is over, said after it: "stopped after 5 minutes", "that stopped", "que se quitó sola".
+RESOLVED_AFTER = re.compile(
+    r"\b(?:(?:stopped|went away|cleared up|settled down|settled|resolved|subsided|eased off|quit) (?:after|on (?:its|their) own|by itself|by themselves|within|in (?:a|an|about|like|\d+)|eventually|with (?:the |some |a )?(?:pressure|gauze|ice|rest|meds?|medicine|treatment|antibiotics?))|"
+    r"(?:that|which|and it|and they|but it) (?:\w+ ){0,2}?(?:stopped|went away|cleared up|resolved|subsided)|"
+    r"(?:se (?:me |le )?)?(?:paro|quito|detuvo|calmo) (?:sol[oa]|despues de|a los|al rato|en (?:unos|un|una|\d+)|con (?:la |el |hielo|presion|gasa))|"
+    r"(?:se (?:me |le )?)?corto (?:sol[oa]|al rato|despues de)|(?:gone|went away|se (?:le |me )?(?:quito|fue)) (?:today|now|this morning|hoy|ya)|"
+    r"(?:se (?:me |le )?)?(?:fue|paso) (?:sol[oa]|al rato|despues de)|"
+    r"(?:que|y) (?:se (?:me |le )?|ya (?:se )?(?:me |le )?)(?:paro|quito|fue|detuvo|corto|calmo|paso)\b)"
+)
+_RESOLUTION_DENIED = frozenset(
+    {"not", "hasnt", "havent", "wont", "doesnt", "didnt", "never", "isnt", "cant", "no", "nunca",
+     "still", "todavia", "aun"}
+)  # fmt: skip
+
+
+def _resolved(text: str) -> bool:
+    """``text`` (the finding and what follows) says it is over, not that it has not stopped."""
+    for found in RESOLVED_AFTER.finditer(text):
+        said = text[: found.start()].split()[-2:] + found.group(0).split()
+        if not _RESOLUTION_DENIED.intersection(said):
+            return True
+    return False
 
 
 #: Bare mentions of urgent things (bleeding, breathing, fainting…): not flags by themselves,
@@ -1746,7 +2250,7 @@ def _matches(rule: Rule, clause: str, at: list[int] | None) -> Iterator[re.Match
 #: "no aguanto el mareo").
 DENIED_BEFORE = re.compile(
     r"\b(?:no|not|sin|without|never|nunca|ni|denies|hasnt|havent|didnt|wasnt|isnt|arent|doesnt|dont)"
-    r"(?: (?:any|ha|he|han|hubo|has|have|had|been|signs of|more|other|further|se ha|le ha))?\s*$"
+    r"(?: (?:any|ha|he|han|hubo|has|have|had|been|signs of|more|other|further|se ha|le ha|me|se|le|lo|la|es|me he|se le|me ha))?\s*$"
 )
 
 
