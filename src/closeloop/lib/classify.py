@@ -555,8 +555,43 @@ OFF_TOPIC_CUES = re.compile(
     r"(?:article|story|podcast|documentary) (?:about|on)|(?:articulo|nota|documental) sobre|"
     r"(?:applying|apply|aplicar|postul\w*) (?:for|to|a|para) (?:the |a |your |el |un |la )?(?:\w+ ){0,2}"
     r"(?:position|opening|job|role|puesto|vacante|trabajo|empleo)|"
-    r"(?:position|opening|job|puesto) (?:is )?(?:still )?(?:available|open|disponible|abierto))\b"
+    r"(?:position|opening|job|puesto) (?:is )?(?:still )?(?:available|open|disponible|abierto)|"
+    # Medicine as a theme: events, fundraisers, fiction, studies and sales about a disease.
+    r"webinars?|seminars?|lunch and learn|charity|fundrais\w*|sponsor\w*|patrocin\w*|"
+    r"a beneficio de|awareness|(?:phd|graduate|doctoral) students?|(?:we are|were|i am|im) selling|"
+    r"(?:writing|write) (?:a|an) (?:novel|book|play|script|screenplay)|"
+    r"escribiendo (?:una|un) (?:novela|obra|libro|guion|cuento)|"
+    r"(?:survey|encuesta|estudio) (?:about|on|sobre|acerca de)|(?:vende|venden) \w+ para)\b"
 )
+#: Where an out-of-scope speaker (``OFF_TOPIC_CUES``) names medicine as a topic — a product's
+#: market, a study's or a story's subject, an event's theme, a character's plot — the words
+#: after the frame are read as "topic": nobody in the message has them. A report stops the
+#: frame (first person, a relative, a verb of having or feeling), so "webinar on diabetes,
+#: my chest hurts" keeps its symptom.
+_REPORT = (
+    r"(?:i|im|ive|id|ill|me|my|mine|myself|he|she|his|her|him|hes|shes|we|us|yo|mi|mis|tengo|"
+    r"tiene|tuve|tuvo|tenia|siento|sentia|duele|duelen|dolia|le|les|nos|since|desde|but|pero|"
+    r"and|y|btw|also|tambien|is|was|has|had|have|been|feel|felt|es|esta|estoy|fue|ando|anda|"
+    r"son|daughter|husband|wife|mom|dad|baby|kid|hijo|hija|esposo|esposa|mama|papa|bebe|nino|"
+    r"nina|today|hoy|now|ahora)"
+)
+_TOPIC_FRAME = re.compile(
+    r"\b((?:on|about|for|sobre|para|acerca de|a beneficio de|selling|vende|venden|present|"
+    r"presentar\w*|(?:patients|pacientes|personas|people|kids|children|ninos) (?:with|con|de))"
+    r"(?: (?:the|a|an|our|new|la|el|los|las|un|una|nuevo|nueva|nuestro|nuestra))*)"
+    rf"((?: (?!{_REPORT}\b)\w+){{1,4}})"
+    # fiction: what a character has is the plot
+    r"|\b((?:a|an|the|un|una|el|la) (?:character|personaje))"
+    r"((?: (?!(?:i|im|ive|me|my|yo|mi|mis|tengo|but|pero|btw)\b)\w+){1,4})"
+)
+
+
+def _topic(match: re.Match[str]) -> str:
+    frame = match.group(1) or match.group(3)
+    span = match.group(2) or match.group(4)
+    return frame + " topic" * len(span.split())
+
+
 #: An assistant's errands (a calendar, reminders, alarms): for no practice when nothing else
 #: in the message is clinical or a practice's business ("is my appointment on your calendar"
 #: is scheduling).
@@ -621,13 +656,16 @@ _RECIPE = re.compile(
 
 def normalised_text(text: str) -> str:
     """``text`` normalised for the category rules ("receta" of a dish made "recipe"; medicine
-    as a trade or a field of study made "healthcare")."""
+    as a trade or a field of study made "healthcare"; medicine named as a topic by an
+    out-of-scope speaker made "topic")."""
     normalised = normalize(text)
     if "receta" in normalised:
         normalised = _RECIPE.sub("recipe", normalised)
     if _TRADE_HINT.search(normalised):
         for pattern, replacement in _TRADE:
             normalised = pattern.sub(replacement, normalised)
+    if _TOPIC_FRAME.search(normalised) and OFF_TOPIC_CUES.search(normalised):
+        normalised = _TOPIC_FRAME.sub(_topic, normalised)
     return normalised
 
 
