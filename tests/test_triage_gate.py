@@ -138,6 +138,9 @@ MEDICINE_AS_A_TOPIC = [
     "Soy periodista y preparo un reportaje sobre el dengue en la región",
     "Organizamos una caminata a beneficio de personas con cáncer de mama, buscamos patrocinadores",
     "Estoy escribiendo una novela donde un personaje tiene gripa, ¿un médico la revisaría?",
+    "recruiting clinics for a study on a new cholesterol app, may I call your medical director?",
+    "Ofrecemos capacitación a su personal sobre el manejo de la hipertensión",
+    "Queremos presentarle un producto nuevo para la artritis, ¿cuándo puede recibirnos la doctora?",
 ]
 
 
@@ -153,6 +156,10 @@ MEDICINE_AS_A_TOPIC_WITH_A_REPORT = [
     "I'm a reporter on a story about measles, and my son has a rash and a fever",
     "I'm a sales rep with a migraine drug, but I have a terrible migraine right now",
     "Gracias por el webinar sobre la diabetes, por cierto me duele el pecho desde la mañana",
+    # the topic ends at the sentence; a report, one's own appointment or "with" stops it
+    "great webinar on diabetes for clinics. Rash on both arms since yesterday",
+    "I'm a reporter; been stuck on the couch with diarrhea all day",
+    "Soy periodista. Quería pedir cita para la migraña, esta vez no se me quita",
     "Soy periodista y hago un reportaje sobre el dengue, pero tengo fiebre y dolor de huesos",
     "Organizamos una caminata a beneficio de personas con cáncer; a mi mamá le salió una bolita",
 ]
