@@ -120,3 +120,63 @@ def test_practice_business_is_not_taken_by_the_gate(text: str) -> None:
 @pytest.mark.parametrize("text", ["¿el mole verde lleva pepitas?", "dame una receta de mole negro"])
 def test_a_dish_called_mole_is_no_skin_mole(text: str) -> None:
     assert _route(text, LEANS_CLINICAL) == "other", text
+
+
+#: A disease, drug or symptom named as a topic (a product's market, a study's or a story's
+#: subject, an event's theme), by someone who says they are selling, studying, reporting or
+#: organising: nobody in the message has it.
+MEDICINE_AS_A_TOPIC = [
+    "our company makes an app that helps practices follow up with patients with asthma",
+    "I'm a sales rep and would love to present our new migraine treatment to your physicians",
+    "we're conducting a survey about arthritis care in small clinics, ten questions",
+    "I'm a reporter working on a story about the measles outbreak, could a doctor comment?",
+    "join our free webinar on postpartum depression for clinic staff this Thursday",
+    "I'm organizing a charity walk for breast cancer awareness, would your office sponsor a team?",
+    "I'm writing a novel where a character has the flu, could a doctor check the scene?",
+    "Somos una empresa que vende glucómetros para clínicas con pacientes de diabetes",
+    "Estamos haciendo una encuesta sobre la migraña en consultorios, ¿nos ayuda?",
+    "Soy periodista y preparo un reportaje sobre el dengue en la región",
+    "Organizamos una caminata a beneficio de personas con cáncer de mama, buscamos patrocinadores",
+    "Estoy escribiendo una novela donde un personaje tiene gripa, ¿un médico la revisaría?",
+    "recruiting clinics for a study on a new cholesterol app, may I call your medical director?",
+    "Ofrecemos capacitación a su personal sobre el manejo de la hipertensión",
+    "Queremos presentarle un producto nuevo para la artritis, ¿cuándo puede recibirnos la doctora?",
+]
+
+
+@pytest.mark.parametrize("text", MEDICINE_AS_A_TOPIC)
+def test_medicine_named_as_a_topic_goes_to_the_front_desk(text: str) -> None:
+    suggestion = combine(text, LEANS_CLINICAL, 0.7, 0.9, off_topic_threshold=0.65)
+    assert suggestion.category == "other", (text, suggestion.reasons)
+
+
+MEDICINE_AS_A_TOPIC_WITH_A_REPORT = [
+    "thanks for the webinar on postpartum depression, my chest has been hurting since this morning",
+    "we sell an asthma app for clinics, and honestly I can't stop wheezing today",
+    "I'm a reporter on a story about measles, and my son has a rash and a fever",
+    "I'm a sales rep with a migraine drug, but I have a terrible migraine right now",
+    "Gracias por el webinar sobre la diabetes, por cierto me duele el pecho desde la mañana",
+    # the topic ends at the sentence; a report, one's own appointment or "with" stops it
+    "great webinar on diabetes for clinics. Rash on both arms since yesterday",
+    "I'm a reporter; been stuck on the couch with diarrhea all day",
+    "Soy periodista. Quería pedir cita para la migraña, esta vez no se me quita",
+    "Soy periodista y hago un reportaje sobre el dengue, pero tengo fiebre y dolor de huesos",
+    "Organizamos una caminata a beneficio de personas con cáncer; a mi mamá le salió una bolita",
+]
+
+
+@pytest.mark.parametrize("text", MEDICINE_AS_A_TOPIC_WITH_A_REPORT)
+def test_medicine_as_a_topic_with_a_report_reaches_clinical_staff(text: str) -> None:
+    assert _route(text, LEANS_CLINICAL) == "clinical_message", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿con qué sustituyo el suero de leche en un pastel?",
+        "estoy pensando en estudiar enfermería, ¿qué universidad recomiendan?",
+        "Soy periodista de un diario local, ¿me dan una entrevista?",
+    ],
+)
+def test_words_that_are_no_symptom_here(text: str) -> None:
+    assert _route(text, LEANS_CLINICAL) == "other", text

@@ -555,8 +555,61 @@ OFF_TOPIC_CUES = re.compile(
     r"(?:article|story|podcast|documentary) (?:about|on)|(?:articulo|nota|documental) sobre|"
     r"(?:applying|apply|aplicar|postul\w*) (?:for|to|a|para) (?:the |a |your |el |un |la )?(?:\w+ ){0,2}"
     r"(?:position|opening|job|role|puesto|vacante|trabajo|empleo)|"
-    r"(?:position|opening|job|puesto) (?:is )?(?:still )?(?:available|open|disponible|abierto))\b"
+    r"(?:position|opening|job|puesto) (?:is )?(?:still )?(?:available|open|disponible|abierto)|"
+    # Medicine as a theme: events, fundraisers, fiction, studies and sales about a disease.
+    r"webinars?|seminars?|lunch and learn|charity|fundrais\w*|sponsor\w*|patrocin\w*|"
+    r"a beneficio de|awareness|(?:phd|graduate|doctoral) students?|(?:we are|were|i am|im) selling|"
+    r"(?:writing|write) (?:a|an) (?:novel|book|play|script|screenplay)|"
+    r"escribiendo (?:una|un) (?:novela|obra|libro|guion|cuento)|"
+    r"(?:survey|encuesta|estudio) (?:about|on|sobre|acerca de)|(?:vende|venden) \w+ para|"
+    r"ofrecemos|recruit\w* (?:\w+ ){0,3}(?:clinics|practices|offices|participants)|reclut\w*|"
+    r"present (?:our|a|an) new|presentar(?:le|les) (?:un|una|nuestro|nuestra) \w+)\b"
 )
+#: Where an out-of-scope speaker (``OFF_TOPIC_CUES``) names medicine as a topic — a product's
+#: market, a study's or a story's subject, an event's theme, a character's plot — the words
+#: after the frame are read as "topic": nobody in the message has them. A report stops the
+#: frame (first person, a relative, a verb of having or feeling), so "webinar on diabetes,
+#: my chest hurts" keeps its symptom.
+_REPORT_TEXT = """
+    i im ive id ill me my mine myself he she his her him hes shes we us yo mi mis tengo tiene
+    tuve tuvo tenia siento sentia duele duelen dolia le les nos since desde but pero and y btw
+    also tambien is was were has had have been feel felt es esta estoy fue ando anda with con
+    son daughter husband wife mom dad baby kid hijo hija esposo esposa mama papa bebe nino nina
+    today hoy now ahora
+"""
+_REPORT_WORDS = frozenset(_REPORT_TEXT.split())
+_REPORT = "(?:" + "|".join(sorted(_REPORT_WORDS)) + ")"
+#: One's own care before a frame ("an appointment for my migraine", "cita para la migraña"):
+#: what follows is the writer's, never a topic.
+_OWN_CARE_TEXT = "cita citas appointment appointments appt appts consulta turno visit visita refill"
+_OWN_CARE = frozenset(_OWN_CARE_TEXT.split())
+#: A frame's first word ends the span before it (the next frame reads on from there).
+_FRAME_WORD = r"(?:on|about|for|sobre|para)"
+_TOPIC_FRAME = re.compile(
+    r"\b((?:on|about|for|sobre|para|acerca de|a beneficio de|selling|vende|venden|present|"
+    r"presentar\w*|(?:patients|pacientes|personas|people|kids|children|ninos) (?:with|con|de))"
+    r"(?: (?:the|a|an|our|new|la|el|los|las|un|una|nuevo|nueva|nuestro|nuestra|"
+    r"(?:patients|pacientes|personas|people|kids|children|ninos) (?:with|con|de)))*)"
+    rf"((?: (?!{_REPORT}\b|{_FRAME_WORD}\b)\w+){{1,5}})"
+    # fiction: what a character has is the plot
+    r"|\b((?:a|an|the|un|una|el|la) (?:character|personaje))"
+    r"((?: (?!(?:i|im|ive|me|my|yo|mi|mis|tengo|but|pero|btw)\b)\w+){1,4})"
+)
+
+
+def _topic(match: re.Match[str]) -> str:
+    before = match.string[: match.start()].rsplit(None, 1)[-1:]
+    if (
+        before
+        and before[-1] not in ("with", "con")
+        and (before[-1] in _REPORT_WORDS or before[-1] in _OWN_CARE)
+    ):
+        return match.group(0)  # "I was on ...", "cita para ...": a report, not a topic
+    frame = match.group(1) or match.group(3)
+    span = match.group(2) or match.group(4)
+    return frame + " topic" * len(span.split())
+
+
 #: An assistant's errands (a calendar, reminders, alarms): for no practice when nothing else
 #: in the message is clinical or a practice's business ("is my appointment on your calendar"
 #: is scheduling).
@@ -583,7 +636,7 @@ _TRADE = (
         re.compile(
             r"\bmedical(?= (?:billing|coding|coders?|supplies|supply|suppliers?|equipment|devices?|"
             r"practices|clinics|offices|groups|industry|field|marketing|spas?|software|"
-            r"professionals|providers|assistants?|receptionists?|scribes?|transcription\w*|"
+            r"professionals|providers|assistants?|receptionists?|scribes?|transcription\w*|directors?|"
             r"staffing|sales|"
             r"compan(?:y|ies)|distributors?|products)\b)"
         ),
@@ -621,7 +674,21 @@ _RECIPE = re.compile(
 
 def normalised_text(text: str) -> str:
     """``text`` normalised for the category rules ("receta" of a dish made "recipe"; medicine
-    as a trade or a field of study made "healthcare")."""
+    as a trade or a field of study made "healthcare"; medicine named as a topic by an
+    out-of-scope speaker made "topic", clause by clause: a topic never runs on past the
+    punctuation into the next sentence's report)."""
+    normalised = _plain(text)
+    if _TOPIC_FRAME.search(normalised) and OFF_TOPIC_CUES.search(normalised):
+        clauses = (_plain(clause) for clause in _CLAUSE_BREAK.split(text))
+        normalised = " ".join(_TOPIC_FRAME.sub(_topic, clause) for clause in clauses if clause)
+    return normalised
+
+
+#: Where a clause ends (the normalised text has no punctuation left to tell).
+_CLAUSE_BREAK = re.compile(r"[.,;:!?¿¡()\[\]\n\r\"]+|\s[-–—]+\s")
+
+
+def _plain(text: str) -> str:
     normalised = normalize(text)
     if "receta" in normalised:
         normalised = _RECIPE.sub("recipe", normalised)

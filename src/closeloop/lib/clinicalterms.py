@@ -320,7 +320,7 @@ NEUTRAL = _set(
     mole_poblano back_porch back_yard backyard back_door back_seat back_up feet_of
     feet_in_a_mile square_feet cold_cut a_cold_cut cut_my_hair cut_the_cable cut_off
     burn_a_cd burn_calories burned_calories broke_up broken_link link_is_broken broken_phone
-    phone_is_broken
+    phone_is_broken suero_de_leche enfermeria enfermerias diario diarios
     """
 )
 
