@@ -180,3 +180,29 @@ def test_medicine_as_a_topic_with_a_report_reaches_clinical_staff(text: str) -> 
 )
 def test_words_that_are_no_symptom_here(text: str) -> None:
     assert _route(text, LEANS_CLINICAL) == "other", text
+
+
+#: A model sure the message is clinical (the way it reads "me sigue picando el ojo", which no
+#: rule word names).
+SURE_CLINICAL = Prediction(
+    categories=[("clinical_message", 0.9), ("other", 0.1)],
+    clinical=0.92,
+    red_flag=0.05,
+    off_topic=0.3,
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Soy periodista, y también quería decir que me sigue picando el ojo",
+        "Soy periodista, pero siento los oídos tapados desde el viaje",
+        "Vendemos software para consultorios. Tengo una uña encarnada y está roja",
+    ],
+)
+def test_a_sender_cue_does_not_overrule_a_model_sure_the_message_is_clinical(text: str) -> None:
+    # found by putting a sender's line before every clinical dev message: a symptom no rule
+    # word names went to the front desk on the cue alone
+    assert _route(text, SURE_CLINICAL) == "clinical_message", text
+    # and a model that only leans clinical still leaves a pitch to the front desk
+    assert _route("We sell software for dental offices, free demo", LEANS_CLINICAL) == "other"
