@@ -1923,7 +1923,8 @@ _NEW_STATEMENT = re.compile(
     r"yo|ahora|ahorita|tengo|estoy|siento|me|se|le|te|nos|mi|mis|su|sus|ya|his|her|our|we|you|its|it's|"
     r"this|the|el|la|los|las|tiene|esta|and now|y ahora|their)\b)|"
     # "… and isn't responding", "… y no despierta": how things are now, after what happened
-    r"\s+(?=(?:and|y) (?:now|still|is|isn'?t|is not|he'?s|she'?s|won'?t|can'?t|cannot|doesn'?t|ahora|todavia|sigue|no (?:despierta|responde|reacciona|puede))\b)",
+    # (from a run's first space only: tried from each space, a long run was read n² times)
+    r"(?<!\s)\s+(?=(?:and|y) (?:now|still|is|isn'?t|is not|he'?s|she'?s|won'?t|can'?t|cannot|doesn'?t|ahora|todavia|sigue|no (?:despierta|responde|reacciona|puede))\b)",
     re.I,
 )
 
@@ -2042,6 +2043,14 @@ CURIOUS = re.compile(
 HAPPENING = re.compile(
     r"\b(?:right now|ahora mismo|ahorita|at the moment|en este momento|currently)\b"
 )
+#: Someone's own report, in the few words before a finding ("my husband is not breathing",
+#: "she took 30 pills", "I want to …"): not a question out of curiosity, whatever opened it.
+REPORTED_BY = re.compile(
+    r"\b(?:i|im|ive|id|my|he|hes|she|shes|they|theyre|yo|tengo|estoy|siento|me|mi|mis|su|sus|le)\b"
+    r"(?:\s+\S+){0,3}\s*$"
+)
+#: How many characters before a finding ``REPORTED_BY`` reads.
+REPORTED_CHARS = 40
 #: It came back: what stopped is not over ("stopped after ten minutes but it's pouring again").
 RECURRING = re.compile(
     r"\b(?:(?:started|starting|bleeding|pouring|gushing|is|its|it s) (?:\w+ )?again|came back|back again|"
@@ -2276,6 +2285,14 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     # (plain loops: this is the classifier's hottest code; "also" and "unless" are read on
     # the whole message, once, and only when a pattern matched)
     whole_says: dict[re.Pattern[str], bool] = {}
+    anywhere: dict[re.Pattern[str], bool] = {}
+    reported: set[str] = set()
+
+    def _also_anywhere(pattern: re.Pattern[str]) -> bool:
+        if pattern not in anywhere:
+            anywhere[pattern] = pattern.search(whole) is not None
+        return anywhere[pattern]
+
     for clause, starts in clauses:
         for rule, at in _rules_for(clause):
             if rule.group in found:
@@ -2288,7 +2305,8 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                 if not whole_says[rule.also]:
                     # what makes it urgent, said only as denied, is still said, not now
                     # ("bumped his head, no vomiting")
-                    if rule.also.search(whole) and (match := rule.pattern.search(clause)):
+                    # (the clause first: the whole message once per clause was n²)
+                    if (match := rule.pattern.search(clause)) and _also_anywhere(rule.also):
                         not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
                     continue
             missing = False
@@ -2317,10 +2335,15 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                     not_now.setdefault(rule.group, flag)
                 else:
                     found[rule.group] = flag
+                    head = clause[max(0, match.start() - REPORTED_CHARS) : match.start()]
+                    if REPORTED_BY.search(head):
+                        reported.add(rule.group)
                     break
     if found and CURIOUS.search(whole) and not HAPPENING.search(whole):
-        not_now = {**found, **not_now}
-        found = {}
+        # what someone reports of themselves or another stays now ("just curious, my husband
+        # is not breathing"); only what the question names is not
+        not_now = {**{g: f for g, f in found.items() if g not in reported}, **not_now}
+        found = {g: f for g, f in found.items() if g in reported}
     if (mention := _only_not_now(clauses, recurring)) is not None:
         not_now.setdefault("mention", RedFlag("mention", mention))
     return list(found.values()), [f for g, f in not_now.items() if g not in found]

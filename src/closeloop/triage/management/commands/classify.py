@@ -11,7 +11,7 @@ import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from closeloop.lib.classify import classify
 
@@ -43,16 +43,25 @@ class Command(BaseCommand):
         parser.add_argument("--input", default="-", help="File to read (default: stdin).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        source = sys.stdin if options["input"] == "-" else open(options["input"], encoding="utf-8")  # noqa: SIM115
+        path = options["input"]
+        try:
+            source = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror}") from None
         failures = 0
         write = self.stdout.write
+        number = 0
         with source:
-            for number, line in enumerate(source, start=1):
-                if not line.strip():
-                    continue
-                result, ok = _suggest(number, line)
-                failures += not ok
-                write(json.dumps(result, ensure_ascii=False))
+            try:
+                for number, line in enumerate(source, start=1):  # noqa: B007
+                    if not line.strip():
+                        continue
+                    result, ok = _suggest(number, line)
+                    failures += not ok
+                    write(json.dumps(result, ensure_ascii=False))
+            except UnicodeDecodeError:
+                # (the error's own text quotes the bytes: only where they are)
+                raise CommandError(f"line {number + 1}: not UTF-8 text") from None
         if failures:
             self.stderr.write(f"{failures} line(s) could not be classified")
             sys.exit(1)
