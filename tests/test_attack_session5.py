@@ -20,6 +20,8 @@ HOSTILE = {
     # a clause per "no.": what an "also" needs was looked for in the whole message per clause
     "a clause per denial": "no. " * 25_000,
     "a clause per pregnancy denial": "not pregnant. " * 7000,
+    "commas, colons and dashes": ", : — " * 16_000,
+    "a comma, then a run of marks": "," + " —" * 50_000 + " I have chest pain",
 }
 
 
@@ -71,3 +73,18 @@ def test_classify_on_an_unreadable_file_says_so_without_a_traceback(
     err = capsys.readouterr().err
     assert "Traceback" not in err and "CommandError" in err
     assert "secret" not in err
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no emergency, — I have crushing chest pain right now",
+        "Not urgent: she took 30 pills",
+        "no es urgente: mi esposo no puede respirar",
+        "nothing serious - my husband is not breathing",
+    ],
+)
+def test_a_denial_before_a_colon_or_dash_does_not_reach_the_report_after_it(text: str) -> None:
+    # A new statement started only at a comma right before its subject: "no emergency, —"
+    # or "not urgent:" denied the emergency the next statement reports.
+    assert classify(text).red_flag
