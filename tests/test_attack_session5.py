@@ -41,6 +41,8 @@ def test_100_kb_of_hostile_text_is_read_in_linear_time(text: str) -> None:
         "Just curious, she took 30 pills",
         "Just curious, my face is drooping and I can't talk",
         "Por pura curiosidad, mi esposo no puede respirar",
+        "Just curious, Btw I have crushing chest pain right now",
+        "just curious btw my husband is not breathing",
     ],
 )
 def test_a_curious_opening_does_not_swallow_an_emergency_reported_after_it(text: str) -> None:

@@ -2066,6 +2066,15 @@ CUE_REACH = 10
 CONTEXT_CHARS = 300
 
 
+def _cue_reaches(cue: re.Match[str], reach: str) -> bool:
+    """Whether ``cue`` in ``reach`` (the words before a finding) dates or frames it: asking out
+    of curiosity does not frame what someone then reports ("just curious btw I have …")."""
+    return not (
+        CURIOUS.match(reach, cue.start())
+        and REPORTED_BY.search(reach[cue.end() :][-REPORTED_CHARS:])
+    )
+
+
 def _in_context(
     clause: str,
     start: int,
@@ -2102,7 +2111,7 @@ def _in_context(
     reach = NOW.split(reach)[-1]
     # (read to the clause's end: "had a seizure and isn't responding" says now after "and")
     if (
-        CONTEXT_CUES.search(reach)
+        any(_cue_reaches(cue, reach) for cue in CONTEXT_CUES.finditer(reach))
         and not RECENT.search(clause, start)
         and not RECENT_AFTER.match(clause, end)
     ):
