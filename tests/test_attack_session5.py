@@ -8,7 +8,7 @@ import time
 import pytest
 
 from closeloop.lib.classify import classify
-from closeloop.lib.redflags import find_red_flags
+from closeloop.lib.redflags import find_red_flags, read_red_flags
 
 #: A machine shared by the test workers: generous, yet far below the minutes these took.
 SECONDS = 5.0
@@ -90,3 +90,31 @@ def test_a_denial_before_a_colon_or_dash_does_not_reach_the_report_after_it(text
     # A new statement started only at a comma right before its subject: "no emergency, —"
     # or "not urgent:" denied the emergency the next statement reports.
     assert classify(text).red_flag
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi esposo no respira",
+        "el bebé no respira, ayúdenme",
+        "mi hijo no respira bien y está morado",
+    ],
+)
+def test_someone_who_does_not_breathe_is_a_red_flag_in_spanish(text: str) -> None:
+    # found by the attack review: the spelling correction reads "respira" as "respirar", and
+    # no rule knew "no respirar" without a verb of being able before it
+    flagged, _ = read_red_flags(text)
+    assert "breathing" in {flag.group for flag in flagged}, text
+
+
+def test_a_stuffy_nose_is_no_red_flag() -> None:
+    flagged, _ = read_red_flags("el niño no respira por la nariz por la congestión")
+    assert flagged == []
+
+
+@pytest.mark.parametrize(
+    "text", ["no respiro bien cuando corro", "ya respira bien, no respira agitado"]
+)
+def test_breath_short_only_at_exercise_or_no_longer_fast_is_no_red_flag(text: str) -> None:
+    flagged, _ = read_red_flags(text)
+    assert flagged == [], text

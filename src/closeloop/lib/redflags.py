@@ -1158,6 +1158,12 @@ RULES: list[Rule] = [
     ),
     *_rule(
         "breathing",
+        # "mi esposo no respira" (read "no respirar"): someone who does not breathe, not a
+        # nose that does not ("no respira por la nariz") or a breath short only at exercise
+        r"\bno (?:respirar|respiraba|respiro)\b(?! (?:por|con|a traves|bien (?:por|cuando|al)|cuando|al|agitad\w*|rapido)\b)",
+    ),
+    *_rule(
+        "breathing",
         # "no puedo coger aire": any verb that draws air in
         r"\b(?:no (?:puedo|puede|podia|pudo|consigo|consigue|logro|logra)|casi no (?:puedo|puede)|(?<=me )cuesta|(?<=le )cuesta|apenas (?:puedo |puede )?)(?: ni)? (?:coger|meter|tomar|agarrar|jalar|pillar|sacar|chupar|respirar|llenar\w* de) (?:el |nada de |suficiente |bien (?:el )?|un poco de )?aire\b",
         also_in_clause=r"aire",
