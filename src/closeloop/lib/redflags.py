@@ -2129,6 +2129,11 @@ def _in_context(
     # "helps during a heart attack", "en caso de un infarto": the event in general
     if GENERIC_BEFORE.search(reach):
         return True
+    return _not_now_after(clause, start, end, recurring)
+
+
+def _not_now_after(clause: str, start: int, end: int, recurring: bool) -> bool:
+    """What follows the finding says it is not now: pain only when pressed, over, or long ago."""
     after = clause[end : end + CONTEXT_CHARS]
     if PRESSED_PAIN.search(clause, start, end + CONTEXT_CHARS):
         return True
@@ -2290,6 +2295,40 @@ def _said_unnegated(pattern: re.Pattern[str], clauses: list[tuple[str, tuple[int
     return False
 
 
+def _also_denied(
+    rule: Rule,
+    also: re.Pattern[str],
+    clause: str,
+    clauses: list[tuple[str, tuple[int, ...]]],
+    whole: str,
+    whole_says: dict[re.Pattern[str], bool],
+    anywhere: dict[re.Pattern[str], bool],
+    not_now: dict[str, RedFlag],
+) -> bool:
+    """Whether what makes ``rule`` urgent (its ``also``) is said nowhere, or only as denied;
+    a denied one is still said, not now ("bumped his head, no vomiting"). The answers are
+    kept per message (the whole message once per clause was n²)."""
+    if also not in whole_says:
+        whole_says[also] = also.search(whole) is not None and _said_unnegated(also, clauses)
+    if whole_says[also]:
+        return False
+    if (match := rule.pattern.search(clause)) is not None:
+        if also not in anywhere:
+            anywhere[also] = also.search(whole) is not None
+        if anywhere[also]:
+            not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
+    return True
+
+
+def _curious(
+    found: dict[str, RedFlag], not_now: dict[str, RedFlag], reported: set[str]
+) -> tuple[dict[str, RedFlag], dict[str, RedFlag]]:
+    """A message asked out of curiosity: what someone reports of themselves or another stays
+    now ("just curious, my husband is not breathing"); only what the question names is not."""
+    kept = {g: f for g, f in found.items() if g in reported}
+    return kept, {**{g: f for g, f in found.items() if g not in reported}, **not_now}
+
+
 def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     """(flags happening now, flags mentioned only as negated, past or hypothetical), each with
     the words that decided it."""
@@ -2303,28 +2342,14 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     whole_says: dict[re.Pattern[str], bool] = {}
     anywhere: dict[re.Pattern[str], bool] = {}
     reported: set[str] = set()
-
-    def _also_anywhere(pattern: re.Pattern[str]) -> bool:
-        if pattern not in anywhere:
-            anywhere[pattern] = pattern.search(whole) is not None
-        return anywhere[pattern]
-
     for clause, starts in clauses:
         for rule, at in _rules_for(clause):
             if rule.group in found:
                 continue
-            if rule.also is not None:
-                if rule.also not in whole_says:
-                    whole_says[rule.also] = rule.also.search(whole) is not None and (
-                        _said_unnegated(rule.also, clauses)
-                    )
-                if not whole_says[rule.also]:
-                    # what makes it urgent, said only as denied, is still said, not now
-                    # ("bumped his head, no vomiting")
-                    # (the clause first: the whole message once per clause was n²)
-                    if (match := rule.pattern.search(clause)) and _also_anywhere(rule.also):
-                        not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
-                    continue
+            if rule.also is not None and _also_denied(
+                rule, rule.also, clause, clauses, whole, whole_says, anywhere, not_now
+            ):
+                continue
             missing = False
             for need in rule.needs:
                 if not need.search(clause):
@@ -2356,10 +2381,7 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                         reported.add(rule.group)
                     break
     if found and CURIOUS.search(whole) and not HAPPENING.search(whole):
-        # what someone reports of themselves or another stays now ("just curious, my husband
-        # is not breathing"); only what the question names is not
-        not_now = {**{g: f for g, f in found.items() if g not in reported}, **not_now}
-        found = {g: f for g, f in found.items() if g in reported}
+        found, not_now = _curious(found, not_now, reported)
     if (mention := _only_not_now(clauses, recurring)) is not None:
         not_now.setdefault("mention", RedFlag("mention", mention))
     return list(found.values()), [f for g, f in not_now.items() if g not in found]
