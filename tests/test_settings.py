@@ -284,3 +284,16 @@ def test_serve_behind_a_tls_proxy_does_not_loop_on_redirects(tmp_path: Path) -> 
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.parametrize("at", ["2026-12-07 20:00:03+00:00", "2026-12-08 08:00:00+00:00"])
+def test_the_quiet_hours_defaults_pass_the_system_checks_at_any_time_of_day(at: str) -> None:
+    """Django warns of a fixed time default (fields.W161) within ten seconds of it: the deploy
+    check failed when it ran at 20:00:0x UTC (the quiet hours' start). Found by the full run."""
+    import time_machine
+
+    from closeloop.practices.models import Practice
+
+    with time_machine.travel(at, tick=False):
+        for name in ("sms_quiet_start", "sms_quiet_end"):
+            assert Practice._meta.get_field(name).check() == [], name

@@ -138,6 +138,17 @@ class PracticeQuerySet(TenantQuerySet["Practice"]):
     tenant_field = "id"
 
 
+def quiet_hours_start() -> time:
+    """The default start of a practice's quiet hours for texts (8 pm). A callable, not a fixed
+    value: Django's system check warns of a fixed time default within seconds of it."""
+    return time(20, 0)
+
+
+def quiet_hours_end() -> time:
+    """The default end of a practice's quiet hours for texts (8 am)."""
+    return time(8, 0)
+
+
 class Practice(models.Model):
     """A medical or dental practice: the tenant every patient and item belongs to."""
 
@@ -174,8 +185,8 @@ class Practice(models.Model):
     #: The number texts to patients come from (E.164).
     sms_from_number = models.CharField(max_length=20, blank=True, validators=[validate_phone])
     #: No texts between these local times; non-urgent ones wait for the end of the window.
-    sms_quiet_start = models.TimeField(default=time(20, 0))
-    sms_quiet_end = models.TimeField(default=time(8, 0))
+    sms_quiet_start = models.TimeField(default=quiet_hours_start)
+    sms_quiet_end = models.TimeField(default=quiet_hours_end)
     #: Shared secret that mail forwarders send with raw messages to the email hook.
     inbound_email_secret = SealedTextField(max_length=100, blank=True)
     #: A promise this many business minutes overdue goes to a supervisor.
