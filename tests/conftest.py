@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from closeloop.api.models import ApiToken
+from closeloop.lib.classify import classify
+from closeloop.lib.redflags import find_red_flags
 from closeloop.patients.services import patient_create
 from closeloop.practices import config
 from closeloop.practices.choices import Role, Skill
@@ -448,3 +451,16 @@ def doubtful_video_visit(practice: Practice, candidate: Any, **fields: Any) -> A
         "imported_at": now, "updated_at": now, "confirmation_asked_at": now - timedelta(days=1),
         **fields,
     })  # fmt: skip
+
+
+#: The bound on reading one hostile message (100 KB): generous, since the machine may be busy;
+#: what it catches is time that grows with the square of the length (tens of seconds).
+HOSTILE_SECONDS = 5.0
+
+
+def assert_read_in_linear_time(text: str) -> None:
+    """The red-flag rules and the whole triage each read ``text`` within ``HOSTILE_SECONDS``."""
+    for read in (find_red_flags, classify):
+        began = time.perf_counter()
+        read(text)
+        assert time.perf_counter() - began < HOSTILE_SECONDS, read.__name__
