@@ -16,6 +16,7 @@ import pytest
 
 from closeloop.lib.classify import classify, combine
 from closeloop.lib.textmodel import Prediction
+from tests.test_triage_safe_side import AN_APPOINTMENT, route
 
 #: A model that reads the message as a clinical message (and is unsure it is off-topic).
 LEANS_CLINICAL = Prediction(
@@ -24,14 +25,6 @@ LEANS_CLINICAL = Prediction(
     red_flag=0.02,
     off_topic=0.4,
 )
-#: A model sure the message is about an appointment.
-AN_APPOINTMENT = Prediction(
-    categories=[("scheduling", 0.9), ("other", 0.1)], clinical=0.05, red_flag=0.0, off_topic=0.05
-)
-
-
-def _route(text: str, prediction: Prediction) -> str:
-    return combine(text, prediction, 0.7, 0.9, off_topic_threshold=0.65).category
 
 
 MEDICAL_ADJACENT = [
@@ -100,7 +93,7 @@ MEDICAL_ADJACENT_WITH_A_SYMPTOM = [
 
 @pytest.mark.parametrize("text", MEDICAL_ADJACENT_WITH_A_SYMPTOM)
 def test_medical_adjacent_with_a_symptom_reaches_clinical_staff(text: str) -> None:
-    assert _route(text, LEANS_CLINICAL) == "clinical_message", text
+    assert route(text, LEANS_CLINICAL) == "clinical_message", text
 
 
 #: A practice's own business that shares words with the pitches: not taken by the gate.
@@ -114,12 +107,12 @@ PRACTICE_BUSINESS = [
 
 @pytest.mark.parametrize("text", PRACTICE_BUSINESS)
 def test_practice_business_is_not_taken_by_the_gate(text: str) -> None:
-    assert _route(text, AN_APPOINTMENT) != "other", text
+    assert route(text, AN_APPOINTMENT) != "other", text
 
 
 @pytest.mark.parametrize("text", ["¿el mole verde lleva pepitas?", "dame una receta de mole negro"])
 def test_a_dish_called_mole_is_no_skin_mole(text: str) -> None:
-    assert _route(text, LEANS_CLINICAL) == "other", text
+    assert route(text, LEANS_CLINICAL) == "other", text
 
 
 #: A disease, drug or symptom named as a topic (a product's market, a study's or a story's
@@ -167,7 +160,7 @@ MEDICINE_AS_A_TOPIC_WITH_A_REPORT = [
 
 @pytest.mark.parametrize("text", MEDICINE_AS_A_TOPIC_WITH_A_REPORT)
 def test_medicine_as_a_topic_with_a_report_reaches_clinical_staff(text: str) -> None:
-    assert _route(text, LEANS_CLINICAL) == "clinical_message", text
+    assert route(text, LEANS_CLINICAL) == "clinical_message", text
 
 
 @pytest.mark.parametrize(
@@ -179,7 +172,7 @@ def test_medicine_as_a_topic_with_a_report_reaches_clinical_staff(text: str) -> 
     ],
 )
 def test_words_that_are_no_symptom_here(text: str) -> None:
-    assert _route(text, LEANS_CLINICAL) == "other", text
+    assert route(text, LEANS_CLINICAL) == "other", text
 
 
 #: A model sure the message is clinical (the way it reads "me sigue picando el ojo", which no
@@ -203,6 +196,6 @@ SURE_CLINICAL = Prediction(
 def test_a_sender_cue_does_not_overrule_a_model_sure_the_message_is_clinical(text: str) -> None:
     # found by putting a sender's line before every clinical dev message: a symptom no rule
     # word names went to the front desk on the cue alone
-    assert _route(text, SURE_CLINICAL) == "clinical_message", text
+    assert route(text, SURE_CLINICAL) == "clinical_message", text
     # and a model that only leans clinical still leaves a pitch to the front desk
-    assert _route("We sell software for dental offices, free demo", LEANS_CLINICAL) == "other"
+    assert route("We sell software for dental offices, free demo", LEANS_CLINICAL) == "other"

@@ -29,7 +29,8 @@ AN_APPOINTMENT = Prediction(
 )
 
 
-def _route(text: str, prediction: Prediction) -> str:
+def route(text: str, prediction: Prediction) -> str:
+    """The category ``combine`` gives ``text`` with this model output (the shipped thresholds)."""
     return combine(text, prediction, 0.7, 0.9, off_topic_threshold=0.65).category
 
 
@@ -83,7 +84,7 @@ OUT_OF_SCOPE_WITH_A_SYMPTOM = [
 
 @pytest.mark.parametrize("text", OUT_OF_SCOPE_WITH_A_SYMPTOM)
 def test_out_of_scope_with_a_symptom_reaches_clinical_staff(text: str) -> None:
-    assert _route(text, FOR_NO_PRACTICE) == "clinical_message", text
+    assert route(text, FOR_NO_PRACTICE) == "clinical_message", text
 
 
 # --- symptoms in informal spelling: clinical staff, whatever the model says -----------------
@@ -115,7 +116,7 @@ def test_a_symptom_in_informal_spelling_reaches_clinical_staff(text: str) -> Non
     signal = _signal(text)
     assert signal is not None and signal.strong, (text, signal)
     for prediction in (FOR_NO_PRACTICE, A_BILL, AN_APPOINTMENT):
-        assert _route(text, prediction) == "clinical_message", (text, prediction.categories)
+        assert route(text, prediction) == "clinical_message", (text, prediction.categories)
 
 
 @pytest.mark.parametrize("text", INFORMAL_SYMPTOMS[::3])
@@ -161,7 +162,7 @@ def test_admin_with_a_symptom_reaches_clinical_staff(text: str, prediction: Pred
 def test_admin_naming_something_clinical_stays_admin(
     text: str, prediction: Prediction, category: str
 ) -> None:
-    assert _route(text, prediction) == category, text
+    assert route(text, prediction) == category, text
 
 
 # --- the lexicon itself ----------------------------------------------------------------------
