@@ -2308,15 +2308,14 @@ def _also_denied(
     """Whether what makes ``rule`` urgent (its ``also``) is said nowhere, or only as denied;
     a denied one is still said, not now ("bumped his head, no vomiting"). The answers are
     kept per message (the whole message once per clause was n²)."""
+    if also not in anywhere:
+        anywhere[also] = also.search(whole) is not None
     if also not in whole_says:
-        whole_says[also] = also.search(whole) is not None and _said_unnegated(also, clauses)
+        whole_says[also] = anywhere[also] and _said_unnegated(also, clauses)
     if whole_says[also]:
         return False
-    if (match := rule.pattern.search(clause)) is not None:
-        if also not in anywhere:
-            anywhere[also] = also.search(whole) is not None
-        if anywhere[also]:
-            not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
+    if anywhere[also] and (match := rule.pattern.search(clause)) is not None:
+        not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
     return True
 
 
