@@ -482,7 +482,7 @@ def _cap_test_body() -> None:
 
 @pytest.mark.django_db
 def test_the_demos_card_photo_never_reopens_an_item_over_its_owners_cap(
-    riverside, patient, assistant, make_item
+    clock, riverside, patient, assistant, make_item
 ) -> None:
     """The card is a new insurance request from a patient with nothing open: not one whose
     insurance item was resolved within the reopen window (intake would reopen it for its
