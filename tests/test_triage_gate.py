@@ -199,3 +199,127 @@ def test_a_sender_cue_does_not_overrule_a_model_sure_the_message_is_clinical(tex
     assert route(text, SURE_CLINICAL) == "clinical_message", text
     # and a model that only leans clinical still leaves a pitch to the front desk
     assert route("We sell software for dental offices, free demo", LEANS_CLINICAL) == "other"
+
+
+# --- for no practice, in the sixth pass's groups (our own wording) ---------------------------
+
+#: Texts meant for a partner, a relative or a boss; help with a phone or a device; recipes and
+#: trivia that name a condition (for whom the dish is, an animal's pregnancy); students,
+#: interviews, fiction and services offered.
+FOR_SOMEONE_ELSE = [
+    "hey love running late, grab milk and bread",
+    "hi honey can you grab eggs and bread on the way home",
+    "babe im stuck in traffic, start dinner without me",
+    "mom pick up the kids at 3, I'm in a meeting",
+    "amor pasa por las tortillas cuando salgas",
+    "jefe voy tarde, hay mucho tráfico, cúbreme en la junta",
+]
+DEVICE_HELP = [
+    "how do i stop my phone from dimming the screen",
+    "my laptop keeps freezing when i open chrome",
+    "¿cómo le quito el bloqueo a mi celular?",
+    "la tele no prende, ¿qué le hago?",
+    "my printer says offline but it's plugged in",
+]
+RECIPES_AND_TRIVIA = [
+    "need a low-carb dessert recipe for my diabetic dad's birthday",
+    "how long is a horse pregnant? it's for trivia night",
+    "how many teeth does a shark have, settling an argument",
+    "¿cuántos huesos tiene un perro? es para una tarea",
+    "receta de pay sin azúcar para mi abuelo diabético",
+    "¿cuánto dura el embarazo de una yegua? es para la tarea",
+    "can I swap the buttermilk in the pancakes for something",
+    "¿con qué reemplazo la mantequilla en las galletas?",
+]
+STUDENTS_FICTION_SERVICES = [
+    "I'm a high school junior thinking about dentistry, could I watch how you work one day?",
+    "quiero estudiar para doctora, ¿puedo ir a ver cómo trabajan?",
+    "I'm a journalism student, could one of your nurses do a 10 minute interview for class?",
+    "writing a short story where a character gets diabetes, could a nurse answer some questions",
+    "Estoy escribiendo un guion donde un personaje tiene convulsiones, ¿un doctor lo revisa?",
+    "we do commercial cleaning for offices your size, nightly or weekly",
+    "limpio consultorios y oficinas en las noches, buen precio",
+]
+FOR_NO_PRACTICE_SIXTH = (
+    FOR_SOMEONE_ELSE + DEVICE_HELP + RECIPES_AND_TRIVIA + STUDENTS_FICTION_SERVICES
+)
+
+
+@pytest.mark.parametrize("text", FOR_NO_PRACTICE_SIXTH)
+def test_messages_for_someone_else_devices_recipes_students_go_to_the_front_desk(
+    text: str,
+) -> None:
+    suggestion = combine(text, LEANS_CLINICAL, 0.7, 0.9, off_topic_threshold=0.65)
+    assert suggestion.category == "other", (text, suggestion.reasons)
+    assert not suggestion.red_flag, text
+
+
+#: A model that leans hard towards clinical (the way it reads "como hago para que el celular
+#: no se me apague solo": words of a body's trouble about a device), short of certain.
+LEANS_HARD_CLINICAL = Prediction(
+    categories=[("clinical_message", 0.9), ("other", 0.1)],
+    clinical=0.86,
+    red_flag=0.1,
+    off_topic=0.3,
+)
+
+
+#: Nothing in them is clinical or a practice's business, and they say what they are about (a
+#: device, a dish): the front desk even when the model leans hard towards clinical.
+@pytest.mark.parametrize("text", DEVICE_HELP + RECIPES_AND_TRIVIA[-2:])
+def test_device_help_and_cooking_go_to_the_front_desk_though_the_model_leans_clinical(
+    text: str,
+) -> None:
+    assert route(text, LEANS_HARD_CLINICAL) == "other", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a second sentence is not the device's: the model decides
+        "how do I reset my phone? the thing on my lip is back and it's spreading",
+        "¿cómo le quito el bloqueo al celular? ando como ida desde ayer",
+        # one sentence, and a model all but certain: a symptom no rule word names
+        "recipe for flan, and lately everything I eat comes right back up",
+    ],
+)
+def test_a_device_or_a_dish_yields_when_more_is_said(text: str) -> None:
+    assert route(text, LEANS_HARD_CLINICAL if "?" in text else SURE_CLINICAL) != "other", text
+
+
+def test_weeks_of_a_pregnancy_are_the_writers_even_beside_a_recipe() -> None:
+    text = "receta de flan sin azúcar, embarazada de 20 semanas y se me antoja mucho"
+    assert route(text, LEANS_CLINICAL) == "clinical_message", text
+
+
+FOR_NO_PRACTICE_SIXTH_WITH_A_SYMPTOM = [
+    "hi honey grab eggs on the way home, and my throat is really sore",
+    "babe running late, also I've been dizzy all afternoon",
+    "amor compra leche, y tengo mucha diarrea",
+    "how do I reset my phone? also my ankle is swollen",
+    "la tele no prende y la niña tiene 39 de temperatura",
+    "recipe for sugar-free cookies, my sugar has been 300 all week",
+    "receta de pay sin azúcar, por cierto me arde al orinar",
+    "quiero ser dentista, por cierto me duele una muela",
+    "I'm a journalism student, and I've had a fever since Sunday",
+    "limpio oficinas, buen precio, y ando con tos desde el lunes",
+]
+
+
+@pytest.mark.parametrize("text", FOR_NO_PRACTICE_SIXTH_WITH_A_SYMPTOM)
+def test_those_messages_with_a_symptom_reach_clinical_staff(text: str) -> None:
+    assert route(text, LEANS_CLINICAL) == "clinical_message", text
+
+
+#: A practice's own business in words the new cues use.
+PRACTICE_BUSINESS_SIXTH = [
+    "running late for my 3 pm appointment, be there in 10",
+    "my phone won't connect to the video visit",
+    "can I pick up my prescription today",
+    "¿me pueden mandar la receta de la metformina a la farmacia?",
+]
+
+
+@pytest.mark.parametrize("text", PRACTICE_BUSINESS_SIXTH)
+def test_practice_business_in_those_words_is_not_taken_by_the_gate(text: str) -> None:
+    assert route(text, AN_APPOINTMENT) != "other", text

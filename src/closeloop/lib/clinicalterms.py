@@ -290,6 +290,9 @@ SYMPTOMS_PLAIN = _set(
     havent_done_a_number_two hasnt_done_a_number_two havent_pooped hasnt_pooped cant_pee
     havent_peed hasnt_peed no_he_hecho_popo no_ha_hecho_popo no_ha_hecho_pipi no_hace_popo
     no_hace_pipi no_puedo_orinar
+    killing_me is_killing_me discomfort uncomfortable una_encarnada una_encarnado encarnada
+    encarnado oidos_tapados when_i_bite when_i_chew cuando_muerdo al_morder not_sleeping
+    unmotivated posparto postpartum postparto cuttin_myself hurtin_myself
     """
     + _FALLS
 )
@@ -310,7 +313,10 @@ CARE_HISTORY = _set(
     linfoma melanoma alzheimers alzheimer dementia demencia parkinsons parkinson
     sclerosis esclerosis cirrhosis cirrosis copd epoc emphysema enfisema kidney_failure
     insuficiencia_renal dialysis dialisis heart_failure heart_disease cardiopatia
-    pacemaker marcapasos reaction reactions reacts reaccion reacciones reacciona
+    preeclampsia eclampsia ictus bypass therapy terapia therapist terapeuta psicologo
+    psicologa psychologist psychiatrist psiquiatra pacemaker marcapasos reaction reactions
+    reacts reaccion reacciones reacciona scar scars
+    scarring cicatriz cicatrices
     """
 )
 
@@ -376,7 +382,8 @@ NEUTRAL = _set(
     feet_in_a_mile square_feet cold_cut a_cold_cut cut_my_hair cut_the_cable cut_off
     burn_a_cd burn_calories burned_calories broke_up broken_link link_is_broken broken_phone
     phone_is_broken suero_de_leche enfermeria enfermerias diario diarios died_of_laughter
-    murio_de_risa a_wee wee_bit wee_hours
+    murio_de_risa a_wee wee_bit wee_hours recien_nacido recien_nacida recien_nacidos
+    recien_nacidas
     """
 )
 
@@ -593,8 +600,8 @@ MEASURES = _set(
 NOT_MEASURES = _set(
     """
     cup cups tbsp tsp teaspoon teaspoons tablespoon tablespoons grams gram oz ounces
-    pounds lbs recipe oven thermostat room outside weather forecast taza tazas
-    cucharada cucharadas gramos kilo kilos receta horno termostato clima afuera pesos
+    pounds lbs oven thermostat room outside weather forecast taza tazas
+    cucharada cucharadas gramos kilo kilos horno termostato clima afuera pesos
     dollars dolares price precio cuesta cost costs
     """
 )
@@ -655,14 +662,17 @@ def _reading_off(words: list[str], written: list[str]) -> ClinicalSignal | None:
 
 def _measure_given(words: list[str], written: list[str]) -> ClinicalSignal | None:
     """A measure of the body with a number of two or three digits beside it ("sugar's been
-    running 210", "tiene 39 de temperatura"), not a recipe's, an oven's or a price's."""
-    if MEASURES.isdisjoint(words) or not NOT_MEASURES.isdisjoint(words):
+    running 210", "tiene 39 de temperatura"), not a recipe's, an oven's or a price's (a unit,
+    an oven or a price just before it or in the words after)."""
+    if MEASURES.isdisjoint(words):
         return None
     for i, word in enumerate(words):
         if word in MEASURES:
             start = max(0, i - MEASURE_WINDOW)
             near = written[start : i + MEASURE_WINDOW + 1]  # as written: "88" is no "8"
-            if any(w.isdigit() and 2 <= len(w) <= 3 for w in near):
+            if NOT_MEASURES.isdisjoint(written[max(0, i - 2) : i + MEASURE_WINDOW + 1]) and any(
+                w.isdigit() and 2 <= len(w) <= 3 for w in near
+            ):
                 return ClinicalSignal(" ".join(written[start : i + MEASURE_WINDOW + 1]), True)
     return None
 
