@@ -211,6 +211,7 @@ FOR_SOMEONE_ELSE = [
     "hi honey can you grab eggs and bread on the way home",
     "babe im stuck in traffic, start dinner without me",
     "mom pick up the kids at 3, I'm in a meeting",
+    "dad can you pick me up after practice",
     "amor pasa por las tortillas cuando salgas",
     "jefe voy tarde, hay mucho tráfico, cúbreme en la junta",
 ]
@@ -316,6 +317,8 @@ PRACTICE_BUSINESS_SIXTH = [
     "running late for my 3 pm appointment, be there in 10",
     "my phone won't connect to the video visit",
     "can I pick up my prescription today",
+    "mom has an appointment tuesday, can she come at 10 instead",
+    "my tv stand fell on my foot, what do I do",
     "¿me pueden mandar la receta de la metformina a la farmacia?",
 ]
 

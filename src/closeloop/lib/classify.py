@@ -502,6 +502,7 @@ SUBJECT_TEXT = (
     r"settl\w* (?:a |an |the )?(?:bet|argument|debate|dispute)|apuesta|"
     r"(?:school|science|class) project|proyecto (?:de|para) la escuela|"
     r"elephants?|horses?|cows?|sharks?|whales?|giraffes?|goats?|sheep|rabbits?|hamsters?|"
+    r"octopus|pulpos?|dolphins?|delfin\w*|dinosaurs?|dinosaurios?|"
     r"vacas?|yeguas?|caballos?|tiburon\w*|ballenas?|jirafas?|cabras?|borregas?|conejos?|"
     r"recipes?|recipe|hornear|baking|ingredientes|ingredients|dessert|postres?"
 )
@@ -608,6 +609,8 @@ OFF_TOPIC_CUES = re.compile(
     # home, a shift to cover.
     r"^(?:(?:hey|hi|hola|oye) )?(?:babe|bae|honey|hun|hon|sweetie|sweetheart|love|my love|"
     r"amor|mi amor|mi vida|gordi|gordita|gordito)\b|love (?:you|u)|luv u|te amo|xoxo|"
+    r"^(?:(?:hey|hi|hola|oye) )?(?:mom|dad|mama|papa|mami|papi)\b(?! (?:has|had|is|was|needs|"
+    r"tiene|tuvo|esta|estuvo|necesita|se|le)\b)|"
     r"(?:pick up|grab|get|buy) (?:some |the |a |more )?(?:milk|bread|eggs|groceries|"
     r"toilet paper|takeout|pizza)|on (?:the|your|my) way home|start dinner|"
     r"compra(?:r|s|me)? (?:la |el |las |los |unas |unos )?(?:leche|pan|tortillas|huevos|cena)|"
@@ -698,7 +701,8 @@ DEVICE_TROUBLE = re.compile(
     r"\b(?:how (?:do|can|to)|how do i|como (?:hago|le hago|le quito|puedo|se)|"
     r"(?:wont|doesnt|dont|cant|wouldnt|isnt) (?:turn|charge|connect|work|load|open|print)|"
     r"keeps? (?:freezing|crashing|dying|dimming|restarting|turning)|stopped working|"
-    r"not working|freez\w*|crash\w*|offline|reset|dimming|"
+    r"not working|freez\w*|crash\w*|offline|reset|dimming|no signal|sin senal|what do i do|"
+    r"que (?:le )?hago|"
     r"no (?:prende|enciende|carga|funciona|sirve|jala|conecta|abre|imprime)|"
     r"se (?:me )?(?:apaga|apague|traba|congela|reinicia|calienta|descarga)|bloqueo)\b"
 )
@@ -844,10 +848,13 @@ CLINICAL_FLOOR = 0.4
 _STAFF = frozenset({"nurse", "enfermera"})
 
 
-def _said(flags: list[RedFlag], normalised: str) -> list[RedFlag]:
-    """The flags whose words are still in ``normalised``: words read as a topic (a
-    character's seizure, a webinar's theme) say nothing of anyone now or in the past."""
-    return [flag for flag in flags if flag.matched in normalised]
+def _said(flags: list[RedFlag], text: str, normalised: str) -> list[RedFlag]:
+    """The flags, less those whose words the rules read as a topic (a character's seizure, a
+    webinar's theme): they say nothing of anyone now or in the past."""
+    if not flags or "topic" not in normalised:
+        return flags
+    plain = _plain(text)
+    return [flag for flag in flags if flag.matched in normalised or flag.matched not in plain]
 
 
 def _signals(
@@ -877,7 +884,7 @@ def gate_may_take(text: str) -> bool:
     no practice business the rules see): training measures the gate's reach with it."""
     normalised = normalised_text(text)
     now, not_now = read_red_flags(text)
-    not_now = _said(not_now, normalised)
+    not_now = _said(not_now, text, normalised)
     symptom, practice, _ = _signals(normalised, _ranked(normalised), bool(not_now))
     return not (now or symptom or practice)
 
@@ -903,7 +910,7 @@ def combine(
     now, not_now = read_red_flags(text)
     if red := _red(text, lang, now):
         return red
-    not_now = _said(not_now, normalised)
+    not_now = _said(not_now, text, normalised)
     ranked = _ranked(normalised)
     symptom, practice, signal = _signals(normalised, ranked, bool(not_now))
     #: The rules see nothing clinical and nothing of a practice's business.

@@ -428,7 +428,7 @@ CLINICAL_NOUNS = _set(
     fluoxetina clonazepam diazepam alprazolam complejo_b suero_oral electrolitos pedialyte
     vaporub arnica narcan naloxone naloxona epinephrine epinefrina adrenalina epi_pen
     glucometer glucometro test_strips tiras_reactivas oxygen_tank tanque_de_oxigeno
-    crutches muletas wheelchair silla_de_ruedas
+    crutches muletas
     """
 )
 
