@@ -275,13 +275,12 @@ _FALLS = " ".join(
 SYMPTOMS_PLAIN = _set(
     """
     my_wee his_wee her_wee the_wee when_i_wee when_he_wees when_she_wees wee_smells
-    wee_is wee_burns wee_stings weeing wees_a_lot wee_wee peeing pees pee_smells pee_is
-    poo poos pooing poop poops pooping pooped poopy number_two number_2 doo_doo bowel
-    bowels bowel_movement bowel_movements my_stool his_stool her_stool stool_is
-    going_more_often going_a_lot_more
+    wee_is wee_burns wee_stings wees_a_lot peeing pee_smells pee_is done_a_number_two
+    do_a_number_two number_two_in bowel bowels bowel_movement bowel_movements my_stool
+    his_stool her_stool stool_is going_more_often going_a_lot_more
     going_to_the_bathroom_a_lot keep_needing_to_go always_need_to_go urinate urine
     pipi pipis hace_pipi hago_pipi hacer_pipi popo popis hace_popo hago_popo hacer_popo
-    caquita del_dos hacer_del_dos del_uno orinar orino orina orinando orinas mear meando
+    caquita hacer_del_dos hace_del_dos hizo_del_dos orinar orino orina orinando orinas mear meando
     meo ir_al_bano_seguido voy_al_bano_a_cada_rato deposiciones evacuar excremento
     knocked_out knocked_himself_out knocked_herself_out knocked_myself_out
     knocked_themselves_out knocked_unconscious knocked_cold lost_consciousness
@@ -292,7 +291,7 @@ SYMPTOMS_PLAIN = _set(
     no_hace_pipi no_puedo_orinar
     killing_me is_killing_me discomfort uncomfortable una_encarnada una_encarnado encarnada
     encarnado oidos_tapados when_i_bite when_i_chew cuando_muerdo al_morder not_sleeping
-    unmotivated posparto postpartum postparto cuttin_myself hurtin_myself
+    unmotivated cuttin_myself hurtin_myself
     """
     + _FALLS
 )
@@ -313,7 +312,7 @@ CARE_HISTORY = _set(
     linfoma melanoma alzheimers alzheimer dementia demencia parkinsons parkinson
     sclerosis esclerosis cirrhosis cirrosis copd epoc emphysema enfisema kidney_failure
     insuficiencia_renal dialysis dialisis heart_failure heart_disease cardiopatia
-    preeclampsia eclampsia ictus bypass therapy terapia therapist terapeuta psicologo
+    preeclampsia eclampsia ictus bypass posparto postpartum postparto therapist terapeuta psicologo
     psicologa psychologist psychiatrist psiquiatra pacemaker marcapasos reaction reactions
     reacts reaccion reacciones reacciona scar scars
     scarring cicatriz cicatrices
@@ -489,6 +488,12 @@ class ClinicalSignal:
 
 #: Each term: True (a symptom), False (a clinical noun or condition), None (neutral: the
 #: words are consumed and say nothing clinical).
+#: Words whose doubled letters are the word: read as written, never squeezed ("poop" is not
+#: "pop", "poo" not the "po" of "ppo", "pees" not "pes").
+AS_WRITTEN = frozenset(
+    {"poo", "poos", "poop", "poops", "pooping", "pooped", "poopy", "pooing", "pees", "weeing"}
+)
+
 #: A clinical noun said in the plural ("epipens", "inhalers") is the same noun.
 _PLURAL_NOUNS = frozenset(
     noun + "s" for noun in CLINICAL_NOUNS if " " not in noun and not noun.endswith("s")
@@ -601,7 +606,8 @@ NOT_MEASURES = _set(
     """
     cup cups tbsp tsp teaspoon teaspoons tablespoon tablespoons grams gram oz ounces
     pounds lbs oven thermostat room outside weather forecast taza tazas
-    cucharada cucharadas gramos kilo kilos horno termostato clima afuera pesos
+    cucharada cucharadas gramos kilo kilos horno termostato clima afuera pesos set heat
+    heater heating ac aire calefaccion
     dollars dolares price precio cuesta cost costs
     """
 )
@@ -638,7 +644,8 @@ def clinical_signal(normalised: str) -> ClinicalSignal | None:
     while i < len(words):
         length, says = _phrase_at(words, i)
         if not length:
-            length, says = 1, _word_says(words, i, body)
+            length = 1
+            says = True if written[i] in AS_WRITTEN else _word_says(words, i, body)
         term = " ".join(written[i : i + length])
         if says is True and not _denied(words, i):
             return ClinicalSignal(term, True)
