@@ -326,3 +326,45 @@ PRACTICE_BUSINESS_SIXTH = [
 @pytest.mark.parametrize("text", PRACTICE_BUSINESS_SIXTH)
 def test_practice_business_in_those_words_is_not_taken_by_the_gate(text: str) -> None:
     assert route(text, AN_APPOINTMENT) != "other", text
+
+
+#: The written6 groups, in our own wording: animals' pregnancies and bodies, dishes, a pharmacy
+#: as a place on the street, a company that names itself "Medical", janitorial and linen
+#: services, local radio, a teacher or a parent addressed, a bus that ran late.
+FOR_NO_PRACTICE_WRITTEN6 = [
+    "how long are hamsters pregnant, ours looks round",
+    "¿cuánto tiempo está embarazada una gata?",
+    "do dolphins sleep with one eye open",
+    "cómo hago un caldo de pollo para mi abuelita que no tiene dientes",
+    "my coworker is selling candles outside the pharmacy next door, can she leave flyers?",
+    "I'm with Brightline Medical, could I drop off a sample of our new exam gloves",
+    "we are a janitorial crew that services medical buildings downtown, can we quote you",
+    "would your office be interested in weekly scrub laundry pickup?",
+    "hablamos de la radio local, queremos entrevistar a una doctora sobre el dengue",
+    "hola profe, ya le mandé la tarea por correo",
+    "ya llegué con la abuela, el camión se atrasó. besos",
+]
+
+
+@pytest.mark.parametrize("text", FOR_NO_PRACTICE_WRITTEN6)
+def test_the_written6_groups_go_to_the_front_desk(text: str) -> None:
+    suggestion = combine(text, LEANS_CLINICAL, 0.7, 0.9, off_topic_threshold=0.65)
+    assert suggestion.category == "other", (text, suggestion.reasons)
+
+
+WRITTEN6_GROUPS_THAT_ARE_CLINICAL = [
+    # the writer's own pregnancy beside a pet: never the pet's
+    "is it safe to clean the cat litter while pregnant",
+    "how long are cats pregnant? and I'm spotting since this morning",
+    # a pharmacy that is someone's medicines
+    "please send my refill to the pharmacy next door",
+    # a dish for someone sick
+    "cómo hago un caldo de pollo para mi hijo que tiene diarrea",
+    # the period that is late, not the bus
+    "se me atrasó la regla dos semanas",
+]
+
+
+@pytest.mark.parametrize("text", WRITTEN6_GROUPS_THAT_ARE_CLINICAL)
+def test_the_written6_groups_with_a_clinical_signal_reach_clinical_staff(text: str) -> None:
+    assert route(text, LEANS_CLINICAL) == "clinical_message", text

@@ -502,7 +502,9 @@ SUBJECT_TEXT = (
     r"settl\w* (?:a |an |the )?(?:bet|argument|debate|dispute)|apuesta|"
     r"(?:school|science|class) project|proyecto (?:de|para) la escuela|"
     r"elephants?|horses?|cows?|sharks?|whales?|giraffes?|goats?|sheep|rabbits?|hamsters?|"
-    r"octopus|pulpos?|dolphins?|delfin\w*|dinosaurs?|dinosaurios?|"
+    r"octopus(?:es)?|pulpos?|dolphins?|delfin\w*|dinosaurs?|dinosaurios?|kangaroos?|canguros?|"
+    r"ferrets?|hurone?s?|cats?|kittens?|puppies|gat[oa]s?|perr[oa]s?|elefante?s?|elefantas?|"
+    r"caldo|sopa|soup|stew|guiso|paella|ajiaco|pozole|tamales|lasagna|brownies?|"
     r"vacas?|yeguas?|caballos?|tiburon\w*|ballenas?|jirafas?|cabras?|borregas?|conejos?|"
     r"recipes?|recipe|hornear|baking|ingredientes|ingredients|dessert|postres?"
 )
@@ -520,6 +522,7 @@ _CONDITION = re.compile(
 _OWN = frozenset(
     {
         *("i", "im", "ive", "id", "am", "me", "we", "were", "weve", "she", "shes", "he", "hes"),
+        *("while", "when", "during", "mientras", "cuando", "durante"),
         *("estoy", "estaba", "estamos", "tengo", "tuve", "soy", "ando", "yo", "quede"),
     }
 )
@@ -608,7 +611,8 @@ OFF_TOPIC_CUES = re.compile(
     # Texts meant for a partner, a relative or a boss: an endearment, an errand on the way
     # home, a shift to cover.
     r"^(?:(?:hey|hi|hola|oye) )?(?:babe|bae|honey|hun|hon|sweetie|sweetheart|love|my love|"
-    r"amor|mi amor|mi vida|gordi|gordita|gordito)\b|love (?:you|u)|luv u|te amo|xoxo|"
+    r"amor|mi amor|mi vida|gordi|gordita|gordito|profe|maestra|maestro|teacher|coach)\b|"
+    r"love (?:you|u)|luv u|te amo|xoxo|besos|besitos|kisses|"
     r"^(?:(?:hey|hi|hola|oye) )?(?:mom|dad|mama|papa|mami|papi)\b(?! (?:has|had|is|was|needs|"
     r"tiene|tuvo|esta|estuvo|necesita|se|le)\b)|"
     r"(?:pick up|grab|get|buy) (?:some |the |a |more )?(?:milk|bread|eggs|groceries|"
@@ -632,7 +636,10 @@ OFF_TOPIC_CUES = re.compile(
     r"(?:i|we) clean (?:offices|homes|houses|buildings|clinics)|servicio de limpieza|"
     r"limpio (?:oficinas|consultorios|casas|clinicas)|buen precio|(?:good|great|low|"
     r"competitive) (?:prices?|rates)|precios? (?:bajos|accesibles|economicos|especiales)|"
-    r"free (?:quote|estimate)|(?:comprar|rentar) el local|quien es el dueno|landlord)\b"
+    r"free (?:quote|estimate)|(?:comprar|rentar) el local|quien es el dueno|landlord|janitorial|"
+    r"quote you|reaching out from|(?:would|is) (?:your|the) (?:\w+ )?(?:clinic|practice|office|"
+    r"team|consultorio|clinica) (?:be )?interested|represento a|(?:i m|im|i am) a rep\b|"
+    r"entrevistar\w*|(?:soy|somos|hablo|hablamos) de la radio|radio (?:local|station|comunitaria))\b"
 )
 #: Where an out-of-scope speaker (``OFF_TOPIC_CUES``) names medicine as a topic — a product's
 #: market, a study's or a story's subject, an event's theme, a character's plot — the words
@@ -652,6 +659,8 @@ _REPORT = "(?:" + "|".join(sorted(_REPORT_WORDS)) + ")"
 #: what follows is the writer's, never a topic.
 _OWN_CARE_TEXT = "cita citas appointment appointments appt appts consulta turno visit visita refill"
 _OWN_CARE = frozenset(_OWN_CARE_TEXT.split())
+#: The places a pitch is for ("for clinics"): never a topic, so the cue stays readable.
+_PLACES = "(?:clinics|practices|offices|consultorios|clinicas|hospitals|hospitales)"
 #: A frame's first word ends the span before it (the next frame reads on from there).
 _FRAME_WORD = r"(?:on|about|for|sobre|para)"
 _TOPIC_FRAME = re.compile(
@@ -659,7 +668,7 @@ _TOPIC_FRAME = re.compile(
     r"presentar\w*|(?:patients|pacientes|personas|people|kids|children|ninos) (?:with|con|de))"
     r"(?: (?:the|a|an|our|new|la|el|los|las|un|una|nuevo|nueva|nuestro|nuestra|"
     r"(?:patients|pacientes|personas|people|kids|children|ninos) (?:with|con|de)))*)"
-    rf"((?: (?!{_REPORT}\b|{_FRAME_WORD}\b)\w+){{1,5}})"
+    rf"((?: (?!{_REPORT}\b|{_FRAME_WORD}\b|{_PLACES}\b)\w+){{1,5}})"
     # fiction: what a character has is the plot
     r"|\b((?:a|an|the|un|una|el|la) (?:character|personaje))"
     r"((?: (?!(?:i|im|ive|me|my|yo|mi|mis|tengo|but|pero|btw)\b)\w+){1,4})"
@@ -757,10 +766,11 @@ _TRADE = (
             r"practices|clinics|offices|groups|industry|field|marketing|spas?|software|"
             r"professionals|providers|assistants?|receptionists?|scribes?|transcription\w*|directors?|"
             r"staffing|sales|"
-            r"compan(?:y|ies)|distributors?|products)\b)"
+            r"compan(?:y|ies)|distributors?|products|buildings?|centers?|plaza|campus)\b)"
         ),
         "healthcare",
     ),
+    (re.compile(r"\b((?:rep|reps|representative|with|from) \w+ )medical\b"), r"\1healthcare"),
     (re.compile(r"\bdrug(?= (?:reps?|representatives?|compan(?:y|ies)|sales)\b)"), "healthcare"),
     (
         re.compile(
@@ -810,10 +820,19 @@ def normalised_text(text: str) -> str:
 _CLAUSE_BREAK = re.compile(r"[.,;:!?¿¡()\[\]\n\r\"]+|\s[-–—]+\s")
 
 
+#: A pharmacy as a place on the street ("the pharmacy next door"), not anyone's medicines.
+_PHARMACY_PLACE = re.compile(
+    r"\b(?:pharmacy|farmacia)(?= (?:next door|de al lado|de junto|de enfrente|across the street)\b)|"
+    r"\b(?:front|outside|in front) of the pharmacy\b"
+)
+
+
 def _plain(text: str) -> str:
     normalised = normalize(text)
     if "receta" in normalised:
         normalised = _RECIPE.sub("recipe", normalised)
+    if "pharmacy" in normalised or "farmacia" in normalised:
+        normalised = _PHARMACY_PLACE.sub("store", normalised)
     if _TRADE_HINT.search(normalised):
         for pattern, replacement in _TRADE:
             normalised = pattern.sub(replacement, normalised)

@@ -381,7 +381,8 @@ NEUTRAL = _set(
     feet_in_a_mile square_feet cold_cut a_cold_cut cut_my_hair cut_the_cable cut_off
     burn_a_cd burn_calories burned_calories broke_up broken_link link_is_broken broken_phone
     phone_is_broken suero_de_leche enfermeria enfermerias diario diarios died_of_laughter
-    murio_de_risa a_wee wee_bit wee_hours recien_nacido recien_nacida recien_nacidos
+    murio_de_risa se_atraso se_atrasaron se_atraso_el se_atraso_la vuelo_atrasado a_wee
+    wee_bit wee_hours recien_nacido recien_nacida recien_nacidos
     recien_nacidas
     """
 )
