@@ -298,6 +298,8 @@ def test_a_reading_a_body_function_or_a_knock_is_a_symptom(text: str) -> None:
         "set the temp to 69",
         "can you play the one that goes doo doo doo",
         "the prior authorization for physical therapy, is it done",
+        "took his temp after the bath, it's 36.9, all fine",
+        "le tomé la temperatura y tiene 37, todo bien",
     ],
 )
 def test_the_kitchen_the_house_and_words_that_only_look_alike_are_no_symptom(text: str) -> None:

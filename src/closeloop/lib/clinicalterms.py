@@ -678,11 +678,32 @@ def _measure_given(words: list[str], written: list[str]) -> ClinicalSignal | Non
         if word in MEASURES:
             start = max(0, i - MEASURE_WINDOW)
             near = written[start : i + MEASURE_WINDOW + 1]  # as written: "88" is no "8"
-            if NOT_MEASURES.isdisjoint(written[max(0, i - 2) : i + MEASURE_WINDOW + 1]) and any(
-                w.isdigit() and 2 <= len(w) <= 3 for w in near
+            numbers = [
+                int(w)
+                for w, after in zip(near, [*near[1:], ""], strict=True)
+                if w.isdigit() and 2 <= len(w) <= 3 and after not in TIME_UNITS
+            ]
+            if (
+                numbers
+                and NOT_MEASURES.isdisjoint(written[max(0, i - 2) : i + MEASURE_WINDOW + 1])
+                and not (word in TEMPERATURES and all(_normal_temperature(n) for n in numbers))
             ):
-                return ClinicalSignal(" ".join(written[start : i + MEASURE_WINDOW + 1]), True)
+                return ClinicalSignal(" ".join(near), True)
     return None
+
+
+#: A number of minutes, hours or days beside a measure is no reading ("after 20 min").
+TIME_UNITS = _set(
+    "min mins minute minutes hour hours hr hrs day days week weeks month months year years "
+    "minuto minutos hora horas dia dias semana semanas mes meses ano anos"
+)
+#: A temperature said as a number in the normal range ("took her temp, it's 37.1, all good")
+#: reports nothing off (the red-flag rules read it so too).
+TEMPERATURES = _set("temp temperature temperatura")
+
+
+def _normal_temperature(number: int) -> bool:
+    return 35 <= number <= 37 or 96 <= number <= 99
 
 
 def _phrase_at(words: list[str], i: int) -> tuple[int, bool | None]:
