@@ -343,6 +343,8 @@ FOR_NO_PRACTICE_WRITTEN6 = [
     "hablamos de la radio local, queremos entrevistar a una doctora sobre el dengue",
     "hola profe, ya le mandé la tarea por correo",
     "ya llegué con la abuela, el camión se atrasó. besos",
+    "¿cuánto caldo lleva el arroz con pollo? la receta de mi tía no dice",
+    "soy de una farmacéutica, quiero una cita con la doctora para presentarle un jarabe nuevo",
 ]
 
 
@@ -362,6 +364,8 @@ WRITTEN6_GROUPS_THAT_ARE_CLINICAL = [
     "cómo hago un caldo de pollo para mi hijo que tiene diarrea",
     # the period that is late, not the bus
     "se me atrasó la regla dos semanas",
+    # an allergy beside a dish is still a question about a body
+    "can my son with a peanut allergy eat the cake at the party",
 ]
 
 

@@ -497,6 +497,13 @@ PRACTICE_INTENT = 3
 #: What a message is about when it is about nothing of anyone's care: trivia, homework and
 #: bets, animals, a recipe. A condition it names is a topic ("a recipe for my diabetic
 #: aunt", "how long is an elephant pregnant"), not a report (``_CONDITION``).
+#: Dishes: a message that names one reads "receta" as a recipe, and is about cooking.
+DISHES = (
+    r"caldo|sopa|soup|stew|guiso|paella|ajiaco|pozole|tamales|lasagna|brownies?|sancocho|"
+    r"arroz con \w+|hotcakes|pancakes|galletas|cookies|pastel|cake|flan|gelatina"
+)
+_DISH = re.compile(r"\b(?:" + DISHES + r")\b")
+_ANY_RECETA = re.compile(r"\brecetas?\b")
 SUBJECT_TEXT = (
     r"trivia|homework|tarea|fun fact|dato curioso|quiz|crossword|crucigrama|"
     r"settl\w* (?:a |an |the )?(?:bet|argument|debate|dispute)|apuesta|"
@@ -504,7 +511,8 @@ SUBJECT_TEXT = (
     r"elephants?|horses?|cows?|sharks?|whales?|giraffes?|goats?|sheep|rabbits?|hamsters?|"
     r"octopus(?:es)?|pulpos?|dolphins?|delfin\w*|dinosaurs?|dinosaurios?|kangaroos?|canguros?|"
     r"ferrets?|hurone?s?|cats?|kittens?|puppies|gat[oa]s?|perr[oa]s?|elefante?s?|elefantas?|"
-    r"caldo|sopa|soup|stew|guiso|paella|ajiaco|pozole|tamales|lasagna|brownies?|"
+    + DISHES
+    + r"|"
     r"vacas?|yeguas?|caballos?|tiburon\w*|ballenas?|jirafas?|cabras?|borregas?|conejos?|"
     r"recipes?|recipe|hornear|baking|ingredientes|ingredients|dessert|postres?"
 )
@@ -513,7 +521,7 @@ SUBJECT_CUES = re.compile(r"\b(?:" + SUBJECT_TEXT + r")\b")
 #: says they have them (``_OWN``); symptoms stay.
 _CONDITION = re.compile(
     r"\b(?:diabet\w*|(?:pregnan|embaraz)\w*(?! (?:de )?\d)|sugar ?free|sin azucar|low ?carb|gluten ?free|"
-    r"sin gluten|keto|celiac\w*|lactose|allerg\w*|alergi\w*|"
+    r"sin gluten|keto|celiac\w*|lactose|"
     # a reading stays one ("recipe for cookies, my sugar has been 300", "el azúcar me sale alta")
     r"(?:sugar|azucar)(?!(?: \w+){0,4} (?:\d{2,3}|high|low|alt[oa]|baj[oa]|elevad[oa]|subid[oa])\b))\b"
 )
@@ -662,7 +670,7 @@ _OWN_CARE = frozenset(_OWN_CARE_TEXT.split())
 #: The places a pitch is for ("for clinics"): never a topic, so the cue stays readable.
 _PLACES = "(?:clinics|practices|offices|consultorios|clinicas|hospitals|hospitales)"
 #: A frame's first word ends the span before it (the next frame reads on from there).
-_FRAME_WORD = r"(?:on|about|for|sobre|para)"
+_FRAME_WORD = r"(?:on|about|for|sobre|para|present|presentar\w*|selling|vende|venden)"
 _TOPIC_FRAME = re.compile(
     r"\b((?:on|about|for|sobre|para|acerca de|a beneficio de|selling|vende|venden|present|"
     r"presentar\w*|(?:patients|pacientes|personas|people|kids|children|ninos) (?:with|con|de))"
@@ -831,6 +839,8 @@ def _plain(text: str) -> str:
     normalised = normalize(text)
     if "receta" in normalised:
         normalised = _RECIPE.sub("recipe", normalised)
+        if "receta" in normalised and _DISH.search(normalised):
+            normalised = _ANY_RECETA.sub("recipe", normalised)
     if "pharmacy" in normalised or "farmacia" in normalised:
         normalised = _PHARMACY_PLACE.sub("store", normalised)
     if _TRADE_HINT.search(normalised):
