@@ -199,3 +199,176 @@ def test_a_sender_cue_does_not_overrule_a_model_sure_the_message_is_clinical(tex
     assert route(text, SURE_CLINICAL) == "clinical_message", text
     # and a model that only leans clinical still leaves a pitch to the front desk
     assert route("We sell software for dental offices, free demo", LEANS_CLINICAL) == "other"
+
+
+# --- for no practice, in the sixth pass's groups (our own wording) ---------------------------
+
+#: Texts meant for a partner, a relative or a boss; help with a phone or a device; recipes and
+#: trivia that name a condition (for whom the dish is, an animal's pregnancy); students,
+#: interviews, fiction and services offered.
+FOR_SOMEONE_ELSE = [
+    "hey love running late, grab milk and bread",
+    "hi honey can you grab eggs and bread on the way home",
+    "babe im stuck in traffic, start dinner without me",
+    "mom pick up the kids at 3, I'm in a meeting",
+    "dad can you pick me up after practice",
+    "amor pasa por las tortillas cuando salgas",
+    "jefe voy tarde, hay mucho tráfico, cúbreme en la junta",
+]
+DEVICE_HELP = [
+    "how do i stop my phone from dimming the screen",
+    "my laptop keeps freezing when i open chrome",
+    "¿cómo le quito el bloqueo a mi celular?",
+    "la tele no prende, ¿qué le hago?",
+    "my printer says offline but it's plugged in",
+]
+RECIPES_AND_TRIVIA = [
+    "need a low-carb dessert recipe for my diabetic dad's birthday",
+    "how long is a horse pregnant? it's for trivia night",
+    "how many teeth does a shark have, settling an argument",
+    "¿cuántos huesos tiene un perro? es para una tarea",
+    "receta de pay sin azúcar para mi abuelo diabético",
+    "¿cuánto dura el embarazo de una yegua? es para la tarea",
+    "can I swap the buttermilk in the pancakes for something",
+    "¿con qué reemplazo la mantequilla en las galletas?",
+]
+STUDENTS_FICTION_SERVICES = [
+    "I'm a high school junior thinking about dentistry, could I watch how you work one day?",
+    "quiero estudiar para doctora, ¿puedo ir a ver cómo trabajan?",
+    "I'm a journalism student, could one of your nurses do a 10 minute interview for class?",
+    "writing a short story where a character gets diabetes, could a nurse answer some questions",
+    "Estoy escribiendo un guion donde un personaje tiene convulsiones, ¿un doctor lo revisa?",
+    "we do commercial cleaning for offices your size, nightly or weekly",
+    "limpio consultorios y oficinas en las noches, buen precio",
+]
+FOR_NO_PRACTICE_SIXTH = (
+    FOR_SOMEONE_ELSE + DEVICE_HELP + RECIPES_AND_TRIVIA + STUDENTS_FICTION_SERVICES
+)
+
+
+@pytest.mark.parametrize("text", FOR_NO_PRACTICE_SIXTH)
+def test_messages_for_someone_else_devices_recipes_students_go_to_the_front_desk(
+    text: str,
+) -> None:
+    suggestion = combine(text, LEANS_CLINICAL, 0.7, 0.9, off_topic_threshold=0.65)
+    assert suggestion.category == "other", (text, suggestion.reasons)
+    assert not suggestion.red_flag, text
+
+
+#: A model that leans hard towards clinical (the way it reads "como hago para que el celular
+#: no se me apague solo": words of a body's trouble about a device), short of certain.
+LEANS_HARD_CLINICAL = Prediction(
+    categories=[("clinical_message", 0.9), ("other", 0.1)],
+    clinical=0.86,
+    red_flag=0.1,
+    off_topic=0.3,
+)
+
+
+#: Nothing in them is clinical or a practice's business, and they say what they are about (a
+#: device, a dish): the front desk even when the model leans hard towards clinical.
+@pytest.mark.parametrize("text", DEVICE_HELP + RECIPES_AND_TRIVIA[-2:])
+def test_device_help_and_cooking_go_to_the_front_desk_though_the_model_leans_clinical(
+    text: str,
+) -> None:
+    assert route(text, LEANS_HARD_CLINICAL) == "other", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a second sentence is not the device's: the model decides
+        "how do I reset my phone? the thing on my lip is back and it's spreading",
+        "¿cómo le quito el bloqueo al celular? ando como ida desde ayer",
+        # one sentence, and a model all but certain: a symptom no rule word names
+        "recipe for flan, and lately everything I eat comes right back up",
+    ],
+)
+def test_a_device_or_a_dish_yields_when_more_is_said(text: str) -> None:
+    assert route(text, LEANS_HARD_CLINICAL if "?" in text else SURE_CLINICAL) != "other", text
+
+
+def test_weeks_of_a_pregnancy_are_the_writers_even_beside_a_recipe() -> None:
+    text = "receta de flan sin azúcar, embarazada de 20 semanas y se me antoja mucho"
+    assert route(text, LEANS_CLINICAL) == "clinical_message", text
+
+
+FOR_NO_PRACTICE_SIXTH_WITH_A_SYMPTOM = [
+    "hi honey grab eggs on the way home, and my throat is really sore",
+    "babe running late, also I've been dizzy all afternoon",
+    "amor compra leche, y tengo mucha diarrea",
+    "how do I reset my phone? also my ankle is swollen",
+    "la tele no prende y la niña tiene 39 de temperatura",
+    "recipe for sugar-free cookies, my sugar has been 300 all week",
+    "receta de pay sin azúcar, por cierto me arde al orinar",
+    "quiero ser dentista, por cierto me duele una muela",
+    "I'm a journalism student, and I've had a fever since Sunday",
+    "limpio oficinas, buen precio, y ando con tos desde el lunes",
+]
+
+
+@pytest.mark.parametrize("text", FOR_NO_PRACTICE_SIXTH_WITH_A_SYMPTOM)
+def test_those_messages_with_a_symptom_reach_clinical_staff(text: str) -> None:
+    assert route(text, LEANS_CLINICAL) == "clinical_message", text
+
+
+#: A practice's own business in words the new cues use.
+PRACTICE_BUSINESS_SIXTH = [
+    "running late for my 3 pm appointment, be there in 10",
+    "my phone won't connect to the video visit",
+    "can I pick up my prescription today",
+    "mom has an appointment tuesday, can she come at 10 instead",
+    "my tv stand fell on my foot, what do I do",
+    "¿me pueden mandar la receta de la metformina a la farmacia?",
+]
+
+
+@pytest.mark.parametrize("text", PRACTICE_BUSINESS_SIXTH)
+def test_practice_business_in_those_words_is_not_taken_by_the_gate(text: str) -> None:
+    assert route(text, AN_APPOINTMENT) != "other", text
+
+
+#: The written6 groups, in our own wording: animals' pregnancies and bodies, dishes, a pharmacy
+#: as a place on the street, a company that names itself "Medical", janitorial and linen
+#: services, local radio, a teacher or a parent addressed, a bus that ran late.
+FOR_NO_PRACTICE_WRITTEN6 = [
+    "how long are hamsters pregnant, ours looks round",
+    "¿cuánto tiempo está embarazada una gata?",
+    "do dolphins sleep with one eye open",
+    "cómo hago un caldo de pollo para mi abuelita que no tiene dientes",
+    "my coworker is selling candles outside the pharmacy next door, can she leave flyers?",
+    "I'm with Brightline Medical, could I drop off a sample of our new exam gloves",
+    "we are a janitorial crew that services medical buildings downtown, can we quote you",
+    "would your office be interested in weekly scrub laundry pickup?",
+    "hablamos de la radio local, queremos entrevistar a una doctora sobre el dengue",
+    "hola profe, ya le mandé la tarea por correo",
+    "ya llegué con la abuela, el camión se atrasó. besos",
+    "¿cuánto caldo lleva el arroz con pollo? la receta de mi tía no dice",
+    "soy de una farmacéutica, quiero una cita con la doctora para presentarle un jarabe nuevo",
+]
+
+
+@pytest.mark.parametrize("text", FOR_NO_PRACTICE_WRITTEN6)
+def test_the_written6_groups_go_to_the_front_desk(text: str) -> None:
+    suggestion = combine(text, LEANS_CLINICAL, 0.7, 0.9, off_topic_threshold=0.65)
+    assert suggestion.category == "other", (text, suggestion.reasons)
+
+
+WRITTEN6_GROUPS_THAT_ARE_CLINICAL = [
+    # the writer's own pregnancy beside a pet: never the pet's
+    "is it safe to clean the cat litter while pregnant",
+    "how long are cats pregnant? and I'm spotting since this morning",
+    # a pharmacy that is someone's medicines
+    "please send my refill to the pharmacy next door",
+    # a dish for someone sick
+    "cómo hago un caldo de pollo para mi hijo que tiene diarrea",
+    # the period that is late, not the bus
+    "se me atrasó la regla dos semanas",
+    # an allergy beside a dish is still a question about a body
+    "can my son with a peanut allergy eat the cake at the party",
+]
+
+
+@pytest.mark.parametrize("text", WRITTEN6_GROUPS_THAT_ARE_CLINICAL)
+def test_the_written6_groups_with_a_clinical_signal_reach_clinical_staff(text: str) -> None:
+    assert route(text, LEANS_CLINICAL) == "clinical_message", text

@@ -214,3 +214,94 @@ def test_neutral_phrases_hide_their_words() -> None:
     for text in ("how many sick days do I get", "a stroke of luck", "grab a bite after work",
                  "cold cut sandwich", "mole poblano para la cena"):  # fmt: skip
         assert _signal(text) is None, text
+
+
+# --- what patients say without a symptom word (issue 34, sixth pass) -------------------------
+# A reading given as a number, the body's functions in everyday words, a check-up asked for
+# because of a past illness or a relative's, a question about the medicines and supplies the
+# clinic keeps, a knock to the head: clinical staff, whatever the model says.
+
+READINGS_AS_NUMBERS = [
+    "my fasting sugar was 185 this morning",
+    "glucose keeps reading 250 after dinner",
+    "bp was 165 over 100 on the machine at the store",
+    "his oxygen is showing 89 on the finger clip",
+    "temp is 102.5 since noon",
+    "el azúcar me salió en 280 en ayunas",
+    "la presión me marcó 160 con 100",
+    "mi oxigenación está en 88",
+    "la niña tiene 39 de temperatura desde anoche",
+]
+BODY_IN_EVERYDAY_WORDS = [
+    "my wee is really dark and smells funny",
+    "been weeing every half hour since yesterday",
+    "haven't done a number two in four days",
+    "his poo is pale and greasy",
+    "she's pooping like 8 times a day",
+    "el niño hace pipí a cada rato",
+    "la popó de la bebé está verde y con moco",
+    "tengo que orinar seguido y me da mucha sed",
+]
+CHECKUPS_FOR_A_HISTORY = [
+    "my brother passed away from an aneurysm, should I be screened",
+    "got out of the hospital last week after sepsis, need someone to look at me",
+    "my mom died of ovarian cancer at 45, do I need to get checked",
+    "a mi hermano le dio un aneurisma y falleció, ¿me deben revisar?",
+    "estuve hospitalizada por una trombosis, quiero control",
+    "mi papá se murió de lo del riñón, quiero que me revisen",
+]
+CLINIC_SUPPLIES = [
+    "do you keep narcan in the office",
+    "do you have epipens on hand in case a kid reacts to a shot",
+    "¿tienen epinefrina en el consultorio por si alguien reacciona?",
+    "do you have the glucose test strips or do I bring my own",
+]
+A_KNOCK_TO_THE_HEAD = [
+    "he knocked himself out on the monkey bars",
+    "my son got knocked out cold at football practice",
+    "se quedó inconsciente un ratito después de caerse",
+    "perdió el conocimiento al caerse de la bici",
+]
+SAID_WITHOUT_A_SYMPTOM_WORD = (
+    READINGS_AS_NUMBERS
+    + BODY_IN_EVERYDAY_WORDS
+    + CHECKUPS_FOR_A_HISTORY
+    + CLINIC_SUPPLIES
+    + A_KNOCK_TO_THE_HEAD
+)
+
+
+@pytest.mark.parametrize("text", SAID_WITHOUT_A_SYMPTOM_WORD)
+def test_clinical_said_without_a_symptom_word_reaches_clinical_staff(text: str) -> None:
+    assert _signal(text) is not None, text
+    assert route(text, FOR_NO_PRACTICE) == "clinical_message", text
+
+
+@pytest.mark.parametrize("text", READINGS_AS_NUMBERS + BODY_IN_EVERYDAY_WORDS + A_KNOCK_TO_THE_HEAD)
+def test_a_reading_a_body_function_or_a_knock_is_a_symptom(text: str) -> None:
+    signal = _signal(text)
+    assert signal is not None and signal.strong, (text, signal)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the recipe says 2 cups of sugar, 350 degrees for 40 minutes",
+        "set the thermostat temperature to 68",
+        "the oven temperature is 425",
+        "a wee bit late today, sorry",
+        "la receta lleva 200 gramos de azúcar",
+        "I died of laughter at that video",
+        "add this song to my pop playlist",
+        "does my ppo plan cover implants",
+        "pos sí, mañana les hablo",
+        "set the temp to 69",
+        "can you play the one that goes doo doo doo",
+        "the prior authorization for physical therapy, is it done",
+        "took his temp after the bath, it's 36.9, all fine",
+        "le tomé la temperatura y tiene 37, todo bien",
+    ],
+)
+def test_the_kitchen_the_house_and_words_that_only_look_alike_are_no_symptom(text: str) -> None:
+    signal = _signal(text)
+    assert signal is None or not signal.strong, (text, signal)

@@ -259,6 +259,66 @@ SYMPTOMS_ES = _set(
     """
 )
 
+_FALLEN_FROM = """
+    bike bicycle horse ladder bed couch swing slide trampoline roof scooter skateboard chair
+    stairs monkey_bars bunk_bed bici bicicleta caballo escalera cama columpio resbaladilla
+    patineta techo silla moto
+"""
+_FALLS = " ".join(
+    f"{fall}_{the}_{thing}"
+    for fall in ("fell_off", "falling_off", "fall_off", "se_cayo_de", "me_cai_de", "cayo_de")
+    for the in ("my", "his", "her", "the", "a", "la", "el", "su", "mi", "un", "una")
+    for thing in _FALLEN_FROM.split()
+)
+#: The body's functions in everyday words, a knock out and a fall (strong): what patients
+#: say instead of "urination", "bowel movement" or "loss of consciousness".
+SYMPTOMS_PLAIN = _set(
+    """
+    my_wee his_wee her_wee the_wee when_i_wee when_he_wees when_she_wees wee_smells
+    wee_is wee_burns wee_stings wees_a_lot peeing pee_smells pee_is done_a_number_two
+    do_a_number_two number_two_in bowel bowels bowel_movement bowel_movements my_stool
+    his_stool her_stool stool_is going_more_often going_a_lot_more
+    going_to_the_bathroom_a_lot keep_needing_to_go always_need_to_go urinate urine
+    pipi pipis hace_pipi hago_pipi hacer_pipi popo popis hace_popo hago_popo hacer_popo
+    caquita hacer_del_dos hace_del_dos hizo_del_dos orinar orino orina orinando orinas mear meando
+    meo ir_al_bano_seguido voy_al_bano_a_cada_rato deposiciones evacuar excremento
+    knocked_out knocked_himself_out knocked_herself_out knocked_myself_out
+    knocked_themselves_out knocked_unconscious knocked_cold lost_consciousness
+    loss_of_consciousness inconsciente perdio_el_conocimiento perdi_el_conocimiento
+    perdio_el_sentido perdi_el_sentido se_noqueo al_caerse despues_de_caerse
+    havent_done_a_number_two hasnt_done_a_number_two havent_pooped hasnt_pooped cant_pee
+    havent_peed hasnt_peed no_he_hecho_popo no_ha_hecho_popo no_ha_hecho_pipi no_hace_popo
+    no_hace_pipi no_puedo_orinar
+    killing_me is_killing_me discomfort uncomfortable una_encarnada una_encarnado encarnada
+    encarnado oidos_tapados when_i_bite when_i_chew cuando_muerdo al_morder not_sleeping
+    unmotivated cuttin_myself hurtin_myself
+    """
+    + _FALLS
+)
+#: A past illness, a stay in hospital, a relative's illness or death, a wish to be checked,
+#: a named condition (weak): a check-up asked for because of them is a clinical question.
+CARE_HISTORY = _set(
+    """
+    died_of died_from passed_away_from passed_away_of passed_from murio_de se_murio_de
+    murio_por fallecio_de fallecio_por hospitalized hospitalised was_in_the_hospital
+    in_the_hospital icu intensive_care discharged er_visit hospitalizado hospitalizada
+    internado internada me_internaron lo_internaron la_internaron terapia_intensiva
+    dado_de_alta dada_de_alta me_dieron_de_alta transplant trasplante get_checked
+    get_myself_checked be_checked be_screened get_screened be_tested get_tested
+    me_deberia_revisar revisarme que_me_revisen me_revisen me_deben_revisar checarme
+    que_me_chequen hacerme_un_chequeo hacerme_estudios sepsis septicemia aneurysm
+    aneurysms aneurisma aneurismas meningitis lupus hepatitis hiv vih aids sida
+    tuberculosis dengue thrombosis trombosis dvt embolism leukemia leucemia lymphoma
+    linfoma melanoma alzheimers alzheimer dementia demencia parkinsons parkinson
+    sclerosis esclerosis cirrhosis cirrosis copd epoc emphysema enfisema kidney_failure
+    insuficiencia_renal dialysis dialisis heart_failure heart_disease cardiopatia
+    preeclampsia eclampsia ictus bypass posparto postpartum postparto therapist terapeuta psicologo
+    psicologa psychologist psychiatrist psiquiatra pacemaker marcapasos reaction reactions
+    reacts reaccion reacciones reacciona scar scars
+    scarring cicatriz cicatrices
+    """
+)
+
 #: Word beginnings (at least five letters, squeezed): any word that starts so.
 SYMPTOM_STEMS = frozenset(
     squeeze(stem)
@@ -320,7 +380,10 @@ NEUTRAL = _set(
     mole_poblano back_porch back_yard backyard back_door back_seat back_up feet_of
     feet_in_a_mile square_feet cold_cut a_cold_cut cut_my_hair cut_the_cable cut_off
     burn_a_cd burn_calories burned_calories broke_up broken_link link_is_broken broken_phone
-    phone_is_broken suero_de_leche enfermeria enfermerias diario diarios
+    phone_is_broken suero_de_leche enfermeria enfermerias diario diarios died_of_laughter
+    murio_de_risa se_atraso se_atrasaron se_atraso_el se_atraso_la vuelo_atrasado a_wee
+    wee_bit wee_hours recien_nacido recien_nacida recien_nacidos
+    recien_nacidas
     """
 )
 
@@ -363,7 +426,9 @@ CLINICAL_NOUNS = _set(
     clorfenamina salbutamol ambroxol dexametasona cefalexina ciprofloxacino metronidazol
     metformina glibenclamida enalapril captopril atorvastatina levotiroxina sertralina
     fluoxetina clonazepam diazepam alprazolam complejo_b suero_oral electrolitos pedialyte
-    vaporub arnica
+    vaporub arnica narcan naloxone naloxona epinephrine epinefrina adrenalina epi_pen
+    glucometer glucometro test_strips tiras_reactivas oxygen_tank tanque_de_oxigeno
+    crutches muletas
     """
 )
 
@@ -424,9 +489,19 @@ class ClinicalSignal:
 
 #: Each term: True (a symptom), False (a clinical noun or condition), None (neutral: the
 #: words are consumed and say nothing clinical).
+#: Words whose doubled letters are the word: read as written, never squeezed ("poop" is not
+#: "pop", "poo" not the "po" of "ppo", "pees" not "pes").
+AS_WRITTEN = frozenset(
+    {"poo", "poos", "poop", "poops", "pooping", "pooped", "poopy", "pooing", "pees", "weeing"}
+)
+
+#: A clinical noun said in the plural ("epipens", "inhalers") is the same noun.
+_PLURAL_NOUNS = frozenset(
+    noun + "s" for noun in CLINICAL_NOUNS if " " not in noun and not noun.endswith("s")
+)
 _TERMS: dict[str, bool | None] = {
-    **dict.fromkeys(CLINICAL_NOUNS | WEAK_SYMPTOMS, False),
-    **dict.fromkeys(SYMPTOMS_EN | SYMPTOMS_ES, True),
+    **dict.fromkeys(CLINICAL_NOUNS | _PLURAL_NOUNS | WEAK_SYMPTOMS | CARE_HISTORY, False),
+    **dict.fromkeys(SYMPTOMS_EN | SYMPTOMS_ES | SYMPTOMS_PLAIN, True),
     **dict.fromkeys(NEUTRAL, None),
 }
 _PHRASES = {term: kind for term, kind in _TERMS.items() if " " in term}
@@ -519,6 +594,25 @@ OFF_LEVELS = _set("high low higher lower alta baja alto bajo altas bajos elevada
 READING_WINDOW = 5
 #: ...of a machine, not a person.
 NOT_READINGS = _set("tire tires tyre tyres llanta llantas water agua cabin pool")
+#: A measure of the body given as a number ("sugar 210", "bp 165 over 100", "39 de
+#: temperatura"): a reading reported, whatever its level.
+MEASURES = _set(
+    """
+    sugar sugars glucose pressure bp oxygen o2 sats saturation heart_rate pulse temp
+    temperature azucar glucosa presion oxigeno oxigenacion saturacion pulso temperatura
+    """
+)
+#: ...of a recipe, an oven, a room, the weather or a price, not a person.
+NOT_MEASURES = _set(
+    """
+    cup cups tbsp tsp teaspoon teaspoons tablespoon tablespoons grams gram oz ounces
+    pounds lbs oven thermostat room outside weather forecast taza tazas
+    cucharada cucharadas gramos kilo kilos horno termostato clima afuera pesos set heat
+    heater heating ac aire calefaccion
+    dollars dolares price precio cuesta cost costs
+    """
+)
+MEASURE_WINDOW = 4
 
 #: A symptom just after one of these is denied ("no fever", "sin dolor", "don't have a
 #: rash"): a weak signal, not a strong one ("no fever, I just need to reschedule").
@@ -551,7 +645,8 @@ def clinical_signal(normalised: str) -> ClinicalSignal | None:
     while i < len(words):
         length, says = _phrase_at(words, i)
         if not length:
-            length, says = 1, _word_says(words, i, body)
+            length = 1
+            says = True if written[i] in AS_WRITTEN else _word_says(words, i, body)
         term = " ".join(written[i : i + length])
         if says is True and not _denied(words, i):
             return ClinicalSignal(term, True)
@@ -570,7 +665,45 @@ def _reading_off(words: list[str], written: list[str]) -> ClinicalSignal | None:
     for i, word in enumerate(words):
         if word in READINGS and not OFF_LEVELS.isdisjoint(words[i + 1 : i + READING_WINDOW]):
             return ClinicalSignal(" ".join(written[i : i + READING_WINDOW]), True)
+    return _measure_given(words, written)
+
+
+def _measure_given(words: list[str], written: list[str]) -> ClinicalSignal | None:
+    """A measure of the body with a number of two or three digits beside it ("sugar's been
+    running 210", "tiene 39 de temperatura"), not a recipe's, an oven's or a price's (a unit,
+    an oven or a price just before it or in the words after)."""
+    if MEASURES.isdisjoint(words):
+        return None
+    for i, word in enumerate(words):
+        if word in MEASURES:
+            start = max(0, i - MEASURE_WINDOW)
+            near = written[start : i + MEASURE_WINDOW + 1]  # as written: "88" is no "8"
+            numbers = [
+                int(w)
+                for w, after in zip(near, [*near[1:], ""], strict=True)
+                if w.isdigit() and 2 <= len(w) <= 3 and after not in TIME_UNITS
+            ]
+            if (
+                numbers
+                and NOT_MEASURES.isdisjoint(written[max(0, i - 2) : i + MEASURE_WINDOW + 1])
+                and not (word in TEMPERATURES and all(_normal_temperature(n) for n in numbers))
+            ):
+                return ClinicalSignal(" ".join(near), True)
     return None
+
+
+#: A number of minutes, hours or days beside a measure is no reading ("after 20 min").
+TIME_UNITS = _set(
+    "min mins minute minutes hour hours hr hrs day days week weeks month months year years "
+    "minuto minutos hora horas dia dias semana semanas mes meses ano anos"
+)
+#: A temperature said as a number in the normal range ("took her temp, it's 37.1, all good")
+#: reports nothing off (the red-flag rules read it so too).
+TEMPERATURES = _set("temp temperature temperatura")
+
+
+def _normal_temperature(number: int) -> bool:
+    return 35 <= number <= 37 or 96 <= number <= 99
 
 
 def _phrase_at(words: list[str], i: int) -> tuple[int, bool | None]:
