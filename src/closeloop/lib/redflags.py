@@ -1478,6 +1478,48 @@ NEGATION_WINDOW = 4
 STOPPED = frozenset({"stopped", "quit", "ceased", "dejo", "paro"})
 #: Words that end a negation's reach (it negates what it stands before, not the next finding).
 NEGATION_STOPS = frozenset({"and", "y", "e", "then", "luego", "plus", "also", "ademas"})
+_NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez)"
+_MONTH = (
+    r"(?:january|february|march|april|june|july|august|september|october|november|december|"
+    r"enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)"
+)
+#: A time that dates what it stands beside, long enough ago to be no emergency now, said in the
+#: forms the older cues miss: before the finding or after it (not "since last week", which runs on).
+_DATED = (
+    rf"(?:like |about |around |almost |como )?{_NUMBER} (?:yrs?|years?) ago|"
+    rf"hace (?:como |unos |unas |mas de |casi |ya )(?:{_NUMBER}|unos|unas) (?:mes|meses|ano|anos)|"
+    r"(?:last|the other) (?:thanksgiving|christmas|xmas|easter|halloween|new year\w*|time|pregnancy)|"
+    r"(?:la )?navidad pasada|(?:el )?embarazo pasado|"
+    rf"(?:cuando|when) (?:tenia|tuvo|(?:i|he|she) was) (?:{_NUMBER}|\d+ (?:and|y) (?:a half|medio)) ?(?:anos?|meses|mes|years?|yrs?|months?|yo)?(?: old)?|"
+    r"as a (?:girl|boy|little girl|little boy)|de (?:nina|nino|chiquita|chiquito|bebe)|"
+    r"(?:during|in|with|after) (?:my|her|his|our|their) (?:last|previous|first|other|older|prior) (?:pregnancy|baby|delivery|child|kid|son|daughter|one)|"
+    r"with (?:my|her|our) first\b|"
+    r"(?:en|durante|con|despues de) (?:mi|su|el|nuestro) (?:(?:primer|otro|anterior|ultimo) (?:embarazo|parto|bebe|hijo|hija)|(?:embarazo|parto) (?:anterior|pasado))|"
+    rf"(?:had|tuve|tuvo|tuvimos|was|fue) (?:\w+ ){{0,4}}?(?:in|en) {_MONTH}"
+)
+
+
+#: What someone else said or asked: it frames what that person's story names, not what the
+#: writer then reports ("my friend says I look blue").
+_HEARSAY = (
+    r"(?:friend|friends|amig[oa]s?|vecin[oa]s?|neighbou?rs?|coworkers?|co workers?|companer[oa]s?|roommates?|classmates?)(?: \w+)? "
+    r"(?:(?:asked|was asking)(?: me)? (?:if|whether|about|what|how)|(?:me )?pregunto (?:si|que|como|cuanto|sobre)|"
+    # what happened to the other person's family, told in the past
+    r"(?:said|told me|me dijo|me conto)(?: que)? (?:her|his|their|su) (?:\w+ )?(?:baby|son|daughter|kid|child|husband|wife|mom|dad|bebe|hijo|hija|nin[oa]|espos[oa]|mama|papa) (?:had|was|tuvo|se)\b)"
+)
+HEARSAY = re.compile(rf"\b(?:{_HEARSAY})\b")
+#: After someone else's words, what the writer or that person reports of themselves ("says I
+#: look blue", "says she wants to die"); "su bebé" there is the other person's.
+HEARSAY_REPORTED = re.compile(
+    r"\b(?:i|im|ive|id|my|he|hes|she|shes|they|theyre|yo|tengo|estoy|mi|mis)\b(?:\s+\S+){0,3}\s*$"
+)
+
+
+DATED = re.compile(rf"\b(?:{_DATED})\b")
+#: How far before a finding a ``DATED`` time that runs into it may begin, in characters.
+DATED_CHARS = 40
+
+
 #: Phrases before a finding (same clause) that make it past, someone else's past, or
 #: hypothetical: not an emergency now.
 CONTEXT_CUES = re.compile(
@@ -1513,7 +1555,20 @@ CONTEXT_CUES = re.compile(
     r"(?:papi|mami|abuelit[oa]|suegr[oa]|prim[oa]|cunad[oa]|padres|abuelos) (?:tuvo|tuvieron|murio|fallecio)|"
     # past episodes ("once", "when I was 6", "en 2015", "hace muchos años")
     r"una vez (?:me|se|le|te|nos|tuve|tuvo|tuvimos)|when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)|"
-    r"(?:many|several|some) years ago|hace (?:muchos|varios|algunos|bastantes) (?:anos|meses))\b"
+    r"(?:many|several|some) years ago|hace (?:muchos|varios|algunos|bastantes) (?:anos|meses)|"
+    # dated in other words: "2 yrs ago", "hace como 3 años", "la semana pasada", "last christmas",
+    # "when she was 2", a past pregnancy or child ("with our first", "en mi embarazo anterior")
+    f"{_DATED}|"
+    # a relative's history in other words ("en mi familia hay infartos")
+    r"en (?:mi|la|nuestra) familia (?:hay|ha habido|han habido|hubo|han tenido|tienen|tuvieron)|in (?:my|our) family (?:there (?:are|is|were|have been)|we have|theres)|"
+    # what someone else said or asked ("my friend said her baby had …", "una vecina me preguntó si …")
+    f"{_HEARSAY}|"
+    # what to do if …, asked of anyone ("what should kids do if", "qué debo hacer si")
+    r"what (?:should|do|can|would|must) (?:\w+ ){0,2}do (?:if|when)|what do (?:i|we) look for (?:if|when)|"
+    r"que (?:debo|debe|debemos|deben|tengo que|tiene que|se debe|se hace|hago|hacemos) (?:hacer )?(?:si|cuando)|"
+    r"si a (?:un|una|el|la|los|las|mi|tu|su|sus|mis) (?:\w+ )?(?:le |les )?(?:da|diera|diese|pasa)|"
+    r"(?:one|another|main|this|that|his|her|su|otro|otra|una) (?:\w+ )?(?:character|personaje)|"
+    r"(?:the )?most common (?:cause|causes|sign|signs) of|la causa mas comun de)\b"
 )
 #: Distress that reads like a negation or "anymore" ("I can't take it anymore", "no aguanto
 #: más"): it says how bad now is, so it neither negates nor dates what follows.
@@ -1529,7 +1584,9 @@ IF_SOMEONE = re.compile(
     r"\bif (?:someone|somebody|anyone|a person|people) \w+|\bif (?:you|youre|you re) (?:think|are|re|suspect|see|notice|feel|have|having)\b|\bif youre\b|\bsi (?:alguien|una persona|alguno) (?:\w+ )?\w+|"
     r"\bif (?:(?:my|your|a|an|the|our|any)(?: \w+){1,2}|someone|somebody|anyone|kids|children|people|one|you|we|they) (?:ever |accidentally |accidently |is |are |was |were )?(?:swallow(?!ed)|eat(?!en)|drink|take(?!n)|ingest(?!ed)|get|has|have|start(?!ed)|gets|starts|stops|stop(?!ped)|can|cant)\w*|"
     r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas|convuls|desmay|atragant|ahog|quem|golpe)(?!(?:o|io|ado|ido|aron|ieron)\b)\w*|"
-    r"\bsi (?:te |le |me |a alguien (?:le )?)?(?:da|dan|diera|dieran|pasa|ocurre)\b"
+    r"\bsi (?:te |le |me |a alguien (?:le )?|a (?:un|una|el|la|los|las|mi|tu|su|sus|mis) (?:\w+ )?(?:le |les )?)?(?:da|dan|diera|dieran|pasa|ocurre)\b|"
+    # "si la muela se infecta y se hincha …": a thing as subject, a verb in the present
+    r"\bsi (?:el|la|los|las|tu|su|sus|un|una) \w+ (?:se |le |te )?\w+(?:a|e|an|en)\b"
 )
 #: Negation after the finding: "chest pain is gone", "no longer bleeding" said after.
 AFTER_NEGATION = re.compile(
@@ -1557,8 +1614,16 @@ PAST_AFTER = re.compile(
     r"went down(?! (?:to|into|my|his|her|the|toward|towards|past|and)\b)|"
     r"gone (?:today|now|this (?:morning|afternoon|evening)|by (?:morning|today))|already feels better|"
     r"(?:but|pero) (?:\w+ ){0,3}?(?:stopped|went away|went down|gone down|paro|detuvo|quito|quitaron|paso|corto|desinflam\w*|deshinch\w*|bajo|"
-    # what choked them came out
-    r"coughed (?:it )?out|sp[ia]t (?:it )?out|escupio|lo (?:saco|tosio)))\b"
+    # what choked them came out, what was swallowed passed
+    r"coughed (?:it )?out|sp[ia]t (?:it )?out|escupio|lo (?:saco|tosio))|"
+    r"(?:and )?it (?:passed|came out) (?:fine|on its own|by itself|naturally)|(?:y )?(?:salio|lo saco|lo hizo del bano) solit[oa]|"
+    rf"{_DATED})\b"
+)
+#: A heart attack someone "almost had" or is "being given": a shock, when a laugh or what caused
+#: it (a price, a bill, news) stands beside it.
+_SHOCK = (
+    r"(?:almost (?:had|gave me|give me)|nearly (?:had|gave me)|(?:is |was |are |its |it s )?giv(?:ing|es|e) me|gave me|"
+    r"casi (?:me|le|nos) (?:da|dio|daba)|(?:me|le) (?:va|iba) a dar) (?:a |un |una )?(?:heart attack|infarto|ataque al corazon|paro cardiaco)"
 )
 #: Everyday phrases that contain a concept word but are not about it ("blood pressure" is not
 #: bleeding, "heart rate" is not chest pain): rewritten before matching.
@@ -1666,6 +1731,46 @@ PHRASES = [
     ),
     # a sore chest muscle after the gym is not chest pain
     (re.compile(r"\b(?:chest|pec|pectoral) (?:muscles?|musclees|musles?|muscels?)\b"), "pecs"),
+    # a shock at a price or a piece of news, said as a heart attack or lost breath
+    (
+        re.compile(
+            rf"\b(?:lol|lmao|haha\w*|jaja\w*)\b(?:\s+\S+){{0,8}}?\s+{_SHOCK}\b|"
+            rf"\b{_SHOCK}\b(?=(?:\s+\S+){{0,6}}?\s+(?:lol|lmao|haha\w*|jaja\w*|(?:when|cuando|al) (?:i |we )?(?:saw|see|vi|ver|vimos|read|lei|leer|heard|got|opened|abri|recibi|supe))\b)"
+        ),
+        "idiom",
+    ),
+    (
+        re.compile(
+            r"\b(?:(?:me )?quede|(?:me )?dejo|nos dejo|quedarse|quedarme) sin aliento de (?:la |el )?(?:sorpresa|emocion|alegria|risa|gusto|felicidad|susto|impresion)\b|"
+            r"\b(?:took|takes|take) (?:my|your|our) breath away\b|\bbreathless (?:with|from) (?:excitement|surprise|joy|laughter)\b"
+        ),
+        "idiom",
+    ),
+    # breastfeeding ("dar pecho") is not the chest
+    (
+        re.compile(r"\b(?:dando|dar|doy|darle|dandole|damos|dan|dio) (?:el |de )?pecho\b"),
+        "breastfeeding",
+    ),
+    # a detector's batteries, a finished treatment, a blood pressure said as a reading
+    (
+        re.compile(
+            r"\b(?:pilas|baterias|batteries|battery|install\w*|instalar|poner|comprar|buy\w*|cambiar|change|replace)\b(?:\s+\S+){0,3}?\s+"
+            r"(?:(?:detector|alarma|alarm|detectors?|sensor)(?: de| for)? (?:monoxido(?: de carbono)?|carbon monoxide|co)|(?:carbon monoxide|monoxido|co) (?:detector|alarm|sensor)s?)\b"
+        ),
+        "detector",
+    ),
+    (
+        re.compile(
+            r"\bya (?:termine|acabe) (?:con )?(?:todo )?(?:el |la |mi |mis |los |las )?(?:tratamiento|quimio\w*|radio\w*|terapias?|sesiones|ciclos?)\b"
+        ),
+        "treatment done",
+    ),
+    (
+        re.compile(
+            r"\b(?:was|is|were|are|at|of|fue|es|de|salio|esta|estaba|tenia|tiene|bp|reading|lectura) (?:1\d\d|[89]\d) (?:over |sobre |con )?(?:[4-9]\d|1[0-3]\d)\b(?! ?(?:mg|pills?|tablets?|pastillas))"
+        ),
+        "a reading",
+    ),
 ]
 _CLAUSE_SPLIT = re.compile(
     # a decimal point is no full stop ("38.2 de fiebre", "100.5")
@@ -1972,7 +2077,8 @@ def _clauses(text: str) -> list[tuple[str, tuple[int, ...]]]:
 _NOT_STOPPING = re.compile(
     r"\b(?:(?:wont|doesnt|dont|cant|cannot|will not|does not|do not|isnt|not|hasnt|havent|never|didnt) stop\w*|"
     r"no (?:ha |se ha |se )?(?:parado|detenido|quitado|cortado)\b|"
-    r"no (?:deja|dejo|dejaba|para|paro|paraba|se detiene|se quita|se para|se corta) de)\b"
+    r"no (?:deja|dejo|dejaba|para|paro|paraba|se detiene|se quita|se para|se corta) de|"
+    r"no (?:se |le |me )?(?:detiene|para|corta|quita)\b)\b"
 )
 
 
@@ -1988,7 +2094,8 @@ _NOT_EVEN = re.compile(
 #: minutes of pinching", "paró con una curita"): read on the finding itself too, since a
 #: bleeding rule may take in the duration it stopped after.
 RESOLVED = re.compile(
-    r"\b(?:stopped|quit|ended|paro|se (?:detuvo|corto|quito|paro)) (?:on its own|by itself|(?:solo|sola|sol[oa]s)\b|"
+    r"\b(?:stopped|stops|quit|ended|paro|se (?:detuvo|corto|quito|paro|detiene|corta|quita|para)) (?:on its own|by itself|(?:solo|sola|sol[oa]s)\b|"
+    r"(?:in|within) (?:a few|a couple of|about|like|\d+|one|two|three|five|ten) (?:minutes?|mins?)|"
     r"after (?:about |like |around |maybe |roughly |only |just )?(?:a |an |a few |a couple |\w+ )?(?:\w+ )?(?:minutes?|mins?|hours?|hrs?|seconds?|secs?)|"
     r"(?:with|con|using) (?:\w+ ){0,2}?(?:pressure|pinching|gauze|ice|bandaids?|band aids?|bandages?|presion|gasa|hielo|curitas?|venditas?|vendas?)|"
     r"(?:al|a los|despues de|en) (?:\w+ )?(?:minutos?|rato|ratito|horas?))"
@@ -2044,7 +2151,14 @@ RECENT_AFTER = re.compile(
 CURIOUS = re.compile(
     r"\b(?:just (?:curious|wondering|reading about it|asking)|out of curiosity|(?:por|de) (?:pura )?curiosidad|"
     r"asking for (?:a|my) (?:friend|class|school|project|homework)|"
-    r"(?:nobody|no one|noone)(?: here| in my family| at home)? is (?:sick|ill|hurt)|nadie (?:aqui |en casa )?esta (?:enferm\w*|mal))\b"
+    r"(?:nobody|no one|noone)(?: here| in my family| at home)? is (?:sick|ill|hurt)|nadie (?:aqui |en casa )?esta (?:enferm\w*|mal)|"
+    # for a class, a quiz, a story or a poster; a friend's question passed on
+    r"(?:pub )?quiz|trivia|(?:purely|pure|just) fiction|(?:no one|nobody|noone) (?:has|is|was) (?:\w+ )?(?:drunk|taken|eaten|swallowed|hurt|sick)|"
+    r"(?:writing|making|doing|working on) (?:a|an|my|the|our) (?:\w+ )?(?:novel|story|book|script|essay|paper|poster|presentation|report|project)|"
+    r"for (?:a|an|my|the|our|his|her) (?:\w+ )?(?:essay|paper|poster|novel|story|class|homework|project|training|course|presentation|report)|"
+    r"(?:tengo|tiene) (?:una|un) (?:amig[oa]|vecin[oa]|companer[oa]) que (?:pregunta|quiere saber)|(?:pregunto|es) (?:por|para) (?:una|un) (?:amig[oa]|vecin[oa])|"
+    r"escribiendo (?:una|un|mi) (?:novela|historia|cuento|obra|guion|ensayo)|"
+    r"para (?:un|una|mi|la|el|su) (?:\w+ )?(?:tarea|trabajo escolar|clase|ensayo|exposicion|proyecto escolar|novela|obra de teatro|cartel))\b"
 )
 #: What says something is happening now, for ``CURIOUS``.
 HAPPENING = re.compile(
@@ -2060,11 +2174,20 @@ REPORTED_BY = re.compile(
 REPORTED_CHARS = 40
 #: It came back: what stopped is not over ("stopped after ten minutes but it's pouring again").
 RECURRING = re.compile(
-    r"\b(?:(?:started|starting|bleeding|pouring|gushing|is|its|it s) (?:\w+ )?again|came back|back again|"
+    r"\b(?:(?:started|starting|starts|bleeding|pouring|gushing|is|its|it s) (?:\w+ )?again|came back|back again|"
     r"(?:esta|empezo|sangra\w*|sale|salio) (?:\w+ )?(?:otra vez|de nuevo)|volvio a (?:sangrar|salir|empezar))\b"
 )
 
 
+#: A statement that opens with a time long ago ("hace un año …", "two years ago …") …
+DATED_OPENING = re.compile(
+    rf"\s*(?:{_DATED}|hace (?:un|una|unos|unas|dos|tres|\d+|muchos|varios) (?:mes|meses|ano|anos)|"
+    r"(?:a|one|two|three|\d+|several|many) (?:years?|months?) ago|last (?:year|summer|winter|spring|fall)|el ano pasado)\b"
+)
+#: … unless the statement comes back to now before the finding.
+FRESH = re.compile(
+    r"\b(?:now|ahora|ahorita|today|hoy|since|desde|ayer|yesterday|anoche|last night|tonight|again|otra vez|de nuevo|todavia|still|sigue)\b"
+)
 #: A history or hypothetical cue reaches this many words forward (within its statement).
 CUE_REACH = 10
 #: How far around a finding its context (negation, history, hypothetical) is read, in
@@ -2075,10 +2198,10 @@ CONTEXT_CHARS = 300
 def _cue_reaches(cue: re.Match[str], reach: str) -> bool:
     """Whether ``cue`` in ``reach`` (the words before a finding) dates or frames it: asking out
     of curiosity does not frame what someone then reports ("just curious btw I have …")."""
-    return not (
-        CURIOUS.match(reach, cue.start())
-        and REPORTED_BY.search(reach[cue.end() :][-REPORTED_CHARS:])
-    )
+    said = reach[cue.end() :][-REPORTED_CHARS:]
+    if HEARSAY.match(reach, cue.start()):
+        return not HEARSAY_REPORTED.search(said)
+    return not (CURIOUS.match(reach, cue.start()) and REPORTED_BY.search(said))
 
 
 def _in_context(
@@ -2113,6 +2236,9 @@ def _in_context(
         return True
     if FINE.match(clause, start, start + CONTEXT_CHARS):
         return True
+    # a statement that opens with a time long ago is dated to its end, unless it comes to now
+    if DATED_OPENING.match(stated) and not FRESH.search(stated):
+        return True
     reach = " ".join(_DISTRESS.sub("overwhelmed", stated).split()[-CUE_REACH:])
     reach = NOW.split(reach)[-1]
     # (read to the clause's end: "had a seizure and isn't responding" says now after "and")
@@ -2129,13 +2255,20 @@ def _in_context(
     # "helps during a heart attack", "en caso de un infarto": the event in general
     if GENERIC_BEFORE.search(reach):
         return True
+    if WHAT_LIKE_BEFORE.search(reach) and LIKE_AFTER.match(clause, end):
+        return True
     return _not_now_after(clause, start, end, recurring)
 
 
 def _not_now_after(clause: str, start: int, end: int, recurring: bool) -> bool:
-    """What follows the finding says it is not now: pain only when pressed, over, or long ago."""
+    """What follows the finding says it is not now: pain only when pressed, over, long ago, a
+    condition said to be stable, or someone else's words said to be a joke."""
     after = clause[end : end + CONTEXT_CHARS]
     if PRESSED_PAIN.search(clause, start, end + CONTEXT_CHARS):
+        return True
+    if STABLE.search(clause, start, end + STABLE_CHARS) or (
+        JOKE_AFTER.search(after) and not FIRST_PERSON.search(clause, max(0, start - 20), start)
+    ):
         return True
     # what stopped is not over when the message says it came back
     span = clause[start : end + CONTEXT_CHARS]
@@ -2146,8 +2279,31 @@ def _not_now_after(clause: str, start: int, end: int, recurring: bool) -> bool:
         or _resolved(span)
     ):
         return True
-    return bool(PAST_AFTER.search(after))
+    if PAST_AFTER.search(after):
+        return True
+    # dated inside the finding itself ("seizures during her last pregnancy", "en mi embarazo
+    # anterior se me rompió la fuente"), unless it goes on to now
+    for cue in DATED.finditer(clause, max(0, start - DATED_CHARS), end):
+        if cue.end() > start and not NOW.search(clause, cue.end(), end):
+            return True
+    return False
 
+
+#: A condition said, with it or right after it, to be stable or controlled ("heart failure is
+#: stable"); read this many characters past the finding.
+STABLE_CHARS = 30
+STABLE = re.compile(
+    r"\b(?:is|are|has been|have been|remains?|stays?|esta|estan|ha estado|sigue|se mantiene) "
+    r"(?:very |pretty |totally |bien |muy )?(?:stable|estable|controlled|controlad[oa]s?|under control|bajo control|well controlled)\b"
+)
+#: Someone's words said to be a joke or a way of talking ("wants to die when his team loses,
+#: it's a joke"), not denied ("she's not joking").
+JOKE_AFTER = re.compile(
+    r"(?<!not )(?<!no )(?<!isnt )(?<!nothing )\b(?:(?:its|it s|es|thats|that s|it was|fue) (?:just |solo |nomas )?(?:a |una |un )?(?:joke|broma|chiste)|"
+    r"(?<!not )(?<!isnt )(?<!wasnt )(?:just )?joking|(?:lo dice )?(?:de|en) broma|just (?:how|the way) (?:she|he|they) talks?|(?:es )?su (?:forma|manera) de hablar)\b"
+)
+#: The writer speaking of themselves, right before a finding ("I want to die"): no one's joke.
+FIRST_PERSON = re.compile(r"\b(?:i|im|yo|me|quiero)\b")
 
 #: Negation words that deny nothing found ("esto no es normal", "I don't know what to do").
 _PSEUDO_NEGATION = re.compile(
@@ -2165,7 +2321,18 @@ IN_MATCH_DENIAL = re.compile(
 
 #: An event in general, right before the finding ("during a", "durante un").
 GENERIC_BEFORE = re.compile(
-    r"\b(?:during|in case of|in the event of|durante|en caso de|en medio de un|helps? (?:with|in|for)|ayuda (?:en|con|para)|sirve (?:para|en)) (?:a|an|un|una)$"
+    r"\b(?:during|in case of|in the event of|durante|en caso de|en medio de un|helps? (?:with|in|for)|ayuda (?:en|con|para)|sirve (?:para|en)) (?:a|an|un|una)$|"
+    # a topic to learn about ("a report on", "un trabajo sobre el")
+    r"\b(?:report|project|essay|paper|presentation|pamphlets?|brochures?|leaflets?|information|info|talk|class|course|training|poster|"
+    r"trabajo|tarea|proyecto|ensayo|reporte|informe|exposicion|folletos?|informacion|charla|platica|clase|curso) "
+    r"(?:on|about|sobre|acerca de|de)(?: (?:the|a|an|el|la|los|las|un|una))?$"
+)
+#: "What does … feel like?", "¿cómo se siente …?": the event in general, asked about.
+WHAT_LIKE_BEFORE = re.compile(
+    r"\b(?:what (?:does|do|would|did)(?: (?:a|an|the))?|como (?:se siente|es)(?: (?:un|una|el|la))?|que se siente(?: (?:un|una|el|la|tener))?)$"
+)
+LIKE_AFTER = re.compile(
+    r"\W*(?:\S+\s+){0,2}?(?:feels? like|looks? like|se siente|se ve|se manifiesta)\b|\W*$"
 )
 #: What is over, said after it: "stopped after 5 minutes", "that stopped", "que se quitó sola".
 RESOLVED_AFTER = re.compile(
@@ -2174,7 +2341,9 @@ RESOLVED_AFTER = re.compile(
     r"(?:se (?:me |le )?)?(?:paro|quito|detuvo|calmo) (?:sol[oa]|despues de|a los|al rato|en (?:unos|un|una|\d+)|con (?:la |el |hielo|presion|gasa))|"
     r"(?:se (?:me |le )?)?corto (?:sol[oa]|al rato|despues de)|(?:gone|went away|se (?:le |me )?(?:quito|fue)) (?:today|now|this morning|hoy|ya)|"
     r"(?:se (?:me |le )?)?(?:fue|paso) (?:sol[oa]|al rato|despues de)|"
-    r"(?:que|y) (?:se (?:me |le )?|ya (?:se )?(?:me |le )?)(?:paro|quito|fue|detuvo|corto|calmo|paso)\b)"
+    r"(?:que|y) (?:se (?:me |le )?|ya (?:se )?(?:me |le )?)(?:paro|quito|fue|detuvo|corto|calmo|paso)\b|"
+    # nothing of it today ("today none at all", "hoy ya nada")
+    r"(?:today|now|hoy|ahora)(?: ya)? (?:none|nothing|no pain|nada|ninguno|ninguna)\b|(?:none|nothing) (?:today|now)\b)"
 )
 _RESOLUTION_DENIED = frozenset(
     {"not", "hasnt", "havent", "wont", "doesnt", "didnt", "never", "isnt", "cant", "no", "nunca",
@@ -2328,6 +2497,62 @@ def _curious(
     return kept, {**{g: f for g, f in found.items() if g not in reported}, **not_now}
 
 
+#: A feverish child said to be well ("eating and playing fine", "come bien y juega"), not denied…
+WELL_CHILD = re.compile(
+    r"\b(?:eating|drinking|feeding|nursing|playing|peeing|smiling|acting|behaving|taking (?:bottles|the bottle|fluids))\b"
+    r"(?:\s+\S+){0,3}?\s+(?:fine|well|normal\w*|ok|okay|good|great|like (?:himself|herself|usual))\b|"
+    r"\b(?:come|toma|juega|mama|orina|hace pipi)(?: \w+)? (?:bien|normal)\b|\besta (?:jugando|activ[oa]|contento|contenta|sonriendo)\b"
+)
+#: … of an age said to be past the first three months (a younger baby's fever is an emergency
+#: however well the baby looks).
+OLDER_CHILD = re.compile(
+    r"\b(?:[4-9]|1\d|2[0-3]|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|dieciocho) (?:months?|mos?|meses)\b|"
+    r"\b(?:[1-9]|1[0-7]|one|two|three|four|five|six|un|una|dos|tres|cuatro|cinco|seis) (?:years?|yrs?|anos?)(?: old)?\b(?! ago)|\btoddler\b"
+)
+YOUNG_CHILD = re.compile(
+    r"\b(?:newborn|new born|recien nacid[oa])\b|\b\w+ (?:days?|weeks?|wks?) olds?\b|\b(?:de|tiene|has|is) \w+ (?:dias|semanas|days|weeks)\b|"
+    r"\b(?:[0-3]|one|two|three|un|una|dos|tres|mes y medio) (?:months?|mos?|mes|meses)\b"
+)
+#: A small burn ("a blister the size of a pea", "ampollitas chiquitas") …
+SMALL_BURN = re.compile(
+    r"\b(?:size of a (?:pea|dime|penny|coin|nickel|quarter|grain of rice|fingernail|eraser|button)|"
+    r"tamano de (?:un|una) (?:chicharo|lenteja|moneda|frijol|una|boton)|"
+    r"(?:tiny|small|little) blisters?|blisters? (?:is |are )?(?:tiny|small|little)|ampollitas?|ampollas? (?:chiquitas?|pequenas?))\b"
+)
+#: … where nothing makes it serious.
+SERIOUS_BURN = re.compile(
+    r"\b(?:face|eyes?|genital\w*|groin|chemical\w*|acid|electric\w*|charred|white|leathery|peeling|all over|whole|entire|large|big|huge|"
+    r"oil|grease|boiling|fire|flames?|neck|chest|aceite|hirviendo|fuego|llamas?|cuello|pecho|"
+    r"cara|ojos?|genitales|quimic\w*|acido|negra|blanca|tod[ao]|entera|grande|grandes|enorme\w*|se (?:le |me )?(?:cayo|cae) la piel)\b"
+)
+
+
+def _reassured(
+    found: dict[str, RedFlag],
+    not_now: dict[str, RedFlag],
+    whole: str,
+    clauses: list[tuple[str, tuple[int, ...]]],
+) -> tuple[dict[str, RedFlag], dict[str, RedFlag]]:
+    """A fever in a child past three months who is said to be well, and a small burn with no
+    sign of a serious one, are said, not emergencies now."""
+    lifted = set()
+    if (
+        "infant_fever" in found
+        and OLDER_CHILD.search(whole)
+        and not YOUNG_CHILD.search(whole)
+        and _said_unnegated(WELL_CHILD, clauses)
+    ):
+        lifted.add("infant_fever")
+    if "burn" in found and SMALL_BURN.search(whole) and not SERIOUS_BURN.search(whole):
+        lifted.add("burn")
+    if not lifted:
+        return found, not_now
+    return (
+        {g: f for g, f in found.items() if g not in lifted},
+        {**not_now, **{g: f for g, f in found.items() if g in lifted}},
+    )
+
+
 def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     """(flags happening now, flags mentioned only as negated, past or hypothetical), each with
     the words that decided it."""
@@ -2381,6 +2606,8 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                     break
     if found and CURIOUS.search(whole) and not HAPPENING.search(whole):
         found, not_now = _curious(found, not_now, reported)
+    if "infant_fever" in found or "burn" in found:
+        found, not_now = _reassured(found, not_now, whole, clauses)
     if (mention := _only_not_now(clauses, recurring)) is not None:
         not_now.setdefault("mention", RedFlag("mention", mention))
     return list(found.values()), [f for g, f in not_now.items() if g not in found]
