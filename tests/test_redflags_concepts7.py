@@ -54,6 +54,34 @@ CAUGHT = [
     ("mi niña mordió una cápsula de detergente y está tosiendo", "overdose"),
     ("se metió a la boca una pastilla del lavavajillas y está babeando", "overdose"),
     ("¿es peligroso si mi hijo tomó cloro? está vomitando", "overdose"),
+    # speech that comes out like mush or thick; a limb one is unable to move
+    ("when she talks it comes out all garbled", "stroke"),
+    ("his speech is thick and he can't lift his left arm", "stroke"),
+    # wanting to stop living, said of someone else or in other words; means put aside; a plan
+    ("mi hermano dice que ya no quiere vivir", "suicidal"),
+    ("I no longer wish to go on", "suicidal"),
+    ("i just want to stop existing", "suicidal"),
+    ("dice que ya no va a ser una carga para nadie", "suicidal"),
+    ("I've put aside the pills for tonight", "suicidal"),
+    ("va a estrellar el carro contra un poste", "suicidal"),
+    ("ya tengo todo planeado, el viernes lo hago", "suicidal"),
+    # shut away and silent after a farewell or despair
+    ("she locked herself in her room after texting goodbye and isn't answering", "suicidal"),
+    ("se encerró en su cuarto, me mandó un mensaje que ya no aguanta", "suicidal"),
+    # an infection said as a verb; a baby not felt to move; green vomit; an exploding head
+    ("la herida se le infectó y ahora dice cosas que no tienen sentido", "meningitis_signs"),
+    ("40 weeks and I haven't felt him move since this morning", "pregnancy"),
+    ("vomiting green since the surgery and my belly is swollen", "severe_pain"),
+    ("está vomitando verde y tiene la panza inflada", "severe_pain"),
+    ("an explosive pain in the back of my head", "severe_pain"),
+    ("got hit with the ball and now my jaw won't close", "dental_emergency"),
+    # it came back; uncertainty is no denial; "no sabe qué pasó" is not "se le pasó"
+    ("had a seizure, it stopped, but now he's having another one", "unconscious"),
+    ("I don't know if she swallowed the battery, she's drooling", "overdose"),
+    (
+        "se desmayó y se pegó en la cabeza, ahora está despierto pero no sabe qué pasó",
+        "unconscious",
+    ),
 ]
 
 NOT_NOW = [
@@ -96,6 +124,13 @@ NOT_NOW = [
     "how much bleeding is normal after giving birth? asking for a friend",
     "una amiga quiere saber cuánto sangrado es normal después del parto",
     "pregunto por una amiga, ¿cuánto sangrado es normal después de una cesárea?",
+    # "stable" is no stab, a reading no count of pills, a treatment finished no farewell
+    "his heart failure is stable, no trouble breathing",
+    "grandpa's bp was 150/90 after his meds",
+    "ya terminé todo el tratamiento, quiero mi chequeo",
+    "I'm not going to be a burden on my kids, so I want long term care info",
+    "my mom isn't answering her phone, can you call her about the appointment",
+    "we are moving, we won't be around after this month",
 ]
 
 NOW_BESIDE_FAMILY = [

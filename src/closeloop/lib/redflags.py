@@ -82,7 +82,7 @@ HEART_SITE = _words(
 RIB_SITE = _words(r"ribs?", r"rib ?cage", r"costillas?")
 RIB_SENSATION = _words(
     r"pressure", r"pressing", r"squeez\w*", r"tight\w*", r"crush\w*", r"heavy", r"heaviness",
-    r"weight", r"stab\w*", r"vise", r"vice", r"clamp\w*", r"band", r"needles?", r"knife",
+    r"weight", r"stab(?!le\b|ili)\w*", r"vise", r"vice", r"clamp\w*", r"band", r"needles?", r"knife",
     r"presion", r"apriet\w*", r"aprieta\w*", r"oprim\w*", r"opresion", r"prensa", r"peso",
     r"pesad\w*", r"punzada\w*", r"aguja\w*", r"clavad\w*", r"cuchill\w*", r"estruja\w*",
     r"punalad\w*", r"navaj\w*", r"dagger", r"daga",
@@ -95,7 +95,7 @@ BLEED_SITE = _words(
 SENSATION = _words(
     r"pains?", r"painful", r"hurts?", r"hurting", r"hurted", r"aches?", r"aching", r"achy",
     r"pressure", r"pressing", r"squeez\w*", r"tight\w*", r"burn\w*", r"fire", r"crush\w*",
-    r"heavy", r"heaviness", r"weight", r"stab\w*", r"sharp", r"claw\w*", r"grip\w*", r"vise",
+    r"heavy", r"heaviness", r"weight", r"stab(?!le\b|ili)\w*", r"sharp", r"claw\w*", r"grip\w*", r"vise",
     r"vice", r"elephant", r"sitting on", r"killing me", r"explod\w*", r"explos\w*", r"ripping", r"tearing",
     r"dolor", r"dolores", r"duele", r"duelen", r"doliendo", r"doler", r"presion", r"apret\w*",
     r"aprieta", r"ardor", r"arde", r"quema", r"quemando", r"pesad\w*", r"peso", r"punzada\w*",
@@ -137,7 +137,7 @@ SPEECH_WRONG = _words(
     r"slurr\w*", r"garbled", r"gibberish", r"arrastr\w*", r"enredad[ao]", r"trabad[ao]", r"traba",
     r"no se le entiende", r"(?:come|comes|coming|came) out wrong", r"mixed up", r"jumbled",
     r"nonsense", r"incoheren\w*", r"moch[ao]", r"sin sentido", r"no tienen? sentido", r"off",
-    r"weird", r"strange", r"rar[ao]",
+    r"weird", r"strange", r"rar[ao]", r"mush\w*", r"thick",
 )
 ONE_SIDE = _words(
     r"one side", r"left side", r"right side", r"half (?:of )?(?:my |his |her )?(?:face|body)",
@@ -223,7 +223,7 @@ TOO_MANY = _words(
     r"muchas?", r"todas? (?:las|sus|mis)", r"todo el", r"un punado de",
     r"way (?:more|too many|too much)", r"more (?:\w+ )?than (?:i|he|she|you|they) (?:should|was supposed)",
     r"toda (?:la|una|mi|su)", r"un monton de", r"entera", r"enteras?", r"enteros?", r"mas de la cuenta",
-    r"whole", r"dozens? of", r"(?:1\d|[2-9]\d)(?! \d)", r"el doble", r"doble", r"triple", r"el triple",
+    r"whole", r"dozens? of", r"(?<!\d )(?:1\d|[2-9]\d)(?! \d)", r"el doble", r"doble", r"triple", r"el triple",
     r"me pase con", r"se paso con", r"me excedi con", r"se excedio con",
     r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|dozens?|diez|doce|trece|catorce|quince|dieci\w+|veinte|veinti\w+|treinta|cuarenta|cincuenta|docenas?)",
     r"(?:half|most) (?:of )?(?:a|the|my|his|her) (?:bottle|box|pack)", r"(?:medio|la mitad del?) (?:frasco|caja|bote)",
@@ -513,7 +513,7 @@ GLUCOSE = _words(
 #: The neck that will not bend forward (meningism): stiff, rigid, the chin kept off the chest.
 NECK_SIGN = _words(
     r"stiff (?:neck|nape)",
-    r"neck (?:is |feels |got |has gone |went |gone |has got )?(?:so |very |really |super |all |real )?(?:stiff|rigid)",
+    r"neck (?:is |feels |got |has gone |went |gone |has got )?(?:getting |going )?(?:so |very |really |super |all |real )?(?:stiff\w*|rigid)",
     r"(?:cant|cannot|can not|couldnt|unable to|wont|not able to) (?:bend|move|touch|put|bring|tuck|get|lower|drop) (?:his |her |my |their |the )?(?:neck|chin|head)(?: (?:down|forward|forwards|to (?:his|her|my|their|the) chest))?",
     r"(?:cant|cannot|can not|couldnt|unable to|wont) (?:look|bend) (?:down|forward)",
     r"neck (?:wont|doesnt|will not|cant|does not|isnt able to) (?:bend|move|go down|flex)",
@@ -543,6 +543,7 @@ NECK_COMPANION = _words(
     r"(?:dolor de cabeza|cabeza|jaqueca) (?:muy |bien |super )?(?:horrible|terrible|fuertisimo|insoportable|muy fuerte|tremendo|espantoso|brutal)",
     r"(?:me|le) (?:va a )?(?:explota|estalla|revienta|explotar|estallar|reventar) la cabeza",
     r"confus\w*", r"confundid[ao]", r"drowsy", r"hard to wake", r"somnolient[ao]", r"adormilad[ao]",
+    r"(?:explosive|exploding|bursting) (?:pain|headache)", r"like something (?:burst|exploded|popped|snapped)",
 )
 #: A rash that does not fade when pressed (under a glass): meningococcal septicaemia.
 NO_FADE = _words(
@@ -553,7 +554,7 @@ NO_FADE = _words(
 )
 #: An infection (or a fever), for ``SEPSIS_SIGN``: what makes confusion or mottled skin sepsis.
 INFECTION = _words(
-    r"utis?", r"infection\w*", r"infected", r"infeccion\w*", r"infectad[ao]s?", r"pneumonia",
+    r"utis?", r"infect\w*", r"infeccion\w*", r"pneumonia",
     r"neumonia", r"pulmonia", r"cellulitis", r"celulitis", r"sepsis", r"septic\w*", r"septicemia",
     r"abscess\w*", r"absceso", r"pus", r"flu", r"influenza", r"gripe", r"gripa", r"covid",
     r"pielonefritis", r"pyelo\w*", r"fever\w*", r"feaver", r"burning up", r"fiebre", r"calentura",
@@ -570,6 +571,7 @@ SEPSIS_SIGN = _words(
     r"out of it", r"delirious", r"delira\w*", r"deliri\w*", r"incoheren\w*", r"(?<=como )id[ao]", r"(?<=esta )id[ao]",
     r"no (?:me |nos |la |lo |los )?reconoce", r"(?:doesnt|didnt|does not) recogni[sz]e",
     r"(?:dice|diciendo|habla|hablando) (?:puras )?(?:cosas )?(?:sin sentido|incoherencias|tonterias|raras)",
+    r"(?:dice|diciendo|habla|hablando) cosas que no tienen? sentido",
     r"(?:skin|legs|arms|knees|hands|feet|body|piel|piernas|rodillas|brazos|manos|pies|cuerpo)\b(?:\s+\S+){0,2}?\s+(?:mottled|marbled|blotchy|blotched|gr[ae]y|grayish|greyish|ashen|bluish|purplish|moteada\w*|marmole\w*|jaspead\w*|manchad[ao]s?|amoratad\w*|grisace\w*|azulad\w*|cenizo\w*)",
     r"mottl\w*", r"marmole\w*", r"moteada\w*", r"jaspead[ao]s?",
     r"ice cold", r"cold (?:as ice|to the touch)", r"helad[ao]s?", r"fri[ao]s? (?:como (?:un )?hielo|al tacto)",
@@ -740,7 +742,8 @@ _BABY = _words(
     r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?: \w+)?|thirty) (?:day|days|week|weeks|wk|wks|month|months|mo) olds?",
     r"(?:nacio|born) (?:hace )?(?:\d+|un|una|dos|tres|one|two|three|four|five|six|seven|eight|nine|ten) (?:dias?|semanas?|meses|mes|days?|weeks?|months?)",
     r"(?<!\bde )(?<!as a )bebe", r"bebes", r"bebito", r"bebita", r"bb", r"bbs", r"bbe", r"beb", r"recien nacid[oa]",
-    r"(?:nin[oa]|hij[oa]|niet[oa]|sobrin[oa]) de (?:un|dos|tres|\d+) (?:mes|meses|semanas?)",
+    r"(?:nin[oa]|hij[oa]|niet[oa]|sobrin[oa]|mij[oa]|nene|nena|bebe|chiquit[oa]|hijit[oa]) de (?:un|dos|tres|cuatro|cinco|seis|siete|ocho|\d+) (?:mes|meses|semanas?|semanitas|mesecitos?|dias|diitas)",
+    r"(?:\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho) (?:semanitas|diitas|mesecito)",
     r"(?:nin[oa]|nene|nena|hij[oa]|bebe|baby|son|daughter|boy|girl|niet[oa]|sobrin[oa]|chiquit[oa]) (?:\w+ ){0,2}?(?:tiene|has|is|cumplio|turned|de) (?:(?:\d+|un|una|dos|tres|one|two|three|four|five|six|seven|eight|nine|ten|cuatro|cinco|seis|siete|ocho|nueve|diez) (?:dias?|semanas?|days?|weeks?|wks?)|(?:[1-3]|un|una|dos|tres|one|two|three|mes y medio) (?:meses|mes|months?|mos?))(?! (?:con|with|de (?:fiebre|tos|gripe)|sick|enferm\w*|ago|que|sin))",
 )
 _FEVER = _words(
@@ -838,7 +841,7 @@ RULES: list[Rule] = [
         _near(ONE_SIDE, WEAK, 5),
         _near(
             LIMB,
-            r"(?:cant (?:lift|move|raise)|cannot (?:lift|move|raise)|no (?:puede|puedo) (?:levantar|mover))",
+            r"(?:cant (?:lift|move|raise)|cannot (?:lift|move|raise)|(?:unable|not able) to (?:lift|move|raise)|no (?:puede|puedo) (?:levantar|mover))",
             4,
         ),
         # ("can't speak to a live agent" is not a stroke sign)
@@ -927,6 +930,13 @@ RULES: list[Rule] = [
         r"\bquitar(?:me|se|le) la vida\b|\bsuicidar\w*\b|\bmatarme\b|\bmatarse\b",
         r"\bme (?:quiero|queria|voy a) matar\b|\bse (?:quiere|queria|va a|iba a) matar\b",
         r"\bno quiero (?:vivir|seguir viviendo|estar aqui|seguir)\b",
+        r"\bno (?:quiere|queria|quiera) (?:seguir )?vivir\b|\bno (?:tiene|tengo) para (?:que|quien) vivir\b|\bsobr[ao] en (?:este mundo|esta vida)\b|\bsoy un estorbo\b",
+        r"\b(?:no longer|dont|do not|doesnt|does not) (?:wish|want) to (?:go on|live|continue|carry on|be here)\b|\b(?:want|wanna|wants) to stop (?:existing|living|being alive)\b",
+        r"\bya no (?:va|voy|vamos) a ser (?:una )?carga\b|\b(?:wont|will not|not going to) be a burden (?:to|on|for) (?:anyone|anybody|everyone|you all|you) (?:anymore|any more|any longer|much longer)\b",
+        r"\btonight is (?:it|the night)\b|\b(?:hoy|esta noche) (?:es|sera) (?:el dia|la noche)\b|\bel (?:domingo|lunes|martes|miercoles|jueves|viernes|sabado) lo hago\b",
+        r"\b(?:put|set|tucked) (?:aside|away) (?:the |my |all (?:the |my )?)?(?:tablets|pills|meds|pastillas)\b|\b(?:tengo|he) (?:guardad[ao]s?|apartad[ao]s?) (?:las |unas |todas las )?pastillas\b",
+        r"\b(?:manejar|estrellar\w*|chocar|meter) (?:el carro |el coche |la camioneta |la troca )?contra (?:un|el|una|la) (?:arbol|pared|muro|poste|barda|tren|camion)\b",
+        r"\b(?:ya )?(?:tengo|lo tengo|tiene) todo planead[oa]\b|\bi have (?:it all|everything) planned\b|\bplanned it (?:all )?out\b",
         r"\bhacerme dano\b|\bme quiero morir\b|\bquiero morir\w*\b",
         r"\bacabar con todo\b|\bterminar con todo\b|\bacabar con mi vida\b",
         r"\b(?:estarian|estaran|estaria) mejor sin mi\b",
@@ -1311,7 +1321,7 @@ RULES: list[Rule] = [
     *_rule(
         "suicidal",
         r"\bend(?:ing)? (?:things|it all|everything)\b(?! (?:with|between|off with))",
-        r"\b(?:acabe|termine) (?:todo|mi vida)\b|\bponerle fin a (?:todo|mi vida)\b",
+        r"\b(?<!ya )(?:acabe|termine) (?:todo|mi vida)\b|\bponerle fin a (?:todo|mi vida)\b",
         r"\bdejar de (?:existir|vivir)\b|\bdesaparecer del mundo\b",
         r"\b(?:gun|pistola|arma|revolver)\b(?:\s+\S+){0,3}?\s+(?:in (?:my|his|her) hand|en (?:la|mi|su) mano|loaded|cargada|to my head|en (?:la|mi) cabeza|in my mouth|en la boca)\b",
         r"\bcort(?:ando|andose|arse|arme|a|aba|o|e)(?:se|me)? (?:los|las|sus|mis) (?:brazos|munecas|piernas|venas|muslos)\b",
@@ -1424,7 +1434,7 @@ RULES: list[Rule] = [
         "suicidal",
         # a means at hand (a gun, a rope) with despair, farewell or silence
         r"\b(?:guns?|rifles?|shotguns?|pistols?|handguns?|firearms?|armas?|pistolas?|escopetas?|revolver|rope|noose|sogas?|cuerdas?)\b",
-        also=r"\b(?:cant do this|cannot do this|no doy mas|no puedo mas|ya no puedo|goodbye|good bye|despid\w*|adios|(?:not|isnt|wont|hasnt been) answer\w*|no (?:contesta|coge|responde)|turned off (?:his|her|my) phone|apago (?:el|su) (?:telefono|celular)|tonight is|last night|usarla|usarlo|use it|sorry for everything|perdoname|perdon por todo|cuida (?:a|de)|take care of|ya no sirvo|no sirvo para nada|worthless|hopeless|sin esperanza|no (?:le )?veo sentido|(?:dont|do not|cant) see (?:the|any) point|decided|decidi|means it|lo dice en serio|end it|matar\w*|kill\w*|morir\w*|die|dead|muert[ao]|suicid\w*)\b",
+        also=r"\b(?:cant do this|cannot do this|no doy mas|no puedo mas|ya no puedo|goodbye|good bye|despid\w*|adios|notes? for|cartas|escribiendo cartas|thank you for everything|gracias por todo|sobr[ao] en este mundo|ya no quiere vivir|no (?:tiene|tengo) para que vivir|(?:not|isnt|wont|hasnt been) answer\w*|no (?:contesta|coge|responde)|turned off (?:his|her|my) phone|apago (?:el|su) (?:telefono|celular)|tonight is|last night|usarla|usarlo|use it|sorry for everything|perdoname|perdon por todo|cuida (?:a|de)|take care of|ya no sirvo|no sirvo para nada|worthless|hopeless|sin esperanza|no (?:le )?veo sentido|(?:dont|do not|cant) see (?:the|any) point|decided|decidi|means it|lo dice en serio|end it|matar\w*|kill\w*|morir\w*|die|dead|muert[ao]|suicid\w*)\b",
         unless=r"\b(?:hunting season|shooting range|glue gun|nail gun|heat gun|thermometer gun|jump rope|rope swing|tarjeta|license|licencia|permit|permiso)\b",
     ),
     *_rule(
@@ -1606,6 +1616,45 @@ RULES: list[Rule] = [
         also=rf"\b{BLOW}\b",
         cite_also=True,
     ),
+    *_rule(
+        "stroke",
+        # speech that comes out like mush, thick, jumbled
+        r"\b(?:talk\w*|speak\w*|speech|words|habla\w*|palabras)\b(?:\s+\S+){0,4}?\s+(?:comes? out|coming out|came out|sale\w*|salen) (?:like |all |como )?(?:mush\w*|garbled|slurr\w*|jumbled|thick|trabad\w*|arrastrad\w*|enredad\w*)\b",
+    ),
+    *_rule(
+        "suicidal",
+        # shut away and silent after a despairing message or a farewell
+        r"\b(?:se (?:encerr\w*|fue)|locked (?:him|her|them)sel(?:f|ves)|no (?:me |nos |le )?(?:abre|contesta|responde)|(?:isnt|not|wont|hasnt been|is not) (?:answering|opening|picking up|responding)|turned off (?:his|her|their) phone|apago (?:el|su) (?:telefono|celular))\b",
+        also=r"\b(?:ya no aguanta\w*|no aguanta mas|cant take it any ?more|cant do this any ?more|no (?:puede|puedo) mas|ya no (?:puede|quiere|quiero)|wants? to die|se quiere morir|ya no quiere vivir|goodbye|good bye|despid\w*|se despidio|adios|perdon(?:en|ame)?(?: por todo)?|sorry for everything|finally|bridge|puente|guns?|pistola|arma|rope|soga|razor\w*|navaja)\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "pregnancy",
+        # the baby not felt, said "her" or "him", late in a pregnancy
+        r"\b(?:havent|hasnt|not|didnt|cant|cannot|no longer|dont) (?:felt|feel|feeling|fell) (?:him|her|it|them) (?:move|moving|kick\w*)\b",
+        also=rf"\b{PREGNANT}\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "severe_pain",
+        # green (bilious) vomiting with a swollen belly, no wind, after an operation: a blocked
+        # bowel
+        r"\b(?:vomit\w*|throw\w* up|threw up|puk\w*|devolv\w*|arroj\w*) (?:\w+ ){0,2}?(?:green|bile|bilis|verde|verdoso)\b|\bgreen (?:vomit|puke|bile|stuff)\b",
+        also=r"\b(?:swollen|distended|bloated|tight|hard|hinchad\w*|inflad\w*|distendid\w*|dur[ao]|(?:not|havent|hasnt) (?:passed|passing|farted|pooped) \w*|no (?:ha|he|hemos) (?:echado|sacado|hecho|ido|podido) \w*|surgery|operaron|operacion|cirugia|repair|hernia|baby|bebe|newborn|recien nacid[ao])\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "severe_pain",
+        # a head pain that exploded or burst (thunderclap), however sudden it was said to be
+        _near(HEAD_PAIN, r"(?:explosive|exploding|exploded|burst|like something (?:burst|exploded|popped|snapped))", 6),
+        also_in_clause=r"(?:explo\w*|burst|popped|snapped)",
+    ),
+    *_rule(
+        "dental_emergency",
+        # a jaw that will not close after a blow
+        r"\b(?:jaw|mandibula|quijada|boca)\b(?:\s+\S+){0,3}?\s+(?:doesnt|does not|wont|cant|no) (?:close|shut|cierra|cerrar|closes)\b",
+        also=r"\b(?:fell|fall|hit|punch\w*|kick\w*|golpe\w*|cai|cayo|me di|se dio|pegu\w*|pego|accident\w*|bike|bici\w*|hockey|ball|pelota|crash\w*)\b",
+    ),
 ]
 
 
@@ -1705,7 +1754,7 @@ PAST_AFTER = re.compile(
     r"(?:many|several|some) years ago|hace (?:muchos|varios|algunos|bastantes) (?:anos|meses)|"
     r"went down(?! (?:to|into|my|his|her|the|toward|towards|past|and)\b)|"
     r"gone (?:today|now|this (?:morning|afternoon|evening)|by (?:morning|today))|already feels better|"
-    r"(?:but|pero) (?:\w+ ){0,3}?(?:stopped|went away|went down|gone down|paro|detuvo|quito|quitaron|paso|corto|desinflam\w*|deshinch\w*|bajo|"
+    r"(?:but|pero) (?:\w+ ){0,3}?(?<!\bque )(?<!\bwhat )(?:stopped|went away|went down|gone down|paro|detuvo|quito|quitaron|paso|corto|desinflam\w*|deshinch\w*|bajo|"
     # what choked them came out
     r"coughed (?:it )?out|sp[ia]t (?:it )?out|escupio|lo (?:saco|tosio)))\b"
 )
@@ -2265,7 +2314,8 @@ REPORTED_CHARS = 40
 #: It came back: what stopped is not over ("stopped after ten minutes but it's pouring again").
 RECURRING = re.compile(
     r"\b(?:(?:started|starting|bleeding|pouring|gushing|is|its|it s) (?:\w+ )?again|came back|back again|"
-    r"(?:esta|empezo|sangra\w*|sale|salio) (?:\w+ )?(?:otra vez|de nuevo)|volvio a (?:sangrar|salir|empezar))\b"
+    r"(?:esta|empezo|sangra\w*|sale|salio) (?:\w+ )?(?:otra vez|de nuevo)|volvio a (?:sangrar|salir|empezar)|"
+    r"(?:having|had|has|started|starting) another(?: one| seizure| fit)?|another one|(?:le|me) (?:dio|da|esta dando|vino) otr[oa])\b"
 )
 
 
@@ -2360,7 +2410,8 @@ def _not_now_after(clause: str, start: int, end: int, recurring: bool) -> bool:
 _PSEUDO_NEGATION = re.compile(
     r"\b(?:no es normal|not normal|isnt normal|nada normal|no se (?:que|lo que) (?:hacer|pasa|tengo|tiene)|"
     r"(?:dont|do not) know what (?:to do|is happening|s happening|is going on|s going on)|no wonder|no matter|no doubt|"
-    r"not sure (?:if|what|why|whether)|no (?:estoy|estamos) segur[oa]s? (?:si|de)|not only|no solo)\b"
+    r"not sure (?:if|what|why|whether)|no (?:estoy|estamos) segur[oa]s? (?:si|de)|not only|no solo|"
+    r"(?:dont|do not|didnt|cant) (?:know|tell|see) (?:if|whether)|no (?:se|sabemos|sabe) si)\b"
 )
 
 #: A sensation denied inside a finding ("chest doesn't hurt", "pecho no me duele").

@@ -3,8 +3,8 @@
 Reads the training data shipped in ``closeloop/triage/data`` (``own.jsonl``: our messages;
 ``public.jsonl``: the public customer-support sets, attributed in data/README.md;
 ``written5.jsonl`` and ``written6.jsonl``: messages outside writers wrote by hand, grouped by
-likeness for cross-validation, whose negatives set the red-flag threshold's false-flag budget), fits three
-linear heads over the hashed features of ``closeloop.lib.textmodel`` with scikit-learn —
+likeness for cross-validation, whose negatives set the red-flag threshold's false-flag budget),
+fits three linear heads over the hashed features of ``closeloop.lib.textmodel`` with scikit-learn —
 category (multinomial logistic regression, balanced classes), "mentions a symptom, medication
 or clinical question", and "urgent symptoms" — and picks the two thresholds by 5-fold
 cross-validation for recall. Reproducible: fixed seed, deterministic solvers. Writes
