@@ -1820,7 +1820,7 @@ PAST_AFTER = re.compile(
 #: A heart attack someone "almost had" or is "being given": a shock, when a laugh or what caused
 #: it (a price, a bill, news) stands beside it.
 _SHOCK = (
-    r"(?:almost (?:had|gave me|give me)|nearly (?:had|gave me)|(?:is |was |are |its |it s )?giv(?:ing|es|e) me|gave me|"
+    r"(?:(?:almost|nearly) (?:had|gave me|give me)|giv(?:ing|es|e) me|gave me|"
     r"casi (?:me|le|nos) (?:da|dio|daba)|(?:me|le) (?:va|iba) a dar) (?:a |un |una )?(?:heart attack|infarto|ataque al corazon|paro cardiaco)"
 )
 #: Everyday phrases that contain a concept word but are not about it ("blood pressure" is not
@@ -1949,7 +1949,7 @@ PHRASES = [
     ),
     (
         re.compile(
-            r"\b(?:(?:me )?quede|(?:me )?dejo|nos dejo|quedarse|quedarme) sin aliento de (?:la |el )?(?:sorpresa|emocion|alegria|risa|gusto|felicidad|susto|impresion)\b|"
+            r"\bsin aliento de (?:la |el )?(?:sorpresa|emocion|alegria|risa|gusto|felicidad|susto|impresion)\b|"
             r"\b(?:took|takes|take) (?:my|your|our) breath away\b|\bbreathless (?:with|from) (?:excitement|surprise|joy|laughter)\b"
         ),
         "idiom",
@@ -1975,7 +1975,8 @@ PHRASES = [
     ),
     (
         re.compile(
-            r"\b(?:was|is|were|are|at|of|fue|es|de|salio|esta|estaba|tenia|tiene|bp|reading|lectura) (?:1\d\d|[89]\d) (?:over |sobre |con )?(?:[4-9]\d|1[0-3]\d)\b(?! ?(?:mg|pills?|tablets?|pastillas))"
+            r"\b(?=[189])(?:(?<=\bwas )|(?<=\bis )|(?<=\bwere )|(?<=\bare )|(?<=\bat )|(?<=\bof )|(?<=\bfue )|(?<=\bes )|(?<=\bde )|(?<=\bsalio )|(?<=\besta )|(?<=\bestaba )|(?<=\btenia )|(?<=\btiene )|(?<=\bbp )|(?<=\breading )|(?<=\blectura ))"
+            r"(?:1\d\d|[89]\d) (?:over |sobre |con )?(?:[4-9]\d|1[0-3]\d)\b(?! ?(?:mg|pills?|tablets?|pastillas))"
         ),
         "a reading",
     ),
