@@ -18,6 +18,9 @@ NOT_NOW = [
     "en mi embarazo anterior se me rompio la fuente a las 30 semanas, ahora tengo 9 y bien",
     "tuve un legrado en marzo con mucho sangrado, ya estoy bien, cuando puedo embarazarme",
     "my mother in law who had anaphylaxis to penicillin as a girl needs dental work, she is well",
+    "mi hija tuvo convulsiones con la fiebre cuando era bebe, ahora tiene 5 y esta resfriada",
+    "hola, en mi parto anterior se me rompio la fuente a las 31 semanas, ahora tengo 8 y todo bien",
+    "a coworker told me her son had a seizure from a fever, what to watch for? mine are fine",
     # a relative's history, the writer well
     "en mi familia hay muchos infartos, quiero un chequeo general",
     # questions for knowledge, a story, a class or a quiz
@@ -71,6 +74,8 @@ NOW = [
     ("estoy dando pecho y tengo un dolor opresivo en el pecho que se va al brazo", "chest_pain"),
     ("my roommate says she wants to die and she's not joking, she has pills", "suicidal"),
     ("mi vecina me dijo que ya se quiere morir y que ya tiene las pastillas", "suicidal"),
+    ("mi amiga me dijo que su bebe tuvo fiebre, y mi bebe de 3 semanas tiene 38.5", "infant_fever"),
+    ("hola, en mi embarazo anterior todo bien, pero ahora se me rompio la fuente", "pregnancy"),
     ("se corto el dedo con el cuchillo, sangra mucho y no se para con la presion", "bleeding"),
     ("giving me a heart attack, crushing chest pain down my left arm", "chest_pain"),
     ("siento que me va a dar un infarto, me aprieta el pecho", "chest_pain"),

@@ -1691,6 +1691,7 @@ _DATED = (
     r"(?:la )?navidad pasada|(?:el )?embarazo pasado|"
     rf"(?:cuando|when) (?:tenia|tuvo|(?:i|he|she) was) (?:{_NUMBER}|\d+ (?:and|y) (?:a half|medio)) ?(?:anos?|meses|mes|years?|yrs?|months?|yo)?(?: old)?|"
     r"as a (?:girl|boy|little girl|little boy)|de (?:nina|nino|chiquita|chiquito|bebe)|"
+    r"cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|chiquit[oa]|bebe|joven)|when (?:i|he|she) was (?:a )?(?:baby|little|kid|child|toddler)|"
     r"(?:during|in|with|after) (?:my|her|his|our|their) (?:last|previous|first|other|older|prior) (?:pregnancy|baby|delivery|child|kid|son|daughter|one)|"
     r"with (?:my|her|our) first\b|"
     r"(?:en|durante|con|despues de) (?:mi|su|el|nuestro) (?:(?:primer|otro|anterior|ultimo) (?:embarazo|parto|bebe|hijo|hija)|(?:embarazo|parto) (?:anterior|pasado))|"
@@ -1702,9 +1703,13 @@ _DATED = (
 #: writer then reports ("my friend says I look blue").
 _HEARSAY = (
     r"(?:friend|friends|amig[oa]s?|vecin[oa]s?|neighbou?rs?|coworkers?|co workers?|companer[oa]s?|roommates?|classmates?)(?: \w+)? "
-    r"(?:(?:asked|was asking)(?: me)? (?:if|whether|about|what|how)|(?:me )?pregunto (?:si|que|como|cuanto|sobre)|"
-    # what happened to the other person's family, told in the past
-    r"(?:said|told me|me dijo|me conto)(?: que)? (?:her|his|their|su) (?:\w+ )?(?:baby|son|daughter|kid|child|husband|wife|mom|dad|bebe|hijo|hija|nin[oa]|espos[oa]|mama|papa) (?:had|was|tuvo|se)\b)"
+    r"(?:(?:asked|was asking)(?: me)? (?:if|whether|about|what|how)|(?:me )?pregunto (?:si|que|como|cuanto|sobre))"
+)
+#: What happened in the other person's family, told by them in the past ("my friend said her
+#: baby had …"): it may run into the finding, like a conditional.
+SAID_OF_THEIRS = re.compile(
+    r"\b(?:friend|friends|amig[oa]s?|vecin[oa]s?|neighbou?rs?|coworkers?|co workers?|companer[oa]s?|roommates?|classmates?) "
+    r"(?:said|told me|me dijo|me conto)(?: que)? (?:her|his|their|su) (?:\w+ )?(?:baby|son|daughter|kid|child|husband|wife|mom|dad|bebe|hijo|hija|nin[oa]|espos[oa]|mama|papa) (?:had|was|tuvo|se)\b"
 )
 HEARSAY = re.compile(rf"\b(?:{_HEARSAY})\b")
 #: After someone else's words, what the writer or that person reports of themselves ("says I
@@ -2436,7 +2441,8 @@ RECURRING = re.compile(
 
 #: A statement that opens with a time long ago ("hace un año …", "two years ago …") …
 DATED_OPENING = re.compile(
-    rf"\s*(?:{_DATED}|hace (?:un|una|unos|unas|dos|tres|\d+|muchos|varios) (?:mes|meses|ano|anos)|"
+    r"\s*(?:(?:hola|buenas|buenos dias|buenas tardes|buenas noches|hi|hello|hey|good morning|good afternoon|good evening)\s+)?"
+    rf"(?:{_DATED}|hace (?:un|una|unos|unas|dos|tres|\d+|muchos|varios) (?:mes|meses|ano|anos)|"
     r"(?:a|one|two|three|\d+|several|many) (?:years?|months?) ago|last (?:year|summer|winter|spring|fall)|el ano pasado)\b"
 )
 #: … unless the statement comes back to now before the finding.
@@ -2506,8 +2512,12 @@ def _in_context(
         and not RECENT_AFTER.match(clause, end)
     ):
         return True
-    # a conditional begins before the finding and runs into it ("if my child swallows …")
+    # a conditional begins before the finding and runs into it ("if my child swallows …"), or
+    # another's story does ("my friend said her baby had …")
     for cue in IF_SOMEONE.finditer(f"{reach} {clause[start:end]}"):
+        if cue.start() < len(reach):
+            return True
+    for cue in SAID_OF_THEIRS.finditer(f"{reach} {clause[start:end]}"):
         if cue.start() < len(reach):
             return True
     # "helps during a heart attack", "en caso de un infarto": the event in general
