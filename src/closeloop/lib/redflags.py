@@ -2512,20 +2512,27 @@ def _in_context(
         and not RECENT_AFTER.match(clause, end)
     ):
         return True
-    # a conditional begins before the finding and runs into it ("if my child swallows …"), or
-    # another's story does ("my friend said her baby had …")
-    for cue in IF_SOMEONE.finditer(f"{reach} {clause[start:end]}"):
-        if cue.start() < len(reach):
-            return True
-    for cue in SAID_OF_THEIRS.finditer(f"{reach} {clause[start:end]}"):
-        if cue.start() < len(reach):
-            return True
+    if _runs_into(reach, clause[start:end]):
+        return True
     # "helps during a heart attack", "en caso de un infarto": the event in general
     if GENERIC_BEFORE.search(reach):
         return True
     if WHAT_LIKE_BEFORE.search(reach) and LIKE_AFTER.match(clause, end):
         return True
     return _not_now_after(clause, start, end, recurring)
+
+
+def _runs_into(reach: str, finding: str) -> bool:
+    """A conditional begins before the finding and runs into it ("if my child swallows …"), or
+    another's story does ("my friend said her baby had …"): only the finding it runs into or
+    stands right before, not "… su bebé tuvo fiebre, y mi bebé de 3 semanas tiene 38.5"."""
+    probe = f"{reach} {finding}"
+    if any(cue.start() < len(reach) for cue in IF_SOMEONE.finditer(probe)):
+        return True
+    return any(
+        cue.start() < len(reach) and len(probe[cue.end() : len(reach)].split()) <= 1
+        for cue in SAID_OF_THEIRS.finditer(probe)
+    )
 
 
 def _not_now_after(clause: str, start: int, end: int, recurring: bool) -> bool:
