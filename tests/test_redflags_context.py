@@ -67,6 +67,8 @@ NOW = [
     ("my 1 month old has a fever of 101, still eating fine", "infant_fever"),
     ("mi bebe de 3 semanas tiene fiebre de 38, come bien", "infant_fever"),
     ("my 9 month old has a fever of 101 and isn't eating or playing, very floppy", "infant_fever"),
+    ("my 5 month old has a fever of 105, still eating fine", "infant_fever"),
+    ("mi nena de 8 meses tiene 40.6 de fiebre, come bien", "infant_fever"),
     ("burned my hand on the stove, blister the size of my palm", "burn"),
     ("mom's heart failure was stable but now she can't breathe lying down", "breathing"),
     ("my nosebleed stops with pressure, then starts again, been 40 minutes", "bleeding"),

@@ -2801,6 +2801,8 @@ OLDER_CHILD = re.compile(
     r"\b(?:[4-9]|1\d|2[0-3]|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|dieciocho) (?:months?|mos?|meses)\b|"
     r"\b(?:[1-9]|1[0-7]|one|two|three|four|five|six|un|una|dos|tres|cuatro|cinco|seis) (?:years?|yrs?|anos?)(?: old)?\b(?! ago)|\btoddler\b"
 )
+#: A fever too high for any reassurance (40.5 °C, 105 °F and over).
+VERY_HIGH_FEVER = re.compile(r"\b(?:10[5-9]|4[1-3]|40 [5-9])(?: \d)?\b")
 YOUNG_CHILD = re.compile(
     r"\b(?:newborn|new born|recien nacid[oa])\b|\b\w+ (?:days?|weeks?|wks?) olds?\b|\b(?:de|tiene|has|is) \w+ (?:dias|semanas|days|weeks)\b|"
     r"\b(?:[0-3]|one|two|three|un|una|dos|tres|mes y medio) (?:months?|mos?|mes|meses)\b"
@@ -2832,6 +2834,7 @@ def _reassured(
         "infant_fever" in found
         and OLDER_CHILD.search(whole)
         and not YOUNG_CHILD.search(whole)
+        and not VERY_HIGH_FEVER.search(whole)
         and _said_unnegated(WELL_CHILD, clauses)
     ):
         lifted.add("infant_fever")
