@@ -82,7 +82,7 @@ HEART_SITE = _words(
 RIB_SITE = _words(r"ribs?", r"rib ?cage", r"costillas?")
 RIB_SENSATION = _words(
     r"pressure", r"pressing", r"squeez\w*", r"tight\w*", r"crush\w*", r"heavy", r"heaviness",
-    r"weight", r"stab\w*", r"vise", r"vice", r"clamp\w*", r"band", r"needles?", r"knife",
+    r"weight", r"stab(?!le\b|ili)\w*", r"vise", r"vice", r"clamp\w*", r"band", r"needles?", r"knife",
     r"presion", r"apriet\w*", r"aprieta\w*", r"oprim\w*", r"opresion", r"prensa", r"peso",
     r"pesad\w*", r"punzada\w*", r"aguja\w*", r"clavad\w*", r"cuchill\w*", r"estruja\w*",
     r"punalad\w*", r"navaj\w*", r"dagger", r"daga",
@@ -95,7 +95,7 @@ BLEED_SITE = _words(
 SENSATION = _words(
     r"pains?", r"painful", r"hurts?", r"hurting", r"hurted", r"aches?", r"aching", r"achy",
     r"pressure", r"pressing", r"squeez\w*", r"tight\w*", r"burn\w*", r"fire", r"crush\w*",
-    r"heavy", r"heaviness", r"weight", r"stab\w*", r"sharp", r"claw\w*", r"grip\w*", r"vise",
+    r"heavy", r"heaviness", r"weight", r"stab(?!le\b|ili)\w*", r"sharp", r"claw\w*", r"grip\w*", r"vise",
     r"vice", r"elephant", r"sitting on", r"killing me", r"explod\w*", r"explos\w*", r"ripping", r"tearing",
     r"dolor", r"dolores", r"duele", r"duelen", r"doliendo", r"doler", r"presion", r"apret\w*",
     r"aprieta", r"ardor", r"arde", r"quema", r"quemando", r"pesad\w*", r"peso", r"punzada\w*",
@@ -137,7 +137,7 @@ SPEECH_WRONG = _words(
     r"slurr\w*", r"garbled", r"gibberish", r"arrastr\w*", r"enredad[ao]", r"trabad[ao]", r"traba",
     r"no se le entiende", r"(?:come|comes|coming|came) out wrong", r"mixed up", r"jumbled",
     r"nonsense", r"incoheren\w*", r"moch[ao]", r"sin sentido", r"no tienen? sentido", r"off",
-    r"weird", r"strange", r"rar[ao]",
+    r"weird", r"strange", r"rar[ao]", r"mush\w*", r"thick",
 )
 ONE_SIDE = _words(
     r"one side", r"left side", r"right side", r"half (?:of )?(?:my |his |her )?(?:face|body)",
@@ -223,7 +223,7 @@ TOO_MANY = _words(
     r"muchas?", r"todas? (?:las|sus|mis)", r"todo el", r"un punado de",
     r"way (?:more|too many|too much)", r"more (?:\w+ )?than (?:i|he|she|you|they) (?:should|was supposed)",
     r"toda (?:la|una|mi|su)", r"un monton de", r"entera", r"enteras?", r"enteros?", r"mas de la cuenta",
-    r"whole", r"dozens? of", r"(?:1\d|[2-9]\d)(?! \d)", r"el doble", r"doble", r"triple", r"el triple",
+    r"whole", r"dozens? of", r"(?<!\d )(?:1\d|[2-9]\d)(?! \d)", r"el doble", r"doble", r"triple", r"el triple",
     r"me pase con", r"se paso con", r"me excedi con", r"se excedio con",
     r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|dozens?|diez|doce|trece|catorce|quince|dieci\w+|veinte|veinti\w+|treinta|cuarenta|cincuenta|docenas?)",
     r"(?:half|most) (?:of )?(?:a|the|my|his|her) (?:bottle|box|pack)", r"(?:medio|la mitad del?) (?:frasco|caja|bote)",
@@ -330,6 +330,13 @@ TOXIC = _words(
     r"fertilizante", r"washer fluid", r"methanol", r"metanol", r"hand sanitizer", r"gel antibacterial",
     r"essential oils?", r"aceites? esencial\w*", r"edibles?", r"cigarettes?", r"cigarros?", r"colillas?",
     r"oven cleaner", r"pool (?:chemicals?|chlorine)", r"insect repellent", r"repelente",
+    # detergent pods and cleaning products by their names and shapes
+    r"(?:laundry|washing|detergent|dishwasher|tide) (?:capsules?|tabs?|tablets?|gel|liquid|pacs?|packets?|pouch\w*)",
+    r"capsulas? (?:de|del|para (?:la |el )?)(?:detergente|jabon|ropa|lavadora|lavavajillas|lavaplatos)",
+    r"(?:pastillas?|tabletas?) (?:de|del|para (?:el |la )?)(?:lavavajillas|lavaplatos|lavadora|cloro)", r"lavavajillas",
+    r"drano", r"windex", r"pine ?sol", r"lysol", r"suavizante", r"downy", r"febreze", r"air freshener",
+    r"aromatizante", r"cleaning (?:spray|fluid|products?|solution|liquid)", r"productos? de limpieza",
+    r"jabon (?:para|de) (?:trastes|ropa|platos|lavadora|lavar)", r"muriatic\w*", r"muriatico", r"salfuman",
 )
 INGEST = _words(
     r"chew\w*", r"bit", r"bite\w*", r"mastic\w*", r"mordi\w*", r"mordisc\w*",
@@ -503,6 +510,109 @@ GLUCOSE = _words(
     r"glucometro", r"meter", r"cgm", r"dexcom", r"libre", r"glicemia", r"glucemia",
 )
 
+#: The neck that will not bend forward (meningism): stiff, rigid, the chin kept off the chest.
+NECK_SIGN = _words(
+    r"stiff (?:neck|nape)",
+    r"neck (?:is |feels |got |has gone |went |gone |has got )?(?:getting |going )?(?:so |very |really |super |all |real )?(?:stiff\w*|rigid)",
+    r"(?:cant|cannot|can not|couldnt|unable to|wont|not able to) (?:bend|move|touch|put|bring|tuck|get|lower|drop) (?:his |her |my |their |the )?(?:neck|chin|head)(?: (?:down|forward|forwards|to (?:his|her|my|their|the) chest))?",
+    r"(?:cant|cannot|can not|couldnt|unable to|wont) (?:look|bend) (?:down|forward)",
+    r"neck (?:wont|doesnt|will not|cant|does not|isnt able to) (?:bend|move|go down|flex)",
+    r"chin (?:wont|doesnt|cant|will not|does not) (?:touch|reach|go (?:down|to))",
+    r"cuello (?:muy |bien |super )?(?:tieso|rigido|duro|trabado|engarrotado|tiesisimo)",
+    r"nuca (?:muy |bien )?(?:tiesa|rigida|dura)", r"rigidez (?:de|en) (?:la |el )?(?:nuca|cuello)",
+    r"no (?:puede|puedo|podia|pudo) (?:doblar|mover|bajar|agachar|flexionar) (?:el |la |su |mi )?(?:cuello|cabeza|nuca)",
+    r"no (?:puede|puedo|podia|pudo|le llega|me llega) (?:(?:pegar|tocar|juntar|llevar|acercar|bajar|poner) )?(?:la |su |mi )?(?:barbilla|barba|menton) (?:al|con el|a su|a mi|hasta el|en el) pecho",
+    r"cuello no (?:se )?(?:dobla|mueve|baja)",
+)
+#: What makes a stiff neck meningitis rather than a night on the couch: fever, light that
+#: hurts, a rash, vomiting, a splitting head, confusion (any one, said unnegated).
+NECK_COMPANION = _words(
+    r"fever\w*", r"feaver", r"temp", r"temperature", r"burning up", r"fiebre", r"calentura",
+    r"temperatura", r"(?:bright )?lights? (?:hurts?|bother\w*|kill\w*|is (?:killing|hurting|bothering))",
+    r"(?:cant|cannot|can not) (?:stand|bear|take|handle|tolerate|look at) (?:the |any |bright )?(?:light|lights|brightness|sun|sunlight)",
+    r"(?:sensitiv\w*|allergic) to (?:the )?(?:light|brightness)", r"light sensitiv\w*", r"photophobi\w*",
+    r"(?:la )?luz (?:le |me )?(?:molesta|lastima|duele|hace dano|fastidia|encandila)",
+    r"(?:le|me) (?:molesta|lastima|duele|fastidia|hace dano) (?:mucho |muchisimo )?la luz",
+    r"no (?:soporta|aguanta|tolera|soporto|aguanto|tolero) la luz", r"fotofobia", r"sensible a la luz",
+    r"rash\w*", r"spots", r"blotches", r"petechia\w*", r"manchas", r"manchitas", r"puntitos",
+    r"ronchas", r"sarpullido", r"salpullido", r"erupcion", r"petequias",
+    r"vomit\w*", r"throw\w* up", r"threw up", r"puk\w*", r"devolv\w*", r"guacare\w*",
+    r"(?:splitting|pounding|worst|terrible|severe|excruciating|horrible|awful|blinding|unbearable) (?:headache|head ?ache|head pain)",
+    r"head (?:is |feels )?(?:splitting|pounding|killing me|exploding|about to explode|going to explode)",
+    r"headache (?:is )?(?:so bad|unbearable|excruciating|killing me)",
+    r"(?:dolor de cabeza|cabeza|jaqueca) (?:muy |bien |super )?(?:horrible|terrible|fuertisimo|insoportable|muy fuerte|tremendo|espantoso|brutal)",
+    r"(?:me|le) (?:va a )?(?:explota|estalla|revienta|explotar|estallar|reventar) la cabeza",
+    r"confus\w*", r"confundid[ao]", r"drowsy", r"hard to wake", r"somnolient[ao]", r"adormilad[ao]",
+    r"(?:explosive|exploding|bursting) (?:pain|headache)", r"like something (?:burst|exploded|popped|snapped)",
+)
+#: A rash that does not fade when pressed (under a glass): meningococcal septicaemia.
+NO_FADE = _words(
+    r"(?:dont|doesnt|wont|didnt|do not|does not|did not|not|isnt|arent) (?:fade|fading|blanch\w*|go away|going away|disappear\w*|vanish\w*|turn white|go white|go pale|lighten)",
+    r"still (?:there|visible|showing|see them|see it|dark|purple|red)", r"can still see (?:it|them|the \w+)",
+    r"non ?blanching", r"no (?:se )?(?:borran|borra|quitan|quita|desaparecen|desaparece|blanquean|blanquea|aclaran|aclara|van|va|palidecen)",
+    r"(?:siguen|sigue) (?:ahi|igual|viendose|rojas|morad[ao]s|marcad[ao]s)", r"se (?:siguen|sigue) viendo",
+)
+#: An infection (or a fever), for ``SEPSIS_SIGN``: what makes confusion or mottled skin sepsis.
+INFECTION = _words(
+    r"utis?", r"infect\w*", r"infeccion\w*", r"pneumonia",
+    r"neumonia", r"pulmonia", r"cellulitis", r"celulitis", r"sepsis", r"septic\w*", r"septicemia",
+    r"abscess\w*", r"absceso", r"pus", r"flu", r"influenza", r"gripe", r"gripa", r"covid",
+    r"pielonefritis", r"pyelo\w*", r"fever\w*", r"feaver", r"burning up", r"fiebre", r"calentura",
+    r"temperature", r"temperatura", r"temp",
+)
+#: A body failing with an infection: confusion (someone else's, not "I'm confused about"),
+#: mottled or grey skin, cold to the touch, shaking that cannot be stopped, a sense of doom.
+SEPSIS_SIGN = _words(
+    r"(?<!\bim )(?<!\bi m )(?<!\bi am )(?<!\bi was )(?<!\bwere )confused\b(?! (?:about|by|with|as to|over|regarding|on|if|whether|why|how|what|which|when|where))",
+    r"disorient\w*", r"desorientad[ao]s?",
+    r"(?<!\bestoy )(?<!\bsiento )confundid[ao]s?\b(?! (?:con|sobre|por|acerca|respecto|de))",
+    r"(?:not|isnt|arent|wasnt|is not) making (?:any )?sense", r"(?:talking|speaking|saying) (?:nonsense|gibberish|crazy things|strange things|weird things)",
+    r"(?:doesnt|dont|didnt|does not) know (?:where|who|what day|what year)", r"no sabe (?:ni )?(?:donde|quien|en que|que dia)",
+    r"out of it", r"delirious", r"delira\w*", r"deliri\w*", r"incoheren\w*", r"(?<=como )id[ao]", r"(?<=esta )id[ao]",
+    r"no (?:me |nos |la |lo |los )?reconoce", r"(?:doesnt|didnt|does not) recogni[sz]e",
+    r"(?:dice|diciendo|habla|hablando) (?:puras )?(?:cosas )?(?:sin sentido|incoherencias|tonterias|raras)",
+    r"(?:dice|diciendo|habla|hablando) cosas que no tienen? sentido",
+    r"(?:skin|legs|arms|knees|hands|feet|body|piel|piernas|rodillas|brazos|manos|pies|cuerpo)\b(?:\s+\S+){0,2}?\s+(?:mottled|marbled|blotchy|blotched|gr[ae]y|grayish|greyish|ashen|bluish|purplish|moteada\w*|marmole\w*|jaspead\w*|manchad[ao]s?|amoratad\w*|grisace\w*|azulad\w*|cenizo\w*)",
+    r"mottl\w*", r"marmole\w*", r"moteada\w*", r"jaspead[ao]s?",
+    r"ice cold", r"cold (?:as ice|to the touch)", r"helad[ao]s?", r"fri[ao]s? (?:como (?:un )?hielo|al tacto)",
+    r"(?:shiver\w*|shak\w*|trembl\w*|tembl\w*) (?:uncontrollabl\w*|violent\w*|sin control|sin parar|like crazy)",
+    r"uncontrollabl\w* (?:shiver\w*|shak\w*|trembl\w*)", r"rigors", r"no (?:para|deja|puede parar) de temblar",
+    r"(?:feel\w*|feels) like (?:i m|im|i am|hes|shes|he is|she is) (?:going to|gonna|about to) die",
+    r"sient\w* que (?:me|se) (?:voy|va) a morir",
+)
+#: Out: knocked out, out cold, lost consciousness, however it is said (not a sleeping pill
+#: that "knocks me out").
+KNOCKED_OUT = _words(
+    r"knock(?:ed|s)? (?:him|her|them|my ?self|him ?self|her ?self|them ?selves|me) (?:out|unconscious|senseless|cold)\b(?! of)",
+    r"(?:was|got|been|get|gets|getting|were|is) knocked (?:out|unconscious|senseless|cold)\b(?! of)",
+    r"knocked out\b(?! (?:of|a|an|his|her|my|the|two|one|some|their|both|front|\w+ tooth|\w+ teeth))",
+    r"knocked (?:unconscious|senseless)", r"out cold",
+    r"(?:lost|losing|lose|loses|loss of) (?:consciousness|conciousness|consiousness)",
+    r"(?:went|goes|go|going|gone|became) unconscious",
+    r"(?:quedo|quedaba|queda) (?:inconsciente|noquead[ao]|privad[ao]|sin sentido|sin conocimiento|desmayad[ao]|fuera de combate)",
+    r"noque\w*", r"perdi\w* (?:el |la )?(?:conocimiento|sentido|conciencia|consciencia)",
+    r"perdida (?:del|de la) (?:conocimiento|conciencia|consciencia)", r"no (?:supo|sabia) (?:nada )?de (?:si|el|ella)",
+    r"se (?:le|me) (?:fue|apago) (?:el conocimiento|la conciencia|el sentido)",
+)
+#: Out for a while, said in words that need a blow or a fall with them ("was out for a
+#: minute", "lights out", "came to", "se le apagó todo").
+OUT_FOR_A_WHILE = _words(
+    r"(?:was|were|been|is|went|got) out (?:for|por) (?:a |about |like |maybe |almost |nearly |over |at least )?(?:a |an |one |two |three |few |couple |several |\d+ )?(?:few |couple (?:of )?)?(?:sec\w*|seconds?|minutes?|mins?|moment|bit|while|little)",
+    r"lights out", r"(?:everything|it all|all) went (?:black|dark)",
+    r"came (?:to|around|round)\b(?! (?:the|my|his|her|a|an|see|visit|pick|get|help|our|your|work|school|town|dinner|this|that|me|us|him|them|pick)\b)",
+    r"se (?:le|me) (?:fue|apago|apagaron) (?:la luz|las luces|todo)", r"(?:todo )?se (?:le |me )?(?:puso|volvi[o]) (?:todo )?(?:negro|oscuro)",
+    r"volv(?:i|io|ieron|iste) en si", r"(?:quedo|estuvo|se quedo) (?:tirad[ao]|tendid[ao]) sin (?:moverse|responder|reaccionar)",
+    r"no (?:respondia|reaccionaba|contestaba) (?:por|durante) (?:un|unos|uno|dos) (?:minuto|minutos|segundos|momento|rato)",
+)
+#: A blow or a fall, for ``OUT_FOR_A_WHILE``.
+BLOW = _words(
+    r"fell", r"fall\w*", r"hit", r"hits", r"bang\w*", r"bump\w*", r"smack\w*", r"whack\w*",
+    r"knock\w*", r"crash\w*", r"tackl\w*", r"collid\w*", r"collision", r"accident\w*", r"head",
+    r"skull", r"cabeza", r"golpe\w*", r"pego", r"pegue", r"pegaron", r"cayo", r"cai", r"caer\w*",
+    r"caida", r"choc\w*", r"accidente", r"madrazo", r"trancazo", r"chingadazo", r"guamazo",
+    r"tumbo", r"tumbaron", r"bike", r"bici\w*", r"ladder", r"escalera", r"stairs", r"horse", r"caballo",
+)
+
 @dataclass(frozen=True)
 class Rule:
     group: str
@@ -516,6 +626,9 @@ class Rule:
     #: The beginnings of words a match can start with (every match starts a word with one of
     #: them); None when the pattern does not say. A clause with none of them is skipped.
     starts: frozenset[str] | None = None
+    #: The flag names the words of ``also`` as well (what decided it is both: a stiff neck
+    #: and the light that hurts).
+    cite_also: bool = False
 
 
 def _starts(items: Sequence[tuple[Any, Any]], bounded: bool = False) -> set[str] | None:
@@ -600,6 +713,7 @@ def _rule(
     also: str = "",
     unless: str = "",
     also_in_clause: str | tuple[str, ...] = "",
+    cite_also: bool = False,
 ) -> Iterator[Rule]:
     """``also_in_clause``: words that must occur in the match's clause as well (a bleeding
     nose is a flag when it will not stop), or several such, each required, tried in order (a
@@ -616,6 +730,7 @@ def _rule(
         re.compile(unless) if unless else None,
         needs,
         pattern_starts(combined),
+        cite_also and bool(also),
     )
 
 
@@ -627,7 +742,8 @@ _BABY = _words(
     r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?: \w+)?|thirty) (?:day|days|week|weeks|wk|wks|month|months|mo) olds?",
     r"(?:nacio|born) (?:hace )?(?:\d+|un|una|dos|tres|one|two|three|four|five|six|seven|eight|nine|ten) (?:dias?|semanas?|meses|mes|days?|weeks?|months?)",
     r"(?<!\bde )(?<!as a )bebe", r"bebes", r"bebito", r"bebita", r"bb", r"bbs", r"bbe", r"beb", r"recien nacid[oa]",
-    r"(?:nin[oa]|hij[oa]|niet[oa]|sobrin[oa]) de (?:un|dos|tres|\d+) (?:mes|meses|semanas?)",
+    r"(?:nin[oa]|hij[oa]|niet[oa]|sobrin[oa]|mij[oa]|nene|nena|bebe|chiquit[oa]|hijit[oa]) de (?:un|dos|tres|cuatro|cinco|seis|siete|ocho|\d+) (?:mes|meses|semanas?|semanitas|mesecitos?|dias|diitas)",
+    r"(?:\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho) (?:semanitas|diitas|mesecito)",
     r"(?:nin[oa]|nene|nena|hij[oa]|bebe|baby|son|daughter|boy|girl|niet[oa]|sobrin[oa]|chiquit[oa]) (?:\w+ ){0,2}?(?:tiene|has|is|cumplio|turned|de) (?:(?:\d+|un|una|dos|tres|one|two|three|four|five|six|seven|eight|nine|ten|cuatro|cinco|seis|siete|ocho|nueve|diez) (?:dias?|semanas?|days?|weeks?|wks?)|(?:[1-3]|un|una|dos|tres|one|two|three|mes y medio) (?:meses|mes|months?|mos?))(?! (?:con|with|de (?:fiebre|tos|gripe)|sick|enferm\w*|ago|que|sin))",
 )
 _FEVER = _words(
@@ -725,7 +841,7 @@ RULES: list[Rule] = [
         _near(ONE_SIDE, WEAK, 5),
         _near(
             LIMB,
-            r"(?:cant (?:lift|move|raise)|cannot (?:lift|move|raise)|no (?:puede|puedo) (?:levantar|mover))",
+            r"(?:cant (?:lift|move|raise)|cannot (?:lift|move|raise)|(?:unable|not able) to (?:lift|move|raise)|no (?:puede|puedo) (?:levantar|mover))",
             4,
         ),
         # ("can't speak to a live agent" is not a stroke sign)
@@ -814,6 +930,13 @@ RULES: list[Rule] = [
         r"\bquitar(?:me|se|le) la vida\b|\bsuicidar\w*\b|\bmatarme\b|\bmatarse\b",
         r"\bme (?:quiero|queria|voy a) matar\b|\bse (?:quiere|queria|va a|iba a) matar\b",
         r"\bno quiero (?:vivir|seguir viviendo|estar aqui|seguir)\b",
+        r"\bno (?:quiere|queria|quiera) (?:seguir )?vivir\b|\bno (?:tiene|tengo) para (?:que|quien) vivir\b|\bsobr[ao] en (?:este mundo|esta vida)\b|\bsoy un estorbo\b",
+        r"\b(?:no longer|dont|do not|doesnt|does not) (?:wish|want) to (?:go on|live|continue|carry on|be here)\b|\b(?:want|wanna|wants) to stop (?:existing|living|being alive)\b",
+        r"\bya no (?:va|voy|vamos) a ser (?:una )?carga\b|\b(?:wont|will not|not going to) be a burden (?:to|on|for) (?:anyone|anybody|everyone|you all|you) (?:anymore|any more|any longer|much longer)\b",
+        r"\btonight is (?:it|the night)\b|\b(?:hoy|esta noche) (?:es|sera) (?:el dia|la noche)\b|\bel (?:domingo|lunes|martes|miercoles|jueves|viernes|sabado) lo hago\b",
+        r"\b(?:put|set|tucked) (?:aside|away) (?:the |my |all (?:the |my )?)?(?:tablets|pills|meds|pastillas)\b|\b(?:tengo|he) (?:guardad[ao]s?|apartad[ao]s?) (?:las |unas |todas las )?pastillas\b",
+        r"\b(?:manejar|estrellar\w*|chocar|meter) (?:el carro |el coche |la camioneta |la troca )?contra (?:un|el|una|la) (?:arbol|pared|muro|poste|barda|tren|camion)\b",
+        r"\b(?:ya )?(?:tengo|lo tengo|tiene) todo planead[oa]\b|\bi have (?:it all|everything) planned\b|\bplanned it (?:all )?out\b",
         r"\bhacerme dano\b|\bme quiero morir\b|\bquiero morir\w*\b",
         r"\bacabar con todo\b|\bterminar con todo\b|\bacabar con mi vida\b",
         r"\b(?:estarian|estaran|estaria) mejor sin mi\b",
@@ -1000,7 +1123,7 @@ RULES: list[Rule] = [
         r"\b(?:le|me|les) (?:dio|da|dan|esta dando|estan dando|dieron|vino|agarro) (?:un |otro |unos )?(?:ataques?|convulsion\w*|sacudidas|temblores)\b(?! (?:de|del) (?:risa|tos|panico|ansiedad|nervios|celos|hipo|asma|alergia))",
         r"\bcrisis convulsiva\b|\bepilep\w* (?:attack|ataque|crisis)\b",
         # out cold, however it is said
-        r"\b(?:dejo|paro) de (?:responder|reaccionar)\b|\bout cold\b|\bknocked out\b|\b(?:went|gone|is|goes) limp\b|\bfloppy\b|\bdesvanec\w*\b|\bse (?:quedo|quedaba) (?:como )?(?:ido|ida|sin sentido|privad[ao])\b|\bse priv\w*\b",
+        r"\b(?:dejo|paro) de (?:responder|reaccionar)\b|\b(?:went|gone|is|goes) limp\b|\bfloppy\b|\bdesvanec\w*\b|\bse (?:quedo|quedaba) (?:como )?(?:ido|ida|sin sentido|privad[ao])\b|\bse priv\w*\b",
         r"\bno (?:lo|la|le|los|las) (?:puedo|podemos|pude|podia|pudimos) despertar\b|\b(?:cant|cannot|couldnt) (?:get|make) (?:him|her|them) (?:to )?(?:wake|respond)\b",
         r"\b(?:he|she|hes|shes|he is|she is|they|baby|son|daughter|husband|wife|mom|dad|mother|father|grandma|grandpa|grandmother|grandfather|boyfriend|girlfriend|brother|sister)\b(?:\s+\S+){0,3}?\s+(?:not|isnt|wont|doesnt|stopped|is not|no longer) (?:respond\w*|answer\w* me|react\w*|wak\w*)\b",
     ),
@@ -1198,7 +1321,7 @@ RULES: list[Rule] = [
     *_rule(
         "suicidal",
         r"\bend(?:ing)? (?:things|it all|everything)\b(?! (?:with|between|off with))",
-        r"\b(?:acabe|termine) (?:todo|mi vida)\b|\bponerle fin a (?:todo|mi vida)\b",
+        r"\b(?<!ya )(?:acabe|termine) (?:todo|mi vida)\b|\bponerle fin a (?:todo|mi vida)\b",
         r"\bdejar de (?:existir|vivir)\b|\bdesaparecer del mundo\b",
         r"\b(?:gun|pistola|arma|revolver)\b(?:\s+\S+){0,3}?\s+(?:in (?:my|his|her) hand|en (?:la|mi|su) mano|loaded|cargada|to my head|en (?:la|mi) cabeza|in my mouth|en la boca)\b",
         r"\bcort(?:ando|andose|arse|arme|a|aba|o|e)(?:se|me)? (?:los|las|sus|mis) (?:brazos|munecas|piernas|venas|muslos)\b",
@@ -1311,7 +1434,7 @@ RULES: list[Rule] = [
         "suicidal",
         # a means at hand (a gun, a rope) with despair, farewell or silence
         r"\b(?:guns?|rifles?|shotguns?|pistols?|handguns?|firearms?|armas?|pistolas?|escopetas?|revolver|rope|noose|sogas?|cuerdas?)\b",
-        also=r"\b(?:cant do this|cannot do this|no doy mas|no puedo mas|ya no puedo|goodbye|good bye|despid\w*|adios|(?:not|isnt|wont|hasnt been) answer\w*|no (?:contesta|coge|responde)|turned off (?:his|her|my) phone|apago (?:el|su) (?:telefono|celular)|tonight is|last night|usarla|usarlo|use it|sorry for everything|perdoname|perdon por todo|cuida (?:a|de)|take care of|ya no sirvo|no sirvo para nada|worthless|hopeless|sin esperanza|no (?:le )?veo sentido|(?:dont|do not|cant) see (?:the|any) point|decided|decidi|means it|lo dice en serio|end it|matar\w*|kill\w*|morir\w*|die|dead|muert[ao]|suicid\w*)\b",
+        also=r"\b(?:cant do this|cannot do this|no doy mas|no puedo mas|ya no puedo|goodbye|good bye|despid\w*|adios|notes? for|cartas|escribiendo cartas|thank you for everything|gracias por todo|sobr[ao] en este mundo|ya no quiere vivir|no (?:tiene|tengo) para que vivir|(?:not|isnt|wont|hasnt been) answer\w*|no (?:contesta|coge|responde)|turned off (?:his|her|my) phone|apago (?:el|su) (?:telefono|celular)|tonight is|last night|usarla|usarlo|use it|sorry for everything|perdoname|perdon por todo|cuida (?:a|de)|take care of|ya no sirvo|no sirvo para nada|worthless|hopeless|sin esperanza|no (?:le )?veo sentido|(?:dont|do not|cant) see (?:the|any) point|decided|decidi|means it|lo dice en serio|end it|matar\w*|kill\w*|morir\w*|die|dead|muert[ao]|suicid\w*)\b",
         unless=r"\b(?:hunting season|shooting range|glue gun|nail gun|heat gun|thermometer gun|jump rope|rope swing|tarjeta|license|licencia|permit|permiso)\b",
     ),
     *_rule(
@@ -1456,6 +1579,82 @@ RULES: list[Rule] = [
         r"\b(?:soak\w*|empap\w*|chorr\w*|sigue (?:sangrando|saliendo|chorreando)|(?<=still )bleeding|(?<=keeps )bleeding|(?<=wont )stop|(?:(?<=through )|(?<=through the )|(?<=through two )|(?<=through both ))(?:towels?|bandages?|gauze))\b",
         also=r"\b(?:warfarin|coumadin|eliquis|xarelto|pradaxa|plavix|clopidogrel|heparin|blood thinners?|anticoagula\w*|adelgaza\w* la sangre)\b",
     ),
+    # --- issue 34, seventh pass: clusters and idioms a new writer uses -------------------
+    *_rule(
+        "meningitis_signs",
+        # a neck that will not bend, with a fever, light that hurts, a rash, vomiting or a
+        # splitting head (not a night on the couch)
+        rf"\b{NECK_SIGN}\b",
+        also=rf"\b{NECK_COMPANION}\b",
+        unless=r"\b(?:slept (?:wrong|funny|badly|weird|on it)|sleeping (?:wrong|funny|on)|slept on|pillow|whiplash|gym|workout|lifting|posture|desk|computer|crick|dormi (?:mal|chueco|de lado)|mal dormid[ao]|torticolis|almohada|estres|stress|tension|gimnasio)\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "meningitis_signs",
+        # a rash that does not fade under a glass or when pressed (the glass test)
+        rf"\b{NO_FADE}\b",
+        also=r"\b(?:rash\w*|spots|dots|marks|blotches|petechia\w*|manchas|manchitas|puntitos|ronchas|sarpullido|salpullido|erupcion|petequias|puntos)\b",
+        also_in_clause=r"(?:glass|tumbler|cup|press\w*|push\w*|vaso|vidrio|apret\w*|presion\w*)",
+        cite_also=True,
+    ),
+    *_rule(
+        "meningitis_signs",
+        # sepsis: an infection (or a fever) with a body that is failing
+        rf"\b{SEPSIS_SIGN}\b",
+        also=rf"\b{INFECTION}\b",
+        unless=r"\b(?:fung\w*|hongos?|yeast|candid\w*|ringworm|tinea|versicolor|acne|eczema|vitiligo|athletes foot|pie de atleta|pitiriasis|melasma)\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "unconscious",
+        rf"\b{KNOCKED_OUT}",
+        unless=r"\b(?:pills?|meds|medicine|medication|nyquil|zzzquil|benadryl|melatonin|sleeping (?:pills?|tablets?|meds)|sleep aid|syrup|jarabe|anesthesia|anaesthesia|anestesia|sedat\w*|sedad[ao]|pastillas?|ambien|unisom|tylenol pm|yourself)\b",
+    ),
+    *_rule(
+        "unconscious",
+        rf"\b{OUT_FOR_A_WHILE}",
+        also=rf"\b{BLOW}\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "stroke",
+        # speech that comes out like mush, thick, jumbled
+        r"\b(?:talk\w*|speak\w*|speech|words|habla\w*|palabras)\b(?:\s+\S+){0,4}?\s+(?:comes? out|coming out|came out|sale\w*|salen) (?:like |all |como )?(?:mush\w*|garbled|slurr\w*|jumbled|thick|trabad\w*|arrastrad\w*|enredad\w*)\b",
+    ),
+    *_rule(
+        "suicidal",
+        # shut away and silent after a despairing message or a farewell
+        r"\b(?:se (?:encerr\w*|fue)|locked (?:him|her|them)sel(?:f|ves)|no (?:me |nos |le )?(?:abre|contesta|responde)|(?:isnt|not|wont|hasnt been|is not) (?:answering|opening|picking up|responding)|turned off (?:his|her|their) phone|apago (?:el|su) (?:telefono|celular))\b",
+        also=r"\b(?:ya no aguanta\w*|no aguanta mas|cant take it any ?more|cant do this any ?more|no (?:puede|puedo) mas|ya no (?:puede|quiere|quiero)|wants? to die|se quiere morir|ya no quiere vivir|goodbye|good bye|despid\w*|se despidio|adios|perdon(?:en|ame)?(?: por todo)?|sorry for everything|finally|bridge|puente|guns?|pistola|arma|rope|soga|razor\w*|navaja)\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "pregnancy",
+        # the baby not felt, said "her" or "him", late in a pregnancy
+        r"\b(?:havent|hasnt|not|didnt|cant|cannot|no longer|dont) (?:felt|feel|feeling|fell) (?:him|her|it|them) (?:move|moving|kick\w*)\b",
+        also=rf"\b{PREGNANT}\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "severe_pain",
+        # green (bilious) vomiting with a swollen belly, no wind, after an operation: a blocked
+        # bowel
+        r"\b(?:vomit\w*|throw\w* up|threw up|puk\w*|devolv\w*|arroj\w*) (?:\w+ ){0,2}?(?:green|bile|bilis|verde|verdoso)\b|\bgreen (?:vomit|puke|bile|stuff)\b",
+        also=r"\b(?:swollen|distended|bloated|tight|hard|hinchad\w*|inflad\w*|distendid\w*|dur[ao]|(?:not|havent|hasnt) (?:passed|passing|farted|pooped) \w*|no (?:ha|he|hemos) (?:echado|sacado|hecho|ido|podido) \w*|surgery|operaron|operacion|cirugia|repair|hernia|baby|bebe|newborn|recien nacid[ao])\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "severe_pain",
+        # a head pain that exploded or burst (thunderclap), however sudden it was said to be
+        _near(HEAD_PAIN, r"(?:explosive|exploding|exploded|burst|like something (?:burst|exploded|popped|snapped))", 6),
+        also_in_clause=r"(?:explo\w*|burst|popped|snapped)",
+    ),
+    *_rule(
+        "dental_emergency",
+        # a jaw that will not close after a blow
+        r"\b(?:jaw|mandibula|quijada|boca)\b(?:\s+\S+){0,3}?\s+(?:doesnt|does not|wont|cant|no) (?:close|shut|cierra|cerrar|closes)\b",
+        also=r"\b(?:fell|fall|hit|punch\w*|kick\w*|golpe\w*|cai|cayo|me di|se dio|pegu\w*|pego|accident\w*|bike|bici\w*|hockey|ball|pelota|crash\w*)\b",
+    ),
 ]
 
 
@@ -1478,6 +1677,53 @@ NEGATION_WINDOW = 4
 STOPPED = frozenset({"stopped", "quit", "ceased", "dejo", "paro"})
 #: Words that end a negation's reach (it negates what it stands before, not the next finding).
 NEGATION_STOPS = frozenset({"and", "y", "e", "then", "luego", "plus", "also", "ademas"})
+_NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez)"
+_MONTH = (
+    r"(?:january|february|march|april|june|july|august|september|october|november|december|"
+    r"enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)"
+)
+#: A time that dates what it stands beside, long enough ago to be no emergency now, said in the
+#: forms the older cues miss: before the finding or after it (not "since last week", which runs on).
+_DATED = (
+    rf"(?:like |about |around |almost |como )?{_NUMBER} (?:yrs?|years?) ago|"
+    rf"hace (?:como |unos |unas |mas de |casi |ya )(?:{_NUMBER}|unos|unas) (?:mes|meses|ano|anos)|"
+    r"(?:last|the other) (?:thanksgiving|christmas|xmas|easter|halloween|new year\w*|time|pregnancy)|"
+    r"(?:la )?navidad pasada|(?:el )?embarazo pasado|"
+    rf"(?:cuando|when) (?:tenia|tuvo|(?:i|he|she) was) (?:{_NUMBER}|\d+ (?:and|y) (?:a half|medio)) ?(?:anos?|meses|mes|years?|yrs?|months?|yo)?(?: old)?|"
+    r"as a (?:girl|boy|little girl|little boy)|de (?:nina|nino|chiquita|chiquito|bebe)|"
+    r"cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|chiquit[oa]|bebe|joven)|when (?:i|he|she) was (?:a )?(?:baby|little|kid|child|toddler)|"
+    r"(?:during|in|with|after) (?:my|her|his|our|their) (?:last|previous|first|other|older|prior) (?:pregnancy|baby|delivery|child|kid|son|daughter|one)|"
+    r"with (?:my|her|our) first\b|"
+    r"(?:en|durante|con|despues de) (?:mi|su|el|nuestro) (?:(?:primer|otro|anterior|ultimo) (?:embarazo|parto|bebe|hijo|hija)|(?:embarazo|parto) (?:anterior|pasado))|"
+    rf"(?:had|tuve|tuvo|tuvimos|was|fue) (?:\w+ ){{0,4}}?(?:in|en) {_MONTH}"
+)
+
+
+#: What someone else said or asked: it frames what that person's story names, not what the
+#: writer then reports ("my friend says I look blue").
+_HEARSAY = (
+    r"(?:friend|friends|amig[oa]s?|vecin[oa]s?|neighbou?rs?|coworkers?|co workers?|companer[oa]s?|roommates?|classmates?)(?: \w+)? "
+    r"(?:(?:asked|was asking)(?: me)? (?:if|whether|about|what|how)|(?:me )?pregunto (?:si|que|como|cuanto|sobre))"
+)
+#: What happened in the other person's family, told by them in the past ("my friend said her
+#: baby had …"): it may run into the finding, like a conditional.
+SAID_OF_THEIRS = re.compile(
+    r"\b(?:friend|friends|amig[oa]s?|vecin[oa]s?|neighbou?rs?|coworkers?|co workers?|companer[oa]s?|roommates?|classmates?) "
+    r"(?:said|told me|me dijo|me conto)(?: que)? (?:her|his|their|su) (?:\w+ )?(?:baby|son|daughter|kid|child|husband|wife|mom|dad|bebe|hijo|hija|nin[oa]|espos[oa]|mama|papa) (?:had|was|tuvo|se)\b"
+)
+HEARSAY = re.compile(rf"\b(?:{_HEARSAY})\b")
+#: After someone else's words, what the writer or that person reports of themselves ("says I
+#: look blue", "says she wants to die"); "su bebé" there is the other person's.
+HEARSAY_REPORTED = re.compile(
+    r"\b(?:i|im|ive|id|my|he|hes|she|shes|they|theyre|yo|tengo|estoy|mi|mis)\b(?:\s+\S+){0,3}\s*$"
+)
+
+
+DATED = re.compile(rf"\b(?:{_DATED})\b")
+#: How far before a finding a ``DATED`` time that runs into it may begin, in characters.
+DATED_CHARS = 40
+
+
 #: Phrases before a finding (same clause) that make it past, someone else's past, or
 #: hypothetical: not an emergency now.
 CONTEXT_CUES = re.compile(
@@ -1513,7 +1759,20 @@ CONTEXT_CUES = re.compile(
     r"(?:papi|mami|abuelit[oa]|suegr[oa]|prim[oa]|cunad[oa]|padres|abuelos) (?:tuvo|tuvieron|murio|fallecio)|"
     # past episodes ("once", "when I was 6", "en 2015", "hace muchos años")
     r"una vez (?:me|se|le|te|nos|tuve|tuvo|tuvimos)|when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)|"
-    r"(?:many|several|some) years ago|hace (?:muchos|varios|algunos|bastantes) (?:anos|meses))\b"
+    r"(?:many|several|some) years ago|hace (?:muchos|varios|algunos|bastantes) (?:anos|meses)|"
+    # dated in other words: "2 yrs ago", "hace como 3 años", "la semana pasada", "last christmas",
+    # "when she was 2", a past pregnancy or child ("with our first", "en mi embarazo anterior")
+    f"{_DATED}|"
+    # a relative's history in other words ("en mi familia hay infartos")
+    r"en (?:mi|la|nuestra) familia (?:hay|ha habido|han habido|hubo|han tenido|tienen|tuvieron)|in (?:my|our) family (?:there (?:are|is|were|have been)|we have|theres)|"
+    # what someone else said or asked ("my friend said her baby had …", "una vecina me preguntó si …")
+    f"{_HEARSAY}|"
+    # what to do if …, asked of anyone ("what should kids do if", "qué debo hacer si")
+    r"what (?:should|do|can|would|must) (?:\w+ ){0,2}do (?:if|when)|what do (?:i|we) look for (?:if|when)|"
+    r"que (?:debo|debe|debemos|deben|tengo que|tiene que|se debe|se hace|hago|hacemos) (?:hacer )?(?:si|cuando)|"
+    r"si a (?:un|una|el|la|los|las|mi|tu|su|sus|mis) (?:\w+ )?(?:le |les )?(?:da|diera|diese|pasa)|"
+    r"(?:one|another|main|this|that|his|her|su|otro|otra|una) (?:\w+ )?(?:character|personaje)|"
+    r"(?:the )?most common (?:cause|causes|sign|signs) of|la causa mas comun de)\b"
 )
 #: Distress that reads like a negation or "anymore" ("I can't take it anymore", "no aguanto
 #: más"): it says how bad now is, so it neither negates nor dates what follows.
@@ -1529,7 +1788,9 @@ IF_SOMEONE = re.compile(
     r"\bif (?:someone|somebody|anyone|a person|people) \w+|\bif (?:you|youre|you re) (?:think|are|re|suspect|see|notice|feel|have|having)\b|\bif youre\b|\bsi (?:alguien|una persona|alguno) (?:\w+ )?\w+|"
     r"\bif (?:(?:my|your|a|an|the|our|any)(?: \w+){1,2}|someone|somebody|anyone|kids|children|people|one|you|we|they) (?:ever |accidentally |accidently |is |are |was |were )?(?:swallow(?!ed)|eat(?!en)|drink|take(?!n)|ingest(?!ed)|get|has|have|start(?!ed)|gets|starts|stops|stop(?!ped)|can|cant)\w*|"
     r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas|convuls|desmay|atragant|ahog|quem|golpe)(?!(?:o|io|ado|ido|aron|ieron)\b)\w*|"
-    r"\bsi (?:te |le |me |a alguien (?:le )?)?(?:da|dan|diera|dieran|pasa|ocurre)\b"
+    r"\bsi (?:te |le |me |a alguien (?:le )?|a (?:un|una|el|la|los|las|mi|tu|su|sus|mis) (?:\w+ )?(?:le |les )?)?(?:da|dan|diera|dieran|pasa|ocurre)\b|"
+    # "si la muela se infecta y se hincha …": a thing as subject, a verb in the present
+    r"\bsi (?:el|la|los|las|tu|su|sus|un|una) \w+ (?:se |le |te )?\w+(?:a|e|an|en)\b"
 )
 #: Negation after the finding: "chest pain is gone", "no longer bleeding" said after.
 AFTER_NEGATION = re.compile(
@@ -1545,10 +1806,9 @@ PAST_AFTER = re.compile(
     r"when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
     r"de (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|cuando (?:era|estaba) (?:nin[oa]|chic[oa]|pequen[oa]|bebe|joven)|"
     r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito|hace (?:muchos|muchas|varios|varias|tantos) (?:anos|meses)|en (?:19|20)\d\d|"
-    r"when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|se hereda|is it (?:hereditary|genetic)|"
+    r"when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|se hereda\w*|is it (?:hereditary|genetic)|(?:si|whether|if) (?:eso |esto |it |that )?(?:es |is )?(?:hereditar\w*|genetic\w*)|"
     r"(?:when|whenever|cuando|siempre que|every time|cada vez que|at|en) (?:\w+ ){0,4}?(?:labs|needles?|shots?|vaccin\w*|injections?|agujas?|inyecci\w*|vacuna\w*|(?:see|veo|ve) (?:blood|sangre))|"
     r"(?:a|one|two|three|\d+|several|a few) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
-    r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic\w*|se hereda\w*|"
     r"once (?:when|in|at|during|after|as)|una vez cuando|en (?:el )?(?:19|20)\d\d|desde entonces nada|"
     r"when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)|"
     r"(?:in|back in|during) (?:high school|college|middle school|grade school|school|university)|"
@@ -1556,9 +1816,17 @@ PAST_AFTER = re.compile(
     r"(?:many|several|some) years ago|hace (?:muchos|varios|algunos|bastantes) (?:anos|meses)|"
     r"went down(?! (?:to|into|my|his|her|the|toward|towards|past|and)\b)|"
     r"gone (?:today|now|this (?:morning|afternoon|evening)|by (?:morning|today))|already feels better|"
-    r"(?:but|pero) (?:\w+ ){0,3}?(?:stopped|went away|went down|gone down|paro|detuvo|quito|quitaron|paso|corto|desinflam\w*|deshinch\w*|bajo|"
-    # what choked them came out
-    r"coughed (?:it )?out|sp[ia]t (?:it )?out|escupio|lo (?:saco|tosio)))\b"
+    r"(?:but|pero) (?:\w+ ){0,3}?(?<!\bque )(?<!\bwhat )(?:stopped|went away|went down|gone down|paro|detuvo|quito|quitaron|paso|corto|desinflam\w*|deshinch\w*|bajo|"
+    # what choked them came out, what was swallowed passed
+    r"coughed (?:it )?out|sp[ia]t (?:it )?out|escupio|lo (?:saco|tosio))|"
+    r"(?:and )?it (?:passed|came out) (?:fine|on its own|by itself|naturally)|(?:y )?(?:salio|lo saco|lo hizo del bano) solit[oa]|"
+    rf"{_DATED})\b"
+)
+#: A heart attack someone "almost had" or is "being given": a shock, when a laugh or what caused
+#: it (a price, a bill, news) stands beside it.
+_SHOCK = (
+    r"(?:(?:almost|nearly) (?:had|gave me|give me)|giv(?:ing|es|e) me|gave me|"
+    r"casi (?:me|le|nos) (?:da|dio|daba)|(?:me|le) (?:va|iba) a dar) (?:a |un |una )?(?:heart attack|infarto|ataque al corazon|paro cardiaco)"
 )
 #: Everyday phrases that contain a concept word but are not about it ("blood pressure" is not
 #: bleeding, "heart rate" is not chest pain): rewritten before matching.
@@ -1659,6 +1927,16 @@ PHRASES = [
         ),
         "apnea",
     ),
+    # "is it dangerous if my son drank …": a question about what has happened is a report
+    (
+        re.compile(
+            r"\b(?:is it (?:dangerous|bad|safe|ok|okay|serious) if|es (?:peligroso|malo|grave) si)"
+            r"(?= (?:my|our|his|her|the|he|she|we|they|mi|su|el|la|nuestro|nuestra) (?:\w+ ){0,3}?"
+            r"(?:drank|ate|swallowed|took|licked|bit|chewed|inhaled|sprayed|splashed|sucked|got into|"
+            r"(?:se )?(?:tomo|trago|comio|bebio|mordio|chupo|metio|lamio|probo))\b)"
+        ),
+        "worried that",
+    ),
     # "muchas gracias" is thanks, not many pills
     (
         re.compile(r"\b(?:muchas|muchisimas|mil) gracias\b|\bthank(?:s| you) (?:so|very) much\b"),
@@ -1666,6 +1944,47 @@ PHRASES = [
     ),
     # a sore chest muscle after the gym is not chest pain
     (re.compile(r"\b(?:chest|pec|pectoral) (?:muscles?|musclees|musles?|muscels?)\b"), "pecs"),
+    # a shock at a price or a piece of news, said as a heart attack or lost breath
+    (
+        re.compile(
+            rf"\b(?:lol|lmao|haha\w*|jaja\w*)\b(?:\s+\S+){{0,8}}?\s+{_SHOCK}\b|"
+            rf"\b{_SHOCK}\b(?=(?:\s+\S+){{0,6}}?\s+(?:lol|lmao|haha\w*|jaja\w*|(?:when|cuando|al) (?:i |we )?(?:saw|see|vi|ver|vimos|read|lei|leer|heard|got|opened|abri|recibi|supe))\b)"
+        ),
+        "idiom",
+    ),
+    (
+        re.compile(
+            r"\bsin aliento de (?:la |el )?(?:sorpresa|emocion|alegria|risa|gusto|felicidad|susto|impresion)\b|"
+            r"\b(?:took|takes|take) (?:my|your|our) breath away\b|\bbreathless (?:with|from) (?:excitement|surprise|joy|laughter)\b"
+        ),
+        "idiom",
+    ),
+    # breastfeeding ("dar pecho") is not the chest
+    (
+        re.compile(r"\b(?:dando|dar|doy|darle|dandole|damos|dan|dio) (?:el |de )?pecho\b"),
+        "breastfeeding",
+    ),
+    # a detector's batteries, a finished treatment, a blood pressure said as a reading
+    (
+        re.compile(
+            r"\b(?:pilas|baterias|batteries|battery|install\w*|instalar|poner|comprar|buy\w*|cambiar|change|replace)\b(?:\s+\S+){0,3}?\s+"
+            r"(?:(?:detector|alarma|alarm|detectors?|sensor)(?: de| for)? (?:monoxido(?: de carbono)?|carbon monoxide|co)|(?:carbon monoxide|monoxido|co) (?:detector|alarm|sensor)s?)\b"
+        ),
+        "detector",
+    ),
+    (
+        re.compile(
+            r"\bya (?:termine|acabe) (?:con )?(?:todo )?(?:el |la |mi |mis |los |las )?(?:tratamiento|quimio\w*|radio\w*|terapias?|sesiones|ciclos?)\b"
+        ),
+        "treatment done",
+    ),
+    (
+        re.compile(
+            r"\b(?=[189])(?:(?<=\bwas )|(?<=\bis )|(?<=\bwere )|(?<=\bare )|(?<=\bat )|(?<=\bof )|(?<=\bfue )|(?<=\bes )|(?<=\bde )|(?<=\bsalio )|(?<=\besta )|(?<=\bestaba )|(?<=\btenia )|(?<=\btiene )|(?<=\bbp )|(?<=\breading )|(?<=\blectura ))"
+            r"(?:1\d\d|[89]\d) (?:over |sobre |con )?(?:[4-9]\d|1[0-3]\d)\b(?! ?(?:mg|pills?|tablets?|pastillas))"
+        ),
+        "a reading",
+    ),
 ]
 _CLAUSE_SPLIT = re.compile(
     # a decimal point is no full stop ("38.2 de fiebre", "100.5")
@@ -1781,7 +2100,9 @@ NOT_TYPOS = frozenset(
      "blond", "bloom", "tough", "touch", "sweeling", "dollar", "dolar", "stoke", "stork",
      "strike", "stroll", "worse", "worst", "sweet", "swallows", "lunes",
      # real words one doubled letter from a vocabulary word
-     "loose", "trees", "perro", "carro", "cerro", "sell", "hall", "mall", "tall", "wall"}
+     "loose", "trees", "perro", "carro", "cerro", "sell", "hall", "mall", "tall", "wall",
+     # not "un" run into a vocabulary word
+     "uncontrollably", "uncontrollable"}
 )  # fmt: skip
 #: Words in -in that are not an -ing with its g dropped ("breathin", "burnin up").
 NOT_GERUNDS = frozenset(
@@ -1972,7 +2293,8 @@ def _clauses(text: str) -> list[tuple[str, tuple[int, ...]]]:
 _NOT_STOPPING = re.compile(
     r"\b(?:(?:wont|doesnt|dont|cant|cannot|will not|does not|do not|isnt|not|hasnt|havent|never|didnt) stop\w*|"
     r"no (?:ha |se ha |se )?(?:parado|detenido|quitado|cortado)\b|"
-    r"no (?:deja|dejo|dejaba|para|paro|paraba|se detiene|se quita|se para|se corta) de)\b"
+    r"no (?:deja|dejo|dejaba|para|paro|paraba|se detiene|se quita|se para|se corta) de|"
+    r"no (?:se |le |me )?(?:detiene|para|corta|quita)\b)\b"
 )
 
 
@@ -1988,7 +2310,8 @@ _NOT_EVEN = re.compile(
 #: minutes of pinching", "paró con una curita"): read on the finding itself too, since a
 #: bleeding rule may take in the duration it stopped after.
 RESOLVED = re.compile(
-    r"\b(?:stopped|quit|ended|paro|se (?:detuvo|corto|quito|paro)) (?:on its own|by itself|(?:solo|sola|sol[oa]s)\b|"
+    r"\b(?:stopped|stops|quit|ended|paro|se (?:detuvo|corto|quito|paro|detiene|corta|quita|para)) (?:on its own|by itself|(?:solo|sola|sol[oa]s)\b|"
+    r"(?:in|within) (?:a few|a couple of|about|like|\d+|one|two|three|five|ten) (?:minutes?|mins?)|"
     r"after (?:about |like |around |maybe |roughly |only |just )?(?:a |an |a few |a couple |\w+ )?(?:\w+ )?(?:minutes?|mins?|hours?|hrs?|seconds?|secs?)|"
     r"(?:with|con|using) (?:\w+ ){0,2}?(?:pressure|pinching|gauze|ice|bandaids?|band aids?|bandages?|presion|gasa|hielo|curitas?|venditas?|vendas?)|"
     r"(?:al|a los|despues de|en) (?:\w+ )?(?:minutos?|rato|ratito|horas?))"
@@ -2010,6 +2333,46 @@ FINE = re.compile(
 RESOLVED_BEFORE = re.compile(
     r"\bse (?:me |le |te |nos |les )?(?:bajo|quito|desinflamo|deshincho|paso|calmo)(?: (?:el|la|los|las))?\s*$"
 )
+
+
+#: A heart attack or a stroke named as a diagnosis (what a family history is made of).
+CONDITION = re.compile(
+    r"(?:heart attack|infarto|ataque (?:al|del) corazon|stroke|derrame(?: cerebral)?|embolia|"
+    r"ataque cerebral|aneurism\w*|aneurysm|cardiac arrest|paro cardiaco)"
+)
+#: Family, relatives and their past, before a condition named ("en mi familia hay infartos",
+#: "mi papá y mi tío tuvieron infartos", "both my grandparents had strokes").
+FAMILY_BEFORE = re.compile(
+    r"\b(?:famil(?:y|ia|iares)|relatives|parientes|antecedentes|historia|historial|history|"
+    r"(?:grand)?parents|uncles|aunts|brothers|sisters|siblings|cousins|abuelos|padres|tios|tias|"
+    r"hermanos|hermanas|primos|primas|both (?:my|his|her)|tuvieron|murieron|fallecieron|"
+    r"sufrieron|han tenido|han sufrido|padecen|(?:moms?|dads?|mothers?|fathers?) side|"
+    r"(?:lado|parte) de (?:mi |su )?(?:papa|mama|padre|madre|familia))\b"
+)
+#: Someone having the condition now ("my dad is having a heart attack", "le está dando un
+#: infarto"): no family history, whoever is named.
+HAVING_NOW = re.compile(
+    r"\b(?:having|esta teniendo|(?:le|me|les) (?:esta |estan )?(?:dando|dio|da)|just had|"
+    r"acaba de (?:tener|darle|darme)|in the middle of)\s+(?:(?:a|an|un|una|another|otro)\s+)?$"
+)
+#: Heredity said right after a finding ("strokes run in my family", "infartos en mi familia"):
+#: only the few words after it (said later, it does not date a finding now).
+FAMILY_AFTER = re.compile(
+    r"\W*(?:(?!(?:and|y|but|pero|plus)\b)\S+\s+){0,2}?(?:(?:runs?|running|is common|are common|son comunes|es comun|hay|there are)\s+)?"
+    r"(?:in|en) (?:my|mi|the|la|our|nuestra|his|her|su) famil(?:y|ia)\b|"
+    r"\W*(?:(?!(?:and|y|but|pero|plus)\b)\S+\s+){0,2}?(?:(?:runs?|running) in (?:\w+ )?famil(?:y|ies)|viene de familia|es de familia|"
+    r"hereditar\w*|inherited|genetic\w*|se hereda\w*|on (?:my|his|her|our) (?:moms?|dads?|mothers?|fathers?) side|"
+    r"(?:por|del) (?:parte|lado) de (?:mi|su) (?:papa|mama|padre|madre|familia))"
+)
+
+
+def _family_history(clause: str, start: int, end: int, reach: str) -> bool:
+    """A heart attack or a stroke named in a family's history, not happening to anyone now."""
+    return bool(
+        CONDITION.fullmatch(clause, start, end)
+        and FAMILY_BEFORE.search(reach)
+        and not HAVING_NOW.search(reach)
+    )
 
 
 def _negated(before: list[str]) -> bool:
@@ -2044,7 +2407,17 @@ RECENT_AFTER = re.compile(
 CURIOUS = re.compile(
     r"\b(?:just (?:curious|wondering|reading about it|asking)|out of curiosity|(?:por|de) (?:pura )?curiosidad|"
     r"asking for (?:a|my) (?:friend|class|school|project|homework)|"
-    r"(?:nobody|no one|noone)(?: here| in my family| at home)? is (?:sick|ill|hurt)|nadie (?:aqui |en casa )?esta (?:enferm\w*|mal))\b"
+    r"(?:asking|pregunt\w*|consult\w*|es) (?:for|on behalf of|por|para) (?:a|my|una|un|mi) (?:friend|amig[oa])|"
+    r"(?:a|my|una|un|mi) (?:friend|amig[oa]) (?:\w+ ){0,2}?(?:wants to know|wanted to know|asked|is asking|asks|was asking|quiere saber|queria saber|pregunta|me pregunta|me pregunto|tiene una duda)|"
+    r"(?:how much|how many|cuant[oa]s?) (?:\w+ ){0,3}?(?:is|are|es|son) normal|"
+    r"(?:nobody|no one|noone)(?: here| in my family| at home)? is (?:sick|ill|hurt)|nadie (?:aqui |en casa )?esta (?:enferm\w*|mal)|"
+    # for a class, a quiz, a story or a poster; a friend's question passed on
+    r"(?:pub )?quiz|trivia|(?:purely|pure|just) fiction|(?:no one|nobody|noone) (?:has|is|was) (?:\w+ )?(?:drunk|taken|eaten|swallowed|hurt|sick)|"
+    r"(?:writing|making|doing|working on) (?:a|an|my|the|our) (?:\w+ )?(?:novel|story|book|script|essay|paper|poster|presentation|report|project)|"
+    r"for (?:a|an|my|the|our|his|her) (?:\w+ )?(?:essay|paper|poster|novel|story|class|homework|project|training|course|presentation|report)|"
+    r"(?:tengo|tiene) (?:una|un) (?:amig[oa]|vecin[oa]|companer[oa]) que (?:pregunta|quiere saber)|(?:pregunto|es) (?:por|para) (?:una|un) (?:amig[oa]|vecin[oa])|"
+    r"escribiendo (?:una|un|mi) (?:novela|historia|cuento|obra|guion|ensayo)|"
+    r"para (?:un|una|mi|la|el|su) (?:\w+ )?(?:tarea|trabajo escolar|clase|ensayo|exposicion|proyecto escolar|novela|obra de teatro|cartel))\b"
 )
 #: What says something is happening now, for ``CURIOUS``.
 HAPPENING = re.compile(
@@ -2060,11 +2433,22 @@ REPORTED_BY = re.compile(
 REPORTED_CHARS = 40
 #: It came back: what stopped is not over ("stopped after ten minutes but it's pouring again").
 RECURRING = re.compile(
-    r"\b(?:(?:started|starting|bleeding|pouring|gushing|is|its|it s) (?:\w+ )?again|came back|back again|"
-    r"(?:esta|empezo|sangra\w*|sale|salio) (?:\w+ )?(?:otra vez|de nuevo)|volvio a (?:sangrar|salir|empezar))\b"
+    r"\b(?:(?:started|starting|starts|bleeding|pouring|gushing|is|its|it s) (?:\w+ )?again|came back|back again|"
+    r"(?:esta|empezo|sangra\w*|sale|salio) (?:\w+ )?(?:otra vez|de nuevo)|volvio a (?:sangrar|salir|empezar)|"
+    r"(?:having|had|has|started|starting) another(?: one| seizure| fit)?|another one|(?:le|me) (?:dio|da|esta dando|vino) otr[oa])\b"
 )
 
 
+#: A statement that opens with a time long ago ("hace un año …", "two years ago …") …
+DATED_OPENING = re.compile(
+    r"\s*(?:(?:hola|buenas|buenos dias|buenas tardes|buenas noches|hi|hello|hey|good morning|good afternoon|good evening)\s+)?"
+    rf"(?:{_DATED}|hace (?:un|una|unos|unas|dos|tres|\d+|muchos|varios) (?:mes|meses|ano|anos)|"
+    r"(?:a|one|two|three|\d+|several|many) (?:years?|months?) ago|last (?:year|summer|winter|spring|fall)|el ano pasado)\b"
+)
+#: … unless the statement comes back to now before the finding.
+FRESH = re.compile(
+    r"\b(?:now|ahora|ahorita|today|hoy|since|desde|ayer|yesterday|anoche|last night|tonight|again|otra vez|de nuevo|todavia|still|sigue)\b"
+)
 #: A history or hypothetical cue reaches this many words forward (within its statement).
 CUE_REACH = 10
 #: How far around a finding its context (negation, history, hypothetical) is read, in
@@ -2075,10 +2459,10 @@ CONTEXT_CHARS = 300
 def _cue_reaches(cue: re.Match[str], reach: str) -> bool:
     """Whether ``cue`` in ``reach`` (the words before a finding) dates or frames it: asking out
     of curiosity does not frame what someone then reports ("just curious btw I have …")."""
-    return not (
-        CURIOUS.match(reach, cue.start())
-        and REPORTED_BY.search(reach[cue.end() :][-REPORTED_CHARS:])
-    )
+    said = reach[cue.end() :][-REPORTED_CHARS:]
+    if HEARSAY.match(reach, cue.start()):
+        return not HEARSAY_REPORTED.search(said)
+    return not (CURIOUS.match(reach, cue.start()) and REPORTED_BY.search(said))
 
 
 def _in_context(
@@ -2113,29 +2497,53 @@ def _in_context(
         return True
     if FINE.match(clause, start, start + CONTEXT_CHARS):
         return True
+    # a statement that opens with a time long ago is dated to its end, unless it comes to now
+    if DATED_OPENING.match(stated) and not FRESH.search(stated):
+        return True
     reach = " ".join(_DISTRESS.sub("overwhelmed", stated).split()[-CUE_REACH:])
     reach = NOW.split(reach)[-1]
     # (read to the clause's end: "had a seizure and isn't responding" says now after "and")
     if (
-        any(_cue_reaches(cue, reach) for cue in CONTEXT_CUES.finditer(reach))
+        (
+            any(_cue_reaches(cue, reach) for cue in CONTEXT_CUES.finditer(reach))
+            or _family_history(clause, start, end, reach)
+        )
         and not RECENT.search(clause, start)
         and not RECENT_AFTER.match(clause, end)
     ):
         return True
-    # a conditional begins before the finding and runs into it ("if my child swallows …")
-    for cue in IF_SOMEONE.finditer(f"{reach} {clause[start:end]}"):
-        if cue.start() < len(reach):
-            return True
+    if _runs_into(reach, clause[start:end]):
+        return True
     # "helps during a heart attack", "en caso de un infarto": the event in general
     if GENERIC_BEFORE.search(reach):
+        return True
+    if WHAT_LIKE_BEFORE.search(reach) and LIKE_AFTER.match(clause, end):
         return True
     return _not_now_after(clause, start, end, recurring)
 
 
+def _runs_into(reach: str, finding: str) -> bool:
+    """A conditional begins before the finding and runs into it ("if my child swallows …"), or
+    another's story does ("my friend said her baby had …"): only the finding it runs into or
+    stands right before, not "… su bebé tuvo fiebre, y mi bebé de 3 semanas tiene 38.5"."""
+    probe = f"{reach} {finding}"
+    if any(cue.start() < len(reach) for cue in IF_SOMEONE.finditer(probe)):
+        return True
+    return any(
+        cue.start() < len(reach) and len(probe[cue.end() : len(reach)].split()) <= 1
+        for cue in SAID_OF_THEIRS.finditer(probe)
+    )
+
+
 def _not_now_after(clause: str, start: int, end: int, recurring: bool) -> bool:
-    """What follows the finding says it is not now: pain only when pressed, over, or long ago."""
+    """What follows the finding says it is not now: pain only when pressed, over, long ago, a
+    condition said to be stable, or someone else's words said to be a joke."""
     after = clause[end : end + CONTEXT_CHARS]
     if PRESSED_PAIN.search(clause, start, end + CONTEXT_CHARS):
+        return True
+    if STABLE.search(clause, start, end + STABLE_CHARS) or (
+        JOKE_AFTER.search(after) and not FIRST_PERSON.search(clause, max(0, start - 20), start)
+    ):
         return True
     # what stopped is not over when the message says it came back
     span = clause[start : end + CONTEXT_CHARS]
@@ -2146,14 +2554,38 @@ def _not_now_after(clause: str, start: int, end: int, recurring: bool) -> bool:
         or _resolved(span)
     ):
         return True
-    return bool(PAST_AFTER.search(after))
+    if PAST_AFTER.search(after) or FAMILY_AFTER.match(after):
+        return True
+    # dated inside the finding itself ("seizures during her last pregnancy", "en mi embarazo
+    # anterior se me rompió la fuente"), unless it goes on to now
+    for cue in DATED.finditer(clause, max(0, start - DATED_CHARS), end):
+        if cue.end() > start and not NOW.search(clause, cue.end(), end):
+            return True
+    return False
 
+
+#: A condition said, with it or right after it, to be stable or controlled ("heart failure is
+#: stable"); read this many characters past the finding.
+STABLE_CHARS = 30
+STABLE = re.compile(
+    r"\b(?:is|are|has been|have been|remains?|stays?|esta|estan|ha estado|sigue|se mantiene) "
+    r"(?:very |pretty |totally |bien |muy )?(?:stable|estable|controlled|controlad[oa]s?|under control|bajo control|well controlled)\b"
+)
+#: Someone's words said to be a joke or a way of talking ("wants to die when his team loses,
+#: it's a joke"), not denied ("she's not joking").
+JOKE_AFTER = re.compile(
+    r"(?<!not )(?<!no )(?<!isnt )(?<!nothing )\b(?:(?:its|it s|es|thats|that s|it was|fue) (?:just |solo |nomas )?(?:a |una |un )?(?:joke|broma|chiste)|"
+    r"(?<!not )(?<!isnt )(?<!wasnt )(?:just )?joking|(?:lo dice )?(?:de|en) broma|just (?:how|the way) (?:she|he|they) talks?|(?:es )?su (?:forma|manera) de hablar)\b"
+)
+#: The writer speaking of themselves, right before a finding ("I want to die"): no one's joke.
+FIRST_PERSON = re.compile(r"\b(?:i|im|yo|me|quiero)\b")
 
 #: Negation words that deny nothing found ("esto no es normal", "I don't know what to do").
 _PSEUDO_NEGATION = re.compile(
     r"\b(?:no es normal|not normal|isnt normal|nada normal|no se (?:que|lo que) (?:hacer|pasa|tengo|tiene)|"
     r"(?:dont|do not) know what (?:to do|is happening|s happening|is going on|s going on)|no wonder|no matter|no doubt|"
-    r"not sure (?:if|what|why|whether)|no (?:estoy|estamos) segur[oa]s? (?:si|de)|not only|no solo)\b"
+    r"not sure (?:if|what|why|whether)|no (?:estoy|estamos) segur[oa]s? (?:si|de)|not only|no solo|"
+    r"(?:dont|do not|didnt|cant) (?:know|tell|see) (?:if|whether)|no (?:se|sabemos|sabe) si)\b"
 )
 
 #: A sensation denied inside a finding ("chest doesn't hurt", "pecho no me duele").
@@ -2165,7 +2597,18 @@ IN_MATCH_DENIAL = re.compile(
 
 #: An event in general, right before the finding ("during a", "durante un").
 GENERIC_BEFORE = re.compile(
-    r"\b(?:during|in case of|in the event of|durante|en caso de|en medio de un|helps? (?:with|in|for)|ayuda (?:en|con|para)|sirve (?:para|en)) (?:a|an|un|una)$"
+    r"\b(?:during|in case of|in the event of|durante|en caso de|en medio de un|helps? (?:with|in|for)|ayuda (?:en|con|para)|sirve (?:para|en)) (?:a|an|un|una)$|"
+    # a topic to learn about ("a report on", "un trabajo sobre el")
+    r"\b(?:report|project|essay|paper|presentation|pamphlets?|brochures?|leaflets?|information|info|talk|class|course|training|poster|"
+    r"trabajo|tarea|proyecto|ensayo|reporte|informe|exposicion|folletos?|informacion|charla|platica|clase|curso) "
+    r"(?:on|about|sobre|acerca de|de)(?: (?:the|a|an|el|la|los|las|un|una))?$"
+)
+#: "What does … feel like?", "¿cómo se siente …?": the event in general, asked about.
+WHAT_LIKE_BEFORE = re.compile(
+    r"\b(?:what (?:does|do|would|did)(?: (?:a|an|the))?|como (?:se siente|es)(?: (?:un|una|el|la))?|que se siente(?: (?:un|una|el|la|tener))?)$"
+)
+LIKE_AFTER = re.compile(
+    r"\W*(?:\S+\s+){0,2}?(?:feels? like|looks? like|se siente|se ve|se manifiesta)\b|\W*$"
 )
 #: What is over, said after it: "stopped after 5 minutes", "that stopped", "que se quitó sola".
 RESOLVED_AFTER = re.compile(
@@ -2174,7 +2617,9 @@ RESOLVED_AFTER = re.compile(
     r"(?:se (?:me |le )?)?(?:paro|quito|detuvo|calmo) (?:sol[oa]|despues de|a los|al rato|en (?:unos|un|una|\d+)|con (?:la |el |hielo|presion|gasa))|"
     r"(?:se (?:me |le )?)?corto (?:sol[oa]|al rato|despues de)|(?:gone|went away|se (?:le |me )?(?:quito|fue)) (?:today|now|this morning|hoy|ya)|"
     r"(?:se (?:me |le )?)?(?:fue|paso) (?:sol[oa]|al rato|despues de)|"
-    r"(?:que|y) (?:se (?:me |le )?|ya (?:se )?(?:me |le )?)(?:paro|quito|fue|detuvo|corto|calmo|paso)\b)"
+    r"(?:que|y) (?:se (?:me |le )?|ya (?:se )?(?:me |le )?)(?:paro|quito|fue|detuvo|corto|calmo|paso)\b|"
+    # nothing of it today ("today none at all", "hoy ya nada")
+    r"(?:today|now|hoy|ahora)(?: ya)? (?:none|nothing|no pain|nada|ninguno|ninguna)\b|(?:none|nothing) (?:today|now)\b)"
 )
 _RESOLUTION_DENIED = frozenset(
     {"not", "hasnt", "havent", "wont", "doesnt", "didnt", "never", "isnt", "cant", "no", "nunca",
@@ -2284,15 +2729,31 @@ DENIED_BEFORE = re.compile(
 )
 
 
-def _said_unnegated(pattern: re.Pattern[str], clauses: list[tuple[str, tuple[int, ...]]]) -> bool:
-    """``pattern`` occurs somewhere not denied ("bumped his head, no vomiting" says no danger
-    sign after the blow)."""
+def _unnegated(
+    pattern: re.Pattern[str], clauses: list[tuple[str, tuple[int, ...]]]
+) -> re.Match[str] | None:
+    """The first place ``pattern`` occurs not denied ("bumped his head, no vomiting" says no
+    danger sign after the blow), or None."""
     for clause, _ in clauses:
         for match in pattern.finditer(clause):
             head = clause[max(0, match.start() - 40) : match.start()]
             if not DENIED_BEFORE.search(_NOT_STOPPING.sub("nonstop", head)):
-                return True
-    return False
+                return match
+    return None
+
+
+def _said_unnegated(pattern: re.Pattern[str], clauses: list[tuple[str, tuple[int, ...]]]) -> bool:
+    return _unnegated(pattern, clauses) is not None
+
+
+def _cited(rule: Rule, flag: RedFlag, clauses: list[tuple[str, tuple[int, ...]]]) -> RedFlag:
+    """``flag`` naming the words of the rule's ``also`` too, when they decided it as well."""
+    if not rule.cite_also or rule.also is None:
+        return flag
+    also = _unnegated(rule.also, clauses)
+    if also is None or also.group(0).strip() in flag.matched:
+        return flag
+    return RedFlag(flag.group, f"{flag.matched} + {also.group(0).strip()}")
 
 
 def _also_denied(
@@ -2326,6 +2787,65 @@ def _curious(
     now ("just curious, my husband is not breathing"); only what the question names is not."""
     kept = {g: f for g, f in found.items() if g in reported}
     return kept, {**{g: f for g, f in found.items() if g not in reported}, **not_now}
+
+
+#: A feverish child said to be well ("eating and playing fine", "come bien y juega"), not denied…
+WELL_CHILD = re.compile(
+    r"\b(?:eating|drinking|feeding|nursing|playing|peeing|smiling|acting|behaving|taking (?:bottles|the bottle|fluids))\b"
+    r"(?:\s+\S+){0,3}?\s+(?:fine|well|normal\w*|ok|okay|good|great|like (?:himself|herself|usual))\b|"
+    r"\b(?:come|toma|juega|mama|orina|hace pipi)(?: \w+)? (?:bien|normal)\b|\besta (?:jugando|activ[oa]|contento|contenta|sonriendo)\b"
+)
+#: … of an age said to be past the first three months (a younger baby's fever is an emergency
+#: however well the baby looks).
+OLDER_CHILD = re.compile(
+    r"\b(?:[4-9]|1\d|2[0-3]|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|dieciocho) (?:months?|mos?|meses)\b|"
+    r"\b(?:[1-9]|1[0-7]|one|two|three|four|five|six|un|una|dos|tres|cuatro|cinco|seis) (?:years?|yrs?|anos?)(?: old)?\b(?! ago)|\btoddler\b"
+)
+#: A fever too high for any reassurance (40.5 °C, 105 °F and over).
+VERY_HIGH_FEVER = re.compile(r"\b(?:10[5-9]|4[1-3]|40 [5-9])(?: \d)?\b")
+YOUNG_CHILD = re.compile(
+    r"\b(?:newborn|new born|recien nacid[oa])\b|\b\w+ (?:days?|weeks?|wks?) olds?\b|\b(?:de|tiene|has|is) \w+ (?:dias|semanas|days|weeks)\b|"
+    r"\b(?:[0-3]|one|two|three|un|una|dos|tres|mes y medio) (?:months?|mos?|mes|meses)\b"
+)
+#: A small burn ("a blister the size of a pea", "ampollitas chiquitas") …
+SMALL_BURN = re.compile(
+    r"\b(?:size of a (?:pea|dime|penny|coin|nickel|quarter|grain of rice|fingernail|eraser|button)|"
+    r"tamano de (?:un|una) (?:chicharo|lenteja|moneda|frijol|una|boton)|"
+    r"(?:tiny|small|little) blisters?|blisters? (?:is |are )?(?:tiny|small|little)|ampollitas?|ampollas? (?:chiquitas?|pequenas?))\b"
+)
+#: … where nothing makes it serious.
+SERIOUS_BURN = re.compile(
+    r"\b(?:face|eyes?|genital\w*|groin|chemical\w*|acid|electric\w*|charred|white|leathery|peeling|all over|whole|entire|large|big|huge|"
+    r"oil|grease|boiling|fire|flames?|neck|chest|aceite|hirviendo|fuego|llamas?|cuello|pecho|"
+    r"cara|ojos?|genitales|quimic\w*|acido|negra|blanca|tod[ao]|entera|grande|grandes|enorme\w*|se (?:le |me )?(?:cayo|cae) la piel)\b"
+)
+
+
+def _reassured(
+    found: dict[str, RedFlag],
+    not_now: dict[str, RedFlag],
+    whole: str,
+    clauses: list[tuple[str, tuple[int, ...]]],
+) -> tuple[dict[str, RedFlag], dict[str, RedFlag]]:
+    """A fever in a child past three months who is said to be well, and a small burn with no
+    sign of a serious one, are said, not emergencies now."""
+    lifted = set()
+    if (
+        "infant_fever" in found
+        and OLDER_CHILD.search(whole)
+        and not YOUNG_CHILD.search(whole)
+        and not VERY_HIGH_FEVER.search(whole)
+        and _said_unnegated(WELL_CHILD, clauses)
+    ):
+        lifted.add("infant_fever")
+    if "burn" in found and SMALL_BURN.search(whole) and not SERIOUS_BURN.search(whole):
+        lifted.add("burn")
+    if not lifted:
+        return found, not_now
+    return (
+        {g: f for g, f in found.items() if g not in lifted},
+        {**not_now, **{g: f for g, f in found.items() if g in lifted}},
+    )
 
 
 def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
@@ -2374,13 +2894,15 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                 if _in_context(clause, match.start(), match.end(), starts, recurring=recurring):
                     not_now.setdefault(rule.group, flag)
                 else:
-                    found[rule.group] = flag
+                    found[rule.group] = _cited(rule, flag, clauses)
                     head = clause[max(0, match.start() - REPORTED_CHARS) : match.start()]
                     if REPORTED_BY.search(head):
                         reported.add(rule.group)
                     break
     if found and CURIOUS.search(whole) and not HAPPENING.search(whole):
         found, not_now = _curious(found, not_now, reported)
+    if "infant_fever" in found or "burn" in found:
+        found, not_now = _reassured(found, not_now, whole, clauses)
     if (mention := _only_not_now(clauses, recurring)) is not None:
         not_now.setdefault("mention", RedFlag("mention", mention))
     return list(found.values()), [f for g, f in not_now.items() if g not in found]
