@@ -131,6 +131,33 @@ NOT_NOW = [
     "I'm not going to be a burden on my kids, so I want long term care info",
     "my mom isn't answering her phone, can you call her about the appointment",
     "we are moving, we won't be around after this month",
+    # school work, fiction, trivia, a training: nobody's emergency
+    "mi hija tiene que hacer una exposición sobre el derrame cerebral, ¿tienen folletos?",
+    "I'm writing a short story where one character overdoses, how fast would it happen?",
+    "trivia night question: what's the most common cause of seizures in toddlers?",
+    "for my first aid training: what do you do if someone collapses?",
+    "what does a stroke feel like? just curious",
+    # someone else's words the message calls a joke; idioms; a close call long ago
+    "my coworker says she's going to kill herself over the spreadsheets, it's a joke, "
+    "she's fine. need a form signed",
+    "this bill is going to give me a heart attack lol",
+    "casi me da un infarto con la cuenta del dentista",
+    "me quedé sin aliento de la emoción con la noticia",
+    "my son almost choked on a grape last summer, do you teach first aid?",
+    # long ago: at an age, years ago (yrs), a previous pregnancy
+    "tuvo convulsiones por fiebre cuando tenía un año, ahora tiene 4 y tiene gripa",
+    "my water broke early with my first, 5 yrs ago; now 12 weeks and fine",
+    "en mi embarazo anterior tuve sangrado fuerte, ahora estoy de 8 semanas y bien",
+    # a fever in a child past three months is no infant's fever
+    "my 9 month old has a fever of 101 and is teething",
+    "mi bebé de 5 meses tiene 38 de fiebre después de las vacunas",
+    # hypotheticals said in Spanish; over in minutes; small; an appliance; breastfeeding
+    "me dijeron que si la herida se infecta hay que ir a urgencias, ¿es cierto?",
+    "por si acaso, ¿qué hago si a mi hijo le da una convulsión?",
+    "my son gets nosebleeds in winter that stop in a few minutes with pressure",
+    "small burn on my thumb from the iron, blister the size of a pea",
+    "que tan seguido cambio las pilas del detector de monóxido?",
+    "estoy dando pecho y me duele un poco el seno",
 ]
 
 NOW_BESIDE_FAMILY = [
@@ -138,6 +165,11 @@ NOW_BESIDE_FAMILY = [
     ("my chest is crushing right now and heart attacks run in my family", "chest_pain"),
     ("tengo un dolor aplastante en el pecho y en mi familia hay infartos", "chest_pain"),
     ("my friend is asking for me: I can't breathe", "breathing"),
+    # a young infant beside an older child; an alarm going off; a friend who means it
+    ("mi bebé de 6 semanas tiene fiebre y su hermano de 4 años también", "infant_fever"),
+    ("my 3 week old has a fever of 38.2", "infant_fever"),
+    ("the CO alarm is going off and we all have headaches", "overdose"),
+    ("my friend says she wants to kill herself and she means it", "suicidal"),
 ]
 
 
