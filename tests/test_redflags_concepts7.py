@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from closeloop.lib.classify import classify
 from closeloop.lib.redflags import find_red_flags, read_red_flags
 
 CAUGHT = [
@@ -71,6 +72,8 @@ CAUGHT = [
     # an infection said as a verb; a baby not felt to move; green vomit; an exploding head
     ("la herida se le infectó y ahora dice cosas que no tienen sentido", "meningitis_signs"),
     ("40 weeks and I haven't felt him move since this morning", "pregnancy"),
+    ("36 weeks and the baby hasn't kicked all day", "pregnancy"),
+    ("tengo 37 semanas y el bebé no se ha movido desde anoche", "pregnancy"),
     ("vomiting green since the surgery and my belly is swollen", "severe_pain"),
     ("está vomitando verde y tiene la panza inflada", "severe_pain"),
     ("an explosive pain in the back of my head", "severe_pain"),
@@ -200,3 +203,24 @@ def test_a_rash_under_a_glass_names_the_glass() -> None:
 def test_a_denied_knock_out_is_said_not_now() -> None:
     now, not_now = read_red_flags("he hit his head but didn't lose consciousness")
     assert now == [] and not_now
+
+
+#: Everyday complaints the learned model must not raise as emergencies (a child's spots, a red
+#: nail, hay fever), in our own wording.
+NOT_URGENT_MESSAGES = [
+    "my toddler has little blisters on his palms and sores in his mouth, a bit cranky",
+    "mi niña tiene granitos en las manos, los pies y la boca, está de malas",
+    "my ingrown toenail is red and sore",
+    "tengo un uñero en el dedo gordo, está rojo e hinchado",
+    "la uña del pie se me enterró y está roja",
+    "chickenpox spots all over my daughter, she's itchy but playing",
+    "sneezing nonstop and my eyes won't stop watering, allergy season",
+    "me lloran los ojos y no dejo de estornudar por la alergia",
+]
+
+
+@pytest.mark.parametrize("text", NOT_URGENT_MESSAGES)
+def test_everyday_rashes_nails_and_allergies_reach_clinicians_without_an_alarm(text: str) -> None:
+    suggestion = classify(text)
+    assert suggestion.category == "clinical_message", (text, suggestion.reasons)
+    assert not suggestion.red_flag, (text, suggestion.reasons)

@@ -1651,6 +1651,7 @@ RULES: list[Rule] = [
         "pregnancy",
         # the baby not felt, said "her" or "him", late in a pregnancy
         r"\b(?:havent|hasnt|not|didnt|cant|cannot|no longer|dont) (?:felt|feel|feeling|fell) (?:him|her|it|them) (?:move|moving|kick\w*)\b",
+        r"\b(?:baby|bebe|he|she|it)\b(?:\s+\S+){0,2}?\s+(?:hasnt|has not|didnt|did not|hasn t|havent) (?:moved|kicked|been (?:moving|kicking))\b|\b(?:bebe|nene|nena)\b(?:\s+\S+){0,2}?\s+no (?:se ha movido|ha pateado|se movio|pateo)\b",
         also=rf"\b{PREGNANT}\b",
         cite_also=True,
     ),
