@@ -1605,6 +1605,7 @@ RULES: list[Rule] = [
         # splitting head (not a night on the couch)
         rf"\b{NECK_SIGN}\b",
         also=rf"\b{NECK_COMPANION}\b",
+        also_in_clause=r"(?:neck|nape|chin|cuello|nuca|barbilla|barba|menton|bend|doblar|agachar|flexionar|forward|down)",
         unless=r"\b(?:slept (?:wrong|funny|badly|weird|on it)|sleeping (?:wrong|funny|on)|slept on|pillow|whiplash|gym|workout|lifting|posture|desk|computer|crick|dormi (?:mal|chueco|de lado)|mal dormid[ao]|torticolis|almohada|estres|stress|tension|gimnasio)\b",
         cite_also=True,
     ),
@@ -1621,6 +1622,7 @@ RULES: list[Rule] = [
         # sepsis: an infection (or a fever) with a body that is failing
         rf"\b{SEPSIS_SIGN}\b",
         also=rf"\b{INFECTION}\b",
+        also_in_clause=r"(?:confus\w*|disorient\w*|desorient\w*|confundid\w*|sense|nonsense|gibberish|crazy|strange|weird|know|sabe|out|delir\w*|incoheren\w*|id[ao]|reconoce|recogni\w*|sentido|incoherencias|tonterias|raras|mottl\w*|marble\w*|blotch\w*|gr[ae]y\w*|ashen|blu\w*|purpl\w*|moteada\w*|marmole\w*|jaspead\w*|manchad\w*|amoratad\w*|grisace\w*|azulad\w*|cenizo\w*|cold|helad\w*|fri[ao]s?|shiver\w*|shak\w*|trembl\w*|tembl\w*|uncontrollabl\w*|rigors|die|morir)",
         unless=r"\b(?:fung\w*|hongos?|yeast|candid\w*|ringworm|tinea|versicolor|acne|eczema|vitiligo|athletes foot|pie de atleta|pitiriasis|melasma)\b",
         cite_also=True,
     ),
@@ -1633,6 +1635,7 @@ RULES: list[Rule] = [
         "unconscious",
         rf"\b{OUT_FOR_A_WHILE}",
         also=rf"\b{BLOW}\b",
+        also_in_clause=r"(?:out|lights|black|dark|came|luz|luces|todo|negro|oscuro|si|tirad[ao]|tendid[ao]|respondia|reaccionaba|contestaba)",
         cite_also=True,
     ),
     *_rule(
@@ -1644,6 +1647,7 @@ RULES: list[Rule] = [
         "suicidal",
         # shut away and silent after a despairing message or a farewell
         r"\b(?:se (?:encerr\w*|fue)|locked (?:him|her|them)sel(?:f|ves)|no (?:me |nos |le )?(?:abre|contesta|responde)|(?:isnt|not|wont|hasnt been|is not) (?:answering|opening|picking up|responding)|turned off (?:his|her|their) phone|apago (?:el|su) (?:telefono|celular))\b",
+        also_in_clause=r"(?:encerr\w*|fue|locked|abre|contesta|responde|answering|opening|picking|responding|phone|telefono|celular)",
         also=r"\b(?:ya no aguanta\w*|no aguanta mas|cant take it any ?more|cant do this any ?more|no (?:puede|puedo) mas|ya no (?:puede|quiere|quiero)|wants? to die|se quiere morir|ya no quiere vivir|goodbye|good bye|despid\w*|se despidio|adios|perdon(?:en|ame)?(?: por todo)?|sorry for everything|finally|bridge|puente|guns?|pistola|arma|rope|soga|razor\w*|navaja)\b",
         cite_also=True,
     ),
@@ -1653,6 +1657,7 @@ RULES: list[Rule] = [
         r"\b(?:havent|hasnt|not|didnt|cant|cannot|no longer|dont) (?:felt|feel|feeling|fell) (?:him|her|it|them) (?:move|moving|kick\w*)\b",
         r"\b(?:baby|bebe|he|she|it)\b(?:\s+\S+){0,2}?\s+(?:hasnt|has not|didnt|did not|hasn t|havent) (?:moved|kicked|been (?:moving|kicking))\b|\b(?:bebe|nene|nena)\b(?:\s+\S+){0,2}?\s+no (?:se ha movido|ha pateado|se movio|pateo)\b",
         also=rf"\b{PREGNANT}\b",
+        also_in_clause=r"(?:move|moving|moved|kick\w*|movido|pateado|movio|pateo)",
         cite_also=True,
     ),
     *_rule(
@@ -2694,15 +2699,15 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
         for rule, at in _rules_for(clause):
             if rule.group in found:
                 continue
+            # (the clause's cheap words first: a rule that cannot match here is not read on
+            # the whole message for its "also")
+            missing = any(not need.search(clause) for need in rule.needs)
+            if missing and (rule.unless is None or not next(_matches(rule, clause, at), None)):
+                continue
             if rule.also is not None and _also_denied(
                 rule, rule.also, clause, clauses, whole, whole_says, anywhere, not_now
             ):
                 continue
-            missing = False
-            for need in rule.needs:
-                if not need.search(clause):
-                    missing = True
-                    break
             if missing:
                 # what an "unless" explains away is still said, not now ("my gums bleed a
                 # little when I floss")
