@@ -85,6 +85,16 @@ CAUGHT = [
         "se desmayó y se pegó en la cabeza, ahora está despierto pero no sabe qué pasó",
         "unconscious",
     ),
+    # British and informal: a neck gone rigid, being sick, not herself, out like a light
+    ("her neck's gone rigid and she's burning up", "meningitis_signs"),
+    ("his neck is stiff as a board and he keeps being sick", "meningitis_signs"),
+    ("purple rash that doesn't go when you press it", "meningitis_signs"),
+    (
+        "my mum's got a UTI and is all over the place, not herself, really confused",
+        "meningitis_signs",
+    ),
+    ("tiene neumonía y está moteado de las piernas", "meningitis_signs"),
+    ("smacked his head and went out like a light", "unconscious"),
 ]
 
 NOT_NOW = [
@@ -161,6 +171,9 @@ NOT_NOW = [
     "small burn on my thumb from the iron, blister the size of a pea",
     "que tan seguido cambio las pilas del detector de monóxido?",
     "estoy dando pecho y me duele un poco el seno",
+    "the rash on his eczema patch doesn't go away even with the cream I press on",
+    "I went out like a light last night after the flu meds",
+    "my UTI is back, I'm not myself lately, tired",
 ]
 
 NOW_BESIDE_FAMILY = [

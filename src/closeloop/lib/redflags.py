@@ -513,7 +513,7 @@ GLUCOSE = _words(
 #: The neck that will not bend forward (meningism): stiff, rigid, the chin kept off the chest.
 NECK_SIGN = _words(
     r"stiff (?:neck|nape)",
-    r"neck (?:is |feels |got |has gone |went |gone |has got )?(?:getting |going )?(?:so |very |really |super |all |real )?(?:stiff\w*|rigid)",
+    r"necks? (?:is |feels |got |has gone |went |gone |has got )?(?:getting |going )?(?:so |very |really |super |all |real )?(?:stiff\w*|rigid)",
     r"(?:cant|cannot|can not|couldnt|unable to|wont|not able to) (?:bend|move|touch|put|bring|tuck|get|lower|drop) (?:his |her |my |their |the )?(?:neck|chin|head)(?: (?:down|forward|forwards|to (?:his|her|my|their|the) chest))?",
     r"(?:cant|cannot|can not|couldnt|unable to|wont) (?:look|bend) (?:down|forward)",
     r"neck (?:wont|doesnt|will not|cant|does not|isnt able to) (?:bend|move|go down|flex)",
@@ -537,6 +537,7 @@ NECK_COMPANION = _words(
     r"rash\w*", r"spots", r"blotches", r"petechia\w*", r"manchas", r"manchitas", r"puntitos",
     r"ronchas", r"sarpullido", r"salpullido", r"erupcion", r"petequias",
     r"vomit\w*", r"throw\w* up", r"threw up", r"puk\w*", r"devolv\w*", r"guacare\w*",
+    r"(?:being|been|was|is) sick",
     r"(?:splitting|pounding|worst|terrible|severe|excruciating|horrible|awful|blinding|unbearable) (?:headache|head ?ache|head pain)",
     r"head (?:is |feels )?(?:splitting|pounding|killing me|exploding|about to explode|going to explode)",
     r"headache (?:is )?(?:so bad|unbearable|excruciating|killing me)",
@@ -547,7 +548,7 @@ NECK_COMPANION = _words(
 )
 #: A rash that does not fade when pressed (under a glass): meningococcal septicaemia.
 NO_FADE = _words(
-    r"(?:dont|doesnt|wont|didnt|do not|does not|did not|not|isnt|arent) (?:fade|fading|blanch\w*|go away|going away|disappear\w*|vanish\w*|turn white|go white|go pale|lighten)",
+    r"(?:dont|doesnt|wont|didnt|do not|does not|did not|not|isnt|arent) (?:fade|fading|blanch\w*|go away|going away|disappear\w*|vanish\w*|turn white|go white|go pale|lighten|go|goes)",
     r"still (?:there|visible|showing|see them|see it|dark|purple|red)", r"can still see (?:it|them|the \w+)",
     r"non ?blanching", r"no (?:se )?(?:borran|borra|quitan|quita|desaparecen|desaparece|blanquean|blanquea|aclaran|aclara|van|va|palidecen)",
     r"(?:siguen|sigue) (?:ahi|igual|viendose|rojas|morad[ao]s|marcad[ao]s)", r"se (?:siguen|sigue) viendo",
@@ -573,7 +574,8 @@ SEPSIS_SIGN = _words(
     r"(?:dice|diciendo|habla|hablando) (?:puras )?(?:cosas )?(?:sin sentido|incoherencias|tonterias|raras)",
     r"(?:dice|diciendo|habla|hablando) cosas que no tienen? sentido",
     r"(?:skin|legs|arms|knees|hands|feet|body|piel|piernas|rodillas|brazos|manos|pies|cuerpo)\b(?:\s+\S+){0,2}?\s+(?:mottled|marbled|blotchy|blotched|gr[ae]y|grayish|greyish|ashen|bluish|purplish|moteada\w*|marmole\w*|jaspead\w*|manchad[ao]s?|amoratad\w*|grisace\w*|azulad\w*|cenizo\w*)",
-    r"mottl\w*", r"marmole\w*", r"moteada\w*", r"jaspead[ao]s?",
+    r"mottl\w*", r"marmole\w*", r"motead[ao]s?", r"jaspead[ao]s?",
+    r"not (?:acting )?(?:like )?(?:him|her|them)sel(?:f|ves)", r"all over the place",
     r"ice cold", r"cold (?:as ice|to the touch)", r"helad[ao]s?", r"fri[ao]s? (?:como (?:un )?hielo|al tacto)",
     r"(?:shiver\w*|shak\w*|trembl\w*|tembl\w*) (?:uncontrollabl\w*|violent\w*|sin control|sin parar|like crazy)",
     r"uncontrollabl\w* (?:shiver\w*|shak\w*|trembl\w*)", r"rigors", r"no (?:para|deja|puede parar) de temblar",
@@ -598,7 +600,7 @@ KNOCKED_OUT = _words(
 #: minute", "lights out", "came to", "se le apagó todo").
 OUT_FOR_A_WHILE = _words(
     r"(?:was|were|been|is|went|got) out (?:for|por) (?:a |about |like |maybe |almost |nearly |over |at least )?(?:a |an |one |two |three |few |couple |several |\d+ )?(?:few |couple (?:of )?)?(?:sec\w*|seconds?|minutes?|mins?|moment|bit|while|little)",
-    r"lights out", r"(?:everything|it all|all) went (?:black|dark)",
+    r"lights out", r"(?:everything|it all|all) went (?:black|dark)", r"(?:went|was) out like a light",
     r"came (?:to|around|round)\b(?! (?:the|my|his|her|a|an|see|visit|pick|get|help|our|your|work|school|town|dinner|this|that|me|us|him|them|pick)\b)",
     r"se (?:le|me) (?:fue|apago|apagaron) (?:la luz|las luces|todo)", r"(?:todo )?se (?:le |me )?(?:puso|volvi[o]) (?:todo )?(?:negro|oscuro)",
     r"volv(?:i|io|ieron|iste) en si", r"(?:quedo|estuvo|se quedo) (?:tirad[ao]|tendid[ao]) sin (?:moverse|responder|reaccionar)",
@@ -1605,7 +1607,7 @@ RULES: list[Rule] = [
         # splitting head (not a night on the couch)
         rf"\b{NECK_SIGN}\b",
         also=rf"\b{NECK_COMPANION}\b",
-        also_in_clause=r"(?:neck|nape|chin|cuello|nuca|barbilla|barba|menton|bend|doblar|agachar|flexionar|forward|down)",
+        also_in_clause=r"(?:necks?|nape|chin|cuello|nuca|barbilla|barba|menton|bend|doblar|agachar|flexionar|forward|down)",
         unless=r"\b(?:slept (?:wrong|funny|badly|weird|on it)|sleeping (?:wrong|funny|on)|slept on|pillow|whiplash|gym|workout|lifting|posture|desk|computer|crick|dormi (?:mal|chueco|de lado)|mal dormid[ao]|torticolis|almohada|estres|stress|tension|gimnasio)\b",
         cite_also=True,
     ),
@@ -1614,7 +1616,7 @@ RULES: list[Rule] = [
         # a rash that does not fade under a glass or when pressed (the glass test)
         rf"\b{NO_FADE}\b",
         also=r"\b(?:rash\w*|spots|dots|marks|blotches|petechia\w*|manchas|manchitas|puntitos|ronchas|sarpullido|salpullido|erupcion|petequias|puntos)\b",
-        also_in_clause=r"(?:glass|tumbler|cup|press\w*|push\w*|vaso|vidrio|apret\w*|presion\w*)",
+        also_in_clause=r"(?:glass|tumbler|vaso|vidrio|(?:when|if|as|al|cuando|once|after) (?:\w+ ){0,2}?(?:press|push|apret|presion)\w*)",
         cite_also=True,
     ),
     *_rule(
@@ -1622,7 +1624,7 @@ RULES: list[Rule] = [
         # sepsis: an infection (or a fever) with a body that is failing
         rf"\b{SEPSIS_SIGN}\b",
         also=rf"\b{INFECTION}\b",
-        also_in_clause=r"(?:confus\w*|disorient\w*|desorient\w*|confundid\w*|sense|nonsense|gibberish|crazy|strange|weird|know|sabe|out|delir\w*|incoheren\w*|id[ao]|reconoce|recogni\w*|sentido|incoherencias|tonterias|raras|mottl\w*|marble\w*|blotch\w*|gr[ae]y\w*|ashen|blu\w*|purpl\w*|moteada\w*|marmole\w*|jaspead\w*|manchad\w*|amoratad\w*|grisace\w*|azulad\w*|cenizo\w*|cold|helad\w*|fri[ao]s?|shiver\w*|shak\w*|trembl\w*|tembl\w*|uncontrollabl\w*|rigors|die|morir)",
+        also_in_clause=r"(?:confus\w*|disorient\w*|desorient\w*|confundid\w*|sense|nonsense|gibberish|crazy|strange|weird|know|sabe|out|delir\w*|incoheren\w*|id[ao]|reconoce|recogni\w*|sentido|incoherencias|tonterias|raras|mottl\w*|marble\w*|blotch\w*|gr[ae]y\w*|ashen|blu\w*|purpl\w*|motead\w*|marmole\w*|jaspead\w*|manchad\w*|amoratad\w*|grisace\w*|azulad\w*|cenizo\w*|cold|himself|herself|place|helad\w*|fri[ao]s?|shiver\w*|shak\w*|trembl\w*|tembl\w*|uncontrollabl\w*|rigors|die|morir)",
         unless=r"\b(?:fung\w*|hongos?|yeast|candid\w*|ringworm|tinea|versicolor|acne|eczema|vitiligo|athletes foot|pie de atleta|pitiriasis|melasma)\b",
         cite_also=True,
     ),
@@ -1635,7 +1637,7 @@ RULES: list[Rule] = [
         "unconscious",
         rf"\b{OUT_FOR_A_WHILE}",
         also=rf"\b{BLOW}\b",
-        also_in_clause=r"(?:out|lights|black|dark|came|luz|luces|todo|negro|oscuro|si|tirad[ao]|tendid[ao]|respondia|reaccionaba|contestaba)",
+        also_in_clause=r"(?:out|light|lights|black|dark|came|luz|luces|todo|negro|oscuro|si|tirad[ao]|tendid[ao]|respondia|reaccionaba|contestaba)",
         cite_also=True,
     ),
     *_rule(
@@ -2471,7 +2473,8 @@ _PSEUDO_NEGATION = re.compile(
     r"\b(?:no es normal|not normal|isnt normal|nada normal|no se (?:que|lo que) (?:hacer|pasa|tengo|tiene)|"
     r"(?:dont|do not) know what (?:to do|is happening|s happening|is going on|s going on)|no wonder|no matter|no doubt|"
     r"not sure (?:if|what|why|whether)|no (?:estoy|estamos) segur[oa]s? (?:si|de)|not only|no solo|"
-    r"(?:dont|do not|didnt|cant) (?:know|tell|see) (?:if|whether)|no (?:se|sabemos|sabe) si)\b"
+    r"(?:dont|do not|didnt|cant) (?:know|tell|see) (?:if|whether)|no (?:se|sabemos|sabe) si|"
+    r"not (?:acting )?(?:like )?(?:him|her|them)sel(?:f|ves))\b"
 )
 
 #: A sensation denied inside a finding ("chest doesn't hurt", "pecho no me duele").
