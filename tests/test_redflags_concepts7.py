@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from closeloop.lib.classify import classify
 from closeloop.lib.redflags import find_red_flags, read_red_flags
 
 CAUGHT = [
@@ -71,6 +72,8 @@ CAUGHT = [
     # an infection said as a verb; a baby not felt to move; green vomit; an exploding head
     ("la herida se le infectó y ahora dice cosas que no tienen sentido", "meningitis_signs"),
     ("40 weeks and I haven't felt him move since this morning", "pregnancy"),
+    ("36 weeks and the baby hasn't kicked all day", "pregnancy"),
+    ("tengo 37 semanas y el bebé no se ha movido desde anoche", "pregnancy"),
     ("vomiting green since the surgery and my belly is swollen", "severe_pain"),
     ("está vomitando verde y tiene la panza inflada", "severe_pain"),
     ("an explosive pain in the back of my head", "severe_pain"),
@@ -82,6 +85,16 @@ CAUGHT = [
         "se desmayó y se pegó en la cabeza, ahora está despierto pero no sabe qué pasó",
         "unconscious",
     ),
+    # British and informal: a neck gone rigid, being sick, not herself, out like a light
+    ("her neck's gone rigid and she's burning up", "meningitis_signs"),
+    ("his neck is stiff as a board and he keeps being sick", "meningitis_signs"),
+    ("purple rash that doesn't go when you press it", "meningitis_signs"),
+    (
+        "my mum's got a UTI and is all over the place, not herself, really confused",
+        "meningitis_signs",
+    ),
+    ("tiene neumonía y está moteado de las piernas", "meningitis_signs"),
+    ("smacked his head and went out like a light", "unconscious"),
 ]
 
 NOT_NOW = [
@@ -131,6 +144,36 @@ NOT_NOW = [
     "I'm not going to be a burden on my kids, so I want long term care info",
     "my mom isn't answering her phone, can you call her about the appointment",
     "we are moving, we won't be around after this month",
+    # school work, fiction, trivia, a training: nobody's emergency
+    "mi hija tiene que hacer una exposición sobre el derrame cerebral, ¿tienen folletos?",
+    "I'm writing a short story where one character overdoses, how fast would it happen?",
+    "trivia night question: what's the most common cause of seizures in toddlers?",
+    "for my first aid training: what do you do if someone collapses?",
+    "what does a stroke feel like? just curious",
+    # someone else's words the message calls a joke; idioms; a close call long ago
+    "my coworker says she's going to kill herself over the spreadsheets, it's a joke, "
+    "she's fine. need a form signed",
+    "this bill is going to give me a heart attack lol",
+    "casi me da un infarto con la cuenta del dentista",
+    "me quedé sin aliento de la emoción con la noticia",
+    "my son almost choked on a grape last summer, do you teach first aid?",
+    # long ago: at an age, years ago (yrs), a previous pregnancy
+    "tuvo convulsiones por fiebre cuando tenía un año, ahora tiene 4 y tiene gripa",
+    "my water broke early with my first, 5 yrs ago; now 12 weeks and fine",
+    "en mi embarazo anterior tuve sangrado fuerte, ahora estoy de 8 semanas y bien",
+    # a fever in a child past three months is no infant's fever
+    "my 9 month old has a fever of 101 and is teething",
+    "mi bebé de 5 meses tiene 38 de fiebre después de las vacunas",
+    # hypotheticals said in Spanish; over in minutes; small; an appliance; breastfeeding
+    "me dijeron que si la herida se infecta hay que ir a urgencias, ¿es cierto?",
+    "por si acaso, ¿qué hago si a mi hijo le da una convulsión?",
+    "my son gets nosebleeds in winter that stop in a few minutes with pressure",
+    "small burn on my thumb from the iron, blister the size of a pea",
+    "que tan seguido cambio las pilas del detector de monóxido?",
+    "estoy dando pecho y me duele un poco el seno",
+    "the rash on his eczema patch doesn't go away even with the cream I press on",
+    "I went out like a light last night after the flu meds",
+    "my UTI is back, I'm not myself lately, tired",
 ]
 
 NOW_BESIDE_FAMILY = [
@@ -138,6 +181,11 @@ NOW_BESIDE_FAMILY = [
     ("my chest is crushing right now and heart attacks run in my family", "chest_pain"),
     ("tengo un dolor aplastante en el pecho y en mi familia hay infartos", "chest_pain"),
     ("my friend is asking for me: I can't breathe", "breathing"),
+    # a young infant beside an older child; an alarm going off; a friend who means it
+    ("mi bebé de 6 semanas tiene fiebre y su hermano de 4 años también", "infant_fever"),
+    ("my 3 week old has a fever of 38.2", "infant_fever"),
+    ("the CO alarm is going off and we all have headaches", "overdose"),
+    ("my friend says she wants to kill herself and she means it", "suicidal"),
 ]
 
 
@@ -168,3 +216,24 @@ def test_a_rash_under_a_glass_names_the_glass() -> None:
 def test_a_denied_knock_out_is_said_not_now() -> None:
     now, not_now = read_red_flags("he hit his head but didn't lose consciousness")
     assert now == [] and not_now
+
+
+#: Everyday complaints the learned model must not raise as emergencies (a child's spots, a red
+#: nail, hay fever), in our own wording.
+NOT_URGENT_MESSAGES = [
+    "my toddler has little blisters on his palms and sores in his mouth, a bit cranky",
+    "mi niña tiene granitos en las manos, los pies y la boca, está de malas",
+    "my ingrown toenail is red and sore",
+    "tengo un uñero en el dedo gordo, está rojo e hinchado",
+    "la uña del pie se me enterró y está roja",
+    "chickenpox spots all over my daughter, she's itchy but playing",
+    "sneezing nonstop and my eyes won't stop watering, allergy season",
+    "me lloran los ojos y no dejo de estornudar por la alergia",
+]
+
+
+@pytest.mark.parametrize("text", NOT_URGENT_MESSAGES)
+def test_everyday_rashes_nails_and_allergies_reach_clinicians_without_an_alarm(text: str) -> None:
+    suggestion = classify(text)
+    assert suggestion.category == "clinical_message", (text, suggestion.reasons)
+    assert not suggestion.red_flag, (text, suggestion.reasons)

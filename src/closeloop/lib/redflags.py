@@ -389,7 +389,7 @@ RIGID = _words(
 )
 #: The week or month of a pregnancy said instead of "pregnant".
 PREGNANT = _words(
-    r"pregnant", r"pregnancy", r"embarazada", r"embarazo", r"encinta", r"expecting",
+    r"pregnant", r"(?<!last )(?<!previous )(?<!prior )(?<!first )(?<!other )pregnancy", r"embarazada", r"embarazo(?! anterior)", r"encinta", r"expecting",
     r"postpartum", r"post partum", r"gave birth", r"(?:had|delivered) (?:my|the|our|her) baby",
     r"(?:di|dio) a luz", r"(?:tuve|tuvo) (?:a )?(?:mi|su|el) (?:bebe|nene|nena)", r"parto", r"cesarea",
     r"c section", r"puerperio",
@@ -513,7 +513,7 @@ GLUCOSE = _words(
 #: The neck that will not bend forward (meningism): stiff, rigid, the chin kept off the chest.
 NECK_SIGN = _words(
     r"stiff (?:neck|nape)",
-    r"neck (?:is |feels |got |has gone |went |gone |has got )?(?:getting |going )?(?:so |very |really |super |all |real )?(?:stiff\w*|rigid)",
+    r"necks? (?:is |feels |got |has gone |went |gone |has got )?(?:getting |going )?(?:so |very |really |super |all |real )?(?:stiff\w*|rigid)",
     r"(?:cant|cannot|can not|couldnt|unable to|wont|not able to) (?:bend|move|touch|put|bring|tuck|get|lower|drop) (?:his |her |my |their |the )?(?:neck|chin|head)(?: (?:down|forward|forwards|to (?:his|her|my|their|the) chest))?",
     r"(?:cant|cannot|can not|couldnt|unable to|wont) (?:look|bend) (?:down|forward)",
     r"neck (?:wont|doesnt|will not|cant|does not|isnt able to) (?:bend|move|go down|flex)",
@@ -537,6 +537,7 @@ NECK_COMPANION = _words(
     r"rash\w*", r"spots", r"blotches", r"petechia\w*", r"manchas", r"manchitas", r"puntitos",
     r"ronchas", r"sarpullido", r"salpullido", r"erupcion", r"petequias",
     r"vomit\w*", r"throw\w* up", r"threw up", r"puk\w*", r"devolv\w*", r"guacare\w*",
+    r"(?:being|been|was|is) sick",
     r"(?:splitting|pounding|worst|terrible|severe|excruciating|horrible|awful|blinding|unbearable) (?:headache|head ?ache|head pain)",
     r"head (?:is |feels )?(?:splitting|pounding|killing me|exploding|about to explode|going to explode)",
     r"headache (?:is )?(?:so bad|unbearable|excruciating|killing me)",
@@ -547,7 +548,7 @@ NECK_COMPANION = _words(
 )
 #: A rash that does not fade when pressed (under a glass): meningococcal septicaemia.
 NO_FADE = _words(
-    r"(?:dont|doesnt|wont|didnt|do not|does not|did not|not|isnt|arent) (?:fade|fading|blanch\w*|go away|going away|disappear\w*|vanish\w*|turn white|go white|go pale|lighten)",
+    r"(?:dont|doesnt|wont|didnt|do not|does not|did not|not|isnt|arent) (?:fade|fading|blanch\w*|go away|going away|disappear\w*|vanish\w*|turn white|go white|go pale|lighten|go|goes)",
     r"still (?:there|visible|showing|see them|see it|dark|purple|red)", r"can still see (?:it|them|the \w+)",
     r"non ?blanching", r"no (?:se )?(?:borran|borra|quitan|quita|desaparecen|desaparece|blanquean|blanquea|aclaran|aclara|van|va|palidecen)",
     r"(?:siguen|sigue) (?:ahi|igual|viendose|rojas|morad[ao]s|marcad[ao]s)", r"se (?:siguen|sigue) viendo",
@@ -573,7 +574,8 @@ SEPSIS_SIGN = _words(
     r"(?:dice|diciendo|habla|hablando) (?:puras )?(?:cosas )?(?:sin sentido|incoherencias|tonterias|raras)",
     r"(?:dice|diciendo|habla|hablando) cosas que no tienen? sentido",
     r"(?:skin|legs|arms|knees|hands|feet|body|piel|piernas|rodillas|brazos|manos|pies|cuerpo)\b(?:\s+\S+){0,2}?\s+(?:mottled|marbled|blotchy|blotched|gr[ae]y|grayish|greyish|ashen|bluish|purplish|moteada\w*|marmole\w*|jaspead\w*|manchad[ao]s?|amoratad\w*|grisace\w*|azulad\w*|cenizo\w*)",
-    r"mottl\w*", r"marmole\w*", r"moteada\w*", r"jaspead[ao]s?",
+    r"mottl\w*", r"marmole\w*", r"motead[ao]s?", r"jaspead[ao]s?",
+    r"not (?:acting )?(?:like )?(?:him|her|them)sel(?:f|ves)", r"all over the place",
     r"ice cold", r"cold (?:as ice|to the touch)", r"helad[ao]s?", r"fri[ao]s? (?:como (?:un )?hielo|al tacto)",
     r"(?:shiver\w*|shak\w*|trembl\w*|tembl\w*) (?:uncontrollabl\w*|violent\w*|sin control|sin parar|like crazy)",
     r"uncontrollabl\w* (?:shiver\w*|shak\w*|trembl\w*)", r"rigors", r"no (?:para|deja|puede parar) de temblar",
@@ -598,7 +600,7 @@ KNOCKED_OUT = _words(
 #: minute", "lights out", "came to", "se le apagó todo").
 OUT_FOR_A_WHILE = _words(
     r"(?:was|were|been|is|went|got) out (?:for|por) (?:a |about |like |maybe |almost |nearly |over |at least )?(?:a |an |one |two |three |few |couple |several |\d+ )?(?:few |couple (?:of )?)?(?:sec\w*|seconds?|minutes?|mins?|moment|bit|while|little)",
-    r"lights out", r"(?:everything|it all|all) went (?:black|dark)",
+    r"lights out", r"(?:everything|it all|all) went (?:black|dark)", r"(?:went|was) out like a light",
     r"came (?:to|around|round)\b(?! (?:the|my|his|her|a|an|see|visit|pick|get|help|our|your|work|school|town|dinner|this|that|me|us|him|them|pick)\b)",
     r"se (?:le|me) (?:fue|apago|apagaron) (?:la luz|las luces|todo)", r"(?:todo )?se (?:le |me )?(?:puso|volvi[o]) (?:todo )?(?:negro|oscuro)",
     r"volv(?:i|io|ieron|iste) en si", r"(?:quedo|estuvo|se quedo) (?:tirad[ao]|tendid[ao]) sin (?:moverse|responder|reaccionar)",
@@ -738,10 +740,10 @@ def _rule(
 _BRUSHING = r"\bwhen (?:i |he |she |they )?(?:brush|floss)\w*\b|\bal (?:cepillar|lavar)|\bcuando (?:me |se |le |te )?(?:cepill|lav)\w*|\bhilo dental\b"
 
 _BABY = _words(
-    r"(?<!as a )(?<!\bde )baby", r"babys", r"infant", r"newborn", r"new born",
+    r"(?<!as a )(?<!\bde )(?<!was a )baby", r"babys", r"infant", r"newborn", r"new born",
     r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?: \w+)?|thirty) (?:day|days|week|weeks|wk|wks|month|months|mo) olds?",
     r"(?:nacio|born) (?:hace )?(?:\d+|un|una|dos|tres|one|two|three|four|five|six|seven|eight|nine|ten) (?:dias?|semanas?|meses|mes|days?|weeks?|months?)",
-    r"(?<!\bde )(?<!as a )bebe", r"bebes", r"bebito", r"bebita", r"bb", r"bbs", r"bbe", r"beb", r"recien nacid[oa]",
+    r"(?<!\bde )(?<!as a )(?<!\bera )(?<!estaba )bebe", r"bebes", r"bebito", r"bebita", r"bb", r"bbs", r"bbe", r"beb", r"recien nacid[oa]",
     r"(?:nin[oa]|hij[oa]|niet[oa]|sobrin[oa]|mij[oa]|nene|nena|bebe|chiquit[oa]|hijit[oa]) de (?:un|dos|tres|cuatro|cinco|seis|siete|ocho|\d+) (?:mes|meses|semanas?|semanitas|mesecitos?|dias|diitas)",
     r"(?:\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho) (?:semanitas|diitas|mesecito)",
     r"(?:nin[oa]|nene|nena|hij[oa]|bebe|baby|son|daughter|boy|girl|niet[oa]|sobrin[oa]|chiquit[oa]) (?:\w+ ){0,2}?(?:tiene|has|is|cumplio|turned|de) (?:(?:\d+|un|una|dos|tres|one|two|three|four|five|six|seven|eight|nine|ten|cuatro|cinco|seis|siete|ocho|nueve|diez) (?:dias?|semanas?|days?|weeks?|wks?)|(?:[1-3]|un|una|dos|tres|one|two|three|mes y medio) (?:meses|mes|months?|mos?))(?! (?:con|with|de (?:fiebre|tos|gripe)|sick|enferm\w*|ago|que|sin))",
@@ -754,7 +756,7 @@ _FEVER = _words(
 
 #: Up to 40 characters between two concepts, with no negation among them ("the baby has no
 #: fever" is no infant fever).
-_GAP = r"(?:(?!\b(?:no|not|sin|without|isnt|doesnt|dont|didnt|never|nunca|ni|ya no|anymore)\b).){0,40}?"
+_GAP = r"(?:(?!\b(?:no|not|sin|without|isnt|doesnt|dont|didnt|never|nunca|ni|ya no|anymore|last|previous|prior|first|anterior|pasad[oa])\b).){0,40}?"
 #: A fever said as a number (38 or more °C, 100.4 or more °F) or as heat.
 _FEVER_HIGH = _words(
     r"3[89](?: \d)?", r"4[01](?: \d)?", r"100 [4-9]", r"10[1-5](?: \d)?", r"ardiendo",
@@ -770,6 +772,25 @@ _NORMAL_TEMP = (
     r".*\b(?:temp\w*|temperatura|fiebre|fever|reading|thermometer|termometro)\b(?:\s+\S+){0,3}?\s+"
     r"(?:3[4-7](?: \d)?|9[5-9](?: \d)?|100(?: [0-3])?)\b(?! (?:weeks?|days?|semanas|dias|meses|months?))"
 )
+
+#: A child's age said as a baby's under three months ("3 week old", "de 6 semanas"), not a
+#: duration ("fever for 2 days").
+_YOUNG = (
+    r"\b(?<!for )(?<!por )(?<!hace )(?<!durante )(?<!last )(?<!past )(?<!since )(?<!in )(?<!en )(?<!cada )(?<!every )"
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|un|una|dos|tres|cuatro|cinco|seis|siete|ocho) "
+    r"(?:days?|weeks?|wks?|dias|semanas|semanitas|diitas)\b(?! ago)|\bnewborn|\brecien nacid|\bmes y medio|"
+    r"\b(?:1|2|one|two|un|dos) (?:months?|mes|meses) (?:old|de edad)\b|\b(?:de|tiene) (?:1|2|un|dos) (?:mes|meses)\b"
+)
+#: A child's age past the first three months ("my baby (7 months)", "bebé de 4 meses", "18
+#: month old"): a fever is no infant's fever.
+_OLDER = (
+    r"\b(?<!for )(?<!por )(?<!hace )(?<!durante )(?<!since )(?<!in )(?<!en )"
+    r"(?:[4-9]|1\d|2[0-4]|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|dieciocho) ?"
+    r"(?:months?|mos?|meses)\b(?! ago)|\b(?:[1-9]|1[0-7]|one|two|three|four|five|six) ?(?:years?|yrs?) old\b|"
+    r"\bde (?:[1-9]|un|uno|dos|tres|cuatro|cinco|seis) anos?\b|\b(?:[1-9]|1[0-7]) ?(?:yo|y o)\b"
+)
+#: Not an infant's fever: the temperature read as normal, or the child older than three months.
+_NOT_INFANT_FEVER = rf"{_NORMAL_TEMP}|^(?!.*(?:{_YOUNG})).*(?:{_OLDER})"
 
 RULES: list[Rule] = [
     *_rule(
@@ -985,7 +1006,7 @@ RULES: list[Rule] = [
         "infant_fever",
         rf"\b{_BABY}\b{_GAP}\b{_FEVER}\b",
         rf"\b{_FEVER}\b{_GAP}\b{_BABY}\b",
-        unless=_NORMAL_TEMP,
+        unless=_NOT_INFANT_FEVER,
     ),
     *_rule(
         "swallowing",
@@ -1212,7 +1233,7 @@ RULES: list[Rule] = [
     *_rule(
         "infant_fever",
         rf"\b{_BABY}\b{_GAP}\b{_FEVER_HIGH}\b",
-        unless=_NORMAL_TEMP,
+        unless=_NOT_INFANT_FEVER,
     ),
     *_rule(
         "head_injury",
@@ -1228,7 +1249,7 @@ RULES: list[Rule] = [
             r"(?:boiling|scalding|hot (?:water|oil|coffee|tea|soup|grease)|agua (?:hirviendo|caliente)|aceite (?:caliente|hirviendo)|(?:cafe|sopa|caldo|te) (?:caliente|hirviendo))",
             5,
         ),
-        unless=r"\b(?:toast|food|rice|dinner|lunch|breakfast|(?:el |the )pan|cake|cookies|comida|arroz|frijoles|cena|tortillas?|pastel|galletas|sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|cd|dvd|calories|calorias|bridges|out|burnout|quemad[ao] de la|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
+        unless=r"\b(?:toast|food|rice|dinner|lunch|breakfast|(?:el |the )pan|cake|cookies|comida|arroz|frijoles|cena|tortillas?|pastel|galletas|sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|cd|dvd|calories|calorias|bridges|out|burnout|quemad[ao] de la|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny|pea|grape|blueberry)|little blisters?|small blisters?|ampollitas?|chiquit\w*|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
     ),
     *_rule(
         "meningitis_signs",
@@ -1415,7 +1436,7 @@ RULES: list[Rule] = [
         r"\b(?:skin|piel)\b(?:\s+\S+){0,3}?\s+(?:peeling off|coming off|falling off|sliding off|sloughing|(?:se (?:le |me )?)?(?:esta )?(?:cayendo|cae|desprend\w*|sale|salio|cayo|pela\w* (?:en|a) (?:tiras|pedazos)))\b",
         r"\b(?:skin|piel)\b(?:\s+\S+){0,2}?\s+(?:is |esta |turned |se puso )?(?:white|charred|leathery|black|blanca|negra|carbonizad[ao]|como cuero)\b",
         also=r"\b(?:burn\w*|hot|boil\w*|scald\w*|oil|grease|steam|fire|flame\w*|stove|oven|iron|pan|pot|kettle|chemical|acid|bleach|quem\w*|calient\w*|hirv\w*|aceite|vapor|fuego|llama\w*|estufa|horno|plancha|sarten|olla|tetera|quimic\w*|acido|cloro)\b",
-        unless=r"\b(?:sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|shoes?|zapatos?|hiking|boots?|botas|rowing|gym|peel|exfolia\w*|eczema|psoria\w*|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
+        unless=r"\b(?:sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|shoes?|zapatos?|hiking|boots?|botas|rowing|gym|peel|exfolia\w*|eczema|psoria\w*|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny|pea|grape|blueberry)|little blisters?|small blisters?|ampollitas?|chiquit\w*|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
     ),
     *_rule(
         "burn",
@@ -1427,7 +1448,7 @@ RULES: list[Rule] = [
         ),
         r"\b(?:boiling|scalding|hot) (?:water|oil|grease|coffee|tea|soup)\b(?:\s+\S+){0,3}?\s+(?:all over|on|onto|over|down) (?:his|her|my|the|their) (?:chest|face|arms?|legs?|hands?|body|back|neck|belly|stomach|lap|feet|foot)\b",
         also_in_clause=r"(?:hirviendo|caliente|boiling|scalding|hot)",
-        unless=r"\b(?:un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
+        unless=r"\b(?:un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny|pea|grape|blueberry)|little blisters?|small blisters?|ampollitas?|chiquit\w*|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
     ),
     # --- issue 34, sixth pass (second half): what three fresh writers said -----------------
     *_rule(
@@ -1496,7 +1517,7 @@ RULES: list[Rule] = [
             r"(?:eyes?|face|cara|ojos?|splash\w*|sprayed|spray\w*|salpic\w*)",
             5,
         ),
-        unless=r"\b(?:static|doorknob|carpet|estatica|peel|peeling mask|mascarilla|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
+        unless=r"\b(?:static|doorknob|carpet|estatica|peel|peeling mask|mascarilla|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny|pea|grape|blueberry)|little blisters?|small blisters?|ampollitas?|chiquit\w*|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
     ),
     *_rule(
         "dental_emergency",
@@ -1571,7 +1592,7 @@ RULES: list[Rule] = [
         # a fever read as a number, with an infant anywhere in the message
         r"\b(?:(?<=temp )|(?<=fever )|(?<=fiebre )|(?<=calentura )|(?<=running )|(?<=marca )|(?<=marco )|(?<=reads )|(?<=says )|(?<=dice )|(?<=of )|(?<=de )|(?<=at )|(?<=a )|(?<=en )|(?<=con )|(?<=is )|(?<=was ))(?:3[89](?: \d)?|4[01](?: \d)?|100 [4-9]|10[1-5](?: \d)?)\b(?! (?:years?|anos|weeks?|semanas|days?|dias|months?|meses|minutes|minutos|mg|ml|pounds|lbs|kg))",
         also=rf"\b{_BABY}\b",
-        unless=_NORMAL_TEMP,
+        unless=_NOT_INFANT_FEVER,
     ),
     *_rule(
         "bleeding",
@@ -1586,6 +1607,7 @@ RULES: list[Rule] = [
         # splitting head (not a night on the couch)
         rf"\b{NECK_SIGN}\b",
         also=rf"\b{NECK_COMPANION}\b",
+        also_in_clause=r"(?:necks?|nape|chin|cuello|nuca|barbilla|barba|menton|bend|doblar|agachar|flexionar|forward|down)",
         unless=r"\b(?:slept (?:wrong|funny|badly|weird|on it)|sleeping (?:wrong|funny|on)|slept on|pillow|whiplash|gym|workout|lifting|posture|desk|computer|crick|dormi (?:mal|chueco|de lado)|mal dormid[ao]|torticolis|almohada|estres|stress|tension|gimnasio)\b",
         cite_also=True,
     ),
@@ -1594,7 +1616,7 @@ RULES: list[Rule] = [
         # a rash that does not fade under a glass or when pressed (the glass test)
         rf"\b{NO_FADE}\b",
         also=r"\b(?:rash\w*|spots|dots|marks|blotches|petechia\w*|manchas|manchitas|puntitos|ronchas|sarpullido|salpullido|erupcion|petequias|puntos)\b",
-        also_in_clause=r"(?:glass|tumbler|cup|press\w*|push\w*|vaso|vidrio|apret\w*|presion\w*)",
+        also_in_clause=r"(?:glass|tumbler|vaso|vidrio|(?:when|if|as|al|cuando|once|after) (?:\w+ ){0,2}?(?:press|push|apret|presion)\w*)",
         cite_also=True,
     ),
     *_rule(
@@ -1602,6 +1624,7 @@ RULES: list[Rule] = [
         # sepsis: an infection (or a fever) with a body that is failing
         rf"\b{SEPSIS_SIGN}\b",
         also=rf"\b{INFECTION}\b",
+        also_in_clause=r"(?:confus\w*|disorient\w*|desorient\w*|confundid\w*|sense|nonsense|gibberish|crazy|strange|weird|know|sabe|out|delir\w*|incoheren\w*|id[ao]|reconoce|recogni\w*|sentido|incoherencias|tonterias|raras|mottl\w*|marble\w*|blotch\w*|gr[ae]y\w*|ashen|blu\w*|purpl\w*|motead\w*|marmole\w*|jaspead\w*|manchad\w*|amoratad\w*|grisace\w*|azulad\w*|cenizo\w*|cold|himself|herself|place|helad\w*|fri[ao]s?|shiver\w*|shak\w*|trembl\w*|tembl\w*|uncontrollabl\w*|rigors|die|morir)",
         unless=r"\b(?:fung\w*|hongos?|yeast|candid\w*|ringworm|tinea|versicolor|acne|eczema|vitiligo|athletes foot|pie de atleta|pitiriasis|melasma)\b",
         cite_also=True,
     ),
@@ -1614,6 +1637,7 @@ RULES: list[Rule] = [
         "unconscious",
         rf"\b{OUT_FOR_A_WHILE}",
         also=rf"\b{BLOW}\b",
+        also_in_clause=r"(?:out|light|lights|black|dark|came|luz|luces|todo|negro|oscuro|si|tirad[ao]|tendid[ao]|respondia|reaccionaba|contestaba)",
         cite_also=True,
     ),
     *_rule(
@@ -1625,6 +1649,7 @@ RULES: list[Rule] = [
         "suicidal",
         # shut away and silent after a despairing message or a farewell
         r"\b(?:se (?:encerr\w*|fue)|locked (?:him|her|them)sel(?:f|ves)|no (?:me |nos |le )?(?:abre|contesta|responde)|(?:isnt|not|wont|hasnt been|is not) (?:answering|opening|picking up|responding)|turned off (?:his|her|their) phone|apago (?:el|su) (?:telefono|celular))\b",
+        also_in_clause=r"(?:encerr\w*|fue|locked|abre|contesta|responde|answering|opening|picking|responding|phone|telefono|celular)",
         also=r"\b(?:ya no aguanta\w*|no aguanta mas|cant take it any ?more|cant do this any ?more|no (?:puede|puedo) mas|ya no (?:puede|quiere|quiero)|wants? to die|se quiere morir|ya no quiere vivir|goodbye|good bye|despid\w*|se despidio|adios|perdon(?:en|ame)?(?: por todo)?|sorry for everything|finally|bridge|puente|guns?|pistola|arma|rope|soga|razor\w*|navaja)\b",
         cite_also=True,
     ),
@@ -1632,7 +1657,9 @@ RULES: list[Rule] = [
         "pregnancy",
         # the baby not felt, said "her" or "him", late in a pregnancy
         r"\b(?:havent|hasnt|not|didnt|cant|cannot|no longer|dont) (?:felt|feel|feeling|fell) (?:him|her|it|them) (?:move|moving|kick\w*)\b",
+        r"\b(?:baby|bebe|he|she|it)\b(?:\s+\S+){0,2}?\s+(?:hasnt|has not|didnt|did not|hasn t|havent) (?:moved|kicked|been (?:moving|kicking))\b|\b(?:bebe|nene|nena)\b(?:\s+\S+){0,2}?\s+no (?:se ha movido|ha pateado|se movio|pateo)\b",
         also=rf"\b{PREGNANT}\b",
+        also_in_clause=r"(?:move|moving|moved|kick\w*|movido|pateado|movio|pateo)",
         cite_also=True,
     ),
     *_rule(
@@ -1732,7 +1759,8 @@ CONTEXT_CUES = re.compile(
     r"if (?:i|he|she|you|my \w+) (?:ever|were|was|had|has|have|start|get|gets)|in case|just in case|"
     r"signs of|symptoms of|how (?:do|would|can) (?:i|you|we) (?:know|tell)|should i worry if|"
     r"(?:father|mother|dad|mom|grandma|grandpa|grandmother|grandfather|uncle|aunt|brother|sister|family) (?:had|has had|died|passed)|family history|runs in (?:my|the) family|"
-    r"(?:a|one|two|three|four|six|several|a few|a couple of|\d+) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
+    r"(?:a|one|two|three|four|six|several|a few|a couple of|\d+) (?:months?|years?|yrs?|mos?) ago|hace (?:como |unos |unas |casi |mas de |ya )?(?:un|una|unos|unas|dos|tres|cuatro|cinco|\d+) (?:mes|meses|ano|anos)|"
+    r"cuando (?:tenia|tuvo) (?:\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho) (?:anos?|meses|semanas)|a los (?:\d+|un|dos|tres|cuatro|cinco|seis) (?:anos?|meses)|(?:during|in|with|after) (?:her|my|his|our) (?:last|previous|first|other|older|prior) (?:pregnancy|baby|delivery|birth|child|one)|with (?:our|my|her) first|(?:last|previous|prior) pregnancy|con (?:el|mi|su) (?:primer|primero|anterior|otro) (?:bebe|hijo|hija|embarazo|parto)|(?:mi|su|el) (?:embarazo|parto) anterior|en (?:mi|su) (?:otro|primer|ultimo|anterior) (?:embarazo|parto)|as a (?:girl|boy|young (?:woman|man|girl|boy))|last (?:thanksgiving|christmas|easter|halloween|new year|birthday)|(?:la )?navidad pasada|(?<!since )(?<!desde )(?:in|back in|en|last|el pasado) (?:january|february|march|april|june|july|august|september|october|november|december|enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)|"
     r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic|"
     r"antecedentes|historial de|hace (?:anos|meses)|el ano pasado|que hago si|que debo hacer si|en caso de|si alguna vez|sintomas de|senales de|como (?:se|sabe|saber) si|"
     r"(?:papa|mama|abuel[oa]|tio|tia|herman[oa]|padre|madre|suegr[oa]|cunad[oa]|prim[oa]|amig[oa]|vecin[oa]) (?:tuvo|murio|fallecio|sufrio)|"
@@ -1752,7 +1780,9 @@ CONTEXT_CUES = re.compile(
     r"a character|un personaje|que hay que hacer (?:si|cuando)|what do (?:you|they|people) do (?:if|when)|"
     # a conditional about anyone ("if you're having a heart attack", "si a uno le da un infarto")
     r"if (?:you|youre|you re|someone|somebody|anyone|a person|people)(?: (?:think|feel))?(?: (?:youre|you re|you are|they are|theyre|is|are))? (?:having|havin|has|have|get|gets|got)|"
-    r"si (?:a (?:alguien|uno|una persona|(?:mi|tu|su) \w+) )?(?:le |te |les )?(?:da|diera|diese)|que hacer (?:si|cuando)|"
+    r"si (?:a (?:alguien|uno|una persona|(?:mi|tu|su|un|una) \w+) )?(?:le |te |les )?(?:da|diera|diese)|que hacer (?:si|cuando)|"
+    r"por si acaso|por si las dudas|what should (?:\w+ ){0,2}?do (?:if|when)|what (?:do|should|would) (?:i|we) (?:look|watch) (?:out )?for|what to (?:look|watch) (?:out )?for|"
+    r"que (?:debo|tengo que|hay que) (?:vigilar|buscar)|(?:one|a|the) (?:\w+ )?(?:character|personaje)|"
     # a relative's death or event ("my granddad died of", "mi prima se murió de", "mi suegra tuvo")
     r"(?:died|passed away|passed) (?:of|from)|(?:se )?(?:murio|fallecio) (?:de|por)|"
     r"(?:daddy|mommy|granddad|grandad|granny|cousin|grandparents?|parents) (?:had|has had|died|passed)|"
@@ -1790,7 +1820,9 @@ IF_SOMEONE = re.compile(
     r"\bsi (?:mi|alguien|un nino|una nina|uno|mis|algun) (?:\w+ )?(?:se |le |me )?(?:trag|tom|com|beb|toc|met|pon|tien|empiez|pas|convuls|desmay|atragant|ahog|quem|golpe)(?!(?:o|io|ado|ido|aron|ieron)\b)\w*|"
     r"\bsi (?:te |le |me |a alguien (?:le )?|a (?:un|una|el|la|los|las|mi|tu|su|sus|mis) (?:\w+ )?(?:le |les )?)?(?:da|dan|diera|dieran|pasa|ocurre)\b|"
     # "si la muela se infecta y se hincha …": a thing as subject, a verb in the present
-    r"\bsi (?:el|la|los|las|tu|su|sus|un|una) \w+ (?:se |le |te )?\w+(?:a|e|an|en)\b"
+    r"\bsi (?:el|la|los|las|tu|su|sus|un|una) \w+ (?:se |le |te )?\w+(?:a|e|an|en)\b|"
+    r"\bsi (?:te |le |me |a (?:alguien|uno|un \w+|una \w+|(?:mi|tu|su) \w+) (?:le )?)?(?:da|dan|diera|dieran|pasa|ocurre)\b|"
+    r"\bsi (?:la|el|las|los|tu|su) \w+ (?:se )?(?:infecta|hincha|inflama|pone|sigue|empieza|llega|pasa|sangra|duele)\w*"
 )
 #: Negation after the finding: "chest pain is gone", "no longer bleeding" said after.
 AFTER_NEGATION = re.compile(
@@ -1808,7 +1840,8 @@ PAST_AFTER = re.compile(
     r"el ano pasado|hace (?:anos|meses)|se me quito|se le quito|hace (?:muchos|muchas|varios|varias|tantos) (?:anos|meses)|en (?:19|20)\d\d|"
     r"when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|se hereda\w*|is it (?:hereditary|genetic)|(?:si|whether|if) (?:eso |esto |it |that )?(?:es |is )?(?:hereditar\w*|genetic\w*)|"
     r"(?:when|whenever|cuando|siempre que|every time|cada vez que|at|en) (?:\w+ ){0,4}?(?:labs|needles?|shots?|vaccin\w*|injections?|agujas?|inyecci\w*|vacuna\w*|(?:see|veo|ve) (?:blood|sangre))|"
-    r"(?:a|one|two|three|\d+|several|a few) (?:months?|years?) ago|hace (?:un|una|unos|unas|dos|tres|\d+) (?:mes|meses|ano|anos)|"
+    r"(?:a|one|two|three|\d+|several|a few) (?:months?|years?|yrs?|mos?) ago|hace (?:como |unos |unas |casi |mas de |ya )?(?:un|una|unos|unas|dos|tres|cuatro|cinco|\d+) (?:mes|meses|ano|anos)|"
+    r"cuando (?:tenia|tuvo) (?:\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho) (?:anos?|meses|semanas)|a los (?:\d+|un|dos|tres|cuatro|cinco|seis) (?:anos?|meses)|(?:during|in|with|after) (?:her|my|his|our) (?:last|previous|first|other|older|prior) (?:pregnancy|baby|delivery|birth|child|one)|with (?:our|my|her) first|(?:last|previous|prior) pregnancy|con (?:el|mi|su) (?:primer|primero|anterior|otro) (?:bebe|hijo|hija|embarazo|parto)|(?:mi|su|el) (?:embarazo|parto) anterior|en (?:mi|su) (?:otro|primer|ultimo|anterior) (?:embarazo|parto)|as a (?:girl|boy|young (?:woman|man|girl|boy))|last (?:thanksgiving|christmas|easter|halloween|new year|birthday)|(?:la )?navidad pasada|(?<!since )(?<!desde )(?:in|back in|en|last|el pasado) (?:january|february|march|april|june|july|august|september|october|november|december|enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)|(?:today|now|hoy|ahora) (?:none|nada|nothing|no more)|none (?:at all )?(?:today|now|since)|(?:feels|feeling|se siente) (?:great|perfectly fine|totally fine|perfectamente bien)|"
     r"once (?:when|in|at|during|after|as)|una vez cuando|en (?:el )?(?:19|20)\d\d|desde entonces nada|"
     r"when (?:i|he|she) was (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)|"
     r"(?:in|back in|during) (?:high school|college|middle school|grade school|school|university)|"
@@ -1936,6 +1969,30 @@ PHRASES = [
             r"(?:se )?(?:tomo|trago|comio|bebio|mordio|chupo|metio|lamio|probo))\b)"
         ),
         "worried that",
+    ),
+    # a bill "giving me a heart attack", breathless with surprise, a close call, a CO
+    # detector's batteries, "dar pecho" (breastfeeding): no emergency
+    (
+        re.compile(
+            r"\b(?:casi|por poco) (?:me|le|nos|te) (?:da|dio|daba|iba a dar) (?:un |el )?(?:infarto|paro|ataque(?: al corazon)?|patatus|soponcio)\b|"
+            r"\b(?:giving|gave|give|gonna give|going to give|will give|about to give|nearly gave|almost gave) (?:me|him|her|us|you) (?:a )?heart attack\b|"
+            r"\b(?:me|le|nos) (?:va|van|vas) a dar (?:un )?infarto\b|"
+            r"\b(?:sin aliento|breathless) (?:de|por|from|with) (?:la |el )?(?:sorpresa|emocion|alegria|risa|gusto|excitement|surprise|laughing|laughter|joy)\b|"
+            r"\b(?:me|nos|la|lo) dejo sin aliento\b|\b(?:took|takes) my breath away\b|"
+            r"\b(?:almost|nearly) (?:choked|chocked|drowned|died)\b|\b(?:casi|por poco) se (?:ahogo|murio)\b"
+        ),
+        "idiom",
+    ),
+    (
+        re.compile(
+            r"\b(?:pilas|baterias|batteries) (?:del|de la|de los|in the|of the|for the|on the) (?:\w+ )?(?:detector|alarma|alarm|smoke)\w*(?: (?:de|del) (?:monoxido|humo)(?: de carbono)?| (?:detector|alarm)s?)?|"
+            r"\b(?:(?:detector|alarma|sensor)\w* (?:de|del) monoxido(?: de carbono)?|(?:carbon monoxide|co) (?:detector|alarm)s?)\b(?! (?:\w+ ){0,2}(?:sono|suena|sonando|pita\w*|went off|going off|goes off|is going off|beep\w*|se activo))"
+        ),
+        "detector",
+    ),
+    (
+        re.compile(r"\b(?:dando|dar|doy|da|le doy|tomando|toma) (?:el )?pecho\b|\bdar de mamar\b"),
+        "amamantando",
     ),
     # "muchas gracias" is thanks, not many pills
     (
@@ -2312,6 +2369,7 @@ _NOT_EVEN = re.compile(
 RESOLVED = re.compile(
     r"\b(?:stopped|stops|quit|ended|paro|se (?:detuvo|corto|quito|paro|detiene|corta|quita|para)) (?:on its own|by itself|(?:solo|sola|sol[oa]s)\b|"
     r"(?:in|within) (?:a few|a couple of|about|like|\d+|one|two|three|five|ten) (?:minutes?|mins?)|"
+    r"in (?:a few|about|like|\d+|two|three|five|ten|unos|pocos) (?:\w+ )?(?:minutes?|mins?|minutos)|"
     r"after (?:about |like |around |maybe |roughly |only |just )?(?:a |an |a few |a couple |\w+ )?(?:\w+ )?(?:minutes?|mins?|hours?|hrs?|seconds?|secs?)|"
     r"(?:with|con|using) (?:\w+ ){0,2}?(?:pressure|pinching|gauze|ice|bandaids?|band aids?|bandages?|presion|gasa|hielo|curitas?|venditas?|vendas?)|"
     r"(?:al|a los|despues de|en) (?:\w+ )?(?:minutos?|rato|ratito|horas?))"
@@ -2417,6 +2475,10 @@ CURIOUS = re.compile(
     r"for (?:a|an|my|the|our|his|her) (?:\w+ )?(?:essay|paper|poster|novel|story|class|homework|project|training|course|presentation|report)|"
     r"(?:tengo|tiene) (?:una|un) (?:amig[oa]|vecin[oa]|companer[oa]) que (?:pregunta|quiere saber)|(?:pregunto|es) (?:por|para) (?:una|un) (?:amig[oa]|vecin[oa])|"
     r"escribiendo (?:una|un|mi) (?:novela|historia|cuento|obra|guion|ensayo)|"
+    r"(?:writing|escribiendo|write|escribo) (?:a|an|my|una|un|mi) (?:novel|story|book|script|play|essay|paper|novela|cuento|obra|historia|ensayo|libro)|"
+    r"for (?:a|my) (?:college |school |class )?(?:essay|paper|class|project|novel|report|presentation|poster|training)|purely fiction|"
+    r"(?:trabajo|tarea|proyecto|exposicion|ensayo) (?:sobre|de la escuela|para la escuela|de biologia)|(?:report|project|paper|essay|presentation|poster) (?:on|about)|"
+    r"trivia|pub quiz|quiz question|first aid (?:poster|class|course|training)|asking for (?:a )?training|"
     r"para (?:un|una|mi|la|el|su) (?:\w+ )?(?:tarea|trabajo escolar|clase|ensayo|exposicion|proyecto escolar|novela|obra de teatro|cartel))\b"
 )
 #: What says something is happening now, for ``CURIOUS``.
@@ -2585,7 +2647,8 @@ _PSEUDO_NEGATION = re.compile(
     r"\b(?:no es normal|not normal|isnt normal|nada normal|no se (?:que|lo que) (?:hacer|pasa|tengo|tiene)|"
     r"(?:dont|do not) know what (?:to do|is happening|s happening|is going on|s going on)|no wonder|no matter|no doubt|"
     r"not sure (?:if|what|why|whether)|no (?:estoy|estamos) segur[oa]s? (?:si|de)|not only|no solo|"
-    r"(?:dont|do not|didnt|cant) (?:know|tell|see) (?:if|whether)|no (?:se|sabemos|sabe) si)\b"
+    r"(?:dont|do not|didnt|cant) (?:know|tell|see) (?:if|whether)|no (?:se|sabemos|sabe) si|"
+    r"not (?:acting )?(?:like )?(?:him|her|them)sel(?:f|ves))\b"
 )
 
 #: A sensation denied inside a finding ("chest doesn't hurt", "pecho no me duele").
@@ -2848,6 +2911,25 @@ def _reassured(
     )
 
 
+#: A message that says what someone said was a joke or a way of talking ("it's just how she
+#: talks", "es broma").
+JOKE = re.compile(
+    r"\b(?:(?:its|it s|is|was) (?:just )?(?:a )?joke|(?:es|era) (?:pura |una )?broma|"
+    r"(?:just|only) how (?:she|he|they) talks?|(?:manera|forma) de hablar|figure of speech)\b"
+)
+#: Someone else's words reported ("she says she wants to die"), for ``JOKE``.
+SAID = re.compile(r"\b(?:says|saying|said|dice|dijo|diciendo)\b")
+
+
+def _reported(clause: str, start: int, whole: str) -> bool:
+    """Whether the finding at ``start`` is someone's own report, not a question (and not
+    someone else's words the message calls a joke)."""
+    head = clause[max(0, start - REPORTED_CHARS) : start]
+    if not REPORTED_BY.search(head):
+        return False
+    return not (SAID.search(head) and JOKE.search(whole))
+
+
 def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     """(flags happening now, flags mentioned only as negated, past or hypothetical), each with
     the words that decided it."""
@@ -2865,15 +2947,15 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
         for rule, at in _rules_for(clause):
             if rule.group in found:
                 continue
+            # (the clause's cheap words first: a rule that cannot match here is not read on
+            # the whole message for its "also")
+            missing = any(not need.search(clause) for need in rule.needs)
+            if missing and (rule.unless is None or not next(_matches(rule, clause, at), None)):
+                continue
             if rule.also is not None and _also_denied(
                 rule, rule.also, clause, clauses, whole, whole_says, anywhere, not_now
             ):
                 continue
-            missing = False
-            for need in rule.needs:
-                if not need.search(clause):
-                    missing = True
-                    break
             if missing:
                 # what an "unless" explains away is still said, not now ("my gums bleed a
                 # little when I floss")
@@ -2895,8 +2977,7 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                     not_now.setdefault(rule.group, flag)
                 else:
                     found[rule.group] = _cited(rule, flag, clauses)
-                    head = clause[max(0, match.start() - REPORTED_CHARS) : match.start()]
-                    if REPORTED_BY.search(head):
+                    if _reported(clause, match.start(), whole):
                         reported.add(rule.group)
                     break
     if found and CURIOUS.search(whole) and not HAPPENING.search(whole):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "own.jsonl"
@@ -642,6 +642,72 @@ RED_FLAGS = {
     ],
 }  # fmt: skip
 
+#: Everyday complaints that look urgent to a model reading words (a child's spots, a red nail, a
+#: family's heart attacks, a question for a friend), said the informal way patients write them:
+#: clinical, never a red flag (issue 34, seventh pass).
+NOT_URGENT = {
+    "en": [
+        "small blisters on my son's palms and soles and a couple of mouth ulcers, a little fussy",
+        "daycare says hand foot and mouth is going around, {who} has blisters on the palms",
+        "{who} has chickenpox spots everywhere, itchy but eating fine",
+        "red cheeks like she got slapped and a lacy rash on her arms, she's playing fine",
+        "rash on my kid's belly after his fever went away, he's happy and eating",
+        "heat rash on the baby's neck, little red bumps",
+        "the diaper rash won't clear up",
+        "my son has sores in his mouth and doesn't want to eat much",
+        "my ingrown toenail is red and sore",
+        "big toe nail is ingrown and a bit swollen at the corner",
+        "the skin around my fingernail is red and puffy",
+        "toenail fungus is getting worse",
+        "stubbed my toe and the nail turned black",
+        "allergies are killing me, sneezing all day and my eyes are watering",
+        "my eyes are itchy and watery from the pollen",
+        "stuffy nose and sneezing for a week",
+        "my nose won't stop running since the weekend",
+        "I've had hiccups that won't stop since this morning",
+        "this itching won't stop, it's driving me crazy",
+        "my cough won't go away, two weeks now",
+        "{who} keeps sneezing nonstop around the cat",
+        "heart attacks run in my family, can I get my cholesterol checked",
+        "my dad had a stroke at 60, I want a checkup",
+        "lots of diabetes in my family, can you test my sugar",
+        "asking for a friend, how much bleeding is normal after a c section",
+        "my friend wants to know if spotting in early pregnancy is normal",
+        "my son bumped his head on the table, small bump, playing normally",
+        "I slept wrong and my neck is stiff",
+        "my mom's UTI is back, she's eating and acting like herself",
+    ],
+    "es": [
+        "a mi niño le salieron ampollitas en manos y pies y llagas en la boca, anda chípil",
+        "en la guardería hay mano pie boca, {who} tiene ampollitas en las palmas",
+        "{who} tiene varicela, le pica mucho pero come bien",
+        "le salió un salpullido en la panza después de la fiebre, ya está jugando",
+        "tiene rozadura de pañal que no se quita",
+        "le salieron llaguitas en la boca y no quiere comer mucho",
+        "se me enterró la uña del dedo gordo y está colorada y sensible",
+        "tengo un uñero en el dedo gordo",
+        "se me encarnó la uña y me duele al caminar",
+        "tengo hongos en las uñas de los pies",
+        "me machuqué el dedo y la uña se puso negra",
+        "con la alergia no paro de estornudar y traigo los ojos llorosos",
+        "me pican los ojos por el polen",
+        "ando con la nariz tapada y estornudando",
+        "no se me quita la tos desde hace dos semanas",
+        "no paro de estornudar desde que llegó la primavera",
+        "no se me quita la comezón en los brazos",
+        "tengo hipo que no se me quita desde la mañana",
+        "me escurre la nariz todo el día y no para",
+        "varios de mi familia han tenido infartos, quisiera hacerme un chequeo",
+        "mi papá tuvo un derrame a los 60, me quiero revisar",
+        "hay mucha diabetes en mi familia, me pueden hacer análisis",
+        "mi amiga dio a luz hace poco y me pidió preguntar qué tanto sangrado es normal",
+        "pregunto por una amiga, ¿es normal manchar al principio del embarazo?",
+        "mi hija se pegó en la frente con la mesa, tiene un chichón pero está jugando",
+        "dormí chueco y traigo el cuello tieso",
+        "a mi mamá le volvió la infección de orina, come bien y está como siempre",
+    ],
+}  # fmt: skip
+
 #: Everyday requests that have nothing to do with a practice (people misdial, test the form,
 #: or ask an assistant anything): "other", never a clinical or billing queue.
 UNRELATED = {
@@ -988,11 +1054,24 @@ def compose(seed: int = SEED) -> list[dict[str, object]]:
         for sentence in sentences:
             for text in _variants(sentence, language, rng, 3 if language == "en" else 4):
                 add(text, "other", language, group=sentence, offtopic=True)
-    for language, sentences in MEDICAL_ADJACENT.items():
+    _add_table(add, MEDICAL_ADJACENT, rng, "other", offtopic=True)
+    _add_table(add, NOT_URGENT, rng, "clinical_message")
+    return rows
+
+
+def _add_table(
+    add: Callable[..., None],
+    table: dict[str, list[str]],
+    rng: random.Random,
+    category: str,
+    *,
+    offtopic: bool = False,
+) -> None:
+    """Four variants of each sentence of ``table`` (by language), labelled ``category``."""
+    for language, sentences in table.items():
         for sentence in sentences:
             for text in _variants(sentence, language, rng, 4):
-                add(text, "other", language, group=sentence, offtopic=True)
-    return rows
+                add(text, category, language, group=sentence, offtopic=offtopic)
 
 
 def main() -> None:
