@@ -13,7 +13,7 @@ NOT_NOW = [
     "mi niña se trago una pila hace como dos años y salio solita, piden su historial",
     "mi hija tuvo una convulsion por fiebre cuando tenia un año, ahora tiene 4 y tiene tos",
     "hace un año mi esposo se cayo de la escalera en el trabajo y se desmayo, necesita el alta",
-    "my dad nearly choked on a steak bite last christmas, he's fine, do you teach cpr?",
+    "my dad choked on a steak bite last christmas, he's fine, do you teach cpr?",
     "she had preeclampsia with seizures during her last pregnancy, now 8 weeks and well",
     "en mi embarazo anterior se me rompio la fuente a las 30 semanas, ahora tengo 9 y bien",
     "tuve un legrado en marzo con mucho sangrado, ya estoy bien, cuando puedo embarazarme",

@@ -790,7 +790,14 @@ _OLDER = (
     r"\bde (?:[1-9]|un|uno|dos|tres|cuatro|cinco|seis) anos?\b|\b(?:[1-9]|1[0-7]) ?(?:yo|y o)\b"
 )
 #: Not an infant's fever: the temperature read as normal, or the child older than three months.
-_NOT_INFANT_FEVER = rf"{_NORMAL_TEMP}|^(?!.*(?:{_YOUNG})).*(?:{_OLDER})"
+#: What keeps an older child's fever urgent: a very high one (40.5 °C, 105 °F and over), or a
+#: child who is floppy, will not wake, eat or drink.
+_FEVER_DANGER = (
+    r"\b(?:10[5-9]|4[1-3]|40 [5-9])(?: \d)?\b|\b(?:floppy|limp|lethargic|unresponsive|"
+    r"(?:won ?t|wont|not|isn ?t|isnt|hard to|can ?t|cant) (?:wake|waking|eating|eat|drinking|drink|feeding|feed)|"
+    r"no (?:come|toma|despierta|reacciona)|aguadit\w*|flojit\w*|desguanzad\w*)\b"
+)
+_NOT_INFANT_FEVER = rf"{_NORMAL_TEMP}|^(?!.*(?:{_YOUNG}|{_FEVER_DANGER})).*(?:{_OLDER})"
 
 RULES: list[Rule] = [
     *_rule(
@@ -1249,7 +1256,7 @@ RULES: list[Rule] = [
             r"(?:boiling|scalding|hot (?:water|oil|coffee|tea|soup|grease)|agua (?:hirviendo|caliente)|aceite (?:caliente|hirviendo)|(?:cafe|sopa|caldo|te) (?:caliente|hirviendo))",
             5,
         ),
-        unless=r"\b(?:toast|food|rice|dinner|lunch|breakfast|(?:el |the )pan|cake|cookies|comida|arroz|frijoles|cena|tortillas?|pastel|galletas|sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|cd|dvd|calories|calorias|bridges|out|burnout|quemad[ao] de la|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny|pea|grape|blueberry)|little blisters?|small blisters?|ampollitas?|chiquit\w*|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
+        unless=r"\b(?:toast|food|rice|dinner|lunch|breakfast|(?:el |the )pan|cake|cookies|comida|arroz|frijoles|cena|tortillas?|pastel|galletas|sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|cd|dvd|calories|calorias|bridges|out|burnout|quemad[ao] de la|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
     ),
     *_rule(
         "meningitis_signs",
@@ -1436,7 +1443,7 @@ RULES: list[Rule] = [
         r"\b(?:skin|piel)\b(?:\s+\S+){0,3}?\s+(?:peeling off|coming off|falling off|sliding off|sloughing|(?:se (?:le |me )?)?(?:esta )?(?:cayendo|cae|desprend\w*|sale|salio|cayo|pela\w* (?:en|a) (?:tiras|pedazos)))\b",
         r"\b(?:skin|piel)\b(?:\s+\S+){0,2}?\s+(?:is |esta |turned |se puso )?(?:white|charred|leathery|black|blanca|negra|carbonizad[ao]|como cuero)\b",
         also=r"\b(?:burn\w*|hot|boil\w*|scald\w*|oil|grease|steam|fire|flame\w*|stove|oven|iron|pan|pot|kettle|chemical|acid|bleach|quem\w*|calient\w*|hirv\w*|aceite|vapor|fuego|llama\w*|estufa|horno|plancha|sarten|olla|tetera|quimic\w*|acido|cloro)\b",
-        unless=r"\b(?:sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|shoes?|zapatos?|hiking|boots?|botas|rowing|gym|peel|exfolia\w*|eczema|psoria\w*|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny|pea|grape|blueberry)|little blisters?|small blisters?|ampollitas?|chiquit\w*|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
+        unless=r"\b(?:sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|shoes?|zapatos?|hiking|boots?|botas|rowing|gym|peel|exfolia\w*|eczema|psoria\w*|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
     ),
     *_rule(
         "burn",
@@ -1448,7 +1455,7 @@ RULES: list[Rule] = [
         ),
         r"\b(?:boiling|scalding|hot) (?:water|oil|grease|coffee|tea|soup)\b(?:\s+\S+){0,3}?\s+(?:all over|on|onto|over|down) (?:his|her|my|the|their) (?:chest|face|arms?|legs?|hands?|body|back|neck|belly|stomach|lap|feet|foot)\b",
         also_in_clause=r"(?:hirviendo|caliente|boiling|scalding|hot)",
-        unless=r"\b(?:un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny|pea|grape|blueberry)|little blisters?|small blisters?|ampollitas?|chiquit\w*|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
+        unless=r"\b(?:un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
     ),
     # --- issue 34, sixth pass (second half): what three fresh writers said -----------------
     *_rule(
@@ -1517,7 +1524,7 @@ RULES: list[Rule] = [
             r"(?:eyes?|face|cara|ojos?|splash\w*|sprayed|spray\w*|salpic\w*)",
             5,
         ),
-        unless=r"\b(?:static|doorknob|carpet|estatica|peel|peeling mask|mascarilla|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny|pea|grape|blueberry)|little blisters?|small blisters?|ampollitas?|chiquit\w*|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
+        unless=r"\b(?:static|doorknob|carpet|estatica|peel|peeling mask|mascarilla|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
     ),
     *_rule(
         "dental_emergency",
