@@ -2,9 +2,10 @@
 
 Reads the training data shipped in ``closeloop/triage/data`` (``own.jsonl``: our messages;
 ``public.jsonl``: the public customer-support sets, attributed in data/README.md;
-``written5.jsonl`` and ``written6.jsonl``: messages outside writers wrote by hand, grouped by
-likeness for cross-validation, whose negatives set the red-flag threshold's false-flag budget),
-fits three linear heads over the hashed features of ``closeloop.lib.textmodel`` with scikit-learn —
+``written5.jsonl``, ``written6.jsonl`` and ``written7.jsonl``: messages outside writers wrote by
+hand, grouped by likeness for cross-validation, whose negatives set the red-flag threshold's
+false-flag budget), fits three linear heads over the hashed features of
+``closeloop.lib.textmodel`` with scikit-learn —
 category (multinomial logistic regression, balanced classes), "mentions a symptom, medication
 or clinical question", and "urgent symptoms" — and picks the two thresholds by 5-fold
 cross-validation for recall. Reproducible: fixed seed, deterministic solvers. Writes
@@ -53,10 +54,10 @@ from closeloop.lib.textmodel import DIMENSIONS, MODEL_PATH, TextModel, features
 from closeloop.lib.textnorm import normalize
 
 DATA = Path(__file__).resolve().parent / "data"
-SOURCES = ("own.jsonl", "public.jsonl", "written5.jsonl", "written6.jsonl")
+SOURCES = ("own.jsonl", "public.jsonl", "written5.jsonl", "written6.jsonl", "written7.jsonl")
 #: Sources written by hand, row by row, by writers outside the project (no composer, so no
 #: sentence a row was composed from): their rows are grouped by likeness (``written_groups``).
-WRITTEN = frozenset({"written5.jsonl", "written6.jsonl"})
+WRITTEN = frozenset({"written5.jsonl", "written6.jsonl", "written7.jsonl"})
 #: Two written rows this alike (Jaccard similarity of their character 4-grams) are one group,
 #: and so are rows chained through such pairs: a writer's near-identical rows, and two writers'
 #: paraphrases of one scene ("chew an aspirin if it's a heart attack?"), stay in one fold.
