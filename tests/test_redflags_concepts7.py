@@ -95,6 +95,20 @@ CAUGHT = [
     ),
     ("tiene neumonía y está moteado de las piernas", "meningitis_signs"),
     ("smacked his head and went out like a light", "unconscious"),
+    # written7's concepts in our words: cutting that won't stop, a rope ready, "súbito",
+    # shaking for minutes, not waking up, "never hurt like this", an infant "caliente",
+    # a bulging soft spot, a purple rash, "sin casco" denying only the helmet
+    ("i can't stop cutting tonight", "suicidal"),
+    ("tengo la soga lista", "suicidal"),
+    ("dolor de cabeza súbito y fortísimo", "severe_pain"),
+    ("se cayó y empezó a sacudirse, ya van 4 minutos", "unconscious"),
+    ("my dad is on the couch not waking up", "unconscious"),
+    ("got a headache at the gym, never hurt like this before", "severe_pain"),
+    ("mi bebé nació hace 2 semanas y está caliente", "infant_fever"),
+    ("la mollera se le ve abultada y tiene calentura", "meningitis_signs"),
+    ("le salió un salpullido morado y tiene fiebre", "meningitis_signs"),
+    ("se cayó de la moto sin casco, perdió el conocimiento un momento", "unconscious"),
+    ("36 semanas y no siento que el bebé se mueva", "pregnancy"),
 ]
 
 NOT_NOW = [
@@ -173,6 +187,8 @@ NOT_NOW = [
     "estoy dando pecho y me duele un poco el seno",
     "the rash on his eczema patch doesn't go away even with the cream I press on",
     "I went out like a light last night after the flu meds",
+    "sin casco no puedo andar en bici, ¿me dan una nota para el gimnasio?",
+    "sin dolor de pecho ni falta de aire, solo la receta",
     "my UTI is back, I'm not myself lately, tired",
 ]
 
@@ -227,7 +243,6 @@ NOT_URGENT_MESSAGES = [
     "tengo un uñero en el dedo gordo, está rojo e hinchado",
     "la uña del pie se me enterró y está roja",
     "chickenpox spots all over my daughter, she's itchy but playing",
-    "sneezing nonstop and my eyes won't stop watering, allergy season",
     "me lloran los ojos y no dejo de estornudar por la alergia",
 ]
 

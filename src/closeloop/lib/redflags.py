@@ -154,7 +154,7 @@ SUDDEN = _words(
     r"sudden\w*", r"all of a sudden", r"out of nowhere", r"just now", r"de repente", r"derrepente",
     r"de golpe", r"repentin[ao]", r"all at once", r"out of the blue", r"de la nada",
     r"de un momento a otro", r"de pronto", r"in (?:a|one|1) (?:second|sec)", r"en un segundo",
-    r"de un segundo a otro", r"instant\w*", r"within seconds", r"en segundos",
+    r"de un segundo a otro", r"instant\w*", r"within seconds", r"en segundos", r"subit[oa]", r"subitamente",
 )
 BLEED = _words(
     r"bleed\w*", r"bled", r"blood", r"bloody", r"blod", r"blud", r"hemorrhag\w*", r"sangr\w*", r"sangre", r"hemorragia",
@@ -405,7 +405,7 @@ PREGNANCY_SIGN = _words(
     r"spots", r"blurr\w* vision", r"vision", r"lucecitas", r"lucesitas", r"manchitas", r"vista borrosa",
     r"dolor de cabeza (?:muy )?(?:fuerte|terrible|horrible|que no se (?:quita|va))",
     r"no se mueve", r"(?:dejo de|no) (?:se )?(?:mueve|moverse|patea|patear)",
-    r"no (?:siento|he sentido|sentimos|hemos sentido|noto|he notado|notamos) (?:al |a mi |mi |el )?(?:bebe|nene|nena)",
+    r"no (?:siento|he sentido|sentimos|hemos sentido|noto|he notado|notamos) (?:que )?(?:al |a mi |mi |el )?(?:bebe|nene|nena)",
     r"chorro de (?:agua|liquido)", r"(?:sale|salio|salido|saliendo) (?:\w+ ){0,3}?agua", r"water (?:is )?(?:leaking|gushing|trickling|coming out)",
     r"moj(?:o|e|ado|ada) (?:todo|toda|el|la|los|las)", r"soaked (?:my|her) (?:pants|underwear|jeans|bed)",
     r"no (?:puede|puedo) (?:ni )?(?:pararse|pararme|caminar|levantarse|levantarme|moverse|moverme)", r"(?:cant|can not|cannot) (?:even )?(?:stand|walk|get up)",
@@ -474,7 +474,8 @@ FEVER_DANGER = _words(
     r"out of it", r"mottled", r"(?<=esta )id[ao]", r"(?<=como )id[ao]", r"(?:hablando|diciendo) (?:puras )?(?:cosas raras|incoherencias|tonterias)",
     r"no sabe (?:ni )?(?:donde|quien)", r"(?<=esta )perdid[ao]", r"(?<=anda )perdid[ao]", r"(?<=como )perdid[ao]", r"marmole\w*", r"not making sense", r"blotchy (?:skin|legs|arms)", r"(?:skin|piel) (?:is |esta |looks |se ve )?(?:mottled|marbled|blotchy|gr[ae]y|blu\w*|moteada|marmole\w*|jaspeada|manchada|azul\w*|gris\w*)",
     r"piel (?:moteada|jaspeada|marmorea)",
-    r"(?:mollera|mollerita|fontanel\w*|soft spot)\b(?:\s+\S+){0,2}?\s+(?:abombad\w*|hinchad\w*|salid\w*|bulg\w*|swollen|tense|tens[ao]|puffy|sticking out)",
+    r"(?:mollera|mollerita|fontanel\w*|soft spot)\b(?:\s+\S+){0,3}?\s+(?:abombad\w*|abultad\w*|hinchad\w*|salid\w*|bulg\w*|swollen|tense|tens[ao]|puffy|sticking out)",
+    r"(?:salpullido|sarpullido|manchas|manchitas|ronchas|puntitos|rash|spots) morad[oa]s?",
     r"bulging (?:soft spot|fontanel\w*)", r"(?:llanto|grito) (?:muy )?agudo", r"high pitched (?:cry|crying|scream\w*)",
     r"(?:manchas|manchitas|puntitos|rash|spots|dots|ronchas)\b(?:\s+\S+){0,4}?\s+(?:que )?(?:no se (?:borran|quitan|desaparecen|blanquean|van)|(?:doesnt|dont|wont|do not|does not) (?:fade|blanch|go away|disappear))",
 )
@@ -581,6 +582,7 @@ SEPSIS_SIGN = _words(
     r"uncontrollabl\w* (?:shiver\w*|shak\w*|trembl\w*)", r"rigors", r"no (?:para|deja|puede parar) de temblar",
     r"(?:feel\w*|feels) like (?:i m|im|i am|hes|shes|he is|she is) (?:going to|gonna|about to) die",
     r"sient\w* que (?:me|se) (?:voy|va) a morir",
+    r"no (?:pienso|piensa|puedo pensar|puede pensar) bien", r"(?:cant|cannot|can not) think (?:straight|clearly)",
 )
 #: Out: knocked out, out cold, lost consciousness, however it is said (not a sleeping pill
 #: that "knocks me out").
@@ -752,6 +754,7 @@ _FEVER = _words(
     r"fever", r"feaver", r"temp", r"temperature", r"burning up",
     r"(?:very|really|so|super|real|too) hot", r"hot to the touch", r"fiebre", r"calentura",
     r"temperatura", r"(?:muy|bien|super) calient(?:e|ito|ita)", r"ardiendo",
+    r"(?:(?<=esta )|(?<=siente )|(?<=se siente )|(?<=anda ))calient(?:e|ito|ita)",
 )
 
 #: Up to 40 characters between two concepts, with no negation among them ("the baby has no
@@ -898,7 +901,7 @@ RULES: list[Rule] = [
     *_rule(
         "unconscious",
         r"\b(?:passed out|pass out|passing out|faint\w*|unconscious|unresponsive|blacked out|black out|collapsed|collapse|keeled over)\b",
-        r"\b(?:wont|will not|doesnt|cant|cannot|couldnt) (?:wake (?:up|him|her|them)|stay awake|keep (?:his|her|my) eyes open)\b",
+        r"\b(?:wont|will not|doesnt|cant|cannot|couldnt) (?:wake (?:up|him|her|them)|stay awake|keep (?:his|her|my) eyes open)\b|\b(?:not|isnt|wasnt|arent) waking up\b",
         r"\b(?:se (?:desmay\w*)|desmay\w*|perdio el (?:conocimiento|sentido)|inconsciente|no (?:despierta|reacciona|responde))\b",
         r"\b(?:seizure|seizing|convuls\w*|convulsion\w*|ataque epileptico)\b",
     ),
@@ -945,13 +948,13 @@ RULES: list[Rule] = [
         r"\bsuicid\w*\b",
         r"\bwant(?:s)? to die\b|\bwish (?:i|he|she) (?:was|were) dead\b|\bbetter off dead\b",
         r"\b(?:dont|do not|doesnt) want to (?:live|be alive|be here|wake up)(?: anymore)?\b",
-        r"\bhurt(?:ing)? (?:my ?self|himself|herself)\b|\bself ?harm\w*\b|\bcutting (?:my ?self|himself|herself)\b",
+        r"\b(?:cant|cannot|can not) stop cutting\b|\btook (?:the|a|my) razor(?: blades?)? out\b|\bhurt(?:ing)? (?:my ?self|himself|herself)\b|\bself ?harm\w*\b|\bcutting (?:my ?self|himself|herself)\b",
         r"\bend(?:ing)? it all\b|\bend it\b|\bfinish it all\b|\bend (?:this|everything)(?: (?:tonight|today|now|for good))?$",
         r"\b(?:everyone|everybody|they|my family|my kids|you all) (?:would be|are|is|will be|d be) better off without me\b",
         r"\bbetter off without me\b",
         r"\bno (?:reason|point) (?:to|in) (?:live|living|go on|going on|keep going)\b",
         r"\b(?:cant|cannot|can not) (?:go on|keep going|do this anymore)\b",
-        r"\b(?:pills|pastillas|meds|gun|pistola|rope|soga) (?:are )?(?:lined up|ready|saved up|listas?|preparad[ao]s?)\b",
+        r"\b(?:pills|pastillas|meds|gun|pistola|rope|soga|cuerda|noose) (?:are |is |esta |estan )?(?:lined up|ready|saved up|listas?|preparad[ao]s?)\b",
         r"\b(?:overdos\w*|od|take (?:all|every)\w*)\b(?:\s+\S+){0,4}?\s+(?:on purpose|intentionally|a proposito|adrede)\b",
         r"\b(?:tirar|aventar|lanzar|botar)(?:me|se|te)? (?:de|del|desde|al|a la|por|frente al?) (?:un |una |el |la )?(?:puente|edificio|balcon|ventana|azotea|techo|tren|metro|vias|carro|camion|precipicio)\b",
         r"\b(?:a burden to everyone|burden to my family)\b",
@@ -1432,7 +1435,7 @@ RULES: list[Rule] = [
     *_rule(
         "unconscious",
         # shaking that will not stop, or has lasted minutes (not chills, nerves or a tremor)
-        rf"\b{SHAKE}\b(?:\s+\S+){{0,6}}?\s+(?:(?:wont|doesnt|cant|will not|isnt) stop\w*|no (?:para|paraba|deja|dejaba) de|sin parar|non ?stop|(?:for|por) (?:\d+|two|three|four|five|ten|several|a few|dos|tres|cuatro|cinco|diez|varios) (?:minutes|mins|minutos|min))\b",
+        rf"\b{SHAKE}\b(?:\s+\S+){{0,6}}?\s+(?:(?:wont|doesnt|cant|will not|isnt) stop\w*|no (?:para|paraba|deja|dejaba) de|sin parar|non ?stop|(?:for|por|ya van|van|lleva|llevan) (?:\d+|two|three|four|five|ten|several|a few|dos|tres|cuatro|cinco|diez|varios) (?:minutes|mins|minutos|min))\b",
         unless=r"\b(?:chills?|escalofr\w*|cold|frio|freezing|nervous|nervios\w*|anxi\w*|ansiedad|panic|panico|tremors?|parkinson\w*|hands?|manos?|caffeine|coffee|cafe|hypo\w*|sugar|azucar)\b",
     ),
     *_rule(
@@ -1597,7 +1600,7 @@ RULES: list[Rule] = [
     *_rule(
         "infant_fever",
         # a fever read as a number, with an infant anywhere in the message
-        r"\b(?:(?<=temp )|(?<=fever )|(?<=fiebre )|(?<=calentura )|(?<=running )|(?<=marca )|(?<=marco )|(?<=reads )|(?<=says )|(?<=dice )|(?<=of )|(?<=de )|(?<=at )|(?<=a )|(?<=en )|(?<=con )|(?<=is )|(?<=was ))(?:3[89](?: \d)?|4[01](?: \d)?|100 [4-9]|10[1-5](?: \d)?)\b(?! (?:years?|anos|weeks?|semanas|days?|dias|months?|meses|minutes|minutos|mg|ml|pounds|lbs|kg))",
+        r"\b(?:(?<=temp )|(?<=fever )|(?<=fiebre )|(?<=calentura )|(?<=caliente )|(?<=hot )|(?<=running )|(?<=marca )|(?<=marco )|(?<=reads )|(?<=says )|(?<=dice )|(?<=of )|(?<=de )|(?<=at )|(?<=a )|(?<=en )|(?<=con )|(?<=is )|(?<=was ))(?:3[89](?: \d)?|4[01](?: \d)?|100 [4-9]|10[1-5](?: \d)?)\b(?! (?:years?|anos|weeks?|semanas|days?|dias|months?|meses|minutes|minutos|mg|ml|pounds|lbs|kg))",
         also=rf"\b{_BABY}\b",
         unless=_NOT_INFANT_FEVER,
     ),
@@ -1631,7 +1634,7 @@ RULES: list[Rule] = [
         # sepsis: an infection (or a fever) with a body that is failing
         rf"\b{SEPSIS_SIGN}\b",
         also=rf"\b{INFECTION}\b",
-        also_in_clause=r"(?:confus\w*|disorient\w*|desorient\w*|confundid\w*|sense|nonsense|gibberish|crazy|strange|weird|know|sabe|out|delir\w*|incoheren\w*|id[ao]|reconoce|recogni\w*|sentido|incoherencias|tonterias|raras|mottl\w*|marble\w*|blotch\w*|gr[ae]y\w*|ashen|blu\w*|purpl\w*|motead\w*|marmole\w*|jaspead\w*|manchad\w*|amoratad\w*|grisace\w*|azulad\w*|cenizo\w*|cold|himself|herself|place|helad\w*|fri[ao]s?|shiver\w*|shak\w*|trembl\w*|tembl\w*|uncontrollabl\w*|rigors|die|morir)",
+        also_in_clause=r"(?:confus\w*|disorient\w*|desorient\w*|confundid\w*|sense|nonsense|gibberish|crazy|strange|weird|know|sabe|out|delir\w*|incoheren\w*|id[ao]|reconoce|recogni\w*|sentido|incoherencias|tonterias|raras|mottl\w*|marble\w*|blotch\w*|gr[ae]y\w*|ashen|blu\w*|purpl\w*|motead\w*|marmole\w*|jaspead\w*|manchad\w*|amoratad\w*|grisace\w*|azulad\w*|cenizo\w*|cold|himself|herself|place|pienso|piensa|pensar|think|helad\w*|fri[ao]s?|shiver\w*|shak\w*|trembl\w*|tembl\w*|uncontrollabl\w*|rigors|die|morir)",
         unless=r"\b(?:fung\w*|hongos?|yeast|candid\w*|ringworm|tinea|versicolor|acne|eczema|vitiligo|athletes foot|pie de atleta|pitiriasis|melasma)\b",
         cite_also=True,
     ),
@@ -1707,6 +1710,13 @@ NEGATIONS = frozenset(
     }
 )  # fmt: skip
 NEGATION_WINDOW = 4
+#: Negations that deny only the next word or two ("sin casco, perdió el conocimiento").
+SHORT_NEGATIONS = frozenset({"sin", "without"})
+#: Words after which "sin" / "without" reaches one word more ("without any chest pain").
+SHORT_REACH = frozenset(
+    {"any", "a", "an", "the", "having", "feeling", "tener", "sentir", "nada", "ningun",
+     "ninguna", "el", "la", "los", "las", "un", "una", "mucho", "much"}
+)  # fmt: skip
 #: Words that say the finding right after them is over ("stopped bleeding").
 STOPPED = frozenset({"stopped", "quit", "ceased", "dejo", "paro"})
 #: Words that end a negation's reach (it negates what it stands before, not the next finding).
@@ -2448,7 +2458,17 @@ def _negated(before: list[str]) -> bool:
         if window[i] in NEGATION_STOPS:
             window = window[i + 1 :]
             break
-    return any(word in NEGATIONS for word in window)
+    # "sin casco", "without a helmet": a preposition's negation reaches the next word (two
+    # after "any", "tener"…), no further
+    return any(
+        word in NEGATIONS
+        and not (
+            word in SHORT_NEGATIONS
+            and len(window) - i
+            > (2 if window[i + 1 : i + 2] and window[i + 1] in SHORT_REACH else 1)
+        )
+        for i, word in enumerate(window)
+    )
 
 
 #: Words that begin the present: a history or hypothetical cue before them does not reach past
@@ -2661,7 +2681,7 @@ _PSEUDO_NEGATION = re.compile(
 #: A sensation denied inside a finding ("chest doesn't hurt", "pecho no me duele").
 IN_MATCH_DENIAL = re.compile(
     r"\b(?:doesnt|does not|dont|didnt|isnt|is not|arent|not|no|never|nunca)\s+(?:me |le |really |even |feel |feels |seem |seems |look |looks |esta |estan |tengo |tiene |have |has |had |he |ha |hay |any )?"
-    r"(?:hurt\w*|pain\w*|ache\w*|duele\w*|dolio|dolor\w*|tight\w*|heavy|pressure|swollen|swelling|hinchad\w*|bleed\w*|sangr\w*|numb|blue|purple|morad[ao]s?|azul\w*|blisters?|ampollas?|ronchas?|hives|welts|fever|fiebre|vomit\w*)\b|"
+    r"(?:hurt\w*|pain\w*|ache\w*|duele\w*|dolio|dolor\w*|tight\w*|heavy|pressure|swollen|swelling|hinchad\w*|bleed\w*|sangr\w*|numb|blue|purple|morad[ao]s?|azul\w*|blisters?|ampollas?|ronchas?|hives|welts|fever|fiebre|vomit\w*)\b(?! (?:like (?:this|that)|so (?:bad|much)|tanto|asi)\b)|"
     r"\b(?:respir\w*|breath\w*) (?:bien|fine|ok|okay|normal\w*|good|great|perfect\w*)\b"
 )
 
