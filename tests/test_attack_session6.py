@@ -1,0 +1,55 @@
+"""Attack review, session 6: hostile input to the sixth pass's readers and cues, and emergencies
+worded to slip past its new context readings (small burns, jokes, past episodes, questions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from closeloop.lib.classify import classify
+from tests.conftest import assert_read_in_linear_time
+
+HOSTILE = {
+    "a small burn, last year, a joke, repeated": "my son had a small burn last year lol jk " * 800,
+    "a comma per fever": "fever, " * 5000,
+    "a clause per stop": "and then it stopped, but " * 1500,
+    "emoji": "\U0001f602\U0001f912\U0001f525 " * 8000,
+    "mixed scripts": "лихорадка fiebre 発熱 fever " * 1500,
+    "control characters": "\x00\x01\x1b[31m fever \r\n" * 2500,
+    "readings as numbers": "sugar 210 bp 165 over 100 " * 1200,
+    "an age per word": "my 5 year old " * 2300,
+    "dated in Spanish": "hace como 3 años cuando tenía 2 años " * 800,
+    "what it feels like if": "what does it feel like if " * 1200,
+    "a sender cue per line": "text for my husband\n" * 1500,
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_30_kb_of_hostile_text_is_read_in_linear_time(text: str) -> None:
+    assert_read_in_linear_time(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "small burn on her arm, from an electrical outlet",
+        "burn on her arm from an electrical outlet",
+        "tiny burn on his hand from the wall socket",
+        "una quemadura pequeña en el dedo por el enchufe",
+    ],
+)
+def test_a_burn_from_an_outlet_is_flagged_however_small_it_is_said_to_be(text: str) -> None:
+    # A burn from household current can hide deep and heart injury under a small mark; the burn
+    # event needed an article ('a burn') and 'tiny' lifted it.
+    assert classify(text).red_flag
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "small burn on my finger from the stove, no blisters",
+        "my phone charger cable got a burn mark on it",
+        "static shock from the doorknob left a tiny burn feeling",
+    ],
+)
+def test_a_small_kitchen_burn_or_a_burnt_cable_stays_unflagged(text: str) -> None:
+    assert not classify(text).red_flag
