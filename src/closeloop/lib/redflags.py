@@ -1259,6 +1259,17 @@ RULES: list[Rule] = [
         unless=r"\b(?:toast|food|rice|dinner|lunch|breakfast|(?:el |the )pan|cake|cookies|comida|arroz|frijoles|cena|tortillas?|pastel|galletas|sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|cd|dvd|calories|calorias|bridges|out|burnout|quemad[ao] de la|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
     ),
     *_rule(
+        "burn",
+        # a burn from household current: a small mark can hide deep and heart injury, so no
+        # 'tiny' or 'minor' lifts it (only static from a carpet or a doorknob)
+        _near(
+            r"(?:burn|burns|burned|burnt|quemadura\w*|quem(?:o|e|ado|ada))",
+            r"(?:(?:electrical|electric|wall|power) (?:outlet|socket|cord|wire)|outlets?|sockets?|live wire|enchufes?|tomacorrientes?|toma ?corriente|cable (?:electrico|pelado))",
+            6,
+        ),
+        unless=r"\b(?:static|estatica|doorknob|carpet)\b",
+    ),
+    *_rule(
         "meningitis_signs",
         rf"\b{FEVER_DANGER}",
         also=rf"\b{FEVER_ANY}\b",
