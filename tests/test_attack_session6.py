@@ -53,3 +53,26 @@ def test_a_burn_from_an_outlet_is_flagged_however_small_it_is_said_to_be(text: s
 )
 def test_a_small_kitchen_burn_or_a_burnt_cable_stays_unflagged(text: str) -> None:
     assert not classify(text).red_flag
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this traffic is killing me, running 10 min late to my appointment",
+        "these copays are killing me, can I set up a payment plan?",
+    ],
+)
+def test_killing_me_said_of_traffic_or_a_bill_sends_no_admin_message_to_clinicians(
+    text: str,
+) -> None:
+    # 'killing me' was a symptom phrase on its own: the sixth pass's body slang sent a late
+    # arrival and a payment plan to clinical staff.
+    assert classify(text).category != "clinical_message"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my back is killing me, can I come in today?", "my tooth is killing me since last night"],
+)
+def test_a_body_part_killing_me_still_reaches_clinicians(text: str) -> None:
+    assert classify(text).category == "clinical_message"
