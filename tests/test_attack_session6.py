@@ -76,3 +76,23 @@ def test_killing_me_said_of_traffic_or_a_bill_sends_no_admin_message_to_clinicia
 )
 def test_a_body_part_killing_me_still_reaches_clinicians(text: str) -> None:
     assert classify(text).category == "clinical_message"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend asked what to do if someone isn't breathing - my friend is not breathing!!",
+        "what does a stroke feel like – my dad's face is drooping and he can't talk",
+        "qué hago si alguien no respira — mi papá no respira",
+    ],
+)
+def test_a_question_does_not_reach_past_a_dash_to_an_emergency_now(text: str) -> None:
+    # A dash with spaces around it starts a new statement as a comma before a new subject
+    # does; the knowledge question ('what to do if') read the emergency after it as asked about.
+    assert classify(text).red_flag
+
+
+def test_a_hyphen_inside_a_word_starts_no_statement() -> None:
+    assert not classify(
+        "what to do if someone isn't breathing? asking for a first-aid class"
+    ).red_flag
