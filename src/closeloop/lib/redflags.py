@@ -2321,8 +2321,9 @@ def _stems_of(head: str) -> list[str]:
 #: A comma followed by a new subject starts a new statement: a hypothetical or a history cue
 #: before it does not reach past it ("better off if I was gone, I want to …").
 _NEW_STATEMENT = re.compile(
-    # (a comma or colon, then at most a few marks: "no emergency, — I have …", "not urgent: she …")
-    r"[,:]\s*[^\w\n]{0,6}(?=(?:i|im|i'm|ive|i've|id|i'd|he|hes|he's|she|shes|she's|they|my|now|right now|"
+    # (a comma, a colon or a spaced dash, then at most a few marks: "no emergency, — I have …",
+    # "not urgent: she …", "what to do if someone isn't breathing - my friend is not …")
+    r"(?:[,:]|\s[-\u2013\u2014]+\s)\s*[^\w\n]{0,6}(?=(?:i|im|i'm|ive|i've|id|i'd|he|hes|he's|she|shes|she's|they|my|now|right now|"
     r"yo|ahora|ahorita|tengo|estoy|siento|me|se|le|te|nos|mi|mis|su|sus|ya|his|her|our|we|you|its|it's|"
     r"this|the|el|la|los|las|tiene|esta|and now|y ahora|their)\b)|"
     # "… and isn't responding", "… y no despierta": how things are now, after what happened
