@@ -96,3 +96,22 @@ def test_a_hyphen_inside_a_word_starts_no_statement() -> None:
     assert not classify(
         "what to do if someone isn't breathing? asking for a first-aid class"
     ).red_flag
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "took an overdose last month, again today",
+        "overdosed last year and did it again tonight",
+        "I had a seizure 2 years ago and just had another one",
+        "tuve una convulsión hace 2 años y hoy otra vez",
+    ],
+)
+def test_a_past_episode_that_happens_again_now_is_flagged(text: str) -> None:
+    # 'last month', 'years ago' after the finding dated it, though the message goes on to say
+    # it happened again today.
+    assert classify(text).red_flag
+
+
+def test_a_past_episode_asked_about_again_stays_unflagged() -> None:
+    assert not classify("I had a seizure 2 years ago, is it ok to drive again?").red_flag
