@@ -2635,7 +2635,7 @@ def _not_now_after(clause: str, start: int, end: int, recurring: bool) -> bool:
         or _resolved(span)
     ):
         return True
-    if PAST_AFTER.search(after) or FAMILY_AFTER.match(after):
+    if (PAST_AFTER.search(after) and not AGAIN_NOW.search(after)) or FAMILY_AFTER.match(after):
         return True
     # dated inside the finding itself ("seizures during her last pregnancy", "en mi embarazo
     # anterior se me rompió la fuente"), unless it goes on to now
@@ -2645,6 +2645,14 @@ def _not_now_after(clause: str, start: int, end: int, recurring: bool) -> bool:
     return False
 
 
+#: Dated after the finding, then said to happen again now ("took an overdose last month,
+#: again today", "tuve una convulsión hace 2 años y hoy otra vez").
+AGAIN_NOW = re.compile(
+    r"\b(?:again (?:today|tonight|now|just now|this (?:morning|afternoon|evening))|"
+    r"(?:today|tonight|now|just now) again|did it again|(?:just|has just|have just) had another|"
+    r"(?:hoy|ahora|ahorita|esta (?:manana|tarde|noche)) (?:otra vez|de nuevo)|"
+    r"(?:otra vez|de nuevo) (?:hoy|ahora|ahorita|esta (?:manana|tarde|noche))|lo volvio a hacer)\b"
+)
 #: A condition said, with it or right after it, to be stable or controlled ("heart failure is
 #: stable"); read this many characters past the finding.
 STABLE_CHARS = 30
