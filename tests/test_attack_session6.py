@@ -115,3 +115,20 @@ def test_a_past_episode_that_happens_again_now_is_flagged(text: str) -> None:
 
 def test_a_past_episode_asked_about_again_stays_unflagged() -> None:
     assert not classify("I had a seizure 2 years ago, is it ok to drive again?").red_flag
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my car's temp gauge says 220, do you validate parking?",
+        "la temperatura del motor marca 110, ¿dónde me estaciono?",
+    ],
+)
+def test_a_cars_temperature_gauge_is_no_reading_of_a_body(text: str) -> None:
+    # The sixth pass reads a measure said as a number as a clinical signal; a car's gauge is
+    # a machine's, as a thermostat's is.
+    assert classify(text).category != "clinical_message"
+
+
+def test_a_childs_temp_said_as_a_number_still_reaches_clinicians() -> None:
+    assert classify("his temp is 102.5 since this morning").category == "clinical_message"
