@@ -605,13 +605,13 @@ MEASURES = _set(
     temperature azucar glucosa presion oxigeno oxigenacion saturacion pulso temperatura
     """
 )
-#: ...of a recipe, an oven, a room, the weather or a price, not a person.
+#: ...of a recipe, an oven, a room, a car, the weather or a price, not a person.
 NOT_MEASURES = _set(
     """
     cup cups tbsp tsp teaspoon teaspoons tablespoon tablespoons grams gram oz ounces
     pounds lbs oven thermostat room outside weather forecast taza tazas
     cucharada cucharadas gramos kilo kilos horno termostato clima afuera pesos set heat
-    heater heating ac aire calefaccion
+    heater heating ac aire calefaccion car cars truck gauge engine motor coche carro
     dollars dolares price precio cuesta cost costs
     """
 )
