@@ -20,6 +20,10 @@ HOSTILE = {
     "dated in Spanish": "hace como 3 años cuando tenía 2 años " * 800,
     "what it feels like if": "what does it feel like if " * 1200,
     "a sender cue per line": "text for my husband\n" * 1500,
+    "spaced dashes": " - " * 10_000,
+    "a run of dashes after a space": " " + "\u2014" * 30_000 + " my",
+    "dated, then again now": "last month, again today " * 1200,
+    "a burn by an outlet": "burn outlet " * 2500,
 }
 
 
