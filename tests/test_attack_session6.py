@@ -136,3 +136,25 @@ def test_a_cars_temperature_gauge_is_no_reading_of_a_body(text: str) -> None:
 
 def test_a_childs_temp_said_as_a_number_still_reaches_clinicians() -> None:
     assert classify("his temp is 102.5 since this morning").category == "clinical_message"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "blister on his face from boiling oil",
+        "ampollita chiquita en la cara por aceite hirviendo",
+        "blisters all up her arm from the steam of the pressure cooker",
+    ],
+)
+def test_a_blister_from_boiling_oil_or_steam_is_a_burn(text: str) -> None:
+    # A blister is a burn's sign: with no burn word ('burned', 'quemadura') and no spill verb
+    # the burn rules never read it, however serious the cause and the site.
+    assert classify(text).red_flag
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["blister on my heel from new shoes", "tiny blister on my finger from hot oil, fine now"],
+)
+def test_a_blister_from_shoes_or_a_tiny_one_from_oil_stays_unflagged(text: str) -> None:
+    assert not classify(text).red_flag
