@@ -154,7 +154,11 @@ def test_a_blister_from_boiling_oil_or_steam_is_a_burn(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["blister on my heel from new shoes", "tiny blister on my finger from hot oil, fine now"],
+    [
+        "blister on my heel from new shoes",
+        "tiny blister on my finger from hot oil, fine now",
+        "le salió fuego en la boca, unas ampollitas en el labio, come bien",
+    ],
 )
 def test_a_blister_from_shoes_or_a_tiny_one_from_oil_stays_unflagged(text: str) -> None:
     assert not classify(text).red_flag

@@ -1250,6 +1250,12 @@ RULES: list[Rule] = [
     *_rule(
         "burn",
         _near(BURN_EVENT, BURN_SEVERE, 6),
+        # a blister from what burns deep: boiling liquid, hot oil, steam, fire, a chemical
+        _near(
+            r"(?:blister\w*|ampollas?|ampollitas?)",
+            r"(?:boiling|hot oil|oil|grease|steam|fire|flames?|chemical\w*|acid|hirviendo|aceite|vapor|incendio|llamas|quimic\w*|acido)",
+            8,
+        ),
         # a scald: something boiling spilled on someone
         _near(
             r"(?:spill\w*|pulled|poured|knocked|splash\w*|tipped|se (?:le |me )?(?:cayo|tiro|echo|volteo|derramo)|encima)",
