@@ -162,3 +162,18 @@ def test_a_blister_from_boiling_oil_or_steam_is_a_burn(text: str) -> None:
 )
 def test_a_blister_from_shoes_or_a_tiny_one_from_oil_stays_unflagged(text: str) -> None:
     assert not classify(text).red_flag
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my 3 year old has a fever of 101, eating fine, but he hasn't peed in 12 hours and has no tears",
+        "mi hijo de 4 años tiene fiebre de 39, come bien, pero tiene la mollera hundida y no hace pipi desde ayer",
+    ],
+)
+def test_an_older_childs_fever_said_well_stays_flagged_with_signs_of_dehydration(
+    text: str,
+) -> None:
+    # 'eating fine' lifted an older child's fever though the message names no pee for hours,
+    # no tears or a sunken soft spot: signs of dehydration, as urgent as a child who won't drink.
+    assert classify(text).red_flag
