@@ -295,6 +295,9 @@ SYMPTOMS_PLAIN = _set(
     """
     + _FALLS
 )
+#: Idioms that are a symptom only where the message names a body part ("my back is killing
+#: me"), not said of traffic or a bill ("this traffic is killing me, running late").
+BESIDE_A_BODY = _set("killing_me is_killing_me")
 #: A past illness, a stay in hospital, a relative's illness or death, a wish to be checked,
 #: a named condition (weak): a check-up asked for because of them is a clinical question.
 CARE_HISTORY = _set(
@@ -602,13 +605,13 @@ MEASURES = _set(
     temperature azucar glucosa presion oxigeno oxigenacion saturacion pulso temperatura
     """
 )
-#: ...of a recipe, an oven, a room, the weather or a price, not a person.
+#: ...of a recipe, an oven, a room, a car, the weather or a price, not a person.
 NOT_MEASURES = _set(
     """
     cup cups tbsp tsp teaspoon teaspoons tablespoon tablespoons grams gram oz ounces
     pounds lbs oven thermostat room outside weather forecast taza tazas
     cucharada cucharadas gramos kilo kilos horno termostato clima afuera pesos set heat
-    heater heating ac aire calefaccion
+    heater heating ac aire calefaccion car cars truck gauge engine motor coche carro
     dollars dolares price precio cuesta cost costs
     """
 )
@@ -647,6 +650,8 @@ def clinical_signal(normalised: str) -> ClinicalSignal | None:
         if not length:
             length = 1
             says = True if written[i] in AS_WRITTEN else _word_says(words, i, body)
+        elif not body and " ".join(words[i : i + length]) in BESIDE_A_BODY:
+            says = None
         term = " ".join(written[i : i + length])
         if says is True and not _denied(words, i):
             return ClinicalSignal(term, True)

@@ -1253,6 +1253,12 @@ RULES: list[Rule] = [
     *_rule(
         "burn",
         _near(BURN_EVENT, BURN_SEVERE, 6),
+        # a blister from what burns deep: boiling liquid, hot oil, steam, fire, a chemical
+        _near(
+            r"(?:blister\w*|ampollas?|ampollitas?)",
+            r"(?:boiling|hot oil|oil|grease|steam|fire|flames?|chemical\w*|acid|hirviendo|aceite|vapor|incendio|llamas|quimic\w*|acido)",
+            8,
+        ),
         # a scald: something boiling spilled on someone
         _near(
             r"(?:spill\w*|pulled|poured|knocked|splash\w*|tipped|se (?:le |me )?(?:cayo|tiro|echo|volteo|derramo)|encima)",
@@ -1260,6 +1266,17 @@ RULES: list[Rule] = [
             5,
         ),
         unless=r"\b(?:toast|food|rice|dinner|lunch|breakfast|(?:el |the )pan|cake|cookies|comida|arroz|frijoles|cena|tortillas?|pastel|galletas|sun|sunburn\w*|sol|asolead\w*|playa|beach|tanning|cd|dvd|calories|calorias|bridges|out|burnout|quemad[ao] de la|un poco|un poquito|poquito|tantito|tiny|minor|mild|leve|lil|slight\w*|no blisters|sin ampollas|rosit\w*|pink|pinky|marquita|size of a (?:quarter|coin|dime|nickel|penny)|tamano de una moneda|totally normal|rinsed it|lo lave|diluted|diluido|already (?:feels )?better|ya (?:esta|me siento) mejor)\b",
+    ),
+    *_rule(
+        "burn",
+        # a burn from household current: a small mark can hide deep and heart injury, so no
+        # 'tiny' or 'minor' lifts it (only static from a carpet or a doorknob)
+        _near(
+            r"(?:burn|burns|burned|burnt|quemadura\w*|quem(?:o|e|ado|ada))",
+            r"(?:(?:electrical|electric|wall|power) (?:outlet|socket|cord|wire)|outlets?|sockets?|live wire|enchufes?|tomacorrientes?|toma ?corriente|cable (?:electrico|pelado))",
+            6,
+        ),
+        unless=r"\b(?:static|estatica|doorknob|carpet)\b",
     ),
     *_rule(
         "meningitis_signs",
@@ -2320,8 +2337,9 @@ def _stems_of(head: str) -> list[str]:
 #: A comma followed by a new subject starts a new statement: a hypothetical or a history cue
 #: before it does not reach past it ("better off if I was gone, I want to …").
 _NEW_STATEMENT = re.compile(
-    # (a comma or colon, then at most a few marks: "no emergency, — I have …", "not urgent: she …")
-    r"[,:]\s*[^\w\n]{0,6}(?=(?:i|im|i'm|ive|i've|id|i'd|he|hes|he's|she|shes|she's|they|my|now|right now|"
+    # (a comma, a colon or a spaced dash, then at most a few marks: "no emergency, — I have …",
+    # "not urgent: she …", "what to do if someone isn't breathing - my friend is not …")
+    r"(?:[,:]|\s[-\u2013\u2014]+\s)\s*[^\w\n]{0,6}(?=(?:i|im|i'm|ive|i've|id|i'd|he|hes|he's|she|shes|she's|they|my|now|right now|"
     r"yo|ahora|ahorita|tengo|estoy|siento|me|se|le|te|nos|mi|mis|su|sus|ya|his|her|our|we|you|its|it's|"
     r"this|the|el|la|los|las|tiene|esta|and now|y ahora|their)\b)|"
     # "… and isn't responding", "… y no despierta": how things are now, after what happened
@@ -2643,7 +2661,7 @@ def _not_now_after(clause: str, start: int, end: int, recurring: bool) -> bool:
         or _resolved(span)
     ):
         return True
-    if PAST_AFTER.search(after) or FAMILY_AFTER.match(after):
+    if (PAST_AFTER.search(after) and not AGAIN_NOW.search(after)) or FAMILY_AFTER.match(after):
         return True
     # dated inside the finding itself ("seizures during her last pregnancy", "en mi embarazo
     # anterior se me rompió la fuente"), unless it goes on to now
@@ -2653,6 +2671,14 @@ def _not_now_after(clause: str, start: int, end: int, recurring: bool) -> bool:
     return False
 
 
+#: Dated after the finding, then said to happen again now ("took an overdose last month,
+#: again today", "tuve una convulsión hace 2 años y hoy otra vez").
+AGAIN_NOW = re.compile(
+    r"\b(?:again (?:today|tonight|now|just now|this (?:morning|afternoon|evening))|"
+    r"(?:today|tonight|now|just now) again|did it again|(?:just|has just|have just) had another|"
+    r"(?:hoy|ahora|ahorita|esta (?:manana|tarde|noche)) (?:otra vez|de nuevo)|"
+    r"(?:otra vez|de nuevo) (?:hoy|ahora|ahorita|esta (?:manana|tarde|noche))|lo volvio a hacer)\b"
+)
 #: A condition said, with it or right after it, to be stable or controlled ("heart failure is
 #: stable"); read this many characters past the finding.
 STABLE_CHARS = 30
