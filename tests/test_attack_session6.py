@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from closeloop.lib.classify import classify
+from closeloop.lib.redflags import find_red_flags
 from tests.conftest import assert_read_in_linear_time
 
 HOSTILE = {
@@ -173,14 +174,39 @@ def test_a_blister_from_shoes_or_a_tiny_one_from_oil_stays_unflagged(text: str) 
         "pero tiene la mollera hundida y no hace pipi desde ayer",
     ],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="no red-flag rule reads dehydration (no pee for hours, no tears, a sunken soft spot); "
-    "the model's alarm alone caught it, and 'eating fine' lowers it",
-)
 def test_an_older_childs_fever_said_well_stays_flagged_with_signs_of_dehydration(
     text: str,
 ) -> None:
     # 'eating fine' lifted an older child's fever though the message names no pee for hours,
     # no tears or a sunken soft spot: signs of dehydration, as urgent as a child who won't drink.
     assert classify(text).red_flag
+    assert "dehydration" in {flag.group for flag in find_red_flags(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my toddler hasn't had a wet diaper since this morning and cries with no tears",
+        "she hasnt peed in 10 hours, lips are dry and she's so sleepy",
+        "el bebe no ha mojado el pañal en todo el dia y llora sin lagrimas",
+        "mi nieta tiene los ojos hundidos y no ha orinado desde anoche",
+        "baby's soft spot looks sunken and he won't take his bottle",
+    ],
+)
+def test_signs_of_dehydration_are_a_red_flag(text: str) -> None:
+    assert "dehydration" in {flag.group for flag in find_red_flags(text)}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he's peeing fine and drinking well, just a runny nose",
+        "she peed 2 hours ago, is that ok after the vaccine",
+        "no tears in the shampoo please, what brand do you use for kids",
+        "my baby's soft spot is not sunken, the nurse checked, can I get the visit notes",
+        "hace pipi normal y llora con lagrimas, solo tiene mocos",
+        "my son had dehydration last summer at camp, he's fine now, need his records",
+    ],
+)
+def test_what_only_sounds_like_dehydration_is_no_red_flag(text: str) -> None:
+    assert "dehydration" not in {flag.group for flag in find_red_flags(text)}, text

@@ -1614,6 +1614,21 @@ RULES: list[Rule] = [
         also=rf"\b(?:{PAIN_WORD}|muchisimo|killing|vomit\w*|fever|fiebre)\b",
         unless=r"\b(?:poop|stool|caca|popo|heces|constipat\w*|estren\w*)\b",
     ),
+    # --- issue 34, sixth pass: dehydration (attack6 found it unread) ----------------------
+    *_rule(
+        "dehydration",
+        # no pee or no wet diaper for hours, crying without tears, a sunken soft spot or eyes
+        r"\b(?:hasnt|has not|hadnt|havent|have not|not|no|didnt|did not|hasn t|haven t) "
+        r"(?:had (?:a |any )?)?(?:peed|pee|urinated|wet (?:a )?(?:diapers?|nappy|nappies)|wet diapers?)\b"
+        r"(?:\s+\S+){0,2}?\s+(?:in|for|since|all) (?:\d+|eight|nine|ten|twelve|several|many|hours|yesterday|last night|this morning|day|today)\b",
+        r"\bno (?:ha|han) (?:hecho pipi|orinado|mojado (?:el|los) panal\w*|hecho del uno)\b"
+        r"(?:\s+\S+){0,2}?\s+(?:en|desde|todo)\b",
+        r"\bno hace pipi desde\b",
+        _near(r"(?:cr(?:y|ies|ying)|llora\w*)", r"(?:no tears|without tears|sin lagrimas)", 3),
+        r"\b(?:soft spot|fontanel+e?|mollera|ojos|eyes)(?:\s+(?!not\b|no\b|isnt\b|arent\b)\S+){0,2}?\s+(?:sunken|hundid[ao]s?|sumid[ao]s?)\b",
+        r"\b(?:sunken|hundid[ao]s?) (?:soft spot|fontanel+e?|mollera|eyes|ojos)\b",
+        unless=r"\b(?:shampoo|champu|last (?:summer|year|month)|el ano pasado)\b",
+    ),
     *_rule(
         "infant_fever",
         # a fever read as a number, with an infant anywhere in the message
