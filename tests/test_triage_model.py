@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from closeloop.lib import textmodel
@@ -304,3 +306,52 @@ def test_the_held_out_split_of_record_covers_every_kind_in_both_languages() -> N
     assert HELD_OUT_FILE not in DEV_FILES
     dev = {r["text"].lower() for path in DEV_FILES for r in load_held_out(path)}
     assert not any(r["text"].lower() in dev for r in rows)
+
+
+def test_a_model_sure_of_an_emergency_stands_over_the_rules_reading_of_no_or_never() -> None:
+    """The rules read "no" and "never" as a denial or a past ("no siento que el bebé se mueva",
+    "he never had one before, it's been 3 minutes"); the model's alarm is silenced by that
+    reading only below its sure threshold, chosen by grouped cross-validation."""
+    from closeloop.lib.classify import combine, read_red_flags
+    from closeloop.lib.textmodel import Prediction
+
+    denied = "no chest pain at all, he is fine"
+    assert read_red_flags(denied)[1], "the rules must read the urgent words as denied"
+    alarm = Prediction(categories=[("clinical_message", 0.9)], clinical=0.95, red_flag=0.97)
+    weak = Prediction(categories=[("clinical_message", 0.9)], clinical=0.95, red_flag=0.8)
+    assert not combine(denied, alarm, 0.5, 0.7).red_flag  # no sure threshold: the rules decide
+    assert combine(denied, alarm, 0.5, 0.7, sure_threshold=0.9).red_flag
+    assert not combine(denied, weak, 0.5, 0.7, sure_threshold=0.9).red_flag
+
+
+def test_the_sure_threshold_is_saved_with_the_model(tmp_path: Path) -> None:
+    from closeloop.lib.textmodel import TextModel
+
+    model = TextModel(np.zeros((4, 4)), np.zeros(4), ["other"], 0.5, 0.7, 0.6, sure_threshold=0.9)
+    model.save(tmp_path / "m.npz")
+    assert TextModel.load(tmp_path / "m.npz").sure_threshold == 0.9
+
+
+def test_the_sure_threshold_is_the_one_that_catches_most_for_a_sliver_of_false_flags() -> None:
+    """Out of fold, on the written rows: the threshold that recovers the most emergencies the
+    rules' context reading silenced, adding at most ``SURE_ADDED_FALSE`` false red flags; ties
+    go to the higher (surer) threshold; none that helps: never (above 1)."""
+    from closeloop.lib.textmodel import Prediction
+    from closeloop.triage.train import SURE_ADDED_FALSE, _sure_over_context
+
+    def row(text: str, red_flag: bool) -> dict[str, Any]:
+        return {"text": text, "red_flag": red_flag, "clinical": True, "writer": "w",
+                "category": "clinical_message", "offtopic": False}  # fmt: skip
+
+    def p(score: float) -> Prediction:
+        return Prediction(categories=[("clinical_message", 0.9)], clinical=0.95, red_flag=score)
+
+    # the rules read every one of these as denied; the first is labelled an emergency
+    urgent = row("no chest pain at all, he is fine (a)", True)
+    denied = [row(f"no chest pain at all, he is fine ({i})", False) for i in range(400)]
+    rows, oof = [urgent, *denied], [p(0.905), *[p(0.1)] * 400]
+    assert _sure_over_context(rows, oof, 0.5, 0.7, 1.0) == 0.9
+    # three negatives as sure as the emergency: recovering it would add 0.75% false flags
+    assert 3 / len(denied) > SURE_ADDED_FALSE
+    oof_noisy = [p(0.905), p(0.95), p(0.94), p(0.93), *[p(0.1)] * 397]
+    assert _sure_over_context(rows, oof_noisy, 0.5, 0.7, 1.0) > 1

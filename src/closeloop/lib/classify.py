@@ -25,7 +25,7 @@ from closeloop.lib.redflags import (
     read_red_flags,
     start_index,
 )
-from closeloop.lib.textmodel import Prediction, default_model
+from closeloop.lib.textmodel import NEVER, Prediction, default_model
 from closeloop.lib.textnorm import normalize
 
 CATEGORIES = (
@@ -752,6 +752,7 @@ def combine(
     red_flag_threshold: float,
     *,
     off_topic_threshold: float = 1.0,
+    sure_threshold: float = NEVER,
     language: str | None = None,
 ) -> Suggestion:
     """Rules and the learned model together. A red flag is the rules' concepts OR the model
@@ -773,7 +774,7 @@ def combine(
     settled = _settled_early(
         normalised, prediction, lang, quiet=quiet, symptom=symptom, not_now=bool(not_now),
         red_flag_threshold=red_flag_threshold, clinical_threshold=clinical_threshold,
-        off_topic_threshold=off_topic_threshold,
+        off_topic_threshold=off_topic_threshold, sure_threshold=sure_threshold,
     )  # fmt: skip
     if settled is not None:
         return settled
@@ -798,12 +799,16 @@ def _settled_early(
     red_flag_threshold: float,
     clinical_threshold: float,
     off_topic_threshold: float,
+    sure_threshold: float = NEVER,
 ) -> Suggestion | None:
     """The answers that need no category: the model's alarm, and a message for no practice."""
     # The rules read negation and history ("ya no está sangrando"); the model does not, so
-    # its alarm stands only when the rules saw no urgent words merely negated or past, and
-    # some clinical or practice word at all ("my phone won't connect" is no emergency).
-    if prediction.red_flag >= red_flag_threshold and not not_now and not quiet:
+    # its alarm stands only when the rules saw no urgent words merely negated or past (unless
+    # the model is sure: the rules' reading is a word pattern, and "no siento que el bebé se
+    # mueva" or "nunca le había pasado, ya van 3 minutos" is no denial), and some clinical or
+    # practice word at all ("my phone won't connect" is no emergency).
+    alarm = prediction.red_flag >= red_flag_threshold
+    if alarm and (not not_now or prediction.red_flag >= sure_threshold) and not quiet:
         reasons = [f"red flag: urgent symptoms (learned model, {prediction.red_flag:.0%})"]
         return Suggestion("clinical_message", True, "emergency", lang, reasons, ["model"])
     cue = OFF_TOPIC_CUES.search(normalised)
@@ -905,5 +910,6 @@ def classify(text: str, *, language: str | None = None) -> Suggestion:
         model.clinical_threshold if model else 0.5,
         model.red_flag_threshold if model else 1.0,
         off_topic_threshold=model.off_topic_threshold if model else 1.0,
+        sure_threshold=model.sure_threshold if model else NEVER,
         language=language,
     )

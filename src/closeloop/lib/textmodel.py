@@ -89,6 +89,10 @@ class Prediction:
         return self.categories[0][0]
 
 
+#: A threshold no probability reaches: the output it guards never decides.
+NEVER = 1.01
+
+
 class TextModel:
     """Weights (buckets × outputs): the category softmax, then the clinical, red-flag and
     off-topic logistic outputs; with their thresholds, chosen by cross-validation (clinical and
@@ -102,6 +106,7 @@ class TextModel:
         clinical_threshold: float,
         red_flag_threshold: float,
         off_topic_threshold: float = 1.0,
+        sure_threshold: float = NEVER,
     ) -> None:
         self.weights = weights.astype(np.float32)
         self.bias = bias.astype(np.float32)
@@ -111,6 +116,9 @@ class TextModel:
         #: Above it (and with no clinical signal) a message is for no practice: "other".
         #: 1.0 (a model without the off-topic output): never.
         self.off_topic_threshold = off_topic_threshold
+        #: At or above it, the red-flag output stands even where the rules read the urgent
+        #: words as negated, past or asked about (``NEVER``: a model without it).
+        self.sure_threshold = sure_threshold
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> TextModel:
@@ -122,6 +130,7 @@ class TextModel:
                 float(data["clinical_threshold"]),
                 float(data["red_flag_threshold"]),
                 float(data["off_topic_threshold"]) if "off_topic_threshold" in data else 1.0,
+                float(data["sure_threshold"]) if "sure_threshold" in data else NEVER,
             )
 
     def save(self, path: Path) -> None:
@@ -133,6 +142,7 @@ class TextModel:
             clinical_threshold=np.array(self.clinical_threshold),
             red_flag_threshold=np.array(self.red_flag_threshold),
             off_topic_threshold=np.array(self.off_topic_threshold),
+            sure_threshold=np.array(self.sure_threshold),
         )
 
     def scores(self, text: str) -> np.ndarray:

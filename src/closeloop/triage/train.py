@@ -2,13 +2,15 @@
 
 Reads the training data shipped in ``closeloop/triage/data`` (``own.jsonl``: our messages;
 ``public.jsonl``: the public customer-support sets, attributed in data/README.md;
-``written5.jsonl`` and ``written6.jsonl``: messages outside writers wrote by hand, grouped by
-likeness for cross-validation, whose negatives set the red-flag threshold's false-flag budget),
-fits three linear heads over the hashed features of ``closeloop.lib.textmodel`` with scikit-learn —
-category (multinomial logistic regression, balanced classes), "mentions a symptom, medication
-or clinical question", and "urgent symptoms" — and picks the two thresholds by 5-fold
-cross-validation for recall. Reproducible: fixed seed, deterministic solvers. Writes
-``model.npz`` and ``cv.json`` (the cross-validated figures docs/triage.md reports).
+``written5.jsonl``, ``written6.jsonl`` and ``written7.jsonl``: messages outside writers wrote by
+hand, grouped by likeness for cross-validation, whose negatives set the red-flag threshold's
+false-flag budget), fits three linear heads over the hashed features of
+``closeloop.lib.textmodel`` with scikit-learn — category (multinomial logistic regression,
+balanced classes), "mentions a symptom, medication or clinical question", and "urgent
+symptoms" — and picks the two thresholds by 5-fold cross-validation for recall (and the sure
+threshold above which the urgent head stands over the rules' reading of negation and
+history). Reproducible: fixed seed, deterministic solvers. Writes ``model.npz`` and
+``cv.json`` (the cross-validated figures docs/triage.md reports).
 
 A fourth head, "for no practice at all" (the off-topic gate), learns from CLINC150's
 out-of-scope train and validation rows (``public.jsonl``), CLINC150's in-scope intents that are
@@ -49,14 +51,14 @@ import numpy as np
 
 from closeloop.lib import classify as rules
 from closeloop.lib.redflags import find_red_flags
-from closeloop.lib.textmodel import DIMENSIONS, MODEL_PATH, TextModel, features
+from closeloop.lib.textmodel import DIMENSIONS, MODEL_PATH, NEVER, TextModel, features
 from closeloop.lib.textnorm import normalize
 
 DATA = Path(__file__).resolve().parent / "data"
-SOURCES = ("own.jsonl", "public.jsonl", "written5.jsonl", "written6.jsonl")
+SOURCES = ("own.jsonl", "public.jsonl", "written5.jsonl", "written6.jsonl", "written7.jsonl")
 #: Sources written by hand, row by row, by writers outside the project (no composer, so no
 #: sentence a row was composed from): their rows are grouped by likeness (``written_groups``).
-WRITTEN = frozenset({"written5.jsonl", "written6.jsonl"})
+WRITTEN = frozenset({"written5.jsonl", "written6.jsonl", "written7.jsonl"})
 #: Two written rows this alike (Jaccard similarity of their character 4-grams) are one group,
 #: and so are rows chained through such pairs: a writer's near-identical rows, and two writers'
 #: paraphrases of one scene ("chew an aspirin if it's a heart attack?"), stay in one fold.
@@ -218,6 +220,7 @@ def fit(
     clinical_threshold: float = 0.5,
     red_flag_threshold: float = 0.5,
     off_topic_threshold: float = 1.0,
+    sure_threshold: float = NEVER,
 ) -> TextModel:
     """The four heads on ``rows``, packed into one weight matrix."""
     x = matrix([r["text"] for r in rows])
@@ -252,8 +255,9 @@ def fit(
     # them) but fill the file: zeroed, the model stays about half a megabyte.
     weights[np.abs(weights) < PRUNE] = 0.0
     return TextModel(
-        weights, bias, categories, clinical_threshold, red_flag_threshold, off_topic_threshold
-    )
+        weights, bias, categories, clinical_threshold, red_flag_threshold, off_topic_threshold,
+        sure_threshold,
+    )  # fmt: skip
 
 
 def group_key(row: dict[str, Any]) -> str:
@@ -341,7 +345,49 @@ def thresholds_from(rows: Sequence[dict[str, Any]], oof: Sequence[Any]) -> dict[
         "clinical_threshold": clinical_t,
         "red_flag_threshold": red_t,
         "off_topic_threshold": off_t,
+        "sure_threshold": _sure_over_context(rows, oof, clinical_t, red_t, off_t),
     }
+
+
+#: The sure thresholds tried (``_sure_over_context``), surest first.
+SURE_GRID = (0.99, 0.98, 0.97, 0.96, 0.95, 0.94, 0.93, 0.92, 0.91, 0.9, 0.88, 0.85, 0.8)
+#: The false red flags a sure threshold may add, out of fold, on the written rows' negatives.
+SURE_ADDED_FALSE = 0.005
+
+
+def _sure_over_context(
+    rows: Sequence[dict[str, Any]],
+    oof: Sequence[Any],
+    clinical_t: float,
+    red_t: float,
+    off_t: float,
+) -> float:
+    """Where the model's alarm stands over the rules' reading of urgent words as negated,
+    past or asked about: of ``SURE_GRID``, the threshold that recovers the most red flags out
+    of fold on the written rows (the realistic wording) while adding at most
+    ``SURE_ADDED_FALSE`` false red flags there; ties go to the surer one. ``NEVER`` when none
+    recovers any."""
+    written = [(r, p) for r, p in zip(rows, oof, strict=True) if r.get("writer")]
+    negatives = sum(not r["red_flag"] for r, _ in written)
+
+    def flagged(sure: float) -> tuple[int, int]:
+        model = TextModel(np.zeros((1, 1)), np.zeros(1), [], clinical_t, red_t, off_t, sure)
+        caught = false = 0
+        for row, prediction in written:
+            if decide(model, row["text"], prediction).red_flag:
+                caught += row["red_flag"]
+                false += not row["red_flag"]
+        return caught, false
+
+    base_caught, base_false = flagged(NEVER)
+    best, best_caught = NEVER, base_caught
+    for sure in SURE_GRID:
+        caught, false = flagged(sure)
+        if (false - base_false) > SURE_ADDED_FALSE * max(1, negatives):
+            break
+        if caught > best_caught:
+            best, best_caught = sure, caught
+    return best
 
 
 #: The red-flag thresholds tried once the rules are in (``_red_flag_threshold_for_precision``).
@@ -519,6 +565,7 @@ def decide(model: TextModel, text: str, prediction: Any | None = None) -> Any:
         model.clinical_threshold,
         model.red_flag_threshold,
         off_topic_threshold=model.off_topic_threshold,
+        sure_threshold=model.sure_threshold,
     )
 
 
@@ -535,6 +582,7 @@ def train(
         clinical_threshold=cv["clinical_threshold"],
         red_flag_threshold=cv["red_flag_threshold"],
         off_topic_threshold=cv["off_topic_threshold"],
+        sure_threshold=cv["sure_threshold"],
     )
     model.save(out)
     figures = cv_figures(rows, cv)
@@ -549,7 +597,7 @@ def cv_figures(rows: Sequence[dict[str, Any]], cv: dict[str, Any]) -> dict[str, 
     """The cross-validated figures: every row decided with its out-of-fold prediction."""
     thresholds = TextModel(
         np.zeros((1, 1)), np.zeros(1), [], cv["clinical_threshold"], cv["red_flag_threshold"],
-        cv["off_topic_threshold"],
+        cv["off_topic_threshold"], cv["sure_threshold"],
     )  # fmt: skip
     decided = [
         decide(thresholds, row["text"], prediction)
@@ -566,6 +614,7 @@ def cv_figures(rows: Sequence[dict[str, Any]], cv: dict[str, Any]) -> dict[str, 
         "clinical": cv["clinical_threshold"],
         "red_flag": cv["red_flag_threshold"],
         "off_topic": cv["off_topic_threshold"],
+        "sure": cv["sure_threshold"],
     }
     figures["clinc150_inscope_rows"] = sum(r["source"] == "clinc150-inscope" for r in rows)
     return figures
