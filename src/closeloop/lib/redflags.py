@@ -152,7 +152,7 @@ WEAK = _words(
 )
 SUDDEN = _words(
     r"sudden\w*", r"all of a sudden", r"out of nowhere", r"just now", r"de repente", r"derrepente",
-    r"de golpe", r"repentin[ao]", r"all at once", r"out of the blue", r"de la nada",
+    r"de golpe", r"repentin[ao]", r"subit[ao]", r"subitamente", r"all at once", r"out of the blue", r"de la nada",
     r"de un momento a otro", r"de pronto", r"in (?:a|one|1) (?:second|sec)", r"en un segundo",
     r"de un segundo a otro", r"instant\w*", r"within seconds", r"en segundos",
 )
@@ -404,7 +404,9 @@ PREGNANCY_SIGN = _words(
     r"headache (?:that )?(?:wont|doesnt|will not) go away", r"seeing (?:spots|stars|lights|flashes)",
     r"spots", r"blurr\w* vision", r"vision", r"lucecitas", r"lucesitas", r"manchitas", r"vista borrosa",
     r"dolor de cabeza (?:muy )?(?:fuerte|terrible|horrible|que no se (?:quita|va))",
-    r"no se mueve", r"(?:dejo de|no) (?:se )?(?:mueve|moverse|patea|patear)",
+    r"no se mueve", r"(?:dejo de|no) (?:se )?(?:mueve|moverse|patea|patear)", r"no se ha (?:movido|mueve)",
+    r"no (?:siento|he sentido|sentimos|noto|he notado) que (?:el |mi )?(?:bebe|nene|nena) se (?:mueva|mueve)",
+    r"(?:hasnt|has not|havent|have not|not) (?:moved|kicked)",
     r"no (?:siento|he sentido|sentimos|hemos sentido|noto|he notado|notamos) (?:al |a mi |mi |el )?(?:bebe|nene|nena)",
     r"chorro de (?:agua|liquido)", r"(?:sale|salio|salido|saliendo) (?:\w+ ){0,3}?agua", r"water (?:is )?(?:leaking|gushing|trickling|coming out)",
     r"moj(?:o|e|ado|ada) (?:todo|toda|el|la|los|las)", r"soaked (?:my|her) (?:pants|underwear|jeans|bed)",
@@ -564,7 +566,8 @@ INFECTION = _words(
 #: mottled or grey skin, cold to the touch, shaking that cannot be stopped, a sense of doom.
 SEPSIS_SIGN = _words(
     r"(?<!\bim )(?<!\bi m )(?<!\bi am )(?<!\bi was )(?<!\bwere )confused\b(?! (?:about|by|with|as to|over|regarding|on|if|whether|why|how|what|which|when|where))",
-    r"disorient\w*", r"desorientad[ao]s?",
+    r"disorient\w*", r"desorientad[ao]s?", r"no (?:pienso|piensa|puedo pensar|puede pensar) (?:bien|claro)",
+    r"(?:cant|cannot|can not) think (?:straight|clearly)",
     r"(?<!\bestoy )(?<!\bsiento )confundid[ao]s?\b(?! (?:con|sobre|por|acerca|respecto|de))",
     r"(?:not|isnt|arent|wasnt|is not) making (?:any )?sense", r"(?:talking|speaking|saying) (?:nonsense|gibberish|crazy things|strange things|weird things)",
     r"(?:doesnt|dont|didnt|does not) know (?:where|who|what day|what year)", r"no sabe (?:ni )?(?:donde|quien|en que|que dia)",
@@ -611,6 +614,40 @@ BLOW = _words(
     r"skull", r"cabeza", r"golpe\w*", r"pego", r"pegue", r"pegaron", r"cayo", r"cai", r"caer\w*",
     r"caida", r"choc\w*", r"accidente", r"madrazo", r"trancazo", r"chingadazo", r"guamazo",
     r"tumbo", r"tumbaron", r"bike", r"bici\w*", r"ladder", r"escalera", r"stairs", r"horse", r"caballo",
+)
+
+#: The means of a suicide, for ``READY``: a rope, pills, a weapon, a blade, farewell letters.
+MEANS = _words(
+    r"rope", r"noose", r"pills", r"tablets", r"gun", r"pistol", r"blade", r"razor", r"letters?",
+    r"cuerda", r"soga", r"lazo", r"mecate", r"pastillas", r"pistola", r"arma", r"navaja",
+    r"cuchilla", r"cartas?",
+)
+#: Made ready (the means is "lista", "ready", "set up").
+READY = _words(
+    r"ready", r"set up", r"lined up", r"saved", r"hidden", r"tied", r"listas?", r"listos?",
+    r"preparad[ao]s?", r"guardad[ao]s?", r"escondid[ao]s?", r"amarrad[ao]", r"colgad[ao]",
+)
+#: A farewell, or appointments not needed any more: with everything ready, a plan to go.
+FAREWELL = _words(
+    r"(?:said|say|saying) (?:my )?goodbyes?", r"goodbye (?:letters?|notes?)", r"me despedi\w*",
+    r"(?:ya )?(?:me )?(?:despedi|despido|despidiendo)", r"despedida", r"cartas? de despedida",
+    r"(?:ya )?no (?:las|los|lo|la|me) (?:voy a|va a|van a) (?:necesitar|hacer falta)",
+    r"(?:wont|will not|dont|do not) (?:need|be needing) (?:them|it|any)(?: \w+)? (?:anymore|any more|again)",
+)
+#: Despair said in few words, for a place to jump from that the writer is heading to.
+HOPELESS = _words(
+    r"no point\w*(?: any ?more)?", r"nothing matters(?: any ?more)?", r"whats the point", r"(?:done|finished) with (?:it all|everything|life)",
+    r"ya (?:nada|no) (?:tiene|importa) (?:caso|sentido)?", r"nada (?:tiene|importa)(?: caso| sentido)?",
+    r"ya no (?:tiene|le veo) caso", r"(?:no|sin) (?:tiene )?sentido", r"ya no (?:aguanto|puedo)",
+)
+#: A blade, for cutting oneself.
+BLADE = _words(r"razors?", r"blades?", r"navajas?", r"cuchillas?", r"gillette", r"cutter")
+#: A young infant's danger signs without a fever: floppy, will not feed, hard to wake.
+INFANT_DANGER = _words(
+    r"floppy", r"limp", r"aguadit[oa]", r"flojit[oa]", r"(?:muy )?guang[oa]",
+    r"(?:wont|will not|doesnt|does not|isnt|not|cant|refus\w* to) (?:latch\w*|feed\w*|nurse|nursing|take (?:the |a )?bottle)",
+    r"no (?:agarra|quiere|toma|agarro|tomo|ha tomado|ha querido) (?:la |el |su )?(?:mamila|pecho|biberon|teta|mamadera|chupon|leche)",
+    r"(?:casi )?no (?:se )?despierta (?:para|ni para) (?:comer|mamar|tomar)", r"(?:hard|impossible) to wake",
 )
 
 @dataclass(frozen=True)
@@ -750,6 +787,7 @@ _FEVER = _words(
     r"fever", r"feaver", r"temp", r"temperature", r"burning up",
     r"(?:very|really|so|super|real|too) hot", r"hot to the touch", r"fiebre", r"calentura",
     r"temperatura", r"(?:muy|bien|super) calient(?:e|ito|ita)", r"ardiendo",
+    r"(?:esta|estaba|se siente|se sentia|lo siento|la siento|lo senti|la senti|anda) calient(?:e|ito|ita)",
 )
 
 #: Up to 40 characters between two concepts, with no negation among them ("the baby has no
@@ -1569,7 +1607,7 @@ RULES: list[Rule] = [
     *_rule(
         "infant_fever",
         # a fever read as a number, with an infant anywhere in the message
-        r"\b(?:(?<=temp )|(?<=fever )|(?<=fiebre )|(?<=calentura )|(?<=running )|(?<=marca )|(?<=marco )|(?<=reads )|(?<=says )|(?<=dice )|(?<=of )|(?<=de )|(?<=at )|(?<=a )|(?<=en )|(?<=con )|(?<=is )|(?<=was ))(?:3[89](?: \d)?|4[01](?: \d)?|100 [4-9]|10[1-5](?: \d)?)\b(?! (?:years?|anos|weeks?|semanas|days?|dias|months?|meses|minutes|minutos|mg|ml|pounds|lbs|kg))",
+        r"\b(?:(?<=temp )|(?<=caliente )|(?<=hot )|(?<=fever )|(?<=fiebre )|(?<=calentura )|(?<=running )|(?<=marca )|(?<=marco )|(?<=reads )|(?<=says )|(?<=dice )|(?<=of )|(?<=de )|(?<=at )|(?<=a )|(?<=en )|(?<=con )|(?<=is )|(?<=was ))(?:3[89](?: \d)?|4[01](?: \d)?|100 [4-9]|10[1-5](?: \d)?)\b(?! (?:years?|anos|weeks?|semanas|days?|dias|months?|meses|minutes|minutos|mg|ml|pounds|lbs|kg))",
         also=rf"\b{_BABY}\b",
         unless=_NORMAL_TEMP,
     ),
@@ -1654,6 +1692,47 @@ RULES: list[Rule] = [
         # a jaw that will not close after a blow
         r"\b(?:jaw|mandibula|quijada|boca)\b(?:\s+\S+){0,3}?\s+(?:doesnt|does not|wont|cant|no) (?:close|shut|cierra|cerrar|closes)\b",
         also=r"\b(?:fell|fall|hit|punch\w*|kick\w*|golpe\w*|cai|cayo|me di|se dio|pegu\w*|pego|accident\w*|bike|bici\w*|hockey|ball|pelota|crash\w*)\b",
+    ),
+    # --- issue 34, eighth pass: a seventh writer's terse, formal and folk wording -----------
+    *_rule(
+        "suicidal",
+        # the means made ready ("ya tengo la cuerda lista"), or all ready after a farewell
+        _near(MEANS, READY, 3),
+    ),
+    *_rule(
+        "suicidal",
+        r"\b(?:tengo|tiene|esta|is|got|have) (?:ya )?(?:todo|everything|it all|all) (?:is )?(?:listo|ready|set|preparado|arreglado)\b",
+        r"\beverything(?:s| is) (?:ready|set)\b",
+        also=rf"\b{FAREWELL}\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "suicidal",
+        # despair, and on the way to a place to jump from
+        r"\b(?:driving|heading|going|walking|on my way|headed|voy|vamos|ire|voy camino|camino|rumbo|manejando) (?:\w+ )?(?:to|towards|al|a la|hacia el|hacia la) (?:the )?(?:bridge|tracks|cliff|roof|rooftop|puente|vias|azotea|precipicio|barranco)\b",
+        also=rf"\b{HOPELESS}\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "suicidal",
+        # cutting oneself with a blade, or not able to stop
+        _near(BLADE, r"(?:cut|cutting|cuts|cortarme|cortandome|me corto|me corte|cortar)", 8),
+        r"\b(?:cant|cannot|couldnt|can not) stop cutting\b(?! (?:the|my|his|her|a|an|it|this|that|out|back|down|coupons|hair|paper|wood|grass))",
+        r"\bno (?:puedo|pude|puede) dejar de cortarme\b",
+    ),
+    *_rule(
+        "unconscious",
+        # a fit that has gone on for minutes ("ya van 3 minutos")
+        r"\b(?:ya )?(?:van|lleva|llevan|llevamos|it has been|its been|been going|going on|been)(?: asi)? (?:for )?(?:como |about |like |over |almost |more than |mas de |casi )?(?:\d+|two|three|four|five|ten|dos|tres|cuatro|cinco|diez) (?:minutes|mins|minutos|min)\b",
+        also=r"\b(?:empez\w*|comenz\w*|started|began|start\w*) (?:a |to )?(?:sacud\w*|convuls\w*|jerk\w*|shak\w*|seiz\w*|temblar)\b",
+        unless=r"\b(?:chills?|escalofr\w*|cold|frio|freezing|nervous|nervios\w*|anxi\w*|ansiedad|panic|panico|tremors?|parkinson\w*|caffeine|coffee|cafe|hypo\w*|sugar|azucar)\b",
+    ),
+    *_rule(
+        "infant_fever",
+        # a young infant floppy, not feeding, hard to wake
+        rf"\b{INFANT_DANGER}\b",
+        also=rf"\b{_BABY}\b",
+        cite_also=True,
     ),
 ]
 
@@ -1779,7 +1858,8 @@ CONTEXT_CUES = re.compile(
 _DISTRESS = re.compile(
     r"\b(?:(?:i|he|she) )?(?:cant|cannot|can not|couldnt) (?:take|do|stand|handle|bear|deal with|go on with) (?:it|this|that|life|the pain)(?: any ?more| no more)?\b|"
     r"\b(?:ya )?no (?:aguanto|soporto|resisto|aguanta|soporta)(?: (?:mas|ya|esto|este dolor|la vida))*\b|"
-    r"\bya no (?:puedo|puede)(?: mas)?\b|\bno (?:puedo|puede) mas\b"
+    r"\bya no (?:puedo|puede)(?: mas)?\b|\bno (?:puedo|puede) mas\b|"
+    r"\b(?:nothing (?:matters|makes sense)|no point)(?: any ?more)?\b|\bya nada (?:importa|tiene (?:caso|sentido))\b"
 )
 #: "If my child swallows …", "si alguien se toma …": a conditional about someone, which may
 #: run into the finding itself.
@@ -2554,7 +2634,10 @@ def _not_now_after(clause: str, start: int, end: int, recurring: bool) -> bool:
         or _resolved(span)
     ):
         return True
-    if PAST_AFTER.search(after) or FAMILY_AFTER.match(after):
+    if FAMILY_AFTER.match(after) or any(
+        not TOLD_BEFORE.search(after, max(0, cue.start() - TOLD_CHARS), cue.start())
+        for cue in PAST_AFTER.finditer(after)
+    ):
         return True
     # dated inside the finding itself ("seizures during her last pregnancy", "en mi embarazo
     # anterior se me rompió la fuente"), unless it goes on to now
@@ -2562,6 +2645,15 @@ def _not_now_after(clause: str, start: int, end: int, recurring: bool) -> bool:
         if cue.end() > start and not NOW.search(clause, cue.end(), end):
             return True
     return False
+
+
+#: A date that follows a telling dates the diagnosis, not the finding ("I have a fever and
+#: can't think straight, a kidney infection they told me about last week").
+TOLD_CHARS = 24
+TOLD_BEFORE = re.compile(
+    r"\b(?:(?:me|nos|le) (?:dijeron|dijo|diagnosticaron|diagnostico|detectaron|encontraron)|"
+    r"(?:they|he|she|doctor|dr) (?:told|said|found)|diagnosed(?: me| him| her| it)?|found out)\b"
+)
 
 
 #: A condition said, with it or right after it, to be stable or controlled ("heart failure is
