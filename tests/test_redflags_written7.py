@@ -32,7 +32,10 @@ NOW = [
     ("infant_fever", "my 2 week old is floppy and wont latch"),
     # sepsis: an infection, shaking chills, a racing heart, a muddled head
     ("meningitis_signs", "tengo infeccion de orina, temblorina, el corazon a mil y no pienso bien"),
-    ("meningitis_signs", "kidney infection, shaking chills, heart racing and i cant think straight"),
+    (
+        "meningitis_signs",
+        "kidney infection, shaking chills, heart racing and i cant think straight",
+    ),
 ]
 
 NOT_NOW = [
@@ -66,7 +69,10 @@ def test_the_same_concept_denied_past_or_asked_about_is_no_red_flag(text: str) -
 
 
 def test_a_date_after_a_diagnosis_dates_the_diagnosis_not_the_signs_now() -> None:
-    text = "tengo calentura y no pienso bien, traigo una infeccion que me diagnosticaron la semana pasada"
+    text = (
+        "tengo calentura y no pienso bien, traigo una infeccion que me diagnosticaron "
+        "la semana pasada"
+    )
     assert "meningitis_signs" in {flag.group for flag in find_red_flags(text)}
     said = "i have a fever and cant think straight, a kidney infection they told me about last week"
     assert "meningitis_signs" in {flag.group for flag in find_red_flags(said)}
