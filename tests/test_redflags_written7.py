@@ -16,6 +16,11 @@ NOW = [
     ("suicidal", "ya nada tiene caso, voy camino al puente"),
     ("suicidal", "grabbed the blade again and i cant stop cutting"),
     ("suicidal", "otra vez saque la navaja y no puedo dejar de cortarme"),
+    ("suicidal", "tengo las pastillas juntadas y ya escribi las cartas"),
+    ("suicidal", "i have everything ready to leave tonight, said bye to the kids"),
+    # a head pain that struck while straining, or never like it before
+    ("severe_pain", "the headache hit me while pushing on the toilet"),
+    ("severe_pain", "me dio el dolor de cabeza al pujar en el baño, nunca me habia dado uno asi"),
     # a sudden, violent head pain told as "subito"
     ("severe_pain", "dolor de cabeza subito y fortisimo con vomito"),
     # a first seizure lasting minutes
@@ -30,6 +35,7 @@ NOW = [
     ("infant_fever", "my 5 week old feels hot 38 and is very sleepy"),
     ("infant_fever", "nacio hace 2 semanas, esta aguadita y no agarra el pecho"),
     ("infant_fever", "my 2 week old is floppy and wont latch"),
+    ("infant_fever", "mi bebe tiene 10 dias y no quiere la leche desde la mañana"),
     # sepsis: an infection, shaking chills, a racing heart, a muddled head
     ("meningitis_signs", "tengo infeccion de orina, temblorina, el corazon a mil y no pienso bien"),
     (
@@ -53,6 +59,11 @@ NOT_NOW = [
     "mi bebe de 3 semanas no esta caliente, solo tiene hipo, es normal?",
     "my 5 week old feels hot after the bath but the thermometer says 36.8",
     "mi bebe de 3 semanas agarra bien el pecho, cuando es su vacuna",
+    "my 8 month old wont take the bottle since daycare started, any tips",
+    "my 2 week old wont latch on the left side, can i see the lactation consultant",
+    "mi bebe tiene 3 semanas y no agarra bien el pezon izquierdo, tienen asesora de lactancia?",
+    "i get headaches when straining at the gym sometimes, should i see someone",
+    "hace años me dio un dolor de cabeza al pujar, nunca me habia dado uno asi, ya estoy bien",
     "tuve una infeccion de riñon el año pasado con temblorina, ya estoy bien",
     "my mom had sepsis years ago from a kidney infection, can she get the flu shot",
 ]

@@ -624,12 +624,14 @@ MEANS = _words(
 )
 #: Made ready (the means is "lista", "ready", "set up").
 READY = _words(
-    r"ready", r"set up", r"lined up", r"saved", r"hidden", r"tied", r"listas?", r"listos?",
+    r"ready", r"set up", r"lined up", r"saved", r"hidden", r"tied", r"stockpiled", r"listas?", r"listos?",
+    r"juntad[ao]s?", r"ahorrad[ao]s?", r"acumulad[ao]s?",
     r"preparad[ao]s?", r"guardad[ao]s?", r"escondid[ao]s?", r"amarrad[ao]", r"colgad[ao]",
 )
 #: A farewell, or appointments not needed any more: with everything ready, a plan to go.
 FAREWELL = _words(
-    r"(?:said|say|saying) (?:my )?goodbyes?", r"goodbye (?:letters?|notes?)", r"me despedi\w*",
+    r"(?:said|say|saying) (?:my )?(?:goodbyes?|bye|farewell)", r"goodbye (?:letters?|notes?)", r"me despedi\w*",
+    r"(?:wrote|written|writing|escribi|escribiendo|deje) (?:the |my |some |las |mis |unas )?(?:letters?|notes?|cartas?)",
     r"(?:ya )?(?:me )?(?:despedi|despido|despidiendo)", r"despedida", r"cartas? de despedida",
     r"(?:ya )?no (?:las|los|lo|la|me) (?:voy a|va a|van a) (?:necesitar|hacer falta)",
     r"(?:wont|will not|dont|do not) (?:need|be needing) (?:them|it|any)(?: \w+)? (?:anymore|any more|again)",
@@ -645,9 +647,16 @@ BLADE = _words(r"razors?", r"blades?", r"navajas?", r"cuchillas?", r"gillette", 
 #: A young infant's danger signs without a fever: floppy, will not feed, hard to wake.
 INFANT_DANGER = _words(
     r"floppy", r"limp", r"aguadit[oa]", r"flojit[oa]", r"(?:muy )?guang[oa]",
+    r"(?:casi )?no (?:se )?despierta (?:para|ni para) (?:comer|mamar|tomar)", r"(?:hard|impossible) to wake",
+)
+#: A young infant (days or weeks old) not feeding: urgent at that age, not at eight months.
+INFANT_NOT_FEEDING = _words(
     r"(?:wont|will not|doesnt|does not|isnt|not|cant|refus\w* to) (?:latch\w*|feed\w*|nurse|nursing|take (?:the |a )?bottle)",
     r"no (?:agarra|quiere|toma|agarro|tomo|ha tomado|ha querido) (?:la |el |su )?(?:mamila|pecho|biberon|teta|mamadera|chupon|leche)",
-    r"(?:casi )?no (?:se )?despierta (?:para|ni para) (?:comer|mamar|tomar)", r"(?:hard|impossible) to wake",
+)
+YOUNG_INFANT = _words(
+    r"newborn", r"new born", r"recien nacid[oa]", r"(?:nacio|born) (?:hace )?\w+ (?:dias?|semanas?|days?|weeks?)",
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|un|una|dos|tres|cuatro|cinco|seis) (?:day|days|week|weeks|wk|wks|dias?|semanas?|semanitas|diitas)(?: old)?",
 )
 
 @dataclass(frozen=True)
@@ -938,9 +947,10 @@ RULES: list[Rule] = [
             r"(?:bottle|frasco|pills|pastillas|medicine|medicina|my meds|his meds|her meds|botiquin|medicine cabinet|cabinet)",
             4,
         ),
-        # taking one's own pills is no overdose; a whole bottle or box is
+        # taking one's own pills is no overdose; a whole bottle or box is (a baby that will not
+        # take the bottle is feeding)
         _near(
-            r"(?:took|taken|take|se tomo|me tome|tomo|tome|tomaron)",
+            r"(?<!wont )(?<!not )(?<!doesnt )(?<!refuses to )(?:took|taken|take|se tomo|me tome|tomo|tome|tomaron)",
             r"(?:bottle|frasco|caja|box|blister|packet|sobre)",
             4,
         ),
@@ -1728,10 +1738,26 @@ RULES: list[Rule] = [
         unless=r"\b(?:chills?|escalofr\w*|cold|frio|freezing|nervous|nervios\w*|anxi\w*|ansiedad|panic|panico|tremors?|parkinson\w*|caffeine|coffee|cafe|hypo\w*|sugar|azucar)\b",
     ),
     *_rule(
+        "severe_pain",
+        # a head pain that struck while straining (thunderclap), or one never had before
+        r"\b(?:hit|came on|started|struck|began|empezo|me dio|le dio|comenzo)\b(?:\s+\S+){0,3}?\s+(?:while|when|during|mientras|al) (?:i was |he was |she was |estaba )?(?:pushing|straining|lifting|having sex|sex|pujar|pujando|cargar|cargando|levantar|levantando)\b",
+        r"\bnever (?:had|felt) (?:one|anything|a pain|pain) like (?:it|this|that)\b|\bnunca (?:me|le) (?:habia|ha) (?:dado|dolido|pasado) (?:uno |algo )?asi\b",
+        also=rf"\b{HEAD_PAIN}\b",
+        cite_also=True,
+    ),
+    *_rule(
         "infant_fever",
         # a young infant floppy, not feeding, hard to wake
         rf"\b{INFANT_DANGER}\b",
         also=rf"\b{_BABY}\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "infant_fever",
+        rf"\b{INFANT_NOT_FEEDING}\b",
+        also=rf"\b{YOUNG_INFANT}\b",
+        # (a latch question for the lactation consultant is no emergency)
+        unless=r"\b(?:one side|(?:left|right|other) side|(?:un|el otro) lado|lado (?:izquierdo|derecho)|lactation|lactancia|consultant|asesora|nipples?|pezon\w*|tips|consejos|pacifier|chupete)\b",
         cite_also=True,
     ),
 ]
