@@ -2880,20 +2880,21 @@ def _also_denied(
     clause: str,
     clauses: list[tuple[str, tuple[int, ...]]],
     whole: str,
-    whole_says: dict[re.Pattern[str], bool],
-    anywhere: dict[re.Pattern[str], bool],
+    whole_says: dict[int, bool],
+    anywhere: dict[int, bool],
     not_now: dict[str, RedFlag],
 ) -> bool:
     """Whether what makes ``rule`` urgent (its ``also``) is said nowhere, or only as denied;
     a denied one is still said, not now ("bumped his head, no vomiting"). The answers are
     kept per message (the whole message once per clause was n²)."""
-    if also not in anywhere:
-        anywhere[also] = also.search(whole) is not None
-    if also not in whole_says:
-        whole_says[also] = anywhere[also] and _said_unnegated(also, clauses)
-    if whole_says[also]:
+    key = id(also)
+    if key not in anywhere:
+        anywhere[key] = also.search(whole) is not None
+    if key not in whole_says:
+        whole_says[key] = anywhere[key] and _said_unnegated(also, clauses)
+    if whole_says[key]:
         return False
-    if anywhere[also] and (match := rule.pattern.search(clause)) is not None:
+    if anywhere[key] and (match := rule.pattern.search(clause)) is not None:
         not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
     return True
 
@@ -2976,8 +2977,9 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     recurring = RECURRING.search(whole) is not None
     # (plain loops: this is the classifier's hottest code; "also" and "unless" are read on
     # the whole message, once, and only when a pattern matched)
-    whole_says: dict[re.Pattern[str], bool] = {}
-    anywhere: dict[re.Pattern[str], bool] = {}
+    # (keyed by the pattern's id: hashing a pattern hashes its text, a long one per clause)
+    whole_says: dict[int, bool] = {}
+    anywhere: dict[int, bool] = {}
     reported: set[str] = set()
     for clause, starts in clauses:
         for rule, at in _rules_for(clause):
@@ -2996,17 +2998,17 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                 # what an "unless" explains away is still said, not now ("my gums bleed a
                 # little when I floss")
                 if rule.unless is not None and (match := next(_matches(rule, clause, at), None)):
-                    if rule.unless not in whole_says:
-                        whole_says[rule.unless] = rule.unless.search(whole) is not None
-                    if whole_says[rule.unless]:
+                    if id(rule.unless) not in whole_says:
+                        whole_says[id(rule.unless)] = rule.unless.search(whole) is not None
+                    if whole_says[id(rule.unless)]:
                         not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
                 continue
             for match in _matches(rule, clause, at):
                 flag = RedFlag(rule.group, match.group(0).strip())
                 if rule.unless is not None:
-                    if rule.unless not in whole_says:
-                        whole_says[rule.unless] = rule.unless.search(whole) is not None
-                    if whole_says[rule.unless]:
+                    if id(rule.unless) not in whole_says:
+                        whole_says[id(rule.unless)] = rule.unless.search(whole) is not None
+                    if whole_says[id(rule.unless)]:
                         not_now.setdefault(rule.group, flag)
                         break
                 if _in_context(clause, match.start(), match.end(), starts, recurring=recurring):
