@@ -36,6 +36,9 @@ NOW = [
     ("infant_fever", "nacio hace 2 semanas, esta aguadita y no agarra el pecho"),
     ("infant_fever", "my 2 week old is floppy and wont latch"),
     ("infant_fever", "mi bebe tiene 10 dias y no quiere la leche desde la mañana"),
+    # a young infant's fever stays one however well the baby eats and plays
+    ("infant_fever", "mi bebe de 3 semanas tiene 38 de calentura, esta comiendo y jugando"),
+    ("infant_fever", "my 4 week old has a fever of 38.2, eating and playing though"),
     # sepsis: an infection, shaking chills, a racing heart, a muddled head
     ("meningitis_signs", "tengo infeccion de orina, temblorina, el corazon a mil y no pienso bien"),
     (
@@ -48,6 +51,9 @@ NOT_NOW = [
     "no tengo ningun lazo preparado, solo queria cancelar mi cita",
     "i dont have a rope ready or anything, just feeling low, can i get a therapy referral",
     "tengo todo listo para la cirugia de mañana, a que hora llego?",
+    # an older baby's fever, said to be eating and playing
+    "mi bebe de 9 meses tiene calentura de 38 por los dientes, esta comiendo y jugando",
+    "my 10 month old has a fever of 38.3 from teething, eating and playing fine, dose of tylenol?",
     "everything is ready for the move tonight, please update my address",
     "we drove over the bridge to get to the clinic, where do we park?",
     "cut my finger cutting onions, it stopped bleeding, do i need a tetanus shot",

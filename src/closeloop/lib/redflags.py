@@ -2912,7 +2912,10 @@ def _curious(
 WELL_CHILD = re.compile(
     r"\b(?:eating|drinking|feeding|nursing|playing|peeing|smiling|acting|behaving|taking (?:bottles|the bottle|fluids))\b"
     r"(?:\s+\S+){0,3}?\s+(?:fine|well|normal\w*|ok|okay|good|great|like (?:himself|herself|usual))\b|"
-    r"\b(?:come|toma|juega|mama|orina|hace pipi)(?: \w+)? (?:bien|normal)\b|\besta (?:jugando|activ[oa]|contento|contenta|sonriendo)\b"
+    r"\b(?:come|toma|juega|mama|orina|hace pipi)(?: \w+)? (?:bien|normal)\b|\besta (?:jugando|activ[oa]|contento|contenta|sonriendo)\b|"
+    # eating and playing, said together ("está comiendo y jugando", "eating and playing")
+    r"\b(?:esta |anda |sigue )?(?:comiendo|jugando|mamando)(?: bien)? y (?:jugando|comiendo|riendo|sonriendo)\b|"
+    r"\b(?:eating|feeding|nursing) and (?:playing|smiling|laughing)\b"
 )
 #: … of an age said to be past the first three months (a younger baby's fever is an emergency
 #: however well the baby looks).
