@@ -152,7 +152,7 @@ WEAK = _words(
 )
 SUDDEN = _words(
     r"sudden\w*", r"all of a sudden", r"out of nowhere", r"just now", r"de repente", r"derrepente",
-    r"de golpe", r"repentin[ao]", r"all at once", r"out of the blue", r"de la nada",
+    r"de golpe", r"repentin[ao]", r"subit[ao]", r"subitamente", r"all at once", r"out of the blue", r"de la nada",
     r"de un momento a otro", r"de pronto", r"in (?:a|one|1) (?:second|sec)", r"en un segundo",
     r"de un segundo a otro", r"instant\w*", r"within seconds", r"en segundos", r"subit[oa]", r"subitamente",
 )
@@ -404,7 +404,10 @@ PREGNANCY_SIGN = _words(
     r"headache (?:that )?(?:wont|doesnt|will not) go away", r"seeing (?:spots|stars|lights|flashes)",
     r"spots", r"blurr\w* vision", r"vision", r"lucecitas", r"lucesitas", r"manchitas", r"vista borrosa",
     r"dolor de cabeza (?:muy )?(?:fuerte|terrible|horrible|que no se (?:quita|va))",
-    r"no se mueve", r"(?:dejo de|no) (?:se )?(?:mueve|moverse|patea|patear)",
+    r"no se mueve", r"(?:dejo de|no) (?:se )?(?:mueve|moverse|patea|patear)", r"no se ha (?:movido|mueve)",
+    r"no (?:siento|he sentido|sentimos|noto|he notado) que (?:el |mi )?(?:bebe|nene|nena) se (?:mueva|mueve)",
+    r"(?:hasnt|has not|havent|have not|not) (?:moved|kicked)",
+    r"no (?:siento|he sentido|sentimos|hemos sentido|noto|he notado|notamos) (?:al |a mi |mi |el )?(?:bebe|nene|nena)",
     r"no (?:siento|he sentido|sentimos|hemos sentido|noto|he notado|notamos) (?:que )?(?:al |a mi |mi |el )?(?:bebe|nene|nena)",
     r"chorro de (?:agua|liquido)", r"(?:sale|salio|salido|saliendo) (?:\w+ ){0,3}?agua", r"water (?:is )?(?:leaking|gushing|trickling|coming out)",
     r"moj(?:o|e|ado|ada) (?:todo|toda|el|la|los|las)", r"soaked (?:my|her) (?:pants|underwear|jeans|bed)",
@@ -566,7 +569,8 @@ INFECTION = _words(
 #: mottled or grey skin, cold to the touch, shaking that cannot be stopped, a sense of doom.
 SEPSIS_SIGN = _words(
     r"(?<!\bim )(?<!\bi m )(?<!\bi am )(?<!\bi was )(?<!\bwere )confused\b(?! (?:about|by|with|as to|over|regarding|on|if|whether|why|how|what|which|when|where))",
-    r"disorient\w*", r"desorientad[ao]s?",
+    r"disorient\w*", r"desorientad[ao]s?", r"no (?:pienso|piensa|puedo pensar|puede pensar) (?:bien|claro)",
+    r"(?:cant|cannot|can not) think (?:straight|clearly)",
     r"(?<!\bestoy )(?<!\bsiento )confundid[ao]s?\b(?! (?:con|sobre|por|acerca|respecto|de))",
     r"(?:not|isnt|arent|wasnt|is not) making (?:any )?sense", r"(?:talking|speaking|saying) (?:nonsense|gibberish|crazy things|strange things|weird things)",
     r"(?:doesnt|dont|didnt|does not) know (?:where|who|what day|what year)", r"no sabe (?:ni )?(?:donde|quien|en que|que dia)",
@@ -615,6 +619,49 @@ BLOW = _words(
     r"skull", r"cabeza", r"golpe\w*", r"pego", r"pegue", r"pegaron", r"cayo", r"cai", r"caer\w*",
     r"caida", r"choc\w*", r"accidente", r"madrazo", r"trancazo", r"chingadazo", r"guamazo",
     r"tumbo", r"tumbaron", r"bike", r"bici\w*", r"ladder", r"escalera", r"stairs", r"horse", r"caballo",
+)
+
+#: The means of a suicide, for ``READY``: a rope, pills, a weapon, a blade, farewell letters.
+MEANS = _words(
+    r"rope", r"noose", r"pills", r"tablets", r"gun", r"pistol", r"blade", r"razor", r"letters?",
+    r"cuerda", r"soga", r"lazo", r"mecate", r"pastillas", r"pistola", r"arma", r"navaja",
+    r"cuchilla", r"cartas?",
+)
+#: Made ready (the means is "lista", "ready", "set up").
+READY = _words(
+    r"ready", r"set up", r"lined up", r"saved", r"hidden", r"tied", r"stockpiled", r"listas?", r"listos?",
+    r"juntad[ao]s?", r"ahorrad[ao]s?", r"acumulad[ao]s?",
+    r"preparad[ao]s?", r"guardad[ao]s?", r"escondid[ao]s?", r"amarrad[ao]", r"colgad[ao]",
+)
+#: A farewell, or appointments not needed any more: with everything ready, a plan to go.
+FAREWELL = _words(
+    r"(?:said|say|saying) (?:my )?(?:goodbyes?|bye|farewell)", r"goodbye (?:letters?|notes?)", r"me despedi\w*",
+    r"(?:wrote|written|writing|escribi|escribiendo|deje) (?:the |my |some |las |mis |unas )?(?:letters?|notes?|cartas?)",
+    r"(?:ya )?(?:me )?(?:despedi|despido|despidiendo)", r"despedida", r"cartas? de despedida",
+    r"(?:ya )?no (?:las|los|lo|la|me) (?:voy a|va a|van a) (?:necesitar|hacer falta)",
+    r"(?:wont|will not|dont|do not) (?:need|be needing) (?:them|it|any)(?: \w+)? (?:anymore|any more|again)",
+)
+#: Despair said in few words, for a place to jump from that the writer is heading to.
+HOPELESS = _words(
+    r"no point\w*(?: any ?more)?", r"nothing matters(?: any ?more)?", r"whats the point", r"(?:done|finished) with (?:it all|everything|life)",
+    r"ya (?:nada|no) (?:tiene|importa) (?:caso|sentido)?", r"nada (?:tiene|importa)(?: caso| sentido)?",
+    r"ya no (?:tiene|le veo) caso", r"(?:no|sin) (?:tiene )?sentido", r"ya no (?:aguanto|puedo)",
+)
+#: A blade, for cutting oneself.
+BLADE = _words(r"razors?", r"blades?", r"navajas?", r"cuchillas?", r"gillette", r"cutter")
+#: A young infant's danger signs without a fever: floppy, will not feed, hard to wake.
+INFANT_DANGER = _words(
+    r"floppy", r"limp", r"aguadit[oa]", r"flojit[oa]", r"(?:muy )?guang[oa]",
+    r"(?:casi )?no (?:se )?despierta (?:para|ni para) (?:comer|mamar|tomar)", r"(?:hard|impossible) to wake",
+)
+#: A young infant (days or weeks old) not feeding: urgent at that age, not at eight months.
+INFANT_NOT_FEEDING = _words(
+    r"(?:wont|will not|doesnt|does not|isnt|not|cant|refus\w* to) (?:latch\w*|feed\w*|nurse|nursing|take (?:the |a )?bottle)",
+    r"no (?:agarra|quiere|toma|agarro|tomo|ha tomado|ha querido) (?:la |el |su )?(?:mamila|pecho|biberon|teta|mamadera|chupon|leche)",
+)
+YOUNG_INFANT = _words(
+    r"newborn", r"new born", r"recien nacid[oa]", r"(?:nacio|born) (?:hace )?\w+ (?:dias?|semanas?|days?|weeks?)",
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|un|una|dos|tres|cuatro|cinco|seis) (?:day|days|week|weeks|wk|wks|dias?|semanas?|semanitas|diitas)(?: old)?",
 )
 
 @dataclass(frozen=True)
@@ -754,6 +801,7 @@ _FEVER = _words(
     r"fever", r"feaver", r"temp", r"temperature", r"burning up",
     r"(?:very|really|so|super|real|too) hot", r"hot to the touch", r"fiebre", r"calentura",
     r"temperatura", r"(?:muy|bien|super) calient(?:e|ito|ita)", r"ardiendo",
+    r"(?:esta|estaba|se siente|se sentia|lo siento|la siento|lo senti|la senti|anda) calient(?:e|ito|ita)",
     r"(?:(?<=esta )|(?<=siente )|(?<=se siente )|(?<=anda ))calient(?:e|ito|ita)",
 )
 
@@ -931,9 +979,10 @@ RULES: list[Rule] = [
             r"(?:bottle|frasco|pills|pastillas|medicine|medicina|my meds|his meds|her meds|botiquin|medicine cabinet|cabinet)",
             4,
         ),
-        # taking one's own pills is no overdose; a whole bottle or box is
+        # taking one's own pills is no overdose; a whole bottle or box is (a baby that will not
+        # take the bottle is feeding)
         _near(
-            r"(?:took|taken|take|se tomo|me tome|tomo|tome|tomaron)",
+            r"(?<!wont )(?<!not )(?<!doesnt )(?<!refuses to )(?:took|taken|take|se tomo|me tome|tomo|tome|tomaron)",
             r"(?:bottle|frasco|caja|box|blister|packet|sobre)",
             4,
         ),
@@ -1632,7 +1681,7 @@ RULES: list[Rule] = [
     *_rule(
         "infant_fever",
         # a fever read as a number, with an infant anywhere in the message
-        r"\b(?:(?<=temp )|(?<=fever )|(?<=fiebre )|(?<=calentura )|(?<=caliente )|(?<=hot )|(?<=running )|(?<=marca )|(?<=marco )|(?<=reads )|(?<=says )|(?<=dice )|(?<=of )|(?<=de )|(?<=at )|(?<=a )|(?<=en )|(?<=con )|(?<=is )|(?<=was ))(?:3[89](?: \d)?|4[01](?: \d)?|100 [4-9]|10[1-5](?: \d)?)\b(?! (?:years?|anos|weeks?|semanas|days?|dias|months?|meses|minutes|minutos|mg|ml|pounds|lbs|kg))",
+        r"\b(?:(?<=temp )|(?<=caliente )|(?<=hot )|(?<=fever )|(?<=fiebre )|(?<=calentura )|(?<=running )|(?<=marca )|(?<=marco )|(?<=reads )|(?<=says )|(?<=dice )|(?<=of )|(?<=de )|(?<=at )|(?<=a )|(?<=en )|(?<=con )|(?<=is )|(?<=was ))(?:3[89](?: \d)?|4[01](?: \d)?|100 [4-9]|10[1-5](?: \d)?)\b(?! (?:years?|anos|weeks?|semanas|days?|dias|months?|meses|minutes|minutos|mg|ml|pounds|lbs|kg))",
         also=rf"\b{_BABY}\b",
         unless=_NOT_INFANT_FEVER,
     ),
@@ -1723,6 +1772,63 @@ RULES: list[Rule] = [
         # a jaw that will not close after a blow
         r"\b(?:jaw|mandibula|quijada|boca)\b(?:\s+\S+){0,3}?\s+(?:doesnt|does not|wont|cant|no) (?:close|shut|cierra|cerrar|closes)\b",
         also=r"\b(?:fell|fall|hit|punch\w*|kick\w*|golpe\w*|cai|cayo|me di|se dio|pegu\w*|pego|accident\w*|bike|bici\w*|hockey|ball|pelota|crash\w*)\b",
+    ),
+    # --- issue 34, eighth pass: a seventh writer's terse, formal and folk wording -----------
+    *_rule(
+        "suicidal",
+        # the means made ready ("ya tengo la cuerda lista"), or all ready after a farewell
+        _near(MEANS, READY, 3),
+    ),
+    *_rule(
+        "suicidal",
+        r"\b(?:tengo|tiene|esta|is|got|have) (?:ya )?(?:todo|everything|it all|all) (?:is )?(?:listo|ready|set|preparado|arreglado)\b",
+        r"\beverything(?:s| is) (?:ready|set)\b",
+        also=rf"\b{FAREWELL}\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "suicidal",
+        # despair, and on the way to a place to jump from
+        r"\b(?:driving|heading|going|walking|on my way|headed|voy|vamos|ire|voy camino|camino|rumbo|manejando) (?:\w+ )?(?:to|towards|al|a la|hacia el|hacia la) (?:the )?(?:bridge|tracks|cliff|roof|rooftop|puente|vias|azotea|precipicio|barranco)\b",
+        also=rf"\b{HOPELESS}\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "suicidal",
+        # cutting oneself with a blade, or not able to stop
+        _near(BLADE, r"(?:cut|cutting|cuts|cortarme|cortandome|me corto|me corte|cortar)", 8),
+        r"\b(?:cant|cannot|couldnt|can not) stop cutting\b(?! (?:the|my|his|her|a|an|it|this|that|out|back|down|coupons|hair|paper|wood|grass))",
+        r"\bno (?:puedo|pude|puede) dejar de cortarme\b",
+    ),
+    *_rule(
+        "unconscious",
+        # a fit that has gone on for minutes ("ya van 3 minutos")
+        r"\b(?:ya )?(?:van|lleva|llevan|llevamos|it has been|its been|been going|going on|been)(?: asi)? (?:for )?(?:como |about |like |over |almost |more than |mas de |casi )?(?:\d+|two|three|four|five|ten|dos|tres|cuatro|cinco|diez) (?:minutes|mins|minutos|min)\b",
+        also=r"\b(?:empez\w*|comenz\w*|started|began|start\w*) (?:a |to )?(?:sacud\w*|convuls\w*|jerk\w*|shak\w*|seiz\w*|temblar)\b",
+        unless=r"\b(?:chills?|escalofr\w*|cold|frio|freezing|nervous|nervios\w*|anxi\w*|ansiedad|panic|panico|tremors?|parkinson\w*|caffeine|coffee|cafe|hypo\w*|sugar|azucar)\b",
+    ),
+    *_rule(
+        "severe_pain",
+        # a head pain that struck while straining (thunderclap), or one never had before
+        r"\b(?:hit|came on|started|struck|began|empezo|me dio|le dio|comenzo)\b(?:\s+\S+){0,3}?\s+(?:while|when|during|mientras|al) (?:i was |he was |she was |estaba )?(?:pushing|straining|lifting|having sex|sex|pujar|pujando|cargar|cargando|levantar|levantando)\b",
+        r"\bnever (?:had|felt) (?:one|anything|a pain|pain) like (?:it|this|that)\b|\bnunca (?:me|le) (?:habia|ha) (?:dado|dolido|pasado) (?:uno |algo )?asi\b",
+        also=rf"\b{HEAD_PAIN}\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "infant_fever",
+        # a young infant floppy, not feeding, hard to wake
+        rf"\b{INFANT_DANGER}\b",
+        also=rf"\b{_BABY}\b",
+        cite_also=True,
+    ),
+    *_rule(
+        "infant_fever",
+        rf"\b{INFANT_NOT_FEEDING}\b",
+        also=rf"\b{YOUNG_INFANT}\b",
+        # (a latch question for the lactation consultant is no emergency)
+        unless=r"\b(?:one side|(?:left|right|other) side|(?:un|el otro) lado|lado (?:izquierdo|derecho)|lactation|lactancia|consultant|asesora|nipples?|pezon\w*|tips|consejos|pacifier|chupete)\b",
+        cite_also=True,
     ),
 ]
 
@@ -1858,7 +1964,8 @@ CONTEXT_CUES = re.compile(
 _DISTRESS = re.compile(
     r"\b(?:(?:i|he|she) )?(?:cant|cannot|can not|couldnt) (?:take|do|stand|handle|bear|deal with|go on with) (?:it|this|that|life|the pain)(?: any ?more| no more)?\b|"
     r"\b(?:ya )?no (?:aguanto|soporto|resisto|aguanta|soporta)(?: (?:mas|ya|esto|este dolor|la vida))*\b|"
-    r"\bya no (?:puedo|puede)(?: mas)?\b|\bno (?:puedo|puede) mas\b"
+    r"\bya no (?:puedo|puede)(?: mas)?\b|\bno (?:puedo|puede) mas\b|"
+    r"\b(?:nothing (?:matters|makes sense)|no point)(?: any ?more)?\b|\bya nada (?:importa|tiene (?:caso|sentido))\b"
 )
 #: "If my child swallows …", "si alguien se toma …": a conditional about someone, which may
 #: run into the finding itself.
@@ -2676,7 +2783,13 @@ def _not_now_after(clause: str, start: int, end: int, recurring: bool) -> bool:
         or _resolved(span)
     ):
         return True
-    if (PAST_AFTER.search(after) and not AGAIN_NOW.search(after)) or FAMILY_AFTER.match(after):
+    if FAMILY_AFTER.match(after) or (
+        not AGAIN_NOW.search(after)
+        and any(
+            not TOLD_BEFORE.search(after, max(0, cue.start() - TOLD_CHARS), cue.start())
+            for cue in PAST_AFTER.finditer(after)
+        )
+    ):
         return True
     # dated inside the finding itself ("seizures during her last pregnancy", "en mi embarazo
     # anterior se me rompió la fuente"), unless it goes on to now
@@ -2694,6 +2807,17 @@ AGAIN_NOW = re.compile(
     r"(?:hoy|ahora|ahorita|esta (?:manana|tarde|noche)) (?:otra vez|de nuevo)|"
     r"(?:otra vez|de nuevo) (?:hoy|ahora|ahorita|esta (?:manana|tarde|noche))|lo volvio a hacer)\b"
 )
+
+
+#: A date that follows a telling dates the diagnosis, not the finding ("I have a fever and
+#: can't think straight, a kidney infection they told me about last week").
+TOLD_CHARS = 24
+TOLD_BEFORE = re.compile(
+    r"\b(?:(?:me|nos|le) (?:dijeron|dijo|diagnosticaron|diagnostico|detectaron|encontraron)|"
+    r"(?:they|he|she|doctor|dr) (?:told|said|found)|diagnosed(?: me| him| her| it)?|found out)\b"
+)
+
+
 #: A condition said, with it or right after it, to be stable or controlled ("heart failure is
 #: stable"); read this many characters past the finding.
 STABLE_CHARS = 30
@@ -2893,20 +3017,21 @@ def _also_denied(
     clause: str,
     clauses: list[tuple[str, tuple[int, ...]]],
     whole: str,
-    whole_says: dict[re.Pattern[str], bool],
-    anywhere: dict[re.Pattern[str], bool],
+    whole_says: dict[int, bool],
+    anywhere: dict[int, bool],
     not_now: dict[str, RedFlag],
 ) -> bool:
     """Whether what makes ``rule`` urgent (its ``also``) is said nowhere, or only as denied;
     a denied one is still said, not now ("bumped his head, no vomiting"). The answers are
     kept per message (the whole message once per clause was n²)."""
-    if also not in anywhere:
-        anywhere[also] = also.search(whole) is not None
-    if also not in whole_says:
-        whole_says[also] = anywhere[also] and _said_unnegated(also, clauses)
-    if whole_says[also]:
+    key = id(also)
+    if key not in anywhere:
+        anywhere[key] = also.search(whole) is not None
+    if key not in whole_says:
+        whole_says[key] = anywhere[key] and _said_unnegated(also, clauses)
+    if whole_says[key]:
         return False
-    if anywhere[also] and (match := rule.pattern.search(clause)) is not None:
+    if anywhere[key] and (match := rule.pattern.search(clause)) is not None:
         not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
     return True
 
@@ -2924,7 +3049,10 @@ def _curious(
 WELL_CHILD = re.compile(
     r"\b(?:eating|drinking|feeding|nursing|playing|peeing|smiling|acting|behaving|taking (?:bottles|the bottle|fluids))\b"
     r"(?:\s+\S+){0,3}?\s+(?:fine|well|normal\w*|ok|okay|good|great|like (?:himself|herself|usual))\b|"
-    r"\b(?:come|toma|juega|mama|orina|hace pipi)(?: \w+)? (?:bien|normal)\b|\besta (?:jugando|activ[oa]|contento|contenta|sonriendo)\b"
+    r"\b(?:come|toma|juega|mama|orina|hace pipi)(?: \w+)? (?:bien|normal)\b|\besta (?:jugando|activ[oa]|contento|contenta|sonriendo)\b|"
+    # eating and playing, said together ("está comiendo y jugando", "eating and playing")
+    r"\b(?:esta |anda |sigue )?(?:comiendo|jugando|mamando)(?: bien)? y (?:jugando|comiendo|riendo|sonriendo)\b|"
+    r"\b(?:eating|feeding|nursing) and (?:playing|smiling|laughing)\b"
 )
 #: … of an age said to be past the first three months (a younger baby's fever is an emergency
 #: however well the baby looks).
@@ -3008,8 +3136,9 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     recurring = RECURRING.search(whole) is not None
     # (plain loops: this is the classifier's hottest code; "also" and "unless" are read on
     # the whole message, once, and only when a pattern matched)
-    whole_says: dict[re.Pattern[str], bool] = {}
-    anywhere: dict[re.Pattern[str], bool] = {}
+    # (keyed by the pattern's id: hashing a pattern hashes its text, a long one per clause)
+    whole_says: dict[int, bool] = {}
+    anywhere: dict[int, bool] = {}
     reported: set[str] = set()
     for clause, starts in clauses:
         for rule, at in _rules_for(clause):
@@ -3028,17 +3157,17 @@ def read_red_flags(text: str) -> tuple[list[RedFlag], list[RedFlag]]:
                 # what an "unless" explains away is still said, not now ("my gums bleed a
                 # little when I floss")
                 if rule.unless is not None and (match := next(_matches(rule, clause, at), None)):
-                    if rule.unless not in whole_says:
-                        whole_says[rule.unless] = rule.unless.search(whole) is not None
-                    if whole_says[rule.unless]:
+                    if id(rule.unless) not in whole_says:
+                        whole_says[id(rule.unless)] = rule.unless.search(whole) is not None
+                    if whole_says[id(rule.unless)]:
                         not_now.setdefault(rule.group, RedFlag(rule.group, match.group(0).strip()))
                 continue
             for match in _matches(rule, clause, at):
                 flag = RedFlag(rule.group, match.group(0).strip())
                 if rule.unless is not None:
-                    if rule.unless not in whole_says:
-                        whole_says[rule.unless] = rule.unless.search(whole) is not None
-                    if whole_says[rule.unless]:
+                    if id(rule.unless) not in whole_says:
+                        whole_says[id(rule.unless)] = rule.unless.search(whole) is not None
+                    if whole_says[id(rule.unless)]:
                         not_now.setdefault(rule.group, flag)
                         break
                 if _in_context(clause, match.start(), match.end(), starts, recurring=recurring):
