@@ -46,6 +46,10 @@ EXAMPLES = {
         "High fever and her neck is so stiff she can't bend it",
         "Tiene fiebre y el cuello tieso",
     ),
+    "dehydration": (
+        "My 2 year old hasn't peed in 10 hours and cries without tears",
+        "Mi bebé tiene la mollera hundida y no ha mojado el pañal desde anoche",
+    ),
 }
 
 
