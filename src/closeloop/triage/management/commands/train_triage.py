@@ -27,7 +27,7 @@ class Command(BaseCommand):
             "--held-out",
             action="store_true",
             help="do not train: measure the model at --out on our held-out split (once, when "
-            "the model is final) and write heldout5.json beside it",
+            "the model is final) and write heldout6.json beside it",
         )
         parser.add_argument(
             "--dev",
