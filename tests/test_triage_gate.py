@@ -372,3 +372,46 @@ WRITTEN6_GROUPS_THAT_ARE_CLINICAL = [
 @pytest.mark.parametrize("text", WRITTEN6_GROUPS_THAT_ARE_CLINICAL)
 def test_the_written6_groups_with_a_clinical_signal_reach_clinical_staff(text: str) -> None:
     assert route(text, LEANS_CLINICAL) == "clinical_message", text
+
+
+#: Issue 34, by concept (our own wording, English and Spanish): software sold to clinics,
+#: theses and questionnaires, job seekers, volunteers and credential recognition, film and
+#: photo shoots, other providers proposing referrals, phishing (a bank, a parcel, a prize).
+FOR_NO_PRACTICE_ISSUE34 = [
+    "we make practice management software for clinics, first month free",
+    "Le escribo de una empresa de software para consultorios, agenda en la nube, prueba gratis",
+    "for my nursing thesis could I hand out a short questionnaire to your patients?",
+    "Estoy haciendo mi tesis de fisioterapia, ¿puedo dejar unos cuestionarios en recepción?",
+    "I'm a nurse from the Philippines getting my license recognized, can I volunteer with you?",
+    "Soy enfermero titulado en Colombia, estoy convalidando el título y busco trabajo",
+    "Soy médico general de Cuba, ¿conocen alguna academia para preparar el examen de homologación?",
+    "our production company wants to film a commercial in a clinic, we pay for the shoot day",
+    "Somos una productora audiovisual y buscamos un consultorio para una sesión de fotos",
+    "I'm a chiropractor opening nearby, would love to set up a referral partnership",
+    "Soy fisioterapeuta y abro un centro cerca, ¿les interesa que nos derivemos pacientes?",
+    "Your bank account has been locked. Verify your details at the link below",
+    "Su cuenta bancaria ha sido suspendida, ingrese sus datos en el enlace para reactivarla",
+    "Your parcel is held at the depot, pay the customs fee here",
+    "Correos: su paquete está retenido, pague la tasa de envío en este enlace",
+]
+
+
+@pytest.mark.parametrize("text", FOR_NO_PRACTICE_ISSUE34)
+def test_issue34_concepts_go_to_the_front_desk(text: str) -> None:
+    suggestion = combine(text, LEANS_CLINICAL, 0.7, 0.9, off_topic_threshold=0.65)
+    assert suggestion.category == "other", (text, suggestion.reasons)
+
+
+ISSUE34_WITH_A_SYMPTOM = [
+    "we make practice management software for clinics, and my chest has hurt since Monday",
+    "Estoy haciendo mi tesis de enfermería y tengo fiebre desde ayer, ¿me pueden ver?",
+    "I'm a nurse trained abroad and I've had a rash on my arms for a week",
+    "Soy fisioterapeuta y abro un centro cerca, por cierto me duele mucho la rodilla",
+    "Somos una productora, y desde el rodaje tengo tos y me falta el aire al subir escaleras",
+    "Su cuenta bancaria ha sido bloqueada y del susto tengo palpitaciones",
+]
+
+
+@pytest.mark.parametrize("text", ISSUE34_WITH_A_SYMPTOM)
+def test_issue34_concepts_with_a_symptom_reach_clinical_staff(text: str) -> None:
+    assert route(text, LEANS_CLINICAL) == "clinical_message", text

@@ -647,7 +647,27 @@ OFF_TOPIC_CUES = re.compile(
     r"free (?:quote|estimate)|(?:comprar|rentar) el local|quien es el dueno|landlord|janitorial|"
     r"quote you|reaching out from|(?:would|is) (?:your|the) (?:\w+ )?(?:clinic|practice|office|"
     r"team|consultorio|clinica) (?:be )?interested|represento a|(?:i m|im|i am) a rep\b|"
-    r"entrevistar\w*|(?:soy|somos|hablo|hablamos) de la radio|radio (?:local|station|comunitaria))\b"
+    r"entrevistar\w*|(?:soy|somos|hablo|hablamos) de la radio|radio (?:local|station|comunitaria)|"
+    # Issue 34: software sold to clinics, questionnaires, credential recognition and exam
+    # prep, film and photo shoots, other providers proposing referrals, phishing (a bank, a
+    # parcel). Each is a sender's concept: a symptom of the writer still reaches clinicians.
+    r"(?:escribo|escribimos|llamo|llamamos) de (?:una|la) (?:empresa|compania|agencia)|"
+    r"(?:practice management|scheduling|ehr|emr) (?:software|system|platform)|"
+    r"software (?:de gestion|para (?:consultorios|clinicas|medicos))|"
+    r"(?:first|1st) month free|free trial|primer mes gratis|prueba gratis|"
+    r"questionnaires?|cuestionarios?|"
+    r"(?:license|licence|degree|diploma|credentials?|title) (?:\w+ )?(?:recognized|recognised|"
+    r"validated|transferred)|homolog\w*|convalid\w*|academias? (?:para|de preparacion)|"
+    r"exam prep|board exams?|usmle|nclex|(?:examen|para el) mir|(?:trained|graduated) abroad|"
+    r"productora|production company|film crew|(?:film|shoot|grabar|filmar|rodar) (?:a |an |un |"
+    r"una )?(?:commercial|ad|anuncio|comercial|spot|pelicula|serie)|rodaje|photo ?shoot|"
+    r"sesion de fotos|referral (?:relationship|partnership|partners?|arrangement)|"
+    r"cross referrals?|(?:derivar|derivarnos|derivemos|referirnos|intercambiar) (?:\w+ )?pacientes|"
+    r"(?:bank account|cuenta bancaria) (?:\w+ ){0,2}(?:locked|blocked|suspended|bloqueada|"
+    r"suspendida|desactivada)|(?:verify|confirm|update) your (?:details|information|identity)|"
+    r"(?:ingrese|actualice|verifique|confirme) sus datos|"
+    r"(?:parcel|package|paquete|envio) (?:\w+ ){0,2}(?:held|on hold|retenido|detenido)|"
+    r"customs fee|tasa de (?:envio|aduana))\b"
 )
 #: Where an out-of-scope speaker (``OFF_TOPIC_CUES``) names medicine as a topic — a product's
 #: market, a study's or a story's subject, an event's theme, a character's plot — the words
@@ -780,6 +800,16 @@ _TRADE = (
     ),
     (re.compile(r"\b((?:rep|reps|representative|with|from) \w+ )medical\b"), r"\1healthcare"),
     (re.compile(r"\bdrug(?= (?:reps?|representatives?|compan(?:y|ies)|sales)\b)"), "healthcare"),
+    # The writer's own trade ("I'm a physical therapist", "soy enfermera", "tesis de
+    # enfermería"): who is writing, not anyone's body.
+    (
+        re.compile(
+            r"\b((?:soy|somos|i m|im|i am|we are|as an?|tesis de|thesis in) (?:una? |an? )?)"
+            r"(?:enfermer[oa]s?|enfermeria|nurses?|nursing|(?:physical )?therapists?|"
+            r"physiotherapists?|fisioterapeutas?|terapeutas?|chiropractors?|quiropractic[oa]s?)\b"
+        ),
+        r"\1healthcare",
+    ),
     (
         re.compile(
             r"\b((?:estudiantes?|escuela|facultad|carrera|pasantes?|internos?) de |"
@@ -798,7 +828,9 @@ _TRADE = (
         r"\1healthcare",
     ),
 )
-_TRADE_HINT = re.compile(r"med|pharma|farma|nursing|enfermeria|odontologia|drug")
+_TRADE_HINT = re.compile(
+    r"med|pharma|farma|nurs|enfermer|odontologia|drug|therapist|terapeuta|chiropract|quiropract"
+)
 #: "Receta" is a prescription and a recipe: followed by cooking words, a recipe.
 _RECIPE = re.compile(
     r"\brecetas?\b(?=(?:\s+\S+){0,3}?\s+(?:de cocina|cocina\w*|hornear|horno|postres?|pastel\w*|"

@@ -863,6 +863,13 @@ MEDICAL_ADJACENT = {
         "what's on my schedule this afternoon", "add dentist to my calendar for tuesday",
         "move my 3 pm meeting to 4", "what time is my first meeting tomorrow",
         "do I have anything on Saturday", "clear my calendar for friday",
+        # issue 34 (session 7): film shoots, referral partners, credentials, scams
+        "we're a video crew looking for a dental office to shoot a toothpaste commercial",
+        "I run a massage studio down the street, want to swap referrals and flyers?",
+        "I'm an RN from Kenya, my credentials are being evaluated, any volunteer spots?",
+        "ALERT: your checking account is suspended, confirm your identity at the link",
+        "USPS: your package could not be delivered, update your address here",
+        "congratulations, your number won a $500 prize, reply with your bank details",
     ],
     "es": [
         "hacemos que su consultorio aparezca en los primeros resultados de Google",
@@ -896,6 +903,15 @@ MEDICAL_ADJACENT = {
         "¿tengo algo el fin de semana?", "mueve la reunión de las tres a las cuatro",
         "recuérdame pagar la luz el día 15", "¿qué hay en mi agenda hoy?",
         "¿con qué sustituyo el huevo en un pastel?", "¿cómo se prepara el mole verde?",
+        # issue 34 (session 7): software, cuestionarios, rodajes, derivaciones, títulos, estafas
+        "ofrecemos un programa de gestión para clínicas con facturación y citas online",
+        "para mi trabajo de fin de grado necesito que sus pacientes llenen una encuesta",
+        "buscamos un consultorio para grabar un comercial de una aseguradora, pagamos la locación",
+        "soy nutrióloga y abro consultorio enfrente, ¿les parece si nos mandamos pacientes?",
+        "soy odontóloga de Argentina, estoy convalidando mi título, ¿aceptan voluntarios?",
+        "estimado cliente, su tarjeta ha sido bloqueada, verifique sus datos en este enlace",
+        "su paquete está en la aduana, pague 2 euros de envío para recibirlo",
+        "felicidades, su número salió premiado, llame ya para reclamar",
     ],
 }  # fmt: skip
 #: Messages that say nothing yet about what is needed (a greeting, "a question", "call me"):
