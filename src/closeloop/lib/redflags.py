@@ -1005,7 +1005,9 @@ RULES: list[Rule] = [
         r"\b(?:cant|cannot|can not) (?:go on|keep going|do this anymore)\b",
         r"\b(?:pills|pastillas|meds|gun|pistola|rope|soga|cuerda|noose) (?:are |is |esta |estan )?(?:lined up|ready|saved up|listas?|preparad[ao]s?)\b",
         r"\b(?:overdos\w*|od|take (?:all|every)\w*)\b(?:\s+\S+){0,4}?\s+(?:on purpose|intentionally|a proposito|adrede)\b",
-        r"\b(?:tirar|aventar|lanzar|botar)(?:me|se|te)? (?:de|del|desde|al|a la|por|frente al?) (?:un |una |el |la )?(?:puente|edificio|balcon|ventana|azotea|techo|tren|metro|vias|carro|camion|precipicio)\b",
+        r"\b(?:tirar|aventar|lanzar|botar|saltar|brincar)(?:me|se|te)? (?:de|del|desde|al|a la|por|frente al?) (?:un |una |el |la )?(?:puente|edificio|balcon|ventana|azotea|techo|tren|metro|vias|carro|camion|precipicio)\b",
+        # the jump in the first person present, which says a plan ("esta noche me tiro del puente")
+        r"\bme (?:tiro|avento|lanzo|boto) (?:de|del|desde|al|a la|por|frente al?) (?:un |una |el |la )?(?:puente|edificio|balcon|ventana|azotea|techo|tren|metro|vias|precipicio)\b",
         r"\b(?:a burden to everyone|burden to my family)\b",
         r"\bquitar(?:me|se|le) la vida\b|\bsuicidar\w*\b|\bmatarme\b|\bmatarse\b",
         r"\bme (?:quiero|queria|voy a) matar\b|\bse (?:quiere|queria|va a|iba a) matar\b",
@@ -1531,7 +1533,7 @@ RULES: list[Rule] = [
         "suicidal",
         # a means at hand (a gun, a rope) with despair, farewell or silence
         r"\b(?:guns?|rifles?|shotguns?|pistols?|handguns?|firearms?|armas?|pistolas?|escopetas?|revolver|rope|noose|sogas?|cuerdas?)\b",
-        also=r"\b(?:cant do this|cannot do this|no doy mas|no puedo mas|ya no puedo|goodbye|good bye|despid\w*|adios|notes? for|cartas|escribiendo cartas|thank you for everything|gracias por todo|sobr[ao] en este mundo|ya no quiere vivir|no (?:tiene|tengo) para que vivir|(?:not|isnt|wont|hasnt been) answer\w*|no (?:contesta|coge|responde)|turned off (?:his|her|my) phone|apago (?:el|su) (?:telefono|celular)|tonight is|last night|usarla|usarlo|use it|sorry for everything|perdoname|perdon por todo|cuida (?:a|de)|take care of|ya no sirvo|no sirvo para nada|worthless|hopeless|sin esperanza|no (?:le )?veo sentido|(?:dont|do not|cant) see (?:the|any) point|decided|decidi|means it|lo dice en serio|end it|matar\w*|kill\w*|morir\w*|die|dead|muert[ao]|suicid\w*)\b",
+        also=r"\b(?:cant do this|cannot do this|no doy mas|no puedo mas|ya no puedo|goodbye|good bye|despid\w*|adios|notes? for|cartas|escribiendo cartas|thank you for everything|gracias por todo|sobr[ao] en este mundo|ya no quiere vivir|no (?:tiene|tengo) para que vivir|(?:not|isnt|wont|hasnt been) answer\w*|no (?:contesta|coge|responde)|turned off (?:his|her|my) phone|apago (?:el|su) (?:telefono|celular)|tonight is|last night|usarla|usarlo|use it|sorry for everything|perdoname|perdon por todo|cuida (?:a|de)|take care of|ya no sirvo|no sirvo para nada|worthless|hopeless|sin esperanza|no (?:le )?veo sentido|(?:dont|do not|cant) see (?:the|any) point|decided|decidi|means it|lo dice en serio|end it|matar\w*|kill\w*|morir\w*|die|dead|muert[ao]|suicid\w*|mejor (?:me |se )?muer\w*|(?:soy|somos|es) una carga|a burden)\b",
         unless=r"\b(?:hunting season|shooting range|glue gun|nail gun|heat gun|thermometer gun|jump rope|rope swing|tarjeta|license|licencia|permit|permiso)\b",
     ),
     *_rule(
@@ -2484,11 +2486,28 @@ def _rewrite_phrases(words: str) -> str:
     return words
 
 
+_ELLIPSIS = re.compile(r"\.{2,}|\u2026")
+
+
+def _join_hesitations(text: str) -> str:
+    """A halting transcript ("I... can't... get my breath") pauses inside one statement: an
+    ellipsis after a fragment of one or two words is a hesitation, not a full stop."""
+    fragments = _ELLIPSIS.split(text)
+    if len(fragments) < 3:
+        return text
+    joined = []
+    for fragment in fragments[:-1]:
+        joined.append(fragment)
+        joined.append(" " if len(fragment.split()) <= 2 else ". ")
+    joined.append(fragments[-1])
+    return "".join(joined)
+
+
 def _clauses(text: str) -> list[tuple[str, tuple[int, ...]]]:
     """The clauses of ``text``, normalised, each with where its statements start (a comma
     and a new subject)."""
     clauses = []
-    for part in _CLAUSE_SPLIT.split(text):
+    for part in _CLAUSE_SPLIT.split(_join_hesitations(text)):
         pieces = []
         for piece in _NEW_STATEMENT.split(part):
             words = _rewrite_phrases(" ".join(correct(w) for w in normalize(piece).split()))
