@@ -39,6 +39,9 @@ UNFLAGGED = [
     ("este verano me tiro del trampolín de la piscina con mis hijos", None),
     ("we jumped off the dock into the lake on vacation, fun", None),
     # a weapon with no despair, a burden that is paperwork
+    # "el mes pasado", "el invierno pasado" date a finding as "last month" does in English
+    ("el mes pasado tuve dolor de pecho, me revisaron y era gastritis, ¿necesito cita?", None),
+    ("el invierno pasado me dio dolor de pecho y el electro salió bien", None),
     ("mi esposo tiene una pistola registrada para su trabajo de guardia, ¿afecta el seguro?", None),
 ]
 
