@@ -2492,6 +2492,8 @@ _ELLIPSIS = re.compile(r"\.{2,}|\u2026")
 def _join_hesitations(text: str) -> str:
     """A halting transcript ("I... can't... get my breath") pauses inside one statement: an
     ellipsis after a fragment of one or two words is a hesitation, not a full stop."""
+    if ".." not in text and "\u2026" not in text:
+        return text
     fragments = _ELLIPSIS.split(text)
     if len(fragments) < 3:
         return text
