@@ -29,6 +29,16 @@ CAUGHT = [
         "my husband keeps saying he'd be better off dead and I found his gun under the pillow",
         "suicidal",
     ),
+    # a past month or season beside a finding that is here now stays flagged
+    ("desde el mes pasado tengo dolor de pecho y hoy es muy fuerte", "chest_pain"),
+    ("el mes pasado tuvo un infarto y ahora tiene dolor de pecho otra vez", "chest_pain"),
+    (
+        "me duele el pecho muy fuerte ahora, el verano pasado me operaron de la rodilla",
+        "chest_pain",
+    ),
+    # a question "only to know" beside a baby with a fever now stays flagged
+    ("es por saber nomás pero mi bebé de 6 semanas tiene 38.5 de fiebre ahora", "infant_fever"),
+    ("pregunta curiosa, aunque mi bebé de 2 meses está con fiebre de 39 ahorita", "infant_fever"),
 ]
 
 UNFLAGGED = [
@@ -38,10 +48,13 @@ UNFLAGGED = [
     # a dive or a jump that is play, and a jump in the past told as news
     ("este verano me tiro del trampolín de la piscina con mis hijos", None),
     ("we jumped off the dock into the lake on vacation, fun", None),
-    # a weapon with no despair, a burden that is paperwork
     # "el mes pasado", "el invierno pasado" date a finding as "last month" does in English
     ("el mes pasado tuve dolor de pecho, me revisaron y era gastritis, ¿necesito cita?", None),
+    # a question asked only to know, with nobody ill
+    ("pregunta curiosa: ¿cuánta fiebre es peligrosa en un bebé de 2 meses? el mío está bien", None),
+    ("¿desde qué temperatura es grave la fiebre en un recién nacido? es solo por saber", None),
     ("el invierno pasado me dio dolor de pecho y el electro salió bien", None),
+    # a weapon with no despair
     ("mi esposo tiene una pistola registrada para su trabajo de guardia, ¿afecta el seguro?", None),
 ]
 

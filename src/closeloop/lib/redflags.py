@@ -2652,6 +2652,7 @@ RECENT_AFTER = re.compile(
 #: nobody's emergency, unless it also says something is happening now.
 CURIOUS = re.compile(
     r"\b(?:just (?:curious|wondering|reading about it|asking)|out of curiosity|(?:por|de) (?:pura )?curiosidad|"
+    r"(?:a )?curious question|(?:una )?pregunta curiosa|(?:es |solo |nada mas |pregunto )(?:solo |nada mas )?(?:por|para) saber|"
     r"asking for (?:a|my) (?:friend|class|school|project|homework)|"
     r"(?:asking|pregunt\w*|consult\w*|es) (?:for|on behalf of|por|para) (?:a|my|una|un|mi) (?:friend|amig[oa])|"
     r"(?:a|my|una|un|mi) (?:friend|amig[oa]) (?:\w+ ){0,2}?(?:wants to know|wanted to know|asked|is asking|asks|was asking|quiere saber|queria saber|pregunta|me pregunta|me pregunto|tiene una duda)|"
