@@ -1005,7 +1005,9 @@ RULES: list[Rule] = [
         r"\b(?:cant|cannot|can not) (?:go on|keep going|do this anymore)\b",
         r"\b(?:pills|pastillas|meds|gun|pistola|rope|soga|cuerda|noose) (?:are |is |esta |estan )?(?:lined up|ready|saved up|listas?|preparad[ao]s?)\b",
         r"\b(?:overdos\w*|od|take (?:all|every)\w*)\b(?:\s+\S+){0,4}?\s+(?:on purpose|intentionally|a proposito|adrede)\b",
-        r"\b(?:tirar|aventar|lanzar|botar)(?:me|se|te)? (?:de|del|desde|al|a la|por|frente al?) (?:un |una |el |la )?(?:puente|edificio|balcon|ventana|azotea|techo|tren|metro|vias|carro|camion|precipicio)\b",
+        r"\b(?:tirar|aventar|lanzar|botar|saltar|brincar)(?:me|se|te)? (?:de|del|desde|al|a la|por|frente al?) (?:un |una |el |la )?(?:puente|edificio|balcon|ventana|azotea|techo|tren|metro|vias|carro|camion|precipicio)\b",
+        # the jump in the first person present, which says a plan ("esta noche me tiro del puente")
+        r"\bme (?:tiro|avento|lanzo|boto) (?:de|del|desde|al|a la|por|frente al?) (?:un |una |el |la )?(?:puente|edificio|balcon|ventana|azotea|techo|tren|metro|vias|precipicio)\b",
         r"\b(?:a burden to everyone|burden to my family)\b",
         r"\bquitar(?:me|se|le) la vida\b|\bsuicidar\w*\b|\bmatarme\b|\bmatarse\b",
         r"\bme (?:quiero|queria|voy a) matar\b|\bse (?:quiere|queria|va a|iba a) matar\b",
@@ -1531,7 +1533,7 @@ RULES: list[Rule] = [
         "suicidal",
         # a means at hand (a gun, a rope) with despair, farewell or silence
         r"\b(?:guns?|rifles?|shotguns?|pistols?|handguns?|firearms?|armas?|pistolas?|escopetas?|revolver|rope|noose|sogas?|cuerdas?)\b",
-        also=r"\b(?:cant do this|cannot do this|no doy mas|no puedo mas|ya no puedo|goodbye|good bye|despid\w*|adios|notes? for|cartas|escribiendo cartas|thank you for everything|gracias por todo|sobr[ao] en este mundo|ya no quiere vivir|no (?:tiene|tengo) para que vivir|(?:not|isnt|wont|hasnt been) answer\w*|no (?:contesta|coge|responde)|turned off (?:his|her|my) phone|apago (?:el|su) (?:telefono|celular)|tonight is|last night|usarla|usarlo|use it|sorry for everything|perdoname|perdon por todo|cuida (?:a|de)|take care of|ya no sirvo|no sirvo para nada|worthless|hopeless|sin esperanza|no (?:le )?veo sentido|(?:dont|do not|cant) see (?:the|any) point|decided|decidi|means it|lo dice en serio|end it|matar\w*|kill\w*|morir\w*|die|dead|muert[ao]|suicid\w*)\b",
+        also=r"\b(?:cant do this|cannot do this|no doy mas|no puedo mas|ya no puedo|goodbye|good bye|despid\w*|adios|notes? for|cartas|escribiendo cartas|thank you for everything|gracias por todo|sobr[ao] en este mundo|ya no quiere vivir|no (?:tiene|tengo) para que vivir|(?:not|isnt|wont|hasnt been) answer\w*|no (?:contesta|coge|responde)|turned off (?:his|her|my) phone|apago (?:el|su) (?:telefono|celular)|tonight is|last night|usarla|usarlo|use it|sorry for everything|perdoname|perdon por todo|cuida (?:a|de)|take care of|ya no sirvo|no sirvo para nada|worthless|hopeless|sin esperanza|no (?:le )?veo sentido|(?:dont|do not|cant) see (?:the|any) point|decided|decidi|means it|lo dice en serio|end it|matar\w*|kill\w*|morir\w*|die|dead|muert[ao]|suicid\w*|mejor (?:me |se )?muer\w*|(?:soy|somos|es) una carga|a burden)\b",
         unless=r"\b(?:hunting season|shooting range|glue gun|nail gun|heat gun|thermometer gun|jump rope|rope swing|tarjeta|license|licencia|permit|permiso)\b",
     ),
     *_rule(
@@ -1917,7 +1919,7 @@ CONTEXT_CUES = re.compile(
     r"(?:a|one|two|three|four|six|several|a few|a couple of|\d+) (?:months?|years?|yrs?|mos?) ago|hace (?:como |unos |unas |casi |mas de |ya )?(?:un|una|unos|unas|dos|tres|cuatro|cinco|\d+) (?:mes|meses|ano|anos)|"
     r"cuando (?:tenia|tuvo) (?:\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho) (?:anos?|meses|semanas)|a los (?:\d+|un|dos|tres|cuatro|cinco|seis) (?:anos?|meses)|(?:during|in|with|after) (?:her|my|his|our) (?:last|previous|first|other|older|prior) (?:pregnancy|baby|delivery|birth|child|one)|with (?:our|my|her) first|(?:last|previous|prior) pregnancy|con (?:el|mi|su) (?:primer|primero|anterior|otro) (?:bebe|hijo|hija|embarazo|parto)|(?:mi|su|el) (?:embarazo|parto) anterior|en (?:mi|su) (?:otro|primer|ultimo|anterior) (?:embarazo|parto)|as a (?:girl|boy|young (?:woman|man|girl|boy))|last (?:thanksgiving|christmas|easter|halloween|new year|birthday)|(?:la )?navidad pasada|(?<!since )(?<!desde )(?:in|back in|en|last|el pasado) (?:january|february|march|april|june|july|august|september|october|november|december|enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)|"
     r"(?:run|runs|running) in (?:\w+ )?famil(?:y|ies)|hereditar\w*|inherited|genetic|"
-    r"antecedentes|historial de|hace (?:anos|meses)|el ano pasado|que hago si|que debo hacer si|en caso de|si alguna vez|sintomas de|senales de|como (?:se|sabe|saber) si|"
+    r"antecedentes|historial de|hace (?:anos|meses)|el ano pasado|(?<!desde )(?:el|la) (?:mes|verano|invierno|otono|primavera) pasad[oa]|que hago si|que debo hacer si|en caso de|si alguna vez|sintomas de|senales de|como (?:se|sabe|saber) si|"
     r"(?:papa|mama|abuel[oa]|tio|tia|herman[oa]|padre|madre|suegr[oa]|cunad[oa]|prim[oa]|amig[oa]|vecin[oa]) (?:tuvo|murio|fallecio|sufrio)|"
     r"(?:in law|cousin|friend|neighbou?r|coworker|co worker) (?:had|has had|died|passed)|"
     r"una vez (?:que )?|is it true|difference between|diferencia entre|(?:a|the|my|un|el|mi) (?:\w+ )?(?:character|personaje)|in my (?:story|novel|book|play|script)|en mi (?:novela|cuento|obra|historia)|que sintomas (?:tiene|da|causa)|what (?:are the )?(?:symptoms|signs) (?:of|does)|"
@@ -2484,11 +2486,30 @@ def _rewrite_phrases(words: str) -> str:
     return words
 
 
+_ELLIPSIS = re.compile(r"\.{2,}|\u2026")
+
+
+def _join_hesitations(text: str) -> str:
+    """A halting transcript ("I... can't... get my breath") pauses inside one statement: an
+    ellipsis after a fragment of one or two words is a hesitation, not a full stop."""
+    if ".." not in text and "\u2026" not in text:
+        return text
+    fragments = _ELLIPSIS.split(text)
+    if len(fragments) < 3:
+        return text
+    joined = []
+    for fragment in fragments[:-1]:
+        joined.append(fragment)
+        joined.append(" " if len(fragment.split()) <= 2 else ". ")
+    joined.append(fragments[-1])
+    return "".join(joined)
+
+
 def _clauses(text: str) -> list[tuple[str, tuple[int, ...]]]:
     """The clauses of ``text``, normalised, each with where its statements start (a comma
     and a new subject)."""
     clauses = []
-    for part in _CLAUSE_SPLIT.split(text):
+    for part in _CLAUSE_SPLIT.split(_join_hesitations(text)):
         pieces = []
         for piece in _NEW_STATEMENT.split(part):
             words = _rewrite_phrases(" ".join(correct(w) for w in normalize(piece).split()))
@@ -2631,6 +2652,7 @@ RECENT_AFTER = re.compile(
 #: nobody's emergency, unless it also says something is happening now.
 CURIOUS = re.compile(
     r"\b(?:just (?:curious|wondering|reading about it|asking)|out of curiosity|(?:por|de) (?:pura )?curiosidad|"
+    r"(?:a )?curious question|(?:una )?pregunta curiosa|(?:es |solo |nada mas |pregunto )(?:solo |nada mas )?(?:por|para) saber|"
     r"asking for (?:a|my) (?:friend|class|school|project|homework)|"
     r"(?:asking|pregunt\w*|consult\w*|es) (?:for|on behalf of|por|para) (?:a|my|una|un|mi) (?:friend|amig[oa])|"
     r"(?:a|my|una|un|mi) (?:friend|amig[oa]) (?:\w+ ){0,2}?(?:wants to know|wanted to know|asked|is asking|asks|was asking|quiere saber|queria saber|pregunta|me pregunta|me pregunto|tiene una duda)|"
