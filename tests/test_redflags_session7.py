@@ -72,3 +72,27 @@ def test_the_session7_lookalikes_stay_unflagged(text: str, group: None) -> None:
 @pytest.mark.parametrize("text", ["a... " * 6000, "word word word... " * 2000, "…" * 30000])
 def test_many_ellipses_are_read_in_linear_time(text: str) -> None:
     assert_read_in_linear_time(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "crushing chest pain since last week, worse today",
+        "since last month I have crushing chest pain",
+        "dolor de pecho aplastante desde la semana pasada, hoy peor",
+    ],
+)
+def test_since_last_week_runs_on_to_now(text: str) -> None:
+    """'Since last week' is a duration up to now, not a past episode (rules7's report)."""
+    assert find_red_flags(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had crushing chest pain last month, it was checked, fine now",
+        "tuve dolor de pecho la semana pasada, ya me revisaron y todo bien",
+    ],
+)
+def test_last_week_without_since_stays_past(text: str) -> None:
+    assert not find_red_flags(text), text

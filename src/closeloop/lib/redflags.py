@@ -1911,7 +1911,7 @@ DATED_CHARS = 40
 #: Phrases before a finding (same clause) that make it past, someone else's past, or
 #: hypothetical: not an emergency now.
 CONTEXT_CUES = re.compile(
-    r"\b(?:history of|hx of|h o|past|previous|prior|used to|years ago|months ago|last (?:year|month|summer|winter|spring|fall)|in (?:19|20)\d\d|en (?:el )?(?:19|20)\d\d|"
+    r"\b(?:history of|hx of|h o|past|previous|prior|used to|years ago|months ago|(?<!since )(?<!from )last (?:year|month|summer|winter|spring|fall)|in (?:19|20)\d\d|en (?:el )?(?:19|20)\d\d|"
     r"what (?:should|do) (?:i|we) do if|what if|what happens (?:if|when)|que pasa (?:si|cuando)|is it (?:dangerous|bad|safe|ok|okay) (?:to|if)|es (?:peligroso|malo) (?:si|tomar)|can you die (?:from|of|if)|"
     r"if (?:i|he|she|you|my \w+) (?:ever|were|was|had|has|have|start|get|gets)|in case|just in case|"
     r"signs of|symptoms of|how (?:do|would|can) (?:i|you|we) (?:know|tell)|should i worry if|"
@@ -1988,9 +1988,9 @@ AFTER_NEGATION = re.compile(
 )
 #: A finding followed, in its clause, by when it was (long ago) or that it went away.
 PAST_AFTER = re.compile(
-    r"\b(?:last (?:year|month|week|summer|winter|spring|fall)|years ago|months ago|in (?:19|20)\d\d|went away|"
+    r"\b(?:(?<!since )(?<!from )last (?:year|month|week|summer|winter|spring|fall)|years ago|months ago|in (?:19|20)\d\d|went away|"
     r"(?:in|back in|en) (?:january|february|march|april|june|july|august|september|october|november|december|enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)|"
-    r"la semana pasada|as a (?:child|kid|baby|newborn|infant|toddler|teen\w*)|(?:back )?in (?:high school|middle school|college|university|grad school|my (?:teens|twenties|thirties|20s|30s))|"
+    r"(?<!desde )la semana pasada|as a (?:child|kid|baby|newborn|infant|toddler|teen\w*)|(?:back )?in (?:high school|middle school|college|university|grad school|my (?:teens|twenties|thirties|20s|30s))|"
     r"en (?:la )?(?:prepa|preparatoria|secundaria|universidad|facultad|carrera)|de (?:adolescente|estudiante)|(?:when|while) (?:he|she|i) was (?:young|younger)|"
     r"\byoung\b|\bjoven\b|at (?:age |the age of )[2-9]\d|at [2-9]\d (?:years old|yo)\b|a los [2-9]\d anos|"
     r"when (?:i|he|she) was (?:a )?(?:little|kid|child|baby|young|teen\w*)|"
