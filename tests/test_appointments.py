@@ -374,6 +374,9 @@ def test_a_doubtful_appointment_waits_for_staff_and_later_imports_keep_the_choic
     assert refused["Content-Type"].startswith("text/html")
     page = refused.content.decode()
     assert "Choose one of the listed patients" in page and "Which patient is this?" in page
+    # A "next" that Python cannot parse (an unbalanced "[" in its host) is no 500.
+    hostile = client.post(url, {"patient": "999999", "next": "//[bad?tab=match"})
+    assert hostile.status_code == 422
     assert client.post(url, {"patient": str(ana.pk)}).status_code == 302
     appointment.refresh_from_db()
     assert (appointment.patient, appointment.match) == (ana, Match.STAFF)

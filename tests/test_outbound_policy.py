@@ -140,3 +140,24 @@ def test_the_fhir_client_connects_to_the_address_it_checked(
     with pytest.raises(FhirFetchError, match="non-public address"):
         client.get("https://rebind.example.com/fhir/Appointment")
     assert rebinding == [(PUBLIC, 443)]
+
+
+@pytest.mark.parametrize(
+    "target", ["[\x05ü\x0cÊ=Iúj'", "https://[::1/hook", "https://[not-an-ip]/x"]
+)
+def test_a_url_python_cannot_parse_is_refused_with_a_clear_error_not_a_500(
+    client: Any, practice_admin: Any, riverside: Any, target: str
+) -> None:
+    """Found by the form fuzzing: an unbalanced '[' made ``urlsplit`` raise ("Invalid IPv6
+    URL") and the webhook form answer 500; the settings section's FHIR URL goes through the
+    same policy (a URL field puts "http://" before a text without a scheme)."""
+    from closeloop.lib.netpolicy import url_problem
+
+    assert url_problem(target)  # refused, whichever reason comes first
+    assert url_problem("http://" + target.removeprefix("https://")) == "this is not a valid URL"
+    client.force_login(practice_admin)
+    url = reverse("settings_webhook_add", args=[riverside.slug])
+    page = client.post(url, {"webhook-url": target, "webhook-events": ["item.created"]})
+    assert page.status_code == 422
+    assert "not a valid URL" in page.content.decode()
+    assert not WebhookEndpoint.objects.exists()

@@ -31,8 +31,11 @@ class Unresolved(Refused):
 
 def url_problem(url: str, *, allow_loopback_http: bool = False) -> str:
     """Why ``url`` may not be called, judged on its text alone, or "" when it may."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:  # an unbalanced "[" or a bracketed host that is no IPv6 address
+        return "this is not a valid URL"
     if parts.scheme == "https" and host:
         return ""
     if parts.scheme == "http" and allow_loopback_http and host in LOOPBACK_NAMES:

@@ -139,7 +139,10 @@ def _refused(request: HtmxHttpRequest, message: str, tab: str, *, status: int) -
     """The page the form was on (its practice and tab, from ``next``) again, with why nothing
     was recorded."""
     messages.error(request, message)
-    query = parse_qs(urlsplit(request.POST.get("next", "")).query)
+    try:
+        query = parse_qs(urlsplit(request.POST.get("next", "")).query)
+    except ValueError:  # a "next" Python cannot parse ("//[bad"): the tab it was posted for
+        query = {}
     slug = query.get("practice", [""])[0]
     return _page(request, slug, query.get("tab", [tab])[0], status=status)
 
