@@ -152,7 +152,7 @@ WEAK = _words(
 )
 SUDDEN = _words(
     r"sudden\w*", r"all of a sudden", r"out of nowhere", r"just now", r"de repente", r"derrepente",
-    r"de golpe", r"repentin[ao]", r"subit[ao]", r"subitamente", r"all at once", r"out of the blue", r"de la nada",
+    r"de golpe", r"repentin[ao]", r"all at once", r"out of the blue", r"de la nada",
     r"de un momento a otro", r"de pronto", r"in (?:a|one|1) (?:second|sec)", r"en un segundo",
     r"de un segundo a otro", r"instant\w*", r"within seconds", r"en segundos", r"subit[oa]", r"subitamente",
 )
@@ -407,7 +407,6 @@ PREGNANCY_SIGN = _words(
     r"no se mueve", r"(?:dejo de|no) (?:se )?(?:mueve|moverse|patea|patear)", r"no se ha (?:movido|mueve)",
     r"no (?:siento|he sentido|sentimos|noto|he notado) que (?:el |mi )?(?:bebe|nene|nena) se (?:mueva|mueve)",
     r"(?:hasnt|has not|havent|have not|not) (?:moved|kicked)",
-    r"no (?:siento|he sentido|sentimos|hemos sentido|noto|he notado|notamos) (?:al |a mi |mi |el )?(?:bebe|nene|nena)",
     r"no (?:siento|he sentido|sentimos|hemos sentido|noto|he notado|notamos) (?:que )?(?:al |a mi |mi |el )?(?:bebe|nene|nena)",
     r"chorro de (?:agua|liquido)", r"(?:sale|salio|salido|saliendo) (?:\w+ ){0,3}?agua", r"water (?:is )?(?:leaking|gushing|trickling|coming out)",
     r"moj(?:o|e|ado|ada) (?:todo|toda|el|la|los|las)", r"soaked (?:my|her) (?:pants|underwear|jeans|bed)",
